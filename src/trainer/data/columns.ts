@@ -1,0 +1,34 @@
+// Which columns a spec's data source offers, for validation and the designer, without loading
+// the data (only a CSV's header is read). Free of tfjs and of the MNIST data itself.
+import type { ExperimentSpec } from '../../core/spec';
+import { MNIST_PIXELS } from './mnist';
+import { MULTIMNIST_SIDE } from './multimnist';
+import { SYNTHETIC_DEFAULTS } from './syntheticCorrelated';
+import { readColumnNames } from './tabularFile';
+
+export interface DataColumns {
+  /** Names a task may use as its `target` (and data.split.stratifyBy). */
+  targets: string[];
+  /** Names usable in data.source.features / categorical and preprocess `columns`; images list none. */
+  features: string[];
+  /** Per-example feature shape, when known without reading the data (generated sources). */
+  featureShape?: number[];
+}
+
+/** Throws a DataError when a data file is missing or unreadable. */
+export function datasetColumns(spec: Pick<ExperimentSpec, 'data'>, workspaceDir: string): DataColumns {
+  const source = spec.data.source;
+  switch (source.type) {
+    case 'mnist': return { targets: ['label', 'parity', 'greaterThan4'], features: [], featureShape: [MNIST_PIXELS] };
+    case 'multimnist': return { targets: ['left', 'right'], features: [], featureShape: [MULTIMNIST_SIDE, MULTIMNIST_SIDE, 1] };
+    case 'synthetic-correlated': {
+      const d = source.inputDim ?? SYNTHETIC_DEFAULTS.inputDim;
+      return { targets: ['y1', 'y2'], features: Array.from({ length: d }, (_, j) => `x${j}`), featureShape: [d] };
+    }
+    case 'csv':
+    case 'jsonl': {
+      const columns = readColumnNames(source, workspaceDir);
+      return { targets: columns, features: columns };
+    }
+  }
+}

@@ -1,0 +1,126 @@
+// The one entry point from a spec to training data:
+//   load the source -> check the tasks' targets -> split (seeded, stratified for classification)
+//   -> fit imputation and preprocessing on the training split -> apply them to every split.
+import type { DataSource, ExperimentSpec, TaskSpec } from '../../core/spec';
+import type { Dataset, SplitDataset } from './dataset';
+import { takeRows } from './dataset';
+import { DataError } from './errors';
+import { applyImputation, fitImputation, hasMissing, type Imputation } from './impute';
+import { loadMnist } from './mnist';
+import { loadMultiMnist } from './multimnist';
+import { applyPreprocessing, fitPreprocessing, type FittedPreprocessing } from './preprocess';
+import { splitIndices } from './split';
+import { loadSyntheticCorrelated } from './syntheticCorrelated';
+import { tableToDataset, type TargetRequest } from './table';
+import { readTable } from './tabularFile';
+
+export interface LoadOptions {
+  /** Folder that relative data paths are resolved against. */
+  workspaceDir: string;
+}
+
+export interface ExperimentData extends SplitDataset {
+  /** Everything loading did, in order, for the run log. */
+  report: string[];
+  /** Fitted on the training split; store it with the model to prepare new inputs the same way. */
+  preprocessing: FittedPreprocessing;
+  /** Present when missing values were imputed (fitted on the training split). */
+  imputation?: Imputation;
+  /** Target that the split was stratified by, if any. */
+  stratifiedBy?: string;
+}
+
+type DataPart = Pick<ExperimentSpec, 'data' | 'tasks'>;
+
+export function loadExperimentData(spec: DataPart, options: LoadOptions): ExperimentData {
+  const all = loadDataset(spec, options);
+  const report = [...all.report];
+  const { split } = spec.data;
+  const strataColumn = split.stratifyBy ?? spec.tasks.find((t) => t.kind !== 'regression')?.target;
+  const strata = strataColumn === undefined ? undefined : all.targets[strataColumn];
+  if (strataColumn !== undefined && !strata) {
+    throw new DataError(`data.split.stratifyBy names '${strataColumn}', which the data does not have. Available: ${Object.keys(all.targets).join(', ')}.`, ['data', 'split', 'stratifyBy']);
+  }
+  if (strata && split.stratifyBy !== undefined && new Set(strata).size > Math.max(100, all.n / 10)) {
+    throw new DataError(`data.split.stratifyBy '${strataColumn}' has ${new Set(strata).size} different values; stratify by a class column.`, ['data', 'split', 'stratifyBy']);
+  }
+  const parts = splitIndices(all.n, split, strata);
+  let train = takeRows(all, parts.train);
+  let validation = takeRows(all, parts.validation);
+  let test = takeRows(all, parts.test);
+  const fmt = (k: number) => k.toLocaleString('en-US');
+  report.push(`Split with seed ${split.seed}${strata ? `, stratified by '${strataColumn}'` : ''}: ` +
+    `${fmt(train.n)} train, ${fmt(validation.n)} validation, ${fmt(test.n)} test.`);
+
+  let imputation: Imputation | undefined;
+  if (hasMissing(train) || hasMissing(validation) || hasMissing(test)) {
+    imputation = fitImputation(train);
+    const counts = [train, validation, test].map((ds) => applyImputation(ds, imputation as Imputation));
+    report.push(`Imputed ${fmt(counts.reduce((a, b) => a + b, 0))} missing values (train ${counts[0]}, validation ${counts[1]}, test ${counts[2]}) with the training split's means and most frequent categories.`);
+  }
+
+  const preprocessing = fitPreprocessing(train, spec.data.preprocess ?? []);
+  train = applyPreprocessing(train, preprocessing);
+  validation = applyPreprocessing(validation, preprocessing);
+  test = applyPreprocessing(test, preprocessing);
+  report.push(...preprocessing.steps);
+  for (const ds of [train, validation, test]) ds.report = report;
+  return { train, validation, test, report, preprocessing, ...(imputation ? { imputation } : {}), ...(strata ? { stratifiedBy: strataColumn } : {}) };
+}
+
+/** The whole data set of a spec, before splitting, with its tasks' targets checked. */
+export function loadDataset(spec: DataPart, options: LoadOptions): Dataset {
+  const ds = loadSource(spec.data.source, spec.tasks, spec.data.split.stratifyBy, options.workspaceDir);
+  checkTargets(ds, spec.tasks, spec.data.source);
+  return ds;
+}
+
+function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | undefined, workspaceDir: string): Dataset {
+  switch (source.type) {
+    case 'mnist': return loadMnist(source.limit === undefined ? {} : { limit: source.limit });
+    case 'multimnist': return loadMultiMnist(source);
+    case 'synthetic-correlated': return loadSyntheticCorrelated(source);
+    case 'csv':
+    case 'jsonl': {
+      const targets: TargetRequest[] = tasks.map((t, i) => ({
+        column: t.target, kind: t.kind === 'regression' ? 'value' : 'class', binary: t.kind === 'binary',
+        usedBy: `target of task '${t.id}'`, role: 'task', path: ['tasks', i, 'target'],
+      }));
+      if (stratifyBy !== undefined) targets.push({ column: stratifyBy, kind: 'class', usedBy: 'data.split.stratifyBy', role: 'strata', path: ['data', 'split', 'stratifyBy'] });
+      return tableToDataset(readTable(source, workspaceDir), {
+        targets,
+        ...(source.features ? { features: source.features } : {}),
+        ...(source.categorical ? { categorical: source.categorical } : {}),
+        ...(source.missing ? { missing: source.missing } : {}),
+      });
+    }
+    default:
+      throw new DataError(`Unknown data source type '${(source as { type: string }).type}'.`, ['data', 'source', 'type']);
+  }
+}
+
+/** Every task's target exists, and class targets fit the task (binary: 2 classes; multiclass: at most `classes`). */
+function checkTargets(ds: Dataset, tasks: TaskSpec[], source: DataSource): void {
+  tasks.forEach((task, i) => {
+    const values = ds.targets[task.target];
+    if (!values) {
+      throw new DataError(`Task '${task.id}' has target '${task.target}', which the ${source.type} data does not have. Available: ${Object.keys(ds.targets).join(', ')}.`, ['tasks', i, 'target']);
+    }
+    if (task.kind === 'regression') return;
+    let found = ds.classes?.[task.target];
+    if (found === undefined) {
+      if (!values.every((v) => Number.isInteger(v) && v >= 0)) {
+        throw new DataError(`Task '${task.id}' is a ${task.kind} task, but its target '${task.target}' holds values that are not class numbers (0, 1, 2, ...). Use a regression task or a class column.`, ['tasks', i, 'kind']);
+      }
+      found = values.reduce((a, b) => Math.max(a, b), 0) + 1;
+      ds.classes = { ...ds.classes, [task.target]: found };
+    }
+    if (task.kind === 'binary' && found > 2) {
+      const names = ds.classNames?.[task.target];
+      throw new DataError(`Task '${task.id}' is binary, but its target '${task.target}' has ${found} classes${names ? ` (${names.slice(0, 6).join(', ')})` : ''}. Make it a multiclass task.`, ['tasks', i, 'kind']);
+    }
+    if (task.kind === 'multiclass' && task.classes !== undefined && found > task.classes) {
+      throw new DataError(`Task '${task.id}' declares ${task.classes} classes, but its target '${task.target}' has ${found}. Set "classes": ${found}.`, ['tasks', i, 'classes']);
+    }
+  });
+}

@@ -1,0 +1,81 @@
+// Hold-out train / validation / test split, deterministic for a seed. Stratified splits keep
+// each class's share the same in all three parts (within one example per class).
+import { SeededRandom, deriveSeed } from '../../core/random';
+import { DataError } from './errors';
+
+export interface SplitIndices {
+  train: number[];
+  validation: number[];
+  test: number[];
+}
+
+export interface SplitFractions {
+  validation: number;
+  test: number;
+  seed: number;
+}
+
+/**
+ * Row indices of each part. `strata` (one class id per row) makes the split stratified.
+ * Sizes: round(n * validation) and round(n * test) overall; each part is in random order.
+ */
+export function splitIndices(n: number, split: SplitFractions, strata?: ArrayLike<number>): SplitIndices {
+  const { validation, test } = split;
+  if (!(validation >= 0 && test >= 0 && validation + test < 1)) {
+    throw new DataError(`data.split: validation (${validation}) and test (${test}) must be at least 0 and add up to less than 1.`, ['data', 'split']);
+  }
+  const rng = new SeededRandom(deriveSeed(split.seed, 'split'));
+  const nTest = Math.round(n * test);
+  const nValidation = Math.round(n * validation);
+  if (n - nTest - nValidation < 1) throw new DataError(`data.split leaves no training examples out of ${n}.`, ['data', 'split']);
+
+  const groups = groupRows(n, strata);
+  for (const rows of groups) rng.shuffle(rows);
+  const testCounts = allocate(groups.map((g) => g.length), nTest);
+  const validationCounts = allocate(groups.map((g, k) => g.length - (testCounts[k] as number)), nValidation);
+
+  const out: SplitIndices = { train: [], validation: [], test: [] };
+  groups.forEach((rows, k) => {
+    const t = testCounts[k] as number;
+    const v = validationCounts[k] as number;
+    out.test.push(...rows.slice(0, t));
+    out.validation.push(...rows.slice(t, t + v));
+    out.train.push(...rows.slice(t + v));
+  });
+  // Interleave the classes: a part must not arrive sorted by class.
+  rng.shuffle(out.train);
+  rng.shuffle(out.validation);
+  rng.shuffle(out.test);
+  return out;
+}
+
+function groupRows(n: number, strata?: ArrayLike<number>): number[][] {
+  if (!strata) return [Array.from({ length: n }, (_, i) => i)];
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const key = strata[i] as number;
+    let rows = byClass.get(key);
+    if (!rows) { rows = []; byClass.set(key, rows); }
+    rows.push(i);
+  }
+  // Sorted by class id so the result does not depend on the order classes first appear.
+  return [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([, rows]) => rows);
+}
+
+/**
+ * Splits `total` over groups in proportion to their sizes (largest remainder), never more
+ * than a group holds, so the overall count is exact and every share is within one of ideal.
+ */
+export function allocate(sizes: readonly number[], total: number): number[] {
+  const sum = sizes.reduce((a, b) => a + b, 0);
+  if (sum === 0 || total === 0) return sizes.map(() => 0);
+  const ideal = sizes.map((s) => (s * total) / sum);
+  const counts = ideal.map(Math.floor);
+  let left = total - counts.reduce((a, b) => a + b, 0);
+  const order = ideal.map((x, k) => [x - Math.floor(x), k] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, k] of order) {
+    if (left === 0) break;
+    if ((counts[k] as number) < (sizes[k] as number)) { counts[k] = (counts[k] as number) + 1; left--; }
+  }
+  return counts;
+}
