@@ -1,0 +1,163 @@
+// The run folder: where a run lives, what its files are called, and the record types of
+// run.json and metrics.jsonl. Pure: the trainer writes these files, the host reads them.
+//   <runsDir>/<experiment name, sanitised>/<YYYYMMDD-HHMMSS>-<short id>/
+import type { BackendName, MetricPoint, RunStatus } from './protocol';
+
+/** File and folder names inside one run folder. */
+export const RUN_FILES = {
+  experiment: 'experiment.json',
+  run: 'run.json',
+  metricsJsonl: 'metrics.jsonl',
+  metricsCsv: 'metrics.csv',
+  model: 'model',
+  modelJson: 'model.json',
+  modelWeights: 'weights.bin',
+  tensorboard: 'tensorboard',
+  summary: 'summary.json',
+  report: 'report.md',
+  charts: 'charts',
+} as const;
+
+/** TensorBoard subfolder (shown by TensorBoard as a "run") of the shared model / a single-task baseline. */
+export const TENSORBOARD_SHARED = 'shared';
+export function tensorboardBaselineFolder(task: string): string {
+  return `baseline-${sanitizePathSegment(task, 'task')}`;
+}
+
+/** Metric name of the learning rate in MetricPoints (task '*'); TensorBoard tag `lr`. */
+export const LEARNING_RATE_METRIC = 'lr';
+
+/** Contents of run.json: written first (status running) and updated last. */
+export interface RunRecord {
+  formatVersion: 1;
+  /** Name of the run folder: `<YYYYMMDD-HHMMSS>-<short id>`. */
+  id: string;
+  experiment: string;
+  status: RunStatus;
+  backend: BackendName;
+  /** Package and runtime versions, e.g. { node, '@tensorflow/tfjs': '4.22.0' }. */
+  versions: Record<string, string>;
+  seed: number;
+  /** Trainer process id: lets a host tell a run whose process died from a live one. */
+  pid: number;
+  hostname: string;
+  startedAt: string;
+  endedAt?: string;
+  /** Named durations in seconds (total, train, ...). */
+  timings?: Record<string, number>;
+  error?: { message: string; detail?: string };
+}
+
+/** One line of metrics.jsonl: a MetricPoint, plus the baseline's task when a single-task baseline logged it. */
+export interface MetricRecord extends MetricPoint {
+  baseline?: string;
+}
+
+/**
+ * The status to show for a run: a record still saying "running" whose trainer process is
+ * gone was never finished (crash, kill, power loss), so it reads as failed.
+ */
+export function effectiveStatus(record: Pick<RunRecord, 'status' | 'pid'>, isPidAlive: (pid: number) => boolean): RunStatus {
+  if (record.status !== 'running') return record.status;
+  if (typeof record.pid !== 'number' || !Number.isInteger(record.pid) || record.pid <= 0) return 'running';
+  return isPidAlive(record.pid) ? 'running' : 'failed';
+}
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+
+/**
+ * A user string made safe as one folder name on every OS: letters and digits of any script,
+ * `.`, `_` and `-` kept, anything else becomes `-`; no leading/trailing dots or dashes (so
+ * never `.` or `..`), no Windows device names, at most 64 characters.
+ */
+export function sanitizePathSegment(name: string, fallback = 'experiment'): string {
+  let s = name.normalize('NFC').replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/-{2,}/g, '-');
+  s = s.replace(/^[.-]+|[.-]+$/g, '');
+  s = Array.from(s).slice(0, 64).join('').replace(/[.-]+$/g, '');
+  if (s === '') return fallback;
+  if (WINDOWS_RESERVED.test(s.split('.')[0] ?? '')) s = `_${s}`;
+  return s;
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** `YYYYMMDD-HHMMSS` in local time (the user's clock, as they will look for it). */
+export function formatRunTimestamp(date: Date): string {
+  return `${pad(date.getFullYear(), 4)}${pad(date.getMonth() + 1)}${pad(date.getDate())}-` +
+    `${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
+}
+
+/** Short ids are lower-case hex; the writer draws a fresh one when a folder name is taken. */
+export const SHORT_ID_PATTERN = /^[0-9a-f]{4,16}$/;
+
+export function runFolderName(date: Date, shortId: string): string {
+  if (!SHORT_ID_PATTERN.test(shortId)) throw new Error(`invalid short id "${shortId}"`);
+  return `${formatRunTimestamp(date)}-${shortId}`;
+}
+
+/** Parses `<YYYYMMDD-HHMMSS>-<short id>`; undefined for any other folder name. */
+export function parseRunFolderName(name: string): { startedAt: Date; shortId: string } | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-([0-9a-f]{4,16})$/.exec(name);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const startedAt = new Date(y, mo - 1, d, h, mi, s);
+  if (startedAt.getMonth() !== mo - 1 || startedAt.getDate() !== d) return undefined;
+  return { startedAt, shortId: m[7] as string };
+}
+
+/** Joins path parts with the separator the base already uses (pure: no node:path here). */
+export function joinPath(base: string, ...parts: string[]): string {
+  const sep = base.includes('\\') && !base.includes('/') ? '\\' : '/';
+  let out = base.replace(/[\\/]+$/, '');
+  for (const p of parts) out += sep + p;
+  return out;
+}
+
+/** Folder of all runs of one experiment. */
+export function experimentRunsDir(runsDir: string, experimentName: string): string {
+  return joinPath(runsDir, sanitizePathSegment(experimentName));
+}
+
+/** Folder of one run. */
+export function runDirPath(runsDir: string, experimentName: string, date: Date, shortId: string): string {
+  return joinPath(experimentRunsDir(runsDir, experimentName), runFolderName(date, shortId));
+}
+
+function isMetricRecord(v: unknown): v is MetricRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return typeof r.step === 'number' && typeof r.epoch === 'number' && typeof r.task === 'string' &&
+    typeof r.metric === 'string' && (typeof r.value === 'number' || r.value === null) &&
+    (r.split === 'train' || r.split === 'validation' || r.split === 'test') &&
+    (r.baseline === undefined || typeof r.baseline === 'string');
+}
+
+/**
+ * Parses metrics.jsonl. The file is appended to while training, so a crash can leave a torn
+ * last line: that line is skipped (and reported), never an error. A malformed line elsewhere
+ * is skipped too and counted. JSON has no NaN: a value written as null reads back as NaN.
+ */
+export function parseMetricsJsonl(text: string): { records: MetricRecord[]; tornLastLine: boolean; skippedLines: number } {
+  const lines = text.split('\n');
+  const records: MetricRecord[] = [];
+  let skippedLines = 0;
+  let tornLastLine = false;
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const isLast = i === lines.length - 1; // no trailing newline: written partially
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      parsed = undefined;
+    }
+    if (isMetricRecord(parsed)) {
+      records.push({ ...parsed, value: parsed.value === null ? Number.NaN : parsed.value });
+    } else if (isLast) {
+      tornLastLine = true;
+    } else {
+      skippedLines++;
+    }
+  });
+  return { records, tornLastLine, skippedLines };
+}

@@ -1,0 +1,182 @@
+// report.md of a run: what ran, with which settings, how many weights sharing saved, how the
+// shared model compares with single-task baselines (Δm), training curves and the
+// shared-weight diagram. Charts are SVG files in charts/ next to report.md, linked relatively
+// (VS Code's Markdown preview and GitHub show them). Takes plain data only.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { DELTA_M_FORMULA } from '../../core/deltaM';
+import type { MetricPoint, RunSummary } from '../../core/protocol';
+import { RUN_FILES, sanitizePathSegment } from '../../core/runLayout';
+import type { ExperimentSpec, TaskSpec } from '../../core/spec';
+import { writeFileAtomic } from './atomicWrite';
+import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink } from './markup';
+import { lineChartSvg, type ChartSeries } from './svgLineChart';
+import { sharedWeightDiagramSvg, type DiagramNode } from './weightDiagram';
+
+export type ReportNode = DiagramNode;
+
+export interface ReportInput {
+  spec: ExperimentSpec;
+  summary: RunSummary;
+  /** Per-epoch points of the shared model (train and validation). */
+  epochs: MetricPoint[];
+  /** Per-epoch points of each task's single-task baseline, when trained. */
+  baselineEpochs?: Record<string, MetricPoint[]>;
+  nodes: ReportNode[];
+  versions?: Record<string, string>;
+}
+
+export interface RenderedReport {
+  markdown: string;
+  /** Paths relative to the run folder (`charts/….svg`) and their SVG text. */
+  files: Array<{ path: string; content: string }>;
+}
+
+const COLORS = { train: '#1f77b4', validation: '#d62728', baseline: '#7f7f7f' };
+export const WEIGHT_DIAGRAM_FILE = `${RUN_FILES.charts}/shared-weights.svg`;
+
+const DEFAULT_MAIN_METRIC: Record<TaskSpec['kind'], string> = { multiclass: 'accuracy', binary: 'accuracy', regression: 'mae' };
+
+/** The metric a task's second chart shows: its first listed metric, else the kind's default, else any logged non-loss metric. */
+export function mainMetric(task: TaskSpec, points: MetricPoint[]): string | undefined {
+  const logged = new Set(points.filter((p) => p.task === task.id && p.metric !== 'loss').map((p) => p.metric));
+  const preferred = [...(task.metrics ?? []), DEFAULT_MAIN_METRIC[task.kind]];
+  return preferred.find((m) => logged.has(m)) ?? [...logged].sort()[0];
+}
+
+function seriesOf(points: MetricPoint[], task: string, metric: string, split: MetricPoint['split']): Array<[number, number]> {
+  return points.filter((p) => p.task === task && p.metric === metric && p.split === split)
+    .sort((a, b) => a.epoch - b.epoch).map((p) => [p.epoch, p.value]);
+}
+
+function chart(input: ReportInput, task: string, metric: string, title: string): string | undefined {
+  const series: ChartSeries[] = [];
+  const train = seriesOf(input.epochs, task, metric, 'train');
+  const validation = seriesOf(input.epochs, task, metric, 'validation');
+  if (train.length) series.push({ name: 'train', points: train, color: COLORS.train });
+  if (validation.length) series.push({ name: 'validation', points: validation, color: COLORS.validation });
+  const base = input.baselineEpochs?.[task];
+  if (base) {
+    const bv = seriesOf(base, task, metric, 'validation');
+    if (bv.length) series.push({ name: 'single-task baseline, validation', points: bv, color: COLORS.baseline, dashed: true });
+  }
+  if (series.length === 0) return undefined;
+  return lineChartSvg({ title, xLabel: 'epoch', yLabel: metric, series });
+}
+
+function describeSource(spec: ExperimentSpec): string {
+  const s = spec.data.source;
+  switch (s.type) {
+    case 'mnist': return `MNIST${s.limit ? ` (first ${s.limit})` : ''}`;
+    case 'multimnist': return `MultiMNIST (${s.samples ?? 'default'} samples, seed ${s.seed ?? 'default'})`;
+    case 'synthetic-correlated': return `synthetic two-task regression, correlation ${s.correlation} (${s.samples ?? 'default'} samples)`;
+    case 'csv': case 'jsonl': return `${s.type.toUpperCase()} file ${s.path}`;
+  }
+}
+
+function settingsRows(input: ReportInput): Array<[string, string]> {
+  const { spec } = input;
+  const t = spec.training;
+  const opt = t.optimizer;
+  const rows: Array<[string, string]> = [
+    ['Dataset', describeSource(spec)],
+    ['Preprocessing', (spec.data.preprocess ?? []).map((p) => p.op === 'scale' ? `scale ×${p.factor}` : p.op).join(', ') || 'none'],
+    ['Split', `validation ${spec.data.split.validation}, test ${spec.data.split.test}, seed ${spec.data.split.seed}`],
+    ['Tasks', spec.tasks.map((task) => `${task.id} (${task.kind}${task.classes ? `, ${task.classes} classes` : ''})`).join(', ')],
+    ['Optimizer', `${opt.type}, learning rate ${opt.learningRate}`],
+    ['Schedule', t.schedule?.type ?? 'constant'],
+    ['Epochs', String(t.epochs)],
+    ['Batch size', String(t.batchSize)],
+    ['Seed', String(t.seed)],
+    ['Task weighting', t.weighting?.method ?? 'equal'],
+  ];
+  if (t.l2 !== undefined) rows.push(['L2', String(t.l2)]);
+  if (t.clipNorm !== undefined) rows.push(['Gradient clip norm', String(t.clipNorm)]);
+  if (t.earlyStopping) rows.push(['Early stopping', `patience ${t.earlyStopping.patience}`]);
+  for (const [name, version] of Object.entries(input.versions ?? {})) rows.push([`Version: ${name}`, version]);
+  return rows;
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+export function renderReport(input: ReportInput): RenderedReport {
+  const { spec, summary } = input;
+  const files: RenderedReport['files'] = [];
+  const lines: string[] = [];
+  lines.push(`# ${md(spec.name)}: run report`, '');
+  if (spec.description) lines.push(md(spec.description), '');
+  lines.push(`- **Status:** ${summary.status}`);
+  lines.push(`- **Backend:** ${summary.backend}`);
+  lines.push(`- **Run folder:** ${md(path.basename(summary.runDir))}`);
+  lines.push(`- **Started:** ${md(summary.timings.startedAt)}, **ended:** ${md(summary.timings.endedAt)}, training time ${summary.timings.trainSeconds.toFixed(1)} s`, '');
+
+  lines.push('## Settings', '', table(['Setting', 'Value'], settingsRows(input).map(([k, v]) => [md(k), md(v)])), '');
+
+  const p = summary.parameters;
+  lines.push('## Parameters', '');
+  const paramRows: string[][] = [['Shared (2+ tasks)', formatInteger(p.shared)]];
+  for (const task of spec.tasks) paramRows.push([`Only ${md(task.id)}`, formatInteger(p.perTask[task.id] ?? 0)]);
+  paramRows.push(['**Multi-task model**', `**${formatInteger(p.total)}**`]);
+  paramRows.push([`Sum of ${spec.tasks.length} single-task models`, formatInteger(p.singleTaskTotal)]);
+  lines.push(table(['Weights', 'Parameters'], paramRows), '');
+  if (p.singleTaskTotal > 0) {
+    const saving = 1 - p.total / p.singleTaskTotal;
+    lines.push(`Sharing ${saving >= 0 ? 'saves' : 'costs'} **${Math.abs(saving * 100).toFixed(1)} %** of the parameters of separate single-task models.`, '');
+  }
+
+  lines.push('## Results on the test set', '');
+  const comparisons = summary.baselines?.comparisons ?? [];
+  const resultRows: string[][] = [];
+  for (const task of spec.tasks) {
+    for (const [metric, value] of Object.entries(summary.test[task.id] ?? {})) {
+      const c = comparisons.find((x) => x.task === task.id && x.metric === metric);
+      const baseline = summary.baselines?.test[task.id]?.[metric];
+      resultRows.push([
+        md(task.id), md(metric), formatNumber(value),
+        baseline === undefined ? '—' : formatNumber(baseline),
+        c ? formatPercent(c.relativeImprovement) : '—',
+      ]);
+    }
+  }
+  lines.push(table(['Task', 'Metric', 'Shared model', 'Single-task baseline', 'Relative improvement'], resultRows), '');
+  if (summary.baselines) {
+    lines.push(`**Δm = ${formatPercent(summary.baselines.deltaM)}** over ${comparisons.length} task-metric pairs ` +
+      `(single-task models: ${formatInteger(summary.baselines.parameters)} parameters in total).`, '');
+    lines.push(`> ${md(DELTA_M_FORMULA)}`, '');
+  } else {
+    lines.push('No single-task baselines were trained for this run (evaluation.baselines = "none"), so there is no Δm.', '');
+  }
+
+  lines.push('## Training curves', '');
+  const chartLinks: string[] = [];
+  const addChart = (task: string, metric: string, title: string): void => {
+    const svg = chart(input, task, metric, title);
+    if (!svg) return;
+    const file = `${RUN_FILES.charts}/${String(files.length + 1).padStart(2, '0')}-${sanitizePathSegment(task === '*' ? 'model' : task, 'task')}-${sanitizePathSegment(metric, 'metric')}.svg`;
+    files.push({ path: file, content: svg });
+    chartLinks.push(`![${md(title)}](${markdownLink(file)})`);
+  };
+  addChart('*', 'loss', 'total loss (weighted sum over tasks)');
+  for (const task of spec.tasks) {
+    addChart(task.id, 'loss', `${task.id}: loss`);
+    const metric = mainMetric(task, input.epochs);
+    if (metric) addChart(task.id, metric, `${task.id}: ${metric}`);
+  }
+  lines.push(chartLinks.length ? chartLinks.join('\n') : 'No per-epoch metrics were logged.', '');
+
+  lines.push('## Shared-weight diagram', '');
+  files.push({ path: WEIGHT_DIAGRAM_FILE, content: sharedWeightDiagramSvg(spec, input.nodes) });
+  lines.push(`![Shared-weight diagram](${markdownLink(WEIGHT_DIAGRAM_FILE)})`, '');
+  lines.push('Blue blocks hold weights shared by two or more tasks; each other colour holds the weights of one task only.', '');
+  return { markdown: lines.join('\n'), files };
+}
+
+/** Writes report.md and its charts/ into the run folder (each file atomically). */
+export async function writeReport(runDir: string, input: ReportInput): Promise<void> {
+  const { markdown, files } = renderReport(input);
+  await fs.mkdir(path.join(runDir, RUN_FILES.charts), { recursive: true });
+  for (const f of files) await writeFileAtomic(path.join(runDir, f.path), f.content);
+  await writeFileAtomic(path.join(runDir, RUN_FILES.report), markdown);
+}

@@ -1,0 +1,255 @@
+// Everything a run leaves on disk, behind one small API the training loop calls without
+// knowing any file format:
+//   const run = await RunWriter.create({ runsDir, spec, backend, versions });
+//   run.appendMetrics(points, phase); await run.flush();   // at each epoch end
+//   await run.saveModel(model);
+//   await run.complete({ summary, nodes })  |  run.markFailed(err)  |  run.markCancelled()
+// The run folder is created exclusively (a name already taken gets a new short id), so a run
+// never touches another run's files. Whole files are written atomically; metrics.jsonl and
+// the event files are appended to and stay readable if the process dies.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BackendName, MetricPoint, RunStatus, RunSummary, TrainingPhase } from '../../core/protocol';
+import {
+  experimentRunsDir, parseMetricsJsonl, RUN_FILES, runFolderName, sanitizePathSegment,
+  TENSORBOARD_SHARED, tensorboardBaselineFolder,
+  type MetricRecord, type RunRecord,
+} from '../../core/runLayout';
+import type { ExperimentSpec } from '../../core/spec';
+import { writeFileAtomic, writeJsonAtomic } from './atomicWrite';
+import { EpochTable } from './metricsTable';
+import { saveModelAtomic, type SavableModel } from './modelSaver';
+import { writeReport, type ReportNode } from './report';
+import { tensorboardTag, TensorBoardWriter, type Scalar } from './tensorboard';
+
+export interface RunWriterOptions {
+  /** Folder holding all runs, e.g. `<workspace>/runs`. */
+  runsDir: string;
+  /** The exact spec used, defaults filled in: written as experiment.json. */
+  spec: ExperimentSpec;
+  backend: BackendName;
+  /** Package versions; the Node version is added. */
+  versions?: Record<string, string>;
+  /** Clock (tests); default: the system clock. */
+  now?: () => Date;
+  /** Short-id source (tests); default: 6 random hex digits. */
+  shortId?: () => string;
+  pid?: number;
+  hostname?: string;
+}
+
+export interface RunCompletion {
+  summary: RunSummary;
+  /** Layers with the tasks they serve and their parameter counts, for the shared-weight diagram. */
+  nodes: ReportNode[];
+}
+
+const defaultShortId = (): string => randomBytes(3).toString('hex');
+
+interface PendingScalar {
+  step: number;
+  wallTime: number;
+  scalar: Scalar;
+}
+
+export class RunWriter {
+  private pendingLines: string[] = [];
+  private readonly pendingScalars = new Map<string, PendingScalar[]>();
+  private readonly tensorboard = new Map<string, TensorBoardWriter>();
+  private readonly table = new EpochTable();
+  /** File operations run one after another, so run.json updates never interleave. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private finalStatus: RunStatus | undefined;
+
+  private constructor(
+    readonly runDir: string,
+    private record: RunRecord,
+    private readonly options: RunWriterOptions,
+  ) {}
+
+  /** Creates the run folder and writes experiment.json, then run.json (status running). */
+  static async create(options: RunWriterOptions): Promise<RunWriter> {
+    const now = options.now ?? (() => new Date());
+    const started = now();
+    const parent = experimentRunsDir(options.runsDir, options.spec.name);
+    await fs.mkdir(parent, { recursive: true });
+    let runDir = '';
+    let id = '';
+    for (let attempt = 0; ; attempt++) {
+      id = runFolderName(started, (options.shortId ?? defaultShortId)());
+      runDir = path.join(parent, id);
+      try {
+        await fs.mkdir(runDir); // exclusive: fails if the name is taken
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 50) throw err;
+      }
+    }
+    const record: RunRecord = {
+      formatVersion: 1,
+      id,
+      experiment: options.spec.name,
+      status: 'running',
+      backend: options.backend,
+      versions: { node: process.versions.node, ...options.versions },
+      seed: options.spec.training.seed,
+      pid: options.pid ?? process.pid,
+      hostname: options.hostname ?? os.hostname(),
+      startedAt: started.toISOString(),
+    };
+    const writer = new RunWriter(runDir, record, options);
+    await writeJsonAtomic(path.join(runDir, RUN_FILES.experiment), options.spec);
+    await writeJsonAtomic(path.join(runDir, RUN_FILES.run), record);
+    return writer;
+  }
+
+  get runRecord(): Readonly<RunRecord> {
+    return this.record;
+  }
+
+  private enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(op);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private now(): Date {
+    return (this.options.now ?? (() => new Date()))();
+  }
+
+  /** Buffers metric points of the shared model or of one single-task baseline; written on flush(). */
+  appendMetrics(points: readonly MetricPoint[], phase: TrainingPhase = { kind: 'shared' }): void {
+    if (this.finalStatus) throw new Error(`run already ${this.finalStatus}`);
+    const baseline = phase.kind === 'baseline' ? phase.task : undefined;
+    const folder = baseline === undefined ? TENSORBOARD_SHARED : tensorboardBaselineFolder(baseline);
+    const wallTime = this.now().getTime() / 1000;
+    const scalars = this.pendingScalars.get(folder) ?? [];
+    this.pendingScalars.set(folder, scalars);
+    for (const p of points) {
+      const record: MetricRecord = baseline === undefined
+        ? { step: p.step, epoch: p.epoch, split: p.split, task: p.task, metric: p.metric, value: p.value }
+        : { step: p.step, epoch: p.epoch, split: p.split, task: p.task, metric: p.metric, value: p.value, baseline };
+      this.pendingLines.push(JSON.stringify(record));
+      this.table.add(record);
+      scalars.push({ step: p.step, wallTime, scalar: { tag: tensorboardTag(p), value: p.value } });
+    }
+  }
+
+  /** Writes buffered metrics to metrics.jsonl and the TensorBoard files (call at every epoch end). */
+  flush(): Promise<void> {
+    return this.enqueue(() => this.flushNow());
+  }
+
+  private async flushNow(): Promise<void> {
+    if (this.pendingLines.length > 0) {
+      // Whole lines only; a crash mid-append leaves at most one torn last line (readMetrics skips it).
+      const text = `${this.pendingLines.join('\n')}\n`;
+      this.pendingLines = [];
+      await fs.appendFile(path.join(this.runDir, RUN_FILES.metricsJsonl), text, 'utf8');
+    }
+    for (const [folder, pending] of this.pendingScalars) {
+      if (pending.length === 0) continue;
+      this.pendingScalars.set(folder, []);
+      let writer = this.tensorboard.get(folder);
+      if (!writer) {
+        writer = await TensorBoardWriter.open(path.join(this.runDir, RUN_FILES.tensorboard, folder), {
+          now: () => this.now().getTime() / 1000,
+        });
+        this.tensorboard.set(folder, writer);
+      }
+      // Consecutive scalars of one step share one Event.
+      for (let i = 0; i < pending.length;) {
+        const head = pending[i] as PendingScalar;
+        const group: Scalar[] = [];
+        while (i < pending.length && (pending[i] as PendingScalar).step === head.step) group.push((pending[i++] as PendingScalar).scalar);
+        writer.scalars(head.step, group, head.wallTime);
+      }
+      await writer.flush();
+    }
+  }
+
+  /** Saves a tfjs model as `<run>/model/` (model.json + weights.bin), replacing it whole; `name` for another folder. */
+  saveModel(model: SavableModel, name: string = RUN_FILES.model): Promise<void> {
+    const folder = sanitizePathSegment(name, RUN_FILES.model);
+    return this.enqueue(() => saveModelAtomic(model, path.join(this.runDir, folder)));
+  }
+
+  /** Final files of a finished run: metrics.csv, summary.json, report.md (+ charts/), then run.json completed. */
+  complete(completion: RunCompletion): Promise<void> {
+    return this.enqueue(async () => {
+      this.assertOpen();
+      await this.closeStreams();
+      const endedAt = this.now();
+      const summary: RunSummary = { ...completion.summary, runDir: this.runDir, status: 'completed' };
+      await writeJsonAtomic(path.join(this.runDir, RUN_FILES.summary), summary);
+      const baselineEpochs: Record<string, MetricPoint[]> = {};
+      for (const task of this.table.baselines()) baselineEpochs[task] = this.table.points(task);
+      await writeReport(this.runDir, {
+        spec: this.options.spec,
+        summary,
+        epochs: this.table.points(),
+        baselineEpochs,
+        nodes: completion.nodes,
+        versions: this.record.versions,
+      });
+      await this.finish('completed', endedAt, { train: completion.summary.timings.trainSeconds });
+    });
+  }
+
+  /** Records a failure: metrics so far are kept, run.json gets status failed and the error. */
+  markFailed(err: unknown): Promise<void> {
+    return this.enqueue(async () => {
+      this.assertOpen();
+      await this.closeStreams();
+      const message = err instanceof Error ? err.message : String(err);
+      const detail = err instanceof Error ? err.stack : undefined;
+      this.record = { ...this.record, error: detail === undefined ? { message } : { message, detail } };
+      await this.finish('failed', this.now());
+    });
+  }
+
+  /** Records a stop asked for by the user: metrics so far are kept, run.json gets status cancelled. */
+  markCancelled(): Promise<void> {
+    return this.enqueue(async () => {
+      this.assertOpen();
+      await this.closeStreams();
+      await this.finish('cancelled', this.now());
+    });
+  }
+
+  private assertOpen(): void {
+    if (this.finalStatus) throw new Error(`run already ${this.finalStatus}`);
+  }
+
+  private async closeStreams(): Promise<void> {
+    await this.flushNow();
+    for (const writer of this.tensorboard.values()) await writer.close();
+    await writeFileAtomic(path.join(this.runDir, RUN_FILES.metricsCsv), this.table.toCsv());
+  }
+
+  private async finish(status: RunStatus, endedAt: Date, extraTimings: Record<string, number> = {}): Promise<void> {
+    const total = (endedAt.getTime() - new Date(this.record.startedAt).getTime()) / 1000;
+    this.record = {
+      ...this.record,
+      status,
+      endedAt: endedAt.toISOString(),
+      timings: { ...this.record.timings, total, ...extraTimings },
+    };
+    await writeJsonAtomic(path.join(this.runDir, RUN_FILES.run), this.record);
+    this.finalStatus = status;
+  }
+}
+
+/** Reads metrics.jsonl of a run (also while it is being written): a torn last line is skipped. */
+export async function readMetrics(runDir: string): Promise<ReturnType<typeof parseMetricsJsonl>> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(runDir, RUN_FILES.metricsJsonl), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], tornLastLine: false, skippedLines: 0 };
+    throw err;
+  }
+  return parseMetricsJsonl(text);
+}

@@ -1,0 +1,207 @@
+// The shared-weight diagram of report.md: input(s) → shared block(s) → one branch per task.
+// Consecutive layers serving the same set of tasks form one block, labelled with their ids,
+// types, output shapes and parameter counts. Because a layer serves the union of the tasks
+// of the layers it feeds, a block only ever feeds blocks serving fewer tasks: a tree-like DAG.
+import type { ExperimentSpec } from '../../core/spec';
+import { escapeXml, formatInteger } from './markup';
+
+export interface DiagramNode {
+  id: string;
+  type: string;
+  /** Tasks whose output this node feeds; 2 or more = shared. */
+  tasks: string[];
+  params: number;
+  outputShape: number[];
+}
+
+export const SHARED_COLOR = { fill: '#dce8f7', stroke: '#2f63a6' };
+export const INPUT_COLOR = { fill: '#eeeeee', stroke: '#777777' };
+const TASK_COLORS = [
+  { fill: '#fde5cc', stroke: '#c8650a' }, { fill: '#d9f0d3', stroke: '#2e8b3a' },
+  { fill: '#f9d6d5', stroke: '#b8322e' }, { fill: '#e8dcf3', stroke: '#6f3fa0' },
+  { fill: '#f6e8c8', stroke: '#8a6d1a' }, { fill: '#d4eef0', stroke: '#1e7f88' },
+  { fill: '#f6d8ea', stroke: '#a8327a' }, { fill: '#e2e2d0', stroke: '#5f5f2a' },
+];
+
+export function taskColor(index: number): { fill: string; stroke: string } {
+  return TASK_COLORS[index % TASK_COLORS.length] as { fill: string; stroke: string };
+}
+
+interface Block {
+  key: string;
+  kind: 'input' | 'shared' | 'task' | 'unused';
+  tasks: string[];
+  nodes: DiagramNode[];
+  depth: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+const LINE = 15;
+const HEADER = 22;
+const FOOTER = 20;
+const CHAR_W = 6.4; // monospace 11px
+
+function shapeText(shape: number[]): string {
+  return `[${shape.map((d) => (d < 0 ? '?' : String(d))).join('×')}]`;
+}
+
+function nodeLine(n: DiagramNode): { left: string; right: string } {
+  return { left: `${n.id} · ${n.type} → ${shapeText(n.outputShape)}`, right: formatInteger(n.params) };
+}
+
+export function sharedWeightDiagramSvg(spec: ExperimentSpec, nodes: DiagramNode[]): string {
+  const taskOrder = spec.tasks.map((t) => t.id);
+  const taskIndex = new Map(taskOrder.map((t, i) => [t, i]));
+  const inputIds = new Set(spec.model.inputs.map((i) => i.id));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const edges: Array<[string, string]> = [];
+  for (const l of spec.model.layers) for (const src of l.from) edges.push([src, l.id]);
+
+  // Inputs the caller left out still appear, serving the tasks of the layers they feed.
+  for (const input of spec.model.inputs) {
+    if (byId.has(input.id)) continue;
+    const tasks = new Set<string>();
+    for (const [s, t] of edges) if (s === input.id) for (const task of byId.get(t)?.tasks ?? []) tasks.add(task);
+    byId.set(input.id, { id: input.id, type: 'input', tasks: [...tasks], params: 0, outputShape: input.shape });
+  }
+  const all = [...byId.values()];
+  const isInput = (n: DiagramNode): boolean => inputIds.has(n.id) || n.type === 'input';
+  const sortTasks = (ts: string[]): string[] => [...new Set(ts)].sort((a, b) => (taskIndex.get(a) ?? 1e9) - (taskIndex.get(b) ?? 1e9) || a.localeCompare(b));
+
+  // Node depth (longest path from an input) orders layers inside a block.
+  const nodeDepth = new Map<string, number>(all.map((n) => [n.id, 0]));
+  for (let round = 0; round < all.length; round++) {
+    let changed = false;
+    for (const [s, t] of edges) {
+      const d = (nodeDepth.get(s) ?? 0) + 1;
+      if (nodeDepth.has(t) && d > (nodeDepth.get(t) ?? 0)) { nodeDepth.set(t, d); changed = true; }
+    }
+    if (!changed) break;
+  }
+
+  const blocks = new Map<string, Block>();
+  const blockOf = new Map<string, Block>();
+  for (const n of all) {
+    const tasks = sortTasks(n.tasks);
+    const kind: Block['kind'] = isInput(n) ? 'input' : tasks.length === 0 ? 'unused' : tasks.length > 1 ? 'shared' : 'task';
+    const key = kind === 'input' ? `input\u0000${n.id}` : `${kind}\u0000${tasks.join('\u0000')}`;
+    let b = blocks.get(key);
+    if (!b) blocks.set(key, (b = { key, kind, tasks, nodes: [], depth: 0, x: 0, y: 0, width: 0, height: 0 }));
+    b.nodes.push(n);
+    blockOf.set(n.id, b);
+  }
+  const blockEdges = new Map<string, [Block, Block]>();
+  for (const [s, t] of edges) {
+    const a = blockOf.get(s), b = blockOf.get(t);
+    if (a && b && a !== b) blockEdges.set(`${a.key}\u0001${b.key}`, [a, b]);
+  }
+  const list = [...blocks.values()];
+  for (let round = 0; round < list.length; round++) {
+    let changed = false;
+    for (const [a, b] of blockEdges.values()) {
+      if (a.depth + 1 > b.depth) { b.depth = a.depth + 1; changed = true; }
+    }
+    if (!changed) break;
+  }
+
+  // Size blocks.
+  for (const b of list) {
+    b.nodes.sort((p, q) => (nodeDepth.get(p.id) ?? 0) - (nodeDepth.get(q.id) ?? 0));
+    const header = blockHeader(b, taskOrder.length);
+    const widest = Math.max(header.length + 2, ...b.nodes.map((n) => { const l = nodeLine(n); return l.left.length + l.right.length + 3; }));
+    b.width = Math.max(170, Math.ceil(widest * CHAR_W) + 20);
+    b.height = HEADER + b.nodes.length * LINE + (b.kind === 'input' ? 6 : FOOTER) + 4;
+  }
+
+  // Columns by depth; rows: each task has a lane, a block sits at the mean lane of its tasks.
+  const maxDepth = Math.max(0, ...list.map((b) => b.depth));
+  const colX: number[] = [];
+  let x = 20;
+  for (let d = 0; d <= maxDepth; d++) {
+    colX.push(x);
+    x += Math.max(0, ...list.filter((b) => b.depth === d).map((b) => b.width)) + 60;
+  }
+  const lanePitch = Math.max(70, ...list.filter((b) => b.kind === 'task').map((b) => b.height + 24));
+  for (const b of list) {
+    const lanes = b.tasks.map((t) => taskIndex.get(t) ?? 0);
+    const lane = lanes.length ? lanes.reduce((s, v) => s + v, 0) / lanes.length : taskOrder.length;
+    b.x = colX[b.depth] ?? 20;
+    b.y = lane * lanePitch - b.height / 2;
+  }
+  for (let d = 0; d <= maxDepth; d++) {
+    const col = list.filter((b) => b.depth === d).sort((p, q) => p.y + p.height / 2 - (q.y + q.height / 2));
+    for (let i = 1; i < col.length; i++) {
+      const prev = col[i - 1] as Block, cur = col[i] as Block;
+      if (cur.y < prev.y + prev.height + 20) cur.y = prev.y + prev.height + 20;
+    }
+  }
+  const top = Math.min(...list.map((b) => b.y));
+  const offset = 50 - top;
+  for (const b of list) b.y += offset;
+  const diagramBottom = Math.max(...list.map((b) => b.y + b.height));
+  const width = Math.max(x - 40, 420);
+
+  const out: string[] = [];
+  const legendY = diagramBottom + 30;
+  const legend: Array<{ label: string; color: { fill: string; stroke: string } }> = [
+    { label: 'input', color: INPUT_COLOR }, { label: 'shared (2+ tasks)', color: SHARED_COLOR },
+    ...taskOrder.map((t, i) => ({ label: `only ${t}`, color: taskColor(i) })),
+  ];
+  const legendRows = Math.ceil(legend.length / 4);
+  const height = legendY + legendRows * 20 + 10;
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" height="${Math.ceil(height)}" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}" font-family="sans-serif" font-size="11">`);
+  out.push(`<title>${escapeXml(`Shared-weight diagram of ${spec.name}`)}</title>`);
+  out.push(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#666"/></marker></defs>`);
+  out.push(`<rect width="${Math.ceil(width)}" height="${Math.ceil(height)}" fill="#ffffff"/>`);
+  out.push(`<text x="20" y="26" font-size="13" font-weight="bold" fill="#222">${escapeXml(spec.name)}: weights shared across tasks</text>`);
+
+  for (const [a, b] of blockEdges.values()) {
+    const x1 = a.x + a.width, y1 = a.y + a.height / 2, x2 = b.x, y2 = b.y + b.height / 2;
+    const mx = (x1 + x2) / 2;
+    out.push(`<path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}" fill="none" stroke="#666" stroke-width="1.5" marker-end="url(#arrow)"/>`);
+  }
+  for (const b of list) {
+    const color = blockColor(b, taskIndex);
+    const cls = b.kind === 'task' ? 'task-specific' : b.kind;
+    out.push(`<g class="block ${cls}" data-tasks="${escapeXml(b.tasks.join(','))}">`);
+    out.push(`<rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="6" fill="${color.fill}" stroke="${color.stroke}" stroke-width="1.5"/>`);
+    out.push(`<text x="${b.x + 8}" y="${b.y + 15}" font-weight="bold" fill="#222">${escapeXml(blockHeader(b, taskOrder.length))}</text>`);
+    b.nodes.forEach((n, i) => {
+      const ly = b.y + HEADER + 11 + i * LINE;
+      const line = nodeLine(n);
+      out.push(`<text x="${b.x + 8}" y="${ly}" font-family="monospace" fill="#222">${escapeXml(line.left)}</text>`);
+      if (b.kind !== 'input') out.push(`<text x="${b.x + b.width - 8}" y="${ly}" font-family="monospace" text-anchor="end" fill="#222">${escapeXml(line.right)}</text>`);
+    });
+    if (b.kind !== 'input') {
+      const total = b.nodes.reduce((s, n) => s + n.params, 0);
+      out.push(`<text x="${b.x + b.width - 8}" y="${b.y + b.height - 8}" text-anchor="end" font-weight="bold" fill="${color.stroke}">${escapeXml(`${formatInteger(total)} params`)}</text>`);
+    }
+    out.push('</g>');
+  }
+  legend.forEach((l, i) => {
+    const lx = 20 + (i % 4) * Math.max(100, (width - 40) / 4);
+    const ly = legendY + Math.floor(i / 4) * 20;
+    out.push(`<rect x="${lx}" y="${ly - 10}" width="14" height="12" rx="2" fill="${l.color.fill}" stroke="${l.color.stroke}"/>`);
+    out.push(`<text x="${lx + 20}" y="${ly}" fill="#333">${escapeXml(l.label)}</text>`);
+  });
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}
+
+function blockHeader(b: Block, taskCount: number): string {
+  switch (b.kind) {
+    case 'input': return `input ${b.nodes[0]?.id ?? ''}`;
+    case 'shared': return b.tasks.length === taskCount ? 'shared by all tasks' : `shared by ${b.tasks.join(', ')}`;
+    case 'task': return `only ${b.tasks[0] ?? ''}`;
+    case 'unused': return 'feeds no task output';
+  }
+}
+
+function blockColor(b: Block, taskIndex: Map<string, number>): { fill: string; stroke: string } {
+  if (b.kind === 'input' || b.kind === 'unused') return INPUT_COLOR;
+  if (b.kind === 'shared') return SHARED_COLOR;
+  return taskColor(taskIndex.get(b.tasks[0] ?? '') ?? 0);
+}

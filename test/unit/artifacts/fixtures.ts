@@ -1,0 +1,75 @@
+// A small but complete two-task experiment (digits + parity) with the data the run writer
+// and the report take: per-epoch metrics, layer nodes and a run summary.
+import { computeDeltaM } from '../../../src/core/deltaM';
+import type { MetricPoint, RunSummary } from '../../../src/core/protocol';
+import type { ExperimentSpec } from '../../../src/core/spec';
+import type { ReportNode } from '../../../src/trainer/artifacts/report';
+
+export function digitsParitySpec(name = 'digits-parity'): ExperimentSpec {
+  return {
+    name,
+    data: { source: { type: 'mnist', limit: 2000 }, preprocess: [{ op: 'scale', factor: 1 / 255 }], split: { validation: 0.1, test: 0.1, seed: 7 } },
+    tasks: [
+      { id: 'digit', kind: 'multiclass', target: 'label', classes: 10 },
+      { id: 'parity', kind: 'binary', target: 'parity' },
+    ],
+    model: {
+      inputs: [{ id: 'image', shape: [784] }],
+      layers: [
+        { id: 'trunk1', type: 'dense', units: 128, activation: 'relu', from: ['image'] },
+        { id: 'trunk2', type: 'dense', units: 64, activation: 'relu', from: ['trunk1'] },
+        { id: 'digitHead', type: 'dense', units: 10, activation: 'softmax', from: ['trunk2'] },
+        { id: 'parityHidden', type: 'dense', units: 16, activation: 'relu', from: ['trunk2'] },
+        { id: 'parityHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['parityHidden'] },
+      ],
+      outputs: { digit: 'digitHead', parity: 'parityHead' },
+    },
+    training: { optimizer: { type: 'sgd', learningRate: 0.01 }, schedule: { type: 'constant' }, epochs: 3, batchSize: 32, seed: 42, weighting: { method: 'equal' } },
+    evaluation: { baselines: 'single-task' },
+  };
+}
+
+export const NODES: ReportNode[] = [
+  { id: 'image', type: 'input', tasks: ['digit', 'parity'], params: 0, outputShape: [784] },
+  { id: 'trunk1', type: 'dense', tasks: ['digit', 'parity'], params: 784 * 128 + 128, outputShape: [128] },
+  { id: 'trunk2', type: 'dense', tasks: ['digit', 'parity'], params: 128 * 64 + 64, outputShape: [64] },
+  { id: 'digitHead', type: 'dense', tasks: ['digit'], params: 64 * 10 + 10, outputShape: [10] },
+  { id: 'parityHidden', type: 'dense', tasks: ['parity'], params: 64 * 16 + 16, outputShape: [16] },
+  { id: 'parityHead', type: 'dense', tasks: ['parity'], params: 17, outputShape: [1] },
+];
+
+/** Epoch-end points of a 3-epoch run: train and validation loss and accuracy per task, total loss, lr. */
+export function epochPoints(epochs = 3, stepsPerEpoch = 50): MetricPoint[] {
+  const points: MetricPoint[] = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const step = epoch * stepsPerEpoch;
+    for (const split of ['train', 'validation'] as const) {
+      const gap = split === 'train' ? 0 : 0.05;
+      points.push({ step, epoch, split, task: 'digit', metric: 'loss', value: 2 / epoch + gap });
+      points.push({ step, epoch, split, task: 'digit', metric: 'accuracy', value: 0.6 + 0.1 * epoch - gap });
+      points.push({ step, epoch, split, task: 'parity', metric: 'loss', value: 0.7 / epoch + gap });
+      points.push({ step, epoch, split, task: 'parity', metric: 'accuracy', value: 0.7 + 0.05 * epoch - gap });
+      points.push({ step, epoch, split, task: '*', metric: 'loss', value: 2.7 / epoch + gap });
+    }
+    points.push({ step, epoch, split: 'train', task: '*', metric: 'lr', value: 0.01 });
+  }
+  return points;
+}
+
+export function summary(runDir = '/tmp/run'): RunSummary {
+  const shared = 784 * 128 + 128 + 128 * 64 + 64;
+  const digit = 650;
+  const parity = 64 * 16 + 16 + 17;
+  const test = { digit: { loss: 0.3, accuracy: 0.91 }, parity: { loss: 0.2, accuracy: 0.95 } };
+  const baselineTest = { digit: { loss: 0.35, accuracy: 0.9 }, parity: { loss: 0.18, accuracy: 0.96 } };
+  const { comparisons, deltaM } = computeDeltaM(test, baselineTest);
+  return {
+    runDir,
+    status: 'completed',
+    backend: 'tensorflow',
+    test,
+    parameters: { total: shared + digit + parity, shared, perTask: { digit, parity }, singleTaskTotal: 2 * shared + digit + parity },
+    baselines: { test: baselineTest, comparisons, deltaM, parameters: 2 * shared + digit + parity },
+    timings: { startedAt: '2024-01-02T03:04:05.000Z', endedAt: '2024-01-02T03:05:00.000Z', trainSeconds: 50.5 },
+  };
+}

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { DELTA_M_FORMULA } from '../../../src/core/deltaM';
+import { escapeMarkdown } from '../../../src/trainer/artifacts/markup';
+import { renderReport, WEIGHT_DIAGRAM_FILE, writeReport, type ReportInput } from '../../../src/trainer/artifacts/report';
+import { SHARED_COLOR, taskColor } from '../../../src/trainer/artifacts/weightDiagram';
+import { digitsParitySpec, epochPoints, NODES, summary } from './fixtures';
+import { requirePython, runPython } from './python';
+
+function input(overrides: Partial<ReportInput> = {}): ReportInput {
+  const points = epochPoints(3);
+  return {
+    spec: digitsParitySpec(),
+    summary: summary('/ws/runs/digits-parity/20240102-030405-abcdef'),
+    epochs: points,
+    baselineEpochs: { digit: points.filter((p) => p.task === 'digit').map((p) => ({ ...p, value: p.value * 0.9 })) },
+    nodes: NODES,
+    versions: { node: '20.20.2' },
+    ...overrides,
+  };
+}
+
+/** Markdown table rows (lines starting with `|`) of the section under `heading`. */
+function tableRows(markdown: string, heading: string): string[][] {
+  const section = markdown.split(/^## /m).find((s) => s.startsWith(heading)) ?? '';
+  return section.split('\n').filter((l) => l.startsWith('|'))
+    .map((l) => l.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim())).filter((r) => !r.every((c) => c === '---'));
+}
+
+// Parses every SVG with Python's XML parser (an error exits non-zero) and reports, per file, the
+// root element, its <title>, all <text> contents and the blocks of a weight diagram.
+const PARSE_SVGS = `
+import json, sys, xml.etree.ElementTree as ET
+NS = '{http://www.w3.org/2000/svg}'
+out = {}
+for path in sys.argv[1:]:
+    root = ET.parse(path).getroot()
+    blocks = []
+    for g in root.iter(NS + 'g'):
+        rect = g.find(NS + 'rect')
+        blocks.append({'cls': g.get('class'), 'tasks': g.get('data-tasks'), 'fill': rect.get('fill') if rect is not None else None,
+                       'texts': [t.text or '' for t in g.iter(NS + 'text')]})
+    out[path] = {'root': root.tag, 'title': (root.find(NS + 'title').text or ''), 'texts': [t.text or '' for t in root.iter(NS + 'text')],
+                 'polylines': len(list(root.iter(NS + 'polyline'))), 'blocks': blocks}
+print(json.dumps(out))
+`;
+
+interface ParsedSvg {
+  root: string; title: string; texts: string[]; polylines: number;
+  blocks: Array<{ cls: string; tasks: string; fill: string; texts: string[] }>;
+}
+
+async function writeAndParse(t: import('node:test').TestContext, data: ReportInput): Promise<{ dir: string; markdown: string; svgs: Record<string, ParsedSvg> } | undefined> {
+  const python = requirePython(t, 'xml.etree.ElementTree');
+  if (!python) return undefined;
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mts-report-'));
+  await writeReport(dir, data);
+  const markdown = await fs.readFile(path.join(dir, 'report.md'), 'utf8');
+  const charts = (await fs.readdir(path.join(dir, 'charts'))).map((f) => path.join(dir, 'charts', f));
+  const parsed = JSON.parse(runPython(python, PARSE_SVGS, charts)) as Record<string, ParsedSvg>;
+  const svgs = Object.fromEntries(Object.entries(parsed).map(([p, v]) => [path.relative(dir, p).split(path.sep).join('/'), v]));
+  return { dir, markdown, svgs };
+}
+
+describe('report.md', () => {
+  it('has status, settings, parameter and result tables with Δm and its formula', () => {
+    const { markdown } = renderReport(input());
+    assert.match(markdown, /^# digits-parity: run report/);
+    assert.match(markdown, /\*\*Status:\*\* completed/);
+    assert.match(markdown, /\*\*Backend:\*\* tensorflow/);
+
+    const settings = Object.fromEntries(tableRows(markdown, 'Settings').slice(1).map(([k, v]) => [k, v]));
+    assert.equal(settings.Dataset, 'MNIST (first 2000)');
+    assert.equal(settings['Batch size'], '32');
+    assert.equal(settings.Seed, '42');
+
+    const params = tableRows(markdown, 'Parameters');
+    assert.deepEqual(params[0], ['Weights', 'Parameters']);
+    assert.deepEqual(params[1], ['Shared (2+ tasks)', '108,736']);
+    assert.deepEqual(params[2], ['Only digit', '650']);
+    assert.deepEqual(params[4], ['**Multi-task model**', '**110,443**']);
+    assert.deepEqual(params[5], ['Sum of 2 single-task models', '219,179']);
+    assert.match(markdown, /Sharing saves \*\*49\.6 %\*\*/);
+
+    const results = tableRows(markdown, 'Results');
+    assert.deepEqual(results[0], ['Task', 'Metric', 'Shared model', 'Single-task baseline', 'Relative improvement']);
+    const row = (task: string, metric: string): string[] | undefined => results.find((r) => r[0] === task && r[1] === metric);
+    assert.deepEqual(row('digit', 'loss'), ['digit', 'loss', '0.3', '0.35', '+14.29 %']); // lower loss: improvement
+    assert.deepEqual(row('parity', 'loss'), ['parity', 'loss', '0.2', '0.18', '−11.11 %']);
+    assert.deepEqual(row('digit', 'accuracy'), ['digit', 'accuracy', '0.91', '0.9', '+1.11 %']);
+    assert.match(markdown, /\*\*Δm = \+0\.81 %\*\* over 4 task-metric pairs/);
+    assert.ok(markdown.includes(escapeMarkdown(DELTA_M_FORMULA)));
+  });
+
+  it('says so when no baselines were trained', () => {
+    const s = summary();
+    delete s.baselines;
+    const { markdown } = renderReport(input({ summary: s }));
+    assert.match(markdown, /No single-task baselines/);
+    assert.doesNotMatch(markdown, /Δm =/);
+    assert.deepEqual(tableRows(markdown, 'Results').find((r) => r[0] === 'digit' && r[1] === 'loss'), ['digit', 'loss', '0.3', '—', '—']);
+  });
+
+  it('links loss and main-metric charts per task and the weight diagram, all well-formed SVG files', async (t) => {
+    const result = await writeAndParse(t, input());
+    if (!result) return;
+    const { dir, markdown, svgs } = result;
+    const links = [...markdown.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => decodeURIComponent(m[1] as string));
+    for (const link of links) await fs.access(path.join(dir, link)); // every link resolves
+    assert.deepEqual(links.sort(), Object.keys(svgs).sort());
+    const titles = Object.values(svgs).map((s) => s.title);
+    for (const title of ['digit: loss', 'digit: accuracy', 'parity: loss', 'parity: accuracy', 'total loss (weighted sum over tasks)']) {
+      assert.ok(titles.includes(title), `chart "${title}" missing`);
+    }
+    const digitLoss = Object.values(svgs).find((s) => s.title === 'digit: loss') as ParsedSvg;
+    assert.equal(digitLoss.root, '{http://www.w3.org/2000/svg}svg');
+    assert.equal(digitLoss.polylines, 3); // train, validation, baseline validation
+    assert.ok(digitLoss.texts.includes('single-task baseline, validation'));
+    assert.deepEqual(await fs.readdir(dir).then((f) => f.filter((x) => x.includes('.tmp-'))), []);
+  });
+
+  it('draws shared blocks in another colour than task-specific ones, labelled with layer ids and parameter counts', async (t) => {
+    const result = await writeAndParse(t, input());
+    if (!result) return;
+    const diagram = result.svgs[WEIGHT_DIAGRAM_FILE] as ParsedSvg;
+    const byClass = (cls: string): ParsedSvg['blocks'] => diagram.blocks.filter((b) => b.cls === `block ${cls}`);
+    const [shared] = byClass('shared');
+    assert.ok(shared);
+    assert.equal(shared.fill, SHARED_COLOR.fill);
+    assert.ok(shared.texts.some((x) => x.startsWith('trunk1 · dense → [128]')));
+    assert.ok(shared.texts.includes('100,480'));
+    assert.ok(shared.texts.includes('108,736 params'));
+    const tasks = byClass('task-specific');
+    assert.deepEqual(tasks.map((b) => b.tasks).sort(), ['digit', 'parity']);
+    const parity = tasks.find((b) => b.tasks === 'parity');
+    assert.equal(parity?.fill, taskColor(1).fill);
+    assert.notEqual(parity?.fill, SHARED_COLOR.fill);
+    assert.ok(parity?.texts.some((x) => x.startsWith('parityHidden')) && parity.texts.some((x) => x.startsWith('parityHead')));
+    assert.ok(parity?.texts.includes('1,057 params'));
+    assert.equal(byClass('input').length, 1);
+  });
+
+  it('escapes hostile names in Markdown and SVG', async (t) => {
+    const spec = digitsParitySpec('evil <script>alert(1)</script> | & ]]> \u0001 # name');
+    const evilTask = 'a|b<i>&"\'';
+    spec.tasks[0] = { ...spec.tasks[0] as (typeof spec.tasks)[0], id: evilTask };
+    spec.model.outputs = { [evilTask]: 'digitHead', parity: 'parityHead' };
+    const s = summary();
+    s.test = { [evilTask]: { accuracy: 0.9 }, parity: { accuracy: 0.95 } };
+    delete s.baselines;
+    s.parameters.perTask = { [evilTask]: 650, parity: 1057 };
+    const nodes = NODES.map((n) => ({ ...n, id: n.id === 'trunk1' ? '<trunk & "1">' : n.id, tasks: n.tasks.map((x) => (x === 'digit' ? evilTask : x)) }));
+    const points = epochPoints(2).map((p) => (p.task === 'digit' ? { ...p, task: evilTask } : p));
+    const result = await writeAndParse(t, input({ spec, summary: s, nodes, epochs: points, baselineEpochs: {} }));
+    if (!result) return;
+    const { markdown, svgs } = result;
+    assert.ok(!markdown.includes('<script>'));
+    assert.ok(!markdown.includes('<i>'));
+    const results = tableRows(markdown, 'Results');
+    assert.ok(results.every((r) => r.length === 5), 'a pipe in a task id must not add table columns');
+    const diagram = svgs[WEIGHT_DIAGRAM_FILE] as ParsedSvg;
+    assert.ok(diagram.texts.some((x) => x.startsWith('<trunk & "1"> · dense')), 'the XML parser reads the original id back');
+    assert.ok(Object.values(svgs).some((x) => x.title === `${evilTask}: loss`));
+  });
+});
