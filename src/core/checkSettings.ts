@@ -1,0 +1,85 @@
+// Semantic checks of data and training settings that single values cannot show: split
+// fractions that leave no training data, schedules that never leave warm-up, settings
+// that are silently ignored, and (when the caller knows the data) columns that do not exist.
+import type { ExperimentSpec, Problem } from './spec';
+import { didYouMean, formatShape, listNames } from './wording';
+
+type Path = (string | number)[];
+
+export function checkSettings(spec: ExperimentSpec): Problem[] {
+  const problems: Problem[] = [];
+  const error = (path: Path, message: string): void => { problems.push({ path, message, severity: 'error' }); };
+  const warning = (path: Path, message: string): void => { problems.push({ path, message, severity: 'warning' }); };
+  const { split } = spec.data;
+  const { training } = spec;
+
+  if (split.validation + split.test >= 1) {
+    error(['data', 'split'], `validation (${split.validation}) + test (${split.test}) = ${+(split.validation + split.test).toFixed(6)} leaves no training data: keep their sum below 1.`);
+  }
+  if (training.earlyStopping && split.validation === 0) {
+    error(['training', 'earlyStopping'], 'earlyStopping watches the validation loss, but data.split.validation is 0: set a validation fraction or remove earlyStopping.');
+  }
+
+  const schedule = training.schedule;
+  if (schedule?.warmupEpochs !== undefined && schedule.warmupEpochs >= training.epochs) {
+    warning(['training', 'schedule', 'warmupEpochs'], `The warm-up (${schedule.warmupEpochs} epochs) lasts the whole run of ${training.epochs} epochs, so the schedule never starts.`);
+  }
+  if (schedule && (schedule.type === 'cosine' || schedule.type === 'sgdr') && (schedule.minLearningRate ?? 0) > training.optimizer.learningRate) {
+    warning(['training', 'schedule', 'minLearningRate'], `minLearningRate (${schedule.minLearningRate}) is above the learning rate (${training.optimizer.learningRate}): the schedule would raise it.`);
+  }
+
+  const method = training.weighting?.method ?? 'equal';
+  if (method !== 'static') {
+    spec.tasks.forEach((task, i) => {
+      if (task.weight !== undefined && task.weight !== 1) {
+        warning(['tasks', i, 'weight'], `Task "${task.id}" has weight ${task.weight}, but weights are only used with training.weighting.method "static" (now "${method}").`);
+      }
+    });
+  }
+
+  return problems;
+}
+
+/** What the caller knows about the data without loading it (see the trainer's datasetColumns). */
+export interface DataFacts {
+  /** Feature columns (csv/jsonl headers, generated feature names); images have none. */
+  columns?: readonly string[];
+  /** Names usable as a task target or stratifyBy; default: `columns`. */
+  targets?: readonly string[];
+  /** Values per example when known (generated sources), e.g. [36, 36, 1]. */
+  featureShape?: readonly number[];
+}
+
+/** Every column the document names must exist in the data; inputs must fit the example size. */
+export function checkData(spec: ExperimentSpec, facts: DataFacts): Problem[] {
+  const problems: Problem[] = [];
+  const checker = (names: readonly string[] | undefined) => (name: string, path: Path, who: string): void => {
+    // One-hot features are named "column=category" (a feature of the column's encoding).
+    if (!names || names.includes(name) || names.includes(name.split('=')[0]!)) return;
+    problems.push({ path, severity: 'error', message: `${who} "${name}", which is not in the data.${didYouMean(name, names)} Available: ${listNames(names, 20)}.` });
+  };
+  const column = checker(facts.columns);
+  const target = checker(facts.targets ?? facts.columns);
+  spec.tasks.forEach((task, i) => target(task.target, ['tasks', i, 'target'], `Task "${task.id}" reads its target from`));
+  if (spec.data.split.stratifyBy !== undefined) target(spec.data.split.stratifyBy, ['data', 'split', 'stratifyBy'], 'data.split.stratifyBy names');
+  spec.model.inputs.forEach((input, i) => input.features?.forEach((f, j) => column(f, ['model', 'inputs', i, 'features', j], `Input "${input.id}" reads feature`)));
+  const source = spec.data.source;
+  if (source.type === 'csv' || source.type === 'jsonl') {
+    source.features?.forEach((f, j) => column(f, ['data', 'source', 'features', j], 'data.source.features names'));
+    source.categorical?.forEach((f, j) => column(f, ['data', 'source', 'categorical', j], 'data.source.categorical names'));
+  }
+  spec.data.preprocess?.forEach((step, i) => step.columns?.forEach((c, j) => column(c, ['data', 'preprocess', i, 'columns', j], `Preprocess step ${i + 1} (${step.op}) names`)));
+
+  if (facts.featureShape) {
+    const size = facts.featureShape.reduce((a, b) => a * b, 1);
+    spec.model.inputs.forEach((input, i) => {
+      const mine = input.shape.reduce((a, b) => a * b, 1);
+      if (input.features || mine === size) return;
+      problems.push({
+        path: ['model', 'inputs', i, 'shape'], severity: 'error',
+        message: `Input "${input.id}" has shape ${formatShape(input.shape)} (${mine} values), but each example of the data has ${size} values: use shape ${formatShape(facts.featureShape!)} or another with ${size} values.`,
+      });
+    });
+  }
+  return problems;
+}

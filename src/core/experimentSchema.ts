@@ -1,0 +1,209 @@
+// The experiment document (`*.mtl.json`) described in the docSchema language: the single
+// source for structural validation and for schemas/experiment.schema.json.
+// Enum lists are built from Records keyed by the spec.ts unions, so adding a member to a
+// union without describing it here is a compile error.
+import { anyOf, arr, bool, int, num, obj, oneOf, record, str, union, type ObjectSchema, type Schema } from './docSchema';
+import type { Activation, LayerType, LossName, MetricName, TaskKind } from './spec';
+
+const keys = <T extends string>(r: Record<T, true>): T[] => Object.keys(r) as T[];
+
+export const ACTIVATIONS = keys<Activation>({
+  linear: true, relu: true, elu: true, selu: true, gelu: true, sigmoid: true, tanh: true,
+  softmax: true, softplus: true, softsign: true, swish: true,
+});
+export const TASK_KINDS = keys<TaskKind>({ multiclass: true, binary: true, regression: true });
+export const LOSS_NAMES = keys<LossName>({
+  categoricalCrossentropy: true, sparseCategoricalCrossentropy: true, binaryCrossentropy: true,
+  meanSquaredError: true, meanAbsoluteError: true, huber: true,
+});
+const METRIC_NAMES = keys<MetricName>({ accuracy: true, macroF1: true, rocAuc: true, mae: true, rmse: true, r2: true });
+
+// ---- model -------------------------------------------------------------------------
+const activation = oneOf(ACTIVATIONS, 'Activation applied to the output (default linear).');
+const useBias = bool('Add a bias vector (default true).');
+const l2 = num('L2 penalty on this layer\'s kernel; overrides training.l2.', { min: 0 });
+const size2d = (what: string): Schema => anyOf('a positive integer or a pair [height, width]', what, [
+  int('Same size in both directions.', { min: 1 }),
+  arr(int('Size.', { min: 1 }), '[height, width]', { minItems: 2, maxItems: 2 }),
+]);
+const padding = oneOf(['valid', 'same'], '"valid": no padding (output shrinks); "same": pad so that output = ceil(input / stride). Default valid.');
+
+const layerBase: Record<string, Schema> = {
+  id: str('Unique id among inputs and layers; referenced by "from", model.outputs and layout.'),
+  from: arr(str('Id of an input or layer.'), 'Ids of the inputs or layers that feed this layer, in order. Merge layers (concatenate, add) take two or more; all others exactly one.'),
+  label: str('Label shown in the designer.', false),
+};
+const layer = (description: string, props: Record<string, Schema>, required: string[], snippet: Record<string, unknown>): ObjectSchema =>
+  obj(description, { ...layerBase, ...props }, ['id', 'from', ...required], snippet);
+const snip = (type: string, extra: Record<string, unknown> = {}): Record<string, unknown> =>
+  ({ id: `\${1:${type}1}`, type, ...extra, from: ['${2}'] });
+
+const pool = layer('2-D pooling over [height, width, channels].', {
+  poolSize: size2d('Pooling window (default 2).'),
+  strides: size2d('Step of the window (default: the pool size).'),
+  padding,
+}, [], {});
+const recurrent = (name: string): ObjectSchema => layer(`${name} over a sequence [steps, features].`, {
+  units: int('Size of the hidden state.', { min: 1 }),
+  returnSequences: bool('Output the whole sequence [steps, units] instead of the last state [units] (default false).'),
+  activation: oneOf(ACTIVATIONS, 'Activation of the candidate state (default tanh).'),
+}, ['units'], snip(name.toLowerCase(), { units: 32 }));
+
+export const LAYER_SCHEMAS: Record<LayerType, ObjectSchema> = {
+  dense: layer('Fully connected layer on a flat vector.', {
+    units: int('Number of outputs.', { min: 1 }), activation, useBias, l2,
+  }, ['units'], snip('dense', { units: 64, activation: 'relu' })),
+  conv2d: layer('2-D convolution over [height, width, channels].', {
+    filters: int('Number of output channels.', { min: 1 }),
+    kernelSize: size2d('Convolution window.'),
+    strides: size2d('Step of the window (default 1).'),
+    padding, activation, useBias, l2,
+  }, ['filters', 'kernelSize'], snip('conv2d', { filters: 16, kernelSize: 3, activation: 'relu' })),
+  maxPooling2d: { ...pool, description: 'Max pooling over [height, width, channels].', snippet: snip('maxPooling2d', { poolSize: 2 }) },
+  averagePooling2d: { ...pool, description: 'Average pooling over [height, width, channels].', snippet: snip('averagePooling2d', { poolSize: 2 }) },
+  flatten: layer('Flattens a multi-dimensional input into a vector (needed between conv/pool layers and dense).', {}, [], snip('flatten')),
+  reshape: layer('Reshapes to targetShape, which must hold the same number of values.', {
+    targetShape: arr(int('Size.', { min: 1 }), 'Shape without the batch dimension, e.g. [28, 28, 1]; every size explicit (no -1).', { minItems: 1 }),
+  }, ['targetShape'], snip('reshape', { targetShape: [28, 28, 1] })),
+  dropout: layer('Randomly zeroes a fraction of the values during training.', {
+    rate: num('Fraction dropped, in [0, 1).', { min: 0, exclusiveMax: 1 }),
+  }, ['rate'], snip('dropout', { rate: 0.5 })),
+  batchNormalization: layer('Normalises the last axis with batch statistics.', {
+    momentum: num('Momentum of the moving mean and variance (default 0.99).', { min: 0, max: 1 }),
+    epsilon: num('Added to the variance to avoid division by zero (default 0.001).', { exclusiveMin: 0 }),
+  }, [], snip('batchNormalization')),
+  lstm: recurrent('LSTM'),
+  gru: recurrent('GRU'),
+  embedding: layer('Maps integer ids [length] to vectors [length, outputDim].', {
+    inputDim: int('Vocabulary size: ids must be < inputDim.', { min: 1 }),
+    outputDim: int('Size of each embedding vector.', { min: 1 }),
+  }, ['inputDim', 'outputDim'], snip('embedding', { inputDim: 1000, outputDim: 16 })),
+  concatenate: layer('Joins two or more inputs along an axis.', {
+    axis: int('Axis counted as in Keras, the batch being axis 0: -1 (default) is the last axis, 1 the first axis of an example.'),
+  }, [], { id: '${1:concat1}', type: 'concatenate', from: ['${2}', '${3}'] }),
+  add: layer('Element-wise sum of two or more inputs of the same shape.', {}, [], { id: '${1:add1}', type: 'add', from: ['${2}', '${3}'] }),
+};
+export const LAYER_TYPES = Object.keys(LAYER_SCHEMAS) as LayerType[];
+
+const input = obj('An input of the model.', {
+  id: str('Unique id among inputs and layers.'),
+  shape: arr(int('Size.', { min: 1 }), 'Shape of one example without the batch dimension: [784], [28, 28, 1], [20]...', { minItems: 1 }),
+  features: arr(str('Column or field name.'), 'Data columns that feed this input (default: all features of the data source).'),
+  dtype: oneOf(['float32', 'int32'], 'Element type (int32 for ids fed to an embedding). Default float32.'),
+}, ['id', 'shape'], { id: '${1:input}', shape: ['${2:784}'] });
+
+const model = obj('The network: inputs, layers (a graph through "from") and which layer answers each task.', {
+  inputs: arr(input, 'Model inputs.', { minItems: 1, itemNoun: 'Input' }),
+  layers: arr(union('type', 'layer type', 'A layer; "type" picks its kind.', LAYER_SCHEMAS), 'Layers, each reading from inputs or other layers.', { itemNoun: 'Layer' }),
+  outputs: record(str('Layer id.'), 'Task id -> id of the layer whose output is that task\'s prediction.'),
+}, ['inputs', 'layers', 'outputs']);
+
+// ---- tasks -------------------------------------------------------------------------
+const task = obj('A prediction task: one target column, one head of the model.', {
+  id: str('Unique task id; the key of this task in model.outputs.'),
+  kind: oneOf(TASK_KINDS, 'multiclass: one of several classes; binary: yes/no; regression: a number.'),
+  target: str('Name of the target column/field in the data.'),
+  classes: int('Number of classes (multiclass tasks; binary tasks have 2).', { min: 2 }),
+  loss: oneOf(LOSS_NAMES, 'Default by kind: multiclass categoricalCrossentropy, binary binaryCrossentropy, regression meanSquaredError.'),
+  weight: num('Static loss weight, used by weighting method "static" (default 1).', { min: 0 }),
+  metrics: arr(oneOf(METRIC_NAMES, 'Metric.'), 'Default by kind: classification accuracy, macroF1 (binary also rocAuc); regression mae, rmse, r2.', { uniqueItems: true }),
+}, ['id', 'kind', 'target'], { id: '${1:task}', kind: '${2|multiclass,binary,regression|}', target: '${3:column}' });
+
+// ---- data --------------------------------------------------------------------------
+const seed = int('Seed of the random generator: the same seed gives the same result.');
+const columns = arr(str('Column name.'), 'Columns to apply this to (default: all features).');
+const tabular = (format: string): ObjectSchema => obj(`A ${format} file in the workspace.`, {
+  path: str('Path relative to the experiment file.'),
+  features: arr(str('Column name.'), 'Feature columns (default: every column that is not a task target).'),
+  categorical: arr(str('Column name.'), 'Columns to one-hot encode.'),
+  missing: oneOf(['drop', 'impute'], 'Rows with missing values: drop them, or impute (mean / most frequent).'),
+}, ['path'], { type: format, path: '${1:data.' + format + '}' });
+
+const data = obj('Where the examples come from, how they are preprocessed and split.', {
+  source: union('type', 'data source type', 'The data source; "type" picks its kind.', {
+    mnist: obj('MNIST handwritten digits (bundled; no download).', { limit: int('Use at most this many examples.', { min: 1 }) }),
+    multimnist: obj('Two overlaid MNIST digits per image; one task per digit.', { samples: int('Number of examples.', { min: 1 }), seed }),
+    'synthetic-correlated': obj('Synthetic regression tasks whose relatedness is set by "correlation".', {
+      samples: int('Number of examples.', { min: 1 }),
+      correlation: num('Correlation between the tasks, in [-1, 1].', { min: -1, max: 1 }),
+      inputDim: int('Number of input features.', { min: 1 }),
+      seed,
+    }, ['correlation']),
+    csv: tabular('csv'),
+    jsonl: tabular('jsonl'),
+  }),
+  preprocess: arr(union('op', 'preprocessing op', 'A preprocessing step; "op" picks its kind.', {
+    scale: obj('Multiply by a constant factor.', { factor: num('Factor, e.g. 1/255 for pixels.'), columns }, ['factor']),
+    zscore: obj('Subtract the mean and divide by the standard deviation (fitted on the training split).', { columns }),
+    minmax: obj('Map to [0, 1] using the training split\'s minimum and maximum.', { columns }),
+  }), 'Preprocessing steps, applied in order.', { itemNoun: 'Preprocess step' }),
+  split: obj('How the examples are divided into training, validation and test sets.', {
+    validation: num('Fraction of examples for validation.', { min: 0, exclusiveMax: 1 }),
+    test: num('Fraction of examples for the test set.', { min: 0, exclusiveMax: 1 }),
+    seed,
+    stratifyBy: str('Column whose classes keep their proportions in every split (default: the target of the first classification task).'),
+  }, ['validation', 'test', 'seed']),
+}, ['source', 'split']);
+
+// ---- training ----------------------------------------------------------------------
+const learningRate = num('Step size of the optimizer.', { exclusiveMin: 0 });
+const epsilon = num('Small constant for numerical stability.', { exclusiveMin: 0 });
+const warmupEpochs = num('Linear warm-up from 0 over this many epochs before the schedule starts.', { min: 0 });
+const minLearningRate = num('Lowest learning rate reached (default 0).', { min: 0 });
+
+const training = obj('How the model is trained.', {
+  optimizer: union('type', 'optimizer type', 'The optimizer; "type" picks its kind.', {
+    sgd: obj('Stochastic gradient descent.', {
+      learningRate, momentum: num('Momentum (default 0: none).', { min: 0 }), nesterov: bool('Nesterov momentum (default false).'),
+    }, ['learningRate']),
+    adam: obj('Adam.', {
+      learningRate, beta1: num('Decay of the first moment (default 0.9).', { min: 0, exclusiveMax: 1 }),
+      beta2: num('Decay of the second moment (default 0.999).', { min: 0, exclusiveMax: 1 }), epsilon,
+    }, ['learningRate']),
+    rmsprop: obj('RMSProp.', {
+      learningRate, decay: num('Discount of the squared-gradient average (default 0.9).', { min: 0, exclusiveMax: 1 }),
+      momentum: num('Momentum (default 0).', { min: 0 }), epsilon,
+    }, ['learningRate']),
+    adagrad: obj('Adagrad.', { learningRate, initialAccumulatorValue: num('Starting value of the accumulators (default 0.1).', { exclusiveMin: 0 }) }, ['learningRate']),
+  }),
+  schedule: union('type', 'schedule type', 'Learning-rate schedule; "type" picks its kind (default constant).', {
+    constant: obj('Constant learning rate.', { warmupEpochs }),
+    step: obj('Multiply by gamma every stepEpochs epochs.', {
+      stepEpochs: num('Epochs between drops.', { exclusiveMin: 0 }), gamma: num('Factor per drop, e.g. 0.1.', { exclusiveMin: 0 }), warmupEpochs,
+    }, ['stepEpochs', 'gamma']),
+    exponential: obj('Multiply by gamma every epoch.', { gamma: num('Factor per epoch, e.g. 0.95.', { exclusiveMin: 0 }), warmupEpochs }, ['gamma']),
+    cosine: obj('Cosine decay to minLearningRate over the run.', { minLearningRate, warmupEpochs }),
+    sgdr: obj('Cosine with warm restarts (SGDR, Loshchilov & Hutter 2017).', {
+      t0: num('Epochs of the first period.', { exclusiveMin: 0 }), tMult: num('Each period is tMult times longer than the last (default 1).', { min: 1 }),
+      minLearningRate, warmupEpochs,
+    }, ['t0']),
+  }),
+  epochs: int('Passes over the training data.', { min: 1 }),
+  batchSize: int('Examples per optimizer step.', { min: 1 }),
+  seed,
+  weighting: union('method', 'weighting method', 'How the task losses are combined (default equal).', {
+    equal: obj('Every task loss counts once.', {}),
+    static: obj('Each task loss is multiplied by its task\'s "weight".', {}),
+    uncertainty: obj('Learned per-task log-variance (Kendall, Gal & Cipolla 2018).', {}),
+  }),
+  l2: num('L2 penalty added to every kernel that has none of its own.', { min: 0 }),
+  clipNorm: num('Clip the global gradient norm to this value.', { exclusiveMin: 0 }),
+  earlyStopping: obj('Stop when the validation loss stops improving.', {
+    patience: int('Epochs without improvement before stopping.', { min: 1 }),
+    monitor: oneOf(['loss'], 'Value watched (validation loss).'),
+  }, ['patience']),
+}, ['optimizer', 'epochs', 'batchSize', 'seed']);
+
+export const EXPERIMENT_SCHEMA = obj('A Multi-Task Studio experiment: data, tasks, model graph and training settings.', {
+  $schema: str('JSON Schema of this document.'),
+  name: str('Name of the experiment; runs are stored under runs/<name>/.'),
+  description: str('Free text.', false),
+  data,
+  tasks: arr(task, 'The tasks learned together.', { minItems: 1, itemNoun: 'Task' }),
+  model,
+  training,
+  evaluation: obj('What is measured after training.', {
+    baselines: oneOf(['single-task', 'none'], '"single-task" also trains one model per task on its own path of the graph, for comparison (default).'),
+  }),
+  layout: record(obj('Position of a node in the designer.', { x: num('x'), y: num('y') }, ['x', 'y']), 'Designer node positions by node id; view state only, never affects training.'),
+}, ['name', 'data', 'tasks', 'model', 'training']);

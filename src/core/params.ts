@@ -1,0 +1,90 @@
+// Parameter counts exactly as tfjs-layers' model.countParams() counts them (trainable and
+// non-trainable weights alike), and the sharing arithmetic built on them: what the shared
+// model holds against what one separate model per task would need.
+import { analyzeGraph, taskSubgraph, type Graph } from './graph';
+import { inferShapes, type Shape } from './shapes';
+import type { ExperimentSpec, LayerSpec } from './spec';
+
+/**
+ * Weights of one layer, given the shape of its (first) input; undefined when unknown.
+ * dense: kernel in×units + bias; conv2d: kh×kw×cin×filters + bias; batchNormalization:
+ * gamma, beta, moving mean and moving variance (4×channels, tfjs counts all four);
+ * lstm: 4 gates × (in×u + u×u + u); gru: 3 gates × (in×u + u×u + u) (tfjs GRU has no
+ * reset_after option, so one bias per gate); embedding: inputDim×outputDim.
+ */
+export function layerParams(layer: LayerSpec, input: Shape | undefined): number | undefined {
+  // Guard against partly invalid documents (the designer counts while the user types).
+  const n = rawLayerParams(layer, input);
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+function rawLayerParams(layer: LayerSpec, input: Shape | undefined): number | undefined {
+  switch (layer.type) {
+    case 'embedding':
+      return layer.inputDim * layer.outputDim;
+    case 'maxPooling2d': case 'averagePooling2d': case 'flatten': case 'reshape':
+    case 'dropout': case 'concatenate': case 'add':
+      return 0;
+    default:
+      break;
+  }
+  const last = input?.[input.length - 1];
+  if (last === undefined) return undefined;
+  switch (layer.type) {
+    case 'dense':
+      return last * layer.units + (layer.useBias === false ? 0 : layer.units);
+    case 'conv2d': {
+      const [kh, kw] = typeof layer.kernelSize === 'number' ? [layer.kernelSize, layer.kernelSize] : layer.kernelSize;
+      return kh * kw * last * layer.filters + (layer.useBias === false ? 0 : layer.filters);
+    }
+    case 'batchNormalization':
+      return 4 * last;
+    case 'lstm':
+      return 4 * (layer.units * (last + layer.units) + layer.units);
+    case 'gru':
+      return 3 * (layer.units * (last + layer.units) + layer.units);
+  }
+}
+
+export interface ParamCounts {
+  /** Node id -> parameters, for every node whose count is known (inputs hold 0). */
+  perNode: Map<string, number>;
+  /** The multi-task model: every node that serves at least one task (what countParams() returns). */
+  total: number;
+  /** Nodes serving two or more tasks. */
+  shared: number;
+  /** Task id -> parameters of the nodes serving that task alone. */
+  perTask: Record<string, number>;
+  /** Sum over tasks of each task's whole path: what one separate model per task would hold. */
+  singleTaskTotal: number;
+  /** singleTaskTotal - total: parameters saved by sharing. */
+  saving: number;
+  /** saving / singleTaskTotal (0 when there is nothing to compare). */
+  savingFraction: number;
+  /** False when some serving node's count is unknown (e.g. its input shape could not be inferred). */
+  complete: boolean;
+}
+
+export function countParams(spec: Pick<ExperimentSpec, 'model'>, graph: Graph = analyzeGraph(spec), shapes: Map<string, Shape> = inferShapes(spec, graph).shapes): ParamCounts {
+  const perNode = new Map<string, number>();
+  for (const node of graph.nodes.values()) {
+    const n = node.kind === 'input' ? 0 : layerParams(node.layer, node.from[0] === undefined ? undefined : shapes.get(node.from[0]));
+    if (n !== undefined) perNode.set(node.id, n);
+  }
+  let total = 0, shared = 0, complete = true;
+  const perTask: Record<string, number> = Object.fromEntries(graph.tasks.map((t) => [t, 0]));
+  for (const [id, tasks] of graph.serves) {
+    if (tasks.length === 0) continue;
+    const n = perNode.get(id);
+    if (n === undefined) { complete = false; continue; }
+    total += n;
+    if (tasks.length >= 2) shared += n;
+    else perTask[tasks[0]!]! += n;
+  }
+  let singleTaskTotal = 0;
+  for (const task of graph.tasks) {
+    for (const id of taskSubgraph(spec, task, graph)) singleTaskTotal += perNode.get(id) ?? 0;
+  }
+  const saving = singleTaskTotal - total;
+  return { perNode, total, shared, perTask, singleTaskTotal, saving, savingFraction: singleTaskTotal > 0 ? saving / singleTaskTotal : 0, complete };
+}

@@ -1,0 +1,63 @@
+// Typed messages between the host and the trainer child process (IPC), and between the
+// host and the webview (postMessage). Discriminated unions: switch on `type`.
+import type { Problem } from './spec';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | BackendName;
+
+/** One logged value: step is the global optimizer step, epoch is 1-based. */
+export interface MetricPoint {
+  step: number;
+  epoch: number;
+  split: 'train' | 'validation' | 'test';
+  /** Task id, or '*' for values of the whole model (total loss, learning rate). */
+  task: string;
+  metric: string;
+  value: number;
+}
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface BaselineComparison {
+  task: string;
+  metric: string;
+  higherIsBetter: boolean;
+  shared: number;
+  baseline: number;
+  /** Signed relative improvement of shared over baseline (positive = sharing helped). */
+  relativeImprovement: number;
+}
+
+export interface RunSummary {
+  runDir: string;
+  status: RunStatus;
+  backend: BackendName;
+  /** Final test metrics of the shared model: task -> metric -> value. */
+  test: Record<string, Record<string, number>>;
+  parameters: { total: number; shared: number; perTask: Record<string, number>; singleTaskTotal: number };
+  baselines?: { test: Record<string, Record<string, number>>; comparisons: BaselineComparison[]; deltaM: number; parameters: number };
+  timings: { startedAt: string; endedAt: string; trainSeconds: number };
+}
+
+/** Host -> trainer. */
+export type ToTrainer =
+  /** `doc` is the parsed document; the trainer validates it again (it may come from anywhere). */
+  | { type: 'start'; doc: unknown; specPath: string; workspaceDir: string; runsDir: string;
+      backend: BackendPreference; epochs?: number }
+  | { type: 'cancel' }
+  /** Load a backend and report it (the "Show environment" command), then exit. */
+  | { type: 'info'; backend: BackendPreference };
+
+/** Trainer -> host. */
+export type FromTrainer =
+  | { type: 'started'; runDir: string; backend: BackendName; versions: Record<string, string>; totalEpochs: number; phase: TrainingPhase }
+  | { type: 'progress'; phase: TrainingPhase; points: MetricPoint[] }
+  | { type: 'epochEnd'; phase: TrainingPhase; epoch: number; totalEpochs: number; values: MetricPoint[] }
+  | { type: 'log'; level: 'info' | 'warning'; message: string }
+  | { type: 'problems'; problems: Problem[] }
+  | { type: 'error'; message: string; detail?: string }
+  | { type: 'done'; summary: RunSummary }
+  | { type: 'info'; backend: BackendName; lines: string[] };
+
+/** Which model is training: the shared model, or the single-task baseline of one task. */
+export type TrainingPhase = { kind: 'shared' } | { kind: 'baseline'; task: string };

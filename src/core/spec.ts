@@ -1,0 +1,148 @@
+// The experiment document (`*.mtl.json`): one JSON file is the whole experiment.
+// These types are the contract between the designer, the host and the trainer.
+// Sharing is never declared: it follows from the graph (see graph.ts).
+
+export type Activation =
+  | 'linear' | 'relu' | 'elu' | 'selu' | 'gelu' | 'sigmoid' | 'tanh'
+  | 'softmax' | 'softplus' | 'softsign' | 'swish';
+
+export interface LayerBase {
+  /** Unique among inputs and layers; referenced by `from`, `outputs` and `layout`. */
+  id: string;
+  /** Ids of the inputs or layers that feed this layer, in order. */
+  from: string[];
+  /** Optional human label shown in the designer. */
+  label?: string;
+}
+
+export interface DenseLayer extends LayerBase { type: 'dense'; units: number; activation?: Activation; useBias?: boolean; l2?: number }
+export interface Conv2dLayer extends LayerBase {
+  type: 'conv2d'; filters: number; kernelSize: number | [number, number];
+  strides?: number | [number, number]; padding?: 'valid' | 'same'; activation?: Activation; useBias?: boolean; l2?: number;
+}
+export interface Pool2dLayer extends LayerBase {
+  type: 'maxPooling2d' | 'averagePooling2d'; poolSize?: number | [number, number];
+  strides?: number | [number, number]; padding?: 'valid' | 'same';
+}
+export interface FlattenLayer extends LayerBase { type: 'flatten' }
+export interface ReshapeLayer extends LayerBase { type: 'reshape'; targetShape: number[] }
+export interface DropoutLayer extends LayerBase { type: 'dropout'; rate: number }
+export interface BatchNormLayer extends LayerBase { type: 'batchNormalization'; momentum?: number; epsilon?: number }
+export interface RecurrentLayer extends LayerBase { type: 'lstm' | 'gru'; units: number; returnSequences?: boolean; activation?: Activation }
+export interface EmbeddingLayer extends LayerBase { type: 'embedding'; inputDim: number; outputDim: number }
+export interface ConcatenateLayer extends LayerBase { type: 'concatenate'; axis?: number }
+export interface AddLayer extends LayerBase { type: 'add' }
+
+export type LayerSpec =
+  | DenseLayer | Conv2dLayer | Pool2dLayer | FlattenLayer | ReshapeLayer | DropoutLayer
+  | BatchNormLayer | RecurrentLayer | EmbeddingLayer | ConcatenateLayer | AddLayer;
+export type LayerType = LayerSpec['type'];
+
+export interface InputSpec {
+  id: string;
+  /** Shape of one example, without the batch dimension: [784], [28, 28, 1], [20] ... */
+  shape: number[];
+  /** Which data columns/fields feed this input; default: all features of the data source. */
+  features?: string[];
+  dtype?: 'float32' | 'int32';
+}
+
+export interface ModelSpec {
+  inputs: InputSpec[];
+  layers: LayerSpec[];
+  /** task id -> id of the layer whose output is that task's prediction. */
+  outputs: Record<string, string>;
+}
+
+export type TaskKind = 'multiclass' | 'binary' | 'regression';
+export type LossName =
+  | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy'
+  | 'meanSquaredError' | 'meanAbsoluteError' | 'huber';
+export type MetricName = 'accuracy' | 'macroF1' | 'rocAuc' | 'mae' | 'rmse' | 'r2';
+
+export interface TaskSpec {
+  id: string;
+  kind: TaskKind;
+  /** Name of the target column/field in the data source. */
+  target: string;
+  /** Number of classes for multiclass tasks (binary tasks have 2). */
+  classes?: number;
+  /** Default by kind: multiclass categoricalCrossentropy, binary binaryCrossentropy, regression meanSquaredError. */
+  loss?: LossName;
+  /** Static loss weight (used by weighting method "static"); default 1. */
+  weight?: number;
+  /** Default by kind: classification accuracy (+ macroF1 / rocAuc), regression mae, rmse, r2. */
+  metrics?: MetricName[];
+}
+
+export type DataSource =
+  | { type: 'mnist'; limit?: number }
+  | { type: 'multimnist'; samples?: number; seed?: number }
+  | { type: 'synthetic-correlated'; samples?: number; correlation: number; inputDim?: number; seed?: number }
+  | { type: 'csv' | 'jsonl'; path: string; features?: string[]; categorical?: string[]; missing?: 'drop' | 'impute' };
+
+export type PreprocessOp =
+  | { op: 'scale'; factor: number; columns?: string[] }
+  | { op: 'zscore'; columns?: string[] }
+  | { op: 'minmax'; columns?: string[] };
+
+export interface SplitSpec { validation: number; test: number; seed: number; stratifyBy?: string }
+
+export interface DataSpec { source: DataSource; preprocess?: PreprocessOp[]; split: SplitSpec }
+
+export type OptimizerSpec =
+  | { type: 'sgd'; learningRate: number; momentum?: number; nesterov?: boolean }
+  | { type: 'adam'; learningRate: number; beta1?: number; beta2?: number; epsilon?: number }
+  | { type: 'rmsprop'; learningRate: number; decay?: number; momentum?: number; epsilon?: number }
+  | { type: 'adagrad'; learningRate: number; initialAccumulatorValue?: number };
+
+export type ScheduleSpec =
+  | { type: 'constant'; warmupEpochs?: number }
+  | { type: 'step'; stepEpochs: number; gamma: number; warmupEpochs?: number }
+  | { type: 'exponential'; gamma: number; warmupEpochs?: number }
+  | { type: 'cosine'; minLearningRate?: number; warmupEpochs?: number }
+  /** SGDR (Loshchilov & Hutter 2017): cosine with warm restarts, first period t0 epochs, each next period tMult times longer. */
+  | { type: 'sgdr'; t0: number; tMult?: number; minLearningRate?: number; warmupEpochs?: number };
+
+export type WeightingSpec =
+  | { method: 'equal' }
+  | { method: 'static' }
+  /** Kendall, Gal & Cipolla 2018: learned log-variance per task. */
+  | { method: 'uncertainty' };
+
+export interface TrainingSpec {
+  optimizer: OptimizerSpec;
+  schedule?: ScheduleSpec;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  weighting?: WeightingSpec;
+  /** Global L2 added to every kernel that has none of its own. */
+  l2?: number;
+  /** Clip the global gradient norm to this value. */
+  clipNorm?: number;
+  earlyStopping?: { patience: number; monitor?: 'loss' };
+}
+
+export interface EvaluationSpec { baselines?: 'single-task' | 'none' }
+
+export interface LayoutEntry { x: number; y: number }
+
+export interface ExperimentSpec {
+  name: string;
+  description?: string;
+  data: DataSpec;
+  tasks: TaskSpec[];
+  model: ModelSpec;
+  training: TrainingSpec;
+  evaluation?: EvaluationSpec;
+  /** Designer node positions by node id; view state only, never affects training. */
+  layout?: Record<string, LayoutEntry>;
+}
+
+/** A problem in user input: where (JSON path into the document) and what to do about it. */
+export interface Problem {
+  path: (string | number)[];
+  message: string;
+  severity: 'error' | 'warning';
+}

@@ -1,0 +1,66 @@
+// Validation of an experiment document, raw JSON in, problems out. First the structure
+// (types, required properties, kinds, ranges: structure.ts against experimentSchema.ts),
+// then the meaning (graph, shapes, tasks, settings). Semantic checks also run on a
+// document with structural errors as long as its skeleton (ids, "from", outputs, task
+// kinds) is sound, so the designer can show every problem at once.
+import { checkModel } from './checkModel';
+import { checkData, checkSettings, type DataFacts } from './checkSettings';
+import { checkTasks } from './checkTasks';
+import { EXPERIMENT_SCHEMA, LAYER_TYPES, TASK_KINDS } from './experimentSchema';
+import { analyzeGraph } from './graph';
+import { inferShapes } from './shapes';
+import type { ExperimentSpec, Problem } from './spec';
+import { checkStructure } from './structure';
+
+export type ValidateOptions = DataFacts;
+
+export interface Validation {
+  /** The document as a spec, present when there is no error (warnings allowed). */
+  spec?: ExperimentSpec;
+  problems: Problem[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const every = (v: unknown, test: (x: Record<string, unknown>) => boolean): boolean => Array.isArray(v) && v.every((x) => isObject(x) && test(x));
+
+/** What the graph and task checks read; each must be well-formed for them to run. */
+function modelSkeletonOk(doc: Record<string, unknown>): boolean {
+  const model = doc.model;
+  return isObject(model)
+    && every(model.inputs, (i) => isString(i.id))
+    && every(model.layers, (l) => isString(l.id) && isString(l.type) && (LAYER_TYPES as string[]).includes(l.type)
+      && Array.isArray(l.from) && l.from.every(isString))
+    && isObject(model.outputs) && Object.values(model.outputs).every(isString)
+    && every(doc.tasks, (t) => isString(t.id) && isString(t.kind) && (TASK_KINDS as string[]).includes(t.kind));
+}
+
+const bad = (structural: Problem[], prefix: string): boolean => structural.some((p) => p.severity === 'error' && p.path[0] === prefix);
+
+/** What the settings checks read. */
+function settingsSkeletonOk(doc: Record<string, unknown>, structural: Problem[]): boolean {
+  return !bad(structural, 'data') && !bad(structural, 'training') && !bad(structural, 'tasks') && isObject(doc.training) && isObject(doc.data) && isObject(doc.data.split)
+    && isObject(doc.training.optimizer) && isNumber(doc.training.optimizer.learningRate) && isNumber(doc.training.epochs);
+}
+
+export function validate(doc: unknown, options: ValidateOptions = {}): Validation {
+  const problems = checkStructure(doc, EXPERIMENT_SCHEMA);
+  if (!isObject(doc)) return { problems };
+  const structural = [...problems];
+  // Past the skeleton checks the document is read through the spec types, defensively
+  // where a property may still be malformed (shapes.ts, params.ts).
+  const spec = doc as unknown as ExperimentSpec;
+  const modelOk = modelSkeletonOk(doc);
+  if (modelOk) {
+    const graph = analyzeGraph(spec);
+    const shapes = inferShapes(spec, graph);
+    problems.push(...checkModel(spec, graph), ...shapes.problems, ...checkTasks(spec, graph, shapes.shapes));
+  }
+  if (settingsSkeletonOk(doc, structural)) {
+    problems.push(...checkSettings(spec));
+    if (modelOk && !bad(structural, 'model') && (options.columns || options.targets || options.featureShape)) problems.push(...checkData(spec, options));
+  }
+  const ok = !problems.some((p) => p.severity === 'error');
+  return ok ? { spec, problems } : { problems };
+}

@@ -1,0 +1,96 @@
+// Experiment documents used across the core tests. Each call returns a fresh copy, so a
+// test can break one without affecting the others.
+import type { ExperimentSpec, LayerSpec } from '../../../src/core/spec';
+
+/** The example of DESIGN.md: 784 -> 128 -> 64, heads digit (10, softmax) and parity (1, sigmoid). */
+export function digitsParity(): ExperimentSpec {
+  return {
+    name: 'digits-parity',
+    data: {
+      source: { type: 'mnist' },
+      preprocess: [{ op: 'scale', factor: 0.00392156862745098 }],
+      split: { validation: 0.1, test: 0.1, seed: 7 },
+    },
+    tasks: [
+      { id: 'digit', kind: 'multiclass', target: 'label', classes: 10 },
+      { id: 'parity', kind: 'binary', target: 'parity' },
+    ],
+    model: {
+      inputs: [{ id: 'image', shape: [784] }],
+      layers: [
+        { id: 'trunk1', type: 'dense', units: 128, activation: 'relu', from: ['image'] },
+        { id: 'trunk2', type: 'dense', units: 64, activation: 'relu', from: ['trunk1'] },
+        { id: 'digitHead', type: 'dense', units: 10, activation: 'softmax', from: ['trunk2'] },
+        { id: 'parityHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['trunk2'] },
+      ],
+      outputs: { digit: 'digitHead', parity: 'parityHead' },
+    },
+    training: {
+      optimizer: { type: 'sgd', learningRate: 0.01 },
+      schedule: { type: 'constant' },
+      epochs: 10, batchSize: 32, seed: 42,
+      weighting: { method: 'equal' },
+    },
+    evaluation: { baselines: 'single-task' },
+    layout: { trunk1: { x: 0, y: 120 } },
+  };
+}
+
+/** A small conv trunk on two-digit images, branching into one conv+dense branch per digit. */
+export function convTwoDigits(): ExperimentSpec {
+  const layers: LayerSpec[] = [
+    { id: 'c1', type: 'conv2d', filters: 8, kernelSize: 3, activation: 'relu', from: ['image'] },            // 34x34x8
+    { id: 'p1', type: 'maxPooling2d', poolSize: 2, from: ['c1'] },                                           // 17x17x8
+    { id: 'bn', type: 'batchNormalization', from: ['p1'] },
+    { id: 'leftConv', type: 'conv2d', filters: 16, kernelSize: [3, 5], strides: 2, padding: 'same', from: ['bn'] }, // 9x9x16
+    { id: 'leftFlat', type: 'flatten', from: ['leftConv'] },                                                 // 1296
+    { id: 'leftHead', type: 'dense', units: 10, activation: 'softmax', from: ['leftFlat'] },
+    { id: 'rightPool', type: 'averagePooling2d', poolSize: 3, strides: 2, from: ['bn'] },                     // 8x8x8
+    { id: 'rightFlat', type: 'flatten', from: ['rightPool'] },                                               // 512
+    { id: 'rightDrop', type: 'dropout', rate: 0.25, from: ['rightFlat'] },
+    { id: 'rightHead', type: 'dense', units: 10, activation: 'softmax', useBias: false, from: ['rightDrop'] },
+  ];
+  return {
+    name: 'conv-two-digits',
+    data: { source: { type: 'multimnist', samples: 200 }, split: { validation: 0.2, test: 0.2, seed: 1 } },
+    tasks: [
+      { id: 'left', kind: 'multiclass', target: 'left', classes: 10 },
+      { id: 'right', kind: 'multiclass', target: 'right', classes: 10 },
+    ],
+    model: { inputs: [{ id: 'image', shape: [36, 36, 1] }], layers, outputs: { left: 'leftHead', right: 'rightHead' } },
+    training: { optimizer: { type: 'adam', learningRate: 0.001 }, epochs: 2, batchSize: 16, seed: 3 },
+  };
+}
+
+/** Two inputs, a sequence branch and merge layers: text ids + numeric features -> regression and binary. */
+export function mixedInputs(): ExperimentSpec {
+  return {
+    name: 'mixed',
+    data: { source: { type: 'csv', path: 'data.csv' }, split: { validation: 0.1, test: 0.1, seed: 0 } },
+    tasks: [
+      { id: 'price', kind: 'regression', target: 'price' },
+      { id: 'sold', kind: 'binary', target: 'sold' },
+    ],
+    model: {
+      inputs: [{ id: 'words', shape: [12], dtype: 'int32' }, { id: 'numbers', shape: [6] }],
+      layers: [
+        { id: 'embed', type: 'embedding', inputDim: 500, outputDim: 8, from: ['words'] },   // [12, 8]
+        { id: 'seq', type: 'lstm', units: 16, returnSequences: true, from: ['embed'] },      // [12, 16]
+        { id: 'gru', type: 'gru', units: 8, from: ['seq'] },                                 // [8]
+        { id: 'num', type: 'dense', units: 8, activation: 'relu', from: ['numbers'] },       // [8]
+        { id: 'sum', type: 'add', from: ['gru', 'num'] },                                    // [8]
+        { id: 'joined', type: 'concatenate', from: ['sum', 'num'] },                         // [16]
+        { id: 'priceHead', type: 'dense', units: 1, from: ['joined'] },
+        { id: 'soldHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['num'] },
+      ],
+      outputs: { price: 'priceHead', sold: 'soldHead' },
+    },
+    training: { optimizer: { type: 'rmsprop', learningRate: 0.001 }, epochs: 1, batchSize: 8, seed: 0 },
+  };
+}
+
+export function layerById(spec: ExperimentSpec, id: string): LayerSpec {
+  const layer = spec.model.layers.find((l) => l.id === id);
+  if (!layer) throw new Error(`fixture has no layer ${id}`);
+  return layer;
+}
