@@ -1,0 +1,84 @@
+// Backend selection: native TensorFlow -> WebAssembly -> plain JavaScript CPU.
+// Each backend is only required when it is tried, so a broken native library costs one
+// failed require, never a crash of a process that does not train.
+import os from 'node:os';
+import type * as TF from '@tensorflow/tfjs';
+import type { BackendName, BackendPreference } from '../core/protocol';
+
+export type Tf = typeof TF;
+
+export interface LoadedBackend {
+  tf: Tf;
+  name: BackendName;
+  versions: Record<string, string>;
+  threads: number;
+  /** Why a preferred backend was passed over, for the log and run.json. */
+  fallbacks: string[];
+}
+
+const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+export const BACKEND_NAMES: readonly BackendName[] = ORDER;
+
+export function isBackendPreference(v: string): v is BackendPreference {
+  return v === 'auto' || (ORDER as string[]).includes(v);
+}
+
+async function tryLoad(name: BackendName): Promise<Omit<LoadedBackend, 'fallbacks'>> {
+  const threads = os.availableParallelism();
+  if (name === 'tensorflow') {
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const tf = require('@tensorflow/tfjs-node') as Tf;
+    await tf.ready();
+    if (tf.getBackend() !== 'tensorflow') throw new Error(`tfjs-node loaded but the backend is ${tf.getBackend()}`);
+    const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
+    return { tf, name, threads, versions: { ...tf.version, tensorflow: binding?.TF_Version ?? 'unknown', node: process.versions.node } };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tf = require('@tensorflow/tfjs') as Tf;
+  if (name === 'wasm') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as { setThreadsCount?: (n: number) => void; version_wasm: string };
+    if (!(await tf.setBackend('wasm'))) throw new Error('the WebAssembly backend did not initialise');
+    return { tf, name, threads: 1, versions: { ...tf.version, 'tfjs-backend-wasm': wasm.version_wasm, node: process.versions.node } };
+  }
+  await tf.setBackend('cpu');
+  return { tf, name, threads: 1, versions: { ...tf.version, node: process.versions.node } };
+}
+
+function describe(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0] ?? msg;
+}
+
+/**
+ * Loads the preferred backend. "auto" walks the order; a named backend is required
+ * (no silent fall-back: a user or CI that asks for native must not get wasm).
+ */
+export async function loadBackend(preference: BackendPreference): Promise<LoadedBackend> {
+  if (preference !== 'auto') {
+    try {
+      return { ...(await tryLoad(preference)), fallbacks: [] };
+    } catch (err) {
+      throw new Error(`The ${preference} backend could not be loaded: ${describe(err)}`);
+    }
+  }
+  const fallbacks: string[] = [];
+  for (const name of ORDER) {
+    try {
+      return { ...(await tryLoad(name)), fallbacks };
+    } catch (err) {
+      fallbacks.push(`${name}: ${describe(err)}`);
+    }
+  }
+  throw new Error(`No TensorFlow.js backend could be loaded (${fallbacks.join('; ')})`);
+}
+
+/** Lines for `mts info` and the "Show environment" command. */
+export function describeBackend(b: LoadedBackend): string[] {
+  const lines = [`backend: ${b.name}`, `threads: ${b.threads}`];
+  for (const [k, v] of Object.entries(b.versions).sort()) lines.push(`${k}: ${v}`);
+  for (const f of b.fallbacks) lines.push(`passed over: ${f}`);
+  return lines;
+}

@@ -1,0 +1,48 @@
+// Entry of the trainer child process, forked by the extension host (or a test) with an
+// IPC channel. Receives ToTrainer messages, sends FromTrainer messages, exits when done.
+import type { FromTrainer, ToTrainer } from '../core/protocol';
+import { describeBackend, loadBackend } from './backend';
+import { runExperiment } from './run';
+
+if (!process.send) {
+  console.error('The trainer runs as a child process with an IPC channel; use `mts train` from a terminal.');
+  process.exit(2);
+}
+
+let cancelled = false;
+const send = (msg: FromTrainer) => new Promise<void>((resolve) => {
+  if (!process.connected) return resolve();
+  process.send!(msg, undefined, undefined, () => resolve());
+});
+
+async function handle(msg: ToTrainer): Promise<void> {
+  switch (msg.type) {
+    case 'cancel':
+      cancelled = true;
+      return;
+    case 'info': {
+      try {
+        const b = await loadBackend(msg.backend);
+        await send({ type: 'info', backend: b.name, lines: describeBackend(b) });
+      } catch (err) {
+        await send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      }
+      process.exit(0);
+      return;
+    }
+    case 'start': {
+      const outcome = await runExperiment({
+        doc: msg.doc, workspaceDir: msg.workspaceDir, runsDir: msg.runsDir, backend: msg.backend,
+        ...(msg.epochs !== undefined ? { epochs: msg.epochs } : {}),
+        emit: (m) => void send(m),
+        cancelled: () => cancelled,
+      });
+      await send({ type: 'log', level: 'info', message: `trainer finished: ${outcome}` });
+      process.exit(outcome === 'completed' || outcome === 'cancelled' ? 0 : 1);
+    }
+  }
+}
+
+process.on('message', (msg: ToTrainer) => void handle(msg));
+// The host went away (window closed, extension host crashed): stop after the current step.
+process.on('disconnect', () => { cancelled = true; });

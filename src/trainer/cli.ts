@@ -1,0 +1,182 @@
+// `mts`: the engine without VS Code.
+//   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--out DIR]
+//   mts validate FILE
+//   mts info [--backend B]
+// Exit codes: 0 success; 1 the experiment has problems or training failed;
+// 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
+import fs from 'node:fs';
+import path from 'node:path';
+import { lineColumnAt, locateJsonPath } from '../core/jsonPath';
+import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protocol';
+import type { Problem } from '../core/spec';
+import { validate } from '../core/validate';
+import { describeBackend, isBackendPreference, loadBackend } from './backend';
+import { runExperiment } from './run';
+
+const USAGE = `usage:
+  mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--out DIR]
+  mts validate FILE
+  mts info [--backend auto|tensorflow|wasm|cpu]`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]) {
+  const [command, ...rest] = argv;
+  const positional: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a.startsWith('--')) {
+      const [k, v] = a.includes('=') ? a.slice(2).split('=', 2) as [string, string] : [a.slice(2), rest[++i]];
+      if (v === undefined) throw new UsageError(`--${k} needs a value`);
+      flags.set(k, v);
+    } else positional.push(a);
+  }
+  for (const k of flags.keys()) if (!['epochs', 'backend', 'out'].includes(k)) throw new UsageError(`unknown option --${k}`);
+  const backend = flags.get('backend') ?? 'auto';
+  if (!isBackendPreference(backend)) throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu (got ${backend})`);
+  const epochsText = flags.get('epochs');
+  const epochs = epochsText === undefined ? undefined : Number(epochsText);
+  if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 1)) throw new UsageError(`--epochs must be a whole number >= 1 (got ${epochsText})`);
+  return { command, positional, backend: backend as BackendPreference, epochs, out: flags.get('out') };
+}
+
+function readDoc(file: string | undefined): { doc: unknown; text: string; file: string } {
+  if (!file) throw new UsageError('missing FILE');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  try {
+    return { doc: JSON.parse(text), text, file };
+  } catch (err) {
+    return { doc: Symbol.for('invalid-json') as unknown, text, file: `${file}\u0000${(err as Error).message}` };
+  }
+}
+
+function printProblems(file: string, text: string, problems: Problem[]): void {
+  for (const p of problems) {
+    const found = locateJsonPath(text, p.path);
+    const where = found ? lineColumnAt(text, found.value.start) : undefined;
+    const pos = where ? `:${where.line + 1}:${where.column + 1}` : '';
+    const jsonPath = p.path.length ? ` (${p.path.join('.')})` : '';
+    console.error(`${file}${pos}: ${p.severity}: ${p.message}${jsonPath}`);
+  }
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4));
+
+function epochLine(points: MetricPoint[]): string {
+  return points.filter((p) => p.task !== '*' && p.split === 'validation' && p.metric !== 'loss')
+    .map((p) => `${p.task} ${p.metric} ${fmt(p.value)}`).join(', ');
+}
+
+async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
+  const { doc, text, file } = readDoc(args.positional[0]);
+  if (typeof doc === 'symbol') {
+    const [name, message] = file.split('\u0000');
+    console.error(`${name}: error: not valid JSON: ${message}`);
+    return 1;
+  }
+  const specDir = path.dirname(path.resolve(file));
+  const runsDir = path.resolve(args.out ?? path.join(specDir, 'runs'));
+  let cancelled = false;
+  process.on('SIGINT', () => {
+    if (cancelled) process.exit(130);
+    cancelled = true;
+    console.error('\nstopping after the current step (Ctrl+C again to quit at once)');
+  });
+  const tty = process.stderr.isTTY;
+  let phaseLabel = 'shared model';
+  let lastBar = 0;
+  const emit = (m: FromTrainer) => {
+    switch (m.type) {
+      case 'started':
+        phaseLabel = m.phase.kind === 'shared' ? 'shared model' : `baseline ${m.phase.task}`;
+        if (m.phase.kind === 'shared') console.log(`run folder: ${path.relative(process.cwd(), m.runDir) || m.runDir}\nbackend: ${m.backend}`);
+        console.log(`training ${phaseLabel} (${m.totalEpochs} epochs)`);
+        break;
+      case 'progress': {
+        if (!tty || Date.now() - lastBar < 100) break;
+        lastBar = Date.now();
+        const total = m.points.find((p) => p.task === '*' && p.metric === 'loss');
+        if (total) process.stderr.write(`\r  epoch ${total.epoch} step ${total.step} loss ${fmt(total.value)}   `);
+        break;
+      }
+      case 'epochEnd':
+        if (tty) process.stderr.write('\r\x1b[K');
+        console.log(`  ${phaseLabel} epoch ${m.epoch}/${m.totalEpochs}: ${epochLine(m.values)}`);
+        break;
+      case 'log':
+        console.log(`${m.level === 'warning' ? 'warning: ' : ''}${m.message}`);
+        break;
+      case 'problems':
+        printProblems(file, text, m.problems);
+        break;
+      case 'error':
+        console.error(`error: ${m.message}`);
+        if (m.detail && process.env.MTS_DEBUG) console.error(m.detail);
+        break;
+      case 'done': {
+        const s = m.summary;
+        console.log('test results (shared model):');
+        for (const [task, metrics] of Object.entries(s.test)) console.log(`  ${task}: ${Object.entries(metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+        if (s.baselines) {
+          for (const c of s.baselines.comparisons) {
+            console.log(`  ${c.task} ${c.metric}: shared ${fmt(c.shared)} vs single-task ${fmt(c.baseline)} (${c.relativeImprovement >= 0 ? '+' : ''}${(c.relativeImprovement * 100).toFixed(2)} %)`);
+          }
+          console.log(`  Δm = ${(s.baselines.deltaM * 100).toFixed(2)} %`);
+        }
+        console.log(`parameters: ${s.parameters.total} (shared ${s.parameters.shared}); separate single-task models: ${s.parameters.singleTaskTotal}`);
+        console.log(`report: ${path.join(s.runDir, 'report.md')}`);
+        break;
+      }
+      case 'info':
+        break;
+    }
+  };
+  const outcome = await runExperiment({
+    doc, workspaceDir: specDir, runsDir, backend: args.backend, ...(args.epochs !== undefined ? { epochs: args.epochs } : {}),
+    emit, cancelled: () => cancelled,
+  });
+  return outcome === 'completed' ? 0 : outcome === 'cancelled' ? 130 : 1;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  switch (args.command) {
+    case 'train':
+      return train(args);
+    case 'validate': {
+      const { doc, text, file } = readDoc(args.positional[0]);
+      if (typeof doc === 'symbol') {
+        const [name, message] = file.split('\u0000');
+        console.error(`${name}: error: not valid JSON: ${message}`);
+        return 1;
+      }
+      const { problems } = validate(doc);
+      printProblems(file, text, problems);
+      const errors = problems.filter((p) => p.severity === 'error').length;
+      console.log(errors ? `${errors} error(s), ${problems.length - errors} warning(s)` : `valid (${problems.length} warning(s))`);
+      return errors ? 1 : 0;
+    }
+    case 'info': {
+      const b = await loadBackend(args.backend);
+      for (const line of describeBackend(b)) console.log(line);
+      return 0;
+    }
+    default:
+      throw new UsageError(args.command ? `unknown command ${args.command}` : 'missing command');
+  }
+}
+
+main().then((code) => process.exit(code), (err) => {
+  if (err instanceof UsageError) {
+    console.error(`mts: ${err.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(`mts: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+// Moves a split of the data onto the backend once: inputs shaped as the model's inputs,
+// labels encoded as each head expects. Batches are then sliced on the device.
+import type * as TF from '@tensorflow/tfjs';
+import type { ExperimentSpec } from '../core/spec';
+import type { Tf } from './backend';
+import type { Dataset } from './data/dataset';
+import type { TaskHead } from './heads';
+
+export interface DeviceSplit {
+  n: number;
+  x: Map<string, TF.Tensor>;
+  y: Map<string, TF.Tensor>;
+  /** Host copies of the targets (class index or value), for metrics. */
+  targets: Map<string, Float32Array>;
+}
+
+const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+function selectColumns(ds: Dataset, names: string[]): Float32Array {
+  const dim = ds.featureNames.length;
+  const cols = names.map((name) => {
+    const c = ds.featureNames.indexOf(name);
+    if (c < 0) throw new Error(`feature "${name}" is not in the data (columns: ${ds.featureNames.join(', ')})`);
+    return c;
+  });
+  const out = new Float32Array(ds.n * cols.length);
+  for (let i = 0; i < ds.n; i++) for (let j = 0; j < cols.length; j++) out[i * cols.length + j] = ds.features[i * dim + cols[j]!]!;
+  return out;
+}
+
+export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Dataset): DeviceSplit {
+  const x = new Map<string, TF.Tensor>();
+  const featureDim = ds.n ? ds.features.length / ds.n : prod(ds.featureShape);
+  for (const input of spec.model.inputs) {
+    const values = input.features ? selectColumns(ds, input.features) : ds.features;
+    const dim = input.features ? input.features.length : featureDim;
+    if (dim !== prod(input.shape)) {
+      throw new Error(`Input "${input.id}" has shape [${input.shape.join(', ')}] (${prod(input.shape)} values) but the data gives ${dim} features per example.`);
+    }
+    const t = tf.tensor(values, [ds.n, ...input.shape], 'float32');
+    x.set(input.id, input.dtype === 'int32' ? tf.cast(t, 'int32') : t);
+    if (input.dtype === 'int32') t.dispose();
+  }
+  const y = new Map<string, TF.Tensor>();
+  const targets = new Map<string, Float32Array>();
+  for (const h of heads) {
+    const raw = ds.targets[h.task.target];
+    if (!raw) throw new Error(`Task "${h.task.id}" targets "${h.task.target}", which the data does not have (targets: ${Object.keys(ds.targets).join(', ')}).`);
+    targets.set(h.task.id, raw);
+    if (h.encoding === 'onehot') {
+      y.set(h.task.id, tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(raw), 'int32'), h.units), 'float32')));
+    } else {
+      y.set(h.task.id, tf.tensor2d(raw, [ds.n, 1]));
+    }
+  }
+  return { n: ds.n, x, y, targets };
+}
+
+export function disposeSplit(s: DeviceSplit): void {
+  for (const t of [...s.x.values(), ...s.y.values()]) t.dispose();
+}

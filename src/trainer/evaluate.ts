@@ -1,0 +1,65 @@
+// Evaluation of a model on a device split: per-task loss and metrics, predictions read
+// back once per split (in large batches), metrics computed on the host.
+import type * as TF from '@tensorflow/tfjs';
+import { accuracy, argmaxRows, macroF1, mae, r2, rmse, rocAuc } from '../core/metrics';
+import type { Tf } from './backend';
+import type { DeviceSplit } from './deviceData';
+import type { TaskHead } from './heads';
+import type { ForwardFn } from './model/forward';
+
+export type TaskValues = Record<string, Record<string, number>>;
+
+const EVAL_BATCH = 2048;
+
+export function evaluate(tf: Tf, forward: ForwardFn, heads: TaskHead[], split: DeviceSplit, limit = Infinity): TaskValues {
+  const n = Math.min(split.n, limit);
+  const lossSums = new Float64Array(heads.length);
+  const preds: Float32Array[] = heads.map((h) => new Float32Array(n * (h.encoding === 'onehot' ? h.units : 1)));
+  for (let start = 0; start < n; start += EVAL_BATCH) {
+    const size = Math.min(EVAL_BATCH, n - start);
+    const read = tf.tidy(() => {
+      const xb = new Map([...split.x].map(([k, v]) => [k, v.slice(start, size)]));
+      const outs = forward(xb, false);
+      const losses: TF.Tensor[] = [];
+      const ps: TF.Tensor[] = [];
+      heads.forEach((h) => {
+        const o = outs.get(h.task.id)!;
+        losses.push(h.lossFn(split.y.get(h.task.id)!.slice(start, size), o));
+        ps.push(h.predict(o).reshape([-1]));
+      });
+      return { losses: tf.stack(losses), preds: ps };
+    });
+    const lossValues = read.losses.dataSync();
+    heads.forEach((h, i) => {
+      lossSums[i]! += (lossValues[i] ?? 0) * size;
+      const width = h.encoding === 'onehot' ? h.units : 1;
+      preds[i]!.set(read.preds[i]!.dataSync(), start * width);
+    });
+    tf.dispose([read.losses, ...read.preds]);
+  }
+  const out: TaskValues = {};
+  heads.forEach((h, i) => {
+    const truth = split.targets.get(h.task.id)!.subarray(0, n);
+    const p = preds[i]!;
+    const values: Record<string, number> = { loss: n ? lossSums[i]! / n : NaN };
+    const cls = h.encoding === 'onehot' ? argmaxRows(p, h.units)
+      : h.encoding === 'binary' ? Int32Array.from(p, (v) => (v >= 0.5 ? 1 : 0)) : undefined;
+    for (const m of h.metrics) {
+      switch (m) {
+        case 'accuracy': if (cls) values.accuracy = accuracy(cls, truth); break;
+        case 'macroF1': if (cls) values.macroF1 = macroF1(cls, truth, Math.max(h.units, 2)); break;
+        case 'rocAuc': {
+          // Binary: score of the positive class (1 unit: sigmoid; 2 units: softmax column 1).
+          const scores = h.encoding === 'binary' ? p : h.units === 2 ? p.filter((_, j) => j % 2 === 1) : undefined;
+          if (scores) values.rocAuc = rocAuc(scores, truth);
+          break;
+        }
+        case 'mae': if (!cls) values.mae = mae(p, truth); break;
+        case 'rmse': if (!cls) values.rmse = rmse(p, truth); break;
+        case 'r2': if (!cls) values.r2 = r2(p, truth); break;
+      }
+    }
+    out[h.task.id] = values;
+  });
+  return out;
+}

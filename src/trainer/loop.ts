@@ -1,0 +1,217 @@
+// Our own multi-task training loop (tfjs-layers' fit has no loss weights).
+// Speed: the epoch's shuffled data is gathered and split into batches on the device in
+// two ops per tensor; per-task losses are summed on the device and read back only a few
+// times per epoch; the loop yields to the event loop between steps so a cancel arrives.
+import type * as TF from '@tensorflow/tfjs';
+import type { BackendName, MetricPoint, TrainingPhase } from '../core/protocol';
+import { SeededRandom, deriveSeed } from '../core/random';
+import { learningRateAt } from '../core/schedule';
+import type { ExperimentSpec, LayerSpec } from '../core/spec';
+import type { Tf } from './backend';
+import type { DeviceSplit } from './deviceData';
+import { evaluate, type TaskValues } from './evaluate';
+import type { TaskHead } from './heads';
+import type { BuiltModel } from './model/build';
+import type { ForwardFn } from './model/forward';
+import { compileNativeStep, nativeStepUnsupported } from './native/denseStep';
+import { makeOptimizer } from './optimizer';
+import { makeWeighting, type TaskWeighting } from './weighting/index';
+
+export interface LoopEvents {
+  /** Train-loss points, a few per epoch (batched: one call per report). */
+  progress(points: MetricPoint[]): void;
+  /** Values measured at the end of an epoch: validation (and train-subset) loss and metrics, task weights. */
+  epochEnd(epoch: number, points: MetricPoint[]): void;
+  /** Polled between steps. */
+  cancelled(): boolean;
+}
+
+export interface LoopSetup {
+  tf: Tf;
+  backend: BackendName;
+  spec: ExperimentSpec;
+  built: BuiltModel;
+  forward: ForwardFn;
+  heads: TaskHead[];
+  /** Topological order of the model's nodes. */
+  topo: string[];
+  train: DeviceSplit;
+  validation: DeviceSplit;
+  epochs: number;
+  phase: TrainingPhase;
+  events: LoopEvents;
+}
+
+export interface LoopResult {
+  /** 'native' when the compiled dense step ran, else why not. */
+  stepPath: string;
+  epochsRun: number;
+  steps: number;
+  cancelled: boolean;
+  stoppedEarly: boolean;
+  lastValidation?: TaskValues;
+}
+
+/** Reports of the running train loss per epoch (curves without per-step read-backs). */
+const REPORTS_PER_EPOCH = 20;
+/** Train metrics at epoch end are measured on at most this many training examples. */
+const TRAIN_EVAL_LIMIT = 2000;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function l2Terms(spec: ExperimentSpec, built: BuiltModel): Array<{ kernel: TF.Variable; l2: number }> {
+  const terms: Array<{ kernel: TF.Variable; l2: number }> = [];
+  for (const l of spec.model.layers as LayerSpec[]) {
+    const coef = ('l2' in l && l.l2 !== undefined ? l.l2 : undefined) ?? spec.training.l2 ?? 0;
+    if (coef <= 0 || (l.type !== 'dense' && l.type !== 'conv2d')) continue;
+    const layer = built.layers.get(l.id) as unknown as { kernel?: { read(): TF.Variable } };
+    if (layer.kernel) terms.push({ kernel: layer.kernel.read(), l2: coef });
+  }
+  return terms;
+}
+
+type StepFn = (xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number) => TF.Tensor[];
+
+/** The tape-based step: any layer, optimizer, weighting; losses returned as scalars. */
+function genericStep(s: LoopSetup, weighting: TaskWeighting): { step: StepFn; dispose(): void } {
+  const { tf, spec, heads } = s;
+  const t = spec.training;
+  const { optimizer, setLearningRate } = makeOptimizer(tf, t.optimizer);
+  const varList = [...s.built.model.trainableWeights.map((w) => w.read() as TF.Variable), ...weighting.variables];
+  const l2 = l2Terms(spec, s.built);
+  const step: StepFn = (xb, yb, lr) => {
+    setLearningRate(lr);
+    let losses: TF.Scalar[] = [];
+    const lossFn = () => {
+      const outs = s.forward(xb, true);
+      losses = heads.map((h) => tf.keep(h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!)));
+      let total = weighting.combine(losses);
+      if (l2.length) total = tf.add(total, tf.addN(l2.map((r) => tf.mul(tf.sum(tf.square(r.kernel)), r.l2)))) as TF.Scalar;
+      return total;
+    };
+    if (t.clipNorm) {
+      const { value, grads } = tf.variableGrads(lossFn, varList);
+      const clipped = tf.tidy(() => clipByGlobalNorm(tf, grads, t.clipNorm!));
+      optimizer.applyGradients(clipped);
+      tf.dispose([value, ...Object.values(grads), ...Object.values(clipped)]);
+    } else {
+      optimizer.minimize(lossFn, false, varList);
+    }
+    return losses;
+  };
+  return { step, dispose: () => optimizer.dispose() };
+}
+
+export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
+  const { tf, spec, heads, train, events } = s;
+  const t = spec.training;
+  const weighting = makeWeighting(tf, t.weighting, heads.map((h) => h.task));
+  const unsupported = s.backend === 'tensorflow' ? nativeStepUnsupported(spec, heads) : `${s.backend} backend`;
+  const native = unsupported ? undefined : compileNativeStep(tf, spec, s.built, heads, s.topo);
+  const stepper = native ? { step: native.step, dispose: () => native.dispose() } : genericStep(s, weighting);
+  const trainY = native ? native.prepareLabels(train.y) : train.y;
+  const rng = new SeededRandom(deriveSeed(t.seed, 'shuffle'));
+  const stepsPerEpoch = Math.ceil(train.n / t.batchSize);
+  const reportEvery = Math.max(1, Math.floor(stepsPerEpoch / REPORTS_PER_EPOCH));
+  const taskIds = heads.map((h) => h.task.id);
+  const lrAt = (epoch: number, b: number) => learningRateAt(t.schedule, t.optimizer.learningRate, (epoch - 1) + b / stepsPerEpoch, s.epochs);
+  let step = 0;
+  let best = Infinity;
+  let sinceBest = 0;
+  const result: LoopResult = { stepPath: native ? 'native' : `generic (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
+
+  try {
+    for (let epoch = 1; epoch <= s.epochs; epoch++) {
+      const perm = rng.shuffle(Array.from({ length: train.n }, (_, i) => i));
+      const sizes = Array.from({ length: stepsPerEpoch }, (_, i) => Math.min(t.batchSize, train.n - i * t.batchSize));
+      // tidy keeps tensors in arrays, not in Maps: split inside, index by key outside.
+      const xKeys = [...train.x.keys()];
+      const yKeys = [...trainY.keys()];
+      const batches = tf.tidy(() => {
+        const idx = tf.tensor1d(perm, 'int32');
+        const split = (x: TF.Tensor) => (sizes.length === 1 ? [tf.gather(x, idx)] : tf.split(tf.gather(x, idx), sizes));
+        return [...xKeys.map((k) => split(train.x.get(k)!)), ...yKeys.map((k) => split(trainY.get(k)!))];
+      });
+      // Per-task losses of the steps since the last report, read back together.
+      let window: TF.Tensor[][] = heads.map(() => []);
+      let windowSteps = 0;
+      const epochLoss = new Float64Array(heads.length);
+
+      for (let b = 0; b < stepsPerEpoch; b++) {
+        const xb = new Map(xKeys.map((k, i) => [k, batches[i]![b]!]));
+        const yb = new Map(yKeys.map((k, i) => [k, batches[xKeys.length + i]![b]!]));
+        const losses = stepper.step(xb, yb, lrAt(epoch, b));
+        losses.forEach((l, i) => window[i]!.push(l));
+        windowSteps++;
+        tf.dispose([...xb.values(), ...yb.values()]);
+        step++;
+
+        if ((b + 1) % reportEvery === 0 || b === stepsPerEpoch - 1) {
+          const meansT = tf.tidy(() => tf.stack(window.map((ls) => tf.mean(tf.concat(ls.map((l) => l.reshape([-1])))))));
+          const means = meansT.dataSync();
+          meansT.dispose();
+          window.forEach((ls) => tf.dispose(ls));
+          window = heads.map(() => []);
+          const at = { step, epoch, split: 'train' as const };
+          const points: MetricPoint[] = heads.map((h, i) => ({ ...at, task: h.task.id, metric: 'loss', value: means[i]! }));
+          points.push({ ...at, task: '*', metric: 'loss', value: Array.from(means).reduce((a, v) => a + v, 0) });
+          points.push({ ...at, task: '*', metric: 'lr', value: lrAt(epoch, b) });
+          heads.forEach((_, i) => { epochLoss[i]! += means[i]! * windowSteps; });
+          windowSteps = 0;
+          events.progress(points);
+        }
+        await yieldToEventLoop();
+        if (events.cancelled()) break;
+      }
+      window.forEach((ls) => tf.dispose(ls));
+      tf.dispose(batches.flat());
+      if (events.cancelled()) {
+        result.cancelled = true;
+        break;
+      }
+
+      const validation = evaluate(tf, s.forward, heads, s.validation);
+      const trainEval = evaluate(tf, s.forward, heads, train, TRAIN_EVAL_LIMIT);
+      const points: MetricPoint[] = [];
+      const at = { step, epoch };
+      for (const [split, values] of [['validation', validation], ['train', trainEval]] as const) {
+        for (const [task, metrics] of Object.entries(values)) {
+          for (const [metric, value] of Object.entries(metrics)) {
+            if (split === 'train' && metric === 'loss') continue; // the epoch's running mean below is the train loss
+            points.push({ ...at, split, task, metric, value });
+          }
+        }
+      }
+      heads.forEach((h, i) => points.push({ ...at, split: 'train', task: h.task.id, metric: 'epochLoss', value: epochLoss[i]! / stepsPerEpoch }));
+      if (weighting.variables.length) {
+        for (const [task, w] of Object.entries(weighting.current())) points.push({ ...at, split: 'train', task, metric: 'weight', value: w });
+      }
+      const valTotal = taskIds.reduce((acc, id) => acc + (validation[id]?.loss ?? 0), 0);
+      points.push({ ...at, split: 'validation', task: '*', metric: 'loss', value: valTotal });
+      events.epochEnd(epoch, points);
+      result.epochsRun = epoch;
+      result.lastValidation = validation;
+
+      if (t.earlyStopping) {
+        if (valTotal < best - 1e-6) { best = valTotal; sinceBest = 0; } else if (++sinceBest >= t.earlyStopping.patience) {
+          result.stoppedEarly = true;
+          break;
+        }
+      }
+    }
+  } finally {
+    stepper.dispose();
+    weighting.dispose();
+    // Dispose only the label tensors the compiled step made, never the split's own.
+    if (native) tf.dispose([...trainY.values()].filter((y) => ![...train.y.values()].includes(y)));
+  }
+  result.steps = step;
+  return result;
+}
+
+function clipByGlobalNorm(tf: Tf, grads: TF.NamedTensorMap, maxNorm: number): TF.NamedTensorMap {
+  const list = Object.values(grads);
+  const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
+  const scale = tf.div(maxNorm, tf.maximum(norm, maxNorm));
+  return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
+}

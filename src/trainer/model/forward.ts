@@ -1,0 +1,82 @@
+// Eager forward pass over the built model, used for training and evaluation.
+// Dense layers (most of a multi-task trunk) run as one fused matMul+bias+activation on
+// the layer's own variables, which skips tfjs-layers' per-call bookkeeping: per-op
+// overhead, not arithmetic, dominates small-batch training on tfjs-node. Every other
+// layer type runs through its tfjs-layers `apply`, so both paths share one set of weights.
+import type * as TF from '@tensorflow/tfjs';
+import type { ExperimentSpec, LayerSpec } from '../../core/spec';
+import type { Tf } from '../backend';
+import type { BuiltModel } from './build';
+
+type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid';
+const FUSED: ReadonlySet<string> = new Set<FusedActivation>(['linear', 'relu', 'relu6', 'elu', 'sigmoid']);
+
+interface DenseVars { kernel: { read(): TF.Variable }; bias?: { read(): TF.Variable } | null }
+
+export interface ForwardOptions {
+  /** Layer ids whose final activation is left out: classification heads give logits to fused losses. */
+  logitLayers: ReadonlySet<string>;
+  /** Seed for dropout masks; each training call draws a fresh mask from it. */
+  seed: number;
+}
+
+export type ForwardFn = (inputs: ReadonlyMap<string, TF.Tensor>, training: boolean) => Map<string, TF.Tensor>;
+
+export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, topo: string[], opts: ForwardOptions): ForwardFn {
+  const specs = new Map<string, LayerSpec>(spec.model.layers.map((l) => [l.id, l]));
+  const outputLayers = new Set(Object.values(spec.model.outputs));
+  let dropoutCalls = 0;
+
+  const activate = (x: TF.Tensor, activation: string): TF.Tensor => {
+    switch (activation) {
+      case 'linear': return x;
+      case 'softmax': return tf.softmax(x);
+      case 'tanh': return tf.tanh(x);
+      case 'selu': return tf.selu(x);
+      case 'softplus': return tf.softplus(x);
+      case 'softsign': return tf.div(x, tf.add(tf.abs(x), 1));
+      case 'swish': return tf.mul(x, tf.sigmoid(x));
+      case 'gelu': return tf.layers.activation({ activation: 'gelu' }).apply(x) as TF.Tensor;
+      default: return tf.layers.activation({ activation: activation as 'relu' }).apply(x) as TF.Tensor;
+    }
+  };
+
+  const dense = (l: Extract<LayerSpec, { type: 'dense' }>, x: TF.Tensor): TF.Tensor => {
+    const vars = built.layers.get(l.id) as unknown as DenseVars;
+    const activation = opts.logitLayers.has(l.id) ? 'linear' : (l.activation ?? 'linear');
+    const kernel = vars.kernel.read();
+    const bias = vars.bias ? vars.bias.read() : undefined;
+    if (FUSED.has(activation)) {
+      return tf.fused.matMul({ a: x as TF.Tensor2D, b: kernel as TF.Tensor2D, ...(bias ? { bias } : {}), activation: activation as FusedActivation });
+    }
+    return activate(tf.fused.matMul({ a: x as TF.Tensor2D, b: kernel as TF.Tensor2D, ...(bias ? { bias } : {}) }), activation);
+  };
+
+  return (inputs, training) => {
+    const values = new Map<string, TF.Tensor>(inputs);
+    for (const id of topo) {
+      const l = specs.get(id);
+      if (!l) continue;
+      const args = l.from.map((f) => values.get(f)!);
+      const x = args[0]!;
+      let y: TF.Tensor;
+      if (l.type === 'dense' && x.rank === 2) {
+        y = dense(l, x);
+      } else if (l.type === 'dropout') {
+        y = training && l.rate > 0 ? tf.dropout(x, l.rate, undefined, opts.seed + ++dropoutCalls) : x;
+      } else if (l.type === 'flatten') {
+        y = tf.reshape(x, [x.shape[0]!, -1]);
+      } else {
+        const layer = built.layers.get(id)!;
+        if (opts.logitLayers.has(id)) throw new Error(`layer ${id} (${l.type}) cannot produce logits`);
+        y = layer.apply(args.length === 1 ? x : args, { training }) as TF.Tensor;
+      }
+      values.set(id, y);
+    }
+    const out = new Map<string, TF.Tensor>();
+    for (const [task, layerId] of Object.entries(spec.model.outputs)) {
+      if (outputLayers.has(layerId)) out.set(task, values.get(layerId)!);
+    }
+    return out;
+  };
+}

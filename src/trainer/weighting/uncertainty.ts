@@ -1,0 +1,19 @@
+// Uncertainty weighting (Kendall, Gal & Cipolla, CVPR 2018). Each task learns
+// s = log(sigma^2); regression: 0.5 * exp(-s) * L + 0.5 * s, classification:
+// exp(-s) * L + 0.5 * s (their equations 7 and 10 with the log-variance parametrisation).
+import type * as TF from '@tensorflow/tfjs';
+import type { TaskSpec } from '../../core/spec';
+import type { Tf } from '../backend';
+import type { TaskWeighting } from './index';
+
+export function uncertaintyWeighting(tf: Tf, tasks: TaskSpec[]): TaskWeighting {
+  const logVars = tasks.map((t) => tf.variable(tf.scalar(0), true, undefined, 'float32'));
+  const scale = tasks.map((t) => (t.kind === 'regression' ? 0.5 : 1));
+  return {
+    variables: logVars,
+    combine: (losses) => tf.addN(losses.map((l, i) =>
+      tf.add(tf.mul(tf.mul(tf.exp(tf.neg(logVars[i]!)), scale[i]!), l), tf.mul(logVars[i]!, 0.5)))) as TF.Scalar,
+    current: () => Object.fromEntries(tasks.map((t, i) => [t.id, scale[i]! * Math.exp(-(logVars[i]!.dataSync()[0] ?? 0))])),
+    dispose: () => logVars.forEach((v) => v.dispose()),
+  };
+}
