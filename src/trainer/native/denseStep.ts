@@ -76,7 +76,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       if (consts) tf.dispose([...consts.scale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum] : [])]);
       // Gradient of mean loss is (per-example gradient) / n; MSE has a factor 2.
       const scale = heads.map((h, i) => tf.keep(tf.scalar((lr * weights[i]! * (h.encoding === 'value' ? 2 : 1)) / n)));
-      const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(1 - 2 * lr * c))]));
+      // d(l2 * sum(W^2))/dW = 2 * l2 * W, pre-scaled by the learning rate like every gradient.
+      const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * lr * c))]));
       consts = { scale, decay, ...(momentum ? { momentum: tf.keep(tf.scalar(momentum)) } : {}) };
       constKey = key;
     }
@@ -84,16 +85,17 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   };
 
   const update = (variable: TF.Variable, grad: TF.Tensor, key: string, decay: TF.Tensor | undefined, m: TF.Tensor | undefined) => {
-    let step = grad;
+    // The L2 gradient joins the loss gradient before momentum, as when it is part of the loss.
+    let step = decay ? ops.add(grad, ops.mul(variable, decay)) : grad;
     if (m) {
       const prev = velocity.get(key);
-      const v = prev ? ops.add(ops.mul(prev, m), grad) : grad;
+      const v = prev ? ops.add(ops.mul(prev, m), step) : step;
       tf.keep(v);
       if (prev) prev.dispose();
       velocity.set(key, v);
       step = v;
     }
-    variable.assign(ops.sub(decay ? ops.mul(variable, decay) : variable, step));
+    variable.assign(ops.sub(variable, step));
   };
 
   return {
