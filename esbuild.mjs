@@ -29,6 +29,8 @@ const builds = [
     entryPoints: { designer: 'webview/designer/main.tsx', training: 'webview/training/main.tsx', diagram: 'webview/diagram/main.tsx' } },
   { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: [...nodeExternals, 'playwright-core'],
     entryPoints: [...listTests('test/unit'), ...listTests('test/integration')], outbase: 'test', outdir: 'out/test' },
+  { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: nodeExternals,
+    entryPoints: { 'bench/trainSpeed': 'bench/trainSpeed.ts' }, outdir: 'out' },
 ];
 
 if (watch) {

@@ -24,10 +24,16 @@ export function isBackendPreference(v: string): v is BackendPreference {
   return v === 'auto' || (ORDER as string[]).includes(v);
 }
 
-async function tryLoad(name: BackendName): Promise<Omit<LoadedBackend, 'fallbacks'>> {
-  const threads = os.availableParallelism();
+export interface BackendOptions {
+  /** TensorFlow intra-op threads (native only; read when the library loads). A user's TF_NUM_INTRAOP_THREADS wins. */
+  intraOpThreads?: number;
+}
+
+async function tryLoad(name: BackendName, opts: BackendOptions): Promise<Omit<LoadedBackend, 'fallbacks'>> {
   if (name === 'tensorflow') {
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+    if (opts.intraOpThreads) process.env.TF_NUM_INTRAOP_THREADS ??= String(opts.intraOpThreads);
+    const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.availableParallelism();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const tf = require('@tensorflow/tfjs-node') as Tf;
     await tf.ready();
@@ -56,10 +62,10 @@ function describe(err: unknown): string {
  * Loads the preferred backend. "auto" walks the order; a named backend is required
  * (no silent fall-back: a user or CI that asks for native must not get wasm).
  */
-export async function loadBackend(preference: BackendPreference): Promise<LoadedBackend> {
+export async function loadBackend(preference: BackendPreference, opts: BackendOptions = {}): Promise<LoadedBackend> {
   if (preference !== 'auto') {
     try {
-      return { ...(await tryLoad(preference)), fallbacks: [] };
+      return { ...(await tryLoad(preference, opts)), fallbacks: [] };
     } catch (err) {
       throw new Error(`The ${preference} backend could not be loaded: ${describe(err)}`);
     }
@@ -67,7 +73,7 @@ export async function loadBackend(preference: BackendPreference): Promise<Loaded
   const fallbacks: string[] = [];
   for (const name of ORDER) {
     try {
-      return { ...(await tryLoad(name)), fallbacks };
+      return { ...(await tryLoad(name, opts)), fallbacks };
     } catch (err) {
       fallbacks.push(`${name}: ${describe(err)}`);
     }

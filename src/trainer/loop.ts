@@ -1,7 +1,8 @@
 // Our own multi-task training loop (tfjs-layers' fit has no loss weights).
 // Speed: the epoch's shuffled data is gathered and split into batches on the device in
 // two ops per tensor; per-task losses are summed on the device and read back only a few
-// times per epoch; the loop yields to the event loop between steps so a cancel arrives.
+// times per epoch; the loop yields to the event loop every few milliseconds so a cancel
+// message arrives between two steps.
 import type * as TF from '@tensorflow/tfjs';
 import type { BackendName, MetricPoint, TrainingPhase } from '../core/protocol';
 import { SeededRandom, deriveSeed } from '../core/random';
@@ -56,6 +57,9 @@ export interface LoopResult {
 const REPORTS_PER_EPOCH = 20;
 /** Train metrics at epoch end are measured on at most this many training examples. */
 const TRAIN_EVAL_LIMIT = 2000;
+
+/** The loop yields to the event loop (where a cancel message arrives) at most this often. */
+const YIELD_MS = 15;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -116,6 +120,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const taskIds = heads.map((h) => h.task.id);
   const lrAt = (epoch: number, b: number) => learningRateAt(t.schedule, t.optimizer.learningRate, (epoch - 1) + b / stepsPerEpoch, s.epochs);
   let step = 0;
+  let lastYield = Date.now();
   let best = Infinity;
   let sinceBest = 0;
   const result: LoopResult = { stepPath: native ? 'native' : `generic (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
@@ -160,8 +165,11 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           windowSteps = 0;
           events.progress(points);
         }
-        await yieldToEventLoop();
-        if (events.cancelled()) break;
+        if (Date.now() - lastYield >= YIELD_MS) {
+          await yieldToEventLoop();
+          lastYield = Date.now();
+          if (events.cancelled()) break;
+        }
       }
       window.forEach((ls) => tf.dispose(ls));
       tf.dispose(batches.flat());

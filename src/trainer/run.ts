@@ -12,6 +12,7 @@ import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
 import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
+import { intraOpThreadsFor } from './threads';
 import { datasetColumns, DataError, loadExperimentData, type ExperimentData } from './data/index';
 import { disposeSplit, toDevice } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
@@ -55,7 +56,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const spec = withDefaults(recheck.spec);
     if (req.epochs !== undefined) spec.training = { ...spec.training, epochs: req.epochs };
 
-    const backend = await loadBackend(req.backend);
+    const backend = await loadBackend(req.backend, { intraOpThreads: intraOpThreadsFor(spec) });
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
     let data: ExperimentData;
     try {
