@@ -7,7 +7,7 @@ import type { Tf } from '../backend';
 import type { TaskWeighting } from './index';
 
 export function uncertaintyWeighting(tf: Tf, tasks: TaskSpec[]): TaskWeighting {
-  const logVars = tasks.map((t) => tf.variable(tf.scalar(0), true, undefined, 'float32'));
+  const logVars = tasks.map(() => tf.variable(tf.scalar(0), true, undefined, 'float32'));
   const scale = tasks.map((t) => (t.kind === 'regression' ? 0.5 : 1));
   return {
     variables: logVars,

@@ -46,7 +46,7 @@ test('digits-parity with its full settings reaches the reference accuracy; the s
 });
 
 test('same seed, same backend: same numbers', { timeout: 300_000 }, async () => {
-  const doc = { ...exampleDoc('digits-parity'), evaluation: { baselines: 'none' } };
+  const doc: Record<string, unknown> = { ...exampleDoc('digits-parity'), evaluation: { baselines: 'none' } };
   const a = await train(doc, tempDir('seed-a'), 2);
   const b = await train(doc, tempDir('seed-b'), 2);
   assert.deepEqual(a.test, b.test);
