@@ -43,6 +43,9 @@ export interface LoopSetup {
   events: LoopEvents;
 }
 
+/** The loss became NaN or infinite: a user-facing reason to stop, not a crash. */
+export class TrainingDiverged extends Error {}
+
 export interface LoopResult {
   /** 'native' when the compiled dense step ran, else why not. */
   stepPath: string;
@@ -155,6 +158,11 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           const meansT = tf.tidy(() => tf.stack(window.map((ls) => tf.mean(tf.concat(ls.map((l) => l.reshape([-1])))))));
           const means = meansT.dataSync();
           meansT.dispose();
+          const bad = heads.findIndex((_, i) => !Number.isFinite(means[i]!));
+          if (bad >= 0) {
+            throw new TrainingDiverged(`Training diverged: the loss of task "${heads[bad]!.task.id}" became ${means[bad]} at epoch ${epoch}, step ${step}. `
+              + 'Lower the learning rate, or clip gradients with training.clipNorm.');
+          }
           window.forEach((ls) => tf.dispose(ls));
           window = heads.map(() => []);
           const at = { step, epoch, split: 'train' as const };

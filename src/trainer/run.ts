@@ -17,7 +17,7 @@ import { datasetColumns, DataError, loadExperimentData, type ExperimentData } fr
 import { disposeSplit, toDevice } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
 import { makeHeads } from './heads';
-import { trainLoop } from './loop';
+import { trainLoop, TrainingDiverged } from './loop';
 import { buildModel, type BuiltModel } from './model/build';
 import { makeForward } from './model/forward';
 
@@ -111,7 +111,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     req.emit({ type: 'done', summary: { ...summary, runDir: writer.runDir } });
     return 'completed';
   } catch (err) {
-    const user = err instanceof UserError;
+    const user = err instanceof UserError || err instanceof TrainingDiverged;
     const message = err instanceof Error ? err.message : String(err);
     req.emit({ type: 'error', message, ...(!user && err instanceof Error && err.stack ? { detail: err.stack } : {}) });
     if (writer) await writer.markFailed(err).catch(() => undefined);

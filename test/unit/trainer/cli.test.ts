@@ -1,0 +1,70 @@
+// The headless CLI as a user runs it: messages at file:line:column with the JSON path,
+// documented exit codes, no run folder for a document with problems.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { exampleDoc, ROOT, tempDir } from './helpers';
+
+const mts = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'mts.js'), ...args], { encoding: 'utf8', cwd: ROOT });
+
+function writeDoc(dir: string, name: string, doc: unknown): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2));
+  return file;
+}
+
+test('validate: a dangling reference is reported at its line with the JSON path; exit 1', () => {
+  const dir = tempDir('cli');
+  const doc = exampleDoc('digits-parity') as { model: { layers: Array<{ from: string[] }> } };
+  doc.model.layers[1]!.from = ['trunk9'];
+  const file = writeDoc(dir, 'bad.mtl.json', doc);
+  const r = mts('validate', file);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /bad\.mtl\.json:\d+:\d+: error: .*"trunk9".*\(model\.layers\.1\.from\.0\)/);
+});
+
+test('train refuses a cycle and invalid JSON with exit 1 and writes no run folder', () => {
+  const dir = tempDir('cli-train');
+  const doc = exampleDoc('digits-parity') as { model: { layers: Array<{ id: string; from: string[] }> } };
+  doc.model.layers[0]!.from = ['trunk2'];
+  const cyclic = writeDoc(dir, 'cycle.mtl.json', doc);
+  const r = mts('train', cyclic, '--out', path.join(dir, 'runs'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cycle/i);
+  const broken = writeDoc(dir, 'broken.mtl.json', '{ "name": "x", ');
+  const r2 = mts('train', broken, '--out', path.join(dir, 'runs'));
+  assert.equal(r2.status, 1);
+  assert.match(r2.stderr, /not valid JSON/);
+  assert.equal(fs.existsSync(path.join(dir, 'runs')), false);
+});
+
+test('usage errors exit 2 with the usage text', () => {
+  const r = mts('train');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /missing FILE/);
+  assert.match(r.stderr, /usage:/);
+  assert.equal(mts('train', 'x.mtl.json', '--backend', 'gpu').status, 2);
+  assert.equal(mts('train', 'x.mtl.json', '--epochs', '0').status, 2);
+  assert.equal(mts('frobnicate').status, 2);
+  assert.equal(mts('validate', path.join(tempDir('cli-missing'), 'nope.mtl.json')).status, 2);
+});
+
+test('info names the native backend and its TensorFlow version', () => {
+  const r = mts('info');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^backend: tensorflow$/m);
+  assert.match(r.stdout, /^tensorflow: 2\.\d+/m);
+});
+
+test('train prints one line per epoch off a terminal and exits 0', { timeout: 120_000 }, () => {
+  const dir = tempDir('cli-ok');
+  const doc = { ...exampleDoc('correlated-regression'), evaluation: { baselines: 'none' } } as Record<string, unknown>;
+  (doc.data as { source: Record<string, unknown> }).source.samples = 600;
+  const file = writeDoc(dir, 'small.mtl.json', doc);
+  const r = mts('train', file, '--epochs', '2');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((r.stdout.match(/epoch \d\/2:/g) ?? []).length, 2);
+  assert.ok(fs.existsSync(path.join(dir, 'runs', 'correlated-regression')), 'runs/ next to the file by default');
+});
