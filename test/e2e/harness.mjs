@@ -1,0 +1,284 @@
+// End-to-end harness: a real VS Code (code-server) with the extension installed, a copy of
+// an example workspace, and Debian's Chromium driven by playwright-core. Scenarios get a
+// `Session` with user-level helpers; withSession() always stops what it started, even on failure.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { killAllGroups } from './processes.mjs';
+import { ensureCodeServer, extensionHostLogs, installVsix, startCodeServer } from './code-server.mjs';
+import { installInto, resolveExtension } from './extension-package.mjs';
+import { chromiumArgs, chromiumPath, examplesRoot, fixturesRoot, outputRoot } from './paths.mjs';
+
+export const RUN_MARKER = 'MTS_E2E_RUN';
+const liveBrowsers = new Set();
+const STEP_TIMEOUT = Number(process.env.MTS_E2E_TIMEOUT_MS ?? 60_000);
+const log = (msg) => console.log(`[e2e] ${msg}`);
+
+/**
+ * Everything shared by the scenarios of one run: code-server located, the extension
+ * installed once into an extensions folder, a temp root that dispose() removes.
+ * `installExtension: false` leaves the extensions folder empty (the integration runner
+ * loads the extension as a development folder instead).
+ */
+export async function prepareRun({ installExtension = true } = {}) {
+  if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: run scripts/install-debian-deps.sh (or set MTS_CHROMIUM)`);
+  const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-e2e-'));
+  const runId = path.basename(tempRoot);
+  const extensionsDir = path.join(tempRoot, 'extensions');
+  fs.mkdirSync(extensionsDir);
+  // Retries: after a Ctrl-C, a dying process may still be writing into the folder.
+  const dispose = () => fs.rmSync(tempRoot, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  const run = { tempRoot, runId, extensionsDir, dispose };
+  try {
+    log('code-server: checking the cached install');
+    run.entry = ensureCodeServer();
+    if (installExtension) {
+      const ext = resolveExtension(log);
+      log(ext.kind === 'vsix' ? `installing ${path.basename(ext.vsix)}` : `linking ${ext.folder}`);
+      installInto(ext, extensionsDir, (vsix) => installVsix(run.entry, vsix, extensionsDir, path.join(tempRoot, 'install-profile')));
+    }
+  } catch (error) {
+    run.dispose();
+    throw error;
+  }
+  return run;
+}
+
+/** Stops every browser and code-server still running (a Ctrl-C in the middle of a run). */
+export async function stopEverything() {
+  await Promise.all([...liveBrowsers].map((b) => b.close().catch(() => {})));
+  await killAllGroups();
+}
+
+/** A workspace folder to open: a copy of examples/<name>, else of test/e2e/fixtures/<name>. */
+function copyWorkspace(name, dest) {
+  const fromExamples = path.join(examplesRoot, name);
+  const source = fs.existsSync(fromExamples) ? fromExamples : path.join(fixturesRoot, name);
+  if (!fs.existsSync(source)) throw new Error(`no workspace "${name}" in examples/ or test/e2e/fixtures/`);
+  fs.cpSync(source, dest, { recursive: true, filter: (src) => !src.split(path.sep).includes('runs') });
+  return dest;
+}
+
+export class Session {
+  /** @param {{ name: string, dir: string, page: import('playwright-core').Page, workspace: string, userDataDir: string }} o */
+  constructor(o) {
+    Object.assign(this, o);
+    this.consoleErrors = [];
+    this.shots = 0;
+    o.page.on('console', (m) => { if (m.type() === 'error') this.consoleErrors.push(m.text()); });
+    o.page.on('pageerror', (e) => this.consoleErrors.push(`pageerror: ${e.message}`));
+  }
+
+  /** Runs a command from the palette by the title the user sees, e.g. "Multi-Task Studio: Train multi-task model". */
+  async runCommand(title) {
+    const { page } = this;
+    const input = page.locator('.quick-input-widget input');
+    // The palette filters as we type; pick the row whose label is exactly the title.
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({
+      has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
+    }).first();
+    // While the window is still starting, something may take focus and close the palette:
+    // then open it again, as a user would.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(`>${title}`, { timeout: 5_000 });
+        await row.waitFor({ state: 'visible', timeout: 20_000 });
+        await row.click({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
+    // Done when the palette has closed or the command replaced it with its own quick pick.
+    await waitUntil(async () => !(await input.isVisible()) || (await input.inputValue()) !== `>${title}`,
+      `the palette to take "${title}"`);
+  }
+
+  /** Waits for a notification toast containing `text` (string or RegExp); returns its locator. */
+  async waitForNotification(text, timeout = STEP_TIMEOUT) {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout });
+    return toast;
+  }
+
+  /**
+   * Waits until a line in the Output panel matches `text` (string or RegExp) and returns
+   * that line. With `channel`, first switches the panel to that channel through the
+   * palette, as a user would. Monaco only draws the lines on screen, so now and then the
+   * output is paged through from the top, as a user scrolling back would.
+   */
+  async waitForOutput(text, { channel, timeout = STEP_TIMEOUT } = {}) {
+    if (channel) await this.showOutputChannel(channel);
+    const matches = (line) => (typeof text === 'string' ? line.includes(text) : text.test(line));
+    let found;
+    let lastScan = Date.now();
+    await waitUntil(async () => {
+      found = (await this.renderedOutputLines()).find(matches);
+      if (found === undefined && Date.now() - lastScan > 2000) {
+        found = await this.scanOutput(matches);
+        lastScan = Date.now();
+      }
+      return found !== undefined;
+    }, `output matching ${text}`, timeout);
+    return found;
+  }
+
+  async renderedOutputLines() {
+    const texts = await this.page.locator('.part.panel .output-view .view-lines .view-line').allTextContents();
+    return texts.map((t) => t.replaceAll('\u00a0', ' ')); // Monaco draws spaces as no-break spaces
+  }
+
+  /** Pages through the whole output from the top; ends at the bottom, where it follows new lines. */
+  async scanOutput(matches) {
+    const { page } = this;
+    await page.locator('.part.panel .output-view .monaco-editor .overflow-guard').click({ position: { x: 60, y: 30 } });
+    await page.keyboard.press('Control+Home');
+    let previous = '';
+    let found;
+    for (let i = 0; i < 500 && found === undefined; i++) {
+      const texts = await this.renderedOutputLines();
+      found = texts.find(matches);
+      if (texts.join('\n') === previous) break;
+      previous = texts.join('\n');
+      await page.keyboard.press('PageDown');
+    }
+    await page.keyboard.press('Control+End');
+    return found;
+  }
+
+  async showOutputChannel(channel) {
+    await this.runCommand('Output: Show Output Channels...');
+    await this.pick(channel, { placeholder: /output channel/i });
+  }
+
+  /**
+   * Chooses `item` in the quick pick a command opened, recognised by its placeholder
+   * (the palette's own input is reused, so its text alone does not tell them apart).
+   */
+  async pick(item, { placeholder }) {
+    const { page } = this;
+    const input = page.locator('.quick-input-widget input');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    // Items arrive after the placeholder; text typed before them may filter an empty list.
+    await waitUntil(async () => (await input.isVisible()) && placeholder.test((await input.getAttribute('placeholder')) ?? '')
+      && (await rows.count()) > 0, `a quick pick with placeholder ${placeholder}`);
+    const row = rows.filter({ hasText: item }).first();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await input.fill(item);
+        await row.waitFor({ state: 'visible', timeout: attempt === 3 ? STEP_TIMEOUT : 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+    await row.click();
+  }
+
+
+
+  /** The content of the active webview panel (VS Code nests it two iframes deep). */
+  webview() {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  }
+
+  /** Saves test-output/e2e/<scenario>/<nn>-<name>.png and returns its path. */
+  async screenshot(name) {
+    const file = path.join(this.dir, `${String(++this.shots).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Failure evidence: a screenshot, the console errors and the extension host logs. */
+  async saveFailureArtifacts(error) {
+    const saved = [];
+    try { saved.push(await this.screenshot('failure')); } catch (e) { log(`no failure screenshot: ${e.message}`); }
+    const errorsFile = path.join(this.dir, 'console-errors.txt');
+    fs.writeFileSync(errorsFile, `${this.consoleErrors.join('\n')}\n`);
+    saved.push(errorsFile);
+    for (const f of extensionHostLogs(this.userDataDir)) {
+      const dest = path.join(this.dir, `exthost-${path.basename(path.dirname(f))}-${path.basename(f)}`);
+      fs.copyFileSync(f, dest);
+      saved.push(dest);
+    }
+    fs.writeFileSync(path.join(this.dir, 'error.txt'), `${error?.stack ?? error}\n`);
+    if (this.consoleErrors.length) {
+      log(`console errors (${this.consoleErrors.length}):`);
+      for (const e of this.consoleErrors.slice(-20)) console.log(`    ${e.split('\n')[0]}`);
+    }
+    log(`failure artifacts in ${path.relative(process.cwd(), this.dir)}/: ${saved.map((f) => path.basename(f)).join(', ')}`);
+  }
+}
+
+/** Settings that keep VS Code from opening pages that steal focus from what a scenario does. */
+function writeUserSettings(userDataDir) {
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.tips.enabled': false,
+    'extensions.ignoreRecommendations': true,
+    'telemetry.telemetryLevel': 'off',
+    'security.workspace.trust.enabled': false,
+    'update.mode': 'none',
+  };
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
+async function waitUntil(condition, what, timeout = STEP_TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  while (!(await condition().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function escapeRegExp(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Runs `body(session)` in a fresh VS Code window on a copy of `workspace`. `url` may extend
+ * the page address (the integration runner adds a test payload); `env` goes to code-server.
+ * Saves failure artifacts and rethrows on failure; always stops Chromium and code-server.
+ */
+export async function withSession(run, { name, workspace = 'demo', url = (base) => base, env: extraEnv = {} }, body) {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const dir = path.join(outputRoot, slug);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const home = fs.mkdtempSync(path.join(run.tempRoot, `${slug}-`));
+  const userDataDir = path.join(home, 'user-data');
+  const ws = copyWorkspace(workspace, path.join(home, 'workspace'));
+  writeUserSettings(userDataDir);
+  const env = { ...extraEnv, [RUN_MARKER]: run.runId };
+  let server;
+  let browser;
+  let session;
+  try {
+    server = await startCodeServer({ entry: run.entry, userDataDir, extensionsDir: run.extensionsDir,
+      workspace: ws, logFile: path.join(dir, 'code-server.log'), env });
+    // Playwright's own signal handlers would exit the process before our cleanup ran.
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true,
+      env: { ...process.env, ...env }, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    liveBrowsers.add(browser);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(STEP_TIMEOUT);
+    session = new Session({ name, dir, page, workspace: ws, userDataDir, server });
+    await page.goto(url(`${server.url}/?folder=${encodeURIComponent(ws)}`));
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await body(session);
+  } catch (error) {
+    if (session) await session.saveFailureArtifacts(error);
+    else fs.writeFileSync(path.join(dir, 'error.txt'), `${error?.stack ?? error}\n`);
+    throw error;
+  } finally {
+    if (browser) liveBrowsers.delete(browser);
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  }
+}
