@@ -34,17 +34,14 @@ async function tryLoad(name: BackendName, opts: BackendOptions): Promise<Omit<Lo
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
     if (opts.intraOpThreads) process.env.TF_NUM_INTRAOP_THREADS ??= String(opts.intraOpThreads);
     const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.availableParallelism();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const tf = require('@tensorflow/tfjs-node') as Tf;
     await tf.ready();
     if (tf.getBackend() !== 'tensorflow') throw new Error(`tfjs-node loaded but the backend is ${tf.getBackend()}`);
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
     return { tf, name, threads, versions: { ...tf.version, tensorflow: binding?.TF_Version ?? 'unknown', node: process.versions.node } };
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tf = require('@tensorflow/tfjs') as Tf;
   if (name === 'wasm') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const wasm = require('@tensorflow/tfjs-backend-wasm') as { setThreadsCount?: (n: number) => void; version_wasm: string };
     if (!(await tf.setBackend('wasm'))) throw new Error('the WebAssembly backend did not initialise');
     return { tf, name, threads: 1, versions: { ...tf.version, 'tfjs-backend-wasm': wasm.version_wasm, node: process.versions.node } };

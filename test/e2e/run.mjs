@@ -20,8 +20,10 @@ import path from 'node:path';
 import { prepareRun, stopEverything, withSession, RUN_MARKER } from './harness.mjs';
 import { processesWithEnv } from './processes.mjs';
 import activation from './scenarios/activation.mjs';
+import stop from './scenarios/stop.mjs';
+import train from './scenarios/train.mjs';
 
-const scenarios = [activation];
+const scenarios = [activation, train, stop];
 
 const filter = process.argv[2];
 const selected = scenarios.filter((s) => !filter || s.name.includes(filter));

@@ -1,0 +1,110 @@
+// What the Runs view says about a run, from the parsed files of its folder: status, the
+// headline metrics (each task's main metric and Δm), and the tasks of its experiment.
+// Pure: the host reads the files (host/runs/runFolders.ts) and passes their contents here.
+import { DEFAULT_METRICS } from './defaults';
+import type { PanelTask } from './panelProtocol';
+import type { RunStatus, RunSummary } from './protocol';
+import type { RunRecord } from './runLayout';
+import type { TaskKind } from './spec';
+
+const TASK_KINDS: readonly TaskKind[] = ['multiclass', 'binary', 'regression'];
+
+/** Tasks of an experiment document (or experiment.json), with default metrics; [] when unreadable. */
+export function tasksOf(doc: unknown): PanelTask[] {
+  const tasks = (doc as { tasks?: unknown } | undefined)?.tasks;
+  if (!Array.isArray(tasks)) return [];
+  const out: PanelTask[] = [];
+  for (const t of tasks as Array<Record<string, unknown>>) {
+    if (typeof t?.id !== 'string' || !TASK_KINDS.includes(t.kind as TaskKind)) continue;
+    const kind = t.kind as TaskKind;
+    const metrics = Array.isArray(t.metrics) && t.metrics.every((m) => typeof m === 'string') && t.metrics.length
+      ? (t.metrics as string[]) : [...DEFAULT_METRICS[kind]];
+    out.push({ id: t.id, kind, metrics });
+  }
+  return out;
+}
+
+/** The metric a task is judged by: its first evaluation metric. */
+export function mainMetric(task: PanelTask): string {
+  return task.metrics[0] ?? DEFAULT_METRICS[task.kind][0]!;
+}
+
+const SHORT_NAMES: Record<string, string> = { accuracy: 'acc', macroF1: 'F1', rocAuc: 'AUC', loss: 'loss' };
+
+export function shortMetricName(metric: string): string {
+  return SHORT_NAMES[metric] ?? metric;
+}
+
+/** 3 significant digits, never exponent notation for values people read in a list. */
+export function formatMetric(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 0.001 || abs >= 1e6)) return value.toExponential(2);
+  if (abs >= 100) return value.toFixed(1);
+  return value.toPrecision(3).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+/** Signed percentage with a real minus sign: +0.4%, −1.2%, −0.07% (two decimals below 1%). */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '–';
+  const p = fraction * 100;
+  const text = Math.abs(p).toFixed(Math.abs(p) < 1 ? 2 : 1);
+  if (Number(text) === 0) return '0%';
+  return `${p > 0 ? '+' : '−'}${text}%`;
+}
+
+/** "digit acc 0.848 · parity acc 0.889 · Δm −0.07%" (tasks in document order, Δm when baselines ran). */
+export function headlineMetrics(summary: Pick<RunSummary, 'test' | 'baselines'>, tasks: PanelTask[]): string {
+  const parts: string[] = [];
+  const order = tasks.length ? tasks : Object.keys(summary.test).map((id) => ({ id, kind: 'regression' as const, metrics: Object.keys(summary.test[id] ?? {}).filter((m) => m !== 'loss') }));
+  for (const task of order) {
+    const values = summary.test[task.id];
+    if (!values) continue;
+    const metric = [mainMetric(task), ...Object.keys(values).filter((m) => m !== 'loss'), 'loss'].find((m) => values[m] !== undefined);
+    if (metric === undefined) continue;
+    parts.push(`${task.id} ${shortMetricName(metric)} ${formatMetric(values[metric]!)}`);
+  }
+  if (summary.baselines && Number.isFinite(summary.baselines.deltaM)) parts.push(`Δm ${formatPercent(summary.baselines.deltaM)}`);
+  return parts.join(' · ');
+}
+
+export interface RunEntry {
+  /** Run folder name `<YYYYMMDD-HHMMSS>-<short id>` (or whatever the folder is called). */
+  id: string;
+  dir: string;
+  experiment: string;
+  /** From run.json, else from the folder name; used for sorting (newest first). */
+  startedAt?: Date;
+  record?: RunRecord;
+  summary?: RunSummary;
+  tasks: PanelTask[];
+  /** Effective status (a "running" run whose trainer is gone reads as failed); 'unknown' without run.json. */
+  status: RunStatus | 'unknown';
+  hasReport: boolean;
+  hasModel: boolean;
+}
+
+export function describeRun(run: RunEntry): string {
+  if (run.summary && run.status === 'completed') return headlineMetrics(run.summary, run.tasks);
+  switch (run.status) {
+    case 'running': return 'running…';
+    case 'cancelled': return 'cancelled';
+    case 'failed': return run.record?.status === 'running' ? 'failed (trainer stopped unexpectedly)' : `failed${run.record?.error ? `: ${run.record.error.message}` : ''}`;
+    case 'unknown': return 'no run.json';
+    default: return run.status;
+  }
+}
+
+export function newestFirst(a: RunEntry, b: RunEntry): number {
+  const ta = a.startedAt?.getTime() ?? 0, tb = b.startedAt?.getTime() ?? 0;
+  return tb - ta || b.id.localeCompare(a.id);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Nov 28 13:28:52" (the year only when it is not this year): short enough for a tree row. */
+export function formatRunTime(date: Date, now: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const year = date.getFullYear() === now.getFullYear() ? '' : ` ${date.getFullYear()}`;
+  return `${MONTHS[date.getMonth()]} ${date.getDate()}${year} ${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
+}

@@ -1,0 +1,97 @@
+// The shared-weight picture of a model as data: layers grouped into blocks by the set of
+// tasks they serve (inputs; shared by 2+ tasks; only one task; feeding none), the edges
+// between blocks, and the parameter arithmetic. The diagram webview lays it out and draws
+// it; the same grouping as the report's SVG (trainer/artifacts/weightDiagram.ts).
+import { analyzeGraph } from './graph';
+import { countParams } from './params';
+import { inferShapes } from './shapes';
+import type { ExperimentSpec } from './spec';
+
+export type BlockKind = 'input' | 'shared' | 'task' | 'unused';
+
+export interface BlockLayer {
+  id: string;
+  /** Layer type, or 'input'. */
+  type: string;
+  /** Undefined when it cannot be counted (shape unknown). */
+  params?: number;
+  shape?: number[];
+}
+
+export interface SharingBlock {
+  key: string;
+  kind: BlockKind;
+  /** Tasks served, in model.outputs order. */
+  tasks: string[];
+  /** Layers in data-flow order. */
+  layers: BlockLayer[];
+  params: number;
+  /** Column: longest chain of blocks from an input. */
+  depth: number;
+}
+
+export interface SharingDiagram {
+  name: string;
+  tasks: string[];
+  blocks: SharingBlock[];
+  /** Block keys: data flows from the first to the second. */
+  edges: Array<[string, string]>;
+  params: { total: number; shared: number; perTask: Record<string, number>; singleTaskTotal: number; saving: number; savingFraction: number; complete: boolean };
+}
+
+export function sharingDiagram(spec: Pick<ExperimentSpec, 'name' | 'model'>): SharingDiagram {
+  const graph = analyzeGraph(spec);
+  const shapes = inferShapes(spec, graph).shapes;
+  const counts = countParams(spec, graph, shapes);
+  const taskIndex = new Map(graph.tasks.map((t, i) => [t, i]));
+
+  const blocks = new Map<string, SharingBlock>();
+  const blockOf = new Map<string, SharingBlock>();
+  // Topological order first, then anything left on a cycle, so every node gets a block.
+  const ids = [...graph.order, ...[...graph.nodes.keys()].filter((id) => !graph.order.includes(id))];
+  for (const id of ids) {
+    const node = graph.nodes.get(id)!;
+    const tasks = [...(graph.serves.get(id) ?? [])].sort((a, b) => (taskIndex.get(a) ?? 0) - (taskIndex.get(b) ?? 0));
+    const kind: BlockKind = node.kind === 'input' ? 'input' : tasks.length === 0 ? 'unused' : tasks.length > 1 ? 'shared' : 'task';
+    const key = kind === 'input' ? `input:${id}` : `${kind}:${tasks.join(',')}`;
+    let block = blocks.get(key);
+    if (!block) blocks.set(key, (block = { key, kind, tasks, layers: [], params: 0, depth: 0 }));
+    const params = counts.perNode.get(id);
+    block.layers.push({
+      id, type: node.kind === 'input' ? 'input' : node.layer.type,
+      ...(params !== undefined ? { params } : {}),
+      ...(shapes.has(id) ? { shape: shapes.get(id)! } : {}),
+    });
+    block.params += params ?? 0;
+    blockOf.set(id, block);
+  }
+
+  const edges = new Map<string, [string, string]>();
+  for (const node of graph.nodes.values()) {
+    for (const source of node.from) {
+      const a = blockOf.get(source), b = blockOf.get(node.id);
+      if (a && b && a !== b) edges.set(`${a.key}\u0000${b.key}`, [a.key, b.key]);
+    }
+  }
+  // Longest path over the block graph (bounded rounds: a cycle cannot loop forever).
+  const list = [...blocks.values()];
+  for (let round = 0; round < list.length; round++) {
+    let changed = false;
+    for (const [a, b] of edges.values()) {
+      const from = blocks.get(a)!, to = blocks.get(b)!;
+      if (from.depth + 1 > to.depth) { to.depth = from.depth + 1; changed = true; }
+    }
+    if (!changed) break;
+  }
+
+  return {
+    name: spec.name,
+    tasks: graph.tasks,
+    blocks: list,
+    edges: [...edges.values()],
+    params: {
+      total: counts.total, shared: counts.shared, perTask: counts.perTask, singleTaskTotal: counts.singleTaskTotal,
+      saving: counts.saving, savingFraction: counts.savingFraction, complete: counts.complete,
+    },
+  };
+}

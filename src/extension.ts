@@ -1,0 +1,22 @@
+// activate(): wires the host parts together; nothing else. No TensorFlow here: training
+// and backend checks run in the forked trainer process.
+import type * as vscode from 'vscode';
+import { registerDesigner } from './host/designer/index';
+import { registerDiagram } from './host/diagram/index';
+import { registerEnvironment } from './host/environment';
+import { registerNewExperiment } from './host/newExperiment';
+import { registerRunsView } from './host/runs/index';
+import { registerTraining } from './host/training/index';
+
+export function activate(context: vscode.ExtensionContext): void {
+  registerDesigner(context);
+  registerTraining(context);
+  registerRunsView(context);
+  registerDiagram(context);
+  registerEnvironment(context);
+  registerNewExperiment(context);
+}
+
+export function deactivate(): void {
+  // Sessions dispose their trainer processes through context.subscriptions.
+}

@@ -1,0 +1,62 @@
+// What the diagram panel shows, computed in the host: the sharing blocks of a design (the
+// document text) or of a run (its experiment.json), and for a run with a saved model the
+// weight statistics. No vscode import (unit-tested).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WeightsOverview } from '../../core/panelProtocol';
+import { RUN_FILES } from '../../core/runLayout';
+import { sharingDiagram, type SharingDiagram } from '../../core/sharingBlocks';
+import type { ExperimentSpec } from '../../core/spec';
+import { validate } from '../../core/validate';
+import { formatPath } from '../../core/wording';
+import { parseDocument } from '../training/startInfo';
+import { layerStats } from './weightStats';
+import { readLayersModel, WeightsFormatError, type WeightTensor } from './weightsFile';
+
+export interface DiagramData {
+  diagram?: SharingDiagram;
+  problem?: string;
+  weights?: WeightsOverview;
+  weightsProblem?: string;
+  /** Kept by the panel to answer requests for one weight's heatmap and histogram. */
+  tensors?: WeightTensor[];
+}
+
+function diagramOf(doc: unknown): Pick<DiagramData, 'diagram' | 'problem'> {
+  const { spec, problems } = validate(doc);
+  const error = problems.find((p) => p.severity === 'error');
+  if (!spec || error) {
+    const n = problems.filter((p) => p.severity === 'error').length;
+    return { problem: `The experiment has ${n} problem${n === 1 ? '' : 's'}; the diagram appears when they are fixed. First: ${error ? `${formatPath(error.path)}: ${error.message}` : 'not a valid experiment'}` };
+  }
+  return { diagram: sharingDiagram(spec as ExperimentSpec) };
+}
+
+export function designData(text: string): DiagramData {
+  const parsed = parseDocument(text);
+  if ('error' in parsed) return { problem: `The experiment is not valid JSON (${parsed.error}).` };
+  return diagramOf(parsed.doc);
+}
+
+export function runData(runDir: string): DiagramData {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.experiment), 'utf8'));
+  } catch {
+    return { problem: `This run folder has no readable ${RUN_FILES.experiment}.` };
+  }
+  const data: DiagramData = diagramOf(doc);
+  const modelJson = path.join(runDir, RUN_FILES.model, RUN_FILES.modelJson);
+  if (!fs.existsSync(modelJson)) {
+    data.weightsProblem = 'No trained weights: the model is saved when the shared model finishes training.';
+    return data;
+  }
+  try {
+    const tensors = readLayersModel(modelJson);
+    data.tensors = tensors;
+    data.weights = { layers: layerStats(tensors), source: `${RUN_FILES.model}/${RUN_FILES.modelJson} + ${RUN_FILES.modelWeights}` };
+  } catch (err) {
+    data.weightsProblem = err instanceof WeightsFormatError ? `The saved model cannot be read: ${err.message}.` : `Reading the saved model failed: ${String(err)}`;
+  }
+  return data;
+}

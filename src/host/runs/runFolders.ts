@@ -1,0 +1,95 @@
+// Reads the runs folder from disk: <runsDir>/<experiment>/<run>/ with run.json, summary.json,
+// experiment.json. No vscode import (unit-tested). Files that are missing or half-written
+// (the trainer is appending) make an entry with less information, never an error.
+import fs from 'node:fs';
+import path from 'node:path';
+import { newestFirst, tasksOf, type RunEntry } from '../../core/runsIndex';
+import type { RunSummary } from '../../core/protocol';
+import { effectiveStatus, parseRunFolderName, RUN_FILES, type RunRecord } from '../../core/runLayout';
+
+export interface ExperimentRuns {
+  /** Folder name under the runs folder (the sanitised experiment name). */
+  name: string;
+  dir: string;
+  runs: RunEntry[];
+}
+
+/** Whether a process with this id exists (signal 0 checks without sending anything). */
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(v: unknown): v is RunRecord {
+  const r = v as Partial<RunRecord> | undefined;
+  return typeof r === 'object' && r !== null && typeof r.status === 'string' && typeof r.experiment === 'string';
+}
+
+function isSummary(v: unknown): v is RunSummary {
+  const s = v as Partial<RunSummary> | undefined;
+  return typeof s === 'object' && s !== null && typeof s.test === 'object' && s.test !== null && typeof s.parameters === 'object';
+}
+
+const subfolders = (dir: string): string[] => {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch {
+    return [];
+  }
+};
+
+/** One run folder; undefined when it is not one (neither run.json nor a run folder name). */
+export function readRun(dir: string, alive: (pid: number) => boolean = isPidAlive): RunEntry | undefined {
+  const id = path.basename(dir);
+  const parsedName = parseRunFolderName(id);
+  const raw = readJson(path.join(dir, RUN_FILES.run));
+  const record = isRecord(raw) ? raw : undefined;
+  if (!record && !parsedName) return undefined;
+  const rawSummary = readJson(path.join(dir, RUN_FILES.summary));
+  const summary = isSummary(rawSummary) ? rawSummary : undefined;
+  const started = record?.startedAt ? new Date(record.startedAt) : parsedName?.startedAt;
+  return {
+    id,
+    dir,
+    experiment: record?.experiment ?? path.basename(path.dirname(dir)),
+    ...(started && !Number.isNaN(started.getTime()) ? { startedAt: started } : {}),
+    ...(record ? { record } : {}),
+    ...(summary ? { summary } : {}),
+    tasks: tasksOf(readJson(path.join(dir, RUN_FILES.experiment))),
+    status: record ? effectiveStatus(record, alive) : 'unknown',
+    hasReport: fs.existsSync(path.join(dir, RUN_FILES.report)),
+    hasModel: fs.existsSync(path.join(dir, RUN_FILES.model, RUN_FILES.modelJson)),
+  };
+}
+
+/** Experiments (alphabetical) with their runs (newest first); experiments without runs are left out. */
+export function readRunsFolder(runsDir: string, alive: (pid: number) => boolean = isPidAlive): ExperimentRuns[] {
+  const out: ExperimentRuns[] = [];
+  for (const name of subfolders(runsDir).sort((a, b) => a.localeCompare(b))) {
+    const dir = path.join(runsDir, name);
+    const runs = subfolders(dir).map((r) => readRun(path.join(dir, r), alive)).filter((r): r is RunEntry => r !== undefined);
+    if (runs.length) out.push({ name, dir, runs: runs.sort(newestFirst) });
+  }
+  return out;
+}
+
+/** True when `dir` is a run folder two levels below `runsDir` (the only kind of folder Delete may remove). */
+export function isRunFolderOf(runsDir: string, dir: string): boolean {
+  const rel = path.relative(path.resolve(runsDir), path.resolve(dir));
+  const parts = rel.split(path.sep);
+  return !rel.startsWith('..') && !path.isAbsolute(rel) && parts.length === 2 && parts.every((p) => p && p !== '.' && p !== '..')
+    && (fs.existsSync(path.join(dir, RUN_FILES.run)) || parseRunFolderName(parts[1]!) !== undefined);
+}

@@ -1,0 +1,104 @@
+// A finished (or interrupted) run rebuilt as the session stream a live training would have
+// produced: header, then per phase `started` + its metric points, then `done` or the final
+// status. Lets a reloaded window, or a click in the Runs view, show the same panel.
+// No vscode import (unit-tested).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SessionEvent, SessionHeader } from '../../core/panelProtocol';
+import type { BackendName, MetricPoint, RunSummary, TrainingPhase } from '../../core/protocol';
+import { tasksOf } from '../../core/runsIndex';
+import { effectiveStatus, parseMetricsJsonl, RUN_FILES, type MetricRecord, type RunRecord } from '../../core/runLayout';
+import { isPidAlive } from '../runs/runFolders';
+
+export interface RunFolderFiles {
+  runDir: string;
+  record?: RunRecord;
+  /** experiment.json: the exact spec the run used. */
+  experiment?: unknown;
+  metricsText?: string;
+  summary?: RunSummary;
+}
+
+const read = (file: string): string | undefined => {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+const readJson = (file: string): unknown => {
+  const text = read(file);
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+export function readRunFolderFiles(runDir: string): RunFolderFiles {
+  const record = readJson(path.join(runDir, RUN_FILES.run)) as RunRecord | undefined;
+  const summary = readJson(path.join(runDir, RUN_FILES.summary)) as RunSummary | undefined;
+  const metricsText = read(path.join(runDir, RUN_FILES.metricsJsonl));
+  const experiment = readJson(path.join(runDir, RUN_FILES.experiment));
+  return {
+    runDir,
+    ...(record && typeof record === 'object' ? { record } : {}),
+    ...(summary && typeof summary === 'object' && summary.test ? { summary } : {}),
+    ...(metricsText !== undefined ? { metricsText } : {}),
+    ...(experiment !== undefined ? { experiment } : {}),
+  };
+}
+
+const phaseKey = (p: TrainingPhase): string => (p.kind === 'shared' ? '*' : p.task);
+
+export function runFolderEvents(files: RunFolderFiles, alive: (pid: number) => boolean = isPidAlive): SessionEvent[] {
+  const exp = (files.experiment ?? {}) as { name?: unknown; training?: { epochs?: unknown; weighting?: { method?: unknown } } };
+  const tasks = tasksOf(files.experiment);
+  const records: MetricRecord[] = files.metricsText ? parseMetricsJsonl(files.metricsText).records : [];
+
+  // Phases: the shared model, then the baselines in task order (as the trainer runs them).
+  const byPhase = new Map<string, MetricPoint[]>([['*', []]]);
+  for (const r of records) {
+    const key = r.baseline ?? '*';
+    if (!byPhase.has(key)) byPhase.set(key, []);
+    const { baseline: _omit, ...point } = r;
+    byPhase.get(key)!.push(point);
+  }
+  const order = ['*', ...tasks.map((t) => t.id)];
+  const phases: TrainingPhase[] = [...byPhase.keys()]
+    .sort((a, b) => (order.indexOf(a) >>> 0) - (order.indexOf(b) >>> 0))
+    .map((k) => (k === '*' ? { kind: 'shared' } : { kind: 'baseline', task: k }));
+  const totalEpochs = typeof exp.training?.epochs === 'number' ? exp.training.epochs : Math.max(0, ...records.map((r) => r.epoch));
+
+  const header: SessionHeader = {
+    experiment: files.record?.experiment ?? (typeof exp.name === 'string' ? exp.name : path.basename(path.dirname(files.runDir))),
+    tasks,
+    phases,
+    totalEpochs,
+    weighting: typeof exp.training?.weighting?.method === 'string' ? exp.training.weighting.method : 'equal',
+    live: false,
+    runDir: files.runDir,
+  };
+  const events: SessionEvent[] = [{ kind: 'header', header }];
+  const backend: BackendName = files.record?.backend ?? 'cpu';
+  for (const phase of phases) {
+    const points = byPhase.get(phaseKey(phase)) ?? [];
+    // The file is appended to in flush order; curves want step order (stable for equal steps).
+    points.sort((a, b) => a.step - b.step);
+    events.push({ kind: 'trainer', msg: { type: 'started', runDir: files.runDir, backend, versions: files.record?.versions ?? {}, totalEpochs, phase } });
+    if (points.length) events.push({ kind: 'trainer', msg: { type: 'progress', phase, points } });
+    const lastEpoch = Math.max(0, ...points.filter((p) => p.split !== 'test').map((p) => p.epoch));
+    if (lastEpoch > 0) events.push({ kind: 'trainer', msg: { type: 'epochEnd', phase, epoch: lastEpoch, totalEpochs, values: [] } });
+  }
+
+  const status = files.record ? effectiveStatus(files.record, alive) : files.summary ? 'completed' : 'failed';
+  if (files.summary && status === 'completed') {
+    events.push({ kind: 'trainer', msg: { type: 'done', summary: { ...files.summary, runDir: files.runDir } } });
+  }
+  if (files.record?.error) events.push({ kind: 'trainer', msg: { type: 'error', message: files.record.error.message, ...(files.record.error.detail ? { detail: files.record.error.detail } : {}) } });
+  if (status !== 'running') {
+    const message = !files.record ? 'run.json is missing' : files.record.status === 'running' && status === 'failed' ? 'the trainer process ended without finishing the run' : undefined;
+    events.push({ kind: 'ended', status, ...(message ? { message } : {}) });
+  }
+  return events;
+}

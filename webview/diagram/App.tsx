@@ -1,0 +1,109 @@
+// The shared-weight diagram panel: parameter summary, block diagram, and for a trained run
+// the weight statistics (L2 per layer; heatmap and histogram of the chosen weight).
+import { useEffect, useState } from 'react';
+import type { DiagramFromWebview, DiagramToWebview, DiagramViewState, WeightDetail } from '../../src/core/panelProtocol';
+import type { SharingDiagram } from '../../src/core/sharingBlocks';
+import { getViewState, onMessage, post, setViewState } from '../common/vscodeApi';
+import { Dropdown, Link, ProgressRing } from '../ui/index';
+import { useThemeVersion } from '../ui/themeColors';
+import { BlockDiagram, blockClass } from './BlockDiagram';
+import { defaultWeight, NormBars, WeightDetailView } from './WeightCharts';
+
+type DiagramMsg = Extract<DiagramToWebview, { type: 'diagram' }>;
+const send = (m: DiagramFromWebview) => post<DiagramFromWebview>(m);
+const int = (n: number) => n.toLocaleString('en-US');
+const pct = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : '–');
+
+function Summary({ d }: { d: SharingDiagram }) {
+  const p = d.params;
+  return (
+    <p className="summary">
+      <b>{int(p.total)}</b> parameters in the shared model: <span className="chip shared" /> <b>{int(p.shared)}</b> shared by the tasks ({pct(p.shared, p.total)})
+      {d.tasks.map((t, i) => <span key={t}> · <span className={`chip task${i % 4}`} /> only {t} <b>{int(p.perTask[t] ?? 0)}</b></span>)}.
+      {' '}One separate model per task would need <b>{int(p.singleTaskTotal)}</b>{p.saving > 0 ? <>: sharing saves <b>{pct(p.saving, p.singleTaskTotal)}</b></> : null}.
+      {p.complete ? null : <span className="warn"> Some layers could not be counted (unknown input shape).</span>}
+    </p>
+  );
+}
+
+export function App() {
+  const [msg, setMsg] = useState<DiagramMsg | undefined>();
+  const [selected, setSelected] = useState<string | undefined>(() => getViewState<DiagramViewState>()?.selected);
+  const [detail, setDetail] = useState<{ name: string; detail?: WeightDetail; problem?: string } | undefined>();
+  const themeVersion = useThemeVersion();
+
+  useEffect(() => {
+    const off = onMessage<DiagramToWebview>((m) => {
+      if (m.type === 'diagram') setMsg(m);
+      else setDetail({ name: m.name, ...(m.detail ? { detail: m.detail } : {}), ...(m.problem ? { problem: m.problem } : {}) });
+    });
+    send({ type: 'ready' });
+    return off;
+  }, []);
+
+  useEffect(() => {
+    if (msg) setViewState<DiagramViewState>({ source: msg.source, ...(selected ? { selected } : {}) });
+  }, [msg, selected]);
+
+  // Ask for the chosen weight's heatmap and histogram (kept in the host with the weights).
+  useEffect(() => {
+    if (selected && msg?.weights?.layers.some((l) => l.weights.some((w) => w.name === selected))) send({ type: 'weightDetail', name: selected });
+  }, [selected, msg?.weights]);
+
+  if (!msg) return <div className="waiting"><ProgressRing /> Reading the model…</div>;
+  const d = msg.diagram;
+  const layers = msg.weights?.layers ?? [];
+  const layerOfSelected = layers.find((l) => l.weights.some((w) => w.name === selected))?.layer;
+  const classOf = (layer: string) => {
+    const block = d?.blocks.find((b) => b.layers.some((l) => l.id === layer));
+    return block && d ? blockClass(block, d.tasks) : 'block unused';
+  };
+  const chooseLayer = (layer: string) => {
+    const l = layers.find((x) => x.layer === layer);
+    if (l) setSelected(defaultWeight(l));
+  };
+  return (
+    <main>
+      <header className="head">
+        <h2>{d?.name ?? 'Shared-weight diagram'}</h2>
+        <span className="source">{msg.source.kind === 'run' ? `trained run ${msg.source.label}` : `design ${msg.source.label} (follows your edits)`}</span>
+        {msg.source.kind === 'run' ? (
+          <nav className="links">
+            <Link onClick={() => send({ type: 'openReport' })}>Open report</Link>
+            <Link onClick={() => send({ type: 'revealRun' })}>Reveal run folder</Link>
+          </nav>
+        ) : null}
+      </header>
+      {msg.problem ? <p className="problem" role="alert">{msg.problem}</p> : null}
+      {d ? (
+        <>
+          <Summary d={d} />
+          <div className="diagram-scroll">
+            <BlockDiagram diagram={d} {...(layerOfSelected ? { selectedLayer: layerOfSelected } : {})} {...(layers.length ? { onSelectLayer: chooseLayer } : {})} />
+          </div>
+        </>
+      ) : null}
+      {msg.source.kind === 'design' && d ? <p className="hint">Shown from the design: train the experiment, then open this diagram from its run to see the trained weights.</p> : null}
+      {msg.source.kind === 'run' ? (
+        <section className="weights" aria-label="Trained weights">
+          <h3>Trained weights</h3>
+          {msg.weightsProblem ? <p className="hint">{msg.weightsProblem}</p> : null}
+          {layers.length ? (
+            <>
+              <p className="hint">L2 norm of each layer's weights (kernel and bias together); RMS = L2 / √count compares layers of different sizes. Choose a layer (here or in the diagram) to see its weights.</p>
+              <NormBars layers={layers} classOf={classOf} {...(layerOfSelected ? { selectedLayer: layerOfSelected } : {})} onSelect={chooseLayer} />
+              <div className="weight-pick">
+                <Dropdown aria-label="Weight tensor" value={selected ?? ''}
+                  options={[{ value: '', label: 'Choose a weight…' }, ...layers.flatMap((l) => l.weights.map((w) => ({ value: w.name, label: `${w.name} [${w.shape.join('×')}]` })))]}
+                  onChange={(v) => setSelected(v || undefined)} />
+              </div>
+              {detail && detail.name === selected ? (
+                detail.detail ? <WeightDetailView detail={detail.detail} themeVersion={themeVersion} /> : <p className="hint">{detail.problem}</p>
+              ) : selected ? <p className="hint">Reading {selected}…</p> : null}
+            </>
+          ) : null}
+        </section>
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,186 @@
+// The training panel: header (phases, epoch, stop), curves per task and for the whole
+// model, then results. Fed by replay/event messages (see core/panelProtocol).
+import { useEffect, useMemo, useReducer, useState } from 'react';
+import type { TrainingFromWebview, TrainingToWebview, TrainingViewState } from '../../src/core/panelProtocol';
+import { getViewState, onMessage, post, setViewState } from '../common/vscodeApi';
+import { Badge, Button, Dropdown, Link, ProgressRing } from '../ui/index';
+import { useThemeVersion } from '../ui/themeColors';
+import { Chart, pointsAdded } from './Chart';
+import { modelCharts, taskCharts } from './charts';
+import { Results } from './Results';
+import { phaseKeyOf, RunView, type ViewStatus } from './runState';
+
+interface SavedState extends TrainingViewState { metricChoice?: Record<string, string> }
+
+const send = (m: TrainingFromWebview) => post<TrainingFromWebview>(m);
+
+const STATUS_TEXT: Record<ViewStatus, string> = {
+  waiting: 'starting', running: 'training', stopping: 'stopping…', completed: 'completed',
+  failed: 'failed', cancelled: 'stopped', invalid: 'not started: problems',
+};
+
+/** Subscribes to host messages; returns the view and a revision that changes when React must re-render. */
+function useRunView(): [RunView, number] {
+  const view = useMemo(() => new RunView(), []);
+  const [revision, bump] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    const off = onMessage<TrainingToWebview>((msg) => {
+      const before = view.revision;
+      if (msg.type === 'replay') view.replay(msg.events);
+      else if (!view.next(msg.item)) {
+        send({ type: 'ready' }); // missed events: ask for the whole stream again
+        return;
+      }
+      pointsAdded.dispatchEvent(new Event('points'));
+      if (view.revision !== before) bump();
+    });
+    send({ type: 'ready' });
+    return off;
+  }, [view]);
+  return [view, revision];
+}
+
+function Phases({ view }: { view: RunView }) {
+  const phases = view.header?.phases ?? [];
+  if (phases.length < 2) return null;
+  const current = view.phase ? phaseKeyOf(view.phase) : undefined;
+  const currentIndex = phases.findIndex((p) => phaseKeyOf(p) === current);
+  return (
+    <ol className="phases" aria-label="Phases">
+      {phases.map((p, i) => {
+        const key = phaseKeyOf(p);
+        const e = view.epochs.get(key);
+        const state = view.status === 'completed' || i < currentIndex ? 'done' : i === currentIndex ? 'active' : 'todo';
+        const label = p.kind === 'shared' ? 'shared model' : `single-task ${p.task}`;
+        return (
+          <li key={key} className={`phase ${state}`} aria-current={state === 'active' ? 'step' : undefined}>
+            <span className="dot" aria-hidden="true">{state === 'done' ? '✓' : i + 1}</span>
+            {label}{state === 'active' && e && view.status !== 'cancelled' && view.status !== 'failed' ? <span className="epoch"> · epoch {Math.min(e.epoch + 1, e.total)}/{e.total}</span> : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function Header({ view }: { view: RunView }) {
+  const h = view.header;
+  const live = h?.live && (view.status === 'running' || view.status === 'waiting' || view.status === 'stopping');
+  const epoch = view.currentEpoch();
+  const pct = Math.round(view.fractionDone() * 100);
+  const runId = view.runDir?.split(/[\\/]/).pop();
+  return (
+    <header className="head">
+      <div className="title-row">
+        <h2>{h?.experiment ?? 'Training'}</h2>
+        <Badge className={`status ${view.status}`}>{STATUS_TEXT[view.status]}</Badge>
+        {live ? <ProgressRing className="ring" aria-label="Training" /> : null}
+        <span className="spacer" />
+        {live ? <Button appearance="secondary" disabled={view.status === 'stopping'} onClick={() => send({ type: 'stop' })} title="Stop after the current step; the run folder keeps what was logged">Stop training</Button> : null}
+      </div>
+      <div className="meta">
+        {runId ? <span>run {runId}</span> : <span>{live ? 'creating the run folder…' : 'no run folder was created'}</span>}
+        {view.backend ? <span>backend {view.backend}</span> : null}
+        {h ? <span>weighting {h.weighting}</span> : null}
+        {view.phase && live ? <span>{view.phase.kind === 'shared' ? 'shared model' : `single-task ${view.phase.task}`}{epoch ? `, epoch ${Math.min(epoch.epoch + 1, epoch.total)}/${epoch.total}` : ''}</span> : null}
+        {view.summary ? <span>trained in {view.summary.timings.trainSeconds.toFixed(1)} s</span> : null}
+      </div>
+      {live ? (
+        <div className="progress" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} aria-label="Overall progress">
+          <div className="bar" style={{ width: `${pct}%` }} />
+        </div>
+      ) : null}
+      <Phases view={view} />
+      {view.runDir || h?.specPath ? (
+        <nav className="links" aria-label="Run">
+          {view.runDir && view.status === 'completed' ? <Link onClick={() => send({ type: 'openReport' })} title="report.md in the Markdown preview">Open report</Link> : null}
+          {view.runDir ? <Link onClick={() => send({ type: 'revealRun' })}>Reveal run folder</Link> : null}
+          {view.runDir ? <Link onClick={() => send({ type: 'showDiagram' })}>Shared-weight diagram</Link> : null}
+          {h?.specPath ? <Link onClick={() => send({ type: 'openExperiment' })}>Open experiment</Link> : null}
+        </nav>
+      ) : null}
+    </header>
+  );
+}
+
+function Problems({ view }: { view: RunView }) {
+  if (view.status === 'cancelled') {
+    return (
+      <section className="notice" role="status">
+        Stopped before the end{view.endMessage ? ` (${view.endMessage})` : ''}. The run folder keeps what was logged so far; the report and the comparison with the baselines are written only by a completed training.
+      </section>
+    );
+  }
+  if (!view.error && !view.problems.length && !view.endMessage) return null;
+  return (
+    <section className="problems" role="alert">
+      {view.problems.length ? (
+        <>
+          <h3>The trainer refused the experiment</h3>
+          <ul>{view.problems.map((p, i) => <li key={i} className={p.severity}><code>{p.path.join('.') || '(document)'}</code> {p.message}</li>)}</ul>
+        </>
+      ) : null}
+      {view.error ? <p><b>Error:</b> {view.error.message}</p> : null}
+      {view.endMessage && view.endMessage !== view.error?.message ? <p>{view.endMessage}</p> : null}
+      {view.error?.detail ? <details><summary>Details</summary><pre>{view.error.detail}</pre></details> : null}
+    </section>
+  );
+}
+
+function Legend({ baselines }: { baselines: boolean }) {
+  return (
+    <p className="legend-note">
+      <span className="key shared" /> shared model
+      {baselines ? <><span className="key baseline" /> single-task baseline (dashed)</> : null}
+      {' · '}thin lines: train, thick with dots: validation · drag to zoom, double-click to reset
+    </p>
+  );
+}
+
+export function App() {
+  const [view] = useRunView();
+  const themeVersion = useThemeVersion();
+  const [choice, setChoice] = useState<Record<string, string>>(() => getViewState<SavedState>()?.metricChoice ?? {});
+
+  useEffect(() => {
+    setViewState<SavedState>({ ...(view.runDir ? { runDir: view.runDir } : {}), metricChoice: choice });
+  }, [view.runDir, choice]);
+
+  if (!view.header) return <div className="waiting"><ProgressRing /> Waiting for the training…</div>;
+  const tasks = taskCharts(view, choice);
+  const model = modelCharts(view);
+  const anyPoints = view.series.size > 0;
+  return (
+    <main>
+      <Header view={view} />
+      <Problems view={view} />
+      {!anyPoints && (view.status === 'waiting' || view.status === 'running') ? <p className="hint">Loading data and building the model…</p> : null}
+      {anyPoints ? <Legend baselines={[...view.series.keys()].some((k) => !k.startsWith('*|'))} /> : null}
+      {anyPoints ? tasks.map((t) => (
+        <section key={t.task} className="task" aria-label={`Task ${t.task}`}>
+          <div className="task-head">
+            <h3>{t.task}</h3>
+            {t.metrics.length > 1 ? (
+              <Dropdown aria-label={`Metric of ${t.task}`} value={t.metric ?? ''} options={t.metrics.map((m) => ({ value: m }))}
+                onChange={(m) => setChoice((c) => ({ ...c, [t.task]: m }))} />
+            ) : null}
+          </div>
+          <div className="charts">{t.charts.map((c) => <Chart key={c.id} def={c} view={view} themeVersion={themeVersion} />)}</div>
+        </section>
+      )) : null}
+      {anyPoints ? (
+        <section className="task" aria-label="Whole model">
+          <div className="task-head"><h3>whole model</h3></div>
+          <div className="charts">{model.map((c) => <Chart key={c.id} def={c} view={view} themeVersion={themeVersion} height={150} />)}</div>
+        </section>
+      ) : null}
+      {view.summary ? <Results summary={view.summary} /> : null}
+      {view.logs.length ? (
+        <details className="logs">
+          <summary>Trainer messages ({view.logs.length})</summary>
+          <ul>{view.logs.map((l, i) => <li key={i} className={l.level}>{l.message}</li>)}</ul>
+        </details>
+      ) : null}
+    </main>
+  );
+}

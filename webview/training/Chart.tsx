@@ -1,0 +1,143 @@
+// One uPlot chart over series of the RunView. Built once per set of series and theme;
+// afterwards new points only trigger setData, at most once per animation frame, and only
+// when one of its series changed (series versions).
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { formatMetric } from '../../src/core/runsIndex';
+import { chartTheme, withAlpha, type ChartTheme } from '../ui/themeColors';
+import type { ChartDef, ColorRole } from './charts';
+import type { RunView } from './runState';
+import { joinSeries } from './seriesJoin';
+
+/** Fired by the app after points were added; charts check their own series. */
+export const pointsAdded = new EventTarget();
+
+export function colorOf(role: ColorRole, theme: ChartTheme): string {
+  if (role === 'shared') return theme.palette[0]!;
+  if (role === 'baseline') return theme.palette[1]!;
+  // Tasks from green on: blue and orange already mean shared model and baseline.
+  const i = Number(role.slice(4));
+  return theme.palette[2 + (i % (theme.palette.length - 2))]!;
+}
+
+/** The last value at or before idx (validation curves have values only at epoch ends). */
+function latestAt(ys: Array<number | null>, idx: number): number | null {
+  for (let i = Math.min(idx, ys.length - 1); i >= 0; i--) if (ys[i] != null) return ys[i]!;
+  return null;
+}
+
+/** Dots only while they stay apart (once per epoch, say); thousands of dots would hide the line and cost a lot to draw. */
+function sparse(u: uPlot, si: number, i0: number, i1: number): boolean {
+  const ys = u.data[si]!;
+  let n = 0;
+  for (let i = i0; i <= i1; i++) if (ys[i] != null && ++n * 8 > u.bbox.width / devicePixelRatio) return false;
+  return true;
+}
+
+/** Not hovering: the legend shows the newest values. */
+function showLatest(u: uPlot): void {
+  const n = u.data[0].length;
+  if (n) u.setLegend({ idx: n - 1 });
+}
+
+export function chartOptions(def: ChartDef, theme: ChartTheme, width: number, height: number,
+  onHover?: (step: number | undefined) => void, xMax: () => number = () => 0): uPlot.Options {
+  const axis = (): uPlot.Axis => ({
+    stroke: theme.muted, font: theme.font,
+    grid: { stroke: withAlpha(theme.grid, 0.6), width: 1 }, ticks: { stroke: withAlpha(theme.grid, 0.6), width: 1, size: 4 },
+  });
+  return {
+    width, height,
+    legend: { live: true },
+    cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+    // Every chart spans step 0 to the newest step of any curve, so all charts line up.
+    scales: { x: { time: false, range: (_u, _min, max) => [0, Math.max(max, xMax(), 1)] } },
+    hooks: {
+      setCursor: [(u) => {
+        onHover?.(u.cursor.idx == null ? undefined : (u.data[0][u.cursor.idx] as number | undefined));
+        if (u.cursor.idx == null) showLatest(u);
+      }],
+    },
+    // The x axis is the optimizer step (the legend's first entry names it while hovering).
+    axes: [{ ...axis(), size: 28 }, { ...axis(), size: 52, values: (_u, splits) => splits.map((v) => formatMetric(v)) }],
+    series: [
+      { label: 'step', value: (_u, v) => (v == null ? '–' : String(v)) },
+      ...def.series.map((s): uPlot.Series => {
+        const color = colorOf(s.color, theme);
+        return {
+          label: s.label,
+          stroke: s.style === 'train' ? withAlpha(color, 0.55) : color,
+          width: s.style === 'train' ? 1 : 2,
+          // Baselines dashed, so the comparison does not rest on colour alone.
+          ...(s.color === 'baseline' ? { dash: [6, 4] } : {}),
+          points: { show: s.style === 'validation' && !def.id.startsWith('model:lr') ? sparse : false, size: 5, fill: color, stroke: color },
+          spanGaps: true,
+          value: (u, v, si, idx) => {
+            const latest = v ?? (idx == null ? null : latestAt(u.data[si] as Array<number | null>, idx));
+            return latest == null ? '–' : formatMetric(latest);
+          },
+        };
+      }),
+    ],
+  };
+}
+
+export function Chart(p: { def: ChartDef; view: RunView; themeVersion: number; height?: number }) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const versions = useRef<number[]>([]);
+  const stepLabel = useRef<HTMLSpanElement>(null);
+  const seriesKeys = p.def.series.map((s) => s.key).join('\n');
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el || !p.def.series.length) return undefined;
+    const theme = chartTheme();
+    const data = () => {
+      const list = p.def.series.map((s) => p.view.series.get(s.key) ?? { x: [], y: [], version: 0 });
+      versions.current = list.map((s) => s.version);
+      return joinSeries(list) as uPlot.AlignedData;
+    };
+    const onHover = (step: number | undefined) => { if (stepLabel.current) stepLabel.current.textContent = step === undefined ? '' : `step ${step}`; };
+    const u = new uPlot(chartOptions(p.def, theme, Math.max(200, el.clientWidth), p.height ?? 170, onHover, () => p.view.maxStep), data(), el);
+    plot.current = u;
+    showLatest(u);
+    let frame = 0;
+    let drawnMax = p.view.maxStep;
+    const onPoints = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        const now = p.def.series.map((s) => p.view.series.get(s.key)?.version ?? 0);
+        // Redraw when a series changed, or when other curves moved the common x range.
+        if (now.some((v, i) => v !== versions.current[i]) || p.view.maxStep !== drawnMax) {
+          drawnMax = p.view.maxStep;
+          u.setData(data());
+          if (u.cursor.idx == null) showLatest(u);
+        }
+      });
+    };
+    pointsAdded.addEventListener('points', onPoints);
+    const resize = new ResizeObserver(() => {
+      const w = Math.max(200, el.clientWidth);
+      if (w !== u.width) u.setSize({ width: w, height: p.height ?? 170 });
+    });
+    resize.observe(el);
+    return () => {
+      cancelAnimationFrame(frame);
+      pointsAdded.removeEventListener('points', onPoints);
+      resize.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+    // Rebuilt when the set of series, the theme or the run changes; new points go through setData.
+  }, [seriesKeys, p.themeVersion, p.view, p.def.title]);
+
+  return (
+    <section className="chart" aria-label={p.def.title}>
+      <h4>{p.def.title} <span ref={stepLabel} className="hover-step" /></h4>
+      {p.def.series.length ? <div ref={box} className="plot" /> : <div className="plot-empty">{p.def.empty}</div>}
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+// The end of a run: test metrics of the shared model against the single-task baselines
+// (relative improvement per task and metric, Δm), and what sharing saved in parameters.
+import { DELTA_M_FORMULA } from '../../src/core/deltaM';
+import type { RunSummary } from '../../src/core/protocol';
+import { formatMetric, formatPercent } from '../../src/core/runsIndex';
+
+const int = (n: number) => n.toLocaleString('en-US');
+const share = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–');
+
+function Change(p: { value: number }) {
+  const cls = !Number.isFinite(p.value) || Math.abs(p.value) < 5e-5 ? 'same' : p.value > 0 ? 'better' : 'worse';
+  const arrow = cls === 'better' ? '▲ ' : cls === 'worse' ? '▼ ' : '';
+  return <span className={`change ${cls}`}>{arrow}{formatPercent(p.value)}</span>;
+}
+
+function ComparisonTable({ summary }: { summary: RunSummary }) {
+  const b = summary.baselines!;
+  const losses = Object.entries(summary.test).flatMap(([task, m]) =>
+    m.loss !== undefined && b.test[task]?.loss !== undefined ? [{ task, shared: m.loss, baseline: b.test[task]!.loss! }] : []);
+  return (
+    <table className="results">
+      <caption>Test set: the shared model against one single-task model per task (Change: positive = sharing helped)</caption>
+      <thead>
+        <tr><th>Task</th><th>Metric</th><th className="num">Shared model</th><th className="num">Single-task</th><th className="num" title="Relative improvement of the shared model; positive = sharing helped">Change</th></tr>
+      </thead>
+      <tbody>
+        {b.comparisons.map((c) => (
+          <tr key={`${c.task}:${c.metric}`}>
+            <td>{c.task}</td>
+            <td>{c.metric}{c.higherIsBetter ? '' : ' (lower is better)'}</td>
+            <td className="num">{formatMetric(c.shared)}</td>
+            <td className="num">{formatMetric(c.baseline)}</td>
+            <td className="num"><Change value={c.relativeImprovement} /></td>
+          </tr>
+        ))}
+        {losses.map((l) => (
+          <tr key={`${l.task}:loss`} className="secondary">
+            <td>{l.task}</td><td>loss (not in Δm)</td>
+            <td className="num">{formatMetric(l.shared)}</td><td className="num">{formatMetric(l.baseline)}</td><td className="num" />
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <td colSpan={4} title={DELTA_M_FORMULA}>Δm, the mean change over {b.comparisons.length} task-metric pairs</td>
+          <td className="num"><Change value={b.deltaM} /></td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+function TestTable({ summary }: { summary: RunSummary }) {
+  return (
+    <table className="results">
+      <caption>Test set</caption>
+      <thead><tr><th>Task</th><th>Metric</th><th className="num">Value</th></tr></thead>
+      <tbody>
+        {Object.entries(summary.test).flatMap(([task, metrics]) => Object.entries(metrics).map(([metric, v]) => (
+          <tr key={`${task}:${metric}`}><td>{task}</td><td>{metric}</td><td className="num">{formatMetric(v)}</td></tr>
+        )))}
+      </tbody>
+    </table>
+  );
+}
+
+function Parameters({ summary }: { summary: RunSummary }) {
+  const p = summary.parameters;
+  const tasks = Object.entries(p.perTask);
+  const saving = p.singleTaskTotal - p.total;
+  return (
+    <div className="params">
+      <h4>Parameters</h4>
+      <div className="param-bar" role="img" aria-label={`shared ${share(p.shared, p.total)} of the model`}>
+        <span className="seg shared" style={{ flexGrow: Math.max(p.shared, 1) }} title={`shared: ${int(p.shared)}`} />
+        {tasks.map(([t, n], i) => <span key={t} className={`seg task${i % 4}`} style={{ flexGrow: Math.max(n, 1) }} title={`only ${t}: ${int(n)}`} />)}
+      </div>
+      <ul className="param-list">
+        <li><span className="swatch shared" />Shared by the tasks: <b>{int(p.shared)}</b> ({share(p.shared, p.total)})</li>
+        {tasks.map(([t, n], i) => <li key={t}><span className={`swatch task${i % 4}`} />Only {t}: <b>{int(n)}</b> ({share(n, p.total)})</li>)}
+        <li>Shared model: <b>{int(p.total)}</b>; one separate model per task: <b>{int(p.singleTaskTotal)}</b>
+          {saving > 0 ? <> → sharing saves <b>{int(saving)}</b> ({share(saving, p.singleTaskTotal)})</> : null}</li>
+      </ul>
+    </div>
+  );
+}
+
+export function Results({ summary }: { summary: RunSummary }) {
+  return (
+    <section className="results-section" aria-label="Results">
+      <h3>Results</h3>
+      <div className="results-grid">
+        {summary.baselines ? <ComparisonTable summary={summary} /> : <TestTable summary={summary} />}
+        <Parameters summary={summary} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,178 @@
+// The training panel's model: the session stream folded into series of points, the phase
+// and epoch, and how it ended. Mutable on purpose (thousands of points arrive): `revision`
+// changes when React must re-render (status, new series, results); each series carries its
+// own version so a chart redraws only when its data changed. Pure: no DOM.
+import type { SequencedEvent, SessionEndStatus, SessionEvent, SessionHeader } from '../../src/core/panelProtocol';
+import type { FromTrainer, MetricPoint, RunSummary, TrainingPhase } from '../../src/core/protocol';
+import type { Problem } from '../../src/core/spec';
+
+/** '*' for the shared model, else the task of a single-task baseline. */
+export type PhaseKey = string;
+export const SHARED: PhaseKey = '*';
+export const phaseKeyOf = (p: TrainingPhase): PhaseKey => (p.kind === 'shared' ? SHARED : p.task);
+
+export interface Series { x: number[]; y: number[]; version: number }
+
+export function seriesKey(phase: PhaseKey, task: string, metric: string, split: MetricPoint['split']): string {
+  return `${phase}|${task}|${metric}|${split}`;
+}
+
+export type ViewStatus = 'waiting' | 'running' | 'stopping' | SessionEndStatus;
+
+export class RunView {
+  header: SessionHeader | undefined;
+  runDir: string | undefined;
+  backend: string | undefined;
+  phase: TrainingPhase | undefined;
+  /** Last finished epoch of each phase that started. */
+  readonly epochs = new Map<PhaseKey, { epoch: number; total: number }>();
+  status: ViewStatus = 'waiting';
+  endMessage: string | undefined;
+  summary: RunSummary | undefined;
+  error: { message: string; detail?: string } | undefined;
+  problems: Problem[] = [];
+  logs: Array<{ level: 'info' | 'warning'; message: string }> = [];
+  readonly series = new Map<string, Series>();
+  /** Task -> metrics other than the loss that have values, in arrival order. */
+  readonly taskMetrics = new Map<string, string[]>();
+  hasWeights = false;
+  /** Largest step of any curve: every chart spans 0..maxStep, so they line up. */
+  maxStep = 0;
+  revision = 0;
+  /** Sequence number of the last applied event (for replay and gap detection). */
+  lastSeq = 0;
+
+  reset(): void {
+    Object.assign(this, new RunView(), { revision: this.revision + 1 });
+  }
+
+  /** A full replay: start over. */
+  replay(items: SequencedEvent[]): void {
+    this.reset();
+    for (const i of items) this.apply(i.event);
+    this.lastSeq = items.length ? items[items.length - 1]!.seq : 0;
+    this.revision++;
+  }
+
+  /** One live event; returns false when events were missed (the caller asks for a replay). */
+  next(item: SequencedEvent): boolean {
+    if (item.seq <= this.lastSeq) return true;
+    if (item.seq !== this.lastSeq + 1) return false;
+    this.lastSeq = item.seq;
+    this.apply(item.event);
+    return true;
+  }
+
+  apply(event: SessionEvent): void {
+    switch (event.kind) {
+      case 'header':
+        this.header = event.header;
+        if (event.header.runDir) this.runDir = event.header.runDir;
+        break;
+      case 'stopping':
+        if (this.status === 'running' || this.status === 'waiting') this.status = 'stopping';
+        break;
+      case 'ended':
+        this.status = event.status;
+        this.endMessage = event.message;
+        break;
+      case 'trainer':
+        this.applyTrainer(event.msg);
+        return;
+    }
+    this.revision++;
+  }
+
+  private applyTrainer(msg: FromTrainer): void {
+    switch (msg.type) {
+      case 'started':
+        this.runDir = msg.runDir;
+        this.backend = msg.backend;
+        this.phase = msg.phase;
+        if (this.status === 'waiting') this.status = 'running';
+        this.epochs.set(phaseKeyOf(msg.phase), { epoch: 0, total: msg.totalEpochs });
+        break;
+      case 'progress':
+        this.phase = msg.phase;
+        this.addPoints(phaseKeyOf(msg.phase), msg.points);
+        return; // points alone do not re-render the page; charts watch their series
+      case 'epochEnd':
+        this.phase = msg.phase;
+        this.epochs.set(phaseKeyOf(msg.phase), { epoch: msg.epoch, total: msg.totalEpochs });
+        this.addPoints(phaseKeyOf(msg.phase), msg.values);
+        break;
+      case 'log':
+        this.logs.push({ level: msg.level, message: msg.message });
+        break;
+      case 'problems':
+        this.problems = msg.problems;
+        break;
+      case 'error':
+        this.error = { message: msg.message, ...(msg.detail ? { detail: msg.detail } : {}) };
+        break;
+      case 'done':
+        this.summary = msg.summary;
+        this.runDir = msg.summary.runDir || this.runDir;
+        break;
+      case 'info':
+        return;
+    }
+    this.revision++;
+  }
+
+  private addPoints(phase: PhaseKey, points: MetricPoint[]): void {
+    let structural = false;
+    for (const p of points) {
+      if (p.split === 'test') continue; // test values are the results table, not curves
+      const key = seriesKey(phase, p.task, p.metric, p.split);
+      let s = this.series.get(key);
+      if (!s) {
+        this.series.set(key, (s = { x: [], y: [], version: 0 }));
+        structural = true;
+        if (p.metric === 'weight') this.hasWeights = true;
+        if (p.task !== '*' && p.metric !== 'loss' && p.metric !== 'epochLoss' && p.metric !== 'weight') {
+          const list = this.taskMetrics.get(p.task) ?? [];
+          if (!list.includes(p.metric)) this.taskMetrics.set(p.task, [...list, p.metric]);
+        }
+      }
+      if (p.step > this.maxStep) this.maxStep = p.step;
+      const value = Number.isFinite(p.value) ? p.value : Number.NaN;
+      const last = s.x.length - 1;
+      if (last >= 0 && s.x[last]! > p.step) {
+        // Out of order (should not happen within a phase): insert in place.
+        let i = last;
+        while (i >= 0 && s.x[i]! > p.step) i--;
+        s.x.splice(i + 1, 0, p.step);
+        s.y.splice(i + 1, 0, value);
+      } else if (last >= 0 && s.x[last] === p.step) {
+        s.y[last] = value;
+      } else {
+        s.x.push(p.step);
+        s.y.push(value);
+      }
+      s.version++;
+    }
+    if (structural) this.revision++;
+  }
+
+  /** Epoch label for the header: the running phase's last finished epoch. */
+  currentEpoch(): { epoch: number; total: number } | undefined {
+    return this.phase ? this.epochs.get(phaseKeyOf(this.phase)) : undefined;
+  }
+
+  /** Fraction of all phases done (phases run one after another, each the same number of epochs). */
+  fractionDone(): number {
+    if (this.status === 'completed') return 1;
+    const phases = this.header?.phases ?? [];
+    if (!phases.length) return 0;
+    // A phase before the running one is done even when it stopped early.
+    const current = this.phase ? phases.findIndex((p) => phaseKeyOf(p) === phaseKeyOf(this.phase!)) : -1;
+    let done = 0;
+    phases.forEach((p, i) => {
+      const e = this.epochs.get(phaseKeyOf(p));
+      if (i < current) done += 1;
+      else if (e && e.total > 0) done += Math.min(1, e.epoch / e.total);
+    });
+    return done / phases.length;
+  }
+}

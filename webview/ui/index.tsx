@@ -1,0 +1,95 @@
+// The one module that imports the component toolkit (@vscode/webview-ui-toolkit, deprecated
+// upstream): everything else uses these React components, so the toolkit can be swapped
+// here alone. The toolkit's web components follow VS Code's theme variables.
+import {
+  provideVSCodeDesignSystem, vsCodeBadge, vsCodeButton, vsCodeCheckbox, vsCodeDivider, vsCodeDropdown,
+  vsCodeOption, vsCodePanels, vsCodePanelTab, vsCodePanelView, vsCodeProgressRing, vsCodeTextField, vsCodeTextArea, vsCodeLink,
+} from '@vscode/webview-ui-toolkit';
+import { createElement, useEffect, useRef, type ReactNode } from 'react';
+
+provideVSCodeDesignSystem().register(
+  vsCodeBadge(), vsCodeButton(), vsCodeCheckbox(), vsCodeDivider(), vsCodeDropdown(), vsCodeOption(),
+  vsCodePanels(), vsCodePanelTab(), vsCodePanelView(), vsCodeProgressRing(), vsCodeTextField(), vsCodeTextArea(), vsCodeLink(),
+);
+
+type El = HTMLElement & { value?: string; checked?: boolean };
+
+/** Attaches a DOM event listener to a toolkit element (React does not know their events). */
+function useEvent(ref: React.RefObject<El | null>, name: string, handler: ((el: El) => void) | undefined): void {
+  const latest = useRef(handler);
+  latest.current = handler;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return undefined;
+    const listener = () => latest.current?.(el);
+    el.addEventListener(name, listener);
+    return () => el.removeEventListener(name, listener);
+  }, [ref, name]);
+}
+
+interface Common { id?: string; className?: string; title?: string; 'aria-label'?: string; disabled?: boolean }
+
+export function Button(p: Common & { appearance?: 'primary' | 'secondary' | 'icon'; onClick?: () => void; children?: ReactNode }) {
+  const ref = useRef<El>(null);
+  useEvent(ref, 'click', p.disabled ? undefined : () => p.onClick?.());
+  return createElement('vscode-button', {
+    ref, id: p.id, class: p.className, title: p.title, 'aria-label': p['aria-label'], appearance: p.appearance ?? 'primary',
+    ...(p.disabled ? { disabled: true } : {}),
+  }, p.children);
+}
+
+export function TextField(p: Common & {
+  value: string; onChange: (value: string) => void; type?: 'text' | 'number'; placeholder?: string;
+  invalid?: boolean; children?: ReactNode; size?: number;
+}) {
+  const ref = useRef<El>(null);
+  useEvent(ref, 'input', (el) => p.onChange(el.value ?? ''));
+  // The element owns its text while the user types; only push values that differ.
+  useEffect(() => { if (ref.current && ref.current.value !== p.value) ref.current.value = p.value; }, [p.value]);
+  return createElement('vscode-text-field', {
+    ref, id: p.id, class: `${p.className ?? ''}${p.invalid ? ' invalid' : ''}`, title: p.title, placeholder: p.placeholder,
+    'aria-label': p['aria-label'], 'aria-invalid': p.invalid ? 'true' : undefined, type: p.type ?? 'text', size: p.size,
+    ...(p.disabled ? { disabled: true } : {}),
+  }, p.children);
+}
+
+export function Dropdown(p: Common & { value: string; options: Array<{ value: string; label?: string }>; onChange: (value: string) => void }) {
+  const ref = useRef<El>(null);
+  useEvent(ref, 'change', (el) => p.onChange(el.value ?? ''));
+  useEffect(() => { if (ref.current && ref.current.value !== p.value) ref.current.value = p.value; }, [p.value, p.options]);
+  return createElement('vscode-dropdown', {
+    ref, id: p.id, class: p.className, title: p.title, 'aria-label': p['aria-label'], ...(p.disabled ? { disabled: true } : {}),
+  }, p.options.map((o) => createElement('vscode-option', { key: o.value, value: o.value }, o.label ?? o.value)));
+}
+
+export function Checkbox(p: Common & { checked: boolean; onChange: (checked: boolean) => void; children?: ReactNode }) {
+  const ref = useRef<El>(null);
+  useEvent(ref, 'change', (el) => { if (el.checked !== p.checked) p.onChange(!!el.checked); });
+  useEffect(() => { if (ref.current && ref.current.checked !== p.checked) ref.current.checked = p.checked; }, [p.checked]);
+  return createElement('vscode-checkbox', { ref, id: p.id, class: p.className, title: p.title, 'aria-label': p['aria-label'] }, p.children);
+}
+
+export function Badge(p: Common & { children?: ReactNode }) {
+  return createElement('vscode-badge', { id: p.id, class: p.className, title: p.title }, p.children);
+}
+
+export function Divider(p: Common) {
+  return createElement('vscode-divider', { class: p.className, role: 'separator' });
+}
+
+export function ProgressRing(p: Common) {
+  return createElement('vscode-progress-ring', { class: p.className, 'aria-label': p['aria-label'] ?? 'Working' });
+}
+
+export function Link(p: Common & { href?: string; onClick?: () => void; children?: ReactNode }) {
+  const ref = useRef<El>(null);
+  useEvent(ref, 'click', () => p.onClick?.());
+  return createElement('vscode-link', { ref, href: p.href ?? '#', class: p.className, title: p.title }, p.children);
+}
+
+/** Tabs: `tabs` labels with ids; `children` one panel per tab, in order. */
+export function Tabs(p: Common & { tabs: Array<{ id: string; label: string }>; activeId?: string; children: ReactNode[] }) {
+  return createElement('vscode-panels', { class: p.className, 'activeid': p.activeId ? `tab-${p.activeId}` : undefined },
+    ...p.tabs.map((t) => createElement('vscode-panel-tab', { key: `t-${t.id}`, id: `tab-${t.id}` }, t.label)),
+    ...p.children.map((c, i) => createElement('vscode-panel-view', { key: `v-${p.tabs[i]?.id ?? i}`, id: `view-${p.tabs[i]?.id ?? i}` }, c)));
+}
