@@ -3,29 +3,19 @@
 import { computeDeltaM } from '../../../src/core/deltaM';
 import type { MetricPoint, RunSummary } from '../../../src/core/protocol';
 import type { ExperimentSpec } from '../../../src/core/spec';
+import { digitsParity } from '../../fixtures/digitsParity';
 import type { ReportNode } from '../../../src/trainer/artifacts/report';
 
+/** digits-parity on 2,000 digits, with a hidden layer of its own in the parity branch. */
 export function digitsParitySpec(name = 'digits-parity'): ExperimentSpec {
+  const { layout: _layout, ...spec } = digitsParity();
+  const layers = spec.model.layers.map((l) => (l.id === 'parityHead' ? { ...l, from: ['parityHidden'] } : l));
+  layers.splice(3, 0, { id: 'parityHidden', type: 'dense', units: 16, activation: 'relu', from: ['trunk2'] });
   return {
-    name,
-    data: { source: { type: 'mnist', limit: 2000 }, preprocess: [{ op: 'scale', factor: 1 / 255 }], split: { validation: 0.1, test: 0.1, seed: 7 } },
-    tasks: [
-      { id: 'digit', kind: 'multiclass', target: 'label', classes: 10 },
-      { id: 'parity', kind: 'binary', target: 'parity' },
-    ],
-    model: {
-      inputs: [{ id: 'image', shape: [784] }],
-      layers: [
-        { id: 'trunk1', type: 'dense', units: 128, activation: 'relu', from: ['image'] },
-        { id: 'trunk2', type: 'dense', units: 64, activation: 'relu', from: ['trunk1'] },
-        { id: 'digitHead', type: 'dense', units: 10, activation: 'softmax', from: ['trunk2'] },
-        { id: 'parityHidden', type: 'dense', units: 16, activation: 'relu', from: ['trunk2'] },
-        { id: 'parityHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['parityHidden'] },
-      ],
-      outputs: { digit: 'digitHead', parity: 'parityHead' },
-    },
-    training: { optimizer: { type: 'sgd', learningRate: 0.01 }, schedule: { type: 'constant' }, epochs: 3, batchSize: 32, seed: 42, weighting: { method: 'equal' } },
-    evaluation: { baselines: 'single-task' },
+    ...spec, name,
+    data: { ...spec.data, source: { type: 'mnist', limit: 2000 } },
+    model: { ...spec.model, layers },
+    training: { ...spec.training, epochs: 3 },
   };
 }
 

@@ -1,40 +1,9 @@
 // Experiment documents used across the core tests. Each call returns a fresh copy, so a
 // test can break one without affecting the others.
 import type { ExperimentSpec, LayerSpec } from '../../../src/core/spec';
+import { digitsParity } from '../../fixtures/digitsParity';
 
-/** The example of DESIGN.md: 784 -> 128 -> 64, heads digit (10, softmax) and parity (1, sigmoid). */
-export function digitsParity(): ExperimentSpec {
-  return {
-    name: 'digits-parity',
-    data: {
-      source: { type: 'mnist' },
-      preprocess: [{ op: 'scale', factor: 0.00392156862745098 }],
-      split: { validation: 0.1, test: 0.1, seed: 7 },
-    },
-    tasks: [
-      { id: 'digit', kind: 'multiclass', target: 'label', classes: 10 },
-      { id: 'parity', kind: 'binary', target: 'parity' },
-    ],
-    model: {
-      inputs: [{ id: 'image', shape: [784] }],
-      layers: [
-        { id: 'trunk1', type: 'dense', units: 128, activation: 'relu', from: ['image'] },
-        { id: 'trunk2', type: 'dense', units: 64, activation: 'relu', from: ['trunk1'] },
-        { id: 'digitHead', type: 'dense', units: 10, activation: 'softmax', from: ['trunk2'] },
-        { id: 'parityHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['trunk2'] },
-      ],
-      outputs: { digit: 'digitHead', parity: 'parityHead' },
-    },
-    training: {
-      optimizer: { type: 'sgd', learningRate: 0.01 },
-      schedule: { type: 'constant' },
-      epochs: 10, batchSize: 32, seed: 42,
-      weighting: { method: 'equal' },
-    },
-    evaluation: { baselines: 'single-task' },
-    layout: { trunk1: { x: 0, y: 120 } },
-  };
-}
+export { digitsParity };
 
 /** A small conv trunk on two-digit images, branching into one conv+dense branch per digit. */
 export function convTwoDigits(): ExperimentSpec {

@@ -6,27 +6,11 @@ import path from 'node:path';
 import type { MetricPoint, RunSummary } from '../../../src/core/protocol';
 import type { RunRecord } from '../../../src/core/runLayout';
 import type { ExperimentSpec } from '../../../src/core/spec';
+import { digitsParity } from '../../fixtures/digitsParity';
 
 export function experiment(name = 'digits-parity'): ExperimentSpec {
-  return {
-    name,
-    data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 7 } },
-    tasks: [
-      { id: 'digit', kind: 'multiclass', target: 'label', classes: 10 },
-      { id: 'parity', kind: 'binary', target: 'parity' },
-    ],
-    model: {
-      inputs: [{ id: 'image', shape: [784] }],
-      layers: [
-        { id: 'trunk1', type: 'dense', units: 128, activation: 'relu', from: ['image'] },
-        { id: 'trunk2', type: 'dense', units: 64, activation: 'relu', from: ['trunk1'] },
-        { id: 'digitHead', type: 'dense', units: 10, activation: 'softmax', from: ['trunk2'] },
-        { id: 'parityHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['trunk2'] },
-      ],
-      outputs: { digit: 'digitHead', parity: 'parityHead' },
-    },
-    training: { optimizer: { type: 'sgd', learningRate: 0.01 }, epochs: 2, batchSize: 32, seed: 42 },
-  };
+  const spec = digitsParity();
+  return { ...spec, name, training: { ...spec.training, epochs: 2 } };
 }
 
 export function summary(runDir: string, deltaM = 0.004): RunSummary {
