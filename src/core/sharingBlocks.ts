@@ -1,7 +1,7 @@
 // The shared-weight picture of a model as data: layers grouped into blocks by the set of
 // tasks they serve (inputs; shared by 2+ tasks; only one task; feeding none), the edges
 // between blocks, and the parameter arithmetic. The diagram webview lays it out and draws
-// it; the same grouping as the report's SVG (trainer/artifacts/weightDiagram.ts).
+// it, and so does the report's SVG (trainer/artifacts/weightDiagram.ts).
 import { analyzeGraph } from './graph';
 import { countParams } from './params';
 import { inferShapes } from './shapes';
@@ -46,6 +46,9 @@ export function sharingDiagram(spec: Pick<ExperimentSpec, 'name' | 'model'>): Sh
   const taskIndex = new Map(graph.tasks.map((t, i) => [t, i]));
 
   const blocks = new Map<string, SharingBlock>();
+  // Grouped by kind and exact task list ("shared:a,b,c" alone would merge tasks ["a,b", "c"]
+  // with ["a", "b,c"]); a readable key already taken gets a suffix.
+  const groups = new Map<string, SharingBlock>();
   const blockOf = new Map<string, SharingBlock>();
   // Topological order first, then anything left on a cycle, so every node gets a block.
   const ids = [...graph.order, ...[...graph.nodes.keys()].filter((id) => !graph.order.includes(id))];
@@ -53,9 +56,16 @@ export function sharingDiagram(spec: Pick<ExperimentSpec, 'name' | 'model'>): Sh
     const node = graph.nodes.get(id)!;
     const tasks = [...(graph.serves.get(id) ?? [])].sort((a, b) => (taskIndex.get(a) ?? 0) - (taskIndex.get(b) ?? 0));
     const kind: BlockKind = node.kind === 'input' ? 'input' : tasks.length === 0 ? 'unused' : tasks.length > 1 ? 'shared' : 'task';
-    const key = kind === 'input' ? `input:${id}` : `${kind}:${tasks.join(',')}`;
-    let block = blocks.get(key);
-    if (!block) blocks.set(key, (block = { key, kind, tasks, layers: [], params: 0, depth: 0 }));
+    const group = JSON.stringify(kind === 'input' ? [kind, id] : [kind, ...tasks]);
+    let block = groups.get(group);
+    if (!block) {
+      const readable = kind === 'input' ? `input:${id}` : `${kind}:${tasks.join(',')}`;
+      let key = readable;
+      for (let n = 2; blocks.has(key); n++) key = `${readable}#${n}`;
+      block = { key, kind, tasks, layers: [], params: 0, depth: 0 };
+      groups.set(group, block);
+      blocks.set(key, block);
+    }
     const params = counts.perNode.get(id);
     block.layers.push({
       id, type: node.kind === 'input' ? 'input' : node.layer.type,

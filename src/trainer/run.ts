@@ -103,11 +103,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       const d = computeDeltaM(shared, baselineTest, (_task, metric) => metric !== 'loss');
       summary.baselines = { test: baselineTest, comparisons: d.comparisons, deltaM: d.deltaM, parameters: params.singleTaskTotal };
     }
-    const nodes = [...graph.nodes.values()].filter((n) => n.kind === 'layer').map((n) => ({
-      id: n.id, type: n.kind === 'layer' ? n.layer.type : 'input', tasks: graph.serves.get(n.id) ?? [],
-      params: params.perNode.get(n.id) ?? 0, outputShape: shapes.get(n.id) ?? [],
-    }));
-    await writer.complete({ summary, nodes });
+    await writer.complete({ summary });
     req.emit({ type: 'done', summary: { ...summary, runDir: writer.runDir } });
     return 'completed';
   } catch (err) {

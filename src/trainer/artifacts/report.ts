@@ -11,9 +11,7 @@ import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { writeFileAtomic } from './atomicWrite';
 import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink } from './markup';
 import { lineChartSvg, type ChartSeries } from './svgLineChart';
-import { sharedWeightDiagramSvg, type DiagramNode } from './weightDiagram';
-
-export type ReportNode = DiagramNode;
+import { sharedWeightDiagramSvg } from './weightDiagram';
 
 export interface ReportInput {
   spec: ExperimentSpec;
@@ -22,7 +20,6 @@ export interface ReportInput {
   epochs: MetricPoint[];
   /** Per-epoch points of each task's single-task baseline, when trained. */
   baselineEpochs?: Record<string, MetricPoint[]>;
-  nodes: ReportNode[];
   versions?: Record<string, string>;
 }
 
@@ -167,7 +164,7 @@ export function renderReport(input: ReportInput): RenderedReport {
   lines.push(chartLinks.length ? chartLinks.join('\n') : 'No per-epoch metrics were logged.', '');
 
   lines.push('## Shared-weight diagram', '');
-  files.push({ path: WEIGHT_DIAGRAM_FILE, content: sharedWeightDiagramSvg(spec, input.nodes) });
+  files.push({ path: WEIGHT_DIAGRAM_FILE, content: sharedWeightDiagramSvg(spec) });
   lines.push(`![Shared-weight diagram](${markdownLink(WEIGHT_DIAGRAM_FILE)})`, '');
   lines.push('Blue blocks hold weights shared by two or more tasks; each other colour holds the weights of one task only.', '');
   return { markdown: lines.join('\n'), files };

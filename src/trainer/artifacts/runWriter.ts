@@ -3,7 +3,7 @@
 //   const run = await RunWriter.create({ runsDir, spec, backend, versions });
 //   run.appendMetrics(points, phase); await run.flush();   // at each epoch end
 //   await run.saveModel(model);
-//   await run.complete({ summary, nodes })  |  run.markFailed(err)  |  run.markCancelled()
+//   await run.complete({ summary })  |  run.markFailed(err)  |  run.markCancelled()
 // The run folder is created exclusively (a name already taken gets a new short id), so a run
 // never touches another run's files. Whole files are written atomically; metrics.jsonl and
 // the event files are appended to and stay readable if the process dies.
@@ -21,7 +21,7 @@ import type { ExperimentSpec } from '../../core/spec';
 import { writeFileAtomic, writeJsonAtomic } from './atomicWrite';
 import { EpochTable } from './metricsTable';
 import { saveModelAtomic, type SavableModel } from './modelSaver';
-import { writeReport, type ReportNode } from './report';
+import { writeReport } from './report';
 import { tensorboardTag, TensorBoardWriter, type Scalar } from './tensorboard';
 
 export interface RunWriterOptions {
@@ -42,8 +42,6 @@ export interface RunWriterOptions {
 
 export interface RunCompletion {
   summary: RunSummary;
-  /** Layers with the tasks they serve and their parameter counts, for the shared-weight diagram. */
-  nodes: ReportNode[];
 }
 
 const defaultShortId = (): string => randomBytes(3).toString('hex');
@@ -191,7 +189,6 @@ export class RunWriter {
         summary,
         epochs: this.table.points(),
         baselineEpochs,
-        nodes: completion.nodes,
         versions: this.record.versions,
       });
       await this.finish('completed', endedAt, { train: completion.summary.timings.trainSeconds });

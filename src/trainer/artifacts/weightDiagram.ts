@@ -1,18 +1,12 @@
 // The shared-weight diagram of report.md: input(s) → shared block(s) → one branch per task.
-// Consecutive layers serving the same set of tasks form one block, labelled with their ids,
-// types, output shapes and parameter counts. Because a layer serves the union of the tasks
-// of the layers it feeds, a block only ever feeds blocks serving fewer tasks: a tree-like DAG.
+// The grouping (layers serving the same set of tasks form one block), the block edges and
+// depths, shapes and parameter counts come from core/sharingBlocks.ts, like the diagram
+// webview's; this file only lays the blocks out and draws them as a standalone SVG. Because a
+// layer serves the union of the tasks of the layers it feeds, a block only ever feeds blocks
+// serving fewer tasks: a tree-like DAG.
+import { sharingDiagram, type BlockLayer, type SharingBlock } from '../../core/sharingBlocks';
 import type { ExperimentSpec } from '../../core/spec';
 import { escapeXml, formatInteger } from './markup';
-
-export interface DiagramNode {
-  id: string;
-  type: string;
-  /** Tasks whose output this node feeds; 2 or more = shared. */
-  tasks: string[];
-  params: number;
-  outputShape: number[];
-}
 
 export const SHARED_COLOR = { fill: '#dce8f7', stroke: '#2f63a6' };
 export const INPUT_COLOR = { fill: '#eeeeee', stroke: '#777777' };
@@ -27,12 +21,8 @@ export function taskColor(index: number): { fill: string; stroke: string } {
   return TASK_COLORS[index % TASK_COLORS.length] as { fill: string; stroke: string };
 }
 
-interface Block {
-  key: string;
-  kind: 'input' | 'shared' | 'task' | 'unused';
-  tasks: string[];
-  nodes: DiagramNode[];
-  depth: number;
+/** A sharing block placed on the canvas, its tasks in spec.tasks order (lanes, colours, labels). */
+interface Block extends SharingBlock {
   x: number;
   y: number;
   width: number;
@@ -44,76 +34,33 @@ const HEADER = 22;
 const FOOTER = 20;
 const CHAR_W = 6.4; // monospace 11px
 
-function shapeText(shape: number[]): string {
-  return `[${shape.map((d) => (d < 0 ? '?' : String(d))).join('×')}]`;
+function shapeText(shape: number[] | undefined): string {
+  return shape ? `[${shape.map((d) => (d < 0 ? '?' : String(d))).join('×')}]` : '[?]';
 }
 
-function nodeLine(n: DiagramNode): { left: string; right: string } {
-  return { left: `${n.id} · ${n.type} → ${shapeText(n.outputShape)}`, right: formatInteger(n.params) };
+function layerLine(l: BlockLayer): { left: string; right: string } {
+  return { left: `${l.id} · ${l.type} → ${shapeText(l.shape)}`, right: l.params === undefined ? '?' : formatInteger(l.params) };
 }
 
-export function sharedWeightDiagramSvg(spec: ExperimentSpec, nodes: DiagramNode[]): string {
+export function sharedWeightDiagramSvg(spec: Pick<ExperimentSpec, 'name' | 'tasks' | 'model'>): string {
+  const diagram = sharingDiagram(spec);
   const taskOrder = spec.tasks.map((t) => t.id);
   const taskIndex = new Map(taskOrder.map((t, i) => [t, i]));
-  const inputIds = new Set(spec.model.inputs.map((i) => i.id));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const edges: Array<[string, string]> = [];
-  for (const l of spec.model.layers) for (const src of l.from) edges.push([src, l.id]);
+  const sortTasks = (ts: string[]): string[] => [...ts].sort((a, b) => (taskIndex.get(a) ?? 1e9) - (taskIndex.get(b) ?? 1e9) || a.localeCompare(b));
 
-  // Inputs the caller left out still appear, serving the tasks of the layers they feed.
-  for (const input of spec.model.inputs) {
-    if (byId.has(input.id)) continue;
-    const tasks = new Set<string>();
-    for (const [s, t] of edges) if (s === input.id) for (const task of byId.get(t)?.tasks ?? []) tasks.add(task);
-    byId.set(input.id, { id: input.id, type: 'input', tasks: [...tasks], params: 0, outputShape: input.shape });
-  }
-  const all = [...byId.values()];
-  const isInput = (n: DiagramNode): boolean => inputIds.has(n.id) || n.type === 'input';
-  const sortTasks = (ts: string[]): string[] => [...new Set(ts)].sort((a, b) => (taskIndex.get(a) ?? 1e9) - (taskIndex.get(b) ?? 1e9) || a.localeCompare(b));
-
-  // Node depth (longest path from an input) orders layers inside a block.
-  const nodeDepth = new Map<string, number>(all.map((n) => [n.id, 0]));
-  for (let round = 0; round < all.length; round++) {
-    let changed = false;
-    for (const [s, t] of edges) {
-      const d = (nodeDepth.get(s) ?? 0) + 1;
-      if (nodeDepth.has(t) && d > (nodeDepth.get(t) ?? 0)) { nodeDepth.set(t, d); changed = true; }
-    }
-    if (!changed) break;
-  }
-
-  const blocks = new Map<string, Block>();
-  const blockOf = new Map<string, Block>();
-  for (const n of all) {
-    const tasks = sortTasks(n.tasks);
-    const kind: Block['kind'] = isInput(n) ? 'input' : tasks.length === 0 ? 'unused' : tasks.length > 1 ? 'shared' : 'task';
-    const key = kind === 'input' ? `input\u0000${n.id}` : `${kind}\u0000${tasks.join('\u0000')}`;
-    let b = blocks.get(key);
-    if (!b) blocks.set(key, (b = { key, kind, tasks, nodes: [], depth: 0, x: 0, y: 0, width: 0, height: 0 }));
-    b.nodes.push(n);
-    blockOf.set(n.id, b);
-  }
-  const blockEdges = new Map<string, [Block, Block]>();
-  for (const [s, t] of edges) {
-    const a = blockOf.get(s), b = blockOf.get(t);
-    if (a && b && a !== b) blockEdges.set(`${a.key}\u0001${b.key}`, [a, b]);
-  }
-  const list = [...blocks.values()];
-  for (let round = 0; round < list.length; round++) {
-    let changed = false;
-    for (const [a, b] of blockEdges.values()) {
-      if (a.depth + 1 > b.depth) { b.depth = a.depth + 1; changed = true; }
-    }
-    if (!changed) break;
-  }
+  const list: Block[] = diagram.blocks.map((b) => ({ ...b, tasks: sortTasks(b.tasks), x: 0, y: 0, width: 0, height: 0 }));
+  const byKey = new Map(list.map((b) => [b.key, b]));
+  const blockEdges = diagram.edges.flatMap(([a, b]): Array<[Block, Block]> => {
+    const from = byKey.get(a), to = byKey.get(b);
+    return from && to ? [[from, to]] : [];
+  });
 
   // Size blocks.
   for (const b of list) {
-    b.nodes.sort((p, q) => (nodeDepth.get(p.id) ?? 0) - (nodeDepth.get(q.id) ?? 0));
     const header = blockHeader(b, taskOrder.length);
-    const widest = Math.max(header.length + 2, ...b.nodes.map((n) => { const l = nodeLine(n); return l.left.length + l.right.length + 3; }));
+    const widest = Math.max(header.length + 2, ...b.layers.map((l) => { const line = layerLine(l); return line.left.length + line.right.length + 3; }));
     b.width = Math.max(170, Math.ceil(widest * CHAR_W) + 20);
-    b.height = HEADER + b.nodes.length * LINE + (b.kind === 'input' ? 6 : FOOTER) + 4;
+    b.height = HEADER + b.layers.length * LINE + (b.kind === 'input' ? 6 : FOOTER) + 4;
   }
 
   // Columns by depth; rows: each task has a lane, a block sits at the mean lane of its tasks.
@@ -158,7 +105,7 @@ export function sharedWeightDiagramSvg(spec: ExperimentSpec, nodes: DiagramNode[
   out.push(`<rect width="${Math.ceil(width)}" height="${Math.ceil(height)}" fill="#ffffff"/>`);
   out.push(`<text x="20" y="26" font-size="13" font-weight="bold" fill="#222">${escapeXml(spec.name)}: weights shared across tasks</text>`);
 
-  for (const [a, b] of blockEdges.values()) {
+  for (const [a, b] of blockEdges) {
     const x1 = a.x + a.width, y1 = a.y + a.height / 2, x2 = b.x, y2 = b.y + b.height / 2;
     const mx = (x1 + x2) / 2;
     out.push(`<path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}" fill="none" stroke="#666" stroke-width="1.5" marker-end="url(#arrow)"/>`);
@@ -169,15 +116,14 @@ export function sharedWeightDiagramSvg(spec: ExperimentSpec, nodes: DiagramNode[
     out.push(`<g class="block ${cls}" data-tasks="${escapeXml(b.tasks.join(','))}">`);
     out.push(`<rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="6" fill="${color.fill}" stroke="${color.stroke}" stroke-width="1.5"/>`);
     out.push(`<text x="${b.x + 8}" y="${b.y + 15}" font-weight="bold" fill="#222">${escapeXml(blockHeader(b, taskOrder.length))}</text>`);
-    b.nodes.forEach((n, i) => {
+    b.layers.forEach((l, i) => {
       const ly = b.y + HEADER + 11 + i * LINE;
-      const line = nodeLine(n);
+      const line = layerLine(l);
       out.push(`<text x="${b.x + 8}" y="${ly}" font-family="monospace" fill="#222">${escapeXml(line.left)}</text>`);
       if (b.kind !== 'input') out.push(`<text x="${b.x + b.width - 8}" y="${ly}" font-family="monospace" text-anchor="end" fill="#222">${escapeXml(line.right)}</text>`);
     });
     if (b.kind !== 'input') {
-      const total = b.nodes.reduce((s, n) => s + n.params, 0);
-      out.push(`<text x="${b.x + b.width - 8}" y="${b.y + b.height - 8}" text-anchor="end" font-weight="bold" fill="${color.stroke}">${escapeXml(`${formatInteger(total)} params`)}</text>`);
+      out.push(`<text x="${b.x + b.width - 8}" y="${b.y + b.height - 8}" text-anchor="end" font-weight="bold" fill="${color.stroke}">${escapeXml(`${formatInteger(b.params)} params`)}</text>`);
     }
     out.push('</g>');
   }
@@ -193,7 +139,7 @@ export function sharedWeightDiagramSvg(spec: ExperimentSpec, nodes: DiagramNode[
 
 function blockHeader(b: Block, taskCount: number): string {
   switch (b.kind) {
-    case 'input': return `input ${b.nodes[0]?.id ?? ''}`;
+    case 'input': return `input ${b.layers[0]?.id ?? ''}`;
     case 'shared': return b.tasks.length === taskCount ? 'shared by all tasks' : `shared by ${b.tasks.join(', ')}`;
     case 'task': return `only ${b.tasks[0] ?? ''}`;
     case 'unused': return 'feeds no task output';

@@ -1,10 +1,9 @@
 // A small but complete two-task experiment (digits + parity) with the data the run writer
-// and the report take: per-epoch metrics, layer nodes and a run summary.
+// and the report take: per-epoch metrics and a run summary.
 import { computeDeltaM } from '../../../src/core/deltaM';
 import type { MetricPoint, RunSummary } from '../../../src/core/protocol';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { digitsParity } from '../../fixtures/digitsParity';
-import type { ReportNode } from '../../../src/trainer/artifacts/report';
 
 /** digits-parity on 2,000 digits, with a hidden layer of its own in the parity branch. */
 export function digitsParitySpec(name = 'digits-parity'): ExperimentSpec {
@@ -18,15 +17,6 @@ export function digitsParitySpec(name = 'digits-parity'): ExperimentSpec {
     training: { ...spec.training, epochs: 3 },
   };
 }
-
-export const NODES: ReportNode[] = [
-  { id: 'image', type: 'input', tasks: ['digit', 'parity'], params: 0, outputShape: [784] },
-  { id: 'trunk1', type: 'dense', tasks: ['digit', 'parity'], params: 784 * 128 + 128, outputShape: [128] },
-  { id: 'trunk2', type: 'dense', tasks: ['digit', 'parity'], params: 128 * 64 + 64, outputShape: [64] },
-  { id: 'digitHead', type: 'dense', tasks: ['digit'], params: 64 * 10 + 10, outputShape: [10] },
-  { id: 'parityHidden', type: 'dense', tasks: ['parity'], params: 64 * 16 + 16, outputShape: [16] },
-  { id: 'parityHead', type: 'dense', tasks: ['parity'], params: 17, outputShape: [1] },
-];
 
 /** Epoch-end points of a 3-epoch run: train and validation loss and accuracy per task, total loss, lr. */
 export function epochPoints(epochs = 3, stepsPerEpoch = 50): MetricPoint[] {

@@ -7,7 +7,7 @@ import { DELTA_M_FORMULA } from '../../../src/core/deltaM';
 import { escapeMarkdown } from '../../../src/trainer/artifacts/markup';
 import { renderReport, WEIGHT_DIAGRAM_FILE, writeReport, type ReportInput } from '../../../src/trainer/artifacts/report';
 import { SHARED_COLOR, taskColor } from '../../../src/trainer/artifacts/weightDiagram';
-import { digitsParitySpec, epochPoints, NODES, summary } from './fixtures';
+import { digitsParitySpec, epochPoints, summary } from './fixtures';
 import { requirePython, runPython } from './python';
 
 function input(overrides: Partial<ReportInput> = {}): ReportInput {
@@ -17,7 +17,6 @@ function input(overrides: Partial<ReportInput> = {}): ReportInput {
     summary: summary('/ws/runs/digits-parity/20240102-030405-abcdef'),
     epochs: points,
     baselineEpochs: { digit: points.filter((p) => p.task === 'digit').map((p) => ({ ...p, value: p.value * 0.9 })) },
-    nodes: NODES,
     versions: { node: '20.20.2' },
     ...overrides,
   };
@@ -148,13 +147,14 @@ describe('report.md', () => {
     const evilTask = 'a|b<i>&"\'';
     spec.tasks[0] = { ...spec.tasks[0] as (typeof spec.tasks)[0], id: evilTask };
     spec.model.outputs = { [evilTask]: 'digitHead', parity: 'parityHead' };
+    const evilLayer = '<trunk & "1">';
+    spec.model.layers = spec.model.layers.map((l) => (l.id === 'trunk1' ? { ...l, id: evilLayer } : l.id === 'trunk2' ? { ...l, from: [evilLayer] } : l));
     const s = summary();
     s.test = { [evilTask]: { accuracy: 0.9 }, parity: { accuracy: 0.95 } };
     delete s.baselines;
     s.parameters.perTask = { [evilTask]: 650, parity: 1057 };
-    const nodes = NODES.map((n) => ({ ...n, id: n.id === 'trunk1' ? '<trunk & "1">' : n.id, tasks: n.tasks.map((x) => (x === 'digit' ? evilTask : x)) }));
     const points = epochPoints(2).map((p) => (p.task === 'digit' ? { ...p, task: evilTask } : p));
-    const result = await writeAndParse(t, input({ spec, summary: s, nodes, epochs: points, baselineEpochs: {} }));
+    const result = await writeAndParse(t, input({ spec, summary: s, epochs: points, baselineEpochs: {} }));
     if (!result) return;
     const { markdown, svgs } = result;
     assert.ok(!markdown.includes('<script>'));

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { effectiveStatus, RUN_FILES, type RunRecord } from '../../../src/core/runLayout';
 import { readEventFile, scalarsByTag } from '../../../src/trainer/artifacts/eventFileReader';
 import { readMetrics, RunWriter } from '../../../src/trainer/artifacts/runWriter';
-import { digitsParitySpec, epochPoints, NODES, summary } from './fixtures';
+import { digitsParitySpec, epochPoints, summary } from './fixtures';
 
 const START = new Date(2024, 4, 6, 7, 8, 9);
 
@@ -94,7 +94,7 @@ if (process.env.MTS_RUNWRITER_CHILD) {
       ], { kind: 'baseline', task: 'digit' });
       await run.flush();
       clock += 5000;
-      await run.complete({ summary: summary(), nodes: NODES });
+      await run.complete({ summary: summary() });
 
       const metrics = await readMetrics(run.runDir);
       assert.equal(metrics.records.length, points.length + 3 + 2);
