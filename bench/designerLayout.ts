@@ -1,0 +1,121 @@
+// Bench of the designer's layout and drawing (run by bench/designer-layout.mjs): elk in Node
+// on graphs of 100 and 300 layers, then the real bundle in headless Chromium: first draw of
+// a 100-layer graph with its final layout, and redraws after edits. Prints figures; the goal
+// is under 300 ms for the 100-layer graph.
+import os from 'node:os';
+import ELK from 'elkjs/lib/elk.bundled.js';
+import { chromium } from 'playwright-core';
+import { DesignerPage } from '../test/unit/designer/harness/designerPage';
+import { DARK } from '../test/unit/designer/harness/themes';
+import { largeModel } from '../test/unit/designer/fixtures';
+import { autoLayout, groupNodes } from '../webview/designer/layout';
+import { buildModel } from '../webview/designer/model';
+
+const bundleDir = process.argv[2]!;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number): string => `${x.toFixed(1)} ms`;
+
+async function nodeSide(layers: number): Promise<void> {
+  const elk = new ELK();
+  const spec = largeModel(layers);
+  const modelTimes: number[] = [];
+  const layoutTimes: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    const t0 = performance.now();
+    const model = buildModel(spec);
+    const t1 = performance.now();
+    await autoLayout(elk, model, groupNodes(model));
+    const t2 = performance.now();
+    modelTimes.push(t1 - t0);
+    layoutTimes.push(t2 - t1);
+  }
+  console.log(`node  ${layers} layers: model (validate, shapes, params) first ${ms(modelTimes[0]!)}, median ${ms(median(modelTimes.slice(1)))}; `
+    + `elk layout first ${ms(layoutTimes[0]!)}, median ${ms(median(layoutTimes.slice(1)))}`);
+}
+
+/**
+ * Installed before the page's scripts. Records when a document message arrives and when the
+ * canvas first shows what is awaited (`__want` nodes with the final layout, or a node text),
+ * one animation frame later (when it is on screen): both measured inside the page.
+ */
+const WATCH = `
+  window.__want = { nodes: 0, text: '' };
+  window.__msgAt = 0;
+  window.__doneAt = 0;
+  window.addEventListener('message', () => { window.__msgAt = performance.now(); }, true);
+  const check = () => {
+    if (window.__doneAt) return;
+    const canvas = document.querySelector('.canvas');
+    if (!canvas || canvas.getAttribute('data-layout') !== 'ready') return;
+    const w = window.__want;
+    const ok = w.text ? (document.querySelector('.react-flow__node[data-id="' + w.id + '"]')?.textContent ?? '').includes(w.text)
+      : document.querySelectorAll('.react-flow__node').length === w.nodes;
+    if (ok) { window.__doneAt = -1; requestAnimationFrame(() => { window.__doneAt = performance.now(); }); }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-layout'] });
+`;
+
+type Want = { nodes: number } | { id: string; text: string };
+
+async function browserSide(layers: number): Promise<void> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
+  try {
+    const spec = largeModel(layers);
+    const nodes = 1 + layers + spec.tasks.length; // input, layers, task nodes
+    const runs: Array<{ bundle: number; drawn: number }> = [];
+    for (let i = 0; i < 3; i++) {
+      const ctx = await browser.newContext();
+      await ctx.addInitScript(`${WATCH}; window.__want = { nodes: ${nodes}, text: '' };`);
+      const page = await DesignerPage.open(ctx as unknown as Parameters<typeof DesignerPage.open>[0], {
+        bundleDir, text: JSON.stringify(spec, null, 2), theme: DARK, themeKind: 'dark', width: 1600, height: 900,
+      });
+      await page.page.waitForFunction(() => (window as unknown as { __doneAt: number }).__doneAt > 0, undefined, { timeout: 30_000 });
+      runs.push(await page.page.evaluate(() => {
+        const script = performance.getEntriesByType('resource').find((r) => r.name.endsWith('designer.js')) as PerformanceResourceTiming | undefined;
+        return { bundle: script?.responseEnd ?? 0, drawn: (window as unknown as { __doneAt: number }).__doneAt };
+      }));
+
+      if (i === 2) {
+        // Redraws after the document changed (measured from the message's arrival in the page).
+        const redraw = async (text: string, want: Want): Promise<number> => {
+          await page.page.evaluate((w) => {
+            const win = window as unknown as { __want: Want; __doneAt: number };
+            win.__want = { text: '', ...w } as Want;
+            win.__doneAt = 0;
+          }, want);
+          await page.setText(text);
+          await page.page.waitForFunction(() => (window as unknown as { __doneAt: number }).__doneAt > 0, undefined, { timeout: 30_000 });
+          return page.page.evaluate(() => { const w = window as unknown as { __doneAt: number; __msgAt: number }; return w.__doneAt - w.__msgAt; });
+        };
+        const changed = JSON.parse(JSON.stringify(spec)) as typeof spec;
+        const times: Record<string, number[]> = { setting: [], added: [] };
+        for (let k = 0; k < 5; k++) {
+          (changed.model.layers[3] as { units: number }).units = 65 + k;
+          times.setting!.push(await redraw(JSON.stringify(changed, null, 2), { id: 't3', text: `${65 + k} units` }));
+          changed.model.layers.push({ id: `extra${k}`, type: 'dense', units: 8, from: ['t10'] });
+          times.added!.push(await redraw(JSON.stringify(changed, null, 2), { nodes: nodes + k + 1 }));
+        }
+        console.log(`chromium ${layers} layers: redraw after a setting changed: median ${ms(median(times.setting!))} (${times.setting!.map((t) => t.toFixed(0)).join(', ')}); `
+          + `after a layer was added (new elk layout): median ${ms(median(times.added!))} (${times.added!.map((t) => t.toFixed(0)).join(', ')})`);
+        if (page.errors.length) console.log(`page errors: ${page.errors.join('; ')}`);
+      }
+      await ctx.close();
+    }
+    for (const [i, r] of runs.entries()) {
+      console.log(`chromium ${layers} layers, load ${i + 1}: bundle loaded at ${ms(r.bundle)}, graph drawn with its final layout at ${ms(r.drawn)} `
+        + `(${ms(r.drawn - r.bundle)} after the bundle arrived: parse, React, validation, elk, xyflow)`);
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main(): Promise<void> {
+  // Timings scale with how busy the machine is: say so next to the figures.
+  console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  await nodeSide(100);
+  await nodeSide(300);
+  await browserSide(100);
+}
+
+main().catch((error: unknown) => { console.error(error); process.exitCode = 1; });

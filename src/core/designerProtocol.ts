@@ -1,0 +1,48 @@
+// Messages between the host and the designer webview (postMessage), as discriminated
+// unions: switch on `type`. The text document is the only source of truth: the host sends
+// every version of it, the webview answers with edits (JSON-path operations) and never
+// keeps a document of its own.
+import type { EditOp, JsonPath } from './edits';
+
+/** Where the text stops being JSON; line and column are 0-based (show them +1). */
+export interface ParseErrorInfo { message: string; offset: number; line: number; column: number }
+
+/** One version of the document: parsed, or why it is not JSON. */
+export type DocumentSnapshot =
+  | { ok: true; version: number; doc: unknown }
+  | { ok: false; version: number; error: ParseErrorInfo };
+
+/** The first rows of a csv/jsonl data source, read by the host. */
+export type DataPreview =
+  | { ok: true; path: string; columns: string[]; rows: string[][]; truncated: boolean }
+  | { ok: false; path: string; message: string };
+
+/** Embedded in the page (the `initial-data` script) so the first paint needs no round trip. */
+export interface DesignerInit {
+  fileName: string;
+  trusted: boolean;
+  document: DocumentSnapshot;
+}
+
+/** Host -> designer. */
+export type ToDesigner =
+  | { type: 'document'; document: DocumentSnapshot }
+  | { type: 'trust'; trusted: boolean }
+  /** An edit could not be applied (the document changed under it, or it is not JSON right now). */
+  | { type: 'editRejected'; message: string }
+  | { type: 'dataPreview'; preview: DataPreview };
+
+/** Designer -> host. */
+export type FromDesigner =
+  /** The webview is listening: send the current document and trust. */
+  | { type: 'ready' }
+  /** Apply `ops` to the document as one undoable edit. `label` says what the user did. */
+  | { type: 'edit'; label: string; ops: EditOp[] }
+  /** Run the train command on this document. */
+  | { type: 'train' }
+  /** Show the text beside the designer, with the value at a JSON path (or a text offset) selected. */
+  | { type: 'revealText'; at: { path: JsonPath } | { offset: number } }
+  /** Open the workspace trust editor (the Train button is disabled in Restricted Mode). */
+  | { type: 'manageTrust' }
+  /** Read the first rows of the csv/jsonl data source named by the document. */
+  | { type: 'requestDataPreview'; path: string };

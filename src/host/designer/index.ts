@@ -1,0 +1,25 @@
+// Registration of the designer: the custom editor for *.mtl.json, the "Open experiment
+// designer" command and the Problems panel entries of the documents it shows.
+import * as vscode from 'vscode';
+import { resolveExperiment } from '../training/experimentTarget';
+import { DesignerDiagnostics } from './diagnostics';
+import { DESIGNER_VIEW_TYPE, DesignerProvider } from './provider';
+
+export function registerDesigner(context: vscode.ExtensionContext): void {
+  const diagnostics = new DesignerDiagnostics();
+  context.subscriptions.push(
+    diagnostics,
+    vscode.window.registerCustomEditorProvider(DESIGNER_VIEW_TYPE, new DesignerProvider(context.extensionUri, diagnostics), {
+      supportsMultipleEditorsPerDocument: true,
+      // Hidden designers are rebuilt from the document and their saved view state.
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+    vscode.commands.registerCommand('multiTaskStudio.openDesigner', openDesigner),
+  );
+}
+
+/** Opens the given experiment (explorer, editor title), else the active one, else one the user picks. */
+async function openDesigner(arg?: unknown): Promise<void> {
+  const target = await resolveExperiment(arg, 'Experiment to open in the designer');
+  if (target) await vscode.commands.executeCommand('vscode.openWith', target, DESIGNER_VIEW_TYPE);
+}

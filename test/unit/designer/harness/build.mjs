@@ -1,0 +1,28 @@
+// Builds what the harness needs, without touching dist/: the designer webview bundle (same
+// options as esbuild.mjs) and a Node script (TypeScript harness code) into a temp folder.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+export async function buildDesigner(outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-designer-'))) {
+  await esbuild.build({
+    absWorkingDir: repoRoot, bundle: true, sourcemap: false, minify: true, target: 'es2022', logLevel: 'warning',
+    platform: 'browser', format: 'esm', outdir, loader: { '.css': 'css', '.ttf': 'file', '.woff2': 'file' },
+    entryPoints: { designer: 'webview/designer/main.tsx' }, define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  return outdir;
+}
+
+/** Bundles a TypeScript entry for Node (playwright-core stays external) and returns the file. */
+export async function buildNodeScript(entry, outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-harness-'))) {
+  const outfile = path.join(outdir, `${path.basename(entry, '.ts')}.cjs`);
+  await esbuild.build({
+    absWorkingDir: repoRoot, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'warning',
+    external: ['playwright-core'], entryPoints: [entry], outfile, sourcemap: 'inline',
+  });
+  return outfile;
+}

@@ -1,0 +1,130 @@
+// The designer bundle in headless Chromium, as VS Code would host it: the same CSP, theme
+// variables on :root, a fake acquireVsCodeApi, and a host emulator that applies edits to
+// the text with the real core/edits and sends every new version back. For screenshots and
+// the bench; the real VS Code end-to-end harness lives in test/e2e.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { DataPreview, DesignerInit, FromDesigner, ToDesigner } from '../../../../src/core/designerProtocol';
+import { applyOpsToText } from '../../../../src/core/edits';
+import { previewRows } from '../../../../src/host/designer/previewRows';
+import { snapshotOf } from '../../../../src/host/designer/snapshot';
+import { themeCss } from './themes';
+
+const ORIGIN = 'https://designer.test';
+
+export interface PageOptions {
+  text: string;
+  theme: Record<string, string>;
+  themeKind: 'light' | 'dark' | 'high-contrast';
+  /** Folder holding designer.js and designer.css. */
+  bundleDir: string;
+  trusted?: boolean;
+  width?: number;
+  height?: number;
+  viewState?: unknown;
+  fileName?: string;
+  /** Files the data preview may read, by path relative to the experiment. */
+  files?: Record<string, string>;
+}
+
+export class DesignerPage {
+  text: string;
+  version = 1;
+  readonly received: FromDesigner[] = [];
+  readonly errors: string[] = [];
+
+  private constructor(readonly page: Page, private readonly options: PageOptions) { this.text = options.text; }
+
+  static async open(browser: Browser, options: PageOptions): Promise<DesignerPage> {
+    const page = await browser.newPage({ viewport: { width: options.width ?? 1400, height: options.height ?? 820 }, deviceScaleFactor: 1 });
+    const d = new DesignerPage(page, options);
+    page.on('console', (m) => { if (m.type() === 'error') d.errors.push(m.text()); });
+    page.on('pageerror', (e) => d.errors.push(`pageerror: ${e.message}`));
+    await page.exposeFunction('__mtsHost', (msg: FromDesigner) => d.receive(msg));
+    await page.route(`${ORIGIN}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: d.html() });
+      const file = path.join(options.bundleDir, path.basename(url.pathname));
+      if (!fs.existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/octet-stream';
+      return route.fulfill({ contentType: type, body: fs.readFileSync(file) });
+    });
+    await page.goto(`${ORIGIN}/index.html`);
+    return d;
+  }
+
+  private html(): string {
+    const nonce = 'harness-nonce';
+    const init: DesignerInit = { fileName: this.options.fileName ?? 'experiment.mtl.json', trusted: this.options.trusted ?? true, document: snapshotOf(this.text, this.version) };
+    const csp = ["default-src 'none'", `img-src ${ORIGIN} data:`, `style-src ${ORIGIN} 'unsafe-inline'`, `font-src ${ORIGIN}`, `script-src 'nonce-${nonce}'`].join('; ');
+    const json = JSON.stringify(init).replace(/</g, '\\u003c');
+    return `<!DOCTYPE html>
+<html lang="en" style="color-scheme: ${this.options.themeKind === 'light' ? 'light' : 'dark'}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<style>${themeCss(this.options.theme)}</style>
+<link rel="stylesheet" href="${ORIGIN}/designer.css">
+<script nonce="${nonce}">
+  window.__state = ${JSON.stringify(this.options.viewState ?? null)};
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__mtsHost(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
+</script>
+</head>
+<body class="vscode-${this.options.themeKind}" data-vscode-theme-kind="vscode-${this.options.themeKind}">
+<div id="root"></div>
+<script nonce="${nonce}" id="initial-data" type="application/json">${json}</script>
+<script nonce="${nonce}" type="module" src="${ORIGIN}/designer.js"></script>
+</body>
+</html>`;
+  }
+
+  private async send(msg: ToDesigner): Promise<void> {
+    await this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
+  }
+
+  private async receive(msg: FromDesigner): Promise<void> {
+    this.received.push(msg);
+    switch (msg.type) {
+      case 'ready':
+        await this.send({ type: 'document', document: snapshotOf(this.text, this.version) });
+        await this.send({ type: 'trust', trusted: this.options.trusted ?? true });
+        break;
+      case 'edit':
+        try {
+          await this.setText(applyOpsToText(this.text, msg.ops));
+        } catch (error) {
+          await this.send({ type: 'editRejected', message: `${msg.label}: ${(error as Error).message}` });
+        }
+        break;
+      case 'requestDataPreview': {
+        const text = this.options.files?.[msg.path];
+        const preview: DataPreview = text === undefined ? { ok: false, path: msg.path, message: `No file at ${msg.path}.` }
+          : { path: msg.path, ...previewRows(text, msg.path.endsWith('.jsonl') ? 'jsonl' : 'csv') };
+        await this.send({ type: 'dataPreview', preview });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** A new version of the text, as if typed in another editor. */
+  async setText(text: string): Promise<void> {
+    this.text = text;
+    this.version++;
+    await this.send({ type: 'document', document: snapshotOf(text, this.version) });
+  }
+
+  async waitForLayout(): Promise<void> {
+    await this.page.waitForSelector('.canvas[data-layout="ready"]');
+    await this.page.waitForTimeout(150); // fit-view animation frame
+  }
+
+  async shot(file: string): Promise<void> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await this.page.screenshot({ path: file });
+  }
+
+  async close(): Promise<void> { await this.page.close(); }
+}

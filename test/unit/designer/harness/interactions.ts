@@ -1,0 +1,162 @@
+// Drives the designer bundle as a user would (mouse and keyboard) against the host emulator
+// and checks the text it ends up with: connect, move, delete, duplicate, select all, palette
+// drag and drop, inspector edits, problem navigation, invalid JSON. Run with
+// `node test/unit/designer/harness/run.mjs interactions`; exits non-zero on a failure.
+import assert from 'node:assert/strict';
+import { chromium, type Page } from 'playwright-core';
+import type { ExperimentSpec } from '../../../../src/core/spec';
+import { digitsParityText } from '../fixtures';
+import { DesignerPage } from './designerPage';
+import { LIGHT } from './themes';
+
+const bundleDir = process.argv[2]!;
+const spec = (d: DesignerPage): ExperimentSpec => JSON.parse(d.text) as ExperimentSpec;
+const layer = (d: DesignerPage, id: string) => spec(d).model.layers.find((l) => l.id === id);
+const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) { if (check()) return; await new Promise((r) => setTimeout(r, 50)); }
+  assert.fail(`timed out waiting for: ${what}`);
+}
+
+async function dragBetween(page: Page, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
+  await page.mouse.move(to.x, to.y, { steps: 5 });
+  await page.mouse.up();
+}
+
+async function center(page: Page, selector: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(selector).first().boundingBox();
+  assert.ok(box, selector);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+const checks: Array<[string, (d: DesignerPage) => Promise<void>]> = [
+  ['connect: drag from trunk1\'s output to parityHead\'s input', async (d) => {
+    await dragBetween(d.page, await center(d.page, '.react-flow__node[data-id="trunk1"] .react-flow__handle.source'),
+      await center(d.page, '.react-flow__node[data-id="parityHead"] .react-flow__handle.target'));
+    await until(() => layer(d, 'parityHead')?.from[0] === 'trunk1', 'parityHead reads trunk1');
+  }],
+  ['connect a layer to a task\'s node: it becomes the task\'s head', async (d) => {
+    await dragBetween(d.page, await center(d.page, '.react-flow__node[data-id="trunk2"] .react-flow__handle.source'),
+      await center(d.page, '.react-flow__node[data-id="task:parity"] .react-flow__handle.target'));
+    await until(() => spec(d).model.outputs.parity === 'trunk2', 'outputs.parity = trunk2');
+  }],
+  ['select a connection and press Delete: the input is removed', async (d) => {
+    await d.page.locator('.react-flow__edge[data-id^="from:trunk2->parityHead"] .react-flow__edge-interaction').click({ force: true });
+    await d.page.waitForSelector('.react-flow__edge.selected');
+    await d.page.keyboard.press('Delete');
+    await until(() => layer(d, 'parityHead')?.from.length === 0, 'parityHead has no input');
+  }],
+  ['move: drag a node, its position is saved in layout', async (d) => {
+    const at = await center(d.page, '.react-flow__node[data-id="trunk2"] .node-title');
+    await dragBetween(d.page, at, { x: at.x + 60, y: at.y + 90 });
+    await until(() => spec(d).layout?.trunk2 !== undefined, 'layout.trunk2');
+  }],
+  ['keyboard: Ctrl+D duplicates the selection, Delete removes it', async (d) => {
+    await node(d.page, 'digitHead').click();
+    await d.page.keyboard.press('Control+d');
+    await until(() => !!layer(d, 'digitHeadCopy'), 'digitHeadCopy');
+    await d.page.waitForSelector('.react-flow__node[data-id="digitHeadCopy"].selected');
+    await d.page.keyboard.press('Delete');
+    await until(() => !layer(d, 'digitHeadCopy'), 'digitHeadCopy deleted');
+  }],
+  ['keyboard: Ctrl+A selects every node; Escape clears', async (d) => {
+    await d.page.locator('.canvas').focus();
+    await d.page.keyboard.press('Control+a');
+    await d.page.waitForSelector('text=/\\d+ nodes selected/');
+    await d.page.keyboard.press('Escape');
+    await d.page.waitForSelector('text=Select a node on the canvas');
+  }],
+  ['keyboard: arrows move the selected node', async (d) => {
+    await node(d.page, 'image').click();
+    await d.page.keyboard.press('ArrowDown');
+    await until(() => spec(d).layout?.image !== undefined, 'layout.image');
+  }],
+  ['palette: drag "dense" onto the canvas adds it where dropped', async (d) => {
+    const box = (await d.page.locator('.canvas').boundingBox())!;
+    await d.page.dragAndDrop('.palette-item:text-is("dense")', '.canvas', { targetPosition: { x: box.width / 2, y: box.height - 80 } });
+    await until(() => !!layer(d, 'dense1'), 'dense1');
+    assert.ok(spec(d).layout?.dense1, 'dropped position saved');
+  }],
+  ['inspector: typing units writes the number; a bad value is flagged and not written', async (d) => {
+    await node(d.page, 'trunk2').click();
+    const units = d.page.locator('.field[data-path="model.layers.1.units"] vscode-text-field');
+    await units.click();
+    await d.page.keyboard.press('Control+a');
+    await d.page.keyboard.type('96');
+    await until(() => (layer(d, 'trunk2') as { units?: number } | undefined)?.units === 96, 'units 96');
+    await d.page.keyboard.type('x');
+    await d.page.waitForSelector('.field[data-path="model.layers.1.units"] .field-problems li.error');
+    assert.equal((layer(d, 'trunk2') as { units?: number }).units, 96);
+  }],
+  ['inspector: renaming a layer (on Enter) renames its references', async (d) => {
+    await node(d.page, 'trunk2').click();
+    const id = d.page.locator('.field[data-path="model.layers.1.id"] vscode-text-field');
+    await id.click();
+    await d.page.keyboard.press('Control+a');
+    await d.page.keyboard.type('feat');
+    assert.equal(layer(d, 'trunk2')?.id, 'trunk2', 'no rename while typing');
+    await d.page.keyboard.press('Enter');
+    await until(() => layer(d, 'digitHead')?.from[0] === 'feat', 'digitHead reads feat');
+  }],
+  ['training: switching the schedule to sgdr starts its settings and redraws the curve', async (d) => {
+    await d.page.click('#tab-training');
+    const before = await d.page.locator('.lr-preview polyline').getAttribute('points');
+    await d.page.locator('.field[data-path="training.schedule.type"] vscode-dropdown').click();
+    await d.page.locator('.field[data-path="training.schedule.type"] vscode-option:text-is("sgdr")').click();
+    await until(() => spec(d).training.schedule?.type === 'sgdr', 'schedule sgdr');
+    assert.deepEqual(spec(d).training.schedule, { type: 'sgdr', t0: 5, tMult: 2 });
+    await d.page.waitForFunction((b) => document.querySelector('.lr-preview polyline')?.getAttribute('points') !== b, before);
+  }],
+  ['tasks: add a task, connect nothing: it shows as a task node asking for a head', async (d) => {
+    await d.page.click('#tab-tasks');
+    await d.page.click('vscode-button:has-text("Add task")');
+    await until(() => spec(d).tasks.length === 3, 'three tasks');
+    await d.page.waitForSelector('.react-flow__node[data-id="task:task1"] >> text=connect a head here');
+  }],
+  ['problems: clicking one selects its node and opens its field', async (d) => {
+    await d.setText(d.text.replace('"units": 10,', '"units": 7,'));
+    await d.page.click('.problem-item >> nth=0');
+    await d.page.waitForSelector('.react-flow__node[data-id="digitHead"].selected');
+    await d.page.waitForSelector('.node-form h2:text-is("digitHead")');
+  }],
+  ['invalid JSON: banner with line and column, canvas read-only; valid again restores', async (d) => {
+    const good = d.text;
+    await d.setText(good.replace('"epochs": 10', '"epochs": 10,,'));
+    await d.page.waitForSelector('.banner.error >> text=/line \\d+, column \\d+/');
+    assert.equal(await d.page.locator('.palette-item').first().isDisabled(), true);
+    await d.setText(good);
+    await d.page.waitForSelector('.banner.error', { state: 'detached' });
+  }],
+];
+
+async function main(): Promise<void> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
+  let failed = 0;
+  try {
+    for (const [name, run] of checks) {
+      const d = await DesignerPage.open(browser, { bundleDir, text: digitsParityText, theme: LIGHT, themeKind: 'light' });
+      try {
+        await d.waitForLayout();
+        await run(d);
+        assert.deepEqual(d.errors, [], 'no console errors');
+        console.log(`ok   ${name}`);
+      } catch (error) {
+        failed++;
+        console.log(`FAIL ${name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
+        await d.shot(`test-output/designer/fail-${failed}.png`);
+      } finally {
+        await d.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log(`${checks.length - failed}/${checks.length} passed`);
+  if (failed) process.exitCode = 1;
+}
+
+void main();

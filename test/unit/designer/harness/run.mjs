@@ -1,0 +1,18 @@
+// `node test/unit/designer/harness/run.mjs [screenshots|interactions] [filter]`: builds the
+// designer and runs a harness script against it in headless Chromium (test-output/designer/).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildDesigner, buildNodeScript, repoRoot } from './build.mjs';
+
+const name = process.argv[2] ?? 'screenshots';
+const bundleDir = await buildDesigner();
+const script = await buildNodeScript(path.join('test/unit/designer/harness', `${name}.ts`));
+// The script runs from a temp folder: let it find playwright-core in this repository.
+const env = { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') };
+try {
+  execFileSync(process.execPath, ['--enable-source-maps', script, bundleDir, ...process.argv.slice(3)], { stdio: 'inherit', cwd: repoRoot, env });
+} finally {
+  fs.rmSync(bundleDir, { recursive: true, force: true });
+  fs.rmSync(path.dirname(script), { recursive: true, force: true });
+}

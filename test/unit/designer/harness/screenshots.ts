@@ -1,0 +1,114 @@
+// Screenshots of the designer in light, dark and high-contrast themes, for looking at the
+// work (not a test: nothing is asserted). Run: node test/unit/designer/harness/run.mjs
+// Writes test-output/designer/*.png and prints any console error of the page.
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { digitsParityText, largeModel, threeTasks } from '../fixtures';
+import { DesignerPage, type PageOptions } from './designerPage';
+import { DARK, HIGH_CONTRAST, LIGHT } from './themes';
+
+const bundleDir = process.argv[2]!;
+const only = process.argv[3];
+const out = path.resolve('test-output/designer');
+const themes = {
+  light: { theme: LIGHT, themeKind: 'light' },
+  dark: { theme: DARK, themeKind: 'dark' },
+  hc: { theme: HIGH_CONTRAST, themeKind: 'high-contrast' },
+} as const;
+const pretty = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
+
+async function main(): Promise<void> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
+  const pages: DesignerPage[] = [];
+  const open = async (o: Omit<PageOptions, 'bundleDir' | 'theme' | 'themeKind'> & { look: keyof typeof themes }): Promise<DesignerPage> => {
+    const p = await DesignerPage.open(browser, { bundleDir, ...themes[o.look], ...o });
+    pages.push(p);
+    await p.waitForLayout();
+    return p;
+  };
+  const shot = async (p: DesignerPage, name: string): Promise<void> => { await p.shot(path.join(out, `${name}.png`)); console.log(`wrote ${name}.png`); };
+  const want = (name: string): boolean => !only || name.includes(only);
+
+  try {
+    for (const look of ['light', 'dark'] as const) {
+      if (!want(`digits-${look}`)) continue;
+      const p = await open({ text: digitsParityText, look, fileName: 'digits-parity.mtl.json' });
+      await shot(p, `digits-${look}`);
+      await p.page.click('.react-flow__node[data-id="trunk1"]');
+      await p.page.waitForTimeout(100);
+      await shot(p, `digits-${look}-selected`);
+    }
+    if (want('three')) {
+      const p = await open({ text: pretty(threeTasks()), look: 'dark', fileName: 'two-digits.mtl.json' });
+      await shot(p, 'three-tasks-dark');
+      await p.page.click('.problem-item >> nth=0');
+      await p.page.waitForTimeout(400);
+      await shot(p, 'three-tasks-dark-problem');
+      await p.page.click('#tab-tasks');
+      await p.page.waitForTimeout(100);
+      await shot(p, 'three-tasks-dark-tasks');
+      await p.page.click('#tab-training');
+      await p.page.waitForTimeout(100);
+      await shot(p, 'three-tasks-dark-training');
+    }
+    if (want('training-light')) {
+      const p = await open({ text: pretty(threeTasks()), look: 'light', fileName: 'two-digits.mtl.json' });
+      await p.page.click('#tab-training');
+      await p.page.waitForTimeout(100);
+      await shot(p, 'training-light');
+    }
+    if (want('data')) {
+      const doc = threeTasks();
+      doc.data.source = { type: 'csv', path: 'patients.csv', categorical: ['sex'] };
+      const p = await open({ text: pretty(doc), look: 'light', files: { 'patients.csv': 'age,sex,bmi,glucose,diabetes\n63,F,31.2,148,1\n41,M,22.5,85,0\n55,F,27.9,,1\n' } });
+      await p.page.click('#tab-data');
+      await p.page.click('text=Preview first rows');
+      await p.page.waitForTimeout(200);
+      await shot(p, 'data-light');
+    }
+    if (want('invalid')) {
+      const p = await open({ text: digitsParityText, look: 'dark' });
+      await p.setText(digitsParityText.replace('"units": 64,', '"units": 64,,'));
+      await p.page.waitForTimeout(200);
+      await shot(p, 'invalid-json-dark');
+    }
+    if (want('restricted')) {
+      const p = await open({ text: digitsParityText, look: 'light', trusted: false });
+      await shot(p, 'restricted-light');
+    }
+    if (want('hc')) {
+      const p = await open({ text: pretty(threeTasks()), look: 'hc' });
+      await p.page.click('.react-flow__node[data-id="drop"]');
+      await p.page.waitForTimeout(100);
+      await shot(p, 'three-tasks-hc');
+    }
+    if (want('large')) {
+      const p = await open({ text: pretty(largeModel(100)), look: 'dark', width: 1600, height: 900 });
+      await shot(p, 'large-dark');
+    }
+    if (want('narrow')) {
+      // A designer in one half of a split editor.
+      const p = await open({ text: digitsParityText, look: 'dark', width: 520, height: 860 });
+      await p.page.click('.react-flow__node[data-id="trunk1"]');
+      await p.page.waitForTimeout(100);
+      await shot(p, 'narrow-dark');
+      const q = await open({ text: digitsParityText, look: 'light', width: 900, height: 700 });
+      await shot(q, 'medium-light');
+    }
+    if (want('edit')) {
+      // A round trip: palette click after the selected node, then the text the host holds.
+      const p = await open({ text: digitsParityText, look: 'light' });
+      await p.page.click('.react-flow__node[data-id="trunk2"]');
+      await p.page.click('.palette-item:text-is("dropout")');
+      await p.page.waitForSelector('.react-flow__node[data-id="dropout1"]');
+      await p.waitForLayout();
+      await shot(p, 'edit-added-dropout');
+      console.log(p.text.split('\n').filter((l) => l.includes('dropout1')).join('\n'));
+    }
+  } finally {
+    for (const p of pages) if (p.errors.length) console.log(`console errors: ${p.errors.join('\n')}`);
+    await browser.close();
+  }
+}
+
+main().catch((error: unknown) => { console.error(error); process.exitCode = 1; });

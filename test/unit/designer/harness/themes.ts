@@ -1,0 +1,70 @@
+// VS Code theme variables for the harness page (values of the Light Modern, Dark Modern and
+// Dark High Contrast themes), injected as VS Code injects them into a webview.
+const font = {
+  'font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
+  'font-size': '13px', 'font-weight': 'normal', 'editor-font-family': '"Droid Sans Mono", "monospace", monospace',
+};
+
+export const DARK: Record<string, string> = {
+  ...font,
+  'foreground': '#cccccc', 'descriptionForeground': '#9d9d9d', 'errorForeground': '#f85149', 'focusBorder': '#0078d4',
+  'editor-background': '#1f1f1f', 'editor-foreground': '#cccccc', 'sideBar-background': '#181818', 'sideBarTitle-foreground': '#cccccc',
+  'panel-background': '#181818', 'panel-border': '#2b2b2b', 'widget-border': '#313131', 'editorWidget-background': '#202020',
+  'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-hoverBackground': '#026ec1', 'button-border': '#ffffff12',
+  'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', 'button-secondaryHoverBackground': '#3c3c3c',
+  'checkbox-background': '#313131', 'checkbox-border': '#3c3c3c', 'checkbox-foreground': '#cccccc',
+  'dropdown-background': '#313131', 'dropdown-border': '#3c3c3c', 'dropdown-foreground': '#cccccc', 'settings-dropdownListBorder': '#3c3c3c',
+  'input-background': '#313131', 'input-border': '#3c3c3c', 'input-foreground': '#cccccc', 'input-placeholderForeground': '#989898',
+  'badge-background': '#616161', 'badge-foreground': '#f8f8f8', 'progressBar-background': '#0078d4',
+  'list-hoverBackground': '#2a2d2e', 'list-activeSelectionBackground': '#04395e', 'list-activeSelectionForeground': '#ffffff',
+  'panelTitle-activeBorder': '#0078d4', 'panelTitle-activeForeground': '#cccccc', 'panelTitle-inactiveForeground': '#9d9d9d',
+  'textLink-foreground': '#4daafc', 'textLink-activeForeground': '#4daafc', 'toolbar-hoverBackground': '#5a5d5e50',
+  'statusBar-background': '#181818', 'statusBar-foreground': '#cccccc',
+  'editorError-foreground': '#f14c4c', 'editorWarning-foreground': '#cca700', 'editorIndentGuide-background': '#404040',
+  'inputValidation-errorBackground': '#5a1d1d', 'inputValidation-errorBorder': '#be1100',
+  'inputValidation-warningBackground': '#352a05', 'inputValidation-warningBorder': '#b89500',
+  'inputValidation-infoBackground': '#063b49', 'inputValidation-infoBorder': '#007acc',
+  'scrollbarSlider-background': '#79797966', 'scrollbarSlider-hoverBackground': '#646464b3', 'scrollbarSlider-activeBackground': '#bfbfbf66',
+  'charts-foreground': '#cccccc', 'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185',
+  'charts-purple': '#b180d7', 'charts-yellow': '#cca700', 'charts-red': '#f14c4c',
+};
+
+export const LIGHT: Record<string, string> = {
+  ...font,
+  'foreground': '#3b3b3b', 'descriptionForeground': '#6f6f6f', 'errorForeground': '#a1260d', 'focusBorder': '#005fb8',
+  'editor-background': '#ffffff', 'editor-foreground': '#3b3b3b', 'sideBar-background': '#f8f8f8', 'sideBarTitle-foreground': '#3b3b3b',
+  'panel-background': '#f8f8f8', 'panel-border': '#e5e5e5', 'widget-border': '#e5e5e5', 'editorWidget-background': '#f8f8f8',
+  'button-background': '#005fb8', 'button-foreground': '#ffffff', 'button-hoverBackground': '#0258a8', 'button-border': '#0000001a',
+  'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b', 'button-secondaryHoverBackground': '#cccccc',
+  'checkbox-background': '#f8f8f8', 'checkbox-border': '#cecece', 'checkbox-foreground': '#3b3b3b',
+  'dropdown-background': '#ffffff', 'dropdown-border': '#cecece', 'dropdown-foreground': '#3b3b3b', 'settings-dropdownListBorder': '#cecece',
+  'input-background': '#ffffff', 'input-border': '#cecece', 'input-foreground': '#3b3b3b', 'input-placeholderForeground': '#767676',
+  'badge-background': '#cccccc', 'badge-foreground': '#3b3b3b', 'progressBar-background': '#005fb8',
+  'list-hoverBackground': '#f2f2f2', 'list-activeSelectionBackground': '#e8e8e8', 'list-activeSelectionForeground': '#000000',
+  'panelTitle-activeBorder': '#005fb8', 'panelTitle-activeForeground': '#3b3b3b', 'panelTitle-inactiveForeground': '#6f6f6f',
+  'textLink-foreground': '#005fb8', 'textLink-activeForeground': '#005fb8', 'toolbar-hoverBackground': '#b8b8b850',
+  'statusBar-background': '#f8f8f8', 'statusBar-foreground': '#3b3b3b',
+  'editorError-foreground': '#e51400', 'editorWarning-foreground': '#bf8803', 'editorIndentGuide-background': '#d3d3d3',
+  'inputValidation-errorBackground': '#f2dede', 'inputValidation-errorBorder': '#be1100',
+  'inputValidation-warningBackground': '#f6f5d2', 'inputValidation-warningBorder': '#b89500',
+  'inputValidation-infoBackground': '#d6ecf2', 'inputValidation-infoBorder': '#007acc',
+  'scrollbarSlider-background': '#64646466', 'scrollbarSlider-hoverBackground': '#646464b3', 'scrollbarSlider-activeBackground': '#00000099',
+  'charts-foreground': '#616161', 'charts-blue': '#1a85ff', 'charts-orange': '#d18616', 'charts-green': '#388a34',
+  'charts-purple': '#652d90', 'charts-yellow': '#bf8803', 'charts-red': '#e51400',
+};
+
+export const HIGH_CONTRAST: Record<string, string> = {
+  ...DARK,
+  'foreground': '#ffffff', 'descriptionForeground': '#ffffffb3', 'focusBorder': '#f38518', 'contrastBorder': '#6fc3df', 'contrastActiveBorder': '#f38518',
+  'editor-background': '#000000', 'editor-foreground': '#ffffff', 'sideBar-background': '#000000', 'panel-background': '#000000',
+  'panel-border': '#6fc3df', 'widget-border': '#6fc3df', 'editorWidget-background': '#0c141f',
+  'button-background': '#000000', 'button-border': '#6fc3df', 'button-secondaryBackground': '#000000', 'button-secondaryForeground': '#ffffff',
+  'input-background': '#000000', 'input-border': '#6fc3df', 'dropdown-background': '#000000', 'dropdown-border': '#6fc3df',
+  'checkbox-background': '#000000', 'checkbox-border': '#6fc3df', 'badge-background': '#000000', 'badge-foreground': '#ffffff',
+  'statusBar-background': '#000000', 'statusBar-foreground': '#ffffff', 'list-hoverBackground': '#000000',
+  'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-yellow': '#cca700', 'charts-red': '#f14c4c',
+};
+
+export function themeCss(vars: Record<string, string>): string {
+  return `:root {\n${Object.entries(vars).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n')}\n}`;
+}

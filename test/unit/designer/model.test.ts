@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { problemRange } from '../../../src/host/designer/problemRange';
+import { previewRows } from '../../../src/host/designer/previewRows';
+import { buildModel, taskNodeId } from '../../../webview/designer/model';
+import { digitsParityText, threeTasks } from './fixtures';
+
+describe('what the designer shows', () => {
+  it('gives each node its settings, output shape, parameters and the tasks it serves', () => {
+    const m = buildModel(JSON.parse(digitsParityText));
+    const trunk1 = m.nodeById.get('trunk1')!;
+    assert.equal(trunk1.settings, '128 units · relu');
+    assert.deepEqual(trunk1.shape, [128]);
+    assert.equal(trunk1.params, 784 * 128 + 128);
+    assert.deepEqual(trunk1.serves, ['digit', 'parity']);
+    assert.equal(trunk1.shared, true);
+    assert.equal(m.nodeById.get('parityHead')!.settings, '1 unit · sigmoid');
+    assert.deepEqual(m.nodeById.get('digitHead')!.headOf, ['digit']);
+    assert.equal(m.params.total, 109_451);
+    assert.notEqual(m.taskById.get('digit')!.color, m.taskById.get('parity')!.color);
+  });
+
+  it('puts each problem on the node it is about: a layer, an unused layer, a task', () => {
+    const m = buildModel(threeTasks());
+    assert.match(m.problemsByNode.get('sumHead')?.[0]?.message ?? '', /regression/);
+    assert.equal(m.problemsByNode.get('orphan')?.[0]?.severity, 'warning');
+    const spec = threeTasks();
+    delete (spec.model.outputs as Record<string, string>).sum;
+    spec.model.outputs.right = 'nowhere';
+    const broken = buildModel(spec);
+    assert.match(broken.problemsByNode.get(taskNodeId('sum'))?.[0]?.message ?? '', /has no output/);
+    assert.match(broken.problemsByNode.get(taskNodeId('right'))?.[0]?.message ?? '', /does not exist/);
+  });
+
+  it('keeps showing a half-edited document: malformed entries keep their place', () => {
+    const doc = JSON.parse(digitsParityText) as { model: { layers: unknown[] } };
+    doc.model.layers[1] = { type: 'dense', units: 'many', from: 'trunk1' };
+    const m = buildModel(doc);
+    assert.equal(m.nodes.find((n) => n.kind === 'layer' && n.index === 1)?.id, 'layer #2');
+    assert.equal(m.nodeById.get('digitHead')?.index, 2);
+    assert.ok(m.problems.some((p) => p.path.join('.') === 'model.layers.1.units'));
+    assert.equal(buildModel('not an object').nodes.length, 0);
+  });
+});
+
+describe('host helpers', () => {
+  it('underlines the value of a problem, or the name of a multi-line object, or the id of an item', () => {
+    const text = JSON.stringify(threeTasks(), null, 2);
+    const slice = (path: (string | number)[]): string => { const r = problemRange(text, path); return text.slice(r.start, r.end); };
+    assert.equal(slice(['model', 'layers', 9, 'units']), '3');
+    assert.equal(slice(['data', 'split']), '"split"');
+    assert.equal(slice(['model', 'layers', 10]), '"orphan"');
+    assert.equal(slice(['tasks', 2, 'classes']), '"sum"', 'a missing property: the item\'s id');
+  });
+
+  it('previews the first rows of csv and jsonl files', () => {
+    const csv = previewRows('a,b,"c, d"\n1,2,"x ""y"""\n3,4,5\n', 'csv');
+    assert.deepEqual(csv, { ok: true, columns: ['a', 'b', 'c, d'], rows: [['1', '2', 'x "y"'], ['3', '4', '5']], truncated: false });
+    const jsonl = previewRows('{"a":1,"b":"x"}\n{"a":2,"c":[1]}\n{"a":', 'jsonl');
+    assert.deepEqual(jsonl, { ok: true, columns: ['a', 'b', 'c'], rows: [['1', 'x', ''], ['2', '', '[1]']], truncated: false });
+    assert.equal(previewRows('', 'csv').ok, false);
+  });
+});

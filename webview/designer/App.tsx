@@ -1,0 +1,221 @@
+// The designer: toolbar, banners, palette, canvas, inspector, problems and parameter summary.
+// State of the experiment comes only from the host's document messages; edits go back as
+// operations. Only view state (selection, tab, viewport) is kept here, across reloads.
+import { useReactFlow, type Viewport } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DataPreview, DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../src/core/designerProtocol';
+import type { JsonPath } from '../../src/core/edits';
+import { getViewState, onMessage, post, setViewState } from '../common/vscodeApi';
+import { Button } from '../ui';
+import { Canvas } from './Canvas';
+import { DesignerContext, pathKey, type Designer, type TabId } from './context';
+import { Inspector, tabOf } from './Inspector';
+import { sizeOf, type Point } from './layout';
+import { buildModel, problemNode, type DesignModel } from './model';
+import type { Edit } from './operations';
+import { resetLayout } from './operations';
+import { Palette } from './Palette';
+import { ProblemsList } from './ProblemsList';
+import { SummaryBar } from './SummaryBar';
+import { followSelection, type Selection } from './selection';
+import { useLayout } from './useLayout';
+
+interface ViewState { selection: Selection; tab: TabId; problemsOpen: boolean; viewport?: Viewport }
+
+const send = (msg: FromDesigner): void => post<FromDesigner>(msg);
+const READABLE_ZOOM = 0.5;
+
+/**
+ * Where to look first: the whole graph when it fits at a readable zoom (undefined: fit view),
+ * else its input side at that zoom; the minimap and "Fit view" show the rest.
+ */
+export function initialViewport(positions: ReadonlyMap<string, Point>, canvas: { width: number; height: number } | undefined): Viewport | undefined {
+  if (!canvas || positions.size === 0) return undefined;
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const [id, p] of positions) {
+    const s = sizeOf(id);
+    x0 = Math.min(x0, p.x); y0 = Math.min(y0, p.y); x1 = Math.max(x1, p.x + s.width); y1 = Math.max(y1, p.y + s.height);
+  }
+  const pad = 48;
+  const fit = Math.min((canvas.width - pad) / (x1 - x0), (canvas.height - pad) / (y1 - y0));
+  if (fit >= READABLE_ZOOM) return undefined;
+  const zoom = READABLE_ZOOM;
+  const tall = (y1 - y0) * zoom > canvas.height - pad;
+  // Leave room for the group boxes around the nodes (16 px aside, 34 px above).
+  return { zoom, x: pad / 2 - (x0 - 16) * zoom, y: tall ? pad / 2 - (y0 - 34) * zoom : canvas.height / 2 - ((y0 + y1) / 2) * zoom };
+}
+
+export function App({ init }: { init: DesignerInit }) {
+  const saved = useMemo(() => getViewState<ViewState>(), []);
+  const [snapshot, setSnapshot] = useState<DocumentSnapshot>(init.document);
+  const [good, setGood] = useState<unknown>(init.document.ok ? init.document.doc : undefined);
+  const [trusted, setTrusted] = useState(init.trusted);
+  const [selectionState, setSelectionState] = useState<Selection>(saved?.selection ?? { nodes: [], edges: [] });
+  const [tab, setTab] = useState<TabId>(saved?.tab ?? 'node');
+  const [problemsOpen, setProblemsOpen] = useState(saved?.problemsOpen ?? true);
+  const [preview, setPreview] = useState<DataPreview>();
+  const [notice, setNotice] = useState<string>();
+  const viewport = useRef<Viewport | undefined>(saved?.viewport);
+  const version = useRef(init.document.version);
+  const pendingSelect = useRef<string[]>([]);
+  const flow = useReactFlow();
+
+  useEffect(() => {
+    const off = onMessage<ToDesigner>((msg) => {
+      switch (msg.type) {
+        case 'document':
+          // The same version is the same text (the answer to "ready" usually is): nothing to redo.
+          if (msg.document.version <= version.current) return;
+          version.current = msg.document.version;
+          setSnapshot(msg.document);
+          if (msg.document.ok) setGood(msg.document.doc);
+          break;
+        case 'trust': setTrusted(msg.trusted); break;
+        case 'editRejected': setNotice(msg.message); break;
+        case 'dataPreview': setPreview(msg.preview); break;
+      }
+    });
+    send({ type: 'ready' });
+    return off;
+  }, []);
+
+  const model = useMemo(() => buildModel(good ?? {}), [good]);
+  const readOnly = !snapshot.ok;
+  const { groups, positions, ready } = useLayout(model);
+
+  // Frame the graph once the first layout is known, unless a saved viewport says where to look.
+  const fitted = useRef(!!saved?.viewport);
+  useEffect(() => {
+    if (!ready || fitted.current) return;
+    fitted.current = true;
+    requestAnimationFrame(() => {
+      const el = document.querySelector('.canvas');
+      const view = initialViewport(positions, el ? el.getBoundingClientRect() : undefined);
+      if (view) void flow.setViewport(view);
+      else void flow.fitView({ padding: 0.12, maxZoom: 1 });
+    });
+  }, [ready, flow, positions]);
+
+  // The selection follows renamed nodes and drops deleted ones, in this very render (a form
+  // being typed in must not unmount); new nodes are selected once the host has added them.
+  const selectionBase = useRef<DesignModel | undefined>(undefined);
+  const selection = useMemo(() => followSelection(selectionState, selectionBase.current, model), [selectionState, model]);
+  useEffect(() => {
+    selectionBase.current = model;
+    const pending = pendingSelect.current;
+    if (pending.length && pending.every((id) => model.nodeById.has(id) || model.taskById.has(id.slice(5)))) {
+      pendingSelect.current = [];
+      setSelectionState({ nodes: pending, edges: [] });
+      setTab('node');
+    } else if (selection !== selectionState) {
+      setSelectionState(selection);
+    }
+  }, [model, selection, selectionState]);
+
+  const setSelection = useCallback((update: (s: Selection) => Selection) => {
+    setSelectionState((s) => {
+      const next = update(s);
+      if (next.nodes.length > 0 && next.nodes.join() !== s.nodes.join()) setTab('node');
+      return next;
+    });
+  }, []);
+
+  useEffect(() => { setViewState<ViewState>({ selection, tab, problemsOpen, viewport: viewport.current }); }, [selection, tab, problemsOpen]);
+  const viewportTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const onViewportChange = useCallback((v: Viewport) => {
+    viewport.current = v;
+    clearTimeout(viewportTimer.current);
+    viewportTimer.current = setTimeout(() => setViewState<ViewState>({ selection, tab, problemsOpen, viewport: v }), 300);
+  }, [selection, tab, problemsOpen]);
+
+  const edit = useCallback((e: Edit | undefined) => {
+    if (!e || e.ops.length === 0 || readOnly) return;
+    setNotice(undefined);
+    send({ type: 'edit', label: e.label, ops: e.ops });
+  }, [readOnly]);
+
+  const select = useCallback((ids: string[], options?: { reveal?: boolean }) => {
+    setSelectionState({ nodes: ids, edges: [] });
+    if (options?.reveal && ids.length) void flow.fitView({ nodes: ids.map((id) => ({ id })), duration: 250, maxZoom: 1, padding: 0.4 });
+  }, [flow]);
+
+  const goTo = useCallback((path: JsonPath) => {
+    const node = problemNode(model.spec, model.graph, model.tasks, path);
+    const target = tabOf(path);
+    if (node) select([node], { reveal: true });
+    setTab(target);
+    // Focus the field of the path, or of its closest ancestor that has one.
+    setTimeout(() => {
+      for (let n = path.length; n > 0; n--) {
+        const el = document.querySelector<HTMLElement>(`.inspector [data-path="${CSS.escape(pathKey(path.slice(0, n)))}"]`);
+        if (!el) continue;
+        el.scrollIntoView({ block: 'center' });
+        el.querySelector<HTMLElement>('vscode-text-field, vscode-dropdown, vscode-checkbox, button')?.focus();
+        el.classList.add('flash');
+        setTimeout(() => el.classList.remove('flash'), 1200);
+        return;
+      }
+    }, 60);
+  }, [model, select]);
+
+  const designer: Designer = useMemo(() => ({
+    model, readOnly, edit, select, goTo, revealText: (path) => send({ type: 'revealText', at: { path } }),
+  }), [model, readOnly, edit, select, goTo]);
+
+  const errors = model.problems.filter((p) => p.severity === 'error').length;
+  const name = typeof model.doc.name === 'string' && model.doc.name ? model.doc.name : init.fileName;
+  const trainBlocked = !trusted ? 'Training is disabled in Restricted Mode: trust this workspace to train.'
+    : readOnly ? 'Fix the JSON text first.' : errors ? `Fix the ${errors} error${errors === 1 ? '' : 's'} first.` : undefined;
+
+  return (
+    <DesignerContext.Provider value={designer}>
+      <div className={`app${readOnly ? ' read-only' : ''}`}>
+        <header className="toolbar">
+          <div className="title">
+            <h1>{name}</h1>
+            <span className="muted file">{init.fileName}</span>
+          </div>
+          <div className="toolbar-actions">
+            <Button appearance="secondary" onClick={() => void flow.fitView({ padding: 0.12, duration: 200, maxZoom: 1 })} title="Fit the graph in view (F)">Fit view</Button>
+            <Button appearance="secondary" disabled={readOnly || Object.keys(model.layout).length === 0} onClick={() => edit(resetLayout())}
+              title="Forget saved node positions and lay the graph out automatically">Auto-layout</Button>
+            <Button appearance="primary" disabled={!!trainBlocked} title={trainBlocked ?? 'Train this experiment (runs Multi-Task Studio: Train multi-task model)'}
+              onClick={() => send({ type: 'train' })}>▶ Train</Button>
+          </div>
+        </header>
+        <div className="banners">
+          {!snapshot.ok && (
+            <div className="banner error" role="alert">
+              <b>The text is not valid JSON</b> (line {snapshot.error.line + 1}, column {snapshot.error.column + 1}): {snapshot.error.message}{' '}
+              {good !== undefined ? 'The designer shows the last valid version, read-only, until the text is fixed.' : 'The designer will show the experiment once the text is valid.'}{' '}
+              <button type="button" className="link-button" onClick={() => send({ type: 'revealText', at: { offset: snapshot.error.offset } })}>Show in text</button>
+            </div>
+          )}
+          {!trusted && (
+            <div className="banner info" role="status">
+              <b>Restricted Mode:</b> you can view and edit the experiment; training is disabled until you trust this workspace.{' '}
+              <button type="button" className="link-button" onClick={() => send({ type: 'manageTrust' })}>Manage workspace trust</button>
+            </div>
+          )}
+          {notice && (
+            <div className="banner warning" role="status">
+              {notice} <button type="button" className="link-button" onClick={() => setNotice(undefined)}>Dismiss</button>
+            </div>
+          )}
+        </div>
+        <Palette selected={selection.nodes} selectWhenReady={(ids) => { pendingSelect.current = ids; }} />
+        <main className="canvas-area">
+          <Canvas positions={positions} groups={groups} selection={selection} setSelection={setSelection}
+            defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} layoutReady={ready} />
+          {model.nodes.length === 0 && model.tasks.length === 0 && (
+            <div className="canvas-empty">{good === undefined ? 'Nothing to show yet.' : 'The model is empty: add an input from the palette, then layers.'}</div>
+          )}
+        </main>
+        <Inspector tab={tab} setTab={setTab} selection={selection} setSelection={(s) => setSelectionState(s)}
+          selectWhenReady={(ids) => { pendingSelect.current = ids; }} preview={preview} requestPreview={(path) => send({ type: 'requestDataPreview', path })} />
+        <ProblemsList open={problemsOpen} setOpen={setProblemsOpen} />
+        <SummaryBar />
+      </div>
+    </DesignerContext.Provider>
+  );
+}

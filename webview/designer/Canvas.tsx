@@ -1,0 +1,309 @@
+// The graph canvas (@xyflow/react): nodes placed by layout.ts, edges from "from" and
+// model.outputs, group boxes behind them. Every change the user makes (connect, delete,
+// duplicate, move, drop from the palette) becomes a document edit; the canvas itself only
+// holds positions while a drag is in flight.
+import {
+  Background, BackgroundVariant, Controls, MarkerType, MiniMap, Position, ReactFlow, useReactFlow, ViewportPortal,
+  type Connection, type Edge, type EdgeChange, type Node, type NodeChange, type Viewport,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { LAYER_TYPES } from '../../src/core/experimentSchema';
+import type { LayerType } from '../../src/core/spec';
+import { useDesigner } from './context';
+import { canvasEdges, groupBoxes, NODE_SIZE, TASK_SIZE, type LayoutGroup, type Point } from './layout';
+import { taskNodeId } from './model';
+import { GroupBoxView, NODE_TYPES, type LayerNode, type TaskNode } from './nodes';
+import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
+import { PALETTE_MIME } from './Palette';
+import type { Selection } from './selection';
+
+type SetSelection = (update: (s: Selection) => Selection) => void;
+
+interface Props {
+  positions: ReadonlyMap<string, Point>;
+  groups: LayoutGroup[];
+  selection: Selection;
+  setSelection: SetSelection;
+  defaultViewport?: Viewport;
+  onViewportChange(v: Viewport): void;
+  /** Nodes to select once they exist (after an add or duplicate comes back from the host). */
+  selectWhenReady(ids: string[]): void;
+  /** False while elk is computing (exposed as data-layout for tests and the bench). */
+  layoutReady: boolean;
+}
+
+const SHARED_EDGE = 'var(--vscode-descriptionForeground)';
+const HANDLE = 10;
+
+/**
+ * Sizes and handle places are fixed, so xyflow need not measure the DOM before drawing
+ * edges (measuring 100 nodes on every change would cost a render pass each time).
+ */
+function fixedGeometry(size: { width: number; height: number }, target: boolean, source = true): Pick<Node, 'measured' | 'handles'> {
+  const y = size.height / 2 - HANDLE / 2;
+  return {
+    measured: { ...size },
+    handles: [
+      ...(target ? [{ type: 'target' as const, position: Position.Left, x: -HANDLE / 2, y, width: HANDLE, height: HANDLE }] : []),
+      ...(source ? [{ type: 'source' as const, position: Position.Right, x: size.width - HANDLE / 2, y, width: HANDLE, height: HANDLE }] : []),
+    ],
+  };
+}
+
+export function Canvas(p: Props) {
+  const d = useDesigner();
+  const { model, readOnly } = d;
+  const flow = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const selected = useMemo(() => new Set(p.selection.nodes), [p.selection.nodes]);
+  const selectedEdges = useMemo(() => new Set(p.selection.edges), [p.selection.edges]);
+
+  // Node and edge objects are reused while their content is the same, so that a change of
+  // one setting re-renders one node, not all of them (xyflow and the cards compare by identity).
+  const nodeCache = useRef(new Map<string, { key: string; node: LayerNode | TaskNode }>());
+  const derived = useMemo((): Array<LayerNode | TaskNode> => {
+    const fresh: Array<LayerNode | TaskNode> = [
+      ...model.nodes.map((info): LayerNode => ({
+        id: info.id, type: 'layer', position: p.positions.get(info.id) ?? { x: 0, y: 0 }, ...NODE_SIZE, ...fixedGeometry(NODE_SIZE, info.kind === 'layer'),
+        data: { info, tasks: info.serves.flatMap((t) => model.taskById.get(t) ?? []), problems: model.problemsByNode.get(info.id) ?? [] },
+        selected: selected.has(info.id), draggable: !readOnly, connectable: !readOnly, deletable: false,
+      })),
+      ...model.tasks.map((task): TaskNode => {
+        const id = taskNodeId(task.id);
+        return {
+          id, type: 'task', position: p.positions.get(id) ?? { x: 0, y: 0 }, ...TASK_SIZE, ...fixedGeometry(TASK_SIZE, true, false),
+          data: { task, problems: model.problemsByNode.get(id) ?? [], hasHead: !!task.output && model.nodeById.has(task.output) },
+          selected: selected.has(id), draggable: !readOnly, connectable: !readOnly, deletable: false,
+        };
+      }),
+    ];
+    const next = new Map<string, { key: string; node: LayerNode | TaskNode }>();
+    const out = fresh.map((node) => {
+      const key = JSON.stringify(node);
+      const old = nodeCache.current.get(node.id);
+      const kept = old && old.key === key ? old.node : node;
+      next.set(node.id, { key, node: kept });
+      return kept;
+    });
+    nodeCache.current = next;
+    return out;
+  }, [model, p.positions, selected, readOnly]);
+
+  // Positions of nodes being dragged (or moved with the keyboard) until the document has them.
+  const [moving, setMoving] = useState<ReadonlyMap<string, Point>>(new Map());
+  useEffect(() => setMoving((m) => (m.size ? new Map() : m)), [derived]);
+  // Nothing is drawn before the first layout: a 100-layer graph is drawn once, where it belongs.
+  const drawn = useRef(false);
+  if (p.layoutReady) drawn.current = true;
+  const nodes = useMemo((): Node[] => {
+    if (!drawn.current) return [];
+    return moving.size ? derived.map((n) => { const at = moving.get(n.id); return at ? { ...n, position: at } : n; }) : derived;
+  }, [derived, moving, p.layoutReady]);
+
+  const edgeRefs = useRef(new Map<string, EdgeRef>());
+  const edgeCache = useRef(new Map<string, { key: string; edge: Edge }>());
+  const edges = useMemo((): Edge[] => {
+    edgeRefs.current.clear();
+    const next = new Map<string, { key: string; edge: Edge }>();
+    const out = canvasEdges(model).map((e) => {
+      const output = e.id.startsWith('output:');
+      const targetInfo = model.nodeById.get(e.target);
+      const task = output ? model.taskById.get(e.target.slice('task:'.length)) : targetInfo?.serves.length === 1 ? model.taskById.get(targetInfo.serves[0]!) : undefined;
+      const color = task?.color ?? SHARED_EDGE;
+      edgeRefs.current.set(e.id, output ? { kind: 'output', task: e.target.slice('task:'.length) } : { kind: 'from', source: e.source, target: e.target });
+      const edge: Edge = {
+        id: e.id, source: e.source, target: e.target, selected: selectedEdges.has(e.id), deletable: false,
+        className: output ? 'output-edge' : undefined,
+        style: { stroke: color, strokeWidth: output ? 1.5 : 2, ...(output ? { strokeDasharray: '6 4' } : {}) },
+        markerEnd: { type: MarkerType.ArrowClosed, color, width: 16, height: 16 },
+        ariaLabel: output ? `${e.source} is the head of task ${e.target.slice(5)}` : `${e.source} feeds ${e.target}`,
+      };
+      const key = JSON.stringify(edge);
+      const old = edgeCache.current.get(e.id);
+      const kept = old && old.key === key ? old.edge : edge;
+      next.set(e.id, { key, edge: kept });
+      return kept;
+    });
+    edgeCache.current = next;
+    return out;
+  }, [model, selectedEdges]);
+
+  // Moves (drag ends, arrow keys) are saved together, shortly after the last one.
+  const pendingMoves = useRef(new Map<string, Point>());
+  const moveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const saveMoves = useCallback(() => {
+    const moved = Object.fromEntries(pendingMoves.current);
+    pendingMoves.current.clear();
+    if (Object.keys(moved).length) d.edit(moveNodes(model.doc, moved));
+  }, [d, model.doc]);
+  const queueMove = useCallback((id: string, position: Point) => {
+    const current = p.positions.get(id);
+    if (current && Math.abs(current.x - position.x) < 1 && Math.abs(current.y - position.y) < 1) return;
+    pendingMoves.current.set(id, position);
+    clearTimeout(moveTimer.current);
+    moveTimer.current = setTimeout(saveMoves, 150);
+  }, [p.positions, saveMoves]);
+
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
+    const selects = changes.filter((c) => c.type === 'select');
+    if (selects.length) {
+      p.setSelection((s) => {
+        const next = new Set(s.nodes);
+        for (const c of selects) if (c.selected) next.add(c.id); else next.delete(c.id);
+        return { ...s, nodes: [...next] };
+      });
+    }
+    const moves = changes.flatMap((c) => (c.type === 'position' && c.position && !readOnly ? [c] : []));
+    if (moves.length) {
+      setMoving((m) => { const next = new Map(m); for (const c of moves) next.set(c.id, c.position!); return next; });
+      for (const c of moves) if (c.dragging === false) queueMove(c.id, c.position!);
+    }
+    // Sizes are fixed (fixedGeometry), so measured dimensions need not be kept.
+  }, [p, queueMove, readOnly]);
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    const selects = changes.filter((c) => c.type === 'select');
+    if (!selects.length) return;
+    p.setSelection((s) => {
+      const next = new Set(s.edges);
+      for (const c of selects) if (c.selected) next.add(c.id); else next.delete(c.id);
+      return { ...s, edges: [...next] };
+    });
+  }, [p]);
+
+  const isValidConnection = useCallback((c: Connection | Edge): boolean => {
+    if (readOnly || c.source === c.target) return false;
+    if (c.target.startsWith('task:')) return model.nodeById.get(c.source)?.kind === 'layer';
+    const target = model.nodeById.get(c.target);
+    if (target?.kind !== 'layer') return false;
+    // No cycles: the target must not already feed the source.
+    const stack = [c.target];
+    const seen = new Set<string>();
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (id === c.source) return false;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...(model.graph.consumers.get(id) ?? []));
+    }
+    return true;
+  }, [model, readOnly]);
+
+  const onConnect = useCallback((c: Connection) => {
+    if (!isValidConnection(c)) return;
+    d.edit(connect(model.doc, c.source, c.target.startsWith('task:') ? { task: c.target.slice(5) } : { layer: c.target }));
+  }, [d, model.doc, isValidConnection]);
+
+  const deleteSelection = useCallback(() => {
+    const ids = p.selection.nodes.filter((id) => model.nodeById.has(id));
+    const refs = p.selection.edges.flatMap((id) => edgeRefs.current.get(id) ?? []);
+    if (ids.length || refs.length) d.edit(deleteElements(model.doc, ids, refs));
+    p.setSelection(() => ({ nodes: [], edges: [] }));
+  }, [d, model, p]);
+
+  const duplicate = useCallback(() => {
+    const ids = p.selection.nodes.filter((id) => model.nodeById.has(id));
+    if (!ids.length) return;
+    const e = duplicateNodes(model.doc, ids);
+    d.edit(e);
+    p.selectWhenReady(e.ids);
+  }, [d, model, p]);
+
+  const onKeyDown = useCallback((e: KeyboardEvent) => {
+    if (isTyping(e.target)) return;
+    const mod = e.ctrlKey || e.metaKey;
+    const key = e.key.toLowerCase();
+    if ((e.key === 'Delete' || e.key === 'Backspace') && !readOnly) { e.preventDefault(); deleteSelection(); }
+    else if (mod && key === 'd' && !readOnly) { e.preventDefault(); duplicate(); }
+    else if (mod && key === 'a') { e.preventDefault(); p.setSelection(() => ({ nodes: nodes.map((n) => n.id), edges: [] })); }
+    else if (!mod && !e.altKey && key === 'f') { e.preventDefault(); void flow.fitView({ duration: 200, padding: 0.15 }); }
+    else if (e.key === 'Escape') p.setSelection(() => ({ nodes: [], edges: [] }));
+    else if (e.key.startsWith('Arrow') && !e.defaultPrevented && !readOnly && p.selection.nodes.length) {
+      // Arrow keys with the canvas (not a node) focused: move the selection, 10 px (50 with Shift).
+      e.preventDefault();
+      const step = e.shiftKey ? 50 : 10;
+      const [dx, dy] = ({ ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] } as Record<string, [number, number]>)[e.key] ?? [0, 0];
+      setMoving((m) => {
+        const next = new Map(m);
+        for (const n of nodes) {
+          if (!selected.has(n.id)) continue;
+          const position = { x: n.position.x + dx, y: n.position.y + dy };
+          next.set(n.id, position);
+          queueMove(n.id, position);
+        }
+        return next;
+      });
+    }
+  }, [deleteSelection, duplicate, flow, nodes, p, queueMove, readOnly, selected]);
+
+  const onDragOver = (e: DragEvent): void => {
+    if (!readOnly && e.dataTransfer.types.includes(PALETTE_MIME)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }
+  };
+  const onDrop = (e: DragEvent): void => {
+    const type = e.dataTransfer.getData(PALETTE_MIME);
+    if (!type || readOnly) return;
+    e.preventDefault();
+    const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    const position = { x: at.x - NODE_SIZE.width / 2, y: at.y - NODE_SIZE.height / 2 };
+    const added = type === 'input' ? addInput(model.doc, position)
+      : (LAYER_TYPES as string[]).includes(type) ? addLayer(model.doc, type as LayerType, [], position) : undefined;
+    if (added) { d.edit(added); p.selectWhenReady([added.id]); }
+  };
+
+  // When the canvas is resized (a panel opens, the editor is split) the view keeps its
+  // centre, so what was in the middle stays in sight. The minimap only where there is room.
+  const [roomy, setRoomy] = useState(true);
+  useEffect(() => {
+    const el = wrapper.current;
+    if (!el) return undefined;
+    let last = { w: el.clientWidth, h: el.clientHeight };
+    const observer = new ResizeObserver(() => {
+      const size = { w: el.clientWidth, h: el.clientHeight };
+      setRoomy(size.w >= 640 && size.h >= 420);
+      if (last.w > 0 && last.h > 0 && size.w > 0 && size.h > 0 && (size.w !== last.w || size.h !== last.h)) {
+        const v = flow.getViewport();
+        void flow.setViewport({ x: v.x + (size.w - last.w) / 2, y: v.y + (size.h - last.h) / 2, zoom: v.zoom });
+      }
+      last = size;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [flow]);
+
+  // Group boxes follow the nodes as they are dragged.
+  const boxes = useMemo(() => groupBoxes(p.groups, new Map(nodes.map((n) => [n.id, n.position]))), [p.groups, nodes]);
+
+  return (
+    <div className="canvas" ref={wrapper} tabIndex={0} data-layout={p.layoutReady ? 'ready' : 'pending'} onKeyDown={onKeyDown} onDragOver={onDragOver} onDrop={onDrop}
+      role="application" aria-label="Model graph. Delete removes, Ctrl+D duplicates, Ctrl+A selects all, arrow keys move, F fits the view.">
+      <ReactFlow
+        nodes={nodes} edges={edges} nodeTypes={NODE_TYPES}
+        onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} isValidConnection={isValidConnection}
+        deleteKeyCode={null} selectionKeyCode="Shift" multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+        defaultViewport={p.defaultViewport} onViewportChange={p.onViewportChange}
+        minZoom={0.1} maxZoom={2} proOptions={{ hideAttribution: true }} nodesConnectable={!readOnly}
+        onPaneClick={() => wrapper.current?.focus()} elevateEdgesOnSelect
+      >
+        <ViewportPortal>
+          <div className="group-layer">
+            {boxes.map((b) => <GroupBoxView key={b.group.id} box={b} colors={b.group.tasks.flatMap((t) => model.taskById.get(t)?.color ?? [])} />)}
+          </div>
+        </ViewportPortal>
+        <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
+        <Controls showInteractive={false} aria-label="Zoom controls" />
+        {roomy && <MiniMap pannable zoomable ariaLabel="Minimap" nodeBorderRadius={4}
+          nodeColor={(n) => {
+            if (n.type === 'task') return (n.data as { task: { color: string } }).task.color;
+            const info = (n.data as LayerNode['data']).info;
+            return info.shared ? 'var(--vscode-foreground)' : info.serves.length === 1 ? model.taskById.get(info.serves[0]!)?.color ?? SHARED_EDGE : SHARED_EDGE;
+          }} />}
+      </ReactFlow>
+    </div>
+  );
+}
+
+function isTyping(target: EventTarget): boolean {
+  const el = target as HTMLElement;
+  return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || el.tagName.startsWith('VSCODE-');
+}
+

@@ -1,0 +1,176 @@
+// The inspector for the canvas selection: a layer's settings for its type, an input's
+// shape, a task, or what can be done with several nodes at once.
+import { layerWithDefaults } from '../../src/core/defaults';
+import type { JsonPath } from '../../src/core/edits';
+import { LAYER_SCHEMAS, LAYER_TYPES } from '../../src/core/experimentSchema';
+import type { LayerSpec, LayerType } from '../../src/core/spec';
+import { formatShape } from '../../src/core/wording';
+import { Button, Dropdown } from '../ui';
+import type { Selection } from './selection';
+import { problemsAt, useDesigner } from './context';
+import { DraftText, EnumField, ObjectFields, ProblemText } from './fields';
+import { isObject, type NodeInfo } from './model';
+import { formatCount } from './nodes';
+import { changeLayerType, connect, deleteElements, disconnect, duplicateNodes, idProblem, isMergeType, renameNode, setValue } from './operations';
+import { INPUT } from './schemas';
+import { TaskForm } from './TasksPanel';
+
+export function rawAt(doc: unknown, path: JsonPath): unknown {
+  let v = doc;
+  for (const k of path) v = isObject(v) || Array.isArray(v) ? (v as Record<string | number, unknown>)[k] : undefined;
+  return v;
+}
+
+export function NodePanel(p: { selection: Selection; setSelection(s: Selection): void; selectWhenReady(ids: string[]): void }) {
+  const d = useDesigner();
+  const ids = p.selection.nodes.filter((id) => d.model.nodeById.has(id) || d.model.taskById.has(id.slice(5)));
+  if (ids.length === 0) {
+    return <div className="empty-note">Select a node on the canvas to edit it, or add one from the palette. Shift-drag selects several.</div>;
+  }
+  if (ids.length > 1) {
+    const nodes = ids.filter((id) => d.model.nodeById.has(id));
+    return (
+      <div className="panel-section">
+        <h2>{ids.length} nodes selected</h2>
+        <p className="muted">{nodes.join(', ')}</p>
+        <div className="actions">
+          <Button appearance="secondary" disabled={d.readOnly || !nodes.length} onClick={() => { const e = duplicateNodes(d.model.doc, nodes); d.edit(e); p.selectWhenReady(e.ids); }}>Duplicate</Button>
+          <Button appearance="secondary" disabled={d.readOnly || !nodes.length} onClick={() => { d.edit(deleteElements(d.model.doc, nodes)); p.setSelection({ nodes: [], edges: [] }); }}>Delete</Button>
+        </div>
+      </div>
+    );
+  }
+  const id = ids[0]!;
+  if (id.startsWith('task:')) {
+    const task = d.model.taskById.get(id.slice(5))!;
+    return <TaskForm task={task} />;
+  }
+  const info = d.model.nodeById.get(id)!;
+  return <NodeForm key={`${info.kind}:${info.index}`} info={info} selectWhenReady={p.selectWhenReady} clear={() => p.setSelection({ nodes: [], edges: [] })} />;
+}
+
+function NodeForm({ info, selectWhenReady, clear }: { info: NodeInfo; selectWhenReady(ids: string[]): void; clear(): void }) {
+  const d = useDesigner();
+  const { model } = d;
+  const path: JsonPath = ['model', info.kind === 'input' ? 'inputs' : 'layers', info.index];
+  const raw = rawAt(model.doc, path);
+  const type = info.type as LayerType;
+  const known = (LAYER_TYPES as string[]).includes(type);
+  const idField = (
+    <DraftText lazy label="Id" path={[...path, 'id']} text={info.id} help="Unique among inputs and layers; other layers refer to it."
+      parse={(t) => { const problem = idProblem(model.doc, t.trim(), info.id); return problem ? { ok: false, message: problem } : { ok: true, value: t.trim() }; }}
+      commit={(v) => { if (v !== info.id) d.edit(renameNode(model.doc, info.id, v as string)); }} />
+  );
+  return (
+    <div className="panel-section node-form">
+      <NodeHeader info={info} />
+      <ProblemText problems={problemsAt(model.problems, path, true)} />
+      {idField}
+      {info.kind === 'input' ? (
+        <ObjectFields schema={INPUT} value={raw} path={path} skip={['id']} defaults={{ dtype: 'float32' }} />
+      ) : (
+        <>
+          <ObjectFields schema={{ properties: { label: LAYER_SCHEMAS.dense.properties.label! }, required: [] }} value={raw} path={path} />
+          <EnumField label="Type" path={[...path, 'type']} value={info.type} options={LAYER_TYPES} required
+            help={known ? LAYER_SCHEMAS[type].description : undefined} onChange={(t) => t && t !== info.type && d.edit(changeLayerType(model.doc, info.index, t as LayerType))} />
+          {known && <div className="field-grid"><ObjectFields schema={LAYER_SCHEMAS[type]} value={raw} path={path} skip={['id', 'from', 'label']}
+            defaults={isObject(raw) ? layerWithDefaults(raw as unknown as LayerSpec) as unknown as Record<string, unknown> : undefined} /></div>}
+          <Inputs info={info} path={path} />
+        </>
+      )}
+      <HeadOf info={info} />
+      <div className="actions">
+        <Button appearance="secondary" disabled={d.readOnly} onClick={() => { const e = duplicateNodes(model.doc, [info.id]); d.edit(e); selectWhenReady(e.ids); }}>Duplicate</Button>
+        <Button appearance="secondary" disabled={d.readOnly} onClick={() => { d.edit(deleteElements(model.doc, [info.id])); clear(); }}>Delete</Button>
+        <Button appearance="secondary" onClick={() => d.revealText(path)}>Show in text</Button>
+      </div>
+    </div>
+  );
+}
+
+function NodeHeader({ info }: { info: NodeInfo }) {
+  const { model } = useDesigner();
+  return (
+    <div className="node-header">
+      <div className="node-header-title"><span className="type-pill">{info.type}</span><h2>{info.id}</h2></div>
+      <div className="node-header-facts">
+        <span>output {info.shape ? formatShape(info.shape) : 'unknown'}</span>
+        <span>{info.params === undefined ? 'parameters unknown' : `${formatCount(info.params)} parameters`}</span>
+      </div>
+      <div className="node-header-tasks">
+        {info.serves.length === 0 ? <span className="muted">Feeds no task output.</span> : (
+          <>
+            <span className="muted">{info.shared ? `Shared by ${info.serves.length} tasks:` : 'Serves'}</span>
+            {info.serves.map((t) => <span key={t} className="task-chip"><span className="dot" style={{ background: model.taskById.get(t)?.color }} />{t}</span>)}
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** The layer's inputs ("from"), each removable, and a picker to add one without dragging. */
+function Inputs({ info, path }: { info: NodeInfo; path: JsonPath }) {
+  const d = useDesigner();
+  const { model } = d;
+  const downstream = new Set<string>();
+  const stack = [info.id];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (downstream.has(id)) continue;
+    downstream.add(id);
+    stack.push(...(model.graph.consumers.get(id) ?? []));
+  }
+  const candidates = model.nodes.filter((n) => !downstream.has(n.id) && !info.from.includes(n.id)).map((n) => ({ value: n.id }));
+  const merge = isMergeType(info.type);
+  return (
+    <div className="field wide" data-path={[...path, 'from'].join('.')}>
+      <span className="field-label">Inputs {merge ? '(two or more)' : '(one)'}</span>
+      <ul className="chip-list">
+        {info.from.length === 0 && <li className="muted">None yet: connect one on the canvas or pick below.</li>}
+        {info.from.map((s) => (
+          <li key={s} className="chip">
+            <span>{s}</span>
+            <button type="button" className="chip-remove" aria-label={`Disconnect ${s}`} title={`Disconnect ${s}`} disabled={d.readOnly}
+              onClick={() => d.edit(disconnect(model.doc, [{ kind: 'from', source: s, target: info.id }]))}>×</button>
+          </li>
+        ))}
+      </ul>
+      {!d.readOnly && candidates.length > 0 && (
+        <Dropdown value="" aria-label={merge ? 'Add an input' : 'Set the input'} className="field-input"
+          options={[{ value: '', label: merge || info.from.length === 0 ? 'Add input from…' : 'Replace input with…' }, ...candidates]}
+          onChange={(v) => v && d.edit(connect(model.doc, v, { layer: info.id }))} />
+      )}
+      <ProblemText problems={problemsAt(model.problems, [...path, 'from'])} />
+    </div>
+  );
+}
+
+/** Which task(s) read this node as their prediction. */
+function HeadOf({ info }: { info: NodeInfo }) {
+  const d = useDesigner();
+  const { model } = d;
+  if (info.kind !== 'layer') return null;
+  const others = model.tasks.filter((t) => t.output !== info.id && t.index >= 0);
+  return (
+    <div className="field wide">
+      <span className="field-label">Head of task</span>
+      <ul className="chip-list">
+        {info.headOf.length === 0 && <li className="muted">Not a task head.</li>}
+        {info.headOf.map((t) => (
+          <li key={t} className="chip">
+            <span className="dot" style={{ background: model.taskById.get(t)?.color }} /><span>{t}</span>
+            <button type="button" className="chip-remove" aria-label={`Stop being the head of ${t}`} title="Remove this output" disabled={d.readOnly}
+              onClick={() => d.edit(setValue(['model', 'outputs', t], undefined, `Remove the head of ${t}`))}>×</button>
+          </li>
+        ))}
+      </ul>
+      {!d.readOnly && others.length > 0 && (
+        <Dropdown value="" aria-label="Make this layer the head of a task" className="field-input"
+          options={[{ value: '', label: 'Make head of…' }, ...others.map((t) => ({ value: t.id, label: `${t.id}${t.output ? ` (now ${t.output})` : ''}` }))]}
+          onChange={(t) => t && d.edit(connect(model.doc, info.id, { task: t }))} />
+      )}
+    </div>
+  );
+}
+

@@ -1,0 +1,47 @@
+// The palette: one entry per layer type (and inputs). Click adds the layer after the
+// selected node; dragging it onto the canvas adds it where it is dropped.
+import { LAYER_SCHEMAS, LAYER_TYPES } from '../../src/core/experimentSchema';
+import type { LayerType } from '../../src/core/spec';
+import { useDesigner } from './context';
+import { addInput, addLayer } from './operations';
+
+export const PALETTE_MIME = 'application/x-mts-layer';
+
+const SECTIONS: Array<{ title: string; types: Array<LayerType | 'input'> }> = [
+  { title: 'Inputs', types: ['input'] },
+  { title: 'Core', types: ['dense', 'dropout', 'batchNormalization', 'flatten', 'reshape'] },
+  { title: 'Image', types: ['conv2d', 'maxPooling2d', 'averagePooling2d'] },
+  { title: 'Sequence', types: ['embedding', 'lstm', 'gru'] },
+  { title: 'Merge', types: ['concatenate', 'add'] },
+];
+
+export function Palette(p: { selected: string[]; selectWhenReady(ids: string[]): void }) {
+  const d = useDesigner();
+  const after = p.selected.length === 1 && d.model.nodeById.has(p.selected[0]!) ? p.selected[0] : undefined;
+  const add = (type: LayerType | 'input'): void => {
+    if (d.readOnly) return;
+    const e = type === 'input' ? addInput(d.model.doc) : addLayer(d.model.doc, type, after ? [after] : []);
+    d.edit(e);
+    p.selectWhenReady([e.id]);
+  };
+  const known = new Set<string>(LAYER_TYPES);
+  return (
+    <nav className="palette" aria-label="Layer palette">
+      <div className="panel-title">Add</div>
+      <p className="palette-hint">{after ? <>Click adds after <b>{after}</b>; or drag onto the canvas.</> : 'Click to add, or drag onto the canvas.'}</p>
+      {SECTIONS.map((s) => (
+        <section key={s.title}>
+          <h3>{s.title}</h3>
+          {s.types.filter((t) => t === 'input' || known.has(t)).map((t) => (
+            <button key={t} type="button" className="palette-item" draggable={!d.readOnly} disabled={d.readOnly}
+              title={t === 'input' ? 'A model input' : LAYER_SCHEMAS[t].description}
+              onClick={() => add(t)}
+              onDragStart={(e) => { e.dataTransfer.setData(PALETTE_MIME, t); e.dataTransfer.effectAllowed = 'copy'; }}>
+              {t}
+            </button>
+          ))}
+        </section>
+      ))}
+    </nav>
+  );
+}

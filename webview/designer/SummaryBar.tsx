@@ -1,0 +1,31 @@
+// Parameter totals from core/params: the multi-task model, its shared part, and what one
+// separate model per task would need instead.
+import { useDesigner } from './context';
+import { formatCount } from './nodes';
+
+const pct = (x: number): string => `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`;
+
+export function SummaryBar() {
+  const { model } = useDesigner();
+  const p = model.params;
+  const tasks = model.tasks.filter((t) => t.index >= 0 || t.output);
+  return (
+    <footer className="summary" aria-label="Parameter summary">
+      <span className="stat"><span className="stat-label">Parameters</span> <b>{formatCount(p.total)}</b></span>
+      <span className="stat"><span className="stat-label">Shared</span> <b>{formatCount(p.shared)}</b> <span className="muted">({pct(p.total ? p.shared / p.total : 0)} of the model)</span></span>
+      {tasks.length > 1 && (
+        <span className="stat" title={`One separate model per task would hold ${formatCount(p.singleTaskTotal)} parameters in all.`}>
+          <span className="stat-label">Saves</span> <b>{formatCount(p.saving)}</b> <span className="muted">({pct(p.savingFraction)}) vs {tasks.length} single-task models ({formatCount(p.singleTaskTotal)})</span>
+        </span>
+      )}
+      <span className="stat per-task">
+        {tasks.map((t) => (
+          <span key={t.id} className="task-chip" title={`Parameters used by ${t.id} alone`}>
+            <span className="dot" style={{ background: t.color }} />{t.id} {formatCount(p.perTask[t.id] ?? 0)}
+          </span>
+        ))}
+      </span>
+      {!p.complete && <span className="muted" title="Some layers have no known input shape yet.">(incomplete: some shapes unknown)</span>}
+    </footer>
+  );
+}

@@ -1,0 +1,56 @@
+// Training settings: optimizer, learning-rate schedule (with its curve), epochs, batch size,
+// task weighting, regularisation, early stopping, baselines and the experiment's name.
+import { optimizerWithDefaults, scheduleWithDefaults } from '../../src/core/defaults';
+import type { OptimizerSpec, ScheduleSpec } from '../../src/core/spec';
+import { Checkbox } from '../ui';
+import { problemsAt, useDesigner } from './context';
+import { FieldShell, ObjectFields, ProblemText, SchemaField } from './fields';
+import { LrPreview } from './LrPreview';
+import { isObject } from './model';
+import { setValue } from './operations';
+import { DESCRIPTION, EARLY_STOPPING, EVALUATION, NAME, OPTIMIZER, SCHEDULE, TRAINING, WEIGHTING } from './schemas';
+import { VariantFields } from './VariantFields';
+
+/** Defaults of a tagged setting, when it is well-formed enough to compute them. */
+function safely<T>(f: () => T): T | undefined {
+  try { return f(); } catch { return undefined; }
+}
+
+export function TrainingPanel() {
+  const d = useDesigner();
+  const { doc } = d.model;
+  const training = isObject(doc.training) ? doc.training : {};
+  const optimizer = training.optimizer;
+  const schedule = training.schedule;
+  const early = training.earlyStopping;
+  return (
+    <div className="panel-section">
+      <ProblemText problems={problemsAt(d.model.problems, ['training'], true)} />
+      <h3>Optimizer</h3>
+      <VariantFields union={OPTIMIZER} value={optimizer} path={['training', 'optimizer']} label="Optimizer" starters="optimizer"
+        defaults={isObject(optimizer) ? safely(() => optimizerWithDefaults(optimizer as unknown as OptimizerSpec) as unknown as Record<string, unknown>) : undefined} />
+      <h3>Learning-rate schedule</h3>
+      <VariantFields union={SCHEDULE} value={schedule} path={['training', 'schedule']} label="Schedule" starters="schedule" optional={{ fallback: 'constant' }}
+        defaults={safely(() => scheduleWithDefaults(isObject(schedule) ? schedule as unknown as ScheduleSpec : undefined) as unknown as Record<string, unknown>)} />
+      <LrPreview schedule={schedule} learningRate={isObject(optimizer) ? optimizer.learningRate : undefined} epochs={training.epochs} />
+      <h3>Run</h3>
+      <div className="field-grid">
+        <ObjectFields schema={TRAINING} value={training} path={['training']} skip={['optimizer', 'schedule', 'weighting', 'earlyStopping']} />
+      </div>
+      <h3>Task weighting</h3>
+      <VariantFields union={WEIGHTING} value={training.weighting} path={['training', 'weighting']} label="Method" optional={{ fallback: 'equal' }} />
+      <h3>Early stopping</h3>
+      <FieldShell label="" path={['training', 'earlyStopping']} problems={problemsAt(d.model.problems, ['training', 'earlyStopping'], true)} help={EARLY_STOPPING.description}>
+        <Checkbox checked={isObject(early)} disabled={d.readOnly} onChange={(on) => d.edit(setValue(['training', 'earlyStopping'], on ? { patience: 5 } : undefined, on ? 'Enable early stopping' : 'Disable early stopping'))}>
+          Stop when the validation loss stops improving
+        </Checkbox>
+      </FieldShell>
+      {isObject(early) && <ObjectFields schema={EARLY_STOPPING} value={early} path={['training', 'earlyStopping']} defaults={{ monitor: 'loss' }} />}
+      <h3>Evaluation</h3>
+      <ObjectFields schema={EVALUATION} value={doc.evaluation} path={['evaluation']} defaults={{ baselines: 'single-task' }} />
+      <h3>Experiment</h3>
+      <SchemaField name="name" schema={NAME} value={doc.name} path={['name']} required />
+      <SchemaField name="description" schema={DESCRIPTION} value={doc.description} path={['description']} required={false} />
+    </div>
+  );
+}

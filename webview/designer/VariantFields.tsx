@@ -1,0 +1,36 @@
+// A tagged setting (optimizer, schedule, data source, preprocessing step, weighting): a
+// dropdown for its kind and the fields of that kind, all from the experiment schema.
+import type { UnionSchema } from '../../src/core/docSchema';
+import type { JsonPath } from '../../src/core/edits';
+import { problemsAt, useDesigner } from './context';
+import { EnumField, ObjectFields } from './fields';
+import { isObject } from './model';
+import { changeVariant } from './operations';
+import { STARTERS, variantKeys } from './schemas';
+
+export function VariantFields(p: {
+  union: UnionSchema; value: unknown; path: JsonPath; label: string; starters?: keyof typeof STARTERS;
+  /** Unset is allowed (the setting has a default, e.g. the schedule is constant). */
+  optional?: { fallback: string };
+  defaults?: Record<string, unknown>;
+}) {
+  const d = useDesigner();
+  const value = isObject(p.value) ? p.value : undefined;
+  const tag = value ? value[p.union.tag] : undefined;
+  const variant = typeof tag === 'string' ? p.union.variants[tag] : undefined;
+  const tagPath = [...p.path, p.union.tag];
+  const change = (next: string | undefined): void => {
+    if (next === undefined) { d.edit({ label: `Reset ${p.label}`, ops: [{ op: 'remove', path: p.path }] }); return; }
+    d.edit(changeVariant(d.model.doc, p.path, p.union.tag, next, variantKeys(p.union, next).filter((k) => k !== p.union.tag), p.starters ? STARTERS[p.starters]?.[next] : {}));
+  };
+  return (
+    <div className="variant" data-path={p.path.join('.')}>
+      <EnumField label={p.label} path={tagPath} help={p.union.description} value={tag} options={Object.keys(p.union.variants)}
+        required={!p.optional} fallback={p.optional?.fallback} onChange={change}
+        problems={[...problemsAt(d.model.problems, p.path, true), ...problemsAt(d.model.problems, tagPath)]} />
+      {variant && <p className="variant-help">{variant.description}</p>}
+      {variant && <div className="field-grid"><ObjectFields schema={variant} value={value} path={p.path} defaults={p.defaults} /></div>}
+    </div>
+  );
+}
+

@@ -1,0 +1,119 @@
+// Canvas nodes: a layer or input card (type, key settings, output shape, parameters, the
+// tasks it serves as colour stripes, a "shared by n tasks" badge, problems), a task card
+// where a head connects, and the boxes drawn around each group.
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import type { Problem } from '../../src/core/spec';
+import { formatShape } from '../../src/core/wording';
+import type { GroupBox } from './layout';
+import type { NodeInfo, TaskInfo } from './model';
+
+export type LayerNodeData = { info: NodeInfo; tasks: TaskInfo[]; problems: Problem[] };
+export type TaskNodeData = { task: TaskInfo; problems: Problem[]; hasHead: boolean };
+export type LayerNode = Node<LayerNodeData, 'layer'>;
+export type TaskNode = Node<TaskNodeData, 'task'>;
+
+/** 1234567 -> "1,234,567" (toLocaleString is slow enough to show on a 100-layer graph). */
+export const formatCount = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function ProblemBadge({ problems }: { problems: readonly Problem[] }) {
+  if (problems.length === 0) return null;
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const kind = errors ? 'error' : 'warning';
+  return (
+    <span className={`problem-badge ${kind}`} title={problems.map((p) => p.message).join('\n')}>
+      <span aria-hidden="true">{errors ? '⊘' : '⚠'}</span> {problems.length}
+      <span className="sr-only"> {plural(problems.length, 'problem')}</span>
+    </span>
+  );
+}
+
+function Stripes({ tasks }: { tasks: readonly TaskInfo[] }) {
+  return (
+    <div className="stripes" aria-hidden="true">
+      {tasks.map((t) => <span key={t.id} style={{ background: t.color }} />)}
+    </div>
+  );
+}
+
+function describeNode(info: NodeInfo, problems: readonly Problem[]): string {
+  const parts = [`${info.type} ${info.id}`];
+  if (info.settings) parts.push(info.settings);
+  if (info.shape) parts.push(`output ${formatShape(info.shape)}`);
+  if (info.params !== undefined) parts.push(plural(info.params, 'parameter'));
+  parts.push(info.serves.length === 0 ? 'used by no task' : info.shared ? `shared by ${info.serves.length} tasks: ${info.serves.join(', ')}` : `task ${info.serves[0]}`);
+  if (problems.length) parts.push(plural(problems.length, 'problem'));
+  return parts.join(', ');
+}
+
+export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<LayerNode>) {
+  const { info, tasks, problems } = data;
+  const severity = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
+  const classes = ['mts-node', info.kind, info.shared ? 'shared' : '', info.serves.length === 0 ? 'unused' : '', severity, selected ? 'selected' : ''];
+  const single = tasks.length === 1 ? tasks[0] : undefined;
+  return (
+    <div className={classes.filter(Boolean).join(' ')} aria-label={describeNode(info, problems)}
+      style={single ? { ['--task-color' as string]: single.color } : undefined}>
+      {info.kind === 'layer' && <Handle type="target" position={Position.Left} aria-label={`Input of ${info.id}`} />}
+      <Stripes tasks={tasks} />
+      <div className="node-body">
+        <div className="node-row node-title">
+          <span className="node-id" title={info.id}>{info.label ?? info.id}</span>
+          <span className="node-type">{info.type}</span>
+        </div>
+        <div className="node-row node-settings" title={info.settings}>{info.settings || (info.kind === 'input' ? 'input' : '\u00a0')}</div>
+        <div className="node-row node-meta">
+          <span className="node-shape" title="Output shape (without the batch dimension)">{info.shape ? `→ ${formatShape(info.shape)}` : '→ ?'}</span>
+          <span className="node-params" title="Parameters">{info.params === undefined ? '? params' : info.params === 0 ? 'no params' : plural(info.params, 'param')}</span>
+        </div>
+        <div className="node-row node-tags">
+          {info.shared ? <span className="shared-badge" title={`Shared by ${info.serves.join(', ')}`}>Shared · {info.serves.length} tasks</span>
+            : single ? <span className="task-chip"><span className="dot" style={{ background: single.color }} />{single.id}</span>
+              : <span className="unused-note">feeds no task</span>}
+          {info.headOf.length > 0 && <span className="head-note" title={`Output of ${info.headOf.join(', ')}`}>head</span>}
+          <ProblemBadge problems={problems} />
+        </div>
+      </div>
+      <Handle type="source" position={Position.Right} aria-label={`Output of ${info.id}`} />
+    </div>
+  );
+});
+
+export const TaskCard = memo(function TaskCard({ data, selected }: NodeProps<TaskNode>) {
+  const { task, problems, hasHead } = data;
+  const severity = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
+  const detail = [task.kind, task.kind === 'multiclass' && task.classes ? `${task.classes} classes` : ''].filter(Boolean).join(' · ');
+  return (
+    <div className={['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head'].filter(Boolean).join(' ')}
+      style={{ ['--task-color' as string]: task.color }}
+      aria-label={`Task ${task.id}, ${detail}${task.target ? `, target ${task.target}` : ''}${hasHead ? '' : ', no head connected'}`}>
+      <Handle type="target" position={Position.Left} aria-label={`Head of task ${task.id}`} />
+      <div className="node-row node-title"><span className="task-name"><span className="dot" />{task.id}</span><span className="node-type">task</span></div>
+      <div className="node-row node-settings">{detail}</div>
+      <div className="node-row node-meta">
+        <span title="Target column">{task.target ? `target ${task.target}` : 'no target'}</span>
+        <ProblemBadge problems={problems} />
+      </div>
+      {!hasHead && <div className="node-row hint">connect a head here</div>}
+    </div>
+  );
+});
+
+/** `colors`: the colours of the group's tasks (a gradient bar for shared groups, a tint for a branch). */
+export function GroupBoxView({ box, colors }: { box: GroupBox; colors: string[] }) {
+  const { group } = box;
+  const kind = group.tasks.length >= 2 ? 'shared' : group.tasks.length === 1 ? 'branch' : 'unused';
+  const bar = colors.length > 1 ? `linear-gradient(90deg, ${colors.map((c, i) => `${c} ${(i / colors.length) * 100}% ${((i + 1) / colors.length) * 100}%`).join(', ')})` : colors[0];
+  return (
+    <div className={`mts-group ${kind}`} aria-hidden="true"
+      style={{ transform: `translate(${box.x}px, ${box.y}px)`, width: box.width, height: box.height, ['--task-color' as string]: colors[0] ?? 'transparent', ['--group-bar' as string]: bar ?? 'transparent' }}>
+      <div className="group-label">{group.label}</div>
+    </div>
+  );
+}
+
+export const NODE_TYPES = { layer: LayerCard, task: TaskCard };
