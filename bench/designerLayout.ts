@@ -1,14 +1,18 @@
-// Bench of the designer's layout and drawing (run by bench/designer-layout.mjs): elk in Node
-// on graphs of 100 and 300 layers, then the real bundle in headless Chromium: first draw of
-// a 100-layer graph with its final layout, and redraws after edits. Prints figures; the goal
-// is under 300 ms for the 100-layer graph.
+// Bench of the designer's layout and drawing (run by bench/designer-layout.mjs): in Node, the
+// model, the automatic (column) layout and elk ("Auto-layout") on graphs of 100 and 300
+// layers; then the real bundle in headless Chromium: first draw of a 100-layer graph (every
+// node and edge in its final place), and redraws after edits. Prints figures; the goal is
+// under 300 ms for the 100-layer graph.
 import os from 'node:os';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { chromium } from 'playwright-core';
 import { DesignerPage } from '../test/unit/designer/harness/designerPage';
-import { DARK } from '../test/unit/designer/harness/themes';
+import { DARK } from '../test/harness/themes';
 import { largeModel } from '../test/unit/designer/fixtures';
-import { autoLayout, groupNodes } from '../webview/designer/layout';
+import { columnLayout } from '../webview/designer/columnLayout';
+import { autoLayout } from '../webview/designer/elkLayout';
+import { groupNodes, layoutInput } from '../webview/designer/layout';
+import { validate } from '../src/core/validate';
 import { buildModel } from '../webview/designer/model';
 
 const bundleDir = process.argv[2]!;
@@ -19,27 +23,32 @@ async function nodeSide(layers: number): Promise<void> {
   const elk = new ELK();
   const spec = largeModel(layers);
   const modelTimes: number[] = [];
-  const layoutTimes: number[] = [];
+  const columnTimes: number[] = [];
+  const elkTimes: number[] = [];
   for (let i = 0; i < 11; i++) {
     const t0 = performance.now();
-    const model = buildModel(spec);
+    const model = buildModel(spec, validate(spec).problems);
     const t1 = performance.now();
-    await autoLayout(elk, model, groupNodes(model));
+    columnLayout(model, groupNodes(model));
     const t2 = performance.now();
+    await autoLayout(elk, layoutInput(model));
+    const t3 = performance.now();
     modelTimes.push(t1 - t0);
-    layoutTimes.push(t2 - t1);
+    columnTimes.push(t2 - t1);
+    elkTimes.push(t3 - t2);
   }
-  console.log(`node  ${layers} layers: model (validate, shapes, params) first ${ms(modelTimes[0]!)}, median ${ms(median(modelTimes.slice(1)))}; `
-    + `elk layout first ${ms(layoutTimes[0]!)}, median ${ms(median(layoutTimes.slice(1)))}`);
+  const figure = (xs: number[]): string => `first ${ms(xs[0]!)}, median ${ms(median(xs.slice(1)))}`;
+  console.log(`node  ${layers} layers: model (validate, shapes, params) ${figure(modelTimes)}; `
+    + `column layout (automatic) ${figure(columnTimes)}; elk layout (Auto-layout button) ${figure(elkTimes)}`);
 }
 
 /**
  * Installed before the page's scripts. Records when a document message arrives and when the
- * canvas first shows what is awaited (`__want` nodes with the final layout, or a node text),
+ * canvas first shows what is awaited (`__want` nodes and edges in their final place, or a node's text),
  * one animation frame later (when it is on screen): both measured inside the page.
  */
 const WATCH = `
-  window.__want = { nodes: 0, text: '' };
+  window.__want = { nodes: 0, edges: 0, text: '' };
   window.__msgAt = 0;
   window.__doneAt = 0;
   window.addEventListener('message', () => { window.__msgAt = performance.now(); }, true);
@@ -48,26 +57,28 @@ const WATCH = `
     const canvas = document.querySelector('.canvas');
     if (!canvas || canvas.getAttribute('data-layout') !== 'ready') return;
     const w = window.__want;
-    const ok = w.text ? (document.querySelector('.react-flow__node[data-id="' + w.id + '"]')?.textContent ?? '').includes(w.text)
-      : document.querySelectorAll('.react-flow__node').length === w.nodes;
+    // The card's accessible description names its settings, at any zoom (zoomed out, the text is not drawn).
+    const ok = w.text ? (document.querySelector('.react-flow__node[data-id="' + w.id + '"] [aria-label]')?.getAttribute('aria-label') ?? '').includes(w.text)
+      : document.querySelectorAll('.react-flow__node').length === w.nodes && document.querySelectorAll('.react-flow__edge').length === w.edges;
     if (ok) { window.__doneAt = -1; requestAnimationFrame(() => { window.__doneAt = performance.now(); }); }
   };
-  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-layout'] });
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-layout', 'aria-label'] });
 `;
 
-type Want = { nodes: number } | { id: string; text: string };
+type Want = { nodes: number; edges: number } | { id: string; text: string };
 
 async function browserSide(layers: number): Promise<void> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
   try {
     const spec = largeModel(layers);
     const nodes = 1 + layers + spec.tasks.length; // input, layers, task nodes
+    const edges = layers + spec.tasks.length; // every layer's input, every head to its task
     const runs: Array<{ bundle: number; drawn: number }> = [];
     for (let i = 0; i < 3; i++) {
       const ctx = await browser.newContext();
-      await ctx.addInitScript(`${WATCH}; window.__want = { nodes: ${nodes}, text: '' };`);
+      await ctx.addInitScript(`${WATCH}; window.__want = { nodes: ${nodes}, edges: ${edges}, text: '' };`);
       const page = await DesignerPage.open(ctx as unknown as Parameters<typeof DesignerPage.open>[0], {
-        bundleDir, text: JSON.stringify(spec, null, 2), theme: DARK, themeKind: 'dark', width: 1600, height: 900,
+        bundleDir, text: JSON.stringify(spec, null, 2), theme: DARK, width: 1600, height: 900,
       });
       await page.page.waitForFunction(() => (window as unknown as { __doneAt: number }).__doneAt > 0, undefined, { timeout: 30_000 });
       runs.push(await page.page.evaluate(() => {
@@ -93,17 +104,17 @@ async function browserSide(layers: number): Promise<void> {
           (changed.model.layers[3] as { units: number }).units = 65 + k;
           times.setting!.push(await redraw(JSON.stringify(changed, null, 2), { id: 't3', text: `${65 + k} units` }));
           changed.model.layers.push({ id: `extra${k}`, type: 'dense', units: 8, from: ['t10'] });
-          times.added!.push(await redraw(JSON.stringify(changed, null, 2), { nodes: nodes + k + 1 }));
+          times.added!.push(await redraw(JSON.stringify(changed, null, 2), { nodes: nodes + k + 1, edges: edges + k + 1 }));
         }
         console.log(`chromium ${layers} layers: redraw after a setting changed: median ${ms(median(times.setting!))} (${times.setting!.map((t) => t.toFixed(0)).join(', ')}); `
-          + `after a layer was added (new elk layout): median ${ms(median(times.added!))} (${times.added!.map((t) => t.toFixed(0)).join(', ')})`);
+          + `after a layer was added (new layout): median ${ms(median(times.added!))} (${times.added!.map((t) => t.toFixed(0)).join(', ')})`);
         if (page.errors.length) console.log(`page errors: ${page.errors.join('; ')}`);
       }
       await ctx.close();
     }
     for (const [i, r] of runs.entries()) {
       console.log(`chromium ${layers} layers, load ${i + 1}: bundle loaded at ${ms(r.bundle)}, graph drawn with its final layout at ${ms(r.drawn)} `
-        + `(${ms(r.drawn - r.bundle)} after the bundle arrived: parse, React, validation, elk, xyflow)`);
+        + `(${ms(r.drawn - r.bundle)} after the bundle arrived: parse, model, layout, React, xyflow, paint)`);
     }
   } finally {
     await browser.close();

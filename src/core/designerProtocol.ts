@@ -3,13 +3,17 @@
 // every version of it, the webview answers with edits (JSON-path operations) and never
 // keeps a document of its own.
 import type { EditOp, JsonPath } from './edits';
+import type { Problem } from './spec';
 
 /** Where the text stops being JSON; line and column are 0-based (show them +1). */
 export interface ParseErrorInfo { message: string; offset: number; line: number; column: number }
 
-/** One version of the document: parsed, or why it is not JSON. */
+/**
+ * One version of the document: parsed, with the problems core `validate` finds in it (the
+ * host validates once, for the Problems panel and the designer alike), or why it is not JSON.
+ */
 export type DocumentSnapshot =
-  | { ok: true; version: number; doc: unknown }
+  | { ok: true; version: number; doc: unknown; problems: Problem[] }
   | { ok: false; version: number; error: ParseErrorInfo };
 
 /** The first rows of a csv/jsonl data source, read by the host. */

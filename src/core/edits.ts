@@ -82,26 +82,45 @@ const pathText = (path: JsonPath): string => path.map((p) => (typeof p === 'numb
 interface Node { start: number; end: number; members?: Member[]; kind: 'object' | 'array' | 'scalar' }
 interface Member { key?: string; keyStart: number; keyEnd: number; value: Node }
 
+/** Where strict JSON breaks: the offset, what to do there (`message`), and what JSON allows there (`expected`, "a value"). */
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly offset: number) { super(message); }
+  constructor(message: string, readonly offset: number, readonly expected: string) { super(message); }
 }
 
-/** A strict JSON parser that keeps the range of every value (throws JsonSyntaxError with an offset). */
+/**
+ * The first place where `text` is not strict JSON, or undefined when it is. V8's JSON.parse
+ * messages no longer carry a position (Node 20+, VS Code's Electron), and "line 3, column 13"
+ * is what tells a user what to fix: the designer, the Problems panel and the training
+ * commands all ask this, after JSON.parse has failed.
+ */
+export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
+  try {
+    parseTree(text);
+    return undefined;
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return error;
+    throw error;
+  }
+}
+
+/** A strict JSON parser that keeps the range of every value (throws JsonSyntaxError). */
 export function parseTree(text: string): Node {
   let pos = 0;
-  const fail = (message: string, at = pos): never => { throw new JsonSyntaxError(message, at); };
+  const fail = (message: string, expected: string, at = pos): never => { throw new JsonSyntaxError(message, at, expected); };
   const ws = (): void => { while (pos < text.length && ' \t\n\r'.includes(text[pos]!)) pos++; };
   const describe = (): string => (pos >= text.length ? 'the end of the text' : `"${text[pos]}"`);
   const string = (): number => {
     const start = pos++;
     for (;;) {
       const c = text[pos];
-      if (c === undefined) return fail('Unterminated string: add the closing quote.', start);
+      if (c === undefined) return fail('Unterminated string: add the closing quote.', 'a closing quote', start);
       if (c === '"') { pos++; return start; }
-      if (c < ' ') return fail('Line breaks and control characters are not allowed inside a string: close the string or escape them.');
+      if (c < ' ') return fail('Line breaks and control characters are not allowed inside a string: close the string or escape them.', 'no control characters inside a string');
       if (c === '\\') {
         const e = text[pos + 1];
-        if (e === 'u' ? !/^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6)) : !(e !== undefined && '"\\/bfnrt'.includes(e))) return fail('Invalid escape sequence in a string.');
+        if (e === 'u' ? !/^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6)) : !(e !== undefined && '"\\/bfnrt'.includes(e))) {
+          return fail('Invalid escape sequence in a string.', e === 'u' ? '4 hex digits after \\u' : 'a valid escape');
+        }
         pos += e === 'u' ? 6 : 2;
       } else pos++;
     }
@@ -120,17 +139,17 @@ export function parseTree(text: string): Node {
         ws();
         let member: Member;
         if (c === '{') {
-          if (text[pos] !== '"') return fail(text[pos] === '}' ? 'Trailing comma before "}": remove it.' : `Expected a property name in double quotes, found ${describe()}.`);
+          if (text[pos] !== '"') return fail(text[pos] === '}' ? 'Trailing comma before "}": remove it.' : `Expected a property name in double quotes, found ${describe()}.`, 'a property name in double quotes');
           const keyStart = string();
           const keyEnd = pos;
           const key = JSON.parse(text.slice(keyStart, keyEnd)) as string;
           ws();
-          if (text[pos] !== ':') return fail(`Expected ":" after the property name, found ${describe()}.`);
+          if (text[pos] !== ':') return fail(`Expected ":" after the property name, found ${describe()}.`, "':'");
           pos++;
-          if ((ws(), text[pos]) === '}' || text[pos] === ',') return fail(`Expected a value after ":", found ${describe()}.`);
+          if ((ws(), text[pos]) === '}' || text[pos] === ',') return fail(`Expected a value after ":", found ${describe()}.`, 'a value');
           member = { key, keyStart, keyEnd, value: value() };
         } else {
-          if (text[pos] === ']') return fail('Trailing comma before "]": remove it.');
+          if (text[pos] === ']') return fail('Trailing comma before "]": remove it.', 'a value');
           const v = value();
           member = { keyStart: v.start, keyEnd: v.start, value: v };
         }
@@ -138,22 +157,22 @@ export function parseTree(text: string): Node {
         ws();
         if (text[pos] === ',') { pos++; continue; }
         if (text[pos] === close) { pos++; return { kind: c === '{' ? 'object' : 'array', start, end: pos, members }; }
-        return fail(`Expected "," or "${close}" after ${c === '{' ? 'a property value' : 'an array element'}, found ${describe()}.`);
+        return fail(`Expected "," or "${close}" after ${c === '{' ? 'a property value' : 'an array element'}, found ${describe()}.`, `',' or '${close}'`);
       }
     }
     if (c === '"') { string(); return { kind: 'scalar', start, end: pos }; }
     const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(pos, pos + 400));
-    if (!m) return fail(c === undefined ? 'Unexpected end of the text: a value is missing.' : c === "'" ? 'Strings must use double quotes.' : `Unexpected ${describe()}: expected a value.`);
+    if (!m) return fail(c === undefined ? 'Unexpected end of the text: a value is missing.' : c === "'" ? 'Strings must use double quotes.' : `Unexpected ${describe()}: expected a value.`, 'a value');
     pos += m[0].length;
-    if (/[\w.]/.test(text[pos] ?? '')) return fail(`Unexpected ${describe()} after ${m[0]}.`);
+    if (/[\w.]/.test(text[pos] ?? '')) return fail(`Unexpected ${describe()} after ${m[0]}.`, `',' or a closing bracket after ${m[0]}`);
     return { kind: 'scalar', start, end: pos };
   };
   if (text.charCodeAt(0) === 0xfeff) pos = 1;
   ws();
-  if (pos >= text.length) fail('The document is empty: it must be a JSON object.', 0);
+  if (pos >= text.length) fail('The document is empty: it must be a JSON object.', 'a value', 0);
   const root = value();
   ws();
-  if (pos < text.length) fail(`Unexpected ${describe()} after the end of the document.`);
+  if (pos < text.length) fail(`Unexpected ${describe()} after the end of the document.`, 'the end of the document');
   return root;
 }
 

@@ -5,15 +5,16 @@ import { useReactFlow, type Viewport } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DataPreview, DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../src/core/designerProtocol';
 import type { JsonPath } from '../../src/core/edits';
+import type { Problem } from '../../src/core/spec';
 import { getViewState, onMessage, post, setViewState } from '../common/vscodeApi';
 import { Button } from '../ui';
-import { Canvas } from './Canvas';
+import { Canvas, type CanvasView } from './Canvas';
 import { DesignerContext, pathKey, type Designer, type TabId } from './context';
 import { Inspector, tabOf } from './Inspector';
-import { sizeOf, type Point } from './layout';
+import { layoutInput } from './layout';
 import { buildModel, problemNode, type DesignModel } from './model';
 import type { Edit } from './operations';
-import { resetLayout } from './operations';
+import { arrangeAll } from './operations';
 import { Palette } from './Palette';
 import { ProblemsList } from './ProblemsList';
 import { SummaryBar } from './SummaryBar';
@@ -23,32 +24,14 @@ import { useLayout } from './useLayout';
 interface ViewState { selection: Selection; tab: TabId; problemsOpen: boolean; viewport?: Viewport }
 
 const send = (msg: FromDesigner): void => post<FromDesigner>(msg);
-const READABLE_ZOOM = 0.5;
-
-/**
- * Where to look first: the whole graph when it fits at a readable zoom (undefined: fit view),
- * else its input side at that zoom; the minimap and "Fit view" show the rest.
- */
-export function initialViewport(positions: ReadonlyMap<string, Point>, canvas: { width: number; height: number } | undefined): Viewport | undefined {
-  if (!canvas || positions.size === 0) return undefined;
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const [id, p] of positions) {
-    const s = sizeOf(id);
-    x0 = Math.min(x0, p.x); y0 = Math.min(y0, p.y); x1 = Math.max(x1, p.x + s.width); y1 = Math.max(y1, p.y + s.height);
-  }
-  const pad = 48;
-  const fit = Math.min((canvas.width - pad) / (x1 - x0), (canvas.height - pad) / (y1 - y0));
-  if (fit >= READABLE_ZOOM) return undefined;
-  const zoom = READABLE_ZOOM;
-  const tall = (y1 - y0) * zoom > canvas.height - pad;
-  // Leave room for the group boxes around the nodes (16 px aside, 34 px above).
-  return { zoom, x: pad / 2 - (x0 - 16) * zoom, y: tall ? pad / 2 - (y0 - 34) * zoom : canvas.height / 2 - ((y0 + y1) / 2) * zoom };
-}
+/** elk and elkLayout.ts: a bundle of their own beside this one (esbuild.mjs), loaded the first time "Auto-layout" is pressed. */
+const loadElk = (): Promise<typeof import('./elkLayout')> => import(new URL('./designer-elk.js', import.meta.url).href) as Promise<typeof import('./elkLayout')>;
 
 export function App({ init }: { init: DesignerInit }) {
   const saved = useMemo(() => getViewState<ViewState>(), []);
   const [snapshot, setSnapshot] = useState<DocumentSnapshot>(init.document);
-  const [good, setGood] = useState<unknown>(init.document.ok ? init.document.doc : undefined);
+  // The last version that was JSON, with its problems: shown (read-only) while the text is not.
+  const [good, setGood] = useState<{ doc: unknown; problems: Problem[] } | undefined>(init.document.ok ? init.document : undefined);
   const [trusted, setTrusted] = useState(init.trusted);
   const [selectionState, setSelectionState] = useState<Selection>(saved?.selection ?? { nodes: [], edges: [] });
   const [tab, setTab] = useState<TabId>(saved?.tab ?? 'node');
@@ -68,7 +51,7 @@ export function App({ init }: { init: DesignerInit }) {
           if (msg.document.version <= version.current) return;
           version.current = msg.document.version;
           setSnapshot(msg.document);
-          if (msg.document.ok) setGood(msg.document.doc);
+          if (msg.document.ok) setGood(msg.document);
           break;
         case 'trust': setTrusted(msg.trusted); break;
         case 'editRejected': setNotice(msg.message); break;
@@ -79,22 +62,10 @@ export function App({ init }: { init: DesignerInit }) {
     return off;
   }, []);
 
-  const model = useMemo(() => buildModel(good ?? {}), [good]);
+  const model = useMemo(() => buildModel(good?.doc ?? {}, good?.problems ?? []), [good]);
   const readOnly = !snapshot.ok;
-  const { groups, positions, ready } = useLayout(model);
-
-  // Frame the graph once the first layout is known, unless a saved viewport says where to look.
-  const fitted = useRef(!!saved?.viewport);
-  useEffect(() => {
-    if (!ready || fitted.current) return;
-    fitted.current = true;
-    requestAnimationFrame(() => {
-      const el = document.querySelector('.canvas');
-      const view = initialViewport(positions, el ? el.getBoundingClientRect() : undefined);
-      if (view) void flow.setViewport(view);
-      else void flow.fitView({ padding: 0.12, maxZoom: 1 });
-    });
-  }, [ready, flow, positions]);
+  const { groups, positions } = useLayout(model);
+  const view = useRef<CanvasView>(null);
 
   // The selection follows renamed nodes and drops deleted ones, in this very render (a form
   // being typed in must not unmount); new nodes are selected once the host has added them.
@@ -122,7 +93,7 @@ export function App({ init }: { init: DesignerInit }) {
 
   useEffect(() => { setViewState<ViewState>({ selection, tab, problemsOpen, viewport: viewport.current }); }, [selection, tab, problemsOpen]);
   const viewportTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const onViewportChange = useCallback((v: Viewport) => {
+  const onViewportChange = useCallback((v: Viewport | undefined) => {
     viewport.current = v;
     clearTimeout(viewportTimer.current);
     viewportTimer.current = setTimeout(() => setViewState<ViewState>({ selection, tab, problemsOpen, viewport: v }), 300);
@@ -133,6 +104,18 @@ export function App({ init }: { init: DesignerInit }) {
     setNotice(undefined);
     send({ type: 'edit', label: e.label, ops: e.ops });
   }, [readOnly]);
+
+  // "Auto-layout": elk lays the whole graph out again (loaded now, the first time), and every
+  // position is saved, as one undoable edit; the view frames the result.
+  const [arranging, setArranging] = useState(false);
+  const autoLayout = useCallback(() => {
+    setArranging(true);
+    loadElk()
+      .then(({ elkLayout }) => elkLayout(layoutInput(model, groups)))
+      .then((placed) => { edit(arrangeAll(placed)); view.current?.fit({ duration: 200, positions: placed }); })
+      .catch((error: unknown) => setNotice(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => setArranging(false));
+  }, [model, groups, edit]);
 
   const select = useCallback((ids: string[], options?: { reveal?: boolean }) => {
     setSelectionState({ nodes: ids, edges: [] });
@@ -176,9 +159,9 @@ export function App({ init }: { init: DesignerInit }) {
             <span className="muted file">{init.fileName}</span>
           </div>
           <div className="toolbar-actions">
-            <Button appearance="secondary" onClick={() => void flow.fitView({ padding: 0.12, duration: 200, maxZoom: 1 })} title="Fit the graph in view (F)">Fit view</Button>
-            <Button appearance="secondary" disabled={readOnly || Object.keys(model.layout).length === 0} onClick={() => edit(resetLayout())}
-              title="Forget saved node positions and lay the graph out automatically">Auto-layout</Button>
+            <Button appearance="secondary" onClick={() => view.current?.fit({ duration: 200 })} title="Fit the graph in view (F)">Fit view</Button>
+            <Button appearance="secondary" disabled={readOnly || arranging || model.nodes.length === 0} onClick={autoLayout}
+              title="Lay the whole graph out again (elk: layered, fewest crossings) and save every node's position">{arranging ? 'Arranging…' : 'Auto-layout'}</Button>
             <Button appearance="primary" disabled={!!trainBlocked} title={trainBlocked ?? 'Train this experiment (runs Multi-Task Studio: Train multi-task model)'}
               onClick={() => send({ type: 'train' })}>▶ Train</Button>
           </div>
@@ -206,7 +189,7 @@ export function App({ init }: { init: DesignerInit }) {
         <Palette selected={selection.nodes} selectWhenReady={(ids) => { pendingSelect.current = ids; }} />
         <main className="canvas-area">
           <Canvas positions={positions} groups={groups} selection={selection} setSelection={setSelection}
-            defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} layoutReady={ready} />
+            defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} view={view} />
           {model.nodes.length === 0 && model.tasks.length === 0 && (
             <div className="canvas-empty">{good === undefined ? 'Nothing to show yet.' : 'The model is empty: add an input from the palette, then layers.'}</div>
           )}

@@ -1,21 +1,23 @@
 // The graph canvas (@xyflow/react): nodes placed by layout.ts, edges from "from" and
 // model.outputs, group boxes behind them. Every change the user makes (connect, delete,
 // duplicate, move, drop from the palette) becomes a document edit; the canvas itself only
-// holds positions while a drag is in flight.
+// holds positions while a drag is in flight. It opens framing the whole graph (viewport.ts)
+// and keeps it framed as the editor is resized, until the user pans or zooms.
 import {
-  Background, BackgroundVariant, Controls, MarkerType, MiniMap, Position, ReactFlow, useReactFlow, ViewportPortal,
+  Background, BackgroundVariant, Controls, MiniMap, Position, ReactFlow, useReactFlow, ViewportPortal,
   type Connection, type Edge, type EdgeChange, type Node, type NodeChange, type Viewport,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type RefObject } from 'react';
 import { LAYER_TYPES } from '../../src/core/experimentSchema';
 import type { LayerType } from '../../src/core/spec';
 import { useDesigner } from './context';
-import { canvasEdges, groupBoxes, NODE_SIZE, TASK_SIZE, type LayoutGroup, type Point } from './layout';
-import { taskNodeId } from './model';
-import { GroupBoxView, NODE_TYPES, type LayerNode, type TaskNode } from './nodes';
+import { canvasEdges, groupBoxes, NODE_SIZE, TASK_SIZE, type LayoutGroup, type Point, type Size } from './layout';
+import { TASK_COLORS, taskNodeId } from './model';
+import { GroupBoxView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
+import { fitViewport, graphBounds, MIN_ZOOM, sameViewport } from './viewport';
 
 type SetSelection = (update: (s: Selection) => Selection) => void;
 
@@ -24,16 +26,44 @@ interface Props {
   groups: LayoutGroup[];
   selection: Selection;
   setSelection: SetSelection;
+  /** Where the user last looked (saved view state); none: frame the whole graph. */
   defaultViewport?: Viewport;
-  onViewportChange(v: Viewport): void;
+  /** The viewport the user moved to, or undefined while the canvas frames the whole graph by itself. */
+  onViewportChange(v: Viewport | undefined): void;
   /** Nodes to select once they exist (after an add or duplicate comes back from the host). */
   selectWhenReady(ids: string[]): void;
-  /** False while elk is computing (exposed as data-layout for tests and the bench). */
-  layoutReady: boolean;
+  view: RefObject<CanvasView | null>;
+}
+
+export interface CanvasView {
+  /** Frames the whole graph (at `positions`, when given: a layout about to arrive) and keeps it framed on resize. */
+  fit(options?: { duration?: number; positions?: ReadonlyMap<string, Point> }): void;
 }
 
 const SHARED_EDGE = 'var(--vscode-descriptionForeground)';
 const HANDLE = 10;
+
+/**
+ * Arrowheads, one per edge colour, defined once (as xyflow's "arrowclosed"): edges name them
+ * by id, so xyflow need not derive marker definitions from the edges on every change.
+ */
+const ARROW_COLORS = [SHARED_EDGE, ...TASK_COLORS];
+const arrowId = (color: string): string => `mts-arrow-${Math.max(0, ARROW_COLORS.indexOf(color))}`;
+
+function Arrowheads() {
+  return (
+    <svg className="edge-markers" aria-hidden="true">
+      <defs>
+        {ARROW_COLORS.map((color) => (
+          <marker key={color} id={arrowId(color)} className="react-flow__arrowhead" markerWidth="16" markerHeight="16" viewBox="-10 -10 20 20"
+            markerUnits="strokeWidth" orient="auto-start-reverse" refX="0" refY="0">
+            <polyline className="arrowclosed" style={{ stroke: color, fill: color, strokeWidth: 1 }} strokeLinecap="round" strokeLinejoin="round" points="-5,-4 0,0 -5,4 -5,-4" />
+          </marker>
+        ))}
+      </defs>
+    </svg>
+  );
+}
 
 /**
  * Sizes and handle places are fixed, so xyflow need not measure the DOM before drawing
@@ -57,6 +87,45 @@ export function Canvas(p: Props) {
   const wrapper = useRef<HTMLDivElement>(null);
   const selected = useMemo(() => new Set(p.selection.nodes), [p.selection.nodes]);
   const selectedEdges = useMemo(() => new Set(p.selection.edges), [p.selection.edges]);
+
+  // The canvas' size, once it has one: the flow is mounted then, already framing the graph,
+  // so the first frame shows the whole graph where it belongs (no jump to it a frame later).
+  const [size, setSize] = useState<Size>();
+  const measured = useRef<Size | undefined>(undefined);
+  useLayoutEffect(() => {
+    const el = wrapper.current;
+    if (el && el.clientWidth > 0 && el.clientHeight > 0) setSize(measured.current = { width: el.clientWidth, height: el.clientHeight });
+  }, []);
+  // True while the view frames the whole graph by itself: any pan or zoom that is not a fit ends it.
+  const auto = useRef(!p.defaultViewport);
+  const lastFit = useRef<Viewport | undefined>(undefined);
+  const fitting = useRef(0);
+  const current = useRef({ positions: p.positions, groups: p.groups });
+  current.current = { positions: p.positions, groups: p.groups };
+  const framing = (canvas: Size, positions = current.current.positions): Viewport => fitViewport(graphBounds(positions, current.current.groups), canvas);
+  // Decided once, in the render that mounts the flow (then xyflow owns the viewport).
+  const initialViewport = useRef<Viewport | undefined>(undefined);
+  if (size && !initialViewport.current) {
+    initialViewport.current = p.defaultViewport ?? framing(size);
+    if (!p.defaultViewport) lastFit.current = initialViewport.current;
+  }
+
+  const fit = useCallback((options: { duration?: number; positions?: ReadonlyMap<string, Point> } = {}) => {
+    const el = wrapper.current;
+    if (!el || el.clientWidth === 0 || el.clientHeight === 0) return;
+    const v = framing({ width: el.clientWidth, height: el.clientHeight }, options.positions);
+    auto.current = true;
+    lastFit.current = v;
+    const token = ++fitting.current;
+    void flow.setViewport(v, { duration: options.duration ?? 0 }).finally(() => { if (fitting.current === token) fitting.current = 0; });
+  }, [flow]);
+  useImperativeHandle(p.view, () => ({ fit }), [fit]);
+
+  const report = p.onViewportChange;
+  const onViewportChange = useCallback((v: Viewport) => {
+    if (auto.current && !fitting.current && !(lastFit.current && sameViewport(v, lastFit.current))) auto.current = false;
+    report(auto.current ? undefined : v);
+  }, [report]);
 
   // Node and edge objects are reused while their content is the same, so that a change of
   // one setting re-renders one node, not all of them (xyflow and the cards compare by identity).
@@ -92,13 +161,7 @@ export function Canvas(p: Props) {
   // Positions of nodes being dragged (or moved with the keyboard) until the document has them.
   const [moving, setMoving] = useState<ReadonlyMap<string, Point>>(new Map());
   useEffect(() => setMoving((m) => (m.size ? new Map() : m)), [derived]);
-  // Nothing is drawn before the first layout: a 100-layer graph is drawn once, where it belongs.
-  const drawn = useRef(false);
-  if (p.layoutReady) drawn.current = true;
-  const nodes = useMemo((): Node[] => {
-    if (!drawn.current) return [];
-    return moving.size ? derived.map((n) => { const at = moving.get(n.id); return at ? { ...n, position: at } : n; }) : derived;
-  }, [derived, moving, p.layoutReady]);
+  const nodes = useMemo((): Node[] => (moving.size ? derived.map((n) => { const at = moving.get(n.id); return at ? { ...n, position: at } : n; }) : derived), [derived, moving]);
 
   const edgeRefs = useRef(new Map<string, EdgeRef>());
   const edgeCache = useRef(new Map<string, { key: string; edge: Edge }>());
@@ -115,7 +178,7 @@ export function Canvas(p: Props) {
         id: e.id, source: e.source, target: e.target, selected: selectedEdges.has(e.id), deletable: false,
         className: output ? 'output-edge' : undefined,
         style: { stroke: color, strokeWidth: output ? 1.5 : 2, ...(output ? { strokeDasharray: '6 4' } : {}) },
-        markerEnd: { type: MarkerType.ArrowClosed, color, width: 16, height: 16 },
+        markerEnd: arrowId(color),
         ariaLabel: output ? `${e.source} is the head of task ${e.target.slice(5)}` : `${e.source} feeds ${e.target}`,
       };
       const key = JSON.stringify(edge);
@@ -134,8 +197,8 @@ export function Canvas(p: Props) {
   const saveMoves = useCallback(() => {
     const moved = Object.fromEntries(pendingMoves.current);
     pendingMoves.current.clear();
-    if (Object.keys(moved).length) d.edit(moveNodes(model.doc, moved));
-  }, [d, model.doc]);
+    if (Object.keys(moved).length) d.edit(moveNodes(model.doc, moved, p.positions));
+  }, [d, model.doc, p.positions]);
   const queueMove = useCallback((id: string, position: Point) => {
     const current = p.positions.get(id);
     if (current && Math.abs(current.x - position.x) < 1 && Math.abs(current.y - position.y) < 1) return;
@@ -216,7 +279,7 @@ export function Canvas(p: Props) {
     if ((e.key === 'Delete' || e.key === 'Backspace') && !readOnly) { e.preventDefault(); deleteSelection(); }
     else if (mod && key === 'd' && !readOnly) { e.preventDefault(); duplicate(); }
     else if (mod && key === 'a') { e.preventDefault(); p.setSelection(() => ({ nodes: nodes.map((n) => n.id), edges: [] })); }
-    else if (!mod && !e.altKey && key === 'f') { e.preventDefault(); void flow.fitView({ duration: 200, padding: 0.15 }); }
+    else if (!mod && !e.altKey && key === 'f') { e.preventDefault(); fit({ duration: 200 }); }
     else if (e.key === 'Escape') p.setSelection(() => ({ nodes: [], edges: [] }));
     else if (e.key.startsWith('Arrow') && !e.defaultPrevented && !readOnly && p.selection.nodes.length) {
       // Arrow keys with the canvas (not a node) focused: move the selection, 10 px (50 with Shift).
@@ -234,7 +297,7 @@ export function Canvas(p: Props) {
         return next;
       });
     }
-  }, [deleteSelection, duplicate, flow, nodes, p, queueMove, readOnly, selected]);
+  }, [deleteSelection, duplicate, fit, nodes, p, queueMove, readOnly, selected]);
 
   const onDragOver = (e: DragEvent): void => {
     if (!readOnly && e.dataTransfer.types.includes(PALETTE_MIME)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }
@@ -245,43 +308,52 @@ export function Canvas(p: Props) {
     e.preventDefault();
     const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
     const position = { x: at.x - NODE_SIZE.width / 2, y: at.y - NODE_SIZE.height / 2 };
-    const added = type === 'input' ? addInput(model.doc, position)
-      : (LAYER_TYPES as string[]).includes(type) ? addLayer(model.doc, type as LayerType, [], position) : undefined;
+    const added = type === 'input' ? addInput(model.doc, position, p.positions)
+      : (LAYER_TYPES as string[]).includes(type) ? addLayer(model.doc, type as LayerType, [], position, p.positions) : undefined;
     if (added) { d.edit(added); p.selectWhenReady([added.id]); }
   };
 
-  // When the canvas is resized (a panel opens, the editor is split) the view keeps its
+  // When the canvas is resized (a panel opens, the editor is split, VS Code settles its
+  // layout after opening) a framed graph is framed again; a view the user chose keeps its
   // centre, so what was in the middle stays in sight. The minimap only where there is room.
   const [roomy, setRoomy] = useState(true);
   useEffect(() => {
     const el = wrapper.current;
     if (!el) return undefined;
-    let last = { w: el.clientWidth, h: el.clientHeight };
-    const observer = new ResizeObserver(() => {
-      const size = { w: el.clientWidth, h: el.clientHeight };
-      setRoomy(size.w >= 640 && size.h >= 420);
-      if (last.w > 0 && last.h > 0 && size.w > 0 && size.h > 0 && (size.w !== last.w || size.h !== last.h)) {
-        const v = flow.getViewport();
-        void flow.setViewport({ x: v.x + (size.w - last.w) / 2, y: v.y + (size.h - last.h) / 2, zoom: v.zoom });
+    // Sizes from the observer's entries: reading clientWidth here would force a layout of
+    // the freshly drawn graph before the browser does it anyway.
+    let last = measured.current && { w: measured.current.width, h: measured.current.height };
+    const observer = new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1]!.contentRect;
+      const now = { w: Math.round(box.width), h: Math.round(box.height) };
+      setRoomy(now.w >= 640 && now.h >= 420);
+      if (now.w > 0 && now.h > 0) setSize((s) => s ?? { width: now.w, height: now.h });
+      if (last && last.w > 0 && last.h > 0 && now.w > 0 && now.h > 0 && (now.w !== last.w || now.h !== last.h)) {
+        if (auto.current) fit();
+        else {
+          const v = flow.getViewport();
+          void flow.setViewport({ x: v.x + (now.w - last.w) / 2, y: v.y + (now.h - last.h) / 2, zoom: v.zoom });
+        }
       }
-      last = size;
+      last = now;
     });
     observer.observe(el);
     return () => observer.disconnect();
-  }, [flow]);
+  }, [flow, fit]);
 
   // Group boxes follow the nodes as they are dragged.
   const boxes = useMemo(() => groupBoxes(p.groups, new Map(nodes.map((n) => [n.id, n.position]))), [p.groups, nodes]);
 
   return (
-    <div className="canvas" ref={wrapper} tabIndex={0} data-layout={p.layoutReady ? 'ready' : 'pending'} onKeyDown={onKeyDown} onDragOver={onDragOver} onDrop={onDrop}
+    <div className="canvas" ref={wrapper} tabIndex={0} data-layout={initialViewport.current ? 'ready' : 'pending'} onKeyDown={onKeyDown} onDragOver={onDragOver} onDrop={onDrop}
       role="application" aria-label="Model graph. Delete removes, Ctrl+D duplicates, Ctrl+A selects all, arrow keys move, F fits the view.">
-      <ReactFlow
+      <Arrowheads />
+      {initialViewport.current && <OpeningZoom.Provider value={initialViewport.current.zoom}><ReactFlow
         nodes={nodes} edges={edges} nodeTypes={NODE_TYPES}
         onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} isValidConnection={isValidConnection}
         deleteKeyCode={null} selectionKeyCode="Shift" multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
-        defaultViewport={p.defaultViewport} onViewportChange={p.onViewportChange}
-        minZoom={0.1} maxZoom={2} proOptions={{ hideAttribution: true }} nodesConnectable={!readOnly}
+        defaultViewport={initialViewport.current} onViewportChange={onViewportChange}
+        minZoom={MIN_ZOOM} maxZoom={2} proOptions={{ hideAttribution: true }} nodesConnectable={!readOnly}
         onPaneClick={() => wrapper.current?.focus()} elevateEdgesOnSelect
       >
         <ViewportPortal>
@@ -297,7 +369,7 @@ export function Canvas(p: Props) {
             const info = (n.data as LayerNode['data']).info;
             return info.shared ? 'var(--vscode-foreground)' : info.serves.length === 1 ? model.taskById.get(info.serves[0]!)?.color ?? SHARED_EDGE : SHARED_EDGE;
           }} />}
-      </ReactFlow>
+      </ReactFlow></OpeningZoom.Provider>}
     </div>
   );
 }

@@ -1,8 +1,7 @@
-// Automatic layout: elk "layered" left to right, with one group per set of tasks served,
-// so the shared trunk and each task's branch sit in their own box. Saved positions (the
-// document's `layout`) win over computed ones; group boxes are then drawn around wherever
-// their members ended up.
-import type { ElkNode } from 'elkjs/lib/elk-api';
+// Where the nodes of the canvas go. The automatic layout (columnLayout.ts) places every
+// node; the document's `layout` names the positions the user chose. Group boxes (the shared
+// trunk, each task's branch) are drawn around wherever their members ended up. elk
+// (elkLayout.ts) only runs when the user asks for "Auto-layout".
 import { taskNodeId, type DesignModel } from './model';
 
 export interface Size { width: number; height: number }
@@ -10,7 +9,8 @@ export interface Point { x: number; y: number }
 
 export const NODE_SIZE: Size = { width: 224, height: 100 };
 export const TASK_SIZE: Size = { width: 184, height: 84 };
-const GROUP_PAD = { top: 34, side: 16, bottom: 16 };
+/** Room around a group's members: its label sits in the top padding. */
+export const GROUP_PAD = { top: 34, side: 16, bottom: 16 };
 
 export interface LayoutGroup {
   /** Stable id from the served tasks: `group:digit+parity`, `group:digit`, `group:` (serves none). */
@@ -60,137 +60,77 @@ export function canvasEdges(model: DesignModel): CanvasEdge[] {
 
 export const sizeOf = (id: string): Size => (id.startsWith('task:') ? TASK_SIZE : NODE_SIZE);
 
+/** Every canvas node id: inputs and layers in document order, then the task nodes. */
+export const canvasIds = (model: DesignModel): string[] => [...model.nodes.map((n) => n.id), ...model.tasks.map((t) => taskNodeId(t.id))];
+
+/** What a layout engine needs to know about the graph (elkLayout.ts takes it as is). */
+export interface LayoutInput {
+  groups: LayoutGroup[];
+  edges: CanvasEdge[];
+  sizeOf(id: string): Size;
+  groupPad: typeof GROUP_PAD;
+}
+
+export const layoutInput = (model: DesignModel, groups: LayoutGroup[] = groupNodes(model), edges: CanvasEdge[] = canvasEdges(model)): LayoutInput =>
+  ({ groups, edges, sizeOf, groupPad: GROUP_PAD });
+
 /**
- * Runs of nodes that elk may treat as one: a chain a -> b -> c inside one group, where each
- * link is the only way out of its start and the only way into its end. Deep networks are
- * mostly such chains; laying them out as single wide nodes gives the picture elk would draw
- * and keeps a 100-layer graph to a handful of elk nodes (elk's time grows quickly with nodes).
+ * Final positions: the document's `layout` over the automatic one.
+ *
+ * A layout written by the designer names every node (see moveNodes), so it is used as is.
+ * A layout that names only some nodes (written by hand, like `"trunk1": {"x": 0, "y": 120}`)
+ * keeps those positions, and the rest of the graph follows them: each other node keeps its
+ * place in the automatic layout relative to the closest listed node it is connected to (so
+ * naming one node moves the whole picture with it, instead of piling that node onto the
+ * others). Nodes not connected to any listed node follow the listed node nearest to them in
+ * the automatic layout. Whatever still lands on a placed node moves down until it is clear.
  */
-export function chainsOf(model: DesignModel, groups: LayoutGroup[], edges: CanvasEdge[] = canvasEdges(model)): string[][] {
-  const groupOf = new Map<string, string>();
-  for (const g of groups) for (const m of g.members) groupOf.set(m, g.id);
-  const outs = new Map<string, string[]>();
-  const ins = new Map<string, string[]>();
-  for (const e of edges) {
-    outs.set(e.source, [...(outs.get(e.source) ?? []), e.target]);
-    ins.set(e.target, [...(ins.get(e.target) ?? []), e.source]);
-  }
-  const next = (id: string): string | undefined => {
-    const o = outs.get(id);
-    if (o?.length !== 1) return undefined;
-    const t = o[0]!;
-    return ins.get(t)?.length === 1 && groupOf.get(t) === groupOf.get(id) && t !== id ? t : undefined;
-  };
-  const hasPrev = new Set<string>();
-  for (const id of groupOf.keys()) { const n = next(id); if (n !== undefined) hasPrev.add(n); }
-  const chains: string[][] = [];
-  const seen = new Set<string>();
-  for (const g of groups) {
-    for (const start of g.members) {
-      if (hasPrev.has(start) || seen.has(start)) continue;
-      const chain = [start];
-      seen.add(start);
-      for (let n = next(start); n !== undefined && !seen.has(n); n = next(n)) { chain.push(n); seen.add(n); }
-      chains.push(chain);
-    }
-    // Members left over sit on a cycle; each stays on its own.
-    for (const m of g.members) if (!seen.has(m)) { chains.push([m]); seen.add(m); }
-  }
-  return chains;
-}
+export function placeNodes(model: DesignModel, auto: ReadonlyMap<string, Point>, edges: CanvasEdge[] = canvasEdges(model)): Map<string, Point> {
+  const ids = canvasIds(model);
+  const saved = ids.filter((id) => Object.hasOwn(model.layout, id));
+  const autoAt = (id: string): Point => auto.get(id) ?? { x: 0, y: 0 };
+  if (saved.length === 0) return new Map(ids.map((id) => [id, autoAt(id)]));
+  const out = new Map<string, Point>(saved.map((id) => [id, model.layout[id]!]));
+  if (saved.length === ids.length) return out;
 
-const CHAIN_GAP = 56;
-
-function chainSize(chain: string[]): Size {
-  const sizes = chain.map(sizeOf);
-  return { width: sizes.reduce((w, s) => w + s.width, 0) + CHAIN_GAP * (chain.length - 1), height: Math.max(...sizes.map((s) => s.height)) };
-}
-
-/** The elk graph (groups as compound nodes holding chains, edges at the root) and the chains by id (their first node). */
-export function layoutPlan(model: DesignModel, groups: LayoutGroup[] = groupNodes(model)): { graph: ElkNode; chains: Map<string, string[]> } {
-  const edges = canvasEdges(model);
-  const chains = chainsOf(model, groups, edges);
-  const chainOf = new Map<string, string>();
-  for (const c of chains) for (const id of c) chainOf.set(id, c[0]!);
-  const groupOf = new Map<string, string>();
-  for (const g of groups) for (const m of g.members) groupOf.set(m, g.id);
-  const members = new Map<string, string[][]>();
-  for (const c of chains) members.set(groupOf.get(c[0]!)!, [...(members.get(groupOf.get(c[0]!)!) ?? []), c]);
-  const graph: ElkNode = {
-    id: 'root',
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
-      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-      'elk.layered.spacing.nodeNodeBetweenLayers': String(CHAIN_GAP),
-      'elk.spacing.nodeNode': '28',
-      'elk.spacing.componentComponent': '40',
-    },
-    children: groups.map((g) => ({
-      id: g.id,
-      layoutOptions: { 'elk.padding': `[top=${GROUP_PAD.top},left=${GROUP_PAD.side},bottom=${GROUP_PAD.bottom},right=${GROUP_PAD.side}]` },
-      children: (members.get(g.id) ?? []).map((c) => ({ id: c[0]!, ...chainSize(c) })),
-    })),
-    // Links inside a chain are implied; the others end at a chain's first node.
-    edges: edges.filter((e) => chainOf.get(e.target) === e.target).map((e) => ({ id: e.id, sources: [chainOf.get(e.source)!], targets: [e.target] })),
-  };
-  return { graph, chains: new Map(chains.map((c) => [c[0]!, c])) };
-}
-
-export const elkGraph = (model: DesignModel, groups?: LayoutGroup[]): ElkNode => layoutPlan(model, groups).graph;
-
-export interface LayoutEngine { layout(graph: ElkNode): Promise<ElkNode> }
-
-/** Absolute positions of every node as elk places them (chains unrolled left to right). */
-export async function autoLayout(elk: LayoutEngine, model: DesignModel, groups: LayoutGroup[] = groupNodes(model)): Promise<Map<string, Point>> {
-  const plan = layoutPlan(model, groups);
-  const result = await elk.layout(plan.graph);
-  const positions = new Map<string, Point>();
-  for (const g of result.children ?? []) {
-    for (const n of g.children ?? []) {
-      const chain = plan.chains.get(n.id) ?? [n.id];
-      const height = chainSize(chain).height;
-      let x = (g.x ?? 0) + (n.x ?? 0);
-      const y = (g.y ?? 0) + (n.y ?? 0);
-      for (const id of chain) {
-        const s = sizeOf(id);
-        positions.set(id, { x, y: y + (height - s.height) / 2 });
-        x += s.width + CHAIN_GAP;
-      }
+  // The offset (listed minus automatic) each node follows, spread from the listed nodes along the edges.
+  const offset = new Map<string, Point>(saved.map((id) => [id, { x: model.layout[id]!.x - autoAt(id).x, y: model.layout[id]!.y - autoAt(id).y }]));
+  const neighbours = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const e of edges) { neighbours.get(e.source)?.push(e.target); neighbours.get(e.target)?.push(e.source); }
+  const queue = [...saved];
+  for (let i = 0; i < queue.length; i++) {
+    for (const next of neighbours.get(queue[i]!) ?? []) {
+      if (offset.has(next)) continue;
+      offset.set(next, offset.get(queue[i]!)!);
+      queue.push(next);
     }
   }
-  return positions;
-}
-
-/** Saved positions first, then computed ones, then a spot right of the node's first input (new nodes before elk answers). */
-export function placeNodes(model: DesignModel, computed: ReadonlyMap<string, Point>): Map<string, Point> {
-  const out = new Map<string, Point>();
-  const place = (id: string, from: string | undefined): Point => {
-    const known = out.get(id) ?? model.layout[id] ?? computed.get(id);
-    if (known) return known;
-    const source = from !== undefined ? out.get(from) : undefined;
-    return source ? { x: source.x + NODE_SIZE.width + 56, y: source.y } : { x: 0, y: out.size * 40 };
+  const nearest = (p: Point): Point => {
+    let best = saved[0]!;
+    for (const id of saved) if (distance(autoAt(id), p) < distance(autoAt(best), p)) best = id;
+    return offset.get(best)!;
   };
-  for (const id of model.graph.order) out.set(id, place(id, model.nodeById.get(id)?.from[0]));
-  for (const n of model.nodes) if (!out.has(n.id)) out.set(n.id, place(n.id, undefined));
-  for (const t of model.tasks) out.set(taskNodeId(t.id), place(taskNodeId(t.id), t.output));
-  return clearOfSaved(out, new Set(Object.keys(model.layout).filter((id) => out.has(id))));
-}
 
-/** Computed positions that fall on a saved one (a layout that names only some nodes) move below it. */
-function clearOfSaved(positions: Map<string, Point>, saved: ReadonlySet<string>): Map<string, Point> {
-  if (saved.size === 0 || saved.size === positions.size) return positions;
-  const fixed = [...saved].map((id) => ({ ...positions.get(id)!, ...sizeOf(id) }));
-  const hits = (p: Point, s: Size): { y: number; height: number } | undefined =>
-    fixed.find((f) => p.x < f.x + f.width && f.x < p.x + s.width && p.y < f.y + f.height && f.y < p.y + s.height);
-  for (const [id, p] of positions) {
-    if (saved.has(id)) continue;
+  const placed = saved.map((id) => ({ ...out.get(id)!, ...sizeOf(id) }));
+  for (const id of ids) {
+    if (out.has(id)) continue;
+    const a = autoAt(id);
+    const d = offset.get(id) ?? nearest(a);
     const s = sizeOf(id);
-    let at = p;
-    for (let hit = hits(at, s), i = 0; hit && i < fixed.length + 1; hit = hits(at, s), i++) at = { x: at.x, y: hit.y + hit.height + 24 };
-    if (at !== p) positions.set(id, at);
+    let at = { x: a.x + d.x, y: a.y + d.y };
+    for (let i = 0, hit = overlapping(placed, at, s); hit && i <= placed.length; hit = overlapping(placed, at, s), i++) at = { x: at.x, y: hit.y + hit.height + CLEARANCE };
+    out.set(id, at);
+    placed.push({ ...at, ...s });
   }
-  return positions;
+  return out;
+}
+
+const CLEARANCE = 24;
+const distance = (a: Point, b: Point): number => Math.hypot(a.x - b.x, a.y - b.y);
+
+function overlapping(rects: ReadonlyArray<Point & Size>, p: Point, s: Size): (Point & Size) | undefined {
+  const m = CLEARANCE / 2;
+  return rects.find((r) => p.x < r.x + r.width + m && r.x < p.x + s.width + m && p.y < r.y + r.height + m && r.y < p.y + s.height + m);
 }
 
 export interface GroupBox { group: LayoutGroup; x: number; y: number; width: number; height: number }
@@ -213,6 +153,6 @@ export function groupBoxes(groups: LayoutGroup[], positions: ReadonlyMap<string,
 }
 
 /** A key that changes only when the layout must be recomputed (nodes, groups or edges changed). */
-export function layoutKey(model: DesignModel, groups: LayoutGroup[]): string {
-  return JSON.stringify([groups.map((g) => [g.id, g.members]), canvasEdges(model).map((e) => e.id)]);
+export function layoutKey(groups: LayoutGroup[], edges: CanvasEdge[]): string {
+  return JSON.stringify([groups.map((g) => [g.id, g.members]), edges.map((e) => e.id)]);
 }

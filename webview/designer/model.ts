@@ -5,7 +5,6 @@ import { analyzeGraph, isShared, nodeAtPath, type Graph } from '../../src/core/g
 import { countParams, type ParamCounts } from '../../src/core/params';
 import { inferShapes, type Shape } from '../../src/core/shapes';
 import type { ExperimentSpec, InputSpec, LayerSpec, Problem } from '../../src/core/spec';
-import { validate } from '../../src/core/validate';
 import { settingsSummary } from './settingsSummary';
 
 export interface NodeInfo {
@@ -80,13 +79,13 @@ export function lenientModel(doc: Record<string, unknown>): Pick<ExperimentSpec,
   return { model: { inputs, layers, outputs } };
 }
 
-export function buildModel(raw: unknown): DesignModel {
+/** `problems`: what core `validate` found in `raw` (the host validates each version once and sends them along). */
+export function buildModel(raw: unknown, problems: Problem[]): DesignModel {
   const doc = isObject(raw) ? raw : {};
   const spec = lenientModel(doc);
   const graph = analyzeGraph(spec);
   const { shapes } = inferShapes(spec, graph);
   const params = countParams(spec, graph, shapes);
-  const problems = validate(raw).problems;
 
   const declared = list(doc.tasks).map((t) => (isObject(t) ? t : {}));
   const taskIds = [...declared.map((t, i) => str(t.id) ?? `task #${i + 1}`)];

@@ -1,8 +1,8 @@
 // Canvas nodes: a layer or input card (type, key settings, output shape, parameters, the
 // tasks it serves as colour stripes, a "shared by n tasks" badge, problems), a task card
 // where a head connects, and the boxes drawn around each group.
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { createContext, memo, useContext } from 'react';
 import type { Problem } from '../../src/core/spec';
 import { formatShape } from '../../src/core/wording';
 import type { GroupBox } from './layout';
@@ -15,6 +15,30 @@ export type TaskNode = Node<TaskNodeData, 'task'>;
 
 /** 1234567 -> "1,234,567" (toLocaleString is slow enough to show on a 100-layer graph). */
 export const formatCount = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/**
+ * Below this zoom a card's text is a few pixels high and its handles a few pixels wide:
+ * cards then draw their frame and colours only (the text stays in their accessible
+ * description), and handles that only mark where edges end. The whole of a 100-layer
+ * graph, framed at a zoom of about 0.06, is drawn with a quarter of the elements and no
+ * handle logic. Each card re-renders only when the zoom crosses this line.
+ */
+export const DETAIL_ZOOM = 0.2;
+/** The zoom the canvas opens at: xyflow's store only has it once its pan-zoom is set up, after the first render. */
+export const OpeningZoom = createContext(1);
+function useZoomedOut(): boolean {
+  const opening = useContext(OpeningZoom);
+  return useStore((s: ReactFlowState) => (s.panZoom ? s.transform[2] : opening) < DETAIL_ZOOM);
+}
+
+/**
+ * A zoomed-out card's handle: where its edges end, but not a place to start a connection
+ * (xyflow re-measures handles in the DOM whenever a node resizes, so they must be there).
+ */
+function HandleMark({ type }: { type: 'source' | 'target' }) {
+  const side = type === 'source' ? 'right' : 'left';
+  return <div className={`react-flow__handle react-flow__handle-${side} ${type}`} data-handlepos={side} aria-hidden="true" />;
+}
 
 function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
@@ -50,14 +74,30 @@ function describeNode(info: NodeInfo, problems: readonly Problem[]): string {
   return parts.join(', ');
 }
 
+/** A zoomed-out card's task stripes, as one background (see DETAIL_ZOOM). */
+function stripesStyle(tasks: readonly TaskInfo[]): Record<string, string> {
+  if (tasks.length === 0) return {};
+  const stops = tasks.map((t, i) => `${t.color} ${i * 5}px ${(i + 1) * 5}px`).join(', ');
+  return { ['--stripes' as string]: `linear-gradient(90deg, ${stops})`, ['--stripes-width' as string]: `${tasks.length * 5}px` };
+}
+
 export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<LayerNode>) {
   const { info, tasks, problems } = data;
+  const far = useZoomedOut();
   const severity = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
-  const classes = ['mts-node', info.kind, info.shared ? 'shared' : '', info.serves.length === 0 ? 'unused' : '', severity, selected ? 'selected' : ''];
+  const classes = ['mts-node', info.kind, info.shared ? 'shared' : '', info.serves.length === 0 ? 'unused' : '', severity, selected ? 'selected' : '', far ? 'far' : ''];
   const single = tasks.length === 1 ? tasks[0] : undefined;
+  const taskColor = single ? { ['--task-color' as string]: single.color } : undefined;
+  if (far) {
+    return (
+      <div className={classes.filter(Boolean).join(' ')} aria-label={describeNode(info, problems)} style={{ ...taskColor, ...stripesStyle(tasks) }}>
+        {info.kind === 'layer' && <HandleMark type="target" />}
+        <HandleMark type="source" />
+      </div>
+    );
+  }
   return (
-    <div className={classes.filter(Boolean).join(' ')} aria-label={describeNode(info, problems)}
-      style={single ? { ['--task-color' as string]: single.color } : undefined}>
+    <div className={classes.filter(Boolean).join(' ')} aria-label={describeNode(info, problems)} style={taskColor}>
       {info.kind === 'layer' && <Handle type="target" position={Position.Left} aria-label={`Input of ${info.id}`} />}
       <Stripes tasks={tasks} />
       <div className="node-body">
@@ -85,12 +125,14 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
 
 export const TaskCard = memo(function TaskCard({ data, selected }: NodeProps<TaskNode>) {
   const { task, problems, hasHead } = data;
+  const far = useZoomedOut();
   const severity = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
   const detail = [task.kind, task.kind === 'multiclass' && task.classes ? `${task.classes} classes` : ''].filter(Boolean).join(' · ');
+  const classes = ['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head', far ? 'far' : ''].filter(Boolean).join(' ');
+  const label = `Task ${task.id}, ${detail}${task.target ? `, target ${task.target}` : ''}${hasHead ? '' : ', no head connected'}`;
+  if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}><HandleMark type="target" /></div>;
   return (
-    <div className={['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head'].filter(Boolean).join(' ')}
-      style={{ ['--task-color' as string]: task.color }}
-      aria-label={`Task ${task.id}, ${detail}${task.target ? `, target ${task.target}` : ''}${hasHead ? '' : ', no head connected'}`}>
+    <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>
       <Handle type="target" position={Position.Left} aria-label={`Head of task ${task.id}`} />
       <div className="node-row node-title"><span className="task-name"><span className="dot" />{task.id}</span><span className="node-type">task</span></div>
       <div className="node-row node-settings">{detail}</div>

@@ -5,7 +5,7 @@
 import type { EditOp, JsonPath } from '../../src/core/edits';
 import { LAYER_SCHEMAS } from '../../src/core/experimentSchema';
 import type { LayerType } from '../../src/core/spec';
-import { isObject } from './model';
+import { isObject, taskNodeId } from './model';
 
 type Doc = Record<string, unknown>;
 type Raw = Record<string, unknown>;
@@ -41,35 +41,51 @@ export function layerDefaults(type: LayerType): Raw {
   return Object.fromEntries(Object.entries(snippet).filter(([k, v]) => !['id', 'type', 'from'].includes(k) && !(typeof v === 'string' && v.includes('${'))));
 }
 
-function layoutOps(doc: Doc, positions: Record<string, Point>): EditOp[] {
+const isPoint = (v: unknown): boolean => isObject(v) && typeof v.x === 'number' && typeof v.y === 'number';
+
+/**
+ * Saves positions the user chose (a drag, arrow keys, a drop from the palette). A layout is
+ * either absent (every node placed automatically) or complete: the first time the user
+ * places anything, every node's position as it is on screen (`onScreen`) is saved with it, so
+ * the picture the user arranged is the one the document keeps, and automatic placement
+ * cannot later move the nodes the user did not touch around the ones they did. Later moves
+ * then only rewrite the entries that changed (small diffs). Without `onScreen` only the
+ * given positions are written.
+ */
+function layoutOps(doc: Doc, positions: Record<string, Point>, onScreen?: ReadonlyMap<string, Point>): EditOp[] {
   const entries = Object.entries(positions);
   if (entries.length === 0) return [];
-  if (!isObject(doc.layout)) return [{ op: 'set', path: ['layout'], value: Object.fromEntries(entries.map(([id, p]) => [id, round(p)])) }];
+  const layout = isObject(doc.layout) ? doc.layout : undefined;
+  const complete = !onScreen || (layout !== undefined && [...onScreen.keys()].every((id) => isPoint(layout[id])));
+  if (!complete) return [{ op: 'set', path: ['layout'], value: Object.fromEntries([...onScreen!, ...entries].map(([id, p]) => [id, round(p)])) }];
+  if (!layout) return [{ op: 'set', path: ['layout'], value: Object.fromEntries(entries.map(([id, p]) => [id, round(p)])) }];
   return entries.map(([id, p]) => ({ op: 'set', path: ['layout', id], value: round(p) }));
 }
 
-export function addLayer(doc: Doc, type: LayerType, from: string[], position?: Point): Edit & { id: string } {
+/** A new layer reading from `from`; placed at `position` when dropped there (see layoutOps for `onScreen`). */
+export function addLayer(doc: Doc, type: LayerType, from: string[], position?: Point, onScreen?: ReadonlyMap<string, Point>): Edit & { id: string } {
   const id = freshId(usedIds(doc), type);
   const layer = { id, type, ...layerDefaults(type), from };
   const ops: EditOp[] = [{ op: 'set', path: ['model', 'layers', layersOf(doc).length], value: layer }];
-  if (position) ops.push(...layoutOps(doc, { [id]: position }));
+  if (position) ops.push(...layoutOps(doc, { [id]: position }, onScreen));
   return { label: `Add ${type} layer`, ops, id };
 }
 
-export function addInput(doc: Doc, position?: Point): Edit & { id: string } {
+export function addInput(doc: Doc, position?: Point, onScreen?: ReadonlyMap<string, Point>): Edit & { id: string } {
   const id = freshId(usedIds(doc), 'input', true);
   const ops: EditOp[] = [{ op: 'set', path: ['model', 'inputs', inputsOf(doc).length], value: { id, shape: [10] } }];
-  if (position) ops.push(...layoutOps(doc, { [id]: position }));
+  if (position) ops.push(...layoutOps(doc, { [id]: position }, onScreen));
   return { label: 'Add input', ops, id };
 }
 
-export function moveNodes(doc: Doc, positions: Record<string, Point>): Edit {
-  return { label: 'Move nodes', ops: layoutOps(doc, positions) };
+/** Nodes the user moved; `onScreen`: where every node is drawn now (see layoutOps). */
+export function moveNodes(doc: Doc, positions: Record<string, Point>, onScreen?: ReadonlyMap<string, Point>): Edit {
+  return { label: 'Move nodes', ops: layoutOps(doc, positions, onScreen) };
 }
 
-/** Back to automatic layout: forget every saved position. */
-export function resetLayout(): Edit {
-  return { label: 'Auto-layout', ops: [{ op: 'remove', path: ['layout'] }] };
+/** "Auto-layout": every node where a fresh layout put it (the whole layout replaced, stale entries gone). */
+export function arrangeAll(positions: ReadonlyMap<string, Point>): Edit {
+  return { label: 'Auto-layout', ops: [{ op: 'set', path: ['layout'], value: Object.fromEntries([...positions].map(([id, p]) => [id, round(p)])) }] };
 }
 
 /**
@@ -241,6 +257,7 @@ export function removeTask(doc: Doc, index: number): Edit {
   const id = items(doc.tasks)[index]?.id;
   const ops: EditOp[] = [];
   if (typeof id === 'string' && Object.hasOwn(outputsOf(doc), id)) ops.push({ op: 'remove', path: ['model', 'outputs', id] });
+  if (typeof id === 'string' && isObject(doc.layout) && Object.hasOwn(doc.layout, taskNodeId(id))) ops.push({ op: 'remove', path: ['layout', taskNodeId(id)] });
   ops.push({ op: 'remove', path: ['tasks', index] });
   return { label: `Remove task ${String(id)}`, ops };
 }
@@ -250,6 +267,7 @@ export function renameTask(doc: Doc, index: number, newId: string): Edit {
   const oldId = items(doc.tasks)[index]?.id;
   const ops: EditOp[] = [{ op: 'set', path: ['tasks', index, 'id'], value: newId }];
   if (typeof oldId === 'string' && Object.hasOwn(outputsOf(doc), oldId)) ops.push({ op: 'renameKey', path: ['model', 'outputs', oldId], key: newId });
+  if (typeof oldId === 'string' && isObject(doc.layout) && Object.hasOwn(doc.layout, taskNodeId(oldId))) ops.push({ op: 'renameKey', path: ['layout', taskNodeId(oldId)], key: taskNodeId(newId) });
   return { label: `Rename task ${String(oldId)} to ${newId}`, ops };
 }
 

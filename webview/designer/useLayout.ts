@@ -1,25 +1,16 @@
-// Runs elk when the graph's structure changes (not when a setting changes) and places the
-// nodes: saved positions first, elk's otherwise.
-import ELK from 'elkjs/lib/elk.bundled.js';
-import { useEffect, useMemo, useState } from 'react';
-import { autoLayout, groupNodes, layoutKey, placeNodes, type LayoutGroup, type Point } from './layout';
+// Places the nodes: the automatic layout (recomputed only when the graph's structure
+// changes, not when a setting does) under the document's saved positions.
+import { useMemo } from 'react';
+import { columnLayout } from './columnLayout';
+import { canvasEdges, groupNodes, layoutKey, placeNodes, type LayoutGroup, type Point } from './layout';
 import type { DesignModel } from './model';
 
-// elk.bundled runs in this thread (no worker: the CSP allows none, and 100 nodes take milliseconds).
-const elk = new ELK();
-
-export function useLayout(model: DesignModel): { groups: LayoutGroup[]; positions: Map<string, Point>; ready: boolean } {
+export function useLayout(model: DesignModel): { groups: LayoutGroup[]; positions: Map<string, Point> } {
   const groups = useMemo(() => groupNodes(model), [model]);
-  const key = useMemo(() => layoutKey(model, groups), [model, groups]);
-  const [computed, setComputed] = useState<{ key: string; positions: Map<string, Point> }>({ key: '', positions: new Map() });
-  useEffect(() => {
-    let current = true;
-    autoLayout(elk, model, groups)
-      .then((positions) => { if (current) setComputed({ key, positions }); })
-      .catch((error: unknown) => { console.error('layout failed', error); if (current) setComputed({ key, positions: new Map() }); });
-    return () => { current = false; };
-    // Only a change of structure needs a new layout; `model` and `groups` are read at that moment.
-  }, [key]);
-  const positions = useMemo(() => placeNodes(model, computed.positions), [model, computed]);
-  return { groups, positions, ready: computed.key === key };
+  const edges = useMemo(() => canvasEdges(model), [model]);
+  const key = useMemo(() => layoutKey(groups, edges), [groups, edges]);
+  // Only a change of structure needs a new layout; `model` and `groups` are read at that moment.
+  const auto = useMemo(() => columnLayout(model, groups, edges), [key]);
+  const positions = useMemo(() => placeNodes(model, auto, edges), [model, auto, edges]);
+  return { groups, positions };
 }

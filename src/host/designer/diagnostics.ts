@@ -1,9 +1,8 @@
 // The Problems panel entries of experiment documents open in the designer: every problem
-// of core `validate` at the text of its JSON path, or one entry where the text stops being
+// of core `validate` (found once per version, by snapshotOf) at the text of its JSON path, or one entry where the text stops being
 // JSON. Kept while at least one designer shows the document.
 import * as vscode from 'vscode';
 import type { DocumentSnapshot } from '../../core/designerProtocol';
-import { validate } from '../../core/validate';
 import { formatPath } from '../../core/wording';
 import { problemRange } from './problemRange';
 
@@ -32,7 +31,7 @@ export class DesignerDiagnostics implements vscode.Disposable {
       this.collection.set(document.uri, [d]);
       return;
     }
-    const diagnostics = validate(snapshot.doc).problems.map((p) => {
+    const diagnostics = snapshot.problems.map((p) => {
       const r = problemRange(text, p.path);
       const d = new vscode.Diagnostic(range(r.start, r.end), p.message,
         p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);

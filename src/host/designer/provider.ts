@@ -4,7 +4,7 @@
 // and "Reopen with text editor" are VS Code's own. Several designers on one document each
 // follow onDidChangeTextDocument, so they stay in sync with each other and with text edits.
 import * as vscode from 'vscode';
-import type { DesignerInit, FromDesigner, ToDesigner } from '../../core/designerProtocol';
+import type { DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../core/designerProtocol';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { readDataPreview } from './dataPreview';
 import type { DesignerDiagnostics } from './diagnostics';
@@ -21,7 +21,9 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
     const webview = panel.webview;
     webview.options = webviewOptions(this.extensionUri);
     const post = (msg: ToDesigner): void => { void webview.postMessage(msg); };
-    const snapshot = () => snapshotOf(document.getText(), document.version);
+    // One parse and validation per version of the text, whoever asks for it.
+    let last: DocumentSnapshot | undefined;
+    const snapshot = (): DocumentSnapshot => (last?.version === document.version ? last : (last = snapshotOf(document.getText(), document.version)));
 
     const first = snapshot();
     this.diagnostics.update(document, first);

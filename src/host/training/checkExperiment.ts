@@ -63,7 +63,7 @@ export async function checkExperiment(uri: vscode.Uri): Promise<CheckedExperimen
   if (!spec || errors.length) {
     const first = errors[0];
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-    await offerToOpen(uri, `Cannot train ${name}: ${first ? `${formatPath(first.path)}: ${first.message}` : 'the document is not a valid experiment'}${more}. Fix the problems, then train again.`, true);
+    await offerToOpen(uri, `Cannot train ${name}: ${first ? `${formatPath(first.path)}: ${first.message.replace(/\.$/, '')}` : 'the document is not a valid experiment'}${more}. Fix the problems, then train again.`, true);
     return undefined;
   }
   return { uri, doc: parsed.doc, spec, warnings: problems.filter((p) => p.severity === 'warning') };

@@ -2,8 +2,8 @@
 // readable error position, and the panel header from the validated document: tasks, the
 // phases the trainer will run (shared model, then one baseline per task unless baselines
 // are off), epochs and weighting, as trainer/run.ts does with the same document.
+import { jsonSyntaxError } from '../../core/edits';
 import { lineColumnAt } from '../../core/jsonPath';
-import { jsonErrorOffset } from './jsonError';
 import type { SessionHeader } from '../../core/panelProtocol';
 import type { TrainingPhase } from '../../core/protocol';
 import { tasksOf } from '../../core/runsIndex';
@@ -29,7 +29,7 @@ export function parseDocument(text: string): { doc: unknown } | { error: string 
   try {
     return { doc: JSON.parse(text) };
   } catch (err) {
-    const at = jsonErrorOffset(text);
+    const at = jsonSyntaxError(text);
     if (!at) return { error: err instanceof Error ? err.message : String(err) };
     const { line, column } = lineColumnAt(text, at.offset);
     return { error: `expected ${at.expected} at line ${line + 1}, column ${column + 1}` };

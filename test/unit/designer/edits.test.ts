@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyOpsToText, applyOpsToValue, EditError, JsonSyntaxError, minimalReplace, parseTree, type EditOp } from '../../../src/core/edits';
+import { applyOpsToText, applyOpsToValue, EditError, JsonSyntaxError, jsonSyntaxError, minimalReplace, parseTree, type EditOp } from '../../../src/core/edits';
 import { snapshotOf } from '../../../src/host/designer/snapshot';
 import { digitsParityText, threeTasks } from './fixtures';
 
@@ -163,6 +163,15 @@ describe('where the text stops being JSON', () => {
     assert.match(at('').message, /empty/);
     assert.match(at("{ 'a': 1 }").message, /double quotes/);
     assert.match(at('{ "a": 1 } x').message, /after the end/);
+  });
+
+  it('says what JSON allows at the spot, for messages that name it (the training commands)', () => {
+    assert.equal(jsonSyntaxError('{"a": 1}'), undefined);
+    const comma = jsonSyntaxError('{"a": 1,}');
+    assert.deepEqual([comma?.offset, comma?.expected], [8, 'a property name in double quotes']);
+    assert.equal(jsonSyntaxError('{"a": [,]}')?.expected, 'a value');
+    assert.equal(jsonSyntaxError('{"a": 1} x')?.expected, 'the end of the document');
+    assert.equal(jsonSyntaxError('{"a" 1}')?.expected, "':'");
   });
 
   it('accepts exactly what JSON.parse accepts on these samples', () => {

@@ -1,15 +1,33 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import ELK from 'elkjs/lib/elk.bundled.js';
-import { autoLayout, chainsOf, groupBoxes, groupNodes, placeNodes, sizeOf } from '../../../webview/designer/layout';
-import { buildModel } from '../../../webview/designer/model';
+import { columnLayout } from '../../../webview/designer/columnLayout';
+import { autoLayout, chainsOf } from '../../../webview/designer/elkLayout';
+import { canvasIds, groupBoxes, groupNodes, layoutInput, placeNodes, sizeOf, type Point } from '../../../webview/designer/layout';
+import { buildModel, type DesignModel } from '../../../webview/designer/model';
+import { fitViewport, graphBounds } from '../../../webview/designer/viewport';
 import { digitsParityText, largeModel, threeTasks } from './fixtures';
 
 const elk = new ELK();
+const digits = (): Record<string, unknown> => JSON.parse(digitsParityText) as Record<string, unknown>;
+const auto = (model: DesignModel): Map<string, Point> => columnLayout(model, groupNodes(model));
+
+function assertNoOverlap(positions: ReadonlyMap<string, Point>): void {
+  const ids = [...positions.keys()];
+  for (const a of ids) for (const b of ids) {
+    if (a >= b) continue;
+    const p = positions.get(a)!, q = positions.get(b)!, s = sizeOf(a), t = sizeOf(b);
+    assert.ok(p.x + s.width <= q.x || q.x + t.width <= p.x || p.y + s.height <= q.y || q.y + t.height <= p.y, `${a} overlaps ${b}`);
+  }
+}
+
+function assertReadsLeftToRight(model: DesignModel, positions: ReadonlyMap<string, Point>): void {
+  for (const n of model.nodes) for (const s of n.from) assert.ok(positions.get(s)!.x < positions.get(n.id)!.x, `${s} left of ${n.id}`);
+}
 
 describe('layout groups', () => {
   it('groups the shared trunk, a block shared by two tasks, each task\'s branch and unused layers', () => {
-    const groups = groupNodes(buildModel(threeTasks()));
+    const groups = groupNodes(buildModel(threeTasks(), []));
     assert.deepEqual(groups.map((g) => [g.label, g.members]), [
       ['Shared trunk · all 3 tasks', ['image', 'conv1', 'pool1', 'conv2', 'flat']],
       ['Shared by left, right', ['digits', 'drop']],
@@ -21,57 +39,135 @@ describe('layout groups', () => {
   });
 
   it('hands elk chains, not single layers, so a deep graph stays small for it', () => {
-    const model = buildModel(threeTasks());
-    const chains = chainsOf(model, groupNodes(model));
+    const model = buildModel(threeTasks(), []);
+    const chains = chainsOf(layoutInput(model));
     assert.deepEqual(chains, [
       ['image', 'conv1', 'pool1', 'conv2', 'flat'], ['digits', 'drop'], ['leftHead', 'task:left'], ['rightHead', 'task:right'],
       ['sumDense', 'sumHead', 'task:sum'], ['orphan'],
     ]);
-    const big = buildModel(largeModel(100));
-    assert.equal(chainsOf(big, groupNodes(big)).length, 5);
+    const big = buildModel(largeModel(100), []);
+    assert.equal(chainsOf(layoutInput(big)).length, 5);
   });
+});
 
-  it('places the trunk before the branches and keeps group boxes apart', async () => {
-    const model = buildModel(threeTasks());
-    const groups = groupNodes(model);
-    const positions = placeNodes(model, await autoLayout(elk, model, groups));
-    for (const id of ['image', 'conv1', 'flat', 'digits', 'leftHead', 'task:left', 'sumHead', 'orphan']) assert.ok(positions.has(id), id);
-    assert.ok(positions.get('flat')!.x < positions.get('digits')!.x);
-    assert.ok(positions.get('drop')!.x < positions.get('leftHead')!.x);
-    assert.ok(positions.get('leftHead')!.x < positions.get('task:left')!.x);
-    const boxes = groupBoxes(groups, positions);
-    for (const a of boxes) {
-      for (const b of boxes) {
-        if (a === b) continue;
-        const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
-        assert.ok(apart, `${a.group.label} overlaps ${b.group.label}`);
+describe('automatic layout', () => {
+  for (const [name, engine] of [['columns (first frame)', async (m: DesignModel) => auto(m)], ['elk (Auto-layout)', (m: DesignModel) => autoLayout(elk, layoutInput(m))]] as const) {
+    it(`${name}: the trunk before the branches, nothing overlaps, group boxes apart`, async () => {
+      for (const doc of [threeTasks(), digits(), largeModel(100)]) {
+        const model = buildModel(doc, []);
+        const groups = groupNodes(model);
+        const positions = await engine(model);
+        assert.deepEqual([...positions.keys()].sort(), canvasIds(model).sort(), 'every node placed');
+        assertReadsLeftToRight(model, positions);
+        assertNoOverlap(positions);
+        const boxes = groupBoxes(groups, positions);
+        for (const a of boxes) for (const b of boxes) {
+          if (a === b) continue;
+          const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+          assert.ok(apart, `${a.group.label} overlaps ${b.group.label}`);
+        }
       }
-    }
-    // Nodes never overlap either.
-    const ids = [...positions.keys()];
-    for (const a of ids) for (const b of ids) {
-      if (a >= b) continue;
-      const p = positions.get(a)!, q = positions.get(b)!, s = sizeOf(a), t = sizeOf(b);
-      assert.ok(p.x + s.width <= q.x || q.x + t.width <= p.x || p.y + s.height <= q.y || q.y + t.height <= p.y, `${a} overlaps ${b}`);
+    });
+  }
+
+  it('columns: the shared trunk sits between its branches, task lanes in task order', () => {
+    const model = buildModel(digits(), []);
+    const p = auto(model);
+    assert.equal(p.get('image')!.y, p.get('trunk2')!.y, 'a chain is a row');
+    assert.ok(p.get('digitHead')!.y < p.get('trunk2')!.y && p.get('trunk2')!.y < p.get('parityHead')!.y);
+    const mid = (p.get('digitHead')!.y + p.get('parityHead')!.y) / 2;
+    assert.ok(Math.abs(p.get('trunk2')!.y - mid) < 1, 'trunk centred on its branches');
+    assert.ok(p.get('digitHead')!.x < p.get('task:digit')!.x);
+  });
+
+  it('columns: merges and several inputs get rows, a cycle still gets a place', () => {
+    const doc = digits() as { model: { inputs: unknown[]; layers: Array<Record<string, unknown>> } };
+    doc.model.inputs.push({ id: 'meta', shape: [4] });
+    doc.model.layers.push({ id: 'metaDense', type: 'dense', units: 8, from: ['meta'] }, { id: 'both', type: 'concatenate', from: ['trunk1', 'metaDense'] });
+    doc.model.layers[1]!.from = ['both'];
+    doc.model.layers.push({ id: 'loopA', type: 'dense', units: 2, from: ['loopB'] }, { id: 'loopB', type: 'dense', units: 2, from: ['loopA'] });
+    const model = buildModel(doc, []);
+    const p = auto(model);
+    assert.deepEqual([...p.keys()].sort(), canvasIds(model).sort());
+    assertNoOverlap(p);
+    assert.equal(p.get('image')!.x, p.get('meta')!.x, 'inputs in the first column');
+    assert.ok(p.get('both')!.x > p.get('trunk1')!.x && p.get('both')!.x > p.get('metaDense')!.x);
+  });
+
+  it('columns: an empty model, or tasks without layers yet, lay out without fuss', () => {
+    assert.equal(auto(buildModel({}, [])).size, 0);
+    const tasksOnly = buildModel({ tasks: [{ id: 'a', kind: 'binary' }, { id: 'b', kind: 'binary' }], model: { inputs: [], layers: [], outputs: {} } }, []);
+    const p = auto(tasksOnly);
+    assert.deepEqual([...p.keys()], ['task:a', 'task:b']);
+    assertNoOverlap(p);
+    for (const q of p.values()) assert.ok(Number.isFinite(q.x) && Number.isFinite(q.y));
+  });
+});
+
+describe('saved positions', () => {
+  it('a layout naming every node is used as it is', () => {
+    const model = buildModel(digits(), []);
+    const layout = Object.fromEntries(canvasIds(model).map((id, i) => [id, { x: i * 10, y: -i }]));
+    const placed = placeNodes(buildModel({ ...digits(), layout }, []), auto(model));
+    for (const id of canvasIds(model)) assert.deepEqual(placed.get(id), layout[id]);
+  });
+
+  it('a partial layout (DESIGN.md\'s example) keeps its position and the rest of the picture follows it', () => {
+    const model = buildModel({ ...digits(), layout: { trunk1: { x: 0, y: 120 } } }, []);
+    const a = auto(model);
+    const placed = placeNodes(model, a);
+    assert.deepEqual(placed.get('trunk1'), { x: 0, y: 120 });
+    assertNoOverlap(placed);
+    const dx = 0 - a.get('trunk1')!.x, dy = 120 - a.get('trunk1')!.y;
+    for (const id of canvasIds(model)) assert.deepEqual(placed.get(id), { x: a.get(id)!.x + dx, y: a.get(id)!.y + dy }, id);
+    assert.ok(placed.get('image')!.x < 0, 'the input stays left of trunk1');
+  });
+
+  it('a node added to an arranged graph goes where the automatic layout puts it next to its input, clear of the others', () => {
+    const model = buildModel(digits(), []);
+    const arranged = Object.fromEntries([...auto(model)].map(([id, p]) => [id, { x: p.x + 1000, y: p.y - 500 }]));
+    arranged.trunk2 = { x: arranged.trunk2!.x + 40, y: arranged.trunk2!.y + 300 }; // moved by the user
+    const doc = digits() as { model: { layers: unknown[] } };
+    doc.model.layers.push({ id: 'extra', type: 'dense', units: 4, from: ['trunk2'] });
+    const grown = buildModel({ ...doc, layout: arranged }, []);
+    const a = auto(grown);
+    const placed = placeNodes(grown, a);
+    for (const [id, p] of Object.entries(arranged)) assert.deepEqual(placed.get(id), p, id);
+    assert.ok(placed.get('extra')!.x > placed.get('trunk2')!.x, 'right of its input');
+    const e = placed.get('extra')!;
+    for (const [id, p] of placed) {
+      if (id === 'extra') continue;
+      const s = sizeOf(id);
+      assert.ok(e.x + sizeOf('extra').width <= p.x || p.x + s.width <= e.x || e.y + sizeOf('extra').height <= p.y || p.y + s.height <= e.y, `extra overlaps ${id}`);
     }
   });
 
-  it('uses saved positions over computed ones, and places new nodes next to their input until elk answers', () => {
-    const doc = JSON.parse(digitsParityText) as Record<string, unknown>;
-    doc.layout = { trunk1: { x: 500, y: 600 } };
-    const model = buildModel(doc);
-    const placed = placeNodes(model, new Map([['trunk1', { x: 0, y: 0 }], ['image', { x: 0, y: 0 }]]));
-    assert.deepEqual(placed.get('trunk1'), { x: 500, y: 600 });
-    assert.ok(placed.get('trunk2')!.x > 500, 'right of its input');
+  it('nodes connected to no saved node follow the nearest saved one', () => {
+    const doc = digits() as { model: { inputs: unknown[] } };
+    doc.model.inputs.push({ id: 'loose', shape: [3] });
+    const model = buildModel({ ...doc, layout: { trunk1: { x: 5000, y: 5000 } } }, []);
+    const placed = placeNodes(model, auto(model));
+    assert.ok(placed.get('loose')!.x > 4000 && placed.get('loose')!.y > 4000, 'with the rest of the graph');
+    assertNoOverlap(placed);
   });
+});
 
-  it('moves computed positions off saved ones when the layout names only some nodes', () => {
-    const doc = JSON.parse(digitsParityText) as Record<string, unknown>;
-    doc.layout = { trunk1: { x: 0, y: 120 } };
-    const model = buildModel(doc);
-    const placed = placeNodes(model, new Map([['image', { x: 20, y: 60 }], ['trunk2', { x: 300, y: 60 }]]));
-    const image = placed.get('image')!;
-    assert.ok(image.y >= 120 + sizeOf('trunk1').height, `image below trunk1, at ${image.y}`);
-    assert.deepEqual(placed.get('trunk2'), { x: 300, y: 60 });
+describe('first view', () => {
+  it('frames the whole graph, never zoomed in past natural size', () => {
+    const model = buildModel(digits(), []);
+    const groups = groupNodes(model);
+    const positions = placeNodes(model, auto(model));
+    const bounds = graphBounds(positions, groups)!;
+    for (const canvas of [{ width: 650, height: 500 }, { width: 1200, height: 700 }, { width: 3000, height: 2000 }]) {
+      const v = fitViewport(bounds, canvas);
+      assert.ok(v.zoom <= 1);
+      assert.ok(v.x + bounds.x * v.zoom >= 0 && v.x + (bounds.x + bounds.width) * v.zoom <= canvas.width, `fits across ${canvas.width}`);
+      assert.ok(v.y + bounds.y * v.zoom >= 0 && v.y + (bounds.y + bounds.height) * v.zoom <= canvas.height, `fits down ${canvas.height}`);
+    }
+    assert.equal(fitViewport(bounds, { width: 3000, height: 2000 }).zoom, 1, 'a small graph is not blown up');
+    const big = buildModel(largeModel(100), []);
+    const whole = graphBounds(placeNodes(big, auto(big)), groupNodes(big))!;
+    const v = fitViewport(whole, { width: 1000, height: 700 });
+    assert.ok(v.x + (whole.x + whole.width) * v.zoom <= 1000, 'a 100-layer graph is shown whole too');
   });
 });

@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { problemRange } from '../../../src/host/designer/problemRange';
 import { previewRows } from '../../../src/host/designer/previewRows';
-import { buildModel, taskNodeId } from '../../../webview/designer/model';
+import { validate } from '../../../src/core/validate';
+import { buildModel as build, taskNodeId } from '../../../webview/designer/model';
 import { digitsParityText, threeTasks } from './fixtures';
+
+/** As the designer gets it: the document with the problems the host found in it. */
+const buildModel = (doc: unknown) => build(doc, validate(doc).problems);
 
 describe('what the designer shows', () => {
   it('gives each node its settings, output shape, parameters and the tasks it serves', () => {

@@ -5,7 +5,7 @@ import type { ExperimentSpec } from '../../../src/core/spec';
 import { validate } from '../../../src/core/validate';
 import {
   addInput, addLayer, addTask, changeLayerType, changeVariant, connect, deleteElements, duplicateNodes, idProblem,
-  moveNodes, removeTask, renameNode, renameTask, resetLayout, type Edit,
+  arrangeAll, moveNodes, removeTask, renameNode, renameTask, type Edit,
 } from '../../../webview/designer/operations';
 import { digitsParityText, threeTasks } from './fixtures';
 
@@ -109,12 +109,34 @@ describe('designer operations as document edits', () => {
     assert.deepEqual(removed.model.outputs, { digit: 'digitHead' });
   });
 
-  it('saves moved positions, creating "layout" when needed, and auto-layout forgets them', () => {
+  it('saves moved positions, creating "layout" when needed; auto-layout replaces the whole layout', () => {
     const moved = after(digits(), moveNodes(digits(), { trunk1: { x: 1.2, y: 3.7 } }));
     assert.deepEqual(moved.layout, { trunk1: { x: 1, y: 4 } });
     const again = after(moved as unknown as Record<string, unknown>, moveNodes(moved as unknown as Record<string, unknown>, { image: { x: 5, y: 6 } }));
     assert.deepEqual(again.layout, { trunk1: { x: 1, y: 4 }, image: { x: 5, y: 6 } });
-    assert.equal(after(again as unknown as Record<string, unknown>, resetLayout()).layout, undefined);
+    const arranged = after(again as unknown as Record<string, unknown>, arrangeAll(new Map([['image', { x: 0, y: 0.4 }], ['trunk1', { x: 280.2, y: 0 }]])));
+    assert.deepEqual(arranged.layout, { image: { x: 0, y: 0 }, trunk1: { x: 280, y: 0 } });
+  });
+
+  it('the first placement by the user saves every node where it is on screen, later ones only what moved', () => {
+    const onScreen = new Map([['image', { x: 0, y: 0 }], ['trunk1', { x: 280, y: 0 }], ['trunk2', { x: 560, y: 0 }]]);
+    const first = moveNodes(digits(), { trunk1: { x: 300, y: 90 } }, onScreen);
+    assert.equal(first.ops.length, 1, 'one edit of the whole layout');
+    const moved = after(digits(), first);
+    assert.deepEqual(moved.layout, { image: { x: 0, y: 0 }, trunk1: { x: 300, y: 90 }, trunk2: { x: 560, y: 0 } });
+    const doc = moved as unknown as Record<string, unknown>;
+    const second = moveNodes(doc, { image: { x: 10, y: 10 } }, new Map([...onScreen, ['trunk1', { x: 300, y: 90 }]]));
+    assert.deepEqual(second.ops, [{ op: 'set', path: ['layout', 'image'], value: { x: 10, y: 10 } }]);
+    // A hand-written layout naming only some nodes is completed the same way, keeping what it said.
+    const partial = { ...digits(), layout: { trunk1: { x: 0, y: 120 } } };
+    const dropped = after(partial, addLayer(partial, 'dense', [], { x: 900, y: 400 }, new Map([['image', { x: -280, y: 120 }], ['trunk1', { x: 0, y: 120 }]])));
+    assert.deepEqual(dropped.layout, { image: { x: -280, y: 120 }, trunk1: { x: 0, y: 120 }, dense1: { x: 900, y: 400 } });
+  });
+
+  it('task renames and removals carry the task node\'s saved position along', () => {
+    const doc = { ...digits(), layout: { 'task:digit': { x: 1, y: 2 }, 'task:parity': { x: 3, y: 4 } } };
+    assert.deepEqual(after(doc, renameTask(doc, 0, 'number')).layout, { 'task:number': { x: 1, y: 2 }, 'task:parity': { x: 3, y: 4 } });
+    assert.deepEqual(after(doc, removeTask(doc, 1)).layout, { 'task:digit': { x: 1, y: 2 } });
   });
 
   it('keeps a bigger document valid through a sequence of edits', () => {

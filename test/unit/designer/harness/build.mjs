@@ -1,19 +1,17 @@
-// Builds what the harness needs, without touching dist/: the designer webview bundle (same
-// options as esbuild.mjs) and a Node script (TypeScript harness code) into a temp folder.
+// Builds what the harness needs, without touching dist/: the designer webview bundles (with
+// esbuild.mjs' own webview options, as a production build makes them) and a Node script (TypeScript
+// harness code) into a temp folder.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WEBVIEW_BUNDLES, webviewBuild } from '../../../../esbuild.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 export async function buildDesigner(outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-designer-'))) {
-  await esbuild.build({
-    absWorkingDir: repoRoot, bundle: true, sourcemap: false, minify: true, target: 'es2022', logLevel: 'warning',
-    platform: 'browser', format: 'esm', outdir, loader: { '.css': 'css', '.ttf': 'file', '.woff2': 'file' },
-    entryPoints: { designer: 'webview/designer/main.tsx' }, define: { 'process.env.NODE_ENV': '"production"' },
-  });
+  await esbuild.build({ ...webviewBuild(outdir, WEBVIEW_BUNDLES.designer, { production: true }), logLevel: 'warning' });
   return outdir;
 }
 

@@ -9,14 +9,13 @@ import type { DataPreview, DesignerInit, FromDesigner, ToDesigner } from '../../
 import { applyOpsToText } from '../../../../src/core/edits';
 import { previewRows } from '../../../../src/host/designer/previewRows';
 import { snapshotOf } from '../../../../src/host/designer/snapshot';
-import { themeCss } from './themes';
+import { themeCss, type HarnessTheme } from '../../../harness/themes';
 
 const ORIGIN = 'https://designer.test';
 
 export interface PageOptions {
   text: string;
-  theme: Record<string, string>;
-  themeKind: 'light' | 'dark' | 'high-contrast';
+  theme: HarnessTheme;
   /** Folder holding designer.js and designer.css. */
   bundleDir: string;
   trusted?: boolean;
@@ -45,8 +44,10 @@ export class DesignerPage {
     await page.route(`${ORIGIN}/**`, async (route) => {
       const url = new URL(route.request().url());
       if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: d.html() });
-      const file = path.join(options.bundleDir, path.basename(url.pathname));
-      if (!fs.existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+      // The bundle and the chunks it imports (chunks/…), nothing outside the bundle folder.
+      const root = path.resolve(options.bundleDir);
+      const file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
+      if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
       const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/octet-stream';
       return route.fulfill({ contentType: type, body: fs.readFileSync(file) });
     });
@@ -60,7 +61,7 @@ export class DesignerPage {
     const csp = ["default-src 'none'", `img-src ${ORIGIN} data:`, `style-src ${ORIGIN} 'unsafe-inline'`, `font-src ${ORIGIN}`, `script-src 'nonce-${nonce}'`].join('; ');
     const json = JSON.stringify(init).replace(/</g, '\\u003c');
     return `<!DOCTYPE html>
-<html lang="en" style="color-scheme: ${this.options.themeKind === 'light' ? 'light' : 'dark'}">
+<html lang="en" style="color-scheme: ${this.options.theme.name === 'light' ? 'light' : 'dark'}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -71,7 +72,7 @@ export class DesignerPage {
   window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__mtsHost(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
 </script>
 </head>
-<body class="vscode-${this.options.themeKind}" data-vscode-theme-kind="vscode-${this.options.themeKind}">
+<body class="${this.options.theme.bodyClass}" data-vscode-theme-kind="${this.options.theme.kind}">
 <div id="root"></div>
 <script nonce="${nonce}" id="initial-data" type="application/json">${json}</script>
 <script nonce="${nonce}" type="module" src="${ORIGIN}/designer.js"></script>

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { chromium, type Page } from 'playwright-core';
 import type { ExperimentSpec } from '../../../../src/core/spec';
-import { digitsParityText } from '../fixtures';
+import { digitsParityText, largeModel } from '../fixtures';
 import { DesignerPage } from './designerPage';
-import { LIGHT } from './themes';
+import { LIGHT } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
 const spec = (d: DesignerPage): ExperimentSpec => JSON.parse(d.text) as ExperimentSpec;
@@ -27,6 +27,26 @@ async function dragBetween(page: Page, from: { x: number; y: number }, to: { x: 
   await page.mouse.up();
 }
 
+/** Every node's box lies inside the canvas, and no two nodes overlap. */
+async function allInSight(page: Page): Promise<number> {
+  const canvas = (await page.locator('.canvas').boundingBox())!;
+  const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => {
+    const r = e.getBoundingClientRect();
+    return { id: e.getAttribute('data-id') ?? '', x: r.x, y: r.y, width: r.width, height: r.height };
+  }));
+  for (const b of boxes) {
+    assert.ok(b.x >= canvas.x - 0.5 && b.y >= canvas.y - 0.5 && b.x + b.width <= canvas.x + canvas.width + 0.5 && b.y + b.height <= canvas.y + canvas.height + 0.5,
+      `${b.id} is out of sight`);
+  }
+  for (const a of boxes) for (const b of boxes) {
+    if (a.id >= b.id) continue;
+    assert.ok(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y, `${a.id} overlaps ${b.id}`);
+  }
+  return boxes.length;
+}
+
+const ALL_NODES = ['image', 'trunk1', 'trunk2', 'digitHead', 'parityHead', 'task:digit', 'task:parity'];
+
 async function center(page: Page, selector: string): Promise<{ x: number; y: number }> {
   const box = await page.locator(selector).first().boundingBox();
   assert.ok(box, selector);
@@ -34,6 +54,33 @@ async function center(page: Page, selector: string): Promise<{ x: number; y: num
 }
 
 const checks: Array<[string, (d: DesignerPage) => Promise<void>]> = [
+  ['first view: the whole graph in sight; still so when the editor is narrowed to ~650 px of canvas', async (d) => {
+    assert.equal(await allInSight(d.page), ALL_NODES.length);
+    const zoom = await d.page.locator('.react-flow__viewport').evaluate((e) => new DOMMatrixReadOnly(getComputedStyle(e).transform).a);
+    assert.ok(zoom <= 1, `not blown up (zoom ${zoom})`);
+    await d.page.setViewportSize({ width: 1150, height: 760 });
+    await d.page.waitForTimeout(200);
+    assert.ok((await d.page.locator('.canvas').boundingBox())!.width < 700);
+    assert.equal(await allInSight(d.page), ALL_NODES.length);
+  }],
+  ['a 100-layer graph: "Fit view" shows every node, every edge drawn', async (d) => {
+    await d.setText(JSON.stringify(largeModel(100), null, 2));
+    await d.page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 104);
+    await d.page.click('vscode-button:has-text("Fit view")');
+    await d.page.waitForTimeout(400);
+    assert.equal(await allInSight(d.page), 105);
+  }],
+  ['a layout naming only trunk1 (DESIGN.md): trunk1 where it says, the rest around it, no overlap', async (d) => {
+    const doc = JSON.parse(digitsParityText) as Record<string, unknown>;
+    doc.layout = { trunk1: { x: 0, y: 120 } };
+    await d.setText(JSON.stringify(doc, null, 2));
+    await d.page.waitForTimeout(200);
+    await d.page.click('vscode-button:has-text("Fit view")');
+    await d.page.waitForTimeout(400);
+    assert.equal(await allInSight(d.page), ALL_NODES.length);
+    const x = async (id: string) => (await node(d.page, id).boundingBox())!.x;
+    assert.ok(await x('image') < await x('trunk1') && await x('trunk1') < await x('trunk2'), 'still reads left to right');
+  }],
   ['connect: drag from trunk1\'s output to parityHead\'s input', async (d) => {
     await dragBetween(d.page, await center(d.page, '.react-flow__node[data-id="trunk1"] .react-flow__handle.source'),
       await center(d.page, '.react-flow__node[data-id="parityHead"] .react-flow__handle.target'));
@@ -50,10 +97,22 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>]> = [
     await d.page.keyboard.press('Delete');
     await until(() => layer(d, 'parityHead')?.from.length === 0, 'parityHead has no input');
   }],
-  ['move: drag a node, its position is saved in layout', async (d) => {
+  ['move: drag a node; the layout then names every node, as they are on screen', async (d) => {
     const at = await center(d.page, '.react-flow__node[data-id="trunk2"] .node-title');
     await dragBetween(d.page, at, { x: at.x + 60, y: at.y + 90 });
     await until(() => spec(d).layout?.trunk2 !== undefined, 'layout.trunk2');
+    assert.deepEqual(Object.keys(spec(d).layout ?? {}).sort(), [...ALL_NODES].sort());
+    await d.page.waitForTimeout(200);
+    const moved = (await node(d.page, 'trunk2').boundingBox())!;
+    const image = (await node(d.page, 'image').boundingBox())!;
+    assert.ok(moved.y > image.y + 40, 'trunk2 stays where it was dropped, the others where they were');
+  }],
+  ['"Auto-layout" loads elk on demand and saves every position, as one edit', async (d) => {
+    await d.page.click('vscode-button:has-text("Auto-layout")');
+    await until(() => Object.keys(spec(d).layout ?? {}).length === ALL_NODES.length, 'a complete layout');
+    assert.equal(d.received.filter((m) => m.type === 'edit').length, 1);
+    await d.page.waitForTimeout(400);
+    assert.equal(await allInSight(d.page), ALL_NODES.length);
   }],
   ['keyboard: Ctrl+D duplicates the selection, Delete removes it', async (d) => {
     await node(d.page, 'digitHead').click();
@@ -138,7 +197,7 @@ async function main(): Promise<void> {
   let failed = 0;
   try {
     for (const [name, run] of checks) {
-      const d = await DesignerPage.open(browser, { bundleDir, text: digitsParityText, theme: LIGHT, themeKind: 'light' });
+      const d = await DesignerPage.open(browser, { bundleDir, text: digitsParityText, theme: LIGHT });
       try {
         await d.waitForLayout();
         await run(d);

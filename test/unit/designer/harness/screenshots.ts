@@ -5,23 +5,19 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { digitsParityText, largeModel, threeTasks } from '../fixtures';
 import { DesignerPage, type PageOptions } from './designerPage';
-import { DARK, HIGH_CONTRAST, LIGHT } from './themes';
+import { DARK, HIGH_CONTRAST, LIGHT } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
 const out = path.resolve('test-output/designer');
-const themes = {
-  light: { theme: LIGHT, themeKind: 'light' },
-  dark: { theme: DARK, themeKind: 'dark' },
-  hc: { theme: HIGH_CONTRAST, themeKind: 'high-contrast' },
-} as const;
+const themes = { light: LIGHT, dark: DARK, hc: HIGH_CONTRAST };
 const pretty = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
 async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
   const pages: DesignerPage[] = [];
-  const open = async (o: Omit<PageOptions, 'bundleDir' | 'theme' | 'themeKind'> & { look: keyof typeof themes }): Promise<DesignerPage> => {
-    const p = await DesignerPage.open(browser, { bundleDir, ...themes[o.look], ...o });
+  const open = async (o: Omit<PageOptions, 'bundleDir' | 'theme'> & { look: keyof typeof themes }): Promise<DesignerPage> => {
+    const p = await DesignerPage.open(browser, { bundleDir, theme: themes[o.look], ...o });
     pages.push(p);
     await p.waitForLayout();
     return p;
@@ -94,6 +90,31 @@ async function main(): Promise<void> {
       await shot(p, 'narrow-dark');
       const q = await open({ text: digitsParityText, look: 'light', width: 900, height: 700 });
       await shot(q, 'medium-light');
+    }
+    if (want('partial')) {
+      // DESIGN.md's example: a layout naming only trunk1; the rest of the picture follows it.
+      const doc = { ...JSON.parse(digitsParityText), layout: { trunk1: { x: 0, y: 120 } } };
+      const p = await open({ text: pretty(doc), look: 'light', fileName: 'digits-parity.mtl.json' });
+      await shot(p, 'partial-layout-light');
+      const q = await open({ text: pretty(doc), look: 'dark', fileName: 'digits-parity.mtl.json' });
+      await shot(q, 'partial-layout-dark');
+    }
+    if (want('auto-layout')) {
+      // "Auto-layout": elk, loaded on demand, saves every position; the view frames the result.
+      const p = await open({ text: pretty(threeTasks()), look: 'light' });
+      await p.page.click('vscode-button:has-text("Auto-layout")');
+      const named = (): number => Object.keys((JSON.parse(p.text) as { layout?: object }).layout ?? {}).length;
+      for (let i = 0; i < 100 && named() === 0; i++) await p.page.waitForTimeout(50);
+      await p.page.waitForTimeout(400);
+      await shot(p, 'auto-layout-light');
+      console.log(`layout after Auto-layout names ${named()} nodes`);
+    }
+    if (want('split')) {
+      // About 650 px of canvas: a designer beside the text editor.
+      const p = await open({ text: pretty(threeTasks()), look: 'dark', width: 1150, height: 760 });
+      await shot(p, 'split-three-tasks-dark');
+      const q = await open({ text: digitsParityText, look: 'light', width: 1150, height: 760 });
+      await shot(q, 'split-digits-light');
     }
     if (want('edit')) {
       // A round trip: palette click after the selected node, then the text the host holds.

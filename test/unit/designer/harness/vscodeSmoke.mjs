@@ -15,6 +15,17 @@ async function replaceText(page, field, text) {
   await page.keyboard.type(text, { delay: 50 });
 }
 
+/** The ids of nodes drawn outside the canvas (the first view must show the whole graph). */
+async function outOfSight(frame) {
+  return frame.locator('.canvas').evaluate((canvas) => {
+    const c = canvas.getBoundingClientRect();
+    return [...canvas.querySelectorAll('.react-flow__node')].filter((n) => {
+      const r = n.getBoundingClientRect();
+      return r.left < c.left - 0.5 || r.top < c.top - 0.5 || r.right > c.right + 0.5 || r.bottom > c.bottom + 0.5;
+    }).map((n) => n.getAttribute('data-id'));
+  });
+}
+
 const run = await prepareRun();
 try {
   await withSession(run, { name: 'designer vscode smoke', workspace: 'demo' }, async (s) => {
@@ -26,7 +37,10 @@ try {
     const designer = (n) => page.frameLocator(`iframe.webview.ready >> nth=${n}`).frameLocator('#active-frame');
     const left = designer(0);
     await left.locator('.canvas[data-layout="ready"]').waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(500); // VS Code settles the editor's size after opening
     await s.screenshot('opened');
+    assert.deepEqual(await outOfSight(left), [], 'first view: the whole graph in sight');
+    console.log('first view shows the whole graph: ok');
 
     // An inspector edit is a document edit: the tab is dirty, undo restores the value.
     await left.locator('.react-flow__node[data-id="trunk2"]').click();
@@ -54,6 +68,10 @@ try {
     await s.runCommand('View: Split Editor Right');
     const right = designer(1);
     await right.locator('.canvas[data-layout="ready"]').waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(500);
+    assert.deepEqual(await outOfSight(right), [], 'a designer in half the editor shows the whole graph');
+    assert.deepEqual(await outOfSight(left), [], 'the first designer, narrowed by the split, still shows the whole graph');
+    console.log('split editor: both designers show the whole graph: ok');
     await left.locator('.react-flow__node[data-id="trunk2"]').click();
     await replaceText(page, left.locator('.field[data-path="model.layers.1.units"] vscode-text-field'), '40');
     await right.locator('.react-flow__node[data-id="trunk2"] >> text=40 units').waitFor();

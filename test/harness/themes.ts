@@ -1,11 +1,22 @@
-// VS Code theme variables for the harness page (values of the Light Modern, Dark Modern and
-// Dark High Contrast themes), injected as VS Code injects them into a webview.
+// VS Code theme variables for the screenshot harnesses (designer, training panel, diagram):
+// the values of the Light Modern, Dark Modern and Dark High Contrast themes, as VS Code
+// injects them into a webview (`--vscode-*` on :root), and the body class that tells the
+// toolkit which kind of theme it is.
+export interface HarnessTheme {
+  name: 'light' | 'dark' | 'high-contrast';
+  /** Class of <body> and its data-vscode-theme-kind, as VS Code sets them. */
+  bodyClass: string;
+  kind: string;
+  /** CSS custom properties by full name (`--vscode-foreground`). */
+  vars: Record<string, string>;
+}
+
 const font = {
   'font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
-  'font-size': '13px', 'font-weight': 'normal', 'editor-font-family': '"Droid Sans Mono", "monospace", monospace',
+  'font-size': '13px', 'font-weight': 'normal', 'editor-font-family': '"Droid Sans Mono", "monospace", monospace', 'editor-font-size': '14px',
 };
 
-export const DARK: Record<string, string> = {
+const DARK_VARS: Record<string, string> = {
   ...font,
   'foreground': '#cccccc', 'descriptionForeground': '#9d9d9d', 'errorForeground': '#f85149', 'focusBorder': '#0078d4',
   'editor-background': '#1f1f1f', 'editor-foreground': '#cccccc', 'sideBar-background': '#181818', 'sideBarTitle-foreground': '#cccccc',
@@ -26,10 +37,12 @@ export const DARK: Record<string, string> = {
   'inputValidation-infoBackground': '#063b49', 'inputValidation-infoBorder': '#007acc',
   'scrollbarSlider-background': '#79797966', 'scrollbarSlider-hoverBackground': '#646464b3', 'scrollbarSlider-activeBackground': '#bfbfbf66',
   'charts-foreground': '#cccccc', 'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185',
-  'charts-purple': '#b180d7', 'charts-yellow': '#cca700', 'charts-red': '#f14c4c',
+  'charts-purple': '#b180d7', 'charts-yellow': '#cca700', 'charts-red': '#f14c4c', 'charts-lines': '#cccccc80',
+  'disabledForeground': '#cccccc80', 'editorWidget-border': '#454545', 'dropdown-listBackground': '#1f1f1f',
+  'editor-selectionBackground': '#264f78', 'testing-iconPassed': '#73c991', 'testing-iconFailed': '#f14c4c',
 };
 
-export const LIGHT: Record<string, string> = {
+const LIGHT_VARS: Record<string, string> = {
   ...font,
   'foreground': '#3b3b3b', 'descriptionForeground': '#6f6f6f', 'errorForeground': '#a1260d', 'focusBorder': '#005fb8',
   'editor-background': '#ffffff', 'editor-foreground': '#3b3b3b', 'sideBar-background': '#f8f8f8', 'sideBarTitle-foreground': '#3b3b3b',
@@ -50,11 +63,13 @@ export const LIGHT: Record<string, string> = {
   'inputValidation-infoBackground': '#d6ecf2', 'inputValidation-infoBorder': '#007acc',
   'scrollbarSlider-background': '#64646466', 'scrollbarSlider-hoverBackground': '#646464b3', 'scrollbarSlider-activeBackground': '#00000099',
   'charts-foreground': '#616161', 'charts-blue': '#1a85ff', 'charts-orange': '#d18616', 'charts-green': '#388a34',
-  'charts-purple': '#652d90', 'charts-yellow': '#bf8803', 'charts-red': '#e51400',
+  'charts-purple': '#652d90', 'charts-yellow': '#bf8803', 'charts-red': '#e51400', 'charts-lines': '#61616180',
+  'disabledForeground': '#61616180', 'editorWidget-border': '#c8c8c8', 'dropdown-listBackground': '#ffffff',
+  'editor-selectionBackground': '#add6ff', 'testing-iconPassed': '#388a34', 'testing-iconFailed': '#f14c4c',
 };
 
-export const HIGH_CONTRAST: Record<string, string> = {
-  ...DARK,
+const HIGH_CONTRAST_VARS: Record<string, string> = {
+  ...DARK_VARS,
   'foreground': '#ffffff', 'descriptionForeground': '#ffffffb3', 'focusBorder': '#f38518', 'contrastBorder': '#6fc3df', 'contrastActiveBorder': '#f38518',
   'editor-background': '#000000', 'editor-foreground': '#ffffff', 'sideBar-background': '#000000', 'panel-background': '#000000',
   'panel-border': '#6fc3df', 'widget-border': '#6fc3df', 'editorWidget-background': '#0c141f',
@@ -65,6 +80,16 @@ export const HIGH_CONTRAST: Record<string, string> = {
   'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-yellow': '#cca700', 'charts-red': '#f14c4c',
 };
 
-export function themeCss(vars: Record<string, string>): string {
-  return `:root {\n${Object.entries(vars).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n')}\n}`;
+const theme = (name: HarnessTheme['name'], vars: Record<string, string>): HarnessTheme => ({
+  name, bodyClass: `vscode-${name}`, kind: `vscode-${name}`,
+  vars: Object.fromEntries(Object.entries(vars).map(([k, v]) => [`--vscode-${k}`, v])),
+});
+
+export const LIGHT = theme('light', LIGHT_VARS);
+export const DARK = theme('dark', DARK_VARS);
+export const HIGH_CONTRAST = theme('high-contrast', HIGH_CONTRAST_VARS);
+
+/** The theme's variables as a :root rule, for a <style> in the page. */
+export function themeCss(t: HarnessTheme): string {
+  return `:root {\n${Object.entries(t.vars).map(([k, v]) => `  ${k}: ${v};`).join('\n')}\n}`;
 }
