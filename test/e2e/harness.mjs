@@ -61,7 +61,7 @@ function copyWorkspace(name, dest) {
 }
 
 export class Session {
-  /** @param {{ name: string, dir: string, page: import('playwright-core').Page, workspace: string, userDataDir: string }} o */
+  /** @param {{ name: string, dir: string, page: import('playwright-core').Page, workspace: string, userDataDir: string, runId: string }} o */
   constructor(o) {
     Object.assign(this, o);
     this.consoleErrors = [];
@@ -150,27 +150,52 @@ export class Session {
     return found;
   }
 
+  /**
+   * Shows `channel` in the Output panel. A command that shows its own channel a moment later
+   * (as "Show environment" does) may close the channel picker meanwhile: then look again.
+   */
   async showOutputChannel(channel) {
-    await this.runCommand('Output: Show Output Channels...');
-    await this.pick(channel, { placeholder: /output channel/i });
+    for (let attempt = 1; ; attempt++) {
+      if ((await this.selectedOutputChannel()) === channel) return;
+      try {
+        await this.runCommand('Output: Show Output Channels...');
+        await this.pick(channel, { placeholder: /output channel/i, timeout: 10_000 });
+        await waitUntil(async () => (await this.selectedOutputChannel()) === channel, `the Output panel to show ${channel}`, 10_000);
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await this.page.keyboard.press('Escape');
+      }
+    }
+  }
+
+  /** The channel the visible Output panel shows (its drop-down), or undefined. */
+  async selectedOutputChannel() {
+    const select = this.page.locator('.part.panel .monaco-select-box').filter({ has: this.page.locator('option') });
+    if (!(await this.page.locator('.part.panel .output-view').isVisible().catch(() => false))) return undefined;
+    for (const el of await select.all()) {
+      const text = await el.evaluate((e) => e.options[e.selectedIndex]?.text).catch(() => undefined);
+      if (text) return text;
+    }
+    return undefined;
   }
 
   /**
    * Chooses `item` in the quick pick a command opened, recognised by its placeholder
    * (the palette's own input is reused, so its text alone does not tell them apart).
    */
-  async pick(item, { placeholder }) {
+  async pick(item, { placeholder, timeout = STEP_TIMEOUT }) {
     const { page } = this;
     const input = page.locator('.quick-input-widget input');
     const rows = page.locator('.quick-input-list .monaco-list-row');
     // Items arrive after the placeholder; text typed before them may filter an empty list.
     await waitUntil(async () => (await input.isVisible()) && placeholder.test((await input.getAttribute('placeholder')) ?? '')
-      && (await rows.count()) > 0, `a quick pick with placeholder ${placeholder}`);
+      && (await rows.count()) > 0, `a quick pick with placeholder ${placeholder}`, timeout);
     const row = rows.filter({ hasText: item }).first();
     for (let attempt = 1; ; attempt++) {
       try {
         await input.fill(item);
-        await row.waitFor({ state: 'visible', timeout: attempt === 3 ? STEP_TIMEOUT : 5_000 });
+        await row.waitFor({ state: 'visible', timeout: attempt === 3 ? timeout : 5_000 });
         break;
       } catch (error) {
         if (attempt === 3) throw error;
@@ -179,11 +204,111 @@ export class Session {
     await row.click();
   }
 
+  /** Types into the input box a command opened (recognised by its prompt) and presses Enter. */
+  async answerInput(text, { prompt }) {
+    const { page } = this;
+    const input = page.locator('.quick-input-widget input');
+    const message = page.locator('.quick-input-widget .quick-input-message');
+    await waitUntil(async () => (await input.isVisible()) && prompt.test((await message.textContent()) ?? ''), `an input box with prompt ${prompt}`);
+    if (text !== undefined) await input.fill(text);
+    await input.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+  }
 
+  /** Opens a workspace file by name with Quick Open (Ctrl+P), as a user would; *.mtl.json opens in the designer. */
+  async openFile(name) {
+    const { page } = this;
+    const input = page.locator('.quick-input-widget input');
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({
+      has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }),
+    }).first();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.keyboard.press('Control+P');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(name);
+        await row.waitFor({ state: 'visible', timeout: 20_000 });
+        await row.click();
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
+    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+  }
 
   /** The content of the active webview panel (VS Code nests it two iframes deep). */
   webview() {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  }
+
+  /**
+   * The content frame of the visible webview whose page title matches `title` (the designer's
+   * is "Designer: <file>", the panels' their tab title): for when several webviews show at
+   * once, e.g. the designer with the training panel beside it. A hidden webview is destroyed
+   * (none retains its context), so look it up again after switching tabs.
+   */
+  async webviewFrame(title, timeout = STEP_TIMEOUT) {
+    return (await this.webviewFrames(title, 1, timeout))[0];
+  }
+
+  /** Like webviewFrame, for `count` webviews with that title at once (a split editor); left to right. */
+  async webviewFrames(title, count, timeout = STEP_TIMEOUT) {
+    const matches = (t) => (typeof title === 'string' ? t.includes(title) : title.test(t));
+    let found = [];
+    await waitUntil(async () => {
+      found = [];
+      for (const frame of this.page.frames()) {
+        if (frame.isDetached() || frame.parentFrame()?.parentFrame() !== this.page.mainFrame()) continue;
+        const t = await frame.title().catch(() => '');
+        if (!t || !matches(t) || (await frame.locator('#root > *').count().catch(() => 0)) === 0) continue;
+        const box = await (await frame.parentFrame().frameElement()).boundingBox().catch(() => null);
+        if (box && box.width > 0) found.push({ frame, x: box.x });
+      }
+      return found.length >= count;
+    }, `${count} webview(s) titled ${title}`, timeout);
+    return found.sort((a, b) => a.x - b.x).map((f) => f.frame);
+  }
+
+  /**
+   * Replaces the text of a toolkit text field by typing, as a user would: click, select all,
+   * type. VS Code runs select-all for webviews asynchronously (the workbench owns Ctrl+A and
+   * forwards it), so wait until the text is selected before typing over it.
+   */
+  async replaceText(field, text) {
+    const inner = field.locator('input');
+    await inner.click();
+    await this.page.keyboard.press('Control+A');
+    await waitUntil(() => inner.evaluate((el) => el.value.length === 0 || (el.selectionStart === 0 && el.selectionEnd === el.value.length)),
+      'the field text to be selected');
+    await this.page.keyboard.type(text, { delay: 30 });
+  }
+
+  /**
+   * Switches the colour theme as a user does: F1 → "Preferences: Color Theme" → pick it.
+   * (An edit of settings.json under a running code-server window was not picked up in our runs.)
+   */
+  async setColorTheme(theme) {
+    await this.runCommand('Preferences: Color Theme');
+    await this.pick(theme, { placeholder: /Select Color Theme/i });
+    await this.page.locator('.quick-input-widget input').waitFor({ state: 'hidden' });
+  }
+
+  /** Opens the Problems panel (Ctrl+Shift+M) and returns the text of its rows. */
+  async problemsPanelRows() {
+    const { page } = this;
+    const panel = page.locator('.part.panel .markers-panel');
+    if (!(await panel.isVisible().catch(() => false))) {
+      await page.keyboard.press('Control+Shift+M');
+      await panel.waitFor({ state: 'visible' });
+    }
+    return (await panel.locator('.monaco-list-row').allTextContents()).map((t) => t.replaceAll('\u00a0', ' '));
+  }
+
+  /** Waits until `condition()` is truthy (polled); `what` names it in the timeout error. */
+  waitUntil(condition, what, timeout = STEP_TIMEOUT) {
+    return waitUntil(condition, what, timeout);
   }
 
   /** Saves test-output/e2e/<scenario>/<nn>-<name>.png and returns its path. */
@@ -215,7 +340,7 @@ export class Session {
 }
 
 /** Settings that keep VS Code from opening pages that steal focus from what a scenario does. */
-function writeUserSettings(userDataDir) {
+function writeUserSettings(userDataDir, extra = {}) {
   const settings = {
     'workbench.startupEditor': 'none',
     'workbench.welcomePage.walkthroughs.openOnInstall': false,
@@ -224,6 +349,7 @@ function writeUserSettings(userDataDir) {
     'telemetry.telemetryLevel': 'off',
     'security.workspace.trust.enabled': false,
     'update.mode': 'none',
+    ...extra,
   };
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -231,7 +357,7 @@ function writeUserSettings(userDataDir) {
 
 async function waitUntil(condition, what, timeout = STEP_TIMEOUT) {
   const deadline = Date.now() + timeout;
-  while (!(await condition().catch(() => false))) {
+  while (!(await Promise.resolve().then(condition).catch(() => false))) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -246,7 +372,7 @@ function escapeRegExp(s) {
  * the page address (the integration runner adds a test payload); `env` goes to code-server.
  * Saves failure artifacts and rethrows on failure; always stops Chromium and code-server.
  */
-export async function withSession(run, { name, workspace = 'demo', url = (base) => base, env: extraEnv = {} }, body) {
+export async function withSession(run, { name, workspace = 'demo', url = (base) => base, env: extraEnv = {}, settings = {} }, body) {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   const dir = path.join(outputRoot, slug);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -254,7 +380,7 @@ export async function withSession(run, { name, workspace = 'demo', url = (base) 
   const home = fs.mkdtempSync(path.join(run.tempRoot, `${slug}-`));
   const userDataDir = path.join(home, 'user-data');
   const ws = copyWorkspace(workspace, path.join(home, 'workspace'));
-  writeUserSettings(userDataDir);
+  writeUserSettings(userDataDir, settings);
   const env = { ...extraEnv, [RUN_MARKER]: run.runId };
   let server;
   let browser;
@@ -268,7 +394,7 @@ export async function withSession(run, { name, workspace = 'demo', url = (base) 
     liveBrowsers.add(browser);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(STEP_TIMEOUT);
-    session = new Session({ name, dir, page, workspace: ws, userDataDir, server });
+    session = new Session({ name, dir, page, workspace: ws, userDataDir, server, runId: run.runId });
     await page.goto(url(`${server.url}/?folder=${encodeURIComponent(ws)}`));
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
     await body(session);

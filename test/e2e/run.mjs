@@ -3,28 +3,25 @@
 // line `N passed, M failed` and a non-zero exit on any failure.
 //   node test/e2e/run.mjs [name filter]     MTS_VSIX=path  MTS_E2E_EXTENSION=folder
 //
-// Scenarios still to write, as the features land (not stubs; none of them exists yet):
-//   - new experiment: "New multi-task experiment" → pick a template → designer opens with
-//     the graph, shared nodes coloured for every task they serve
-//   - designer edit: add a layer from the palette, connect it → the *.mtl.json text changes,
-//     the tab is dirty, undo restores it, save writes it
-//   - train: "Train multi-task model" → curves for each task in the webview, a progress
-//     notification and status bar epoch → runs/<name>/<stamp>/ holds run.json "completed",
-//     metrics.jsonl, model/, summary.json, report.md
-//   - stop training: start, "Stop training" → run.json "cancelled", no trainer process left
-//   - shared-weight diagram: "Show shared-weight diagram" on a finished run renders the diagram
-//   - invalid experiment: a broken *.mtl.json shows a problem with its JSON path, no stack trace
-//   - themes: designer screenshots in light, dark and high-contrast
+// Scenarios run in the order a new user meets the features, each in a fresh window on a
+// copy of its workspace; screenshots in test-output/e2e/<scenario>/ (see README.md there).
 import fs from 'node:fs';
 import path from 'node:path';
 import { prepareRun, stopEverything, withSession, RUN_MARKER } from './harness.mjs';
 import { processesWithEnv } from './processes.mjs';
 import activation from './scenarios/activation.mjs';
+import badInput from './scenarios/badInput.mjs';
+import designerEdit from './scenarios/designerEdit.mjs';
+import designerSync from './scenarios/designerSync.mjs';
+import diagram from './scenarios/diagram.mjs';
+import newExperiment from './scenarios/newExperiment.mjs';
+import readmeScreenshots from './scenarios/readmeScreenshots.mjs';
 import stop from './scenarios/stop.mjs';
 import train from './scenarios/train.mjs';
 
-const scenarios = [activation, train, stop];
+const scenarios = [activation, newExperiment, designerEdit, designerSync, badInput, train, stop, diagram, readmeScreenshots];
 
+const started = Date.now();
 const filter = process.argv[2];
 const selected = scenarios.filter((s) => !filter || s.name.includes(filter));
 let passed = 0;
@@ -46,13 +43,15 @@ try {
   run = await prepareRun();
   for (const scenario of selected) {
     console.log(`\n▶ ${scenario.name}`);
+    const t0 = Date.now();
+    const took = () => `(${((Date.now() - t0) / 1000).toFixed(0)} s)`;
     try {
       await withSession(run, scenario, (s) => scenario.run(s));
       passed++;
-      console.log(`✔ ${scenario.name}`);
+      console.log(`✔ ${scenario.name} ${took()}`);
     } catch (error) {
       failed++;
-      console.log(`✘ ${scenario.name}\n    ${String(error?.message ?? error).split('\n').join('\n    ')}`);
+      console.log(`✘ ${scenario.name} ${took()}\n    ${String(error?.message ?? error).split('\n').join('\n    ')}`);
     }
   }
   const leftovers = processesWithEnv(RUN_MARKER, run.runId);
@@ -68,5 +67,6 @@ try {
   await cleanup();
 }
 if (fs.existsSync(path.resolve('test-output/e2e'))) console.log(`[e2e] screenshots and logs: test-output/e2e/`);
+console.log(`[e2e] ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -1,13 +1,11 @@
-// start a training, stop it from the palette; the run folder says cancelled
-// and no trainer process is left.
-import fs from 'node:fs';
-import path from 'node:path';
+// Start a training, stop it from the palette: the run folder says cancelled, the panel says
+// so, and the trainer process is gone (checked here, while VS Code still runs: the harness
+// kills the whole process group at the end of the scenario, which would hide a leftover).
+import { RUN_MARKER } from '../harness.mjs';
+import { processesWithEnv } from '../processes.mjs';
+import { assert, runFolders, runStatus } from '../expect.mjs';
 
-const runDirs = (ws) => {
-  const root = path.join(ws, 'runs');
-  return fs.existsSync(root) ? fs.readdirSync(root).flatMap((e) => fs.readdirSync(path.join(root, e)).map((r) => path.join(root, e, r))) : [];
-};
-const status = (dir) => { try { return JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')).status; } catch { return undefined; } };
+const trainers = (runId) => processesWithEnv(RUN_MARKER, runId).filter((p) => /\btrainer\.js\b/.test(p.cmdline));
 
 export default {
   name: 'stop a training',
@@ -15,13 +13,16 @@ export default {
   async run(s) {
     await s.runCommand('Multi-Task Studio: Train multi-task model');
     await s.pick('demo.mtl.json', { placeholder: /Which experiment/ });
-    // Running once the status bar shows the session.
+    // Running once the status bar shows the session and the first curves are drawn.
     await s.page.locator('.statusbar-item', { hasText: 'digits-parity' }).waitFor({ timeout: 60_000 });
     await s.webview().locator('.uplot').first().waitFor({ timeout: 120_000 });
+    const running = trainers(s.runId);
+    assert(running.length === 1, `expected one trainer process while training, found ${JSON.stringify(running)}`);
     await s.runCommand('Multi-Task Studio: Stop training');
     await s.waitForNotification(/training stopped/, 60_000);
-    const runs = runDirs(s.workspace);
-    if (runs.length !== 1 || status(runs[0]) !== 'cancelled') throw new Error(`expected one cancelled run, found ${JSON.stringify(runs.map((r) => [r, status(r)]))}`);
+    const runs = runFolders(s.workspace);
+    assert(runs.length === 1 && runStatus(runs[0]) === 'cancelled', `expected one cancelled run, found ${JSON.stringify(runs.map((r) => [r, runStatus(r)]))}`);
+    await s.waitUntil(() => trainers(s.runId).length === 0, `the trainer process ${running[0].pid} to exit`, 10_000);
     await s.webview().locator('.notice', { hasText: 'Stopped before the end' }).waitFor();
     await s.screenshot('stopped');
   },

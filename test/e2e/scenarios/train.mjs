@@ -1,58 +1,115 @@
-// a user trains
-// the demo experiment from the palette, watches the panel, and finds the run.
-//   F1 → "Train multi-task model" → pick demo.mtl.json → training panel with curves →
-//   "training completed" notification → runs/<name>/<run>/ complete → Runs view lists it →
-//   "Show shared-weight diagram" → pick the run → diagram with weight bars.
+// A user trains an experiment from the palette, watches the curves grow epoch by epoch,
+// and finds the finished run: every file DESIGN.md lists, the results table with the
+// single-task baselines and Δm, the report, the Runs view, and the panel after a reload.
+//   F1 → "Train multi-task model" → pick quick.mtl.json (digits-parity, 3 epochs of small
+//   batches, so that each epoch lasts long enough to be watched) → training panel.
 import fs from 'node:fs';
 import path from 'node:path';
+import { assert, expectText, runFolders, runStatus } from '../expect.mjs';
 
-function runFolders(workspace) {
-  const root = path.join(workspace, 'runs');
-  if (!fs.existsSync(root)) return [];
-  return fs.readdirSync(root).flatMap((e) => fs.readdirSync(path.join(root, e)).map((r) => path.join(root, e, r)));
+const EPOCHS = 3;
+
+/** formatPercent of src/core/runsIndex.ts: how the panel writes a relative change. */
+function formatPercent(fraction) {
+  const p = fraction * 100;
+  const text = Math.abs(p).toFixed(Math.abs(p) < 1 ? 2 : 1);
+  if (Number(text) === 0) return '0%';
+  return `${p > 0 ? '+' : '−'}${text}%`;
 }
-const status = (dir) => { try { return JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')).status; } catch { return undefined; } };
 
 export default {
-  name: 'train the demo experiment, see the curves, the run and its diagram',
-  workspace: 'demo',
+  name: 'train an experiment, watch the curves grow, find the run',
+  workspace: 'quick',
   async run(s) {
+    const { page } = s;
     await s.runCommand('Multi-Task Studio: Train multi-task model');
-    await s.pick('demo.mtl.json', { placeholder: /Which experiment/ });
-    const panel = s.webview();
-    await panel.locator('h2', { hasText: 'digits-parity' }).waitFor({ timeout: 60_000 });
-    await panel.locator('.uplot').first().waitFor({ timeout: 120_000 });
-    await s.screenshot('training-panel-running');
-    await s.waitForNotification(/training completed/, 300_000);
+    await s.pick('quick.mtl.json', { placeholder: /Which experiment/ });
+    const panel = await s.webviewFrame('Training: digits-parity');
+    await panel.locator('h2', { hasText: 'digits-parity' }).waitFor();
+    // Outside the panel: the status bar item and the progress notification.
+    await page.locator('.statusbar-item', { hasText: /digits-parity \d+%/ }).waitFor();
+    await s.waitForNotification(/Training digits-parity/);
+
+    // The curves grow: the newest step drawn (the legend's "step" row follows the newest
+    // point) and the epoch in the header, sampled in the first epoch and again in a later one.
+    const digitChart = panel.locator('section.task[aria-label="Task digit"] .chart').first();
+    const sample = async () => {
+      const meta = (await panel.locator('.head .meta').textContent()) ?? '';
+      const epoch = Number(/shared model, epoch (\d+)\/\d+/.exec(meta)?.[1]);
+      const step = Number((await digitChart.locator('.u-legend .u-series').first().locator('.u-value').textContent())?.trim());
+      return { epoch, step };
+    };
+    let first;
+    await s.waitUntil(async () => { first = await sample(); return first.epoch >= 1 && first.step > 0; }, 'the first points of the shared model', 120_000);
+    await s.screenshot('curves-first-epoch');
+    let later;
+    await s.waitUntil(async () => { later = await sample(); return later.epoch > first.epoch && later.step > first.step; },
+      `a later epoch than ${first.epoch} with more steps than ${first.step}`, 120_000);
+    console.log(`    curves grew: epoch ${first.epoch} step ${first.step} → epoch ${later.epoch} step ${later.step}`);
+    await s.screenshot('curves-later-epoch');
+    assert(await panel.locator('section.task[aria-label="Task parity"] .uplot').count() > 0, 'the parity task has curves too');
+
+    await s.waitForNotification(/digits-parity: training completed/, 300_000);
     const runs = runFolders(s.workspace);
-    if (runs.length !== 1 || status(runs[0]) !== 'completed') throw new Error(`expected one completed run, found ${JSON.stringify(runs.map((r) => [r, status(r)]))}`);
-    for (const f of ['metrics.jsonl', 'summary.json', 'report.md', 'model/model.json']) {
-      if (!fs.existsSync(path.join(runs[0], f))) throw new Error(`the run folder has no ${f}`);
+    assert(runs.length === 1 && runStatus(runs[0]) === 'completed', `expected one completed run, found ${JSON.stringify(runs.map((r) => [r, runStatus(r)]))}`);
+    const run = runs[0];
+    assert(/runs\/digits-parity\/\d{8}-\d{6}-[0-9a-f]+$/.test(run), `run folder name: ${run}`);
+
+    // Every file of the run folder (DESIGN.md, "Run folder"), each with content.
+    for (const f of ['experiment.json', 'run.json', 'metrics.jsonl', 'metrics.csv', 'model/model.json', 'model/weights.bin', 'summary.json', 'report.md']) {
+      const p = path.join(run, f);
+      assert(fs.existsSync(p) && fs.statSync(p).size > 0, `the run folder has no (or an empty) ${f}`);
     }
-    await panel.locator('table.results').waitFor();
+    const events = fs.readdirSync(path.join(run, 'tensorboard'), { recursive: true }).map(String).filter((f) => /events\.out\.tfevents\./.test(f));
+    for (const sub of ['shared', 'baseline-digit', 'baseline-parity']) {
+      assert(events.some((f) => f.startsWith(`${sub}${path.sep}`)), `no TensorBoard event file under tensorboard/${sub}: ${events.join(', ')}`);
+    }
+    const experiment = JSON.parse(fs.readFileSync(path.join(run, 'experiment.json'), 'utf8'));
+    assert(experiment.name === 'digits-parity' && experiment.training.epochs === EPOCHS, 'experiment.json is the spec that was trained');
+    const records = fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const epochs = new Set(records.filter((r) => !r.baseline && r.split === 'validation').map((r) => r.epoch));
+    assert(epochs.size === EPOCHS, `metrics.jsonl: validation points of the shared model for ${[...epochs]} (expected ${EPOCHS} epochs)`);
+    const csv = fs.readFileSync(path.join(run, 'metrics.csv'), 'utf8').trim().split('\n');
+    assert(csv.length > EPOCHS, `metrics.csv has ${csv.length} lines`);
+    const model = JSON.parse(fs.readFileSync(path.join(run, 'model/model.json'), 'utf8'));
+    assert(model.weightsManifest?.[0]?.paths?.includes('weights.bin'), 'model.json points at weights.bin');
+    const weightBytes = model.weightsManifest[0].weights.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+    assert(fs.statSync(path.join(run, 'model/weights.bin')).size === weightBytes, `weights.bin holds ${weightBytes} bytes of float32 weights`);
+    const summary = JSON.parse(fs.readFileSync(path.join(run, 'summary.json'), 'utf8'));
+    assert(summary.parameters.total === 109451, `summary.json parameters: ${summary.parameters.total}`);
+    assert(summary.baselines && Number.isFinite(summary.baselines.deltaM), 'summary.json has the baselines and Δm');
+    const report = fs.readFileSync(path.join(run, 'report.md'), 'utf8');
+    assert(/Δm/.test(report) && /\.svg/.test(report), 'report.md has Δm and its charts');
+
+    // The results table: shared model against the baselines, task by task, and Δm.
+    const table = panel.locator('table.results').first();
+    await table.waitFor();
+    for (const c of summary.baselines.comparisons) {
+      await expectText(table.locator('tbody tr', { hasText: new RegExp(`^\\s*${c.task}\\s*${c.metric}`) }).locator('td').last(),
+        formatPercent(c.relativeImprovement), `the change of ${c.task} ${c.metric}`);
+    }
+    const deltaM = formatPercent(summary.baselines.deltaM).replace(/[.+]/g, '\\$&');
+    await expectText(table.locator('tfoot'), new RegExp(`Δm, the mean change over ${summary.baselines.comparisons.length} task-metric pairs\\s*[▲▼]?\\s*${deltaM}$`), 'the Δm row');
+    await expectText(panel.locator('.head .status'), 'completed', 'the status badge');
     await s.screenshot('training-panel-results');
+
     // The panel's link opens report.md in the Markdown preview.
     await panel.locator('vscode-link', { hasText: 'Open report' }).click();
-    await s.page.locator('.tabs-container .tab', { hasText: /Preview report\.md/ }).waitFor({ timeout: 30_000 });
+    await page.locator('.tabs-container .tab', { hasText: /Preview report\.md/ }).waitFor({ timeout: 30_000 });
     await s.screenshot('report-preview');
     // The Runs view: the activity bar container, the run with its headline metrics.
-    await s.page.locator('.activitybar .action-item a[aria-label^="Multi-Task Studio"]').click();
-    await s.page.locator('.part.sidebar .monaco-list-row', { hasText: /Δm/ }).first().waitFor();
+    await page.locator('.activitybar .action-item a[aria-label^="Multi-Task Studio"]').click();
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /Δm/ }).first().waitFor();
     await s.screenshot('runs-view');
-    await s.runCommand('Multi-Task Studio: Show shared-weight diagram');
-    await s.pick('digits-parity', { placeholder: /diagram of which run/ });
-    await s.webview().locator('.bar-row').first().waitFor({ timeout: 60_000 });
-    await s.webview().locator('.bar-row').first().click();
-    await s.webview().locator('.heatmap canvas').waitFor();
-    await s.screenshot('diagram');
-    // A window reload loses no curves: the panels come back, rebuilt from the run folder
-    // (needs "onWebviewPanel:multiTaskStudio.training" / ".diagram" in activationEvents).
+
+    // A window reload loses no curves: the panel comes back, rebuilt from the run folder
+    // (needs "onWebviewPanel:multiTaskStudio.training" in activationEvents).
     await s.runCommand('Developer: Reload Window');
-    await s.page.locator('.monaco-workbench').waitFor({ state: 'visible' });
-    await s.webview().locator('.bar-row').first().waitFor({ timeout: 60_000 });
-    await s.page.locator('.tabs-container .tab', { hasText: /Training: digits-parity|Run \d{8}-\d{6}: digits-parity/ }).click();
-    await s.webview().locator('table.results').waitFor({ timeout: 60_000 });
-    await s.webview().locator('.uplot').first().waitFor();
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible' });
+    await page.locator('.tabs-container .tab', { hasText: /Training: digits-parity|Run \d{8}-\d{6}: digits-parity/ }).click();
+    const restored = await s.webviewFrame(/Training: digits-parity|Run \d{8}-\d{6}: digits-parity/);
+    await restored.locator('table.results').waitFor();
+    await restored.locator('.uplot').first().waitFor();
     await s.screenshot('training-panel-after-reload');
   },
 };

@@ -1,0 +1,117 @@
+// Editing in the designer is editing the file: add a dense layer from the palette, drag a
+// connection from the trunk into it, route both heads through it with the inspector's input
+// picker (so it becomes part of the shared trunk), set its units; Ctrl+S writes exactly that
+// to the *.mtl.json; Ctrl+Z steps back through the edits until the layer is gone, and saving
+// again restores the original file byte for byte.
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert, expectText } from '../expect.mjs';
+
+/** Drags from one xyflow handle to another with the mouse, in small steps as a hand would. */
+async function dragHandle(page, from, to) {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  assert(a && b, 'both handles are on screen');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 20, a.y + a.height / 2 + 10, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Picks `label` in a toolkit drop-down (vscode-dropdown): open it, click the option. */
+async function choose(dropdown, label) {
+  await dropdown.click();
+  await dropdown.locator('vscode-option', { hasText: new RegExp(`^\\s*${label}\\s*$`) }).click();
+}
+
+export default {
+  name: 'designer edit, save and undo',
+  workspace: 'demo',
+  async run(s) {
+    const { page } = s;
+    const file = path.join(s.workspace, 'demo.mtl.json');
+    const original = fs.readFileSync(file, 'utf8');
+    await s.openFile('demo.mtl.json');
+    const d = await s.webviewFrame('Designer: demo.mtl.json');
+    await d.locator('.canvas[data-layout="ready"]').waitFor();
+    const summary = d.locator('footer.summary');
+    await expectText(summary, /Parameters\s*109,451/, 'parameters before the edit');
+    const node = (id) => d.locator(`.react-flow__node[data-id="${id}"]`);
+
+    // Palette → a new dense layer, selected in the inspector, not connected yet.
+    await d.locator('.palette-item', { hasText: /^dense$/ }).click();
+    const id = await expectText(d.locator('.inspector .node-header h2'), /^dense\d+$/, 'the new layer in the inspector');
+    await node(id).waitFor();
+    await expectText(d.locator('.inspector .chip-list').first(), /None yet/, `${id}'s inputs`);
+    await d.locator('vscode-button', { hasText: 'Fit view' }).click();
+    await s.screenshot('layer-added');
+
+    // Drag from trunk2's output handle onto the new layer's input handle.
+    await dragHandle(page, node('trunk2').locator('.react-flow__handle.source'), node(id).locator('.react-flow__handle.target'));
+    await d.locator(`.react-flow__edge[aria-label="trunk2 feeds ${id}"]`).waitFor({ state: 'attached' });
+    await expectText(node(id).locator('.node-shape'), /→ \[\d+\]/, `${id}'s output shape once connected`);
+
+    // Both heads read from the new layer instead of trunk2 (inspector: "Replace input with…").
+    for (const head of ['digitHead', 'parityHead']) {
+      await node(head).click();
+      await expectText(d.locator('.inspector .node-header h2'), head, 'the head in the inspector');
+      await choose(d.locator('.inspector vscode-dropdown[aria-label="Set the input"]'), id);
+      await d.locator(`.react-flow__edge[aria-label="${id} feeds ${head}"]`).waitFor({ state: 'attached' });
+    }
+    await expectText(node(id).locator('.shared-badge'), /Shared · 2 tasks/, `${id} is now part of the shared trunk`);
+
+    // Units in the inspector: typed as a user types.
+    await node(id).click();
+    const index = JSON.parse(original).model.layers.length;
+    const units = d.locator(`.inspector .field[data-path="model.layers.${index}.units"] vscode-text-field`);
+    const unitsBefore = await units.evaluate((el) => el.value);
+    await s.replaceText(units, '48');
+    await expectText(node(id).locator('.node-settings'), /^48 units/, `${id}'s card`);
+    // 784·128+128 + 128·64+64 + 64·48+48 (new, shared) = 111,856 shared; + 48·10+10 + 48+1 = 112,395.
+    await expectText(summary, /Parameters\s*112,395/, 'parameters after the edit');
+    await expectText(summary, /Shared\s*111,856/, 'shared parameters after the edit');
+    await page.locator('.tabs-container .tab.active.dirty').waitFor();
+    await s.screenshot('edited');
+
+    // Ctrl+S from the designer (the canvas has the focus, not a text field).
+    await d.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+    await page.keyboard.press('Control+S');
+    await s.waitUntil(() => page.locator('.tabs-container .tab.active.dirty').count().then((n) => n === 0), 'the tab to be saved');
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const layer = saved.model.layers.find((l) => l.id === id);
+    assert(layer && layer.type === 'dense' && layer.units === 48 && JSON.stringify(layer.from) === '["trunk2"]',
+      `the saved file has ${id} (dense, 48 units, from trunk2): ${JSON.stringify(layer)}`);
+    for (const head of ['digitHead', 'parityHead']) {
+      const from = saved.model.layers.find((l) => l.id === head)?.from;
+      assert(JSON.stringify(from) === JSON.stringify([id]), `the saved ${head} reads from ${id}: ${JSON.stringify(from)}`);
+    }
+
+    // Undo (Ctrl+Z with the designer focused): the last edit first, then back to the start.
+    const fingerprint = async () => [await summary.textContent(), await d.locator('.react-flow__node').evaluateAll((ns) => ns.map((n) => n.textContent).join('|')),
+      await d.locator('.react-flow__edge').count()].join('#');
+    const undo = async () => {
+      const before = await fingerprint();
+      await d.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+      await page.keyboard.press('Control+Z');
+      await s.waitUntil(async () => (await fingerprint()) !== before, 'Ctrl+Z to change the designer', 15_000);
+    };
+    await undo();
+    await expectText(node(id).locator('.node-settings'), new RegExp(`^${unitsBefore} units`), `${id}'s units after one undo`);
+    let steps = 1;
+    while (await node(id).count()) {
+      assert(steps < 8, `${id} is still there after ${steps} undo steps`);
+      await undo();
+      steps++;
+    }
+    console.log(`    ${steps} undo steps back to the original graph`);
+    await expectText(summary, /Parameters\s*109,451/, 'parameters after undoing everything');
+    await page.locator('.tabs-container .tab.active.dirty').waitFor();
+    await s.screenshot('undone');
+    await page.keyboard.press('Control+S');
+    await s.waitUntil(() => fs.readFileSync(file, 'utf8') === original, 'the saved file to be the original again');
+    assert(!fs.readFileSync(file, 'utf8').includes(`"${id}"`), `the file still mentions ${id}`);
+    const errors = s.consoleErrors.filter((e) => !/Failed to load resource/.test(e));
+    assert(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  },
+};
