@@ -6,6 +6,7 @@
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 import fs from 'node:fs';
 import path from 'node:path';
+import { jsonSyntaxError } from '../core/edits';
 import { lineColumnAt, locateJsonPath } from '../core/jsonPath';
 import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protocol';
 import type { Problem } from '../core/spec';
@@ -52,7 +53,11 @@ function readDoc(file: string | undefined): { doc: unknown; text: string; file: 
   try {
     return { doc: JSON.parse(text), text, file };
   } catch (err) {
-    return { doc: Symbol.for('invalid-json') as unknown, text, file: `${file}\u0000${(err as Error).message}` };
+    // Where it breaks, as file:line:column (V8's message carries no position).
+    const syntax = jsonSyntaxError(text);
+    const at = syntax ? lineColumnAt(text, syntax.offset) : undefined;
+    const where = at ? `${file}:${at.line + 1}:${at.column + 1}` : file;
+    return { doc: Symbol.for('invalid-json') as unknown, text, file: `${where}\u0000${syntax?.message ?? (err as Error).message}` };
   }
 }
 

@@ -3,7 +3,8 @@
 import { useDesigner } from './context';
 import { formatCount } from './nodes';
 
-const pct = (x: number): string => `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`;
+// One decimal, as the diagram shows it: whole percents would round 99.6 % up to "100%".
+const pct = (x: number): string => `${x === 0 || x === 1 ? x * 100 : (x * 100).toFixed(1)}%`;
 
 export function SummaryBar() {
   const { model } = useDesigner();

@@ -1,4 +1,4 @@
-// The designer and the text are one document (from test/unit/designer/harness/vscodeSmoke.mjs):
+// The designer and the text are one document:
 // two designers side by side follow each other; "Show in text" opens the JSON with the
 // value selected; text typed there that breaks the JSON puts a banner on the designer and
 // keeps the last graph read-only; undo in the text editor brings the designer back.

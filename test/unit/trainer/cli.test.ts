@@ -36,7 +36,7 @@ test('train refuses a cycle and invalid JSON with exit 1 and writes no run folde
   const broken = writeDoc(dir, 'broken.mtl.json', '{ "name": "x", ');
   const r2 = mts('train', broken, '--out', path.join(dir, 'runs'));
   assert.equal(r2.status, 1);
-  assert.match(r2.stderr, /not valid JSON/);
+  assert.match(r2.stderr, /broken\.mtl\.json:1:\d+: error: not valid JSON/);
   assert.equal(fs.existsSync(path.join(dir, 'runs')), false);
 });
 
