@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { digitsParity } from '../fixtures/digitsParity';
 
 export const EXTENSION_ID = 'multi-task-studio.multi-task-studio';
 
@@ -31,25 +32,18 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
   }
 }
 
-/** A small, quick version of the reference experiment: 1,000 digits, 2 epochs. */
+/** A small, quick version of the reference experiment: 1,000 digits, one 64-unit trunk layer, 2 epochs. */
 export function quickExperiment(name: string): Record<string, unknown> {
+  const { layout: _layout, ...spec } = digitsParity();
   return {
+    ...spec,
     name,
-    data: { source: { type: 'mnist', limit: 1000 }, preprocess: [{ op: 'scale', factor: 1 / 255 }], split: { validation: 0.1, test: 0.1, seed: 7 } },
-    tasks: [
-      { id: 'digit', kind: 'multiclass', target: 'label', classes: 10 },
-      { id: 'parity', kind: 'binary', target: 'parity' },
-    ],
+    data: { ...spec.data, source: { type: 'mnist', limit: 1000 } },
     model: {
-      inputs: [{ id: 'image', shape: [784] }],
-      layers: [
-        { id: 'trunk1', type: 'dense', units: 64, activation: 'relu', from: ['image'] },
-        { id: 'digitHead', type: 'dense', units: 10, activation: 'softmax', from: ['trunk1'] },
-        { id: 'parityHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['trunk1'] },
-      ],
-      outputs: { digit: 'digitHead', parity: 'parityHead' },
+      ...spec.model,
+      layers: spec.model.layers.filter((l) => l.id !== 'trunk2')
+        .map((l) => (l.id === 'trunk1' ? { ...l, units: 64 } : { ...l, from: l.from.map((f) => (f === 'trunk2' ? 'trunk1' : f)) })),
     },
-    training: { optimizer: { type: 'sgd', learningRate: 0.05 }, epochs: 2, batchSize: 32, seed: 42 },
-    evaluation: { baselines: 'single-task' },
+    training: { ...spec.training, optimizer: { type: 'sgd', learningRate: 0.05 }, epochs: 2 },
   };
 }
