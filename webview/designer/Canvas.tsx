@@ -80,6 +80,25 @@ function fixedGeometry(size: { width: number; height: number }, target: boolean,
   };
 }
 
+
+/**
+ * The previous object for every node or edge whose content is unchanged, so React Flow
+ * (which compares by identity) redraws only what changed. Updates `cache` in place.
+ */
+function keepUnchanged<T extends { id: string }>(cache: Map<string, { key: string; item: T }>, fresh: T[]): T[] {
+  const seen = new Set<string>();
+  const out = fresh.map((item) => {
+    const key = JSON.stringify(item);
+    const old = cache.get(item.id);
+    const kept = old && old.key === key ? old.item : item;
+    cache.set(item.id, { key, item: kept });
+    seen.add(item.id);
+    return kept;
+  });
+  for (const id of [...cache.keys()]) if (!seen.has(id)) cache.delete(id);
+  return out;
+}
+
 export function Canvas(p: Props) {
   const d = useDesigner();
   const { model, readOnly } = d;
@@ -129,7 +148,7 @@ export function Canvas(p: Props) {
 
   // Node and edge objects are reused while their content is the same, so that a change of
   // one setting re-renders one node, not all of them (xyflow and the cards compare by identity).
-  const nodeCache = useRef(new Map<string, { key: string; node: LayerNode | TaskNode }>());
+  const nodeCache = useRef(new Map<string, { key: string; item: LayerNode | TaskNode }>());
   const derived = useMemo((): Array<LayerNode | TaskNode> => {
     const fresh: Array<LayerNode | TaskNode> = [
       ...model.nodes.map((info): LayerNode => ({
@@ -146,16 +165,7 @@ export function Canvas(p: Props) {
         };
       }),
     ];
-    const next = new Map<string, { key: string; node: LayerNode | TaskNode }>();
-    const out = fresh.map((node) => {
-      const key = JSON.stringify(node);
-      const old = nodeCache.current.get(node.id);
-      const kept = old && old.key === key ? old.node : node;
-      next.set(node.id, { key, node: kept });
-      return kept;
-    });
-    nodeCache.current = next;
-    return out;
+    return keepUnchanged(nodeCache.current, fresh);
   }, [model, p.positions, selected, readOnly]);
 
   // Positions of nodes being dragged (or moved with the keyboard) until the document has them.
@@ -164,11 +174,10 @@ export function Canvas(p: Props) {
   const nodes = useMemo((): Node[] => (moving.size ? derived.map((n) => { const at = moving.get(n.id); return at ? { ...n, position: at } : n; }) : derived), [derived, moving]);
 
   const edgeRefs = useRef(new Map<string, EdgeRef>());
-  const edgeCache = useRef(new Map<string, { key: string; edge: Edge }>());
+  const edgeCache = useRef(new Map<string, { key: string; item: Edge }>());
   const edges = useMemo((): Edge[] => {
     edgeRefs.current.clear();
-    const next = new Map<string, { key: string; edge: Edge }>();
-    const out = canvasEdges(model).map((e) => {
+    const fresh = canvasEdges(model).map((e) => {
       const output = e.id.startsWith('output:');
       const targetInfo = model.nodeById.get(e.target);
       const task = output ? model.taskById.get(e.target.slice('task:'.length)) : targetInfo?.serves.length === 1 ? model.taskById.get(targetInfo.serves[0]!) : undefined;
@@ -181,14 +190,9 @@ export function Canvas(p: Props) {
         markerEnd: arrowId(color),
         ariaLabel: output ? `${e.source} is the head of task ${e.target.slice(5)}` : `${e.source} feeds ${e.target}`,
       };
-      const key = JSON.stringify(edge);
-      const old = edgeCache.current.get(e.id);
-      const kept = old && old.key === key ? old.edge : edge;
-      next.set(e.id, { key, edge: kept });
-      return kept;
+      return edge;
     });
-    edgeCache.current = next;
-    return out;
+    return keepUnchanged(edgeCache.current, fresh);
   }, [model, selectedEdges]);
 
   // Moves (drag ends, arrow keys) are saved together, shortly after the last one.
