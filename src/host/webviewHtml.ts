@@ -1,7 +1,9 @@
 // HTML shell of every webview: strict CSP (default-src 'none', scripts by nonce, styles and
-// fonts only from the extension's dist/webview), no remote content.
+// fonts only from the extension's dist/webview), no remote content. webviewLoader's script retries the
+// bundle or stylesheet when it fails to load.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { loaderScript } from './webviewLoader';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')] };
@@ -26,6 +28,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, e
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${title.replace(/[<&"]/g, '')}</title>
+<script nonce="${nonce}">${loaderScript()}</script>
 <link rel="stylesheet" href="${asset(`${entry}.css`)}">
 </head>
 <body>

@@ -66,7 +66,11 @@ export class Session {
     Object.assign(this, o);
     this.consoleErrors = [];
     this.shots = 0;
-    o.page.on('console', (m) => { if (m.type() === 'error') this.consoleErrors.push(m.text()); });
+    o.page.on('console', (m) => {
+      if (m.type() === 'error') this.consoleErrors.push(m.text());
+      // The webview loader's retries (src/host/webviewLoader.ts), worth seeing in the log.
+      else if (/^Multi-Task Studio: .* did not load/.test(m.text())) log(m.text());
+    });
     o.page.on('pageerror', (e) => this.consoleErrors.push(`pageerror: ${e.message}`));
   }
 

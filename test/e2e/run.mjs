@@ -24,6 +24,10 @@ const scenarios = [activation, newExperiment, designerEdit, designerSync, badInp
 const started = Date.now();
 const filter = process.argv[2];
 const selected = scenarios.filter((s) => !filter || s.name.includes(filter));
+if (selected.length === 0) {
+  console.error(`[e2e] no scenario matches "${filter}"; scenarios: ${scenarios.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
 let passed = 0;
 let failed = 0;
 let run;
