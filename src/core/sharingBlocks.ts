@@ -21,7 +21,7 @@ export interface BlockLayer {
 export interface SharingBlock {
   key: string;
   kind: BlockKind;
-  /** Tasks served, in model.outputs order. */
+  /** Tasks served, in the diagram's task order. */
   tasks: string[];
   /** Layers in data-flow order. */
   layers: BlockLayer[];
@@ -39,11 +39,14 @@ export interface SharingDiagram {
   params: { total: number; shared: number; perTask: Record<string, number>; singleTaskTotal: number; saving: number; savingFraction: number; complete: boolean };
 }
 
-export function sharingDiagram(spec: Pick<ExperimentSpec, 'name' | 'model'>): SharingDiagram {
+/** `spec.tasks`, when given, orders the tasks (lanes, colours); outputs of undeclared tasks follow. */
+export function sharingDiagram(spec: Pick<ExperimentSpec, 'name' | 'model'> & { tasks?: ReadonlyArray<{ id: string }> }): SharingDiagram {
   const graph = analyzeGraph(spec);
   const shapes = inferShapes(spec, graph).shapes;
   const counts = countParams(spec, graph, shapes);
-  const taskIndex = new Map(graph.tasks.map((t, i) => [t, i]));
+  const declared = (spec.tasks ?? []).map((t) => t.id).filter((t) => graph.tasks.includes(t));
+  const taskOrder = [...declared, ...graph.tasks.filter((t) => !declared.includes(t))];
+  const taskIndex = new Map(taskOrder.map((t, i) => [t, i]));
 
   const blocks = new Map<string, SharingBlock>();
   // Grouped by kind and exact task list ("shared:a,b,c" alone would merge tasks ["a,b", "c"]
@@ -96,7 +99,7 @@ export function sharingDiagram(spec: Pick<ExperimentSpec, 'name' | 'model'>): Sh
 
   return {
     name: spec.name,
-    tasks: graph.tasks,
+    tasks: taskOrder,
     blocks: list,
     edges: [...edges.values()],
     params: {

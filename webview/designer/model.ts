@@ -5,6 +5,7 @@ import { analyzeGraph, isShared, nodeAtPath, type Graph } from '../../src/core/g
 import { countParams, type ParamCounts } from '../../src/core/params';
 import { inferShapes, type Shape } from '../../src/core/shapes';
 import type { ExperimentSpec, InputSpec, LayerSpec, Problem } from '../../src/core/spec';
+import { chartColorVar, TASK_COLOR_NAMES, taskColorVar } from '../../src/core/taskColors';
 import { settingsSummary } from './settingsSummary';
 
 export interface NodeInfo {
@@ -55,8 +56,8 @@ export interface DesignModel {
   layout: Record<string, { x: number; y: number }>;
 }
 
-/** Task colours that read on light, dark and high-contrast themes. */
-export const TASK_COLORS = ['blue', 'orange', 'green', 'purple', 'yellow', 'red'].map((c) => `var(--vscode-charts-${c})`);
+/** Every task colour (core/taskColors), e.g. for one arrowhead each. */
+export const TASK_COLORS = TASK_COLOR_NAMES.map(chartColorVar);
 
 export const taskNodeId = (task: string): string => `task:${task}`;
 
@@ -95,7 +96,7 @@ export function buildModel(raw: unknown, problems: Problem[]): DesignModel {
     const output = Object.hasOwn(spec.model.outputs, id) ? spec.model.outputs[id] : undefined;
     return {
       id, index: t ? i : -1, kind: str(t?.kind) ?? '?', target: str(t?.target),
-      classes: typeof t?.classes === 'number' ? t.classes : undefined, output, color: TASK_COLORS[i % TASK_COLORS.length]!,
+      classes: typeof t?.classes === 'number' ? t.classes : undefined, output, color: taskColorVar(i),
     };
   });
   const order = new Map(taskIds.map((id, i) => [id, i]));

@@ -6,7 +6,9 @@ import type { SharingDiagram } from '../../src/core/sharingBlocks';
 import { getViewState, onMessage, post, setViewState } from '../common/vscodeApi';
 import { Dropdown, Link, ProgressRing } from '../ui/index';
 import { useThemeVersion } from '../ui/themeColors';
-import { BlockDiagram, blockClass } from './BlockDiagram';
+import { sharedFill, taskColorVar } from '../../src/core/taskColors';
+import { blockColors } from './blockColors';
+import { BlockDiagram } from './BlockDiagram';
 import { defaultWeight, NormBars, WeightDetailView } from './WeightCharts';
 
 type DiagramMsg = Extract<DiagramToWebview, { type: 'diagram' }>;
@@ -18,8 +20,8 @@ function Summary({ d }: { d: SharingDiagram }) {
   const p = d.params;
   return (
     <p className="summary">
-      <b>{int(p.total)}</b> parameters in the shared model: <span className="chip shared" /> <b>{int(p.shared)}</b> shared by the tasks ({pct(p.shared, p.total)})
-      {d.tasks.map((t, i) => <span key={t}> · <span className={`chip task${i % 4}`} /> only {t} <b>{int(p.perTask[t] ?? 0)}</b></span>)}.
+      <b>{int(p.total)}</b> parameters in the shared model: <span className="chip" style={{ background: sharedFill(d.tasks.map((_, i) => taskColorVar(i)), 3) }} /> <b>{int(p.shared)}</b> shared by the tasks ({pct(p.shared, p.total)})
+      {d.tasks.map((t, i) => <span key={t}> · <span className="chip" style={{ background: taskColorVar(i) }} /> only {t} <b>{int(p.perTask[t] ?? 0)}</b></span>)}.
       {' '}One separate model per task would need <b>{int(p.singleTaskTotal)}</b>{p.saving > 0 ? <>: sharing saves <b>{pct(p.saving, p.singleTaskTotal)}</b></> : null}.
       {p.complete ? null : <span className="warn"> Some layers could not be counted (unknown input shape).</span>}
     </p>
@@ -54,9 +56,9 @@ export function App() {
   const d = msg.diagram;
   const layers = msg.weights?.layers ?? [];
   const layerOfSelected = layers.find((l) => l.weights.some((w) => w.name === selected))?.layer;
-  const classOf = (layer: string) => {
+  const fillOf = (layer: string) => {
     const block = d?.blocks.find((b) => b.layers.some((l) => l.id === layer));
-    return block && d ? blockClass(block, d.tasks) : 'block unused';
+    return blockColors(block ?? { key: '', kind: 'unused', tasks: [], layers: [], params: 0, depth: 0 }, d?.tasks ?? []).fill;
   };
   const chooseLayer = (layer: string) => {
     const l = layers.find((x) => x.layer === layer);
@@ -91,7 +93,7 @@ export function App() {
           {layers.length ? (
             <>
               <p className="hint">L2 norm of each layer's weights (kernel and bias together); RMS = L2 / √count compares layers of different sizes. Choose a layer (here or in the diagram) to see its weights.</p>
-              <NormBars layers={layers} classOf={classOf} {...(layerOfSelected ? { selectedLayer: layerOfSelected } : {})} onSelect={chooseLayer} />
+              <NormBars layers={layers} fillOf={fillOf} {...(layerOfSelected ? { selectedLayer: layerOfSelected } : {})} onSelect={chooseLayer} />
               <div className="weight-pick">
                 <Dropdown aria-label="Weight tensor" value={selected ?? ''}
                   options={[{ value: '', label: 'Choose a weight…' }, ...layers.flatMap((l) => l.weights.map((w) => ({ value: w.name, label: `${w.name} [${w.shape.join('×')}]` })))]}

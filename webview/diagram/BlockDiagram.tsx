@@ -1,15 +1,12 @@
 // The block diagram: inputs → shared trunk → one branch per task, each block with its
 // layers, shapes, parameter counts and its share of the model. SVG coloured by CSS classes
 // (theme variables), so it follows the theme.
-import type { SharingBlock, SharingDiagram } from '../../src/core/sharingBlocks';
+import type { SharingDiagram } from '../../src/core/sharingBlocks';
+import { blockColors } from './blockColors';
 import { blockLines, blockTitle, layoutDiagram, METRICS } from './layout';
 
 const int = (n: number) => n.toLocaleString('en-US');
-
-export function blockClass(b: SharingBlock, tasks: string[]): string {
-  if (b.kind === 'task') return `block task task${tasks.indexOf(b.tasks[0] ?? '') % 4}`;
-  return `block ${b.kind}`;
-}
+const BAR = 5;
 
 export function BlockDiagram({ diagram, selectedLayer, onSelectLayer }: {
   diagram: SharingDiagram; selectedLayer?: string; onSelectLayer?: (layer: string) => void;
@@ -30,12 +27,21 @@ export function BlockDiagram({ diagram, selectedLayer, onSelectLayer }: {
         </marker>
       </defs>
       {layout.edges.map((e) => <path key={`${e.from.block.key}>${e.to.block.key}`} d={e.path} className="edge" markerEnd="url(#arrow)" />)}
-      {layout.blocks.map((p) => {
+      {layout.blocks.map((p, i) => {
         const b = p.block;
         const lines = blockLines(b);
+        const colors = blockColors(b, diagram.tasks);
+        const clip = `clip-${i}`;
         return (
-          <g key={b.key} className={blockClass(b, diagram.tasks)} transform={`translate(${p.x},${p.y})`}>
+          <g key={b.key} className={`block ${b.kind}`} style={{ ['--c' as string]: colors.main }} transform={`translate(${p.x},${p.y})`}>
             <rect width={p.width} height={p.height} rx={6} />
+            {b.kind === 'shared' ? (
+              // Its tasks' colours along the top, as on the designer's shared group.
+              <g className="task-bar" clipPath={`url(#${clip})`}>
+                <clipPath id={clip}><rect width={p.width} height={p.height} rx={6} /></clipPath>
+                {colors.tasks.map((c, k) => <rect key={k} x={(k * p.width) / colors.tasks.length} width={p.width / colors.tasks.length} height={BAR} style={{ fill: c }} />)}
+              </g>
+            ) : null}
             <text x={m.padX} y={17} className="title">{blockTitle(b, diagram.tasks.length)}</text>
             {lines.map((l, i) => {
               const layer = b.layers[i]!;

@@ -12,8 +12,8 @@ export function defaultWeight(layer: LayerWeightStats): string | undefined {
   return (layer.weights.find((w) => w.shape.length >= 2) ?? layer.weights[0])?.name;
 }
 
-export function NormBars({ layers, classOf, selectedLayer, onSelect }: {
-  layers: LayerWeightStats[]; classOf: (layer: string) => string; selectedLayer?: string; onSelect: (layer: string) => void;
+export function NormBars({ layers, fillOf, selectedLayer, onSelect }: {
+  layers: LayerWeightStats[]; fillOf: (layer: string) => string; selectedLayer?: string; onSelect: (layer: string) => void;
 }) {
   const max = Math.max(...layers.map((l) => l.l2), 1e-12);
   return (
@@ -25,7 +25,7 @@ export function NormBars({ layers, classOf, selectedLayer, onSelect }: {
             className={`bar-row${l.layer === selectedLayer ? ' selected' : ''}`} onClick={() => onSelect(l.layer)}
             title={`${l.layer}: L2 ${formatMetric(l.l2)}, RMS ${formatMetric(rms)} over ${int(l.count)} weights`}>
             <span className="bar-label">{l.layer}</span>
-            <span className="bar-track"><span className={`bar-fill ${classOf(l.layer)}`} style={{ width: `${(100 * l.l2) / max}%` }} /></span>
+            <span className="bar-track"><span className="bar-fill" style={{ width: `${(100 * l.l2) / max}%`, background: fillOf(l.layer) }} /></span>
             <span className="bar-value">{formatMetric(l.l2)}</span>
             <span className="bar-extra">RMS {formatMetric(rms)} · {int(l.count)}</span>
           </button>

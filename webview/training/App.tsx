@@ -2,6 +2,7 @@
 // model, then results. Fed by replay/event messages (see core/panelProtocol).
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import type { TrainingFromWebview, TrainingToWebview, TrainingViewState } from '../../src/core/panelProtocol';
+import { chartColorVar } from '../../src/core/taskColors';
 import { getViewState, onMessage, post, setViewState } from '../common/vscodeApi';
 import { Badge, Button, Dropdown, Link, ProgressRing } from '../ui/index';
 import { useThemeVersion } from '../ui/themeColors';
@@ -127,11 +128,12 @@ function Problems({ view }: { view: RunView }) {
   );
 }
 
+/** Colour is the task's (as in the designer and the diagram); the line tells the model variant. */
 function Legend({ baselines }: { baselines: boolean }) {
   return (
     <p className="legend-note">
-      <span className="key shared" /> shared model
-      {baselines ? <><span className="key baseline" /> single-task baseline (dashed)</> : null}
+      Each task in its colour:<span className="key shared" aria-hidden="true" />shared model (solid)
+      {baselines ? <><span className="key baseline" aria-hidden="true" />single-task baseline (dashed)</> : null}
       {' · '}thin lines: train, thick with dots: validation · drag to zoom, double-click to reset
     </p>
   );
@@ -159,7 +161,7 @@ export function App() {
       {anyPoints ? tasks.map((t) => (
         <section key={t.task} className="task" aria-label={`Task ${t.task}`}>
           <div className="task-head">
-            <h3>{t.task}</h3>
+            <h3 className="task-name"><span className="dot" aria-hidden="true" style={{ background: chartColorVar(t.color) }} />{t.task}</h3>
             {t.metrics.length > 1 ? (
               <Dropdown aria-label={`Metric of ${t.task}`} value={t.metric ?? ''} options={t.metrics.map((m) => ({ value: m }))}
                 onChange={(m) => setChoice((c) => ({ ...c, [t.task]: m }))} />
@@ -174,7 +176,7 @@ export function App() {
           <div className="charts">{model.map((c) => <Chart key={c.id} def={c} view={view} themeVersion={themeVersion} height={150} />)}</div>
         </section>
       ) : null}
-      {view.summary ? <Results summary={view.summary} /> : null}
+      {view.summary ? <Results summary={view.summary} taskOrder={tasks.map((t) => t.task)} /> : null}
       {view.logs.length ? (
         <details className="logs">
           <summary>Trainer messages ({view.logs.length})</summary>

@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatMetric } from '../../src/core/runsIndex';
+import { CURVE_STYLE } from '../../src/core/taskColors';
 import { chartTheme, withAlpha, type ChartTheme } from '../ui/themeColors';
 import type { ChartDef, ColorRole } from './charts';
 import type { RunView } from './runState';
@@ -14,11 +15,7 @@ import { joinSeries } from './seriesJoin';
 export const pointsAdded = new EventTarget();
 
 export function colorOf(role: ColorRole, theme: ChartTheme): string {
-  if (role === 'shared') return theme.palette[0]!;
-  if (role === 'baseline') return theme.palette[1]!;
-  // Tasks from green on: blue and orange already mean shared model and baseline.
-  const i = Number(role.slice(4));
-  return theme.palette[2 + (i % (theme.palette.length - 2))]!;
+  return role === 'neutral' ? theme.foreground : theme.charts[role];
 }
 
 /** The last value at or before idx (validation curves have values only at epoch ends). */
@@ -65,12 +62,13 @@ export function chartOptions(def: ChartDef, theme: ChartTheme, width: number, he
       { label: 'step', value: (_u, v) => (v == null ? '–' : String(v)) },
       ...def.series.map((s): uPlot.Series => {
         const color = colorOf(s.color, theme);
+        const line = CURVE_STYLE[s.style];
         return {
           label: s.label,
-          stroke: s.style === 'train' ? withAlpha(color, 0.55) : color,
-          width: s.style === 'train' ? 1 : 2,
-          // Baselines dashed, so the comparison does not rest on colour alone.
-          ...(s.color === 'baseline' ? { dash: [6, 4] } : {}),
+          stroke: withAlpha(color, line.alpha),
+          width: line.width,
+          // The colour is the task's: the single-task baseline is told apart by its dashes.
+          ...(s.variant === 'baseline' ? { dash: [...CURVE_STYLE.baselineDash] } : {}),
           points: { show: s.style === 'validation' && !def.id.startsWith('model:lr') ? sparse : false, size: 5, fill: color, stroke: color },
           spanGaps: true,
           value: (u, v, si, idx) => {

@@ -3,6 +3,7 @@
 import { DELTA_M_FORMULA } from '../../src/core/deltaM';
 import type { RunSummary } from '../../src/core/protocol';
 import { formatMetric, formatPercent } from '../../src/core/runsIndex';
+import { sharedFill, taskColorVar } from '../../src/core/taskColors';
 
 const int = (n: number) => n.toLocaleString('en-US');
 const share = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–');
@@ -64,20 +65,23 @@ function TestTable({ summary }: { summary: RunSummary }) {
   );
 }
 
-function Parameters({ summary }: { summary: RunSummary }) {
+/** `taskOrder`: the experiment's tasks, whose places give their colours. */
+function Parameters({ summary, taskOrder }: { summary: RunSummary; taskOrder: string[] }) {
   const p = summary.parameters;
   const tasks = Object.entries(p.perTask);
   const saving = p.singleTaskTotal - p.total;
+  const colorOf = (t: string, i: number) => taskColorVar(taskOrder.includes(t) ? taskOrder.indexOf(t) : i);
+  const sharedBackground = sharedFill(tasks.map(([t], i) => colorOf(t, i)));
   return (
     <div className="params">
       <h4>Parameters</h4>
-      <div className="param-bar" role="img" aria-label={`shared ${share(p.shared, p.total)} of the model`}>
-        <span className="seg shared" style={{ flexGrow: Math.max(p.shared, 1) }} title={`shared: ${int(p.shared)}`} />
-        {tasks.map(([t, n], i) => <span key={t} className={`seg task${i % 4}`} style={{ flexGrow: Math.max(n, 1) }} title={`only ${t}: ${int(n)}`} />)}
+      <div className="param-bar" role="img" aria-label={`shared ${share(p.shared, p.total)} of the model${tasks.map(([t, n]) => `, only ${t} ${share(n, p.total)}`).join('')}`}>
+        <span className="seg" style={{ flexGrow: Math.max(p.shared, 1), background: sharedBackground }} title={`shared: ${int(p.shared)}`} />
+        {tasks.map(([t, n], i) => <span key={t} className="seg" style={{ flexGrow: Math.max(n, 1), background: colorOf(t, i) }} title={`only ${t}: ${int(n)}`} />)}
       </div>
       <ul className="param-list">
-        <li><span className="swatch shared" />Shared by the tasks: <b>{int(p.shared)}</b> ({share(p.shared, p.total)})</li>
-        {tasks.map(([t, n], i) => <li key={t}><span className={`swatch task${i % 4}`} />Only {t}: <b>{int(n)}</b> ({share(n, p.total)})</li>)}
+        <li><span className="swatch" style={{ background: sharedBackground }} />Shared by the tasks: <b>{int(p.shared)}</b> ({share(p.shared, p.total)})</li>
+        {tasks.map(([t, n], i) => <li key={t}><span className="swatch" style={{ background: colorOf(t, i) }} />Only {t}: <b>{int(n)}</b> ({share(n, p.total)})</li>)}
         <li>Shared model: <b>{int(p.total)}</b>; one separate model per task: <b>{int(p.singleTaskTotal)}</b>
           {saving > 0 ? <> → sharing saves <b>{int(saving)}</b> ({share(saving, p.singleTaskTotal)})</> : null}</li>
       </ul>
@@ -85,13 +89,13 @@ function Parameters({ summary }: { summary: RunSummary }) {
   );
 }
 
-export function Results({ summary }: { summary: RunSummary }) {
+export function Results({ summary, taskOrder }: { summary: RunSummary; taskOrder: string[] }) {
   return (
     <section className="results-section" aria-label="Results">
       <h3>Results</h3>
       <div className="results-grid">
         {summary.baselines ? <ComparisonTable summary={summary} /> : <TestTable summary={summary} />}
-        <Parameters summary={summary} />
+        <Parameters summary={summary} taskOrder={taskOrder} />
       </div>
     </section>
   );

@@ -1,16 +1,20 @@
 // Which curves the panel draws: per task its loss and one metric (the main one unless the
 // user picks another), each for the shared model and the task's single-task baseline, train
 // and validation; then the whole model: total loss, learning rate, learned task weights.
+// A curve's colour is its task's (core/taskColors); the model variant is told by the line.
 import { mainMetric } from '../../src/core/runsIndex';
+import { taskColorName, type ChartColorName } from '../../src/core/taskColors';
 import { SHARED, seriesKey, type RunView } from './runState';
 
-/** Colour roles, resolved against the theme's chart colours at draw time. */
-export type ColorRole = 'shared' | 'baseline' | `task${number}`;
+/** A task's chart colour, or neutral for curves of the whole model; resolved against the theme at draw time. */
+export type ColorRole = ChartColorName | 'neutral';
 
 export interface SeriesDef {
   key: string;
   label: string;
   color: ColorRole;
+  /** The shared model's curves are solid, the single-task baseline's dashed. */
+  variant: 'shared' | 'baseline';
   /** Train curves are thin and lighter; validation curves are the ones to read. */
   style: 'train' | 'validation';
 }
@@ -23,17 +27,17 @@ export interface ChartDef {
   empty: string;
 }
 
-export interface TaskCharts { task: string; metrics: string[]; metric: string | undefined; charts: ChartDef[] }
+export interface TaskCharts { task: string; color: ChartColorName; metrics: string[]; metric: string | undefined; charts: ChartDef[] }
 
-function pair(view: RunView, task: string, metric: string, withBaseline: boolean): SeriesDef[] {
+function pair(view: RunView, task: string, color: ColorRole, metric: string, withBaseline: boolean): SeriesDef[] {
   const defs: SeriesDef[] = [
-    { key: seriesKey(SHARED, task, metric, 'train'), label: 'train', color: 'shared', style: 'train' },
-    { key: seriesKey(SHARED, task, metric, 'validation'), label: 'validation', color: 'shared', style: 'validation' },
+    { key: seriesKey(SHARED, task, metric, 'train'), label: 'shared train', color, variant: 'shared', style: 'train' },
+    { key: seriesKey(SHARED, task, metric, 'validation'), label: 'shared validation', color, variant: 'shared', style: 'validation' },
   ];
   if (withBaseline) {
     defs.push(
-      { key: seriesKey(task, task, metric, 'train'), label: 'single-task train', color: 'baseline', style: 'train' },
-      { key: seriesKey(task, task, metric, 'validation'), label: 'single-task validation', color: 'baseline', style: 'validation' },
+      { key: seriesKey(task, task, metric, 'train'), label: 'single-task train', color, variant: 'baseline', style: 'train' },
+      { key: seriesKey(task, task, metric, 'validation'), label: 'single-task validation', color, variant: 'baseline', style: 'validation' },
     );
   }
   return defs.filter((d) => (view.series.get(d.key)?.x.length ?? 0) > 0);
@@ -42,17 +46,18 @@ function pair(view: RunView, task: string, metric: string, withBaseline: boolean
 export function taskCharts(view: RunView, choice: Record<string, string>): TaskCharts[] {
   const tasks = view.header?.tasks ?? [...view.taskMetrics.keys()].map((id) => ({ id, kind: 'regression' as const, metrics: [] }));
   const baselines = new Set((view.header?.phases ?? []).flatMap((p) => (p.kind === 'baseline' ? [p.task] : [])));
-  return tasks.map((t) => {
+  return tasks.map((t, i) => {
+    const color = taskColorName(i);
     const seen = view.taskMetrics.get(t.id) ?? [];
     const metrics = [...t.metrics.filter((m) => seen.includes(m)), ...seen.filter((m) => !t.metrics.includes(m))];
     const preferred = choice[t.id];
     const metric = preferred && metrics.includes(preferred) ? preferred : metrics.includes(mainMetric(t)) ? mainMetric(t) : metrics[0];
-    const charts: ChartDef[] = [{ id: `${t.id}:loss`, title: 'loss', series: pair(view, t.id, 'loss', baselines.has(t.id)), empty: 'waiting for the first steps…' }];
+    const charts: ChartDef[] = [{ id: `${t.id}:loss`, title: 'loss', series: pair(view, t.id, color, 'loss', baselines.has(t.id)), empty: 'waiting for the first steps…' }];
     charts.push({
       id: `${t.id}:metric`, title: metric ?? mainMetric(t),
-      series: metric ? pair(view, t.id, metric, baselines.has(t.id)) : [], empty: 'measured at the end of each epoch…',
+      series: metric ? pair(view, t.id, color, metric, baselines.has(t.id)) : [], empty: 'measured at the end of each epoch…',
     });
-    return { task: t.id, metrics, metric, charts };
+    return { task: t.id, color, metrics, metric, charts };
   });
 }
 
@@ -64,19 +69,19 @@ export function modelCharts(view: RunView): ChartDef[] {
     out.push({
       id: 'model:loss', title: 'total loss (sum over tasks)', empty: 'waiting for the first steps…',
       series: ([
-        { key: seriesKey(SHARED, '*', 'loss', 'train'), label: 'train', color: 'shared', style: 'train' },
-        { key: seriesKey(SHARED, '*', 'loss', 'validation'), label: 'validation', color: 'shared', style: 'validation' },
+        { key: seriesKey(SHARED, '*', 'loss', 'train'), label: 'train', color: 'neutral', variant: 'shared', style: 'train' },
+        { key: seriesKey(SHARED, '*', 'loss', 'validation'), label: 'validation', color: 'neutral', variant: 'shared', style: 'validation' },
       ] satisfies SeriesDef[]).filter((d) => has(d.key)),
     });
   }
   out.push({
     id: 'model:lr', title: 'learning rate', empty: 'waiting for the first steps…',
-    series: [{ key: seriesKey(SHARED, '*', 'lr', 'train'), label: 'learning rate', color: 'shared' as const, style: 'validation' as const }].filter((d) => has(d.key)),
+    series: [{ key: seriesKey(SHARED, '*', 'lr', 'train'), label: 'learning rate', color: 'neutral', variant: 'shared', style: 'validation' } satisfies SeriesDef].filter((d) => has(d.key)),
   });
   if (view.hasWeights) {
     out.push({
       id: 'model:weights', title: 'task weights (learned)', empty: '',
-      series: tasks.map((t, i) => ({ key: seriesKey(SHARED, t, 'weight', 'train'), label: t, color: `task${i}` as const, style: 'validation' as const }))
+      series: tasks.map((t, i) => ({ key: seriesKey(SHARED, t, 'weight', 'train'), label: t, color: taskColorName(i), variant: 'shared', style: 'validation' } satisfies SeriesDef))
         .filter((d) => has(d.key)),
     });
   }

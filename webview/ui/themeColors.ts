@@ -1,6 +1,7 @@
 // Colours from VS Code's theme variables, read at runtime (canvas drawing cannot use CSS
 // variables directly), and a hook that re-reads them when the user switches themes.
 import { useEffect, useState } from 'react';
+import { TASK_COLOR_NAMES, type ChartColorName } from '../../src/core/taskColors';
 
 export function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -13,9 +14,14 @@ export interface ChartTheme {
   grid: string;
   background: string;
   font: string;
-  /** --vscode-charts-*: blue, orange, green, purple, red, yellow. */
-  palette: string[];
+  /** --vscode-charts-* by name (core/taskColors gives each task its name). */
+  charts: Record<ChartColorName, string>;
 }
+
+/** VS Code's dark-theme chart colours, only for when a variable is missing. */
+const FALLBACK: Record<ChartColorName, string> = {
+  blue: '#3794ff', orange: '#d18616', green: '#89d185', purple: '#b180d7', yellow: '#cca700', red: '#f14c4c',
+};
 
 export function chartTheme(): ChartTheme {
   const family = cssVar('--vscode-font-family', 'sans-serif');
@@ -25,8 +31,7 @@ export function chartTheme(): ChartTheme {
     grid: cssVar('--vscode-editorWidget-border', cssVar('--vscode-panel-border', '#80808040')),
     background: cssVar('--vscode-editor-background', '#1e1e1e'),
     font: `11px ${family}`,
-    palette: ['blue', 'orange', 'green', 'purple', 'red', 'yellow'].map((c, i) =>
-      cssVar(`--vscode-charts-${c}`, ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'][i]!)),
+    charts: Object.fromEntries(TASK_COLOR_NAMES.map((c) => [c, cssVar(`--vscode-charts-${c}`, FALLBACK[c])])) as Record<ChartColorName, string>,
   };
 }
 

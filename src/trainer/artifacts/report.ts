@@ -8,6 +8,7 @@ import { DELTA_M_FORMULA } from '../../core/deltaM';
 import type { MetricPoint, RunSummary } from '../../core/protocol';
 import { RUN_FILES, sanitizePathSegment } from '../../core/runLayout';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
+import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { writeFileAtomic } from './atomicWrite';
 import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink } from './markup';
 import { lineChartSvg, type ChartSeries } from './svgLineChart';
@@ -29,7 +30,6 @@ export interface RenderedReport {
   files: Array<{ path: string; content: string }>;
 }
 
-const COLORS = { train: '#1f77b4', validation: '#d62728', baseline: '#7f7f7f' };
 export const WEIGHT_DIAGRAM_FILE = `${RUN_FILES.charts}/shared-weights.svg`;
 
 const DEFAULT_MAIN_METRIC: Record<TaskSpec['kind'], string> = { multiclass: 'accuracy', binary: 'accuracy', regression: 'mae' };
@@ -46,16 +46,19 @@ function seriesOf(points: MetricPoint[], task: string, metric: string, split: Me
     .sort((a, b) => a.epoch - b.epoch).map((p) => [p.epoch, p.value]);
 }
 
+/** A task's curves in its colour, the whole model's neutral; split and variant told by the line (core/taskColors). */
 function chart(input: ReportInput, task: string, metric: string, title: string): string | undefined {
+  const index = input.spec.tasks.findIndex((t) => t.id === task);
+  const color = index < 0 ? NEUTRAL_HEX : taskColorHex(index);
   const series: ChartSeries[] = [];
   const train = seriesOf(input.epochs, task, metric, 'train');
   const validation = seriesOf(input.epochs, task, metric, 'validation');
-  if (train.length) series.push({ name: 'train', points: train, color: COLORS.train });
-  if (validation.length) series.push({ name: 'validation', points: validation, color: COLORS.validation });
+  if (train.length) series.push({ name: 'train', points: train, color, ...CURVE_STYLE.train });
+  if (validation.length) series.push({ name: 'validation', points: validation, color, ...CURVE_STYLE.validation });
   const base = input.baselineEpochs?.[task];
   if (base) {
     const bv = seriesOf(base, task, metric, 'validation');
-    if (bv.length) series.push({ name: 'single-task baseline, validation', points: bv, color: COLORS.baseline, dashed: true });
+    if (bv.length) series.push({ name: 'single-task baseline, validation', points: bv, color, ...CURVE_STYLE.validation, dashed: true });
   }
   if (series.length === 0) return undefined;
   return lineChartSvg({ title, xLabel: 'epoch', yLabel: metric, series });
@@ -166,7 +169,7 @@ export function renderReport(input: ReportInput): RenderedReport {
   lines.push('## Shared-weight diagram', '');
   files.push({ path: WEIGHT_DIAGRAM_FILE, content: sharedWeightDiagramSvg(spec) });
   lines.push(`![Shared-weight diagram](${markdownLink(WEIGHT_DIAGRAM_FILE)})`, '');
-  lines.push('Blue blocks hold weights shared by two or more tasks; each other colour holds the weights of one task only.', '');
+  lines.push('Grey-framed blocks with a bar of their tasks\' colours hold weights shared by two or more tasks; a block in one task\'s colour holds the weights of that task only. Each task keeps its colour in the designer, the training panel and these charts.', '');
   return { markdown: lines.join('\n'), files };
 }
 

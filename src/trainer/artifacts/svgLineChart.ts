@@ -1,5 +1,6 @@
 // A static SVG line chart (training curves for report.md). Self-contained: white background
 // and fixed colours, because Markdown previews show it as an image, outside any theme.
+import { CURVE_STYLE } from '../../core/taskColors';
 import { escapeXml, formatNumber } from './markup';
 
 export interface ChartSeries {
@@ -8,6 +9,10 @@ export interface ChartSeries {
   points: Array<[number, number]>;
   color: string;
   dashed?: boolean;
+  /** Line width, 2 unless given. */
+  width?: number;
+  /** Opacity of the line and its dots, 1 unless given. */
+  alpha?: number;
 }
 
 export interface LineChartOptions {
@@ -36,6 +41,10 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
 }
 
 const f = (v: number): string => (Math.round(v * 10) / 10).toString();
+
+function lineAttributes(s: ChartSeries): string {
+  return ` stroke-width="${s.width ?? 2}"${s.alpha !== undefined && s.alpha < 1 ? ` stroke-opacity="${s.alpha}"` : ''}${s.dashed ? ` stroke-dasharray="${CURVE_STYLE.baselineDash.join(' ')}"` : ''}`;
+}
 
 export function lineChartSvg(o: LineChartOptions): string {
   const width = o.width ?? 480;
@@ -72,7 +81,7 @@ export function lineChartSvg(o: LineChartOptions): string {
 
   for (const s of o.series) {
     const color = escapeXml(s.color);
-    const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
+    const dash = lineAttributes(s);
     // Split at non-finite values so a NaN epoch shows as a gap, not a jump to 0.
     let run: string[] = [];
     const segments: string[][] = [];
@@ -82,11 +91,11 @@ export function lineChartSvg(o: LineChartOptions): string {
     }
     if (run.length) segments.push(run);
     for (const seg of segments) {
-      if (seg.length > 1) out.push(`<polyline points="${seg.join(' ')}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
+      if (seg.length > 1) out.push(`<polyline points="${seg.join(' ')}" fill="none" stroke="${color}"${dash}/>`);
     }
     if (s.points.length <= 40) {
       for (const [x, y] of s.points) {
-        if (Number.isFinite(x) && Number.isFinite(y)) out.push(`<circle cx="${f(sx(x))}" cy="${f(sy(y))}" r="2.5" fill="${color}"/>`);
+        if (Number.isFinite(x) && Number.isFinite(y)) out.push(`<circle cx="${f(sx(x))}" cy="${f(sy(y))}" r="2.5" fill="${color}"${s.alpha !== undefined && s.alpha < 1 ? ` fill-opacity="${s.alpha}"` : ''}/>`);
       }
     }
   }
@@ -94,8 +103,7 @@ export function lineChartSvg(o: LineChartOptions): string {
   o.series.forEach((s, i) => {
     const lx = m.left + (i % 2) * (plotW / 2);
     const ly = m.top + plotH + 48 + 16 * Math.floor(i / 2);
-    const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
-    out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${escapeXml(s.color)}" stroke-width="2"${dash}/>`);
+    out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${escapeXml(s.color)}"${lineAttributes(s)}/>`);
     out.push(`<text x="${lx + 28}" y="${ly}" fill="#333">${escapeXml(s.name)}</text>`);
   });
   out.push('</svg>');

@@ -6,20 +6,27 @@
 // serving fewer tasks: a tree-like DAG.
 import { sharingDiagram, type BlockLayer, type SharingBlock } from '../../core/sharingBlocks';
 import type { ExperimentSpec } from '../../core/spec';
+import { NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { escapeXml, formatInteger } from './markup';
 
-export const SHARED_COLOR = { fill: '#dce8f7', stroke: '#2f63a6' };
-export const INPUT_COLOR = { fill: '#eeeeee', stroke: '#777777' };
-const TASK_COLORS = [
-  { fill: '#fde5cc', stroke: '#c8650a' }, { fill: '#d9f0d3', stroke: '#2e8b3a' },
-  { fill: '#f9d6d5', stroke: '#b8322e' }, { fill: '#e8dcf3', stroke: '#6f3fa0' },
-  { fill: '#f6e8c8', stroke: '#8a6d1a' }, { fill: '#d4eef0', stroke: '#1e7f88' },
-  { fill: '#f6d8ea', stroke: '#a8327a' }, { fill: '#e2e2d0', stroke: '#5f5f2a' },
-];
+interface BlockColor { fill: string; stroke: string }
 
-export function taskColor(index: number): { fill: string; stroke: string } {
-  return TASK_COLORS[index % TASK_COLORS.length] as { fill: string; stroke: string };
+/** `hex` mixed with white: a block's background, light enough for dark text. */
+export function tint(hex: string, amount = 0.14): string {
+  const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return `#${c.map((v) => Math.round(255 - (255 - v) * amount).toString(16).padStart(2, '0')).join('')}`;
 }
+
+/** Shared: neutral, with its tasks' colours as a bar along the top (core/taskColors). */
+export const SHARED_COLOR: BlockColor = { fill: tint(NEUTRAL_HEX, 0.05), stroke: NEUTRAL_HEX };
+export const INPUT_COLOR: BlockColor = { fill: '#eeeeee', stroke: '#999999' };
+
+export function taskColor(index: number): BlockColor {
+  const stroke = taskColorHex(index);
+  return { fill: tint(stroke), stroke };
+}
+
+const BAR = 5;
 
 /** A sharing block placed on the canvas, its tasks in spec.tasks order (lanes, colours, labels). */
 interface Block extends SharingBlock {
@@ -93,8 +100,8 @@ export function sharedWeightDiagramSvg(spec: Pick<ExperimentSpec, 'name' | 'task
 
   const out: string[] = [];
   const legendY = diagramBottom + 30;
-  const legend: Array<{ label: string; color: { fill: string; stroke: string } }> = [
-    { label: 'input', color: INPUT_COLOR }, { label: 'shared (2+ tasks)', color: SHARED_COLOR },
+  const legend: Array<{ label: string; color: BlockColor; bar?: string[] }> = [
+    { label: 'input', color: INPUT_COLOR }, { label: 'shared (2+ tasks)', color: SHARED_COLOR, bar: taskOrder.map((_, i) => taskColorHex(i)) },
     ...taskOrder.map((t, i) => ({ label: `only ${t}`, color: taskColor(i) })),
   ];
   const legendRows = Math.ceil(legend.length / 4);
@@ -110,11 +117,15 @@ export function sharedWeightDiagramSvg(spec: Pick<ExperimentSpec, 'name' | 'task
     const mx = (x1 + x2) / 2;
     out.push(`<path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}" fill="none" stroke="#666" stroke-width="1.5" marker-end="url(#arrow)"/>`);
   }
-  for (const b of list) {
+  list.forEach((b, n) => {
     const color = blockColor(b, taskIndex);
     const cls = b.kind === 'task' ? 'task-specific' : b.kind;
     out.push(`<g class="block ${cls}" data-tasks="${escapeXml(b.tasks.join(','))}">`);
-    out.push(`<rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="6" fill="${color.fill}" stroke="${color.stroke}" stroke-width="1.5"/>`);
+    out.push(`<rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="6" fill="${color.fill}" stroke="${color.stroke}" stroke-width="${b.kind === 'shared' ? 2 : 1.5}"/>`);
+    if (b.kind === 'shared') {
+      out.push(`<clipPath id="block-${n}"><rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="6"/></clipPath>`);
+      out.push(stripes(b.tasks.map((t) => taskColorHex(taskIndex.get(t) ?? 0)), b.x, b.y, b.width, BAR, `block-${n}`));
+    }
     out.push(`<text x="${b.x + 8}" y="${b.y + 15}" font-weight="bold" fill="#222">${escapeXml(blockHeader(b, taskOrder.length))}</text>`);
     b.layers.forEach((l, i) => {
       const ly = b.y + HEADER + 11 + i * LINE;
@@ -123,14 +134,15 @@ export function sharedWeightDiagramSvg(spec: Pick<ExperimentSpec, 'name' | 'task
       if (b.kind !== 'input') out.push(`<text x="${b.x + b.width - 8}" y="${ly}" font-family="monospace" text-anchor="end" fill="#222">${escapeXml(line.right)}</text>`);
     });
     if (b.kind !== 'input') {
-      out.push(`<text x="${b.x + b.width - 8}" y="${b.y + b.height - 8}" text-anchor="end" font-weight="bold" fill="${color.stroke}">${escapeXml(`${formatInteger(b.params)} params`)}</text>`);
+      out.push(`<text x="${b.x + b.width - 8}" y="${b.y + b.height - 8}" text-anchor="end" font-weight="bold" fill="#333">${escapeXml(`${formatInteger(b.params)} params`)}</text>`);
     }
     out.push('</g>');
-  }
+  });
   legend.forEach((l, i) => {
     const lx = 20 + (i % 4) * Math.max(100, (width - 40) / 4);
     const ly = legendY + Math.floor(i / 4) * 20;
     out.push(`<rect x="${lx}" y="${ly - 10}" width="14" height="12" rx="2" fill="${l.color.fill}" stroke="${l.color.stroke}"/>`);
+    if (l.bar) out.push(stripes(l.bar, lx, ly - 10, 14, 3));
     out.push(`<text x="${lx + 20}" y="${ly}" fill="#333">${escapeXml(l.label)}</text>`);
   });
   out.push('</svg>');
@@ -146,7 +158,16 @@ function blockHeader(b: Block, taskCount: number): string {
   }
 }
 
-function blockColor(b: Block, taskIndex: Map<string, number>): { fill: string; stroke: string } {
+/** Equal bands of `colors` side by side (a shared block's top bar), clipped to the block's corners when given. */
+function stripes(colors: string[], x: number, y: number, width: number, height: number, clip?: string): string {
+  const w = width / Math.max(1, colors.length);
+  const clipped = clip ? ` clip-path="url(#${clip})"` : '';
+  return colors.map((c, i) => `<rect class="task-bar" x="${f(x + i * w)}" y="${y}" width="${f(w)}" height="${height}" fill="${c}"${clipped}/>`).join('');
+}
+
+const f = (v: number): string => String(Math.round(v * 100) / 100);
+
+function blockColor(b: Block, taskIndex: Map<string, number>): BlockColor {
   if (b.kind === 'input' || b.kind === 'unused') return INPUT_COLOR;
   if (b.kind === 'shared') return SHARED_COLOR;
   return taskColor(taskIndex.get(b.tasks[0] ?? '') ?? 0);
