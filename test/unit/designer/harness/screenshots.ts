@@ -77,6 +77,8 @@ async function main(): Promise<void> {
     if (want('restricted')) {
       const p = await open({ text: digitsParityText, look: 'light', trusted: false });
       await shot(p, 'restricted-light');
+      await p.page.click('#tab-data');
+      await shot(p, 'restricted-data-light');
     }
     if (want('hc')) {
       const p = await open({ text: pretty(threeTasks()), look: 'hc' });
