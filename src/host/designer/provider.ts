@@ -5,7 +5,7 @@
 // follow onDidChangeTextDocument, so they stay in sync with each other and with text edits.
 import * as vscode from 'vscode';
 import { dataSettingsKey } from '../../core/dataSummary';
-import type { DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../core/designerProtocol';
+import type { DataPreview, DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../core/designerProtocol';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { DataPreviewer } from './dataPreview';
 import type { DesignerDiagnostics } from './diagnostics';
@@ -32,6 +32,9 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
     webview.html = webviewHtml(webview, this.extensionUri, 'designer', `Designer: ${init.fileName}`, init);
 
     const previewer = new DataPreviewer(this.extensionUri);
+    // Kept for a webview that comes back after being hidden (messages to a hidden one are dropped).
+    let lastPreview: DataPreview | undefined;
+    const postPreview = (preview: DataPreview): void => { lastPreview = preview; post({ type: 'dataPreview', preview }); };
     // Edits run one after another, each on the text the previous one left.
     let queue: Promise<void> = Promise.resolve();
     const onMessage = (msg: FromDesigner): void => {
@@ -39,6 +42,7 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
         case 'ready':
           post({ type: 'document', document: snapshot() });
           post({ type: 'trust', trusted: vscode.workspace.isTrusted });
+          if (lastPreview) post({ type: 'dataPreview', preview: lastPreview });
           break;
         case 'edit':
           queue = queue.then(async () => {
@@ -61,11 +65,11 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
         case 'requestDataPreview': {
           const current = snapshot();
           if (!current.ok) {
-            post({ type: 'dataPreview', preview: { key: '', result: { ok: false, message: `The document is not valid JSON (line ${current.error.line + 1}): ${current.error.message}` } } });
+            postPreview({ key: '', result: { ok: false, message: `The document is not valid JSON (line ${current.error.line + 1}): ${current.error.message}` } });
             break;
           }
           void previewer.preview(document, current.doc).then((result) => {
-            if (result) post({ type: 'dataPreview', preview: { key: dataSettingsKey(current.doc), result } });
+            if (result) postPreview({ key: dataSettingsKey(current.doc), result });
           });
           break;
         }
