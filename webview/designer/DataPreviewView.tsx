@@ -73,9 +73,10 @@ function SummaryView({ summary: s, seconds, stale }: { summary: DataSummary; sec
         <>
           <div className="data-preview-heading">
             <h4>Targets</h4>
-            <div className="split-choice" role="radiogroup" aria-label="Count examples of">
+            <div className="split-choice" role="group" aria-label="Count the examples of">
               {(['all', ...SPLIT_NAMES] as const).map((k) => (
-                <button key={k} type="button" role="radio" aria-checked={split === k} className={split === k ? 'on' : ''} onClick={() => setSplit(k)}>
+                <button key={k} type="button" aria-pressed={split === k} className={split === k ? 'on' : ''} onClick={() => setSplit(k)}
+                  title={k === 'all' ? 'All examples' : `The ${k} split`}>
                   {k === 'all' ? 'All' : k === 'validation' ? 'Val' : k[0]!.toUpperCase() + k.slice(1)}
                 </button>
               ))}

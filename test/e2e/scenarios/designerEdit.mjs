@@ -49,6 +49,9 @@ async function previewData(s, d) {
   await expectText(digit.locator('h5'), /10 classes, 10,000 examples/, 'the digit task heading');
   assert((await digit.locator('tbody tr').count()) === 10, 'one bar per digit');
   await expectText(d.locator('section[aria-label="Class balance of task parity"] h5'), /2 classes, 10,000 examples/, 'the parity task heading');
+  await d.locator('.split-choice button', { hasText: 'Test' }).click();
+  await expectText(digit.locator('h5'), /10 classes, 1,000 examples/, 'the digit classes of the test split');
+  await d.locator('.split-choice button', { hasText: 'All' }).click();
   await d.locator('[data-testid="data-summary"]').scrollIntoViewIfNeeded();
   await s.screenshot('data-preview');
 
