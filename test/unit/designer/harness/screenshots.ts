@@ -66,6 +66,14 @@ async function main(): Promise<void> {
         await p.page.waitForSelector('[data-testid="data-summary"]');
         await p.page.locator('[data-testid="data-summary"]').scrollIntoViewIfNeeded();
         await shot(p, `data-${name}-${look}`);
+        if (name !== 'tabular-csv') continue;
+        // A typo in a target, as typed in the text: the preview is marked stale, then the loader's message.
+        await p.setText(text.replace('"target": "length_of_stay"', '"target": "stay_days"'));
+        await p.page.waitForSelector('.data-preview-stale');
+        await shot(p, `data-${name}-${look}-stale`);
+        await p.page.click('text=Refresh preview');
+        await p.page.waitForSelector('.data-preview-error');
+        await shot(p, `data-${name}-${look}-error`);
       }
     }
     if (want('invalid')) {
