@@ -2,6 +2,7 @@
 // unions: switch on `type`. The text document is the only source of truth: the host sends
 // every version of it, the webview answers with edits (JSON-path operations) and never
 // keeps a document of its own.
+import type { DataSummaryResult } from './dataSummary';
 import type { EditOp, JsonPath } from './edits';
 import type { Problem } from './spec';
 
@@ -16,10 +17,11 @@ export type DocumentSnapshot =
   | { ok: true; version: number; doc: unknown; problems: Problem[] }
   | { ok: false; version: number; error: ParseErrorInfo };
 
-/** The first rows of a csv/jsonl data source, read by the host. */
-export type DataPreview =
-  | { ok: true; path: string; columns: string[]; rows: string[][]; truncated: boolean }
-  | { ok: false; path: string; message: string };
+/**
+ * The answer to "Preview data": the trainer's summary of the data (or why there is none),
+ * for the data settings whose `dataSettingsKey` is `key` (a preview for another key is stale).
+ */
+export interface DataPreview { key: string; result: DataSummaryResult }
 
 /** Embedded in the page (the `initial-data` script) so the first paint needs no round trip. */
 export interface DesignerInit {
@@ -48,5 +50,5 @@ export type FromDesigner =
   | { type: 'revealText'; at: { path: JsonPath } | { offset: number } }
   /** Open the workspace trust editor (the Train button is disabled in Restricted Mode). */
   | { type: 'manageTrust' }
-  /** Read the first rows of the csv/jsonl data source named by the document. */
-  | { type: 'requestDataPreview'; path: string };
+  /** Summarize the data of the document's current text (unsaved edits included). */
+  | { type: 'requestDataPreview' };

@@ -1,5 +1,6 @@
 // Typed messages between the host and the trainer child process (IPC), and between the
 // host and the webview (postMessage). Discriminated unions: switch on `type`.
+import type { DataSummaryResult } from './dataSummary';
 import type { Problem } from './spec';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -46,7 +47,9 @@ export type ToTrainer =
       backend: BackendPreference; epochs?: number }
   | { type: 'cancel' }
   /** Load a backend and report it (the "Show environment" command), then exit. */
-  | { type: 'info'; backend: BackendPreference };
+  | { type: 'info'; backend: BackendPreference }
+  /** Load the data of `doc` as a run would and summarize it (no TensorFlow), then exit. */
+  | { type: 'dataSummary'; doc: unknown; workspaceDir: string };
 
 /** Trainer -> host. */
 export type FromTrainer =
@@ -57,7 +60,8 @@ export type FromTrainer =
   | { type: 'problems'; problems: Problem[] }
   | { type: 'error'; message: string; detail?: string }
   | { type: 'done'; summary: RunSummary }
-  | { type: 'info'; backend: BackendName; lines: string[] };
+  | { type: 'info'; backend: BackendName; lines: string[] }
+  | { type: 'dataSummary'; result: DataSummaryResult };
 
 /** Which model is training: the shared model, or the single-task baseline of one task. */
 export type TrainingPhase = { kind: 'shared' } | { kind: 'baseline'; task: string };

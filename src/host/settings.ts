@@ -17,6 +17,6 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
   };
 }
 
-export function trainerScript(context: vscode.ExtensionContext): string {
+export function trainerScript(context: { extensionUri: vscode.Uri }): string {
   return vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainer.js').fsPath;
 }

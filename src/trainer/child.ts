@@ -1,7 +1,9 @@
 // Entry of the trainer child process, forked by the extension host (or a test) with an
 // IPC channel. Receives ToTrainer messages, sends FromTrainer messages, exits when done.
+// TensorFlow is required only inside loadBackend, so a data summary never loads it.
 import type { FromTrainer, ToTrainer } from '../core/protocol';
 import { describeBackend, loadBackend } from './backend';
+import { dataSummaryOf } from './dataSummaryOf';
 import { runExperiment } from './run';
 
 if (!process.send) {
@@ -26,6 +28,15 @@ async function handle(msg: ToTrainer): Promise<void> {
         await send({ type: 'info', backend: b.name, lines: describeBackend(b) });
       } catch (err) {
         await send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      }
+      process.exit(0);
+      return;
+    }
+    case 'dataSummary': {
+      try {
+        await send({ type: 'dataSummary', result: dataSummaryOf(msg.doc, msg.workspaceDir) });
+      } catch (err) {
+        await send({ type: 'error', message: err instanceof Error ? err.message : String(err), ...(err instanceof Error && err.stack ? { detail: err.stack } : {}) });
       }
       process.exit(0);
       return;

@@ -1,6 +1,7 @@
 // `mts`: the engine without VS Code.
 //   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--out DIR]
 //   mts validate FILE
+//   mts data FILE             the data as training sees it (the designer's "Preview data")
 //   mts info [--backend B]
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
@@ -12,11 +13,14 @@ import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protoc
 import type { Problem } from '../core/spec';
 import { validate } from '../core/validate';
 import { describeBackend, isBackendPreference, loadBackend } from './backend';
+import { dataSummaryOf } from './dataSummaryOf';
+import { dataSummaryLines } from './dataSummaryText';
 import { runExperiment } from './run';
 
 const USAGE = `usage:
   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--out DIR]
   mts validate FILE
+  mts data FILE
   mts info [--backend auto|tensorflow|wasm|cpu]`;
 
 class UsageError extends Error {}
@@ -166,6 +170,21 @@ async function main(): Promise<number> {
       const errors = problems.filter((p) => p.severity === 'error').length;
       console.log(errors ? `${errors} error(s), ${problems.length - errors} warning(s)` : `valid (${problems.length} warning(s))`);
       return errors ? 1 : 0;
+    }
+    case 'data': {
+      const { doc, file } = readDoc(args.positional[0]);
+      if (typeof doc === 'symbol') {
+        const [name, message] = file.split('\u0000');
+        console.error(`${name}: error: not valid JSON: ${message}`);
+        return 1;
+      }
+      const result = dataSummaryOf(doc, path.dirname(path.resolve(file)));
+      if (!result.ok) {
+        console.error(`${file}: error: ${result.message}`);
+        return 1;
+      }
+      for (const line of dataSummaryLines(result.summary, result.seconds)) console.log(line);
+      return 0;
     }
     case 'info': {
       const b = await loadBackend(args.backend);

@@ -36,7 +36,7 @@ export function App({ init }: { init: DesignerInit }) {
   const [selectionState, setSelectionState] = useState<Selection>(saved?.selection ?? { nodes: [], edges: [] });
   const [tab, setTab] = useState<TabId>(saved?.tab ?? 'node');
   const [problemsOpen, setProblemsOpen] = useState(saved?.problemsOpen ?? true);
-  const [preview, setPreview] = useState<DataPreview>();
+  const [preview, setPreview] = useState<{ pending: boolean; last?: DataPreview }>({ pending: false });
   const [notice, setNotice] = useState<string>();
   const viewport = useRef<Viewport | undefined>(saved?.viewport);
   const version = useRef(init.document.version);
@@ -55,7 +55,7 @@ export function App({ init }: { init: DesignerInit }) {
           break;
         case 'trust': setTrusted(msg.trusted); break;
         case 'editRejected': setNotice(msg.message); break;
-        case 'dataPreview': setPreview(msg.preview); break;
+        case 'dataPreview': setPreview({ pending: false, last: msg.preview }); break;
       }
     });
     send({ type: 'ready' });
@@ -176,7 +176,7 @@ export function App({ init }: { init: DesignerInit }) {
           )}
           {!trusted && (
             <div className="banner info" role="status">
-              <b>Restricted Mode:</b> you can view and edit the experiment; training is disabled until you trust this workspace.{' '}
+              <b>Restricted Mode:</b> you can view and edit the experiment; training and the data preview are disabled until you trust this workspace.{' '}
               <button type="button" className="link-button" onClick={() => send({ type: 'manageTrust' })}>Manage workspace trust</button>
             </div>
           )}
@@ -195,7 +195,10 @@ export function App({ init }: { init: DesignerInit }) {
           )}
         </main>
         <Inspector tab={tab} setTab={setTab} selection={selection} setSelection={(s) => setSelectionState(s)}
-          selectWhenReady={(ids) => { pendingSelect.current = ids; }} preview={preview} requestPreview={(path) => send({ type: 'requestDataPreview', path })} />
+          selectWhenReady={(ids) => { pendingSelect.current = ids; }} preview={{
+            ...preview, trusted, manageTrust: () => send({ type: 'manageTrust' }),
+            request: () => { setPreview((s) => ({ ...s, pending: true })); send({ type: 'requestDataPreview' }); },
+          }} />
         <ProblemsList open={problemsOpen} setOpen={setProblemsOpen} />
         <SummaryBar />
       </div>

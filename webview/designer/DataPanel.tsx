@@ -1,31 +1,24 @@
-// Data settings: the source (with a preview of a csv/jsonl file's first rows, read by the
-// host), preprocessing steps in order, and the train/validation/test split.
-import type { DataPreview } from '../../src/core/designerProtocol';
+// Data settings: the source (with "Preview data": what the trainer's loaders make of it),
+// preprocessing steps in order, and the train/validation/test split.
 import { Button } from '../ui';
 import { problemsAt, useDesigner } from './context';
+import { DataPreviewSection, type PreviewProps } from './DataPreviewView';
 import { ObjectFields, ProblemText } from './fields';
 import { isObject } from './model';
 import { setValue } from './operations';
 import { PREPROCESS, SOURCE, SPLIT } from './schemas';
 import { VariantFields } from './VariantFields';
 
-export function DataPanel(p: { preview?: DataPreview; requestPreview(path: string): void }) {
+export function DataPanel(p: { preview: PreviewProps }) {
   const d = useDesigner();
   const data = isObject(d.model.doc.data) ? d.model.doc.data : {};
-  const source = isObject(data.source) ? data.source : undefined;
   const steps = Array.isArray(data.preprocess) ? data.preprocess : [];
-  const file = source && (source.type === 'csv' || source.type === 'jsonl') && typeof source.path === 'string' ? source.path : undefined;
   return (
     <div className="panel-section">
       <ProblemText problems={problemsAt(d.model.problems, ['data'], true)} />
       <h3>Source</h3>
       <VariantFields union={SOURCE} value={data.source} path={['data', 'source']} label="Source" starters="source" />
-      {file !== undefined && (
-        <div className="preview-block">
-          <Button appearance="secondary" onClick={() => p.requestPreview(file)}>Preview first rows</Button>
-          {p.preview && p.preview.path === file && <PreviewTable preview={p.preview} />}
-        </div>
-      )}
+      <DataPreviewSection {...p.preview} />
       <h3>Preprocessing</h3>
       {steps.length === 0 && <p className="muted">No preprocessing: features are used as they are.</p>}
       {steps.map((step, i) => (
@@ -45,19 +38,6 @@ export function DataPanel(p: { preview?: DataPreview; requestPreview(path: strin
       <div className="field-grid">
         <ObjectFields schema={SPLIT} value={data.split} path={['data', 'split']} />
       </div>
-    </div>
-  );
-}
-
-function PreviewTable({ preview }: { preview: DataPreview }) {
-  if (!preview.ok) return <p className="muted">{preview.message}</p>;
-  return (
-    <div className="preview-table" role="region" aria-label={`First rows of ${preview.path}`} tabIndex={0}>
-      <table>
-        <thead><tr>{preview.columns.map((c, i) => <th key={i} scope="col">{c}</th>)}</tr></thead>
-        <tbody>{preview.rows.map((r, i) => <tr key={i}>{r.map((v, j) => <td key={j}>{v}</td>)}</tr>)}</tbody>
-      </table>
-      {preview.truncated && <p className="muted">First {preview.rows.length} rows.</p>}
     </div>
   );
 }

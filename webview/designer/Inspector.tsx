@@ -1,10 +1,10 @@
 // The inspector: tabs for the selected node, the tasks, the data and the training settings,
 // each showing how many problems it holds.
 import type { KeyboardEvent } from 'react';
-import type { DataPreview } from '../../src/core/designerProtocol';
 import type { Selection } from './selection';
 import { type TabId, useDesigner } from './context';
 import { DataPanel } from './DataPanel';
+import type { PreviewProps } from './DataPreviewView';
 import { NodePanel } from './NodePanel';
 import { TasksPanel } from './TasksPanel';
 import { TrainingPanel } from './TrainingPanel';
@@ -24,7 +24,7 @@ export function tabOf(path: readonly (string | number)[]): TabId {
 
 export function Inspector(p: {
   tab: TabId; setTab(t: TabId): void; selection: Selection; setSelection(s: Selection): void; selectWhenReady(ids: string[]): void;
-  preview?: DataPreview; requestPreview(path: string): void;
+  preview: PreviewProps;
 }) {
   const d = useDesigner();
   const count = (tab: TabId): number => d.model.problems.filter((x) => tabOf(x.path) === tab && (tab !== 'node' || isSelected(x.path))).length;
@@ -53,7 +53,7 @@ export function Inspector(p: {
       <div className="tab-panel" role="tabpanel" id={`panel-${p.tab}`} aria-labelledby={`tab-${p.tab}`}>
         {p.tab === 'node' && <NodePanel selection={p.selection} setSelection={p.setSelection} selectWhenReady={p.selectWhenReady} />}
         {p.tab === 'tasks' && <TasksPanel />}
-        {p.tab === 'data' && <DataPanel preview={p.preview} requestPreview={p.requestPreview} />}
+        {p.tab === 'data' && <DataPanel preview={p.preview} />}
         {p.tab === 'training' && <TrainingPanel />}
       </div>
     </aside>

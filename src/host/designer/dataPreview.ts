@@ -1,24 +1,62 @@
-// The first rows of a csv/jsonl data source, for the designer's Data panel. Only files
-// inside a workspace folder are read (a document from an untrusted repository must not
-// make the designer display arbitrary files), and only the first 64 KiB of them.
+// "Preview data" of the designer: a forked trainer loads the data of the document's current
+// text with the loaders training uses, so the preview tells the truth. It runs the trainer
+// process, so like training it waits for workspace trust. A csv/jsonl file is read only when
+// it lies inside a workspace folder (symlinks resolved): a document from an untrusted
+// repository must not make the designer display arbitrary files.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as vscode from 'vscode';
-import type { DataPreview } from '../../core/designerProtocol';
-import { previewRows } from './previewRows';
+import type { DataSummaryResult } from '../../core/dataSummary';
+import { askDataSummary, type PendingSummary } from '../dataSummaryProcess';
+import { settings, trainerScript } from '../settings';
 
-const MAX_BYTES = 64 * 1024;
+export const PREVIEW_NEEDS_TRUST = 'The data preview runs the trainer process, so it is available once you trust this workspace.';
 
-export async function readDataPreview(documentUri: vscode.Uri, relativePath: string): Promise<DataPreview> {
-  const fail = (message: string): DataPreview => ({ ok: false, path: relativePath, message });
-  if (!relativePath.trim()) return fail('No file named yet.');
-  const uri = vscode.Uri.joinPath(documentUri, '..', relativePath);
-  const folder = vscode.workspace.getWorkspaceFolder(uri);
-  if (!folder || documentUri.scheme !== uri.scheme) return fail('The file is outside the workspace, so it is not previewed.');
-  let bytes: Uint8Array;
-  try {
-    bytes = await vscode.workspace.fs.readFile(uri);
-  } catch {
-    return fail(`No file at ${relativePath} (relative to the experiment file).`);
+export class DataPreviewer implements vscode.Disposable {
+  private pending?: PendingSummary;
+
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  /** The summary, or undefined when a newer request replaced this one. */
+  async preview(document: vscode.TextDocument, doc: unknown): Promise<DataSummaryResult | undefined> {
+    this.pending?.cancel();
+    this.pending = undefined;
+    const fail = (message: string, at?: (string | number)[]): DataSummaryResult => ({ ok: false, message, ...(at ? { path: at } : {}) });
+    if (!vscode.workspace.isTrusted) return fail(PREVIEW_NEEDS_TRUST);
+    const source = dataSource(doc);
+    const tabular = (source?.type === 'csv' || source?.type === 'jsonl') && typeof source.path === 'string' && source.path.trim() !== '' ? source.path : undefined;
+    let workspaceDir: string;
+    if (document.uri.scheme === 'file') workspaceDir = path.dirname(document.uri.fsPath);
+    else if (tabular !== undefined) return fail('Save the experiment as a file in the workspace first: its data file is found relative to it.');
+    else workspaceDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.tmpdir();
+    if (tabular !== undefined && !insideWorkspace(path.resolve(workspaceDir, tabular))) {
+      return fail(`${tabular} is outside the workspace folders, so it is not previewed.`, ['data', 'source', 'path']);
+    }
+    const script = trainerScript({ extensionUri: this.extensionUri });
+    if (!fs.existsSync(script)) return fail(`The trainer is missing (${script}). Build the extension (npm run build) and try again.`);
+    const { nodePath } = settings(document.uri);
+    const pending = askDataSummary({ script, cwd: workspaceDir, ...(nodePath ? { nodePath } : {}) }, { doc, workspaceDir });
+    this.pending = pending;
+    const result = await pending.result;
+    if (this.pending !== pending) return undefined;
+    this.pending = undefined;
+    return result;
   }
-  const text = new TextDecoder().decode(bytes.subarray(0, MAX_BYTES));
-  return { path: relativePath, ...previewRows(text, relativePath.toLowerCase().endsWith('.jsonl') ? 'jsonl' : 'csv') };
+
+  dispose(): void { this.pending?.cancel(); }
+}
+
+function dataSource(doc: unknown): { type?: unknown; path?: unknown } | undefined {
+  const data = typeof doc === 'object' && doc !== null ? (doc as { data?: unknown }).data : undefined;
+  const source = typeof data === 'object' && data !== null ? (data as { source?: unknown }).source : undefined;
+  return typeof source === 'object' && source !== null ? source : undefined;
+}
+
+function insideWorkspace(file: string): boolean {
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
+  if (!folder) return false;
+  const real = (p: string): string => { try { return fs.realpathSync(p); } catch { return p; } };
+  const relative = path.relative(real(folder.uri.fsPath), real(file));
+  return !relative.startsWith('..') && !path.isAbsolute(relative);
 }

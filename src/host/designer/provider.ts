@@ -4,9 +4,10 @@
 // and "Reopen with text editor" are VS Code's own. Several designers on one document each
 // follow onDidChangeTextDocument, so they stay in sync with each other and with text edits.
 import * as vscode from 'vscode';
-import type { DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../core/designerProtocol';
+import { dataSettingsKey } from '../../core/dataSummary';
+import type { DataPreview, DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../core/designerProtocol';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
-import { readDataPreview } from './dataPreview';
+import { DataPreviewer } from './dataPreview';
 import type { DesignerDiagnostics } from './diagnostics';
 import { applyDocumentEdit } from './documentEdit';
 import { revealPath } from './revealPath';
@@ -30,6 +31,10 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
     const init: DesignerInit = { fileName: document.uri.path.split('/').pop() ?? 'experiment', trusted: vscode.workspace.isTrusted, document: first };
     webview.html = webviewHtml(webview, this.extensionUri, 'designer', `Designer: ${init.fileName}`, init);
 
+    const previewer = new DataPreviewer(this.extensionUri);
+    // Kept for a webview that comes back after being hidden (messages to a hidden one are dropped).
+    let lastPreview: DataPreview | undefined;
+    const postPreview = (preview: DataPreview): void => { lastPreview = preview; post({ type: 'dataPreview', preview }); };
     // Edits run one after another, each on the text the previous one left.
     let queue: Promise<void> = Promise.resolve();
     const onMessage = (msg: FromDesigner): void => {
@@ -37,6 +42,7 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
         case 'ready':
           post({ type: 'document', document: snapshot() });
           post({ type: 'trust', trusted: vscode.workspace.isTrusted });
+          if (lastPreview) post({ type: 'dataPreview', preview: lastPreview });
           break;
         case 'edit':
           queue = queue.then(async () => {
@@ -56,13 +62,22 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
         case 'manageTrust':
           void vscode.commands.executeCommand('workbench.trust.manage');
           break;
-        case 'requestDataPreview':
-          void readDataPreview(document.uri, msg.path).then((preview) => post({ type: 'dataPreview', preview }));
+        case 'requestDataPreview': {
+          const current = snapshot();
+          if (!current.ok) {
+            postPreview({ key: '', result: { ok: false, message: `The document is not valid JSON (line ${current.error.line + 1}): ${current.error.message}` } });
+            break;
+          }
+          void previewer.preview(document, current.doc).then((result) => {
+            if (result) postPreview({ key: dataSettingsKey(current.doc), result });
+          });
           break;
+        }
       }
     };
 
     const subscriptions: vscode.Disposable[] = [
+      previewer,
       this.diagnostics.track(document.uri),
       webview.onDidReceiveMessage(onMessage),
       vscode.workspace.onDidChangeTextDocument((e) => {

@@ -9,9 +9,9 @@ import { applyImputation, fitImputation, hasMissing, type Imputation } from './i
 import { loadMnist } from './mnist';
 import { loadMultiMnist } from './multimnist';
 import { applyPreprocessing, fitPreprocessing, type FittedPreprocessing } from './preprocess';
-import { splitIndices } from './split';
+import { splitIndices, type SplitIndices } from './split';
 import { loadSyntheticCorrelated } from './syntheticCorrelated';
-import { tableToDataset, type TargetRequest } from './table';
+import { tableToDataset, type RawTable, type TargetRequest } from './table';
 import { readTable } from './tabularFile';
 
 export interface LoadOptions {
@@ -33,7 +33,21 @@ export interface ExperimentData extends SplitDataset {
 type DataPart = Pick<ExperimentSpec, 'data' | 'tasks'>;
 
 export function loadExperimentData(spec: DataPart, options: LoadOptions): ExperimentData {
-  const all = loadDataset(spec, options);
+  return prepareSplits(spec, planSplit(spec, options));
+}
+
+/** The whole data set and the rows of each split: what a run trains on, before imputation and preprocessing. */
+export interface SplitPlan {
+  all: Dataset;
+  parts: SplitIndices;
+  report: string[];
+  stratifiedBy?: string;
+  /** The file as parsed, for csv/jsonl sources. */
+  table?: RawTable;
+}
+
+export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
+  const { ds: all, table } = loadChecked(spec, options);
   const report = [...all.report];
   const { split } = spec.data;
   const strataColumn = split.stratifyBy ?? spec.tasks.find((t) => t.kind !== 'regression')?.target;
@@ -45,12 +59,20 @@ export function loadExperimentData(spec: DataPart, options: LoadOptions): Experi
     throw new DataError(`data.split.stratifyBy '${strataColumn}' has ${new Set(strata).size} different values; stratify by a class column.`, ['data', 'split', 'stratifyBy']);
   }
   const parts = splitIndices(all.n, split, strata);
+  const fmt = (k: number) => k.toLocaleString('en-US');
+  report.push(`Split with seed ${split.seed}${strata ? `, stratified by '${strataColumn}'` : ''}: ` +
+    `${fmt(parts.train.length)} train, ${fmt(parts.validation.length)} validation, ${fmt(parts.test.length)} test.`);
+  return { all, parts, report, ...(strata ? { stratifiedBy: strataColumn } : {}), ...(table ? { table } : {}) };
+}
+
+/** Imputation and preprocessing fitted on the training rows, applied to every split. */
+export function prepareSplits(spec: DataPart, plan: SplitPlan): ExperimentData {
+  const { all, parts } = plan;
+  const report = [...plan.report];
   let train = takeRows(all, parts.train);
   let validation = takeRows(all, parts.validation);
   let test = takeRows(all, parts.test);
   const fmt = (k: number) => k.toLocaleString('en-US');
-  report.push(`Split with seed ${split.seed}${strata ? `, stratified by '${strataColumn}'` : ''}: ` +
-    `${fmt(train.n)} train, ${fmt(validation.n)} validation, ${fmt(test.n)} test.`);
 
   let imputation: Imputation | undefined;
   if (hasMissing(train) || hasMissing(validation) || hasMissing(test)) {
@@ -65,21 +87,25 @@ export function loadExperimentData(spec: DataPart, options: LoadOptions): Experi
   test = applyPreprocessing(test, preprocessing);
   report.push(...preprocessing.steps);
   for (const ds of [train, validation, test]) ds.report = report;
-  return { train, validation, test, report, preprocessing, ...(imputation ? { imputation } : {}), ...(strata ? { stratifiedBy: strataColumn } : {}) };
+  return { train, validation, test, report, preprocessing, ...(imputation ? { imputation } : {}), ...(plan.stratifiedBy !== undefined ? { stratifiedBy: plan.stratifiedBy } : {}) };
 }
 
 /** The whole data set of a spec, before splitting, with its tasks' targets checked. */
 export function loadDataset(spec: DataPart, options: LoadOptions): Dataset {
-  const ds = loadSource(spec.data.source, spec.tasks, spec.data.split.stratifyBy, options.workspaceDir);
-  checkTargets(ds, spec.tasks, spec.data.source);
-  return ds;
+  return loadChecked(spec, options).ds;
 }
 
-function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | undefined, workspaceDir: string): Dataset {
+function loadChecked(spec: DataPart, options: LoadOptions): { ds: Dataset; table?: RawTable } {
+  const loaded = loadSource(spec.data.source, spec.tasks, spec.data.split.stratifyBy, options.workspaceDir);
+  checkTargets(loaded.ds, spec.tasks, spec.data.source);
+  return loaded;
+}
+
+function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | undefined, workspaceDir: string): { ds: Dataset; table?: RawTable } {
   switch (source.type) {
-    case 'mnist': return loadMnist(source.limit === undefined ? {} : { limit: source.limit });
-    case 'multimnist': return loadMultiMnist(source);
-    case 'synthetic-correlated': return loadSyntheticCorrelated(source);
+    case 'mnist': return { ds: loadMnist(source.limit === undefined ? {} : { limit: source.limit }) };
+    case 'multimnist': return { ds: loadMultiMnist(source) };
+    case 'synthetic-correlated': return { ds: loadSyntheticCorrelated(source) };
     case 'csv':
     case 'jsonl': {
       const targets: TargetRequest[] = tasks.map((t, i) => ({
@@ -87,12 +113,14 @@ function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | 
         usedBy: `target of task '${t.id}'`, role: 'task', path: ['tasks', i, 'target'],
       }));
       if (stratifyBy !== undefined) targets.push({ column: stratifyBy, kind: 'class', usedBy: 'data.split.stratifyBy', role: 'strata', path: ['data', 'split', 'stratifyBy'] });
-      return tableToDataset(readTable(source, workspaceDir), {
+      const table = readTable(source, workspaceDir);
+      const ds = tableToDataset(table, {
         targets,
         ...(source.features ? { features: source.features } : {}),
         ...(source.categorical ? { categorical: source.categorical } : {}),
         ...(source.missing ? { missing: source.missing } : {}),
       });
+      return { ds, table };
     }
     default:
       throw new DataError(`Unknown data source type '${(source as { type: string }).type}'.`, ['data', 'source', 'type']);

@@ -2,7 +2,9 @@
 // connection from the trunk into it, route both heads through it with the inspector's input
 // picker (so it becomes part of the shared trunk), set its units; Ctrl+S writes exactly that
 // to the *.mtl.json; Ctrl+Z steps back through the edits until the layer is gone, and saving
-// again restores the original file byte for byte.
+// again restores the original file byte for byte. Then "Preview data" in the Data tab: the
+// trainer child loads the digits as training would (sample digits, class balance); an
+// unsaved change of the limit marks the preview stale and a refresh follows the edit.
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, expectText } from '../expect.mjs';
@@ -23,6 +25,44 @@ async function dragHandle(page, from, to) {
 async function choose(dropdown, label) {
   await dropdown.click();
   await dropdown.locator('vscode-option', { hasText: new RegExp(`^\\s*${label}\\s*$`) }).click();
+}
+
+/** "Preview data": digits drawn, class balance of both tasks, then a stale preview refreshed after an unsaved edit. */
+async function previewData(s, d) {
+  await d.locator('#tab-data').click();
+  const button = d.locator('vscode-button[aria-label^="Preview data"]');
+  await button.focus();
+  await s.page.keyboard.press('Enter'); // keyboard, as a user without a mouse would
+  const facts = d.locator('[data-testid="data-summary"] .data-facts');
+  await expectText(facts, /Examples\s*10,000/, 'the number of examples', 60_000);
+  await expectText(facts, /8,000 train · 1,000 validation · 1,000 test/, 'the split sizes');
+  const canvases = d.locator('[data-testid="sample-images"] canvas');
+  assert((await canvases.count()) === 10, `10 sample digits, got ${await canvases.count()}`);
+  const ink = await canvases.evaluateAll((cs) => cs.map((c) => {
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let lit = 0;
+    for (let i = 0; i < px.length; i += 4) if (px[i] > 128) lit++;
+    return lit;
+  }));
+  assert(ink.every((n) => n > 40 && n < 500), `every sample digit has ink on a dark ground: ${ink.join(', ')}`);
+  const digit = d.locator('section[aria-label="Class balance of task digit"]');
+  await expectText(digit.locator('h5'), /10 classes, 10,000 examples/, 'the digit task heading');
+  assert((await digit.locator('tbody tr').count()) === 10, 'one bar per digit');
+  await expectText(d.locator('section[aria-label="Class balance of task parity"] h5'), /2 classes, 10,000 examples/, 'the parity task heading');
+  await d.locator('.split-choice button', { hasText: 'Test' }).click();
+  await expectText(digit.locator('h5'), /10 classes, 1,000 examples/, 'the digit classes of the test split');
+  await d.locator('.split-choice button', { hasText: 'All' }).click();
+  await d.locator('[data-testid="data-summary"]').scrollIntoViewIfNeeded();
+  await s.screenshot('data-preview');
+
+  // An unsaved edit of the data settings: the preview is marked stale; a refresh reads the edit.
+  await s.replaceText(d.locator('.inspector .field[data-path="data.source.limit"] vscode-text-field'), '500');
+  await d.locator('.data-preview-stale').waitFor();
+  await d.locator('vscode-button[aria-label^="Preview data"]').click();
+  await expectText(facts, /Examples\s*500\b/, 'the examples after the edit', 60_000);
+  await expectText(facts, /400 train · 50 validation · 50 test/, 'the split after the edit');
+  assert((await d.locator('.data-preview-stale').count()) === 0, 'the refreshed preview is not stale');
+  await s.screenshot('data-preview-limit');
 }
 
 export default {
@@ -111,6 +151,8 @@ export default {
     await page.keyboard.press('Control+S');
     await s.waitUntil(() => fs.readFileSync(file, 'utf8') === original, 'the saved file to be the original again');
     assert(!fs.readFileSync(file, 'utf8').includes(`"${id}"`), `the file still mentions ${id}`);
+
+    await previewData(s, d);
     const errors = s.consoleErrors.filter((e) => !/Failed to load resource/.test(e));
     assert(errors.length === 0, `console errors: ${errors.join('\n')}`);
   },

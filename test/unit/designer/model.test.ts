@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { problemRange } from '../../../src/host/designer/problemRange';
-import { previewRows } from '../../../src/host/designer/previewRows';
 import { validate } from '../../../src/core/validate';
 import { buildModel as build, taskNodeId } from '../../../webview/designer/model';
 import { digitsParityText, threeTasks } from './fixtures';
@@ -55,13 +54,5 @@ describe('host helpers', () => {
     assert.equal(slice(['data', 'split']), '"split"');
     assert.equal(slice(['model', 'layers', 10]), '"orphan"');
     assert.equal(slice(['tasks', 2, 'classes']), '"sum"', 'a missing property: the item\'s id');
-  });
-
-  it('previews the first rows of csv and jsonl files', () => {
-    const csv = previewRows('a,b,"c, d"\n1,2,"x ""y"""\n3,4,5\n', 'csv');
-    assert.deepEqual(csv, { ok: true, columns: ['a', 'b', 'c, d'], rows: [['1', '2', 'x "y"'], ['3', '4', '5']], truncated: false });
-    const jsonl = previewRows('{"a":1,"b":"x"}\n{"a":2,"c":[1]}\n{"a":', 'jsonl');
-    assert.deepEqual(jsonl, { ok: true, columns: ['a', 'b', 'c'], rows: [['1', 'x', ''], ['2', '', '[1]']], truncated: false });
-    assert.equal(previewRows('', 'csv').ok, false);
   });
 });

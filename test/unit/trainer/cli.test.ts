@@ -68,3 +68,20 @@ test('train prints one line per epoch off a terminal and exits 0', { timeout: 12
   assert.equal((r.stdout.match(/epoch \d\/2:/g) ?? []).length, 2);
   assert.ok(fs.existsSync(path.join(dir, 'runs', 'correlated-regression')), 'runs/ next to the file by default');
 });
+
+test('data: the class balance of the tabular example as training splits it; a bad target exits 1 with the loader\'s message', () => {
+  const r = mts('data', path.join('examples', 'tabular-csv', 'tabular-csv.mtl.json'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^2,000 examples \(csv/);
+  assert.match(r.stdout, /split: 1,400 train, 300 validation, 300 test \(seed 7, stratified by readmitted\)/);
+  const rows = ['no', 'yes'].map((name) => r.stdout.split('\n').find((l) => l.trim().startsWith(`${name} `))!.trim().split(/\s+/));
+  // name, all, (share), train, validation, test: every class's splits add up to its total.
+  for (const [, all, , ...splits] of rows) assert.equal(splits.reduce((a, b) => a + Number(b.replace(',', '')), 0), Number(all!.replace(',', '')));
+  const dir = tempDir('cli-data');
+  fs.copyFileSync(path.join(ROOT, 'examples', 'tabular-csv', 'patients.csv'), path.join(dir, 'patients.csv'));
+  const doc = exampleDoc('tabular-csv') as { tasks: Array<{ target: string }> };
+  doc.tasks[1]!.target = 'stay_days';
+  const bad = mts('data', writeDoc(dir, 'bad.mtl.json', doc));
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /bad\.mtl\.json: error: Column 'stay_days' \(target of task 'stay'\) is not in patients\.csv\. Its columns are: .*length_of_stay/);
+});

@@ -15,12 +15,12 @@ export async function buildDesigner(outdir = fs.mkdtempSync(path.join(os.tmpdir(
   return outdir;
 }
 
-/** Bundles a TypeScript entry for Node (playwright-core stays external) and returns the file. */
+/** Bundles a TypeScript entry for Node (playwright-core and the mnist data stay external) and returns the file. */
 export async function buildNodeScript(entry, outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-harness-'))) {
   const outfile = path.join(outdir, `${path.basename(entry, '.ts')}.cjs`);
   await esbuild.build({
     absWorkingDir: repoRoot, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'warning',
-    external: ['playwright-core'], entryPoints: [entry], outfile, sourcemap: 'inline',
+    external: ['playwright-core', 'mnist'], entryPoints: [entry], outfile, sourcemap: 'inline',
   });
   return outfile;
 }

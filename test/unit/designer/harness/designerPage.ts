@@ -5,10 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { DataPreview, DesignerInit, FromDesigner, ToDesigner } from '../../../../src/core/designerProtocol';
+import { dataSettingsKey } from '../../../../src/core/dataSummary';
+import type { DesignerInit, FromDesigner, ToDesigner } from '../../../../src/core/designerProtocol';
 import { applyOpsToText } from '../../../../src/core/edits';
-import { previewRows } from '../../../../src/host/designer/previewRows';
 import { snapshotOf } from '../../../../src/host/designer/snapshot';
+import { dataSummaryOf } from '../../../../src/trainer/dataSummaryOf';
 import { themeCss, type HarnessTheme } from '../../../harness/themes';
 
 const ORIGIN = 'https://designer.test';
@@ -23,8 +24,8 @@ export interface PageOptions {
   height?: number;
   viewState?: unknown;
   fileName?: string;
-  /** Files the data preview may read, by path relative to the experiment. */
-  files?: Record<string, string>;
+  /** Folder the experiment's data paths are relative to (the data preview reads it). */
+  workspaceDir?: string;
 }
 
 export class DesignerPage {
@@ -99,10 +100,11 @@ export class DesignerPage {
         }
         break;
       case 'requestDataPreview': {
-        const text = this.options.files?.[msg.path];
-        const preview: DataPreview = text === undefined ? { ok: false, path: msg.path, message: `No file at ${msg.path}.` }
-          : { path: msg.path, ...previewRows(text, msg.path.endsWith('.jsonl') ? 'jsonl' : 'csv') };
-        await this.send({ type: 'dataPreview', preview });
+        // The trainer's summary, computed in this process (the extension asks a forked trainer).
+        const snapshot = snapshotOf(this.text, this.version);
+        if (!snapshot.ok) break;
+        const result = dataSummaryOf(snapshot.doc, this.options.workspaceDir ?? process.cwd());
+        await this.send({ type: 'dataPreview', preview: { key: dataSettingsKey(snapshot.doc), result } });
         break;
       }
       default:

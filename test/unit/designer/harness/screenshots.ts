@@ -1,6 +1,7 @@
 // Screenshots of the designer in light, dark and high-contrast themes, for looking at the
 // work (not a test: nothing is asserted). Run: node test/unit/designer/harness/run.mjs
 // Writes test-output/designer/*.png and prints any console error of the page.
+import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { digitsParityText, largeModel, threeTasks } from '../fixtures';
@@ -54,13 +55,26 @@ async function main(): Promise<void> {
       await shot(p, 'training-light');
     }
     if (want('data')) {
-      const doc = threeTasks();
-      doc.data.source = { type: 'csv', path: 'patients.csv', categorical: ['sex'] };
-      const p = await open({ text: pretty(doc), look: 'light', files: { 'patients.csv': 'age,sex,bmi,glucose,diabetes\n63,F,31.2,148,1\n41,M,22.5,85,0\n55,F,27.9,,1\n' } });
-      await p.page.click('#tab-data');
-      await p.page.click('text=Preview first rows');
-      await p.page.waitForTimeout(200);
-      await shot(p, 'data-light');
+      // "Preview data" on the examples, computed by the trainer's own summary code.
+      const examples = path.resolve('examples');
+      const cases = [['digits-parity', 'light'], ['tabular-csv', 'dark'], ['multimnist-cnn', 'hc']] as const;
+      for (const [name, look] of cases) {
+        const text = fs.readFileSync(path.join(examples, name, `${name}.mtl.json`), 'utf8');
+        const p = await open({ text, look, workspaceDir: path.join(examples, name), height: 1100 });
+        await p.page.click('#tab-data');
+        await p.page.click('text=Preview data');
+        await p.page.waitForSelector('[data-testid="data-summary"]');
+        await p.page.locator('[data-testid="data-summary"]').scrollIntoViewIfNeeded();
+        await shot(p, `data-${name}-${look}`);
+        if (name !== 'tabular-csv') continue;
+        // A typo in a target, as typed in the text: the preview is marked stale, then the loader's message.
+        await p.setText(text.replace('"target": "length_of_stay"', '"target": "stay_days"'));
+        await p.page.waitForSelector('.data-preview-stale');
+        await shot(p, `data-${name}-${look}-stale`);
+        await p.page.click('text=Refresh preview');
+        await p.page.waitForSelector('.data-preview-error');
+        await shot(p, `data-${name}-${look}-error`);
+      }
     }
     if (want('invalid')) {
       const p = await open({ text: digitsParityText, look: 'dark' });
@@ -71,6 +85,8 @@ async function main(): Promise<void> {
     if (want('restricted')) {
       const p = await open({ text: digitsParityText, look: 'light', trusted: false });
       await shot(p, 'restricted-light');
+      await p.page.click('#tab-data');
+      await shot(p, 'restricted-data-light');
     }
     if (want('hc')) {
       const p = await open({ text: pretty(threeTasks()), look: 'hc' });

@@ -1,0 +1,57 @@
+// What the data of an experiment looks like before training: computed by the trainer's own
+// loaders (same targets, limit and split seed as a run), shown by the designer's Data panel
+// and printed by `mts data`. Plain JSON so it crosses IPC and postMessage as it is.
+import type { JsonPath } from './edits';
+
+export type SplitName = 'train' | 'validation' | 'test';
+export const SPLIT_NAMES: readonly SplitName[] = ['train', 'validation', 'test'];
+
+export type PerSplit<T> = Record<SplitName, T>;
+
+export interface ClassCount {
+  /** The class as the data names it ("7", "yes"); class index order. */
+  name: string;
+  counts: PerSplit<number>;
+}
+
+export interface ValueStats { n: number; min: number; mean: number; max: number }
+
+export type TaskBalance =
+  | { task: string; target: string; kind: 'binary' | 'multiclass'; classes: ClassCount[] }
+  | { task: string; target: string; kind: 'regression'; stats: PerSplit<ValueStats> };
+
+/** A few examples drawn as images: pixels 0..255, row-major, one label per task. */
+export interface SampleImages {
+  width: number;
+  height: number;
+  images: { pixels: number[]; labels: { task: string; value: string }[] }[];
+}
+
+/** The first records of a csv/jsonl file as the trainer's parser read them ('' = missing). */
+export interface FirstRows { columns: string[]; rows: string[][]; totalRows: number }
+
+export interface DataSummary {
+  source: string;
+  examples: number;
+  featureShape: number[];
+  split: PerSplit<number> & { seed: number; stratifiedBy?: string };
+  tasks: TaskBalance[];
+  samples?: SampleImages;
+  firstRows?: FirstRows;
+  /** What loading did, in order (the same lines a run logs). */
+  notes: string[];
+}
+
+export type DataSummaryResult =
+  | { ok: true; summary: DataSummary; seconds: number }
+  /** `path`: the spec field to fix, when the loader knows it. */
+  | { ok: false; message: string; path?: JsonPath };
+
+/**
+ * The parts of a document a data summary depends on, as one string: a summary computed for
+ * another key is stale (the data settings or the tasks changed since).
+ */
+export function dataSettingsKey(doc: unknown): string {
+  const d = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : {};
+  return JSON.stringify([d.data ?? null, d.tasks ?? null]);
+}

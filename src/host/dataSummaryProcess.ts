@@ -1,0 +1,44 @@
+// Asks a forked trainer for the data summary of a document: the trainer's own loaders read
+// the data (the host never imports them), the child answers once and exits. No vscode
+// import, so tests fork it exactly as the designer does.
+import type { DataSummaryResult } from '../core/dataSummary';
+import { forkTrainer, type TrainerProcessOptions } from './trainerProcess';
+
+export interface DataSummaryRequest {
+  doc: unknown;
+  /** Folder that the data source's relative paths are resolved against. */
+  workspaceDir: string;
+  /** The child is killed after this long (a huge file, a hung runtime); default 2 minutes. */
+  timeoutMs?: number;
+}
+
+export interface PendingSummary {
+  readonly result: Promise<DataSummaryResult>;
+  /** Kills the child; `result` then resolves with a "stopped" message. */
+  cancel(): void;
+}
+
+export function askDataSummary(trainer: Omit<TrainerProcessOptions, 'onStderr'>, req: DataSummaryRequest): PendingSummary {
+  const stderr: string[] = [];
+  const child = forkTrainer({ ...trainer, onStderr: (line) => { stderr.push(line); if (stderr.length > 5) stderr.shift(); } });
+  let answer: DataSummaryResult | undefined;
+  let stopped: string | undefined;
+  child.onMessage((msg) => {
+    if (msg.type === 'dataSummary') answer = msg.result;
+    else if (msg.type === 'error') answer = { ok: false, message: `The data loader failed: ${msg.message}` };
+  });
+  child.send({ type: 'dataSummary', doc: req.doc, workspaceDir: req.workspaceDir });
+  const timeoutMs = req.timeoutMs ?? 120_000;
+  const timer = setTimeout(() => { stopped = `The data preview took longer than ${Math.round(timeoutMs / 1000)} s and was stopped.`; child.kill(); }, timeoutMs);
+  const result = child.exited.then(({ code, signal }): DataSummaryResult => {
+    clearTimeout(timer);
+    if (answer) return answer;
+    if (stopped) return { ok: false, message: stopped };
+    const tail = stderr.length ? ` Last output: ${stderr.join(' | ')}` : '';
+    return { ok: false, message: `The trainer process exited without a data summary (code ${code}${signal ? `, signal ${signal}` : ''}).${tail}` };
+  });
+  return {
+    result,
+    cancel: () => { stopped ??= 'The data preview was stopped.'; child.kill(); },
+  };
+}

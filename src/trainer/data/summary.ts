@@ -1,0 +1,97 @@
+// A summary of an experiment's data as a run would see it: the same loaders, targets, limit
+// and split seed (load.ts), then counted. Class balance per task and split, value ranges of
+// regression targets, sample digits of image sources, the first records of csv/jsonl files.
+import type { ClassCount, DataSummary, FirstRows, PerSplit, SampleImages, TaskBalance, ValueStats } from '../../core/dataSummary';
+import type { ExperimentSpec, TaskSpec } from '../../core/spec';
+import type { Dataset } from './dataset';
+import { planSplit, prepareSplits, type LoadOptions, type SplitPlan } from './load';
+import { MNIST_SIDE } from './mnist';
+import { MULTIMNIST_SIDE } from './multimnist';
+import type { RawTable } from './table';
+
+export const SAMPLE_IMAGES = 10;
+export const FIRST_ROWS = 8;
+
+export function summarizeData(spec: Pick<ExperimentSpec, 'data' | 'tasks'>, options: LoadOptions): DataSummary {
+  const plan = planSplit(spec, options);
+  // Imputation and preprocessing run too: a problem they have is one the run would have.
+  const { report } = prepareSplits(spec, plan);
+  const side = imageSide(spec.data.source.type);
+  return {
+    source: spec.data.source.type,
+    examples: plan.all.n,
+    featureShape: [...plan.all.featureShape],
+    split: {
+      train: plan.parts.train.length, validation: plan.parts.validation.length, test: plan.parts.test.length,
+      seed: spec.data.split.seed, ...(plan.stratifiedBy !== undefined ? { stratifiedBy: plan.stratifiedBy } : {}),
+    },
+    tasks: spec.tasks.map((task) => balanceOf(task, plan)),
+    ...(side !== undefined ? { samples: sampleImages(plan, spec.tasks, side) } : {}),
+    ...(plan.table ? { firstRows: firstRows(plan.table) } : {}),
+    notes: report,
+  };
+}
+
+function imageSide(source: string): number | undefined {
+  return source === 'mnist' ? MNIST_SIDE : source === 'multimnist' ? MULTIMNIST_SIDE : undefined;
+}
+
+function balanceOf(task: TaskSpec, plan: SplitPlan): TaskBalance {
+  const values = plan.all.targets[task.target] as Float32Array; // load.ts checked every target exists
+  if (task.kind === 'regression') {
+    const stats = perSplit(plan, (rows) => valueStats(values, rows));
+    return { task: task.id, target: task.target, kind: 'regression', stats };
+  }
+  // A multiclass task may declare more classes than the data has: those show as empty.
+  const k = Math.max(plan.all.classes?.[task.target] ?? 0, task.kind === 'multiclass' ? task.classes ?? 0 : 2);
+  const counts = perSplit(plan, (rows) => {
+    const c = new Array<number>(k).fill(0);
+    for (const row of rows) c[values[row] as number]! += 1;
+    return c;
+  });
+  const classes: ClassCount[] = Array.from({ length: k }, (_, i) => ({
+    name: className(plan.all, task.target, i),
+    counts: { train: counts.train[i]!, validation: counts.validation[i]!, test: counts.test[i]! },
+  }));
+  return { task: task.id, target: task.target, kind: task.kind, classes };
+}
+
+function perSplit<T>(plan: SplitPlan, f: (rows: number[]) => T): PerSplit<T> {
+  return { train: f(plan.parts.train), validation: f(plan.parts.validation), test: f(plan.parts.test) };
+}
+
+function valueStats(values: Float32Array, rows: number[]): ValueStats {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (const row of rows) {
+    const v = values[row] as number;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return rows.length === 0 ? { n: 0, min: 0, mean: 0, max: 0 } : { n: rows.length, min, mean: sum / rows.length, max };
+}
+
+function className(ds: Dataset, target: string, index: number): string {
+  return ds.classNames?.[target]?.[index] ?? String(index);
+}
+
+/** The first training examples (the split is shuffled, so they are a random draw), as drawn. */
+function sampleImages(plan: SplitPlan, tasks: TaskSpec[], side: number): SampleImages {
+  const size = side * side;
+  const images = plan.parts.train.slice(0, SAMPLE_IMAGES).map((row) => ({
+    pixels: Array.from(plan.all.features.subarray(row * size, (row + 1) * size), (v) => Math.max(0, Math.min(255, Math.round(v)))),
+    labels: tasks.map((t) => ({ task: t.id, value: className(plan.all, t.target, plan.all.targets[t.target]![row]!) })),
+  }));
+  return { width: side, height: side, images };
+}
+
+function firstRows(table: RawTable): FirstRows {
+  return {
+    columns: [...table.columns],
+    rows: table.rows.slice(0, FIRST_ROWS).map((r) => r.map((cell) => (cell === null ? '' : String(cell)))),
+    totalRows: table.rows.length,
+  };
+}
+

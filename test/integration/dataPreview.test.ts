@@ -1,0 +1,57 @@
+// "Preview data" in the extension host: the designer's previewer forks the extension's own
+// trainer on the document's current text (unsaved edits included), and refuses data files
+// outside the workspace folders before anything is read, symlinks included.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { DataPreviewer } from '../../src/host/designer/dataPreview';
+import { EXTENSION_ID, writeExperiment } from './helpers';
+
+const csv = 'x,y,label\n1,2,a\n3,4,b\n5,6,a\n7,8,b\n9,1,a\n2,3,b\n4,5,a\n6,7,b\n8,9,a\n1,1,b\n';
+
+function tableExperiment(file: string): Record<string, unknown> {
+  return {
+    name: 'table', data: { source: { type: 'csv', path: file }, split: { validation: 0.2, test: 0.2, seed: 1 } },
+    tasks: [{ id: 'label', kind: 'binary', target: 'label' }],
+    model: { inputs: [{ id: 'in', shape: [2] }], layers: [{ id: 'head', type: 'dense', units: 1, activation: 'sigmoid', from: ['in'] }], outputs: { label: 'head' } },
+    training: { optimizer: { type: 'sgd', learningRate: 0.1 }, epochs: 1, batchSize: 4, seed: 1 },
+  };
+}
+
+suite('data preview', () => {
+  let previewer: DataPreviewer;
+  suiteSetup(() => { previewer = new DataPreviewer(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri); });
+  suiteTeardown(() => previewer.dispose());
+
+  test('a csv in the workspace is summarized from the unsaved text of the document', async () => {
+    const uri = writeExperiment('preview-inside', 'table.mtl.json', tableExperiment('data.csv'));
+    fs.writeFileSync(path.join(path.dirname(uri.fsPath), 'data.csv'), csv);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const unsaved = tableExperiment('data.csv') as { data: { split: { test: number } } };
+    unsaved.data.split.test = 0.3; // as typed in the designer, not saved
+    const result = await previewer.preview(document, unsaved);
+    assert.ok(result?.ok, result && !result.ok ? result.message : 'an answer');
+    assert.equal(result.summary.examples, 10);
+    assert.equal(result.summary.split.test, 3);
+    const label = result.summary.tasks[0]!;
+    assert.ok(label.kind === 'binary');
+    assert.deepEqual(label.classes.map((c) => c.counts.train + c.counts.validation + c.counts.test), [5, 5]);
+  });
+
+  test('a csv outside the workspace folders is not read, by relative path or by symlink', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-outside-'));
+    fs.writeFileSync(path.join(outside, 'secret.csv'), csv);
+    const uri = writeExperiment('preview-outside', 'table.mtl.json', tableExperiment('x'));
+    const document = await vscode.workspace.openTextDocument(uri);
+    const relative = path.relative(path.dirname(uri.fsPath), path.join(outside, 'secret.csv'));
+    const escaped = await previewer.preview(document, tableExperiment(relative));
+    assert.ok(escaped && !escaped.ok);
+    assert.match(escaped.message, /outside the workspace folders/);
+    fs.symlinkSync(path.join(outside, 'secret.csv'), path.join(path.dirname(uri.fsPath), 'link.csv'));
+    const linked = await previewer.preview(document, tableExperiment('link.csv'));
+    assert.ok(linked && !linked.ok);
+    assert.match(linked.message, /outside the workspace folders/);
+  });
+});
