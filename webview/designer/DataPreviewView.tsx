@@ -59,6 +59,7 @@ export function DataPreviewSection(p: PreviewProps) {
 
 function SummaryView({ summary: s, seconds, stale }: { summary: DataSummary; seconds: number; stale: boolean }) {
   const [split, setSplit] = useState<SplitName | 'all'>('all');
+  const tasks = useDesigner().model.tasks;
   return (
     <div className={`data-summary${stale ? ' stale' : ''}`} data-testid="data-summary" aria-label="Data preview">
       <dl className="data-facts">
@@ -82,7 +83,7 @@ function SummaryView({ summary: s, seconds, stale }: { summary: DataSummary; sec
               ))}
             </div>
           </div>
-          {s.tasks.map((t) => <TaskTarget key={t.task} task={t} split={split} />)}
+          {s.tasks.map((t) => <TaskTarget key={t.task} task={t} split={split} color={tasks.find((m) => m.id === t.task)?.color} />)}
         </>
       )}
       {s.firstRows && (
@@ -140,7 +141,8 @@ function PixelCanvas(p: { width: number; height: number; pixels: number[]; label
   return <canvas ref={ref} width={p.width} height={p.height} role="img" aria-label={p.label} />;
 }
 
-function TaskTarget({ task, split }: { task: TaskBalance; split: SplitName | 'all' }) {
+/** `color`: the task's colour (core/taskColors), as on the canvas and in the training panel. */
+function TaskTarget({ task, split, color }: { task: TaskBalance; split: SplitName | 'all'; color: string | undefined }) {
   const of = (c: PerSplit<number>): number => (split === 'all' ? c.train + c.validation + c.test : c[split]);
   if (task.kind === 'regression') {
     return (
@@ -171,7 +173,7 @@ function TaskTarget({ task, split }: { task: TaskBalance; split: SplitName | 'al
             return (
               <tr key={c.name} title={`train ${count(c.counts.train)} · validation ${count(c.counts.validation)} · test ${count(c.counts.test)}`}>
                 <th scope="row">{c.name}</th>
-                <td className="bar-cell"><span className="bar" style={{ width: `${(n / largest) * 100}%` }} /></td>
+                <td className="bar-cell"><span className="bar" style={{ width: `${(n / largest) * 100}%`, ...(color ? { background: color } : {}) }} /></td>
                 <td className="num">{count(n)}</td>
                 <td className="num muted">{(share * 100).toFixed(1)}%</td>
               </tr>
