@@ -93,8 +93,27 @@ function settingsRows(input: ReportInput): Array<[string, string]> {
   if (t.l2 !== undefined) rows.push(['L2', String(t.l2)]);
   if (t.clipNorm !== undefined) rows.push(['Gradient clip norm', String(t.clipNorm)]);
   if (t.earlyStopping) rows.push(['Early stopping', `patience ${t.earlyStopping.patience}`]);
-  for (const [name, version] of Object.entries(input.versions ?? {})) rows.push([`Version: ${name}`, version]);
+  if (input.versions) rows.push(['Software', softwareLine(input.versions)]);
   return rows;
+}
+
+/**
+ * One line for the report: TensorFlow.js (its sub-packages named only where their version
+ * differs), the native TensorFlow or wasm build, Node. run.json keeps every version.
+ */
+export function softwareLine(versions: Record<string, string>): string {
+  const tfjs = versions.tfjs ?? versions['tfjs-core'];
+  const parts: string[] = [];
+  const odd: string[] = [];
+  for (const [name, version] of Object.entries(versions)) {
+    if (name === 'tfjs' || name === 'tensorflow' || name === 'node' || name === 'tfjs-backend-wasm') continue;
+    if (name.startsWith('tfjs') && version !== tfjs) odd.push(`${name} ${version}`);
+  }
+  if (tfjs) parts.push(`TensorFlow.js ${tfjs}${odd.length ? ` (${odd.join(', ')})` : ''}`);
+  if (versions.tensorflow) parts.push(`TensorFlow ${versions.tensorflow} (native)`);
+  if (versions['tfjs-backend-wasm']) parts.push(`wasm backend ${versions['tfjs-backend-wasm']}`);
+  if (versions.node) parts.push(`Node ${versions.node}`);
+  return parts.join(' · ') || 'unknown';
 }
 
 function table(header: string[], rows: string[][]): string {

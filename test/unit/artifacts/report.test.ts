@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { DELTA_M_FORMULA } from '../../../src/core/deltaM';
 import { escapeMarkdown } from '../../../src/trainer/artifacts/markup';
-import { renderReport, WEIGHT_DIAGRAM_FILE, writeReport, type ReportInput } from '../../../src/trainer/artifacts/report';
+import { renderReport, softwareLine, WEIGHT_DIAGRAM_FILE, writeReport, type ReportInput } from '../../../src/trainer/artifacts/report';
 import { SHARED_COLOR, taskColor } from '../../../src/trainer/artifacts/weightDiagram';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';
 import { requirePython, runPython } from './python';
@@ -92,6 +92,15 @@ describe('report.md', () => {
     assert.deepEqual(row('digit', 'accuracy'), ['digit', 'accuracy', '0.91', '0.9', '+1.11 %']);
     assert.match(markdown, /\*\*Δm = \+0\.81 %\*\* over 4 task-metric pairs/);
     assert.ok(markdown.includes(escapeMarkdown(DELTA_M_FORMULA)));
+  });
+
+  it('names the software in one line: tfjs once, sub-packages only where they differ', () => {
+    const native = { 'tfjs-core': '4.22.0', 'tfjs-backend-cpu': '4.22.0', 'tfjs-layers': '4.22.0', tfjs: '4.22.0', 'tfjs-node': '4.22.0', tensorflow: '2.21.0', node: '20.20.2' };
+    assert.equal(softwareLine(native), 'TensorFlow.js 4.22.0 · TensorFlow 2.21.0 (native) · Node 20.20.2');
+    assert.equal(softwareLine({ ...native, 'tfjs-node': '4.21.0' }), 'TensorFlow.js 4.22.0 (tfjs-node 4.21.0) · TensorFlow 2.21.0 (native) · Node 20.20.2');
+    assert.equal(softwareLine({ 'tfjs-core': '4.22.0', 'tfjs-backend-wasm': '4.22.0', node: '20.20.2' }), 'TensorFlow.js 4.22.0 · wasm backend 4.22.0 · Node 20.20.2');
+    const rows = tableRows(renderReport(input({ versions: native })).markdown, 'Settings');
+    assert.deepEqual(rows.filter((r) => /version|software/i.test(r[0] ?? '')), [['Software', 'TensorFlow.js 4.22.0 · TensorFlow 2.21.0 (native) · Node 20.20.2']]);
   });
 
   it('says so when no baselines were trained', () => {
