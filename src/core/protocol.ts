@@ -44,7 +44,7 @@ export interface RunSummary {
 export type ToTrainer =
   /** `doc` is the parsed document; the trainer validates it again (it may come from anywhere). */
   | { type: 'start'; doc: unknown; specPath: string; workspaceDir: string; runsDir: string;
-      backend: BackendPreference; epochs?: number }
+      backend: BackendPreference; epochs?: number; threads?: number }
   | { type: 'cancel' }
   /** Load a backend and report it (the "Show environment" command), then exit. */
   | { type: 'info'; backend: BackendPreference }

@@ -6,6 +6,8 @@ export interface Settings {
   backend: BackendPreference;
   nodePath: string;
   runsFolder: string;
+  /** TensorFlow intra-op threads; 0 = automatic. */
+  threads: number;
 }
 
 export function settings(scope?: vscode.ConfigurationScope): Settings {
@@ -14,6 +16,7 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
     backend: c.get<BackendPreference>('backend', 'auto'),
     nodePath: c.get<string>('nodePath', ''),
     runsFolder: c.get<string>('runsFolder', 'runs'),
+    threads: c.get<number>('threads', 0),
   };
 }
 

@@ -45,6 +45,7 @@ async function handle(msg: ToTrainer): Promise<void> {
       const outcome = await runExperiment({
         doc: msg.doc, workspaceDir: msg.workspaceDir, runsDir: msg.runsDir, backend: msg.backend,
         ...(msg.epochs !== undefined ? { epochs: msg.epochs } : {}),
+        ...(msg.threads !== undefined ? { threads: msg.threads } : {}),
         emit: (m) => void send(m),
         cancelled: () => cancelled,
       });

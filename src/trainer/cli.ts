@@ -1,8 +1,8 @@
 // `mts`: the engine without VS Code.
-//   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--out DIR]
+//   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR]
 //   mts validate FILE
 //   mts data FILE             the data as training sees it (the designer's "Preview data")
-//   mts info [--backend B]
+//   mts info [--backend B] [--threads N]
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 import fs from 'node:fs';
@@ -18,12 +18,14 @@ import { dataSummaryLines } from './dataSummaryText';
 import { runExperiment } from './run';
 
 const USAGE = `usage:
-  mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--out DIR]
+  mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR]
   mts validate FILE
   mts data FILE
-  mts info [--backend auto|tensorflow|wasm|cpu]`;
+  mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]`;
 
 class UsageError extends Error {}
+/** Bad input (not the command line): its message is printed as is, exit code 1. */
+class InputError extends Error {}
 
 function parseArgs(argv: string[]) {
   const [command, ...rest] = argv;
@@ -37,13 +39,16 @@ function parseArgs(argv: string[]) {
       flags.set(k, v);
     } else positional.push(a);
   }
-  for (const k of flags.keys()) if (!['epochs', 'backend', 'out'].includes(k)) throw new UsageError(`unknown option --${k}`);
+  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out'].includes(k)) throw new UsageError(`unknown option --${k}`);
   const backend = flags.get('backend') ?? 'auto';
   if (!isBackendPreference(backend)) throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu (got ${backend})`);
   const epochsText = flags.get('epochs');
   const epochs = epochsText === undefined ? undefined : Number(epochsText);
   if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 1)) throw new UsageError(`--epochs must be a whole number >= 1 (got ${epochsText})`);
-  return { command, positional, backend: backend as BackendPreference, epochs, out: flags.get('out') };
+  const threadsText = flags.get('threads');
+  const threads = threadsText === undefined ? undefined : Number(threadsText);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads must be a whole number >= 1 (got ${threadsText})`);
+  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out') };
 }
 
 function readDoc(file: string | undefined): { doc: unknown; text: string; file: string } {
@@ -61,7 +66,7 @@ function readDoc(file: string | undefined): { doc: unknown; text: string; file: 
     const syntax = jsonSyntaxError(text);
     const at = syntax ? lineColumnAt(text, syntax.offset) : undefined;
     const where = at ? `${file}:${at.line + 1}:${at.column + 1}` : file;
-    return { doc: Symbol.for('invalid-json') as unknown, text, file: `${where}\u0000${syntax?.message ?? (err as Error).message}` };
+    throw new InputError(`${where}: error: not valid JSON: ${syntax?.message ?? (err as Error).message}`);
   }
 }
 
@@ -84,11 +89,6 @@ function epochLine(points: MetricPoint[]): string {
 
 async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   const { doc, text, file } = readDoc(args.positional[0]);
-  if (typeof doc === 'symbol') {
-    const [name, message] = file.split('\u0000');
-    console.error(`${name}: error: not valid JSON: ${message}`);
-    return 1;
-  }
   const specDir = path.dirname(path.resolve(file));
   const runsDir = path.resolve(args.out ?? path.join(specDir, 'runs'));
   let cancelled = false;
@@ -148,6 +148,7 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   };
   const outcome = await runExperiment({
     doc, workspaceDir: specDir, runsDir, backend: args.backend, ...(args.epochs !== undefined ? { epochs: args.epochs } : {}),
+    ...(args.threads !== undefined ? { threads: args.threads } : {}),
     emit, cancelled: () => cancelled,
   });
   return outcome === 'completed' ? 0 : outcome === 'cancelled' ? 130 : 1;
@@ -160,11 +161,6 @@ async function main(): Promise<number> {
       return train(args);
     case 'validate': {
       const { doc, text, file } = readDoc(args.positional[0]);
-      if (typeof doc === 'symbol') {
-        const [name, message] = file.split('\u0000');
-        console.error(`${name}: error: not valid JSON: ${message}`);
-        return 1;
-      }
       const { problems } = validate(doc);
       printProblems(file, text, problems);
       const errors = problems.filter((p) => p.severity === 'error').length;
@@ -173,11 +169,6 @@ async function main(): Promise<number> {
     }
     case 'data': {
       const { doc, file } = readDoc(args.positional[0]);
-      if (typeof doc === 'symbol') {
-        const [name, message] = file.split('\u0000');
-        console.error(`${name}: error: not valid JSON: ${message}`);
-        return 1;
-      }
       const result = dataSummaryOf(doc, path.dirname(path.resolve(file)));
       if (!result.ok) {
         console.error(`${file}: error: ${result.message}`);
@@ -187,7 +178,7 @@ async function main(): Promise<number> {
       return 0;
     }
     case 'info': {
-      const b = await loadBackend(args.backend);
+      const b = await loadBackend(args.backend, args.threads !== undefined ? { intraOpThreads: args.threads } : {});
       for (const line of describeBackend(b)) console.log(line);
       return 0;
     }
@@ -200,6 +191,10 @@ main().then((code) => process.exit(code), (err) => {
   if (err instanceof UsageError) {
     console.error(`mts: ${err.message}\n${USAGE}`);
     process.exit(2);
+  }
+  if (err instanceof InputError) {
+    console.error(err.message);
+    process.exit(1);
   }
   console.error(`mts: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);

@@ -12,7 +12,7 @@ import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
 import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
-import { intraOpThreadsFor } from './threads';
+import { intraOpThreadsFor, threadsLine } from './threads';
 import { datasetColumns, DataError, loadExperimentData, type ExperimentData } from './data/index';
 import { disposeSplit, toDevice } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
@@ -29,6 +29,8 @@ export interface RunRequest {
   backend: BackendPreference;
   /** Overrides training.epochs (quick tries, tests). */
   epochs?: number;
+  /** TensorFlow intra-op threads (native); default: chosen by the model's size (threads.ts). */
+  threads?: number;
   emit(msg: FromTrainer): void;
   cancelled(): boolean;
 }
@@ -56,7 +58,9 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const spec = withDefaults(recheck.spec);
     if (req.epochs !== undefined) spec.training = { ...spec.training, epochs: req.epochs };
 
-    const backend = await loadBackend(req.backend, { intraOpThreads: intraOpThreadsFor(spec) });
+    const threadsBy = process.env.TF_NUM_INTRAOP_THREADS ? 'environment' : req.threads !== undefined ? 'setting' : 'automatic';
+    const backend = await loadBackend(req.backend, { intraOpThreads: req.threads ?? intraOpThreadsFor(spec) });
+    if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy) });
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
     let data: ExperimentData;
     try {

@@ -32,3 +32,10 @@ export function intraOpThreadsFor(spec: Pick<ExperimentSpec, 'model' | 'training
   // Forward + backward is about three forward passes.
   return 3 * macsPerExample(spec) * spec.training.batchSize < SINGLE_THREAD_LIMIT ? 1 : undefined;
 }
+
+/** Says how many threads TensorFlow got and who chose them (the log of every run). */
+export function threadsLine(threads: number, by: 'environment' | 'setting' | 'automatic'): string {
+  const who = by === 'environment' ? 'TF_NUM_INTRAOP_THREADS' : by === 'setting' ? 'the threads setting'
+    : threads === 1 ? 'automatic: a small model runs faster on one' : "automatic: TensorFlow's default";
+  return `TensorFlow intra-op threads: ${threads} (${who}).`;
+}

@@ -66,7 +66,8 @@ export class TrainingController implements vscode.Disposable {
     // fork() runs in start(), after the session exists: stderr lines go to it.
     const session: TrainingSession = new TrainingSession({
       header,
-      start: { type: 'start', doc: checked.doc, specPath, workspaceDir, runsDir: runsDirOfExperiment(uri), backend: s.backend },
+      start: { type: 'start', doc: checked.doc, specPath, workspaceDir, runsDir: runsDirOfExperiment(uri), backend: s.backend,
+        ...(Number.isInteger(s.threads) && s.threads > 0 ? { threads: s.threads } : {}) },
       fork: () => forkTrainer({ script, ...(s.nodePath ? { nodePath: s.nodePath } : {}), cwd: workspaceDir, onStderr: (line) => session.stderr(line) }),
       log: (line) => out.appendLine(line),
       readRunStatus,

@@ -47,15 +47,17 @@ test('usage errors exit 2 with the usage text', () => {
   assert.match(r.stderr, /usage:/);
   assert.equal(mts('train', 'x.mtl.json', '--backend', 'gpu').status, 2);
   assert.equal(mts('train', 'x.mtl.json', '--epochs', '0').status, 2);
+  assert.match(mts('train', 'x.mtl.json', '--threads', '0').stderr, /--threads must be a whole number >= 1 \(got 0\)/);
   assert.equal(mts('frobnicate').status, 2);
   assert.equal(mts('validate', path.join(tempDir('cli-missing'), 'nope.mtl.json')).status, 2);
 });
 
-test('info names the native backend and its TensorFlow version', () => {
+test('info names the native backend and its TensorFlow version; --threads sets the thread count', () => {
   const r = mts('info');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^backend: tensorflow$/m);
   assert.match(r.stdout, /^tensorflow: 2\.\d+/m);
+  assert.match(mts('info', '--threads', '3').stdout, /^threads: 3$/m);
 });
 
 test('train prints one line per epoch off a terminal and exits 0', { timeout: 120_000 }, () => {
@@ -66,6 +68,10 @@ test('train prints one line per epoch off a terminal and exits 0', { timeout: 12
   const r = mts('train', file, '--epochs', '2');
   assert.equal(r.status, 0, r.stderr);
   assert.equal((r.stdout.match(/epoch \d\/2:/g) ?? []).length, 2);
+  assert.match(r.stdout, /^TensorFlow intra-op threads: 1 \(automatic: a small model runs faster on one\)\.$/m);
+  const two = mts('train', file, '--epochs', '1', '--threads', '2');
+  assert.equal(two.status, 0, two.stderr);
+  assert.match(two.stdout, /^TensorFlow intra-op threads: 2 \(the threads setting\)\.$/m);
   assert.ok(fs.existsSync(path.join(dir, 'runs', 'correlated-regression')), 'runs/ next to the file by default');
 });
 
