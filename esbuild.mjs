@@ -10,9 +10,11 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * The webviews, each built on its own: its page's bundle (and css), and bundles it loads on
- * demand (the designer's elk, `designer-elk.js`, 1.5 MB: only for "Auto-layout").
+ * demand (the designer's elk, `designer-elk.js`, 1.5 MB: only for "Auto-layout"); and the
+ * component toolkit, `toolkit.js`, that every page loads once it is idle (webview/ui).
  */
 export const WEBVIEW_BUNDLES = {
+  toolkit: { toolkit: 'webview/ui/toolkit.ts' },
   designer: { designer: 'webview/designer/main.tsx', 'designer-elk': 'webview/designer/elkLayout.ts' },
   training: { training: 'webview/training/main.tsx' },
   diagram: { diagram: 'webview/diagram/main.tsx' },

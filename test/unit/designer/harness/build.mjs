@@ -1,6 +1,6 @@
-// Builds what the harness needs, without touching dist/: the designer webview bundles (with
-// esbuild.mjs' own webview options, as a production build makes them) and a Node script (TypeScript
-// harness code) into a temp folder.
+// Builds what the harness needs, without touching dist/: the designer webview bundles and the
+// toolkit's (with esbuild.mjs' own webview options, as a production build makes them) and a
+// Node script (TypeScript harness code) into a temp folder.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,9 @@ import { WEBVIEW_BUNDLES, webviewBuild } from '../../../../esbuild.mjs';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 export async function buildDesigner(outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-designer-'))) {
-  await esbuild.build({ ...webviewBuild(outdir, WEBVIEW_BUNDLES.designer, { production: true }), logLevel: 'warning' });
+  for (const entries of [WEBVIEW_BUNDLES.designer, WEBVIEW_BUNDLES.toolkit]) {
+    await esbuild.build({ ...webviewBuild(outdir, entries, { production: true }), logLevel: 'warning' });
+  }
   return outdir;
 }
 
