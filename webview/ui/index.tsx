@@ -15,8 +15,9 @@ function loadToolkit(): void {
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   requestIdleCallback(() => {
     import(new URL('./toolkit.js', import.meta.url).href)
-      .then(() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet); })
-      .catch((error: unknown) => console.error('The component toolkit did not load:', error));
+      .catch((error: unknown) => console.error('The component toolkit did not load:', error))
+      // Shown either way: bare text is better than nothing if the toolkit failed.
+      .finally(() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet); });
   }, { timeout: 1000 });
 }
 loadToolkit();
