@@ -319,8 +319,10 @@ export function Canvas(p: Props) {
 
   // When the canvas is resized (a panel opens, the editor is split, VS Code settles its
   // layout after opening) a framed graph is framed again; a view the user chose keeps its
-  // centre, so what was in the middle stays in sight. The minimap only where there is room.
-  const [roomy, setRoomy] = useState(true);
+  // centre, so what was in the middle stays in sight. The minimap only where there is room,
+  // from the first resize notification on: after the graph's first frame, which it would
+  // delay (an element per node, drawn and measured again), as an overview it can follow.
+  const [roomy, setRoomy] = useState(false);
   useEffect(() => {
     const el = wrapper.current;
     if (!el) return undefined;

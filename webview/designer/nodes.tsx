@@ -32,13 +32,12 @@ function useZoomedOut(): boolean {
 }
 
 /**
- * A zoomed-out card's handle: where its edges end, but not a place to start a connection
+ * A zoomed-out card's handles: where its edges end, but not places to start a connection
  * (xyflow re-measures handles in the DOM whenever a node resizes, so they must be there).
+ * Plain elements, not components: a 100-layer graph has 200 of them.
  */
-function HandleMark({ type }: { type: 'source' | 'target' }) {
-  const side = type === 'source' ? 'right' : 'left';
-  return <div className={`react-flow__handle react-flow__handle-${side} ${type}`} data-handlepos={side} aria-hidden="true" />;
-}
+const TARGET_MARK = <div className="react-flow__handle react-flow__handle-left target" data-handlepos="left" aria-hidden="true" />;
+const SOURCE_MARK = <div className="react-flow__handle react-flow__handle-right source" data-handlepos="right" aria-hidden="true" />;
 
 function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
@@ -91,8 +90,8 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
   if (far) {
     return (
       <div className={classes.filter(Boolean).join(' ')} aria-label={describeNode(info, problems)} style={{ ...taskColor, ...stripesStyle(tasks) }}>
-        {info.kind === 'layer' && <HandleMark type="target" />}
-        <HandleMark type="source" />
+        {info.kind === 'layer' && TARGET_MARK}
+        {SOURCE_MARK}
       </div>
     );
   }
@@ -130,7 +129,7 @@ export const TaskCard = memo(function TaskCard({ data, selected }: NodeProps<Tas
   const detail = [task.kind, task.kind === 'multiclass' && task.classes ? `${task.classes} classes` : ''].filter(Boolean).join(' · ');
   const classes = ['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head', far ? 'far' : ''].filter(Boolean).join(' ');
   const label = `Task ${task.id}, ${detail}${task.target ? `, target ${task.target}` : ''}${hasHead ? '' : ', no head connected'}`;
-  if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}><HandleMark type="target" /></div>;
+  if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>{TARGET_MARK}</div>;
   return (
     <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>
       <Handle type="target" position={Position.Left} aria-label={`Head of task ${task.id}`} />

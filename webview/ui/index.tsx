@@ -1,16 +1,26 @@
-// The one module that imports the component toolkit (@vscode/webview-ui-toolkit, deprecated
-// upstream): everything else uses these React components, so the toolkit can be swapped
-// here alone. The toolkit's web components follow VS Code's theme variables.
-import {
-  provideVSCodeDesignSystem, vsCodeBadge, vsCodeButton, vsCodeCheckbox, vsCodeDivider, vsCodeDropdown,
-  vsCodeOption, vsCodePanels, vsCodePanelTab, vsCodePanelView, vsCodeProgressRing, vsCodeTextField, vsCodeTextArea, vsCodeLink,
-} from '@vscode/webview-ui-toolkit';
+// The React components of the component toolkit (@vscode/webview-ui-toolkit, deprecated
+// upstream): everything else uses these, so the toolkit can be swapped here alone.
 import { createElement, useEffect, useRef, type ReactNode } from 'react';
 
-provideVSCodeDesignSystem().register(
-  vsCodeBadge(), vsCodeButton(), vsCodeCheckbox(), vsCodeDivider(), vsCodeDropdown(), vsCodeOption(),
-  vsCodePanels(), vsCodePanelTab(), vsCodePanelView(), vsCodeProgressRing(), vsCodeTextField(), vsCodeTextArea(), vsCodeLink(),
-);
+/**
+ * The toolkit's web components are defined by toolkit.js, a bundle beside the page's own,
+ * loaded when the page is first idle: evaluating the toolkit, defining its elements and
+ * drawing the first of them took ~50-100 ms of a designer load, which the page's content
+ * (the designer's graph) need not wait for. Until then its elements are hidden, not shown
+ * as bare text.
+ */
+function loadToolkit(): void {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(':not(:defined) { visibility: hidden; }');
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  requestIdleCallback(() => {
+    import(new URL('./toolkit.js', import.meta.url).href)
+      .catch((error: unknown) => console.error('The component toolkit did not load:', error))
+      // Shown either way: bare text is better than nothing if the toolkit failed.
+      .finally(() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet); });
+  }, { timeout: 1000 });
+}
+loadToolkit();
 
 type El = HTMLElement & { value?: string; checked?: boolean };
 

@@ -1,17 +1,18 @@
-// Builds what the harness needs, without touching dist/: the designer webview bundles (with
-// esbuild.mjs' own webview options, as a production build makes them) and a Node script (TypeScript
-// harness code) into a temp folder.
+// Builds what the harness needs, without touching dist/: the designer's page bundle and those
+// pages load later (with esbuild.mjs' own webview options, as a production build makes them)
+// and a Node script (TypeScript harness code) into a temp folder.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WEBVIEW_BUNDLES, webviewBuild } from '../../../../esbuild.mjs';
+import { WEBVIEW_LATER, WEBVIEW_PAGES, webviewBuild } from '../../../../esbuild.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 export async function buildDesigner(outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-designer-'))) {
-  await esbuild.build({ ...webviewBuild(outdir, WEBVIEW_BUNDLES.designer, { production: true }), logLevel: 'warning' });
+  await esbuild.build({ ...webviewBuild(outdir, { designer: WEBVIEW_PAGES.designer }, { production: true, pages: true }), logLevel: 'warning' });
+  await esbuild.build({ ...webviewBuild(outdir, WEBVIEW_LATER, { production: true }), logLevel: 'warning' });
   return outdir;
 }
 
