@@ -55,3 +55,6 @@ export function dataSettingsKey(doc: unknown): string {
   const d = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : {};
   return JSON.stringify([d.data ?? null, d.tasks ?? null]);
 }
+
+/** Why the preview is unavailable in Restricted Mode (the designer and the host say the same). */
+export const PREVIEW_NEEDS_TRUST = 'The data preview runs the trainer process, so it is available once you trust this workspace.';

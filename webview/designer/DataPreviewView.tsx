@@ -4,7 +4,7 @@
 // rows of csv/jsonl files. A preview of other settings than the document's is marked stale.
 import { useEffect, useRef, useState } from 'react';
 import type { DataSummary, PerSplit, SampleImages, SplitName, TaskBalance } from '../../src/core/dataSummary';
-import { SPLIT_NAMES, dataSettingsKey } from '../../src/core/dataSummary';
+import { PREVIEW_NEEDS_TRUST, SPLIT_NAMES, dataSettingsKey } from '../../src/core/dataSummary';
 import type { DataPreview } from '../../src/core/designerProtocol';
 import { formatPath } from '../../src/core/wording';
 import { Button, ProgressRing } from '../ui';
@@ -24,11 +24,12 @@ const count = (n: number): string => n.toLocaleString('en-US');
 
 export function DataPreviewSection(p: PreviewProps) {
   const d = useDesigner();
-  const stale = p.last !== undefined && p.last.key !== dataSettingsKey(d.model.doc);
+  // key '' : the text was not valid JSON, so no settings to compare with.
+  const stale = p.last !== undefined && p.last.key !== '' && p.last.key !== dataSettingsKey(d.model.doc);
   if (!p.trusted) {
     return (
       <div className="data-preview" role="note">
-        <p className="muted">Restricted Mode: the data preview runs the trainer process, so it is available once you trust this workspace.{' '}
+        <p className="muted">Restricted Mode: {PREVIEW_NEEDS_TRUST}{' '}
           <button type="button" className="link-button" onClick={p.manageTrust}>Manage workspace trust</button></p>
       </div>
     );
@@ -167,11 +168,11 @@ function TaskTarget({ task, split, color }: { task: TaskBalance; split: SplitNam
       <h5>{task.task} <span className="muted">{task.target}, {task.kind}, {task.classes.length} classes, {count(total)} examples</span></h5>
       <table className="class-balance">
         <tbody>
-          {task.classes.map((c) => {
+          {task.classes.map((c, i) => {
             const n = of(c.counts);
             const share = total ? n / total : 0;
             return (
-              <tr key={c.name} title={`train ${count(c.counts.train)} · validation ${count(c.counts.validation)} · test ${count(c.counts.test)}`}>
+              <tr key={i} title={`train ${count(c.counts.train)} · validation ${count(c.counts.validation)} · test ${count(c.counts.test)}`}>
                 <th scope="row">{c.name}</th>
                 <td className="bar-cell"><span className="bar" style={{ width: `${(n / largest) * 100}%`, ...(color ? { background: color } : {}) }} /></td>
                 <td className="num">{count(n)}</td>

@@ -1,17 +1,15 @@
 // "Preview data" of the designer: a forked trainer loads the data of the document's current
 // text with the loaders training uses, so the preview tells the truth. It runs the trainer
-// process, so like training it waits for workspace trust. A csv/jsonl file is read only when
-// it lies inside a workspace folder (symlinks resolved): a document from an untrusted
-// repository must not make the designer display arbitrary files.
+// process and reads the files a run would read (a data folder linked in, ../datasets), so
+// like training it waits for workspace trust: an untrusted repository's document cannot make
+// the designer read anything.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { DataSummaryResult } from '../../core/dataSummary';
+import { PREVIEW_NEEDS_TRUST, type DataSummaryResult } from '../../core/dataSummary';
 import { askDataSummary, type PendingSummary } from '../dataSummaryProcess';
 import { settings, trainerScript } from '../settings';
-
-export const PREVIEW_NEEDS_TRUST = 'The data preview runs the trainer process, so it is available once you trust this workspace.';
 
 export class DataPreviewer implements vscode.Disposable {
   private pending?: PendingSummary;
@@ -30,9 +28,6 @@ export class DataPreviewer implements vscode.Disposable {
     if (document.uri.scheme === 'file') workspaceDir = path.dirname(document.uri.fsPath);
     else if (tabular !== undefined) return fail('Save the experiment as a file in the workspace first: its data file is found relative to it.');
     else workspaceDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.tmpdir();
-    if (tabular !== undefined && !insideWorkspace(path.resolve(workspaceDir, tabular))) {
-      return fail(`${tabular} is outside the workspace folders, so it is not previewed.`, ['data', 'source', 'path']);
-    }
     const script = trainerScript({ extensionUri: this.extensionUri });
     if (!fs.existsSync(script)) return fail(`The trainer is missing (${script}). Build the extension (npm run build) and try again.`);
     const { nodePath } = settings(document.uri);
@@ -51,12 +46,4 @@ function dataSource(doc: unknown): { type?: unknown; path?: unknown } | undefine
   const data = typeof doc === 'object' && doc !== null ? (doc as { data?: unknown }).data : undefined;
   const source = typeof data === 'object' && data !== null ? (data as { source?: unknown }).source : undefined;
   return typeof source === 'object' && source !== null ? source : undefined;
-}
-
-function insideWorkspace(file: string): boolean {
-  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
-  if (!folder) return false;
-  const real = (p: string): string => { try { return fs.realpathSync(p); } catch { return p; } };
-  const relative = path.relative(real(folder.uri.fsPath), real(file));
-  return !relative.startsWith('..') && !path.isAbsolute(relative);
 }

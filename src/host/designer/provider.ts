@@ -68,8 +68,12 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
             postPreview({ key: '', result: { ok: false, message: `The document is not valid JSON (line ${current.error.line + 1}): ${current.error.message}` } });
             break;
           }
-          void previewer.preview(document, current.doc).then((result) => {
-            if (result) postPreview({ key: dataSettingsKey(current.doc), result });
+          const key = dataSettingsKey(current.doc);
+          previewer.preview(document, current.doc).then((result) => {
+            if (result) postPreview({ key, result });
+          }, (err: unknown) => {
+            // Never leave the designer waiting (e.g. the trainer could not be started).
+            postPreview({ key, result: { ok: false, message: `The data preview failed: ${err instanceof Error ? err.message : String(err)}` } });
           });
           break;
         }

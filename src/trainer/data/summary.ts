@@ -50,7 +50,9 @@ function balanceOf(task: TaskSpec, plan: SplitPlan): TaskBalance {
     return c;
   });
   const classes: ClassCount[] = Array.from({ length: k }, (_, i) => ({
-    name: className(plan.all, task.target, i),
+    // A declared class the data does not have says so (a bare index could also be the name
+    // of another class).
+    name: i < (plan.all.classes?.[task.target] ?? k) ? className(plan.all, task.target, i) : `${className(plan.all, task.target, i)} (not in the data)`,
     counts: { train: counts.train[i]!, validation: counts.validation[i]!, test: counts.test[i]! },
   }));
   return { task: task.id, target: task.target, kind: task.kind, classes };

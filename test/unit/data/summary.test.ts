@@ -143,3 +143,11 @@ test('a broken model does not stop a preview of the data', () => {
   doc.data.source.limit = 100;
   assert.equal(summary(doc, '.').examples, 100);
 });
+
+test('a declared class the data does not have is listed empty and says so', () => {
+  const doc = exampleDoc('digits-parity') as { tasks: Array<{ id: string; classes?: number }> };
+  doc.tasks.find((t) => t.id === 'digit')!.classes = 12;
+  const digit = classTask(summary(doc, path.dirname(exampleFile('digits-parity'))), 'digit');
+  assert.deepEqual(digit.classes.slice(9).map((c) => c.name), ['9', '10 (not in the data)', '11 (not in the data)']);
+  assert.deepEqual(digit.classes.slice(10).map((c) => c.counts), [{ train: 0, validation: 0, test: 0 }, { train: 0, validation: 0, test: 0 }]);
+});
