@@ -47,7 +47,7 @@ export type ToTrainer =
       backend: BackendPreference; epochs?: number; threads?: number }
   | { type: 'cancel' }
   /** Load a backend and report it (the "Show environment" command), then exit. */
-  | { type: 'info'; backend: BackendPreference }
+  | { type: 'info'; backend: BackendPreference; threads?: number }
   /** Load the data of `doc` as a run would and summarize it (no TensorFlow), then exit. */
   | { type: 'dataSummary'; doc: unknown; workspaceDir: string };
 

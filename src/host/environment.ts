@@ -27,11 +27,12 @@ async function showEnvironment(context: vscode.ExtensionContext): Promise<void> 
         void vscode.window.showErrorMessage(`Multi-Task Studio: ${msg.message}`);
       }
     });
-    trainer.send({ type: 'info', backend: s.backend });
+    trainer.send({ type: 'info', backend: s.backend, ...(s.threads > 0 ? { threads: s.threads } : {}) });
     const timer = setTimeout(() => trainer.kill(), 120_000);
     const { code, signal } = await trainer.exited;
     clearTimeout(timer);
     if (!answered) out.appendLine(`  the trainer exited without an answer (code ${code}, signal ${signal}); see the lines above`);
     out.appendLine(`  runtime: ${s.nodePath || `VS Code's own (${process.execPath})`}`);
+    if (!(s.threads > 0)) out.appendLine('  threads setting: automatic (a run of a small model uses one TensorFlow thread)');
   });
 }

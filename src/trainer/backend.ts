@@ -32,7 +32,7 @@ export interface BackendOptions {
 async function tryLoad(name: BackendName, opts: BackendOptions): Promise<Omit<LoadedBackend, 'fallbacks'>> {
   if (name === 'tensorflow') {
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
-    if (opts.intraOpThreads) process.env.TF_NUM_INTRAOP_THREADS ??= String(opts.intraOpThreads);
+    if (opts.intraOpThreads) process.env.TF_NUM_INTRAOP_THREADS ||= String(opts.intraOpThreads);
     const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.availableParallelism();
     const tf = require('@tensorflow/tfjs-node') as Tf;
     await tf.ready();

@@ -24,7 +24,7 @@ async function handle(msg: ToTrainer): Promise<void> {
       return;
     case 'info': {
       try {
-        const b = await loadBackend(msg.backend);
+        const b = await loadBackend(msg.backend, msg.threads !== undefined ? { intraOpThreads: msg.threads } : {});
         await send({ type: 'info', backend: b.name, lines: describeBackend(b) });
       } catch (err) {
         await send({ type: 'error', message: err instanceof Error ? err.message : String(err) });

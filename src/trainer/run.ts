@@ -58,7 +58,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const spec = withDefaults(recheck.spec);
     if (req.epochs !== undefined) spec.training = { ...spec.training, epochs: req.epochs };
 
-    const threadsBy = process.env.TF_NUM_INTRAOP_THREADS ? 'environment' : req.threads !== undefined ? 'setting' : 'automatic';
+    const threadsBy = process.env.TF_NUM_INTRAOP_THREADS ? 'environment' : req.threads !== undefined ? 'requested' : 'automatic';
     const backend = await loadBackend(req.backend, { intraOpThreads: req.threads ?? intraOpThreadsFor(spec) });
     if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy) });
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });

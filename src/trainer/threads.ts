@@ -34,8 +34,8 @@ export function intraOpThreadsFor(spec: Pick<ExperimentSpec, 'model' | 'training
 }
 
 /** Says how many threads TensorFlow got and who chose them (the log of every run). */
-export function threadsLine(threads: number, by: 'environment' | 'setting' | 'automatic'): string {
-  const who = by === 'environment' ? 'TF_NUM_INTRAOP_THREADS' : by === 'setting' ? 'the threads setting'
+export function threadsLine(threads: number, by: 'environment' | 'requested' | 'automatic'): string {
+  const who = by === 'environment' ? 'TF_NUM_INTRAOP_THREADS' : by === 'requested' ? 'requested: setting or --threads'
     : threads === 1 ? 'automatic: a small model runs faster on one' : "automatic: TensorFlow's default";
   return `TensorFlow intra-op threads: ${threads} (${who}).`;
 }
