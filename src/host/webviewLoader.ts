@@ -6,6 +6,8 @@
 // listener on window sees them, so the page keeps its plain render-blocking <link> and
 // <script type="module">. Each retry uses a new URL (the browser remembers a failed module
 // fetch by URL); after the last one the panel says what happened instead of staying blank.
+// A stylesheet added by script does not hold back the first paint, so after a failed one
+// the page may show a frame unstyled until the retry lands (the graph re-fits on resize).
 
 /** Milliseconds to wait before each retry; about 8 s in all. */
 export const RETRY_DELAYS_MS = [100, 250, 500, 1000, 2000, 4000];

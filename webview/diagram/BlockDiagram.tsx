@@ -1,6 +1,6 @@
 // The block diagram: inputs → shared trunk → one branch per task, each block with its
-// layers, shapes, parameter counts and its share of the model. SVG coloured by CSS classes
-// (theme variables), so it follows the theme.
+// layers, shapes, parameter counts and its share of the model. SVG coloured through theme
+// variables (each block's --c from blockColors, core/taskColors), so it follows the theme.
 import type { SharingDiagram } from '../../src/core/sharingBlocks';
 import { blockColors } from './blockColors';
 import { blockLines, blockTitle, layoutDiagram, METRICS } from './layout';
