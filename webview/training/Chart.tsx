@@ -46,7 +46,8 @@ export function chartOptions(def: ChartDef, theme: ChartTheme, width: number, he
   });
   return {
     width, height,
-    legend: { live: true },
+    // Legend markers drawn like their lines: a baseline's square has a dashed border.
+    legend: { live: true, markers: { dash: (_u, si) => (si > 0 && def.series[si - 1]?.variant === 'baseline' ? 'dashed' : 'solid') } },
     cursor: { drag: { x: true, y: false }, points: { size: 6 } },
     // Every chart spans step 0 to the newest step of any curve, so all charts line up.
     scales: { x: { time: false, range: (_u, _min, max) => [0, Math.max(max, xMax(), 1)] } },
