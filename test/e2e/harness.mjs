@@ -74,29 +74,35 @@ export class Session {
     o.page.on('pageerror', (e) => this.consoleErrors.push(`pageerror: ${e.message}`));
   }
 
-  /** Runs a command from the palette by the title the user sees, e.g. "Multi-Task Studio: Train multi-task model". */
-  async runCommand(title) {
+  /**
+   * Opens a quick input with `key`, types `text` and clicks the row labelled `label`. While the
+   * window is still starting, something may take focus and close it: then open it again, as a
+   * user would.
+   */
+  async #pickFromQuickInput(key, text, label) {
     const { page } = this;
     const input = page.locator('.quick-input-widget input');
-    // The palette filters as we type; pick the row whose label is exactly the title.
     const row = page.locator('.quick-input-list .monaco-list-row').filter({
-      has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
+      has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
     }).first();
-    // While the window is still starting, something may take focus and close the palette:
-    // then open it again, as a user would.
     for (let attempt = 1; ; attempt++) {
       try {
-        await page.keyboard.press('F1');
+        await page.keyboard.press(key);
         await input.waitFor({ state: 'visible', timeout: 10_000 });
-        await input.fill(`>${title}`, { timeout: 5_000 });
+        await input.fill(text, { timeout: 5_000 });
         await row.waitFor({ state: 'visible', timeout: 20_000 });
         await row.click({ timeout: 5_000 });
-        break;
+        return input;
       } catch (error) {
         if (attempt === 3) throw error;
         await page.keyboard.press('Escape');
       }
     }
+  }
+
+  /** Runs a command from the palette by the title the user sees, e.g. "Multi-Task Studio: Train multi-task model". */
+  async runCommand(title) {
+    const input = await this.#pickFromQuickInput('F1', `>${title}`, title);
     // Done when the palette has closed or the command replaced it with its own quick pick.
     await waitUntil(async () => !(await input.isVisible()) || (await input.inputValue()) !== `>${title}`,
       `the palette to take "${title}"`);
@@ -221,25 +227,8 @@ export class Session {
 
   /** Opens a workspace file by name with Quick Open (Ctrl+P), as a user would; *.mtl.json opens in the designer. */
   async openFile(name) {
-    const { page } = this;
-    const input = page.locator('.quick-input-widget input');
-    const row = page.locator('.quick-input-list .monaco-list-row').filter({
-      has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }),
-    }).first();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await page.keyboard.press('Control+P');
-        await input.waitFor({ state: 'visible', timeout: 10_000 });
-        await input.fill(name);
-        await row.waitFor({ state: 'visible', timeout: 20_000 });
-        await row.click();
-        break;
-      } catch (error) {
-        if (attempt === 3) throw error;
-        await page.keyboard.press('Escape');
-      }
-    }
-    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+    await this.#pickFromQuickInput('Control+P', name, name);
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
   }
 
   /** The content of the active webview panel (VS Code nests it two iframes deep). */
