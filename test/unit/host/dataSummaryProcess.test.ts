@@ -21,7 +21,13 @@ async function withModuleRecorder<T>(f: () => Promise<T>): Promise<{ value: T; m
   try {
     const value = await f();
     // The child answers, then exits: the list is written on exit, a moment after the answer.
-    for (let waited = 0; !fs.existsSync(list) && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      try {
+        return { value, modules: JSON.parse(fs.readFileSync(list, 'utf8')) as string[] };
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
     return { value, modules: JSON.parse(fs.readFileSync(list, 'utf8')) as string[] };
   } finally {
     if (before === undefined) delete process.env.NODE_OPTIONS;
