@@ -5,6 +5,7 @@ import type { ExperimentSpec } from '../core/spec';
 import type { Tf } from './backend';
 import type { Dataset } from './data/dataset';
 import type { TaskHead } from './heads';
+import { own } from '../core/own';
 
 export interface DeviceSplit {
   n: number;
@@ -44,7 +45,7 @@ export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Da
   const y = new Map<string, TF.Tensor>();
   const targets = new Map<string, Float32Array>();
   for (const h of heads) {
-    const raw = ds.targets[h.task.target];
+    const raw = own(ds.targets, h.task.target);
     if (!raw) throw new Error(`Task "${h.task.id}" targets "${h.task.target}", which the data does not have (targets: ${Object.keys(ds.targets).join(', ')}).`);
     targets.set(h.task.id, raw);
     if (h.encoding === 'onehot') {

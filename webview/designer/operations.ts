@@ -6,6 +6,7 @@ import type { EditOp, JsonPath } from '../../src/core/edits';
 import { LAYER_SCHEMAS } from '../../src/core/experimentSchema';
 import type { LayerType } from '../../src/core/spec';
 import { isObject, taskNodeId } from './model';
+import { own, setOwn } from '../../src/core/own';
 
 type Doc = Record<string, unknown>;
 type Raw = Record<string, unknown>;
@@ -199,8 +200,8 @@ export function duplicateNodes(doc: Doc, ids: readonly string[], offset: Point =
     if (copy) ops.push({ op: 'set', path: ['model', 'layers', nLayers++], value: { ...layer, id: copy, from: fromOf(layer).map((s) => rename.get(s) ?? s) } });
   }
   for (const [id, copy] of rename) {
-    const p = layout[id];
-    if (isObject(p) && typeof p.x === 'number' && typeof p.y === 'number') positions[copy] = { x: p.x + offset.x, y: p.y + offset.y };
+    const p = own(layout, id);
+    if (isObject(p) && typeof p.x === 'number' && typeof p.y === 'number') setOwn(positions, copy, { x: p.x + offset.x, y: p.y + offset.y });
   }
   ops.push(...layoutOps(doc, positions));
   return { label: `Duplicate ${ids.length === 1 ? ids[0] : `${ids.length} nodes`}`, ops, ids: [...rename.values()] };
