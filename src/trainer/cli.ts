@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { jsonSyntaxError } from '../core/edits';
-import { lineColumnAt, locateJsonPath } from '../core/jsonPath';
+import { JsonIndex, lineColumnAt } from '../core/jsonPath';
 import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protocol';
 import type { Problem } from '../core/spec';
 import { validate } from '../core/validate';
@@ -71,9 +71,10 @@ function readDoc(file: string | undefined): { doc: unknown; text: string; file: 
 }
 
 function printProblems(file: string, text: string, problems: Problem[]): void {
+  const index = new JsonIndex(text);
   for (const p of problems) {
-    const found = locateJsonPath(text, p.path);
-    const where = found ? lineColumnAt(text, found.value.start) : undefined;
+    const found = index.locate(p.path);
+    const where = found ? index.lineColumn(found.value.start) : undefined;
     const pos = where ? `:${where.line + 1}:${where.column + 1}` : '';
     const jsonPath = p.path.length ? ` (${p.path.join('.')})` : '';
     console.error(`${file}${pos}: ${p.severity}: ${p.message}${jsonPath}`);
