@@ -186,7 +186,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         break;
       }
 
-      const validation = evaluate(tf, s.forward, heads, s.validation);
+      // No validation rows (split.validation 0): nothing is measured, rather than NaN written as a value.
+      const validation = s.validation.n > 0 ? evaluate(tf, s.forward, heads, s.validation) : {};
       const trainEval = evaluate(tf, s.forward, heads, train, TRAIN_EVAL_LIMIT);
       const points: MetricPoint[] = [];
       const at = { step, epoch };
@@ -203,7 +204,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         for (const [task, w] of Object.entries(weighting.current())) points.push({ ...at, split: 'train', task, metric: 'weight', value: w });
       }
       const valTotal = taskIds.reduce((acc, id) => acc + (validation[id]?.loss ?? 0), 0);
-      points.push({ ...at, split: 'validation', task: '*', metric: 'loss', value: valTotal });
+      if (s.validation.n > 0) points.push({ ...at, split: 'validation', task: '*', metric: 'loss', value: valTotal });
       events.epochEnd(epoch, points);
       result.epochsRun = epoch;
       result.lastValidation = validation;
