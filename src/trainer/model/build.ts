@@ -3,7 +3,9 @@
 // training runs through forward.ts, which reads the same variables.
 import type * as TF from '@tensorflow/tfjs';
 import type { ExperimentSpec, LayerSpec } from '../../core/spec';
+import { tfNames } from '../../core/tfNames';
 import type { Tf } from '../backend';
+import { SpecError } from '../specError';
 
 export interface BuiltModel {
   model: TF.LayersModel;
@@ -18,9 +20,9 @@ function layerSeed(seed: number, index: number): number {
   return (Math.imul(seed ^ 0x9e3779b9, 2654435761) + index * 7919) >>> 0;
 }
 
-function makeLayer(tf: Tf, l: LayerSpec, seed: number): TF.layers.Layer {
+/** `name`: the layer's TensorFlow name (core/tfNames), which the user's id may not be. */
+function makeLayer(tf: Tf, l: LayerSpec, name: string, seed: number): TF.layers.Layer {
   const kernelInitializer = tf.initializers.glorotUniform({ seed });
-  const name = l.id;
   switch (l.type) {
     case 'dense':
       return tf.layers.dense({ name, units: l.units, activation: l.activation ?? 'linear', useBias: l.useBias ?? true, kernelInitializer });
@@ -56,14 +58,37 @@ function makeLayer(tf: Tf, l: LayerSpec, seed: number): TF.layers.Layer {
 }
 
 /**
+ * Runs `make` for the layer at model.layers[index]; what TensorFlow throws there becomes a
+ * SpecError at that layer, so the user learns which layer it was (validation should have
+ * caught it: this is the net under it). Also used by the forward pass, at run time.
+ */
+export function atLayer<T>(l: LayerSpec, index: number, make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    if (err instanceof SpecError) throw err;
+    throw new SpecError(`Layer "${l.id}" (${l.type}) failed in TensorFlow: ${err instanceof Error ? err.message : String(err)}`, ['model', 'layers', index]);
+  }
+}
+
+function atInput<T>(id: string, index: number, make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    throw new SpecError(`Input "${id}" failed in TensorFlow: ${err instanceof Error ? err.message : String(err)}`, ['model', 'inputs', index]);
+  }
+}
+
+/**
  * Builds the model for a spec that has passed validation (ids unique, graph acyclic,
  * shapes consistent). Layers are created in document order; `topo` must be a
  * topological order of the layer ids.
  */
 export function buildModel(tf: Tf, spec: ExperimentSpec, topo: string[], seed: number): BuiltModel {
   const symbolic = new Map<string, TF.SymbolicTensor>();
-  const inputs = spec.model.inputs.map((i) => {
-    const t = tf.input({ shape: i.shape, name: i.id, dtype: i.dtype ?? 'float32' });
+  const names = tfNames(spec.model);
+  const inputs = spec.model.inputs.map((i, index) => {
+    const t = atInput(i.id, index, () => tf.input({ shape: i.shape, name: names.get(i.id)!, dtype: i.dtype ?? 'float32' }));
     symbolic.set(i.id, t);
     return t;
   });
@@ -72,13 +97,15 @@ export function buildModel(tf: Tf, spec: ExperimentSpec, topo: string[], seed: n
   for (const id of topo) {
     const entry = byId.get(id);
     if (!entry) continue; // an input
-    const layer = makeLayer(tf, entry.l, layerSeed(seed, entry.index));
     const args = entry.l.from.map((f) => {
       const s = symbolic.get(f);
       if (!s) throw new Error(`layer ${id} reads ${f} before it is built`);
       return s;
     });
-    const out = layer.apply(args.length === 1 ? args[0]! : args) as TF.SymbolicTensor;
+    const { layer, out } = atLayer(entry.l, entry.index, () => {
+      const made = makeLayer(tf, entry.l, names.get(id)!, layerSeed(seed, entry.index));
+      return { layer: made, out: made.apply(args.length === 1 ? args[0]! : args) as TF.SymbolicTensor };
+    });
     symbolic.set(id, out);
     layers.set(id, layer);
   }
