@@ -17,6 +17,7 @@ import type { ForwardFn } from './model/forward';
 import { compileNativeStep, nativeStepUnsupported } from './native/denseStep';
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
+import { SpecError } from './specError';
 
 export interface LoopEvents {
   /** Train-loss points, a few per epoch (batched: one call per report). */
@@ -44,7 +45,10 @@ export interface LoopSetup {
 }
 
 /** The loss became NaN or infinite: a user-facing reason to stop, not a crash. */
-export class TrainingDiverged extends Error {}
+/** The loss became NaN or infinite; what to change is the learning rate. */
+export class TrainingDiverged extends SpecError {
+  constructor(message: string) { super(message, ['training', 'optimizer', 'learningRate']); }
+}
 
 export interface LoopResult {
   /** 'native' when the compiled dense step ran, else why not. */

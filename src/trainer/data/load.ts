@@ -62,10 +62,10 @@ export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
   const parts = splitIndices(all.n, split, strata);
   // Metrics of an empty part are NaN; a run must not report them as results.
   if (parts.test.length === 0) {
-    throw new DataError(`data.split.test (${split.test}) of ${all.n} example${all.n === 1 ? '' : 's'} leaves no test examples, so nothing can be evaluated: raise the test fraction or use more data.`, ['data', 'split', 'test']);
+    throw new DataError(`A test fraction of ${split.test} of ${all.n} example${all.n === 1 ? '' : 's'} leaves no test examples, so nothing can be evaluated: raise the test fraction or use more data.`, ['data', 'split', 'test']);
   }
   if (parts.train.length === 0) {
-    throw new DataError(`data.split leaves no training examples out of ${all.n}: lower the validation and test fractions or use more data.`, ['data', 'split']);
+    throw new DataError(`The split leaves no training examples out of ${all.n}: lower the validation and test fractions or use more data.`, ['data', 'split']);
   }
   const fmt = (k: number) => k.toLocaleString('en-US');
   report.push(`Split with seed ${split.seed}${strata ? `, stratified by '${strataColumn}'` : ''}: ` +
