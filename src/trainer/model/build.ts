@@ -115,6 +115,16 @@ export function buildModel(tf: Tf, spec: ExperimentSpec, topo: string[], seed: n
     if (!s) throw new Error(`output of task ${t} is not built`);
     return s;
   });
-  const model = tf.model({ inputs, outputs, name: spec.name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'model' });
+  let model: TF.LayersModel;
+  try {
+    model = tf.model({ inputs, outputs, name: spec.name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'model' });
+  } catch (err) {
+    // tfjs-layers walks the graph recursively when it assembles a model: a chain of some
+    // thousands of layers exhausts the stack there (validation itself is iterative).
+    if (err instanceof RangeError) {
+      throw new SpecError(`The model is too deep for TensorFlow.js to assemble (${spec.model.layers.length} layers; its graph walk is recursive and ran out of stack): use fewer layers in a chain (3,000 build).`, ['model', 'layers']);
+    }
+    throw err;
+  }
   return { model, layers, taskOrder };
 }
