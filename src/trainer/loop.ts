@@ -90,12 +90,22 @@ function genericStep(s: LoopSetup, weighting: TaskWeighting): { step: StepFn; di
   const { optimizer, setLearningRate } = makeOptimizer(tf, t.optimizer);
   const varList = [...s.built.model.trainableWeights.map((w) => w.read() as TF.Variable), ...weighting.variables];
   const l2 = l2Terms(spec, s.built);
+  const taskIndex = new Map(spec.tasks.map((task, i) => [task.id, i]));
+  /** What TensorFlow throws while computing a task's loss names the task. */
+  const atTask = <T>(h: TaskHead, compute: () => T): T => {
+    try {
+      return compute();
+    } catch (err) {
+      if (err instanceof SpecError) throw err;
+      throw new SpecError(`Task "${h.task.id}": its loss (${h.loss}) failed in TensorFlow: ${err instanceof Error ? err.message : String(err)}`, ['tasks', taskIndex.get(h.task.id) ?? 0]);
+    }
+  };
   const step: StepFn = (xb, yb, lr) => {
     setLearningRate(lr);
     let losses: TF.Scalar[] = [];
     const lossFn = () => {
       const outs = s.forward(xb, true);
-      losses = heads.map((h) => tf.keep(h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!)));
+      losses = heads.map((h) => tf.keep(atTask(h, () => h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!))));
       let total = weighting.combine(losses);
       if (l2.length) total = tf.add(total, tf.addN(l2.map((r) => tf.mul(tf.sum(tf.square(r.kernel)), r.l2)))) as TF.Scalar;
       return total;

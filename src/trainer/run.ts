@@ -108,7 +108,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     // A SpecError (data, model build, a layer at run time, divergence) is the user's to fix and
     // says where: its path leads the message everywhere it is shown (CLI, run.json, the panel).
     if (err instanceof SpecError) {
-      const message = err.path?.length ? `${formatPath(err.path)}: ${err.message}` : err.message;
+      const where = err.path?.length ? formatPath(err.path) : '';
+      const message = where && !err.message.startsWith(where) ? `${where}: ${err.message}` : err.message;
       req.emit({ type: 'error', message, ...(err.path?.length ? { path: err.path } : {}) });
       if (writer) await writer.markFailed(message).catch(() => undefined);
       return 'failed';
