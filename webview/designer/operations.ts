@@ -232,7 +232,7 @@ export function idProblem(doc: Doc, id: string, current: string): string | undef
 export function changeLayerType(doc: Doc, index: number, type: LayerType): Edit {
   const old = layersOf(doc)[index] ?? {};
   const props = LAYER_SCHEMAS[type].properties;
-  const kept = Object.fromEntries(Object.entries(old).filter(([k]) => k !== 'type' && k in props));
+  const kept = Object.fromEntries(Object.entries(old).filter(([k]) => k !== 'type' && Object.hasOwn(props, k)));
   const value = { id: old.id, type, ...layerDefaults(type), ...kept, from: fromOf(old) };
   return { label: `Change ${String(old.id)} to ${type}`, ops: [{ op: 'set', path: ['model', 'layers', index], value }] };
 }

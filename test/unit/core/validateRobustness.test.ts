@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { jsonSyntaxError, parseTree } from '../../../src/core/edits';
 import { JsonIndex, locateJsonPath } from '../../../src/core/jsonPath';
 import { MAX_NESTING } from '../../../src/core/nesting';
+import { shortMetricName } from '../../../src/core/runsIndex';
 import type { LayerSpec } from '../../../src/core/spec';
 import { validate } from '../../../src/core/validate';
 import { digitsParity, mixedInputs } from './fixtures';
@@ -62,6 +63,10 @@ describe('names that Object.prototype also has', () => {
       const warning = validate(doc).problems.find((p) => p.path.join('.') === `training.${name}`);
       assert.ok(warning && /unknown property/.test(warning.message), name);
     }
+  });
+
+  it('as a metric name in a run summary: shown as it is', () => {
+    for (const name of PROTO_NAMES) assert.equal(shortMetricName(name), name);
   });
 
   it('as keys of model.outputs and layout, and as ids of tasks and layers', () => {
