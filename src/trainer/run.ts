@@ -63,6 +63,9 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy) });
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
     const data: ExperimentData = loadExperimentData(spec, { workspaceDir: req.workspaceDir });
+    if (spec.training.earlyStopping && data.validation.n === 0) {
+      throw new SpecError(`earlyStopping watches the validation loss, but data.split.validation (${spec.data.split.validation}) leaves no validation examples of this data: raise it or remove earlyStopping.`, ['data', 'split', 'validation']);
+    }
     for (const line of data.report) req.emit({ type: 'log', level: 'info', message: line });
 
     writer = await RunWriter.create({ runsDir: req.runsDir, spec, backend: backend.name, versions: backend.versions, pid: process.pid });

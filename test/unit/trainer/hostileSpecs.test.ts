@@ -66,6 +66,17 @@ test('a split that leaves no test rows (mnist limit 1) fails at data.split.test,
   assert.equal(messages.some((m) => m.type === 'done'), false);
 });
 
+test('early stopping with a split that leaves no validation rows fails at data.split.validation', { timeout: 60_000 }, async () => {
+  const doc = JSON.parse(JSON.stringify(regression()).replace(/🔥|x y|a b|ünï/g, (id) => ({ '🔥': 'h', 'x y': 'x', 'a b': 'a' } as Record<string, string>)[id] ?? 'u'));
+  doc.data.source.samples = 8;
+  doc.data.split = { validation: 0.05, test: 0.2, seed: 1 }; // round(8 × 0.05) = 0 validation rows
+  doc.training.earlyStopping = { patience: 1 };
+  const { outcome, error } = await train(doc);
+  assert.equal(outcome, 'failed');
+  assert.deepEqual(error?.path, ['data', 'split', 'validation']);
+  assert.match(error!.message, /no validation examples/);
+});
+
 test('validation 0: training completes and logs no NaN validation values', { timeout: 60_000 }, async () => {
   const doc = JSON.parse(JSON.stringify(regression()).replace(/🔥|x y|a b|ünï/g, (id) => ({ '🔥': 'h', 'x y': 'x', 'a b': 'a' } as Record<string, string>)[id] ?? 'u'));
   doc.data.split.validation = 0;
