@@ -175,10 +175,10 @@ async function main(): Promise<number> {
       return errors ? 1 : 0;
     }
     case 'data': {
-      const { doc, file } = readDoc(args.positional[0]);
+      const { doc, text, file } = readDoc(args.positional[0]);
       const result = dataSummaryOf(doc, path.dirname(path.resolve(file)));
       if (!result.ok) {
-        console.error(`${file}: error: ${result.message}`);
+        console.error(`${file}${result.path?.length ? positionOf(text, result.path) : ''}: error: ${result.message}`);
         return 1;
       }
       for (const line of dataSummaryLines(result.summary, result.seconds)) console.log(line);
