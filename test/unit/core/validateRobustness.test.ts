@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { jsonSyntaxError, parseTree } from '../../../src/core/edits';
 import { JsonIndex, locateJsonPath } from '../../../src/core/jsonPath';
 import { MAX_NESTING } from '../../../src/core/nesting';
+import { layerParams } from '../../../src/core/params';
 import { shortMetricName } from '../../../src/core/runsIndex';
 import type { LayerSpec } from '../../../src/core/spec';
 import { validate } from '../../../src/core/validate';
@@ -138,6 +139,15 @@ describe('layers TensorFlow would reject', () => {
     const found = errors(doc);
     assert.deepEqual(found.map((p) => p.path), [['model', 'layers', 1, 'from']]);
     assert.match(found[0]!.message, /reads layer "num" \(dense\), whose output is float/);
+  });
+});
+
+describe('half-typed layers the designer counts while the user types', () => {
+  it('a conv2d kernelSize that is null, an object or a string has an unknown count, not an internal error', () => {
+    for (const kernelSize of [null, {}, 'x', [3]]) {
+      assert.equal(layerParams({ id: 'c', type: 'conv2d', filters: 8, kernelSize, from: ['x'] } as unknown as LayerSpec, [28, 28, 1]), undefined, JSON.stringify(kernelSize));
+    }
+    assert.equal(layerParams({ id: 'c', type: 'conv2d', filters: 8, kernelSize: [3, 5], from: ['x'] }, [28, 28, 1]), 3 * 5 * 8 + 8);
   });
 });
 
