@@ -71,6 +71,8 @@ interface IndexNode {
   range: TextRange;
   members?: Map<string | number, { key: TextRange | undefined; node: IndexNode }>;
   open?: '{' | '[';
+  /** Still open where the text broke: as the target of a path it runs to the end of the text. */
+  broken?: boolean;
 }
 
 /**
@@ -78,8 +80,8 @@ interface IndexNode {
  * n problems then costs the depth of the path, not another scan of the text (n scans of a
  * 10,000-layer document were quadratic). The scan is iterative, so no nesting depth can
  * overflow the stack. Broken text ends the scan; the values begun before it keep what was
- * found, and the ones still open end where the text broke (a member whose value is missing
- * runs to the end of the text).
+ * found, with the ranges the recursive scanner this replaces gave (checked against it on
+ * every prefix of the test fixtures).
  */
 export class JsonIndex {
   private readonly root: IndexNode | undefined;
@@ -151,7 +153,7 @@ export class JsonIndex {
         const { key, keyRange } = pending;
         stack[stack.length - 1]!.node.members!.set(key, { key: keyRange, node: { range: { start: pending.start, end: text.length } } });
       }
-      for (const frame of stack) frame.node.range.end = end;
+      for (const frame of stack) { frame.node.range.end = end; frame.node.broken = true; }
       return root ?? { range: { start: first, end: text.length } };
     }
   }
@@ -163,9 +165,12 @@ export class JsonIndex {
     let key: TextRange | undefined;
     for (let depth = 0; ; depth++) {
       const segment = path[depth];
-      const here = (exact: boolean): JsonLocation => ({ value: { ...node.range }, ...(key ? { key } : {}), exact, depth });
-      if (segment === undefined) return here(true);
       const container: boolean = (node.open === '{' && typeof segment === 'string') || (node.open === '[' && typeof segment === 'number');
+      // A value the text broke inside runs to the end of the text, unless the path stops at a
+      // member missing from it (then up to where it broke), as a scan from the start finds them.
+      const toEnd = node.broken && (segment === undefined || !container);
+      const here = (exact: boolean): JsonLocation => ({ value: toEnd ? { start: node.range.start, end: this.text.length } : { ...node.range }, ...(key ? { key } : {}), exact, depth });
+      if (segment === undefined) return here(true);
       const member: { key: TextRange | undefined; node: IndexNode } | undefined = container ? node.members!.get(segment) : undefined;
       if (!member) return here(false);
       node = member.node;
