@@ -5,8 +5,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import type * as TF from '@tensorflow/tfjs';
 import type { FromTrainer, MetricPoint, RunSummary } from '../../../src/core/protocol';
+import { analyzeGraph } from '../../../src/core/graph';
+import { countParams } from '../../../src/core/params';
+import type { ExperimentSpec, LayerSpec } from '../../../src/core/spec';
+import { validate } from '../../../src/core/validate';
 import { runData } from '../../../src/host/diagram/diagramData';
+import { loadBackend } from '../../../src/trainer/backend';
+import { buildModel } from '../../../src/trainer/model/build';
 import { runExperiment } from '../../../src/trainer/run';
 import { onlyRun, readJson, tempDir } from './helpers';
 
@@ -110,4 +117,26 @@ test('TensorFlow failing inside a layer at run time names the layer (an id past 
   const run = readJson(path.join(onlyRun(runsDir, 'emb'), 'run.json')) as { status: string; error: { message: string } };
   assert.equal(run.status, 'failed');
   assert.equal(run.error.message, error!.message);
+});
+
+test('a chain of 6,000 layers builds (in stages: tfjs-layers assembles a model by recursion) and computes', { timeout: 120_000 }, async () => {
+  const doc = regression();
+  const layers: LayerSpec[] = [];
+  let prev = 'x y';
+  for (let i = 0; i < 6000; i++) { layers.push({ id: `l${i}`, type: 'dense', units: 2, from: [prev] }); prev = `l${i}`; }
+  layers.push({ id: 'a b', type: 'dense', units: 1, from: [prev] }, { id: 'ünï', type: 'dense', units: 1, from: ['l2999'] });
+  doc.model.layers = layers;
+  const { spec } = validate(doc);
+  assert.ok(spec);
+  const { tf } = await loadBackend('tensorflow', {});
+  const built = buildModel(tf, spec as ExperimentSpec, analyzeGraph(spec).order, 1);
+  try {
+    assert.equal(built.layers.size, 6002);
+    assert.equal(built.model.countParams(), countParams(spec).total);
+    const out = built.model.predict(tf.ones([3, 4])) as TF.Tensor[];
+    assert.deepEqual(out.map((t) => t.shape), [[3, 1], [3, 1]]);
+    tf.dispose(out);
+  } finally {
+    built.model.dispose();
+  }
 });
