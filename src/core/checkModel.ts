@@ -6,6 +6,9 @@ import { didYouMean, listNames } from './wording';
 
 type Path = (string | number)[];
 
+/** Dangling references that get a "did you mean". */
+const MAX_GUESSES = 20;
+
 export function checkModel(spec: ExperimentSpec, graph: Graph): Problem[] {
   const problems: Problem[] = [];
   const error = (path: Path, message: string): void => { problems.push({ path, message, severity: 'error' }); };
@@ -22,14 +25,17 @@ export function checkModel(spec: ExperimentSpec, graph: Graph): Problem[] {
   inputs.forEach((input, i) => claim(input.id, `input #${i + 1}`, ['model', 'inputs', i]));
   layers.forEach((layer, i) => claim(layer.id, `layer #${i + 1} (${layer.type})`, ['model', 'layers', i]));
 
-  // References.
+  // References. A guess compares the name with every id, so only the first few dangling
+  // references get one: thousands of them must not cost thousands of scans of all ids.
   const allIds = [...graph.nodes.keys()];
+  let guesses = 0;
   layers.forEach((layer, i) => {
     layer.from.forEach((source, j) => {
       if (graph.nodes.has(source)) return;
-      const known = allIds.filter((id) => id !== layer.id);
+      const known = guesses++ < MAX_GUESSES ? allIds.filter((id) => id !== layer.id) : allIds;
+      const guess = known === allIds ? '' : didYouMean(source, known);
       error(['model', 'layers', i, 'from', j],
-        `Layer "${layer.id}" reads from "${source}", which does not exist.${didYouMean(source, known)} Known ids: ${listNames(known)}.`);
+        `Layer "${layer.id}" reads from "${source}", which does not exist.${guess} Known ids: ${listNames(known)}.`);
     });
   });
 
@@ -46,10 +52,11 @@ export function checkModel(spec: ExperimentSpec, graph: Graph): Problem[] {
 
   // Outputs.
   const taskIds = spec.tasks.map((t) => t.id);
+  const taskSet = new Set(taskIds);
   const layerIds = layers.map((l) => l.id);
   for (const [task, target] of Object.entries(spec.model.outputs)) {
     const path = ['model', 'outputs', task];
-    if (!taskIds.includes(task)) {
+    if (!taskSet.has(task)) {
       error(path, `model.outputs names task "${task}", which is not in "tasks".${didYouMean(task, taskIds)} Tasks: ${listNames(taskIds)}. Add the task or remove this output.`);
     }
     const node = graph.nodes.get(target);

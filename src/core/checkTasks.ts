@@ -28,6 +28,7 @@ export function checkTasks(spec: ExperimentSpec, graph: Graph, shapes: Map<strin
   const warning = (path: Path, message: string): void => { problems.push({ path, message, severity: 'warning' }); };
 
   const seen = new Set<string>();
+  let loose: string[] | undefined; // layers that feed nothing, found once for all tasks without an output
   spec.tasks.forEach((task, i) => {
     const path: Path = ['tasks', i];
     if (seen.has(task.id)) error([...path, 'id'], `Task id "${task.id}" is used twice: task ids must be unique.`);
@@ -59,8 +60,11 @@ export function checkTasks(spec: ExperimentSpec, graph: Graph, shapes: Map<strin
     // Head.
     const outputId = outputOf(spec, task.id);
     if (outputId === undefined) {
-      const loose = spec.model.layers.filter((l) => (graph.consumers.get(l.id)?.length ?? 0) === 0 && !Object.values(spec.model.outputs).includes(l.id));
-      const hint = loose.length ? ` Layers that feed nothing yet: ${listNames(loose.map((l) => l.id))}.` : '';
+      if (!loose) {
+        const outputs = new Set(Object.values(spec.model.outputs));
+        loose = spec.model.layers.filter((l) => (graph.consumers.get(l.id)?.length ?? 0) === 0 && !outputs.has(l.id)).map((l) => l.id);
+      }
+      const hint = loose.length ? ` Layers that feed nothing yet: ${listNames(loose)}.` : '';
       error(path, `Task "${task.id}" has no output: add "${task.id}": "<layer id>" to model.outputs.${hint}`);
       return;
     }

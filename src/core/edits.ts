@@ -4,6 +4,8 @@
 // stay one-line, indentation and line endings are kept), so undo steps and git diffs stay
 // small. Comments are not JSON: the document must parse with JSON.parse before editing.
 
+import { MAX_NESTING } from './nesting';
+
 export type JsonPath = (string | number)[];
 
 export type EditOp =
@@ -125,11 +127,20 @@ export function parseTree(text: string): Node {
       } else pos++;
     }
   };
+  let depth = 0;
   const value = (): Node => {
     ws();
     const start = pos;
     const c = text[pos];
     if (c === '{' || c === '[') {
+      // Recursive descent: bounded, so a document nested thousands deep is refused, not a stack overflow.
+      if (++depth > MAX_NESTING) return fail(`Nested deeper than ${MAX_NESTING} levels: an experiment needs a handful.`, 'less nesting');
+      try { return container(start, c); } finally { depth--; }
+    }
+    return scalar(start, c);
+  };
+  const container = (start: number, c: '{' | '['): Node => {
+    {
       const close = c === '{' ? '}' : ']';
       const members: Member[] = [];
       pos++;
@@ -160,6 +171,8 @@ export function parseTree(text: string): Node {
         return fail(`Expected "," or "${close}" after ${c === '{' ? 'a property value' : 'an array element'}, found ${describe()}.`, `',' or '${close}'`);
       }
     }
+  };
+  const scalar = (start: number, c: string | undefined): Node => {
     if (c === '"') { string(); return { kind: 'scalar', start, end: pos }; }
     const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(pos, pos + 400));
     if (!m) return fail(c === undefined ? 'Unexpected end of the text: a value is missing.' : c === "'" ? 'Strings must use double quotes.' : `Unexpected ${describe()}: expected a value.`, 'a value');

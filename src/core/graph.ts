@@ -81,29 +81,41 @@ function topologicalOrder(nodes: Map<string, GraphNode>, consumers: Map<string, 
   return order;
 }
 
-/** Depth-first search along data flow; a back edge closes a cycle. */
+/**
+ * Depth-first search along data flow; a back edge closes a cycle. Iterative (an explicit
+ * stack of [node, next consumer index]): a chain of thousands of layers must not overflow.
+ */
 function findCycles(nodes: Map<string, GraphNode>, consumers: Map<string, string[]>): string[][] {
   const state = new Map<string, 'open' | 'done'>();
-  const stack: string[] = [];
+  const path: string[] = [];
+  /** Position of each open node on `path`, so closing a cycle does not search the path. */
+  const onPath = new Map<string, number>();
   const cycles: string[][] = [];
   const seenKeys = new Set<string>();
-  const visit = (id: string): void => {
-    state.set(id, 'open');
-    stack.push(id);
-    for (const next of consumers.get(id) ?? []) {
-      const s = state.get(next);
-      if (s === 'open') {
-        const cycle = stack.slice(stack.lastIndexOf(next));
-        const key = [...cycle].sort().join('\u0000');
-        if (!seenKeys.has(key)) { seenKeys.add(key); cycles.push(cycle); }
-      } else if (s === undefined) {
-        visit(next);
+  for (const root of nodes.keys()) {
+    if (state.has(root)) continue;
+    const frames: Array<{ id: string; next: number }> = [{ id: root, next: 0 }];
+    state.set(root, 'open'); onPath.set(root, 0); path.push(root);
+    while (frames.length) {
+      const frame = frames[frames.length - 1]!;
+      const out = consumers.get(frame.id) ?? [];
+      if (frame.next < out.length) {
+        const next = out[frame.next++]!;
+        const s = state.get(next);
+        if (s === 'open') {
+          const cycle = path.slice(onPath.get(next));
+          const key = [...cycle].sort().join('\u0000');
+          if (!seenKeys.has(key)) { seenKeys.add(key); cycles.push(cycle); }
+        } else if (s === undefined) {
+          state.set(next, 'open'); onPath.set(next, path.length); path.push(next);
+          frames.push({ id: next, next: 0 });
+        }
+        continue;
       }
+      frames.pop(); path.pop(); onPath.delete(frame.id);
+      state.set(frame.id, 'done');
     }
-    stack.pop();
-    state.set(id, 'done');
-  };
-  for (const id of nodes.keys()) if (!state.has(id)) visit(id);
+  }
   return cycles;
 }
 
@@ -121,7 +133,8 @@ export function taskSubgraph(spec: ModelOnly, taskId: string, graph: Graph = ana
   const members = upstream(graph.nodes, outputOf(spec, taskId));
   const ordered = graph.order.filter((id) => members.has(id));
   // Nodes on a cycle have no topological place; keep them (document order) so nothing is lost.
-  const rest = [...graph.nodes.keys()].filter((id) => members.has(id) && !ordered.includes(id));
+  const placed = new Set(ordered);
+  const rest = [...graph.nodes.keys()].filter((id) => members.has(id) && !placed.has(id));
   return [...ordered, ...rest];
 }
 

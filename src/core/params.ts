@@ -34,7 +34,9 @@ function rawLayerParams(layer: LayerSpec, input: Shape | undefined): number | un
     case 'dense':
       return last * layer.units + (layer.useBias === false ? 0 : layer.units);
     case 'conv2d': {
-      const [kh, kw] = typeof layer.kernelSize === 'number' ? [layer.kernelSize, layer.kernelSize] : layer.kernelSize;
+      // Half-typed while the designer counts: anything but a number or a pair is unknown.
+      const k: unknown = layer.kernelSize;
+      const [kh, kw] = typeof k === 'number' ? [k, k] : Array.isArray(k) && k.length === 2 ? k as [number, number] : [NaN, NaN];
       return kh * kw * last * layer.filters + (layer.useBias === false ? 0 : layer.filters);
     }
     case 'batchNormalization':

@@ -58,7 +58,7 @@ export type FromTrainer =
   | { type: 'epochEnd'; phase: TrainingPhase; epoch: number; totalEpochs: number; values: MetricPoint[] }
   | { type: 'log'; level: 'info' | 'warning'; message: string }
   | { type: 'problems'; problems: Problem[] }
-  | { type: 'error'; message: string; detail?: string }
+  | { type: 'error'; message: string; detail?: string; /** The spec field the failure is traced to; the message already names it. */ path?: (string | number)[] }
   | { type: 'done'; summary: RunSummary }
   | { type: 'info'; backend: BackendName; lines: string[] }
   | { type: 'dataSummary'; result: DataSummaryResult };

@@ -2,6 +2,7 @@
 // headline metrics (each task's main metric and Δm), and the tasks of its experiment.
 // Pure: the host reads the files (host/runs/runFolders.ts) and passes their contents here.
 import { DEFAULT_METRICS } from './defaults';
+import { own } from './own';
 import type { PanelTask } from './panelProtocol';
 import type { RunStatus, RunSummary } from './protocol';
 import type { RunRecord } from './runLayout';
@@ -32,7 +33,7 @@ export function mainMetric(task: PanelTask): string {
 const SHORT_NAMES: Record<string, string> = { accuracy: 'acc', macroF1: 'F1', rocAuc: 'AUC', loss: 'loss' };
 
 export function shortMetricName(metric: string): string {
-  return SHORT_NAMES[metric] ?? metric;
+  return own(SHORT_NAMES, metric) ?? metric;
 }
 
 /** 3 significant digits, never exponent notation for values people read in a list. */

@@ -166,6 +166,18 @@ export function inferShapes(spec: Pick<ExperimentSpec, 'model'>, graph: Graph = 
       report(`takes exactly one input but has ${layer.from.length} (${layer.from.join(', ')}): merge them with a concatenate or add layer first.`, 'from');
       continue;
     }
+    if (layer.type === 'embedding') {
+      // An embedding looks up integer ids; float values would be truncated or fail inside TensorFlow.
+      const source = graph.nodes.get(layer.from[0]!);
+      if (source?.kind === 'input' && source.input.dtype !== 'int32') {
+        report(`embedding looks up integer ids, but input "${source.id}" is float32: set "dtype": "int32" on that input (model.inputs[${source.index}]).`, 'from');
+        continue;
+      }
+      if (source?.kind === 'layer') {
+        report(`embedding looks up integer ids, but it reads layer "${source.id}" (${source.layer.type}), whose output is float: read an input with "dtype": "int32" directly.`, 'from');
+        continue;
+      }
+    }
     const inputs = layer.from.map((source) => shapes.get(source));
     if (inputs.some((s) => s === undefined)) continue; // unknown upstream: reported where it starts
     const result = layerOutputShape(layer, inputs as Shape[], layer.from);

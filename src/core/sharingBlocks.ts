@@ -54,7 +54,8 @@ export function sharingDiagram(spec: Pick<ExperimentSpec, 'name' | 'model'> & { 
   const groups = new Map<string, SharingBlock>();
   const blockOf = new Map<string, SharingBlock>();
   // Topological order first, then anything left on a cycle, so every node gets a block.
-  const ids = [...graph.order, ...[...graph.nodes.keys()].filter((id) => !graph.order.includes(id))];
+  const placed = new Set(graph.order);
+  const ids = [...graph.order, ...[...graph.nodes.keys()].filter((id) => !placed.has(id))];
   for (const id of ids) {
     const node = graph.nodes.get(id)!;
     const tasks = [...(graph.serves.get(id) ?? [])].sort((a, b) => (taskIndex.get(a) ?? 0) - (taskIndex.get(b) ?? 0));

@@ -2,6 +2,7 @@
 // required properties, unknown kinds and enum values, out-of-range numbers. Every problem
 // carries the JSON path of the offending value and says what would be accepted.
 import { expectedText, type ObjectSchema, type Schema } from './docSchema';
+import { own } from './own';
 import type { Problem } from './spec';
 import { describeValue, didYouMean, listNames } from './wording';
 
@@ -65,11 +66,11 @@ class Walker {
       case 'union': {
         if (!isObject(value)) return wrongType();
         const tags = Object.keys(schema.variants);
-        const tag = value[schema.tag];
+        const tag = own(value, schema.tag);
         if (tag === undefined) {
           return this.error([...path, schema.tag], `${context}missing "${schema.tag}" (the ${schema.noun}). Known: ${listNames(tags, 20)}.`);
         }
-        const variant = typeof tag === 'string' ? schema.variants[tag] : undefined;
+        const variant = typeof tag === 'string' ? own(schema.variants, tag) : undefined;
         if (!variant) {
           const shown = typeof tag === 'string' ? JSON.stringify(tag) : describeValue(tag);
           const guess = typeof tag === 'string' ? didYouMean(tag, tags) : '';
@@ -91,18 +92,18 @@ class Walker {
 
   private checkObject(value: Record<string, unknown>, schema: ObjectSchema, path: Path, context: string, extraKeys: string[]): void {
     for (const key of schema.required) {
-      if (value[key] === undefined) {
-        const what = schema.properties[key]?.description ?? '';
+      if (own(value, key) === undefined) {
+        const what = own(schema.properties, key)?.description ?? '';
         const where = context || path.length === 0 ? '' : ` in ${nameOf(path)}`;
         this.error([...path, key], `${context}missing "${key}"${where}: ${what}`);
       }
     }
-    const known = [...extraKeys, ...Object.keys(schema.properties)];
     for (const [key, v] of Object.entries(value)) {
-      const propertySchema = schema.properties[key];
+      const propertySchema = own(schema.properties, key);
       if (propertySchema) {
         if (v !== undefined) this.check(v, propertySchema, [...path, key], context);
       } else if (!extraKeys.includes(key)) {
+        const known = [...extraKeys, ...Object.keys(schema.properties)];
         this.warning([...path, key], `${context}unknown property "${key}" is ignored.${didYouMean(key, known)} Known: ${listNames(known, 20)}.`);
       }
     }

@@ -8,6 +8,7 @@ import { checkData, checkSettings, type DataFacts } from './checkSettings';
 import { checkTasks } from './checkTasks';
 import { EXPERIMENT_SCHEMA, LAYER_TYPES, TASK_KINDS } from './experimentSchema';
 import { analyzeGraph } from './graph';
+import { MAX_NESTING, tooDeep } from './nesting';
 import { inferShapes } from './shapes';
 import type { ExperimentSpec, Problem } from './spec';
 import { checkStructure } from './structure';
@@ -45,6 +46,10 @@ function settingsSkeletonOk(doc: Record<string, unknown>, structural: Problem[])
 }
 
 export function validate(doc: unknown, options: ValidateOptions = {}): Validation {
+  const deep = tooDeep(doc);
+  if (deep) {
+    return { problems: [{ path: deep, severity: 'error', message: `The document nests deeper than ${MAX_NESTING} levels here: an experiment needs a handful. Remove the nested arrays or objects.` }] };
+  }
   const problems = checkStructure(doc, EXPERIMENT_SCHEMA);
   if (!isObject(doc)) return { problems };
   const structural = [...problems];

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { jsonSyntaxError } from '../core/edits';
-import { lineColumnAt, locateJsonPath } from '../core/jsonPath';
+import { JsonIndex, lineColumnAt } from '../core/jsonPath';
 import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protocol';
 import type { Problem } from '../core/spec';
 import { validate } from '../core/validate';
@@ -70,11 +70,17 @@ function readDoc(file: string | undefined): { doc: unknown; text: string; file: 
   }
 }
 
+/** ':line:column' of a JSON path's value, or '' when the text has no JSON value. */
+function positionOf(text: string, path: readonly (string | number)[], index = new JsonIndex(text)): string {
+  const found = index.locate(path);
+  const where = found ? index.lineColumn(found.value.start) : undefined;
+  return where ? `:${where.line + 1}:${where.column + 1}` : '';
+}
+
 function printProblems(file: string, text: string, problems: Problem[]): void {
+  const index = new JsonIndex(text);
   for (const p of problems) {
-    const found = locateJsonPath(text, p.path);
-    const where = found ? lineColumnAt(text, found.value.start) : undefined;
-    const pos = where ? `:${where.line + 1}:${where.column + 1}` : '';
+    const pos = positionOf(text, p.path, index);
     const jsonPath = p.path.length ? ` (${p.path.join('.')})` : '';
     console.error(`${file}${pos}: ${p.severity}: ${p.message}${jsonPath}`);
   }
@@ -125,7 +131,8 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
         printProblems(file, text, m.problems);
         break;
       case 'error':
-        console.error(`error: ${m.message}`);
+        // Traced to a spec field: file:line:column of it (the message names the field already).
+        console.error(`${m.path ? `${file}${positionOf(text, m.path)}: ` : ''}error: ${m.message}`);
         if (m.detail && process.env.MTS_DEBUG) console.error(m.detail);
         break;
       case 'done': {
@@ -168,10 +175,10 @@ async function main(): Promise<number> {
       return errors ? 1 : 0;
     }
     case 'data': {
-      const { doc, file } = readDoc(args.positional[0]);
+      const { doc, text, file } = readDoc(args.positional[0]);
       const result = dataSummaryOf(doc, path.dirname(path.resolve(file)));
       if (!result.ok) {
-        console.error(`${file}: error: ${result.message}`);
+        console.error(`${file}${result.path?.length ? positionOf(text, result.path) : ''}: error: ${result.message}`);
         return 1;
       }
       for (const line of dataSummaryLines(result.summary, result.seconds)) console.log(line);

@@ -5,6 +5,8 @@ import type { ExperimentSpec } from '../core/spec';
 import type { Tf } from './backend';
 import type { Dataset } from './data/dataset';
 import type { TaskHead } from './heads';
+import { own } from '../core/own';
+import { SpecError } from './specError';
 
 export interface DeviceSplit {
   n: number;
@@ -16,11 +18,11 @@ export interface DeviceSplit {
 
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-function selectColumns(ds: Dataset, names: string[]): Float32Array {
+function selectColumns(ds: Dataset, names: string[], inputIndex: number): Float32Array {
   const dim = ds.featureNames.length;
-  const cols = names.map((name) => {
+  const cols = names.map((name, j) => {
     const c = ds.featureNames.indexOf(name);
-    if (c < 0) throw new Error(`feature "${name}" is not in the data (columns: ${ds.featureNames.join(', ')})`);
+    if (c < 0) throw new SpecError(`Feature "${name}" is not in the data (columns: ${ds.featureNames.join(', ')}).`, ['model', 'inputs', inputIndex, 'features', j]);
     return c;
   });
   const out = new Float32Array(ds.n * cols.length);
@@ -31,11 +33,11 @@ function selectColumns(ds: Dataset, names: string[]): Float32Array {
 export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Dataset): DeviceSplit {
   const x = new Map<string, TF.Tensor>();
   const featureDim = ds.n ? ds.features.length / ds.n : prod(ds.featureShape);
-  for (const input of spec.model.inputs) {
-    const values = input.features ? selectColumns(ds, input.features) : ds.features;
+  for (const [i, input] of spec.model.inputs.entries()) {
+    const values = input.features ? selectColumns(ds, input.features, i) : ds.features;
     const dim = input.features ? input.features.length : featureDim;
     if (dim !== prod(input.shape)) {
-      throw new Error(`Input "${input.id}" has shape [${input.shape.join(', ')}] (${prod(input.shape)} values) but the data gives ${dim} features per example.`);
+      throw new SpecError(`Input "${input.id}" has shape [${input.shape.join(', ')}] (${prod(input.shape)} values) but the data gives ${dim} features per example.`, ['model', 'inputs', i, 'shape']);
     }
     const t = tf.tensor(values, [ds.n, ...input.shape], 'float32');
     x.set(input.id, input.dtype === 'int32' ? tf.cast(t, 'int32') : t);
@@ -44,8 +46,8 @@ export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Da
   const y = new Map<string, TF.Tensor>();
   const targets = new Map<string, Float32Array>();
   for (const h of heads) {
-    const raw = ds.targets[h.task.target];
-    if (!raw) throw new Error(`Task "${h.task.id}" targets "${h.task.target}", which the data does not have (targets: ${Object.keys(ds.targets).join(', ')}).`);
+    const raw = own(ds.targets, h.task.target);
+    if (!raw) throw new SpecError(`Task "${h.task.id}" targets "${h.task.target}", which the data does not have (targets: ${Object.keys(ds.targets).join(', ')}).`, ['tasks', spec.tasks.findIndex((t) => t.id === h.task.id), 'target']);
     targets.set(h.task.id, raw);
     if (h.encoding === 'onehot') {
       y.set(h.task.id, tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(raw), 'int32'), h.units), 'float32')));

@@ -6,6 +6,7 @@ import type { Tf } from './backend';
 import type { DeviceSplit } from './deviceData';
 import type { TaskHead } from './heads';
 import type { ForwardFn } from './model/forward';
+import { setOwn } from '../core/own';
 
 export type TaskValues = Record<string, Record<string, number>>;
 
@@ -59,7 +60,7 @@ export function evaluate(tf: Tf, forward: ForwardFn, heads: TaskHead[], split: D
         case 'r2': if (!cls) values.r2 = r2(p, truth); break;
       }
     }
-    out[h.task.id] = values;
+    setOwn(out, h.task.id, values);
   });
   return out;
 }

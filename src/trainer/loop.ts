@@ -17,6 +17,7 @@ import type { ForwardFn } from './model/forward';
 import { compileNativeStep, nativeStepUnsupported } from './native/denseStep';
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
+import { SpecError } from './specError';
 
 export interface LoopEvents {
   /** Train-loss points, a few per epoch (batched: one call per report). */
@@ -44,7 +45,10 @@ export interface LoopSetup {
 }
 
 /** The loss became NaN or infinite: a user-facing reason to stop, not a crash. */
-export class TrainingDiverged extends Error {}
+/** The loss became NaN or infinite; what to change is the learning rate. */
+export class TrainingDiverged extends SpecError {
+  constructor(message: string) { super(message, ['training', 'optimizer', 'learningRate']); }
+}
 
 export interface LoopResult {
   /** 'native' when the compiled dense step ran, else why not. */
@@ -86,12 +90,22 @@ function genericStep(s: LoopSetup, weighting: TaskWeighting): { step: StepFn; di
   const { optimizer, setLearningRate } = makeOptimizer(tf, t.optimizer);
   const varList = [...s.built.model.trainableWeights.map((w) => w.read() as TF.Variable), ...weighting.variables];
   const l2 = l2Terms(spec, s.built);
+  const taskIndex = new Map(spec.tasks.map((task, i) => [task.id, i]));
+  /** What TensorFlow throws while computing a task's loss names the task. */
+  const atTask = <T>(h: TaskHead, compute: () => T): T => {
+    try {
+      return compute();
+    } catch (err) {
+      if (err instanceof SpecError) throw err;
+      throw new SpecError(`Task "${h.task.id}": its loss (${h.loss}) failed in TensorFlow: ${err instanceof Error ? err.message : String(err)}`, ['tasks', taskIndex.get(h.task.id) ?? 0]);
+    }
+  };
   const step: StepFn = (xb, yb, lr) => {
     setLearningRate(lr);
     let losses: TF.Scalar[] = [];
     const lossFn = () => {
       const outs = s.forward(xb, true);
-      losses = heads.map((h) => tf.keep(h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!)));
+      losses = heads.map((h) => tf.keep(atTask(h, () => h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!))));
       let total = weighting.combine(losses);
       if (l2.length) total = tf.add(total, tf.addN(l2.map((r) => tf.mul(tf.sum(tf.square(r.kernel)), r.l2)))) as TF.Scalar;
       return total;
@@ -186,7 +200,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         break;
       }
 
-      const validation = evaluate(tf, s.forward, heads, s.validation);
+      // No validation rows (split.validation 0): nothing is measured, rather than NaN written as a value.
+      const validation = s.validation.n > 0 ? evaluate(tf, s.forward, heads, s.validation) : {};
       const trainEval = evaluate(tf, s.forward, heads, train, TRAIN_EVAL_LIMIT);
       const points: MetricPoint[] = [];
       const at = { step, epoch };
@@ -203,7 +218,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         for (const [task, w] of Object.entries(weighting.current())) points.push({ ...at, split: 'train', task, metric: 'weight', value: w });
       }
       const valTotal = taskIds.reduce((acc, id) => acc + (validation[id]?.loss ?? 0), 0);
-      points.push({ ...at, split: 'validation', task: '*', metric: 'loss', value: valTotal });
+      if (s.validation.n > 0) points.push({ ...at, split: 'validation', task: '*', metric: 'loss', value: valTotal });
       events.epochEnd(epoch, points);
       result.epochsRun = epoch;
       result.lastValidation = validation;

@@ -10,16 +10,18 @@ import type { BackendPreference, FromTrainer, MetricPoint, RunSummary, TrainingP
 import { inferShapes } from '../core/shapes';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
+import { formatPath } from '../core/wording';
 import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
-import { datasetColumns, DataError, loadExperimentData, type ExperimentData } from './data/index';
+import { datasetColumns, loadExperimentData, type ExperimentData } from './data/index';
 import { disposeSplit, toDevice } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
 import { makeHeads } from './heads';
-import { trainLoop, TrainingDiverged } from './loop';
+import { trainLoop } from './loop';
 import { buildModel, type BuiltModel } from './model/build';
 import { makeForward } from './model/forward';
+import { SpecError } from './specError';
 
 export interface RunRequest {
   /** The parsed document (validated here). */
@@ -37,8 +39,6 @@ export interface RunRequest {
 
 export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'invalid';
 
-/** A user-facing problem: shown as a message, never as a stack trace. */
-class UserError extends Error {}
 
 export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   let writer: RunWriter | undefined;
@@ -62,12 +62,9 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const backend = await loadBackend(req.backend, { intraOpThreads: req.threads ?? intraOpThreadsFor(spec) });
     if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy) });
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
-    let data: ExperimentData;
-    try {
-      data = loadExperimentData(spec, { workspaceDir: req.workspaceDir });
-    } catch (err) {
-      if (err instanceof DataError) throw new UserError(err.message);
-      throw err;
+    const data: ExperimentData = loadExperimentData(spec, { workspaceDir: req.workspaceDir });
+    if (spec.training.earlyStopping && data.validation.n === 0) {
+      throw new SpecError(`earlyStopping watches the validation loss, but data.split.validation (${spec.data.split.validation}) leaves no validation examples of this data: raise it or remove earlyStopping.`, ['data', 'split', 'validation']);
     }
     for (const line of data.report) req.emit({ type: 'log', level: 'info', message: line });
 
@@ -111,9 +108,17 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     req.emit({ type: 'done', summary: { ...summary, runDir: writer.runDir } });
     return 'completed';
   } catch (err) {
-    const user = err instanceof UserError || err instanceof TrainingDiverged;
+    // A SpecError (data, model build, a layer at run time, divergence) is the user's to fix and
+    // says where: its path leads the message everywhere it is shown (CLI, run.json, the panel).
+    if (err instanceof SpecError) {
+      const where = err.path?.length ? formatPath(err.path) : '';
+      const message = where && !err.message.startsWith(where) ? `${where}: ${err.message}` : err.message;
+      req.emit({ type: 'error', message, ...(err.path?.length ? { path: err.path } : {}) });
+      if (writer) await writer.markFailed(message).catch(() => undefined);
+      return 'failed';
+    }
     const message = err instanceof Error ? err.message : String(err);
-    req.emit({ type: 'error', message, ...(!user && err instanceof Error && err.stack ? { detail: err.stack } : {}) });
+    req.emit({ type: 'error', message, ...(err instanceof Error && err.stack ? { detail: err.stack } : {}) });
     if (writer) await writer.markFailed(err).catch(() => undefined);
     return 'failed';
   }

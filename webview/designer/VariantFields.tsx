@@ -7,6 +7,7 @@ import { EnumField, ObjectFields } from './fields';
 import { isObject } from './model';
 import { changeVariant } from './operations';
 import { STARTERS, variantKeys } from './schemas';
+import { own } from '../../src/core/own';
 
 export function VariantFields(p: {
   union: UnionSchema; value: unknown; path: JsonPath; label: string; starters?: keyof typeof STARTERS;
@@ -16,8 +17,8 @@ export function VariantFields(p: {
 }) {
   const d = useDesigner();
   const value = isObject(p.value) ? p.value : undefined;
-  const tag = value ? value[p.union.tag] : undefined;
-  const variant = typeof tag === 'string' ? p.union.variants[tag] : undefined;
+  const tag = value ? own(value, p.union.tag) : undefined;
+  const variant = typeof tag === 'string' ? own(p.union.variants, tag) : undefined;
   const tagPath = [...p.path, p.union.tag];
   const change = (next: string | undefined): void => {
     if (next === undefined) { d.edit({ label: `Reset ${p.label}`, ops: [{ op: 'remove', path: p.path }] }); return; }

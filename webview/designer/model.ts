@@ -7,6 +7,7 @@ import { inferShapes, type Shape } from '../../src/core/shapes';
 import type { ExperimentSpec, InputSpec, LayerSpec, Problem } from '../../src/core/spec';
 import { chartColorVar, TASK_COLOR_NAMES, taskColorVar } from '../../src/core/taskColors';
 import { settingsSummary } from './settingsSummary';
+import { setOwn } from '../../src/core/own';
 
 export interface NodeInfo {
   id: string;
@@ -124,7 +125,7 @@ function layoutOf(doc: Record<string, unknown>): Record<string, { x: number; y: 
   const out: Record<string, { x: number; y: number }> = {};
   if (!isObject(doc.layout)) return out;
   for (const [id, p] of Object.entries(doc.layout)) {
-    if (isObject(p) && typeof p.x === 'number' && typeof p.y === 'number' && Number.isFinite(p.x) && Number.isFinite(p.y)) out[id] = { x: p.x, y: p.y };
+    if (isObject(p) && typeof p.x === 'number' && typeof p.y === 'number' && Number.isFinite(p.x) && Number.isFinite(p.y)) setOwn(out, id, { x: p.x, y: p.y });
   }
   return out;
 }

@@ -6,6 +6,7 @@ import type { EditOp, JsonPath } from '../../src/core/edits';
 import { LAYER_SCHEMAS } from '../../src/core/experimentSchema';
 import type { LayerType } from '../../src/core/spec';
 import { isObject, taskNodeId } from './model';
+import { own, setOwn } from '../../src/core/own';
 
 type Doc = Record<string, unknown>;
 type Raw = Record<string, unknown>;
@@ -199,8 +200,8 @@ export function duplicateNodes(doc: Doc, ids: readonly string[], offset: Point =
     if (copy) ops.push({ op: 'set', path: ['model', 'layers', nLayers++], value: { ...layer, id: copy, from: fromOf(layer).map((s) => rename.get(s) ?? s) } });
   }
   for (const [id, copy] of rename) {
-    const p = layout[id];
-    if (isObject(p) && typeof p.x === 'number' && typeof p.y === 'number') positions[copy] = { x: p.x + offset.x, y: p.y + offset.y };
+    const p = own(layout, id);
+    if (isObject(p) && typeof p.x === 'number' && typeof p.y === 'number') setOwn(positions, copy, { x: p.x + offset.x, y: p.y + offset.y });
   }
   ops.push(...layoutOps(doc, positions));
   return { label: `Duplicate ${ids.length === 1 ? ids[0] : `${ids.length} nodes`}`, ops, ids: [...rename.values()] };
@@ -231,7 +232,7 @@ export function idProblem(doc: Doc, id: string, current: string): string | undef
 export function changeLayerType(doc: Doc, index: number, type: LayerType): Edit {
   const old = layersOf(doc)[index] ?? {};
   const props = LAYER_SCHEMAS[type].properties;
-  const kept = Object.fromEntries(Object.entries(old).filter(([k]) => k !== 'type' && k in props));
+  const kept = Object.fromEntries(Object.entries(old).filter(([k]) => k !== 'type' && Object.hasOwn(props, k)));
   const value = { id: old.id, type, ...layerDefaults(type), ...kept, from: fromOf(old) };
   return { label: `Change ${String(old.id)} to ${type}`, ops: [{ op: 'set', path: ['model', 'layers', index], value }] };
 }

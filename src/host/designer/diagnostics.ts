@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { DocumentSnapshot } from '../../core/designerProtocol';
 import { formatPath } from '../../core/wording';
+import { JsonIndex } from '../../core/jsonPath';
 import { problemRange } from './problemRange';
 
 export class DesignerDiagnostics implements vscode.Disposable {
@@ -31,8 +32,9 @@ export class DesignerDiagnostics implements vscode.Disposable {
       this.collection.set(document.uri, [d]);
       return;
     }
+    const index = new JsonIndex(text);
     const diagnostics = snapshot.problems.map((p) => {
-      const r = problemRange(text, p.path);
+      const r = problemRange(index, p.path);
       const d = new vscode.Diagnostic(range(r.start, r.end), p.message,
         p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       d.source = 'Multi-Task Studio';

@@ -3,7 +3,8 @@
 // and diagnostics (one validation per version of the text).
 import type { DocumentSnapshot, ParseErrorInfo } from '../../core/designerProtocol';
 import { jsonSyntaxError } from '../../core/edits';
-import { lineColumnAt } from '../../core/jsonPath';
+import { JsonIndex, lineColumnAt } from '../../core/jsonPath';
+import { MAX_NESTING, tooDeep } from '../../core/nesting';
 import { validate } from '../../core/validate';
 
 export function snapshotOf(text: string, version: number): DocumentSnapshot {
@@ -13,6 +14,14 @@ export function snapshotOf(text: string, version: number): DocumentSnapshot {
     doc = JSON.parse(body);
   } catch (error) {
     return { ok: false, version, error: parseError(text, error) };
+  }
+  // A document nested thousands deep cannot be posted to the webview (structured clone and
+  // JSON.stringify recurse): the designer shows where it goes too deep, as for broken JSON.
+  const deep = tooDeep(doc);
+  if (deep) {
+    const index = new JsonIndex(text);
+    const offset = index.locate(deep)?.value.start ?? 0;
+    return { ok: false, version, error: { message: `The document nests deeper than ${MAX_NESTING} levels here: remove the nested arrays or objects.`, offset, ...index.lineColumn(offset) } };
   }
   return { ok: true, version, doc, problems: validate(doc).problems };
 }

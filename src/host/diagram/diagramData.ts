@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { WeightsOverview } from '../../core/panelProtocol';
 import { RUN_FILES } from '../../core/runLayout';
 import { sharingDiagram, type SharingDiagram } from '../../core/sharingBlocks';
+import { idsOfTfNames } from '../../core/tfNames';
 import type { ExperimentSpec } from '../../core/spec';
 import { validate } from '../../core/validate';
 import { formatPath } from '../../core/wording';
@@ -38,6 +39,17 @@ export function designData(text: string): DiagramData {
   return diagramOf(parsed.doc);
 }
 
+/** The saved model names layers by their TensorFlow names (core/tfNames); a user sees ids. */
+function userNames(tensors: WeightTensor[], doc: unknown): WeightTensor[] {
+  const { spec } = validate(doc);
+  if (!spec) return tensors;
+  const ids = idsOfTfNames(spec.model);
+  return tensors.map((t) => {
+    const id = ids.get(t.layer);
+    return id === undefined || id === t.layer ? t : { ...t, layer: id, name: id + t.name.slice(t.layer.length) };
+  });
+}
+
 export function runData(runDir: string): DiagramData {
   let doc: unknown;
   try {
@@ -52,7 +64,7 @@ export function runData(runDir: string): DiagramData {
     return data;
   }
   try {
-    const tensors = readLayersModel(modelJson);
+    const tensors = userNames(readLayersModel(modelJson), doc);
     data.tensors = tensors;
     data.weights = { layers: layerStats(tensors), source: `${RUN_FILES.model}/${RUN_FILES.modelJson} + ${RUN_FILES.modelWeights}` };
   } catch (err) {

@@ -23,6 +23,7 @@ import { EpochTable } from './metricsTable';
 import { saveModelAtomic, type SavableModel } from './modelSaver';
 import { writeReport } from './report';
 import { tensorboardTag, TensorBoardWriter, type Scalar } from './tensorboard';
+import { setOwn } from '../../core/own';
 
 export interface RunWriterOptions {
   /** Folder holding all runs, e.g. `<workspace>/runs`. */
@@ -183,7 +184,7 @@ export class RunWriter {
       const summary: RunSummary = { ...completion.summary, runDir: this.runDir, status: 'completed' };
       await writeJsonAtomic(path.join(this.runDir, RUN_FILES.summary), summary);
       const baselineEpochs: Record<string, MetricPoint[]> = {};
-      for (const task of this.table.baselines()) baselineEpochs[task] = this.table.points(task);
+      for (const task of this.table.baselines()) setOwn(baselineEpochs, task, this.table.points(task));
       await writeReport(this.runDir, {
         spec: this.options.spec,
         summary,

@@ -1,6 +1,7 @@
 // The in-memory data set the trainer consumes: plain typed arrays, no tfjs, so the data
 // layer is fast to test and the trainer decides when tensors are made.
 import { DataError } from './errors';
+import { setOwn } from '../../core/own';
 
 export interface Dataset {
   /** Number of examples. */
@@ -59,7 +60,7 @@ export function takeRows(ds: Dataset, indices: readonly number[]): Dataset {
   indices.forEach((row, k) => features.set(ds.features.subarray(row * d, row * d + d), k * d));
   const targets: Record<string, Float32Array> = {};
   for (const [name, values] of Object.entries(ds.targets)) {
-    targets[name] = Float32Array.from(indices, (row) => values[row] as number);
+    setOwn(targets, name, Float32Array.from(indices, (row) => values[row] as number));
   }
   return { ...ds, n: indices.length, features, targets, report: [...ds.report] };
 }

@@ -13,6 +13,7 @@ import { splitIndices, type SplitIndices } from './split';
 import { loadSyntheticCorrelated } from './syntheticCorrelated';
 import { tableToDataset, type RawTable, type TargetRequest } from './table';
 import { readTable } from './tabularFile';
+import { own } from '../../core/own';
 
 export interface LoadOptions {
   /** Folder that relative data paths are resolved against. */
@@ -51,7 +52,7 @@ export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
   const report = [...all.report];
   const { split } = spec.data;
   const strataColumn = split.stratifyBy ?? spec.tasks.find((t) => t.kind !== 'regression')?.target;
-  const strata = strataColumn === undefined ? undefined : all.targets[strataColumn];
+  const strata = strataColumn === undefined ? undefined : own(all.targets, strataColumn);
   if (strataColumn !== undefined && !strata) {
     throw new DataError(`data.split.stratifyBy names '${strataColumn}', which the data does not have. Available: ${Object.keys(all.targets).join(', ')}.`, ['data', 'split', 'stratifyBy']);
   }
@@ -59,6 +60,13 @@ export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
     throw new DataError(`data.split.stratifyBy '${strataColumn}' has ${new Set(strata).size} different values; stratify by a class column.`, ['data', 'split', 'stratifyBy']);
   }
   const parts = splitIndices(all.n, split, strata);
+  // Metrics of an empty part are NaN; a run must not report them as results.
+  if (parts.test.length === 0) {
+    throw new DataError(`A test fraction of ${split.test} of ${all.n} example${all.n === 1 ? '' : 's'} leaves no test examples, so nothing can be evaluated: raise the test fraction or use more data.`, ['data', 'split', 'test']);
+  }
+  if (parts.train.length === 0) {
+    throw new DataError(`The split leaves no training examples out of ${all.n}: lower the validation and test fractions or use more data.`, ['data', 'split']);
+  }
   const fmt = (k: number) => k.toLocaleString('en-US');
   report.push(`Split with seed ${split.seed}${strata ? `, stratified by '${strataColumn}'` : ''}: ` +
     `${fmt(parts.train.length)} train, ${fmt(parts.validation.length)} validation, ${fmt(parts.test.length)} test.`);
@@ -130,12 +138,12 @@ function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | 
 /** Every task's target exists, and class targets fit the task (binary: 2 classes; multiclass: at most `classes`). */
 function checkTargets(ds: Dataset, tasks: TaskSpec[], source: DataSource): void {
   tasks.forEach((task, i) => {
-    const values = ds.targets[task.target];
+    const values = own(ds.targets, task.target);
     if (!values) {
       throw new DataError(`Task '${task.id}' has target '${task.target}', which the ${source.type} data does not have. Available: ${Object.keys(ds.targets).join(', ')}.`, ['tasks', i, 'target']);
     }
     if (task.kind === 'regression') return;
-    let found = ds.classes?.[task.target];
+    let found = ds.classes ? own(ds.classes, task.target) : undefined;
     if (found === undefined) {
       if (!values.every((v) => Number.isInteger(v) && v >= 0)) {
         throw new DataError(`Task '${task.id}' is a ${task.kind} task, but its target '${task.target}' holds values that are not class numbers (0, 1, 2, ...). Use a regression task or a class column.`, ['tasks', i, 'kind']);
@@ -144,7 +152,7 @@ function checkTargets(ds: Dataset, tasks: TaskSpec[], source: DataSource): void 
       ds.classes = { ...ds.classes, [task.target]: found };
     }
     if (task.kind === 'binary' && found > 2) {
-      const names = ds.classNames?.[task.target];
+      const names = ds.classNames ? own(ds.classNames, task.target) : undefined;
       throw new DataError(`Task '${task.id}' is binary, but its target '${task.target}' has ${found} classes${names ? ` (${names.slice(0, 6).join(', ')})` : ''}. Make it a multiclass task.`, ['tasks', i, 'kind']);
     }
     if (task.kind === 'multiclass' && task.classes !== undefined && found > task.classes) {

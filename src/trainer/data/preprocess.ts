@@ -24,7 +24,7 @@ export function fitPreprocessing(train: Dataset, ops: readonly PreprocessOp[]): 
   const add = new Array<number>(d).fill(0);
   const steps: string[] = [];
   if (ops.length === 0) return { featureNames: [...train.featureNames], multiply, add, steps };
-  if (train.n === 0) throw new DataError('The training split is empty, so preprocessing cannot be fitted.');
+  if (train.n === 0) throw new DataError('The training split is empty, so preprocessing cannot be fitted.', ['data', 'split']);
 
   const raw = featureStats(train);
   const oneHot = oneHotFeatureIndices(train);
@@ -70,7 +70,7 @@ export function fitPreprocessing(train: Dataset, ops: readonly PreprocessOp[]): 
 export function applyPreprocessing(ds: Dataset, fitted: FittedPreprocessing): Dataset {
   const d = featureSize(ds);
   if (d !== fitted.multiply.length) {
-    throw new DataError(`Preprocessing was fitted on ${fitted.multiply.length} features but the data has ${d}.`);
+    throw new DataError(`Preprocessing was fitted on ${fitted.multiply.length} features but the data has ${d}.`, ['data', 'preprocess']);
   }
   const features = new Float32Array(ds.features.length);
   for (let k = 0; k < features.length; k++) {

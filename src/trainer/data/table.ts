@@ -5,6 +5,7 @@
 import type { Dataset } from './dataset';
 import { oneHotName } from './dataset';
 import { DataError } from './errors';
+import { setOwn } from '../../core/own';
 
 export type Cell = string | number | null;
 export interface LineProblem { line: number; message: string }
@@ -135,7 +136,7 @@ export function tableToDataset(table: RawTable, options: TableOptions): Dataset 
     }
     const categories = sortedDistinct(rows.map((r) => c.text[r]).filter((v): v is string => v !== null));
     if (!categorical.has(name) && categories.length > MAX_AUTO_CATEGORIES) throw tooManyCategories(table, c, categories.length);
-    oneHot[name] = categories;
+    setOwn(oneHot, name, categories);
     for (const cat of categories) featureNames.push(oneHotName(name, cat));
     blocks.push({ column: c, categories });
     encodedNotes.push(`${name} (${categories.length})`);
@@ -197,7 +198,7 @@ function encodeTarget(ds: Dataset, table: RawTable, c: Column, t: TargetRequest,
       throw new DataError(`${t.usedBy} needs numbers in column '${c.name}' of ${table.source}, but ${where}${bad.length > 3 ? ` (${bad.length} such rows)` : ''}.`, t.path);
     }
     rows.forEach((r, i) => { values[i] = c.num[r] as number; });
-    ds.targets[c.name] = values;
+    setOwn(ds.targets, c.name, values);
     return;
   }
   const present = rows.filter((r) => c.text[r] !== null);
@@ -209,18 +210,18 @@ function encodeTarget(ds: Dataset, table: RawTable, c: Column, t: TargetRequest,
   ds.classes ??= {};
   if (keepAsIs) {
     rows.forEach((r, i) => { values[i] = c.num[r] as number; });
-    ds.classes[c.name] = max + 1;
+    setOwn(ds.classes, c.name, max + 1);
   } else {
     const names = sortedDistinct(textIn.map((v) => v ?? MISSING_CLASS));
     const index = new Map(names.map((name, k) => [name, k]));
     textIn.forEach((v, i) => { values[i] = index.get(v ?? MISSING_CLASS) as number; });
-    ds.classes[c.name] = names.length;
+    setOwn(ds.classes, c.name, names.length);
     ds.classNames ??= {};
-    ds.classNames[c.name] = names;
+    setOwn(ds.classNames, c.name, names);
     const shown = names.length <= 6 ? names.map((name, k) => `${name} → ${k}`).join(', ') : `${names.length} names, sorted`;
     ds.report.push(`Classes of '${c.name}' (${t.usedBy}): ${shown}.`);
   }
-  ds.targets[c.name] = values;
+  setOwn(ds.targets, c.name, values);
 }
 
 /** Sorted category names: numbers by value, before text; text by code units (locale-independent). */

@@ -6,7 +6,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { ExperimentSpec, LayerSpec } from '../../core/spec';
 import type { Tf } from '../backend';
-import type { BuiltModel } from './build';
+import { atLayer, type BuiltModel } from './build';
 
 type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid';
 const FUSED: ReadonlySet<string> = new Set<FusedActivation>(['linear', 'relu', 'relu6', 'elu', 'sigmoid']);
@@ -24,6 +24,7 @@ export type ForwardFn = (inputs: ReadonlyMap<string, TF.Tensor>, training: boole
 
 export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, topo: string[], opts: ForwardOptions): ForwardFn {
   const specs = new Map<string, LayerSpec>(spec.model.layers.map((l) => [l.id, l]));
+  const indexOf = new Map<string, number>(spec.model.layers.map((l, i) => [l.id, i]));
   const outputLayers = new Set(Object.values(spec.model.outputs));
   let dropoutCalls = 0;
 
@@ -59,18 +60,15 @@ export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, top
       if (!l) continue;
       const args = l.from.map((f) => values.get(f)!);
       const x = args[0]!;
-      let y: TF.Tensor;
-      if (l.type === 'dense' && x.rank === 2) {
-        y = dense(l, x);
-      } else if (l.type === 'dropout') {
-        y = training && l.rate > 0 ? tf.dropout(x, l.rate, undefined, opts.seed + ++dropoutCalls) : x;
-      } else if (l.type === 'flatten') {
-        y = tf.reshape(x, [x.shape[0]!, -1]);
-      } else {
+      // What TensorFlow throws while computing a layer (ids out of an embedding's range...) names that layer.
+      const y = atLayer(l, indexOf.get(id)!, (): TF.Tensor => {
+        if (l.type === 'dense' && x.rank === 2) return dense(l, x);
+        if (l.type === 'dropout') return training && l.rate > 0 ? tf.dropout(x, l.rate, undefined, opts.seed + ++dropoutCalls) : x;
+        if (l.type === 'flatten') return tf.reshape(x, [x.shape[0]!, -1]);
         const layer = built.layers.get(id)!;
         if (opts.logitLayers.has(id)) throw new Error(`layer ${id} (${l.type}) cannot produce logits`);
-        y = layer.apply(args.length === 1 ? x : args, { training }) as TF.Tensor;
-      }
+        return layer.apply(args.length === 1 ? x : args, { training }) as TF.Tensor;
+      });
       values.set(id, y);
     }
     const out = new Map<string, TF.Tensor>();

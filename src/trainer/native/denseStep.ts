@@ -54,7 +54,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   const ops: NativeOps = nativeOps(tf);
   const t = spec.training;
   const momentum = t.optimizer.type === 'sgd' ? (t.optimizer.momentum ?? 0) : 0;
-  const layers = topo.map((id) => spec.model.layers.find((l) => l.id === id)).filter((l): l is LayerSpec => !!l);
+  const byId = new Map(spec.model.layers.map((l) => [l.id, l]));
+  const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
   const dense = layers.filter((l): l is DenseLayer => l.type === 'dense');
   const vars = new Map(dense.map((l) => [l.id, built.layers.get(l.id) as unknown as DenseVars]));
   const l2 = new Map(dense.map((l) => [l.id, l.l2 ?? t.l2 ?? 0]));

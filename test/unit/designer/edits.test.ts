@@ -152,6 +152,14 @@ describe('where the text stops being JSON', () => {
     return s.ok ? { line: -1, column: -1, message: '' } : s.error;
   };
 
+  it('a document nested 10,000 deep: where it passes 64 levels (it could not be posted to the designer)', () => {
+    const text = `{\n  "name": "x",\n  "description": ${'['.repeat(10_000)}${']'.repeat(10_000)}\n}`;
+    const e = at(text);
+    assert.match(e.message, /deeper than 64 levels/);
+    assert.equal(e.line, 2);
+    assert.equal(e.column, '  "description": '.length + 63);
+  });
+
   it('names the line, the column and what to do', () => {
     const broken = digitsParityText.replace('"units": 64,', '"units": 64,,');
     const e = at(broken);

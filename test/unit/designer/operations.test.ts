@@ -88,6 +88,10 @@ describe('designer operations as document edits', () => {
     assert.deepEqual(spec.model.layers[1], { id: 'trunk2', type: 'lstm', units: 64, activation: 'relu', from: ['trunk1'] });
     const flat = after(digits(), changeLayerType(digits(), 1, 'flatten'));
     assert.deepEqual(flat.model.layers[1], { id: 'trunk2', type: 'flatten', from: ['trunk1'] });
+    // A stray "constructor" or "toString" property is no setting of any type (not Object.prototype's).
+    const doc = digits() as any;
+    Object.assign(doc.model.layers[1], JSON.parse('{"constructor": 1, "toString": 2}'));
+    assert.deepEqual(after(doc, changeLayerType(doc, 1, 'flatten')).model.layers[1], { id: 'trunk2', type: 'flatten', from: ['trunk1'] });
   });
 
   it('switches a tagged setting, keeping what the new kind shares and starting its required settings', () => {

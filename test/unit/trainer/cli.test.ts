@@ -89,5 +89,29 @@ test('data: the class balance of the tabular example as training splits it; a ba
   doc.tasks[1]!.target = 'stay_days';
   const bad = mts('data', writeDoc(dir, 'bad.mtl.json', doc));
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /bad\.mtl\.json: error: Column 'stay_days' \(target of task 'stay'\) is not in patients\.csv\. Its columns are: .*length_of_stay/);
+  assert.match(bad.stderr, /bad\.mtl\.json:\d+:\d+: error: Column 'stay_days' \(target of task 'stay'\) is not in patients\.csv\. Its columns are: .*length_of_stay/);
+});
+
+test('train: a failure TensorFlow raises inside a layer is printed at that layer\'s line, with the JSON path; exit 1', { timeout: 120_000 }, () => {
+  const dir = tempDir('cli-layer');
+  const doc = {
+    name: 'emb',
+    data: { source: { type: 'mnist', limit: 60 }, split: { validation: 0.2, test: 0.2, seed: 1 } },
+    tasks: [{ id: 'digit', kind: 'multiclass', target: 'label', classes: 10 }],
+    model: {
+      inputs: [{ id: 'image', shape: [784], dtype: 'int32' }],
+      layers: [
+        { id: 'embed', type: 'embedding', inputDim: 10, outputDim: 2, from: ['image'] }, // pixels go up to 255
+        { id: 'flat', type: 'flatten', from: ['embed'] },
+        { id: 'head', type: 'dense', units: 10, activation: 'softmax', from: ['flat'] },
+      ],
+      outputs: { digit: 'head' },
+    },
+    training: { optimizer: { type: 'adam', learningRate: 0.01 }, epochs: 1, batchSize: 16, seed: 1 },
+  };
+  const file = writeDoc(dir, 'emb.mtl.json', doc);
+  const r = mts('train', file, '--out', path.join(dir, 'runs'));
+  assert.equal(r.status, 1);
+  const line = JSON.stringify(doc, null, 2).split('\n').findIndex((l) => l.includes('"layers"')) + 2; // the first layer's "{"
+  assert.match(r.stderr, new RegExp(`emb\\.mtl\\.json:${line}:\\d+: error: model\\.layers\\[0\\]: Layer "embed" \\(embedding\\) failed in TensorFlow`));
 });
