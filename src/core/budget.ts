@@ -60,7 +60,11 @@ export interface MemoryEstimate {
   /** Weights, their gradients and the optimizer's state. */
   parameters: EstimatePart & { count: number; optimizerSlots: number };
   /** Layer outputs of one batch: the larger of a training step and an evaluation batch. */
-  activations: EstimatePart & { batchSize: number; perExample: number };
+  activations: EstimatePart & {
+    batchSize: number; perExample: number;
+    /** Set when an evaluation batch (forward pass only, but EVAL_BATCH examples) outweighs a training step. */
+    evaluationBatch?: number;
+  };
   /** The examples of every split and their targets; bytes 0 when the row count is unknown. */
   data: EstimatePart & { rows?: number; features: number };
   /** False when some shape or count could not be inferred (the estimate is then a lower bound). */
@@ -152,7 +156,7 @@ export function estimateMemory(spec: ExperimentSpec, data: DataSize = {}): Memor
   // A batch beyond the evaluation batch is itself the unusual setting; otherwise the widest layer is.
   const byBatch = trainBytes >= evalBytes && batchSize > EVAL_BATCH;
   const activations = {
-    bytes: Math.max(trainBytes, evalBytes), batchSize, perExample,
+    bytes: Math.max(trainBytes, evalBytes), batchSize, perExample, ...(evalBytes > trainBytes ? { evaluationBatch: evalBatch } : {}),
     ...(byBatch ? { path: ['training', 'batchSize'], knob: 'training.batchSize' } : layerKnob(graph, widest ?? '')),
   };
 
@@ -255,10 +259,14 @@ export function checkBudget(spec: ExperimentSpec, budget: MemoryBudget, data: Da
     ? `for ${e.data.rows?.toLocaleString('en-US')} examples of ${e.data.features.toLocaleString('en-US')} values`
     : `for ${[
       `parameters and optimizer state ${formatBytes(e.parameters.bytes)} (${e.parameters.count.toLocaleString('en-US')} parameters)`,
-      `activations at batch ${e.activations.batchSize.toLocaleString('en-US')} ${formatBytes(e.activations.bytes)}`,
+      e.activations.evaluationBatch === undefined
+        ? `activations at batch ${e.activations.batchSize.toLocaleString('en-US')} ${formatBytes(e.activations.bytes)}`
+        : `activations ${formatBytes(e.activations.bytes)} (evaluation batches of ${e.activations.evaluationBatch.toLocaleString('en-US')})`,
       ...(e.data.rows !== undefined ? [`data ${formatBytes(e.data.bytes)}`] : []),
     ].join(', ')}`;
-  const lower = biggest === e.activations && biggest.knob !== 'training.batchSize' ? `${biggest.knob} or training.batchSize` : biggest.knob;
+  // A smaller training batch helps only when a training step, not evaluation, sets the activations.
+  const lower = biggest === e.activations && biggest.knob !== 'training.batchSize' && e.activations.evaluationBatch === undefined
+    ? `${biggest.knob} or training.batchSize` : biggest.knob;
   return [{
     path: biggest.path, severity: 'error',
     message: `${scope === 'data' ? 'The data needs' : 'Training needs'} about ${formatBytes(need)} ${breakdown}; the budget is ${formatBytes(budget.bytes)} (${budget.source}). Lower ${lower} (at ${formatPath(biggest.path)}), or raise ${budget.raise}.`,
