@@ -2,9 +2,11 @@
 // alone (and the data's size when the caller knows it), so a model or data set that cannot
 // fit is refused with a located message before any tensor is allocated or row generated.
 // Without it, `units: 1e7` grew past 14 GB, conv `filters: 1e6` ended in SIGSEGV and a
-// synthetic `inputDim: 1e9` aborted V8. The figures are deliberately simple (float32
-// everywhere, every kept tensor counted once) and say "about": they are for refusing what
-// cannot fit, not for predicting RSS to the megabyte.
+// synthetic `inputDim: 1e9` aborted V8. The figures are simple (float32 everywhere) and say
+// "about": they are for refusing what cannot fit, not for predicting RSS to the megabyte.
+// Calibrated against tfjs-node runs of digits-parity with a 16,384-unit trunk (peak RSS
+// growth over the 128-unit model: SGD 740 MB measured, 620 MB estimated; Adam 1,181 MB
+// measured, 1,065 MB estimated). The process itself (Node, TensorFlow) adds about 0.5 GB.
 import { analyzeGraph, type Graph } from './graph';
 import { countParams } from './params';
 import { inferShapes, type Shape } from './shapes';
@@ -16,7 +18,7 @@ type Path = (string | number)[];
 const FLOAT_BYTES = 4;
 /** Evaluation runs the forward pass in batches of this many examples (trainer/evaluate.ts). */
 export const EVAL_BATCH = 2048;
-/** The training step keeps every layer's output for backprop and makes a gradient of the same size. */
+/** The training step keeps every layer's tensors for backprop and makes a gradient of each. */
 const TRAIN_COPIES = 2;
 /**
  * Data lives twice while training: the host's Float32Arrays of the splits, and the device
@@ -30,6 +32,21 @@ export interface DataSize {
   rows?: number;
   /** Feature values per example, when known (default: the model inputs' sizes). */
   features?: number;
+}
+
+/**
+ * Tensors of each parameter's size that tfjs's update creates inside one tidy (the scaled
+ * gradient and the new value for SGD; Adam's moment updates, bias corrections and step):
+ * measured, Adam peaks about 8 floats per parameter above SGD.
+ */
+function updateTemporaries(o: OptimizerSpec): number {
+  switch (o.type) {
+    case 'sgd': return o.momentum ? 3 : 2;
+    case 'adam': return 8;
+    case 'rmsprop': return 6;
+    case 'adagrad': return 4;
+    default: return 2;
+  }
 }
 
 /** Extra float32 values per parameter kept by each optimizer (tfjs slots). */
@@ -57,11 +74,13 @@ export interface EstimatePart {
 export interface MemoryEstimate {
   /** Sum of the parts, in bytes. */
   total: number;
-  /** Weights, their gradients and the optimizer's state. */
-  parameters: EstimatePart & { count: number; optimizerSlots: number };
+  /** Weights, their gradients, the optimizer's state and its update's temporaries. */
+  parameters: EstimatePart & { count: number; optimizerSlots: number; floatsPerParameter: number };
   /** Layer outputs of one batch: the larger of a training step and an evaluation batch. */
   activations: EstimatePart & {
-    batchSize: number; perExample: number;
+    batchSize: number;
+    /** Values of one example's tensors: each node's output, times the tensors its layer makes (tensorsPerOutput). */
+    perExample: number;
     /** Set when an evaluation batch (forward pass only, but EVAL_BATCH examples) outweighs a training step. */
     evaluationBatch?: number;
   };
@@ -72,6 +91,15 @@ export interface MemoryEstimate {
 }
 
 const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Tensors the size of a layer's output that its forward pass makes: a dense or conv layer
+ * its product, the bias added, and the activation applied (each a new tensor); others one.
+ */
+export function tensorsPerOutput(layer: LayerSpec | undefined): number {
+  if (!layer || (layer.type !== 'dense' && layer.type !== 'conv2d')) return 1;
+  return 1 + (layer.useBias === false ? 0 : 1) + (layer.activation !== undefined && layer.activation !== 'linear' ? 1 : 0);
+}
 
 /** The setting that makes a layer big, for messages and problem paths. */
 function sizeField(layer: LayerSpec): string | undefined {
@@ -128,12 +156,13 @@ export function estimateMemory(spec: ExperimentSpec, data: DataSize = {}): Memor
 
   // Parameters: weights + gradients + optimizer slots, 4 bytes each.
   const slots = optimizerSlots(spec.training.optimizer);
+  const floatsPerParameter = 2 + slots + updateTemporaries(spec.training.optimizer);
   let biggestLayer: string | undefined;
   for (const [id, n] of params.perNode) {
     if ((graph.serves.get(id)?.length ?? 0) > 0 && (biggestLayer === undefined || n > params.perNode.get(biggestLayer)!)) biggestLayer = id;
   }
   const parameters = {
-    bytes: params.total * FLOAT_BYTES * (2 + slots), count: params.total, optimizerSlots: slots,
+    bytes: params.total * FLOAT_BYTES * floatsPerParameter, count: params.total, optimizerSlots: slots, floatsPerParameter,
     ...layerKnob(graph, biggestLayer ?? ''),
   };
 
@@ -144,9 +173,10 @@ export function estimateMemory(spec: ExperimentSpec, data: DataSize = {}): Memor
     if (tasks.length === 0) continue;
     const shape: Shape | undefined = shapes.get(id);
     if (!shape) { complete = false; continue; }
-    const size = product(shape);
+    const node = graph.nodes.get(id);
+    const size = product(shape) * tensorsPerOutput(node?.kind === 'layer' ? node.layer : undefined);
     perExample += size;
-    if (size > widestSize && graph.nodes.get(id)?.kind === 'layer') { widest = id; widestSize = size; }
+    if (size > widestSize && node?.kind === 'layer') { widest = id; widestSize = size; }
   }
   const rows = data.rows ?? specRows(spec);
   const batchSize = rows === undefined ? batch : Math.min(batch, rows);
@@ -182,7 +212,7 @@ export function estimateMemory(spec: ExperimentSpec, data: DataSize = {}): Memor
  * the caller (the designer's summary bar, while the user types); undefined without a usable
  * training.batchSize.
  */
-export function estimateDocument(doc: Record<string, unknown>, model: ModelSpec): MemoryEstimate | undefined {
+export function estimateDocument(doc: Record<string, unknown>, model: ModelSpec, size: DataSize = {}): MemoryEstimate | undefined {
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const training = isObject(doc.training) ? doc.training : {};
   if (count(training.batchSize) === undefined) return undefined;
@@ -192,7 +222,7 @@ export function estimateDocument(doc: Record<string, unknown>, model: ModelSpec)
     data, tasks, model,
     training: { ...training, optimizer: isObject(training.optimizer) ? training.optimizer : {} },
   } as unknown as ExperimentSpec;
-  return estimateMemory(spec);
+  return estimateMemory(spec, size);
 }
 
 /** The most memory a run may take, and where that limit comes from (for the message). */
@@ -258,7 +288,7 @@ export function checkBudget(spec: ExperimentSpec, budget: MemoryBudget, data: Da
   const breakdown = scope === 'data'
     ? `for ${e.data.rows?.toLocaleString('en-US')} examples of ${e.data.features.toLocaleString('en-US')} values`
     : `for ${[
-      `parameters and optimizer state ${formatBytes(e.parameters.bytes)} (${e.parameters.count.toLocaleString('en-US')} parameters)`,
+      `parameters, gradients and optimizer state ${formatBytes(e.parameters.bytes)} (${e.parameters.count.toLocaleString('en-US')} parameters)`,
       e.activations.evaluationBatch === undefined
         ? `activations at batch ${e.activations.batchSize.toLocaleString('en-US')} ${formatBytes(e.activations.bytes)}`
         : `activations ${formatBytes(e.activations.bytes)} (evaluation batches of ${e.activations.evaluationBatch.toLocaleString('en-US')})`,
