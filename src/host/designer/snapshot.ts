@@ -4,9 +4,11 @@
 import type { DocumentSnapshot, ParseErrorInfo } from '../../core/designerProtocol';
 import { jsonSyntaxError } from '../../core/edits';
 import { lineColumnAt } from '../../core/jsonPath';
+import type { MemoryBudget } from '../../core/budget';
 import { validate } from '../../core/validate';
 
-export function snapshotOf(text: string, version: number): DocumentSnapshot {
+/** `budget`: also refuse a spec estimated to need more memory (the user's setting, or half the machine's). */
+export function snapshotOf(text: string, version: number, budget?: MemoryBudget): DocumentSnapshot {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let doc: unknown;
   try {
@@ -14,7 +16,7 @@ export function snapshotOf(text: string, version: number): DocumentSnapshot {
   } catch (error) {
     return { ok: false, version, error: parseError(text, error) };
   }
-  return { ok: true, version, doc, problems: validate(doc).problems };
+  return { ok: true, version, doc, problems: validate(doc, budget ? { budget } : {}).problems };
 }
 
 /** Our parser names the spot and says what to do; JSON.parse's own message is the fallback. */
