@@ -4,7 +4,7 @@
 import { singleTaskSpec } from '../core/baseline';
 import { computeDeltaM } from '../core/deltaM';
 import { withDefaults } from '../core/defaults';
-import type { MemoryBudget } from '../core/budget';
+import { describeEstimate, estimateMemory, formatBytes, type MemoryBudget } from '../core/budget';
 import { analyzeGraph } from '../core/graph';
 import { countParams } from '../core/params';
 import type { BackendPreference, FromTrainer, MetricPoint, RunSummary, TrainingPhase } from '../core/protocol';
@@ -64,6 +64,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       return 'invalid';
     }
     for (const p of recheck.problems) req.emit({ type: 'log', level: 'warning', message: `${p.path.join('.')}: ${p.message}` });
+    const estimate = estimateMemory(recheck.spec, { ...(rows !== undefined ? { rows } : {}), ...(columns?.featureShape ? { features: columns.featureShape.reduce((x, y) => x * y, 1) } : {}) });
+    req.emit({ type: 'log', level: 'info', message: `memory: ${describeEstimate(estimate)} (budget ${formatBytes(budget.bytes)}, ${budget.source})` });
     const spec = withDefaults(recheck.spec);
     if (req.epochs !== undefined) spec.training = { ...spec.training, epochs: req.epochs };
 
