@@ -137,6 +137,14 @@ test('the findings past the schema\'s bounds are refused structurally, at their 
   }
 });
 
+test('non-finite numbers (1e999 in JSON is Infinity) are refused at their paths', () => {
+  const doc = JSON.parse(JSON.stringify(digitsParity()).replace('"units":128', '"units":1e999').replace('"learningRate":0.01', '"learningRate":-1e999')) as Record<string, any>;
+  assert.equal(doc.model.layers[0].units, Infinity);
+  const errors = validate(doc, { budget: budget(8 * GB) }).problems.filter((p) => p.severity === 'error');
+  assert.deepEqual(errors.map((p) => formatPath(p.path)), ['model.layers[0].units', 'training.optimizer.learningRate']);
+  assert.match(errors[0]!.message, /must be an integer ≥ 1 and ≤ 1000000, got Infinity/);
+});
+
 function conv(filters: number): ExperimentSpec {
   const spec = digitsParity();
   spec.model.inputs = [{ id: 'image', shape: [28, 28, 1] }];
