@@ -118,7 +118,7 @@ function layerKnob(graph: Graph, id: string): { path: Path; knob: string } {
   if (node.kind === 'input') return { path: ['model', 'inputs', node.index, 'shape'], knob: `the shape of input "${id}"` };
   const field = sizeField(node.layer);
   const path: Path = ['model', 'layers', node.index, ...(field ? [field] : [])];
-  return { path, knob: field ? `${field} of layer "${id}"` : `layer "${id}"` };
+  return { path, knob: field ? `${field} of layer "${id}"` : `the output of layer "${id}" (what feeds it)` };
 }
 
 /** Rows known from the spec itself (explicit sizes of generated sources). */
@@ -154,7 +154,7 @@ export function estimateMemory(spec: ExperimentSpec, data: DataSize = {}): Memor
   const params = countParams(spec, graph, shapes);
   let complete = params.complete;
 
-  // Parameters: weights + gradients + optimizer slots, 4 bytes each.
+  // Parameters: weight, gradient, optimizer slots and the update's temporaries, 4 bytes each.
   const slots = optimizerSlots(spec.training.optimizer);
   const floatsPerParameter = 2 + slots + updateTemporaries(spec.training.optimizer);
   let biggestLayer: string | undefined;
@@ -166,7 +166,8 @@ export function estimateMemory(spec: ExperimentSpec, data: DataSize = {}): Memor
     ...layerKnob(graph, biggestLayer ?? ''),
   };
 
-  // Activations: every serving node's output per example (inputs included), times the batch.
+  // Activations: every serving node's tensors per example (inputs included), times the batch;
+  // the widest (an input's shape, or a layer's size setting) is what to lower.
   let perExample = 0;
   let widest: string | undefined, widestSize = 0;
   for (const [id, tasks] of graph.serves) {
@@ -176,7 +177,7 @@ export function estimateMemory(spec: ExperimentSpec, data: DataSize = {}): Memor
     const node = graph.nodes.get(id);
     const size = product(shape) * tensorsPerOutput(node?.kind === 'layer' ? node.layer : undefined);
     perExample += size;
-    if (size > widestSize && node?.kind === 'layer') { widest = id; widestSize = size; }
+    if (size > widestSize) { widest = id; widestSize = size; }
   }
   const rows = data.rows ?? specRows(spec);
   const batchSize = rows === undefined ? batch : Math.min(batch, rows);

@@ -181,6 +181,14 @@ test('a huge batch is refused at training.batchSize, synthetic data at its input
   // 1e6 · (100 + 2 · 4,096 + 2 · 1) values · 4 bytes · 2.
   assert.match(batch!.message, /activations at batch 1,000,000 62 GB/);
 
+  // An input of 50 million values: evaluating 2,048 examples of it is what does not fit.
+  const huge = tiny();
+  huge.data.source = { type: 'csv', path: 'd.csv' };
+  huge.model.inputs = [{ id: 'x', shape: [50_000_000] }];
+  const [input] = checkBudget(huge, budget(8 * GB));
+  assert.equal(formatPath(input!.path), 'model.inputs[0].shape');
+  assert.match(input!.message, /activations 381 GB \(evaluation batches of 2,048\).*Lower the shape of input "x"/);
+
   const wide = tiny();
   wide.data.source = { type: 'synthetic-correlated', samples: 20_000, correlation: 0.5, inputDim: 1_000_000 };
   wide.model.inputs = [{ id: 'x', shape: [1_000_000] }];
