@@ -18,13 +18,23 @@ export const LOSS_NAMES = keys<LossName>({
 });
 const METRIC_NAMES = keys<MetricName>({ accuracy: true, macroF1: true, rocAuc: true, mae: true, rmse: true, r2: true });
 
+// ---- bounds --------------------------------------------------------------------------
+// Generous but finite: no real experiment comes near them, and a slip (1e7 for 1e3) is
+// refused at its own path before anything is estimated, allocated or generated. The memory
+// budget (budget.ts) is what refuses combinations that are each in range but too big together.
+export const LIMITS = {
+  units: 1_000_000, filters: 100_000, window: 10_000, size: 100_000_000, vocabulary: 10_000_000, embedding: 100_000,
+  classes: 1_000_000, samples: 100_000_000, features: 1_000_000, epochs: 100_000, batchSize: 1_000_000,
+  learningRate: 1_000, seed: 2 ** 32 - 1,
+} as const;
+
 // ---- model -------------------------------------------------------------------------
 const activation = oneOf(ACTIVATIONS, 'Activation applied to the output (default linear).');
 const useBias = bool('Add a bias vector (default true).');
-const l2 = num('L2 penalty on this layer\'s kernel; overrides training.l2.', { min: 0 });
+const l2 = num('L2 penalty on this layer\'s kernel; overrides training.l2.', { min: 0, max: 1_000 });
 const size2d = (what: string): Schema => anyOf('a positive integer or a pair [height, width]', what, [
-  int('Same size in both directions.', { min: 1 }),
-  arr(int('Size.', { min: 1 }), '[height, width]', { minItems: 2, maxItems: 2 }),
+  int('Same size in both directions.', { min: 1, max: LIMITS.window }),
+  arr(int('Size.', { min: 1, max: LIMITS.window }), '[height, width]', { minItems: 2, maxItems: 2 }),
 ]);
 const padding = oneOf(['valid', 'same'], '"valid": no padding (output shrinks); "same": pad so that output = ceil(input / stride). Default valid.');
 
@@ -44,17 +54,17 @@ const pool = layer('2-D pooling over [height, width, channels].', {
   padding,
 }, [], {});
 const recurrent = (name: string): ObjectSchema => layer(`${name} over a sequence [steps, features].`, {
-  units: int('Size of the hidden state.', { min: 1 }),
+  units: int('Size of the hidden state.', { min: 1, max: LIMITS.units }),
   returnSequences: bool('Output the whole sequence [steps, units] instead of the last state [units] (default false).'),
   activation: oneOf(ACTIVATIONS, 'Activation of the candidate state (default tanh).'),
 }, ['units'], snip(name.toLowerCase(), { units: 32 }));
 
 export const LAYER_SCHEMAS: Record<LayerType, ObjectSchema> = {
   dense: layer('Fully connected layer on a flat vector.', {
-    units: int('Number of outputs.', { min: 1 }), activation, useBias, l2,
+    units: int('Number of outputs.', { min: 1, max: LIMITS.units }), activation, useBias, l2,
   }, ['units'], snip('dense', { units: 64, activation: 'relu' })),
   conv2d: layer('2-D convolution over [height, width, channels].', {
-    filters: int('Number of output channels.', { min: 1 }),
+    filters: int('Number of output channels.', { min: 1, max: LIMITS.filters }),
     kernelSize: size2d('Convolution window.'),
     strides: size2d('Step of the window (default 1).'),
     padding, activation, useBias, l2,
@@ -63,7 +73,7 @@ export const LAYER_SCHEMAS: Record<LayerType, ObjectSchema> = {
   averagePooling2d: { ...pool, description: 'Average pooling over [height, width, channels].', snippet: snip('averagePooling2d', { poolSize: 2 }) },
   flatten: layer('Flattens a multi-dimensional input into a vector (needed between conv/pool layers and dense).', {}, [], snip('flatten')),
   reshape: layer('Reshapes to targetShape, which must hold the same number of values.', {
-    targetShape: arr(int('Size.', { min: 1 }), 'Shape without the batch dimension, e.g. [28, 28, 1]; every size explicit (no -1).', { minItems: 1 }),
+    targetShape: arr(int('Size.', { min: 1, max: LIMITS.size }), 'Shape without the batch dimension, e.g. [28, 28, 1]; every size explicit (no -1).', { minItems: 1 }),
   }, ['targetShape'], snip('reshape', { targetShape: [28, 28, 1] })),
   dropout: layer('Randomly zeroes a fraction of the values during training.', {
     rate: num('Fraction dropped, in [0, 1).', { min: 0, exclusiveMax: 1 }),
@@ -75,11 +85,11 @@ export const LAYER_SCHEMAS: Record<LayerType, ObjectSchema> = {
   lstm: recurrent('LSTM'),
   gru: recurrent('GRU'),
   embedding: layer('Maps integer ids [length] to vectors [length, outputDim].', {
-    inputDim: int('Vocabulary size: ids must be < inputDim.', { min: 1 }),
-    outputDim: int('Size of each embedding vector.', { min: 1 }),
+    inputDim: int('Vocabulary size: ids must be < inputDim.', { min: 1, max: LIMITS.vocabulary }),
+    outputDim: int('Size of each embedding vector.', { min: 1, max: LIMITS.embedding }),
   }, ['inputDim', 'outputDim'], snip('embedding', { inputDim: 1000, outputDim: 16 })),
   concatenate: layer('Joins two or more inputs along an axis.', {
-    axis: int('Axis counted as in Keras, the batch being axis 0: -1 (default) is the last axis, 1 the first axis of an example.'),
+    axis: int('Axis counted as in Keras, the batch being axis 0: -1 (default) is the last axis, 1 the first axis of an example.', { min: -16, max: 16 }),
   }, [], { id: '${1:concat1}', type: 'concatenate', from: ['${2}', '${3}'] }),
   add: layer('Element-wise sum of two or more inputs of the same shape.', {}, [], { id: '${1:add1}', type: 'add', from: ['${2}', '${3}'] }),
 };
@@ -87,7 +97,7 @@ export const LAYER_TYPES = Object.keys(LAYER_SCHEMAS) as LayerType[];
 
 const input = obj('An input of the model.', {
   id: str('Unique id among inputs and layers.'),
-  shape: arr(int('Size.', { min: 1 }), 'Shape of one example without the batch dimension: [784], [28, 28, 1], [20]...', { minItems: 1 }),
+  shape: arr(int('Size.', { min: 1, max: LIMITS.size }), 'Shape of one example without the batch dimension: [784], [28, 28, 1], [20]...', { minItems: 1 }),
   features: arr(str('Column or field name.'), 'Data columns that feed this input (default: all features of the data source).'),
   dtype: oneOf(['float32', 'int32'], 'Element type (int32 for ids fed to an embedding). Default float32.'),
 }, ['id', 'shape'], { id: '${1:input}', shape: ['${2:784}'] });
@@ -103,14 +113,14 @@ const task = obj('A prediction task: one target column, one head of the model.',
   id: str('Unique task id; the key of this task in model.outputs.'),
   kind: oneOf(TASK_KINDS, 'multiclass: one of several classes; binary: yes/no; regression: a number.'),
   target: str('Name of the target column/field in the data.'),
-  classes: int('Number of classes (multiclass tasks; binary tasks have 2).', { min: 2 }),
+  classes: int('Number of classes (multiclass tasks; binary tasks have 2).', { min: 2, max: LIMITS.classes }),
   loss: oneOf(LOSS_NAMES, 'Default by kind: multiclass categoricalCrossentropy, binary binaryCrossentropy, regression meanSquaredError.'),
-  weight: num('Static loss weight, used by weighting method "static" (default 1).', { min: 0 }),
+  weight: num('Static loss weight, used by weighting method "static" (default 1).', { min: 0, max: 1_000_000 }),
   metrics: arr(oneOf(METRIC_NAMES, 'Metric.'), 'Default by kind: classification accuracy, macroF1 (binary also rocAuc); regression mae, rmse, r2.', { uniqueItems: true }),
 }, ['id', 'kind', 'target'], { id: '${1:task}', kind: '${2|multiclass,binary,regression|}', target: '${3:column}' });
 
 // ---- data --------------------------------------------------------------------------
-const seed = int('Seed of the random generator: the same seed gives the same result.');
+const seed = int('Seed of the random generator: the same seed gives the same result.', { min: 0, max: LIMITS.seed });
 const columns = arr(str('Column name.'), 'Columns to apply this to (default: all features).');
 const tabular = (format: string): ObjectSchema => obj(`A ${format} file in the workspace.`, {
   path: str('Path relative to the experiment file.'),
@@ -121,12 +131,12 @@ const tabular = (format: string): ObjectSchema => obj(`A ${format} file in the w
 
 const data = obj('Where the examples come from, how they are preprocessed and split.', {
   source: union('type', 'data source type', 'The data source; "type" picks its kind.', {
-    mnist: obj('MNIST handwritten digits (bundled; no download).', { limit: int('Use at most this many examples.', { min: 1 }) }),
-    multimnist: obj('Two overlaid MNIST digits per image; one task per digit.', { samples: int('Number of examples.', { min: 1 }), seed }),
+    mnist: obj('MNIST handwritten digits (bundled; no download).', { limit: int('Use at most this many examples.', { min: 1, max: LIMITS.samples }) }),
+    multimnist: obj('Two overlaid MNIST digits per image; one task per digit.', { samples: int('Number of examples.', { min: 1, max: LIMITS.samples }), seed }),
     'synthetic-correlated': obj('Synthetic regression tasks whose relatedness is set by "correlation".', {
-      samples: int('Number of examples.', { min: 1 }),
+      samples: int('Number of examples.', { min: 1, max: LIMITS.samples }),
       correlation: num('Correlation between the tasks, in [-1, 1].', { min: -1, max: 1 }),
-      inputDim: int('Number of input features.', { min: 1 }),
+      inputDim: int('Number of input features.', { min: 2, max: LIMITS.features }),
       seed,
     }, ['correlation']),
     csv: tabular('csv'),
@@ -146,15 +156,16 @@ const data = obj('Where the examples come from, how they are preprocessed and sp
 }, ['source', 'split']);
 
 // ---- training ----------------------------------------------------------------------
-const learningRate = num('Step size of the optimizer.', { exclusiveMin: 0 });
-const epsilon = num('Small constant for numerical stability.', { exclusiveMin: 0 });
-const warmupEpochs = num('Linear warm-up from 0 over this many epochs before the schedule starts.', { min: 0 });
-const minLearningRate = num('Lowest learning rate reached (default 0).', { min: 0 });
+const learningRate = num('Step size of the optimizer.', { exclusiveMin: 0, max: LIMITS.learningRate });
+const epsilon = num('Small constant for numerical stability.', { exclusiveMin: 0, max: 1 });
+const warmupEpochs = num('Linear warm-up from 0 over this many epochs before the schedule starts.', { min: 0, max: LIMITS.epochs });
+const minLearningRate = num('Lowest learning rate reached (default 0).', { min: 0, max: LIMITS.learningRate });
+const momentum = (text: string): ReturnType<typeof num> => num(text, { min: 0, exclusiveMax: 1 });
 
 const training = obj('How the model is trained.', {
   optimizer: union('type', 'optimizer type', 'The optimizer; "type" picks its kind.', {
     sgd: obj('Stochastic gradient descent.', {
-      learningRate, momentum: num('Momentum (default 0: none).', { min: 0 }), nesterov: bool('Nesterov momentum (default false).'),
+      learningRate, momentum: momentum('Momentum, in [0, 1) (default 0: none).'), nesterov: bool('Nesterov momentum (default false).'),
     }, ['learningRate']),
     adam: obj('Adam.', {
       learningRate, beta1: num('Decay of the first moment (default 0.9).', { min: 0, exclusiveMax: 1 }),
@@ -162,34 +173,34 @@ const training = obj('How the model is trained.', {
     }, ['learningRate']),
     rmsprop: obj('RMSProp.', {
       learningRate, decay: num('Discount of the squared-gradient average (default 0.9).', { min: 0, exclusiveMax: 1 }),
-      momentum: num('Momentum (default 0).', { min: 0 }), epsilon,
+      momentum: momentum('Momentum, in [0, 1) (default 0).'), epsilon,
     }, ['learningRate']),
-    adagrad: obj('Adagrad.', { learningRate, initialAccumulatorValue: num('Starting value of the accumulators (default 0.1).', { exclusiveMin: 0 }) }, ['learningRate']),
+    adagrad: obj('Adagrad.', { learningRate, initialAccumulatorValue: num('Starting value of the accumulators (default 0.1).', { exclusiveMin: 0, max: 1_000_000 }) }, ['learningRate']),
   }),
   schedule: union('type', 'schedule type', 'Learning-rate schedule; "type" picks its kind (default constant).', {
     constant: obj('Constant learning rate.', { warmupEpochs }),
     step: obj('Multiply by gamma every stepEpochs epochs.', {
-      stepEpochs: num('Epochs between drops.', { exclusiveMin: 0 }), gamma: num('Factor per drop, e.g. 0.1.', { exclusiveMin: 0 }), warmupEpochs,
+      stepEpochs: num('Epochs between drops.', { exclusiveMin: 0, max: LIMITS.epochs }), gamma: num('Factor per drop, e.g. 0.1.', { exclusiveMin: 0, max: 10 }), warmupEpochs,
     }, ['stepEpochs', 'gamma']),
-    exponential: obj('Multiply by gamma every epoch.', { gamma: num('Factor per epoch, e.g. 0.95.', { exclusiveMin: 0 }), warmupEpochs }, ['gamma']),
+    exponential: obj('Multiply by gamma every epoch.', { gamma: num('Factor per epoch, e.g. 0.95.', { exclusiveMin: 0, max: 10 }), warmupEpochs }, ['gamma']),
     cosine: obj('Cosine decay to minLearningRate over the run.', { minLearningRate, warmupEpochs }),
     sgdr: obj('Cosine with warm restarts (SGDR, Loshchilov & Hutter 2017).', {
-      t0: num('Epochs of the first period.', { exclusiveMin: 0 }), tMult: num('Each period is tMult times longer than the last (default 1).', { min: 1 }),
+      t0: num('Epochs of the first period.', { exclusiveMin: 0, max: LIMITS.epochs }), tMult: num('Each period is tMult times longer than the last (default 1).', { min: 1, max: 100 }),
       minLearningRate, warmupEpochs,
     }, ['t0']),
   }),
-  epochs: int('Passes over the training data.', { min: 1 }),
-  batchSize: int('Examples per optimizer step.', { min: 1 }),
+  epochs: int('Passes over the training data.', { min: 1, max: LIMITS.epochs }),
+  batchSize: int('Examples per optimizer step.', { min: 1, max: LIMITS.batchSize }),
   seed,
   weighting: union('method', 'weighting method', 'How the task losses are combined (default equal).', {
     equal: obj('Every task loss counts once.', {}),
     static: obj('Each task loss is multiplied by its task\'s "weight".', {}),
     uncertainty: obj('Learned per-task log-variance (Kendall, Gal & Cipolla 2018).', {}),
   }),
-  l2: num('L2 penalty added to every kernel that has none of its own.', { min: 0 }),
-  clipNorm: num('Clip the global gradient norm to this value.', { exclusiveMin: 0 }),
+  l2: num('L2 penalty added to every kernel that has none of its own.', { min: 0, max: 1_000 }),
+  clipNorm: num('Clip the global gradient norm to this value.', { exclusiveMin: 0, max: 1e9 }),
   earlyStopping: obj('Stop when the validation loss stops improving.', {
-    patience: int('Epochs without improvement before stopping.', { min: 1 }),
+    patience: int('Epochs without improvement before stopping.', { min: 1, max: LIMITS.epochs }),
     monitor: oneOf(['loss'], 'Value watched (validation loss).'),
   }, ['patience']),
 }, ['optimizer', 'epochs', 'batchSize', 'seed']);

@@ -44,12 +44,14 @@ export interface RunSummary {
 export type ToTrainer =
   /** `doc` is the parsed document; the trainer validates it again (it may come from anywhere). */
   | { type: 'start'; doc: unknown; specPath: string; workspaceDir: string; runsDir: string;
-      backend: BackendPreference; epochs?: number; threads?: number }
+      backend: BackendPreference; epochs?: number; threads?: number;
+      /** The user's memory budget in bytes (multiTaskStudio.maxMemory); default half the machine's memory. */
+      maxMemory?: number }
   | { type: 'cancel' }
   /** Load a backend and report it (the "Show environment" command), then exit. */
   | { type: 'info'; backend: BackendPreference; threads?: number }
   /** Load the data of `doc` as a run would and summarize it (no TensorFlow), then exit. */
-  | { type: 'dataSummary'; doc: unknown; workspaceDir: string };
+  | { type: 'dataSummary'; doc: unknown; workspaceDir: string; maxMemory?: number };
 
 /** Trainer -> host. */
 export type FromTrainer =

@@ -3,6 +3,7 @@
 // then the meaning (graph, shapes, tasks, settings). Semantic checks also run on a
 // document with structural errors as long as its skeleton (ids, "from", outputs, task
 // kinds) is sound, so the designer can show every problem at once.
+import { checkBudget, type MemoryBudget } from './budget';
 import { checkModel } from './checkModel';
 import { checkData, checkSettings, type DataFacts } from './checkSettings';
 import { checkTasks } from './checkTasks';
@@ -13,7 +14,12 @@ import { inferShapes } from './shapes';
 import type { ExperimentSpec, Problem } from './spec';
 import { checkStructure } from './structure';
 
-export type ValidateOptions = DataFacts;
+export type ValidateOptions = DataFacts & {
+  /** Refuse a spec whose estimated peak memory passes this (checked last, on an otherwise valid spec). */
+  budget?: MemoryBudget;
+  /** Examples in the whole data set, when the caller knows (the trainer counts them). */
+  rows?: number;
+};
 
 export interface Validation {
   /** The document as a spec, present when there is no error (warnings allowed). */
@@ -65,6 +71,11 @@ export function validate(doc: unknown, options: ValidateOptions = {}): Validatio
   if (settingsSkeletonOk(doc, structural)) {
     problems.push(...checkSettings(spec));
     if (modelOk && !bad(structural, 'model') && (options.columns || options.targets || options.featureShape)) problems.push(...checkData(spec, options));
+  }
+  // The budget reads every size in the spec, so it runs only once nothing else is wrong.
+  if (options.budget && !problems.some((p) => p.severity === 'error')) {
+    const features = options.featureShape?.reduce((a, b) => a * b, 1);
+    problems.push(...checkBudget(spec, options.budget, { ...(options.rows !== undefined ? { rows: options.rows } : {}), ...(features !== undefined ? { features } : {}) }));
   }
   const ok = !problems.some((p) => p.severity === 'error');
   return ok ? { spec, problems } : { problems };

@@ -4,6 +4,7 @@
 import type { FromTrainer, ToTrainer } from '../core/protocol';
 import { describeBackend, loadBackend } from './backend';
 import { dataSummaryOf } from './dataSummaryOf';
+import { memoryBudget } from './memoryBudget';
 import { runExperiment } from './run';
 
 if (!process.send) {
@@ -34,7 +35,7 @@ async function handle(msg: ToTrainer): Promise<void> {
     }
     case 'dataSummary': {
       try {
-        await send({ type: 'dataSummary', result: dataSummaryOf(msg.doc, msg.workspaceDir) });
+        await send({ type: 'dataSummary', result: dataSummaryOf(msg.doc, msg.workspaceDir, memoryBudget(msg.maxMemory, 'multiTaskStudio.maxMemory')) });
       } catch (err) {
         await send({ type: 'error', message: err instanceof Error ? err.message : String(err), ...(err instanceof Error && err.stack ? { detail: err.stack } : {}) });
       }
@@ -46,6 +47,7 @@ async function handle(msg: ToTrainer): Promise<void> {
         doc: msg.doc, workspaceDir: msg.workspaceDir, runsDir: msg.runsDir, backend: msg.backend,
         ...(msg.epochs !== undefined ? { epochs: msg.epochs } : {}),
         ...(msg.threads !== undefined ? { threads: msg.threads } : {}),
+        budget: memoryBudget(msg.maxMemory, 'multiTaskStudio.maxMemory'),
         emit: (m) => void send(m),
         cancelled: () => cancelled,
       });

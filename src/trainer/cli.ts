@@ -1,7 +1,9 @@
 // `mts`: the engine without VS Code.
-//   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR]
-//   mts validate FILE
-//   mts data FILE             the data as training sees it (the designer's "Preview data")
+//   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE]
+//   mts validate FILE [--max-memory SIZE]
+//   mts data FILE [--max-memory SIZE]   the data as training sees it (the designer's "Preview data")
+// --max-memory (e.g. 8GB, 512MB; default half this machine's memory): refuse an experiment
+// estimated to need more (core/budget.ts), before any data is generated or tensor allocated.
 //   mts info [--backend B] [--threads N]
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
@@ -10,17 +12,20 @@ import path from 'node:path';
 import { jsonSyntaxError } from '../core/edits';
 import { JsonIndex, lineColumnAt } from '../core/jsonPath';
 import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protocol';
-import type { Problem } from '../core/spec';
+import type { ExperimentSpec, Problem } from '../core/spec';
+import { describeEstimate, estimateMemory, formatBytes, parseMemorySize } from '../core/budget';
 import { validate } from '../core/validate';
 import { describeBackend, isBackendPreference, loadBackend } from './backend';
 import { dataSummaryOf } from './dataSummaryOf';
 import { dataSummaryLines } from './dataSummaryText';
+import { countRows } from './data/rowCount';
+import { memoryBudget } from './memoryBudget';
 import { runExperiment } from './run';
 
 const USAGE = `usage:
-  mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR]
-  mts validate FILE
-  mts data FILE
+  mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE]
+  mts validate FILE [--max-memory SIZE]
+  mts data FILE [--max-memory SIZE]
   mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]`;
 
 class UsageError extends Error {}
@@ -39,7 +44,7 @@ function parseArgs(argv: string[]) {
       flags.set(k, v);
     } else positional.push(a);
   }
-  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out'].includes(k)) throw new UsageError(`unknown option --${k}`);
+  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory'].includes(k)) throw new UsageError(`unknown option --${k}`);
   const backend = flags.get('backend') ?? 'auto';
   if (!isBackendPreference(backend)) throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu (got ${backend})`);
   const epochsText = flags.get('epochs');
@@ -48,7 +53,11 @@ function parseArgs(argv: string[]) {
   const threadsText = flags.get('threads');
   const threads = threadsText === undefined ? undefined : Number(threadsText);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads must be a whole number >= 1 (got ${threadsText})`);
-  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out') };
+  const maxMemoryText = flags.get('max-memory');
+  const maxMemory = maxMemoryText === undefined ? undefined : parseMemorySize(maxMemoryText);
+  if (maxMemoryText !== undefined && maxMemory === undefined) throw new UsageError(`--max-memory must be a size such as 8GB or 512MB (got ${maxMemoryText})`);
+  const budget = memoryBudget(maxMemory, '--max-memory');
+  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget };
 }
 
 function readDoc(file: string | undefined): { doc: unknown; text: string; file: string } {
@@ -156,7 +165,7 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   const outcome = await runExperiment({
     doc, workspaceDir: specDir, runsDir, backend: args.backend, ...(args.epochs !== undefined ? { epochs: args.epochs } : {}),
     ...(args.threads !== undefined ? { threads: args.threads } : {}),
-    emit, cancelled: () => cancelled,
+    budget: args.budget, emit, cancelled: () => cancelled,
   });
   return outcome === 'completed' ? 0 : outcome === 'cancelled' ? 130 : 1;
 }
@@ -168,15 +177,17 @@ async function main(): Promise<number> {
       return train(args);
     case 'validate': {
       const { doc, text, file } = readDoc(args.positional[0]);
-      const { problems } = validate(doc);
+      const rows = validate(doc).spec ? countRows(doc as ExperimentSpec, path.dirname(path.resolve(file))) : undefined;
+      const { spec, problems } = validate(doc, { budget: args.budget, ...(rows !== undefined ? { rows } : {}) });
       printProblems(file, text, problems);
       const errors = problems.filter((p) => p.severity === 'error').length;
       console.log(errors ? `${errors} error(s), ${problems.length - errors} warning(s)` : `valid (${problems.length} warning(s))`);
+      if (spec) console.log(`memory: ${describeEstimate(estimateMemory(spec, rows !== undefined ? { rows } : {}))} (budget ${formatBytes(args.budget.bytes)})`);
       return errors ? 1 : 0;
     }
     case 'data': {
       const { doc, text, file } = readDoc(args.positional[0]);
-      const result = dataSummaryOf(doc, path.dirname(path.resolve(file)));
+      const result = dataSummaryOf(doc, path.dirname(path.resolve(file)), args.budget);
       if (!result.ok) {
         console.error(`${file}${result.path?.length ? positionOf(text, result.path) : ''}: error: ${result.message}`);
         return 1;

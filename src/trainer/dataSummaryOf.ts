@@ -1,16 +1,24 @@
 // The data summary of a document (the designer's "Preview data", `mts data`): problems in the
 // data or tasks settings, or the loader's own DataError, become a message for the user.
 // Errors elsewhere (a half-edited model) do not stop a preview. No tfjs on this path.
+import { checkBudget, type MemoryBudget } from '../core/budget';
 import type { DataSummaryResult } from '../core/dataSummary';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
 import { formatPath } from '../core/wording';
 import { DataError } from './data/errors';
+import { countRows } from './data/rowCount';
 import { summarizeData } from './data/summary';
 
-export function dataSummaryOf(doc: unknown, workspaceDir: string): DataSummaryResult {
+/** `budget`: refuse data estimated to need more memory than this, before generating or reading it. */
+export function dataSummaryOf(doc: unknown, workspaceDir: string, budget?: MemoryBudget): DataSummaryResult {
   const started = performance.now();
-  const blocking = validate(doc).problems.filter((p) => p.severity === 'error' && (p.path.length === 0 || p.path[0] === 'data' || p.path[0] === 'tasks'));
+  const checked = validate(doc);
+  const blocking = checked.problems.filter((p) => p.severity === 'error' && (p.path.length === 0 || p.path[0] === 'data' || p.path[0] === 'tasks'));
+  if (budget && checked.spec) {
+    const rows = countRows(checked.spec, workspaceDir);
+    blocking.push(...checkBudget(checked.spec, budget, rows !== undefined ? { rows } : {}, 'data'));
+  }
   if (blocking.length > 0) {
     const first = blocking[0]!;
     const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more problem${blocking.length > 2 ? 's' : ''} in the data or tasks settings)` : '';

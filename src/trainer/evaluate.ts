@@ -1,6 +1,7 @@
 // Evaluation of a model on a device split: per-task loss and metrics, predictions read
 // back once per split (in large batches), metrics computed on the host.
 import type * as TF from '@tensorflow/tfjs';
+import { EVAL_BATCH } from '../core/budget';
 import { accuracy, argmaxRows, macroF1, mae, r2, rmse, rocAuc } from '../core/metrics';
 import type { Tf } from './backend';
 import type { DeviceSplit } from './deviceData';
@@ -10,7 +11,6 @@ import { setOwn } from '../core/own';
 
 export type TaskValues = Record<string, Record<string, number>>;
 
-const EVAL_BATCH = 2048;
 
 export function evaluate(tf: Tf, forward: ForwardFn, heads: TaskHead[], split: DeviceSplit, limit = Infinity): TaskValues {
   const n = Math.min(split.n, limit);

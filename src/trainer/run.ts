@@ -4,6 +4,7 @@
 import { singleTaskSpec } from '../core/baseline';
 import { computeDeltaM } from '../core/deltaM';
 import { withDefaults } from '../core/defaults';
+import { describeEstimate, estimateMemory, formatBytes, type MemoryBudget } from '../core/budget';
 import { analyzeGraph } from '../core/graph';
 import { countParams } from '../core/params';
 import type { BackendPreference, FromTrainer, MetricPoint, RunSummary, TrainingPhase } from '../core/protocol';
@@ -15,6 +16,8 @@ import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
 import { datasetColumns, loadExperimentData, type ExperimentData } from './data/index';
+import { countRows } from './data/rowCount';
+import { memoryBudget } from './memoryBudget';
 import { disposeSplit, toDevice } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
 import { makeHeads } from './heads';
@@ -33,6 +36,8 @@ export interface RunRequest {
   epochs?: number;
   /** TensorFlow intra-op threads (native); default: chosen by the model's size (threads.ts). */
   threads?: number;
+  /** Refuse a spec estimated to need more memory; default: half of this machine's memory. */
+  budget?: MemoryBudget;
   emit(msg: FromTrainer): void;
   cancelled(): boolean;
 }
@@ -43,18 +48,24 @@ export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'invalid';
 export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   let writer: RunWriter | undefined;
   try {
-    const checked = validate(req.doc);
+    // The budget is checked before any data is read or generated and any tensor allocated:
+    // first on the spec alone, then with the data's row count and feature shape.
+    const budget = req.budget ?? memoryBudget(undefined, '--max-memory');
+    const checked = validate(req.doc, { budget });
     if (!checked.spec || checked.problems.some((p) => p.severity === 'error')) {
       req.emit({ type: 'problems', problems: checked.problems });
       return 'invalid';
     }
     const columns = safeColumns(checked.spec, req.workspaceDir);
-    const recheck = columns ? validate(req.doc, columns) : checked;
+    const rows = countRows(checked.spec, req.workspaceDir);
+    const recheck = validate(req.doc, { ...columns, budget, ...(rows !== undefined ? { rows } : {}) });
     if (!recheck.spec || recheck.problems.some((p) => p.severity === 'error')) {
       req.emit({ type: 'problems', problems: recheck.problems });
       return 'invalid';
     }
     for (const p of recheck.problems) req.emit({ type: 'log', level: 'warning', message: `${p.path.join('.')}: ${p.message}` });
+    const estimate = estimateMemory(recheck.spec, { ...(rows !== undefined ? { rows } : {}), ...(columns?.featureShape ? { features: columns.featureShape.reduce((x, y) => x * y, 1) } : {}) });
+    req.emit({ type: 'log', level: 'info', message: `memory: ${describeEstimate(estimate)} (budget ${formatBytes(budget.bytes)}, ${budget.source})` });
     const spec = withDefaults(recheck.spec);
     if (req.epochs !== undefined) spec.training = { ...spec.training, epochs: req.epochs };
 

@@ -3,6 +3,8 @@
 // operations. Only view state (selection, tab, viewport) is kept here, across reloads.
 import { useReactFlow, type Viewport } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DataSize } from '../../src/core/budget';
+import { dataSettingsKey } from '../../src/core/dataSummary';
 import type { DataPreview, DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../src/core/designerProtocol';
 import type { JsonPath } from '../../src/core/edits';
 import type { Problem } from '../../src/core/spec';
@@ -200,8 +202,15 @@ export function App({ init }: { init: DesignerInit }) {
             request: () => { setPreview((s) => ({ ...s, pending: true })); send({ type: 'requestDataPreview' }); },
           }} />
         <ProblemsList open={problemsOpen} setOpen={setProblemsOpen} />
-        <SummaryBar />
+        <SummaryBar data={previewSize(preview.last, good?.doc)} />
       </div>
     </DesignerContext.Provider>
   );
+}
+
+/** The data's size from the last preview, while it still describes the document's data settings. */
+function previewSize(preview: DataPreview | undefined, doc: unknown): DataSize | undefined {
+  if (!preview?.result.ok || preview.key !== dataSettingsKey(doc)) return undefined;
+  const { examples, featureShape } = preview.result.summary;
+  return { rows: examples, features: featureShape.reduce((a, b) => a * b, 1) };
 }

@@ -1,13 +1,16 @@
 // Parameter totals from core/params: the multi-task model, its shared part, and what one
-// separate model per task would need instead.
+// separate model per task would need instead; and the memory training would need (core/budget).
+import { estimateDocument, formatBytes, type DataSize, type MemoryEstimate } from '../../src/core/budget';
 import { useDesigner } from './context';
 import { formatCount } from './nodes';
 
 // One decimal, as the diagram shows it: whole percents would round 99.6 % up to "100%".
 const pct = (x: number): string => `${x === 0 || x === 1 ? x * 100 : (x * 100).toFixed(1)}%`;
 
-export function SummaryBar() {
+/** `data`: the size of the data from a current data preview, which the document alone may not tell. */
+export function SummaryBar({ data }: { data?: DataSize }) {
   const { model } = useDesigner();
+  const memory = data?.rows !== undefined ? estimateDocument(model.doc, model.spec.model, data) : model.memory;
   const p = model.params;
   const tasks = model.tasks.filter((t) => t.index >= 0 || t.output);
   return (
@@ -26,7 +29,21 @@ export function SummaryBar() {
           </span>
         ))}
       </span>
+      {memory && <MemoryStat memory={memory} />}
       {!p.complete && <span className="muted" title="Some layers have no known input shape yet.">(incomplete: some shapes unknown)</span>}
     </footer>
+  );
+}
+
+function MemoryStat({ memory: m }: { memory: MemoryEstimate }) {
+  const parts = [
+    `parameters, gradients and optimizer state ${formatBytes(m.parameters.bytes)}`,
+    `activations ${formatBytes(m.activations.bytes)}`,
+    m.data.rows === undefined ? 'data not counted (Preview data tells its size)' : `data ${formatBytes(m.data.bytes)} (${formatCount(m.data.rows)} examples)`,
+  ];
+  return (
+    <span className="stat memory" title={`Estimated peak memory of training: ${parts.join('; ')}.`}>
+      <span className="stat-label">Memory</span> <b>~ {formatBytes(m.total)}</b> <span className="muted">at batch {formatCount(m.activations.batchSize)}</span>
+    </span>
   );
 }

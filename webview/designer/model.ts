@@ -2,6 +2,7 @@
 // parameter counts, task colours and problems per node. Tolerant of half-edited documents
 // (a malformed entry keeps its index, so problem paths still point at the right node).
 import { analyzeGraph, isShared, nodeAtPath, type Graph } from '../../src/core/graph';
+import { estimateDocument, type MemoryEstimate } from '../../src/core/budget';
 import { countParams, type ParamCounts } from '../../src/core/params';
 import { inferShapes, type Shape } from '../../src/core/shapes';
 import type { ExperimentSpec, InputSpec, LayerSpec, Problem } from '../../src/core/spec';
@@ -51,6 +52,8 @@ export interface DesignModel {
   tasks: TaskInfo[];
   taskById: Map<string, TaskInfo>;
   params: ParamCounts;
+  /** Peak memory of training, from the document alone (core/budget); undefined without a batch size. */
+  memory?: MemoryEstimate;
   problems: Problem[];
   /** Problems by canvas node id (layer or input id, or taskNodeId(task)). */
   problemsByNode: Map<string, Problem[]>;
@@ -117,8 +120,13 @@ export function buildModel(raw: unknown, problems: Problem[]): DesignModel {
 
   return {
     doc, spec, graph, nodes, nodeById: new Map(nodes.map((n) => [n.id, n])), tasks, taskById: new Map(tasks.map((t) => [t.id, t])),
-    params, problems, problemsByNode: problemsByNode(spec, graph, tasks, problems), layout: layoutOf(doc),
+    params, ...memoryOf(doc, spec), problems, problemsByNode: problemsByNode(spec, graph, tasks, problems), layout: layoutOf(doc),
   };
+}
+
+function memoryOf(doc: Record<string, unknown>, spec: Pick<ExperimentSpec, 'model'>): { memory?: MemoryEstimate } {
+  const memory = estimateDocument(doc, spec.model);
+  return memory ? { memory } : {};
 }
 
 function layoutOf(doc: Record<string, unknown>): Record<string, { x: number; y: number }> {

@@ -30,8 +30,8 @@ export class DataPreviewer implements vscode.Disposable {
     else workspaceDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.tmpdir();
     const script = trainerScript({ extensionUri: this.extensionUri });
     if (!fs.existsSync(script)) return fail(`The trainer is missing (${script}). Build the extension (npm run build) and try again.`);
-    const { nodePath } = settings(document.uri);
-    const pending = askDataSummary({ script, cwd: workspaceDir, ...(nodePath ? { nodePath } : {}) }, { doc, workspaceDir });
+    const { nodePath, maxMemory } = settings(document.uri);
+    const pending = askDataSummary({ script, cwd: workspaceDir, ...(nodePath ? { nodePath } : {}) }, { doc, workspaceDir, ...(maxMemory !== undefined ? { maxMemory } : {}) });
     this.pending = pending;
     const result = await pending.result;
     if (this.pending !== pending) return undefined;

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { dataSettingsKey } from '../../core/dataSummary';
 import type { DataPreview, DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../core/designerProtocol';
+import { budgetOf, settings } from '../settings';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { DataPreviewer } from './dataPreview';
 import type { DesignerDiagnostics } from './diagnostics';
@@ -24,7 +25,7 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
     const post = (msg: ToDesigner): void => { void webview.postMessage(msg); };
     // One parse and validation per version of the text, whoever asks for it.
     let last: DocumentSnapshot | undefined;
-    const snapshot = (): DocumentSnapshot => (last?.version === document.version ? last : (last = snapshotOf(document.getText(), document.version)));
+    const snapshot = (): DocumentSnapshot => (last?.version === document.version ? last : (last = snapshotOf(document.getText(), document.version, budgetOf(settings(document.uri)))));
 
     const first = snapshot();
     this.diagnostics.update(document, first);

@@ -5,9 +5,11 @@ import type { DocumentSnapshot, ParseErrorInfo } from '../../core/designerProtoc
 import { jsonSyntaxError } from '../../core/edits';
 import { JsonIndex, lineColumnAt } from '../../core/jsonPath';
 import { MAX_NESTING, tooDeep } from '../../core/nesting';
+import type { MemoryBudget } from '../../core/budget';
 import { validate } from '../../core/validate';
 
-export function snapshotOf(text: string, version: number): DocumentSnapshot {
+/** `budget`: also refuse a spec estimated to need more memory (the user's setting, or half the machine's). */
+export function snapshotOf(text: string, version: number, budget?: MemoryBudget): DocumentSnapshot {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let doc: unknown;
   try {
@@ -23,7 +25,7 @@ export function snapshotOf(text: string, version: number): DocumentSnapshot {
     const offset = index.locate(deep)?.value.start ?? 0;
     return { ok: false, version, error: { message: `The document nests deeper than ${MAX_NESTING} levels here: remove the nested arrays or objects.`, offset, ...index.lineColumn(offset) } };
   }
-  return { ok: true, version, doc, problems: validate(doc).problems };
+  return { ok: true, version, doc, problems: validate(doc, budget ? { budget } : {}).problems };
 }
 
 /** Our parser names the spot and says what to do; JSON.parse's own message is the fallback. */

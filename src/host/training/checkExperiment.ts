@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { ExperimentSpec, Problem } from '../../core/spec';
 import { validate } from '../../core/validate';
+import { budgetOf, settings } from '../settings';
 import { formatPath } from '../../core/wording';
 import { parseDocument } from './startInfo';
 
@@ -58,7 +59,7 @@ export async function checkExperiment(uri: vscode.Uri): Promise<CheckedExperimen
     await offerToOpen(uri, `Cannot train ${name}: it is not valid JSON (${parsed.error}).`, false);
     return undefined;
   }
-  const { spec, problems } = validate(parsed.doc);
+  const { spec, problems } = validate(parsed.doc, { budget: budgetOf(settings(uri)) });
   const errors = problems.filter((p) => p.severity === 'error');
   if (!spec || errors.length) {
     const first = errors[0];

@@ -67,7 +67,8 @@ export class TrainingController implements vscode.Disposable {
     const session: TrainingSession = new TrainingSession({
       header,
       start: { type: 'start', doc: checked.doc, specPath, workspaceDir, runsDir: runsDirOfExperiment(uri), backend: s.backend,
-        ...(Number.isInteger(s.threads) && s.threads > 0 ? { threads: s.threads } : {}) },
+        ...(Number.isInteger(s.threads) && s.threads > 0 ? { threads: s.threads } : {}),
+        ...(s.maxMemory !== undefined ? { maxMemory: s.maxMemory } : {}) },
       fork: () => forkTrainer({ script, ...(s.nodePath ? { nodePath: s.nodePath } : {}), cwd: workspaceDir, onStderr: (line) => session.stderr(line) }),
       log: (line) => out.appendLine(line),
       readRunStatus,

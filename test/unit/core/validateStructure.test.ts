@@ -34,7 +34,7 @@ describe('validate: structure', () => {
     assert.equal(spec, undefined);
     const p = at(problems, ['model', 'layers', 0, 'units']);
     assert.equal(p?.severity, 'error');
-    assert.equal(p?.message, 'Layer "trunk1": "units" must be an integer ≥ 1, got "128" (a string).');
+    assert.equal(p?.message, 'Layer "trunk1": "units" must be an integer ≥ 1 and ≤ 1000000, got "128" (a string).');
   });
 
   it('reports a non-string reference inside "from" at its index', () => {
@@ -80,9 +80,9 @@ describe('validate: structure', () => {
     doc.training.batchSize = 0;
     doc.model.layers.splice(1, 0, { id: 'drop', type: 'dropout', rate: 1, from: ['trunk1'] });
     const { problems } = validate(doc);
-    assert.match(at(problems, ['training', 'optimizer', 'learningRate'])!.message, /must be a number > 0, got 0/);
-    assert.match(at(problems, ['training', 'epochs'])!.message, /must be an integer ≥ 1, got 2.5/);
-    assert.match(at(problems, ['training', 'batchSize'])!.message, /must be an integer ≥ 1, got 0/);
+    assert.match(at(problems, ['training', 'optimizer', 'learningRate'])!.message, /must be a number > 0 and ≤ 1000, got 0/);
+    assert.match(at(problems, ['training', 'epochs'])!.message, /must be an integer ≥ 1 and ≤ 100000, got 2.5/);
+    assert.match(at(problems, ['training', 'batchSize'])!.message, /must be an integer ≥ 1 and ≤ 1000000, got 0/);
     assert.match(at(problems, ['model', 'layers', 1, 'rate'])!.message, /must be a number ≥ 0 and < 1, got 1/);
   });
 

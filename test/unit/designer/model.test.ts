@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { describeEstimate } from '../../../src/core/budget';
 import { problemRange } from '../../../src/host/designer/problemRange';
+import { snapshotOf } from '../../../src/host/designer/snapshot';
 import { validate } from '../../../src/core/validate';
 import { buildModel as build, taskNodeId } from '../../../webview/designer/model';
 import { digitsParityText, threeTasks } from './fixtures';
@@ -43,6 +45,28 @@ describe('what the designer shows', () => {
     assert.equal(m.nodeById.get('digitHead')?.index, 2);
     assert.ok(m.problems.some((p) => p.path.join('.') === 'model.layers.1.units'));
     assert.equal(buildModel('not an object').nodes.length, 0);
+  });
+});
+
+describe('the memory estimate of the summary bar', () => {
+  it('estimates the document as it is, and the budget refusal reaches the designer\'s problems at the layer', () => {
+    const doc = JSON.parse(digitsParityText) as Record<string, any>;
+    assert.equal(describeEstimate(buildModel(doc).memory!), '~ 13 MB at batch 32 (data not counted)');
+    doc.model.layers[0].units = 1_000_000;
+    const budget = { bytes: 8 * 1024 ** 3, source: 'half this machine\'s 16 GB', raise: 'multiTaskStudio.maxMemory' };
+    const snapshot = snapshotOf(JSON.stringify(doc, null, 2), 2, budget);
+    assert.ok(snapshot.ok);
+    const m = build(doc, snapshot.problems);
+    assert.match(describeEstimate(m.memory!), /^~ 3\d GB at batch 32/);
+    const [problem] = m.problemsByNode.get('trunk1') ?? [];
+    assert.match(problem?.message ?? '', /Training needs about 3\d GB .*Lower units of layer "trunk1"/);
+    assert.deepEqual(problem?.path, ['model', 'layers', 0, 'units']);
+  });
+
+  it('has no estimate without a usable batch size', () => {
+    const doc = JSON.parse(digitsParityText) as Record<string, any>;
+    doc.training.batchSize = 0;
+    assert.equal(buildModel(doc).memory, undefined);
   });
 });
 
