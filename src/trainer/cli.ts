@@ -15,6 +15,7 @@ import { validate } from '../core/validate';
 import { describeBackend, isBackendPreference, loadBackend } from './backend';
 import { dataSummaryOf } from './dataSummaryOf';
 import { dataSummaryLines } from './dataSummaryText';
+import { finishOpenRunsSync } from './artifacts/runWriter';
 import { runExperiment } from './run';
 
 const USAGE = `usage:
@@ -93,7 +94,11 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   const runsDir = path.resolve(args.out ?? path.join(specDir, 'runs'));
   let cancelled = false;
   process.on('SIGINT', () => {
-    if (cancelled) process.exit(130);
+    if (cancelled) {
+      // Quit at once, but the run still reads "cancelled", not "running" with its trainer gone.
+      finishOpenRunsSync('cancelled');
+      process.exit(130);
+    }
     cancelled = true;
     console.error('\nstopping after the current step (Ctrl+C again to quit at once)');
   });

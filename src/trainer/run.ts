@@ -10,7 +10,7 @@ import type { BackendPreference, FromTrainer, MetricPoint, RunSummary, TrainingP
 import { inferShapes } from '../core/shapes';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
-import { RunWriter } from './artifacts/runWriter';
+import { RunFolderError, RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
 import { datasetColumns, DataError, loadExperimentData, type ExperimentData } from './data/index';
@@ -111,7 +111,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     req.emit({ type: 'done', summary: { ...summary, runDir: writer.runDir } });
     return 'completed';
   } catch (err) {
-    const user = err instanceof UserError || err instanceof TrainingDiverged;
+    const user = err instanceof UserError || err instanceof TrainingDiverged || err instanceof RunFolderError;
     const message = err instanceof Error ? err.message : String(err);
     req.emit({ type: 'error', message, ...(!user && err instanceof Error && err.stack ? { detail: err.stack } : {}) });
     if (writer) await writer.markFailed(err).catch(() => undefined);
@@ -150,7 +150,8 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
         },
         epochEnd: (epoch, points) => {
           writer.appendMetrics(points, phase);
-          void writer.flush();
+          // A write fault is kept by the writer and thrown by the next appendMetrics, which stops training.
+          writer.flush().catch(() => undefined);
           req.emit({ type: 'epochEnd', phase, epoch, totalEpochs: t.epochs, values: points });
         },
         cancelled: req.cancelled,
