@@ -150,7 +150,7 @@ export class TrainingSession {
     }
     // The trainer is gone and its run.json still says running: the parent records how it ended.
     if (recorded === 'running' && this.runDir && this.trainer?.pid !== undefined && status !== 'invalid') {
-      const reason = message ?? (status === 'cancelled' ? 'stopped' : signal ? trainerSignalMessage(signal) : `exit code ${code}`);
+      const reason = signal ? trainerSignalMessage(signal) : this.lastError ?? (status === 'cancelled' ? 'stopped' : `the trainer stopped unexpectedly (exit code ${code})`);
       this.opts.endRun?.(this.runDir, this.trainer.pid, status, reason);
     }
     this.endStatus = status;

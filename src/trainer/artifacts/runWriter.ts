@@ -104,11 +104,7 @@ export class RunWriter {
     const now = options.now ?? (() => new Date());
     const started = now();
     const parent = experimentRunsDir(options.runsDir, options.spec.name);
-    try {
-      await fs.mkdir(parent, { recursive: true });
-    } catch (err) {
-      throw asRunFolderError(err, parent);
-    }
+    await makeFolders(parent);
     await removeStaleTemps(parent);
     let runDir = '';
     let id = '';
@@ -332,6 +328,24 @@ export class RunWriter {
     await writeRunRecordFinal(path.join(this.runDir, RUN_FILES.run), this.record);
     this.finalStatus = status;
     openWriters.delete(this);
+  }
+}
+
+/**
+ * `mkdir -p` that reports the real reason: Node's recursive mkdir says ENOENT when a missing
+ * ancestor cannot be made on a read-only disk, so each missing level is made in turn.
+ */
+async function makeFolders(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fsSync.existsSync(d)) break;
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  try {
+    for (const d of missing) await fs.mkdir(d).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'EEXIST') throw err; });
+  } catch (err) {
+    throw asRunFolderError(err, dir);
   }
 }
 
