@@ -41,14 +41,15 @@ export function writeFaultMessage(folder: string, code: string): string {
 }
 
 /**
- * Start time of a process from the text of /proc/PID/stat: field 22 (clock ticks after boot).
- * Field 2 is the command name in parentheses and may hold spaces or ')', so fields are counted
- * after its last ')'.
+ * State and start time of a process from the text of /proc/PID/stat: field 3 (Z: a zombie, dead
+ * but not yet reaped) and field 22 (clock ticks after boot). Field 2 is the command name in
+ * parentheses and may hold spaces or ')', so fields are counted after its last ')'.
  */
-export function procStatStartTime(stat: string): string | undefined {
+export function parseProcStat(stat: string): { state: string; startTime: string } | undefined {
   const close = stat.lastIndexOf(')');
   if (close < 0) return undefined;
   const fields = stat.slice(close + 1).trim().split(/\s+/);
+  const state = fields[0];
   const start = fields[19]; // fields 3.. follow the name: field 22 is the 20th of them
-  return start !== undefined && /^\d+$/.test(start) ? start : undefined;
+  return state !== undefined && start !== undefined && /^\d+$/.test(start) ? { state, startTime: start } : undefined;
 }

@@ -83,6 +83,21 @@ export function trainerGone(record: Pick<RunRecord, 'pid'> & Partial<Pick<RunRec
   return now !== undefined && now !== record.processStart;
 }
 
+/**
+ * run.json of a run whose trainer `pid` died before ending it, as its parent (the training
+ * session, `mts train`) ends it: undefined when the record has ended already or names another
+ * process, so a parent never rewrites a run it does not own.
+ */
+export function endedByParent(record: RunRecord | undefined, pid: number, status: RunStatus, message: string, now: Date): RunRecord | undefined {
+  if (typeof record !== 'object' || record === null || record.status !== 'running' || record.pid !== pid) return undefined;
+  const total = (now.getTime() - new Date(record.startedAt).getTime()) / 1000;
+  return {
+    ...record, status, endedAt: now.toISOString(),
+    timings: { ...record.timings, ...(Number.isFinite(total) ? { total } : {}) },
+    ...(status === 'failed' ? { error: { message } } : {}),
+  };
+}
+
 /** What a reader says about a run left "running" by a trainer that is gone. */
 export const TRAINER_GONE_MESSAGE = 'the trainer stopped without finishing (killed or crashed)';
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { newestFirst, tasksOf, type RunEntry } from '../../core/runsIndex';
 import type { RunSummary } from '../../core/protocol';
-import { procStatStartTime } from '../../core/runFaults';
+import { parseProcStat } from '../../core/runFaults';
 import { effectiveStatus, parseRunFolderName, RUN_FILES, type RunRecord, type TrainerProbe } from '../../core/runLayout';
 
 export interface ExperimentRuns {
@@ -14,17 +14,6 @@ export interface ExperimentRuns {
   name: string;
   dir: string;
   runs: RunEntry[];
-}
-
-/** Whether a process with this id exists (signal 0 checks without sending anything). */
-export function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const readText = (file: string): string | undefined => {
@@ -35,10 +24,25 @@ const readText = (file: string): string | undefined => {
   }
 };
 
-/** `<boot id>:<start ticks>` of a live process on Linux, as the trainer records it (trainer/artifacts/processIdentity.ts). */
+// The same probe as the trainer's (trainer/artifacts/processIdentity.ts; the layers cannot share node code).
+const statOf = (pid: number) => {
+  const text = readText(`/proc/${pid}/stat`);
+  return text === undefined ? undefined : parseProcStat(text);
+};
+
+/** Whether the process runs: it exists (signal 0) and is not a zombie (dead, waiting to be reaped). */
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false; // EPERM: exists, belongs to someone else
+  }
+  return statOf(pid)?.state !== 'Z';
+}
+
+/** `<boot id>:<start ticks>` of a process on Linux, as the trainer records it in run.json. */
 export function processStart(pid: number): string | undefined {
-  const stat = readText(`/proc/${pid}/stat`);
-  const start = stat === undefined ? undefined : procStatStartTime(stat);
+  const start = statOf(pid)?.startTime;
   const boot = readText('/proc/sys/kernel/random/boot_id')?.trim();
   return start === undefined || !boot ? undefined : `${boot}:${start}`;
 }

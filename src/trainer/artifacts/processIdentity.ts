@@ -3,7 +3,7 @@
 // the pid alone is used. The host has the same probe (host/runs/runFolders.ts): layers differ.
 import fs from 'node:fs';
 import os from 'node:os';
-import { procStatStartTime } from '../../core/runFaults';
+import { parseProcStat } from '../../core/runFaults';
 import type { TrainerProbe } from '../../core/runLayout';
 
 function readText(file: string): string | undefined {
@@ -14,21 +14,26 @@ function readText(file: string): string | undefined {
   }
 }
 
-/** `<boot id>:<start ticks>` of a live process on Linux; undefined elsewhere or when it is gone. */
+const statOf = (pid: number) => {
+  const text = readText(`/proc/${pid}/stat`);
+  return text === undefined ? undefined : parseProcStat(text);
+};
+
+/** `<boot id>:<start ticks>` of a process on Linux; undefined elsewhere or when it is gone. */
 export function processStart(pid: number): string | undefined {
-  const stat = readText(`/proc/${pid}/stat`);
-  const start = stat === undefined ? undefined : procStatStartTime(stat);
+  const start = statOf(pid)?.startTime;
   const boot = readText('/proc/sys/kernel/random/boot_id')?.trim();
   return start === undefined || !boot ? undefined : `${boot}:${start}`;
 }
 
+/** Whether the process runs: it exists (signal 0) and is not a zombie (dead, waiting to be reaped). */
 export function isPidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, belongs to someone else
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false; // EPERM: exists, belongs to someone else
   }
+  return statOf(pid)?.state !== 'Z';
 }
 
 export const localProbe: TrainerProbe = { hostname: os.hostname(), isPidAlive, processStart };

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { parseMetricsJsonl, RUN_FILES, TRAINER_GONE_MESSAGE, type RunRecord } from '../../../src/core/runLayout';
 import { describeRun } from '../../../src/core/runsIndex';
 import { endRunOfDeadTrainer } from '../../../src/host/runs/endRun';
-import { readRun } from '../../../src/host/runs/runFolders';
+import { isPidAlive, readRun } from '../../../src/host/runs/runFolders';
 import { readRunFolderFiles, runFolderEvents } from '../../../src/host/training/runFolderStream';
 import { TrainingSession } from '../../../src/host/training/session';
 import { headerFromSpec } from '../../../src/host/training/startInfo';
@@ -113,13 +113,19 @@ test('Ctrl+C twice on mts train quits at once and the run still reads "cancelled
   assert.equal(readRun(runDir)!.status, 'cancelled');
 });
 
-test('a trainer killed with SIGKILL mid-run: the Runs view and the run-folder stream say it stopped without finishing', { timeout: 120_000 }, async () => {
+/** The pid of the trainer, as its run.json names it (under `mts train`, a child of the command). */
+const trainerPid = (runDir: string) => (readJson(path.join(runDir, RUN_FILES.run)) as unknown as RunRecord).pid;
+
+test('mts train and its trainer both killed with SIGKILL mid-run: the Runs view and the run-folder stream say it stopped without finishing', { timeout: 120_000 }, async () => {
   const dir = tempDir('sigkill');
   const run = train(writeExperiment(dir), path.join(dir, 'runs'), 200);
   const runDir = runFolderOf(await run.waitFor(/^run folder: (.+)$/m));
   await run.waitFor(/epoch 2\/200/);
-  run.child.kill('SIGKILL');
+  const pid = trainerPid(runDir);
+  run.child.kill('SIGKILL'); // the command first, so nobody is left to write run.json
+  process.kill(pid, 'SIGKILL');
   assert.equal((await run.exited).signal, 'SIGKILL');
+  await waitUntilGone(pid);
   assert.equal((readJson(path.join(runDir, RUN_FILES.run)) as unknown as RunRecord).status, 'running', 'nobody could write it');
   const entry = readRun(runDir)!;
   assert.equal(entry.status, 'failed');
@@ -127,6 +133,29 @@ test('a trainer killed with SIGKILL mid-run: the Runs view and the run-folder st
   const ended = runFolderEvents(readRunFolderFiles(runDir)).at(-1)!;
   assert.deepEqual(ended, { kind: 'ended', status: 'failed', message: TRAINER_GONE_MESSAGE });
 });
+
+for (const [signal, expected] of [['SIGSEGV', /^the trainer crashed in native code \(SIGSEGV\), most often because the model or a batch is too large for memory/],
+  ['SIGKILL', /^the trainer was killed \(SIGKILL\); when nobody stopped it, the system most likely ran out of memory/]] as const) {
+  test(`mts train whose trainer dies by ${signal} (a native crash, the OOM killer): exit 1, run.json failed with the signal and a hint`, { timeout: 120_000 }, async () => {
+    const dir = tempDir(signal);
+    const run = train(writeExperiment(dir), path.join(dir, 'runs'), 200);
+    const runDir = runFolderOf(await run.waitFor(/^run folder: (.+)$/m));
+    await run.waitFor(/epoch 1\/200/);
+    process.kill(trainerPid(runDir), signal);
+    const { code } = await run.exited;
+    assert.equal(code, 1);
+    const record = readJson(path.join(runDir, RUN_FILES.run)) as unknown as RunRecord;
+    assert.equal(record.status, 'failed');
+    assert.match(record.error?.message ?? '', expected);
+    assert.match(run.output().stderr, new RegExp(`^error: ${expected.source.slice(1)}`, 'm'));
+    assert.equal(describeRun(readRun(runDir)!), `failed: ${record.error!.message}`);
+  });
+}
+
+/** Waits until a process (not our child: it was reparented) has exited. */
+async function waitUntilGone(pid: number): Promise<void> {
+  while (isPidAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+}
 
 test('a trainer crashing by SIGSEGV under a training session: run.json is marked failed with the signal and a hint', { timeout: 120_000 }, async () => {
   const dir = tempDir('sigsegv');
