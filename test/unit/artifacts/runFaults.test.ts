@@ -1,14 +1,15 @@
 // The run folder under faults, with real processes and a real file system: a disk that fills
 // up mid-run, a trainer killed while it completes the run or saves the model, a reused pid.
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { describeRun } from '../../../src/core/runsIndex';
 import { effectiveStatus, parseMetricsJsonl, RUN_FILES, TRAINER_GONE_MESSAGE, type RunRecord } from '../../../src/core/runLayout';
-import { localProbe, readRun } from '../../../src/host/runs/runFolders';
+import { isPidAlive as hostIsPidAlive, localProbe, readRun } from '../../../src/host/runs/runFolders';
+import { isPidAlive as trainerIsPidAlive } from '../../../src/trainer/artifacts/processIdentity';
 import { readEventFile } from '../../../src/trainer/artifacts/eventFileReader';
 import { RunFolderError, RunWriter } from '../../../src/trainer/artifacts/runWriter';
 import { mountSmallDisk } from '../smallDisk';
@@ -165,6 +166,21 @@ if (process.env.MTS_FAULT_CHILD) {
       assert.equal(effectiveStatus(reused, localProbe), 'failed');
       assert.equal(effectiveStatus({ ...reused, processStart: localProbe.processStart!(process.pid)! }, localProbe), 'running');
       assert.equal(effectiveStatus({ ...reused, hostname: 'another-machine' }, localProbe), 'running', 'another machine\'s run is not judged here');
+    });
+
+    it('a zombie (a dead trainer nobody has reaped yet) is not a live trainer', { skip: process.platform !== 'linux' && '/proc is Linux' }, async () => {
+      // sh starts a short child, then becomes `sleep`, which never reaps it: a real zombie.
+      const sh = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      try {
+        const pid = Number(await new Promise<string>((resolve) => sh.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()))));
+        while (!fs.readFileSync(`/proc/${pid}/stat`, 'utf8').match(/\) Z /)) await new Promise((resolve) => setTimeout(resolve, 10));
+        assert.doesNotThrow(() => process.kill(pid, 0), 'signal 0 still finds it');
+        assert.equal(hostIsPidAlive(pid), false);
+        assert.equal(trainerIsPidAlive(pid), false);
+        assert.equal(hostIsPidAlive(sh.pid!), true);
+      } finally {
+        sh.kill('SIGKILL');
+      }
     });
   });
 }
