@@ -10,7 +10,8 @@ import type { BackendPreference, FromTrainer, MetricPoint, RunSummary, TrainingP
 import { inferShapes } from '../core/shapes';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
-import { RunFolderError, RunWriter } from './artifacts/runWriter';
+import { RunFolderError } from './artifacts/runFolderError';
+import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
 import { datasetColumns, DataError, loadExperimentData, type ExperimentData } from './data/index';

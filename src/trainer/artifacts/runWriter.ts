@@ -19,39 +19,20 @@ import fsSync, { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendName, MetricPoint, RunStatus, RunSummary, TrainingPhase } from '../../core/protocol';
-import { isWriteFault, writeFaultMessage } from '../../core/runFaults';
 import {
   experimentRunsDir, parseMetricsJsonl, RUN_FILES, runFolderName, sanitizePathSegment,
-  TENSORBOARD_SHARED, tensorboardBaselineFolder, trainerGone,
+  TENSORBOARD_SHARED, tensorboardBaselineFolder,
   type MetricRecord, type RunRecord,
 } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
-import { tempSibling, TEMP_MARKER, writeFileAtomic, writeJsonAtomic } from './atomicWrite';
+import { appendWhole, makeFolders, tempSibling, writeFileAtomic, writeJsonAtomic, writeJsonAtomicOrInPlace } from './atomicWrite';
 import { EpochTable } from './metricsTable';
 import { saveModelAtomic, type SavableModel } from './modelSaver';
 import { writeReport } from './report';
-import { localProbe, processStart } from './processIdentity';
+import { processStart } from './processIdentity';
+import { asRunFolderError, RunFolderError } from './runFolderError';
+import { removeStaleTemps } from './staleTemps';
 import { tensorboardTag, TensorBoardWriter, type Scalar } from './tensorboard';
-
-/** A run folder that cannot be written: its message names the folder and the reason, no stack needed. */
-export class RunFolderError extends Error {
-  constructor(message: string, readonly code: string) {
-    super(message);
-  }
-}
-
-/** A folder as the user will look for it: relative to the working folder when inside it. */
-function displayFolder(dir: string): string {
-  const rel = path.relative(process.cwd(), dir);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : dir;
-}
-
-/** A write fault (ENOSPC, EROFS, EACCES, ...) as a RunFolderError naming `folder`; anything else unchanged. */
-export function asRunFolderError(err: unknown, folder: string): unknown {
-  if (err instanceof RunFolderError) return err;
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return isWriteFault(code) ? new RunFolderError(writeFaultMessage(displayFolder(folder), code!), code!) : err;
-}
 
 /** Open writers of this process: a second Ctrl+C ends them synchronously before exiting (finishOpenRunsSync). */
 const openWriters = new Set<RunWriter>();
@@ -92,6 +73,8 @@ export class RunWriter {
   /** File operations run one after another, so run.json updates never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
   private finalStatus: RunStatus | undefined;
+  /** The first write fault: metrics after it would be lost, so training must stop. */
+  private broken: RunFolderError | undefined;
 
   private constructor(
     readonly runDir: string,
@@ -104,7 +87,11 @@ export class RunWriter {
     const now = options.now ?? (() => new Date());
     const started = now();
     const parent = experimentRunsDir(options.runsDir, options.spec.name);
-    await makeFolders(parent);
+    try {
+      await makeFolders(parent);
+    } catch (err) {
+      throw asRunFolderError(err, parent);
+    }
     await removeStaleTemps(parent);
     let runDir = '';
     let id = '';
@@ -149,9 +136,6 @@ export class RunWriter {
   get runRecord(): Readonly<RunRecord> {
     return this.record;
   }
-
-  /** The first write fault: metrics after it would be lost, so training must stop. */
-  private broken: RunFolderError | undefined;
 
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
     const next = this.queue.then(op).catch((err: unknown) => {
@@ -325,27 +309,10 @@ export class RunWriter {
 
   private async finish(status: RunStatus, endedAt: Date, extraTimings: Record<string, number> = {}, err?: unknown): Promise<void> {
     this.record = this.endedRecord(status, endedAt, extraTimings, err);
-    await writeRunRecordFinal(path.join(this.runDir, RUN_FILES.run), this.record);
+    // On a full disk run.json is rewritten in place: it must still say how the run ended.
+    await writeJsonAtomicOrInPlace(path.join(this.runDir, RUN_FILES.run), this.record);
     this.finalStatus = status;
     openWriters.delete(this);
-  }
-}
-
-/**
- * `mkdir -p` that reports the real reason: Node's recursive mkdir says ENOENT when a missing
- * ancestor cannot be made on a read-only disk, so each missing level is made in turn.
- */
-async function makeFolders(dir: string): Promise<void> {
-  const missing: string[] = [];
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (fsSync.existsSync(d)) break;
-    missing.unshift(d);
-    if (path.dirname(d) === d) break;
-  }
-  try {
-    for (const d of missing) await fs.mkdir(d).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'EEXIST') throw err; });
-  } catch (err) {
-    throw asRunFolderError(err, dir);
   }
 }
 
@@ -358,92 +325,6 @@ export function finishOpenRunsSync(status: RunStatus, message?: string): void {
       // the disk refuses: readers see a run whose trainer is gone, which reads as failed
     }
   }
-}
-
-/**
- * run.json's final write: atomic (temporary file, rename). When the disk is full a new file
- * cannot be made, but the old run.json's own block can be rewritten in place (it is small and
- * stays within the block it has): not atomic, so only then.
- */
-async function writeRunRecordFinal(target: string, record: RunRecord): Promise<void> {
-  try {
-    await writeJsonAtomic(target, record);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
-    const data = Buffer.from(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
-    const handle = await fs.open(target, 'r+');
-    try {
-      await handle.write(data, 0, data.length, 0);
-      await handle.truncate(data.length);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  }
-}
-
-/**
- * Appends `data` (whole lines) to `file`, or nothing: when the write fails part way (disk
- * full), the file is cut back to its previous length so no reader sees half a line.
- */
-async function appendWhole(file: string, data: Buffer): Promise<void> {
-  const handle = await fs.open(file, 'a');
-  try {
-    const before = (await handle.stat()).size;
-    try {
-      let written = 0;
-      while (written < data.length) written += (await handle.write(data, written, data.length - written)).bytesWritten;
-    } catch (err) {
-      await handle.truncate(before).catch(() => undefined);
-      throw err;
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * Removes temporary files and folders (`*.tmp-*`: an atomic write or a model save cut short)
- * from the run folders of one experiment whose trainer is gone or which have ended. A run
- * still training, or whose run.json cannot be read, is left alone. Best effort: never fails.
- */
-export async function removeStaleTemps(experimentDir: string): Promise<string[]> {
-  const removed: string[] = [];
-  let runs: string[];
-  try {
-    runs = (await fs.readdir(experimentDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-  } catch {
-    return removed;
-  }
-  for (const name of runs) {
-    const runDir = path.join(experimentDir, name);
-    let record: RunRecord;
-    try {
-      record = JSON.parse(await fs.readFile(path.join(runDir, RUN_FILES.run), 'utf8')) as RunRecord;
-    } catch {
-      continue;
-    }
-    if (record.status === 'running' && !trainerGone(record, localProbe)) continue;
-    const walk = async (dir: string, depth: number): Promise<void> => {
-      let entries: fsSync.Dirent[];
-      try {
-        entries = await fs.readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        const full = path.join(dir, e.name);
-        if (e.name.includes(TEMP_MARKER)) {
-          await fs.rm(full, { recursive: true, force: true }).then(() => removed.push(full), () => undefined);
-        } else if (e.isDirectory() && depth < 3) {
-          await walk(full, depth + 1);
-        }
-      }
-    };
-    await walk(runDir, 0);
-  }
-  return removed;
 }
 
 /** Reads metrics.jsonl of a run (also while it is being written): a torn last line is skipped. */

@@ -11,7 +11,8 @@ import { effectiveStatus, parseMetricsJsonl, RUN_FILES, TRAINER_GONE_MESSAGE, ty
 import { isPidAlive as hostIsPidAlive, localProbe, readRun } from '../../../src/host/runs/runFolders';
 import { isPidAlive as trainerIsPidAlive } from '../../../src/trainer/artifacts/processIdentity';
 import { readEventFile } from '../../../src/trainer/artifacts/eventFileReader';
-import { RunFolderError, RunWriter } from '../../../src/trainer/artifacts/runWriter';
+import { RunFolderError } from '../../../src/trainer/artifacts/runFolderError';
+import { RunWriter } from '../../../src/trainer/artifacts/runWriter';
 import { mountSmallDisk } from '../smallDisk';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';
 
