@@ -58,7 +58,7 @@ if (process.env.MTS_FAULT_CHILD) {
     }
   })();
 } else {
-  describe('run folder under faults', () => {
+  describe('run folder under faults', { timeout: 120_000 }, () => {
     it('a full disk mid-run: no cut line in metrics.jsonl or the event files, a message naming the folder, run.json failed', async (t) => {
       const disk = mountSmallDisk(t, 256);
       if (!disk) return;
@@ -101,21 +101,35 @@ if (process.env.MTS_FAULT_CHILD) {
       }
     });
 
+    it('without a mount: metrics.jsonl on /dev/full (every write ENOSPC) gives the same message, training stops, run.json failed', { skip: !fs.existsSync('/dev/full') && 'no /dev/full here' }, async () => {
+      const run = await RunWriter.create({ runsDir: tempRuns(), spec: digitsParitySpec(), backend: 'cpu' });
+      fs.symlinkSync('/dev/full', path.join(run.runDir, RUN_FILES.metricsJsonl));
+      run.appendMetrics(epochPoints(1));
+      const expected = `cannot write ${run.runDir}: the disk is full (ENOSPC)`;
+      await assert.rejects(run.flush(), (err: unknown) => err instanceof RunFolderError && err.message === expected);
+      assert.throws(() => run.appendMetrics(epochPoints(1)), (err: unknown) => err instanceof RunFolderError && err.message === expected);
+      await run.markFailed(new RunFolderError(expected, 'ENOSPC'));
+      const record = readJson<RunRecord>(path.join(run.runDir, RUN_FILES.run));
+      assert.equal(record.status, 'failed');
+      assert.deepEqual(record.error, { message: expected });
+    });
+
     it('a trainer killed while completing the run never leaves summary.json saying "completed" beside a run.json that does not', async () => {
       const runsDir = tempRuns();
       const child = childRun('complete', runsDir);
       const runDir = await child.runDir;
       // Killed as soon as summary.json is seen: between it and run.json, or (seen late) after run.json.
-      const watcher = fs.watch(runDir, (_event, name) => {
-        if (name === RUN_FILES.summary) process.kill(child.pid, 'SIGKILL');
-      });
       await new Promise<void>((resolve) => {
-        const poll = setInterval(() => {
-          if (fs.existsSync(path.join(runDir, RUN_FILES.summary))) { clearInterval(poll); process.kill(child.pid, 'SIGKILL'); resolve(); }
-        }, 5);
+        const kill = () => {
+          clearInterval(poll);
+          watcher.close();
+          try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
+          resolve();
+        };
+        const watcher = fs.watch(runDir, (_event, name) => { if (name === RUN_FILES.summary) kill(); });
+        const poll = setInterval(() => { if (fs.existsSync(path.join(runDir, RUN_FILES.summary))) kill(); }, 5);
       });
       assert.equal(await child.exited, 'SIGKILL');
-      watcher.close();
       const stored = readJson<Record<string, unknown>>(path.join(runDir, RUN_FILES.summary));
       assert.equal(stored.status, undefined, 'summary.json holds no status: run.json is the only record of it');
       const record = readJson<RunRecord>(path.join(runDir, RUN_FILES.run));
