@@ -41,7 +41,14 @@ export interface RunRecord {
   /** Trainer process id: lets a host tell a run whose process died from a live one. */
   pid: number;
   hostname: string;
+  /**
+   * When the trainer process started, as the OS tells it (Linux: boot id and start time in clock
+   * ticks from /proc/PID/stat): a pid reused by another process after a crash has another one.
+   */
+  processStart?: string;
   startedAt: string;
+  /** Heartbeat: touched at every epoch end while running. */
+  updatedAt?: string;
   endedAt?: string;
   /** Named durations in seconds (total, train, ...). */
   timings?: Record<string, number>;
@@ -54,13 +61,54 @@ export interface MetricRecord extends MetricPoint {
 }
 
 /**
+ * How a reader asks the OS about a run's trainer. A bare function checks the pid only (tests);
+ * with `hostname`, a run trained on another machine is never judged (its pid means nothing here);
+ * with `processStart`, a live pid that started at another time is a reused pid, not the trainer.
+ */
+export interface TrainerProbe {
+  hostname?: string;
+  isPidAlive(pid: number): boolean;
+  /** The same token the writer records as RunRecord.processStart; undefined when unknown. */
+  processStart?(pid: number): string | undefined;
+}
+
+/** True when the record names a trainer on this machine that no longer runs. */
+export function trainerGone(record: Pick<RunRecord, 'pid'> & Partial<Pick<RunRecord, 'hostname' | 'processStart'>>,
+  probe: TrainerProbe | ((pid: number) => boolean)): boolean {
+  const p: TrainerProbe = typeof probe === 'function' ? { isPidAlive: probe } : probe;
+  if (typeof record.pid !== 'number' || !Number.isInteger(record.pid) || record.pid <= 0) return false;
+  if (p.hostname !== undefined && typeof record.hostname === 'string' && record.hostname !== p.hostname) return false;
+  if (!p.isPidAlive(record.pid)) return true;
+  const now = record.processStart === undefined ? undefined : p.processStart?.(record.pid);
+  return now !== undefined && now !== record.processStart;
+}
+
+/**
+ * run.json of a run whose trainer `pid` died before ending it, as its parent (the training
+ * session, `mts train`) ends it: undefined when the record has ended already or names another
+ * process, so a parent never rewrites a run it does not own.
+ */
+export function endedByParent(record: RunRecord | undefined, pid: number, status: RunStatus, message: string, now: Date): RunRecord | undefined {
+  if (typeof record !== 'object' || record === null || record.status !== 'running' || record.pid !== pid) return undefined;
+  const total = (now.getTime() - new Date(record.startedAt).getTime()) / 1000;
+  return {
+    ...record, status, endedAt: now.toISOString(),
+    timings: { ...record.timings, ...(Number.isFinite(total) ? { total } : {}) },
+    ...(status === 'failed' ? { error: { message } } : {}),
+  };
+}
+
+/** What a reader says about a run left "running" by a trainer that is gone. */
+export const TRAINER_GONE_MESSAGE = 'the trainer stopped without finishing (killed or crashed)';
+
+/**
  * The status to show for a run: a record still saying "running" whose trainer process is
  * gone was never finished (crash, kill, power loss), so it reads as failed.
  */
-export function effectiveStatus(record: Pick<RunRecord, 'status' | 'pid'>, isPidAlive: (pid: number) => boolean): RunStatus {
+export function effectiveStatus(record: Pick<RunRecord, 'status' | 'pid'> & Partial<Pick<RunRecord, 'hostname' | 'processStart'>>,
+  probe: TrainerProbe | ((pid: number) => boolean)): RunStatus {
   if (record.status !== 'running') return record.status;
-  if (typeof record.pid !== 'number' || !Number.isInteger(record.pid) || record.pid <= 0) return 'running';
-  return isPidAlive(record.pid) ? 'running' : 'failed';
+  return trainerGone(record, probe) ? 'failed' : 'running';
 }
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;

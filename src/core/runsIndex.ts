@@ -5,7 +5,7 @@ import { DEFAULT_METRICS } from './defaults';
 import { own } from './own';
 import type { PanelTask } from './panelProtocol';
 import type { RunStatus, RunSummary } from './protocol';
-import type { RunRecord } from './runLayout';
+import { TRAINER_GONE_MESSAGE, type RunRecord } from './runLayout';
 import type { TaskKind } from './spec';
 
 const TASK_KINDS: readonly TaskKind[] = ['multiclass', 'binary', 'regression'];
@@ -90,7 +90,7 @@ export function describeRun(run: RunEntry): string {
   switch (run.status) {
     case 'running': return 'running…';
     case 'cancelled': return 'cancelled';
-    case 'failed': return run.record?.status === 'running' ? 'failed (trainer stopped unexpectedly)' : `failed${run.record?.error ? `: ${run.record.error.message}` : ''}`;
+    case 'failed': return run.record?.status === 'running' ? `failed: ${TRAINER_GONE_MESSAGE}` : `failed${run.record?.error ? `: ${run.record.error.message}` : ''}`;
     case 'unknown': return 'no run.json';
     default: return run.status;
   }

@@ -7,6 +7,8 @@
 //   mts info [--backend B] [--threads N]
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
+// `mts train` trains in a child it watches (trainSupervisor.ts): a trainer killed by a signal
+// exits 1 and its run.json says failed, with the signal and a hint.
 import fs from 'node:fs';
 import path from 'node:path';
 import { jsonSyntaxError } from '../core/edits';
@@ -20,7 +22,9 @@ import { dataSummaryOf } from './dataSummaryOf';
 import { dataSummaryLines } from './dataSummaryText';
 import { countRows } from './data/rowCount';
 import { memoryBudget } from './memoryBudget';
+import { finishOpenRunsSync } from './artifacts/runWriter';
 import { runExperiment } from './run';
+import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
 
 const USAGE = `usage:
   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE]
@@ -108,10 +112,16 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   const runsDir = path.resolve(args.out ?? path.join(specDir, 'runs'));
   let cancelled = false;
   process.on('SIGINT', () => {
-    if (cancelled) process.exit(130);
+    if (cancelled) {
+      // Quit at once, but the run still reads "cancelled", not "running" with its trainer gone.
+      finishOpenRunsSync('cancelled');
+      process.exit(130);
+    }
     cancelled = true;
     console.error('\nstopping after the current step (Ctrl+C again to quit at once)');
   });
+  // The supervising parent went away (killed): stop after the current step, as a Ctrl+C would.
+  process.on('disconnect', () => { cancelled = true; });
   const tty = process.stderr.isTTY;
   let phaseLabel = 'shared model';
   let lastBar = 0;
@@ -119,7 +129,10 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
     switch (m.type) {
       case 'started':
         phaseLabel = m.phase.kind === 'shared' ? 'shared model' : `baseline ${m.phase.task}`;
-        if (m.phase.kind === 'shared') console.log(`run folder: ${path.relative(process.cwd(), m.runDir) || m.runDir}\nbackend: ${m.backend}`);
+        if (m.phase.kind === 'shared') {
+          console.log(`run folder: ${path.relative(process.cwd(), m.runDir) || m.runDir}\nbackend: ${m.backend}`);
+          if (isTrainChild()) process.send!({ runDir: m.runDir } satisfies TrainChildNote);
+        }
         console.log(`training ${phaseLabel} (${m.totalEpochs} epochs)`);
         break;
       case 'progress': {
@@ -174,7 +187,8 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   switch (args.command) {
     case 'train':
-      return train(args);
+      // The parent only watches (trainSupervisor.ts); the child reads the file and trains.
+      return isTrainChild() ? train(args) : superviseTrain();
     case 'validate': {
       const { doc, text, file } = readDoc(args.positional[0]);
       const rows = validate(doc).spec ? countRows(doc as ExperimentSpec, path.dirname(path.resolve(file))) : undefined;

@@ -12,6 +12,7 @@ import { inferShapes } from '../core/shapes';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
 import { formatPath } from '../core/wording';
+import { RunFolderError } from './artifacts/runFolderError';
 import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
@@ -128,6 +129,12 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       if (writer) await writer.markFailed(message).catch(() => undefined);
       return 'failed';
     }
+    if (err instanceof RunFolderError) {
+      // Disk full or read-only: the message names the folder; no stack, it is not a bug.
+      req.emit({ type: 'error', message: err.message });
+      if (writer) await writer.markFailed(err).catch(() => undefined);
+      return 'failed';
+    }
     const message = err instanceof Error ? err.message : String(err);
     req.emit({ type: 'error', message, ...(err instanceof Error && err.stack ? { detail: err.stack } : {}) });
     if (writer) await writer.markFailed(err).catch(() => undefined);
@@ -166,7 +173,8 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
         },
         epochEnd: (epoch, points) => {
           writer.appendMetrics(points, phase);
-          void writer.flush();
+          // A write fault is kept by the writer and thrown by the next appendMetrics, which stops training.
+          writer.flush().catch(() => undefined);
           req.emit({ type: 'epochEnd', phase, epoch, totalEpochs: t.epochs, values: points });
         },
         cancelled: req.cancelled,

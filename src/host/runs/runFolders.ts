@@ -2,10 +2,12 @@
 // experiment.json. No vscode import (unit-tested). Files that are missing or half-written
 // (the trainer is appending) make an entry with less information, never an error.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { newestFirst, tasksOf, type RunEntry } from '../../core/runsIndex';
 import type { RunSummary } from '../../core/protocol';
-import { effectiveStatus, parseRunFolderName, RUN_FILES, type RunRecord } from '../../core/runLayout';
+import { parseProcStat } from '../../core/runFaults';
+import { effectiveStatus, parseRunFolderName, RUN_FILES, type RunRecord, type TrainerProbe } from '../../core/runLayout';
 
 export interface ExperimentRuns {
   /** Folder name under the runs folder (the sanitised experiment name). */
@@ -14,16 +16,39 @@ export interface ExperimentRuns {
   runs: RunEntry[];
 }
 
-/** Whether a process with this id exists (signal 0 checks without sending anything). */
+const readText = (file: string): string | undefined => {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+// The same probe as the trainer's (trainer/artifacts/processIdentity.ts; the layers cannot share node code).
+const statOf = (pid: number) => {
+  const text = readText(`/proc/${pid}/stat`);
+  return text === undefined ? undefined : parseProcStat(text);
+};
+
+/** Whether the process runs: it exists (signal 0) and is not a zombie (dead, waiting to be reaped). */
 export function isPidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false; // EPERM: exists, belongs to someone else
   }
+  return statOf(pid)?.state !== 'Z';
 }
+
+/** `<boot id>:<start ticks>` of a process on Linux, as the trainer records it in run.json. */
+export function processStart(pid: number): string | undefined {
+  const start = statOf(pid)?.startTime;
+  const boot = readText('/proc/sys/kernel/random/boot_id')?.trim();
+  return start === undefined || !boot ? undefined : `${boot}:${start}`;
+}
+
+/** This machine, asked about a run's trainer: a reused pid or another machine's run is told apart. */
+export const localProbe: TrainerProbe = { hostname: os.hostname(), isPidAlive, processStart };
 
 function readJson(file: string): unknown {
   try {
@@ -52,7 +77,7 @@ const subfolders = (dir: string): string[] => {
 };
 
 /** One run folder; undefined when it is not one (neither run.json nor a run folder name). */
-export function readRun(dir: string, alive: (pid: number) => boolean = isPidAlive): RunEntry | undefined {
+export function readRun(dir: string, alive: TrainerProbe | ((pid: number) => boolean) = localProbe): RunEntry | undefined {
   const id = path.basename(dir);
   const parsedName = parseRunFolderName(id);
   const raw = readJson(path.join(dir, RUN_FILES.run));
@@ -60,6 +85,7 @@ export function readRun(dir: string, alive: (pid: number) => boolean = isPidAliv
   if (!record && !parsedName) return undefined;
   const rawSummary = readJson(path.join(dir, RUN_FILES.summary));
   const summary = isSummary(rawSummary) ? rawSummary : undefined;
+  const status = record ? effectiveStatus(record, alive) : 'unknown';
   const started = record?.startedAt ? new Date(record.startedAt) : parsedName?.startedAt;
   return {
     id,
@@ -67,16 +93,17 @@ export function readRun(dir: string, alive: (pid: number) => boolean = isPidAliv
     experiment: record?.experiment ?? path.basename(path.dirname(dir)),
     ...(started && !Number.isNaN(started.getTime()) ? { startedAt: started } : {}),
     ...(record ? { record } : {}),
-    ...(summary ? { summary } : {}),
+    // summary.json holds no status of its own: run.json is the one record of it.
+    ...(summary && status !== 'unknown' ? { summary: { ...summary, status } } : {}),
     tasks: tasksOf(readJson(path.join(dir, RUN_FILES.experiment))),
-    status: record ? effectiveStatus(record, alive) : 'unknown',
+    status,
     hasReport: fs.existsSync(path.join(dir, RUN_FILES.report)),
     hasModel: fs.existsSync(path.join(dir, RUN_FILES.model, RUN_FILES.modelJson)),
   };
 }
 
 /** Experiments (alphabetical) with their runs (newest first); experiments without runs are left out. */
-export function readRunsFolder(runsDir: string, alive: (pid: number) => boolean = isPidAlive): ExperimentRuns[] {
+export function readRunsFolder(runsDir: string, alive: TrainerProbe | ((pid: number) => boolean) = localProbe): ExperimentRuns[] {
   const out: ExperimentRuns[] = [];
   for (const name of subfolders(runsDir).sort((a, b) => a.localeCompare(b))) {
     const dir = path.join(runsDir, name);

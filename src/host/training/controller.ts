@@ -7,6 +7,7 @@ import type { TrainingViewState } from '../../core/panelProtocol';
 import type { RunStatus, RunSummary } from '../../core/protocol';
 import { RUN_FILES } from '../../core/runLayout';
 import { output } from '../output';
+import { endRunOfDeadTrainer } from '../runs/endRun';
 import { runDirArgument, runsDirOfExperiment } from '../runs/runsLocation';
 import { settings, trainerScript } from '../settings';
 import { forkTrainer } from '../trainerProcess';
@@ -72,6 +73,9 @@ export class TrainingController implements vscode.Disposable {
       fork: () => forkTrainer({ script, ...(s.nodePath ? { nodePath: s.nodePath } : {}), cwd: workspaceDir, onStderr: (line) => session.stderr(line) }),
       log: (line) => out.appendLine(line),
       readRunStatus,
+      endRun: (runDir, pid, status, message) => {
+        if (endRunOfDeadTrainer(runDir, pid, status, message)) out.appendLine(`[${session.label}] run.json of ${runDir} marked ${status}: ${message}`);
+      },
     });
     sessions.set(uri, session);
     this.showSession(session, uri);

@@ -7,8 +7,10 @@ import path from 'node:path';
 import type { SessionEvent, SessionHeader } from '../../core/panelProtocol';
 import type { BackendName, MetricPoint, RunSummary, TrainingPhase } from '../../core/protocol';
 import { tasksOf } from '../../core/runsIndex';
-import { effectiveStatus, parseMetricsJsonl, RUN_FILES, type MetricRecord, type RunRecord } from '../../core/runLayout';
-import { isPidAlive } from '../runs/runFolders';
+import {
+  effectiveStatus, parseMetricsJsonl, RUN_FILES, TRAINER_GONE_MESSAGE, type MetricRecord, type RunRecord, type TrainerProbe,
+} from '../../core/runLayout';
+import { localProbe } from '../runs/runFolders';
 
 export interface RunFolderFiles {
   runDir: string;
@@ -51,10 +53,19 @@ export function readRunFolderFiles(runDir: string): RunFolderFiles {
 
 const phaseKey = (p: TrainingPhase): string => (p.kind === 'shared' ? '*' : p.task);
 
-export function runFolderEvents(files: RunFolderFiles, alive: (pid: number) => boolean = isPidAlive): SessionEvent[] {
+/** What a reader says about lines of metrics.jsonl it could not use; undefined when all were whole. */
+export function metricsLinesNote(parsed: { tornLastLine: boolean; skippedLines: number }): string | undefined {
+  const parts: string[] = [];
+  if (parsed.tornLastLine) parts.push('its last line was cut off (the trainer stopped while writing it) and is skipped');
+  if (parsed.skippedLines > 0) parts.push(`${parsed.skippedLines} malformed line(s) are skipped`);
+  return parts.length ? `metrics.jsonl: ${parts.join('; ')}` : undefined;
+}
+
+export function runFolderEvents(files: RunFolderFiles, alive: TrainerProbe | ((pid: number) => boolean) = localProbe): SessionEvent[] {
   const exp = (files.experiment ?? {}) as { name?: unknown; training?: { epochs?: unknown; weighting?: { method?: unknown } } };
   const tasks = tasksOf(files.experiment);
-  const records: MetricRecord[] = files.metricsText ? parseMetricsJsonl(files.metricsText).records : [];
+  const parsed = files.metricsText ? parseMetricsJsonl(files.metricsText) : undefined;
+  const records: MetricRecord[] = parsed?.records ?? [];
 
   // Phases: the shared model, then the baselines in task order (as the trainer runs them).
   const byPhase = new Map<string, MetricPoint[]>([['*', []]]);
@@ -80,6 +91,8 @@ export function runFolderEvents(files: RunFolderFiles, alive: (pid: number) => b
     runDir: files.runDir,
   };
   const events: SessionEvent[] = [{ kind: 'header', header }];
+  const note = parsed && metricsLinesNote(parsed);
+  if (note) events.push({ kind: 'trainer', msg: { type: 'log', level: 'warning', message: note } });
   const backend: BackendName = files.record?.backend ?? 'cpu';
   for (const phase of phases) {
     const points = byPhase.get(phaseKey(phase)) ?? [];
@@ -93,11 +106,11 @@ export function runFolderEvents(files: RunFolderFiles, alive: (pid: number) => b
 
   const status = files.record ? effectiveStatus(files.record, alive) : files.summary ? 'completed' : 'failed';
   if (files.summary && status === 'completed') {
-    events.push({ kind: 'trainer', msg: { type: 'done', summary: { ...files.summary, runDir: files.runDir } } });
+    events.push({ kind: 'trainer', msg: { type: 'done', summary: { ...files.summary, runDir: files.runDir, status } } }); // summary.json holds no status: run.json does
   }
   if (files.record?.error) events.push({ kind: 'trainer', msg: { type: 'error', message: files.record.error.message, ...(files.record.error.detail ? { detail: files.record.error.detail } : {}) } });
   if (status !== 'running') {
-    const message = !files.record ? 'run.json is missing' : files.record.status === 'running' && status === 'failed' ? 'the trainer process ended without finishing the run' : undefined;
+    const message = !files.record ? 'run.json is missing' : files.record.status === 'running' && status === 'failed' ? TRAINER_GONE_MESSAGE : undefined;
     events.push({ kind: 'ended', status, ...(message ? { message } : {}) });
   }
   return events;

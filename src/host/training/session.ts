@@ -3,6 +3,7 @@
 // the notification, status bar and panel listen to the stream (tests drive it with a fake).
 import type { SessionEndStatus, SessionEvent, SessionHeader } from '../../core/panelProtocol';
 import type { FromTrainer, RunStatus, ToTrainer, TrainingPhase } from '../../core/protocol';
+import { trainerSignalMessage } from '../../core/runFaults';
 import type { TrainerProcess } from '../trainerProcess';
 import { SessionStream } from './sessionStream';
 
@@ -16,6 +17,11 @@ export interface SessionOptions {
   log: (line: string) => void;
   /** Status written in the run's run.json, read after the trainer exits (the record is the truth). */
   readRunStatus?: (runDir: string) => RunStatus | undefined;
+  /**
+   * Ends a run the trainer left "running" when it died (signal, crash, a disk too full for its
+   * own last write): host/runs/endRun.ts, which only touches a record naming that pid.
+   */
+  endRun?: (runDir: string, pid: number, status: RunStatus, message: string) => void;
   /** How long a stopping trainer may take to finish its step before it is killed. */
   stopTimeoutMs?: number;
 }
@@ -132,14 +138,20 @@ export class TrainingSession {
     let status: SessionEndStatus;
     let message: string | undefined;
     if (this.outcome === 'problems') status = 'invalid';
-    else if (this.outcome === 'done') status = 'completed';
-    else if (this.outcome === 'error') { status = 'failed'; message = this.lastError; }
+    else if (this.outcome === 'done' && recorded !== 'running') status = 'completed';
+    else if (this.outcome === 'error' && !signal) { status = 'failed'; message = this.lastError; }
     else if (recorded && recorded !== 'running') status = recorded;
     else if (this.stopping) { status = 'cancelled'; message = signal ? 'the trainer was stopped by force' : undefined; }
     else {
       status = 'failed';
       const tail = this.stderrTail.slice(-3).join(' / ');
-      message = `The trainer stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})${tail ? `: ${tail}` : ''}. See the "Multi-Task Studio" output.`;
+      const why = signal ? trainerSignalMessage(signal) : `the trainer stopped unexpectedly (exit code ${code})`;
+      message = `${why.charAt(0).toUpperCase()}${why.slice(1)}${tail ? `: ${tail}` : ''}. See the "Multi-Task Studio" output.`;
+    }
+    // The trainer is gone and its run.json still says running: the parent records how it ended.
+    if (recorded === 'running' && this.runDir && this.trainer?.pid !== undefined && status !== 'invalid') {
+      const reason = signal ? trainerSignalMessage(signal) : this.lastError ?? (status === 'cancelled' ? 'stopped' : `the trainer stopped unexpectedly (exit code ${code})`);
+      this.opts.endRun?.(this.runDir, this.trainer.pid, status, reason);
     }
     this.endStatus = status;
     this.opts.log(`[${this.label}] ${status}${message ? `: ${message}` : ''}`);

@@ -1,7 +1,8 @@
 // Whole-file writes that a reader (or a crash) never sees half done: write a temporary file in
 // the same folder, flush it to disk, then rename it over the target (atomic on one file system).
+// Appends that add whole lines or nothing, for files that grow (metrics.jsonl).
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import fsSync, { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 /** Temporary names start with this, so a crash leftover is recognisable. */
@@ -52,4 +53,62 @@ export async function replaceDirectory(source: string, target: string): Promise<
     throw err;
   }
   if (aside) await fs.rm(aside, { recursive: true, force: true });
+}
+
+/**
+ * A small JSON file's write that must happen even on a full disk (run.json's final status):
+ * atomic when possible; when the disk is full a new file cannot be made, but the old file's own
+ * block can be rewritten in place (it is small and stays within the block it has): not atomic,
+ * so only then.
+ */
+export async function writeJsonAtomicOrInPlace(target: string, value: unknown): Promise<void> {
+  try {
+    await writeJsonAtomic(target, value);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
+    const data = Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+    const handle = await fs.open(target, 'r+');
+    try {
+      await handle.write(data, 0, data.length, 0);
+      await handle.truncate(data.length);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/**
+ * `mkdir -p` that reports the real reason: Node's recursive mkdir says ENOENT when a missing
+ * ancestor cannot be made on a read-only disk, so each missing level is made in turn.
+ */
+export async function makeFolders(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fsSync.existsSync(d)) break;
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing) await fs.mkdir(d).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'EEXIST') throw err; });
+}
+
+/**
+ * Appends `data` (whole lines) to `file`, or nothing: when the write fails part way (disk
+ * full), the file is cut back to its previous length so no reader sees half a line.
+ */
+export async function appendWhole(file: string, data: Buffer): Promise<void> {
+  const handle = await fs.open(file, 'a');
+  try {
+    const before = (await handle.stat()).size;
+    try {
+      let written = 0;
+      while (written < data.length) written += (await handle.write(data, written, data.length - written)).bytesWritten;
+    } catch (err) {
+      await handle.truncate(before).catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    await handle.close();
+  }
 }

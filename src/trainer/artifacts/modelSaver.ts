@@ -56,7 +56,7 @@ function fileHandler(dir: string): io.IOHandler {
  * next to it and renamed when complete, so `target` always holds a whole model or none.
  */
 export async function saveModelAtomic(model: SavableModel, target: string): Promise<void> {
-  const temp = `${target}.tmp-${randomBytes(4).toString('hex')}`;
+  const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`; // a leftover is removed by the next run (runWriter.ts)
   await fs.mkdir(temp, { recursive: false });
   try {
     await model.save(fileHandler(temp));

@@ -6,9 +6,16 @@
 //   await run.complete({ summary })  |  run.markFailed(err)  |  run.markCancelled()
 // The run folder is created exclusively (a name already taken gets a new short id), so a run
 // never touches another run's files. Whole files are written atomically; metrics.jsonl and
-// the event files are appended to and stay readable if the process dies.
+// the event files are appended to in whole lines / records (a failed append is cut back), so
+// they stay readable if the process dies or the disk fills up.
+//
+// Faults: a folder that cannot be written (disk full, read-only, no permission) is a
+// RunFolderError whose message names the folder; after one, the writer is broken and the next
+// appendMetrics throws it, so training stops and the run is marked failed where run.json can
+// still be written. Temporary files of runs whose trainer is gone are removed when the next
+// run of the experiment starts.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import fsSync, { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendName, MetricPoint, RunStatus, RunSummary, TrainingPhase } from '../../core/protocol';
@@ -18,12 +25,18 @@ import {
   type MetricRecord, type RunRecord,
 } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
-import { writeFileAtomic, writeJsonAtomic } from './atomicWrite';
+import { appendWhole, makeFolders, tempSibling, writeFileAtomic, writeJsonAtomic, writeJsonAtomicOrInPlace } from './atomicWrite';
 import { EpochTable } from './metricsTable';
 import { saveModelAtomic, type SavableModel } from './modelSaver';
 import { writeReport } from './report';
+import { processStart } from './processIdentity';
+import { asRunFolderError, RunFolderError } from './runFolderError';
+import { removeStaleTemps } from './staleTemps';
 import { tensorboardTag, TensorBoardWriter, type Scalar } from './tensorboard';
 import { setOwn } from '../../core/own';
+
+/** Open writers of this process: a second Ctrl+C ends them synchronously before exiting (finishOpenRunsSync). */
+const openWriters = new Set<RunWriter>();
 
 export interface RunWriterOptions {
   /** Folder holding all runs, e.g. `<workspace>/runs`. */
@@ -61,6 +74,8 @@ export class RunWriter {
   /** File operations run one after another, so run.json updates never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
   private finalStatus: RunStatus | undefined;
+  /** The first write fault: metrics after it would be lost, so training must stop. */
+  private broken: RunFolderError | undefined;
 
   private constructor(
     readonly runDir: string,
@@ -73,7 +88,12 @@ export class RunWriter {
     const now = options.now ?? (() => new Date());
     const started = now();
     const parent = experimentRunsDir(options.runsDir, options.spec.name);
-    await fs.mkdir(parent, { recursive: true });
+    try {
+      await makeFolders(parent);
+    } catch (err) {
+      throw asRunFolderError(err, parent);
+    }
+    await removeStaleTemps(parent);
     let runDir = '';
     let id = '';
     for (let attempt = 0; ; attempt++) {
@@ -83,9 +103,11 @@ export class RunWriter {
         await fs.mkdir(runDir); // exclusive: fails if the name is taken
         break;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 50) throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 50) throw asRunFolderError(err, parent);
       }
     }
+    const pid = options.pid ?? process.pid;
+    const start = processStart(pid);
     const record: RunRecord = {
       formatVersion: 1,
       id,
@@ -94,13 +116,21 @@ export class RunWriter {
       backend: options.backend,
       versions: { node: process.versions.node, ...options.versions },
       seed: options.spec.training.seed,
-      pid: options.pid ?? process.pid,
+      pid,
       hostname: options.hostname ?? os.hostname(),
+      ...(start !== undefined ? { processStart: start } : {}),
       startedAt: started.toISOString(),
     };
     const writer = new RunWriter(runDir, record, options);
-    await writeJsonAtomic(path.join(runDir, RUN_FILES.experiment), options.spec);
-    await writeJsonAtomic(path.join(runDir, RUN_FILES.run), record);
+    try {
+      await writeJsonAtomic(path.join(runDir, RUN_FILES.experiment), options.spec);
+      await writeJsonAtomic(path.join(runDir, RUN_FILES.run), record);
+    } catch (err) {
+      const fault = asRunFolderError(err, runDir);
+      await writer.finish('failed', now(), {}, fault).catch(() => undefined); // where run.json can still be written
+      throw fault;
+    }
+    openWriters.add(writer);
     return writer;
   }
 
@@ -109,7 +139,11 @@ export class RunWriter {
   }
 
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(op);
+    const next = this.queue.then(op).catch((err: unknown) => {
+      const fault = asRunFolderError(err, this.runDir);
+      if (fault instanceof RunFolderError) this.broken ??= fault;
+      throw fault;
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -121,6 +155,7 @@ export class RunWriter {
   /** Buffers metric points of the shared model or of one single-task baseline; written on flush(). */
   appendMetrics(points: readonly MetricPoint[], phase: TrainingPhase = { kind: 'shared' }): void {
     if (this.finalStatus) throw new Error(`run already ${this.finalStatus}`);
+    if (this.broken) throw this.broken;
     const baseline = phase.kind === 'baseline' ? phase.task : undefined;
     const folder = baseline === undefined ? TENSORBOARD_SHARED : tensorboardBaselineFolder(baseline);
     const wallTime = this.now().getTime() / 1000;
@@ -136,17 +171,24 @@ export class RunWriter {
     }
   }
 
-  /** Writes buffered metrics to metrics.jsonl and the TensorBoard files (call at every epoch end). */
+  /**
+   * Writes buffered metrics to metrics.jsonl and the TensorBoard files and touches run.json's
+   * heartbeat (call at every epoch end). A failure is also kept: the next appendMetrics throws it.
+   */
   flush(): Promise<void> {
-    return this.enqueue(() => this.flushNow());
+    return this.enqueue(async () => {
+      await this.flushNow();
+      if (this.finalStatus) return;
+      this.record = { ...this.record, updatedAt: this.now().toISOString() };
+      await writeJsonAtomic(path.join(this.runDir, RUN_FILES.run), this.record);
+    });
   }
 
   private async flushNow(): Promise<void> {
     if (this.pendingLines.length > 0) {
-      // Whole lines only; a crash mid-append leaves at most one torn last line (readMetrics skips it).
       const text = `${this.pendingLines.join('\n')}\n`;
       this.pendingLines = [];
-      await fs.appendFile(path.join(this.runDir, RUN_FILES.metricsJsonl), text, 'utf8');
+      await appendWhole(path.join(this.runDir, RUN_FILES.metricsJsonl), Buffer.from(text, 'utf8'));
     }
     for (const [folder, pending] of this.pendingScalars) {
       if (pending.length === 0) continue;
@@ -175,14 +217,20 @@ export class RunWriter {
     return this.enqueue(() => saveModelAtomic(model, path.join(this.runDir, folder)));
   }
 
-  /** Final files of a finished run: metrics.csv, summary.json, report.md (+ charts/), then run.json completed. */
+  /**
+   * Final files of a finished run, in this order, each whole (temporary name, then rename):
+   *   model/ (saveModel, before this), metrics.csv, report.md (+ charts/), summary.json,
+   *   and run.json "completed" last: it is the one commit point. Until it is written, readers
+   *   treat the run as running (or failed, once its trainer is gone); summary.json carries no
+   *   status of its own, so it never says "completed" beside a run.json that does not.
+   */
   complete(completion: RunCompletion): Promise<void> {
     return this.enqueue(async () => {
       this.assertOpen();
+      if (this.broken) throw this.broken; // metrics were lost: never "completed"
       await this.closeStreams();
       const endedAt = this.now();
       const summary: RunSummary = { ...completion.summary, runDir: this.runDir, status: 'completed' };
-      await writeJsonAtomic(path.join(this.runDir, RUN_FILES.summary), summary);
       const baselineEpochs: Record<string, MetricPoint[]> = {};
       for (const task of this.table.baselines()) setOwn(baselineEpochs, task, this.table.points(task));
       await writeReport(this.runDir, {
@@ -192,19 +240,21 @@ export class RunWriter {
         baselineEpochs,
         versions: this.record.versions,
       });
+      const { status: _inRunJson, ...stored } = summary;
+      await writeJsonAtomic(path.join(this.runDir, RUN_FILES.summary), stored);
       await this.finish('completed', endedAt, { train: completion.summary.timings.trainSeconds });
     });
   }
 
-  /** Records a failure: metrics so far are kept, run.json gets status failed and the error. */
+  /**
+   * Records a failure: metrics so far are kept (as far as the disk allows), run.json gets
+   * status failed and the error. A write fault is told without a stack (it is not a bug).
+   */
   markFailed(err: unknown): Promise<void> {
     return this.enqueue(async () => {
       this.assertOpen();
-      await this.closeStreams();
-      const message = err instanceof Error ? err.message : String(err);
-      const detail = err instanceof Error ? err.stack : undefined;
-      this.record = { ...this.record, error: detail === undefined ? { message } : { message, detail } };
-      await this.finish('failed', this.now());
+      await this.closeStreams().catch(() => undefined); // a full disk must not keep run.json from saying why
+      await this.finish('failed', this.now(), {}, err);
     });
   }
 
@@ -217,6 +267,21 @@ export class RunWriter {
     });
   }
 
+  /**
+   * Ends the run at once, synchronously (a second Ctrl+C exits the process right after):
+   * run.json gets the status, buffered metrics are dropped. A no-op once the run has ended.
+   */
+  endNowSync(status: RunStatus, message?: string): void {
+    if (this.finalStatus) return;
+    this.record = this.endedRecord(status, this.now(), {}, message === undefined ? undefined : new Error(message));
+    const target = path.join(this.runDir, RUN_FILES.run);
+    const temp = tempSibling(target);
+    fsSync.writeFileSync(temp, `${JSON.stringify(this.record, null, 2)}\n`, { flag: 'wx' });
+    fsSync.renameSync(temp, target);
+    this.finalStatus = status;
+    openWriters.delete(this);
+  }
+
   private assertOpen(): void {
     if (this.finalStatus) throw new Error(`run already ${this.finalStatus}`);
   }
@@ -227,16 +292,39 @@ export class RunWriter {
     await writeFileAtomic(path.join(this.runDir, RUN_FILES.metricsCsv), this.table.toCsv());
   }
 
-  private async finish(status: RunStatus, endedAt: Date, extraTimings: Record<string, number> = {}): Promise<void> {
+  private endedRecord(status: RunStatus, endedAt: Date, extraTimings: Record<string, number>, err?: unknown): RunRecord {
     const total = (endedAt.getTime() - new Date(this.record.startedAt).getTime()) / 1000;
-    this.record = {
+    const record: RunRecord = {
       ...this.record,
       status,
       endedAt: endedAt.toISOString(),
       timings: { ...this.record.timings, total, ...extraTimings },
     };
-    await writeJsonAtomic(path.join(this.runDir, RUN_FILES.run), this.record);
+    if (err !== undefined) {
+      const message = err instanceof Error ? err.message : String(err);
+      const detail = err instanceof Error && !(err instanceof RunFolderError) ? err.stack : undefined;
+      record.error = detail === undefined ? { message } : { message, detail };
+    }
+    return record;
+  }
+
+  private async finish(status: RunStatus, endedAt: Date, extraTimings: Record<string, number> = {}, err?: unknown): Promise<void> {
+    this.record = this.endedRecord(status, endedAt, extraTimings, err);
+    // On a full disk run.json is rewritten in place: it must still say how the run ended.
+    await writeJsonAtomicOrInPlace(path.join(this.runDir, RUN_FILES.run), this.record);
     this.finalStatus = status;
+    openWriters.delete(this);
+  }
+}
+
+/** Second Ctrl+C: every run this process still has open is ended with `status` before it exits. */
+export function finishOpenRunsSync(status: RunStatus, message?: string): void {
+  for (const writer of [...openWriters]) {
+    try {
+      writer.endNowSync(status, message);
+    } catch {
+      // the disk refuses: readers see a run whose trainer is gone, which reads as failed
+    }
   }
 }
 

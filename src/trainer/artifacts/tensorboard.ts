@@ -111,12 +111,15 @@ export interface TensorBoardWriterOptions {
 
 /**
  * Appends events to `events.out.tfevents.<unix seconds>.<hostname>` in `logDir`. Scalars are
- * buffered and written on `flush()` (call it at epoch ends) and `close()`. The file is only
- * ever appended to whole records, and TensorBoard tolerates a truncated last one.
+ * buffered and written on `flush()` (call it at epoch ends) and `close()`. The file only ever
+ * grows by whole records: a write that fails part way (disk full) is cut back, and a file
+ * whose first record cannot be written is removed rather than left empty.
  */
 export class TensorBoardWriter {
   private pending: Buffer[] = [];
   private closed = false;
+  /** Bytes of whole records in the file. */
+  private size = 0;
 
   private constructor(
     readonly filePath: string,
@@ -134,7 +137,13 @@ export class TensorBoardWriter {
         const handle = await fs.open(filePath, 'wx'); // never append to another writer's file
         const writer = new TensorBoardWriter(filePath, handle, now);
         writer.pending.push(encodeTfRecord(encodeFileVersionEvent(now())));
-        await writer.flush();
+        try {
+          await writer.flush();
+        } catch (err) {
+          await handle.close().catch(() => undefined);
+          await fs.rm(filePath, { force: true }).catch(() => undefined);
+          throw err;
+        }
         return writer;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) throw err;
@@ -156,13 +165,23 @@ export class TensorBoardWriter {
     if (this.pending.length === 0) return;
     const data = Buffer.concat(this.pending);
     this.pending = [];
-    await this.handle.write(data);
+    try {
+      let written = 0;
+      while (written < data.length) written += (await this.handle.write(data, written, data.length - written, this.size + written)).bytesWritten;
+      this.size += data.length;
+    } catch (err) {
+      await this.handle.truncate(this.size).catch(() => undefined);
+      throw err;
+    }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
     this.closed = true;
-    await this.handle.close();
+    try {
+      await this.flush();
+    } finally {
+      await this.handle.close();
+    }
   }
 }

@@ -39,7 +39,8 @@ describe('panel rebuilt from a run folder (window reload, Runs view)', () => {
     const view = new RunView();
     for (const e of events) view.apply(e);
     assert.equal(view.status, 'failed');
-    assert.match(view.endMessage ?? '', /ended without finishing/);
+    assert.equal(view.endMessage, 'the trainer stopped without finishing (killed or crashed)');
+    assert.deepEqual(view.logs, [{ level: 'warning', message: 'metrics.jsonl: its last line was cut off (the trainer stopped while writing it) and is skipped' }]);
     assert.equal(view.series.get(seriesKey('*', 'digit', 'loss', 'train'))?.x.length, 2);
   });
 

@@ -28,7 +28,7 @@ describe('runs index', () => {
     assert.equal(readRun(dir, alive([4321]))?.status, 'running');
     const dead = readRun(dir, alive([]))!;
     assert.equal(dead.status, 'failed');
-    assert.equal(describeRun(dead), 'failed (trainer stopped unexpectedly)');
+    assert.equal(describeRun(dead), 'failed: the trainer stopped without finishing (killed or crashed)');
   });
 
   it('survives half-written files (the trainer is writing while the view reads)', () => {

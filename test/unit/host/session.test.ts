@@ -24,15 +24,17 @@ function fakeTrainer() {
 
 function session(t: ReturnType<typeof fakeTrainer>, runStatus?: string, stopTimeoutMs = 1000) {
   const lines: string[] = [];
+  const ends: Array<{ runDir: string; pid: number; status: string; message: string }> = [];
   const s = new TrainingSession({
     header: headerFromSpec(experiment(), '/ws/digits.mtl.json'),
     start: { type: 'start', doc: experiment(), specPath: '/ws/digits.mtl.json', workspaceDir: '/ws', runsDir: '/ws/runs', backend: 'auto' },
     fork: () => t.proc,
     log: (l) => lines.push(l),
     readRunStatus: () => runStatus as never,
+    endRun: (runDir, pid, status, message) => { ends.push({ runDir, pid, status, message }); },
     stopTimeoutMs,
   });
-  return { s, lines };
+  return { s, lines, ends };
 }
 
 const started: FromTrainer = { type: 'started', runDir: '/ws/runs/digits-parity/r1', backend: 'cpu', versions: {}, totalEpochs: 2, phase: { kind: 'shared' } };
@@ -71,23 +73,26 @@ describe('training session', () => {
 
   it('kills a trainer that does not stop in time, and still says cancelled', async () => {
     const t = fakeTrainer();
-    const { s, lines } = session(t, 'running', 20);
+    const { s, lines, ends } = session(t, 'running', 20);
     s.start();
     t.emit(started);
     s.stop();
     assert.equal(await s.ended, 'cancelled');
     assert.equal(t.killed(), true);
     assert.ok(lines.some((l) => l.includes('killing')));
+    assert.deepEqual(ends.map((e) => [e.runDir, e.pid, e.status]), [['/ws/runs/digits-parity/r1', 4242, 'cancelled']], 'run.json no longer says running');
   });
 
   it('a trainer that dies says so with its last stderr lines', async () => {
     const t = fakeTrainer();
-    const { s } = session(t, 'running');
+    const { s, ends } = session(t, 'running');
     s.start();
     t.emit(started);
     s.stderr('Segmentation fault in libtensorflow');
     t.exit(null, 'SIGSEGV');
     assert.equal(await s.ended, 'failed');
+    assert.equal(ends.length, 1);
+    assert.match(ends[0]!.message, /^the trainer crashed in native code \(SIGSEGV\).*too large for memory/);
     const end = s.stream.snapshot().at(-1)!.event;
     assert.equal(end.kind, 'ended');
     assert.match((end as { message: string }).message, /SIGSEGV.*Segmentation fault/);
