@@ -1,7 +1,8 @@
 // `mts`: the engine without VS Code.
-//   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR]
-//   mts validate FILE
-//   mts data FILE             the data as training sees it (the designer's "Preview data")
+//   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--allow-path DIR]...
+//   mts validate FILE [--allow-path DIR]...
+//   mts data FILE [--allow-path DIR]...   the data as training sees it (the designer's "Preview data")
+// Data files are read only inside the experiment's workspace (dataRoots below) or an --allow-path folder.
 //   mts info [--backend B] [--threads N]
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
@@ -18,9 +19,9 @@ import { dataSummaryLines } from './dataSummaryText';
 import { runExperiment } from './run';
 
 const USAGE = `usage:
-  mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR]
-  mts validate FILE
-  mts data FILE
+  mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--allow-path DIR]...
+  mts validate FILE [--allow-path DIR]...
+  mts data FILE [--allow-path DIR]...
   mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]`;
 
 class UsageError extends Error {}
@@ -31,12 +32,14 @@ function parseArgs(argv: string[]) {
   const [command, ...rest] = argv;
   const positional: string[] = [];
   const flags = new Map<string, string>();
+  const allowPaths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a.startsWith('--')) {
       const [k, v] = a.includes('=') ? a.slice(2).split('=', 2) as [string, string] : [a.slice(2), rest[++i]];
       if (v === undefined) throw new UsageError(`--${k} needs a value`);
-      flags.set(k, v);
+      if (k === 'allow-path') allowPaths.push(path.resolve(v));
+      else flags.set(k, v);
     } else positional.push(a);
   }
   for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out'].includes(k)) throw new UsageError(`unknown option --${k}`);
@@ -48,7 +51,21 @@ function parseArgs(argv: string[]) {
   const threadsText = flags.get('threads');
   const threads = threadsText === undefined ? undefined : Number(threadsText);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads must be a whole number >= 1 (got ${threadsText})`);
-  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out') };
+  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), allowPaths };
+}
+
+/**
+ * The folders an experiment's data may be read from: its workspace, i.e. the nearest folder
+ * at or above the experiment file that holds .git or .vscode (else the experiment's own
+ * folder), and every --allow-path folder.
+ */
+function dataRoots(specDir: string, allowPaths: string[]): string[] {
+  let workspace = specDir;
+  for (let dir = specDir; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git')) || fs.existsSync(path.join(dir, '.vscode'))) { workspace = dir; break; }
+    if (path.dirname(dir) === dir) break;
+  }
+  return [workspace, ...allowPaths];
 }
 
 function readDoc(file: string | undefined): { doc: unknown; text: string; file: string } {
@@ -147,7 +164,7 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
     }
   };
   const outcome = await runExperiment({
-    doc, workspaceDir: specDir, runsDir, backend: args.backend, ...(args.epochs !== undefined ? { epochs: args.epochs } : {}),
+    doc, workspaceDir: specDir, allowedRoots: dataRoots(specDir, args.allowPaths), runsDir, backend: args.backend, ...(args.epochs !== undefined ? { epochs: args.epochs } : {}),
     ...(args.threads !== undefined ? { threads: args.threads } : {}),
     emit, cancelled: () => cancelled,
   });
@@ -169,7 +186,8 @@ async function main(): Promise<number> {
     }
     case 'data': {
       const { doc, file } = readDoc(args.positional[0]);
-      const result = dataSummaryOf(doc, path.dirname(path.resolve(file)));
+      const specDir = path.dirname(path.resolve(file));
+      const result = dataSummaryOf(doc, specDir, dataRoots(specDir, args.allowPaths));
       if (!result.ok) {
         console.error(`${file}: error: ${result.message}`);
         return 1;

@@ -8,7 +8,7 @@ import { formatPath } from '../core/wording';
 import { DataError } from './data/errors';
 import { summarizeData } from './data/summary';
 
-export function dataSummaryOf(doc: unknown, workspaceDir: string): DataSummaryResult {
+export function dataSummaryOf(doc: unknown, workspaceDir: string, allowedRoots?: string[]): DataSummaryResult {
   const started = performance.now();
   const blocking = validate(doc).problems.filter((p) => p.severity === 'error' && (p.path.length === 0 || p.path[0] === 'data' || p.path[0] === 'tasks'));
   if (blocking.length > 0) {
@@ -17,7 +17,7 @@ export function dataSummaryOf(doc: unknown, workspaceDir: string): DataSummaryRe
     return { ok: false, message: `${first.path.length ? `${formatPath(first.path)}: ` : ''}${first.message}${more}`, path: first.path };
   }
   try {
-    const summary = summarizeData(doc as ExperimentSpec, { workspaceDir });
+    const summary = summarizeData(doc as ExperimentSpec, { workspaceDir, ...(allowedRoots ? { allowedRoots } : {}) });
     return { ok: true, summary, seconds: (performance.now() - started) / 1000 };
   } catch (err) {
     if (err instanceof DataError) return { ok: false, message: err.message, ...(err.path ? { path: err.path } : {}) };

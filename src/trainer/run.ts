@@ -13,7 +13,7 @@ import { validate } from '../core/validate';
 import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
-import { datasetColumns, DataError, loadExperimentData, type ExperimentData } from './data/index';
+import { datasetColumns, DataError, loadExperimentData, type ExperimentData, type LoadOptions } from './data/index';
 import { disposeSplit, toDevice } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
 import { makeHeads } from './heads';
@@ -25,6 +25,8 @@ export interface RunRequest {
   /** The parsed document (validated here). */
   doc: unknown;
   workspaceDir: string;
+  /** Folders data may be read from (data/confine.ts); default workspaceDir alone. */
+  allowedRoots?: string[];
   runsDir: string;
   backend: BackendPreference;
   /** Overrides training.epochs (quick tries, tests). */
@@ -43,12 +45,13 @@ class UserError extends Error {}
 export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   let writer: RunWriter | undefined;
   try {
+    const dataFolders: LoadOptions = { workspaceDir: req.workspaceDir, ...(req.allowedRoots ? { allowedRoots: req.allowedRoots } : {}) };
     const checked = validate(req.doc);
     if (!checked.spec || checked.problems.some((p) => p.severity === 'error')) {
       req.emit({ type: 'problems', problems: checked.problems });
       return 'invalid';
     }
-    const columns = safeColumns(checked.spec, req.workspaceDir);
+    const columns = safeColumns(checked.spec, dataFolders);
     const recheck = columns ? validate(req.doc, columns) : checked;
     if (!recheck.spec || recheck.problems.some((p) => p.severity === 'error')) {
       req.emit({ type: 'problems', problems: recheck.problems });
@@ -64,7 +67,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
     let data: ExperimentData;
     try {
-      data = loadExperimentData(spec, { workspaceDir: req.workspaceDir });
+      data = loadExperimentData(spec, dataFolders);
     } catch (err) {
       if (err instanceof DataError) throw new UserError(err.message);
       throw err;
@@ -120,9 +123,9 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
 }
 
 /** Column names of tabular sources, for validation of features and targets; undefined when unknown or unreadable (loading reports that). */
-function safeColumns(spec: ExperimentSpec, workspaceDir: string) {
+function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
   try {
-    return datasetColumns(spec, workspaceDir);
+    return datasetColumns(spec, folders.workspaceDir, folders.allowedRoots);
   } catch {
     return undefined;
   }

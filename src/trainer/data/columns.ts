@@ -1,6 +1,7 @@
 // Which columns a spec's data source offers, for validation and the designer, without loading
 // the data (only a CSV's header is read). Free of tfjs and of the MNIST data itself.
 import type { ExperimentSpec } from '../../core/spec';
+import type { DataFolders } from './confine';
 import { MNIST_PIXELS } from './mnist';
 import { MULTIMNIST_SIDE } from './multimnist';
 import { SYNTHETIC_DEFAULTS } from './syntheticCorrelated';
@@ -15,8 +16,9 @@ export interface DataColumns {
   featureShape?: number[];
 }
 
-/** Throws a DataError when a data file is missing or unreadable. */
-export function datasetColumns(spec: Pick<ExperimentSpec, 'data'>, workspaceDir: string): DataColumns {
+/** Throws a DataError when a data file is missing, unreadable or outside `allowedRoots` (confine.ts). */
+export function datasetColumns(spec: Pick<ExperimentSpec, 'data'>, workspaceDir: string, allowedRoots?: string[]): DataColumns {
+  const folders: DataFolders = { workspaceDir, ...(allowedRoots ? { allowedRoots } : {}) };
   const source = spec.data.source;
   switch (source.type) {
     case 'mnist': return { targets: ['label', 'parity', 'greaterThan4'], features: [], featureShape: [MNIST_PIXELS] };
@@ -27,7 +29,7 @@ export function datasetColumns(spec: Pick<ExperimentSpec, 'data'>, workspaceDir:
     }
     case 'csv':
     case 'jsonl': {
-      const columns = readColumnNames(source, workspaceDir);
+      const columns = readColumnNames(source, folders);
       return { targets: columns, features: columns };
     }
   }

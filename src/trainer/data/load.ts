@@ -4,6 +4,7 @@
 import type { DataSource, ExperimentSpec, TaskSpec } from '../../core/spec';
 import type { Dataset, SplitDataset } from './dataset';
 import { takeRows } from './dataset';
+import type { DataFolders } from './confine';
 import { DataError } from './errors';
 import { applyImputation, fitImputation, hasMissing, type Imputation } from './impute';
 import { loadMnist } from './mnist';
@@ -14,10 +15,8 @@ import { loadSyntheticCorrelated } from './syntheticCorrelated';
 import { tableToDataset, type RawTable, type TargetRequest } from './table';
 import { readTable } from './tabularFile';
 
-export interface LoadOptions {
-  /** Folder that relative data paths are resolved against. */
-  workspaceDir: string;
-}
+/** Where data files are found and may be read from (confine.ts). */
+export type LoadOptions = DataFolders;
 
 export interface ExperimentData extends SplitDataset {
   /** Everything loading did, in order, for the run log. */
@@ -96,12 +95,12 @@ export function loadDataset(spec: DataPart, options: LoadOptions): Dataset {
 }
 
 function loadChecked(spec: DataPart, options: LoadOptions): { ds: Dataset; table?: RawTable } {
-  const loaded = loadSource(spec.data.source, spec.tasks, spec.data.split.stratifyBy, options.workspaceDir);
+  const loaded = loadSource(spec.data.source, spec.tasks, spec.data.split.stratifyBy, options);
   checkTargets(loaded.ds, spec.tasks, spec.data.source);
   return loaded;
 }
 
-function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | undefined, workspaceDir: string): { ds: Dataset; table?: RawTable } {
+function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | undefined, options: LoadOptions): { ds: Dataset; table?: RawTable } {
   switch (source.type) {
     case 'mnist': return { ds: loadMnist(source.limit === undefined ? {} : { limit: source.limit }) };
     case 'multimnist': return { ds: loadMultiMnist(source) };
@@ -113,7 +112,7 @@ function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | 
         usedBy: `target of task '${t.id}'`, role: 'task', path: ['tasks', i, 'target'],
       }));
       if (stratifyBy !== undefined) targets.push({ column: stratifyBy, kind: 'class', usedBy: 'data.split.stratifyBy', role: 'strata', path: ['data', 'split', 'stratifyBy'] });
-      const table = readTable(source, workspaceDir);
+      const table = readTable(source, options);
       const ds = tableToDataset(table, {
         targets,
         ...(source.features ? { features: source.features } : {}),

@@ -91,3 +91,25 @@ test('data: the class balance of the tabular example as training splits it; a ba
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /bad\.mtl\.json: error: Column 'stay_days' \(target of task 'stay'\) is not in patients\.csv\. Its columns are: .*length_of_stay/);
 });
+
+test('data paths: outside the workspace refused (exit 1, at data.source.path); --allow-path and a .git workspace root widen it', () => {
+  const top = tempDir('cli-confine');
+  const expDir = path.join(top, 'project', 'exp');
+  fs.mkdirSync(expDir, { recursive: true });
+  fs.mkdirSync(path.join(top, 'shared'));
+  fs.copyFileSync(path.join(ROOT, 'examples', 'tabular-csv', 'patients.csv'), path.join(top, 'shared', 'patients.csv'));
+  const doc = exampleDoc('tabular-csv') as { data: { source: { path: string } } };
+  doc.data.source.path = '../../shared/patients.csv';
+  const file = writeDoc(expDir, 'out.mtl.json', doc);
+  // No .git or .vscode above: the workspace is the experiment's folder.
+  const refused = mts('data', file);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /out\.mtl\.json: error: data\.source\.path '\.\.\/\.\.\/shared\/patients\.csv' is outside the folders data may be read from \(.*exp\)/);
+  assert.doesNotMatch(refused.stderr, /age|bmi/);
+  assert.equal(mts('data', file, '--allow-path', path.join(top, 'shared')).status, 0);
+  // A .git folder above makes that folder the workspace: ../../shared is inside it.
+  fs.mkdirSync(path.join(top, '.git'));
+  const inside = mts('data', file);
+  assert.equal(inside.status, 0, inside.stderr);
+  assert.match(inside.stdout, /^2,000 examples \(csv/);
+});
