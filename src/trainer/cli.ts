@@ -8,6 +8,7 @@
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 import fs from 'node:fs';
 import path from 'node:path';
+import { stripBom } from '../core/bom';
 import { jsonSyntaxError } from '../core/edits';
 import { lineColumnAt, locateJsonPath } from '../core/jsonPath';
 import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protocol';
@@ -72,7 +73,7 @@ function readDoc(file: string | undefined): { doc: unknown; text: string; file: 
   if (!file) throw new UsageError('missing FILE');
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = stripBom(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }

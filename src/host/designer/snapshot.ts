@@ -2,12 +2,13 @@
 // it is not JSON. Pure (no vscode), so it is unit-tested and shared by the webview messages
 // and diagnostics (one validation per version of the text).
 import type { DocumentSnapshot, ParseErrorInfo } from '../../core/designerProtocol';
+import { stripBom } from '../../core/bom';
 import { jsonSyntaxError } from '../../core/edits';
 import { lineColumnAt } from '../../core/jsonPath';
 import { validate } from '../../core/validate';
 
 export function snapshotOf(text: string, version: number): DocumentSnapshot {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = stripBom(text);
   let doc: unknown;
   try {
     doc = JSON.parse(body);

@@ -113,3 +113,19 @@ test('data paths: outside the workspace refused (exit 1, at data.source.path); -
   assert.equal(inside.status, 0, inside.stderr);
   assert.match(inside.stdout, /^2,000 examples \(csv/);
 });
+
+test('an experiment file that starts with a UTF-8 byte-order mark is accepted by validate and data; errors keep their line', () => {
+  const dir = tempDir('cli-bom');
+  fs.copyFileSync(path.join(ROOT, 'examples', 'tabular-csv', 'patients.csv'), path.join(dir, 'patients.csv'));
+  const text = JSON.stringify(exampleDoc('tabular-csv'), null, 2);
+  const file = writeDoc(dir, 'bom.mtl.json', `\uFEFF${text}`);
+  const valid = mts('validate', file);
+  assert.equal(valid.status, 0, valid.stderr);
+  assert.match(valid.stdout, /^valid/);
+  const data = mts('data', file);
+  assert.equal(data.status, 0, data.stderr);
+  assert.match(data.stdout, /^2,000 examples \(csv/);
+  const broken = mts('validate', writeDoc(dir, 'broken.mtl.json', '\uFEFF{\n  "name": ,\n}'));
+  assert.equal(broken.status, 1);
+  assert.match(broken.stderr, /broken\.mtl\.json:2:11: error: not valid JSON/);
+});
