@@ -34,7 +34,7 @@ async function handle(msg: ToTrainer): Promise<void> {
     }
     case 'dataSummary': {
       try {
-        await send({ type: 'dataSummary', result: dataSummaryOf(msg.doc, msg.workspaceDir, msg.allowedRoots) });
+        await send({ type: 'dataSummary', result: await dataSummaryOf(msg.doc, msg.workspaceDir, msg.allowedRoots) });
       } catch (err) {
         await send({ type: 'error', message: err instanceof Error ? err.message : String(err), ...(err instanceof Error && err.stack ? { detail: err.stack } : {}) });
       }

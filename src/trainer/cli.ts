@@ -188,7 +188,7 @@ async function main(): Promise<number> {
     case 'data': {
       const { doc, file } = readDoc(args.positional[0]);
       const specDir = path.dirname(path.resolve(file));
-      const result = dataSummaryOf(doc, specDir, dataRoots(specDir, args.allowPaths));
+      const result = await dataSummaryOf(doc, specDir, dataRoots(specDir, args.allowPaths));
       if (!result.ok) {
         console.error(`${file}: error: ${result.message}`);
         return 1;

@@ -6,9 +6,10 @@ import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
 import { formatPath } from '../core/wording';
 import { DataError } from './data/errors';
+import { prereadData } from './data/load';
 import { summarizeData } from './data/summary';
 
-export function dataSummaryOf(doc: unknown, workspaceDir: string, allowedRoots?: string[]): DataSummaryResult {
+export async function dataSummaryOf(doc: unknown, workspaceDir: string, allowedRoots?: string[]): Promise<DataSummaryResult> {
   const started = performance.now();
   const blocking = validate(doc).problems.filter((p) => p.severity === 'error' && (p.path.length === 0 || p.path[0] === 'data' || p.path[0] === 'tasks'));
   if (blocking.length > 0) {
@@ -17,7 +18,8 @@ export function dataSummaryOf(doc: unknown, workspaceDir: string, allowedRoots?:
     return { ok: false, message: `${first.path.length ? `${formatPath(first.path)}: ` : ''}${first.message}${more}`, path: first.path };
   }
   try {
-    const summary = summarizeData(doc as ExperimentSpec, { workspaceDir, ...(allowedRoots ? { allowedRoots } : {}) });
+    const spec = doc as ExperimentSpec;
+    const summary = summarizeData(spec, await prereadData(spec, { workspaceDir, ...(allowedRoots ? { allowedRoots } : {}) }));
     return { ok: true, summary, seconds: (performance.now() - started) / 1000 };
   } catch (err) {
     if (err instanceof DataError) return { ok: false, message: err.message, ...(err.path ? { path: err.path } : {}) };

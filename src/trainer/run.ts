@@ -13,7 +13,8 @@ import { validate } from '../core/validate';
 import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
-import { datasetColumns, DataError, loadExperimentData, type ExperimentData, type LoadOptions } from './data/index';
+import { datasetColumns, DataError, loadExperimentData, prereadData, type ExperimentData, type LoadOptions } from './data/index';
+import { imageDecoder } from './imageDecoder';
 import { disposeSplit, toDevice } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
 import { makeHeads } from './heads';
@@ -67,7 +68,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
     let data: ExperimentData;
     try {
-      data = loadExperimentData(spec, dataFolders);
+      data = loadExperimentData(spec, await prereadData(spec, { ...dataFolders, decodeImage: imageDecoder(backend) }));
     } catch (err) {
       if (err instanceof DataError) throw new UserError(err.message);
       throw err;

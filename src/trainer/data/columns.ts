@@ -6,6 +6,8 @@ import { MNIST_PIXELS } from './mnist';
 import { MULTIMNIST_SIDE } from './multimnist';
 import { SYNTHETIC_DEFAULTS } from './syntheticCorrelated';
 import { readColumnNames } from './tabularFile';
+import { IMAGE_TARGET } from './imageFolder';
+import { readParquetColumns } from './parquet';
 
 export interface DataColumns {
   /** Names a task may use as its `target` (and data.split.stratifyBy). */
@@ -32,5 +34,15 @@ export function datasetColumns(spec: Pick<ExperimentSpec, 'data'>, workspaceDir:
       const columns = readColumnNames(source, folders);
       return { targets: columns, features: columns };
     }
+    case 'parquet': {
+      const columns = readParquetColumns(source, folders);
+      return { targets: columns, features: columns };
+    }
+    // Images and arrays name no feature columns; their shape is known once they are read.
+    case 'imageFolder': return {
+      targets: [IMAGE_TARGET], features: [],
+      ...(source.size && source.channels !== undefined ? { featureShape: [...source.size, source.channels] } : {}),
+    };
+    case 'numpy': return { targets: Object.keys(source.targets ?? {}), features: [] };
   }
 }

@@ -30,7 +30,7 @@ function layout() {
   return { top, ws, options };
 }
 
-function refused(p: string, options: LoadOptions, secret?: RegExp): DataError {
+async function refused(p: string, options: LoadOptions, secret?: RegExp): Promise<DataError> {
   let caught: unknown;
   try { loadExperimentData(dataOf(p), options); } catch (err) { caught = err; }
   assert.ok(caught instanceof DataError, `expected a DataError for ${p}, got ${String(caught)}`);
@@ -39,41 +39,41 @@ function refused(p: string, options: LoadOptions, secret?: RegExp): DataError {
   assert.match(caught.message, /allowedDataFolders.*--allow-path/);
   if (secret) assert.doesNotMatch(caught.message, secret);
   // The summary (the designer's preview, `mts data`) says the same, at the same place.
-  const summary = dataSummaryOf(dataOf(p), options.workspaceDir, options.allowedRoots);
+  const summary = await dataSummaryOf(dataOf(p), options.workspaceDir, options.allowedRoots);
   assert.equal(summary.ok, false);
   if (!summary.ok) { assert.equal(summary.message, caught.message); assert.deepEqual(summary.path, ['data', 'source', 'path']); }
   return caught;
 }
 
-test('/proc/self/environ is refused and no environment variable appears in the message', () => {
+test('/proc/self/environ is refused and no environment variable appears in the message', async () => {
   process.env.MTS_CONFINE_CANARY = SECRET;
   const { options } = layout();
-  refused('/proc/self/environ', options, new RegExp(SECRET));
+  await refused('/proc/self/environ', options, new RegExp(SECRET));
   // Also when the workspace is the experiment's folder alone (no allowedRoots given).
-  refused('/proc/self/environ', { workspaceDir: options.workspaceDir }, new RegExp(SECRET));
+  await refused('/proc/self/environ', { workspaceDir: options.workspaceDir }, new RegExp(SECRET));
 });
 
-test('a symbolic link inside the workspace to /etc/passwd is refused; its first line is never shown', () => {
+test('a symbolic link inside the workspace to /etc/passwd is refused; its first line is never shown', async () => {
   const { ws, options } = layout();
   fs.symlinkSync('/etc/passwd', path.join(ws, 'data', 'users.csv'));
-  const err = refused('../data/users.csv', options, /root:/);
+  const err = await refused('../data/users.csv', options, /root:/);
   assert.match(err.message, /symbolic link/);
   // A linked folder leading out is refused the same way.
   fs.symlinkSync('/etc', path.join(ws, 'etc'));
-  refused('../etc/passwd', options, /root:/);
+  await refused('../etc/passwd', options, /root:/);
 });
 
-test('a ../ escape out of the workspace is refused, also for a file that exists; ../ inside the workspace is fine', () => {
+test('a ../ escape out of the workspace is refused, also for a file that exists; ../ inside the workspace is fine', async () => {
   const { options } = layout();
-  refused('../../outside/secret.csv', options, new RegExp(SECRET));
-  refused('../../outside/none.csv', options);
+  await refused('../../outside/secret.csv', options, new RegExp(SECRET));
+  await refused('../../outside/none.csv', options);
   const data = loadExperimentData(dataOf('../data/ok.csv'), options);
   assert.equal(data.train.n + data.validation.n + data.test.n, 40);
   assert.deepEqual(datasetColumns(dataOf('../data/ok.csv'), options.workspaceDir, options.allowedRoots).targets, ['x', 'y']);
   assert.throws(() => datasetColumns(dataOf('../../outside/secret.csv'), options.workspaceDir, options.allowedRoots), /outside the folders/);
 });
 
-test('a folder the user allowed (setting or --allow-path) may be read, by absolute or relative path', () => {
+test('a folder the user allowed (setting or --allow-path) may be read, by absolute or relative path', async () => {
   const { top, ws, options } = layout();
   fs.writeFileSync(path.join(top, 'outside', 'shared.csv'), CSV);
   const allowed: LoadOptions = { ...options, allowedRoots: [ws, path.join(top, 'outside')] };
@@ -82,10 +82,10 @@ test('a folder the user allowed (setting or --allow-path) may be read, by absolu
     assert.equal(data.train.n + data.validation.n + data.test.n, 40);
   }
   // Allowing one folder does not allow its neighbours.
-  refused('/proc/self/environ', allowed);
+  await refused('/proc/self/environ', allowed);
 });
 
-test('a missing file inside the workspace is "not found" at data.source.path; an empty path says what to do', () => {
+test('a missing file inside the workspace is "not found" at data.source.path; an empty path says what to do', async () => {
   const { options } = layout();
   assert.throws(() => loadExperimentData(dataOf('../data/none.csv'), options), (err: unknown) =>
     err instanceof DataError && /^Data file '\.\.\/data\/none\.csv' not found/.test(err.message) && err.path?.join('.') === 'data.source.path');
