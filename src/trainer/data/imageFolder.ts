@@ -53,8 +53,9 @@ export function listImageFolder(source: ImageFolderSource, folders: DataFolders)
 
 /** [height, width, channels] of every example: the source's own size/channels, else the model input's shape. */
 export function imageShape(source: ImageFolderSource, inputs: readonly InputSpec[] | undefined): [number, number, number] {
-  const input = inputs?.length === 1 ? inputs[0]!.shape : undefined;
-  const fromInput = input?.length === 3 ? input : undefined;
+  // The model may be half-edited when the data preview asks: take its shape only when it is one.
+  const input: unknown = Array.isArray(inputs) && inputs.length === 1 ? (inputs[0] as Partial<InputSpec> | null)?.shape : undefined;
+  const fromInput = Array.isArray(input) && input.length === 3 && input.every((d) => Number.isInteger(d) && d > 0) ? input as number[] : undefined;
   const [height, width] = source.size ?? (fromInput ? [fromInput[0]!, fromInput[1]!] : [undefined, undefined]);
   const channels = source.channels ?? fromInput?.[2];
   if (height === undefined || width === undefined || channels === undefined) {

@@ -59,6 +59,9 @@ test('the summary lists and counts the images by class without loading TensorFlo
   assert.ok(balance.kind !== 'regression');
   assert.deepEqual(balance.classes.map((c) => [c.name, c.counts.train + c.counts.validation + c.counts.test]), [['a', 5], ['b', 5]]);
   assert.ok(result.summary.notes.some((n) => /Listed 10 images in 2 classes from pets \(a 5, b 5\)/.test(n)));
+  // A half-edited model does not stop the preview when the source gives the size itself.
+  const halfEdited = await dataSummaryOf({ data: data({ size: [4, 4], channels: 1 }), tasks: [{ id: 't', kind: 'binary', target: 'label' }], model: { inputs: [null] } }, dir);
+  assert.ok(halfEdited.ok && halfEdited.summary.featureShape.join() === '4,4,1', JSON.stringify(halfEdited));
   assert.ok(!Object.keys(require.cache).some((k) => k.includes('tfjs-node')), 'TensorFlow stays unloaded');
 });
 

@@ -20,7 +20,11 @@ async function withModuleRecorder<T>(f: () => Promise<T>): Promise<{ value: T; m
   process.env.NODE_OPTIONS = `--require ${preload}`;
   try {
     const value = await f();
-    return { value, modules: JSON.parse(fs.readFileSync(list, 'utf8')) as string[] };
+    // The answer arrives before the child exits and writes its list: wait for the whole file (10 s at most).
+    const read = (): string[] | undefined => { try { return JSON.parse(fs.readFileSync(list, 'utf8')) as string[]; } catch { return undefined; } };
+    let modules = read();
+    for (let i = 0; i < 200 && !modules; i++) { await new Promise((resolve) => setTimeout(resolve, 50)); modules = read(); }
+    return { value, modules: modules ?? JSON.parse(fs.readFileSync(list, 'utf8')) as string[] };
   } finally {
     if (before === undefined) delete process.env.NODE_OPTIONS;
     else process.env.NODE_OPTIONS = before;
