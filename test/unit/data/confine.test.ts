@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import type { DataSpec, TaskSpec } from '../../../src/core/spec';
 import { datasetColumns } from '../../../src/trainer/data/columns';
 import { DataError } from '../../../src/trainer/data/errors';
+import { parseJsonl } from '../../../src/trainer/data/jsonl';
 import { loadExperimentData, type LoadOptions } from '../../../src/trainer/data/load';
 import { dataSummaryOf } from '../../../src/trainer/dataSummaryOf';
 
@@ -90,4 +91,23 @@ test('a missing file inside the workspace is "not found" at data.source.path; an
   assert.throws(() => loadExperimentData(dataOf('../data/none.csv'), options), (err: unknown) =>
     err instanceof DataError && /^Data file '\.\.\/data\/none\.csv' not found/.test(err.message) && err.path?.join('.') === 'data.source.path');
   assert.throws(() => loadExperimentData(dataOf(' '), options), /data\.source\.path is empty/);
+});
+
+test('inside the workspace too, messages quote a file only briefly: column lists cut short, no JSONL line text', () => {
+  const { ws, options } = layout();
+  const secretHeader = `${SECRET}:${'x'.repeat(200)}`;
+  const many = Array.from({ length: 30 }, (_, i) => `c${i}`);
+  fs.writeFileSync(path.join(ws, 'data', 'wide.csv'), `${secretHeader},${many.join(',')}\n1,${many.map(() => 0).join(',')}\n`);
+  assert.throws(() => loadExperimentData(dataOf('../data/wide.csv'), options), (err: unknown) => {
+    assert.ok(err instanceof DataError);
+    assert.match(err.message, /Column 'y' \(target of task 't'\) is not in \.\.\/data\/wide\.csv\. Its columns are: mts-secret-3f9a1c:x+…, c0, .* and 11 more\./);
+    assert.doesNotMatch(err.message, /x{40}/);
+    return true;
+  });
+  fs.writeFileSync(path.join(ws, 'data', 'lines.jsonl'), `{"x": 1, "y": 0}\nroot:${SECRET}:0:0\n{"x": 2, "y": 1}\n`);
+  const { problems } = parseJsonl(fs.readFileSync(path.join(ws, 'data', 'lines.jsonl'), 'utf8'), 'lines.jsonl');
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.line, 2);
+  assert.match(problems[0]!.message, /^not valid JSON at column 1: /);
+  assert.doesNotMatch(problems[0]!.message, new RegExp(SECRET));
 });
