@@ -1,8 +1,9 @@
 // "Preview data" of the designer: a forked trainer loads the data of the document's current
 // text with the loaders training uses, so the preview tells the truth. It runs the trainer
-// process and reads the files a run would read (a data folder linked in, ../datasets), so
-// like training it waits for workspace trust: an untrusted repository's document cannot make
-// the designer read anything.
+// process and reads the files a run would read (inside the workspace or a folder of
+// multiTaskStudio.allowedDataFolders: the trainer's one rule, data/confine.ts), so like
+// training it waits for workspace trust: an untrusted repository's document cannot make the
+// designer read anything.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
