@@ -106,6 +106,11 @@ test('data paths: outside the workspace refused (exit 1, at data.source.path); -
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /out\.mtl\.json: error: data\.source\.path '\.\.\/\.\.\/shared\/patients\.csv' is outside the folders data may be read from \(.*exp\)/);
   assert.doesNotMatch(refused.stderr, /age|bmi/);
+  // Training refuses it the same way, before a run folder exists.
+  const train = mts('train', file, '--out', path.join(top, 'runs'));
+  assert.equal(train.status, 1);
+  assert.match(train.stderr, /error: data\.source\.path '\.\.\/\.\.\/shared\/patients\.csv' is outside the folders data may be read from/);
+  assert.equal(fs.existsSync(path.join(top, 'runs')), false);
   assert.equal(mts('data', file, '--allow-path', path.join(top, 'shared')).status, 0);
   // A .git folder above makes that folder the workspace: ../../shared is inside it.
   fs.mkdirSync(path.join(top, '.git'));
