@@ -7,6 +7,7 @@
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { stripBom } from '../core/bom';
 import { jsonSyntaxError } from '../core/edits';
@@ -58,11 +59,13 @@ function parseArgs(argv: string[]) {
 /**
  * The folders an experiment's data may be read from: its workspace, i.e. the nearest folder
  * at or above the experiment file that holds .git or .vscode (else the experiment's own
- * folder), and every --allow-path folder.
+ * folder), and every --allow-path folder. The home folder and the file system's root are never
+ * a workspace: VS Code keeps its extensions in ~/.vscode, which would open all of home.
  */
 function dataRoots(specDir: string, allowPaths: string[]): string[] {
   let workspace = specDir;
-  for (let dir = specDir; ; dir = path.dirname(dir)) {
+  const never = new Set([os.homedir(), path.parse(specDir).root]);
+  for (let dir = specDir; !never.has(dir); dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, '.git')) || fs.existsSync(path.join(dir, '.vscode'))) { workspace = dir; break; }
     if (path.dirname(dir) === dir) break;
   }

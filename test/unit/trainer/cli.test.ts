@@ -134,3 +134,16 @@ test('an experiment file that starts with a UTF-8 byte-order mark is accepted by
   assert.equal(broken.status, 1);
   assert.match(broken.stderr, /broken\.mtl\.json:2:11: error: not valid JSON/);
 });
+
+test('data paths: a home folder with .vscode (VS Code\'s extensions) is never taken as the workspace', () => {
+  const home = tempDir('cli-home');
+  fs.mkdirSync(path.join(home, '.vscode'));
+  fs.mkdirSync(path.join(home, 'proj', 'exp'), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'examples', 'tabular-csv', 'patients.csv'), path.join(home, 'patients.csv'));
+  const doc = exampleDoc('tabular-csv') as { data: { source: { path: string } } };
+  doc.data.source.path = '../../patients.csv';
+  const file = writeDoc(path.join(home, 'proj', 'exp'), 'e.mtl.json', doc);
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'mts.js'), 'data', file], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, HOME: home } });
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stderr, /is outside the folders data may be read from \(.*exp\)/);
+});
