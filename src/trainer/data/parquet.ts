@@ -3,8 +3,11 @@
 // hyparquet's reader is asynchronous while the loaders are synchronous: run.ts and the data
 // summary read the file first (prereadData in load.ts), and the synchronous load takes the
 // table from there. Column names alone (validation) come from the footer, synchronously.
+// Pages may be uncompressed, Snappy, GZIP or Brotli; LZ4 and ZSTD are refused by name.
 import fs from 'node:fs';
-import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
+import zlib from 'node:zlib';
+import { gunzipSync } from 'fflate';
+import { parquetMetadata, parquetReadObjects, parquetSchema, type Compressors } from 'hyparquet';
 import { confineDataPath, type DataFolders } from './confine';
 import { DataError } from './errors';
 import type { Cell, LineProblem, RawTable } from './table';
@@ -12,6 +15,12 @@ import type { Cell, LineProblem, RawTable } from './table';
 export interface ParquetSource { type: 'parquet'; path: string }
 
 const AT = ['data', 'source', 'path'];
+
+/** hyparquet reads uncompressed and Snappy pages itself; GZIP and Brotli (other writers' choices) are added here. */
+const COMPRESSORS: Compressors = {
+  GZIP: (input) => gunzipSync(input),
+  BROTLI: (input) => new Uint8Array(zlib.brotliDecompressSync(input)),
+};
 
 /** The whole file as a table; "line" numbers are 1-based row numbers (the file has no lines). */
 export async function readParquetTable(source: ParquetSource, folders: DataFolders): Promise<RawTable> {
@@ -23,7 +32,7 @@ export async function readParquetTable(source: ParquetSource, folders: DataFolde
   try {
     const metadata = parquetMetadata(buffer);
     columns = flatColumns(metadata);
-    records = await parquetReadObjects({ file: buffer, metadata, columns });
+    records = await parquetReadObjects({ file: buffer, metadata, columns, compressors: COMPRESSORS });
   } catch (err) {
     if (err instanceof DataError) throw err;
     throw new DataError(`${source.path} is not a Parquet file this reader understands (${(err as Error).message}).`, AT);

@@ -57,6 +57,10 @@ test('the file reads back as written: columns, numbers, text, booleans as 0/1, m
   assert.deepEqual(raw.columns, ['age', 'bmi', 'smoker', 'active', 'risk', 'cost']);
   assert.equal(raw.rows.length, N);
   raw.rows.forEach((row, i) => assert.deepEqual(row, [t.age[i], t.bmi[i], t.smoker[i], t.active[i] ? 1 : 0, t.risk[i], t.cost[i]]));
+  // GZIP pages (some writers' default) read the same.
+  fs.writeFileSync(path.join(dir, 'gzip.parquet'), parquetFile([{ name: 'bmi', type: 'double', values: t.bmi }, { name: 'smoker', type: 'utf8', values: t.smoker }], { gzip: true }));
+  const gz = await readParquetTable({ type: 'parquet', path: 'gzip.parquet' }, { workspaceDir: dir });
+  assert.deepEqual(gz.rows, t.bmi.map((b, i) => [b, t.smoker[i]]));
   // Validation reads the names from the footer alone.
   assert.deepEqual(datasetColumns({ data: data('parquet') }, dir).targets, raw.columns);
 });

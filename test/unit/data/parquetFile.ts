@@ -3,7 +3,8 @@
 // RLE definition levels, and the footer in Thrift's compact protocol, as the Parquet format
 // specification (parquet.thrift) lays them out. Enough for int32, double, UTF-8 text and
 // boolean columns with missing values; what a real writer adds (statistics, dictionaries,
-// compression) is optional in the format.
+// compression) is optional in the format; GZIP pages (fflate) are an option.
+import { gzipSync } from 'fflate';
 
 export type ParquetColumn =
   | { name: string; type: 'int32'; values: (number | null)[] }
@@ -71,15 +72,17 @@ function plainValues(column: ParquetColumn): Buffer {
   }
 }
 
-export function parquetFile(columns: ParquetColumn[]): Buffer {
+/** `gzip`: pages compressed with the GZIP codec (fflate), as some writers do. */
+export function parquetFile(columns: ParquetColumn[], options: { gzip?: boolean } = {}): Buffer {
   const rows = columns[0]?.values.length ?? 0;
   const parts: Buffer[] = [Buffer.from('PAR1')];
   let offset = 4;
   const chunks: { column: ParquetColumn; offset: number; size: number }[] = [];
   for (const column of columns) {
-    const body = Buffer.concat([definitionLevels((column.values as unknown[]).map((v) => v !== null)), plainValues(column)]);
+    const raw = Buffer.concat([definitionLevels((column.values as unknown[]).map((v) => v !== null)), plainValues(column)]);
+    const body = options.gzip ? Buffer.from(gzipSync(raw)) : raw;
     const header = new Compact();
-    header.i32(1, 0).i32(2, body.length).i32(3, body.length)
+    header.i32(1, 0).i32(2, raw.length).i32(3, body.length)
       .struct(5, (c) => { c.i32(1, rows).i32(2, 0).i32(3, 3).i32(4, 3); });
     header.bytes.push(0);
     const page = Buffer.concat([Buffer.from(header.bytes), body]);
@@ -102,7 +105,7 @@ export function parquetFile(columns: ParquetColumn[]): Buffer {
       cc.i64(2, chunk.offset).struct(3, (m) => {
         m.i32(1, PHYSICAL[chunk.column.type]).list(2, 'i32', [0, 3], (x, e) => x.rawI32(e as number))
           .list(3, 'string', [chunk.column.name], (x, s) => x.rawString(s as string))
-          .i32(4, 0).i64(5, rows).i64(6, chunk.size).i64(7, chunk.size).i64(9, chunk.offset);
+          .i32(4, options.gzip ? 2 : 0).i64(5, rows).i64(6, chunk.size).i64(7, chunk.size).i64(9, chunk.offset);
       });
     });
     c.i64(2, chunks.reduce((s, ch) => s + ch.size, 0)).i64(3, rows);
