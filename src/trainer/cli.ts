@@ -189,11 +189,13 @@ async function main(): Promise<number> {
       return errors ? 1 : 0;
     }
     case 'data': {
-      const { doc, file } = readDoc(args.positional[0]);
+      const { doc, text, file } = readDoc(args.positional[0]);
       const specDir = path.dirname(path.resolve(file));
       const result = await dataSummaryOf(doc, specDir, dataRoots(specDir, args.allowPaths));
       if (!result.ok) {
-        console.error(`${file}: error: ${result.message}`);
+        // At the field to fix (file:line:column and JSON path) when the loader knows it.
+        if (result.path) printProblems(file, text, [{ path: result.path, message: result.message, severity: 'error' }]);
+        else console.error(`${file}: error: ${result.message}`);
         return 1;
       }
       for (const line of dataSummaryLines(result.summary, result.seconds)) console.log(line);

@@ -89,7 +89,7 @@ test('data: the class balance of the tabular example as training splits it; a ba
   doc.tasks[1]!.target = 'stay_days';
   const bad = mts('data', writeDoc(dir, 'bad.mtl.json', doc));
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /bad\.mtl\.json: error: Column 'stay_days' \(target of task 'stay'\) is not in patients\.csv\. Its columns are: .*length_of_stay/);
+  assert.match(bad.stderr, /bad\.mtl\.json:\d+:\d+: error: Column 'stay_days' \(target of task 'stay'\) is not in patients\.csv\. Its columns are: .*length_of_stay/);
 });
 
 test('data paths: outside the workspace refused (exit 1, at data.source.path); --allow-path and a .git workspace root widen it', () => {
@@ -104,7 +104,7 @@ test('data paths: outside the workspace refused (exit 1, at data.source.path); -
   // No .git or .vscode above: the workspace is the experiment's folder.
   const refused = mts('data', file);
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /out\.mtl\.json: error: data\.source\.path '\.\.\/\.\.\/shared\/patients\.csv' is outside the folders data may be read from \(.*exp\)/);
+  assert.match(refused.stderr, /out\.mtl\.json:\d+:\d+: error: data\.source\.path '\.\.\/\.\.\/shared\/patients\.csv' is outside the folders data may be read from \(.*exp\)/);
   assert.doesNotMatch(refused.stderr, /age|bmi/);
   // Training refuses it the same way, before a run folder exists.
   const train = mts('train', file, '--out', path.join(top, 'runs'));
