@@ -67,7 +67,7 @@ export function checkData(spec: ExperimentSpec, facts: DataFacts): Problem[] {
   if (spec.data.split.stratifyBy !== undefined) target(spec.data.split.stratifyBy, ['data', 'split', 'stratifyBy'], 'data.split.stratifyBy names');
   spec.model.inputs.forEach((input, i) => input.features?.forEach((f, j) => column(f, ['model', 'inputs', i, 'features', j], `Input "${input.id}" reads feature`)));
   const source = spec.data.source;
-  if (source.type === 'csv' || source.type === 'jsonl') {
+  if (source.type === 'csv' || source.type === 'jsonl' || source.type === 'parquet') {
     source.features?.forEach((f, j) => column(f, ['data', 'source', 'features', j], 'data.source.features names'));
     source.categorical?.forEach((f, j) => column(f, ['data', 'source', 'categorical', j], 'data.source.categorical names'));
   }

@@ -141,6 +141,18 @@ const data = obj('Where the examples come from, how they are preprocessed and sp
     }, ['correlation']),
     csv: tabular('csv'),
     jsonl: tabular('jsonl'),
+    parquet: tabular('parquet'),
+    imageFolder: obj('A folder with one subfolder per class of PNG or JPEG images; the class name is the target "label".', {
+      path: str('Folder relative to the experiment file.'),
+      size: arr(int('Size in pixels.', { min: 1 }), 'Images are resized (bilinear) to [height, width] (default: the model input\'s shape).', { minItems: 2, maxItems: 2 }),
+      channels: int('1 grey, 3 RGB or 4 RGBA (default: the last size of the model input\'s shape).', { min: 1, max: 4 }),
+      pixels: oneOf(['unit', 'byte'], '"unit": pixel values scaled to [0, 1] (default); "byte": kept as 0..255.'),
+    }, ['path'], { type: 'imageFolder', path: '${1:data/images}' }),
+    numpy: obj('NumPy arrays: a .npz archive, or a .npy file of features with a .npy file per target.', {
+      path: str('A .npz or .npy file relative to the experiment file.'),
+      features: str('.npz: the name of the features array (default "x").'),
+      targets: record(str('.npz: an array name; .npy: a .npy file relative to the experiment file.'), 'Target name (used by tasks) -> its array, one value per example.'),
+    }, ['path', 'targets'], { type: 'numpy', path: '${1:data/arrays.npz}', features: 'x', targets: { label: 'y' } }),
   }),
   preprocess: arr(union('op', 'preprocessing op', 'A preprocessing step; "op" picks its kind.', {
     scale: obj('Multiply by a constant factor.', { factor: num('Factor, e.g. 1/255 for pixels.'), columns }, ['factor']),

@@ -40,18 +40,22 @@ export interface RunSummary {
   timings: { startedAt: string; endedAt: string; trainSeconds: number };
 }
 
-/** Host -> trainer. */
+/**
+ * Host -> trainer. `workspaceDir` is the folder relative data paths start from (the experiment
+ * file's folder); `allowedRoots` the folders data may be read from (the experiment's workspace
+ * folder and multiTaskStudio.allowedDataFolders), default workspaceDir alone.
+ */
 export type ToTrainer =
   /** `doc` is the parsed document; the trainer validates it again (it may come from anywhere). */
   | { type: 'start'; doc: unknown; specPath: string; workspaceDir: string; runsDir: string;
-      backend: BackendPreference; epochs?: number; threads?: number;
+      backend: BackendPreference; epochs?: number; threads?: number; allowedRoots?: string[];
       /** The user's memory budget in bytes (multiTaskStudio.maxMemory); default half the machine's memory. */
       maxMemory?: number }
   | { type: 'cancel' }
   /** Load a backend and report it (the "Show environment" command), then exit. */
   | { type: 'info'; backend: BackendPreference; threads?: number }
   /** Load the data of `doc` as a run would and summarize it (no TensorFlow), then exit. */
-  | { type: 'dataSummary'; doc: unknown; workspaceDir: string; maxMemory?: number };
+  | { type: 'dataSummary'; doc: unknown; workspaceDir: string; allowedRoots?: string[]; maxMemory?: number };
 
 /** Trainer -> host. */
 export type FromTrainer =

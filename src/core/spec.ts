@@ -79,7 +79,22 @@ export type DataSource =
   | { type: 'mnist'; limit?: number }
   | { type: 'multimnist'; samples?: number; seed?: number }
   | { type: 'synthetic-correlated'; samples?: number; correlation: number; inputDim?: number; seed?: number }
-  | { type: 'csv' | 'jsonl'; path: string; features?: string[]; categorical?: string[]; missing?: 'drop' | 'impute' };
+  | { type: 'csv' | 'jsonl'; path: string; features?: string[]; categorical?: string[]; missing?: 'drop' | 'impute' }
+  /** An Apache Parquet file, read into the same table as a CSV (categorical and missing values alike). */
+  | { type: 'parquet'; path: string; features?: string[]; categorical?: string[]; missing?: 'drop' | 'impute' }
+  /**
+   * A folder with one subfolder per class of PNG/JPEG images; the class (the subfolder's name,
+   * classes sorted by name) is the target `label`. Images are resized to `size` (default: the
+   * model input's [height, width, channels]); `pixels` "unit" scales them to [0, 1] (default),
+   * "byte" keeps 0..255.
+   */
+  | { type: 'imageFolder'; path: string; size?: [number, number]; channels?: 1 | 3 | 4; pixels?: 'unit' | 'byte' }
+  /**
+   * NumPy arrays. A .npz archive: `features` and the values of `targets` name arrays in it. A .npy
+   * file (the features): the values of `targets` are paths of .npy files. Targets map a target
+   * name (what tasks use as `target`) to its array.
+   */
+  | { type: 'numpy'; path: string; features?: string; targets: Record<string, string> };
 
 export type PreprocessOp =
   | { op: 'scale'; factor: number; columns?: string[] }

@@ -8,6 +8,8 @@ export interface DataSummaryRequest {
   doc: unknown;
   /** Folder that the data source's relative paths are resolved against. */
   workspaceDir: string;
+  /** Folders the data may be read from (the trainer's data/confine.ts); default workspaceDir alone. */
+  allowedRoots?: string[];
   /** The child is killed after this long (a huge file, a hung runtime); default 2 minutes. */
   timeoutMs?: number;
   /** multiTaskStudio.maxMemory in bytes, when set: data estimated past it is refused before it is read. */
@@ -32,7 +34,7 @@ export function askDataSummary(trainer: Omit<TrainerProcessOptions, 'onStderr'>,
     if (msg.type === 'dataSummary') answered(msg.result);
     else if (msg.type === 'error') answered({ ok: false, message: `The data loader failed: ${msg.message}` });
   });
-  child.send({ type: 'dataSummary', doc: req.doc, workspaceDir: req.workspaceDir, ...(req.maxMemory !== undefined ? { maxMemory: req.maxMemory } : {}) });
+  child.send({ type: 'dataSummary', doc: req.doc, workspaceDir: req.workspaceDir, ...(req.allowedRoots ? { allowedRoots: req.allowedRoots } : {}), ...(req.maxMemory !== undefined ? { maxMemory: req.maxMemory } : {}) });
   const timeoutMs = req.timeoutMs ?? 120_000;
   const timer = setTimeout(() => { stopped = `The data preview took longer than ${Math.round(timeoutMs / 1000)} s and was stopped.`; child.kill(); }, timeoutMs);
   const noAnswer = child.exited.then(({ code, signal }): DataSummaryResult => {

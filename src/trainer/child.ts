@@ -35,7 +35,7 @@ async function handle(msg: ToTrainer): Promise<void> {
     }
     case 'dataSummary': {
       try {
-        await send({ type: 'dataSummary', result: dataSummaryOf(msg.doc, msg.workspaceDir, memoryBudget(msg.maxMemory, 'multiTaskStudio.maxMemory')) });
+        await send({ type: 'dataSummary', result: await dataSummaryOf(msg.doc, msg.workspaceDir, msg.allowedRoots, memoryBudget(msg.maxMemory, 'multiTaskStudio.maxMemory')) });
       } catch (err) {
         await send({ type: 'error', message: err instanceof Error ? err.message : String(err), ...(err instanceof Error && err.stack ? { detail: err.stack } : {}) });
       }
@@ -45,6 +45,7 @@ async function handle(msg: ToTrainer): Promise<void> {
     case 'start': {
       const outcome = await runExperiment({
         doc: msg.doc, workspaceDir: msg.workspaceDir, runsDir: msg.runsDir, backend: msg.backend,
+        ...(msg.allowedRoots ? { allowedRoots: msg.allowedRoots } : {}),
         ...(msg.epochs !== undefined ? { epochs: msg.epochs } : {}),
         ...(msg.threads !== undefined ? { threads: msg.threads } : {}),
         budget: memoryBudget(msg.maxMemory, 'multiTaskStudio.maxMemory'),

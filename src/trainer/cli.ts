@@ -1,16 +1,19 @@
 // `mts`: the engine without VS Code.
-//   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE]
-//   mts validate FILE [--max-memory SIZE]
-//   mts data FILE [--max-memory SIZE]   the data as training sees it (the designer's "Preview data")
+//   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
+//   mts validate FILE [--max-memory SIZE] [--allow-path DIR]...
+//   mts data FILE [--max-memory SIZE] [--allow-path DIR]...   the data as training sees it (the designer's "Preview data")
 // --max-memory (e.g. 8GB, 512MB; default half this machine's memory): refuse an experiment
 // estimated to need more (core/budget.ts), before any data is generated or tensor allocated.
+// Data files are read only inside the experiment's workspace (dataRoots below) or an --allow-path folder.
 //   mts info [--backend B] [--threads N]
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 // `mts train` trains in a child it watches (trainSupervisor.ts): a trainer killed by a signal
 // exits 1 and its run.json says failed, with the signal and a hint.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { stripBom } from '../core/bom';
 import { jsonSyntaxError } from '../core/edits';
 import { JsonIndex, lineColumnAt } from '../core/jsonPath';
 import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protocol';
@@ -27,9 +30,9 @@ import { runExperiment } from './run';
 import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
 
 const USAGE = `usage:
-  mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE]
-  mts validate FILE [--max-memory SIZE]
-  mts data FILE [--max-memory SIZE]
+  mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
+  mts validate FILE [--max-memory SIZE] [--allow-path DIR]...
+  mts data FILE [--max-memory SIZE] [--allow-path DIR]...
   mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]`;
 
 class UsageError extends Error {}
@@ -40,12 +43,14 @@ function parseArgs(argv: string[]) {
   const [command, ...rest] = argv;
   const positional: string[] = [];
   const flags = new Map<string, string>();
+  const allowPaths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a.startsWith('--')) {
       const [k, v] = a.includes('=') ? a.slice(2).split('=', 2) as [string, string] : [a.slice(2), rest[++i]];
       if (v === undefined) throw new UsageError(`--${k} needs a value`);
-      flags.set(k, v);
+      if (k === 'allow-path') allowPaths.push(path.resolve(v));
+      else flags.set(k, v);
     } else positional.push(a);
   }
   for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory'].includes(k)) throw new UsageError(`unknown option --${k}`);
@@ -61,14 +66,30 @@ function parseArgs(argv: string[]) {
   const maxMemory = maxMemoryText === undefined ? undefined : parseMemorySize(maxMemoryText);
   if (maxMemoryText !== undefined && maxMemory === undefined) throw new UsageError(`--max-memory must be a size such as 8GB or 512MB (got ${maxMemoryText})`);
   const budget = memoryBudget(maxMemory, '--max-memory');
-  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget };
+  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget, allowPaths };
+}
+
+/**
+ * The folders an experiment's data may be read from: its workspace, i.e. the nearest folder
+ * at or above the experiment file that holds .git or .vscode (else the experiment's own
+ * folder), and every --allow-path folder. The home folder and the file system's root are never
+ * a workspace: VS Code keeps its extensions in ~/.vscode, which would open all of home.
+ */
+function dataRoots(specDir: string, allowPaths: string[]): string[] {
+  let workspace = specDir;
+  const never = new Set([os.homedir(), path.parse(specDir).root]);
+  for (let dir = specDir; !never.has(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git')) || fs.existsSync(path.join(dir, '.vscode'))) { workspace = dir; break; }
+    if (path.dirname(dir) === dir) break;
+  }
+  return [workspace, ...allowPaths];
 }
 
 function readDoc(file: string | undefined): { doc: unknown; text: string; file: string } {
   if (!file) throw new UsageError('missing FILE');
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = stripBom(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
@@ -176,7 +197,7 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
     }
   };
   const outcome = await runExperiment({
-    doc, workspaceDir: specDir, runsDir, backend: args.backend, ...(args.epochs !== undefined ? { epochs: args.epochs } : {}),
+    doc, workspaceDir: specDir, allowedRoots: dataRoots(specDir, args.allowPaths), runsDir, backend: args.backend, ...(args.epochs !== undefined ? { epochs: args.epochs } : {}),
     ...(args.threads !== undefined ? { threads: args.threads } : {}),
     budget: args.budget, emit, cancelled: () => cancelled,
   });
@@ -191,7 +212,8 @@ async function main(): Promise<number> {
       return isTrainChild() ? train(args) : superviseTrain();
     case 'validate': {
       const { doc, text, file } = readDoc(args.positional[0]);
-      const rows = validate(doc).spec ? countRows(doc as ExperimentSpec, path.dirname(path.resolve(file))) : undefined;
+      const specDir = path.dirname(path.resolve(file));
+      const rows = validate(doc).spec ? countRows(doc as ExperimentSpec, { workspaceDir: specDir, allowedRoots: dataRoots(specDir, args.allowPaths) }) : undefined;
       const { spec, problems } = validate(doc, { budget: args.budget, ...(rows !== undefined ? { rows } : {}) });
       printProblems(file, text, problems);
       const errors = problems.filter((p) => p.severity === 'error').length;
@@ -201,9 +223,12 @@ async function main(): Promise<number> {
     }
     case 'data': {
       const { doc, text, file } = readDoc(args.positional[0]);
-      const result = dataSummaryOf(doc, path.dirname(path.resolve(file)), args.budget);
+      const specDir = path.dirname(path.resolve(file));
+      const result = await dataSummaryOf(doc, specDir, dataRoots(specDir, args.allowPaths), args.budget);
       if (!result.ok) {
-        console.error(`${file}${result.path?.length ? positionOf(text, result.path) : ''}: error: ${result.message}`);
+        // At the field to fix (file:line:column and JSON path) when the loader knows it.
+        if (result.path) printProblems(file, text, [{ path: result.path, message: result.message, severity: 'error' }]);
+        else console.error(`${file}: error: ${result.message}`);
         return 1;
       }
       for (const line of dataSummaryLines(result.summary, result.seconds)) console.log(line);

@@ -7,16 +7,18 @@ import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
 import { formatPath } from '../core/wording';
 import { DataError } from './data/errors';
+import { prereadData } from './data/load';
 import { countRows } from './data/rowCount';
 import { summarizeData } from './data/summary';
 
 /** `budget`: refuse data estimated to need more memory than this, before generating or reading it. */
-export function dataSummaryOf(doc: unknown, workspaceDir: string, budget?: MemoryBudget): DataSummaryResult {
+export async function dataSummaryOf(doc: unknown, workspaceDir: string, allowedRoots?: string[], budget?: MemoryBudget): Promise<DataSummaryResult> {
   const started = performance.now();
+  const folders = { workspaceDir, ...(allowedRoots ? { allowedRoots } : {}) };
   const checked = validate(doc);
   const blocking = checked.problems.filter((p) => p.severity === 'error' && (p.path.length === 0 || p.path[0] === 'data' || p.path[0] === 'tasks'));
   if (budget && checked.spec) {
-    const rows = countRows(checked.spec, workspaceDir);
+    const rows = countRows(checked.spec, folders);
     blocking.push(...checkBudget(checked.spec, budget, rows !== undefined ? { rows } : {}, 'data'));
   }
   if (blocking.length > 0) {
@@ -25,7 +27,8 @@ export function dataSummaryOf(doc: unknown, workspaceDir: string, budget?: Memor
     return { ok: false, message: `${first.path.length ? `${formatPath(first.path)}: ` : ''}${first.message}${more}`, path: first.path };
   }
   try {
-    const summary = summarizeData(doc as ExperimentSpec, { workspaceDir });
+    const spec = doc as ExperimentSpec;
+    const summary = summarizeData(spec, await prereadData(spec, folders));
     return { ok: true, summary, seconds: (performance.now() - started) / 1000 };
   } catch (err) {
     if (err instanceof DataError) return { ok: false, message: err.message, ...(err.path ? { path: err.path } : {}) };

@@ -16,8 +16,9 @@ import { RunFolderError } from './artifacts/runFolderError';
 import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
-import { datasetColumns, loadExperimentData, type ExperimentData } from './data/index';
+import { datasetColumns, loadExperimentData, prereadData, type ExperimentData, type LoadOptions } from './data/index';
 import { countRows } from './data/rowCount';
+import { imageDecoder } from './imageDecoder';
 import { memoryBudget } from './memoryBudget';
 import { disposeSplit, toDevice } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
@@ -31,6 +32,8 @@ export interface RunRequest {
   /** The parsed document (validated here). */
   doc: unknown;
   workspaceDir: string;
+  /** Folders data may be read from (data/confine.ts); default workspaceDir alone. */
+  allowedRoots?: string[];
   runsDir: string;
   backend: BackendPreference;
   /** Overrides training.epochs (quick tries, tests). */
@@ -52,13 +55,14 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     // The budget is checked before any data is read or generated and any tensor allocated:
     // first on the spec alone, then with the data's row count and feature shape.
     const budget = req.budget ?? memoryBudget(undefined, '--max-memory');
+    const dataFolders: LoadOptions = { workspaceDir: req.workspaceDir, ...(req.allowedRoots ? { allowedRoots: req.allowedRoots } : {}) };
     const checked = validate(req.doc, { budget });
     if (!checked.spec || checked.problems.some((p) => p.severity === 'error')) {
       req.emit({ type: 'problems', problems: checked.problems });
       return 'invalid';
     }
-    const columns = safeColumns(checked.spec, req.workspaceDir);
-    const rows = countRows(checked.spec, req.workspaceDir);
+    const columns = safeColumns(checked.spec, dataFolders);
+    const rows = countRows(checked.spec, dataFolders);
     const recheck = validate(req.doc, { ...columns, budget, ...(rows !== undefined ? { rows } : {}) });
     if (!recheck.spec || recheck.problems.some((p) => p.severity === 'error')) {
       req.emit({ type: 'problems', problems: recheck.problems });
@@ -74,7 +78,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const backend = await loadBackend(req.backend, { intraOpThreads: req.threads ?? intraOpThreadsFor(spec) });
     if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy) });
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
-    const data: ExperimentData = loadExperimentData(spec, { workspaceDir: req.workspaceDir });
+    // A DataError is a SpecError: the catch below reports it at its JSON path.
+    const data: ExperimentData = loadExperimentData(spec, await prereadData(spec, { ...dataFolders, decodeImage: imageDecoder(backend) }));
     if (spec.training.earlyStopping && data.validation.n === 0) {
       throw new SpecError(`earlyStopping watches the validation loss, but data.split.validation (${spec.data.split.validation}) leaves no validation examples of this data: raise it or remove earlyStopping.`, ['data', 'split', 'validation']);
     }
@@ -143,9 +148,9 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
 }
 
 /** Column names of tabular sources, for validation of features and targets; undefined when unknown or unreadable (loading reports that). */
-function safeColumns(spec: ExperimentSpec, workspaceDir: string) {
+function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
   try {
-    return datasetColumns(spec, workspaceDir);
+    return datasetColumns(spec, folders.workspaceDir, folders.allowedRoots);
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 // "Preview data" in the extension host: the designer's previewer forks the extension's own
 // trainer on the document's current text (unsaved edits included), and reads the files a run
-// would read, also through a symlink or a path out of the folder (it needs trust, as training).
+// would read: inside the workspace, or in a folder multiTaskStudio.allowedDataFolders lists
+// (it needs trust, as training).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,7 +41,7 @@ suite('data preview', () => {
     assert.deepEqual(label.classes.map((c) => c.counts.train + c.counts.validation + c.counts.test), [5, 5]);
   });
 
-  test('a csv reached by a path out of the folder or by a symlink is previewed as a run would read it', async () => {
+  test('a csv out of the workspace, by a path or a symlink, is refused at data.source.path until multiTaskStudio.allowedDataFolders lists its folder', async () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-outside-'));
     fs.writeFileSync(path.join(outside, 'shared.csv'), csv);
     const uri = writeExperiment('preview-outside', 'table.mtl.json', tableExperiment('x'));
@@ -48,12 +49,24 @@ suite('data preview', () => {
     const relative = path.relative(path.dirname(uri.fsPath), path.join(outside, 'shared.csv'));
     fs.symlinkSync(outside, path.join(path.dirname(uri.fsPath), 'datasets'));
     for (const file of [relative, 'datasets/shared.csv']) {
-      const result = await previewer.preview(document, tableExperiment(file));
-      assert.ok(result?.ok, result && !result.ok ? `${file}: ${result.message}` : 'an answer');
-      assert.equal(result.summary.examples, 10, file);
+      const refused = await previewer.preview(document, tableExperiment(file));
+      assert.ok(refused && !refused.ok, `${file} is refused`);
+      assert.match(refused.message, /outside the folders data may be read from/);
+      assert.deepEqual(refused.path, ['data', 'source', 'path']);
     }
-    const missing = await previewer.preview(document, tableExperiment('datasets/nope.csv'));
-    assert.ok(missing && !missing.ok);
-    assert.match(missing.message, /nope\.csv/);
+    const config = vscode.workspace.getConfiguration('multiTaskStudio');
+    await config.update('allowedDataFolders', [outside], vscode.ConfigurationTarget.Global);
+    try {
+      for (const file of [relative, 'datasets/shared.csv']) {
+        const result = await previewer.preview(document, tableExperiment(file));
+        assert.ok(result?.ok, result && !result.ok ? `${file}: ${result.message}` : 'an answer');
+        assert.equal(result.summary.examples, 10, file);
+      }
+      const missing = await previewer.preview(document, tableExperiment('datasets/nope.csv'));
+      assert.ok(missing && !missing.ok);
+      assert.match(missing.message, /nope\.csv/);
+    } finally {
+      await config.update('allowedDataFolders', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

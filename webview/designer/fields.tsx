@@ -9,6 +9,7 @@ import type { Problem } from '../../src/core/spec';
 import { Checkbox, Dropdown, TextField } from '../ui';
 import { pathKey, problemsAt, useDesigner } from './context';
 import { setValue } from './operations';
+import { nameValuesText, parseNameValues } from './nameValues';
 import { humanize } from './schemas';
 
 type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
@@ -164,6 +165,13 @@ export function SchemaField(p: { name: string; schema: Schema; value: unknown; p
       if (s.items.kind === 'string' && !s.items.enum) {
         return <DraftText label={label} path={p.path} help={`${help} Comma-separated.`} text={listText(p.value)} placeholder={placeholder} wide
           parse={(t) => { const v = t.split(',').map((x) => x.trim()).filter(Boolean); return { ok: true, value: v.length ? v : undefined }; }} />;
+      }
+      return null;
+    case 'record':
+      // A map of names to text (numpy targets: target name -> array), edited as "label = y, size = z".
+      if (s.values.kind === 'string') {
+        return <DraftText label={label} path={p.path} help={`${help} As "name = value", comma-separated.`} text={nameValuesText(p.value)} placeholder={placeholder} wide
+          parse={(t) => parseNameValues(t, p.required)} />;
       }
       return null;
     default:

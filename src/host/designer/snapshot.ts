@@ -2,6 +2,7 @@
 // it is not JSON. Pure (no vscode), so it is unit-tested and shared by the webview messages
 // and diagnostics (one validation per version of the text).
 import type { DocumentSnapshot, ParseErrorInfo } from '../../core/designerProtocol';
+import { stripBom } from '../../core/bom';
 import { jsonSyntaxError } from '../../core/edits';
 import { JsonIndex, lineColumnAt } from '../../core/jsonPath';
 import { MAX_NESTING, tooDeep } from '../../core/nesting';
@@ -10,7 +11,7 @@ import { validate } from '../../core/validate';
 
 /** `budget`: also refuse a spec estimated to need more memory (the user's setting, or half the machine's). */
 export function snapshotOf(text: string, version: number, budget?: MemoryBudget): DocumentSnapshot {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = stripBom(text);
   let doc: unknown;
   try {
     doc = JSON.parse(body);

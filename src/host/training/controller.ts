@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { TrainingViewState } from '../../core/panelProtocol';
 import type { RunStatus, RunSummary } from '../../core/protocol';
 import { RUN_FILES } from '../../core/runLayout';
+import { allowedDataRoots } from '../dataFolders';
 import { output } from '../output';
 import { endRunOfDeadTrainer } from '../runs/endRun';
 import { runDirArgument, runsDirOfExperiment } from '../runs/runsLocation';
@@ -67,7 +68,7 @@ export class TrainingController implements vscode.Disposable {
     // fork() runs in start(), after the session exists: stderr lines go to it.
     const session: TrainingSession = new TrainingSession({
       header,
-      start: { type: 'start', doc: checked.doc, specPath, workspaceDir, runsDir: runsDirOfExperiment(uri), backend: s.backend,
+      start: { type: 'start', doc: checked.doc, specPath, workspaceDir, allowedRoots: allowedDataRoots(uri), runsDir: runsDirOfExperiment(uri), backend: s.backend,
         ...(Number.isInteger(s.threads) && s.threads > 0 ? { threads: s.threads } : {}),
         ...(s.maxMemory !== undefined ? { maxMemory: s.maxMemory } : {}) },
       fork: () => forkTrainer({ script, ...(s.nodePath ? { nodePath: s.nodePath } : {}), cwd: workspaceDir, onStderr: (line) => session.stderr(line) }),

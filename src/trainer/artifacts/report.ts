@@ -71,6 +71,9 @@ function describeSource(spec: ExperimentSpec): string {
     case 'multimnist': return `MultiMNIST (${s.samples ?? 'default'} samples, seed ${s.seed ?? 'default'})`;
     case 'synthetic-correlated': return `synthetic two-task regression, correlation ${s.correlation} (${s.samples ?? 'default'} samples)`;
     case 'csv': case 'jsonl': return `${s.type.toUpperCase()} file ${s.path}`;
+    case 'parquet': return `Parquet file ${s.path}`;
+    case 'imageFolder': return `image folder ${s.path}`;
+    case 'numpy': return `NumPy arrays ${s.path}`;
   }
 }
 

@@ -1,10 +1,13 @@
 // Which columns a spec's data source offers, for validation and the designer, without loading
 // the data (only a CSV's header is read). Free of tfjs and of the MNIST data itself.
 import type { ExperimentSpec } from '../../core/spec';
+import type { DataFolders } from './confine';
 import { MNIST_PIXELS } from './mnist';
 import { MULTIMNIST_SIDE } from './multimnist';
 import { SYNTHETIC_DEFAULTS } from './syntheticCorrelated';
 import { readColumnNames } from './tabularFile';
+import { IMAGE_TARGET } from './imageFolder';
+import { readParquetColumns } from './parquet';
 
 export interface DataColumns {
   /** Names a task may use as its `target` (and data.split.stratifyBy). */
@@ -15,8 +18,9 @@ export interface DataColumns {
   featureShape?: number[];
 }
 
-/** Throws a DataError when a data file is missing or unreadable. */
-export function datasetColumns(spec: Pick<ExperimentSpec, 'data'>, workspaceDir: string): DataColumns {
+/** Throws a DataError when a data file is missing, unreadable or outside `allowedRoots` (confine.ts). */
+export function datasetColumns(spec: Pick<ExperimentSpec, 'data'>, workspaceDir: string, allowedRoots?: string[]): DataColumns {
+  const folders: DataFolders = { workspaceDir, ...(allowedRoots ? { allowedRoots } : {}) };
   const source = spec.data.source;
   switch (source.type) {
     case 'mnist': return { targets: ['label', 'parity', 'greaterThan4'], features: [], featureShape: [MNIST_PIXELS] };
@@ -27,8 +31,18 @@ export function datasetColumns(spec: Pick<ExperimentSpec, 'data'>, workspaceDir:
     }
     case 'csv':
     case 'jsonl': {
-      const columns = readColumnNames(source, workspaceDir);
+      const columns = readColumnNames(source, folders);
       return { targets: columns, features: columns };
     }
+    case 'parquet': {
+      const columns = readParquetColumns(source, folders);
+      return { targets: columns, features: columns };
+    }
+    // Images and arrays name no feature columns; their shape is known once they are read.
+    case 'imageFolder': return {
+      targets: [IMAGE_TARGET], features: [],
+      ...(source.size && source.channels !== undefined ? { featureShape: [...source.size, source.channels] } : {}),
+    };
+    case 'numpy': return { targets: Object.keys(source.targets ?? {}), features: [] };
   }
 }

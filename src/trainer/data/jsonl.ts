@@ -1,6 +1,7 @@
 // JSON Lines reading: one JSON object per line. Columns are the union of the objects' keys
 // in order of first appearance; a key absent from a line is a missing value. Lines that are
 // not a JSON object are skipped and reported with their line number.
+import { jsonSyntaxError } from '../../core/edits';
 import { DataError } from './errors';
 import type { Cell, LineProblem, RawTable } from './table';
 
@@ -16,8 +17,10 @@ export function parseJsonl(text: string, source = 'the JSONL file'): RawTable {
     let value: unknown;
     try {
       value = JSON.parse(raw);
-    } catch (err) {
-      problems.push({ line, message: `not valid JSON (${(err as Error).message})` });
+    } catch {
+      // Our parser's message names the spot; V8's would quote the line's text.
+      const syntax = jsonSyntaxError(raw);
+      problems.push({ line, message: `not valid JSON${syntax ? ` at column ${syntax.offset + 1}: ${syntax.message}` : ''}` });
       return;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {

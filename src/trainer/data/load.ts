@@ -1,13 +1,17 @@
 // The one entry point from a spec to training data:
 //   load the source -> check the tasks' targets -> split (seeded, stratified for classification)
 //   -> fit imputation and preprocessing on the training split -> apply them to every split.
-import type { DataSource, ExperimentSpec, TaskSpec } from '../../core/spec';
+import type { DataSource, ExperimentSpec, InputSpec, TaskSpec } from '../../core/spec';
 import type { Dataset, SplitDataset } from './dataset';
 import { takeRows } from './dataset';
+import type { DataFolders } from './confine';
 import { DataError } from './errors';
+import { loadImageFolder, type DecodeImage } from './imageFolder';
 import { applyImputation, fitImputation, hasMissing, type Imputation } from './impute';
 import { loadMnist } from './mnist';
 import { loadMultiMnist } from './multimnist';
+import { loadNumpy } from './numpy';
+import { readParquetTable } from './parquet';
 import { applyPreprocessing, fitPreprocessing, type FittedPreprocessing } from './preprocess';
 import { splitIndices, type SplitIndices } from './split';
 import { loadSyntheticCorrelated } from './syntheticCorrelated';
@@ -15,9 +19,22 @@ import { tableToDataset, type RawTable, type TargetRequest } from './table';
 import { readTable } from './tabularFile';
 import { own } from '../../core/own';
 
-export interface LoadOptions {
-  /** Folder that relative data paths are resolved against. */
-  workspaceDir: string;
+/** Where data files are found and may be read from (confine.ts), and what was read before. */
+export interface LoadOptions extends DataFolders {
+  /** The source's table when it was read before the load (Parquet, whose reader is async): see prereadData. */
+  table?: RawTable;
+  /** Decodes images (tfjs, passed in by the trainer); without it an image folder is only listed (the data summary). */
+  decodeImage?: DecodeImage;
+}
+
+/**
+ * What must be read asynchronously before the synchronous load (a Parquet file), added to the
+ * options. Every caller that loads data awaits this first (run.ts, the data summary).
+ */
+export async function prereadData(spec: Pick<ExperimentSpec, 'data'>, options: LoadOptions): Promise<LoadOptions> {
+  const source = spec.data.source;
+  if (source.type !== 'parquet' || options.table) return options;
+  return { ...options, table: await readParquetTable(source, options) };
 }
 
 export interface ExperimentData extends SplitDataset {
@@ -31,10 +48,13 @@ export interface ExperimentData extends SplitDataset {
   stratifiedBy?: string;
 }
 
-type DataPart = Pick<ExperimentSpec, 'data' | 'tasks'>;
+/** The model's inputs, when given, set the size an image folder is resized to. */
+type DataPart = Pick<ExperimentSpec, 'data' | 'tasks'> & { model?: { inputs: readonly InputSpec[] } };
 
 export function loadExperimentData(spec: DataPart, options: LoadOptions): ExperimentData {
-  return prepareSplits(spec, planSplit(spec, options));
+  const plan = planSplit(spec, options);
+  if (plan.listedOnly) throw new Error('Images were listed but not decoded: pass decodeImage in the load options to train.');
+  return prepareSplits(spec, plan);
 }
 
 /** The whole data set and the rows of each split: what a run trains on, before imputation and preprocessing. */
@@ -43,8 +63,10 @@ export interface SplitPlan {
   parts: SplitIndices;
   report: string[];
   stratifiedBy?: string;
-  /** The file as parsed, for csv/jsonl sources. */
+  /** The file as parsed, for csv/jsonl/parquet sources. */
   table?: RawTable;
+  /** The images of an image folder were listed, not decoded: `all` has no feature values. */
+  listedOnly?: boolean;
 }
 
 export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
@@ -70,7 +92,8 @@ export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
   const fmt = (k: number) => k.toLocaleString('en-US');
   report.push(`Split with seed ${split.seed}${strata ? `, stratified by '${strataColumn}'` : ''}: ` +
     `${fmt(parts.train.length)} train, ${fmt(parts.validation.length)} validation, ${fmt(parts.test.length)} test.`);
-  return { all, parts, report, ...(strata ? { stratifiedBy: strataColumn } : {}), ...(table ? { table } : {}) };
+  const listedOnly = spec.data.source.type === 'imageFolder' && !options.decodeImage;
+  return { all, parts, report, ...(strata ? { stratifiedBy: strataColumn } : {}), ...(table ? { table } : {}), ...(listedOnly ? { listedOnly } : {}) };
 }
 
 /** Imputation and preprocessing fitted on the training rows, applied to every split. */
@@ -104,24 +127,32 @@ export function loadDataset(spec: DataPart, options: LoadOptions): Dataset {
 }
 
 function loadChecked(spec: DataPart, options: LoadOptions): { ds: Dataset; table?: RawTable } {
-  const loaded = loadSource(spec.data.source, spec.tasks, spec.data.split.stratifyBy, options.workspaceDir);
+  const loaded = loadSource(spec, options);
   checkTargets(loaded.ds, spec.tasks, spec.data.source);
   return loaded;
 }
 
-function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | undefined, workspaceDir: string): { ds: Dataset; table?: RawTable } {
+function loadSource(spec: DataPart, options: LoadOptions): { ds: Dataset; table?: RawTable } {
+  const { source } = spec.data;
   switch (source.type) {
     case 'mnist': return { ds: loadMnist(source.limit === undefined ? {} : { limit: source.limit }) };
     case 'multimnist': return { ds: loadMultiMnist(source) };
     case 'synthetic-correlated': return { ds: loadSyntheticCorrelated(source) };
+    case 'imageFolder': return { ds: loadImageFolder(source, options, spec.model?.inputs, options.decodeImage) };
+    case 'numpy': return { ds: loadNumpy(source, options) };
     case 'csv':
-    case 'jsonl': {
-      const targets: TargetRequest[] = tasks.map((t, i) => ({
+    case 'jsonl':
+    case 'parquet': {
+      const targets: TargetRequest[] = spec.tasks.map((t, i) => ({
         column: t.target, kind: t.kind === 'regression' ? 'value' : 'class', binary: t.kind === 'binary',
         usedBy: `target of task '${t.id}'`, role: 'task', path: ['tasks', i, 'target'],
       }));
+      const { stratifyBy } = spec.data.split;
       if (stratifyBy !== undefined) targets.push({ column: stratifyBy, kind: 'class', usedBy: 'data.split.stratifyBy', role: 'strata', path: ['data', 'split', 'stratifyBy'] });
-      const table = readTable(source, workspaceDir);
+      let table: RawTable;
+      if (source.type !== 'parquet') table = readTable(source, options);
+      else if (options.table) table = options.table;
+      else throw new Error('A Parquet source is read by prereadData before the load; call it first.');
       const ds = tableToDataset(table, {
         targets,
         ...(source.features ? { features: source.features } : {}),

@@ -5,14 +5,15 @@ import * as fs from 'node:fs';
 import type { ExperimentSpec } from '../../core/spec';
 import { MULTIMNIST_DEFAULT_SAMPLES } from './multimnist';
 import { SYNTHETIC_DEFAULTS } from './syntheticCorrelated';
+import type { DataFolders } from './confine';
 import { resolveDataPath } from './tabularFile';
 
 /** Digits in the bundled `mnist` package (see mnist.ts); `limit` takes at most this many. */
 const MNIST_DIGITS = 10_000;
 const NEWLINE = 0x0a;
 
-/** Examples in the source; undefined when the file cannot be read (loading says why). */
-export function countRows(spec: Pick<ExperimentSpec, 'data'>, workspaceDir: string): number | undefined {
+/** Examples in the source; undefined when the file cannot be read or is not allowed (loading says why). */
+export function countRows(spec: Pick<ExperimentSpec, 'data'>, folders: DataFolders): number | undefined {
   const source = spec.data.source;
   switch (source.type) {
     case 'mnist': return Math.min(source.limit ?? MNIST_DIGITS, MNIST_DIGITS);
@@ -21,7 +22,7 @@ export function countRows(spec: Pick<ExperimentSpec, 'data'>, workspaceDir: stri
     case 'csv':
     case 'jsonl':
       try {
-        const lines = countLines(resolveDataPath(source.path, workspaceDir));
+        const lines = countLines(resolveDataPath(source.path, folders));
         return Math.max(0, source.type === 'csv' ? lines - 1 : lines);
       } catch {
         return undefined;

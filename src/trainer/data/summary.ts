@@ -1,6 +1,7 @@
 // A summary of an experiment's data as a run would see it: the same loaders, targets, limit
 // and split seed (load.ts), then counted. Class balance per task and split, value ranges of
 // regression targets, sample digits of image sources, the first records of csv/jsonl files.
+// Callers read what is asynchronous first (prereadData: Parquet); image folders are counted, not decoded.
 import type { ClassCount, DataSummary, FirstRows, PerSplit, SampleImages, TaskBalance, ValueStats } from '../../core/dataSummary';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import type { Dataset } from './dataset';
@@ -12,10 +13,11 @@ import type { RawTable } from './table';
 export const SAMPLE_IMAGES = 10;
 export const FIRST_ROWS = 8;
 
-export function summarizeData(spec: Pick<ExperimentSpec, 'data' | 'tasks'>, options: LoadOptions): DataSummary {
+export function summarizeData(spec: Pick<ExperimentSpec, 'data' | 'tasks'> & Partial<Pick<ExperimentSpec, 'model'>>, options: LoadOptions): DataSummary {
   const plan = planSplit(spec, options);
   // Imputation and preprocessing run too: a problem they have is one the run would have.
-  const { report } = prepareSplits(spec, plan);
+  // Images that were only listed (no TensorFlow here) have no values to fit them on.
+  const { report } = plan.listedOnly ? plan : prepareSplits(spec, plan);
   const side = imageSide(spec.data.source.type);
   return {
     source: spec.data.source.type,

@@ -6,6 +6,7 @@ import type { Dataset } from './dataset';
 import { oneHotName } from './dataset';
 import { DataError } from './errors';
 import { setOwn } from '../../core/own';
+import { columnList } from './quote';
 
 export type Cell = string | number | null;
 export interface LineProblem { line: number; message: string }
@@ -249,7 +250,7 @@ function dedupe(targets: TargetRequest[]): TargetRequest[] {
 function requireColumns(table: RawTable, wanted: readonly (readonly [string, string, (string | number)[] | undefined])[]): void {
   for (const [name, usedBy, path] of wanted) {
     if (!table.columns.includes(name)) {
-      throw new DataError(`Column '${name}' (${usedBy}) is not in ${table.source}. Its columns are: ${table.columns.join(', ')}.`, path);
+      throw new DataError(`Column '${name}' (${usedBy}) is not in ${table.source}. Its columns are: ${columnList(table.columns)}.`, path);
     }
   }
 }

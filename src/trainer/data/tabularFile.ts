@@ -1,6 +1,6 @@
-// Locating and reading a CSV / JSONL data file named in the spec (relative to the workspace).
+// Locating and reading a CSV / JSONL data file named in the spec (relative to the experiment file, confined by confine.ts).
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { confineDataPath, type DataFolders } from './confine';
 import { headerNames, parseCsv, parseCsvRecords } from './csv';
 import { DataError } from './errors';
 import { parseJsonl } from './jsonl';
@@ -8,30 +8,21 @@ import type { RawTable } from './table';
 
 export interface TabularSource { type: 'csv' | 'jsonl'; path: string }
 
-/** Absolute path of the data file; a DataError when it is not there. */
-export function resolveDataPath(file: string, workspaceDir: string): string {
-  if (typeof file !== 'string' || file.trim() === '') throw new DataError('data.source.path is empty: name the data file, relative to the workspace folder.', ['data', 'source', 'path']);
-  const full = path.resolve(workspaceDir, file);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(full);
-  } catch {
-    throw new DataError(`Data file '${file}' not found (looked for ${full}).`, ['data', 'source', 'path']);
-  }
-  if (!stat.isFile()) throw new DataError(`Data file '${file}' is not a file (${full}).`, ['data', 'source', 'path']);
-  return full;
+/** Real path of the data file, confined to the allowed folders (confine.ts); a DataError when it is not there. */
+export function resolveDataPath(file: string, folders: DataFolders): string {
+  return confineDataPath(file, 'file', folders);
 }
 
-export function readTable(source: TabularSource, workspaceDir: string): RawTable {
-  const full = resolveDataPath(source.path, workspaceDir);
+export function readTable(source: TabularSource, folders: DataFolders): RawTable {
+  const full = resolveDataPath(source.path, folders);
   const text = fs.readFileSync(full, 'utf8');
   return source.type === 'csv' ? parseCsv(text, source.path) : parseJsonl(text, source.path);
 }
 
 /** Column names without reading a whole CSV (its header); JSONL keys come from every line. */
-export function readColumnNames(source: TabularSource, workspaceDir: string): string[] {
-  if (source.type === 'jsonl') return readTable(source, workspaceDir).columns;
-  const full = resolveDataPath(source.path, workspaceDir);
+export function readColumnNames(source: TabularSource, folders: DataFolders): string[] {
+  if (source.type === 'jsonl') return readTable(source, folders).columns;
+  const full = resolveDataPath(source.path, folders);
   const fd = fs.openSync(full, 'r');
   try {
     const buffer = Buffer.alloc(1 << 20);

@@ -13,8 +13,8 @@ interface MnistDigit { length: number; get(i: number): number[] }
 // The package itself, read here without the loader (an external of the test bundle).
 const mnistPackage = createRequire(__filename)('mnist') as MnistDigit[];
 
-function summary(doc: unknown, workspaceDir: string): DataSummary {
-  const result = dataSummaryOf(doc, workspaceDir);
+async function summary(doc: unknown, workspaceDir: string): Promise<DataSummary> {
+  const result = await dataSummaryOf(doc, workspaceDir);
   assert.ok(result.ok, result.ok ? '' : result.message);
   return result.summary;
 }
@@ -27,8 +27,8 @@ function classTask(s: DataSummary, id: string): Extract<TaskBalance, { kind: 'bi
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 
-test('mnist: class balance per split adds up to the split sizes and matches the package, digit by digit', () => {
-  const s = summary(exampleDoc('digits-parity'), path.dirname(exampleFile('digits-parity')));
+test('mnist: class balance per split adds up to the split sizes and matches the package, digit by digit', async () => {
+  const s = await summary(exampleDoc('digits-parity'), path.dirname(exampleFile('digits-parity')));
   const perDigit = mnistPackage.slice(0, 10).map((d) => d.length);
   assert.equal(s.examples, sum(perDigit));
   assert.deepEqual(s.featureShape, [784]);
@@ -49,8 +49,8 @@ test('mnist: class balance per split adds up to the split sizes and matches the 
   assert.equal(parity.classes[1]!.counts.train + parity.classes[1]!.counts.validation + parity.classes[1]!.counts.test, odd);
 });
 
-test('mnist: sample digits are real package images (0..255 bytes) with their labels', () => {
-  const s = summary(exampleDoc('digits-parity'), path.dirname(exampleFile('digits-parity')));
+test('mnist: sample digits are real package images (0..255 bytes) with their labels', async () => {
+  const s = await summary(exampleDoc('digits-parity'), path.dirname(exampleFile('digits-parity')));
   assert.ok(s.samples);
   assert.equal(s.samples.width, 28);
   assert.equal(s.samples.images.length, 10);
@@ -70,20 +70,20 @@ test('mnist: sample digits are real package images (0..255 bytes) with their lab
   }
 });
 
-test('mnist: the limit and the split seed of the document are the ones used', () => {
+test('mnist: the limit and the split seed of the document are the ones used', async () => {
   const doc = exampleDoc('digits-parity') as { data: { source: Record<string, unknown>; split: Record<string, unknown> } };
   doc.data.source.limit = 500;
-  const a = summary(doc, '.');
+  const a = await summary(doc, '.');
   assert.equal(a.examples, 500);
   assert.deepEqual([a.split.train, a.split.validation, a.split.test], [400, 50, 50]);
   doc.data.split.seed = 8;
-  const b = summary(doc, '.');
+  const b = await summary(doc, '.');
   assert.notDeepEqual(b.samples!.images.map((i) => i.pixels), a.samples!.images.map((i) => i.pixels), 'another seed, other training examples first');
 });
 
-test('csv: class balance, regression range and first rows match patients.csv read here line by line', () => {
+test('csv: class balance, regression range and first rows match patients.csv read here line by line', async () => {
   const dir = path.dirname(exampleFile('tabular-csv'));
-  const s = summary(exampleDoc('tabular-csv'), dir);
+  const s = await summary(exampleDoc('tabular-csv'), dir);
   const [header, ...lines] = fs.readFileSync(path.join(dir, 'patients.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
   const col = (name: string) => header!.indexOf(name);
   assert.equal(s.examples, lines.length);
@@ -114,40 +114,40 @@ test('csv: class balance, regression range and first rows match patients.csv rea
   assert.ok(s.notes.some((n) => /Imputed \d+ missing values/.test(n)), 'the notes say what loading did, imputation included');
 });
 
-test('bad input: the loader\'s own message, with the field to fix', () => {
+test('bad input: the loader\'s own message, with the field to fix', async () => {
   const dir = path.dirname(exampleFile('tabular-csv'));
   const doc = exampleDoc('tabular-csv') as { tasks: Record<string, unknown>[]; data: { source: Record<string, unknown>; split: Record<string, unknown> } };
   doc.tasks[0]!.target = 'readmited';
-  const badColumn = dataSummaryOf(doc, dir);
+  const badColumn = await dataSummaryOf(doc, dir);
   assert.ok(!badColumn.ok);
   assert.match(badColumn.message, /readmited/);
   assert.deepEqual(badColumn.path, ['tasks', 0, 'target']);
 
   doc.tasks[0]!.target = 'readmitted';
   doc.data.source.path = 'missing.csv';
-  const missing = dataSummaryOf(doc, dir);
+  const missing = await dataSummaryOf(doc, dir);
   assert.ok(!missing.ok);
   assert.match(missing.message, /'missing\.csv' not found/);
   assert.deepEqual(missing.path, ['data', 'source', 'path']);
 
   doc.data.source.path = 'patients.csv';
   doc.data.split.validation = 0.9;
-  const badSplit = dataSummaryOf(doc, dir);
+  const badSplit = await dataSummaryOf(doc, dir);
   assert.ok(!badSplit.ok);
   assert.equal(badSplit.path?.[0], 'data');
 });
 
-test('a broken model does not stop a preview of the data', () => {
+test('a broken model does not stop a preview of the data', async () => {
   const doc = exampleDoc('digits-parity') as { model: { layers: Record<string, unknown>[] }; data: { source: Record<string, unknown> } };
   doc.model.layers[0]!.from = ['nowhere'];
   doc.data.source.limit = 100;
-  assert.equal(summary(doc, '.').examples, 100);
+  assert.equal((await summary(doc, '.')).examples, 100);
 });
 
-test('a declared class the data does not have is listed empty and says so', () => {
+test('a declared class the data does not have is listed empty and says so', async () => {
   const doc = exampleDoc('digits-parity') as { tasks: Array<{ id: string; classes?: number }> };
   doc.tasks.find((t) => t.id === 'digit')!.classes = 12;
-  const digit = classTask(summary(doc, path.dirname(exampleFile('digits-parity'))), 'digit');
+  const digit = classTask(await summary(doc, path.dirname(exampleFile('digits-parity'))), 'digit');
   assert.deepEqual(digit.classes.slice(9).map((c) => c.name), ['9', '10 (not in the data)', '11 (not in the data)']);
   assert.deepEqual(digit.classes.slice(10).map((c) => c.counts), [{ train: 0, validation: 0, test: 0 }, { train: 0, validation: 0, test: 0 }]);
 });

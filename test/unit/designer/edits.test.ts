@@ -182,6 +182,15 @@ describe('where the text stops being JSON', () => {
     assert.equal(jsonSyntaxError('{"a" 1}')?.expected, "':'");
   });
 
+  it('edits a document that starts with a byte-order mark, keeping the mark', () => {
+    const after = applyOpsToText('\uFEFF{\n  "name": "a"\n}\n', [{ op: 'set', path: ['name'], value: 'b' }]);
+    assert.equal(after, '\uFEFF{\n  "name": "b"\n}\n');
+    // A syntax error is found where it is (an offset into the text as given), not at the mark.
+    const text = '\uFEFF{"name": }';
+    const snapshot = snapshotOf(text, 1);
+    assert.ok(!snapshot.ok && text[snapshot.error.offset] === '}', JSON.stringify(snapshot));
+  });
+
   it('accepts exactly what JSON.parse accepts on these samples', () => {
     for (const t of ['{}', '[]', '{"a":[1,-2.5e3,true,null,"\\u00e9\\n"]}', '\uFEFF{"a":1}', ' 0 ', '{"a":01}', '{"a":1.}', '{"a":-}', '[1,]', '{"a":"\\x"}']) {
       let expected = true;

@@ -19,6 +19,12 @@ describe('starting a training and drawing it', () => {
     assert.ok('error' in open && /closing quote/.test(open.error));
   });
 
+  it('accepts a UTF-8 byte-order mark before the document, and still places errors as the editor counts', () => {
+    assert.deepEqual(parseDocument('\uFEFF{"a":1}'), { doc: { a: 1 } });
+    const r = parseDocument('\uFEFF{\n  "tasks": [,]\n}');
+    assert.ok('error' in r && r.error === 'expected a value at line 2, column 13', JSON.stringify(r));
+  });
+
   it('plans the phases the trainer will run: shared model, then one baseline per task unless turned off', () => {
     const h = headerFromSpec(experiment(), '/ws/x.mtl.json');
     assert.deepEqual(h.phases, [{ kind: 'shared' }, { kind: 'baseline', task: 'digit' }, { kind: 'baseline', task: 'parity' }]);

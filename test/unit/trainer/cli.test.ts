@@ -115,3 +115,59 @@ test('train: a failure TensorFlow raises inside a layer is printed at that layer
   const line = JSON.stringify(doc, null, 2).split('\n').findIndex((l) => l.includes('"layers"')) + 2; // the first layer's "{"
   assert.match(r.stderr, new RegExp(`emb\\.mtl\\.json:${line}:\\d+: error: model\\.layers\\[0\\]: Layer "embed" \\(embedding\\) failed in TensorFlow`));
 });
+
+test('data paths: outside the workspace refused (exit 1, at data.source.path); --allow-path and a .git workspace root widen it', () => {
+  const top = tempDir('cli-confine');
+  const expDir = path.join(top, 'project', 'exp');
+  fs.mkdirSync(expDir, { recursive: true });
+  fs.mkdirSync(path.join(top, 'shared'));
+  fs.copyFileSync(path.join(ROOT, 'examples', 'tabular-csv', 'patients.csv'), path.join(top, 'shared', 'patients.csv'));
+  const doc = exampleDoc('tabular-csv') as { data: { source: { path: string } } };
+  doc.data.source.path = '../../shared/patients.csv';
+  const file = writeDoc(expDir, 'out.mtl.json', doc);
+  // No .git or .vscode above: the workspace is the experiment's folder.
+  const refused = mts('data', file);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /out\.mtl\.json:\d+:\d+: error: data\.source\.path '\.\.\/\.\.\/shared\/patients\.csv' is outside the folders data may be read from \(.*exp\)/);
+  assert.doesNotMatch(refused.stderr, /age|bmi/);
+  // Training refuses it the same way, before a run folder exists.
+  const train = mts('train', file, '--out', path.join(top, 'runs'));
+  assert.equal(train.status, 1);
+  assert.match(train.stderr, /error: data\.source\.path '\.\.\/\.\.\/shared\/patients\.csv' is outside the folders data may be read from/);
+  assert.equal(fs.existsSync(path.join(top, 'runs')), false);
+  assert.equal(mts('data', file, '--allow-path', path.join(top, 'shared')).status, 0);
+  // A .git folder above makes that folder the workspace: ../../shared is inside it.
+  fs.mkdirSync(path.join(top, '.git'));
+  const inside = mts('data', file);
+  assert.equal(inside.status, 0, inside.stderr);
+  assert.match(inside.stdout, /^2,000 examples \(csv/);
+});
+
+test('an experiment file that starts with a UTF-8 byte-order mark is accepted by validate and data; errors keep their line', () => {
+  const dir = tempDir('cli-bom');
+  fs.copyFileSync(path.join(ROOT, 'examples', 'tabular-csv', 'patients.csv'), path.join(dir, 'patients.csv'));
+  const text = JSON.stringify(exampleDoc('tabular-csv'), null, 2);
+  const file = writeDoc(dir, 'bom.mtl.json', `\uFEFF${text}`);
+  const valid = mts('validate', file);
+  assert.equal(valid.status, 0, valid.stderr);
+  assert.match(valid.stdout, /^valid/);
+  const data = mts('data', file);
+  assert.equal(data.status, 0, data.stderr);
+  assert.match(data.stdout, /^2,000 examples \(csv/);
+  const broken = mts('validate', writeDoc(dir, 'broken.mtl.json', '\uFEFF{\n  "name": ,\n}'));
+  assert.equal(broken.status, 1);
+  assert.match(broken.stderr, /broken\.mtl\.json:2:11: error: not valid JSON/);
+});
+
+test('data paths: a home folder with .vscode (VS Code\'s extensions) is never taken as the workspace', () => {
+  const home = tempDir('cli-home');
+  fs.mkdirSync(path.join(home, '.vscode'));
+  fs.mkdirSync(path.join(home, 'proj', 'exp'), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'examples', 'tabular-csv', 'patients.csv'), path.join(home, 'patients.csv'));
+  const doc = exampleDoc('tabular-csv') as { data: { source: { path: string } } };
+  doc.data.source.path = '../../patients.csv';
+  const file = writeDoc(path.join(home, 'proj', 'exp'), 'e.mtl.json', doc);
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'mts.js'), 'data', file], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, HOME: home } });
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stderr, /is outside the folders data may be read from \(.*exp\)/);
+});

@@ -103,7 +103,7 @@ export class DesignerPage {
         // The trainer's summary, computed in this process (the extension asks a forked trainer).
         const snapshot = snapshotOf(this.text, this.version);
         if (!snapshot.ok) break;
-        const result = dataSummaryOf(snapshot.doc, this.options.workspaceDir ?? process.cwd());
+        const result = await dataSummaryOf(snapshot.doc, this.options.workspaceDir ?? process.cwd());
         await this.send({ type: 'dataPreview', preview: { key: dataSettingsKey(snapshot.doc), result } });
         break;
       }
