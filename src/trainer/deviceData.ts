@@ -5,12 +5,13 @@ import type { ExperimentSpec } from '../core/spec';
 import type { Tf } from './backend';
 import type { Dataset } from './data/dataset';
 import type { TaskHead } from './heads';
+import { fillUnlabelled } from './labelMask';
 
 export interface DeviceSplit {
   n: number;
   x: Map<string, TF.Tensor>;
   y: Map<string, TF.Tensor>;
-  /** Host copies of the targets (class index or value), for metrics. */
+  /** Host copies of the targets (class index or value; NaN where a row lacks it), for metrics and loss masks. */
   targets: Map<string, Float32Array>;
 }
 
@@ -47,10 +48,12 @@ export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Da
     const raw = ds.targets[h.task.target];
     if (!raw) throw new Error(`Task "${h.task.id}" targets "${h.task.target}", which the data does not have (targets: ${Object.keys(ds.targets).join(', ')}).`);
     targets.set(h.task.id, raw);
+    // Unlabelled rows (NaN) get label 0 on the device; their loss weight is 0 (labelMask.ts).
+    const labels = fillUnlabelled(raw);
     if (h.encoding === 'onehot') {
-      y.set(h.task.id, tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(raw), 'int32'), h.units), 'float32')));
+      y.set(h.task.id, tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), h.units), 'float32')));
     } else {
-      y.set(h.task.id, tf.tensor2d(raw, [ds.n, 1]));
+      y.set(h.task.id, tf.tensor2d(labels, [ds.n, 1]));
     }
   }
   return { n: ds.n, x, y, targets };
