@@ -3,7 +3,9 @@
 // column keeps its unlabelled rows as a stratum of their own; the data summary counts the
 // labelled rows of each task per split. The fixture's counts are computed here from the file.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { partiallyLabelled } from '../../../src/core/dataSummary';
@@ -76,4 +78,10 @@ test('the data summary counts labelled rows per task and split (partial-labels f
   const k = byTask.kind!.labelled;
   assert.ok(text.includes(`labelled rows: ${k.train} of ${s.split.train} train, ${k.validation} of ${s.split.validation} validation, ${k.test} of ${s.split.test} test`), text);
   assert.ok(s.notes.includes("Dropped 2 rows without any task's target value."), s.notes.join('\n'));
+});
+
+test('scripts/make-partial-labels-csv.mjs regenerates the committed example byte for byte', () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mts-partial-')), 'patients-partial.csv');
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/make-partial-labels-csv.mjs'), out]);
+  assert.ok(fs.readFileSync(out).equals(fs.readFileSync(path.join(ROOT, 'examples', 'partial-labels', 'patients-partial.csv'))));
 });
