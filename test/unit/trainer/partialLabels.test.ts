@@ -21,6 +21,7 @@ import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
 import { compileNativeStep, nativeStepUnsupported } from '../../../src/trainer/native/denseStep';
 import { runExperiment } from '../../../src/trainer/run';
+import { makeWeighting } from '../../../src/trainer/weighting/index';
 import { ROOT, onlyRun, tempDir } from './helpers';
 
 const close = (actual: number, expected: number, tol: number, what: string) =>
@@ -88,6 +89,23 @@ test('masked loss by hand: 4 rows, each task labelled on 2 of them', async () =>
     assert.ok(Number.isFinite(v), `${h.task.id}: ${v}`);
     assert.equal(v, 0);
   }
+});
+
+test('uncertainty weighting leaves a task without labelled rows in the batch out of the step (its log-variance gets no gradient)', async () => {
+  const { tf } = await loadBackend('tensorflow');
+  const tasks = spec().tasks;
+  const w = makeWeighting(tf, { method: 'uncertainty' }, tasks);
+  const losses = [tf.scalar(0.7), tf.scalar(1.3), tf.scalar(0)]; // reg: no labelled row, masked loss 0
+  const { value, grads } = tf.variableGrads(() => w.combine(losses, [true, true, false]), w.variables);
+  // variableGrads leaves out a variable the loss does not depend on: its gradient is 0.
+  const [g0, g1, g2] = w.variables.map((v) => grads[v.name]?.dataSync()[0] ?? 0);
+  // At s = 0, d/ds [exp(-s) L + s/2] = 0.5 - L for the classification tasks; nothing for the absent one
+  // (without the mask its 0.5 * s term alone would push s down, its weight up).
+  close(g0!, 0.5 - 0.7, 1e-6, 'cls');
+  close(g1!, 0.5 - 1.3, 1e-6, 'bin');
+  assert.equal(g2, 0);
+  close(value.dataSync()[0]!, 0.7 + 1.3, 1e-6, 'combined loss');
+  w.dispose();
 });
 
 /** 16 rows of 4 features; c labelled in rows 0-9, b in even rows, r in none of the batch's rows 0-7. */
