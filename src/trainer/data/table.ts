@@ -103,8 +103,6 @@ export function tableToDataset(table: RawTable, options: TableOptions): Dataset 
       if (taskColumns.every((c) => c.text[r] === null)) { keep[r] = 0; unlabelled++; }
     }
     if (unlabelled > 0) report.push(`Dropped ${unlabelled} rows without any task's target value.`);
-    const kept = partial.map((c) => `${c.name}: ${c.text.filter((v, r) => v === null && keep[r]).length}`).filter((x) => !x.endsWith(': 0'));
-    if (kept.length > 0) report.push(`Kept rows missing some task targets (${kept.join(', ')}); each task trains and is measured on its labelled rows only.`);
   }
   const featureMissing = featureColumns.map((name) => [name, column(name).missing] as const).filter(([, m]) => m > 0);
   if (featureMissing.length > 0) {
@@ -120,6 +118,9 @@ export function tableToDataset(table: RawTable, options: TableOptions): Dataset 
       ? `Dropped ${rowsWithMissing} rows with missing feature values (${perColumn}).`
       : `${rowsWithMissing} rows have missing feature values (${perColumn}); they are imputed with the training split's mean (numbers) or most frequent category.`);
   }
+  // Counted on the rows that stay (after feature drops too).
+  const kept = partial.map((c) => `${c.name}: ${c.text.filter((v, r) => v === null && keep[r]).length}`).filter((x) => !x.endsWith(': 0'));
+  if (kept.length > 0) report.push(`Kept rows missing some task targets (${kept.join(', ')}); each task trains and is measured on its labelled rows only.`);
   const rows: number[] = [];
   keep.forEach((k, r) => { if (k) rows.push(r); });
   if (rows.length === 0) throw new DataError(`No rows of ${table.source} are left after dropping rows with missing values.`, ['data', 'source', 'missing']);
