@@ -18,7 +18,8 @@ import { randomDataset, referenceSpec } from './referenceWorkload';
 const SAMPLES = 20_000;
 const ROOT = path.resolve(__dirname, '..', '..');
 
-interface Figure { label: string; batch: number; epochs: number; seconds: number; samplesPerSecond: number }
+/** `cpuSeconds`: CPU time of the training (all threads); steadier than wall time on a shared machine. */
+interface Figure { label: string; batch: number; epochs: number; seconds: number; samplesPerSecond: number; cpuSeconds?: number }
 
 /** Partial labels: parity missing (NaN) in this share of the rows, so its loss is masked. */
 const UNLABELLED_SHARE = 0.3;
@@ -39,11 +40,14 @@ async function measure(backend: BackendName, batch: number, epochs: number, forc
   // A token validation split: the loop evaluates every epoch; Keras' fit here does not.
   const validation = toDevice(tf, spec, heads, randomDataset(64, 9));
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const r = await trainLoop({ tf, backend: forceGeneric ? 'cpu' : b.name, spec, built, forward, heads, topo, train, validation, epochs,
     phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false } });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const label = `ours ${b.name}${r.stepPath === 'native' ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? `, ${b.threads} thread(s)` : ''}${partial ? ', partial labels' : ''}`;
-  return { label, batch, epochs, seconds, samplesPerSecond: (SAMPLES * epochs) / seconds };
+  return { label, batch, epochs, seconds, samplesPerSecond: (SAMPLES * epochs) / seconds, cpuSeconds };
 }
 
 /** `variant`: '' (the fast path where it applies), or 'generic' (the tape) and/or 'partial' (masked labels), joined by '+'. */
@@ -79,7 +83,7 @@ function keras(batches: number[], threads?: number): Figure[] {
 }
 
 function print(f: Figure): void {
-  console.log(`${f.label.padEnd(46)} batch ${String(f.batch).padStart(3)}  ${f.epochs} epoch(s)  ${f.seconds.toFixed(2).padStart(7)} s  ${Math.round(f.samplesPerSecond).toString().padStart(7)} samples/s`);
+  console.log(`${f.label.padEnd(46)} batch ${String(f.batch).padStart(3)}  ${f.epochs} epoch(s)  ${f.seconds.toFixed(2).padStart(7)} s  ${Math.round(f.samplesPerSecond).toString().padStart(7)} samples/s${f.cpuSeconds !== undefined ? `  (CPU ${f.cpuSeconds.toFixed(2)} s)` : ''}`);
 }
 
 async function main(): Promise<void> {
