@@ -134,7 +134,7 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
         for (const [task, metrics] of Object.entries(s.test)) {
           // Partial labels: a task measured on fewer test rows than the split has says on how many.
           const l = s.labelled;
-          const rows = l && l.tasks[task] && l.tasks[task].test < l.rows.test ? ` (on ${l.tasks[task].test} of ${l.rows.test} test rows, labelled)` : '';
+          const rows = l && l.tasks[task] && l.tasks[task].test < l.rows.test ? ` (${l.tasks[task].test} of ${l.rows.test} test rows labelled)` : '';
           console.log(`  ${task}: ${Object.entries(metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}${rows}`);
         }
         if (s.baselines) {
