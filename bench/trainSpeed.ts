@@ -18,10 +18,14 @@ import { randomDataset, referenceSpec } from './referenceWorkload';
 const SAMPLES = 20_000;
 const ROOT = path.resolve(__dirname, '..', '..');
 
-interface Figure { label: string; batch: number; epochs: number; seconds: number; samplesPerSecond: number }
+/** `cpuSeconds`: CPU time of the training (all threads); steadier than wall time on a shared machine. */
+interface Figure { label: string; batch: number; epochs: number; seconds: number; samplesPerSecond: number; cpuSeconds?: number }
 
-/** One measurement in this process: `--one <backend> <batch> <epochs> [generic]`. */
-async function measure(backend: BackendName, batch: number, epochs: number, forceGeneric: boolean): Promise<Figure> {
+/** Partial labels: parity missing (NaN) in this share of the rows, so its loss is masked. */
+const UNLABELLED_SHARE = 0.3;
+
+/** One measurement in this process: `--one <backend> <batch> <epochs> [generic|partial|partial+generic]`. */
+async function measure(backend: BackendName, batch: number, epochs: number, forceGeneric: boolean, partial = false): Promise<Figure> {
   const spec = referenceSpec(batch, epochs);
   // The trainer's own thread choice, as `mts train` makes it.
   const b = await loadBackend(backend, { intraOpThreads: intraOpThreadsFor(spec) });
@@ -30,19 +34,25 @@ async function measure(backend: BackendName, batch: number, epochs: number, forc
   const heads = makeHeads(tf, spec);
   const built = buildModel(tf, spec, topo, 42);
   const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
-  const train = toDevice(tf, spec, heads, randomDataset(SAMPLES));
+  const data = randomDataset(SAMPLES);
+  if (partial) data.targets.parity = data.targets.parity!.map((v, i) => ((i * 7919) % 100 < UNLABELLED_SHARE * 100 ? NaN : v));
+  const train = toDevice(tf, spec, heads, data);
   // A token validation split: the loop evaluates every epoch; Keras' fit here does not.
   const validation = toDevice(tf, spec, heads, randomDataset(64, 9));
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const r = await trainLoop({ tf, backend: forceGeneric ? 'cpu' : b.name, spec, built, forward, heads, topo, train, validation, epochs,
     phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false } });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const label = `ours ${b.name}${r.stepPath === 'native' ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? `, ${b.threads} thread(s)` : ''}`;
-  return { label, batch, epochs, seconds, samplesPerSecond: (SAMPLES * epochs) / seconds };
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const label = `ours ${b.name}${r.stepPath === 'native' ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? `, ${b.threads} thread(s)` : ''}${partial ? ', partial labels' : ''}`;
+  return { label, batch, epochs, seconds, samplesPerSecond: (SAMPLES * epochs) / seconds, cpuSeconds };
 }
 
-function child(backend: BackendName, batch: number, epochs: number, generic = false): Figure | undefined {
-  const r = spawnSync(process.execPath, [__filename, '--one', backend, String(batch), String(epochs), generic ? 'generic' : ''], {
+/** `variant`: '' (the fast path where it applies), or 'generic' (the tape) and/or 'partial' (masked labels), joined by '+'. */
+function child(backend: BackendName, batch: number, epochs: number, variant = ''): Figure | undefined {
+  const r = spawnSync(process.execPath, [__filename, '--one', backend, String(batch), String(epochs), variant], {
     encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
   });
   const line = r.stdout.trim().split('\n').pop() ?? '';
@@ -73,13 +83,14 @@ function keras(batches: number[], threads?: number): Figure[] {
 }
 
 function print(f: Figure): void {
-  console.log(`${f.label.padEnd(46)} batch ${String(f.batch).padStart(3)}  ${f.epochs} epoch(s)  ${f.seconds.toFixed(2).padStart(7)} s  ${Math.round(f.samplesPerSecond).toString().padStart(7)} samples/s`);
+  console.log(`${f.label.padEnd(46)} batch ${String(f.batch).padStart(3)}  ${f.epochs} epoch(s)  ${f.seconds.toFixed(2).padStart(7)} s  ${Math.round(f.samplesPerSecond).toString().padStart(7)} samples/s${f.cpuSeconds !== undefined ? `  (CPU ${f.cpuSeconds.toFixed(2)} s)` : ''}`);
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--one') {
-    const f = await measure(args[1] as BackendName, Number(args[2]), Number(args[3]), args[4] === 'generic');
+    const variant = (args[4] ?? '').split('+');
+    const f = await measure(args[1] as BackendName, Number(args[2]), Number(args[3]), variant.includes('generic'), variant.includes('partial'));
     console.log(JSON.stringify(f));
     return;
   }
@@ -97,8 +108,15 @@ async function main(): Promise<void> {
   }
   console.log('Our backends (1 epoch, batch 32):');
   for (const [backend, generic] of [['tensorflow', true], ['wasm', false], ['cpu', false]] as const) {
-    const f = child(backend, 32, 1, generic);
+    const f = child(backend, 32, 1, generic ? 'generic' : '');
     if (f) print(f);
+  }
+  console.log(`Partial labels (parity unlabelled in ${UNLABELLED_SHARE * 100} % of rows: masked loss), 3 epochs:`);
+  for (const batch of [32, 256]) {
+    for (const variant of ['partial', 'partial+generic'] as const) {
+      const f = child('tensorflow', batch, 3, variant);
+      if (f) print(f);
+    }
   }
   for (const batch of [32, 256]) {
     const o = ours.find((f) => f.batch === batch);

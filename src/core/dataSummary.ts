@@ -16,9 +16,16 @@ export interface ClassCount {
 
 export interface ValueStats { n: number; min: number; mean: number; max: number }
 
+/** `labelled`: rows of each split with this task's target (partial labels: the rest train and
+ *  measure the other tasks only); class counts and value stats cover labelled rows. */
 export type TaskBalance =
-  | { task: string; target: string; kind: 'binary' | 'multiclass'; classes: ClassCount[] }
-  | { task: string; target: string; kind: 'regression'; stats: PerSplit<ValueStats> };
+  | { task: string; target: string; labelled: PerSplit<number>; kind: 'binary' | 'multiclass'; classes: ClassCount[] }
+  | { task: string; target: string; labelled: PerSplit<number>; kind: 'regression'; stats: PerSplit<ValueStats> };
+
+/** Some rows of some split lack the task's target (the summary then says how many have it). */
+export function partiallyLabelled(labelled: PerSplit<number>, rows: PerSplit<number>): boolean {
+  return SPLIT_NAMES.some((k) => labelled[k] < rows[k]);
+}
 
 /** A few examples drawn as images: pixels 0..255, row-major, one label per task. */
 export interface SampleImages {

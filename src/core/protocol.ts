@@ -29,6 +29,8 @@ export interface BaselineComparison {
   relativeImprovement: number;
 }
 
+export interface SplitCounts { train: number; validation: number; test: number }
+
 export interface RunSummary {
   runDir: string;
   status: RunStatus;
@@ -38,6 +40,8 @@ export interface RunSummary {
   parameters: { total: number; shared: number; perTask: Record<string, number>; singleTaskTotal: number };
   baselines?: { test: Record<string, Record<string, number>>; comparisons: BaselineComparison[]; deltaM: number; parameters: number };
   timings: { startedAt: string; endedAt: string; trainSeconds: number };
+  /** Rows per split, and those with each task's target (partial labels: a task's metrics count only these). */
+  labelled?: { rows: SplitCounts; tasks: Record<string, SplitCounts> };
 }
 
 /**

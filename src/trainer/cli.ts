@@ -181,7 +181,12 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
       case 'done': {
         const s = m.summary;
         console.log('test results (shared model):');
-        for (const [task, metrics] of Object.entries(s.test)) console.log(`  ${task}: ${Object.entries(metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+        for (const [task, metrics] of Object.entries(s.test)) {
+          // Partial labels: a task measured on fewer test rows than the split has says on how many.
+          const l = s.labelled;
+          const rows = l && l.tasks[task] && l.tasks[task].test < l.rows.test ? ` (${l.tasks[task].test} of ${l.rows.test} test rows labelled)` : '';
+          console.log(`  ${task}: ${Object.entries(metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}${rows}`);
+        }
         if (s.baselines) {
           for (const c of s.baselines.comparisons) {
             console.log(`  ${c.task} ${c.metric}: shared ${fmt(c.shared)} vs single-task ${fmt(c.baseline)} (${c.relativeImprovement >= 0 ? '+' : ''}${(c.relativeImprovement * 100).toFixed(2)} %)`);

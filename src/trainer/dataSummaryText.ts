@@ -1,6 +1,6 @@
 // A data summary as terminal lines (`mts data`): the same numbers the designer's preview shows.
 import type { DataSummary, PerSplit } from '../core/dataSummary';
-import { SPLIT_NAMES } from '../core/dataSummary';
+import { partiallyLabelled, SPLIT_NAMES } from '../core/dataSummary';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const total = (c: PerSplit<number>): number => c.train + c.validation + c.test;
@@ -14,6 +14,9 @@ export function dataSummaryLines(s: DataSummary, seconds: number): string[] {
   ];
   for (const t of s.tasks) {
     lines.push(`task ${t.task} (${t.target}, ${t.kind}):`);
+    if (partiallyLabelled(t.labelled, s.split)) {
+      lines.push(`  labelled rows: ${SPLIT_NAMES.map((k) => `${count(t.labelled[k])} of ${count(s.split[k])} ${k}`).join(', ')}`);
+    }
     if (t.kind === 'regression') {
       for (const k of SPLIT_NAMES) lines.push(`  ${k.padEnd(10)} n ${count(t.stats[k].n)}  min ${num(t.stats[k].min)}  mean ${num(t.stats[k].mean)}  max ${num(t.stats[k].max)}`);
       continue;

@@ -6,13 +6,14 @@ import type { Tf } from './backend';
 import type { Dataset } from './data/dataset';
 import type { TaskHead } from './heads';
 import { own } from '../core/own';
+import { fillUnlabelled } from './labelMask';
 import { SpecError } from './specError';
 
 export interface DeviceSplit {
   n: number;
   x: Map<string, TF.Tensor>;
   y: Map<string, TF.Tensor>;
-  /** Host copies of the targets (class index or value), for metrics. */
+  /** Host copies of the targets (class index or value; NaN where a row lacks it), for metrics and loss masks. */
   targets: Map<string, Float32Array>;
 }
 
@@ -49,10 +50,12 @@ export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Da
     const raw = own(ds.targets, h.task.target);
     if (!raw) throw new SpecError(`Task "${h.task.id}" targets "${h.task.target}", which the data does not have (targets: ${Object.keys(ds.targets).join(', ')}).`, ['tasks', spec.tasks.findIndex((t) => t.id === h.task.id), 'target']);
     targets.set(h.task.id, raw);
+    // Unlabelled rows (NaN) get label 0 on the device; their loss weight is 0 (labelMask.ts).
+    const labels = fillUnlabelled(raw);
     if (h.encoding === 'onehot') {
-      y.set(h.task.id, tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(raw), 'int32'), h.units), 'float32')));
+      y.set(h.task.id, tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), h.units), 'float32')));
     } else {
-      y.set(h.task.id, tf.tensor2d(raw, [ds.n, 1]));
+      y.set(h.task.id, tf.tensor2d(labels, [ds.n, 1]));
     }
   }
   return { n: ds.n, x, y, targets };

@@ -6,33 +6,44 @@ import { accuracy, argmaxRows, macroF1, mae, r2, rmse, rocAuc } from '../core/me
 import type { Tf } from './backend';
 import type { DeviceSplit } from './deviceData';
 import type { TaskHead } from './heads';
+import { batchWeights, countLabelled, hasUnlabelled, labelledRows } from './labelMask';
 import type { ForwardFn } from './model/forward';
 import { setOwn } from '../core/own';
 
 export type TaskValues = Record<string, Record<string, number>>;
 
 
+/**
+ * Per-task loss and metrics over the first `limit` examples. A task with unlabelled rows
+ * (partial labels) is measured on its labelled rows only; with none, it has no values.
+ */
 export function evaluate(tf: Tf, forward: ForwardFn, heads: TaskHead[], split: DeviceSplit, limit = Infinity): TaskValues {
   const n = Math.min(split.n, limit);
   const lossSums = new Float64Array(heads.length);
+  const truths = heads.map((h) => split.targets.get(h.task.id)!.subarray(0, n));
+  const partial = truths.map((t) => hasUnlabelled(t));
+  const labelledCounts = truths.map((t, i) => (partial[i] ? countLabelled(t) : n));
   const preds: Float32Array[] = heads.map((h) => new Float32Array(n * (h.encoding === 'onehot' ? h.units : 1)));
   for (let start = 0; start < n; start += EVAL_BATCH) {
     const size = Math.min(EVAL_BATCH, n - start);
+    const masks = heads.map((_, i) => (partial[i] ? batchWeights(truths[i]!, rangeOf(start, size), [size]) : undefined));
     const read = tf.tidy(() => {
       const xb = new Map([...split.x].map(([k, v]) => [k, v.slice(start, size)]));
       const outs = forward(xb, false);
       const losses: TF.Tensor[] = [];
       const ps: TF.Tensor[] = [];
-      heads.forEach((h) => {
+      heads.forEach((h, i) => {
         const o = outs.get(h.task.id)!;
-        losses.push(h.lossFn(split.y.get(h.task.id)!.slice(start, size), o));
+        const w = masks[i] && tf.tensor2d(masks[i]!.weights, [size, 1]);
+        losses.push(h.lossFn(split.y.get(h.task.id)!.slice(start, size), o, w));
         ps.push(h.predict(o).reshape([-1]));
       });
       return { losses: tf.stack(losses), preds: ps };
     });
     const lossValues = read.losses.dataSync();
     heads.forEach((h, i) => {
-      lossSums[i]! += (lossValues[i] ?? 0) * size;
+      // A masked loss is the batch's labelled rows' mean: weighted by their count.
+      lossSums[i]! += (lossValues[i] ?? 0) * (masks[i] ? masks[i]!.labelled[0]! : size);
       const width = h.encoding === 'onehot' ? h.units : 1;
       preds[i]!.set(read.preds[i]!.dataSync(), start * width);
     });
@@ -40,9 +51,13 @@ export function evaluate(tf: Tf, forward: ForwardFn, heads: TaskHead[], split: D
   }
   const out: TaskValues = {};
   heads.forEach((h, i) => {
-    const truth = split.targets.get(h.task.id)!.subarray(0, n);
-    const p = preds[i]!;
-    const values: Record<string, number> = { loss: n ? lossSums[i]! / n : NaN };
+    const width = h.encoding === 'onehot' ? h.units : 1;
+    const count = labelledCounts[i]!;
+    if (partial[i] && count === 0) { out[h.task.id] = {}; return; }
+    const rows = partial[i] ? labelledRows(truths[i]!) : undefined;
+    const truth = rows ? Float32Array.from(rows, (r) => truths[i]![r]!) : truths[i]!;
+    const p = rows ? pickRows(preds[i]!, rows, width) : preds[i]!;
+    const values: Record<string, number> = { loss: count ? lossSums[i]! / count : NaN };
     const cls = h.encoding === 'onehot' ? argmaxRows(p, h.units)
       : h.encoding === 'binary' ? Int32Array.from(p, (v) => (v >= 0.5 ? 1 : 0)) : undefined;
     for (const m of h.metrics) {
@@ -62,5 +77,14 @@ export function evaluate(tf: Tf, forward: ForwardFn, heads: TaskHead[], split: D
     }
     setOwn(out, h.task.id, values);
   });
+  return out;
+}
+
+const rangeOf = (start: number, size: number): Int32Array => Int32Array.from({ length: size }, (_, k) => start + k);
+
+/** The given rows of a row-major [n, width] array. */
+function pickRows(values: Float32Array, rows: readonly number[], width: number): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((r, k) => out.set(values.subarray(r * width, (r + 1) * width), k * width));
   return out;
 }

@@ -18,7 +18,11 @@ export interface TaskHead {
   /** The output is logits: the head's softmax/sigmoid is applied by the loss, not the forward pass. */
   logits: boolean;
   encoding: LabelEncoding;
-  lossFn: (yTrue: TF.Tensor, yPred: TF.Tensor) => TF.Scalar;
+  /**
+   * The batch's mean loss. With `rowWeights` ([n, 1]; labelMask.ts: 1/labelled rows for a
+   * labelled row, 0 otherwise) the mean over the labelled rows only, 0 when there are none.
+   */
+  lossFn: (yTrue: TF.Tensor, yPred: TF.Tensor, rowWeights?: TF.Tensor) => TF.Scalar;
   /** Probabilities (classification) or values (regression) from the model output. */
   predict: (out: TF.Tensor) => TF.Tensor;
 }
@@ -39,22 +43,34 @@ export function makeHeads(tf: Tf, spec: ExperimentSpec): TaskHead[] {
     const logits = crossEntropy && dense && ['softmax', 'sigmoid', 'linear'].includes(activation);
     const encoding: LabelEncoding = task.kind === 'regression' ? 'value' : units > 1 ? 'onehot' : 'binary';
     const clip = (p: TF.Tensor) => tf.clipByValue(p, 1e-7, 1 - 1e-7);
-    let lossFn: TaskHead['lossFn'];
+    // Each loss with a reduction: the batch mean (default), or none (one value per element).
+    type Loss = (y: TF.Tensor, o: TF.Tensor, reduction?: TF.Reduction) => TF.Tensor;
+    let elementLoss: Loss;
     if (crossEntropy && encoding === 'onehot') {
-      lossFn = logits
-        ? (y, o) => tf.losses.softmaxCrossEntropy(y, o) as TF.Scalar
-        : (y, o) => tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(clip(o))), -1))) as TF.Scalar;
+      elementLoss = logits
+        ? (y, o, r) => tf.losses.softmaxCrossEntropy(y, o, undefined, undefined, r)
+        : (y, o, r) => {
+          const perRow = tf.neg(tf.sum(tf.mul(y, tf.log(clip(o))), -1));
+          return r === tf.Reduction.NONE ? perRow : tf.mean(perRow);
+        };
     } else if (crossEntropy) {
-      lossFn = logits
-        ? (y, o) => tf.losses.sigmoidCrossEntropy(y, o) as TF.Scalar
-        : (y, o) => tf.losses.logLoss(y, clip(o)) as TF.Scalar;
+      elementLoss = logits
+        ? (y, o, r) => tf.losses.sigmoidCrossEntropy(y, o, undefined, undefined, r)
+        : (y, o, r) => tf.losses.logLoss(y, clip(o), undefined, undefined, r);
     } else if (loss === 'meanAbsoluteError') {
-      lossFn = (y, o) => tf.losses.absoluteDifference(y, o) as TF.Scalar;
+      elementLoss = (y, o, r) => tf.losses.absoluteDifference(y, o, undefined, r);
     } else if (loss === 'huber') {
-      lossFn = (y, o) => tf.losses.huberLoss(y, o) as TF.Scalar;
+      elementLoss = (y, o, r) => tf.losses.huberLoss(y, o, undefined, undefined, r);
     } else {
-      lossFn = (y, o) => tf.losses.meanSquaredError(y, o) as TF.Scalar;
+      elementLoss = (y, o, r) => tf.losses.meanSquaredError(y, o, undefined, r);
     }
+    const lossFn: TaskHead['lossFn'] = (y, o, rowWeights) => {
+      if (!rowWeights) return elementLoss(y, o) as TF.Scalar;
+      // Per row (the mean over a row's elements), then the weighted sum is the labelled rows' mean.
+      const elements = elementLoss(y, o, tf.Reduction.NONE);
+      const perRow = elements.rank > 1 ? tf.mean(tf.reshape(elements, [elements.shape[0]!, -1]), 1) : elements;
+      return tf.sum(tf.mul(perRow, tf.reshape(rowWeights, [-1]))) as TF.Scalar;
+    };
     const predict: TaskHead['predict'] = !logits
       ? (o) => o
       : encoding === 'onehot' ? (o) => tf.softmax(o) : (o) => tf.sigmoid(o);

@@ -14,6 +14,7 @@ import { evaluate, type TaskValues } from './evaluate';
 import type { TaskHead } from './heads';
 import type { BuiltModel } from './model/build';
 import type { ForwardFn } from './model/forward';
+import { batchWeights, hasUnlabelled, type BatchMask } from './labelMask';
 import { compileNativeStep, nativeStepUnsupported } from './native/denseStep';
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
@@ -81,7 +82,9 @@ function l2Terms(spec: ExperimentSpec, built: BuiltModel): Array<{ kernel: TF.Va
   return terms;
 }
 
-type StepFn = (xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number) => TF.Tensor[];
+/** One step; `masks` holds the tasks with unlabelled rows in the training split. */
+export type StepFn = (xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number,
+  masks: ReadonlyMap<string, BatchMask>) => TF.Tensor[];
 
 /** The tape-based step: any layer, optimizer, weighting; losses returned as scalars. */
 function genericStep(s: LoopSetup, weighting: TaskWeighting): { step: StepFn; dispose(): void } {
@@ -100,13 +103,14 @@ function genericStep(s: LoopSetup, weighting: TaskWeighting): { step: StepFn; di
       throw new SpecError(`Task "${h.task.id}": its loss (${h.loss}) failed in TensorFlow: ${err instanceof Error ? err.message : String(err)}`, ['tasks', taskIndex.get(h.task.id) ?? 0]);
     }
   };
-  const step: StepFn = (xb, yb, lr) => {
+  const step: StepFn = (xb, yb, lr, masks) => {
     setLearningRate(lr);
     let losses: TF.Scalar[] = [];
+    const labelled = heads.map((h) => (masks.get(h.task.id)?.labelled ?? 1) > 0);
     const lossFn = () => {
       const outs = s.forward(xb, true);
-      losses = heads.map((h) => tf.keep(atTask(h, () => h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!))));
-      let total = weighting.combine(losses);
+      losses = heads.map((h) => tf.keep(atTask(h, () => h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!, masks.get(h.task.id)?.weights))));
+      let total = weighting.combine(losses, labelled);
       if (l2.length) total = tf.add(total, tf.addN(l2.map((r) => tf.mul(tf.sum(tf.square(r.kernel)), r.l2)))) as TF.Scalar;
       return total;
     };
@@ -131,6 +135,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const native = unsupported ? undefined : compileNativeStep(tf, spec, s.built, heads, s.topo);
   const stepper = native ? { step: native.step, dispose: () => native.dispose() } : genericStep(s, weighting);
   const trainY = native ? native.prepareLabels(train.y) : train.y;
+  // Tasks with unlabelled training rows: their losses are masked means (labelMask.ts).
+  const masked = heads.filter((h) => hasUnlabelled(train.targets.get(h.task.id)!)).map((h) => h.task.id);
   const rng = new SeededRandom(deriveSeed(t.seed, 'shuffle'));
   const stepsPerEpoch = Math.ceil(train.n / t.batchSize);
   const reportEvery = Math.max(1, Math.floor(stepsPerEpoch / REPORTS_PER_EPOCH));
@@ -149,29 +155,44 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       // tidy keeps tensors in arrays, not in Maps: split inside, index by key outside.
       const xKeys = [...train.x.keys()];
       const yKeys = [...trainY.keys()];
+      const maskWeights = masked.map((id) => batchWeights(train.targets.get(id)!, perm, sizes));
       const batches = tf.tidy(() => {
         const idx = tf.tensor1d(perm, 'int32');
         const split = (x: TF.Tensor) => (sizes.length === 1 ? [tf.gather(x, idx)] : tf.split(tf.gather(x, idx), sizes));
-        return [...xKeys.map((k) => split(train.x.get(k)!)), ...yKeys.map((k) => split(trainY.get(k)!))];
+        // Mask weights are made in `perm` order already: split only.
+        const splitOnly = (w: Float32Array) => (sizes.length === 1 ? [tf.tensor2d(w, [w.length, 1])] : tf.split(tf.tensor2d(w, [w.length, 1]), sizes));
+        return [...xKeys.map((k) => split(train.x.get(k)!)), ...yKeys.map((k) => split(trainY.get(k)!)), ...maskWeights.map((m) => splitOnly(m.weights))];
       });
-      // Per-task losses of the steps since the last report, read back together.
+      // Per-task losses of the steps since the last report, read back together; for masked
+      // tasks also each step's labelled rows, so the report is the mean over labelled rows.
       let window: TF.Tensor[][] = heads.map(() => []);
+      let windowLabelled: number[][] = heads.map(() => []);
       let windowSteps = 0;
       const epochLoss = new Float64Array(heads.length);
+      const epochWeight = new Float64Array(heads.length);
 
       for (let b = 0; b < stepsPerEpoch; b++) {
         const xb = new Map(xKeys.map((k, i) => [k, batches[i]![b]!]));
         const yb = new Map(yKeys.map((k, i) => [k, batches[xKeys.length + i]![b]!]));
-        const losses = stepper.step(xb, yb, lrAt(epoch, b));
+        const mb = new Map(masked.map((id, j) => [id, { weights: batches[xKeys.length + yKeys.length + j]![b]!, labelled: maskWeights[j]!.labelled[b]! }]));
+        const losses = stepper.step(xb, yb, lrAt(epoch, b), mb);
         losses.forEach((l, i) => window[i]!.push(l));
+        heads.forEach((h, i) => { const m = mb.get(h.task.id); if (m) windowLabelled[i]!.push(m.labelled); });
         windowSteps++;
-        tf.dispose([...xb.values(), ...yb.values()]);
+        tf.dispose([...xb.values(), ...yb.values(), ...[...mb.values()].map((m) => m.weights)]);
         step++;
 
         if ((b + 1) % reportEvery === 0 || b === stepsPerEpoch - 1) {
-          const meansT = tf.tidy(() => tf.stack(window.map((ls) => tf.mean(tf.concat(ls.map((l) => l.reshape([-1])))))));
+          // A masked task's step loss (a scalar, or the compiled step's weighted per-row
+          // losses: summed) is its labelled rows' mean: weighted by their count here.
+          const labelledSums = windowLabelled.map((c) => c.reduce((a, v) => a + v, 0));
+          const meansT = tf.tidy(() => tf.stack(window.map((ls, i) => (windowLabelled[i]!.length
+            ? tf.div(tf.sum(tf.mul(tf.stack(ls.map((l) => tf.sum(l))), tf.tensor1d(windowLabelled[i]!))), Math.max(1, labelledSums[i]!))
+            : tf.mean(tf.concat(ls.map((l) => l.reshape([-1]))))))));
           const means = meansT.dataSync();
           meansT.dispose();
+          // No labelled row of a task since the last report: no point for it (not a 0).
+          const noLabels = heads.map((_, i) => windowLabelled[i]!.length > 0 && labelledSums[i] === 0);
           const bad = heads.findIndex((_, i) => !Number.isFinite(means[i]!));
           if (bad >= 0) {
             throw new TrainingDiverged(`Training diverged: the loss of task "${heads[bad]!.task.id}" became ${means[bad]} at epoch ${epoch}, step ${step}. `
@@ -180,10 +201,15 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           window.forEach((ls) => tf.dispose(ls));
           window = heads.map(() => []);
           const at = { step, epoch, split: 'train' as const };
-          const points: MetricPoint[] = heads.map((h, i) => ({ ...at, task: h.task.id, metric: 'loss', value: means[i]! }));
+          const points: MetricPoint[] = heads.flatMap((h, i) => (noLabels[i] ? [] : [{ ...at, task: h.task.id, metric: 'loss', value: means[i]! }]));
           points.push({ ...at, task: '*', metric: 'loss', value: Array.from(means).reduce((a, v) => a + v, 0) });
           points.push({ ...at, task: '*', metric: 'lr', value: lrAt(epoch, b) });
-          heads.forEach((_, i) => { epochLoss[i]! += means[i]! * windowSteps; });
+          heads.forEach((_, i) => {
+            const weight = windowLabelled[i]!.length ? labelledSums[i]! : windowSteps;
+            epochLoss[i]! += means[i]! * weight;
+            epochWeight[i]! += weight;
+          });
+          windowLabelled = heads.map(() => []);
           windowSteps = 0;
           events.progress(points);
         }
@@ -213,7 +239,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           }
         }
       }
-      heads.forEach((h, i) => points.push({ ...at, split: 'train', task: h.task.id, metric: 'epochLoss', value: epochLoss[i]! / stepsPerEpoch }));
+      heads.forEach((h, i) => { if (epochWeight[i]! > 0) points.push({ ...at, split: 'train', task: h.task.id, metric: 'epochLoss', value: epochLoss[i]! / epochWeight[i]! }); });
       if (weighting.variables.length) {
         for (const [task, w] of Object.entries(weighting.current())) points.push({ ...at, split: 'train', task, metric: 'weight', value: w });
       }

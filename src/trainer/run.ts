@@ -16,9 +16,10 @@ import { RunFolderError } from './artifacts/runFolderError';
 import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
-import { datasetColumns, loadExperimentData, prereadData, type ExperimentData, type LoadOptions } from './data/index';
+import { datasetColumns, loadExperimentData, prereadData, takeRows, type Dataset, type ExperimentData, type LoadOptions } from './data/index';
 import { countRows } from './data/rowCount';
 import { imageDecoder } from './imageDecoder';
+import { countLabelled, hasUnlabelled, labelledRows } from './labelMask';
 import { memoryBudget } from './memoryBudget';
 import { disposeSplit, toDevice } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
@@ -94,7 +95,9 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     for (const phase of phases) {
       const phaseSpec = phase.kind === 'shared' ? spec : singleTaskSpec(spec, phase.task);
       req.emit({ type: 'started', runDir: writer.runDir, backend: backend.name, versions: backend.versions, totalEpochs: spec.training.epochs, phase });
-      const outcome = await trainPhase(backend, phaseSpec, data, phase, writer, req);
+      // A task's baseline trains (and is measured) on the rows labelled for it.
+      const phaseData = phase.kind === 'shared' ? data : labelledFor(data, spec.tasks.find((t) => t.id === phase.task)!.target);
+      const outcome = await trainPhase(backend, phaseSpec, phaseData, phase, writer, req);
       if (outcome === 'cancelled') {
         await writer.markCancelled();
         return 'cancelled';
@@ -114,6 +117,12 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       test: shared,
       parameters: { total: params.total, shared: params.shared, perTask: params.perTask, singleTaskTotal: params.singleTaskTotal },
       timings: { startedAt: started.toISOString(), endedAt: new Date().toISOString(), trainSeconds },
+      labelled: {
+        rows: { train: data.train.n, validation: data.validation.n, test: data.test.n },
+        tasks: Object.fromEntries(spec.tasks.map((t) => [t.id, {
+          train: countLabelled(data.train.targets[t.target]!), validation: countLabelled(data.validation.targets[t.target]!), test: countLabelled(data.test.targets[t.target]!),
+        }])),
+      },
     };
     if (baselineTasks.length) {
       const baselineTest: TaskValues = Object.fromEntries(baselineTasks.map((t) => [t, results.get(t)![t]!]));
@@ -145,6 +154,12 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     if (writer) await writer.markFailed(err).catch(() => undefined);
     return 'failed';
   }
+}
+
+/** The splits' rows that have this target (all of them unless labels are partial). */
+function labelledFor(data: ExperimentData, target: string): ExperimentData {
+  const only = (ds: Dataset): Dataset => (hasUnlabelled(ds.targets[target]!) ? takeRows(ds, labelledRows(ds.targets[target]!)) : ds);
+  return { ...data, train: only(data.train), validation: only(data.validation), test: only(data.test) };
 }
 
 /** Column names of tabular sources, for validation of features and targets; undefined when unknown or unreadable (loading reports that). */

@@ -4,7 +4,7 @@
 // rows of csv/jsonl files. A preview of other settings than the document's is marked stale.
 import { useEffect, useRef, useState } from 'react';
 import type { DataSummary, PerSplit, SampleImages, SplitName, TaskBalance } from '../../src/core/dataSummary';
-import { PREVIEW_NEEDS_TRUST, SPLIT_NAMES, dataSettingsKey } from '../../src/core/dataSummary';
+import { PREVIEW_NEEDS_TRUST, SPLIT_NAMES, dataSettingsKey, partiallyLabelled } from '../../src/core/dataSummary';
 import type { DataPreview } from '../../src/core/designerProtocol';
 import { formatPath } from '../../src/core/wording';
 import { Button, ProgressRing } from '../ui';
@@ -84,7 +84,7 @@ function SummaryView({ summary: s, seconds, stale }: { summary: DataSummary; sec
               ))}
             </div>
           </div>
-          {s.tasks.map((t) => <TaskTarget key={t.task} task={t} split={split} color={tasks.find((m) => m.id === t.task)?.color} />)}
+          {s.tasks.map((t) => <TaskTarget key={t.task} task={t} split={split} rows={s.split} color={tasks.find((m) => m.id === t.task)?.color} />)}
         </>
       )}
       {s.firstRows && (
@@ -143,12 +143,21 @@ function PixelCanvas(p: { width: number; height: number; pixels: number[]; label
 }
 
 /** `color`: the task's colour (core/taskColors), as on the canvas and in the training panel. */
-function TaskTarget({ task, split, color }: { task: TaskBalance; split: SplitName | 'all'; color: string | undefined }) {
+function TaskTarget({ task, split, rows, color }: { task: TaskBalance; split: SplitName | 'all'; rows: PerSplit<number>; color: string | undefined }) {
   const of = (c: PerSplit<number>): number => (split === 'all' ? c.train + c.validation + c.test : c[split]);
+  // Partial labels: how many rows of the chosen split this task trains and is measured on.
+  const labelled = partiallyLabelled(task.labelled, rows) && (
+    <p className="labelled-rows" data-testid={`labelled-${task.task}`}
+      title={SPLIT_NAMES.map((k) => `${k} ${count(task.labelled[k])} of ${count(rows[k])}`).join(' · ')}>
+      {count(of(task.labelled))} of {count(of(rows))} rows labelled{split === 'all' ? '' : ` in ${split}`}
+      <span className="muted">: the others train and measure the other tasks only</span>
+    </p>
+  );
   if (task.kind === 'regression') {
     return (
       <section className="task-target" aria-label={`Target of task ${task.task}`}>
         <h5>{task.task} <span className="muted">{task.target}, regression</span></h5>
+        {labelled}
         <table className="value-stats">
           <thead><tr><th scope="col">split</th><th scope="col">n</th><th scope="col">min</th><th scope="col">mean</th><th scope="col">max</th></tr></thead>
           <tbody>
@@ -166,6 +175,7 @@ function TaskTarget({ task, split, color }: { task: TaskBalance; split: SplitNam
   return (
     <section className="task-target" aria-label={`Class balance of task ${task.task}`}>
       <h5>{task.task} <span className="muted">{task.target}, {task.kind}, {task.classes.length} classes, {count(total)} examples</span></h5>
+      {labelled}
       <table className="class-balance">
         <tbody>
           {task.classes.map((c, i) => {

@@ -163,6 +163,12 @@ export function renderReport(input: ReportInput): RenderedReport {
     }
   }
   lines.push(table(['Task', 'Metric', 'Shared model', 'Single-task baseline', 'Relative improvement'], resultRows), '');
+  const labelled = summary.labelled;
+  const partial = labelled && spec.tasks.filter((t) => labelled.tasks[t.id] && labelled.tasks[t.id]!.test < labelled.rows.test);
+  if (labelled && partial && partial.length > 0) {
+    lines.push(`Partial labels: each task is measured on its labelled test rows only (${spec.tasks.map((t) =>
+      `${md(t.id)} ${formatInteger(labelled.tasks[t.id]?.test ?? 0)}`).join(', ')} of ${formatInteger(labelled.rows.test)}).`, '');
+  }
   if (summary.baselines) {
     lines.push(`**Δm = ${formatPercent(summary.baselines.deltaM)}** over ${comparisons.length} task-metric pairs ` +
       `(single-task models: ${formatInteger(summary.baselines.parameters)} parameters in total).`, '');

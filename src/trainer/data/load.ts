@@ -176,10 +176,11 @@ function checkTargets(ds: Dataset, tasks: TaskSpec[], source: DataSource): void 
     if (task.kind === 'regression') return;
     let found = ds.classes ? own(ds.classes, task.target) : undefined;
     if (found === undefined) {
-      if (!values.every((v) => Number.isInteger(v) && v >= 0)) {
+      // NaN is an unlabelled row (table.ts), not a class.
+      if (!values.every((v) => Number.isNaN(v) || (Number.isInteger(v) && v >= 0))) {
         throw new DataError(`Task '${task.id}' is a ${task.kind} task, but its target '${task.target}' holds values that are not class numbers (0, 1, 2, ...). Use a regression task or a class column.`, ['tasks', i, 'kind']);
       }
-      found = values.reduce((a, b) => Math.max(a, b), 0) + 1;
+      found = values.reduce((a, b) => (b > a ? b : a), 0) + 1;
       ds.classes = { ...ds.classes, [task.target]: found };
     }
     if (task.kind === 'binary' && found > 2) {

@@ -16,7 +16,8 @@ export interface SplitFractions {
 }
 
 /**
- * Row indices of each part. `strata` (one class id per row) makes the split stratified.
+ * Row indices of each part. `strata` (one class id per row; NaN, an unlabelled row, is its own
+ * stratum) makes the split stratified.
  * Sizes: round(n * validation) and round(n * test) overall; each part is in random order.
  */
 export function splitIndices(n: number, split: SplitFractions, strata?: ArrayLike<number>): SplitIndices {
@@ -59,7 +60,9 @@ function groupRows(n: number, strata?: ArrayLike<number>): number[][] {
     rows.push(i);
   }
   // Sorted by class id so the result does not depend on the order classes first appear.
-  return [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([, rows]) => rows);
+  // NaN (a task's unlabelled rows; the Map groups NaN keys together) is a stratum of its own, last.
+  const order = (k: number) => (Number.isNaN(k) ? Infinity : k);
+  return [...byClass.entries()].sort((a, b) => order(a[0]) - order(b[0])).map(([, rows]) => rows);
 }
 
 /**

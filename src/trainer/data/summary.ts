@@ -40,15 +40,17 @@ function imageSide(source: string): number | undefined {
 
 function balanceOf(task: TaskSpec, plan: SplitPlan): TaskBalance {
   const values = plan.all.targets[task.target] as Float32Array; // load.ts checked every target exists
+  // NaN is a row without this task's label (table.ts): counted apart, left out of the rest.
+  const labelled = perSplit(plan, (rows) => rows.reduce((a, row) => a + (Number.isNaN(values[row]) ? 0 : 1), 0));
   if (task.kind === 'regression') {
-    const stats = perSplit(plan, (rows) => valueStats(values, rows));
-    return { task: task.id, target: task.target, kind: 'regression', stats };
+    const stats = perSplit(plan, (rows) => valueStats(values, rows.filter((row) => !Number.isNaN(values[row]))));
+    return { task: task.id, target: task.target, labelled, kind: 'regression', stats };
   }
   // A multiclass task may declare more classes than the data has: those show as empty.
   const k = Math.max(plan.all.classes?.[task.target] ?? 0, task.kind === 'multiclass' ? task.classes ?? 0 : 2);
   const counts = perSplit(plan, (rows) => {
     const c = new Array<number>(k).fill(0);
-    for (const row of rows) c[values[row] as number]! += 1;
+    for (const row of rows) if (!Number.isNaN(values[row])) c[values[row] as number]! += 1;
     return c;
   });
   const classes: ClassCount[] = Array.from({ length: k }, (_, i) => ({
@@ -57,7 +59,7 @@ function balanceOf(task: TaskSpec, plan: SplitPlan): TaskBalance {
     name: i < (plan.all.classes?.[task.target] ?? k) ? className(plan.all, task.target, i) : `${className(plan.all, task.target, i)} (not in the data)`,
     counts: { train: counts.train[i]!, validation: counts.validation[i]!, test: counts.test[i]! },
   }));
-  return { task: task.id, target: task.target, kind: task.kind, classes };
+  return { task: task.id, target: task.target, labelled, kind: task.kind, classes };
 }
 
 function perSplit<T>(plan: SplitPlan, f: (rows: number[]) => T): PerSplit<T> {
@@ -86,7 +88,10 @@ function sampleImages(plan: SplitPlan, tasks: TaskSpec[], side: number): SampleI
   const size = side * side;
   const images = plan.parts.train.slice(0, SAMPLE_IMAGES).map((row) => ({
     pixels: Array.from(plan.all.features.subarray(row * size, (row + 1) * size), (v) => Math.max(0, Math.min(255, Math.round(v)))),
-    labels: tasks.map((t) => ({ task: t.id, value: className(plan.all, t.target, plan.all.targets[t.target]![row]!) })),
+    labels: tasks.map((t) => {
+      const v = plan.all.targets[t.target]![row]!;
+      return { task: t.id, value: Number.isNaN(v) ? '–' : className(plan.all, t.target, v) };
+    }),
   }));
   return { width: side, height: side, images };
 }

@@ -32,7 +32,8 @@ export interface TargetRequest {
   usedBy: string;
   /** JSON path of the spec field that names the column, for Problems. */
   path?: (string | number)[];
-  /** 'task' rows without a value are dropped and the column is never a feature by default;
+  /** 'task': a missing value is NaN (the row is unlabelled for that task; rows missing every
+   *  task's target are dropped) and the column is never a feature by default;
    *  'strata' (stratifyBy) groups missing values as their own class and stays a feature. */
   role: 'task' | 'strata';
 }
@@ -91,19 +92,20 @@ export function tableToDataset(table: RawTable, options: TableOptions): Dataset 
     return c;
   };
 
-  // Which rows survive: task targets must be present; features depending on `missing`.
+  // Which rows survive: a row missing some task targets stays (those tasks' losses and
+  // metrics skip it: NaN target, see encodeTarget); a row with no task target at all is
+  // useless and dropped. Features depend on `missing`.
   const missingMode = options.missing ?? 'drop';
   const keep = new Uint8Array(table.rows.length).fill(1);
-  const droppedForTarget: string[] = [];
-  let targetDrops = 0;
-  for (const t of targets.filter((x) => x.role === 'task')) {
-    const c = column(t.column);
-    if (c.missing === 0) continue;
-    droppedForTarget.push(`${t.column}: ${c.missing}`);
-    c.text.forEach((v, r) => { if (v === null && keep[r]) { keep[r] = 0; targetDrops++; } });
+  const taskColumns = targets.filter((x) => x.role === 'task').map((t) => column(t.column));
+  const partial = taskColumns.filter((c) => c.missing > 0);
+  if (partial.length > 0) {
+    let unlabelled = 0;
+    for (let r = 0; r < table.rows.length; r++) {
+      if (taskColumns.every((c) => c.text[r] === null)) { keep[r] = 0; unlabelled++; }
+    }
+    if (unlabelled > 0) report.push(`Dropped ${unlabelled} rows without any task's target value.`);
   }
-  if (targetDrops > 0) report.push(`Dropped ${targetDrops} rows without a target value (${droppedForTarget.join(', ')}).`);
-
   const featureMissing = featureColumns.map((name) => [name, column(name).missing] as const).filter(([, m]) => m > 0);
   if (featureMissing.length > 0) {
     const perColumn = featureMissing.map(([name, m]) => `${name}: ${m}`).join(', ');
@@ -118,6 +120,9 @@ export function tableToDataset(table: RawTable, options: TableOptions): Dataset 
       ? `Dropped ${rowsWithMissing} rows with missing feature values (${perColumn}).`
       : `${rowsWithMissing} rows have missing feature values (${perColumn}); they are imputed with the training split's mean (numbers) or most frequent category.`);
   }
+  // Counted on the rows that stay (after feature drops too).
+  const kept = partial.map((c) => `${c.name}: ${c.text.filter((v, r) => v === null && keep[r]).length}`).filter((x) => !x.endsWith(': 0'));
+  if (kept.length > 0) report.push(`Kept rows missing some task targets (${kept.join(', ')}); each task trains and is measured on its labelled rows only.`);
   const rows: number[] = [];
   keep.forEach((k, r) => { if (k) rows.push(r); });
   if (rows.length === 0) throw new DataError(`No rows of ${table.source} are left after dropping rows with missing values.`, ['data', 'source', 'missing']);
@@ -204,18 +209,20 @@ function encodeTarget(ds: Dataset, table: RawTable, c: Column, t: TargetRequest,
   }
   const present = rows.filter((r) => c.text[r] !== null);
   const allNumeric = present.every((r) => !Number.isNaN(c.num[r]));
-  const hasMissing = present.length < rows.length;
+  // A task's missing label stays NaN (unlabelled); stratification makes it a class of its own.
+  const missingClass = t.role === 'strata' && present.length < rows.length;
+  const missingLabel = t.role === 'task' ? NaN : undefined;
   const nums = present.map((r) => c.num[r] as number);
   const max = nums.reduce((a, b) => Math.max(a, b), 0);
-  const keepAsIs = allNumeric && !hasMissing && nums.every((v) => Number.isInteger(v) && v >= 0) && (!t.binary || max <= 1);
+  const keepAsIs = allNumeric && !missingClass && nums.every((v) => Number.isInteger(v) && v >= 0) && (!t.binary || max <= 1);
   ds.classes ??= {};
   if (keepAsIs) {
     rows.forEach((r, i) => { values[i] = c.num[r] as number; });
     setOwn(ds.classes, c.name, max + 1);
   } else {
-    const names = sortedDistinct(textIn.map((v) => v ?? MISSING_CLASS));
+    const names = sortedDistinct(textIn.filter((v) => v !== null || missingClass).map((v) => v ?? MISSING_CLASS));
     const index = new Map(names.map((name, k) => [name, k]));
-    textIn.forEach((v, i) => { values[i] = index.get(v ?? MISSING_CLASS) as number; });
+    textIn.forEach((v, i) => { values[i] = v === null ? missingLabel ?? (index.get(MISSING_CLASS) as number) : index.get(v) as number; });
     setOwn(ds.classes, c.name, names.length);
     ds.classNames ??= {};
     setOwn(ds.classNames, c.name, names);

@@ -8,14 +8,19 @@ import type * as TF from '@tensorflow/tfjs';
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
 import type { Tf } from '../backend';
 import type { TaskHead } from '../heads';
+import type { BatchMask } from '../labelMask';
 import type { BuiltModel } from '../model/build';
 import { nativeOps, type NativeOps } from './ops';
 
 export interface CompiledStep {
   /** Labels as this step wants them (binary targets become two-column); call once per split. */
   prepareLabels(y: ReadonlyMap<string, TF.Tensor>): Map<string, TF.Tensor>;
-  /** One optimizer step; returns each task's per-example losses (caller disposes). */
-  step(xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number): TF.Tensor[];
+  /**
+   * One optimizer step; returns each task's per-example losses (caller disposes). A task in
+   * `masks` (partial labels) has them multiplied by its row weights: their sum is the
+   * labelled rows' mean, and its gradient is masked the same way.
+   */
+  step(xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number, masks: ReadonlyMap<string, BatchMask>): TF.Tensor[];
   dispose(): void;
 }
 
@@ -70,16 +75,21 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
 
   // Per-(lr, batch) constants: loss-gradient scales, weight decay factors.
   let constKey = '';
-  let consts: { scale: TF.Tensor[]; decay: Map<string, TF.Tensor>; momentum?: TF.Tensor } | undefined;
+  let consts: { scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; momentum?: TF.Tensor } | undefined;
+  const disposeConsts = () => {
+    if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum] : [])]);
+  };
   const constants = (lr: number, n: number) => {
     const key = `${lr}/${n}`;
     if (key !== constKey || !consts) {
-      if (consts) tf.dispose([...consts.scale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum] : [])]);
-      // Gradient of mean loss is (per-example gradient) / n; MSE has a factor 2.
+      disposeConsts();
+      // Gradient of mean loss is (per-example gradient) / n; MSE has a factor 2. A masked
+      // task's 1/(labelled rows) is in its row weights instead of the 1/n.
+      const maskedScale = heads.map((h, i) => tf.keep(tf.scalar(lr * weights[i]! * (h.encoding === 'value' ? 2 : 1))));
       const scale = heads.map((h, i) => tf.keep(tf.scalar((lr * weights[i]! * (h.encoding === 'value' ? 2 : 1)) / n)));
       // d(l2 * sum(W^2))/dW = 2 * l2 * W, pre-scaled by the learning rate like every gradient.
       const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * lr * c))]));
-      consts = { scale, decay, ...(momentum ? { momentum: tf.keep(tf.scalar(momentum)) } : {}) };
+      consts = { scale, maskedScale, decay, ...(momentum ? { momentum: tf.keep(tf.scalar(momentum)) } : {}) };
       constKey = key;
     }
     return consts;
@@ -109,7 +119,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       }
       return out;
     },
-    step(xb, yb, lr) {
+    step(xb, yb, lr, masks) {
       const n = xb.values().next().value!.shape[0]!;
       const c = constants(lr, n);
       return tf.tidy(() => {
@@ -134,16 +144,19 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         const losses = heads.map((h, i) => {
           const out = values.get(h.layerId)!;
           const labels = yb.get(h.task.id)!;
+          const w = masks.get(h.task.id)?.weights; // [n, 1]
+          // Loss gradient times the learning rate and the task's weight (and its row weights when masked).
+          const scaled = (g: TF.Tensor) => (w ? ops.mul(ops.mul(g, w), c.maskedScale[i]!) : ops.mul(g, c.scale[i]!));
           if (h.encoding === 'value') {
             const d = ops.sub(out, labels);
-            push(h.layerId, ops.mul(d, c.scale[i]!));
-            return ops.square(d);
+            push(h.layerId, scaled(d));
+            return w ? ops.mul(ops.square(d), w) : ops.square(d);
           }
           const logits = h.encoding === 'binary' ? ops.padLeftColumn(out) : out;
           const { loss, backprop } = ops.softmaxCrossEntropy(logits, labels);
           const g = h.encoding === 'binary' ? ops.splitColumns(backprop, [1, 1])[1]! : backprop;
-          push(h.layerId, ops.mul(g, c.scale[i]!));
-          return loss;
+          push(h.layerId, scaled(g));
+          return w ? ops.mul(ops.expandColumn(loss), w) : loss;
         });
         for (let k = layers.length - 1; k >= 0; k--) {
           const l = layers[k]!;
@@ -174,7 +187,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     dispose() {
       ops.dispose();
       tf.dispose([...velocity.values()]);
-      if (consts) tf.dispose([...consts.scale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum] : [])]);
+      disposeConsts();
     },
   };
 }

@@ -71,6 +71,8 @@ export function nativeOps(tf: Tf) {
     /** Pads [n, 1] logits to [n, 2] with a zero column in front: binary logit -> two-class softmax logits. */
     padLeftColumn: (x: TF.Tensor) =>
       one('Pad', [T, int32Type('Tpaddings')], [x, cached('pad', () => tf.tensor2d([[0, 0], [1, 0]], [2, 2], 'int32'))]),
+    /** [n] -> [n, 1] */
+    expandColumn: (x: TF.Tensor) => one('ExpandDims', [T, int32Type('Tdim')], [x, scalarInt(1)]),
     dispose: () => { for (const t of axisCache.values()) t.dispose(); axisCache.clear(); },
   };
 }

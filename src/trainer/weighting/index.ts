@@ -8,8 +8,12 @@ import { uncertaintyWeighting } from './uncertainty';
 export interface TaskWeighting {
   /** Extra trainable variables (e.g. learned log-variances), trained with the model. */
   variables: TF.Variable[];
-  /** The combined loss, inside the gradient tape. `losses` are in task order. */
-  combine(losses: TF.Scalar[]): TF.Scalar;
+  /**
+   * The combined loss, inside the gradient tape. `losses` are in task order. `labelled[i]`
+   * false: task i has no labelled row in this batch (partial labels; its loss is 0), so a
+   * method leaves the task out of this step altogether (e.g. uncertainty's regulariser).
+   */
+  combine(losses: TF.Scalar[], labelled?: readonly boolean[]): TF.Scalar;
   /** Current effective weight per task (read back; call only at reporting time). */
   current(): Record<string, number>;
   dispose(): void;

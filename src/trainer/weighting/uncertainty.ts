@@ -11,8 +11,13 @@ export function uncertaintyWeighting(tf: Tf, tasks: TaskSpec[]): TaskWeighting {
   const scale = tasks.map((t) => (t.kind === 'regression' ? 0.5 : 1));
   return {
     variables: logVars,
-    combine: (losses) => tf.addN(losses.map((l, i) =>
-      tf.add(tf.mul(tf.mul(tf.exp(tf.neg(logVars[i]!)), scale[i]!), l), tf.mul(logVars[i]!, 0.5)))) as TF.Scalar,
+    // A task without labelled rows in the batch is left out: its 0.5 * s term alone would
+    // push s down (its weight up) on batches that say nothing about the task.
+    combine: (losses, labelled) => {
+      const terms = losses.flatMap((l, i) => (labelled?.[i] === false ? [] : [
+        tf.add(tf.mul(tf.mul(tf.exp(tf.neg(logVars[i]!)), scale[i]!), l), tf.mul(logVars[i]!, 0.5))]));
+      return (terms.length ? tf.addN(terms) : tf.scalar(0)) as TF.Scalar;
+    },
     current: () => Object.fromEntries(tasks.map((t, i) => [t.id, scale[i]! * Math.exp(-(logVars[i]!.dataSync()[0] ?? 0))])),
     dispose: () => logVars.forEach((v) => v.dispose()),
   };

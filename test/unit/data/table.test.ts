@@ -51,7 +51,7 @@ test('missing "drop": rows with a missing feature or target are dropped and coun
   const ds = tableToDataset(parseCsv(withGaps), { targets: [task('y', 'value')], missing: 'drop' });
   assert.equal(ds.n, 2);
   assert.deepEqual(Array.from(ds.targets.y!), [10, 50]);
-  assert.ok(ds.report.includes('Dropped 1 rows without a target value (y: 1).'), ds.report.join('\n'));
+  assert.ok(ds.report.includes("Dropped 1 rows without any task's target value."), ds.report.join('\n'));
   assert.ok(ds.report.includes('Dropped 3 rows with missing feature values (x: 2, c: 1).'), ds.report.join('\n'));
 });
 

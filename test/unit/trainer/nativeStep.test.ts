@@ -43,18 +43,21 @@ function spec(training: Partial<ExperimentSpec['training']>): ExperimentSpec {
   };
 }
 
-function data(n: number): Dataset {
+/** `partial`: each target missing (NaN) in some rows, as partial labels load (table.ts). */
+function data(n: number, partial = false): Dataset {
   const rng = new SeededRandom(9);
   const features = Float32Array.from({ length: n * 15 }, () => rng.normal());
   const c = Float32Array.from({ length: n }, () => rng.int(4));
-  return {
-    n, featureNames: Array.from({ length: 15 }, (_, i) => `f${i}`), features, featureShape: [15],
-    targets: { c, b: c.map((v) => (v > 1 ? 1 : 0)), r: Float32Array.from({ length: n }, (_, i) => features[i * 15]! * 2 + rng.normal(0, 0.1)) },
-    report: [],
-  };
+  const targets = { c, b: c.map((v) => (v > 1 ? 1 : 0)), r: Float32Array.from({ length: n }, (_, i) => features[i * 15]! * 2 + rng.normal(0, 0.1)) };
+  if (partial) {
+    targets.c = targets.c.map((v, i) => (i % 3 === 0 ? NaN : v));
+    targets.b = targets.b.map((v, i) => (i % 4 === 1 ? NaN : v));
+    targets.r = targets.r.map((v, i) => (i % 10 === 0 ? v : NaN)); // 10 labelled rows: some batches have none
+  }
+  return { n, featureNames: Array.from({ length: 15 }, (_, i) => `f${i}`), features, featureShape: [15], targets, report: [] };
 }
 
-async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu'): Promise<{ weights: Float32Array[]; path: string }> {
+async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', partial = false): Promise<{ weights: Float32Array[]; path: string }> {
   const b = await loadBackend('tensorflow');
   const tf = b.tf;
   const withInputs = { ...s, model: { ...s.model, inputs: [{ id: 'x', shape: [12], features: Array.from({ length: 12 }, (_, i) => `f${i}`) }, { id: 'z', shape: [3], features: ['f12', 'f13', 'f14'] }] } };
@@ -62,8 +65,8 @@ async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu'): 
   const heads = makeHeads(tf, withInputs);
   const built = buildModel(tf, withInputs, topo, 3);
   const forward = makeForward(tf, withInputs, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
-  const train = toDevice(tf, withInputs, heads, data(100));
-  const validation = toDevice(tf, withInputs, heads, data(20));
+  const train = toDevice(tf, withInputs, heads, data(100, partial));
+  const validation = toDevice(tf, withInputs, heads, data(20, partial));
   // backendName 'cpu' here only forces the generic step; both run on native TensorFlow.
   const result = await trainLoop({ tf, backend: backendName, spec: withInputs, built, forward, heads, topo, train, validation, epochs: 2,
     phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false } });
@@ -72,15 +75,16 @@ async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu'): 
   return { weights, path: result.stepPath };
 }
 
-for (const [label, training] of [
-  ['plain SGD with L2 and static weights', {}],
-  ['SGD with momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.02, momentum: 0.9 } }],
+for (const [label, training, partial] of [
+  ['plain SGD with L2 and static weights', {}, false],
+  ['SGD with momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.02, momentum: 0.9 } }, false],
+  ['partial labels (masked losses)', {}, true],
 ] as const) {
   test(`native and generic steps agree: ${label}`, { timeout: 60_000 }, async () => {
     const s = spec(training);
     assert.equal(nativeStepUnsupported(s, makeHeads((await loadBackend('tensorflow')).tf, s)), undefined);
-    const native = await trainWith(s, 'tensorflow');
-    const generic = await trainWith(s, 'cpu');
+    const native = await trainWith(s, 'tensorflow', partial);
+    const generic = await trainWith(s, 'cpu', partial);
     assert.equal(native.path, 'native');
     assert.match(generic.path, /^generic/);
     assert.equal(native.weights.length, generic.weights.length);

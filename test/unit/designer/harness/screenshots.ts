@@ -76,6 +76,19 @@ async function main(): Promise<void> {
         await shot(p, `data-${name}-${look}-error`);
       }
     }
+    if (want('data-partial')) {
+      // Partial labels (test fixture): each task says how many rows of the split have its target.
+      const dir = path.resolve('test/fixtures/partial-labels');
+      const text = fs.readFileSync(path.join(dir, 'partial-labels.mtl.json'), 'utf8');
+      const p = await open({ text, look: 'light', workspaceDir: dir, height: 1100 });
+      await p.page.click('#tab-data');
+      await p.page.click('text=Preview data');
+      await p.page.waitForSelector('[data-testid="labelled-kind"]');
+      await p.page.locator('[data-testid="data-summary"]').scrollIntoViewIfNeeded();
+      await shot(p, 'data-partial-labels-light');
+      await p.page.click('.split-choice button[title="The test split"]');
+      await shot(p, 'data-partial-labels-light-test');
+    }
     if (want('invalid')) {
       const p = await open({ text: digitsParityText, look: 'dark' });
       await p.setText(digitsParityText.replace('"units": 64,', '"units": 64,,'));
