@@ -1,12 +1,13 @@
 // `mts`: the engine without VS Code.
 //   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR]
-//   mts validate FILE
+//   mts validate FILE         also reads a csv/jsonl once to count its features (peekInputShapes.ts)
 //   mts data FILE             the data as training sees it (the designer's "Preview data")
 //   mts info [--backend B] [--threads N]
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 import fs from 'node:fs';
 import path from 'node:path';
+import { inputShapeProblems } from '../core/dataShape';
 import { jsonSyntaxError } from '../core/edits';
 import { lineColumnAt, locateJsonPath } from '../core/jsonPath';
 import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protocol';
@@ -15,6 +16,7 @@ import { validate } from '../core/validate';
 import { describeBackend, isBackendPreference, loadBackend } from './backend';
 import { dataSummaryOf } from './dataSummaryOf';
 import { dataSummaryLines } from './dataSummaryText';
+import { peekInputShapes } from './peekInputShapes';
 import { runExperiment } from './run';
 
 const USAGE = `usage:
@@ -161,21 +163,26 @@ async function main(): Promise<number> {
       return train(args);
     case 'validate': {
       const { doc, text, file } = readDoc(args.positional[0]);
-      const { problems } = validate(doc);
+      const { spec, problems } = validate(doc);
+      // The inputs against the features the data gives, as the run would count them.
+      if (spec) problems.push(...peekInputShapes(spec, path.dirname(path.resolve(file))));
       printProblems(file, text, problems);
       const errors = problems.filter((p) => p.severity === 'error').length;
       console.log(errors ? `${errors} error(s), ${problems.length - errors} warning(s)` : `valid (${problems.length} warning(s))`);
       return errors ? 1 : 0;
     }
     case 'data': {
-      const { doc, file } = readDoc(args.positional[0]);
+      const { doc, text, file } = readDoc(args.positional[0]);
       const result = dataSummaryOf(doc, path.dirname(path.resolve(file)));
       if (!result.ok) {
         console.error(`${file}: error: ${result.message}`);
         return 1;
       }
       for (const line of dataSummaryLines(result.summary, result.seconds)) console.log(line);
-      return 0;
+      // The model's inputs against the features just counted: training would stop on these.
+      const mismatches = inputShapeProblems(doc, result.summary.featureShape);
+      printProblems(file, text, mismatches);
+      return mismatches.length ? 1 : 0;
     }
     case 'info': {
       const b = await loadBackend(args.backend, args.threads !== undefined ? { intraOpThreads: args.threads } : {});
