@@ -4,9 +4,14 @@
 import type { DocumentSnapshot, ParseErrorInfo } from '../../core/designerProtocol';
 import { jsonSyntaxError } from '../../core/edits';
 import { lineColumnAt } from '../../core/jsonPath';
+import { dataSettingsKey } from '../../core/dataSummary';
 import { validate } from '../../core/validate';
 
-export function snapshotOf(text: string, version: number): DocumentSnapshot {
+/** What the trainer's loaders found in the data of the document whose data settings are `key`. */
+export interface DataFeatures { key: string; featureShape: number[] }
+
+/** `data`: the count of features per example, used while the document's data settings are still those it was counted for. */
+export function snapshotOf(text: string, version: number, data?: DataFeatures): DocumentSnapshot {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let doc: unknown;
   try {
@@ -14,7 +19,8 @@ export function snapshotOf(text: string, version: number): DocumentSnapshot {
   } catch (error) {
     return { ok: false, version, error: parseError(text, error) };
   }
-  return { ok: true, version, doc, problems: validate(doc).problems };
+  const current = data && dataSettingsKey(doc) === data.key ? { featureShape: data.featureShape } : {};
+  return { ok: true, version, doc, problems: validate(doc, current).problems };
 }
 
 /** Our parser names the spot and says what to do; JSON.parse's own message is the fallback. */
