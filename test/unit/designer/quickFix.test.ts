@@ -11,7 +11,7 @@ import { snapshotOf } from '../../../src/host/designer/snapshot';
 import { applyFix } from '../../../webview/designer/operations';
 
 const ROOT = [process.cwd(), path.resolve(__dirname, '../../../..')].find((d) => fs.existsSync(path.join(d, 'examples')))!;
-const text = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'shape-mismatch', 'wine.mtl.json'), 'utf8');
+const text = fs.readFileSync(path.join(ROOT, 'test', 'e2e', 'fixtures', 'shape-mismatch', 'wine.mtl.json'), 'utf8');
 const shapeProblems = (t: string, features?: { key: string; featureShape: number[] }) => {
   const s = snapshotOf(t, 1, features);
   assert.ok(s.ok);

@@ -1,4 +1,4 @@
-// An input of shape [5] on a csv of 13 feature columns (test/fixtures/shape-mismatch): found by
+// An input of shape [5] on a csv of 13 feature columns (test/e2e/fixtures/shape-mismatch): found by
 // `mts validate` and `mts data` at the input's line, and by a run before any run folder exists,
 // counted by the trainer's own loaders (one-hot columns widen the count).
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { dataSummaryOf } from '../../../src/trainer/dataSummaryOf';
 import { peekInputShapes } from '../../../src/trainer/peekInputShapes';
 import { ROOT, tempDir } from './helpers';
 
-const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'shape-mismatch');
+const FIXTURE = path.join(ROOT, 'test', 'e2e', 'fixtures', 'shape-mismatch');
 const mts = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'mts.js'), ...args], { encoding: 'utf8', cwd: ROOT });
 const wine = (): ExperimentSpec => JSON.parse(fs.readFileSync(path.join(FIXTURE, 'wine.mtl.json'), 'utf8')) as ExperimentSpec;
 /** The fixture, with `edit` applied, in a folder of its own (beside its csv). */
