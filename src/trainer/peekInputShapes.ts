@@ -3,7 +3,7 @@
 // not enough). Kept cheap: generated sources are known from their settings (core validate
 // checks them without this), inputs that pick their own `features` need no data, and a csv or
 // jsonl is read once, parsed and encoded only (no split, imputation or preprocessing).
-import { inputShapeProblems } from '../core/dataShape';
+import { inputShapeProblems, knownFeatureShape } from '../core/dataShape';
 import type { ExperimentSpec, Problem } from '../core/spec';
 import { DataError } from './data/errors';
 import { loadDataset } from './data/load';
@@ -11,7 +11,7 @@ import { loadDataset } from './data/load';
 /** Input shape problems a run would meet; a data file the run could not read is one too (at its path). */
 export function peekInputShapes(spec: ExperimentSpec, workspaceDir: string): Problem[] {
   const { source } = spec.data;
-  if (source.type !== 'csv' && source.type !== 'jsonl') return [];
+  if (knownFeatureShape(source) !== undefined) return []; // core validate compared those already
   if (spec.model.inputs.every((input) => input.features !== undefined)) return [];
   try {
     return inputShapeProblems(spec, loadDataset(spec, { workspaceDir }).featureShape);

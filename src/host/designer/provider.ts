@@ -6,6 +6,7 @@
 // A data summary (asked for, or the automatic one for a csv/jsonl) also counts the features
 // per example, and every later snapshot checks the model's inputs against that count.
 import * as vscode from 'vscode';
+import { knownFeatureShape } from '../../core/dataShape';
 import { dataSettingsKey } from '../../core/dataSummary';
 import type { DataPreview, DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../core/designerProtocol';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
@@ -17,7 +18,7 @@ import { snapshotOf, type DataFeatures } from './snapshot';
 
 /**
  * After opening and after a change of the data settings (this long after, so typing in the
- * text does not start a trainer per key), the data of a csv/jsonl source is summarized
+ * text does not start a trainer per key), the data of a csv/jsonl (any file) source is summarized
  * without being asked: its count of features is known only to the loaders, and an input that
  * does not fit it should show here, not when training starts. Generated sources need no
  * summary (core validate knows their count), so MNIST is not loaded on every open.
@@ -139,10 +140,9 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
   }
 }
 
-/** A csv or jsonl source: its count of features needs the loaders. */
+/** A source read from files (csv, jsonl, ...): its count of features needs the loaders. */
 function readsDataFile(doc: unknown): boolean {
   const data = typeof doc === 'object' && doc !== null ? (doc as { data?: unknown }).data : undefined;
   const source = typeof data === 'object' && data !== null ? (data as { source?: unknown }).source : undefined;
-  const type = typeof source === 'object' && source !== null ? (source as { type?: unknown }).type : undefined;
-  return type === 'csv' || type === 'jsonl';
+  return typeof source === 'object' && source !== null && typeof (source as { type?: unknown }).type === 'string' && knownFeatureShape(source) === undefined;
 }
