@@ -2,7 +2,7 @@
 // fractions that leave no training data, schedules that never leave warm-up, settings
 // that are silently ignored, and (when the caller knows the data) columns that do not exist.
 import type { ExperimentSpec, Problem } from './spec';
-import { didYouMean, formatShape, listNames } from './wording';
+import { didYouMean, listNames } from './wording';
 
 type Path = (string | number)[];
 
@@ -49,11 +49,11 @@ export interface DataFacts {
   columns?: readonly string[];
   /** Names usable as a task target or stratifyBy; default: `columns`. */
   targets?: readonly string[];
-  /** Values per example when known (generated sources), e.g. [36, 36, 1]. */
+  /** Values per example as the loaders give them, e.g. [36, 36, 1] (dataShape.ts compares the inputs). */
   featureShape?: readonly number[];
 }
 
-/** Every column the document names must exist in the data; inputs must fit the example size. */
+/** Every column the document names must exist in the data. */
 export function checkData(spec: ExperimentSpec, facts: DataFacts): Problem[] {
   const problems: Problem[] = [];
   const checker = (names: readonly string[] | undefined) => (name: string, path: Path, who: string): void => {
@@ -73,16 +73,5 @@ export function checkData(spec: ExperimentSpec, facts: DataFacts): Problem[] {
   }
   spec.data.preprocess?.forEach((step, i) => step.columns?.forEach((c, j) => column(c, ['data', 'preprocess', i, 'columns', j], `Preprocess step ${i + 1} (${step.op}) names`)));
 
-  if (facts.featureShape) {
-    const size = facts.featureShape.reduce((a, b) => a * b, 1);
-    spec.model.inputs.forEach((input, i) => {
-      const mine = input.shape.reduce((a, b) => a * b, 1);
-      if (input.features || mine === size) return;
-      problems.push({
-        path: ['model', 'inputs', i, 'shape'], severity: 'error',
-        message: `Input "${input.id}" has shape ${formatShape(input.shape)} (${mine} values), but each example of the data has ${size} values: use shape ${formatShape(facts.featureShape!)} or another with ${size} values.`,
-      });
-    });
-  }
   return problems;
 }

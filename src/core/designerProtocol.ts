@@ -12,6 +12,7 @@ export interface ParseErrorInfo { message: string; offset: number; line: number;
 /**
  * One version of the document: parsed, with the problems core `validate` finds in it (the
  * host validates once, for the Problems panel and the designer alike), or why it is not JSON.
+ * A version is sent again when a data summary adds problems (inputs against the counted features).
  */
 export type DocumentSnapshot =
   | { ok: true; version: number; doc: unknown; problems: Problem[] }

@@ -1,6 +1,7 @@
 // The experiment document (`*.mtl.json`): one JSON file is the whole experiment.
 // These types are the contract between the designer, the host and the trainer.
 // Sharing is never declared: it follows from the graph (see graph.ts).
+import type { EditOp } from './edits';
 
 export type Activation =
   | 'linear' | 'relu' | 'elu' | 'selu' | 'gelu' | 'sigmoid' | 'tanh'
@@ -160,4 +161,9 @@ export interface Problem {
   path: (string | number)[];
   message: string;
   severity: 'error' | 'warning';
+  /** A change that resolves it, offered as a quick fix (designer button, Problems panel code action). */
+  fix?: ProblemFix;
 }
+
+/** One undoable edit of the document: `label` names it ("Set shape to [13]"). */
+export interface ProblemFix { label: string; ops: EditOp[] }

@@ -7,6 +7,7 @@ import { checkBudget, type MemoryBudget } from './budget';
 import { checkModel } from './checkModel';
 import { checkData, checkSettings, type DataFacts } from './checkSettings';
 import { checkTasks } from './checkTasks';
+import { inputShapeProblems, knownFeatureShape } from './dataShape';
 import { EXPERIMENT_SCHEMA, LAYER_TYPES, TASK_KINDS } from './experimentSchema';
 import { analyzeGraph } from './graph';
 import { MAX_NESTING, tooDeep } from './nesting';
@@ -70,7 +71,10 @@ export function validate(doc: unknown, options: ValidateOptions = {}): Validatio
   }
   if (settingsSkeletonOk(doc, structural)) {
     problems.push(...checkSettings(spec));
-    if (modelOk && !bad(structural, 'model') && (options.columns || options.targets || options.featureShape)) problems.push(...checkData(spec, options));
+    if (modelOk && !bad(structural, 'model') && (options.columns || options.targets)) problems.push(...checkData(spec, options));
+    // The data's count of features per example: from the caller (the loaders read a csv), else
+    // from the source's settings when they fix it (generated sources).
+    if (modelOk && !bad(structural, 'model')) problems.push(...inputShapeProblems(doc, options.featureShape ?? knownFeatureShape(spec.data.source)));
   }
   // The budget reads every size in the spec, so it runs only once nothing else is wrong.
   if (options.budget && !problems.some((p) => p.severity === 'error')) {

@@ -1,6 +1,6 @@
 // `mts`: the engine without VS Code.
 //   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
-//   mts validate FILE [--max-memory SIZE] [--allow-path DIR]...
+//   mts validate FILE [--max-memory SIZE] [--allow-path DIR]...   also reads a csv/jsonl once to count its features (peekInputShapes.ts)
 //   mts data FILE [--max-memory SIZE] [--allow-path DIR]...   the data as training sees it (the designer's "Preview data")
 // --max-memory (e.g. 8GB, 512MB; default half this machine's memory): refuse an experiment
 // estimated to need more (core/budget.ts), before any data is generated or tensor allocated.
@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stripBom } from '../core/bom';
+import { inputShapeProblems } from '../core/dataShape';
 import { jsonSyntaxError } from '../core/edits';
 import { JsonIndex, lineColumnAt } from '../core/jsonPath';
 import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protocol';
@@ -26,6 +27,7 @@ import { dataSummaryLines } from './dataSummaryText';
 import { countRows } from './data/rowCount';
 import { memoryBudget } from './memoryBudget';
 import { finishOpenRunsSync } from './artifacts/runWriter';
+import { peekInputShapes } from './peekInputShapes';
 import { runExperiment } from './run';
 import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
 
@@ -218,8 +220,11 @@ async function main(): Promise<number> {
     case 'validate': {
       const { doc, text, file } = readDoc(args.positional[0]);
       const specDir = path.dirname(path.resolve(file));
-      const rows = validate(doc).spec ? countRows(doc as ExperimentSpec, { workspaceDir: specDir, allowedRoots: dataRoots(specDir, args.allowPaths) }) : undefined;
+      const folders = { workspaceDir: specDir, allowedRoots: dataRoots(specDir, args.allowPaths) };
+      const rows = validate(doc).spec ? countRows(doc as ExperimentSpec, folders) : undefined;
       const { spec, problems } = validate(doc, { budget: args.budget, ...(rows !== undefined ? { rows } : {}) });
+      // The inputs against the features the data gives, as the run would count them.
+      if (spec) problems.push(...await peekInputShapes(spec, folders));
       printProblems(file, text, problems);
       const errors = problems.filter((p) => p.severity === 'error').length;
       console.log(errors ? `${errors} error(s), ${problems.length - errors} warning(s)` : `valid (${problems.length} warning(s))`);
@@ -237,7 +242,10 @@ async function main(): Promise<number> {
         return 1;
       }
       for (const line of dataSummaryLines(result.summary, result.seconds)) console.log(line);
-      return 0;
+      // The model's inputs against the features just counted: training would stop on these.
+      const mismatches = inputShapeProblems(doc, result.summary.featureShape);
+      printProblems(file, text, mismatches);
+      return mismatches.length ? 1 : 0;
     }
     case 'info': {
       const b = await loadBackend(args.backend, args.threads !== undefined ? { intraOpThreads: args.threads } : {});

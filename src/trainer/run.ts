@@ -2,6 +2,7 @@
 // shared model, train the single-task baselines, evaluate on the test split, write every
 // artifact. Speaks only FromTrainer messages (child.ts sends them over IPC, cli.ts prints them).
 import { singleTaskSpec } from '../core/baseline';
+import { inputShapeProblems } from '../core/dataShape';
 import { computeDeltaM } from '../core/deltaM';
 import { withDefaults } from '../core/defaults';
 import { describeEstimate, estimateMemory, formatBytes, type MemoryBudget } from '../core/budget';
@@ -85,6 +86,12 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       throw new SpecError(`earlyStopping watches the validation loss, but data.split.validation (${spec.data.split.validation}) leaves no validation examples of this data: raise it or remove earlyStopping.`, ['data', 'split', 'validation']);
     }
     for (const line of data.report) req.emit({ type: 'log', level: 'info', message: line });
+    // A csv's count of features is known only now: a mismatch is a located problem, not a tensor error.
+    const mismatches = inputShapeProblems(spec, data.train.featureShape);
+    if (mismatches.length) {
+      req.emit({ type: 'problems', problems: mismatches });
+      return 'invalid';
+    }
 
     writer = await RunWriter.create({ runsDir: req.runsDir, spec, backend: backend.name, versions: backend.versions, pid: process.pid });
     const started = new Date();

@@ -16,10 +16,11 @@ import designerSync from './scenarios/designerSync.mjs';
 import diagram from './scenarios/diagram.mjs';
 import newExperiment from './scenarios/newExperiment.mjs';
 import readmeScreenshots from './scenarios/readmeScreenshots.mjs';
+import shapeQuickFix from './scenarios/shapeQuickFix.mjs';
 import stop from './scenarios/stop.mjs';
 import train from './scenarios/train.mjs';
 
-const scenarios = [activation, newExperiment, designerEdit, designerSync, badInput, train, stop, diagram, readmeScreenshots];
+const scenarios = [activation, newExperiment, designerEdit, designerSync, badInput, shapeQuickFix, train, stop, diagram, readmeScreenshots];
 
 const started = Date.now();
 const filter = process.argv[2];

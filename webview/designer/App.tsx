@@ -42,6 +42,7 @@ export function App({ init }: { init: DesignerInit }) {
   const [notice, setNotice] = useState<string>();
   const viewport = useRef<Viewport | undefined>(saved?.viewport);
   const version = useRef(init.document.version);
+  const shownProblems = useRef(problemsKey(init.document));
   const pendingSelect = useRef<string[]>([]);
   const flow = useReactFlow();
 
@@ -49,9 +50,12 @@ export function App({ init }: { init: DesignerInit }) {
     const off = onMessage<ToDesigner>((msg) => {
       switch (msg.type) {
         case 'document':
-          // The same version is the same text (the answer to "ready" usually is): nothing to redo.
-          if (msg.document.version <= version.current) return;
+          // The same version is the same text (the answer to "ready" usually is): nothing to redo,
+          // unless its problems changed (the data's features were counted since).
+          if (msg.document.version < version.current) return;
+          if (msg.document.version === version.current && problemsKey(msg.document) === shownProblems.current) return;
           version.current = msg.document.version;
+          shownProblems.current = problemsKey(msg.document);
           setSnapshot(msg.document);
           if (msg.document.ok) setGood(msg.document);
           break;
@@ -213,4 +217,9 @@ function previewSize(preview: DataPreview | undefined, doc: unknown): DataSize |
   if (!preview?.result.ok || preview.key !== dataSettingsKey(doc)) return undefined;
   const { examples, featureShape } = preview.result.summary;
   return { rows: examples, features: featureShape.reduce((a, b) => a * b, 1) };
+}
+
+/** The problems of a snapshot, to tell two snapshots of one version apart. */
+function problemsKey(document: DocumentSnapshot): string {
+  return document.ok ? JSON.stringify(document.problems) : '';
 }

@@ -2,6 +2,7 @@
 // field it is about, and "Text" shows it in the text editor.
 import { formatPath } from '../../src/core/wording';
 import { useDesigner } from './context';
+import { QuickFixButton } from './QuickFix';
 
 export function ProblemsList(p: { open: boolean; setOpen(open: boolean): void }) {
   const d = useDesigner();
@@ -25,6 +26,7 @@ export function ProblemsList(p: { open: boolean; setOpen(open: boolean): void })
                 <span className="msg">{x.message}</span>
                 <span className="where">{formatPath(x.path)}</span>
               </button>
+              {x.fix && <QuickFixButton fix={x.fix} />}
               <button type="button" className="link-button" onClick={() => d.revealText(x.path)} aria-label={`Show ${formatPath(x.path)} in the text`}>Text</button>
             </li>
           ))}

@@ -10,6 +10,7 @@ import { Checkbox, Dropdown, TextField } from '../ui';
 import { pathKey, problemsAt, useDesigner } from './context';
 import { setValue } from './operations';
 import { nameValuesText, parseNameValues } from './nameValues';
+import { QuickFixButton } from './QuickFix';
 import { humanize } from './schemas';
 
 type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
@@ -18,7 +19,7 @@ export function ProblemText({ problems }: { problems: readonly Problem[] }) {
   if (problems.length === 0) return null;
   return (
     <ul className="field-problems">
-      {problems.map((p, i) => <li key={i} className={p.severity}><span className="sr-only">{p.severity}: </span>{p.message}</li>)}
+      {problems.map((p, i) => <li key={i} className={p.severity}><span className="sr-only">{p.severity}: </span>{p.message}{p.fix && <> <QuickFixButton fix={p.fix} /></>}</li>)}
     </ul>
   );
 }

@@ -4,7 +4,7 @@
 // leaves a "from", an output or a layout entry pointing at nothing it did not mean to.
 import type { EditOp, JsonPath } from '../../src/core/edits';
 import { LAYER_SCHEMAS } from '../../src/core/experimentSchema';
-import type { LayerType } from '../../src/core/spec';
+import type { LayerType, ProblemFix } from '../../src/core/spec';
 import { isObject, taskNodeId } from './model';
 import { own, setOwn } from '../../src/core/own';
 
@@ -275,4 +275,9 @@ export function renameTask(doc: Doc, index: number, newId: string): Edit {
 /** Sets one value, or removes it when `value` is undefined (back to the default). */
 export function setValue(path: JsonPath, value: unknown, label = `Set ${String(path[path.length - 1])}`): Edit {
   return { label, ops: [value === undefined ? { op: 'remove', path } : { op: 'set', path, value }] };
+}
+
+/** The fix a problem carries (core, e.g. an input's shape set to what the data gives), as this designer's edit. */
+export function applyFix(fix: ProblemFix): Edit {
+  return { label: fix.label, ops: [...fix.ops] };
 }

@@ -6,6 +6,14 @@ import { applyOpsToText, EditError, JsonSyntaxError, minimalReplace, type EditOp
 
 /** Applies `ops` to the document; returns why not, when they cannot be applied. */
 export async function applyDocumentEdit(document: vscode.TextDocument, ops: EditOp[]): Promise<string | undefined> {
+  const edit = workspaceEditOf(document, ops);
+  if (typeof edit === 'string') return edit;
+  if (!edit) return undefined;
+  return (await vscode.workspace.applyEdit(edit)) ? undefined : 'VS Code did not apply the edit (is the file read-only?).';
+}
+
+/** `ops` on the current text as one WorkspaceEdit (undefined: nothing changes), or why they cannot be applied. */
+export function workspaceEditOf(document: vscode.TextDocument, ops: readonly EditOp[]): vscode.WorkspaceEdit | string | undefined {
   const before = document.getText();
   let after: string;
   try {
@@ -19,5 +27,5 @@ export async function applyDocumentEdit(document: vscode.TextDocument, ops: Edit
   const r = minimalReplace(before, after);
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(document.positionAt(r.start), document.positionAt(r.end)), r.text);
-  return (await vscode.workspace.applyEdit(edit)) ? undefined : 'VS Code did not apply the edit (is the file read-only?).';
+  return edit;
 }

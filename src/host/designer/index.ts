@@ -1,9 +1,10 @@
 // Registration of the designer: the custom editor for *.mtl.json, the "Open experiment
-// designer" command and the Problems panel entries of the documents it shows.
+// designer" command and the Problems panel entries of the documents it shows, with their quick fixes.
 import * as vscode from 'vscode';
 import { resolveExperiment } from '../training/experimentTarget';
 import { DesignerDiagnostics } from './diagnostics';
 import { DESIGNER_VIEW_TYPE, DesignerProvider } from './provider';
+import { ProblemQuickFixes } from './quickFix';
 
 export function registerDesigner(context: vscode.ExtensionContext): void {
   const diagnostics = new DesignerDiagnostics();
@@ -15,6 +16,7 @@ export function registerDesigner(context: vscode.ExtensionContext): void {
       webviewOptions: { retainContextWhenHidden: false },
     }),
     vscode.commands.registerCommand('multiTaskStudio.openDesigner', openDesigner),
+    vscode.languages.registerCodeActionsProvider({ pattern: '**/*.mtl.json' }, new ProblemQuickFixes(diagnostics), ProblemQuickFixes.metadata),
   );
 }
 

@@ -3,7 +3,10 @@
 // which become one WorkspaceEdit each, so undo/redo, dirty state, save, hot exit, git diff
 // and "Reopen with text editor" are VS Code's own. Several designers on one document each
 // follow onDidChangeTextDocument, so they stay in sync with each other and with text edits.
+// A data summary (asked for, or the automatic one for a csv/jsonl) also counts the features
+// per example, and every later snapshot checks the model's inputs against that count.
 import * as vscode from 'vscode';
+import { knownFeatureShape } from '../../core/dataShape';
 import { dataSettingsKey } from '../../core/dataSummary';
 import type { DataPreview, DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../core/designerProtocol';
 import { budgetOf, settings } from '../settings';
@@ -12,7 +15,16 @@ import { DataPreviewer } from './dataPreview';
 import type { DesignerDiagnostics } from './diagnostics';
 import { applyDocumentEdit } from './documentEdit';
 import { revealPath } from './revealPath';
-import { snapshotOf } from './snapshot';
+import { snapshotOf, type DataFeatures } from './snapshot';
+
+/**
+ * After opening and after a change of the data settings (this long after, so typing in the
+ * text does not start a trainer per key), the data of a csv/jsonl (any file) source is summarized
+ * without being asked: its count of features is known only to the loaders, and an input that
+ * does not fit it should show here, not when training starts. Generated sources need no
+ * summary (core validate knows their count), so MNIST is not loaded on every open.
+ */
+const AUTO_SUMMARY_DELAY_MS = 700;
 
 export const DESIGNER_VIEW_TYPE = 'multiTaskStudio.designer';
 
@@ -23,9 +35,21 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
     const webview = panel.webview;
     webview.options = webviewOptions(this.extensionUri);
     const post = (msg: ToDesigner): void => { void webview.postMessage(msg); };
-    // One parse and validation per version of the text, whoever asks for it.
-    let last: DocumentSnapshot | undefined;
-    const snapshot = (): DocumentSnapshot => (last?.version === document.version ? last : (last = snapshotOf(document.getText(), document.version, budgetOf(settings(document.uri)))));
+    // The features per example the last data summary found (for the data settings of its key).
+    let features: DataFeatures | undefined;
+    // One parse and validation per version of the text (and count of features), whoever asks for it.
+    let last: { snapshot: DocumentSnapshot; features: DataFeatures | undefined } | undefined;
+    const snapshot = (): DocumentSnapshot => {
+      if (last?.snapshot.version !== document.version || last.features !== features) {
+        last = { snapshot: snapshotOf(document.getText(), document.version, { budget: budgetOf(settings(document.uri)), ...(features ? { data: features } : {}) }), features };
+      }
+      return last.snapshot;
+    };
+    const publish = (): void => {
+      const next = snapshot();
+      this.diagnostics.update(document, next);
+      post({ type: 'document', document: next });
+    };
 
     const first = snapshot();
     this.diagnostics.update(document, first);
@@ -35,7 +59,40 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
     const previewer = new DataPreviewer(this.extensionUri);
     // Kept for a webview that comes back after being hidden (messages to a hidden one are dropped).
     let lastPreview: DataPreview | undefined;
-    const postPreview = (preview: DataPreview): void => { lastPreview = preview; post({ type: 'dataPreview', preview }); };
+    const postPreview = (preview: DataPreview): void => {
+      lastPreview = preview;
+      post({ type: 'dataPreview', preview });
+      const shape = preview.result.ok ? preview.result.summary.featureShape : undefined;
+      if (shape && (features?.key !== preview.key || features.featureShape.join() !== shape.join())) {
+        features = { key: preview.key, featureShape: shape };
+        publish();
+      }
+    };
+    const requestPreview = (): void => {
+      const current = snapshot();
+      if (!current.ok) {
+        postPreview({ key: '', result: { ok: false, message: `The document is not valid JSON (line ${current.error.line + 1}): ${current.error.message}` } });
+        return;
+      }
+      const key = dataSettingsKey(current.doc);
+      previewer.preview(document, current.doc).then((result) => {
+        if (result) postPreview({ key, result });
+      }, (err: unknown) => {
+        // Never leave the designer waiting (e.g. the trainer could not be started).
+        postPreview({ key, result: { ok: false, message: `The data preview failed: ${err instanceof Error ? err.message : String(err)}` } });
+      });
+    };
+    let autoKey: string | undefined;
+    let autoTimer: ReturnType<typeof setTimeout> | undefined;
+    const autoSummary = (delayMs: number): void => {
+      const current = snapshot();
+      if (!current.ok || !vscode.workspace.isTrusted || !readsDataFile(current.doc)) return;
+      const key = dataSettingsKey(current.doc);
+      if (key === autoKey) return;
+      autoKey = key;
+      clearTimeout(autoTimer);
+      autoTimer = setTimeout(requestPreview, delayMs);
+    };
     // Edits run one after another, each on the text the previous one left.
     let queue: Promise<void> = Promise.resolve();
     const onMessage = (msg: FromDesigner): void => {
@@ -63,21 +120,9 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
         case 'manageTrust':
           void vscode.commands.executeCommand('workbench.trust.manage');
           break;
-        case 'requestDataPreview': {
-          const current = snapshot();
-          if (!current.ok) {
-            postPreview({ key: '', result: { ok: false, message: `The document is not valid JSON (line ${current.error.line + 1}): ${current.error.message}` } });
-            break;
-          }
-          const key = dataSettingsKey(current.doc);
-          previewer.preview(document, current.doc).then((result) => {
-            if (result) postPreview({ key, result });
-          }, (err: unknown) => {
-            // Never leave the designer waiting (e.g. the trainer could not be started).
-            postPreview({ key, result: { ok: false, message: `The data preview failed: ${err instanceof Error ? err.message : String(err)}` } });
-          });
+        case 'requestDataPreview':
+          requestPreview();
           break;
-        }
       }
     };
 
@@ -87,12 +132,20 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
       webview.onDidReceiveMessage(onMessage),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document !== document || e.contentChanges.length === 0) return;
-        const next = snapshot();
-        this.diagnostics.update(document, next);
-        post({ type: 'document', document: next });
+        publish();
+        autoSummary(AUTO_SUMMARY_DELAY_MS);
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => post({ type: 'trust', trusted: true })),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => { post({ type: 'trust', trusted: true }); autoSummary(0); }),
+      new vscode.Disposable(() => clearTimeout(autoTimer)),
     ];
+    autoSummary(0);
     panel.onDidDispose(() => subscriptions.forEach((s) => s.dispose()));
   }
+}
+
+/** A source read from files (csv, jsonl, ...): its count of features needs the loaders. */
+function readsDataFile(doc: unknown): boolean {
+  const data = typeof doc === 'object' && doc !== null ? (doc as { data?: unknown }).data : undefined;
+  const source = typeof data === 'object' && data !== null ? (data as { source?: unknown }).source : undefined;
+  return typeof source === 'object' && source !== null && typeof (source as { type?: unknown }).type === 'string' && knownFeatureShape(source) === undefined;
 }

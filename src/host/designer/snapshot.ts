@@ -7,10 +7,20 @@ import { jsonSyntaxError } from '../../core/edits';
 import { JsonIndex, lineColumnAt } from '../../core/jsonPath';
 import { MAX_NESTING, tooDeep } from '../../core/nesting';
 import type { MemoryBudget } from '../../core/budget';
+import { dataSettingsKey } from '../../core/dataSummary';
 import { validate } from '../../core/validate';
 
-/** `budget`: also refuse a spec estimated to need more memory (the user's setting, or half the machine's). */
-export function snapshotOf(text: string, version: number, budget?: MemoryBudget): DocumentSnapshot {
+/** What the trainer's loaders found in the data of the document whose data settings are `key`. */
+export interface DataFeatures { key: string; featureShape: number[] }
+
+export interface SnapshotContext {
+  /** Also refuse a spec estimated to need more memory (the user's setting, or half the machine's). */
+  budget?: MemoryBudget;
+  /** The count of features per example, used while the document's data settings are still those it was counted for. */
+  data?: DataFeatures;
+}
+
+export function snapshotOf(text: string, version: number, context: SnapshotContext = {}): DocumentSnapshot {
   const body = stripBom(text);
   let doc: unknown;
   try {
@@ -26,7 +36,9 @@ export function snapshotOf(text: string, version: number, budget?: MemoryBudget)
     const offset = index.locate(deep)?.value.start ?? 0;
     return { ok: false, version, error: { message: `The document nests deeper than ${MAX_NESTING} levels here: remove the nested arrays or objects.`, offset, ...index.lineColumn(offset) } };
   }
-  return { ok: true, version, doc, problems: validate(doc, budget ? { budget } : {}).problems };
+  const { budget, data } = context;
+  const current = data && dataSettingsKey(doc) === data.key ? { featureShape: data.featureShape } : {};
+  return { ok: true, version, doc, problems: validate(doc, { ...current, ...(budget ? { budget } : {}) }).problems };
 }
 
 /** Our parser names the spot and says what to do; JSON.parse's own message is the fallback. */

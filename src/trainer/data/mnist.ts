@@ -2,11 +2,12 @@
 // JSON, so no download is needed. The package stores pixels as k/255 rounded to 3 decimals;
 // we give back the raw 0..255 values (exactly recoverable) so the spec's `scale` 1/255 is
 // the one and only normalization.
+import { MNIST_SIDE } from '../../core/dataShape';
 import { SeededRandom } from '../../core/random';
 import type { Dataset } from './dataset';
 import { DataError } from './errors';
 
-export const MNIST_SIDE = 28;
+export { MNIST_SIDE };
 export const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
 
 /** All digits of the package: pixels 0..255, row-major 28x28 per image. */

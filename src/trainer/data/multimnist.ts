@@ -1,12 +1,13 @@
 // MultiMNIST (Sabour et al. 2017; the two-task version of Sener & Koltun 2018): two MNIST
 // digits overlaid on a 36x36 canvas, the left one shifted up-left and the right one
 // down-right, pixel-wise max. Tasks: classify the left digit and the right digit.
+import { MULTIMNIST_SIDE } from '../../core/dataShape';
 import { SeededRandom } from '../../core/random';
 import type { Dataset } from './dataset';
 import { DataError } from './errors';
 import { MNIST_PIXELS, MNIST_SIDE, mnistPool, pixelNames, type MnistPool } from './mnist';
 
-export const MULTIMNIST_SIDE = 36;
+export { MULTIMNIST_SIDE };
 export const MULTIMNIST_DEFAULT_SAMPLES = 10_000;
 /** A digit's top-left corner moves at most this far from its corner of the canvas. */
 const JITTER = 2;

@@ -4,11 +4,12 @@
 //   x ~ N(0, I_d);  y_i = w_i^T x + sum_{k=1..m} sin(alpha_k w_i^T x + beta_k) + eps,  eps ~ N(0, 0.01)
 // with c = 1, m = 10 and alpha_k, beta_k ~ N(0, 0.01). "N(0, 0.01)" is read as variance 0.01
 // (standard deviation 0.1). The Pearson correlation of the linear parts is then p.
+import { SYNTHETIC_INPUT_DIM } from '../../core/dataShape';
 import { SeededRandom, deriveSeed } from '../../core/random';
 import type { Dataset } from './dataset';
 import { DataError } from './errors';
 
-export const SYNTHETIC_DEFAULTS = { samples: 10_000, inputDim: 100, seed: 0, scale: 1, sinusoids: 10 } as const;
+export const SYNTHETIC_DEFAULTS = { samples: 10_000, inputDim: SYNTHETIC_INPUT_DIM, seed: 0, scale: 1, sinusoids: 10 } as const;
 const NOISE_STD = 0.1;
 const SHAPE_STD = 0.1;
 

@@ -159,6 +159,7 @@ describe('validate: settings and data', () => {
     const doc = raw(mixedInputs);
     doc.tasks[0].target = 'prise';
     doc.model.inputs[1].features = ['area', 'rooms', 'city=Paris', 'garden'];
+    doc.model.inputs[1].shape = [4]; // one value per listed feature (dataShape.ts checks that)
     doc.data.source.categorical = ['city'];
     const { problems } = validate(doc, { columns: ['price', 'sold', 'area', 'rooms', 'city', 'description'] });
     assert.equal(problems.length, 2);
@@ -171,6 +172,6 @@ describe('validate: settings and data', () => {
     const doc = raw(convTwoDigits);
     doc.model.inputs[0].shape = [28, 28, 1];
     const p = at(validate(doc, { targets: ['left', 'right'], columns: [], featureShape: [36, 36, 1] }).problems, ['model', 'inputs', 0, 'shape'])!;
-    assert.match(p.message, /has shape \[28, 28, 1\] \(784 values\), but each example of the data has 1296 values: use shape \[36, 36, 1\]/);
+    assert.match(p.message, /Input "image" is \[28, 28, 1\], the data gives 1296 features per example: set \[1296\], or \[36, 36, 1\]/);
   });
 });

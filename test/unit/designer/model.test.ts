@@ -54,7 +54,7 @@ describe('the memory estimate of the summary bar', () => {
     assert.equal(describeEstimate(buildModel(doc).memory!), '~ 13 MB at batch 32 (data not counted)');
     doc.model.layers[0].units = 1_000_000;
     const budget = { bytes: 8 * 1024 ** 3, source: 'half this machine\'s 16 GB', raise: 'multiTaskStudio.maxMemory' };
-    const snapshot = snapshotOf(JSON.stringify(doc, null, 2), 2, budget);
+    const snapshot = snapshotOf(JSON.stringify(doc, null, 2), 2, { budget });
     assert.ok(snapshot.ok);
     const m = build(doc, snapshot.problems);
     assert.match(describeEstimate(m.memory!), /^~ 3\d GB at batch 32/);
