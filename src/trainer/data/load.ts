@@ -5,13 +5,14 @@ import type { DataSource, ExperimentSpec, TaskSpec } from '../../core/spec';
 import type { Dataset, SplitDataset } from './dataset';
 import { takeRows } from './dataset';
 import { DataError } from './errors';
+import { checkIntegerInputs } from './intInputs';
 import { applyImputation, fitImputation, hasMissing, type Imputation } from './impute';
 import { loadMnist } from './mnist';
 import { loadMultiMnist } from './multimnist';
-import { applyPreprocessing, fitPreprocessing, type FittedPreprocessing } from './preprocess';
+import { applyPreprocessingInPlace, fitPreprocessing, type FittedPreprocessing } from './preprocess';
 import { splitIndices, type SplitIndices } from './split';
 import { loadSyntheticCorrelated } from './syntheticCorrelated';
-import { tableToDataset, type RawTable, type TargetRequest } from './table';
+import { tableToDataset, type ColumnTable, type TargetRequest } from './table';
 import { readTable } from './tabularFile';
 
 export interface LoadOptions {
@@ -32,8 +33,11 @@ export interface ExperimentData extends SplitDataset {
 
 type DataPart = Pick<ExperimentSpec, 'data' | 'tasks'>;
 
-export function loadExperimentData(spec: DataPart, options: LoadOptions): ExperimentData {
-  return prepareSplits(spec, planSplit(spec, options));
+/** The data a run trains on; given the model too, int32 inputs are checked against the values they would get. */
+export function loadExperimentData(spec: DataPart & { model?: Pick<ExperimentSpec['model'], 'inputs'> }, options: LoadOptions): ExperimentData {
+  const data = prepareSplits(spec, planSplit(spec, options));
+  if (spec.model) checkIntegerInputs(spec.model.inputs, [data.train, data.validation, data.test], (spec.data.preprocess ?? []).length > 0);
+  return data;
 }
 
 /** The whole data set and the rows of each split: what a run trains on, before imputation and preprocessing. */
@@ -43,7 +47,7 @@ export interface SplitPlan {
   report: string[];
   stratifiedBy?: string;
   /** The file as parsed, for csv/jsonl sources. */
-  table?: RawTable;
+  table?: ColumnTable;
 }
 
 export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
@@ -69,9 +73,9 @@ export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
 export function prepareSplits(spec: DataPart, plan: SplitPlan): ExperimentData {
   const { all, parts } = plan;
   const report = [...plan.report];
-  let train = takeRows(all, parts.train);
-  let validation = takeRows(all, parts.validation);
-  let test = takeRows(all, parts.test);
+  const train = takeRows(all, parts.train);
+  const validation = takeRows(all, parts.validation);
+  const test = takeRows(all, parts.test);
   const fmt = (k: number) => k.toLocaleString('en-US');
 
   let imputation: Imputation | undefined;
@@ -82,9 +86,9 @@ export function prepareSplits(spec: DataPart, plan: SplitPlan): ExperimentData {
   }
 
   const preprocessing = fitPreprocessing(train, spec.data.preprocess ?? []);
-  train = applyPreprocessing(train, preprocessing);
-  validation = applyPreprocessing(validation, preprocessing);
-  test = applyPreprocessing(test, preprocessing);
+  // The splits are this function's own copies: preprocessed in place, so a large data set is
+  // not held a third time.
+  for (const ds of [train, validation, test]) applyPreprocessingInPlace(ds, preprocessing);
   report.push(...preprocessing.steps);
   for (const ds of [train, validation, test]) ds.report = report;
   return { train, validation, test, report, preprocessing, ...(imputation ? { imputation } : {}), ...(plan.stratifiedBy !== undefined ? { stratifiedBy: plan.stratifiedBy } : {}) };
@@ -95,13 +99,13 @@ export function loadDataset(spec: DataPart, options: LoadOptions): Dataset {
   return loadChecked(spec, options).ds;
 }
 
-function loadChecked(spec: DataPart, options: LoadOptions): { ds: Dataset; table?: RawTable } {
+function loadChecked(spec: DataPart, options: LoadOptions): { ds: Dataset; table?: ColumnTable } {
   const loaded = loadSource(spec.data.source, spec.tasks, spec.data.split.stratifyBy, options.workspaceDir);
   checkTargets(loaded.ds, spec.tasks, spec.data.source);
   return loaded;
 }
 
-function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | undefined, workspaceDir: string): { ds: Dataset; table?: RawTable } {
+function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | undefined, workspaceDir: string): { ds: Dataset; table?: ColumnTable } {
   switch (source.type) {
     case 'mnist': return { ds: loadMnist(source.limit === undefined ? {} : { limit: source.limit }) };
     case 'multimnist': return { ds: loadMultiMnist(source) };
@@ -119,6 +123,7 @@ function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | 
         ...(source.features ? { features: source.features } : {}),
         ...(source.categorical ? { categorical: source.categorical } : {}),
         ...(source.missing ? { missing: source.missing } : {}),
+        ...(source.columnTypes ? { columnTypes: source.columnTypes } : {}),
       });
       return { ds, table };
     }

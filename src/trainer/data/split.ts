@@ -38,9 +38,11 @@ export function splitIndices(n: number, split: SplitFractions, strata?: ArrayLik
   groups.forEach((rows, k) => {
     const t = testCounts[k] as number;
     const v = validationCounts[k] as number;
-    out.test.push(...rows.slice(0, t));
-    out.validation.push(...rows.slice(t, t + v));
-    out.train.push(...rows.slice(t + v));
+    // A loop, not push(...rows): spreading 100,000+ arguments overflows the call stack.
+    for (let i = 0; i < rows.length; i++) {
+      const part = i < t ? out.test : i < t + v ? out.validation : out.train;
+      part.push(rows[i] as number);
+    }
   });
   // Interleave the classes: a part must not arrive sorted by class.
   rng.shuffle(out.train);
