@@ -52,20 +52,24 @@ export interface TableColumn {
   readonly textCells: number;
 }
 
-export interface ColumnTable {
+/** What a preview shows of a table: its columns and first rows. */
+export interface TableHead {
   /** How the file is named in messages, e.g. "data/patients.csv". */
   source: string;
   columns: string[];
   /** Number of rows read. */
   n: number;
+  /** The first rows' cells as text ('' when missing), for previews. */
+  head: string[][];
+}
+
+export interface ColumnTable extends TableHead {
   /** One per column, in the order of `columns`. */
   data: TableColumn[];
   /** Source line of row r, for messages. */
   line(r: number): number;
   /** Records that could not be read (skipped), by line. */
   problems: LineProblem[];
-  /** The first rows' cells as text ('' when missing), for previews. */
-  head: string[][];
 }
 
 class ColumnStore implements TableColumn {

@@ -10,9 +10,9 @@ import { applyImputation, fitImputation, hasMissing, type Imputation } from './i
 import { loadMnist } from './mnist';
 import { loadMultiMnist } from './multimnist';
 import { applyPreprocessingInPlace, fitPreprocessing, type FittedPreprocessing } from './preprocess';
-import { splitIndices, type SplitIndices } from './split';
+import { arrangeBySplit, splitIndices, type SplitIndices } from './split';
 import { loadSyntheticCorrelated } from './syntheticCorrelated';
-import { tableToDataset, type ColumnTable, type TargetRequest } from './table';
+import { tableToDataset, type TableHead, type TargetRequest } from './table';
 import { readTable } from './tabularFile';
 
 export interface LoadOptions {
@@ -35,7 +35,8 @@ type DataPart = Pick<ExperimentSpec, 'data' | 'tasks'>;
 
 /** The data a run trains on; given the model too, int32 inputs are checked against the values they would get. */
 export function loadExperimentData(spec: DataPart & { model?: Pick<ExperimentSpec['model'], 'inputs'> }, options: LoadOptions): ExperimentData {
-  const data = prepareSplits(spec, planSplit(spec, options));
+  // The plan is not used afterwards: its rows are arranged in place instead of copied.
+  const data = prepareSplits(spec, planSplit(spec, options), { consume: true });
   if (spec.model) checkIntegerInputs(spec.model.inputs, [data.train, data.validation, data.test], (spec.data.preprocess ?? []).length > 0);
   return data;
 }
@@ -46,8 +47,8 @@ export interface SplitPlan {
   parts: SplitIndices;
   report: string[];
   stratifiedBy?: string;
-  /** The file as parsed, for csv/jsonl sources. */
-  table?: ColumnTable;
+  /** The file's columns and first rows, for csv/jsonl sources (not its data: that is in `all`). */
+  table?: TableHead;
 }
 
 export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
@@ -69,13 +70,17 @@ export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
   return { all, parts, report, ...(strata ? { stratifiedBy: strataColumn } : {}), ...(table ? { table } : {}) };
 }
 
-/** Imputation and preprocessing fitted on the training rows, applied to every split. */
-export function prepareSplits(spec: DataPart, plan: SplitPlan): ExperimentData {
+/**
+ * Imputation and preprocessing fitted on the training rows, applied to every split. With
+ * `consume`, the plan's data set is reordered and used in place (no copy of a large data set);
+ * otherwise the splits are copies and the plan stays as it was.
+ */
+export function prepareSplits(spec: DataPart, plan: SplitPlan, options: { consume?: boolean } = {}): ExperimentData {
   const { all, parts } = plan;
   const report = [...plan.report];
-  const train = takeRows(all, parts.train);
-  const validation = takeRows(all, parts.validation);
-  const test = takeRows(all, parts.test);
+  const { train, validation, test } = options.consume
+    ? arrangeBySplit(all, parts)
+    : { train: takeRows(all, parts.train), validation: takeRows(all, parts.validation), test: takeRows(all, parts.test) };
   const fmt = (k: number) => k.toLocaleString('en-US');
 
   let imputation: Imputation | undefined;
@@ -99,13 +104,13 @@ export function loadDataset(spec: DataPart, options: LoadOptions): Dataset {
   return loadChecked(spec, options).ds;
 }
 
-function loadChecked(spec: DataPart, options: LoadOptions): { ds: Dataset; table?: ColumnTable } {
+function loadChecked(spec: DataPart, options: LoadOptions): { ds: Dataset; table?: TableHead } {
   const loaded = loadSource(spec.data.source, spec.tasks, spec.data.split.stratifyBy, options.workspaceDir);
   checkTargets(loaded.ds, spec.tasks, spec.data.source);
   return loaded;
 }
 
-function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | undefined, workspaceDir: string): { ds: Dataset; table?: ColumnTable } {
+function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | undefined, workspaceDir: string): { ds: Dataset; table?: TableHead } {
   switch (source.type) {
     case 'mnist': return { ds: loadMnist(source.limit === undefined ? {} : { limit: source.limit }) };
     case 'multimnist': return { ds: loadMultiMnist(source) };
@@ -125,7 +130,8 @@ function loadSource(source: DataSource, tasks: TaskSpec[], stratifyBy: string | 
         ...(source.missing ? { missing: source.missing } : {}),
         ...(source.columnTypes ? { columnTypes: source.columnTypes } : {}),
       });
-      return { ds, table };
+      // Only the head is kept: the columns' storage is freed once the data set is built.
+      return { ds, table: { source: table.source, columns: table.columns, n: table.n, head: table.head } };
     }
     default:
       throw new DataError(`Unknown data source type '${(source as { type: string }).type}'.`, ['data', 'source', 'type']);
@@ -149,8 +155,8 @@ function checkTargets(ds: Dataset, tasks: TaskSpec[], source: DataSource): void 
       ds.classes = { ...ds.classes, [task.target]: found };
     }
     if (task.kind === 'binary' && found > 2) {
-      const names = ds.classNames?.[task.target];
-      throw new DataError(`Task '${task.id}' is binary, but its target '${task.target}' has ${found} classes${names ? ` (${names.slice(0, 6).join(', ')})` : ''}. Make it a multiclass task.`, ['tasks', i, 'kind']);
+      // The class names are cells of the file: `mts data` shows them, an error does not.
+      throw new DataError(`Task '${task.id}' is binary, but its target '${task.target}' has ${found} classes. Make it a multiclass task.`, ['tasks', i, 'kind']);
     }
     if (task.kind === 'multiclass' && task.classes !== undefined && found > task.classes) {
       throw new DataError(`Task '${task.id}' declares ${task.classes} classes, but its target '${task.target}' has ${found}. Set "classes": ${found}.`, ['tasks', i, 'classes']);

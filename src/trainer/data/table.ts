@@ -11,7 +11,7 @@ import type { Dataset } from './dataset';
 import { oneHotName } from './dataset';
 import { DataError } from './errors';
 
-export type { Cell, ColumnTable, LineProblem } from './columnTable';
+export type { Cell, ColumnTable, LineProblem, TableHead } from './columnTable';
 
 /** A table given as rows of cells, as a source with its rows in memory may build it. */
 export interface RawTable {

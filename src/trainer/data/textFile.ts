@@ -7,7 +7,7 @@ import { TEXT_ENCODINGS } from '../../core/experimentSchema';
 import type { TextEncoding } from '../../core/spec';
 import { DataError } from './errors';
 
-export const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 1 << 16;
 
 
 const ENCODING_PATH = ['data', 'source', 'encoding'];
