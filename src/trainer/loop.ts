@@ -61,6 +61,8 @@ const REPORTS_PER_EPOCH = 20;
 /** Train metrics at epoch end are measured on at most this many training examples. */
 const TRAIN_EVAL_LIMIT = 2000;
 
+/** Rows gathered on the device at once for the next batches (see the epoch loop). */
+const BLOCK_ROWS = 65_536;
 /** The loop yields to the event loop (where a cancel message arrives) at most this often. */
 const YIELD_MS = 15;
 
@@ -135,9 +137,15 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       // tidy keeps tensors in arrays, not in Maps: split inside, index by key outside.
       const xKeys = [...train.x.keys()];
       const yKeys = [...trainY.keys()];
-      const batches = tf.tidy(() => {
-        const idx = tf.tensor1d(perm, 'int32');
-        const split = (x: TF.Tensor) => (sizes.length === 1 ? [tf.gather(x, idx)] : tf.split(tf.gather(x, idx), sizes));
+      // Batches are gathered a block at a time: a large training set is never copied whole on
+      // the device (it would be held twice), and a block still takes only two ops per tensor.
+      const batchesPerBlock = Math.max(1, Math.floor(BLOCK_ROWS / t.batchSize));
+      let batches: TF.Tensor[][] = [];
+      const gatherBlock = (first: number): TF.Tensor[][] => tf.tidy(() => {
+        const blockSizes = sizes.slice(first, first + batchesPerBlock);
+        const start = first * t.batchSize;
+        const idx = tf.tensor1d(perm.slice(start, start + blockSizes.reduce((a, v) => a + v, 0)), 'int32');
+        const split = (x: TF.Tensor) => (blockSizes.length === 1 ? [tf.gather(x, idx)] : tf.split(tf.gather(x, idx), blockSizes));
         return [...xKeys.map((k) => split(train.x.get(k)!)), ...yKeys.map((k) => split(trainY.get(k)!))];
       });
       // Per-task losses of the steps since the last report, read back together.
@@ -146,8 +154,12 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       const epochLoss = new Float64Array(heads.length);
 
       for (let b = 0; b < stepsPerEpoch; b++) {
-        const xb = new Map(xKeys.map((k, i) => [k, batches[i]![b]!]));
-        const yb = new Map(yKeys.map((k, i) => [k, batches[xKeys.length + i]![b]!]));
+        if (b % batchesPerBlock === 0) {
+          tf.dispose(batches.flat());
+          batches = gatherBlock(b);
+        }
+        const xb = new Map(xKeys.map((k, i) => [k, batches[i]![b % batchesPerBlock]!]));
+        const yb = new Map(yKeys.map((k, i) => [k, batches[xKeys.length + i]![b % batchesPerBlock]!]));
         const losses = stepper.step(xb, yb, lrAt(epoch, b));
         losses.forEach((l, i) => window[i]!.push(l));
         windowSteps++;
