@@ -100,3 +100,11 @@ test('unreadable records are reported by line; a file with none left is an error
   assert.throws(() => tableToDataset(parseCsv('x,y\n1\n2\n', 'p.csv'), { targets: [task('y', 'value')] }),
     (e: unknown) => e instanceof DataError && /p\.csv has no usable rows \(line 2: expected 2 fields, found 1/.test(e.message));
 });
+
+test('a table given as rows of cells (a source with its rows in memory) encodes like the same CSV', () => {
+  const csv = parseCsv('age,color,y\n30,red,1.5\nNA,blue,2\n50,,2.5\n', 'p.csv');
+  const rows = tableToDataset({ source: 'p.csv', columns: ['age', 'color', 'y'], rows: [[30, 'red', 1.5], ['NA', 'blue', '2'], [50, null, 2.5]], lines: [2, 3, 4], problems: [] },
+    { targets: [task('y', 'value')], missing: 'impute' });
+  const fromCsv = tableToDataset(csv, { targets: [task('y', 'value')], missing: 'impute' });
+  assert.deepEqual(rows, fromCsv);
+});
