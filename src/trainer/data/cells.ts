@@ -33,7 +33,7 @@ export function clip(s: string, max = 40): string {
 }
 
 /**
- * A copy of a string that does not keep a larger one alive: V8 may store a slice of a 1 MB
+ * A copy of a string that does not keep a larger one alive: V8 may store a slice of a 64 KB
  * chunk as a view of the whole chunk, so texts kept for the whole run are copied.
  */
 export function detach(s: string): string {

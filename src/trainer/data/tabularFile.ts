@@ -24,7 +24,7 @@ export function resolveDataPath(file: string, workspaceDir: string): string {
   return full;
 }
 
-/** Reads the whole file as a stream of 1 MB chunks into a compact column table. */
+/** Reads the whole file as a stream of 64 KB chunks into a compact column table. */
 export function readTable(source: TabularSource, workspaceDir: string): ColumnTable {
   const full = resolveDataPath(source.path, workspaceDir);
   const options = source.missingValues ? { missingValues: source.missingValues } : {};

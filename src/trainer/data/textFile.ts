@@ -1,8 +1,9 @@
 // Reading a text file in 64 KB chunks, decoded as it goes: a data file is never held whole in
-// memory as one string. (64 KB, not 1 MB: a decoded chunk of that size is a young-generation
-// string that dies in the next scavenge; a 1 MB one lives in large-object space until a full GC.) UTF-8 is the default and is checked (fatal decoding): a file in
-// another encoding is refused with the line of its first bad byte instead of being read with
-// replacement characters, unless the source declares its `encoding`.
+// memory as one string. (64 KB, not 1 MB: a decoded chunk that size is a young-generation
+// string that dies in the next scavenge; a 1 MB one waits in large-object space for a full GC.)
+// UTF-8 is the default and is checked (fatal decoding): a file in another encoding is refused
+// with the line of its first bad byte instead of being read with replacement characters,
+// unless the source declares its `encoding`.
 import * as fs from 'node:fs';
 import { TEXT_ENCODINGS } from '../../core/experimentSchema';
 import type { TextEncoding } from '../../core/spec';
