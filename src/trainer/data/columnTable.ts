@@ -134,8 +134,9 @@ export class TableBuilder {
 
   /** Adds a column (JSONL keys can appear late): earlier rows are missing in it. Returns its index. */
   addColumn(name: string): number {
-    this.columns.push(detach(name));
-    this.stores.push(new ColumnStore(name, this.n));
+    const kept = detach(name);
+    this.columns.push(kept);
+    this.stores.push(new ColumnStore(kept, this.n));
     return this.stores.length - 1;
   }
 
