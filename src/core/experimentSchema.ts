@@ -3,7 +3,7 @@
 // Enum lists are built from Records keyed by the spec.ts unions, so adding a member to a
 // union without describing it here is a compile error.
 import { anyOf, arr, bool, int, num, obj, oneOf, record, str, union, type ObjectSchema, type Schema } from './docSchema';
-import type { Activation, LayerType, LossName, MetricName, TaskKind } from './spec';
+import type { Activation, ColumnType, LayerType, LossName, MetricName, TaskKind, TextEncoding } from './spec';
 
 const keys = <T extends string>(r: Record<T, true>): T[] => Object.keys(r) as T[];
 
@@ -16,6 +16,8 @@ export const LOSS_NAMES = keys<LossName>({
   categoricalCrossentropy: true, sparseCategoricalCrossentropy: true, binaryCrossentropy: true,
   meanSquaredError: true, meanAbsoluteError: true, huber: true,
 });
+export const TEXT_ENCODINGS = keys<TextEncoding>({ 'utf-8': true, 'utf-16le': true, 'utf-16be': true, latin1: true, 'windows-1252': true, 'iso-8859-15': true });
+const COLUMN_TYPES = keys<ColumnType>({ numeric: true, categorical: true });
 const METRIC_NAMES = keys<MetricName>({ accuracy: true, macroF1: true, rocAuc: true, mae: true, rmse: true, r2: true });
 
 // ---- bounds --------------------------------------------------------------------------
@@ -127,6 +129,9 @@ const tabular = (format: string): ObjectSchema => obj(`A ${format} file in the w
   features: arr(str('Column name.'), 'Feature columns (default: every column that is not a task target).'),
   categorical: arr(str('Column name.'), 'Columns to one-hot encode.'),
   missing: oneOf(['drop', 'impute'], 'Rows with missing values: drop them, or impute (mean / most frequent).'),
+  ...(format === 'parquet' ? {} : { encoding: oneOf(TEXT_ENCODINGS, 'Text encoding of the file (default utf-8, checked: a file that is not UTF-8 is refused with the line of its first bad byte).') }),
+  missingValues: arr(str('A cell text read as missing.'), 'Cells read as missing besides an empty cell; replaces the default list NA, N/A, n/a, NaN, nan, null, NULL, None, -, ?.'),
+  columnTypes: record(oneOf(COLUMN_TYPES, '"numeric": text cells are read as missing values; "categorical": one-hot encoded.'), 'Column name -> how it is read, for columns that mix numbers and text.'),
 }, ['path'], { type: format, path: '${1:data.' + format + '}' });
 
 const data = obj('Where the examples come from, how they are preprocessed and split.', {

@@ -80,9 +80,15 @@ export type DataSource =
   | { type: 'mnist'; limit?: number }
   | { type: 'multimnist'; samples?: number; seed?: number }
   | { type: 'synthetic-correlated'; samples?: number; correlation: number; inputDim?: number; seed?: number }
-  | { type: 'csv' | 'jsonl'; path: string; features?: string[]; categorical?: string[]; missing?: 'drop' | 'impute' }
+  | { type: 'csv' | 'jsonl'; path: string; features?: string[]; categorical?: string[]; missing?: 'drop' | 'impute';
+      /** Text encoding of the file; default UTF-8, checked. */
+      encoding?: TextEncoding;
+      /** Cells read as missing besides an empty cell; replaces the default markers (NA, N/A, n/a, NaN, nan, null, NULL, None, -, ?). */
+      missingValues?: string[];
+      /** How a column is read: 'numeric' reads its text cells as missing; 'categorical' one-hot encodes it. */
+      columnTypes?: Record<string, ColumnType> }
   /** An Apache Parquet file, read into the same table as a CSV (categorical and missing values alike). */
-  | { type: 'parquet'; path: string; features?: string[]; categorical?: string[]; missing?: 'drop' | 'impute' }
+  | { type: 'parquet'; path: string; features?: string[]; categorical?: string[]; missing?: 'drop' | 'impute'; missingValues?: string[]; columnTypes?: Record<string, ColumnType> }
   /**
    * A folder with one subfolder per class of PNG/JPEG images; the class (the subfolder's name,
    * classes sorted by name) is the target `label`. Images are resized to `size` (default: the
@@ -96,6 +102,10 @@ export type DataSource =
    * name (what tasks use as `target`) to its array.
    */
   | { type: 'numpy'; path: string; features?: string; targets: Record<string, string> };
+
+/** Encodings a data file may declare (WHATWG labels; 'latin1' is read as windows-1252, its superset). */
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1' | 'windows-1252' | 'iso-8859-15';
+export type ColumnType = 'numeric' | 'categorical';
 
 export type PreprocessOp =
   | { op: 'scale'; factor: number; columns?: string[] }

@@ -66,6 +66,8 @@ const REPORTS_PER_EPOCH = 20;
 /** Train metrics at epoch end are measured on at most this many training examples. */
 const TRAIN_EVAL_LIMIT = 2000;
 
+/** Rows gathered on the device at once for the next batches (see the epoch loop). */
+const BLOCK_ROWS = 65_536;
 /** The loop yields to the event loop (where a cancel message arrives) at most this often. */
 const YIELD_MS = 15;
 
@@ -156,11 +158,21 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       const xKeys = [...train.x.keys()];
       const yKeys = [...trainY.keys()];
       const maskWeights = masked.map((id) => batchWeights(train.targets.get(id)!, perm, sizes));
-      const batches = tf.tidy(() => {
-        const idx = tf.tensor1d(perm, 'int32');
-        const split = (x: TF.Tensor) => (sizes.length === 1 ? [tf.gather(x, idx)] : tf.split(tf.gather(x, idx), sizes));
-        // Mask weights are made in `perm` order already: split only.
-        const splitOnly = (w: Float32Array) => (sizes.length === 1 ? [tf.tensor2d(w, [w.length, 1])] : tf.split(tf.tensor2d(w, [w.length, 1]), sizes));
+      // Batches are gathered a block at a time: a large training set is never copied whole on
+      // the device (it would be held twice), and a block still takes only two ops per tensor.
+      const batchesPerBlock = Math.max(1, Math.floor(BLOCK_ROWS / t.batchSize));
+      let batches: TF.Tensor[][] = [];
+      const gatherBlock = (first: number): TF.Tensor[][] => tf.tidy(() => {
+        const blockSizes = sizes.slice(first, first + batchesPerBlock);
+        const start = first * t.batchSize;
+        const rows = blockSizes.reduce((a, v) => a + v, 0);
+        const idx = tf.tensor1d(perm.slice(start, start + rows), 'int32');
+        const split = (x: TF.Tensor) => (blockSizes.length === 1 ? [tf.gather(x, idx)] : tf.split(tf.gather(x, idx), blockSizes));
+        // Mask weights are made in `perm` order already: the block's rows, split only.
+        const splitOnly = (w: Float32Array) => {
+          const block = tf.tensor2d(w.subarray(start, start + rows), [rows, 1]);
+          return blockSizes.length === 1 ? [block] : tf.split(block, blockSizes);
+        };
         return [...xKeys.map((k) => split(train.x.get(k)!)), ...yKeys.map((k) => split(trainY.get(k)!)), ...maskWeights.map((m) => splitOnly(m.weights))];
       });
       // Per-task losses of the steps since the last report, read back together; for masked
@@ -172,9 +184,14 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       const epochWeight = new Float64Array(heads.length);
 
       for (let b = 0; b < stepsPerEpoch; b++) {
-        const xb = new Map(xKeys.map((k, i) => [k, batches[i]![b]!]));
-        const yb = new Map(yKeys.map((k, i) => [k, batches[xKeys.length + i]![b]!]));
-        const mb = new Map(masked.map((id, j) => [id, { weights: batches[xKeys.length + yKeys.length + j]![b]!, labelled: maskWeights[j]!.labelled[b]! }]));
+        if (b % batchesPerBlock === 0) {
+          tf.dispose(batches.flat());
+          batches = gatherBlock(b);
+        }
+        const j = b % batchesPerBlock;
+        const xb = new Map(xKeys.map((k, i) => [k, batches[i]![j]!]));
+        const yb = new Map(yKeys.map((k, i) => [k, batches[xKeys.length + i]![j]!]));
+        const mb = new Map(masked.map((id, k) => [id, { weights: batches[xKeys.length + yKeys.length + k]![j]!, labelled: maskWeights[k]!.labelled[b]! }]));
         const losses = stepper.step(xb, yb, lrAt(epoch, b), mb);
         losses.forEach((l, i) => window[i]!.push(l));
         heads.forEach((h, i) => { const m = mb.get(h.task.id); if (m) windowLabelled[i]!.push(m.labelled); });

@@ -7,22 +7,24 @@ import { takeRows } from './dataset';
 import type { DataFolders } from './confine';
 import { DataError } from './errors';
 import { loadImageFolder, type DecodeImage } from './imageFolder';
+import { checkIntegerInputs } from './intInputs';
 import { applyImputation, fitImputation, hasMissing, type Imputation } from './impute';
 import { loadMnist } from './mnist';
 import { loadMultiMnist } from './multimnist';
 import { loadNumpy } from './numpy';
 import { readParquetTable } from './parquet';
-import { applyPreprocessing, fitPreprocessing, type FittedPreprocessing } from './preprocess';
-import { splitIndices, type SplitIndices } from './split';
+import { applyPreprocessingInPlace, fitPreprocessing, type FittedPreprocessing } from './preprocess';
+import { arrangeBySplit, splitIndices, type SplitIndices } from './split';
 import { loadSyntheticCorrelated } from './syntheticCorrelated';
-import { tableToDataset, type RawTable, type TargetRequest } from './table';
+import { fromRows, type ColumnTable } from './columnTable';
+import { tableToDataset, type TableHead, type TargetRequest } from './table';
 import { readTable } from './tabularFile';
 import { own } from '../../core/own';
 
 /** Where data files are found and may be read from (confine.ts), and what was read before. */
 export interface LoadOptions extends DataFolders {
   /** The source's table when it was read before the load (Parquet, whose reader is async): see prereadData. */
-  table?: RawTable;
+  table?: ColumnTable;
   /** Decodes images (tfjs, passed in by the trainer); without it an image folder is only listed (the data summary). */
   decodeImage?: DecodeImage;
 }
@@ -34,7 +36,9 @@ export interface LoadOptions extends DataFolders {
 export async function prereadData(spec: Pick<ExperimentSpec, 'data'>, options: LoadOptions): Promise<LoadOptions> {
   const source = spec.data.source;
   if (source.type !== 'parquet' || options.table) return options;
-  return { ...options, table: await readParquetTable(source, options) };
+  const raw = await readParquetTable(source, options);
+  const table = fromRows(raw.source, raw.columns, raw.rows, { lines: raw.lines, problems: raw.problems, ...(source.missingValues ? { missingValues: source.missingValues } : {}) });
+  return { ...options, table };
 }
 
 export interface ExperimentData extends SplitDataset {
@@ -51,10 +55,14 @@ export interface ExperimentData extends SplitDataset {
 /** The model's inputs, when given, set the size an image folder is resized to. */
 type DataPart = Pick<ExperimentSpec, 'data' | 'tasks'> & { model?: { inputs: readonly InputSpec[] } };
 
+/** The data a run trains on; given the model too, int32 inputs are checked against the values they would get. */
 export function loadExperimentData(spec: DataPart, options: LoadOptions): ExperimentData {
   const plan = planSplit(spec, options);
   if (plan.listedOnly) throw new Error('Images were listed but not decoded: pass decodeImage in the load options to train.');
-  return prepareSplits(spec, plan);
+  // The plan is not used afterwards: its rows are arranged in place instead of copied.
+  const data = prepareSplits(spec, plan, { consume: true });
+  if (spec.model) checkIntegerInputs(spec.model.inputs, [data.train, data.validation, data.test], (spec.data.preprocess ?? []).length > 0);
+  return data;
 }
 
 /** The whole data set and the rows of each split: what a run trains on, before imputation and preprocessing. */
@@ -63,8 +71,8 @@ export interface SplitPlan {
   parts: SplitIndices;
   report: string[];
   stratifiedBy?: string;
-  /** The file as parsed, for csv/jsonl/parquet sources. */
-  table?: RawTable;
+  /** The file's columns and first rows, for csv/jsonl/parquet sources (not its data: that is in `all`). */
+  table?: TableHead;
   /** The images of an image folder were listed, not decoded: `all` has no feature values. */
   listedOnly?: boolean;
 }
@@ -96,13 +104,17 @@ export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
   return { all, parts, report, ...(strata ? { stratifiedBy: strataColumn } : {}), ...(table ? { table } : {}), ...(listedOnly ? { listedOnly } : {}) };
 }
 
-/** Imputation and preprocessing fitted on the training rows, applied to every split. */
-export function prepareSplits(spec: DataPart, plan: SplitPlan): ExperimentData {
+/**
+ * Imputation and preprocessing fitted on the training rows, applied to every split. With
+ * `consume`, the plan's data set is reordered and used in place (no copy of a large data set);
+ * otherwise the splits are copies and the plan stays as it was.
+ */
+export function prepareSplits(spec: DataPart, plan: SplitPlan, options: { consume?: boolean } = {}): ExperimentData {
   const { all, parts } = plan;
   const report = [...plan.report];
-  let train = takeRows(all, parts.train);
-  let validation = takeRows(all, parts.validation);
-  let test = takeRows(all, parts.test);
+  const { train, validation, test } = options.consume
+    ? arrangeBySplit(all, parts)
+    : { train: takeRows(all, parts.train), validation: takeRows(all, parts.validation), test: takeRows(all, parts.test) };
   const fmt = (k: number) => k.toLocaleString('en-US');
 
   let imputation: Imputation | undefined;
@@ -113,9 +125,9 @@ export function prepareSplits(spec: DataPart, plan: SplitPlan): ExperimentData {
   }
 
   const preprocessing = fitPreprocessing(train, spec.data.preprocess ?? []);
-  train = applyPreprocessing(train, preprocessing);
-  validation = applyPreprocessing(validation, preprocessing);
-  test = applyPreprocessing(test, preprocessing);
+  // The splits are this function's own copies: preprocessed in place, so a large data set is
+  // not held a third time.
+  for (const ds of [train, validation, test]) applyPreprocessingInPlace(ds, preprocessing);
   report.push(...preprocessing.steps);
   for (const ds of [train, validation, test]) ds.report = report;
   return { train, validation, test, report, preprocessing, ...(imputation ? { imputation } : {}), ...(plan.stratifiedBy !== undefined ? { stratifiedBy: plan.stratifiedBy } : {}) };
@@ -126,13 +138,13 @@ export function loadDataset(spec: DataPart, options: LoadOptions): Dataset {
   return loadChecked(spec, options).ds;
 }
 
-function loadChecked(spec: DataPart, options: LoadOptions): { ds: Dataset; table?: RawTable } {
+function loadChecked(spec: DataPart, options: LoadOptions): { ds: Dataset; table?: TableHead } {
   const loaded = loadSource(spec, options);
   checkTargets(loaded.ds, spec.tasks, spec.data.source);
   return loaded;
 }
 
-function loadSource(spec: DataPart, options: LoadOptions): { ds: Dataset; table?: RawTable } {
+function loadSource(spec: DataPart, options: LoadOptions): { ds: Dataset; table?: TableHead } {
   const { source } = spec.data;
   switch (source.type) {
     case 'mnist': return { ds: loadMnist(source.limit === undefined ? {} : { limit: source.limit }) };
@@ -149,7 +161,7 @@ function loadSource(spec: DataPart, options: LoadOptions): { ds: Dataset; table?
       }));
       const { stratifyBy } = spec.data.split;
       if (stratifyBy !== undefined) targets.push({ column: stratifyBy, kind: 'class', usedBy: 'data.split.stratifyBy', role: 'strata', path: ['data', 'split', 'stratifyBy'] });
-      let table: RawTable;
+      let table: ColumnTable;
       if (source.type !== 'parquet') table = readTable(source, options);
       else if (options.table) table = options.table;
       else throw new Error('A Parquet source is read by prereadData before the load; call it first.');
@@ -158,8 +170,10 @@ function loadSource(spec: DataPart, options: LoadOptions): { ds: Dataset; table?
         ...(source.features ? { features: source.features } : {}),
         ...(source.categorical ? { categorical: source.categorical } : {}),
         ...(source.missing ? { missing: source.missing } : {}),
+        ...(source.columnTypes ? { columnTypes: source.columnTypes } : {}),
       });
-      return { ds, table };
+      // Only the head is kept: the columns' storage is freed once the data set is built.
+      return { ds, table: { source: table.source, columns: table.columns, n: table.n, head: table.head } };
     }
     default:
       throw new DataError(`Unknown data source type '${(source as { type: string }).type}'.`, ['data', 'source', 'type']);
@@ -184,8 +198,8 @@ function checkTargets(ds: Dataset, tasks: TaskSpec[], source: DataSource): void 
       ds.classes = { ...ds.classes, [task.target]: found };
     }
     if (task.kind === 'binary' && found > 2) {
-      const names = ds.classNames ? own(ds.classNames, task.target) : undefined;
-      throw new DataError(`Task '${task.id}' is binary, but its target '${task.target}' has ${found} classes${names ? ` (${names.slice(0, 6).join(', ')})` : ''}. Make it a multiclass task.`, ['tasks', i, 'kind']);
+      // The class names are cells of the file: `mts data` shows them, an error does not.
+      throw new DataError(`Task '${task.id}' is binary, but its target '${task.target}' has ${found} classes. Make it a multiclass task.`, ['tasks', i, 'kind']);
     }
     if (task.kind === 'multiclass' && task.classes !== undefined && found > task.classes) {
       throw new DataError(`Task '${task.id}' declares ${task.classes} classes, but its target '${task.target}' has ${found}. Set "classes": ${found}.`, ['tasks', i, 'classes']);

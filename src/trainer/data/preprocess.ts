@@ -5,6 +5,7 @@
 import type { PreprocessOp } from '../../core/spec';
 import type { Dataset } from './dataset';
 import { featureSize, oneHotFeatureIndices, resolveFeatureColumns } from './dataset';
+import { clip } from './cells';
 import { DataError } from './errors';
 
 /** JSON-serializable, so a run can store how to prepare new inputs for its model. */
@@ -31,6 +32,16 @@ export function fitPreprocessing(train: Dataset, ops: readonly PreprocessOp[]): 
   const everyNumber = Array.from({ length: d }, (_, j) => j).filter((j) => !oneHot.has(j));
   ops.forEach((op, k) => {
     const targets = op.columns ? resolveFeatureColumns(train, op.columns, `data.preprocess[${k}].columns`, ['data', 'preprocess', k, 'columns']) : everyNumber;
+    // One-hot indicators are 0/1 facts: centring or stretching them by statistics means
+    // nothing, so a categorical column named for zscore / minmax is a sign that it was meant
+    // to be numeric (a stray word or an unknown missing marker in it). An explicit constant
+    // factor (scale) is the user's own weighting and stays allowed.
+    const categorical = op.op === 'scale' ? undefined : op.columns?.find((name) => resolveFeatureColumns(train, [name]).some((j) => oneHot.has(j)));
+    if (categorical !== undefined) {
+      const i = (op.columns as string[]).indexOf(categorical);
+      throw new DataError(`data.preprocess[${k}] (${op.op}) names '${clip(categorical)}', which is not numeric: it is one-hot encoded as categories, and categories are not standardised. ` +
+        `Leave it out of "columns", or, if it holds numbers with a few words or missing markers, set data.source.columnTypes {${JSON.stringify(clip(categorical))}: "numeric"}.`, ['data', 'preprocess', k, 'columns', i]);
+    }
     let constant = 0;
     for (const j of targets) {
       const m = multiply[j] as number;
@@ -68,16 +79,24 @@ export function fitPreprocessing(train: Dataset, ops: readonly PreprocessOp[]): 
 
 /** A copy of the data set with the fitted preprocessing applied to its features. */
 export function applyPreprocessing(ds: Dataset, fitted: FittedPreprocessing): Dataset {
+  const copy = { ...ds, features: new Float32Array(ds.features) };
+  applyPreprocessingInPlace(copy, fitted);
+  return copy;
+}
+
+/** Applies the fitted preprocessing to the data set's own features (no second copy of a large split). */
+export function applyPreprocessingInPlace(ds: Dataset, fitted: FittedPreprocessing): void {
   const d = featureSize(ds);
   if (d !== fitted.multiply.length) {
     throw new DataError(`Preprocessing was fitted on ${fitted.multiply.length} features but the data has ${d}.`, ['data', 'preprocess']);
   }
-  const features = new Float32Array(ds.features.length);
+  const { features } = ds;
+  const multiply = Float64Array.from(fitted.multiply);
+  const add = Float64Array.from(fitted.add);
   for (let k = 0; k < features.length; k++) {
     const j = k % d;
-    features[k] = (ds.features[k] as number) * (fitted.multiply[j] as number) + (fitted.add[j] as number);
+    features[k] = (features[k] as number) * (multiply[j] as number) + (add[j] as number);
   }
-  return { ...ds, features };
 }
 
 function featureStats(ds: Dataset): Stats[] {

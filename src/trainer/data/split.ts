@@ -1,6 +1,8 @@
 // Hold-out train / validation / test split, deterministic for a seed. Stratified splits keep
 // each class's share the same in all three parts (within one example per class).
 import { SeededRandom, deriveSeed } from '../../core/random';
+import type { Dataset, SplitDataset } from './dataset';
+import { featureSize } from './dataset';
 import { DataError } from './errors';
 
 export interface SplitIndices {
@@ -39,9 +41,11 @@ export function splitIndices(n: number, split: SplitFractions, strata?: ArrayLik
   groups.forEach((rows, k) => {
     const t = testCounts[k] as number;
     const v = validationCounts[k] as number;
-    out.test.push(...rows.slice(0, t));
-    out.validation.push(...rows.slice(t, t + v));
-    out.train.push(...rows.slice(t + v));
+    // A loop, not push(...rows): spreading 100,000+ arguments overflows the call stack.
+    for (let i = 0; i < rows.length; i++) {
+      const part = i < t ? out.test : i < t + v ? out.validation : out.train;
+      part.push(rows[i] as number);
+    }
   });
   // Interleave the classes: a part must not arrive sorted by class.
   rng.shuffle(out.train);
@@ -81,4 +85,47 @@ export function allocate(sizes: readonly number[], total: number): number[] {
     if ((counts[k] as number) < (sizes[k] as number)) { counts[k] = (counts[k] as number) + 1; left--; }
   }
   return counts;
+}
+
+/**
+ * The three parts as views of the data set's own arrays, its rows reordered in place into
+ * train, validation, test order: no second copy of a large data set. `ds` is consumed (its
+ * row order changes); use takeRows for copies when it is still needed as it was.
+ */
+export function arrangeBySplit(ds: Dataset, parts: SplitIndices): SplitDataset {
+  const order = new Int32Array(ds.n);
+  let k = 0;
+  for (const part of [parts.train, parts.validation, parts.test]) for (const row of part) order[k++] = row;
+  if (k !== ds.n) throw new Error(`arrangeBySplit: the parts hold ${k} rows, the data ${ds.n}`);
+  const d = featureSize(ds);
+  permuteRows(ds.features, d, order);
+  for (const values of Object.values(ds.targets)) permuteRows(values, 1, order);
+  const view = (from: number, to: number): Dataset => ({
+    ...ds,
+    n: to - from,
+    features: ds.features.subarray(from * d, to * d),
+    targets: Object.fromEntries(Object.entries(ds.targets).map(([name, values]) => [name, values.subarray(from, to)])),
+    report: [...ds.report],
+  });
+  const a = parts.train.length;
+  const b = a + parts.validation.length;
+  return { train: view(0, a), validation: view(a, b), test: view(b, ds.n) };
+}
+
+/** Row i of the result is row order[i] of the input, in place (follows each cycle once). */
+function permuteRows(values: Float32Array, width: number, order: Int32Array): void {
+  const done = new Uint8Array(order.length);
+  const held = new Float32Array(width);
+  for (let start = 0; start < order.length; start++) {
+    if (done[start] || order[start] === start) continue;
+    held.set(values.subarray(start * width, start * width + width));
+    let to = start;
+    for (;;) {
+      done[to] = 1;
+      const from = order[to] as number;
+      if (from === start) { values.set(held, to * width); break; }
+      values.copyWithin(to * width, from * width, from * width + width);
+      to = from;
+    }
+  }
 }

@@ -8,7 +8,7 @@ import type { Dataset } from './dataset';
 import { planSplit, prepareSplits, type LoadOptions, type SplitPlan } from './load';
 import { MNIST_SIDE } from './mnist';
 import { MULTIMNIST_SIDE } from './multimnist';
-import type { RawTable } from './table';
+import type { TableHead } from './table';
 
 export const SAMPLE_IMAGES = 10;
 export const FIRST_ROWS = 8;
@@ -96,11 +96,6 @@ function sampleImages(plan: SplitPlan, tasks: TaskSpec[], side: number): SampleI
   return { width: side, height: side, images };
 }
 
-function firstRows(table: RawTable): FirstRows {
-  return {
-    columns: [...table.columns],
-    rows: table.rows.slice(0, FIRST_ROWS).map((r) => r.map((cell) => (cell === null ? '' : String(cell)))),
-    totalRows: table.rows.length,
-  };
+function firstRows(table: TableHead): FirstRows {
+  return { columns: [...table.columns], rows: table.head.slice(0, FIRST_ROWS), totalRows: table.n };
 }
-

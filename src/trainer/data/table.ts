@@ -1,16 +1,20 @@
-// From a table of cells (read from CSV or JSONL) to a Dataset: column roles, one-hot encoding
-// of categorical features, class indices for class targets, and missing values. Missing
-// feature values are either dropped here or kept as NaN for imputation fitted on the
-// training split (impute.ts), so no statistic of the held-out rows leaks into training.
+// From a table (read from CSV or JSONL, stored by column) to a Dataset: column roles and types,
+// one-hot encoding of categorical features, class indices for class targets, and missing
+// values. Missing feature values are either dropped here or kept as NaN for imputation fitted
+// on the training split (impute.ts), so no statistic of the held-out rows leaks into training.
+// Errors name columns and lines, never the cells' contents; notes (the run log and the data
+// summary) may show a few clipped values, so that a user can recognise them.
+import type { ColumnType } from '../../core/spec';
+import { clip, float32Name, isNumberText } from './cells';
+import { fromRows, type Cell, type ColumnTable, type LineProblem, type TableColumn } from './columnTable';
 import type { Dataset } from './dataset';
 import { oneHotName } from './dataset';
 import { DataError } from './errors';
 import { setOwn } from '../../core/own';
-import { columnList } from './quote';
 
-export type Cell = string | number | null;
-export interface LineProblem { line: number; message: string }
+export type { Cell, ColumnTable, LineProblem, TableHead } from './columnTable';
 
+/** A table given as rows of cells, as a source with its rows in memory may build it. */
 export interface RawTable {
   /** How the file is named in messages, e.g. "data/patients.csv". */
   source: string;
@@ -44,74 +48,106 @@ export interface TableOptions {
   features?: string[];
   /** Columns to one-hot encode even when their values are numbers. */
   categorical?: string[];
+  /** Per column: 'numeric' reads text cells as missing; 'categorical' one-hot encodes. */
+  columnTypes?: Record<string, ColumnType>;
   missing?: 'drop' | 'impute';
 }
 
-/** Cells read as missing (besides an empty cell). */
-const MISSING_TOKENS = new Set(['NA', 'N/A', 'NaN', 'nan', 'null', 'NULL']);
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** Text columns with more distinct values than this are not one-hot encoded unless declared. */
 const MAX_AUTO_CATEGORIES = 50;
 const MISSING_CLASS = '(missing)';
+const SOURCE_PATH = ['data', 'source'];
 
-interface Column {
-  name: string;
-  /** Trimmed text of each cell; null when missing. */
-  text: (string | null)[];
-  /** Numeric value of each cell; NaN when missing or not a number. */
-  num: Float64Array;
-  missing: number;
-  /** Rows whose non-missing value is not a number. */
-  nonNumericRows: number[];
+/** A column with the type it is read as. */
+interface Typed {
+  c: TableColumn;
+  numeric: boolean;
 }
 
-export function tableToDataset(table: RawTable, options: TableOptions): Dataset {
+const isMissing = ({ c, numeric }: Typed, r: number): boolean => Number.isNaN(c.value(r)) && (numeric || c.code(r) < 0);
+
+export function tableToDataset(input: RawTable | ColumnTable, options: TableOptions): Dataset {
+  const table = 'rows' in input ? fromRows(input.source, input.columns, input.rows, { lines: input.lines, problems: input.problems }) : input;
   const report: string[] = [];
   reportProblems(table, report);
-  if (table.rows.length === 0) {
+  if (table.n === 0) {
     const why = table.problems.slice(0, 3).map((p) => `line ${p.line}: ${p.message}`).join('; ');
     throw new DataError(`${table.source} has no usable rows${why ? ` (${why})` : ''}.`, ['data', 'source', 'path']);
   }
 
   const targets = dedupe(options.targets);
   const taskTargets = new Set(targets.filter((t) => t.role === 'task').map((t) => t.column));
-  const featureColumns = options.features ?? table.columns.filter((c) => !taskTargets.has(c));
+  const declared = options.features !== undefined;
+  let featureColumns = options.features ?? table.columns.filter((c) => !taskTargets.has(c));
   const categorical = new Set(options.categorical ?? []);
+  const columnTypes = options.columnTypes ?? {};
   requireColumns(table, targets.map((t) => [t.column, t.usedBy, t.path] as const));
-  requireColumns(table, featureColumns.map((c) => [c, 'data.source.features', ['data', 'source', 'features']] as const));
-  requireColumns(table, [...categorical].map((c) => [c, 'data.source.categorical', ['data', 'source', 'categorical']] as const));
+  requireColumns(table, featureColumns.map((c) => [c, 'data.source.features', [...SOURCE_PATH, 'features']] as const));
+  requireColumns(table, [...categorical].map((c) => [c, 'data.source.categorical', [...SOURCE_PATH, 'categorical']] as const));
+  requireColumns(table, Object.keys(columnTypes).map((c) => [c, 'data.source.columnTypes', [...SOURCE_PATH, 'columnTypes', c]] as const));
   for (const c of featureColumns) {
-    if (taskTargets.has(c)) throw new DataError(`Column '${c}' is both a feature (data.source.features) and a task's target; a model would see the answer.`, ['data', 'source', 'features']);
+    if (taskTargets.has(c)) throw new DataError(`Column '${clip(c)}' is both a feature (data.source.features) and a task's target; a model would see the answer.`, [...SOURCE_PATH, 'features']);
   }
-  if (featureColumns.length === 0) throw new DataError(`${table.source} has no feature columns left besides the targets.`, ['data', 'source', 'features']);
+  const column = (name: string): TableColumn => table.data[table.columns.indexOf(name)] as TableColumn;
 
-  const columns = new Map<string, Column>();
-  const column = (name: string): Column => {
-    let c = columns.get(name);
-    if (!c) { c = readColumn(table, name); columns.set(name, c); }
-    return c;
-  };
+  // A column without a single value carries nothing to learn from: imputing it would invent
+  // one constant. Asked for by name it is an error; found by default it is left out, said so.
+  const empty = (name: string) => column(name).missing === table.n;
+  for (const t of targets) {
+    if (empty(t.column)) throw new DataError(`Column '${clip(t.column)}' (${t.usedBy}) of ${table.source} is empty in every row.`, t.path);
+  }
+  const asked = featureColumns.filter((name) => empty(name) && (declared || categorical.has(name) || name in columnTypes));
+  if (asked.length > 0) {
+    const name = asked[0] as string;
+    const where = declared ? 'data.source.features' : categorical.has(name) ? 'data.source.categorical' : 'data.source.columnTypes';
+    throw new DataError(`Column '${clip(name)}' (${where}) of ${table.source} is empty in every row: there is nothing to learn from it. Fill it or leave it out.`, [...SOURCE_PATH, where.split('.').pop() as string]);
+  }
+  const emptyColumns = featureColumns.filter(empty);
+  if (emptyColumns.length > 0) {
+    featureColumns = featureColumns.filter((name) => !empty(name));
+    report.push(`Left out ${emptyColumns.length === 1 ? 'column' : 'columns'} ${emptyColumns.map((c) => `'${clip(c)}'`).join(', ')} of ${table.source}: empty in every row.`);
+  }
+  if (featureColumns.length === 0) throw new DataError(`${table.source} has no feature columns left besides the targets.`, [...SOURCE_PATH, 'features']);
 
   // Which rows survive: a row missing some task targets stays (those tasks' losses and
   // metrics skip it: NaN target, see encodeTarget); a row with no task target at all is
   // useless and dropped. Features depend on `missing`.
+  const n = table.n;
   const missingMode = options.missing ?? 'drop';
-  const keep = new Uint8Array(table.rows.length).fill(1);
-  const taskColumns = targets.filter((x) => x.role === 'task').map((t) => column(t.column));
-  const partial = taskColumns.filter((c) => c.missing > 0);
-  if (partial.length > 0) {
+  const keep = new Uint8Array(n).fill(1);
+  const declaredNumeric = (name: string): boolean => columnTypes[name] === 'numeric';
+  const taskTyped = targets.filter((x) => x.role === 'task').map((t): Typed => ({ c: column(t.column), numeric: declaredNumeric(t.column) }));
+  if (taskTyped.length > 0) {
     let unlabelled = 0;
-    for (let r = 0; r < table.rows.length; r++) {
-      if (taskColumns.every((c) => c.text[r] === null)) { keep[r] = 0; unlabelled++; }
+    for (let r = 0; r < n; r++) {
+      if (taskTyped.every((t) => isMissing(t, r))) { keep[r] = 0; unlabelled++; }
     }
     if (unlabelled > 0) report.push(`Dropped ${unlabelled} rows without any task's target value.`);
   }
-  const featureMissing = featureColumns.map((name) => [name, column(name).missing] as const).filter(([, m]) => m > 0);
+
+  // Column types: declared, or numeric unless text remains among the rows kept.
+  const typed = featureColumns.map((name): Typed => {
+    const c = column(name);
+    const type = columnTypes[name] ?? (categorical.has(name) ? 'categorical' : undefined);
+    if (type !== undefined) {
+      if (type === 'numeric' && c.textCells > 0) report.push(`Column '${clip(name)}': ${textRows(c, keep).length.toLocaleString('en-US')} text cells read as missing values (data.source.columnTypes).`);
+      return { c, numeric: type === 'numeric' };
+    }
+    const text = c.textCells > 0 ? textRows(c, keep) : [];
+    if (text.length > 0 && c.numbers > 0) report.push(mixedNote(table, c, text));
+    return { c, numeric: text.length === 0 };
+  });
+
+  const featureMissing = typed.map((t) => {
+    let m = 0;
+    for (let r = 0; r < n; r++) if (isMissing(t, r)) m++;
+    return [t.c.name, m] as const;
+  }).filter(([, m]) => m > 0);
   if (featureMissing.length > 0) {
-    const perColumn = featureMissing.map(([name, m]) => `${name}: ${m}`).join(', ');
+    const perColumn = featureMissing.map(([name, m]) => `${clip(name)}: ${m}`).join(', ');
     let rowsWithMissing = 0;
-    for (let r = 0; r < table.rows.length; r++) {
-      if (keep[r] && featureColumns.some((name) => column(name).text[r] === null)) {
+    for (let r = 0; r < n; r++) {
+      if (keep[r] && typed.some((t) => isMissing(t, r))) {
         rowsWithMissing++;
         if (missingMode === 'drop') keep[r] = 0;
       }
@@ -121,113 +157,157 @@ export function tableToDataset(table: RawTable, options: TableOptions): Dataset 
       : `${rowsWithMissing} rows have missing feature values (${perColumn}); they are imputed with the training split's mean (numbers) or most frequent category.`);
   }
   // Counted on the rows that stay (after feature drops too).
-  const kept = partial.map((c) => `${c.name}: ${c.text.filter((v, r) => v === null && keep[r]).length}`).filter((x) => !x.endsWith(': 0'));
+  const kept = taskTyped.map((t) => {
+    let m = 0;
+    for (let r = 0; r < n; r++) if (keep[r] && isMissing(t, r)) m++;
+    return `${clip(t.c.name)}: ${m}`;
+  }).filter((x) => !x.endsWith(': 0'));
   if (kept.length > 0) report.push(`Kept rows missing some task targets (${kept.join(', ')}); each task trains and is measured on its labelled rows only.`);
   const rows: number[] = [];
-  keep.forEach((k, r) => { if (k) rows.push(r); });
-  if (rows.length === 0) throw new DataError(`No rows of ${table.source} are left after dropping rows with missing values.`, ['data', 'source', 'missing']);
+  for (let r = 0; r < n; r++) if (keep[r]) rows.push(r);
+  if (rows.length === 0) throw new DataError(`No rows of ${table.source} are left after dropping rows with missing values.`, [...SOURCE_PATH, 'missing']);
 
   // Features: numbers as they are, categorical columns one-hot (NaN block when missing).
   const featureNames: string[] = [];
-  const blocks: { column: Column; categories?: string[] }[] = [];
+  const blocks: { t: Typed; categories?: Categories }[] = [];
   const oneHot: Record<string, string[]> = {};
   const encodedNotes: string[] = [];
-  for (const name of featureColumns) {
-    const c = column(name);
-    const isText = c.nonNumericRows.some((r) => keep[r]);
-    if (!categorical.has(name) && !isText) {
+  for (const t of typed) {
+    const name = t.c.name;
+    if (t.numeric) {
       featureNames.push(name);
-      blocks.push({ column: c });
+      blocks.push({ t });
       continue;
     }
-    const categories = sortedDistinct(rows.map((r) => c.text[r]).filter((v): v is string => v !== null));
-    if (!categorical.has(name) && categories.length > MAX_AUTO_CATEGORIES) throw tooManyCategories(table, c, categories.length);
-    setOwn(oneHot, name, categories);
-    for (const cat of categories) featureNames.push(oneHotName(name, cat));
-    blocks.push({ column: c, categories });
-    encodedNotes.push(`${name} (${categories.length})`);
+    const categories = categoriesOf(t.c, rows);
+    if (!categorical.has(name) && columnTypes[name] !== 'categorical' && categories.names.length > MAX_AUTO_CATEGORIES) throw tooManyCategories(table, t.c, categories.names.length, keep);
+    setOwn(oneHot, name, categories.names);
+    for (const cat of categories.names) featureNames.push(oneHotName(name, cat));
+    blocks.push({ t, categories });
+    encodedNotes.push(`${clip(name)} (${categories.names.length})`);
   }
   if (encodedNotes.length > 0) report.push(`One-hot encoded: ${encodedNotes.join(', ')}.`);
 
   const d = featureNames.length;
   const features = new Float32Array(rows.length * d);
-  rows.forEach((r, i) => {
-    let j = i * d;
-    for (const { column: c, categories } of blocks) {
-      if (!categories) { features[j++] = c.num[r] as number; continue; }
-      const v = c.text[r];
-      for (const cat of categories) features[j++] = v === null ? NaN : v === cat ? 1 : 0;
+  let offset = 0;
+  for (const { t, categories } of blocks) {
+    const { c } = t;
+    if (!categories) {
+      for (let i = 0; i < rows.length; i++) features[i * d + offset] = c.value(rows[i] as number);
+      offset++;
+      continue;
     }
-  });
+    const k = categories.names.length;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as number;
+      const at = i * d + offset;
+      const index = categories.indexOf(r);
+      if (index < 0) features.fill(NaN, at, at + k); else features[at + index] = 1;
+    }
+    offset += k;
+  }
 
   const ds: Dataset = { n: rows.length, featureNames, features, featureShape: [d], targets: {}, report };
-  for (const t of targets) encodeTarget(ds, table, column(t.column), t, rows);
+  for (const t of targets) encodeTarget(ds, table, { c: column(t.column), numeric: declaredNumeric(t.column) }, t, rows);
   report.unshift(`${table.source}: ${rows.length.toLocaleString('en-US')} rows, ${featureColumns.length} feature columns (${d} values per example).`);
   if (Object.keys(oneHot).length > 0) ds.oneHot = oneHot;
   return ds;
 }
 
-function readColumn(table: RawTable, name: string): Column {
-  const index = table.columns.indexOf(name);
-  const text: (string | null)[] = [];
-  const num = new Float64Array(table.rows.length);
-  const nonNumericRows: number[] = [];
-  let missing = 0;
-  table.rows.forEach((row, r) => {
-    const cell = row[index] ?? null;
-    if (typeof cell === 'number') {
-      text.push(String(cell));
-      num[r] = cell;
-      return;
-    }
-    const s = cell === null ? '' : cell.trim();
-    if (s === '' || MISSING_TOKENS.has(s)) {
-      text.push(null);
-      num[r] = NaN;
-      missing++;
-      return;
-    }
-    text.push(s);
-    if (NUMBER.test(s)) num[r] = Number(s);
-    else { num[r] = NaN; nonNumericRows.push(r); }
-  });
-  return { name, text, num, missing, nonNumericRows };
+/** Rows (among those kept) whose cell is text, not a number or missing. */
+function textRows(c: TableColumn, keep: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < keep.length; r++) if (keep[r] && c.code(r) >= 0) out.push(r);
+  return out;
 }
 
-function encodeTarget(ds: Dataset, table: RawTable, c: Column, t: TargetRequest, rows: number[]): void {
+function mixedNote(table: ColumnTable, c: TableColumn, text: number[]): string {
+  const examples = [...new Set(text.slice(0, 50).map((r) => c.texts[c.code(r)] as string))].slice(0, 3).map((v) => `'${clip(v, 20)}'`);
+  const lines = text.slice(0, 3).map((r) => table.line(r)).join(', ');
+  const name = JSON.stringify(clip(c.name));
+  return `Column '${clip(c.name)}' of ${table.source} mixes numbers (${c.numbers.toLocaleString('en-US')} cells) and text (${text.length.toLocaleString('en-US')} cells, e.g. ${examples.join(', ')} on lines ${lines}), so it is one-hot encoded as categories. ` +
+    `Set data.source.columnTypes {${name}: "numeric"} to read the text as missing values, or {${name}: "categorical"} to keep the categories.`;
+}
+
+/** Sorted category names of a column over some rows, and each row's category index (-1: missing). */
+interface Categories { names: string[]; indexOf(r: number): number }
+
+function categoriesOf(c: TableColumn, rows: readonly number[]): Categories {
+  const usedTexts = new Uint8Array(c.texts.length);
+  const numbers = new Set<number>();
+  for (const r of rows) {
+    const k = c.code(r);
+    if (k >= 0) usedTexts[k] = 1;
+    else { const v = c.value(r); if (!Number.isNaN(v)) numbers.add(v); }
+  }
+  const label = new Map<string, string>(); // name -> name, for numbers that print alike
+  const byNumber = new Map<number, string>();
+  for (const v of numbers) { const s = float32Name(v); byNumber.set(v, s); label.set(s, s); }
+  c.texts.forEach((s, k) => { if (usedTexts[k]) label.set(s, s); });
+  const names = sortedDistinct([...label.keys()]);
+  const position = new Map(names.map((s, i) => [s, i]));
+  const textIndex = Int32Array.from(c.texts, (s, k) => (usedTexts[k] ? position.get(s) as number : -1));
+  const numberIndex = new Map([...byNumber].map(([v, s]) => [v, position.get(s) as number]));
+  return {
+    names,
+    indexOf: (r) => {
+      const k = c.code(r);
+      if (k >= 0) return textIndex[k] as number;
+      const v = c.value(r);
+      return Number.isNaN(v) ? -1 : numberIndex.get(v) ?? -1;
+    },
+  };
+}
+
+function encodeTarget(ds: Dataset, table: ColumnTable, t: Typed, request: TargetRequest, rows: number[]): void {
+  const { c } = t;
   const values = new Float32Array(rows.length);
-  const textIn = rows.map((r) => c.text[r] ?? null);
-  if (t.kind === 'value') {
-    const bad = rows.filter((r) => c.text[r] !== null && Number.isNaN(c.num[r]));
+  if (request.kind === 'value') {
+    const bad = t.numeric ? [] : rows.filter((r) => c.code(r) >= 0);
     if (bad.length > 0) {
-      const where = bad.slice(0, 3).map((r) => `line ${table.lines[r]} has '${c.text[r]}'`).join(', ');
-      throw new DataError(`${t.usedBy} needs numbers in column '${c.name}' of ${table.source}, but ${where}${bad.length > 3 ? ` (${bad.length} such rows)` : ''}.`, t.path);
+      const where = bad.slice(0, 3).map((r) => table.line(r)).join(', ');
+      throw new DataError(`${request.usedBy} needs numbers in column '${clip(c.name)}' of ${table.source}, but ${bad.length === 1 ? 'line' : 'lines'} ${where} ${bad.length === 1 ? 'holds' : 'hold'} text${bad.length > 3 ? ` (${bad.length} such rows)` : ''}. ` +
+        `Fix or empty those cells, or set data.source.columnTypes {${JSON.stringify(clip(c.name))}: "numeric"} to read them as missing.`, request.path);
     }
-    rows.forEach((r, i) => { values[i] = c.num[r] as number; });
+    rows.forEach((r, i) => { values[i] = c.value(r); });
     setOwn(ds.targets, c.name, values);
     return;
   }
-  const present = rows.filter((r) => c.text[r] !== null);
-  const allNumeric = present.every((r) => !Number.isNaN(c.num[r]));
-  // A task's missing label stays NaN (unlabelled); stratification makes it a class of its own.
-  const missingClass = t.role === 'strata' && present.length < rows.length;
-  const missingLabel = t.role === 'task' ? NaN : undefined;
-  const nums = present.map((r) => c.num[r] as number);
-  const max = nums.reduce((a, b) => Math.max(a, b), 0);
-  const keepAsIs = allNumeric && !missingClass && nums.every((v) => Number.isInteger(v) && v >= 0) && (!t.binary || max <= 1);
+  let allNumeric = true;
+  let hasMissing = false;
+  let max = 0;
+  let naturals = true;
+  for (const r of rows) {
+    if (isMissing(t, r)) { hasMissing = true; continue; }
+    if (c.code(r) >= 0) { allNumeric = false; continue; }
+    const v = c.value(r);
+    if (v > max) max = v;
+    if (!(Number.isInteger(v) && v >= 0)) naturals = false;
+  }
+  // A task's missing label stays NaN (unlabelled: its loss and metrics skip the row);
+  // stratification makes missing a class of its own.
+  const missingClass = request.role === 'strata' && hasMissing;
+  const keepAsIs = allNumeric && !missingClass && naturals && (!request.binary || max <= 1);
   ds.classes ??= {};
   if (keepAsIs) {
-    rows.forEach((r, i) => { values[i] = c.num[r] as number; });
+    rows.forEach((r, i) => { values[i] = isMissing(t, r) ? NaN : c.value(r); });
     setOwn(ds.classes, c.name, max + 1);
   } else {
-    const names = sortedDistinct(textIn.filter((v) => v !== null || missingClass).map((v) => v ?? MISSING_CLASS));
-    const index = new Map(names.map((name, k) => [name, k]));
-    textIn.forEach((v, i) => { values[i] = v === null ? missingLabel ?? (index.get(MISSING_CLASS) as number) : index.get(v) as number; });
+    const categories = categoriesOf(c, rows);
+    const names = missingClass ? sortedDistinct([...categories.names, MISSING_CLASS]) : categories.names;
+    const position = new Map(names.map((name, k) => [name, k]));
+    const missingIndex = missingClass ? position.get(MISSING_CLASS) as number : NaN;
+    const remap = categories.names.map((name) => position.get(name) as number);
+    rows.forEach((r, i) => {
+      const k = isMissing(t, r) ? -1 : categories.indexOf(r);
+      values[i] = k < 0 ? missingIndex : remap[k] as number;
+    });
     setOwn(ds.classes, c.name, names.length);
     ds.classNames ??= {};
     setOwn(ds.classNames, c.name, names);
-    const shown = names.length <= 6 ? names.map((name, k) => `${name} → ${k}`).join(', ') : `${names.length} names, sorted`;
-    ds.report.push(`Classes of '${c.name}' (${t.usedBy}): ${shown}.`);
+    const shown = names.length <= 6 ? names.map((name, k) => `${clip(name, 20)} → ${k}`).join(', ') : `${names.length} names, sorted`;
+    ds.report.push(`Classes of '${clip(c.name)}' (${request.usedBy}): ${shown}.`);
   }
   setOwn(ds.targets, c.name, values);
 }
@@ -235,8 +315,8 @@ function encodeTarget(ds: Dataset, table: RawTable, c: Column, t: TargetRequest,
 /** Sorted category names: numbers by value, before text; text by code units (locale-independent). */
 export function sortedDistinct(values: string[]): string[] {
   return [...new Set(values)].sort((a, b) => {
-    const na = NUMBER.test(a) ? Number(a) : NaN;
-    const nb = NUMBER.test(b) ? Number(b) : NaN;
+    const na = isNumberText(a) ? Number(a) : NaN;
+    const nb = isNumberText(b) ? Number(b) : NaN;
     if (!Number.isNaN(na) && !Number.isNaN(nb)) return na - nb || (a < b ? -1 : a > b ? 1 : 0);
     if (!Number.isNaN(na)) return -1;
     if (!Number.isNaN(nb)) return 1;
@@ -254,24 +334,51 @@ function dedupe(targets: TargetRequest[]): TargetRequest[] {
   return [...byColumn.values()];
 }
 
-function requireColumns(table: RawTable, wanted: readonly (readonly [string, string, (string | number)[] | undefined])[]): void {
+/** Names the missing column and the nearest existing name; it lists no other column of the file. */
+function requireColumns(table: ColumnTable, wanted: readonly (readonly [string, string, (string | number)[] | undefined])[]): void {
   for (const [name, usedBy, path] of wanted) {
     if (!table.columns.includes(name)) {
-      throw new DataError(`Column '${name}' (${usedBy}) is not in ${table.source}. Its columns are: ${columnList(table.columns)}.`, path);
+      const near = nearestName(name, table.columns);
+      throw new DataError(`Column '${clip(name)}' (${usedBy}) is not in ${table.source} (${table.columns.length} ${table.columns.length === 1 ? 'column' : 'columns'})${near ? `; did you mean '${clip(near)}'?` : '.'}`, path);
     }
   }
 }
 
-function tooManyCategories(table: RawTable, c: Column, count: number): DataError {
-  const numeric = c.text.length - c.missing - c.nonNumericRows.length;
-  const first = c.nonNumericRows[0] as number;
-  const hint = numeric > c.nonNumericRows.length
-    ? ` It is mostly numbers, but line ${table.lines[first]} has '${c.text[first]}' (${c.nonNumericRows.length} such rows): fix those cells or leave them empty.`
-    : ` Leave it out with data.source.features, or list it in data.source.categorical if one column per value is really meant.`;
-  return new DataError(`Column '${c.name}' of ${table.source} holds text with ${count} different values, too many to one-hot encode.${hint}`, ['data', 'source', 'features']);
+/** A column name within a few edits of `name` (a typo or a case slip), if there is one. */
+function nearestName(name: string, columns: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(name.length / 4)) + 1;
+  for (const c of columns) {
+    if (Math.abs(c.length - name.length) >= bestDistance || c.length > 200) continue;
+    const d = editDistance(lower, c.toLowerCase());
+    if (d < bestDistance) { best = c; bestDistance = d; }
+  }
+  return best;
 }
 
-function reportProblems(table: RawTable, report: string[]): void {
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
+
+function tooManyCategories(table: ColumnTable, c: TableColumn, count: number, keep: Uint8Array): DataError {
+  const text = textRows(c, keep);
+  const name = JSON.stringify(clip(c.name));
+  const hint = c.numbers > text.length
+    ? ` It is mostly numbers, but line ${table.line(text[0] as number)} holds text (${text.length} such rows): fix or empty those cells, or set data.source.columnTypes {${name}: "numeric"} to read them as missing.`
+    : ` Leave it out with data.source.features, or set data.source.columnTypes {${name}: "categorical"} if one column per value is really meant.`;
+  return new DataError(`Column '${clip(c.name)}' of ${table.source} holds text with ${count} different values, too many to one-hot encode.${hint}`, [...SOURCE_PATH, 'features']);
+}
+
+function reportProblems(table: ColumnTable, report: string[]): void {
   const { problems } = table;
   if (problems.length === 0) return;
   const shown = problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message}`).join('; ');

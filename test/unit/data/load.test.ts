@@ -133,7 +133,7 @@ test('user mistakes are DataErrors that say what to fix', () => {
     [() => loadExperimentData({ data: mnist, tasks: [{ id: 'd', kind: 'multiclass', target: 'digit' }] }, { workspaceDir: dir }),
       /Task 'd' has target 'digit', which the mnist data does not have\. Available: label, parity, greaterThan4\./, ['tasks', 0, 'target']],
     [() => loadExperimentData({ data: { source: { type: 'csv', path: 'three.csv' }, split }, tasks: [{ id: 'k', kind: 'binary', target: 'k' }] }, { workspaceDir: dir }),
-      /Task 'k' is binary, but its target 'k' has 3 classes \(a, b, c\)/, ['tasks', 0, 'kind']],
+      /^Task 'k' is binary, but its target 'k' has 3 classes\. Make it a multiclass task\.$/, ['tasks', 0, 'kind']],
     [() => loadExperimentData({ data: mnist, tasks: [{ id: 'd', kind: 'multiclass', target: 'label', classes: 5 }] }, { workspaceDir: dir }),
       /declares 5 classes, but its target 'label' has 10/, ['tasks', 0, 'classes']],
     [() => loadExperimentData({ data: { ...mnist, split: { ...split, stratifyBy: 'colour' } }, tasks: [] }, { workspaceDir: dir }),

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allocate, splitIndices } from '../../../src/trainer/data/split';
+import { allocate, arrangeBySplit, splitIndices } from '../../../src/trainer/data/split';
+import { takeRows, type Dataset } from '../../../src/trainer/data/dataset';
 import { DataError } from '../../../src/trainer/data/errors';
 
 test('parts have the requested sizes, do not overlap and cover every row', () => {
@@ -59,4 +60,22 @@ test('allocate splits a total in proportion, exactly, never more than a group ha
 test('impossible fractions are errors', () => {
   assert.throws(() => splitIndices(100, { validation: 0.6, test: 0.5, seed: 1 }), DataError);
   assert.throws(() => splitIndices(100, { validation: -0.1, test: 0.1, seed: 1 }), DataError);
+});
+
+test('arranging a data set by its split in place gives the same parts as copying the rows', () => {
+  const n = 1000;
+  const d = 3;
+  const ds: Dataset = {
+    n, featureNames: ['a', 'b', 'c'], featureShape: [d], report: [],
+    features: Float32Array.from({ length: n * d }, (_, k) => k),
+    targets: { y: Float32Array.from({ length: n }, (_, i) => i % 7) },
+  };
+  const parts = splitIndices(n, { validation: 0.2, test: 0.1, seed: 5 }, ds.targets.y);
+  const copies = [parts.train, parts.validation, parts.test].map((rows) => takeRows(ds, rows));
+  const views = arrangeBySplit(ds, parts);
+  [views.train, views.validation, views.test].forEach((view, k) => {
+    assert.equal(view.n, copies[k]!.n);
+    assert.deepEqual(Array.from(view.features), Array.from(copies[k]!.features));
+    assert.deepEqual(Array.from(view.targets.y!), Array.from(copies[k]!.targets.y!));
+  });
 });

@@ -71,24 +71,26 @@ test('JSONL rows go through the same encoding', () => {
   assert.deepEqual(Array.from(ds.targets.y!), [1, 0]);
 });
 
-test('an unknown column is an error naming it, who needs it, and the columns that exist', () => {
-  const t = parseCsv('a,b\n1,2\n', 'data/p.csv');
+test('an unknown column is an error naming it and who needs it, with the nearest name but no other column of the file', () => {
+  const t = parseCsv('age,secret_token_42\n1,2\n', 'data/p.csv');
   assert.throws(() => tableToDataset(t, { targets: [task('outcome', 'class')] }), (e: unknown) =>
-    e instanceof DataError && e.message === "Column 'outcome' (target of task 'outcome') is not in data/p.csv. Its columns are: a, b.");
-  assert.throws(() => tableToDataset(t, { targets: [task('b', 'value')], features: ['zz'] }), /Column 'zz' \(data\.source\.features\)/);
+    e instanceof DataError && e.message === "Column 'outcome' (target of task 'outcome') is not in data/p.csv (2 columns).");
+  assert.throws(() => tableToDataset(t, { targets: [task('Agee', 'value')] }), (e: unknown) =>
+    e instanceof DataError && e.message === "Column 'Agee' (target of task 'Agee') is not in data/p.csv (2 columns); did you mean 'age'?");
+  assert.throws(() => tableToDataset(t, { targets: [task('age', 'value')], features: ['zz'] }), /Column 'zz' \(data\.source\.features\)/);
 });
 
-test('a regression target with text in it names the lines', () => {
+test('a regression target with text in it names the lines, not the text', () => {
   const t = parseCsv('x,y\n1,2.5\n2,high\n3,4\n', 'p.csv');
   assert.throws(() => tableToDataset(t, { targets: [task('y', 'value')] }), (e: unknown) =>
-    e instanceof DataError && /line 3 has 'high'/.test(e.message));
+    e instanceof DataError && /line 3 holds text/.test(e.message) && !e.message.includes('high') && /columnTypes \{"y": "numeric"\}/.test(e.message));
 });
 
 test('a mostly numeric column with a stray word is not silently one-hot encoded', () => {
   const lines = ['id,y', ...Array.from({ length: 80 }, (_, i) => `${i + 0.5},1`), 'unknown,0'];
   const t = parseCsv(lines.join('\n'), 'p.csv');
   assert.throws(() => tableToDataset(t, { targets: [task('y', 'class', true)] }), (e: unknown) =>
-    e instanceof DataError && /line 82 has 'unknown'/.test(e.message));
+    e instanceof DataError && /line 82 holds text/.test(e.message) && !e.message.includes('unknown') && /columnTypes \{"id": "numeric"\}/.test(e.message));
 });
 
 test('unreadable records are reported by line; a file with none left is an error', () => {
@@ -97,4 +99,12 @@ test('unreadable records are reported by line; a file with none left is an error
   assert.ok(ds.report.includes('Skipped 1 unreadable record in p.csv (line 3: expected 2 fields, found 1).'), ds.report.join('\n'));
   assert.throws(() => tableToDataset(parseCsv('x,y\n1\n2\n', 'p.csv'), { targets: [task('y', 'value')] }),
     (e: unknown) => e instanceof DataError && /p\.csv has no usable rows \(line 2: expected 2 fields, found 1/.test(e.message));
+});
+
+test('a table given as rows of cells (a source with its rows in memory) encodes like the same CSV', () => {
+  const csv = parseCsv('age,color,y\n30,red,1.5\nNA,blue,2\n50,,2.5\n', 'p.csv');
+  const rows = tableToDataset({ source: 'p.csv', columns: ['age', 'color', 'y'], rows: [[30, 'red', 1.5], ['NA', 'blue', '2'], [50, null, 2.5]], lines: [2, 3, 4], problems: [] },
+    { targets: [task('y', 'value')], missing: 'impute' });
+  const fromCsv = tableToDataset(csv, { targets: [task('y', 'value')], missing: 'impute' });
+  assert.deepEqual(rows, fromCsv);
 });

@@ -1,0 +1,74 @@
+// `npm run bench:data [rows]`: a generated CSV of 1,000,000 rows x 20 columns (in the system's
+// temporary folder, deleted afterwards) is loaded, previewed and trained for one epoch, each
+// in a fresh process; prints the time and the peak resident memory (getrusage's maxrss, the
+// figure `/usr/bin/time -v` prints) of each, against the goal: at most twice the float32 size
+// of the data plus the model, over what the process holds before it reads any data.
+// Prints figures; asserts nothing.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { countParams } from '../src/core/params';
+import type { ExperimentSpec } from '../src/core/spec';
+import { loadBackend } from '../src/trainer/backend';
+import { loadExperimentData } from '../src/trainer/data/load';
+import { summarizeData } from '../src/trainer/data/summary';
+import { runExperiment } from '../src/trainer/run';
+import { COLUMNS, writeWideExperiment } from './wideCsv';
+
+const MB = 1024 * 1024;
+const peakMb = (): number => (process.resourceUsage().maxRSS * 1024) / MB;
+
+type Phase = 'load' | 'preview' | 'train';
+interface Measure { phase: Phase; seconds: number; baselineMb: number; peakMb: number }
+
+/** Runs one phase in this (fresh) process and prints its figures as JSON. */
+async function measure(phase: Phase, dir: string): Promise<void> {
+  const doc = JSON.parse(fs.readFileSync(path.join(dir, 'wide.mtl.json'), 'utf8')) as Record<string, unknown>;
+  const spec = doc as unknown as ExperimentSpec;
+  // Training loads native TensorFlow first: its own memory is not the data's.
+  if (phase === 'train') await loadBackend('tensorflow');
+  const baselineMb = peakMb();
+  const t0 = performance.now();
+  if (phase === 'load') loadExperimentData(spec, { workspaceDir: dir });
+  else if (phase === 'preview') summarizeData(spec, { workspaceDir: dir });
+  else {
+    let error = '';
+    const outcome = await runExperiment({ doc, workspaceDir: dir, runsDir: path.join(dir, 'runs'), backend: 'tensorflow', epochs: 1,
+      emit: (m) => { if (m.type === 'error') error = m.message; }, cancelled: () => false });
+    if (outcome !== 'completed') throw new Error(`training ${outcome}: ${error}`);
+  }
+  const result: Measure = { phase, seconds: (performance.now() - t0) / 1000, baselineMb, peakMb: peakMb() };
+  console.log(JSON.stringify(result));
+}
+
+function main(): void {
+  const rows = Number(process.argv[2] ?? 1_000_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-bench-data-'));
+  try {
+    const t0 = performance.now();
+    const { file, doc } = writeWideExperiment(dir, rows);
+    fs.writeFileSync(path.join(dir, 'wide.mtl.json'), JSON.stringify(doc));
+    const fileMb = fs.statSync(file).size / MB;
+    const dataMb = (rows * COLUMNS.length * 4) / MB;
+    const modelMb = (countParams(doc as unknown as ExperimentSpec).total * 4) / MB;
+    const goalMb = 2 * dataMb + modelMb;
+    console.log(`${rows.toLocaleString('en-US')} rows x ${COLUMNS.length} columns: ${fileMb.toFixed(0)} MB of CSV (written in ${((performance.now() - t0) / 1000).toFixed(1)} s); ` +
+      `float32 size ${dataMb.toFixed(0)} MB, model ${modelMb.toFixed(3)} MB; goal: peak - baseline <= ${goalMb.toFixed(0)} MB`);
+    for (const phase of ['load', 'preview', 'train'] as const) {
+      const out = execFileSync(process.execPath, [__filename, '--measure', phase, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const m = JSON.parse(out.trim().split('\n').pop() as string) as Measure;
+      const used = m.peakMb - m.baselineMb;
+      console.log(`  ${m.phase.padEnd(8)} ${m.seconds.toFixed(1).padStart(6)} s   peak RSS ${m.peakMb.toFixed(0).padStart(5)} MB ` +
+        `(baseline ${m.baselineMb.toFixed(0)} MB, +${used.toFixed(0)} MB = ${(used / dataMb).toFixed(2)}x the data)   ${used <= goalMb ? 'within' : 'OVER'} the goal`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--measure') {
+  measure(process.argv[3] as Phase, process.argv[4] as string).catch((err: unknown) => { console.error(err); process.exit(1); });
+} else {
+  main();
+}
