@@ -82,6 +82,11 @@ const pathText = (path: JsonPath): string => path.map((p) => (typeof p === 'numb
 interface Node { start: number; end: number; members?: Member[]; kind: 'object' | 'array' | 'scalar' }
 interface Member { key?: string; keyStart: number; keyEnd: number; value: Node }
 
+/** The text without a leading UTF-8 byte order mark (Windows editors write one; it is not part of the JSON). */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** Where strict JSON breaks: the offset, what to do there (`message`), and what JSON allows there (`expected`, "a value"). */
 export class JsonSyntaxError extends Error {
   constructor(message: string, readonly offset: number, readonly expected: string) { super(message); }

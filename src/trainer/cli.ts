@@ -7,7 +7,7 @@
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 import fs from 'node:fs';
 import path from 'node:path';
-import { jsonSyntaxError } from '../core/edits';
+import { jsonSyntaxError, withoutBom } from '../core/edits';
 import { lineColumnAt, locateJsonPath } from '../core/jsonPath';
 import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protocol';
 import type { Problem } from '../core/spec';
@@ -55,7 +55,7 @@ function readDoc(file: string | undefined): { doc: unknown; text: string; file: 
   if (!file) throw new UsageError('missing FILE');
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = withoutBom(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
@@ -70,13 +70,17 @@ function readDoc(file: string | undefined): { doc: unknown; text: string; file: 
   }
 }
 
+/** `file:line:column` of the value at a JSON path, or just `file` when the path is not in the text. */
+function where(file: string, text: string, jsonPath: Problem['path'] | undefined): string {
+  const found = jsonPath ? locateJsonPath(text, jsonPath) : undefined;
+  const at = found ? lineColumnAt(text, found.value.start) : undefined;
+  return at ? `${file}:${at.line + 1}:${at.column + 1}` : file;
+}
+
 function printProblems(file: string, text: string, problems: Problem[]): void {
   for (const p of problems) {
-    const found = locateJsonPath(text, p.path);
-    const where = found ? lineColumnAt(text, found.value.start) : undefined;
-    const pos = where ? `:${where.line + 1}:${where.column + 1}` : '';
     const jsonPath = p.path.length ? ` (${p.path.join('.')})` : '';
-    console.error(`${file}${pos}: ${p.severity}: ${p.message}${jsonPath}`);
+    console.error(`${where(file, text, p.path)}: ${p.severity}: ${p.message}${jsonPath}`);
   }
 }
 
@@ -168,10 +172,10 @@ async function main(): Promise<number> {
       return errors ? 1 : 0;
     }
     case 'data': {
-      const { doc, file } = readDoc(args.positional[0]);
+      const { doc, text, file } = readDoc(args.positional[0]);
       const result = dataSummaryOf(doc, path.dirname(path.resolve(file)));
       if (!result.ok) {
-        console.error(`${file}: error: ${result.message}`);
+        console.error(`${where(file, text, result.path)}: error: ${result.message}`);
         return 1;
       }
       for (const line of dataSummaryLines(result.summary, result.seconds)) console.log(line);

@@ -2,12 +2,12 @@
 // it is not JSON. Pure (no vscode), so it is unit-tested and shared by the webview messages
 // and diagnostics (one validation per version of the text).
 import type { DocumentSnapshot, ParseErrorInfo } from '../../core/designerProtocol';
-import { jsonSyntaxError } from '../../core/edits';
+import { jsonSyntaxError, withoutBom } from '../../core/edits';
 import { lineColumnAt } from '../../core/jsonPath';
 import { validate } from '../../core/validate';
 
 export function snapshotOf(text: string, version: number): DocumentSnapshot {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = withoutBom(text);
   let doc: unknown;
   try {
     doc = JSON.parse(body);

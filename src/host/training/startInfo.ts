@@ -2,7 +2,7 @@
 // readable error position, and the panel header from the validated document: tasks, the
 // phases the trainer will run (shared model, then one baseline per task unless baselines
 // are off), epochs and weighting, as trainer/run.ts does with the same document.
-import { jsonSyntaxError } from '../../core/edits';
+import { jsonSyntaxError, withoutBom } from '../../core/edits';
 import { lineColumnAt } from '../../core/jsonPath';
 import type { SessionHeader } from '../../core/panelProtocol';
 import type { TrainingPhase } from '../../core/protocol';
@@ -25,7 +25,8 @@ export function headerFromSpec(spec: ExperimentSpec, specPath: string, epochsOve
 }
 
 /** JSON.parse, or where it breaks as "line L, column C" (1-based, as the editor shows it). */
-export function parseDocument(text: string): { doc: unknown } | { error: string } {
+export function parseDocument(withBom: string): { doc: unknown } | { error: string } {
+  const text = withoutBom(withBom);
   try {
     return { doc: JSON.parse(text) };
   } catch (err) {

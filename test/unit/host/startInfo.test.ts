@@ -19,6 +19,10 @@ describe('starting a training and drawing it', () => {
     assert.ok('error' in open && /closing quote/.test(open.error));
   });
 
+  it('reads a document that starts with a UTF-8 BOM, as the designer does', () => {
+    assert.deepEqual(parseDocument('\uFEFF{"a":1}'), { doc: { a: 1 } });
+  });
+
   it('plans the phases the trainer will run: shared model, then one baseline per task unless turned off', () => {
     const h = headerFromSpec(experiment(), '/ws/x.mtl.json');
     assert.deepEqual(h.phases, [{ kind: 'shared' }, { kind: 'baseline', task: 'digit' }, { kind: 'baseline', task: 'parity' }]);
