@@ -23,6 +23,9 @@ const USAGE = `usage:
   mts data FILE
   mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]`;
 
+/** More TensorFlow threads than this is a typo, not a machine: 1e9 crashed the native library (SIGSEGV), 99999 never started. */
+const MAX_THREADS = 256;
+
 class UsageError extends Error {}
 /** Bad input (not the command line): its message is printed as is, exit code 1. */
 class InputError extends Error {}
@@ -34,7 +37,9 @@ function parseArgs(argv: string[]) {
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a.startsWith('--')) {
-      const [k, v] = a.includes('=') ? a.slice(2).split('=', 2) as [string, string] : [a.slice(2), rest[++i]];
+      // --name=value splits at the first "=" only: the value may hold more.
+      const eq = a.indexOf('=');
+      const [k, v] = eq >= 0 ? [a.slice(2, eq), a.slice(eq + 1)] : [a.slice(2), rest[++i]];
       if (v === undefined) throw new UsageError(`--${k} needs a value`);
       flags.set(k, v);
     } else positional.push(a);
@@ -48,7 +53,46 @@ function parseArgs(argv: string[]) {
   const threadsText = flags.get('threads');
   const threads = threadsText === undefined ? undefined : Number(threadsText);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads must be a whole number >= 1 (got ${threadsText})`);
+  if (threads !== undefined && threads > MAX_THREADS) throw new UsageError(`--threads must be at most ${MAX_THREADS} (got ${threadsText})`);
   return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out') };
+}
+
+/** A file-system error as words a user reads, with its code: "no such file or folder (ENOENT)". */
+function errnoWords(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or folder', EISDIR: 'it is a folder, not a file', ENOTDIR: 'a part of the path is a file, not a folder',
+    EACCES: 'permission denied', EPERM: 'not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on the device',
+  };
+  return code ? `${words[code] ?? 'cannot access it'} (${code})` : String(err);
+}
+
+/**
+ * Before any work, that the --out folder can be made: its missing levels are created one at
+ * a time and removed again (Node's recursive mkdir never returns for a path under /proc; a
+ * file in the way gave ENOTDIR only after the data was loaded).
+ */
+function probeOutFolder(out: string): void {
+  const missing: string[] = [];
+  let dir = path.resolve(out);
+  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) {
+    missing.unshift(dir);
+    dir = path.dirname(dir);
+  }
+  if (!fs.statSync(dir).isDirectory()) throw new UsageError(`--out ${out}: ${dir} is a file, not a folder`);
+  const made: string[] = [];
+  try {
+    for (const d of missing) {
+      try {
+        fs.mkdirSync(d);
+      } catch (err) {
+        throw new UsageError(`--out ${out}: cannot create the folder ${d}: ${errnoWords(err)}`);
+      }
+      made.unshift(d);
+    }
+  } finally {
+    for (const d of made) fs.rmdirSync(d);
+  }
 }
 
 function readDoc(file: string | undefined): { doc: unknown; text: string; file: string } {
@@ -57,7 +101,7 @@ function readDoc(file: string | undefined): { doc: unknown; text: string; file: 
   try {
     text = withoutBom(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(`cannot read ${file}: ${errnoWords(err)}`);
   }
   try {
     return { doc: JSON.parse(text), text, file };
@@ -95,6 +139,7 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   const { doc, text, file } = readDoc(args.positional[0]);
   const specDir = path.dirname(path.resolve(file));
   const runsDir = path.resolve(args.out ?? path.join(specDir, 'runs'));
+  if (args.out !== undefined) probeOutFolder(args.out);
   let cancelled = false;
   process.on('SIGINT', () => {
     if (cancelled) process.exit(130);

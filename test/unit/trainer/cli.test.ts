@@ -89,5 +89,5 @@ test('data: the class balance of the tabular example as training splits it; a ba
   doc.tasks[1]!.target = 'stay_days';
   const bad = mts('data', writeDoc(dir, 'bad.mtl.json', doc));
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /bad\.mtl\.json: error: Column 'stay_days' \(target of task 'stay'\) is not in patients\.csv\. Its columns are: .*length_of_stay/);
+  assert.match(bad.stderr, /bad\.mtl\.json:\d+:\d+: error: Column 'stay_days' \(target of task 'stay'\) is not in patients\.csv\. Its columns are: .*length_of_stay/);
 });

@@ -32,3 +32,46 @@ test('data: a data file that is not there is reported at the line of data.source
   assert.equal(r.status, 1);
   assert.match(r.stderr, new RegExp(`missing\\.mtl\\.json:${line}:\\d+: error: .*nowhere\\.csv`));
 });
+
+const mtsBounded = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'mts.js'), ...args], { encoding: 'utf8', cwd: ROOT, timeout: 30_000, killSignal: 'SIGKILL' });
+
+test('--threads past 256 is a usage error (1e9 crashed the native library, 99999 never started)', () => {
+  const r = mtsBounded('info', '--threads', '1e9');
+  assert.equal(r.status, 2, `status ${r.status} signal ${r.signal}`);
+  assert.match(r.stderr, /--threads must be at most 256 \(got 1e9\)/);
+});
+
+test('--name=value keeps everything after the first "=" as the value', () => {
+  const r = mts('train', 'x.mtl.json', '--epochs=3=4');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--epochs must be a whole number >= 1 \(got 3=4\)/);
+});
+
+test('train --out: a file in the way, or a folder that cannot be made, is a usage error before any work', () => {
+  const dir = tempDir('cli-out');
+  const file = path.join(dir, 'exp.mtl.json');
+  const doc = exampleDoc('correlated-regression') as { data: { source: { samples: number } } };
+  doc.data.source.samples = 300;
+  fs.writeFileSync(file, JSON.stringify(doc));
+  const blocker = path.join(dir, 'a-file');
+  fs.writeFileSync(blocker, 'x');
+  const r = mtsBounded('train', file, '--epochs', '1', '--out', path.join(blocker, 'runs'));
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--out .*a-file is a file, not a folder/);
+  assert.doesNotMatch(r.stdout, /training/);
+  if (fs.existsSync('/proc/self')) {
+    // Node's recursive mkdir never returns for a missing folder under /proc.
+    const p = mtsBounded('train', file, '--epochs', '1', '--out', '/proc/mts-fuzz/runs');
+    assert.equal(p.status, 2, `status ${p.status} signal ${p.signal}`);
+    assert.match(p.stderr, /--out \/proc\/mts-fuzz\/runs: cannot create the folder \/proc\/mts-fuzz: .*\(E[A-Z]+\)/);
+  }
+  const ok = mtsBounded('train', file, '--epochs', '1', '--out', path.join(dir, 'new', 'runs'));
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.ok(fs.existsSync(path.join(dir, 'new', 'runs', 'correlated-regression')));
+});
+
+test('a folder given as FILE is named as a folder', () => {
+  const r = mts('validate', tempDir('cli-dir'));
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /cannot read .*: it is a folder, not a file \(EISDIR\)/);
+});
