@@ -97,18 +97,20 @@ function probeOutFolder(out: string): void {
 
 function readDoc(file: string | undefined): { doc: unknown; text: string; file: string } {
   if (!file) throw new UsageError('missing FILE');
-  let text: string;
+  let raw: string;
   try {
-    text = withoutBom(fs.readFileSync(file, 'utf8'));
+    raw = fs.readFileSync(file, 'utf8');
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${errnoWords(err)}`);
   }
+  const text = withoutBom(raw);
   try {
     return { doc: JSON.parse(text), text, file };
   } catch (err) {
-    // Where it breaks, as file:line:column (V8's message carries no position).
-    const syntax = jsonSyntaxError(text);
-    const at = syntax ? lineColumnAt(text, syntax.offset) : undefined;
+    // Where it breaks, as file:line:column (V8's message carries no position). Our parser
+    // skips one BOM itself, so it reads the file as is (a second BOM is then the error).
+    const syntax = jsonSyntaxError(raw);
+    const at = syntax ? lineColumnAt(raw, syntax.offset) : undefined;
     const where = at ? `${file}:${at.line + 1}:${at.column + 1}` : file;
     throw new InputError(`${where}: error: not valid JSON: ${syntax?.message ?? (err as Error).message}`);
   }

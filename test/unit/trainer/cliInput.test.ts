@@ -18,6 +18,9 @@ test('validate and data accept an experiment file that starts with a UTF-8 BOM (
   assert.match(v.stdout, /^valid/m);
   const d = mts('data', file);
   assert.equal(d.status, 0, d.stderr);
+  // Two are one too many, and said where.
+  fs.writeFileSync(file, `\uFEFF\uFEFF{}`);
+  assert.match(mts('validate', file).stderr, /bom\.mtl\.json:1:2: error: not valid JSON/);
 });
 
 test('data: a data file that is not there is reported at the line of data.source.path', () => {
