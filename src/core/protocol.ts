@@ -58,7 +58,8 @@ export type FromTrainer =
   | { type: 'epochEnd'; phase: TrainingPhase; epoch: number; totalEpochs: number; values: MetricPoint[] }
   | { type: 'log'; level: 'info' | 'warning'; message: string }
   | { type: 'problems'; problems: Problem[] }
-  | { type: 'error'; message: string; detail?: string }
+  /** `path`: the spec field to fix, when the failure names one (a data problem), so the message can be located. */
+  | { type: 'error'; message: string; detail?: string; path?: (string | number)[] }
   | { type: 'done'; summary: RunSummary }
   | { type: 'info'; backend: BackendName; lines: string[] }
   | { type: 'dataSummary'; result: DataSummaryResult };

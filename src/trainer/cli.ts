@@ -176,7 +176,7 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
         printProblems(file, text, m.problems);
         break;
       case 'error':
-        console.error(`error: ${m.message}`);
+        console.error(`${m.path ? `${where(file, text, m.path)}: ` : ''}error: ${m.message}`);
         if (m.detail && process.env.MTS_DEBUG) console.error(m.detail);
         break;
       case 'done': {

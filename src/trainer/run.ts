@@ -38,7 +38,9 @@ export interface RunRequest {
 export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'invalid';
 
 /** A user-facing problem: shown as a message, never as a stack trace. */
-class UserError extends Error {}
+class UserError extends Error {
+  constructor(message: string, readonly path?: (string | number)[]) { super(message); }
+}
 
 export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   let writer: RunWriter | undefined;
@@ -66,7 +68,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     try {
       data = loadExperimentData(spec, { workspaceDir: req.workspaceDir });
     } catch (err) {
-      if (err instanceof DataError) throw new UserError(err.message);
+      if (err instanceof DataError) throw new UserError(err.message, err.path);
       throw err;
     }
     for (const line of data.report) req.emit({ type: 'log', level: 'info', message: line });
@@ -113,7 +115,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   } catch (err) {
     const user = err instanceof UserError || err instanceof TrainingDiverged;
     const message = err instanceof Error ? err.message : String(err);
-    req.emit({ type: 'error', message, ...(!user && err instanceof Error && err.stack ? { detail: err.stack } : {}) });
+    req.emit({ type: 'error', message, ...(!user && err instanceof Error && err.stack ? { detail: err.stack } : {}), ...(err instanceof UserError && err.path ? { path: err.path } : {}) });
     if (writer) await writer.markFailed(err).catch(() => undefined);
     return 'failed';
   }

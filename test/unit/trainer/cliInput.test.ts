@@ -78,3 +78,16 @@ test('a folder given as FILE is named as a folder', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /cannot read .*: it is a folder, not a file \(EISDIR\)/);
 });
+
+test('train: a data problem found while loading is printed at the line of the spec field it names', () => {
+  const dir = tempDir('cli-train-data');
+  const doc = exampleDoc('tabular-csv') as { data: { source: { path: string } } };
+  doc.data.source.path = 'nowhere.csv';
+  const text = JSON.stringify(doc, null, 2);
+  const file = path.join(dir, 'gone.mtl.json');
+  fs.writeFileSync(file, text);
+  const line = text.split('\n').findIndex((l) => l.includes('"nowhere.csv"')) + 1;
+  const r = mtsBounded('train', file, '--epochs', '1', '--out', path.join(dir, 'runs'));
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`gone\\.mtl\\.json:${line}:\\d+: error: .*nowhere\\.csv`));
+});
