@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { campaign, reportText, type CampaignResult } from './campaign';
 import { CATEGORIES } from './oracle';
+import { isPending, PENDING } from './pending';
 import { fuzzWorkDir, type Layer } from './runner';
 
 const USAGE = 'usage: npm run fuzz -- [--runs N] [--seed N] [--cli N] [--train N] [--args N] [--layers validate,cli,train,args]';
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
     if (n === 0) continue;
     process.stdout.write(`${layer}: ${n} cases (seed ${args.seed}) `);
     const t = Date.now();
-    const r = await campaign(layer, args.seed, n, opts, new Set(), (i) => { if (i % Math.max(1, Math.round(n / 20)) === 0) process.stdout.write('.'); });
+    const r = await campaign(layer, args.seed, n, opts, { onCase: (i) => { if (i % Math.max(1, Math.round(n / 20)) === 0) process.stdout.write('.'); } });
     console.log(` ${r.groups.length} finding group(s), ${((Date.now() - t) / 1000).toFixed(0)} s`);
     results.push(r);
   }
@@ -63,7 +64,10 @@ async function main(): Promise<number> {
   fs.writeFileSync(reportFile, `${text}\n`);
   console.log(`\n${text.split('\n').slice(0, 2).join('\n')}`);
   const groups = results.flatMap((r) => r.groups);
-  for (const g of groups.slice(0, 40)) console.log(`  [${g.category}] ${g.layer} ×${g.count}: ${g.message.slice(0, 140)}`);
+  for (const g of groups.slice(0, 40)) {
+    const known = PENDING.find((p) => isPending(g, g.tags, [p]));
+    console.log(`  [${g.category}] ${g.layer} ×${g.count}: ${g.message.slice(0, 130)}${known ? ` (pending: ${known.area})` : ''}`);
+  }
   if (groups.length > 40) console.log(`  … and ${groups.length - 40} more groups`);
   console.log(`report: ${reportFile}\ncase files of failures: ${workDir}\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const failing = Object.values(counts).some((n) => n > 0);

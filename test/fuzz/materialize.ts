@@ -170,10 +170,10 @@ function applyMutation(doc: any, mu: Mutation, ws: Workspace): string {
       let p: string = mu.target;
       if (mu.target.startsWith('symlink:')) {
         const target = mu.target.slice('symlink:'.length);
-        ws.extraFiles.push(() => fs.symlinkSync(target, path.join(ws.dir, 'link.csv')));
+        ws.extraFiles.push(() => { fs.rmSync(path.join(ws.dir, 'link.csv'), { force: true }); fs.symlinkSync(target, path.join(ws.dir, 'link.csv')); });
         p = 'link.csv';
       } else if (mu.target === 'directory') {
-        ws.extraFiles.push(() => fs.mkdirSync(path.join(ws.dir, 'adir')));
+        ws.extraFiles.push(() => fs.mkdirSync(path.join(ws.dir, 'adir'), { recursive: true }));
         p = 'adir';
       }
       doc.data.source.path = p;

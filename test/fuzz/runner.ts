@@ -34,6 +34,8 @@ export interface CaseResult {
   recipe: string[];
   /** The case folder, kept when it failed and keepFailing is set. */
   dir?: string;
+  /** A run folder was made: the case got past validation and loading into training. */
+  trained?: boolean;
 }
 
 const MTS = () => path.join(ROOT, 'bin', 'mts.js');
@@ -118,7 +120,8 @@ export async function runTrain(c: FuzzCase, opts: RunOptions): Promise<CaseResul
   const o = await runChild([MTS(), 'train', m.file, '--epochs', '1', '--threads', '1', '--out', runsDir], m.dir, childEnv(m.dir, canary),
     opts.timeoutMs ?? 60_000, opts.memoryKiB ?? 3_000_000);
   const findings = [...judgeProcess(o, 'cli-train', canary), ...judgeRuns(runsDir, o.status, o.timedOut)];
-  return finish(m, findings, opts);
+  const trained = fs.existsSync(runsDir);
+  return { ...finish(m, findings, opts), trained };
 }
 
 /** An `mts` command line (odd commands, files and options) in a child, then any run folder it made. */
