@@ -81,14 +81,25 @@ export interface ProcessOutcome {
 }
 
 /** A CLI run (`mts validate|data|train`): exit code, texts, and that each error line says where. */
+/** `mts data`'s preview of the first rows shows the user's cells verbatim ("NaN" there is theirs). */
+function withoutRowPreview(stdout: string): string {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((l) => /^first rows of /.test(l));
+  if (start < 0) return stdout;
+  let end = start + 1;
+  while (end < lines.length && lines[end]!.startsWith('  ')) end++;
+  return [...lines.slice(0, start), ...lines.slice(end)].join('\n');
+}
+
 export function judgeProcess(o: ProcessOutcome, layer: string, canary: string, alsoLocated?: RegExp): Finding[] {
   const out: Finding[] = [];
   const all = `${o.stdout}\n${o.stderr}`;
+  const ours = `${withoutRowPreview(o.stdout)}\n${o.stderr}`;
   if (o.timedOut) out.push({ category: 'hang', layer, message: 'no exit before the per-case timeout' });
   else if (o.signal) out.push({ category: 'crash', layer, message: `killed by ${o.signal}${firstMatch(all, CRASH)}` });
   else if (o.status === null || ![0, 1, 2].includes(o.status)) out.push({ category: 'crash', layer, message: `exit code ${o.status}${firstMatch(all, CRASH)}` });
   else if (CRASH.test(all)) out.push({ category: 'crash', layer, message: `crash text${firstMatch(all, CRASH)}` });
-  const internal = internalText(all);
+  const internal = internalText(ours);
   if (internal) out.push({ category: 'internal-error', layer, message: internal });
   if (all.includes(canary)) out.push({ category: 'leak', layer, message: 'printed the environment of the process (/proc/self/environ)' });
   if (/root:x?:0:0:/.test(all)) out.push({ category: 'leak', layer, message: 'printed a line of /etc/passwd' });

@@ -27,8 +27,11 @@ test('process rules: crash, hang, internal text, unlocated message and leaks are
   assert.deepEqual(categories({ stderr: '' }), ['unlocated']);
   assert.deepEqual(categories({ stderr: `${located}\nPATH=/bin\0CANARY-1` }), ['leak']);
   assert.deepEqual(categories({ stderr: 'data.csv:1: error: bad row root:x:0:0:root:/root:/bin/bash' }), ['leak']);
-  // A quoted value from the user's data is theirs, not ours.
+  // A quoted value from the user's data is theirs, not ours; so are the cells of the row preview.
   assert.deepEqual(categories({ stderr: 'data.csv:7: error: column \'bmi\' holds "NaN"' }), []);
+  const preview = 'first rows of 3:\n  age, bmi\n  86, NaN\nnote: data.csv: 3 rows';
+  assert.deepEqual(categories({ status: 0, stdout: preview }), []);
+  assert.deepEqual(categories({ status: 0, stdout: `${preview}\ntask stay: mean NaN` }), ['internal-error']);
 });
 
 function runFolder(files: Record<string, string>): string {
