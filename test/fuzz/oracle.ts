@@ -40,6 +40,7 @@ const TF_LOG = /^(WARNING: All log messages before absl|[IWEF]\d{4} \d\d:\d\d:\d
 /** A message says where: file:line, a JSON path (data.source.path, model.layers[3].units, model.layers.3.units), or a line/row/column of the data. */
 const LOCATED = [
   /[\w.-]+\.(json|csv|jsonl|npy|npz|parquet):\d+/,
+  /(^|\s)\S+:\d+:\d+: /,
   /(^|[\s("'`])(name|description|data|tasks|model|training|evaluation|layout)((\.[\w$-]+)|(\[\d+\]))+/,
   /\b(line|row|column|byte) \d+/i,
   /\bcolumns? ["'`]/i,

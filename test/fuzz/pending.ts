@@ -53,6 +53,11 @@ export const PENDING: Pending[] = [
     message: /Invalid array length/, caseTags: ['proto-string'],
   },
   {
+    tag: 'unbounded-classes', area: 'budgets',
+    finding: 'tasks[0].classes = 9007199254740993 (or 1e9) validates, then mts data fails with "mts: Invalid array length" (no location)',
+    message: /Invalid array length/, caseTags: ['number-bounds'],
+  },
+  {
     tag: 'non-finite-cells', area: 'scale',
     finding: 'a CSV cell 1e400 (or -1e999, Infinity) is read as a number: training "completes" with "stay mae Infinity, rmse Infinity, r2 NaN"',
     message: /Infinity|NaN/, caseTags: ['csv-huge-number'],

@@ -15,6 +15,7 @@ test('process rules: crash, hang, internal text, unlocated message and leaks are
   const located = 'x.mtl.json:3:5: error: Layer "a" reads "b", which does not exist (model.layers.0.from.0)';
   assert.deepEqual(categories({ stderr: located }), []);
   assert.deepEqual(categories({ status: 0, stdout: 'valid (0 warning(s))' }), []);
+  assert.deepEqual(categories({ stderr: '/dev/null:1:1: error: not valid JSON: The document is empty: it must be a JSON object.' }), []);
   assert.deepEqual(categories({ status: 139, stderr: located }), ['crash']);
   assert.deepEqual(categories({ status: null, signal: 'SIGSEGV', stderr: located }), ['crash']);
   assert.deepEqual(categories({ status: 1, stderr: `${located}\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory` }), ['crash', 'unlocated']);
