@@ -37,6 +37,9 @@ const USAGE = `usage:
   mts data FILE [--max-memory SIZE] [--allow-path DIR]...
   mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]`;
 
+/** More TensorFlow threads than this is a typo, not a machine: 1e9 crashed the native library (SIGSEGV), 99999 never started. */
+const MAX_THREADS = 256;
+
 class UsageError extends Error {}
 /** Bad input (not the command line): its message is printed as is, exit code 1. */
 class InputError extends Error {}
@@ -49,7 +52,9 @@ function parseArgs(argv: string[]) {
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a.startsWith('--')) {
-      const [k, v] = a.includes('=') ? a.slice(2).split('=', 2) as [string, string] : [a.slice(2), rest[++i]];
+      // --name=value splits at the first "=" only: the value may hold more.
+      const eq = a.indexOf('=');
+      const [k, v] = eq >= 0 ? [a.slice(2, eq), a.slice(eq + 1)] : [a.slice(2), rest[++i]];
       if (v === undefined) throw new UsageError(`--${k} needs a value`);
       if (k === 'allow-path') allowPaths.push(path.resolve(v));
       else flags.set(k, v);
@@ -64,6 +69,7 @@ function parseArgs(argv: string[]) {
   const threadsText = flags.get('threads');
   const threads = threadsText === undefined ? undefined : Number(threadsText);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads must be a whole number >= 1 (got ${threadsText})`);
+  if (threads !== undefined && threads > MAX_THREADS) throw new UsageError(`--threads must be at most ${MAX_THREADS} (got ${threadsText})`);
   const maxMemoryText = flags.get('max-memory');
   const maxMemory = maxMemoryText === undefined ? undefined : parseMemorySize(maxMemoryText);
   if (maxMemoryText !== undefined && maxMemory === undefined) throw new UsageError(`--max-memory must be a size such as 8GB or 512MB (got ${maxMemoryText})`);
@@ -87,20 +93,60 @@ function dataRoots(specDir: string, allowPaths: string[]): string[] {
   return [workspace, ...allowPaths];
 }
 
+/** A file-system error as words a user reads, with its code: "no such file or folder (ENOENT)". */
+function errnoWords(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or folder', EISDIR: 'it is a folder, not a file', ENOTDIR: 'a part of the path is a file, not a folder',
+    EACCES: 'permission denied', EPERM: 'not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on the device',
+  };
+  return code ? `${words[code] ?? 'cannot access it'} (${code})` : String(err);
+}
+
+/**
+ * Before any work, that the --out folder can be made: its missing levels are created one at
+ * a time and removed again (Node's recursive mkdir never returns for a path under /proc; a
+ * file in the way gave ENOTDIR only after the data was loaded).
+ */
+function probeOutFolder(out: string): void {
+  const missing: string[] = [];
+  let dir = path.resolve(out);
+  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) {
+    missing.unshift(dir);
+    dir = path.dirname(dir);
+  }
+  if (!fs.statSync(dir).isDirectory()) throw new UsageError(`--out ${out}: ${dir} is a file, not a folder`);
+  const made: string[] = [];
+  try {
+    for (const d of missing) {
+      try {
+        fs.mkdirSync(d);
+      } catch (err) {
+        throw new UsageError(`--out ${out}: cannot create the folder ${d}: ${errnoWords(err)}`);
+      }
+      made.unshift(d);
+    }
+  } finally {
+    for (const d of made) fs.rmdirSync(d);
+  }
+}
+
 function readDoc(file: string | undefined): { doc: unknown; text: string; file: string } {
   if (!file) throw new UsageError('missing FILE');
-  let text: string;
+  let raw: string;
   try {
-    text = stripBom(fs.readFileSync(file, 'utf8'));
+    raw = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(`cannot read ${file}: ${errnoWords(err)}`);
   }
+  const text = stripBom(raw);
   try {
     return { doc: JSON.parse(text), text, file };
   } catch (err) {
-    // Where it breaks, as file:line:column (V8's message carries no position).
-    const syntax = jsonSyntaxError(text);
-    const at = syntax ? lineColumnAt(text, syntax.offset) : undefined;
+    // Where it breaks, as file:line:column (V8's message carries no position). Our parser
+    // skips one BOM itself, so it reads the file as is (a second BOM is then the error).
+    const syntax = jsonSyntaxError(raw);
+    const at = syntax ? lineColumnAt(raw, syntax.offset) : undefined;
     const where = at ? `${file}:${at.line + 1}:${at.column + 1}` : file;
     throw new InputError(`${where}: error: not valid JSON: ${syntax?.message ?? (err as Error).message}`);
   }
@@ -133,6 +179,7 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   const { doc, text, file } = readDoc(args.positional[0]);
   const specDir = path.dirname(path.resolve(file));
   const runsDir = path.resolve(args.out ?? path.join(specDir, 'runs'));
+  if (args.out !== undefined) probeOutFolder(args.out);
   let cancelled = false;
   process.on('SIGINT', () => {
     if (cancelled) {

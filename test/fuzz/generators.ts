@@ -1,0 +1,190 @@
+// Generators of malformed experiments and CSVs for the fuzz suite. A case is a valid bundled
+// example (a "base") plus a short list of mutations, each a plain record that fast-check can
+// shrink (fewer mutations, smaller indices, simpler values) and that prints as a readable
+// recipe ("set model.layers[0].type = \"__proto__\""). Mutations pick their target by index
+// modulo the candidates present, so any index is valid on any base.
+import fc from 'fast-check';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** What a mutation does; the fuzz report and the pending list (pending.ts) speak in these. */
+export type MutationTag =
+  | 'wrong-type' | 'missing-field' | 'extra-field' | 'proto-string' | 'odd-id' | 'number-bounds'
+  | 'split' | 'graph' | 'deep-json' | 'long-chain' | 'input-shape' | 'data-path' | 'json-syntax'
+  | 'csv-ragged' | 'csv-quote' | 'csv-crlf' | 'csv-bom' | 'csv-latin1' | 'csv-missing-marker' | 'csv-mixed'
+  | 'csv-empty-column' | 'csv-partial-label' | 'csv-huge-number' | 'csv-header' | 'csv-empty' | 'csv-nul' | 'experiment-bom';
+
+/** A JSON text fragment placed as is: lets a value be 1e999 (parsed as Infinity) or 10,000 brackets deep. */
+export interface Raw { raw: string }
+
+export type Mutation =
+  | { tag: 'wrong-type' | 'number-bounds' | 'proto-string'; op: 'set'; pick: number; value: Raw }
+  | { tag: 'missing-field'; op: 'delete'; pick: number }
+  | { tag: 'extra-field'; op: 'addKey'; pick: number; key: string; value: Raw }
+  | { tag: 'odd-id'; op: 'renameId'; pick: number; to: string }
+  | { tag: 'split'; op: 'split'; validation: Raw; test: Raw }
+  | { tag: 'graph'; op: 'graph'; kind: GraphKind; pick: number }
+  | { tag: 'deep-json'; op: 'deep'; pick: number; depth: number }
+  | { tag: 'long-chain'; op: 'chain'; length: number }
+  | { tag: 'input-shape'; op: 'shape'; value: Raw }
+  | { tag: 'data-path'; op: 'dataPath'; target: DataPathTarget }
+  | { tag: 'json-syntax'; op: 'truncate'; at: number }
+  | { tag: 'experiment-bom'; op: 'bom' };
+
+export type CsvMutation =
+  | { tag: 'csv-ragged'; row: number; extra: boolean }
+  | { tag: 'csv-quote'; row: number; col: number; text: string }
+  | { tag: 'csv-crlf' }
+  | { tag: 'csv-bom' }
+  | { tag: 'csv-latin1'; row: number; col: number }
+  | { tag: 'csv-missing-marker'; row: number; col: number; marker: string }
+  | { tag: 'csv-mixed'; col: number; rows: number[]; text: string }
+  | { tag: 'csv-empty-column'; col: number }
+  | { tag: 'csv-partial-label'; row: number; target: number }
+  | { tag: 'csv-huge-number'; row: number; col: number; value: string }
+  | { tag: 'csv-header'; col: number; name: string }
+  | { tag: 'csv-empty'; keep: 'nothing' | 'header' | 'blank-lines' }
+  | { tag: 'csv-nul'; row: number };
+
+export type GraphKind = 'cycle' | 'dangling' | 'self' | 'emptyFrom' | 'duplicateId' | 'outputMissing' | 'noLayers' | 'noOutputs' | 'noTasks' | 'outputIsInput';
+
+/** Data paths a user should never be able to read through an experiment (all read-only; nothing is written outside /tmp). */
+export type DataPathTarget =
+  | '/proc/self/environ' | '/etc/passwd' | '../../../../etc/hostname' | 'symlink:/etc/passwd' | 'symlink:/proc/self/environ'
+  | 'directory' | 'missing.csv' | '' | 'data.csv\u0000.txt' | 'C:\\data\\x.csv' | 'file:///etc/passwd' | '~/data.csv';
+
+export interface FuzzCase {
+  base: string;
+  mutations: Mutation[];
+  csv: CsvMutation[];
+}
+
+export interface Base {
+  name: string;
+  doc: Record<string, unknown>;
+  /** Lines of the data file the experiment reads (data.csv beside it), when it reads one. */
+  csvLines?: string[];
+  /** Small enough to train an epoch in a couple of seconds. */
+  trainable: boolean;
+}
+
+/** The repository root: the compiled file sits a few levels below it, or the tests run from it. */
+export const ROOT = [process.cwd(), path.resolve(__dirname, '../../..'), path.resolve(__dirname, '../../../..')]
+  .find((d) => fs.existsSync(path.join(d, 'examples')) && fs.existsSync(path.join(d, 'package.json')))!;
+
+const example = (name: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', name, `${name}.mtl.json`), 'utf8')) as Record<string, any>;
+
+let basesMemo: Base[] | undefined;
+/** The bundled examples, shrunk to a size that trains in seconds (the mutations then make them bad). */
+export function bases(): Base[] {
+  if (basesMemo) return basesMemo;
+  const tabular = example('tabular-csv');
+  tabular.data.source.path = 'data.csv';
+  const csvLines = fs.readFileSync(path.join(ROOT, 'examples/tabular-csv/patients.csv'), 'utf8').split('\n').slice(0, 121);
+  const correlated = example('correlated-regression');
+  Object.assign(correlated.data.source, { samples: 400 });
+  const digits = example('digits-parity');
+  digits.data.source.limit = 600;
+  const multi = example('multimnist-cnn');
+  multi.data.source.samples = 300;
+  basesMemo = [
+    { name: 'tabular-csv', doc: tabular, csvLines, trainable: true },
+    { name: 'correlated-regression', doc: correlated, trainable: true },
+    { name: 'digits-parity', doc: digits, trainable: false },
+    { name: 'multimnist-cnn', doc: multi, trainable: false },
+  ];
+  return basesMemo;
+}
+
+const raw = (text: string): Raw => ({ raw: text });
+const PROTO = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '__defineGetter__'];
+const ODD_IDS = ['🔥', 'a b', 'ünï', '层一', '', ' ', 'a/b', 'a:b', 'x'.repeat(300), '1abc', '-', 'a\u0000b', 'a\nb', '../x', 'dense_1/kernel', 'Dense'];
+const NUMBERS = ['0', '-1', '-0', '0.5', '1.5', '1e9', '1e308', '1e999', '-1e999', '2147483648', '9007199254740993', '1e-320', '-1e9', '3.7'];
+const WRONG = ['"x"', '""', '0', '-1', 'true', 'null', '[]', '{}', '[1,2]', '{"a":1}', '[null]', '"1"', '[[]]'];
+const MARKERS = ['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'None', '-', '?', 'NULL', '#N/A', 'inf', '-inf'];
+
+const pick = fc.nat({ max: 1000 });
+const rawOf = (pool: string[]) => fc.constantFrom(...pool).map(raw);
+
+export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ tag: fc.constant('wrong-type' as const), op: fc.constant('set' as const), pick, value: rawOf(WRONG) }),
+  fc.record({ tag: fc.constant('number-bounds' as const), op: fc.constant('set' as const), pick, value: rawOf(NUMBERS) }),
+  fc.record({ tag: fc.constant('proto-string' as const), op: fc.constant('set' as const), pick, value: fc.constantFrom(...PROTO).map((s) => raw(JSON.stringify(s))) }),
+  fc.record({ tag: fc.constant('missing-field' as const), op: fc.constant('delete' as const), pick }),
+  fc.record({ tag: fc.constant('extra-field' as const), op: fc.constant('addKey' as const), pick, key: fc.constantFrom(...PROTO, 'extra', '', '🔥'), value: rawOf([...WRONG, '{"type":"dense"}']) }),
+  fc.record({ tag: fc.constant('odd-id' as const), op: fc.constant('renameId' as const), pick, to: fc.constantFrom(...ODD_IDS, ...PROTO) }),
+  fc.record({ tag: fc.constant('split' as const), op: fc.constant('split' as const), validation: rawOf(['0', '1', '0.6', '-0.1', '1.5', '0.999', '1e-9']), test: rawOf(['0', '1', '0.6', '-0.1', '0.5', '1e-9']) }),
+  fc.record({ tag: fc.constant('graph' as const), op: fc.constant('graph' as const), pick,
+    kind: fc.constantFrom<GraphKind>('cycle', 'dangling', 'self', 'emptyFrom', 'duplicateId', 'outputMissing', 'noLayers', 'noOutputs', 'noTasks', 'outputIsInput') }),
+  fc.record({ tag: fc.constant('deep-json' as const), op: fc.constant('deep' as const), pick, depth: fc.constantFrom(50, 2000, 10_000) }),
+  fc.record({ tag: fc.constant('long-chain' as const), op: fc.constant('chain' as const), length: fc.constantFrom(50, 1000, 6000) }),
+  fc.record({ tag: fc.constant('input-shape' as const), op: fc.constant('shape' as const), value: rawOf(['[5]', '[]', '[0]', '[-1]', '[1e9]', '[[9]]', '[9,1]', '[3,3]', '[1.5]', '["9"]', '[1e999]']) }),
+  fc.record({ tag: fc.constant('data-path' as const), op: fc.constant('dataPath' as const),
+    target: fc.constantFrom<DataPathTarget>('/proc/self/environ', '/etc/passwd', '../../../../etc/hostname', 'symlink:/etc/passwd', 'symlink:/proc/self/environ',
+      'directory', 'missing.csv', '', 'data.csv\u0000.txt', 'C:\\data\\x.csv', 'file:///etc/passwd', '~/data.csv') }),
+  fc.record({ tag: fc.constant('json-syntax' as const), op: fc.constant('truncate' as const), at: pick }),
+  fc.record({ tag: fc.constant('experiment-bom' as const), op: fc.constant('bom' as const) }),
+);
+
+const row = fc.nat({ max: 200 });
+const col = fc.nat({ max: 20 });
+export const csvMutationArb: fc.Arbitrary<CsvMutation> = fc.oneof(
+  fc.record({ tag: fc.constant('csv-ragged' as const), row, extra: fc.boolean() }),
+  fc.record({ tag: fc.constant('csv-quote' as const), row, col, text: fc.constantFrom('"unclosed', '"a,b"', '"a""b"', 'a"b', '"1.5"', '""') }),
+  fc.record({ tag: fc.constant('csv-crlf' as const) }),
+  fc.record({ tag: fc.constant('csv-bom' as const) }),
+  fc.record({ tag: fc.constant('csv-latin1' as const), row, col }),
+  fc.record({ tag: fc.constant('csv-missing-marker' as const), row, col, marker: fc.constantFrom(...MARKERS) }),
+  fc.record({ tag: fc.constant('csv-mixed' as const), col, rows: fc.array(row, { minLength: 1, maxLength: 30 }), text: fc.constantFrom('abc', 'n/a', 'NaN', '1,5', '12kg', 'true', '__proto__') }),
+  fc.record({ tag: fc.constant('csv-empty-column' as const), col }),
+  fc.record({ tag: fc.constant('csv-partial-label' as const), row, target: fc.nat({ max: 1 }) }),
+  fc.record({ tag: fc.constant('csv-huge-number' as const), row, col, value: fc.constantFrom('1e308', '1e400', '-1e999', 'Infinity', '1e-400', '99999999999999999999999') }),
+  fc.record({ tag: fc.constant('csv-header' as const), col, name: fc.constantFrom('', '__proto__', 'constructor', 'age', ' age', 'a"b', '🔥') }),
+  fc.record({ tag: fc.constant('csv-empty' as const), keep: fc.constantFrom('nothing' as const, 'header' as const, 'blank-lines' as const) }),
+  fc.record({ tag: fc.constant('csv-nul' as const), row }),
+);
+
+/**
+ * Cases over the given bases: 1 to `maxMutations` mutations of the experiment (none is fine
+ * when the CSV is mutated), and 0-3 of its CSV when it reads one.
+ */
+export function caseArb(baseList: Base[] = bases(), maxMutations = 3): fc.Arbitrary<FuzzCase> {
+  return fc.constantFrom(...baseList).chain((b) => fc.record({
+    base: fc.constant(b.name),
+    mutations: fc.array(mutationArb, { minLength: b.csvLines ? 0 : 1, maxLength: maxMutations }),
+    csv: b.csvLines ? fc.array(csvMutationArb, { maxLength: 3 }) : fc.constant<CsvMutation[]>([]),
+  })).filter((c) => c.mutations.length + c.csv.length > 0);
+}
+
+/** Cases that could be slow or deep by design: never run in-process (only in a child with a timeout). */
+export function isHeavy(c: FuzzCase): boolean {
+  return c.mutations.some((m) => (m.op === 'chain' && m.length > 300) || (m.op === 'deep' && m.depth > 100));
+}
+
+export function tagsOf(c: FuzzCase): Set<string> {
+  return new Set([...c.mutations.map((m) => m.tag), ...c.csv.map((m) => m.tag)]);
+}
+
+/** A command line of `mts`, for the CLI's own argument handling. */
+export interface ArgsCase {
+  command: string;
+  file: ArgsFile;
+  flags: Array<{ name: string; value: string; form: 'space' | 'equals' | 'bare' }>;
+}
+export type ArgsFile = 'valid' | 'invalid-json' | 'missing' | 'directory' | 'dev-null' | 'csv' | 'none' | 'two-files' | 'empty';
+
+const FLAG_VALUES: Record<string, string[]> = {
+  epochs: ['1', '2', '0', '-1', '1.5', '1e999', 'abc', '', ' 1', '0x2', '3=4'],
+  threads: ['1', '2', '0', '257', '1e9', '-1', 'abc', ''],
+  backend: ['auto', 'cpu', 'tensorflow', 'gpu', '__proto__', ''],
+  out: ['runs', 'data.csv', 'data.csv/runs', '/proc/mts-fuzz/runs', '', '.', 'runs/../runs2', 'a b/runs'],
+  help: [''], foo: ['1'], '': ['x'],
+};
+
+export const argsCaseArb: fc.Arbitrary<ArgsCase> = fc.record({
+  command: fc.constantFrom('train', 'validate', 'data', 'info', '', 'frobnicate', '--epochs', 'TRAIN'),
+  file: fc.constantFrom<ArgsFile>('valid', 'invalid-json', 'missing', 'directory', 'dev-null', 'csv', 'none', 'two-files', 'empty'),
+  flags: fc.array(fc.constantFrom(...Object.keys(FLAG_VALUES)).chain((name) => fc.record({
+    name: fc.constant(name), value: fc.constantFrom(...FLAG_VALUES[name]!), form: fc.constantFrom('space' as const, 'equals' as const, 'bare' as const),
+  })), { maxLength: 3 }),
+});

@@ -1,0 +1,145 @@
+// Runs one fuzz case at one layer, cheapest first:
+//   validate   core validate, in-process (thousands of cases)
+//   cli        `mts validate` and `mts data` as child processes
+//   train      `mts train --epochs 1` on tiny data, in a child, then the run folder is checked
+// Children get a per-case timeout (their whole process group is killed when it passes), an
+// address-space limit (so a huge model fails inside the child instead of exhausting the
+// machine), and a minimal environment holding a canary, so that printing /proc/self/environ
+// is detected and leaks nothing else.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { validate } from '../../src/core/validate';
+import { isHeavy, ROOT, type ArgsCase, type FuzzCase } from './generators';
+import { materialize, materializeArgs, type Materialized } from './materialize';
+import { judgeProblems, judgeProcess, judgeRuns, type Finding, type ProcessOutcome } from './oracle';
+
+export type Layer = 'validate' | 'cli' | 'train' | 'args';
+
+export interface RunOptions {
+  /** Parent folder of the case folders; must be under the temp folder. */
+  workDir: string;
+  /** Per child process, in ms. */
+  timeoutMs?: number;
+  /** Address-space limit of a child, in KiB. */
+  memoryKiB?: number;
+  /** Keep the case folder (for the report) when there are findings. */
+  keepFailing?: boolean;
+}
+
+export interface CaseResult {
+  findings: Finding[];
+  recipe: string[];
+  /** The case folder, kept when it failed and keepFailing is set. */
+  dir?: string;
+  /** A run folder was made: the case got past validation and loading into training. */
+  trained?: boolean;
+}
+
+const MTS = () => path.join(ROOT, 'bin', 'mts.js');
+const CAP = 1 << 20;
+
+export function fuzzWorkDir(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `mts-fuzz-${label}-`));
+}
+
+/** One child with a timeout and a memory limit; its whole process group is killed on timeout. */
+export function runChild(args: string[], cwd: string, env: Record<string, string>, timeoutMs: number, memoryKiB: number): Promise<ProcessOutcome> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', `ulimit -v ${memoryKiB} && exec "$0" "$@"`, process.execPath, ...args], {
+      cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d: Buffer) => { if (stdout.length < CAP) stdout += d.toString('utf8'); });
+    child.stderr.on('data', (d: Buffer) => { if (stderr.length < CAP) stderr += d.toString('utf8'); });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+    }, timeoutMs);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      // Anything the child left behind in its group goes with it.
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+      resolve({ status, signal, timedOut, stdout, stderr });
+    });
+  });
+}
+
+function childEnv(home: string, canary: string): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', TF_CPP_MIN_LOG_LEVEL: '2', MTS_FUZZ_CANARY: canary };
+}
+
+function finish(m: Materialized, findings: Finding[], opts: RunOptions): CaseResult {
+  const keep = findings.length > 0 && opts.keepFailing;
+  if (!keep) fs.rmSync(m.dir, { recursive: true, force: true });
+  return { findings, recipe: m.recipe, ...(keep ? { dir: m.dir } : {}) };
+}
+
+/** core validate in-process; heavy cases (long chains, deep nesting) are left to the child layers. */
+export function runValidateInProcess(c: FuzzCase, opts: RunOptions): CaseResult | undefined {
+  if (isHeavy(c)) return undefined;
+  const m = materialize(c, opts.workDir);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(m.text);
+  } catch {
+    return finish(m, [], opts); // not JSON: the CLI layers check the message
+  }
+  let problems;
+  let thrown: unknown;
+  try {
+    problems = validate(doc).problems;
+  } catch (err) {
+    thrown = err ?? 'undefined';
+  }
+  return finish(m, judgeProblems(problems, thrown), opts);
+}
+
+/** `mts validate` then `mts data`, each in a child. */
+export async function runCli(c: FuzzCase, opts: RunOptions): Promise<CaseResult> {
+  const m = materialize(c, opts.workDir);
+  const canary = `mts-fuzz-canary-${randomBytes(6).toString('hex')}`;
+  const env = childEnv(m.dir, canary);
+  const findings: Finding[] = [];
+  for (const command of ['validate', 'data']) {
+    const o = await runChild([MTS(), command, m.file], m.dir, env, opts.timeoutMs ?? 20_000, opts.memoryKiB ?? 3_000_000);
+    findings.push(...judgeProcess(o, `cli-${command}`, canary));
+  }
+  return finish(m, findings, opts);
+}
+
+/** `mts train --epochs 1 --threads 1` in a child, then its run folders. */
+export async function runTrain(c: FuzzCase, opts: RunOptions): Promise<CaseResult> {
+  const m = materialize(c, opts.workDir);
+  const canary = `mts-fuzz-canary-${randomBytes(6).toString('hex')}`;
+  const runsDir = path.join(m.dir, 'runs');
+  const o = await runChild([MTS(), 'train', m.file, '--epochs', '1', '--threads', '1', '--out', runsDir], m.dir, childEnv(m.dir, canary),
+    opts.timeoutMs ?? 60_000, opts.memoryKiB ?? 3_000_000);
+  const findings = [...judgeProcess(o, 'cli-train', canary), ...judgeRuns(runsDir, o.status, o.timedOut)];
+  const trained = fs.existsSync(runsDir);
+  return { ...finish(m, findings, opts), trained };
+}
+
+/** An `mts` command line (odd commands, files and options) in a child, then any run folder it made. */
+export async function runArgs(c: ArgsCase, opts: RunOptions): Promise<CaseResult> {
+  const m = materializeArgs(c, opts.workDir);
+  const canary = `mts-fuzz-canary-${randomBytes(6).toString('hex')}`;
+  const o = await runChild([MTS(), ...m.argv], m.dir, childEnv(m.dir, canary), opts.timeoutMs ?? 60_000, opts.memoryKiB ?? 3_000_000);
+  // A usage error is located by the option or file it names.
+  const findings = [...judgeProcess(o, 'cli-args', canary, /--[a-z]*|cannot read|missing (FILE|command)|unknown command/),
+    ...judgeRuns(path.join(m.dir, 'runs'), o.status, o.timedOut, 'cli-args')];
+  const keep = findings.length > 0 && opts.keepFailing;
+  if (!keep) fs.rmSync(m.dir, { recursive: true, force: true });
+  return { findings, recipe: m.recipe, ...(keep ? { dir: m.dir } : {}) };
+}
+
+export async function runCase(c: FuzzCase | ArgsCase, layer: Layer, opts: RunOptions): Promise<CaseResult | undefined> {
+  if (layer === 'args') return runArgs(c as ArgsCase, opts);
+  if (layer === 'validate') return runValidateInProcess(c as FuzzCase, opts);
+  if (layer === 'cli') return runCli(c as FuzzCase, opts);
+  return runTrain(c as FuzzCase, opts);
+}
