@@ -1,5 +1,4 @@
 // Locating and reading a CSV / JSONL data file named in the spec (relative to the experiment file, confined by confine.ts).
-import * as fs from 'node:fs';
 import { confineDataPath, type DataFolders } from './confine';
 import type { ColumnTable } from './columnTable';
 import { CsvRecordReader, CsvTableReader, headerNames } from './csv';
