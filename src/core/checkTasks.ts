@@ -93,7 +93,8 @@ function checkHead(task: TaskSpec, taskIndex: number, layer: LayerSpec, layerInd
   const activation = layer.type === 'dense' || layer.type === 'conv2d' ? layer.activation ?? 'linear' : undefined;
   const activationPath: Path = [...layerPath, 'activation'];
   const wantProbabilities = (expected: 'softmax' | 'sigmoid'): void => {
-    if (activation === undefined || activation === expected || activation === 'linear') return;
+    // Not a string: the schema check says so; quoting it here would print "[object Object]".
+    if (typeof activation !== 'string' || activation === expected || activation === 'linear') return;
     warning(activationPath, `${name}: its ${head} has activation "${activation}"; ${loss} expects "${expected}" (or "linear" logits).`);
   };
 

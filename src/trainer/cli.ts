@@ -20,6 +20,7 @@ import { JsonIndex, lineColumnAt } from '../core/jsonPath';
 import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protocol';
 import type { ExperimentSpec, Problem } from '../core/spec';
 import { describeEstimate, estimateMemory, formatBytes, parseMemorySize } from '../core/budget';
+import { isWriteFault } from '../core/runFaults';
 import { validate } from '../core/validate';
 import { describeBackend, isBackendPreference, loadBackend } from './backend';
 import { dataSummaryOf } from './dataSummaryOf';
@@ -122,6 +123,9 @@ function probeOutFolder(out: string): void {
       try {
         fs.mkdirSync(d);
       } catch (err) {
+        // A folder that cannot be written (read-only, full, no permission) is not a usage error:
+        // the run writer names it and marks the run failed (exit 1), as for a disk that fills later.
+        if (isWriteFault((err as NodeJS.ErrnoException).code)) return;
         throw new UsageError(`--out ${out}: cannot create the folder ${d}: ${errnoWords(err)}`);
       }
       made.unshift(d);

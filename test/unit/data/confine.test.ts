@@ -93,15 +93,15 @@ test('a missing file inside the workspace is "not found" at data.source.path; an
   assert.throws(() => loadExperimentData(dataOf(' '), options), /data\.source\.path is empty/);
 });
 
-test('inside the workspace too, messages quote a file only briefly: column lists cut short, no JSONL line text', () => {
+test('inside the workspace too, messages quote no file content: a missing column names only the file\'s column count, no JSONL line text', () => {
   const { ws, options } = layout();
   const secretHeader = `${SECRET}:${'x'.repeat(200)}`;
   const many = Array.from({ length: 30 }, (_, i) => `c${i}`);
   fs.writeFileSync(path.join(ws, 'data', 'wide.csv'), `${secretHeader},${many.join(',')}\n1,${many.map(() => 0).join(',')}\n`);
   assert.throws(() => loadExperimentData(dataOf('../data/wide.csv'), options), (err: unknown) => {
     assert.ok(err instanceof DataError);
-    assert.match(err.message, /Column 'y' \(target of task 't'\) is not in \.\.\/data\/wide\.csv\. Its columns are: mts-secret-3f9a1c:x+…, c0, .* and 11 more\./);
-    assert.doesNotMatch(err.message, /x{40}/);
+    assert.match(err.message, /Column 'y' \(target of task 't'\) is not in \.\.\/data\/wide\.csv \(31 columns\)\./);
+    assert.doesNotMatch(err.message, new RegExp(SECRET));
     return true;
   });
   fs.writeFileSync(path.join(ws, 'data', 'lines.jsonl'), `{"x": 1, "y": 0}\nroot:${SECRET}:0:0\n{"x": 2, "y": 1}\n`);

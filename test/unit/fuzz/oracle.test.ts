@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { judgeProcess, judgeRuns, type ProcessOutcome } from '../../fuzz/oracle';
-import { isPending } from '../../fuzz/pending';
+import { isPending, type Pending } from '../../fuzz/pending';
 
 const outcome = (o: Partial<ProcessOutcome>): ProcessOutcome => ({ status: 1, signal: null, timedOut: false, stdout: '', stderr: '', ...o });
 const categories = (o: Partial<ProcessOutcome>) => judgeProcess(outcome(o), 'cli-validate', 'CANARY-1').map((f) => f.category).sort();
@@ -66,7 +66,9 @@ test('run folder rules: a run left "running", a cut metrics line, a summary ahea
 
 test('a pending entry matches its own finding only', () => {
   const f = { category: 'internal-error' as const, layer: 'validate', message: 'validate threw TypeError: schema.required is not iterable' };
-  assert.equal(isPending(f, ['proto-string']), true);
-  assert.equal(isPending(f, ['csv-bom']), false);
-  assert.equal(isPending({ ...f, message: 'validate threw TypeError: x is not a function' }, ['proto-string']), false);
+  const pending: Pending[] = [{ tag: 'proto-type-names', area: 'validation', finding: 'an example', message: /schema\.required is not iterable/, caseTags: ['proto-string'] }];
+  assert.equal(isPending(f, ['proto-string'], pending), true);
+  assert.equal(isPending(f, ['csv-bom'], pending), false);
+  assert.equal(isPending({ ...f, message: 'validate threw TypeError: x is not a function' }, ['proto-string'], pending), false);
+  assert.equal(isPending(f, ['proto-string']), false, 'nothing is pending on main');
 });
