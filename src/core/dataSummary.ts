@@ -37,6 +37,19 @@ export interface SampleImages {
 /** The first records of a csv/jsonl file as the trainer's parser read them ('' = missing). */
 export interface FirstRows { columns: string[]; rows: string[][]; totalRows: number }
 
+/** A feature column holding numbers and text with no type declared (data.source.columnTypes), so
+ *  read as categories: the designer offers the two readings as edits. Counts are of cells. */
+export interface MixedColumn {
+  column: string;
+  numbers: number;
+  /** Cells of rows kept (with a task's target) holding text. */
+  text: number;
+  /** A few distinct text values, clipped as the note quotes them. */
+  examples: string[];
+  /** Source lines of the first text cells. */
+  lines: number[];
+}
+
 export interface DataSummary {
   source: string;
   examples: number;
@@ -45,6 +58,8 @@ export interface DataSummary {
   tasks: TaskBalance[];
   samples?: SampleImages;
   firstRows?: FirstRows;
+  /** Columns read as categories because they mix numbers and text (each also has a note). */
+  mixedColumns?: MixedColumn[];
   /** What loading did, in order (the same lines a run logs). */
   notes: string[];
 }

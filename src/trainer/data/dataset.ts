@@ -1,5 +1,6 @@
 // The in-memory data set the trainer consumes: plain typed arrays, no tfjs, so the data
 // layer is fast to test and the trainer decides when tensors are made.
+import type { MixedColumn } from '../../core/dataSummary';
 import { DataError } from './errors';
 import { setOwn } from '../../core/own';
 
@@ -20,6 +21,8 @@ export interface Dataset {
   classNames?: Record<string, string[]>;
   /** One-hot encoded source column -> its sorted categories; its features are named "column=category". */
   oneHot?: Record<string, string[]>;
+  /** Feature columns mixing numbers and text, read as categories (for the designer's choice). */
+  mixedColumns?: MixedColumn[];
   /** Human-readable notes about what loading did ("dropped 12 rows with missing values"). */
   report: string[];
 }

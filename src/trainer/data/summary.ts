@@ -30,6 +30,7 @@ export function summarizeData(spec: Pick<ExperimentSpec, 'data' | 'tasks'> & Par
     tasks: spec.tasks.map((task) => balanceOf(task, plan)),
     ...(side !== undefined ? { samples: sampleImages(plan, spec.tasks, side) } : {}),
     ...(plan.table ? { firstRows: firstRows(plan.table) } : {}),
+    ...(plan.all.mixedColumns ? { mixedColumns: plan.all.mixedColumns } : {}),
     notes: report,
   };
 }

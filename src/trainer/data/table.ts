@@ -4,6 +4,7 @@
 // on the training split (impute.ts), so no statistic of the held-out rows leaks into training.
 // Errors name columns and lines, never the cells' contents; notes (the run log and the data
 // summary) may show a few clipped values, so that a user can recognise them.
+import type { MixedColumn } from '../../core/dataSummary';
 import type { ColumnType } from '../../core/spec';
 import { clip, float32Name, isNumberText } from './cells';
 import { fromRows, type Cell, type ColumnTable, type LineProblem, type TableColumn } from './columnTable';
@@ -81,6 +82,7 @@ export function tableToDataset(input: RawTable | ColumnTable, options: TableOpti
   let featureColumns = options.features ?? table.columns.filter((c) => !taskTargets.has(c));
   const categorical = new Set(options.categorical ?? []);
   const columnTypes = options.columnTypes ?? {};
+  const mixed: MixedColumn[] = [];
   requireColumns(table, targets.map((t) => [t.column, t.usedBy, t.path] as const));
   requireColumns(table, featureColumns.map((c) => [c, 'data.source.features', [...SOURCE_PATH, 'features']] as const));
   requireColumns(table, [...categorical].map((c) => [c, 'data.source.categorical', [...SOURCE_PATH, 'categorical']] as const));
@@ -134,7 +136,11 @@ export function tableToDataset(input: RawTable | ColumnTable, options: TableOpti
       return { c, numeric: type === 'numeric' };
     }
     const text = c.textCells > 0 ? textRows(c, keep) : [];
-    if (text.length > 0 && c.numbers > 0) report.push(mixedNote(table, c, text));
+    if (text.length > 0 && c.numbers > 0) {
+      const fact = mixedColumn(table, c, text);
+      mixed.push(fact);
+      report.push(mixedNote(table, fact));
+    }
     return { c, numeric: text.length === 0 };
   });
 
@@ -212,6 +218,7 @@ export function tableToDataset(input: RawTable | ColumnTable, options: TableOpti
   for (const t of targets) encodeTarget(ds, table, { c: column(t.column), numeric: declaredNumeric(t.column) }, t, rows);
   report.unshift(`${table.source}: ${rows.length.toLocaleString('en-US')} rows, ${featureColumns.length} feature columns (${d} values per example).`);
   if (Object.keys(oneHot).length > 0) ds.oneHot = oneHot;
+  if (mixed.length > 0) ds.mixedColumns = mixed;
   return ds;
 }
 
@@ -222,11 +229,15 @@ function textRows(c: TableColumn, keep: Uint8Array): number[] {
   return out;
 }
 
-function mixedNote(table: ColumnTable, c: TableColumn, text: number[]): string {
-  const examples = [...new Set(text.slice(0, 50).map((r) => c.texts[c.code(r)] as string))].slice(0, 3).map((v) => `'${clip(v, 20)}'`);
-  const lines = text.slice(0, 3).map((r) => table.line(r)).join(', ');
-  const name = JSON.stringify(clip(c.name));
-  return `Column '${clip(c.name)}' of ${table.source} mixes numbers (${c.numbers.toLocaleString('en-US')} cells) and text (${text.length.toLocaleString('en-US')} cells, e.g. ${examples.join(', ')} on lines ${lines}), so it is one-hot encoded as categories. ` +
+/** The facts of a mixed column: counts, a few distinct text values and the lines of the first ones. */
+function mixedColumn(table: ColumnTable, c: TableColumn, text: number[]): MixedColumn {
+  const examples = [...new Set(text.slice(0, 50).map((r) => c.texts[c.code(r)] as string))].slice(0, 3).map((v) => clip(v, 20));
+  return { column: c.name, numbers: c.numbers, text: text.length, examples, lines: text.slice(0, 3).map((r) => table.line(r)) };
+}
+
+function mixedNote(table: ColumnTable, m: MixedColumn): string {
+  const name = JSON.stringify(clip(m.column));
+  return `Column '${clip(m.column)}' of ${table.source} mixes numbers (${m.numbers.toLocaleString('en-US')} cells) and text (${m.text.toLocaleString('en-US')} cells, e.g. ${m.examples.map((v) => `'${v}'`).join(', ')} on lines ${m.lines.join(', ')}), so it is one-hot encoded as categories. ` +
     `Set data.source.columnTypes {${name}: "numeric"} to read the text as missing values, or {${name}: "categorical"} to keep the categories.`;
 }
 

@@ -114,6 +114,19 @@ test('a column mixing numbers and words gets a note naming it and a few values, 
   assert.ok(!categorical.report.some((l) => /mixes numbers/.test(l)));
 });
 
+test('the summary carries each mixed column as a fact (name, counts, values, lines) for the designer; none once columnTypes decides', () => {
+  const dir = workspace({ 'd.csv': `age,kind,y\n${rows(40, (i) => `${i === 3 ? 'unknown' : i === 9 ? 'forty' : 20 + (i % 5)},${i % 2 ? 'a' : 'b'},${i}`)}` });
+  const s = summarizeData(spec({}), { workspaceDir: dir });
+  // kind is all text (plain categories): only age mixes.
+  assert.deepEqual(s.mixedColumns, [{ column: 'age', numbers: 38, text: 2, examples: ['unknown', 'forty'], lines: [5, 11] }]);
+  assert.ok(s.notes.some((l) => /Column 'age' of d\.csv mixes numbers/.test(l)), 'the note stays too');
+  for (const type of ['numeric', 'categorical'] as const) {
+    const decided = summarizeData(spec({ missing: 'impute', columnTypes: { age: type } }), { workspaceDir: dir });
+    assert.equal(decided.mixedColumns, undefined, type);
+  }
+  assert.equal(summarizeData(spec({ features: ['kind'] }), { workspaceDir: dir }).mixedColumns, undefined, 'a column that is not a feature is not offered');
+});
+
 test('columnTypes is part of the schema; a column it names must exist', () => {
   const doc = { ...JSON.parse(JSON.stringify(spec({ columnTypes: { age: 'numeric' }, encoding: 'latin1', missingValues: ['?'] }))) };
   const problems = validate(doc).problems.filter((p) => p.path[0] === 'data');
