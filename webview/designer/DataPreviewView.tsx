@@ -1,7 +1,8 @@
 // "Preview data" in the Data panel: what the trainer's loaders make of the current data
 // settings. Examples, shape and split sizes; class balance per task (all examples or one
 // split); value ranges of regression targets; sample digits of image sources; the first
-// rows of csv/jsonl files. A preview of other settings than the document's is marked stale.
+// rows of csv/jsonl files; a choice for columns mixing numbers and text. A preview of other
+// settings than the document's is marked stale.
 import { useEffect, useRef, useState } from 'react';
 import type { DataSummary, PerSplit, SampleImages, SplitName, TaskBalance } from '../../src/core/dataSummary';
 import { PREVIEW_NEEDS_TRUST, SPLIT_NAMES, dataSettingsKey, partiallyLabelled } from '../../src/core/dataSummary';
@@ -9,6 +10,7 @@ import type { DataPreview } from '../../src/core/designerProtocol';
 import { formatPath } from '../../src/core/wording';
 import { Button, ProgressRing } from '../ui';
 import { useDesigner } from './context';
+import { MixedColumns } from './MixedColumns';
 import './dataPreview.css';
 
 export interface PreviewProps {
@@ -70,6 +72,7 @@ function SummaryView({ summary: s, seconds, stale }: { summary: DataSummary; sec
         <dd>{count(s.split.train)} train · {count(s.split.validation)} validation · {count(s.split.test)} test
           <span className="muted"> (seed {s.split.seed}{s.split.stratifiedBy !== undefined ? `, stratified by ${s.split.stratifiedBy}` : ''})</span></dd>
       </dl>
+      {s.mixedColumns && <MixedColumns columns={s.mixedColumns} />}
       {s.samples && <SampleDigits samples={s.samples} />}
       {s.tasks.length > 0 && (
         <>

@@ -4,7 +4,7 @@
 // leaves a "from", an output or a layout entry pointing at nothing it did not mean to.
 import type { EditOp, JsonPath } from '../../src/core/edits';
 import { LAYER_SCHEMAS } from '../../src/core/experimentSchema';
-import type { LayerType, ProblemFix } from '../../src/core/spec';
+import type { ColumnType, LayerType, ProblemFix } from '../../src/core/spec';
 import { isObject, taskNodeId } from './model';
 import { own, setOwn } from '../../src/core/own';
 
@@ -280,4 +280,16 @@ export function setValue(path: JsonPath, value: unknown, label = `Set ${String(p
 /** The fix a problem carries (core, e.g. an input's shape set to what the data gives), as this designer's edit. */
 export function applyFix(fix: ProblemFix): Edit {
   return { label: fix.label, ops: [...fix.ops] };
+}
+
+/** How a column is read (data.source.columnTypes), as the data preview offers it for a mixed column.
+ *  The map is created with its first entry when the source has none (an edit sets no missing parent). */
+export function setColumnType(doc: Doc, column: string, type: ColumnType): Edit {
+  const data = isObject(doc.data) ? doc.data : {};
+  const source = isObject(data.source) ? data.source : {};
+  const label = `Read column ${column} as ${type === 'numeric' ? 'numbers' : 'categories'}`;
+  const op: EditOp = isObject(source.columnTypes)
+    ? { op: 'set', path: ['data', 'source', 'columnTypes', column], value: type }
+    : { op: 'set', path: ['data', 'source', 'columnTypes'], value: { [column]: type } };
+  return { label, ops: [op] };
 }

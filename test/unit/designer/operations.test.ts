@@ -5,7 +5,7 @@ import type { ExperimentSpec } from '../../../src/core/spec';
 import { validate } from '../../../src/core/validate';
 import {
   addInput, addLayer, addTask, changeLayerType, changeVariant, connect, deleteElements, duplicateNodes, idProblem,
-  arrangeAll, moveNodes, removeTask, renameNode, renameTask, type Edit,
+  arrangeAll, moveNodes, removeTask, renameNode, renameTask, setColumnType, type Edit,
 } from '../../../webview/designer/operations';
 import { digitsParityText, threeTasks } from './fixtures';
 
@@ -141,6 +141,16 @@ describe('designer operations as document edits', () => {
     const doc = { ...digits(), layout: { 'task:digit': { x: 1, y: 2 }, 'task:parity': { x: 3, y: 4 } } };
     assert.deepEqual(after(doc, renameTask(doc, 0, 'number')).layout, { 'task:number': { x: 1, y: 2 }, 'task:parity': { x: 3, y: 4 } });
     assert.deepEqual(after(doc, removeTask(doc, 1)).layout, { 'task:digit': { x: 1, y: 2 } });
+  });
+
+  it('a column type is set in data.source.columnTypes, the map created with it when absent', () => {
+    const csv = { ...digits(), data: { source: { type: 'csv', path: 'd.csv' }, split: { validation: 0.1, test: 0.1, seed: 1 } } };
+    const first = setColumnType(csv, 'age', 'numeric');
+    assert.equal(first.label, 'Read column age as numbers');
+    const once = after(csv, first) as unknown as typeof csv & { data: { source: Record<string, unknown> } };
+    assert.deepEqual(once.data.source.columnTypes, { age: 'numeric' });
+    const twice = after(once, setColumnType(once, 'kind', 'categorical')) as unknown as typeof once;
+    assert.deepEqual(twice.data.source.columnTypes, { age: 'numeric', kind: 'categorical' });
   });
 
   it('keeps a bigger document valid through a sequence of edits', () => {
