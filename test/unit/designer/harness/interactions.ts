@@ -1,15 +1,21 @@
 // Drives the designer bundle as a user would (mouse and keyboard) against the host emulator
 // and checks the text it ends up with: connect, move, delete, duplicate, select all, palette
-// drag and drop, inspector edits, problem navigation, invalid JSON. Run with
-// `node test/unit/designer/harness/run.mjs interactions`; exits non-zero on a failure.
+// drag and drop, inspector edits, problem navigation, invalid JSON, the data preview's choice
+// for a mixed column. Run with
+// `node test/unit/designer/harness/run.mjs interactions [filter]` (only the checks whose name
+// contains the filter); exits non-zero on a failure.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
+import { minimalReplace } from '../../../../src/core/edits';
 import type { ExperimentSpec } from '../../../../src/core/spec';
 import { digitsParityText, largeModel } from '../fixtures';
-import { DesignerPage } from './designerPage';
+import { DesignerPage, type PageOptions } from './designerPage';
 import { LIGHT } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
+const only = process.argv[3];
 const spec = (d: DesignerPage): ExperimentSpec => JSON.parse(d.text) as ExperimentSpec;
 const layer = (d: DesignerPage, id: string) => spec(d).model.layers.find((l) => l.id === id);
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
@@ -53,7 +59,12 @@ async function center(page: Page, selector: string): Promise<{ x: number; y: num
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
-const checks: Array<[string, (d: DesignerPage) => Promise<void>]> = [
+/** A csv experiment whose column age mixes numbers and words (the data preview reads it). */
+const MIXED_DIR = path.resolve('test/fixtures/mixed-column');
+const mixedColumn: Partial<PageOptions> = { text: fs.readFileSync(path.join(MIXED_DIR, 'mixed-column.mtl.json'), 'utf8'), workspaceDir: MIXED_DIR, height: 1000 };
+
+/** Each check runs on a fresh page: the digits-parity document unless its options say otherwise. */
+const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?]> = [
   ['first view: the whole graph in sight; still so when the editor is narrowed to ~650 px of canvas', async (d) => {
     assert.equal(await allInSight(d.page), ALL_NODES.length);
     const zoom = await d.page.locator('.react-flow__viewport').evaluate((e) => new DOMMatrixReadOnly(getComputedStyle(e).transform).a);
@@ -182,6 +193,31 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>]> = [
     await d.page.waitForSelector('.react-flow__node[data-id="digitHead"].selected');
     await d.page.waitForSelector('.node-form h2:text-is("digitHead")');
   }],
+  ['data preview: a mixed column offers "Read as numbers"; the click is one edit setting columnTypes, and the refreshed summary no longer warns', async (d) => {
+    await d.page.click('#tab-data');
+    await d.page.click('text=Preview data');
+    const choice = d.page.locator('[data-testid="mixed-age"]');
+    await choice.waitFor();
+    assert.match(await choice.innerText(), /Column age mixes numbers \(37 cells\) and text \(3 cells, e\.g\. 'unknown', 'forty', 'n\.a\.' on lines 5, 11, 24\)/);
+    const before = d.text;
+    await choice.locator('vscode-button:has-text("Read as numbers")').click();
+    await until(() => d.text !== before, 'the edit');
+    const edits = d.received.filter((m) => m.type === 'edit');
+    assert.deepEqual(edits.map((m) => m.type === 'edit' && m.label), ['Read column age as numbers']);
+    const r = minimalReplace(before, d.text);
+    assert.equal(r.text, ', "columnTypes": { "age": "numeric" }', 'only the declaration is added, in the line\'s style');
+    assert.equal(before.slice(r.start, r.end), '');
+    // Decided: no choice offered any more; the preview is of other settings until refreshed.
+    await choice.waitFor({ state: 'detached' });
+    await d.page.waitForSelector('.data-preview-stale');
+    await d.page.click('text=Refresh preview');
+    await d.page.waitForSelector('.data-preview-stale', { state: 'detached' });
+    await d.page.waitForSelector('[data-testid="data-summary"]:not(.stale)');
+    const notes = await d.page.locator('.data-notes').textContent() ?? '';
+    assert.doesNotMatch(notes, /mixes numbers/);
+    assert.match(notes, /'age': 3 text cells read as missing values/);
+    assert.equal(await d.page.locator('[data-testid^="mixed-"]').count(), 0);
+  }, mixedColumn],
   ['invalid JSON: banner with line and column, canvas read-only; valid again restores', async (d) => {
     const good = d.text;
     await d.setText(good.replace('"epochs": 10', '"epochs": 10,,'));
@@ -196,8 +232,9 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
   let failed = 0;
   try {
-    for (const [name, run] of checks) {
-      const d = await DesignerPage.open(browser, { bundleDir, text: digitsParityText, theme: LIGHT });
+    for (const [name, run, options] of checks) {
+      if (only && !name.includes(only)) continue;
+      const d = await DesignerPage.open(browser, { bundleDir, text: digitsParityText, theme: LIGHT, ...options });
       try {
         await d.waitForLayout();
         await run(d);
@@ -214,7 +251,8 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
   }
-  console.log(`${checks.length - failed}/${checks.length} passed`);
+  const ran = checks.filter(([name]) => !only || name.includes(only)).length;
+  console.log(`${ran - failed}/${ran} passed`);
   if (failed) process.exitCode = 1;
 }
 

@@ -89,6 +89,26 @@ async function main(): Promise<void> {
       await p.page.click('.split-choice button[title="The test split"]');
       await shot(p, 'data-partial-labels-light-test');
     }
+    if (want('data-mixed')) {
+      // A column mixing numbers and words (test fixture): the warning with its two readings.
+      const dir = path.resolve('test/fixtures/mixed-column');
+      const text = fs.readFileSync(path.join(dir, 'mixed-column.mtl.json'), 'utf8');
+      for (const look of ['light', 'dark'] as const) {
+        const p = await open({ text, look, workspaceDir: dir, height: 1000 });
+        await p.page.click('#tab-data');
+        await p.page.click('text=Preview data');
+        await p.page.waitForSelector('[data-testid="mixed-age"]');
+        await p.page.locator('[data-testid="mixed-age"]').scrollIntoViewIfNeeded();
+        await shot(p, `data-mixed-column-${look}`);
+        if (look !== 'light') continue;
+        // Read as numbers, then refreshed: the warning is gone, the column is one numeric feature.
+        await p.page.click('vscode-button:has-text("Read as numbers")');
+        await p.page.waitForSelector('.data-preview-stale');
+        await p.page.click('text=Refresh preview');
+        await p.page.waitForSelector('[data-testid="data-summary"]:not(.stale)');
+        await shot(p, `data-mixed-column-${look}-numeric`);
+      }
+    }
     if (want('invalid')) {
       const p = await open({ text: digitsParityText, look: 'dark' });
       await p.setText(digitsParityText.replace('"units": 64,', '"units": 64,,'));
