@@ -72,7 +72,7 @@ function SummaryView({ summary: s, seconds, stale }: { summary: DataSummary; sec
         <dd>{count(s.split.train)} train · {count(s.split.validation)} validation · {count(s.split.test)} test
           <span className="muted"> (seed {s.split.seed}{s.split.stratifiedBy !== undefined ? `, stratified by ${s.split.stratifiedBy}` : ''})</span></dd>
       </dl>
-      {s.mixedColumns && <MixedColumns columns={s.mixedColumns} />}
+      {s.mixedColumns && <MixedColumns columns={s.mixedColumns} stale={stale} />}
       {s.samples && <SampleDigits samples={s.samples} />}
       {s.tasks.length > 0 && (
         <>

@@ -17,7 +17,8 @@ function declaredTypes(doc: Record<string, unknown>): Record<string, unknown> {
   return isObject(source.columnTypes) ? source.columnTypes : {};
 }
 
-export function MixedColumns({ columns }: { columns: MixedColumn[] }) {
+/** `stale`: the summary is of other data settings (another file, say), so its columns are not offered for editing. */
+export function MixedColumns({ columns, stale }: { columns: MixedColumn[]; stale: boolean }) {
   const d = useDesigner();
   const declared = declaredTypes(d.model.doc);
   const open = columns.filter((m) => !Object.hasOwn(declared, m.column));
@@ -33,9 +34,9 @@ export function MixedColumns({ columns }: { columns: MixedColumn[] }) {
             so it is read as categories (one-hot).
           </p>
           <div className="mixed-column-actions">
-            <Button appearance="secondary" disabled={d.readOnly} onClick={() => choose(m, 'numeric')}
+            <Button appearance="secondary" disabled={d.readOnly || stale} onClick={() => choose(m, 'numeric')}
               title={`Sets data.source.columnTypes.${m.column} to "numeric": the text cells become missing values`}>Read as numbers (text → missing)</Button>
-            <Button appearance="secondary" disabled={d.readOnly} onClick={() => choose(m, 'categorical')}
+            <Button appearance="secondary" disabled={d.readOnly || stale} onClick={() => choose(m, 'categorical')}
               title={`Sets data.source.columnTypes.${m.column} to "categorical": one feature per value, as now`}>Keep as categories</Button>
           </div>
         </div>
