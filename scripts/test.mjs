@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: build (type check included), lint, then the unit tests, the extension-host
+// `npm test`: build (type check included), lint, then the unit tests, the designer's
+// interactions in headless Chromium, the extension-host
 // integration suite and the end-to-end scenarios in a real VS Code (code-server). Each
 // stage's own summary is read back; the last line totals them: `N passed, M failed`.
 // `--skip-e2e` leaves out the two VS Code stages (quick local runs).
@@ -35,6 +36,7 @@ const stages = [
   ['lint', 'npm', ['run', 'lint']],
   ['python reader for TensorBoard files', 'bash', ['scripts/setup-python-reader.sh']],
   ['unit tests', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=tap', ...listTests('out/test/unit')], { counted: true }],
+  ['designer interactions in Chromium', process.execPath, ['test/unit/designer/harness/run.mjs', 'interactions'], { counted: true }],
   ...(skipE2e ? [] : [
     ['extension-host integration suite (code-server)', process.execPath, ['test/integration/runner/run.mjs'], { counted: true }],
     ['end-to-end scenarios (code-server)', process.execPath, ['test/e2e/run.mjs'], { counted: true }],
