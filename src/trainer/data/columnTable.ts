@@ -14,17 +14,33 @@ export const HEAD_ROWS = 8;
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
+/** Address space reserved per array (not memory: pages are committed as the array grows). */
+const MAX_BYTES = 2 ** 31;
 
-/** An append-only typed array in fixed chunks: growing never copies what is stored. */
+/** ES2024's resizable ArrayBuffer (Node 20 has it; the project's TypeScript lib is ES2022). */
+interface ResizableBuffer extends ArrayBuffer { resize(byteLength: number): void }
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
+
+/**
+ * An append-only typed array in fixed chunks of one resizable buffer: growing commits pages
+ * and never copies what is stored; releasing its end returns those pages to the system at
+ * once. (Separate typed arrays would be freed only at V8's next garbage collection, and
+ * malloc keeps most of what it frees on its heap: the memory would stay taken.)
+ */
 class Chunked<T extends Float32Array | Int32Array> {
-  private readonly chunks: T[] = [];
+  private readonly buffer = new ResizableArrayBuffer(0, { maxByteLength: MAX_BYTES });
+  private readonly chunks: (T | undefined)[] = [];
   length = 0;
 
-  constructor(private readonly make: (n: number) => T) {}
+  constructor(private readonly View: { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }) {}
 
   push(v: number): void {
     const k = this.length >>> CHUNK_BITS;
-    if (k === this.chunks.length) this.chunks.push(this.make(CHUNK));
+    if (k === this.chunks.length) {
+      const bytes = CHUNK * this.View.BYTES_PER_ELEMENT;
+      this.buffer.resize((k + 1) * bytes);
+      this.chunks.push(new this.View(this.buffer, k * bytes, CHUNK));
+    }
     (this.chunks[k] as T)[this.length & MASK] = v;
     this.length++;
   }
@@ -32,10 +48,18 @@ class Chunked<T extends Float32Array | Int32Array> {
   get(i: number): number {
     return (this.chunks[i >>> CHUNK_BITS] as T)[i & MASK] as number;
   }
+
+  /** Gives back the chunks that hold only items from `start` on: they can no longer be read. */
+  releaseFrom(start: number): void {
+    const kept = Math.ceil(start / CHUNK);
+    if (kept >= this.chunks.length) return;
+    this.chunks.fill(undefined, kept);
+    this.buffer.resize(kept * CHUNK * this.View.BYTES_PER_ELEMENT);
+  }
 }
 
-const float32s = (): Chunked<Float32Array> => new Chunked((n) => new Float32Array(n));
-const int32s = (): Chunked<Int32Array> => new Chunked((n) => new Int32Array(n));
+const float32s = (): Chunked<Float32Array> => new Chunked(Float32Array);
+const int32s = (): Chunked<Int32Array> => new Chunked(Int32Array);
 
 /** One column of a ColumnTable. */
 export interface TableColumn {
@@ -50,6 +74,12 @@ export interface TableColumn {
   readonly missing: number;
   readonly numbers: number;
   readonly textCells: number;
+  /**
+   * Frees the storage of rows from `start` on (in whole chunks): the caller has read them for
+   * the last time. A large table is freed this way, from its end, as its matrix is filled
+   * (table.ts).
+   */
+  releaseFrom(start: number): void;
 }
 
 /** What a preview shows of a table: its columns and first rows. */
@@ -87,6 +117,11 @@ class ColumnStore implements TableColumn {
 
   value(r: number): number { return this.values.get(r); }
   code(r: number): number { return this.codes ? this.codes.get(r) : -1; }
+
+  releaseFrom(start: number): void {
+    this.values.releaseFrom(start);
+    this.codes?.releaseFrom(start);
+  }
 
   pushMissing(): void {
     this.values.push(NaN);

@@ -51,7 +51,15 @@ export interface TableOptions {
   /** Per column: 'numeric' reads text cells as missing; 'categorical' one-hot encodes. */
   columnTypes?: Record<string, ColumnType>;
   missing?: 'drop' | 'impute';
+  /**
+   * Frees the feature columns' storage as the matrix is filled, so a large table and its
+   * matrix are not held together: afterwards the table's feature columns cannot be read.
+   */
+  consume?: boolean;
 }
+
+/** Rows of the matrix filled between two releases of column storage (with `consume`). */
+const FILL_ROWS = 1 << 16;
 
 /** Text columns with more distinct values than this are not one-hot encoded unless declared. */
 const MAX_AUTO_CATEGORIES = 50;
@@ -190,22 +198,34 @@ export function tableToDataset(input: RawTable | ColumnTable, options: TableOpti
 
   const d = featureNames.length;
   const features = new Float32Array(rows.length * d);
-  let offset = 0;
-  for (const { t, categories } of blocks) {
-    const { c } = t;
-    if (!categories) {
-      for (let i = 0; i < rows.length; i++) features[i * d + offset] = c.value(rows[i] as number);
-      offset++;
-      continue;
+  // Filled a band of rows at a time, from the last: with `consume`, the columns' storage of
+  // the rows done is given back (from its end: columnTable.ts) before the next band's pages
+  // of the matrix are written, so the table and its matrix are never held whole together.
+  const targetColumns = new Set(targets.map((t) => t.column));
+  const freed = options.consume ? blocks.map((b) => b.t.c).filter((c) => !targetColumns.has(c.name)) : [];
+  for (let i1 = rows.length; i1 > 0; i1 -= FILL_ROWS) {
+    const i0 = Math.max(0, i1 - FILL_ROWS);
+    let offset = 0;
+    for (const { t, categories } of blocks) {
+      const { c } = t;
+      if (!categories) {
+        for (let i = i0; i < i1; i++) features[i * d + offset] = c.value(rows[i] as number);
+        offset++;
+        continue;
+      }
+      const k = categories.names.length;
+      for (let i = i0; i < i1; i++) {
+        const r = rows[i] as number;
+        const at = i * d + offset;
+        const index = categories.indexOf(r);
+        if (index < 0) features.fill(NaN, at, at + k); else features[at + index] = 1;
+      }
+      offset += k;
     }
-    const k = categories.names.length;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i] as number;
-      const at = i * d + offset;
-      const index = categories.indexOf(r);
-      if (index < 0) features.fill(NaN, at, at + k); else features[at + index] = 1;
+    if (freed.length > 0) {
+      const first = i0 === 0 ? 0 : rows[i0] as number;
+      for (const c of freed) c.releaseFrom(first);
     }
-    offset += k;
   }
 
   const ds: Dataset = { n: rows.length, featureNames, features, featureShape: [d], targets: {}, report };
