@@ -15,11 +15,11 @@ export const FIRST_ROWS = 8;
 
 export function summarizeData(spec: Pick<ExperimentSpec, 'data' | 'tasks'> & Partial<Pick<ExperimentSpec, 'model'>>, options: LoadOptions): DataSummary {
   const plan = planSplit(spec, options);
-  // Imputation and preprocessing run too: a problem they have is one the run would have.
-  // Images that were only listed (no TensorFlow here) have no values to fit them on.
-  const { report } = plan.listedOnly ? plan : prepareSplits(spec, plan);
+  // Counted from the plan first: the plan's data set is then consumed (reordered in place, not
+  // copied) by imputation and preprocessing, which run too, as a problem they have is one the
+  // run would have. Images that were only listed (no TensorFlow here) have no values to fit them on.
   const side = imageSide(spec.data.source.type);
-  return {
+  const counted = {
     source: spec.data.source.type,
     examples: plan.all.n,
     featureShape: [...plan.all.featureShape],
@@ -30,8 +30,9 @@ export function summarizeData(spec: Pick<ExperimentSpec, 'data' | 'tasks'> & Par
     tasks: spec.tasks.map((task) => balanceOf(task, plan)),
     ...(side !== undefined ? { samples: sampleImages(plan, spec.tasks, side) } : {}),
     ...(plan.table ? { firstRows: firstRows(plan.table) } : {}),
-    notes: report,
   };
+  const { report } = plan.listedOnly ? plan : prepareSplits(spec, plan, { consume: true });
+  return { ...counted, notes: report };
 }
 
 function imageSide(source: string): number | undefined {
