@@ -100,6 +100,8 @@ export interface ColumnTable extends TableHead {
   line(r: number): number;
   /** Records that could not be read (skipped), by line. */
   problems: LineProblem[];
+  /** Gives back the storage of every column and of the line numbers: the table is used up. */
+  release(): void;
 }
 
 class ColumnStore implements TableColumn {
@@ -206,6 +208,10 @@ export class TableBuilder {
       n: this.n,
       data: this.stores,
       line: (r) => lines.get(r),
+      release: () => {
+        for (const store of this.stores) store.releaseFrom(0);
+        lines.releaseFrom(0);
+      },
       problems: problems.sort((a, b) => a.line - b.line),
       head: this.head.map((row) => Array.from({ length: width }, (_, j) => row[j] ?? '')),
     };

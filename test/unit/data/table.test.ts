@@ -109,7 +109,7 @@ test('a table given as rows of cells (a source with its rows in memory) encodes 
   assert.deepEqual(rows, fromCsv);
 });
 
-test('with consume, the feature columns are given back as the matrix fills, and the data set is the same', () => {
+test('with consume, the columns are given back as the matrix fills (the targets once read), and the data set is the same', () => {
   // 150,000 rows: three bands of the fill (65,536 rows each), with rows dropped and a one-hot column.
   const n = 150_000;
   const csv = ['x,color,y', ...Array.from({ length: n }, (_, r) => `${r % 7 === 3 ? '' : r},${['red', 'blue', 'green'][r % 3]},${r % 5}`)].join('\n');
@@ -121,9 +121,10 @@ test('with consume, the feature columns are given back as the matrix fills, and 
   assert.deepEqual(consumed.featureNames, kept.featureNames);
   assert.deepEqual(consumed.features, kept.features);
   assert.deepEqual(consumed.targets, kept.targets);
-  // The feature columns' storage is released (reading it fails); the target column is intact.
+  // Every column's storage is given back (reading it fails), the line numbers' too.
   const [x, color, y] = table.data;
   assert.throws(() => x!.value(0));
   assert.throws(() => color!.code(n - 1));
-  assert.equal(y!.value(n - 1), (n - 1) % 5);
+  assert.throws(() => y!.value(n - 1));
+  assert.throws(() => table.line(0));
 });
