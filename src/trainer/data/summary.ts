@@ -63,11 +63,11 @@ function balanceOf(task: TaskSpec, plan: SplitPlan): TaskBalance {
   return { task: task.id, target: task.target, labelled, kind: task.kind, classes };
 }
 
-function perSplit<T>(plan: SplitPlan, f: (rows: number[]) => T): PerSplit<T> {
+function perSplit<T>(plan: SplitPlan, f: (rows: Int32Array) => T): PerSplit<T> {
   return { train: f(plan.parts.train), validation: f(plan.parts.validation), test: f(plan.parts.test) };
 }
 
-function valueStats(values: Float32Array, rows: number[]): ValueStats {
+function valueStats(values: Float32Array, rows: Int32Array): ValueStats {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
@@ -87,7 +87,7 @@ function className(ds: Dataset, target: string, index: number): string {
 /** The first training examples (the split is shuffled, so they are a random draw), as drawn. */
 function sampleImages(plan: SplitPlan, tasks: TaskSpec[], side: number): SampleImages {
   const size = side * side;
-  const images = plan.parts.train.slice(0, SAMPLE_IMAGES).map((row) => ({
+  const images = Array.from(plan.parts.train.subarray(0, SAMPLE_IMAGES), (row) => ({
     pixels: Array.from(plan.all.features.subarray(row * size, (row + 1) * size), (v) => Math.max(0, Math.min(255, Math.round(v)))),
     labels: tasks.map((t) => {
       const v = plan.all.targets[t.target]![row]!;
