@@ -44,7 +44,7 @@ function balanceOf(task: TaskSpec, plan: SplitPlan): TaskBalance {
   // NaN is a row without this task's label (table.ts): counted apart, left out of the rest.
   const labelled = perSplit(plan, (rows) => rows.reduce((a, row) => a + (Number.isNaN(values[row]) ? 0 : 1), 0));
   if (task.kind === 'regression') {
-    const stats = perSplit(plan, (rows) => valueStats(values, rows.filter((row) => !Number.isNaN(values[row]))));
+    const stats = perSplit(plan, (rows) => valueStats(values, rows));
     return { task: task.id, target: task.target, labelled, kind: 'regression', stats };
   }
   // A multiclass task may declare more classes than the data has: those show as empty.
@@ -67,17 +67,21 @@ function perSplit<T>(plan: SplitPlan, f: (rows: Int32Array) => T): PerSplit<T> {
   return { train: f(plan.parts.train), validation: f(plan.parts.validation), test: f(plan.parts.test) };
 }
 
+/** Of the labelled rows (unlabelled, NaN, are skipped, not filtered into a copy of the row list). */
 function valueStats(values: Float32Array, rows: Int32Array): ValueStats {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
+  let n = 0;
   for (const row of rows) {
     const v = values[row] as number;
+    if (Number.isNaN(v)) continue;
     if (v < min) min = v;
     if (v > max) max = v;
     sum += v;
+    n++;
   }
-  return rows.length === 0 ? { n: 0, min: 0, mean: 0, max: 0 } : { n: rows.length, min, mean: sum / rows.length, max };
+  return n === 0 ? { n: 0, min: 0, mean: 0, max: 0 } : { n, min, mean: sum / n, max };
 }
 
 function className(ds: Dataset, target: string, index: number): string {
