@@ -4,6 +4,7 @@
 // Readers (csv.ts, jsonl.ts, or any other source through `fromRows`) feed a TableBuilder
 // row by row; table.ts turns the result into a Dataset.
 import { DEFAULT_MISSING_VALUES, detach, isNumberText } from './cells';
+import { ResizableArrayBuffer } from './pageAligned';
 
 export type Cell = string | number | null;
 export interface LineProblem { line: number; message: string }
@@ -17,9 +18,6 @@ const MASK = CHUNK - 1;
 /** Address space reserved per array (not memory: pages are committed as the array grows). */
 const MAX_BYTES = 2 ** 31;
 
-/** ES2024's resizable ArrayBuffer (Node 20 has it; the project's TypeScript lib is ES2022). */
-interface ResizableBuffer extends ArrayBuffer { resize(byteLength: number): void }
-const ResizableArrayBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
 
 /**
  * An append-only typed array in fixed chunks of one resizable buffer: growing commits pages
