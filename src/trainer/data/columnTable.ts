@@ -23,23 +23,26 @@ const MAX_BYTES = 2 ** 31;
  * An append-only typed array in fixed chunks of one resizable buffer: growing commits pages
  * and never copies what is stored; releasing its end returns those pages to the system at
  * once. (Separate typed arrays would be freed only at V8's next garbage collection, and
- * malloc keeps most of what it frees on its heap: the memory would stay taken.)
+ * malloc keeps most of what it frees on its heap: the memory would stay taken.) The chunk
+ * being filled is a plain typed array, copied into the buffer when full: V8 writes plain
+ * typed arrays faster than views of a resizable buffer, and a table is written cell by cell.
  */
 class Chunked<T extends Float32Array | Int32Array> {
   private readonly buffer = new ResizableArrayBuffer(0, { maxByteLength: MAX_BYTES });
   private readonly chunks: (T | undefined)[] = [];
+  private filling: T | undefined;
   length = 0;
 
-  constructor(private readonly View: { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }) {}
+  constructor(private readonly View: { new (length: number): T; new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }) {}
 
   push(v: number): void {
     const k = this.length >>> CHUNK_BITS;
     if (k === this.chunks.length) {
-      const bytes = CHUNK * this.View.BYTES_PER_ELEMENT;
-      this.buffer.resize((k + 1) * bytes);
-      this.chunks.push(new this.View(this.buffer, k * bytes, CHUNK));
+      if (k > 0) this.store(k - 1);
+      this.filling ??= new this.View(CHUNK);
+      this.chunks.push(this.filling);
     }
-    (this.chunks[k] as T)[this.length & MASK] = v;
+    (this.filling as T)[this.length & MASK] = v;
     this.length++;
   }
 
@@ -52,7 +55,18 @@ class Chunked<T extends Float32Array | Int32Array> {
     const kept = Math.ceil(start / CHUNK);
     if (kept >= this.chunks.length) return;
     this.chunks.fill(undefined, kept);
-    this.buffer.resize(kept * CHUNK * this.View.BYTES_PER_ELEMENT);
+    this.filling = undefined;
+    const bytes = kept * CHUNK * this.View.BYTES_PER_ELEMENT;
+    if (bytes < this.buffer.byteLength) this.buffer.resize(bytes);
+  }
+
+  /** Copies full chunk k from the plain array it was filled in into the buffer. */
+  private store(k: number): void {
+    const bytes = CHUNK * this.View.BYTES_PER_ELEMENT;
+    this.buffer.resize((k + 1) * bytes);
+    const stored = new this.View(this.buffer, k * bytes, CHUNK);
+    stored.set(this.chunks[k] as T);
+    this.chunks[k] = stored;
   }
 }
 
