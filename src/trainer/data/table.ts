@@ -140,12 +140,12 @@ export function tableToDataset(input: RawTable | ColumnTable, options: TableOpti
     const c = column(name);
     const type = columnTypes[name] ?? (categorical.has(name) ? 'categorical' : undefined);
     if (type !== undefined) {
-      if (type === 'numeric' && c.textCells > 0) report.push(`Column '${clip(name)}': ${textRows(c, keep).length.toLocaleString('en-US')} text cells read as missing values (data.source.columnTypes).`);
+      if (type === 'numeric' && c.textCells > 0) report.push(`Column '${clip(name)}': ${textRows(c, keep).count.toLocaleString('en-US')} text cells read as missing values (data.source.columnTypes).`);
       return { c, numeric: type === 'numeric' };
     }
-    const text = c.textCells > 0 ? textRows(c, keep) : [];
-    if (text.length > 0 && c.numbers > 0) report.push(mixedNote(table, c, text));
-    return { c, numeric: text.length === 0 };
+    const text = c.textCells > 0 ? textRows(c, keep) : { count: 0, first: [] };
+    if (text.count > 0 && c.numbers > 0) report.push(mixedNote(table, c, text));
+    return { c, numeric: text.count === 0 };
   });
 
   const featureMissing = typed.map((t) => {
@@ -242,18 +242,27 @@ export function tableToDataset(input: RawTable | ColumnTable, options: TableOpti
   return ds;
 }
 
-/** Rows (among those kept) whose cell is text, not a number or missing. */
-function textRows(c: TableColumn, keep: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let r = 0; r < keep.length; r++) if (keep[r] && c.code(r) >= 0) out.push(r);
-  return out;
+/** Rows (among those kept) whose cell is text: how many, and the first few (for messages). */
+interface TextRows { count: number; first: number[] }
+const FIRST_TEXT_ROWS = 50;
+
+/** Counted, not listed: a text column of a million rows would be a million-entry list. */
+function textRows(c: TableColumn, keep: Uint8Array): TextRows {
+  const first: number[] = [];
+  let count = 0;
+  for (let r = 0; r < keep.length; r++) {
+    if (!keep[r] || c.code(r) < 0) continue;
+    if (count < FIRST_TEXT_ROWS) first.push(r);
+    count++;
+  }
+  return { count, first };
 }
 
-function mixedNote(table: ColumnTable, c: TableColumn, text: number[]): string {
-  const examples = [...new Set(text.slice(0, 50).map((r) => c.texts[c.code(r)] as string))].slice(0, 3).map((v) => `'${clip(v, 20)}'`);
-  const lines = text.slice(0, 3).map((r) => table.line(r)).join(', ');
+function mixedNote(table: ColumnTable, c: TableColumn, text: TextRows): string {
+  const examples = [...new Set(text.first.map((r) => c.texts[c.code(r)] as string))].slice(0, 3).map((v) => `'${clip(v, 20)}'`);
+  const lines = text.first.slice(0, 3).map((r) => table.line(r)).join(', ');
   const name = JSON.stringify(clip(c.name));
-  return `Column '${clip(c.name)}' of ${table.source} mixes numbers (${c.numbers.toLocaleString('en-US')} cells) and text (${text.length.toLocaleString('en-US')} cells, e.g. ${examples.join(', ')} on lines ${lines}), so it is one-hot encoded as categories. ` +
+  return `Column '${clip(c.name)}' of ${table.source} mixes numbers (${c.numbers.toLocaleString('en-US')} cells) and text (${text.count.toLocaleString('en-US')} cells, e.g. ${examples.join(', ')} on lines ${lines}), so it is one-hot encoded as categories. ` +
     `Set data.source.columnTypes {${name}: "numeric"} to read the text as missing values, or {${name}: "categorical"} to keep the categories.`;
 }
 
@@ -400,8 +409,8 @@ function editDistance(a: string, b: string): number {
 function tooManyCategories(table: ColumnTable, c: TableColumn, count: number, keep: Uint8Array): DataError {
   const text = textRows(c, keep);
   const name = JSON.stringify(clip(c.name));
-  const hint = c.numbers > text.length
-    ? ` It is mostly numbers, but line ${table.line(text[0] as number)} holds text (${text.length} such rows): fix or empty those cells, or set data.source.columnTypes {${name}: "numeric"} to read them as missing.`
+  const hint = c.numbers > text.count
+    ? ` It is mostly numbers, but line ${table.line(text.first[0] as number)} holds text (${text.count} such rows): fix or empty those cells, or set data.source.columnTypes {${name}: "numeric"} to read them as missing.`
     : ` Leave it out with data.source.features, or set data.source.columnTypes {${name}: "categorical"} if one column per value is really meant.`;
   return new DataError(`Column '${clip(c.name)}' of ${table.source} holds text with ${count} different values, too many to one-hot encode.${hint}`, [...SOURCE_PATH, 'features']);
 }
