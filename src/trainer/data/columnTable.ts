@@ -19,31 +19,51 @@ const MASK = CHUNK - 1;
 const MAX_BYTES = 2 ** 31;
 
 
+/** Items written to a plain typed array before they are copied into the resizable buffer. */
+const STAGE = 4096;
+
 /**
  * An append-only typed array in fixed chunks of one resizable buffer: growing commits pages
  * and never copies what is stored; releasing its end returns those pages to the system at
  * once. (Separate typed arrays would be freed only at V8's next garbage collection, and
- * malloc keeps most of what it frees on its heap: the memory would stay taken.) The chunk
- * being filled is a plain typed array, copied into the buffer when full: V8 writes plain
+ * malloc keeps most of what it frees on its heap: the memory would stay taken.) Items are
+ * written to a small plain typed array first and copied in by the block: V8 writes plain
  * typed arrays faster than views of a resizable buffer, and a table is written cell by cell.
+ * Call `flush` before reading.
  */
 class Chunked<T extends Float32Array | Int32Array> {
   private readonly buffer = new ResizableArrayBuffer(0, { maxByteLength: MAX_BYTES });
   private readonly chunks: (T | undefined)[] = [];
-  private filling: T | undefined;
+  private readonly staged: T;
+  /** Items copied into the buffer; the rest (up to `length`) are in `staged`. */
+  private stored = 0;
   length = 0;
 
-  constructor(private readonly View: { new (length: number): T; new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }) {}
+  constructor(private readonly View: { new (length: number): T; new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }) {
+    this.staged = new View(STAGE);
+  }
 
   push(v: number): void {
-    const k = this.length >>> CHUNK_BITS;
-    if (k === this.chunks.length) {
-      if (k > 0) this.store(k - 1);
-      this.filling ??= new this.View(CHUNK);
-      this.chunks.push(this.filling);
-    }
-    (this.filling as T)[this.length & MASK] = v;
+    const at = this.length - this.stored;
+    if (at === STAGE) { this.flush(); this.staged[0] = v; } else this.staged[at] = v;
     this.length++;
+  }
+
+  /** Copies the staged items into the buffer. */
+  flush(): void {
+    const total = this.length - this.stored;
+    for (let from = 0; from < total;) {
+      const k = this.stored >>> CHUNK_BITS;
+      if (k === this.chunks.length) {
+        const bytes = CHUNK * this.View.BYTES_PER_ELEMENT;
+        this.buffer.resize((k + 1) * bytes);
+        this.chunks.push(new this.View(this.buffer, k * bytes, CHUNK));
+      }
+      const count = Math.min(total - from, CHUNK - (this.stored & MASK));
+      (this.chunks[k] as T).set(this.staged.subarray(from, from + count), this.stored & MASK);
+      this.stored += count;
+      from += count;
+    }
   }
 
   get(i: number): number {
@@ -55,18 +75,7 @@ class Chunked<T extends Float32Array | Int32Array> {
     const kept = Math.ceil(start / CHUNK);
     if (kept >= this.chunks.length) return;
     this.chunks.fill(undefined, kept);
-    this.filling = undefined;
-    const bytes = kept * CHUNK * this.View.BYTES_PER_ELEMENT;
-    if (bytes < this.buffer.byteLength) this.buffer.resize(bytes);
-  }
-
-  /** Copies full chunk k from the plain array it was filled in into the buffer. */
-  private store(k: number): void {
-    const bytes = CHUNK * this.View.BYTES_PER_ELEMENT;
-    this.buffer.resize((k + 1) * bytes);
-    const stored = new this.View(this.buffer, k * bytes, CHUNK);
-    stored.set(this.chunks[k] as T);
-    this.chunks[k] = stored;
+    this.buffer.resize(kept * CHUNK * this.View.BYTES_PER_ELEMENT);
   }
 }
 
@@ -131,6 +140,11 @@ class ColumnStore implements TableColumn {
 
   value(r: number): number { return this.values.get(r); }
   code(r: number): number { return this.codes ? this.codes.get(r) : -1; }
+
+  flush(): void {
+    this.values.flush();
+    this.codes?.flush();
+  }
 
   releaseFrom(start: number): void {
     this.values.releaseFrom(start);
@@ -212,6 +226,8 @@ export class TableBuilder {
   }
 
   finish(problems: LineProblem[]): ColumnTable {
+    for (const store of this.stores) store.flush();
+    this.lines.flush();
     const lines = this.lines;
     const width = this.columns.length;
     return {

@@ -204,11 +204,17 @@ export function tableToDataset(input: RawTable | ColumnTable, options: TableOpti
   const d = featureNames.length;
   // Page-aligned: the native backend trains on it in place instead of copying it (pageAligned.ts).
   const features = pageAlignedFloat32(rows.length * d);
+  // Targets first: with `consume`, a column that is only a target is given back before the
+  // matrix fills.
+  const ds: Dataset = { n: rows.length, featureNames, features, featureShape: [d], targets: {}, report };
+  for (const t of targets) encodeTarget(ds, table, { c: column(t.column), numeric: declaredNumeric(t.column) }, t, rows);
+  const freed = options.consume ? blocks.map((b) => b.t.c) : [];
+  if (options.consume) {
+    for (const t of targets) if (!freed.includes(column(t.column))) column(t.column).releaseFrom(0);
+  }
   // Filled a band of rows at a time, from the last: with `consume`, the columns' storage of
   // the rows done is given back (from its end: columnTable.ts) before the next band's pages
   // of the matrix are written, so the table and its matrix are never held whole together.
-  const targetColumns = new Set(targets.map((t) => t.column));
-  const freed = options.consume ? blocks.map((b) => b.t.c).filter((c) => !targetColumns.has(c.name)) : [];
   for (let i1 = rows.length; i1 > 0; i1 -= FILL_ROWS) {
     const i0 = Math.max(0, i1 - FILL_ROWS);
     let offset = 0;
@@ -234,8 +240,6 @@ export function tableToDataset(input: RawTable | ColumnTable, options: TableOpti
     }
   }
 
-  const ds: Dataset = { n: rows.length, featureNames, features, featureShape: [d], targets: {}, report };
-  for (const t of targets) encodeTarget(ds, table, { c: column(t.column), numeric: declaredNumeric(t.column) }, t, rows);
   if (options.consume) table.release();
   report.unshift(`${table.source}: ${rows.length.toLocaleString('en-US')} rows, ${featureColumns.length} feature columns (${d} values per example).`);
   if (Object.keys(oneHot).length > 0) ds.oneHot = oneHot;
