@@ -4,7 +4,7 @@
 // Readers (csv.ts, jsonl.ts, or any other source through `fromRows`) feed a TableBuilder
 // row by row; table.ts turns the result into a Dataset.
 import { DEFAULT_MISSING_VALUES, detach, isNumberText } from './cells';
-import { ResizableArrayBuffer } from './pageAligned';
+import { ResizableArrayBuffer, type ResizableBuffer } from './pageAligned';
 
 export type Cell = string | number | null;
 export interface LineProblem { line: number; message: string }
@@ -15,8 +15,8 @@ export const HEAD_ROWS = 8;
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
-/** Address space reserved per array (not memory: pages are committed as the array grows). */
-const MAX_BYTES = 2 ** 31;
+/** Chunks per resizable buffer: each reserves address space (not memory) for this many up front. */
+const SEGMENT_CHUNKS = 64;
 
 
 /** Items written to a plain typed array before they are copied into the resizable buffer. */
@@ -32,7 +32,8 @@ const STAGE = 4096;
  * Call `flush` before reading.
  */
 class Chunked<T extends Float32Array | Int32Array> {
-  private readonly buffer = new ResizableArrayBuffer(0, { maxByteLength: MAX_BYTES });
+  /** Buffers of SEGMENT_CHUNKS chunks each: a small reservation, so a process under an address-space limit (ulimit -v) can hold many columns. */
+  private readonly segments: ResizableBuffer[] = [];
   private readonly chunks: (T | undefined)[] = [];
   private readonly staged: T;
   /** Items copied into the buffer; the rest (up to `length`) are in `staged`. */
@@ -56,8 +57,12 @@ class Chunked<T extends Float32Array | Int32Array> {
       const k = this.stored >>> CHUNK_BITS;
       if (k === this.chunks.length) {
         const bytes = CHUNK * this.View.BYTES_PER_ELEMENT;
-        this.buffer.resize((k + 1) * bytes);
-        this.chunks.push(new this.View(this.buffer, k * bytes, CHUNK));
+        const s = Math.floor(k / SEGMENT_CHUNKS);
+        if (s === this.segments.length) this.segments.push(new ResizableArrayBuffer(0, { maxByteLength: SEGMENT_CHUNKS * bytes }));
+        const segment = this.segments[s] as ResizableBuffer;
+        const at = (k % SEGMENT_CHUNKS) * bytes;
+        segment.resize(at + bytes);
+        this.chunks.push(new this.View(segment, at, CHUNK));
       }
       const count = Math.min(total - from, CHUNK - (this.stored & MASK));
       (this.chunks[k] as T).set(this.staged.subarray(from, from + count), this.stored & MASK);
@@ -75,7 +80,11 @@ class Chunked<T extends Float32Array | Int32Array> {
     const kept = Math.ceil(start / CHUNK);
     if (kept >= this.chunks.length) return;
     this.chunks.fill(undefined, kept);
-    this.buffer.resize(kept * CHUNK * this.View.BYTES_PER_ELEMENT);
+    const bytes = CHUNK * this.View.BYTES_PER_ELEMENT;
+    this.segments.forEach((segment, s) => {
+      const keptHere = Math.min(SEGMENT_CHUNKS, Math.max(0, kept - s * SEGMENT_CHUNKS)) * bytes;
+      if (keptHere < segment.byteLength) segment.resize(keptHere);
+    });
   }
 }
 

@@ -18,10 +18,18 @@ const WASM_MAX_PAGES = 65536;
  * A zero-filled Float32Array of `length` values whose memory starts on a page boundary: in a
  * WebAssembly memory, also mapped by V8 itself, whose views are plain typed arrays (V8's code
  * for views of resizable buffers is slower, and a matrix is read and written many times).
- * Beyond 4 GB (a WebAssembly memory's limit), an ordinary array.
+ * A WebAssembly memory reserves gigabytes of address space: under a limit (ulimit -v), or
+ * beyond its 4 GB, a resizable buffer of the exact size, still page-aligned.
  */
 export function pageAlignedFloat32(length: number): Float32Array {
-  const pages = Math.ceil((length * Float32Array.BYTES_PER_ELEMENT) / WASM_PAGE);
-  if (pages === 0 || pages > WASM_MAX_PAGES) return new Float32Array(length);
-  return new Float32Array(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer, 0, length);
+  const bytes = length * Float32Array.BYTES_PER_ELEMENT;
+  const pages = Math.ceil(bytes / WASM_PAGE);
+  if (pages > 0 && pages <= WASM_MAX_PAGES) {
+    try {
+      return new Float32Array(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer, 0, length);
+    } catch {
+      // Address space refused: the resizable buffer below reserves only what it holds.
+    }
+  }
+  return new Float32Array(new ResizableArrayBuffer(bytes, { maxByteLength: Math.max(bytes, 1) }), 0, length);
 }
