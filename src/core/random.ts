@@ -68,12 +68,12 @@ export class SeededRandom {
     return mean + std * r * Math.cos(2 * Math.PI * v);
   }
 
-  /** Fisher-Yates shuffle in place; returns the same array. */
-  shuffle<T>(items: T[]): T[] {
+  /** Fisher-Yates shuffle in place (an array or a typed array); returns the same array. */
+  shuffle<A extends { length: number; [index: number]: unknown }>(items: A): A {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      const tmp = items[i] as T;
-      items[i] = items[j] as T;
+      const tmp = items[i];
+      items[i] = items[j];
       items[j] = tmp;
     }
     return items;

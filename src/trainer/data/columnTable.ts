@@ -4,6 +4,7 @@
 // Readers (csv.ts, jsonl.ts, or any other source through `fromRows`) feed a TableBuilder
 // row by row; table.ts turns the result into a Dataset.
 import { DEFAULT_MISSING_VALUES, detach, isNumberText } from './cells';
+import { ResizableArrayBuffer, type ResizableBuffer } from './pageAligned';
 
 export type Cell = string | number | null;
 export interface LineProblem { line: number; message: string }
@@ -14,28 +15,81 @@ export const HEAD_ROWS = 8;
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
+/** Chunks per resizable buffer: each reserves address space (not memory) for this many up front. */
+const SEGMENT_CHUNKS = 64;
 
-/** An append-only typed array in fixed chunks: growing never copies what is stored. */
+
+/** Items written to a plain typed array before they are copied into the resizable buffer. */
+const STAGE = 4096;
+
+/**
+ * An append-only typed array in fixed chunks of one resizable buffer: growing commits pages
+ * and never copies what is stored; releasing its end returns those pages to the system at
+ * once. (Separate typed arrays would be freed only at V8's next garbage collection, and
+ * malloc keeps most of what it frees on its heap: the memory would stay taken.) Items are
+ * written to a small plain typed array first and copied in by the block: V8 writes plain
+ * typed arrays faster than views of a resizable buffer, and a table is written cell by cell.
+ * Call `flush` before reading.
+ */
 class Chunked<T extends Float32Array | Int32Array> {
-  private readonly chunks: T[] = [];
+  /** Buffers of SEGMENT_CHUNKS chunks each: a small reservation, so a process under an address-space limit (ulimit -v) can hold many columns. */
+  private readonly segments: ResizableBuffer[] = [];
+  private readonly chunks: (T | undefined)[] = [];
+  private readonly staged: T;
+  /** Items copied into the buffer; the rest (up to `length`) are in `staged`. */
+  private stored = 0;
   length = 0;
 
-  constructor(private readonly make: (n: number) => T) {}
+  constructor(private readonly View: { new (length: number): T; new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }) {
+    this.staged = new View(STAGE);
+  }
 
   push(v: number): void {
-    const k = this.length >>> CHUNK_BITS;
-    if (k === this.chunks.length) this.chunks.push(this.make(CHUNK));
-    (this.chunks[k] as T)[this.length & MASK] = v;
+    const at = this.length - this.stored;
+    if (at === STAGE) { this.flush(); this.staged[0] = v; } else this.staged[at] = v;
     this.length++;
+  }
+
+  /** Copies the staged items into the buffer. */
+  flush(): void {
+    const total = this.length - this.stored;
+    for (let from = 0; from < total;) {
+      const k = this.stored >>> CHUNK_BITS;
+      if (k === this.chunks.length) {
+        const bytes = CHUNK * this.View.BYTES_PER_ELEMENT;
+        const s = Math.floor(k / SEGMENT_CHUNKS);
+        if (s === this.segments.length) this.segments.push(new ResizableArrayBuffer(0, { maxByteLength: SEGMENT_CHUNKS * bytes }));
+        const segment = this.segments[s] as ResizableBuffer;
+        const at = (k % SEGMENT_CHUNKS) * bytes;
+        segment.resize(at + bytes);
+        this.chunks.push(new this.View(segment, at, CHUNK));
+      }
+      const count = Math.min(total - from, CHUNK - (this.stored & MASK));
+      (this.chunks[k] as T).set(this.staged.subarray(from, from + count), this.stored & MASK);
+      this.stored += count;
+      from += count;
+    }
   }
 
   get(i: number): number {
     return (this.chunks[i >>> CHUNK_BITS] as T)[i & MASK] as number;
   }
+
+  /** Gives back the chunks that hold only items from `start` on: they can no longer be read. */
+  releaseFrom(start: number): void {
+    const kept = Math.ceil(start / CHUNK);
+    if (kept >= this.chunks.length) return;
+    this.chunks.fill(undefined, kept);
+    const bytes = CHUNK * this.View.BYTES_PER_ELEMENT;
+    this.segments.forEach((segment, s) => {
+      const keptHere = Math.min(SEGMENT_CHUNKS, Math.max(0, kept - s * SEGMENT_CHUNKS)) * bytes;
+      if (keptHere < segment.byteLength) segment.resize(keptHere);
+    });
+  }
 }
 
-const float32s = (): Chunked<Float32Array> => new Chunked((n) => new Float32Array(n));
-const int32s = (): Chunked<Int32Array> => new Chunked((n) => new Int32Array(n));
+const float32s = (): Chunked<Float32Array> => new Chunked(Float32Array);
+const int32s = (): Chunked<Int32Array> => new Chunked(Int32Array);
 
 /** One column of a ColumnTable. */
 export interface TableColumn {
@@ -50,6 +104,12 @@ export interface TableColumn {
   readonly missing: number;
   readonly numbers: number;
   readonly textCells: number;
+  /**
+   * Frees the storage of rows from `start` on (in whole chunks): the caller has read them for
+   * the last time. A large table is freed this way, from its end, as its matrix is filled
+   * (table.ts).
+   */
+  releaseFrom(start: number): void;
 }
 
 /** What a preview shows of a table: its columns and first rows. */
@@ -70,6 +130,8 @@ export interface ColumnTable extends TableHead {
   line(r: number): number;
   /** Records that could not be read (skipped), by line. */
   problems: LineProblem[];
+  /** Gives back the storage of every column and of the line numbers: the table is used up. */
+  release(): void;
 }
 
 class ColumnStore implements TableColumn {
@@ -87,6 +149,16 @@ class ColumnStore implements TableColumn {
 
   value(r: number): number { return this.values.get(r); }
   code(r: number): number { return this.codes ? this.codes.get(r) : -1; }
+
+  flush(): void {
+    this.values.flush();
+    this.codes?.flush();
+  }
+
+  releaseFrom(start: number): void {
+    this.values.releaseFrom(start);
+    this.codes?.releaseFrom(start);
+  }
 
   pushMissing(): void {
     this.values.push(NaN);
@@ -163,6 +235,8 @@ export class TableBuilder {
   }
 
   finish(problems: LineProblem[]): ColumnTable {
+    for (const store of this.stores) store.flush();
+    this.lines.flush();
     const lines = this.lines;
     const width = this.columns.length;
     return {
@@ -171,6 +245,10 @@ export class TableBuilder {
       n: this.n,
       data: this.stores,
       line: (r) => lines.get(r),
+      release: () => {
+        for (const store of this.stores) store.releaseFrom(0);
+        lines.releaseFrom(0);
+      },
       problems: problems.sort((a, b) => a.line - b.line),
       head: this.head.map((row) => Array.from({ length: width }, (_, j) => row[j] ?? '')),
     };

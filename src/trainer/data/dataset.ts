@@ -57,10 +57,13 @@ export function withFeatureShape(ds: Dataset, shape: number[], what = 'the model
 }
 
 /** A new data set holding the given examples, in the given order (copies the values). */
-export function takeRows(ds: Dataset, indices: readonly number[]): Dataset {
+export function takeRows(ds: Dataset, indices: readonly number[] | Int32Array): Dataset {
   const d = featureSize(ds);
   const features = new Float32Array(indices.length * d);
-  indices.forEach((row, k) => features.set(ds.features.subarray(row * d, row * d + d), k * d));
+  for (let k = 0; k < indices.length; k++) {
+    const row = indices[k] as number;
+    features.set(ds.features.subarray(row * d, row * d + d), k * d);
+  }
   const targets: Record<string, Float32Array> = {};
   for (const [name, values] of Object.entries(ds.targets)) {
     setOwn(targets, name, Float32Array.from(indices, (row) => values[row] as number));

@@ -171,6 +171,7 @@ function loadSource(spec: DataPart, options: LoadOptions): { ds: Dataset; table?
         ...(source.categorical ? { categorical: source.categorical } : {}),
         ...(source.missing ? { missing: source.missing } : {}),
         ...(source.columnTypes ? { columnTypes: source.columnTypes } : {}),
+        consume: true,
       });
       // Only the head is kept: the columns' storage is freed once the data set is built.
       return { ds, table: { source: table.source, columns: table.columns, n: table.n, head: table.head } };

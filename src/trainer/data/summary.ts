@@ -15,11 +15,11 @@ export const FIRST_ROWS = 8;
 
 export function summarizeData(spec: Pick<ExperimentSpec, 'data' | 'tasks'> & Partial<Pick<ExperimentSpec, 'model'>>, options: LoadOptions): DataSummary {
   const plan = planSplit(spec, options);
-  // Imputation and preprocessing run too: a problem they have is one the run would have.
-  // Images that were only listed (no TensorFlow here) have no values to fit them on.
-  const { report } = plan.listedOnly ? plan : prepareSplits(spec, plan);
+  // Counted from the plan first: the plan's data set is then consumed (reordered in place, not
+  // copied) by imputation and preprocessing, which run too, as a problem they have is one the
+  // run would have. Images that were only listed (no TensorFlow here) have no values to fit them on.
   const side = imageSide(spec.data.source.type);
-  return {
+  const counted = {
     source: spec.data.source.type,
     examples: plan.all.n,
     featureShape: [...plan.all.featureShape],
@@ -31,8 +31,9 @@ export function summarizeData(spec: Pick<ExperimentSpec, 'data' | 'tasks'> & Par
     ...(side !== undefined ? { samples: sampleImages(plan, spec.tasks, side) } : {}),
     ...(plan.table ? { firstRows: firstRows(plan.table) } : {}),
     ...(plan.all.mixedColumns ? { mixedColumns: plan.all.mixedColumns } : {}),
-    notes: report,
   };
+  const { report } = plan.listedOnly ? plan : prepareSplits(spec, plan, { consume: true });
+  return { ...counted, notes: report };
 }
 
 function imageSide(source: string): number | undefined {
@@ -44,7 +45,7 @@ function balanceOf(task: TaskSpec, plan: SplitPlan): TaskBalance {
   // NaN is a row without this task's label (table.ts): counted apart, left out of the rest.
   const labelled = perSplit(plan, (rows) => rows.reduce((a, row) => a + (Number.isNaN(values[row]) ? 0 : 1), 0));
   if (task.kind === 'regression') {
-    const stats = perSplit(plan, (rows) => valueStats(values, rows.filter((row) => !Number.isNaN(values[row]))));
+    const stats = perSplit(plan, (rows) => valueStats(values, rows));
     return { task: task.id, target: task.target, labelled, kind: 'regression', stats };
   }
   // A multiclass task may declare more classes than the data has: those show as empty.
@@ -63,21 +64,25 @@ function balanceOf(task: TaskSpec, plan: SplitPlan): TaskBalance {
   return { task: task.id, target: task.target, labelled, kind: task.kind, classes };
 }
 
-function perSplit<T>(plan: SplitPlan, f: (rows: number[]) => T): PerSplit<T> {
+function perSplit<T>(plan: SplitPlan, f: (rows: Int32Array) => T): PerSplit<T> {
   return { train: f(plan.parts.train), validation: f(plan.parts.validation), test: f(plan.parts.test) };
 }
 
-function valueStats(values: Float32Array, rows: number[]): ValueStats {
+/** Of the labelled rows (unlabelled, NaN, are skipped, not filtered into a copy of the row list). */
+function valueStats(values: Float32Array, rows: Int32Array): ValueStats {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
+  let n = 0;
   for (const row of rows) {
     const v = values[row] as number;
+    if (Number.isNaN(v)) continue;
     if (v < min) min = v;
     if (v > max) max = v;
     sum += v;
+    n++;
   }
-  return rows.length === 0 ? { n: 0, min: 0, mean: 0, max: 0 } : { n: rows.length, min, mean: sum / rows.length, max };
+  return n === 0 ? { n: 0, min: 0, mean: 0, max: 0 } : { n, min, mean: sum / n, max };
 }
 
 function className(ds: Dataset, target: string, index: number): string {
@@ -87,7 +92,7 @@ function className(ds: Dataset, target: string, index: number): string {
 /** The first training examples (the split is shuffled, so they are a random draw), as drawn. */
 function sampleImages(plan: SplitPlan, tasks: TaskSpec[], side: number): SampleImages {
   const size = side * side;
-  const images = plan.parts.train.slice(0, SAMPLE_IMAGES).map((row) => ({
+  const images = Array.from(plan.parts.train.subarray(0, SAMPLE_IMAGES), (row) => ({
     pixels: Array.from(plan.all.features.subarray(row * size, (row + 1) * size), (v) => Math.max(0, Math.min(255, Math.round(v)))),
     labels: tasks.map((t) => {
       const v = plan.all.targets[t.target]![row]!;

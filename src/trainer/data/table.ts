@@ -11,6 +11,7 @@ import { fromRows, type Cell, type ColumnTable, type LineProblem, type TableColu
 import type { Dataset } from './dataset';
 import { oneHotName } from './dataset';
 import { DataError } from './errors';
+import { pageAlignedFloat32 } from './pageAligned';
 import { setOwn } from '../../core/own';
 
 export type { Cell, ColumnTable, LineProblem, TableHead } from './columnTable';
@@ -52,7 +53,16 @@ export interface TableOptions {
   /** Per column: 'numeric' reads text cells as missing; 'categorical' one-hot encodes. */
   columnTypes?: Record<string, ColumnType>;
   missing?: 'drop' | 'impute';
+  /**
+   * Frees the feature columns' storage as the matrix is filled, so a large table and its
+   * matrix are not held together, and the rest once the targets are read: afterwards the
+   * table's columns cannot be read.
+   */
+  consume?: boolean;
 }
+
+/** Rows of the matrix filled between two releases of column storage (with `consume`). */
+const FILL_ROWS = 1 << 16;
 
 /** Text columns with more distinct values than this are not one-hot encoded unless declared. */
 const MAX_AUTO_CATEGORIES = 50;
@@ -132,16 +142,16 @@ export function tableToDataset(input: RawTable | ColumnTable, options: TableOpti
     const c = column(name);
     const type = columnTypes[name] ?? (categorical.has(name) ? 'categorical' : undefined);
     if (type !== undefined) {
-      if (type === 'numeric' && c.textCells > 0) report.push(`Column '${clip(name)}': ${textRows(c, keep).length.toLocaleString('en-US')} text cells read as missing values (data.source.columnTypes).`);
+      if (type === 'numeric' && c.textCells > 0) report.push(`Column '${clip(name)}': ${textRows(c, keep).count.toLocaleString('en-US')} text cells read as missing values (data.source.columnTypes).`);
       return { c, numeric: type === 'numeric' };
     }
-    const text = c.textCells > 0 ? textRows(c, keep) : [];
-    if (text.length > 0 && c.numbers > 0) {
+    const text = c.textCells > 0 ? textRows(c, keep) : { count: 0, first: [] };
+    if (text.count > 0 && c.numbers > 0) {
       const fact = mixedColumn(table, c, text);
       mixed.push(fact);
       report.push(mixedNote(table, fact));
     }
-    return { c, numeric: text.length === 0 };
+    return { c, numeric: text.count === 0 };
   });
 
   const featureMissing = typed.map((t) => {
@@ -169,8 +179,11 @@ export function tableToDataset(input: RawTable | ColumnTable, options: TableOpti
     return `${clip(t.c.name)}: ${m}`;
   }).filter((x) => !x.endsWith(': 0'));
   if (kept.length > 0) report.push(`Kept rows missing some task targets (${kept.join(', ')}); each task trains and is measured on its labelled rows only.`);
-  const rows: number[] = [];
-  for (let r = 0; r < n; r++) if (keep[r]) rows.push(r);
+  // Typed, not number[]: a million row indices take 4 MB, not 8 MB plus growth.
+  let count = 0;
+  for (let r = 0; r < n; r++) count += keep[r] as number;
+  const rows = new Int32Array(count);
+  for (let r = 0, i = 0; r < n; r++) if (keep[r]) rows[i++] = r;
   if (rows.length === 0) throw new DataError(`No rows of ${table.source} are left after dropping rows with missing values.`, [...SOURCE_PATH, 'missing']);
 
   // Features: numbers as they are, categorical columns one-hot (NaN block when missing).
@@ -195,44 +208,71 @@ export function tableToDataset(input: RawTable | ColumnTable, options: TableOpti
   if (encodedNotes.length > 0) report.push(`One-hot encoded: ${encodedNotes.join(', ')}.`);
 
   const d = featureNames.length;
-  const features = new Float32Array(rows.length * d);
-  let offset = 0;
-  for (const { t, categories } of blocks) {
-    const { c } = t;
-    if (!categories) {
-      for (let i = 0; i < rows.length; i++) features[i * d + offset] = c.value(rows[i] as number);
-      offset++;
-      continue;
-    }
-    const k = categories.names.length;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i] as number;
-      const at = i * d + offset;
-      const index = categories.indexOf(r);
-      if (index < 0) features.fill(NaN, at, at + k); else features[at + index] = 1;
-    }
-    offset += k;
-  }
-
+  // Page-aligned: the native backend trains on it in place instead of copying it (pageAligned.ts).
+  const features = pageAlignedFloat32(rows.length * d);
+  // Targets first: with `consume`, a column that is only a target is given back before the
+  // matrix fills.
   const ds: Dataset = { n: rows.length, featureNames, features, featureShape: [d], targets: {}, report };
   for (const t of targets) encodeTarget(ds, table, { c: column(t.column), numeric: declaredNumeric(t.column) }, t, rows);
+  const freed = options.consume ? blocks.map((b) => b.t.c) : [];
+  if (options.consume) {
+    for (const t of targets) if (!freed.includes(column(t.column))) column(t.column).releaseFrom(0);
+  }
+  // Filled a band of rows at a time, from the last: with `consume`, the columns' storage of
+  // the rows done is given back (from its end: columnTable.ts) before the next band's pages
+  // of the matrix are written, so the table and its matrix are never held whole together.
+  for (let i1 = rows.length; i1 > 0; i1 -= FILL_ROWS) {
+    const i0 = Math.max(0, i1 - FILL_ROWS);
+    let offset = 0;
+    for (const { t, categories } of blocks) {
+      const { c } = t;
+      if (!categories) {
+        for (let i = i0; i < i1; i++) features[i * d + offset] = c.value(rows[i] as number);
+        offset++;
+        continue;
+      }
+      const k = categories.names.length;
+      for (let i = i0; i < i1; i++) {
+        const r = rows[i] as number;
+        const at = i * d + offset;
+        const index = categories.indexOf(r);
+        if (index < 0) features.fill(NaN, at, at + k); else features[at + index] = 1;
+      }
+      offset += k;
+    }
+    if (freed.length > 0) {
+      const first = i0 === 0 ? 0 : rows[i0] as number;
+      for (const c of freed) c.releaseFrom(first);
+    }
+  }
+
+  if (options.consume) table.release();
   report.unshift(`${table.source}: ${rows.length.toLocaleString('en-US')} rows, ${featureColumns.length} feature columns (${d} values per example).`);
   if (Object.keys(oneHot).length > 0) ds.oneHot = oneHot;
   if (mixed.length > 0) ds.mixedColumns = mixed;
   return ds;
 }
 
-/** Rows (among those kept) whose cell is text, not a number or missing. */
-function textRows(c: TableColumn, keep: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let r = 0; r < keep.length; r++) if (keep[r] && c.code(r) >= 0) out.push(r);
-  return out;
+/** Rows (among those kept) whose cell is text: how many, and the first few (for messages). */
+interface TextRows { count: number; first: number[] }
+const FIRST_TEXT_ROWS = 50;
+
+/** Counted, not listed: a text column of a million rows would be a million-entry list. */
+function textRows(c: TableColumn, keep: Uint8Array): TextRows {
+  const first: number[] = [];
+  let count = 0;
+  for (let r = 0; r < keep.length; r++) {
+    if (!keep[r] || c.code(r) < 0) continue;
+    if (count < FIRST_TEXT_ROWS) first.push(r);
+    count++;
+  }
+  return { count, first };
 }
 
 /** The facts of a mixed column: counts, a few distinct text values and the lines of the first ones. */
-function mixedColumn(table: ColumnTable, c: TableColumn, text: number[]): MixedColumn {
-  const examples = [...new Set(text.slice(0, 50).map((r) => c.texts[c.code(r)] as string))].slice(0, 3).map((v) => clip(v, 20));
-  return { column: c.name, numbers: c.numbers, text: text.length, examples, lines: text.slice(0, 3).map((r) => table.line(r)) };
+function mixedColumn(table: ColumnTable, c: TableColumn, text: TextRows): MixedColumn {
+  const examples = [...new Set(text.first.map((r) => c.texts[c.code(r)] as string))].slice(0, 3).map((v) => clip(v, 20));
+  return { column: c.name, numbers: c.numbers, text: text.count, examples, lines: text.first.slice(0, 3).map((r) => table.line(r)) };
 }
 
 function mixedNote(table: ColumnTable, m: MixedColumn): string {
@@ -244,7 +284,7 @@ function mixedNote(table: ColumnTable, m: MixedColumn): string {
 /** Sorted category names of a column over some rows, and each row's category index (-1: missing). */
 interface Categories { names: string[]; indexOf(r: number): number }
 
-function categoriesOf(c: TableColumn, rows: readonly number[]): Categories {
+function categoriesOf(c: TableColumn, rows: Int32Array): Categories {
   const usedTexts = new Uint8Array(c.texts.length);
   const numbers = new Set<number>();
   for (const r of rows) {
@@ -271,11 +311,12 @@ function categoriesOf(c: TableColumn, rows: readonly number[]): Categories {
   };
 }
 
-function encodeTarget(ds: Dataset, table: ColumnTable, t: Typed, request: TargetRequest, rows: number[]): void {
+function encodeTarget(ds: Dataset, table: ColumnTable, t: Typed, request: TargetRequest, rows: Int32Array): void {
   const { c } = t;
   const values = new Float32Array(rows.length);
   if (request.kind === 'value') {
-    const bad = t.numeric ? [] : rows.filter((r) => c.code(r) >= 0);
+    const bad: number[] = [];
+    if (!t.numeric) for (const r of rows) if (c.code(r) >= 0) bad.push(r);
     if (bad.length > 0) {
       const where = bad.slice(0, 3).map((r) => table.line(r)).join(', ');
       throw new DataError(`${request.usedBy} needs numbers in column '${clip(c.name)}' of ${table.source}, but ${bad.length === 1 ? 'line' : 'lines'} ${where} ${bad.length === 1 ? 'holds' : 'hold'} text${bad.length > 3 ? ` (${bad.length} such rows)` : ''}. ` +
@@ -383,8 +424,8 @@ function editDistance(a: string, b: string): number {
 function tooManyCategories(table: ColumnTable, c: TableColumn, count: number, keep: Uint8Array): DataError {
   const text = textRows(c, keep);
   const name = JSON.stringify(clip(c.name));
-  const hint = c.numbers > text.length
-    ? ` It is mostly numbers, but line ${table.line(text[0] as number)} holds text (${text.length} such rows): fix or empty those cells, or set data.source.columnTypes {${name}: "numeric"} to read them as missing.`
+  const hint = c.numbers > text.count
+    ? ` It is mostly numbers, but line ${table.line(text.first[0] as number)} holds text (${text.count} such rows): fix or empty those cells, or set data.source.columnTypes {${name}: "numeric"} to read them as missing.`
     : ` Leave it out with data.source.features, or set data.source.columnTypes {${name}: "categorical"} if one column per value is really meant.`;
   return new DataError(`Column '${clip(c.name)}' of ${table.source} holds text with ${count} different values, too many to one-hot encode.${hint}`, [...SOURCE_PATH, 'features']);
 }

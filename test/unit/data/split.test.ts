@@ -25,12 +25,12 @@ test('a stratified split keeps each class share in every part, rare classes incl
   const n = 1000;
   const strata = Array.from({ length: n }, (_, i) => (i * 7919) % n < 100 ? 0 : (i * 7919) % n < 400 ? 1 : 2);
   const s = splitIndices(n, { validation: 0.1, test: 0.2, seed: 3 }, strata);
-  const count = (rows: number[], k: number) => rows.filter((r) => strata[r] === k).length;
+  const count = (rows: Int32Array, k: number) => rows.filter((r) => strata[r] === k).length;
   assert.deepEqual([0, 1, 2].map((k) => count(s.test, k)), [20, 60, 120]);
   assert.deepEqual([0, 1, 2].map((k) => count(s.validation, k)), [10, 30, 60]);
   assert.deepEqual([0, 1, 2].map((k) => count(s.train, k)), [70, 210, 420]);
   // The parts are shuffled, not grouped by class.
-  const firstTen = s.train.slice(0, 10).map((r) => strata[r]);
+  const firstTen = Array.from(s.train.subarray(0, 10), (r) => strata[r]);
   assert.ok(new Set(firstTen).size > 1);
 });
 

@@ -108,3 +108,23 @@ test('a table given as rows of cells (a source with its rows in memory) encodes 
   const fromCsv = tableToDataset(csv, { targets: [task('y', 'value')], missing: 'impute' });
   assert.deepEqual(rows, fromCsv);
 });
+
+test('with consume, the columns are given back as the matrix fills (the targets once read), and the data set is the same', () => {
+  // 150,000 rows: three bands of the fill (65,536 rows each), with rows dropped and a one-hot column.
+  const n = 150_000;
+  const csv = ['x,color,y', ...Array.from({ length: n }, (_, r) => `${r % 7 === 3 ? '' : r},${['red', 'blue', 'green'][r % 3]},${r % 5}`)].join('\n');
+  const request = { targets: [task('y', 'value')], missing: 'drop' as const };
+  const kept = tableToDataset(parseCsv(csv, 'big.csv'), request);
+  const table = parseCsv(csv, 'big.csv');
+  const consumed = tableToDataset(table, { ...request, consume: true });
+  assert.equal(consumed.n, n - Math.ceil((n - 3) / 7));
+  assert.deepEqual(consumed.featureNames, kept.featureNames);
+  assert.deepEqual(consumed.features, kept.features);
+  assert.deepEqual(consumed.targets, kept.targets);
+  // Every column's storage is given back (reading it fails), the line numbers' too.
+  const [x, color, y] = table.data;
+  assert.throws(() => x!.value(0));
+  assert.throws(() => color!.code(n - 1));
+  assert.throws(() => y!.value(n - 1));
+  assert.throws(() => table.line(0));
+});
