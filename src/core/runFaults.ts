@@ -1,5 +1,6 @@
 // Why a run ended abnormally, in words a user can act on: a trainer killed by a signal, a
 // run folder that cannot be written. Pure: the trainer and the host pass in what they saw.
+import type { TrainerProbe } from './runLayout';
 
 /** The message for a trainer that died by a signal, with what usually causes it. */
 export function trainerSignalMessage(signal: string): string {
@@ -52,4 +53,32 @@ export function parseProcStat(stat: string): { state: string; startTime: string 
   const state = fields[0];
   const start = fields[19]; // fields 3.. follow the name: field 22 is the 20th of them
   return state !== undefined && start !== undefined && /^\d+$/.test(start) ? { state, startTime: start } : undefined;
+}
+
+/** What probing a process needs from the machine: each side passes Node's (core imports no Node). */
+export interface ProcessReader {
+  hostname: string;
+  /** A file's text; undefined when it cannot be read. */
+  readText(file: string): string | undefined;
+  /** Whether a process with this pid exists (signal 0; a process of another user exists too). */
+  exists(pid: number): boolean;
+}
+
+/** This machine, asked about a run's trainer: a reused pid or another machine's run is told apart. */
+export function processProbe(machine: ProcessReader): TrainerProbe & { isPidAlive(pid: number): boolean; processStart(pid: number): string | undefined } {
+  const statOf = (pid: number) => {
+    const text = machine.readText(`/proc/${pid}/stat`);
+    return text === undefined ? undefined : parseProcStat(text);
+  };
+  return {
+    hostname: machine.hostname,
+    // Exists and is not a zombie (dead, waiting to be reaped). Without /proc the pid alone tells.
+    isPidAlive: (pid) => machine.exists(pid) && statOf(pid)?.state !== 'Z',
+    // `<boot id>:<start ticks>` on Linux, as the trainer records it in run.json; undefined elsewhere or when gone.
+    processStart: (pid) => {
+      const start = statOf(pid)?.startTime;
+      const boot = machine.readText('/proc/sys/kernel/random/boot_id')?.trim();
+      return start === undefined || !boot ? undefined : `${boot}:${start}`;
+    },
+  };
 }

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { newestFirst, tasksOf, type RunEntry } from '../../core/runsIndex';
 import type { RunSummary } from '../../core/protocol';
-import { parseProcStat } from '../../core/runFaults';
+import { processProbe } from '../../core/runFaults';
 import { effectiveStatus, parseRunFolderName, RUN_FILES, type RunRecord, type TrainerProbe } from '../../core/runLayout';
 
 export interface ExperimentRuns {
@@ -24,31 +24,19 @@ const readText = (file: string): string | undefined => {
   }
 };
 
-// The same probe as the trainer's (trainer/artifacts/processIdentity.ts; the layers cannot share node code).
-const statOf = (pid: number) => {
-  const text = readText(`/proc/${pid}/stat`);
-  return text === undefined ? undefined : parseProcStat(text);
-};
-
-/** Whether the process runs: it exists (signal 0) and is not a zombie (dead, waiting to be reaped). */
-export function isPidAlive(pid: number): boolean {
+/** Signal 0 asks without touching the process; EPERM: it exists, it belongs to someone else. */
+const exists = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
+    return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false; // EPERM: exists, belongs to someone else
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return statOf(pid)?.state !== 'Z';
-}
+};
 
-/** `<boot id>:<start ticks>` of a process on Linux, as the trainer records it in run.json. */
-export function processStart(pid: number): string | undefined {
-  const start = statOf(pid)?.startTime;
-  const boot = readText('/proc/sys/kernel/random/boot_id')?.trim();
-  return start === undefined || !boot ? undefined : `${boot}:${start}`;
-}
-
-/** This machine, asked about a run's trainer: a reused pid or another machine's run is told apart. */
-export const localProbe: TrainerProbe = { hostname: os.hostname(), isPidAlive, processStart };
+/** This machine, asked about a run's trainer (core's probe, as the trainer wires it in trainer/artifacts/processIdentity.ts). */
+export const localProbe = processProbe({ hostname: os.hostname(), readText, exists });
+export const { isPidAlive, processStart } = localProbe;
 
 function readJson(file: string): unknown {
   try {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { exampleDoc, ROOT, tempDir } from './helpers';
+import { embeddingPastInputDim, exampleDoc, ROOT, tempDir } from './helpers';
 
 const mts = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'mts.js'), ...args], { encoding: 'utf8', cwd: ROOT });
 
@@ -94,21 +94,7 @@ test('data: the class balance of the tabular example as training splits it; a ba
 
 test('train: a failure TensorFlow raises inside a layer is printed at that layer\'s line, with the JSON path; exit 1', { timeout: 120_000 }, () => {
   const dir = tempDir('cli-layer');
-  const doc = {
-    name: 'emb',
-    data: { source: { type: 'mnist', limit: 60 }, split: { validation: 0.2, test: 0.2, seed: 1 } },
-    tasks: [{ id: 'digit', kind: 'multiclass', target: 'label', classes: 10 }],
-    model: {
-      inputs: [{ id: 'image', shape: [784], dtype: 'int32' }],
-      layers: [
-        { id: 'embed', type: 'embedding', inputDim: 10, outputDim: 2, from: ['image'] }, // pixels go up to 255
-        { id: 'flat', type: 'flatten', from: ['embed'] },
-        { id: 'head', type: 'dense', units: 10, activation: 'softmax', from: ['flat'] },
-      ],
-      outputs: { digit: 'head' },
-    },
-    training: { optimizer: { type: 'adam', learningRate: 0.01 }, epochs: 1, batchSize: 16, seed: 1 },
-  };
+  const doc = embeddingPastInputDim();
   const file = writeDoc(dir, 'emb.mtl.json', doc);
   const r = mts('train', file, '--out', path.join(dir, 'runs'));
   assert.equal(r.status, 1);

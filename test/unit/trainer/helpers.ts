@@ -29,3 +29,22 @@ export function onlyRun(runsDir: string, experiment: string): string {
 }
 
 export const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+/** An experiment TensorFlow fails inside a layer at run time: pixel values (up to 255) index an embedding of 10. */
+export function embeddingPastInputDim() {
+  return {
+    name: 'emb',
+    data: { source: { type: 'mnist', limit: 60 }, split: { validation: 0.2, test: 0.2, seed: 1 } },
+    tasks: [{ id: 'digit', kind: 'multiclass', target: 'label', classes: 10 }],
+    model: {
+      inputs: [{ id: 'image', shape: [784], dtype: 'int32' }],
+      layers: [
+        { id: 'embed', type: 'embedding', inputDim: 10, outputDim: 2, from: ['image'] },
+        { id: 'flat', type: 'flatten', from: ['embed'] },
+        { id: 'head', type: 'dense', units: 10, activation: 'softmax', from: ['flat'] },
+      ],
+      outputs: { digit: 'head' },
+    },
+    training: { optimizer: { type: 'adam', learningRate: 0.01 }, epochs: 1, batchSize: 16, seed: 1 },
+  };
+}

@@ -15,7 +15,7 @@ import { runData } from '../../../src/host/diagram/diagramData';
 import { loadBackend } from '../../../src/trainer/backend';
 import { buildModel } from '../../../src/trainer/model/build';
 import { runExperiment } from '../../../src/trainer/run';
-import { onlyRun, readJson, tempDir } from './helpers';
+import { embeddingPastInputDim, onlyRun, readJson, tempDir } from './helpers';
 
 async function train(doc: Record<string, unknown>) {
   const runsDir = tempDir('hostile');
@@ -95,21 +95,7 @@ test('validation 0: training completes and logs no NaN validation values', { tim
 });
 
 test('TensorFlow failing inside a layer at run time names the layer (an id past an embedding\'s inputDim)', { timeout: 60_000 }, async () => {
-  const doc = {
-    name: 'emb',
-    data: { source: { type: 'mnist', limit: 60 }, split: { validation: 0.2, test: 0.2, seed: 1 } },
-    tasks: [{ id: 'digit', kind: 'multiclass', target: 'label', classes: 10 }],
-    model: {
-      inputs: [{ id: 'image', shape: [784], dtype: 'int32' }],
-      layers: [
-        { id: 'embed', type: 'embedding', inputDim: 10, outputDim: 2, from: ['image'] }, // pixels go up to 255
-        { id: 'flat', type: 'flatten', from: ['embed'] },
-        { id: 'head', type: 'dense', units: 10, activation: 'softmax', from: ['flat'] },
-      ],
-      outputs: { digit: 'head' },
-    },
-    training: { optimizer: { type: 'adam', learningRate: 0.01 }, epochs: 1, batchSize: 16, seed: 1 },
-  };
+  const doc = embeddingPastInputDim();
   const { outcome, error, runsDir } = await train(doc);
   assert.equal(outcome, 'failed');
   assert.deepEqual(error?.path, ['model', 'layers', 0]);
