@@ -3,6 +3,7 @@
 // Enum lists are built from Records keyed by the spec.ts unions, so adding a member to a
 // union without describing it here is a compile error.
 import { anyOf, arr, bool, int, num, obj, oneOf, record, str, union, type ObjectSchema, type Schema } from './docSchema';
+import { weightingVariants } from './weighting/registry';
 import type { Activation, ColumnType, LayerType, LossName, MetricName, TaskKind, TextEncoding } from './spec';
 
 const keys = <T extends string>(r: Record<T, true>): T[] => Object.keys(r) as T[];
@@ -209,11 +210,7 @@ const training = obj('How the model is trained.', {
   epochs: int('Passes over the training data.', { min: 1, max: LIMITS.epochs }),
   batchSize: int('Examples per optimizer step.', { min: 1, max: LIMITS.batchSize }),
   seed,
-  weighting: union('method', 'weighting method', 'How the task losses are combined (default equal).', {
-    equal: obj('Every task loss counts once.', {}),
-    static: obj('Each task loss is multiplied by its task\'s "weight".', {}),
-    uncertainty: obj('Learned per-task log-variance (Kendall, Gal & Cipolla 2018).', {}),
-  }),
+  weighting: union('method', 'weighting method', 'How the task losses (or their gradients) are combined into one update (default equal).', weightingVariants()),
   l2: num('L2 penalty added to every kernel that has none of its own.', { min: 0, max: 1_000 }),
   clipNorm: num('Clip the global gradient norm to this value.', { exclusiveMin: 0, max: 1e9 }),
   earlyStopping: obj('Stop when the validation loss stops improving.', {

@@ -2,6 +2,7 @@
 // These types are the contract between the designer, the host and the trainer.
 // Sharing is never declared: it follows from the graph (see graph.ts).
 import type { EditOp } from './edits';
+import type { WeightingSpec } from './weighting/registry';
 
 export type Activation =
   | 'linear' | 'relu' | 'elu' | 'selu' | 'gelu' | 'sigmoid' | 'tanh'
@@ -130,11 +131,7 @@ export type ScheduleSpec =
   /** SGDR (Loshchilov & Hutter 2017): cosine with warm restarts, first period t0 epochs, each next period tMult times longer. */
   | { type: 'sgdr'; t0: number; tMult?: number; minLearningRate?: number; warmupEpochs?: number };
 
-export type WeightingSpec =
-  | { method: 'equal' }
-  | { method: 'static' }
-  /** Kendall, Gal & Cipolla 2018: learned log-variance per task. */
-  | { method: 'uncertainty' };
+export type { WeightingSpec } from './weighting/registry';
 
 export interface TrainingSpec {
   optimizer: OptimizerSpec;

@@ -6,6 +6,7 @@
 // Graphs with other layer types, optimizers or options take the generic path (loop.ts).
 import type * as TF from '@tensorflow/tfjs';
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
+import { weightingMethod } from '../../core/weighting/registry';
 import type { Tf } from '../backend';
 import type { TaskHead } from '../heads';
 import type { BatchMask } from '../labelMask';
@@ -20,7 +21,7 @@ export interface CompiledStep {
    * `masks` (partial labels) has them multiplied by its row weights: their sum is the
    * labelled rows' mean, and its gradient is masked the same way.
    */
-  step(xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number, masks: ReadonlyMap<string, BatchMask>): TF.Tensor[];
+  step(xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number, masks: ReadonlyMap<string, BatchMask>, weights: readonly number[]): TF.Tensor[];
   dispose(): void;
 }
 
@@ -28,13 +29,18 @@ const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'elu']);
 
 interface DenseVars { kernel: { read(): TF.Variable }; bias?: { read(): TF.Variable } | null }
 
-/** Why the compiled step cannot serve this experiment, or undefined when it can. */
+/**
+ * Why the compiled step cannot serve this experiment, or undefined when it can. It takes the
+ * loss weights of any loss-family rule as numbers each step (weighting/index.ts stepWeights).
+ */
 export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): string | undefined {
   const t = spec.training;
   if (t.optimizer.type !== 'sgd' || t.optimizer.nesterov) return `optimizer ${t.optimizer.type}${t.optimizer.type === 'sgd' ? ' (nesterov)' : ''}`;
   if (t.clipNorm) return 'gradient clipping';
-  const method = t.weighting?.method ?? 'equal';
-  if (method !== 'equal' && method !== 'static') return `${method} task weighting`;
+  const method = weightingMethod(t.weighting?.method ?? 'equal')?.description;
+  if (!method || method.family !== 'loss' || method.engine !== 'rule' || method.needs.losses || method.needs.lossesAfter) {
+    return `${t.weighting?.method} task weighting`;
+  }
   for (const i of spec.model.inputs) if (i.shape.length !== 1 || (i.dtype ?? 'float32') !== 'float32') return `input ${i.id} of rank ${i.shape.length}`;
   const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
   for (const l of spec.model.layers) {
@@ -66,7 +72,6 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   const l2 = new Map(dense.map((l) => [l.id, l.l2 ?? t.l2 ?? 0]));
   const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
   const isLayer = new Set(layers.map((l) => l.id));
-  const weights = heads.map((h) => ((t.weighting?.method ?? 'equal') === 'static' ? (h.task.weight ?? 1) : 1));
   const widths = new Map<string, number>(spec.model.inputs.map((i) => [i.id, i.shape[0]!]));
   for (const l of layers) {
     widths.set(l.id, l.type === 'dense' ? l.units : l.type === 'concatenate' ? l.from.reduce((a, f) => a + widths.get(f)!, 0) : widths.get(l.from[0]!)!);
@@ -79,8 +84,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   const disposeConsts = () => {
     if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum] : [])]);
   };
-  const constants = (lr: number, n: number) => {
-    const key = `${lr}/${n}`;
+  const constants = (lr: number, n: number, weights: readonly number[]) => {
+    const key = `${lr}/${n}/${weights.join()}`;
     if (key !== constKey || !consts) {
       disposeConsts();
       // Gradient of mean loss is (per-example gradient) / n; MSE has a factor 2. A masked
@@ -119,9 +124,9 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       }
       return out;
     },
-    step(xb, yb, lr, masks) {
+    step(xb, yb, lr, masks, weights) {
       const n = xb.values().next().value!.shape[0]!;
-      const c = constants(lr, n);
+      const c = constants(lr, n, weights);
       return tf.tidy(() => {
         const values = new Map<string, TF.Tensor>(xb);
         for (const l of layers) {
