@@ -70,5 +70,9 @@ export interface DesignerSides {
   webview: Side<FromDesigner, DesignerRequests>;
 }
 
-/** A data summary reads the whole data set in a child process (a million-row csv takes a while). */
-export const DESIGNER_TIMEOUTS_MS = { dataPreview: 10 * 60_000 } as const;
+/**
+ * A data summary reads the whole data set in a child process, which the host stops after its
+ * own limit (120 s, host/dataSummaryProcess) with a message saying so; the channel waits longer,
+ * so that message is what the user reads, and its timeout only catches a host that never answers.
+ */
+export const DESIGNER_TIMEOUTS_MS = { dataPreview: 5 * 60_000 } as const;
