@@ -113,7 +113,13 @@ export class Channel<Mine extends AnySide, Theirs extends AnySide> {
       }, ms);
       this.pending.set(id, { method, resolve: resolve as (value: unknown) => void, reject, timer });
       const message: WireRequest = { type: REQUEST, id, method, params };
-      this.port.post(message);
+      try {
+        this.port.post(message);
+      } catch (error) {
+        this.pending.delete(id);
+        this.timers.clear(timer);
+        reject(new ChannelError(method, 'failed', `"${method}" could not be sent to ${this.options.peer}: ${error instanceof Error ? error.message : String(error)}`));
+      }
     });
   }
 
@@ -131,10 +137,14 @@ export class Channel<Mine extends AnySide, Theirs extends AnySide> {
 
   private receive(message: unknown): void {
     if (this.closed || typeof message !== 'object' || message === null) return;
-    const type = (message as { type?: unknown }).type;
-    if (type === REPLY) this.settle(message as WireReply);
-    else if (type === REQUEST) void this.answer(message as WireRequest);
-    else if (typeof type === 'string') this.handlers.note(message as Theirs['notes']);
+    const { type, id, method } = message as { type?: unknown; id?: unknown; method?: unknown };
+    if (type === REPLY) {
+      if (typeof id === 'string') this.settle(message as WireReply);
+    } else if (type === REQUEST) {
+      if (typeof id === 'string' && typeof method === 'string') void this.answer(message as WireRequest);
+    } else if (typeof type === 'string') {
+      this.handlers.note(message as Theirs['notes']);
+    }
   }
 
   private settle(reply: WireReply): void {

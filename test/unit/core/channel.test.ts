@@ -190,9 +190,22 @@ test('dispose fails the requests still waiting, stops their timers and stops lis
   assert.equal((after.error as ChannelError).reason, 'closed');
 });
 
+test('a request that cannot be posted fails at once, saying why', async () => {
+  const timers = manualTimers();
+  const port: Port = { post: () => { throw new Error('Webview is disposed'); }, listen: () => () => undefined };
+  const page = new Channel<Page, Host>(port, { note: () => undefined, answer: {} }, { peer: 'the host', timers });
+  const r = await settled(page.request('square', { n: 1 }));
+  assert.equal((r.error as ChannelError).reason, 'failed');
+  assert.equal((r.error as Error).message, '"square" could not be sent to the host: Webview is disposed');
+  assert.deepEqual(timers.waiting(), []);
+});
+
 test('messages that are not the channel\'s are ignored', async () => {
   const { hostNotes, w } = pair({ square, weight: () => ({ values: [] }) });
-  for (const junk of [null, 'ready', 42, { kind: 'ready' }, { type: 7 }, { type: REPLY, id: 'nobody-1', ok: true, value: 1 }]) w.page.post(junk);
+  const replies: unknown[] = [];
+  w.page.listen((m) => replies.push(m));
+  for (const junk of [null, 'ready', 42, { kind: 'ready' }, { type: 7 }, { type: REPLY, id: 'nobody-1', ok: true, value: 1 }, { type: '$request', method: 'square', params: { n: 1 } }]) w.page.post(junk);
   await ticks();
   assert.deepEqual(hostNotes, []);
+  assert.deepEqual(replies, [], 'a request without an id gets no reply');
 });
