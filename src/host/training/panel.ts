@@ -3,7 +3,9 @@
 // window reload) and gets the whole stream; after that each new event. What a hidden
 // webview drops is therefore never lost.
 import * as vscode from 'vscode';
-import type { TrainingFromWebview, TrainingToWebview } from '../../core/panelProtocol';
+import type { Channel } from '../../core/channel';
+import type { TrainingFromWebview, TrainingSides, TrainingToWebview } from '../../core/panelProtocol';
+import { hostChannel } from '../webviewChannel';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import type { SessionStream } from './sessionStream';
 
@@ -22,6 +24,7 @@ export class TrainingPanel {
   private actions: PanelActions | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  private readonly channel: Channel<TrainingSides['host'], TrainingSides['webview']>;
   readonly onDidDispose: vscode.Event<void>;
 
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
@@ -29,8 +32,9 @@ export class TrainingPanel {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'training', panel.title);
     this.onDidDispose = panel.onDidDispose;
+    this.channel = hostChannel<TrainingSides>(panel.webview, { note: (m) => this.onMessage(m), answer: {} });
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: TrainingFromWebview) => this.onMessage(m)),
+      this.channel,
       panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -61,7 +65,7 @@ export class TrainingPanel {
 
   private post(msg: TrainingToWebview): void {
     // A hidden webview drops it; its next `ready` replays everything.
-    if (!this.disposed) void this.panel.webview.postMessage(msg);
+    if (!this.disposed) this.channel.notify(msg);
   }
 
   private onMessage(m: TrainingFromWebview): void {
