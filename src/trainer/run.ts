@@ -134,8 +134,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     if (baselineTasks.length) {
       const baselineTest: TaskValues = Object.fromEntries(baselineTasks.map((t) => [t, results.get(t)![t]!]));
       // Δm over the task metrics; the loss is left out (its scale differs between kinds of tasks).
-      const d = computeDeltaM(shared, baselineTest, (_task, metric) => metric !== 'loss');
-      summary.baselines = { test: baselineTest, comparisons: d.comparisons, deltaM: d.deltaM, parameters: params.singleTaskTotal };
+      const d = computeDeltaM(shared, baselineTest, (_task, metric) => metric !== 'loss', spec.evaluation?.deltaM);
+      summary.baselines = { test: baselineTest, comparisons: d.comparisons, deltaM: d.deltaM, parameters: params.singleTaskTotal, convention: d.convention, excluded: d.excluded };
     }
     await writer.complete({ summary });
     req.emit({ type: 'done', summary: { ...summary, runDir: writer.runDir } });

@@ -4,7 +4,7 @@
 // (VS Code's Markdown preview and GitHub show them). Takes plain data only.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DELTA_M_FORMULA } from '../../core/deltaM';
+import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../../core/deltaM';
 import type { MetricPoint, RunSummary } from '../../core/protocol';
 import { RUN_FILES, sanitizePathSegment } from '../../core/runLayout';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
@@ -154,11 +154,12 @@ export function renderReport(input: ReportInput): RenderedReport {
   for (const task of spec.tasks) {
     for (const [metric, value] of Object.entries(summary.test[task.id] ?? {})) {
       const c = comparisons.find((x) => x.task === task.id && x.metric === metric);
+      const left = summary.baselines?.excluded?.find((x) => x.task === task.id && x.metric === metric);
       const baseline = summary.baselines?.test[task.id]?.[metric];
       resultRows.push([
         md(task.id), md(metric), formatNumber(value),
         baseline === undefined ? '—' : formatNumber(baseline),
-        c ? formatPercent(c.relativeImprovement) : '—',
+        c ? formatPercent(c.relativeImprovement) : left ? 'undefined (left out of Δm)' : '—',
       ]);
     }
   }
@@ -170,9 +171,14 @@ export function renderReport(input: ReportInput): RenderedReport {
       `${md(t.id)} ${formatInteger(labelled.tasks[t.id]?.test ?? 0)}`).join(', ')} of ${formatInteger(labelled.rows.test)}).`, '');
   }
   if (summary.baselines) {
-    lines.push(`**Δm = ${formatPercent(summary.baselines.deltaM)}** over ${comparisons.length} task-metric pairs ` +
+    const convention = DELTA_M_CONVENTIONS[summary.baselines.convention ?? DEFAULT_DELTA_M];
+    lines.push(`**Δm = ${formatPercent(summary.baselines.deltaM)}**, the ${md(convention.label)}, over ${comparisons.length} task-metric pairs ` +
       `(single-task models: ${formatInteger(summary.baselines.parameters)} parameters in total).`, '');
-    lines.push(`> ${md(DELTA_M_FORMULA)}`, '');
+    lines.push(`> ${md(convention.formula)}`, '');
+    const excluded = summary.baselines.excluded ?? [];
+    if (excluded.length) {
+      lines.push(`Left out of Δm: ${excluded.map((x) => `${md(x.task)} ${md(x.metric)} (${md(x.reason)})`).join('; ')}.`, '');
+    }
   } else {
     lines.push('No single-task baselines were trained for this run (evaluation.baselines = "none"), so there is no Δm.', '');
   }
