@@ -51,6 +51,8 @@ export interface RunSummary {
   timings: { startedAt: string; endedAt: string; trainSeconds: number };
   /** Rows per split, and those with each task's target (partial labels: a task's metrics count only these). */
   labelled?: { rows: SplitCounts; tasks: Record<string, SplitCounts> };
+  /** With early stopping: the shared model was tested and saved with the weights of bestEpoch (best validation loss). */
+  earlyStopping?: { bestEpoch: number; epochsRun: number };
 }
 
 /**

@@ -15,6 +15,7 @@ import type { TaskHead } from './heads';
 import type { BuiltModel } from './model/build';
 import type { ForwardFn } from './model/forward';
 import { batchWeights, hasUnlabelled, type BatchMask } from './labelMask';
+import { BestWeights } from './bestWeights';
 import { compileNativeStep, nativeStepUnsupported } from './native/denseStep';
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
@@ -59,6 +60,8 @@ export interface LoopResult {
   cancelled: boolean;
   stoppedEarly: boolean;
   lastValidation?: TaskValues;
+  /** With early stopping: the epoch of the best validation loss, whose weights the model holds now. */
+  restoredEpoch?: number;
 }
 
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
@@ -148,6 +151,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   let lastYield = Date.now();
   let best = Infinity;
   let sinceBest = 0;
+  const bestWeights = t.earlyStopping ? new BestWeights(tf, s.built.model) : undefined;
   const result: LoopResult = { stepPath: native ? 'native' : `generic (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
 
   try {
@@ -219,6 +223,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           window = heads.map(() => []);
           const at = { step, epoch, split: 'train' as const };
           const points: MetricPoint[] = heads.flatMap((h, i) => (noLabels[i] ? [] : [{ ...at, task: h.task.id, metric: 'loss', value: means[i]! }]));
+          // The total loss is the unweighted sum whatever the weighting (core/runLayout.ts TOTAL_LOSS).
           points.push({ ...at, task: '*', metric: 'loss', value: Array.from(means).reduce((a, v) => a + v, 0) });
           points.push({ ...at, task: '*', metric: 'lr', value: lrAt(epoch, b) });
           heads.forEach((_, i) => {
@@ -267,13 +272,22 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       result.lastValidation = validation;
 
       if (t.earlyStopping) {
-        if (valTotal < best - 1e-6) { best = valTotal; sinceBest = 0; } else if (++sinceBest >= t.earlyStopping.patience) {
+        if (valTotal < best - 1e-6) {
+          best = valTotal;
+          sinceBest = 0;
+          bestWeights?.keep(epoch);
+        } else if (++sinceBest >= t.earlyStopping.patience) {
           result.stoppedEarly = true;
           break;
         }
       }
     }
+    if (!result.cancelled) {
+      const restored = bestWeights?.restore();
+      if (restored !== undefined) result.restoredEpoch = restored;
+    }
   } finally {
+    bestWeights?.dispose();
     stepper.dispose();
     weighting.dispose();
     // Dispose only the label tensors the compiled step made, never the split's own.

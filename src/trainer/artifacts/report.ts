@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../../core/deltaM';
 import type { MetricPoint, RunSummary } from '../../core/protocol';
-import { RUN_FILES, sanitizePathSegment } from '../../core/runLayout';
+import { RUN_FILES, sanitizePathSegment, TOTAL_LOSS } from '../../core/runLayout';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { writeFileAtomic } from './atomicWrite';
@@ -149,6 +149,11 @@ export function renderReport(input: ReportInput): RenderedReport {
   }
 
   lines.push('## Results on the test set', '');
+  if (summary.earlyStopping) {
+    const e = summary.earlyStopping;
+    lines.push(`Early stopping: training ran ${e.epochsRun} epochs; the test metrics and the saved model use the weights of epoch ${e.bestEpoch}, ` +
+      `the one with the lowest validation ${md(TOTAL_LOSS.title)}. Each single-task baseline is restored to its own best epoch the same way.`, '');
+  }
   const comparisons = summary.baselines?.comparisons ?? [];
   const resultRows: string[][] = [];
   for (const task of spec.tasks) {
@@ -192,7 +197,7 @@ export function renderReport(input: ReportInput): RenderedReport {
     files.push({ path: file, content: svg });
     chartLinks.push(`![${md(title)}](${markdownLink(file)})`);
   };
-  addChart('*', 'loss', 'total loss (weighted sum over tasks)');
+  addChart('*', 'loss', TOTAL_LOSS.title);
   for (const task of spec.tasks) {
     addChart(task.id, 'loss', `${task.id}: loss`);
     const metric = mainMetric(task, input.epochs);

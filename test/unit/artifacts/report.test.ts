@@ -94,6 +94,12 @@ describe('report.md', () => {
     assert.ok(markdown.includes(escapeMarkdown(DELTA_M_CONVENTIONS.pairs.formula)));
   });
 
+  it('says which epoch\'s weights were tested and saved when early stopping ran', () => {
+    assert.doesNotMatch(renderReport(input()).markdown, /Early stopping:/);
+    const { markdown } = renderReport(input({ summary: { ...summary(), earlyStopping: { bestEpoch: 4, epochsRun: 7 } } }));
+    assert.match(markdown, /Early stopping: training ran 7 epochs; the test metrics and the saved model use the weights of epoch 4/);
+  });
+
   it('names the Δm convention that ran and the pairs left out of it', () => {
     const s = summary();
     const shared = { digit: { accuracy: 0.91, mae: 0.2 }, parity: { accuracy: 0.95 } };
@@ -134,7 +140,7 @@ describe('report.md', () => {
     for (const link of links) await fs.access(path.join(dir, link)); // every link resolves
     assert.deepEqual(links.sort(), Object.keys(svgs).sort());
     const titles = Object.values(svgs).map((s) => s.title);
-    for (const title of ['digit: loss', 'digit: accuracy', 'parity: loss', 'parity: accuracy', 'total loss (weighted sum over tasks)']) {
+    for (const title of ['digit: loss', 'digit: accuracy', 'parity: loss', 'parity: accuracy', 'total loss (unweighted sum of the task losses)']) {
       assert.ok(titles.includes(title), `chart "${title}" missing`);
     }
     const digitLoss = Object.values(svgs).find((s) => s.title === 'digit: loss') as ParsedSvg;
