@@ -14,7 +14,12 @@ const FUSED: ReadonlySet<string> = new Set<FusedActivation>(['linear', 'relu', '
 interface DenseVars { kernel: { read(): TF.Variable }; bias?: { read(): TF.Variable } | null }
 
 export interface ForwardOptions {
-  /** Layer ids whose final activation is left out: classification heads give logits to fused losses. */
+  /**
+   * Layer ids whose final activation is left out of their task's output: classification heads
+   * give logits to fused losses. A layer that also feeds other layers passes them its
+   * activated output (probabilities), as the saved model does, so that the model trained and
+   * scored is the one saved.
+   */
   logitLayers: ReadonlySet<string>;
   /** Seed for dropout masks; each training call draws a fresh mask from it. */
   seed: number;
@@ -26,6 +31,7 @@ export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, top
   const specs = new Map<string, LayerSpec>(spec.model.layers.map((l) => [l.id, l]));
   const indexOf = new Map<string, number>(spec.model.layers.map((l, i) => [l.id, i]));
   const outputLayers = new Set(Object.values(spec.model.outputs));
+  const feedsLayers = new Set(spec.model.layers.flatMap((l) => l.from));
   let dropoutCalls = 0;
 
   const activate = (x: TF.Tensor, activation: string): TF.Tensor => {
@@ -55,6 +61,8 @@ export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, top
 
   return (inputs, training) => {
     const values = new Map<string, TF.Tensor>(inputs);
+    /** Logits of heads whose probabilities (in `values`) feed other layers. */
+    const logitsOf = new Map<string, TF.Tensor>();
     for (const id of topo) {
       const l = specs.get(id);
       if (!l) continue;
@@ -69,11 +77,16 @@ export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, top
         if (opts.logitLayers.has(id)) throw new Error(`layer ${id} (${l.type}) cannot produce logits`);
         return layer.apply(args.length === 1 ? x : args, { training }) as TF.Tensor;
       });
-      values.set(id, y);
+      if (l.type === 'dense' && opts.logitLayers.has(id) && feedsLayers.has(id)) {
+        logitsOf.set(id, y);
+        values.set(id, activate(y, l.activation ?? 'linear'));
+      } else {
+        values.set(id, y);
+      }
     }
     const out = new Map<string, TF.Tensor>();
     for (const [task, layerId] of Object.entries(spec.model.outputs)) {
-      if (outputLayers.has(layerId)) out.set(task, values.get(layerId)!);
+      if (outputLayers.has(layerId)) out.set(task, logitsOf.get(layerId) ?? values.get(layerId)!);
     }
     return out;
   };

@@ -40,6 +40,9 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
   for (const i of spec.model.inputs) if (i.shape.length !== 1 || (i.dtype ?? 'float32') !== 'float32') return `input ${i.id} of rank ${i.shape.length}`;
   const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
   for (const l of spec.model.layers) {
+    // A head's probabilities feeding another layer need the softmax's backward pass, not written here.
+    const fedLogits = l.from.find((f) => logitLayers.has(f));
+    if (fedLogits) return `classification head ${fedLogits} feeds layer ${l.id}`;
     if (l.type === 'dense') {
       if (!logitLayers.has(l.id) && !ACTIVATIONS.has(l.activation ?? 'linear')) return `activation ${l.activation} in ${l.id}`;
       if (l.useBias === false) return `dense ${l.id} without bias`;
