@@ -223,7 +223,6 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           window = heads.map(() => []);
           const at = { step, epoch, split: 'train' as const };
           const points: MetricPoint[] = heads.flatMap((h, i) => (noLabels[i] ? [] : [{ ...at, task: h.task.id, metric: 'loss', value: means[i]! }]));
-          // The total loss is the unweighted sum whatever the weighting (core/runLayout.ts TOTAL_LOSS).
           points.push({ ...at, task: '*', metric: 'loss', value: Array.from(means).reduce((a, v) => a + v, 0) });
           points.push({ ...at, task: '*', metric: 'lr', value: lrAt(epoch, b) });
           heads.forEach((_, i) => {
