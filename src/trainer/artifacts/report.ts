@@ -91,13 +91,20 @@ function settingsRows(input: ReportInput): Array<[string, string]> {
     ['Epochs', String(t.epochs)],
     ['Batch size', String(t.batchSize)],
     ['Seed', String(t.seed)],
-    ['Task weighting', t.weighting?.method ?? 'equal'],
+    ['Task weighting', weightingLine(spec)],
   ];
   if (t.l2 !== undefined) rows.push(['L2', String(t.l2)]);
   if (t.clipNorm !== undefined) rows.push(['Gradient clip norm', String(t.clipNorm)]);
   if (t.earlyStopping) rows.push(['Early stopping', `patience ${t.earlyStopping.patience}`]);
   if (input.versions) rows.push(['Software', softwareLine(input.versions)]);
   return rows;
+}
+
+/** The shared model's weighting; a baseline always trains its one task with weight 1 (core/baseline.ts). */
+function weightingLine(spec: ExperimentSpec): string {
+  const method = spec.training.weighting?.method ?? 'equal';
+  const baselines = (spec.evaluation?.baselines ?? 'single-task') === 'single-task' && spec.tasks.length > 1;
+  return baselines && method !== 'equal' ? `${method} (single-task baselines: equal, weight 1)` : method;
 }
 
 /**

@@ -94,6 +94,13 @@ describe('report.md', () => {
     assert.ok(markdown.includes(escapeMarkdown(DELTA_M_CONVENTIONS.pairs.formula)));
   });
 
+  it('says that single-task baselines train with equal weighting whatever the shared model\'s', () => {
+    const setting = (s: ReturnType<typeof digitsParitySpec>) => tableRows(renderReport(input({ spec: s })).markdown, 'Settings').find((r) => r[0] === 'Task weighting')?.[1];
+    const spec = digitsParitySpec();
+    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'uncertainty' } } }), 'uncertainty (single-task baselines: equal, weight 1)');
+    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'equal' } } }), 'equal');
+  });
+
   it('says which epoch\'s weights were tested and saved when early stopping ran', () => {
     assert.doesNotMatch(renderReport(input()).markdown, /Early stopping:/);
     const { markdown } = renderReport(input({ summary: { ...summary(), earlyStopping: { bestEpoch: 4, epochsRun: 7 } } }));
