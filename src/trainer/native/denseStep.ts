@@ -3,8 +3,10 @@
 // The reference network takes 36 ops per step this way against about 130 through
 // tfjs-core's tape, and each op skips tfjs-core's own overhead (see ops.ts).
 // Plain SGD folds the learning rate into the loss gradient so each update is one Sub.
-// Momentum follows the one rule of optimizer.ts (v = mu*v + g; w -= lr*v): the velocity
-// holds raw gradients and the current rate multiplies it at each step.
+// Momentum follows the one rule of optimizer.ts, v = mu*v + g; w -= lr*v. With the rate folded
+// in, the velocity kept here is lr*v; when the rate moves from lr' to lr between two steps the
+// kept velocity is rescaled by lr/lr' (lr*v = mu*(lr/lr')*(lr'*v_prev) + lr*g): the same
+// update as the tape step's under any schedule, at no extra op.
 // Graphs with other layer types, optimizers or options take the generic path (loop.ts).
 import type * as TF from '@tensorflow/tfjs';
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
@@ -80,39 +82,40 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
 
   // Per-(lr, batch) constants: loss-gradient scales, weight decay factors.
   let constKey = '';
-  let consts: { scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; momentum?: { mu: TF.Tensor; lr: TF.Tensor } } | undefined;
+  let consts: { scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; momentum?: TF.Tensor } | undefined;
   const disposeConsts = () => {
-    if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum.mu, consts.momentum.lr] : [])]);
+    if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum] : [])]);
   };
+  /** The previous step's rate, by which the kept velocity (lr*v) is rescaled (see the header). */
+  let previousLr: number | undefined;
   const constants = (lr: number, n: number) => {
-    const key = `${lr}/${n}`;
+    const rescale = previousLr !== undefined && previousLr > 0 ? lr / previousLr : 1;
+    previousLr = lr;
+    const key = `${lr}/${n}/${rescale}`;
     if (key !== constKey || !consts) {
       disposeConsts();
-      // Without momentum the rate is folded into the gradient (one Sub per update); with it the
-      // velocity keeps raw gradients and the rate is applied after (see the header).
-      const folded = momentum ? 1 : lr;
       // Gradient of mean loss is (per-example gradient) / n; MSE has a factor 2. A masked
       // task's 1/(labelled rows) is in its row weights instead of the 1/n.
-      const maskedScale = heads.map((h, i) => tf.keep(tf.scalar(folded * weights[i]! * (h.encoding === 'value' ? 2 : 1))));
-      const scale = heads.map((h, i) => tf.keep(tf.scalar((folded * weights[i]! * (h.encoding === 'value' ? 2 : 1)) / n)));
-      // d(l2 * sum(W^2))/dW = 2 * l2 * W, scaled like every gradient.
-      const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * folded * c))]));
-      consts = { scale, maskedScale, decay, ...(momentum ? { momentum: { mu: tf.keep(tf.scalar(momentum)), lr: tf.keep(tf.scalar(lr)) } } : {}) };
+      const maskedScale = heads.map((h, i) => tf.keep(tf.scalar(lr * weights[i]! * (h.encoding === 'value' ? 2 : 1))));
+      const scale = heads.map((h, i) => tf.keep(tf.scalar((lr * weights[i]! * (h.encoding === 'value' ? 2 : 1)) / n)));
+      // d(l2 * sum(W^2))/dW = 2 * l2 * W, pre-scaled by the learning rate like every gradient.
+      const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * lr * c))]));
+      consts = { scale, maskedScale, decay, ...(momentum ? { momentum: tf.keep(tf.scalar(momentum * rescale)) } : {}) };
       constKey = key;
     }
     return consts;
   };
 
-  const update = (variable: TF.Variable, grad: TF.Tensor, key: string, decay: TF.Tensor | undefined, m: { mu: TF.Tensor; lr: TF.Tensor } | undefined) => {
+  const update = (variable: TF.Variable, grad: TF.Tensor, key: string, decay: TF.Tensor | undefined, m: TF.Tensor | undefined) => {
     // The L2 gradient joins the loss gradient before momentum, as when it is part of the loss.
     let step = decay ? ops.add(grad, ops.mul(variable, decay)) : grad;
     if (m) {
       const prev = velocity.get(key);
-      const v = prev ? ops.add(ops.mul(prev, m.mu), step) : step;
+      const v = prev ? ops.add(ops.mul(prev, m), step) : step;
       tf.keep(v);
       if (prev) prev.dispose();
       velocity.set(key, v);
-      step = ops.mul(v, m.lr);
+      step = v;
     }
     variable.assign(ops.sub(variable, step));
   };
