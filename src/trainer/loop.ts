@@ -150,8 +150,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   let step = 0;
   let lastYield = Date.now();
   let best = Infinity;
-  let sinceBest = 0;
   const bestWeights = t.earlyStopping ? new BestWeights(tf, s.built.model) : undefined;
+  let sinceBest = 0;
   const result: LoopResult = { stepPath: native ? 'native' : `generic (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
 
   try {

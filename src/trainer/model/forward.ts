@@ -30,8 +30,8 @@ export type ForwardFn = (inputs: ReadonlyMap<string, TF.Tensor>, training: boole
 export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, topo: string[], opts: ForwardOptions): ForwardFn {
   const specs = new Map<string, LayerSpec>(spec.model.layers.map((l) => [l.id, l]));
   const indexOf = new Map<string, number>(spec.model.layers.map((l, i) => [l.id, i]));
-  const outputLayers = new Set(Object.values(spec.model.outputs));
   const feedsLayers = new Set(spec.model.layers.flatMap((l) => l.from));
+  const outputLayers = new Set(Object.values(spec.model.outputs));
   let dropoutCalls = 0;
 
   const activate = (x: TF.Tensor, activation: string): TF.Tensor => {
