@@ -30,7 +30,6 @@ export type ForwardFn = (inputs: ReadonlyMap<string, TF.Tensor>, training: boole
 export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, topo: string[], opts: ForwardOptions): ForwardFn {
   const specs = new Map<string, LayerSpec>(spec.model.layers.map((l) => [l.id, l]));
   const indexOf = new Map<string, number>(spec.model.layers.map((l, i) => [l.id, i]));
-  const feedsLayers = new Set(spec.model.layers.flatMap((l) => l.from));
   const outputLayers = new Set(Object.values(spec.model.outputs));
   let dropoutCalls = 0;
 
@@ -59,14 +58,18 @@ export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, top
     return activate(tf.fused.matMul({ a: x as TF.Tensor2D, b: kernel as TF.Tensor2D, ...(bias ? { bias } : {}) }), activation);
   };
 
+  /** What layer `id` passes on to the layers it feeds: a classification head its probabilities, not its logits. */
+  const fed = (id: string, value: TF.Tensor): TF.Tensor => {
+    const l = specs.get(id);
+    return l?.type === 'dense' && opts.logitLayers.has(id) ? activate(value, l.activation ?? 'linear') : value;
+  };
+
   return (inputs, training) => {
     const values = new Map<string, TF.Tensor>(inputs);
-    /** Logits of heads whose probabilities (in `values`) feed other layers. */
-    const logitsOf = new Map<string, TF.Tensor>();
     for (const id of topo) {
       const l = specs.get(id);
       if (!l) continue;
-      const args = l.from.map((f) => values.get(f)!);
+      const args = l.from.map((f) => fed(f, values.get(f)!));
       const x = args[0]!;
       // What TensorFlow throws while computing a layer (ids out of an embedding's range...) names that layer.
       const y = atLayer(l, indexOf.get(id)!, (): TF.Tensor => {
@@ -77,16 +80,11 @@ export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, top
         if (opts.logitLayers.has(id)) throw new Error(`layer ${id} (${l.type}) cannot produce logits`);
         return layer.apply(args.length === 1 ? x : args, { training }) as TF.Tensor;
       });
-      if (l.type === 'dense' && opts.logitLayers.has(id) && feedsLayers.has(id)) {
-        logitsOf.set(id, y);
-        values.set(id, activate(y, l.activation ?? 'linear'));
-      } else {
-        values.set(id, y);
-      }
+      values.set(id, y);
     }
     const out = new Map<string, TF.Tensor>();
     for (const [task, layerId] of Object.entries(spec.model.outputs)) {
-      if (outputLayers.has(layerId)) out.set(task, logitsOf.get(layerId) ?? values.get(layerId)!);
+      if (outputLayers.has(layerId)) out.set(task, values.get(layerId)!);
     }
     return out;
   };
