@@ -40,6 +40,8 @@ export interface RunSummary {
   backend: BackendName;
   /** Final test metrics of the shared model: task -> metric -> value. */
   test: Record<string, Record<string, number>>;
+  /** With early stopping: the shared model was tested and saved with the weights of bestEpoch (best validation loss). */
+  earlyStopping?: { bestEpoch: number; epochsRun: number };
   parameters: { total: number; shared: number; perTask: Record<string, number>; singleTaskTotal: number };
   baselines?: {
     test: Record<string, Record<string, number>>; comparisons: BaselineComparison[]; deltaM: number; parameters: number;
@@ -51,8 +53,6 @@ export interface RunSummary {
   timings: { startedAt: string; endedAt: string; trainSeconds: number };
   /** Rows per split, and those with each task's target (partial labels: a task's metrics count only these). */
   labelled?: { rows: SplitCounts; tasks: Record<string, SplitCounts> };
-  /** With early stopping: the shared model was tested and saved with the weights of bestEpoch (best validation loss). */
-  earlyStopping?: { bestEpoch: number; epochsRun: number };
 }
 
 /**
