@@ -229,6 +229,7 @@ export const EXPERIMENT_SCHEMA = obj('A Multi-Task Studio experiment: data, task
   training,
   evaluation: obj('What is measured after training.', {
     baselines: oneOf(['single-task', 'none'], '"single-task" also trains one model per task on its own path of the graph, for comparison (default).'),
+    deltaM: oneOf(['pairs', 'tasks'], 'How Δm averages the relative changes over the baselines: "pairs", the mean over task-metric pairs (Nash-MTL; default); "tasks", the mean over tasks of each task\'s mean over its metrics (LibMTL\'s Δp).'),
   }),
   layout: record(obj('Position of a node in the designer.', { x: num('x'), y: num('y') }, ['x', 'y']), 'Designer node positions by node id; view state only, never affects training.'),
 }, ['name', 'data', 'tasks', 'model', 'training']);

@@ -147,7 +147,10 @@ export interface TrainingSpec {
   earlyStopping?: { patience: number; monitor?: 'loss' };
 }
 
-export interface EvaluationSpec { baselines?: 'single-task' | 'none' }
+/** How Δm averages the relative changes (core/deltaM.ts): over task-metric pairs, or over tasks. */
+export type DeltaMConvention = 'pairs' | 'tasks';
+
+export interface EvaluationSpec { baselines?: 'single-task' | 'none'; deltaM?: DeltaMConvention }
 
 export interface LayoutEntry { x: number; y: number }
 

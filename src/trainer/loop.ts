@@ -15,6 +15,7 @@ import type { TaskHead } from './heads';
 import type { BuiltModel } from './model/build';
 import type { ForwardFn } from './model/forward';
 import { batchWeights, hasUnlabelled, type BatchMask } from './labelMask';
+import { BestWeights } from './bestWeights';
 import { compileNativeStep, nativeStepUnsupported } from './native/denseStep';
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
@@ -64,6 +65,8 @@ export interface LoopResult {
   cancelled: boolean;
   stoppedEarly: boolean;
   lastValidation?: TaskValues;
+  /** With early stopping: the epoch of the best validation loss, whose weights the model holds now. */
+  restoredEpoch?: number;
 }
 
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
@@ -156,6 +159,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   let step = 0;
   let lastYield = Date.now();
   let best = Infinity;
+  const bestWeights = t.earlyStopping ? new BestWeights(tf, s.built.model) : undefined;
   let sinceBest = 0;
   const path = native ? 'native' : gradientFamily ? `task gradients on the shared ${weighting.mode}` : 'generic';
   const result: LoopResult = { stepPath: native ? path : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
@@ -280,13 +284,22 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       result.lastValidation = validation;
 
       if (t.earlyStopping) {
-        if (valTotal < best - 1e-6) { best = valTotal; sinceBest = 0; } else if (++sinceBest >= t.earlyStopping.patience) {
+        if (valTotal < best - 1e-6) {
+          best = valTotal;
+          sinceBest = 0;
+          bestWeights?.keep(epoch);
+        } else if (++sinceBest >= t.earlyStopping.patience) {
           result.stoppedEarly = true;
           break;
         }
       }
     }
+    if (!result.cancelled) {
+      const restored = bestWeights?.restore();
+      if (restored !== undefined) result.restoredEpoch = restored;
+    }
   } finally {
+    bestWeights?.dispose();
     stepper.dispose();
     weighting.dispose();
     // Dispose only the label tensors the compiled step made, never the split's own.

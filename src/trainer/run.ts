@@ -98,6 +98,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const baselineTasks = spec.evaluation?.baselines === 'single-task' && spec.tasks.length > 1 ? spec.tasks.map((t) => t.id) : [];
     const phases: TrainingPhase[] = [{ kind: 'shared' }, ...baselineTasks.map((task) => ({ kind: 'baseline' as const, task }))];
     const results = new Map<string, TaskValues>();
+    let restored: RunSummary['earlyStopping'];
     const trainStart = Date.now();
     for (const phase of phases) {
       const phaseSpec = phase.kind === 'shared' ? spec : singleTaskSpec(spec, phase.task);
@@ -109,7 +110,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
         await writer.markCancelled();
         return 'cancelled';
       }
-      results.set(phase.kind === 'shared' ? '*' : phase.task, outcome);
+      results.set(phase.kind === 'shared' ? '*' : phase.task, outcome.test);
+      if (phase.kind === 'shared' && outcome.restoredEpoch !== undefined) restored = { bestEpoch: outcome.restoredEpoch, epochsRun: outcome.epochsRun };
     }
     const trainSeconds = (Date.now() - trainStart) / 1000;
 
@@ -130,12 +132,13 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
           train: countLabelled(data.train.targets[t.target]!), validation: countLabelled(data.validation.targets[t.target]!), test: countLabelled(data.test.targets[t.target]!),
         }])),
       },
+      ...(restored ? { earlyStopping: restored } : {}),
     };
     if (baselineTasks.length) {
       const baselineTest: TaskValues = Object.fromEntries(baselineTasks.map((t) => [t, results.get(t)![t]!]));
       // Δm over the task metrics; the loss is left out (its scale differs between kinds of tasks).
-      const d = computeDeltaM(shared, baselineTest, (_task, metric) => metric !== 'loss');
-      summary.baselines = { test: baselineTest, comparisons: d.comparisons, deltaM: d.deltaM, parameters: params.singleTaskTotal };
+      const d = computeDeltaM(shared, baselineTest, (_task, metric) => metric !== 'loss', spec.evaluation?.deltaM);
+      summary.baselines = { test: baselineTest, comparisons: d.comparisons, deltaM: d.deltaM, parameters: params.singleTaskTotal, convention: d.convention, excluded: d.excluded };
     }
     await writer.complete({ summary });
     req.emit({ type: 'done', summary: { ...summary, runDir: writer.runDir } });
@@ -178,9 +181,12 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
   }
 }
 
-/** Trains one model (shared or a baseline) and returns its test metrics, or 'cancelled'. */
+/**
+ * Trains one model (shared or a baseline) and returns its test metrics (with early stopping:
+ * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
+ */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: ExperimentData, phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest): Promise<TaskValues | 'cancelled'> {
+  writer: RunWriter, req: RunRequest): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
@@ -208,7 +214,8 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
       },
     });
     const label = phase.kind === 'shared' ? 'shared model' : `baseline ${phase.task}`;
-    req.emit({ type: 'log', level: 'info', message: `${label}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? ', stopped early' : ''}` });
+    const restoredNote = result.restoredEpoch !== undefined ? `; weights of epoch ${result.restoredEpoch} (best validation loss) restored for testing and saving` : '';
+    req.emit({ type: 'log', level: 'info', message: `${label}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? `, stopped early at epoch ${result.epochsRun}` : ''}${restoredNote}` });
     if (result.cancelled) return 'cancelled';
     const testValues = evaluate(tf, forward, heads, test);
     const points: MetricPoint[] = [];
@@ -217,7 +224,7 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
     }
     writer.appendMetrics(points, phase);
     if (phase.kind === 'shared') await writer.saveModel(built.model);
-    return testValues;
+    return { test: testValues, epochsRun: result.epochsRun, ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}) };
   } finally {
     splits.forEach(disposeSplit);
     built?.model.dispose();

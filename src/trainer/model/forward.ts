@@ -14,7 +14,12 @@ const FUSED: ReadonlySet<string> = new Set<FusedActivation>(['linear', 'relu', '
 interface DenseVars { kernel: { read(): TF.Variable }; bias?: { read(): TF.Variable } | null }
 
 export interface ForwardOptions {
-  /** Layer ids whose final activation is left out: classification heads give logits to fused losses. */
+  /**
+   * Layer ids whose final activation is left out of their task's output: classification heads
+   * give logits to fused losses. A layer that also feeds other layers passes them its
+   * activated output (probabilities), as the saved model does, so that the model trained and
+   * scored is the one saved.
+   */
   logitLayers: ReadonlySet<string>;
   /** Seed for dropout masks; each training call draws a fresh mask from it. */
   seed: number;
@@ -65,12 +70,18 @@ export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, top
     return activate(tf.fused.matMul({ a: x as TF.Tensor2D, b: kernel as TF.Tensor2D, ...(bias ? { bias } : {}) }), activation);
   };
 
+  /** What layer `id` passes on to the layers it feeds: a classification head its probabilities, not its logits. */
+  const fed = (id: string, value: TF.Tensor): TF.Tensor => {
+    const l = specs.get(id);
+    return l?.type === 'dense' && opts.logitLayers.has(id) ? activate(value, l.activation ?? 'linear') : value;
+  };
+
   const values = (given: ReadonlyMap<string, TF.Tensor>, training: boolean, only?: ReadonlySet<string>): Map<string, TF.Tensor> => {
     const values = new Map<string, TF.Tensor>(given);
     for (const id of topo) {
       const l = specs.get(id);
       if (!l || (only && !only.has(id))) continue;
-      const args = l.from.map((f) => values.get(f)!);
+      const args = l.from.map((f) => fed(f, values.get(f)!));
       const x = args[0]!;
       // What TensorFlow throws while computing a layer (ids out of an embedding's range...) names that layer.
       const y = atLayer(l, indexOf.get(id)!, (): TF.Tensor => {

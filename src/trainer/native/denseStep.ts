@@ -3,6 +3,10 @@
 // The reference network takes 36 ops per step this way against about 130 through
 // tfjs-core's tape, and each op skips tfjs-core's own overhead (see ops.ts).
 // Plain SGD folds the learning rate into the loss gradient so each update is one Sub.
+// Momentum follows the one rule of optimizer.ts, v = mu*v + g; w -= lr*v. With the rate folded
+// in, the velocity kept here is lr*v; when the rate moves from lr' to lr between two steps the
+// kept velocity is rescaled by lr/lr' (lr*v = mu*(lr/lr')*(lr'*v_prev) + lr*g): the same
+// update as the tape step's under any schedule, at no extra op.
 // Graphs with other layer types, optimizers or options take the generic path (loop.ts).
 import type * as TF from '@tensorflow/tfjs';
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
@@ -44,6 +48,9 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
   for (const i of spec.model.inputs) if (i.shape.length !== 1 || (i.dtype ?? 'float32') !== 'float32') return `input ${i.id} of rank ${i.shape.length}`;
   const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
   for (const l of spec.model.layers) {
+    // A head's probabilities feeding another layer need the softmax's backward pass, not written here.
+    const fedLogits = l.from.find((f) => logitLayers.has(f));
+    if (fedLogits) return `classification head ${fedLogits} feeds layer ${l.id}`;
     if (l.type === 'dense') {
       if (!logitLayers.has(l.id) && !ACTIVATIONS.has(l.activation ?? 'linear')) return `activation ${l.activation} in ${l.id}`;
       if (l.useBias === false) return `dense ${l.id} without bias`;
@@ -84,8 +91,12 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   const disposeConsts = () => {
     if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum] : [])]);
   };
+  /** The previous step's rate, by which the kept velocity (lr*v) is rescaled (see the header). */
+  let previousLr: number | undefined;
   const constants = (lr: number, n: number, weights: readonly number[]) => {
-    const key = `${lr}/${n}/${weights.join()}`;
+    const rescale = previousLr !== undefined && previousLr > 0 ? lr / previousLr : 1;
+    previousLr = lr;
+    const key = `${lr}/${n}/${rescale}/${weights.join()}`;
     if (key !== constKey || !consts) {
       disposeConsts();
       // Gradient of mean loss is (per-example gradient) / n; MSE has a factor 2. A masked
@@ -94,7 +105,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       const scale = heads.map((h, i) => tf.keep(tf.scalar((lr * weights[i]! * (h.encoding === 'value' ? 2 : 1)) / n)));
       // d(l2 * sum(W^2))/dW = 2 * l2 * W, pre-scaled by the learning rate like every gradient.
       const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * lr * c))]));
-      consts = { scale, maskedScale, decay, ...(momentum ? { momentum: tf.keep(tf.scalar(momentum)) } : {}) };
+      consts = { scale, maskedScale, decay, ...(momentum ? { momentum: tf.keep(tf.scalar(momentum * rescale)) } : {}) };
       constKey = key;
     }
     return consts;
