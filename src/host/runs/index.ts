@@ -6,8 +6,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_FILES } from '../../core/runLayout';
 import { sessions } from '../training/sessions';
-import { isRunFolderOf } from './runFolders';
-import { allRunsDirs, runDirArgument, runsDirOfFolder } from './runsLocation';
+import { isRunFolderOf } from '../runFolders';
+import { allRunsDirs, runDirArgument, runsDirOfFolder } from '../runsLocation';
 import { RunsTreeProvider } from './runsTree';
 
 /** Files whose change can alter what the tree shows (metrics.jsonl appends do not). */

@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import { describeRun, formatRunTime, type RunEntry } from '../../core/runsIndex';
 import { progressText } from '../training/progressUi';
 import { sessions } from '../training/sessions';
-import { readRunsFolder, type ExperimentRuns } from './runFolders';
-import { allRunsDirs } from './runsLocation';
+import { readRunsFolder, type ExperimentRuns } from '../runFolders';
+import { allRunsDirs } from '../runsLocation';
 
 export class ExperimentItem extends vscode.TreeItem {
   constructor(readonly experiment: ExperimentRuns, readonly runsDir: string, showFolder: boolean) {
