@@ -10,6 +10,7 @@ import { knownFeatureShape } from '../../core/dataShape';
 import { dataSettingsKey } from '../../core/dataSummary';
 import type { DataPreview, DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../core/designerProtocol';
 import { budgetOf, settings } from '../settings';
+import { DisposableStore } from '../disposables';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { DataPreviewer } from './dataPreview';
 import type { DesignerDiagnostics } from './diagnostics';
@@ -126,20 +127,19 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
       }
     };
 
-    const subscriptions: vscode.Disposable[] = [
-      previewer,
-      this.diagnostics.track(document.uri),
-      webview.onDidReceiveMessage(onMessage),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document !== document || e.contentChanges.length === 0) return;
-        publish();
-        autoSummary(AUTO_SUMMARY_DELAY_MS);
-      }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => { post({ type: 'trust', trusted: true }); autoSummary(0); }),
-      new vscode.Disposable(() => clearTimeout(autoTimer)),
-    ];
+    const subscriptions = new DisposableStore();
+    subscriptions.add(previewer);
+    subscriptions.add(this.diagnostics.track(document.uri));
+    subscriptions.add(webview.onDidReceiveMessage(onMessage));
+    subscriptions.add(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document !== document || e.contentChanges.length === 0) return;
+      publish();
+      autoSummary(AUTO_SUMMARY_DELAY_MS);
+    }));
+    subscriptions.add(vscode.workspace.onDidGrantWorkspaceTrust(() => { post({ type: 'trust', trusted: true }); autoSummary(0); }));
+    subscriptions.add({ dispose: () => clearTimeout(autoTimer) });
     autoSummary(0);
-    panel.onDidDispose(() => subscriptions.forEach((s) => s.dispose()));
+    panel.onDidDispose(() => subscriptions.dispose());
   }
 }
 

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { DiagramFromWebview, DiagramSource, DiagramToWebview } from '../../core/panelProtocol';
+import { DisposableStore } from '../disposables';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { designData, runData, type DiagramData } from './diagramData';
 import { weightDetail } from './weightStats';
@@ -15,7 +16,7 @@ export function sourceKey(s: DiagramSource): string {
 
 export class DiagramPanel {
   private data: DiagramData = {};
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private timer: ReturnType<typeof setTimeout> | undefined;
   disposed = false;
 
@@ -23,14 +24,12 @@ export class DiagramPanel {
     panel.webview.options = webviewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'diagram', panel.title);
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: DiagramFromWebview) => void this.onMessage(m)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.disposables.add(panel.webview.onDidReceiveMessage((m: DiagramFromWebview) => void this.onMessage(m)));
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
     if (source.kind === 'design' && source.specPath) {
       const specPath = source.specPath;
       // The design diagram follows unsaved edits.
-      this.disposables.push(vscode.workspace.onDidChangeTextDocument((e) => {
+      this.disposables.add(vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.fsPath !== specPath) return;
         clearTimeout(this.timer);
         this.timer = setTimeout(() => { this.data = designData(e.document.getText()); this.post(); }, 300);
@@ -90,7 +89,7 @@ export class DiagramPanel {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.timer);
-    for (const d of this.disposables) d.dispose();
+    this.disposables.dispose();
     this.panel.dispose();
   }
 }

@@ -4,6 +4,7 @@
 // webview drops is therefore never lost.
 import * as vscode from 'vscode';
 import type { TrainingFromWebview, TrainingToWebview } from '../../core/panelProtocol';
+import { DisposableStore } from '../disposables';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import type { SessionStream } from './sessionStream';
 
@@ -20,7 +21,7 @@ export class TrainingPanel {
   private unsubscribe: (() => void) | undefined;
   private stream: SessionStream | undefined;
   private actions: PanelActions | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private disposed = false;
   readonly onDidDispose: vscode.Event<void>;
 
@@ -29,10 +30,8 @@ export class TrainingPanel {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'training', panel.title);
     this.onDidDispose = panel.onDidDispose;
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: TrainingFromWebview) => this.onMessage(m)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.disposables.add(panel.webview.onDidReceiveMessage((m: TrainingFromWebview) => this.onMessage(m)));
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
   }
 
   static create(extensionUri: vscode.Uri, title: string, column = vscode.ViewColumn.Beside): TrainingPanel {
@@ -95,7 +94,7 @@ export class TrainingPanel {
     if (this.disposed) return;
     this.disposed = true;
     this.unsubscribe?.();
-    for (const d of this.disposables) d.dispose();
+    this.disposables.dispose();
     this.panel.dispose();
   }
 }
