@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_FILES } from '../../core/runLayout';
 import { DisposableStore, SerialDisposable } from '../disposables';
-import { sessions } from '../training/sessions';
+import { sessions } from '../training/index';
 import { isRunFolderOf } from '../runFolders';
 import { allRunsDirs, runDirArgument, runsDirOfFolder } from '../runsLocation';
 import { RunsTreeProvider } from './runsTree';

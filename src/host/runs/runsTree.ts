@@ -3,8 +3,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { describeRun, formatRunTime, type RunEntry } from '../../core/runsIndex';
-import { progressText } from '../training/progressUi';
-import { sessions } from '../training/sessions';
+import { progressText, sessions } from '../training/index';
 import { readRunsFolder, type ExperimentRuns } from '../runFolders';
 import { allRunsDirs } from '../runsLocation';
 

@@ -1,0 +1,77 @@
+// Panels of run folders: a run from the Runs view that this window is not training, or a
+// panel restored after a window reload, rebuilt from the files of its folder. A run another
+// window (or the CLI) is still writing is followed as its files change.
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { TrainingViewState } from '../../core/panelProtocol';
+import { RUN_FILES } from '../../core/runLayout';
+import { DisposableStore } from '../disposables';
+import { TrainingPanel } from './panel';
+import { readRunFolderFiles, runFolderEvents } from './runFolderStream';
+import { SessionStream } from './sessionStream';
+
+const titleOf = (runDir: string): string =>
+  `Run ${path.basename(runDir).replace(/^(\d{8}-\d{6}).*$/, '$1')}: ${path.basename(path.dirname(runDir))}`;
+
+export class RunFolderPanels implements vscode.Disposable {
+  /** By run folder: the panel and what it holds on to (its watcher). */
+  private readonly panels = new Map<string, { panel: TrainingPanel; owned: DisposableStore }>();
+
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  show(runDir: string): void {
+    const existing = this.panels.get(runDir);
+    if (existing && !existing.panel.isDisposed) {
+      this.refresh(runDir);
+      existing.panel.reveal();
+      return;
+    }
+    this.open(TrainingPanel.create(this.extensionUri, titleOf(runDir), vscode.ViewColumn.Active), runDir);
+  }
+
+  /** WebviewPanelSerializer: a panel from before a window reload, rebuilt from its run folder. */
+  restore(webviewPanel: vscode.WebviewPanel, state: TrainingViewState | undefined): void {
+    const runDir = state?.runDir;
+    const panel = new TrainingPanel(webviewPanel, this.extensionUri);
+    if (!runDir || !fs.existsSync(runDir)) {
+      // Nothing to rebuild from (the run never started, or its folder was deleted).
+      panel.dispose();
+      return;
+    }
+    this.open(panel, runDir);
+  }
+
+  private open(panel: TrainingPanel, runDir: string): void {
+    const owned = new DisposableStore();
+    this.panels.set(runDir, { panel, owned });
+    this.refresh(runDir);
+    // The trainer rewrites run.json last in every flush (after that epoch's metrics.jsonl
+    // lines and TensorBoard events) and last when the run ends (after summary.json): it is
+    // the commit point of each write, so the panel rereads the folder then, never halfway
+    // through a flush. (A 700 ms debounce on every *.json/jsonl change stood for this.)
+    const watcher = owned.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runDir), RUN_FILES.run)));
+    owned.add(watcher.onDidChange(() => this.refresh(runDir)));
+    owned.add(watcher.onDidCreate(() => this.refresh(runDir)));
+    panel.onDidDispose(() => {
+      owned.dispose();
+      if (this.panels.get(runDir)?.panel === panel) this.panels.delete(runDir);
+    });
+  }
+
+  private refresh(runDir: string): void {
+    const entry = this.panels.get(runDir);
+    if (!entry || entry.panel.isDisposed) return;
+    const stream = new SessionStream();
+    for (const e of runFolderEvents(readRunFolderFiles(runDir))) stream.append(e);
+    entry.panel.attach(stream, { stop: () => undefined, runDir: () => runDir, specPath: () => undefined }, titleOf(runDir));
+  }
+
+  dispose(): void {
+    for (const { panel, owned } of this.panels.values()) {
+      owned.dispose();
+      panel.dispose();
+    }
+    this.panels.clear();
+  }
+}
