@@ -34,9 +34,10 @@ export default tseslint.config(
     { group: ['vscode', '@tensorflow/*', 'node:*', 'react', 'react-dom'], message: 'src/core is pure TypeScript.' },
     { group: ['**/host/**', '**/trainer/**', '**/webview/**'], message: 'core imports no other layer.' },
   ]) },
-  // The host by feature: each folder of src/host (designer, diagram, runs, training) is one
-  // feature with an index.ts, the only file another feature (or extension.ts) imports; what
-  // several features use lives at src/host's root, which imports no feature folder.
+  // The host by feature: each folder of src/host (designer, diagram, environment, newExperiment,
+  // runs, training) is one feature with an index.ts, the only file another feature (or
+  // extension.ts) imports; what several features use lives at src/host's root, which imports
+  // no feature folder.
   { files: ['src/host/*.ts'], rules: restrict([...hostLayer,
     { regex: '^\\./[^/]+/', message: "src/host's root holds what several features share: it imports no feature folder." },
   ]) },
