@@ -1,6 +1,6 @@
 // Panels of run folders: a run from the Runs view that this window is not training, or a
 // panel restored after a window reload, rebuilt from the files of its folder. A run another
-// window (or the CLI) is still writing is followed as its files change.
+// window (or the CLI) is still writing is followed as the trainer commits its writes.
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -14,9 +14,24 @@ import { SessionStream } from './sessionStream';
 const titleOf = (runDir: string): string =>
   `Run ${path.basename(runDir).replace(/^(\d{8}-\d{6}).*$/, '$1')}: ${path.basename(path.dirname(runDir))}`;
 
+/**
+ * Calls `onCommit` each time the trainer commits a write to the run folder. The trainer
+ * rewrites run.json last in every flush (after that epoch's metrics.jsonl lines and
+ * TensorBoard events) and last when the run ends (after summary.json): it is the commit
+ * point, so a reader woken by it never sees half a flush. (A 700 ms debounce on every
+ * *.json/jsonl change stood for this.) run.json is replaced by a rename: a change or a create.
+ */
+export function watchRunCommits(runDir: string, onCommit: () => void): vscode.Disposable {
+  const owned = new DisposableStore();
+  const watcher = owned.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runDir), RUN_FILES.run)));
+  owned.add(watcher.onDidChange(onCommit));
+  owned.add(watcher.onDidCreate(onCommit));
+  return owned;
+}
+
 export class RunFolderPanels implements vscode.Disposable {
-  /** By run folder: the panel and what it holds on to (its watcher). */
-  private readonly panels = new Map<string, { panel: TrainingPanel; owned: DisposableStore }>();
+  /** By run folder: the panel and the watcher that keeps it current. */
+  private readonly panels = new Map<string, { panel: TrainingPanel; watcher: vscode.Disposable }>();
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
@@ -43,18 +58,12 @@ export class RunFolderPanels implements vscode.Disposable {
   }
 
   private open(panel: TrainingPanel, runDir: string): void {
-    const owned = new DisposableStore();
-    this.panels.set(runDir, { panel, owned });
+    // A run another window (or the CLI) is still writing: reread it at each commit.
+    const watcher = watchRunCommits(runDir, () => this.refresh(runDir));
+    this.panels.set(runDir, { panel, watcher });
     this.refresh(runDir);
-    // The trainer rewrites run.json last in every flush (after that epoch's metrics.jsonl
-    // lines and TensorBoard events) and last when the run ends (after summary.json): it is
-    // the commit point of each write, so the panel rereads the folder then, never halfway
-    // through a flush. (A 700 ms debounce on every *.json/jsonl change stood for this.)
-    const watcher = owned.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runDir), RUN_FILES.run)));
-    owned.add(watcher.onDidChange(() => this.refresh(runDir)));
-    owned.add(watcher.onDidCreate(() => this.refresh(runDir)));
     panel.onDidDispose(() => {
-      owned.dispose();
+      watcher.dispose();
       if (this.panels.get(runDir)?.panel === panel) this.panels.delete(runDir);
     });
   }
@@ -68,8 +77,8 @@ export class RunFolderPanels implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const { panel, owned } of this.panels.values()) {
-      owned.dispose();
+    for (const { panel, watcher } of this.panels.values()) {
+      watcher.dispose();
       panel.dispose();
     }
     this.panels.clear();
