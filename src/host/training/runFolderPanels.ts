@@ -19,13 +19,17 @@ const titleOf = (runDir: string): string =>
  * rewrites run.json last in every flush (after that epoch's metrics.jsonl lines and
  * TensorBoard events) and last when the run ends (after summary.json): it is the commit
  * point, so a reader woken by it never sees half a flush. (A 700 ms debounce on every
- * *.json/jsonl change stood for this.) run.json is replaced by a rename: a change or a create.
+ * *.json/jsonl change stood for this.)
+ * The folder's *.json are watched, not the name run.json: given a plain file name, VS Code
+ * watches that one file and, inside a workspace, loses it when the trainer renames a new
+ * run.json over it (test/integration/runFolderWatch.test.ts). A rename shows as a create.
  */
 export function watchRunCommits(runDir: string, onCommit: () => void): vscode.Disposable {
   const owned = new DisposableStore();
-  const watcher = owned.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runDir), RUN_FILES.run)));
-  owned.add(watcher.onDidChange(onCommit));
-  owned.add(watcher.onDidCreate(onCommit));
+  const watcher = owned.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runDir), '*.json')));
+  const commit = (uri: vscode.Uri) => { if (path.basename(uri.fsPath) === RUN_FILES.run) onCommit(); };
+  owned.add(watcher.onDidChange(commit));
+  owned.add(watcher.onDidCreate(commit));
   return owned;
 }
 
