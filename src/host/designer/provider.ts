@@ -12,6 +12,7 @@ import type { DataPreview, DesignerInit, DesignerSides, DocumentSnapshot, EditOu
 import type { EditOp } from '../../core/edits';
 import { budgetOf, settings } from '../settings';
 import { hostChannel } from '../webviewChannel';
+import { DisposableStore } from '../disposables';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { DataPreviewer } from './dataPreview';
 import type { DesignerDiagnostics } from './diagnostics';
@@ -127,20 +128,19 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
       }
     };
 
-    const subscriptions: vscode.Disposable[] = [
-      previewer,
-      this.diagnostics.track(document.uri),
-      channel,
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document !== document || e.contentChanges.length === 0) return;
-        publish();
-        autoSummary(AUTO_SUMMARY_DELAY_MS);
-      }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => { post({ type: 'trust', trusted: true }); autoSummary(0); }),
-      new vscode.Disposable(() => clearTimeout(autoTimer)),
-    ];
+    const subscriptions = new DisposableStore();
+    subscriptions.add(previewer);
+    subscriptions.add(this.diagnostics.track(document.uri));
+    subscriptions.add(channel);
+    subscriptions.add(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document !== document || e.contentChanges.length === 0) return;
+      publish();
+      autoSummary(AUTO_SUMMARY_DELAY_MS);
+    }));
+    subscriptions.add(vscode.workspace.onDidGrantWorkspaceTrust(() => { post({ type: 'trust', trusted: true }); autoSummary(0); }));
+    subscriptions.add({ dispose: () => clearTimeout(autoTimer) });
     autoSummary(0);
-    panel.onDidDispose(() => subscriptions.forEach((s) => s.dispose()));
+    panel.onDidDispose(() => subscriptions.dispose());
   }
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Channel } from '../../core/channel';
 import type { DiagramFromWebview, DiagramSides, DiagramSource, DiagramToWebview } from '../../core/panelProtocol';
+import { DisposableStore } from '../disposables';
 import { hostChannel } from '../webviewChannel';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { designData, runData, type DiagramData } from './diagramData';
@@ -17,7 +18,7 @@ export function sourceKey(s: DiagramSource): string {
 
 export class DiagramPanel {
   private data: DiagramData = {};
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly channel: Channel<DiagramSides['host'], DiagramSides['webview']>;
   disposed = false;
@@ -35,14 +36,12 @@ export class DiagramPanel {
         },
       },
     });
-    this.disposables.push(
-      this.channel,
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.disposables.add(this.channel);
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
     if (source.kind === 'design' && source.specPath) {
       const specPath = source.specPath;
       // The design diagram follows unsaved edits.
-      this.disposables.push(vscode.workspace.onDidChangeTextDocument((e) => {
+      this.disposables.add(vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.fsPath !== specPath) return;
         clearTimeout(this.timer);
         this.timer = setTimeout(() => { this.data = designData(e.document.getText()); this.post(); }, 300);
@@ -97,7 +96,7 @@ export class DiagramPanel {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.timer);
-    for (const d of this.disposables) d.dispose();
+    this.disposables.dispose();
     this.panel.dispose();
   }
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Channel } from '../../core/channel';
 import type { TrainingFromWebview, TrainingSides, TrainingToWebview } from '../../core/panelProtocol';
+import { DisposableStore } from '../disposables';
 import { hostChannel } from '../webviewChannel';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import type { SessionStream } from './sessionStream';
@@ -22,7 +23,7 @@ export class TrainingPanel {
   private unsubscribe: (() => void) | undefined;
   private stream: SessionStream | undefined;
   private actions: PanelActions | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private disposed = false;
   private readonly channel: Channel<TrainingSides['host'], TrainingSides['webview']>;
   readonly onDidDispose: vscode.Event<void>;
@@ -33,10 +34,8 @@ export class TrainingPanel {
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'training', panel.title);
     this.onDidDispose = panel.onDidDispose;
     this.channel = hostChannel<TrainingSides>(panel.webview, { note: (m) => this.onMessage(m), answer: {} });
-    this.disposables.push(
-      this.channel,
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.disposables.add(this.channel);
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
   }
 
   static create(extensionUri: vscode.Uri, title: string, column = vscode.ViewColumn.Beside): TrainingPanel {
@@ -99,7 +98,7 @@ export class TrainingPanel {
     if (this.disposed) return;
     this.disposed = true;
     this.unsubscribe?.();
-    for (const d of this.disposables) d.dispose();
+    this.disposables.dispose();
     this.panel.dispose();
   }
 }
