@@ -2,6 +2,7 @@
 // These types are the contract between the designer, the host and the trainer.
 // Sharing is never declared: it follows from the graph (see graph.ts).
 import type { EditOp } from './edits';
+import type { TaskKind } from './taskKind';
 import type { WeightingSpec } from './weighting/registry';
 
 export type Activation =
@@ -56,7 +57,7 @@ export interface ModelSpec {
   outputs: Record<string, string>;
 }
 
-export type TaskKind = 'multiclass' | 'binary' | 'regression';
+export type { TaskKind } from './taskKind';
 export type LossName =
   | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy'
   | 'meanSquaredError' | 'meanAbsoluteError' | 'huber';

@@ -10,8 +10,8 @@
 //   with it) with the same dropout masks. Batch normalisation in the trunk updates its
 //   moving statistics on both passes.
 import type * as TF from '@tensorflow/tfjs';
-import { analyzeGraph } from '../core/graph';
 import type { LayerSpec } from '../core/spec';
+import { trunkOf } from '../core/trunk';
 import type { Tf } from './backend';
 import type { LoopSetup, StepFn } from './loop';
 import { makeOptimizer } from './optimizer';
@@ -28,16 +28,14 @@ interface Parts {
 }
 
 function parts(s: LoopSetup): Parts {
-  const graph = analyzeGraph(s.spec);
-  const taskIds = s.heads.map((h) => h.task.id);
+  const trunk = trunkOf(s.spec);
   const varsOf = (id: string) => (s.built.layers.get(id)?.trainableWeights ?? []).map((w) => w.read() as TF.Variable);
-  const trunk = new Set(s.spec.model.layers.filter((l) => (graph.serves.get(l.id)?.length ?? 0) >= 2).map((l) => l.id));
-  const own = taskIds.map((t) => s.spec.model.layers
-    .filter((l) => { const sv = graph.serves.get(l.id) ?? []; return sv.length === 1 && sv[0] === t; })
-    .flatMap((l) => varsOf(l.id)));
-  const outputs = new Set(Object.values(s.spec.model.outputs));
-  const boundary = [...trunk].filter((id) => outputs.has(id) || (graph.consumers.get(id) ?? []).some((c) => !trunk.has(c)));
-  return { trunk, shared: [...trunk].flatMap(varsOf), own, boundary };
+  return {
+    trunk: trunk.layers,
+    shared: [...trunk.layers].flatMap(varsOf),
+    own: s.heads.map((h) => (trunk.own[h.task.id] ?? []).flatMap(varsOf)),
+    boundary: trunk.representation,
+  };
 }
 
 /** One row of the Jacobian: a task's gradients flattened, zeros where the task does not reach. */

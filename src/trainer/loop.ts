@@ -143,10 +143,10 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const method = weighting.description;
   const gradientFamily = method.family === 'gradient';
   const unsupported = s.backend === 'tensorflow' ? nativeStepUnsupported(spec, heads) : `${s.backend} backend`;
-  const native = unsupported ? undefined : compileNativeStep(tf, spec, s.built, heads, s.topo);
+  const native = unsupported ? undefined : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting);
   // The compiled step takes this step's loss weights as numbers from the method.
   const stepper: { step: StepFn; dispose(): void } = native
-    ? { step: (xb, yb, lr, masks) => native.step(xb, yb, lr, masks, weighting.stepWeights!()), dispose: () => native.dispose() }
+    ? { step: (xb, yb, lr, masks) => native.step(xb, yb, lr, masks, weighting.stepWeights?.() ?? []), dispose: () => native.dispose() }
     : gradientFamily ? gradientStep(s, weighting) : genericStep(s, weighting);
   const trainY = native ? native.prepareLabels(train.y) : train.y;
   // Tasks with unlabelled training rows: their losses are masked means (labelMask.ts).
@@ -161,7 +161,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   let best = Infinity;
   const bestWeights = t.earlyStopping ? new BestWeights(tf, s.built.model) : undefined;
   let sinceBest = 0;
-  const path = native ? 'native' : gradientFamily ? `task gradients on the shared ${weighting.mode}` : 'generic';
+  const path = `${native ? 'native' : gradientFamily ? 'tape' : 'generic'}${gradientFamily ? `, task gradients on the shared ${weighting.mode}` : ''}`;
   const result: LoopResult = { stepPath: native ? path : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
 
   try {

@@ -6,7 +6,7 @@
 // the gradient tape (learned variables, per-coordinate masks) say `engine: 'tensor'` and
 // have their tensor part in src/trainer/weighting/tensor/.
 import type { NumberSchema, StringSchema } from '../docSchema';
-import type { TaskKind } from '../spec';
+import type { TaskKind } from '../taskKind';
 
 export type WeightingFamily = 'loss' | 'gradient';
 

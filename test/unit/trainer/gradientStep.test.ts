@@ -22,6 +22,12 @@ const sumOfGradients = defineMethod({
   create: () => ({ weights: (ctx) => { assert.equal(ctx.gramian?.length, ctx.active.length); return ctx.active.map(() => 1); } }),
 }) as WeightingMethod;
 
+/** Fixed, unequal coefficients per task, so a coefficient applied to the wrong task shows. */
+const fixedCoefficients = defineMethod({
+  description: { ...sumOfGradients.description, id: 'fixed' },
+  create: () => ({ weights: (ctx) => ctx.active.map((i) => [0.3, 1.7, 1][i]!) }),
+}) as WeightingMethod;
+
 function spec(mode: 'parameters' | 'representation'): ExperimentSpec {
   return {
     name: 'gradients',
@@ -56,7 +62,7 @@ function data(n: number): Dataset {
   return { n, featureNames: ['f0', 'f1', 'f2', 'f3', 'f4', 'f5'], features, featureShape: [6], targets: { c, b: c.map((v) => (v > 1 ? 1 : 0)), r }, report: [] };
 }
 
-async function trainWith(s: ExperimentSpec, method?: WeightingMethod): Promise<{ weights: Float32Array[]; path: string }> {
+async function trainWith(s: ExperimentSpec, method?: WeightingMethod, backend: 'cpu' | 'tensorflow' = 'cpu'): Promise<{ weights: Float32Array[]; path: string }> {
   const { tf } = await loadBackend('tensorflow');
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
@@ -66,7 +72,7 @@ async function trainWith(s: ExperimentSpec, method?: WeightingMethod): Promise<{
   const validation = toDevice(tf, s, heads, data(20));
   const before = tf.memory().numTensors;
   // backend 'cpu' only keeps equal weighting off the compiled step: both run on native TensorFlow.
-  const result = await trainLoop({ tf, backend: 'cpu', spec: s, built, forward, heads, topo, train, validation, epochs: 2,
+  const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train, validation, epochs: 2,
     phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false }, ...(method ? { method } : {}) });
   assert.ok(tf.memory().numTensors - before < 5, `tensors left behind: ${tf.memory().numTensors - before}`);
   const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync() as Float32Array);
@@ -78,8 +84,22 @@ for (const mode of ['parameters', 'representation'] as const) {
   test(`coefficients of 1 on the task gradients (${mode}) train exactly like equal weighting`, { timeout: 60_000 }, async () => {
     const tape = await trainWith(spec(mode));
     const grads = await trainWith(spec(mode), sumOfGradients);
-    assert.match(grads.path, new RegExp(`task gradients on the shared ${mode}`));
-    assert.equal(tape.weights.length, grads.weights.length);
-    tape.weights.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - grads.weights[i]![k]!) < 1e-5, `weight ${i}[${k}]: tape ${v} vs gradients ${grads.weights[i]![k]}`)));
+    assert.match(grads.path, new RegExp(`^tape, task gradients on the shared ${mode}`));
+    assertClose(tape.weights, grads.weights);
   });
+
+  test(`the compiled step's task gradients (${mode}) match the tape's`, { timeout: 60_000 }, async () => {
+    // Dense layers only (no dropout), so the compiled step serves it.
+    const s = spec(mode);
+    s.model.layers = s.model.layers.map((l) => (l.id === 'drop' ? { id: 'drop', type: 'dense', units: 10, activation: 'sigmoid', from: ['trunk'] } : l));
+    const tape = await trainWith(s, fixedCoefficients);
+    const native = await trainWith(s, fixedCoefficients, 'tensorflow');
+    assert.equal(native.path, `native, task gradients on the shared ${mode}`);
+    assertClose(tape.weights, native.weights);
+  });
+}
+
+function assertClose(a: Float32Array[], b: Float32Array[]): void {
+  assert.equal(a.length, b.length);
+  a.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - b[i]![k]!) < 1e-5, `weight ${i}[${k}]: ${v} vs ${b[i]![k]}`)));
 }
