@@ -98,7 +98,7 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
     }
     if (rows.length && p.shared.length) {
       const jacobian = tf.stack(rows) as TF.Tensor2D;
-      const direction = weighting.aggregate(jacobian);
+      const direction = weighting.aggregate(jacobian, active.map((i) => losses[i]!));
       const pieces = tf.split(direction, sizes);
       p.shared.forEach((v, k) => grads.set(v.name, tf.reshape(pieces[k]!, v.shape)));
       tf.dispose([jacobian, direction, ...pieces]);
@@ -135,7 +135,7 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
     }
     if (rows.length && p.shared.length) {
       const jacobian = tf.stack(rows) as TF.Tensor2D;
-      const direction = weighting.aggregate(jacobian);
+      const direction = weighting.aggregate(jacobian, active.map((i) => losses[i]!));
       const pieces = tf.split(direction, sizes);
       const upstream = reps.map((r, k) => tf.reshape(pieces[k]!, r.shape));
       tf.dispose([jacobian, direction, ...pieces]);

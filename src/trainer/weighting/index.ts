@@ -28,9 +28,10 @@ export interface TaskWeighting {
   stepWeights?(): number[];
   /**
    * Gradient family: the update direction on the shared part from the active tasks' gradients,
-   * one row per active task ([active, P], the order of `active()`).
+   * one row per active task ([active, P], the order of `active()`); `losses`: the active
+   * tasks' batch losses, read back only for a method that needs them (GradNorm).
    */
-  aggregate(jacobian: TF.Tensor2D): TF.Tensor1D;
+  aggregate(jacobian: TF.Tensor2D, losses?: readonly TF.Tensor[]): TF.Tensor1D;
   /** Indices of the tasks in this step (those with labelled rows). */
   active(): number[];
   /** After the update, when `description.needs.lossesAfter`: this batch's losses again (all tasks). */
@@ -108,7 +109,7 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
         return all;
       },
     } : {}),
-    aggregate(jacobian) {
+    aggregate(jacobian, losses) {
       if (tensor?.aggregate) {
         const out = tensor.aggregate(jacobian, active, context());
         record(tensor.lastWeights ? tensor.lastWeights() : active.map(() => 1));
@@ -119,7 +120,8 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
         const flat = g.dataSync();
         const n = active.length;
         const gramian = Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * n, (i + 1) * n)));
-        const w = weightsNow(undefined, gramian);
+        const values = d.needs.losses && losses ? losses.map((l) => l.dataSync()[0]!) : undefined;
+        const w = weightsNow(values, gramian);
         return tf.reshape(tf.matMul(tf.tensor2d(w, [1, n]), jacobian), [-1]) as TF.Tensor1D;
       });
     },
