@@ -11,8 +11,8 @@
 // already gives, and the update on the shared part, sum_i w_i g_i, is a combination of the
 // task gradients. W is the shared layers' weights (mode 'parameters'; the paper takes the
 // last shared layer to save compute) or their output (mode 'representation', as LibMTL's
-// rep_grad). As in LibMTL, a task's own layers get its unweighted gradient (the paper's
-// weighted sum would scale them by w_i too): the gradient step treats every method so.
+// rep_grad). Each task's own layers get its gradient times w_i (`weightsOwnLayers`), as in
+// the paper's update of all weights by grad sum_i w_i L_i; LibMTL leaves them unweighted.
 // L_i(0) is the task's loss at its first step, as in the paper (LibMTL uses the first
 // epoch's mean and starts after it). The paper trains w with the network's optimizer; a
 // rule has none, so w takes plain gradient steps of rate `learningRate` (ours, default
@@ -25,7 +25,7 @@ const FLOOR = 1e-3;
 
 export const gradnorm = defineMethod({
   description: {
-    id: 'gradnorm', title: 'GradNorm', family: 'gradient', engine: 'rule', needs: { losses: true },
+    id: 'gradnorm', title: 'GradNorm', family: 'gradient', engine: 'rule', needs: { losses: true }, weightsOwnLayers: true,
     summary: 'GradNorm: learns loss weights that bring every task\'s weighted gradient norm on the shared layers to a common norm, scaled by how slowly the task trains.',
     paper: 'Chen, Badrinarayanan, Lee & Rabinovich 2018, "GradNorm: Gradient Normalization for Adaptive Loss Balancing in Deep Multitask Networks", ICML.',
     params: {

@@ -34,6 +34,8 @@ export interface TaskWeighting {
   aggregate(jacobian: TF.Tensor2D, losses?: readonly TF.Tensor[]): TF.Tensor1D;
   /** Indices of the tasks in this step (those with labelled rows). */
   active(): number[];
+  /** Rule engine: the weights the method gave last (one per active task, `active()` order). */
+  coefficients(): number[];
   /** After the update, when `description.needs.lossesAfter`: this batch's losses again (all tasks). */
   afterStep(lossesAfter: readonly number[]): void;
   /** At the end of an epoch: each task's mean training loss in it. */
@@ -64,7 +66,9 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
   let active: number[] = tasks.map((_, i) => i);
   const sums = new Float64Array(tasks.length);
   let counted = 0;
-  const record = (w: readonly number[]) => {
+  let last: number[] = [];
+  const record = (w: number[]) => {
+    last = w;
     active.forEach((t, k) => { sums[t]! += w[k]!; });
     counted++;
   };
@@ -126,6 +130,7 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
       });
     },
     active: () => active,
+    coefficients: () => last,
     afterStep(lossesAfter) {
       rule?.afterStep?.(context(), active.map((i) => lossesAfter[i]!));
       step++;

@@ -58,6 +58,20 @@ function data(n: number, seed: number): Dataset {
   return { n, featureNames: ['f0', 'f1', 'f2', 'f3', 'f4', 'f5'], features, featureShape: [6], targets: { c, r, b }, report: [] };
 }
 
+/** Trains on the tape (backend 'cpu' only keeps the compiled step off; TensorFlow runs) and returns the model's weights. */
+async function trainedWeights(s: ExperimentSpec, method: WeightingMethod): Promise<Float32Array[]> {
+  const { tf } = await loadBackend('tensorflow');
+  const topo = analyzeGraph(s).order;
+  const heads = makeHeads(tf, s);
+  const built = buildModel(tf, s, topo, 3);
+  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  await trainLoop({ tf, backend: 'cpu', spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, data(100, 9)), validation: toDevice(tf, s, heads, data(20, 10)),
+    epochs: s.training.epochs, phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false }, method });
+  const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync() as Float32Array);
+  built.model.dispose();
+  return weights;
+}
+
 interface Trained { steps: MetricPoint[]; epochs: MetricPoint[]; stepPath: string }
 
 async function train(s: ExperimentSpec, method?: WeightingMethod): Promise<Trained> {
@@ -132,6 +146,24 @@ test('GradNorm lowers the weight of the task with the largest gradients, keeping
     assert.ok(last[1]! < 0.8 && last[1]! < last[0]! && last[1]! < last[2]!, `${mode}: weights ${last.join(', ')}`);
   }
 });
+
+for (const mode of ['parameters', 'representation'] as const) {
+  test(`GradNorm's coefficients weight the tasks' own layers too (${mode}): training equals the tape on sum_i w_i L_i`, { timeout: 60_000 }, async () => {
+    // The paper updates every weight by grad sum_i w_i L_i: fixed coefficients on the task
+    // gradients, with weightsOwnLayers, must train exactly like fixed loss weights.
+    const w = [2, 0.5, 1.5];
+    const description = { id: 'fixed', title: 'Fixed', summary: 'test', paper: 'test', engine: 'rule' as const, params: {}, defaults: {}, needs: {} };
+    const asLosses: WeightingMethod = { description: { ...description, family: 'loss' }, create: () => ({ weights: (ctx) => ctx.active.map((i) => w[i]!) }) };
+    const asGradients: WeightingMethod = { description: { ...description, family: 'gradient', weightsOwnLayers: true }, create: asLosses.create! };
+    const s = spec({ method: 'gradnorm', mode }, 2);
+    const tape = await trainedWeights(s, asLosses);
+    const grads = await trainedWeights(s, asGradients);
+    tape.forEach((t, i) => t.forEach((v, k) => assert.ok(Math.abs(v - grads[i]![k]!) < 1e-5, `weight ${i}[${k}]: tape ${v} vs gradients ${grads[i]![k]}`)));
+    // Without it the heads get weight 1: another model.
+    const unweighted = await trainedWeights(s, { ...asGradients, description: { ...asGradients.description, weightsOwnLayers: false } });
+    assert.ok(tape.some((t, i) => t.some((v, k) => Math.abs(v - unweighted[i]![k]!) > 1e-3)));
+  });
+}
 
 test('FAMO learns from the loss after each update: the logits favour the task that improves least', { timeout: 60_000 }, async () => {
   // The rule seen from outside: z_i, recovered from the weights as w_i L_i / sum_j w_j L_j.
