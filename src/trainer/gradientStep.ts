@@ -74,6 +74,20 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
     });
   };
 
+  /** A method whose coefficients are loss weights (GradNorm) scales each task's own layers' gradients too. */
+  const weightOwnLayers = (grads: Map<string, TF.Tensor>, active: readonly number[]) => {
+    if (!weighting.description.weightsOwnLayers) return;
+    const c = weighting.coefficients();
+    active.forEach((i, k) => {
+      for (const v of p.own[i]!) {
+        const g = grads.get(v.name);
+        if (!g || c[k] === 1) continue;
+        grads.set(v.name, tf.mul(g, c[k]!));
+        g.dispose();
+      }
+    });
+  };
+
   const lossOf = (i: number, outs: Map<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, masks: Parameters<StepFn>[3]) =>
     heads[i]!.lossFn(yb.get(heads[i]!.task.id)!, outs.get(heads[i]!.task.id)!, masks.get(heads[i]!.task.id)?.weights);
 
@@ -96,7 +110,8 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
     }
     if (rows.length && p.shared.length) {
       const jacobian = tf.stack(rows) as TF.Tensor2D;
-      const direction = weighting.aggregate(jacobian);
+      const direction = weighting.aggregate(jacobian, active.map((i) => losses[i]!));
+      weightOwnLayers(grads, active);
       const pieces = tf.split(direction, sizes);
       p.shared.forEach((v, k) => grads.set(v.name, tf.reshape(pieces[k]!, v.shape)));
       tf.dispose([jacobian, direction, ...pieces]);
@@ -133,7 +148,8 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
     }
     if (rows.length && p.shared.length) {
       const jacobian = tf.stack(rows) as TF.Tensor2D;
-      const direction = weighting.aggregate(jacobian);
+      const direction = weighting.aggregate(jacobian, active.map((i) => losses[i]!));
+      weightOwnLayers(grads, active);
       const pieces = tf.split(direction, sizes);
       const upstream = reps.map((r, k) => tf.reshape(pieces[k]!, r.shape));
       tf.dispose([jacobian, direction, ...pieces]);

@@ -36,6 +36,12 @@ export interface WeightingDescription<P extends Record<string, number | string> 
   };
   /** 'rule': `create` gives a pure rule; 'tensor': the trainer implements it on tensors. */
   engine: 'rule' | 'tensor';
+  /**
+   * Gradient family: the coefficients are loss weights (GradNorm), so each task's own layers
+   * get its gradient times its coefficient too, as from the gradient of sum_i w_i L_i.
+   * Otherwise a task's own layers get its gradient with weight 1 (LibMTL, TorchJD).
+   */
+  weightsOwnLayers?: boolean;
 }
 
 /** Every number a rule may read at one step. Task lists hold only the tasks in this step. */

@@ -2,13 +2,19 @@
 // `WeightingMethod` (description + rule), one line in METHODS, and its hand-worked test;
 // the spec type, the schema, the designer's picker and the trainer follow from here.
 import { obj, oneOf, type ObjectSchema } from '../docSchema';
+import { dwa } from './dwa';
 import { equal } from './equal';
+import { famo } from './famo';
+import { gls } from './gls';
+import { gradnorm } from './gradnorm';
 import { GRADIENT_MODES, type GradientMode, type WeightingDescription, type WeightingMethod } from './method';
+import { rlw } from './rlw';
 import { staticWeights } from './static';
 import { uncertainty } from './uncertainty';
 
 const METHODS = [
   equal, staticWeights, uncertainty,
+  dwa, rlw, gradnorm, famo, gls,
 ] as const;
 
 type Method = (typeof METHODS)[number];

@@ -28,11 +28,14 @@ export interface TaskWeighting {
   stepWeights?(): number[];
   /**
    * Gradient family: the update direction on the shared part from the active tasks' gradients,
-   * one row per active task ([active, P], the order of `active()`).
+   * one row per active task ([active, P], the order of `active()`); `losses`: the active
+   * tasks' batch losses, read back only for a method that needs them (GradNorm).
    */
-  aggregate(jacobian: TF.Tensor2D): TF.Tensor1D;
+  aggregate(jacobian: TF.Tensor2D, losses?: readonly TF.Tensor[]): TF.Tensor1D;
   /** Indices of the tasks in this step (those with labelled rows). */
   active(): number[];
+  /** Rule engine: the weights the method gave last (one per active task, `active()` order). */
+  coefficients(): number[];
   /** After the update, when `description.needs.lossesAfter`: this batch's losses again (all tasks). */
   afterStep(lossesAfter: readonly number[]): void;
   /** At the end of an epoch: each task's mean training loss in it. */
@@ -63,7 +66,9 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
   let active: number[] = tasks.map((_, i) => i);
   const sums = new Float64Array(tasks.length);
   let counted = 0;
-  const record = (w: readonly number[]) => {
+  let last: number[] = [];
+  const record = (w: number[]) => {
+    last = w;
     active.forEach((t, k) => { sums[t]! += w[k]!; });
     counted++;
   };
@@ -108,7 +113,7 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
         return all;
       },
     } : {}),
-    aggregate(jacobian) {
+    aggregate(jacobian, losses) {
       if (tensor?.aggregate) {
         const out = tensor.aggregate(jacobian, active, context());
         record(tensor.lastWeights ? tensor.lastWeights() : active.map(() => 1));
@@ -119,11 +124,13 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
         const flat = g.dataSync();
         const n = active.length;
         const gramian = Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * n, (i + 1) * n)));
-        const w = weightsNow(undefined, gramian);
+        const values = d.needs.losses && losses ? losses.map((l) => l.dataSync()[0]!) : undefined;
+        const w = weightsNow(values, gramian);
         return tf.reshape(tf.matMul(tf.tensor2d(w, [1, n]), jacobian), [-1]) as TF.Tensor1D;
       });
     },
     active: () => active,
+    coefficients: () => last,
     afterStep(lossesAfter) {
       rule?.afterStep?.(context(), active.map((i) => lossesAfter[i]!));
       step++;
