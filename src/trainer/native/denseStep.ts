@@ -45,7 +45,9 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
   if (t.clipNorm) return 'gradient clipping';
   // Loss-family rules give their weights as numbers; gradient methods get the task gradients.
   const method = weightingMethod(t.weighting?.method ?? 'equal')?.description;
-  if (!method || (method.family === 'loss' && (method.engine !== 'rule' || method.needs.losses || method.needs.lossesAfter))) {
+  // (A gradient method that reads the losses or weights the heads too, GradNorm, runs on the tape.)
+  if (!method || (method.family === 'loss' && (method.engine !== 'rule' || method.needs.losses || method.needs.lossesAfter))
+    || (method.family === 'gradient' && (method.needs.losses || method.weightsOwnLayers))) {
     return `${t.weighting?.method} task weighting`;
   }
   for (const i of spec.model.inputs) if (i.shape.length !== 1 || (i.dtype ?? 'float32') !== 'float32') return `input ${i.id} of rank ${i.shape.length}`;
