@@ -1,4 +1,4 @@
-// Lint, and the layering rules of DESIGN.md as import restrictions: core imports none of
+// Lint, and the layering rules of ARCHITECTURE.md as import restrictions: core imports none of
 // the other layers; host never loads tfjs; trainer never imports vscode; the webview sees
 // only core (and its own ui/ for the component toolkit).
 import js from '@eslint/js';

@@ -19,7 +19,7 @@ export async function expectText(locator, pattern, what = 'text', timeout = STEP
   }
 }
 
-/** Run folders under <workspace>/runs/<experiment>/ (the layout DESIGN.md gives). */
+/** Run folders under <workspace>/runs/<experiment>/ (the layout ARCHITECTURE.md gives). */
 export function runFolders(workspace) {
   const root = path.join(workspace, 'runs');
   if (!fs.existsSync(root)) return [];

@@ -1,5 +1,5 @@
 // A user trains an experiment from the palette, watches the curves grow epoch by epoch,
-// and finds the finished run: every file DESIGN.md lists, the results table with the
+// and finds the finished run: every file ARCHITECTURE.md lists, the results table with the
 // single-task baselines and Δm, the report, the Runs view, and the panel after a reload.
 //   F1 → "Train multi-task model" → pick quick.mtl.json (digits-parity, 3 epochs of small
 //   batches, so that each epoch lasts long enough to be watched) → training panel.
@@ -55,7 +55,7 @@ export default {
     const run = runs[0];
     assert(/runs\/digits-parity\/\d{8}-\d{6}-[0-9a-f]+$/.test(run), `run folder name: ${run}`);
 
-    // Every file of the run folder (DESIGN.md, "Run folder"), each with content.
+    // Every file of the run folder (ARCHITECTURE.md, "Run folder"), each with content.
     for (const f of ['experiment.json', 'run.json', 'metrics.jsonl', 'metrics.csv', 'model/model.json', 'model/weights.bin', 'summary.json', 'report.md']) {
       const p = path.join(run, f);
       assert(fs.existsSync(p) && fs.statSync(p).size > 0, `the run folder has no (or an empty) ${f}`);

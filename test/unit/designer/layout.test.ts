@@ -112,7 +112,7 @@ describe('saved positions', () => {
     for (const id of canvasIds(model)) assert.deepEqual(placed.get(id), layout[id]);
   });
 
-  it('a partial layout (DESIGN.md\'s example) keeps its position and the rest of the picture follows it', () => {
+  it('a partial layout keeps its position and the rest of the picture follows it', () => {
     const model = buildModel({ ...digits(), layout: { trunk1: { x: 0, y: 120 } } }, []);
     const a = auto(model);
     const placed = placeNodes(model, a);

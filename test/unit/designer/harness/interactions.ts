@@ -81,7 +81,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await d.page.waitForTimeout(400);
     assert.equal(await allInSight(d.page), 105);
   }],
-  ['a layout naming only trunk1 (DESIGN.md): trunk1 where it says, the rest around it, no overlap', async (d) => {
+  ['a layout naming only trunk1 (a partial layout): trunk1 where it says, the rest around it, no overlap', async (d) => {
     const doc = JSON.parse(digitsParityText) as Record<string, unknown>;
     doc.layout = { trunk1: { x: 0, y: 120 } };
     await d.setText(JSON.stringify(doc, null, 2));

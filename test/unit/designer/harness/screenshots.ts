@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       await shot(q, 'medium-light');
     }
     if (want('partial')) {
-      // DESIGN.md's example: a layout naming only trunk1; the rest of the picture follows it.
+      // A partial layout naming only trunk1; the rest of the picture follows it.
       const doc = { ...JSON.parse(digitsParityText), layout: { trunk1: { x: 0, y: 120 } } };
       const p = await open({ text: pretty(doc), look: 'light', fileName: 'digits-parity.mtl.json' });
       await shot(p, 'partial-layout-light');
