@@ -3,12 +3,18 @@
 // the spec type, the schema, the designer's picker and the trainer follow from here.
 import { obj, oneOf, type ObjectSchema } from '../docSchema';
 import { equal } from './equal';
+import { graddrop } from './graddrop';
+import { gradvac } from './gradvac';
+import { imtlg } from './imtlg';
 import { GRADIENT_MODES, type GradientMode, type WeightingDescription, type WeightingMethod } from './method';
+import { mgda } from './mgda';
+import { pcgrad } from './pcgrad';
 import { staticWeights } from './static';
 import { uncertainty } from './uncertainty';
 
 const METHODS = [
   equal, staticWeights, uncertainty,
+  mgda, pcgrad, gradvac, imtlg, graddrop,
 ] as const;
 
 type Method = (typeof METHODS)[number];
