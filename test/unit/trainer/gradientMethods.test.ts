@@ -148,3 +148,36 @@ for (const mode of ['parameters', 'representation'] as const) {
     assert.ok(m.steps() >= 40, `${m.steps()} steps checked`);
   });
 }
+
+// A single-task baseline phase under a gradient method has no shared layer: nothing to
+// combine, and the task's own gradient trains it exactly as the tape would.
+function singleTask(method: string, mode: Mode): ExperimentSpec {
+  const s = spec(method, mode);
+  return {
+    ...s, tasks: [s.tasks[2]!],
+    model: { ...s.model, layers: s.model.layers.filter((l) => l.id === 'trunk' || l.id === 'regHead'), outputs: { reg: 'regHead' } },
+    training: { ...s.training, epochs: 2 },
+  };
+}
+
+for (const mode of ['parameters', 'representation'] as const) {
+  test(`one task, nothing shared (a baseline's phase), PCGrad (${mode}): trains exactly like equal weighting`, { timeout: 120_000 }, async () => {
+    const { tf } = await loadBackend('tensorflow');
+    const weightsAfter = async (s: ExperimentSpec) => {
+      const topo = analyzeGraph(s).order;
+      const heads = makeHeads(tf, s);
+      const built = buildModel(tf, s, topo, 3);
+      const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(), seed: 1 });
+      // backend 'cpu' keeps equal weighting on the tape (not the compiled step); both run on native TensorFlow.
+      await trainLoop({ tf, backend: 'cpu', spec: s, built, forward, heads, topo,
+        train: toDevice(tf, s, heads, data(64, 9)), validation: toDevice(tf, s, heads, data(32, 10)), epochs: 2,
+        phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false } });
+      const w = built.model.getWeights().map((t) => Array.from(t.dataSync()));
+      built.model.dispose();
+      return w;
+    };
+    const tape = await weightsAfter(singleTask('equal', mode));
+    const grads = await weightsAfter(singleTask('pcgrad', mode));
+    tape.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - grads[i]![k]!) < 1e-5, `weight ${i}[${k}]: ${v} vs ${grads[i]![k]}`)));
+  });
+}
