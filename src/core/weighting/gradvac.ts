@@ -13,7 +13,8 @@
 // Granularity: the paper keeps targets per layer (parameter block) of the shared model;
 // here the targets are for the whole shared vector (LibMTL's default group type 0, "whole
 // model"): the gradient step hands the rule one Gramian of the whole shared part.
-// beta: 0.01, the paper's value (1e-2); LibMTL's command line defaults to 0.5.
+// beta: default 0.01, the 1e-2 of the paper's experiments as we read them (LibMTL's command
+// line defaults to 0.5, which makes the targets follow the last few steps only).
 // A pair whose cosine is undefined (a zero gradient) is skipped and leaves its target as it
 // is; so is an adjustment towards a target of exactly 1 (the formula divides by 0).
 import { num } from '../docSchema';

@@ -29,7 +29,7 @@ export function mgdaWeights(G: readonly (readonly number[])[], normalization: st
 
 export const mgda = defineMethod({
   description: {
-    id: 'mgda', title: 'MGDA-UB', family: 'gradient', engine: 'rule', needs: {},
+    id: 'mgda', title: 'MGDA', family: 'gradient', engine: 'rule', needs: {},
     summary: 'The least-norm point of the convex hull of the task gradients: no task loss increases to first order.',
     paper: 'Sener & Koltun 2018, "Multi-Task Learning as Multi-Objective Optimization", NeurIPS (MGDA-UB on the shared representation).',
     params: {
