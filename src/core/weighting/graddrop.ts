@@ -12,8 +12,10 @@
 // aggregator of any Jacobian): on the shared parameters one mask per weight (the default
 // mode, where the step is exact for every method); on the representation one mask per
 // example and unit, without the paper's sum over the batch (the rule sees the Jacobian as
-// flat rows) and without sign(A), which changes nothing for ReLU outputs (where A = 0 no
-// gradient passes further back; where A > 0 the sign is 1) but does for other activations.
+// flat rows). Per coordinate, the paper's factor sign(A) changes nothing: flipping every
+// task's sign at a coordinate turns P into 1 - P and keeps the other sign, which with a
+// uniform U is the same chance of keeping the same parts; sign(A) matters only through the
+// sum over the batch, which this variant does not take.
 import { num } from '../docSchema';
 import { defineMethod } from './method';
 
