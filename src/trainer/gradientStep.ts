@@ -38,9 +38,12 @@ function parts(s: LoopSetup): Parts {
   };
 }
 
-/** One row of the Jacobian: a task's gradients flattened, zeros where the task does not reach. */
+/**
+ * One row of the Jacobian: a task's gradients flattened, zeros where the task does not reach.
+ * Empty when nothing is shared (a single-task baseline's phase): concat refuses no tensors.
+ */
 const flatRow = (tf: Tf, parts: Array<TF.Tensor | undefined>, sizes: number[]): TF.Tensor =>
-  tf.tidy(() => tf.concat(parts.map((g, k) => (g ? tf.reshape(g, [-1]) : tf.zeros([sizes[k]!])))));
+  tf.tidy(() => (parts.length ? tf.concat(parts.map((g, k) => (g ? tf.reshape(g, [-1]) : tf.zeros([sizes[k]!])))) : tf.zeros([0])));
 
 export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: StepFn; dispose(): void } {
   const { tf, spec, heads } = s;

@@ -6,8 +6,13 @@ import { dwa } from './dwa';
 import { equal } from './equal';
 import { famo } from './famo';
 import { gls } from './gls';
+import { graddrop } from './graddrop';
 import { gradnorm } from './gradnorm';
+import { gradvac } from './gradvac';
+import { imtlg } from './imtlg';
 import { GRADIENT_MODES, type GradientMode, type WeightingDescription, type WeightingMethod } from './method';
+import { mgda } from './mgda';
+import { pcgrad } from './pcgrad';
 import { rlw } from './rlw';
 import { staticWeights } from './static';
 import { uncertainty } from './uncertainty';
@@ -15,6 +20,7 @@ import { uncertainty } from './uncertainty';
 const METHODS = [
   equal, staticWeights, uncertainty,
   dwa, rlw, gradnorm, famo, gls,
+  mgda, pcgrad, gradvac, imtlg, graddrop,
 ] as const;
 
 type Method = (typeof METHODS)[number];

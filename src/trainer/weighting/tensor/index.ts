@@ -4,6 +4,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { TaskInfo, WeightingContext } from '../../../core/weighting/method';
 import type { Tf } from '../../backend';
+import { graddropWeighting } from './graddrop';
 import { uncertaintyWeighting } from './uncertainty';
 
 export interface TensorWeighting {
@@ -23,4 +24,5 @@ export type TensorMethodFactory = (tf: Tf, tasks: readonly TaskInfo[], params: R
 
 export const TENSOR_METHODS: Record<string, TensorMethodFactory> = {
   uncertainty: (tf, tasks) => uncertaintyWeighting(tf, tasks),
+  graddrop: (tf, _tasks, params) => graddropWeighting(tf, params),
 };

@@ -1,0 +1,179 @@
+// The small optimisations of the gradient-family methods, solved on the task Gramian in
+// plain TypeScript (a few tasks: the matrices are 2x2 to 10x10, so exact dense algorithms
+// in float64 cost microseconds next to the backward passes that made the Gramian). Each
+// solver is one function stating its algorithm, its tolerance and why that one; MGDA,
+// IMTL-G and the later CAGrad, Nash-MTL, Aligned-MTL and UPGrad share them.
+import { gramianTimes, normSquared, type Gramian } from './gramian';
+
+/**
+ * Solves A x = b (A square) by Gaussian elimination with partial pivoting; undefined when a
+ * pivot is below `singular` times the largest entry of A (the system has no unique solution).
+ * Why: the systems here are at most (tasks + 1) square, where elimination is exact to
+ * rounding and a singular system must be reported, not divided through.
+ */
+export function solveLinear(A: readonly (readonly number[])[], b: readonly number[], singular = 1e-13): number[] | undefined {
+  const n = b.length;
+  const m = A.map((row, i) => [...row, b[i]!]);
+  const scale = Math.max(...A.flatMap((row) => row.map(Math.abs)), 0);
+  if (scale === 0) return undefined;
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(m[r]![col]!) > Math.abs(m[pivot]![col]!)) pivot = r;
+    if (Math.abs(m[pivot]![col]!) <= singular * scale) return undefined;
+    [m[col], m[pivot]] = [m[pivot]!, m[col]!];
+    for (let r = col + 1; r < n; r++) {
+      const f = m[r]![col]! / m[col]![col]!;
+      if (f !== 0) for (let c = col; c <= n; c++) m[r]![c]! -= f * m[col]![c]!;
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = m[r]![n]!;
+    for (let c = r + 1; c < n; c++) s -= m[r]![c]! * x[c]!;
+    x[r] = s / m[r]![r]!;
+  }
+  return x;
+}
+
+/**
+ * The point of least norm in the convex hull of the task gradients, as its weights alpha
+ * (alpha >= 0, sum 1): min_alpha alpha^T G alpha over the simplex. MGDA's subproblem (Sener &
+ * Koltun 2018, eq. 3; Desideri 2012).
+ *
+ * Algorithm: Wolfe's min-norm-point algorithm (Wolfe 1976, "Finding the nearest point in a
+ * polytope", Math. Programming 11), written on the Gramian: keep a set S of affinely
+ * independent gradients ("corral") whose affine hull's least-norm point lies inside their
+ * hull; add the gradient most opposed to the current point x (least <x, g_j>) while
+ * <x, g_j> < ||x||^2, and drop gradients whose weight reaches 0 on the way to the new
+ * affine minimiser. It ends in finitely many steps at the exact minimiser (up to rounding).
+ * Why not Frank-Wolfe (the paper's Algorithm 2, LibMTL, TorchJD): Frank-Wolfe converges
+ * sublinearly and stops at a tolerance (1e-3 in TorchJD), so its weights are only near the
+ * min-norm element; Wolfe's active-set method gives the element itself, which the tests
+ * check to 1e-5 and which the first-order guarantee (<d, g_i> >= ||d||^2 >= 0) needs.
+ * Tolerance: optimal when ||x||^2 - min_j <x, g_j> <= 1e-12 * max_i ||g_i||^2, far below the
+ * float32 rounding (about 1e-7 relative) of the Gramian the trainer computes.
+ * When every gradient is 0, any weights give 0: the uniform weights are returned.
+ */
+export function minNormInHull(G: Gramian, tolerance = 1e-12): number[] {
+  const n = G.length;
+  if (n === 0) return [];
+  const scale = Math.max(...G.map((row, i) => row[i]!));
+  if (!(scale > 0)) return G.map(() => 1 / n);
+  const tol = tolerance * scale;
+  let start = 0;
+  for (let i = 1; i < n; i++) if (G[i]![i]! < G[start]![start]!) start = i;
+  let w: number[] = G.map((_, i) => (i === start ? 1 : 0));
+  let corral = [start];
+  // Each major step adds one gradient; each minor step removes one: 2n^2 bounds both in practice.
+  for (let major = 0; major < 4 * n * n + 10; major++) {
+    const Gw = gramianTimes(G, w);
+    const xx = normSquared(w, G);
+    let j = 0;
+    for (let k = 1; k < n; k++) if (Gw[k]! < Gw[j]!) j = k;
+    if (xx - Gw[j]! <= tol || corral.includes(j)) break;
+    corral = [...corral, j];
+    for (let minor = 0; minor <= n; minor++) {
+      const v = affineMinimiser(G, corral);
+      if (!v) return finish(w); // affinely dependent within rounding: the current point is the answer
+      if (v.every((vk) => vk > 0)) {
+        w = G.map(() => 0);
+        corral.forEach((k, m) => { w[k] = v[m]!; });
+        break;
+      }
+      // Walk from w towards v until the first weight reaches 0; drop the gradients at 0.
+      let theta = 1;
+      corral.forEach((k, m) => { if (v[m]! <= 0) theta = Math.min(theta, w[k]! / (w[k]! - v[m]!)); });
+      corral.forEach((k, m) => { w[k] = (1 - theta) * w[k]! + theta * v[m]!; });
+      corral = corral.filter((k) => w[k]! > 1e-15);
+      for (let k = 0; k < n; k++) if (!corral.includes(k)) w[k] = 0;
+    }
+  }
+  return finish(w);
+}
+
+/** Clamps rounding below 0 and renormalises the weights to sum 1. */
+function finish(w: readonly number[]): number[] {
+  const clamped = w.map((v) => Math.max(0, v));
+  const sum = clamped.reduce((a, b) => a + b, 0);
+  return clamped.map((v) => v / sum);
+}
+
+/**
+ * The least-norm point of the affine hull of the gradients in S, as weights summing to 1
+ * (possibly negative): the KKT system [G_S 1; 1^T 0] [v; mu] = [0; 1].
+ */
+function affineMinimiser(G: Gramian, S: readonly number[]): number[] | undefined {
+  const m = S.length;
+  const A = S.map((a) => [...S.map((b) => G[a]![b]!), 1]);
+  A.push([...S.map(() => 1), 0]);
+  const x = solveLinear(A, [...S.map(() => 0), 1]);
+  return x?.slice(0, m);
+}
+
+/**
+ * Eigenvalues and orthonormal eigenvectors of a symmetric matrix (vectors[k] belongs to
+ * values[k]), by the cyclic Jacobi method: rotations zero each off-diagonal entry in turn.
+ * Why Jacobi: for a few tasks it is short, unconditionally stable and accurate to rounding
+ * for symmetric matrices (no shifts or deflation to get wrong). Tolerance: stops when the
+ * off-diagonal sum of squares is below 1e-30 times the squared Frobenius norm (rounding),
+ * or after 100 sweeps (it converges quadratically: a handful suffice).
+ */
+export function symmetricEigen(S: readonly (readonly number[])[]): { values: number[]; vectors: number[][] } {
+  const n = S.length;
+  const a = S.map((row) => [...row]);
+  const v: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  const frob = a.flat().reduce((s, x) => s + x * x, 0);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += 2 * a[p]![q]! ** 2;
+    if (off <= 1e-30 * frob) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p]![q]!;
+        if (apq === 0) continue;
+        const theta = (a[q]![q]! - a[p]![p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) { // A <- A J (columns p, q)
+          const akp = a[k]![p]!, akq = a[k]![q]!;
+          a[k]![p] = c * akp - s * akq;
+          a[k]![q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) { // A <- J^T A (rows p, q)
+          const apk = a[p]![k]!, aqk = a[q]![k]!;
+          a[p]![k] = c * apk - s * aqk;
+          a[q]![k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) { // V <- V J
+          const vkp = v[k]![p]!, vkq = v[k]![q]!;
+          v[k]![p] = c * vkp - s * vkq;
+          v[k]![q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  return { values: a.map((row, i) => row[i]!), vectors: Array.from({ length: n }, (_, k) => v.map((row) => row[k]!)) };
+}
+
+/**
+ * x = pinv(S) b for a symmetric positive semi-definite S (a Gramian), through its
+ * eigendecomposition: the components along eigenvalues at most `rcond` times the largest are
+ * left out. Why a pseudo-inverse: a Gramian is singular whenever two tasks' gradients are
+ * parallel (or one is 0), where a plain solve divides by rounding; on an invertible Gramian
+ * it is the inverse. Tolerance: rcond 1e-6 by default, because the trainer computes the
+ * Gramian in float32 (relative rounding about 1e-7): smaller eigenvalues are rounding, not signal.
+ */
+export function pseudoInverseSolve(S: Gramian, b: readonly number[], rcond = 1e-6): number[] {
+  const { values, vectors } = symmetricEigen(S);
+  const top = Math.max(0, ...values);
+  const x = b.map(() => 0);
+  if (top === 0) return x;
+  values.forEach((lambda, k) => {
+    if (lambda <= rcond * top) return;
+    const u = vectors[k]!;
+    const coef = u.reduce((s, uk, i) => s + uk * b[i]!, 0) / lambda;
+    u.forEach((uk, i) => { x[i]! += coef * uk; });
+  });
+  return x;
+}
