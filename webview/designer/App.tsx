@@ -21,9 +21,12 @@ import { Palette } from './Palette';
 import { ProblemsList } from './ProblemsList';
 import { SummaryBar } from './SummaryBar';
 import { followSelection, type Selection } from './selection';
+import type { Size } from './layout';
 import { useLayout } from './useLayout';
 
-interface ViewState { selection: Selection; tab: TabId; problemsOpen: boolean; viewport?: Viewport }
+interface ViewState { selection: Selection; tab: TabId; problemsOpen: boolean; viewport?: Viewport; panels?: Panels }
+/** Which side panels are shown (both at first; each can be collapsed to give the canvas room). */
+interface Panels { palette: boolean; inspector: boolean }
 
 const send = (msg: FromDesigner): void => post<FromDesigner>(msg);
 /** elk and elkLayout.ts: a bundle of their own beside this one (esbuild.mjs), loaded the first time "Auto-layout" is pressed. */
@@ -38,6 +41,9 @@ export function App({ init }: { init: DesignerInit }) {
   const [selectionState, setSelectionState] = useState<Selection>(saved?.selection ?? { nodes: [], edges: [] });
   const [tab, setTab] = useState<TabId>(saved?.tab ?? 'node');
   const [problemsOpen, setProblemsOpen] = useState(saved?.problemsOpen ?? true);
+  const [panels, setPanels] = useState<Panels>(saved?.panels ?? { palette: true, inspector: true });
+  const [canvasSize, setCanvasSize] = useState<Size>();
+  const onCanvasSize = useCallback((s: Size) => setCanvasSize((old) => (old && old.width === s.width && old.height === s.height ? old : s)), []);
   const [preview, setPreview] = useState<{ pending: boolean; last?: DataPreview }>({ pending: false });
   const [notice, setNotice] = useState<string>();
   const viewport = useRef<Viewport | undefined>(saved?.viewport);
@@ -70,7 +76,7 @@ export function App({ init }: { init: DesignerInit }) {
 
   const model = useMemo(() => buildModel(good?.doc ?? {}, good?.problems ?? []), [good]);
   const readOnly = !snapshot.ok;
-  const { groups, positions } = useLayout(model);
+  const { groups, positions, direction } = useLayout(model, canvasSize);
   const view = useRef<CanvasView>(null);
 
   // The selection follows renamed nodes and drops deleted ones, in this very render (a form
@@ -97,13 +103,13 @@ export function App({ init }: { init: DesignerInit }) {
     });
   }, []);
 
-  useEffect(() => { setViewState<ViewState>({ selection, tab, problemsOpen, viewport: viewport.current }); }, [selection, tab, problemsOpen]);
+  useEffect(() => { setViewState<ViewState>({ selection, tab, problemsOpen, viewport: viewport.current, panels }); }, [selection, tab, problemsOpen, panels]);
   const viewportTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const onViewportChange = useCallback((v: Viewport | undefined) => {
     viewport.current = v;
     clearTimeout(viewportTimer.current);
-    viewportTimer.current = setTimeout(() => setViewState<ViewState>({ selection, tab, problemsOpen, viewport: v }), 300);
-  }, [selection, tab, problemsOpen]);
+    viewportTimer.current = setTimeout(() => setViewState<ViewState>({ selection, tab, problemsOpen, viewport: v, panels }), 300);
+  }, [selection, tab, problemsOpen, panels]);
 
   const edit = useCallback((e: Edit | undefined) => {
     if (!e || e.ops.length === 0 || readOnly) return;
@@ -117,11 +123,11 @@ export function App({ init }: { init: DesignerInit }) {
   const autoLayout = useCallback(() => {
     setArranging(true);
     loadElk()
-      .then(({ elkLayout }) => elkLayout(layoutInput(model, groups)))
+      .then(({ elkLayout }) => elkLayout(layoutInput(model, groups, undefined, direction)))
       .then((placed) => { edit(arrangeAll(placed)); view.current?.fit({ duration: 200, positions: placed }); })
       .catch((error: unknown) => setNotice(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => setArranging(false));
-  }, [model, groups, edit]);
+  }, [model, groups, direction, edit]);
 
   const select = useCallback((ids: string[], options?: { reveal?: boolean }) => {
     setSelectionState({ nodes: ids, edges: [] });
@@ -158,14 +164,16 @@ export function App({ init }: { init: DesignerInit }) {
 
   return (
     <DesignerContext.Provider value={designer}>
-      <div className={`app${readOnly ? ' read-only' : ''}`}>
+      <div className={`app${readOnly ? ' read-only' : ''}${panels.palette ? '' : ' palette-closed'}${panels.inspector ? '' : ' inspector-closed'}`}>
         <header className="toolbar">
           <div className="title">
             <h1>{name}</h1>
             <span className="muted file">{init.fileName}</span>
           </div>
           <div className="toolbar-actions">
-            <Button appearance="secondary" onClick={() => view.current?.fit({ duration: 200 })} title="Fit the graph in view (F)">Fit view</Button>
+            <PanelToggle label="Palette" open={panels.palette} controls="palette" toggle={() => setPanels((s) => ({ ...s, palette: !s.palette }))} />
+            <PanelToggle label="Inspector" open={panels.inspector} controls="inspector" toggle={() => setPanels((s) => ({ ...s, inspector: !s.inspector }))} />
+            <Button appearance="secondary" onClick={() => view.current?.fit({ duration: 200, whole: true })} title="Fit the whole graph in view (F)">Fit view</Button>
             <Button appearance="secondary" disabled={readOnly || arranging || model.nodes.length === 0} onClick={autoLayout}
               title="Lay the whole graph out again (elk: layered, fewest crossings) and save every node's position">{arranging ? 'Arranging…' : 'Auto-layout'}</Button>
             <Button appearance="primary" disabled={!!trainBlocked} title={trainBlocked ?? 'Train this experiment (runs Multi-Task Studio: Train multi-task model)'}
@@ -192,23 +200,33 @@ export function App({ init }: { init: DesignerInit }) {
             </div>
           )}
         </div>
-        <Palette selected={selection.nodes} selectWhenReady={(ids) => { pendingSelect.current = ids; }} />
+        {panels.palette && <Palette selected={selection.nodes} selectWhenReady={(ids) => { pendingSelect.current = ids; }} />}
         <main className="canvas-area">
-          <Canvas positions={positions} groups={groups} selection={selection} setSelection={setSelection}
+          <Canvas positions={positions} groups={groups} direction={direction} onSize={onCanvasSize} selection={selection} setSelection={setSelection}
             defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} view={view} />
           {model.nodes.length === 0 && model.tasks.length === 0 && (
             <div className="canvas-empty">{good === undefined ? 'Nothing to show yet.' : 'The model is empty: add an input from the palette, then layers.'}</div>
           )}
         </main>
-        <Inspector tab={tab} setTab={setTab} selection={selection} setSelection={(s) => setSelectionState(s)}
+        {panels.inspector && <Inspector tab={tab} setTab={setTab} selection={selection} setSelection={(s) => setSelectionState(s)}
           selectWhenReady={(ids) => { pendingSelect.current = ids; }} preview={{
             ...preview, trusted, manageTrust: () => send({ type: 'manageTrust' }),
             request: () => { setPreview((s) => ({ ...s, pending: true })); send({ type: 'requestDataPreview' }); },
-          }} />
+          }} />}
         <ProblemsList open={problemsOpen} setOpen={setProblemsOpen} />
         <SummaryBar data={previewSize(preview.last, good?.doc)} />
       </div>
     </DesignerContext.Provider>
+  );
+}
+
+/** A toolbar button that shows or hides a side panel (a toggle: aria-pressed says which). */
+function PanelToggle(p: { label: string; open: boolean; controls: string; toggle(): void }) {
+  return (
+    <button type="button" className="panel-toggle" aria-pressed={p.open} aria-controls={p.controls} onClick={p.toggle}
+      title={`${p.open ? 'Hide' : 'Show'} the ${p.label.toLowerCase()}`}>
+      <span aria-hidden="true">{p.open ? '◧' : '□'}</span> {p.label}
+    </button>
   );
 }
 

@@ -59,12 +59,58 @@ async function center(page: Page, selector: string): Promise<{ x: number; y: num
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+/** The smallest text drawn on a node card, in CSS pixels on screen (its font size times the zoom), and where. */
+async function smallestNodeText(page: Page): Promise<{ px: number; where: string; cards: number }> {
+  return page.evaluate(() => {
+    const zoom = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a;
+    let px = Infinity, where = '', cards = 0;
+    for (const card of document.querySelectorAll('.react-flow__node')) {
+      const r = card.getBoundingClientRect();
+      if (r.right < 0 || r.bottom < 0 || r.left > innerWidth || r.top > innerHeight) continue;
+      cards++;
+      for (const el of card.querySelectorAll<HTMLElement>('*')) {
+        if (el.closest('.sr-only') || ![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
+        const size = parseFloat(getComputedStyle(el).fontSize) * zoom;
+        if (size < px) { px = size; where = `${card.getAttribute('data-id')}: "${el.textContent!.trim()}"`; }
+      }
+    }
+    return { px, where, cards };
+  });
+}
+
+/** Canvas nodes whose box lies wholly inside the canvas. */
+async function inSight(page: Page): Promise<string[]> {
+  const canvas = (await page.locator('.canvas').boundingBox())!;
+  const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => {
+    const r = e.getBoundingClientRect();
+    return { id: e.getAttribute('data-id') ?? '', x: r.x, y: r.y, width: r.width, height: r.height };
+  }));
+  return boxes.filter((b) => b.x >= canvas.x - 0.5 && b.y >= canvas.y - 0.5 && b.x + b.width <= canvas.x + canvas.width + 0.5 && b.y + b.height <= canvas.y + canvas.height + 0.5).map((b) => b.id);
+}
+
+/** The bundled examples, each opened fresh at the two window sizes of issue 15. */
+const EXAMPLES = fs.readdirSync(path.resolve('examples')).filter((name) => fs.existsSync(path.resolve('examples', name, `${name}.mtl.json`))).sort();
+const FIRST_VIEW_SIZES = [[1400, 900], [1000, 700]] as const;
+const firstViewChecks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?]> = EXAMPLES.flatMap((name) => FIRST_VIEW_SIZES.map(([width, height]): [string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>] => [
+  `first view readable: ${name} at ${width}x${height}, node text at least 11 px, its inputs in sight, the minimap for what is not`, async (d) => {
+    const text = await smallestNodeText(d.page);
+    assert.ok(text.cards > 0 && text.px !== Infinity, 'node cards with text in sight');
+    assert.ok(text.px >= 11 - 1e-6, `smallest node text ${text.px.toFixed(2)} px (${text.where})`);
+    const doc = JSON.parse(d.text) as ExperimentSpec;
+    const seen = await inSight(d.page);
+    for (const input of doc.model.inputs) assert.ok(seen.includes(input.id), `input ${input.id} in sight`);
+    const all = doc.model.inputs.length + doc.model.layers.length + doc.tasks.length;
+    if (seen.length < all) assert.ok(await d.page.locator('.react-flow__minimap').isVisible(), `${all - seen.length} nodes out of sight, and no minimap`);
+  }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
+]));
+
 /** A csv experiment whose column age mixes numbers and words (the data preview reads it). */
 const MIXED_DIR = path.resolve('test/fixtures/mixed-column');
 const mixedColumn: Partial<PageOptions> = { text: fs.readFileSync(path.join(MIXED_DIR, 'mixed-column.mtl.json'), 'utf8'), workspaceDir: MIXED_DIR, height: 1000 };
 
 /** Each check runs on a fresh page: the digits-parity document unless its options say otherwise. */
 const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?]> = [
+  ...firstViewChecks,
   ['first view: the whole graph in sight; still so when the editor is narrowed to ~650 px of canvas', async (d) => {
     assert.equal(await allInSight(d.page), ALL_NODES.length);
     const zoom = await d.page.locator('.react-flow__viewport').evaluate((e) => new DOMMatrixReadOnly(getComputedStyle(e).transform).a);
@@ -89,8 +135,32 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await d.page.click('vscode-button:has-text("Fit view")');
     await d.page.waitForTimeout(400);
     assert.equal(await allInSight(d.page), ALL_NODES.length);
-    const x = async (id: string) => (await node(d.page, id).boundingBox())!.x;
-    assert.ok(await x('image') < await x('trunk1') && await x('trunk1') < await x('trunk2'), 'still reads left to right');
+    // Left to right, or top to bottom where that suits the canvas: either way in order.
+    const at = async (id: string) => (await node(d.page, id).boundingBox())!;
+    const [a, b, c] = [await at('image'), await at('trunk1'), await at('trunk2')];
+    assert.ok((a.x < b.x && b.x < c.x) || (a.y < b.y && b.y < c.y), 'still reads in order');
+  }],
+  ['panels: the palette and the inspector collapse, the canvas takes their room, and a reopened designer remembers', async (d) => {
+    const before = (await d.page.locator('.canvas').boundingBox())!.width;
+    await d.page.click('.panel-toggle:has-text("Palette")');
+    await d.page.click('.panel-toggle:has-text("Inspector")');
+    await d.page.waitForSelector('.palette', { state: 'detached' });
+    await d.page.waitForSelector('.inspector', { state: 'detached' });
+    assert.equal(await d.page.locator('.panel-toggle[aria-pressed="false"]').count(), 2);
+    await d.page.waitForTimeout(100);
+    const after = (await d.page.locator('.canvas').boundingBox())!.width;
+    assert.ok(after > before + 400, `canvas ${before} -> ${after} px wide`);
+    const state = await d.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+    const again = await DesignerPage.open(d.page.context().browser()!, { bundleDir, text: d.text, theme: LIGHT, viewState: state });
+    try {
+      await again.waitForLayout();
+      assert.equal(await again.page.locator('.palette').count(), 0, 'palette still collapsed');
+      assert.equal(await again.page.locator('.inspector').count(), 0, 'inspector still collapsed');
+      await again.page.click('.panel-toggle:has-text("Inspector")');
+      await again.page.waitForSelector('.inspector');
+    } finally {
+      await again.close();
+    }
   }],
   ['connect: drag from trunk1\'s output to parityHead\'s input', async (d) => {
     await dragBetween(d.page, await center(d.page, '.react-flow__node[data-id="trunk1"] .react-flow__handle.source'),
