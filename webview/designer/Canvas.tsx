@@ -404,7 +404,7 @@ export function Canvas(p: Props) {
         </ViewportPortal>
         <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
         <Controls showInteractive={false} aria-label="Zoom controls" />
-        {minimap !== 'none' && <Overview bounds={bounds} small={minimap === 'small'} nodeColor={(n) => {
+        {minimap !== 'none' && <Overview bounds={bounds} small={minimap === 'small'} direction={p.direction} nodeColor={(n) => {
           if (n.type === 'task') return (n.data as { task: { color: string } }).task.color;
           const info = (n.data as LayerNode['data']).info;
           return info.shared ? 'var(--vscode-foreground)' : info.serves.length === 1 ? model.taskById.get(info.serves[0]!)?.color ?? SHARED_EDGE : SHARED_EDGE;
@@ -416,12 +416,13 @@ export function Canvas(p: Props) {
 
 /**
  * The minimap, while part of the graph is out of view (where it has something to show, and
- * no reason to cover a graph that is all in sight). Re-renders only when that changes.
+ * no reason to cover a graph that is all in sight). Re-renders only when that changes. Top
+ * to bottom, the graph opens anchored at its top centre: the top right corner is the free one.
  */
-function Overview(p: { bounds: Bounds | undefined; small: boolean; nodeColor(n: Node): string }) {
+function Overview(p: { bounds: Bounds | undefined; small: boolean; direction: Direction; nodeColor(n: Node): string }) {
   const partly = useStore((s: ReactFlowState) => !!p.bounds && !inView(p.bounds, { x: s.transform[0], y: s.transform[1], zoom: s.transform[2] }, { width: s.width, height: s.height }));
   if (!partly) return null;
-  return <MiniMap pannable zoomable ariaLabel="Minimap" nodeBorderRadius={4} style={p.small ? { width: 150, height: 110 } : undefined} nodeColor={p.nodeColor} />;
+  return <MiniMap pannable zoomable ariaLabel="Minimap" nodeBorderRadius={4} position={p.direction === 'TB' ? 'top-right' : 'bottom-right'} style={p.small ? { width: 150, height: 110 } : undefined} nodeColor={p.nodeColor} />;
 }
 
 function isTyping(target: EventTarget): boolean {
