@@ -182,6 +182,19 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (want('walkthrough')) {
+      // The Getting Started walkthrough's designer pictures (media/walkthrough/, resized): the
+      // example as it opens, then its shared trunk selected with the inspector beside it.
+      const text = fs.readFileSync(path.resolve('examples/digits-parity/digits-parity.mtl.json'), 'utf8');
+      for (const look of ['light', 'dark'] as const) {
+        const p = await open({ text, look, width: 1400, height: 900, fileName: 'digits-parity.mtl.json' });
+        await shot(p, `walkthrough-open-${look}`);
+        await p.page.click('.react-flow__node[data-id="trunk2"]');
+        await p.page.waitForSelector('.node-form h2:text-is("trunk2")');
+        await shot(p, `walkthrough-shared-${look}`);
+        await p.close();
+      }
+    }
     if (want('edit')) {
       // A round trip: palette click after the selected node, then the text the host holds.
       const p = await open({ text: digitsParityText, look: 'light' });
