@@ -46,7 +46,8 @@ function shipped(file: string): boolean {
   for (const rule of ignored) {
     const negate = rule.startsWith('!');
     const pattern = negate ? rule.slice(1) : rule;
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}$`);
+    // Glob to regular expression: `**` any path, `*` any name part.
+    const re = new RegExp(`^${pattern.split('**').map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('.*')}$`);
     if (re.test(file)) out = negate;
   }
   return out;
@@ -83,6 +84,13 @@ describe('Getting Started walkthrough', () => {
       }
     });
   }
+
+  it('(the packing check itself: README pictures and sources stay out of the VSIX, the activity icon goes in)', () => {
+    assert.equal(shipped('media/screenshots/designer-light.png'), false);
+    assert.equal(shipped('src/extension.ts'), false);
+    assert.equal(shipped('media/icon.svg'), false);
+    assert.equal(shipped('media/activity.svg'), true);
+  });
 
   it('the Marketplace finds it by the words users search for', () => {
     const words = (manifest.keywords ?? []).map((k) => k.toLowerCase());
