@@ -46,6 +46,8 @@ export function App({ init }: { init: DesignerInit }) {
   const onCanvasSize = useCallback((s: Size) => setCanvasSize((old) => (old && old.width === s.width && old.height === s.height ? old : s)), []);
   const [preview, setPreview] = useState<{ pending: boolean; last?: DataPreview }>({ pending: false });
   const [notice, setNotice] = useState<string>();
+  // Read out by screen readers (an ARIA live region): each edit, as it is sent.
+  const [announcement, setAnnouncement] = useState('');
   const viewport = useRef<Viewport | undefined>(saved?.viewport);
   const version = useRef(init.document.version);
   const shownProblems = useRef(problemsKey(init.document));
@@ -114,6 +116,7 @@ export function App({ init }: { init: DesignerInit }) {
   const edit = useCallback((e: Edit | undefined) => {
     if (!e || e.ops.length === 0 || readOnly) return;
     setNotice(undefined);
+    setAnnouncement(`${e.label}${'id' in e && typeof e.id === 'string' && !e.label.includes(e.id) ? `: ${e.id}` : ''}.`);
     send({ type: 'edit', label: e.label, ops: e.ops });
   }, [readOnly]);
 
@@ -215,6 +218,7 @@ export function App({ init }: { init: DesignerInit }) {
           }} />}
         <ProblemsList open={problemsOpen} setOpen={setProblemsOpen} />
         <SummaryBar data={previewSize(preview.last, good?.doc)} />
+        <div className="sr-only" role="status" aria-live="polite" data-testid="announcer">{announcement}</div>
       </div>
     </DesignerContext.Provider>
   );

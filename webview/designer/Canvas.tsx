@@ -13,7 +13,8 @@ import type { LayerType } from '../../src/core/spec';
 import { useDesigner } from './context';
 import { canvasEdges, groupBoxes, NODE_SIZE, TASK_SIZE, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 import { TASK_COLORS, taskNodeId } from './model';
-import { FlowDirection, GroupBoxView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
+import { CONNECT_BUTTON_ID } from './ConnectTo';
+import { describeNode, describeTask, FlowDirection, GroupBoxView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
@@ -180,13 +181,17 @@ export function Canvas(p: Props) {
       ...model.nodes.map((info): LayerNode => ({
         id: info.id, type: 'layer', position: p.positions.get(info.id) ?? { x: 0, y: 0 }, ...NODE_SIZE, ...fixedGeometry(NODE_SIZE, p.direction, info.kind === 'layer'),
         data: { info, tasks: info.serves.flatMap((t) => model.taskById.get(t) ?? []), problems: model.problemsByNode.get(info.id) ?? [] },
+        // The name of the focusable element (xyflow's wrapper), read when Tab reaches the card.
+        ariaLabel: describeNode(info, model.problemsByNode.get(info.id) ?? []),
         selected: selected.has(info.id), draggable: !readOnly, connectable: !readOnly, deletable: false,
       })),
       ...model.tasks.map((task): TaskNode => {
         const id = taskNodeId(task.id);
+        const hasHead = !!task.output && model.nodeById.has(task.output);
         return {
           id, type: 'task', position: p.positions.get(id) ?? { x: 0, y: 0 }, ...TASK_SIZE, ...fixedGeometry(TASK_SIZE, p.direction, true, false),
-          data: { task, problems: model.problemsByNode.get(id) ?? [], hasHead: !!task.output && model.nodeById.has(task.output) },
+          data: { task, problems: model.problemsByNode.get(id) ?? [], hasHead },
+          ariaLabel: describeTask(task, hasHead),
           selected: selected.has(id), draggable: !readOnly, connectable: !readOnly, deletable: false,
         };
       }),
@@ -311,6 +316,11 @@ export function Canvas(p: Props) {
     else if (mod && key === 'a') { e.preventDefault(); p.setSelection(() => ({ nodes: nodes.map((n) => n.id), edges: [] })); }
     else if (!mod && !e.altKey && key === 'f') { e.preventDefault(); fit({ duration: 200, whole: true }); }
     else if (e.key === 'Escape') p.setSelection(() => ({ nodes: [], edges: [] }));
+    else if (!mod && !e.altKey && key === 'c' && !readOnly && p.selection.nodes.length === 1 && model.nodeById.has(p.selection.nodes[0]!)) {
+      // The keyboard's connect: the inspector's "Connect output to…" list, opened with focus on its first choice.
+      e.preventDefault();
+      document.getElementById(CONNECT_BUTTON_ID)?.click();
+    }
     else if (e.key.startsWith('Arrow') && !e.defaultPrevented && !readOnly && p.selection.nodes.length) {
       // Arrow keys with the canvas (not a node) focused: move the selection, 10 px (50 with Shift).
       e.preventDefault();
@@ -327,7 +337,7 @@ export function Canvas(p: Props) {
         return next;
       });
     }
-  }, [deleteSelection, duplicate, fit, nodes, p, queueMove, readOnly, selected]);
+  }, [deleteSelection, duplicate, fit, model, nodes, p, queueMove, readOnly, selected]);
 
   const onDragOver = (e: DragEvent): void => {
     if (!readOnly && e.dataTransfer.types.includes(PALETTE_MIME)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }
@@ -387,7 +397,8 @@ export function Canvas(p: Props) {
 
   return (
     <div className="canvas" ref={wrapper} tabIndex={0} data-layout={initialViewport.current ? 'ready' : 'pending'} onKeyDown={onKeyDown} onDragOver={onDragOver} onDrop={onDrop}
-      role="application" aria-label="Model graph. Delete removes, Ctrl+D duplicates, Ctrl+A selects all, arrow keys move, F fits the view.">
+      role="application" aria-label={'Model graph. Tab goes from node to node, Enter selects, C connects the selected node\'s output to a layer you pick, '
+        + 'arrow keys move, Delete removes, Ctrl+D duplicates, Ctrl+A selects all, F fits the view. The palette adds a layer after the selection.'}>
       <Arrowheads />
       {initialViewport.current && <FlowDirection.Provider value={p.direction}><OpeningZoom.Provider value={initialViewport.current.zoom}><ReactFlow
         nodes={nodes} edges={edges} nodeTypes={NODE_TYPES}

@@ -70,7 +70,8 @@ function Stripes({ tasks }: { tasks: readonly TaskInfo[] }) {
   );
 }
 
-function describeNode(info: NodeInfo, problems: readonly Problem[]): string {
+/** What a screen reader says for a layer or input card: id, type, settings, shape, parameters, the tasks it serves, problems. */
+export function describeNode(info: NodeInfo, problems: readonly Problem[]): string {
   const parts = [`${info.type} ${info.id}`];
   if (info.settings) parts.push(info.settings);
   if (info.shape) parts.push(`output ${formatShape(info.shape)}`);
@@ -137,7 +138,7 @@ export const TaskCard = memo(function TaskCard({ data, selected }: NodeProps<Tas
   const severity = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
   const detail = [task.kind, task.kind === 'multiclass' && task.classes ? `${task.classes} classes` : ''].filter(Boolean).join(' · ');
   const classes = ['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head', far ? 'far' : ''].filter(Boolean).join(' ');
-  const label = `Task ${task.id}, ${detail}${task.target ? `, target ${task.target}` : ''}${hasHead ? '' : ', no head connected'}`;
+  const label = describeTask(task, hasHead);
   if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>{TARGET_MARK[direction]}</div>;
   return (
     <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>
@@ -152,6 +153,12 @@ export const TaskCard = memo(function TaskCard({ data, selected }: NodeProps<Tas
     </div>
   );
 });
+
+/** What a screen reader says for a task card. */
+export function describeTask(task: TaskInfo, hasHead: boolean): string {
+  const detail = [task.kind, task.kind === 'multiclass' && task.classes ? `${task.classes} classes` : ''].filter(Boolean).join(' · ');
+  return `Task ${task.id}, ${detail}${task.target ? `, target ${task.target}` : ''}${hasHead ? `, head ${task.output}` : ', no head connected'}`;
+}
 
 /** `colors`: the colours of the group's tasks (a gradient bar for shared groups, a tint for a branch). */
 export function GroupBoxView({ box, colors }: { box: GroupBox; colors: string[] }) {

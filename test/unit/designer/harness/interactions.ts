@@ -59,6 +59,25 @@ async function center(page: Page, selector: string): Promise<{ x: number; y: num
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+/**
+ * Presses Tab (Shift+Tab when `backwards`) until the focused element matches `selector` (and
+ * has the text `text`, when given): how a keyboard user gets to a control.
+ */
+async function tabTo(page: Page, selector: string, options: { text?: string; backwards?: boolean } = {}): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    const there = await page.evaluate(({ selector: sel, text }) => {
+      const el = document.activeElement;
+      return !!el && el.matches(sel) && (text === undefined || el.textContent?.trim() === text);
+    }, { selector, text: options.text });
+    if (there) return;
+    await page.keyboard.press(options.backwards ? 'Shift+Tab' : 'Tab');
+  }
+  assert.fail(`Tab never reached ${selector}${options.text ? ` "${options.text}"` : ''}`);
+}
+
+/** The focused element's accessible name (aria-label) or its text. */
+const focused = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '');
+
 /** The smallest text drawn on a node card, in CSS pixels on screen (its font size times the zoom), and where. */
 async function smallestNodeText(page: Page): Promise<{ px: number; where: string; cards: number }> {
   return page.evaluate(() => {
@@ -214,6 +233,54 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await node(d.page, 'image').click();
     await d.page.keyboard.press('ArrowDown');
     await until(() => spec(d).layout?.image !== undefined, 'layout.image');
+  }],
+  ['keyboard only: Tab to a layer and Enter selects it, the palette adds a layer after it, "Connect output to…" connects it to another, C opens that list, a third is inspected', async (d) => {
+    const page = d.page;
+    await tabTo(page, '.react-flow__node[data-id="trunk2"]');
+    assert.match(await focused(page), /^dense trunk2, 64 units · relu, output \[64\], 8,256 parameters, shared by 2 tasks: digit, parity$/, 'the card is named for a screen reader');
+    assert.equal(await node(page, 'trunk2').locator('.mts-node').evaluate((e) => getComputedStyle(e).outlineStyle), 'solid', 'focus is visible');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.node-form h2:text-is("trunk2")');
+    // Back to the palette: Enter on "dense" adds one after the selected layer.
+    await tabTo(page, '.palette-item', { text: 'dense', backwards: true });
+    await page.keyboard.press('Enter');
+    await until(() => layer(d, 'dense1')?.from.join() === 'trunk2', 'dense1 reads trunk2');
+    await page.waitForSelector('.node-form h2:text-is("dense1")');
+    assert.equal(await page.locator('[data-testid="announcer"]').textContent(), 'Add dense layer: dense1.');
+    // On to the inspector: "Connect output to…", then the arrow keys to digitHead, Enter.
+    await tabTo(page, '#connect-to');
+    await page.keyboard.press('Enter');
+    for (let i = 0; i < 12 && !(await focused(page)).startsWith('digitHead'); i++) await page.keyboard.press('ArrowDown');
+    assert.match(await focused(page), /^digitHead dense, instead of trunk2$/);
+    await page.keyboard.press('Enter');
+    await until(() => layer(d, 'digitHead')?.from.join() === 'dense1', 'digitHead reads dense1');
+    assert.equal(await page.locator('[data-testid="announcer"]').textContent(), 'Connect dense1 to digitHead.');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'connect-to', 'focus back on the button');
+    // C on the canvas opens the same list on the selected node; Escape closes it.
+    await tabTo(page, '.react-flow__node[data-id="dense1"]', { backwards: true });
+    await page.keyboard.press('c');
+    await page.waitForSelector('#connect-to-list');
+    assert.match(await focused(page), /^parityHead dense/, 'focus on the first choice');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#connect-to-list', { state: 'detached' });
+    // Inspect another layer: Tab to it, Enter.
+    await tabTo(page, '.react-flow__node[data-id="parityHead"]', { backwards: true });
+    assert.match(await focused(page), /^dense parityHead, .*task parity$/);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.node-form h2:text-is("parityHead")');
+    assert.deepEqual(d.received.flatMap((m) => (m.type === 'edit' ? [m.label] : [])), ['Add dense layer', 'Connect dense1 to digitHead'], 'the add and the connect, nothing else');
+  }],
+  ['keyboard: Tab and Shift+Tab through the inspector write nothing, after a setting changed in the text', async (d) => {
+    await node(d.page, 'trunk2').click();
+    await d.page.waitForSelector('.node-form h2:text-is("trunk2")');
+    await d.setText(d.text.replace('"units": 64, "activation": "relu"', '"units": 64, "activation": "tanh"'));
+    await d.page.waitForFunction(() => (document.querySelector('.field[data-path="model.layers.1.activation"] vscode-dropdown') as HTMLSelectElement | null)?.value === 'tanh');
+    await tabTo(d.page, '.field[data-path="model.layers.1.activation"] vscode-dropdown');
+    await d.page.keyboard.press('Shift+Tab');
+    await d.page.keyboard.press('Tab');
+    await d.page.keyboard.press('Tab');
+    await d.page.waitForTimeout(100);
+    assert.deepEqual(d.received.filter((m) => m.type === 'edit'), []);
   }],
   ['palette: drag "dense" onto the canvas adds it where dropped', async (d) => {
     const box = (await d.page.locator('.canvas').boundingBox())!;
