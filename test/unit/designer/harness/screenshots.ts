@@ -195,6 +195,18 @@ async function main(): Promise<void> {
         await p.close();
       }
     }
+    if (want('keyboard')) {
+      // Keyboard focus in each theme: a card reached with Tab, selected with Enter, then C opens "Connect output to…".
+      for (const look of ['light', 'dark', 'hc'] as const) {
+        const p = await open({ text: digitsParityText, look, width: 1400, height: 900 });
+        for (let i = 0; i < 60 && !(await p.page.evaluate(() => document.activeElement?.getAttribute('data-id') === 'trunk2')); i++) await p.page.keyboard.press('Tab');
+        await p.page.keyboard.press('Enter');
+        await p.page.keyboard.press('c');
+        await p.page.waitForSelector('#connect-to-list');
+        await shot(p, `keyboard-connect-${look}`);
+        await p.close();
+      }
+    }
     if (want('edit')) {
       // A round trip: palette click after the selected node, then the text the host holds.
       const p = await open({ text: digitsParityText, look: 'light' });
