@@ -270,6 +270,51 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await page.waitForSelector('.node-form h2:text-is("parityHead")');
     assert.deepEqual(d.received.flatMap((m) => (m.type === 'edit' ? [m.label] : [])), ['Add dense layer', 'Connect dense1 to digitHead'], 'the add and the connect, nothing else');
   }],
+  ['keyboard only, from an empty experiment: two tasks, an input, a shared layer and a head per task, connected', async (d) => {
+    const page = d.page;
+    const selectNode = async (id: string): Promise<void> => {
+      await tabTo(page, `.react-flow__node[data-id="${id}"]`, { backwards: true });
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`.node-form h2:text-is("${id}")`);
+    };
+    const addFromPalette = async (type: string, id: string): Promise<void> => {
+      await tabTo(page, '.palette-item', { text: type, backwards: true });
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`.node-form h2:text-is("${id}")`);
+    };
+    const makeHead = async (layerId: string, task: string): Promise<void> => {
+      await selectNode(layerId);
+      await page.keyboard.press('c');
+      await page.waitForSelector('#connect-to-list');
+      for (let i = 0; i < 12 && (await focused(page)) !== `head of task ${task} no head yet`; i++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await until(() => spec(d).model.outputs[task] === layerId, `${layerId} heads ${task}`);
+    };
+    // Two tasks: the inspector's tabs (arrow keys between them), then "Add task" twice.
+    await tabTo(page, '#tab-node');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('#tab-tasks[aria-selected="true"]');
+    await tabTo(page, 'vscode-button', { text: 'Add task' });
+    await page.keyboard.press('Enter');
+    await until(() => spec(d).tasks.length === 1, 'one task');
+    await page.keyboard.press('Enter');
+    await until(() => spec(d).tasks.length === 2, 'two tasks');
+    // An input, a layer after it, and one head after that layer for each task.
+    await addFromPalette('input', 'input');
+    await addFromPalette('dense', 'dense1');
+    await addFromPalette('dense', 'dense2');
+    await selectNode('dense1');
+    await addFromPalette('dense', 'dense3');
+    await makeHead('dense2', 'task1');
+    await makeHead('dense3', 'task2');
+    const s = spec(d);
+    assert.deepEqual(s.model.layers.map((l) => [l.id, l.from]), [['dense1', ['input']], ['dense2', ['dense1']], ['dense3', ['dense1']]]);
+    assert.deepEqual(s.model.outputs, { task1: 'dense2', task2: 'dense3' });
+    await page.waitForFunction(() => /shared by 2 tasks: task1, task2$/.test(document.querySelector('.react-flow__node[data-id="dense1"]')?.getAttribute('aria-label') ?? ''));
+  }, { text: `${JSON.stringify({
+    name: 'empty', data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 1 } }, tasks: [], model: { inputs: [], layers: [], outputs: {} },
+    training: { optimizer: { type: 'adam', learningRate: 0.001 }, epochs: 1, batchSize: 32, seed: 1 },
+  }, null, 2)}\n` }],
   ['keyboard: Tab and Shift+Tab through the inspector write nothing, after a setting changed in the text', async (d) => {
     await node(d.page, 'trunk2').click();
     await d.page.waitForSelector('.node-form h2:text-is("trunk2")');
