@@ -11,6 +11,7 @@ import type { Problem } from '../../src/core/spec';
 import { getViewState, onMessage, post, setViewState } from '../common/vscodeApi';
 import { Button } from '../ui';
 import { Canvas, type CanvasView } from './Canvas';
+import { CONNECT_BUTTON_ID } from './ConnectTo';
 import { DesignerContext, pathKey, type Designer, type TabId } from './context';
 import { Inspector, tabOf } from './Inspector';
 import { layoutInput } from './layout';
@@ -160,6 +161,13 @@ export function App({ init }: { init: DesignerInit }) {
     model, readOnly, edit, select, goTo, revealText: (path) => send({ type: 'revealText', at: { path } }),
   }), [model, readOnly, edit, select, goTo]);
 
+  // C on the canvas: the inspector's node tab (shown again if it was collapsed), its "Connect output to…" list open.
+  const connectKey = useCallback(() => {
+    setPanels((s) => (s.inspector ? s : { ...s, inspector: true }));
+    setTab('node');
+    setTimeout(() => document.getElementById(CONNECT_BUTTON_ID)?.click(), 0);
+  }, []);
+
   const errors = model.problems.filter((p) => p.severity === 'error').length;
   const name = typeof model.doc.name === 'string' && model.doc.name ? model.doc.name : init.fileName;
   const trainBlocked = !trusted ? 'Training is disabled in Restricted Mode: trust this workspace to train.'
@@ -206,7 +214,8 @@ export function App({ init }: { init: DesignerInit }) {
         {panels.palette && <Palette selected={selection.nodes} selectWhenReady={(ids) => { pendingSelect.current = ids; }} />}
         <main className="canvas-area">
           <Canvas positions={positions} groups={groups} direction={direction} onSize={onCanvasSize} selection={selection} setSelection={setSelection}
-            defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} view={view} />
+            defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} view={view}
+            connectKey={connectKey} />
           {model.nodes.length === 0 && model.tasks.length === 0 && (
             <div className="canvas-empty">{good === undefined ? 'Nothing to show yet.' : 'The model is empty: add an input from the palette, then layers.'}</div>
           )}

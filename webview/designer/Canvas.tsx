@@ -13,7 +13,6 @@ import type { LayerType } from '../../src/core/spec';
 import { useDesigner } from './context';
 import { canvasEdges, groupBoxes, NODE_SIZE, TASK_SIZE, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 import { TASK_COLORS, taskNodeId } from './model';
-import { CONNECT_BUTTON_ID } from './ConnectTo';
 import { describeNode, describeTask, FlowDirection, GroupBoxView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { PALETTE_MIME } from './Palette';
@@ -37,6 +36,8 @@ interface Props {
   onViewportChange(v: Viewport | undefined): void;
   /** Nodes to select once they exist (after an add or duplicate comes back from the host). */
   selectWhenReady(ids: string[]): void;
+  /** C pressed with one node selected: open the inspector's "Connect output to…" list. */
+  connectKey(): void;
   view: RefObject<CanvasView | null>;
 }
 
@@ -319,7 +320,7 @@ export function Canvas(p: Props) {
     else if (!mod && !e.altKey && key === 'c' && !readOnly && p.selection.nodes.length === 1 && model.nodeById.has(p.selection.nodes[0]!)) {
       // The keyboard's connect: the inspector's "Connect output to…" list, opened with focus on its first choice.
       e.preventDefault();
-      document.getElementById(CONNECT_BUTTON_ID)?.click();
+      p.connectKey();
     }
     else if (e.key.startsWith('Arrow') && !e.defaultPrevented && !readOnly && p.selection.nodes.length) {
       // Arrow keys with the canvas (not a node) focused: move the selection, 10 px (50 with Shift).

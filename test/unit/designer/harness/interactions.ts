@@ -175,8 +175,11 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
       await again.waitForLayout();
       assert.equal(await again.page.locator('.palette').count(), 0, 'palette still collapsed');
       assert.equal(await again.page.locator('.inspector').count(), 0, 'inspector still collapsed');
-      await again.page.click('.panel-toggle:has-text("Inspector")');
-      await again.page.waitForSelector('.inspector');
+      // C on a selected node shows the inspector again, with "Connect output to…" open.
+      await again.page.click('.react-flow__node[data-id="trunk1"]');
+      await again.page.keyboard.press('c');
+      await again.page.waitForSelector('.inspector #connect-to-list');
+      assert.equal(await again.page.locator('.panel-toggle:has-text("Inspector")').getAttribute('aria-pressed'), 'true');
     } finally {
       await again.close();
     }
@@ -297,6 +300,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await tabTo(page, 'vscode-button', { text: 'Add task' });
     await page.keyboard.press('Enter');
     await until(() => spec(d).tasks.length === 1, 'one task');
+    await page.waitForSelector('.react-flow__node[data-id="task:task1"]'); // the designer has the new text: its next task is task2
     await page.keyboard.press('Enter');
     await until(() => spec(d).tasks.length === 2, 'two tasks');
     // An input, a layer after it, and one head after that layer for each task.
