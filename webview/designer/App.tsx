@@ -117,9 +117,13 @@ export function App({ init }: { init: DesignerInit }) {
   const edit = useCallback((e: Edit | undefined) => {
     if (!e || e.ops.length === 0 || readOnly) return;
     setNotice(undefined);
-    setAnnouncement(`${e.label}${'id' in e && typeof e.id === 'string' && !e.label.includes(e.id) ? `: ${e.id}` : ''}.`);
     send({ type: 'edit', label: e.label, ops: e.ops });
   }, [readOnly]);
+  // The panels' edits, each read out as it is sent (the live region below).
+  const announcedEdit = useCallback((e: Edit | undefined) => {
+    if (e && e.ops.length > 0 && !readOnly) setAnnouncement(`${e.label}${'id' in e && typeof e.id === 'string' && !e.label.includes(e.id) ? `: ${e.id}` : ''}.`);
+    edit(e);
+  }, [edit, readOnly]);
 
   // "Auto-layout": elk lays the whole graph out again (loaded now, the first time), and every
   // position is saved, as one undoable edit; the view frames the result.
@@ -158,8 +162,8 @@ export function App({ init }: { init: DesignerInit }) {
   }, [model, select]);
 
   const designer: Designer = useMemo(() => ({
-    model, readOnly, edit, select, goTo, revealText: (path) => send({ type: 'revealText', at: { path } }),
-  }), [model, readOnly, edit, select, goTo]);
+    model, readOnly, edit: announcedEdit, select, goTo, revealText: (path) => send({ type: 'revealText', at: { path } }),
+  }), [model, readOnly, announcedEdit, select, goTo]);
 
   // C on the canvas: the inspector's node tab (shown again if it was collapsed), its "Connect output to…" list open.
   const connectKey = useCallback(() => {
@@ -211,7 +215,7 @@ export function App({ init }: { init: DesignerInit }) {
             </div>
           )}
         </div>
-        {panels.palette && <Palette selected={selection.nodes} selectWhenReady={(ids) => { pendingSelect.current = ids; }} />}
+        <Palette selected={selection.nodes} selectWhenReady={(ids) => { pendingSelect.current = ids; }} />
         <main className="canvas-area">
           <Canvas positions={positions} groups={groups} direction={direction} onSize={onCanvasSize} selection={selection} setSelection={setSelection}
             defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} view={view}
@@ -220,11 +224,11 @@ export function App({ init }: { init: DesignerInit }) {
             <div className="canvas-empty">{good === undefined ? 'Nothing to show yet.' : 'The model is empty: add an input from the palette, then layers.'}</div>
           )}
         </main>
-        {panels.inspector && <Inspector tab={tab} setTab={setTab} selection={selection} setSelection={(s) => setSelectionState(s)}
+        <Inspector tab={tab} setTab={setTab} selection={selection} setSelection={(s) => setSelectionState(s)}
           selectWhenReady={(ids) => { pendingSelect.current = ids; }} preview={{
             ...preview, trusted, manageTrust: () => send({ type: 'manageTrust' }),
             request: () => { setPreview((s) => ({ ...s, pending: true })); send({ type: 'requestDataPreview' }); },
-          }} />}
+          }} />
         <ProblemsList open={problemsOpen} setOpen={setProblemsOpen} />
         <SummaryBar data={previewSize(preview.last, good?.doc)} />
         <div className="sr-only" role="status" aria-live="polite" data-testid="announcer">{announcement}</div>

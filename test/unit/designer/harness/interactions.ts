@@ -164,8 +164,8 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     const before = (await d.page.locator('.canvas').boundingBox())!.width;
     await d.page.click('.panel-toggle:has-text("Palette")');
     await d.page.click('.panel-toggle:has-text("Inspector")');
-    await d.page.waitForSelector('.palette', { state: 'detached' });
-    await d.page.waitForSelector('.inspector', { state: 'detached' });
+    await d.page.waitForSelector('.palette', { state: 'hidden' });
+    await d.page.waitForSelector('.inspector', { state: 'hidden' });
     assert.equal(await d.page.locator('.panel-toggle[aria-pressed="false"]').count(), 2);
     await d.page.waitForTimeout(100);
     const after = (await d.page.locator('.canvas').boundingBox())!.width;
@@ -174,8 +174,8 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     const again = await DesignerPage.open(d.page.context().browser()!, { bundleDir, text: d.text, theme: LIGHT, viewState: state });
     try {
       await again.waitForLayout();
-      assert.equal(await again.page.locator('.palette').count(), 0, 'palette still collapsed');
-      assert.equal(await again.page.locator('.inspector').count(), 0, 'inspector still collapsed');
+      assert.equal(await again.page.locator('.palette').isVisible(), false, 'palette still collapsed');
+      assert.equal(await again.page.locator('.inspector').isVisible(), false, 'inspector still collapsed');
       // C on a selected node shows the inspector again, with "Connect output to…" open.
       await again.page.click('.react-flow__node[data-id="trunk1"]');
       await again.page.keyboard.press('c');
