@@ -10,7 +10,7 @@ import { connect, isMergeType } from './operations';
 
 export const CONNECT_BUTTON_ID = 'connect-to';
 
-interface Choice { key: string; label: string; detail: string; target: { layer: string } | { task: string } }
+interface Choice { label: string; detail: string; target: { layer: string } | { task: string } }
 
 /** Where `info`'s output may go: layers that do not feed it already (no cycle) and do not read it yet, and the tasks it is not the head of. */
 export function connectChoices(model: ReturnType<typeof useDesigner>['model'], info: NodeInfo): Choice[] {
@@ -23,11 +23,11 @@ export function connectChoices(model: ReturnType<typeof useDesigner>['model'], i
     stack.push(...(model.nodeById.get(id)?.from ?? []));
   }
   const layers = model.nodes.filter((n) => n.kind === 'layer' && !upstream.has(n.id) && !n.from.includes(info.id)).map((n): Choice => ({
-    key: n.id, label: n.id, target: { layer: n.id },
+    label: n.id, target: { layer: n.id },
     detail: `${n.type}${n.from.length === 0 ? ', no input yet' : isMergeType(n.type) ? `, adds to ${n.from.join(', ')}` : `, instead of ${n.from[0]}`}`,
   }));
   const tasks = info.kind === 'layer' ? model.tasks.filter((t) => t.index >= 0 && t.output !== info.id).map((t): Choice => ({
-    key: `task:${t.id}`, label: `head of task ${t.id}`, target: { task: t.id }, detail: t.output ? `instead of ${t.output}` : 'no head yet',
+    label: `head of task ${t.id}`, target: { task: t.id }, detail: t.output ? `instead of ${t.output}` : 'no head yet',
   })) : [];
   return [...layers, ...tasks];
 }
@@ -59,7 +59,7 @@ export function ConnectTo({ info }: { info: NodeInfo }) {
       {open && (
         <ul ref={list} id="connect-to-list" className="connect-list" aria-label={`Connect ${info.id}'s output to`} onKeyDown={onKey}>
           {choices.map((c) => (
-            <li key={c.key}>
+            <li key={JSON.stringify(c.target)}>
               <button type="button" onClick={() => pick(c)}><b>{c.label}</b> <span className="muted">{c.detail}</span></button>
             </li>
           ))}
