@@ -14,7 +14,7 @@ import { Canvas, type CanvasView } from './Canvas';
 import { CONNECT_BUTTON_ID } from './ConnectTo';
 import { DesignerContext, pathKey, type Designer, type TabId } from './context';
 import { Inspector, tabOf } from './Inspector';
-import { layoutInput } from './layout';
+import { layoutInput, type Size } from './layout';
 import { buildModel, problemNode, type DesignModel } from './model';
 import type { Edit } from './operations';
 import { arrangeAll } from './operations';
@@ -22,11 +22,10 @@ import { Palette } from './Palette';
 import { ProblemsList } from './ProblemsList';
 import { SummaryBar } from './SummaryBar';
 import { followSelection, type Selection } from './selection';
-import type { Size } from './layout';
 import { useLayout } from './useLayout';
 
 interface ViewState { selection: Selection; tab: TabId; problemsOpen: boolean; viewport?: Viewport; panels?: Panels }
-/** Which side panels are shown (both at first; each can be collapsed to give the canvas room). */
+/** Which side panels are shown (both at first; each can be collapsed to give the canvas room; kept in the view state). */
 interface Panels { palette: boolean; inspector: boolean }
 
 const send = (msg: FromDesigner): void => post<FromDesigner>(msg);
