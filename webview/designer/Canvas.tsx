@@ -356,7 +356,8 @@ export function Canvas(p: Props) {
 
   // When the canvas is resized (a panel opens, the editor is split, VS Code settles its
   // layout after opening) a framed graph is framed again; a view the user chose keeps its
-  // centre, so what was in the middle stays in sight. The minimap only where there is room,
+  // centre, so what was in the middle stays in sight. The minimap only where there is room
+  // (below 560 px it would cover a third of the canvas), smaller below 800 px, and
   // from the first resize notification on: after the graph's first frame, which it would
   // delay (an element per node, drawn and measured again), as an overview it can follow.
   const [minimap, setMinimap] = useState<'none' | 'small' | 'large'>('none');
@@ -369,7 +370,7 @@ export function Canvas(p: Props) {
     const observer = new ResizeObserver((entries) => {
       const box = entries[entries.length - 1]!.contentRect;
       const now = { w: Math.round(box.width), h: Math.round(box.height) };
-      setMinimap(now.w < 480 || now.h < 360 ? 'none' : now.w < 800 ? 'small' : 'large');
+      setMinimap(now.w < 560 || now.h < 360 ? 'none' : now.w < 800 ? 'small' : 'large');
       if (now.w > 0 && now.h > 0) { setSize((s) => s ?? { width: now.w, height: now.h }); report({ width: now.w, height: now.h }); }
       if (last && last.w > 0 && last.h > 0 && now.w > 0 && now.h > 0 && (now.w !== last.w || now.h !== last.h)) {
         if (auto.current) fit({ whole: auto.current === 'whole' });
