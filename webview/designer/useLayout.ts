@@ -1,7 +1,7 @@
 // Places the nodes: the automatic layout (recomputed only when the graph's structure
 // changes, not when a setting does) under the document's saved positions, in the direction
 // that suits the canvas (flowDirection.ts).
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { columnLayout } from './columnLayout';
 import { chooseDirection } from './flowDirection';
 import { canvasEdges, groupNodes, layoutKey, placeNodes, type Direction, type LayoutGroup, type Point, type Size } from './layout';
@@ -16,6 +16,13 @@ export function useLayout(model: DesignModel, canvas?: Size): { groups: LayoutGr
   const autoTB = useMemo(() => columnLayout(model, groups, edges, 'TB'), [key]);
   const lr = useMemo(() => placeNodes(model, autoLR, edges), [model, autoLR, edges]);
   const tb = useMemo(() => placeNodes(model, autoTB, edges), [model, autoTB, edges]);
-  const direction = useMemo(() => chooseDirection(model, { LR: lr, TB: tb }, groups, edges, canvas), [model, lr, tb, groups, edges, canvas]);
+  // Chosen again only for another canvas size (flowDirection.ts); `canvas` keeps its identity while its size does.
+  const chosen = useRef<{ canvas: Size | undefined; direction: Direction } | undefined>(undefined);
+  const direction = useMemo(() => {
+    const last = chosen.current;
+    const kept = canvas && last?.canvas === canvas ? last.direction : undefined;
+    return chooseDirection(model, { LR: lr, TB: tb }, groups, edges, canvas, kept);
+  }, [model, lr, tb, groups, edges, canvas]);
+  chosen.current = { canvas, direction };
   return { groups, positions: direction === 'TB' ? tb : lr, direction };
 }

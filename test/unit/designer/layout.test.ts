@@ -216,6 +216,9 @@ describe('top to bottom (narrow editors)', () => {
     const saved = buildModel({ ...digits(), layout }, []);
     assert.equal(chooseDirection(saved, { LR: placeNodes(saved, auto(saved)), TB: placeNodes(saved, auto(saved)) }, groups, edges, { width: 2400, height: 900 }), 'TB');
     assert.equal(pictureDirection(placed.LR, edges), 'LR');
+    // Chosen before for this canvas: an edit keeps it (the graph does not turn under the user).
+    assert.equal(chooseDirection(model, placed, groups, edges, { width: 900, height: 800 }, 'LR'), 'LR', 'kept');
+    assert.equal(chooseDirection(saved, { LR: placeNodes(saved, auto(saved)), TB: placeNodes(saved, auto(saved)) }, groups, edges, { width: 2400, height: 900 }, 'LR'), 'TB', 'a full saved layout reads as drawn');
   });
 });
 
