@@ -146,6 +146,7 @@ export function App({ init }: { init: DesignerInit }) {
     const target = tabOf(path);
     if (node) select([node], { reveal: true });
     setTab(target);
+    setPanels((s) => (s.inspector ? s : { ...s, inspector: true })); // the field is in the inspector: shown again if collapsed
     // Focus the field of the path, or of its closest ancestor that has one.
     setTimeout(() => {
       for (let n = path.length; n > 0; n--) {

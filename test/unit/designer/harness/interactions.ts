@@ -181,6 +181,12 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
       await again.page.keyboard.press('c');
       await again.page.waitForSelector('.inspector #connect-to-list');
       assert.equal(await again.page.locator('.panel-toggle:has-text("Inspector")').getAttribute('aria-pressed'), 'true');
+      // A problem clicked with the inspector collapsed shows it again, at the problem's field.
+      await again.page.click('.panel-toggle:has-text("Inspector")');
+      await again.page.waitForSelector('.inspector', { state: 'hidden' });
+      await again.setText(again.text.replace('"units": 10,', '"units": 7,'));
+      await again.page.click('.problem-item >> nth=0');
+      await again.page.waitForSelector('.inspector .node-form h2:text-is("digitHead")');
     } finally {
       await again.close();
     }
