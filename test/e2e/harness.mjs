@@ -265,6 +265,25 @@ export class Session {
   }
 
   /**
+   * The content frame of a visible Markdown preview whose page has an `h1` with `heading`:
+   * the preview's tab appears before its content (the report came in seconds later), so
+   * what it shows is waited for by its text.
+   */
+  async markdownPreviewFrame(heading, timeout = STEP_TIMEOUT) {
+    let found;
+    await waitUntil(async () => {
+      for (const frame of this.page.frames()) {
+        if (frame.isDetached() || frame.parentFrame()?.parentFrame() !== this.page.mainFrame()) continue;
+        if ((await frame.locator('h1', { hasText: heading }).count().catch(() => 0)) === 0) continue;
+        const box = await (await frame.parentFrame().frameElement()).boundingBox().catch(() => null);
+        if (box && box.width > 0) { found = frame; return true; }
+      }
+      return false;
+    }, `a Markdown preview headed ${heading}`, timeout);
+    return found;
+  }
+
+  /**
    * Replaces the text of a toolkit text field by typing, as a user would: click, select all,
    * type. VS Code runs select-all for webviews asynchronously (the workbench owns Ctrl+A and
    * forwards it), so wait until the text is selected before typing over it.

@@ -11,9 +11,10 @@ import type { Problem } from '../../src/core/spec';
 import { getViewState, setViewState, useHost } from '../common/vscodeApi';
 import { Button } from '../ui';
 import { Canvas, type CanvasView } from './Canvas';
+import { CONNECT_BUTTON_ID } from './ConnectTo';
 import { DesignerContext, pathKey, type Designer, type TabId } from './context';
 import { Inspector, tabOf } from './Inspector';
-import { layoutInput } from './layout';
+import { layoutInput, type Size } from './layout';
 import { buildModel, problemNode, type DesignModel } from './model';
 import type { Edit } from './operations';
 import { arrangeAll } from './operations';
@@ -23,7 +24,9 @@ import { SummaryBar } from './SummaryBar';
 import { followSelection, type Selection } from './selection';
 import { useLayout } from './useLayout';
 
-interface ViewState { selection: Selection; tab: TabId; problemsOpen: boolean; viewport?: Viewport }
+interface ViewState { selection: Selection; tab: TabId; problemsOpen: boolean; viewport?: Viewport; panels?: Panels }
+/** Which side panels are shown (both at first; each can be collapsed to give the canvas room; kept in the view state). */
+interface Panels { palette: boolean; inspector: boolean }
 
 /** elk and elkLayout.ts: a bundle of their own beside this one (esbuild.mjs), loaded the first time "Auto-layout" is pressed. */
 const loadElk = (): Promise<typeof import('./elkLayout')> => import(new URL('./designer-elk.js', import.meta.url).href) as Promise<typeof import('./elkLayout')>;
@@ -37,8 +40,13 @@ export function App({ init }: { init: DesignerInit }) {
   const [selectionState, setSelectionState] = useState<Selection>(saved?.selection ?? { nodes: [], edges: [] });
   const [tab, setTab] = useState<TabId>(saved?.tab ?? 'node');
   const [problemsOpen, setProblemsOpen] = useState(saved?.problemsOpen ?? true);
+  const [panels, setPanels] = useState<Panels>(saved?.panels ?? { palette: true, inspector: true });
+  const [canvasSize, setCanvasSize] = useState<Size>();
+  const onCanvasSize = useCallback((s: Size) => setCanvasSize((old) => (old && old.width === s.width && old.height === s.height ? old : s)), []);
   const [preview, setPreview] = useState<{ pending: boolean; last?: DataPreview }>({ pending: false });
   const [notice, setNotice] = useState<string>();
+  // Read out by screen readers (an ARIA live region): each edit, as it is sent.
+  const [announcement, setAnnouncement] = useState('');
   const viewport = useRef<Viewport | undefined>(saved?.viewport);
   const version = useRef(init.document.version);
   const shownProblems = useRef(problemsKey(init.document));
@@ -66,7 +74,7 @@ export function App({ init }: { init: DesignerInit }) {
 
   const model = useMemo(() => buildModel(good?.doc ?? {}, good?.problems ?? []), [good]);
   const readOnly = !snapshot.ok;
-  const { groups, positions } = useLayout(model);
+  const { groups, positions, direction } = useLayout(model, canvasSize);
   const view = useRef<CanvasView>(null);
 
   // The selection follows renamed nodes and drops deleted ones, in this very render (a form
@@ -93,13 +101,13 @@ export function App({ init }: { init: DesignerInit }) {
     });
   }, []);
 
-  useEffect(() => { setViewState<ViewState>({ selection, tab, problemsOpen, viewport: viewport.current }); }, [selection, tab, problemsOpen]);
+  useEffect(() => { setViewState<ViewState>({ selection, tab, problemsOpen, viewport: viewport.current, panels }); }, [selection, tab, problemsOpen, panels]);
   const viewportTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const onViewportChange = useCallback((v: Viewport | undefined) => {
     viewport.current = v;
     clearTimeout(viewportTimer.current);
-    viewportTimer.current = setTimeout(() => setViewState<ViewState>({ selection, tab, problemsOpen, viewport: v }), 300);
-  }, [selection, tab, problemsOpen]);
+    viewportTimer.current = setTimeout(() => setViewState<ViewState>({ selection, tab, problemsOpen, viewport: v, panels }), 300);
+  }, [selection, tab, problemsOpen, panels]);
 
   const edit = useCallback((e: Edit | undefined) => {
     if (!e || e.ops.length === 0 || readOnly) return;
@@ -109,6 +117,11 @@ export function App({ init }: { init: DesignerInit }) {
       (error: Error) => setNotice(`${e.label}: ${error.message}`),
     );
   }, [readOnly, host]);
+  // The panels' edits, each read out as it is sent (the live region below).
+  const announcedEdit = useCallback((e: Edit | undefined) => {
+    if (e && e.ops.length > 0 && !readOnly) setAnnouncement(`${e.label}${'id' in e && typeof e.id === 'string' && !e.label.includes(e.id) ? `: ${e.id}` : ''}.`);
+    edit(e);
+  }, [edit, readOnly]);
 
   // A null reply: a newer summary replaced this one, and arrives as its own reply or note.
   const requestPreview = useCallback((doc: unknown) => {
@@ -125,11 +138,11 @@ export function App({ init }: { init: DesignerInit }) {
   const autoLayout = useCallback(() => {
     setArranging(true);
     loadElk()
-      .then(({ elkLayout }) => elkLayout(layoutInput(model, groups)))
+      .then(({ elkLayout }) => elkLayout(layoutInput(model, groups, undefined, direction)))
       .then((placed) => { edit(arrangeAll(placed)); view.current?.fit({ duration: 200, positions: placed }); })
       .catch((error: unknown) => setNotice(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => setArranging(false));
-  }, [model, groups, edit]);
+  }, [model, groups, direction, edit]);
 
   const select = useCallback((ids: string[], options?: { reveal?: boolean }) => {
     setSelectionState({ nodes: ids, edges: [] });
@@ -141,6 +154,7 @@ export function App({ init }: { init: DesignerInit }) {
     const target = tabOf(path);
     if (node) select([node], { reveal: true });
     setTab(target);
+    setPanels((s) => (s.inspector ? s : { ...s, inspector: true })); // the field is in the inspector: shown again if collapsed
     // Focus the field of the path, or of its closest ancestor that has one.
     setTimeout(() => {
       for (let n = path.length; n > 0; n--) {
@@ -156,8 +170,15 @@ export function App({ init }: { init: DesignerInit }) {
   }, [model, select]);
 
   const designer: Designer = useMemo(() => ({
-    model, readOnly, edit, select, goTo, revealText: (path) => send({ type: 'revealText', at: { path } }),
-  }), [model, readOnly, edit, select, goTo, send]);
+    model, readOnly, edit: announcedEdit, select, goTo, revealText: (path) => send({ type: 'revealText', at: { path } }),
+  }), [model, readOnly, announcedEdit, select, goTo, send]);
+
+  // C on the canvas: the inspector's node tab (shown again if it was collapsed), its "Connect output to…" list open.
+  const connectKey = useCallback(() => {
+    setPanels((s) => (s.inspector ? s : { ...s, inspector: true }));
+    setTab('node');
+    setTimeout(() => document.getElementById(CONNECT_BUTTON_ID)?.click(), 0);
+  }, []);
 
   const errors = model.problems.filter((p) => p.severity === 'error').length;
   const name = typeof model.doc.name === 'string' && model.doc.name ? model.doc.name : init.fileName;
@@ -166,14 +187,16 @@ export function App({ init }: { init: DesignerInit }) {
 
   return (
     <DesignerContext.Provider value={designer}>
-      <div className={`app${readOnly ? ' read-only' : ''}`}>
+      <div className={`app${readOnly ? ' read-only' : ''}${panels.palette ? '' : ' palette-closed'}${panels.inspector ? '' : ' inspector-closed'}`}>
         <header className="toolbar">
           <div className="title">
             <h1>{name}</h1>
             <span className="muted file">{init.fileName}</span>
           </div>
           <div className="toolbar-actions">
-            <Button appearance="secondary" onClick={() => view.current?.fit({ duration: 200 })} title="Fit the graph in view (F)">Fit view</Button>
+            <PanelToggle label="Palette" open={panels.palette} controls="palette" toggle={() => setPanels((s) => ({ ...s, palette: !s.palette }))} />
+            <PanelToggle label="Inspector" open={panels.inspector} controls="inspector" toggle={() => setPanels((s) => ({ ...s, inspector: !s.inspector }))} />
+            <Button appearance="secondary" onClick={() => view.current?.fit({ duration: 200, whole: true })} title="Fit the whole graph in view (F)">Fit view</Button>
             <Button appearance="secondary" disabled={readOnly || arranging || model.nodes.length === 0} onClick={autoLayout}
               title="Lay the whole graph out again (elk: layered, fewest crossings) and save every node's position">{arranging ? 'Arranging…' : 'Auto-layout'}</Button>
             <Button appearance="primary" disabled={!!trainBlocked} title={trainBlocked ?? 'Train this experiment (runs Multi-Task Studio: Train multi-task model)'}
@@ -202,8 +225,9 @@ export function App({ init }: { init: DesignerInit }) {
         </div>
         <Palette selected={selection.nodes} selectWhenReady={(ids) => { pendingSelect.current = ids; }} />
         <main className="canvas-area">
-          <Canvas positions={positions} groups={groups} selection={selection} setSelection={setSelection}
-            defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} view={view} />
+          <Canvas positions={positions} groups={groups} direction={direction} onSize={onCanvasSize} selection={selection} setSelection={setSelection}
+            defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} view={view}
+            connectKey={connectKey} />
           {model.nodes.length === 0 && model.tasks.length === 0 && (
             <div className="canvas-empty">{good === undefined ? 'Nothing to show yet.' : 'The model is empty: add an input from the palette, then layers.'}</div>
           )}
@@ -215,8 +239,19 @@ export function App({ init }: { init: DesignerInit }) {
           }} />
         <ProblemsList open={problemsOpen} setOpen={setProblemsOpen} />
         <SummaryBar data={previewSize(preview.last, good?.doc)} />
+        <div className="sr-only" role="status" aria-live="polite" data-testid="announcer">{announcement}</div>
       </div>
     </DesignerContext.Provider>
+  );
+}
+
+/** A toolbar button that shows or hides a side panel (a toggle: aria-pressed says which). */
+function PanelToggle(p: { label: string; open: boolean; controls: string; toggle(): void }) {
+  return (
+    <button type="button" className="panel-toggle" aria-pressed={p.open} aria-controls={p.controls} onClick={p.toggle}
+      title={`${p.open ? 'Hide' : 'Show'} the ${p.label.toLowerCase()}`}>
+      <span aria-hidden="true">{p.open ? '◧' : '□'}</span> {p.label}
+    </button>
   );
 }
 

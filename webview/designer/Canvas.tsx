@@ -1,29 +1,33 @@
 // The graph canvas (@xyflow/react): nodes placed by layout.ts, edges from "from" and
 // model.outputs, group boxes behind them. Every change the user makes (connect, delete,
 // duplicate, move, drop from the palette) becomes a document edit; the canvas itself only
-// holds positions while a drag is in flight. It opens framing the whole graph (viewport.ts)
-// and keeps it framed as the editor is resized, until the user pans or zooms.
+// holds positions while a drag is in flight. It opens framing the graph at a readable zoom
+// (viewport.ts) and keeps it framed as the editor is resized, until the user pans or zooms.
 import {
-  Background, BackgroundVariant, Controls, MiniMap, Position, ReactFlow, useReactFlow, ViewportPortal,
-  type Connection, type Edge, type EdgeChange, type Node, type NodeChange, type Viewport,
+  Background, BackgroundVariant, Controls, MiniMap, Position, ReactFlow, useReactFlow, useStore, ViewportPortal,
+  type Connection, type ReactFlowState, type Edge, type EdgeChange, type Node, type NodeChange, type Viewport,
 } from '@xyflow/react';
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type RefObject } from 'react';
 import { LAYER_TYPES } from '../../src/core/experimentSchema';
 import type { LayerType } from '../../src/core/spec';
 import { useDesigner } from './context';
-import { canvasEdges, groupBoxes, NODE_SIZE, TASK_SIZE, type LayoutGroup, type Point, type Size } from './layout';
+import { canvasEdges, groupBoxes, NODE_SIZE, TASK_SIZE, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 import { TASK_COLORS, taskNodeId } from './model';
-import { GroupBoxView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
+import { describeNode, describeTask, FlowDirection, GroupBoxView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
-import { fitViewport, graphBounds, MIN_ZOOM, sameViewport } from './viewport';
+import { fitViewport, graphBounds, inView, MIN_ZOOM, openingViewport, sameViewport, type Bounds } from './viewport';
 
 type SetSelection = (update: (s: Selection) => Selection) => void;
 
 interface Props {
   positions: ReadonlyMap<string, Point>;
   groups: LayoutGroup[];
+  /** Which way the graph reads: where handles sit, and which end of a large graph the view opens at. */
+  direction: Direction;
+  /** The canvas' size, whenever it changes (the layout's direction follows it). */
+  onSize(size: Size): void;
   selection: Selection;
   setSelection: SetSelection;
   /** Where the user last looked (saved view state); none: frame the whole graph. */
@@ -32,12 +36,22 @@ interface Props {
   onViewportChange(v: Viewport | undefined): void;
   /** Nodes to select once they exist (after an add or duplicate comes back from the host). */
   selectWhenReady(ids: string[]): void;
+  /** C pressed with one node selected: open the inspector's "Connect output to…" list. */
+  connectKey(): void;
   view: RefObject<CanvasView | null>;
 }
 
+export interface FitOptions {
+  duration?: number;
+  /** Where the nodes are about to be (a layout on its way to the document); else where they are. */
+  positions?: ReadonlyMap<string, Point>;
+  /** The whole graph, however small ("Fit view"); else as the designer opens: never below a readable zoom. */
+  whole?: boolean;
+}
+
 export interface CanvasView {
-  /** Frames the whole graph (at `positions`, when given: a layout about to arrive) and keeps it framed on resize. */
-  fit(options?: { duration?: number; positions?: ReadonlyMap<string, Point> }): void;
+  /** Frames the graph (see FitOptions) and keeps it framed so on resize. */
+  fit(options?: FitOptions): void;
 }
 
 const SHARED_EDGE = 'var(--vscode-descriptionForeground)';
@@ -69,13 +83,16 @@ function Arrowheads() {
  * Sizes and handle places are fixed, so xyflow need not measure the DOM before drawing
  * edges (measuring 100 nodes on every change would cost a render pass each time).
  */
-function fixedGeometry(size: { width: number; height: number }, target: boolean, source = true): Pick<Node, 'measured' | 'handles'> {
-  const y = size.height / 2 - HANDLE / 2;
+function fixedGeometry(size: { width: number; height: number }, direction: Direction, target: boolean, source = true): Pick<Node, 'measured' | 'handles'> {
+  const y = size.height / 2 - HANDLE / 2, x = size.width / 2 - HANDLE / 2;
+  const [into, out] = direction === 'TB'
+    ? [{ position: Position.Top, x, y: -HANDLE / 2 }, { position: Position.Bottom, x, y: size.height - HANDLE / 2 }]
+    : [{ position: Position.Left, x: -HANDLE / 2, y }, { position: Position.Right, x: size.width - HANDLE / 2, y }];
   return {
     measured: { ...size },
     handles: [
-      ...(target ? [{ type: 'target' as const, position: Position.Left, x: -HANDLE / 2, y, width: HANDLE, height: HANDLE }] : []),
-      ...(source ? [{ type: 'source' as const, position: Position.Right, x: size.width - HANDLE / 2, y, width: HANDLE, height: HANDLE }] : []),
+      ...(target ? [{ type: 'target' as const, ...into, width: HANDLE, height: HANDLE }] : []),
+      ...(source ? [{ type: 'source' as const, ...out, width: HANDLE, height: HANDLE }] : []),
     ],
   };
 }
@@ -111,17 +128,28 @@ export function Canvas(p: Props) {
   // so the first frame shows the whole graph where it belongs (no jump to it a frame later).
   const [size, setSize] = useState<Size>();
   const measured = useRef<Size | undefined>(undefined);
+  const report = p.onSize;
   useLayoutEffect(() => {
     const el = wrapper.current;
-    if (el && el.clientWidth > 0 && el.clientHeight > 0) setSize(measured.current = { width: el.clientWidth, height: el.clientHeight });
-  }, []);
-  // True while the view frames the whole graph by itself: any pan or zoom that is not a fit ends it.
-  const auto = useRef(!p.defaultViewport);
+    if (el && el.clientWidth > 0 && el.clientHeight > 0) {
+      setSize(measured.current = { width: el.clientWidth, height: el.clientHeight });
+      report(measured.current);
+    }
+  }, [report]);
+  // While the view frames the graph by itself, how ("whole" after "Fit view", else as it opened):
+  // any pan or zoom that is not a fit ends it.
+  const auto = useRef<'open' | 'whole' | undefined>(p.defaultViewport ? undefined : 'open');
   const lastFit = useRef<Viewport | undefined>(undefined);
   const fitting = useRef(0);
-  const current = useRef({ positions: p.positions, groups: p.groups });
-  current.current = { positions: p.positions, groups: p.groups };
-  const framing = (canvas: Size, positions = current.current.positions): Viewport => fitViewport(graphBounds(positions, current.current.groups), canvas);
+  const current = useRef({ positions: p.positions, groups: p.groups, direction: p.direction, model });
+  current.current = { positions: p.positions, groups: p.groups, direction: p.direction, model };
+  const framing = (canvas: Size, positions = current.current.positions, whole = false): Viewport => {
+    const { groups, direction, model: m } = current.current;
+    const bounds = graphBounds(positions, groups);
+    if (whole) return fitViewport(bounds, canvas);
+    const inputs = new Map(m.nodes.flatMap((n) => (n.kind === 'input' && positions.has(n.id) ? [[n.id, positions.get(n.id)!] as const] : [])));
+    return openingViewport(bounds, graphBounds(inputs, []), canvas, direction);
+  };
   // Decided once, in the render that mounts the flow (then xyflow owns the viewport).
   const initialViewport = useRef<Viewport | undefined>(undefined);
   if (size && !initialViewport.current) {
@@ -129,22 +157,22 @@ export function Canvas(p: Props) {
     if (!p.defaultViewport) lastFit.current = initialViewport.current;
   }
 
-  const fit = useCallback((options: { duration?: number; positions?: ReadonlyMap<string, Point> } = {}) => {
+  const fit = useCallback((options: FitOptions = {}) => {
     const el = wrapper.current;
     if (!el || el.clientWidth === 0 || el.clientHeight === 0) return;
-    const v = framing({ width: el.clientWidth, height: el.clientHeight }, options.positions);
-    auto.current = true;
+    const v = framing({ width: el.clientWidth, height: el.clientHeight }, options.positions, options.whole);
+    auto.current = options.whole ? 'whole' : 'open';
     lastFit.current = v;
     const token = ++fitting.current;
     void flow.setViewport(v, { duration: options.duration ?? 0 }).finally(() => { if (fitting.current === token) fitting.current = 0; });
   }, [flow]);
   useImperativeHandle(p.view, () => ({ fit }), [fit]);
 
-  const report = p.onViewportChange;
+  const reportViewport = p.onViewportChange;
   const onViewportChange = useCallback((v: Viewport) => {
-    if (auto.current && !fitting.current && !(lastFit.current && sameViewport(v, lastFit.current))) auto.current = false;
-    report(auto.current ? undefined : v);
-  }, [report]);
+    if (auto.current && !fitting.current && !(lastFit.current && sameViewport(v, lastFit.current))) auto.current = undefined;
+    reportViewport(auto.current ? undefined : v);
+  }, [reportViewport]);
 
   // Node and edge objects are reused while their content is the same, so that a change of
   // one setting re-renders one node, not all of them (xyflow and the cards compare by identity).
@@ -152,21 +180,25 @@ export function Canvas(p: Props) {
   const derived = useMemo((): Array<LayerNode | TaskNode> => {
     const fresh: Array<LayerNode | TaskNode> = [
       ...model.nodes.map((info): LayerNode => ({
-        id: info.id, type: 'layer', position: p.positions.get(info.id) ?? { x: 0, y: 0 }, ...NODE_SIZE, ...fixedGeometry(NODE_SIZE, info.kind === 'layer'),
+        id: info.id, type: 'layer', position: p.positions.get(info.id) ?? { x: 0, y: 0 }, ...NODE_SIZE, ...fixedGeometry(NODE_SIZE, p.direction, info.kind === 'layer'),
         data: { info, tasks: info.serves.flatMap((t) => model.taskById.get(t) ?? []), problems: model.problemsByNode.get(info.id) ?? [] },
+        // The name of the focusable element (xyflow's wrapper), read when Tab reaches the card.
+        ariaLabel: describeNode(info, model.problemsByNode.get(info.id) ?? []),
         selected: selected.has(info.id), draggable: !readOnly, connectable: !readOnly, deletable: false,
       })),
       ...model.tasks.map((task): TaskNode => {
         const id = taskNodeId(task.id);
+        const hasHead = !!task.output && model.nodeById.has(task.output);
         return {
-          id, type: 'task', position: p.positions.get(id) ?? { x: 0, y: 0 }, ...TASK_SIZE, ...fixedGeometry(TASK_SIZE, true, false),
-          data: { task, problems: model.problemsByNode.get(id) ?? [], hasHead: !!task.output && model.nodeById.has(task.output) },
+          id, type: 'task', position: p.positions.get(id) ?? { x: 0, y: 0 }, ...TASK_SIZE, ...fixedGeometry(TASK_SIZE, p.direction, true, false),
+          data: { task, problems: model.problemsByNode.get(id) ?? [], hasHead },
+          ariaLabel: describeTask(task, hasHead),
           selected: selected.has(id), draggable: !readOnly, connectable: !readOnly, deletable: false,
         };
       }),
     ];
     return keepUnchanged(nodeCache.current, fresh);
-  }, [model, p.positions, selected, readOnly]);
+  }, [model, p.positions, p.direction, selected, readOnly]);
 
   // Positions of nodes being dragged (or moved with the keyboard) until the document has them.
   const [moving, setMoving] = useState<ReadonlyMap<string, Point>>(new Map());
@@ -283,8 +315,13 @@ export function Canvas(p: Props) {
     if ((e.key === 'Delete' || e.key === 'Backspace') && !readOnly) { e.preventDefault(); deleteSelection(); }
     else if (mod && key === 'd' && !readOnly) { e.preventDefault(); duplicate(); }
     else if (mod && key === 'a') { e.preventDefault(); p.setSelection(() => ({ nodes: nodes.map((n) => n.id), edges: [] })); }
-    else if (!mod && !e.altKey && key === 'f') { e.preventDefault(); fit({ duration: 200 }); }
+    else if (!mod && !e.altKey && key === 'f') { e.preventDefault(); fit({ duration: 200, whole: true }); }
     else if (e.key === 'Escape') p.setSelection(() => ({ nodes: [], edges: [] }));
+    else if (!mod && !e.altKey && key === 'c' && !readOnly && p.selection.nodes.length === 1 && model.nodeById.has(p.selection.nodes[0]!)) {
+      // The keyboard's connect: the inspector's "Connect output to…" list, opened with focus on its first choice.
+      e.preventDefault();
+      p.connectKey();
+    }
     else if (e.key.startsWith('Arrow') && !e.defaultPrevented && !readOnly && p.selection.nodes.length) {
       // Arrow keys with the canvas (not a node) focused: move the selection, 10 px (50 with Shift).
       e.preventDefault();
@@ -301,7 +338,7 @@ export function Canvas(p: Props) {
         return next;
       });
     }
-  }, [deleteSelection, duplicate, fit, nodes, p, queueMove, readOnly, selected]);
+  }, [deleteSelection, duplicate, fit, model, nodes, p, queueMove, readOnly, selected]);
 
   const onDragOver = (e: DragEvent): void => {
     if (!readOnly && e.dataTransfer.types.includes(PALETTE_MIME)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }
@@ -319,10 +356,11 @@ export function Canvas(p: Props) {
 
   // When the canvas is resized (a panel opens, the editor is split, VS Code settles its
   // layout after opening) a framed graph is framed again; a view the user chose keeps its
-  // centre, so what was in the middle stays in sight. The minimap only where there is room,
+  // centre, so what was in the middle stays in sight. The minimap only where there is room
+  // (below 560 px it would cover a third of the canvas), smaller below 800 px, and
   // from the first resize notification on: after the graph's first frame, which it would
   // delay (an element per node, drawn and measured again), as an overview it can follow.
-  const [roomy, setRoomy] = useState(false);
+  const [minimap, setMinimap] = useState<'none' | 'small' | 'large'>('none');
   useEffect(() => {
     const el = wrapper.current;
     if (!el) return undefined;
@@ -332,10 +370,10 @@ export function Canvas(p: Props) {
     const observer = new ResizeObserver((entries) => {
       const box = entries[entries.length - 1]!.contentRect;
       const now = { w: Math.round(box.width), h: Math.round(box.height) };
-      setRoomy(now.w >= 640 && now.h >= 420);
-      if (now.w > 0 && now.h > 0) setSize((s) => s ?? { width: now.w, height: now.h });
+      setMinimap(now.w < 560 || now.h < 360 ? 'none' : now.w < 800 ? 'small' : 'large');
+      if (now.w > 0 && now.h > 0) { setSize((s) => s ?? { width: now.w, height: now.h }); report({ width: now.w, height: now.h }); }
       if (last && last.w > 0 && last.h > 0 && now.w > 0 && now.h > 0 && (now.w !== last.w || now.h !== last.h)) {
-        if (auto.current) fit();
+        if (auto.current) fit({ whole: auto.current === 'whole' });
         else {
           const v = flow.getViewport();
           void flow.setViewport({ x: v.x + (now.w - last.w) / 2, y: v.y + (now.h - last.h) / 2, zoom: v.zoom });
@@ -345,16 +383,26 @@ export function Canvas(p: Props) {
     });
     observer.observe(el);
     return () => observer.disconnect();
-  }, [flow, fit]);
+  }, [flow, fit, report]);
+
+  // The graph turned (the canvas became narrow or wide): a framed view frames it again.
+  const shownDirection = useRef(p.direction);
+  useEffect(() => {
+    if (shownDirection.current === p.direction) return;
+    shownDirection.current = p.direction;
+    if (auto.current) fit({ whole: auto.current === 'whole' });
+  }, [p.direction, fit]);
 
   // Group boxes follow the nodes as they are dragged.
   const boxes = useMemo(() => groupBoxes(p.groups, new Map(nodes.map((n) => [n.id, n.position]))), [p.groups, nodes]);
+  const bounds = useMemo(() => graphBounds(p.positions, p.groups), [p.positions, p.groups]);
 
   return (
     <div className="canvas" ref={wrapper} tabIndex={0} data-layout={initialViewport.current ? 'ready' : 'pending'} onKeyDown={onKeyDown} onDragOver={onDragOver} onDrop={onDrop}
-      role="application" aria-label="Model graph. Delete removes, Ctrl+D duplicates, Ctrl+A selects all, arrow keys move, F fits the view.">
+      role="application" aria-label={'Model graph. Tab goes from node to node, Enter selects, C connects the selected node\'s output to a layer you pick, '
+        + 'arrow keys move, Delete removes, Ctrl+D duplicates, Ctrl+A selects all, F fits the view. The palette adds a layer after the selection.'}>
       <Arrowheads />
-      {initialViewport.current && <OpeningZoom.Provider value={initialViewport.current.zoom}><ReactFlow
+      {initialViewport.current && <FlowDirection.Provider value={p.direction}><OpeningZoom.Provider value={initialViewport.current.zoom}><ReactFlow
         nodes={nodes} edges={edges} nodeTypes={NODE_TYPES}
         onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} isValidConnection={isValidConnection}
         deleteKeyCode={null} selectionKeyCode="Shift" multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
@@ -369,15 +417,25 @@ export function Canvas(p: Props) {
         </ViewportPortal>
         <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
         <Controls showInteractive={false} aria-label="Zoom controls" />
-        {roomy && <MiniMap pannable zoomable ariaLabel="Minimap" nodeBorderRadius={4}
-          nodeColor={(n) => {
-            if (n.type === 'task') return (n.data as { task: { color: string } }).task.color;
-            const info = (n.data as LayerNode['data']).info;
-            return info.shared ? 'var(--vscode-foreground)' : info.serves.length === 1 ? model.taskById.get(info.serves[0]!)?.color ?? SHARED_EDGE : SHARED_EDGE;
-          }} />}
-      </ReactFlow></OpeningZoom.Provider>}
+        {minimap !== 'none' && <Overview bounds={bounds} small={minimap === 'small'} direction={p.direction} nodeColor={(n) => {
+          if (n.type === 'task') return (n.data as { task: { color: string } }).task.color;
+          const info = (n.data as LayerNode['data']).info;
+          return info.shared ? 'var(--vscode-foreground)' : info.serves.length === 1 ? model.taskById.get(info.serves[0]!)?.color ?? SHARED_EDGE : SHARED_EDGE;
+        }} />}
+      </ReactFlow></OpeningZoom.Provider></FlowDirection.Provider>}
     </div>
   );
+}
+
+/**
+ * The minimap, while part of the graph is out of view (where it has something to show, and
+ * no reason to cover a graph that is all in sight). Re-renders only when that changes. Top
+ * to bottom, the graph opens anchored at its top centre: the top right corner is the free one.
+ */
+function Overview(p: { bounds: Bounds | undefined; small: boolean; direction: Direction; nodeColor(n: Node): string }) {
+  const partly = useStore((s: ReactFlowState) => !!p.bounds && !inView(p.bounds, { x: s.transform[0], y: s.transform[1], zoom: s.transform[2] }, { width: s.width, height: s.height }));
+  if (!partly) return null;
+  return <MiniMap pannable zoomable ariaLabel="Minimap" nodeBorderRadius={4} position={p.direction === 'TB' ? 'top-right' : 'bottom-right'} style={p.small ? { width: 150, height: 110 } : undefined} nodeColor={p.nodeColor} />;
 }
 
 function isTyping(target: EventTarget): boolean {

@@ -38,7 +38,7 @@ export function Inspector(p: {
     if (next) { e.preventDefault(); p.setTab(next.id); document.getElementById(`tab-${next.id}`)?.focus(); }
   };
   return (
-    <aside className="inspector" aria-label="Inspector">
+    <aside className="inspector" id="inspector" aria-label="Inspector">
       <div className="tabs" role="tablist" aria-label="Inspector sections" onKeyDown={onKey}>
         {TABS.map((t) => {
           const n = count(t.id);

@@ -14,6 +14,7 @@ import { formatCount } from './nodes';
 import { changeLayerType, connect, deleteElements, disconnect, duplicateNodes, idProblem, isMergeType, renameNode, setValue } from './operations';
 import { INPUT } from './schemas';
 import { TaskForm } from './TasksPanel';
+import { ConnectTo } from './ConnectTo';
 
 export function rawAt(doc: unknown, path: JsonPath): unknown {
   let v = doc;
@@ -79,6 +80,7 @@ function NodeForm({ info, selectWhenReady, clear }: { info: NodeInfo; selectWhen
         </>
       )}
       <HeadOf info={info} />
+      <ConnectTo info={info} />
       <div className="actions">
         <Button appearance="secondary" disabled={d.readOnly} onClick={() => { const e = duplicateNodes(model.doc, [info.id]); d.edit(e); selectWhenReady(e.ids); }}>Duplicate</Button>
         <Button appearance="secondary" disabled={d.readOnly} onClick={() => { d.edit(deleteElements(model.doc, [info.id])); clear(); }}>Delete</Button>

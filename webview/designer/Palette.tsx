@@ -26,7 +26,7 @@ export function Palette(p: { selected: string[]; selectWhenReady(ids: string[]):
   };
   const known = new Set<string>(LAYER_TYPES);
   return (
-    <nav className="palette" aria-label="Layer palette">
+    <nav className="palette" id="palette" aria-label="Layer palette">
       <div className="panel-title">Add</div>
       <p className="palette-hint">{after ? <>Click adds after <b>{after}</b>; or drag onto the canvas.</> : 'Click to add, or drag onto the canvas.'}</p>
       {SECTIONS.map((s) => (

@@ -1,23 +1,51 @@
 // The automatic layout: a few milliseconds for hundreds of nodes, computed in the render
 // that draws them, so the first frame shows every node where it stays. Deterministic: the
-// same graph always gets the same picture.
-//   Left to right, a column per depth (the longest path from an input).
-//   Top to bottom, a lane per task: each group (the nodes serving one set of tasks) is
+// same graph always gets the same picture. Described left to right (LR); top to bottom (TB)
+// is the same picture with the two axes exchanged (narrow editors, see flowDirection.ts).
+//   Along the flow, a column per depth (the longest path from an input).
+//   Across it, a lane per task: each group (the nodes serving one set of tasks) is
 //   centred on the mean lane of its tasks, so a shared trunk sits between its branches (as
 //   in the report's diagram); groups that share columns are stacked without overlapping.
 //   Inside a group, the nodes of a column are stacked in rows, ordered like their inputs.
-import { canvasEdges, GROUP_PAD, groupNodes, NODE_SIZE, sizeOf, type CanvasEdge, type LayoutGroup, type Point } from './layout';
+import { canvasEdges, GROUP_PAD, groupNodes, NODE_SIZE, sizeOf, type CanvasEdge, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 import type { DesignModel } from './model';
 
 /** Between two columns of one group, and between boxes (as elk's spacing options were). */
 const COLUMN_GAP = 56;
 const GROUP_GAP = 40;
 const ROW_GAP = 28;
-const ROW = NODE_SIZE.height + ROW_GAP;
+/** Top to bottom, cards are wider than tall: rows of cards need less room between them than columns do. */
+const TB_COLUMN_GAP = 40;
+const TB_GROUP_GAP = 24;
 
-interface Box { group: LayoutGroup; lane: number; first: number; last: number; rows: number; x: number; right: number; top: number; height: number }
+/** Sizes and paddings along the flow and across it, for one direction. */
+interface Axes {
+  along(s: Size): number;
+  across(s: Size): number;
+  pad: { alongStart: number; alongEnd: number; acrossStart: number; acrossEnd: number };
+  columnGap: number;
+  groupGap: number;
+  point(along: number, across: number): Point;
+}
 
-export function columnLayout(model: DesignModel, groups: LayoutGroup[] = groupNodes(model), edges: CanvasEdge[] = canvasEdges(model)): Map<string, Point> {
+const AXES: Record<Direction, Axes> = {
+  LR: {
+    along: (s) => s.width, across: (s) => s.height, columnGap: COLUMN_GAP, groupGap: GROUP_GAP,
+    pad: { alongStart: GROUP_PAD.side, alongEnd: GROUP_PAD.side, acrossStart: GROUP_PAD.top, acrossEnd: GROUP_PAD.bottom },
+    point: (along, across) => ({ x: along, y: across }),
+  },
+  TB: {
+    along: (s) => s.height, across: (s) => s.width, columnGap: TB_COLUMN_GAP, groupGap: TB_GROUP_GAP,
+    pad: { alongStart: GROUP_PAD.top, alongEnd: GROUP_PAD.bottom, acrossStart: GROUP_PAD.side, acrossEnd: GROUP_PAD.side },
+    point: (along, across) => ({ x: across, y: along }),
+  },
+};
+
+interface Box { group: LayoutGroup; lane: number; first: number; last: number; rows: number; start: number; end: number; top: number; height: number }
+
+export function columnLayout(model: DesignModel, groups: LayoutGroup[] = groupNodes(model), edges: CanvasEdge[] = canvasEdges(model), direction: Direction = 'LR'): Map<string, Point> {
+  const ax = AXES[direction];
+  const row = ax.across(NODE_SIZE) + ROW_GAP;
   const ids = groups.flatMap((g) => g.members);
   const inputs = new Map<string, string[]>(ids.map((id) => [id, []]));
   const outputs = new Map<string, string[]>(ids.map((id) => [id, []]));
@@ -35,49 +63,49 @@ export function columnLayout(model: DesignModel, groups: LayoutGroup[] = groupNo
     for (const id of g.members) byColumn.set(depth.get(id)!, [...(byColumn.get(depth.get(id)!) ?? []), id]);
     cells.set(g, byColumn);
   }
-  const row = new Map<string, number>();
+  const rowOf = new Map<string, number>();
   const columns = [...new Set(depth.values())].sort((a, b) => a - b);
   for (const c of columns) {
     for (const g of groups) {
       const cell = cells.get(g)!.get(c);
       if (!cell) continue;
       const key = (id: string): number => {
-        const from = inputs.get(id)!.filter((s) => row.has(s));
-        return from.length ? from.reduce((sum, s) => sum + row.get(s)!, 0) / from.length : -1;
+        const from = inputs.get(id)!.filter((s) => rowOf.has(s));
+        return from.length ? from.reduce((sum, s) => sum + rowOf.get(s)!, 0) / from.length : -1;
       };
       const keys = new Map(cell.map((id) => [id, key(id)]));
       cell.sort((a, b) => keys.get(a)! - keys.get(b)!);
-      cell.forEach((id, i) => row.set(id, i));
+      cell.forEach((id, i) => rowOf.set(id, i));
     }
   }
 
-  // Column x: wider gaps where one group ends and another begins, so boxes stand apart.
+  // Column starts along the flow: wider gaps where one group ends and another begins, so boxes stand apart.
   const boxes: Box[] = groups.map((g) => {
     const cols = [...cells.get(g)!.keys()];
     const lane = g.tasks.length === 0 ? model.tasks.length : g.tasks.reduce((sum, t) => sum + Math.max(0, model.tasks.findIndex((x) => x.id === t)), 0) / g.tasks.length;
-    return { group: g, lane, first: Math.min(...cols), last: Math.max(...cols), rows: Math.max(...[...cells.get(g)!.values()].map((c) => c.length)), x: 0, right: 0, top: 0, height: 0 };
+    return { group: g, lane, first: Math.min(...cols), last: Math.max(...cols), rows: Math.max(...[...cells.get(g)!.values()].map((c) => c.length)), start: 0, end: 0, top: 0, height: 0 };
   });
   const lastColumn = Math.max(0, ...columns);
-  const columnX: number[] = [0];
+  const columnAt: number[] = [0];
   for (let c = 0; c < lastColumn; c++) {
     const boundary = boxes.some((b) => b.last === c) && boxes.some((b) => b.first === c + 1);
-    columnX.push(columnX[c]! + NODE_SIZE.width + (boundary ? GROUP_GAP + 2 * GROUP_PAD.side : COLUMN_GAP));
+    columnAt.push(columnAt[c]! + ax.along(NODE_SIZE) + (boundary ? ax.groupGap + ax.pad.alongEnd + ax.pad.alongStart : ax.columnGap));
   }
   for (const b of boxes) {
-    const widest = Math.max(...cells.get(b.group)!.get(b.last)!.map((id) => sizeOf(id).width));
-    b.x = columnX[b.first]! - GROUP_PAD.side;
-    b.right = columnX[b.last]! + widest + GROUP_PAD.side;
-    b.height = GROUP_PAD.top + (b.rows - 1) * ROW + NODE_SIZE.height + GROUP_PAD.bottom;
+    const longest = Math.max(...cells.get(b.group)!.get(b.last)!.map((id) => ax.along(sizeOf(id))));
+    b.start = columnAt[b.first]! - ax.pad.alongStart;
+    b.end = columnAt[b.last]! + longest + ax.pad.alongEnd;
+    b.height = ax.pad.acrossStart + (b.rows - 1) * row + ax.across(NODE_SIZE) + ax.pad.acrossEnd;
   }
 
-  // Lanes: one per task, as tall as the tallest single-task branch; boxes pushed down off the ones above.
+  // Lanes across the flow: one per task, as wide as the widest single-task branch; boxes pushed off the ones before.
   const branches = boxes.filter((b) => b.group.tasks.length === 1);
-  const pitch = Math.max(...(branches.length ? branches : boxes).map((b) => b.height)) + GROUP_GAP;
+  const pitch = Math.max(...(branches.length ? branches : boxes).map((b) => b.height)) + ax.groupGap;
   const placed: Box[] = [];
   for (const b of [...boxes].sort((p, q) => p.lane - q.lane)) {
     b.top = b.lane * pitch - b.height / 2;
-    for (const above of placed) {
-      if (above.x < b.right + GROUP_GAP && b.x < above.right + GROUP_GAP) b.top = Math.max(b.top, above.top + above.height + GROUP_GAP);
+    for (const before of placed) {
+      if (before.start < b.end + ax.groupGap && b.start < before.end + ax.groupGap) b.top = Math.max(b.top, before.top + before.height + ax.groupGap);
     }
     placed.push(b);
   }
@@ -87,8 +115,8 @@ export function columnLayout(model: DesignModel, groups: LayoutGroup[] = groupNo
   for (const b of boxes) {
     for (const [c, cell] of cells.get(b.group)!) {
       cell.forEach((id, i) => {
-        const y = b.top - top + GROUP_PAD.top + ((b.rows - cell.length) / 2 + i) * ROW;
-        positions.set(id, { x: columnX[c]!, y: y + (NODE_SIZE.height - sizeOf(id).height) / 2 });
+        const across = b.top - top + ax.pad.acrossStart + ((b.rows - cell.length) / 2 + i) * row;
+        positions.set(id, ax.point(columnAt[c]!, across + (ax.across(NODE_SIZE) - ax.across(sizeOf(id))) / 2));
       });
     }
   }

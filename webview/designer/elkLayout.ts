@@ -7,7 +7,7 @@
 // columnLayout.ts instead.
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkNode } from 'elkjs/lib/elk-api';
-import type { LayoutInput, Point, Size } from './layout';
+import type { Direction, LayoutInput, Point, Size } from './layout';
 
 /**
  * Runs of nodes that elk may treat as one: a chain a -> b -> c inside one group, where each
@@ -50,14 +50,18 @@ export function chainsOf({ groups, edges }: LayoutInput): string[][] {
 
 const CHAIN_GAP = 56;
 
-function chainSize(chain: string[], sizeOf: (id: string) => Size): Size {
+/** A chain as one node: its cards in a row along the flow (a column top to bottom). */
+function chainSize(chain: string[], sizeOf: (id: string) => Size, direction: Direction = 'LR'): Size {
   const sizes = chain.map(sizeOf);
-  return { width: sizes.reduce((w, s) => w + s.width, 0) + CHAIN_GAP * (chain.length - 1), height: Math.max(...sizes.map((s) => s.height)) };
+  const along = (s: Size): number => (direction === 'TB' ? s.height : s.width);
+  const across = (s: Size): number => (direction === 'TB' ? s.width : s.height);
+  const length = sizes.reduce((w, s) => w + along(s), 0) + CHAIN_GAP * (chain.length - 1), thickness = Math.max(...sizes.map(across));
+  return direction === 'TB' ? { width: thickness, height: length } : { width: length, height: thickness };
 }
 
 /** The elk graph (groups as compound nodes holding chains, edges at the root) and the chains by id (their first node). */
 export function layoutPlan(input: LayoutInput): { graph: ElkNode; chains: Map<string, string[]> } {
-  const { groups, edges, sizeOf, groupPad } = input;
+  const { groups, edges, sizeOf, groupPad, direction = 'LR' } = input;
   const chains = chainsOf(input);
   const chainOf = new Map<string, string>();
   for (const c of chains) for (const id of c) chainOf.set(id, c[0]!);
@@ -69,7 +73,7 @@ export function layoutPlan(input: LayoutInput): { graph: ElkNode; chains: Map<st
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
+      'elk.direction': direction === 'TB' ? 'DOWN' : 'RIGHT',
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
       'elk.layered.spacing.nodeNodeBetweenLayers': String(CHAIN_GAP),
       'elk.spacing.nodeNode': '28',
@@ -78,7 +82,7 @@ export function layoutPlan(input: LayoutInput): { graph: ElkNode; chains: Map<st
     children: groups.map((g) => ({
       id: g.id,
       layoutOptions: { 'elk.padding': `[top=${groupPad.top},left=${groupPad.side},bottom=${groupPad.bottom},right=${groupPad.side}]` },
-      children: (members.get(g.id) ?? []).map((c) => ({ id: c[0]!, ...chainSize(c, sizeOf) })),
+      children: (members.get(g.id) ?? []).map((c) => ({ id: c[0]!, ...chainSize(c, sizeOf, direction) })),
     })),
     // Links inside a chain are implied; the others end at a chain's first node.
     edges: edges.filter((e) => chainOf.get(e.target) === e.target).map((e) => ({ id: e.id, sources: [chainOf.get(e.source)!], targets: [e.target] })),
@@ -88,22 +92,27 @@ export function layoutPlan(input: LayoutInput): { graph: ElkNode; chains: Map<st
 
 export interface LayoutEngine { layout(graph: ElkNode): Promise<ElkNode> }
 
-/** Absolute positions of every node as elk places them (chains unrolled left to right). */
+/** Absolute positions of every node as elk places them (chains unrolled along the flow). */
 export async function autoLayout(elk: LayoutEngine, input: LayoutInput): Promise<Map<string, Point>> {
-  const { sizeOf } = input;
+  const { sizeOf, direction = 'LR' } = input;
   const plan = layoutPlan(input);
   const result = await elk.layout(plan.graph);
   const positions = new Map<string, Point>();
   for (const g of result.children ?? []) {
     for (const n of g.children ?? []) {
       const chain = plan.chains.get(n.id) ?? [n.id];
-      const height = chainSize(chain, sizeOf).height;
+      const whole = chainSize(chain, sizeOf, direction);
       let x = (g.x ?? 0) + (n.x ?? 0);
-      const y = (g.y ?? 0) + (n.y ?? 0);
+      let y = (g.y ?? 0) + (n.y ?? 0);
       for (const id of chain) {
         const s = sizeOf(id);
-        positions.set(id, { x, y: y + (height - s.height) / 2 });
-        x += s.width + CHAIN_GAP;
+        if (direction === 'TB') {
+          positions.set(id, { x: x + (whole.width - s.width) / 2, y });
+          y += s.height + CHAIN_GAP;
+        } else {
+          positions.set(id, { x, y: y + (whole.height - s.height) / 2 });
+          x += s.width + CHAIN_GAP;
+        }
       }
     }
   }

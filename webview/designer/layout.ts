@@ -6,8 +6,10 @@ import { taskNodeId, type DesignModel } from './model';
 
 export interface Size { width: number; height: number }
 export interface Point { x: number; y: number }
+/** Which way the graph reads: left to right, or top to bottom (where the canvas is narrow). */
+export type Direction = 'LR' | 'TB';
 
-export const NODE_SIZE: Size = { width: 224, height: 100 };
+export const NODE_SIZE: Size = { width: 232, height: 92 };
 export const TASK_SIZE: Size = { width: 184, height: 84 };
 /** Room around a group's members: its label sits in the top padding. */
 export const GROUP_PAD = { top: 34, side: 16, bottom: 16 };
@@ -59,6 +61,8 @@ export function canvasEdges(model: DesignModel): CanvasEdge[] {
 }
 
 export const sizeOf = (id: string): Size => (id.startsWith('task:') ? TASK_SIZE : NODE_SIZE);
+/** The centre of a node placed at `at`. */
+export const nodeCentre = (id: string, at: Point): Point => ({ x: at.x + sizeOf(id).width / 2, y: at.y + sizeOf(id).height / 2 });
 
 /** Every canvas node id: inputs and layers in document order, then the task nodes. */
 export const canvasIds = (model: DesignModel): string[] => [...model.nodes.map((n) => n.id), ...model.tasks.map((t) => taskNodeId(t.id))];
@@ -69,10 +73,12 @@ export interface LayoutInput {
   edges: CanvasEdge[];
   sizeOf(id: string): Size;
   groupPad: typeof GROUP_PAD;
+  /** Which way the graph reads (left to right when absent). */
+  direction?: Direction;
 }
 
-export const layoutInput = (model: DesignModel, groups: LayoutGroup[] = groupNodes(model), edges: CanvasEdge[] = canvasEdges(model)): LayoutInput =>
-  ({ groups, edges, sizeOf, groupPad: GROUP_PAD });
+export const layoutInput = (model: DesignModel, groups: LayoutGroup[] = groupNodes(model), edges: CanvasEdge[] = canvasEdges(model), direction: Direction = 'LR'): LayoutInput =>
+  ({ groups, edges, sizeOf, groupPad: GROUP_PAD, direction });
 
 /**
  * Final positions: the document's `layout` over the automatic one.

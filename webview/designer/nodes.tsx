@@ -2,10 +2,10 @@
 // tasks it serves as colour stripes, a "shared by n tasks" badge, problems), a task card
 // where a head connects, and the boxes drawn around each group.
 import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowState } from '@xyflow/react';
-import { createContext, memo, useContext } from 'react';
+import { createContext, memo, useContext, type ReactElement } from 'react';
 import type { Problem } from '../../src/core/spec';
 import { formatShape } from '../../src/core/wording';
-import type { GroupBox } from './layout';
+import type { Direction, GroupBox } from './layout';
 import type { NodeInfo, TaskInfo } from './model';
 
 export type LayerNodeData = { info: NodeInfo; tasks: TaskInfo[]; problems: Problem[] };
@@ -26,6 +26,12 @@ export const formatCount = (n: number): string => String(n).replace(/\B(?=(\d{3}
 export const DETAIL_ZOOM = 0.2;
 /** The zoom the canvas opens at: xyflow's store only has it once its pan-zoom is set up, after the first render. */
 export const OpeningZoom = createContext(1);
+/** Which way the graph reads: inputs come in on the left (top), outputs leave on the right (bottom). */
+export const FlowDirection = createContext<Direction>('LR');
+const SIDES: Record<Direction, { into: Position; out: Position }> = {
+  LR: { into: Position.Left, out: Position.Right },
+  TB: { into: Position.Top, out: Position.Bottom },
+};
 function useZoomedOut(): boolean {
   const opening = useContext(OpeningZoom);
   return useStore((s: ReactFlowState) => (s.panZoom ? s.transform[2] : opening) < DETAIL_ZOOM);
@@ -36,8 +42,9 @@ function useZoomedOut(): boolean {
  * (xyflow re-measures handles in the DOM whenever a node resizes, so they must be there).
  * Plain elements, not components: a 100-layer graph has 200 of them.
  */
-const TARGET_MARK = <div className="react-flow__handle react-flow__handle-left target" data-handlepos="left" aria-hidden="true" />;
-const SOURCE_MARK = <div className="react-flow__handle react-flow__handle-right source" data-handlepos="right" aria-hidden="true" />;
+const mark = (side: Position, kind: 'target' | 'source') => <div className={`react-flow__handle react-flow__handle-${side} ${kind}`} data-handlepos={side} aria-hidden="true" />;
+const TARGET_MARK: Record<Direction, ReactElement> = { LR: mark(Position.Left, 'target'), TB: mark(Position.Top, 'target') };
+const SOURCE_MARK: Record<Direction, ReactElement> = { LR: mark(Position.Right, 'source'), TB: mark(Position.Bottom, 'source') };
 
 function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
@@ -63,7 +70,8 @@ function Stripes({ tasks }: { tasks: readonly TaskInfo[] }) {
   );
 }
 
-function describeNode(info: NodeInfo, problems: readonly Problem[]): string {
+/** What a screen reader says for a layer or input card: id, type, settings, shape, parameters, the tasks it serves, problems. */
+export function describeNode(info: NodeInfo, problems: readonly Problem[]): string {
   const parts = [`${info.type} ${info.id}`];
   if (info.settings) parts.push(info.settings);
   if (info.shape) parts.push(`output ${formatShape(info.shape)}`);
@@ -83,6 +91,7 @@ function stripesStyle(tasks: readonly TaskInfo[]): Record<string, string> {
 export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<LayerNode>) {
   const { info, tasks, problems } = data;
   const far = useZoomedOut();
+  const direction = useContext(FlowDirection);
   const severity = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
   const classes = ['mts-node', info.kind, info.shared ? 'shared' : '', info.serves.length === 0 ? 'unused' : '', severity, selected ? 'selected' : '', far ? 'far' : ''];
   const single = tasks.length === 1 ? tasks[0] : undefined;
@@ -90,14 +99,14 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
   if (far) {
     return (
       <div className={classes.filter(Boolean).join(' ')} aria-label={describeNode(info, problems)} style={{ ...taskColor, ...stripesStyle(tasks) }}>
-        {info.kind === 'layer' && TARGET_MARK}
-        {SOURCE_MARK}
+        {info.kind === 'layer' && TARGET_MARK[direction]}
+        {SOURCE_MARK[direction]}
       </div>
     );
   }
   return (
     <div className={classes.filter(Boolean).join(' ')} aria-label={describeNode(info, problems)} style={taskColor}>
-      {info.kind === 'layer' && <Handle type="target" position={Position.Left} aria-label={`Input of ${info.id}`} />}
+      {info.kind === 'layer' && <Handle type="target" position={SIDES[direction].into} aria-label={`Input of ${info.id}`} />}
       <Stripes tasks={tasks} />
       <div className="node-body">
         <div className="node-row node-title">
@@ -117,7 +126,7 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
           <ProblemBadge problems={problems} />
         </div>
       </div>
-      <Handle type="source" position={Position.Right} aria-label={`Output of ${info.id}`} />
+      <Handle type="source" position={SIDES[direction].out} aria-label={`Output of ${info.id}`} />
     </div>
   );
 });
@@ -125,14 +134,15 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
 export const TaskCard = memo(function TaskCard({ data, selected }: NodeProps<TaskNode>) {
   const { task, problems, hasHead } = data;
   const far = useZoomedOut();
+  const direction = useContext(FlowDirection);
   const severity = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
   const detail = [task.kind, task.kind === 'multiclass' && task.classes ? `${task.classes} classes` : ''].filter(Boolean).join(' · ');
   const classes = ['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head', far ? 'far' : ''].filter(Boolean).join(' ');
-  const label = `Task ${task.id}, ${detail}${task.target ? `, target ${task.target}` : ''}${hasHead ? '' : ', no head connected'}`;
-  if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>{TARGET_MARK}</div>;
+  const label = describeTask(task, hasHead);
+  if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>{TARGET_MARK[direction]}</div>;
   return (
     <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>
-      <Handle type="target" position={Position.Left} aria-label={`Head of task ${task.id}`} />
+      <Handle type="target" position={SIDES[direction].into} aria-label={`Head of task ${task.id}`} />
       <div className="node-row node-title"><span className="task-name"><span className="dot" />{task.id}</span><span className="node-type">task</span></div>
       <div className="node-row node-settings">{detail}</div>
       <div className="node-row node-meta">
@@ -143,6 +153,12 @@ export const TaskCard = memo(function TaskCard({ data, selected }: NodeProps<Tas
     </div>
   );
 });
+
+/** What a screen reader says for a task card. */
+export function describeTask(task: TaskInfo, hasHead: boolean): string {
+  const detail = [task.kind, task.kind === 'multiclass' && task.classes ? `${task.classes} classes` : ''].filter(Boolean).join(' · ');
+  return `Task ${task.id}, ${detail}${task.target ? `, target ${task.target}` : ''}${hasHead ? `, head ${task.output}` : ', no head connected'}`;
+}
 
 /** `colors`: the colours of the group's tasks (a gradient bar for shared groups, a tint for a branch). */
 export function GroupBoxView({ box, colors }: { box: GroupBox; colors: string[] }) {

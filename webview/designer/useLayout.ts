@@ -1,16 +1,28 @@
 // Places the nodes: the automatic layout (recomputed only when the graph's structure
-// changes, not when a setting does) under the document's saved positions.
-import { useMemo } from 'react';
+// changes, not when a setting does) under the document's saved positions, in the direction
+// that suits the canvas (flowDirection.ts).
+import { useMemo, useRef } from 'react';
 import { columnLayout } from './columnLayout';
-import { canvasEdges, groupNodes, layoutKey, placeNodes, type LayoutGroup, type Point } from './layout';
+import { chooseDirection } from './flowDirection';
+import { canvasEdges, groupNodes, layoutKey, placeNodes, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 import type { DesignModel } from './model';
 
-export function useLayout(model: DesignModel): { groups: LayoutGroup[]; positions: Map<string, Point> } {
+export function useLayout(model: DesignModel, canvas?: Size): { groups: LayoutGroup[]; positions: Map<string, Point>; direction: Direction } {
   const groups = useMemo(() => groupNodes(model), [model]);
   const edges = useMemo(() => canvasEdges(model), [model]);
   const key = useMemo(() => layoutKey(groups, edges), [groups, edges]);
   // Only a change of structure needs a new layout; `model` and `groups` are read at that moment.
-  const auto = useMemo(() => columnLayout(model, groups, edges), [key]);
-  const positions = useMemo(() => placeNodes(model, auto, edges), [model, auto, edges]);
-  return { groups, positions };
+  const autoLR = useMemo(() => columnLayout(model, groups, edges, 'LR'), [key]);
+  const autoTB = useMemo(() => columnLayout(model, groups, edges, 'TB'), [key]);
+  const lr = useMemo(() => placeNodes(model, autoLR, edges), [model, autoLR, edges]);
+  const tb = useMemo(() => placeNodes(model, autoTB, edges), [model, autoTB, edges]);
+  // Chosen again only for another canvas size (flowDirection.ts); `canvas` keeps its identity while its size does.
+  const chosen = useRef<{ canvas: Size | undefined; direction: Direction } | undefined>(undefined);
+  const direction = useMemo(() => {
+    const last = chosen.current;
+    const kept = canvas && last?.canvas === canvas ? last.direction : undefined;
+    return chooseDirection(model, { LR: lr, TB: tb }, groups, edges, canvas, kept);
+  }, [model, lr, tb, groups, edges, canvas]);
+  chosen.current = { canvas, direction };
+  return { groups, positions: direction === 'TB' ? tb : lr, direction };
 }

@@ -1,14 +1,22 @@
-// Framing the graph: the viewport that shows all of it (nodes and their group boxes, labels
-// included) centred in the canvas, never zoomed in past natural size, so a 4-node graph is
-// not blown up and a 100-layer one is shown whole (the minimap and zoom then go into detail).
+// Framing the graph. "Fit view": the viewport that shows all of it (nodes and their group
+// boxes, labels included) centred in the canvas, never zoomed in past natural size, so a
+// 4-node graph is not blown up and a 100-layer one is shown whole. The opening view: the
+// same, but never below the zoom at which a card's text can be read; a graph that does not
+// fit at that zoom opens at it, anchored at its inputs (the minimap shows the rest).
 import type { Viewport } from '@xyflow/react';
-import { groupBoxes, sizeOf, type LayoutGroup, type Point, type Size } from './layout';
+import { groupBoxes, sizeOf, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 
 export interface Bounds { x: number; y: number; width: number; height: number }
 
 /** MIN_ZOOM is also the canvas' own lower limit, so "Fit view" is never clamped short of the whole graph. */
 export const MIN_ZOOM = 0.01;
 export const MAX_FIT_ZOOM = 1;
+/** The smallest font on a card (designer.css: .mts-node, .mts-task), in CSS pixels at zoom 1. */
+export const CARD_TEXT_PX = 12;
+/** Text smaller than this on screen is hard to read (issue 15: 6-7 px at first open was unreadable). */
+export const READABLE_TEXT_PX = 11;
+/** The lowest zoom the designer opens at: the smallest card text is READABLE_TEXT_PX on screen. */
+export const READABLE_ZOOM = READABLE_TEXT_PX / CARD_TEXT_PX;
 const MARGIN = 24;
 /** The zoom controls sit at the bottom left (15 px in, 26 px wide): the graph keeps clear of their column. */
 const LEFT = 52;
@@ -24,17 +32,54 @@ export function graphBounds(positions: ReadonlyMap<string, Point>, groups: Layou
   return x0 === Infinity ? undefined : { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
+/** The zoom that shows `bounds` whole in a canvas of `canvas` size (at most natural size). */
+export function fitZoom(bounds: Bounds | undefined, canvas: Size): number {
+  if (!bounds || canvas.width <= 0 || canvas.height <= 0) return MAX_FIT_ZOOM;
+  const width = Math.max(canvas.width - LEFT - MARGIN, 1), height = Math.max(canvas.height - 2 * MARGIN, 1);
+  return Math.min(MAX_FIT_ZOOM, Math.max(MIN_ZOOM, Math.min(width / Math.max(bounds.width, 1), height / Math.max(bounds.height, 1))));
+}
+
+/**
+ * The view the designer opens at: the whole graph when it fits at a readable zoom; else the
+ * readable zoom, the graph's start (its left edge, or top edge top to bottom) at the margin
+ * and, across the flow, the inputs (`anchor`) in the middle as far as the graph allows.
+ */
+export function openingViewport(bounds: Bounds | undefined, anchor: Bounds | undefined, canvas: Size, direction: Direction): Viewport {
+  const whole = fitViewport(bounds, canvas);
+  if (!bounds || whole.zoom >= READABLE_ZOOM - 1e-9) return whole;
+  const zoom = READABLE_ZOOM;
+  const at = anchor ?? bounds;
+  // One axis of the view: the graph's start at the margin (along the flow), or the anchor centred, kept within the graph (across it).
+  const place = (start: number, extent: number, anchorMid: number, lo: number, span: number, along: boolean): number => {
+    if (along) return lo - start * zoom;
+    if (extent * zoom <= span) return lo + span / 2 - (start + extent / 2) * zoom;
+    const centred = lo + span / 2 - anchorMid * zoom;
+    return Math.min(lo - start * zoom, Math.max(lo + span - (start + extent) * zoom, centred));
+  };
+  const width = Math.max(canvas.width - LEFT - MARGIN, 1), height = Math.max(canvas.height - 2 * MARGIN, 1);
+  return {
+    zoom,
+    x: place(bounds.x, bounds.width, at.x + at.width / 2, LEFT, width, direction === 'LR'),
+    y: place(bounds.y, bounds.height, at.y + at.height / 2, MARGIN, height, direction === 'TB'),
+  };
+}
+
 /** The viewport showing `bounds` whole and centred in a canvas of `canvas` size (a margin all round, clear of the zoom controls). */
 export function fitViewport(bounds: Bounds | undefined, canvas: Size): Viewport {
   if (!bounds || canvas.width <= 0 || canvas.height <= 0) return { x: LEFT, y: MARGIN, zoom: MAX_FIT_ZOOM };
   const width = Math.max(canvas.width - LEFT - MARGIN, 1), height = Math.max(canvas.height - 2 * MARGIN, 1);
-  const fit = Math.min(width / Math.max(bounds.width, 1), height / Math.max(bounds.height, 1));
-  const zoom = Math.min(MAX_FIT_ZOOM, Math.max(MIN_ZOOM, fit));
+  const zoom = fitZoom(bounds, canvas);
   return {
     zoom,
     x: LEFT + width / 2 - (bounds.x + bounds.width / 2) * zoom,
     y: MARGIN + height / 2 - (bounds.y + bounds.height / 2) * zoom,
   };
+}
+
+/** Whether `bounds` lies wholly inside a canvas of `canvas` size seen through `v`. */
+export function inView(bounds: Bounds, v: Viewport, canvas: Size): boolean {
+  const x0 = bounds.x * v.zoom + v.x, y0 = bounds.y * v.zoom + v.y;
+  return x0 >= -0.5 && y0 >= -0.5 && x0 + bounds.width * v.zoom <= canvas.width + 0.5 && y0 + bounds.height * v.zoom <= canvas.height + 0.5;
 }
 
 export const sameViewport = (a: Viewport, b: Viewport): boolean =>

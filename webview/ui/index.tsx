@@ -65,7 +65,10 @@ export function TextField(p: Common & {
 
 export function Dropdown(p: Common & { value: string; options: Array<{ value: string; label?: string }>; onChange: (value: string) => void }) {
   const ref = useRef<El>(null);
-  useEvent(ref, 'change', (el) => p.onChange(el.value ?? ''));
+  // Only a change to another value: the toolkit's select also fires "change" on a plain key
+  // press (Shift+Tab passing through it) after its value was set from here, which would
+  // write an edit (an undo step) for nothing.
+  useEvent(ref, 'change', (el) => { if ((el.value ?? '') !== p.value) p.onChange(el.value ?? ''); });
   useEffect(() => { if (ref.current && ref.current.value !== p.value) ref.current.value = p.value; }, [p.value, p.options]);
   return createElement('vscode-dropdown', {
     ref, id: p.id, class: p.className, title: p.title, 'aria-label': p['aria-label'], ...(p.disabled ? { disabled: true } : {}),

@@ -227,7 +227,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         addGrad(grads, heads[i]!.layerId, seed[i]!);
         const shared = new Map<string, TF.Tensor>();
         backward(values, grads, () => true, (key, variable, grad) => (trunk!.layers.has(key.slice(0, key.lastIndexOf('/'))) ? shared.set(key, grad) : own(key, variable, grad)));
-        rows.push(flat(trunkVars.map(([key]) => shared.get(key)), sizes));
+        if (sizes.length) rows.push(flat(trunkVars.map(([key]) => shared.get(key)), sizes));
       }
       if (!rows.length || !trunkVars.length) return;
       const direction = w.aggregate(tf.stack(rows) as TF.Tensor2D);
@@ -242,7 +242,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       const grads = new Map<string, TF.Tensor[]>();
       addGrad(grads, heads[i]!.layerId, seed[i]!);
       backward(values, grads, (id) => !trunk!.layers.has(id), own);
-      rows.push(flat(rep.map((id) => { const gs = grads.get(id); return gs ? ops.addN(gs) : undefined; }), sizes));
+      if (sizes.length) rows.push(flat(rep.map((id) => { const gs = grads.get(id); return gs ? ops.addN(gs) : undefined; }), sizes));
     }
     if (!rows.length || !rep.length) return;
     const direction = w.aggregate(tf.stack(rows) as TF.Tensor2D);

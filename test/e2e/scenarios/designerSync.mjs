@@ -15,7 +15,9 @@ export default {
     const [left, right] = await s.webviewFrames('Designer: demo.mtl.json', 2);
     await right.locator('.canvas[data-layout="ready"]').waitFor();
 
-    // An edit in the left designer shows in the right one.
+    // An edit in the left designer shows in the right one. Half an editor opens at a readable
+    // zoom showing the graph from its input: "Fit view" first, as a user would, to reach trunk2.
+    await left.locator('vscode-button', { hasText: 'Fit view' }).click();
     await left.locator('.react-flow__node[data-id="trunk2"]').click();
     await s.replaceText(left.locator('.inspector .field[data-path="model.layers.1.units"] vscode-text-field'), '40');
     await expectText(right.locator('.react-flow__node[data-id="trunk2"] .node-settings'), /^40 units/, 'the other designer');

@@ -93,9 +93,18 @@ export default {
     await expectText(panel.locator('.head .status'), 'completed', 'the status badge');
     await s.screenshot('training-panel-results');
 
-    // The panel's link opens report.md in the Markdown preview.
+    // The panel's link opens report.md in the Markdown preview. The screenshot waits for the
+    // report in it (its heading, then every chart drawn), not for the preview's tab: the tab
+    // comes first and its page stays blank for a few seconds.
     await panel.locator('vscode-link', { hasText: 'Open report' }).click();
     await page.locator('.tabs-container .tab', { hasText: /Preview report\.md/ }).waitFor({ timeout: 30_000 });
+    const heading = /^# (.+)$/m.exec(report)?.[1];
+    const charts = [...report.matchAll(/!\[[^\]]*\]\(<?([^)\s>]+\.svg)>?\)/g)].map((m) => decodeURIComponent(m[1]));
+    assert(heading === 'digits-parity: run report' && charts.length >= 2, `report.md's heading (${heading}) and charts (${charts.join(', ')})`);
+    const preview = await s.markdownPreviewFrame(heading, 30_000);
+    await s.waitUntil(() => preview.evaluate((files) => files.every((f) => [...document.images].some((img) => decodeURIComponent(img.src).endsWith(f) && img.complete && img.naturalWidth > 0)), charts),
+      `the preview to draw the report's ${charts.length} charts`, 30_000);
+    await expectText(preview.locator('body'), /Results on the test set.*Δm.*Training curves.*Shared-weight diagram/, 'the report\'s sections in the preview');
     await s.screenshot('report-preview');
     // The Runs view: the activity bar container, the run with its headline metrics.
     await page.locator('.activitybar .action-item a[aria-label^="Multi-Task Studio"]').click();

@@ -5,7 +5,9 @@ import { columnLayout } from '../../../webview/designer/columnLayout';
 import { autoLayout, chainsOf } from '../../../webview/designer/elkLayout';
 import { canvasIds, groupBoxes, groupNodes, layoutInput, placeNodes, sizeOf, type Point } from '../../../webview/designer/layout';
 import { buildModel, type DesignModel } from '../../../webview/designer/model';
-import { fitViewport, graphBounds } from '../../../webview/designer/viewport';
+import { chooseDirection, pictureDirection } from '../../../webview/designer/flowDirection';
+import { canvasEdges, type Direction } from '../../../webview/designer/layout';
+import { fitViewport, graphBounds, inView, openingViewport, READABLE_ZOOM } from '../../../webview/designer/viewport';
 import { digitsParityText, largeModel, threeTasks } from './fixtures';
 
 const elk = new ELK();
@@ -23,6 +25,11 @@ function assertNoOverlap(positions: ReadonlyMap<string, Point>): void {
 
 function assertReadsLeftToRight(model: DesignModel, positions: ReadonlyMap<string, Point>): void {
   for (const n of model.nodes) for (const s of n.from) assert.ok(positions.get(s)!.x < positions.get(n.id)!.x, `${s} left of ${n.id}`);
+}
+
+/** Top to bottom: every layer's inputs end above it (a card's whole height above). */
+function assertReadsTopToBottom(model: DesignModel, positions: ReadonlyMap<string, Point>): void {
+  for (const n of model.nodes) for (const s of n.from) assert.ok(positions.get(s)!.y + sizeOf(s).height < positions.get(n.id)!.y, `${s} above ${n.id}`);
 }
 
 describe('layout groups', () => {
@@ -169,5 +176,80 @@ describe('first view', () => {
     const whole = graphBounds(placeNodes(big, auto(big)), groupNodes(big))!;
     const v = fitViewport(whole, { width: 1000, height: 700 });
     assert.ok(v.x + (whole.x + whole.width) * v.zoom <= 1000, 'a 100-layer graph is shown whole too');
+  });
+});
+
+describe('top to bottom (narrow editors)', () => {
+  for (const [name, engine] of [['columns', async (m: DesignModel) => columnLayout(m, groupNodes(m), canvasEdges(m), 'TB')], ['elk', (m: DesignModel) => autoLayout(elk, layoutInput(m, groupNodes(m), canvasEdges(m), 'TB'))]] as const) {
+    it(`${name}: reads top to bottom, nothing overlaps, group boxes apart`, async () => {
+      for (const doc of [threeTasks(), digits(), largeModel(100)]) {
+        const model = buildModel(doc, []);
+        const positions = await engine(model);
+        assert.deepEqual([...positions.keys()].sort(), canvasIds(model).sort(), 'every node placed');
+        assertReadsTopToBottom(model, positions);
+        assertNoOverlap(positions);
+        const boxes = groupBoxes(groupNodes(model), positions);
+        for (const a of boxes) for (const b of boxes) {
+          if (a === b) continue;
+          assert.ok(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y, `${a.group.label} overlaps ${b.group.label}`);
+        }
+      }
+    });
+  }
+
+  it('columns: the trunk sits above its branches, centred between them, task lanes left to right', () => {
+    const model = buildModel(digits(), []);
+    const p = columnLayout(model, groupNodes(model), canvasEdges(model), 'TB');
+    assert.equal(p.get('image')!.x, p.get('trunk2')!.x, 'a chain is a column');
+    assert.ok(p.get('digitHead')!.x < p.get('trunk2')!.x && p.get('trunk2')!.x < p.get('parityHead')!.x);
+    assert.ok(Math.abs(p.get('trunk2')!.x - (p.get('digitHead')!.x + p.get('parityHead')!.x) / 2) < 1, 'trunk centred on its branches');
+  });
+
+  it('the direction: the one that frames the graph larger, left to right on a tie; a full saved layout keeps its own', () => {
+    const model = buildModel(digits(), []);
+    const groups = groupNodes(model), edges = canvasEdges(model);
+    const placed = { LR: placeNodes(model, auto(model)), TB: placeNodes(model, columnLayout(model, groups, edges, 'TB')) };
+    assert.equal(chooseDirection(model, placed, groups, edges, { width: 2400, height: 900 }), 'LR', 'wide: both whole at natural size');
+    assert.equal(chooseDirection(model, placed, groups, edges, { width: 900, height: 800 }), 'TB', 'narrow');
+    assert.equal(chooseDirection(model, placed, groups, edges, undefined), 'LR', 'size unknown yet');
+    const layout = Object.fromEntries(canvasIds(model).map((id) => [id, placed.TB.get(id)!]));
+    const saved = buildModel({ ...digits(), layout }, []);
+    assert.equal(chooseDirection(saved, { LR: placeNodes(saved, auto(saved)), TB: placeNodes(saved, auto(saved)) }, groups, edges, { width: 2400, height: 900 }), 'TB');
+    assert.equal(pictureDirection(placed.LR, edges), 'LR');
+    // Chosen before for this canvas: an edit keeps it (the graph does not turn under the user).
+    assert.equal(chooseDirection(model, placed, groups, edges, { width: 900, height: 800 }, 'LR'), 'LR', 'kept');
+    assert.equal(chooseDirection(saved, { LR: placeNodes(saved, auto(saved)), TB: placeNodes(saved, auto(saved)) }, groups, edges, { width: 2400, height: 900 }, 'LR'), 'TB', 'a full saved layout reads as drawn');
+  });
+});
+
+describe('opening view', () => {
+  const view = (doc: Record<string, unknown> | ReturnType<typeof largeModel>, direction: Direction, canvas: { width: number; height: number }) => {
+    const model = buildModel(doc, []);
+    const groups = groupNodes(model);
+    const positions = placeNodes(model, columnLayout(model, groups, canvasEdges(model), direction));
+    const inputs = new Map(model.nodes.filter((n) => n.kind === 'input').map((n) => [n.id, positions.get(n.id)!]));
+    const bounds = graphBounds(positions, groups)!;
+    return { bounds, inputs: graphBounds(inputs, [])!, v: openingViewport(bounds, graphBounds(inputs, []), canvas, direction) };
+  };
+
+  it('a graph that fits at a readable zoom is framed whole, as "Fit view" frames it', () => {
+    const canvas = { width: 900, height: 800 };
+    const { bounds, v } = view(digits(), 'TB', canvas);
+    assert.ok(v.zoom >= READABLE_ZOOM && v.zoom <= 1, `zoom ${v.zoom}`);
+    assert.deepEqual(v, fitViewport(bounds, canvas));
+    assert.ok(inView(bounds, v, canvas));
+  });
+
+  it('a larger graph opens at the readable zoom, its start at the margin and its inputs in sight (not shrunk to fit)', () => {
+    const canvas = { width: 600, height: 500 };
+    for (const direction of ['LR', 'TB'] as const) {
+      const { bounds, inputs, v } = view(largeModel(100), direction, canvas);
+      assert.equal(v.zoom, READABLE_ZOOM);
+      assert.ok(fitViewport(bounds, canvas).zoom < READABLE_ZOOM, 'fitting would have shrunk it');
+      assert.ok(!inView(bounds, v, canvas));
+      assert.ok(inView(inputs, v, canvas), `${direction}: inputs in sight`);
+      const start = direction === 'LR' ? v.x + bounds.x * v.zoom : v.y + bounds.y * v.zoom;
+      assert.ok(start > 0 && start < 60, `${direction}: the graph starts at the margin (${start})`);
+    }
   });
 });

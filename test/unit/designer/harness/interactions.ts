@@ -59,20 +59,86 @@ async function center(page: Page, selector: string): Promise<{ x: number; y: num
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+/**
+ * Presses Tab (Shift+Tab when `backwards`) until the focused element matches `selector` (and
+ * has the text `text`, when given): how a keyboard user gets to a control.
+ */
+async function tabTo(page: Page, selector: string, options: { text?: string; backwards?: boolean } = {}): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    const there = await page.evaluate(({ selector: sel, text }) => {
+      const el = document.activeElement;
+      return !!el && el.matches(sel) && (text === undefined || el.textContent?.trim() === text);
+    }, { selector, text: options.text });
+    if (there) return;
+    await page.keyboard.press(options.backwards ? 'Shift+Tab' : 'Tab');
+  }
+  assert.fail(`Tab never reached ${selector}${options.text ? ` "${options.text}"` : ''}`);
+}
+
+/** The focused element's accessible name (aria-label) or its text. */
+const focused = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '');
+
+/** The smallest text drawn on a node card, in CSS pixels on screen (its font size times the zoom), and where. */
+async function smallestNodeText(page: Page): Promise<{ px: number; where: string; cards: number }> {
+  return page.evaluate(() => {
+    const zoom = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a;
+    let px = Infinity, where = '', cards = 0;
+    for (const card of document.querySelectorAll('.react-flow__node')) {
+      const r = card.getBoundingClientRect();
+      if (r.right < 0 || r.bottom < 0 || r.left > innerWidth || r.top > innerHeight) continue;
+      cards++;
+      for (const el of card.querySelectorAll<HTMLElement>('*')) {
+        if (el.closest('.sr-only') || ![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
+        const size = parseFloat(getComputedStyle(el).fontSize) * zoom;
+        if (size < px) { px = size; where = `${card.getAttribute('data-id')}: "${el.textContent!.trim()}"`; }
+      }
+    }
+    return { px, where, cards };
+  });
+}
+
+/** Canvas nodes whose box lies wholly inside the canvas. */
+async function inSight(page: Page): Promise<string[]> {
+  const canvas = (await page.locator('.canvas').boundingBox())!;
+  const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => {
+    const r = e.getBoundingClientRect();
+    return { id: e.getAttribute('data-id') ?? '', x: r.x, y: r.y, width: r.width, height: r.height };
+  }));
+  return boxes.filter((b) => b.x >= canvas.x - 0.5 && b.y >= canvas.y - 0.5 && b.x + b.width <= canvas.x + canvas.width + 0.5 && b.y + b.height <= canvas.y + canvas.height + 0.5).map((b) => b.id);
+}
+
+/** The bundled examples, each opened fresh at the two window sizes of issue 15. */
+const EXAMPLES = fs.readdirSync(path.resolve('examples')).filter((name) => fs.existsSync(path.resolve('examples', name, `${name}.mtl.json`))).sort();
+const FIRST_VIEW_SIZES = [[1400, 900], [1000, 700]] as const;
+const firstViewChecks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?]> = EXAMPLES.flatMap((name) => FIRST_VIEW_SIZES.map(([width, height]): [string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>] => [
+  `first view readable: ${name} at ${width}x${height}, node text at least 11 px, its inputs in sight, the minimap for what is not`, async (d) => {
+    const text = await smallestNodeText(d.page);
+    assert.ok(text.cards > 0 && text.px !== Infinity, 'node cards with text in sight');
+    assert.ok(text.px >= 11 - 1e-6, `smallest node text ${text.px.toFixed(2)} px (${text.where})`);
+    const doc = JSON.parse(d.text) as ExperimentSpec;
+    const seen = await inSight(d.page);
+    for (const input of doc.model.inputs) assert.ok(seen.includes(input.id), `input ${input.id} in sight`);
+    const all = doc.model.inputs.length + doc.model.layers.length + doc.tasks.length;
+    if (seen.length < all) assert.ok(await d.page.locator('.react-flow__minimap').isVisible(), `${all - seen.length} nodes out of sight, and no minimap`);
+  }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
+]));
+
 /** A csv experiment whose column age mixes numbers and words (the data preview reads it). */
 const MIXED_DIR = path.resolve('test/fixtures/mixed-column');
 const mixedColumn: Partial<PageOptions> = { text: fs.readFileSync(path.join(MIXED_DIR, 'mixed-column.mtl.json'), 'utf8'), workspaceDir: MIXED_DIR, height: 1000 };
 
 /** Each check runs on a fresh page: the digits-parity document unless its options say otherwise. */
 const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?]> = [
-  ['first view: the whole graph in sight; still so when the editor is narrowed to ~650 px of canvas', async (d) => {
+  ...firstViewChecks,
+  ['first view: the whole graph in sight; narrowed to ~650 px of canvas, still readable from its input on', async (d) => {
     assert.equal(await allInSight(d.page), ALL_NODES.length);
     const zoom = await d.page.locator('.react-flow__viewport').evaluate((e) => new DOMMatrixReadOnly(getComputedStyle(e).transform).a);
     assert.ok(zoom <= 1, `not blown up (zoom ${zoom})`);
-    await d.page.setViewportSize({ width: 1150, height: 760 });
+    await d.page.setViewportSize({ width: 1050, height: 760 });
     await d.page.waitForTimeout(200);
     assert.ok((await d.page.locator('.canvas').boundingBox())!.width < 700);
-    assert.equal(await allInSight(d.page), ALL_NODES.length);
+    assert.ok((await smallestNodeText(d.page)).px >= 11 - 1e-6, 'readable');
+    assert.ok((await inSight(d.page)).includes('image'), 'the input in sight');
   }],
   ['a 100-layer graph: "Fit view" shows every node, every edge drawn', async (d) => {
     await d.setText(JSON.stringify(largeModel(100), null, 2));
@@ -89,8 +155,41 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await d.page.click('vscode-button:has-text("Fit view")');
     await d.page.waitForTimeout(400);
     assert.equal(await allInSight(d.page), ALL_NODES.length);
-    const x = async (id: string) => (await node(d.page, id).boundingBox())!.x;
-    assert.ok(await x('image') < await x('trunk1') && await x('trunk1') < await x('trunk2'), 'still reads left to right');
+    // Left to right, or top to bottom where that suits the canvas: either way in order.
+    const at = async (id: string) => (await node(d.page, id).boundingBox())!;
+    const [a, b, c] = [await at('image'), await at('trunk1'), await at('trunk2')];
+    assert.ok((a.x < b.x && b.x < c.x) || (a.y < b.y && b.y < c.y), 'still reads in order');
+  }],
+  ['panels: the palette and the inspector collapse, the canvas takes their room, and a reopened designer remembers', async (d) => {
+    const before = (await d.page.locator('.canvas').boundingBox())!.width;
+    await d.page.click('.panel-toggle:has-text("Palette")');
+    await d.page.click('.panel-toggle:has-text("Inspector")');
+    await d.page.waitForSelector('.palette', { state: 'hidden' });
+    await d.page.waitForSelector('.inspector', { state: 'hidden' });
+    assert.equal(await d.page.locator('.panel-toggle[aria-pressed="false"]').count(), 2);
+    await d.page.waitForTimeout(100);
+    const after = (await d.page.locator('.canvas').boundingBox())!.width;
+    assert.ok(after > before + 400, `canvas ${before} -> ${after} px wide`);
+    const state = await d.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+    const again = await DesignerPage.open(d.page.context().browser()!, { bundleDir, text: d.text, theme: LIGHT, viewState: state });
+    try {
+      await again.waitForLayout();
+      assert.equal(await again.page.locator('.palette').isVisible(), false, 'palette still collapsed');
+      assert.equal(await again.page.locator('.inspector').isVisible(), false, 'inspector still collapsed');
+      // C on a selected node shows the inspector again, with "Connect output to…" open.
+      await again.page.click('.react-flow__node[data-id="trunk1"]');
+      await again.page.keyboard.press('c');
+      await again.page.waitForSelector('.inspector #connect-to-list');
+      assert.equal(await again.page.locator('.panel-toggle:has-text("Inspector")').getAttribute('aria-pressed'), 'true');
+      // A problem clicked with the inspector collapsed shows it again, at the problem's field.
+      await again.page.click('.panel-toggle:has-text("Inspector")');
+      await again.page.waitForSelector('.inspector', { state: 'hidden' });
+      await again.setText(again.text.replace('"units": 10,', '"units": 7,'));
+      await again.page.click('.problem-item >> nth=0');
+      await again.page.waitForSelector('.inspector .node-form h2:text-is("digitHead")');
+    } finally {
+      await again.close();
+    }
   }],
   ['connect: drag from trunk1\'s output to parityHead\'s input', async (d) => {
     await dragBetween(d.page, await center(d.page, '.react-flow__node[data-id="trunk1"] .react-flow__handle.source'),
@@ -144,6 +243,100 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await node(d.page, 'image').click();
     await d.page.keyboard.press('ArrowDown');
     await until(() => spec(d).layout?.image !== undefined, 'layout.image');
+  }],
+  ['keyboard only: Tab to a layer and Enter selects it, the palette adds a layer after it, "Connect output to…" connects it to another, C opens that list, a third is inspected', async (d) => {
+    const page = d.page;
+    await tabTo(page, '.react-flow__node[data-id="trunk2"]');
+    assert.match(await focused(page), /^dense trunk2, 64 units · relu, output \[64\], 8,256 parameters, shared by 2 tasks: digit, parity$/, 'the card is named for a screen reader');
+    assert.equal(await node(page, 'trunk2').locator('.mts-node').evaluate((e) => getComputedStyle(e).outlineStyle), 'solid', 'focus is visible');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.node-form h2:text-is("trunk2")');
+    // Back to the palette: Enter on "dense" adds one after the selected layer.
+    await tabTo(page, '.palette-item', { text: 'dense', backwards: true });
+    await page.keyboard.press('Enter');
+    await until(() => layer(d, 'dense1')?.from.join() === 'trunk2', 'dense1 reads trunk2');
+    await page.waitForSelector('.node-form h2:text-is("dense1")');
+    assert.equal(await page.locator('[data-testid="announcer"]').textContent(), 'Add dense layer: dense1.');
+    // On to the inspector: "Connect output to…", then the arrow keys to digitHead, Enter.
+    await tabTo(page, '#connect-to');
+    await page.keyboard.press('Enter');
+    for (let i = 0; i < 12 && !(await focused(page)).startsWith('digitHead'); i++) await page.keyboard.press('ArrowDown');
+    assert.match(await focused(page), /^digitHead dense, instead of trunk2$/);
+    await page.keyboard.press('Enter');
+    await until(() => layer(d, 'digitHead')?.from.join() === 'dense1', 'digitHead reads dense1');
+    assert.equal(await page.locator('[data-testid="announcer"]').textContent(), 'Connect dense1 to digitHead.');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'connect-to', 'focus back on the button');
+    // C on the canvas opens the same list on the selected node; Escape closes it.
+    await tabTo(page, '.react-flow__node[data-id="dense1"]', { backwards: true });
+    await page.keyboard.press('c');
+    await page.waitForSelector('#connect-to-list');
+    assert.match(await focused(page), /^parityHead dense/, 'focus on the first choice');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#connect-to-list', { state: 'detached' });
+    // Inspect another layer: Tab to it, Enter.
+    await tabTo(page, '.react-flow__node[data-id="parityHead"]', { backwards: true });
+    assert.match(await focused(page), /^dense parityHead, .*task parity$/);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.node-form h2:text-is("parityHead")');
+    assert.deepEqual(d.received.flatMap((m) => (m.type === 'edit' ? [m.label] : [])), ['Add dense layer', 'Connect dense1 to digitHead'], 'the add and the connect, nothing else');
+  }],
+  ['keyboard only, from an empty experiment: two tasks, an input, a shared layer and a head per task, connected', async (d) => {
+    const page = d.page;
+    const selectNode = async (id: string): Promise<void> => {
+      await tabTo(page, `.react-flow__node[data-id="${id}"]`, { backwards: true });
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`.node-form h2:text-is("${id}")`);
+    };
+    const addFromPalette = async (type: string, id: string): Promise<void> => {
+      await tabTo(page, '.palette-item', { text: type, backwards: true });
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`.node-form h2:text-is("${id}")`);
+    };
+    const makeHead = async (layerId: string, task: string): Promise<void> => {
+      await selectNode(layerId);
+      await page.keyboard.press('c');
+      await page.waitForSelector('#connect-to-list');
+      for (let i = 0; i < 12 && (await focused(page)) !== `head of task ${task} no head yet`; i++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await until(() => spec(d).model.outputs[task] === layerId, `${layerId} heads ${task}`);
+    };
+    // Two tasks: the inspector's tabs (arrow keys between them), then "Add task" twice.
+    await tabTo(page, '#tab-node');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('#tab-tasks[aria-selected="true"]');
+    await tabTo(page, 'vscode-button', { text: 'Add task' });
+    await page.keyboard.press('Enter');
+    await until(() => spec(d).tasks.length === 1, 'one task');
+    await page.waitForSelector('.react-flow__node[data-id="task:task1"]'); // the designer has the new text: its next task is task2
+    await page.keyboard.press('Enter');
+    await until(() => spec(d).tasks.length === 2, 'two tasks');
+    // An input, a layer after it, and one head after that layer for each task.
+    await addFromPalette('input', 'input');
+    await addFromPalette('dense', 'dense1');
+    await addFromPalette('dense', 'dense2');
+    await selectNode('dense1');
+    await addFromPalette('dense', 'dense3');
+    await makeHead('dense2', 'task1');
+    await makeHead('dense3', 'task2');
+    const s = spec(d);
+    assert.deepEqual(s.model.layers.map((l) => [l.id, l.from]), [['dense1', ['input']], ['dense2', ['dense1']], ['dense3', ['dense1']]]);
+    assert.deepEqual(s.model.outputs, { task1: 'dense2', task2: 'dense3' });
+    await page.waitForFunction(() => /shared by 2 tasks: task1, task2$/.test(document.querySelector('.react-flow__node[data-id="dense1"]')?.getAttribute('aria-label') ?? ''));
+  }, { text: `${JSON.stringify({
+    name: 'empty', data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 1 } }, tasks: [], model: { inputs: [], layers: [], outputs: {} },
+    training: { optimizer: { type: 'adam', learningRate: 0.001 }, epochs: 1, batchSize: 32, seed: 1 },
+  }, null, 2)}\n` }],
+  ['keyboard: Tab and Shift+Tab through the inspector write nothing, after a setting changed in the text', async (d) => {
+    await node(d.page, 'trunk2').click();
+    await d.page.waitForSelector('.node-form h2:text-is("trunk2")');
+    await d.setText(d.text.replace('"units": 64, "activation": "relu"', '"units": 64, "activation": "tanh"'));
+    await d.page.waitForFunction(() => (document.querySelector('.field[data-path="model.layers.1.activation"] vscode-dropdown') as HTMLSelectElement | null)?.value === 'tanh');
+    await tabTo(d.page, '.field[data-path="model.layers.1.activation"] vscode-dropdown');
+    await d.page.keyboard.press('Shift+Tab');
+    await d.page.keyboard.press('Tab');
+    await d.page.keyboard.press('Tab');
+    await d.page.waitForTimeout(100);
+    assert.deepEqual(d.received.filter((m) => m.type === 'edit'), []);
   }],
   ['palette: drag "dense" onto the canvas adds it where dropped', async (d) => {
     const box = (await d.page.locator('.canvas').boundingBox())!;

@@ -165,6 +165,48 @@ async function main(): Promise<void> {
       const q = await open({ text: digitsParityText, look: 'light', width: 1150, height: 760 });
       await shot(q, 'split-digits-light');
     }
+    {
+      // Issue 15's first view: each bundled example as it opens at 1400x900 and 1000x700, in
+      // the three themes (nodes readable, a larger graph anchored at its inputs).
+      const examples = path.resolve('examples');
+      for (const name of fs.readdirSync(examples).sort()) {
+        const file = path.join(examples, name, `${name}.mtl.json`);
+        if (!fs.existsSync(file)) continue;
+        for (const [width, height] of [[1400, 900], [1000, 700]] as const) {
+          for (const look of ['light', 'dark', 'hc'] as const) {
+            if (!want(`first-${name}-${width}-${look}`)) continue;
+            const p = await open({ text: fs.readFileSync(file, 'utf8'), look, width, height, fileName: `${name}.mtl.json`, workspaceDir: path.dirname(file) });
+            await shot(p, `first-${name}-${width}-${look}`);
+            await p.close();
+          }
+        }
+      }
+    }
+    if (want('walkthrough')) {
+      // The Getting Started walkthrough's designer pictures (media/walkthrough/, resized): the
+      // example as it opens, then its shared trunk selected with the inspector beside it.
+      const text = fs.readFileSync(path.resolve('examples/digits-parity/digits-parity.mtl.json'), 'utf8');
+      for (const look of ['light', 'dark'] as const) {
+        const p = await open({ text, look, width: 1400, height: 900, fileName: 'digits-parity.mtl.json' });
+        await shot(p, `walkthrough-open-${look}`);
+        await p.page.click('.react-flow__node[data-id="trunk2"]');
+        await p.page.waitForSelector('.node-form h2:text-is("trunk2")');
+        await shot(p, `walkthrough-shared-${look}`);
+        await p.close();
+      }
+    }
+    if (want('keyboard')) {
+      // Keyboard focus in each theme: a card reached with Tab, selected with Enter, then C opens "Connect output to…".
+      for (const look of ['light', 'dark', 'hc'] as const) {
+        const p = await open({ text: digitsParityText, look, width: 1400, height: 900 });
+        for (let i = 0; i < 60 && !(await p.page.evaluate(() => document.activeElement?.getAttribute('data-id') === 'trunk2')); i++) await p.page.keyboard.press('Tab');
+        await p.page.keyboard.press('Enter');
+        await p.page.keyboard.press('c');
+        await p.page.waitForSelector('#connect-to-list');
+        await shot(p, `keyboard-connect-${look}`);
+        await p.close();
+      }
+    }
     if (want('edit')) {
       // A round trip: palette click after the selected node, then the text the host holds.
       const p = await open({ text: digitsParityText, look: 'light' });
