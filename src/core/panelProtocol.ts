@@ -2,7 +2,8 @@
 // (postMessage). A webview that is hidden or reloading drops what it is sent, so the
 // training panel is fed from a session stream: every event has a sequence number, the
 // webview says `ready` whenever it (re)loads, and the host replays the whole stream.
-import type { FromTrainer, RunStatus, TrainingPhase } from './protocol';
+import type { TrainingPhase } from './phase';
+import type { FromTrainer, RunStatus } from './protocol';
 import type { SharingDiagram } from './sharingBlocks';
 import type { TaskKind } from './spec';
 

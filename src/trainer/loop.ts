@@ -4,7 +4,8 @@
 // times per epoch; the loop yields to the event loop every few milliseconds so a cancel
 // message arrives between two steps.
 import type * as TF from '@tensorflow/tfjs';
-import type { BackendName, MetricPoint, TrainingPhase } from '../core/protocol';
+import type { TrainingPhase } from '../core/phase';
+import { WHOLE_MODEL, type BackendName, type MetricPoint } from '../core/protocol';
 import { SeededRandom, deriveSeed } from '../core/random';
 import { learningRateAt } from '../core/schedule';
 import type { ExperimentSpec, LayerSpec } from '../core/spec';
@@ -219,8 +220,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           window = heads.map(() => []);
           const at = { step, epoch, split: 'train' as const };
           const points: MetricPoint[] = heads.flatMap((h, i) => (noLabels[i] ? [] : [{ ...at, task: h.task.id, metric: 'loss', value: means[i]! }]));
-          points.push({ ...at, task: '*', metric: 'loss', value: Array.from(means).reduce((a, v) => a + v, 0) });
-          points.push({ ...at, task: '*', metric: 'lr', value: lrAt(epoch, b) });
+          points.push({ ...at, task: WHOLE_MODEL, metric: 'loss', value: Array.from(means).reduce((a, v) => a + v, 0) });
+          points.push({ ...at, task: WHOLE_MODEL, metric: 'lr', value: lrAt(epoch, b) });
           heads.forEach((_, i) => {
             const weight = windowLabelled[i]!.length ? labelledSums[i]! : windowSteps;
             epochLoss[i]! += means[i]! * weight;
@@ -261,7 +262,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         for (const [task, w] of Object.entries(weighting.current())) points.push({ ...at, split: 'train', task, metric: 'weight', value: w });
       }
       const valTotal = taskIds.reduce((acc, id) => acc + (validation[id]?.loss ?? 0), 0);
-      if (s.validation.n > 0) points.push({ ...at, split: 'validation', task: '*', metric: 'loss', value: valTotal });
+      if (s.validation.n > 0) points.push({ ...at, split: 'validation', task: WHOLE_MODEL, metric: 'loss', value: valTotal });
       events.epochEnd(epoch, points);
       result.epochsRun = epoch;
       result.lastValidation = validation;

@@ -8,7 +8,8 @@ import { withDefaults } from '../core/defaults';
 import { describeEstimate, estimateMemory, formatBytes, type MemoryBudget } from '../core/budget';
 import { analyzeGraph } from '../core/graph';
 import { countParams } from '../core/params';
-import type { BackendPreference, FromTrainer, MetricPoint, RunSummary, TrainingPhase } from '../core/protocol';
+import { baselinePhase, phaseKey, phaseLabel, phasesOf, SHARED_PHASE_KEY, type PhaseKey, type TrainingPhase } from '../core/phase';
+import type { BackendPreference, FromTrainer, MetricPoint, RunSummary } from '../core/protocol';
 import { inferShapes } from '../core/shapes';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
@@ -95,9 +96,9 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
 
     writer = await RunWriter.create({ runsDir: req.runsDir, spec, backend: backend.name, versions: backend.versions, pid: process.pid });
     const started = new Date();
-    const baselineTasks = spec.evaluation?.baselines === 'single-task' && spec.tasks.length > 1 ? spec.tasks.map((t) => t.id) : [];
-    const phases: TrainingPhase[] = [{ kind: 'shared' }, ...baselineTasks.map((task) => ({ kind: 'baseline' as const, task }))];
-    const results = new Map<string, TaskValues>();
+    const phases = phasesOf(spec);
+    const baselineTasks = phases.flatMap((p) => (p.kind === 'baseline' ? [p.task] : []));
+    const results = new Map<PhaseKey, TaskValues>();
     const trainStart = Date.now();
     for (const phase of phases) {
       const phaseSpec = phase.kind === 'shared' ? spec : singleTaskSpec(spec, phase.task);
@@ -109,14 +110,14 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
         await writer.markCancelled();
         return 'cancelled';
       }
-      results.set(phase.kind === 'shared' ? '*' : phase.task, outcome);
+      results.set(phaseKey(phase), outcome);
     }
     const trainSeconds = (Date.now() - trainStart) / 1000;
 
     const graph = analyzeGraph(spec);
     const shapes = inferShapes(spec, graph).shapes;
     const params = countParams(spec, graph, shapes);
-    const shared = results.get('*')!;
+    const shared = results.get(SHARED_PHASE_KEY)!;
     const summary: RunSummary = {
       runDir: writer.runDir,
       status: 'completed',
@@ -132,7 +133,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       },
     };
     if (baselineTasks.length) {
-      const baselineTest: TaskValues = Object.fromEntries(baselineTasks.map((t) => [t, results.get(t)![t]!]));
+      const baselineTest: TaskValues = Object.fromEntries(baselineTasks.map((t) => [t, results.get(phaseKey(baselinePhase(t)))![t]!]));
       // Δm over the task metrics; the loss is left out (its scale differs between kinds of tasks).
       const d = computeDeltaM(shared, baselineTest, (_task, metric) => metric !== 'loss');
       summary.baselines = { test: baselineTest, comparisons: d.comparisons, deltaM: d.deltaM, parameters: params.singleTaskTotal };
@@ -207,8 +208,7 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
         cancelled: req.cancelled,
       },
     });
-    const label = phase.kind === 'shared' ? 'shared model' : `baseline ${phase.task}`;
-    req.emit({ type: 'log', level: 'info', message: `${label}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? ', stopped early' : ''}` });
+    req.emit({ type: 'log', level: 'info', message: `${phaseLabel(phase)}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? ', stopped early' : ''}` });
     if (result.cancelled) return 'cancelled';
     const testValues = evaluate(tf, forward, heads, test);
     const points: MetricPoint[] = [];

@@ -4,7 +4,9 @@
 // A curve's colour is its task's (core/taskColors); the model variant is told by the line.
 import { mainMetric } from '../../src/core/runsIndex';
 import { taskColorName, type ChartColorName } from '../../src/core/taskColors';
-import { SHARED, seriesKey, type RunView } from './runState';
+import { baselinePhase, phaseKey, SHARED_PHASE_KEY } from '../../src/core/phase';
+import { WHOLE_MODEL } from '../../src/core/protocol';
+import { seriesKey, type RunView } from './runState';
 
 /** A task's chart colour, or neutral for curves of the whole model; resolved against the theme at draw time. */
 export type ColorRole = ChartColorName | 'neutral';
@@ -31,13 +33,14 @@ export interface TaskCharts { task: string; color: ChartColorName; metrics: stri
 
 function pair(view: RunView, task: string, color: ColorRole, metric: string, withBaseline: boolean): SeriesDef[] {
   const defs: SeriesDef[] = [
-    { key: seriesKey(SHARED, task, metric, 'train'), label: 'shared train', color, variant: 'shared', style: 'train' },
-    { key: seriesKey(SHARED, task, metric, 'validation'), label: 'shared validation', color, variant: 'shared', style: 'validation' },
+    { key: seriesKey(SHARED_PHASE_KEY, task, metric, 'train'), label: 'shared train', color, variant: 'shared', style: 'train' },
+    { key: seriesKey(SHARED_PHASE_KEY, task, metric, 'validation'), label: 'shared validation', color, variant: 'shared', style: 'validation' },
   ];
   if (withBaseline) {
+    const baseline = phaseKey(baselinePhase(task));
     defs.push(
-      { key: seriesKey(task, task, metric, 'train'), label: 'single-task train', color, variant: 'baseline', style: 'train' },
-      { key: seriesKey(task, task, metric, 'validation'), label: 'single-task validation', color, variant: 'baseline', style: 'validation' },
+      { key: seriesKey(baseline, task, metric, 'train'), label: 'single-task train', color, variant: 'baseline', style: 'train' },
+      { key: seriesKey(baseline, task, metric, 'validation'), label: 'single-task validation', color, variant: 'baseline', style: 'validation' },
     );
   }
   return defs.filter((d) => (view.series.get(d.key)?.x.length ?? 0) > 0);
@@ -69,19 +72,19 @@ export function modelCharts(view: RunView): ChartDef[] {
     out.push({
       id: 'model:loss', title: 'total loss (sum over tasks)', empty: 'waiting for the first steps…',
       series: ([
-        { key: seriesKey(SHARED, '*', 'loss', 'train'), label: 'train', color: 'neutral', variant: 'shared', style: 'train' },
-        { key: seriesKey(SHARED, '*', 'loss', 'validation'), label: 'validation', color: 'neutral', variant: 'shared', style: 'validation' },
+        { key: seriesKey(SHARED_PHASE_KEY, WHOLE_MODEL, 'loss', 'train'), label: 'train', color: 'neutral', variant: 'shared', style: 'train' },
+        { key: seriesKey(SHARED_PHASE_KEY, WHOLE_MODEL, 'loss', 'validation'), label: 'validation', color: 'neutral', variant: 'shared', style: 'validation' },
       ] satisfies SeriesDef[]).filter((d) => has(d.key)),
     });
   }
   out.push({
     id: 'model:lr', title: 'learning rate', empty: 'waiting for the first steps…',
-    series: [{ key: seriesKey(SHARED, '*', 'lr', 'train'), label: 'learning rate', color: 'neutral', variant: 'shared', style: 'validation' } satisfies SeriesDef].filter((d) => has(d.key)),
+    series: [{ key: seriesKey(SHARED_PHASE_KEY, WHOLE_MODEL, 'lr', 'train'), label: 'learning rate', color: 'neutral', variant: 'shared', style: 'validation' } satisfies SeriesDef].filter((d) => has(d.key)),
   });
   if (view.hasWeights) {
     out.push({
       id: 'model:weights', title: 'task weights (learned)', empty: '',
-      series: tasks.map((t, i) => ({ key: seriesKey(SHARED, t, 'weight', 'train'), label: t, color: taskColorName(i), variant: 'shared', style: 'validation' } satisfies SeriesDef))
+      series: tasks.map((t, i) => ({ key: seriesKey(SHARED_PHASE_KEY, t, 'weight', 'train'), label: t, color: taskColorName(i), variant: 'shared', style: 'validation' } satisfies SeriesDef))
         .filter((d) => has(d.key)),
     });
   }

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { MetricPoint } from '../../core/protocol';
+import { WHOLE_MODEL, type MetricPoint } from '../../core/protocol';
 import { LEARNING_RATE_METRIC } from '../../core/runLayout';
 import { encodeTfRecord } from './tfrecord';
 
@@ -95,7 +95,7 @@ export function encodeScalarsEvent(wallTime: number, step: number, scalars: Scal
 
 /** Tag of a metric point: `<task>/<metric>/<split>`; whole-model values `<metric>/<split>`; the learning rate `lr`. */
 export function tensorboardTag(point: Pick<MetricPoint, 'task' | 'metric' | 'split'>): string {
-  if (point.task === '*') return point.metric === LEARNING_RATE_METRIC ? 'lr' : `${point.metric}/${point.split}`;
+  if (point.task === WHOLE_MODEL) return point.metric === LEARNING_RATE_METRIC ? 'lr' : `${point.metric}/${point.split}`;
   return `${point.task}/${point.metric}/${point.split}`;
 }
 
