@@ -2,7 +2,8 @@
 // node; the document's `layout` names the positions the user chose. Group boxes (the shared
 // trunk, each task's branch) are drawn around wherever their members ended up. elk
 // (elkLayout.ts) only runs when the user asks for "Auto-layout".
-import { taskNodeId, type DesignModel } from './model';
+import { fromEdgeId, outputEdgeId, parseNodeId, taskNodeId } from '../../src/core/nodeIds';
+import type { DesignModel } from './model';
 
 export interface Size { width: number; height: number }
 export interface Point { x: number; y: number }
@@ -50,15 +51,15 @@ export interface CanvasEdge { id: string; source: string; target: string }
 export function canvasEdges(model: DesignModel): CanvasEdge[] {
   const edges: CanvasEdge[] = [];
   for (const n of model.nodes) {
-    n.from.forEach((source, i) => { if (model.nodeById.has(source)) edges.push({ id: `from:${source}->${n.id}#${i}`, source, target: n.id }); });
+    n.from.forEach((source, i) => { if (model.nodeById.has(source)) edges.push({ id: fromEdgeId(source, n.id, i), source, target: n.id }); });
   }
   for (const t of model.tasks) {
-    if (t.output && model.nodeById.has(t.output)) edges.push({ id: `output:${t.id}`, source: t.output, target: taskNodeId(t.id) });
+    if (t.output && model.nodeById.has(t.output)) edges.push({ id: outputEdgeId(t.id), source: t.output, target: taskNodeId(t.id) });
   }
   return edges;
 }
 
-export const sizeOf = (id: string): Size => (id.startsWith('task:') ? TASK_SIZE : NODE_SIZE);
+export const sizeOf = (id: string): Size => (parseNodeId(id).kind === 'task' ? TASK_SIZE : NODE_SIZE);
 
 /** Every canvas node id: inputs and layers in document order, then the task nodes. */
 export const canvasIds = (model: DesignModel): string[] => [...model.nodes.map((n) => n.id), ...model.tasks.map((t) => taskNodeId(t.id))];

@@ -4,6 +4,7 @@
 import { analyzeGraph, isShared, nodeAtPath, type Graph } from '../../src/core/graph';
 import { estimateDocument, type MemoryEstimate } from '../../src/core/budget';
 import { countParams, type ParamCounts } from '../../src/core/params';
+import { parseNodeId, taskNodeId } from '../../src/core/nodeIds';
 import { inferShapes, type Shape } from '../../src/core/shapes';
 import type { ExperimentSpec, InputSpec, LayerSpec, Problem } from '../../src/core/spec';
 import { chartColorVar, TASK_COLOR_NAMES, taskColorVar } from '../../src/core/taskColors';
@@ -63,7 +64,11 @@ export interface DesignModel {
 /** Every task colour (core/taskColors), e.g. for one arrowhead each. */
 export const TASK_COLORS = TASK_COLOR_NAMES.map(chartColorVar);
 
-export const taskNodeId = (task: string): string => `task:${task}`;
+/** Whether `id` names a node of this model's canvas: an input or a layer, or a task's node. */
+export function onCanvas(model: Pick<DesignModel, 'nodeById' | 'taskById'>, id: string): boolean {
+  const ref = parseNodeId(id);
+  return ref.kind === 'task' ? model.taskById.has(ref.task) : model.nodeById.has(ref.id);
+}
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
