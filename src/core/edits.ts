@@ -4,6 +4,7 @@
 // stay one-line, indentation and line endings are kept), so undo steps and git diffs stay
 // small. Comments are not JSON: the document must parse with JSON.parse before editing.
 
+import { isObject } from './checkHelpers';
 import { MAX_NESTING } from './nesting';
 
 export type JsonPath = (string | number)[];
@@ -21,7 +22,6 @@ export type EditOp =
 export class EditError extends Error {}
 
 type Container = Record<string, unknown> | unknown[];
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // ---- on values -----------------------------------------------------------------------
 
