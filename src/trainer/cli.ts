@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stripBom } from '../core/bom';
 import { inputShapeProblems } from '../core/dataShape';
-import { jsonSyntaxError } from '../core/edits';
+import { jsonSyntaxError } from '../core/jsonScan';
 import { JsonIndex, lineColumnAt } from '../core/jsonPath';
 import { phaseLabel, SHARED_PHASE } from '../core/phase';
 import { WHOLE_MODEL, type BackendPreference, type FromTrainer, type MetricPoint } from '../core/protocol';

@@ -2,7 +2,7 @@
 // readable error position, and the panel header from the validated document: tasks, the
 // phases the trainer will run (core/phase.ts phasesOf, as trainer/run.ts), epochs and weighting.
 import { stripBom } from '../../core/bom';
-import { jsonSyntaxError } from '../../core/edits';
+import { jsonSyntaxError } from '../../core/jsonScan';
 import { lineColumnAt } from '../../core/jsonPath';
 import type { SessionHeader } from '../../core/panelProtocol';
 import { phasesOf } from '../../core/phase';
