@@ -36,6 +36,11 @@ export function phaseLabel(phase: TrainingPhase): string {
   return phase.kind === 'shared' ? 'shared model' : `single-task ${phase.task}`;
 }
 
+/** The tasks that have a single-task baseline among `phases`, in their order. */
+export function baselineTasks(phases: readonly TrainingPhase[]): string[] {
+  return phases.flatMap((p) => (p.kind === 'baseline' ? [p.task] : []));
+}
+
 /** The phases a run of `spec` trains, in order: the shared model, then one baseline per task. */
 export function phasesOf(spec: { tasks: ReadonlyArray<{ id: string }>; evaluation?: EvaluationSpec }): TrainingPhase[] {
   const baselines = (spec.evaluation?.baselines ?? 'single-task') === 'single-task' && spec.tasks.length > 1;

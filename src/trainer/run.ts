@@ -8,7 +8,7 @@ import { withDefaults } from '../core/defaults';
 import { describeEstimate, estimateMemory, formatBytes, type MemoryBudget } from '../core/budget';
 import { analyzeGraph } from '../core/graph';
 import { countParams } from '../core/params';
-import { baselinePhase, phaseKey, phaseLabel, phasesOf, SHARED_PHASE_KEY, type PhaseKey, type TrainingPhase } from '../core/phase';
+import { baselinePhase, baselineTasks, phaseKey, phaseLabel, phasesOf, SHARED_PHASE_KEY, type PhaseKey, type TrainingPhase } from '../core/phase';
 import type { BackendPreference, FromTrainer, MetricPoint, RunSummary } from '../core/protocol';
 import { inferShapes } from '../core/shapes';
 import type { ExperimentSpec } from '../core/spec';
@@ -97,7 +97,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     writer = await RunWriter.create({ runsDir: req.runsDir, spec, backend: backend.name, versions: backend.versions, pid: process.pid });
     const started = new Date();
     const phases = phasesOf(spec);
-    const baselineTasks = phases.flatMap((p) => (p.kind === 'baseline' ? [p.task] : []));
+    const baselines = baselineTasks(phases);
     const results = new Map<PhaseKey, TaskValues>();
     const trainStart = Date.now();
     for (const phase of phases) {
@@ -132,8 +132,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
         }])),
       },
     };
-    if (baselineTasks.length) {
-      const baselineTest: TaskValues = Object.fromEntries(baselineTasks.map((t) => [t, results.get(phaseKey(baselinePhase(t)))![t]!]));
+    if (baselines.length) {
+      const baselineTest: TaskValues = Object.fromEntries(baselines.map((t) => [t, results.get(phaseKey(baselinePhase(t)))![t]!]));
       // Δm over the task metrics; the loss is left out (its scale differs between kinds of tasks).
       const d = computeDeltaM(shared, baselineTest, (_task, metric) => metric !== 'loss');
       summary.baselines = { test: baselineTest, comparisons: d.comparisons, deltaM: d.deltaM, parameters: params.singleTaskTotal };

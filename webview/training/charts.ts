@@ -4,7 +4,7 @@
 // A curve's colour is its task's (core/taskColors); the model variant is told by the line.
 import { mainMetric } from '../../src/core/runsIndex';
 import { taskColorName, type ChartColorName } from '../../src/core/taskColors';
-import { baselinePhase, phaseKey, SHARED_PHASE_KEY } from '../../src/core/phase';
+import { baselinePhase, baselineTasks, phaseKey, SHARED_PHASE_KEY } from '../../src/core/phase';
 import { WHOLE_MODEL } from '../../src/core/protocol';
 import { seriesKey, type RunView } from './runState';
 
@@ -48,7 +48,7 @@ function pair(view: RunView, task: string, color: ColorRole, metric: string, wit
 
 export function taskCharts(view: RunView, choice: Record<string, string>): TaskCharts[] {
   const tasks = view.header?.tasks ?? [...view.taskMetrics.keys()].map((id) => ({ id, kind: 'regression' as const, metrics: [] }));
-  const baselines = new Set((view.header?.phases ?? []).flatMap((p) => (p.kind === 'baseline' ? [p.task] : [])));
+  const baselines = new Set(baselineTasks(view.header?.phases ?? []));
   return tasks.map((t, i) => {
     const color = taskColorName(i);
     const seen = view.taskMetrics.get(t.id) ?? [];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { baselinePhase, phaseKey, phaseLabel, phasesOf, samePhase, SHARED_PHASE, SHARED_PHASE_KEY } from '../../../src/core/phase';
+import { baselinePhase, baselineTasks, phaseKey, phaseLabel, phasesOf, samePhase, SHARED_PHASE, SHARED_PHASE_KEY } from '../../../src/core/phase';
 import { WHOLE_MODEL } from '../../../src/core/protocol';
 
 const tasks = [{ id: 'digit' }, { id: 'parity' }];
@@ -11,6 +11,7 @@ describe('training phases', () => {
     assert.deepEqual(phasesOf({ tasks, evaluation: { baselines: 'single-task' } }).length, 3);
     assert.deepEqual(phasesOf({ tasks, evaluation: { baselines: 'none' } }), [{ kind: 'shared' }]);
     assert.deepEqual(phasesOf({ tasks: [{ id: 'digit' }] }), [{ kind: 'shared' }]);
+    assert.deepEqual(baselineTasks(phasesOf({ tasks })), ['digit', 'parity']);
   });
 
   it('names a phase one way everywhere, with the wording of evaluation.baselines', () => {
