@@ -7,13 +7,13 @@
 // Calibrated against tfjs-node runs of digits-parity with a 16,384-unit trunk (peak RSS
 // growth over the 128-unit model: SGD 740 MB measured, 620 MB estimated; Adam 1,181 MB
 // measured, 1,065 MB estimated). The process itself (Node, TensorFlow) adds about 0.5 GB.
+import { isObject } from './checkHelpers';
+import type { JsonPath } from './edits';
 import { analyzeGraph, type Graph } from './graph';
 import { countParams } from './params';
 import { inferShapes, type Shape } from './shapes';
 import type { ExperimentSpec, LayerSpec, ModelSpec, OptimizerSpec } from './spec';
 import { formatPath } from './wording';
-
-type Path = (string | number)[];
 
 const FLOAT_BYTES = 4;
 /** Evaluation runs the forward pass in batches of this many examples (trainer/evaluate.ts). */
@@ -66,7 +66,7 @@ const count = (v: unknown): number | undefined => (typeof v === 'number' && Numb
 export interface EstimatePart {
   bytes: number;
   /** Where the user would change it: the JSON path of the biggest contributor to this part. */
-  path: Path;
+  path: JsonPath;
   /** "units of layer \"wide\"": the setting at `path`, in words. */
   knob: string;
 }
@@ -112,12 +112,12 @@ function sizeField(layer: LayerSpec): string | undefined {
   }
 }
 
-function layerKnob(graph: Graph, id: string): { path: Path; knob: string } {
+function layerKnob(graph: Graph, id: string): { path: JsonPath; knob: string } {
   const node = graph.nodes.get(id);
   if (!node) return { path: ['model'], knob: 'the model' };
   if (node.kind === 'input') return { path: ['model', 'inputs', node.index, 'shape'], knob: `the shape of input "${id}"` };
   const field = sizeField(node.layer);
-  const path: Path = ['model', 'layers', node.index, ...(field ? [field] : [])];
+  const path: JsonPath = ['model', 'layers', node.index, ...(field ? [field] : [])];
   return { path, knob: field ? `${field} of layer "${id}"` : `the output of layer "${id}" (what feeds it)` };
 }
 
@@ -129,7 +129,7 @@ function specRows(spec: ExperimentSpec): number | undefined {
   return undefined;
 }
 
-function dataKnob(spec: ExperimentSpec, rows: number | undefined, features: number): { path: Path; knob: string } {
+function dataKnob(spec: ExperimentSpec, rows: number | undefined, features: number): { path: JsonPath; knob: string } {
   const s = spec.data.source;
   switch (s.type) {
     case 'mnist': return { path: ['data', 'source', 'limit'], knob: 'data.source.limit' };
@@ -214,7 +214,6 @@ export function estimateMemory(spec: ExperimentSpec, data: DataSize = {}): Memor
  * training.batchSize.
  */
 export function estimateDocument(doc: Record<string, unknown>, model: ModelSpec, size: DataSize = {}): MemoryEstimate | undefined {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const training = isObject(doc.training) ? doc.training : {};
   if (count(training.batchSize) === undefined) return undefined;
   const data = isObject(doc.data) && isObject(doc.data.source) ? doc.data : { source: {} };
@@ -280,7 +279,7 @@ export function describeEstimate(e: MemoryEstimate): string {
  * The refusal, when the estimate passes the budget: one error at the biggest part's path.
  * `scope` "data" compares only the data (a data preview builds no model).
  */
-export function checkBudget(spec: ExperimentSpec, budget: MemoryBudget, data: DataSize = {}, scope: 'training' | 'data' = 'training'): { path: Path; message: string; severity: 'error' }[] {
+export function checkBudget(spec: ExperimentSpec, budget: MemoryBudget, data: DataSize = {}, scope: 'training' | 'data' = 'training'): { path: JsonPath; message: string; severity: 'error' }[] {
   const e = estimateMemory(spec, data);
   const need = scope === 'data' ? e.data.bytes : e.total;
   if (!(need > budget.bytes)) return [];

@@ -1,23 +1,21 @@
 // Semantic checks of the model graph: unique ids, references that resolve, no cycles,
 // outputs that name real layers of real tasks, and layers that actually reach an output.
+import { problemList } from './checkHelpers';
+import type { JsonPath } from './edits';
 import { outputOf, type Graph } from './graph';
 import type { ExperimentSpec, Problem } from './spec';
 import { didYouMean, listNames } from './wording';
-
-type Path = (string | number)[];
 
 /** Dangling references that get a "did you mean". */
 const MAX_GUESSES = 20;
 
 export function checkModel(spec: ExperimentSpec, graph: Graph): Problem[] {
-  const problems: Problem[] = [];
-  const error = (path: Path, message: string): void => { problems.push({ path, message, severity: 'error' }); };
-  const warning = (path: Path, message: string): void => { problems.push({ path, message, severity: 'warning' }); };
+  const { problems, error, warning } = problemList();
   const { inputs, layers } = spec.model;
 
   // Ids: one namespace for inputs and layers.
   const firstUse = new Map<string, string>();
-  const claim = (id: string, what: string, path: Path): void => {
+  const claim = (id: string, what: string, path: JsonPath): void => {
     const previous = firstUse.get(id);
     if (previous) error([...path, 'id'], `Id "${id}" is already used by ${previous}: ids must be unique among inputs and layers. Rename one of them.`);
     else firstUse.set(id, what);
@@ -44,7 +42,7 @@ export function checkModel(spec: ExperimentSpec, graph: Graph): Problem[] {
     const first = cycle[0]!;
     const last = cycle[cycle.length - 1]!;
     const node = graph.nodes.get(first);
-    const at: Path = node ? ['model', 'layers', node.index, 'from', Math.max(0, node.from.indexOf(last))] : ['model', 'layers'];
+    const at: JsonPath = node ? ['model', 'layers', node.index, 'from', Math.max(0, node.from.indexOf(last))] : ['model', 'layers'];
     error(at, cycle.length === 1
       ? `Layer "${first}" reads from itself: remove "${first}" from its "from".`
       : `Layers form a cycle: ${[...cycle, first].join(' → ')}. A layer cannot depend on its own output: remove one of these connections.`);

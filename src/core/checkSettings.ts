@@ -1,15 +1,13 @@
 // Semantic checks of data and training settings that single values cannot show: split
 // fractions that leave no training data, schedules that never leave warm-up, settings
 // that are silently ignored, and (when the caller knows the data) columns that do not exist.
+import { problemList } from './checkHelpers';
+import type { JsonPath } from './edits';
 import type { ExperimentSpec, Problem } from './spec';
 import { didYouMean, listNames } from './wording';
 
-type Path = (string | number)[];
-
 export function checkSettings(spec: ExperimentSpec): Problem[] {
-  const problems: Problem[] = [];
-  const error = (path: Path, message: string): void => { problems.push({ path, message, severity: 'error' }); };
-  const warning = (path: Path, message: string): void => { problems.push({ path, message, severity: 'warning' }); };
+  const { problems, error, warning } = problemList();
   const { split } = spec.data;
   const { training } = spec;
 
@@ -55,11 +53,11 @@ export interface DataFacts {
 
 /** Every column the document names must exist in the data. */
 export function checkData(spec: ExperimentSpec, facts: DataFacts): Problem[] {
-  const problems: Problem[] = [];
-  const checker = (names: readonly string[] | undefined) => (name: string, path: Path, who: string): void => {
+  const { problems, error } = problemList();
+  const checker = (names: readonly string[] | undefined) => (name: string, path: JsonPath, who: string): void => {
     // One-hot features are named "column=category" (a feature of the column's encoding).
     if (!names || names.includes(name) || names.includes(name.split('=')[0]!)) return;
-    problems.push({ path, severity: 'error', message: `${who} "${name}", which is not in the data.${didYouMean(name, names)} Available: ${listNames(names, 20)}.` });
+    error(path, `${who} "${name}", which is not in the data.${didYouMean(name, names)} Available: ${listNames(names, 20)}.`);
   };
   const column = checker(facts.columns);
   const target = checker(facts.targets ?? facts.columns);

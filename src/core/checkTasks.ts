@@ -2,14 +2,14 @@
 // and activation fit the task kind, and loss and metrics make sense for the kind.
 // Mirrors what the trainer does with heads: cross-entropy on a softmax, sigmoid or linear
 // head is trained on logits; more than one unit means one-hot classes.
+import { problemList } from './checkHelpers';
 import { DEFAULT_LOSS } from './defaults';
+import type { JsonPath } from './edits';
 import { LOSS_NAMES } from './experimentSchema';
 import { outputOf, type Graph } from './graph';
 import type { Shape } from './shapes';
 import type { ExperimentSpec, LayerSpec, LossName, MetricName, Problem, TaskKind, TaskSpec } from './spec';
 import { formatShape, listNames } from './wording';
-
-type Path = (string | number)[];
 
 const LOSSES_BY_KIND: Record<TaskKind, LossName[]> = {
   multiclass: ['categoricalCrossentropy', 'sparseCategoricalCrossentropy'],
@@ -23,14 +23,12 @@ const METRICS_BY_KIND: Record<TaskKind, MetricName[]> = {
 };
 
 export function checkTasks(spec: ExperimentSpec, graph: Graph, shapes: Map<string, Shape>): Problem[] {
-  const problems: Problem[] = [];
-  const error = (path: Path, message: string): void => { problems.push({ path, message, severity: 'error' }); };
-  const warning = (path: Path, message: string): void => { problems.push({ path, message, severity: 'warning' }); };
+  const { problems, error, warning } = problemList();
 
   const seen = new Set<string>();
   let loose: string[] | undefined; // layers that feed nothing, found once for all tasks without an output
   spec.tasks.forEach((task, i) => {
-    const path: Path = ['tasks', i];
+    const path: JsonPath = ['tasks', i];
     if (seen.has(task.id)) error([...path, 'id'], `Task id "${task.id}" is used twice: task ids must be unique.`);
     seen.add(task.id);
 
@@ -77,13 +75,11 @@ export function checkTasks(spec: ExperimentSpec, graph: Graph, shapes: Map<strin
 }
 
 function checkHead(task: TaskSpec, taskIndex: number, layer: LayerSpec, layerIndex: number, shape: Shape, loss: LossName): Problem[] {
-  const problems: Problem[] = [];
+  const { problems, error, warning } = problemList();
   const head = `head "${layer.id}"`;
   const name = `Task "${task.id}"`;
-  const layerPath: Path = ['model', 'layers', layerIndex];
-  const sizePath: Path = layer.type === 'dense' ? [...layerPath, 'units'] : ['model', 'outputs', task.id];
-  const error = (path: Path, message: string): void => { problems.push({ path, message, severity: 'error' }); };
-  const warning = (path: Path, message: string): void => { problems.push({ path, message, severity: 'warning' }); };
+  const layerPath: JsonPath = ['model', 'layers', layerIndex];
+  const sizePath: JsonPath = layer.type === 'dense' ? [...layerPath, 'units'] : ['model', 'outputs', task.id];
 
   if (shape.length !== 1) {
     error(['model', 'outputs', task.id], `${name}: its ${head} outputs ${formatShape(shape)}, but a task needs a vector: end the branch with flatten and dense layers.`);
@@ -91,7 +87,7 @@ function checkHead(task: TaskSpec, taskIndex: number, layer: LayerSpec, layerInd
   }
   const units = shape[0]!;
   const activation = layer.type === 'dense' || layer.type === 'conv2d' ? layer.activation ?? 'linear' : undefined;
-  const activationPath: Path = [...layerPath, 'activation'];
+  const activationPath: JsonPath = [...layerPath, 'activation'];
   const wantProbabilities = (expected: 'softmax' | 'sigmoid'): void => {
     // Not a string: the schema check says so; quoting it here would print "[object Object]".
     if (typeof activation !== 'string' || activation === expected || activation === 'linear') return;

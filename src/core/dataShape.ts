@@ -4,6 +4,7 @@
 // an input's own `features` list) it is checked here on every validation; the count of a csv
 // or jsonl file (one-hot columns widen it) comes from the trainer's loaders (DataFacts).
 // Each mismatch carries its fix, so the designer and the Problems panel offer the same one.
+import { isObject } from './checkHelpers';
 import type { DataSource, Problem } from './spec';
 import { formatShape } from './wording';
 
@@ -12,7 +13,6 @@ export const MULTIMNIST_SIDE = 36;
 /** data.source.inputDim when it is not set (synthetic-correlated). */
 export const SYNTHETIC_INPUT_DIM = 100;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isShape = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0);
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 

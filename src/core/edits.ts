@@ -4,24 +4,15 @@
 // stay one-line, indentation and line endings are kept), so undo steps and git diffs stay
 // small. Comments are not JSON: the document must parse with JSON.parse before editing.
 
-import { MAX_NESTING } from './nesting';
+import { isObject } from './checkHelpers';
+import { parseTree, type JsonMember, type JsonNode } from './jsonScan';
 
-export type JsonPath = (string | number)[];
-
-export type EditOp =
-  /** Replace the value at `path`, or add it (a new object member; an array index equal to the length appends). */
-  | { op: 'set'; path: JsonPath; value: unknown }
-  /** Delete an object member or an array element; nothing happens when it is absent. */
-  | { op: 'remove'; path: JsonPath }
-  /** Insert an array element before `path`'s index (the length appends). */
-  | { op: 'insert'; path: JsonPath; value: unknown }
-  /** Rename the object member at `path` to `key`, keeping its place and value. */
-  | { op: 'renameKey'; path: JsonPath; key: string };
+export type { EditOp, JsonPath } from './editOps';
+import type { EditOp, JsonPath } from './editOps';
 
 export class EditError extends Error {}
 
 type Container = Record<string, unknown> | unknown[];
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // ---- on values -----------------------------------------------------------------------
 
@@ -79,116 +70,6 @@ function changeMember(parent: unknown, key: string | number, op: EditOp): unknow
 
 const pathText = (path: JsonPath): string => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('') || '(document)';
 
-// ---- a JSON tree with text ranges ------------------------------------------------------
-
-interface Node { start: number; end: number; members?: Member[]; kind: 'object' | 'array' | 'scalar' }
-interface Member { key?: string; keyStart: number; keyEnd: number; value: Node }
-
-/** Where strict JSON breaks: the offset, what to do there (`message`), and what JSON allows there (`expected`, "a value"). */
-export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly offset: number, readonly expected: string) { super(message); }
-}
-
-/**
- * The first place where `text` is not strict JSON, or undefined when it is. V8's JSON.parse
- * messages no longer carry a position (Node 20+, VS Code's Electron), and "line 3, column 13"
- * is what tells a user what to fix: the designer, the Problems panel and the training
- * commands all ask this, after JSON.parse has failed.
- */
-export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
-  try {
-    parseTree(text);
-    return undefined;
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) return error;
-    throw error;
-  }
-}
-
-/** A strict JSON parser that keeps the range of every value (throws JsonSyntaxError). */
-export function parseTree(text: string): Node {
-  let pos = 0;
-  const fail = (message: string, expected: string, at = pos): never => { throw new JsonSyntaxError(message, at, expected); };
-  const ws = (): void => { while (pos < text.length && ' \t\n\r'.includes(text[pos]!)) pos++; };
-  const describe = (): string => (pos >= text.length ? 'the end of the text' : `"${text[pos]}"`);
-  const string = (): number => {
-    const start = pos++;
-    for (;;) {
-      const c = text[pos];
-      if (c === undefined) return fail('Unterminated string: add the closing quote.', 'a closing quote', start);
-      if (c === '"') { pos++; return start; }
-      if (c < ' ') return fail('Line breaks and control characters are not allowed inside a string: close the string or escape them.', 'no control characters inside a string');
-      if (c === '\\') {
-        const e = text[pos + 1];
-        if (e === 'u' ? !/^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6)) : !(e !== undefined && '"\\/bfnrt'.includes(e))) {
-          return fail('Invalid escape sequence in a string.', e === 'u' ? '4 hex digits after \\u' : 'a valid escape');
-        }
-        pos += e === 'u' ? 6 : 2;
-      } else pos++;
-    }
-  };
-  let depth = 0;
-  const value = (): Node => {
-    ws();
-    const start = pos;
-    const c = text[pos];
-    if (c === '{' || c === '[') {
-      // Recursive descent: bounded, so a document nested thousands deep is refused, not a stack overflow.
-      if (++depth > MAX_NESTING) return fail(`Nested deeper than ${MAX_NESTING} levels: an experiment needs a handful.`, 'less nesting');
-      try { return container(start, c); } finally { depth--; }
-    }
-    return scalar(start, c);
-  };
-  const container = (start: number, c: '{' | '['): Node => {
-    {
-      const close = c === '{' ? '}' : ']';
-      const members: Member[] = [];
-      pos++;
-      ws();
-      if (text[pos] === close) { pos++; return { kind: c === '{' ? 'object' : 'array', start, end: pos, members }; }
-      for (;;) {
-        ws();
-        let member: Member;
-        if (c === '{') {
-          if (text[pos] !== '"') return fail(text[pos] === '}' ? 'Trailing comma before "}": remove it.' : `Expected a property name in double quotes, found ${describe()}.`, 'a property name in double quotes');
-          const keyStart = string();
-          const keyEnd = pos;
-          const key = JSON.parse(text.slice(keyStart, keyEnd)) as string;
-          ws();
-          if (text[pos] !== ':') return fail(`Expected ":" after the property name, found ${describe()}.`, "':'");
-          pos++;
-          if ((ws(), text[pos]) === '}' || text[pos] === ',') return fail(`Expected a value after ":", found ${describe()}.`, 'a value');
-          member = { key, keyStart, keyEnd, value: value() };
-        } else {
-          if (text[pos] === ']') return fail('Trailing comma before "]": remove it.', 'a value');
-          const v = value();
-          member = { keyStart: v.start, keyEnd: v.start, value: v };
-        }
-        members.push(member);
-        ws();
-        if (text[pos] === ',') { pos++; continue; }
-        if (text[pos] === close) { pos++; return { kind: c === '{' ? 'object' : 'array', start, end: pos, members }; }
-        return fail(`Expected "," or "${close}" after ${c === '{' ? 'a property value' : 'an array element'}, found ${describe()}.`, `',' or '${close}'`);
-      }
-    }
-  };
-  const scalar = (start: number, c: string | undefined): Node => {
-    if (c === '"') { string(); return { kind: 'scalar', start, end: pos }; }
-    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(pos, pos + 400));
-    if (!m) return fail(c === undefined ? 'Unexpected end of the text: a value is missing.' : c === "'" ? 'Strings must use double quotes.' : `Unexpected ${describe()}: expected a value.`, 'a value');
-    pos += m[0].length;
-    if (/[\w.]/.test(text[pos] ?? '')) return fail(`Unexpected ${describe()} after ${m[0]}.`, `',' or a closing bracket after ${m[0]}`);
-    return { kind: 'scalar', start, end: pos };
-  };
-  if (text.charCodeAt(0) === 0xfeff) pos = 1;
-  ws();
-  if (pos >= text.length) fail('The document is empty: it must be a JSON object.', 'a value', 0);
-  const root = value();
-  ws();
-  if (pos < text.length) fail(`Unexpected ${describe()} after the end of the document.`, 'the end of the document');
-  return root;
-}
-
 // ---- on text ---------------------------------------------------------------------------
 
 interface Style { unit: string; eol: string }
@@ -210,7 +91,7 @@ function applyOneToText(text: string, op: EditOp): string {
     return render(op.value, '', style, false) + style.eol;
   }
   let parent = parseTree(text);
-  const oneLine = (n: Node): boolean => !text.slice(n.start, n.end).includes('\n');
+  const oneLine = (n: JsonNode): boolean => !text.slice(n.start, n.end).includes('\n');
   // The outermost container on one line that holds the edit: re-wrapped if it grows too long.
   let outer = oneLine(parent) ? parent : undefined;
   for (const key of op.path.slice(0, -1)) {
@@ -247,12 +128,12 @@ function applyOneToText(text: string, op: EditOp): string {
   }
 }
 
-function lastIndexOfKey(members: Member[], key: string): number {
+function lastIndexOfKey(members: JsonMember[], key: string): number {
   for (let i = members.length - 1; i >= 0; i--) if (members[i]!.key === key) return i;
   return -1;
 }
 
-function memberOf(node: Node, key: string | number): Member | undefined {
+function memberOf(node: JsonNode, key: string | number): JsonMember | undefined {
   if (!node.members) return undefined;
   if (typeof key === 'number') return node.kind === 'array' ? node.members[key] : undefined;
   return node.kind === 'object' ? node.members[lastIndexOfKey(node.members, key)] : undefined;
@@ -270,7 +151,7 @@ function ownLineIndent(text: string, offset: number): string | undefined {
   return /^[ \t]*$/.test(before) ? before : undefined;
 }
 
-function removeMember(text: string, parent: Node, index: number): string {
+function removeMember(text: string, parent: JsonNode, index: number): string {
   const members = parent.members!;
   const m = members[index]!;
   if (members.length === 1) return text.slice(0, parent.start + 1) + text.slice(parent.end - 1);
@@ -279,7 +160,7 @@ function removeMember(text: string, parent: Node, index: number): string {
   return text.slice(0, members[index - 1]!.value.end) + text.slice(m.value.end);
 }
 
-function insertMember(text: string, parent: Node, index: number, key: string | undefined, value: unknown, style: Style): string {
+function insertMember(text: string, parent: JsonNode, index: number, key: string | undefined, value: unknown, style: Style): string {
   const members = parent.members!;
   const parentInline = !text.slice(parent.start, parent.end).includes('\n');
   const prefix = key === undefined ? '' : `${JSON.stringify(key)}: `;
@@ -312,7 +193,7 @@ const MAX_LINE = 120;
  * After an edit inside `outer` (the outermost container around it that was on one line),
  * lays `outer` out again one member per line when its line has grown too long.
  */
-function rewrapIfLong(before: string, after: string, outer: Node | undefined, style: Style): string {
+function rewrapIfLong(before: string, after: string, outer: JsonNode | undefined, style: Style): string {
   if (!outer) return after;
   const end = outer.end + (after.length - before.length);
   const lineStart = after.lastIndexOf('\n', outer.start - 1) + 1;

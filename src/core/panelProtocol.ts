@@ -4,7 +4,8 @@
 // webview says `ready` whenever it (re)loads, and the host replays the whole stream.
 // Each webview talks over one core/channel: notes both ways, and requests that get one reply.
 import type { NoRequests, Side } from './channel';
-import type { FromTrainer, RunStatus, TrainingPhase } from './protocol';
+import type { TrainingPhase } from './phase';
+import type { FromTrainer, RunStatus } from './protocol';
 import type { SharingDiagram } from './sharingBlocks';
 import type { TaskKind } from './spec';
 

@@ -1,17 +1,25 @@
 // Typed messages between the host and the trainer child process (IPC), and between the
 // host and the webview (postMessage). Discriminated unions: switch on `type`.
 import type { DataSummaryResult } from './dataSummary';
+import type { TrainingPhase } from './phase';
 import type { DeltaMConvention, Problem } from './spec';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
+
+/**
+ * The `task` of a MetricPoint that belongs to no task but to the whole model (the total loss,
+ * the learning rate). Written as is into metrics.jsonl, so its value never changes. Not a
+ * phase: the shared model's phase has its own key (phase.ts).
+ */
+export const WHOLE_MODEL = '*';
 
 /** One logged value: step is the global optimizer step, epoch is 1-based. */
 export interface MetricPoint {
   step: number;
   epoch: number;
   split: 'train' | 'validation' | 'test';
-  /** Task id, or '*' for values of the whole model (total loss, learning rate). */
+  /** Task id, or WHOLE_MODEL for values of the whole model (total loss, learning rate). */
   task: string;
   metric: string;
   value: number;
@@ -83,6 +91,3 @@ export type FromTrainer =
   | { type: 'done'; summary: RunSummary }
   | { type: 'info'; backend: BackendName; lines: string[] }
   | { type: 'dataSummary'; result: DataSummaryResult };
-
-/** Which model is training: the shared model, or the single-task baseline of one task. */
-export type TrainingPhase = { kind: 'shared' } | { kind: 'baseline'; task: string };

@@ -24,7 +24,7 @@ export function tensorboardBaselineFolder(task: string): string {
   return `baseline-${sanitizePathSegment(task, 'task')}`;
 }
 
-/** Metric name of the learning rate in MetricPoints (task '*'); TensorBoard tag `lr`. */
+/** Metric name of the learning rate in MetricPoints (task WHOLE_MODEL); TensorBoard tag `lr`. */
 export const LEARNING_RATE_METRIC = 'lr';
 
 /**

@@ -1,7 +1,7 @@
 // The experiment document (`*.mtl.json`): one JSON file is the whole experiment.
 // These types are the contract between the designer, the host and the trainer.
 // Sharing is never declared: it follows from the graph (see graph.ts).
-import type { EditOp } from './edits';
+import type { EditOp } from './editOps';
 import type { TaskKind } from './taskKind';
 import type { WeightingSpec } from './weighting/registry';
 

@@ -1,22 +1,22 @@
 // Structural validation of raw JSON against a docSchema description: wrong types, missing
 // required properties, unknown kinds and enum values, out-of-range numbers. Every problem
 // carries the JSON path of the offending value and says what would be accepted.
+import { isObject, problemList } from './checkHelpers';
 import { expectedText, type ObjectSchema, type Schema } from './docSchema';
+import type { JsonPath } from './edits';
 import { own } from './own';
 import type { Problem } from './spec';
 import { describeValue, didYouMean, listNames } from './wording';
 
-type Path = (string | number)[];
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 class Walker {
-  readonly problems: Problem[] = [];
+  private readonly found = problemList();
+  readonly problems: Problem[] = this.found.problems;
+  private readonly error = this.found.error;
+  private readonly warning = this.found.warning;
 
   /** `context` prefixes messages with the enclosing item, e.g. 'Layer "trunk1": '. */
-  check(value: unknown, schema: Schema, path: Path, context: string): void {
+  check(value: unknown, schema: Schema, path: JsonPath, context: string): void {
     const name = nameOf(path);
     const wrongType = (): void => this.error(path, `${context}${name} must be ${expectedText(schema)}, got ${describeValue(value)}.`);
     switch (schema.kind) {
@@ -90,7 +90,7 @@ class Walker {
     }
   }
 
-  private checkObject(value: Record<string, unknown>, schema: ObjectSchema, path: Path, context: string, extraKeys: string[]): void {
+  private checkObject(value: Record<string, unknown>, schema: ObjectSchema, path: JsonPath, context: string, extraKeys: string[]): void {
     for (const key of schema.required) {
       if (own(value, key) === undefined) {
         const what = own(schema.properties, key)?.description ?? '';
@@ -108,9 +108,6 @@ class Walker {
       }
     }
   }
-
-  private error(path: Path, message: string): void { this.problems.push({ path, message, severity: 'error' }); }
-  private warning(path: Path, message: string): void { this.problems.push({ path, message, severity: 'warning' }); }
 }
 
 function itemContext(noun: string, item: unknown, index: number): string {
@@ -119,7 +116,7 @@ function itemContext(noun: string, item: unknown, index: number): string {
 }
 
 /** '"units"', 'item 2 of "from"', or 'The document'. */
-function nameOf(path: Path): string {
+function nameOf(path: JsonPath): string {
   const last = path[path.length - 1];
   if (last === undefined) return 'The document';
   if (typeof last === 'string') return `"${last}"`;

@@ -4,6 +4,7 @@
 // document with structural errors as long as its skeleton (ids, "from", outputs, task
 // kinds) is sound, so the designer can show every problem at once.
 import { checkBudget, type MemoryBudget } from './budget';
+import { isNumber, isObject, isString } from './checkHelpers';
 import { checkModel } from './checkModel';
 import { checkData, checkSettings, type DataFacts } from './checkSettings';
 import { checkTasks } from './checkTasks';
@@ -28,9 +29,6 @@ export interface Validation {
   problems: Problem[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const every = (v: unknown, test: (x: Record<string, unknown>) => boolean): boolean => Array.isArray(v) && v.every((x) => isObject(x) && test(x));
 
 /** What the graph and task checks read; each must be well-formed for them to run. */

@@ -1,7 +1,7 @@
 // An experiment's text parsed the way every host feature reports it (training refuses it,
 // the diagram shows it): JSON.parse, or where it breaks in the editor's own line and column.
 import { stripBom } from '../core/bom';
-import { jsonSyntaxError } from '../core/edits';
+import { jsonSyntaxError } from '../core/jsonScan';
 import { lineColumnAt } from '../core/jsonPath';
 
 /** JSON.parse, or where it breaks as "line L, column C" (1-based, as the editor shows it). */

@@ -16,9 +16,10 @@ import path from 'node:path';
 import { stripBom } from '../core/bom';
 import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../core/deltaM';
 import { inputShapeProblems } from '../core/dataShape';
-import { jsonSyntaxError } from '../core/edits';
+import { jsonSyntaxError } from '../core/jsonScan';
 import { JsonIndex, lineColumnAt } from '../core/jsonPath';
-import type { BackendPreference, FromTrainer, MetricPoint } from '../core/protocol';
+import { phaseLabel, SHARED_PHASE } from '../core/phase';
+import { WHOLE_MODEL, type BackendPreference, type FromTrainer, type MetricPoint } from '../core/protocol';
 import type { ExperimentSpec, Problem } from '../core/spec';
 import { describeEstimate, estimateMemory, formatBytes, parseMemorySize } from '../core/budget';
 import { isWriteFault } from '../core/runFaults';
@@ -176,7 +177,7 @@ function printProblems(file: string, text: string, problems: Problem[]): void {
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4));
 
 function epochLine(points: MetricPoint[]): string {
-  return points.filter((p) => p.task !== '*' && p.split === 'validation' && p.metric !== 'loss')
+  return points.filter((p) => p.task !== WHOLE_MODEL && p.split === 'validation' && p.metric !== 'loss')
     .map((p) => `${p.task} ${p.metric} ${fmt(p.value)}`).join(', ');
 }
 
@@ -198,28 +199,28 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   // The supervising parent went away (killed): stop after the current step, as a Ctrl+C would.
   process.on('disconnect', () => { cancelled = true; });
   const tty = process.stderr.isTTY;
-  let phaseLabel = 'shared model';
+  let phaseName = phaseLabel(SHARED_PHASE);
   let lastBar = 0;
   const emit = (m: FromTrainer) => {
     switch (m.type) {
       case 'started':
-        phaseLabel = m.phase.kind === 'shared' ? 'shared model' : `baseline ${m.phase.task}`;
+        phaseName = phaseLabel(m.phase);
         if (m.phase.kind === 'shared') {
           console.log(`run folder: ${path.relative(process.cwd(), m.runDir) || m.runDir}\nbackend: ${m.backend}`);
           if (isTrainChild()) process.send!({ runDir: m.runDir } satisfies TrainChildNote);
         }
-        console.log(`training ${phaseLabel} (${m.totalEpochs} epochs)`);
+        console.log(`training ${phaseName} (${m.totalEpochs} epochs)`);
         break;
       case 'progress': {
         if (!tty || Date.now() - lastBar < 100) break;
         lastBar = Date.now();
-        const total = m.points.find((p) => p.task === '*' && p.metric === 'loss');
+        const total = m.points.find((p) => p.task === WHOLE_MODEL && p.metric === 'loss');
         if (total) process.stderr.write(`\r  epoch ${total.epoch} step ${total.step} loss ${fmt(total.value)}   `);
         break;
       }
       case 'epochEnd':
         if (tty) process.stderr.write('\r\x1b[K');
-        console.log(`  ${phaseLabel} epoch ${m.epoch}/${m.totalEpochs}: ${epochLine(m.values)}`);
+        console.log(`  ${phaseName} epoch ${m.epoch}/${m.totalEpochs}: ${epochLine(m.values)}`);
         break;
       case 'log':
         console.log(`${m.level === 'warning' ? 'warning: ' : ''}${m.message}`);

@@ -4,7 +4,8 @@
 // times per epoch; the loop yields to the event loop every few milliseconds so a cancel
 // message arrives between two steps.
 import type * as TF from '@tensorflow/tfjs';
-import type { BackendName, MetricPoint, TrainingPhase } from '../core/protocol';
+import type { TrainingPhase } from '../core/phase';
+import { WHOLE_MODEL, type BackendName, type MetricPoint } from '../core/protocol';
 import { SeededRandom, deriveSeed } from '../core/random';
 import { learningRateAt } from '../core/schedule';
 import type { ExperimentSpec, LayerSpec } from '../core/spec';
@@ -236,8 +237,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           window = heads.map(() => []);
           const at = { step, epoch, split: 'train' as const };
           const points: MetricPoint[] = heads.flatMap((h, i) => (noLabels[i] ? [] : [{ ...at, task: h.task.id, metric: 'loss', value: means[i]! }]));
-          points.push({ ...at, task: '*', metric: 'loss', value: Array.from(means).reduce((a, v) => a + v, 0) });
-          points.push({ ...at, task: '*', metric: 'lr', value: lrAt(epoch, b) });
+          points.push({ ...at, task: WHOLE_MODEL, metric: 'loss', value: Array.from(means).reduce((a, v) => a + v, 0) });
+          points.push({ ...at, task: WHOLE_MODEL, metric: 'lr', value: lrAt(epoch, b) });
           // Every method's effective weights (gradient methods: each task's share of the direction).
           for (const [task, w] of Object.entries(weighting.current())) points.push({ ...at, task, metric: 'weight', value: w });
           heads.forEach((_, i) => {
@@ -278,7 +279,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       heads.forEach((h, i) => { if (epochWeight[i]! > 0) points.push({ ...at, split: 'train', task: h.task.id, metric: 'epochLoss', value: epochLoss[i]! / epochWeight[i]! }); });
       weighting.endEpoch(heads.map((_, i) => (epochWeight[i]! > 0 ? epochLoss[i]! / epochWeight[i]! : NaN)));
       const valTotal = taskIds.reduce((acc, id) => acc + (validation[id]?.loss ?? 0), 0);
-      if (s.validation.n > 0) points.push({ ...at, split: 'validation', task: '*', metric: 'loss', value: valTotal });
+      if (s.validation.n > 0) points.push({ ...at, split: 'validation', task: WHOLE_MODEL, metric: 'loss', value: valTotal });
       events.epochEnd(epoch, points);
       result.epochsRun = epoch;
       result.lastValidation = validation;

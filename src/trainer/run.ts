@@ -8,7 +8,8 @@ import { withDefaults } from '../core/defaults';
 import { describeEstimate, estimateMemory, formatBytes, type MemoryBudget } from '../core/budget';
 import { analyzeGraph } from '../core/graph';
 import { countParams } from '../core/params';
-import type { BackendPreference, FromTrainer, MetricPoint, RunSummary, TrainingPhase } from '../core/protocol';
+import { baselinePhase, baselineTasks, phaseKey, phaseLabel, phasesOf, SHARED_PHASE_KEY, type PhaseKey, type TrainingPhase } from '../core/phase';
+import type { BackendPreference, FromTrainer, MetricPoint, RunSummary } from '../core/protocol';
 import { inferShapes } from '../core/shapes';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
@@ -95,9 +96,9 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
 
     writer = await RunWriter.create({ runsDir: req.runsDir, spec, backend: backend.name, versions: backend.versions, pid: process.pid });
     const started = new Date();
-    const baselineTasks = spec.evaluation?.baselines === 'single-task' && spec.tasks.length > 1 ? spec.tasks.map((t) => t.id) : [];
-    const phases: TrainingPhase[] = [{ kind: 'shared' }, ...baselineTasks.map((task) => ({ kind: 'baseline' as const, task }))];
-    const results = new Map<string, TaskValues>();
+    const phases = phasesOf(spec);
+    const baselines = baselineTasks(phases);
+    const results = new Map<PhaseKey, TaskValues>();
     let restored: RunSummary['earlyStopping'];
     const trainStart = Date.now();
     for (const phase of phases) {
@@ -110,7 +111,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
         await writer.markCancelled();
         return 'cancelled';
       }
-      results.set(phase.kind === 'shared' ? '*' : phase.task, outcome.test);
+      results.set(phaseKey(phase), outcome.test);
       if (phase.kind === 'shared' && outcome.restoredEpoch !== undefined) restored = { bestEpoch: outcome.restoredEpoch, epochsRun: outcome.epochsRun };
     }
     const trainSeconds = (Date.now() - trainStart) / 1000;
@@ -118,7 +119,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const graph = analyzeGraph(spec);
     const shapes = inferShapes(spec, graph).shapes;
     const params = countParams(spec, graph, shapes);
-    const shared = results.get('*')!;
+    const shared = results.get(SHARED_PHASE_KEY)!;
     const summary: RunSummary = {
       runDir: writer.runDir,
       status: 'completed',
@@ -134,8 +135,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       },
       ...(restored ? { earlyStopping: restored } : {}),
     };
-    if (baselineTasks.length) {
-      const baselineTest: TaskValues = Object.fromEntries(baselineTasks.map((t) => [t, results.get(t)![t]!]));
+    if (baselines.length) {
+      const baselineTest: TaskValues = Object.fromEntries(baselines.map((t) => [t, results.get(phaseKey(baselinePhase(t)))![t]!]));
       // Δm over the task metrics; the loss is left out (its scale differs between kinds of tasks).
       const d = computeDeltaM(shared, baselineTest, (_task, metric) => metric !== 'loss', spec.evaluation?.deltaM);
       summary.baselines = { test: baselineTest, comparisons: d.comparisons, deltaM: d.deltaM, parameters: params.singleTaskTotal, convention: d.convention, excluded: d.excluded };
@@ -213,9 +214,8 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
         cancelled: req.cancelled,
       },
     });
-    const label = phase.kind === 'shared' ? 'shared model' : `baseline ${phase.task}`;
     const restoredNote = result.restoredEpoch !== undefined ? `; weights of epoch ${result.restoredEpoch} (best validation loss) restored for testing and saving` : '';
-    req.emit({ type: 'log', level: 'info', message: `${label}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? `, stopped early at epoch ${result.epochsRun}` : ''}${restoredNote}` });
+    req.emit({ type: 'log', level: 'info', message: `${phaseLabel(phase)}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? `, stopped early at epoch ${result.epochsRun}` : ''}${restoredNote}` });
     if (result.cancelled) return 'cancelled';
     const testValues = evaluate(tf, forward, heads, test);
     const points: MetricPoint[] = [];

@@ -15,7 +15,7 @@ import { CONNECT_BUTTON_ID } from './ConnectTo';
 import { DesignerContext, pathKey, type Designer, type TabId } from './context';
 import { Inspector, tabOf } from './Inspector';
 import { layoutInput, type Size } from './layout';
-import { buildModel, problemNode, type DesignModel } from './model';
+import { buildModel, onCanvas, problemNode, type DesignModel } from './model';
 import type { Edit } from './operations';
 import { arrangeAll } from './operations';
 import { Palette } from './Palette';
@@ -84,7 +84,7 @@ export function App({ init }: { init: DesignerInit }) {
   useEffect(() => {
     selectionBase.current = model;
     const pending = pendingSelect.current;
-    if (pending.length && pending.every((id) => model.nodeById.has(id) || model.taskById.has(id.slice(5)))) {
+    if (pending.length && pending.every((id) => onCanvas(model, id))) {
       pendingSelect.current = [];
       setSelectionState({ nodes: pending, edges: [] });
       setTab('node');

@@ -9,10 +9,11 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type RefObject } from 'react';
 import { LAYER_TYPES } from '../../src/core/experimentSchema';
+import { parseNodeId, taskNodeId } from '../../src/core/nodeIds';
 import type { LayerType } from '../../src/core/spec';
 import { useDesigner } from './context';
 import { canvasEdges, groupBoxes, NODE_SIZE, TASK_SIZE, type Direction, type LayoutGroup, type Point, type Size } from './layout';
-import { TASK_COLORS, taskNodeId } from './model';
+import { TASK_COLORS } from './model';
 import { describeNode, describeTask, FlowDirection, GroupBoxView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { PALETTE_MIME } from './Palette';
@@ -210,17 +211,18 @@ export function Canvas(p: Props) {
   const edges = useMemo((): Edge[] => {
     edgeRefs.current.clear();
     const fresh = canvasEdges(model).map((e) => {
-      const output = e.id.startsWith('output:');
+      const target = parseNodeId(e.target);
+      const output = target.kind === 'task'; // a head's edge to its task's node
       const targetInfo = model.nodeById.get(e.target);
-      const task = output ? model.taskById.get(e.target.slice('task:'.length)) : targetInfo?.serves.length === 1 ? model.taskById.get(targetInfo.serves[0]!) : undefined;
+      const task = output ? model.taskById.get(target.task) : targetInfo?.serves.length === 1 ? model.taskById.get(targetInfo.serves[0]!) : undefined;
       const color = task?.color ?? SHARED_EDGE;
-      edgeRefs.current.set(e.id, output ? { kind: 'output', task: e.target.slice('task:'.length) } : { kind: 'from', source: e.source, target: e.target });
+      edgeRefs.current.set(e.id, output ? { kind: 'output', task: target.task } : { kind: 'from', source: e.source, target: e.target });
       const edge: Edge = {
         id: e.id, source: e.source, target: e.target, selected: selectedEdges.has(e.id), deletable: false,
         className: output ? 'output-edge' : undefined,
         style: { stroke: color, strokeWidth: output ? 1.5 : 2, ...(output ? { strokeDasharray: '6 4' } : {}) },
         markerEnd: arrowId(color),
-        ariaLabel: output ? `${e.source} is the head of task ${e.target.slice(5)}` : `${e.source} feeds ${e.target}`,
+        ariaLabel: output ? `${e.source} is the head of task ${target.task}` : `${e.source} feeds ${e.target}`,
       };
       return edge;
     });
@@ -272,7 +274,7 @@ export function Canvas(p: Props) {
 
   const isValidConnection = useCallback((c: Connection | Edge): boolean => {
     if (readOnly || c.source === c.target) return false;
-    if (c.target.startsWith('task:')) return model.nodeById.get(c.source)?.kind === 'layer';
+    if (parseNodeId(c.target).kind === 'task') return model.nodeById.get(c.source)?.kind === 'layer';
     const target = model.nodeById.get(c.target);
     if (target?.kind !== 'layer') return false;
     // No cycles: the target must not already feed the source.
@@ -290,7 +292,8 @@ export function Canvas(p: Props) {
 
   const onConnect = useCallback((c: Connection) => {
     if (!isValidConnection(c)) return;
-    d.edit(connect(model.doc, c.source, c.target.startsWith('task:') ? { task: c.target.slice(5) } : { layer: c.target }));
+    const target = parseNodeId(c.target);
+    d.edit(connect(model.doc, c.source, target.kind === 'task' ? { task: target.task } : { layer: target.id }));
   }, [d, model.doc, isValidConnection]);
 
   const deleteSelection = useCallback(() => {

@@ -4,12 +4,13 @@ import { layerWithDefaults } from '../../src/core/defaults';
 import type { JsonPath } from '../../src/core/edits';
 import { LAYER_SCHEMAS, LAYER_TYPES } from '../../src/core/experimentSchema';
 import type { LayerSpec, LayerType } from '../../src/core/spec';
+import { parseNodeId } from '../../src/core/nodeIds';
 import { formatShape } from '../../src/core/wording';
 import { Button, Dropdown } from '../ui';
 import type { Selection } from './selection';
 import { problemsAt, useDesigner } from './context';
 import { DraftText, EnumField, ObjectFields, ProblemText } from './fields';
-import { isObject, type NodeInfo } from './model';
+import { isObject, onCanvas, type NodeInfo } from './model';
 import { formatCount } from './nodes';
 import { changeLayerType, connect, deleteElements, disconnect, duplicateNodes, idProblem, isMergeType, renameNode, setValue } from './operations';
 import { INPUT } from './schemas';
@@ -24,7 +25,7 @@ export function rawAt(doc: unknown, path: JsonPath): unknown {
 
 export function NodePanel(p: { selection: Selection; setSelection(s: Selection): void; selectWhenReady(ids: string[]): void }) {
   const d = useDesigner();
-  const ids = p.selection.nodes.filter((id) => d.model.nodeById.has(id) || d.model.taskById.has(id.slice(5)));
+  const ids = p.selection.nodes.filter((id) => onCanvas(d.model, id));
   if (ids.length === 0) {
     return <div className="empty-note">Select a node on the canvas to edit it, or add one from the palette. Shift-drag selects several.</div>;
   }
@@ -42,8 +43,9 @@ export function NodePanel(p: { selection: Selection; setSelection(s: Selection):
     );
   }
   const id = ids[0]!;
-  if (id.startsWith('task:')) {
-    const task = d.model.taskById.get(id.slice(5))!;
+  const ref = parseNodeId(id);
+  if (ref.kind === 'task') {
+    const task = d.model.taskById.get(ref.task)!;
     return <TaskForm task={task} />;
   }
   const info = d.model.nodeById.get(id)!;

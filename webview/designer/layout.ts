@@ -2,7 +2,8 @@
 // node; the document's `layout` names the positions the user chose. Group boxes (the shared
 // trunk, each task's branch) are drawn around wherever their members ended up. elk
 // (elkLayout.ts) only runs when the user asks for "Auto-layout".
-import { taskNodeId, type DesignModel } from './model';
+import { fromEdgeId, outputEdgeId, parseNodeId, taskNodeId } from '../../src/core/nodeIds';
+import type { DesignModel } from './model';
 
 export interface Size { width: number; height: number }
 export interface Point { x: number; y: number }
@@ -52,15 +53,15 @@ export interface CanvasEdge { id: string; source: string; target: string }
 export function canvasEdges(model: DesignModel): CanvasEdge[] {
   const edges: CanvasEdge[] = [];
   for (const n of model.nodes) {
-    n.from.forEach((source, i) => { if (model.nodeById.has(source)) edges.push({ id: `from:${source}->${n.id}#${i}`, source, target: n.id }); });
+    n.from.forEach((source, i) => { if (model.nodeById.has(source)) edges.push({ id: fromEdgeId(source, n.id, i), source, target: n.id }); });
   }
   for (const t of model.tasks) {
-    if (t.output && model.nodeById.has(t.output)) edges.push({ id: `output:${t.id}`, source: t.output, target: taskNodeId(t.id) });
+    if (t.output && model.nodeById.has(t.output)) edges.push({ id: outputEdgeId(t.id), source: t.output, target: taskNodeId(t.id) });
   }
   return edges;
 }
 
-export const sizeOf = (id: string): Size => (id.startsWith('task:') ? TASK_SIZE : NODE_SIZE);
+export const sizeOf = (id: string): Size => (parseNodeId(id).kind === 'task' ? TASK_SIZE : NODE_SIZE);
 /** The centre of a node placed at `at`. */
 export const nodeCentre = (id: string, at: Point): Point => ({ x: at.x + sizeOf(id).width / 2, y: at.y + sizeOf(id).height / 2 });
 

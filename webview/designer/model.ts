@@ -1,9 +1,11 @@
 // What the designer shows, derived from the document with the core helpers: graph, shapes,
 // parameter counts, task colours and problems per node. Tolerant of half-edited documents
 // (a malformed entry keeps its index, so problem paths still point at the right node).
+import { isObject } from '../../src/core/checkHelpers';
 import { analyzeGraph, isShared, nodeAtPath, type Graph } from '../../src/core/graph';
 import { estimateDocument, type MemoryEstimate } from '../../src/core/budget';
 import { countParams, type ParamCounts } from '../../src/core/params';
+import { parseNodeId, taskNodeId } from '../../src/core/nodeIds';
 import { inferShapes, type Shape } from '../../src/core/shapes';
 import type { ExperimentSpec, InputSpec, LayerSpec, Problem } from '../../src/core/spec';
 import { chartColorVar, TASK_COLOR_NAMES, taskColorVar } from '../../src/core/taskColors';
@@ -63,9 +65,15 @@ export interface DesignModel {
 /** Every task colour (core/taskColors), e.g. for one arrowhead each. */
 export const TASK_COLORS = TASK_COLOR_NAMES.map(chartColorVar);
 
-export const taskNodeId = (task: string): string => `task:${task}`;
+// The designer's panels take isObject from here, with the model they read.
+export { isObject };
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Whether `id` names a node of this model's canvas: an input or a layer, or a task's node. */
+export function onCanvas(model: Pick<DesignModel, 'nodeById' | 'taskById'>, id: string): boolean {
+  const ref = parseNodeId(id);
+  return ref.kind === 'task' ? model.taskById.has(ref.task) : model.nodeById.has(ref.id);
+}
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 

@@ -5,7 +5,8 @@
 import type { EditOp, JsonPath } from '../../src/core/edits';
 import { LAYER_SCHEMAS } from '../../src/core/experimentSchema';
 import type { ColumnType, LayerType, ProblemFix } from '../../src/core/spec';
-import { isObject, taskNodeId } from './model';
+import { isObject } from './model';
+import { taskNodeId } from '../../src/core/nodeIds';
 import { own, setOwn } from '../../src/core/own';
 
 type Doc = Record<string, unknown>;

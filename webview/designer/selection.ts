@@ -1,19 +1,21 @@
 // The selection follows its nodes across document versions: a node renamed (here or in the
 // text) stays selected, because it keeps its place in model.inputs/layers or tasks; a node
 // that is gone leaves the selection.
-import { taskNodeId, type DesignModel } from './model';
+import { parseNodeId, taskNodeId } from '../../src/core/nodeIds';
+import { onCanvas, type DesignModel } from './model';
 
 export interface Selection { nodes: string[]; edges: string[] }
 
 /** `selection` (made on `before`) in terms of `after`. Returns the same object when nothing changed. */
 export function followSelection(selection: Selection, before: DesignModel | undefined, after: DesignModel): Selection {
-  const exists = (id: string): boolean => after.nodeById.has(id) || (id.startsWith('task:') && after.taskById.has(id.slice(5)));
+  const exists = (id: string): boolean => onCanvas(after, id);
   if (selection.nodes.every(exists)) return selection;
   const nodes = selection.nodes.flatMap((id): string[] => {
     if (exists(id)) return [id];
     if (!before) return [];
-    if (id.startsWith('task:')) {
-      const index = before.taskById.get(id.slice(5))?.index;
+    const ref = parseNodeId(id);
+    if (ref.kind === 'task') {
+      const index = before.taskById.get(ref.task)?.index;
       const task = after.tasks.find((t) => t.index === index && index !== undefined && index >= 0);
       return task ? [taskNodeId(task.id)] : [];
     }

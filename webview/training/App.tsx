@@ -2,6 +2,7 @@
 // model, then results. Fed by replay/event messages (see core/panelProtocol).
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import type { TrainingFromWebview, TrainingSides, TrainingToWebview, TrainingViewState } from '../../src/core/panelProtocol';
+import { phaseKey, phaseLabel, samePhase } from '../../src/core/phase';
 import { chartColorVar } from '../../src/core/taskColors';
 import { getViewState, setViewState, useHost } from '../common/vscodeApi';
 import { Badge, Button, Dropdown, Link, ProgressRing } from '../ui/index';
@@ -9,7 +10,7 @@ import { useThemeVersion } from '../ui/themeColors';
 import { Chart, pointsAdded } from './Chart';
 import { modelCharts, taskCharts } from './charts';
 import { Results } from './Results';
-import { phaseKeyOf, RunView, type ViewStatus } from './runState';
+import { RunView, type ViewStatus } from './runState';
 
 interface SavedState extends TrainingViewState { metricChoice?: Record<string, string> }
 
@@ -41,19 +42,17 @@ function useRunView(): [RunView, number, Send] {
 function Phases({ view }: { view: RunView }) {
   const phases = view.header?.phases ?? [];
   if (phases.length < 2) return null;
-  const current = view.phase ? phaseKeyOf(view.phase) : undefined;
-  const currentIndex = phases.findIndex((p) => phaseKeyOf(p) === current);
+  const currentIndex = phases.findIndex((p) => samePhase(p, view.phase));
   return (
     <ol className="phases" aria-label="Phases">
       {phases.map((p, i) => {
-        const key = phaseKeyOf(p);
+        const key = phaseKey(p);
         const e = view.epochs.get(key);
         const state = view.status === 'completed' || i < currentIndex ? 'done' : i === currentIndex ? 'active' : 'todo';
-        const label = p.kind === 'shared' ? 'shared model' : `single-task ${p.task}`;
         return (
           <li key={key} className={`phase ${state}`} aria-current={state === 'active' ? 'step' : undefined}>
             <span className="dot" aria-hidden="true">{state === 'done' ? '✓' : i + 1}</span>
-            {label}{state === 'active' && e && view.status !== 'cancelled' && view.status !== 'failed' ? <span className="epoch"> · epoch {Math.min(e.epoch + 1, e.total)}/{e.total}</span> : null}
+            {phaseLabel(p)}{state === 'active' && e && view.status !== 'cancelled' && view.status !== 'failed' ? <span className="epoch"> · epoch {Math.min(e.epoch + 1, e.total)}/{e.total}</span> : null}
           </li>
         );
       })}
@@ -80,7 +79,7 @@ function Header({ view, send }: { view: RunView; send: Send }) {
         {runId ? <span>run {runId}</span> : <span>{live ? 'creating the run folder…' : 'no run folder was created'}</span>}
         {view.backend ? <span>backend {view.backend}</span> : null}
         {h ? <span>weighting {h.weighting}</span> : null}
-        {view.phase && live ? <span>{view.phase.kind === 'shared' ? 'shared model' : `single-task ${view.phase.task}`}{epoch ? `, epoch ${Math.min(epoch.epoch + 1, epoch.total)}/${epoch.total}` : ''}</span> : null}
+        {view.phase && live ? <span>{phaseLabel(view.phase)}{epoch ? `, epoch ${Math.min(epoch.epoch + 1, epoch.total)}/${epoch.total}` : ''}</span> : null}
         {view.summary ? <span>trained in {view.summary.timings.trainSeconds.toFixed(1)} s</span> : null}
       </div>
       {live ? (

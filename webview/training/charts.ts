@@ -5,7 +5,9 @@
 import { TOTAL_LOSS } from '../../src/core/runLayout';
 import { mainMetric } from '../../src/core/runsIndex';
 import { taskColorName, type ChartColorName } from '../../src/core/taskColors';
-import { SHARED, seriesKey, type RunView } from './runState';
+import { baselinePhase, baselineTasks, phaseKey, SHARED_PHASE_KEY } from '../../src/core/phase';
+import { WHOLE_MODEL } from '../../src/core/protocol';
+import { seriesKey, type RunView } from './runState';
 
 /** A task's chart colour, or neutral for curves of the whole model; resolved against the theme at draw time. */
 export type ColorRole = ChartColorName | 'neutral';
@@ -32,13 +34,14 @@ export interface TaskCharts { task: string; color: ChartColorName; metrics: stri
 
 function pair(view: RunView, task: string, color: ColorRole, metric: string, withBaseline: boolean): SeriesDef[] {
   const defs: SeriesDef[] = [
-    { key: seriesKey(SHARED, task, metric, 'train'), label: 'shared train', color, variant: 'shared', style: 'train' },
-    { key: seriesKey(SHARED, task, metric, 'validation'), label: 'shared validation', color, variant: 'shared', style: 'validation' },
+    { key: seriesKey(SHARED_PHASE_KEY, task, metric, 'train'), label: 'shared train', color, variant: 'shared', style: 'train' },
+    { key: seriesKey(SHARED_PHASE_KEY, task, metric, 'validation'), label: 'shared validation', color, variant: 'shared', style: 'validation' },
   ];
   if (withBaseline) {
+    const baseline = phaseKey(baselinePhase(task));
     defs.push(
-      { key: seriesKey(task, task, metric, 'train'), label: 'single-task train', color, variant: 'baseline', style: 'train' },
-      { key: seriesKey(task, task, metric, 'validation'), label: 'single-task validation', color, variant: 'baseline', style: 'validation' },
+      { key: seriesKey(baseline, task, metric, 'train'), label: 'single-task train', color, variant: 'baseline', style: 'train' },
+      { key: seriesKey(baseline, task, metric, 'validation'), label: 'single-task validation', color, variant: 'baseline', style: 'validation' },
     );
   }
   return defs.filter((d) => (view.series.get(d.key)?.x.length ?? 0) > 0);
@@ -46,7 +49,7 @@ function pair(view: RunView, task: string, color: ColorRole, metric: string, wit
 
 export function taskCharts(view: RunView, choice: Record<string, string>): TaskCharts[] {
   const tasks = view.header?.tasks ?? [...view.taskMetrics.keys()].map((id) => ({ id, kind: 'regression' as const, metrics: [] }));
-  const baselines = new Set((view.header?.phases ?? []).flatMap((p) => (p.kind === 'baseline' ? [p.task] : [])));
+  const baselines = new Set(baselineTasks(view.header?.phases ?? []));
   return tasks.map((t, i) => {
     const color = taskColorName(i);
     const seen = view.taskMetrics.get(t.id) ?? [];
@@ -70,19 +73,19 @@ export function modelCharts(view: RunView): ChartDef[] {
     out.push({
       id: 'model:loss', title: TOTAL_LOSS.title, empty: 'waiting for the first steps…',
       series: ([
-        { key: seriesKey(SHARED, '*', 'loss', 'train'), label: 'train', color: 'neutral', variant: 'shared', style: 'train' },
-        { key: seriesKey(SHARED, '*', 'loss', 'validation'), label: 'validation', color: 'neutral', variant: 'shared', style: 'validation' },
+        { key: seriesKey(SHARED_PHASE_KEY, WHOLE_MODEL, 'loss', 'train'), label: 'train', color: 'neutral', variant: 'shared', style: 'train' },
+        { key: seriesKey(SHARED_PHASE_KEY, WHOLE_MODEL, 'loss', 'validation'), label: 'validation', color: 'neutral', variant: 'shared', style: 'validation' },
       ] satisfies SeriesDef[]).filter((d) => has(d.key)),
     });
   }
   out.push({
     id: 'model:lr', title: 'learning rate', empty: 'waiting for the first steps…',
-    series: [{ key: seriesKey(SHARED, '*', 'lr', 'train'), label: 'learning rate', color: 'neutral', variant: 'shared', style: 'validation' } satisfies SeriesDef].filter((d) => has(d.key)),
+    series: [{ key: seriesKey(SHARED_PHASE_KEY, WHOLE_MODEL, 'lr', 'train'), label: 'learning rate', color: 'neutral', variant: 'shared', style: 'validation' } satisfies SeriesDef].filter((d) => has(d.key)),
   });
   if (view.hasWeights) {
     out.push({
       id: 'model:weights', title: 'task weights (learned)', empty: '',
-      series: tasks.map((t, i) => ({ key: seriesKey(SHARED, t, 'weight', 'train'), label: t, color: taskColorName(i), variant: 'shared', style: 'validation' } satisfies SeriesDef))
+      series: tasks.map((t, i) => ({ key: seriesKey(SHARED_PHASE_KEY, t, 'weight', 'train'), label: t, color: taskColorName(i), variant: 'shared', style: 'validation' } satisfies SeriesDef))
         .filter((d) => has(d.key)),
     });
   }

@@ -3,13 +3,9 @@
 // changes when React must re-render (status, new series, results); each series carries its
 // own version so a chart redraws only when its data changed. Pure: no DOM.
 import type { SequencedEvent, SessionEndStatus, SessionEvent, SessionHeader } from '../../src/core/panelProtocol';
-import type { FromTrainer, MetricPoint, RunSummary, TrainingPhase } from '../../src/core/protocol';
+import { phaseKey, samePhase, type PhaseKey, type TrainingPhase } from '../../src/core/phase';
+import { WHOLE_MODEL, type FromTrainer, type MetricPoint, type RunSummary } from '../../src/core/protocol';
 import type { Problem } from '../../src/core/spec';
-
-/** '*' for the shared model, else the task of a single-task baseline. */
-export type PhaseKey = string;
-export const SHARED: PhaseKey = '*';
-export const phaseKeyOf = (p: TrainingPhase): PhaseKey => (p.kind === 'shared' ? SHARED : p.task);
 
 export interface Series { x: number[]; y: number[]; version: number }
 
@@ -90,16 +86,16 @@ export class RunView {
         this.backend = msg.backend;
         this.phase = msg.phase;
         if (this.status === 'waiting') this.status = 'running';
-        this.epochs.set(phaseKeyOf(msg.phase), { epoch: 0, total: msg.totalEpochs });
+        this.epochs.set(phaseKey(msg.phase), { epoch: 0, total: msg.totalEpochs });
         break;
       case 'progress':
         this.phase = msg.phase;
-        this.addPoints(phaseKeyOf(msg.phase), msg.points);
+        this.addPoints(phaseKey(msg.phase), msg.points);
         return; // points alone do not re-render the page; charts watch their series
       case 'epochEnd':
         this.phase = msg.phase;
-        this.epochs.set(phaseKeyOf(msg.phase), { epoch: msg.epoch, total: msg.totalEpochs });
-        this.addPoints(phaseKeyOf(msg.phase), msg.values);
+        this.epochs.set(phaseKey(msg.phase), { epoch: msg.epoch, total: msg.totalEpochs });
+        this.addPoints(phaseKey(msg.phase), msg.values);
         break;
       case 'log':
         this.logs.push({ level: msg.level, message: msg.message });
@@ -130,7 +126,7 @@ export class RunView {
         this.series.set(key, (s = { x: [], y: [], version: 0 }));
         structural = true;
         if (p.metric === 'weight') this.hasWeights = true;
-        if (p.task !== '*' && p.metric !== 'loss' && p.metric !== 'epochLoss' && p.metric !== 'weight') {
+        if (p.task !== WHOLE_MODEL && p.metric !== 'loss' && p.metric !== 'epochLoss' && p.metric !== 'weight') {
           const list = this.taskMetrics.get(p.task) ?? [];
           if (!list.includes(p.metric)) this.taskMetrics.set(p.task, [...list, p.metric]);
         }
@@ -157,7 +153,7 @@ export class RunView {
 
   /** Epoch label for the header: the running phase's last finished epoch. */
   currentEpoch(): { epoch: number; total: number } | undefined {
-    return this.phase ? this.epochs.get(phaseKeyOf(this.phase)) : undefined;
+    return this.phase ? this.epochs.get(phaseKey(this.phase)) : undefined;
   }
 
   /** Fraction of all phases done (phases run one after another, each the same number of epochs). */
@@ -166,10 +162,10 @@ export class RunView {
     const phases = this.header?.phases ?? [];
     if (!phases.length) return 0;
     // A phase before the running one is done even when it stopped early.
-    const current = this.phase ? phases.findIndex((p) => phaseKeyOf(p) === phaseKeyOf(this.phase!)) : -1;
+    const current = this.phase ? phases.findIndex((p) => samePhase(p, this.phase)) : -1;
     let done = 0;
     phases.forEach((p, i) => {
-      const e = this.epochs.get(phaseKeyOf(p));
+      const e = this.epochs.get(phaseKey(p));
       if (i < current) done += 1;
       else if (e && e.total > 0) done += Math.min(1, e.epoch / e.total);
     });

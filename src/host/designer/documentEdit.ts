@@ -2,7 +2,8 @@
 // (core/edits keeps formatting), then only the span that changed is replaced, so the undo
 // step and the git diff are as small as the change.
 import * as vscode from 'vscode';
-import { applyOpsToText, EditError, JsonSyntaxError, minimalReplace, type EditOp } from '../../core/edits';
+import { applyOpsToText, EditError, minimalReplace, type EditOp } from '../../core/edits';
+import { JsonSyntaxError } from '../../core/jsonScan';
 
 /** Applies `ops` to the document; returns why not, when they cannot be applied. */
 export async function applyDocumentEdit(document: vscode.TextDocument, ops: EditOp[]): Promise<string | undefined> {

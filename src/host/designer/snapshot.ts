@@ -3,7 +3,7 @@
 // and diagnostics (one validation per version of the text).
 import type { DocumentSnapshot, ParseErrorInfo } from '../../core/designerProtocol';
 import { stripBom } from '../../core/bom';
-import { jsonSyntaxError } from '../../core/edits';
+import { jsonSyntaxError } from '../../core/jsonScan';
 import { JsonIndex, lineColumnAt } from '../../core/jsonPath';
 import { MAX_NESTING, tooDeep } from '../../core/nesting';
 import type { MemoryBudget } from '../../core/budget';

@@ -2,10 +2,11 @@
 // (phase and epoch; Cancel stops the training), a status bar item (click: the panel), and
 // one message when it ends.
 import * as vscode from 'vscode';
+import { phaseLabel } from '../../core/phase';
 import { headlineMetrics } from '../../core/runsIndex';
 import type { RunSummary } from '../../core/protocol';
 import { output as outputChannel } from '../output';
-import { phaseLabel, type TrainingSession } from './session';
+import type { TrainingSession } from './session';
 
 /** Fraction of the whole training done: phases run one after another, each `totalEpochs` long. */
 export function fractionDone(session: TrainingSession): number {

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SessionEvent, SessionHeader } from '../../core/panelProtocol';
-import type { BackendName, MetricPoint, RunSummary, TrainingPhase } from '../../core/protocol';
+import { baselinePhase, phaseKey, SHARED_PHASE, SHARED_PHASE_KEY, type PhaseKey, type TrainingPhase } from '../../core/phase';
+import type { BackendName, MetricPoint, RunSummary } from '../../core/protocol';
 import { tasksOf } from '../../core/runsIndex';
 import {
   effectiveStatus, parseMetricsJsonl, RUN_FILES, TRAINER_GONE_MESSAGE, type MetricRecord, type RunRecord, type TrainerProbe,
@@ -51,8 +52,6 @@ export function readRunFolderFiles(runDir: string): RunFolderFiles {
   };
 }
 
-const phaseKey = (p: TrainingPhase): string => (p.kind === 'shared' ? '*' : p.task);
-
 /** What a reader says about lines of metrics.jsonl it could not use; undefined when all were whole. */
 export function metricsLinesNote(parsed: { tornLastLine: boolean; skippedLines: number }): string | undefined {
   const parts: string[] = [];
@@ -68,23 +67,23 @@ export function runFolderEvents(files: RunFolderFiles, alive: TrainerProbe | ((p
   const records: MetricRecord[] = parsed?.records ?? [];
 
   // Phases: the shared model, then the baselines in task order (as the trainer runs them).
-  const byPhase = new Map<string, MetricPoint[]>([['*', []]]);
+  const byPhase = new Map<PhaseKey, { phase: TrainingPhase; points: MetricPoint[] }>([[SHARED_PHASE_KEY, { phase: SHARED_PHASE, points: [] }]]);
   for (const r of records) {
-    const key = r.baseline ?? '*';
-    if (!byPhase.has(key)) byPhase.set(key, []);
+    const phase = r.baseline === undefined ? SHARED_PHASE : baselinePhase(r.baseline);
+    const key = phaseKey(phase);
+    if (!byPhase.has(key)) byPhase.set(key, { phase, points: [] });
     const { baseline: _omit, ...point } = r;
-    byPhase.get(key)!.push(point);
+    byPhase.get(key)!.points.push(point);
   }
-  const order = ['*', ...tasks.map((t) => t.id)];
-  const phases: TrainingPhase[] = [...byPhase.keys()]
-    .sort((a, b) => (order.indexOf(a) >>> 0) - (order.indexOf(b) >>> 0))
-    .map((k) => (k === '*' ? { kind: 'shared' } : { kind: 'baseline', task: k }));
+  const order: PhaseKey[] = [SHARED_PHASE_KEY, ...tasks.map((t) => phaseKey(baselinePhase(t.id)))];
+  const phases = [...byPhase.values()]
+    .sort((a, b) => (order.indexOf(phaseKey(a.phase)) >>> 0) - (order.indexOf(phaseKey(b.phase)) >>> 0));
   const totalEpochs = typeof exp.training?.epochs === 'number' ? exp.training.epochs : Math.max(0, ...records.map((r) => r.epoch));
 
   const header: SessionHeader = {
     experiment: files.record?.experiment ?? (typeof exp.name === 'string' ? exp.name : path.basename(path.dirname(files.runDir))),
     tasks,
-    phases,
+    phases: phases.map((p) => p.phase),
     totalEpochs,
     weighting: typeof exp.training?.weighting?.method === 'string' ? exp.training.weighting.method : 'equal',
     live: false,
@@ -94,8 +93,7 @@ export function runFolderEvents(files: RunFolderFiles, alive: TrainerProbe | ((p
   const note = parsed && metricsLinesNote(parsed);
   if (note) events.push({ kind: 'trainer', msg: { type: 'log', level: 'warning', message: note } });
   const backend: BackendName = files.record?.backend ?? 'cpu';
-  for (const phase of phases) {
-    const points = byPhase.get(phaseKey(phase)) ?? [];
+  for (const { phase, points } of phases) {
     // The file is appended to in flush order; curves want step order (stable for equal steps).
     points.sort((a, b) => a.step - b.step);
     events.push({ kind: 'trainer', msg: { type: 'started', runDir: files.runDir, backend, versions: files.record?.versions ?? {}, totalEpochs, phase } });

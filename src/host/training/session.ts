@@ -2,7 +2,8 @@
 // (cancel, then kill if the trainer does not stop), and how it ended. No vscode import:
 // the notification, status bar and panel listen to the stream (tests drive it with a fake).
 import type { SessionEndStatus, SessionEvent, SessionHeader } from '../../core/panelProtocol';
-import type { FromTrainer, RunStatus, ToTrainer, TrainingPhase } from '../../core/protocol';
+import { samePhase, type TrainingPhase } from '../../core/phase';
+import type { FromTrainer, RunStatus, ToTrainer } from '../../core/protocol';
 import { trainerSignalMessage } from '../../core/runFaults';
 import type { TrainerProcess } from '../trainerProcess';
 import { SessionStream } from './sessionStream';
@@ -163,14 +164,4 @@ export class TrainingSession {
   dispose(): void {
     if (this.running) this.trainer?.send({ type: 'cancel' });
   }
-}
-
-export function samePhase(a: TrainingPhase | undefined, b: TrainingPhase | undefined): boolean {
-  if (!a || !b) return false;
-  return a.kind === 'shared' ? b.kind === 'shared' : b.kind === 'baseline' && b.task === a.task;
-}
-
-export function phaseLabel(p: TrainingPhase | undefined): string {
-  if (!p) return 'starting';
-  return p.kind === 'shared' ? 'shared model' : `baseline ${p.task}`;
 }

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../../core/deltaM';
-import type { MetricPoint, RunSummary } from '../../core/protocol';
+import { WHOLE_MODEL, type MetricPoint, type RunSummary } from '../../core/protocol';
 import { RUN_FILES, sanitizePathSegment, TOTAL_LOSS } from '../../core/runLayout';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
@@ -200,11 +200,11 @@ export function renderReport(input: ReportInput): RenderedReport {
   const addChart = (task: string, metric: string, title: string): void => {
     const svg = chart(input, task, metric, title);
     if (!svg) return;
-    const file = `${RUN_FILES.charts}/${String(files.length + 1).padStart(2, '0')}-${sanitizePathSegment(task === '*' ? 'model' : task, 'task')}-${sanitizePathSegment(metric, 'metric')}.svg`;
+    const file = `${RUN_FILES.charts}/${String(files.length + 1).padStart(2, '0')}-${sanitizePathSegment(task === WHOLE_MODEL ? 'model' : task, 'task')}-${sanitizePathSegment(metric, 'metric')}.svg`;
     files.push({ path: file, content: svg });
     chartLinks.push(`![${md(title)}](${markdownLink(file)})`);
   };
-  addChart('*', 'loss', TOTAL_LOSS.title);
+  addChart(WHOLE_MODEL, 'loss', TOTAL_LOSS.title);
   for (const task of spec.tasks) {
     addChart(task.id, 'loss', `${task.id}: loss`);
     const metric = mainMetric(task, input.epochs);

@@ -18,7 +18,8 @@ import { randomBytes } from 'node:crypto';
 import fsSync, { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BackendName, MetricPoint, RunStatus, RunSummary, TrainingPhase } from '../../core/protocol';
+import { SHARED_PHASE, type TrainingPhase } from '../../core/phase';
+import type { BackendName, MetricPoint, RunStatus, RunSummary } from '../../core/protocol';
 import {
   experimentRunsDir, parseMetricsJsonl, RUN_FILES, runFolderName, sanitizePathSegment,
   TENSORBOARD_SHARED, tensorboardBaselineFolder,
@@ -153,7 +154,7 @@ export class RunWriter {
   }
 
   /** Buffers metric points of the shared model or of one single-task baseline; written on flush(). */
-  appendMetrics(points: readonly MetricPoint[], phase: TrainingPhase = { kind: 'shared' }): void {
+  appendMetrics(points: readonly MetricPoint[], phase: TrainingPhase = SHARED_PHASE): void {
     if (this.finalStatus) throw new Error(`run already ${this.finalStatus}`);
     if (this.broken) throw this.broken;
     const baseline = phase.kind === 'baseline' ? phase.task : undefined;

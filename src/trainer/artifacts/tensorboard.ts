@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { MetricPoint } from '../../core/protocol';
+import { WHOLE_MODEL, type MetricPoint } from '../../core/protocol';
 import { LEARNING_RATE_METRIC, TOTAL_LOSS } from '../../core/runLayout';
 import { encodeTfRecord } from './tfrecord';
 
@@ -98,7 +98,7 @@ export function encodeScalarsEvent(wallTime: number, step: number, scalars: Scal
  * loss named for what it sums (`total_loss_unweighted_sum/<split>`); the learning rate `lr`.
  */
 export function tensorboardTag(point: Pick<MetricPoint, 'task' | 'metric' | 'split'>): string {
-  if (point.task === '*') {
+  if (point.task === WHOLE_MODEL) {
     if (point.metric === LEARNING_RATE_METRIC) return 'lr';
     return `${point.metric === 'loss' ? TOTAL_LOSS.tensorboardTag : point.metric}/${point.split}`;
   }

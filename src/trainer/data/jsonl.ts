@@ -2,7 +2,7 @@
 // stream). Columns are the union of the objects' keys in order of first appearance; a key
 // absent from a line is a missing value. Lines that are not a JSON object are skipped and
 // reported with their line number; messages quote nothing of the line itself.
-import { jsonSyntaxError } from '../../core/edits';
+import { jsonSyntaxError } from '../../core/jsonScan';
 import { clip } from './cells';
 import { TableBuilder, type Cell, type ColumnTable, type LineProblem } from './columnTable';
 import { DataError } from './errors';

@@ -1,7 +1,7 @@
 // A small but complete two-task experiment (digits + parity) with the data the run writer
 // and the report take: per-epoch metrics and a run summary.
 import { computeDeltaM } from '../../../src/core/deltaM';
-import type { MetricPoint, RunSummary } from '../../../src/core/protocol';
+import { WHOLE_MODEL, type MetricPoint, type RunSummary } from '../../../src/core/protocol';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { digitsParity } from '../../fixtures/digitsParity';
 
@@ -29,9 +29,9 @@ export function epochPoints(epochs = 3, stepsPerEpoch = 50): MetricPoint[] {
       points.push({ step, epoch, split, task: 'digit', metric: 'accuracy', value: 0.6 + 0.1 * epoch - gap });
       points.push({ step, epoch, split, task: 'parity', metric: 'loss', value: 0.7 / epoch + gap });
       points.push({ step, epoch, split, task: 'parity', metric: 'accuracy', value: 0.7 + 0.05 * epoch - gap });
-      points.push({ step, epoch, split, task: '*', metric: 'loss', value: 2.7 / epoch + gap });
+      points.push({ step, epoch, split, task: WHOLE_MODEL, metric: 'loss', value: 2.7 / epoch + gap });
     }
-    points.push({ step, epoch, split: 'train', task: '*', metric: 'lr', value: 0.01 });
+    points.push({ step, epoch, split: 'train', task: WHOLE_MODEL, metric: 'lr', value: 0.01 });
   }
   return points;
 }

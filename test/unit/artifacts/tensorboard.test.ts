@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { readEventFile, scalarsByTag } from '../../../src/trainer/artifacts/eventFileReader';
 import { FILE_VERSION, tensorboardTag, TensorBoardWriter } from '../../../src/trainer/artifacts/tensorboard';
+import { WHOLE_MODEL } from '../../../src/core/protocol';
 
 async function tempDir(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), 'mts-tb-'));
@@ -43,8 +44,8 @@ describe('TensorBoard event writer', () => {
 
   it('tags points <task>/<metric>/<split>, whole-model values <metric>/<split>, the learning rate lr', () => {
     assert.equal(tensorboardTag({ task: 'digit', metric: 'accuracy', split: 'validation' }), 'digit/accuracy/validation');
-    assert.equal(tensorboardTag({ task: '*', metric: 'loss', split: 'train' }), 'total_loss_unweighted_sum/train');
-    assert.equal(tensorboardTag({ task: '*', metric: 'lr', split: 'train' }), 'lr');
+    assert.equal(tensorboardTag({ task: WHOLE_MODEL, metric: 'loss', split: 'train' }), 'total_loss_unweighted_sum/train');
+    assert.equal(tensorboardTag({ task: WHOLE_MODEL, metric: 'lr', split: 'train' }), 'lr');
   });
 
   it('reads the same scalars from our file as from tfjs-node\'s native summary writer', async (t) => {

@@ -15,8 +15,9 @@ import { sharedWeightDiagramSvg } from '../../../src/trainer/artifacts/weightDia
 import { buildModel } from '../../../webview/designer/model';
 import { blockColors } from '../../../webview/diagram/blockColors';
 import { modelCharts, taskCharts } from '../../../webview/training/charts';
-import { RunView, SHARED, seriesKey } from '../../../webview/training/runState';
-import type { MetricPoint } from '../../../src/core/protocol';
+import { RunView, seriesKey } from '../../../webview/training/runState';
+import { baselinePhase, phaseKey, SHARED_PHASE_KEY } from '../../../src/core/phase';
+import { WHOLE_MODEL, type MetricPoint } from '../../../src/core/protocol';
 import { digitsParitySpec, summary } from '../artifacts/fixtures';
 
 /** Three tasks declared x, y, z, listed z, x, y in model.outputs; x and y share a layer beyond the trunk. */
@@ -59,12 +60,12 @@ function trainingView(s: ExperimentSpec): RunView {
   const point = () => ({ x: [1], y: [0.5], version: 1 });
   for (const t of s.tasks) {
     for (const split of ['train', 'validation'] as const) {
-      view.series.set(seriesKey(SHARED, t.id, 'loss', split), point());
-      view.series.set(seriesKey(t.id, t.id, 'loss', split), point());
+      view.series.set(seriesKey(SHARED_PHASE_KEY, t.id, 'loss', split), point());
+      view.series.set(seriesKey(phaseKey(baselinePhase(t.id)), t.id, 'loss', split), point());
     }
   }
-  view.series.set(seriesKey(SHARED, '*', 'loss', 'validation'), point());
-  view.series.set(seriesKey(SHARED, '*', 'lr', 'train'), point());
+  view.series.set(seriesKey(SHARED_PHASE_KEY, WHOLE_MODEL, 'loss', 'validation'), point());
+  view.series.set(seriesKey(SHARED_PHASE_KEY, WHOLE_MODEL, 'lr', 'train'), point());
   return view;
 }
 

@@ -3,7 +3,7 @@
 // gives a located problem, never an internal error or a stack overflow.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jsonSyntaxError, parseTree } from '../../../src/core/edits';
+import { jsonSyntaxError, parseTree } from '../../../src/core/jsonScan';
 import { JsonIndex, locateJsonPath } from '../../../src/core/jsonPath';
 import { MAX_NESTING } from '../../../src/core/nesting';
 import { layerParams } from '../../../src/core/params';

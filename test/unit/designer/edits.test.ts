@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyOpsToText, applyOpsToValue, EditError, JsonSyntaxError, jsonSyntaxError, minimalReplace, parseTree, type EditOp } from '../../../src/core/edits';
+import { applyOpsToText, applyOpsToValue, EditError, minimalReplace, type EditOp } from '../../../src/core/edits';
+import { JsonSyntaxError, jsonSyntaxError, parseTree } from '../../../src/core/jsonScan';
 import { snapshotOf } from '../../../src/host/designer/snapshot';
 import { digitsParityText, threeTasks } from './fixtures';
 

@@ -4,7 +4,8 @@ import { describeEstimate } from '../../../src/core/budget';
 import { problemRange } from '../../../src/host/designer/problemRange';
 import { snapshotOf } from '../../../src/host/designer/snapshot';
 import { validate } from '../../../src/core/validate';
-import { buildModel as build, taskNodeId } from '../../../webview/designer/model';
+import { taskNodeId } from '../../../src/core/nodeIds';
+import { buildModel as build } from '../../../webview/designer/model';
 import { digitsParityText, threeTasks } from './fixtures';
 
 /** As the designer gets it: the document with the problems the host found in it. */

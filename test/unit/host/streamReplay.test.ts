@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SequencedEvent, SessionEvent } from '../../../src/core/panelProtocol';
+import { baselinePhase, phaseKey, SHARED_PHASE_KEY } from '../../../src/core/phase';
 import type { MetricPoint } from '../../../src/core/protocol';
 import { SessionStream } from '../../../src/host/training/sessionStream';
 import { RunView, seriesKey } from '../../../webview/training/runState';
@@ -45,10 +46,10 @@ describe('session stream and replay', () => {
       if (i === 120) { visible = true; sometimes.replay(stream.snapshot()); } // shown again: says ready, gets the replay
       stream.append(e);
     });
-    const key = seriesKey('*', 'digit', 'loss', 'train');
+    const key = seriesKey(SHARED_PHASE_KEY, 'digit', 'loss', 'train');
     assert.equal(always.series.get(key)?.x.length, 200);
     assert.deepEqual(sometimes.series.get(key), always.series.get(key));
-    assert.deepEqual(sometimes.series.get(seriesKey('*', 'digit', 'accuracy', 'validation'))?.y, [0.9]);
+    assert.deepEqual(sometimes.series.get(seriesKey(SHARED_PHASE_KEY, 'digit', 'accuracy', 'validation'))?.y, [0.9]);
   });
 
   it('ignores events it already has and reports a gap so the panel asks for a replay', () => {
@@ -59,7 +60,7 @@ describe('session stream and replay', () => {
     assert.equal(view.next(items[1]!), true, 'an old event is ignored');
     assert.equal(view.next(items[4]!), false, 'event 4 is missing');
     assert.equal(view.next(items[3]!), true);
-    assert.equal(view.series.get(seriesKey('*', 'digit', 'loss', 'train'))?.x.length, 2);
+    assert.equal(view.series.get(seriesKey(SHARED_PHASE_KEY, 'digit', 'loss', 'train'))?.x.length, 2);
   });
 
   it('a replay resets what the panel showed before (a new training in the same panel)', () => {
@@ -70,7 +71,7 @@ describe('session stream and replay', () => {
     const second = new SessionStream();
     trainingEvents(2).forEach((e) => second.append(e));
     view.replay(second.snapshot());
-    assert.equal(view.series.get(seriesKey('*', 'digit', 'loss', 'train'))?.x.length, 2);
+    assert.equal(view.series.get(seriesKey(SHARED_PHASE_KEY, 'digit', 'loss', 'train'))?.x.length, 2);
     assert.equal(view.status, 'running');
   });
 
@@ -91,8 +92,8 @@ describe('session stream and replay', () => {
     const view = new RunView();
     view.apply({ kind: 'trainer', msg: { type: 'progress', phase: { kind: 'baseline', task: 'digit' }, points: [point(5, 2)] } });
     view.apply({ kind: 'trainer', msg: { type: 'epochEnd', phase: { kind: 'shared' }, epoch: 1, totalEpochs: 1, values: [point(5, 0.7, { metric: 'weight' }), point(5, 3, { split: 'test' })] } });
-    assert.deepEqual(view.series.get(seriesKey('digit', 'digit', 'loss', 'train'))?.y, [2]);
+    assert.deepEqual(view.series.get(seriesKey(phaseKey(baselinePhase('digit')), 'digit', 'loss', 'train'))?.y, [2]);
     assert.equal(view.hasWeights, true);
-    assert.equal(view.series.has(seriesKey('*', 'digit', 'loss', 'test')), false, 'test values go to the results, not the curves');
+    assert.equal(view.series.has(seriesKey(SHARED_PHASE_KEY, 'digit', 'loss', 'test')), false, 'test values go to the results, not the curves');
   });
 });

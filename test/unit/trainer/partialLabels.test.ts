@@ -217,7 +217,7 @@ for (const [label, training] of [
     }
     // Each baseline trains on its task's labelled rows: ceil(labelled train rows / batch 8) steps per epoch, 2 epochs.
     for (const id of ['kind', 'flag', 'score']) {
-      assert.ok(logs.some((l) => l.startsWith(`baseline ${id}: ${Math.ceil(labelled.tasks[id]!.train / 8) * 2} steps`)), `${id}: ${logs.join('\n')}`);
+      assert.ok(logs.some((l) => l.startsWith(`single-task ${id}: ${Math.ceil(labelled.tasks[id]!.train / 8) * 2} steps`)), `${id}: ${logs.join('\n')}`);
     }
     const runDir = onlyRun(runsDir, doc.name);
     const points = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { value: number; metric: string; task: string });

@@ -16,7 +16,9 @@ import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
 import { modelCharts } from '../../../webview/training/charts';
-import { RunView, SHARED, seriesKey } from '../../../webview/training/runState';
+import { RunView, seriesKey } from '../../../webview/training/runState';
+import { SHARED_PHASE_KEY } from '../../../src/core/phase';
+import { WHOLE_MODEL } from '../../../src/core/protocol';
 import { summary } from '../artifacts/fixtures';
 
 const spec: ExperimentSpec = {
@@ -66,7 +68,7 @@ test('the report, the training panel and TensorBoard say the total loss is unwei
 
   const view = new RunView();
   view.header = { experiment: 'total', tasks: tasksOf(spec), totalEpochs: 1, weighting: 'static', live: false, phases: [{ kind: 'shared' }] };
-  view.series.set(seriesKey(SHARED, '*', 'loss', 'train'), { x: [1], y: [1], version: 1 });
+  view.series.set(seriesKey(SHARED_PHASE_KEY, WHOLE_MODEL, 'loss', 'train'), { x: [1], y: [1], version: 1 });
   assert.equal(modelCharts(view).find((c) => c.id === 'model:loss')?.title, 'total loss (unweighted sum of the task losses)');
 
   assert.equal(tensorboardTag({ task: '*', metric: 'loss', split: 'validation' }), 'total_loss_unweighted_sum/validation');

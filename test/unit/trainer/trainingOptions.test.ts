@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { FromTrainer, MetricPoint } from '../../../src/core/protocol';
+import { WHOLE_MODEL, type FromTrainer, type MetricPoint } from '../../../src/core/protocol';
 import { runExperiment } from '../../../src/trainer/run';
 import { exampleDoc, exampleFile, tempDir } from './helpers';
 
@@ -41,7 +41,7 @@ test('every optimizer lowers the validation loss', { timeout: 300_000 }, async (
     { type: 'adagrad', learningRate: 0.05 },
   ]) {
     const { epochPoints } = await run((d) => { d.training.optimizer = optimizer; d.training.weighting = { method: 'equal' }; d.training.clipNorm = 5; }, 4);
-    const loss = (e: number) => epochPoints.find((p) => p.epoch === e && p.task === '*' && p.split === 'validation' && p.metric === 'loss')!.value;
+    const loss = (e: number) => epochPoints.find((p) => p.epoch === e && p.task === WHOLE_MODEL && p.split === 'validation' && p.metric === 'loss')!.value;
     assert.ok(loss(4) < loss(1), `${optimizer.type}: validation loss ${loss(1)} -> ${loss(4)}`);
   }
 });
