@@ -2,14 +2,16 @@
 // temporary folder, deleted afterwards) is loaded, previewed and trained for one epoch, each
 // in a fresh process; prints the time and the peak resident memory (getrusage's maxrss, the
 // figure `/usr/bin/time -v` prints) of each, against the goal: at most twice the float32 size
-// of the data plus the model, over what the process holds before it reads any data.
-// Prints figures; asserts nothing.
+// of the data plus the model, over what the process holds before it reads any data. Each
+// phase's process runs with the trainer's Node flags (core/trainerFlags.ts), as the extension
+// and `mts train` start the trainer. Prints figures; asserts nothing.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { countParams } from '../src/core/params';
 import type { ExperimentSpec } from '../src/core/spec';
+import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
 import { loadBackend } from '../src/trainer/backend';
 import { loadExperimentData } from '../src/trainer/data/load';
 import { summarizeData } from '../src/trainer/data/summary';
@@ -54,10 +56,10 @@ function main(): void {
     const modelMb = (countParams(doc as unknown as ExperimentSpec).total * 4) / MB;
     const goalMb = 2 * dataMb + modelMb;
     console.log(`${rows.toLocaleString('en-US')} rows x ${COLUMNS.length} columns: ${fileMb.toFixed(0)} MB of CSV (written in ${((performance.now() - t0) / 1000).toFixed(1)} s); ` +
-      `float32 size ${dataMb.toFixed(0)} MB, model ${modelMb.toFixed(3)} MB; goal: peak - baseline <= ${goalMb.toFixed(0)} MB`);
+      `float32 size ${dataMb.toFixed(0)} MB, model ${modelMb.toFixed(3)} MB; goal: peak - baseline <= ${goalMb.toFixed(0)} MB; trainer flags: ${TRAINER_NODE_FLAGS.join(' ')}`);
     const over: string[] = [];
     for (const phase of ['load', 'preview', 'train'] as const) {
-      const out = execFileSync(process.execPath, [__filename, '--measure', phase, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const out = execFileSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--measure', phase, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       const m = JSON.parse(out.trim().split('\n').pop() as string) as Measure;
       const used = m.peakMb - m.baselineMb;
       if (used > goalMb) over.push(phase);

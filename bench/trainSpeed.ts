@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { analyzeGraph } from '../src/core/graph';
 import type { BackendName } from '../src/core/protocol';
+import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
 import { loadBackend } from '../src/trainer/backend';
 import { toDevice } from '../src/trainer/deviceData';
 import { makeHeads } from '../src/trainer/heads';
@@ -53,7 +54,8 @@ async function measure(backend: BackendName, batch: number, epochs: number, forc
 
 /** `variant`: '' (the fast path where it applies), or 'generic' (the tape) and/or 'partial' (masked labels), joined by '+'. */
 function child(backend: BackendName, batch: number, epochs: number, variant = ''): Figure | undefined {
-  const r = spawnSync(process.execPath, [__filename, '--one', backend, String(batch), String(epochs), variant], {
+  // With the trainer's Node flags: ours is measured as the extension and `mts train` run it.
+  const r = spawnSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--one', backend, String(batch), String(epochs), variant], {
     encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
   });
   const line = r.stdout.trim().split('\n').pop() ?? '';

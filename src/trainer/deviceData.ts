@@ -1,5 +1,7 @@
-// Moves a split of the data onto the backend once: inputs shaped as the model's inputs,
-// labels encoded as each head expects. Batches are then sliced on the device.
+// Moves a split's inputs onto the backend once, shaped as the model's inputs; batches are
+// then gathered on the device. Labels stay on the host (the targets, one value per row) and
+// become tensors a batch or a block of batches at a time (labelTensor): a split's one-hot
+// labels held whole on the device would add classes x 4 bytes per row to a run's memory.
 import type * as TF from '@tensorflow/tfjs';
 import type { ExperimentSpec } from '../core/spec';
 import type { Tf } from './backend';
@@ -12,8 +14,7 @@ import { SpecError } from './specError';
 export interface DeviceSplit {
   n: number;
   x: Map<string, TF.Tensor>;
-  y: Map<string, TF.Tensor>;
-  /** Host copies of the targets (class index or value; NaN where a row lacks it), for metrics and loss masks. */
+  /** Host arrays of the targets (class index or value; NaN where a row lacks it), for metrics and loss masks. */
   targets: Map<string, Float32Array>;
 }
 
@@ -44,23 +45,32 @@ export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Da
     x.set(input.id, input.dtype === 'int32' ? tf.cast(t, 'int32') : t);
     if (input.dtype === 'int32') t.dispose();
   }
-  const y = new Map<string, TF.Tensor>();
   const targets = new Map<string, Float32Array>();
   for (const h of heads) {
     const raw = own(ds.targets, h.task.target);
     if (!raw) throw new SpecError(`Task "${h.task.id}" targets "${h.task.target}", which the data does not have (targets: ${Object.keys(ds.targets).join(', ')}).`, ['tasks', spec.tasks.findIndex((t) => t.id === h.task.id), 'target']);
     targets.set(h.task.id, raw);
-    // Unlabelled rows (NaN) get label 0 on the device; their loss weight is 0 (labelMask.ts).
-    const labels = fillUnlabelled(raw);
-    if (h.encoding === 'onehot') {
-      y.set(h.task.id, tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), h.units), 'float32')));
-    } else {
-      y.set(h.task.id, tf.tensor2d(labels, [ds.n, 1]));
-    }
   }
-  return { n: ds.n, x, y, targets };
+  return { n: ds.n, x, targets };
+}
+
+/**
+ * A batch's labels as the head's loss takes them, from its targets (one value per row):
+ * one-hot [n, units] or values [n, 1]. Unlabelled rows (NaN) get label 0: their loss weight is 0 (labelMask.ts).
+ */
+export function labelTensor(tf: Tf, head: TaskHead, values: Float32Array): TF.Tensor {
+  const labels = fillUnlabelled(values);
+  if (head.encoding !== 'onehot') return tf.tensor2d(labels, [labels.length, 1]);
+  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), head.units), 'float32'));
+}
+
+/** The targets of the given rows, in their order. */
+export function targetsOf(targets: Float32Array, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = targets[rows[k]!]!;
+  return out;
 }
 
 export function disposeSplit(s: DeviceSplit): void {
-  for (const t of [...s.x.values(), ...s.y.values()]) t.dispose();
+  for (const t of s.x.values()) t.dispose();
 }

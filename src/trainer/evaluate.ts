@@ -4,7 +4,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { EVAL_BATCH } from '../core/budget';
 import { accuracy, argmaxRows, macroF1, mae, r2, rmse, rocAuc } from '../core/metrics';
 import type { Tf } from './backend';
-import type { DeviceSplit } from './deviceData';
+import { labelTensor, type DeviceSplit } from './deviceData';
 import type { TaskHead } from './heads';
 import { batchWeights, countLabelled, hasUnlabelled, labelledRows } from './labelMask';
 import type { ForwardFn } from './model/forward';
@@ -35,7 +35,7 @@ export function evaluate(tf: Tf, forward: ForwardFn, heads: TaskHead[], split: D
       heads.forEach((h, i) => {
         const o = outs.get(h.task.id)!;
         const w = masks[i] && tf.tensor2d(masks[i]!.weights, [size, 1]);
-        losses.push(h.lossFn(split.y.get(h.task.id)!.slice(start, size), o, w));
+        losses.push(h.lossFn(labelTensor(tf, h, truths[i]!.subarray(start, start + size)), o, w));
         ps.push(h.predict(o).reshape([-1]));
       });
       return { losses: tf.stack(losses), preds: ps };

@@ -1,8 +1,8 @@
 // Our own multi-task training loop (tfjs-layers' fit has no loss weights).
-// Speed: the epoch's shuffled data is gathered and split into batches on the device in
-// two ops per tensor; per-task losses are summed on the device and read back only a few
-// times per epoch; the loop yields to the event loop every few milliseconds so a cancel
-// message arrives between two steps.
+// Speed: the epoch's shuffled data is gathered and split into batches on the device a block
+// at a time, in two ops per tensor (batches.ts); per-task losses are summed on the device and
+// read back only a few times per epoch; the loop yields to the event loop every few
+// milliseconds so a cancel message arrives between two steps.
 import type * as TF from '@tensorflow/tfjs';
 import type { TrainingPhase } from '../core/phase';
 import { WHOLE_MODEL, type BackendName, type MetricPoint } from '../core/protocol';
@@ -10,7 +10,8 @@ import { SeededRandom, deriveSeed } from '../core/random';
 import { learningRateAt } from '../core/schedule';
 import type { ExperimentSpec, LayerSpec } from '../core/spec';
 import type { Tf } from './backend';
-import type { DeviceSplit } from './deviceData';
+import { EpochBatches, batchSizes, shuffleRows } from './batches';
+import { labelTensor, targetsOf, type DeviceSplit } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
 import type { TaskHead } from './heads';
 import type { BuiltModel } from './model/build';
@@ -75,8 +76,6 @@ const REPORTS_PER_EPOCH = 20;
 /** Train metrics at epoch end are measured on at most this many training examples. */
 const TRAIN_EVAL_LIMIT = 2000;
 
-/** Rows gathered on the device at once for the next batches (see the epoch loop). */
-const BLOCK_ROWS = 65_536;
 /** The loop yields to the event loop (where a cancel message arrives) at most this often. */
 const YIELD_MS = 15;
 
@@ -149,11 +148,18 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const stepper: { step: StepFn; dispose(): void } = native
     ? { step: (xb, yb, lr, masks) => native.step(xb, yb, lr, masks, weighting.stepWeights?.() ?? []), dispose: () => native.dispose() }
     : gradientFamily ? gradientStep(s, weighting) : genericStep(s, weighting);
-  const trainY = native ? native.prepareLabels(train.y) : train.y;
+  // Labels are made per block from the host targets (deviceData.ts), as the step takes them.
+  const trainLabels = (rows: Int32Array) => {
+    const y = new Map(heads.map((h) => [h.task.id, labelTensor(tf, h, targetsOf(train.targets.get(h.task.id)!, rows))]));
+    return native ? native.prepareLabels(y) : y;
+  };
+  const labelWidth = heads.reduce((a, h) => a + (h.encoding === 'onehot' ? h.units : 1), 0);
   // Tasks with unlabelled training rows: their losses are masked means (labelMask.ts).
   const masked = heads.filter((h) => hasUnlabelled(train.targets.get(h.task.id)!)).map((h) => h.task.id);
   const rng = new SeededRandom(deriveSeed(t.seed, 'shuffle'));
-  const stepsPerEpoch = Math.ceil(train.n / t.batchSize);
+  const order = new Int32Array(train.n);
+  const sizes = batchSizes(train.n, t.batchSize);
+  const stepsPerEpoch = sizes.length;
   const reportEvery = Math.max(1, Math.floor(stepsPerEpoch / REPORTS_PER_EPOCH));
   const taskIds = heads.map((h) => h.task.id);
   const lrAt = (epoch: number, b: number) => learningRateAt(t.schedule, t.optimizer.learningRate, (epoch - 1) + b / stepsPerEpoch, s.epochs);
@@ -167,29 +173,10 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
 
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
-      const perm = rng.shuffle(Array.from({ length: train.n }, (_, i) => i));
-      const sizes = Array.from({ length: stepsPerEpoch }, (_, i) => Math.min(t.batchSize, train.n - i * t.batchSize));
-      // tidy keeps tensors in arrays, not in Maps: split inside, index by key outside.
-      const xKeys = [...train.x.keys()];
-      const yKeys = [...trainY.keys()];
-      const maskWeights = masked.map((id) => batchWeights(train.targets.get(id)!, perm, sizes));
-      // Batches are gathered a block at a time: a large training set is never copied whole on
-      // the device (it would be held twice), and a block still takes only two ops per tensor.
-      const batchesPerBlock = Math.max(1, Math.floor(BLOCK_ROWS / t.batchSize));
-      let batches: TF.Tensor[][] = [];
-      const gatherBlock = (first: number): TF.Tensor[][] => tf.tidy(() => {
-        const blockSizes = sizes.slice(first, first + batchesPerBlock);
-        const start = first * t.batchSize;
-        const rows = blockSizes.reduce((a, v) => a + v, 0);
-        const idx = tf.tensor1d(perm.slice(start, start + rows), 'int32');
-        const split = (x: TF.Tensor) => (blockSizes.length === 1 ? [tf.gather(x, idx)] : tf.split(tf.gather(x, idx), blockSizes));
-        // Mask weights are made in `perm` order already: the block's rows, split only.
-        const splitOnly = (w: Float32Array) => {
-          const block = tf.tensor2d(w.subarray(start, start + rows), [rows, 1]);
-          return blockSizes.length === 1 ? [block] : tf.split(block, blockSizes);
-        };
-        return [...xKeys.map((k) => split(train.x.get(k)!)), ...yKeys.map((k) => split(trainY.get(k)!)), ...maskWeights.map((m) => splitOnly(m.weights))];
-      });
+      shuffleRows(order, rng);
+      const maskWeights = masked.map((id) => batchWeights(train.targets.get(id)!, order, sizes));
+      const weights = new Map(masked.map((id, k) => [id, maskWeights[k]!.weights]));
+      const batches = new EpochBatches(tf, { x: train.x, labels: trainLabels, labelWidth, weights }, order, sizes, t.batchSize);
       // Per-task losses of the steps since the last report, read back together; for masked
       // tasks also each step's labelled rows, so the report is the mean over labelled rows.
       let window: TF.Tensor[][] = heads.map(() => []);
@@ -199,14 +186,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       const epochWeight = new Float64Array(heads.length);
 
       for (let b = 0; b < stepsPerEpoch; b++) {
-        if (b % batchesPerBlock === 0) {
-          tf.dispose(batches.flat());
-          batches = gatherBlock(b);
-        }
-        const j = b % batchesPerBlock;
-        const xb = new Map(xKeys.map((k, i) => [k, batches[i]![j]!]));
-        const yb = new Map(yKeys.map((k, i) => [k, batches[xKeys.length + i]![j]!]));
-        const mb = new Map(masked.map((id, k) => [id, { weights: batches[xKeys.length + yKeys.length + k]![j]!, labelled: maskWeights[k]!.labelled[b]! }]));
+        const { x: xb, y: yb, weights: wb } = batches.batch(b);
+        const mb = new Map(masked.map((id, k) => [id, { weights: wb.get(id)!, labelled: maskWeights[k]!.labelled[b]! }]));
         weighting.begin(step, epoch, heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0));
         const losses = stepper.step(xb, yb, lrAt(epoch, b), mb);
         if (method.needs.lossesAfter) weighting.afterStep(lossesAfterStep(s, xb, yb, mb));
@@ -257,7 +238,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         }
       }
       window.forEach((ls) => tf.dispose(ls));
-      tf.dispose(batches.flat());
+      batches.dispose();
       if (events.cancelled()) {
         result.cancelled = true;
         break;
@@ -303,8 +284,6 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
     bestWeights?.dispose();
     stepper.dispose();
     weighting.dispose();
-    // Dispose only the label tensors the compiled step made, never the split's own.
-    if (native) tf.dispose([...trainY.values()].filter((y) => ![...train.y.values()].includes(y)));
   }
   result.steps = step;
   return result;

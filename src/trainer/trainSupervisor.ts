@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { trainerSignalMessage } from '../core/runFaults';
+import { TRAINER_NODE_FLAGS } from '../core/trainerFlags';
 import { endedByParent, RUN_FILES, type RunRecord } from '../core/runLayout';
 import { writeJsonAtomic } from './artifacts/atomicWrite';
 
@@ -40,7 +41,7 @@ async function endRun(runDir: string, pid: number, status: 'failed' | 'cancelled
 export async function superviseTrain(): Promise<number> {
   const [entry, ...args] = process.argv.slice(1);
   const ownGroup = process.platform !== 'win32';
-  const child = spawn(process.execPath, [...process.execArgv, entry!, ...args], {
+  const child = spawn(process.execPath, [...process.execArgv, ...TRAINER_NODE_FLAGS, entry!, ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: ownGroup,
     env: { ...process.env, [TRAIN_CHILD_ENV]: '1' },

@@ -5,8 +5,14 @@ import type { Dataset, SplitDataset } from './dataset';
 import { featureSize } from './dataset';
 import { DataError } from './errors';
 
-/** Typed arrays: a million row indices take 4 MB, where number[] takes 8 MB plus its growth. */
+/**
+ * Typed arrays: a million row indices take 4 MB, where number[] takes 8 MB plus its growth.
+ * The three parts are views of one array, `rows`: arranging a data set by its split
+ * (arrangeBySplit) reads that order as it is, with no second array of every row.
+ */
 export interface SplitIndices {
+  /** Every row: the training rows, then validation, then test. */
+  rows: Int32Array;
   train: Int32Array;
   validation: Int32Array;
   test: Int32Array;
@@ -38,7 +44,11 @@ export function splitIndices(n: number, split: SplitFractions, strata?: ArrayLik
   const testCounts = allocate(groups.map((g) => g.length), nTest);
   const validationCounts = allocate(groups.map((g, k) => g.length - (testCounts[k] as number)), nValidation);
 
-  const out: SplitIndices = { train: new Int32Array(n - nTest - nValidation), validation: new Int32Array(nValidation), test: new Int32Array(nTest) };
+  const rowsOut = new Int32Array(n);
+  const nTrain = n - nTest - nValidation;
+  const out: SplitIndices = {
+    rows: rowsOut, train: rowsOut.subarray(0, nTrain), validation: rowsOut.subarray(nTrain, nTrain + nValidation), test: rowsOut.subarray(nTrain + nValidation),
+  };
   let [train, val, tst] = [0, 0, 0];
   groups.forEach((rows, k) => {
     const t = testCounts[k] as number;
@@ -57,25 +67,35 @@ export function splitIndices(n: number, split: SplitFractions, strata?: ArrayLik
   return out;
 }
 
+/** Each stratum's rows, in row order: views of one array of every row (a counting sort). */
 function groupRows(n: number, strata?: ArrayLike<number>): Int32Array[] {
+  const all = new Int32Array(n);
   if (!strata) {
-    const all = new Int32Array(n);
     for (let i = 0; i < n; i++) all[i] = i;
     return [all];
   }
-  // Counted first, so each class's rows go straight into an array of its size.
+  // Counted first, so each class's rows go straight into their place.
   const counts = new Map<number, number>();
   for (let i = 0; i < n; i++) counts.set(strata[i] as number, (counts.get(strata[i] as number) ?? 0) + 1);
-  const byClass = new Map<number, { rows: Int32Array; filled: number }>();
-  for (const [key, count] of counts) byClass.set(key, { rows: new Int32Array(count), filled: 0 });
-  for (let i = 0; i < n; i++) {
-    const group = byClass.get(strata[i] as number) as { rows: Int32Array; filled: number };
-    group.rows[group.filled++] = i;
-  }
   // Sorted by class id so the result does not depend on the order classes first appear.
   // NaN (a task's unlabelled rows; the Map groups NaN keys together) is a stratum of its own, last.
   const order = (k: number) => (Number.isNaN(k) ? Infinity : k);
-  return [...byClass.entries()].sort((a, b) => order(a[0]) - order(b[0])).map(([, group]) => group.rows);
+  const keys = [...counts.keys()].sort((a, b) => order(a) - order(b));
+  const next = new Map<number, number>();
+  const groups: Int32Array[] = [];
+  let start = 0;
+  for (const key of keys) {
+    const count = counts.get(key) as number;
+    next.set(key, start);
+    groups.push(all.subarray(start, start + count));
+    start += count;
+  }
+  for (let i = 0; i < n; i++) {
+    const at = next.get(strata[i] as number) as number;
+    all[at] = i;
+    next.set(strata[i] as number, at + 1);
+  }
+  return groups;
 }
 
 /**
@@ -102,13 +122,12 @@ export function allocate(sizes: readonly number[], total: number): number[] {
  * row order changes); use takeRows for copies when it is still needed as it was.
  */
 export function arrangeBySplit(ds: Dataset, parts: SplitIndices): SplitDataset {
-  const order = new Int32Array(ds.n);
-  let k = 0;
-  for (const part of [parts.train, parts.validation, parts.test]) for (const row of part) order[k++] = row;
-  if (k !== ds.n) throw new Error(`arrangeBySplit: the parts hold ${k} rows, the data ${ds.n}`);
+  const order = parts.rows;
+  if (order.length !== ds.n) throw new Error(`arrangeBySplit: the parts hold ${order.length} rows, the data ${ds.n}`);
   const d = featureSize(ds);
-  permuteRows(ds.features, d, order);
-  for (const values of Object.values(ds.targets)) permuteRows(values, 1, order);
+  const done = new Uint8Array(ds.n);
+  permuteRows(ds.features, d, order, done);
+  for (const values of Object.values(ds.targets)) permuteRows(values, 1, order, done.fill(0));
   const view = (from: number, to: number): Dataset => ({
     ...ds,
     n: to - from,
@@ -121,9 +140,8 @@ export function arrangeBySplit(ds: Dataset, parts: SplitIndices): SplitDataset {
   return { train: view(0, a), validation: view(a, b), test: view(b, ds.n) };
 }
 
-/** Row i of the result is row order[i] of the input, in place (follows each cycle once). */
-function permuteRows(values: Float32Array, width: number, order: Int32Array): void {
-  const done = new Uint8Array(order.length);
+/** Row i of the result is row order[i] of the input, in place (follows each cycle once; `done`: zeros, one per row). */
+function permuteRows(values: Float32Array, width: number, order: Int32Array, done: Uint8Array): void {
   const held = new Float32Array(width);
   for (let start = 0; start < order.length; start++) {
     if (done[start] || order[start] === start) continue;

@@ -15,7 +15,7 @@ import type { WeightingMethod } from '../../../src/core/weighting/method';
 import { weightingParams } from '../../../src/core/weighting/registry';
 import { loadBackend } from '../../../src/trainer/backend';
 import type { Dataset } from '../../../src/trainer/data/dataset';
-import { toDevice } from '../../../src/trainer/deviceData';
+import { labelTensor, toDevice } from '../../../src/trainer/deviceData';
 import { makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
@@ -220,7 +220,8 @@ test('GLS: its weights on the current losses give the gradient of the geometric 
   const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
   const batch = toDevice(tf, s, heads, data(30, 4));
   const vars = built.model.trainableWeights.map((w) => w.read() as TF.Variable);
-  const lossesOf = () => { const outs = forward(batch.x, true); return heads.map((h) => h.lossFn(batch.y.get(h.task.id)!, outs.get(h.task.id)!) as TF.Scalar); };
+  const labels = new Map(heads.map((h) => [h.task.id, labelTensor(tf, h, batch.targets.get(h.task.id)!)]));
+  const lossesOf = () => { const outs = forward(batch.x, true); return heads.map((h) => h.lossFn(labels.get(h.task.id)!, outs.get(h.task.id)!) as TF.Scalar); };
   const values = tf.tidy(() => lossesOf().map((l) => l.dataSync()[0]!));
   const w = gls.create!(weightingParams(gls.description, {}) as typeof gls.description.defaults, taskInfos(s.tasks))
     .weights({ step: 0, epoch: 1, active: [0, 1, 2], losses: values, epochLosses: [], random: Math.random });

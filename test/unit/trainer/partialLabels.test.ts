@@ -13,7 +13,7 @@ import { SeededRandom } from '../../../src/core/random';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { loadBackend } from '../../../src/trainer/backend';
 import { takeRows, type Dataset } from '../../../src/trainer/data/dataset';
-import { toDevice } from '../../../src/trainer/deviceData';
+import { labelTensor, targetsOf, toDevice } from '../../../src/trainer/deviceData';
 import { evaluate } from '../../../src/trainer/evaluate';
 import { makeHeads } from '../../../src/trainer/heads';
 import { batchWeights, fillUnlabelled, labelledRows } from '../../../src/trainer/labelMask';
@@ -145,7 +145,7 @@ test('the native dense step gives the tape path\'s masked losses, and a task wit
 
   // Tape path: the heads' masked losses on the forward pass (before any update).
   const outs = forward(xb, true);
-  const yb = new Map([...split.y].map(([k, v]) => [k, tf.gather(v, idx)]));
+  const yb = new Map(heads.map((h) => [h.task.id, labelTensor(tf, h, targetsOf(split.targets.get(h.task.id)!, Int32Array.from(rows)))]));
   const tape = heads.map((h) => h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!, masks.get(h.task.id)!.weights).dataSync()[0]!);
   assert.equal(tape[2], 0);
 
