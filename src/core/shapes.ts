@@ -3,6 +3,7 @@
 // "same"). Shape problems are returned as values: the designer shows them on the node.
 // Robust to partly invalid documents: a layer whose own settings are malformed (reported
 // by structural validation) simply gets no shape, and neither does anything after it.
+import { blockOutputShape, isBlockLayer } from './blockLayers';
 import { analyzeGraph, type Graph } from './graph';
 import type { ExperimentSpec, LayerSpec, Problem } from './spec';
 import { formatShape } from './wording';
@@ -130,7 +131,7 @@ export function layerOutputShape(layer: LayerSpec, inputs: Shape[], sourceIds: s
       }
       return { shape: [...input] };
     default:
-      return { unknown: true };
+      return isBlockLayer(layer) ? blockOutputShape(layer, input, receives) : { unknown: true };
   }
 }
 
