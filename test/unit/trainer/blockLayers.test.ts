@@ -1,0 +1,104 @@
+// The sharing blocks' forward pass on native TensorFlow against numbers worked out by hand
+// from each paper's formula, on inputs of one or two rows (tolerance 1e-5).
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type * as TF from '@tensorflow/tfjs';
+import type { BlockLayerSpec } from '../../../src/core/blockLayers';
+import { loadBackend, type Tf } from '../../../src/trainer/backend';
+import { isGated, makeBlockLayer, tiePenalty } from '../../../src/trainer/model/blockLayers';
+
+let tf: Tf;
+before(async () => { tf = (await loadBackend('tensorflow')).tf; });
+
+const close = (actual: number[], expected: number[], what: string): void => {
+  assert.equal(actual.length, expected.length, what);
+  actual.forEach((a, i) => assert.ok(Math.abs(a - expected[i]!) < 1e-5, `${what}[${i}]: ${a} vs ${expected[i]}`));
+};
+const softmax = (z: number[]): number[] => { const e = z.map(Math.exp); const s = e.reduce((a, b) => a + b); return e.map((v) => v / s); };
+
+/** A block layer built on `input` (so its weights exist), with some weights set by name. */
+function block(l: BlockLayerSpec, input: TF.Tensor, weights: Record<string, number[]> = {}): TF.layers.Layer {
+  const layer = makeBlockLayer(tf, l, l.id, 7);
+  layer.apply(input);
+  for (const w of layer.weights) {
+    const key = w.name.split('/').pop()!.replace(/_\d+$/, '');
+    if (weights[key]) w.write(tf.tensor(weights[key]!, w.shape as number[]));
+  }
+  return layer;
+}
+const out = (layer: TF.layers.Layer, x: TF.Tensor): number[] => Array.from((layer.apply(x) as TF.Tensor).dataSync());
+
+describe('sharing blocks, forward pass by hand', () => {
+  it('mmoe: f_k(x) = sum_i softmax(W_gk x)_i relu(x W_i + b_i)', () => {
+    const x = tf.tensor2d([[1, 2], [-1, 1]]);
+    const layer = block({ id: 'moe', type: 'mmoe', experts: 2, units: 1, tasks: 2, from: [] }, x, {
+      experts: [1, 0, 0, 1], // expert 0 reads x1, expert 1 reads x2
+      expert_bias: [0, 0.5],
+      gates: [0, 0, 0, 0, /* gate 1 */ 1, 0, 0, 0], // gate 0 uniform; gate 1 logits [x1, 0]
+    });
+    // Row 1: experts relu(1) = 1, relu(2 + 0.5) = 2.5. Row 2: relu(-1) = 0, relu(1 + 0.5) = 1.5.
+    const g1 = softmax([1, 0]), g2 = softmax([-1, 0]);
+    close(out(layer, x), [0.5 * 1 + 0.5 * 2.5, g1[0]! * 1 + g1[1]! * 2.5, 0.5 * 0 + 0.5 * 1.5, g2[0]! * 0 + g2[1]! * 1.5], 'mmoe [2, 2, 1]');
+    close(out(layer, x).slice(0, 2), [1.75, 1.4034121], 'row 1 worked out');
+    assert.ok(isGated(layer));
+    close(Array.from((layer as unknown as { gateWeights(x: TF.Tensor): TF.Tensor }).gateWeights(x).dataSync()), [0.5, 0.5, ...g1, 0.5, 0.5, ...g2], 'gate weights');
+  });
+
+  it('ple (two levels, linear experts): task experts read the task\'s input, shared experts and gate the shared input', () => {
+    const x = tf.tensor2d([[2]]);
+    const layer = block({ id: 'ple', type: 'ple', sharedExperts: 1, taskExperts: 1, units: 1, tasks: 2, levels: 2, activation: 'linear', from: [] }, x, {
+      l0_task0_experts: [1], l0_task1_experts: [-1], l0_task1_bias: [1], l0_shared_experts: [0.5],
+      l0_gates: [0, 0, 1, 0], l0_shared_gate: [0, 0, 0],
+      l1_task0_experts: [2], l1_task1_experts: [1], l1_task1_bias: [1], l1_shared_experts: [3],
+      l1_gates: [1, -1, 0, 0],
+    });
+    // Level 1 on x = 2: experts task0 2, task1 -1, shared 1.
+    const a = softmax([2, 0]);
+    const h0 = 0.5 * 2 + 0.5 * 1, h1 = a[0]! * -1 + a[1]! * 1, hs = (2 - 1 + 1) / 3; // shared gate uniform over all 3
+    close([h1], [-Math.tanh(1)], 'task 1 after level 1');
+    // Level 2: task0 expert 2 h0, task1 expert h1 + 1, shared expert 3 hs (= 2) on the shared input.
+    const b = softmax([h0, -h0]);
+    close(out(layer, x), [b[0]! * 2 * h0 + b[1]! * 3 * hs, 0.5 * (h1 + 1) + 0.5 * 3 * hs], 'ple [1, 2, 1]');
+    close(out(layer, x), [2.9525741, 1.1192029], 'worked out');
+    close(Array.from((layer as unknown as { gateWeights(x: TF.Tensor): TF.Tensor }).gateWeights(x).dataSync()), [...b, 0.5, 0.5], 'top-level gates');
+  });
+
+  it('cgc (one level) has no shared gate, and each task\'s gate weighs its own experts then the shared ones', () => {
+    const x = tf.tensor2d([[1, -1]]);
+    const layer = block({ id: 'cgc', type: 'ple', sharedExperts: 1, taskExperts: 1, units: 1, tasks: 2, from: [] }, x, {
+      l0_task0_experts: [1, 0], l0_task1_experts: [0, -1], l0_shared_experts: [2, 1], l0_gates: [0, 0, 0, 0, 1, 0, 0, 1],
+    });
+    assert.equal(layer.weights.some((w) => w.name.includes('shared_gate')), false);
+    // relu experts: task0 relu(1) = 1, task1 relu(1) = 1, shared relu(2 - 1) = 1; gate 1 logits [1, -1].
+    const g = softmax([1, -1]);
+    close(out(layer, x), [1, g[0]! + g[1]!], 'cgc');
+  });
+
+  it('crossStitch: column i = sum_j alpha_ij column j, alpha starting at selfWeight and sharing the rest of each row', () => {
+    const x = tf.tensor3d([[[1, 2], [3, 4]]]);
+    const layer = block({ id: 's', type: 'crossStitch', from: [] }, x);
+    close(out(layer, x), [0.9 * 1 + 0.1 * 3, 0.9 * 2 + 0.1 * 4, 0.1 * 1 + 0.9 * 3, 0.1 * 2 + 0.9 * 4], 'initial alpha 0.9 / 0.1');
+    layer.weights[0]!.write(tf.tensor2d([[1, 2], [3, 4]]));
+    close(out(layer, x), [7, 10, 15, 22], 'alpha [[1, 2], [3, 4]]');
+    const three = tf.tensor3d([[[1], [2], [3]]]);
+    close(out(block({ id: 's3', type: 'crossStitch', selfWeight: 0.7, from: [] }, three), three), [0.7 + 0.15 * 5, 1.4 + 0.15 * 4, 2.1 + 0.15 * 3], 'three columns');
+  });
+
+  it('parallelDense: every column reads a vector, or column c reads column c; tieL2 adds lambda sum_{i<j} ||W_i - W_j||^2', () => {
+    const flat = tf.tensor2d([[1, 2]]), stacked = tf.tensor3d([[[1, 2], [3, 4]]]);
+    const spec: BlockLayerSpec = { id: 'p', type: 'parallelDense', columns: 2, units: 1, tieL2: 0.5, from: [] };
+    const weights = { kernel: [1, 1, 2, -1], bias: [0, 1] };
+    close(out(block(spec, flat, weights), flat), [1 + 2, 2 - 2 + 1], 'on a vector');
+    close(out(block(spec, stacked, weights), stacked), [1 + 2, 6 - 4 + 1], 'on columns');
+    const penalty = tiePenalty(tf, [block(spec, flat, weights)])!;
+    close([penalty().dataSync()[0]!], [0.5 * ((1 - 2) ** 2 + (1 + 1) ** 2)], 'two columns');
+    const three = block({ ...spec, columns: 3 }, flat, { kernel: [1, 1, 2, -1, 0, 0] });
+    close([tiePenalty(tf, [three])!().dataSync()[0]!], [0.5 * (5 + 2 + 5)], 'three columns: pairs 01, 02, 12');
+    assert.equal(tiePenalty(tf, [block({ ...spec, tieL2: 0 }, flat)]), undefined);
+  });
+
+  it('select hands on one column', () => {
+    const x = tf.tensor3d([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
+    close(out(block({ id: 'c', type: 'select', index: 1, from: [] }, x), x), [3, 4, 7, 8], 'column 1');
+  });
+});
