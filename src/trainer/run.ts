@@ -8,7 +8,7 @@ import { withDefaults } from '../core/defaults';
 import { describeEstimate, estimateMemory, formatBytes, type MemoryBudget } from '../core/budget';
 import { analyzeGraph } from '../core/graph';
 import { countParams } from '../core/params';
-import type { BackendPreference, FromTrainer, MetricPoint, RunSummary, TrainingPhase } from '../core/protocol';
+import type { BackendPreference, FromTrainer, GateMeans, MetricPoint, RunSummary, TrainingPhase } from '../core/protocol';
 import { inferShapes } from '../core/shapes';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
@@ -28,6 +28,7 @@ import { makeHeads } from './heads';
 import { trainLoop } from './loop';
 import { buildModel, type BuiltModel } from './model/build';
 import { makeForward } from './model/forward';
+import { gateMeans } from './model/gateMeans';
 import { SpecError } from './specError';
 
 export interface RunRequest {
@@ -98,13 +99,14 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const baselineTasks = spec.evaluation?.baselines === 'single-task' && spec.tasks.length > 1 ? spec.tasks.map((t) => t.id) : [];
     const phases: TrainingPhase[] = [{ kind: 'shared' }, ...baselineTasks.map((task) => ({ kind: 'baseline' as const, task }))];
     const results = new Map<string, TaskValues>();
+    const gates: GateMeans[] = [];
     const trainStart = Date.now();
     for (const phase of phases) {
       const phaseSpec = phase.kind === 'shared' ? spec : singleTaskSpec(spec, phase.task);
       req.emit({ type: 'started', runDir: writer.runDir, backend: backend.name, versions: backend.versions, totalEpochs: spec.training.epochs, phase });
       // A task's baseline trains (and is measured) on the rows labelled for it.
       const phaseData = phase.kind === 'shared' ? data : labelledFor(data, spec.tasks.find((t) => t.id === phase.task)!.target);
-      const outcome = await trainPhase(backend, phaseSpec, phaseData, phase, writer, req);
+      const outcome = await trainPhase(backend, phaseSpec, phaseData, phase, writer, req, gates);
       if (outcome === 'cancelled') {
         await writer.markCancelled();
         return 'cancelled';
@@ -131,6 +133,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
         }])),
       },
     };
+    if (gates.length) summary.gates = gates;
     if (baselineTasks.length) {
       const baselineTest: TaskValues = Object.fromEntries(baselineTasks.map((t) => [t, results.get(t)![t]!]));
       // Δm over the task metrics; the loss is left out (its scale differs between kinds of tasks).
@@ -180,7 +183,7 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
 
 /** Trains one model (shared or a baseline) and returns its test metrics, or 'cancelled'. */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: ExperimentData, phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest): Promise<TaskValues | 'cancelled'> {
+  writer: RunWriter, req: RunRequest, gates: GateMeans[] = []): Promise<TaskValues | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
@@ -216,7 +219,10 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
       for (const [metric, value] of Object.entries(metrics)) points.push({ step: result.steps, epoch: result.epochsRun, split: 'test', task, metric, value });
     }
     writer.appendMetrics(points, phase);
-    if (phase.kind === 'shared') await writer.saveModel(built.model);
+    if (phase.kind === 'shared') {
+      await writer.saveModel(built.model);
+      gates.push(...gateMeans(tf, spec, built, test.x));
+    }
     return testValues;
   } finally {
     splits.forEach(disposeSplit);
