@@ -65,10 +65,14 @@ export function blockOutputShape(layer: BlockLayerSpec, input: Shape, receives: 
 /**
  * The block's weights in parts, given its input shape; undefined when unknown.
  * parallelDense: per column d*units (+ units bias). crossStitch: alpha n*n, row i column i's.
- * mmoe: E experts d*units + units (shared); per task a gate d*E (no bias: g_k(x) =
- * softmax(W_gk x), Ma et al. eq. 5). ple, per level l with input width d_l (d, then units):
- * S shared and T per task experts d_l*units + units; per task a gate d_l*(T+S); below the
- * top level a shared gate d_l*(tasks*T + S) (Tang et al. eqs. 4-5, Fig. 4).
+ * mmoe: E experts d*units + units (shared); per task a gate d*E + E. ple, per level l with
+ * input width d_l (d, then units): S shared and T per task experts d_l*units + units; per
+ * task a gate d_l*(T+S) + (T+S); below the top level a shared gate d_l*(tasks*T+S) +
+ * (tasks*T+S) (Tang et al. eqs. 4-5, Fig. 4).
+ * Gates have a bias, which the papers' g(x) = softmax(W x) leaves out (LibMTL and most
+ * implementations keep it): on centred inputs a bias-free gate averages to uniform weights,
+ * so without it a task could not prefer an expert overall, and the gate heatmap would show
+ * nothing of what each task leans on.
  */
 export function blockParts(layer: BlockLayerSpec, input: Shape | undefined): BlockPart[] | undefined {
   if (layer.type === 'select') return [];
@@ -87,7 +91,7 @@ export function blockParts(layer: BlockLayerSpec, input: Shape | undefined): Blo
     case 'mmoe':
       return [
         { label: `${layer.experts} experts`, params: layer.experts * (d * layer.units + layer.units) },
-        ...range(layer.tasks).map((column) => ({ label: `gate ${column}`, params: d * layer.experts, column })),
+        ...range(layer.tasks).map((column) => ({ label: `gate ${column}`, params: (d + 1) * layer.experts, column })),
       ];
     case 'ple': {
       const { sharedExperts: s, taskExperts: t, units: u, tasks: n } = layer;
@@ -95,8 +99,8 @@ export function blockParts(layer: BlockLayerSpec, input: Shape | undefined): Blo
       let shared = 0, own = 0;
       for (let level = 0; level < levels; level++) {
         const width = level === 0 ? d : u;
-        shared += s * (width * u + u) + (level < levels - 1 ? width * (n * t + s) : 0);
-        own += t * (width * u + u) + width * (t + s);
+        shared += s * (width * u + u) + (level < levels - 1 ? (width + 1) * (n * t + s) : 0);
+        own += t * (width * u + u) + (width + 1) * (t + s);
       }
       return [
         { label: `${s} shared experts${levels > 1 ? ' and gates' : ''}`, params: shared },

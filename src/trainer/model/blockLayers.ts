@@ -5,10 +5,10 @@
 //                  tieL2 * sum_{i<j} ||W_i - W_j||_F^2 to the loss (tiePenalty below).
 //   crossStitch    y_i = sum_j alpha_ij x_j (Misra et al. 2016, eq. 1, for n columns);
 //                  alpha starts at selfWeight on the diagonal, the rest of a row shared.
-//   mmoe           f_k(x) = sum_i g_k(x)_i f_i(x), g_k(x) = softmax(W_gk x) (Ma et al. 2018,
-//                  eqs. 4-5; the gates have no bias, as in the paper).
-//   ple            per level j: task k's output = softmax(W_k h_k) [E_k(h_k); E_s(h_s)],
-//                  the shared output (below the top level) = softmax(W_s h_s) [E_1(h_1)...;
+//   mmoe           f_k(x) = sum_i g_k(x)_i f_i(x), g_k(x) = softmax(W_gk x + b_gk) (Ma et al.
+//                  2018, eqs. 4-5; the gate bias is ours, see core/blockLayers blockParts).
+//   ple            per level j: task k's output = softmax(W_k h_k + b_k) [E_k(h_k); E_s(h_s)],
+//                  the shared output (below the top level) = softmax(W_s h_s + b_s) [E_1(h_1)...;
 //                  E_n(h_n); E_s(h_s)] (Tang et al. 2020, eqs. 4-6, Fig. 4): task k's experts
 //                  read its previous output h_k, the shared experts the shared output h_s
 //                  (at level 1 all read x). LibMTL's PLE differs: it runs the shared experts
@@ -149,6 +149,7 @@ function defineBlockClasses(tf: Tf): BlockClasses {
     private experts!: LayerVariable;
     private expertBias!: LayerVariable;
     private gates!: LayerVariable;
+    private gateBias!: LayerVariable;
     private readonly act;
     constructor(private readonly l: Extract<BlockLayerSpec, { type: 'mmoe' }>, name: string, seed: number) {
       super(l, name, seed);
@@ -160,13 +161,14 @@ function defineBlockClasses(tf: Tf): BlockClasses {
       this.experts = this.addWeight('experts', [e, d, u], 'float32', glorot(d, u, this.seed));
       this.expertBias = this.addWeight('expert_bias', [e, u], 'float32', tf.initializers.zeros());
       this.gates = this.addWeight('gates', [n, d, e], 'float32', glorot(d, e, this.seed + 1));
+      this.gateBias = this.addWeight('gate_bias', [n, e], 'float32', tf.initializers.zeros());
       this.built = true;
     }
     override computeOutputShape(inputShape: TF.Shape | TF.Shape[]): TF.Shape {
       return [(inputShape as TF.Shape)[0]!, this.l.tasks, this.l.units];
     }
     gateWeights(x: TF.Tensor): TF.Tensor {
-      return tf.tidy(() => tf.softmax(stackedMatMul(x, this.gates.read())));
+      return tf.tidy(() => tf.softmax(tf.add(stackedMatMul(x, this.gates.read()), this.gateBias.read())));
     }
     override call(inputs: TF.Tensor | TF.Tensor[], _kwargs: Kwargs): TF.Tensor {
       return tf.tidy(() => {
@@ -179,7 +181,8 @@ function defineBlockClasses(tf: Tf): BlockClasses {
 
   class Ple extends Block implements GatedLayer {
     static readonly className = 'MtsPle';
-    private readonly levels: Array<{ shared: LayerVariable; sharedBias: LayerVariable; own: LayerVariable[]; ownBias: LayerVariable[]; gates: LayerVariable; sharedGate?: LayerVariable }> = [];
+    private readonly levels: Array<{ shared: LayerVariable; sharedBias: LayerVariable; own: LayerVariable[]; ownBias: LayerVariable[];
+      gates: LayerVariable; gateBias: LayerVariable; sharedGate?: LayerVariable; sharedGateBias?: LayerVariable }> = [];
     private readonly act;
     constructor(private readonly l: Extract<BlockLayerSpec, { type: 'ple' }>, name: string, seed: number) {
       super(l, name, seed);
@@ -200,7 +203,11 @@ function defineBlockClasses(tf: Tf): BlockClasses {
           own,
           ownBias: own.map((_, k) => this.addWeight(`l${j}_task${k}_bias`, [t, u], 'float32', zeros)),
           gates: this.addWeight(`l${j}_gates`, [n, w, t + s], 'float32', glorot(w, t + s, seed++)),
-          ...(j < count - 1 ? { sharedGate: this.addWeight(`l${j}_shared_gate`, [1, w, n * t + s], 'float32', glorot(w, n * t + s, seed++)) } : {}),
+          gateBias: this.addWeight(`l${j}_gate_bias`, [n, t + s], 'float32', zeros),
+          ...(j < count - 1 ? {
+            sharedGate: this.addWeight(`l${j}_shared_gate`, [1, w, n * t + s], 'float32', glorot(w, n * t + s, seed++)),
+            sharedGateBias: this.addWeight(`l${j}_shared_gate_bias`, [1, n * t + s], 'float32', zeros),
+          } : {}),
         });
       }
       this.built = true;
@@ -216,13 +223,16 @@ function defineBlockClasses(tf: Tf): BlockClasses {
       let gates: TF.Tensor[] = [];
       for (const level of this.levels) {
         const experts = (h: TF.Tensor, k: LayerVariable, b: LayerVariable) => this.act(tf.add(stackedMatMul(h, k.read()), b.read()));
-        const gate = (h: TF.Tensor, g: TF.Tensor) => tf.softmax(tf.matMul(h as TF.Tensor2D, g as TF.Tensor2D));
+        const gate = (h: TF.Tensor, g: TF.Tensor, b: TF.Tensor) => tf.softmax(tf.add(tf.matMul(h as TF.Tensor2D, g as TF.Tensor2D), b));
         const gateKernels = tf.unstack(level.gates.read());
+        const gateBiases = tf.unstack(level.gateBias.read());
         const own = tasks.map((h, k) => experts(h, level.own[k]!, level.ownBias[k]!));
         const common = experts(shared, level.shared, level.sharedBias);
-        gates = tasks.map((h, k) => gate(h, gateKernels[k]!));
+        gates = tasks.map((h, k) => gate(h, gateKernels[k]!, gateBiases[k]!));
         const next = tasks.map((_, k) => mix(gates[k]!, tf.concat([own[k]!, common], 1)));
-        if (level.sharedGate) shared = mix(gate(shared, tf.squeeze(level.sharedGate.read(), [0])), tf.concat([...own, common], 1));
+        if (level.sharedGate && level.sharedGateBias) {
+          shared = mix(gate(shared, tf.squeeze(level.sharedGate.read(), [0]), tf.squeeze(level.sharedGateBias.read(), [0])), tf.concat([...own, common], 1));
+        }
         tasks = next;
       }
       return { out: tf.stack(tasks, 1), gates: tf.stack(gates, 1) };

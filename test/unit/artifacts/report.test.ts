@@ -110,8 +110,8 @@ describe('report.md', () => {
     const { markdown } = renderReport(data);
     assert.deepEqual(tableRows(markdown, 'Parameters').filter((r) => r[0] === 'experts'), [
       ['experts', 'mmoe', '4 experts', 'task1, task2', '6,464'], // 4 x (100 x 16 + 16)
-      ['experts', 'mmoe', 'gate 0', 'task1', '400'], // 100 x 4, no bias
-      ['experts', 'mmoe', 'gate 1', 'task2', '400'],
+      ['experts', 'mmoe', 'gate 0', 'task1', '404'], // 100 x 4 + 4
+      ['experts', 'mmoe', 'gate 1', 'task2', '404'],
     ]);
     assert.deepEqual(tableRows(markdown, 'Gates'), [['Task', 'expert 0', 'expert 1', 'expert 2', 'expert 3'], ['task1', '0.700', '0.100', '0.100', '0.100'], ['task2', '0.050', '0.050', '0.300', '0.600']]);
     const result = await writeAndParse(t, data);

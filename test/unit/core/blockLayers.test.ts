@@ -25,26 +25,26 @@ describe('sharing blocks', () => {
 
   it('counts each block by hand (input width 6)', () => {
     const p = countParams(sharingBlocks());
-    // mmoe: 3 experts 6x4 + 4, two gates 6x3 without bias.
-    assert.equal(p.perNode.get('moe'), 3 * (6 * 4 + 4) + 2 * 6 * 3);
-    // ple, level 1 (width 6): 2 shared experts 6x5+5, shared gate 6x(2x1+2), per task 1 expert 6x5+5 and a gate 6x3;
-    // level 2 (width 5, top): 2 shared experts 5x5+5, per task 1 expert 5x5+5 and a gate 5x3.
-    assert.equal(p.perNode.get('ple'), (70 + 24 + 2 * (35 + 18)) + (60 + 2 * (30 + 15)));
-    assert.equal(p.perNode.get('ple'), 350);
+    // mmoe: 3 experts 6x4 + 4, two gates 6x3 + 3.
+    assert.equal(p.perNode.get('moe'), 3 * (6 * 4 + 4) + 2 * (6 * 3 + 3));
+    // ple, level 1 (width 6): 2 shared experts 6x5+5, shared gate 6x(2x1+2)+4, per task 1 expert 6x5+5 and a gate 6x3+3;
+    // level 2 (width 5, top): 2 shared experts 5x5+5, per task 1 expert 5x5+5 and a gate 5x3+3.
+    assert.equal(p.perNode.get('ple'), (70 + 28 + 2 * (35 + 21)) + (60 + 2 * (30 + 18)));
+    assert.equal(p.perNode.get('ple'), 366);
     assert.equal(p.perNode.get('cols'), 2 * (6 * 3 + 3));
     assert.equal(p.perNode.get('stitch'), 2 * 2);
     assert.equal(p.perNode.get('cols2'), 2 * 3 * 2);
     assert.equal(p.perNode.get('col1'), 0);
-    assert.equal(p.total, 120 + 350 + 42 + 4 + 12 + 7 + 10 + 8);
+    assert.equal(p.total, 126 + 366 + 42 + 4 + 12 + 7 + 10 + 8);
   });
 
   it('gives each task its gate, its own experts and its column; experts and shared gates are shared', () => {
     const p = countParams(sharingBlocks());
-    assert.equal(p.shared, 84 + 154); // mmoe experts; ple shared experts (70 + 60) and level-1 shared gate (24)
+    assert.equal(p.shared, 84 + 158); // mmoe experts; ple shared experts (70 + 60) and level-1 shared gate (28)
     assert.deepEqual(p.perTask, {
-      y0: 18 + 21 + 2 + 6 + 7, // mmoe gate 0, column 0 of cols, alpha row 0, column 0 of cols2, head
-      y1: 18 + 98 + 10, // mmoe gate 1, ple task 0 (experts and gates of both levels), head
-      y2: 98 + 21 + 2 + 6 + 8,
+      y0: 21 + 21 + 2 + 6 + 7, // mmoe gate 0, column 0 of cols, alpha row 0, column 0 of cols2, head
+      y1: 21 + 104 + 10, // mmoe gate 1, ple task 0 (experts and gates of both levels: 35 + 21 + 30 + 18), head
+      y2: 104 + 21 + 2 + 6 + 8,
     });
     assert.equal(p.shared + Object.values(p.perTask).reduce((a, b) => a + b, 0), p.total);
   });
@@ -62,8 +62,8 @@ describe('sharing blocks', () => {
     const moe = d.blocks.flatMap((b) => b.layers).find((l) => l.id === 'moe')!;
     assert.deepEqual(moe.parts, [
       { label: '3 experts', params: 84, tasks: ['y0', 'y1'] },
-      { label: 'gate 0', params: 18, tasks: ['y0'] },
-      { label: 'gate 1', params: 18, tasks: ['y1'] },
+      { label: 'gate 0', params: 21, tasks: ['y0'] },
+      { label: 'gate 1', params: 21, tasks: ['y1'] },
     ]);
   });
 

@@ -29,7 +29,7 @@ function block(l: BlockLayerSpec, input: TF.Tensor, weights: Record<string, numb
 const out = (layer: TF.layers.Layer, x: TF.Tensor): number[] => Array.from((layer.apply(x) as TF.Tensor).dataSync());
 
 describe('sharing blocks, forward pass by hand', () => {
-  it('mmoe: f_k(x) = sum_i softmax(W_gk x)_i relu(x W_i + b_i)', () => {
+  it('mmoe: f_k(x) = sum_i softmax(W_gk x + b_gk)_i relu(x W_i + b_i)', () => {
     const x = tf.tensor2d([[1, 2], [-1, 1]]);
     const layer = block({ id: 'moe', type: 'mmoe', experts: 2, units: 1, tasks: 2, from: [] }, x, {
       experts: [1, 0, 0, 1], // expert 0 reads x1, expert 1 reads x2
@@ -42,24 +42,27 @@ describe('sharing blocks, forward pass by hand', () => {
     close(out(layer, x).slice(0, 2), [1.75, 1.4034121], 'row 1 worked out');
     assert.ok(isGated(layer));
     close(Array.from((layer as unknown as { gateWeights(x: TF.Tensor): TF.Tensor }).gateWeights(x).dataSync()), [0.5, 0.5, ...g1, 0.5, 0.5, ...g2], 'gate weights');
+    // A gate bias of [ln 3, 0] on gate 0: weights [3/4, 1/4] whatever the input.
+    layer.weights.find((w) => w.name.includes('gate_bias'))!.write(tf.tensor2d([[Math.log(3), 0], [0, 0]]));
+    close(out(layer, x).filter((_, i) => i % 2 === 0), [0.75 * 1 + 0.25 * 2.5, 0.75 * 0 + 0.25 * 1.5], 'gate 0 with bias');
   });
 
   it('ple (two levels, linear experts): task experts read the task\'s input, shared experts and gate the shared input', () => {
     const x = tf.tensor2d([[2]]);
     const layer = block({ id: 'ple', type: 'ple', sharedExperts: 1, taskExperts: 1, units: 1, tasks: 2, levels: 2, activation: 'linear', from: [] }, x, {
       l0_task0_experts: [1], l0_task1_experts: [-1], l0_task1_bias: [1], l0_shared_experts: [0.5],
-      l0_gates: [0, 0, 1, 0], l0_shared_gate: [0, 0, 0],
+      l0_gates: [0, 0, 1, 0], l0_shared_gate: [0, 0, 0], l0_gate_bias: [0, 0, 0, -1], l0_shared_gate_bias: [0, 0, 0],
       l1_task0_experts: [2], l1_task1_experts: [1], l1_task1_bias: [1], l1_shared_experts: [3],
       l1_gates: [1, -1, 0, 0],
     });
     // Level 1 on x = 2: experts task0 2, task1 -1, shared 1.
-    const a = softmax([2, 0]);
+    const a = softmax([2, 0 - 1]); // task 1's gate: logits [x, 0] plus bias [0, -1]
     const h0 = 0.5 * 2 + 0.5 * 1, h1 = a[0]! * -1 + a[1]! * 1, hs = (2 - 1 + 1) / 3; // shared gate uniform over all 3
-    close([h1], [-Math.tanh(1)], 'task 1 after level 1');
+    close([h1], [(-Math.exp(3) + 1) / (Math.exp(3) + 1)], 'task 1 after level 1: -tanh(3/2)');
     // Level 2: task0 expert 2 h0, task1 expert h1 + 1, shared expert 3 hs (= 2) on the shared input.
     const b = softmax([h0, -h0]);
     close(out(layer, x), [b[0]! * 2 * h0 + b[1]! * 3 * hs, 0.5 * (h1 + 1) + 0.5 * 3 * hs], 'ple [1, 2, 1]');
-    close(out(layer, x), [2.9525741, 1.1192029], 'worked out');
+    close(out(layer, x), [2.9525741, 0.5 * (1 - Math.tanh(1.5)) + 1], 'worked out');
     close(Array.from((layer as unknown as { gateWeights(x: TF.Tensor): TF.Tensor }).gateWeights(x).dataSync()), [...b, 0.5, 0.5], 'top-level gates');
   });
 

@@ -158,8 +158,8 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     assert.deepEqual(layer(d, 'mmoe1'), { id: 'mmoe1', type: 'mmoe', experts: 4, units: 16, tasks: 2, from: ['trunk2'] });
     assert.deepEqual(layer(d, 'mmoe1_digit'), { id: 'mmoe1_digit', type: 'select', index: 0, from: ['mmoe1'] });
     assert.deepEqual(layer(d, 'mmoe1_parity'), { id: 'mmoe1_parity', type: 'select', index: 1, from: ['mmoe1'] });
-    // The new nodes are drawn with their inferred shapes and counts: 4 experts 64x16+16, 2 gates 64x4.
-    await d.page.waitForSelector('.react-flow__node[data-id="mmoe1"] .node-params:text-is("4,672 params")');
+    // The new nodes are drawn with their inferred shapes and counts: 4 experts 64x16+16, 2 gates 64x4+4.
+    await d.page.waitForSelector('.react-flow__node[data-id="mmoe1"] .node-params:text-is("4,680 params")');
     await d.page.waitForSelector('.react-flow__node[data-id="mmoe1"] .node-shape:text-is("→ [2, 16]")');
     await d.page.waitForSelector('.react-flow__node[data-id="mmoe1_parity"] .node-shape:text-is("→ [16]")');
   }],
