@@ -2,7 +2,7 @@
 // (postMessage). A webview that is hidden or reloading drops what it is sent, so the
 // training panel is fed from a session stream: every event has a sequence number, the
 // webview says `ready` whenever it (re)loads, and the host replays the whole stream.
-import type { FromTrainer, RunStatus, TrainingPhase } from './protocol';
+import type { FromTrainer, GateMeans, RunStatus, TrainingPhase } from './protocol';
 import type { SharingDiagram } from './sharingBlocks';
 import type { TaskKind } from './spec';
 
@@ -126,7 +126,9 @@ export interface DiagramSource {
 
 export type DiagramToWebview =
   | { type: 'diagram'; source: DiagramSource; diagram?: SharingDiagram; problem?: string;
-      weights?: WeightsOverview; weightsProblem?: string }
+      weights?: WeightsOverview; weightsProblem?: string;
+      /** A run's mean gate weights per task per expert (summary.json), for gated sharing blocks. */
+      gates?: GateMeans[] }
   | { type: 'weightDetail'; detail?: WeightDetail; name: string; problem?: string };
 
 export type DiagramFromWebview =

@@ -83,6 +83,11 @@ function defineBlockClasses(tf: Tf): BlockClasses {
   abstract class Block extends Layer {
     constructor(protected readonly spec: BlockLayerSpec, name: string, protected readonly seed: number) { super({ name }); }
     override getConfig() { return { ...super.getConfig(), spec: this.spec as unknown as TF.serialization.ConfigDictValue, seed: this.seed }; }
+    /** Loading a saved model (tf.loadLayersModel) rebuilds each block from its getConfig. */
+    static override fromConfig<T extends TF.serialization.Serializable>(cls: TF.serialization.SerializableConstructor<T>, config: TF.serialization.ConfigDict): T {
+      const make = cls as unknown as new (l: BlockLayerSpec, name: string, seed: number) => T;
+      return new make(config.spec as unknown as BlockLayerSpec, config.name as string, config.seed as number);
+    }
   }
 
   class ParallelDense extends Block implements TiedLayer {

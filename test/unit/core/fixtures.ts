@@ -91,7 +91,8 @@ export function sharingBlocks(): ExperimentSpec {
   return {
     name: 'sharing-blocks',
     data: { source: { type: 'synthetic-correlated', correlation: 0.5, inputDim: 6, samples: 64 }, split: { validation: 0.2, test: 0.2, seed: 1 } },
-    tasks: [0, 1, 2].map((i) => ({ id: `y${i}`, kind: 'regression' as const, target: `y${i}` })),
+    // The synthetic source has two targets, y1 and y2: task y0 predicts y1 too.
+    tasks: [0, 1, 2].map((i) => ({ id: `y${i}`, kind: 'regression' as const, target: i === 2 ? 'y2' : 'y1' })),
     model: { inputs: [{ id: 'x', shape: [6] }], layers, outputs: { y0: 'head0', y1: 'head1', y2: 'head2' } },
     training: { optimizer: { type: 'adam', learningRate: 0.01 }, epochs: 1, batchSize: 8, seed: 0 },
   };

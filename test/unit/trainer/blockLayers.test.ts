@@ -6,6 +6,12 @@ import type * as TF from '@tensorflow/tfjs';
 import type { BlockLayerSpec } from '../../../src/core/blockLayers';
 import { loadBackend, type Tf } from '../../../src/trainer/backend';
 import { isGated, makeBlockLayer, tiePenalty } from '../../../src/trainer/model/blockLayers';
+import { runData } from '../../../src/host/diagram/diagramData';
+import type { FromTrainer } from '../../../src/core/protocol';
+import { runExperiment } from '../../../src/trainer/run';
+import { sharingBlocks } from '../core/fixtures';
+import { onlyRun, tempDir } from './helpers';
+import path from 'node:path';
 
 let tf: Tf;
 before(async () => { tf = (await loadBackend('tensorflow')).tf; });
@@ -103,5 +109,36 @@ describe('sharing blocks, forward pass by hand', () => {
   it('select hands on one column', () => {
     const x = tf.tensor3d([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
     close(out(block({ id: 'c', type: 'select', index: 1, from: [] }, x), x), [3, 4, 7, 8], 'column 1');
+  });
+});
+
+describe('sharing blocks in a run', () => {
+  it('a model with every block trains, saves a model that loads again, and records the gates the diagram shows', { timeout: 120_000 }, async () => {
+    const runsDir = tempDir('blocks');
+    const messages: FromTrainer[] = [];
+    // Plain SGD, which the compiled native step would take: the blocks are why it steps aside.
+    const spec = sharingBlocks();
+    const doc = { ...spec, training: { ...spec.training, optimizer: { type: 'sgd', learningRate: 0.01 } }, evaluation: { baselines: 'none' } };
+    const outcome = await runExperiment({ doc, workspaceDir: runsDir, runsDir, backend: 'tensorflow', epochs: 2, emit: (m) => messages.push(m), cancelled: () => false });
+    assert.deepEqual(messages.filter((m) => m.type === 'error' || m.type === 'problems'), []);
+    assert.equal(outcome, 'completed');
+    const log = messages.filter((m) => m.type === 'log').map((m) => (m as { message: string }).message).join('\n');
+    assert.match(log, /shared model: \d+ steps, training step generic \(sharing block moe \(mmoe\): the compiled step has dense/);
+    const done = messages.find((m) => m.type === 'done');
+    assert.ok(done?.type === 'done');
+    const gates = done.summary.gates!;
+    assert.deepEqual(gates.map((g) => [g.layer, g.columns, g.experts]), [
+      ['moe', ['y0', 'y1'], ['expert 0', 'expert 1', 'expert 2']],
+      ['ple', ['y1', 'y2'], ['own 0', 'shared 0', 'shared 1']],
+    ]);
+    for (const g of gates) for (const row of g.weights) close([row.reduce((a, b) => a + b, 0)], [1], `${g.layer} gate row`);
+    assert.deepEqual(done.summary.parameters.perTask, { y0: 57, y1: 135, y2: 141 });
+    const runDir = onlyRun(runsDir, 'sharing-blocks');
+    const diagram = runData(runDir);
+    assert.deepEqual(diagram.gates, gates);
+    assert.ok(diagram.weights?.layers.some((l) => l.layer === 'ple' && l.weights.some((w) => w.name === 'ple/l1_gates')), 'block weights readable by the diagram');
+    const saved = await tf.loadLayersModel(`file://${path.join(runDir, 'model', 'model.json')}`);
+    assert.equal(saved.countParams(), 575);
+    saved.dispose();
   });
 });
