@@ -152,3 +152,21 @@ export function columnOwners(graph: Graph): Map<string, string[][]> {
   }
   return owners;
 }
+
+/** A block's part with the tasks it serves: a column's part its owners, a shared part all `served`. */
+export interface TaskPart { label: string; params: number; tasks: string[] }
+
+/**
+ * What each task gets of the block `id` (undefined for other nodes): its parts, each with the
+ * tasks it serves. `served`: the node's tasks in display order; `owners` from columnOwners.
+ */
+export function taskParts(graph: Graph, shapes: ReadonlyMap<string, Shape>, owners: ReadonlyMap<string, string[][]>, id: string, served: string[]): TaskPart[] | undefined {
+  const node = graph.nodes.get(id);
+  if (node?.kind !== 'layer' || !isBlockLayer(node.layer)) return undefined;
+  const parts = blockParts(node.layer, node.from[0] === undefined ? undefined : shapes.get(node.from[0]));
+  if (!parts?.length) return undefined;
+  return parts.map((p) => {
+    const own = p.column === undefined ? undefined : owners.get(id)?.[p.column];
+    return { label: p.label, params: p.params, tasks: own?.length ? own : served };
+  });
+}

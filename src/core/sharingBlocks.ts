@@ -2,7 +2,7 @@
 // tasks they serve (inputs; shared by 2+ tasks; only one task; feeding none), the edges
 // between blocks, and the parameter arithmetic. The diagram webview lays it out and draws
 // it, and so does the report's SVG (trainer/artifacts/weightDiagram.ts).
-import { blockParts, columnOwners, isBlockLayer } from './blockLayers';
+import { columnOwners, taskParts, type TaskPart } from './blockLayers';
 import { analyzeGraph } from './graph';
 import { countParams } from './params';
 import { inferShapes } from './shapes';
@@ -18,7 +18,7 @@ export interface BlockLayer {
   params?: number;
   shape?: number[];
   /** A sharing block's weights by owner: shared parts serve all its tasks, a column's part its task. */
-  parts?: Array<{ label: string; params: number; tasks: string[] }>;
+  parts?: TaskPart[];
 }
 
 export interface SharingBlock {
@@ -75,17 +75,12 @@ export function sharingDiagram(spec: Pick<ExperimentSpec, 'name' | 'model'> & { 
       blocks.set(key, block);
     }
     const params = counts.perNode.get(id);
-    const parts = node.kind === 'layer' && isBlockLayer(node.layer) ? blockParts(node.layer, node.from[0] === undefined ? undefined : shapes.get(node.from[0])) : undefined;
+    const parts = taskParts(graph, shapes, owners, id, tasks);
     block.layers.push({
       id, type: node.kind === 'input' ? 'input' : node.layer.type,
       ...(params !== undefined ? { params } : {}),
       ...(shapes.has(id) ? { shape: shapes.get(id)! } : {}),
-      ...(parts?.length ? {
-        parts: parts.map((p) => {
-          const own = p.column === undefined ? undefined : owners.get(id)?.[p.column];
-          return { label: p.label, params: p.params, tasks: own?.length ? own : tasks };
-        }),
-      } : {}),
+      ...(parts ? { parts } : {}),
     });
     block.params += params ?? 0;
     blockOf.set(id, block);
