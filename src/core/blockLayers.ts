@@ -8,6 +8,7 @@
 // Here: output shapes, exact parameter counts (as tfjs-layers' countParams counts the
 // trainer's block layers) and each block's parts: what is shared by all columns and what
 // belongs to one column (a gate, a column's kernel, a row of alpha).
+import { LIMITS } from './experimentSchema';
 import type { Graph } from './graph';
 import type { LayerSpec } from './spec';
 import type { LayerShapeResult, Shape } from './shapes';
@@ -77,7 +78,7 @@ export function blockOutputShape(layer: BlockLayerSpec, input: Shape, receives: 
 export function blockParts(layer: BlockLayerSpec, input: Shape | undefined): BlockPart[] | undefined {
   if (layer.type === 'select') return [];
   const d = input?.[input.length - 1];
-  if (d === undefined) return undefined;
+  if (d === undefined || !countable(layer, input!)) return undefined;
   const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
   switch (layer.type) {
     case 'parallelDense': {
@@ -107,6 +108,22 @@ export function blockParts(layer: BlockLayerSpec, input: Shape | undefined): Blo
         ...range(n).map((column) => ({ label: `task ${column}: ${t} experts and gate`, params: own, column })),
       ];
     }
+  }
+}
+
+/**
+ * Whether the counts that size the parts are within the schema's limits: the designer counts
+ * while the user types, and a half-typed 1e9 columns must not build a billion parts.
+ */
+function countable(layer: BlockLayerSpec, input: Shape): boolean {
+  const within = (v: unknown, max: number): boolean => isSize(v) && v <= max;
+  switch (layer.type) {
+    case 'parallelDense': return within(layer.columns, LIMITS.columns) && isSize(layer.units);
+    case 'crossStitch': return within(input[0], LIMITS.columns);
+    case 'mmoe': return within(layer.experts, LIMITS.experts) && within(layer.tasks, LIMITS.columns) && isSize(layer.units);
+    case 'ple': return within(layer.sharedExperts, LIMITS.experts) && within(layer.taskExperts, LIMITS.experts) && within(layer.tasks, LIMITS.columns)
+      && isSize(layer.units) && (layer.levels === undefined || within(layer.levels, LIMITS.levels));
+    case 'select': return true;
   }
 }
 
@@ -142,7 +159,7 @@ export function columnOwners(graph: Graph): Map<string, string[][]> {
       const consumer = graph.nodes.get(c);
       if (consumer?.kind !== 'layer') continue;
       const l = consumer.layer;
-      if (l.type === 'select' && Number.isInteger(l.index) && l.index >= 0) {
+      if (l.type === 'select' && Number.isInteger(l.index) && l.index >= 0 && l.index <= LIMITS.columns) {
         for (const t of graph.serves.get(c) ?? []) at(l.index).add(t);
       } else if (KEEPS_COLUMNS.has(l.type)) {
         (owners.get(c) ?? []).forEach((ts, i) => ts.forEach((t) => at(i).add(t)));

@@ -82,3 +82,20 @@ describe('sharing blocks', () => {
     ]);
   });
 });
+
+describe('sharing blocks while the user types', () => {
+  it('leaves a block uncounted, not hanging, when a count is half-typed or out of range', () => {
+    const spec = sharingBlocks();
+    const layer = (id: string) => spec.model.layers.find((l) => l.id === id)! as unknown as Record<string, unknown>;
+    layer('cols').columns = 1e12;
+    layer('ple').levels = 1e12;
+    layer('moe').experts = '4';
+    layer('moe0').index = 1e12;
+    const p = countParams(spec);
+    assert.equal(p.perNode.get('cols'), undefined);
+    assert.equal(p.perNode.get('ple'), undefined);
+    assert.equal(p.perNode.get('moe'), undefined);
+    assert.equal(p.complete, false);
+    assert.deepEqual(columnOwners(analyzeGraph(spec)).get('moe'), [[], ['y1']]);
+  });
+});
