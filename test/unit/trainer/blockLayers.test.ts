@@ -7,6 +7,7 @@ import type { BlockLayerSpec } from '../../../src/core/blockLayers';
 import { loadBackend, type Tf } from '../../../src/trainer/backend';
 import { isGated, makeBlockLayer, tiePenalty } from '../../../src/trainer/model/blockLayers';
 import { runData } from '../../../src/host/diagram/diagramData';
+import { readLayersModel } from '../../../src/host/diagram/weightsFile';
 import type { FromTrainer } from '../../../src/core/protocol';
 import { runExperiment } from '../../../src/trainer/run';
 import { sharingBlocks } from '../core/fixtures';
@@ -140,5 +141,38 @@ describe('sharing blocks in a run', () => {
     const saved = await tf.loadLayersModel(`file://${path.join(runDir, 'model', 'model.json')}`);
     assert.equal(saved.countParams(), 575);
     saved.dispose();
+  });
+});
+
+describe('soft parameter sharing in training', () => {
+  /** ||W_0 - W_1|| of the trained columns of a two-column parallelDense, trained with `tieL2`. */
+  async function columnDistance(tieL2: number): Promise<number> {
+    const runsDir = tempDir('tie');
+    const doc = {
+      name: 'tie', data: { source: { type: 'synthetic-correlated', correlation: 0.2, inputDim: 8, samples: 400, seed: 1 }, split: { validation: 0.1, test: 0.1, seed: 1 } },
+      tasks: [{ id: 'a', kind: 'regression', target: 'y1' }, { id: 'b', kind: 'regression', target: 'y2' }],
+      model: {
+        inputs: [{ id: 'x', shape: [8] }],
+        layers: [
+          { id: 'cols', type: 'parallelDense', columns: 2, units: 4, activation: 'tanh', tieL2, from: ['x'] },
+          { id: 'ca', type: 'select', index: 0, from: ['cols'] }, { id: 'outA', type: 'dense', units: 1, from: ['ca'] },
+          { id: 'cb', type: 'select', index: 1, from: ['cols'] }, { id: 'outB', type: 'dense', units: 1, from: ['cb'] },
+        ],
+        outputs: { a: 'outA', b: 'outB' },
+      },
+      training: { optimizer: { type: 'adam', learningRate: 0.01 }, epochs: 4, batchSize: 16, seed: 3 },
+      evaluation: { baselines: 'none' },
+    };
+    const outcome = await runExperiment({ doc, workspaceDir: runsDir, runsDir, backend: 'tensorflow', emit: () => undefined, cancelled: () => false });
+    assert.equal(outcome, 'completed');
+    const kernel = readLayersModel(path.join(onlyRun(runsDir, 'tie'), 'model', 'model.json')).find((w) => w.name === 'cols/kernel')!;
+    const half = kernel.values.length / 2;
+    return Math.sqrt(kernel.values.slice(0, half).reduce((s, v, i) => s + (v - kernel.values[half + i]!) ** 2, 0));
+  }
+
+  it('tieL2 pulls the columns\' kernels together (Duong et al. 2015); 0 leaves them apart', { timeout: 120_000 }, async () => {
+    const free = await columnDistance(0), tied = await columnDistance(10);
+    assert.ok(free > 0.5, `independent columns differ (${free})`);
+    assert.ok(tied < 0.1 * free, `tied columns nearly equal (${tied} vs ${free})`);
   });
 });
