@@ -4,7 +4,7 @@
 // Prints figures; asserts nothing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { askDataSummary } from '../src/host/dataSummaryProcess';
+import { askDataSummary } from '../src/host/designer/dataSummaryProcess';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLES = ['digits-parity', 'multimnist-cnn', 'correlated-regression', 'tabular-csv'];

@@ -14,6 +14,7 @@ import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
 import { intraOpThreadsFor } from '../src/trainer/threads';
 import { randomDataset, referenceSpec } from './referenceWorkload';
+import { weightingCostTable } from './weightingCost';
 
 const SAMPLES = 20_000;
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
     const k = kerasFigures.find((f) => f.batch === batch);
     console.log(`ratio_vs_keras batch=${batch} ${o && k ? (o.samplesPerSecond / k.samplesPerSecond).toFixed(2) : 'n/a'}`);
   }
+  weightingCostTable();
 }
 
 void main();

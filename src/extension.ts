@@ -3,8 +3,8 @@
 import type * as vscode from 'vscode';
 import { registerDesigner } from './host/designer/index';
 import { registerDiagram } from './host/diagram/index';
-import { registerEnvironment } from './host/environment';
-import { registerNewExperiment } from './host/newExperiment';
+import { registerEnvironment } from './host/environment/index';
+import { registerNewExperiment } from './host/newExperiment/index';
 import { registerRunsView } from './host/runs/index';
 import { registerTraining } from './host/training/index';
 

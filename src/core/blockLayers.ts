@@ -11,7 +11,7 @@
 import { LIMITS } from './experimentSchema';
 import type { Graph } from './graph';
 import type { LayerSpec } from './spec';
-import type { LayerShapeResult, Shape } from './shapes';
+import type { LayerShapeResult, Shape } from './shapeTypes';
 import { formatShape } from './wording';
 
 export type BlockLayerSpec = Extract<LayerSpec, { type: 'parallelDense' | 'crossStitch' | 'mmoe' | 'ple' | 'select' }>;

@@ -4,6 +4,7 @@
 import type {
   ExperimentSpec, InputSpec, LayerSpec, LossName, MetricName, OptimizerSpec, ScheduleSpec, TaskKind, TaskSpec,
 } from './spec';
+import { DEFAULT_DELTA_M } from './deltaM';
 
 export const DEFAULT_LOSS: Record<TaskKind, LossName> = {
   multiclass: 'categoricalCrossentropy', binary: 'binaryCrossentropy', regression: 'meanSquaredError',
@@ -85,6 +86,6 @@ export function withDefaults(spec: ExperimentSpec): ExperimentSpec {
       schedule: scheduleWithDefaults(training.schedule),
       weighting: training.weighting ?? { method: 'equal' },
     },
-    evaluation: { ...spec.evaluation, baselines: spec.evaluation?.baselines ?? 'single-task' },
+    evaluation: { ...spec.evaluation, baselines: spec.evaluation?.baselines ?? 'single-task', deltaM: spec.evaluation?.deltaM ?? DEFAULT_DELTA_M },
   };
 }

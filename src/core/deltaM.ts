@@ -1,15 +1,33 @@
 // Multi-task performance Δm: how much the shared model gains (or loses) over the single-task
-// baselines, averaged over every (task, metric) pair measured on both. Definition of
-// Maninis et al. 2019 (Attentive Single-Tasking of Multiple Tasks) and Vandenhende et al.
-// 2021 (Multi-Task Learning for Dense Prediction Tasks: A Survey), with the mean taken
-// over all K task-metric pairs as in later work (e.g. Navon et al. 2022, Nash-MTL).
-import type { BaselineComparison } from './protocol';
+// baselines. Per (task, metric) pair the signed relative change of Maninis et al. 2019
+// (Attentive Single-Tasking of Multiple Tasks) and Vandenhende et al. 2021 (Multi-Task
+// Learning for Dense Prediction Tasks: A Survey), averaged by one of two conventions found in
+// the literature, chosen with `evaluation.deltaM`:
+// - "pairs": the mean over all K task-metric pairs (e.g. Navon et al. 2022, Nash-MTL);
+// - "tasks": the mean over tasks of each task's mean over its metrics (LibMTL's Δp,
+//   `count_improvement`), so a task with many metrics weighs as much as a task with one.
+// A pair whose baseline is 0 has no relative change (division by 0): it is left out of both
+// means and listed with the reason, never counted as ±100 %.
+import type { BaselineComparison, DeltaMExclusion } from './protocol';
+import type { DeltaMConvention } from './spec';
 
-/** The formula as the report prints it. */
-export const DELTA_M_FORMULA =
-  'Δm = (1/K) · Σₖ (−1)^lₖ · (M_shared,k − M_baseline,k) / |M_baseline,k|, ' +
-  'over the K task-metric pairs; lₖ = 1 when lower is better (loss, mae, rmse, …), else 0. ' +
-  'Positive = sharing helped. When M_baseline,k = 0 the denominator is |M_shared,k| (a change from 0 counts as ±100 %).';
+export const DEFAULT_DELTA_M: DeltaMConvention = 'pairs';
+
+const SIGN_AND_EXCLUSIONS = 'lₖ = 1 when lower is better (loss, mae, rmse, …), else 0. Positive = sharing helped. ' +
+  'A pair whose baseline is 0 has no relative change: it is left out.';
+
+/** Each convention's name as the report and panel print it, and its formula. */
+export const DELTA_M_CONVENTIONS: Record<DeltaMConvention, { label: string; formula: string }> = {
+  pairs: {
+    label: 'mean over task-metric pairs (Nash-MTL)',
+    formula: 'Δm = (1/K) · Σₖ (−1)^lₖ · (M_shared,k − M_baseline,k) / |M_baseline,k|, over the K task-metric pairs; ' + SIGN_AND_EXCLUSIONS,
+  },
+  tasks: {
+    label: "mean over tasks of each task's mean (LibMTL's Δp)",
+    formula: 'Δm = (1/T) · Σₜ (1/Mₜ) · Σₖ∈t (−1)^lₖ · (M_shared,k − M_baseline,k) / |M_baseline,k|, over the T tasks, ' +
+      'each with its Mₜ metric pairs; ' + SIGN_AND_EXCLUSIONS,
+  },
+};
 
 const LOWER_IS_BETTER_SUFFIX = /(loss|error|crossentropy|huber|perplexity)$/i;
 const LOWER_IS_BETTER_ABBREVIATION = /(^|[^a-z])(mae|mse|rmse|mape)$/i;
@@ -19,22 +37,25 @@ export function higherIsBetter(metric: string): boolean {
   return !LOWER_IS_BETTER_SUFFIX.test(metric) && !LOWER_IS_BETTER_ABBREVIATION.test(metric);
 }
 
-/** Signed relative improvement of `shared` over `baseline` for one metric (0.05 = 5 % better). */
-export function relativeImprovement(shared: number, baseline: number, metricHigherIsBetter: boolean): number {
-  if (shared === baseline) return 0;
-  const denominator = baseline !== 0 ? Math.abs(baseline) : Math.abs(shared);
+/**
+ * Signed relative improvement of `shared` over `baseline` for one metric (0.05 = 5 % better);
+ * undefined when the baseline is 0 (a relative change from 0 has no value).
+ */
+export function relativeImprovement(shared: number, baseline: number, metricHigherIsBetter: boolean): number | undefined {
+  if (baseline === 0) return undefined;
   const sign = metricHigherIsBetter ? 1 : -1;
-  return (sign * (shared - baseline)) / denominator;
+  return (sign * (shared - baseline)) / Math.abs(baseline);
 }
 
 export type TaskMetrics = Record<string, Record<string, number>>;
 
 export interface DeltaMResult {
   comparisons: BaselineComparison[];
-  /** Mean relative improvement over all comparisons; NaN when nothing could be compared. */
+  /** By `convention` over the comparisons; NaN when nothing could be compared. */
   deltaM: number;
-  /** Pairs present in both but not comparable (a non-finite value, e.g. a diverged loss). */
-  skipped: Array<{ task: string; metric: string; reason: string }>;
+  convention: DeltaMConvention;
+  /** Pairs present in both but left out of Δm, and why (a baseline of 0, a non-finite value). */
+  excluded: DeltaMExclusion[];
 }
 
 /**
@@ -46,9 +67,10 @@ export function computeDeltaM(
   shared: TaskMetrics,
   baseline: TaskMetrics,
   include: (task: string, metric: string) => boolean = () => true,
+  convention: DeltaMConvention = DEFAULT_DELTA_M,
 ): DeltaMResult {
   const comparisons: BaselineComparison[] = [];
-  const skipped: DeltaMResult['skipped'] = [];
+  const excluded: DeltaMExclusion[] = [];
   for (const [task, metrics] of Object.entries(shared)) {
     const base = baseline[task];
     if (!base) continue;
@@ -56,15 +78,28 @@ export function computeDeltaM(
       const b = base[metric];
       if (b === undefined || !include(task, metric)) continue;
       if (!Number.isFinite(s) || !Number.isFinite(b)) {
-        skipped.push({ task, metric, reason: `not a finite number (shared ${s}, baseline ${b})` });
+        excluded.push({ task, metric, reason: `not a finite number (shared ${s}, baseline ${b})` });
         continue;
       }
       const hib = higherIsBetter(metric);
-      comparisons.push({ task, metric, higherIsBetter: hib, shared: s, baseline: b, relativeImprovement: relativeImprovement(s, b, hib) });
+      const change = relativeImprovement(s, b, hib);
+      if (change === undefined) {
+        excluded.push({ task, metric, reason: `the baseline is 0, so the relative change is undefined (shared ${s})` });
+        continue;
+      }
+      comparisons.push({ task, metric, higherIsBetter: hib, shared: s, baseline: b, relativeImprovement: change });
     }
   }
-  const deltaM = comparisons.length === 0
-    ? Number.NaN
-    : comparisons.reduce((sum, c) => sum + c.relativeImprovement, 0) / comparisons.length;
-  return { comparisons, deltaM, skipped };
+  return { comparisons, deltaM: average(comparisons, convention), convention, excluded };
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((a, v) => a + v, 0) / values.length;
+}
+
+function average(comparisons: BaselineComparison[], convention: DeltaMConvention): number {
+  if (convention === 'pairs') return mean(comparisons.map((c) => c.relativeImprovement));
+  const byTask = new Map<string, number[]>();
+  for (const c of comparisons) (byTask.get(c.task) ?? byTask.set(c.task, []).get(c.task)!).push(c.relativeImprovement);
+  return mean([...byTask.values()].map(mean));
 }

@@ -1,7 +1,9 @@
 // Messages between the host and the designer webview (postMessage), as discriminated
 // unions: switch on `type`. The text document is the only source of truth: the host sends
 // every version of it, the webview answers with edits (JSON-path operations) and never
-// keeps a document of its own.
+// keeps a document of its own. Requests that want a reply (an edit's outcome, a data preview)
+// go through core/channel, which matches replies to requests and times them out.
+import type { NoParams, NoRequests, Side } from './channel';
 import type { DataSummaryResult } from './dataSummary';
 import type { EditOp, JsonPath } from './edits';
 import type { Problem } from './spec';
@@ -35,21 +37,42 @@ export interface DesignerInit {
 export type ToDesigner =
   | { type: 'document'; document: DocumentSnapshot }
   | { type: 'trust'; trusted: boolean }
-  /** An edit could not be applied (the document changed under it, or it is not JSON right now). */
-  | { type: 'editRejected'; message: string }
+  /** A data summary nobody asked for (the automatic one), or the last one again for a reloaded webview. */
   | { type: 'dataPreview'; preview: DataPreview };
 
 /** Designer -> host. */
 export type FromDesigner =
   /** The webview is listening: send the current document and trust. */
   | { type: 'ready' }
-  /** Apply `ops` to the document as one undoable edit. `label` says what the user did. */
-  | { type: 'edit'; label: string; ops: EditOp[] }
   /** Run the train command on this document. */
   | { type: 'train' }
   /** Show the text beside the designer, with the value at a JSON path (or a text offset) selected. */
   | { type: 'revealText'; at: { path: JsonPath } | { offset: number } }
   /** Open the workspace trust editor (the Train button is disabled in Restricted Mode). */
-  | { type: 'manageTrust' }
-  /** Summarize the data of the document's current text (unsaved edits included). */
-  | { type: 'requestDataPreview' };
+  | { type: 'manageTrust' };
+
+/** Applied, or why not (the document changed under the edit, or it is not JSON right now). */
+export type EditOutcome = { applied: true } | { applied: false; message: string };
+
+/** Designer -> host requests, each answered once (core/channel). */
+export interface DesignerRequests {
+  /** Apply `ops` to the document as one undoable edit. `label` says what the user did. */
+  edit: { params: { label: string; ops: EditOp[] }; reply: EditOutcome };
+  /**
+   * Summarize the data of the document's current text (unsaved edits included). Null when a
+   * newer summary replaced this one: that one comes as its own reply or `dataPreview` note.
+   */
+  dataPreview: { params: NoParams; reply: DataPreview | null };
+}
+
+export interface DesignerSides {
+  host: Side<ToDesigner, NoRequests>;
+  webview: Side<FromDesigner, DesignerRequests>;
+}
+
+/**
+ * A data summary reads the whole data set in a child process, which the host stops after its
+ * own limit (120 s, host/dataSummaryProcess) with a message saying so; the channel waits longer,
+ * so that message is what the user reads, and its timeout only catches a host that never answers.
+ */
+export const DESIGNER_TIMEOUTS_MS = { dataPreview: 5 * 60_000 } as const;

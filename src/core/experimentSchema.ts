@@ -3,7 +3,7 @@
 // Enum lists are built from Records keyed by the spec.ts unions, so adding a member to a
 // union without describing it here is a compile error.
 import { anyOf, arr, bool, int, num, obj, oneOf, record, str, union, type ObjectSchema, type Schema } from './docSchema';
-import type { BlockType } from './blockLayers';
+import { weightingVariants } from './weighting/registry';
 import type { Activation, ColumnType, LayerType, LossName, MetricName, TaskKind, TextEncoding } from './spec';
 
 const keys = <T extends string>(r: Record<T, true>): T[] => Object.keys(r) as T[];
@@ -90,7 +90,7 @@ const BLOCK_SCHEMAS = {
   select: layer('Column index of a block\'s output [columns, features]: the input of one task\'s head.', {
     index: int('Column, from 0.', { min: 0, max: LIMITS.columns }),
   }, ['index'], snip('select', { index: 0 })),
-} satisfies Record<BlockType, ObjectSchema>;
+} satisfies Partial<Record<LayerType, ObjectSchema>>;
 
 export const LAYER_SCHEMAS: Record<LayerType, ObjectSchema> = {
   dense: layer('Fully connected layer on a flat vector.', {
@@ -241,11 +241,7 @@ const training = obj('How the model is trained.', {
   epochs: int('Passes over the training data.', { min: 1, max: LIMITS.epochs }),
   batchSize: int('Examples per optimizer step.', { min: 1, max: LIMITS.batchSize }),
   seed,
-  weighting: union('method', 'weighting method', 'How the task losses are combined (default equal).', {
-    equal: obj('Every task loss counts once.', {}),
-    static: obj('Each task loss is multiplied by its task\'s "weight".', {}),
-    uncertainty: obj('Learned per-task log-variance (Kendall, Gal & Cipolla 2018).', {}),
-  }),
+  weighting: union('method', 'weighting method', 'How the task losses (or their gradients) are combined into one update (default equal).', weightingVariants()),
   l2: num('L2 penalty added to every kernel that has none of its own.', { min: 0, max: 1_000 }),
   clipNorm: num('Clip the global gradient norm to this value.', { exclusiveMin: 0, max: 1e9 }),
   earlyStopping: obj('Stop when the validation loss stops improving.', {
@@ -264,6 +260,7 @@ export const EXPERIMENT_SCHEMA = obj('A Multi-Task Studio experiment: data, task
   training,
   evaluation: obj('What is measured after training.', {
     baselines: oneOf(['single-task', 'none'], '"single-task" also trains one model per task on its own path of the graph, for comparison (default).'),
+    deltaM: oneOf(['pairs', 'tasks'], 'How Δm averages the relative changes over the baselines: "pairs", the mean over task-metric pairs (Nash-MTL; default); "tasks", the mean over tasks of each task\'s mean over its metrics (LibMTL\'s Δp).'),
   }),
   layout: record(obj('Position of a node in the designer.', { x: num('x'), y: num('y') }, ['x', 'y']), 'Designer node positions by node id; view state only, never affects training.'),
 }, ['name', 'data', 'tasks', 'model', 'training']);

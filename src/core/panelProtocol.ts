@@ -2,6 +2,8 @@
 // (postMessage). A webview that is hidden or reloading drops what it is sent, so the
 // training panel is fed from a session stream: every event has a sequence number, the
 // webview says `ready` whenever it (re)loads, and the host replays the whole stream.
+// Each webview talks over one core/channel: notes both ways, and requests that get one reply.
+import type { NoRequests, Side } from './channel';
 import type { FromTrainer, GateMeans, RunStatus, TrainingPhase } from './protocol';
 import type { SharingDiagram } from './sharingBlocks';
 import type { TaskKind } from './spec';
@@ -54,6 +56,12 @@ export type TrainingFromWebview =
   | { type: 'revealRun' }
   | { type: 'showDiagram' }
   | { type: 'openExperiment' };
+
+/** The training panel only sends notes: its one question (`ready`) is answered by the stream. */
+export interface TrainingSides {
+  host: Side<TrainingToWebview, NoRequests>;
+  webview: Side<TrainingFromWebview, NoRequests>;
+}
 
 /** Saved by the training webview (setState) so a reloaded window can rebuild the panel from the run folder. */
 export interface TrainingViewState { runDir?: string }
@@ -128,13 +136,22 @@ export type DiagramToWebview =
   | { type: 'diagram'; source: DiagramSource; diagram?: SharingDiagram; problem?: string;
       weights?: WeightsOverview; weightsProblem?: string;
       /** A run's mean gate weights per task per expert (summary.json), for gated sharing blocks. */
-      gates?: GateMeans[] }
-  | { type: 'weightDetail'; detail?: WeightDetail; name: string; problem?: string };
+      gates?: GateMeans[] };
 
 export type DiagramFromWebview =
   | { type: 'ready' }
-  | { type: 'weightDetail'; name: string }
   | { type: 'openReport' }
   | { type: 'revealRun' };
+
+/** Diagram -> host requests (core/channel). */
+export interface DiagramRequests {
+  /** The heatmap and histogram of one weight tensor of the run's saved model (kept in the host). */
+  weightDetail: { params: { name: string }; reply: { detail: WeightDetail } | { problem: string } };
+}
+
+export interface DiagramSides {
+  host: Side<DiagramToWebview, NoRequests>;
+  webview: Side<DiagramFromWebview, DiagramRequests>;
+}
 
 export interface DiagramViewState { source?: DiagramSource; selected?: string }

@@ -1,7 +1,7 @@
 // Typed messages between the host and the trainer child process (IPC), and between the
 // host and the webview (postMessage). Discriminated unions: switch on `type`.
 import type { DataSummaryResult } from './dataSummary';
-import type { Problem } from './spec';
+import type { DeltaMConvention, Problem } from './spec';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -29,6 +29,9 @@ export interface BaselineComparison {
   relativeImprovement: number;
 }
 
+/** A task-metric pair measured on both models but left out of Δm, and why. */
+export interface DeltaMExclusion { task: string; metric: string; reason: string }
+
 export interface SplitCounts { train: number; validation: number; test: number }
 
 export interface RunSummary {
@@ -37,8 +40,16 @@ export interface RunSummary {
   backend: BackendName;
   /** Final test metrics of the shared model: task -> metric -> value. */
   test: Record<string, Record<string, number>>;
+  /** With early stopping: the shared model was tested and saved with the weights of bestEpoch (best validation loss). */
+  earlyStopping?: { bestEpoch: number; epochsRun: number };
   parameters: { total: number; shared: number; perTask: Record<string, number>; singleTaskTotal: number };
-  baselines?: { test: Record<string, Record<string, number>>; comparisons: BaselineComparison[]; deltaM: number; parameters: number };
+  baselines?: {
+    test: Record<string, Record<string, number>>; comparisons: BaselineComparison[]; deltaM: number; parameters: number;
+    /** How deltaM averages (absent in runs written before it was a choice: 'pairs'). */
+    convention?: DeltaMConvention;
+    /** Pairs left out of deltaM (a baseline of 0, a non-finite value). */
+    excluded?: DeltaMExclusion[];
+  };
   timings: { startedAt: string; endedAt: string; trainSeconds: number };
   /** Rows per split, and those with each task's target (partial labels: a task's metrics count only these). */
   labelled?: { rows: SplitCounts; tasks: Record<string, SplitCounts> };

@@ -27,6 +27,17 @@ export function tensorboardBaselineFolder(task: string): string {
 /** Metric name of the learning rate in MetricPoints (task '*'); TensorBoard tag `lr`. */
 export const LEARNING_RATE_METRIC = 'lr';
 
+/**
+ * The whole model's loss (task '*', metric 'loss') is the plain sum of the task losses,
+ * whatever the task weighting, so that runs with different weightings compare on one scale
+ * (and early stopping watches it). Every place that shows it says so: the report's chart, the
+ * training panel and TensorBoard (its tag is `<tag>/<split>`).
+ */
+export const TOTAL_LOSS = {
+  title: 'total loss (unweighted sum of the task losses)',
+  tensorboardTag: 'total_loss_unweighted_sum',
+} as const;
+
 /** Contents of run.json: written first (status running) and updated last. */
 export interface RunRecord {
   formatVersion: 1;

@@ -1,6 +1,6 @@
 // What the Runs view says about a run, from the parsed files of its folder: status, the
 // headline metrics (each task's main metric and Δm), and the tasks of its experiment.
-// Pure: the host reads the files (host/runs/runFolders.ts) and passes their contents here.
+// Pure: the host reads the files (host/runFolders.ts) and passes their contents here.
 import { DEFAULT_METRICS } from './defaults';
 import { own } from './own';
 import type { PanelTask } from './panelProtocol';

@@ -6,9 +6,10 @@
 import { blockOutputShape, isBlockLayer } from './blockLayers';
 import { analyzeGraph, type Graph } from './graph';
 import type { ExperimentSpec, LayerSpec, Problem } from './spec';
+import type { LayerShapeResult, Shape } from './shapeTypes';
 import { formatShape } from './wording';
 
-export type Shape = number[];
+export type { LayerShapeResult, Shape } from './shapeTypes';
 
 export interface ShapeInference {
   /** Node id -> output shape, for every node whose shape is known. */
@@ -16,8 +17,6 @@ export interface ShapeInference {
   problems: Problem[];
 }
 
-/** A layer's output, or what is wrong (`field` names the offending property, if one does). */
-export type LayerShapeResult = { shape: Shape } | { problem: string; field?: string } | { unknown: true };
 
 const MERGE_TYPES: ReadonlySet<string> = new Set(['concatenate', 'add']);
 

@@ -2,6 +2,8 @@
 // These types are the contract between the designer, the host and the trainer.
 // Sharing is never declared: it follows from the graph (see graph.ts).
 import type { EditOp } from './edits';
+import type { TaskKind } from './taskKind';
+import type { WeightingSpec } from './weighting/registry';
 
 export type Activation =
   | 'linear' | 'relu' | 'elu' | 'selu' | 'gelu' | 'sigmoid' | 'tanh'
@@ -77,7 +79,7 @@ export interface ModelSpec {
   outputs: Record<string, string>;
 }
 
-export type TaskKind = 'multiclass' | 'binary' | 'regression';
+export type { TaskKind } from './taskKind';
 export type LossName =
   | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy'
   | 'meanSquaredError' | 'meanAbsoluteError' | 'huber';
@@ -152,11 +154,7 @@ export type ScheduleSpec =
   /** SGDR (Loshchilov & Hutter 2017): cosine with warm restarts, first period t0 epochs, each next period tMult times longer. */
   | { type: 'sgdr'; t0: number; tMult?: number; minLearningRate?: number; warmupEpochs?: number };
 
-export type WeightingSpec =
-  | { method: 'equal' }
-  | { method: 'static' }
-  /** Kendall, Gal & Cipolla 2018: learned log-variance per task. */
-  | { method: 'uncertainty' };
+export type { WeightingSpec } from './weighting/registry';
 
 export interface TrainingSpec {
   optimizer: OptimizerSpec;
@@ -172,7 +170,10 @@ export interface TrainingSpec {
   earlyStopping?: { patience: number; monitor?: 'loss' };
 }
 
-export interface EvaluationSpec { baselines?: 'single-task' | 'none' }
+/** How Δm averages the relative changes (core/deltaM.ts): over task-metric pairs, or over tasks. */
+export type DeltaMConvention = 'pairs' | 'tasks';
+
+export interface EvaluationSpec { baselines?: 'single-task' | 'none'; deltaM?: DeltaMConvention }
 
 export interface LayoutEntry { x: number; y: number }
 

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stripBom } from '../core/bom';
+import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../core/deltaM';
 import { inputShapeProblems } from '../core/dataShape';
 import { jsonSyntaxError } from '../core/edits';
 import { JsonIndex, lineColumnAt } from '../core/jsonPath';
@@ -244,7 +245,8 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
           for (const c of s.baselines.comparisons) {
             console.log(`  ${c.task} ${c.metric}: shared ${fmt(c.shared)} vs single-task ${fmt(c.baseline)} (${c.relativeImprovement >= 0 ? '+' : ''}${(c.relativeImprovement * 100).toFixed(2)} %)`);
           }
-          console.log(`  Δm = ${(s.baselines.deltaM * 100).toFixed(2)} %`);
+          for (const x of s.baselines.excluded ?? []) console.log(`  ${x.task} ${x.metric}: left out of Δm, ${x.reason}`);
+          console.log(`  Δm = ${(s.baselines.deltaM * 100).toFixed(2)} % (${DELTA_M_CONVENTIONS[s.baselines.convention ?? DEFAULT_DELTA_M].label})`);
         }
         console.log(`parameters: ${s.parameters.total} (shared ${s.parameters.shared}); separate single-task models: ${s.parameters.singleTaskTotal}`);
         console.log(`report: ${path.join(s.runDir, 'report.md')}`);

@@ -16,10 +16,14 @@ import type { BuiltModel } from './model/build';
 import { tiePenalty } from './model/blockLayers';
 import type { ForwardFn } from './model/forward';
 import { batchWeights, hasUnlabelled, type BatchMask } from './labelMask';
+import { BestWeights } from './bestWeights';
 import { compileNativeStep, nativeStepUnsupported } from './native/denseStep';
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
 import { SpecError } from './specError';
+import { gradientStep } from './gradientStep';
+import type { WeightingMethod } from '../core/weighting/method';
+import { weightingMethod } from '../core/weighting/registry';
 
 export interface LoopEvents {
   /** Train-loss points, a few per epoch (batched: one call per report). */
@@ -44,6 +48,8 @@ export interface LoopSetup {
   epochs: number;
   phase: TrainingPhase;
   events: LoopEvents;
+  /** A weighting method outside the registry (tests); by default the spec's. */
+  method?: WeightingMethod;
 }
 
 /** The loss became NaN or infinite: a user-facing reason to stop, not a crash. */
@@ -60,6 +66,8 @@ export interface LoopResult {
   cancelled: boolean;
   stoppedEarly: boolean;
   lastValidation?: TaskValues;
+  /** With early stopping: the epoch of the best validation loss, whose weights the model holds now. */
+  restoredEpoch?: number;
 }
 
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
@@ -110,11 +118,10 @@ function genericStep(s: LoopSetup, weighting: TaskWeighting): { step: StepFn; di
   const step: StepFn = (xb, yb, lr, masks) => {
     setLearningRate(lr);
     let losses: TF.Scalar[] = [];
-    const labelled = heads.map((h) => (masks.get(h.task.id)?.labelled ?? 1) > 0);
     const lossFn = () => {
       const outs = s.forward(xb, true);
       losses = heads.map((h) => tf.keep(atTask(h, () => h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!, masks.get(h.task.id)?.weights))));
-      let total = weighting.combine(losses, labelled);
+      let total = weighting.combine(losses);
       if (l2.length) total = tf.add(total, tf.addN(l2.map((r) => tf.mul(tf.sum(tf.square(r.kernel)), r.l2)))) as TF.Scalar;
       if (tie) total = tf.add(total, tie()) as TF.Scalar;
       return total;
@@ -135,10 +142,15 @@ function genericStep(s: LoopSetup, weighting: TaskWeighting): { step: StepFn; di
 export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const { tf, spec, heads, train, events } = s;
   const t = spec.training;
-  const weighting = makeWeighting(tf, t.weighting, heads.map((h) => h.task));
+  const weighting = makeWeighting(tf, t.weighting, heads.map((h) => h.task), t.seed, s.method ?? weightingMethod(t.weighting?.method ?? 'equal'));
+  const method = weighting.description;
+  const gradientFamily = method.family === 'gradient';
   const unsupported = s.backend === 'tensorflow' ? nativeStepUnsupported(spec, heads) : `${s.backend} backend`;
-  const native = unsupported ? undefined : compileNativeStep(tf, spec, s.built, heads, s.topo);
-  const stepper = native ? { step: native.step, dispose: () => native.dispose() } : genericStep(s, weighting);
+  const native = unsupported ? undefined : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting);
+  // The compiled step takes this step's loss weights as numbers from the method.
+  const stepper: { step: StepFn; dispose(): void } = native
+    ? { step: (xb, yb, lr, masks) => native.step(xb, yb, lr, masks, weighting.stepWeights?.() ?? []), dispose: () => native.dispose() }
+    : gradientFamily ? gradientStep(s, weighting) : genericStep(s, weighting);
   const trainY = native ? native.prepareLabels(train.y) : train.y;
   // Tasks with unlabelled training rows: their losses are masked means (labelMask.ts).
   const masked = heads.filter((h) => hasUnlabelled(train.targets.get(h.task.id)!)).map((h) => h.task.id);
@@ -150,8 +162,10 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   let step = 0;
   let lastYield = Date.now();
   let best = Infinity;
+  const bestWeights = t.earlyStopping ? new BestWeights(tf, s.built.model) : undefined;
   let sinceBest = 0;
-  const result: LoopResult = { stepPath: native ? 'native' : `generic (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
+  const path = `${native ? 'native' : gradientFamily ? 'tape' : 'generic'}${gradientFamily ? `, task gradients on the shared ${weighting.mode}` : ''}`;
+  const result: LoopResult = { stepPath: native ? path : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
 
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
@@ -195,7 +209,10 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         const xb = new Map(xKeys.map((k, i) => [k, batches[i]![j]!]));
         const yb = new Map(yKeys.map((k, i) => [k, batches[xKeys.length + i]![j]!]));
         const mb = new Map(masked.map((id, k) => [id, { weights: batches[xKeys.length + yKeys.length + k]![j]!, labelled: maskWeights[k]!.labelled[b]! }]));
+        weighting.begin(step, epoch, heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0));
         const losses = stepper.step(xb, yb, lrAt(epoch, b), mb);
+        if (method.needs.lossesAfter) weighting.afterStep(lossesAfterStep(s, xb, yb, mb));
+        else weighting.afterStep([]);
         losses.forEach((l, i) => window[i]!.push(l));
         heads.forEach((h, i) => { const m = mb.get(h.task.id); if (m) windowLabelled[i]!.push(m.labelled); });
         windowSteps++;
@@ -224,6 +241,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           const points: MetricPoint[] = heads.flatMap((h, i) => (noLabels[i] ? [] : [{ ...at, task: h.task.id, metric: 'loss', value: means[i]! }]));
           points.push({ ...at, task: '*', metric: 'loss', value: Array.from(means).reduce((a, v) => a + v, 0) });
           points.push({ ...at, task: '*', metric: 'lr', value: lrAt(epoch, b) });
+          // Every method's effective weights (gradient methods: each task's share of the direction).
+          for (const [task, w] of Object.entries(weighting.current())) points.push({ ...at, task, metric: 'weight', value: w });
           heads.forEach((_, i) => {
             const weight = windowLabelled[i]!.length ? labelledSums[i]! : windowSteps;
             epochLoss[i]! += means[i]! * weight;
@@ -260,9 +279,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         }
       }
       heads.forEach((h, i) => { if (epochWeight[i]! > 0) points.push({ ...at, split: 'train', task: h.task.id, metric: 'epochLoss', value: epochLoss[i]! / epochWeight[i]! }); });
-      if (weighting.variables.length) {
-        for (const [task, w] of Object.entries(weighting.current())) points.push({ ...at, split: 'train', task, metric: 'weight', value: w });
-      }
+      weighting.endEpoch(heads.map((_, i) => (epochWeight[i]! > 0 ? epochLoss[i]! / epochWeight[i]! : NaN)));
       const valTotal = taskIds.reduce((acc, id) => acc + (validation[id]?.loss ?? 0), 0);
       if (s.validation.n > 0) points.push({ ...at, split: 'validation', task: '*', metric: 'loss', value: valTotal });
       events.epochEnd(epoch, points);
@@ -270,13 +287,22 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       result.lastValidation = validation;
 
       if (t.earlyStopping) {
-        if (valTotal < best - 1e-6) { best = valTotal; sinceBest = 0; } else if (++sinceBest >= t.earlyStopping.patience) {
+        if (valTotal < best - 1e-6) {
+          best = valTotal;
+          sinceBest = 0;
+          bestWeights?.keep(epoch);
+        } else if (++sinceBest >= t.earlyStopping.patience) {
           result.stoppedEarly = true;
           break;
         }
       }
     }
+    if (!result.cancelled) {
+      const restored = bestWeights?.restore();
+      if (restored !== undefined) result.restoredEpoch = restored;
+    }
   } finally {
+    bestWeights?.dispose();
     stepper.dispose();
     weighting.dispose();
     // Dispose only the label tensors the compiled step made, never the split's own.
@@ -284,6 +310,18 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   }
   result.steps = step;
   return result;
+}
+
+/** The batch's task losses after the update (FAMO's measure of progress), without dropout. */
+function lossesAfterStep(s: LoopSetup, xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, masks: ReadonlyMap<string, BatchMask>): number[] {
+  const { tf, heads } = s;
+  const t = tf.tidy(() => {
+    const outs = s.forward(xb, false);
+    return tf.stack(heads.map((h) => h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!, masks.get(h.task.id)?.weights)));
+  });
+  const values = Array.from(t.dataSync());
+  t.dispose();
+  return values;
 }
 
 function clipByGlobalNorm(tf: Tf, grads: TF.NamedTensorMap, maxNorm: number): TF.NamedTensorMap {

@@ -12,6 +12,11 @@ export function makeOptimizer(tf: Tf, spec: OptimizerSpec): ScheduledOptimizer {
   let optimizer: TF.Optimizer;
   switch (spec.type) {
     case 'sgd':
+      // One momentum rule everywhere (the compiled step in native/denseStep.ts too): PyTorch's
+      // v = mu*v + g; w -= lr*v, which is also what tfjs's MomentumOptimizer does, so the tape
+      // path needs no optimizer of its own. Under a schedule the new rate then scales the whole
+      // step at once; Keras 3's v = mu*v - lr*g; w += v lets old gradients keep their old rates.
+      // The two agree only while the rate is constant.
       optimizer = spec.momentum
         ? tf.train.momentum(spec.learningRate, spec.momentum, spec.nesterov ?? false)
         : tf.train.sgd(spec.learningRate);

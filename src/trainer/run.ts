@@ -99,19 +99,22 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const baselineTasks = spec.evaluation?.baselines === 'single-task' && spec.tasks.length > 1 ? spec.tasks.map((t) => t.id) : [];
     const phases: TrainingPhase[] = [{ kind: 'shared' }, ...baselineTasks.map((task) => ({ kind: 'baseline' as const, task }))];
     const results = new Map<string, TaskValues>();
-    const gates: GateMeans[] = [];
+    let restored: RunSummary['earlyStopping'];
+    let gates: GateMeans[] = [];
     const trainStart = Date.now();
     for (const phase of phases) {
       const phaseSpec = phase.kind === 'shared' ? spec : singleTaskSpec(spec, phase.task);
       req.emit({ type: 'started', runDir: writer.runDir, backend: backend.name, versions: backend.versions, totalEpochs: spec.training.epochs, phase });
       // A task's baseline trains (and is measured) on the rows labelled for it.
       const phaseData = phase.kind === 'shared' ? data : labelledFor(data, spec.tasks.find((t) => t.id === phase.task)!.target);
-      const outcome = await trainPhase(backend, phaseSpec, phaseData, phase, writer, req, gates);
+      const outcome = await trainPhase(backend, phaseSpec, phaseData, phase, writer, req);
       if (outcome === 'cancelled') {
         await writer.markCancelled();
         return 'cancelled';
       }
-      results.set(phase.kind === 'shared' ? '*' : phase.task, outcome);
+      results.set(phase.kind === 'shared' ? '*' : phase.task, outcome.test);
+      if (phase.kind === 'shared' && outcome.restoredEpoch !== undefined) restored = { bestEpoch: outcome.restoredEpoch, epochsRun: outcome.epochsRun };
+      if (outcome.gates) gates = outcome.gates;
     }
     const trainSeconds = (Date.now() - trainStart) / 1000;
 
@@ -132,13 +135,14 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
           train: countLabelled(data.train.targets[t.target]!), validation: countLabelled(data.validation.targets[t.target]!), test: countLabelled(data.test.targets[t.target]!),
         }])),
       },
+      ...(restored ? { earlyStopping: restored } : {}),
     };
     if (gates.length) summary.gates = gates;
     if (baselineTasks.length) {
       const baselineTest: TaskValues = Object.fromEntries(baselineTasks.map((t) => [t, results.get(t)![t]!]));
       // Δm over the task metrics; the loss is left out (its scale differs between kinds of tasks).
-      const d = computeDeltaM(shared, baselineTest, (_task, metric) => metric !== 'loss');
-      summary.baselines = { test: baselineTest, comparisons: d.comparisons, deltaM: d.deltaM, parameters: params.singleTaskTotal };
+      const d = computeDeltaM(shared, baselineTest, (_task, metric) => metric !== 'loss', spec.evaluation?.deltaM);
+      summary.baselines = { test: baselineTest, comparisons: d.comparisons, deltaM: d.deltaM, parameters: params.singleTaskTotal, convention: d.convention, excluded: d.excluded };
     }
     await writer.complete({ summary });
     req.emit({ type: 'done', summary: { ...summary, runDir: writer.runDir } });
@@ -181,9 +185,12 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
   }
 }
 
-/** Trains one model (shared or a baseline) and returns its test metrics, or 'cancelled'. */
+/**
+ * Trains one model (shared or a baseline) and returns its test metrics (with early stopping:
+ * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
+ */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: ExperimentData, phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest, gates: GateMeans[] = []): Promise<TaskValues | 'cancelled'> {
+  writer: RunWriter, req: RunRequest): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[] } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
@@ -211,7 +218,8 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
       },
     });
     const label = phase.kind === 'shared' ? 'shared model' : `baseline ${phase.task}`;
-    req.emit({ type: 'log', level: 'info', message: `${label}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? ', stopped early' : ''}` });
+    const restoredNote = result.restoredEpoch !== undefined ? `; weights of epoch ${result.restoredEpoch} (best validation loss) restored for testing and saving` : '';
+    req.emit({ type: 'log', level: 'info', message: `${label}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? `, stopped early at epoch ${result.epochsRun}` : ''}${restoredNote}` });
     if (result.cancelled) return 'cancelled';
     const testValues = evaluate(tf, forward, heads, test);
     const points: MetricPoint[] = [];
@@ -219,11 +227,10 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
       for (const [metric, value] of Object.entries(metrics)) points.push({ step: result.steps, epoch: result.epochsRun, split: 'test', task, metric, value });
     }
     writer.appendMetrics(points, phase);
-    if (phase.kind === 'shared') {
-      await writer.saveModel(built.model);
-      gates.push(...gateMeans(tf, spec, built, test.x));
-    }
-    return testValues;
+    // The shared model's gated blocks: each task's mean gate weight per expert, on the weights tested.
+    const gates = phase.kind === 'shared' ? gateMeans(tf, spec, built, test.x) : [];
+    if (phase.kind === 'shared') await writer.saveModel(built.model);
+    return { test: testValues, epochsRun: result.epochsRun, ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}), ...(gates.length ? { gates } : {}) };
   } finally {
     splits.forEach(disposeSplit);
     built?.model.dispose();

@@ -5,10 +5,10 @@ import { useReactFlow, type Viewport } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DataSize } from '../../src/core/budget';
 import { dataSettingsKey } from '../../src/core/dataSummary';
-import type { DataPreview, DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../src/core/designerProtocol';
+import { DESIGNER_TIMEOUTS_MS, type DataPreview, type DesignerInit, type DesignerSides, type DocumentSnapshot, type ToDesigner } from '../../src/core/designerProtocol';
 import type { JsonPath } from '../../src/core/edits';
 import type { Problem } from '../../src/core/spec';
-import { getViewState, onMessage, post, setViewState } from '../common/vscodeApi';
+import { getViewState, setViewState, useHost } from '../common/vscodeApi';
 import { Button } from '../ui';
 import { Canvas, type CanvasView } from './Canvas';
 import { DesignerContext, pathKey, type Designer, type TabId } from './context';
@@ -25,7 +25,6 @@ import { useLayout } from './useLayout';
 
 interface ViewState { selection: Selection; tab: TabId; problemsOpen: boolean; viewport?: Viewport }
 
-const send = (msg: FromDesigner): void => post<FromDesigner>(msg);
 /** elk and elkLayout.ts: a bundle of their own beside this one (esbuild.mjs), loaded the first time "Auto-layout" is pressed. */
 const loadElk = (): Promise<typeof import('./elkLayout')> => import(new URL('./designer-elk.js', import.meta.url).href) as Promise<typeof import('./elkLayout')>;
 
@@ -46,27 +45,24 @@ export function App({ init }: { init: DesignerInit }) {
   const pendingSelect = useRef<string[]>([]);
   const flow = useReactFlow();
 
-  useEffect(() => {
-    const off = onMessage<ToDesigner>((msg) => {
-      switch (msg.type) {
-        case 'document':
-          // The same version is the same text (the answer to "ready" usually is): nothing to redo,
-          // unless its problems changed (the data's features were counted since).
-          if (msg.document.version < version.current) return;
-          if (msg.document.version === version.current && problemsKey(msg.document) === shownProblems.current) return;
-          version.current = msg.document.version;
-          shownProblems.current = problemsKey(msg.document);
-          setSnapshot(msg.document);
-          if (msg.document.ok) setGood(msg.document);
-          break;
-        case 'trust': setTrusted(msg.trusted); break;
-        case 'editRejected': setNotice(msg.message); break;
-        case 'dataPreview': setPreview({ pending: false, last: msg.preview }); break;
-      }
-    });
-    send({ type: 'ready' });
-    return off;
-  }, []);
+  const host = useHost<DesignerSides>((msg: ToDesigner) => {
+    switch (msg.type) {
+      case 'document':
+        // The same version is the same text (the answer to "ready" usually is): nothing to redo,
+        // unless its problems changed (the data's features were counted since).
+        if (msg.document.version < version.current) return;
+        if (msg.document.version === version.current && problemsKey(msg.document) === shownProblems.current) return;
+        version.current = msg.document.version;
+        shownProblems.current = problemsKey(msg.document);
+        setSnapshot(msg.document);
+        if (msg.document.ok) setGood(msg.document);
+        break;
+      case 'trust': setTrusted(msg.trusted); break;
+      case 'dataPreview': setPreview({ pending: false, last: msg.preview }); break;
+    }
+  }, { timeoutMs: DESIGNER_TIMEOUTS_MS });
+  const send = host.notify;
+  useEffect(() => { send({ type: 'ready' }); }, [send]);
 
   const model = useMemo(() => buildModel(good?.doc ?? {}, good?.problems ?? []), [good]);
   const readOnly = !snapshot.ok;
@@ -108,8 +104,20 @@ export function App({ init }: { init: DesignerInit }) {
   const edit = useCallback((e: Edit | undefined) => {
     if (!e || e.ops.length === 0 || readOnly) return;
     setNotice(undefined);
-    send({ type: 'edit', label: e.label, ops: e.ops });
-  }, [readOnly]);
+    host.request('edit', { label: e.label, ops: e.ops }).then(
+      (outcome) => { if (!outcome.applied) setNotice(`${e.label}: ${outcome.message}`); },
+      (error: Error) => setNotice(`${e.label}: ${error.message}`),
+    );
+  }, [readOnly, host]);
+
+  // A null reply: a newer summary replaced this one, and arrives as its own reply or note.
+  const requestPreview = useCallback((doc: unknown) => {
+    setPreview((s) => ({ ...s, pending: true }));
+    host.request('dataPreview', {}).then(
+      (last) => { if (last) setPreview({ pending: false, last }); },
+      (error: Error) => setPreview({ pending: false, last: { key: dataSettingsKey(doc), result: { ok: false, message: error.message } } }),
+    );
+  }, [host]);
 
   // "Auto-layout": elk lays the whole graph out again (loaded now, the first time), and every
   // position is saved, as one undoable edit; the view frames the result.
@@ -149,7 +157,7 @@ export function App({ init }: { init: DesignerInit }) {
 
   const designer: Designer = useMemo(() => ({
     model, readOnly, edit, select, goTo, revealText: (path) => send({ type: 'revealText', at: { path } }),
-  }), [model, readOnly, edit, select, goTo]);
+  }), [model, readOnly, edit, select, goTo, send]);
 
   const errors = model.problems.filter((p) => p.severity === 'error').length;
   const name = typeof model.doc.name === 'string' && model.doc.name ? model.doc.name : init.fileName;
@@ -203,7 +211,7 @@ export function App({ init }: { init: DesignerInit }) {
         <Inspector tab={tab} setTab={setTab} selection={selection} setSelection={(s) => setSelectionState(s)}
           selectWhenReady={(ids) => { pendingSelect.current = ids; }} preview={{
             ...preview, trusted, manageTrust: () => send({ type: 'manageTrust' }),
-            request: () => { setPreview((s) => ({ ...s, pending: true })); send({ type: 'requestDataPreview' }); },
+            request: () => requestPreview(good?.doc),
           }} />
         <ProblemsList open={problemsOpen} setOpen={setProblemsOpen} />
         <SummaryBar data={previewSize(preview.last, good?.doc)} />

@@ -1,5 +1,6 @@
 // Training settings: optimizer, learning-rate schedule (with its curve), epochs, batch size,
 // task weighting, regularisation, early stopping, baselines and the experiment's name.
+import { DEFAULT_DELTA_M } from '../../src/core/deltaM';
 import { optimizerWithDefaults, scheduleWithDefaults } from '../../src/core/defaults';
 import type { OptimizerSpec, ScheduleSpec } from '../../src/core/spec';
 import { Checkbox } from '../ui';
@@ -47,7 +48,7 @@ export function TrainingPanel() {
       </FieldShell>
       {isObject(early) && <ObjectFields schema={EARLY_STOPPING} value={early} path={['training', 'earlyStopping']} defaults={{ monitor: 'loss' }} />}
       <h3>Evaluation</h3>
-      <ObjectFields schema={EVALUATION} value={doc.evaluation} path={['evaluation']} defaults={{ baselines: 'single-task' }} />
+      <ObjectFields schema={EVALUATION} value={doc.evaluation} path={['evaluation']} defaults={{ baselines: 'single-task', deltaM: DEFAULT_DELTA_M }} />
       <h3>Experiment</h3>
       <SchemaField name="name" schema={NAME} value={doc.name} path={['name']} required />
       <SchemaField name="description" schema={DESCRIPTION} value={doc.description} path={['description']} required={false} />

@@ -1,9 +1,9 @@
 // The shared-weight diagram panel: parameter summary, block diagram, and for a trained run
 // the weight statistics (L2 per layer; heatmap and histogram of the chosen weight).
 import { useEffect, useState } from 'react';
-import type { DiagramFromWebview, DiagramToWebview, DiagramViewState, WeightDetail } from '../../src/core/panelProtocol';
+import type { DiagramSides, DiagramToWebview, DiagramViewState, WeightDetail } from '../../src/core/panelProtocol';
 import type { SharingDiagram } from '../../src/core/sharingBlocks';
-import { getViewState, onMessage, post, setViewState } from '../common/vscodeApi';
+import { getViewState, setViewState, useHost } from '../common/vscodeApi';
 import { Dropdown, Link, ProgressRing } from '../ui/index';
 import { useThemeVersion } from '../ui/themeColors';
 import { sharedFill, taskColorVar } from '../../src/core/taskColors';
@@ -13,7 +13,6 @@ import { BlockParts, GateHeatmaps } from './BlockParts';
 import { defaultWeight, NormBars, WeightDetailView } from './WeightCharts';
 
 type DiagramMsg = Extract<DiagramToWebview, { type: 'diagram' }>;
-const send = (m: DiagramFromWebview) => post<DiagramFromWebview>(m);
 const int = (n: number) => n.toLocaleString('en-US');
 const pct = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : '–');
 
@@ -35,23 +34,25 @@ export function App() {
   const [detail, setDetail] = useState<{ name: string; detail?: WeightDetail; problem?: string } | undefined>();
   const themeVersion = useThemeVersion();
 
-  useEffect(() => {
-    const off = onMessage<DiagramToWebview>((m) => {
-      if (m.type === 'diagram') setMsg(m);
-      else setDetail({ name: m.name, ...(m.detail ? { detail: m.detail } : {}), ...(m.problem ? { problem: m.problem } : {}) });
-    });
-    send({ type: 'ready' });
-    return off;
-  }, []);
+  const host = useHost<DiagramSides>((m) => setMsg(m));
+  const send = host.notify;
+  useEffect(() => { send({ type: 'ready' }); }, [send]);
 
   useEffect(() => {
     if (msg) setViewState<DiagramViewState>({ source: msg.source, ...(selected ? { selected } : {}) });
   }, [msg, selected]);
 
-  // Ask for the chosen weight's heatmap and histogram (kept in the host with the weights).
+  // Ask for the chosen weight's heatmap and histogram (kept in the host with the weights); a
+  // reply that comes after another weight was chosen is dropped.
   useEffect(() => {
-    if (selected && msg?.weights?.layers.some((l) => l.weights.some((w) => w.name === selected))) send({ type: 'weightDetail', name: selected });
-  }, [selected, msg?.weights]);
+    if (!selected || !msg?.weights?.layers.some((l) => l.weights.some((w) => w.name === selected))) return;
+    let wanted = true;
+    host.request('weightDetail', { name: selected }).then(
+      (reply) => { if (wanted) setDetail({ name: selected, ...reply }); },
+      (error: Error) => { if (wanted) setDetail({ name: selected, problem: error.message }); },
+    );
+    return () => { wanted = false; };
+  }, [selected, msg?.weights, host]);
 
   if (!msg) return <div className="waiting"><ProgressRing /> Reading the model…</div>;
   const d = msg.diagram;

@@ -1,9 +1,9 @@
 // The training panel: header (phases, epoch, stop), curves per task and for the whole
 // model, then results. Fed by replay/event messages (see core/panelProtocol).
 import { useEffect, useMemo, useReducer, useState } from 'react';
-import type { TrainingFromWebview, TrainingToWebview, TrainingViewState } from '../../src/core/panelProtocol';
+import type { TrainingFromWebview, TrainingSides, TrainingToWebview, TrainingViewState } from '../../src/core/panelProtocol';
 import { chartColorVar } from '../../src/core/taskColors';
-import { getViewState, onMessage, post, setViewState } from '../common/vscodeApi';
+import { getViewState, setViewState, useHost } from '../common/vscodeApi';
 import { Badge, Button, Dropdown, Link, ProgressRing } from '../ui/index';
 import { useThemeVersion } from '../ui/themeColors';
 import { Chart, pointsAdded } from './Chart';
@@ -13,32 +13,29 @@ import { phaseKeyOf, RunView, type ViewStatus } from './runState';
 
 interface SavedState extends TrainingViewState { metricChoice?: Record<string, string> }
 
-const send = (m: TrainingFromWebview) => post<TrainingFromWebview>(m);
+type Send = (note: TrainingFromWebview) => void;
 
 const STATUS_TEXT: Record<ViewStatus, string> = {
   waiting: 'starting', running: 'training', stopping: 'stopping…', completed: 'completed',
   failed: 'failed', cancelled: 'stopped', invalid: 'not started: problems',
 };
 
-/** Subscribes to host messages; returns the view and a revision that changes when React must re-render. */
-function useRunView(): [RunView, number] {
+/** Subscribes to host messages; returns the view, a revision that changes when React must re-render, and what sends notes. */
+function useRunView(): [RunView, number, Send] {
   const view = useMemo(() => new RunView(), []);
   const [revision, bump] = useReducer((n: number) => n + 1, 0);
-  useEffect(() => {
-    const off = onMessage<TrainingToWebview>((msg) => {
-      const before = view.revision;
-      if (msg.type === 'replay') view.replay(msg.events);
-      else if (!view.next(msg.item)) {
-        send({ type: 'ready' }); // missed events: ask for the whole stream again
-        return;
-      }
-      pointsAdded.dispatchEvent(new Event('points'));
-      if (view.revision !== before) bump();
-    });
-    send({ type: 'ready' });
-    return off;
-  }, [view]);
-  return [view, revision];
+  const host = useHost<TrainingSides>((msg: TrainingToWebview) => {
+    const before = view.revision;
+    if (msg.type === 'replay') view.replay(msg.events);
+    else if (!view.next(msg.item)) {
+      host.notify({ type: 'ready' }); // missed events: ask for the whole stream again
+      return;
+    }
+    pointsAdded.dispatchEvent(new Event('points'));
+    if (view.revision !== before) bump();
+  });
+  useEffect(() => { host.notify({ type: 'ready' }); }, [host]);
+  return [view, revision, host.notify];
 }
 
 function Phases({ view }: { view: RunView }) {
@@ -64,7 +61,7 @@ function Phases({ view }: { view: RunView }) {
   );
 }
 
-function Header({ view }: { view: RunView }) {
+function Header({ view, send }: { view: RunView; send: Send }) {
   const h = view.header;
   const live = h?.live && (view.status === 'running' || view.status === 'waiting' || view.status === 'stopping');
   const epoch = view.currentEpoch();
@@ -140,7 +137,7 @@ function Legend({ baselines }: { baselines: boolean }) {
 }
 
 export function App() {
-  const [view] = useRunView();
+  const [view, , send] = useRunView();
   const themeVersion = useThemeVersion();
   const [choice, setChoice] = useState<Record<string, string>>(() => getViewState<SavedState>()?.metricChoice ?? {});
 
@@ -154,7 +151,7 @@ export function App() {
   const anyPoints = view.series.size > 0;
   return (
     <main>
-      <Header view={view} />
+      <Header view={view} send={send} />
       <Problems view={view} />
       {!anyPoints && (view.status === 'waiting' || view.status === 'running') ? <p className="hint">Loading data and building the model…</p> : null}
       {anyPoints ? <Legend baselines={[...view.series.keys()].some((k) => !k.startsWith('*|'))} /> : null}

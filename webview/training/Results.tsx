@@ -1,6 +1,6 @@
 // The end of a run: test metrics of the shared model against the single-task baselines
 // (relative improvement per task and metric, Δm), and what sharing saved in parameters.
-import { DELTA_M_FORMULA } from '../../src/core/deltaM';
+import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../../src/core/deltaM';
 import type { RunSummary } from '../../src/core/protocol';
 import { formatMetric, formatPercent } from '../../src/core/runsIndex';
 import { sharedFill, taskColorVar } from '../../src/core/taskColors';
@@ -16,6 +16,7 @@ function Change(p: { value: number }) {
 
 function ComparisonTable({ summary }: { summary: RunSummary }) {
   const b = summary.baselines!;
+  const convention = DELTA_M_CONVENTIONS[b.convention ?? DEFAULT_DELTA_M];
   const losses = Object.entries(summary.test).flatMap(([task, m]) =>
     m.loss !== undefined && b.test[task]?.loss !== undefined ? [{ task, shared: m.loss, baseline: b.test[task]!.loss! }] : []);
   return (
@@ -34,6 +35,11 @@ function ComparisonTable({ summary }: { summary: RunSummary }) {
             <td className="num"><Change value={c.relativeImprovement} /></td>
           </tr>
         ))}
+        {(b.excluded ?? []).map((x) => (
+          <tr key={`${x.task}:${x.metric}:excluded`} className="secondary">
+            <td>{x.task}</td><td>{x.metric} (not in Δm)</td><td colSpan={3} title={x.reason}>{x.reason}</td>
+          </tr>
+        ))}
         {losses.map((l) => (
           <tr key={`${l.task}:loss`} className="secondary">
             <td>{l.task}</td><td>loss (not in Δm)</td>
@@ -43,7 +49,7 @@ function ComparisonTable({ summary }: { summary: RunSummary }) {
       </tbody>
       <tfoot>
         <tr>
-          <td colSpan={4} title={DELTA_M_FORMULA}>Δm, the mean change over {b.comparisons.length} task-metric pairs</td>
+          <td colSpan={4} title={convention.formula}>Δm, the {convention.label}, over {b.comparisons.length} task-metric pairs</td>
           <td className="num"><Change value={b.deltaM} /></td>
         </tr>
       </tfoot>

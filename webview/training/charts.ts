@@ -2,6 +2,7 @@
 // user picks another), each for the shared model and the task's single-task baseline, train
 // and validation; then the whole model: total loss, learning rate, learned task weights.
 // A curve's colour is its task's (core/taskColors); the model variant is told by the line.
+import { TOTAL_LOSS } from '../../src/core/runLayout';
 import { mainMetric } from '../../src/core/runsIndex';
 import { taskColorName, type ChartColorName } from '../../src/core/taskColors';
 import { SHARED, seriesKey, type RunView } from './runState';
@@ -67,7 +68,7 @@ export function modelCharts(view: RunView): ChartDef[] {
   const out: ChartDef[] = [];
   if (tasks.length > 1) {
     out.push({
-      id: 'model:loss', title: 'total loss (sum over tasks)', empty: 'waiting for the first steps…',
+      id: 'model:loss', title: TOTAL_LOSS.title, empty: 'waiting for the first steps…',
       series: ([
         { key: seriesKey(SHARED, '*', 'loss', 'train'), label: 'train', color: 'neutral', variant: 'shared', style: 'train' },
         { key: seriesKey(SHARED, '*', 'loss', 'validation'), label: 'validation', color: 'neutral', variant: 'shared', style: 'validation' },

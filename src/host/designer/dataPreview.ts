@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { PREVIEW_NEEDS_TRUST, type DataSummaryResult } from '../../core/dataSummary';
 import { allowedDataRoots } from '../dataFolders';
-import { askDataSummary, type PendingSummary } from '../dataSummaryProcess';
+import { askDataSummary, type PendingSummary } from './dataSummaryProcess';
 import { settings, trainerScript } from '../settings';
 
 export class DataPreviewer implements vscode.Disposable {

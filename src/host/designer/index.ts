@@ -1,7 +1,7 @@
 // Registration of the designer: the custom editor for *.mtl.json, the "Open experiment
 // designer" command and the Problems panel entries of the documents it shows, with their quick fixes.
 import * as vscode from 'vscode';
-import { resolveExperiment } from '../training/experimentTarget';
+import { resolveExperiment } from '../experimentTarget';
 import { DesignerDiagnostics } from './diagnostics';
 import { DESIGNER_VIEW_TYPE, DesignerProvider } from './provider';
 import { ProblemQuickFixes } from './quickFix';

@@ -8,8 +8,11 @@
 import * as vscode from 'vscode';
 import { knownFeatureShape } from '../../core/dataShape';
 import { dataSettingsKey } from '../../core/dataSummary';
-import type { DataPreview, DesignerInit, DocumentSnapshot, FromDesigner, ToDesigner } from '../../core/designerProtocol';
+import type { DataPreview, DesignerInit, DesignerSides, DocumentSnapshot, EditOutcome, FromDesigner, ToDesigner } from '../../core/designerProtocol';
+import type { EditOp } from '../../core/edits';
 import { budgetOf, settings } from '../settings';
+import { hostChannel } from '../webviewChannel';
+import { DisposableStore } from '../disposables';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { DataPreviewer } from './dataPreview';
 import type { DesignerDiagnostics } from './diagnostics';
@@ -34,7 +37,12 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
     const webview = panel.webview;
     webview.options = webviewOptions(this.extensionUri);
-    const post = (msg: ToDesigner): void => { void webview.postMessage(msg); };
+    // The handlers are defined below; no message arrives before this method returns.
+    const channel = hostChannel<DesignerSides>(webview, {
+      note: (msg) => onMessage(msg),
+      answer: { edit: ({ ops }) => applyEdit(ops), dataPreview: () => summarize() },
+    });
+    const post = (msg: ToDesigner): void => channel.notify(msg);
     // The features per example the last data summary found (for the data settings of its key).
     let features: DataFeatures | undefined;
     // One parse and validation per version of the text (and count of features), whoever asks for it.
@@ -59,28 +67,24 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
     const previewer = new DataPreviewer(this.extensionUri);
     // Kept for a webview that comes back after being hidden (messages to a hidden one are dropped).
     let lastPreview: DataPreview | undefined;
-    const postPreview = (preview: DataPreview): void => {
+    const keep = (preview: DataPreview): DataPreview => {
       lastPreview = preview;
-      post({ type: 'dataPreview', preview });
       const shape = preview.result.ok ? preview.result.summary.featureShape : undefined;
       if (shape && (features?.key !== preview.key || features.featureShape.join() !== shape.join())) {
         features = { key: preview.key, featureShape: shape };
         publish();
       }
+      return preview;
     };
-    const requestPreview = (): void => {
+    /** The summary of the current text; null when a newer one replaced it (that one is answered or sent). */
+    const summarize = async (): Promise<DataPreview | null> => {
       const current = snapshot();
-      if (!current.ok) {
-        postPreview({ key: '', result: { ok: false, message: `The document is not valid JSON (line ${current.error.line + 1}): ${current.error.message}` } });
-        return;
-      }
+      if (!current.ok) return keep({ key: '', result: { ok: false, message: `The document is not valid JSON (line ${current.error.line + 1}): ${current.error.message}` } });
       const key = dataSettingsKey(current.doc);
-      previewer.preview(document, current.doc).then((result) => {
-        if (result) postPreview({ key, result });
-      }, (err: unknown) => {
-        // Never leave the designer waiting (e.g. the trainer could not be started).
-        postPreview({ key, result: { ok: false, message: `The data preview failed: ${err instanceof Error ? err.message : String(err)}` } });
-      });
+      const result = await previewer.preview(document, current.doc).catch((err: unknown) => (
+        // An answer even then (e.g. the trainer could not be started), not a spinner.
+        { ok: false as const, message: `The data preview failed: ${err instanceof Error ? err.message : String(err)}` }));
+      return result ? keep({ key, result }) : null;
     };
     let autoKey: string | undefined;
     let autoTimer: ReturnType<typeof setTimeout> | undefined;
@@ -91,25 +95,26 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
       if (key === autoKey) return;
       autoKey = key;
       clearTimeout(autoTimer);
-      autoTimer = setTimeout(requestPreview, delayMs);
+      autoTimer = setTimeout(() => void summarize().then((preview) => { if (preview) post({ type: 'dataPreview', preview }); }), delayMs);
     };
     // Edits run one after another, each on the text the previous one left.
-    let queue: Promise<void> = Promise.resolve();
+    let queue: Promise<unknown> = Promise.resolve();
+    const applyEdit = (ops: EditOp[]): Promise<EditOutcome> => {
+      const done = queue.then(async (): Promise<EditOutcome> => {
+        const problem = await applyDocumentEdit(document, ops).catch((error: unknown) => `unexpected error: ${String(error)}`);
+        if (!problem) return { applied: true };
+        post({ type: 'document', document: snapshot() });
+        return { applied: false, message: problem };
+      });
+      queue = done;
+      return done;
+    };
     const onMessage = (msg: FromDesigner): void => {
       switch (msg.type) {
         case 'ready':
           post({ type: 'document', document: snapshot() });
           post({ type: 'trust', trusted: vscode.workspace.isTrusted });
           if (lastPreview) post({ type: 'dataPreview', preview: lastPreview });
-          break;
-        case 'edit':
-          queue = queue.then(async () => {
-            const problem = await applyDocumentEdit(document, msg.ops).catch((error: unknown) => `unexpected error: ${String(error)}`);
-            if (problem) {
-              post({ type: 'editRejected', message: `${msg.label}: ${problem}` });
-              post({ type: 'document', document: snapshot() });
-            }
-          });
           break;
         case 'train':
           void vscode.commands.executeCommand('multiTaskStudio.train', document.uri);
@@ -120,26 +125,22 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
         case 'manageTrust':
           void vscode.commands.executeCommand('workbench.trust.manage');
           break;
-        case 'requestDataPreview':
-          requestPreview();
-          break;
       }
     };
 
-    const subscriptions: vscode.Disposable[] = [
-      previewer,
-      this.diagnostics.track(document.uri),
-      webview.onDidReceiveMessage(onMessage),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document !== document || e.contentChanges.length === 0) return;
-        publish();
-        autoSummary(AUTO_SUMMARY_DELAY_MS);
-      }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => { post({ type: 'trust', trusted: true }); autoSummary(0); }),
-      new vscode.Disposable(() => clearTimeout(autoTimer)),
-    ];
+    const subscriptions = new DisposableStore();
+    subscriptions.add(previewer);
+    subscriptions.add(this.diagnostics.track(document.uri));
+    subscriptions.add(channel);
+    subscriptions.add(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document !== document || e.contentChanges.length === 0) return;
+      publish();
+      autoSummary(AUTO_SUMMARY_DELAY_MS);
+    }));
+    subscriptions.add(vscode.workspace.onDidGrantWorkspaceTrust(() => { post({ type: 'trust', trusted: true }); autoSummary(0); }));
+    subscriptions.add({ dispose: () => clearTimeout(autoTimer) });
     autoSummary(0);
-    panel.onDidDispose(() => subscriptions.forEach((s) => s.dispose()));
+    panel.onDidDispose(() => subscriptions.dispose());
   }
 }
 

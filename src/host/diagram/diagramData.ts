@@ -11,7 +11,7 @@ import { idsOfTfNames } from '../../core/tfNames';
 import type { ExperimentSpec } from '../../core/spec';
 import { validate } from '../../core/validate';
 import { formatPath } from '../../core/wording';
-import { parseDocument } from '../training/startInfo';
+import { parseDocument } from '../parseDocument';
 import { layerStats } from './weightStats';
 import { readLayersModel, WeightsFormatError, type WeightTensor } from './weightsFile';
 

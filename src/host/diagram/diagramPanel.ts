@@ -2,7 +2,10 @@
 // run (adds the trained weights). The webview asks for a weight's heatmap when chosen.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { DiagramFromWebview, DiagramSource, DiagramToWebview } from '../../core/panelProtocol';
+import type { Channel } from '../../core/channel';
+import type { DiagramFromWebview, DiagramSides, DiagramSource, DiagramToWebview } from '../../core/panelProtocol';
+import { DisposableStore } from '../disposables';
+import { hostChannel } from '../webviewChannel';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { designData, runData, type DiagramData } from './diagramData';
 import { weightDetail } from './weightStats';
@@ -15,22 +18,30 @@ export function sourceKey(s: DiagramSource): string {
 
 export class DiagramPanel {
   private data: DiagramData = {};
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly channel: Channel<DiagramSides['host'], DiagramSides['webview']>;
   disposed = false;
 
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, readonly source: DiagramSource) {
     panel.webview.options = webviewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'diagram', panel.title);
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: DiagramFromWebview) => void this.onMessage(m)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.channel = hostChannel<DiagramSides>(panel.webview, {
+      note: (m) => void this.onMessage(m),
+      answer: {
+        weightDetail: ({ name }) => {
+          const tensor = this.data.tensors?.find((t) => t.name === name);
+          return tensor ? { detail: weightDetail(tensor) } : { problem: 'This weight is not in the saved model.' };
+        },
+      },
+    });
+    this.disposables.add(this.channel);
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
     if (source.kind === 'design' && source.specPath) {
       const specPath = source.specPath;
       // The design diagram follows unsaved edits.
-      this.disposables.push(vscode.workspace.onDidChangeTextDocument((e) => {
+      this.disposables.add(vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.fsPath !== specPath) return;
         clearTimeout(this.timer);
         this.timer = setTimeout(() => { this.data = designData(e.document.getText()); this.post(); }, 300);
@@ -64,7 +75,7 @@ export class DiagramPanel {
   }
 
   private send(msg: DiagramToWebview): void {
-    if (!this.disposed) void this.panel.webview.postMessage(msg);
+    if (!this.disposed) this.channel.notify(msg);
   }
 
   private async onMessage(m: DiagramFromWebview): Promise<void> {
@@ -72,11 +83,6 @@ export class DiagramPanel {
       case 'ready':
         this.post();
         break;
-      case 'weightDetail': {
-        const tensor = this.data.tensors?.find((t) => t.name === m.name);
-        this.send(tensor ? { type: 'weightDetail', name: m.name, detail: weightDetail(tensor) } : { type: 'weightDetail', name: m.name, problem: 'This weight is not in the saved model.' });
-        break;
-      }
       case 'openReport':
         if (this.source.runDir) await vscode.commands.executeCommand('multiTaskStudio.openReport', vscode.Uri.file(this.source.runDir));
         break;
@@ -90,7 +96,7 @@ export class DiagramPanel {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.timer);
-    for (const d of this.disposables) d.dispose();
+    this.disposables.dispose();
     this.panel.dispose();
   }
 }

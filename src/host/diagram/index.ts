@@ -5,9 +5,9 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { DiagramSource, DiagramViewState } from '../../core/panelProtocol';
 import { describeRun, formatRunTime } from '../../core/runsIndex';
-import { readRunsFolder } from '../runs/runFolders';
-import { allRunsDirs, runDirArgument } from '../runs/runsLocation';
-import { activeExperiment, uriArgument } from '../training/experimentTarget';
+import { readRunsFolder } from '../runFolders';
+import { allRunsDirs, runDirArgument } from '../runsLocation';
+import { activeExperiment, uriArgument } from '../experimentTarget';
 import { DIAGRAM_VIEW_TYPE, DiagramPanel, sourceKey } from './diagramPanel';
 
 const panels = new Map<string, DiagramPanel>();

@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_FILES } from '../../core/runLayout';
-import { sessions } from '../training/sessions';
-import { isRunFolderOf } from './runFolders';
-import { allRunsDirs, runDirArgument, runsDirOfFolder } from './runsLocation';
+import { DisposableStore, SerialDisposable } from '../disposables';
+import { sessions } from '../training/index';
+import { isRunFolderOf } from '../runFolders';
+import { allRunsDirs, runDirArgument, runsDirOfFolder } from '../runsLocation';
 import { RunsTreeProvider } from './runsTree';
 
 /** Files whose change can alter what the tree shows (metrics.jsonl appends do not). */
@@ -18,7 +19,7 @@ const isRelevant = (uri: vscode.Uri): boolean => {
 };
 
 function watchRunsFolders(onChange: () => void): vscode.Disposable {
-  const watchers: vscode.Disposable[] = [];
+  const watchers = new DisposableStore();
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     const dir = runsDirOfFolder(folder);
     const rel = path.relative(folder.uri.fsPath, dir);
@@ -27,9 +28,12 @@ function watchRunsFolders(onChange: () => void): vscode.Disposable {
       : new vscode.RelativePattern(vscode.Uri.file(dir), '**');
     const w = vscode.workspace.createFileSystemWatcher(pattern);
     const fire = (uri: vscode.Uri) => { if (isRelevant(uri)) onChange(); };
-    watchers.push(w, w.onDidCreate(fire), w.onDidChange(fire), w.onDidDelete(() => onChange()));
+    watchers.add(w);
+    watchers.add(w.onDidCreate(fire));
+    watchers.add(w.onDidChange(fire));
+    watchers.add(w.onDidDelete(() => onChange()));
   }
-  return vscode.Disposable.from(...watchers);
+  return watchers;
 }
 
 function requireRunDir(arg: unknown): string | undefined {
@@ -88,21 +92,17 @@ async function deleteRun(arg: unknown, tree: RunsTreeProvider): Promise<void> {
 export function registerRunsView(context: vscode.ExtensionContext): void {
   const tree = new RunsTreeProvider();
   const view = vscode.window.createTreeView('multiTaskStudio.runs', { treeDataProvider: tree, showCollapseAll: true });
-  let watcher = watchRunsFolders(() => tree.refresh());
+  // The runs folders move with the setting and the workspace folders: their watchers are replaced.
+  const watcher = new SerialDisposable();
+  watcher.value = watchRunsFolders(() => tree.refresh());
+  const rewatch = () => {
+    watcher.value = watchRunsFolders(() => tree.refresh());
+    tree.refresh(0);
+  };
   context.subscriptions.push(
-    tree, view,
-    { dispose: () => watcher.dispose() },
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('multiTaskStudio.runsFolder')) return;
-      watcher.dispose();
-      watcher = watchRunsFolders(() => tree.refresh());
-      tree.refresh(0);
-    }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      watcher.dispose();
-      watcher = watchRunsFolders(() => tree.refresh());
-      tree.refresh(0);
-    }),
+    tree, view, watcher,
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('multiTaskStudio.runsFolder')) rewatch(); }),
+    vscode.workspace.onDidChangeWorkspaceFolders(rewatch),
     sessions.onDidChange(() => tree.refresh()),
     vscode.commands.registerCommand('multiTaskStudio.refreshRuns', () => tree.refresh(0)),
     vscode.commands.registerCommand('multiTaskStudio.openReport', openReport),

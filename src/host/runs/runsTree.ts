@@ -3,10 +3,9 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { describeRun, formatRunTime, type RunEntry } from '../../core/runsIndex';
-import { progressText } from '../training/progressUi';
-import { sessions } from '../training/sessions';
-import { readRunsFolder, type ExperimentRuns } from './runFolders';
-import { allRunsDirs } from './runsLocation';
+import { progressText, sessions } from '../training/index';
+import { readRunsFolder, type ExperimentRuns } from '../runFolders';
+import { allRunsDirs } from '../runsLocation';
 
 export class ExperimentItem extends vscode.TreeItem {
   constructor(readonly experiment: ExperimentRuns, readonly runsDir: string, showFolder: boolean) {

@@ -5,7 +5,7 @@ import type { ExperimentSpec, Problem } from '../../core/spec';
 import { validate } from '../../core/validate';
 import { budgetOf, settings } from '../settings';
 import { formatPath } from '../../core/wording';
-import { parseDocument } from './startInfo';
+import { parseDocument } from '../parseDocument';
 
 export interface CheckedExperiment {
   uri: vscode.Uri;

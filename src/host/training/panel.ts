@@ -3,7 +3,10 @@
 // window reload) and gets the whole stream; after that each new event. What a hidden
 // webview drops is therefore never lost.
 import * as vscode from 'vscode';
-import type { TrainingFromWebview, TrainingToWebview } from '../../core/panelProtocol';
+import type { Channel } from '../../core/channel';
+import type { TrainingFromWebview, TrainingSides, TrainingToWebview } from '../../core/panelProtocol';
+import { DisposableStore } from '../disposables';
+import { hostChannel } from '../webviewChannel';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import type { SessionStream } from './sessionStream';
 
@@ -20,8 +23,9 @@ export class TrainingPanel {
   private unsubscribe: (() => void) | undefined;
   private stream: SessionStream | undefined;
   private actions: PanelActions | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private disposed = false;
+  private readonly channel: Channel<TrainingSides['host'], TrainingSides['webview']>;
   readonly onDidDispose: vscode.Event<void>;
 
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
@@ -29,10 +33,9 @@ export class TrainingPanel {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'training', panel.title);
     this.onDidDispose = panel.onDidDispose;
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: TrainingFromWebview) => this.onMessage(m)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.channel = hostChannel<TrainingSides>(panel.webview, { note: (m) => this.onMessage(m), answer: {} });
+    this.disposables.add(this.channel);
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
   }
 
   static create(extensionUri: vscode.Uri, title: string, column = vscode.ViewColumn.Beside): TrainingPanel {
@@ -61,7 +64,7 @@ export class TrainingPanel {
 
   private post(msg: TrainingToWebview): void {
     // A hidden webview drops it; its next `ready` replays everything.
-    if (!this.disposed) void this.panel.webview.postMessage(msg);
+    if (!this.disposed) this.channel.notify(msg);
   }
 
   private onMessage(m: TrainingFromWebview): void {
@@ -95,7 +98,7 @@ export class TrainingPanel {
     if (this.disposed) return;
     this.disposed = true;
     this.unsubscribe?.();
-    for (const d of this.disposables) d.dispose();
+    this.disposables.dispose();
     this.panel.dispose();
   }
 }

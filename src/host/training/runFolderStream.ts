@@ -10,7 +10,7 @@ import { tasksOf } from '../../core/runsIndex';
 import {
   effectiveStatus, parseMetricsJsonl, RUN_FILES, TRAINER_GONE_MESSAGE, type MetricRecord, type RunRecord, type TrainerProbe,
 } from '../../core/runLayout';
-import { localProbe } from '../runs/runFolders';
+import { localProbe } from '../runFolders';
 
 export interface RunFolderFiles {
   runDir: string;

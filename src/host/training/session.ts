@@ -19,7 +19,7 @@ export interface SessionOptions {
   readRunStatus?: (runDir: string) => RunStatus | undefined;
   /**
    * Ends a run the trainer left "running" when it died (signal, crash, a disk too full for its
-   * own last write): host/runs/endRun.ts, which only touches a record naming that pid.
+   * own last write): host/training/endRun.ts, which only touches a record naming that pid.
    */
   endRun?: (runDir: string, pid: number, status: RunStatus, message: string) => void;
   /** How long a stopping trainer may take to finish its step before it is killed. */

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { TrainingSession } from './session';
 
-class Sessions {
+class Sessions implements vscode.Disposable {
   private readonly byExperiment = new Map<string, TrainingSession>();
   private readonly changed = new vscode.EventEmitter<TrainingSession>();
   readonly onDidChange = this.changed.event;
@@ -30,8 +30,9 @@ class Sessions {
     return [...this.byExperiment.values()].find((s) => s.runDir === runDir);
   }
 
-  all(): TrainingSession[] {
-    return [...this.byExperiment.values()];
+  /** The window closes: every session lets its trainer go. */
+  dispose(): void {
+    for (const s of this.byExperiment.values()) s.dispose();
   }
 }
 

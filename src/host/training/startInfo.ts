@@ -1,10 +1,6 @@
-// Pure helpers for starting a training (no vscode import): the document text parsed with a
-// readable error position, and the panel header from the validated document: tasks, the
+// The panel header of a training from its validated document (no vscode import): tasks, the
 // phases the trainer will run (shared model, then one baseline per task unless baselines
 // are off), epochs and weighting, as trainer/run.ts does with the same document.
-import { stripBom } from '../../core/bom';
-import { jsonSyntaxError } from '../../core/edits';
-import { lineColumnAt } from '../../core/jsonPath';
 import type { SessionHeader } from '../../core/panelProtocol';
 import type { TrainingPhase } from '../../core/protocol';
 import { tasksOf } from '../../core/runsIndex';
@@ -23,17 +19,4 @@ export function headerFromSpec(spec: ExperimentSpec, specPath: string, epochsOve
     weighting: spec.training.weighting?.method ?? 'equal',
     live: true,
   };
-}
-
-/** JSON.parse, or where it breaks as "line L, column C" (1-based, as the editor shows it). */
-export function parseDocument(withBom: string): { doc: unknown } | { error: string } {
-  const text = stripBom(withBom);
-  try {
-    return { doc: JSON.parse(text) };
-  } catch (err) {
-    const at = jsonSyntaxError(text);
-    if (!at) return { error: err instanceof Error ? err.message : String(err) };
-    const { line, column } = lineColumnAt(text, at.offset);
-    return { error: `expected ${at.expected} at line ${line + 1}, column ${column + 1}` };
-  }
 }

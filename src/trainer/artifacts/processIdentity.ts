@@ -1,6 +1,6 @@
 // Who is training a run, as run.json records it, and whether a recorded trainer still runs
 // (for cleaning a killed run's temporary files): core's probe (core/runFaults.ts) on this
-// machine's /proc and signals. The host wires the same probe (host/runs/runFolders.ts).
+// machine's /proc and signals. The host wires the same probe (host/runFolders.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import { processProbe } from '../../core/runFaults';

@@ -4,9 +4,9 @@
 // (VS Code's Markdown preview and GitHub show them). Takes plain data only.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DELTA_M_FORMULA } from '../../core/deltaM';
+import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../../core/deltaM';
 import type { MetricPoint, RunSummary } from '../../core/protocol';
-import { RUN_FILES, sanitizePathSegment } from '../../core/runLayout';
+import { RUN_FILES, sanitizePathSegment, TOTAL_LOSS } from '../../core/runLayout';
 import { sharingDiagram } from '../../core/sharingBlocks';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
@@ -93,13 +93,20 @@ function settingsRows(input: ReportInput): Array<[string, string]> {
     ['Epochs', String(t.epochs)],
     ['Batch size', String(t.batchSize)],
     ['Seed', String(t.seed)],
-    ['Task weighting', t.weighting?.method ?? 'equal'],
+    ['Task weighting', weightingLine(spec)],
   ];
   if (t.l2 !== undefined) rows.push(['L2', String(t.l2)]);
   if (t.clipNorm !== undefined) rows.push(['Gradient clip norm', String(t.clipNorm)]);
   if (t.earlyStopping) rows.push(['Early stopping', `patience ${t.earlyStopping.patience}`]);
   if (input.versions) rows.push(['Software', softwareLine(input.versions)]);
   return rows;
+}
+
+/** The shared model's weighting; a baseline always trains its one task with weight 1 (core/baseline.ts). */
+function weightingLine(spec: ExperimentSpec): string {
+  const method = spec.training.weighting?.method ?? 'equal';
+  const baselines = (spec.evaluation?.baselines ?? 'single-task') === 'single-task' && spec.tasks.length > 1;
+  return baselines && method !== 'equal' ? `${method} (single-task baselines: equal, weight 1)` : method;
 }
 
 /**
@@ -157,16 +164,22 @@ export function renderReport(input: ReportInput): RenderedReport {
   }
 
   lines.push('## Results on the test set', '');
+  if (summary.earlyStopping) {
+    const e = summary.earlyStopping;
+    lines.push(`Early stopping: training ran ${e.epochsRun} epochs; the test metrics and the saved model use the weights of epoch ${e.bestEpoch}, ` +
+      `the one with the lowest validation ${md(TOTAL_LOSS.title)}. Each single-task baseline is restored to its own best epoch the same way.`, '');
+  }
   const comparisons = summary.baselines?.comparisons ?? [];
   const resultRows: string[][] = [];
   for (const task of spec.tasks) {
     for (const [metric, value] of Object.entries(summary.test[task.id] ?? {})) {
       const c = comparisons.find((x) => x.task === task.id && x.metric === metric);
+      const left = summary.baselines?.excluded?.find((x) => x.task === task.id && x.metric === metric);
       const baseline = summary.baselines?.test[task.id]?.[metric];
       resultRows.push([
         md(task.id), md(metric), formatNumber(value),
         baseline === undefined ? '—' : formatNumber(baseline),
-        c ? formatPercent(c.relativeImprovement) : '—',
+        c ? formatPercent(c.relativeImprovement) : left ? 'undefined (left out of Δm)' : '—',
       ]);
     }
   }
@@ -178,9 +191,14 @@ export function renderReport(input: ReportInput): RenderedReport {
       `${md(t.id)} ${formatInteger(labelled.tasks[t.id]?.test ?? 0)}`).join(', ')} of ${formatInteger(labelled.rows.test)}).`, '');
   }
   if (summary.baselines) {
-    lines.push(`**Δm = ${formatPercent(summary.baselines.deltaM)}** over ${comparisons.length} task-metric pairs ` +
+    const convention = DELTA_M_CONVENTIONS[summary.baselines.convention ?? DEFAULT_DELTA_M];
+    lines.push(`**Δm = ${formatPercent(summary.baselines.deltaM)}**, the ${md(convention.label)}, over ${comparisons.length} task-metric pairs ` +
       `(single-task models: ${formatInteger(summary.baselines.parameters)} parameters in total).`, '');
-    lines.push(`> ${md(DELTA_M_FORMULA)}`, '');
+    lines.push(`> ${md(convention.formula)}`, '');
+    const excluded = summary.baselines.excluded ?? [];
+    if (excluded.length) {
+      lines.push(`Left out of Δm: ${excluded.map((x) => `${md(x.task)} ${md(x.metric)} (${md(x.reason)})`).join('; ')}.`, '');
+    }
   } else {
     lines.push('No single-task baselines were trained for this run (evaluation.baselines = "none"), so there is no Δm.', '');
   }
@@ -194,7 +212,7 @@ export function renderReport(input: ReportInput): RenderedReport {
     files.push({ path: file, content: svg });
     chartLinks.push(`![${md(title)}](${markdownLink(file)})`);
   };
-  addChart('*', 'loss', 'total loss (weighted sum over tasks)');
+  addChart('*', 'loss', TOTAL_LOSS.title);
   for (const task of spec.tasks) {
     addChart(task.id, 'loss', `${task.id}: loss`);
     const metric = mainMetric(task, input.epochs);

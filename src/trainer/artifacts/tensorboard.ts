@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MetricPoint } from '../../core/protocol';
-import { LEARNING_RATE_METRIC } from '../../core/runLayout';
+import { LEARNING_RATE_METRIC, TOTAL_LOSS } from '../../core/runLayout';
 import { encodeTfRecord } from './tfrecord';
 
 export const FILE_VERSION = 'brain.Event:2';
@@ -93,9 +93,15 @@ export function encodeScalarsEvent(wallTime: number, step: number, scalars: Scal
   return new ProtoWriter().double(1, wallTime).int64(2, step).bytes(5, summary.finish()).finish();
 }
 
-/** Tag of a metric point: `<task>/<metric>/<split>`; whole-model values `<metric>/<split>`; the learning rate `lr`. */
+/**
+ * Tag of a metric point: `<task>/<metric>/<split>`; whole-model values `<metric>/<split>`, the total
+ * loss named for what it sums (`total_loss_unweighted_sum/<split>`); the learning rate `lr`.
+ */
 export function tensorboardTag(point: Pick<MetricPoint, 'task' | 'metric' | 'split'>): string {
-  if (point.task === '*') return point.metric === LEARNING_RATE_METRIC ? 'lr' : `${point.metric}/${point.split}`;
+  if (point.task === '*') {
+    if (point.metric === LEARNING_RATE_METRIC) return 'lr';
+    return `${point.metric === 'loss' ? TOTAL_LOSS.tensorboardTag : point.metric}/${point.split}`;
+  }
   return `${point.task}/${point.metric}/${point.split}`;
 }
 

@@ -3,6 +3,7 @@
 // training runs through forward.ts, which reads the same variables.
 import type * as TF from '@tensorflow/tfjs';
 import type { ExperimentSpec, LayerSpec } from '../../core/spec';
+import { deriveSeed } from '../../core/random';
 import { tfNames } from '../../core/tfNames';
 import type { Tf } from '../backend';
 import { SpecError } from '../specError';
@@ -16,9 +17,13 @@ export interface BuiltModel {
   taskOrder: string[];
 }
 
-/** Deterministic per-layer seeds so the same training seed gives the same initial weights. */
-function layerSeed(seed: number, index: number): number {
-  return (Math.imul(seed ^ 0x9e3779b9, 2654435761) + index * 7919) >>> 0;
+/**
+ * A layer's initialiser seed, from the training seed and the layer's id, not its position:
+ * a single-task baseline (core/baseline.ts) holds fewer layers, and its trunk and head must
+ * start from the same weights as in the shared model for the comparison to be fair.
+ */
+function layerSeed(seed: number, id: string): number {
+  return deriveSeed(seed, 'layer', id);
 }
 
 /** `name`: the layer's TensorFlow name (core/tfNames), which the user's id may not be. */
@@ -115,7 +120,7 @@ export function buildModel(tf: Tf, spec: ExperimentSpec, topo: string[], seed: n
         return s;
       });
       const { layer, out } = atLayer(entry.l, entry.index, () => {
-        const made = makeLayer(tf, entry.l, names.get(id)!, layerSeed(seed, entry.index));
+        const made = makeLayer(tf, entry.l, names.get(id)!, layerSeed(seed, id));
         return { layer: made, out: made.apply(args.length === 1 ? args[0]! : args) as TF.SymbolicTensor };
       });
       graph.set(id, out);

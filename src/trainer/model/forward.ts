@@ -14,19 +14,36 @@ const FUSED: ReadonlySet<string> = new Set<FusedActivation>(['linear', 'relu', '
 interface DenseVars { kernel: { read(): TF.Variable }; bias?: { read(): TF.Variable } | null }
 
 export interface ForwardOptions {
-  /** Layer ids whose final activation is left out: classification heads give logits to fused losses. */
+  /**
+   * Layer ids whose final activation is left out of their task's output: classification heads
+   * give logits to fused losses. A layer that also feeds other layers passes them its
+   * activated output (probabilities), as the saved model does, so that the model trained and
+   * scored is the one saved.
+   */
   logitLayers: ReadonlySet<string>;
   /** Seed for dropout masks; each training call draws a fresh mask from it. */
   seed: number;
 }
 
-export type ForwardFn = (inputs: ReadonlyMap<string, TF.Tensor>, training: boolean) => Map<string, TF.Tensor>;
+/** Task outputs by task id, from the inputs by input id. */
+export type ForwardFn = ((inputs: ReadonlyMap<string, TF.Tensor>, training: boolean) => Map<string, TF.Tensor>) & {
+  /**
+   * Every node's value. `given` may hold layer values as well as inputs; with `only`, just
+   * those layers are computed (the rest must be given). Used to split a step at the shared
+   * representation (weighting's gradient methods).
+   */
+  values(given: ReadonlyMap<string, TF.Tensor>, training: boolean, only?: ReadonlySet<string>): Map<string, TF.Tensor>;
+  /**
+   * Dropout draws: read it before a forward pass and set it back to draw the same masks in
+   * a second pass over the same batch.
+   */
+  dropoutCursor: number;
+};
 
 export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, topo: string[], opts: ForwardOptions): ForwardFn {
   const specs = new Map<string, LayerSpec>(spec.model.layers.map((l) => [l.id, l]));
   const indexOf = new Map<string, number>(spec.model.layers.map((l, i) => [l.id, i]));
   const outputLayers = new Set(Object.values(spec.model.outputs));
-  let dropoutCalls = 0;
 
   const activate = (x: TF.Tensor, activation: string): TF.Tensor => {
     switch (activation) {
@@ -53,17 +70,23 @@ export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, top
     return activate(tf.fused.matMul({ a: x as TF.Tensor2D, b: kernel as TF.Tensor2D, ...(bias ? { bias } : {}) }), activation);
   };
 
-  return (inputs, training) => {
-    const values = new Map<string, TF.Tensor>(inputs);
+  /** What layer `id` passes on to the layers it feeds: a classification head its probabilities, not its logits. */
+  const fed = (id: string, value: TF.Tensor): TF.Tensor => {
+    const l = specs.get(id);
+    return l?.type === 'dense' && opts.logitLayers.has(id) ? activate(value, l.activation ?? 'linear') : value;
+  };
+
+  const values = (given: ReadonlyMap<string, TF.Tensor>, training: boolean, only?: ReadonlySet<string>): Map<string, TF.Tensor> => {
+    const values = new Map<string, TF.Tensor>(given);
     for (const id of topo) {
       const l = specs.get(id);
-      if (!l) continue;
-      const args = l.from.map((f) => values.get(f)!);
+      if (!l || (only && !only.has(id))) continue;
+      const args = l.from.map((f) => fed(f, values.get(f)!));
       const x = args[0]!;
       // What TensorFlow throws while computing a layer (ids out of an embedding's range...) names that layer.
       const y = atLayer(l, indexOf.get(id)!, (): TF.Tensor => {
         if (l.type === 'dense' && x.rank === 2) return dense(l, x);
-        if (l.type === 'dropout') return training && l.rate > 0 ? tf.dropout(x, l.rate, undefined, opts.seed + ++dropoutCalls) : x;
+        if (l.type === 'dropout') return training && l.rate > 0 ? tf.dropout(x, l.rate, undefined, opts.seed + ++forward.dropoutCursor) : x;
         if (l.type === 'flatten') return tf.reshape(x, [x.shape[0]!, -1]);
         const layer = built.layers.get(id)!;
         if (opts.logitLayers.has(id)) throw new Error(`layer ${id} (${l.type}) cannot produce logits`);
@@ -71,10 +94,15 @@ export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, top
       });
       values.set(id, y);
     }
+    return values;
+  };
+  const forward: ForwardFn = Object.assign((inputs: ReadonlyMap<string, TF.Tensor>, training: boolean) => {
+    const all = values(inputs, training);
     const out = new Map<string, TF.Tensor>();
     for (const [task, layerId] of Object.entries(spec.model.outputs)) {
-      if (outputLayers.has(layerId)) out.set(task, values.get(layerId)!);
+      if (outputLayers.has(layerId)) out.set(task, all.get(layerId)!);
     }
     return out;
-  };
+  }, { values, dropoutCursor: 0 });
+  return forward;
 }

@@ -3,14 +3,21 @@
 // The reference network takes 36 ops per step this way against about 130 through
 // tfjs-core's tape, and each op skips tfjs-core's own overhead (see ops.ts).
 // Plain SGD folds the learning rate into the loss gradient so each update is one Sub.
+// Momentum follows the one rule of optimizer.ts, v = mu*v + g; w -= lr*v. With the rate folded
+// in, the velocity kept here is lr*v; when the rate moves from lr' to lr between two steps the
+// kept velocity is rescaled by lr/lr' (lr*v = mu*(lr/lr')*(lr'*v_prev) + lr*g): the same
+// update as the tape step's under any schedule, at no extra op.
 // Graphs with other layer types, optimizers or options take the generic path (loop.ts).
 import type * as TF from '@tensorflow/tfjs';
 import { isBlockLayer } from '../../core/blockLayers';
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
+import { trunkOf } from '../../core/trunk';
+import { weightingMethod } from '../../core/weighting/registry';
 import type { Tf } from '../backend';
 import type { TaskHead } from '../heads';
 import type { BatchMask } from '../labelMask';
 import type { BuiltModel } from '../model/build';
+import type { TaskWeighting } from '../weighting/index';
 import { nativeOps, type NativeOps } from './ops';
 
 export interface CompiledStep {
@@ -21,7 +28,7 @@ export interface CompiledStep {
    * `masks` (partial labels) has them multiplied by its row weights: their sum is the
    * labelled rows' mean, and its gradient is masked the same way.
    */
-  step(xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number, masks: ReadonlyMap<string, BatchMask>): TF.Tensor[];
+  step(xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number, masks: ReadonlyMap<string, BatchMask>, weights: readonly number[]): TF.Tensor[];
   dispose(): void;
 }
 
@@ -29,16 +36,27 @@ const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'elu']);
 
 interface DenseVars { kernel: { read(): TF.Variable }; bias?: { read(): TF.Variable } | null }
 
-/** Why the compiled step cannot serve this experiment, or undefined when it can. */
+/**
+ * Why the compiled step cannot serve this experiment, or undefined when it can. It takes the
+ * loss weights of any loss-family rule as numbers each step (weighting/index.ts stepWeights).
+ */
 export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): string | undefined {
   const t = spec.training;
   if (t.optimizer.type !== 'sgd' || t.optimizer.nesterov) return `optimizer ${t.optimizer.type}${t.optimizer.type === 'sgd' ? ' (nesterov)' : ''}`;
   if (t.clipNorm) return 'gradient clipping';
-  const method = t.weighting?.method ?? 'equal';
-  if (method !== 'equal' && method !== 'static') return `${method} task weighting`;
+  // Loss-family rules give their weights as numbers; gradient methods get the task gradients.
+  const method = weightingMethod(t.weighting?.method ?? 'equal')?.description;
+  // (A gradient method that reads the losses or weights the heads too, GradNorm, runs on the tape.)
+  if (!method || (method.family === 'loss' && (method.engine !== 'rule' || method.needs.losses || method.needs.lossesAfter))
+    || (method.family === 'gradient' && (method.needs.losses || method.weightsOwnLayers))) {
+    return `${t.weighting?.method} task weighting`;
+  }
   for (const i of spec.model.inputs) if (i.shape.length !== 1 || (i.dtype ?? 'float32') !== 'float32') return `input ${i.id} of rank ${i.shape.length}`;
   const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
   for (const l of spec.model.layers) {
+    // A head's probabilities feeding another layer need the softmax's backward pass, not written here.
+    const fedLogits = l.from.find((f) => logitLayers.has(f));
+    if (fedLogits) return `classification head ${fedLogits} feeds layer ${l.id}`;
     if (l.type === 'dense') {
       if (!logitLayers.has(l.id) && !ACTIVATIONS.has(l.activation ?? 'linear')) return `activation ${l.activation} in ${l.id}`;
       if (l.useBias === false) return `dense ${l.id} without bias`;
@@ -58,7 +76,11 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
   return undefined;
 }
 
-export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[]): CompiledStep {
+/**
+ * `weighting`: for a gradient-family method, the step takes each task's gradient on the shared
+ * trunk (its parameters, or its output: the weighting's mode) and lets the method combine them.
+ */
+export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], weighting?: TaskWeighting): CompiledStep {
   const ops: NativeOps = nativeOps(tf);
   const t = spec.training;
   const momentum = t.optimizer.type === 'sgd' ? (t.optimizer.momentum ?? 0) : 0;
@@ -69,21 +91,33 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   const l2 = new Map(dense.map((l) => [l.id, l.l2 ?? t.l2 ?? 0]));
   const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
   const isLayer = new Set(layers.map((l) => l.id));
-  const weights = heads.map((h) => ((t.weighting?.method ?? 'equal') === 'static' ? (h.task.weight ?? 1) : 1));
   const widths = new Map<string, number>(spec.model.inputs.map((i) => [i.id, i.shape[0]!]));
   for (const l of layers) {
     widths.set(l.id, l.type === 'dense' ? l.units : l.type === 'concatenate' ? l.from.reduce((a, f) => a + widths.get(f)!, 0) : widths.get(l.from[0]!)!);
   }
   const velocity = new Map<string, TF.Tensor>();
+  const gradientFamily = weighting?.description.family === 'gradient';
+  const trunk = gradientFamily ? trunkOf(spec) : undefined;
 
   // Per-(lr, batch) constants: loss-gradient scales, weight decay factors.
   let constKey = '';
-  let consts: { scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; momentum?: TF.Tensor } | undefined;
+  type Constants = { scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; momentum?: TF.Tensor; rate?: TF.Tensor };
+  let consts: Constants | undefined;
   const disposeConsts = () => {
-    if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum] : [])]);
+    if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum] : []), ...(consts.rate ? [consts.rate] : [])]);
   };
-  const constants = (lr: number, n: number) => {
-    const key = `${lr}/${n}`;
+  /** The previous step's rate, by which the kept velocity (lr*v) is rescaled (see the header). */
+  let previousLr: number | undefined;
+  /**
+   * Gradient-family methods combine the task gradients themselves, so theirs are left
+   * unscaled (weights 1, rate 1: a method like Nash-MTL is not scale-invariant) and the
+   * learning rate multiplies the update instead (`rate`).
+   */
+  const constants = (lrGiven: number, n: number, weights: readonly number[]) => {
+    const rescale = previousLr !== undefined && previousLr > 0 ? lrGiven / previousLr : 1;
+    previousLr = lrGiven;
+    const key = `${lrGiven}/${n}/${rescale}/${weights.join()}`;
+    const lr = gradientFamily ? 1 : lrGiven;
     if (key !== constKey || !consts) {
       disposeConsts();
       // Gradient of mean loss is (per-example gradient) / n; MSE has a factor 2. A masked
@@ -92,24 +126,133 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       const scale = heads.map((h, i) => tf.keep(tf.scalar((lr * weights[i]! * (h.encoding === 'value' ? 2 : 1)) / n)));
       // d(l2 * sum(W^2))/dW = 2 * l2 * W, pre-scaled by the learning rate like every gradient.
       const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * lr * c))]));
-      consts = { scale, maskedScale, decay, ...(momentum ? { momentum: tf.keep(tf.scalar(momentum)) } : {}) };
+      consts = { scale, maskedScale, decay, ...(momentum ? { momentum: tf.keep(tf.scalar(momentum * rescale)) } : {}), ...(gradientFamily ? { rate: tf.keep(tf.scalar(lrGiven)) } : {}) };
       constKey = key;
     }
     return consts;
   };
 
-  const update = (variable: TF.Variable, grad: TF.Tensor, key: string, decay: TF.Tensor | undefined, m: TF.Tensor | undefined) => {
+  /** `key`: layer id + '/kernel' or '/bias'; only kernels have weight decay. */
+  const update = (key: string, variable: TF.Variable, grad: TF.Tensor, c: Constants) => {
+    const decay = key.endsWith('/kernel') ? c.decay.get(key.slice(0, -'/kernel'.length)) : undefined;
     // The L2 gradient joins the loss gradient before momentum, as when it is part of the loss.
     let step = decay ? ops.add(grad, ops.mul(variable, decay)) : grad;
-    if (m) {
+    if (c.rate) step = ops.mul(step, c.rate);
+    if (c.momentum) {
       const prev = velocity.get(key);
-      const v = prev ? ops.add(ops.mul(prev, m), step) : step;
+      const v = prev ? ops.add(ops.mul(prev, c.momentum), step) : step;
       tf.keep(v);
       if (prev) prev.dispose();
       velocity.set(key, v);
       step = v;
     }
     variable.assign(ops.sub(variable, step));
+  };
+
+  const forward = (xb: ReadonlyMap<string, TF.Tensor>): Map<string, TF.Tensor> => {
+    const values = new Map<string, TF.Tensor>(xb);
+    for (const l of layers) {
+      const args = l.from.map((f) => values.get(f)!);
+      if (l.type === 'dense') {
+        const v = vars.get(l.id)!;
+        const z = ops.biasAdd(ops.matMul(args[0]!, v.kernel.read()), v.bias!.read());
+        const act = logitLayers.has(l.id) ? 'linear' : (l.activation ?? 'linear');
+        values.set(l.id, act === 'relu' ? ops.relu(z) : act === 'sigmoid' ? ops.sigmoid(z) : act === 'tanh' ? ops.tanh(z) : act === 'elu' ? ops.elu(z) : z);
+      } else if (l.type === 'concatenate') {
+        values.set(l.id, ops.concat(args, 1));
+      } else if (l.type === 'add') {
+        values.set(l.id, ops.addN(args));
+      } else {
+        values.set(l.id, args[0]!); // flatten of a rank-2 batch
+      }
+    }
+    return values;
+  };
+
+  const addGrad = (grads: Map<string, TF.Tensor[]>, id: string, g: TF.Tensor) => {
+    if (isLayer.has(id)) (grads.get(id) ?? grads.set(id, []).get(id)!).push(g);
+  };
+
+  /**
+   * Backpropagates `grads` (layer id -> parts of the gradient at its output) through the
+   * layers for which `through` holds, last first, handing each variable's gradient to
+   * `onGrad`. What reaches a layer outside `through` stays in `grads` for the caller.
+   */
+  const backward = (values: Map<string, TF.Tensor>, grads: Map<string, TF.Tensor[]>, through: (id: string) => boolean,
+    onGrad: (key: string, variable: TF.Variable, grad: TF.Tensor) => void) => {
+    for (let k = layers.length - 1; k >= 0; k--) {
+      const l = layers[k]!;
+      const gs = grads.get(l.id);
+      if (!gs || !through(l.id)) continue;
+      grads.delete(l.id);
+      const gy = ops.addN(gs);
+      if (l.type === 'dense') {
+        const y = values.get(l.id)!;
+        const act = logitLayers.has(l.id) ? 'linear' : (l.activation ?? 'linear');
+        const gz = act === 'relu' ? ops.reluGrad(gy, y) : act === 'sigmoid' ? ops.sigmoidGrad(y, gy)
+          : act === 'tanh' ? ops.tanhGrad(y, gy) : act === 'elu' ? ops.eluGrad(gy, y) : gy;
+        const x = values.get(l.from[0]!)!;
+        const v = vars.get(l.id)!;
+        const kernel = v.kernel.read();
+        addGrad(grads, l.from[0]!, ops.matMul(gz, kernel, false, true));
+        onGrad(`${l.id}/kernel`, kernel, ops.matMul(x, gz, true, false));
+        onGrad(`${l.id}/bias`, v.bias!.read(), ops.biasAddGrad(gz));
+      } else if (l.type === 'concatenate') {
+        const parts = ops.splitColumns(gy, l.from.map((f) => widths.get(f)!));
+        l.from.forEach((f, j) => addGrad(grads, f, parts[j]!));
+      } else {
+        for (const f of l.from) addGrad(grads, f, gy);
+      }
+    }
+  };
+
+  /** The trunk's variables in a fixed order: the columns of the Jacobian in 'parameters' mode. */
+  const trunkVars = trunk ? dense.filter((l) => trunk.layers.has(l.id)).flatMap((l) => {
+    const v = vars.get(l.id)!;
+    return [[`${l.id}/kernel`, v.kernel.read()], [`${l.id}/bias`, v.bias!.read()]] as Array<[string, TF.Variable]>;
+  }) : [];
+
+  /**
+   * Gradient family: each active task's gradient on the trunk (parameters: backward through
+   * every layer per task; representation: per task only through its own layers, to the
+   * trunk's output), combined by the method; its own layers get its own gradient.
+   */
+  const gradientUpdate = (values: Map<string, TF.Tensor>, seed: TF.Tensor[], c: Constants) => {
+    const w = weighting!;
+    const own = (key: string, variable: TF.Variable, grad: TF.Tensor) => update(key, variable, grad, c);
+    const rows: TF.Tensor[] = [];
+    const flat = (parts: Array<TF.Tensor | undefined>, sizes: number[]) =>
+      ops.concat(parts.map((g, k) => (g ? tf.reshape(g, [-1]) : tf.zeros([sizes[k]!]))), 0);
+    if (w.mode === 'parameters') {
+      const sizes = trunkVars.map(([, v]) => v.size);
+      for (const i of w.active()) {
+        const grads = new Map<string, TF.Tensor[]>();
+        addGrad(grads, heads[i]!.layerId, seed[i]!);
+        const shared = new Map<string, TF.Tensor>();
+        backward(values, grads, () => true, (key, variable, grad) => (trunk!.layers.has(key.slice(0, key.lastIndexOf('/'))) ? shared.set(key, grad) : own(key, variable, grad)));
+        rows.push(flat(trunkVars.map(([key]) => shared.get(key)), sizes));
+      }
+      if (!rows.length || !trunkVars.length) return;
+      const direction = w.aggregate(tf.stack(rows) as TF.Tensor2D);
+      const pieces = tf.split(direction, sizes);
+      trunkVars.forEach(([key, v], k) => update(key, v, tf.reshape(pieces[k]!, v.shape), c));
+      return;
+    }
+    const rep = trunk!.representation;
+    const n = seed[0]!.shape[0]!;
+    const sizes = rep.map((id) => n * widths.get(id)!);
+    for (const i of w.active()) {
+      const grads = new Map<string, TF.Tensor[]>();
+      addGrad(grads, heads[i]!.layerId, seed[i]!);
+      backward(values, grads, (id) => !trunk!.layers.has(id), own);
+      rows.push(flat(rep.map((id) => { const gs = grads.get(id); return gs ? ops.addN(gs) : undefined; }), sizes));
+    }
+    if (!rows.length || !rep.length) return;
+    const direction = w.aggregate(tf.stack(rows) as TF.Tensor2D);
+    const pieces = tf.split(direction, sizes);
+    const grads = new Map<string, TF.Tensor[]>();
+    rep.forEach((id, k) => addGrad(grads, id, tf.reshape(pieces[k]!, [n, widths.get(id)!])));
+    backward(values, grads, (id) => trunk!.layers.has(id), own);
   };
 
   return {
@@ -122,67 +265,35 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       }
       return out;
     },
-    step(xb, yb, lr, masks) {
+    step(xb, yb, lr, masks, weights) {
       const n = xb.values().next().value!.shape[0]!;
-      const c = constants(lr, n);
+      const c = constants(lr, n, gradientFamily ? heads.map(() => 1) : weights);
       return tf.tidy(() => {
-        const values = new Map<string, TF.Tensor>(xb);
-        for (const l of layers) {
-          const args = l.from.map((f) => values.get(f)!);
-          if (l.type === 'dense') {
-            const v = vars.get(l.id)!;
-            const z = ops.biasAdd(ops.matMul(args[0]!, v.kernel.read()), v.bias!.read());
-            const act = logitLayers.has(l.id) ? 'linear' : (l.activation ?? 'linear');
-            values.set(l.id, act === 'relu' ? ops.relu(z) : act === 'sigmoid' ? ops.sigmoid(z) : act === 'tanh' ? ops.tanh(z) : act === 'elu' ? ops.elu(z) : z);
-          } else if (l.type === 'concatenate') {
-            values.set(l.id, ops.concat(args, 1));
-          } else if (l.type === 'add') {
-            values.set(l.id, ops.addN(args));
-          } else {
-            values.set(l.id, args[0]!); // flatten of a rank-2 batch
-          }
-        }
-        const grads = new Map<string, TF.Tensor[]>();
-        const push = (id: string, g: TF.Tensor) => { if (isLayer.has(id)) (grads.get(id) ?? grads.set(id, []).get(id)!).push(g); };
-        const losses = heads.map((h, i) => {
+        const values = forward(xb);
+        const losses: TF.Tensor[] = [];
+        /** Each task's loss gradient at its output, scaled by its constant (and row weights when masked). */
+        const seed = heads.map((h, i) => {
           const out = values.get(h.layerId)!;
           const labels = yb.get(h.task.id)!;
           const w = masks.get(h.task.id)?.weights; // [n, 1]
-          // Loss gradient times the learning rate and the task's weight (and its row weights when masked).
           const scaled = (g: TF.Tensor) => (w ? ops.mul(ops.mul(g, w), c.maskedScale[i]!) : ops.mul(g, c.scale[i]!));
           if (h.encoding === 'value') {
             const d = ops.sub(out, labels);
-            push(h.layerId, scaled(d));
-            return w ? ops.mul(ops.square(d), w) : ops.square(d);
+            losses.push(w ? ops.mul(ops.square(d), w) : ops.square(d));
+            return scaled(d);
           }
           const logits = h.encoding === 'binary' ? ops.padLeftColumn(out) : out;
           const { loss, backprop } = ops.softmaxCrossEntropy(logits, labels);
-          const g = h.encoding === 'binary' ? ops.splitColumns(backprop, [1, 1])[1]! : backprop;
-          push(h.layerId, scaled(g));
-          return w ? ops.mul(ops.expandColumn(loss), w) : loss;
+          losses.push(w ? ops.mul(ops.expandColumn(loss), w) : loss);
+          return scaled(h.encoding === 'binary' ? ops.splitColumns(backprop, [1, 1])[1]! : backprop);
         });
-        for (let k = layers.length - 1; k >= 0; k--) {
-          const l = layers[k]!;
-          const gs = grads.get(l.id);
-          if (!gs) continue;
-          const gy = ops.addN(gs);
-          if (l.type === 'dense') {
-            const y = values.get(l.id)!;
-            const act = logitLayers.has(l.id) ? 'linear' : (l.activation ?? 'linear');
-            const gz = act === 'relu' ? ops.reluGrad(gy, y) : act === 'sigmoid' ? ops.sigmoidGrad(y, gy)
-              : act === 'tanh' ? ops.tanhGrad(y, gy) : act === 'elu' ? ops.eluGrad(gy, y) : gy;
-            const x = values.get(l.from[0]!)!;
-            const v = vars.get(l.id)!;
-            const kernel = v.kernel.read();
-            if (isLayer.has(l.from[0]!)) push(l.from[0]!, ops.matMul(gz, kernel, false, true));
-            update(kernel, ops.matMul(x, gz, true, false), `${l.id}/kernel`, c.decay.get(l.id), c.momentum);
-            update(v.bias!.read(), ops.biasAddGrad(gz), `${l.id}/bias`, undefined, c.momentum);
-          } else if (l.type === 'concatenate') {
-            const parts = ops.splitColumns(gy, l.from.map((f) => widths.get(f)!));
-            l.from.forEach((f, j) => push(f, parts[j]!));
-          } else {
-            for (const f of l.from) push(f, gy);
-          }
+        if (!gradientFamily) {
+          // One backward pass for the weighted sum: the constants hold lr * weight.
+          const grads = new Map<string, TF.Tensor[]>();
+          heads.forEach((h, i) => addGrad(grads, h.layerId, seed[i]!));
+          backward(values, grads, () => true, (key, v, g) => update(key, v, g, c));
+        } else {
+          gradientUpdate(values, seed, c);
         }
         return losses;
       });

@@ -1,38 +1,148 @@
-// Task weighting: how per-task losses combine into the one loss that is differentiated.
-// One module per method behind this interface.
+// Task weighting in the trainer: one TaskWeighting per training phase, made from the
+// method's description (src/core/weighting/). A 'rule' method's weights are numbers worked
+// out from what it asks for (losses, loss history, the Gramian of the task gradients); a
+// 'tensor' method is implemented on tensors in ./tensor/. Either way the steps see only
+// this interface, and report the effective weights of every method.
 import type * as TF from '@tensorflow/tfjs';
+import { SeededRandom, deriveSeed } from '../../core/random';
 import type { TaskSpec, WeightingSpec } from '../../core/spec';
+import type { GradientMode, TaskInfo, WeightingContext, WeightingDescription, WeightingMethod, WeightingRule } from '../../core/weighting/method';
+import { gradientMode, weightingMethod, weightingParams } from '../../core/weighting/registry';
 import type { Tf } from '../backend';
-import { uncertaintyWeighting } from './uncertainty';
+import { TENSOR_METHODS, type TensorWeighting } from './tensor/index';
 
 export interface TaskWeighting {
-  /** Extra trainable variables (e.g. learned log-variances), trained with the model. */
+  description: WeightingDescription;
+  /** Gradient family: where the task gradients are taken. */
+  mode: GradientMode;
+  /** Trainable variables of the method (uncertainty's log-variances), trained with the model. */
   variables: TF.Variable[];
+  /** Before each step: which tasks have labelled rows in this batch. */
+  begin(step: number, epoch: number, labelled: readonly boolean[]): void;
+  /** Loss family, inside the gradient tape: the one loss to differentiate (all tasks, experiment order). */
+  combine(losses: TF.Scalar[]): TF.Scalar;
   /**
-   * The combined loss, inside the gradient tape. `losses` are in task order. `labelled[i]`
-   * false: task i has no labelled row in this batch (partial labels; its loss is 0), so a
-   * method leaves the task out of this step altogether (e.g. uncertainty's regulariser).
+   * Loss family, rule engine, no batch losses needed: this step's weights as numbers (all
+   * tasks; 0 for a task left out), for the compiled step. Undefined for other methods.
    */
-  combine(losses: TF.Scalar[], labelled?: readonly boolean[]): TF.Scalar;
-  /** Current effective weight per task (read back; call only at reporting time). */
+  stepWeights?(): number[];
+  /**
+   * Gradient family: the update direction on the shared part from the active tasks' gradients,
+   * one row per active task ([active, P], the order of `active()`); `losses`: the active
+   * tasks' batch losses, read back only for a method that needs them (GradNorm).
+   */
+  aggregate(jacobian: TF.Tensor2D, losses?: readonly TF.Tensor[]): TF.Tensor1D;
+  /** Indices of the tasks in this step (those with labelled rows). */
+  active(): number[];
+  /** Rule engine: the weights the method gave last (one per active task, `active()` order). */
+  coefficients(): number[];
+  /** After the update, when `description.needs.lossesAfter`: this batch's losses again (all tasks). */
+  afterStep(lossesAfter: readonly number[]): void;
+  /** At the end of an epoch: each task's mean training loss in it. */
+  endEpoch(meanLosses: readonly number[]): void;
+  /** Each task's effective weight (gradient family: its coefficient in the direction), averaged since the last call. */
   current(): Record<string, number>;
   dispose(): void;
 }
 
-function fixedWeighting(tf: Tf, tasks: TaskSpec[], weights: number[]): TaskWeighting {
-  const allOne = weights.every((w) => w === 1);
-  return {
-    variables: [],
-    combine: (losses) => (allOne ? tf.addN(losses) : tf.addN(losses.map((l, i) => tf.mul(l, weights[i]!)))) as TF.Scalar,
-    current: () => Object.fromEntries(tasks.map((t, i) => [t.id, weights[i]!])),
-    dispose: () => undefined,
-  };
+export function taskInfos(tasks: readonly TaskSpec[]): TaskInfo[] {
+  return tasks.map((t) => ({ id: t.id, kind: t.kind, weight: t.weight ?? 1 }));
 }
 
-export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: TaskSpec[]): TaskWeighting {
-  switch (spec?.method ?? 'equal') {
-    case 'equal': return fixedWeighting(tf, tasks, tasks.map(() => 1));
-    case 'static': return fixedWeighting(tf, tasks, tasks.map((t) => t.weight ?? 1));
-    case 'uncertainty': return uncertaintyWeighting(tf, tasks);
-  }
+/**
+ * The weighting of a phase; `seed` drives the methods that sample (RLW, PCGrad's order).
+ * `method`: the registry's method for the spec unless given (tests try rules of their own).
+ */
+export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: readonly TaskSpec[], seed: number,
+  method: WeightingMethod | undefined = weightingMethod(spec?.method ?? 'equal')): TaskWeighting {
+  if (!method) throw new Error(`unknown weighting method ${spec?.method}`); // validation refuses it first
+  const d = method.description;
+  const infos = taskInfos(tasks);
+  const params = weightingParams(d, spec as Record<string, unknown> | undefined);
+  const rng = new SeededRandom(deriveSeed(seed, `weighting/${d.id}`));
+  const epochLosses: number[][] = [];
+  let step = 0;
+  let epoch = 1;
+  let active: number[] = tasks.map((_, i) => i);
+  const sums = new Float64Array(tasks.length);
+  let counted = 0;
+  let last: number[] = [];
+  const record = (w: number[]) => {
+    last = w;
+    active.forEach((t, k) => { sums[t]! += w[k]!; });
+    counted++;
+  };
+  const context = (extra: Partial<WeightingContext> = {}): WeightingContext =>
+    ({ step, epoch, active, epochLosses, random: () => rng.next(), ...extra });
+
+  const tensor: TensorWeighting | undefined = d.engine === 'tensor' ? TENSOR_METHODS[d.id]?.(tf, infos, params) : undefined;
+  if (d.engine === 'tensor' && !tensor) throw new Error(`weighting method ${d.id} has no tensor implementation`);
+  const rule: WeightingRule | undefined = d.engine === 'rule' ? method.create!(params, infos) : undefined;
+
+  const weightsNow = (losses?: readonly number[], gramian?: number[][]): number[] => {
+    const w = rule!.weights(context({ ...(losses ? { losses } : {}), ...(gramian ? { gramian } : {}) }));
+    if (w.length !== active.length || w.some((v) => !Number.isFinite(v))) {
+      throw new Error(`weighting ${d.id} gave weights [${w.join(', ')}] for ${active.length} tasks`);
+    }
+    record(w);
+    return w;
+  };
+
+  return {
+    description: d,
+    mode: gradientMode(spec),
+    variables: tensor?.variables ?? [],
+    begin(s, e, labelled) {
+      step = s;
+      epoch = e;
+      active = tasks.map((_, i) => i).filter((i) => labelled[i] !== false);
+    },
+    combine(losses) {
+      if (tensor?.combine) return tensor.combine(losses, active);
+      const used = active.map((i) => losses[i]!);
+      if (!used.length) return tf.scalar(0);
+      const values = d.needs.losses ? used.map((l) => l.dataSync()[0]!) : undefined;
+      const w = weightsNow(values);
+      return tf.addN(used.map((l, k) => (w[k] === 1 ? l : tf.mul(l, w[k]!)))) as TF.Scalar;
+    },
+    ...(d.family === 'loss' && d.engine === 'rule' && !d.needs.losses ? {
+      stepWeights() {
+        const w = active.length ? weightsNow() : [];
+        const all = tasks.map(() => 0);
+        active.forEach((t, k) => { all[t] = w[k]!; });
+        return all;
+      },
+    } : {}),
+    aggregate(jacobian, losses) {
+      if (tensor?.aggregate) {
+        const out = tensor.aggregate(jacobian, active, context());
+        record(tensor.lastWeights ? tensor.lastWeights() : active.map(() => 1));
+        return out;
+      }
+      return tf.tidy(() => {
+        const g = tf.matMul(jacobian, jacobian, false, true);
+        const flat = g.dataSync();
+        const n = active.length;
+        const gramian = Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * n, (i + 1) * n)));
+        const values = d.needs.losses && losses ? losses.map((l) => l.dataSync()[0]!) : undefined;
+        const w = weightsNow(values, gramian);
+        return tf.reshape(tf.matMul(tf.tensor2d(w, [1, n]), jacobian), [-1]) as TF.Tensor1D;
+      });
+    },
+    active: () => active,
+    coefficients: () => last,
+    afterStep(lossesAfter) {
+      rule?.afterStep?.(context(), active.map((i) => lossesAfter[i]!));
+      step++;
+    },
+    endEpoch(meanLosses) { epochLosses.push([...meanLosses]); },
+    current() {
+      if (tensor && !tensor.lastWeights) return tensor.current();
+      const out = Object.fromEntries(tasks.map((t, i) => [t.id, counted ? sums[i]! / counted : 0]));
+      sums.fill(0);
+      counted = 0;
+      return out;
+    },
+    dispose: () => tensor?.dispose(),
+  };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computeDeltaM, DELTA_M_FORMULA, higherIsBetter, relativeImprovement } from '../../../src/core/deltaM';
+import { computeDeltaM, DELTA_M_CONVENTIONS, higherIsBetter, relativeImprovement } from '../../../src/core/deltaM';
 
 describe('Δm', () => {
   it('knows which metrics are better lower', () => {
@@ -9,12 +9,12 @@ describe('Δm', () => {
   });
 
   it('counts a higher accuracy and a lower error both as improvements, and the reverse as losses', () => {
-    assert.ok(Math.abs(relativeImprovement(0.9, 0.8, true) - 0.125) < 1e-12);
-    assert.ok(Math.abs(relativeImprovement(0.8, 0.9, true) - -1 / 9) < 1e-12);
-    assert.ok(Math.abs(relativeImprovement(0.4, 0.5, false) - 0.2) < 1e-12);
-    assert.ok(Math.abs(relativeImprovement(0.6, 0.5, false) - -0.2) < 1e-12);
+    assert.ok(Math.abs(relativeImprovement(0.9, 0.8, true)! - 0.125) < 1e-12);
+    assert.ok(Math.abs(relativeImprovement(0.8, 0.9, true)! - -1 / 9) < 1e-12);
+    assert.ok(Math.abs(relativeImprovement(0.4, 0.5, false)! - 0.2) < 1e-12);
+    assert.ok(Math.abs(relativeImprovement(0.6, 0.5, false)! - -0.2) < 1e-12);
     // A negative baseline (r2 can be) still signs by direction, not by the baseline's sign.
-    assert.ok(relativeImprovement(-0.1, -0.2, true) > 0);
+    assert.ok(relativeImprovement(-0.1, -0.2, true)! > 0);
   });
 
   it('averages over every task-metric pair the two models share', () => {
@@ -29,25 +29,55 @@ describe('Δm', () => {
     assert.equal(withoutLoss.comparisons.length, 2);
   });
 
-  it('stays finite when a baseline is 0', () => {
-    assert.equal(relativeImprovement(0, 0, true), 0);
-    assert.equal(relativeImprovement(0.3, 0, true), 1);
-    assert.equal(relativeImprovement(0.3, 0, false), -1);
-    const r = computeDeltaM({ t: { mae: 0, accuracy: 0.5 } }, { t: { mae: 0, accuracy: 0 } });
-    assert.equal(r.deltaM, 0.5);
-    assert.ok(JSON.stringify(r).includes('"deltaM":0.5'));
+  it('leaves a pair whose baseline is 0 out (its relative change is undefined), and says so', () => {
+    assert.equal(relativeImprovement(0.3, 0, true), undefined);
+    assert.equal(relativeImprovement(0, 0, false), undefined);
+    // Before: mae counted as -100 % and Δm was (-1 + 0.25) / 2 = -37.5 %.
+    const r = computeDeltaM({ t: { mae: 0.1, accuracy: 0.5 } }, { t: { mae: 0, accuracy: 0.4 } });
+    assert.deepEqual(r.comparisons.map((c) => c.metric), ['accuracy']);
+    assert.ok(Math.abs(r.deltaM - 0.25) < 1e-12);
+    assert.equal(r.excluded.length, 1);
+    assert.equal(r.excluded[0]!.metric, 'mae');
+    assert.match(r.excluded[0]!.reason, /baseline is 0.*undefined/);
+    // Nothing left to compare: Δm has no value either.
+    assert.ok(Number.isNaN(computeDeltaM({ t: { accuracy: 0.5 } }, { t: { accuracy: 0 } }).deltaM));
+  });
+
+  it('averages over pairs (Nash-MTL) or over tasks (LibMTL Δp), by hand-worked numbers', () => {
+    // a: accuracy 0.9 vs 0.8 -> +0.1/0.8 = +0.125; mae 0.4 vs 0.5 (lower is better) -> +0.1/0.5 = +0.2.
+    // b: accuracy 0.6 vs 0.75 -> -0.15/0.75 = -0.2.
+    const shared = { a: { accuracy: 0.9, mae: 0.4 }, b: { accuracy: 0.6 } };
+    const baseline = { a: { accuracy: 0.8, mae: 0.5 }, b: { accuracy: 0.75 } };
+    const pairs = computeDeltaM(shared, baseline, undefined, 'pairs');
+    const tasks = computeDeltaM(shared, baseline, undefined, 'tasks');
+    // pairs: (0.125 + 0.2 - 0.2) / 3 = 0.041667; tasks: ((0.125 + 0.2) / 2 + (-0.2)) / 2 = -0.01875.
+    assert.ok(Math.abs(pairs.deltaM - 0.125 / 3) < 1e-5, `${pairs.deltaM}`);
+    assert.ok(Math.abs(tasks.deltaM - -0.01875) < 1e-5, `${tasks.deltaM}`);
+    assert.equal(pairs.convention, 'pairs');
+    assert.equal(tasks.convention, 'tasks');
+    // The default is the mean over pairs.
+    assert.equal(computeDeltaM(shared, baseline).deltaM, pairs.deltaM);
+    // A task whose only pair is left out (baseline 0) does not count as a task.
+    const dropped = computeDeltaM({ ...shared, c: { accuracy: 0.3 } }, { ...baseline, c: { accuracy: 0 } }, undefined, 'tasks');
+    assert.ok(Math.abs(dropped.deltaM - -0.01875) < 1e-5);
   });
 
   it('leaves non-finite values out instead of poisoning Δm, and says so', () => {
     const r = computeDeltaM({ a: { loss: Number.NaN, accuracy: 0.5 } }, { a: { loss: 0.3, accuracy: 0.5 } });
     assert.equal(r.comparisons.length, 1);
-    assert.equal(r.skipped[0]?.metric, 'loss');
+    assert.equal(r.excluded[0]?.metric, 'loss');
     assert.equal(r.deltaM, 0);
     assert.ok(Number.isNaN(computeDeltaM({}, {}).deltaM));
   });
 
-  it('documents its formula', () => {
-    assert.match(DELTA_M_FORMULA, /Δm = \(1\/K\)/);
-    assert.match(DELTA_M_FORMULA, /lower is better/);
+  it('documents each convention with its formula', () => {
+    assert.match(DELTA_M_CONVENTIONS.pairs.formula, /Δm = \(1\/K\)/);
+    assert.match(DELTA_M_CONVENTIONS.tasks.formula, /Δm = \(1\/T\) · Σₜ \(1\/Mₜ\)/);
+    for (const c of Object.values(DELTA_M_CONVENTIONS)) {
+      assert.match(c.formula, /lower is better/);
+      assert.match(c.formula, /baseline is 0/);
+    }
+    assert.match(DELTA_M_CONVENTIONS.pairs.label, /Nash-MTL/);
+    assert.match(DELTA_M_CONVENTIONS.tasks.label, /LibMTL/);
   });
 });

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { DELTA_M_FORMULA } from '../../../src/core/deltaM';
+import { computeDeltaM, DELTA_M_CONVENTIONS } from '../../../src/core/deltaM';
 import { escapeMarkdown } from '../../../src/trainer/artifacts/markup';
 import { renderReport, softwareLine, WEIGHT_DIAGRAM_FILE, writeReport, type ReportInput } from '../../../src/trainer/artifacts/report';
 import { SHARED_COLOR, taskColor } from '../../../src/trainer/artifacts/weightDiagram';
@@ -90,8 +90,35 @@ describe('report.md', () => {
     assert.deepEqual(row('digit', 'loss'), ['digit', 'loss', '0.3', '0.35', '+14.29 %']); // lower loss: improvement
     assert.deepEqual(row('parity', 'loss'), ['parity', 'loss', '0.2', '0.18', '−11.11 %']);
     assert.deepEqual(row('digit', 'accuracy'), ['digit', 'accuracy', '0.91', '0.9', '+1.11 %']);
-    assert.match(markdown, /\*\*Δm = \+0\.81 %\*\* over 4 task-metric pairs/);
-    assert.ok(markdown.includes(escapeMarkdown(DELTA_M_FORMULA)));
+    assert.ok(markdown.includes(`**Δm = +0.81 %**, the ${escapeMarkdown(DELTA_M_CONVENTIONS.pairs.label)}, over 4 task-metric pairs`));
+    assert.ok(markdown.includes(escapeMarkdown(DELTA_M_CONVENTIONS.pairs.formula)));
+  });
+
+  it('says that single-task baselines train with equal weighting whatever the shared model\'s', () => {
+    const setting = (s: ReturnType<typeof digitsParitySpec>) => tableRows(renderReport(input({ spec: s })).markdown, 'Settings').find((r) => r[0] === 'Task weighting')?.[1];
+    const spec = digitsParitySpec();
+    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'uncertainty' } } }), 'uncertainty (single-task baselines: equal, weight 1)');
+    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'equal' } } }), 'equal');
+  });
+
+  it('says which epoch\'s weights were tested and saved when early stopping ran', () => {
+    assert.doesNotMatch(renderReport(input()).markdown, /Early stopping:/);
+    const { markdown } = renderReport(input({ summary: { ...summary(), earlyStopping: { bestEpoch: 4, epochsRun: 7 } } }));
+    assert.match(markdown, /Early stopping: training ran 7 epochs; the test metrics and the saved model use the weights of epoch 4/);
+  });
+
+  it('names the Δm convention that ran and the pairs left out of it', () => {
+    const s = summary();
+    const shared = { digit: { accuracy: 0.91, mae: 0.2 }, parity: { accuracy: 0.95 } };
+    const base = { digit: { accuracy: 0.9, mae: 0 }, parity: { accuracy: 0.96 } };
+    const d = computeDeltaM(shared, base, undefined, 'tasks');
+    s.test = shared;
+    s.baselines = { test: base, comparisons: d.comparisons, deltaM: d.deltaM, parameters: 1, convention: d.convention, excluded: d.excluded };
+    const { markdown } = renderReport(input({ summary: s }));
+    assert.ok(markdown.includes(escapeMarkdown(DELTA_M_CONVENTIONS.tasks.label)));
+    assert.ok(markdown.includes(escapeMarkdown(DELTA_M_CONVENTIONS.tasks.formula)));
+    assert.deepEqual(tableRows(markdown, 'Results').find((r) => r[0] === 'digit' && r[1] === 'mae'), ['digit', 'mae', '0.2', '0', 'undefined (left out of Δm)']);
+    assert.match(markdown, /Left out of Δm: digit mae \(the baseline is 0/);
   });
 
   it('names the software in one line: tfjs once, sub-packages only where they differ', () => {
@@ -138,7 +165,7 @@ describe('report.md', () => {
     for (const link of links) await fs.access(path.join(dir, link)); // every link resolves
     assert.deepEqual(links.sort(), Object.keys(svgs).sort());
     const titles = Object.values(svgs).map((s) => s.title);
-    for (const title of ['digit: loss', 'digit: accuracy', 'parity: loss', 'parity: accuracy', 'total loss (weighted sum over tasks)']) {
+    for (const title of ['digit: loss', 'digit: accuracy', 'parity: loss', 'parity: accuracy', 'total loss (unweighted sum of the task losses)']) {
       assert.ok(titles.includes(title), `chart "${title}" missing`);
     }
     const digitLoss = Object.values(svgs).find((s) => s.title === 'digit: loss') as ParsedSvg;

@@ -123,7 +123,7 @@ if (process.env.MTS_RUNWRITER_CHILD) {
       const scalars = scalarsByTag(events);
       assert.deepEqual(scalars.get('digit/accuracy/validation')?.map((s) => s.step), [50, 100, 150]);
       assert.equal(scalars.get('lr')?.length, 3);
-      assert.equal(scalars.get('loss/train')?.length, 3);
+      assert.equal(scalars.get('total_loss_unweighted_sum/train')?.length, 3);
 
       const record = await readJson<RunRecord>(path.join(run.runDir, RUN_FILES.run));
       assert.equal(record.status, 'completed');

@@ -43,7 +43,7 @@ describe('TensorBoard event writer', () => {
 
   it('tags points <task>/<metric>/<split>, whole-model values <metric>/<split>, the learning rate lr', () => {
     assert.equal(tensorboardTag({ task: 'digit', metric: 'accuracy', split: 'validation' }), 'digit/accuracy/validation');
-    assert.equal(tensorboardTag({ task: '*', metric: 'loss', split: 'train' }), 'loss/train');
+    assert.equal(tensorboardTag({ task: '*', metric: 'loss', split: 'train' }), 'total_loss_unweighted_sum/train');
     assert.equal(tensorboardTag({ task: '*', metric: 'lr', split: 'train' }), 'lr');
   });
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { askDataSummary } from '../../../src/host/dataSummaryProcess';
+import { askDataSummary } from '../../../src/host/designer/dataSummaryProcess';
 import { exampleDoc, exampleFile, ROOT, tempDir } from '../trainer/helpers';
 
 const script = path.join(ROOT, 'dist', 'trainer.js');

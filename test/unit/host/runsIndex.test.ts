@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { describeRun, formatMetric, formatPercent, formatRunTime, headlineMetrics, tasksOf } from '../../../src/core/runsIndex';
-import { isRunFolderOf, readRun, readRunsFolder } from '../../../src/host/runs/runFolders';
+import { isRunFolderOf, readRun, readRunsFolder } from '../../../src/host/runFolders';
 import { experiment, record, summary, tempDir, writeRun } from './fixtures';
 
 const alive = (live: number[]) => (pid: number) => live.includes(pid);

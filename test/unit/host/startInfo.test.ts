@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sharingDiagram } from '../../../src/core/sharingBlocks';
-import { headerFromSpec, parseDocument } from '../../../src/host/training/startInfo';
+import { parseDocument } from '../../../src/host/parseDocument';
+import { headerFromSpec } from '../../../src/host/training/startInfo';
 import { joinSeries } from '../../../webview/training/seriesJoin';
 import { experiment } from './fixtures';
 

@@ -78,6 +78,11 @@ async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', p
 for (const [label, training, partial] of [
   ['plain SGD with L2 and static weights', {}, false],
   ['SGD with momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.02, momentum: 0.9 } }, false],
+  // The rate changes every step (half an epoch of warm-up, then SGDR with a restart at 1.5
+  // epochs): a step that folds the rate into the velocity drifts from one that does not.
+  ['SGD with momentum under warm-up and SGDR restarts', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9 },
+    schedule: { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 } }, false],
+  ['plain SGD under a step decay', { schedule: { type: 'step' as const, stepEpochs: 1, gamma: 0.3 } }, false],
   ['partial labels (masked losses)', {}, true],
 ] as const) {
   test(`native and generic steps agree: ${label}`, { timeout: 60_000 }, async () => {

@@ -94,9 +94,10 @@ test('masked loss by hand: 4 rows, each task labelled on 2 of them', async () =>
 test('uncertainty weighting leaves a task without labelled rows in the batch out of the step (its log-variance gets no gradient)', async () => {
   const { tf } = await loadBackend('tensorflow');
   const tasks = spec().tasks;
-  const w = makeWeighting(tf, { method: 'uncertainty' }, tasks);
+  const w = makeWeighting(tf, { method: 'uncertainty' }, tasks, 1);
+  w.begin(0, 1, [true, true, false]);
   const losses = [tf.scalar(0.7), tf.scalar(1.3), tf.scalar(0)]; // reg: no labelled row, masked loss 0
-  const { value, grads } = tf.variableGrads(() => w.combine(losses, [true, true, false]), w.variables);
+  const { value, grads } = tf.variableGrads(() => w.combine(losses), w.variables);
   // variableGrads leaves out a variable the loss does not depend on: its gradient is 0.
   const [g0, g1, g2] = w.variables.map((v) => grads[v.name]?.dataSync()[0] ?? 0);
   // At s = 0, d/ds [exp(-s) L + s/2] = 0.5 - L for the classification tasks; nothing for the absent one
@@ -151,7 +152,7 @@ test('the native dense step gives the tape path\'s masked losses, and a task wit
   const regKernel = Array.from(built.layers.get('regHead')!.getWeights()[0]!.dataSync());
   const native = compileNativeStep(tf, s, built, heads, topo);
   const nativeY = native.prepareLabels(yb);
-  const losses = native.step(xb, nativeY, 0.1, masks).map((l) => tf.sum(l).dataSync()[0]!);
+  const losses = native.step(xb, nativeY, 0.1, masks, heads.map(() => 1)).map((l) => tf.sum(l).dataSync()[0]!);
   heads.forEach((h, i) => close(losses[i]!, tape[i]!, 1e-5, `task ${h.task.id}`));
   assert.ok(losses.every(Number.isFinite));
   assert.deepEqual(Array.from(built.layers.get('regHead')!.getWeights()[0]!.dataSync()), regKernel, 'no labelled row: no gradient for its head');

@@ -17,15 +17,17 @@ async function run(patch: (doc: Record<string, any>) => void, epochs = 6) {
   assert.equal(outcome, 'completed', JSON.stringify(messages.filter((m) => m.type === 'error' || m.type === 'problems')));
   const epochPoints = messages.flatMap((m) => (m.type === 'epochEnd' ? m.values : [])) as MetricPoint[];
   const logs = messages.flatMap((m) => (m.type === 'log' ? [m.message] : []));
-  return { epochPoints, logs, epochs: messages.filter((m) => m.type === 'epochEnd').length };
+  const progressPoints = messages.flatMap((m) => (m.type === 'progress' ? m.points : [])) as MetricPoint[];
+  const done = messages.find((m) => m.type === 'done');
+  return { epochPoints, progressPoints, logs, epochs: messages.filter((m) => m.type === 'epochEnd').length, summary: done?.type === 'done' ? done.summary : undefined };
 }
 
 test('uncertainty weighting learns a weight per task and reports it', { timeout: 120_000 }, async () => {
-  const { epochPoints } = await run(() => undefined);
-  const weights = epochPoints.filter((p) => p.metric === 'weight');
+  const { progressPoints } = await run(() => undefined);
+  const weights = progressPoints.filter((p) => p.metric === 'weight');
   assert.equal(new Set(weights.map((p) => p.task)).size, 2);
-  const first = weights.filter((p) => p.epoch === 1).map((p) => p.value);
-  const last = weights.filter((p) => p.epoch === 6).map((p) => p.value);
+  const first = weights.slice(0, 2).map((p) => p.value);
+  const last = weights.slice(-2).map((p) => p.value);
   assert.notDeepEqual(first, last, 'the learned weights move');
   // Regression tasks with small losses get weights above the initial 0.5.
   assert.ok(last.every((w) => w > 0.5), `weights ${last}`);
@@ -46,9 +48,13 @@ test('every optimizer lowers the validation loss', { timeout: 300_000 }, async (
 
 test('early stopping ends training when the validation loss stops improving', { timeout: 120_000 }, async () => {
   // A learning rate so small that the loss cannot improve.
-  const { epochs, logs } = await run((d) => { d.training.optimizer = { type: 'sgd', learningRate: 1e-9 }; d.training.earlyStopping = { patience: 2 }; d.training.weighting = { method: 'equal' }; }, 30);
+  const { epochs, logs, summary } = await run((d) => { d.training.optimizer = { type: 'sgd', learningRate: 1e-9 }; d.training.earlyStopping = { patience: 2 }; d.training.weighting = { method: 'equal' }; }, 30);
   assert.ok(epochs < 30, `stopped after ${epochs} epochs`);
   assert.ok(logs.some((l) => /stopped early/.test(l)));
+  // The test split is measured (and the model saved) with the best epoch's weights, and the run says which.
+  assert.equal(summary?.earlyStopping?.epochsRun, epochs);
+  assert.ok(summary!.earlyStopping!.bestEpoch < epochs);
+  assert.ok(logs.some((l) => new RegExp(`weights of epoch ${summary!.earlyStopping!.bestEpoch} \\(best validation loss\\) restored`).test(l)), logs.join('\n'));
 });
 
 test('a diverging loss stops the run with a clear message and status failed', { timeout: 120_000 }, async () => {

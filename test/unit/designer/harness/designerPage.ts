@@ -1,12 +1,14 @@
 // The designer bundle in headless Chromium, as VS Code would host it: the same CSP, theme
 // variables on :root, a fake acquireVsCodeApi, and a host emulator that applies edits to
-// the text with the real core/edits and sends every new version back. For screenshots and
-// the bench; the real VS Code end-to-end harness lives in test/e2e.
+// the text with the real core/edits and sends every new version back. It speaks through the
+// real core/channel, as the extension does. For screenshots, the interaction tests and the
+// bench; the real VS Code end-to-end harness lives in test/e2e.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { dataSettingsKey } from '../../../../src/core/dataSummary';
-import type { DesignerInit, FromDesigner, ToDesigner } from '../../../../src/core/designerProtocol';
+import { Channel, type Port } from '../../../../src/core/channel';
+import type { DesignerInit, DesignerRequests, DesignerSides, FromDesigner, ToDesigner } from '../../../../src/core/designerProtocol';
 import { applyOpsToText } from '../../../../src/core/edits';
 import { snapshotOf } from '../../../../src/host/designer/snapshot';
 import { dataSummaryOf } from '../../../../src/trainer/dataSummaryOf';
@@ -28,20 +30,62 @@ export interface PageOptions {
   workspaceDir?: string;
 }
 
+/** What the page sent: its notes, and its requests as `{ type: request, ...params }`. */
+export type Sent = FromDesigner | { [K in keyof DesignerRequests]: { type: K } & DesignerRequests[K]['params'] }[keyof DesignerRequests];
+
 export class DesignerPage {
   text: string;
   version = 1;
-  readonly received: FromDesigner[] = [];
+  readonly received: Sent[] = [];
   readonly errors: string[] = [];
+  /** When set, every edit is answered as not applied, with this reason (as the host does when the text changed under it). */
+  refuseEdits: string | undefined;
+  private readonly channel: Channel<DesignerSides['host'], DesignerSides['webview']>;
+  private fromPage: (msg: unknown) => void = () => undefined;
+  // Posts reach the page one after another, in the order they were made.
+  private delivered: Promise<void> = Promise.resolve();
 
-  private constructor(readonly page: Page, private readonly options: PageOptions) { this.text = options.text; }
+  private constructor(readonly page: Page, private readonly options: PageOptions) {
+    this.text = options.text;
+    const port: Port = {
+      post: (msg) => {
+        this.delivered = this.delivered
+          .then(async () => { await this.page.evaluate((m) => window.postMessage(m, '*'), msg as Record<string, unknown>); })
+          .catch((error: unknown) => { this.errors.push(`host post: ${String(error)}`); });
+      },
+      listen: (receive) => { this.fromPage = receive; return () => { this.fromPage = () => undefined; }; },
+    };
+    this.channel = new Channel<DesignerSides['host'], DesignerSides['webview']>(port, {
+      note: (msg) => this.onNote(msg),
+      answer: {
+        edit: async ({ label, ops }) => {
+          this.received.push({ type: 'edit', label, ops });
+          if (this.refuseEdits) return { applied: false, message: this.refuseEdits };
+          try {
+            await this.setText(applyOpsToText(this.text, ops));
+            return { applied: true };
+          } catch (error) {
+            return { applied: false, message: (error as Error).message };
+          }
+        },
+        dataPreview: async (params) => {
+          this.received.push({ type: 'dataPreview', ...params });
+          // The trainer's summary, computed in this process (the extension asks a forked trainer).
+          const snapshot = snapshotOf(this.text, this.version);
+          if (!snapshot.ok) return { key: '', result: { ok: false, message: 'The document is not valid JSON.' } };
+          const result = await dataSummaryOf(snapshot.doc, this.options.workspaceDir ?? process.cwd());
+          return { key: dataSettingsKey(snapshot.doc), result };
+        },
+      },
+    }, { peer: 'the designer' });
+  }
 
   static async open(browser: Browser, options: PageOptions): Promise<DesignerPage> {
     const page = await browser.newPage({ viewport: { width: options.width ?? 1400, height: options.height ?? 820 }, deviceScaleFactor: 1 });
     const d = new DesignerPage(page, options);
     page.on('console', (m) => { if (m.type() === 'error') d.errors.push(m.text()); });
     page.on('pageerror', (e) => d.errors.push(`pageerror: ${e.message}`));
-    await page.exposeFunction('__mtsHost', (msg: FromDesigner) => d.receive(msg));
+    await page.exposeFunction('__mtsHost', (msg: unknown) => d.fromPage(msg));
     await page.route(`${ORIGIN}/**`, async (route) => {
       const url = new URL(route.request().url());
       if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: d.html() });
@@ -82,33 +126,15 @@ export class DesignerPage {
   }
 
   private async send(msg: ToDesigner): Promise<void> {
-    await this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
+    this.channel.notify(msg);
+    await this.delivered;
   }
 
-  private async receive(msg: FromDesigner): Promise<void> {
+  private onNote(msg: FromDesigner): void {
     this.received.push(msg);
-    switch (msg.type) {
-      case 'ready':
-        await this.send({ type: 'document', document: snapshotOf(this.text, this.version) });
-        await this.send({ type: 'trust', trusted: this.options.trusted ?? true });
-        break;
-      case 'edit':
-        try {
-          await this.setText(applyOpsToText(this.text, msg.ops));
-        } catch (error) {
-          await this.send({ type: 'editRejected', message: `${msg.label}: ${(error as Error).message}` });
-        }
-        break;
-      case 'requestDataPreview': {
-        // The trainer's summary, computed in this process (the extension asks a forked trainer).
-        const snapshot = snapshotOf(this.text, this.version);
-        if (!snapshot.ok) break;
-        const result = await dataSummaryOf(snapshot.doc, this.options.workspaceDir ?? process.cwd());
-        await this.send({ type: 'dataPreview', preview: { key: dataSettingsKey(snapshot.doc), result } });
-        break;
-      }
-      default:
-        break;
+    if (msg.type === 'ready') {
+      void this.send({ type: 'document', document: snapshotOf(this.text, this.version) });
+      void this.send({ type: 'trust', trusted: this.options.trusted ?? true });
     }
   }
 
@@ -129,5 +155,8 @@ export class DesignerPage {
     await this.page.screenshot({ path: file });
   }
 
-  async close(): Promise<void> { await this.page.close(); }
+  async close(): Promise<void> {
+    this.channel.dispose();
+    await this.page.close();
+  }
 }

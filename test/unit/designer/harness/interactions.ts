@@ -237,6 +237,14 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     assert.match(notes, /'age': 3 text cells read as missing values/);
     assert.equal(await d.page.locator('[data-testid^="mixed-"]').count(), 0);
   }, mixedColumn],
+  ['an edit the host answers as not applied: the reason shows in a banner, named by what the user did; the text stays', async (d) => {
+    const before = d.text;
+    d.refuseEdits = 'the document changed under the edit';
+    await d.page.click('vscode-button:has-text("Auto-layout")');
+    await d.page.waitForSelector('.banner.warning >> text="Auto-layout: the document changed under the edit"');
+    assert.equal(d.text, before);
+    assert.equal(d.received.filter((m) => m.type === 'edit').length, 1);
+  }],
   ['invalid JSON: banner with line and column, canvas read-only; valid again restores', async (d) => {
     const good = d.text;
     await d.setText(good.replace('"epochs": 10', '"epochs": 10,,'));

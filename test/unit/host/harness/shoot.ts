@@ -44,7 +44,11 @@ window.acquireVsCodeApi = () => ({
       });
     }
     if (m.type === 'ready' && SCRIPT.entry === 'diagram') setTimeout(() => deliver(SCRIPT.diagram));
-    if (m.type === 'weightDetail') setTimeout(() => deliver({ type: 'weightDetail', name: m.name, detail: SCRIPT.details[m.name] }));
+    // A core/channel request: the reply names it by id.
+    if (m.type === '$request' && m.method === 'weightDetail') {
+      const detail = SCRIPT.details[m.params.name];
+      setTimeout(() => deliver({ type: '$reply', id: m.id, ok: true, value: detail ? { detail } : { problem: 'This weight is not in the saved model.' } }));
+    }
   },
   getState() { return state; },
   setState(s) { state = s; },

@@ -1,9 +1,9 @@
 // "Show environment": which TensorFlow.js backend the trainer loads here, with versions
 // and threads. Asked of a forked trainer, so the extension host itself never loads tfjs.
 import * as vscode from 'vscode';
-import { forkTrainer } from './trainerProcess';
-import { output } from './output';
-import { settings, trainerScript } from './settings';
+import { forkTrainer } from '../trainerProcess';
+import { output } from '../output';
+import { settings, trainerScript } from '../settings';
 
 export function registerEnvironment(context: vscode.ExtensionContext): void {
   context.subscriptions.push(vscode.commands.registerCommand('multiTaskStudio.showEnvironment', () => showEnvironment(context)));

@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { newestFirst, tasksOf, type RunEntry } from '../../core/runsIndex';
-import type { RunSummary } from '../../core/protocol';
-import { processProbe } from '../../core/runFaults';
-import { effectiveStatus, parseRunFolderName, RUN_FILES, type RunRecord, type TrainerProbe } from '../../core/runLayout';
+import { newestFirst, tasksOf, type RunEntry } from '../core/runsIndex';
+import type { RunSummary } from '../core/protocol';
+import { processProbe } from '../core/runFaults';
+import { effectiveStatus, parseRunFolderName, RUN_FILES, type RunRecord, type TrainerProbe } from '../core/runLayout';
 
 export interface ExperimentRuns {
   /** Folder name under the runs folder (the sanitised experiment name). */

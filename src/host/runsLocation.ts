@@ -2,7 +2,7 @@
 // (an absolute setting is used as is). The trainer creates <runsDir>/<experiment>/<run>.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { settings } from '../settings';
+import { settings } from './settings';
 
 export function runsDirOfFolder(folder: vscode.WorkspaceFolder): string {
   const configured = settings(folder.uri).runsFolder.trim() || 'runs';

@@ -1,8 +1,8 @@
 // Asks a forked trainer for the data summary of a document: the trainer's own loaders read
 // the data (the host never imports them), the child answers once and exits. No vscode
 // import, so tests fork it exactly as the designer does.
-import type { DataSummaryResult } from '../core/dataSummary';
-import { forkTrainer, type TrainerProcessOptions } from './trainerProcess';
+import type { DataSummaryResult } from '../../core/dataSummary';
+import { forkTrainer, type TrainerProcessOptions } from '../trainerProcess';
 
 export interface DataSummaryRequest {
   doc: unknown;
