@@ -40,6 +40,11 @@ export function makeBlockLayer(tf: Tf, l: BlockLayerSpec, name: string, seed: nu
   return classes.make(l, name, seed);
 }
 
+/** The kernels soft sharing ties (the variables tiePenalty depends on). */
+export function tiedKernels(layers: Iterable<TF.layers.Layer>): TF.Variable[] {
+  return [...layers as Iterable<unknown>].filter(isTied).filter((l) => l.tied().tieL2 > 0).map((l) => l.tied().kernel as TF.Variable);
+}
+
 /** Soft-sharing penalty of all parallelDense layers with tieL2 > 0, or undefined when none. */
 export function tiePenalty(tf: Tf, layers: Iterable<TF.layers.Layer>): (() => TF.Scalar) | undefined {
   const tied = [...layers as Iterable<unknown>].filter(isTied).filter((l) => l.tied().tieL2 > 0);

@@ -146,7 +146,7 @@ describe('sharing blocks in a run', () => {
 
 describe('soft parameter sharing in training', () => {
   /** ||W_0 - W_1|| of the trained columns of a two-column parallelDense, trained with `tieL2`. */
-  async function columnDistance(tieL2: number): Promise<number> {
+  async function columnDistance(tieL2: number, weighting: Record<string, unknown> = { method: 'equal' }): Promise<number> {
     const runsDir = tempDir('tie');
     const doc = {
       name: 'tie', data: { source: { type: 'synthetic-correlated', correlation: 0.2, inputDim: 8, samples: 400, seed: 1 }, split: { validation: 0.1, test: 0.1, seed: 1 } },
@@ -160,7 +160,7 @@ describe('soft parameter sharing in training', () => {
         ],
         outputs: { a: 'outA', b: 'outB' },
       },
-      training: { optimizer: { type: 'adam', learningRate: 0.01 }, epochs: 4, batchSize: 16, seed: 3 },
+      training: { optimizer: { type: 'adam', learningRate: 0.01 }, epochs: 4, batchSize: 16, seed: 3, weighting },
       evaluation: { baselines: 'none' },
     };
     const outcome = await runExperiment({ doc, workspaceDir: runsDir, runsDir, backend: 'tensorflow', emit: () => undefined, cancelled: () => false });
@@ -174,5 +174,8 @@ describe('soft parameter sharing in training', () => {
     const free = await columnDistance(0), tied = await columnDistance(10);
     assert.ok(free > 0.5, `independent columns differ (${free})`);
     assert.ok(tied < 0.1 * free, `tied columns nearly equal (${tied} vs ${free})`);
+    // A gradient method's step (combining the tasks' gradients) adds the penalty's gradient too.
+    const gradnorm = await columnDistance(10, { method: 'gradnorm' });
+    assert.ok(gradnorm < 0.1 * free, `tied under GradNorm (${gradnorm} vs ${free})`);
   });
 });
