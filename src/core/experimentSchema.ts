@@ -28,7 +28,7 @@ const METRIC_NAMES = keys<MetricName>({ accuracy: true, macroF1: true, rocAuc: t
 export const LIMITS = {
   units: 1_000_000, filters: 100_000, window: 10_000, size: 100_000_000, vocabulary: 10_000_000, embedding: 100_000,
   classes: 1_000_000, samples: 100_000_000, features: 1_000_000, epochs: 100_000, batchSize: 1_000_000,
-  learningRate: 1_000, seed: 2 ** 32 - 1,
+  learningRate: 1_000, seed: 2 ** 32 - 1, experts: 1_000, columns: 1_000, levels: 100,
 } as const;
 
 // ---- model -------------------------------------------------------------------------
@@ -61,6 +61,36 @@ const recurrent = (name: string): ObjectSchema => layer(`${name} over a sequence
   returnSequences: bool('Output the whole sequence [steps, units] instead of the last state [units] (default false).'),
   activation: oneOf(ACTIVATIONS, 'Activation of the candidate state (default tanh).'),
 }, ['units'], snip(name.toLowerCase(), { units: 32 }));
+
+// Sharing blocks (core/blockLayers.ts): one column per task, stacked [columns, features].
+const tasksCount = int('Number of task columns it outputs (one gate each); pick one for a head with a select layer.', { min: 1, max: LIMITS.columns });
+const expertUnits = int('Width of each expert\'s output.', { min: 1, max: LIMITS.units });
+const expertActivation = oneOf(ACTIVATIONS, 'Activation of each expert (default relu).');
+const BLOCK_SCHEMAS = {
+  parallelDense: layer('One dense layer per task column, side by side: [features] (every column reads it) or [columns, features] -> [columns, units]. tieL2 > 0 ties the columns by soft parameter sharing (Duong et al. 2015).', {
+    columns: int('Number of parallel columns (one per task).', { min: 1, max: LIMITS.columns }),
+    units: int('Outputs of each column.', { min: 1, max: LIMITS.units }),
+    activation, useBias,
+    tieL2: num('Soft sharing: lambda of the penalty lambda * sum over column pairs of ||W_i - W_j||^2 on the kernels (default 0: independent columns).', { min: 0, max: 1_000 }),
+  }, ['columns', 'units'], snip('parallelDense', { columns: 2, units: 32, activation: 'relu', tieL2: 0.001 })),
+  crossStitch: layer('Cross-stitch unit (Misra et al. 2016): each column becomes a learned mix of all columns, [columns, ...] -> same shape.', {
+    selfWeight: num('Initial weight of a column on itself (default 0.9); the other columns share the rest.', { min: 0, max: 1 }),
+  }, [], snip('crossStitch', { selfWeight: 0.9 })),
+  mmoe: layer('Multi-gate mixture of experts (Ma et al. 2018): shared experts, one softmax gate per task; [features] -> [tasks, units].', {
+    experts: int('Number of shared experts.', { min: 1, max: LIMITS.experts }),
+    units: expertUnits, tasks: tasksCount, activation: expertActivation,
+  }, ['experts', 'units', 'tasks'], snip('mmoe', { experts: 4, units: 16, tasks: 2 })),
+  ple: layer('Progressive layered extraction (Tang et al. 2020): shared and task-specific experts with a gate per task, stacked in levels (one level is CGC); [features] -> [tasks, units].', {
+    sharedExperts: int('Shared experts per level.', { min: 1, max: LIMITS.experts }),
+    taskExperts: int('Experts of each task per level.', { min: 1, max: LIMITS.experts }),
+    units: expertUnits, tasks: tasksCount,
+    levels: int('Extraction levels (default 1: CGC).', { min: 1, max: LIMITS.levels }),
+    activation: expertActivation,
+  }, ['sharedExperts', 'taskExperts', 'units', 'tasks'], snip('ple', { sharedExperts: 2, taskExperts: 1, units: 16, tasks: 2, levels: 2 })),
+  select: layer('Column index of a block\'s output [columns, features]: the input of one task\'s head.', {
+    index: int('Column, from 0.', { min: 0, max: LIMITS.columns }),
+  }, ['index'], snip('select', { index: 0 })),
+} satisfies Partial<Record<LayerType, ObjectSchema>>;
 
 export const LAYER_SCHEMAS: Record<LayerType, ObjectSchema> = {
   dense: layer('Fully connected layer on a flat vector.', {
@@ -95,6 +125,7 @@ export const LAYER_SCHEMAS: Record<LayerType, ObjectSchema> = {
     axis: int('Axis counted as in Keras, the batch being axis 0: -1 (default) is the last axis, 1 the first axis of an example.', { min: -16, max: 16 }),
   }, [], { id: '${1:concat1}', type: 'concatenate', from: ['${2}', '${3}'] }),
   add: layer('Element-wise sum of two or more inputs of the same shape.', {}, [], { id: '${1:add1}', type: 'add', from: ['${2}', '${3}'] }),
+  ...BLOCK_SCHEMAS,
 };
 export const LAYER_TYPES = Object.keys(LAYER_SCHEMAS) as LayerType[];
 

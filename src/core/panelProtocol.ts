@@ -5,7 +5,7 @@
 // Each webview talks over one core/channel: notes both ways, and requests that get one reply.
 import type { NoRequests, Side } from './channel';
 import type { TrainingPhase } from './phase';
-import type { FromTrainer, RunStatus } from './protocol';
+import type { FromTrainer, GateMeans, RunStatus } from './protocol';
 import type { SharingDiagram } from './sharingBlocks';
 import type { TaskKind } from './spec';
 
@@ -135,7 +135,9 @@ export interface DiagramSource {
 
 export type DiagramToWebview =
   | { type: 'diagram'; source: DiagramSource; diagram?: SharingDiagram; problem?: string;
-      weights?: WeightsOverview; weightsProblem?: string };
+      weights?: WeightsOverview; weightsProblem?: string;
+      /** A run's mean gate weights per task per expert (summary.json), for gated sharing blocks. */
+      gates?: GateMeans[] };
 
 export type DiagramFromWebview =
   | { type: 'ready' }

@@ -1,6 +1,7 @@
 // Parameter counts exactly as tfjs-layers' model.countParams() counts them (trainable and
 // non-trainable weights alike), and the sharing arithmetic built on them: what the shared
 // model holds against what one separate model per task would need.
+import { blockParams, blockParts, columnOwners, isBlockLayer } from './blockLayers';
 import { analyzeGraph, taskSubgraph, type Graph } from './graph';
 import { inferShapes, type Shape } from './shapes';
 import type { ExperimentSpec, LayerSpec } from './spec';
@@ -19,6 +20,7 @@ export function layerParams(layer: LayerSpec, input: Shape | undefined): number 
 }
 
 function rawLayerParams(layer: LayerSpec, input: Shape | undefined): number | undefined {
+  if (isBlockLayer(layer)) return blockParams(layer, input);
   switch (layer.type) {
     case 'embedding':
       return layer.inputDim * layer.outputDim;
@@ -75,13 +77,25 @@ export function countParams(spec: Pick<ExperimentSpec, 'model'>, graph: Graph = 
   }
   let total = 0, shared = 0, complete = true;
   const perTask: Record<string, number> = Object.fromEntries(graph.tasks.map((t) => [t, 0]));
+  const add = (n: number, tasks: readonly string[]): void => {
+    if (tasks.length >= 2) shared += n;
+    else perTask[tasks[0]!]! += n;
+  };
+  const owners = columnOwners(graph);
   for (const [id, tasks] of graph.serves) {
     if (tasks.length === 0) continue;
     const n = perNode.get(id);
     if (n === undefined) { complete = false; continue; }
     total += n;
-    if (tasks.length >= 2) shared += n;
-    else perTask[tasks[0]!]! += n;
+    // A sharing block serves every task as a whole, but a column's part (a gate, a column's
+    // kernel) is its owner task's alone.
+    const node = graph.nodes.get(id)!;
+    const parts = node.kind === 'layer' && isBlockLayer(node.layer) ? blockParts(node.layer, node.from[0] === undefined ? undefined : shapes.get(node.from[0])) : undefined;
+    if (!parts?.length) { add(n, tasks); continue; }
+    for (const part of parts) {
+      const own = part.column === undefined ? undefined : owners.get(id)?.[part.column];
+      add(part.params, own?.length ? own : tasks);
+    }
   }
   let singleTaskTotal = 0;
   for (const task of graph.tasks) {

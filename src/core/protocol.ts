@@ -61,6 +61,19 @@ export interface RunSummary {
   timings: { startedAt: string; endedAt: string; trainSeconds: number };
   /** Rows per split, and those with each task's target (partial labels: a task's metrics count only these). */
   labelled?: { rows: SplitCounts; tasks: Record<string, SplitCounts> };
+  /** Gated sharing blocks (mmoe, ple): each task's mean gate weight per expert on the test rows. */
+  gates?: GateMeans[];
+}
+
+/** Mean gate weights of one gated block: weights[column][expert], each row summing to 1. */
+export interface GateMeans {
+  layer: string;
+  /** Per column: the task that reads it (core/blockLayers columnOwners), or "column i". */
+  columns: string[];
+  experts: string[];
+  weights: number[][];
+  /** Test rows averaged over. */
+  rows: number;
 }
 
 /**

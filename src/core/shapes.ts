@@ -3,11 +3,13 @@
 // "same"). Shape problems are returned as values: the designer shows them on the node.
 // Robust to partly invalid documents: a layer whose own settings are malformed (reported
 // by structural validation) simply gets no shape, and neither does anything after it.
+import { blockOutputShape, isBlockLayer } from './blockLayers';
 import { analyzeGraph, type Graph } from './graph';
 import type { ExperimentSpec, LayerSpec, Problem } from './spec';
+import type { LayerShapeResult, Shape } from './shapeTypes';
 import { formatShape } from './wording';
 
-export type Shape = number[];
+export type { LayerShapeResult, Shape } from './shapeTypes';
 
 export interface ShapeInference {
   /** Node id -> output shape, for every node whose shape is known. */
@@ -15,8 +17,6 @@ export interface ShapeInference {
   problems: Problem[];
 }
 
-/** A layer's output, or what is wrong (`field` names the offending property, if one does). */
-export type LayerShapeResult = { shape: Shape } | { problem: string; field?: string } | { unknown: true };
 
 const MERGE_TYPES: ReadonlySet<string> = new Set(['concatenate', 'add']);
 
@@ -130,7 +130,7 @@ export function layerOutputShape(layer: LayerSpec, inputs: Shape[], sourceIds: s
       }
       return { shape: [...input] };
     default:
-      return { unknown: true };
+      return isBlockLayer(layer) ? blockOutputShape(layer, input, receives) : { unknown: true };
   }
 }
 

@@ -2,6 +2,7 @@
 // tasks they serve (inputs; shared by 2+ tasks; only one task; feeding none), the edges
 // between blocks, and the parameter arithmetic. The diagram webview lays it out and draws
 // it, and so does the report's SVG (trainer/artifacts/weightDiagram.ts).
+import { columnOwners, taskParts, type TaskPart } from './blockLayers';
 import { analyzeGraph } from './graph';
 import { countParams } from './params';
 import { inferShapes } from './shapes';
@@ -16,6 +17,8 @@ export interface BlockLayer {
   /** Undefined when it cannot be counted (shape unknown). */
   params?: number;
   shape?: number[];
+  /** A sharing block's weights by owner: shared parts serve all its tasks, a column's part its task. */
+  parts?: TaskPart[];
 }
 
 export interface SharingBlock {
@@ -47,6 +50,7 @@ export function sharingDiagram(spec: Pick<ExperimentSpec, 'name' | 'model'> & { 
   const declared = (spec.tasks ?? []).map((t) => t.id).filter((t) => graph.tasks.includes(t));
   const taskOrder = [...declared, ...graph.tasks.filter((t) => !declared.includes(t))];
   const taskIndex = new Map(taskOrder.map((t, i) => [t, i]));
+  const owners = columnOwners(graph);
 
   const blocks = new Map<string, SharingBlock>();
   // Grouped by kind and exact task list ("shared:a,b,c" alone would merge tasks ["a,b", "c"]
@@ -71,10 +75,12 @@ export function sharingDiagram(spec: Pick<ExperimentSpec, 'name' | 'model'> & { 
       blocks.set(key, block);
     }
     const params = counts.perNode.get(id);
+    const parts = taskParts(graph, shapes, owners, id, tasks);
     block.layers.push({
       id, type: node.kind === 'input' ? 'input' : node.layer.type,
       ...(params !== undefined ? { params } : {}),
       ...(shapes.has(id) ? { shape: shapes.get(id)! } : {}),
+      ...(parts ? { parts } : {}),
     });
     block.params += params ?? 0;
     blockOf.set(id, block);

@@ -36,9 +36,31 @@ export interface EmbeddingLayer extends LayerBase { type: 'embedding'; inputDim:
 export interface ConcatenateLayer extends LayerBase { type: 'concatenate'; axis?: number }
 export interface AddLayer extends LayerBase { type: 'add' }
 
+// Sharing blocks (see blockLayers.ts): each holds one column per task and passes the columns
+// on stacked as [columns, ...features]; a `select` layer hands one column to a task's head.
+/**
+ * One dense layer per column, side by side: [d] (read by every column) or [columns, d] ->
+ * [columns, units]. `tieL2` ties the columns' kernels by an L2 penalty on their pairwise
+ * differences (soft parameter sharing, Duong et al. 2015); 0 leaves them independent.
+ */
+export interface ParallelDenseLayer extends LayerBase { type: 'parallelDense'; columns: number; units: number; activation?: Activation; useBias?: boolean; tieL2?: number }
+/** Cross-stitch unit (Misra et al. 2016): [n, ...] -> [n, ...], column i = sum_j alpha_ij column j, alpha learned. */
+export interface CrossStitchLayer extends LayerBase { type: 'crossStitch'; /** Initial alpha_ii (default 0.9); the rest of each row shares 1 - selfWeight. */ selfWeight?: number }
+/** Multi-gate mixture of experts (Ma et al. 2018): [d] -> [tasks, units]; experts shared, one softmax gate per task. */
+export interface MmoeLayer extends LayerBase { type: 'mmoe'; experts: number; units: number; tasks: number; activation?: Activation }
+/**
+ * Progressive layered extraction (Tang et al. 2020): [d] -> [tasks, units]. Each level has
+ * shared experts and each task's own experts, a softmax gate per task over its own and the
+ * shared experts, and (below the top level) a shared gate over all experts. One level is CGC.
+ */
+export interface PleLayer extends LayerBase { type: 'ple'; sharedExperts: number; taskExperts: number; units: number; tasks: number; levels?: number; activation?: Activation }
+/** Column `index` of a block's output [columns, ...features] -> [...features]. */
+export interface SelectLayer extends LayerBase { type: 'select'; index: number }
+
 export type LayerSpec =
   | DenseLayer | Conv2dLayer | Pool2dLayer | FlattenLayer | ReshapeLayer | DropoutLayer
-  | BatchNormLayer | RecurrentLayer | EmbeddingLayer | ConcatenateLayer | AddLayer;
+  | BatchNormLayer | RecurrentLayer | EmbeddingLayer | ConcatenateLayer | AddLayer
+  | ParallelDenseLayer | CrossStitchLayer | MmoeLayer | PleLayer | SelectLayer;
 export type LayerType = LayerSpec['type'];
 
 export interface InputSpec {

@@ -14,6 +14,7 @@ import type { LayerSpec } from '../core/spec';
 import { trunkOf } from '../core/trunk';
 import type { Tf } from './backend';
 import type { LoopSetup, StepFn } from './loop';
+import { tiedKernels, tiePenalty } from './model/blockLayers';
 import { makeOptimizer } from './optimizer';
 import type { TaskWeighting } from './weighting/index';
 
@@ -58,6 +59,9 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
   }
   const allVars = [...p.shared, ...p.own.flat()];
   const byName = new Map(allVars.map((v) => [v.name, v]));
+  // Soft sharing (parallelDense tieL2) is a penalty like L2: its gradient is added as is.
+  const tie = tiePenalty(tf, s.built.layers.values());
+  const tied = tiedKernels(s.built.layers.values());
 
   /** Adds the L2 penalty's gradient, clips, applies. */
   const apply = (grads: Map<string, TF.Tensor>) => {
@@ -66,6 +70,11 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
       for (const [name, g] of grads) {
         const coef = l2.get(name);
         named[name] = coef ? tf.add(g, tf.mul(byName.get(name)!, 2 * coef)) : g;
+      }
+      if (tie) {
+        const { value, grads: g } = tf.variableGrads(tie, tied);
+        value.dispose();
+        for (const [name, gt] of Object.entries(g)) named[name] = named[name] ? tf.add(named[name]!, gt) : gt;
       }
       if (t.clipNorm) {
         const list = Object.values(named);

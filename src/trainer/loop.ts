@@ -15,6 +15,7 @@ import { labelTensor, targetsOf, type DeviceSplit } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
 import type { TaskHead } from './heads';
 import type { BuiltModel } from './model/build';
+import { tiePenalty } from './model/blockLayers';
 import type { ForwardFn } from './model/forward';
 import { batchWeights, hasUnlabelled, type BatchMask } from './labelMask';
 import { BestWeights } from './bestWeights';
@@ -103,6 +104,7 @@ function genericStep(s: LoopSetup, weighting: TaskWeighting): { step: StepFn; di
   const { optimizer, setLearningRate } = makeOptimizer(tf, t.optimizer);
   const varList = [...s.built.model.trainableWeights.map((w) => w.read() as TF.Variable), ...weighting.variables];
   const l2 = l2Terms(spec, s.built);
+  const tie = tiePenalty(tf, s.built.layers.values());
   const taskIndex = new Map(spec.tasks.map((task, i) => [task.id, i]));
   /** What TensorFlow throws while computing a task's loss names the task. */
   const atTask = <T>(h: TaskHead, compute: () => T): T => {
@@ -121,6 +123,7 @@ function genericStep(s: LoopSetup, weighting: TaskWeighting): { step: StepFn; di
       losses = heads.map((h) => tf.keep(atTask(h, () => h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!, masks.get(h.task.id)?.weights))));
       let total = weighting.combine(losses);
       if (l2.length) total = tf.add(total, tf.addN(l2.map((r) => tf.mul(tf.sum(tf.square(r.kernel)), r.l2)))) as TF.Scalar;
+      if (tie) total = tf.add(total, tie()) as TF.Scalar;
       return total;
     };
     if (t.clipNorm) {

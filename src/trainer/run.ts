@@ -9,7 +9,7 @@ import { describeEstimate, estimateMemory, formatBytes, type MemoryBudget } from
 import { analyzeGraph } from '../core/graph';
 import { countParams } from '../core/params';
 import { baselinePhase, baselineTasks, phaseKey, phaseLabel, phasesOf, SHARED_PHASE_KEY, type PhaseKey, type TrainingPhase } from '../core/phase';
-import type { BackendPreference, FromTrainer, MetricPoint, RunSummary } from '../core/protocol';
+import type { BackendPreference, FromTrainer, GateMeans, MetricPoint, RunSummary } from '../core/protocol';
 import { inferShapes } from '../core/shapes';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
@@ -29,6 +29,7 @@ import { makeHeads } from './heads';
 import { trainLoop } from './loop';
 import { buildModel, type BuiltModel } from './model/build';
 import { makeForward } from './model/forward';
+import { gateMeans } from './model/gateMeans';
 import { SpecError } from './specError';
 
 export interface RunRequest {
@@ -100,6 +101,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const baselines = baselineTasks(phases);
     const results = new Map<PhaseKey, TaskValues>();
     let restored: RunSummary['earlyStopping'];
+    let gates: GateMeans[] = [];
     const trainStart = Date.now();
     for (const phase of phases) {
       const phaseSpec = phase.kind === 'shared' ? spec : singleTaskSpec(spec, phase.task);
@@ -113,6 +115,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       }
       results.set(phaseKey(phase), outcome.test);
       if (phase.kind === 'shared' && outcome.restoredEpoch !== undefined) restored = { bestEpoch: outcome.restoredEpoch, epochsRun: outcome.epochsRun };
+      if (outcome.gates) gates = outcome.gates;
     }
     const trainSeconds = (Date.now() - trainStart) / 1000;
 
@@ -135,6 +138,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       },
       ...(restored ? { earlyStopping: restored } : {}),
     };
+    if (gates.length) summary.gates = gates;
     if (baselines.length) {
       const baselineTest: TaskValues = Object.fromEntries(baselines.map((t) => [t, results.get(phaseKey(baselinePhase(t)))![t]!]));
       // Δm over the task metrics; the loss is left out (its scale differs between kinds of tasks).
@@ -187,7 +191,7 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
  * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
  */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: ExperimentData, phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number } | 'cancelled'> {
+  writer: RunWriter, req: RunRequest): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[] } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
@@ -223,8 +227,10 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
       for (const [metric, value] of Object.entries(metrics)) points.push({ step: result.steps, epoch: result.epochsRun, split: 'test', task, metric, value });
     }
     writer.appendMetrics(points, phase);
+    // The shared model's gated blocks: each task's mean gate weight per expert, on the weights tested.
+    const gates = phase.kind === 'shared' ? gateMeans(tf, spec, built, test.x) : [];
     if (phase.kind === 'shared') await writer.saveModel(built.model);
-    return { test: testValues, epochsRun: result.epochsRun, ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}) };
+    return { test: testValues, epochsRun: result.epochsRun, ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}), ...(gates.length ? { gates } : {}) };
   } finally {
     splits.forEach(disposeSplit);
     built?.model.dispose();

@@ -109,6 +109,16 @@ function NodeHeader({ info }: { info: NodeInfo }) {
           </>
         )}
       </div>
+      {info.parts ? (
+        <ul className="block-parts" aria-label="What each task gets of this block">
+          {info.parts.map((p, i) => (
+            <li key={i}>
+              {p.tasks.map((t) => <span key={t} className="dot" title={t} style={{ background: model.taskById.get(t)?.color }} />)}
+              {' '}{p.label}: {p.params.toLocaleString('en-US')} · {p.tasks.length > 1 ? 'shared' : p.tasks[0]}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }

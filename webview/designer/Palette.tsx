@@ -13,6 +13,7 @@ const SECTIONS: Array<{ title: string; types: Array<LayerType | 'input'> }> = [
   { title: 'Image', types: ['conv2d', 'maxPooling2d', 'averagePooling2d'] },
   { title: 'Sequence', types: ['embedding', 'lstm', 'gru'] },
   { title: 'Merge', types: ['concatenate', 'add'] },
+  { title: 'Sharing', types: ['mmoe', 'ple', 'parallelDense', 'crossStitch', 'select'] },
 ];
 
 export function Palette(p: { selected: string[]; selectWhenReady(ids: string[]): void }) {

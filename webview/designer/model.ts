@@ -4,6 +4,7 @@
 import { isObject } from '../../src/core/checkHelpers';
 import { analyzeGraph, isShared, nodeAtPath, type Graph } from '../../src/core/graph';
 import { estimateDocument, type MemoryEstimate } from '../../src/core/budget';
+import { columnOwners, taskParts, type TaskPart } from '../../src/core/blockLayers';
 import { countParams, type ParamCounts } from '../../src/core/params';
 import { parseNodeId, taskNodeId } from '../../src/core/nodeIds';
 import { inferShapes, type Shape } from '../../src/core/shapes';
@@ -29,6 +30,8 @@ export interface NodeInfo {
   /** Tasks whose output (head) this node is. */
   headOf: string[];
   from: string[];
+  /** A sharing block's parts and the tasks each serves (experts shared, a gate or column per task). */
+  parts?: TaskPart[];
 }
 
 export interface TaskInfo {
@@ -114,15 +117,19 @@ export function buildModel(raw: unknown, problems: Problem[]): DesignModel {
   const order = new Map(taskIds.map((id, i) => [id, i]));
   const byTaskOrder = (a: string, b: string): number => (order.get(a) ?? 0) - (order.get(b) ?? 0);
 
+  const owners = columnOwners(graph);
   const nodes: NodeInfo[] = [...graph.nodes.values()].map((n) => {
     const type = n.kind === 'input' ? 'input' : String(n.layer.type);
+    const serves = [...(graph.serves.get(n.id) ?? [])].sort(byTaskOrder);
+    const parts = taskParts(graph, shapes, owners, n.id, serves);
     return {
       id: n.id, kind: n.kind, index: n.index, type,
       label: str(n.kind === 'input' ? undefined : n.layer.label),
       settings: settingsSummary(n.kind === 'input' ? n.input : n.layer),
       shape: shapes.get(n.id), params: params.perNode.get(n.id),
-      serves: [...(graph.serves.get(n.id) ?? [])].sort(byTaskOrder), shared: isShared(graph, n.id),
+      serves, shared: isShared(graph, n.id),
       headOf: tasks.filter((t) => t.output === n.id).map((t) => t.id), from: n.from,
+      ...(parts ? { parts } : {}),
     };
   });
 

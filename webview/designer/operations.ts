@@ -22,6 +22,7 @@ const outputsOf = (doc: Doc): Record<string, unknown> => (isObject(model(doc).ou
 const fromOf = (layer: Raw): string[] => (Array.isArray(layer.from) ? layer.from.filter((s): s is string => typeof s === 'string') : []);
 const round = (p: Point): Point => ({ x: Math.round(p.x), y: Math.round(p.y) });
 const MERGE = new Set(['concatenate', 'add']);
+const TASK_COLUMN_BLOCKS: ReadonlySet<string> = new Set(['mmoe', 'ple']);
 
 export const isMergeType = (type: unknown): boolean => MERGE.has(String(type));
 
@@ -66,11 +67,24 @@ function layoutOps(doc: Doc, positions: Record<string, Point>, onScreen?: Readon
 
 /** A new layer reading from `from`; placed at `position` when dropped there (see layoutOps for `onScreen`). */
 export function addLayer(doc: Doc, type: LayerType, from: string[], position?: Point, onScreen?: ReadonlyMap<string, Point>): Edit & { id: string } {
-  const id = freshId(usedIds(doc), type);
-  const layer = { id, type, ...layerDefaults(type), from };
-  const ops: EditOp[] = [{ op: 'set', path: ['model', 'layers', layersOf(doc).length], value: layer }];
+  const taken = usedIds(doc);
+  const id = freshId(taken, type);
+  const layer: Raw = { id, type, ...layerDefaults(type), from };
+  const added: Raw[] = [layer];
+  // A block with one output column per task (mmoe, ple) comes sized to the document's tasks,
+  // with a select per column ready to feed each task's tower.
+  const tasks = items(doc.tasks).map((t) => t.id).filter((t): t is string => typeof t === 'string');
+  if (TASK_COLUMN_BLOCKS.has(type) && tasks.length >= 2) {
+    layer.tasks = tasks.length;
+    tasks.forEach((task, index) => {
+      const select = freshId(taken, `${id}_${task}`, true);
+      taken.add(select);
+      added.push({ id: select, type: 'select', index, from: [id] });
+    });
+  }
+  const ops: EditOp[] = added.map((value, k) => ({ op: 'set', path: ['model', 'layers', layersOf(doc).length + k], value }));
   if (position) ops.push(...layoutOps(doc, { [id]: position }, onScreen));
-  return { label: `Add ${type} layer`, ops, id };
+  return { label: added.length > 1 ? `Add ${type} block with a select per task` : `Add ${type} layer`, ops, id };
 }
 
 export function addInput(doc: Doc, position?: Point, onScreen?: ReadonlyMap<string, Point>): Edit & { id: string } {

@@ -63,6 +63,30 @@ export function settingsSummary(node: object): string {
     case 'concatenate':
       add(n.axis, `axis ${String(n.axis)}`);
       break;
+    case 'mmoe':
+      add(n.experts, `${String(n.experts)} experts`);
+      add(n.tasks, `${String(n.tasks)} gates`);
+      add(n.units, units(n.units));
+      break;
+    case 'ple': {
+      const levels = typeof n.levels === 'number' ? n.levels : 1;
+      parts.push(levels === 1 ? 'CGC' : `${levels} levels`);
+      add(n.sharedExperts, `${String(n.sharedExperts)} shared + ${String(n.taskExperts ?? '?')}/task experts`);
+      add(n.units, units(n.units));
+      break;
+    }
+    case 'parallelDense':
+      add(n.columns, `${String(n.columns)} columns`);
+      add(n.units, units(n.units));
+      add(n.activation, String(n.activation));
+      add(n.tieL2, `tied L2 ${String(n.tieL2)}`);
+      break;
+    case 'crossStitch':
+      add(n.selfWeight, `alpha ${String(n.selfWeight)} self`);
+      break;
+    case 'select':
+      add(n.index, `column ${String(n.index)}`);
+      break;
     default:
       break;
   }

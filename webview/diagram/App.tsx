@@ -9,6 +9,7 @@ import { useThemeVersion } from '../ui/themeColors';
 import { sharedFill, taskColorVar } from '../../src/core/taskColors';
 import { blockColors } from './blockColors';
 import { BlockDiagram } from './BlockDiagram';
+import { BlockParts, GateHeatmaps } from './BlockParts';
 import { defaultWeight, NormBars, WeightDetailView } from './WeightCharts';
 
 type DiagramMsg = Extract<DiagramToWebview, { type: 'diagram' }>;
@@ -84,6 +85,8 @@ export function App() {
           <div className="diagram-scroll">
             <BlockDiagram diagram={d} {...(layerOfSelected ? { selectedLayer: layerOfSelected } : {})} {...(layers.length ? { onSelectLayer: chooseLayer } : {})} />
           </div>
+          <BlockParts diagram={d} />
+          {msg.gates?.length ? <GateHeatmaps gates={msg.gates} /> : null}
         </>
       ) : null}
       {msg.source.kind === 'design' && d ? <p className="hint">Shown from the design: train the experiment, then open this diagram from its run to see the trained weights.</p> : null}

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WeightsOverview } from '../../core/panelProtocol';
+import type { GateMeans } from '../../core/protocol';
 import { RUN_FILES } from '../../core/runLayout';
 import { sharingDiagram, type SharingDiagram } from '../../core/sharingBlocks';
 import { idsOfTfNames } from '../../core/tfNames';
@@ -21,6 +22,18 @@ export interface DiagramData {
   weightsProblem?: string;
   /** Kept by the panel to answer requests for one weight's heatmap and histogram. */
   tensors?: WeightTensor[];
+  /** Mean gate weights of the run's gated blocks (summary.json). */
+  gates?: GateMeans[];
+}
+
+/** The run's gate means, when its summary has them; a missing or unreadable summary has none. */
+function runGates(runDir: string): GateMeans[] | undefined {
+  try {
+    const summary = JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.summary), 'utf8')) as { gates?: unknown };
+    return Array.isArray(summary.gates) && summary.gates.length ? summary.gates as GateMeans[] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function diagramOf(doc: unknown): Pick<DiagramData, 'diagram' | 'problem'> {
@@ -58,6 +71,8 @@ export function runData(runDir: string): DiagramData {
     return { problem: `This run folder has no readable ${RUN_FILES.experiment}.` };
   }
   const data: DiagramData = diagramOf(doc);
+  const gates = runGates(runDir);
+  if (gates) data.gates = gates;
   const modelJson = path.join(runDir, RUN_FILES.model, RUN_FILES.modelJson);
   if (!fs.existsSync(modelJson)) {
     data.weightsProblem = 'No trained weights: the model is saved when the shared model finishes training.';

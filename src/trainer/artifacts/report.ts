@@ -7,12 +7,14 @@ import * as path from 'node:path';
 import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../../core/deltaM';
 import { WHOLE_MODEL, type MetricPoint, type RunSummary } from '../../core/protocol';
 import { RUN_FILES, sanitizePathSegment, TOTAL_LOSS } from '../../core/runLayout';
+import { sharingDiagram } from '../../core/sharingBlocks';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { writeFileAtomic } from './atomicWrite';
 import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink } from './markup';
 import { lineChartSvg, type ChartSeries } from './svgLineChart';
 import { sharedWeightDiagramSvg } from './weightDiagram';
+import { gateHeatmapSvg } from './gateHeatmap';
 
 export interface ReportInput {
   spec: ExperimentSpec;
@@ -154,6 +156,12 @@ export function renderReport(input: ReportInput): RenderedReport {
     const saving = 1 - p.total / p.singleTaskTotal;
     lines.push(`Sharing ${saving >= 0 ? 'saves' : 'costs'} **${Math.abs(saving * 100).toFixed(1)} %** of the parameters of separate single-task models.`, '');
   }
+  const blockRows = sharingDiagram(spec).blocks.flatMap((b) => b.layers).flatMap((l) =>
+    (l.parts ?? []).map((part) => [md(l.id), md(l.type), md(part.label), md(part.tasks.join(', ')), formatInteger(part.params)]));
+  if (blockRows.length) {
+    lines.push('What each task gets of the sharing blocks (a gate, a column or its own experts belong to the task that reads that column):', '');
+    lines.push(table(['Layer', 'Block', 'Part', 'Serves', 'Parameters'], blockRows), '');
+  }
 
   lines.push('## Results on the test set', '');
   if (summary.earlyStopping) {
@@ -211,6 +219,16 @@ export function renderReport(input: ReportInput): RenderedReport {
     if (metric) addChart(task.id, metric, `${task.id}: ${metric}`);
   }
   lines.push(chartLinks.length ? chartLinks.join('\n') : 'No per-epoch metrics were logged.', '');
+
+  if (summary.gates?.length) {
+    lines.push('## Gates', '', 'How much each task leans on each expert: the mean softmax gate weight over the test rows (each row sums to 1; for PLE, the top level\'s gates, over the task\'s own experts then the shared ones).', '');
+    for (const g of summary.gates) {
+      const file = `${RUN_FILES.charts}/gates-${sanitizePathSegment(g.layer, 'layer')}.svg`;
+      files.push({ path: file, content: gateHeatmapSvg(g) });
+      lines.push(`![Gates of ${md(g.layer)}](${markdownLink(file)})`, '');
+      lines.push(table(['Task', ...g.experts.map(md)], g.weights.map((row, i) => [md(g.columns[i]!), ...row.map((w) => w.toFixed(3))])), '');
+    }
+  }
 
   lines.push('## Shared-weight diagram', '');
   files.push({ path: WEIGHT_DIAGRAM_FILE, content: sharedWeightDiagramSvg(spec) });

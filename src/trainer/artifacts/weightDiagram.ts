@@ -45,8 +45,14 @@ function shapeText(shape: number[] | undefined): string {
   return shape ? `[${shape.map((d) => (d < 0 ? '?' : String(d))).join('×')}]` : '[?]';
 }
 
-function layerLine(l: BlockLayer): { left: string; right: string } {
-  return { left: `${l.id} · ${l.type} → ${shapeText(l.shape)}`, right: l.params === undefined ? '?' : formatInteger(l.params) };
+interface Line { left: string; right: string; /** A sharing block's part: the tasks it serves. */ tasks?: string[] }
+
+/** A layer's line, then for a sharing block one line per part: what each task gets of it. */
+function layerLines(l: BlockLayer): Line[] {
+  return [
+    { left: `${l.id} · ${l.type} → ${shapeText(l.shape)}`, right: l.params === undefined ? '?' : formatInteger(l.params) },
+    ...(l.parts ?? []).map((p) => ({ left: `  ${p.label}: ${p.tasks.length > 1 ? 'shared' : p.tasks[0] ?? ''}`, right: formatInteger(p.params), tasks: p.tasks })),
+  ];
 }
 
 export function sharedWeightDiagramSvg(spec: Pick<ExperimentSpec, 'name' | 'tasks' | 'model'>): string {
@@ -65,9 +71,10 @@ export function sharedWeightDiagramSvg(spec: Pick<ExperimentSpec, 'name' | 'task
   // Size blocks.
   for (const b of list) {
     const header = blockHeader(b, taskOrder.length);
-    const widest = Math.max(header.length + 2, ...b.layers.map((l) => { const line = layerLine(l); return line.left.length + line.right.length + 3; }));
+    const lines = b.layers.flatMap(layerLines);
+    const widest = Math.max(header.length + 2, ...lines.map((line) => line.left.length + line.right.length + 3));
     b.width = Math.max(170, Math.ceil(widest * CHAR_W) + 20);
-    b.height = HEADER + b.layers.length * LINE + (b.kind === 'input' ? 6 : FOOTER) + 4;
+    b.height = HEADER + lines.length * LINE + (b.kind === 'input' ? 6 : FOOTER) + 4;
   }
 
   // Columns by depth; rows: each task has a lane, a block sits at the mean lane of its tasks.
@@ -127,11 +134,12 @@ export function sharedWeightDiagramSvg(spec: Pick<ExperimentSpec, 'name' | 'task
       out.push(stripes(b.tasks.map((t) => taskColorHex(taskIndex.get(t) ?? 0)), b.x, b.y, b.width, BAR, `block-${n}`));
     }
     out.push(`<text x="${b.x + 8}" y="${b.y + 15}" font-weight="bold" fill="#222">${escapeXml(blockHeader(b, taskOrder.length))}</text>`);
-    b.layers.forEach((l, i) => {
+    b.layers.flatMap(layerLines).forEach((line, i) => {
       const ly = b.y + HEADER + 11 + i * LINE;
-      const line = layerLine(l);
-      out.push(`<text x="${b.x + 8}" y="${ly}" font-family="monospace" fill="#222">${escapeXml(line.left)}</text>`);
-      if (b.kind !== 'input') out.push(`<text x="${b.x + b.width - 8}" y="${ly}" font-family="monospace" text-anchor="end" fill="#222">${escapeXml(line.right)}</text>`);
+      // A part of one task in that task's colour; shared parts and layers in the text colour.
+      const fill = line.tasks?.length === 1 ? taskColorHex(taskIndex.get(line.tasks[0]!) ?? 0) : '#222';
+      out.push(`<text x="${b.x + 8}" y="${ly}" font-family="monospace" fill="${fill}">${escapeXml(line.left)}</text>`);
+      if (b.kind !== 'input') out.push(`<text x="${b.x + b.width - 8}" y="${ly}" font-family="monospace" text-anchor="end" fill="${fill}">${escapeXml(line.right)}</text>`);
     });
     if (b.kind !== 'input') {
       out.push(`<text x="${b.x + b.width - 8}" y="${b.y + b.height - 8}" text-anchor="end" font-weight="bold" fill="#333">${escapeXml(`${formatInteger(b.params)} params`)}</text>`);

@@ -7,6 +7,7 @@ import { deriveSeed } from '../../core/random';
 import { tfNames } from '../../core/tfNames';
 import type { Tf } from '../backend';
 import { SpecError } from '../specError';
+import { makeBlockLayer } from './blockLayers';
 
 export interface BuiltModel {
   model: TF.LayersModel;
@@ -59,6 +60,8 @@ function makeLayer(tf: Tf, l: LayerSpec, name: string, seed: number): TF.layers.
       return tf.layers.concatenate({ name, axis: l.axis ?? -1 });
     case 'add':
       return tf.layers.add({ name });
+    case 'parallelDense': case 'crossStitch': case 'mmoe': case 'ple': case 'select':
+      return makeBlockLayer(tf, l, name, seed);
   }
 }
 

@@ -9,6 +9,7 @@
 // update as the tape step's under any schedule, at no extra op.
 // Graphs with other layer types, optimizers or options take the generic path (loop.ts).
 import type * as TF from '@tensorflow/tfjs';
+import { isBlockLayer } from '../../core/blockLayers';
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
 import { trunkOf } from '../../core/trunk';
 import { weightingMethod } from '../../core/weighting/registry';
@@ -61,6 +62,8 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
       if (l.useBias === false) return `dense ${l.id} without bias`;
     } else if (l.type === 'concatenate') {
       if (l.axis !== undefined && l.axis !== -1 && l.axis !== 1) return `concatenate on axis ${l.axis}`;
+    } else if (isBlockLayer(l)) {
+      return `sharing block ${l.id} (${l.type}): the compiled step has dense, add, concatenate and flatten only`;
     } else if (l.type !== 'add' && l.type !== 'flatten') {
       return `${l.type} layer ${l.id}`;
     }

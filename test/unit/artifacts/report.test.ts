@@ -130,6 +130,24 @@ describe('report.md', () => {
     assert.deepEqual(rows.filter((r) => /version|software/i.test(r[0] ?? '')), [['Software', 'TensorFlow.js 4.22.0 · TensorFlow 2.21.0 (native) · Node 20.20.2']]);
   });
 
+  it('lists what each task gets of a sharing block and draws each gated block\'s mean gates as a heatmap', async (t) => {
+    const spec = JSON.parse(await fs.readFile(path.join(__dirname, '../../../../examples/mmoe-regression/mmoe-regression.mtl.json'), 'utf8')) as ReportInput['spec'];
+    const gates = [{ layer: 'experts', columns: ['task1', 'task2'], experts: ['expert 0', 'expert 1', 'expert 2', 'expert 3'], weights: [[0.7, 0.1, 0.1, 0.1], [0.05, 0.05, 0.3, 0.6]], rows: 800 }];
+    const data = input({ spec, summary: { ...summary(), gates }, baselineEpochs: {} });
+    const { markdown } = renderReport(data);
+    assert.deepEqual(tableRows(markdown, 'Parameters').filter((r) => r[0] === 'experts'), [
+      ['experts', 'mmoe', '4 experts', 'task1, task2', '6,464'], // 4 x (100 x 16 + 16)
+      ['experts', 'mmoe', 'gate 0', 'task1', '404'], // 100 x 4 + 4
+      ['experts', 'mmoe', 'gate 1', 'task2', '404'],
+    ]);
+    assert.deepEqual(tableRows(markdown, 'Gates'), [['Task', 'expert 0', 'expert 1', 'expert 2', 'expert 3'], ['task1', '0.700', '0.100', '0.100', '0.100'], ['task2', '0.050', '0.050', '0.300', '0.600']]);
+    const result = await writeAndParse(t, data);
+    if (!result) return;
+    const heatmap = result.svgs['charts/gates-experts.svg']!;
+    assert.equal(heatmap.title, 'experts: gates');
+    assert.ok(['0.70', '0.60', 'task2', 'expert 3'].every((s) => heatmap.texts.includes(s)));
+  });
+
   it('says so when no baselines were trained', () => {
     const s = summary();
     delete s.baselines;

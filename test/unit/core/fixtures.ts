@@ -63,3 +63,37 @@ export function layerById(spec: ExperimentSpec, id: string): LayerSpec {
   if (!layer) throw new Error(`fixture has no layer ${id}`);
   return layer;
 }
+
+/**
+ * Every sharing block on one 6-feature input, three regression tasks: an MMoE for y0 and y1, a
+ * two-level PLE for y1 and y2, and cross-stitched parallel columns (soft-shared) for y0 and y2.
+ */
+export function sharingBlocks(): ExperimentSpec {
+  const layers: LayerSpec[] = [
+    { id: 'moe', type: 'mmoe', experts: 3, units: 4, tasks: 2, from: ['x'] },                                  // [2, 4]
+    { id: 'moe0', type: 'select', index: 0, from: ['moe'] },
+    { id: 'moe1', type: 'select', index: 1, from: ['moe'] },
+    { id: 'ple', type: 'ple', sharedExperts: 2, taskExperts: 1, units: 5, tasks: 2, levels: 2, from: ['x'] },  // [2, 5]
+    { id: 'ple0', type: 'select', index: 0, from: ['ple'] },
+    { id: 'ple1', type: 'select', index: 1, from: ['ple'] },
+    { id: 'cols', type: 'parallelDense', columns: 2, units: 3, activation: 'relu', tieL2: 0.01, from: ['x'] }, // [2, 3]
+    { id: 'stitch', type: 'crossStitch', from: ['cols'] },                                                    // [2, 3]
+    { id: 'cols2', type: 'parallelDense', columns: 2, units: 2, useBias: false, from: ['stitch'] },           // [2, 2]
+    { id: 'col0', type: 'select', index: 0, from: ['cols2'] },
+    { id: 'col1', type: 'select', index: 1, from: ['cols2'] },
+    { id: 'in0', type: 'concatenate', from: ['moe0', 'col0'] },                                               // [6]
+    { id: 'in1', type: 'concatenate', from: ['moe1', 'ple0'] },                                               // [9]
+    { id: 'in2', type: 'concatenate', from: ['ple1', 'col1'] },                                               // [7]
+    { id: 'head0', type: 'dense', units: 1, from: ['in0'] },
+    { id: 'head1', type: 'dense', units: 1, from: ['in1'] },
+    { id: 'head2', type: 'dense', units: 1, from: ['in2'] },
+  ];
+  return {
+    name: 'sharing-blocks',
+    data: { source: { type: 'synthetic-correlated', correlation: 0.5, inputDim: 6, samples: 64 }, split: { validation: 0.2, test: 0.2, seed: 1 } },
+    // The synthetic source has two targets, y1 and y2: task y0 predicts y1 too.
+    tasks: [0, 1, 2].map((i) => ({ id: `y${i}`, kind: 'regression' as const, target: i === 2 ? 'y2' : 'y1' })),
+    model: { inputs: [{ id: 'x', shape: [6] }], layers, outputs: { y0: 'head0', y1: 'head1', y2: 'head2' } },
+    training: { optimizer: { type: 'adam', learningRate: 0.01 }, epochs: 1, batchSize: 8, seed: 0 },
+  };
+}

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { LAYER_TYPES } from '../../../src/core/experimentSchema';
 import { experimentJsonSchema } from '../../../src/core/jsonSchema';
-import { convTwoDigits, digitsParity, mixedInputs } from './fixtures';
+import { convTwoDigits, digitsParity, mixedInputs, sharingBlocks } from './fixtures';
 
 function schemaFile(): string {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
@@ -35,7 +35,7 @@ describe('experiment JSON Schema', () => {
   it('knows every layer type of spec.ts, with its properties', () => {
     const layerSchema = shipped.properties.model.properties.layers.items;
     assert.deepEqual([...layerSchema.properties.type.enum].sort(), [...LAYER_TYPES].sort());
-    assert.equal(LAYER_TYPES.length, 13);
+    assert.equal(LAYER_TYPES.length, 18);
     const dense = layerSchema.allOf.find((b: any) => b.if.properties.type.const === 'dense').then;
     assert.deepEqual(dense.required, ['type', 'id', 'from', 'units']);
     assert.ok(dense.properties.activation.enum.includes('relu'));
@@ -44,7 +44,7 @@ describe('experiment JSON Schema', () => {
 
   it('is valid draft-07 and accepts the example documents', () => {
     const check = compile();
-    for (const make of [digitsParity, convTwoDigits, mixedInputs]) {
+    for (const make of [digitsParity, convTwoDigits, mixedInputs, sharingBlocks]) {
       assert.equal(check(make()), true, JSON.stringify(check.errors));
     }
   });

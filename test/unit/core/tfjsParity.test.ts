@@ -7,7 +7,8 @@ import { analyzeGraph } from '../../../src/core/graph';
 import { countParams } from '../../../src/core/params';
 import { inferShapes } from '../../../src/core/shapes';
 import type { ExperimentSpec, LayerSpec } from '../../../src/core/spec';
-import { convTwoDigits, digitsParity, mixedInputs } from './fixtures';
+import { makeBlockLayer } from '../../../src/trainer/model/blockLayers';
+import { convTwoDigits, digitsParity, mixedInputs, sharingBlocks } from './fixtures';
 
 function tfLayer(l: LayerSpec): tf.layers.Layer {
   const name = l.id;
@@ -25,6 +26,7 @@ function tfLayer(l: LayerSpec): tf.layers.Layer {
     case 'embedding': return tf.layers.embedding({ name, inputDim: l.inputDim, outputDim: l.outputDim });
     case 'concatenate': return tf.layers.concatenate({ name, axis: l.axis ?? -1 });
     case 'add': return tf.layers.add({ name });
+    default: return makeBlockLayer(tf, l, name, 1);
   }
 }
 
@@ -67,6 +69,7 @@ describe('agreement with tfjs-layers', () => {
   const cases: [string, () => ExperimentSpec][] = [
     ['digits-parity MLP', digitsParity], ['conv trunk', convTwoDigits],
     ['embedding, LSTM, GRU, add, concatenate', mixedInputs], ['reshape, strided same-padded conv and pooling', withReshapeBranch],
+    ['sharing blocks: mmoe, ple, parallelDense, crossStitch, select', sharingBlocks],
   ];
   for (const [name, make] of cases) {
     it(`${name}: same output shapes and countParams()`, () => {

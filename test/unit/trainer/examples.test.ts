@@ -41,6 +41,10 @@ for (const name of EXAMPLES) {
     assert.equal(done.summary.backend, 'tensorflow');
     assert.ok(done.summary.baselines, 'single-task baselines are trained');
     assert.ok(Number.isFinite(done.summary.baselines.deltaM));
+    // A gated sharing block (mmoe, ple) records each task's mean gate weights; rows sum to 1.
+    const gated = doc.model.layers.some((l) => l.type === 'mmoe' || l.type === 'ple');
+    assert.equal((done.summary.gates ?? []).length > 0, gated, 'gate means recorded exactly for gated blocks');
+    for (const g of done.summary.gates ?? []) for (const row of g.weights) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5);
     const runDir = onlyRun(runsDir, doc.name);
     for (const f of ['experiment.json', 'run.json', 'metrics.jsonl', 'metrics.csv', 'summary.json', 'report.md', 'model/model.json', 'model/weights.bin']) {
       assert.ok(fs.existsSync(path.join(runDir, f)), `${f} is written`);

@@ -344,6 +344,18 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await until(() => !!layer(d, 'dense1'), 'dense1');
     assert.ok(spec(d).layout?.dense1, 'dropped position saved');
   }],
+  ['palette: clicking "mmoe" with trunk2 selected adds an MMoE block after it, one gate and one select per task', async (d) => {
+    await node(d.page, 'trunk2').click();
+    await d.page.click('.palette-item:text-is("mmoe")');
+    await until(() => !!layer(d, 'mmoe1'), 'mmoe1');
+    assert.deepEqual(layer(d, 'mmoe1'), { id: 'mmoe1', type: 'mmoe', experts: 4, units: 16, tasks: 2, from: ['trunk2'] });
+    assert.deepEqual(layer(d, 'mmoe1_digit'), { id: 'mmoe1_digit', type: 'select', index: 0, from: ['mmoe1'] });
+    assert.deepEqual(layer(d, 'mmoe1_parity'), { id: 'mmoe1_parity', type: 'select', index: 1, from: ['mmoe1'] });
+    // The new nodes are drawn with their inferred shapes and counts: 4 experts 64x16+16, 2 gates 64x4+4.
+    await d.page.waitForSelector('.react-flow__node[data-id="mmoe1"] .node-params:text-is("4,680 params")');
+    await d.page.waitForSelector('.react-flow__node[data-id="mmoe1"] .node-shape:text-is("→ [2, 16]")');
+    await d.page.waitForSelector('.react-flow__node[data-id="mmoe1_parity"] .node-shape:text-is("→ [16]")');
+  }],
   ['inspector: typing units writes the number; a bad value is flagged and not written', async (d) => {
     await node(d.page, 'trunk2').click();
     const units = d.page.locator('.field[data-path="model.layers.1.units"] vscode-text-field');

@@ -35,6 +35,15 @@ async function main(): Promise<void> {
       await p.page.waitForTimeout(100);
       await shot(p, `digits-${look}-selected`);
     }
+    for (const [example, look] of [['mmoe-regression', 'light'], ['cross-stitch-regression', 'dark']] as const) {
+      if (!want(example)) continue;
+      const file = path.resolve('examples', example, `${example}.mtl.json`);
+      const p = await open({ text: fs.readFileSync(file, 'utf8'), look, fileName: `${example}.mtl.json` });
+      await shot(p, `${example}-${look}`);
+      await p.page.click(`.react-flow__node[data-id="${example === 'mmoe-regression' ? 'experts' : 'stitch1'}"]`);
+      await p.page.waitForTimeout(150);
+      await shot(p, `${example}-${look}-selected`);
+    }
     if (want('three')) {
       const p = await open({ text: pretty(threeTasks()), look: 'dark', fileName: 'two-digits.mtl.json' });
       await shot(p, 'three-tasks-dark');

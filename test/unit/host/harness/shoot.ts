@@ -92,6 +92,14 @@ scenarios['diagram-design'] = () => {
   const spec = path.resolve('examples/digits-parity/digits-parity.mtl.json');
   return { entry: 'diagram', diagram: { type: 'diagram', source: { kind: 'design', specPath: spec, label: 'digits-parity.mtl.json' }, ...designData(fs.readFileSync(spec, 'utf8')) }, details: {} };
 };
+// A trained MMoE run (recDir/mmoe.json: { "runDir": ... }, e.g. of examples/mmoe-regression): block parts and gate heatmap.
+if (fs.existsSync(path.join(recDir, 'mmoe.json'))) {
+  scenarios['diagram-mmoe'] = () => {
+    const runDir = load('mmoe').runDir;
+    const { tensors: _t, ...rest } = runData(runDir);
+    return { entry: 'diagram', diagram: { type: 'diagram', source: { kind: 'run', runDir, label: `mmoe-regression · ${path.basename(runDir)}` }, ...rest }, details: {} };
+  };
+}
 if (fs.existsSync(path.join(recDir, 'tree.mtl.json'))) {
   scenarios['diagram-tree'] = () => {
     const spec = path.join(recDir, 'tree.mtl.json');

@@ -1,0 +1,101 @@
+// Sharing blocks in core: output shapes, parameter counts worked out by hand, what each task
+// owns of a block, and the problems a misplaced block gets.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { columnOwners } from '../../../src/core/blockLayers';
+import { analyzeGraph } from '../../../src/core/graph';
+import { countParams } from '../../../src/core/params';
+import { inferShapes } from '../../../src/core/shapes';
+import { sharingDiagram } from '../../../src/core/sharingBlocks';
+import { sharingBlocks } from './fixtures';
+
+describe('sharing blocks', () => {
+  it('infers stacked column shapes and the column a select hands on', () => {
+    const { shapes, problems } = inferShapes(sharingBlocks());
+    assert.deepEqual(problems, []);
+    assert.deepEqual(shapes.get('moe'), [2, 4]);
+    assert.deepEqual(shapes.get('ple'), [2, 5]);
+    assert.deepEqual(shapes.get('cols'), [2, 3]);
+    assert.deepEqual(shapes.get('stitch'), [2, 3]);
+    assert.deepEqual(shapes.get('cols2'), [2, 2]);
+    assert.deepEqual(shapes.get('moe1'), [4]);
+    assert.deepEqual(shapes.get('col0'), [2]);
+    assert.deepEqual(shapes.get('in1'), [9]);
+  });
+
+  it('counts each block by hand (input width 6)', () => {
+    const p = countParams(sharingBlocks());
+    // mmoe: 3 experts 6x4 + 4, two gates 6x3 + 3.
+    assert.equal(p.perNode.get('moe'), 3 * (6 * 4 + 4) + 2 * (6 * 3 + 3));
+    // ple, level 1 (width 6): 2 shared experts 6x5+5, shared gate 6x(2x1+2)+4, per task 1 expert 6x5+5 and a gate 6x3+3;
+    // level 2 (width 5, top): 2 shared experts 5x5+5, per task 1 expert 5x5+5 and a gate 5x3+3.
+    assert.equal(p.perNode.get('ple'), (70 + 28 + 2 * (35 + 21)) + (60 + 2 * (30 + 18)));
+    assert.equal(p.perNode.get('ple'), 366);
+    assert.equal(p.perNode.get('cols'), 2 * (6 * 3 + 3));
+    assert.equal(p.perNode.get('stitch'), 2 * 2);
+    assert.equal(p.perNode.get('cols2'), 2 * 3 * 2);
+    assert.equal(p.perNode.get('col1'), 0);
+    assert.equal(p.total, 126 + 366 + 42 + 4 + 12 + 7 + 10 + 8);
+  });
+
+  it('gives each task its gate, its own experts and its column; experts and shared gates are shared', () => {
+    const p = countParams(sharingBlocks());
+    assert.equal(p.shared, 84 + 158); // mmoe experts; ple shared experts (70 + 60) and level-1 shared gate (28)
+    assert.deepEqual(p.perTask, {
+      y0: 21 + 21 + 2 + 6 + 7, // mmoe gate 0, column 0 of cols, alpha row 0, column 0 of cols2, head
+      y1: 21 + 104 + 10, // mmoe gate 1, ple task 0 (experts and gates of both levels: 35 + 21 + 30 + 18), head
+      y2: 104 + 21 + 2 + 6 + 8,
+    });
+    assert.equal(p.shared + Object.values(p.perTask).reduce((a, b) => a + b, 0), p.total);
+  });
+
+  it('follows a column through cross-stitch and parallel columns to the task that selects it', () => {
+    const owners = columnOwners(analyzeGraph(sharingBlocks()));
+    assert.deepEqual(owners.get('cols'), [['y0'], ['y2']]);
+    assert.deepEqual(owners.get('stitch'), [['y0'], ['y2']]);
+    assert.deepEqual(owners.get('moe'), [['y0'], ['y1']]);
+    assert.deepEqual(owners.get('ple'), [['y1'], ['y2']]);
+  });
+
+  it('lists what each task gets of a block in the sharing diagram', () => {
+    const d = sharingDiagram(sharingBlocks());
+    const moe = d.blocks.flatMap((b) => b.layers).find((l) => l.id === 'moe')!;
+    assert.deepEqual(moe.parts, [
+      { label: '3 experts', params: 84, tasks: ['y0', 'y1'] },
+      { label: 'gate 0', params: 21, tasks: ['y0'] },
+      { label: 'gate 1', params: 21, tasks: ['y1'] },
+    ]);
+  });
+
+  it('says where a block does not fit, at the offending field', () => {
+    const spec = sharingBlocks();
+    const layer = (id: string) => spec.model.layers.find((l) => l.id === id)! as unknown as Record<string, unknown>;
+    layer('moe1').index = 2;
+    layer('cols2').columns = 3;
+    spec.model.layers.push({ id: 'flatStitch', type: 'crossStitch', from: ['x'] }, { id: 'deep', type: 'mmoe', experts: 2, units: 2, tasks: 2, from: ['cols'] });
+    const problems = inferShapes(spec).problems.map((p) => [p.path.join('.'), p.message]).sort((a, b) => a[0]!.localeCompare(b[0]!, 'en', { numeric: true }));
+    assert.deepEqual(problems, [
+      ['model.layers.2.index', 'Layer "moe1" (select): index 2 is past the 2 columns of [2, 4]: use 0 to 1.'],
+      ['model.layers.8.columns', 'Layer "cols2" (parallelDense): parallelDense has 3 columns but receives [2, 3] from "stitch", 2 columns: make them equal.'],
+      ['model.layers.17', 'Layer "flatStitch" (crossStitch): crossStitch mixes parallel task columns [columns, features] but receives [6] from "x": put a parallelDense (one column per task) before it.'],
+      ['model.layers.18', 'Layer "deep" (mmoe): mmoe needs a flat vector but receives [2, 3] from "cols": add a flatten layer before it.'],
+    ]);
+  });
+});
+
+describe('sharing blocks while the user types', () => {
+  it('leaves a block uncounted, not hanging, when a count is half-typed or out of range', () => {
+    const spec = sharingBlocks();
+    const layer = (id: string) => spec.model.layers.find((l) => l.id === id)! as unknown as Record<string, unknown>;
+    layer('cols').columns = 1e12;
+    layer('ple').levels = 1e12;
+    layer('moe').experts = '4';
+    layer('moe0').index = 1e12;
+    const p = countParams(spec);
+    assert.equal(p.perNode.get('cols'), undefined);
+    assert.equal(p.perNode.get('ple'), undefined);
+    assert.equal(p.perNode.get('moe'), undefined);
+    assert.equal(p.complete, false);
+    assert.deepEqual(columnOwners(analyzeGraph(spec)).get('moe'), [[], ['y1']]);
+  });
+});
