@@ -63,6 +63,16 @@ async function main(): Promise<void> {
       await p.page.waitForTimeout(100);
       await shot(p, 'training-light');
     }
+    if (want('weighting')) {
+      // The weighting picker with a gradient method chosen: its paper, its parameters and the mode.
+      const doc = threeTasks() as unknown as { training: Record<string, unknown> };
+      doc.training.weighting = { method: 'mgda', mode: 'representation' };
+      const p = await open({ text: pretty(doc as never), look: 'dark', fileName: 'two-digits.mtl.json' });
+      await p.page.click('#tab-training');
+      await p.page.locator('.variant[data-path="training.weighting"]').scrollIntoViewIfNeeded();
+      await p.page.waitForTimeout(100);
+      await shot(p, 'weighting-dark');
+    }
     if (want('data')) {
       // "Preview data" on the examples, computed by the trainer's own summary code.
       const examples = path.resolve('examples');
