@@ -4,6 +4,7 @@
 // (VS Code's Markdown preview and GitHub show them). Takes plain data only.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { gradientMode, weightingMethod, weightingParams } from '../../core/weighting/registry';
 import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../../core/deltaM';
 import { WHOLE_MODEL, type MetricPoint, type RunSummary } from '../../core/protocol';
 import { RUN_FILES, sanitizePathSegment, TOTAL_LOSS } from '../../core/runLayout';
@@ -103,10 +104,19 @@ function settingsRows(input: ReportInput): Array<[string, string]> {
 }
 
 /** The shared model's weighting; a baseline always trains its one task with weight 1 (core/baseline.ts). */
-function weightingLine(spec: ExperimentSpec): string {
-  const method = spec.training.weighting?.method ?? 'equal';
+/** The method with its title, its parameters as run, and for a gradient method where its gradients were taken. */
+export function weightingLine(spec: ExperimentSpec): string {
+  const w = spec.training.weighting;
+  const d = weightingMethod(w?.method ?? 'equal')?.description;
+  if (!d) return w?.method ?? 'equal';
+  const params = Object.entries(weightingParams(d, w as Record<string, unknown> | undefined)).map(([k, v]) => `${k} ${v}`);
+  const mode = d.family === 'gradient'
+    ? (gradientMode(w) === 'representation' ? 'task gradients on the shared representation' : 'task gradients on the shared parameters')
+    : undefined;
+  const details = [...params, ...(mode ? [mode] : [])];
+  const line = `${d.title} (\`${d.id}\`${details.length ? `; ${details.join(', ')}` : ''})`;
   const baselines = (spec.evaluation?.baselines ?? 'single-task') === 'single-task' && spec.tasks.length > 1;
-  return baselines && method !== 'equal' ? `${method} (single-task baselines: equal, weight 1)` : method;
+  return baselines && d.id !== 'equal' ? `${line}; single-task baselines: equal, weight 1` : line;
 }
 
 /**
