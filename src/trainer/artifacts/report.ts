@@ -114,7 +114,7 @@ export function weightingLine(spec: ExperimentSpec): string {
     ? (gradientMode(w) === 'representation' ? 'task gradients on the shared representation' : 'task gradients on the shared parameters')
     : undefined;
   const details = [...params, ...(mode ? [mode] : [])];
-  const line = `${d.title} (\`${d.id}\`${details.length ? `; ${details.join(', ')}` : ''})`;
+  const line = `${d.title} (${d.id}${details.length ? `; ${details.join(', ')}` : ''})`;
   const baselines = (spec.evaluation?.baselines ?? 'single-task') === 'single-task' && spec.tasks.length > 1;
   return baselines && d.id !== 'equal' ? `${line}; single-task baselines: equal, weight 1` : line;
 }

@@ -97,16 +97,16 @@ describe('report.md', () => {
   it('says that single-task baselines train with equal weighting whatever the shared model\'s', () => {
     const setting = (s: ReturnType<typeof digitsParitySpec>) => tableRows(renderReport(input({ spec: s })).markdown, 'Settings').find((r) => r[0] === 'Task weighting')?.[1];
     const spec = digitsParitySpec();
-    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'uncertainty' } } }), 'Uncertainty (`uncertainty`); single-task baselines: equal, weight 1');
-    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'equal' } } }), 'Equal (`equal`)');
+    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'uncertainty' } } }), 'Uncertainty (uncertainty); single-task baselines: equal, weight 1');
+    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'equal' } } }), 'Equal (equal)');
   });
 
   it('names the weighting method with its parameters as run and, for a gradient method, where its gradients were taken', () => {
     const setting = (s: ReturnType<typeof digitsParitySpec>) => tableRows(renderReport(input({ spec: s })).markdown, 'Settings').find((r) => r[0] === 'Task weighting')?.[1];
     const spec = { ...digitsParitySpec(), evaluation: { baselines: 'none' as const } };
-    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'dwa' } } }), 'DWA (`dwa`; temperature 2)');
-    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'pcgrad', mode: 'representation' } } }), 'PCGrad (`pcgrad`; task gradients on the shared representation)');
-    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'pcgrad' } } }), 'PCGrad (`pcgrad`; task gradients on the shared parameters)');
+    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'dwa' } } }), 'DWA (dwa; temperature 2)');
+    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'pcgrad', mode: 'representation' } } }), 'PCGrad (pcgrad; task gradients on the shared representation)');
+    assert.equal(setting({ ...spec, training: { ...spec.training, weighting: { method: 'pcgrad' } } }), 'PCGrad (pcgrad; task gradients on the shared parameters)');
   });
 
   it('says which epoch\'s weights were tested and saved when early stopping ran', () => {
