@@ -13,7 +13,7 @@ import type * as TF from '@tensorflow/tfjs';
 import type { LayerSpec } from '../core/spec';
 import { trunkOf } from '../core/trunk';
 import type { Tf } from './backend';
-import type { LoopSetup, StepFn } from './loop';
+import type { LoopSetup, StepFn } from './loopSetup';
 import { tiedKernels, tiePenalty } from './model/blockLayers';
 import { makeOptimizer } from './optimizer';
 import type { TaskWeighting } from './weighting/index';

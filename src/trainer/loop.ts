@@ -4,19 +4,17 @@
 // read back only a few times per epoch; the loop yields to the event loop every few
 // milliseconds so a cancel message arrives between two steps.
 import type * as TF from '@tensorflow/tfjs';
-import type { TrainingPhase } from '../core/phase';
-import { WHOLE_MODEL, type BackendName, type MetricPoint } from '../core/protocol';
+import { WHOLE_MODEL, type MetricPoint } from '../core/protocol';
 import { SeededRandom, deriveSeed } from '../core/random';
 import { learningRateAt } from '../core/schedule';
 import type { ExperimentSpec, LayerSpec } from '../core/spec';
 import type { Tf } from './backend';
 import { EpochBatches, batchSizes, shuffleRows } from './batches';
-import { labelTensor, targetsOf, type DeviceSplit } from './deviceData';
+import { labelTensor, targetsOf } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
 import type { TaskHead } from './heads';
 import type { BuiltModel } from './model/build';
 import { tiePenalty } from './model/blockLayers';
-import type { ForwardFn } from './model/forward';
 import { batchWeights, hasUnlabelled, type BatchMask } from './labelMask';
 import { BestWeights } from './bestWeights';
 import { compileNativeStep, nativeStepUnsupported } from './native/denseStep';
@@ -24,37 +22,11 @@ import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
 import { SpecError } from './specError';
 import { gradientStep } from './gradientStep';
-import type { WeightingMethod } from '../core/weighting/method';
 import { weightingMethod } from '../core/weighting/registry';
+import type { LoopSetup, StepFn } from './loopSetup';
 
-export interface LoopEvents {
-  /** Train-loss points, a few per epoch (batched: one call per report). */
-  progress(points: MetricPoint[]): void;
-  /** Values measured at the end of an epoch: validation (and train-subset) loss and metrics, task weights. */
-  epochEnd(epoch: number, points: MetricPoint[]): void;
-  /** Polled between steps. */
-  cancelled(): boolean;
-}
+export type { LoopEvents, LoopSetup, StepFn } from './loopSetup';
 
-export interface LoopSetup {
-  tf: Tf;
-  backend: BackendName;
-  spec: ExperimentSpec;
-  built: BuiltModel;
-  forward: ForwardFn;
-  heads: TaskHead[];
-  /** Topological order of the model's nodes. */
-  topo: string[];
-  train: DeviceSplit;
-  validation: DeviceSplit;
-  epochs: number;
-  phase: TrainingPhase;
-  events: LoopEvents;
-  /** A weighting method outside the registry (tests); by default the spec's. */
-  method?: WeightingMethod;
-}
-
-/** The loss became NaN or infinite: a user-facing reason to stop, not a crash. */
 /** The loss became NaN or infinite; what to change is the learning rate. */
 export class TrainingDiverged extends SpecError {
   constructor(message: string) { super(message, ['training', 'optimizer', 'learningRate']); }
@@ -93,9 +65,6 @@ function l2Terms(spec: ExperimentSpec, built: BuiltModel): Array<{ kernel: TF.Va
   return terms;
 }
 
-/** One step; `masks` holds the tasks with unlabelled rows in the training split. */
-export type StepFn = (xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number,
-  masks: ReadonlyMap<string, BatchMask>) => TF.Tensor[];
 
 /** The tape-based step: any layer, optimizer, weighting; losses returned as scalars. */
 function genericStep(s: LoopSetup, weighting: TaskWeighting): { step: StepFn; dispose(): void } {

@@ -3,7 +3,7 @@
 // (ctx.random()), so runs repeat.
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';
-import type { TensorWeighting } from './index';
+import type { TensorWeighting } from './types';
 
 /**
  * The GradDrop direction for a Jacobian [tasks, P] and the uniform draws u [P]; also each

@@ -1,26 +1,11 @@
 // Weighting methods that need tensors inside the gradient tape (learned variables) or per
 // coordinate of the gradients: their descriptions are in src/core/weighting/ like every
 // method's, with `engine: 'tensor'`; their implementations are listed here by id.
-import type * as TF from '@tensorflow/tfjs';
-import type { TaskInfo, WeightingContext } from '../../../core/weighting/method';
-import type { Tf } from '../../backend';
+import type { TensorMethodFactory } from './types';
 import { graddropWeighting } from './graddrop';
 import { uncertaintyWeighting } from './uncertainty';
 
-export interface TensorWeighting {
-  variables: TF.Variable[];
-  /** Loss family: the combined loss inside the tape, over the tasks in `active`. */
-  combine?(losses: TF.Scalar[], active: readonly number[]): TF.Scalar;
-  /** Gradient family: the direction from the active tasks' gradients [active, P]. */
-  aggregate?(jacobian: TF.Tensor2D, active: readonly number[], ctx: WeightingContext): TF.Tensor1D;
-  /** Gradient family: each active task's share of the last direction, for reports. */
-  lastWeights?(): number[];
-  /** Loss family: each task's effective weight now (reads variables back: reporting time only). */
-  current(): Record<string, number>;
-  dispose(): void;
-}
-
-export type TensorMethodFactory = (tf: Tf, tasks: readonly TaskInfo[], params: Record<string, number | string>) => TensorWeighting;
+export type { TensorMethodFactory, TensorWeighting } from './types';
 
 export const TENSOR_METHODS: Record<string, TensorMethodFactory> = {
   uncertainty: (tf, tasks) => uncertaintyWeighting(tf, tasks),

@@ -4,7 +4,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { TaskInfo } from '../../../core/weighting/method';
 import type { Tf } from '../../backend';
-import type { TensorWeighting } from './index';
+import type { TensorWeighting } from './types';
 
 export function uncertaintyWeighting(tf: Tf, tasks: readonly TaskInfo[]): TensorWeighting {
   const logVars = tasks.map(() => tf.variable(tf.scalar(0), true, undefined, 'float32'));

@@ -1,0 +1,44 @@
+// What the training loop is given and what a step is: shared by the loop and the steps it
+// picks (gradientStep.ts, native/denseStep.ts) without their importing the loop back.
+import type * as TF from '@tensorflow/tfjs';
+import type { TrainingPhase } from '../core/phase';
+import type { BackendName, MetricPoint } from '../core/protocol';
+import type { ExperimentSpec } from '../core/spec';
+import type { WeightingMethod } from '../core/weighting/method';
+import type { Tf } from './backend';
+import type { DeviceSplit } from './deviceData';
+import type { TaskHead } from './heads';
+import type { BatchMask } from './labelMask';
+import type { BuiltModel } from './model/build';
+import type { ForwardFn } from './model/forward';
+
+export interface LoopEvents {
+  /** Train-loss points, a few per epoch (batched: one call per report). */
+  progress(points: MetricPoint[]): void;
+  /** Values measured at the end of an epoch: validation (and train-subset) loss and metrics, task weights. */
+  epochEnd(epoch: number, points: MetricPoint[]): void;
+  /** Polled between steps. */
+  cancelled(): boolean;
+}
+
+export interface LoopSetup {
+  tf: Tf;
+  backend: BackendName;
+  spec: ExperimentSpec;
+  built: BuiltModel;
+  forward: ForwardFn;
+  heads: TaskHead[];
+  /** Topological order of the model's nodes. */
+  topo: string[];
+  train: DeviceSplit;
+  validation: DeviceSplit;
+  epochs: number;
+  phase: TrainingPhase;
+  events: LoopEvents;
+  /** A weighting method outside the registry (tests); by default the spec's. */
+  method?: WeightingMethod;
+}
+
+/** One step; `masks` holds the tasks with unlabelled rows in the training split. */
+export type StepFn = (xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number,
+  masks: ReadonlyMap<string, BatchMask>) => TF.Tensor[];
