@@ -16,11 +16,13 @@ import { pcgrad } from './pcgrad';
 import { rlw } from './rlw';
 import { staticWeights } from './static';
 import { uncertainty } from './uncertainty';
+import { upgrad } from './upgrad';
 
 const METHODS = [
   equal, staticWeights, uncertainty,
   dwa, rlw, gradnorm, famo, gls,
   mgda, pcgrad, gradvac, imtlg, graddrop,
+  upgrad,
 ] as const;
 
 type Method = (typeof METHODS)[number];
