@@ -13,6 +13,7 @@ import { gradvac } from './gradvac';
 import { imtlg } from './imtlg';
 import { GRADIENT_MODES, type GradientMode, type WeightingDescription, type WeightingMethod } from './method';
 import { mgda } from './mgda';
+import { nashMtl } from './nashMtl';
 import { pcgrad } from './pcgrad';
 import { rlw } from './rlw';
 import { staticWeights } from './static';
@@ -23,7 +24,7 @@ const METHODS = [
   equal, staticWeights, uncertainty,
   dwa, rlw, gradnorm, famo, gls,
   mgda, pcgrad, gradvac, imtlg, graddrop,
-  upgrad, cagrad,
+  upgrad, cagrad, nashMtl,
 ] as const;
 
 type Method = (typeof METHODS)[number];
