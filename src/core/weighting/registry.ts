@@ -2,6 +2,7 @@
 // `WeightingMethod` (description + rule), one line in METHODS, and its hand-worked test;
 // the spec type, the schema, the designer's picker and the trainer follow from here.
 import { obj, oneOf, type ObjectSchema } from '../docSchema';
+import { alignedMtl } from './alignedMtl';
 import { cagrad } from './cagrad';
 import { dwa } from './dwa';
 import { equal } from './equal';
@@ -24,7 +25,7 @@ const METHODS = [
   equal, staticWeights, uncertainty,
   dwa, rlw, gradnorm, famo, gls,
   mgda, pcgrad, gradvac, imtlg, graddrop,
-  upgrad, cagrad, nashMtl,
+  upgrad, cagrad, nashMtl, alignedMtl,
 ] as const;
 
 type Method = (typeof METHODS)[number];
