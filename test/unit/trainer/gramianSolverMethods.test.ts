@@ -1,7 +1,8 @@
-// UPGrad, CAGrad, Nash-MTL and Aligned-MTL train for real (native TensorFlow, the gradient
-// step) in both modes, on a graph with partial sharing and partial labels: the loss falls,
-// the weights stay finite, and every task's coefficient is reported. UPGrad's property holds
-// on the real Gramians of the run: <d, g_j> = (G c)_j >= 0 at every step.
+// UPGrad, CAGrad, Nash-MTL and Aligned-MTL train for real on native TensorFlow, in both modes
+// and on both steps (the compiled one, and the tape's gradient step that other backends and
+// layers use), on a graph with partial sharing and partial labels (some batches have no row of
+// one task): the loss falls, the weights stay finite, and every task's coefficient is reported.
+// UPGrad's property holds on the real Gramians of the run: <d, g_j> = (G c)_j >= 0 at every step.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
@@ -20,6 +21,8 @@ import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
 
 const EPOCHS = 4;
+/** 'native': the compiled step; 'tape': the gradient step on the tape (backend 'cpu' keeps a run off the compiled step; both run on native TensorFlow). */
+type Step = 'native' | 'tape';
 
 function spec(weighting: WeightingSpec): ExperimentSpec {
   return {
@@ -56,7 +59,7 @@ function data(n: number, seed: number): Dataset {
   return { n, featureNames: ['f0', 'f1', 'f2', 'f3', 'f4', 'f5'], features, featureShape: [6], targets: { c, b, r }, report: [] };
 }
 
-async function train(s: ExperimentSpec, method?: WeightingMethod): Promise<{ points: MetricPoint[]; path: string; weights: Float32Array[]; initial: Float32Array[] }> {
+async function train(s: ExperimentSpec, step: Step, method?: WeightingMethod): Promise<{ points: MetricPoint[]; path: string; weights: Float32Array[]; initial: Float32Array[] }> {
   const { tf } = await loadBackend('tensorflow');
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
@@ -66,7 +69,7 @@ async function train(s: ExperimentSpec, method?: WeightingMethod): Promise<{ poi
   const validation = toDevice(tf, s, heads, data(40, 10));
   const initial = built.model.getWeights().map((w: TF.Tensor) => w.dataSync().slice() as Float32Array);
   const points: MetricPoint[] = [];
-  const result = await trainLoop({ tf, backend: 'tensorflow', spec: s, built, forward, heads, topo, train: trainSplit, validation, epochs: EPOCHS,
+  const result = await trainLoop({ tf, backend: step === 'native' ? 'tensorflow' : 'cpu', spec: s, built, forward, heads, topo, train: trainSplit, validation, epochs: EPOCHS,
     phase: { kind: 'shared' }, events: { progress: (p) => points.push(...p), epochEnd: () => undefined, cancelled: () => false }, ...(method ? { method } : {}) });
   const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync().slice() as Float32Array);
   built.model.dispose();
@@ -77,11 +80,11 @@ const METHODS: WeightingSpec[] = [
   { method: 'upgrad' }, { method: 'cagrad', c: 0.4 }, { method: 'nash-mtl', maxNorm: 1, updateEvery: 2 }, { method: 'aligned-mtl' },
 ];
 
-for (const mode of ['parameters', 'representation'] as const) {
+for (const step of ['native', 'tape'] as const) for (const mode of ['parameters', 'representation'] as const) {
   for (const weighting of METHODS) {
-    test(`${weighting.method} trains on native TensorFlow (${mode}) and reports each task's coefficient`, { timeout: 120_000 }, async () => {
-      const run = await train(spec({ ...weighting, mode }));
-      assert.match(run.path, new RegExp(`task gradients on the shared ${mode}`));
+    test(`${weighting.method} trains (${step} step, ${mode}) and reports each task's coefficient`, { timeout: 120_000 }, async () => {
+      const run = await train(spec({ ...weighting, mode }), step);
+      assert.match(run.path, new RegExp(`^${step}, task gradients on the shared ${mode}`));
       const total = run.points.filter((p) => p.task === '*' && p.metric === 'loss').map((p) => p.value);
       assert.ok(total.length >= 2 && total.every(Number.isFinite));
       assert.ok(total[total.length - 1]! < total[0]!, `train loss ${total[0]} -> ${total[total.length - 1]}`);
@@ -95,7 +98,7 @@ for (const mode of ['parameters', 'representation'] as const) {
     });
   }
 
-  test(`UPGrad's direction lies in the dual cone of the run's task gradients (${mode})`, { timeout: 120_000 }, async () => {
+  test(`UPGrad's direction lies in the dual cone of the run's task gradients (${step} step, ${mode})`, { timeout: 120_000 }, async () => {
     const seen: { gramian: number[][]; c: number[] }[] = [];
     const recording: WeightingMethod = {
       description: upgrad.description,
@@ -104,7 +107,7 @@ for (const mode of ['parameters', 'representation'] as const) {
         return { weights: (ctx) => { const c = rule.weights(ctx); seen.push({ gramian: ctx.gramian!.map((r) => [...r]), c }); return c; } };
       },
     };
-    await train(spec({ method: 'upgrad', mode }), recording);
+    await train(spec({ method: 'upgrad', mode }), step, recording);
     assert.ok(seen.length >= 20, `${seen.length} steps`);
     assert.ok(seen.some(({ gramian }) => gramian.some((row) => row.some((x) => x < 0))), 'some task gradients conflict');
     assert.ok(seen.some(({ gramian }) => gramian.length === 2) && seen.some(({ gramian }) => gramian.length === 3), 'partial labels leave a task out of some steps');
