@@ -24,7 +24,7 @@ const EPOCHS = 4;
 /** 'native': the compiled step; 'tape': the gradient step on the tape (backend 'cpu' keeps a run off the compiled step; both run on native TensorFlow). */
 type Step = 'native' | 'tape';
 
-function spec(weighting: WeightingSpec): ExperimentSpec {
+function spec(weighting: WeightingSpec, oneRepresentation = false): ExperimentSpec {
   return {
     name: 'gradient-methods',
     data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 1 } },
@@ -40,7 +40,7 @@ function spec(weighting: WeightingSpec): ExperimentSpec {
         { id: 'pair', type: 'dense', units: 8, activation: 'tanh', from: ['trunk'] },
         { id: 'clsHead', type: 'dense', units: 4, activation: 'softmax', from: ['pair'] },
         { id: 'binHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['pair'] },
-        { id: 'regHead', type: 'dense', units: 1, from: ['trunk'] },
+        { id: 'regHead', type: 'dense', units: 1, from: [oneRepresentation ? 'pair' : 'trunk'] },
       ],
       outputs: { cls: 'clsHead', bin: 'binHead', reg: 'regHead' },
     },
@@ -120,3 +120,10 @@ for (const step of ['native', 'tape'] as const) for (const mode of ['parameters'
     }
   });
 }
+
+test('representation mode on the compiled step with a trunk of one output layer (the common hard-sharing shape)', { timeout: 120_000 }, async () => {
+  // Every head reads "pair": the representation is one tensor (a one-input concat failed before).
+  const run = await train(spec({ method: 'upgrad', mode: 'representation' }, true), 'native');
+  assert.match(run.path, /^native, task gradients on the shared representation/);
+  assert.ok(run.points.some((p) => p.task === 'reg' && p.metric === 'weight' && p.value > 0));
+});
