@@ -7,10 +7,13 @@
 // step, and the exact Euclidean projection onto the simplex (sort and threshold: Held, Wolfe &
 // Crowder 1974; Duchi et al. 2008). Why: a handful of variables (one per task), a function
 // that is smooth but not quadratic (CAGrad has a square root), and no step size to tune.
-// Tolerance: stop when an accepted step moves no coordinate more than SIMPLEX_TOLERANCE, or after
+// Tolerance: stop when an accepted step moves no coordinate more than SIMPLEX_TOLERANCE, or
+// lowers f by no more than rounding (SIMPLEX_STALL times |f|: there f is flat to machine
+// precision, so w is within ~1e-8 of the minimiser and f-based steps only wander), or after
 // SIMPLEX_MAX_ITERATIONS steps; callers scale their problem to O(1) first.
 
-export const SIMPLEX_TOLERANCE = 1e-13;
+export const SIMPLEX_TOLERANCE = 1e-12;
+export const SIMPLEX_STALL = 1e-15;
 export const SIMPLEX_MAX_ITERATIONS = 100_000;
 
 /** The point of the simplex nearest to x (Euclidean). */
@@ -44,9 +47,11 @@ export function minimizeOnSimplex(f: (w: number[]) => number, gradient: (w: numb
       step /= 2;
     }
     const moved = Math.max(...next.map((v, i) => Math.abs(v - w[i]!)));
+    const gain = fw - fNext;
+    if (gain < 0) break; // the step was accepted on rounding alone: keep w
     w = next;
     fw = fNext;
-    if (moved <= SIMPLEX_TOLERANCE) break;
+    if (moved <= SIMPLEX_TOLERANCE || gain <= SIMPLEX_STALL * Math.max(1, Math.abs(fw))) break;
     step *= 2;
   }
   return w;
