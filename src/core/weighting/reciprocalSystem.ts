@@ -4,7 +4,8 @@
 // Algorithm: damped Newton's method on phi(alpha) = alpha^T G alpha / 2 - sum_i log alpha_i,
 // whose gradient is G alpha - 1/alpha: the equation is exactly phi's stationarity condition,
 // and phi is strictly convex on alpha > 0 (the log barrier is), so its one minimiser is the
-// solution. The step is halved until alpha stays positive and phi decreases (Armijo). Why:
+// solution. The full step is taken when it shrinks the residual, else halved until alpha stays
+// positive and phi decreases (Armijo). Why:
 // the paper approximates the solution by a sequence of convex programmes (CCP, 20 iterations
 // in its code, with ECOS); on this convex reformulation Newton converges quadratically to
 // full precision in a few iterations on a matrix of one row per task, with no QP library.
@@ -57,22 +58,34 @@ export function solveReciprocalSystem(gramian: readonly (readonly number[])[]): 
   };
   // Start: the solution if the gradients were orthogonal.
   let alpha = g.map((row, i) => 1 / Math.sqrt(row[i]!));
-  for (let it = 0; it < RECIPROCAL_MAX_ITERATIONS; it++) {
+  const residual = (x: readonly number[]) => {
+    const gx = times(x);
+    return Math.max(...x.map((a, i) => Math.abs(a * gx[i]! - 1)));
+  };
+  let r = residual(alpha);
+  for (let it = 0; it < RECIPROCAL_MAX_ITERATIONS && r > RECIPROCAL_TOLERANCE; it++) {
     const ga = times(alpha);
-    if (Math.max(...alpha.map((a, i) => Math.abs(a * ga[i]! - 1))) <= RECIPROCAL_TOLERANCE) break;
     const grad = alpha.map((a, i) => ga[i]! - 1 / a);
     const hessian = g.map((row, i) => row.map((x, j) => (i === j ? x + 1 / alpha[i]! ** 2 : x)));
     const delta = solveSpd(hessian, grad).map((x) => -x);
-    const slope = grad.reduce((s, x, i) => s + x * delta[i]!, 0);
-    const f0 = phi(alpha);
-    let t = 1;
-    let next = alpha.map((a, i) => a + t * delta[i]!);
-    while (t > 1e-12 && (next.some((a) => a <= 0) || phi(next) > f0 + 0.25 * t * slope)) {
-      t /= 2;
-      next = alpha.map((a, i) => a + t * delta[i]!);
+    // The full Newton step when it keeps alpha positive and shrinks the residual (near the
+    // solution phi is flat to rounding, so its decrease cannot be tested there); else halve
+    // the step until phi decreases (Armijo).
+    let next = alpha.map((a, i) => a + delta[i]!);
+    let rNext = next.every((a) => a > 0) ? residual(next) : Infinity;
+    if (!(rNext < r)) {
+      const slope = grad.reduce((s, x, i) => s + x * delta[i]!, 0);
+      const f0 = phi(alpha);
+      let t = 1;
+      do {
+        t /= 2;
+        next = alpha.map((a, i) => a + t * delta[i]!);
+      } while (t > 1e-12 && (next.some((a) => a <= 0) || phi(next) > f0 + 0.25 * t * slope));
+      if (t <= 1e-12) break; // no progress left at this precision
+      rNext = residual(next);
     }
-    if (next.some((a) => a <= 0)) break;
     alpha = next;
+    r = rNext;
   }
   const out = gramian.map(() => 0);
   live.forEach((i, k) => { out[i] = alpha[k]!; });
