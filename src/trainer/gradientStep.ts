@@ -58,18 +58,23 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
     if (coef > 0 && kernel && (l.type === 'dense' || l.type === 'conv2d')) l2.set(kernel.read().name, coef);
   }
   const allVars = [...p.shared, ...p.own.flat()];
-  const byName = new Map(allVars.map((v) => [v.name, v]));
   // Soft sharing (parallelDense tieL2) is a penalty like L2: its gradient is added as is.
   const tie = tiePenalty(tf, s.built.layers.values());
   const tied = tiedKernels(s.built.layers.values());
 
-  /** Adds the L2 penalty's gradient, clips, applies. */
+  /**
+   * Adds the L2 penalty's gradient, clips, applies. Every variable, always in the same order:
+   * tfjs optimizers keep their state (momentum, Adam's moments) by position in this list, so a
+   * task left out of a step (no labelled row) would shift every later variable onto another's
+   * state; its own layers get a zero gradient instead.
+   */
   const apply = (grads: Map<string, TF.Tensor>) => {
     tf.tidy(() => {
       const named: TF.NamedTensorMap = {};
-      for (const [name, g] of grads) {
-        const coef = l2.get(name);
-        named[name] = coef ? tf.add(g, tf.mul(byName.get(name)!, 2 * coef)) : g;
+      for (const v of allVars) {
+        const g = grads.get(v.name) ?? tf.zerosLike(v);
+        const coef = l2.get(v.name);
+        named[v.name] = coef ? tf.add(g, tf.mul(v, 2 * coef)) : g;
       }
       if (tie) {
         const { value, grads: g } = tf.variableGrads(tie, tied);

@@ -2,6 +2,8 @@
 // `WeightingMethod` (description + rule), one line in METHODS, and its hand-worked test;
 // the spec type, the schema, the designer's picker and the trainer follow from here.
 import { obj, oneOf, type ObjectSchema } from '../docSchema';
+import { alignedMtl } from './alignedMtl';
+import { cagrad } from './cagrad';
 import { dwa } from './dwa';
 import { equal } from './equal';
 import { famo } from './famo';
@@ -12,15 +14,18 @@ import { gradvac } from './gradvac';
 import { imtlg } from './imtlg';
 import { GRADIENT_MODES, type GradientMode, type WeightingDescription, type WeightingMethod } from './method';
 import { mgda } from './mgda';
+import { nashMtl } from './nashMtl';
 import { pcgrad } from './pcgrad';
 import { rlw } from './rlw';
 import { staticWeights } from './static';
 import { uncertainty } from './uncertainty';
+import { upgrad } from './upgrad';
 
 const METHODS = [
   equal, staticWeights, uncertainty,
   dwa, rlw, gradnorm, famo, gls,
   mgda, pcgrad, gradvac, imtlg, graddrop,
+  upgrad, cagrad, nashMtl, alignedMtl,
 ] as const;
 
 type Method = (typeof METHODS)[number];

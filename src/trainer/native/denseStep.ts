@@ -221,8 +221,12 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     const w = weighting!;
     const own = (key: string, variable: TF.Variable, grad: TF.Tensor) => update(key, variable, grad, c);
     const rows: TF.Tensor[] = [];
-    const flat = (parts: Array<TF.Tensor | undefined>, sizes: number[]) =>
-      ops.concat(parts.map((g, k) => (g ? tf.reshape(g, [-1]) : tf.zeros([sizes[k]!]))), 0);
+    // TensorFlow's ConcatV2 needs two inputs or more: one part (a trunk with one output layer,
+    // in representation mode) is the row itself.
+    const flat = (parts: Array<TF.Tensor | undefined>, sizes: number[]) => {
+      const pieces = parts.map((g, k) => (g ? tf.reshape(g, [-1]) : tf.zeros([sizes[k]!])));
+      return pieces.length === 1 ? pieces[0]! : ops.concat(pieces, 0);
+    };
     if (w.mode === 'parameters') {
       const sizes = trunkVars.map(([, v]) => v.size);
       for (const i of w.active()) {
