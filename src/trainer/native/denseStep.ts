@@ -194,7 +194,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         const x = values.get(l.from[0]!)!;
         const v = vars.get(l.id)!;
         const kernel = v.kernel.read();
-        addGrad(grads, l.from[0]!, ops.matMul(gz, kernel, false, true));
+        // No gradient for an input (the first layer of a 784-wide image would cost a matMul per step).
+        if (isLayer.has(l.from[0]!)) addGrad(grads, l.from[0]!, ops.matMul(gz, kernel, false, true));
         onGrad(`${l.id}/kernel`, kernel, ops.matMul(x, gz, true, false));
         onGrad(`${l.id}/bias`, v.bias!.read(), ops.biasAddGrad(gz));
       } else if (l.type === 'concatenate') {
@@ -221,11 +222,18 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     const w = weighting!;
     const own = (key: string, variable: TF.Variable, grad: TF.Tensor) => update(key, variable, grad, c);
     const rows: TF.Tensor[] = [];
-    // TensorFlow's ConcatV2 needs two inputs or more: one part (a trunk with one output layer,
-    // in representation mode) is the row itself.
+    // A task's row of the Jacobian, [1, P], in raw ops (tfjs-core's reshape and stack cost
+    // more per call than the arithmetic here). TensorFlow's ConcatV2 needs two inputs or
+    // more: one part (a trunk with one output layer, in representation mode) is the row itself.
     const flat = (parts: Array<TF.Tensor | undefined>, sizes: number[]) => {
-      const pieces = parts.map((g, k) => (g ? tf.reshape(g, [-1]) : tf.zeros([sizes[k]!])));
-      return pieces.length === 1 ? pieces[0]! : ops.concat(pieces, 0);
+      const pieces = parts.map((g, k) => (g ? ops.reshape(g, [1, sizes[k]!]) : tf.zeros([1, sizes[k]!])));
+      return pieces.length === 1 ? pieces[0]! : ops.concat(pieces, 1);
+    };
+    const jacobian = () => (rows.length === 1 ? rows[0]! : ops.concat(rows, 0)) as TF.Tensor2D;
+    /** The direction [P] cut back into the parts' shapes. */
+    const unflatten = (direction: TF.Tensor, sizes: number[], shapes: number[][]) => {
+      const pieces = sizes.length === 1 ? [direction] : ops.split(direction, sizes, 0);
+      return pieces.map((p, k) => ops.reshape(p, shapes[k]!));
     };
     if (w.mode === 'parameters') {
       const sizes = trunkVars.map(([, v]) => v.size);
@@ -237,9 +245,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         if (sizes.length) rows.push(flat(trunkVars.map(([key]) => shared.get(key)), sizes));
       }
       if (!rows.length || !trunkVars.length) return;
-      const direction = w.aggregate(tf.stack(rows) as TF.Tensor2D);
-      const pieces = tf.split(direction, sizes);
-      trunkVars.forEach(([key, v], k) => update(key, v, tf.reshape(pieces[k]!, v.shape), c));
+      const parts = unflatten(w.aggregate(jacobian()), sizes, trunkVars.map(([, v]) => v.shape));
+      trunkVars.forEach(([key, v], k) => update(key, v, parts[k]!, c));
       return;
     }
     const rep = trunk!.representation;
@@ -252,10 +259,9 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       if (sizes.length) rows.push(flat(rep.map((id) => { const gs = grads.get(id); return gs ? ops.addN(gs) : undefined; }), sizes));
     }
     if (!rows.length || !rep.length) return;
-    const direction = w.aggregate(tf.stack(rows) as TF.Tensor2D);
-    const pieces = tf.split(direction, sizes);
+    const parts = unflatten(w.aggregate(jacobian()), sizes, rep.map((id) => [n, widths.get(id)!]));
     const grads = new Map<string, TF.Tensor[]>();
-    rep.forEach((id, k) => addGrad(grads, id, tf.reshape(pieces[k]!, [n, widths.get(id)!])));
+    rep.forEach((id, k) => addGrad(grads, id, parts[k]!));
     backward(values, grads, (id) => trunk!.layers.has(id), own);
   };
 

@@ -64,6 +64,11 @@ export function nativeOps(tf: Tf) {
     },
     concat: (xs: TF.Tensor[], axis: number) =>
       one('ConcatV2', [T, { name: 'N', type: b.TF_ATTR_INT, value: xs.length }, int32Type('Tidx')], [...xs, scalarInt(axis)]),
+    reshape: (x: TF.Tensor, shape: number[]) => one('Reshape', [T, int32Type('Tshape')], [x, constInt(shape)]),
+    /** Splits `axis` into parts of the given sizes. */
+    split: (x: TF.Tensor, sizes: number[], axis: number) =>
+      be.executeMultipleOutputs('SplitV', [T, { name: 'num_split', type: b.TF_ATTR_INT, value: sizes.length }, int32Type('Tlen')],
+        [x, constInt(sizes), scalarInt(axis)], sizes.length),
     /** Splits the last axis (rank 2) into the given widths. */
     splitColumns: (x: TF.Tensor, widths: number[]) =>
       be.executeMultipleOutputs('SplitV', [T, { name: 'num_split', type: b.TF_ATTR_INT, value: widths.length }, int32Type('Tlen')],
