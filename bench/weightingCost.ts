@@ -6,6 +6,7 @@
 // compiled step on native TensorFlow). Each method runs in its own process, one after
 // another; prints figures, asserts nothing.
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { analyzeGraph } from '../src/core/graph';
 import type { ExperimentSpec } from '../src/core/spec';
 import { WEIGHTING_METHODS } from '../src/core/weighting/registry';
@@ -62,8 +63,11 @@ async function measure(tasks: 2 | 4, method: string, mode?: GradientMode): Promi
   return { perStep: best, path: r.stepPath };
 }
 
+/** This file's own bundle: trainSpeed.js bundles this module too, but each child runs this one. */
+const SELF = path.join(__dirname, 'weightingCost.js');
+
 function child(tasks: number, method: string, mode = ''): { perStep: number; path: string } | string {
-  const r = spawnSync(process.execPath, [__filename, '--one', String(tasks), method, mode], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+  const r = spawnSync(process.execPath, [SELF, '--one', String(tasks), method, mode], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
   try {
     return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { perStep: number; path: string };
   } catch {
@@ -100,9 +104,10 @@ export function weightingCostTable(): void {
   }
 }
 
-if (process.argv[2] === '--one') {
+const isEntry = require.main === module && path.basename(__filename) === 'weightingCost.js';
+if (isEntry && process.argv[2] === '--one') {
   const [, , , tasks, method, mode] = process.argv;
   void measure(Number(tasks) as 2 | 4, method!, (mode || undefined) as GradientMode | undefined).then((r) => console.log(JSON.stringify(r)));
-} else if (require.main === module) {
+} else if (isEntry) {
   weightingCostTable();
 }
