@@ -118,7 +118,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const native = unsupported ? undefined : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting);
   // The compiled step takes this step's loss weights as numbers from the method.
   const stepper: { step: StepFn; dispose(): void } = native
-    ? { step: (xb, yb, lr, masks) => native.step(xb, yb, lr, masks, weighting.stepWeights?.() ?? []), dispose: () => native.dispose() }
+    ? { step: (xb, yb, lr, masks) => native.step(xb, yb, lr, masks, (means) => weighting.stepWeights?.(method.needs.losses ? means() : undefined) ?? []), dispose: () => native.dispose() }
     : gradientFamily ? gradientStep(s, weighting) : genericStep(s, weighting);
   // Labels are made per block from the host targets (deviceData.ts), as the step takes them.
   const trainLabels = (rows: Int32Array) => {
@@ -266,7 +266,9 @@ function lossesAfterStep(s: LoopSetup, xb: ReadonlyMap<string, TF.Tensor>, yb: R
   const { tf, heads } = s;
   const t = tf.tidy(() => {
     const outs = s.forward(xb, false);
-    return tf.stack(heads.map((h) => h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!, masks.get(h.task.id)?.weights)));
+    // The compiled step's binary labels are two columns [1 - y, y] (native/denseStep.ts prepareLabels).
+    const labels = (h: TaskHead) => { const y = yb.get(h.task.id)!; return h.encoding === 'binary' && y.shape[1] === 2 ? tf.slice(y, [0, 1], [-1, 1]) : y; };
+    return tf.stack(heads.map((h) => h.lossFn(labels(h), outs.get(h.task.id)!, masks.get(h.task.id)?.weights)));
   });
   const values = Array.from(t.dataSync());
   t.dispose();

@@ -28,9 +28,15 @@ export interface CompiledStep {
    * `masks` (partial labels) has them multiplied by its row weights: their sum is the
    * labelled rows' mean, and its gradient is masked the same way.
    */
-  step(xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number, masks: ReadonlyMap<string, BatchMask>, weights: readonly number[]): TF.Tensor[];
+  step(xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number, masks: ReadonlyMap<string, BatchMask>, weights: LossWeights): TF.Tensor[];
   dispose(): void;
 }
+
+/**
+ * The loss weights of a step: numbers, or a function of the batch's mean task losses (read
+ * back only when it calls `means`) for a method that weighs by the current losses (GLS, FAMO).
+ */
+export type LossWeights = readonly number[] | ((means: () => readonly number[]) => readonly number[]);
 
 const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'elu']);
 
@@ -44,11 +50,10 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
   const t = spec.training;
   if (t.optimizer.type !== 'sgd' || t.optimizer.nesterov) return `optimizer ${t.optimizer.type}${t.optimizer.type === 'sgd' ? ' (nesterov)' : ''}`;
   if (t.clipNorm) return 'gradient clipping';
-  // Loss-family rules give their weights as numbers; gradient methods get the task gradients.
+  // Loss-family rules give their weights as numbers (of the batch's losses if they ask);
+  // gradient methods get the task gradients. Learned weights (uncertainty) need the tape.
   const method = weightingMethod(t.weighting?.method ?? 'equal')?.description;
-  // (A gradient method that reads the losses or weights the heads too, GradNorm, runs on the tape.)
-  if (!method || (method.family === 'loss' && (method.engine !== 'rule' || method.needs.losses || method.needs.lossesAfter))
-    || (method.family === 'gradient' && (method.needs.losses || method.weightsOwnLayers))) {
+  if (!method || (method.family === 'loss' && method.engine !== 'rule')) {
     return `${t.weighting?.method} task weighting`;
   }
   for (const i of spec.model.inputs) if (i.shape.length !== 1 || (i.dtype ?? 'float32') !== 'float32') return `input ${i.id} of rank ${i.shape.length}`;
@@ -218,9 +223,22 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
    * every layer per task; representation: per task only through its own layers, to the
    * trunk's output), combined by the method; its own layers get its own gradient.
    */
-  const gradientUpdate = (values: Map<string, TF.Tensor>, seed: TF.Tensor[], c: Constants) => {
+  const gradientUpdate = (values: Map<string, TF.Tensor>, seed: TF.Tensor[], c: Constants, lossMeans: () => TF.Tensor[]) => {
     const w = weighting!;
-    const own = (key: string, variable: TF.Variable, grad: TF.Tensor) => update(key, variable, grad, c);
+    // A task's own layers are updated once the method has spoken: a method whose coefficients
+    // are loss weights (GradNorm) scales them too.
+    const pending: Array<{ key: string; variable: TF.Variable; grad: TF.Tensor; task: number }> = [];
+    let task = 0;
+    const own = (key: string, variable: TF.Variable, grad: TF.Tensor) => { pending.push({ key, variable, grad, task }); };
+    const applyOwn = () => {
+      const coef = w.description.weightsOwnLayers ? w.coefficients() : undefined;
+      for (const p of pending) update(p.key, p.variable, coef && coef[p.task] !== 1 ? ops.mul(p.grad, tf.scalar(coef[p.task]!)) : p.grad, c);
+    };
+    const aggregate = (jacobian: TF.Tensor2D) => {
+      const active = w.active();
+      const means = w.description.needs.losses ? lossMeans() : undefined;
+      return w.aggregate(jacobian, means ? active.map((i) => means[i]!) : undefined);
+    };
     const rows: TF.Tensor[] = [];
     // A task's row of the Jacobian, [1, P], in raw ops (tfjs-core's reshape and stack cost
     // more per call than the arithmetic here). TensorFlow's ConcatV2 needs two inputs or
@@ -237,32 +255,38 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     };
     if (w.mode === 'parameters') {
       const sizes = trunkVars.map(([, v]) => v.size);
-      for (const i of w.active()) {
+      for (const [k, i] of w.active().entries()) {
+        task = k;
         const grads = new Map<string, TF.Tensor[]>();
         addGrad(grads, heads[i]!.layerId, seed[i]!);
         const shared = new Map<string, TF.Tensor>();
         backward(values, grads, () => true, (key, variable, grad) => (trunk!.layers.has(key.slice(0, key.lastIndexOf('/'))) ? shared.set(key, grad) : own(key, variable, grad)));
         if (sizes.length) rows.push(flat(trunkVars.map(([key]) => shared.get(key)), sizes));
       }
-      if (!rows.length || !trunkVars.length) return;
-      const parts = unflatten(w.aggregate(jacobian()), sizes, trunkVars.map(([, v]) => v.shape));
-      trunkVars.forEach(([key, v], k) => update(key, v, parts[k]!, c));
+      if (rows.length && trunkVars.length) {
+        const parts = unflatten(aggregate(jacobian()), sizes, trunkVars.map(([, v]) => v.shape));
+        trunkVars.forEach(([key, v], k) => update(key, v, parts[k]!, c));
+      }
+      applyOwn();
       return;
     }
     const rep = trunk!.representation;
     const n = seed[0]!.shape[0]!;
     const sizes = rep.map((id) => n * widths.get(id)!);
-    for (const i of w.active()) {
+    for (const [k, i] of w.active().entries()) {
+      task = k;
       const grads = new Map<string, TF.Tensor[]>();
       addGrad(grads, heads[i]!.layerId, seed[i]!);
       backward(values, grads, (id) => !trunk!.layers.has(id), own);
       if (sizes.length) rows.push(flat(rep.map((id) => { const gs = grads.get(id); return gs ? ops.addN(gs) : undefined; }), sizes));
     }
-    if (!rows.length || !rep.length) return;
-    const parts = unflatten(w.aggregate(jacobian()), sizes, rep.map((id) => [n, widths.get(id)!]));
-    const grads = new Map<string, TF.Tensor[]>();
-    rep.forEach((id, k) => addGrad(grads, id, parts[k]!));
-    backward(values, grads, (id) => trunk!.layers.has(id), own);
+    if (rows.length && rep.length) {
+      const parts = unflatten(aggregate(jacobian()), sizes, rep.map((id) => [n, widths.get(id)!]));
+      const grads = new Map<string, TF.Tensor[]>();
+      rep.forEach((id, k) => addGrad(grads, id, parts[k]!));
+      backward(values, grads, (id) => trunk!.layers.has(id), (key, variable, grad) => update(key, variable, grad, c));
+    }
+    applyOwn();
   };
 
   return {
@@ -277,33 +301,38 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     },
     step(xb, yb, lr, masks, weights) {
       const n = xb.values().next().value!.shape[0]!;
-      const c = constants(lr, n, gradientFamily ? heads.map(() => 1) : weights);
       return tf.tidy(() => {
         const values = forward(xb);
         const losses: TF.Tensor[] = [];
-        /** Each task's loss gradient at its output, scaled by its constant (and row weights when masked). */
-        const seed = heads.map((h, i) => {
+        /** Each task's loss gradient at its output (times its row weights when masked), before scaling. */
+        const raw = heads.map((h) => {
           const out = values.get(h.layerId)!;
           const labels = yb.get(h.task.id)!;
           const w = masks.get(h.task.id)?.weights; // [n, 1]
-          const scaled = (g: TF.Tensor) => (w ? ops.mul(ops.mul(g, w), c.maskedScale[i]!) : ops.mul(g, c.scale[i]!));
           if (h.encoding === 'value') {
             const d = ops.sub(out, labels);
             losses.push(w ? ops.mul(ops.square(d), w) : ops.square(d));
-            return scaled(d);
+            return w ? ops.mul(d, w) : d;
           }
           const logits = h.encoding === 'binary' ? ops.padLeftColumn(out) : out;
           const { loss, backprop } = ops.softmaxCrossEntropy(logits, labels);
           losses.push(w ? ops.mul(ops.expandColumn(loss), w) : loss);
-          return scaled(h.encoding === 'binary' ? ops.splitColumns(backprop, [1, 1])[1]! : backprop);
+          const g = h.encoding === 'binary' ? ops.splitColumns(backprop, [1, 1])[1]! : backprop;
+          return w ? ops.mul(g, w) : g;
         });
+        // A masked task's losses are already weighted by 1/(labelled rows): their sum is its mean.
+        const lossMeans = () => losses.map((l, i) => (masks.has(heads[i]!.task.id) ? tf.sum(l) : tf.mean(l)));
+        const means = () => { const m = lossMeans(); const v = m.map((t) => t.dataSync()[0]!); tf.dispose(m); return v; };
+        const lossWeights = gradientFamily ? heads.map(() => 1) : typeof weights === 'function' ? weights(means) : weights;
+        const c = constants(lr, n, lossWeights);
+        const seed = raw.map((g, i) => ops.mul(g, masks.has(heads[i]!.task.id) ? c.maskedScale[i]! : c.scale[i]!));
         if (!gradientFamily) {
           // One backward pass for the weighted sum: the constants hold lr * weight.
           const grads = new Map<string, TF.Tensor[]>();
           heads.forEach((h, i) => addGrad(grads, h.layerId, seed[i]!));
           backward(values, grads, () => true, (key, v, g) => update(key, v, g, c));
         } else {
-          gradientUpdate(values, seed, c);
+          gradientUpdate(values, seed, c, lossMeans);
         }
         return losses;
       });

@@ -22,10 +22,10 @@ export interface TaskWeighting {
   /** Loss family, inside the gradient tape: the one loss to differentiate (all tasks, experiment order). */
   combine(losses: TF.Scalar[]): TF.Scalar;
   /**
-   * Loss family, rule engine, no batch losses needed: this step's weights as numbers (all
-   * tasks; 0 for a task left out), for the compiled step. Undefined for other methods.
+   * Loss family, rule engine: this step's weights as numbers (all tasks; 0 for a task left
+   * out), for the compiled step; `losses` (all tasks) when the method reads them.
    */
-  stepWeights?(): number[];
+  stepWeights?(losses?: readonly number[]): number[];
   /**
    * Gradient family: the update direction on the shared part from the active tasks' gradients,
    * one row per active task ([active, P], the order of `active()`); `losses`: the active
@@ -105,9 +105,9 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
       const w = weightsNow(values);
       return tf.addN(used.map((l, k) => (w[k] === 1 ? l : tf.mul(l, w[k]!)))) as TF.Scalar;
     },
-    ...(d.family === 'loss' && d.engine === 'rule' && !d.needs.losses ? {
-      stepWeights() {
-        const w = active.length ? weightsNow() : [];
+    ...(d.family === 'loss' && d.engine === 'rule' ? {
+      stepWeights(losses) {
+        const w = active.length ? weightsNow(d.needs.losses && losses ? active.map((i) => losses[i]!) : undefined) : [];
         const all = tasks.map(() => 0);
         active.forEach((t, k) => { all[t] = w[k]!; });
         return all;
