@@ -68,12 +68,12 @@ export function taskCharts(view: RunView, choice: Record<string, string>): TaskC
 
 /**
  * What the weight curves are: a loss method's weights multiply the task losses (learned,
- * scheduled or random); a gradient method's are each task's share of the update direction,
- * which nobody learns (PCGrad's stay near 1), so "learned" would mislead there.
+ * scheduled or random); a gradient method's are the coefficients of the task gradients in
+ * the update direction, which nobody learns (PCGrad's stay near 1): "learned" misled there.
  */
 export function weightChartTitle(method: string | undefined): string {
   return method !== undefined && weightingMethod(method)?.description.family === 'gradient'
-    ? `task weights (${method}: each task's share of the update)`
+    ? `task weights (${method}: coefficient of each task's gradient)`
     : `task weights${method ? ` (${method})` : ''}`;
 }
 

@@ -56,6 +56,11 @@ export default {
     const summary = JSON.parse(fs.readFileSync(path.join(runs[0], 'summary.json'), 'utf8'));
     // The end notification would cover the panel in the pictures: dismissed, as a user does.
     await s.runCommand('Notifications: Clear All Notifications');
+    // The panel in front, its group maximized, so that the pictures show the charts and the
+    // diagram whole. (The training panel in front, not the experiment: the diagram command
+    // then asks which run.)
+    await page.locator('.tabs-container .tab', { hasText: `Training: ${original.name}` }).click();
+    await s.runCommand('View: Toggle Maximize Editor Group');
 
     // The task-weight chart: its title and one legend entry per task, each with a value.
     const chart = panel.locator('section.chart', { has: panel.locator('h4', { hasText: /task weight/i }) });
@@ -63,15 +68,13 @@ export default {
     const title = (await chart.locator('h4').textContent())?.trim();
     const legend = (await chart.locator('.u-legend .u-series .u-label').allTextContents()).map((t) => t.trim());
     console.log(`    weight chart "${title}", legend ${JSON.stringify(legend)}`);
-    assert(title === `task weights (${METHOD}: each task's share of the update)`, `the weight chart's title says what a gradient method's weights are: "${title}"`);
+    assert(title === `task weights (${METHOD}: coefficient of each task's gradient)`, `the weight chart's title says what a gradient method's weights are: "${title}"`);
     for (const t of tasks) assert(legend.includes(t), `the task-weight chart's legend names ${t}: ${JSON.stringify(legend)}`);
     assert(legend.filter((l) => tasks.includes(l)).length === tasks.length, `one series per task: ${JSON.stringify(legend)}`);
-    await chart.scrollIntoViewIfNeeded();
+    await chart.evaluate((el) => el.scrollIntoView({ block: 'end' })); // the charts above it clear of the panel's sticky header
     await s.screenshot('training-panel-task-weights');
 
     // The diagram of the run: the gate heatmap, one row per task, one column per expert.
-    // With the training panel in front (not the experiment), the command asks which run.
-    await page.locator('.tabs-container .tab', { hasText: `Training: ${original.name}` }).click();
     await s.runCommand('Multi-Task Studio: Show shared-weight diagram');
     await s.pick(original.name, { placeholder: /diagram of which run/ });
     const diagram = await s.webviewFrame(new RegExp(`^Diagram: ${original.name} · \\d{8}-\\d{6}`));

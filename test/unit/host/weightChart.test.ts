@@ -1,5 +1,5 @@
 // The training panel's task-weight chart: one series per task, and a title that says what
-// the weights are. A gradient method's weights are each task's share of the update, not
+// the weights are. A gradient method's weights are the task gradients' coefficients in the update, not
 // learned weights (the title said "learned" for every method, PCGrad included).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -18,9 +18,9 @@ function viewWith(weighting: string): RunView {
 
 const weightChart = (view: RunView) => modelCharts(view).find((c) => c.id === 'model:weights');
 
-test('a gradient method\'s weight chart says the weights are shares of the update, one series per task', () => {
+test('a gradient method\'s weight chart says the weights are its gradients\' coefficients, one series per task', () => {
   const chart = weightChart(viewWith('pcgrad'));
-  assert.equal(chart?.title, 'task weights (pcgrad: each task\'s share of the update)');
+  assert.equal(chart?.title, 'task weights (pcgrad: coefficient of each task\'s gradient)');
   assert.deepEqual(chart?.series.map((s) => s.label), ['task1', 'task2']);
 });
 
