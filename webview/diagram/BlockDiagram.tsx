@@ -3,9 +3,8 @@
 // variables (each block's --c from blockColors, core/taskColors), so it follows the theme.
 import type { SharingDiagram } from '../../src/core/sharingBlocks';
 import { blockColors } from './blockColors';
-import { blockLines, blockTitle, layoutDiagram, METRICS } from './layout';
+import { blockFooter, blockLines, blockTitle, layoutDiagram, METRICS } from './layout';
 
-const int = (n: number) => n.toLocaleString('en-US');
 const BAR = 5;
 
 export function BlockDiagram({ diagram, selectedLayer, onSelectLayer }: {
@@ -13,7 +12,6 @@ export function BlockDiagram({ diagram, selectedLayer, onSelectLayer }: {
 }) {
   const layout = layoutDiagram(diagram);
   const m = METRICS;
-  const total = diagram.params.total;
   const pad = 8;
   return (
     // Shrinks to the panel's width down to 70 %, then scrolls (text stays readable).
@@ -57,7 +55,7 @@ export function BlockDiagram({ diagram, selectedLayer, onSelectLayer }: {
             })}
             {b.kind !== 'input' ? (
               <text x={p.width - m.padX} y={p.height - 8} textAnchor="end" className="footer">
-                {int(b.params)} params{b.kind === 'unused' ? ' · not trained' : total > 0 ? ` · ${((100 * b.params) / total).toFixed(1)}%` : ''}
+                {blockFooter(b, diagram)}
               </text>
             ) : null}
           </g>

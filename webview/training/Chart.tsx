@@ -9,6 +9,7 @@ import { CURVE_STYLE } from '../../src/core/taskColors';
 import { chartTheme, withAlpha, type ChartTheme } from '../ui/themeColors';
 import type { ChartDef, ColorRole } from './charts';
 import type { RunView } from './runState';
+import { legendValue } from './legendValue';
 import { joinSeries } from './seriesJoin';
 
 /** Fired by the app after points were added; charts check their own series. */
@@ -74,7 +75,8 @@ export function chartOptions(def: ChartDef, theme: ChartTheme, width: number, he
           spanGaps: true,
           value: (u, v, si, idx) => {
             const latest = v ?? (idx == null ? null : latestAt(u.data[si] as Array<number | null>, idx));
-            return latest == null ? '–' : formatMetric(latest);
+            const y = u.scales.y;
+            return latest == null ? '–' : legendValue(latest, y?.max != null && y.min != null ? y.max - y.min : undefined);
           },
         };
       }),

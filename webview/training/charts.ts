@@ -1,12 +1,13 @@
 // Which curves the panel draws: per task its loss and one metric (the main one unless the
 // user picks another), each for the shared model and the task's single-task baseline, train
-// and validation; then the whole model: total loss, learning rate, learned task weights.
+// and validation; then the whole model: total loss, learning rate, the task weights.
 // A curve's colour is its task's (core/taskColors); the model variant is told by the line.
 import { TOTAL_LOSS } from '../../src/core/runLayout';
 import { mainMetric } from '../../src/core/runsIndex';
 import { taskColorName, type ChartColorName } from '../../src/core/taskColors';
 import { baselinePhase, baselineTasks, phaseKey, SHARED_PHASE_KEY } from '../../src/core/phase';
 import { WHOLE_MODEL } from '../../src/core/protocol';
+import { weightingMethod } from '../../src/core/weighting/registry';
 import { seriesKey, type RunView } from './runState';
 
 /** A task's chart colour, or neutral for curves of the whole model; resolved against the theme at draw time. */
@@ -65,6 +66,17 @@ export function taskCharts(view: RunView, choice: Record<string, string>): TaskC
   });
 }
 
+/**
+ * What the weight curves are: a loss method's weights multiply the task losses (learned,
+ * scheduled or random); a gradient method's are the coefficients of the task gradients in
+ * the update direction, which nobody learns (PCGrad's stay near 1): "learned" misled there.
+ */
+export function weightChartTitle(method: string | undefined): string {
+  return method !== undefined && weightingMethod(method)?.description.family === 'gradient'
+    ? `task weights (${method}: coefficient of each task's gradient)`
+    : `task weights${method ? ` (${method})` : ''}`;
+}
+
 export function modelCharts(view: RunView): ChartDef[] {
   const tasks = view.header?.tasks.map((t) => t.id) ?? [...view.taskMetrics.keys()];
   const has = (key: string) => (view.series.get(key)?.x.length ?? 0) > 0;
@@ -84,7 +96,7 @@ export function modelCharts(view: RunView): ChartDef[] {
   });
   if (view.hasWeights) {
     out.push({
-      id: 'model:weights', title: 'task weights (learned)', empty: '',
+      id: 'model:weights', title: weightChartTitle(view.header?.weighting), empty: '',
       series: tasks.map((t, i) => ({ key: seriesKey(SHARED_PHASE_KEY, t, 'weight', 'train'), label: t, color: taskColorName(i), variant: 'shared', style: 'validation' } satisfies SeriesDef))
         .filter((d) => has(d.key)),
     });

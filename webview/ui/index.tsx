@@ -14,11 +14,40 @@ function loadToolkit(): void {
   sheet.replaceSync(':not(:defined) { visibility: hidden; }');
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   requestIdleCallback(() => {
+    const lateLoad = catchLateLoadListeners();
     import(new URL('./toolkit.js', import.meta.url).href)
+      .then(() => lateLoad.run())
       .catch((error: unknown) => console.error('The component toolkit did not load:', error))
       // Shown either way: bare text is better than nothing if the toolkit failed.
-      .finally(() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet); });
+      .finally(() => { lateLoad.restore(); document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet); });
   }, { timeout: 1000 });
+}
+
+/**
+ * The toolkit reads VS Code's theme variables, and starts watching for theme switches, in a
+ * listener for the window's load event that it adds while being evaluated. Loaded once the
+ * page is idle, it comes after that event: its controls kept their built-in dark palette in
+ * every theme (dark text fields in the light theme). So while toolkit.js loads, a load
+ * listener added after the event is kept and run once the module has been evaluated (all its
+ * tokens created). Not a replayed load event: VS Code's webview host listens for that one.
+ */
+function catchLateLoadListeners(): { run(): void; restore(): void } {
+  const add = window.addEventListener;
+  const late: EventListenerOrEventListenerObject[] = [];
+  window.addEventListener = function (this: Window, type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions) {
+    if (type === 'load' && listener && document.readyState === 'complete') late.push(listener);
+    else if (listener) add.call(this, type, listener, options);
+  } as typeof window.addEventListener;
+  return {
+    run: () => {
+      for (const listener of late.splice(0)) {
+        const event = new Event('load');
+        if (typeof listener === 'function') listener.call(window, event);
+        else listener.handleEvent(event);
+      }
+    },
+    restore: () => { window.addEventListener = add; },
+  };
 }
 loadToolkit();
 

@@ -22,7 +22,13 @@ export default {
     const themed = async (theme) => {
       await page.locator(`.monaco-workbench.${theme === 'dark' ? 'vs-dark' : 'vs'}`).waitFor();
     };
-    const inTheme = async (frame, theme) => frame.locator(`body.vscode-${theme}`).waitFor();
+    // In the theme, and the toolkit's controls drawn: toolkit.js loads once the page is idle,
+    // and a designer shown again after the theme switch is a new page (its controls were
+    // still hidden in the dark picture).
+    const inTheme = async (frame, theme) => {
+      await frame.locator(`body.vscode-${theme}`).waitFor();
+      await s.waitUntil(() => frame.evaluate(() => document.querySelector(':not(:defined)') === null), 'the toolkit\'s controls to be drawn');
+    };
 
     await themed('light');
     await s.runCommand('View: Close Primary Side Bar');

@@ -446,6 +446,22 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await d.setText(good);
     await d.page.waitForSelector('.banner.error', { state: 'detached' });
   }],
+  ['toolkit controls follow the theme: a text field of the light theme is white (toolkit.js loads after the page\'s load event)', async (d) => {
+    await d.page.click('#tab-training');
+    const field = d.page.locator('.field[data-path="training.epochs"] vscode-text-field');
+    await field.waitFor();
+    const background = () => field.evaluate((el) => {
+      const root = el.shadowRoot?.querySelector('.root');
+      return root ? getComputedStyle(root).backgroundColor : 'not drawn yet';
+    });
+    // The toolkit's default is VS Code's dark palette (#3c3c3c): it reads the theme's variables
+    // only on the window's load event, which has passed when toolkit.js arrives.
+    const white = await d.page.waitForFunction(() => {
+      const root = document.querySelector('.field[data-path="training.epochs"] vscode-text-field')?.shadowRoot?.querySelector('.root');
+      return root && getComputedStyle(root).backgroundColor === 'rgb(255, 255, 255)';
+    }, undefined, { timeout: 5000 }).then(() => true, () => false);
+    assert.ok(white, `the epochs field's background is ${await background()}, not the light theme's input background #ffffff`);
+  }],
 ];
 
 async function main(): Promise<void> {
