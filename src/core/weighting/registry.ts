@@ -57,6 +57,13 @@ export function gradientMode(spec: { mode?: GradientMode } | undefined): Gradien
   return spec?.mode ?? 'parameters';
 }
 
+/** A short name of the weighting as it ran, for headers: "pcgrad (shared representation)". */
+export function weightingLabel(spec: { method?: unknown; mode?: unknown } | undefined): string {
+  const id = typeof spec?.method === 'string' ? spec.method : 'equal';
+  if (weightingMethod(id)?.description.family !== 'gradient') return id;
+  return `${id} (shared ${spec?.mode === 'representation' ? 'representation' : 'parameters'})`;
+}
+
 /** The schema's variants of `training.weighting`, one per method. */
 export function weightingVariants(): Record<string, ObjectSchema> {
   return Object.fromEntries(WEIGHTING_METHODS.map((m) => {

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SessionEvent, SessionHeader } from '../../core/panelProtocol';
+import { weightingLabel } from '../../core/weighting/registry';
 import { baselinePhase, phaseKey, SHARED_PHASE, SHARED_PHASE_KEY, type PhaseKey, type TrainingPhase } from '../../core/phase';
 import type { BackendName, MetricPoint, RunSummary } from '../../core/protocol';
 import { tasksOf } from '../../core/runsIndex';
@@ -61,7 +62,7 @@ export function metricsLinesNote(parsed: { tornLastLine: boolean; skippedLines: 
 }
 
 export function runFolderEvents(files: RunFolderFiles, alive: TrainerProbe | ((pid: number) => boolean) = localProbe): SessionEvent[] {
-  const exp = (files.experiment ?? {}) as { name?: unknown; training?: { epochs?: unknown; weighting?: { method?: unknown } } };
+  const exp = (files.experiment ?? {}) as { name?: unknown; training?: { epochs?: unknown; weighting?: { method?: unknown; mode?: unknown } } };
   const tasks = tasksOf(files.experiment);
   const parsed = files.metricsText ? parseMetricsJsonl(files.metricsText) : undefined;
   const records: MetricRecord[] = parsed?.records ?? [];
@@ -85,7 +86,7 @@ export function runFolderEvents(files: RunFolderFiles, alive: TrainerProbe | ((p
     tasks,
     phases: phases.map((p) => p.phase),
     totalEpochs,
-    weighting: typeof exp.training?.weighting?.method === 'string' ? exp.training.weighting.method : 'equal',
+    weighting: weightingLabel(exp.training?.weighting),
     live: false,
     runDir: files.runDir,
   };

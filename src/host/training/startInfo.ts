@@ -4,6 +4,7 @@ import type { SessionHeader } from '../../core/panelProtocol';
 import { phasesOf } from '../../core/phase';
 import { tasksOf } from '../../core/runsIndex';
 import type { ExperimentSpec } from '../../core/spec';
+import { weightingLabel } from '../../core/weighting/registry';
 
 export function headerFromSpec(spec: ExperimentSpec, specPath: string, epochsOverride?: number): SessionHeader {
   const tasks = tasksOf(spec);
@@ -13,7 +14,7 @@ export function headerFromSpec(spec: ExperimentSpec, specPath: string, epochsOve
     tasks,
     phases: phasesOf(spec),
     totalEpochs: epochsOverride ?? spec.training.epochs,
-    weighting: spec.training.weighting?.method ?? 'equal',
+    weighting: weightingLabel(spec.training.weighting),
     live: true,
   };
 }
