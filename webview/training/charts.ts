@@ -71,7 +71,9 @@ export function taskCharts(view: RunView, choice: Record<string, string>): TaskC
  * scheduled or random); a gradient method's are the coefficients of the task gradients in
  * the update direction, which nobody learns (PCGrad's stay near 1): "learned" misled there.
  */
-export function weightChartTitle(method: string | undefined): string {
+export function weightChartTitle(weighting: string | undefined): string {
+  // The header's weighting reads "pcgrad (shared parameters)" for a gradient method: its id first.
+  const method = weighting?.split(' ')[0];
   return method !== undefined && weightingMethod(method)?.description.family === 'gradient'
     ? `task weights (${method}: coefficient of each task's gradient)`
     : `task weights${method ? ` (${method})` : ''}`;

@@ -85,6 +85,10 @@ export default {
     await node(id).waitFor();
     await expectText(d.locator('.inspector .chip-list').first(), /None yet/, `${id}'s inputs`);
     await d.locator('vscode-button', { hasText: 'Fit view' }).click();
+    // The fit is animated: the whole graph is in view once the minimap (shown only while part
+    // of it is out of view) is gone; the handles are read after the animation ends.
+    await d.locator('.react-flow__minimap').waitFor({ state: 'detached' });
+    await page.waitForTimeout(400);
     await s.screenshot('layer-added');
 
     // Drag from trunk2's output handle onto the new layer's input handle.

@@ -89,7 +89,7 @@ export default {
         formatPercent(c.relativeImprovement), `the change of ${c.task} ${c.metric}`);
     }
     const deltaM = formatPercent(summary.baselines.deltaM).replace(/[.+]/g, '\\$&');
-    await expectText(table.locator('tfoot'), new RegExp(`Δm, the mean change over ${summary.baselines.comparisons.length} task-metric pairs\\s*[▲▼]?\\s*${deltaM}$`), 'the Δm row');
+    await expectText(table.locator('tfoot'), new RegExp(`Δm, the mean over task-metric pairs \\(Nash-MTL\\), over ${summary.baselines.comparisons.length} task-metric pairs\\s*[▲▼]?\\s*${deltaM}$`), 'the Δm row');
     await expectText(panel.locator('.head .status'), 'completed', 'the status badge');
     await s.screenshot('training-panel-results');
 

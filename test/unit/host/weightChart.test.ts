@@ -19,7 +19,8 @@ function viewWith(weighting: string): RunView {
 const weightChart = (view: RunView) => modelCharts(view).find((c) => c.id === 'model:weights');
 
 test('a gradient method\'s weight chart says the weights are its gradients\' coefficients, one series per task', () => {
-  const chart = weightChart(viewWith('pcgrad'));
+  // The header names a gradient method with its mode (core weightingLabel).
+  const chart = weightChart(viewWith('pcgrad (shared parameters)'));
   assert.equal(chart?.title, 'task weights (pcgrad: coefficient of each task\'s gradient)');
   assert.deepEqual(chart?.series.map((s) => s.label), ['task1', 'task2']);
 });
