@@ -14,6 +14,7 @@ import badInput from './scenarios/badInput.mjs';
 import designerEdit from './scenarios/designerEdit.mjs';
 import designerSync from './scenarios/designerSync.mjs';
 import diagram from './scenarios/diagram.mjs';
+import keyboardOnly from './scenarios/keyboardOnly.mjs';
 import newExperiment from './scenarios/newExperiment.mjs';
 import partialLabels from './scenarios/partialLabels.mjs';
 import readmeScreenshots from './scenarios/readmeScreenshots.mjs';
@@ -21,7 +22,7 @@ import shapeQuickFix from './scenarios/shapeQuickFix.mjs';
 import stop from './scenarios/stop.mjs';
 import train from './scenarios/train.mjs';
 
-const scenarios = [activation, newExperiment, designerEdit, designerSync, badInput, shapeQuickFix, partialLabels, train, stop, diagram, readmeScreenshots];
+const scenarios = [activation, newExperiment, designerEdit, keyboardOnly, designerSync, badInput, shapeQuickFix, partialLabels, train, stop, diagram, readmeScreenshots];
 
 const started = Date.now();
 const filter = process.argv[2];
