@@ -21,8 +21,9 @@ import readmeScreenshots from './scenarios/readmeScreenshots.mjs';
 import shapeQuickFix from './scenarios/shapeQuickFix.mjs';
 import stop from './scenarios/stop.mjs';
 import train from './scenarios/train.mjs';
+import walkthrough from './scenarios/walkthrough.mjs';
 
-const scenarios = [activation, newExperiment, designerEdit, keyboardOnly, designerSync, badInput, shapeQuickFix, partialLabels, train, stop, diagram, readmeScreenshots];
+const scenarios = [activation, walkthrough, newExperiment, designerEdit, keyboardOnly, designerSync, badInput, shapeQuickFix, partialLabels, train, stop, diagram, readmeScreenshots];
 
 const started = Date.now();
 const filter = process.argv[2];
