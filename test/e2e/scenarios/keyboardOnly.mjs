@@ -37,8 +37,15 @@ export default {
     };
     const announced = (text) => expectText(d.locator('[data-testid="announcer"]'), text, 'the live region');
     const inspected = (id) => d.locator('.node-form h2', { hasText: new RegExp(`^${id}$`) }).waitFor();
+    /** Whether every card `selector` matches lies wholly inside the canvas (not under the palette or the inspector). */
+    const inCanvas = (selector) => d.locator(selector).evaluateAll((ns) => ns.every((n) => {
+      const r = n.getBoundingClientRect(), c = document.querySelector('.react-flow').getBoundingClientRect();
+      return r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom;
+    }));
     const selectNode = async (id) => {
       await tabTo(`.react-flow__node[data-id="${id}"]`, { backwards: true });
+      // The card Tab reached is brought wholly into view: a keyboard user sees what has the focus.
+      await s.waitUntil(() => inCanvas(`.react-flow__node[data-id="${id}"]`), `${id}, focused, to lie wholly inside the canvas`, 5_000);
       await page.keyboard.press('Enter');
       await inspected(id);
     };
@@ -115,10 +122,7 @@ export default {
     // F on the canvas (a node focused) fits the whole graph in view.
     await tabTo('.react-flow__node[data-id="dense1"]', { backwards: true });
     await page.keyboard.press('f');
-    await s.waitUntil(() => d.locator('.react-flow__node').evaluateAll((ns) => ns.every((n) => {
-      const r = n.getBoundingClientRect(), c = document.querySelector('.react-flow').getBoundingClientRect();
-      return r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom;
-    })), 'every node inside the canvas after F');
+    await s.waitUntil(() => inCanvas('.react-flow__node'), 'every node inside the canvas after F');
     await s.screenshot('built-with-keyboard');
 
     // Ctrl+S (the canvas keeps the focus): the file holds exactly the graph built.
