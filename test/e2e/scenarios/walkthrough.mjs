@@ -91,10 +91,7 @@ export default {
       await page.locator('.tabs-container .tab', { hasText: 'Walkthrough: Multi-Task Studio' }).click();
       await step(id).locator('h3.step-title').click();
       await slide.locator(`button.getting-started-step.expanded[data-step-id$="#${id}"]`).waitFor();
-      // Enter on the focused link (a mouse click on "Open the designer" ran the command, but its
-      // experiment picker closed at once in our runs: see the report of issue 15).
-      await step(id).locator('.button-container a.monaco-button', { hasText: link }).focus();
-      await page.keyboard.press('Enter');
+      await step(id).locator('.button-container a.monaco-button', { hasText: link }).click();
     };
     await openLink('seeShared', 'Open the designer');
     // No experiment is in front (the walkthrough is): the workspace's experiments to pick from.
