@@ -40,7 +40,9 @@ export async function pickExperiment(placeHolder: string): Promise<vscode.Uri | 
     description: vscode.workspace.asRelativePath(uri.with({ path: uri.path.replace(/\/[^/]*$/, '') }), true),
     uri,
   }));
-  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
+  // ignoreFocusOut: run from a walkthrough link, the Welcome page takes the focus back as it
+  // checks the step off, which closed the picker before the user could pick (seen in code-server).
+  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, ignoreFocusOut: true });
   return picked?.uri;
 }
 

@@ -15,14 +15,16 @@ import designerEdit from './scenarios/designerEdit.mjs';
 import designerSync from './scenarios/designerSync.mjs';
 import diagram from './scenarios/diagram.mjs';
 import mmoeGradient from './scenarios/mmoeGradient.mjs';
+import keyboardOnly from './scenarios/keyboardOnly.mjs';
 import newExperiment from './scenarios/newExperiment.mjs';
 import partialLabels from './scenarios/partialLabels.mjs';
 import readmeScreenshots from './scenarios/readmeScreenshots.mjs';
 import shapeQuickFix from './scenarios/shapeQuickFix.mjs';
 import stop from './scenarios/stop.mjs';
 import train from './scenarios/train.mjs';
+import walkthrough from './scenarios/walkthrough.mjs';
 
-const scenarios = [activation, newExperiment, designerEdit, designerSync, badInput, shapeQuickFix, partialLabels, train, stop, diagram, mmoeGradient, readmeScreenshots];
+const scenarios = [activation, walkthrough, newExperiment, designerEdit, keyboardOnly, designerSync, badInput, shapeQuickFix, partialLabels, train, stop, diagram, mmoeGradient, readmeScreenshots];
 
 const started = Date.now();
 const filter = process.argv[2];

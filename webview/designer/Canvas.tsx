@@ -7,7 +7,7 @@ import {
   Background, BackgroundVariant, Controls, MiniMap, Position, ReactFlow, useReactFlow, useStore, ViewportPortal,
   type Connection, type ReactFlowState, type Edge, type EdgeChange, type Node, type NodeChange, type Viewport,
 } from '@xyflow/react';
-import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type RefObject } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type FocusEvent, type KeyboardEvent, type RefObject } from 'react';
 import { LAYER_TYPES } from '../../src/core/experimentSchema';
 import { parseNodeId, taskNodeId } from '../../src/core/nodeIds';
 import type { LayerType } from '../../src/core/spec';
@@ -18,7 +18,7 @@ import { describeNode, describeTask, FlowDirection, GroupBoxView, NODE_TYPES, Op
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
-import { fitViewport, graphBounds, inView, MIN_ZOOM, openingViewport, sameViewport, type Bounds } from './viewport';
+import { fitViewport, graphBounds, inView, MIN_ZOOM, openingViewport, panToShow, sameViewport, type Bounds } from './viewport';
 
 type SetSelection = (update: (s: Selection) => Selection) => void;
 
@@ -396,12 +396,24 @@ export function Canvas(p: Props) {
     if (auto.current) fit({ whole: auto.current === 'whole' });
   }, [p.direction, fit]);
 
+  // A card reached with Tab is brought wholly into view (xyflow's autoPanOnNodeFocus, turned off
+  // below, pans only for a card wholly outside the canvas: a card half under the palette stayed half hidden).
+  const onFocus = useCallback((e: FocusEvent) => {
+    const card = e.target as HTMLElement;
+    const pane = wrapper.current?.querySelector('.react-flow');
+    if (!pane || !card.classList.contains('react-flow__node') || !card.matches(':focus-visible')) return;
+    const shift = panToShow(card.getBoundingClientRect(), pane.getBoundingClientRect());
+    if (!shift.x && !shift.y) return;
+    const v = flow.getViewport();
+    void flow.setViewport({ x: v.x + shift.x, y: v.y + shift.y, zoom: v.zoom }, { duration: 150 });
+  }, [flow]);
+
   // Group boxes follow the nodes as they are dragged.
   const boxes = useMemo(() => groupBoxes(p.groups, new Map(nodes.map((n) => [n.id, n.position]))), [p.groups, nodes]);
   const bounds = useMemo(() => graphBounds(p.positions, p.groups), [p.positions, p.groups]);
 
   return (
-    <div className="canvas" ref={wrapper} tabIndex={0} data-layout={initialViewport.current ? 'ready' : 'pending'} onKeyDown={onKeyDown} onDragOver={onDragOver} onDrop={onDrop}
+    <div className="canvas" ref={wrapper} tabIndex={0} data-layout={initialViewport.current ? 'ready' : 'pending'} onKeyDown={onKeyDown} onFocus={onFocus} onDragOver={onDragOver} onDrop={onDrop}
       role="application" aria-label={'Model graph. Tab goes from node to node, Enter selects, C connects the selected node\'s output to a layer you pick, '
         + 'arrow keys move, Delete removes, Ctrl+D duplicates, Ctrl+A selects all, F fits the view. The palette adds a layer after the selection.'}>
       <Arrowheads />
@@ -411,7 +423,7 @@ export function Canvas(p: Props) {
         deleteKeyCode={null} selectionKeyCode="Shift" multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
         defaultViewport={initialViewport.current} onViewportChange={onViewportChange}
         minZoom={MIN_ZOOM} maxZoom={2} proOptions={{ hideAttribution: true }} nodesConnectable={!readOnly}
-        onPaneClick={() => wrapper.current?.focus()} elevateEdgesOnSelect
+        onPaneClick={() => wrapper.current?.focus()} elevateEdgesOnSelect autoPanOnNodeFocus={false}
       >
         <ViewportPortal>
           <div className="group-layer">

@@ -84,3 +84,19 @@ export function inView(bounds: Bounds, v: Viewport, canvas: Size): boolean {
 
 export const sameViewport = (a: Viewport, b: Viewport): boolean =>
   Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5 && Math.abs(a.zoom - b.zoom) < 1e-4;
+
+/** A screen rectangle (getBoundingClientRect's sides). */
+export interface ScreenRect { left: number; top: number; right: number; bottom: number }
+
+/**
+ * How far (screen pixels) to pan so that `card` lies wholly inside `pane`, MARGIN clear of its
+ * sides (the left side also clear of the zoom controls); {0, 0} when it already does. A card
+ * larger than the pane is aligned at its top left. For a card reached with Tab: xyflow pans
+ * only when a focused card is wholly outside the canvas, so a card half under the palette
+ * stayed half hidden.
+ */
+export function panToShow(card: ScreenRect, pane: ScreenRect): Point {
+  const axis = (lo: number, hi: number, min: number, max: number): number =>
+    lo < min || hi - lo > max - min ? min - lo : hi > max ? max - hi : 0;
+  return { x: axis(card.left, card.right, pane.left + LEFT, pane.right - MARGIN), y: axis(card.top, card.bottom, pane.top + MARGIN, pane.bottom - MARGIN) };
+}

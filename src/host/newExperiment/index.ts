@@ -42,13 +42,14 @@ export function registerNewExperiment(context: vscode.ExtensionContext): void {
     const list = await templates(context);
     const pick = await vscode.window.showQuickPick(
       list.map((t) => ({ label: t.name, detail: t.description, template: t })),
-      { title: 'New multi-task experiment', placeHolder: 'Pick a template', matchOnDetail: true },
+      // ignoreFocusOut: also run from the walkthrough, whose page takes the focus back (experimentTarget.ts).
+      { title: 'New multi-task experiment', placeHolder: 'Pick a template', matchOnDetail: true, ignoreFocusOut: true },
     );
     if (!pick) return;
     let name = pick.template.name;
     for (let i = 2; await exists(vscode.Uri.joinPath(workspace.uri, name)); i++) name = `${pick.template.name}-${i}`;
     const chosen = await vscode.window.showInputBox({
-      title: 'New multi-task experiment', prompt: 'Folder for the experiment, in the workspace', value: name,
+      title: 'New multi-task experiment', prompt: 'Folder for the experiment, in the workspace', value: name, ignoreFocusOut: true,
       validateInput: async (v) => (!v.trim() || /[\\/:*?"<>|]/.test(v) ? 'Use a plain folder name'
         : await exists(vscode.Uri.joinPath(workspace.uri, v)) ? `${v} already exists` : undefined),
     });

@@ -7,7 +7,7 @@ import { canvasIds, groupBoxes, groupNodes, layoutInput, placeNodes, sizeOf, typ
 import { buildModel, type DesignModel } from '../../../webview/designer/model';
 import { chooseDirection, pictureDirection } from '../../../webview/designer/flowDirection';
 import { canvasEdges, type Direction } from '../../../webview/designer/layout';
-import { fitViewport, graphBounds, inView, openingViewport, READABLE_ZOOM } from '../../../webview/designer/viewport';
+import { fitViewport, graphBounds, inView, openingViewport, panToShow, READABLE_ZOOM } from '../../../webview/designer/viewport';
 import { digitsParityText, largeModel, threeTasks } from './fixtures';
 
 const elk = new ELK();
@@ -251,5 +251,22 @@ describe('opening view', () => {
       const start = direction === 'LR' ? v.x + bounds.x * v.zoom : v.y + bounds.y * v.zoom;
       assert.ok(start > 0 && start < 60, `${direction}: the graph starts at the margin (${start})`);
     }
+  });
+});
+
+describe('a card reached with Tab', () => {
+  // The canvas from x 124 to 772, y 38 to 670 (the e2e run's); cards 232 x 92. Margins: 52 on the left (the zoom controls), 24 elsewhere.
+  const pane = { left: 124, top: 38, right: 772, bottom: 670 };
+  it('half under the palette: panned right until it clears the zoom controls (176 - 44 = 132 px)', () => {
+    assert.deepEqual(panToShow({ left: 44, top: 308, right: 276, bottom: 400 }, pane), { x: 132, y: 0 });
+  });
+  it('past the right and the bottom sides: panned back by what sticks out plus the margin', () => {
+    assert.deepEqual(panToShow({ left: 700, top: 600, right: 932, bottom: 692 }, pane), { x: 748 - 932, y: 646 - 692 });
+  });
+  it('wholly inside: not panned', () => {
+    assert.deepEqual(panToShow({ left: 332, top: 188, right: 564, bottom: 280 }, pane), { x: 0, y: 0 });
+  });
+  it('wider than the canvas: its left side shown', () => {
+    assert.deepEqual(panToShow({ left: 100, top: 100, right: 1000, bottom: 192 }, pane), { x: 76, y: 0 });
   });
 });

@@ -1,0 +1,110 @@
+// A new user finds the walkthrough where VS Code keeps them (issue 15): Help: Welcome → the
+// Walkthroughs list → "Get started with Multi-Task Studio". Every step's picture is drawn
+// (loaded, not a broken image), and the first step's command link, "Open an example", does what
+// it says: the template pick, the folder, the designer on the copied example, and the step is
+// checked off. Steps 2 and 4's links (the designer again, the Runs view) check theirs off too.
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert, expectText } from '../expect.mjs';
+
+const TITLE = 'Get started with Multi-Task Studio';
+// [step id, title, picture, command link] as package.json's contributes.walkthroughs has them.
+const STEPS = [['openExample', 'Open an example', 'open', 'Open an example'], ['seeShared', 'See what is shared', 'shared', 'Open the designer'],
+  ['train', 'Train', 'training', 'Train multi-task model'], ['readResults', 'Read the report and the diagram', 'diagram', 'Show the Runs view']];
+
+export default {
+  name: 'walkthrough from the Welcome page',
+  workspace: 'empty',
+  async run(s) {
+    const { page } = s;
+    await s.runCommand('Help: Welcome');
+    const welcome = page.locator('.gettingStartedContainer');
+    await welcome.waitFor();
+    // code-server's Welcome may open on its own "Setup VS Code Web" walkthrough: then back to the
+    // Welcome page, which lists the walkthroughs of the installed extensions, ours among them.
+    const back = welcome.locator('button.prev-button', { hasText: /^Welcome$/ });
+    const entry = welcome.locator('.index-list.getting-started button', { hasText: TITLE });
+    await s.waitUntil(async () => (await entry.isVisible()) || (await back.isVisible()), 'the Welcome page or a walkthrough on it');
+    if (!(await entry.isVisible())) await back.click();
+    await entry.waitFor();
+    await entry.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'Walkthrough: Multi-Task Studio' }).waitFor();
+    const slide = welcome.locator('.gettingStartedSlideDetails');
+    await slide.waitFor();
+    const step = (id) => slide.locator(`button.getting-started-step[data-step-id$="#gettingStarted#${id}"]`);
+
+    // Each step, selected, shows its picture: loaded and drawn (a broken image has no natural size).
+    for (const [id, title, picture, link] of STEPS) {
+      await step(id).locator('h3.step-title').click();
+      await slide.locator(`button.getting-started-step.expanded[data-step-id$="#${id}"]`).waitFor();
+      await expectText(step(id).locator('.button-container a.monaco-button').first(), link, `${title}'s command link`);
+      const image = slide.locator('.getting-started-media img');
+      await s.waitUntil(() => image.evaluate((img, want) => decodeURIComponent(img.currentSrc).includes(want) && img.complete && img.naturalWidth > 0, `media/walkthrough/${picture}-light.png`)
+        .catch(() => false), `${title}'s picture (${picture}-light.png) to load`, 15_000).catch(async (e) => {
+        throw new Error(`${e.message}; the media shows ${await slide.locator('.getting-started-media').innerHTML().catch(() => 'nothing')}`);
+      });
+      // Its pixels, read back through a canvas (same origin): a picture, not one flat colour.
+      const drawn = await image.evaluate((img) => {
+        const c = document.createElement('canvas');
+        c.width = img.naturalWidth;
+        c.height = img.naturalHeight;
+        const g = c.getContext('2d');
+        g.drawImage(img, 0, 0);
+        const px = g.getImageData(0, 0, c.width, c.height).data;
+        const colours = new Set();
+        for (let i = 0; i < px.length; i += 4 * 7) colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+        return { natural: [img.naturalWidth, img.naturalHeight], shown: [img.clientWidth, img.clientHeight], colours: colours.size, alt: img.alt };
+      });
+      assert(drawn.natural[0] >= 600 && drawn.shown[0] >= 200 && drawn.shown[1] >= 100 && drawn.colours >= 50 && drawn.alt.length > 20,
+        `${title}'s picture is drawn, with its alt text: ${JSON.stringify(drawn)}`);
+      console.log(`    ${title}: ${picture}-light.png ${drawn.natural.join('x')} shown ${drawn.shown.join('x')}, ${drawn.colours} colours`);
+    }
+    await step('openExample').locator('h3.step-title').click();
+    const first = slide.locator('.getting-started-media img');
+    await s.waitUntil(() => first.evaluate((img) => decodeURIComponent(img.currentSrc).includes('media/walkthrough/open-light.png') && img.complete && img.naturalWidth > 0).catch(() => false),
+      'the first picture to load');
+    await s.screenshot('walkthrough-first-step');
+
+    // The first step's link, "Open an example": the template pick, the folder, the designer on the copy.
+    await step('openExample').locator('.button-container a.monaco-button', { hasText: 'Open an example' }).click();
+    await s.pick('digits-parity', { placeholder: /Pick a template/ });
+    await s.answerInput(undefined, { prompt: /Folder for the experiment/ });
+    const file = path.join(s.workspace, 'digits-parity', 'digits-parity.mtl.json');
+    await s.waitUntil(() => fs.existsSync(file), `${file} to be written`);
+    const designer = await s.webviewFrame('Designer: digits-parity.mtl.json');
+    await designer.locator('.canvas[data-layout="ready"]').waitFor();
+    for (const id of ['image', 'trunk1', 'trunk2', 'digitHead', 'parityHead', 'task:digit', 'task:parity']) {
+      await designer.locator(`.react-flow__node[data-id="${id}"]`).waitFor();
+    }
+    await expectText(designer.locator('.react-flow__node[data-id="trunk1"] .shared-badge'), /Shared · 2 tasks/, "trunk1's badge");
+    await expectText(designer.locator('footer.summary'), /Parameters\s*109,451/, 'total parameters');
+    await s.screenshot('example-opened-from-walkthrough');
+
+    // Back in the walkthrough, the step is checked off (its completion event is the command).
+    await page.locator('.tabs-container .tab', { hasText: 'Walkthrough: Multi-Task Studio' }).click();
+    await s.waitUntil(async () => (await step('openExample').getAttribute('aria-checked')) === 'true', 'the first step to be checked off');
+    await s.screenshot('walkthrough-step-done');
+
+    // Step 2's link, "Open the designer", brings the experiment's designer back; step 4's, "Show the
+    // Runs view", shows the (still empty) Runs view. Each is checked off. (Step 3 trains: train.mjs.)
+    const openLink = async (id, link) => {
+      await page.locator('.tabs-container .tab', { hasText: 'Walkthrough: Multi-Task Studio' }).click();
+      await step(id).locator('h3.step-title').click();
+      await slide.locator(`button.getting-started-step.expanded[data-step-id$="#${id}"]`).waitFor();
+      await step(id).locator('.button-container a.monaco-button', { hasText: link }).click();
+    };
+    await openLink('seeShared', 'Open the designer');
+    // No experiment is in front (the walkthrough is): the workspace's experiments to pick from.
+    await s.pick('digits-parity.mtl.json', { placeholder: /Experiment to open in the designer/ });
+    const again = await s.webviewFrame('Designer: digits-parity.mtl.json');
+    await expectText(again.locator('footer.summary'), /Shared\s*108,736/, 'the designer shown again');
+    await openLink('readResults', 'Show the Runs view');
+    await expectText(page.locator('.part.sidebar .title-label'), /Multi-Task Studio: Runs/i, 'the side bar title');
+    await expectText(page.locator('.part.sidebar .welcome-view-content'), 'No training runs yet.', 'the empty Runs view');
+    await page.locator('.tabs-container .tab', { hasText: 'Walkthrough: Multi-Task Studio' }).click();
+    for (const id of ['seeShared', 'readResults']) {
+      await s.waitUntil(async () => (await step(id).getAttribute('aria-checked')) === 'true', `step ${id} to be checked off`);
+    }
+    await s.screenshot('walkthrough-three-steps-done');
+  },
+};
