@@ -8,6 +8,7 @@
 // Rescale: the paper's d is used as is ('none', our default). The authors' code and LibMTL
 // (rescale=1 by default) divide d by 1 + c^2, or by 1 + c (rescale=2); both are offered.
 import { num, oneOf } from '../docSchema';
+import { gramianTimes, normSquared } from './gramian';
 import { defineMethod } from './method';
 import { minimizeOnSimplex } from './simplexMinimize';
 
@@ -26,7 +27,7 @@ export function cagradWeights(gramian: readonly (readonly number[])[], c: number
   const b = g.map((row) => row.reduce((s, x) => s + x, 0) / n); // G 1/n
   const g0Norm = Math.sqrt(Math.max(0, b.reduce((s, x) => s + x, 0) / n));
   const k = c * g0Norm;
-  const gw = (w: readonly number[]) => g.map((row) => row.reduce((s, x, j) => s + x * w[j]!, 0));
+  const gw = (w: readonly number[]) => gramianTimes(g, w);
   const f = (w: number[]) => {
     const q = gw(w);
     return w.reduce((s, x, i) => s + x * b[i]!, 0) + k * Math.sqrt(w.reduce((s, x, i) => s + x * q[i]!, 0) + SMOOTHING);
@@ -37,8 +38,7 @@ export function cagradWeights(gramian: readonly (readonly number[])[], c: number
     return b.map((x, i) => x + (k * q[i]!) / norm);
   };
   const w = minimizeOnSimplex(f, gradient, g.map(() => 1 / n));
-  const q = gw(w);
-  const gwNorm = Math.sqrt(Math.max(0, w.reduce((s, x, i) => s + x * q[i]!, 0)));
+  const gwNorm = Math.sqrt(normSquared(w, g));
   const lambda = gwNorm > 1e-7 ? k / gwNorm : 0; // g_w = 0: the ball's centre is already optimal
   const scale = rescale === 'onePlusCSquared' ? 1 / (1 + c * c) : rescale === 'onePlusC' ? 1 / (1 + c) : 1;
   return w.map((x) => (1 / n + lambda * x) * scale);

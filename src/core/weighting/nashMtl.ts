@@ -10,13 +10,14 @@
 // |d| = sqrt(c^T G c) <= maxNorm) and update_weights_every (alpha is recomputed every k steps
 // and reused in between, when the same tasks take part).
 import { int, num } from '../docSchema';
+import { normSquared } from './gramian';
 import { defineMethod } from './method';
 import { solveReciprocalSystem } from './reciprocalSystem';
 
 /** Nash-MTL's coefficients for a Gramian: alpha, scaled down so that |d| <= maxNorm (0: no limit). */
 export function nashMtlWeights(gramian: readonly (readonly number[])[], maxNorm: number, alpha = solveReciprocalSystem(gramian)): number[] {
   if (!alpha) return gramian.map(() => 1); // every gradient is zero: the direction is zero anyway
-  const norm = Math.sqrt(Math.max(0, alpha.reduce((s, a, i) => s + a * gramian[i]!.reduce((t, g, j) => t + g * alpha[j]!, 0), 0)));
+  const norm = Math.sqrt(normSquared(alpha, gramian));
   const scale = maxNorm > 0 && norm > maxNorm ? maxNorm / norm : 1;
   return alpha.map((a) => a * scale);
 }

@@ -4,6 +4,10 @@
 // solver is one function stating its algorithm, its tolerance and why that one; MGDA,
 // IMTL-G and the later CAGrad, Nash-MTL, Aligned-MTL and UPGrad share them.
 import { gramianTimes, normSquared, type Gramian } from './gramian';
+import { symmetricEigen } from './symmetricEigen';
+
+/** The one Jacobi eigen-solver (symmetricEigen.ts), also for pseudoInverseSolve below. */
+export { symmetricEigen };
 
 /**
  * Solves A x = b (A square) by Gaussian elimination with partial pivoting; undefined when a
@@ -108,52 +112,6 @@ function affineMinimiser(G: Gramian, S: readonly number[]): number[] | undefined
   A.push([...S.map(() => 1), 0]);
   const x = solveLinear(A, [...S.map(() => 0), 1]);
   return x?.slice(0, m);
-}
-
-/**
- * Eigenvalues and orthonormal eigenvectors of a symmetric matrix (vectors[k] belongs to
- * values[k]), by the cyclic Jacobi method: rotations zero each off-diagonal entry in turn.
- * Why Jacobi: for a few tasks it is short, unconditionally stable and accurate to rounding
- * for symmetric matrices (no shifts or deflation to get wrong). Tolerance: stops when the
- * off-diagonal sum of squares is below 1e-30 times the squared Frobenius norm (rounding),
- * or after 100 sweeps (it converges quadratically: a handful suffice).
- */
-export function symmetricEigen(S: readonly (readonly number[])[]): { values: number[]; vectors: number[][] } {
-  const n = S.length;
-  const a = S.map((row) => [...row]);
-  const v: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
-  const frob = a.flat().reduce((s, x) => s + x * x, 0);
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += 2 * a[p]![q]! ** 2;
-    if (off <= 1e-30 * frob) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p]![q]!;
-        if (apq === 0) continue;
-        const theta = (a[q]![q]! - a[p]![p]!) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) { // A <- A J (columns p, q)
-          const akp = a[k]![p]!, akq = a[k]![q]!;
-          a[k]![p] = c * akp - s * akq;
-          a[k]![q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) { // A <- J^T A (rows p, q)
-          const apk = a[p]![k]!, aqk = a[q]![k]!;
-          a[p]![k] = c * apk - s * aqk;
-          a[q]![k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) { // V <- V J
-          const vkp = v[k]![p]!, vkq = v[k]![q]!;
-          v[k]![p] = c * vkp - s * vkq;
-          v[k]![q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  return { values: a.map((row, i) => row[i]!), vectors: Array.from({ length: n }, (_, k) => v.map((row) => row[k]!)) };
 }
 
 /**
