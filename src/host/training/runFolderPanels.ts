@@ -23,13 +23,33 @@ const titleOf = (runDir: string): string =>
  * The folder's *.json are watched, not the name run.json: given a plain file name, VS Code
  * watches that one file and, inside a workspace, loses it when the trainer renames a new
  * run.json over it (test/integration/runFolderWatch.test.ts). A rename shows as a create.
+ * VS Code's watcher can also be late (on a busy machine its recursive workspace watcher took
+ * more than 20 s to report a new folder's first file), so run.json is polled beside it, once a
+ * second by its stat; a commit seen by both is reported once.
  */
 export function watchRunCommits(runDir: string, onCommit: () => void): vscode.Disposable {
   const owned = new DisposableStore();
+  const runJson = path.join(runDir, RUN_FILES.run);
+  let seen = '';
+  const commit = () => {
+    let stamp: string;
+    try {
+      const stat = fs.statSync(runJson);
+      stamp = `${stat.mtimeMs}:${stat.ino}:${stat.size}`;
+    } catch {
+      return; // not there yet (or renamed away this instant): the next event or poll sees it
+    }
+    if (stamp === seen) return;
+    seen = stamp;
+    onCommit();
+  };
   const watcher = owned.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runDir), '*.json')));
-  const commit = (uri: vscode.Uri) => { if (path.basename(uri.fsPath) === RUN_FILES.run) onCommit(); };
-  owned.add(watcher.onDidChange(commit));
-  owned.add(watcher.onDidCreate(commit));
+  const fromWatcher = (uri: vscode.Uri) => { if (path.basename(uri.fsPath) === RUN_FILES.run) commit(); };
+  owned.add(watcher.onDidChange(fromWatcher));
+  owned.add(watcher.onDidCreate(fromWatcher));
+  const poll = () => commit();
+  fs.watchFile(runJson, { interval: 1000, persistent: false }, poll);
+  owned.add({ dispose: () => fs.unwatchFile(runJson, poll) });
   return owned;
 }
 
