@@ -10,6 +10,7 @@
 // means and listed with the reason, never counted as ±100 %.
 import type { BaselineComparison, DeltaMExclusion } from './protocol';
 import type { DeltaMConvention } from './spec';
+import type { TaskMetrics } from './stats/repeated';
 
 export const DEFAULT_DELTA_M: DeltaMConvention = 'pairs';
 
@@ -47,7 +48,7 @@ export function relativeImprovement(shared: number, baseline: number, metricHigh
   return (sign * (shared - baseline)) / Math.abs(baseline);
 }
 
-export type TaskMetrics = Record<string, Record<string, number>>;
+export type { TaskMetrics } from './stats/repeated';
 
 export interface DeltaMResult {
   comparisons: BaselineComparison[];

@@ -3,6 +3,7 @@
 import type { DataSummaryResult } from './dataSummary';
 import type { TrainingPhase } from './phase';
 import type { DeltaMConvention, Problem } from './spec';
+import type { StudyResult } from './study/studyTypes';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -91,7 +92,13 @@ export type ToTrainer =
   /** Load a backend and report it (the "Show environment" command), then exit. */
   | { type: 'info'; backend: BackendPreference; threads?: number }
   /** Load the data of `doc` as a run would and summarize it (no TensorFlow), then exit. */
-  | { type: 'dataSummary'; doc: unknown; workspaceDir: string; allowedRoots?: string[]; maxMemory?: number };
+  | { type: 'dataSummary'; doc: unknown; workspaceDir: string; allowedRoots?: string[]; maxMemory?: number }
+  /**
+   * Run (or resume) a study (core/study/studyTypes.ts): `doc` is the parsed study file, `experimentDoc`
+   * the parsed experiment it names. `resumeDir`: a study folder whose finished runs are kept.
+   */
+  | { type: 'study'; doc: unknown; studyPath: string; experimentDoc: unknown; experimentPath: string; workspaceDir: string;
+      runsDir: string; resumeDir?: string; backend: BackendPreference; threads?: number; allowedRoots?: string[]; maxMemory?: number };
 
 /** Trainer -> host. */
 export type FromTrainer =
@@ -103,4 +110,6 @@ export type FromTrainer =
   | { type: 'error'; message: string; detail?: string; /** The spec field the failure is traced to; the message already names it. */ path?: (string | number)[] }
   | { type: 'done'; summary: RunSummary }
   | { type: 'info'; backend: BackendName; lines: string[] }
-  | { type: 'dataSummary'; result: DataSummaryResult };
+  | { type: 'dataSummary'; result: DataSummaryResult }
+  /** A study's state after each of its runs starts or ends (and once when it starts). The run's own messages come between. */
+  | { type: 'studyProgress'; studyDir: string; result: StudyResult };

@@ -1,8 +1,10 @@
 // A run repeated over seeds and/or cross-validation folds (`evaluation.repeats`,
 // `evaluation.crossValidation`): what each repeat measured and what the repeats say together.
 // Written into summary.json as `repeated`; a study reads the same records.
-import type { TaskMetrics } from '../deltaM';
 import type { IntervalSummary, Verdict } from './interval';
+
+/** Metric values by task, then metric name (a model's test results). */
+export type TaskMetrics = Record<string, Record<string, number>>;
 
 /** One repeat: its seed, and with cross-validation the fold held out for validation/test. */
 export interface RepeatUnit {

@@ -2,10 +2,9 @@
 // that "which sharing works" is answered with intervals, not single numbers. This file is the
 // contract between the study runner (src/trainer/study/), which writes `study.json`, and
 // everything that reads it (the study view, study-report.md, the Runs view, `mts study`).
-import type { TaskMetrics } from '../deltaM';
 import type { ExperimentSpec, WeightingSpec } from '../spec';
 import type { IntervalSummary, Verdict } from '../stats/interval';
-import type { MetricIntervals } from '../stats/repeated';
+import type { MetricIntervals, TaskMetrics } from '../stats/repeated';
 
 /** Sharing architectures a study can try in place of the designed trunk. */
 export type StudyArchitecture = 'crossStitch' | 'mmoe' | 'ple';
