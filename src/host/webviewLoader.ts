@@ -9,8 +9,8 @@
 // A stylesheet added by script does not hold back the first paint, so after a failed one
 // the page may show a frame unstyled until the retry lands (the graph re-fits on resize).
 
-/** Milliseconds to wait before each retry; about 8 s in all. */
-export const RETRY_DELAYS_MS = [100, 250, 500, 1000, 2000, 4000];
+/** Milliseconds to wait before each retry; about 14 s in all (on a busy CI machine the diagram panel needed 4 tries). */
+export const RETRY_DELAYS_MS = [100, 250, 500, 1000, 2000, 4000, 6000];
 
 /** The text of a nonce'd inline <script> placed in <head> before the stylesheet. */
 export function loaderScript(delays: readonly number[] = RETRY_DELAYS_MS): string {
