@@ -261,6 +261,12 @@ export const EXPERIMENT_SCHEMA = obj('A Multi-Task Studio experiment: data, task
   evaluation: obj('What is measured after training.', {
     baselines: oneOf(['single-task', 'none'], '"single-task" also trains one model per task on its own path of the graph, for comparison (default).'),
     deltaM: oneOf(['pairs', 'tasks'], 'How Δm averages the relative changes over the baselines: "pairs", the mean over task-metric pairs (Nash-MTL; default); "tasks", the mean over tasks of each task\'s mean over its metrics (LibMTL\'s Δp).'),
+    robustness: obj('Accuracy (or error) under adversarial perturbations of the test inputs, per task, for the shared model and each baseline, with attacks on each task\'s loss measured on every task (does an attack on one task transfer through the shared layers?). FGSM (Goodfellow et al. 2015) and PGD (Madry et al. 2018) in an L∞ ball, inputs kept in the test split\'s range.', {
+      epsilons: arr(num('Radius, in the model\'s input units (after scaling).', { min: 0, max: 1e6 }), 'Radii of the L∞ ball (default [0.01, 0.03, 0.1]); the clean inputs are always measured too.', { minItems: 1, maxItems: 20 }),
+      attacks: arr(oneOf(['fgsm', 'pgd'], 'fgsm: one signed-gradient step of size ε; pgd: steps of 2.5 ε / pgdSteps from a random start, projected back into the ball.'), 'Attacks to run (default both).', { minItems: 1 }),
+      pgdSteps: int('PGD steps (default 10).', { min: 1, max: 1000 }),
+      examples: int('Test examples attacked, the first of the test split (default 1,000).', { min: 1, max: 1_000_000 }),
+    }),
   }),
   layout: record(obj('Position of a node in the designer.', { x: num('x'), y: num('y') }, ['x', 'y']), 'Designer node positions by node id; view state only, never affects training.'),
 }, ['name', 'data', 'tasks', 'model', 'training']);

@@ -3,6 +3,7 @@
 import type { DataSummaryResult } from './dataSummary';
 import type { TrainingPhase } from './phase';
 import type { DeltaMConvention, Problem } from './spec';
+import type { RobustnessRecord } from './robustness';
 import type { StudyResult } from './study/studyTypes';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -64,6 +65,8 @@ export interface RunSummary {
   labelled?: { rows: SplitCounts; tasks: Record<string, SplitCounts> };
   /** Gated sharing blocks (mmoe, ple): each task's mean gate weight per expert on the test rows. */
   gates?: GateMeans[];
+  /** evaluation.robustness: every task's metrics under each attack, for the shared model and each baseline. */
+  robustness?: RobustnessRecord[];
 }
 
 /** Mean gate weights of one gated block: weights[column][expert], each row summing to 1. */

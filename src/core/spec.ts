@@ -3,6 +3,7 @@
 // Sharing is never declared: it follows from the graph (see graph.ts).
 import type { EditOp } from './editOps';
 import type { TaskKind } from './taskKind';
+import type { RobustnessSpec } from './robustness';
 import type { WeightingSpec } from './weighting/registry';
 
 export type Activation =
@@ -173,7 +174,12 @@ export interface TrainingSpec {
 /** How Δm averages the relative changes (core/deltaM.ts): over task-metric pairs, or over tasks. */
 export type DeltaMConvention = 'pairs' | 'tasks';
 
-export interface EvaluationSpec { baselines?: 'single-task' | 'none'; deltaM?: DeltaMConvention }
+export interface EvaluationSpec {
+  baselines?: 'single-task' | 'none';
+  deltaM?: DeltaMConvention;
+  /** Adversarial robustness after training (core/robustness.ts). */
+  robustness?: RobustnessSpec;
+}
 
 export interface LayoutEntry { x: number; y: number }
 

@@ -6,6 +6,9 @@
 // estimated to need more (core/budget.ts), before any data is generated or tensor allocated.
 // Data files are read only inside the experiment's workspace (dataRoots below) or an --allow-path folder.
 //   mts info [--backend B] [--threads N]
+//   mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--data-root DIR]
+//     FGSM and PGD on a finished run's saved model (insight/robustnessOfRun.ts); --data-root: the folder the
+//     experiment's data paths are relative to (default: the folder holding the run's runs/ folder).
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 // `mts train` trains in a child it watches (trainSupervisor.ts): a trainer killed by a signal
@@ -20,6 +23,8 @@ import { jsonSyntaxError } from '../core/jsonScan';
 import { JsonIndex, lineColumnAt } from '../core/jsonPath';
 import { phaseLabel, SHARED_PHASE } from '../core/phase';
 import { WHOLE_MODEL, type BackendPreference, type FromTrainer, type MetricPoint } from '../core/protocol';
+import type { AttackKind, RobustnessSpec } from '../core/robustness';
+import { RUN_FILES } from '../core/runLayout';
 import type { ExperimentSpec, Problem } from '../core/spec';
 import { describeEstimate, estimateMemory, formatBytes, parseMemorySize } from '../core/budget';
 import { isWriteFault } from '../core/runFaults';
@@ -31,6 +36,7 @@ import { countRows } from './data/rowCount';
 import { memoryBudget } from './memoryBudget';
 import { finishOpenRunsSync } from './artifacts/runWriter';
 import { peekInputShapes } from './peekInputShapes';
+import { robustnessOfRun } from './insight/robustnessOfRun';
 import { runExperiment } from './run';
 import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
 
@@ -38,7 +44,8 @@ const USAGE = `usage:
   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
   mts validate FILE [--max-memory SIZE] [--allow-path DIR]...
   mts data FILE [--max-memory SIZE] [--allow-path DIR]...
-  mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]`;
+  mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]
+  mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--data-root DIR]`;
 
 /** More TensorFlow threads than this is a typo, not a machine: 1e9 crashed the native library (SIGSEGV), 99999 never started. */
 const MAX_THREADS = 256;
@@ -63,7 +70,7 @@ function parseArgs(argv: string[]) {
       else flags.set(k, v);
     } else positional.push(a);
   }
-  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory'].includes(k)) throw new UsageError(`unknown option --${k}`);
+  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory', ...ROBUSTNESS_FLAGS].includes(k)) throw new UsageError(`unknown option --${k}`);
   const backend = flags.get('backend') ?? 'auto';
   if (!isBackendPreference(backend)) throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu (got ${backend})`);
   const epochsText = flags.get('epochs');
@@ -77,7 +84,7 @@ function parseArgs(argv: string[]) {
   const maxMemory = maxMemoryText === undefined ? undefined : parseMemorySize(maxMemoryText);
   if (maxMemoryText !== undefined && maxMemory === undefined) throw new UsageError(`--max-memory must be a size such as 8GB or 512MB (got ${maxMemoryText})`);
   const budget = memoryBudget(maxMemory, '--max-memory');
-  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget, allowPaths };
+  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget, allowPaths, flags };
 }
 
 /**
@@ -265,6 +272,45 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   return outcome === 'completed' ? 0 : outcome === 'cancelled' ? 130 : 1;
 }
 
+const ROBUSTNESS_FLAGS = ['eps', 'attacks', 'steps', 'examples', 'data-root'];
+
+/** A positive whole number flag, or undefined when absent. */
+function wholeFlag(flags: Map<string, string>, name: string): number | undefined {
+  const text = flags.get(name);
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${name} must be a whole number >= 1 (got ${text})`);
+  return v;
+}
+
+async function robustness(args: ReturnType<typeof parseArgs>): Promise<number> {
+  const runDir = args.positional[0];
+  if (!runDir) throw new UsageError('missing RUN_FOLDER');
+  const eps = args.flags.get('eps')?.split(',').map(Number);
+  if (eps && eps.some((e) => !Number.isFinite(e) || e < 0)) throw new UsageError(`--eps must be numbers >= 0 separated by commas (got ${args.flags.get('eps')})`);
+  const attacks = args.flags.get('attacks')?.split(',');
+  if (attacks && attacks.some((a) => a !== 'fgsm' && a !== 'pgd')) throw new UsageError(`--attacks must be fgsm, pgd or both separated by a comma (got ${args.flags.get('attacks')})`);
+  const steps = wholeFlag(args.flags, 'steps'), examples = wholeFlag(args.flags, 'examples');
+  const options: RobustnessSpec = {
+    ...(eps ? { epsilons: eps } : {}), ...(attacks ? { attacks: attacks as AttackKind[] } : {}),
+    ...(steps ? { pgdSteps: steps } : {}), ...(examples ? { examples } : {}),
+  };
+  if (!fs.existsSync(path.join(runDir, RUN_FILES.experiment)) || !fs.existsSync(path.join(runDir, RUN_FILES.model, RUN_FILES.modelJson))) {
+    throw new InputError(`${runDir}: not a finished run folder (it needs ${RUN_FILES.experiment} and ${RUN_FILES.model}/${RUN_FILES.modelJson})`);
+  }
+  const dataDir = path.resolve(args.flags.get('data-root') ?? path.join(runDir, '..', '..', '..'));
+  const backend = await loadBackend(args.backend, args.threads !== undefined ? { intraOpThreads: args.threads } : {});
+  const { result, files } = await robustnessOfRun(backend, path.resolve(runDir), dataDir, options, [dataDir, ...args.allowPaths]);
+  const tasks = Object.keys(result.records[0]?.metrics ?? {});
+  console.log(`robustness of the saved shared model on ${result.examples} test examples (PGD: ${result.pgdSteps} steps):`);
+  for (const r of result.records) {
+    const what = r.attack === 'none' ? 'clean' : `${r.attack.toUpperCase()} on ${r.on}, ε ${r.epsilon}`;
+    console.log(`  ${what}: ${tasks.map((t) => Object.entries(r.metrics[t] ?? {}).filter(([m]) => m !== 'loss').map(([m, v]) => `${t} ${m} ${fmt(v)}`).join(', ')).join('; ')}`);
+  }
+  console.log(`written: ${files.slice(0, 2).map((f) => path.join(runDir, f)).join(', ')} (+ ${files.length - 2} charts)`);
+  return 0;
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   switch (args.command) {
@@ -306,6 +352,8 @@ async function main(): Promise<number> {
       for (const line of describeBackend(b)) console.log(line);
       return 0;
     }
+    case 'robustness':
+      return robustness(args);
     default:
       throw new UsageError(args.command ? `unknown command ${args.command}` : 'missing command');
   }

@@ -11,6 +11,7 @@ import { countParams } from '../core/params';
 import { baselinePhase, baselineTasks, phaseKey, phaseLabel, phasesOf, SHARED_PHASE_KEY, type PhaseKey, type TrainingPhase } from '../core/phase';
 import type { BackendPreference, FromTrainer, GateMeans, MetricPoint, RunSummary } from '../core/protocol';
 import { inferShapes } from '../core/shapes';
+import type { RobustnessRecord } from '../core/robustness';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
 import { formatPath } from '../core/wording';
@@ -30,6 +31,7 @@ import { trainLoop } from './loop';
 import { buildModel, type BuiltModel } from './model/build';
 import { makeForward } from './model/forward';
 import { gateMeans } from './model/gateMeans';
+import { measureRobustness } from './insight/robustness';
 import { SpecError } from './specError';
 
 export interface RunRequest {
@@ -102,6 +104,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const results = new Map<PhaseKey, TaskValues>();
     let restored: RunSummary['earlyStopping'];
     let gates: GateMeans[] = [];
+    const robustness: RobustnessRecord[] = [];
     const trainStart = Date.now();
     for (const phase of phases) {
       const phaseSpec = phase.kind === 'shared' ? spec : singleTaskSpec(spec, phase.task);
@@ -116,6 +119,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       results.set(phaseKey(phase), outcome.test);
       if (phase.kind === 'shared' && outcome.restoredEpoch !== undefined) restored = { bestEpoch: outcome.restoredEpoch, epochsRun: outcome.epochsRun };
       if (outcome.gates) gates = outcome.gates;
+      if (outcome.robustness) robustness.push(...outcome.robustness);
     }
     const trainSeconds = (Date.now() - trainStart) / 1000;
 
@@ -139,6 +143,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       ...(restored ? { earlyStopping: restored } : {}),
     };
     if (gates.length) summary.gates = gates;
+    if (robustness.length) summary.robustness = robustness;
     if (baselines.length) {
       const baselineTest: TaskValues = Object.fromEntries(baselines.map((t) => [t, results.get(phaseKey(baselinePhase(t)))![t]!]));
       // Δm over the task metrics; the loss is left out (its scale differs between kinds of tasks).
@@ -191,7 +196,7 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
  * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
  */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: ExperimentData, phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[] } | 'cancelled'> {
+  writer: RunWriter, req: RunRequest): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[] } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
@@ -222,6 +227,8 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
     req.emit({ type: 'log', level: 'info', message: `${phaseLabel(phase)}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? `, stopped early at epoch ${result.epochsRun}` : ''}${restoredNote}` });
     if (result.cancelled) return 'cancelled';
     const testValues = evaluate(tf, forward, heads, test);
+    const robustness = spec.evaluation?.robustness && measureRobustness(tf, forward, heads, test, spec.evaluation.robustness,
+      phase.kind === 'shared' ? 'shared' : phase.task, t.seed).records;
     const points: MetricPoint[] = [];
     for (const [task, metrics] of Object.entries(testValues)) {
       for (const [metric, value] of Object.entries(metrics)) points.push({ step: result.steps, epoch: result.epochsRun, split: 'test', task, metric, value });
@@ -230,7 +237,8 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
     // The shared model's gated blocks: each task's mean gate weight per expert, on the weights tested.
     const gates = phase.kind === 'shared' ? gateMeans(tf, spec, built, test.x) : [];
     if (phase.kind === 'shared') await writer.saveModel(built.model);
-    return { test: testValues, epochsRun: result.epochsRun, ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}), ...(gates.length ? { gates } : {}) };
+    return { test: testValues, epochsRun: result.epochsRun, ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}),
+      ...(gates.length ? { gates } : {}), ...(robustness ? { robustness } : {}) };
   } finally {
     splits.forEach(disposeSplit);
     built?.model.dispose();

@@ -12,7 +12,8 @@ import { sharingDiagram } from '../../core/sharingBlocks';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { writeFileAtomic } from './atomicWrite';
-import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink } from './markup';
+import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable } from './markup';
+import { renderRobustnessSection } from './robustnessSection';
 import { lineChartSvg, type ChartSeries } from './svgLineChart';
 import { sharedWeightDiagramSvg } from './weightDiagram';
 import { gateHeatmapSvg } from './gateHeatmap';
@@ -138,10 +139,6 @@ export function softwareLine(versions: Record<string, string>): string {
   return parts.join(' · ') || 'unknown';
 }
 
-function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-}
-
 export function renderReport(input: ReportInput): RenderedReport {
   const { spec, summary } = input;
   const files: RenderedReport['files'] = [];
@@ -153,7 +150,7 @@ export function renderReport(input: ReportInput): RenderedReport {
   lines.push(`- **Run folder:** ${md(path.basename(summary.runDir))}`);
   lines.push(`- **Started:** ${md(summary.timings.startedAt)}, **ended:** ${md(summary.timings.endedAt)}, training time ${summary.timings.trainSeconds.toFixed(1)} s`, '');
 
-  lines.push('## Settings', '', table(['Setting', 'Value'], settingsRows(input).map(([k, v]) => [md(k), md(v)])), '');
+  lines.push('## Settings', '', markdownTable(['Setting', 'Value'], settingsRows(input).map(([k, v]) => [md(k), md(v)])), '');
 
   const p = summary.parameters;
   lines.push('## Parameters', '');
@@ -161,7 +158,7 @@ export function renderReport(input: ReportInput): RenderedReport {
   for (const task of spec.tasks) paramRows.push([`Only ${md(task.id)}`, formatInteger(p.perTask[task.id] ?? 0)]);
   paramRows.push(['**Multi-task model**', `**${formatInteger(p.total)}**`]);
   paramRows.push([`Sum of ${spec.tasks.length} single-task models`, formatInteger(p.singleTaskTotal)]);
-  lines.push(table(['Weights', 'Parameters'], paramRows), '');
+  lines.push(markdownTable(['Weights', 'Parameters'], paramRows), '');
   if (p.singleTaskTotal > 0) {
     const saving = 1 - p.total / p.singleTaskTotal;
     lines.push(`Sharing ${saving >= 0 ? 'saves' : 'costs'} **${Math.abs(saving * 100).toFixed(1)} %** of the parameters of separate single-task models.`, '');
@@ -170,7 +167,7 @@ export function renderReport(input: ReportInput): RenderedReport {
     (l.parts ?? []).map((part) => [md(l.id), md(l.type), md(part.label), md(part.tasks.join(', ')), formatInteger(part.params)]));
   if (blockRows.length) {
     lines.push('What each task gets of the sharing blocks (a gate, a column or its own experts belong to the task that reads that column):', '');
-    lines.push(table(['Layer', 'Block', 'Part', 'Serves', 'Parameters'], blockRows), '');
+    lines.push(markdownTable(['Layer', 'Block', 'Part', 'Serves', 'Parameters'], blockRows), '');
   }
 
   lines.push('## Results on the test set', '');
@@ -193,7 +190,7 @@ export function renderReport(input: ReportInput): RenderedReport {
       ]);
     }
   }
-  lines.push(table(['Task', 'Metric', 'Shared model', 'Single-task baseline', 'Relative improvement'], resultRows), '');
+  lines.push(markdownTable(['Task', 'Metric', 'Shared model', 'Single-task baseline', 'Relative improvement'], resultRows), '');
   const labelled = summary.labelled;
   const partial = labelled && spec.tasks.filter((t) => labelled.tasks[t.id] && labelled.tasks[t.id]!.test < labelled.rows.test);
   if (labelled && partial && partial.length > 0) {
@@ -236,8 +233,14 @@ export function renderReport(input: ReportInput): RenderedReport {
       const file = `${RUN_FILES.charts}/gates-${sanitizePathSegment(g.layer, 'layer')}.svg`;
       files.push({ path: file, content: gateHeatmapSvg(g) });
       lines.push(`![Gates of ${md(g.layer)}](${markdownLink(file)})`, '');
-      lines.push(table(['Task', ...g.experts.map(md)], g.weights.map((row, i) => [md(g.columns[i]!), ...row.map((w) => w.toFixed(3))])), '');
+      lines.push(markdownTable(['Task', ...g.experts.map(md)], g.weights.map((row, i) => [md(g.columns[i]!), ...row.map((w) => w.toFixed(3))])), '');
     }
+  }
+
+  if (summary.robustness?.length) {
+    const section = renderRobustnessSection(spec.tasks, summary.robustness, files.length);
+    lines.push(...section.lines);
+    files.push(...section.files);
   }
 
   lines.push('## Shared-weight diagram', '');

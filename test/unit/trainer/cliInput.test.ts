@@ -91,3 +91,14 @@ test('train: a data problem found while loading is printed at the line of the sp
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`gone\\.mtl\\.json:${line}:\\d+: error: .*nowhere\\.csv`));
 });
+
+test('robustness: a folder that is not a finished run, and bad options, are said plainly', () => {
+  const dir = tempDir('cli-robustness');
+  const notRun = mts('robustness', dir);
+  assert.equal(notRun.status, 1);
+  assert.match(notRun.stderr, /not a finished run folder \(it needs experiment\.json and model\/model\.json\)/);
+  const badAttack = mts('robustness', dir, '--attacks', 'fgsm,cw');
+  assert.equal(badAttack.status, 2);
+  assert.match(badAttack.stderr, /--attacks must be fgsm, pgd or both/);
+  assert.match(mts('robustness', dir, '--eps', '0.1,-1').stderr, /--eps must be numbers >= 0/);
+});
