@@ -13,6 +13,7 @@ import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { writeFileAtomic } from './atomicWrite';
 import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable } from './markup';
+import { renderGeneralisationSection } from './generalisationSection';
 import { renderRobustnessSection } from './robustnessSection';
 import { lineChartSvg, type ChartSeries } from './svgLineChart';
 import { sharedWeightDiagramSvg } from './weightDiagram';
@@ -226,6 +227,10 @@ export function renderReport(input: ReportInput): RenderedReport {
     if (metric) addChart(task.id, metric, `${task.id}: ${metric}`);
   }
   lines.push(chartLinks.length ? chartLinks.join('\n') : 'No per-epoch metrics were logged.', '');
+
+  const gaps = renderGeneralisationSection(spec.tasks, (task) => mainMetric(task, input.epochs), input.epochs, input.baselineEpochs, files.length);
+  lines.push(...gaps.lines);
+  files.push(...gaps.files);
 
   if (summary.gates?.length) {
     lines.push('## Gates', '', 'How much each task leans on each expert: the mean softmax gate weight over the test rows (each row sums to 1; for PLE, the top level\'s gates, over the task\'s own experts then the shared ones).', '');

@@ -35,8 +35,11 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const norm = rough / mag;
   const step = (norm >= 5 ? 10 : norm >= 2 ? 5 : norm >= 1 ? 2 : 1) * mag;
   const ticks: number[] = [];
-  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
-  if ((ticks[ticks.length - 1] ?? min) < max) ticks.push(Number(((ticks[ticks.length - 1] ?? min) + step).toPrecision(12)));
+  // Each tick from its index (k · step), not by adding steps: a sum drifts (−0.04 + 0.02 + 0.02 gave 6.9e-18, not 0).
+  const first = Math.floor(min / step);
+  const at = (k: number) => Number((k * step).toPrecision(12)) + 0; // + 0: no "-0"
+  for (let k = first; at(k) <= max + step * 1e-9; k++) ticks.push(at(k));
+  if ((ticks[ticks.length - 1] ?? min) < max) ticks.push(at(first + ticks.length));
   return ticks;
 }
 
