@@ -160,7 +160,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     const [a, b, c] = [await at('image'), await at('trunk1'), await at('trunk2')];
     assert.ok((a.x < b.x && b.x < c.x) || (a.y < b.y && b.y < c.y), 'still reads in order');
   }],
-  ['panels: the palette and the inspector collapse, the canvas takes their room, and a reopened designer remembers', async (d) => {
+  ['panels: the palette and the inspector collapse, the canvas takes their room; each change goes to the host, and a designer of another file opens as the workspace remembers', async (d) => {
     const before = (await d.page.locator('.canvas').boundingBox())!.width;
     await d.page.click('.panel-toggle:has-text("Palette")');
     await d.page.click('.panel-toggle:has-text("Inspector")');
@@ -170,8 +170,12 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await d.page.waitForTimeout(100);
     const after = (await d.page.locator('.canvas').boundingBox())!.width;
     assert.ok(after > before + 400, `canvas ${before} -> ${after} px wide`);
-    const state = await d.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
-    const again = await DesignerPage.open(d.page.context().browser()!, { bundleDir, text: d.text, theme: LIGHT, viewState: state });
+    // Each click is one note to the host, which keeps it for the workspace.
+    await until(() => d.received.filter((m) => m.type === 'panels').length === 2, 'two panels notes');
+    assert.deepEqual(d.received.filter((m) => m.type === 'panels'), [
+      { type: 'panels', panels: { palette: false, inspector: true } }, { type: 'panels', panels: { palette: false, inspector: false } }]);
+    // Another file's designer: its own (empty) view state, the workspace's panels embedded by the host.
+    const again = await DesignerPage.open(d.page.context().browser()!, { bundleDir, text: d.text, theme: LIGHT, fileName: 'other.mtl.json', panels: d.panels });
     try {
       await again.waitForLayout();
       assert.equal(await again.page.locator('.palette').isVisible(), false, 'palette still collapsed');
@@ -190,6 +194,16 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     } finally {
       await again.close();
     }
+  }],
+  ['panels: a change made in another designer of the workspace shows here; the echo is not sent back', async (d) => {
+    await d.setPanels({ palette: false, inspector: true });
+    await d.page.waitForSelector('.palette', { state: 'hidden' });
+    assert.equal(await d.page.locator('.inspector').isVisible(), true);
+    assert.equal(await d.page.locator('.panel-toggle:has-text("Palette")').getAttribute('aria-pressed'), 'false');
+    await d.page.click('.panel-toggle:has-text("Palette")');
+    await d.page.waitForSelector('.palette');
+    await until(() => d.received.some((m) => m.type === 'panels'), 'the panels note');
+    assert.deepEqual(d.received.filter((m) => m.type === 'panels'), [{ type: 'panels', panels: { palette: true, inspector: true } }]);
   }],
   ['connect: drag from trunk1\'s output to parityHead\'s input', async (d) => {
     await dragBetween(d.page, await center(d.page, '.react-flow__node[data-id="trunk1"] .react-flow__handle.source'),
