@@ -10,6 +10,8 @@ import { assert, expectText, runFolders, runStatus } from '../expect.mjs';
 
 const FILE = 'mmoe-regression.mtl.json';
 const METHOD = 'pcgrad';
+/** The method as the weighting dropdown names it (its title). */
+const METHOD_TITLE = 'PCGrad';
 const EPOCHS = 3;
 
 /** Picks `label` in a toolkit drop-down (vscode-dropdown): open it, click the option. */
@@ -34,7 +36,7 @@ export default {
     const d = await s.webviewFrame(`Designer: ${FILE}`);
     await d.locator('.canvas[data-layout="ready"]').waitFor();
     await d.locator('#tab-training').click();
-    await choose(d.locator('.field[data-path="training.weighting.method"] vscode-dropdown'), METHOD);
+    await choose(d.locator('.field[data-path="training.weighting.method"] vscode-dropdown'), METHOD_TITLE);
     // The method's own fields appear with it (the mode: on the shared parameters or representation).
     await d.locator('.field[data-path="training.weighting.mode"]').waitFor();
     await s.replaceText(d.locator('.field[data-path="training.epochs"] vscode-text-field'), String(EPOCHS));

@@ -400,6 +400,27 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     assert.deepEqual(spec(d).training.schedule, { type: 'sgdr', t0: 5, tMult: 2 });
     await d.page.waitForFunction((b) => document.querySelector('.lr-preview polyline')?.getAttribute('points') !== b, before);
   }],
+  ['training: the weighting dropdown names methods by their titles (the id where it differs), its default included; PCGrad picked writes its id', async (d) => {
+    await d.page.click('#tab-training');
+    const method = d.page.locator('.field[data-path="training.weighting.method"] vscode-dropdown');
+    const labels = await method.locator('vscode-option').allTextContents();
+    assert.equal(labels[0]?.trim(), 'Equal (default)');
+    for (const title of ['Static', 'DWA', 'GradNorm', 'PCGrad', 'UPGrad', 'Nash-MTL', 'IMTL-G · imtlg']) assert.ok(labels.some((l) => l.trim() === title), `"${title}" in ${labels.join(' | ')}`);
+    assert.ok(!labels.some((l) => l.trim() === 'pcgrad'), 'no bare id where a title exists');
+    await method.click();
+    await method.locator('vscode-option:text-is("PCGrad")').click();
+    await until(() => spec(d).training.weighting?.method === 'pcgrad', 'weighting pcgrad');
+    assert.deepEqual(spec(d).training.weighting, { method: 'pcgrad' });
+    // Its mode unset: the dropdown says which mode that is.
+    const mode = d.page.locator('.field[data-path="training.weighting.mode"] vscode-dropdown');
+    await mode.waitFor();
+    const shown = () => mode.evaluate((el) => [...el.querySelectorAll('vscode-option')].find((o) => (o as Element & { selected?: boolean }).selected)?.textContent?.trim());
+    assert.equal(await shown(), 'parameters (default)');
+    assert.deepEqual((await mode.locator('vscode-option').allTextContents()).map((t) => t.trim()), ['parameters (default)', 'parameters', 'representation']);
+    await mode.click();
+    await mode.locator('vscode-option:text-is("representation")').click();
+    await until(() => spec(d).training.weighting?.mode === 'representation', 'mode representation');
+  }],
   ['tasks: add a task, connect nothing: it shows as a task node asking for a head', async (d) => {
     await d.page.click('#tab-tasks');
     await d.page.click('vscode-button:has-text("Add task")');
