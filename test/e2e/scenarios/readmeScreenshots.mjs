@@ -60,15 +60,29 @@ export default {
       await designer.locator('.react-flow__node[data-id="trunk2"]').click();
       await designer.locator('.react-flow__node[data-id="trunk2"].selected').waitFor();
     };
-    // The training panel's loss curves of both tasks (the shared model solid, the baselines dashed), with their task names.
+    // The training panel's loss curves of both tasks (the shared model solid, the baselines dashed),
+    // with their task names; drawn beside the side bar, so a chart is about as wide as the
+    // walkthrough shows the picture (the panel's full width makes it 650 px).
     const trainingCrop = async (panel, theme) => {
       const tasks = panel.locator('section.task[aria-label^="Task "]');
       assert(await tasks.count() === 2, 'two tasks in the training panel');
+      const sidebar = page.locator('.part.sidebar');
+      await s.runCommand('View: Toggle Primary Side Bar Visibility');
+      await sidebar.waitFor({ state: 'visible' });
+      let width = 0;
+      await s.waitUntil(async () => {
+        const now = await tasks.first().locator('.chart .uplot').first().evaluate((el) => el.getBoundingClientRect().width);
+        const still = now === width;
+        width = now;
+        return still && now < 560;
+      }, 'the loss charts to be redrawn narrower beside the side bar');
       for (const t of await tasks.all()) {
         await expectText(t.locator('.chart').first().locator('h4'), /^loss/, "a task's first chart");
         await t.locator('.chart').first().locator('.uplot canvas').first().waitFor();
       }
       await crop('training', theme, [tasks.locator('.task-head h3'), tasks.locator('.chart:first-child')]);
+      await s.runCommand('View: Toggle Primary Side Bar Visibility');
+      await sidebar.waitFor({ state: 'hidden' });
     };
     // The shared-weight diagram's blocks: the shared one and one per task (the input left out: it is the widest part and says least).
     const diagramCrop = async (diagram, theme) => {
