@@ -8,6 +8,10 @@ import path from 'node:path';
 import { assert, expectText } from '../expect.mjs';
 
 const TITLE = 'Get started with Multi-Task Studio';
+/** Device pixels per CSS pixel of the walkthrough's pictures (readmeScreenshots.mjs takes them so). */
+const PICTURE_DEVICE_SCALE = 2;
+/** The least scale a picture may be shown at: 11 px text still about 8 px (whole windows shrunk in were at about 0.3). */
+const MIN_PICTURE_SCALE = 0.7;
 // [step id, title, picture, command link] as package.json's contributes.walkthroughs has them.
 const STEPS = [['openExample', 'Open an example', 'open', 'Open an example'], ['seeShared', 'See what is shared', 'shared', 'Open the designer'],
   ['train', 'Train', 'training', 'Train multi-task model'], ['readResults', 'Read the report and the diagram', 'diagram', 'Show the Runs view']];
@@ -57,7 +61,11 @@ export default {
       });
       assert(drawn.natural[0] >= 600 && drawn.shown[0] >= 200 && drawn.shown[1] >= 100 && drawn.colours >= 50 && drawn.alt.length > 20,
         `${title}'s picture is drawn, with its alt text: ${JSON.stringify(drawn)}`);
-      console.log(`    ${title}: ${picture}-light.png ${drawn.natural.join('x')} shown ${drawn.shown.join('x')}, ${drawn.colours} colours`);
+      // Readable: the pictures are crops taken at 2 device pixels per CSS pixel
+      // (readmeScreenshots.mjs), so text drawn at 11 px in the window shows here at 11 × scale.
+      const scale = drawn.shown[0] / (drawn.natural[0] / PICTURE_DEVICE_SCALE);
+      assert(scale >= MIN_PICTURE_SCALE, `${title}'s picture is shown at ${scale.toFixed(2)} of its size in the window: its 11 px text would be ${(11 * scale).toFixed(1)} px`);
+      console.log(`    ${title}: ${picture}-light.png ${drawn.natural.join('x')} shown ${drawn.shown.join('x')} (${scale.toFixed(2)} of the window's size), ${drawn.colours} colours`);
     }
     await step('openExample').locator('h3.step-title').click();
     const first = slide.locator('.getting-started-media img');
