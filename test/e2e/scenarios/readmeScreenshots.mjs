@@ -84,6 +84,17 @@ export default {
       await s.runCommand('View: Toggle Primary Side Bar Visibility');
       await sidebar.waitFor({ state: 'hidden' });
     };
+    // The diagram as the README shows it: the blocks, one L2 bar per layer, the chosen layer's heatmap drawn (not one flat colour).
+    const diagramDrawn = async (diagram) => {
+      await expectText(diagram.locator('svg.blocks g.block.shared'), /trunk1.*trunk2.*108,736 params/, 'the shared block');
+      await s.waitUntil(async () => (await diagram.locator('.bar-row').count()) === 4, 'an L2 bar per layer');
+      await s.waitUntil(() => diagram.locator('.heatmap canvas').evaluate((c) => {
+        const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+        const seen = new Set();
+        for (let i = 0; i < data.length && seen.size < 20; i += 4) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+        return seen.size >= 20;
+      }), 'the heatmap to show the weights');
+    };
     // The shared-weight diagram's blocks: the shared one and one per task (the input left out: it is the widest part and says least).
     const diagramCrop = async (diagram, theme) => {
       await expectText(diagram.locator('svg.blocks g.block.shared text.title'), /shared/i, 'the shared block');
@@ -137,6 +148,7 @@ export default {
     await diagram.locator('.bar-row', { hasText: 'trunk2' }).click();
     await diagram.locator('.heatmap canvas').waitFor();
     await inTheme(diagram, 'light');
+    await diagramDrawn(diagram);
     await shoot('diagram', 'light');
     await diagramCrop(diagram, 'light');
 
@@ -146,6 +158,7 @@ export default {
     diagram = await s.webviewFrame(/^Diagram: digits-parity/);
     await inTheme(diagram, 'dark');
     await diagram.locator('.heatmap canvas').waitFor();
+    await diagramDrawn(diagram);
     await shoot('diagram', 'dark');
     await diagramCrop(diagram, 'dark');
     const panel = await showTraining('dark');
