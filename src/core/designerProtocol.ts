@@ -26,11 +26,27 @@ export type DocumentSnapshot =
  */
 export interface DataPreview { key: string; result: DataSummaryResult }
 
+/**
+ * Which side panels of the designer are shown. Remembered per workspace (the host keeps it in
+ * its workspaceState), so every designer opens, and every open one changes, as the user left them.
+ */
+export interface DesignerPanels { palette: boolean; inspector: boolean }
+
+/** Both panels shown: a new user sees the palette and the inspector. */
+export const DEFAULT_PANELS: DesignerPanels = { palette: true, inspector: true };
+
+/** Panels from a stored value of any shape (an older or hand-edited state): each missing flag shown. */
+export function panelsOf(stored: unknown): DesignerPanels {
+  const o = typeof stored === 'object' && stored !== null ? stored as Record<string, unknown> : {};
+  return { palette: o.palette !== false, inspector: o.inspector !== false };
+}
+
 /** Embedded in the page (the `initial-data` script) so the first paint needs no round trip. */
 export interface DesignerInit {
   fileName: string;
   trusted: boolean;
   document: DocumentSnapshot;
+  panels: DesignerPanels;
 }
 
 /** Host -> designer. */
@@ -38,7 +54,9 @@ export type ToDesigner =
   | { type: 'document'; document: DocumentSnapshot }
   | { type: 'trust'; trusted: boolean }
   /** A data summary nobody asked for (the automatic one), or the last one again for a reloaded webview. */
-  | { type: 'dataPreview'; preview: DataPreview };
+  | { type: 'dataPreview'; preview: DataPreview }
+  /** The panels as the workspace remembers them: on `ready` (a rebuilt page's embedded ones may be old), and when another designer changed them. */
+  | { type: 'panels'; panels: DesignerPanels };
 
 /** Designer -> host. */
 export type FromDesigner =
@@ -49,7 +67,9 @@ export type FromDesigner =
   /** Show the text beside the designer, with the value at a JSON path (or a text offset) selected. */
   | { type: 'revealText'; at: { path: JsonPath } | { offset: number } }
   /** Open the workspace trust editor (the Train button is disabled in Restricted Mode). */
-  | { type: 'manageTrust' };
+  | { type: 'manageTrust' }
+  /** The user showed or hid a side panel: remember it for the workspace and every designer in it. */
+  | { type: 'panels'; panels: DesignerPanels };
 
 /** Applied, or why not (the document changed under the edit, or it is not JSON right now). */
 export type EditOutcome = { applied: true } | { applied: false; message: string };

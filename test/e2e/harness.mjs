@@ -323,10 +323,10 @@ export class Session {
     return waitUntil(condition, what, timeout);
   }
 
-  /** Saves test-output/e2e/<scenario>/<nn>-<name>.png and returns its path. */
+  /** Saves test-output/e2e/<scenario>/<nn>-<name>.png (one pixel per CSS pixel, whatever the scenario's scale) and returns its path. */
   async screenshot(name) {
     const file = path.join(this.dir, `${String(++this.shots).padStart(2, '0')}-${name}.png`);
-    await this.page.screenshot({ path: file });
+    await this.page.screenshot({ path: file, scale: 'css' });
     return file;
   }
 
@@ -384,7 +384,7 @@ function escapeRegExp(s) {
  * the page address (the integration runner adds a test payload); `env` goes to code-server.
  * Saves failure artifacts and rethrows on failure; always stops Chromium and code-server.
  */
-export async function withSession(run, { name, workspace = 'demo', url = (base) => base, env: extraEnv = {}, settings = {} }, body) {
+export async function withSession(run, { name, workspace = 'demo', url = (base) => base, env: extraEnv = {}, settings = {}, deviceScaleFactor = 1 }, body) {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   const dir = path.join(outputRoot, slug);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -404,7 +404,7 @@ export async function withSession(run, { name, workspace = 'demo', url = (base) 
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true,
       env: { ...process.env, ...env }, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     liveBrowsers.add(browser);
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor });
     page.setDefaultTimeout(STEP_TIMEOUT);
     session = new Session({ name, dir, page, workspace: ws, userDataDir, server, runId: run.runId });
     await page.goto(url(`${server.url}/?folder=${encodeURIComponent(ws)}`));

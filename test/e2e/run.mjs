@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Entry for `npm run test:e2e`: each scenario in a fresh code-server window; ends with the
 // line `N passed, M failed` and a non-zero exit on any failure.
-//   node test/e2e/run.mjs [name filter]     MTS_VSIX=path  MTS_E2E_EXTENSION=folder
+//   node test/e2e/run.mjs [name filter...]  MTS_VSIX=path  MTS_E2E_EXTENSION=folder
+// (a scenario runs when its name contains any of the filters)
 //
 // Scenarios run in the order a new user meets the features, each in a fresh window on a
 // copy of its workspace; screenshots in test-output/e2e/<scenario>/ (see README.md there).
@@ -12,6 +13,7 @@ import { processesWithEnv } from './processes.mjs';
 import activation from './scenarios/activation.mjs';
 import badInput from './scenarios/badInput.mjs';
 import designerEdit from './scenarios/designerEdit.mjs';
+import designerPanels from './scenarios/designerPanels.mjs';
 import designerSync from './scenarios/designerSync.mjs';
 import diagram from './scenarios/diagram.mjs';
 import mmoeGradient from './scenarios/mmoeGradient.mjs';
@@ -24,13 +26,13 @@ import stop from './scenarios/stop.mjs';
 import train from './scenarios/train.mjs';
 import walkthrough from './scenarios/walkthrough.mjs';
 
-const scenarios = [activation, walkthrough, newExperiment, designerEdit, keyboardOnly, designerSync, badInput, shapeQuickFix, partialLabels, train, stop, diagram, mmoeGradient, readmeScreenshots];
+const scenarios = [activation, walkthrough, newExperiment, designerEdit, keyboardOnly, designerSync, designerPanels, badInput, shapeQuickFix, partialLabels, train, stop, diagram, mmoeGradient, readmeScreenshots];
 
 const started = Date.now();
-const filter = process.argv[2];
-const selected = scenarios.filter((s) => !filter || s.name.includes(filter));
+const filters = process.argv.slice(2);
+const selected = scenarios.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
 if (selected.length === 0) {
-  console.error(`[e2e] no scenario matches "${filter}"; scenarios: ${scenarios.map((s) => s.name).join(', ')}`);
+  console.error(`[e2e] no scenario matches "${filters.join('", "')}"; scenarios: ${scenarios.map((s) => s.name).join(', ')}`);
   process.exit(2);
 }
 let passed = 0;

@@ -1,11 +1,12 @@
 // The designer: toolbar, banners, palette, canvas, inspector, problems and parameter summary.
 // State of the experiment comes only from the host's document messages; edits go back as
-// operations. Only view state (selection, tab, viewport) is kept here, across reloads.
+// operations. Only view state (selection, tab, viewport) is kept here, across reloads; the
+// side panels are the workspace's (the host remembers them for every designer).
 import { useReactFlow, type Viewport } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DataSize } from '../../src/core/budget';
 import { dataSettingsKey } from '../../src/core/dataSummary';
-import { DESIGNER_TIMEOUTS_MS, type DataPreview, type DesignerInit, type DesignerSides, type DocumentSnapshot, type ToDesigner } from '../../src/core/designerProtocol';
+import { DESIGNER_TIMEOUTS_MS, panelsOf, type DataPreview, type DesignerInit, type DesignerPanels, type DesignerSides, type DocumentSnapshot, type ToDesigner } from '../../src/core/designerProtocol';
 import type { JsonPath } from '../../src/core/edits';
 import type { Problem } from '../../src/core/spec';
 import { getViewState, setViewState, useHost } from '../common/vscodeApi';
@@ -24,9 +25,7 @@ import { SummaryBar } from './SummaryBar';
 import { followSelection, type Selection } from './selection';
 import { useLayout } from './useLayout';
 
-interface ViewState { selection: Selection; tab: TabId; problemsOpen: boolean; viewport?: Viewport; panels?: Panels }
-/** Which side panels are shown (both at first; each can be collapsed to give the canvas room; kept in the view state). */
-interface Panels { palette: boolean; inspector: boolean }
+interface ViewState { selection: Selection; tab: TabId; problemsOpen: boolean; viewport?: Viewport }
 
 /** elk and elkLayout.ts: a bundle of their own beside this one (esbuild.mjs), loaded the first time "Auto-layout" is pressed. */
 const loadElk = (): Promise<typeof import('./elkLayout')> => import(new URL('./designer-elk.js', import.meta.url).href) as Promise<typeof import('./elkLayout')>;
@@ -40,7 +39,10 @@ export function App({ init }: { init: DesignerInit }) {
   const [selectionState, setSelectionState] = useState<Selection>(saved?.selection ?? { nodes: [], edges: [] });
   const [tab, setTab] = useState<TabId>(saved?.tab ?? 'node');
   const [problemsOpen, setProblemsOpen] = useState(saved?.problemsOpen ?? true);
-  const [panels, setPanels] = useState<Panels>(saved?.panels ?? { palette: true, inspector: true });
+  // Which side panels are shown (each can be collapsed to give the canvas room): as the host
+  // last said, and sent to it when the user changes them here.
+  const [panels, setPanels] = useState<DesignerPanels>(() => panelsOf(init.panels));
+  const hostPanels = useRef<DesignerPanels>(panels);
   const [canvasSize, setCanvasSize] = useState<Size>();
   const onCanvasSize = useCallback((s: Size) => setCanvasSize((old) => (old && old.width === s.width && old.height === s.height ? old : s)), []);
   const [preview, setPreview] = useState<{ pending: boolean; last?: DataPreview }>({ pending: false });
@@ -67,10 +69,16 @@ export function App({ init }: { init: DesignerInit }) {
         break;
       case 'trust': setTrusted(msg.trusted); break;
       case 'dataPreview': setPreview({ pending: false, last: msg.preview }); break;
+      case 'panels': hostPanels.current = msg.panels; setPanels(msg.panels); break;
     }
   }, { timeoutMs: DESIGNER_TIMEOUTS_MS });
   const send = host.notify;
   useEffect(() => { send({ type: 'ready' }); }, [send]);
+  useEffect(() => {
+    if (panels.palette === hostPanels.current.palette && panels.inspector === hostPanels.current.inspector) return;
+    hostPanels.current = panels;
+    send({ type: 'panels', panels });
+  }, [panels, send]);
 
   const model = useMemo(() => buildModel(good?.doc ?? {}, good?.problems ?? []), [good]);
   const readOnly = !snapshot.ok;
@@ -101,13 +109,13 @@ export function App({ init }: { init: DesignerInit }) {
     });
   }, []);
 
-  useEffect(() => { setViewState<ViewState>({ selection, tab, problemsOpen, viewport: viewport.current, panels }); }, [selection, tab, problemsOpen, panels]);
+  useEffect(() => { setViewState<ViewState>({ selection, tab, problemsOpen, viewport: viewport.current }); }, [selection, tab, problemsOpen]);
   const viewportTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const onViewportChange = useCallback((v: Viewport | undefined) => {
     viewport.current = v;
     clearTimeout(viewportTimer.current);
-    viewportTimer.current = setTimeout(() => setViewState<ViewState>({ selection, tab, problemsOpen, viewport: v, panels }), 300);
-  }, [selection, tab, problemsOpen, panels]);
+    viewportTimer.current = setTimeout(() => setViewState<ViewState>({ selection, tab, problemsOpen, viewport: v }), 300);
+  }, [selection, tab, problemsOpen]);
 
   const edit = useCallback((e: Edit | undefined) => {
     if (!e || e.ops.length === 0 || readOnly) return;

@@ -3,6 +3,7 @@
 import { DEFAULT_DELTA_M } from '../../src/core/deltaM';
 import { optimizerWithDefaults, scheduleWithDefaults } from '../../src/core/defaults';
 import type { OptimizerSpec, ScheduleSpec } from '../../src/core/spec';
+import { gradientMode, weightingMethod } from '../../src/core/weighting/registry';
 import { Checkbox } from '../ui';
 import { problemsAt, useDesigner } from './context';
 import { FieldShell, ObjectFields, ProblemText, SchemaField } from './fields';
@@ -15,6 +16,24 @@ import { VariantFields } from './VariantFields';
 /** Defaults of a tagged setting, when it is well-formed enough to compute them. */
 function safely<T>(f: () => T): T | undefined {
   try { return f(); } catch { return undefined; }
+}
+
+/**
+ * A weighting method as the picker names it: its title ("PCGrad"), with its id when the id is
+ * not the title in other letters ("IMTL-G · imtlg"), so the JSON's value can still be read off.
+ */
+export function weightingOptionLabel(id: string): string {
+  const title = weightingMethod(id)?.description.title;
+  if (!title) return id;
+  return title.toLowerCase() === id ? title : `${title} · ${id}`;
+}
+
+/** The chosen method's settings as the run fills them in (its defaults, a gradient method's mode), for the fields' placeholders. */
+function weightingDefaults(weighting: unknown): Record<string, unknown> | undefined {
+  const method = isObject(weighting) && typeof weighting.method === 'string' ? weightingMethod(weighting.method) : undefined;
+  if (!method) return undefined;
+  const d = method.description;
+  return { ...d.defaults, ...(d.family === 'gradient' ? { mode: gradientMode(undefined) } : {}) };
 }
 
 export function TrainingPanel() {
@@ -39,7 +58,8 @@ export function TrainingPanel() {
         <ObjectFields schema={TRAINING} value={training} path={['training']} skip={['optimizer', 'schedule', 'weighting', 'earlyStopping']} />
       </div>
       <h3>Task weighting</h3>
-      <VariantFields union={WEIGHTING} value={training.weighting} path={['training', 'weighting']} label="Method" optional={{ fallback: 'equal' }} />
+      <VariantFields union={WEIGHTING} value={training.weighting} path={['training', 'weighting']} label="Method" optional={{ fallback: 'equal' }}
+        optionLabel={weightingOptionLabel} defaults={weightingDefaults(training.weighting)} />
       <h3>Early stopping</h3>
       <FieldShell label="" path={['training', 'earlyStopping']} problems={problemsAt(d.model.problems, ['training', 'earlyStopping'], true)} help={EARLY_STOPPING.description}>
         <Checkbox checked={isObject(early)} disabled={d.readOnly} onChange={(on) => d.edit(setValue(['training', 'earlyStopping'], on ? { patience: 5 } : undefined, on ? 'Enable early stopping' : 'Disable early stopping'))}>

@@ -14,6 +14,8 @@ export function VariantFields(p: {
   /** Unset is allowed (the setting has a default, e.g. the schedule is constant). */
   optional?: { fallback: string };
   defaults?: Record<string, unknown>;
+  /** What each kind is called in the dropdown (a weighting method's title); its tag by default. */
+  optionLabel?: (tag: string) => string;
 }) {
   const d = useDesigner();
   const value = isObject(p.value) ? p.value : undefined;
@@ -27,7 +29,7 @@ export function VariantFields(p: {
   return (
     <div className="variant" data-path={p.path.join('.')}>
       <EnumField label={p.label} path={tagPath} help={p.union.description} value={tag} options={Object.keys(p.union.variants)}
-        required={!p.optional} fallback={p.optional?.fallback} onChange={change}
+        required={!p.optional} fallback={p.optional?.fallback} onChange={change} optionLabel={p.optionLabel}
         problems={[...problemsAt(d.model.problems, p.path, true), ...problemsAt(d.model.problems, tagPath)]} />
       {variant && <p className="variant-help">{variant.description}</p>}
       {variant && <div className="field-grid"><ObjectFields schema={variant} value={value} path={p.path} defaults={p.defaults} /></div>}

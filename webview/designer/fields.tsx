@@ -185,16 +185,21 @@ export function EnumField(p: {
   onChange?: (v: string | undefined) => void; problems?: readonly Problem[];
   /** Label of the "unset" choice when it is not a default value (e.g. "none"). */
   unsetLabel?: string;
+  /** What a value is called in the list (a weighting method's title); the value itself by default. */
+  optionLabel?: (value: string) => string;
 }) {
   const d = useDesigner();
   const id = useId();
   const DEFAULT = '\u0000default';
   const current = typeof p.value === 'string' ? p.value : p.required ? '' : DEFAULT;
+  const name = p.optionLabel ?? ((v: string) => v);
+  // Unset, the setting has its default: named by its value ("parameters (default)"), so the
+  // user sees which one it is without reading the help.
   const options = [
-    ...(p.required ? [] : [{ value: DEFAULT, label: p.unsetLabel ?? (p.fallback !== undefined ? `default (${String(p.fallback)})` : 'default') }]),
+    ...(p.required ? [] : [{ value: DEFAULT, label: p.unsetLabel ?? (p.fallback !== undefined ? `${name(String(p.fallback))} (default)` : 'default') }]),
     ...(p.required && !p.options.includes(current) ? [{ value: current, label: current || '(choose)' }] : []),
     ...(!p.required && current !== DEFAULT && !p.options.includes(current) ? [{ value: current, label: `${current} (unknown)` }] : []),
-    ...p.options.map((o) => ({ value: o })),
+    ...p.options.map((o) => ({ value: o, label: name(o) })),
   ];
   const change = (v: string): void => {
     const value = v === DEFAULT ? undefined : v;

@@ -15,6 +15,7 @@ import { hostChannel } from '../webviewChannel';
 import { DisposableStore } from '../disposables';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { DataPreviewer } from './dataPreview';
+import type { DesignerPanelMemory } from './panelMemory';
 import type { DesignerDiagnostics } from './diagnostics';
 import { applyDocumentEdit } from './documentEdit';
 import { revealPath } from './revealPath';
@@ -32,7 +33,7 @@ const AUTO_SUMMARY_DELAY_MS = 700;
 export const DESIGNER_VIEW_TYPE = 'multiTaskStudio.designer';
 
 export class DesignerProvider implements vscode.CustomTextEditorProvider {
-  constructor(private readonly extensionUri: vscode.Uri, private readonly diagnostics: DesignerDiagnostics) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly diagnostics: DesignerDiagnostics, private readonly panels: DesignerPanelMemory) {}
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
     const webview = panel.webview;
@@ -61,7 +62,7 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
 
     const first = snapshot();
     this.diagnostics.update(document, first);
-    const init: DesignerInit = { fileName: document.uri.path.split('/').pop() ?? 'experiment', trusted: vscode.workspace.isTrusted, document: first };
+    const init: DesignerInit = { fileName: document.uri.path.split('/').pop() ?? 'experiment', trusted: vscode.workspace.isTrusted, document: first, panels: this.panels.get() };
     webview.html = webviewHtml(webview, this.extensionUri, 'designer', `Designer: ${init.fileName}`, init);
 
     const previewer = new DataPreviewer(this.extensionUri);
@@ -115,6 +116,7 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
           post({ type: 'document', document: snapshot() });
           post({ type: 'trust', trusted: vscode.workspace.isTrusted });
           if (lastPreview) post({ type: 'dataPreview', preview: lastPreview });
+          post({ type: 'panels', panels: this.panels.get() });
           break;
         case 'train':
           void vscode.commands.executeCommand('multiTaskStudio.train', document.uri);
@@ -124,6 +126,9 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
           break;
         case 'manageTrust':
           void vscode.commands.executeCommand('workbench.trust.manage');
+          break;
+        case 'panels':
+          void this.panels.set(msg.panels);
           break;
       }
     };
@@ -137,6 +142,7 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
       publish();
       autoSummary(AUTO_SUMMARY_DELAY_MS);
     }));
+    subscriptions.add(this.panels.onDidChange((panels) => post({ type: 'panels', panels })));
     subscriptions.add(vscode.workspace.onDidGrantWorkspaceTrust(() => { post({ type: 'trust', trusted: true }); autoSummary(0); }));
     subscriptions.add({ dispose: () => clearTimeout(autoTimer) });
     autoSummary(0);

@@ -86,9 +86,20 @@ export default {
     await expectText(d.locator('.inspector .chip-list').first(), /None yet/, `${id}'s inputs`);
     await d.locator('vscode-button', { hasText: 'Fit view' }).click();
     // The fit is animated: the whole graph is in view once the minimap (shown only while part
-    // of it is out of view) is gone; the handles are read after the animation ends.
+    // of it is out of view) is gone; the handles are read, and the picture taken, once the view
+    // has stopped moving (its transform the same twice running) with every node, the new one
+    // included, wholly inside the canvas.
     await d.locator('.react-flow__minimap').waitFor({ state: 'detached' });
-    await page.waitForTimeout(400);
+    let transform = '';
+    await s.waitUntil(async () => {
+      const now = await d.locator('.react-flow__viewport').getAttribute('style');
+      const still = now === transform;
+      transform = now;
+      return still && d.locator('.react-flow__node').evaluateAll((ns) => ns.length === 8 && ns.every((n) => {
+        const r = n.getBoundingClientRect(), c = document.querySelector('.react-flow').getBoundingClientRect();
+        return r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom;
+      }));
+    }, `the fitted view to settle with the 8 nodes (${id} among them) inside the canvas`);
     await s.screenshot('layer-added');
 
     // Drag from trunk2's output handle onto the new layer's input handle.

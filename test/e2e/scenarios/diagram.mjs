@@ -70,10 +70,15 @@ export default {
     await page.locator('.monaco-workbench').waitFor({ state: 'visible' });
     const again = await s.webviewFrame(/^Diagram: digits-parity-tiny/);
     await again.locator('svg.blocks g.block.shared').waitFor();
-    await again.locator('.bar-row').first().waitFor();
+    assert(await again.locator('svg.blocks g.block.task').count() === 2, 'a block per task after the reload');
+    await s.waitUntil(async () => (await again.locator('.bar-row').count()) === 4, 'an L2 bar per layer after the reload');
+    await s.screenshot('diagram-after-reload');
     // So does the designer beside it (a custom editor, restored by VS Code itself).
     await page.locator('.tabs-container .tab', { hasText: 'tiny.mtl.json' }).click();
-    await (await s.webviewFrame(/^Designer: tiny\.mtl\.json/)).locator('.canvas[data-layout="ready"]').waitFor();
-    await s.screenshot('diagram-after-reload');
+    const restored = await s.webviewFrame(/^Designer: tiny\.mtl\.json/);
+    await restored.locator('.canvas[data-layout="ready"]').waitFor();
+    for (const id of ['trunk1', 'trunk2', 'digitHead', 'parityHead']) await restored.locator(`.react-flow__node[data-id="${id}"]`).waitFor();
+    await expectText(restored.locator('footer.summary'), /Parameters\s*\d/, 'the designer\'s parameter count after the reload');
+    await s.screenshot('designer-after-reload');
   },
 };

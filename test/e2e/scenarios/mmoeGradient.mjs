@@ -10,7 +10,12 @@ import { assert, expectText, runFolders, runStatus } from '../expect.mjs';
 
 const FILE = 'mmoe-regression.mtl.json';
 const METHOD = 'pcgrad';
+/** The method as the weighting dropdown names it (its title). */
+const METHOD_TITLE = 'PCGrad';
 const EPOCHS = 3;
+
+/** The text of the option a toolkit drop-down shows as chosen. */
+const chosen = (dropdown) => dropdown.evaluate((el) => [...el.querySelectorAll('vscode-option')].find((o) => o.selected)?.textContent?.trim());
 
 /** Picks `label` in a toolkit drop-down (vscode-dropdown): open it, click the option. */
 async function choose(dropdown, label) {
@@ -34,9 +39,14 @@ export default {
     const d = await s.webviewFrame(`Designer: ${FILE}`);
     await d.locator('.canvas[data-layout="ready"]').waitFor();
     await d.locator('#tab-training').click();
-    await choose(d.locator('.field[data-path="training.weighting.method"] vscode-dropdown'), METHOD);
-    // The method's own fields appear with it (the mode: on the shared parameters or representation).
-    await d.locator('.field[data-path="training.weighting.mode"]').waitFor();
+    const method = d.locator('.field[data-path="training.weighting.method"] vscode-dropdown');
+    await choose(method, METHOD_TITLE);
+    // The method's own fields appear with it (the mode: on the shared parameters or representation),
+    // the mode unset and named by its default.
+    const mode = d.locator('.field[data-path="training.weighting.mode"] vscode-dropdown');
+    await mode.waitFor();
+    await s.waitUntil(async () => (await chosen(method)) === METHOD_TITLE, `the method dropdown to show ${METHOD_TITLE}`);
+    assert(await chosen(mode) === 'parameters (default)', `the mode dropdown shows "${await chosen(mode)}", not "parameters (default)"`);
     await s.replaceText(d.locator('.field[data-path="training.epochs"] vscode-text-field'), String(EPOCHS));
     await d.locator('.variant[data-path="training.weighting"]').scrollIntoViewIfNeeded();
     await s.screenshot('designer-weighting');

@@ -4,21 +4,103 @@
 // "Default Dark Modern" with "Preferences: Color Theme" and every view redraws.
 // Saved as test-output/e2e/readme-screenshots/<nn>-<view>-<theme>.png; with
 // MTS_E2E_UPDATE_SCREENSHOTS=1 also copied to media/screenshots/<view>-<theme>.png.
+// The Getting Started walkthrough's pictures are crops of the same views, each to the part its
+// step is about (the designer's graph, its shared trunk, the loss curves, the shared-weight
+// diagram), at 2 device pixels per CSS pixel: the walkthrough shows a picture about 450 px wide,
+// so a whole window shrunk into it has unreadable text, and a crop about that wide does not.
+// Saved as test-output/e2e/readme-screenshots/walkthrough-<step>-<theme>.png; with
+// MTS_E2E_UPDATE_WALKTHROUGH=1 also copied to media/walkthrough/<step>-<theme>.png.
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../paths.mjs';
 import { assert, expectText, runFolders, runStatus } from '../expect.mjs';
 
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+/** Margin around a crop, in CSS pixels. */
+const CROP_PAD = 12;
 
 export default {
   name: 'readme screenshots',
   workspace: 'digits-parity',
   settings: { 'workbench.colorTheme': THEMES.light },
+  deviceScaleFactor: 2,
   async run(s) {
     const { page } = s;
     const shots = [];
     const shoot = async (view, theme) => { shots.push([await s.screenshot(`${view}-${theme}`), `${view}-${theme}.png`]); };
+    // A walkthrough picture: the box around every element of `parts`, wholly in the window (a
+    // part cut off at the window's edge would be a half-drawn picture).
+    const crops = [];
+    const crop = async (step, theme, parts) => {
+      const boxes = [];
+      for (const part of parts) for (const one of await part.all()) { const b = await one.boundingBox(); if (b) boxes.push(b); }
+      assert(boxes.length > 0, `${step}-${theme}: nothing to crop`);
+      const view = page.viewportSize();
+      const x = Math.min(...boxes.map((b) => b.x)) - CROP_PAD;
+      const y = Math.min(...boxes.map((b) => b.y)) - CROP_PAD;
+      const right = Math.max(...boxes.map((b) => b.x + b.width)) + CROP_PAD;
+      const bottom = Math.max(...boxes.map((b) => b.y + b.height)) + CROP_PAD;
+      assert(x >= 0 && y >= 0 && right <= view.width && bottom <= view.height, `${step}-${theme}: the part is not wholly in the window: ${JSON.stringify({ x, y, right, bottom })}`);
+      const clip = { x: Math.floor(x), y: Math.floor(y), width: Math.ceil(right - x), height: Math.ceil(bottom - y) };
+      const file = path.join(s.dir, `walkthrough-${step}-${theme}.png`);
+      await page.screenshot({ path: file, clip, scale: 'device' });
+      crops.push([file, `${step}-${theme}.png`]);
+      console.log(`    walkthrough ${step}-${theme}: ${clip.width}x${clip.height} CSS px`);
+    };
+    // The designer's parts: the whole graph as it opens; the shared trunk (trunk2 selected) with the heads it feeds.
+    const designerCrops = async (designer, theme) => {
+      const nodes = designer.locator('.react-flow__node');
+      assert(await nodes.count() === 7, `the designer shows ${await nodes.count()} nodes, not 7`);
+      await expectText(designer.locator('.react-flow__node[data-id="trunk2"]'), /Shared · 2 tasks/, "trunk2's badge");
+      await designer.locator('.react-flow__node[data-id="trunk2"].selected').waitFor();
+      await crop('shared', theme, [designer.locator('.mts-group.shared'), designer.locator('.react-flow__node[data-id$="Head"]')]);
+      await designer.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+      await designer.locator('.react-flow__node.selected').waitFor({ state: 'detached' });
+      await crop('open', theme, [nodes, designer.locator('.mts-group')]);
+      await designer.locator('.react-flow__node[data-id="trunk2"]').click();
+      await designer.locator('.react-flow__node[data-id="trunk2"].selected').waitFor();
+    };
+    // The training panel's loss curves of both tasks (the shared model solid, the baselines dashed),
+    // with their task names; drawn beside the side bar, so a chart is about as wide as the
+    // walkthrough shows the picture (the panel's full width makes it 650 px).
+    const trainingCrop = async (panel, theme) => {
+      const tasks = panel.locator('section.task[aria-label^="Task "]');
+      assert(await tasks.count() === 2, 'two tasks in the training panel');
+      const sidebar = page.locator('.part.sidebar');
+      await s.runCommand('View: Toggle Primary Side Bar Visibility');
+      await sidebar.waitFor({ state: 'visible' });
+      let width = 0;
+      await s.waitUntil(async () => {
+        const now = await tasks.first().locator('.chart .uplot').first().evaluate((el) => el.getBoundingClientRect().width);
+        const still = now === width;
+        width = now;
+        return still && now < 560;
+      }, 'the loss charts to be redrawn narrower beside the side bar');
+      for (const t of await tasks.all()) {
+        await expectText(t.locator('.chart').first().locator('h4'), /^loss/, "a task's first chart");
+        await t.locator('.chart').first().locator('.uplot canvas').first().waitFor();
+      }
+      await crop('training', theme, [tasks.locator('.task-head h3'), tasks.locator('.chart:first-child')]);
+      await s.runCommand('View: Toggle Primary Side Bar Visibility');
+      await sidebar.waitFor({ state: 'hidden' });
+    };
+    // The diagram as the README shows it: the blocks, one L2 bar per layer, the chosen layer's heatmap drawn (not one flat colour).
+    const diagramDrawn = async (diagram) => {
+      await expectText(diagram.locator('svg.blocks g.block.shared'), /trunk1.*trunk2.*108,736 params/, 'the shared block');
+      await s.waitUntil(async () => (await diagram.locator('.bar-row').count()) === 4, 'an L2 bar per layer');
+      await s.waitUntil(() => diagram.locator('.heatmap canvas').evaluate((c) => {
+        const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+        const seen = new Set();
+        for (let i = 0; i < data.length && seen.size < 20; i += 4) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+        return seen.size >= 20;
+      }), 'the heatmap to show the weights');
+    };
+    // The shared-weight diagram's blocks: the shared one and one per task (the input left out: it is the widest part and says least).
+    const diagramCrop = async (diagram, theme) => {
+      await expectText(diagram.locator('svg.blocks g.block.shared text.title'), /shared/i, 'the shared block');
+      assert(await diagram.locator('svg.blocks g.block.task').count() === 2, 'a block per task');
+      await crop('diagram', theme, [diagram.locator('svg.blocks g.block:not(.input)')]);
+    };
     const themed = async (theme) => {
       await page.locator(`.monaco-workbench.${theme === 'dark' ? 'vs-dark' : 'vs'}`).waitFor();
     };
@@ -39,6 +121,7 @@ export default {
     await expectText(designer.locator('.inspector .node-header'), /Shared by 2 tasks/, 'the inspector of trunk2');
     await inTheme(designer, 'light');
     await shoot('designer', 'light');
+    await designerCrops(designer, 'light');
 
     // Train from the designer; the panel opens beside it. One group again for the pictures.
     await designer.locator('vscode-button', { hasText: 'Train' }).click();
@@ -57,6 +140,7 @@ export default {
     };
     await showTraining('light');
     await shoot('training', 'light');
+    await trainingCrop(await s.webviewFrame('Training: digits-parity'), 'light');
 
     await s.runCommand('Multi-Task Studio: Show shared-weight diagram');
     await s.pick('digits-parity', { placeholder: /diagram of which run/ });
@@ -64,7 +148,9 @@ export default {
     await diagram.locator('.bar-row', { hasText: 'trunk2' }).click();
     await diagram.locator('.heatmap canvas').waitFor();
     await inTheme(diagram, 'light');
+    await diagramDrawn(diagram);
     await shoot('diagram', 'light');
+    await diagramCrop(diagram, 'light');
 
     // Dark: the same three views, each drawn again in the new colours.
     await s.setColorTheme(THEMES.dark);
@@ -72,21 +158,30 @@ export default {
     diagram = await s.webviewFrame(/^Diagram: digits-parity/);
     await inTheme(diagram, 'dark');
     await diagram.locator('.heatmap canvas').waitFor();
+    await diagramDrawn(diagram);
     await shoot('diagram', 'dark');
-    await showTraining('dark');
+    await diagramCrop(diagram, 'dark');
+    const panel = await showTraining('dark');
     await shoot('training', 'dark');
+    await trainingCrop(panel, 'dark');
     await page.locator('.tabs-container .tab', { hasText: 'digits-parity.mtl.json' }).click();
     designer = await s.webviewFrame('Designer: digits-parity.mtl.json');
     await designer.locator('.canvas[data-layout="ready"]').waitFor();
     await inTheme(designer, 'dark');
     await expectText(designer.locator('.inspector .node-header'), /Shared by 2 tasks/, 'the inspector of trunk2 (selection kept)');
     await shoot('designer', 'dark');
+    await designerCrops(designer, 'dark');
 
     if (process.env.MTS_E2E_UPDATE_SCREENSHOTS === '1') {
       const dest = path.join(repoRoot, 'media', 'screenshots');
       fs.mkdirSync(dest, { recursive: true });
       for (const [file, name] of shots) fs.copyFileSync(file, path.join(dest, name));
       console.log(`    copied ${shots.length} screenshots to media/screenshots/`);
+    }
+    if (process.env.MTS_E2E_UPDATE_WALKTHROUGH === '1') {
+      const dest = path.join(repoRoot, 'media', 'walkthrough');
+      for (const [file, name] of crops) fs.copyFileSync(file, path.join(dest, name));
+      console.log(`    copied ${crops.length} pictures to media/walkthrough/`);
     }
   },
 };

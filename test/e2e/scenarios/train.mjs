@@ -118,7 +118,8 @@ export default {
     await page.locator('.tabs-container .tab', { hasText: /Training: digits-parity|Run \d{8}-\d{6}: digits-parity/ }).click();
     const restored = await s.webviewFrame(/Training: digits-parity|Run \d{8}-\d{6}: digits-parity/);
     await restored.locator('table.results').waitFor();
-    await restored.locator('.uplot').first().waitFor();
+    await expectText(restored.locator('.head .status'), 'completed', 'the status badge after the reload');
+    await s.waitUntil(async () => (await restored.locator('.uplot').count()) >= 6, 'every chart drawn after the reload');
     await s.screenshot('training-panel-after-reload');
   },
 };

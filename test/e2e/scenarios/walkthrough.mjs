@@ -8,6 +8,10 @@ import path from 'node:path';
 import { assert, expectText } from '../expect.mjs';
 
 const TITLE = 'Get started with Multi-Task Studio';
+/** Device pixels per CSS pixel of the walkthrough's pictures (readmeScreenshots.mjs takes them so). */
+const PICTURE_DEVICE_SCALE = 2;
+/** The least scale a picture may be shown at: 11 px text still about 8 px (whole windows shrunk in were at about 0.3). */
+const MIN_PICTURE_SCALE = 0.7;
 // [step id, title, picture, command link] as package.json's contributes.walkthroughs has them.
 const STEPS = [['openExample', 'Open an example', 'open', 'Open an example'], ['seeShared', 'See what is shared', 'shared', 'Open the designer'],
   ['train', 'Train', 'training', 'Train multi-task model'], ['readResults', 'Read the report and the diagram', 'diagram', 'Show the Runs view']];
@@ -44,7 +48,7 @@ export default {
         throw new Error(`${e.message}; the media shows ${await slide.locator('.getting-started-media').innerHTML().catch(() => 'nothing')}`);
       });
       // Its pixels, read back through a canvas (same origin): a picture, not one flat colour.
-      const drawn = await image.evaluate((img) => {
+      const drawn = await image.evaluate(async (img) => {
         const c = document.createElement('canvas');
         c.width = img.naturalWidth;
         c.height = img.naturalHeight;
@@ -53,11 +57,21 @@ export default {
         const px = g.getImageData(0, 0, c.width, c.height).data;
         const colours = new Set();
         for (let i = 0; i < px.length; i += 4 * 7) colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-        return { natural: [img.naturalWidth, img.naturalHeight], shown: [img.clientWidth, img.clientHeight], colours: colours.size, alt: img.alt };
+        // The file's own pixels (VS Code gives the picture a srcset density, which divides
+        // naturalWidth), and the width it is drawn at inside its box (object-fit: contain).
+        const file = new Image();
+        file.src = img.currentSrc;
+        await file.decode();
+        const drawnWidth = Math.min(img.clientWidth, img.clientHeight * (file.naturalWidth / file.naturalHeight));
+        return { natural: [img.naturalWidth, img.naturalHeight], file: [file.naturalWidth, file.naturalHeight], shown: [img.clientWidth, img.clientHeight], drawnWidth, colours: colours.size, alt: img.alt };
       });
       assert(drawn.natural[0] >= 600 && drawn.shown[0] >= 200 && drawn.shown[1] >= 100 && drawn.colours >= 50 && drawn.alt.length > 20,
         `${title}'s picture is drawn, with its alt text: ${JSON.stringify(drawn)}`);
-      console.log(`    ${title}: ${picture}-light.png ${drawn.natural.join('x')} shown ${drawn.shown.join('x')}, ${drawn.colours} colours`);
+      // Readable: the pictures are crops taken at 2 device pixels per CSS pixel
+      // (readmeScreenshots.mjs), so text drawn at 11 px in the window shows here at 11 × scale.
+      const scale = drawn.drawnWidth / (drawn.file[0] / PICTURE_DEVICE_SCALE);
+      assert(scale >= MIN_PICTURE_SCALE, `${title}'s picture is shown at ${scale.toFixed(2)} of its size in the window: its 11 px text would be ${(11 * scale).toFixed(1)} px (${JSON.stringify(drawn)})`);
+      console.log(`    ${title}: ${picture}-light.png ${drawn.file.join('x')} px drawn ${Math.round(drawn.drawnWidth)} px wide (${scale.toFixed(2)} of its size in the window), ${drawn.colours} colours`);
     }
     await step('openExample').locator('h3.step-title').click();
     const first = slide.locator('.getting-started-media img');

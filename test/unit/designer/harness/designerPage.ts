@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { dataSettingsKey } from '../../../../src/core/dataSummary';
 import { Channel, type Port } from '../../../../src/core/channel';
-import type { DesignerInit, DesignerRequests, DesignerSides, FromDesigner, ToDesigner } from '../../../../src/core/designerProtocol';
+import { DEFAULT_PANELS, type DesignerInit, type DesignerPanels, type DesignerRequests, type DesignerSides, type FromDesigner, type ToDesigner } from '../../../../src/core/designerProtocol';
 import { applyOpsToText } from '../../../../src/core/edits';
 import { snapshotOf } from '../../../../src/host/designer/snapshot';
 import { dataSummaryOf } from '../../../../src/trainer/dataSummaryOf';
@@ -25,6 +25,8 @@ export interface PageOptions {
   width?: number;
   height?: number;
   viewState?: unknown;
+  /** The side panels as the workspace remembers them (the host's workspaceState); both shown by default. */
+  panels?: DesignerPanels;
   fileName?: string;
   /** Folder the experiment's data paths are relative to (the data preview reads it). */
   workspaceDir?: string;
@@ -40,6 +42,8 @@ export class DesignerPage {
   readonly errors: string[] = [];
   /** When set, every edit is answered as not applied, with this reason (as the host does when the text changed under it). */
   refuseEdits: string | undefined;
+  /** The side panels as this emulated workspace remembers them: the last `panels` note of the page. */
+  panels: DesignerPanels;
   private readonly channel: Channel<DesignerSides['host'], DesignerSides['webview']>;
   private fromPage: (msg: unknown) => void = () => undefined;
   // Posts reach the page one after another, in the order they were made.
@@ -47,6 +51,7 @@ export class DesignerPage {
 
   private constructor(readonly page: Page, private readonly options: PageOptions) {
     this.text = options.text;
+    this.panels = options.panels ?? DEFAULT_PANELS;
     const port: Port = {
       post: (msg) => {
         this.delivered = this.delivered
@@ -102,7 +107,7 @@ export class DesignerPage {
 
   private html(): string {
     const nonce = 'harness-nonce';
-    const init: DesignerInit = { fileName: this.options.fileName ?? 'experiment.mtl.json', trusted: this.options.trusted ?? true, document: snapshotOf(this.text, this.version) };
+    const init: DesignerInit = { fileName: this.options.fileName ?? 'experiment.mtl.json', trusted: this.options.trusted ?? true, document: snapshotOf(this.text, this.version), panels: this.panels };
     const csp = ["default-src 'none'", `img-src ${ORIGIN} data:`, `style-src ${ORIGIN} 'unsafe-inline'`, `font-src ${ORIGIN}`, `script-src 'nonce-${nonce}'`].join('; ');
     const json = JSON.stringify(init).replace(/</g, '\\u003c');
     return `<!DOCTYPE html>
@@ -135,7 +140,15 @@ export class DesignerPage {
     if (msg.type === 'ready') {
       void this.send({ type: 'document', document: snapshotOf(this.text, this.version) });
       void this.send({ type: 'trust', trusted: this.options.trusted ?? true });
+      void this.send({ type: 'panels', panels: this.panels });
     }
+    if (msg.type === 'panels') this.panels = msg.panels;
+  }
+
+  /** The panels changed in another designer of the workspace (the host tells every open one). */
+  async setPanels(panels: DesignerPanels): Promise<void> {
+    this.panels = panels;
+    await this.send({ type: 'panels', panels });
   }
 
   /** A new version of the text, as if typed in another editor. */

@@ -160,7 +160,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     const [a, b, c] = [await at('image'), await at('trunk1'), await at('trunk2')];
     assert.ok((a.x < b.x && b.x < c.x) || (a.y < b.y && b.y < c.y), 'still reads in order');
   }],
-  ['panels: the palette and the inspector collapse, the canvas takes their room, and a reopened designer remembers', async (d) => {
+  ['panels: the palette and the inspector collapse, the canvas takes their room; each change goes to the host, and a designer of another file opens as the workspace remembers', async (d) => {
     const before = (await d.page.locator('.canvas').boundingBox())!.width;
     await d.page.click('.panel-toggle:has-text("Palette")');
     await d.page.click('.panel-toggle:has-text("Inspector")');
@@ -170,8 +170,12 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await d.page.waitForTimeout(100);
     const after = (await d.page.locator('.canvas').boundingBox())!.width;
     assert.ok(after > before + 400, `canvas ${before} -> ${after} px wide`);
-    const state = await d.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
-    const again = await DesignerPage.open(d.page.context().browser()!, { bundleDir, text: d.text, theme: LIGHT, viewState: state });
+    // Each click is one note to the host, which keeps it for the workspace.
+    await until(() => d.received.filter((m) => m.type === 'panels').length === 2, 'two panels notes');
+    assert.deepEqual(d.received.filter((m) => m.type === 'panels'), [
+      { type: 'panels', panels: { palette: false, inspector: true } }, { type: 'panels', panels: { palette: false, inspector: false } }]);
+    // Another file's designer: its own (empty) view state, the workspace's panels embedded by the host.
+    const again = await DesignerPage.open(d.page.context().browser()!, { bundleDir, text: d.text, theme: LIGHT, fileName: 'other.mtl.json', panels: d.panels });
     try {
       await again.waitForLayout();
       assert.equal(await again.page.locator('.palette').isVisible(), false, 'palette still collapsed');
@@ -190,6 +194,16 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     } finally {
       await again.close();
     }
+  }],
+  ['panels: a change made in another designer of the workspace shows here; the echo is not sent back', async (d) => {
+    await d.setPanels({ palette: false, inspector: true });
+    await d.page.waitForSelector('.palette', { state: 'hidden' });
+    assert.equal(await d.page.locator('.inspector').isVisible(), true);
+    assert.equal(await d.page.locator('.panel-toggle:has-text("Palette")').getAttribute('aria-pressed'), 'false');
+    await d.page.click('.panel-toggle:has-text("Palette")');
+    await d.page.waitForSelector('.palette');
+    await until(() => d.received.some((m) => m.type === 'panels'), 'the panels note');
+    assert.deepEqual(d.received.filter((m) => m.type === 'panels'), [{ type: 'panels', panels: { palette: true, inspector: true } }]);
   }],
   ['connect: drag from trunk1\'s output to parityHead\'s input', async (d) => {
     await dragBetween(d.page, await center(d.page, '.react-flow__node[data-id="trunk1"] .react-flow__handle.source'),
@@ -385,6 +399,27 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await until(() => spec(d).training.schedule?.type === 'sgdr', 'schedule sgdr');
     assert.deepEqual(spec(d).training.schedule, { type: 'sgdr', t0: 5, tMult: 2 });
     await d.page.waitForFunction((b) => document.querySelector('.lr-preview polyline')?.getAttribute('points') !== b, before);
+  }],
+  ['training: the weighting dropdown names methods by their titles (the id where it differs), its default included; PCGrad picked writes its id', async (d) => {
+    await d.page.click('#tab-training');
+    const method = d.page.locator('.field[data-path="training.weighting.method"] vscode-dropdown');
+    const labels = await method.locator('vscode-option').allTextContents();
+    assert.equal(labels[0]?.trim(), 'Equal (default)');
+    for (const title of ['Static', 'DWA', 'GradNorm', 'PCGrad', 'UPGrad', 'Nash-MTL', 'IMTL-G · imtlg']) assert.ok(labels.some((l) => l.trim() === title), `"${title}" in ${labels.join(' | ')}`);
+    assert.ok(!labels.some((l) => l.trim() === 'pcgrad'), 'no bare id where a title exists');
+    await method.click();
+    await method.locator('vscode-option:text-is("PCGrad")').click();
+    await until(() => spec(d).training.weighting?.method === 'pcgrad', 'weighting pcgrad');
+    assert.deepEqual(spec(d).training.weighting, { method: 'pcgrad' });
+    // Its mode unset: the dropdown says which mode that is.
+    const mode = d.page.locator('.field[data-path="training.weighting.mode"] vscode-dropdown');
+    await mode.waitFor();
+    const shown = () => mode.evaluate((el) => [...el.querySelectorAll('vscode-option')].find((o) => (o as Element & { selected?: boolean }).selected)?.textContent?.trim());
+    assert.equal(await shown(), 'parameters (default)');
+    assert.deepEqual((await mode.locator('vscode-option').allTextContents()).map((t) => t.trim()), ['parameters (default)', 'parameters', 'representation']);
+    await mode.click();
+    await mode.locator('vscode-option:text-is("representation")').click();
+    await until(() => spec(d).training.weighting?.mode === 'representation', 'mode representation');
   }],
   ['tasks: add a task, connect nothing: it shows as a task node asking for a head', async (d) => {
     await d.page.click('#tab-tasks');

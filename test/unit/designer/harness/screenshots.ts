@@ -202,8 +202,9 @@ async function main(): Promise<void> {
       }
     }
     if (want('walkthrough')) {
-      // The Getting Started walkthrough's designer pictures (media/walkthrough/, resized): the
-      // example as it opens, then its shared trunk selected with the inspector beside it.
+      // The designer as the Getting Started walkthrough's first two steps show it: the example as
+      // it opens, then its shared trunk selected. (The pictures in media/walkthrough/ are crops
+      // made in a real VS Code by test/e2e/scenarios/readmeScreenshots.mjs.)
       const text = fs.readFileSync(path.resolve('examples/digits-parity/digits-parity.mtl.json'), 'utf8');
       for (const look of ['light', 'dark'] as const) {
         const p = await open({ text, look, width: 1400, height: 900, fileName: 'digits-parity.mtl.json' });
