@@ -1,0 +1,40 @@
+// What a layer's ONNX emitter is given: the builder, its inputs (value names and shapes
+// without the batch dimension), its output shape, and its trained weights.
+import type { Shape } from '../../../core/shapes';
+import type { LayerSpec } from '../../../core/spec';
+import { SpecError } from '../../specError';
+import type { OnnxBuilder } from './builder';
+import type { Weight } from './weights';
+
+export interface LayerContext {
+  b: OnnxBuilder;
+  layer: LayerSpec;
+  /** The layer's index in model.layers: where an error points. */
+  index: number;
+  inputs: string[];
+  inShapes: Shape[];
+  outShape: Shape;
+  /** The trained weight `<layer's TensorFlow name>/<name>`. */
+  weight(name: string): Weight;
+  /** The weight, or undefined when the layer has none of that name (a bias turned off). */
+  maybeWeight(name: string): Weight | undefined;
+}
+
+/** Export cannot write this layer: the message names the layer and its type. */
+export function unsupported(ctx: Pick<LayerContext, 'layer' | 'index'>, why: string): SpecError {
+  return new SpecError(`ONNX export: layer "${ctx.layer.id}" (${ctx.layer.type}) ${why}`, ['model', 'layers', ctx.index]);
+}
+
+/** [a, b] -> [b, a] of a row-major matrix. */
+export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c]!;
+  return out;
+}
+
+/** A stack of matrices [n, d, u] laid side by side as one [d, n * u] matrix (x times it gives every column at once). */
+export function sideBySide(data: Float32Array, n: number, d: number, u: number): Float32Array {
+  const out = new Float32Array(d * n * u);
+  for (let c = 0; c < n; c++) for (let i = 0; i < d; i++) for (let j = 0; j < u; j++) out[i * n * u + c * u + j] = data[c * d * u + i * u + j]!;
+  return out;
+}
