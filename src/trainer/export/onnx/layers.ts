@@ -25,6 +25,8 @@ export function emitLayer(ctx: LayerContext): string {
     case 'add': return ctx.b.op(l.id, 'Sum', ctx.inputs);
     case 'lstm': case 'gru': return emitRecurrent(ctx, l);
     case 'parallelDense': case 'crossStitch': case 'mmoe': case 'ple': case 'select': return emitBlock(ctx, l);
+    // A type this build does not know (an experiment.json written by a newer version).
+    default: throw unsupported(ctx, 'is a layer type this version cannot export to ONNX.');
   }
 }
 
