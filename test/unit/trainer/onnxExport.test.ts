@@ -140,8 +140,9 @@ const everyLayer: ExperimentSpec = {
       { id: 'rows', type: 'reshape', targetShape: [4, 2], from: ['flat'] },
       { id: 'rowsFlat', type: 'flatten', from: ['rows'] },
       { id: 'perRow', type: 'dense', units: 2, activation: 'swish', from: ['rowsFlat'] },
-      { id: 'vecDense', type: 'dense', units: 6, activation: 'selu', from: ['vec'] },
-      { id: 'drop', type: 'dropout', rate: 0.5, from: ['vecDense'] },
+      // An id TensorFlow cannot take as a name: its weights are saved under another (core/tfNames).
+      { id: 'vec dense/🔥', type: 'dense', units: 6, activation: 'selu', from: ['vec'] },
+      { id: 'drop', type: 'dropout', rate: 0.5, from: ['vec dense/🔥'] },
       { id: 'joined', type: 'concatenate', from: ['lstmLast', 'gruLast', 'gruFlat', 'perRow', 'drop'] },
       { id: 'g1', type: 'dense', units: 7, activation: 'gelu', from: ['joined'] },
       { id: 'g2', type: 'dense', units: 7, activation: 'tanh', from: ['joined'] },
@@ -241,6 +242,23 @@ test('a layer ONNX cannot express fails with a message naming it and its type, a
     return true;
   });
   assert.equal(fs.existsSync(onnxFile), false);
+  built.model.dispose();
+});
+
+test('a task named like an input is refused at that task\'s id: ONNX names both by id', { timeout: 60_000 }, async () => {
+  const spec: ExperimentSpec = {
+    ...everyLayer,
+    name: 'clash',
+    tasks: [{ id: 'x', kind: 'regression', target: 's' }],
+    model: { inputs: [{ id: 'x', shape: [3] }], layers: [{ id: 'head', type: 'dense', units: 1, from: ['x'] }], outputs: { x: 'head' } },
+  };
+  const { runDir, built } = await randomRun(await loadBackend('tensorflow'), spec, 'onnx-clash');
+  await assert.rejects(exportOnnx(runDir, path.join(runDir, 'model.onnx')), (err: unknown) => {
+    assert.ok(err instanceof SpecError);
+    assert.match(err.message, /task "x" and an input share a name/);
+    assert.deepEqual(err.path, ['tasks', 0, 'id']);
+    return true;
+  });
   built.model.dispose();
 });
 

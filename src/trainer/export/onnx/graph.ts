@@ -25,7 +25,8 @@ export function onnxModelOf(spec: ExperimentSpec, weights: ReadonlyMap<string, W
   const tasks = Object.keys(spec.model.outputs);
   const clash = tasks.find((t) => spec.model.inputs.some((i) => i.id === t));
   if (clash !== undefined) {
-    throw new SpecError(`ONNX export: task "${clash}" and an input share a name, and ONNX names the graph's inputs and outputs by id: rename one.`, ['tasks']);
+    const index = spec.tasks.findIndex((t) => t.id === clash);
+    throw new SpecError(`ONNX export: task "${clash}" and an input share a name, and ONNX names the graph's inputs and outputs by id: rename one.`, index >= 0 ? ['tasks', index, 'id'] : ['model', 'outputs']);
   }
   const b = new OnnxBuilder([...spec.model.inputs.map((i) => i.id), ...tasks]);
   const values = new Map<string, string>(spec.model.inputs.map((i) => [i.id, i.id]));
