@@ -105,7 +105,7 @@ for (const name of EXAMPLES) {
 }
 
 /** Layers of everyLayer read directly as outputs. */
-const PROBES = ['emb', 'lstmSeq', 'lstmLast', 'gruLast', 'gruFlat', 'norm', 'avg', 'flat', 'perRow', 'drop', 'sum', 'ple', 'stitch', 'stitch2', 'moe'];
+const PROBES = ['emb', 'lstmSeq', 'lstmLast', 'gruLast', 'gruFlat', 'conv', 'norm', 'avg', 'convValid', 'max', 'flat', 'perRow', 'drop', 'sum', 'ple', 'stitch', 'stitch2', 'moe'];
 
 /** Every layer type, sharing block and activation the writer covers, in one graph that reaches three tasks. */
 const everyLayer: ExperimentSpec = {
@@ -121,7 +121,7 @@ const everyLayer: ExperimentSpec = {
     inputs: [
       { id: 'seq', shape: [6, 3] },
       { id: 'tokens', shape: [5], dtype: 'int32' },
-      { id: 'image', shape: [9, 9, 2] },
+      { id: 'image', shape: [10, 10, 2] },
       { id: 'vec', shape: [8] },
     ],
     layers: [
@@ -131,10 +131,12 @@ const everyLayer: ExperimentSpec = {
       { id: 'gruLast', type: 'gru', units: 3, from: ['emb'] },
       { id: 'gruSeq', type: 'gru', units: 3, returnSequences: true, activation: 'linear', from: ['seq'] },
       { id: 'gruFlat', type: 'flatten', from: ['gruSeq'] },
+      // "same" padding with an odd total (TensorFlow puts the extra pixel after); max pooling
+      // over padding that holds negative values (linear conv before it).
       { id: 'conv', type: 'conv2d', filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu', from: ['image'] },
       { id: 'norm', type: 'batchNormalization', from: ['conv'] },
       { id: 'avg', type: 'averagePooling2d', poolSize: 2, strides: 1, padding: 'same', from: ['norm'] },
-      { id: 'convValid', type: 'conv2d', filters: 2, kernelSize: [2, 3], padding: 'valid', activation: 'softplus', useBias: false, from: ['avg'] },
+      { id: 'convValid', type: 'conv2d', filters: 2, kernelSize: [2, 3], padding: 'valid', useBias: false, from: ['avg'] },
       { id: 'max', type: 'maxPooling2d', poolSize: 3, strides: 2, padding: 'same', from: ['convValid'] },
       { id: 'flat', type: 'flatten', from: ['max'] },
       { id: 'rows', type: 'reshape', targetShape: [4, 2], from: ['flat'] },
@@ -160,7 +162,7 @@ const everyLayer: ExperimentSpec = {
       { id: 'kindHead', type: 'dense', units: 3, activation: 'softmax', from: ['col0'] },
       { id: 'flagIn', type: 'concatenate', axis: 1, from: ['col1', 'moe1'] },
       { id: 'flagHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['flagIn'] },
-      { id: 'sizeHead', type: 'dense', units: 2, activation: 'relu', from: ['moe0'] },
+      { id: 'sizeHead', type: 'dense', units: 2, activation: 'softplus', from: ['moe0'] },
       { id: 'unused', type: 'dense', units: 2, from: ['vec'] },
     ],
     // Besides three heads, intermediate layers are outputs too, so that a mistake in one
