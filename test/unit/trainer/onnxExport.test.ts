@@ -105,7 +105,7 @@ for (const name of EXAMPLES) {
 }
 
 /** Layers of everyLayer read directly as outputs. */
-const PROBES = ['emb', 'lstmSeq', 'lstmLast', 'gruLast', 'gruFlat', 'conv', 'norm', 'avg', 'convValid', 'max', 'flat', 'perRow', 'drop', 'sum', 'ple', 'stitch', 'stitch2', 'moe'];
+const PROBES = ['emb', 'lstmSeq', 'lstmLast', 'gruLast', 'gruFlat', 'conv', 'norm', 'avg', 'convValid', 'max', 'maxIn', 'flat', 'perRow', 'drop', 'sum', 'ple', 'stitch', 'stitch2', 'moe'];
 
 /** Every layer type, sharing block and activation the writer covers, in one graph that reaches three tasks. */
 const everyLayer: ExperimentSpec = {
@@ -139,6 +139,7 @@ const everyLayer: ExperimentSpec = {
       { id: 'convValid', type: 'conv2d', filters: 2, kernelSize: [2, 3], padding: 'valid', useBias: false, from: ['avg'] },
       { id: 'max', type: 'maxPooling2d', poolSize: 3, strides: 2, padding: 'same', from: ['convValid'] },
       { id: 'flat', type: 'flatten', from: ['max'] },
+      { id: 'maxIn', type: 'maxPooling2d', poolSize: 3, strides: 2, padding: 'same', from: ['image'] },
       { id: 'rows', type: 'reshape', targetShape: [4, 2], from: ['flat'] },
       { id: 'rowsFlat', type: 'flatten', from: ['rows'] },
       { id: 'perRow', type: 'dense', units: 2, activation: 'swish', from: ['rowsFlat'] },
