@@ -36,9 +36,15 @@ const EXAMPLES_COMPARED = 100;
 /** Every model.onnx written, for the checker at the end. */
 const written: string[] = [];
 
-/** Largest |a - b| over the tasks' outputs, per task. */
-async function compare(onnxFile: string, inputs: Map<string, TF.Tensor>, expected: Map<string, TF.Tensor>): Promise<Record<string, number>> {
+/**
+ * Largest |a - b| over the tasks' outputs, per task, after checking the file's signature: the
+ * inputs named by input id, the outputs by task id, each with a symbolic batch dimension.
+ */
+async function compare(onnxFile: string, spec: ExperimentSpec, inputs: Map<string, TF.Tensor>, expected: Map<string, TF.Tensor>): Promise<Record<string, number>> {
   const session = await ort.InferenceSession.create(onnxFile);
+  const signature = (values: readonly ort.InferenceSession.ValueMetadata[]) => values.map((v) => ({ name: v.name, shape: v.isTensor ? [...v.shape] : [] }));
+  assert.deepEqual(signature(session.inputMetadata), spec.model.inputs.map((i) => ({ name: i.id, shape: ['batch', ...i.shape] })));
+  assert.deepEqual(signature(session.outputMetadata).map((o) => [o.name, o.shape[0]]), Object.keys(spec.model.outputs).map((t) => [t, 'batch']));
   const feeds: Record<string, ort.Tensor> = {};
   for (const [id, t] of inputs) {
     feeds[id] = t.dtype === 'int32' ? new ort.Tensor('int32', t.dataSync() as Int32Array, t.shape) : new ort.Tensor('float32', t.dataSync() as Float32Array, t.shape);
@@ -98,7 +104,7 @@ for (const name of EXAMPLES) {
     const rows = Int32Array.from({ length: EXAMPLES_COMPARED }, (_, i) => i);
     const split = toDevice(backend.tf, spec, makeHeads(backend.tf, spec), takeRows(data.test, rows));
     const expected = await savedPredictions(backend, runDir, spec, split.x);
-    const worst = await compare(onnxFile, split.x, expected);
+    const worst = await compare(onnxFile, spec, split.x, expected);
     t.diagnostic(`largest difference per task: ${JSON.stringify(worst)}`);
     for (const [task, w] of Object.entries(worst)) assert.ok(w <= TOLERANCE, `${name}, task ${task}: onnxruntime differs from the run's model by ${w}`);
   });
@@ -212,7 +218,7 @@ test('every layer type, block and activation: model.onnx predicts what the saved
       : tf.tensor(Float32Array.from({ length: size }, () => 2 * rng.next() - 1), [n, ...i.shape])];
   }));
   const expected = await savedPredictions(backend, runDir, everyLayer, inputs);
-  const worst = await compare(onnxFile, inputs, expected);
+  const worst = await compare(onnxFile, everyLayer, inputs, expected);
   t.diagnostic(`largest difference per task: ${JSON.stringify(worst)}`);
   assert.deepEqual(Object.keys(worst), Object.keys(everyLayer.model.outputs));
   for (const [task, w] of Object.entries(worst)) assert.ok(w <= TOLERANCE, `task ${task}: onnxruntime differs from the saved model by ${w}`);
