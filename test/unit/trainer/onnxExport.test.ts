@@ -3,7 +3,8 @@
 // - every bundled example, trained briefly by the product, on 100 of its test examples;
 // - a model holding every layer type, sharing block and activation the writer knows, with
 //   random weights (so batch norm's moving statistics, LSTM and GRU gates all matter);
-// - a layer the writer cannot express fails with a message naming it, and writes no file;
+// - a layer the writer cannot express fails with a message naming it, and writes no file; so
+//   does a task named like an input (ONNX names both by id);
 // - every file written passes onnx.checker (full check) in a Python venv, skipped with a
 //   message where that venv cannot be made (scripts/python-venv.sh, offline).
 import assert from 'node:assert/strict';
@@ -69,6 +70,7 @@ async function savedPredictions(backend: LoadedBackend, runDir: string, spec: Ex
   const loaded = await backend.tf.loadLayersModel(`file://${path.join(runDir, 'model', 'model.json')}`);
   const out = loaded.predict(spec.model.inputs.map((i) => inputs.get(i.id)!));
   const outs = Array.isArray(out) ? out : [out];
+  loaded.dispose();
   return new Map(Object.keys(spec.model.outputs).map((task, k) => [task, outs[k]!]));
 }
 
@@ -107,6 +109,7 @@ for (const name of EXAMPLES) {
     const worst = await compare(onnxFile, spec, split.x, expected);
     t.diagnostic(`largest difference per task: ${JSON.stringify(worst)}`);
     for (const [task, w] of Object.entries(worst)) assert.ok(w <= TOLERANCE, `${name}, task ${task}: onnxruntime differs from the run's model by ${w}`);
+    backend.tf.dispose([...split.x.values(), ...expected.values()]);
   });
 }
 
