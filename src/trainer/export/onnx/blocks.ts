@@ -9,7 +9,8 @@
 import { pleLevels } from '../../../core/blockLayers';
 import type { Activation, LayerSpec } from '../../../core/spec';
 import { activate } from './activations';
-import { type LayerContext, sideBySide } from './layerContext';
+import type { LayerContext } from './layerContext';
+import { sideBySide } from './matrices';
 
 type Block = Extract<LayerSpec, { type: 'parallelDense' | 'crossStitch' | 'mmoe' | 'ple' | 'select' }>;
 

@@ -6,6 +6,7 @@ import type { LayerSpec } from '../../../core/spec';
 import { activate } from './activations';
 import { emitBlock } from './blocks';
 import { type LayerContext, unsupported } from './layerContext';
+import { hwioToOihw } from './matrices';
 import { emitRecurrent } from './recurrent';
 
 type Of<T extends LayerSpec['type']> = Extract<LayerSpec, { type: T }>;
@@ -60,13 +61,9 @@ function inNchw(ctx: LayerContext, make: (nchw: string) => string): string {
 
 function conv2d(ctx: LayerContext, l: Of<'conv2d'>): string {
   if (ctx.inShapes[0]!.length !== 3) throw unsupported(ctx, `reads a ${ctx.inShapes[0]!.length}-d input; ONNX export handles images [height, width, channels].`);
-  const kernel = ctx.weight('kernel'); // [kh, kw, in, out] -> ONNX [out, in, kh, kw]
+  const kernel = ctx.weight('kernel');
   const [kh, kw, cin, cout] = kernel.shape as [number, number, number, number];
-  const oihw = new Float32Array(kernel.data.length);
-  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) {
-    oihw[((o * cin + i) * kh + y) * kw + x] = kernel.data[((y * kw + x) * cin + i) * cout + o]!;
-  }
-  const w = ctx.b.floats(`${l.id}/kernel`, [cout, cin, kh, kw], oihw);
+  const w = ctx.b.floats(`${l.id}/kernel`, [cout, cin, kh, kw], hwioToOihw(kernel.data, kh, kw, cin, cout));
   const strides = pair(l.strides ?? 1);
   const inputs = ctx.maybeWeight('bias') ? [w, weightConst(ctx, 'bias')] : [w];
   const y = inNchw(ctx, (x) => ctx.b.op(l.id, 'Conv', [x, ...inputs], {

@@ -9,7 +9,8 @@
 // - ONNX wants [time, batch, features]; tfjs has [batch, time, features].
 import type { LayerSpec } from '../../../core/spec';
 import { recurrentActivation } from './activations';
-import { type LayerContext, transpose2d, unsupported } from './layerContext';
+import { type LayerContext, unsupported } from './layerContext';
+import { transpose2d } from './matrices';
 
 type Recurrent = Extract<LayerSpec, { type: 'lstm' | 'gru' }>;
 
