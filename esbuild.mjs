@@ -63,7 +63,7 @@ async function main() {
       entryPoints: { trainer: 'src/trainer/child.ts', cli: 'src/trainer/cli.ts' }, outdir: 'dist' },
     webviewBuild('dist/webview', WEBVIEW_PAGES, { production, pages: true }),
     webviewBuild('dist/webview', WEBVIEW_LATER, { production }),
-    { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: [...nodeExternals, 'playwright-core'],
+    { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: [...nodeExternals, 'playwright-core', 'onnxruntime-node'],
       entryPoints: [...listTests('test/unit'), ...listTests('test/integration')], outbase: 'test', outdir: 'out/test' },
     { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: nodeExternals,
       entryPoints: { 'bench/trainSpeed': 'bench/trainSpeed.ts', 'bench/weightingCost': 'bench/weightingCost.ts', 'bench/dataPreview': 'bench/dataPreview.ts', 'bench/validateScale': 'bench/validateScale.ts', 'bench/memoryEstimate': 'bench/memoryEstimate.ts', 'bench/dataScale': 'bench/dataScale.ts', 'test/fuzz/main': 'test/fuzz/main.ts' }, outdir: 'out' },

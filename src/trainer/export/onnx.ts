@@ -1,0 +1,33 @@
+// Export of a trained run as model.onnx: the inference graph of the experiment with the run's
+// weights, outputs named by task id. Written by our own encoder (onnx/protobuf.ts): the product
+// needs neither Python nor TensorFlow for it. Every layer type and sharing block of the schema
+// is covered; one the writer cannot express (e.g. an LSTM with a gelu activation) fails with a
+// message naming the layer, never with a silently different model.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { RUN_FILES } from '../../core/runLayout';
+import type { ExperimentSpec } from '../../core/spec';
+import { writeFileAtomic } from '../artifacts/atomicWrite';
+import { SpecError } from '../specError';
+import { onnxModelOf } from './onnx/graph';
+import { encodeModel } from './onnx/messages';
+import { readRunWeights } from './onnx/weights';
+
+export async function exportOnnx(runDir: string, outFile: string): Promise<{ outputs: string[] }> {
+  const specFile = path.join(runDir, RUN_FILES.experiment);
+  const modelDir = path.join(runDir, RUN_FILES.model);
+  const spec = JSON.parse(await readOr(specFile, `${runDir} is not a run folder: it has no ${RUN_FILES.experiment}.`)) as ExperimentSpec;
+  await readOr(path.join(modelDir, RUN_FILES.modelJson), `${runDir} has no trained model (${RUN_FILES.model}/${RUN_FILES.modelJson}): the run did not complete.`);
+  const weights = await readRunWeights(modelDir);
+  const model = onnxModelOf(spec, weights);
+  await writeFileAtomic(outFile, encodeModel(model));
+  return { outputs: model.graph.outputs.map((o) => o.name) };
+}
+
+async function readOr(file: string, message: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    throw new SpecError(message);
+  }
+}
