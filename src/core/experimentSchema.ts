@@ -267,6 +267,11 @@ export const EXPERIMENT_SCHEMA = obj('A Multi-Task Studio experiment: data, task
       pgdSteps: int('PGD steps (default 10).', { min: 1, max: 1000 }),
       examples: int('Test examples attacked, the first of the test split (default 1,000).', { min: 1, max: 1_000_000 }),
     }),
+    explain: obj('What the shared model looks at, per task: gradient × input and integrated gradients (Sundararajan et al. 2017) of the first test examples (image inputs drawn as maps in the report), each tabular feature\'s mean attribution over the test split, and which units of each shared layer each task relies on. Written to explain.json and the report.', {
+      examples: int('Test examples explained, the first of the test split (default 3).', { min: 1, max: 100 }),
+      steps: int('Integrated gradients\' steps (trapezoidal rule; default 32).', { min: 1, max: 1000 }),
+      baseline: oneOf(['zeros', 'mean'], 'Integrated gradients\' starting point: zeros (a black image; the training mean of z-scored features; default) or the test inputs\' mean.'),
+    }),
   }),
   layout: record(obj('Position of a node in the designer.', { x: num('x'), y: num('y') }, ['x', 'y']), 'Designer node positions by node id; view state only, never affects training.'),
 }, ['name', 'data', 'tasks', 'model', 'training']);

@@ -16,6 +16,8 @@ export const RUN_FILES = {
   summary: 'summary.json',
   report: 'report.md',
   charts: 'charts',
+  /** evaluation.explain's attributions (core/explain.ts). */
+  explain: 'explain.json',
 } as const;
 
 /** TensorBoard subfolder (shown by TensorBoard as a "run") of the shared model / a single-task baseline. */

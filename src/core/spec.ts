@@ -3,6 +3,7 @@
 // Sharing is never declared: it follows from the graph (see graph.ts).
 import type { EditOp } from './editOps';
 import type { TaskKind } from './taskKind';
+import type { ExplainSpec } from './explain';
 import type { RobustnessSpec } from './robustness';
 import type { WeightingSpec } from './weighting/registry';
 
@@ -179,6 +180,8 @@ export interface EvaluationSpec {
   deltaM?: DeltaMConvention;
   /** Adversarial robustness after training (core/robustness.ts). */
   robustness?: RobustnessSpec;
+  /** Attributions of the shared model after training (core/explain.ts). */
+  explain?: ExplainSpec;
 }
 
 export interface LayoutEntry { x: number; y: number }

@@ -9,6 +9,8 @@
 //   mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--data-root DIR]
 //     FGSM and PGD on a finished run's saved model (insight/robustnessOfRun.ts); --data-root: the folder the
 //     experiment's data paths are relative to (default: the folder holding the run's runs/ folder).
+//   mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--data-root DIR]
+//     saliency, feature ranking and shared-unit reliance of the saved model (insight/explainOfRun.ts).
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 // `mts train` trains in a child it watches (trainSupervisor.ts): a trainer killed by a signal
@@ -23,8 +25,8 @@ import { jsonSyntaxError } from '../core/jsonScan';
 import { JsonIndex, lineColumnAt } from '../core/jsonPath';
 import { phaseLabel, SHARED_PHASE } from '../core/phase';
 import { WHOLE_MODEL, type BackendPreference, type FromTrainer, type MetricPoint } from '../core/protocol';
+import { unitUse, type ExplainSpec } from '../core/explain';
 import type { AttackKind, RobustnessSpec } from '../core/robustness';
-import { RUN_FILES } from '../core/runLayout';
 import type { ExperimentSpec, Problem } from '../core/spec';
 import { describeEstimate, estimateMemory, formatBytes, parseMemorySize } from '../core/budget';
 import { isWriteFault } from '../core/runFaults';
@@ -36,7 +38,9 @@ import { countRows } from './data/rowCount';
 import { memoryBudget } from './memoryBudget';
 import { finishOpenRunsSync } from './artifacts/runWriter';
 import { peekInputShapes } from './peekInputShapes';
+import { explainOfRun } from './insight/explainOfRun';
 import { robustnessOfRun } from './insight/robustnessOfRun';
+import { savedRunProblem } from './insight/savedRun';
 import { runExperiment } from './run';
 import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
 
@@ -45,7 +49,8 @@ const USAGE = `usage:
   mts validate FILE [--max-memory SIZE] [--allow-path DIR]...
   mts data FILE [--max-memory SIZE] [--allow-path DIR]...
   mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]
-  mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--data-root DIR]`;
+  mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--data-root DIR]
+  mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--data-root DIR]`;
 
 /** More TensorFlow threads than this is a typo, not a machine: 1e9 crashed the native library (SIGSEGV), 99999 never started. */
 const MAX_THREADS = 256;
@@ -70,7 +75,7 @@ function parseArgs(argv: string[]) {
       else flags.set(k, v);
     } else positional.push(a);
   }
-  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory', ...ROBUSTNESS_FLAGS].includes(k)) throw new UsageError(`unknown option --${k}`);
+  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory', ...INSIGHT_FLAGS].includes(k)) throw new UsageError(`unknown option --${k}`);
   const backend = flags.get('backend') ?? 'auto';
   if (!isBackendPreference(backend)) throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu (got ${backend})`);
   const epochsText = flags.get('epochs');
@@ -272,7 +277,7 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   return outcome === 'completed' ? 0 : outcome === 'cancelled' ? 130 : 1;
 }
 
-const ROBUSTNESS_FLAGS = ['eps', 'attacks', 'steps', 'examples', 'data-root'];
+const INSIGHT_FLAGS = ['eps', 'attacks', 'steps', 'examples', 'baseline', 'data-root'];
 
 /** A positive whole number flag, or undefined when absent. */
 function wholeFlag(flags: Map<string, string>, name: string): number | undefined {
@@ -295,11 +300,7 @@ async function robustness(args: ReturnType<typeof parseArgs>): Promise<number> {
     ...(eps ? { epsilons: eps } : {}), ...(attacks ? { attacks: attacks as AttackKind[] } : {}),
     ...(steps ? { pgdSteps: steps } : {}), ...(examples ? { examples } : {}),
   };
-  if (!fs.existsSync(path.join(runDir, RUN_FILES.experiment)) || !fs.existsSync(path.join(runDir, RUN_FILES.model, RUN_FILES.modelJson))) {
-    throw new InputError(`${runDir}: not a finished run folder (it needs ${RUN_FILES.experiment} and ${RUN_FILES.model}/${RUN_FILES.modelJson})`);
-  }
-  const dataDir = path.resolve(args.flags.get('data-root') ?? path.join(runDir, '..', '..', '..'));
-  const backend = await loadBackend(args.backend, args.threads !== undefined ? { intraOpThreads: args.threads } : {});
+  const { backend, dataDir } = await insightSetup(args, runDir);
   const { result, files } = await robustnessOfRun(backend, path.resolve(runDir), dataDir, options, [dataDir, ...args.allowPaths]);
   const tasks = Object.keys(result.records[0]?.metrics ?? {});
   console.log(`robustness of the saved shared model on ${result.examples} test examples (PGD: ${result.pgdSteps} steps):`);
@@ -307,6 +308,34 @@ async function robustness(args: ReturnType<typeof parseArgs>): Promise<number> {
     const what = r.attack === 'none' ? 'clean' : `${r.attack.toUpperCase()} on ${r.on}, ε ${r.epsilon}`;
     console.log(`  ${what}: ${tasks.map((t) => Object.entries(r.metrics[t] ?? {}).filter(([m]) => m !== 'loss').map(([m, v]) => `${t} ${m} ${fmt(v)}`).join(', ')).join('; ')}`);
   }
+  console.log(`written: ${files.slice(0, 2).map((f) => path.join(runDir, f)).join(', ')} (+ ${files.length - 2} charts)`);
+  return 0;
+}
+
+/** The run folder checked, the backend loaded, and the folder its data paths are relative to. */
+async function insightSetup(args: ReturnType<typeof parseArgs>, runDir: string) {
+  const problem = savedRunProblem(runDir);
+  if (problem) throw new InputError(`${runDir}: ${problem}`);
+  const dataDir = path.resolve(args.flags.get('data-root') ?? path.join(runDir, '..', '..', '..'));
+  const backend = await loadBackend(args.backend, args.threads !== undefined ? { intraOpThreads: args.threads } : {});
+  return { backend, dataDir };
+}
+
+async function explainCommand(args: ReturnType<typeof parseArgs>): Promise<number> {
+  const runDir = args.positional[0];
+  if (!runDir) throw new UsageError('missing RUN_FOLDER');
+  const baseline = args.flags.get('baseline');
+  if (baseline !== undefined && baseline !== 'zeros' && baseline !== 'mean') throw new UsageError(`--baseline must be zeros or mean (got ${baseline})`);
+  const steps = wholeFlag(args.flags, 'steps'), examples = wholeFlag(args.flags, 'examples');
+  const options: ExplainSpec = { ...(steps ? { steps } : {}), ...(examples ? { examples } : {}), ...(baseline ? { baseline } : {}) };
+  const { backend, dataDir } = await insightSetup(args, runDir);
+  const { result, files } = await explainOfRun(backend, path.resolve(runDir), dataDir, options, [dataDir, ...args.allowPaths]);
+  for (const r of result.saliency.filter((x) => x.method === 'integratedGradients')) {
+    const total = r.values.reduce((p, v) => p + v, 0);
+    console.log(`example ${r.example} ${r.task}${r.class !== undefined ? ` (class ${r.class})` : ''}: integrated gradients sum ${fmt(total)}, s(x) - s(x') ${fmt(r.score - (r.baselineScore ?? 0))}`);
+  }
+  for (const f of result.features) console.log(`${f.task}: top features of ${f.input}: ${f.features.slice(0, 5).map((x) => `${x.name} ${fmt(x.meanAbs)}`).join(', ')}`);
+  for (const u of result.units) console.log(`${u.layer}: units used by ${Object.entries(unitUse(u)).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   console.log(`written: ${files.slice(0, 2).map((f) => path.join(runDir, f)).join(', ')} (+ ${files.length - 2} charts)`);
   return 0;
 }
@@ -354,6 +383,8 @@ async function main(): Promise<number> {
     }
     case 'robustness':
       return robustness(args);
+    case 'explain':
+      return explainCommand(args);
     default:
       throw new UsageError(args.command ? `unknown command ${args.command}` : 'missing command');
   }

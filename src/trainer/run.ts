@@ -11,6 +11,7 @@ import { countParams } from '../core/params';
 import { baselinePhase, baselineTasks, phaseKey, phaseLabel, phasesOf, SHARED_PHASE_KEY, type PhaseKey, type TrainingPhase } from '../core/phase';
 import type { BackendPreference, FromTrainer, GateMeans, MetricPoint, RunSummary } from '../core/protocol';
 import { inferShapes } from '../core/shapes';
+import type { Explanation } from '../core/explain';
 import type { RobustnessRecord } from '../core/robustness';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
@@ -32,6 +33,7 @@ import { buildModel, type BuiltModel } from './model/build';
 import { makeForward } from './model/forward';
 import { gateMeans } from './model/gateMeans';
 import { measureRobustness } from './insight/robustness';
+import { explain, tabularFeatureNames } from './insight/saliency';
 import { SpecError } from './specError';
 
 export interface RunRequest {
@@ -105,6 +107,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     let restored: RunSummary['earlyStopping'];
     let gates: GateMeans[] = [];
     const robustness: RobustnessRecord[] = [];
+    let explanation: Explanation | undefined;
     const trainStart = Date.now();
     for (const phase of phases) {
       const phaseSpec = phase.kind === 'shared' ? spec : singleTaskSpec(spec, phase.task);
@@ -120,6 +123,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       if (phase.kind === 'shared' && outcome.restoredEpoch !== undefined) restored = { bestEpoch: outcome.restoredEpoch, epochsRun: outcome.epochsRun };
       if (outcome.gates) gates = outcome.gates;
       if (outcome.robustness) robustness.push(...outcome.robustness);
+      if (outcome.explanation) explanation = outcome.explanation;
     }
     const trainSeconds = (Date.now() - trainStart) / 1000;
 
@@ -150,7 +154,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       const d = computeDeltaM(shared, baselineTest, (_task, metric) => metric !== 'loss', spec.evaluation?.deltaM);
       summary.baselines = { test: baselineTest, comparisons: d.comparisons, deltaM: d.deltaM, parameters: params.singleTaskTotal, convention: d.convention, excluded: d.excluded };
     }
-    await writer.complete({ summary });
+    await writer.complete({ summary, ...(explanation ? { explanation } : {}) });
     req.emit({ type: 'done', summary: { ...summary, runDir: writer.runDir } });
     return 'completed';
   } catch (err) {
@@ -196,7 +200,7 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
  * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
  */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: ExperimentData, phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[] } | 'cancelled'> {
+  writer: RunWriter, req: RunRequest): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
@@ -227,6 +231,8 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
     req.emit({ type: 'log', level: 'info', message: `${phaseLabel(phase)}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? `, stopped early at epoch ${result.epochsRun}` : ''}${restoredNote}` });
     if (result.cancelled) return 'cancelled';
     const testValues = evaluate(tf, forward, heads, test);
+    const explanation = phase.kind === 'shared' && spec.evaluation?.explain
+      ? explain(tf, spec, forward, heads, test, spec.evaluation.explain, tabularFeatureNames(spec, data)) : undefined;
     const robustness = spec.evaluation?.robustness && measureRobustness(tf, forward, heads, test, spec.evaluation.robustness,
       phase.kind === 'shared' ? 'shared' : phase.task, t.seed).records;
     const points: MetricPoint[] = [];
@@ -238,7 +244,7 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
     const gates = phase.kind === 'shared' ? gateMeans(tf, spec, built, test.x) : [];
     if (phase.kind === 'shared') await writer.saveModel(built.model);
     return { test: testValues, epochsRun: result.epochsRun, ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}),
-      ...(gates.length ? { gates } : {}), ...(robustness ? { robustness } : {}) };
+      ...(gates.length ? { gates } : {}), ...(robustness ? { robustness } : {}), ...(explanation ? { explanation } : {}) };
   } finally {
     splits.forEach(disposeSplit);
     built?.model.dispose();

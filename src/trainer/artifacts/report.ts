@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { gradientMode, weightingMethod, weightingParams } from '../../core/weighting/registry';
 import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../../core/deltaM';
+import type { Explanation } from '../../core/explain';
 import { WHOLE_MODEL, type MetricPoint, type RunSummary } from '../../core/protocol';
 import { RUN_FILES, sanitizePathSegment, TOTAL_LOSS } from '../../core/runLayout';
 import { sharingDiagram } from '../../core/sharingBlocks';
@@ -13,6 +14,7 @@ import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { writeFileAtomic } from './atomicWrite';
 import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable } from './markup';
+import { renderExplainSection } from './explainSection';
 import { renderGeneralisationSection } from './generalisationSection';
 import { renderRobustnessSection } from './robustnessSection';
 import { lineChartSvg, type ChartSeries } from './svgLineChart';
@@ -27,6 +29,7 @@ export interface ReportInput {
   /** Per-epoch points of each task's single-task baseline, when trained. */
   baselineEpochs?: Record<string, MetricPoint[]>;
   versions?: Record<string, string>;
+  explanation?: Explanation;
 }
 
 export interface RenderedReport {
@@ -242,6 +245,11 @@ export function renderReport(input: ReportInput): RenderedReport {
     }
   }
 
+  if (input.explanation) {
+    const section = renderExplainSection(spec, input.explanation, files.length);
+    lines.push(...section.lines);
+    files.push(...section.files);
+  }
   if (summary.robustness?.length) {
     const section = renderRobustnessSection(spec.tasks, summary.robustness, files.length);
     lines.push(...section.lines);

@@ -20,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SHARED_PHASE, type TrainingPhase } from '../../core/phase';
 import type { BackendName, MetricPoint, RunStatus, RunSummary } from '../../core/protocol';
+import type { Explanation } from '../../core/explain';
 import {
   experimentRunsDir, parseMetricsJsonl, RUN_FILES, runFolderName, sanitizePathSegment,
   TENSORBOARD_SHARED, tensorboardBaselineFolder,
@@ -57,6 +58,8 @@ export interface RunWriterOptions {
 
 export interface RunCompletion {
   summary: RunSummary;
+  /** evaluation.explain: written as explain.json and drawn in the report (too large for summary.json). */
+  explanation?: Explanation;
 }
 
 const defaultShortId = (): string => randomBytes(3).toString('hex');
@@ -240,7 +243,9 @@ export class RunWriter {
         epochs: this.table.points(),
         baselineEpochs,
         versions: this.record.versions,
+        ...(completion.explanation ? { explanation: completion.explanation } : {}),
       });
+      if (completion.explanation) await writeJsonAtomic(path.join(this.runDir, RUN_FILES.explain), completion.explanation);
       const { status: _inRunJson, ...stored } = summary;
       await writeJsonAtomic(path.join(this.runDir, RUN_FILES.summary), stored);
       await this.finish('completed', endedAt, { train: completion.summary.timings.trainSeconds });

@@ -3,11 +3,12 @@
 // reliance on the units of the shared layers. Only float inputs are attributed (integer inputs
 // feed embeddings: no gradient).
 import type * as TF from '@tensorflow/tfjs';
-import { EXPLAIN_DEFAULTS, type ExplainSpec, type Explanation, type FeatureImportance, type Saliency, type UnitReliance } from '../../core/explain';
+import { EXPLAIN_DEFAULTS, imageSize, type ExplainSpec, type Explanation, type FeatureImportance, type Saliency, type UnitReliance } from '../../core/explain';
 import { analyzeGraph } from '../../core/graph';
 import type { ExperimentSpec } from '../../core/spec';
 import { trunkOf } from '../../core/trunk';
 import type { Tf } from '../backend';
+import type { ExperimentData } from '../data/index';
 import { labelTensor, type DeviceSplit } from '../deviceData';
 import type { TaskHead } from '../heads';
 import { batchWeights, countLabelled, hasUnlabelled } from '../labelMask';
@@ -178,6 +179,11 @@ export function unitReliance(tf: Tf, spec: ExperimentSpec, forward: ForwardFn, h
     tf.dispose([...inputs.values()]);
   }
   return out;
+}
+
+/** Feature names of each input that is a table's columns (not an image's pixels), for the feature ranking. */
+export function tabularFeatureNames(spec: ExperimentSpec, data: ExperimentData): Map<string, string[]> {
+  return new Map(spec.model.inputs.filter((i) => !imageSize(i.shape, spec)).map((i) => [i.id, i.features ?? data.test.featureNames]));
 }
 
 export function explain(tf: Tf, spec: ExperimentSpec, forward: ForwardFn, heads: TaskHead[], split: DeviceSplit, opts: ExplainSpec,

@@ -102,3 +102,11 @@ test('robustness: a folder that is not a finished run, and bad options, are said
   assert.match(badAttack.stderr, /--attacks must be fgsm, pgd or both/);
   assert.match(mts('robustness', dir, '--eps', '0.1,-1').stderr, /--eps must be numbers >= 0/);
 });
+
+test('explain: a bad --baseline is a usage error; a folder that is not a run is said plainly', () => {
+  const dir = tempDir('cli-explain');
+  const bad = mts('explain', dir, '--baseline', 'noise');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--baseline must be zeros or mean/);
+  assert.match(mts('explain', dir).stderr, /not a finished run folder/);
+});

@@ -1,9 +1,12 @@
 // Attributions against hand-worked values on tiny networks with known weights.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
-import { unitUse } from '../../../../src/core/explain';
+import { unitUse, type Explanation } from '../../../../src/core/explain';
 import { analyzeGraph } from '../../../../src/core/graph';
+import type { FromTrainer } from '../../../../src/core/protocol';
 import type { ExperimentSpec } from '../../../../src/core/spec';
 import { loadBackend } from '../../../../src/trainer/backend';
 import type { DeviceSplit } from '../../../../src/trainer/deviceData';
@@ -11,6 +14,9 @@ import { makeHeads } from '../../../../src/trainer/heads';
 import { featureImportance, saliencyOf, unitReliance } from '../../../../src/trainer/insight/saliency';
 import { buildModel } from '../../../../src/trainer/model/build';
 import { makeForward } from '../../../../src/trainer/model/forward';
+import { explainOfRun } from '../../../../src/trainer/insight/explainOfRun';
+import { runExperiment } from '../../../../src/trainer/run';
+import { exampleDoc, onlyRun, tempDir } from '../helpers';
 
 const close = (a: number, b: number, tol = 1e-5, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
 
@@ -97,4 +103,27 @@ test('unit reliance: each task relies on the shared unit its head reads, and on 
   close(r!.tasks.a![0]!, 4); close(r!.tasks.a![1]!, 0);
   close(r!.tasks.b![0]!, 0); close(r!.tasks.b![1]!, 3);
   assert.deepEqual(unitUse(r!), { a: 1, b: 1 });
+});
+
+test('a run with evaluation.explain writes explain.json and draws it; mts explain on the saved model gives the same figures', { timeout: 120_000 }, async () => {
+  const runsDir = tempDir('explain');
+  const doc = exampleDoc('digits-parity') as unknown as ExperimentSpec;
+  const messages: FromTrainer[] = [];
+  const outcome = await runExperiment({
+    doc: { ...doc, data: { ...doc.data, source: { type: 'mnist', limit: 600 } }, evaluation: { baselines: 'none', explain: { examples: 1, steps: 8 } } },
+    workspaceDir: runsDir, runsDir, backend: 'tensorflow', epochs: 1, emit: (m) => messages.push(m), cancelled: () => false,
+  });
+  assert.equal(outcome, 'completed', JSON.stringify(messages.filter((m) => m.type === 'error')));
+  const runDir = onlyRun(runsDir, doc.name);
+  const written = JSON.parse(fs.readFileSync(path.join(runDir, 'explain.json'), 'utf8')) as Explanation;
+  // One example × 2 tasks × 2 methods; units of both trunk layers (128 and 64) for both tasks.
+  assert.equal(written.saliency.length, 4);
+  assert.deepEqual(written.units.map((u) => [u.layer, u.tasks.digit!.length, u.tasks.parity!.length]), [['trunk1', 128, 128], ['trunk2', 64, 64]]);
+  const report = fs.readFileSync(path.join(runDir, 'report.md'), 'utf8');
+  assert.match(report, /## What the network looks at/);
+  assert.match(report, /!\[Test example 0, input image\]\(charts\/\d+-saliency-0_image\.svg\)/);
+  const again = await explainOfRun(await loadBackend('tensorflow'), runDir, runsDir, { examples: 1, steps: 8 });
+  const asWritten = JSON.parse(JSON.stringify(again.result)) as Explanation; // JSON writes −0 as 0
+  assert.deepEqual(asWritten.units, written.units);
+  assert.deepEqual(asWritten.saliency.map((r) => r.values), written.saliency.map((r) => r.values));
 });
