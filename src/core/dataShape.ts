@@ -5,7 +5,7 @@
 // or jsonl file (one-hot columns widen it) comes from the trainer's loaders (DataFacts).
 // Each mismatch carries its fix, so the designer and the Problems panel offer the same one.
 import { isObject } from './checkHelpers';
-import type { DataSource, Problem } from './spec';
+import type { DataSource, ExperimentSpec, Problem } from './spec';
 import { formatShape } from './wording';
 
 export const MNIST_SIDE = 28;
@@ -72,4 +72,11 @@ export function inputShapeProblems(doc: unknown, featureShape: readonly number[]
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** [height, width] when an input is an image: rank 2 or more, or MNIST's flat 784 pixels (attributions are drawn as images: core/explain.ts). */
+export function imageSize(shape: number[], spec: Pick<ExperimentSpec, 'data'>): [number, number] | undefined {
+  if (shape.length >= 2) return [shape[0]!, shape[1]!];
+  if (spec.data.source.type === 'mnist' && shape[0] === MNIST_SIDE * MNIST_SIDE) return [MNIST_SIDE, MNIST_SIDE];
+  return undefined;
 }

@@ -11,7 +11,6 @@
 // - which shared units each task relies on: the mean over test examples of |∂L_t/∂h_u| for
 //   every unit u of every shared layer, so that units used by one task only, by several or by
 //   none can be told apart.
-import type { ExperimentSpec } from './spec';
 
 export interface ExplainSpec {
   /** The first N test examples are explained (default 3). */
@@ -20,15 +19,6 @@ export interface ExplainSpec {
   steps?: number;
   /** Integrated gradients' baseline x′: zeros (a black image, features at their training mean after z-scoring) or the test inputs' mean. */
   baseline?: 'zeros' | 'mean';
-}
-
-const MNIST_SIDE = 28;
-
-/** [height, width] when an input is an image: rank 2 or more, or MNIST's flat 784 pixels. */
-export function imageSize(shape: number[], spec: Pick<ExperimentSpec, 'data'>): [number, number] | undefined {
-  if (shape.length >= 2) return [shape[0]!, shape[1]!];
-  if (spec.data.source.type === 'mnist' && shape[0] === MNIST_SIDE * MNIST_SIDE) return [MNIST_SIDE, MNIST_SIDE];
-  return undefined;
 }
 
 export const EXPLAIN_DEFAULTS = { examples: 3, steps: 32, baseline: 'zeros' as const };

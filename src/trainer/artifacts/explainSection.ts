@@ -2,7 +2,8 @@
 // core/explain.ts): per explained example an SVG with, for each task, the input and its two
 // attribution maps (image inputs), each task's feature ranking (tabular inputs), and how many
 // units of each shared layer each task relies on.
-import { imageSize, unitUse, type Explanation, type Saliency } from '../../core/explain';
+import { imageSize } from '../../core/dataShape';
+import { unitUse, type Explanation, type Saliency } from '../../core/explain';
 import { RUN_FILES } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
 import { taskColorHex } from '../../core/taskColors';

@@ -3,7 +3,8 @@
 // reliance on the units of the shared layers. Only float inputs are attributed (integer inputs
 // feed embeddings: no gradient).
 import type * as TF from '@tensorflow/tfjs';
-import { EXPLAIN_DEFAULTS, imageSize, type ExplainSpec, type Explanation, type FeatureImportance, type Saliency, type UnitReliance } from '../../core/explain';
+import { imageSize } from '../../core/dataShape';
+import { EXPLAIN_DEFAULTS, type ExplainSpec, type Explanation, type FeatureImportance, type Saliency, type UnitReliance } from '../../core/explain';
 import { analyzeGraph } from '../../core/graph';
 import type { ExperimentSpec } from '../../core/spec';
 import { trunkOf } from '../../core/trunk';
