@@ -1,6 +1,7 @@
 // A static SVG line chart (training curves for report.md). Self-contained: white background
 // and fixed colours, because Markdown previews show it as an image, outside any theme.
 import { CURVE_STYLE } from '../../core/taskColors';
+import { niceTicks } from '../../core/chartTicks';
 import { escapeXml, formatNumber } from './markup';
 
 export interface ChartSeries {
@@ -22,22 +23,6 @@ export interface LineChartOptions {
   series: ChartSeries[];
   width?: number;
   height?: number;
-}
-
-/** About `count` round tick values covering [min, max]. */
-export function niceTicks(min: number, max: number, count = 5): number[] {
-  if (!(max > min)) {
-    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
-    return niceTicks(min - pad, max + pad, count);
-  }
-  const rough = (max - min) / Math.max(1, count);
-  const mag = 10 ** Math.floor(Math.log10(rough));
-  const norm = rough / mag;
-  const step = (norm >= 5 ? 10 : norm >= 2 ? 5 : norm >= 1 ? 2 : 1) * mag;
-  const ticks: number[] = [];
-  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
-  if ((ticks[ticks.length - 1] ?? min) < max) ticks.push(Number(((ticks[ticks.length - 1] ?? min) + step).toPrecision(12)));
-  return ticks;
 }
 
 const f = (v: number): string => (Math.round(v * 10) / 10).toString();
