@@ -6,6 +6,8 @@ import { DesignerDiagnostics } from './diagnostics';
 import { DESIGNER_VIEW_TYPE, DesignerProvider } from './provider';
 import { ProblemQuickFixes } from './quickFix';
 
+export { applyDocumentEdit } from './documentEdit';
+
 export function registerDesigner(context: vscode.ExtensionContext): void {
   const diagnostics = new DesignerDiagnostics();
   context.subscriptions.push(
