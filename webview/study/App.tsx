@@ -116,12 +116,12 @@ export function App() {
         <>
           <section>
             <h3>Test metrics</h3>
-            <MetricsTable result={r} />
+            <div className="table-scroll"><MetricsTable result={r} /></div>
             <p className="hint">Mean ± standard deviation over the repeats. <b>best</b>: the best mean of the column; “≈ within the noise of the best”: its 95 % interval overlaps the best one's, so these runs cannot tell them apart (not a loss).</p>
           </section>
           <section>
             <h3>Sharing against single-task models</h3>
-            <SharingTable result={r} canUse={msg.canUse} used={used} onUse={(variant) => send({ type: 'useVariant', variant })} />
+            <div className="table-scroll"><SharingTable result={r} canUse={msg.canUse} used={used} onUse={(variant) => send({ type: 'useVariant', variant })} /></div>
             <Svg svg={deltaMChartSvg(r, THEME_PALETTE)} label="Δm per variant with 95 % intervals" />
           </section>
           {scatterPairs(columns).length ? (

@@ -27,6 +27,7 @@ export async function useVariant(result: StudyResult, variantId: string): Promis
   const problem = await applyDocumentEdit(document, ops);
   if (problem) return problem;
   void vscode.window.showInformationMessage(`${path.basename(file)} now trains "${variant.label}" (model, training and evaluation). Undo in the experiment's editor to go back.`);
-  await vscode.commands.executeCommand('vscode.open', document.uri);
+  // Beside the study view, which stays in front: the user sees the result and the edit together.
+  await vscode.commands.executeCommand('vscode.open', document.uri, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
   return undefined;
 }
