@@ -31,7 +31,7 @@ export const REPORT_PALETTE: ChartPalette = {
 
 export const THEME_PALETTE: ChartPalette = {
   variant: (i) => chartColorVar(cycle(TASK_COLOR_NAMES, i)), text: 'var(--vscode-foreground)', muted: 'var(--vscode-descriptionForeground)',
-  grid: 'var(--vscode-editorWidget-border, rgba(128,128,128,0.35))', inline: true,
+  grid: 'var(--vscode-editorWidget-border, rgba(128,128,128,0.35))', background: 'var(--vscode-editor-background)', inline: true,
 };
 
 type Paint = { fill?: string; stroke?: string; 'fill-opacity'?: number; 'stroke-opacity'?: number };
