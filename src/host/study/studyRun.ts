@@ -36,8 +36,10 @@ export class StudyRun {
     this.ended = new Promise((resolve) => { this.resolveEnded = resolve; });
   }
 
+  /** The study's name: from study.json once reported, else from the study file, else its file name. */
   get label(): string {
-    return this.result?.name ?? this.opts.request.studyPath.split(/[\\/]/).pop() ?? 'study';
+    const named = (this.opts.request.doc as { name?: unknown } | null)?.name;
+    return this.result?.name ?? (typeof named === 'string' && named ? named : this.opts.request.studyPath.split(/[\\/]/).pop() ?? 'study');
   }
 
   get running(): boolean {

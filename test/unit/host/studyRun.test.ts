@@ -29,6 +29,7 @@ describe('study run', () => {
     const run = new StudyRun({ request, fork: () => t.proc, log: () => undefined });
     let changes = 0;
     run.onChange(() => { changes += 1; });
+    assert.equal(run.label, 'd.mtl-study.json', 'no name anywhere yet: the file');
     run.start();
     assert.deepEqual(t.sent, [request]);
     const result = studyFixture();
@@ -44,7 +45,8 @@ describe('study run', () => {
 
   it('stop sends cancel and ends cancelled; finished runs stay for a resume', async () => {
     const t = fakeTrainer();
-    const run = new StudyRun({ request, fork: () => t.proc, log: () => undefined, stopTimeoutMs: 5000 });
+    const run = new StudyRun({ request: { ...request, doc: { name: 'digits: sharing strategies' } }, fork: () => t.proc, log: () => undefined, stopTimeoutMs: 5000 });
+    assert.equal(run.label, 'digits: sharing strategies', 'the study file\'s name before the first report');
     run.start();
     run.stop();
     assert.deepEqual(t.sent.at(-1), { type: 'cancel' });
