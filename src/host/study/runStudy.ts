@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { experimentRunsDir } from '../../core/runLayout';
 import { studyPosition, studyProgressText } from '../../core/study/studyProgress';
-import { STUDY_FILES, type StudyResult } from '../../core/study/studyTypes';
+import { STUDY_FILES } from '../../core/study/studyTypes';
 import { allowedDataRoots } from '../dataFolders';
 import { output } from '../output';
 import { parseDocument } from '../parseDocument';
@@ -15,31 +15,13 @@ import { runsDirOfExperiment } from '../runsLocation';
 import { settings, trainerScript } from '../settings';
 import { forkTrainer } from '../trainerProcess';
 import { checkExperiment, refuseIfUntrusted } from '../training/index';
-import { isStudyFolderName, readStudyResult } from './studyFolder';
+import { unfinishedStudies } from './studyFolder';
 import { StudyRun, type StudyRequest } from './studyRun';
 import { studyRuns } from './studyRuns';
 
 export interface StudyViews {
   /** Opens (or reveals) the view of a study folder, following `run` when given. */
   show(studyDir: string, run?: StudyRun): void;
-}
-
-/** Unfinished study folders of this study file, newest first, with how far each got. */
-function unfinishedStudies(experimentRuns: string, studyPath: string): Array<{ dir: string; result: StudyResult }> {
-  let names: string[];
-  try {
-    names = fs.readdirSync(experimentRuns).filter(isStudyFolderName).sort().reverse();
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    const dir = path.join(experimentRuns, name);
-    const read = readStudyResult(dir);
-    if (!('result' in read) || read.result.status === 'completed') return [];
-    const file = read.result.studyFile;
-    const same = path.isAbsolute(file) ? path.resolve(file) === path.resolve(studyPath) : path.basename(file) === path.basename(studyPath);
-    return same ? [{ dir, result: read.result }] : [];
-  });
 }
 
 export async function runStudyFile(context: vscode.ExtensionContext, views: StudyViews, uri: vscode.Uri): Promise<void> {

@@ -44,3 +44,24 @@ export function studyExperimentPath(result: Pick<StudyResult, 'experiment' | 'st
   ];
   return candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
 }
+
+/**
+ * Study folders of this study file (under the experiment's runs folder) that did not complete,
+ * newest first: "Run study" offers to resume the newest (its finished runs are kept).
+ */
+export function unfinishedStudies(experimentRuns: string, studyPath: string): Array<{ dir: string; result: StudyResult }> {
+  let names: string[];
+  try {
+    names = fs.readdirSync(experimentRuns).filter(isStudyFolderName).sort().reverse();
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const dir = path.join(experimentRuns, name);
+    const read = readStudyResult(dir);
+    if (!('result' in read) || read.result.status === 'completed') return [];
+    const file = read.result.studyFile;
+    const same = path.isAbsolute(file) ? path.resolve(file) === path.resolve(studyPath) : path.basename(file) === path.basename(studyPath);
+    return same ? [{ dir, result: read.result }] : [];
+  });
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { STUDY_FILES } from '../../../src/core/study/studyTypes';
 import { readRunsFolder } from '../../../src/host/runFolders';
-import { readStudyResult, studyExperimentPath } from '../../../src/host/study/studyFolder';
+import { readStudyResult, studyExperimentPath, unfinishedStudies } from '../../../src/host/study/studyFolder';
 import { studyFixture } from '../core/study/fixtures';
 import { record, tempDir, writeRun } from './fixtures';
 
@@ -68,5 +68,23 @@ describe('study.json and the experiment of a study', () => {
     assert.equal(studyExperimentPath({ studyFile: 'exp/d.mtl-study.json', experiment: './digits-parity.mtl.json' }, [ws]), expected);
     assert.equal(studyExperimentPath({ studyFile: 'd.mtl-study.json', experiment: expected }, []), expected);
     assert.equal(studyExperimentPath({ studyFile: 'd.mtl-study.json', experiment: './gone.mtl.json' }, [ws]), undefined);
+  });
+});
+
+describe('resume', () => {
+  it('offers the newest unfinished study of the same study file, not a completed one nor another file\'s', () => {
+    const runs = tempDir();
+    const exp = path.join(runs, 'digits-parity');
+    const write = (name: string, status: string, studyFile: string) => {
+      fs.mkdirSync(path.join(exp, name), { recursive: true });
+      fs.writeFileSync(path.join(exp, name, STUDY_FILES.result), JSON.stringify({ ...studyFixture(), status, studyFile }));
+    };
+    write('study-20261130-080000-aaaa', 'cancelled', '/ws/digits.mtl-study.json');
+    write('study-20261130-090000-bbbb', 'running', '/ws/digits.mtl-study.json');
+    write('study-20261130-100000-cccc', 'completed', '/ws/digits.mtl-study.json');
+    write('study-20261130-110000-dddd', 'running', '/ws/other.mtl-study.json');
+    fs.mkdirSync(path.join(exp, '20261130-120000-eeee'));
+    assert.deepEqual(unfinishedStudies(exp, '/ws/digits.mtl-study.json').map((u) => path.basename(u.dir)), ['study-20261130-090000-bbbb', 'study-20261130-080000-aaaa']);
+    assert.deepEqual(unfinishedStudies(path.join(runs, 'missing'), '/ws/digits.mtl-study.json'), []);
   });
 });
