@@ -3,7 +3,8 @@
 // variants x tasks with the best marked and "within the noise of the best" where the intervals
 // overlap, Δm ± CI per variant with its verdict, parameters and time, the Δm interval chart and
 // the digit/parity scatter with the Pareto front. "Use this variant" on "Split after trunk1"
-// writes that model into tiny.mtl.json as one edit, and Undo takes it back.
+// writes that model into tiny.mtl.json as one edit, and Undo takes it back. A window reload
+// restores the view.
 // The study folder is written by the test (test/e2e/studyFixture.mjs) until the study runner
 // lands; then this scenario runs a small real study first.
 import fs from 'node:fs';
@@ -69,5 +70,12 @@ export default {
     await page.keyboard.press('Control+Z');
     await page.keyboard.press('Control+S');
     await s.waitUntil(() => fs.readFileSync(experimentFile, 'utf8') === before, 'Undo to restore the file byte for byte');
+
+    // A window reload brings the study view back from its folder (onWebviewPanel:multiTaskStudio.study).
+    await s.runCommand('Developer: Reload Window');
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible' });
+    await page.locator('.tabs-container .tab', { hasText: 'Study: digits-parity-tiny' }).click();
+    const again = await s.webviewFrame(/^Study: /);
+    await expectText(again.locator('table.sharing tr', { hasText: 'Split after trunk1' }), /sharing helped/, 'the study view after a reload');
   },
 };
