@@ -13,6 +13,7 @@ export const WEBVIEW_PAGES = {
   designer: 'webview/designer/main.tsx',
   training: 'webview/training/main.tsx',
   diagram: 'webview/diagram/main.tsx',
+  study: 'webview/study/main.tsx',
 };
 
 /**

@@ -6,6 +6,7 @@ import { registerDiagram } from './host/diagram/index';
 import { registerEnvironment } from './host/environment/index';
 import { registerNewExperiment } from './host/newExperiment/index';
 import { registerRunsView } from './host/runs/index';
+import { registerStudies } from './host/study/index';
 import { registerTraining } from './host/training/index';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -15,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerDiagram(context);
   registerEnvironment(context);
   registerNewExperiment(context);
+  registerStudies(context);
 }
 
 export function deactivate(): void {

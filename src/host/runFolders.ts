@@ -8,11 +8,22 @@ import { newestFirst, tasksOf, type RunEntry } from '../core/runsIndex';
 import type { RunSummary } from '../core/protocol';
 import { processProbe } from '../core/runFaults';
 import { effectiveStatus, parseRunFolderName, RUN_FILES, type RunRecord, type TrainerProbe } from '../core/runLayout';
+import { STUDY_FILES, STUDY_FOLDER_PREFIX, type StudyResult } from '../core/study/studyTypes';
 
 export interface ExperimentRuns {
   /** Folder name under the runs folder (the sanitised experiment name). */
   name: string;
   dir: string;
+  runs: RunEntry[];
+  /** Study folders (`study-…`), newest first: the Runs view shows each as one group. */
+  studies: StudyEntry[];
+}
+
+/** A study folder: its study.json when readable, and its run folders (one per variant and repeat). */
+export interface StudyEntry {
+  id: string;
+  dir: string;
+  result?: StudyResult;
   runs: RunEntry[];
 }
 
@@ -90,13 +101,26 @@ export function readRun(dir: string, alive: TrainerProbe | ((pid: number) => boo
   };
 }
 
+/** A study folder and the runs in it (its variants' run folders, in the order study.json lists them). */
+export function readStudy(dir: string, alive: TrainerProbe | ((pid: number) => boolean) = localProbe): StudyEntry {
+  const raw = readJson(path.join(dir, STUDY_FILES.result)) as Partial<StudyResult> | undefined;
+  const result = typeof raw === 'object' && raw !== null && typeof raw.name === 'string' && Array.isArray(raw.variants) ? raw as StudyResult : undefined;
+  const listed = result?.variants.flatMap((v) => v.runs.map((r) => r.runDir)) ?? [];
+  const found = subfolders(dir);
+  const order = [...listed.filter((r) => found.includes(r)), ...found.filter((r) => !listed.includes(r)).sort()];
+  const runs = order.map((r) => readRun(path.join(dir, r), alive)).filter((r): r is RunEntry => r !== undefined);
+  return { id: path.basename(dir), dir, ...(result ? { result } : {}), runs };
+}
+
 /** Experiments (alphabetical) with their runs (newest first); experiments without runs are left out. */
 export function readRunsFolder(runsDir: string, alive: TrainerProbe | ((pid: number) => boolean) = localProbe): ExperimentRuns[] {
   const out: ExperimentRuns[] = [];
   for (const name of subfolders(runsDir).sort((a, b) => a.localeCompare(b))) {
     const dir = path.join(runsDir, name);
-    const runs = subfolders(dir).map((r) => readRun(path.join(dir, r), alive)).filter((r): r is RunEntry => r !== undefined);
-    if (runs.length) out.push({ name, dir, runs: runs.sort(newestFirst) });
+    const names = subfolders(dir);
+    const runs = names.filter((r) => !r.startsWith(STUDY_FOLDER_PREFIX)).map((r) => readRun(path.join(dir, r), alive)).filter((r): r is RunEntry => r !== undefined);
+    const studies = names.filter((r) => r.startsWith(STUDY_FOLDER_PREFIX)).sort().reverse().map((r) => readStudy(path.join(dir, r), alive));
+    if (runs.length || studies.length) out.push({ name, dir, runs: runs.sort(newestFirst), studies });
   }
   return out;
 }

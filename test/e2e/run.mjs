@@ -23,10 +23,12 @@ import partialLabels from './scenarios/partialLabels.mjs';
 import readmeScreenshots from './scenarios/readmeScreenshots.mjs';
 import shapeQuickFix from './scenarios/shapeQuickFix.mjs';
 import stop from './scenarios/stop.mjs';
+import studyCompare from './scenarios/studyCompare.mjs';
+import studyView from './scenarios/studyView.mjs';
 import train from './scenarios/train.mjs';
 import walkthrough from './scenarios/walkthrough.mjs';
 
-const scenarios = [activation, walkthrough, newExperiment, designerEdit, keyboardOnly, designerSync, designerPanels, badInput, shapeQuickFix, partialLabels, train, stop, diagram, mmoeGradient, readmeScreenshots];
+const scenarios = [activation, walkthrough, newExperiment, designerEdit, keyboardOnly, designerSync, designerPanels, badInput, shapeQuickFix, partialLabels, train, stop, diagram, mmoeGradient, studyView, studyCompare, readmeScreenshots];
 
 const started = Date.now();
 const filters = process.argv.slice(2);

@@ -8,6 +8,8 @@ import { DesignerPanelMemory } from './panelMemory';
 import { DESIGNER_VIEW_TYPE, DesignerProvider } from './provider';
 import { ProblemQuickFixes } from './quickFix';
 
+export { applyDocumentEdit } from './documentEdit';
+
 export function registerDesigner(context: vscode.ExtensionContext): void {
   const diagnostics = new DesignerDiagnostics();
   const panels = new DesignerPanelMemory(context.workspaceState);

@@ -121,6 +121,9 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
         case 'train':
           void vscode.commands.executeCommand('multiTaskStudio.train', document.uri);
           break;
+        case 'compareSharing':
+          void vscode.commands.executeCommand('multiTaskStudio.compareSharing', document.uri);
+          break;
         case 'revealText':
           void revealPath(document, msg.at);
           break;

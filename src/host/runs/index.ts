@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_FILES } from '../../core/runLayout';
+import { STUDY_FILES, STUDY_FOLDER_PREFIX } from '../../core/study/studyTypes';
 import { DisposableStore, SerialDisposable } from '../disposables';
 import { sessions } from '../training/index';
 import { isRunFolderOf } from '../runFolders';
@@ -12,10 +13,10 @@ import { allRunsDirs, runDirArgument, runsDirOfFolder } from '../runsLocation';
 import { RunsTreeProvider } from './runsTree';
 
 /** Files whose change can alter what the tree shows (metrics.jsonl appends do not). */
-const RELEVANT = new Set<string>([RUN_FILES.run, RUN_FILES.summary, RUN_FILES.experiment, RUN_FILES.report]);
+const RELEVANT = new Set<string>([RUN_FILES.run, RUN_FILES.summary, RUN_FILES.experiment, RUN_FILES.report, STUDY_FILES.result]);
 const isRelevant = (uri: vscode.Uri): boolean => {
   const base = path.basename(uri.fsPath);
-  return RELEVANT.has(base) || !base.includes('.') || /^\d{8}-\d{6}-/.test(base);
+  return RELEVANT.has(base) || !base.includes('.') || /^\d{8}-\d{6}-/.test(base) || base.startsWith(STUDY_FOLDER_PREFIX);
 };
 
 function watchRunsFolders(onChange: () => void): vscode.Disposable {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { describeRun, formatRunTime, type RunEntry } from '../../core/runsIndex';
 import { progressText, sessions } from '../training/index';
-import { readRunsFolder, type ExperimentRuns } from '../runFolders';
+import { studyProgressText } from '../../core/study/studyProgress';
+import { readRunsFolder, type ExperimentRuns, type StudyEntry } from '../runFolders';
 import { allRunsDirs } from '../runsLocation';
 
 export class ExperimentItem extends vscode.TreeItem {
@@ -14,7 +15,8 @@ export class ExperimentItem extends vscode.TreeItem {
     this.contextValue = 'experiment';
     this.iconPath = new vscode.ThemeIcon('beaker');
     const n = experiment.runs.length;
-    this.description = `${n} run${n === 1 ? '' : 's'}${showFolder ? ` · ${path.basename(path.dirname(runsDir))}` : ''}`;
+    const k = experiment.studies.length;
+    this.description = `${n} run${n === 1 ? '' : 's'}${k ? ` · ${k} stud${k === 1 ? 'y' : 'ies'}` : ''}${showFolder ? ` · ${path.basename(path.dirname(runsDir))}` : ''}`;
     this.tooltip = experiment.dir;
   }
 }
@@ -27,11 +29,42 @@ const STATUS_ICONS: Record<RunEntry['status'], vscode.ThemeIcon> = {
   unknown: new vscode.ThemeIcon('question'),
 };
 
+/**
+ * A study folder as one group: its name and progress; its variants' runs under it. Clicking it
+ * opens the study view (the comparison), not one run.
+ */
+export class StudyItem extends vscode.TreeItem {
+  readonly studyDir: string;
+
+  constructor(readonly study: StudyEntry) {
+    super(study.result ? `Study: ${study.result.name}` : study.id, vscode.TreeItemCollapsibleState.Collapsed);
+    this.studyDir = study.dir;
+    this.id = `study:${study.dir}`;
+    this.contextValue = 'study';
+    const status = study.result?.status;
+    this.iconPath = status === 'running' ? new vscode.ThemeIcon('sync~spin') : new vscode.ThemeIcon('graph-scatter');
+    this.description = study.result
+      ? `${study.result.variants.length} variants · ${status === 'running' ? studyProgressText(study.result) : `${status} · ${study.runs.length} runs`}`
+      : 'no study.json yet';
+    this.tooltip = `${study.dir}\n\nClick to compare the variants (tables, Δm with 95 % intervals, trade-off chart).`;
+    this.command = { title: 'Show study', command: 'multiTaskStudio.showStudy', arguments: [{ studyDir: study.dir }] };
+  }
+}
+
+/** "As designed · repeat 2" for a run of a study (from study.json), else undefined. */
+function studyRunLabel(study: StudyEntry, run: RunEntry): string | undefined {
+  for (const v of study.result?.variants ?? []) {
+    const r = v.runs.find((x) => x.runDir === run.id);
+    if (r) return `${v.variant.label} · repeat ${r.repeat + 1}${r.fold ? ` · fold ${r.fold.index + 1}/${r.fold.of}` : ''}`;
+  }
+  return undefined;
+}
+
 export class RunItem extends vscode.TreeItem {
   readonly runDir: string;
 
-  constructor(readonly run: RunEntry) {
-    super(run.startedAt ? formatRunTime(run.startedAt) : run.id, vscode.TreeItemCollapsibleState.None);
+  constructor(readonly run: RunEntry, label?: string) {
+    super(label ?? (run.startedAt ? formatRunTime(run.startedAt) : run.id), vscode.TreeItemCollapsibleState.None);
     this.runDir = run.dir;
     this.id = `run:${run.dir}`;
     const live = sessions.byRunDir(run.dir);
@@ -59,7 +92,9 @@ function runTooltip(run: RunEntry, status: string): vscode.MarkdownString {
   return md;
 }
 
-export class RunsTreeProvider implements vscode.TreeDataProvider<ExperimentItem | RunItem> {
+type Item = ExperimentItem | StudyItem | RunItem;
+
+export class RunsTreeProvider implements vscode.TreeDataProvider<Item> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -70,13 +105,14 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExperimentItem 
     this.timer = setTimeout(() => this.changed.fire(), delayMs);
   }
 
-  getTreeItem(item: ExperimentItem | RunItem): vscode.TreeItem {
+  getTreeItem(item: Item): vscode.TreeItem {
     return item;
   }
 
-  getChildren(item?: ExperimentItem | RunItem): Array<ExperimentItem | RunItem> {
+  getChildren(item?: Item): Item[] {
     if (item instanceof RunItem) return [];
-    if (item instanceof ExperimentItem) return item.experiment.runs.map((r) => new RunItem(r));
+    if (item instanceof StudyItem) return item.study.runs.map((r) => new RunItem(r, studyRunLabel(item.study, r)));
+    if (item instanceof ExperimentItem) return [...item.experiment.studies.map((st) => new StudyItem(st)), ...item.experiment.runs.map((r) => new RunItem(r))];
     const dirs = allRunsDirs();
     return dirs.flatMap((dir) => readRunsFolder(dir).map((e) => new ExperimentItem(e, dir, dirs.length > 1)));
   }

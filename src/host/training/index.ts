@@ -13,6 +13,7 @@ import { stopRun } from './stopRun';
 
 export { progressText } from './progressUi';
 export { sessions } from './sessions';
+export { checkExperiment, refuseIfUntrusted } from './checkExperiment';
 
 export function registerTraining(context: vscode.ExtensionContext): void {
   const livePanels = new LiveTrainingPanels(context.extensionUri);

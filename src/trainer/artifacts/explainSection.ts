@@ -7,7 +7,7 @@ import { unitUse, type Explanation, type Saliency } from '../../core/explain';
 import { RUN_FILES } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
 import { taskColorHex } from '../../core/taskColors';
-import { escapeMarkdown as md, escapeXml, formatNumber, markdownLink, markdownTable } from './markup';
+import { escapeMarkdown as md, escapeXml, formatNumber, markdownLink, markdownTable } from '../../core/markup';
 
 /** A value in [-1, 1] as a diverging colour: red for positive, blue for negative, white at 0. */
 function diverging(v: number): string {

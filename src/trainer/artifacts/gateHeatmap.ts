@@ -2,7 +2,7 @@
 // mean gate weight that task gives that expert on the test rows (summary.gates).
 import { GATE_HUE, gateOpacity, gateTextLight } from '../../core/gateShade';
 import type { GateMeans } from '../../core/protocol';
-import { escapeXml } from './markup';
+import { escapeXml } from '../../core/markup';
 
 const CELL_W = 64, CELL_H = 26, CHAR_W = 6.6;
 

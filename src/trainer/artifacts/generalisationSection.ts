@@ -8,7 +8,7 @@ import type { MetricPoint } from '../../core/protocol';
 import { RUN_FILES } from '../../core/runLayout';
 import type { TaskSpec } from '../../core/spec';
 import { taskColorHex } from '../../core/taskColors';
-import { escapeMarkdown as md, formatNumber, markdownLink, markdownTable } from './markup';
+import { escapeMarkdown as md, formatNumber, markdownLink, markdownTable } from '../../core/markup';
 import { lineChartSvg, type ChartSeries } from './svgLineChart';
 
 /** Overfitting as a positive number: train − validation for a metric where higher is better, validation − train otherwise. */

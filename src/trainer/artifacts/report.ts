@@ -13,7 +13,7 @@ import { sharingDiagram } from '../../core/sharingBlocks';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { writeFileAtomic } from './atomicWrite';
-import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable } from './markup';
+import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable } from '../../core/markup';
 import { renderExplainSection } from './explainSection';
 import { renderGeneralisationSection } from './generalisationSection';
 import { renderRobustnessSection } from './robustnessSection';

@@ -6,7 +6,7 @@ import type { AttackKind, RobustnessRecord } from '../../core/robustness';
 import { RUN_FILES } from '../../core/runLayout';
 import type { TaskSpec } from '../../core/spec';
 import { taskColorHex } from '../../core/taskColors';
-import { escapeMarkdown as md, formatNumber, markdownLink, markdownTable } from './markup';
+import { escapeMarkdown as md, formatNumber, markdownLink, markdownTable } from '../../core/markup';
 import { lineChartSvg, type ChartSeries } from './svgLineChart';
 
 const ATTACK_TITLE: Record<AttackKind, string> = { fgsm: 'FGSM', pgd: 'PGD' };

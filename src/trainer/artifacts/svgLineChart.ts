@@ -1,7 +1,8 @@
 // A static SVG line chart (training curves for report.md). Self-contained: white background
 // and fixed colours, because Markdown previews show it as an image, outside any theme.
 import { CURVE_STYLE } from '../../core/taskColors';
-import { escapeXml, formatNumber } from './markup';
+import { niceTicks } from '../../core/chartTicks';
+import { escapeXml, formatNumber } from '../../core/markup';
 
 export interface ChartSeries {
   name: string;
@@ -22,25 +23,6 @@ export interface LineChartOptions {
   series: ChartSeries[];
   width?: number;
   height?: number;
-}
-
-/** About `count` round tick values covering [min, max]. */
-export function niceTicks(min: number, max: number, count = 5): number[] {
-  if (!(max > min)) {
-    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
-    return niceTicks(min - pad, max + pad, count);
-  }
-  const rough = (max - min) / Math.max(1, count);
-  const mag = 10 ** Math.floor(Math.log10(rough));
-  const norm = rough / mag;
-  const step = (norm >= 5 ? 10 : norm >= 2 ? 5 : norm >= 1 ? 2 : 1) * mag;
-  const ticks: number[] = [];
-  // Each tick from its index (k · step), not by adding steps: a sum drifts (−0.04 + 0.02 + 0.02 gave 6.9e-18, not 0).
-  const first = Math.floor(min / step);
-  const at = (k: number) => Number((k * step).toPrecision(12)) + 0; // + 0: no "-0"
-  for (let k = first; at(k) <= max + step * 1e-9; k++) ticks.push(at(k));
-  if ((ticks[ticks.length - 1] ?? min) < max) ticks.push(at(first + ticks.length));
-  return ticks;
 }
 
 const f = (v: number): string => (Math.round(v * 10) / 10).toString();

@@ -7,7 +7,7 @@
 import { sharingDiagram, type BlockLayer, type SharingBlock } from '../../core/sharingBlocks';
 import type { ExperimentSpec } from '../../core/spec';
 import { NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
-import { escapeXml, formatInteger } from './markup';
+import { escapeXml, formatInteger } from '../../core/markup';
 
 interface BlockColor { fill: string; stroke: string }
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { computeDeltaM, DELTA_M_CONVENTIONS } from '../../../src/core/deltaM';
-import { escapeMarkdown } from '../../../src/trainer/artifacts/markup';
+import { escapeMarkdown } from '../../../src/core/markup';
 import { renderReport, softwareLine, WEIGHT_DIAGRAM_FILE, writeReport, type ReportInput } from '../../../src/trainer/artifacts/report';
 import { SHARED_COLOR, taskColor } from '../../../src/trainer/artifacts/weightDiagram';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';

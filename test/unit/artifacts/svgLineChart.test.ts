@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { niceTicks } from '../../../src/trainer/artifacts/svgLineChart';
+import { niceTicks } from '../../../src/core/chartTicks';
 
 test('ticks are round values and zero is exactly 0 (a running sum of steps gave 6.939e-18)', () => {
   const ticks = niceTicks(-0.055, 0.012);

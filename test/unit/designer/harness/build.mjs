@@ -16,6 +16,13 @@ export async function buildDesigner(outdir = fs.mkdtempSync(path.join(os.tmpdir(
   return outdir;
 }
 
+/** Another webview page (its bundle as a production build makes it, and the toolkit it loads later). */
+export async function buildPage(name, outdir = fs.mkdtempSync(path.join(os.tmpdir(), `mts-${name}-`))) {
+  await esbuild.build({ ...webviewBuild(outdir, { [name]: WEBVIEW_PAGES[name] }, { production: true, pages: true }), logLevel: 'warning' });
+  await esbuild.build({ ...webviewBuild(outdir, { toolkit: WEBVIEW_LATER.toolkit }, { production: true }), logLevel: 'warning' });
+  return outdir;
+}
+
 /** Bundles a TypeScript entry for Node (playwright-core and the mnist data stay external) and returns the file. */
 export async function buildNodeScript(entry, outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-harness-'))) {
   const outfile = path.join(outdir, `${path.basename(entry, '.ts')}.cjs`);

@@ -1,3 +1,4 @@
+// Pure (no node, no DOM): used by the run report (trainer), the study report and the study view.
 // Escaping of user strings (experiment names, task and layer ids, paths) for the report's
 // SVG (XML) and Markdown, and the number formats the report uses.
 

@@ -1,0 +1,158 @@
+// The study view (webview/study) in headless Chromium, driven as the host drives it: the same
+// CSP and theme variables as VS Code, a fake acquireVsCodeApi that records what the page posts,
+// and the host's notes delivered with postMessage. What a user sees and does: the marks of the
+// table, the verdicts, the charts in the theme's colours, "Use this variant", a live update.
+//   node test/unit/designer/harness/run.mjs studyInteractions [filter]
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { StudyFromWebview, StudyToWebview } from '../../../../src/core/study/studyPanelProtocol';
+import { SHARING_VERDICT_TEXT } from '../../../../src/core/stats/interval';
+import { DARK, themeCss, type HarnessTheme } from '../../../harness/themes';
+import { studyFixture } from '../../core/study/fixtures';
+
+const bundleDir = process.argv[2]!;
+const only = process.argv[3];
+const ORIGIN = 'https://study.test';
+
+class StudyPage {
+  readonly errors: string[] = [];
+  private constructor(readonly page: Page) {}
+
+  static async open(browser: Browser, theme: HarnessTheme): Promise<StudyPage> {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 }, deviceScaleFactor: 1 });
+    const p = new StudyPage(page);
+    page.on('console', (m) => { if (m.type() === 'error') p.errors.push(m.text()); });
+    page.on('pageerror', (e) => p.errors.push(`pageerror: ${e.message}`));
+    await page.route(`${ORIGIN}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html(theme) });
+      const root = path.resolve(bundleDir);
+      const file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
+      if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+      return route.fulfill({ contentType: file.endsWith('.js') ? 'text/javascript' : 'text/css', body: fs.readFileSync(file) });
+    });
+    await page.goto(`${ORIGIN}/index.html`);
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+    return p;
+  }
+
+  posted(): Promise<StudyFromWebview[]> {
+    return this.page.evaluate(() => (window as unknown as { __posted: StudyFromWebview[] }).__posted);
+  }
+
+  send(msg: StudyToWebview): Promise<void> {
+    return this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
+  }
+}
+
+function html(theme: HarnessTheme): string {
+  const nonce = 'harness-nonce';
+  const csp = ["default-src 'none'", `img-src ${ORIGIN} data:`, `style-src ${ORIGIN} 'unsafe-inline'`, `font-src ${ORIGIN}`, `script-src 'nonce-${nonce}'`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<style>${themeCss(theme)}</style>
+<link rel="stylesheet" href="${ORIGIN}/study.css">
+<script nonce="${nonce}">
+  window.__posted = []; window.__state = null;
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
+</script></head>
+<body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.kind}"><div id="root"></div>
+<script nonce="${nonce}" type="module" src="${ORIGIN}/study.js"></script></body></html>`;
+}
+
+const STUDY_DIR = '/ws/runs/digits-parity/study-20261130-090000-abcd';
+const shown = (canUse = true): StudyToWebview => ({ type: 'study', studyDir: STUDY_DIR, result: studyFixture(), canUse });
+
+const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
+  ['the table marks the best, "within the noise" where intervals overlap, and "below the best" where they are apart', async (p) => {
+    await p.send(shown());
+    const marks = await p.page.locator('table.metrics tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.getAttribute('data-mark'))));
+    // Hand-worked in test/unit/core/study/fixtures.ts: digit best = as designed; parity best = PCGrad.
+    assert.deepEqual(marks, [['within-noise', 'within-noise'], ['best', 'worse'], ['worse', 'best']]);
+    assert.equal(await p.page.locator('table.metrics tr', { hasText: 'As designed' }).locator('td').first().innerText(), '0.96 ± 0.01 best');
+    // The view remembers its folder for a window reload.
+    assert.deepEqual(await p.page.evaluate(() => (window as unknown as { __state: unknown }).__state), { studyDir: STUDY_DIR });
+  }],
+  ['each variant\'s verdict is the one its Δm interval allows; the reference has none and no "Use" button', async (p) => {
+    await p.send(shown());
+    const verdicts = await p.page.locator('table.sharing td.verdict').allInnerTexts();
+    assert.deepEqual(verdicts, ['the models Δm compares against', SHARING_VERDICT_TEXT['no-difference'], SHARING_VERDICT_TEXT.hurt]);
+    assert.equal(await p.page.locator('table.sharing tr', { hasText: 'Single-task models' }).locator('vscode-button').count(), 0);
+    assert.equal(await p.page.locator('table.sharing vscode-button').count(), 2);
+  }],
+  ['"Use this variant" asks the host for that variant and shows how it went', async (p) => {
+    await p.send(shown());
+    await p.page.locator('vscode-button[aria-label="Use this variant: PCGrad (parameters)"]').click();
+    assert.deepEqual((await p.posted()).filter((m) => m.type === 'useVariant'), [{ type: 'useVariant', variant: 'weighting-pcgrad' }]);
+    await p.send({ type: 'used', variant: 'weighting-pcgrad' });
+    await p.page.locator('tr[data-variant="weighting-pcgrad"] .used', { hasText: 'Written into the experiment file.' }).waitFor();
+    await p.send({ type: 'used', variant: 'as-designed', problem: 'the text is not valid JSON right now; fix it first.' });
+    await p.page.locator('tr[data-variant="as-designed"] .used', { hasText: 'Not written: the text is not valid JSON' }).waitFor();
+  }],
+  ['without the experiment file the buttons are disabled, with the reason', async (p) => {
+    await p.send(shown(false));
+    const button = p.page.locator('vscode-button[aria-label="Use this variant: As designed"]');
+    assert.equal(await button.getAttribute('disabled'), '');
+    assert.match((await button.getAttribute('title')) ?? '', /not found/);
+    await button.click({ force: true });
+    assert.equal((await p.posted()).filter((m) => m.type === 'useVariant').length, 0);
+  }],
+  ['live: a progress report redraws the view; Stop asks the host to stop', async (p) => {
+    const running = studyFixture();
+    running.status = 'running';
+    running.variants[2]!.runs[2]!.status = 'running';
+    await p.send({ type: 'study', studyDir: STUDY_DIR, result: running, running: 'variant 3 of 3, repeat 3 of 3', canUse: true });
+    await p.page.locator('.head .running', { hasText: 'running: variant 3 of 3, repeat 3 of 3' }).waitFor();
+    await p.page.locator('.links', { hasText: 'Stop study' }).getByText('Stop study').click();
+    assert.ok((await p.posted()).some((m) => m.type === 'stop'));
+    await p.send(shown());
+    await p.page.locator('.head .source', { hasText: 'completed' }).waitFor();
+    assert.equal(await p.page.locator('.links', { hasText: 'Stop study' }).count(), 0);
+  }],
+  ['the charts are drawn in the theme\'s colours (CSS variables), with every run as a dot', async (p) => {
+    await p.send(shown());
+    const scatter = p.page.locator('.scatters svg');
+    await scatter.waitFor();
+    assert.equal(await scatter.locator('circle.run').count(), 9);
+    const svgText = await p.page.locator('.chart').evaluateAll((els) => els.map((e) => e.innerHTML).join(''));
+    assert.ok(!/(fill|stroke)="#/.test(svgText), 'no fixed colours in the view\'s charts');
+    // The theme's foreground reaches the text (dark theme: #cccccc).
+    const fill = await scatter.locator('text').first().evaluate((t) => getComputedStyle(t).fill);
+    assert.equal(fill, 'rgb(204, 204, 204)');
+    fs.mkdirSync('test-output/study', { recursive: true });
+    await p.page.screenshot({ path: 'test-output/study/study-view-dark.png', fullPage: true });
+  }],
+];
+
+async function main(): Promise<void> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
+  let failed = 0;
+  try {
+    for (const [name, run] of checks) {
+      if (only && !name.includes(only)) continue;
+      const p = await StudyPage.open(browser, DARK);
+      try {
+        await run(p);
+        assert.deepEqual(p.errors, [], 'no console errors');
+        console.log(`ok   ${name}`);
+      } catch (error) {
+        failed++;
+        console.log(`FAIL ${name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
+        fs.mkdirSync('test-output/study', { recursive: true });
+        await p.page.screenshot({ path: `test-output/study/fail-${failed}.png` });
+      } finally {
+        await p.page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  const ran = checks.filter(([name]) => !only || name.includes(only)).length;
+  console.log(`${ran - failed} passed, ${failed} failed`);
+  if (failed) process.exitCode = 1;
+}
+
+void main();
