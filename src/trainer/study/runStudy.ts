@@ -184,10 +184,9 @@ export async function runStudy(req: StudyRequest): Promise<StudyOutcome> {
         x.status = status;
         if (error) x.error = error;
       }
-      if (summary && outcome === 'completed') {
-        summaries.set(rec.runDir, summary);
-        await writeHparams(studyDir, experiment, state, summaries);
-      }
+      if (summary && outcome === 'completed') summaries.set(rec.runDir, summary);
+      await publish();
+      if (summary && outcome === 'completed') await writeHparams(studyDir, experiment, state, summaries);
       if (outcome === 'cancelled') { stopped = true; break; }
     }
   }
