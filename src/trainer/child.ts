@@ -55,6 +55,7 @@ async function handle(msg: ToTrainer): Promise<void> {
       });
       await send({ type: 'log', level: 'info', message: `trainer finished: ${outcome}` });
       process.exit(outcome === 'completed' || outcome === 'cancelled' ? 0 : 1);
+      return;
     }
     case 'study': {
       // Every run of the study in this process, one after another (the data loaded once).
