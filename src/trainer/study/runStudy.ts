@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import type { MemoryBudget } from '../../core/budget';
 import { withDefaults } from '../../core/defaults';
 import type { BackendPreference, FromTrainer, RunSummary } from '../../core/protocol';
-import { experimentRunsDir, formatRunTimestamp, RUN_FILES, type RunRecord } from '../../core/runLayout';
+import { experimentRunsDir, formatRunTimestamp, RUN_FILES, trainerGone, type RunRecord } from '../../core/runLayout';
 import type { ExperimentSpec, Problem } from '../../core/spec';
 import { DEFAULT_STUDY_REPEATS, pairedDeltaM, studyResult, type StudyState } from '../../core/study/aggregate';
 import { checkStudy } from '../../core/study/studySchema';
@@ -26,6 +26,7 @@ import { AS_DESIGNED_VARIANT, SINGLE_TASK_VARIANT, studyVariants } from '../../c
 import { validate } from '../../core/validate';
 import { weightingLabel } from '../../core/weighting/registry';
 import { makeFolders, writeJsonAtomic } from '../artifacts/atomicWrite';
+import { localProbe } from '../artifacts/processIdentity';
 import type { DataCache } from '../dataCache';
 import { runExperiment } from '../run';
 import { writeHparamsExperiment, writeHparamsSession, type HParamValue } from './hparams';
@@ -105,6 +106,14 @@ export async function runStudy(req: StudyRequest): Promise<StudyOutcome> {
     }
   }
   const summaries = new Map<string, RunSummary>();
+  // A run still training in another process (the same study resumed twice) is not ours to remove.
+  for (const rec of runs) {
+    const record = await readJson(path.join(studyDir, rec.runDir, RUN_FILES.run)) as RunRecord | undefined;
+    if (record?.status === 'running' && !trainerGone(record, localProbe)) {
+      req.emit({ type: 'error', message: `${path.join(studyDir, rec.runDir)} is still training in process ${record.pid}: stop that study before resuming it.` });
+      return 'failed';
+    }
+  }
   // Resume (or a folder reused by accident): completed runs are kept, anything else is removed and retrained.
   let kept = 0;
   for (const rec of runs) {

@@ -2,11 +2,13 @@
 // data), writes study.json with paired Δm, HParams files TensorBoard reads, and stops on cancel.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { computeDeltaM } from '../../../src/core/deltaM';
 import type { FromTrainer, RunSummary } from '../../../src/core/protocol';
 import type { StudyResult } from '../../../src/core/study/studyTypes';
+import { processStart } from '../../../src/trainer/artifacts/processIdentity';
 import { runStudy } from '../../../src/trainer/study/runStudy';
 import { requirePython, runPython } from '../artifacts/python';
 import { readJson, tempDir } from '../trainer/helpers';
@@ -124,6 +126,19 @@ describe('study runner', () => {
     });
     assert.equal(readJson(path.join(studyDir, 'branch-1-r0', 'run.json')).status, 'cancelled');
     assert.ok(!fs.existsSync(path.join(studyDir, 'weighting-dwa-r0')));
+  });
+
+  it('refuses to resume a study whose run is still training in a live process, and leaves that run alone', async () => {
+    const studyDir = tempDir('study-live');
+    fs.writeFileSync(path.join(studyDir, 'study.json'), JSON.stringify({ startedAt: new Date().toISOString() }));
+    fs.mkdirSync(path.join(studyDir, 'as-designed-r0'));
+    const live = { status: 'running', pid: process.pid, hostname: os.hostname(), processStart: processStart(process.pid), startedAt: new Date().toISOString() };
+    fs.writeFileSync(path.join(studyDir, 'as-designed-r0', 'run.json'), JSON.stringify(live));
+    const { req, messages } = request(studyDir, { resumeDir: studyDir });
+    assert.equal(await runStudy(req), 'failed');
+    const error = messages.find((m) => m.type === 'error');
+    assert.match(error?.type === 'error' ? error.message : '', new RegExp(`as-designed-r0 is still training in process ${process.pid}: stop that study before resuming it`));
+    assert.deepEqual(readJson(path.join(studyDir, 'as-designed-r0', 'run.json')), live);
   });
 
   it('refuses a study whose variants cannot be made, at the study file\'s path, before training anything', async () => {
