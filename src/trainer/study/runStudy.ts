@@ -120,10 +120,13 @@ export async function runStudy(req: StudyRequest): Promise<StudyOutcome> {
     if (rec.variant === SINGLE_TASK_VARIANT) continue;
     const dir = path.join(studyDir, rec.runDir);
     const summary = await completedSummary(dir);
-    if (summary) {
+    // A run of other settings (the experiment, the study or --epochs changed since) is not this variant's: trained again.
+    const same = summary && await sameExperiment(dir, runSpec(plan.variants.find((v) => v.id === rec.variant)!, rec.seed, req.epochs));
+    if (summary && same) {
       summaries.set(rec.runDir, summary);
       kept++;
     } else {
+      if (summary) req.emit({ type: 'log', level: 'warning', message: `${rec.runDir}: completed with other settings than the study now has (its experiment.json differs); trained again` });
       await fs.rm(dir, { recursive: true, force: true });
     }
   }
@@ -205,6 +208,17 @@ export async function runStudy(req: StudyRequest): Promise<StudyOutcome> {
   // TODO(studyview): writeStudyReport(studyDir, result) — the lead joins it at merge.
   if (stopped) return 'cancelled';
   return result.status === 'completed' ? 'completed' : 'failed';
+}
+
+/** The experiment.json a run of this variant writes: the document with defaults filled in and epochs overridden, as run.ts makes it. */
+function runSpec(v: StudyVariant, seed: number, epochs: number | undefined): ExperimentSpec {
+  const spec = withDefaults(variantDoc(v, seed));
+  return epochs === undefined ? spec : { ...spec, training: { ...spec.training, epochs } };
+}
+
+async function sameExperiment(dir: string, expected: ExperimentSpec): Promise<boolean> {
+  const written = await readJson(path.join(dir, RUN_FILES.experiment));
+  return written !== undefined && JSON.stringify(written) === JSON.stringify(JSON.parse(JSON.stringify(expected)));
 }
 
 /** The experiment a run of this variant trains: its seed, and baselines only where they are the single-task variant. */

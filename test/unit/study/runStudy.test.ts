@@ -128,6 +128,22 @@ describe('study runner', () => {
     assert.ok(!fs.existsSync(path.join(studyDir, 'weighting-dwa-r0')));
   });
 
+  it('resuming keeps a completed run only when it was trained with the settings the study has now', { timeout: 60_000 }, async () => {
+    const runsDir = tempDir('study-settings');
+    const doc = { ...tinyStudy(1), variants: { singleTask: true } };
+    const first = request(runsDir, { doc });
+    assert.equal(await runStudy(first.req), 'completed');
+    const studyDir = studyDirOf(first.messages);
+    const trainedBy = async (extra: Partial<Parameters<typeof runStudy>[0]>) => {
+      const again = request(runsDir, { doc, resumeDir: studyDir, ...extra });
+      assert.equal(await runStudy(again.req), 'completed');
+      return again.messages.filter((m) => m.type === 'started' && m.phase.kind === 'shared').length;
+    };
+    assert.equal(await trainedBy({}), 0, 'same settings: kept');
+    assert.equal(await trainedBy({ epochs: 1 }), 1, 'other epochs: trained again');
+    assert.equal((readJson(path.join(studyDir, 'as-designed-r0', 'experiment.json')) as { training: { epochs: number } }).training.epochs, 1);
+  });
+
   it('refuses to resume a study whose run is still training in a live process, and leaves that run alone', async () => {
     const studyDir = tempDir('study-live');
     fs.writeFileSync(path.join(studyDir, 'study.json'), JSON.stringify({ startedAt: new Date().toISOString() }));
