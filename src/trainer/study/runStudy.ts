@@ -27,6 +27,7 @@ import { validate } from '../../core/validate';
 import { weightingLabel } from '../../core/weighting/registry';
 import { makeFolders, writeJsonAtomic } from '../artifacts/atomicWrite';
 import { localProbe } from '../artifacts/processIdentity';
+import { asRunFolderError, RunFolderError } from '../artifacts/runFolderError';
 import type { DataCache } from '../dataCache';
 import { runExperiment } from '../run';
 import { writeHparamsExperiment, writeHparamsSession, type HParamValue } from './hparams';
@@ -60,7 +61,23 @@ export type StudyOutcome = 'completed' | 'cancelled' | 'failed' | 'invalid';
 /** Run folder name of a variant's repeat (StudyRunRecord.runDir). */
 export const studyRunFolder = (variant: string, repeat: number): string => `${variant}-r${repeat}`;
 
+/**
+ * Runs (or resumes) the study. Never throws: a fault of the study's own files (disk full,
+ * read-only) is an 'error' message and 'failed', as for a run. An 'error' with a path points
+ * into the study file (["experiment"]: the experiment it names has problems).
+ */
 export async function runStudy(req: StudyRequest): Promise<StudyOutcome> {
+  try {
+    return await studyRuns(req);
+  } catch (err) {
+    const fault = asRunFolderError(err, req.resumeDir ?? req.runsDir);
+    const message = fault instanceof Error ? fault.message : String(fault);
+    req.emit({ type: 'error', message: `the study stopped: ${message}`, ...(fault instanceof RunFolderError || !(err instanceof Error) || !err.stack ? {} : { detail: err.stack }) });
+    return 'failed';
+  }
+}
+
+async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
   const checked = checkStudy(req.doc);
   const problems: Problem[] = [...checked.problems];
   const study = checked.spec;

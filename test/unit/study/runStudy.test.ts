@@ -157,6 +157,16 @@ describe('study runner', () => {
     assert.deepEqual(readJson(path.join(studyDir, 'as-designed-r0', 'run.json')), live);
   });
 
+  it('a study folder that cannot be made is an error message and "failed", never a thrown stack', async () => {
+    const dir = tempDir('study-nofolder');
+    const file = path.join(dir, 'runs');
+    fs.writeFileSync(file, 'a file where the runs folder should be');
+    const { req, messages } = request(file);
+    assert.equal(await runStudy(req), 'failed');
+    const error = messages.find((m) => m.type === 'error');
+    assert.match(error?.type === 'error' ? error.message : '', /^the study stopped: .*(ENOTDIR|EEXIST|not a folder|is a file)/);
+  });
+
   it('refuses a study whose variants cannot be made, at the study file\'s path, before training anything', async () => {
     const runsDir = tempDir('study-invalid');
     const { req, messages } = request(runsDir, { doc: { ...tinyStudy(), variants: { branchDepths: [2] } } });
