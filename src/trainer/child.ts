@@ -6,6 +6,7 @@ import { describeBackend, loadBackend } from './backend';
 import { dataSummaryOf } from './dataSummaryOf';
 import { memoryBudget } from './memoryBudget';
 import { runExperiment } from './run';
+import { runStudy } from './study/runStudy';
 
 if (!process.send) {
   console.error('The trainer runs as a child process with an IPC channel; use `mts train` from a terminal.');
@@ -53,6 +54,22 @@ async function handle(msg: ToTrainer): Promise<void> {
         cancelled: () => cancelled,
       });
       await send({ type: 'log', level: 'info', message: `trainer finished: ${outcome}` });
+      process.exit(outcome === 'completed' || outcome === 'cancelled' ? 0 : 1);
+      return;
+    }
+    case 'study': {
+      // Every run of the study in this process, one after another (the data loaded once).
+      const outcome = await runStudy({
+        doc: msg.doc, studyPath: msg.studyPath, experimentDoc: msg.experimentDoc, experimentPath: msg.experimentPath,
+        workspaceDir: msg.workspaceDir, runsDir: msg.runsDir, backend: msg.backend,
+        ...(msg.resumeDir !== undefined ? { resumeDir: msg.resumeDir } : {}),
+        ...(msg.allowedRoots ? { allowedRoots: msg.allowedRoots } : {}),
+        ...(msg.threads !== undefined ? { threads: msg.threads } : {}),
+        budget: memoryBudget(msg.maxMemory, 'multiTaskStudio.maxMemory'),
+        emit: (m) => void send(m),
+        cancelled: () => cancelled,
+      });
+      await send({ type: 'log', level: 'info', message: `study finished: ${outcome}` });
       process.exit(outcome === 'completed' || outcome === 'cancelled' ? 0 : 1);
     }
   }

@@ -11,6 +11,10 @@
 //     experiment's data paths are relative to (default: the folder holding the run's runs/ folder).
 //   mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--data-root DIR]
 //     saliency, feature ranking and shared-unit reliance of the saved model (insight/explainOfRun.ts).
+//   mts study FILE [--json] [--resume DIR] [--epochs N] [--backend B] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
+//     trains every variant of a study (*.mtl-study.json) on every seed in this process and prints the
+//     variants x tasks table (with --json: study.json on stdout, progress on stderr). --resume DIR
+//     continues a study folder: completed runs are kept.
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 // `mts train` trains in a child it watches (trainSupervisor.ts): a trainer killed by a signal
@@ -42,6 +46,10 @@ import { explainOfRun } from './insight/explainOfRun';
 import { robustnessOfRun } from './insight/robustnessOfRun';
 import { savedRunProblem } from './insight/savedRun';
 import { runExperiment } from './run';
+import { checkStudy } from '../core/study/studySchema';
+import type { StudyResult } from '../core/study/studyTypes';
+import { runStudy } from './study/runStudy';
+import { studyTableLines } from './study/studyTable';
 import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
 
 const USAGE = `usage:
@@ -50,7 +58,8 @@ const USAGE = `usage:
   mts data FILE [--max-memory SIZE] [--allow-path DIR]...
   mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]
   mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--data-root DIR]
-  mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--data-root DIR]`;
+  mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--data-root DIR]
+  mts study FILE [--json] [--resume DIR] [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...`;
 
 /** More TensorFlow threads than this is a typo, not a machine: 1e9 crashed the native library (SIGSEGV), 99999 never started. */
 const MAX_THREADS = 256;
@@ -66,7 +75,8 @@ function parseArgs(argv: string[]) {
   const allowPaths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
-    if (a.startsWith('--')) {
+    if (a === '--json') flags.set('json', 'true'); // the one flag without a value
+    else if (a.startsWith('--')) {
       // --name=value splits at the first "=" only: the value may hold more.
       const eq = a.indexOf('=');
       const [k, v] = eq >= 0 ? [a.slice(2, eq), a.slice(eq + 1)] : [a.slice(2), rest[++i]];
@@ -75,7 +85,7 @@ function parseArgs(argv: string[]) {
       else flags.set(k, v);
     } else positional.push(a);
   }
-  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory', ...INSIGHT_FLAGS].includes(k)) throw new UsageError(`unknown option --${k}`);
+  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory', 'json', 'resume', ...INSIGHT_FLAGS].includes(k)) throw new UsageError(`unknown option --${k}`);
   const backend = flags.get('backend') ?? 'auto';
   if (!isBackendPreference(backend)) throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu (got ${backend})`);
   const epochsText = flags.get('epochs');
@@ -89,7 +99,7 @@ function parseArgs(argv: string[]) {
   const maxMemory = maxMemoryText === undefined ? undefined : parseMemorySize(maxMemoryText);
   if (maxMemoryText !== undefined && maxMemory === undefined) throw new UsageError(`--max-memory must be a size such as 8GB or 512MB (got ${maxMemoryText})`);
   const budget = memoryBudget(maxMemory, '--max-memory');
-  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget, allowPaths, flags };
+  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget, allowPaths, flags, json: flags.has('json'), resume: flags.get('resume') };
 }
 
 /**
@@ -340,6 +350,81 @@ async function explainCommand(args: ReturnType<typeof parseArgs>): Promise<numbe
   return 0;
 }
 
+/** `mts study`: the study's problems at file:line:column, then every run in this process, then the table. */
+async function study(args: ReturnType<typeof parseArgs>): Promise<number> {
+  const { doc, text, file } = readDoc(args.positional[0]);
+  const checked = checkStudy(doc);
+  printProblems(file, text, checked.problems);
+  if (!checked.spec) return 1;
+  const experimentPath = path.resolve(path.dirname(path.resolve(file)), checked.spec.experiment);
+  let experiment: ReturnType<typeof readDoc>;
+  try {
+    experiment = readDoc(experimentPath);
+  } catch (err) {
+    throw new InputError(`${file}${positionOf(text, ['experiment'])}: error: "experiment": ${err instanceof Error ? err.message : String(err)} (experiment)`);
+  }
+  const specDir = path.dirname(experimentPath);
+  const runsDir = path.resolve(args.out ?? path.join(specDir, 'runs'));
+  if (args.out !== undefined) probeOutFolder(args.out);
+  if (args.resume !== undefined && !fs.existsSync(path.join(args.resume, 'study.json'))) throw new UsageError(`--resume ${args.resume}: not a study folder (no study.json in it)`);
+  let cancelled = false;
+  process.on('SIGINT', () => {
+    if (cancelled) {
+      finishOpenRunsSync('cancelled');
+      process.exit(130);
+    }
+    cancelled = true;
+    console.error('\nstopping after the current step (Ctrl+C again to quit at once); resume with --resume');
+  });
+  // With --json, stdout holds the result alone: progress goes to stderr.
+  const say = args.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+  let result: StudyResult | undefined;
+  let runStarted = false;
+  const emit = (m: FromTrainer) => {
+    switch (m.type) {
+      case 'studyProgress':
+        if (!result) say(`study folder: ${path.relative(process.cwd(), m.studyDir) || m.studyDir}`);
+        result = m.result;
+        break;
+      case 'started':
+        runStarted = true;
+        if (m.phase.kind === 'shared') say(`run ${path.basename(m.runDir)} (${m.backend})`);
+        break;
+      case 'epochEnd':
+        if (m.epoch === m.totalEpochs) say(`  ${phaseLabel(m.phase)}: ${epochLine(m.values)}`);
+        break;
+      case 'log':
+        if (m.level === 'warning') say(`warning: ${m.message}`);
+        else if (/^(resuming|data:|memory:)/.test(m.message) && !runStarted) say(m.message);
+        break;
+      case 'problems':
+        // Before any run, problems are the study file's; after, a variant's (its own experiment).
+        if (!runStarted) printProblems(file, text, m.problems);
+        else for (const p of m.problems) console.error(`${experimentPath}: ${p.severity}: ${p.message} (${p.path.join('.')})`);
+        break;
+      case 'error':
+        console.error(`${m.path && !runStarted ? `${file}${positionOf(text, m.path)}: ` : ''}error: ${m.message}`);
+        if (m.detail && process.env.MTS_DEBUG) console.error(m.detail);
+        break;
+      default:
+        break;
+    }
+  };
+  const outcome = await runStudy({
+    doc, studyPath: file, experimentDoc: experiment.doc, experimentPath, workspaceDir: specDir,
+    allowedRoots: dataRoots(specDir, args.allowPaths), runsDir, backend: args.backend, budget: args.budget,
+    ...(args.resume !== undefined ? { resumeDir: args.resume } : {}),
+    ...(args.epochs !== undefined ? { epochs: args.epochs } : {}),
+    ...(args.threads !== undefined ? { threads: args.threads } : {}),
+    emit, cancelled: () => cancelled,
+  });
+  if (result && outcome !== 'invalid') {
+    if (args.json) console.log(JSON.stringify(result, null, 2));
+    else for (const line of studyTableLines(result)) console.log(line);
+  }
+  return outcome === 'completed' ? 0 : outcome === 'cancelled' ? 130 : 1;
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   switch (args.command) {
@@ -376,6 +461,8 @@ async function main(): Promise<number> {
       printProblems(file, text, mismatches);
       return mismatches.length ? 1 : 0;
     }
+    case 'study':
+      return study(args);
     case 'info': {
       const b = await loadBackend(args.backend, args.threads !== undefined ? { intraOpThreads: args.threads } : {});
       for (const line of describeBackend(b)) console.log(line);

@@ -22,6 +22,7 @@ import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
 import { datasetColumns, loadExperimentData, prereadData, takeRows, type Dataset, type ExperimentData, type LoadOptions } from './data/index';
 import { countRows } from './data/rowCount';
+import { dataCacheKey, type DataCache } from './dataCache';
 import { imageDecoder } from './imageDecoder';
 import { countLabelled, hasUnlabelled, labelledRows } from './labelMask';
 import { memoryBudget } from './memoryBudget';
@@ -50,6 +51,10 @@ export interface RunRequest {
   threads?: number;
   /** Refuse a spec estimated to need more memory; default: half of this machine's memory. */
   budget?: MemoryBudget;
+  /** The exact run folder (a study's `<variant>-r<repeat>`); default: a new one under runsDir/<experiment>/. */
+  runDir?: string;
+  /** Data already loaded by an earlier run of this process (a study's): reused when its key matches. */
+  dataCache?: DataCache;
   emit(msg: FromTrainer): void;
   cancelled(): boolean;
 }
@@ -87,11 +92,14 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy) });
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
     // A DataError is a SpecError: the catch below reports it at its JSON path.
-    const data: ExperimentData = loadExperimentData(spec, await prereadData(spec, { ...dataFolders, decodeImage: imageDecoder(backend) }));
+    const cacheKey = dataCacheKey(spec, req.workspaceDir);
+    const cached = req.dataCache?.get(cacheKey);
+    const data: ExperimentData = cached ?? loadExperimentData(spec, await prereadData(spec, { ...dataFolders, decodeImage: imageDecoder(backend) }));
+    req.dataCache?.set(cacheKey, data);
     if (spec.training.earlyStopping && data.validation.n === 0) {
       throw new SpecError(`earlyStopping watches the validation loss, but data.split.validation (${spec.data.split.validation}) leaves no validation examples of this data: raise it or remove earlyStopping.`, ['data', 'split', 'validation']);
     }
-    for (const line of data.report) req.emit({ type: 'log', level: 'info', message: line });
+    for (const line of cached ? ['data: as loaded for the previous run of this process (same data spec)'] : data.report) req.emit({ type: 'log', level: 'info', message: line });
     // A csv's count of features is known only now: a mismatch is a located problem, not a tensor error.
     const mismatches = inputShapeProblems(spec, data.train.featureShape);
     if (mismatches.length) {
@@ -99,7 +107,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       return 'invalid';
     }
 
-    writer = await RunWriter.create({ runsDir: req.runsDir, spec, backend: backend.name, versions: backend.versions, pid: process.pid });
+    writer = await RunWriter.create({ runsDir: req.runsDir, spec, backend: backend.name, versions: backend.versions, pid: process.pid, ...(req.runDir !== undefined ? { runDir: req.runDir } : {}) });
     const started = new Date();
     const phases = phasesOf(spec);
     const baselines = baselineTasks(phases);

@@ -54,6 +54,11 @@ export interface RunWriterOptions {
   shortId?: () => string;
   pid?: number;
   hostname?: string;
+  /**
+   * The exact run folder (a study's `<variant>-r<repeat>`), created exclusively; default: a new
+   * `<YYYYMMDD-HHMMSS>-<short id>` under `<runsDir>/<experiment name>/`.
+   */
+  runDir?: string;
 }
 
 export interface RunCompletion {
@@ -91,16 +96,23 @@ export class RunWriter {
   static async create(options: RunWriterOptions): Promise<RunWriter> {
     const now = options.now ?? (() => new Date());
     const started = now();
-    const parent = experimentRunsDir(options.runsDir, options.spec.name);
+    const parent = options.runDir !== undefined ? path.dirname(options.runDir) : experimentRunsDir(options.runsDir, options.spec.name);
     try {
       await makeFolders(parent);
     } catch (err) {
       throw asRunFolderError(err, parent);
     }
     await removeStaleTemps(parent);
-    let runDir = '';
-    let id = '';
-    for (let attempt = 0; ; attempt++) {
+    let runDir = options.runDir ?? '';
+    let id = options.runDir !== undefined ? path.basename(options.runDir) : '';
+    if (options.runDir !== undefined) {
+      try {
+        await fs.mkdir(runDir); // exclusive: a study's run folder is never written twice
+      } catch (err) {
+        throw asRunFolderError(err, parent);
+      }
+    }
+    for (let attempt = 0; options.runDir === undefined; attempt++) {
       id = runFolderName(started, (options.shortId ?? defaultShortId)());
       runDir = path.join(parent, id);
       try {

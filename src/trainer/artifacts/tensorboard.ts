@@ -18,8 +18,8 @@ const WIRE_FIXED64 = 1;
 const WIRE_BYTES = 2;
 const WIRE_FIXED32 = 5;
 
-/** Minimal protobuf encoder for the few field kinds an Event needs. */
-class ProtoWriter {
+/** Minimal protobuf encoder for the few field kinds an Event needs (and the HParams plugin data, study/hparams.ts). */
+export class ProtoWriter {
   private readonly parts: Buffer[] = [];
 
   private key(field: number, wire: number): void {
