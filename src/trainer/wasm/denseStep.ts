@@ -96,13 +96,31 @@ export function compileWasmStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel,
     variable.assign(tf.sub(variable, step));
   };
 
-  const forward = (xb: ReadonlyMap<string, TF.Tensor>): Map<string, TF.Tensor> => {
+  /** A layer input's transpose, made once a step: the kernel gradient needs it, and so may the forward pass. */
+  type Transposes = Map<string, TF.Tensor>;
+  const transposed = (values: Map<string, TF.Tensor>, ts: Transposes, id: string) => {
+    let t = ts.get(id);
+    if (!t) { t = tf.transpose(values.get(id)!); ts.set(id, t); }
+    return t;
+  };
+
+  const forward = (xb: ReadonlyMap<string, TF.Tensor>, ts: Transposes): Map<string, TF.Tensor> => {
     const values = new Map<string, TF.Tensor>(xb);
     for (const l of layers) {
       const args = l.from.map((f) => values.get(f)!);
       if (l.type === 'dense') {
         const v = vars.get(l.id)!;
         const act = activationOf(l);
+        const n = args[0]!.shape[0]!;
+        // XNNPACK packs its right operand, here the kernel, which is new every step (0.45 ms of
+        // the 784x128 layer's 0.8 ms at batch 32). A layer on a model input, whose transpose the
+        // kernel gradient needs anyway, with fewer rows than units, is computed transposed so
+        // that the smaller batch is packed: (W^T x^T)^T, about 0.3 ms less.
+        if (!isLayer.has(l.from[0]!) && n < l.units) {
+          const z = tf.add(tf.transpose(tf.matMul(tf.transpose(v.kernel.read()), transposed(values, ts, l.from[0]!))), v.bias!.read());
+          values.set(l.id, act === 'relu' ? tf.relu(z) : act === 'sigmoid' ? tf.sigmoid(z) : act === 'tanh' ? tf.tanh(z) : act === 'elu' ? tf.elu(z) : z);
+          continue;
+        }
         const fused = FUSED.has(act) ? act as 'linear' | 'relu' | 'sigmoid' | 'elu' : 'linear';
         const z = tf.fused.matMul({ a: args[0] as TF.Tensor2D, b: v.kernel.read() as TF.Tensor2D, bias: v.bias!.read(), activation: fused });
         values.set(l.id, act === 'tanh' ? tf.tanh(z) : z);
@@ -126,7 +144,7 @@ export function compileWasmStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel,
     return gy;
   };
 
-  const backward = (values: Map<string, TF.Tensor>, grads: Map<string, TF.Tensor[]>, c: Constants) => {
+  const backward = (values: Map<string, TF.Tensor>, ts: Transposes, grads: Map<string, TF.Tensor[]>, c: Constants) => {
     const addGrad = (id: string, g: TF.Tensor) => { if (isLayer.has(id)) (grads.get(id) ?? grads.set(id, []).get(id)!).push(g); };
     for (let k = layers.length - 1; k >= 0; k--) {
       const l = layers[k]!;
@@ -140,7 +158,7 @@ export function compileWasmStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel,
         // Transposes written out: wasm's matMul is slow on a transposed operand (header).
         // No gradient for an input: the 784-wide first layer would cost a product per step.
         if (isLayer.has(l.from[0]!)) addGrad(l.from[0]!, tf.matMul(gz, tf.transpose(kernel)));
-        update(`${l.id}/kernel`, kernel, tf.matMul(tf.transpose(values.get(l.from[0]!)!), gz), c);
+        update(`${l.id}/kernel`, kernel, tf.matMul(transposed(values, ts, l.from[0]!), gz), c);
         update(`${l.id}/bias`, v.bias!.read(), tf.sum(gz, 0), c);
       } else if (l.type === 'concatenate') {
         const parts = tf.split(gy, l.from.map((f) => widths.get(f)!), 1);
@@ -164,7 +182,8 @@ export function compileWasmStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel,
     step(xb, yb, lr, masks, weights) {
       const n = xb.values().next().value!.shape[0]!;
       return tf.tidy(() => {
-        const values = forward(xb);
+        const ts: Transposes = new Map();
+        const values = forward(xb, ts);
         const losses: TF.Tensor[] = [];
         const raw = heads.map((h) => {
           const out = values.get(h.layerId)!;
@@ -196,7 +215,7 @@ export function compileWasmStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel,
           const g = tf.mul(raw[i]!, masks.has(h.task.id) ? c.maskedScale[i]! : c.scale[i]!);
           (grads.get(h.layerId) ?? grads.set(h.layerId, []).get(h.layerId)!).push(g);
         });
-        backward(values, grads, c);
+        backward(values, ts, grads, c);
         return losses;
       });
     },

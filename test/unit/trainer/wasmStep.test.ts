@@ -85,6 +85,8 @@ for (const [label, training, partial] of [
     schedule: { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 } }, false],
   ['plain SGD under a step decay', { schedule: { type: 'step' as const, stepEpochs: 1, gamma: 0.3 } }, false],
   ['partial labels (masked losses)', {}, true],
+  // Batch 8 under layer a's 16 units: a is computed transposed, b (8 units) is not.
+  ['batches smaller than a first layer (its forward pass transposed)', { batchSize: 8 }, false],
   // Weights from the batch's losses: the step reads them back when the method asks.
   ['GLS weighting (weights from the losses)', { weighting: { method: 'gls' as const } }, false],
 ] as const) {
