@@ -10,7 +10,7 @@ import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
 import { loadBackend } from '../src/trainer/backend';
 import { toDevice } from '../src/trainer/deviceData';
 import { makeHeads } from '../src/trainer/heads';
-import { trainLoop } from '../src/trainer/loop';
+import { WASM_STEP_PATH, trainLoop } from '../src/trainer/loop';
 import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
 import { intraOpThreadsFor } from '../src/trainer/threads';
@@ -48,7 +48,7 @@ async function measure(backend: BackendName, batch: number, epochs: number, forc
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const label = `ours ${b.name}${r.stepPath === 'native' ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? `, ${b.threads} thread(s)` : ''}${partial ? ', partial labels' : ''}`;
+  const label = `ours ${b.name}${r.stepPath === 'native' || r.stepPath === WASM_STEP_PATH ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? `, ${b.threads} thread(s)` : ''}${partial ? ', partial labels' : ''}`;
   return { label, batch, epochs, seconds, samplesPerSecond: (SAMPLES * epochs) / seconds, cpuSeconds };
 }
 

@@ -14,6 +14,16 @@ export interface LoadedBackend {
   threads: number;
   /** Why a preferred backend was passed over, for the log and run.json. */
   fallbacks: string[];
+  /** WebAssembly only: which of its builds loaded (SIMD, threads). */
+  wasm?: WasmFeatures;
+}
+
+export interface WasmFeatures {
+  simd: boolean;
+  /** Whether the threaded build loaded; tfjs-backend-wasm 4.22 never starts it under Node (tensorflow/tfjs#3830). */
+  threads: boolean;
+  /** Threads its kernels run on. */
+  threadCount: number;
 }
 
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -42,9 +52,14 @@ async function tryLoad(name: BackendName, opts: BackendOptions): Promise<Omit<Lo
   }
   const tf = require('@tensorflow/tfjs') as Tf;
   if (name === 'wasm') {
-    const wasm = require('@tensorflow/tfjs-backend-wasm') as { setThreadsCount?: (n: number) => void; version_wasm: string };
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number; version_wasm: string };
     if (!(await tf.setBackend('wasm'))) throw new Error('the WebAssembly backend did not initialise');
-    return { tf, name, threads: 1, versions: { ...tf.version, 'tfjs-backend-wasm': wasm.version_wasm, node: process.versions.node } };
+    // The backend picked its build from these flags (the SIMD build, the threaded one) when it initialised.
+    const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+    const threaded = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+    const threadCount = threaded ? wasm.getThreadsCount() : 1;
+    return { tf, name, threads: threadCount, wasm: { simd, threads: threaded, threadCount },
+      versions: { ...tf.version, 'tfjs-backend-wasm': wasm.version_wasm, node: process.versions.node } };
   }
   await tf.setBackend('cpu');
   return { tf, name, threads: 1, versions: { ...tf.version, node: process.versions.node } };
@@ -81,6 +96,10 @@ export async function loadBackend(preference: BackendPreference, opts: BackendOp
 /** Lines for `mts info` and the "Show environment" command. */
 export function describeBackend(b: LoadedBackend): string[] {
   const lines = [`backend: ${b.name}`, `threads: ${b.threads}`];
+  if (b.wasm) {
+    lines.push(`wasm SIMD: ${b.wasm.simd ? 'loaded' : 'not supported by this runtime (the plain build runs, slower)'}`);
+    lines.push(`wasm threads: ${b.wasm.threads ? `loaded, ${b.wasm.threadCount} threads` : 'not loaded (tfjs-backend-wasm runs one thread under Node and Electron)'}`);
+  }
   for (const [k, v] of Object.entries(b.versions).sort()) lines.push(`${k}: ${v}`);
   for (const f of b.fallbacks) lines.push(`passed over: ${f}`);
   return lines;

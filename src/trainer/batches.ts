@@ -7,6 +7,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { SeededRandom } from '../core/random';
 import type { Tf } from './backend';
+import { hostRowBatches } from './wasm/hostRows';
 
 /**
  * Bytes of a block of batches on the device (inputs, labels, row weights; at least one batch).
@@ -90,7 +91,8 @@ export class EpochBatches {
       const labels = source.labels(order);
       yKeys = [...labels.keys()];
       return [
-        ...xKeys.map((k) => split(tf.gather(source.x.get(k)!, idx))),
+        // On wasm the rows are copied on the host (wasm/hostRows.ts says why).
+        ...xKeys.map((k) => hostRowBatches(tf, source.x.get(k)!, order, sizes) ?? split(tf.gather(source.x.get(k)!, idx))),
         ...yKeys.map((k) => split(labels.get(k)!)),
         // The weights are in epoch order already: the block's rows, split only.
         ...wKeys.map((k) => split(tf.tensor2d(source.weights.get(k)!.subarray(start, start + rows), [rows, 1]))),

@@ -8,6 +8,7 @@ import { labelTensor, type DeviceSplit } from './deviceData';
 import type { TaskHead } from './heads';
 import { batchWeights, countLabelled, hasUnlabelled, labelledRows } from './labelMask';
 import type { ForwardFn } from './model/forward';
+import { hostRowRange } from './wasm/hostRows';
 import { setOwn } from '../core/own';
 
 export type TaskValues = Record<string, Record<string, number>>;
@@ -28,7 +29,8 @@ export function evaluate(tf: Tf, forward: ForwardFn, heads: TaskHead[], split: D
     const size = Math.min(EVAL_BATCH, n - start);
     const masks = heads.map((_, i) => (partial[i] ? batchWeights(truths[i]!, rangeOf(start, size), [size]) : undefined));
     const read = tf.tidy(() => {
-      const xb = new Map([...split.x].map(([k, v]) => [k, v.slice(start, size)]));
+      // On wasm a slice copies the whole split out of the heap: the rows are cut on the host (wasm/hostRows.ts).
+      const xb = new Map([...split.x].map(([k, v]) => [k, hostRowRange(tf, v, start, size) ?? v.slice(start, size)]));
       const outs = forward(xb, false);
       const losses: TF.Tensor[] = [];
       const ps: TF.Tensor[] = [];

@@ -18,6 +18,7 @@ import { tiePenalty } from './model/blockLayers';
 import { batchWeights, hasUnlabelled, type BatchMask } from './labelMask';
 import { BestWeights } from './bestWeights';
 import { compileNativeStep, nativeStepUnsupported } from './native/denseStep';
+import { compileWasmStep, wasmStepUnsupported } from './wasm/denseStep';
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
 import { SpecError } from './specError';
@@ -32,8 +33,11 @@ export class TrainingDiverged extends SpecError {
   constructor(message: string) { super(message, ['training', 'optimizer', 'learningRate']); }
 }
 
+/** The step path of the compiled dense step on WebAssembly (wasm/denseStep.ts). */
+export const WASM_STEP_PATH = 'compiled (wasm)';
+
 export interface LoopResult {
-  /** 'native' when the compiled dense step ran, else why not. */
+  /** 'native' when the compiled dense step ran (WASM_STEP_PATH on wasm), else why not. */
   stepPath: string;
   epochsRun: number;
   steps: number;
@@ -114,8 +118,10 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const weighting = makeWeighting(tf, t.weighting, heads.map((h) => h.task), t.seed, s.method ?? weightingMethod(t.weighting?.method ?? 'equal'));
   const method = weighting.description;
   const gradientFamily = method.family === 'gradient';
-  const unsupported = s.backend === 'tensorflow' ? nativeStepUnsupported(spec, heads) : `${s.backend} backend`;
-  const native = unsupported ? undefined : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting);
+  const unsupported = s.backend === 'tensorflow' ? nativeStepUnsupported(spec, heads)
+    : s.backend === 'wasm' ? wasmStepUnsupported(spec, heads) : `${s.backend} backend`;
+  const native = unsupported ? undefined
+    : s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting);
   // The compiled step takes this step's loss weights as numbers from the method.
   const stepper: { step: StepFn; dispose(): void } = native
     ? { step: (xb, yb, lr, masks) => native.step(xb, yb, lr, masks, (means) => weighting.stepWeights?.(method.needs.losses ? means() : undefined) ?? []), dispose: () => native.dispose() }
@@ -140,7 +146,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   let best = Infinity;
   const bestWeights = t.earlyStopping ? new BestWeights(tf, s.built.model) : undefined;
   let sinceBest = 0;
-  const path = `${native ? 'native' : gradientFamily ? 'tape' : 'generic'}${gradientFamily ? `, task gradients on the shared ${weighting.mode}` : ''}`;
+  const path = `${native ? (s.backend === 'wasm' ? WASM_STEP_PATH : 'native') : gradientFamily ? 'tape' : 'generic'}${gradientFamily ? `, task gradients on the shared ${weighting.mode}` : ''}`;
   const result: LoopResult = { stepPath: native ? path : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
 
   try {
