@@ -47,3 +47,8 @@ export function formatPercent(fraction: number): string {
   const p = fraction * 100;
   return `${p > 0 ? '+' : p < 0 ? '−' : ''}${Math.abs(p).toFixed(2)} %`;
 }
+
+/** A Markdown table; cells are escaped by the caller. */
+export function markdownTable(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
