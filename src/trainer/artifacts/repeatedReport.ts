@@ -19,7 +19,8 @@ export function repeatedSection(r: RepeatedSummary): string[] {
     lines.push('Δm of each repeat: the shared model against the single-task models of the same seed and fold (a paired difference).', '');
     lines.push(table(['Repeat', 'Seed', 'Fold', 'Δm', 'Training time'],
       r.units.map((u) => [String(u.index + 1), String(u.seed), fold(u), u.deltaM === undefined ? '—' : formatPercent(u.deltaM), `${u.trainSeconds.toFixed(1)} s`])), '');
-    lines.push(`**Δm = ${md(formatInterval(r.deltaM))}: ${SHARING_VERDICT_TEXT[r.deltaM.verdict]}.**`, '');
+    // Our own digits and signs: nothing to escape (a leading "+" is not at the start of a line).
+    lines.push(`**Δm = ${formatInterval(r.deltaM)}: ${SHARING_VERDICT_TEXT[r.deltaM.verdict]}.**`, '');
   } else {
     lines.push('No single-task baselines were trained, so the repeats say nothing about sharing.', '');
   }
