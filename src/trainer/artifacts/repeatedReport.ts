@@ -13,7 +13,8 @@ export function repeatedSection(r: RepeatedSummary): string[] {
   const rows = repeatedRows(r);
   const withBaselines = rows.some((x) => x.baseline !== undefined);
   lines.push(table(['Task', 'Metric', 'Shared model', ...(withBaselines ? ['Single-task baseline'] : [])],
-    rows.map((x) => [md(x.task), md(x.metric), md(x.shared), ...(withBaselines ? [md(x.baseline ?? '—')] : [])])), '');
+    // The intervals are our own digits and signs: escaping would only put a backslash after a leading number.
+    rows.map((x) => [md(x.task), md(x.metric), x.shared, ...(withBaselines ? [x.baseline ?? '—'] : [])])), '');
   if (r.deltaM) {
     const fold = (u: RepeatedSummary['units'][number]) => (u.fold ? `${u.fold.index + 1} of ${u.fold.of}` : '—');
     lines.push('Δm of each repeat: the shared model against the single-task models of the same seed and fold (a paired difference).', '');
