@@ -19,7 +19,9 @@ export function checkSettings(spec: ExperimentSpec): Problem[] {
   if (split.test === 0 && !nested && split.validation + split.test < 1) {
     error(['data', 'split', 'test'], 'data.split.test is 0, so no examples are kept for testing and the run would report no results: set a test fraction such as 0.1.');
   }
-  if (training.earlyStopping && split.validation === 0) {
+  // Cross-validation with a fixed test split validates on each fold in turn.
+  const foldsValidate = spec.evaluation?.crossValidation !== undefined && !nested;
+  if (training.earlyStopping && split.validation === 0 && !foldsValidate) {
     error(['training', 'earlyStopping'], 'earlyStopping watches the validation loss, but data.split.validation is 0: set a validation fraction or remove earlyStopping.');
   }
 

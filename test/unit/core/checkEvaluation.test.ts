@@ -54,6 +54,14 @@ test('the split fraction a cross-validation does not use is named; nested needs 
   assert.ok(nested.spec, JSON.stringify(nested.problems));
   assert.deepEqual(at(nested.problems, 'data.split.test'), []);
   assert.equal(at(validate(doc({ crossValidation: { folds: 3, test: 'nested' } })).problems, 'data.split.test')[0]?.severity, 'warning');
+  // Early stopping needs a validation part: with fixed folds each fold is one, with nested folds data.split.validation is.
+  const early = (evaluation: Record<string, unknown>) => {
+    const d = doc(evaluation, { validation: 0, test: 0.2, seed: 1 });
+    return at(validate({ ...d, training: { ...d.training, earlyStopping: { patience: 2 } } }).problems, 'training.earlyStopping');
+  };
+  assert.deepEqual(early({ crossValidation: { folds: 3 } }), []);
+  assert.equal(early({ crossValidation: { folds: 3, test: 'nested' } })[0]?.severity, 'error');
+  assert.equal(early({})[0]?.severity, 'error');
 });
 
 test('defaults: one training unless asked; folds rotate a fixed test split; units go fold by fold, seed by seed', () => {
