@@ -66,7 +66,7 @@ function ComparisonTable({ summary }: { summary: RunSummary }) {
 function RepeatedTable({ repeated }: { repeated: RepeatedSummary }) {
   const rows = repeatedRows(repeated);
   return (
-    <table className="results">
+    <table className="results repeated">
       <caption>Over {repeated.units.length} repeats: {repeatsDescription(repeated)} ({repeated.method})</caption>
       <thead><tr><th>Task</th><th>Metric</th><th className="num">Shared model</th><th className="num">Single-task</th></tr></thead>
       <tbody>
@@ -120,8 +120,8 @@ export function Results({ summary, taskOrder }: { summary: RunSummary; taskOrder
       <h3>Results</h3>
       <div className="results-grid">
         {summary.baselines ? <ComparisonTable summary={summary} /> : <TestTable summary={summary} />}
-        {summary.repeated ? <RepeatedTable repeated={summary.repeated} /> : null}
         <Parameters summary={summary} taskOrder={taskOrder} />
+        {summary.repeated ? <RepeatedTable repeated={summary.repeated} /> : null}
       </div>
     </section>
   );
