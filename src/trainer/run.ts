@@ -97,7 +97,13 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     // One fold's splits: without folds the loaded rows are arranged in place (no copy of a large data set).
     const foldData = (f: number): ExperimentData => trainingData(spec, folds[f]!, { consume: !cv });
     let data: ExperimentData = foldData(0);
-    const firstData = data;
+    // Counted now: with folds the first fold's splits are let go when the next fold is prepared.
+    const labelled: RunSummary['labelled'] = {
+      rows: { train: data.train.n, validation: data.validation.n, test: data.test.n },
+      tasks: Object.fromEntries(spec.tasks.map((t) => [t.id, {
+        train: countLabelled(data.train.targets[t.target]!), validation: countLabelled(data.validation.targets[t.target]!), test: countLabelled(data.test.targets[t.target]!),
+      }])),
+    };
     if (spec.training.earlyStopping && data.validation.n === 0) {
       throw new SpecError(`earlyStopping watches the validation loss, but data.split.validation (${spec.data.split.validation}) leaves no validation examples of this data: raise it or remove earlyStopping.`, ['data', 'split', 'validation']);
     }
@@ -175,12 +181,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       test: shared,
       parameters: { total: params.total, shared: params.shared, perTask: params.perTask, singleTaskTotal: params.singleTaskTotal },
       timings: { startedAt: started.toISOString(), endedAt: new Date().toISOString(), trainSeconds },
-      labelled: {
-        rows: { train: firstData.train.n, validation: firstData.validation.n, test: firstData.test.n },
-        tasks: Object.fromEntries(spec.tasks.map((t) => [t.id, {
-          train: countLabelled(firstData.train.targets[t.target]!), validation: countLabelled(firstData.validation.targets[t.target]!), test: countLabelled(firstData.test.targets[t.target]!),
-        }])),
-      },
+      labelled,
       ...(restored ? { earlyStopping: restored } : {}),
     };
     if (gates.length) summary.gates = gates;
