@@ -14,10 +14,14 @@ export function checkSettings(spec: ExperimentSpec): Problem[] {
   if (split.validation + split.test >= 1) {
     error(['data', 'split'], `validation (${split.validation}) + test (${split.test}) = ${+(split.validation + split.test).toFixed(6)} leaves no training data: keep their sum below 1.`);
   }
-  if (split.test === 0 && split.validation + split.test < 1) {
+  // Nested cross-validation tests on each fold in turn: no test fraction is needed.
+  const nested = spec.evaluation?.crossValidation?.test === 'nested';
+  if (split.test === 0 && !nested && split.validation + split.test < 1) {
     error(['data', 'split', 'test'], 'data.split.test is 0, so no examples are kept for testing and the run would report no results: set a test fraction such as 0.1.');
   }
-  if (training.earlyStopping && split.validation === 0) {
+  // Cross-validation with a fixed test split validates on each fold in turn.
+  const foldsValidate = spec.evaluation?.crossValidation !== undefined && !nested;
+  if (training.earlyStopping && split.validation === 0 && !foldsValidate) {
     error(['training', 'earlyStopping'], 'earlyStopping watches the validation loss, but data.split.validation is 0: set a validation fraction or remove earlyStopping.');
   }
 

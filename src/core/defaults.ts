@@ -86,6 +86,10 @@ export function withDefaults(spec: ExperimentSpec): ExperimentSpec {
       schedule: scheduleWithDefaults(training.schedule),
       weighting: training.weighting ?? { method: 'equal' },
     },
-    evaluation: { ...spec.evaluation, baselines: spec.evaluation?.baselines ?? 'single-task', deltaM: spec.evaluation?.deltaM ?? DEFAULT_DELTA_M },
+    evaluation: {
+      ...spec.evaluation, baselines: spec.evaluation?.baselines ?? 'single-task', deltaM: spec.evaluation?.deltaM ?? DEFAULT_DELTA_M,
+      // repeats stays absent for one training (its experiment.json reads as before); 1 is its default.
+      ...(spec.evaluation?.crossValidation ? { crossValidation: { test: 'fixed' as const, ...spec.evaluation.crossValidation } } : {}),
+    },
   };
 }

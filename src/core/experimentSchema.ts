@@ -3,6 +3,7 @@
 // Enum lists are built from Records keyed by the spec.ts unions, so adding a member to a
 // union without describing it here is a compile error.
 import { anyOf, arr, bool, int, num, obj, oneOf, record, str, union, type ObjectSchema, type Schema } from './docSchema';
+import { REPEAT_COST_WARNING } from './repeats';
 import { weightingVariants } from './weighting/registry';
 import type { Activation, ColumnType, LayerType, LossName, MetricName, TaskKind, TextEncoding } from './spec';
 
@@ -28,7 +29,7 @@ const METRIC_NAMES = keys<MetricName>({ accuracy: true, macroF1: true, rocAuc: t
 export const LIMITS = {
   units: 1_000_000, filters: 100_000, window: 10_000, size: 100_000_000, vocabulary: 10_000_000, embedding: 100_000,
   classes: 1_000_000, samples: 100_000_000, features: 1_000_000, epochs: 100_000, batchSize: 1_000_000,
-  learningRate: 1_000, seed: 2 ** 32 - 1, experts: 1_000, columns: 1_000, levels: 100,
+  learningRate: 1_000, seed: 2 ** 32 - 1, experts: 1_000, columns: 1_000, levels: 100, repeats: 50, folds: 100,
 } as const;
 
 // ---- model -------------------------------------------------------------------------
@@ -272,6 +273,11 @@ export const EXPERIMENT_SCHEMA = obj('A Multi-Task Studio experiment: data, task
       steps: int('Integrated gradients\' steps (trapezoidal rule; default 32).', { min: 1, max: 1000 }),
       baseline: oneOf(['zeros', 'mean'], 'Integrated gradients\' starting point: zeros (a black image; the training mean of z-scored features; default) or the test inputs\' mean.'),
     }),
+    repeats: int(`Train this many times, with seeds training.seed, +1, +2, …; every phase (the shared model and each single-task baseline) repeats on the same seeds, and the report gives each metric's mean, sd and 95 % interval and says whether sharing helped (default 1; more than ${REPEAT_COST_WARNING} warns of the cost).`, { min: 1, max: LIMITS.repeats }),
+    crossValidation: obj('k-fold cross-validation, stratified by the split\'s class column (data.split.stratifyBy, else the first classification task); each fold trains every phase (times evaluation.repeats).', {
+      folds: int('Number of folds k (at least 2).', { min: 2, max: LIMITS.folds }),
+      test: oneOf(['fixed', 'nested'], '"fixed": the test split (data.split.test) stays and the folds rotate the validation part of the other rows (data.split.validation is not used); "nested": each fold is the test split in turn, and data.split.validation of the other rows validates (data.split.test is not used). Default fixed.'),
+    }, ['folds']),
   }),
   layout: record(obj('Position of a node in the designer.', { x: num('x'), y: num('y') }, ['x', 'y']), 'Designer node positions by node id; view state only, never affects training.'),
 }, ['name', 'data', 'tasks', 'model', 'training']);

@@ -2,8 +2,10 @@
 // host and the webview (postMessage). Discriminated unions: switch on `type`.
 import type { DataSummaryResult } from './dataSummary';
 import type { TrainingPhase } from './phase';
+import type { RepeatPosition } from './repeats';
 import type { DeltaMConvention, Problem } from './spec';
 import type { RobustnessRecord } from './robustness';
+import type { RepeatedSummary } from './stats/repeated';
 import type { StudyResult } from './study/studyTypes';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -67,6 +69,11 @@ export interface RunSummary {
   gates?: GateMeans[];
   /** evaluation.robustness: every task's metrics under each attack, for the shared model and each baseline. */
   robustness?: RobustnessRecord[];
+  /**
+   * With evaluation.repeats or crossValidation: every repeat's test metrics and Δm, their intervals
+   * and the verdict. `test` and `baselines` above are then the first repeat's (the saved model's).
+   */
+  repeated?: RepeatedSummary;
 }
 
 /** Mean gate weights of one gated block: weights[column][expert], each row summing to 1. */
@@ -105,7 +112,8 @@ export type ToTrainer =
 
 /** Trainer -> host. */
 export type FromTrainer =
-  | { type: 'started'; runDir: string; backend: BackendName; versions: Record<string, string>; totalEpochs: number; phase: TrainingPhase }
+  /** A phase starts; `repeat` places it in a repeated run (evaluation.repeats, crossValidation). */
+  | { type: 'started'; runDir: string; backend: BackendName; versions: Record<string, string>; totalEpochs: number; phase: TrainingPhase; repeat?: RepeatPosition }
   | { type: 'progress'; phase: TrainingPhase; points: MetricPoint[] }
   | { type: 'epochEnd'; phase: TrainingPhase; epoch: number; totalEpochs: number; values: MetricPoint[] }
   | { type: 'log'; level: 'info' | 'warning'; message: string }

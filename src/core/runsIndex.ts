@@ -6,6 +6,7 @@ import { own } from './own';
 import type { PanelTask } from './panelProtocol';
 import type { RunStatus, RunSummary } from './protocol';
 import { TRAINER_GONE_MESSAGE, type RunRecord } from './runLayout';
+import type { MetricIntervals } from './stats/repeated';
 import type { TaskKind } from './spec';
 
 const TASK_KINDS: readonly TaskKind[] = ['multiclass', 'binary', 'regression'];
@@ -55,8 +56,11 @@ export function formatPercent(fraction: number): string {
 }
 
 /** "digit acc 0.848 · parity acc 0.889 · Δm −0.07%" (tasks in document order, Δm when baselines ran). */
-export function headlineMetrics(summary: Pick<RunSummary, 'test' | 'baselines'>, tasks: PanelTask[]): string {
+export function headlineMetrics(summary: Pick<RunSummary, 'test' | 'baselines' | 'repeated'>, tasks: PanelTask[]): string {
   const parts: string[] = [];
+  // A repeated run's headline is the mean over its repeats, not its first repeat.
+  const repeated = summary.repeated;
+  if (repeated) summary = { test: meansOf(repeated.test), ...(summary.baselines ? { baselines: { ...summary.baselines, deltaM: repeated.deltaM?.mean ?? summary.baselines.deltaM } } : {}) };
   const order = tasks.length ? tasks : Object.keys(summary.test).map((id) => ({ id, kind: 'regression' as const, metrics: Object.keys(summary.test[id] ?? {}).filter((m) => m !== 'loss') }));
   for (const task of order) {
     const values = summary.test[task.id];
@@ -67,6 +71,10 @@ export function headlineMetrics(summary: Pick<RunSummary, 'test' | 'baselines'>,
   }
   if (summary.baselines && Number.isFinite(summary.baselines.deltaM)) parts.push(`Δm ${formatPercent(summary.baselines.deltaM)}`);
   return parts.join(' · ');
+}
+
+function meansOf(intervals: MetricIntervals): RunSummary['test'] {
+  return Object.fromEntries(Object.entries(intervals).map(([task, m]) => [task, Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.mean]))]));
 }
 
 export interface RunEntry {

@@ -175,9 +175,19 @@ export interface TrainingSpec {
 /** How Δm averages the relative changes (core/deltaM.ts): over task-metric pairs, or over tasks. */
 export type DeltaMConvention = 'pairs' | 'tasks';
 
+/**
+ * k-fold cross-validation, stratified by the split's class column (data.split.stratifyBy, else the
+ * first classification task). "fixed": the test split stays and the folds rotate the validation
+ * part of the rest; "nested": each fold is the test split in turn (default "fixed").
+ */
+export interface CrossValidationSpec { folds: number; test?: 'fixed' | 'nested' }
+
 export interface EvaluationSpec {
   baselines?: 'single-task' | 'none';
   deltaM?: DeltaMConvention;
+  /** Trainings with seeds training.seed, +1, +2, … (default 1); every phase repeats on the same seeds. */
+  repeats?: number;
+  crossValidation?: CrossValidationSpec;
   /** Adversarial robustness after training (core/robustness.ts). */
   robustness?: RobustnessSpec;
   /** Attributions of the shared model after training (core/explain.ts). */

@@ -6,6 +6,7 @@
 import { checkBudget, type MemoryBudget } from './budget';
 import { isNumber, isObject, isString } from './checkHelpers';
 import { checkModel } from './checkModel';
+import { checkEvaluation } from './checkEvaluation';
 import { checkData, checkSettings, type DataFacts } from './checkSettings';
 import { checkTasks } from './checkTasks';
 import { inputShapeProblems, knownFeatureShape } from './dataShape';
@@ -69,6 +70,7 @@ export function validate(doc: unknown, options: ValidateOptions = {}): Validatio
   }
   if (settingsSkeletonOk(doc, structural)) {
     problems.push(...checkSettings(spec));
+    if (!bad(structural, 'evaluation')) problems.push(...checkEvaluation(spec, options.rows));
     if (modelOk && !bad(structural, 'model') && (options.columns || options.targets)) problems.push(...checkData(spec, options));
     // The data's count of features per example: from the caller (the loaders read a csv), else
     // from the source's settings when they fix it (generated sources).

@@ -19,6 +19,8 @@
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 // `mts train` trains in a child it watches (trainSupervisor.ts): a trainer killed by a signal
 // exits 1 and its run.json says failed, with the signal and a hint.
+import { repeatLabel } from '../core/repeats';
+import { repeatedRows, repeatsDescription, sharingVerdict } from '../core/stats/repeatedText';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -227,11 +229,11 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
     switch (m.type) {
       case 'started':
         phaseName = phaseLabel(m.phase);
-        if (m.phase.kind === 'shared') {
+        if (m.phase.kind === 'shared' && (m.repeat?.index ?? 0) === 0) {
           console.log(`run folder: ${path.relative(process.cwd(), m.runDir) || m.runDir}\nbackend: ${m.backend}`);
           if (isTrainChild()) process.send!({ runDir: m.runDir } satisfies TrainChildNote);
         }
-        console.log(`training ${phaseName} (${m.totalEpochs} epochs)`);
+        console.log(`training ${phaseName} (${m.totalEpochs} epochs${m.repeat ? `, ${repeatLabel(m.repeat)}` : ''})`);
         break;
       case 'progress': {
         if (!tty || Date.now() - lastBar < 100) break;
@@ -271,6 +273,15 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
           for (const x of s.baselines.excluded ?? []) console.log(`  ${x.task} ${x.metric}: left out of Δm, ${x.reason}`);
           console.log(`  Δm = ${(s.baselines.deltaM * 100).toFixed(2)} % (${DELTA_M_CONVENTIONS[s.baselines.convention ?? DEFAULT_DELTA_M].label})`);
         }
+        if (s.repeated) {
+          console.log(`repeated: ${repeatsDescription(s.repeated)} (${s.repeated.method}; the results above are the first repeat's, whose model is saved)`);
+          for (const row of repeatedRows(s.repeated)) {
+            console.log(`  ${row.task} ${row.metric}: shared ${row.shared}${row.baseline ? `; single-task ${row.baseline}` : ''}`);
+          }
+          if (s.repeated.deltaM) console.log(`  Δm per repeat: ${s.repeated.units.map((u) => (u.deltaM === undefined ? '–' : `${(u.deltaM * 100).toFixed(2)} %`)).join(', ')}`);
+        }
+        const verdict = sharingVerdict(s);
+        if (verdict) console.log(verdict);
         console.log(`parameters: ${s.parameters.total} (shared ${s.parameters.shared}); separate single-task models: ${s.parameters.singleTaskTotal}`);
         console.log(`report: ${path.join(s.runDir, 'report.md')}`);
         break;

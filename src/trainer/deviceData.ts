@@ -8,7 +8,7 @@ import type { Tf } from './backend';
 import type { Dataset } from './data/dataset';
 import type { TaskHead } from './heads';
 import { own } from '../core/own';
-import { fillUnlabelled } from './labelMask';
+import { fillUnlabelled, hasUnlabelled, labelledRows } from './labelMask';
 import { SpecError } from './specError';
 
 export interface DeviceSplit {
@@ -73,4 +73,23 @@ export function targetsOf(targets: Float32Array, rows: Int32Array): Float32Array
 
 export function disposeSplit(s: DeviceSplit): void {
   for (const t of s.x.values()) t.dispose();
+}
+
+/**
+ * What one phase trains on, from the fold's splits already on the device: the shared model
+ * takes them as they are; a task's baseline takes its inputs and its target, and with partial
+ * labels only its labelled rows, gathered on the device (the features are not uploaded again).
+ * `owned`: the tensors are the view's own, to dispose after the phase.
+ */
+export function phaseSplit(tf: Tf, split: DeviceSplit, inputs: readonly string[], task?: string): { split: DeviceSplit; owned: boolean } {
+  if (task === undefined) return { split, owned: false };
+  const values = split.targets.get(task);
+  if (!values) throw new Error(`phaseSplit: no targets of task ${task} on the device`);
+  const x = new Map(inputs.map((id) => [id, split.x.get(id)!] as const));
+  if (!hasUnlabelled(values)) return { split: { n: split.n, x, targets: new Map([[task, values]]) }, owned: false };
+  const rows = Int32Array.from(labelledRows(values));
+  const index = tf.tensor1d(rows, 'int32');
+  const gathered = new Map([...x].map(([id, t]) => [id, tf.gather(t, index)] as const));
+  index.dispose();
+  return { split: { n: rows.length, x: gathered, targets: new Map([[task, targetsOf(values, rows)]]) }, owned: true };
 }

@@ -10,9 +10,12 @@ import { analyzeGraph } from '../core/graph';
 import { countParams } from '../core/params';
 import { baselinePhase, baselineTasks, phaseKey, phaseLabel, phasesOf, SHARED_PHASE_KEY, type PhaseKey, type TrainingPhase } from '../core/phase';
 import type { BackendPreference, FromTrainer, GateMeans, MetricPoint, RunSummary } from '../core/protocol';
+import { repeatLabel, repeatUnits, type RepeatPosition } from '../core/repeats';
 import { inferShapes } from '../core/shapes';
 import type { Explanation } from '../core/explain';
 import type { RobustnessRecord } from '../core/robustness';
+import type { RepeatRecord } from '../core/stats/repeated';
+import { summarizeRepeats } from '../core/stats/summarizeRepeats';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
 import { formatPath } from '../core/wording';
@@ -20,13 +23,13 @@ import { RunFolderError } from './artifacts/runFolderError';
 import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
-import { datasetColumns, loadExperimentData, prereadData, takeRows, type Dataset, type ExperimentData, type LoadOptions } from './data/index';
+import { crossValidationPlans, datasetColumns, loadStratified, prereadData, splitLoaded, trainingData, type ExperimentData, type LoadedData, type LoadOptions, type SplitPlan } from './data/index';
 import { countRows } from './data/rowCount';
 import { dataCacheKey, type DataCache } from './dataCache';
 import { imageDecoder } from './imageDecoder';
-import { countLabelled, hasUnlabelled, labelledRows } from './labelMask';
+import { countLabelled } from './labelMask';
 import { memoryBudget } from './memoryBudget';
-import { disposeSplit, toDevice } from './deviceData';
+import { disposeSplit, phaseSplit, toDevice, type DeviceSplit } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
 import { makeHeads } from './heads';
 import { trainLoop } from './loop';
@@ -57,6 +60,8 @@ export interface RunRequest {
   dataCache?: DataCache;
   emit(msg: FromTrainer): void;
   cancelled(): boolean;
+  /** Reads the data (default loadStratified); tests pass a wrapper to count the reads. */
+  loadData?: (spec: ExperimentSpec, options: LoadOptions) => LoadedData;
 }
 
 export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'invalid';
@@ -91,11 +96,27 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const backend = await loadBackend(req.backend, { intraOpThreads: req.threads ?? intraOpThreadsFor(spec) });
     if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy) });
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
-    // A DataError is a SpecError: the catch below reports it at its JSON path.
+    // A DataError is a SpecError: the catch below reports it at its JSON path. The source is
+    // read once; with cross-validation each fold is a plan over those rows.
+    // A study's runs share one load (dataCache.ts): the loaded rows are then only read, never arranged in place.
     const cacheKey = dataCacheKey(spec, req.workspaceDir);
     const cached = req.dataCache?.get(cacheKey);
-    const data: ExperimentData = cached ?? loadExperimentData(spec, await prereadData(spec, { ...dataFolders, decodeImage: imageDecoder(backend) }));
-    req.dataCache?.set(cacheKey, data);
+    const loaded = cached ?? (req.loadData ?? loadStratified)(spec, await prereadData(spec, { ...dataFolders, decodeImage: imageDecoder(backend) }));
+    req.dataCache?.set(cacheKey, loaded);
+    const cv = spec.evaluation?.crossValidation;
+    const folds: SplitPlan[] = cv
+      ? crossValidationPlans(spec.data.split, cv, loaded, cv.test === 'nested' ? undefined : splitLoaded(spec, loaded).parts)
+      : [splitLoaded(spec, loaded)];
+    // One fold's splits: without folds the loaded rows are arranged in place (no copy of a large data set).
+    const foldData = (f: number): ExperimentData => trainingData(spec, folds[f]!, { consume: !cv && !req.dataCache });
+    let data: ExperimentData = foldData(0);
+    // Counted now: with folds the first fold's splits are let go when the next fold is prepared.
+    const labelled: RunSummary['labelled'] = {
+      rows: { train: data.train.n, validation: data.validation.n, test: data.test.n },
+      tasks: Object.fromEntries(spec.tasks.map((t) => [t.id, {
+        train: countLabelled(data.train.targets[t.target]!), validation: countLabelled(data.validation.targets[t.target]!), test: countLabelled(data.test.targets[t.target]!),
+      }])),
+    };
     if (spec.training.earlyStopping && data.validation.n === 0) {
       throw new SpecError(`earlyStopping watches the validation loss, but data.split.validation (${spec.data.split.validation}) leaves no validation examples of this data: raise it or remove earlyStopping.`, ['data', 'split', 'validation']);
     }
@@ -111,27 +132,59 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const started = new Date();
     const phases = phasesOf(spec);
     const baselines = baselineTasks(phases);
-    const results = new Map<PhaseKey, TaskValues>();
+    const units = repeatUnits(spec);
+    const repeated = units.length > 1;
+    const records: RepeatRecord[] = [];
+    // The first repeat's results are the run's own: its model is the one saved, its curves the ones logged.
+    let results = new Map<PhaseKey, TaskValues>();
     let restored: RunSummary['earlyStopping'];
     let gates: GateMeans[] = [];
     const robustness: RobustnessRecord[] = [];
     let explanation: Explanation | undefined;
     const trainStart = Date.now();
-    for (const phase of phases) {
-      const phaseSpec = phase.kind === 'shared' ? spec : singleTaskSpec(spec, phase.task);
-      req.emit({ type: 'started', runDir: writer.runDir, backend: backend.name, versions: backend.versions, totalEpochs: spec.training.epochs, phase });
-      // A task's baseline trains (and is measured) on the rows labelled for it.
-      const phaseData = phase.kind === 'shared' ? data : labelledFor(data, spec.tasks.find((t) => t.id === phase.task)!.target);
-      const outcome = await trainPhase(backend, phaseSpec, phaseData, phase, writer, req);
-      if (outcome === 'cancelled') {
-        await writer.markCancelled();
-        return 'cancelled';
+    const sharedHeads = makeHeads(backend.tf, spec);
+    const featureNames = tabularFeatureNames(spec, data);
+    for (let f = 0; f < folds.length; f++) {
+      if (f > 0) {
+        data = foldData(f);
+        req.emit({ type: 'log', level: 'info', message: data.report[data.report.length - 1]! });
       }
-      results.set(phaseKey(phase), outcome.test);
-      if (phase.kind === 'shared' && outcome.restoredEpoch !== undefined) restored = { bestEpoch: outcome.restoredEpoch, epochsRun: outcome.epochsRun };
-      if (outcome.gates) gates = outcome.gates;
-      if (outcome.robustness) robustness.push(...outcome.robustness);
-      if (outcome.explanation) explanation = outcome.explanation;
+      // Onto the device once per fold; every seed and phase of the fold trains on these tensors.
+      const splits = [data.train, data.validation, data.test].map((ds) => toDevice(backend.tf, spec, sharedHeads, ds)) as [DeviceSplit, DeviceSplit, DeviceSplit];
+      try {
+        for (const unit of units.filter((u) => (u.fold?.index ?? 0) === f)) {
+          const first = unit.index === 0;
+          const unitStart = Date.now();
+          const unitResults = new Map<PhaseKey, TaskValues>();
+          const seeded: ExperimentSpec = { ...spec, training: { ...spec.training, seed: unit.seed } };
+          const position: RepeatPosition | undefined = repeated ? { ...unit, of: units.length } : undefined;
+          if (position) req.emit({ type: 'log', level: 'info', message: `${repeatLabel(position)}: training ${phases.length} model${phases.length === 1 ? '' : 's'}` });
+          for (const phase of phases) {
+            const phaseSpec = phase.kind === 'shared' ? seeded : singleTaskSpec(seeded, phase.task);
+            req.emit({ type: 'started', runDir: writer.runDir, backend: backend.name, versions: backend.versions, totalEpochs: spec.training.epochs, phase, ...(position ? { repeat: position } : {}) });
+            const outcome = await trainPhase(backend, phaseSpec, splits, phase, writer, req, first, featureNames);
+            if (outcome === 'cancelled') {
+              await writer.markCancelled();
+              return 'cancelled';
+            }
+            unitResults.set(phaseKey(phase), outcome.test);
+            if (first && phase.kind === 'shared' && outcome.restoredEpoch !== undefined) restored = { bestEpoch: outcome.restoredEpoch, epochsRun: outcome.epochsRun };
+            if (first && outcome.gates) gates = outcome.gates;
+            if (outcome.robustness) robustness.push(...outcome.robustness);
+            if (outcome.explanation) explanation = outcome.explanation;
+          }
+          if (first) results = unitResults;
+          const test = unitResults.get(SHARED_PHASE_KEY)!;
+          const record: RepeatRecord = { ...unit, test, trainSeconds: (Date.now() - unitStart) / 1000 };
+          if (baselines.length) {
+            record.baselines = baselineValues(unitResults, baselines);
+            record.deltaM = deltaMOf(test, record.baselines, spec).deltaM;
+          }
+          records.push(record);
+        }
+      } finally {
+        splits.forEach(disposeSplit);
+      }
     }
     const trainSeconds = (Date.now() - trainStart) / 1000;
 
@@ -146,22 +199,17 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       test: shared,
       parameters: { total: params.total, shared: params.shared, perTask: params.perTask, singleTaskTotal: params.singleTaskTotal },
       timings: { startedAt: started.toISOString(), endedAt: new Date().toISOString(), trainSeconds },
-      labelled: {
-        rows: { train: data.train.n, validation: data.validation.n, test: data.test.n },
-        tasks: Object.fromEntries(spec.tasks.map((t) => [t.id, {
-          train: countLabelled(data.train.targets[t.target]!), validation: countLabelled(data.validation.targets[t.target]!), test: countLabelled(data.test.targets[t.target]!),
-        }])),
-      },
+      labelled,
       ...(restored ? { earlyStopping: restored } : {}),
     };
     if (gates.length) summary.gates = gates;
     if (robustness.length) summary.robustness = robustness;
     if (baselines.length) {
-      const baselineTest: TaskValues = Object.fromEntries(baselines.map((t) => [t, results.get(phaseKey(baselinePhase(t)))![t]!]));
-      // Δm over the task metrics; the loss is left out (its scale differs between kinds of tasks).
-      const d = computeDeltaM(shared, baselineTest, (_task, metric) => metric !== 'loss', spec.evaluation?.deltaM);
+      const baselineTest = baselineValues(results, baselines);
+      const d = deltaMOf(shared, baselineTest, spec);
       summary.baselines = { test: baselineTest, comparisons: d.comparisons, deltaM: d.deltaM, parameters: params.singleTaskTotal, convention: d.convention, excluded: d.excluded };
     }
+    if (repeated) summary.repeated = summarizeRepeats(records);
     await writer.complete({ summary, ...(explanation ? { explanation } : {}) });
     req.emit({ type: 'done', summary: { ...summary, runDir: writer.runDir } });
     return 'completed';
@@ -188,10 +236,14 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   }
 }
 
-/** The splits' rows that have this target (all of them unless labels are partial). */
-function labelledFor(data: ExperimentData, target: string): ExperimentData {
-  const only = (ds: Dataset): Dataset => (hasUnlabelled(ds.targets[target]!) ? takeRows(ds, labelledRows(ds.targets[target]!)) : ds);
-  return { ...data, train: only(data.train), validation: only(data.validation), test: only(data.test) };
+/** The baselines' test values of their own tasks. */
+function baselineValues(results: ReadonlyMap<PhaseKey, TaskValues>, tasks: readonly string[]): TaskValues {
+  return Object.fromEntries(tasks.map((t) => [t, results.get(phaseKey(baselinePhase(t)))![t]!]));
+}
+
+/** Δm over the task metrics; the loss is left out (its scale differs between kinds of tasks). */
+function deltaMOf(shared: TaskValues, baselines: TaskValues, spec: ExperimentSpec) {
+  return computeDeltaM(shared, baselines, (_task, metric) => metric !== 'loss', spec.evaluation?.deltaM);
 }
 
 /** Column names of tabular sources, for validation of features and targets; undefined when unknown or unreadable (loading reports that). */
@@ -207,15 +259,19 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
  * Trains one model (shared or a baseline) and returns its test metrics (with early stopping:
  * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
  */
-async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: ExperimentData, phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation } | 'cancelled'> {
+async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: readonly DeviceSplit[], phase: TrainingPhase,
+  writer: RunWriter, req: RunRequest, record: boolean, featureNames: Map<string, string[]>): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
   const heads = makeHeads(tf, spec);
   let built: BuiltModel | undefined;
-  const splits = [data.train, data.validation, data.test].map((ds) => toDevice(tf, spec, heads, ds));
-  const [train, validation, test] = splits as [typeof splits[0], typeof splits[0], typeof splits[0]];
+  // A task's baseline trains (and is measured) on the rows labelled for it.
+  const inputs = spec.model.inputs.map((i) => i.id);
+  const views = fold.map((split) => phaseSplit(tf, split, inputs, phase.kind === 'baseline' ? phase.task : undefined));
+  const [train, validation, test] = views.map((v) => v.split) as [DeviceSplit, DeviceSplit, DeviceSplit];
+  // Only the first repeat's curves go into the run folder (its model is the one saved); later repeats report progress only.
+  const append = (points: MetricPoint[]) => { if (record) writer.appendMetrics(points, phase); };
   try {
     built = buildModel(tf, spec, topo, t.seed);
     const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: t.seed });
@@ -223,11 +279,11 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
       tf, backend: backend.name, spec, built, forward, heads, topo, train, validation, epochs: t.epochs, phase,
       events: {
         progress: (points) => {
-          writer.appendMetrics(points, phase);
+          append(points);
           req.emit({ type: 'progress', phase, points });
         },
         epochEnd: (epoch, points) => {
-          writer.appendMetrics(points, phase);
+          append(points);
           // A write fault is kept by the writer and thrown by the next appendMetrics, which stops training.
           writer.flush().catch(() => undefined);
           req.emit({ type: 'epochEnd', phase, epoch, totalEpochs: t.epochs, values: points });
@@ -239,22 +295,23 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
     req.emit({ type: 'log', level: 'info', message: `${phaseLabel(phase)}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? `, stopped early at epoch ${result.epochsRun}` : ''}${restoredNote}` });
     if (result.cancelled) return 'cancelled';
     const testValues = evaluate(tf, forward, heads, test);
-    const explanation = phase.kind === 'shared' && spec.evaluation?.explain
-      ? explain(tf, spec, forward, heads, test, spec.evaluation.explain, tabularFeatureNames(spec, data)) : undefined;
-    const robustness = spec.evaluation?.robustness && measureRobustness(tf, forward, heads, test, spec.evaluation.robustness,
+    // The first repeat's models only (the saved model is the first repeat's).
+    const explanation = record && phase.kind === 'shared' && spec.evaluation?.explain
+      ? explain(tf, spec, forward, heads, test, spec.evaluation.explain, featureNames) : undefined;
+    const robustness = record && spec.evaluation?.robustness && measureRobustness(tf, forward, heads, test, spec.evaluation.robustness,
       phase.kind === 'shared' ? 'shared' : phase.task, t.seed).records;
     const points: MetricPoint[] = [];
     for (const [task, metrics] of Object.entries(testValues)) {
       for (const [metric, value] of Object.entries(metrics)) points.push({ step: result.steps, epoch: result.epochsRun, split: 'test', task, metric, value });
     }
-    writer.appendMetrics(points, phase);
+    append(points);
     // The shared model's gated blocks: each task's mean gate weight per expert, on the weights tested.
     const gates = phase.kind === 'shared' ? gateMeans(tf, spec, built, test.x) : [];
-    if (phase.kind === 'shared') await writer.saveModel(built.model);
+    if (phase.kind === 'shared' && record) await writer.saveModel(built.model);
     return { test: testValues, epochsRun: result.epochsRun, ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}),
       ...(gates.length ? { gates } : {}), ...(robustness ? { robustness } : {}), ...(explanation ? { explanation } : {}) };
   } finally {
-    splits.forEach(disposeSplit);
+    for (const v of views) if (v.owned) disposeSplit(v.split);
     built?.model.dispose();
   }
 }

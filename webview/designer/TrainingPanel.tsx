@@ -1,5 +1,6 @@
 // Training settings: optimizer, learning-rate schedule (with its curve), epochs, batch size,
-// task weighting, regularisation, early stopping, baselines and the experiment's name.
+// task weighting, regularisation, early stopping, baselines, repeats and cross-validation, and
+// the experiment's name.
 import { DEFAULT_DELTA_M } from '../../src/core/deltaM';
 import { optimizerWithDefaults, scheduleWithDefaults } from '../../src/core/defaults';
 import type { OptimizerSpec, ScheduleSpec } from '../../src/core/spec';
@@ -10,7 +11,7 @@ import { FieldShell, ObjectFields, ProblemText, SchemaField } from './fields';
 import { LrPreview } from './LrPreview';
 import { isObject } from './model';
 import { setValue } from './operations';
-import { DESCRIPTION, EARLY_STOPPING, EVALUATION, NAME, OPTIMIZER, SCHEDULE, TRAINING, WEIGHTING } from './schemas';
+import { CROSS_VALIDATION, DESCRIPTION, EARLY_STOPPING, EVALUATION, NAME, OPTIMIZER, SCHEDULE, TRAINING, WEIGHTING } from './schemas';
 import { VariantFields } from './VariantFields';
 
 /** Defaults of a tagged setting, when it is well-formed enough to compute them. */
@@ -43,6 +44,7 @@ export function TrainingPanel() {
   const optimizer = training.optimizer;
   const schedule = training.schedule;
   const early = training.earlyStopping;
+  const cv = isObject(doc.evaluation) ? doc.evaluation.crossValidation : undefined;
   return (
     <div className="panel-section">
       <ProblemText problems={problemsAt(d.model.problems, ['training'], true)} />
@@ -68,7 +70,16 @@ export function TrainingPanel() {
       </FieldShell>
       {isObject(early) && <ObjectFields schema={EARLY_STOPPING} value={early} path={['training', 'earlyStopping']} defaults={{ monitor: 'loss' }} />}
       <h3>Evaluation</h3>
-      <ObjectFields schema={EVALUATION} value={doc.evaluation} path={['evaluation']} defaults={{ baselines: 'single-task', deltaM: DEFAULT_DELTA_M }} />
+      <ObjectFields schema={EVALUATION} value={doc.evaluation} path={['evaluation']} skip={['crossValidation']} defaults={{ baselines: 'single-task', deltaM: DEFAULT_DELTA_M, repeats: 1 }} />
+      <FieldShell label="" path={['evaluation', 'crossValidation']} problems={problemsAt(d.model.problems, ['evaluation', 'crossValidation'], true)} help={CROSS_VALIDATION.description}>
+        <Checkbox checked={isObject(cv)} disabled={d.readOnly} onChange={(on) => d.edit(on
+          // An edit sets no missing parent: without an evaluation object the whole object is set.
+          ? setValue(isObject(doc.evaluation) ? ['evaluation', 'crossValidation'] : ['evaluation'], isObject(doc.evaluation) ? { folds: 5 } : { crossValidation: { folds: 5 } }, 'Enable cross-validation')
+          : setValue(['evaluation', 'crossValidation'], undefined, 'Disable cross-validation'))}>
+          Cross-validate over k stratified folds
+        </Checkbox>
+      </FieldShell>
+      {isObject(cv) && <ObjectFields schema={CROSS_VALIDATION} value={cv} path={['evaluation', 'crossValidation']} defaults={{ test: 'fixed' }} />}
       <h3>Experiment</h3>
       <SchemaField name="name" schema={NAME} value={doc.name} path={['name']} required />
       <SchemaField name="description" schema={DESCRIPTION} value={doc.description} path={['description']} required={false} />

@@ -16,6 +16,7 @@ const MODEL = asObject(prop(EXPERIMENT_SCHEMA, 'model'));
 const DATA = asObject(prop(EXPERIMENT_SCHEMA, 'data'));
 export const TRAINING = asObject(prop(EXPERIMENT_SCHEMA, 'training'));
 export const EVALUATION = asObject(prop(EXPERIMENT_SCHEMA, 'evaluation'));
+export const CROSS_VALIDATION = asObject(prop(EVALUATION, 'crossValidation'));
 export const INPUT = asObject(itemsOf(prop(MODEL, 'inputs')));
 export const TASK = asObject(itemsOf(prop(EXPERIMENT_SCHEMA, 'tasks')));
 export const SOURCE = asUnion(prop(DATA, 'source'));

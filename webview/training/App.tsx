@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import type { TrainingFromWebview, TrainingSides, TrainingToWebview, TrainingViewState } from '../../src/core/panelProtocol';
 import { phaseKey, phaseLabel, samePhase } from '../../src/core/phase';
+import { repeatLabel } from '../../src/core/repeats';
 import { chartColorVar } from '../../src/core/taskColors';
 import { getViewState, setViewState, useHost } from '../common/vscodeApi';
 import { Badge, Button, Dropdown, Link, ProgressRing } from '../ui/index';
@@ -79,6 +80,7 @@ function Header({ view, send }: { view: RunView; send: Send }) {
         {runId ? <span>run {runId}</span> : <span>{live ? 'creating the run folder…' : 'no run folder was created'}</span>}
         {view.backend ? <span>backend {view.backend}</span> : null}
         {h ? <span>weighting {h.weighting}</span> : null}
+        {view.repeat && live ? <span>{repeatLabel(view.repeat)}</span> : null}
         {view.phase && live ? <span>{phaseLabel(view.phase)}{epoch ? `, epoch ${Math.min(epoch.epoch + 1, epoch.total)}/${epoch.total}` : ''}</span> : null}
         {view.summary ? <span>trained in {view.summary.timings.trainSeconds.toFixed(1)} s</span> : null}
       </div>

@@ -3,6 +3,8 @@
 import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../../src/core/deltaM';
 import type { RunSummary } from '../../src/core/protocol';
 import { formatMetric, formatPercent } from '../../src/core/runsIndex';
+import type { RepeatedSummary } from '../../src/core/stats/repeated';
+import { repeatedRows, repeatsDescription, sharingVerdict } from '../../src/core/stats/repeatedText';
 import { sharedFill, taskColorVar } from '../../src/core/taskColors';
 
 const int = (n: number) => n.toLocaleString('en-US');
@@ -17,11 +19,13 @@ function Change(p: { value: number }) {
 function ComparisonTable({ summary }: { summary: RunSummary }) {
   const b = summary.baselines!;
   const convention = DELTA_M_CONVENTIONS[b.convention ?? DEFAULT_DELTA_M];
+  // From the interval of Δm over repeats; a single run says it is one run.
+  const verdict = sharingVerdict(summary);
   const losses = Object.entries(summary.test).flatMap(([task, m]) =>
     m.loss !== undefined && b.test[task]?.loss !== undefined ? [{ task, shared: m.loss, baseline: b.test[task]!.loss! }] : []);
   return (
     <table className="results">
-      <caption>Test set: the shared model against one single-task model per task (Change: positive = sharing helped)</caption>
+      <caption>Test set{summary.repeated ? ', first repeat' : ''}: the shared model against one single-task model per task (Change: positive = sharing helped)</caption>
       <thead>
         <tr><th>Task</th><th>Metric</th><th className="num">Shared model</th><th className="num">Single-task</th><th className="num" title="Relative improvement of the shared model; positive = sharing helped">Change</th></tr>
       </thead>
@@ -52,7 +56,22 @@ function ComparisonTable({ summary }: { summary: RunSummary }) {
           <td colSpan={4} title={convention.formula}>Δm, the {convention.label}, over {b.comparisons.length} task-metric pairs</td>
           <td className="num"><Change value={b.deltaM} /></td>
         </tr>
+        {verdict ? <tr className="verdict"><td colSpan={5}>{verdict[0]!.toUpperCase()}{verdict.slice(1)}</td></tr> : null}
       </tfoot>
+    </table>
+  );
+}
+
+/** Each task metric over the repeats: mean ± sd and 95 % interval, shared and single-task. */
+function RepeatedTable({ repeated }: { repeated: RepeatedSummary }) {
+  const rows = repeatedRows(repeated);
+  return (
+    <table className="results repeated">
+      <caption>Over {repeated.units.length} repeats: {repeatsDescription(repeated)} ({repeated.method})</caption>
+      <thead><tr><th>Task</th><th>Metric</th><th className="num">Shared model</th><th className="num">Single-task</th></tr></thead>
+      <tbody>
+        {rows.map((r) => <tr key={`${r.task}:${r.metric}`}><td>{r.task}</td><td>{r.metric}</td><td className="num">{r.shared}</td><td className="num">{r.baseline ?? '–'}</td></tr>)}
+      </tbody>
     </table>
   );
 }
@@ -102,6 +121,7 @@ export function Results({ summary, taskOrder }: { summary: RunSummary; taskOrder
       <div className="results-grid">
         {summary.baselines ? <ComparisonTable summary={summary} /> : <TestTable summary={summary} />}
         <Parameters summary={summary} taskOrder={taskOrder} />
+        {summary.repeated ? <RepeatedTable repeated={summary.repeated} /> : null}
       </div>
     </section>
   );

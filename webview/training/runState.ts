@@ -5,6 +5,7 @@
 import type { SequencedEvent, SessionEndStatus, SessionEvent, SessionHeader } from '../../src/core/panelProtocol';
 import { phaseKey, samePhase, type PhaseKey, type TrainingPhase } from '../../src/core/phase';
 import { WHOLE_MODEL, type FromTrainer, type MetricPoint, type RunSummary } from '../../src/core/protocol';
+import type { RepeatPosition } from '../../src/core/repeats';
 import type { Problem } from '../../src/core/spec';
 
 export interface Series { x: number[]; y: number[]; version: number }
@@ -20,6 +21,8 @@ export class RunView {
   runDir: string | undefined;
   backend: string | undefined;
   phase: TrainingPhase | undefined;
+  /** In a repeated run: the repeat training now. Curves are the first repeat's (the run folder logs those). */
+  repeat: RepeatPosition | undefined;
   /** Last finished epoch of each phase that started. */
   readonly epochs = new Map<PhaseKey, { epoch: number; total: number }>();
   status: ViewStatus = 'waiting';
@@ -85,17 +88,19 @@ export class RunView {
         this.runDir = msg.runDir;
         this.backend = msg.backend;
         this.phase = msg.phase;
+        this.repeat = msg.repeat;
         if (this.status === 'waiting') this.status = 'running';
         this.epochs.set(phaseKey(msg.phase), { epoch: 0, total: msg.totalEpochs });
         break;
       case 'progress':
         this.phase = msg.phase;
+        if (this.laterRepeat()) return;
         this.addPoints(phaseKey(msg.phase), msg.points);
         return; // points alone do not re-render the page; charts watch their series
       case 'epochEnd':
         this.phase = msg.phase;
         this.epochs.set(phaseKey(msg.phase), { epoch: msg.epoch, total: msg.totalEpochs });
-        this.addPoints(phaseKey(msg.phase), msg.values);
+        if (!this.laterRepeat()) this.addPoints(phaseKey(msg.phase), msg.values);
         break;
       case 'log':
         this.logs.push({ level: msg.level, message: msg.message });
@@ -114,6 +119,11 @@ export class RunView {
         return;
     }
     this.revision++;
+  }
+
+  /** A repeat after the first: its points would draw over the first repeat's curves, which the run folder keeps. */
+  private laterRepeat(): boolean {
+    return (this.repeat?.index ?? 0) > 0;
   }
 
   private addPoints(phase: PhaseKey, points: MetricPoint[]): void {
@@ -167,8 +177,10 @@ export class RunView {
     phases.forEach((p, i) => {
       const e = this.epochs.get(phaseKey(p));
       if (i < current) done += 1;
-      else if (e && e.total > 0) done += Math.min(1, e.epoch / e.total);
+      else if (i === current && e && e.total > 0) done += Math.min(1, e.epoch / e.total);
     });
-    return done / phases.length;
+    // A repeated run trains every phase once per repeat.
+    const repeats = this.repeat?.of ?? 1;
+    return ((this.repeat?.index ?? 0) * phases.length + done) / (phases.length * repeats);
   }
 }

@@ -3,6 +3,8 @@
 // one message when it ends.
 import * as vscode from 'vscode';
 import { phaseLabel } from '../../core/phase';
+import { repeatLabel } from '../../core/repeats';
+import { sharingVerdict } from '../../core/stats/repeatedText';
 import { headlineMetrics } from '../../core/runsIndex';
 import type { RunSummary } from '../../core/protocol';
 import { output as outputChannel } from '../output';
@@ -11,9 +13,12 @@ import type { TrainingSession } from './session';
 /** Fraction of the whole training done: phases run one after another, each `totalEpochs` long. */
 export function fractionDone(session: TrainingSession): number {
   const phases = Math.max(1, session.header.phases.length);
-  const { phaseIndex, epoch, totalEpochs } = session.progress;
+  const { phaseIndex, epoch, totalEpochs, repeat } = session.progress;
   if (phaseIndex === 0 || totalEpochs <= 0) return 0;
-  return Math.min(1, ((phaseIndex - 1) + epoch / totalEpochs) / phases);
+  // A repeated run trains every phase once per repeat.
+  const repeats = repeat?.of ?? 1;
+  const before = (repeat?.index ?? 0) * phases;
+  return Math.min(1, (before + (phaseIndex - 1) + epoch / totalEpochs) / (phases * repeats));
 }
 
 export function progressText(session: TrainingSession): string {
@@ -21,7 +26,7 @@ export function progressText(session: TrainingSession): string {
   const p = session.progress;
   if (!p.phase) return 'loading data…';
   const phases = session.header.phases.length;
-  return `${phaseLabel(p.phase)}${phases > 1 ? ` (${p.phaseIndex}/${phases})` : ''} · epoch ${Math.min(p.epoch + 1, p.totalEpochs)}/${p.totalEpochs}`;
+  return `${p.repeat ? `${repeatLabel(p.repeat)} · ` : ''}${phaseLabel(p.phase)}${phases > 1 ? ` (${p.phaseIndex}/${phases})` : ''} · epoch ${Math.min(p.epoch + 1, p.totalEpochs)}/${p.totalEpochs}`;
 }
 
 export function showSessionProgress(session: TrainingSession, showPanelCommand: vscode.Command): vscode.Disposable {
@@ -69,7 +74,9 @@ export async function announceEnd(session: TrainingSession, summary: RunSummary 
     case 'completed': {
       const report = 'Open report';
       const headline = summary ? headlineMetrics(summary, session.header.tasks) : '';
-      const choice = await vscode.window.showInformationMessage(`${name}: training completed${headline ? ` (${headline})` : ''}.`, show, report);
+      // The sentence on sharing comes from the interval of Δm over repeats; one run says it is one run.
+      const verdict = summary ? sharingVerdict(summary) : undefined;
+      const choice = await vscode.window.showInformationMessage(`${name}: training completed${headline ? ` (${headline})` : ''}.${verdict ? ` ${verdict[0]!.toUpperCase()}${verdict.slice(1)}.` : ''}`, show, report);
       if (choice === show) actions.showPanel();
       if (choice === report) actions.openReport();
       return;

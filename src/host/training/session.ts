@@ -1,6 +1,7 @@
 // One training: the forked trainer, its messages recorded into the session stream, stop
 // (cancel, then kill if the trainer does not stop), and how it ended. No vscode import:
 // the notification, status bar and panel listen to the stream (tests drive it with a fake).
+import type { RepeatPosition } from '../../core/repeats';
 import type { SessionEndStatus, SessionEvent, SessionHeader } from '../../core/panelProtocol';
 import { samePhase, type TrainingPhase } from '../../core/phase';
 import type { FromTrainer, RunStatus, ToTrainer } from '../../core/protocol';
@@ -33,6 +34,8 @@ export interface SessionProgress {
   phaseIndex: number;
   epoch: number;
   totalEpochs: number;
+  /** In a repeated run (evaluation.repeats, crossValidation): which repeat is training. */
+  repeat?: RepeatPosition;
 }
 
 export class TrainingSession {
@@ -105,8 +108,8 @@ export class TrainingSession {
       case 'started': {
         this.runDir = msg.runDir;
         const index = this.header.phases.findIndex((p) => samePhase(p, msg.phase));
-        this.progress = { phase: msg.phase, phaseIndex: index >= 0 ? index + 1 : this.progress.phaseIndex + 1, epoch: 0, totalEpochs: msg.totalEpochs };
-        if (this.progress.phaseIndex === 1) this.opts.log(`[${this.label}] run folder ${msg.runDir}, backend ${msg.backend}`);
+        this.progress = { phase: msg.phase, phaseIndex: index >= 0 ? index + 1 : this.progress.phaseIndex + 1, epoch: 0, totalEpochs: msg.totalEpochs, ...(msg.repeat ? { repeat: msg.repeat } : {}) };
+        if (this.progress.phaseIndex === 1 && (msg.repeat?.index ?? 0) === 0) this.opts.log(`[${this.label}] run folder ${msg.runDir}, backend ${msg.backend}`);
         break;
       }
       case 'epochEnd':

@@ -20,6 +20,8 @@ import { renderRobustnessSection } from './robustnessSection';
 import { lineChartSvg, type ChartSeries } from './svgLineChart';
 import { sharedWeightDiagramSvg } from './weightDiagram';
 import { gateHeatmapSvg } from './gateHeatmap';
+import { repeatedSection } from './repeatedReport';
+import { SHARING_VERDICT_TEXT } from '../../core/stats/interval';
 
 export interface ReportInput {
   spec: ExperimentSpec;
@@ -175,6 +177,9 @@ export function renderReport(input: ReportInput): RenderedReport {
   }
 
   lines.push('## Results on the test set', '');
+  if (summary.repeated) {
+    lines.push(`This run repeated every training ${summary.repeated.units.length} times (see "Repeated runs" below). The table here is the first repeat's: its model is the one saved in model/ and its curves the ones logged.`, '');
+  }
   if (summary.earlyStopping) {
     const e = summary.earlyStopping;
     lines.push(`Early stopping: training ran ${e.epochsRun} epochs; the test metrics and the saved model use the weights of epoch ${e.bestEpoch}, ` +
@@ -210,9 +215,13 @@ export function renderReport(input: ReportInput): RenderedReport {
     if (excluded.length) {
       lines.push(`Left out of Δm: ${excluded.map((x) => `${md(x.task)} ${md(x.metric)} (${md(x.reason)})`).join('; ')}.`, '');
     }
+    // One number is not a finding: a single run says so instead of calling Δm a gain or a loss.
+    if (!summary.repeated) lines.push(`This is ${md(SHARING_VERDICT_TEXT.unknown)}.`, '');
   } else {
     lines.push('No single-task baselines were trained for this run (evaluation.baselines = "none"), so there is no Δm.', '');
   }
+
+  if (summary.repeated) lines.push(...repeatedSection(summary.repeated));
 
   lines.push('## Training curves', '');
   const chartLinks: string[] = [];

@@ -2,7 +2,8 @@
 export type { Dataset, SplitDataset } from './dataset';
 export { featureSize, resolveFeatureColumns, selectFeatures, shapeSize, takeRows, withFeatureShape } from './dataset';
 export { DataError } from './errors';
-export { loadDataset, loadExperimentData, prereadData, type ExperimentData, type LoadOptions } from './load';
+export { loadDataset, loadExperimentData, loadStratified, prereadData, splitLoaded, trainingData, type ExperimentData, type LoadedData, type LoadOptions, type SplitPlan } from './load';
+export { crossValidationPlans, foldParts } from './folds';
 export { datasetColumns, type DataColumns } from './columns';
 export { applyPreprocessing, fitPreprocessing, type FittedPreprocessing } from './preprocess';
 export { applyImputation, fitImputation, type Imputation } from './impute';

@@ -57,10 +57,14 @@ type DataPart = Pick<ExperimentSpec, 'data' | 'tasks'> & { model?: { inputs: rea
 
 /** The data a run trains on; given the model too, int32 inputs are checked against the values they would get. */
 export function loadExperimentData(spec: DataPart, options: LoadOptions): ExperimentData {
-  const plan = planSplit(spec, options);
-  if (plan.listedOnly) throw new Error('Images were listed but not decoded: pass decodeImage in the load options to train.');
   // The plan is not used afterwards: its rows are arranged in place instead of copied.
-  const data = prepareSplits(spec, plan, { consume: true });
+  return trainingData(spec, planSplit(spec, options), { consume: true });
+}
+
+/** A plan's splits prepared for training (prepareSplits), with the checks only training needs. */
+export function trainingData(spec: DataPart, plan: SplitPlan, options: { consume?: boolean } = {}): ExperimentData {
+  if (plan.listedOnly) throw new Error('Images were listed but not decoded: pass decodeImage in the load options to train.');
+  const data = prepareSplits(spec, plan, options);
   if (spec.model) checkIntegerInputs(spec.model.inputs, [data.train, data.validation, data.test], (spec.data.preprocess ?? []).length > 0);
   return data;
 }
@@ -77,7 +81,19 @@ export interface SplitPlan {
   listedOnly?: boolean;
 }
 
-export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
+/** The whole data set, loaded and checked once, with the class column its splits and folds are stratified by. */
+export interface LoadedData {
+  all: Dataset;
+  report: string[];
+  /** One class id per row (NaN: unlabelled), when the split is stratified. */
+  strata?: Float32Array;
+  stratifiedBy?: string;
+  table?: TableHead;
+  listedOnly?: boolean;
+}
+
+/** Reads the source (the one read of the data in a run) and picks the strata: data.split.stratifyBy, else the first classification task. */
+export function loadStratified(spec: DataPart, options: LoadOptions): LoadedData {
   const { ds: all, table } = loadChecked(spec, options);
   const report = [...all.report];
   const { split } = spec.data;
@@ -89,6 +105,19 @@ export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
   if (strata && split.stratifyBy !== undefined && new Set(strata).size > Math.max(100, all.n / 10)) {
     throw new DataError(`data.split.stratifyBy '${strataColumn}' has ${new Set(strata).size} different values; stratify by a class column.`, ['data', 'split', 'stratifyBy']);
   }
+  const listedOnly = spec.data.source.type === 'imageFolder' && !options.decodeImage;
+  return { all, report, ...(strata ? { strata, stratifiedBy: strataColumn } : {}), ...(table ? { table } : {}), ...(listedOnly ? { listedOnly } : {}) };
+}
+
+export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
+  return splitLoaded(spec, loadStratified(spec, options));
+}
+
+/** The seeded hold-out split (data.split) of loaded data. */
+export function splitLoaded(spec: DataPart, loaded: LoadedData): SplitPlan {
+  const { all, strata } = loaded;
+  const report = [...loaded.report];
+  const { split } = spec.data;
   const parts = splitIndices(all.n, split, strata);
   // Metrics of an empty part are NaN; a run must not report them as results.
   if (parts.test.length === 0) {
@@ -98,10 +127,9 @@ export function planSplit(spec: DataPart, options: LoadOptions): SplitPlan {
     throw new DataError(`The split leaves no training examples out of ${all.n}: lower the validation and test fractions or use more data.`, ['data', 'split']);
   }
   const fmt = (k: number) => k.toLocaleString('en-US');
-  report.push(`Split with seed ${split.seed}${strata ? `, stratified by '${strataColumn}'` : ''}: ` +
+  report.push(`Split with seed ${split.seed}${strata ? `, stratified by '${loaded.stratifiedBy}'` : ''}: ` +
     `${fmt(parts.train.length)} train, ${fmt(parts.validation.length)} validation, ${fmt(parts.test.length)} test.`);
-  const listedOnly = spec.data.source.type === 'imageFolder' && !options.decodeImage;
-  return { all, parts, report, ...(strata ? { stratifiedBy: strataColumn } : {}), ...(table ? { table } : {}), ...(listedOnly ? { listedOnly } : {}) };
+  return { all, parts, report, ...(loaded.stratifiedBy !== undefined ? { stratifiedBy: loaded.stratifiedBy } : {}), ...(loaded.table ? { table: loaded.table } : {}), ...(loaded.listedOnly ? { listedOnly: true } : {}) };
 }
 
 /**

@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { computeDeltaM, DELTA_M_CONVENTIONS } from '../../../src/core/deltaM';
+import { SHARING_VERDICT_TEXT } from '../../../src/core/stats/interval';
+import { summarizeRepeats } from '../../../src/core/stats/summarizeRepeats';
 import { escapeMarkdown } from '../../../src/core/markup';
 import { renderReport, softwareLine, WEIGHT_DIAGRAM_FILE, writeReport, type ReportInput } from '../../../src/trainer/artifacts/report';
 import { SHARED_COLOR, taskColor } from '../../../src/trainer/artifacts/weightDiagram';
@@ -127,6 +129,22 @@ describe('report.md', () => {
     assert.ok(markdown.includes(escapeMarkdown(DELTA_M_CONVENTIONS.tasks.formula)));
     assert.deepEqual(tableRows(markdown, 'Results').find((r) => r[0] === 'digit' && r[1] === 'mae'), ['digit', 'mae', '0.2', '0', 'undefined (left out of Δm)']);
     assert.match(markdown, /Left out of Δm: digit mae \(the baseline is 0/);
+  });
+
+  it('a single run says it is one run instead of calling Δm a finding; a repeated run gives the intervals and the verdict', () => {
+    const single = renderReport(input()).markdown;
+    assert.ok(single.includes(`This is ${escapeMarkdown(SHARING_VERDICT_TEXT.unknown)}.`));
+    assert.doesNotMatch(single, /## Repeated runs/);
+    const s = summary();
+    const test = (acc: number) => ({ digit: { accuracy: acc } });
+    const units = [0.9, 0.92, 0.91].map((acc, index) => ({ index, seed: 42 + index, test: test(acc), baselines: test(0.88), deltaM: (acc - 0.88) / 0.88, trainSeconds: 2 }));
+    s.repeated = summarizeRepeats(units);
+    const { markdown } = renderReport(input({ summary: s }));
+    assert.doesNotMatch(markdown, /This is one run/);
+    assert.deepEqual(tableRows(markdown, 'Repeated runs')[0], ['Task', 'Metric', 'Shared model', 'Single-task baseline']);
+    assert.deepEqual(tableRows(markdown, 'Repeated runs')[1], ['digit', 'accuracy', '0.9100 ± 0.0100 (95 % CI 0.8852…0.9348)', '0.8800 ± 0.0000 (95 % CI 0.8800…0.8800)']);
+    // Δm per seed +2.27 %, +4.55 %, +3.41 %: mean +3.41 %, sd 1.14 %, t interval +0.59 … +6.23 %: above 0.
+    assert.match(markdown, /\*\*Δm = \+3\.41 % ± 1\.14 \(95 % CI \+0\.59 … \+6\.23 %, n = 3\): sharing helped\.\*\*/);
   });
 
   it('names the software in one line: tfjs once, sub-packages only where they differ', () => {

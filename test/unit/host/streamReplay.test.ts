@@ -88,6 +88,23 @@ describe('session stream and replay', () => {
     assert.equal(view.status, 'cancelled');
   });
 
+  it('a repeated run: progress counts every repeat, and the curves stay the first repeat\'s (the run folder\'s)', () => {
+    const view = new RunView();
+    for (const e of trainingEvents(4)) view.apply(e);
+    const started = (index: number, phase: { kind: 'shared' } | { kind: 'baseline'; task: string }): SessionEvent =>
+      ({ kind: 'trainer', msg: { type: 'started', runDir: '/r', backend: 'cpu', versions: {}, totalEpochs: 2, phase, repeat: { index, of: 2, seed: 42 + index } } });
+    view.apply(started(0, { kind: 'shared' }));
+    view.apply({ kind: 'trainer', msg: { type: 'progress', phase: { kind: 'shared' }, points: [point(5, 0.5)] } });
+    // Three phases per repeat, two repeats: the second repeat's shared model starts at 3 of 6 phases.
+    view.apply(started(1, { kind: 'shared' }));
+    assert.ok(Math.abs(view.fractionDone() - 3 / 6) < 1e-9, `${view.fractionDone()}`);
+    view.apply({ kind: 'trainer', msg: { type: 'epochEnd', phase: { kind: 'shared' }, epoch: 1, totalEpochs: 2, values: [point(1, 9)] } });
+    assert.ok(Math.abs(view.fractionDone() - 3.5 / 6) < 1e-9, 'half of the second repeat\'s first phase');
+    view.apply({ kind: 'trainer', msg: { type: 'progress', phase: { kind: 'shared' }, points: [point(2, 8)] } });
+    assert.deepEqual(view.series.get(seriesKey(SHARED_PHASE_KEY, 'digit', 'loss', 'train'))?.y, [1, 1 / 2, 1 / 3, 1 / 4, 0.5], 'no point of the second repeat drawn over the first');
+    assert.equal(view.repeat?.index, 1);
+  });
+
   it('keeps baselines apart from the shared model and notes learned task weights', () => {
     const view = new RunView();
     view.apply({ kind: 'trainer', msg: { type: 'progress', phase: { kind: 'baseline', task: 'digit' }, points: [point(5, 2)] } });

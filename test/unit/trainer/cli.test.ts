@@ -157,3 +157,19 @@ test('data paths: a home folder with .vscode (VS Code\'s extensions) is never ta
   assert.equal(r.status, 1, r.stdout);
   assert.match(r.stderr, /is outside the folders data may be read from \(.*exp\)/);
 });
+
+test('train with repeats prints the repeat in progress, each metric\'s interval and the verdict from Δm\'s interval; one run says it is one run', { timeout: 120_000 }, () => {
+  const dir = tempDir('cli-repeats');
+  const doc = { ...exampleDoc('correlated-regression'), evaluation: { repeats: 2 } } as Record<string, unknown>;
+  (doc.data as { source: Record<string, unknown> }).source.samples = 400;
+  const r = mts('train', writeDoc(dir, 'repeats.mtl.json', doc), '--epochs', '1');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^training single-task task2 \(1 epochs, repeat 2 of 2 \(seed 43\)\)$/m);
+  assert.equal((r.stdout.match(/^run folder: /gm) ?? []).length, 1, 'the run folder is named once');
+  assert.match(r.stdout, /^repeated: 2 seeds \(42, 43\) \(95 % Student's t interval of the mean over repeats; /m);
+  assert.match(r.stdout, /^ {2}task1 mae: shared [\d.]+ ± [\d.]+ \(95 % CI [-\d.]+…[-\d.]+\); single-task [\d.]+ ± [\d.]+ \(95 % CI /m);
+  assert.match(r.stdout, /^(sharing helped|sharing hurt|no difference that these runs can show): Δm [+−][\d.]+ % ± [\d.]+ \(95 % CI .*, n = 2\)$/m);
+  const one = mts('train', writeDoc(dir, 'one.mtl.json', { ...doc, evaluation: {} }), '--epochs', '1');
+  assert.equal(one.status, 0, one.stderr);
+  assert.match(one.stdout, /^Δm [+−][\d.]+ %, one run: repeat it \(evaluation\.repeats\) to know whether the difference is more than noise$/m);
+});

@@ -421,6 +421,25 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await mode.locator('vscode-option:text-is("representation")').click();
     await until(() => spec(d).training.weighting?.mode === 'representation', 'mode representation');
   }],
+  ['evaluation: repeats and cross-validation render from the schema with their defaults, write the document, and a bad fold count is flagged at its field', async (d) => {
+    await d.page.click('#tab-training');
+    const repeats = d.page.locator('.field[data-path="evaluation.repeats"] vscode-text-field');
+    await d.page.waitForSelector('.field[data-path="evaluation.repeats"] label:text-is("Repeats")');
+    assert.equal(await repeats.getAttribute('placeholder'), 'default 1');
+    await repeats.click();
+    await d.page.keyboard.press('Control+a');
+    await d.page.keyboard.type('5');
+    await until(() => spec(d).evaluation?.repeats === 5, 'repeats 5');
+    assert.equal(await d.page.locator('.field[data-path="evaluation.crossValidation.folds"]').count(), 0, 'no fold settings before cross-validation is on');
+    await d.page.locator('.field[data-path="evaluation.crossValidation"] vscode-checkbox').click();
+    await until(() => JSON.stringify(spec(d).evaluation?.crossValidation) === '{"folds":5}', 'crossValidation { folds: 5 }');
+    const test = d.page.locator('.field[data-path="evaluation.crossValidation.test"] vscode-dropdown');
+    await test.click();
+    await d.page.locator('.field[data-path="evaluation.crossValidation.test"] vscode-option:text-is("nested")').click();
+    await until(() => spec(d).evaluation?.crossValidation?.test === 'nested', 'nested test folds');
+    await d.setText(d.text.replace('"folds": 5', '"folds": 1'));
+    await d.page.waitForSelector('.field[data-path="evaluation.crossValidation.folds"] .field-problems li.error');
+  }],
   ['tasks: add a task, connect nothing: it shows as a task node asking for a head', async (d) => {
     await d.page.click('#tab-tasks');
     await d.page.click('vscode-button:has-text("Add task")');

@@ -73,6 +73,16 @@ async function main(): Promise<void> {
       await p.page.waitForTimeout(100);
       await shot(p, 'weighting-dark');
     }
+    if (want('evaluation')) {
+      // Repeats and cross-validation, rendered from the schema, as a user turns them on.
+      const doc = threeTasks() as unknown as { evaluation?: Record<string, unknown> };
+      doc.evaluation = { baselines: 'single-task', repeats: 5, crossValidation: { folds: 5 } };
+      const p = await open({ text: pretty(doc as never), look: 'light', fileName: 'two-digits.mtl.json' });
+      await p.page.click('#tab-training');
+      await p.page.locator('.field[data-path="evaluation.crossValidation.test"]').scrollIntoViewIfNeeded();
+      await p.page.waitForTimeout(100);
+      await shot(p, 'evaluation-light');
+    }
     if (want('data')) {
       // "Preview data" on the examples, computed by the trainer's own summary code.
       const examples = path.resolve('examples');

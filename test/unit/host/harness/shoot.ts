@@ -81,6 +81,12 @@ scenarios['training-failed'] = () => ({ entry: 'training', replay: load('failed'
 scenarios['training-folder'] = () => ({
   entry: 'training', replay: runFolderEvents(readRunFolderFiles(load('digits').runDir)).map((event, i) => ({ seq: i + 1, event })),
 });
+// A repeated run's folder (recDir/repeated.json: { "runDir": ... }, a run with evaluation.repeats): the intervals and the verdict.
+if (fs.existsSync(path.join(recDir, 'repeated.json'))) {
+  scenarios['training-repeated'] = () => ({
+    entry: 'training', replay: runFolderEvents(readRunFolderFiles(load('repeated').runDir)).map((event, i) => ({ seq: i + 1, event })),
+  });
+}
 scenarios['diagram-run'] = () => {
   const runDir = load('digits').runDir;
   const data = runData(runDir);
