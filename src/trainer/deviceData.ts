@@ -34,24 +34,70 @@ function selectColumns(ds: Dataset, names: string[], inputIndex: number): Float3
 
 export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Dataset): DeviceSplit {
   const x = new Map<string, TF.Tensor>();
+  for (const [i, input] of spec.model.inputs.entries()) x.set(input.id, uploadInput(tf, ds, input, i));
+  return { n: ds.n, x, targets: targetsFor(spec, heads, ds) };
+}
+
+function uploadInput(tf: Tf, ds: Dataset, input: ExperimentSpec['model']['inputs'][number], i: number): TF.Tensor {
   const featureDim = ds.n ? ds.features.length / ds.n : prod(ds.featureShape);
-  for (const [i, input] of spec.model.inputs.entries()) {
-    const values = input.features ? selectColumns(ds, input.features, i) : ds.features;
-    const dim = input.features ? input.features.length : featureDim;
-    if (dim !== prod(input.shape)) {
-      throw new SpecError(`Input "${input.id}" has shape [${input.shape.join(', ')}] (${prod(input.shape)} values) but the data gives ${dim} features per example.`, ['model', 'inputs', i, 'shape']);
-    }
-    const t = tf.tensor(values, [ds.n, ...input.shape], 'float32');
-    x.set(input.id, input.dtype === 'int32' ? tf.cast(t, 'int32') : t);
-    if (input.dtype === 'int32') t.dispose();
+  const values = input.features ? selectColumns(ds, input.features, i) : ds.features;
+  const dim = input.features ? input.features.length : featureDim;
+  if (dim !== prod(input.shape)) {
+    throw new SpecError(`Input "${input.id}" has shape [${input.shape.join(', ')}] (${prod(input.shape)} values) but the data gives ${dim} features per example.`, ['model', 'inputs', i, 'shape']);
   }
+  const t = tf.tensor(values, [ds.n, ...input.shape], 'float32');
+  if (input.dtype !== 'int32') return t;
+  const cast = tf.cast(t, 'int32');
+  t.dispose();
+  return cast;
+}
+
+function targetsFor(spec: ExperimentSpec, heads: TaskHead[], ds: Dataset): Map<string, Float32Array> {
   const targets = new Map<string, Float32Array>();
   for (const h of heads) {
     const raw = own(ds.targets, h.task.target);
     if (!raw) throw new SpecError(`Task "${h.task.id}" targets "${h.task.target}", which the data does not have (targets: ${Object.keys(ds.targets).join(', ')}).`, ['tasks', spec.tasks.findIndex((t) => t.id === h.task.id), 'target']);
     targets.set(h.task.id, raw);
   }
-  return { n: ds.n, x, targets };
+  return targets;
+}
+
+/**
+ * A run's splits on the device, uploaded once and shared by its phases: the shared model and
+ * each single-task baseline train on the same inputs (a baseline's inputs are some of the
+ * shared model's), so a phase that uploaded its own copy would pay the upload, and on the
+ * backends that copy, the memory, once per phase. A split that is not one of the run's (a
+ * baseline's labelled rows, under partial labels) is the phase's own: `release` disposes it.
+ */
+export class RunDeviceData {
+  private readonly inputs = new Map<Dataset, Map<string, TF.Tensor>>();
+
+  constructor(private readonly tf: Tf, splits: Dataset[]) {
+    for (const ds of splits) this.inputs.set(ds, new Map());
+  }
+
+  split(spec: ExperimentSpec, heads: TaskHead[], ds: Dataset): DeviceSplit {
+    const cached = this.inputs.get(ds);
+    if (!cached) return toDevice(this.tf, spec, heads, ds);
+    const x = new Map<string, TF.Tensor>();
+    for (const [i, input] of spec.model.inputs.entries()) {
+      // By the input's id: a baseline's inputs are the shared model's own.
+      let t = cached.get(input.id);
+      if (!t) { t = uploadInput(this.tf, ds, input, i); cached.set(input.id, t); }
+      x.set(input.id, t);
+    }
+    return { n: ds.n, x, targets: targetsFor(spec, heads, ds) };
+  }
+
+  /** Ends a phase's use of a split: disposes it unless the run holds it. */
+  release(split: DeviceSplit): void {
+    for (const [id, t] of split.x) if (![...this.inputs.values()].some((m) => m.get(id) === t)) t.dispose();
+  }
+
+  dispose(): void {
+    for (const m of this.inputs.values()) for (const t of m.values()) t.dispose();
+    this.inputs.clear();
+  }
 }
 
 /**

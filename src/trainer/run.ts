@@ -23,7 +23,7 @@ import { countRows } from './data/rowCount';
 import { imageDecoder } from './imageDecoder';
 import { countLabelled, hasUnlabelled, labelledRows } from './labelMask';
 import { memoryBudget } from './memoryBudget';
-import { disposeSplit, toDevice } from './deviceData';
+import { RunDeviceData } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
 import { makeHeads } from './heads';
 import { trainLoop } from './loop';
@@ -55,6 +55,7 @@ export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'invalid';
 
 export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   let writer: RunWriter | undefined;
+  let devices: RunDeviceData | undefined;
   try {
     // The budget is checked before any data is read or generated and any tensor allocated:
     // first on the spec alone, then with the data's row count and feature shape.
@@ -103,12 +104,14 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     let restored: RunSummary['earlyStopping'];
     let gates: GateMeans[] = [];
     const trainStart = Date.now();
+    // Uploaded once for all phases (the data was loaded once, above).
+    devices = new RunDeviceData(backend.tf, [data.train, data.validation, data.test]);
     for (const phase of phases) {
       const phaseSpec = phase.kind === 'shared' ? spec : singleTaskSpec(spec, phase.task);
       req.emit({ type: 'started', runDir: writer.runDir, backend: backend.name, versions: backend.versions, totalEpochs: spec.training.epochs, phase });
       // A task's baseline trains (and is measured) on the rows labelled for it.
       const phaseData = phase.kind === 'shared' ? data : labelledFor(data, spec.tasks.find((t) => t.id === phase.task)!.target);
-      const outcome = await trainPhase(backend, phaseSpec, phaseData, phase, writer, req);
+      const outcome = await trainPhase(backend, phaseSpec, phaseData, phase, writer, req, devices);
       if (outcome === 'cancelled') {
         await writer.markCancelled();
         return 'cancelled';
@@ -168,6 +171,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     req.emit({ type: 'error', message, ...(err instanceof Error && err.stack ? { detail: err.stack } : {}) });
     if (writer) await writer.markFailed(err).catch(() => undefined);
     return 'failed';
+  } finally {
+    devices?.dispose();
   }
 }
 
@@ -191,13 +196,13 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
  * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
  */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: ExperimentData, phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[] } | 'cancelled'> {
+  writer: RunWriter, req: RunRequest, devices: RunDeviceData): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[] } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
   const heads = makeHeads(tf, spec);
   let built: BuiltModel | undefined;
-  const splits = [data.train, data.validation, data.test].map((ds) => toDevice(tf, spec, heads, ds));
+  const splits = [data.train, data.validation, data.test].map((ds) => devices.split(spec, heads, ds));
   const [train, validation, test] = splits as [typeof splits[0], typeof splits[0], typeof splits[0]];
   try {
     built = buildModel(tf, spec, topo, t.seed);
@@ -232,7 +237,7 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
     if (phase.kind === 'shared') await writer.saveModel(built.model);
     return { test: testValues, epochsRun: result.epochsRun, ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}), ...(gates.length ? { gates } : {}) };
   } finally {
-    splits.forEach(disposeSplit);
+    splits.forEach((s) => devices.release(s));
     built?.model.dispose();
   }
 }
