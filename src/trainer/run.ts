@@ -31,6 +31,7 @@ import { buildModel, type BuiltModel } from './model/build';
 import { makeForward } from './model/forward';
 import { gateMeans } from './model/gateMeans';
 import { SpecError } from './specError';
+import { StartupTimes } from './startupTimes';
 
 export interface RunRequest {
   /** The parsed document (validated here). */
@@ -56,6 +57,7 @@ export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'invalid';
 export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   let writer: RunWriter | undefined;
   let devices: RunDeviceData | undefined;
+  const startup = new StartupTimes();
   try {
     // The budget is checked before any data is read or generated and any tensor allocated:
     // first on the spec alone, then with the data's row count and feature shape.
@@ -79,12 +81,15 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const spec = withDefaults(recheck.spec);
     if (req.epochs !== undefined) spec.training = { ...spec.training, epochs: req.epochs };
 
+    startup.mark('checked');
     const threadsBy = process.env.TF_NUM_INTRAOP_THREADS ? 'environment' : req.threads !== undefined ? 'requested' : 'automatic';
     const backend = await loadBackend(req.backend, { intraOpThreads: req.threads ?? intraOpThreadsFor(spec) });
     if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy) });
+    startup.mark('tensorflow');
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
     // A DataError is a SpecError: the catch below reports it at its JSON path.
     const data: ExperimentData = loadExperimentData(spec, await prereadData(spec, { ...dataFolders, decodeImage: imageDecoder(backend) }));
+    startup.mark('data');
     if (spec.training.earlyStopping && data.validation.n === 0) {
       throw new SpecError(`earlyStopping watches the validation loss, but data.split.validation (${spec.data.split.validation}) leaves no validation examples of this data: raise it or remove earlyStopping.`, ['data', 'split', 'validation']);
     }
@@ -111,7 +116,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       req.emit({ type: 'started', runDir: writer.runDir, backend: backend.name, versions: backend.versions, totalEpochs: spec.training.epochs, phase });
       // A task's baseline trains (and is measured) on the rows labelled for it.
       const phaseData = phase.kind === 'shared' ? data : labelledFor(data, spec.tasks.find((t) => t.id === phase.task)!.target);
-      const outcome = await trainPhase(backend, phaseSpec, phaseData, phase, writer, req, devices);
+      const outcome = await trainPhase(backend, phaseSpec, phaseData, phase, writer, req, devices, startup);
       if (outcome === 'cancelled') {
         await writer.markCancelled();
         return 'cancelled';
@@ -196,7 +201,7 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
  * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
  */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: ExperimentData, phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest, devices: RunDeviceData): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[] } | 'cancelled'> {
+  writer: RunWriter, req: RunRequest, devices: RunDeviceData, startup: StartupTimes): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[] } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
@@ -204,8 +209,10 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
   let built: BuiltModel | undefined;
   const splits = [data.train, data.validation, data.test].map((ds) => devices.split(spec, heads, ds));
   const [train, validation, test] = splits as [typeof splits[0], typeof splits[0], typeof splits[0]];
+  startup.mark('device');
   try {
     built = buildModel(tf, spec, topo, t.seed);
+    startup.mark('model');
     const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: t.seed });
     const result = await trainLoop({
       tf, backend: backend.name, spec, built, forward, heads, topo, train, validation, epochs: t.epochs, phase,
@@ -221,6 +228,11 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
           req.emit({ type: 'epochEnd', phase, epoch, totalEpochs: t.epochs, values: points });
         },
         cancelled: req.cancelled,
+        firstStep: () => {
+          if (phase.kind !== 'shared') return;
+          startup.mark('firstStep');
+          req.emit({ type: 'log', level: 'info', message: startup.line() });
+        },
       },
     });
     const restoredNote = result.restoredEpoch !== undefined ? `; weights of epoch ${result.restoredEpoch} (best validation loss) restored for testing and saving` : '';
