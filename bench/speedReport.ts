@@ -62,8 +62,21 @@ export function fastest(figures: Array<Figure | undefined>): Figure | undefined 
  */
 export interface StepCost { fixedMs: number; perSampleUs: number; msPerStep: [number, number] }
 
-export function stepCost(small: Figure, large: Figure): StepCost {
-  const ms = (f: Figure) => (f.seconds * 1000) / f.steps;
+/**
+ * `clock`: wall time, or CPU time (all threads), which a busy shared machine disturbs less: a
+ * process waiting for a core spends wall time, not CPU time.
+ */
+export type Clock = 'wall' | 'cpu';
+
+const secondsOf = (f: Figure, clock: Clock): number => (clock === 'cpu' ? f.cpuSeconds ?? NaN : f.seconds);
+
+/** Samples per second of wall or CPU time. */
+export function throughput(f: Figure, clock: Clock): number {
+  return (f.samples * f.epochs) / secondsOf(f, clock);
+}
+
+export function stepCost(small: Figure, large: Figure, clock: Clock = 'wall'): StepCost {
+  const ms = (f: Figure) => (secondsOf(f, clock) * 1000) / f.steps;
   const meanBatch = (f: Figure) => (f.samples * f.epochs) / f.steps;
   const [b1, b2] = [meanBatch(small), meanBatch(large)];
   const [t1, t2] = [ms(small), ms(large)];
@@ -72,10 +85,10 @@ export function stepCost(small: Figure, large: Figure): StepCost {
 }
 
 /** One row of the "where the time goes" table for a framework's two batch sizes. */
-export function stepCostLine(label: string, small: Figure, large: Figure): string {
-  const c = stepCost(small, large);
+export function stepCostLine(label: string, small: Figure, large: Figure, clock: Clock): string {
+  const c = stepCost(small, large, clock);
   const share = Math.max(0, Math.min(1, c.fixedMs / c.msPerStep[0]));
-  const ops = small.opsPerStep !== undefined ? `  ${Math.round(small.opsPerStep)} ops/step, ${((c.fixedMs * 1000) / small.opsPerStep).toFixed(0)} µs fixed per op` : '';
-  return `  ${label.padEnd(40)} ${c.msPerStep[0].toFixed(2).padStart(7)} ms/step @${small.batch}  ${c.msPerStep[1].toFixed(2).padStart(7)} ms/step @${large.batch}` +
+  const ops = small.opsPerStep !== undefined ? `  ${Math.round(small.opsPerStep)} TF ops/step, ${((c.fixedMs * 1000) / small.opsPerStep).toFixed(0)} µs fixed per op` : '';
+  return `  ${`${label} (${clock})`.padEnd(40)} ${c.msPerStep[0].toFixed(2).padStart(7)} ms/step @${small.batch}  ${c.msPerStep[1].toFixed(2).padStart(7)} ms/step @${large.batch}` +
     `   fixed ${c.fixedMs.toFixed(2).padStart(6)} ms + ${c.perSampleUs.toFixed(1).padStart(6)} µs/sample  (fixed = ${(share * 100).toFixed(0).padStart(3)} % of a step @${small.batch})${ops}`;
 }

@@ -18,7 +18,7 @@ import { trainLoop } from '../src/trainer/loop';
 import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
 import { intraOpThreadsFor } from '../src/trainer/threads';
-import { fastest, formatFigure, parsePythonLines, ratioLine, stepCostLine, type Figure, type Framework } from './speedReport';
+import { fastest, formatFigure, parsePythonLines, ratioLine, stepCostLine, throughput, type Clock, type Figure, type Framework } from './speedReport';
 import { WORKLOADS, workload, type WorkloadId } from './workloads';
 import { weightingCostTable } from './weightingCost';
 
@@ -205,16 +205,17 @@ function printRatios(results: Results): void {
       console.log(ratioLine('vs_pytorch', batch, c?.get('ours'), fastest([c?.get('pytorch'), c?.get('pytorch, 1 thread')])));
     }
   }
-  console.log('\nEvery workload, ours (faster thread setting) / theirs (faster thread setting), in samples per second:');
-  console.log(`  ${'workload'.padEnd(14)} ${BATCHES.map((b) => `vs Keras @${b}`.padStart(14)).join('')}${BATCHES.map((b) => `vs PyTorch @${b}`.padStart(16)).join('')}`);
+  console.log('\nEvery workload, ours (faster thread setting) / theirs (faster thread setting), samples per second of wall time (and of CPU time):');
+  console.log(`  ${'workload'.padEnd(14)}${BATCHES.map((b) => `vs Keras @${b}`.padStart(20)).join('')}${BATCHES.map((b) => `vs PyTorch @${b}`.padStart(20)).join('')}`);
   for (const [id, byBatch] of results) {
     const ratio = (batch: number, f: 'keras' | 'pytorch') => {
       const c = byBatch.get(batch);
       const o = oursBest(c);
       const t = fastest([c?.get(f), c?.get(`${f}, 1 thread`)]);
-      return o && t ? (o.samplesPerSecond / t.samplesPerSecond).toFixed(2) : 'n/a';
+      const by = (clock: Clock) => (o && t ? (throughput(o, clock) / throughput(t, clock)).toFixed(2) : 'n/a');
+      return `${by('wall')} (${by('cpu')})`;
     };
-    console.log(`  ${id.padEnd(14)} ${BATCHES.map((b) => ratio(b, 'keras').padStart(14)).join('')}${BATCHES.map((b) => ratio(b, 'pytorch').padStart(16)).join('')}`);
+    console.log(`  ${id.padEnd(14)}${BATCHES.map((b) => ratio(b, 'keras').padStart(20)).join('')}${BATCHES.map((b) => ratio(b, 'pytorch').padStart(20)).join('')}`);
   }
 }
 
@@ -229,7 +230,8 @@ function printStepCosts(results: Results): void {
         return f === 'ours' ? oursBest(c) : fastest([c?.get(f), c?.get(`${f}, 1 thread`)]);
       };
       const [small, large] = [pick(BATCHES[0]), pick(BATCHES[1])];
-      if (small && large) console.log(stepCostLine(small.label.replace(/, (1 thread|default threads \(\d+\))$/, ''), small, large));
+      const label = small?.label.replace(/, (1 thread|default threads \(\d+\))$/, '') ?? '';
+      if (small && large) for (const clock of ['wall', 'cpu'] as const) console.log(stepCostLine(label, small, large, clock));
     }
   }
 }

@@ -42,3 +42,12 @@ test('a last short batch counts as it ran: the mean batch, not the nominal one',
   assert.ok(Math.abs(c.fixedMs - 1) < 1e-9, String(c.fixedMs));
   assert.ok(Math.abs(c.perSampleUs - 10) < 1e-6, String(c.perSampleUs));
 });
+
+test('the fit on CPU time uses each run\'s CPU seconds', () => {
+  // Same steps as above, CPU 0.4 s (4 ms/step) and 0.15 s (15 ms/step): 11 / 224 ms per sample.
+  const small = { ...figure(32, 100, 0.5), cpuSeconds: 0.4 };
+  const large = { ...figure(256, 10, 0.166), cpuSeconds: 0.15 };
+  const c = stepCost(small, large, 'cpu');
+  assert.ok(Math.abs(c.perSampleUs - (11 / 224) * 1000) < 1e-6, String(c.perSampleUs));
+  assert.ok(Math.abs(c.fixedMs - (4 - 32 * (11 / 224))) < 1e-9, String(c.fixedMs));
+});
