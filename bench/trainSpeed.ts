@@ -24,6 +24,18 @@ import { weightingCostTable } from './weightingCost';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BATCHES = [32, 256] as const;
+/**
+ * A measurement still running after this long is stopped and reported as such: on a machine
+ * shared with other work, a pool of spinning threads (PyTorch's default OpenMP pool) can take
+ * minutes over what takes a second on a quiet machine.
+ */
+const TIMEOUT_MS = 120_000;
+
+/** Why a measuring process gave no figure: its time ran out, or its last line of stderr. */
+function failure(r: ReturnType<typeof spawnSync>): string {
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return `stopped after ${TIMEOUT_MS / 1000} s`;
+  return String(r.stderr || '').trim().split('\n').pop() ?? '';
+}
 
 /** Partial labels: parity missing (NaN) in this share of the rows, so its loss is masked. */
 const UNLABELLED_SHARE = 0.3;
@@ -114,12 +126,12 @@ async function measure(job: OursJob): Promise<Figure> {
 function ours(job: OursJob): Figure | undefined {
   // With the trainer's Node flags: ours is measured as the extension and `mts train` run it.
   const r = spawnSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--one', JSON.stringify(job)], {
-    encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+    encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' }, timeout: TIMEOUT_MS, killSignal: 'SIGKILL',
   });
   try {
     return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Figure;
   } catch {
-    console.log(`  ours ${job.backend} ${job.workload} batch ${job.batch}: failed (${(r.stderr || '').trim().split('\n').pop()})`);
+    console.log(`  ours ${job.backend} ${job.workload} batch ${job.batch}${job.threads ? ', 1 thread' : ''}: no figure (${failure(r)})`);
     return undefined;
   }
 }
@@ -153,10 +165,10 @@ function python(side: PythonSide, workloadId: WorkloadId, batch: number, threads
   const config = { workload: w.id, batches: [batch], samples: w.samples, epochs: w.epochs, warmup_batches: w.warmupBatches, threads: threads ?? null };
   const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' };
   delete env.TF_NUM_INTRAOP_THREADS;
-  const r = spawnSync(side.python!, [path.join(ROOT, 'bench', side.script), JSON.stringify(config)], { encoding: 'utf8', env });
+  const r = spawnSync(side.python!, [path.join(ROOT, 'bench', side.script), JSON.stringify(config)], { encoding: 'utf8', env, timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
   const line = r.status === 0 ? parsePythonLines(r.stdout)[0] : undefined;
   if (!line) {
-    console.log(`  ${side.name} ${w.id} batch ${batch}: failed (${(r.stderr || '').trim().split('\n').pop()})`);
+    console.log(`  ${side.name} ${w.id} batch ${batch}, ${threads ? '1 thread' : 'default threads'}: no figure (${failure(r)})`);
     return undefined;
   }
   const steps = Math.ceil(w.samples / batch) * w.epochs;
