@@ -4,12 +4,14 @@
 // figure `/usr/bin/time -v` prints) of each, against the goal: at most twice the float32 size
 // of the data plus the model, over what the process holds before it reads any data. Each
 // phase's process runs with the trainer's Node flags (core/trainerFlags.ts), as the extension
-// and `mts train` start the trainer. Prints figures; asserts nothing.
+// and `mts train` start the trainer. Then the same for the digits-parity example trained as a
+// run (1 epoch; the shared model and both baselines). Prints figures; asserts nothing.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { countParams } from '../src/core/params';
+import type { RunSummary } from '../src/core/protocol';
 import type { ExperimentSpec } from '../src/core/spec';
 import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
 import { loadBackend } from '../src/trainer/backend';
@@ -21,11 +23,15 @@ import { COLUMNS, writeWideExperiment } from './wideCsv';
 const MB = 1024 * 1024;
 const peakMb = (): number => (process.resourceUsage().maxRSS * 1024) / MB;
 
-type Phase = 'load' | 'preview' | 'train';
-interface Measure { phase: Phase; seconds: number; baselineMb: number; peakMb: number }
+type Phase = 'load' | 'preview' | 'train' | 'example';
+/** `dataMb`, `modelMb`: the example's data as float32 and its model, known only once it ran. */
+interface Measure { phase: Phase; seconds: number; baselineMb: number; peakMb: number; dataMb?: number; modelMb?: number }
+
+const EXAMPLE = path.resolve(__dirname, '..', '..', 'examples', 'digits-parity');
 
 /** Runs one phase in this (fresh) process and prints its figures as JSON. */
 async function measure(phase: Phase, dir: string): Promise<void> {
+  if (phase === 'example') return measureExample(dir);
   const doc = JSON.parse(fs.readFileSync(path.join(dir, 'wide.mtl.json'), 'utf8')) as Record<string, unknown>;
   const spec = doc as unknown as ExperimentSpec;
   // Training loads native TensorFlow first: its own memory is not the data's.
@@ -42,6 +48,39 @@ async function measure(phase: Phase, dir: string): Promise<void> {
   }
   const result: Measure = { phase, seconds: (performance.now() - t0) / 1000, baselineMb, peakMb: peakMb() };
   console.log(JSON.stringify(result));
+}
+
+/** digits-parity as `mts train` runs it, for 1 epoch, its runs written into `runsDir`. */
+async function measureExample(runsDir: string): Promise<void> {
+  const doc = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'digits-parity.mtl.json'), 'utf8')) as Record<string, unknown>;
+  await loadBackend('tensorflow');
+  const baselineMb = peakMb();
+  const t0 = performance.now();
+  let summary: RunSummary | undefined;
+  let error = '';
+  const outcome = await runExperiment({ doc, workspaceDir: EXAMPLE, runsDir, backend: 'tensorflow', epochs: 1,
+    emit: (m) => { if (m.type === 'error') error = m.message; if (m.type === 'done') summary = m.summary; }, cancelled: () => false });
+  if (outcome !== 'completed' || !summary) throw new Error(`training ${outcome}: ${error}`);
+  const seconds = (performance.now() - t0) / 1000;
+  const rows = summary.labelled!.rows;
+  const features = (doc as unknown as ExperimentSpec).model.inputs.reduce((a, i) => a + i.shape.reduce((x, y) => x * y, 1), 0);
+  const result: Measure = { phase: 'example', seconds, baselineMb, peakMb: peakMb(),
+    dataMb: ((rows.train + rows.validation + rows.test) * features * 4) / MB, modelMb: (summary.parameters.total * 4) / MB };
+  console.log(JSON.stringify(result));
+}
+
+function exampleFigures(): void {
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-bench-example-'));
+  try {
+    const out = execFileSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--measure', 'example', runsDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const m = JSON.parse(out.trim().split('\n').pop() as string) as Measure;
+    const used = m.peakMb - m.baselineMb;
+    const goalMb = 2 * m.dataMb! + m.modelMb!;
+    console.log(`digits-parity example (mnist, ${m.dataMb!.toFixed(1)} MB as float32, model ${m.modelMb!.toFixed(2)} MB), trained 1 epoch with its baselines: ${m.seconds.toFixed(1)} s, ` +
+      `peak RSS ${m.peakMb.toFixed(0)} MB (baseline ${m.baselineMb.toFixed(0)} MB, +${used.toFixed(0)} MB = ${(used / m.dataMb!).toFixed(2)}x the data)   goal +${goalMb.toFixed(0)} MB: ${used <= goalMb ? 'PASS' : 'FAIL'}`);
+  } finally {
+    fs.rmSync(runsDir, { recursive: true, force: true });
+  }
 }
 
 function main(): void {
@@ -70,6 +109,7 @@ function main(): void {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  exampleFigures();
 }
 
 if (process.argv[2] === '--measure') {

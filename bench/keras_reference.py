@@ -1,8 +1,11 @@
-"""The reference workload in Keras 3 / TensorFlow (Python), for `npm run bench`.
+"""The bench's workloads in Keras 3 / TensorFlow (Python) `model.fit`, for `npm run bench`.
 
-784-128-64 trunk, softmax heads of 10 and 2 classes, SGD 0.01, categorical
-cross-entropy on both heads, 20,000 random samples, 3 epochs. Prints one JSON
-line per batch size: {"batch": 32, "seconds": ..., "samples_per_second": ...}.
+The networks mirror bench/workloads.ts: softmax heads trained with categorical
+cross-entropy on both, the sum of the two losses, shuffled batches.
+
+Argument: one JSON object {"workload", "batches", "samples", "epochs", "warmup_batches",
+"threads"} (threads: null keeps TensorFlow's default pool). Prints one JSON line per batch
+size: {"batch", "seconds", "samples_per_second", "cpu_seconds", "threads"}.
 """
 import json
 import os
@@ -10,36 +13,79 @@ import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+CONFIG = json.loads(sys.argv[1])
+if CONFIG.get("threads"):
+    os.environ["TF_NUM_INTRAOP_THREADS"] = str(CONFIG["threads"])
 import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
+from keras import layers  # noqa: E402
 
-N, EPOCHS = 20000, 3
+if CONFIG.get("threads"):
+    tf.config.threading.set_intra_op_parallelism_threads(int(CONFIG["threads"]))
 
-
-def model():
-    x = keras.Input(shape=(784,), name="image")
-    h = keras.layers.Dense(128, activation="relu")(x)
-    h = keras.layers.Dense(64, activation="relu")(h)
-    digit = keras.layers.Dense(10, activation="softmax", name="digit")(h)
-    parity = keras.layers.Dense(2, activation="softmax", name="parity")(h)
-    m = keras.Model(x, [digit, parity])
-    m.compile(optimizer=keras.optimizers.SGD(0.01),
-              loss={"digit": "categorical_crossentropy", "parity": "categorical_crossentropy"})
-    return m
+SEQUENCE_STEPS, SEQUENCE_FEATURES = 20, 8
 
 
-def main(batches):
+def heads(h, names, classes, hidden=0):
+    outs = {}
+    for name, k in zip(names, classes):
+        g = layers.Dense(hidden, activation="relu")(h) if hidden else h
+        outs[name] = layers.Dense(k, activation="softmax", name=name)(g)
+    return outs
+
+
+def workload(name):
+    """(model, example shape, second target from the label)."""
+    sgd = lambda: keras.optimizers.SGD(0.01)  # noqa: E731
+    adam = lambda: keras.optimizers.Adam(0.001, epsilon=1e-7)  # noqa: E731
+    if name in ("dense", "dense-adam", "dense-dropout"):
+        x = keras.Input(shape=(784,), name="image")
+        h = layers.Dense(128, activation="relu")(x)
+        if name == "dense-dropout":
+            h = layers.Dropout(0.2)(h)
+        h = layers.Dense(64, activation="relu")(h)
+        if name == "dense-dropout":
+            h = layers.Dropout(0.2)(h)
+        outs, shape, second, opt = heads(h, ["a", "b"], [10, 2]), (784,), "parity", adam() if name == "dense-adam" else sgd()
+    elif name == "cnn":
+        x = keras.Input(shape=(36, 36, 1), name="image")
+        h = layers.Conv2D(16, 5, activation="relu")(x)
+        h = layers.MaxPooling2D(2)(h)
+        h = layers.Conv2D(32, 3, activation="relu")(h)
+        h = layers.MaxPooling2D(2)(h)
+        h = layers.Dense(128, activation="relu")(layers.Flatten()(h))
+        outs, shape, second, opt = heads(h, ["a", "b"], [10, 10], hidden=64), (36, 36, 1), "random", adam()
+    elif name == "lstm":
+        x = keras.Input(shape=(SEQUENCE_STEPS, SEQUENCE_FEATURES), name="sequence")
+        h = layers.LSTM(64)(x)
+        outs, shape, second, opt = heads(h, ["a", "b"], [10, 2]), (SEQUENCE_STEPS, SEQUENCE_FEATURES), "parity", sgd()
+    else:
+        raise SystemExit(f"unknown workload {name}")
+    m = keras.Model(x, outs)
+    m.compile(optimizer=opt, loss={"a": "categorical_crossentropy", "b": "categorical_crossentropy"})
+    return m, shape, second
+
+
+def main(config):
     rng = np.random.default_rng(3)
-    x = rng.random((N, 784), dtype=np.float32)
-    label = rng.integers(0, 10, N)
-    y = {"digit": np.eye(10, dtype=np.float32)[label], "parity": np.eye(2, dtype=np.float32)[label % 2]}
-    for batch in batches:
-        m = model()
-        start = time.perf_counter()
-        m.fit(x, y, batch_size=batch, epochs=EPOCHS, verbose=0, shuffle=True)
+    n = config["samples"]
+    for batch in config["batches"]:
+        m, shape, second = workload(config["workload"])
+        x = rng.random((n, *shape), dtype=np.float32)
+        label = rng.integers(0, 10, n)
+        other = label % 2 if second == "parity" else rng.integers(0, 10, n)
+        y = {"a": np.eye(10, dtype=np.float32)[label], "b": np.eye(m.get_layer("b").units, dtype=np.float32)[other]}
+        warm = config.get("warmup_batches", 0) * batch
+        if warm:
+            m.fit(x[:warm], {k: v[:warm] for k, v in y.items()}, batch_size=batch, epochs=1, verbose=0, shuffle=True)
+        start, cpu = time.perf_counter(), time.process_time()
+        m.fit(x, y, batch_size=batch, epochs=config["epochs"], verbose=0, shuffle=True)
         seconds = time.perf_counter() - start
-        print(json.dumps({"batch": batch, "seconds": seconds, "samples_per_second": N * EPOCHS / seconds}), flush=True)
+        threads = tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count()
+        print(json.dumps({"batch": batch, "seconds": seconds, "samples_per_second": n * config["epochs"] / seconds,
+                          "cpu_seconds": time.process_time() - cpu, "threads": threads}), flush=True)
 
 
 if __name__ == "__main__":
-    main([int(b) for b in sys.argv[1:]] or [32, 256])
+    main(CONFIG)

@@ -1,132 +1,284 @@
-// `npm run bench`: the digits-parity reference workload (784-128-64 trunk, heads of 10
-// and 2 classes, SGD 0.01, 20,000 random samples, 3 epochs) in our trainer and in Keras,
-// side by side in one run, plus our backends. Each measurement runs in its own process,
-// one after another. Prints figures; asserts nothing.
+// `npm run bench [-- --workloads=dense,cnn] [--no-extras]`: every workload of bench/workloads.ts
+// (the dense reference, with Adam, with dropout, the multimnist-cnn network, a two-task LSTM)
+// in our trainer, in Keras and in PyTorch, at batch 32 and 256, default threads and one
+// thread, side by side in one run; then where each one's step time goes (fixed per-step
+// cost vs per-sample kernel work), our backends, partial labels and the per-method step
+// cost. Each measurement runs in its own process, one after another, interleaved per batch
+// size so all see the same machine load. Prints figures; asserts nothing.
 import { execFileSync, spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { analyzeGraph } from '../src/core/graph';
 import type { BackendName } from '../src/core/protocol';
 import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
-import { loadBackend } from '../src/trainer/backend';
-import { toDevice } from '../src/trainer/deviceData';
+import { loadBackend, type Tf } from '../src/trainer/backend';
+import { disposeSplit, toDevice, type DeviceSplit } from '../src/trainer/deviceData';
 import { makeHeads } from '../src/trainer/heads';
 import { WASM_STEP_PATH, trainLoop } from '../src/trainer/loop';
 import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
 import { intraOpThreadsFor } from '../src/trainer/threads';
-import { randomDataset, referenceSpec } from './referenceWorkload';
+import { fastest, formatFigure, parsePythonLines, ratioLine, stepCostLine, throughput, type Clock, type Figure, type Framework } from './speedReport';
+import { WORKLOADS, workload, type WorkloadId } from './workloads';
 import { weightingCostTable } from './weightingCost';
 
-const SAMPLES = 20_000;
 const ROOT = path.resolve(__dirname, '..', '..');
+const BATCHES = [32, 256] as const;
+/**
+ * A measurement still running after this long is stopped and reported as such: on a machine
+ * shared with other work, a pool of spinning threads (PyTorch's default OpenMP pool) can take
+ * minutes over what takes a second on a quiet machine.
+ */
+const TIMEOUT_MS = 120_000;
 
-/** `cpuSeconds`: CPU time of the training (all threads); steadier than wall time on a shared machine. */
-interface Figure { label: string; batch: number; epochs: number; seconds: number; samplesPerSecond: number; cpuSeconds?: number }
+/** Why a measuring process gave no figure: its time ran out, or its last line of stderr. */
+function failure(r: ReturnType<typeof spawnSync>): string {
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return `stopped after ${TIMEOUT_MS / 1000} s`;
+  return String(r.stderr || '').trim().split('\n').pop() ?? '';
+}
 
 /** Partial labels: parity missing (NaN) in this share of the rows, so its loss is masked. */
 const UNLABELLED_SHARE = 0.3;
 
-/** One measurement in this process: `--one <backend> <batch> <epochs> [generic|partial|partial+generic]`. */
-async function measure(backend: BackendName, batch: number, epochs: number, forceGeneric: boolean, partial = false): Promise<Figure> {
-  const spec = referenceSpec(batch, epochs);
-  // The trainer's own thread choice, as `mts train` makes it.
-  const b = await loadBackend(backend, { intraOpThreads: intraOpThreadsFor(spec) });
+/** One measurement of ours, run in a fresh process (`--one <json>`). */
+interface OursJob {
+  backend: BackendName;
+  workload: WorkloadId;
+  batch: number;
+  /** Default: the workload's. */
+  epochs?: number;
+  /** TensorFlow intra-op threads; default: the trainer's own choice, as `mts train` makes it. */
+  threads?: number;
+  /** Force the tape step (the loop's generic path). */
+  generic?: boolean;
+  partial?: boolean;
+}
+
+/**
+ * Counts TensorFlow eager ops: every op of the native backend, tape or compiled step, goes
+ * through its binding's executeOp (a read-only native object, so the backend gets a proxy).
+ */
+function opCounter(tf: Tf): { count(): number } | undefined {
+  type Binding = { executeOp: (...a: unknown[]) => unknown };
+  const backend = tf.backend() as unknown as { binding?: Binding };
+  const binding = backend.binding;
+  if (!binding) return undefined;
+  let n = 0;
+  const executeOp = (...a: unknown[]) => { n++; return binding.executeOp(...a); };
+  // An empty target: a proxy may not change what a read-only property of its target reads.
+  backend.binding = new Proxy({} as Binding, { get: (_, key) => (key === 'executeOp' ? executeOp : Reflect.get(binding, key) as unknown) });
+  return { count: () => n };
+}
+
+async function measure(job: OursJob): Promise<Figure> {
+  const w = workload(job.workload);
+  const epochs = job.epochs ?? w.epochs;
+  const spec = w.spec(job.batch, epochs);
+  const b = await loadBackend(job.backend, { intraOpThreads: job.threads ?? intraOpThreadsFor(spec) });
   const tf = b.tf;
   const topo = analyzeGraph(spec).order;
   const heads = makeHeads(tf, spec);
   const built = buildModel(tf, spec, topo, 42);
   const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
-  const data = randomDataset(SAMPLES);
-  if (partial) data.targets.parity = data.targets.parity!.map((v, i) => ((i * 7919) % 100 < UNLABELLED_SHARE * 100 ? NaN : v));
-  const train = toDevice(tf, spec, heads, data);
-  // A token validation split: the loop evaluates every epoch; Keras' fit here does not.
-  const validation = toDevice(tf, spec, heads, randomDataset(64, 9));
+  // A token validation split: the loop evaluates every epoch; Keras' fit and the PyTorch loop here do not.
+  const validation = toDevice(tf, spec, heads, w.data(64, 9));
+  const run = (train: DeviceSplit, e: number) => trainLoop({ tf, backend: job.generic ? 'cpu' : b.name, spec, built, forward, heads, topo, train, validation, epochs: e,
+    phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false } });
+  const upload = (n: number, seed: number) => {
+    const data = w.data(n, seed);
+    if (job.partial) data.targets.parity = data.targets.parity!.map((v, i) => ((i * 7919) % 100 < UNLABELLED_SHARE * 100 ? NaN : v));
+    return toDevice(tf, spec, heads, data);
+  };
+  if (w.warmupBatches) {
+    const warm = upload(w.warmupBatches * job.batch, 5);
+    await run(warm, 1);
+    disposeSplit(warm);
+  }
+  const train = upload(w.samples, 3);
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
-  const r = await trainLoop({ tf, backend: forceGeneric ? 'cpu' : b.name, spec, built, forward, heads, topo, train, validation, epochs,
-    phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false } });
+  const r = await run(train, epochs);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const label = `ours ${b.name}${r.stepPath === 'native' || r.stepPath === WASM_STEP_PATH ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? `, ${b.threads} thread(s)` : ''}${partial ? ', partial labels' : ''}`;
-  return { label, batch, epochs, seconds, samplesPerSecond: (SAMPLES * epochs) / seconds, cpuSeconds };
+  disposeSplit(train);
+  // Ops per step: the difference of two short runs, so the per-epoch work (evaluation) cancels out.
+  const counter = opCounter(tf);
+  let opsPerStep: number | undefined;
+  if (counter) {
+    const opsOf = async (batches: number) => {
+      const split = upload(batches * job.batch, 7);
+      const before = counter.count();
+      await run(split, 1);
+      disposeSplit(split);
+      return counter.count() - before;
+    };
+    const few = await opsOf(4);
+    opsPerStep = ((await opsOf(12)) - few) / 8;
+  }
+  const label = `ours ${b.name}${r.stepPath === 'native' || r.stepPath === WASM_STEP_PATH ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? `, ${b.threads} thread(s)` : ''}${job.partial ? ', partial labels' : ''}`;
+  return {
+    framework: 'ours', label, workload: w.id, batch: job.batch, epochs, steps: r.steps, samples: w.samples, seconds,
+    samplesPerSecond: (w.samples * epochs) / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, threads: b.threads,
+    ...(opsPerStep !== undefined ? { opsPerStep } : {}),
+  };
 }
 
-/** `variant`: '' (the fast path where it applies), or 'generic' (the tape) and/or 'partial' (masked labels), joined by '+'. */
-function child(backend: BackendName, batch: number, epochs: number, variant = ''): Figure | undefined {
+function ours(job: OursJob): Figure | undefined {
   // With the trainer's Node flags: ours is measured as the extension and `mts train` run it.
-  const r = spawnSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--one', backend, String(batch), String(epochs), variant], {
-    encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+  const r = spawnSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--one', JSON.stringify(job)], {
+    encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' }, timeout: TIMEOUT_MS, killSignal: 'SIGKILL',
   });
-  const line = r.stdout.trim().split('\n').pop() ?? '';
   try {
-    return JSON.parse(line) as Figure;
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Figure;
   } catch {
-    console.log(`  ${backend} batch ${batch}: failed (${(r.stderr || '').trim().split('\n').pop()})`);
+    console.log(`  ours ${job.backend} ${job.workload} batch ${job.batch}${job.threads ? ', 1 thread' : ''}: no figure (${failure(r)})`);
     return undefined;
   }
 }
 
-function keras(batches: number[], threads?: number): Figure[] {
-  let python: string;
+interface PythonSide { framework: Exclude<Framework, 'ours'>; name: string; script: string; setup: string; python?: string; missing?: string }
+
+const PYTHON_SIDES: PythonSide[] = [
+  { framework: 'keras', name: 'Keras 3 / TF 2.21 model.fit', script: 'keras_reference.py', setup: 'setup-keras-venv.sh' },
+  { framework: 'pytorch', name: 'PyTorch 2.13 eager', script: 'torch_reference.py', setup: 'setup-torch-venv.sh' },
+];
+
+/** Installs (once) the side's Python packages; says so and returns false where it cannot. */
+function ready(side: PythonSide): boolean {
+  if (side.python) return true;
+  if (side.missing) return false;
   try {
-    python = execFileSync('bash', [path.join(ROOT, 'scripts', 'setup-keras-venv.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+    side.python = execFileSync('bash', [path.join(ROOT, 'scripts', side.setup)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!;
+    return true;
   } catch (err) {
-    console.log(`Keras: could not set up Python TensorFlow 2.21 (${(err as Error).message.split('\n')[0]}); our figures only.`);
-    return [];
+    const e = err as { stderr?: string; message: string };
+    side.missing = (e.stderr || e.message).trim().split('\n').filter((l) => !l.startsWith('WARNING')).pop() ?? 'unknown error';
+    console.log(`${side.name}: skipped, could not install it with scripts/${side.setup} (${side.missing}); the other columns only.`);
+    return false;
   }
-  const env = threads ? { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads) } : process.env;
-  const r = spawnSync(python, [path.join(ROOT, 'bench', 'keras_reference.py'), ...batches.map(String)], { encoding: 'utf8', env });
-  if (r.status !== 0) {
-    console.log(`Keras: the reference script failed: ${(r.stderr || '').trim().split('\n').pop()}`);
-    return [];
-  }
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { batch: number; seconds: number; samples_per_second: number })
-    .map((k) => ({ label: `Keras 3 / TF 2.21 model.fit${threads ? `, ${threads} thread` : ''}`, batch: k.batch, epochs: 3, seconds: k.seconds, samplesPerSecond: k.samples_per_second }));
 }
 
-function print(f: Figure): void {
-  console.log(`${f.label.padEnd(46)} batch ${String(f.batch).padStart(3)}  ${f.epochs} epoch(s)  ${f.seconds.toFixed(2).padStart(7)} s  ${Math.round(f.samplesPerSecond).toString().padStart(7)} samples/s${f.cpuSeconds !== undefined ? `  (CPU ${f.cpuSeconds.toFixed(2)} s)` : ''}`);
+/** `threads`: undefined for the framework's default pool, or 1. */
+function python(side: PythonSide, workloadId: WorkloadId, batch: number, threads?: 1): Figure | undefined {
+  if (!ready(side)) return undefined;
+  const w = workload(workloadId);
+  const config = { workload: w.id, batches: [batch], samples: w.samples, epochs: w.epochs, warmup_batches: w.warmupBatches, threads: threads ?? null };
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' };
+  delete env.TF_NUM_INTRAOP_THREADS;
+  const r = spawnSync(side.python!, [path.join(ROOT, 'bench', side.script), JSON.stringify(config)], { encoding: 'utf8', env, timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
+  const line = r.status === 0 ? parsePythonLines(r.stdout)[0] : undefined;
+  if (!line) {
+    console.log(`  ${side.name} ${w.id} batch ${batch}, ${threads ? '1 thread' : 'default threads'}: no figure (${failure(r)})`);
+    return undefined;
+  }
+  const steps = Math.ceil(w.samples / batch) * w.epochs;
+  return {
+    framework: side.framework, label: `${side.name}, ${threads ? '1 thread' : `default threads (${line.threads ?? '?'})`}`, workload: w.id, batch, epochs: w.epochs, steps,
+    samples: w.samples, seconds: line.seconds, samplesPerSecond: line.samples_per_second,
+    ...(line.cpu_seconds !== undefined ? { cpuSeconds: line.cpu_seconds } : {}), ...(line.threads !== undefined ? { threads: line.threads } : {}),
+  };
+}
+
+type Column = 'ours' | 'ours, 1 thread' | 'keras' | 'keras, 1 thread' | 'pytorch' | 'pytorch, 1 thread';
+type Results = Map<WorkloadId, Map<number, Map<Column, Figure>>>;
+
+function runWorkload(id: WorkloadId, results: Results): void {
+  const w = workload(id);
+  console.log(`\n${w.id}: ${w.title}; ${w.samples.toLocaleString('en-US')} samples x ${w.epochs} epoch(s)${w.warmupBatches ? `, after ${w.warmupBatches} warm-up batches` : ', from a cold start'}`);
+  const byBatch = new Map<number, Map<Column, Figure>>();
+  results.set(id, byBatch);
+  for (const batch of BATCHES) {
+    const cells = new Map<Column, Figure>();
+    byBatch.set(batch, cells);
+    const add = (c: Column, f: Figure | undefined) => { if (f) { cells.set(c, f); console.log(formatFigure(f)); } };
+    const auto = ours({ backend: 'tensorflow', workload: id, batch });
+    add('ours', auto);
+    // The trainer's automatic choice may already be one thread.
+    if (auto && auto.threads !== 1) add('ours, 1 thread', ours({ backend: 'tensorflow', workload: id, batch, threads: 1 }));
+    const [keras, torch] = PYTHON_SIDES as [PythonSide, PythonSide];
+    add('keras', python(keras, id, batch));
+    add('keras, 1 thread', python(keras, id, batch, 1));
+    add('pytorch', python(torch, id, batch));
+    add('pytorch, 1 thread', python(torch, id, batch, 1));
+  }
+}
+
+function oursBest(cells: Map<Column, Figure> | undefined): Figure | undefined {
+  return fastest([cells?.get('ours'), cells?.get('ours, 1 thread')]);
+}
+
+function printRatios(results: Results): void {
+  const dense = results.get('dense');
+  if (dense) {
+    console.log('\nDense reference workload (ours: the trainer\'s own thread choice; Keras: its default pool, as before; PyTorch: the faster of its default pool and one thread):');
+    for (const batch of BATCHES) console.log(ratioLine('vs_keras', batch, dense.get(batch)?.get('ours'), dense.get(batch)?.get('keras')));
+    for (const batch of BATCHES) {
+      const c = dense.get(batch);
+      console.log(ratioLine('vs_pytorch', batch, c?.get('ours'), fastest([c?.get('pytorch'), c?.get('pytorch, 1 thread')])));
+    }
+  }
+  console.log('\nEvery workload, ours (faster thread setting) / theirs (faster thread setting), samples per second of wall time (and of CPU time):');
+  console.log(`  ${'workload'.padEnd(14)}${BATCHES.map((b) => `vs Keras @${b}`.padStart(20)).join('')}${BATCHES.map((b) => `vs PyTorch @${b}`.padStart(20)).join('')}`);
+  for (const [id, byBatch] of results) {
+    const ratio = (batch: number, f: 'keras' | 'pytorch') => {
+      const c = byBatch.get(batch);
+      const o = oursBest(c);
+      const t = fastest([c?.get(f), c?.get(`${f}, 1 thread`)]);
+      const by = (clock: Clock) => (o && t ? (throughput(o, clock) / throughput(t, clock)).toFixed(2) : 'n/a');
+      return `${by('wall')} (${by('cpu')})`;
+    };
+    console.log(`  ${id.padEnd(14)}${BATCHES.map((b) => ratio(b, 'keras').padStart(20)).join('')}${BATCHES.map((b) => ratio(b, 'pytorch').padStart(20)).join('')}`);
+  }
+}
+
+function printStepCosts(results: Results): void {
+  console.log('\nWhere a step\'s time goes (per framework, its faster thread setting at each batch): step time fitted as fixed + per-sample x batch through batch 32 and 256.');
+  console.log('The fixed part is per-step overhead (op dispatch, the host language per op, read-backs); the per-sample part is the kernels\' work.');
+  for (const [id, byBatch] of results) {
+    console.log(`${id}:`);
+    for (const f of ['ours', 'keras', 'pytorch'] as const) {
+      const pick = (batch: number) => {
+        const c = byBatch.get(batch);
+        return f === 'ours' ? oursBest(c) : fastest([c?.get(f), c?.get(`${f}, 1 thread`)]);
+      };
+      const [small, large] = [pick(BATCHES[0]), pick(BATCHES[1])];
+      const label = small?.label.replace(/, (1 thread|default threads \(\d+\))$/, '') ?? '';
+      if (small && large) for (const clock of ['wall', 'cpu'] as const) console.log(stepCostLine(label, small, large, clock));
+    }
+  }
+}
+
+function extras(): void {
+  console.log('\nOur backends (dense reference, 1 epoch, batch 32):');
+  for (const [backend, generic] of [['tensorflow', true], ['wasm', false], ['cpu', false]] as const) {
+    const f = ours({ backend, workload: 'dense', batch: 32, epochs: 1, generic });
+    if (f) console.log(formatFigure(f));
+  }
+  console.log(`Partial labels (parity unlabelled in ${UNLABELLED_SHARE * 100} % of rows: masked loss), dense reference, 3 epochs:`);
+  for (const batch of BATCHES) {
+    for (const generic of [false, true]) {
+      const f = ours({ backend: 'tensorflow', workload: 'dense', batch, epochs: 3, partial: true, generic });
+      if (f) console.log(formatFigure(f));
+    }
+  }
+  weightingCostTable();
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--one') {
-    const variant = (args[4] ?? '').split('+');
-    const f = await measure(args[1] as BackendName, Number(args[2]), Number(args[3]), variant.includes('generic'), variant.includes('partial'));
-    console.log(JSON.stringify(f));
+    console.log(JSON.stringify(await measure(JSON.parse(args[1]!) as OursJob)));
     return;
   }
-  console.log(`Reference workload: 784-128-64 trunk, heads 10 + 2 classes, SGD 0.01, ${SAMPLES} random samples; machine: ${require('node:os').cpus().length} cores`);
-  const ours: Figure[] = [];
-  const kerasFigures: Figure[] = [];
-  for (const batch of [32, 256]) {
-    // Interleaved, so both see the same machine load.
-    const o = child('tensorflow', batch, 3);
-    if (o) { ours.push(o); print(o); }
-    const k = keras([batch]);
-    for (const f of k) { kerasFigures.push(f); print(f); }
-    // For reference: Keras given the same one-thread pool our trainer picks for this workload.
-    for (const f of keras([batch], 1)) print(f);
-  }
-  console.log('Our backends (1 epoch, batch 32):');
-  for (const [backend, generic] of [['tensorflow', true], ['wasm', false], ['cpu', false]] as const) {
-    const f = child(backend, 32, 1, generic ? 'generic' : '');
-    if (f) print(f);
-  }
-  console.log(`Partial labels (parity unlabelled in ${UNLABELLED_SHARE * 100} % of rows: masked loss), 3 epochs:`);
-  for (const batch of [32, 256]) {
-    for (const variant of ['partial', 'partial+generic'] as const) {
-      const f = child('tensorflow', batch, 3, variant);
-      if (f) print(f);
-    }
-  }
-  for (const batch of [32, 256]) {
-    const o = ours.find((f) => f.batch === batch);
-    const k = kerasFigures.find((f) => f.batch === batch);
-    console.log(`ratio_vs_keras batch=${batch} ${o && k ? (o.samplesPerSecond / k.samplesPerSecond).toFixed(2) : 'n/a'}`);
-  }
-  weightingCostTable();
+  const only = args.find((a) => a.startsWith('--workloads='))?.slice('--workloads='.length).split(',');
+  const ids = WORKLOADS.map((w) => w.id).filter((id) => !only || only.includes(id));
+  console.log(`npm run bench: ${new Date().toISOString()}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const results: Results = new Map();
+  for (const id of ids) runWorkload(id, results);
+  printRatios(results);
+  printStepCosts(results);
+  console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (!args.includes('--no-extras')) extras();
 }
 
 void main();

@@ -34,24 +34,32 @@ function selectColumns(ds: Dataset, names: string[], inputIndex: number): Float3
 
 export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Dataset): DeviceSplit {
   const x = new Map<string, TF.Tensor>();
+  for (const [i, input] of spec.model.inputs.entries()) x.set(input.id, uploadInput(tf, ds, input, i));
+  return { n: ds.n, x, targets: targetsFor(spec, heads, ds) };
+}
+
+function uploadInput(tf: Tf, ds: Dataset, input: ExperimentSpec['model']['inputs'][number], i: number): TF.Tensor {
   const featureDim = ds.n ? ds.features.length / ds.n : prod(ds.featureShape);
-  for (const [i, input] of spec.model.inputs.entries()) {
-    const values = input.features ? selectColumns(ds, input.features, i) : ds.features;
-    const dim = input.features ? input.features.length : featureDim;
-    if (dim !== prod(input.shape)) {
-      throw new SpecError(`Input "${input.id}" has shape [${input.shape.join(', ')}] (${prod(input.shape)} values) but the data gives ${dim} features per example.`, ['model', 'inputs', i, 'shape']);
-    }
-    const t = tf.tensor(values, [ds.n, ...input.shape], 'float32');
-    x.set(input.id, input.dtype === 'int32' ? tf.cast(t, 'int32') : t);
-    if (input.dtype === 'int32') t.dispose();
+  const values = input.features ? selectColumns(ds, input.features, i) : ds.features;
+  const dim = input.features ? input.features.length : featureDim;
+  if (dim !== prod(input.shape)) {
+    throw new SpecError(`Input "${input.id}" has shape [${input.shape.join(', ')}] (${prod(input.shape)} values) but the data gives ${dim} features per example.`, ['model', 'inputs', i, 'shape']);
   }
+  const t = tf.tensor(values, [ds.n, ...input.shape], 'float32');
+  if (input.dtype !== 'int32') return t;
+  const cast = tf.cast(t, 'int32');
+  t.dispose();
+  return cast;
+}
+
+function targetsFor(spec: ExperimentSpec, heads: TaskHead[], ds: Dataset): Map<string, Float32Array> {
   const targets = new Map<string, Float32Array>();
   for (const h of heads) {
     const raw = own(ds.targets, h.task.target);
     if (!raw) throw new SpecError(`Task "${h.task.id}" targets "${h.task.target}", which the data does not have (targets: ${Object.keys(ds.targets).join(', ')}).`, ['tasks', spec.tasks.findIndex((t) => t.id === h.task.id), 'target']);
     targets.set(h.task.id, raw);
   }
-  return { n: ds.n, x, targets };
+  return targets;
 }
 
 /**

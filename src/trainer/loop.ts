@@ -175,6 +175,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         windowSteps++;
         tf.dispose([...xb.values(), ...yb.values(), ...[...mb.values()].map((m) => m.weights)]);
         step++;
+        if (step === 1) events.firstStep?.();
 
         if ((b + 1) % reportEvery === 0 || b === stepsPerEpoch - 1) {
           // A masked task's step loss (a scalar, or the compiled step's weighted per-row

@@ -19,6 +19,8 @@ export interface LoopEvents {
   epochEnd(epoch: number, points: MetricPoint[]): void;
   /** Polled between steps. */
   cancelled(): boolean;
+  /** Once, when the first training step has run (the run's start-up line, startupTimes.ts). */
+  firstStep?(): void;
 }
 
 export interface LoopSetup {

@@ -39,6 +39,7 @@ import { gateMeans } from './model/gateMeans';
 import { measureRobustness } from './insight/robustness';
 import { explain, tabularFeatureNames } from './insight/saliency';
 import { SpecError } from './specError';
+import { StartupTimes } from './startupTimes';
 
 export interface RunRequest {
   /** The parsed document (validated here). */
@@ -69,6 +70,7 @@ export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'invalid';
 
 export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
   let writer: RunWriter | undefined;
+  const startup = new StartupTimes();
   try {
     // The budget is checked before any data is read or generated and any tensor allocated:
     // first on the spec alone, then with the data's row count and feature shape.
@@ -92,9 +94,11 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const spec = withDefaults(recheck.spec);
     if (req.epochs !== undefined) spec.training = { ...spec.training, epochs: req.epochs };
 
+    startup.mark('checked');
     const threadsBy = process.env.TF_NUM_INTRAOP_THREADS ? 'environment' : req.threads !== undefined ? 'requested' : 'automatic';
     const backend = await loadBackend(req.backend, { intraOpThreads: req.threads ?? intraOpThreadsFor(spec) });
     if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy) });
+    startup.mark('tensorflow');
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
     // A DataError is a SpecError: the catch below reports it at its JSON path. The source is
     // read once; with cross-validation each fold is a plan over those rows.
@@ -103,6 +107,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const cached = req.dataCache?.get(cacheKey);
     const loaded = cached ?? (req.loadData ?? loadStratified)(spec, await prereadData(spec, { ...dataFolders, decodeImage: imageDecoder(backend) }));
     req.dataCache?.set(cacheKey, loaded);
+    startup.mark('data');
     const cv = spec.evaluation?.crossValidation;
     const folds: SplitPlan[] = cv
       ? crossValidationPlans(spec.data.split, cv, loaded, cv.test === 'nested' ? undefined : splitLoaded(spec, loaded).parts)
@@ -151,6 +156,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       }
       // Onto the device once per fold; every seed and phase of the fold trains on these tensors.
       const splits = [data.train, data.validation, data.test].map((ds) => toDevice(backend.tf, spec, sharedHeads, ds)) as [DeviceSplit, DeviceSplit, DeviceSplit];
+      if (f === 0) startup.mark('device');
       try {
         for (const unit of units.filter((u) => (u.fold?.index ?? 0) === f)) {
           const first = unit.index === 0;
@@ -162,7 +168,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
           for (const phase of phases) {
             const phaseSpec = phase.kind === 'shared' ? seeded : singleTaskSpec(seeded, phase.task);
             req.emit({ type: 'started', runDir: writer.runDir, backend: backend.name, versions: backend.versions, totalEpochs: spec.training.epochs, phase, ...(position ? { repeat: position } : {}) });
-            const outcome = await trainPhase(backend, phaseSpec, splits, phase, writer, req, first, featureNames);
+            const outcome = await trainPhase(backend, phaseSpec, splits, phase, writer, req, first, featureNames, startup);
             if (outcome === 'cancelled') {
               await writer.markCancelled();
               return 'cancelled';
@@ -260,7 +266,7 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
  * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
  */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: readonly DeviceSplit[], phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest, record: boolean, featureNames: Map<string, string[]>): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation } | 'cancelled'> {
+  writer: RunWriter, req: RunRequest, record: boolean, featureNames: Map<string, string[]>, startup: StartupTimes): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
@@ -274,6 +280,7 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: re
   const append = (points: MetricPoint[]) => { if (record) writer.appendMetrics(points, phase); };
   try {
     built = buildModel(tf, spec, topo, t.seed);
+    startup.mark('model');
     const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: t.seed });
     const result = await trainLoop({
       tf, backend: backend.name, spec, built, forward, heads, topo, train, validation, epochs: t.epochs, phase,
@@ -289,6 +296,11 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: re
           req.emit({ type: 'epochEnd', phase, epoch, totalEpochs: t.epochs, values: points });
         },
         cancelled: req.cancelled,
+        firstStep: () => {
+          if (phase.kind !== 'shared') return;
+          startup.mark('firstStep');
+          req.emit({ type: 'log', level: 'info', message: startup.line() });
+        },
       },
     });
     const restoredNote = result.restoredEpoch !== undefined ? `; weights of epoch ${result.restoredEpoch} (best validation loss) restored for testing and saving` : '';

@@ -1,0 +1,22 @@
+// The run's start-up line: each stage's end once (a later phase does not move it), in the
+// order of a run, and read back by bench/startup.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StartupTimes, parseStartupLine } from '../../../src/trainer/startupTimes';
+
+test('marks are kept the first time, printed in seconds in the order of a run, and parsed back', () => {
+  const clock = [120, 150, 900, 1400, 1420, 1500, 1650, 9999];
+  const s = new StartupTimes(() => clock.shift()!);
+  s.mark('checked');
+  s.mark('tensorflow');
+  s.mark('data');
+  s.mark('device');
+  s.mark('model');
+  s.mark('firstStep');
+  s.mark('device'); // a baseline's phase passes here again: not moved
+  const line = s.line();
+  assert.equal(line, 'start-up, seconds since the trainer process started: start message 0.120, document checked 0.150, TensorFlow loaded 0.900, '
+    + 'data loaded 1.400, inputs on the device 1.420, model built 1.500, first step done 1.650');
+  assert.deepEqual(parseStartupLine(`[digits-parity] ${line}`), { message: 0.12, checked: 0.15, tensorflow: 0.9, data: 1.4, device: 1.42, model: 1.5, firstStep: 1.65 });
+  assert.equal(parseStartupLine('memory: 12 MB'), undefined);
+});
