@@ -14,10 +14,11 @@
 // interquartile range; a goal is "met" when the whole range is under it, "not met" when
 // the whole range is over it, and "noise" when the range crosses it.
 //
-// `--profile` prints, per method and mode, what a step does instead of how long it takes
-// (counts, not times, so they do not depend on the load): TensorFlow ops, tfjs-core
-// kernels (each costs tfjs-core's bookkeeping on top of the op), read-backs to JavaScript,
-// uploads from it, and the JavaScript time of the method's rule (its solver).
+// `--gradient`: the gradient methods only; `--method ID`: one method. `--profile` prints,
+// per method and mode, what a step does instead of how long it takes (counts, not times, so
+// they do not depend on the load): TensorFlow ops, tfjs-core kernels (each costs tfjs-core's
+// bookkeeping on top of the op), read-backs to JavaScript, uploads from it, and the
+// JavaScript time of the method's rule (its solver); TOP_OPS=n lists the n most frequent ops.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { analyzeGraph } from '../src/core/graph';
@@ -138,7 +139,7 @@ async function profile(tasks: 2 | 4, method: string, mode?: GradientMode): Promi
   restore.forEach((f) => f());
   const n = r.steps;
   const tfOps = [...ops.values()].reduce((a, v) => a + v, 0);
-  const topOps = [...ops].sort((x, y) => y[1] - x[1]).slice(0, 6).map(([k, v]) => `${k} ${(v / n).toFixed(1)}`).join(', ');
+  const topOps = [...ops].sort((x, y) => y[1] - x[1]).slice(0, Number(process.env.TOP_OPS ?? 6)).map(([k, v]) => `${k} ${(v / n).toFixed(1)}`).join(', ');
   return { tfOps: tfOps / n, coreKernels: coreKernels / n, readBacks: readBacks / n, uploads: uploads / n, ruleMs: ruleMs / n, path: r.stepPath, topOps };
 }
 
@@ -175,6 +176,7 @@ const goalOf = (m: WeightingMethod, mode: GradientMode | undefined, tasks: numbe
   (m.description.family === 'loss' ? undefined : mode === 'parameters' ? tasks + 0.5 : 1.5);
 const label = (id: string, mode?: string) => `${id}${mode ? ` (${mode})` : ''}`;
 
+/** `only`: one method's id, or 'gradient' for the gradient family alone. */
 export function weightingCostTable(only?: string): void {
   console.log(`\nPer-method step cost (reference workload, batch ${BATCH}, ${SAMPLES} samples, native TensorFlow), relative to equal weighting:`);
   console.log(`CPU time per step; ${PAIRS} method epochs interleaved with equal epochs in one process; median [interquartile range] of the ratios.`);
@@ -182,7 +184,7 @@ export function weightingCostTable(only?: string): void {
   console.log(`  ${'method'.padEnd(30)} ${'2 tasks'.padStart(18)} ${'4 tasks'.padStart(18)}  goal       verdict (2/4)     equal ms/step (2/4)  path`);
   for (const m of WEIGHTING_METHODS) {
     const d = m.description;
-    if (d.id === 'equal' || (only && d.id !== only)) continue;
+    if (d.id === 'equal' || (only && (only === 'gradient' ? d.family !== 'gradient' : d.id !== only))) continue;
     for (const mode of modesOf(m)) {
       const cells: string[] = [];
       const verdicts: string[] = [];
@@ -226,5 +228,5 @@ if (isEntry) {
   if (flag === '--one') void measure(Number(a) as 2 | 4, b!, mode).then((r) => console.log(JSON.stringify(r)));
   else if (flag === '--profile-one') void profile(Number(a) as 2 | 4, b!, mode).then((r) => console.log(JSON.stringify(r)));
   else if (flag === '--profile') profileTable(a);
-  else weightingCostTable(flag === '--method' ? a : undefined);
+  else weightingCostTable(flag === '--method' ? a : flag === '--gradient' ? 'gradient' : undefined);
 }

@@ -50,7 +50,7 @@ export function disposeGradDropConstants(tf: Tf, c: NativeConstants): void {
  * s relu(s g) exactly (s is +-1 or 0), so d = s sum_i relu(s g_i) and <kept_i, g_i> =
  * sum relu(s g_i)^2. Sums over the tasks are a row of ones times the Jacobian (one MatMul,
  * cheaper than TensorFlow's reduction over the first axis). The shares come back as numbers
- * in one read-back.
+ * in one read-back: <kept_i, g_i> = ||relu(s g_i)||^2 with no leak.
  */
 export function gradDropNative(tf: Tf, ops: NativeOps, c: NativeConstants, jacobian: TF.Tensor, u: TF.Tensor, leak: number): { direction: TF.Tensor; shares: number[] } {
   const t = jacobian.shape[0]!;
@@ -62,19 +62,24 @@ export function gradDropNative(tf: Tf, ops: NativeOps, c: NativeConstants, jacob
   const s = ops.sign(ops.sub(purity, u));
   const signed = ops.mul(s, jacobian);
   let direction: TF.Tensor;
-  let keptTimesG: TF.Tensor;
+  let products: TF.Tensor; // [tasks, tasks], <kept_i, g_j> or <s kept_i, s kept_j>: the diagonal is <kept_i, g_i>
   if (leak === 0) {
     const kept = ops.relu(signed); // s times the kept part
     direction = ops.mul(s, overTasks(kept));
-    keptTimesG = ops.square(kept);
+    products = ops.matMul(kept, kept, false, true);
   } else {
     const kept = ops.mul(ops.add(ops.mul(ops.greaterAsFloat(signed, c.zero), c.rest), c.leak), jacobian);
     direction = overTasks(kept);
-    keptTimesG = ops.mul(kept, jacobian);
+    products = ops.matMul(kept, jacobian, false, true);
   }
-  const sums = ops.sumKeep(ops.concat([keptTimesG, ops.square(jacobian)], 0), 1).dataSync();
+  // With the Gramian's diagonal ||g_i||^2, in one read-back; two small MatMuls cost less than
+  // squaring and summing the [tasks, P] products.
+  const sums = ops.concat([products, ops.matMul(jacobian, jacobian, false, true)], 0).dataSync();
   // A task whose gradient is 0 keeps all of nothing: report 1, not 0.
-  const shares = Array.from({ length: t }, (_, i) => (sums[t + i]! === 0 ? 1 : Math.fround(sums[i]! / sums[t + i]!)));
+  const shares = Array.from({ length: t }, (_, i) => {
+    const norm = sums[(t + i) * t + i]!;
+    return norm === 0 ? 1 : Math.fround(sums[i * t + i]! / norm);
+  });
   return { direction: ops.reshape(direction, [jacobian.shape[1]!]), shares };
 }
 
