@@ -343,7 +343,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
           return w ? ops.mul(g, w) : g;
         });
         // A masked task's losses are already weighted by 1/(labelled rows): their sum is its mean.
-        const lossMeans = () => losses.map((l, i) => (masks.has(heads[i]!.task.id) ? tf.sum(l) : tf.mean(l)));
+        const lossMeans = () => losses.map((l, i) => (masks.has(heads[i]!.task.id) ? ops.sumAll(l) : ops.meanAll(l)));
         const means = () => { const m = lossMeans(); const v = m.map((t) => t.dataSync()[0]!); tf.dispose(m); return v; };
         const lossWeights = gradientFamily ? heads.map(() => 1) : typeof weights === 'function' ? weights(means) : weights;
         const c = constants(lr, n, lossWeights);

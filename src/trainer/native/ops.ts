@@ -83,6 +83,9 @@ export function nativeOps(tf: Tf) {
       one('Pad', [T, int32Type('Tpaddings')], [x, cached('pad', () => tf.tensor2d([[0, 0], [1, 0]], [2, 2], 'int32'))]),
     /** [n] -> [n, 1] */
     expandColumn: (x: TF.Tensor) => one('ExpandDims', [T, int32Type('Tdim')], [x, scalarInt(1)]),
+    /** The mean, or the sum, of all entries: a scalar. */
+    meanAll: (x: TF.Tensor) => one('Mean', [T, bool('keep_dims', false), int32Type('Tidx')], [x, constInt(x.shape.map((_, k) => k))]),
+    sumAll: (x: TF.Tensor) => one('Sum', [T, bool('keep_dims', false), int32Type('Tidx')], [x, constInt(x.shape.map((_, k) => k))]),
     /** Sum over one axis, which goes. */
     sum: (x: TF.Tensor, axis: number) => one('Sum', [T, bool('keep_dims', false), int32Type('Tidx')], [x, scalarInt(axis)]),
     sign: unary('Sign'),
