@@ -66,6 +66,7 @@ export function minNormInHull(G: Gramian, tolerance = 1e-12): number[] {
   const tol = tolerance * scale;
   let start = 0;
   for (let i = 1; i < n; i++) if (G[i]![i]! < G[start]![start]!) start = i;
+  if (n === 2) return minNormOnSegment(G, start, tol);
   let w: number[] = G.map((_, i) => (i === start ? 1 : 0));
   let corral = [start];
   // Each major step adds one gradient; each minor step removes one: 2n^2 bounds both in practice.
@@ -93,6 +94,21 @@ export function minNormInHull(G: Gramian, tolerance = 1e-12): number[] {
     }
   }
   return finish(w);
+}
+
+/**
+ * Two tasks: the least-norm point of the segment between g1 and g2 in closed form (Sener &
+ * Koltun 2018, Algorithm 1): gamma = <g2 - g1, g2> / ||g1 - g2||^2 clipped to [0, 1], the
+ * point gamma g1 + (1 - gamma) g2. The answer Wolfe's method reaches in its one or two steps,
+ * without its bookkeeping (this runs every training step). Gradients equal within rounding:
+ * the shorter one (`start`), where Wolfe's method stops too.
+ */
+function minNormOnSegment(G: Gramian, start: number, tol: number): number[] {
+  const [a, b, c] = [G[0]![0]!, G[1]![1]!, G[0]![1]!];
+  const distance = a + b - 2 * c; // ||g1 - g2||^2
+  if (!(distance > tol)) return start === 0 ? [1, 0] : [0, 1];
+  const gamma = Math.min(1, Math.max(0, (b - c) / distance));
+  return [gamma, 1 - gamma];
 }
 
 /** Clamps rounding below 0 and renormalises the weights to sum 1. */

@@ -106,7 +106,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
 
   // Per-(lr, batch) constants: loss-gradient scales, weight decay factors.
   let constKey = '';
-  type Constants = { scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; momentum?: TF.Tensor; rate?: TF.Tensor };
+  type Constants = { lr: number; scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; momentum?: TF.Tensor; rate?: TF.Tensor };
   let consts: Constants | undefined;
   const disposeConsts = () => {
     if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum] : []), ...(consts.rate ? [consts.rate] : [])]);
@@ -116,7 +116,10 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   /**
    * Gradient-family methods combine the task gradients themselves, so theirs are left
    * unscaled (weights 1, rate 1: a method like Nash-MTL is not scale-invariant) and the
-   * learning rate multiplies the update instead (`rate`).
+   * learning rate enters afterwards: in the coefficients of the combination on the shared
+   * part (no extra op), and as `rate` (or a task's coefficient times it) on each task's own
+   * layers. Weight decay is 2 * lr * l2 in both families: it is added to gradients that
+   * already carry the rate.
    */
   const constants = (lrGiven: number, n: number, weights: readonly number[]) => {
     const rescale = previousLr !== undefined && previousLr > 0 ? lrGiven / previousLr : 1;
@@ -130,19 +133,22 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       const maskedScale = heads.map((h, i) => tf.keep(tf.scalar(lr * weights[i]! * (h.encoding === 'value' ? 2 : 1))));
       const scale = heads.map((h, i) => tf.keep(tf.scalar((lr * weights[i]! * (h.encoding === 'value' ? 2 : 1)) / n)));
       // d(l2 * sum(W^2))/dW = 2 * l2 * W, pre-scaled by the learning rate like every gradient.
-      const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * lr * c))]));
-      consts = { scale, maskedScale, decay, ...(momentum ? { momentum: tf.keep(tf.scalar(momentum * rescale)) } : {}), ...(gradientFamily ? { rate: tf.keep(tf.scalar(lrGiven)) } : {}) };
+      const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * lrGiven * c))]));
+      consts = { lr: lrGiven, scale, maskedScale, decay, ...(momentum ? { momentum: tf.keep(tf.scalar(momentum * rescale)) } : {}), ...(gradientFamily ? { rate: tf.keep(tf.scalar(lrGiven)) } : {}) };
       constKey = key;
     }
     return consts;
   };
 
-  /** `key`: layer id + '/kernel' or '/bias'; only kernels have weight decay. */
-  const update = (key: string, variable: TF.Variable, grad: TF.Tensor, c: Constants) => {
+  /**
+   * `key`: layer id + '/kernel' or '/bias'; only kernels have weight decay. `grad` carries the
+   * learning rate already, or gets it from `scale`.
+   */
+  const update = (key: string, variable: TF.Variable, grad: TF.Tensor, c: Constants, scale?: TF.Tensor) => {
     const decay = key.endsWith('/kernel') ? c.decay.get(key.slice(0, -'/kernel'.length)) : undefined;
+    const scaled = scale ? ops.mul(grad, scale) : grad;
     // The L2 gradient joins the loss gradient before momentum, as when it is part of the loss.
-    let step = decay ? ops.add(grad, ops.mul(variable, decay)) : grad;
-    if (c.rate) step = ops.mul(step, c.rate);
+    let step = decay ? ops.add(scaled, ops.mul(variable, decay)) : scaled;
     if (c.momentum) {
       const prev = velocity.get(key);
       const v = prev ? ops.add(ops.mul(prev, c.momentum), step) : step;
@@ -232,25 +238,41 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     const own = (key: string, variable: TF.Variable, grad: TF.Tensor) => { pending.push({ key, variable, grad, task }); };
     const applyOwn = () => {
       const coef = w.description.weightsOwnLayers ? w.coefficients() : undefined;
-      for (const p of pending) update(p.key, p.variable, coef && coef[p.task] !== 1 ? ops.mul(p.grad, tf.scalar(coef[p.task]!)) : p.grad, c);
+      // One scalar per task (its coefficient times the rate), not one per variable.
+      const scales = coef ? coef.map((x) => (x === 1 ? c.rate! : tf.scalar(x * c.lr))) : [];
+      for (const p of pending) update(p.key, p.variable, p.grad, c, coef ? scales[p.task]! : c.rate!);
     };
-    const aggregate = (jacobian: TF.Tensor2D) => {
+    /**
+     * The update direction on the shared part, [1, P], times the learning rate. A rule reads
+     * the Gramian (and the losses, if it asks) back in one go and its coefficients come back
+     * as one row: direction = (lr c)^T J, one MatMul.
+     */
+    const aggregate = (jacobian: TF.Tensor2D): TF.Tensor => {
       const active = w.active();
+      const t = active.length;
+      if (!w.ruleWeights) return ops.reshape(ops.mul(w.aggregate(jacobian), c.rate!), [1, jacobian.shape[1]]);
+      const gramian = ops.matMul(jacobian, jacobian, false, true);
       const means = w.description.needs.losses ? lossMeans() : undefined;
-      return w.aggregate(jacobian, means ? active.map((i) => means[i]!) : undefined);
+      const read = (means ? ops.concat([ops.reshape(gramian, [t * t]), ops.pack(active.map((i) => means[i]!))], 0) : gramian).dataSync();
+      const coef = w.ruleWeights(read.subarray(0, t * t), means ? Array.from(read.subarray(t * t)) : undefined);
+      return ops.matMul(tf.tensor2d(coef.map((x) => x * c.lr), [1, t]), jacobian);
     };
-    const rows: TF.Tensor[] = [];
-    // A task's row of the Jacobian, [1, P], in raw ops (tfjs-core's reshape and stack cost
-    // more per call than the arithmetic here). TensorFlow's ConcatV2 needs two inputs or
-    // more: one part (a trunk with one output layer, in representation mode) is the row itself.
+    /** Every active task's gradient parts, flattened, task after task. */
+    const pieces: TF.Tensor[] = [];
+    // The Jacobian [active, P] in raw ops (tfjs-core's reshape and stack cost more per call
+    // than the arithmetic here), in one copy: the flat parts of all tasks side by side in one
+    // row [1, active * P], which read as [active, P] is the Jacobian. TensorFlow's ConcatV2
+    // needs two inputs or more: a single part is the row itself.
     const flat = (parts: Array<TF.Tensor | undefined>, sizes: number[]) => {
-      const pieces = parts.map((g, k) => (g ? ops.reshape(g, [1, sizes[k]!]) : tf.zeros([1, sizes[k]!])));
-      return pieces.length === 1 ? pieces[0]! : ops.concat(pieces, 1);
+      parts.forEach((g, k) => pieces.push(g ? ops.reshape(g, [1, sizes[k]!]) : tf.zeros([1, sizes[k]!])));
     };
-    const jacobian = () => (rows.length === 1 ? rows[0]! : ops.concat(rows, 0)) as TF.Tensor2D;
-    /** The direction [P] cut back into the parts' shapes. */
+    const jacobian = (tasks: number) => {
+      const row = pieces.length === 1 ? pieces[0]! : ops.concat(pieces, 1);
+      return ops.reshape(row, [tasks, row.shape[1]! / tasks]) as TF.Tensor2D;
+    };
+    /** The direction [1, P] cut back into the parts' shapes. */
     const unflatten = (direction: TF.Tensor, sizes: number[], shapes: number[][]) => {
-      const pieces = sizes.length === 1 ? [direction] : ops.split(direction, sizes, 0);
+      const pieces = sizes.length === 1 ? [direction] : ops.split(direction, sizes, 1);
       return pieces.map((p, k) => ops.reshape(p, shapes[k]!));
     };
     if (w.mode === 'parameters') {
@@ -261,10 +283,10 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         addGrad(grads, heads[i]!.layerId, seed[i]!);
         const shared = new Map<string, TF.Tensor>();
         backward(values, grads, () => true, (key, variable, grad) => (trunk!.layers.has(key.slice(0, key.lastIndexOf('/'))) ? shared.set(key, grad) : own(key, variable, grad)));
-        if (sizes.length) rows.push(flat(trunkVars.map(([key]) => shared.get(key)), sizes));
+        if (sizes.length) flat(trunkVars.map(([key]) => shared.get(key)), sizes);
       }
-      if (rows.length && trunkVars.length) {
-        const parts = unflatten(aggregate(jacobian()), sizes, trunkVars.map(([, v]) => v.shape));
+      if (pieces.length && trunkVars.length) {
+        const parts = unflatten(aggregate(jacobian(w.active().length)), sizes, trunkVars.map(([, v]) => v.shape));
         trunkVars.forEach(([key, v], k) => update(key, v, parts[k]!, c));
       }
       applyOwn();
@@ -278,10 +300,10 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       const grads = new Map<string, TF.Tensor[]>();
       addGrad(grads, heads[i]!.layerId, seed[i]!);
       backward(values, grads, (id) => !trunk!.layers.has(id), own);
-      if (sizes.length) rows.push(flat(rep.map((id) => { const gs = grads.get(id); return gs ? ops.addN(gs) : undefined; }), sizes));
+      if (sizes.length) flat(rep.map((id) => { const gs = grads.get(id); return gs ? ops.addN(gs) : undefined; }), sizes);
     }
-    if (rows.length && rep.length) {
-      const parts = unflatten(aggregate(jacobian()), sizes, rep.map((id) => [n, widths.get(id)!]));
+    if (pieces.length && rep.length) {
+      const parts = unflatten(aggregate(jacobian(w.active().length)), sizes, rep.map((id) => [n, widths.get(id)!]));
       const grads = new Map<string, TF.Tensor[]>();
       rep.forEach((id, k) => addGrad(grads, id, parts[k]!));
       backward(values, grads, (id) => trunk!.layers.has(id), (key, variable, grad) => update(key, variable, grad, c));
@@ -321,7 +343,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
           return w ? ops.mul(g, w) : g;
         });
         // A masked task's losses are already weighted by 1/(labelled rows): their sum is its mean.
-        const lossMeans = () => losses.map((l, i) => (masks.has(heads[i]!.task.id) ? tf.sum(l) : tf.mean(l)));
+        const lossMeans = () => losses.map((l, i) => (masks.has(heads[i]!.task.id) ? ops.sumAll(l) : ops.meanAll(l)));
         const means = () => { const m = lossMeans(); const v = m.map((t) => t.dataSync()[0]!); tf.dispose(m); return v; };
         const lossWeights = gradientFamily ? heads.map(() => 1) : typeof weights === 'function' ? weights(means) : weights;
         const c = constants(lr, n, lossWeights);

@@ -5,7 +5,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 
-interface Binding { TF_ATTR_TYPE: number; TF_ATTR_BOOL: number; TF_ATTR_INT: number; TF_ATTR_STRING: number; TF_FLOAT: number; TF_INT32: number }
+interface Binding { TF_ATTR_TYPE: number; TF_ATTR_BOOL: number; TF_ATTR_INT: number; TF_ATTR_STRING: number; TF_FLOAT: number; TF_INT32: number; TF_BOOL: number }
 interface OpAttr { name: string; type: number; value: unknown }
 interface NativeBackend {
   binding: Binding;
@@ -35,6 +35,11 @@ export function nativeOps(tf: Tf) {
   };
   const constInt = (values: number[]) => cached(`v${values.join(',')}`, () => tf.tensor1d(values, 'int32'));
   const scalarInt = (value: number) => cached(`s${value}`, () => tf.scalar(value, 'int32'));
+  const castToFloat = (x: TF.Tensor) => {
+    const y = one('Cast', [{ name: 'SrcT', type: b.TF_ATTR_TYPE, value: b.TF_BOOL }, { name: 'DstT', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT }, bool('Truncate', false)], [x]);
+    x.dispose();
+    return y;
+  };
   return {
     matMul: (a: TF.Tensor, w: TF.Tensor, transposeA = false, transposeB = false) =>
       one('MatMul', [T, bool('transpose_a', transposeA), bool('transpose_b', transposeB)], [a, w]),
@@ -78,6 +83,31 @@ export function nativeOps(tf: Tf) {
       one('Pad', [T, int32Type('Tpaddings')], [x, cached('pad', () => tf.tensor2d([[0, 0], [1, 0]], [2, 2], 'int32'))]),
     /** [n] -> [n, 1] */
     expandColumn: (x: TF.Tensor) => one('ExpandDims', [T, int32Type('Tdim')], [x, scalarInt(1)]),
+    /** The mean, or the sum, of all entries: a scalar. */
+    meanAll: (x: TF.Tensor) => one('Mean', [T, bool('keep_dims', false), int32Type('Tidx')], [x, constInt(x.shape.map((_, k) => k))]),
+    sumAll: (x: TF.Tensor) => one('Sum', [T, bool('keep_dims', false), int32Type('Tidx')], [x, constInt(x.shape.map((_, k) => k))]),
+    /** Sum over one axis, which goes. */
+    sum: (x: TF.Tensor, axis: number) => one('Sum', [T, bool('keep_dims', false), int32Type('Tidx')], [x, scalarInt(axis)]),
+    sign: unary('Sign'),
+    /** Sum over one axis, kept as a dimension of size 1. */
+    sumKeep: (x: TF.Tensor, axis: number) => one('Sum', [T, bool('keep_dims', true), int32Type('Tidx')], [x, scalarInt(axis)]),
+    abs: unary('Abs'),
+    divNoNan: binary('DivNoNan'),
+    /** Scalars (or equal shapes) stacked along a new first axis: several values in one read-back. */
+    pack: (xs: TF.Tensor[]) => one('Pack', [T, { name: 'N', type: b.TF_ATTR_INT, value: xs.length }, { name: 'axis', type: b.TF_ATTR_INT, value: 0 }], xs),
+    /** 1 where x > y, else 0 (float32): a comparison and its cast in two ops. */
+    greaterAsFloat: (x: TF.Tensor, y: TF.Tensor) => castToFloat(one('Greater', [T], [x, y])),
+    /**
+     * Uniform draws in [0, 1), [n], from TensorFlow's counter-based generator: the same
+     * (seed, n) always gives the same numbers, drawn in native code (tfjs-core's
+     * randomUniform draws them one by one in JavaScript and uploads them).
+     */
+    statelessUniform: (n: number, seed: readonly [number, number]) => {
+      const s = tf.tensor1d([...seed], 'int32');
+      const u = one('StatelessRandomUniform', [{ name: 'dtype', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT }, int32Type('T'), int32Type('Tseed')], [constInt([n]), s]);
+      s.dispose();
+      return u;
+    },
     dispose: () => { for (const t of axisCache.values()) t.dispose(); axisCache.clear(); },
   };
 }

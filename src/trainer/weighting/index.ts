@@ -32,6 +32,12 @@ export interface TaskWeighting {
    * tasks' batch losses, read back only for a method that needs them (GradNorm).
    */
   aggregate(jacobian: TF.Tensor2D, losses?: readonly TF.Tensor[]): TF.Tensor1D;
+  /**
+   * Gradient family, rule engine: the coefficients of the active tasks' gradients from their
+   * Gramian read back as numbers (row-major, active x active) and their losses when the method
+   * asks (GradNorm). For a step that builds the direction itself (the compiled step).
+   */
+  ruleWeights?(gramian: ArrayLike<number>, losses?: readonly number[]): number[];
   /** Indices of the tasks in this step (those with labelled rows). */
   active(): number[];
   /** Rule engine: the weights the method gave last (one per active task, `active()` order). */
@@ -88,6 +94,12 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
     return w;
   };
 
+  const ruleWeights = (flat: ArrayLike<number>, losses?: readonly number[]): number[] => {
+    const n = active.length;
+    const gramian = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => flat[i * n + j]!));
+    return weightsNow(d.needs.losses ? losses : undefined, gramian);
+  };
+
   return {
     description: d,
     mode: gradientMode(spec),
@@ -120,15 +132,12 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
         return out;
       }
       return tf.tidy(() => {
-        const g = tf.matMul(jacobian, jacobian, false, true);
-        const flat = g.dataSync();
-        const n = active.length;
-        const gramian = Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * n, (i + 1) * n)));
         const values = d.needs.losses && losses ? losses.map((l) => l.dataSync()[0]!) : undefined;
-        const w = weightsNow(values, gramian);
-        return tf.reshape(tf.matMul(tf.tensor2d(w, [1, n]), jacobian), [-1]) as TF.Tensor1D;
+        const w = ruleWeights(tf.matMul(jacobian, jacobian, false, true).dataSync(), values);
+        return tf.reshape(tf.matMul(tf.tensor2d(w, [1, w.length]), jacobian), [-1]) as TF.Tensor1D;
       });
     },
+    ...(d.family === 'gradient' && rule ? { ruleWeights } : {}),
     active: () => active,
     coefficients: () => last,
     afterStep(lossesAfter) {

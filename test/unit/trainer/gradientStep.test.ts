@@ -1,7 +1,8 @@
 // The gradient-family step (task gradients on the shared part, combined by a method) is
 // checked against the tape: a rule giving every task gradient coefficient 1 must train
 // exactly like equal weighting, in both modes, on a graph with partial sharing (a layer
-// shared by two of three tasks), L2, dropout in the trunk, and partial labels.
+// shared by two of three tasks), L2, dropout in the trunk, and partial labels. The compiled
+// step's task gradients, and GradDrop's raw-op masks in it, are checked against the tape too.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
@@ -94,6 +95,20 @@ for (const mode of ['parameters', 'representation'] as const) {
     s.model.layers = s.model.layers.map((l) => (l.id === 'drop' ? { id: 'drop', type: 'dense', units: 10, activation: 'sigmoid', from: ['trunk'] } : l));
     const tape = await trainWith(s, fixedCoefficients);
     const native = await trainWith(s, fixedCoefficients, 'tensorflow');
+    assert.equal(native.path, `native, task gradients on the shared ${mode}`);
+    assertClose(tape.weights, native.weights);
+  });
+
+  // GradDrop's per-coordinate masks in raw ops (weighting/tensor/graddrop.ts) inside the
+  // compiled step, against the tape's gradient step; the same seeded draws on both.
+  const leak = mode === 'parameters' ? 0 : 0.25;
+  test(`GradDrop (leak ${leak}) on the compiled step (${mode}) trains like the tape's gradient step`, { timeout: 60_000 }, async () => {
+    const s = spec(mode);
+    s.model.layers = s.model.layers.map((l) => (l.id === 'drop' ? { id: 'drop', type: 'dense', units: 10, activation: 'sigmoid', from: ['trunk'] } : l));
+    s.training.weighting = { method: 'graddrop', mode, leak };
+    const tape = await trainWith(s);
+    const native = await trainWith(s, undefined, 'tensorflow');
+    assert.match(tape.path, new RegExp(`^tape, task gradients on the shared ${mode}`));
     assert.equal(native.path, `native, task gradients on the shared ${mode}`);
     assertClose(tape.weights, native.weights);
   });
