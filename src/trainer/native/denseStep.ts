@@ -3,10 +3,7 @@
 // The reference network takes 36 ops per step this way against about 130 through
 // tfjs-core's tape, and each op skips tfjs-core's own overhead (see ops.ts).
 // Plain SGD folds the learning rate into the loss gradient so each update is one Sub.
-// Momentum follows the one rule of optimizer.ts, v = mu*v + g; w -= lr*v. With the rate folded
-// in, the velocity kept here is lr*v; when the rate moves from lr' to lr between two steps the
-// kept velocity is rescaled by lr/lr' (lr*v = mu*(lr/lr')*(lr'*v_prev) + lr*g): the same
-// update as the tape step's under any schedule, at no extra op.
+// Every optimizer and clipping are in optimizers.ts, with tfjs' formulas.
 // Graphs with other layer types, optimizers or options take the generic path (loop.ts).
 import type * as TF from '@tensorflow/tfjs';
 import { isBlockLayer } from '../../core/blockLayers';
@@ -19,6 +16,7 @@ import type { BatchMask } from '../labelMask';
 import type { BuiltModel } from '../model/build';
 import type { TaskWeighting } from '../weighting/index';
 import { nativeOps, type NativeOps } from './ops';
+import { foldsRate, nativeOptimizer } from './optimizers';
 
 export interface CompiledStep {
   /** Labels as this step wants them (binary targets become two-column); call once per split. */
@@ -48,8 +46,6 @@ interface DenseVars { kernel: { read(): TF.Variable }; bias?: { read(): TF.Varia
  */
 export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): string | undefined {
   const t = spec.training;
-  if (t.optimizer.type !== 'sgd' || t.optimizer.nesterov) return `optimizer ${t.optimizer.type}${t.optimizer.type === 'sgd' ? ' (nesterov)' : ''}`;
-  if (t.clipNorm) return 'gradient clipping';
   // Loss-family rules give their weights as numbers (of the batch's losses if they ask);
   // gradient methods get the task gradients. Learned weights (uncertainty) need the tape.
   const method = weightingMethod(t.weighting?.method ?? 'equal')?.description;
@@ -88,7 +84,6 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
 export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], weighting?: TaskWeighting): CompiledStep {
   const ops: NativeOps = nativeOps(tf);
   const t = spec.training;
-  const momentum = t.optimizer.type === 'sgd' ? (t.optimizer.momentum ?? 0) : 0;
   const byId = new Map(spec.model.layers.map((l) => [l.id, l]));
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
   const dense = layers.filter((l): l is DenseLayer => l.type === 'dense');
@@ -100,29 +95,27 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   for (const l of layers) {
     widths.set(l.id, l.type === 'dense' ? l.units : l.type === 'concatenate' ? l.from.reduce((a, f) => a + widths.get(f)!, 0) : widths.get(l.from[0]!)!);
   }
-  const velocity = new Map<string, TF.Tensor>();
   const gradientFamily = weighting?.description.family === 'gradient';
+  /** Whether the loss gradients carry the learning rate (see `constants`). */
+  const fold = !gradientFamily && foldsRate(t);
+  const optimizer = nativeOptimizer(tf, ops, t, fold);
   const trunk = gradientFamily ? trunkOf(spec) : undefined;
 
   // Per-(lr, batch) constants: loss-gradient scales, weight decay factors.
   let constKey = '';
-  type Constants = { scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; momentum?: TF.Tensor; rate?: TF.Tensor };
+  type Constants = { scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor> };
   let consts: Constants | undefined;
   const disposeConsts = () => {
-    if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum] : []), ...(consts.rate ? [consts.rate] : [])]);
+    if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values()]);
   };
-  /** The previous step's rate, by which the kept velocity (lr*v) is rescaled (see the header). */
-  let previousLr: number | undefined;
   /**
    * Gradient-family methods combine the task gradients themselves, so theirs are left
-   * unscaled (weights 1, rate 1: a method like Nash-MTL is not scale-invariant) and the
-   * learning rate multiplies the update instead (`rate`).
+   * unscaled (weights 1, rate 1: a method like Nash-MTL is not scale-invariant), and so are
+   * those of an optimizer other than SGD or of a clipped step: the optimizer applies the rate.
    */
   const constants = (lrGiven: number, n: number, weights: readonly number[]) => {
-    const rescale = previousLr !== undefined && previousLr > 0 ? lrGiven / previousLr : 1;
-    previousLr = lrGiven;
-    const key = `${lrGiven}/${n}/${rescale}/${weights.join()}`;
-    const lr = gradientFamily ? 1 : lrGiven;
+    const lr = fold ? lrGiven : 1;
+    const key = `${lr}/${n}/${weights.join()}`;
     if (key !== constKey || !consts) {
       disposeConsts();
       // Gradient of mean loss is (per-example gradient) / n; MSE has a factor 2. A masked
@@ -131,7 +124,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       const scale = heads.map((h, i) => tf.keep(tf.scalar((lr * weights[i]! * (h.encoding === 'value' ? 2 : 1)) / n)));
       // d(l2 * sum(W^2))/dW = 2 * l2 * W, pre-scaled by the learning rate like every gradient.
       const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * lr * c))]));
-      consts = { scale, maskedScale, decay, ...(momentum ? { momentum: tf.keep(tf.scalar(momentum * rescale)) } : {}), ...(gradientFamily ? { rate: tf.keep(tf.scalar(lrGiven)) } : {}) };
+      consts = { scale, maskedScale, decay };
       constKey = key;
     }
     return consts;
@@ -140,18 +133,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   /** `key`: layer id + '/kernel' or '/bias'; only kernels have weight decay. */
   const update = (key: string, variable: TF.Variable, grad: TF.Tensor, c: Constants) => {
     const decay = key.endsWith('/kernel') ? c.decay.get(key.slice(0, -'/kernel'.length)) : undefined;
-    // The L2 gradient joins the loss gradient before momentum, as when it is part of the loss.
-    let step = decay ? ops.add(grad, ops.mul(variable, decay)) : grad;
-    if (c.rate) step = ops.mul(step, c.rate);
-    if (c.momentum) {
-      const prev = velocity.get(key);
-      const v = prev ? ops.add(ops.mul(prev, c.momentum), step) : step;
-      tf.keep(v);
-      if (prev) prev.dispose();
-      velocity.set(key, v);
-      step = v;
-    }
-    variable.assign(ops.sub(variable, step));
+    // The L2 gradient joins the loss gradient before the optimizer, as when it is part of the loss.
+    optimizer.add(key, variable, decay ? ops.add(grad, ops.mul(variable, decay)) : grad);
   };
 
   const forward = (xb: ReadonlyMap<string, TF.Tensor>): Map<string, TF.Tensor> => {
@@ -301,6 +284,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     },
     step(xb, yb, lr, masks, weights) {
       const n = xb.values().next().value!.shape[0]!;
+      optimizer.begin(lr);
       return tf.tidy(() => {
         const values = forward(xb);
         const losses: TF.Tensor[] = [];
@@ -329,17 +313,21 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         if (!gradientFamily) {
           // One backward pass for the weighted sum: the constants hold lr * weight.
           const grads = new Map<string, TF.Tensor[]>();
-          heads.forEach((h, i) => addGrad(grads, h.layerId, seed[i]!));
+          // A task without a labelled row is left out of the loss, as the tape's combine does: its
+          // own layers get no gradient at all, so no optimizer moves them on its momentum.
+          heads.forEach((h, i) => { if (masks.get(h.task.id)?.labelled !== 0) addGrad(grads, h.layerId, seed[i]!); });
           backward(values, grads, () => true, (key, v, g) => update(key, v, g, c));
         } else {
           gradientUpdate(values, seed, c, lossMeans);
         }
+        // The tape's gradient step gives an inactive task's own layers a zero gradient (gradientStep.ts apply).
+        optimizer.apply(gradientFamily);
         return losses;
       });
     },
     dispose() {
       ops.dispose();
-      tf.dispose([...velocity.values()]);
+      optimizer.dispose();
       disposeConsts();
     },
   };

@@ -44,6 +44,12 @@ export function nativeOps(tf: Tf) {
     sub: binary('Sub'),
     mul: binary('Mul'),
     square: unary('Square'),
+    // For the optimizers (optimizers.ts) and clipping.
+    sqrt: unary('Sqrt'),
+    div: binary('RealDiv'),
+    maximum: binary('Maximum'),
+    /** The sum of every element, a scalar. */
+    sumAll: (x: TF.Tensor) => one('Sum', [T, int32Type('Tidx'), bool('keep_dims', false)], [x, constInt(x.shape.map((_, i) => i))]),
     relu: unary('Relu'),
     /** ReluGrad(gradients, features): features may be the relu output (same sign pattern). */
     reluGrad: binary('ReluGrad'),

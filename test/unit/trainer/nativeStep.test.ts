@@ -75,6 +75,8 @@ async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', p
   return { weights, path: result.stepPath };
 }
 
+const SGDR = { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 };
+
 for (const [label, training, partial] of [
   ['plain SGD with L2 and static weights', {}, false],
   ['SGD with momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.02, momentum: 0.9 } }, false],
@@ -84,6 +86,19 @@ for (const [label, training, partial] of [
     schedule: { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 } }, false],
   ['plain SGD under a step decay', { schedule: { type: 'step' as const, stepEpochs: 1, gamma: 0.3 } }, false],
   ['partial labels (masked losses)', {}, true],
+  // A task without a labelled row in a batch is out of the tape's loss: its head must not move on its momentum.
+  ['partial labels with momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.02, momentum: 0.9 } }, true],
+  // Optimizers other than SGD run in optimizers.ts with tfjs-core's formulas; each under a rate
+  // that changes every step (warm-up, then SGDR restarts), which a rate kept in the state would miss.
+  ['SGD with Nesterov momentum under SGDR', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9, nesterov: true }, schedule: SGDR }, false],
+  ['Adam under SGDR', { optimizer: { type: 'adam' as const, learningRate: 0.01 }, schedule: SGDR }, false],
+  ['Adam with its own betas and epsilon, partial labels', { optimizer: { type: 'adam' as const, learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-4 }, schedule: SGDR }, true],
+  ['RMSProp under SGDR', { optimizer: { type: 'rmsprop' as const, learningRate: 0.005 }, schedule: SGDR }, false],
+  ['RMSProp with momentum under SGDR', { optimizer: { type: 'rmsprop' as const, learningRate: 0.002, momentum: 0.5, decay: 0.8 }, schedule: SGDR }, false],
+  ['Adagrad under SGDR', { optimizer: { type: 'adagrad' as const, learningRate: 0.05, initialAccumulatorValue: 0.2 }, schedule: SGDR }, false],
+  // The clip (global norm over every gradient, L2 included) must bind: norms here are above 0.5.
+  ['SGD with momentum and gradient clipping under SGDR', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9 }, clipNorm: 0.5, schedule: SGDR }, false],
+  ['Adam with gradient clipping', { optimizer: { type: 'adam' as const, learningRate: 0.01 }, clipNorm: 0.5, schedule: SGDR }, false],
 ] as const) {
   test(`native and generic steps agree: ${label}`, { timeout: 60_000 }, async () => {
     const s = spec(training);
@@ -97,7 +112,7 @@ for (const [label, training, partial] of [
     native.weights.forEach((w, i) => {
       const g = generic.weights[i]!;
       for (let k = 0; k < w.length; k++) {
-        assert.ok(Math.abs(w[k]! - g[k]!) < 2e-4, `weight ${i}[${k}]: native ${w[k]} vs generic ${g[k]}`);
+        assert.ok(Math.abs(w[k]! - g[k]!) < 1e-5, `weight ${i}[${k}]: native ${w[k]} vs generic ${g[k]}`);
       }
       moved++;
     });
@@ -109,8 +124,6 @@ test('layers and options the compiled step does not cover fall back to the gener
   const { tf } = await loadBackend('tensorflow');
   const base = spec({});
   const cases: Array<[ExperimentSpec, RegExp]> = [
-    [spec({ optimizer: { type: 'adam', learningRate: 0.001 } }), /adam/],
-    [spec({ clipNorm: 1 }), /clipping/],
     [spec({ weighting: { method: 'uncertainty' } }), /uncertainty/],
     [{ ...base, model: { ...base.model, layers: base.model.layers.map((l) => (l.id === 'a' ? { ...l, activation: 'softmax' as const } : l)) } }, /activation/],
   ];
