@@ -17,6 +17,7 @@ import type { BuiltModel } from '../model/build';
 import type { TaskWeighting } from '../weighting/index';
 import { nativeOps, type NativeOps } from './ops';
 import { foldsRate, nativeOptimizer } from './optimizers';
+import { nativeDropout, type DropoutDraw } from './dropout';
 
 export interface CompiledStep {
   /** Labels as this step wants them (binary targets become two-column); call once per split. */
@@ -64,7 +65,10 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
     } else if (l.type === 'concatenate') {
       if (l.axis !== undefined && l.axis !== -1 && l.axis !== 1) return `concatenate on axis ${l.axis}`;
     } else if (isBlockLayer(l)) {
-      return `sharing block ${l.id} (${l.type}): the compiled step has dense, add, concatenate and flatten only`;
+      return `sharing block ${l.id} (${l.type}): the compiled step has dense, add, concatenate, dropout and flatten only`;
+    } else if (l.type === 'dropout') {
+      // The tape's representation mode draws the trunk's masks twice and each task's own (gradientStep.ts).
+      if (method.family === 'gradient' && t.weighting?.mode === 'representation') return `dropout ${l.id} with task gradients on the shared representation`;
     } else if (l.type !== 'add' && l.type !== 'flatten') {
       return `${l.type} layer ${l.id}`;
     }
@@ -81,8 +85,9 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
  * `weighting`: for a gradient-family method, the step takes each task's gradient on the shared
  * trunk (its parameters, or its output: the weighting's mode) and lets the method combine them.
  */
-export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], weighting?: TaskWeighting): CompiledStep {
+export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], weighting?: TaskWeighting, drawDropout?: DropoutDraw): CompiledStep {
   const ops: NativeOps = nativeOps(tf);
+  const dropout = nativeDropout(ops, drawDropout);
   const t = spec.training;
   const byId = new Map(spec.model.layers.map((l) => [l.id, l]));
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
@@ -150,6 +155,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         values.set(l.id, ops.concat(args, 1));
       } else if (l.type === 'add') {
         values.set(l.id, ops.addN(args));
+      } else if (l.type === 'dropout') {
+        values.set(l.id, dropout.forward(l.id, l.rate, args[0]!));
       } else {
         values.set(l.id, args[0]!); // flatten of a rank-2 batch
       }
@@ -189,6 +196,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       } else if (l.type === 'concatenate') {
         const parts = ops.splitColumns(gy, l.from.map((f) => widths.get(f)!));
         l.from.forEach((f, j) => addGrad(grads, f, parts[j]!));
+      } else if (l.type === 'dropout') {
+        addGrad(grads, l.from[0]!, dropout.backward(l.id, gy));
       } else {
         for (const f of l.from) addGrad(grads, f, gy);
       }
@@ -322,6 +331,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         }
         // The tape's gradient step gives an inactive task's own layers a zero gradient (gradientStep.ts apply).
         optimizer.apply(gradientFamily);
+        dropout.clear();
         return losses;
       });
     },

@@ -101,23 +101,50 @@ for (const [label, training, partial] of [
   ['Adam with gradient clipping', { optimizer: { type: 'adam' as const, learningRate: 0.01 }, clipNorm: 0.5, schedule: SGDR }, false],
 ] as const) {
   test(`native and generic steps agree: ${label}`, { timeout: 60_000 }, async () => {
-    const s = spec(training);
-    assert.equal(nativeStepUnsupported(s, makeHeads((await loadBackend('tensorflow')).tf, s)), undefined);
-    const native = await trainWith(s, 'tensorflow', partial);
-    const generic = await trainWith(s, 'cpu', partial);
-    assert.equal(native.path, 'native');
-    assert.match(generic.path, /^generic/);
-    assert.equal(native.weights.length, generic.weights.length);
-    let moved = 0;
-    native.weights.forEach((w, i) => {
-      const g = generic.weights[i]!;
-      for (let k = 0; k < w.length; k++) {
-        assert.ok(Math.abs(w[k]! - g[k]!) < 1e-5, `weight ${i}[${k}]: native ${w[k]} vs generic ${g[k]}`);
-      }
-      moved++;
-    });
-    assert.ok(moved > 0);
+    await assertSameTraining(spec(training), partial);
   });
+}
+
+/** The spec with dropout after an input's first layer (before a concatenation) and before two heads. */
+function withDropout(s: ExperimentSpec): ExperimentSpec {
+  const layers = s.model.layers.flatMap((l) => {
+    if (l.id === 'a') return [l, { id: 'dropA', type: 'dropout' as const, rate: 0.3, from: ['a'] }];
+    if (l.id === 'sum') return [l, { id: 'dropSum', type: 'dropout' as const, rate: 0.5, from: ['sum'] }];
+    if (l.id === 'cat') return [{ ...l, from: ['dropA', 'b'] }];
+    if (l.id === 'clsHead' || l.id === 'binHead') return [{ ...l, from: ['dropSum'] }];
+    return [l];
+  });
+  return { ...s, model: { ...s.model, layers } };
+}
+
+// Dropout: the compiled step draws the tape's masks (same seed and cursor), so the two agree
+// mask for mask, not only in expectation.
+for (const [label, training, partial] of [
+  ['dropout with SGD and momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.02, momentum: 0.9 } }, false],
+  ['dropout with Adam under SGDR, partial labels', { optimizer: { type: 'adam' as const, learningRate: 0.01 }, schedule: SGDR }, true],
+] as const) {
+  test(`native and generic steps agree: ${label}`, { timeout: 60_000 }, async () => {
+    await assertSameTraining(withDropout(spec(training)), partial);
+  });
+}
+
+/** Same starting weights and batches: the compiled and the tape step end on the same weights (1e-5). */
+async function assertSameTraining(s: ExperimentSpec, partial: boolean): Promise<void> {
+  assert.equal(nativeStepUnsupported(s, makeHeads((await loadBackend('tensorflow')).tf, s)), undefined);
+  const native = await trainWith(s, 'tensorflow', partial);
+  const generic = await trainWith(s, 'cpu', partial);
+  assert.equal(native.path, 'native');
+  assert.match(generic.path, /^generic/);
+  assert.equal(native.weights.length, generic.weights.length);
+  let moved = 0;
+  native.weights.forEach((w, i) => {
+    const g = generic.weights[i]!;
+    for (let k = 0; k < w.length; k++) {
+      assert.ok(Math.abs(w[k]! - g[k]!) < 1e-5, `weight ${i}[${k}]: native ${w[k]} vs generic ${g[k]}`);
+    }
+    moved++;
+  });
+  assert.ok(moved > 0);
 }
 
 test('layers and options the compiled step does not cover fall back to the generic step', async () => {
