@@ -18,6 +18,7 @@ import type { TaskWeighting } from '../weighting/index';
 import { nativeOps, type NativeOps } from './ops';
 import { foldsRate, nativeOptimizer } from './optimizers';
 import { nativeDropout, type DropoutDraw } from './dropout';
+import { nativeUncertainty } from './uncertainty';
 
 export interface CompiledStep {
   /** Labels as this step wants them (binary targets become two-column); call once per split. */
@@ -48,9 +49,9 @@ interface DenseVars { kernel: { read(): TF.Variable }; bias?: { read(): TF.Varia
 export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): string | undefined {
   const t = spec.training;
   // Loss-family rules give their weights as numbers (of the batch's losses if they ask);
-  // gradient methods get the task gradients. Learned weights (uncertainty) need the tape.
+  // gradient methods get the task gradients; uncertainty's learned weights are in uncertainty.ts.
   const method = weightingMethod(t.weighting?.method ?? 'equal')?.description;
-  if (!method || (method.family === 'loss' && method.engine !== 'rule')) {
+  if (!method || (method.family === 'loss' && method.engine !== 'rule' && method.id !== 'uncertainty')) {
     return `${t.weighting?.method} task weighting`;
   }
   for (const i of spec.model.inputs) if (i.shape.length !== 1 || (i.dtype ?? 'float32') !== 'float32') return `input ${i.id} of rank ${i.shape.length}`;
@@ -101,8 +102,9 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     widths.set(l.id, l.type === 'dense' ? l.units : l.type === 'concatenate' ? l.from.reduce((a, f) => a + widths.get(f)!, 0) : widths.get(l.from[0]!)!);
   }
   const gradientFamily = weighting?.description.family === 'gradient';
+  const learned = weighting?.description.id === 'uncertainty' ? nativeUncertainty(tf, ops, heads, weighting.variables) : undefined;
   /** Whether the loss gradients carry the learning rate (see `constants`). */
-  const fold = !gradientFamily && foldsRate(t);
+  const fold = !gradientFamily && !learned && foldsRate(t);
   const optimizer = nativeOptimizer(tf, ops, t, fold);
   const trunk = gradientFamily ? trunkOf(spec) : undefined;
 
@@ -116,7 +118,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   /**
    * Gradient-family methods combine the task gradients themselves, so theirs are left
    * unscaled (weights 1, rate 1: a method like Nash-MTL is not scale-invariant), and so are
-   * those of an optimizer other than SGD or of a clipped step: the optimizer applies the rate.
+   * those of an optimizer other than SGD, of a clipped step, or of learned weights (whose own
+   * gradients are unscaled): the optimizer applies the rate.
    */
   const constants = (lrGiven: number, n: number, weights: readonly number[]) => {
     const lr = fold ? lrGiven : 1;
@@ -316,15 +319,17 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         // A masked task's losses are already weighted by 1/(labelled rows): their sum is its mean.
         const lossMeans = () => losses.map((l, i) => (masks.has(heads[i]!.task.id) ? tf.sum(l) : tf.mean(l)));
         const means = () => { const m = lossMeans(); const v = m.map((t) => t.dataSync()[0]!); tf.dispose(m); return v; };
-        const lossWeights = gradientFamily ? heads.map(() => 1) : typeof weights === 'function' ? weights(means) : weights;
+        const lossWeights = gradientFamily || learned ? heads.map(() => 1) : typeof weights === 'function' ? weights(means) : weights;
         const c = constants(lr, n, lossWeights);
-        const seed = raw.map((g, i) => ops.mul(g, masks.has(heads[i]!.task.id) ? c.maskedScale[i]! : c.scale[i]!));
+        const active = (i: number) => masks.get(heads[i]!.task.id)?.labelled !== 0;
+        const scaled = raw.map((g, i) => ops.mul(g, masks.has(heads[i]!.task.id) ? c.maskedScale[i]! : c.scale[i]!));
+        const seed = learned ? learned.weigh(scaled, lossMeans, active, optimizer.add) : scaled;
         if (!gradientFamily) {
           // One backward pass for the weighted sum: the constants hold lr * weight.
           const grads = new Map<string, TF.Tensor[]>();
           // A task without a labelled row is left out of the loss, as the tape's combine does: its
           // own layers get no gradient at all, so no optimizer moves them on its momentum.
-          heads.forEach((h, i) => { if (masks.get(h.task.id)?.labelled !== 0) addGrad(grads, h.layerId, seed[i]!); });
+          heads.forEach((h, i) => { if (active(i)) addGrad(grads, h.layerId, seed[i]!); });
           backward(values, grads, () => true, (key, v, g) => update(key, v, g, c));
         } else {
           gradientUpdate(values, seed, c, lossMeans);
@@ -338,6 +343,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     dispose() {
       ops.dispose();
       optimizer.dispose();
+      learned?.dispose();
       disposeConsts();
     },
   };

@@ -46,6 +46,8 @@ export function nativeOps(tf: Tf) {
     square: unary('Square'),
     // For the optimizers (optimizers.ts) and clipping.
     sqrt: unary('Sqrt'),
+    exp: unary('Exp'),
+    neg: unary('Neg'),
     div: binary('RealDiv'),
     maximum: binary('Maximum'),
     /** The sum of every element, a scalar. */

@@ -99,6 +99,9 @@ for (const [label, training, partial] of [
   // The clip (global norm over every gradient, L2 included) must bind: norms here are above 0.5.
   ['SGD with momentum and gradient clipping under SGDR', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9 }, clipNorm: 0.5, schedule: SGDR }, false],
   ['Adam with gradient clipping', { optimizer: { type: 'adam' as const, learningRate: 0.01 }, clipNorm: 0.5, schedule: SGDR }, false],
+  // Uncertainty weighting: learned log-variances (native/uncertainty.ts), trained by the same optimizer.
+  ['uncertainty weighting with SGD under a step decay, partial labels', { weighting: { method: 'uncertainty' as const }, schedule: { type: 'step' as const, stepEpochs: 1, gamma: 0.3 } }, true],
+  ['uncertainty weighting with Adam, clipping and SGDR', { weighting: { method: 'uncertainty' as const }, optimizer: { type: 'adam' as const, learningRate: 0.05 }, clipNorm: 0.5, schedule: SGDR }, false],
 ] as const) {
   test(`native and generic steps agree: ${label}`, { timeout: 60_000 }, async () => {
     await assertSameTraining(spec(training), partial);
@@ -151,7 +154,6 @@ test('layers and options the compiled step does not cover fall back to the gener
   const { tf } = await loadBackend('tensorflow');
   const base = spec({});
   const cases: Array<[ExperimentSpec, RegExp]> = [
-    [spec({ weighting: { method: 'uncertainty' } }), /uncertainty/],
     [{ ...base, model: { ...base.model, layers: base.model.layers.map((l) => (l.id === 'a' ? { ...l, activation: 'softmax' as const } : l)) } }, /activation/],
   ];
   for (const [s, reason] of cases) assert.match(nativeStepUnsupported(s, makeHeads(tf, s)) ?? '', reason);
