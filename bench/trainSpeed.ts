@@ -26,9 +26,20 @@ interface Figure { label: string; batch: number; epochs: number; seconds: number
 /** Partial labels: parity missing (NaN) in this share of the rows, so its loss is masked. */
 const UNLABELLED_SHARE = 0.3;
 
-/** One measurement in this process: `--one <backend> <batch> <epochs> [generic|partial|partial+generic]`. */
-async function measure(backend: BackendName, batch: number, epochs: number, forceGeneric: boolean, partial = false): Promise<Figure> {
+/** The reference network with Adam (0.001) and/or dropout 0.2 after each trunk layer (variants 'adam', 'dropout'). */
+function variantSpec(batch: number, epochs: number, adam: boolean, dropout: boolean) {
   const spec = referenceSpec(batch, epochs);
+  if (adam) spec.training = { ...spec.training, optimizer: { type: 'adam', learningRate: 0.001 } };
+  if (dropout) {
+    spec.model = { ...spec.model, layers: spec.model.layers.flatMap((l) => (l.id.startsWith('trunk')
+      ? [{ ...l, id: `${l.id}Dense` }, { id: l.id, type: 'dropout' as const, rate: 0.2, from: [`${l.id}Dense`] }] : [l])) };
+  }
+  return spec;
+}
+
+/** One measurement in this process: `--one <backend> <batch> <epochs> [generic|partial|adam|dropout, joined by +]`. */
+async function measure(backend: BackendName, batch: number, epochs: number, forceGeneric: boolean, partial = false, adam = false, dropout = false): Promise<Figure> {
+  const spec = variantSpec(batch, epochs, adam, dropout);
   // The trainer's own thread choice, as `mts train` makes it.
   const b = await loadBackend(backend, { intraOpThreads: intraOpThreadsFor(spec) });
   const tf = b.tf;
@@ -48,7 +59,7 @@ async function measure(backend: BackendName, batch: number, epochs: number, forc
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const label = `ours ${b.name}${r.stepPath === 'native' ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? `, ${b.threads} thread(s)` : ''}${partial ? ', partial labels' : ''}`;
+  const label = `ours ${b.name}${r.stepPath === 'native' ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? `, ${b.threads} thread(s)` : ''}${partial ? ', partial labels' : ''}${adam ? ', Adam' : ''}${dropout ? ', dropout' : ''}`;
   return { label, batch, epochs, seconds, samplesPerSecond: (SAMPLES * epochs) / seconds, cpuSeconds };
 }
 
@@ -93,7 +104,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--one') {
     const variant = (args[4] ?? '').split('+');
-    const f = await measure(args[1] as BackendName, Number(args[2]), Number(args[3]), variant.includes('generic'), variant.includes('partial'));
+    const f = await measure(args[1] as BackendName, Number(args[2]), Number(args[3]), variant.includes('generic'), variant.includes('partial'), variant.includes('adam'), variant.includes('dropout'));
     console.log(JSON.stringify(f));
     return;
   }
