@@ -19,6 +19,7 @@ import { nativeOps, type NativeOps } from './ops';
 import { foldsRate, nativeOptimizer } from './optimizers';
 import { nativeDropout, type DropoutDraw } from './dropout';
 import { nativeUncertainty } from './uncertainty';
+import { huberLossAndGrad } from './huber';
 
 export interface CompiledStep {
   /** Labels as this step wants them (binary targets become two-column); call once per split. */
@@ -76,7 +77,7 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
   }
   for (const h of heads) {
     const ok = (h.logits && (h.encoding === 'onehot' || h.encoding === 'binary'))
-      || (h.encoding === 'value' && h.loss === 'meanSquaredError');
+      || (h.encoding === 'value' && (h.loss === 'meanSquaredError' || h.loss === 'huber'));
     if (!ok) return `loss ${h.loss} of task ${h.task.id}`;
   }
   return undefined;
@@ -89,6 +90,7 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
 export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], weighting?: TaskWeighting, drawDropout?: DropoutDraw): CompiledStep {
   const ops: NativeOps = nativeOps(tf);
   const dropout = nativeDropout(ops, drawDropout);
+  const huberConsts = [0.5, 1, -1].map((v) => tf.keep(tf.scalar(v)));
   const t = spec.training;
   const byId = new Map(spec.model.layers.map((l) => [l.id, l]));
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
@@ -128,8 +130,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       disposeConsts();
       // Gradient of mean loss is (per-example gradient) / n; MSE has a factor 2. A masked
       // task's 1/(labelled rows) is in its row weights instead of the 1/n.
-      const maskedScale = heads.map((h, i) => tf.keep(tf.scalar(lr * weights[i]! * (h.encoding === 'value' ? 2 : 1))));
-      const scale = heads.map((h, i) => tf.keep(tf.scalar((lr * weights[i]! * (h.encoding === 'value' ? 2 : 1)) / n)));
+      const maskedScale = heads.map((h, i) => tf.keep(tf.scalar(lr * weights[i]! * (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1))));
+      const scale = heads.map((h, i) => tf.keep(tf.scalar((lr * weights[i]! * (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)) / n)));
       // d(l2 * sum(W^2))/dW = 2 * l2 * W, pre-scaled by the learning rate like every gradient.
       const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * lr * c))]));
       consts = { scale, maskedScale, decay };
@@ -305,6 +307,11 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
           const out = values.get(h.layerId)!;
           const labels = yb.get(h.task.id)!;
           const w = masks.get(h.task.id)?.weights; // [n, 1]
+          if (h.encoding === 'value' && h.loss === 'huber') {
+            const { loss, grad } = huberLossAndGrad(ops, ops.sub(out, labels), huberConsts[0]!, huberConsts[1]!, huberConsts[2]!);
+            losses.push(w ? ops.mul(loss, w) : loss);
+            return w ? ops.mul(grad, w) : grad;
+          }
           if (h.encoding === 'value') {
             const d = ops.sub(out, labels);
             losses.push(w ? ops.mul(ops.square(d), w) : ops.square(d));
@@ -344,6 +351,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       ops.dispose();
       optimizer.dispose();
       learned?.dispose();
+      tf.dispose(huberConsts);
       disposeConsts();
     },
   };

@@ -50,6 +50,8 @@ export function nativeOps(tf: Tf) {
     neg: unary('Neg'),
     div: binary('RealDiv'),
     maximum: binary('Maximum'),
+    minimum: binary('Minimum'),
+    abs: unary('Abs'),
     /** The sum of every element, a scalar. */
     sumAll: (x: TF.Tensor) => one('Sum', [T, int32Type('Tidx'), bool('keep_dims', false)], [x, constInt(x.shape.map((_, i) => i))]),
     relu: unary('Relu'),
