@@ -121,7 +121,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const unsupported = s.backend === 'tensorflow' ? nativeStepUnsupported(spec, heads)
     : s.backend === 'wasm' ? wasmStepUnsupported(spec, heads) : `${s.backend} backend`;
   const native = unsupported ? undefined
-    : s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting);
+    : s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting, s.forward.dropoutMask);
   // The compiled step takes this step's loss weights as numbers from the method.
   const stepper: { step: StepFn; dispose(): void } = native
     ? { step: (xb, yb, lr, masks) => native.step(xb, yb, lr, masks, (means) => weighting.stepWeights?.(method.needs.losses ? means() : undefined) ?? []), dispose: () => native.dispose() }

@@ -38,6 +38,12 @@ export type ForwardFn = ((inputs: ReadonlyMap<string, TF.Tensor>, training: bool
    * a second pass over the same batch.
    */
   dropoutCursor: number;
+  /**
+   * The next dropout multiplier for a value of this shape, as tf.dropout draws it (0, or
+   * 1/(1-rate) per element), advancing the cursor: the compiled step (native/dropout.ts)
+   * draws its masks here too, so both steps see the same ones.
+   */
+  dropoutMask(shape: number[], rate: number): TF.Tensor;
 };
 
 export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, topo: string[], opts: ForwardOptions): ForwardFn {
@@ -86,7 +92,7 @@ export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, top
       // What TensorFlow throws while computing a layer (ids out of an embedding's range...) names that layer.
       const y = atLayer(l, indexOf.get(id)!, (): TF.Tensor => {
         if (l.type === 'dense' && x.rank === 2) return dense(l, x);
-        if (l.type === 'dropout') return training && l.rate > 0 ? tf.dropout(x, l.rate, undefined, opts.seed + ++forward.dropoutCursor) : x;
+        if (l.type === 'dropout') return training && l.rate > 0 ? tf.mul(x, forward.dropoutMask(x.shape, l.rate)) : x;
         if (l.type === 'flatten') return tf.reshape(x, [x.shape[0]!, -1]);
         const layer = built.layers.get(id)!;
         if (opts.logitLayers.has(id)) throw new Error(`layer ${id} (${l.type}) cannot produce logits`);
@@ -103,6 +109,14 @@ export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, top
       if (outputLayers.has(layerId)) out.set(task, all.get(layerId)!);
     }
     return out;
-  }, { values, dropoutCursor: 0 });
+  }, {
+    values,
+    dropoutCursor: 0,
+    // tf.dropout's own arithmetic (tfjs-core ops/dropout.js): floor(u + keep) / keep.
+    dropoutMask: (shape: number[], rate: number) => tf.tidy(() => {
+      const keep = 1 - rate;
+      return tf.div(tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', opts.seed + ++forward.dropoutCursor), keep)), keep);
+    }),
+  });
   return forward;
 }

@@ -3,10 +3,7 @@
 // The reference network takes 36 ops per step this way against about 130 through
 // tfjs-core's tape, and each op skips tfjs-core's own overhead (see ops.ts).
 // Plain SGD folds the learning rate into the loss gradient so each update is one Sub.
-// Momentum follows the one rule of optimizer.ts, v = mu*v + g; w -= lr*v. With the rate folded
-// in, the velocity kept here is lr*v; when the rate moves from lr' to lr between two steps the
-// kept velocity is rescaled by lr/lr' (lr*v = mu*(lr/lr')*(lr'*v_prev) + lr*g): the same
-// update as the tape step's under any schedule, at no extra op.
+// Every optimizer and clipping are in optimizers.ts, with tfjs' formulas.
 // Graphs with other layer types, optimizers or options take the generic path (loop.ts).
 import type * as TF from '@tensorflow/tfjs';
 import { isBlockLayer } from '../../core/blockLayers';
@@ -19,6 +16,10 @@ import type { BatchMask } from '../labelMask';
 import type { BuiltModel } from '../model/build';
 import type { TaskWeighting } from '../weighting/index';
 import { nativeOps, type NativeOps } from './ops';
+import { foldsRate, nativeOptimizer } from './optimizers';
+import { nativeDropout, type DropoutDraw } from './dropout';
+import { nativeUncertainty } from './uncertainty';
+import { huberLossAndGrad } from './huber';
 
 export interface CompiledStep {
   /** Labels as this step wants them (binary targets become two-column); call once per split. */
@@ -48,12 +49,10 @@ interface DenseVars { kernel: { read(): TF.Variable }; bias?: { read(): TF.Varia
  */
 export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): string | undefined {
   const t = spec.training;
-  if (t.optimizer.type !== 'sgd' || t.optimizer.nesterov) return `optimizer ${t.optimizer.type}${t.optimizer.type === 'sgd' ? ' (nesterov)' : ''}`;
-  if (t.clipNorm) return 'gradient clipping';
   // Loss-family rules give their weights as numbers (of the batch's losses if they ask);
-  // gradient methods get the task gradients. Learned weights (uncertainty) need the tape.
+  // gradient methods get the task gradients; uncertainty's learned weights are in uncertainty.ts.
   const method = weightingMethod(t.weighting?.method ?? 'equal')?.description;
-  if (!method || (method.family === 'loss' && method.engine !== 'rule')) {
+  if (!method || (method.family === 'loss' && method.engine !== 'rule' && method.id !== 'uncertainty')) {
     return `${t.weighting?.method} task weighting`;
   }
   for (const i of spec.model.inputs) if (i.shape.length !== 1 || (i.dtype ?? 'float32') !== 'float32') return `input ${i.id} of rank ${i.shape.length}`;
@@ -68,14 +67,17 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
     } else if (l.type === 'concatenate') {
       if (l.axis !== undefined && l.axis !== -1 && l.axis !== 1) return `concatenate on axis ${l.axis}`;
     } else if (isBlockLayer(l)) {
-      return `sharing block ${l.id} (${l.type}): the compiled step has dense, add, concatenate and flatten only`;
+      return `sharing block ${l.id} (${l.type}): the compiled step has dense, add, concatenate, dropout and flatten only`;
+    } else if (l.type === 'dropout') {
+      // The tape's representation mode draws the trunk's masks twice and each task's own (gradientStep.ts).
+      if (method.family === 'gradient' && t.weighting?.mode === 'representation') return `dropout ${l.id} with task gradients on the shared representation`;
     } else if (l.type !== 'add' && l.type !== 'flatten') {
       return `${l.type} layer ${l.id}`;
     }
   }
   for (const h of heads) {
     const ok = (h.logits && (h.encoding === 'onehot' || h.encoding === 'binary'))
-      || (h.encoding === 'value' && h.loss === 'meanSquaredError');
+      || (h.encoding === 'value' && (h.loss === 'meanSquaredError' || h.loss === 'huber'));
     if (!ok) return `loss ${h.loss} of task ${h.task.id}`;
   }
   return undefined;
@@ -85,10 +87,11 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
  * `weighting`: for a gradient-family method, the step takes each task's gradient on the shared
  * trunk (its parameters, or its output: the weighting's mode) and lets the method combine them.
  */
-export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], weighting?: TaskWeighting): CompiledStep {
+export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], weighting?: TaskWeighting, drawDropout?: DropoutDraw): CompiledStep {
   const ops: NativeOps = nativeOps(tf);
+  const dropout = nativeDropout(ops, drawDropout);
+  const huberConsts = [0.5, 1, -1].map((v) => tf.keep(tf.scalar(v)));
   const t = spec.training;
-  const momentum = t.optimizer.type === 'sgd' ? (t.optimizer.momentum ?? 0) : 0;
   const byId = new Map(spec.model.layers.map((l) => [l.id, l]));
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
   const dense = layers.filter((l): l is DenseLayer => l.type === 'dense');
@@ -100,41 +103,44 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   for (const l of layers) {
     widths.set(l.id, l.type === 'dense' ? l.units : l.type === 'concatenate' ? l.from.reduce((a, f) => a + widths.get(f)!, 0) : widths.get(l.from[0]!)!);
   }
-  const velocity = new Map<string, TF.Tensor>();
   const gradientFamily = weighting?.description.family === 'gradient';
+  const learned = weighting?.description.id === 'uncertainty' ? nativeUncertainty(tf, ops, heads, weighting.variables) : undefined;
+  /** Whether the optimizer takes gradients that carry the learning rate, and whether the loss gradients carry it from the start (see `constants`). */
+  const prescaled = !learned && foldsRate(t);
+  const fold = prescaled && !gradientFamily;
+  const optimizer = nativeOptimizer(tf, ops, t, prescaled);
   const trunk = gradientFamily ? trunkOf(spec) : undefined;
 
   // Per-(lr, batch) constants: loss-gradient scales, weight decay factors.
   let constKey = '';
-  type Constants = { lr: number; scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; momentum?: TF.Tensor; rate?: TF.Tensor };
+  type Constants = { lr: number; scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; rate?: TF.Tensor };
   let consts: Constants | undefined;
   const disposeConsts = () => {
-    if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.momentum ? [consts.momentum] : []), ...(consts.rate ? [consts.rate] : [])]);
+    if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.rate ? [consts.rate] : [])]);
   };
-  /** The previous step's rate, by which the kept velocity (lr*v) is rescaled (see the header). */
-  let previousLr: number | undefined;
   /**
    * Gradient-family methods combine the task gradients themselves, so theirs are left
-   * unscaled (weights 1, rate 1: a method like Nash-MTL is not scale-invariant) and the
-   * learning rate enters afterwards: in the coefficients of the combination on the shared
-   * part (no extra op), and as `rate` (or a task's coefficient times it) on each task's own
-   * layers. Weight decay is 2 * lr * l2 in both families: it is added to gradients that
-   * already carry the rate.
+   * unscaled (weights 1, rate 1: a method like Nash-MTL is not scale-invariant). Where the
+   * optimizer takes gradients that carry the rate (`prescaled`: plain SGD or momentum, unclipped),
+   * the rate enters after the method: in the coefficients of the combination on the shared part
+   * (no extra op), and as `rate` (or a task's coefficient times it) on each task's own layers.
+   * Otherwise (another optimizer, a clipped step, learned weights) every gradient stays unscaled
+   * and the optimizer applies the rate.
    */
   const constants = (lrGiven: number, n: number, weights: readonly number[]) => {
-    const rescale = previousLr !== undefined && previousLr > 0 ? lrGiven / previousLr : 1;
-    previousLr = lrGiven;
-    const key = `${lrGiven}/${n}/${rescale}/${weights.join()}`;
-    const lr = gradientFamily ? 1 : lrGiven;
+    const lr = fold ? lrGiven : 1;
+    const key = `${lrGiven}/${n}/${weights.join()}`;
     if (key !== constKey || !consts) {
       disposeConsts();
       // Gradient of mean loss is (per-example gradient) / n; MSE has a factor 2. A masked
       // task's 1/(labelled rows) is in its row weights instead of the 1/n.
-      const maskedScale = heads.map((h, i) => tf.keep(tf.scalar(lr * weights[i]! * (h.encoding === 'value' ? 2 : 1))));
-      const scale = heads.map((h, i) => tf.keep(tf.scalar((lr * weights[i]! * (h.encoding === 'value' ? 2 : 1)) / n)));
+      const maskedScale = heads.map((h, i) => tf.keep(tf.scalar(lr * weights[i]! * (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1))));
+      const scale = heads.map((h, i) => tf.keep(tf.scalar((lr * weights[i]! * (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)) / n)));
       // d(l2 * sum(W^2))/dW = 2 * l2 * W, pre-scaled by the learning rate like every gradient.
-      const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * lrGiven * c))]));
-      consts = { lr: lrGiven, scale, maskedScale, decay, ...(momentum ? { momentum: tf.keep(tf.scalar(momentum * rescale)) } : {}), ...(gradientFamily ? { rate: tf.keep(tf.scalar(lrGiven)) } : {}) };
+      // d(l2 * sum(W^2))/dW = 2 * l2 * W, carrying the rate exactly when the gradients it joins do.
+      const rate = prescaled ? lrGiven : 1;
+      const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * rate * c))]));
+      consts = { lr: rate, scale, maskedScale, decay, ...(gradientFamily ? { rate: tf.keep(tf.scalar(rate)) } : {}) };
       constKey = key;
     }
     return consts;
@@ -147,17 +153,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   const update = (key: string, variable: TF.Variable, grad: TF.Tensor, c: Constants, scale?: TF.Tensor) => {
     const decay = key.endsWith('/kernel') ? c.decay.get(key.slice(0, -'/kernel'.length)) : undefined;
     const scaled = scale ? ops.mul(grad, scale) : grad;
-    // The L2 gradient joins the loss gradient before momentum, as when it is part of the loss.
-    let step = decay ? ops.add(scaled, ops.mul(variable, decay)) : scaled;
-    if (c.momentum) {
-      const prev = velocity.get(key);
-      const v = prev ? ops.add(ops.mul(prev, c.momentum), step) : step;
-      tf.keep(v);
-      if (prev) prev.dispose();
-      velocity.set(key, v);
-      step = v;
-    }
-    variable.assign(ops.sub(variable, step));
+    // The L2 gradient joins the loss gradient before the optimizer, as when it is part of the loss.
+    optimizer.add(key, variable, decay ? ops.add(scaled, ops.mul(variable, decay)) : scaled);
   };
 
   const forward = (xb: ReadonlyMap<string, TF.Tensor>): Map<string, TF.Tensor> => {
@@ -173,6 +170,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         values.set(l.id, ops.concat(args, 1));
       } else if (l.type === 'add') {
         values.set(l.id, ops.addN(args));
+      } else if (l.type === 'dropout') {
+        values.set(l.id, dropout.forward(l.id, l.rate, args[0]!));
       } else {
         values.set(l.id, args[0]!); // flatten of a rank-2 batch
       }
@@ -212,6 +211,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       } else if (l.type === 'concatenate') {
         const parts = ops.splitColumns(gy, l.from.map((f) => widths.get(f)!));
         l.from.forEach((f, j) => addGrad(grads, f, parts[j]!));
+      } else if (l.type === 'dropout') {
+        addGrad(grads, l.from[0]!, dropout.backward(l.id, gy));
       } else {
         for (const f of l.from) addGrad(grads, f, gy);
       }
@@ -323,6 +324,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     },
     step(xb, yb, lr, masks, weights) {
       const n = xb.values().next().value!.shape[0]!;
+      optimizer.begin(lr);
       return tf.tidy(() => {
         const values = forward(xb);
         const losses: TF.Tensor[] = [];
@@ -331,6 +333,11 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
           const out = values.get(h.layerId)!;
           const labels = yb.get(h.task.id)!;
           const w = masks.get(h.task.id)?.weights; // [n, 1]
+          if (h.encoding === 'value' && h.loss === 'huber') {
+            const { loss, grad } = huberLossAndGrad(ops, ops.sub(out, labels), huberConsts[0]!, huberConsts[1]!, huberConsts[2]!);
+            losses.push(w ? ops.mul(loss, w) : loss);
+            return w ? ops.mul(grad, w) : grad;
+          }
           if (h.encoding === 'value') {
             const d = ops.sub(out, labels);
             losses.push(w ? ops.mul(ops.square(d), w) : ops.square(d));
@@ -345,23 +352,32 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         // A masked task's losses are already weighted by 1/(labelled rows): their sum is its mean.
         const lossMeans = () => losses.map((l, i) => (masks.has(heads[i]!.task.id) ? ops.sumAll(l) : ops.meanAll(l)));
         const means = () => { const m = lossMeans(); const v = m.map((t) => t.dataSync()[0]!); tf.dispose(m); return v; };
-        const lossWeights = gradientFamily ? heads.map(() => 1) : typeof weights === 'function' ? weights(means) : weights;
+        const lossWeights = gradientFamily || learned ? heads.map(() => 1) : typeof weights === 'function' ? weights(means) : weights;
         const c = constants(lr, n, lossWeights);
-        const seed = raw.map((g, i) => ops.mul(g, masks.has(heads[i]!.task.id) ? c.maskedScale[i]! : c.scale[i]!));
+        const active = (i: number) => masks.get(heads[i]!.task.id)?.labelled !== 0;
+        const scaled = raw.map((g, i) => ops.mul(g, masks.has(heads[i]!.task.id) ? c.maskedScale[i]! : c.scale[i]!));
+        const seed = learned ? learned.weigh(scaled, lossMeans, active, optimizer.add) : scaled;
         if (!gradientFamily) {
           // One backward pass for the weighted sum: the constants hold lr * weight.
           const grads = new Map<string, TF.Tensor[]>();
-          heads.forEach((h, i) => addGrad(grads, h.layerId, seed[i]!));
+          // A task without a labelled row is left out of the loss, as the tape's combine does: its
+          // own layers get no gradient at all, so no optimizer moves them on its momentum.
+          heads.forEach((h, i) => { if (active(i)) addGrad(grads, h.layerId, seed[i]!); });
           backward(values, grads, () => true, (key, v, g) => update(key, v, g, c));
         } else {
           gradientUpdate(values, seed, c, lossMeans);
         }
+        // The tape's gradient step gives an inactive task's own layers a zero gradient (gradientStep.ts apply).
+        optimizer.apply(gradientFamily);
+        dropout.clear();
         return losses;
       });
     },
     dispose() {
       ops.dispose();
-      tf.dispose([...velocity.values()]);
+      optimizer.dispose();
+      learned?.dispose();
+      tf.dispose(huberConsts);
       disposeConsts();
     },
   };

@@ -49,6 +49,14 @@ export function nativeOps(tf: Tf) {
     sub: binary('Sub'),
     mul: binary('Mul'),
     square: unary('Square'),
+    // For the optimizers (optimizers.ts) and clipping.
+    sqrt: unary('Sqrt'),
+    exp: unary('Exp'),
+    neg: unary('Neg'),
+    div: binary('RealDiv'),
+    maximum: binary('Maximum'),
+    minimum: binary('Minimum'),
+    abs: unary('Abs'),
     relu: unary('Relu'),
     /** ReluGrad(gradients, features): features may be the relu output (same sign pattern). */
     reluGrad: binary('ReluGrad'),
@@ -91,7 +99,6 @@ export function nativeOps(tf: Tf) {
     sign: unary('Sign'),
     /** Sum over one axis, kept as a dimension of size 1. */
     sumKeep: (x: TF.Tensor, axis: number) => one('Sum', [T, bool('keep_dims', true), int32Type('Tidx')], [x, scalarInt(axis)]),
-    abs: unary('Abs'),
     divNoNan: binary('DivNoNan'),
     /** Scalars (or equal shapes) stacked along a new first axis: several values in one read-back. */
     pack: (xs: TF.Tensor[]) => one('Pack', [T, { name: 'N', type: b.TF_ATTR_INT, value: xs.length }, { name: 'axis', type: b.TF_ATTR_INT, value: 0 }], xs),

@@ -30,8 +30,17 @@ const FUSED = new Set(['linear', 'relu', 'sigmoid', 'elu']);
 export function wasmStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): string | undefined {
   const reason = nativeStepUnsupported(spec, heads);
   if (reason) return reason;
-  const method = spec.training.weighting?.method ?? 'equal';
+  // What the native step has beyond the graphs and rules written out here (native/optimizers.ts, dropout, uncertainty, huber).
+  const t = spec.training;
+  if (t.optimizer.type !== 'sgd' || t.optimizer.nesterov) return `optimizer ${t.optimizer.type}${t.optimizer.type === 'sgd' ? ' (nesterov)' : ''}`;
+  if (t.clipNorm) return 'gradient clipping';
+  const method = t.weighting?.method ?? 'equal';
   if (weightingMethod(method)?.description.family === 'gradient') return `${method} task weighting (per-task gradients)`;
+  if (method === 'uncertainty') return 'uncertainty task weighting (learned weights)';
+  const dropout = spec.model.layers.find((l) => l.type === 'dropout');
+  if (dropout) return `dropout layer ${dropout.id}`;
+  const huber = heads.find((h) => h.loss === 'huber');
+  if (huber) return `loss huber of task ${huber.task.id}`;
   return undefined;
 }
 

@@ -114,6 +114,17 @@ for (const mode of ['parameters', 'representation'] as const) {
   });
 }
 
+test('the compiled step\'s task gradients (parameters) match the tape\'s with dropout in the trunk and Adam under a schedule', { timeout: 60_000 }, async () => {
+  // The tape draws the same dropout masks for every task's pass (the cursor is set back);
+  // the compiled step's one forward pass draws them once, from the same cursor.
+  const s = spec('parameters');
+  s.training = { ...s.training, optimizer: { type: 'adam', learningRate: 0.01 }, schedule: { type: 'sgdr', t0: 1, warmupEpochs: 0.5 } };
+  const tape = await trainWith(s, fixedCoefficients);
+  const native = await trainWith(s, fixedCoefficients, 'tensorflow');
+  assert.equal(native.path, 'native, task gradients on the shared parameters');
+  assertClose(tape.weights, native.weights);
+});
+
 function assertClose(a: Float32Array[], b: Float32Array[]): void {
   assert.equal(a.length, b.length);
   a.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - b[i]![k]!) < 1e-5, `weight ${i}[${k}]: ${v} vs ${b[i]![k]}`)));
