@@ -6,6 +6,10 @@
 // estimated to need more (core/budget.ts), before any data is generated or tensor allocated.
 // Data files are read only inside the experiment's workspace (dataRoots below) or an --allow-path folder.
 //   mts info [--backend B] [--threads N]
+//   mts export FILE|RUN_FOLDER --to keras|notebook|onnx [--out DIR] [--workspace DIR] [--allow-path DIR]...
+//     the experiment as a Keras 3 package (+ a Jupyter notebook), or model.onnx; default DIR:
+//     <run folder>/export, or export/ beside the experiment file (src/trainer/export/).
+//     --workspace: where a run's data paths start (default: the folder holding runs/).
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 // `mts train` trains in a child it watches (trainSupervisor.ts): a trainer killed by a signal
@@ -32,13 +36,15 @@ import { memoryBudget } from './memoryBudget';
 import { finishOpenRunsSync } from './artifacts/runWriter';
 import { peekInputShapes } from './peekInputShapes';
 import { runExperiment } from './run';
+import { ExportError, exportExperiment, EXPORT_FORMATS, isExportTarget } from './export/index';
 import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
 
 const USAGE = `usage:
   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
   mts validate FILE [--max-memory SIZE] [--allow-path DIR]...
   mts data FILE [--max-memory SIZE] [--allow-path DIR]...
-  mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]`;
+  mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]
+  mts export FILE|RUN_FOLDER --to keras|notebook|onnx [--out DIR] [--workspace DIR] [--allow-path DIR]...`;
 
 /** More TensorFlow threads than this is a typo, not a machine: 1e9 crashed the native library (SIGSEGV), 99999 never started. */
 const MAX_THREADS = 256;
@@ -63,7 +69,7 @@ function parseArgs(argv: string[]) {
       else flags.set(k, v);
     } else positional.push(a);
   }
-  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory'].includes(k)) throw new UsageError(`unknown option --${k}`);
+  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory', 'to', 'workspace'].includes(k)) throw new UsageError(`unknown option --${k}`);
   const backend = flags.get('backend') ?? 'auto';
   if (!isBackendPreference(backend)) throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu (got ${backend})`);
   const epochsText = flags.get('epochs');
@@ -77,7 +83,11 @@ function parseArgs(argv: string[]) {
   const maxMemory = maxMemoryText === undefined ? undefined : parseMemorySize(maxMemoryText);
   if (maxMemoryText !== undefined && maxMemory === undefined) throw new UsageError(`--max-memory must be a size such as 8GB or 512MB (got ${maxMemoryText})`);
   const budget = memoryBudget(maxMemory, '--max-memory');
-  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget, allowPaths };
+  const to = flags.get('to');
+  if (to !== undefined && (command !== 'export' || !isExportTarget(to))) {
+    throw new UsageError(command !== 'export' ? '--to is an option of mts export' : `--to must be ${EXPORT_FORMATS.join(', ')} (got ${to})`);
+  }
+  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget, allowPaths, to, workspace: flags.get('workspace') };
 }
 
 /**
@@ -265,6 +275,28 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   return outcome === 'completed' ? 0 : outcome === 'cancelled' ? 130 : 1;
 }
 
+async function exportCommand(args: ReturnType<typeof parseArgs>): Promise<number> {
+  const source = args.positional[0];
+  if (!source) throw new UsageError('mts export needs an experiment file or a run folder');
+  if (!args.to) throw new UsageError('mts export needs --to keras, notebook or onnx');
+  const abs = path.resolve(source);
+  const isDir = fs.existsSync(abs) && fs.statSync(abs).isDirectory();
+  const out = args.out ?? path.join(isDir ? abs : path.dirname(abs), 'export');
+  try {
+    const workspaceDir = args.workspace === undefined ? undefined : path.resolve(args.workspace);
+    const done = await exportExperiment(abs, args.to, {
+      outDir: out, ...(workspaceDir ? { workspaceDir } : {}),
+      ...(args.allowPaths.length ? { allowedRoots: dataRoots(workspaceDir ?? (isDir ? abs : path.dirname(abs)), args.allowPaths) } : {}),
+    });
+    for (const f of done.files) console.log(`wrote ${f}`);
+    if (done.packageDir) console.log(`train it: cd ${path.dirname(done.packageDir)} && python -m ${path.basename(done.packageDir)}.train${done.hasWeights ? ' [--from-run-weights]' : ''}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof ExportError) throw new InputError(`mts export: ${err.message}`);
+    throw err;
+  }
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   switch (args.command) {
@@ -306,6 +338,8 @@ async function main(): Promise<number> {
       for (const line of describeBackend(b)) console.log(line);
       return 0;
     }
+    case 'export':
+      return exportCommand(args);
     default:
       throw new UsageError(args.command ? `unknown command ${args.command}` : 'missing command');
   }
