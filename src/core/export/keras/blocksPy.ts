@@ -18,6 +18,12 @@ import keras
 from keras import ops
 
 
+def tfjs_hard_sigmoid(x):
+    """The recurrent gates' activation of TensorFlow.js' LSTM and GRU (its default, from Keras 2.0):
+    clip(0.2 x + 0.5, 0, 1). Keras 3's hard_sigmoid has slope 1/6, and its default is sigmoid."""
+    return ops.clip(0.2 * x + 0.5, 0.0, 1.0)
+
+
 def stacked_glorot(fan_in, fan_out, seed):
     """Glorot uniform over each [fan_in, fan_out] matrix of a stack (a dense layer's range)."""
     limit = math.sqrt(6.0 / (fan_in + fan_out))

@@ -9,6 +9,11 @@ import { tfNames } from '../../tfNames';
 import { trunkOf } from '../../trunk';
 import { py, pythonNames, tuple } from './python';
 
+/** What model.py imports from blocks.py for a layer type. */
+const BLOCK_CLASSES: Partial<Record<LayerSpec['type'], string>> = {
+  parallelDense: 'ParallelDense', crossStitch: 'CrossStitch', mmoe: 'Mmoe', ple: 'Ple', select: 'Select', lstm: 'tfjs_hard_sigmoid', gru: 'tfjs_hard_sigmoid',
+};
+
 const pair = (v: number | [number, number]): string => (typeof v === 'number' ? String(v) : tuple(v));
 
 /** The Keras layer constructor for a spec layer (without the call on its inputs). */
@@ -35,11 +40,12 @@ function kerasLayer(l: LayerSpec, name: string, seed: number, globalL2: number |
     case 'dropout': return `keras.layers.Dropout(${l.rate}, seed=${seed}, name=${n})`;
     case 'batchNormalization': return `keras.layers.BatchNormalization(momentum=${l.momentum ?? 0.99}, epsilon=${l.epsilon ?? 1e-3}, name=${n})`;
     case 'lstm':
-      return `keras.layers.LSTM(${l.units}, activation=${py(l.activation ?? 'tanh')}, return_sequences=${py(l.returnSequences ?? false)}, ` +
+      return `keras.layers.LSTM(${l.units}, activation=${py(l.activation ?? 'tanh')}, recurrent_activation=tfjs_hard_sigmoid, return_sequences=${py(l.returnSequences ?? false)}, ` +
         `kernel_initializer=${init}, recurrent_initializer=keras.initializers.Orthogonal(seed=${seed + 1}), name=${n})`;
     case 'gru':
       // TensorFlow.js' GRU applies the reset gate before the recurrent matmul (Keras' reset_after=False).
-      return `keras.layers.GRU(${l.units}, activation=${py(l.activation ?? 'tanh')}, return_sequences=${py(l.returnSequences ?? false)}, reset_after=False, ` +
+      // Both recurrent layers gate with TensorFlow.js' hard sigmoid (blocks.py says why).
+      return `keras.layers.GRU(${l.units}, activation=${py(l.activation ?? 'tanh')}, recurrent_activation=tfjs_hard_sigmoid, return_sequences=${py(l.returnSequences ?? false)}, reset_after=False, ` +
         `kernel_initializer=${init}, recurrent_initializer=keras.initializers.Orthogonal(seed=${seed + 1}), name=${n})`;
     case 'embedding':
       return `keras.layers.Embedding(${l.inputDim}, ${l.outputDim}, embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=${seed}), name=${n})`;
@@ -70,7 +76,9 @@ export function modelPy(spec: ExperimentSpec): string {
   const tf = tfNames(spec.model);
   const vars = pythonNames([...spec.model.inputs.map((i) => i.id), ...spec.model.layers.map((l) => l.id)]);
   const byId = new Map(spec.model.layers.map((l) => [l.id, l]));
-  const usesBlocks = spec.model.layers.some((l) => ['parallelDense', 'crossStitch', 'mmoe', 'ple', 'select'].includes(l.type));
+  const fromBlocks = [
+    ...new Set(spec.model.layers.flatMap((l) => BLOCK_CLASSES[l.type] ?? [])),
+  ].sort();
   const lines: string[] = [
     `"""The model of experiment ${JSON.stringify(spec.name)} in the Keras 3 functional API (exported by Multi-Task Studio).`,
     '',
@@ -80,7 +88,7 @@ export function modelPy(spec: ExperimentSpec): string {
     '"""',
     'import keras',
     '',
-    ...(usesBlocks ? ['from .blocks import CrossStitch, Mmoe, ParallelDense, Ple, Select', ''] : []),
+    ...(fromBlocks.length ? [`from .blocks import ${fromBlocks.join(', ')}`, ''] : []),
     `TASKS = ${py(taskTable(spec))}`,
     `SHARED_LAYERS = ${py([...trunkOf(spec, graph).layers].map((id) => tf.get(id)))}`,
     '',

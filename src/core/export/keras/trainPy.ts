@@ -43,11 +43,11 @@ def optimizer_of(spec):
     o = spec["training"]["optimizer"]
     lr = o["learningRate"]
     if o["type"] == "sgd":
-        return keras.optimizers.SGD(lr, momentum=o.get("momentum", 0.0), nesterov=o.get("nesterov", False))
+        return keras.optimizers.SGD(lr, momentum=float(o.get("momentum", 0.0)), nesterov=o.get("nesterov", False))
     if o["type"] == "adam":
         return keras.optimizers.Adam(lr, beta_1=o.get("beta1", 0.9), beta_2=o.get("beta2", 0.999), epsilon=o.get("epsilon", 1e-7))
     if o["type"] == "rmsprop":
-        return keras.optimizers.RMSprop(lr, rho=o.get("decay", 0.9), momentum=o.get("momentum", 0.0), epsilon=o.get("epsilon", 1e-7))
+        return keras.optimizers.RMSprop(lr, rho=float(o.get("decay", 0.9)), momentum=float(o.get("momentum", 0.0)), epsilon=o.get("epsilon", 1e-7))
     return keras.optimizers.Adagrad(lr, initial_accumulator_value=o.get("initialAccumulatorValue", 0.1))
 
 
@@ -66,6 +66,7 @@ def dataset(inputs, targets, batch_size, shuffle, seed):
 def fit_experiment(epochs=None, batch_size=None, strategy="auto", workers=1, from_run_weights=False, shuffle=True, steps=None, verbose=2):
     """Builds, trains and evaluates the model; returns (model, history dict, test metrics, worker index)."""
     import keras
+    import numpy as np
 
     from .data import load_splits
     from .losses import task_metrics
@@ -85,14 +86,17 @@ def fit_experiment(epochs=None, batch_size=None, strategy="auto", workers=1, fro
         model = MultiTaskModel(network, TASKS, training.get("weighting", {"method": "equal"}),
                                [network.get_layer(name) for name in SHARED_LAYERS])
         model.compile(optimizer=optimizer_of(SPEC))
+        train_x, train_y = splits["train"]
+        # Built on one row here: fit would build it from a distributed batch, which it cannot.
+        model({k: v[:1] for k, v in train_x.items()})
+        model.optimizer.build(model.trainable_variables)
     batch = batch_size or training["batchSize"]
-    train_x, train_y = splits["train"]
     history = model.fit(dataset(train_x, train_y, batch, shuffle, seed), epochs=epochs or training["epochs"],
                         steps_per_epoch=steps, callbacks=[EpochEnd()], verbose=verbose)
     test_x, test_y = splits["test"]
     predictions = network.predict(test_x, batch_size=1024, verbose=0)
     metrics = {t["id"]: task_metrics(t, test_y[t["id"]], predictions[t["id"]]) for t in TASKS}
-    return model, {k: [float(v) for v in vs] for k, vs in history.history.items()}, metrics, index
+    return model, {k: [float(np.ravel(v)[0]) for v in vs] for k, vs in history.history.items()}, metrics, index
 
 
 def main(argv=None):
@@ -113,8 +117,9 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     (out / "history.json").write_text(json.dumps(history, indent=1))
     (out / "test_metrics.json").write_text(json.dumps(metrics, indent=1))
+    import keras
     import numpy as np
-    np.savez(out / "weights.npz", **{f"{layer.name}/{v.name}": np.asarray(v) for layer in model.network.layers for v in layer.weights})
+    np.savez(out / "weights.npz", **{f"{layer.name}/{v.name}": keras.ops.convert_to_numpy(v) for layer in model.network.layers for v in layer.weights})
     print(json.dumps({"test": metrics}))
 
 

@@ -46,6 +46,12 @@ class MultiTaskModel(keras.Model):
         self.trackers = [keras.metrics.Mean(name="loss")] + [keras.metrics.Mean(name=f"{t['id']}_loss") for t in tasks]
         self.epoch_losses = []  # DWA's history: each epoch's mean training loss per task
 
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        # Keras 3.15 builds a model under tf.distribute from a batch it first all-reduces, which
+        # fails for dict inputs under MultiWorkerMirroredStrategy. train.py builds the model and
+        # its optimizer before fit, so there is nothing left to build here.
+        return
+
     def call(self, inputs, training=False):
         return self.network(inputs, training=training)
 
@@ -81,27 +87,34 @@ class MultiTaskModel(keras.Model):
             losses = [task_loss(t, y[t["id"]], out[t["id"]]) for t in self.tasks]
             extra = sum(self.network.losses) if self.network.losses else 0.0
             total = self.combine(losses) + extra
+            # Scaled inside the tape: a product taken after it would not be differentiated.
+            scaled_total = total * scale
+            scaled_losses = [loss * scale for loss in losses]
         variables = self.trainable_variables
         if self.method in GRADIENT_METHODS:
-            grads = self._pcgrad(tape, losses, total, variables)
+            grads = self._pcgrad(tape, scaled_losses, scaled_total, variables)
         else:
-            grads = tape.gradient(total * scale, variables)
+            grads = tape.gradient(scaled_total, variables)
         del tape
         self.optimizer.apply_gradients([(g, v) for g, v in zip(grads, variables) if g is not None])
         self.trackers[0].update_state(total)
         for tracker, loss in zip(self.trackers[1:], losses):
             tracker.update_state(loss)
+        if tf.distribute.has_strategy():
+            # Keras averages the logs over workers along axis 0, so under tf.distribute they
+            # travel as [1] vectors; every worker then logs (and DWA reads) the same means.
+            return {m.name: ops.reshape(m.result(), (1,)) for m in self.trackers}
         return {m.name: m.result() for m in self.trackers}
 
     def _pcgrad(self, tape, losses, total, variables):
+        """Update direction: PCGrad on the shared variables, each task's own gradient elsewhere."""
         import tensorflow as tf
 
-        scale = 1.0 / tf.distribute.get_strategy().num_replicas_in_sync
         shared_ids = {id(v) for layer in self.shared_layers for v in layer.trainable_variables}
         shared = [v for v in variables if id(v) in shared_ids]
         # Own layers: the sum of the task losses gives each its own task's gradient.
-        grads = tape.gradient(total * scale, variables)
-        per_task = [tape.gradient(loss * scale, shared) for loss in losses]
+        grads = tape.gradient(total, variables)
+        per_task = [tape.gradient(loss, shared) for loss in losses]
         flat = tf.stack([tf.concat([tf.reshape(g if g is not None else tf.zeros_like(v), [-1]) for g, v in zip(gs, shared)], 0) for gs in per_task])
         gram = tf.matmul(flat, flat, transpose_b=True)
         n = len(losses)
