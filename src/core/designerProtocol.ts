@@ -46,6 +46,8 @@ export type FromDesigner =
   | { type: 'ready' }
   /** Run the train command on this document. */
   | { type: 'train' }
+  /** Run "Export experiment…" on this document. */
+  | { type: 'export' }
   /** Show the text beside the designer, with the value at a JSON path (or a text offset) selected. */
   | { type: 'revealText'; at: { path: JsonPath } | { offset: number } }
   /** Open the workspace trust editor (the Train button is disabled in Restricted Mode). */

@@ -199,6 +199,8 @@ export function App({ init }: { init: DesignerInit }) {
             <Button appearance="secondary" onClick={() => view.current?.fit({ duration: 200, whole: true })} title="Fit the whole graph in view (F)">Fit view</Button>
             <Button appearance="secondary" disabled={readOnly || arranging || model.nodes.length === 0} onClick={autoLayout}
               title="Lay the whole graph out again (elk: layered, fewest crossings) and save every node's position">{arranging ? 'Arranging…' : 'Auto-layout'}</Button>
+            <Button appearance="secondary" disabled={readOnly || errors > 0} title={readOnly || errors ? 'Fix the experiment first.' : 'Export as a Keras 3 package, a Jupyter notebook or ONNX (Multi-Task Studio: Export experiment…)'}
+              onClick={() => send({ type: 'export' })}>Export…</Button>
             <Button appearance="primary" disabled={!!trainBlocked} title={trainBlocked ?? 'Train this experiment (runs Multi-Task Studio: Train multi-task model)'}
               onClick={() => send({ type: 'train' })}>▶ Train</Button>
           </div>

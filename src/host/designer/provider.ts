@@ -119,6 +119,9 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
         case 'train':
           void vscode.commands.executeCommand('multiTaskStudio.train', document.uri);
           break;
+        case 'export':
+          void vscode.commands.executeCommand('multiTaskStudio.exportExperiment', document.uri);
+          break;
         case 'revealText':
           void revealPath(document, msg.at);
           break;
