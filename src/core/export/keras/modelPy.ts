@@ -103,7 +103,8 @@ export function modelPy(spec: ExperimentSpec): string {
     if (!l) continue;
     const args = l.from.map((f) => vars.get(f)!);
     const call = args.length === 1 ? args[0]! : `[${args.join(', ')}]`;
-    const seed = deriveSeed(spec.training.seed, 'layer', l.id);
+    // Below 2^31: PyTorch's backend keeps seeds in int32 (the Orthogonal initializer takes seed + 1).
+    const seed = deriveSeed(spec.training.seed, 'layer', l.id) % 2_000_000_000;
     lines.push(`    ${vars.get(id)} = ${kerasLayer(l, tf.get(id)!, seed, spec.training.l2)}(${call})`);
   }
   const outputs = Object.entries(spec.model.outputs).map(([task, layer]) => `${py(task)}: ${vars.get(layer)}`);

@@ -2,7 +2,9 @@
 
 const KEYWORDS = new Set(['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del',
   'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass',
-  'raise', 'return', 'try', 'while', 'with', 'yield', 'keras', 'ops', 'inputs', 'outputs', 'build_model', 'l2']);
+  'raise', 'return', 'try', 'while', 'with', 'yield', 'keras', 'ops', 'inputs', 'outputs', 'build_model', 'l2',
+  // Builtins a layer id may spell ("sum", "input"): shadowing them would surprise a reader.
+  'sum', 'min', 'max', 'abs', 'input', 'id', 'type', 'len', 'list', 'dict', 'range', 'map', 'filter', 'print', 'object', 'format']);
 
 /** A JSON value as a Python literal (tuples for shapes are asked for with `tuple`). */
 export function py(value: unknown): string {
