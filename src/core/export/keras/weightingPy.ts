@@ -130,7 +130,7 @@ class MultiTaskModel(keras.Model):
         out, offset = [], 0
         for g, v in zip(grads, variables):
             if id(v) in shared_ids:
-                size = int(tf.size(v))
+                size = math.prod(v.shape)
                 out.append(tf.reshape(direction[offset:offset + size], v.shape))
                 offset += size
             else:
