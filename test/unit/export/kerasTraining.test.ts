@@ -1,13 +1,15 @@
 // The exported package trains: the notebook's cells run in order (load the run's weights, train,
-// plot or say why not), and weighting.py's train_step lowers the loss with every exported method.
+// plot or say why not), and weighting.py's train_step lowers the loss with every exported method;
+// in `npm run test:export`, train.py at digits-parity's full settings matches the product's accuracy.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { exportKeras } from '../../../src/trainer/export/keras/exportKeras';
 import { runExperiment } from '../../../src/trainer/run';
-import { exampleFile, onlyRun, tempDir } from '../trainer/helpers';
-import { briefly } from './fidelityCases';
+import { exampleDoc, exampleFile, onlyRun, tempDir } from '../trainer/helpers';
+import { briefly, FULL } from './fidelityCases';
 import { requireKeras, runPython } from './kerasPython';
 
 test('the exported notebook runs cell by cell, and every exported weighting method lowers the loss', { timeout: 600_000 }, async (t) => {
@@ -57,5 +59,28 @@ print("METHODS", json.dumps(falls))
     assert.ok(loss.every(Number.isFinite), `${method}: finite losses`);
     // Uncertainty's total holds the learned s/2 terms, which go negative: its task losses are what must fall.
     if (method !== 'uncertainty') assert.ok(loss[loss.length - 1]! < loss[0]!, `${method}: the loss falls (${loss.join(' -> ')})`);
+  }
+});
+
+test('train.py trains digits-parity at its full settings to within 1.5 points of the product\'s test accuracy per task', { timeout: 900_000 }, async (t) => {
+  if (!FULL) {
+    t.skip('full-length training runs in `npm run test:export` (MTS_EXPORT_FULL=1)');
+    return;
+  }
+  const python = requireKeras(t);
+  if (!python) return;
+  const root = tempDir('keras-full');
+  const runsDir = path.join(root, 'runs');
+  const doc = { ...exampleDoc('digits-parity'), evaluation: { baselines: 'none' } } as unknown as ExperimentSpec;
+  const workspaceDir = path.dirname(exampleFile('digits-parity'));
+  assert.equal(await runExperiment({ doc, workspaceDir, runsDir, backend: 'tensorflow', emit: () => undefined, cancelled: () => false }), 'completed');
+  const runDir = onlyRun(runsDir, doc.name);
+  const product = JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as { test: Record<string, { accuracy: number }> };
+  const { packageDir } = await exportKeras({ source: runDir, outDir: path.join(root, 'export'), format: 'keras', workspaceDir });
+  const out = runPython(python, `from ${path.basename(packageDir)} import train\ntrain.main(["--out", ${JSON.stringify(path.join(root, 'keras'))}])`, path.dirname(packageDir));
+  const keras = (JSON.parse(out.trim().split('\n').pop()!) as { test: Record<string, { accuracy: number }> }).test;
+  t.diagnostic(Object.keys(product.test).map((task) => `${task}: product ${product.test[task]!.accuracy} keras ${keras[task]!.accuracy}`).join('; '));
+  for (const task of Object.keys(product.test)) {
+    assert.ok(Math.abs(product.test[task]!.accuracy - keras[task]!.accuracy) <= 0.015, `${task}: product ${product.test[task]!.accuracy}, keras ${keras[task]!.accuracy}`);
   }
 });
