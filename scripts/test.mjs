@@ -35,6 +35,7 @@ const stages = [
   ['build', 'npm', ['run', 'build']],
   ['lint', 'npm', ['run', 'lint']],
   ['python reader for TensorBoard files', 'bash', ['scripts/setup-python-reader.sh']],
+  ['python with Keras 3 for the export tests', 'bash', ['scripts/setup-keras-venv.sh']],
   ['unit tests', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=tap', ...listTests('out/test/unit')], { counted: true }],
   ['designer interactions in Chromium', process.execPath, ['test/unit/designer/harness/run.mjs', 'interactions'], { counted: true }],
   ['study view interactions in Chromium', process.execPath, ['test/unit/designer/harness/run.mjs', 'studyInteractions'], { counted: true }],

@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import { registerDesigner } from './host/designer/index';
 import { registerDiagram } from './host/diagram/index';
 import { registerEnvironment } from './host/environment/index';
+import { registerExport } from './host/export/index';
 import { registerNewExperiment } from './host/newExperiment/index';
 import { registerRunsView } from './host/runs/index';
 import { registerStudies } from './host/study/index';
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerEnvironment(context);
   registerNewExperiment(context);
   registerStudies(context);
+  registerExport(context);
 }
 
 export function deactivate(): void {

@@ -66,6 +66,8 @@ export type FromDesigner =
   | { type: 'train' }
   /** Run "Compare sharing strategies…" on this document (a study of its variants). */
   | { type: 'compareSharing' }
+  /** Run "Export experiment…" on this document. */
+  | { type: 'export' }
   /** Show the text beside the designer, with the value at a JSON path (or a text offset) selected. */
   | { type: 'revealText'; at: { path: JsonPath } | { offset: number } }
   /** Open the workspace trust editor (the Train button is disabled in Restricted Mode). */

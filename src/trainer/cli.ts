@@ -6,15 +6,19 @@
 // estimated to need more (core/budget.ts), before any data is generated or tensor allocated.
 // Data files are read only inside the experiment's workspace (dataRoots below) or an --allow-path folder.
 //   mts info [--backend B] [--threads N]
-//   mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--data-root DIR]
-//     FGSM and PGD on a finished run's saved model (insight/robustnessOfRun.ts); --data-root: the folder the
+//   mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--workspace DIR]
+//     FGSM and PGD on a finished run's saved model (insight/robustnessOfRun.ts); --workspace: the folder the
 //     experiment's data paths are relative to (default: the folder holding the run's runs/ folder).
-//   mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--data-root DIR]
+//   mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--workspace DIR]
 //     saliency, feature ranking and shared-unit reliance of the saved model (insight/explainOfRun.ts).
 //   mts study FILE [--json] [--resume DIR] [--epochs N] [--backend B] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
 //     trains every variant of a study (*.mtl-study.json) on every seed in this process and prints the
 //     variants x tasks table (with --json: study.json on stdout, progress on stderr). --resume DIR
 //     continues a study folder: completed runs are kept.
+//   mts export FILE|RUN_FOLDER --to keras|notebook|onnx [--out DIR] [--workspace DIR] [--allow-path DIR]...
+//     the experiment as a Keras 3 package (+ a Jupyter notebook), or model.onnx; default DIR:
+//     <run folder>/export, or export/ beside the experiment file (src/trainer/export/).
+//     --workspace: where a run's data paths start (default: the folder holding runs/).
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 // `mts train` trains in a child it watches (trainSupervisor.ts): a trainer killed by a signal
@@ -52,6 +56,7 @@ import { checkStudy } from '../core/study/studySchema';
 import type { StudyResult } from '../core/study/studyTypes';
 import { runStudy } from './study/runStudy';
 import { studyTableLines } from './study/studyTable';
+import { ExportError, exportExperiment, EXPORT_FORMATS, isExportTarget } from './export/index';
 import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
 
 const USAGE = `usage:
@@ -59,9 +64,10 @@ const USAGE = `usage:
   mts validate FILE [--max-memory SIZE] [--allow-path DIR]...
   mts data FILE [--max-memory SIZE] [--allow-path DIR]...
   mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]
-  mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--data-root DIR]
-  mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--data-root DIR]
-  mts study FILE [--json] [--resume DIR] [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...`;
+  mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--workspace DIR]
+  mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--workspace DIR]
+  mts study FILE [--json] [--resume DIR] [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
+  mts export FILE|RUN_FOLDER --to keras|notebook|onnx [--out DIR] [--workspace DIR] [--allow-path DIR]...`;
 
 /** More TensorFlow threads than this is a typo, not a machine: 1e9 crashed the native library (SIGSEGV), 99999 never started. */
 const MAX_THREADS = 256;
@@ -87,7 +93,7 @@ function parseArgs(argv: string[]) {
       else flags.set(k, v);
     } else positional.push(a);
   }
-  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory', 'json', 'resume', ...INSIGHT_FLAGS].includes(k)) throw new UsageError(`unknown option --${k}`);
+  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory', 'json', 'resume', 'to', 'workspace', ...INSIGHT_FLAGS].includes(k)) throw new UsageError(`unknown option --${k}`);
   const backend = flags.get('backend') ?? 'auto';
   if (!isBackendPreference(backend)) throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu (got ${backend})`);
   const epochsText = flags.get('epochs');
@@ -101,7 +107,11 @@ function parseArgs(argv: string[]) {
   const maxMemory = maxMemoryText === undefined ? undefined : parseMemorySize(maxMemoryText);
   if (maxMemoryText !== undefined && maxMemory === undefined) throw new UsageError(`--max-memory must be a size such as 8GB or 512MB (got ${maxMemoryText})`);
   const budget = memoryBudget(maxMemory, '--max-memory');
-  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget, allowPaths, flags, json: flags.has('json'), resume: flags.get('resume') };
+  const to = flags.get('to');
+  if (to !== undefined && (command !== 'export' || !isExportTarget(to))) {
+    throw new UsageError(command !== 'export' ? '--to is an option of mts export' : `--to must be ${EXPORT_FORMATS.join(', ')} (got ${to})`);
+  }
+  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget, allowPaths, flags, json: flags.has('json'), resume: flags.get('resume'), to, workspace: flags.get('workspace') };
 }
 
 /**
@@ -298,7 +308,7 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   return outcome === 'completed' ? 0 : outcome === 'cancelled' ? 130 : 1;
 }
 
-const INSIGHT_FLAGS = ['eps', 'attacks', 'steps', 'examples', 'baseline', 'data-root'];
+const INSIGHT_FLAGS = ['eps', 'attacks', 'steps', 'examples', 'baseline'];
 
 /** A positive whole number flag, or undefined when absent. */
 function wholeFlag(flags: Map<string, string>, name: string): number | undefined {
@@ -337,7 +347,7 @@ async function robustness(args: ReturnType<typeof parseArgs>): Promise<number> {
 async function insightSetup(args: ReturnType<typeof parseArgs>, runDir: string) {
   const problem = savedRunProblem(runDir);
   if (problem) throw new InputError(`${runDir}: ${problem}`);
-  const dataDir = path.resolve(args.flags.get('data-root') ?? path.join(runDir, '..', '..', '..'));
+  const dataDir = path.resolve(args.workspace ?? path.join(runDir, '..', '..', '..'));
   const backend = await loadBackend(args.backend, args.threads !== undefined ? { intraOpThreads: args.threads } : {});
   return { backend, dataDir };
 }
@@ -436,6 +446,28 @@ async function study(args: ReturnType<typeof parseArgs>): Promise<number> {
   return outcome === 'completed' ? 0 : outcome === 'cancelled' ? 130 : 1;
 }
 
+async function exportCommand(args: ReturnType<typeof parseArgs>): Promise<number> {
+  const source = args.positional[0];
+  if (!source) throw new UsageError('mts export needs an experiment file or a run folder');
+  if (!args.to) throw new UsageError('mts export needs --to keras, notebook or onnx');
+  const abs = path.resolve(source);
+  const isDir = fs.existsSync(abs) && fs.statSync(abs).isDirectory();
+  const out = args.out ?? path.join(isDir ? abs : path.dirname(abs), 'export');
+  try {
+    const workspaceDir = args.workspace === undefined ? undefined : path.resolve(args.workspace);
+    const done = await exportExperiment(abs, args.to, {
+      outDir: out, ...(workspaceDir ? { workspaceDir } : {}),
+      ...(args.allowPaths.length ? { allowedRoots: dataRoots(workspaceDir ?? (isDir ? abs : path.dirname(abs)), args.allowPaths) } : {}),
+    });
+    for (const f of done.files) console.log(`wrote ${f}`);
+    if (done.packageDir) console.log(`train it: cd ${path.dirname(done.packageDir)} && python -m ${path.basename(done.packageDir)}.train${done.hasWeights ? ' [--from-run-weights]' : ''}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof ExportError) throw new InputError(`mts export: ${err.message}`);
+    throw err;
+  }
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   switch (args.command) {
@@ -483,6 +515,8 @@ async function main(): Promise<number> {
       return robustness(args);
     case 'explain':
       return explainCommand(args);
+    case 'export':
+      return exportCommand(args);
     default:
       throw new UsageError(args.command ? `unknown command ${args.command}` : 'missing command');
   }

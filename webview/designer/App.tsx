@@ -209,6 +209,8 @@ export function App({ init }: { init: DesignerInit }) {
               title="Lay the whole graph out again (elk: layered, fewest crossings) and save every node's position">{arranging ? 'Arranging…' : 'Auto-layout'}</Button>
             <Button appearance="secondary" disabled={!!trainBlocked} title={trainBlocked ?? 'Train variants of this experiment under the same seeds and compare them with intervals (Multi-Task Studio: Compare sharing strategies…)'}
               onClick={() => send({ type: 'compareSharing' })}>Compare sharing…</Button>
+            <Button appearance="secondary" disabled={readOnly || errors > 0} title={readOnly || errors ? 'Fix the experiment first.' : 'Export as a Keras 3 package, a Jupyter notebook or ONNX (Multi-Task Studio: Export experiment…)'}
+              onClick={() => send({ type: 'export' })}>Export…</Button>
             <Button appearance="primary" disabled={!!trainBlocked} title={trainBlocked ?? 'Train this experiment (runs Multi-Task Studio: Train multi-task model)'}
               onClick={() => send({ type: 'train' })}>▶ Train</Button>
           </div>

@@ -124,6 +124,9 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
         case 'compareSharing':
           void vscode.commands.executeCommand('multiTaskStudio.compareSharing', document.uri);
           break;
+        case 'export':
+          void vscode.commands.executeCommand('multiTaskStudio.exportExperiment', document.uri);
+          break;
         case 'revealText':
           void revealPath(document, msg.at);
           break;

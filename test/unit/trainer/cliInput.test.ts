@@ -110,3 +110,9 @@ test('explain: a bad --baseline is a usage error; a folder that is not a run is 
   assert.match(bad.stderr, /--baseline must be zeros or mean/);
   assert.match(mts('explain', dir).stderr, /not a finished run folder/);
 });
+
+test('export --to onnx of an experiment file (not a trained run) says to export the run folder', () => {
+  const r = mts('export', path.join(ROOT, 'examples', 'digits-parity', 'digits-parity.mtl.json'), '--to', 'onnx', '--out', tempDir('cli-onnx'));
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /--to onnx exports a trained run: .* is not a run folder with model\/model\.json/);
+});

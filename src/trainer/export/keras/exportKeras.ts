@@ -1,0 +1,130 @@
+// `mts export … --to keras|notebook`: the experiment as a Keras 3 Python package (text from
+// core/export/keras), with the data as the product reads it and splits it (data/dataset.npz,
+// data/columns.json), and, from a run folder, the run's own TensorFlow.js weights files.
+// Runs where the trainer runs (node, no Python): the product never needs Python.
+import fs from 'node:fs';
+import path from 'node:path';
+import { kerasPackageFiles, notebookFor, packageNameOf } from '../../../core/export/keras/index';
+import { withDefaults } from '../../../core/defaults';
+import { RUN_FILES } from '../../../core/runLayout';
+import type { ExperimentSpec } from '../../../core/spec';
+import { validate } from '../../../core/validate';
+import { loadBackend } from '../../backend';
+import { featureSize, oneHotName, resolveFeatureColumns } from '../../data/dataset';
+import { planSplit, prepareSplits, prereadData, type LoadOptions } from '../../data/load';
+import { imageDecoder } from '../../imageDecoder';
+import { npzBytes } from './npy';
+
+export type ExportFormat = 'keras' | 'notebook';
+
+export interface ExportRequest {
+  /** An experiment file (*.mtl.json) or a run folder (runs/<name>/<id>/). */
+  source: string;
+  /** Folder that receives <package>/ (and <package>.ipynb for the notebook). */
+  outDir: string;
+  format: ExportFormat;
+  /** Folders data may be read from besides the experiment's workspace (data/confine.ts). */
+  allowedRoots?: string[];
+  /** Where the experiment's data paths start; default the experiment file's folder, or for a run folder the one holding runs/. */
+  workspaceDir?: string;
+}
+
+export interface ExportResult { packageDir: string; notebook?: string; hasWeights: boolean }
+
+/** A problem with what was asked to export, said where it is (exit code 1, no stack trace). */
+export class ExportError extends Error {}
+
+interface Source { spec: ExperimentSpec; workspaceDir: string; modelDir?: string }
+
+function readSource(source: string): Source {
+  const abs = path.resolve(source);
+  if (!fs.existsSync(abs)) throw new ExportError(`${source}: no such file or folder`);
+  if (fs.statSync(abs).isDirectory()) {
+    const specFile = path.join(abs, RUN_FILES.experiment);
+    if (!fs.existsSync(specFile)) throw new ExportError(`${source}: not a run folder (it has no ${RUN_FILES.experiment})`);
+    const modelDir = path.join(abs, RUN_FILES.model);
+    const spec = parseSpec(specFile);
+    // runs/<experiment>/<run>/: the workspace is the folder holding runs/.
+    return { spec, workspaceDir: path.resolve(abs, '..', '..', '..'), ...(fs.existsSync(path.join(modelDir, RUN_FILES.modelJson)) ? { modelDir } : {}) };
+  }
+  return { spec: parseSpec(abs), workspaceDir: path.dirname(abs) };
+}
+
+function parseSpec(file: string): ExperimentSpec {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new ExportError(`${file}: not readable JSON (${(err as Error).message})`);
+  }
+  const { spec, problems } = validate(doc);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (!spec || errors.length) {
+    throw new ExportError(`${file}: fix the experiment first:\n${errors.map((p) => `  ${p.path.join('.')}: ${p.message}`).join('\n')}`);
+  }
+  return withDefaults(spec);
+}
+
+/** data/columns.json and data/dataset.npz: the rows as the product read them, its split, what the model reads. */
+async function dataFiles(spec: ExperimentSpec, folders: LoadOptions): Promise<Record<string, Uint8Array | string>> {
+  const options = spec.data.source.type === 'imageFolder'
+    ? { ...folders, decodeImage: imageDecoder(await loadBackend('tensorflow')) }
+    : folders;
+  const plan = planSplit(spec, await prereadData(spec, options));
+  const { all, parts } = plan;
+  // The product's own statistics, fitted on a copy of the training rows, for data.py to check its fit against.
+  const prepared = prepareSplits(spec, plan);
+  const oneHotIndex = new Map(all.featureNames.map((n, i) => [n, i]));
+  const oneHot = Object.entries(all.oneHot ?? {}).map(([column, cats]) => cats.map((c) => oneHotIndex.get(oneHotName(column, c))!));
+  const oneHotSet = new Set(oneHot.flat());
+  const everyNumber = all.featureNames.map((_, j) => j).filter((j) => !oneHotSet.has(j));
+  const columns = {
+    featureNames: all.featureNames,
+    oneHot,
+    preprocess: (spec.data.preprocess ?? []).map((op) => ({ ...op, features: op.columns ? resolveFeatureColumns(all, op.columns) : everyNumber })),
+    inputs: spec.model.inputs.map((i) => ({ id: i.id, shape: i.shape, dtype: i.dtype ?? 'float32', features: i.features ? resolveFeatureColumns(all, i.features) : null })),
+    fitted: { multiply: prepared.preprocessing.multiply, add: prepared.preprocessing.add, fill: prepared.imputation?.fill ?? null },
+  };
+  const n = all.n, d = featureSize(all);
+  const arrays: Parameters<typeof npzBytes>[0] = { features: { values: all.features, shape: [n, d] } };
+  for (const t of spec.tasks) arrays[`target:${t.id}`] = { values: all.targets[t.target]!, shape: [n] };
+  for (const part of ['train', 'validation', 'test'] as const) arrays[`split:${part}`] = { values: parts[part], shape: [parts[part].length] };
+  return { 'data/columns.json': `${JSON.stringify(columns)}\n`, 'data/dataset.npz': npzBytes(arrays) };
+}
+
+function writeTree(dir: string, files: Record<string, Uint8Array | string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+}
+
+export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
+  const found = readSource(req.source);
+  const { spec, modelDir } = found;
+  const workspaceDir = req.workspaceDir ?? found.workspaceDir;
+  const name = packageNameOf(spec.name);
+  const packageDir = path.join(path.resolve(req.outDir), name);
+  const files: Record<string, Uint8Array | string> = {
+    ...kerasPackageFiles(spec, { hasWeights: modelDir !== undefined }),
+    ...await dataFiles(spec, { workspaceDir, ...(req.allowedRoots ? { allowedRoots: req.allowedRoots } : {}) }),
+  };
+  if (modelDir) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, RUN_FILES.modelJson), 'utf8')) as { weightsManifest: Array<{ paths: string[] }> };
+    files[`weights/${RUN_FILES.modelJson}`] = fs.readFileSync(path.join(modelDir, RUN_FILES.modelJson));
+    for (const p of manifest.weightsManifest.flatMap((g) => g.paths)) files[`weights/${p}`] = fs.readFileSync(path.join(modelDir, p));
+  }
+  // A whole package or none: written beside, then put in place.
+  const temp = `${packageDir}.tmp-${process.pid}`;
+  fs.rmSync(temp, { recursive: true, force: true });
+  writeTree(temp, files);
+  fs.rmSync(packageDir, { recursive: true, force: true });
+  fs.renameSync(temp, packageDir);
+  const result: ExportResult = { packageDir, hasWeights: modelDir !== undefined };
+  if (req.format === 'notebook') {
+    result.notebook = path.join(path.resolve(req.outDir), `${name}.ipynb`);
+    fs.writeFileSync(result.notebook, notebookFor(spec, name, modelDir !== undefined));
+  }
+  return result;
+}

@@ -1,0 +1,53 @@
+// `mts export` as the "Export experiment…" command runs it (host/export/exportProcess.ts forks
+// dist/cli.js): it writes the package and the notebook, and says what is wrong in a user's words.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { runExport } from '../../../src/host/export/exportProcess';
+import { ROOT, exampleDoc, tempDir } from '../trainer/helpers';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+function experiment(dir: string, doc: unknown): string {
+  const file = path.join(dir, 'exp.mtl.json');
+  fs.writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+
+test('the export command writes the Keras package and a notebook (nbformat 4) that imports it', { timeout: 120_000 }, async () => {
+  const dir = tempDir('export-command');
+  const doc = exampleDoc('tabular-csv');
+  fs.copyFileSync(path.join(ROOT, 'examples', 'tabular-csv', 'patients.csv'), path.join(dir, 'patients.csv'));
+  const out = path.join(dir, 'out');
+  const r = await runExport({ cliScript: CLI, source: experiment(dir, doc), to: 'notebook', outDir: out, workspaceDir: dir });
+  assert.equal(r.ok, true, r.message);
+  const pkg = path.join(out, 'tabular_csv');
+  assert.deepEqual(r.files, [pkg, path.join(out, 'tabular_csv.ipynb')]);
+  for (const f of ['model.py', 'data.py', 'losses.py', 'weighting.py', 'train.py', 'weights.py', 'blocks.py', 'experiment.json', 'data/dataset.npz', 'data/columns.json']) {
+    assert.ok(fs.existsSync(path.join(pkg, f)), `${f} is written`);
+  }
+  assert.equal(fs.existsSync(path.join(pkg, 'weights')), false, 'no weights from an experiment file');
+  const nb = JSON.parse(fs.readFileSync(r.files[1]!, 'utf8')) as { nbformat: number; cells: Array<{ cell_type: string; source: string[] }> };
+  assert.equal(nb.nbformat, 4);
+  assert.ok(nb.cells.some((c) => c.cell_type === 'code' && c.source.join('').includes('from tabular_csv import data')));
+});
+
+test('the export command reports a broken experiment at its JSON path, and ONNX as not built in this branch', { timeout: 120_000 }, async () => {
+  const dir = tempDir('export-command-bad');
+  const doc = exampleDoc('correlated-regression') as { training: Record<string, unknown> };
+  const bad = await runExport({ cliScript: CLI, source: experiment(dir, { ...doc, training: { ...doc.training, batchSize: 0 } }), to: 'keras', outDir: dir, workspaceDir: dir });
+  assert.equal(bad.ok, false);
+  assert.match(bad.message, /training\.batchSize/);
+  assert.doesNotMatch(bad.message, /\bat .*\.js:\d+/, 'no stack trace');
+  const onnx = await runExport({ cliScript: CLI, source: experiment(dir, doc), to: 'onnx', outDir: dir, workspaceDir: dir });
+  assert.equal(onnx.ok, false);
+  assert.match(onnx.message, /not built in this branch/);
+});
+
+test('mts export without --to is a usage error (exit 2)', () => {
+  const r = spawnSync(process.execPath, [CLI, 'export', path.join(ROOT, 'examples', 'digits-parity', 'digits-parity.mtl.json')], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /needs --to keras, notebook or onnx/);
+});
