@@ -1,5 +1,6 @@
 // Typed messages between the host and the trainer child process (IPC), and between the
 // host and the webview (postMessage). Discriminated unions: switch on `type`.
+import type { ConflictSummary } from './conflict';
 import type { DataSummaryResult } from './dataSummary';
 import type { TrainingPhase } from './phase';
 import type { DeltaMConvention, Problem } from './spec';
@@ -67,6 +68,8 @@ export interface RunSummary {
   gates?: GateMeans[];
   /** evaluation.robustness: every task's metrics under each attack, for the shared model and each baseline. */
   robustness?: RobustnessRecord[];
+  /** Gradient conflict between the tasks during the shared model's training (core/conflict.ts). */
+  conflict?: ConflictSummary;
 }
 
 /** Mean gate weights of one gated block: weights[column][expert], each row summing to 1. */

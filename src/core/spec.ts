@@ -3,6 +3,7 @@
 // Sharing is never declared: it follows from the graph (see graph.ts).
 import type { EditOp } from './editOps';
 import type { TaskKind } from './taskKind';
+import type { ConflictSpec } from './conflict';
 import type { ExplainSpec } from './explain';
 import type { RobustnessSpec } from './robustness';
 import type { WeightingSpec } from './weighting/registry';
@@ -182,6 +183,8 @@ export interface EvaluationSpec {
   robustness?: RobustnessSpec;
   /** Attributions of the shared model after training (core/explain.ts). */
   explain?: ExplainSpec;
+  /** Gradient conflict between tasks on the shared layers during training (core/conflict.ts); on by default. */
+  conflict?: ConflictSpec;
 }
 
 export interface LayoutEntry { x: number; y: number }

@@ -14,6 +14,7 @@ import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { writeFileAtomic } from './atomicWrite';
 import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable } from '../../core/markup';
+import { renderConflictSection } from './conflictSection';
 import { renderExplainSection } from './explainSection';
 import { renderGeneralisationSection } from './generalisationSection';
 import { renderRobustnessSection } from './robustnessSection';
@@ -252,6 +253,12 @@ export function renderReport(input: ReportInput): RenderedReport {
   }
   if (summary.robustness?.length) {
     const section = renderRobustnessSection(spec.tasks, summary.robustness, files.length);
+    lines.push(...section.lines);
+    files.push(...section.files);
+  }
+
+  if (summary.conflict) {
+    const section = renderConflictSection(summary.conflict, files.length);
     lines.push(...section.lines);
     files.push(...section.files);
   }
