@@ -13,11 +13,12 @@ export interface ConflictSpec {
 }
 
 /**
- * Default interval: measured on digits-parity (bench/conflictCost.ts), one measurement (a
- * forward and backward pass per task) costs about what 3 to 4 native training steps cost, so
- * every 50 steps keeps it under 10 % of training time.
+ * Default interval: on digits-parity (`npm run bench:conflict`) one measurement (a tape
+ * forward and backward pass per task) costs about what 8 to 10 compiled native training steps
+ * cost; every 50 steps cost 31 % of training time, every 100 about 9 %: every 200 keeps it
+ * well under 10 % (still 8 measurements per MNIST epoch at batch 32).
  */
-export const CONFLICT_DEFAULT_EVERY = 50;
+export const CONFLICT_DEFAULT_EVERY = 200;
 
 /** The interval in force, or undefined when evaluation.conflict.every is 0 (off). */
 export function conflictEvery(spec: ConflictSpec | undefined): number | undefined {

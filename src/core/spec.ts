@@ -5,6 +5,7 @@ import type { EditOp } from './editOps';
 import type { TaskKind } from './taskKind';
 import type { ConflictSpec } from './conflict';
 import type { ExplainSpec } from './explain';
+import type { TaskAffinitySpec } from './taskAffinity';
 import type { RobustnessSpec } from './robustness';
 import type { WeightingSpec } from './weighting/registry';
 
@@ -185,6 +186,8 @@ export interface EvaluationSpec {
   explain?: ExplainSpec;
   /** Gradient conflict between tasks on the shared layers during training (core/conflict.ts); on by default. */
   conflict?: ConflictSpec;
+  /** Inter-task affinity by lookahead during training and the best task groupings (core/taskAffinity.ts). */
+  taskAffinity?: TaskAffinitySpec;
 }
 
 export interface LayoutEntry { x: number; y: number }

@@ -26,6 +26,8 @@ import { weightingMethod } from '../core/weighting/registry';
 import type { LoopSetup, StepFn } from './loopSetup';
 import { conflictEvery, type ConflictSummary } from '../core/conflict';
 import { ConflictMeter, headLabels } from './insight/conflict';
+import { AFFINITY_DEFAULT_EVERY, type TaskAffinitySummary } from '../core/taskAffinity';
+import { AffinityMeter } from './insight/taskAffinity';
 
 export type { LoopEvents, LoopSetup, StepFn } from './loopSetup';
 
@@ -46,6 +48,8 @@ export interface LoopResult {
   restoredEpoch?: number;
   /** Gradient conflict between the tasks (evaluation.conflict), when measured. */
   conflict?: ConflictSummary;
+  /** Inter-task affinity (evaluation.taskAffinity), when measured. */
+  taskAffinity?: TaskAffinitySummary;
 }
 
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
@@ -147,6 +151,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const path = `${native ? 'native' : gradientFamily ? 'tape' : 'generic'}${gradientFamily ? `, task gradients on the shared ${weighting.mode}` : ''}`;
   const every = conflictEvery(spec.evaluation?.conflict);
   const conflict = every ? new ConflictMeter(s, every) : undefined;
+  const affinitySpec = spec.evaluation?.taskAffinity;
+  const affinity = affinitySpec ? new AffinityMeter(s, affinitySpec.every ?? AFFINITY_DEFAULT_EVERY) : undefined;
   const result: LoopResult = { stepPath: native ? path : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
 
   try {
@@ -168,6 +174,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         const mb = new Map(masked.map((id, k) => [id, { weights: wb.get(id)!, labelled: maskWeights[k]!.labelled[b]! }]));
         const conflictPoints = conflict?.measure(step, epoch, xb, yb, mb);
         if (conflictPoints?.length) events.progress(conflictPoints);
+        const affinityPoints = affinity?.measure(step, epoch, lrAt(epoch, b), { xb, yb, masks: mb });
+        if (affinityPoints?.length) events.progress(affinityPoints);
         weighting.begin(step, epoch, heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0));
         const losses = stepper.step(xb, yb, lrAt(epoch, b), mb);
         if (method.needs.lossesAfter) weighting.afterStep(lossesAfterStep(s, xb, yb, mb));
@@ -267,6 +275,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   }
   result.steps = step;
   if (conflict?.active) result.conflict = conflict.tally.summary();
+  if (affinity?.active) result.taskAffinity = affinity.summary();
   return result;
 }
 

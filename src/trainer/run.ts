@@ -14,6 +14,7 @@ import { inferShapes } from '../core/shapes';
 import type { Explanation } from '../core/explain';
 import type { RobustnessRecord } from '../core/robustness';
 import type { ConflictSummary } from '../core/conflict';
+import type { TaskAffinitySummary } from '../core/taskAffinity';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
 import { formatPath } from '../core/wording';
@@ -110,6 +111,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const robustness: RobustnessRecord[] = [];
     let explanation: Explanation | undefined;
     let conflict: ConflictSummary | undefined;
+    let taskAffinity: TaskAffinitySummary | undefined;
     const trainStart = Date.now();
     for (const phase of phases) {
       const phaseSpec = phase.kind === 'shared' ? spec : singleTaskSpec(spec, phase.task);
@@ -127,6 +129,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       if (outcome.robustness) robustness.push(...outcome.robustness);
       if (outcome.explanation) explanation = outcome.explanation;
       if (outcome.conflict) conflict = outcome.conflict;
+      if (outcome.taskAffinity) taskAffinity = outcome.taskAffinity;
     }
     const trainSeconds = (Date.now() - trainStart) / 1000;
 
@@ -152,6 +155,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     if (gates.length) summary.gates = gates;
     if (robustness.length) summary.robustness = robustness;
     if (conflict) summary.conflict = conflict;
+    if (taskAffinity) summary.taskAffinity = taskAffinity;
     if (baselines.length) {
       const baselineTest: TaskValues = Object.fromEntries(baselines.map((t) => [t, results.get(phaseKey(baselinePhase(t)))![t]!]));
       // Δm over the task metrics; the loss is left out (its scale differs between kinds of tasks).
@@ -204,7 +208,7 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
  * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
  */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: ExperimentData, phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation; conflict?: ConflictSummary } | 'cancelled'> {
+  writer: RunWriter, req: RunRequest): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation; conflict?: ConflictSummary; taskAffinity?: TaskAffinitySummary } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
@@ -249,7 +253,8 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, data: Ex
     if (phase.kind === 'shared') await writer.saveModel(built.model);
     return { test: testValues, epochsRun: result.epochsRun, ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}),
       ...(gates.length ? { gates } : {}), ...(robustness ? { robustness } : {}), ...(explanation ? { explanation } : {}),
-      ...(phase.kind === 'shared' && result.conflict ? { conflict: result.conflict } : {}) };
+      ...(phase.kind === 'shared' && result.conflict ? { conflict: result.conflict } : {}),
+      ...(phase.kind === 'shared' && result.taskAffinity ? { taskAffinity: result.taskAffinity } : {}) };
   } finally {
     splits.forEach(disposeSplit);
     built?.model.dispose();

@@ -15,6 +15,7 @@ import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { writeFileAtomic } from './atomicWrite';
 import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable } from '../../core/markup';
 import { renderConflictSection } from './conflictSection';
+import { renderTaskAffinitySection } from './taskAffinitySection';
 import { renderExplainSection } from './explainSection';
 import { renderGeneralisationSection } from './generalisationSection';
 import { renderRobustnessSection } from './robustnessSection';
@@ -262,6 +263,8 @@ export function renderReport(input: ReportInput): RenderedReport {
     lines.push(...section.lines);
     files.push(...section.files);
   }
+
+  if (summary.taskAffinity) lines.push(...renderTaskAffinitySection(summary.taskAffinity));
 
   lines.push('## Shared-weight diagram', '');
   files.push({ path: WEIGHT_DIAGRAM_FILE, content: sharedWeightDiagramSvg(spec) });

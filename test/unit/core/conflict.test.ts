@@ -64,7 +64,7 @@ test('metric names: one home for the pair and block separators', () => {
 });
 
 test('the interval: on by default, every: 0 turns it off', () => {
-  assert.equal(conflictEvery(undefined), 50);
+  assert.equal(conflictEvery(undefined), 200);
   assert.equal(conflictEvery({ every: 7 }), 7);
   assert.equal(conflictEvery({ every: 0 }), undefined);
 });
