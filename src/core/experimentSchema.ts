@@ -278,6 +278,12 @@ export const EXPERIMENT_SCHEMA = obj('A Multi-Task Studio experiment: data, task
       folds: int('Number of folds k (at least 2).', { min: 2, max: LIMITS.folds }),
       test: oneOf(['fixed', 'nested'], '"fixed": the test split (data.split.test) stays and the folds rotate the validation part of the other rows (data.split.validation is not used); "nested": each fold is the test split in turn, and data.split.validation of the other rows validates (data.split.test is not used). Default fixed.'),
     }, ['folds']),
+    conflict: obj('Gradient conflict during training: every N steps, each task\'s gradient on the shared layers of the batch; per pair of tasks and per shared layer, the cosine similarity (negative: the tasks conflict) and the magnitude ratio. Streamed to the training panel, kept in metrics.jsonl and TensorBoard, summarised in the report.', {
+      every: int('Measure every this many steps (default 200, under 10 % of training time on digits-parity); 0 turns it off.', { min: 0, max: 1_000_000 }),
+    }),
+    taskAffinity: obj('Inter-task affinity by lookahead (Fifty et al. 2021): every N steps, a trial step of the shared layers on one task\'s loss and the relative change of every other task\'s loss, averaged over training; the report shows the matrix and the best grouping of the tasks into 2 to T−1 groups.', {
+      every: int('Measure every this many steps (default 10).', { min: 1, max: 1_000_000 }),
+    }),
   }),
   layout: record(obj('Position of a node in the designer.', { x: num('x'), y: num('y') }, ['x', 'y']), 'Designer node positions by node id; view state only, never affects training.'),
 }, ['name', 'data', 'tasks', 'model', 'training']);

@@ -1,5 +1,7 @@
 // Typed messages between the host and the trainer child process (IPC), and between the
 // host and the webview (postMessage). Discriminated unions: switch on `type`.
+import type { ConflictSummary } from './conflict';
+import type { TaskAffinitySummary } from './taskAffinity';
 import type { DataSummaryResult } from './dataSummary';
 import type { TrainingPhase } from './phase';
 import type { RepeatPosition } from './repeats';
@@ -74,6 +76,10 @@ export interface RunSummary {
    * and the verdict. `test` and `baselines` above are then the first repeat's (the saved model's).
    */
   repeated?: RepeatedSummary;
+  /** Gradient conflict between the tasks during the shared model's training (core/conflict.ts). */
+  conflict?: ConflictSummary;
+  /** Inter-task affinity during the shared model's training (core/taskAffinity.ts). */
+  taskAffinity?: TaskAffinitySummary;
 }
 
 /** Mean gate weights of one gated block: weights[column][expert], each row summing to 1. */

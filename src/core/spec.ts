@@ -3,7 +3,9 @@
 // Sharing is never declared: it follows from the graph (see graph.ts).
 import type { EditOp } from './editOps';
 import type { TaskKind } from './taskKind';
+import type { ConflictSpec } from './conflict';
 import type { ExplainSpec } from './explain';
+import type { TaskAffinitySpec } from './taskAffinity';
 import type { RobustnessSpec } from './robustness';
 import type { WeightingSpec } from './weighting/registry';
 
@@ -192,6 +194,10 @@ export interface EvaluationSpec {
   robustness?: RobustnessSpec;
   /** Attributions of the shared model after training (core/explain.ts). */
   explain?: ExplainSpec;
+  /** Gradient conflict between tasks on the shared layers during training (core/conflict.ts); on by default. */
+  conflict?: ConflictSpec;
+  /** Inter-task affinity by lookahead during training and the best task groupings (core/taskAffinity.ts). */
+  taskAffinity?: TaskAffinitySpec;
 }
 
 export interface LayoutEntry { x: number; y: number }

@@ -25,6 +25,10 @@ import { SpecError } from './specError';
 import { gradientStep } from './gradientStep';
 import { weightingMethod } from '../core/weighting/registry';
 import type { LoopSetup, StepFn } from './loopSetup';
+import { conflictEvery, type ConflictSummary } from '../core/conflict';
+import { ConflictMeter, headLabels } from './insight/conflict';
+import { AFFINITY_DEFAULT_EVERY, type TaskAffinitySummary } from '../core/taskAffinity';
+import { AffinityMeter } from './insight/taskAffinity';
 
 export type { LoopEvents, LoopSetup, StepFn } from './loopSetup';
 
@@ -46,6 +50,10 @@ export interface LoopResult {
   lastValidation?: TaskValues;
   /** With early stopping: the epoch of the best validation loss, whose weights the model holds now. */
   restoredEpoch?: number;
+  /** Gradient conflict between the tasks (evaluation.conflict), when measured. */
+  conflict?: ConflictSummary;
+  /** Inter-task affinity (evaluation.taskAffinity), when measured. */
+  taskAffinity?: TaskAffinitySummary;
 }
 
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
@@ -147,6 +155,10 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const bestWeights = t.earlyStopping ? new BestWeights(tf, s.built.model) : undefined;
   let sinceBest = 0;
   const path = `${native ? (s.backend === 'wasm' ? WASM_STEP_PATH : 'native') : gradientFamily ? 'tape' : 'generic'}${gradientFamily ? `, task gradients on the shared ${weighting.mode}` : ''}`;
+  const every = conflictEvery(spec.evaluation?.conflict);
+  const conflict = every ? new ConflictMeter(s, every) : undefined;
+  const affinitySpec = spec.evaluation?.taskAffinity;
+  const affinity = affinitySpec ? new AffinityMeter(s, affinitySpec.every ?? AFFINITY_DEFAULT_EVERY) : undefined;
   const result: LoopResult = { stepPath: native ? path : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
 
   try {
@@ -166,6 +178,10 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       for (let b = 0; b < stepsPerEpoch; b++) {
         const { x: xb, y: yb, weights: wb } = batches.batch(b);
         const mb = new Map(masked.map((id, k) => [id, { weights: wb.get(id)!, labelled: maskWeights[k]!.labelled[b]! }]));
+        const conflictPoints = conflict?.measure(step, epoch, xb, yb, mb);
+        if (conflictPoints?.length) events.progress(conflictPoints);
+        const affinityPoints = affinity?.measure(step, epoch, lrAt(epoch, b), { xb, yb, masks: mb });
+        if (affinityPoints?.length) events.progress(affinityPoints);
         weighting.begin(step, epoch, heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0));
         const losses = stepper.step(xb, yb, lrAt(epoch, b), mb);
         if (method.needs.lossesAfter) weighting.afterStep(lossesAfterStep(s, xb, yb, mb));
@@ -265,6 +281,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
     weighting.dispose();
   }
   result.steps = step;
+  if (conflict?.active) result.conflict = conflict.tally.summary();
+  if (affinity?.active) result.taskAffinity = affinity.summary();
   return result;
 }
 
@@ -273,9 +291,7 @@ function lossesAfterStep(s: LoopSetup, xb: ReadonlyMap<string, TF.Tensor>, yb: R
   const { tf, heads } = s;
   const t = tf.tidy(() => {
     const outs = s.forward(xb, false);
-    // The compiled step's binary labels are two columns [1 - y, y] (native/denseStep.ts prepareLabels).
-    const labels = (h: TaskHead) => { const y = yb.get(h.task.id)!; return h.encoding === 'binary' && y.shape[1] === 2 ? tf.slice(y, [0, 1], [-1, 1]) : y; };
-    return tf.stack(heads.map((h) => h.lossFn(labels(h), outs.get(h.task.id)!, masks.get(h.task.id)?.weights)));
+    return tf.stack(heads.map((h) => h.lossFn(headLabels(tf, h, yb.get(h.task.id)!), outs.get(h.task.id)!, masks.get(h.task.id)?.weights)));
   });
   const values = Array.from(t.dataSync());
   t.dispose();

@@ -16,6 +16,8 @@ import type { Explanation } from '../core/explain';
 import type { RobustnessRecord } from '../core/robustness';
 import type { RepeatRecord } from '../core/stats/repeated';
 import { summarizeRepeats } from '../core/stats/summarizeRepeats';
+import type { ConflictSummary } from '../core/conflict';
+import type { TaskAffinitySummary } from '../core/taskAffinity';
 import type { ExperimentSpec } from '../core/spec';
 import { validate } from '../core/validate';
 import { formatPath } from '../core/wording';
@@ -146,6 +148,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     let gates: GateMeans[] = [];
     const robustness: RobustnessRecord[] = [];
     let explanation: Explanation | undefined;
+    let conflict: ConflictSummary | undefined;
+    let taskAffinity: TaskAffinitySummary | undefined;
     const trainStart = Date.now();
     const sharedHeads = makeHeads(backend.tf, spec);
     const featureNames = tabularFeatureNames(spec, data);
@@ -178,6 +182,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
             if (first && outcome.gates) gates = outcome.gates;
             if (outcome.robustness) robustness.push(...outcome.robustness);
             if (outcome.explanation) explanation = outcome.explanation;
+            if (first && outcome.conflict) conflict = outcome.conflict;
+            if (first && outcome.taskAffinity) taskAffinity = outcome.taskAffinity;
           }
           if (first) results = unitResults;
           const test = unitResults.get(SHARED_PHASE_KEY)!;
@@ -210,6 +216,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     };
     if (gates.length) summary.gates = gates;
     if (robustness.length) summary.robustness = robustness;
+    if (conflict) summary.conflict = conflict;
+    if (taskAffinity) summary.taskAffinity = taskAffinity;
     if (baselines.length) {
       const baselineTest = baselineValues(results, baselines);
       const d = deltaMOf(shared, baselineTest, spec);
@@ -266,7 +274,7 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
  * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
  */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: readonly DeviceSplit[], phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest, record: boolean, featureNames: Map<string, string[]>, startup: StartupTimes): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation } | 'cancelled'> {
+  writer: RunWriter, req: RunRequest, record: boolean, featureNames: Map<string, string[]>, startup: StartupTimes): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation; conflict?: ConflictSummary; taskAffinity?: TaskAffinitySummary } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
@@ -321,7 +329,9 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: re
     const gates = phase.kind === 'shared' ? gateMeans(tf, spec, built, test.x) : [];
     if (phase.kind === 'shared' && record) await writer.saveModel(built.model);
     return { test: testValues, epochsRun: result.epochsRun, ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}),
-      ...(gates.length ? { gates } : {}), ...(robustness ? { robustness } : {}), ...(explanation ? { explanation } : {}) };
+      ...(gates.length ? { gates } : {}), ...(robustness ? { robustness } : {}), ...(explanation ? { explanation } : {}),
+      ...(phase.kind === 'shared' && result.conflict ? { conflict: result.conflict } : {}),
+      ...(phase.kind === 'shared' && result.taskAffinity ? { taskAffinity: result.taskAffinity } : {}) };
   } finally {
     for (const v of views) if (v.owned) disposeSplit(v.split);
     built?.model.dispose();

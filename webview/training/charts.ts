@@ -1,12 +1,14 @@
 // Which curves the panel draws: per task its loss and one metric (the main one unless the
 // user picks another), each for the shared model and the task's single-task baseline, train
-// and validation; then the whole model: total loss, learning rate, the task weights.
+// and validation; then the whole model: total loss, learning rate, the task weights, and the
+// cosine between each pair of tasks' gradients on the shared layers (evaluation.conflict).
 // A curve's colour is its task's (core/taskColors); the model variant is told by the line.
 import { TOTAL_LOSS } from '../../src/core/runLayout';
 import { mainMetric } from '../../src/core/runsIndex';
 import { taskColorName, type ChartColorName } from '../../src/core/taskColors';
 import { baselinePhase, baselineTasks, phaseKey, SHARED_PHASE_KEY } from '../../src/core/phase';
 import { WHOLE_MODEL } from '../../src/core/protocol';
+import { WHOLE_TRUNK, conflictMetric, pairTask } from '../../src/core/conflict';
 import { weightingMethod } from '../../src/core/weighting/registry';
 import { seriesKey, type RunView } from './runState';
 
@@ -103,5 +105,10 @@ export function modelCharts(view: RunView): ChartDef[] {
         .filter((d) => has(d.key)),
     });
   }
+  // One line per task pair: below 0 the tasks' gradients on the shared layers conflict.
+  const pairs = tasks.flatMap((a, i) => tasks.slice(i + 1).map((b) => pairTask(a, b)));
+  const cosines = pairs.map((p, k) => ({ key: seriesKey(SHARED_PHASE_KEY, p, conflictMetric('cosine', WHOLE_TRUNK), 'train'), label: p, color: taskColorName(k), variant: 'shared', style: 'validation' } satisfies SeriesDef))
+    .filter((d) => has(d.key));
+  if (cosines.length) out.push({ id: 'model:conflict', title: 'gradient cosine between tasks on the shared layers (below 0: conflict)', empty: '', series: cosines });
   return out;
 }

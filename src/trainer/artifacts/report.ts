@@ -14,6 +14,8 @@ import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { writeFileAtomic } from './atomicWrite';
 import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable } from '../../core/markup';
+import { renderConflictSection } from './conflictSection';
+import { renderTaskAffinitySection } from './taskAffinitySection';
 import { renderExplainSection } from './explainSection';
 import { renderGeneralisationSection } from './generalisationSection';
 import { renderRobustnessSection } from './robustnessSection';
@@ -264,6 +266,14 @@ export function renderReport(input: ReportInput): RenderedReport {
     lines.push(...section.lines);
     files.push(...section.files);
   }
+
+  if (summary.conflict) {
+    const section = renderConflictSection(summary.conflict, files.length);
+    lines.push(...section.lines);
+    files.push(...section.files);
+  }
+
+  if (summary.taskAffinity) lines.push(...renderTaskAffinitySection(summary.taskAffinity));
 
   lines.push('## Shared-weight diagram', '');
   files.push({ path: WEIGHT_DIAGRAM_FILE, content: sharedWeightDiagramSvg(spec) });
