@@ -105,7 +105,8 @@ export function readRun(dir: string, alive: TrainerProbe | ((pid: number) => boo
 export function readStudy(dir: string, alive: TrainerProbe | ((pid: number) => boolean) = localProbe): StudyEntry {
   const raw = readJson(path.join(dir, STUDY_FILES.result)) as Partial<StudyResult> | undefined;
   const result = typeof raw === 'object' && raw !== null && typeof raw.name === 'string' && Array.isArray(raw.variants) ? raw as StudyResult : undefined;
-  const listed = result?.variants.flatMap((v) => v.runs.map((r) => r.runDir)) ?? [];
+  // Once each: the single-task models of a seed share the as-designed run's folder (its baselines).
+  const listed = [...new Set(result?.variants.flatMap((v) => v.runs.map((r) => r.runDir)) ?? [])];
   const found = subfolders(dir);
   const order = [...listed.filter((r) => found.includes(r)), ...found.filter((r) => !listed.includes(r)).sort()];
   const runs = order.map((r) => readRun(path.join(dir, r), alive)).filter((r): r is RunEntry => r !== undefined);

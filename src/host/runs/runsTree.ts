@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { describeRun, formatRunTime, type RunEntry } from '../../core/runsIndex';
 import { progressText, sessions } from '../training/index';
 import { studyProgressText } from '../../core/study/studyProgress';
+import { studyRunLabel } from '../../core/study/studyRunLabel';
 import { readRunsFolder, type ExperimentRuns, type StudyEntry } from '../runFolders';
 import { allRunsDirs } from '../runsLocation';
 
@@ -44,20 +45,11 @@ export class StudyItem extends vscode.TreeItem {
     const status = study.result?.status;
     this.iconPath = status === 'running' ? new vscode.ThemeIcon('sync~spin') : new vscode.ThemeIcon('graph-scatter');
     this.description = study.result
-      ? `${study.result.variants.length} variants · ${status === 'running' ? studyProgressText(study.result) : `${status} · ${study.runs.length} runs`}`
+      ? `${study.result.variants.length} variants · ${status === 'running' ? studyProgressText(study.result) : `${status} · ${study.result.variants.reduce((n, v) => n + v.runs.length, 0)} runs`}`
       : 'no study.json yet';
     this.tooltip = `${study.dir}\n\nClick to compare the variants (tables, Δm with 95 % intervals, trade-off chart).`;
     this.command = { title: 'Show study', command: 'multiTaskStudio.showStudy', arguments: [{ studyDir: study.dir }] };
   }
-}
-
-/** "As designed · repeat 2" for a run of a study (from study.json), else undefined. */
-function studyRunLabel(study: StudyEntry, run: RunEntry): string | undefined {
-  for (const v of study.result?.variants ?? []) {
-    const r = v.runs.find((x) => x.runDir === run.id);
-    if (r) return `${v.variant.label} · repeat ${r.repeat + 1}${r.fold ? ` · fold ${r.fold.index + 1}/${r.fold.of}` : ''}`;
-  }
-  return undefined;
 }
 
 export class RunItem extends vscode.TreeItem {
@@ -111,7 +103,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Item> {
 
   getChildren(item?: Item): Item[] {
     if (item instanceof RunItem) return [];
-    if (item instanceof StudyItem) return item.study.runs.map((r) => new RunItem(r, studyRunLabel(item.study, r)));
+    if (item instanceof StudyItem) return item.study.runs.map((r) => new RunItem(r, studyRunLabel(item.study.result, r.id)));
     if (item instanceof ExperimentItem) return [...item.experiment.studies.map((st) => new StudyItem(st)), ...item.experiment.runs.map((r) => new RunItem(r))];
     const dirs = allRunsDirs();
     return dirs.flatMap((dir) => readRunsFolder(dir).map((e) => new ExperimentItem(e, dir, dirs.length > 1)));

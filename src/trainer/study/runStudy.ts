@@ -151,7 +151,8 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
   if (req.resumeDir) req.emit({ type: 'log', level: 'info', message: `resuming ${studyDir}: ${kept} of ${repeats * trained.length} runs completed and kept, ${repeats * trained.length - kept} to train` });
 
   const state: StudyState = {
-    study, studyFile: req.studyPath, experiment: req.experimentPath,
+    // The experiment as the study file names it (relative to that file), never the host's absolute path.
+    study, studyFile: req.studyPath, experiment: study.experiment,
     startedAt: previous?.startedAt ?? new Date().toISOString(), variants: plan.variants, runs,
   };
   const convention = withDefaults(experiment).evaluation?.deltaM;

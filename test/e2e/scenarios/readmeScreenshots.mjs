@@ -6,18 +6,14 @@
 // MTS_E2E_UPDATE_SCREENSHOTS=1 also copied to media/screenshots/<view>-<theme>.png.
 // The Getting Started walkthrough's pictures are crops of the same views, each to the part its
 // step is about (the designer's graph, its shared trunk, the loss curves, the shared-weight
-// diagram), at 2 device pixels per CSS pixel: the walkthrough shows a picture about 450 px wide,
-// so a whole window shrunk into it has unreadable text, and a crop about that wide does not.
-// Saved as test-output/e2e/readme-screenshots/walkthrough-<step>-<theme>.png; with
-// MTS_E2E_UPDATE_WALKTHROUGH=1 also copied to media/walkthrough/<step>-<theme>.png.
+// diagram; the study step's picture is cropped by studyCompare.mjs), with test/e2e/walkthroughCrop.mjs.
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../paths.mjs';
 import { assert, expectText, runFolders, runStatus } from '../expect.mjs';
+import { walkthroughCropper } from '../walkthroughCrop.mjs';
 
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
-/** Margin around a crop, in CSS pixels. */
-const CROP_PAD = 12;
 
 export default {
   name: 'readme screenshots',
@@ -28,25 +24,7 @@ export default {
     const { page } = s;
     const shots = [];
     const shoot = async (view, theme) => { shots.push([await s.screenshot(`${view}-${theme}`), `${view}-${theme}.png`]); };
-    // A walkthrough picture: the box around every element of `parts`, wholly in the window (a
-    // part cut off at the window's edge would be a half-drawn picture).
-    const crops = [];
-    const crop = async (step, theme, parts) => {
-      const boxes = [];
-      for (const part of parts) for (const one of await part.all()) { const b = await one.boundingBox(); if (b) boxes.push(b); }
-      assert(boxes.length > 0, `${step}-${theme}: nothing to crop`);
-      const view = page.viewportSize();
-      const x = Math.min(...boxes.map((b) => b.x)) - CROP_PAD;
-      const y = Math.min(...boxes.map((b) => b.y)) - CROP_PAD;
-      const right = Math.max(...boxes.map((b) => b.x + b.width)) + CROP_PAD;
-      const bottom = Math.max(...boxes.map((b) => b.y + b.height)) + CROP_PAD;
-      assert(x >= 0 && y >= 0 && right <= view.width && bottom <= view.height, `${step}-${theme}: the part is not wholly in the window: ${JSON.stringify({ x, y, right, bottom })}`);
-      const clip = { x: Math.floor(x), y: Math.floor(y), width: Math.ceil(right - x), height: Math.ceil(bottom - y) };
-      const file = path.join(s.dir, `walkthrough-${step}-${theme}.png`);
-      await page.screenshot({ path: file, clip, scale: 'device' });
-      crops.push([file, `${step}-${theme}.png`]);
-      console.log(`    walkthrough ${step}-${theme}: ${clip.width}x${clip.height} CSS px`);
-    };
+    const { crop, copyWalkthroughPictures } = walkthroughCropper(s);
     // The designer's parts: the whole graph as it opens; the shared trunk (trunk2 selected) with the heads it feeds.
     const designerCrops = async (designer, theme) => {
       const nodes = designer.locator('.react-flow__node');
@@ -178,10 +156,6 @@ export default {
       for (const [file, name] of shots) fs.copyFileSync(file, path.join(dest, name));
       console.log(`    copied ${shots.length} screenshots to media/screenshots/`);
     }
-    if (process.env.MTS_E2E_UPDATE_WALKTHROUGH === '1') {
-      const dest = path.join(repoRoot, 'media', 'walkthrough');
-      for (const [file, name] of crops) fs.copyFileSync(file, path.join(dest, name));
-      console.log(`    copied ${crops.length} pictures to media/walkthrough/`);
-    }
+    copyWalkthroughPictures();
   },
 };

@@ -2,7 +2,8 @@
 // Walkthroughs list → "Get started with Multi-Task Studio". Every step's picture is drawn
 // (loaded, not a broken image), and the first step's command link, "Open an example", does what
 // it says: the template pick, the folder, the designer on the copied example, and the step is
-// checked off. Steps 2 and 4's links (the designer again, the Runs view) check theirs off too.
+// checked off. Steps 2, 4 and 5's links (the designer again, the Runs view, the study's variant
+// pick) check theirs off too.
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, expectText } from '../expect.mjs';
@@ -14,7 +15,8 @@ const PICTURE_DEVICE_SCALE = 2;
 const MIN_PICTURE_SCALE = 0.7;
 // [step id, title, picture, command link] as package.json's contributes.walkthroughs has them.
 const STEPS = [['openExample', 'Open an example', 'open', 'Open an example'], ['seeShared', 'See what is shared', 'shared', 'Open the designer'],
-  ['train', 'Train', 'training', 'Train multi-task model'], ['readResults', 'Read the report and the diagram', 'diagram', 'Show the Runs view']];
+  ['train', 'Train', 'training', 'Train multi-task model'], ['readResults', 'Read the report and the diagram', 'diagram', 'Show the Runs view'],
+  ['compareSharing', 'Compare sharing strategies', 'study', 'Compare sharing strategies…']];
 
 export default {
   name: 'walkthrough from the Welcome page',
@@ -115,10 +117,18 @@ export default {
     await openLink('readResults', 'Show the Runs view');
     await expectText(page.locator('.part.sidebar .title-label'), /Multi-Task Studio: Runs/i, 'the side bar title');
     await expectText(page.locator('.part.sidebar .welcome-view-content'), 'No training runs yet.', 'the empty Runs view');
+    // Step 5's link, "Compare sharing strategies…": the experiment to compare (the walkthrough is in
+    // front), then the variant quick pick; Escape leaves it before anything is written.
+    await openLink('compareSharing', 'Compare sharing strategies…');
+    await s.pick('digits-parity.mtl.json', { placeholder: /Compare sharing strategies for which experiment/ });
+    const variants = page.locator('.quick-input-widget input');
+    await s.waitUntil(async () => /Variants to train/.test((await variants.getAttribute('placeholder')) ?? ''), 'the variant quick pick');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Where to branch' }).first().waitFor();
+    await variants.press('Escape');
     await page.locator('.tabs-container .tab', { hasText: 'Walkthrough: Multi-Task Studio' }).click();
-    for (const id of ['seeShared', 'readResults']) {
+    for (const id of ['seeShared', 'readResults', 'compareSharing']) {
       await s.waitUntil(async () => (await step(id).getAttribute('aria-checked')) === 'true', `step ${id} to be checked off`);
     }
-    await s.screenshot('walkthrough-three-steps-done');
+    await s.screenshot('walkthrough-four-steps-done');
   },
 };

@@ -37,6 +37,17 @@ describe('study folders in the runs index', () => {
     assert.deepEqual(study.runs.map((r) => r.id), ['single-task-r0', 'single-task-r1', 'as-designed-r0', 'weighting-pcgrad-r0']);
   });
 
+  it('a run folder two variants share (the single-task models are the as-designed run\'s baselines) is listed once', () => {
+    // As the runner writes study.json: single-task repeat r reads the folder as-designed-r<r>.
+    const result = studyFixture();
+    for (const v of result.variants) if (v.variant.kind === 'single-task') for (const r of v.runs) r.runDir = `as-designed-r${r.repeat}`;
+    const runs = tempDir();
+    writeStudy(runs, ['as-designed-r0', 'as-designed-r1', 'weighting-pcgrad-r0'], result);
+    const ids = readRunsFolder(runs, alive)[0]!.studies[0]!.runs.map((r) => r.id);
+    // Twice would give two Runs view items one id: VS Code refuses the whole group ("already registered").
+    assert.deepEqual(ids, ['as-designed-r0', 'as-designed-r1', 'weighting-pcgrad-r0']);
+  });
+
   it('an experiment with only a study is listed; a study without study.json yet still shows its runs', () => {
     const runs = tempDir();
     writeStudy(runs, ['b-r0', 'a-r0'], null);

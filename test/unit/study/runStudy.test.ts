@@ -58,7 +58,8 @@ print(json.dumps(out))
 describe('study runner', () => {
   it('trains each variant on each seed into the study folder, with Δm paired by seed and study.json after every run', { timeout: 60_000 }, async (t) => {
     const runsDir = tempDir('study');
-    const { req, messages } = request(runsDir);
+    // Absolute paths, as the extension host sends them.
+    const { req, messages } = request(runsDir, { studyPath: path.join(runsDir, 'tiny.mtl-study.json'), experimentPath: path.join(runsDir, 'tiny.mtl.json') });
     assert.equal(await runStudy(req), 'completed');
     const studyDir = studyDirOf(messages);
     assert.equal(path.dirname(studyDir), path.join(runsDir, 'tiny-study'));
@@ -67,6 +68,9 @@ describe('study runner', () => {
 
     const result = readJson(path.join(studyDir, 'study.json')) as unknown as StudyResult;
     assert.equal(result.status, 'completed');
+    // The experiment as the study file names it (relative to it), not this machine's absolute path:
+    // the study view and study-report.md show it, and the folder stays readable when moved.
+    assert.equal(result.experiment, 'tiny.mtl.json');
     assert.match(fs.readFileSync(path.join(studyDir, 'study-report.md'), 'utf8'), /^# Study: tiny\n[\s\S]*Single-task models/, 'the study report is written with the study');
     assert.deepEqual(result.variants.map((v) => v.variant.id), ['single-task', 'as-designed', 'branch-1', 'weighting-dwa']);
     for (const v of result.variants) assert.deepEqual(v.runs.map((r) => [r.repeat, r.seed, r.status]), [[0, 5, 'completed'], [1, 6, 'completed']]);
