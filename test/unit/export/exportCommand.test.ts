@@ -34,7 +34,7 @@ test('the export command writes the Keras package and a notebook (nbformat 4) th
   assert.ok(nb.cells.some((c) => c.cell_type === 'code' && c.source.join('').includes('from tabular_csv import data')));
 });
 
-test('the export command reports a broken experiment at its JSON path, and ONNX as not built in this branch', { timeout: 120_000 }, async () => {
+test('the export command reports a broken experiment at its JSON path, and ONNX of an untrained experiment as needing a run folder', { timeout: 120_000 }, async () => {
   const dir = tempDir('export-command-bad');
   const doc = exampleDoc('correlated-regression') as { training: Record<string, unknown> };
   const bad = await runExport({ cliScript: CLI, source: experiment(dir, { ...doc, training: { ...doc.training, batchSize: 0 } }), to: 'keras', outDir: dir, workspaceDir: dir });
@@ -43,7 +43,7 @@ test('the export command reports a broken experiment at its JSON path, and ONNX 
   assert.doesNotMatch(bad.message, /\bat .*\.js:\d+/, 'no stack trace');
   const onnx = await runExport({ cliScript: CLI, source: experiment(dir, doc), to: 'onnx', outDir: dir, workspaceDir: dir });
   assert.equal(onnx.ok, false);
-  assert.match(onnx.message, /not built in this branch/);
+  assert.match(onnx.message, /--to onnx exports a trained run: .* is not a run folder/);
 });
 
 test('mts export without --to is a usage error (exit 2)', () => {
