@@ -215,23 +215,32 @@ function epochLine(points: MetricPoint[]): string {
     .map((p) => `${p.task} ${p.metric} ${fmt(p.value)}`).join(', ');
 }
 
+/**
+ * Ctrl+C once: `cancelled` turns true and the work stops after the current step; twice: quit at
+ * once, but a run still reads "cancelled", not "running" with its trainer gone.
+ */
+function onInterrupt(hint: string): { cancelled: boolean } {
+  const state = { cancelled: false };
+  process.on('SIGINT', () => {
+    if (state.cancelled) {
+      finishOpenRunsSync('cancelled');
+      process.exit(130);
+    }
+    state.cancelled = true;
+    console.error(`\nstopping after the current step (Ctrl+C again to quit at once)${hint}`);
+  });
+  return state;
+}
+
 async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   const { doc, text, file } = readDoc(args.positional[0]);
   const specDir = path.dirname(path.resolve(file));
   const runsDir = path.resolve(args.out ?? path.join(specDir, 'runs'));
   if (args.out !== undefined) probeOutFolder(args.out);
-  let cancelled = false;
-  process.on('SIGINT', () => {
-    if (cancelled) {
-      // Quit at once, but the run still reads "cancelled", not "running" with its trainer gone.
-      finishOpenRunsSync('cancelled');
-      process.exit(130);
-    }
-    cancelled = true;
-    console.error('\nstopping after the current step (Ctrl+C again to quit at once)');
-  });
+  const interrupt = onInterrupt('');
   // The supervising parent went away (killed): stop after the current step, as a Ctrl+C would.
-  process.on('disconnect', () => { cancelled = true; });
+  process.on('disconnect', () => { interrupt.cancelled = true; });
+  const cancelled = () => interrupt.cancelled;
   const tty = process.stderr.isTTY;
   let phaseName = phaseLabel(SHARED_PHASE);
   let lastBar = 0;
@@ -303,7 +312,7 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   const outcome = await runExperiment({
     doc, workspaceDir: specDir, allowedRoots: dataRoots(specDir, args.allowPaths), runsDir, backend: args.backend, ...(args.epochs !== undefined ? { epochs: args.epochs } : {}),
     ...(args.threads !== undefined ? { threads: args.threads } : {}),
-    budget: args.budget, emit, cancelled: () => cancelled,
+    budget: args.budget, emit, cancelled,
   });
   return outcome === 'completed' ? 0 : outcome === 'cancelled' ? 130 : 1;
 }
@@ -388,15 +397,8 @@ async function study(args: ReturnType<typeof parseArgs>): Promise<number> {
   const runsDir = path.resolve(args.out ?? path.join(specDir, 'runs'));
   if (args.out !== undefined) probeOutFolder(args.out);
   if (args.resume !== undefined && !fs.existsSync(path.join(args.resume, 'study.json'))) throw new UsageError(`--resume ${args.resume}: not a study folder (no study.json in it)`);
-  let cancelled = false;
-  process.on('SIGINT', () => {
-    if (cancelled) {
-      finishOpenRunsSync('cancelled');
-      process.exit(130);
-    }
-    cancelled = true;
-    console.error('\nstopping after the current step (Ctrl+C again to quit at once); resume with --resume');
-  });
+  const interrupt = onInterrupt('; resume with --resume');
+  const cancelled = () => interrupt.cancelled;
   // With --json, stdout holds the result alone: progress goes to stderr.
   const say = args.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
   let result: StudyResult | undefined;
@@ -437,7 +439,7 @@ async function study(args: ReturnType<typeof parseArgs>): Promise<number> {
     ...(args.resume !== undefined ? { resumeDir: args.resume } : {}),
     ...(args.epochs !== undefined ? { epochs: args.epochs } : {}),
     ...(args.threads !== undefined ? { threads: args.threads } : {}),
-    emit, cancelled: () => cancelled,
+    emit, cancelled,
   });
   if (result && outcome !== 'invalid') {
     if (args.json) console.log(JSON.stringify(result, null, 2));

@@ -5,44 +5,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
-import { analyzeGraph } from '../../../../src/core/graph';
 import type { FromTrainer, RunSummary } from '../../../../src/core/protocol';
 import type { ExperimentSpec } from '../../../../src/core/spec';
-import { loadBackend } from '../../../../src/trainer/backend';
-import { makeHeads } from '../../../../src/trainer/heads';
 import { blockGramians, sharedBlocks } from '../../../../src/trainer/insight/conflict';
-import { buildModel } from '../../../../src/trainer/model/build';
-import { makeForward } from '../../../../src/trainer/model/forward';
 import { runExperiment } from '../../../../src/trainer/run';
 import { exampleDoc, onlyRun, tempDir } from '../helpers';
+import { twoRegressionTasks, withWeights } from './tinyModel';
 
 test('per-block Gramians of the task gradients: x = [1, 2], t1 = I, t2 = 2·I, heads [1, 0] and [−1, 1], targets 0 (worked by hand)', async () => {
-  const spec: ExperimentSpec = {
-    name: 'conflict',
-    data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 1 } },
-    tasks: [
-      { id: 'a', kind: 'regression', target: 'ya', loss: 'meanSquaredError', metrics: ['mae'] },
-      { id: 'b', kind: 'regression', target: 'yb', loss: 'meanSquaredError', metrics: ['mae'] },
-    ],
-    model: {
-      inputs: [{ id: 'x', shape: [2] }],
-      layers: [
-        { id: 't1', type: 'dense', units: 2, from: ['x'] },
-        { id: 't2', type: 'dense', units: 2, from: ['t1'] },
-        { id: 'ha', type: 'dense', units: 1, from: ['t2'] },
-        { id: 'hb', type: 'dense', units: 1, from: ['t2'] },
-      ],
-      outputs: { a: 'ha', b: 'hb' },
-    },
-    training: { optimizer: { type: 'sgd', learningRate: 0.1 }, epochs: 1, batchSize: 1, seed: 1 },
-  };
-  const { tf } = await loadBackend('tensorflow');
-  const topo = analyzeGraph(spec).order;
-  const built = buildModel(tf, spec, topo, 1);
-  const weights: Record<string, number[][]> = { t1: [[1, 0], [0, 1]], t2: [[2, 0], [0, 2]], ha: [[1], [0]], hb: [[-1], [1]] };
-  for (const [id, w] of Object.entries(weights)) built.layers.get(id)!.setWeights([tf.tensor2d(w), tf.zeros([w[0]!.length])]);
-  const heads = makeHeads(tf, spec);
-  const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(), seed: 1 });
+  const spec = twoRegressionTasks('conflict', [
+    { id: 't1', type: 'dense', units: 2, from: ['x'] },
+    { id: 't2', type: 'dense', units: 2, from: ['t1'] },
+    { id: 'ha', type: 'dense', units: 1, from: ['t2'] },
+    { id: 'hb', type: 'dense', units: 1, from: ['t2'] },
+  ]);
+  const { tf, built, heads, forward } = await withWeights(spec, { t1: [[1, 0], [0, 1]], t2: [[2, 0], [0, 2]], ha: [[1], [0]], hb: [[-1], [1]] });
   const blocks = sharedBlocks({ spec, built });
   assert.deepEqual(blocks.map((b) => b.id), ['t1', 't2']);
   const xb = new Map<string, TF.Tensor>([['x', tf.tensor2d([[1, 2]])]]);

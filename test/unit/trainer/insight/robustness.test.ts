@@ -6,46 +6,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
-import { analyzeGraph } from '../../../../src/core/graph';
 import type { FromTrainer } from '../../../../src/core/protocol';
 import type { ExperimentSpec } from '../../../../src/core/spec';
 import { loadBackend } from '../../../../src/trainer/backend';
 import type { DeviceSplit } from '../../../../src/trainer/deviceData';
-import { makeHeads } from '../../../../src/trainer/heads';
 import { attackInputs, inputRanges, measureRobustness } from '../../../../src/trainer/insight/robustness';
 import { robustnessOfRun } from '../../../../src/trainer/insight/robustnessOfRun';
-import { buildModel } from '../../../../src/trainer/model/build';
-import { makeForward } from '../../../../src/trainer/model/forward';
 import { runExperiment } from '../../../../src/trainer/run';
 import { exampleDoc, onlyRun, tempDir } from '../helpers';
+import { twoRegressionTasks, withWeights } from './tinyModel';
 
-const spec: ExperimentSpec = {
-  name: 'robustness',
-  data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 1 } },
-  tasks: [
-    { id: 'a', kind: 'regression', target: 'ya', loss: 'meanSquaredError', metrics: ['mae'] },
-    { id: 'b', kind: 'regression', target: 'yb', loss: 'meanSquaredError', metrics: ['mae'] },
-  ],
-  model: {
-    inputs: [{ id: 'x', shape: [2] }],
-    layers: [
-      { id: 'ha', type: 'dense', units: 1, from: ['x'] },
-      { id: 'hb', type: 'dense', units: 1, from: ['x'] },
-    ],
-    outputs: { a: 'ha', b: 'hb' },
-  },
-  training: { optimizer: { type: 'sgd', learningRate: 0.1 }, epochs: 1, batchSize: 2, seed: 1 },
-};
+const spec = twoRegressionTasks('robustness', [
+  { id: 'ha', type: 'dense', units: 1, from: ['x'] },
+  { id: 'hb', type: 'dense', units: 1, from: ['x'] },
+], { batchSize: 2 });
 
 async function setup() {
-  const { tf } = await loadBackend('tensorflow');
-  const topo = analyzeGraph(spec).order;
-  const built = buildModel(tf, spec, topo, 1);
   // ha: pred_a = 2 x₀ − 3 x₁; hb: pred_b = x₀ + x₁ (no bias).
-  built.layers.get('ha')!.setWeights([tf.tensor2d([[2], [-3]]), tf.tensor1d([0])]);
-  built.layers.get('hb')!.setWeights([tf.tensor2d([[1], [1]]), tf.tensor1d([0])]);
-  const heads = makeHeads(tf, spec);
-  const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(), seed: 1 });
+  const { tf, heads, forward } = await withWeights(spec, { ha: [[2], [-3]], hb: [[1], [1]] });
   // Two examples: x¹ = [0.5, 0.5], x² = [0, 1]; both targets 0. Range of x over the split: [0, 1].
   const split: DeviceSplit = {
     n: 2,

@@ -5,44 +5,22 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
 import { unitUse, type Explanation } from '../../../../src/core/explain';
-import { analyzeGraph } from '../../../../src/core/graph';
 import type { FromTrainer } from '../../../../src/core/protocol';
 import type { ExperimentSpec } from '../../../../src/core/spec';
 import { loadBackend } from '../../../../src/trainer/backend';
 import type { DeviceSplit } from '../../../../src/trainer/deviceData';
-import { makeHeads } from '../../../../src/trainer/heads';
 import { featureImportance, saliencyOf, unitReliance } from '../../../../src/trainer/insight/saliency';
-import { buildModel } from '../../../../src/trainer/model/build';
-import { makeForward } from '../../../../src/trainer/model/forward';
 import { explainOfRun } from '../../../../src/trainer/insight/explainOfRun';
 import { runExperiment } from '../../../../src/trainer/run';
 import { exampleDoc, onlyRun, tempDir } from '../helpers';
+import { twoRegressionTasks, withWeights } from './tinyModel';
 
 const close = (a: number, b: number, tol = 1e-5, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
 
-function twoTasks(layers: ExperimentSpec['model']['layers']): ExperimentSpec {
-  return {
-    name: 'explain',
-    data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 1 } },
-    tasks: [
-      { id: 'a', kind: 'regression', target: 'ya', loss: 'meanSquaredError', metrics: ['mae'] },
-      { id: 'b', kind: 'regression', target: 'yb', loss: 'meanSquaredError', metrics: ['mae'] },
-    ],
-    model: { inputs: [{ id: 'x', shape: [2] }], layers, outputs: { a: 'ha', b: 'hb' } },
-    training: { optimizer: { type: 'sgd', learningRate: 0.1 }, epochs: 1, batchSize: 2, seed: 1 },
-  };
-}
+const twoTasks = (layers: ExperimentSpec['model']['layers']) => twoRegressionTasks('explain', layers, { batchSize: 2 });
 
 async function model(spec: ExperimentSpec, weights: Record<string, number[][]>) {
-  const { tf } = await loadBackend('tensorflow');
-  const topo = analyzeGraph(spec).order;
-  const built = buildModel(tf, spec, topo, 1);
-  for (const [id, w] of Object.entries(weights)) {
-    const layer = built.layers.get(id)!;
-    layer.setWeights(layer.getWeights().length === 2 ? [tf.tensor2d(w), tf.zeros([w[0]!.length])] : [tf.tensor2d(w)]);
-  }
-  const heads = makeHeads(tf, spec);
-  const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(), seed: 1 });
+  const { tf, heads, forward } = await withWeights(spec, weights);
   const split: DeviceSplit = {
     n: 2,
     x: new Map<string, TF.Tensor>([['x', tf.tensor2d([[1, 2], [3, -1]])]]),
