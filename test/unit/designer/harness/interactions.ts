@@ -463,7 +463,8 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     const numbers = choice.locator('vscode-button:has-text("Read as numbers")');
     await d.setText(before.replace('"seed": 1 }', '"seed": 2 }'));
     await d.page.waitForSelector('.data-preview-stale');
-    assert.equal(await numbers.getAttribute('disabled'), '');
+    // The toolkit's button reflects `disabled` as an attribute in its own update, a moment after the render (CI saw null here).
+    await d.page.waitForFunction((el) => el?.getAttribute('disabled') === '', await numbers.elementHandle(), { timeout: 5000 });
     await d.setText(before);
     await d.page.waitForSelector('.data-preview-stale', { state: 'detached' });
     await numbers.click();
