@@ -4,6 +4,7 @@
 #   libkrb5-dev   headers for code-server's native `kerberos` module
 #   ripgrep       its `rg` stands in for @vscode/ripgrep's download (see install-code-server.sh)
 #   build tools   node-gyp builds of node-pty and friends during code-server's postinstall
+#   python3-venv  the tests' Python venvs (TensorBoard reader, Keras export, onnx.checker); Debian's python3 lacks ensurepip without it
 # Idempotent: when everything is present it does not touch apt at all.
 set -euo pipefail
 
@@ -13,6 +14,7 @@ declare -A WANT=(
   [libkrb5-dev]=/usr/include/krb5.h
   [ripgrep]=/usr/bin/rg
   [python3]=/usr/bin/python3
+  [python3-venv]=/usr/share/doc/python3-venv
   [make]=/usr/bin/make
   [g++]=/usr/bin/g++
   [pkg-config]=/usr/bin/pkg-config
