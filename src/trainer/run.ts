@@ -290,8 +290,10 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: re
     built = buildModel(tf, spec, topo, t.seed);
     startup.mark('model');
     const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: t.seed });
+    // Conflict and affinity are kept from the first repeat only: later repeats do not measure them.
+    const measured = record ? spec : { ...spec, evaluation: { ...spec.evaluation, conflict: { every: 0 }, taskAffinity: undefined } };
     const result = await trainLoop({
-      tf, backend: backend.name, spec, built, forward, heads, topo, train, validation, epochs: t.epochs, phase,
+      tf, backend: backend.name, spec: measured, built, forward, heads, topo, train, validation, epochs: t.epochs, phase,
       events: {
         progress: (points) => {
           append(points);
