@@ -7,6 +7,7 @@ import type { PanelTask } from './panelProtocol';
 import type { RunStatus, RunSummary } from './protocol';
 import { TRAINER_GONE_MESSAGE, type RunRecord } from './runLayout';
 import type { MetricIntervals } from './stats/repeated';
+import { sharingVerdict } from './stats/repeatedText';
 import type { TaskKind } from './spec';
 
 const TASK_KINDS: readonly TaskKind[] = ['multiclass', 'binary', 'regression'];
@@ -71,6 +72,16 @@ export function headlineMetrics(summary: Pick<RunSummary, 'test' | 'baselines' |
   }
   if (summary.baselines && Number.isFinite(summary.baselines.deltaM)) parts.push(`Δm ${formatPercent(summary.baselines.deltaM)}`);
   return parts.join(' · ');
+}
+
+/**
+ * The notification at the end of a completed run: each task's main metric, then the sentence on
+ * sharing (which carries Δm with its interval, or says it is one run), so Δm is said once.
+ */
+export function completionText(name: string, summary: RunSummary | undefined, tasks: PanelTask[]): string {
+  const verdict = summary ? sharingVerdict(summary) : undefined;
+  const headline = summary ? headlineMetrics(verdict ? { test: summary.test, ...(summary.repeated ? { repeated: summary.repeated } : {}) } : summary, tasks) : '';
+  return `${name}: training completed${headline ? ` (${headline})` : ''}.${verdict ? ` ${verdict[0]!.toUpperCase()}${verdict.slice(1)}.` : ''}`;
 }
 
 function meansOf(intervals: MetricIntervals): RunSummary['test'] {

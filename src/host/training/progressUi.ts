@@ -4,8 +4,7 @@
 import * as vscode from 'vscode';
 import { phaseLabel } from '../../core/phase';
 import { repeatLabel } from '../../core/repeats';
-import { sharingVerdict } from '../../core/stats/repeatedText';
-import { headlineMetrics } from '../../core/runsIndex';
+import { completionText } from '../../core/runsIndex';
 import type { RunSummary } from '../../core/protocol';
 import { output as outputChannel } from '../output';
 import type { TrainingSession } from './session';
@@ -73,10 +72,7 @@ export async function announceEnd(session: TrainingSession, summary: RunSummary 
   switch (session.endStatus) {
     case 'completed': {
       const report = 'Open report';
-      const headline = summary ? headlineMetrics(summary, session.header.tasks) : '';
-      // The sentence on sharing comes from the interval of Δm over repeats; one run says it is one run.
-      const verdict = summary ? sharingVerdict(summary) : undefined;
-      const choice = await vscode.window.showInformationMessage(`${name}: training completed${headline ? ` (${headline})` : ''}.${verdict ? ` ${verdict[0]!.toUpperCase()}${verdict.slice(1)}.` : ''}`, show, report);
+      const choice = await vscode.window.showInformationMessage(completionText(name, summary, session.header.tasks), show, report);
       if (choice === show) actions.showPanel();
       if (choice === report) actions.openReport();
       return;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { describeRun, formatMetric, formatPercent, formatRunTime, headlineMetrics, tasksOf } from '../../../src/core/runsIndex';
+import { completionText, describeRun, formatMetric, formatPercent, formatRunTime, headlineMetrics, tasksOf } from '../../../src/core/runsIndex';
 import { isRunFolderOf, readRun, readRunsFolder } from '../../../src/host/runFolders';
 import { experiment, record, summary, tempDir, writeRun } from './fixtures';
 
@@ -49,6 +49,13 @@ describe('runs index', () => {
     assert.equal(headlineMetrics(summary('/r', -0.0123), tasks), 'digit acc 0.912 · parity acc 0.951 · Δm −1.2%');
     const regression = tasksOf({ tasks: [{ id: 'age', kind: 'regression', target: 'age' }] });
     assert.equal(headlineMetrics({ test: { age: { loss: 3, mae: 4.25, rmse: 5 } } }, regression), 'age mae 4.25');
+  });
+
+  it('says Δm once in the completion notification: in the sentence on sharing', () => {
+    const tasks = tasksOf(experiment());
+    assert.equal(completionText('digits-parity', summary('/r'), tasks),
+      'digits-parity: training completed (digit acc 0.912 · parity acc 0.951). Δm +0.40 %, one run: repeat it (evaluation.repeats) to know whether the difference is more than noise.');
+    assert.equal(completionText('x', undefined, tasks), 'x: training completed.');
   });
 
   it('formats numbers for a glance', () => {
