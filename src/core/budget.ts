@@ -125,7 +125,7 @@ function layerKnob(graph: Graph, id: string): { path: JsonPath; knob: string } {
 function specRows(spec: ExperimentSpec): number | undefined {
   const s = spec.data.source;
   if (s.type === 'mnist') return count(s.limit);
-  if (s.type === 'multimnist' || s.type === 'synthetic-correlated') return count(s.samples);
+  if (s.type === 'multimnist' || s.type === 'synthetic-correlated' || s.type === 'synthetic-sequence') return count(s.samples);
   return undefined;
 }
 
@@ -133,7 +133,8 @@ function dataKnob(spec: ExperimentSpec, rows: number | undefined, features: numb
   const s = spec.data.source;
   switch (s.type) {
     case 'mnist': return { path: ['data', 'source', 'limit'], knob: 'data.source.limit' };
-    case 'multimnist': return { path: ['data', 'source', 'samples'], knob: 'data.source.samples' };
+    case 'multimnist':
+    case 'synthetic-sequence': return { path: ['data', 'source', 'samples'], knob: 'data.source.samples' };
     case 'synthetic-correlated':
       // Whichever of the two factors is the unusual one (both default to modest sizes).
       return count(s.inputDim) !== undefined && (rows === undefined || features > rows)

@@ -12,6 +12,8 @@ export const MNIST_SIDE = 28;
 export const MULTIMNIST_SIDE = 36;
 /** data.source.inputDim when it is not set (synthetic-correlated). */
 export const SYNTHETIC_INPUT_DIM = 100;
+/** data.source.steps when it is not set (synthetic-sequence). */
+export const SEQUENCE_STEPS = 20;
 
 const isShape = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0);
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -25,6 +27,10 @@ export function knownFeatureShape(source: unknown): number[] | undefined {
     case 'synthetic-correlated': {
       const d = source.inputDim ?? SYNTHETIC_INPUT_DIM;
       return typeof d === 'number' && Number.isInteger(d) && d > 0 ? [d] : undefined;
+    }
+    case 'synthetic-sequence': {
+      const steps = source.steps ?? SEQUENCE_STEPS;
+      return typeof steps === 'number' && Number.isInteger(steps) && steps > 0 ? [steps, 1] : undefined;
     }
     default: return undefined;
   }

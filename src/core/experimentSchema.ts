@@ -177,6 +177,13 @@ const data = obj('Where the examples come from, how they are preprocessed and sp
       inputDim: int('Number of input features.', { min: 2, max: LIMITS.features }),
       seed,
     }, ['correlation']),
+    'synthetic-sequence': obj('Synthetic time series for recurrent layers: noisy sinusoids, one value per step; targets "frequency" (which of "classes" frequencies) and "amplitude".', {
+      samples: int('Number of examples.', { min: 1, max: LIMITS.samples }),
+      steps: int('Values per sequence (time steps); the model input is [steps, 1].', { min: 2, max: LIMITS.features }),
+      classes: int('Number of frequencies (1 to classes cycles per sequence), the classes of target "frequency".', { min: 2, max: 100 }),
+      noise: num('Standard deviation of the Gaussian noise added to every value.', { min: 0 }),
+      seed,
+    }),
     csv: tabular('csv'),
     jsonl: tabular('jsonl'),
     parquet: tabular('parquet'),

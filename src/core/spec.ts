@@ -108,6 +108,8 @@ export type DataSource =
   | { type: 'mnist'; limit?: number }
   | { type: 'multimnist'; samples?: number; seed?: number }
   | { type: 'synthetic-correlated'; samples?: number; correlation: number; inputDim?: number; seed?: number }
+  /** Noisy sinusoids of `steps` values ([steps, 1] per example): targets `frequency` (class) and `amplitude`. */
+  | { type: 'synthetic-sequence'; samples?: number; steps?: number; classes?: number; noise?: number; seed?: number }
   | { type: 'csv' | 'jsonl'; path: string; features?: string[]; categorical?: string[]; missing?: 'drop' | 'impute';
       /** Text encoding of the file; default UTF-8, checked. */
       encoding?: TextEncoding;

@@ -33,7 +33,7 @@ export const DESCRIPTION = prop(EXPERIMENT_SCHEMA, 'description');
 export const STARTERS: Record<string, Record<string, Record<string, unknown>>> = {
   optimizer: { sgd: { learningRate: 0.01 }, adam: { learningRate: 0.001 }, rmsprop: { learningRate: 0.001 }, adagrad: { learningRate: 0.01 } },
   schedule: { step: { stepEpochs: 10, gamma: 0.5 }, exponential: { gamma: 0.95 }, sgdr: { t0: 5, tMult: 2 } },
-  source: { 'synthetic-correlated': { correlation: 0.5 }, csv: { path: 'data.csv' }, jsonl: { path: 'data.jsonl' },
+  source: { 'synthetic-correlated': { correlation: 0.5 }, 'synthetic-sequence': { steps: 20 }, csv: { path: 'data.csv' }, jsonl: { path: 'data.jsonl' },
     parquet: { path: 'data.parquet' }, imageFolder: { path: 'data/images' }, numpy: { path: 'data/arrays.npz', features: 'x', targets: { label: 'y' } } },
   preprocess: { scale: { factor: 0.00392156862745098 } },
 };

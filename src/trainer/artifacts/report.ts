@@ -82,6 +82,7 @@ function describeSource(spec: ExperimentSpec): string {
     case 'mnist': return `MNIST${s.limit ? ` (first ${s.limit})` : ''}`;
     case 'multimnist': return `MultiMNIST (${s.samples ?? 'default'} samples, seed ${s.seed ?? 'default'})`;
     case 'synthetic-correlated': return `synthetic two-task regression, correlation ${s.correlation} (${s.samples ?? 'default'} samples)`;
+    case 'synthetic-sequence': return `synthetic sequences (noisy sinusoids), ${s.steps ?? 'default'} steps, ${s.classes ?? 'default'} frequencies (${s.samples ?? 'default'} samples)`;
     case 'csv': case 'jsonl': return `${s.type.toUpperCase()} file ${s.path}`;
     case 'parquet': return `Parquet file ${s.path}`;
     case 'imageFolder': return `image folder ${s.path}`;

@@ -5,6 +5,7 @@ import type { DataFolders } from './confine';
 import { MNIST_PIXELS } from './mnist';
 import { MULTIMNIST_SIDE } from './multimnist';
 import { SYNTHETIC_DEFAULTS } from './syntheticCorrelated';
+import { SEQUENCE_DEFAULTS } from './syntheticSequence';
 import { readColumnNames } from './tabularFile';
 import { IMAGE_TARGET } from './imageFolder';
 import { readParquetColumns } from './parquet';
@@ -28,6 +29,10 @@ export function datasetColumns(spec: Pick<ExperimentSpec, 'data'>, workspaceDir:
     case 'synthetic-correlated': {
       const d = source.inputDim ?? SYNTHETIC_DEFAULTS.inputDim;
       return { targets: ['y1', 'y2'], features: Array.from({ length: d }, (_, j) => `x${j}`), featureShape: [d] };
+    }
+    case 'synthetic-sequence': {
+      const steps = source.steps ?? SEQUENCE_DEFAULTS.steps;
+      return { targets: ['frequency', 'amplitude'], features: Array.from({ length: steps }, (_, t) => `t${t}`), featureShape: [steps, 1] };
     }
     case 'csv':
     case 'jsonl': {

@@ -11,5 +11,6 @@ export { splitIndices, type SplitIndices } from './split';
 export { loadMnist } from './mnist';
 export { loadMultiMnist } from './multimnist';
 export { loadSyntheticCorrelated } from './syntheticCorrelated';
+export { loadSyntheticSequence } from './syntheticSequence';
 export { parseCsv } from './csv';
 export { parseJsonl } from './jsonl';

@@ -16,6 +16,7 @@ import { readParquetTable } from './parquet';
 import { applyPreprocessingInPlace, fitPreprocessing, type FittedPreprocessing } from './preprocess';
 import { arrangeBySplit, splitIndices, type SplitIndices } from './split';
 import { loadSyntheticCorrelated } from './syntheticCorrelated';
+import { loadSyntheticSequence } from './syntheticSequence';
 import { fromRows, type ColumnTable } from './columnTable';
 import { tableToDataset, type TableHead, type TargetRequest } from './table';
 import { readTable } from './tabularFile';
@@ -178,6 +179,7 @@ function loadSource(spec: DataPart, options: LoadOptions): { ds: Dataset; table?
     case 'mnist': return { ds: loadMnist(source.limit === undefined ? {} : { limit: source.limit }) };
     case 'multimnist': return { ds: loadMultiMnist(source) };
     case 'synthetic-correlated': return { ds: loadSyntheticCorrelated(source) };
+    case 'synthetic-sequence': return { ds: loadSyntheticSequence(source) };
     case 'imageFolder': return { ds: loadImageFolder(source, options, spec.model?.inputs, options.decodeImage) };
     case 'numpy': return { ds: loadNumpy(source, options) };
     case 'csv':

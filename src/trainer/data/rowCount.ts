@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import type { ExperimentSpec } from '../../core/spec';
 import { MULTIMNIST_DEFAULT_SAMPLES } from './multimnist';
 import { SYNTHETIC_DEFAULTS } from './syntheticCorrelated';
+import { SEQUENCE_DEFAULTS } from './syntheticSequence';
 import type { DataFolders } from './confine';
 import { resolveDataPath } from './tabularFile';
 
@@ -19,6 +20,7 @@ export function countRows(spec: Pick<ExperimentSpec, 'data'>, folders: DataFolde
     case 'mnist': return Math.min(source.limit ?? MNIST_DIGITS, MNIST_DIGITS);
     case 'multimnist': return source.samples ?? MULTIMNIST_DEFAULT_SAMPLES;
     case 'synthetic-correlated': return source.samples ?? SYNTHETIC_DEFAULTS.samples;
+    case 'synthetic-sequence': return source.samples ?? SEQUENCE_DEFAULTS.samples;
     case 'csv':
     case 'jsonl':
       try {

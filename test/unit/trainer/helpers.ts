@@ -14,7 +14,7 @@ export function exampleDoc(name: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(exampleFile(name), 'utf8')) as Record<string, unknown>;
 }
 
-export const EXAMPLES = ['digits-parity', 'multimnist-cnn', 'correlated-regression', 'tabular-csv', 'partial-labels', 'famo-regression', 'conflicting-gradients', 'cross-stitch-regression', 'mmoe-regression', 'conflicting-tasks-upgrad'];
+export const EXAMPLES = ['digits-parity', 'multimnist-cnn', 'correlated-regression', 'tabular-csv', 'partial-labels', 'famo-regression', 'conflicting-gradients', 'cross-stitch-regression', 'mmoe-regression', 'conflicting-tasks-upgrad', 'sequence-lstm'];
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `mts-${prefix}-`));
