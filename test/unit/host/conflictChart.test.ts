@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RunView } from '../../../webview/training/runState';
-import { modelCharts, taskCharts } from '../../../webview/training/charts';
+import { WHOLE_TRUNK } from '../../../src/core/conflict';
+import { conflictPairs, modelCharts, taskCharts } from '../../../webview/training/charts';
 
 function view(): RunView {
   const v = new RunView();
@@ -26,4 +27,23 @@ test('conflict points become one cosine line per measured pair in the model char
   const chart = modelCharts(v).find((c) => c.id === 'model:conflict');
   assert.deepEqual(chart?.series.map((s) => s.label), ['digit|parity', 'digit|size']);
   assert.deepEqual(taskCharts(v, {}).map((t) => t.task), ['digit', 'parity', 'size']);
+});
+
+test('the heatmap\'s input: blocks with cosines (whole trunk first), and per block each measured pair in task order', () => {
+  const v = view();
+  assert.deepEqual(v.conflictBlocks, []);
+  const at = { epoch: 1, split: 'train' as const };
+  v.apply({ kind: 'trainer', msg: { type: 'progress', phase: { kind: 'shared' }, points: [
+    { ...at, step: 0, task: 'parity|size', metric: 'cosine@trunk1', value: 0.1 },
+    { ...at, step: 0, task: 'parity|size', metric: 'ratio@trunk2', value: 3 },
+    { ...at, step: 0, task: 'parity|size', metric: 'cosine', value: -0.3 },
+    { ...at, step: 0, task: 'digit|parity', metric: 'cosine', value: 0.2 },
+    { ...at, step: 200, task: 'digit|parity', metric: 'cosine', value: -0.4 },
+  ] } });
+  assert.deepEqual(v.conflictBlocks, [WHOLE_TRUNK, 'trunk1'], 'a ratio alone makes no block');
+  assert.deepEqual(conflictPairs(v, WHOLE_TRUNK), [
+    { a: 'digit', b: 'parity', steps: [0, 200], cosines: [0.2, -0.4] },
+    { a: 'parity', b: 'size', steps: [0], cosines: [-0.3] },
+  ]);
+  assert.deepEqual(conflictPairs(v, 'trunk1'), [{ a: 'parity', b: 'size', steps: [0], cosines: [0.1] }]);
 });
