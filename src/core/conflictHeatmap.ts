@@ -104,16 +104,19 @@ export interface HeatmapTheme { negative: string; positive: string; background: 
 export const NEUTRAL_SHARE = 0.15;
 
 /**
- * A cosine's colour: the neutral blended linearly towards the negative colour (cosine -1) or
- * the positive colour (+1); values outside [-1, 1] are clamped. Colours it cannot read give
- * the foreground, so a cell never disappears.
+ * A cosine's colour: the neutral blended towards the negative colour (cosine -1) or the
+ * positive colour (+1) by sqrt(|cosine|); values outside [-1, 1] are clamped. The square root
+ * because task gradients in a trained trunk are mostly near orthogonal (|cosine| under 0.3 on
+ * digits-parity): linearly those cells were all but neutral and a conflict of -0.05 looked
+ * like one of +0.05; the legend's ramp is drawn through the same function, so it shows the
+ * scale as it is. Colours it cannot read give the foreground, so a cell never disappears.
  */
 export function cosineColor(value: number, theme: HeatmapTheme): string {
   const bg = parseColor(theme.background), fg = parseColor(theme.foreground);
   const end = parseColor(value < 0 ? theme.negative : theme.positive);
   if (!bg || !fg || !end) return theme.foreground;
   const neutral = mix(bg, fg, NEUTRAL_SHARE);
-  const t = Math.min(1, Math.abs(value));
+  const t = Math.sqrt(Math.min(1, Math.abs(value)));
   return hex(mix(neutral, end, Number.isFinite(t) ? t : 0));
 }
 

@@ -52,16 +52,18 @@ test('theme colours are read as VS Code gives them', () => {
   assert.equal(parseColor('red'), undefined);
 });
 
-test('diverging colours on Dark Modern: neutral = background + 15 % of the foreground, blended linearly to red at -1 and blue at +1', () => {
+test('diverging colours on Dark Modern: neutral = background + 15 % of the foreground, blended by sqrt(|cosine|) to red at -1 and blue at +1', () => {
   const dark = { negative: '#f14c4c', positive: '#3794ff', background: '#1f1f1f', foreground: '#cccccc' };
   // neutral = 31 + (204 − 31) · 0.15 = 56.95 per channel.
   assert.equal(cosineColor(0, dark), '#393939');
   assert.equal(cosineColor(-1, dark), '#f14c4c');
   assert.equal(cosineColor(1, dark), '#3794ff');
-  // -0.5: 56.95 + (241 − 56.95) / 2 = 148.975 → 149 (0x95); 56.95 + (76 − 56.95) / 2 = 66.475 → 66 (0x42).
-  assert.equal(cosineColor(-0.5, dark), '#954242');
-  // +0.5: 55.975 → 56 (0x38), 102.475 → 102 (0x66), 155.975 → 156 (0x9c).
-  assert.equal(cosineColor(0.5, dark), '#38669c');
+  // -0.25: halfway (sqrt 0.25 = 0.5): 56.95 + (241 − 56.95) / 2 = 148.975 → 149 (0x95); 56.95 + (76 − 56.95) / 2 = 66.475 → 66 (0x42).
+  assert.equal(cosineColor(-0.25, dark), '#954242');
+  // +0.25: 55.975 → 56 (0x38), 102.475 → 102 (0x66), 155.975 → 156 (0x9c).
+  assert.equal(cosineColor(0.25, dark), '#38669c');
+  // -0.01 is already a tenth of the way to red: 56.95 + 184.05 · 0.1 = 75.355 → 75 (0x4b); 56.95 + 19.05 · 0.1 = 58.855 → 59 (0x3b).
+  assert.equal(cosineColor(-0.01, dark), '#4b3b3b');
   assert.equal(cosineColor(2, dark), '#3794ff', 'clamped to +1');
   // Light Modern: 255 + (59 − 255) · 0.15 = 225.6 → 226 (0xe2).
   assert.equal(cosineColor(0, { ...dark, background: '#ffffff', foreground: '#3b3b3b' }), '#e2e2e2');

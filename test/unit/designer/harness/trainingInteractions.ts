@@ -120,8 +120,8 @@ const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> 
       assert.deepEqual(cells.map((c) => c.fill), expectedFills(pair!, 'cosine', DARK), `${pair}'s colours`);
       assert.ok(cells.every((c, i) => i === 0 || c.x > cells[i - 1]!.x), `${pair}: later reports to the right`);
     }
-    // The dark theme's red for a conflict of -0.5 (hand-worked in test/unit/core/conflictHeatmap.test.ts).
-    assert.equal((await cellsOf(p, 'digit|parity'))[0]!.fill, '#954242');
+    // The dark theme's blue for a cosine of 0.25 (hand-worked in test/unit/core/conflictHeatmap.test.ts).
+    assert.equal((await cellsOf(p, 'digit|parity'))[1]!.fill, '#38669c');
     assert.deepEqual((await cellsOf(p, 'parity|size')).map((c) => c.title), [
       'parity · size, step 0: cosine −0.90 (conflict)', 'parity · size, step 200: cosine −0.80 (conflict)',
       'parity · size, step 400: not measured', 'parity · size, step 600: cosine 0.60',
