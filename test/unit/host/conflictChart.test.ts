@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RunView } from '../../../webview/training/runState';
 import { WHOLE_TRUNK } from '../../../src/core/conflict';
+import { readRunFolderFiles, runFolderEvents } from '../../../src/host/training/runFolderStream';
 import { conflictPairs, modelCharts, taskCharts } from '../../../webview/training/charts';
+import { record, tempDir, writeRun } from './fixtures';
 
 function view(): RunView {
   const v = new RunView();
@@ -46,4 +48,21 @@ test('the heatmap\'s input: blocks with cosines (whole trunk first), and per blo
     { a: 'parity', b: 'size', steps: [0], cosines: [-0.3] },
   ]);
   assert.deepEqual(conflictPairs(v, 'trunk1'), [{ a: 'parity', b: 'size', steps: [0], cosines: [0.1] }]);
+});
+
+test('a reloaded window (the panel rebuilt from the run folder) has the heatmap\'s blocks and cells back from metrics.jsonl', () => {
+  const at = { epoch: 1, split: 'train' as const };
+  const points = [
+    // Flush order (a later report first) as the writer may append them.
+    { ...at, step: 200, task: 'digit|parity', metric: 'cosine', value: 0.3 },
+    { ...at, step: 0, task: 'digit|parity', metric: 'cosine', value: -0.2 },
+    { ...at, step: 0, task: 'digit|parity', metric: 'cosine@trunk2', value: -0.5 },
+    { ...at, step: 0, task: 'digit|parity', metric: 'ratio', value: 2 },
+  ];
+  const dir = writeRun(tempDir(), '20261130-120000-abcd', { record: record('20261130-120000-abcd', 'completed'), summary: true, points });
+  const v = new RunView();
+  for (const e of runFolderEvents(readRunFolderFiles(dir))) v.apply(e);
+  assert.deepEqual(v.conflictBlocks, [WHOLE_TRUNK, 'trunk2']);
+  assert.deepEqual(conflictPairs(v, WHOLE_TRUNK), [{ a: 'digit', b: 'parity', steps: [0, 200], cosines: [-0.2, 0.3] }]);
+  assert.deepEqual(conflictPairs(v, 'trunk2'), [{ a: 'digit', b: 'parity', steps: [0], cosines: [-0.5] }]);
 });
