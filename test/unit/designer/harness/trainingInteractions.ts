@@ -155,6 +155,21 @@ const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> 
     // parity|size was not measured at 400: a third, empty column; still 2 of 2 conflicting.
     assert.deepEqual(await heatmap(p).locator('text.share').allTextContents(), ['67 % of 3', '0 % of 3', '100 % of 2']);
   }],
+  ['a long run: more reports than the width holds are merged into columns of their mean; the share still counts every report', DARK, async (p) => {
+    // 600 reports of digit|parity alternating -0.3, +0.5, +0.1: 200 of 600 conflict.
+    const values = Array.from({ length: 600 }, (_, k) => [-0.3, 0.5, 0.1][k % 3]!);
+    const points: MetricPoint[] = values.map((value, k) => ({ step: 4 * k, epoch: 0, split: 'train', task: 'digit|parity', metric: 'cosine', value }));
+    const header = (replay(0) as { events: SequencedEvent[] }).events;
+    await p.send({ type: 'replay', events: [...header, { seq: header.length + 1, event: { kind: 'trainer', msg: { type: 'progress', phase: SHARED, points } } }] });
+    await heatmap(p).locator('rect.cell').first().waitFor();
+    const cells = await cellsOf(p, 'digit|parity');
+    assert.ok(cells.length < 600 && cells.length >= 100, `${cells.length} columns for 600 reports`);
+    const per = Math.ceil(600 / cells.length);
+    assert.match(cells[0]!.title, new RegExp(`^digit · parity, steps 0–${4 * (per - 1)} \\(${per} of ${per} reports\\): mean cosine `));
+    const box = await heatmap(p).locator('svg').boundingBox();
+    assert.ok(cells[cells.length - 1]!.x < box!.width, 'the last column is inside the panel');
+    assert.deepEqual(await heatmap(p).locator('text.share').allTextContents(), ['33 % of 600']);
+  }],
   ['the cells as a table: a row per pair with its share and every cosine', DARK, async (p) => {
     await p.send(replay(4));
     const table = heatmap(p).locator('details.heatmap-table');
