@@ -3,6 +3,9 @@
 // interval and a few others. Goal (issue 14): under 10 % at the default. The cost of a step
 // and of a measurement are timed apart (CPU time, all threads) and the share computed from
 // them: differences of whole-epoch times swung by ±30 % on the shared machine. Prints figures, asserts nothing.
+// `npm run bench` prints the default interval's line (conflictCostAtDefault).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { analyzeGraph } from '../src/core/graph';
 import { CONFLICT_DEFAULT_EVERY } from '../src/core/conflict';
 import type { ExperimentSpec } from '../src/core/spec';
@@ -72,17 +75,54 @@ async function measurementCpu(): Promise<number> {
   return best;
 }
 
-async function main(): Promise<void> {
+/** The figures of one run: a training step's and one measurement's CPU time (seconds). */
+export interface ConflictCost { step: number; measurement: number; steps: number; path: string }
+
+async function measureCost(): Promise<ConflictCost> {
   const off = await epochCpu(0);
-  const step = off.seconds / off.steps;
-  const m = await measurementCpu();
-  console.log(`\nGradient-conflict measurement cost (digits-parity reference workload, batch ${BATCH}, native TensorFlow, CPU time):`);
-  console.log(`  training step ${(step * 1e3).toFixed(3)} ms (best of 5 epochs of ${off.steps} steps, ${off.path}); one measurement ${(m * 1e3).toFixed(3)} ms (best of 40) = ${(m / step).toFixed(1)} steps`);
-  for (const every of [50, 100, CONFLICT_DEFAULT_EVERY, 400]) {
-    const overhead = m / (every * step);
-    const tag = every === CONFLICT_DEFAULT_EVERY ? ' (default)' : '';
-    console.log(`  every ${String(every).padStart(3)}${tag.padEnd(10)} overhead ${(100 * overhead).toFixed(1)} %${every === CONFLICT_DEFAULT_EVERY ? `  goal < 10 %: ${overhead < 0.1 ? 'PASS' : 'FAIL'}` : ''}`);
-  }
+  return { step: off.seconds / off.steps, measurement: await measurementCpu(), steps: off.steps, path: off.path };
 }
 
-void main();
+/** Measurement time over the training time of `every` steps: the share the measurement adds. */
+export const conflictOverhead = (c: Pick<ConflictCost, 'step' | 'measurement'>, every: number): number => c.measurement / (every * c.step);
+
+function overheadLine(c: ConflictCost, every: number): string {
+  const overhead = conflictOverhead(c, every);
+  const tag = every === CONFLICT_DEFAULT_EVERY ? ' (default)' : '';
+  return `  every ${String(every).padStart(3)}${tag.padEnd(10)} overhead ${(100 * overhead).toFixed(1)} %${every === CONFLICT_DEFAULT_EVERY ? `  goal < 10 %: ${overhead < 0.1 ? 'PASS' : 'FAIL'}` : ''}`;
+}
+
+const SELF = path.join(__dirname, 'conflictCost.js');
+
+/**
+ * `npm run bench`'s line: the overhead at the default interval, measured in a fresh process
+ * (its own TensorFlow threads, as the other figures of the bench) on the dense workload only.
+ */
+export function conflictCostAtDefault(): void {
+  console.log(`
+Gradient-conflict measurement (evaluation.conflict), dense reference workload, batch ${BATCH} (all intervals: npm run bench:conflict):`);
+  const r = spawnSync(process.execPath, [SELF, '--json'], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+  let c: ConflictCost;
+  try {
+    c = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as ConflictCost;
+  } catch {
+    console.log(`  no figure (${(r.stderr || r.stdout || '').trim().split('\n').pop() ?? 'no output'})`);
+    return;
+  }
+  console.log(`  step ${(c.step * 1e3).toFixed(3)} ms, one measurement ${(c.measurement * 1e3).toFixed(3)} ms (CPU time)`);
+  console.log(overheadLine(c, CONFLICT_DEFAULT_EVERY));
+}
+
+async function main(): Promise<void> {
+  const c = await measureCost();
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify(c));
+    return;
+  }
+  console.log(`\nGradient-conflict measurement cost (digits-parity reference workload, batch ${BATCH}, native TensorFlow, CPU time):`);
+  console.log(`  training step ${(c.step * 1e3).toFixed(3)} ms (best of 5 epochs of ${c.steps} steps, ${c.path}); one measurement ${(c.measurement * 1e3).toFixed(3)} ms (best of 40) = ${(c.measurement / c.step).toFixed(1)} steps`);
+  for (const every of [50, 100, CONFLICT_DEFAULT_EVERY, 400]) console.log(overheadLine(c, every));
+}
+
+// Also bundled into trainSpeed.js (for conflictCostAtDefault): only the bench's own file runs main.
+if (require.main === module && path.basename(__filename) === 'conflictCost.js') void main();

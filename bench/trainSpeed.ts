@@ -2,9 +2,10 @@
 // (the dense reference, with Adam, with dropout, the multimnist-cnn network, a two-task LSTM)
 // in our trainer, in Keras and in PyTorch, at batch 32 and 256, default threads and one
 // thread, side by side in one run; then where each one's step time goes (fixed per-step
-// cost vs per-sample kernel work), our backends, partial labels and the per-method step
-// cost. Each measurement runs in its own process, one after another, interleaved per batch
-// size so all see the same machine load. Prints figures; asserts nothing.
+// cost vs per-sample kernel work), the gradient-conflict measurement's overhead at its
+// default interval (also with --no-extras), our backends, partial labels and the per-method
+// step cost. Each measurement runs in its own process, one after another, interleaved per
+// batch size so all see the same machine load. Prints figures; asserts nothing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { WASM_STEP_PATH, trainLoop } from '../src/trainer/loop';
 import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
 import { intraOpThreadsFor } from '../src/trainer/threads';
+import { conflictCostAtDefault } from './conflictCost';
 import { fastest, formatFigure, parsePythonLines, ratioLine, stepCostLine, throughput, type Clock, type Figure, type Framework } from './speedReport';
 import { WORKLOADS, workload, type WorkloadId } from './workloads';
 import { weightingCostTable } from './weightingCost';
@@ -277,6 +279,8 @@ async function main(): Promise<void> {
   for (const id of ids) runWorkload(id, results);
   printRatios(results);
   printStepCosts(results);
+  // Cheap (the dense workload, about 10 s) and an issue-14 goal: printed even with --no-extras.
+  conflictCostAtDefault();
   console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (!args.includes('--no-extras')) extras();
 }

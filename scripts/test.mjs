@@ -39,6 +39,7 @@ const stages = [
   ['unit tests', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=tap', ...listTests('out/test/unit')], { counted: true }],
   ['designer interactions in Chromium', process.execPath, ['test/unit/designer/harness/run.mjs', 'interactions'], { counted: true }],
   ['study view interactions in Chromium', process.execPath, ['test/unit/designer/harness/run.mjs', 'studyInteractions'], { counted: true }],
+  ['training panel interactions in Chromium (conflict heatmap)', process.execPath, ['test/unit/designer/harness/run.mjs', 'trainingInteractions'], { counted: true }],
   ...(skipE2e ? [] : [
     ['extension-host integration suite (code-server)', process.execPath, ['test/integration/runner/run.mjs'], { counted: true }],
     ['end-to-end scenarios (code-server)', process.execPath, ['test/e2e/run.mjs'], { counted: true }],

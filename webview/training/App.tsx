@@ -10,6 +10,7 @@ import { Badge, Button, Dropdown, Link, ProgressRing } from '../ui/index';
 import { useThemeVersion } from '../ui/themeColors';
 import { Chart, pointsAdded } from './Chart';
 import { modelCharts, taskCharts } from './charts';
+import { ConflictHeatmap } from './ConflictHeatmap';
 import { Results } from './Results';
 import { RunView, type ViewStatus } from './runState';
 
@@ -172,6 +173,7 @@ export function App() {
         <section className="task" aria-label="Whole model">
           <div className="task-head"><h3>whole model</h3></div>
           <div className="charts">{model.map((c) => <Chart key={c.id} def={c} view={view} themeVersion={themeVersion} height={150} />)}</div>
+          {view.conflictBlocks.length ? <ConflictHeatmap view={view} themeVersion={themeVersion} /> : null}
         </section>
       ) : null}
       {view.summary ? <Results summary={view.summary} taskOrder={tasks.map((t) => t.task)} /> : null}

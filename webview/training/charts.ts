@@ -9,6 +9,7 @@ import { taskColorName, type ChartColorName } from '../../src/core/taskColors';
 import { baselinePhase, baselineTasks, phaseKey, SHARED_PHASE_KEY } from '../../src/core/phase';
 import { WHOLE_MODEL } from '../../src/core/protocol';
 import { WHOLE_TRUNK, conflictMetric, pairTask } from '../../src/core/conflict';
+import type { HeatmapPairInput } from '../../src/core/conflictHeatmap';
 import { weightingMethod } from '../../src/core/weighting/registry';
 import { seriesKey, type RunView } from './runState';
 
@@ -107,8 +108,20 @@ export function modelCharts(view: RunView): ChartDef[] {
   }
   // One line per task pair: below 0 the tasks' gradients on the shared layers conflict.
   const pairs = tasks.flatMap((a, i) => tasks.slice(i + 1).map((b) => pairTask(a, b)));
-  const cosines = pairs.map((p, k) => ({ key: seriesKey(SHARED_PHASE_KEY, p, conflictMetric('cosine', WHOLE_TRUNK), 'train'), label: p, color: taskColorName(k), variant: 'shared', style: 'validation' } satisfies SeriesDef))
+  const cosines = pairs.map((p, k) => ({ key: cosineSeriesKey(p, WHOLE_TRUNK), label: p, color: taskColorName(k), variant: 'shared', style: 'validation' } satisfies SeriesDef))
     .filter((d) => has(d.key));
   if (cosines.length) out.push({ id: 'model:conflict', title: 'gradient cosine between tasks on the shared layers (below 0: conflict)', empty: '', series: cosines });
   return out;
+}
+
+/** The series of a task pair's (pairTask) gradient cosines on a block (WHOLE_TRUNK or a shared layer id). */
+export const cosineSeriesKey = (pair: string, block: string): string => seriesKey(SHARED_PHASE_KEY, pair, conflictMetric('cosine', block), 'train');
+
+/** The conflict heatmap's input on a block: each measured task pair (experiment order) with its cosine reports. */
+export function conflictPairs(view: RunView, block: string): HeatmapPairInput[] {
+  const tasks = view.header?.tasks.map((t) => t.id) ?? [];
+  return tasks.flatMap((a, i) => tasks.slice(i + 1).map((b) => {
+    const s = view.series.get(cosineSeriesKey(pairTask(a, b), block));
+    return { a, b, steps: s?.x ?? [], cosines: s?.y ?? [] };
+  })).filter((p) => p.steps.length > 0);
 }

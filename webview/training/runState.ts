@@ -2,6 +2,7 @@
 // and epoch, and how it ended. Mutable on purpose (thousands of points arrive): `revision`
 // changes when React must re-render (status, new series, results); each series carries its
 // own version so a chart redraws only when its data changed. Pure: no DOM.
+import { WHOLE_TRUNK, pairOf, parseConflictMetric } from '../../src/core/conflict';
 import type { SequencedEvent, SessionEndStatus, SessionEvent, SessionHeader } from '../../src/core/panelProtocol';
 import { phaseKey, samePhase, type PhaseKey, type TrainingPhase } from '../../src/core/phase';
 import { WHOLE_MODEL, type FromTrainer, type MetricPoint, type RunSummary } from '../../src/core/protocol';
@@ -35,6 +36,8 @@ export class RunView {
   /** Task -> metrics other than the loss that have values, in arrival order. */
   readonly taskMetrics = new Map<string, string[]>();
   hasWeights = false;
+  /** Blocks with gradient-conflict cosines (core/conflict: WHOLE_TRUNK first, then shared layers in arrival order); empty while none arrived. */
+  conflictBlocks: string[] = [];
   /** Largest step of any curve: every chart spans 0..maxStep, so they line up. */
   maxStep = 0;
   revision = 0;
@@ -136,6 +139,10 @@ export class RunView {
         this.series.set(key, (s = { x: [], y: [], version: 0 }));
         structural = true;
         if (p.metric === 'weight') this.hasWeights = true;
+        const conflict = pairOf(p.task) && parseConflictMetric(p.metric);
+        if (conflict && conflict.measure === 'cosine' && !this.conflictBlocks.includes(conflict.block)) {
+          this.conflictBlocks = conflict.block === WHOLE_TRUNK ? [WHOLE_TRUNK, ...this.conflictBlocks] : [...this.conflictBlocks, conflict.block];
+        }
         if (p.task !== WHOLE_MODEL && p.metric !== 'loss' && p.metric !== 'epochLoss' && p.metric !== 'weight') {
           const list = this.taskMetrics.get(p.task) ?? [];
           if (!list.includes(p.metric)) this.taskMetrics.set(p.task, [...list, p.metric]);

@@ -1,0 +1,224 @@
+// The training panel (webview/training) in headless Chromium, fed as the host feeds it: the
+// same CSP and theme variables as VS Code, a fake acquireVsCodeApi, and the session stream
+// (replay, then live events) delivered with postMessage. What a user sees of the gradient-
+// conflict heatmap: a row per task pair, a cell per report in the theme's diverging colours
+// with its value in the tooltip, the share of conflicting reports beside each row, a shared
+// block to choose, a new column when a report arrives, the same numbers as a table.
+//   node test/unit/designer/harness/run.mjs trainingInteractions [filter]
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { cosineColor, type HeatmapTheme } from '../../../../src/core/conflictHeatmap';
+import type { SequencedEvent, TrainingToWebview } from '../../../../src/core/panelProtocol';
+import type { MetricPoint } from '../../../../src/core/protocol';
+import { DARK, LIGHT, themeCss, type HarnessTheme } from '../../../harness/themes';
+
+const bundleDir = process.argv[2]!;
+const only = process.argv[3];
+const ORIGIN = 'https://training.test';
+const OUT = 'test-output/training';
+
+class TrainingPage {
+  readonly errors: string[] = [];
+  private constructor(readonly page: Page) {}
+
+  static async open(browser: Browser, theme: HarnessTheme): Promise<TrainingPage> {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
+    const p = new TrainingPage(page);
+    page.on('console', (m) => { if (m.type() === 'error') p.errors.push(m.text()); });
+    page.on('pageerror', (e) => p.errors.push(`pageerror: ${e.message}`));
+    await page.route(`${ORIGIN}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html(theme) });
+      const root = path.resolve(bundleDir);
+      const file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
+      if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+      return route.fulfill({ contentType: file.endsWith('.js') ? 'text/javascript' : 'text/css', body: fs.readFileSync(file) });
+    });
+    await page.goto(`${ORIGIN}/index.html`);
+    await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
+    return p;
+  }
+
+  send(msg: TrainingToWebview): Promise<void> {
+    return this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
+  }
+}
+
+function html(theme: HarnessTheme): string {
+  const nonce = 'harness-nonce';
+  const csp = ["default-src 'none'", `img-src ${ORIGIN} data:`, `style-src ${ORIGIN} 'unsafe-inline'`, `font-src ${ORIGIN}`, `script-src 'nonce-${nonce}'`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<style>${themeCss(theme)}</style>
+<link rel="stylesheet" href="${ORIGIN}/training.css">
+<script nonce="${nonce}">
+  window.__posted = []; window.__state = null;
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
+</script></head>
+<body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.kind}"><div id="root"></div>
+<script nonce="${nonce}" type="module" src="${ORIGIN}/training.js"></script></body></html>`;
+}
+
+const SHARED = { kind: 'shared' } as const;
+const tasks = ['digit', 'parity', 'size'].map((id) => ({ id, kind: 'regression' as const, metrics: ['mae'] }));
+
+/** Cosines per pair and block at steps 0, 200, 400, 600; parity|size was not measured at 400 (a batch without size labels). */
+const COSINES: Record<string, Record<string, Array<number | undefined>>> = {
+  'digit|parity': { cosine: [-0.5, 0.25, -0.1, 0.5], 'cosine@trunk1': [0.9, 0.8, 0.7, 0.6], 'cosine@trunk2': [-0.6, -0.7, 0.1, 0.2] },
+  'digit|size': { cosine: [0.4, 0.3, 0.2, 0.1], 'cosine@trunk1': [0.5, 0.5, 0.5, 0.5], 'cosine@trunk2': [0.3, 0.2, 0.1, 0] },
+  'parity|size': { cosine: [-0.9, -0.8, undefined, 0.6], 'cosine@trunk1': [-0.2, 0.1, undefined, 0.2], 'cosine@trunk2': [-0.9, -0.9, undefined, 0.5] },
+};
+const STEPS = [0, 200, 400, 600];
+
+function report(k: number, step: number): MetricPoint[] {
+  const at = { step, epoch: 0, split: 'train' as const };
+  const points: MetricPoint[] = [{ ...at, task: 'digit', metric: 'loss', value: 2 - k * 0.1 }, { ...at, task: 'parity', metric: 'loss', value: 0.7 - k * 0.05 }, { ...at, task: 'size', metric: 'loss', value: 1 - k * 0.05 }];
+  for (const [pair, metrics] of Object.entries(COSINES)) {
+    for (const [metric, values] of Object.entries(metrics)) if (values[k] !== undefined) points.push({ ...at, task: pair, metric, value: values[k]! });
+  }
+  return points;
+}
+
+function replay(reports: number): TrainingToWebview {
+  const events: SequencedEvent['event'][] = [
+    { kind: 'header', header: { experiment: 'conflicts', tasks, totalEpochs: 2, weighting: 'equal', live: true, phases: [SHARED] } },
+    { kind: 'trainer', msg: { type: 'started', runDir: '/ws/runs/conflicts/20261130-120000-abcd', backend: 'tensorflow', versions: {}, totalEpochs: 2, phase: SHARED } },
+    ...STEPS.slice(0, reports).map((step, k): SequencedEvent['event'] => ({ kind: 'trainer', msg: { type: 'progress', phase: SHARED, points: report(k, step) } })),
+  ];
+  return { type: 'replay', events: events.map((event, i) => ({ seq: i + 1, event })) };
+}
+
+const themeOf = (t: HarnessTheme): HeatmapTheme => ({
+  negative: t.vars['--vscode-charts-red']!, positive: t.vars['--vscode-charts-blue']!,
+  background: t.vars['--vscode-editor-background']!, foreground: t.vars['--vscode-foreground']!,
+});
+
+const heatmap = (p: TrainingPage) => p.page.locator('section.conflict-heatmap');
+const rowCells = (p: TrainingPage, pair: string) => heatmap(p).locator(`g.heatmap-row[data-pair="${pair}"] rect.cell`);
+
+/** Each row's cells: fill (null where not measured), x and tooltip. */
+async function cellsOf(p: TrainingPage, pair: string): Promise<Array<{ fill: string | null; x: number; title: string }>> {
+  return rowCells(p, pair).evaluateAll((rects) => rects.map((r) => ({
+    fill: r.classList.contains('missing') ? null : r.getAttribute('fill'), x: Number(r.getAttribute('x')), title: r.querySelector('title')?.textContent ?? '',
+  })));
+}
+
+const expectedFills = (pair: string, metric: string, t: HarnessTheme, n = STEPS.length) =>
+  COSINES[pair]![metric]!.slice(0, n).map((v) => (v === undefined ? null : cosineColor(v, themeOf(t))));
+
+const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> = [
+  ['a row per task pair, a cell per report in the theme\'s diverging colour, left to right, its value in the tooltip, the share of conflicting reports beside the row', DARK, async (p) => {
+    await p.send(replay(4));
+    await heatmap(p).locator('rect.cell').first().waitFor();
+    const pairs = await heatmap(p).locator('g.heatmap-row').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-pair')));
+    assert.deepEqual(pairs, ['digit|parity', 'digit|size', 'parity|size']);
+    for (const pair of pairs) {
+      const cells = await cellsOf(p, pair!);
+      assert.deepEqual(cells.map((c) => c.fill), expectedFills(pair!, 'cosine', DARK), `${pair}'s colours`);
+      assert.ok(cells.every((c, i) => i === 0 || c.x > cells[i - 1]!.x), `${pair}: later reports to the right`);
+    }
+    // The dark theme's blue for a cosine of 0.25 (hand-worked in test/unit/core/conflictHeatmap.test.ts).
+    assert.equal((await cellsOf(p, 'digit|parity'))[1]!.fill, '#38669c');
+    assert.deepEqual((await cellsOf(p, 'parity|size')).map((c) => c.title), [
+      'parity · size, step 0: cosine −0.90 (conflict)', 'parity · size, step 200: cosine −0.80 (conflict)',
+      'parity · size, step 400: not measured', 'parity · size, step 600: cosine 0.60',
+    ]);
+    assert.deepEqual(await heatmap(p).locator('text.share').allTextContents(), ['50 % of 4', '0 % of 4', '67 % of 3']);
+    fs.mkdirSync(OUT, { recursive: true });
+    await heatmap(p).screenshot({ path: `${OUT}/conflict-heatmap-dark.png` });
+    assert.deepEqual(p.errors, []);
+  }],
+  ['per shared block: the whole trunk first, then each shared layer; choosing trunk2 shows its cosines and shares', DARK, async (p) => {
+    await p.send(replay(4));
+    const dropdown = heatmap(p).locator('vscode-dropdown');
+    assert.deepEqual(await dropdown.locator('vscode-option').allTextContents(), ['whole trunk', 'trunk1', 'trunk2']);
+    await dropdown.click();
+    await dropdown.locator('vscode-option:text-is("trunk2")').click();
+    await heatmap(p).locator('svg[data-block="trunk2"]').waitFor();
+    assert.deepEqual((await cellsOf(p, 'digit|parity')).map((c) => c.fill), expectedFills('digit|parity', 'cosine@trunk2', DARK));
+    assert.deepEqual(await heatmap(p).locator('text.share').allTextContents(), ['50 % of 4', '0 % of 4', '67 % of 3']);
+    assert.equal(await heatmap(p).locator('g.heatmap-row[data-pair="digit|parity"] rect.cell title').first().textContent(), 'digit · parity, step 0: cosine −0.60 (conflict)');
+  }],
+  ['while it trains: a new report adds a column at the right and updates the share', DARK, async (p) => {
+    await p.send(replay(2));
+    await heatmap(p).locator('rect.cell').first().waitFor();
+    assert.equal(await rowCells(p, 'digit|parity').count(), 2);
+    assert.deepEqual(await heatmap(p).locator('text.share').allTextContents(), ['50 % of 2', '0 % of 2', '100 % of 2']);
+    await p.send({ type: 'event', item: { seq: 5, event: { kind: 'trainer', msg: { type: 'progress', phase: SHARED, points: report(2, 400) } } } });
+    await p.page.waitForFunction(() => document.querySelectorAll('g.heatmap-row[data-pair="digit|parity"] rect.cell').length === 3);
+    const cells = await cellsOf(p, 'digit|parity');
+    assert.deepEqual(cells.map((c) => c.fill), expectedFills('digit|parity', 'cosine', DARK, 3));
+    assert.ok(cells[2]!.x > cells[1]!.x, 'the new column is at the right');
+    // parity|size was not measured at 400: a third, empty column; still 2 of 2 conflicting.
+    assert.deepEqual(await heatmap(p).locator('text.share').allTextContents(), ['67 % of 3', '0 % of 3', '100 % of 2']);
+  }],
+  ['a long run: more reports than the width holds are merged into columns of their mean; the share still counts every report', DARK, async (p) => {
+    // 600 reports of digit|parity alternating -0.3, +0.5, +0.1: 200 of 600 conflict.
+    const values = Array.from({ length: 600 }, (_, k) => [-0.3, 0.5, 0.1][k % 3]!);
+    const points: MetricPoint[] = values.map((value, k) => ({ step: 4 * k, epoch: 0, split: 'train', task: 'digit|parity', metric: 'cosine', value }));
+    const header = (replay(0) as { events: SequencedEvent[] }).events;
+    await p.send({ type: 'replay', events: [...header, { seq: header.length + 1, event: { kind: 'trainer', msg: { type: 'progress', phase: SHARED, points } } }] });
+    await heatmap(p).locator('rect.cell').first().waitFor();
+    const cells = await cellsOf(p, 'digit|parity');
+    assert.ok(cells.length < 600 && cells.length >= 100, `${cells.length} columns for 600 reports`);
+    const per = Math.ceil(600 / cells.length);
+    assert.match(cells[0]!.title, new RegExp(`^digit · parity, steps 0–${4 * (per - 1)} \\(${per} of ${per} reports\\): mean cosine `));
+    const box = await heatmap(p).locator('svg').boundingBox();
+    assert.ok(cells[cells.length - 1]!.x < box!.width, 'the last column is inside the panel');
+    assert.deepEqual(await heatmap(p).locator('text.share').allTextContents(), ['33 % of 600']);
+  }],
+  ['the cells as a table: a row per pair with its share and every cosine', DARK, async (p) => {
+    await p.send(replay(4));
+    const table = heatmap(p).locator('details.heatmap-table');
+    await table.locator('summary').click();
+    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent)));
+    assert.deepEqual(rows, [
+      ['digit · parity', '50 % of 4', '−0.5', '+0.25', '−0.1', '+0.5'],
+      ['digit · size', '0 % of 4', '+0.4', '+0.3', '+0.2', '+0.1'],
+      ['parity · size', '67 % of 3', '−0.9', '−0.8', '–', '+0.6'],
+    ]);
+    assert.deepEqual(await table.locator('thead th').allTextContents(), ['Pair', 'conflicting', '0', '200', '400', '600']);
+  }],
+  ['Light Modern: the same cosines in the light theme\'s red and blue', LIGHT, async (p) => {
+    await p.send(replay(4));
+    await heatmap(p).locator('rect.cell').first().waitFor();
+    const fills = (await cellsOf(p, 'digit|parity')).map((c) => c.fill);
+    assert.deepEqual(fills, expectedFills('digit|parity', 'cosine', LIGHT));
+    assert.notDeepEqual(fills, expectedFills('digit|parity', 'cosine', DARK));
+    fs.mkdirSync(OUT, { recursive: true });
+    await heatmap(p).screenshot({ path: `${OUT}/conflict-heatmap-light.png` });
+    await p.page.screenshot({ path: `${OUT}/training-panel-light.png`, fullPage: true });
+  }],
+];
+
+async function main(): Promise<void> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
+  let failed = 0;
+  try {
+    for (const [name, theme, run] of checks) {
+      if (only && !name.includes(only)) continue;
+      const p = await TrainingPage.open(browser, theme);
+      try {
+        await run(p);
+        console.log(`ok   ${name}`);
+      } catch (error) {
+        failed++;
+        console.log(`FAIL ${name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
+        fs.mkdirSync(OUT, { recursive: true });
+        await p.page.screenshot({ path: `${OUT}/fail-${failed}.png`, fullPage: true });
+      } finally {
+        await p.page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  const ran = checks.filter(([name]) => !only || name.includes(only)).length;
+  console.log(`${ran - failed} passed, ${failed} failed`);
+  if (failed) process.exitCode = 1;
+}
+
+void main();
