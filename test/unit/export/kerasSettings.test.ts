@@ -1,5 +1,6 @@
 // train.py carries the experiment's training settings: the learning-rate schedule (optimizers.py,
-// the formula of src/core/schedule.ts at the product's fractional epochs), MGDA's weights
+// the formula of src/core/schedule.ts at the product's fractional epochs), SGD momentum as the
+// product steps it (src/trainer/optimizer.ts, hand-worked), MGDA's weights
 // (weighting.py, hand-worked and equal to src/core/weighting/mgda.ts), and, in the full set
 // (MTS_EXPORT_FULL), one training step of MGDA in both modes with gradient clipping against
 // the update worked out from the task gradients, and early stopping with the best epoch's
@@ -42,7 +43,7 @@ const EPOCHS = 10;
 // First steps, steps on and around epoch boundaries, SGDR restarts (epochs 1, 3, 7), the last step.
 const STEPS = [0, 1, 3, 6, 7, 8, 10, 13, 20, 21, 22, 35, 48, 49, 50, 55, 69];
 
-test('the exported schedule gives the product\'s learning rate at every step (1e-7), and MGDA\'s weights are the hand-worked ones', { timeout: 300_000 }, (t) => {
+test('the exported schedule gives the product\'s learning rate at every step (1e-7); momentum and MGDA\'s weights are the hand-worked ones', { timeout: 300_000 }, (t) => {
   const python = requireKeras(t);
   if (!python) return;
   const root = writePackage(CONFLICTING);
@@ -69,6 +70,19 @@ gramians = json.loads(${JSON.stringify(JSON.stringify(gramians))})
 weights = {name: {n: [float(v) for v in mgda_weights(g, n)] for n in ("none", "l2")} for name, g in gramians.items()}
 weights["inactive"] = [float(v) for v in mgda_weights(gramians["basis"], "none", [True, False, True])]
 print("MGDA", json.dumps(weights))
+import keras
+from pkg.optimizers import MomentumSGD
+momentum = {}
+for nesterov in (False, True):
+    w = keras.Variable(1.0)
+    opt = MomentumSGD(0.1, momentum=0.9, nesterov=nesterov)
+    seen = []
+    for lr in (0.1, 0.05):
+        opt.learning_rate = lr
+        opt.apply_gradients([(keras.ops.convert_to_tensor(2.0), w)])
+        seen.append(float(w.numpy()))
+    momentum["nesterov" if nesterov else "plain"] = seen
+print("MOMENTUM", json.dumps(momentum))
 `, root);
   const rates = JSON.parse(/^RATES (.*)$/m.exec(out)![1]!) as number[][];
   SCHEDULES.forEach((s, k) => STEPS.forEach((step, i) => {
@@ -86,6 +100,12 @@ print("MGDA", json.dumps(weights))
   close(w.redundant!.none, [0.5, 0.5, 0], 'a gradient inside the hull\'s far side');
   close(w.uneven!.none, [0.2, 0.8, 0], 'uneven');
   close(w.inactive, [0.5, 0, 0.5], 'a task without labelled rows takes no part');
+  // A constant gradient 2 from w = 1, rates 0.1 then 0.05, momentum 0.9, the product's rule v = 0.9 v + g, w -= lr v:
+  // v = 2, w = 0.8; v = 3.8, w = 0.8 - 0.05 * 3.8 = 0.61 (Keras' SGD would give 0.52). Nesterov, w -= lr (g + 0.9 v):
+  // w = 1 - 0.1 * 3.8 = 0.62; w = 0.62 - 0.05 * (2 + 0.9 * 3.8) = 0.349.
+  const momentum = JSON.parse(/^MOMENTUM (.*)$/m.exec(out)![1]!) as { plain: number[]; nesterov: number[] };
+  close(momentum.plain, [0.8, 0.61], 'SGD momentum as the product steps it, the rate changed between steps');
+  close(momentum.nesterov, [0.62, 0.349], 'Nesterov momentum as the product steps it');
   for (const [name, g] of Object.entries(gramians)) {
     for (const n of ['none', 'l2'] as const) close(w[name]![n], mgdaWeights(g, n), `${name} (${n}) as the product`);
   }
