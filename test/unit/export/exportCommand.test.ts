@@ -46,6 +46,18 @@ test('the export command reports a broken experiment at its JSON path, and ONNX 
   assert.match(onnx.message, /--to onnx exports a trained run: .* is not a run folder/);
 });
 
+test('a weighting method train.py does not carry: the export refuses at training.weighting.method and writes nothing', { timeout: 120_000 }, async () => {
+  const dir = tempDir('export-command-refused');
+  const out = path.join(dir, 'out');
+  for (const name of ['famo-regression', 'conflicting-tasks-upgrad']) {
+    const r = await runExport({ cliScript: CLI, source: experiment(dir, exampleDoc(name)), to: 'notebook', outDir: out, workspaceDir: dir });
+    assert.equal(r.ok, false, `${name} is refused`);
+    assert.match(r.message, /train\.py cannot train this experiment as Multi-Task Studio does: +training\.weighting\.method: "(famo|upgrad)" is not exported to Keras yet: train\.py trains with equal, static, uncertainty, dwa, pcgrad, mgda\./);
+    assert.doesNotMatch(r.message, /\bat .*\.js:\d+/, 'no stack trace');
+    assert.equal(fs.existsSync(out), false, 'nothing written');
+  }
+});
+
 test('mts export without --to is a usage error (exit 2)', () => {
   const r = spawnSync(process.execPath, [CLI, 'export', path.join(ROOT, 'examples', 'digits-parity', 'digits-parity.mtl.json')], { encoding: 'utf8' });
   assert.equal(r.status, 2);

@@ -1,6 +1,7 @@
 // The exported train.py on TensorFlow's own distribution engine: two `train.py --workers 2`
 // processes on localhost (TF_CONFIG each, as a cluster sets it) finish, their loss falls, and
-// the weights equal one worker's with the same global batch (fixed seed, no shuffle) within 1e-4.
+// the weights equal one worker's with the same global batch (fixed seed, no shuffle) within 1e-4,
+// with the example's schedule and momentum and with gradient clipping.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,7 +45,9 @@ test('train.py on 2 workers (MultiWorkerMirroredStrategy, TF_CONFIG) finishes, l
   const root = tempDir('keras-workers');
   const doc = exampleDoc('correlated-regression');
   const file = path.join(root, 'experiment.mtl.json');
-  fs.writeFileSync(file, JSON.stringify({ ...doc, data: { ...(doc.data as object), source: { ...(doc.data as { source: object }).source, samples: 1500 } } }));
+  // clipNorm binds: the global norm is taken of the update summed over the workers, as one worker takes it of its whole batch.
+  fs.writeFileSync(file, JSON.stringify({ ...doc, data: { ...(doc.data as object), source: { ...(doc.data as { source: object }).source, samples: 1500 } },
+    training: { ...(doc.training as object), clipNorm: 0.5 } }));
   const { packageDir } = await exportKeras({ source: file, outDir: path.join(root, 'export'), format: 'keras' });
   const cwd = path.dirname(packageDir), pkg = path.basename(packageDir);
   const ports = [await freePort(), await freePort()];

@@ -38,14 +38,17 @@ from ${pkg}.train import dataset
 splits = data.load_splits()
 x, y = splits["train"]
 falls = {}
-for method in ("equal", "static", "uncertainty", "dwa", "pcgrad"):
+for method, mode in (("equal", None), ("static", None), ("uncertainty", None), ("dwa", None), ("pcgrad", "parameters"),
+                     ("pcgrad", "representation"), ("mgda", "parameters"), ("mgda", "representation")):
     keras.utils.set_random_seed(1)
     network = model_py.build_model()
-    m = weighting.MultiTaskModel(network, model_py.TASKS, {"method": method}, [network.get_layer(n) for n in model_py.SHARED_LAYERS])
+    m = weighting.MultiTaskModel(network, model_py.TASKS, {"method": method, **({"mode": mode} if mode else {})},
+                                 [network.get_layer(n) for n in model_py.SHARED_LAYERS],
+                                 representation=[network.get_layer(n) for n in model_py.REPRESENTATION_LAYERS])
     m.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9))
     with contextlib.redirect_stdout(io.StringIO()):
         h = m.fit(dataset(x, y, 64, False, 1), epochs=4, steps_per_epoch=15, callbacks=[weighting.EpochEnd()], verbose=0).history
-    falls[method] = [float(v) for v in h["loss"]]
+    falls[method + (f" ({mode})" if mode else "")] = [float(v) for v in h["loss"]]
 print("METHODS", json.dumps(falls))
 `, path.dirname(packageDir), { MPLBACKEND: 'Agg' });
   const done = /^NOTEBOOK-DONE (.*)$/m.exec(out);

@@ -1,6 +1,6 @@
 // The Keras 3 export of an experiment as files (pure text from the spec; the trainer adds the
 // data and the run's weights, trainer/export/keras/). The package layout:
-//   <package>/__init__.py model.py blocks.py data.py losses.py weighting.py train.py weights.py
+//   <package>/__init__.py model.py blocks.py data.py losses.py weighting.py optimizers.py train.py weights.py
 //   <package>/experiment.json  the spec, defaults filled in (train.py reads its settings)
 //   <package>/data/            dataset.npz + columns.json (written by the trainer)
 //   <package>/weights/         the run's model.json + weights.bin, when exported from a run
@@ -10,6 +10,7 @@ import { DATA_PY } from './dataPy';
 import { LOSSES_PY } from './lossesPy';
 import { modelPy } from './modelPy';
 import { notebookJson } from './notebook';
+import { OPTIMIZERS_PY } from './optimizersPy';
 import { TRAIN_PY } from './trainPy';
 import { WEIGHTING_PY } from './weightingPy';
 import { WEIGHTS_PY } from './weightsPy';
@@ -31,6 +32,7 @@ export function kerasPackageFiles(spec: ExperimentSpec, o: { hasWeights: boolean
     'data.py': DATA_PY,
     'losses.py': LOSSES_PY,
     'weighting.py': WEIGHTING_PY,
+    'optimizers.py': OPTIMIZERS_PY,
     'train.py': TRAIN_PY,
     'weights.py': WEIGHTS_PY,
     'experiment.json': `${JSON.stringify(spec, null, 2)}\n`,

@@ -1,4 +1,5 @@
-// train.py of the Keras export: the experiment's training settings, and scale-out on
+// train.py of the Keras export: the experiment's training settings (optimizer and schedule from
+// optimizers.py, weighting and gradient clipping in weighting.py, early stopping), and scale-out on
 // TensorFlow's own engine (tf.distribute): MirroredStrategy for several GPUs of one machine,
 // MultiWorkerMirroredStrategy across machines, configured by TF_CONFIG as clusters do.
 export const TRAIN_PY = String.raw`"""Train the exported experiment with Keras 3 (TensorFlow backend).
@@ -14,6 +15,7 @@ other workers: DIR/worker-<index>).
 """
 import argparse
 import json
+import math
 import os
 from pathlib import Path
 
@@ -37,20 +39,6 @@ def make_strategy(name, workers):
     return tf.distribute.get_strategy(), 0
 
 
-def optimizer_of(spec):
-    import keras
-
-    o = spec["training"]["optimizer"]
-    lr = o["learningRate"]
-    if o["type"] == "sgd":
-        return keras.optimizers.SGD(lr, momentum=float(o.get("momentum", 0.0)), nesterov=o.get("nesterov", False))
-    if o["type"] == "adam":
-        return keras.optimizers.Adam(lr, beta_1=o.get("beta1", 0.9), beta_2=o.get("beta2", 0.999), epsilon=o.get("epsilon", 1e-7))
-    if o["type"] == "rmsprop":
-        return keras.optimizers.RMSprop(lr, rho=float(o.get("decay", 0.9)), momentum=float(o.get("momentum", 0.0)), epsilon=o.get("epsilon", 1e-7))
-    return keras.optimizers.Adagrad(lr, initial_accumulator_value=o.get("initialAccumulatorValue", 0.1))
-
-
 def dataset(inputs, targets, batch_size, shuffle, seed):
     import tensorflow as tf
 
@@ -70,29 +58,46 @@ def fit_experiment(epochs=None, batch_size=None, strategy="auto", workers=1, fro
 
     from .data import load_splits
     from .losses import task_metrics
-    from .model import SHARED_LAYERS, TASKS, build_model
+    from .model import REPRESENTATION_LAYERS, SHARED_LAYERS, TASKS, build_model
+    from .optimizers import optimizer_of
     from .weighting import EpochEnd, MultiTaskModel
 
     training = SPEC["training"]
     seed = training["seed"]
+    epochs = epochs or training["epochs"]
+    batch = batch_size or training["batchSize"]
     strategy_obj, index = make_strategy(strategy, workers)
     keras.utils.set_random_seed(seed)
     splits = load_splits()
+    train_x, train_y = splits["train"]
+    # The schedule runs over the steps the product takes: every batch, the last one partial.
+    steps_per_epoch = steps or math.ceil(len(next(iter(train_y.values()))) / batch)
     with strategy_obj.scope():
         network = build_model()
         if from_run_weights:
             from .weights import load_run_weights
             load_run_weights(network, HERE / "weights")
         model = MultiTaskModel(network, TASKS, training.get("weighting", {"method": "equal"}),
-                               [network.get_layer(name) for name in SHARED_LAYERS])
-        model.compile(optimizer=optimizer_of(SPEC))
-        train_x, train_y = splits["train"]
+                               [network.get_layer(name) for name in SHARED_LAYERS],
+                               representation=[network.get_layer(name) for name in REPRESENTATION_LAYERS],
+                               clip_norm=training.get("clipNorm"))
+        model.compile(optimizer=optimizer_of(SPEC, steps_per_epoch, epochs))
         # Built on one row here: fit would build it from a distributed batch, which it cannot.
         model({k: v[:1] for k, v in train_x.items()})
         model.optimizer.build(model.trainable_variables)
-    batch = batch_size or training["batchSize"]
-    history = model.fit(dataset(train_x, train_y, batch, shuffle, seed), epochs=epochs or training["epochs"],
-                        steps_per_epoch=steps, callbacks=[EpochEnd()], verbose=verbose)
+    callbacks = [EpochEnd()]
+    validation = None
+    stopping = training.get("earlyStopping")
+    if stopping:
+        # As the product: after each epoch the validation loss (the sum of the task losses) is
+        # compared with the best so far (better by more than 1e-6); after patience epochs without
+        # one training stops, and the best epoch's weights are restored at the end in any case.
+        val_x, val_y = splits["validation"]
+        validation = dataset(val_x, val_y, batch, False, seed)
+        callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", mode="min", min_delta=1e-6,
+                                                       patience=stopping["patience"], restore_best_weights=True))
+    history = model.fit(dataset(train_x, train_y, batch, shuffle, seed), epochs=epochs, validation_data=validation,
+                        steps_per_epoch=steps, callbacks=callbacks, verbose=verbose)
     test_x, test_y = splits["test"]
     predictions = network.predict(test_x, batch_size=1024, verbose=0)
     metrics = {t["id"]: task_metrics(t, test_y[t["id"]], predictions[t["id"]]) for t in TASKS}

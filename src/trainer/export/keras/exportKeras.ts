@@ -4,6 +4,7 @@
 // Runs where the trainer runs (node, no Python): the product never needs Python.
 import fs from 'node:fs';
 import path from 'node:path';
+import { kerasExportRefusals } from '../../../core/export/keras/exportable';
 import { kerasPackageFiles, notebookFor, packageNameOf } from '../../../core/export/keras/index';
 import { withDefaults } from '../../../core/defaults';
 import { RUN_FILES } from '../../../core/runLayout';
@@ -103,6 +104,10 @@ function writeTree(dir: string, files: Record<string, Uint8Array | string>): voi
 export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   const found = readSource(req.source);
   const { spec, modelDir } = found;
+  const refusals = kerasExportRefusals(spec);
+  if (refusals.length) {
+    throw new ExportError(`${req.source}: train.py cannot train this experiment as Multi-Task Studio does:\n${refusals.map((p) => `  ${p.path.join('.')}: ${p.message}`).join('\n')}`);
+  }
   const workspaceDir = req.workspaceDir ?? found.workspaceDir;
   const name = packageNameOf(spec.name);
   const packageDir = path.join(path.resolve(req.outDir), name);
