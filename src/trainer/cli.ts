@@ -462,6 +462,7 @@ async function exportCommand(args: ReturnType<typeof parseArgs>): Promise<number
       ...(args.allowPaths.length ? { allowedRoots: dataRoots(workspaceDir ?? (isDir ? abs : path.dirname(abs)), args.allowPaths) } : {}),
     });
     for (const f of done.files) console.log(`wrote ${f}`);
+    for (const n of done.notes ?? []) console.log(`note: ${n}`);
     if (done.packageDir) console.log(`train it: cd ${path.dirname(done.packageDir)} && python -m ${path.basename(done.packageDir)}.train${done.hasWeights ? ' [--from-run-weights]' : ''}`);
     return 0;
   } catch (err) {

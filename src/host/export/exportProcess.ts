@@ -19,7 +19,7 @@ export interface ExportJob {
   timeoutMs?: number;
 }
 
-export interface ExportOutcome { ok: boolean; files: string[]; message: string }
+export interface ExportOutcome { ok: boolean; files: string[]; message: string; notes?: string[] }
 
 export function runExport(job: ExportJob): Promise<ExportOutcome> {
   return new Promise((resolve) => {
@@ -39,7 +39,7 @@ export function runExport(job: ExportJob): Promise<ExportOutcome> {
       // The CLI says what went wrong on stderr, already in a user's words ("mts export: ...").
       const said = err.split('\n').map((l) => l.trim()).filter((l) => l && !/^(WARNING|I0000|W0000|E0000)/.test(l)).join(' ');
       resolve(code === 0
-        ? { ok: true, files, message: out.trim() }
+        ? { ok: true, files, message: out.trim(), notes: [...out.matchAll(/^note: (.+)$/gm)].map((m) => m[1]!) }
         : { ok: false, files, message: said || `the exporter stopped (code ${code}${signal ? `, signal ${signal}` : ''})` });
     });
   });

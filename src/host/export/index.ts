@@ -65,7 +65,9 @@ async function exportExperiment(context: vscode.ExtensionContext, arg: unknown):
   const pkg = outcome.files.find((f) => fs.existsSync(path.join(f, 'model.py')));
   if (notebook) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(notebook));
   else if (pkg) await vscode.window.showTextDocument(vscode.Uri.file(path.join(pkg, 'model.py')), { preview: false });
-  void vscode.window.showInformationMessage(`Exported: ${outcome.files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')}`);
+  const exported = `Exported: ${outcome.files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')}`;
+  if (outcome.notes?.length) void vscode.window.showWarningMessage(`${exported}. ${outcome.notes.join(' ')}`);
+  else void vscode.window.showInformationMessage(exported);
 }
 
 export function registerExport(context: vscode.ExtensionContext): void {

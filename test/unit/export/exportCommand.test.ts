@@ -58,6 +58,23 @@ test('a weighting method train.py does not carry: the export refuses at training
   }
 });
 
+test('a run folder of such a method exports its model and weights, and says train.py will not retrain it', { timeout: 180_000 }, async () => {
+  const dir = tempDir('export-command-run-famo');
+  const doc = exampleDoc('famo-regression') as { data: { source: Record<string, unknown> }; training: Record<string, unknown> };
+  const brief = { ...doc, data: { ...doc.data, source: { ...doc.data.source, samples: 400 } }, training: { ...doc.training, epochs: 1 }, evaluation: { baselines: 'none' } };
+  const runs = path.join(dir, 'runs');
+  const trained = spawnSync(process.execPath, [CLI, 'train', experiment(dir, brief), '--out', runs], { encoding: 'utf8' });
+  assert.equal(trained.status, 0, trained.stderr);
+  const experimentDir = path.join(runs, fs.readdirSync(runs)[0]!);
+  const runDir = path.join(experimentDir, fs.readdirSync(experimentDir)[0]!);
+  const out = path.join(dir, 'out');
+  const r = await runExport({ cliScript: CLI, source: runDir, to: 'keras', outDir: out, workspaceDir: dir });
+  assert.equal(r.ok, true, r.message);
+  assert.ok(fs.existsSync(path.join(r.files[0]!, 'weights', 'model.json')), 'the run\'s weights are exported');
+  assert.equal(r.notes?.length, 1);
+  assert.match(r.notes![0]!, /^training\.weighting\.method: "famo" is not exported to Keras yet: .* The package loads this run's weights and predicts; its train\.py refuses to retrain\.$/);
+});
+
 test('mts export without --to is a usage error (exit 2)', () => {
   const r = spawnSync(process.execPath, [CLI, 'export', path.join(ROOT, 'examples', 'digits-parity', 'digits-parity.mtl.json')], { encoding: 'utf8' });
   assert.equal(r.status, 2);

@@ -30,7 +30,11 @@ export interface ExportRequest {
   workspaceDir?: string;
 }
 
-export interface ExportResult { packageDir: string; notebook?: string; hasWeights: boolean }
+export interface ExportResult {
+  packageDir: string; notebook?: string; hasWeights: boolean;
+  /** What the package does not carry over (a run's weights exported, its weighting not), for the user to read. */
+  notes?: string[];
+}
 
 /** A problem with what was asked to export, said where it is (exit code 1, no stack trace). */
 export class ExportError extends Error {}
@@ -105,7 +109,9 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   const found = readSource(req.source);
   const { spec, modelDir } = found;
   const refusals = kerasExportRefusals(spec);
-  if (refusals.length) {
+  // A run folder still exports its model and weights (predictions are the same whatever the
+  // weighting was); train.py then refuses to retrain it. An experiment file has nothing else.
+  if (refusals.length && !modelDir) {
     throw new ExportError(`${req.source}: train.py cannot train this experiment as Multi-Task Studio does:\n${refusals.map((p) => `  ${p.path.join('.')}: ${p.message}`).join('\n')}`);
   }
   const workspaceDir = req.workspaceDir ?? found.workspaceDir;
@@ -127,6 +133,7 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   fs.rmSync(packageDir, { recursive: true, force: true });
   fs.renameSync(temp, packageDir);
   const result: ExportResult = { packageDir, hasWeights: modelDir !== undefined };
+  if (refusals.length) result.notes = refusals.map((p) => `${p.path.join('.')}: ${p.message} The package loads this run's weights and predicts; its train.py refuses to retrain.`);
   if (req.format === 'notebook') {
     result.notebook = path.join(path.resolve(req.outDir), `${name}.ipynb`);
     fs.writeFileSync(result.notebook, notebookFor(spec, name, modelDir !== undefined));
