@@ -71,6 +71,8 @@ describe('study runner', () => {
     // The experiment as the study file names it (relative to it), not this machine's absolute path:
     // the study view and study-report.md show it, and the folder stays readable when moved.
     assert.equal(result.experiment, 'tiny.mtl.json');
+    // The study file relative to the study folder: the resume offer still finds it when the workspace moves.
+    assert.equal(result.studyFile, '../../tiny.mtl-study.json');
     assert.match(fs.readFileSync(path.join(studyDir, 'study-report.md'), 'utf8'), /^# Study: tiny\n[\s\S]*Single-task models/, 'the study report is written with the study');
     assert.deepEqual(result.variants.map((v) => v.variant.id), ['single-task', 'as-designed', 'branch-1', 'weighting-dwa']);
     for (const v of result.variants) assert.deepEqual(v.runs.map((r) => [r.repeat, r.seed, r.status]), [[0, 5, 'completed'], [1, 6, 'completed']]);
