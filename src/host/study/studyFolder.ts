@@ -35,7 +35,7 @@ export function readStudyResult(studyDir: string): { result: StudyResult } | { p
  * Where study.json's `studyFile` is now. Written relative to the study folder (it stays right
  * when the workspace moves); folders written before hold it absolute, or as the host gave it.
  */
-export function studyFileOf(result: Pick<StudyResult, 'studyFile'>, studyDir: string): string {
+export function recordedStudyFile(result: Pick<StudyResult, 'studyFile'>, studyDir: string): string {
   return path.resolve(studyDir, result.studyFile);
 }
 
@@ -46,7 +46,7 @@ export function studyFileOf(result: Pick<StudyResult, 'studyFile'>, studyDir: st
  */
 export function studyExperimentPath(result: Pick<StudyResult, 'experiment' | 'studyFile'>, roots: readonly string[], studyDir?: string): string | undefined {
   const e = result.experiment;
-  const studyFile = path.isAbsolute(result.studyFile) ? result.studyFile : studyDir !== undefined ? studyFileOf(result, studyDir) : undefined;
+  const studyFile = path.isAbsolute(result.studyFile) ? result.studyFile : studyDir !== undefined ? recordedStudyFile(result, studyDir) : undefined;
   const candidates = path.isAbsolute(e) ? [e] : [
     ...(studyFile ? [path.resolve(path.dirname(studyFile), e)] : []),
     ...roots.flatMap((r) => [path.resolve(r, e), path.resolve(r, path.dirname(result.studyFile), e)]),
@@ -80,7 +80,7 @@ export function unfinishedStudies(experimentRuns: string, studyPath: string): Ar
  * under this experiment's runs.
  */
 function sameStudyFile(recorded: string, studyDir: string, studyPath: string): boolean {
-  const resolved = studyFileOf({ studyFile: recorded }, studyDir);
+  const resolved = recordedStudyFile({ studyFile: recorded }, studyDir);
   if (resolved === path.resolve(studyPath)) return true;
   return !fs.existsSync(resolved) && path.basename(recorded) === path.basename(studyPath);
 }
