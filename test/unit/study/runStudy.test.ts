@@ -151,6 +151,17 @@ describe('study runner', () => {
     assert.equal((readJson(path.join(studyDir, 'as-designed-r0', 'experiment.json')) as { training: { epochs: number } }).training.epochs, 1);
   });
 
+  it('does the repeating itself: the experiment\'s own evaluation.repeats does not repeat inside every run', { timeout: 60_000 }, async () => {
+    const runsDir = tempDir('study-own-repeats');
+    const experimentDoc = { ...tinyExperiment(300, 1), evaluation: { repeats: 3 } };
+    const { req, messages } = request(runsDir, { doc: { ...tinyStudy(1), variants: { singleTask: true } }, experimentDoc });
+    assert.equal(await runStudy(req), 'completed');
+    assert.equal(messages.filter((m) => m.type === 'started' && m.phase.kind === 'shared').length, 1, 'one seed, one training');
+    const run = path.join(studyDirOf(messages), 'as-designed-r0');
+    assert.equal(summaryOf(run).repeated, undefined);
+    assert.equal((readJson(path.join(run, 'experiment.json')) as { evaluation: { repeats?: number } }).evaluation.repeats, undefined);
+  });
+
   it('refuses to resume a study whose run is still training in a live process, and leaves that run alone', async () => {
     const studyDir = tempDir('study-live');
     fs.writeFileSync(path.join(studyDir, 'study.json'), JSON.stringify({ startedAt: new Date().toISOString() }));
