@@ -21,6 +21,9 @@ export function checkEvaluation(spec: ExperimentSpec, rows?: number): Problem[] 
   }
   const cv = evaluation.crossValidation;
   if (!cv || !Number.isInteger(cv.folds) || cv.folds < 2) return problems;
+  if (cv.fold !== undefined && cv.fold > cv.folds) {
+    error(['evaluation', 'crossValidation', 'fold'], `fold ${cv.fold} does not exist: there are ${cv.folds} folds (1 to ${cv.folds}).`);
+  }
   const { split } = spec.data;
   const nested = cv.test === 'nested';
   if (rows !== undefined) {

@@ -284,6 +284,7 @@ export const EXPERIMENT_SCHEMA = obj('A Multi-Task Studio experiment: data, task
     crossValidation: obj('k-fold cross-validation, stratified by the split\'s class column (data.split.stratifyBy, else the first classification task); each fold trains every phase (times evaluation.repeats).', {
       folds: int('Number of folds k (at least 2).', { min: 2, max: LIMITS.folds }),
       test: oneOf(['fixed', 'nested'], '"fixed": the test split (data.split.test) stays and the folds rotate the validation part of the other rows (data.split.validation is not used); "nested": each fold is the test split in turn, and data.split.validation of the other rows validates (data.split.test is not used). Default fixed.'),
+      fold: int('Train this fold alone, 1 to folds (default: every fold). A study trains each fold as a run of its own and writes it here, so the run folder says which fold it holds.', { min: 1, max: LIMITS.folds }),
     }, ['folds']),
     conflict: obj('Gradient conflict during training: every N steps, each task\'s gradient on the shared layers of the batch; per pair of tasks and per shared layer, the cosine similarity (negative: the tasks conflict) and the magnitude ratio. Streamed to the training panel, kept in metrics.jsonl and TensorBoard, summarised in the report.', {
       every: int('Measure every this many steps (default 200, under 10 % of training time on digits-parity); 0 turns it off.', { min: 0, max: 1_000_000 }),

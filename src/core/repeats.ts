@@ -17,17 +17,22 @@ export interface RepeatPosition extends RepeatUnit {
 type EvaluationPart = Pick<ExperimentSpec, 'training' | 'evaluation'>;
 
 export const repeatCount = (spec: EvaluationPart): number => spec.evaluation?.repeats ?? 1;
-export const foldCount = (spec: EvaluationPart): number => spec.evaluation?.crossValidation?.folds ?? 1;
+/** Folds trained: all k, or one with crossValidation.fold. */
+export const foldCount = (spec: EvaluationPart): number => {
+  const cv = spec.evaluation?.crossValidation;
+  return !cv ? 1 : cv.fold !== undefined ? 1 : cv.folds;
+};
 
 /** Whether the run trains more than once (a single training keeps its plain summary and report). */
 export const isRepeated = (spec: EvaluationPart): boolean => repeatCount(spec) * foldCount(spec) > 1;
 
-/** The units in training order: fold by fold, and within a fold the seeds training.seed, +1, +2, … */
+/** The units in training order: fold by fold (or the one fold of crossValidation.fold), and within a fold the seeds training.seed, +1, +2, … */
 export function repeatUnits(spec: EvaluationPart): RepeatUnit[] {
   const seeds = repeatCount(spec);
   const cv = spec.evaluation?.crossValidation;
   const units: RepeatUnit[] = [];
   for (let f = 0; f < (cv ? cv.folds : 1); f++) {
+    if (cv?.fold !== undefined && f !== cv.fold - 1) continue;
     for (let r = 0; r < seeds; r++) {
       units.push({ index: units.length, seed: spec.training.seed + r, ...(cv ? { fold: { index: f, of: cv.folds } } : {}) });
     }

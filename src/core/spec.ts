@@ -184,7 +184,12 @@ export type DeltaMConvention = 'pairs' | 'tasks';
  * first classification task). "fixed": the test split stays and the folds rotate the validation
  * part of the rest; "nested": each fold is the test split in turn (default "fixed").
  */
-export interface CrossValidationSpec { folds: number; test?: 'fixed' | 'nested' }
+export interface CrossValidationSpec {
+  folds: number;
+  test?: 'fixed' | 'nested';
+  /** Train this fold alone (1 = the first): a study trains each fold as a run folder of its own. */
+  fold?: number;
+}
 
 export interface EvaluationSpec {
   baselines?: 'single-task' | 'none';

@@ -12,7 +12,7 @@
 //   mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--workspace DIR]
 //     saliency, feature ranking and shared-unit reliance of the saved model (insight/explainOfRun.ts).
 //   mts study FILE [--json] [--resume DIR] [--epochs N] [--backend B] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
-//     trains every variant of a study (*.mtl-study.json) on every seed in this process and prints the
+//     trains every variant of a study (*.mtl-study.json) on every seed (and fold) in this process and prints the
 //     variants x tasks table (with --json: study.json on stdout, progress on stderr). --resume DIR
 //     continues a study folder: completed runs are kept.
 //   mts export FILE|RUN_FOLDER --to keras|notebook|onnx [--out DIR] [--workspace DIR] [--allow-path DIR]...

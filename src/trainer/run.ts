@@ -116,7 +116,10 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       : [splitLoaded(spec, loaded)];
     // One fold's splits: without folds the loaded rows are arranged in place (no copy of a large data set).
     const foldData = (f: number): ExperimentData => trainingData(spec, folds[f]!, { consume: !cv && !req.dataCache });
-    let data: ExperimentData = foldData(0);
+    const units = repeatUnits(spec);
+    // The folds trained, in order: every fold, or the one of crossValidation.fold (a study's run).
+    const trainedFolds = [...new Set(units.map((u) => u.fold?.index ?? 0))];
+    let data: ExperimentData = foldData(trainedFolds[0]!);
     // Counted now: with folds the first fold's splits are let go when the next fold is prepared.
     const labelled: RunSummary['labelled'] = {
       rows: { train: data.train.n, validation: data.validation.n, test: data.test.n },
@@ -139,7 +142,6 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const started = new Date();
     const phases = phasesOf(spec);
     const baselines = baselineTasks(phases);
-    const units = repeatUnits(spec);
     const repeated = units.length > 1;
     const records: RepeatRecord[] = [];
     // The first repeat's results are the run's own: its model is the one saved, its curves the ones logged.
@@ -153,14 +155,14 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const trainStart = Date.now();
     const sharedHeads = makeHeads(backend.tf, spec);
     const featureNames = tabularFeatureNames(spec, data);
-    for (let f = 0; f < folds.length; f++) {
-      if (f > 0) {
+    for (const f of trainedFolds) {
+      if (f !== trainedFolds[0]) {
         data = foldData(f);
         req.emit({ type: 'log', level: 'info', message: data.report[data.report.length - 1]! });
       }
       // Onto the device once per fold; every seed and phase of the fold trains on these tensors.
       const splits = [data.train, data.validation, data.test].map((ds) => toDevice(backend.tf, spec, sharedHeads, ds)) as [DeviceSplit, DeviceSplit, DeviceSplit];
-      if (f === 0) startup.mark('device');
+      if (f === trainedFolds[0]) startup.mark('device');
       try {
         for (const unit of units.filter((u) => (u.fold?.index ?? 0) === f)) {
           const first = unit.index === 0;
@@ -187,7 +189,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
           }
           if (first) results = unitResults;
           const test = unitResults.get(SHARED_PHASE_KEY)!;
-          const record: RepeatRecord = { ...unit, test, trainSeconds: (Date.now() - unitStart) / 1000 };
+          const record: RepeatRecord = { ...unit, test, trainSeconds: (Date.now() - unitStart) / 1000, rows: { train: data.train.n, test: data.test.n } };
           if (baselines.length) {
             record.baselines = baselineValues(unitResults, baselines);
             record.deltaM = deltaMOf(test, record.baselines, spec).deltaM;

@@ -4,7 +4,8 @@
 // which assumes the repeats are independent and roughly normal; with the 3-10 repeats a study
 // can afford, a bootstrap interval would be too narrow (it cannot see beyond the values drawn).
 // Paired comparisons (Δm of the shared model against the single-task baselines of the same seed
-// or fold) are one value per repeat, so their interval is this one on those values.
+// or fold) are one value per repeat, so their interval is this one on those values. Folds are
+// not independent (they share training rows): over folds, correctedResampledT.ts widens it.
 
 /** How an interval was computed, as reports name it. */
 export const INTERVAL_METHOD = "95 % Student's t interval of the mean over repeats";

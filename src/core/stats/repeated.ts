@@ -21,13 +21,15 @@ export interface RepeatRecord extends RepeatUnit {
   /** Δm of this repeat (shared vs its own baselines: a paired difference). */
   deltaM?: number;
   trainSeconds: number;
+  /** Rows trained on and tested on: their ratio corrects the interval over folds (correctedResampledT.ts). */
+  rows?: { train: number; test: number };
 }
 
 /** Per task and metric: the repeats' mean, sd and 95 % interval. */
 export type MetricIntervals = Record<string, Record<string, IntervalSummary>>;
 
 export interface RepeatedSummary {
-  /** How the intervals were computed (core/stats/interval.ts INTERVAL_METHOD). */
+  /** How the intervals were computed (INTERVAL_METHOD of interval.ts, or resampledMethod over folds). */
   method: string;
   units: RepeatRecord[];
   test: MetricIntervals;

@@ -1,6 +1,7 @@
 // Where a running study is, in the words of the notification and the study view:
-// "variant 3 of 8, repeat 2 of 3". Counted from study.json's runs, so a resumed study (finished
-// runs kept) says the same as one that never stopped.
+// "variant 3 of 8, repeat 2 of 3" (with folds: "variant 3 of 8, fold 2 of 5, repeat 1 of 2").
+// Counted from study.json's runs, so a resumed study (finished runs kept) says the same as one
+// that never stopped.
 import type { StudyResult } from './studyTypes';
 
 export interface StudyPosition {
@@ -8,19 +9,23 @@ export interface StudyPosition {
   variants: number;
   repeat: number;
   repeats: number;
+  /** With cross-validation: the fold of the run in progress, 1-based. */
+  fold?: number;
+  folds?: number;
   /** Runs finished (completed, failed or cancelled) of all runs planned. */
   finished: number;
   total: number;
 }
 
 export function studyPosition(result: StudyResult): StudyPosition {
-  const all = result.variants.flatMap((v, vi) => v.runs.map((r, ri) => ({ r, vi, ri, of: v.runs.length })));
+  const all = result.variants.flatMap((v, vi) => v.runs.map((r) => ({ r, vi })));
   const finished = all.filter(({ r }) => r.status !== 'pending' && r.status !== 'running').length;
   const current = all.find(({ r }) => r.status === 'running') ?? all.find(({ r }) => r.status === 'pending');
   const at = current ?? all[all.length - 1];
   return {
     variant: at ? at.vi + 1 : 0, variants: result.variants.length,
-    repeat: at ? at.ri + 1 : 0, repeats: at?.of ?? result.repeats,
+    repeat: at ? at.r.repeat + 1 : 0, repeats: result.repeats,
+    ...(at?.r.fold ? { fold: at.r.fold.index + 1, folds: at.r.fold.of } : {}),
     finished, total: all.length,
   };
 }
@@ -29,5 +34,5 @@ export function studyProgressText(result: StudyResult): string {
   const p = studyPosition(result);
   if (p.total === 0) return 'planning the runs';
   if (p.finished === p.total) return `all ${p.total} runs finished`;
-  return `variant ${p.variant} of ${p.variants}, repeat ${p.repeat} of ${p.repeats}`;
+  return `variant ${p.variant} of ${p.variants}, ${p.fold ? `fold ${p.fold} of ${p.folds}, ` : ''}repeat ${p.repeat} of ${p.repeats}`;
 }

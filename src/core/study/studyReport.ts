@@ -66,7 +66,7 @@ export function renderStudyReport(result: StudyResult): StudyReport {
   lines.push('', `**Bold**: the best mean of the column. "≈ within the noise of the best": its 95 % interval overlaps the best one's, so these runs cannot tell it from the best; it is not a loss. "Below the best": the two intervals are apart.`, '');
 
   lines.push('## Sharing against single-task models (Δm)', '');
-  lines.push('Δm is each run\'s mean relative improvement over the single-task models trained on the same seed (a paired difference); its interval is over the repeats.', '');
+  lines.push(`Δm is each run's mean relative improvement over the single-task models trained on the same seed${result.crossValidation ? ' and fold' : ''} (a paired difference); its interval is over the ${result.crossValidation ? 'seeds × folds' : 'repeats'}.`, '');
   lines.push('| Variant | Δm | What the runs show | Parameters | Training time per run | Runs completed |');
   lines.push('|---|---|---|---|---|---|');
   result.variants.forEach((v, i) => {
@@ -93,7 +93,7 @@ export function renderStudyReport(result: StudyResult): StudyReport {
   const failed = result.variants.flatMap((v) => v.runs.filter((r) => r.status === 'failed').map((r) => ({ v, r })));
   if (failed.length) {
     lines.push('## Runs that failed', '');
-    for (const { v, r } of failed) lines.push(`- ${md(v.variant.label)}, repeat ${r.repeat + 1} (\`${md(r.runDir)}\`): ${md(r.error ?? 'no message')}`);
+    for (const { v, r } of failed) lines.push(`- ${md(v.variant.label)}, repeat ${r.repeat + 1}${r.fold ? `, fold ${r.fold.index + 1} of ${r.fold.of}` : ''} (\`${md(r.runDir)}\`): ${md(r.error ?? 'no message')}`);
     lines.push('');
   }
   return { markdown: lines.join('\n'), charts };

@@ -54,7 +54,7 @@ export interface StudyRunRecord {
   repeat: number;
   seed: number;
   fold?: { index: number; of: number };
-  /** Run folder, relative to the study folder ("<variant>-r<repeat>"). */
+  /** Run folder, relative to the study folder ("<variant>-r<repeat>", with folds "<variant>-r<repeat>-f<fold>"). */
   runDir: string;
   status: StudyRunStatus;
   test?: TaskMetrics;
@@ -62,6 +62,8 @@ export interface StudyRunRecord {
   deltaM?: number;
   parameters?: number;
   trainSeconds?: number;
+  /** Rows the run trained and tested on: over folds their ratio widens the interval (core/stats/correctedResampledT.ts). */
+  rows?: { train: number; test: number };
   error?: string;
 }
 
@@ -77,13 +79,17 @@ export interface StudyVariantResult {
 /** `study.json` in the study folder, rewritten (atomically) after every run. */
 export interface StudyResult {
   name: string;
-  /** Path of the study file and of its experiment, as given. */
+  /**
+   * The study file relative to the study folder ("../../../digits.mtl-study.json"), so that the
+   * folder keeps finding it when the workspace moves; folders written before hold an absolute path.
+   */
   studyFile: string;
+  /** The experiment as the study file names it (relative to the study file). */
   experiment: string;
   status: StudyRunStatus;
   startedAt: string;
   endedAt?: string;
-  /** INTERVAL_METHOD of core/stats/interval.ts. */
+  /** How the intervals were computed: INTERVAL_METHOD of core/stats/interval.ts, or over folds resampledMethod (correctedResampledT.ts). */
   method: string;
   repeats: number;
   crossValidation?: { folds: number; test?: 'fixed' | 'nested' };

@@ -32,14 +32,23 @@ export function readStudyResult(studyDir: string): { result: StudyResult } | { p
 }
 
 /**
+ * Where study.json's `studyFile` is now. Written relative to the study folder (it stays right
+ * when the workspace moves); folders written before hold it absolute, or as the host gave it.
+ */
+export function recordedStudyFile(result: Pick<StudyResult, 'studyFile'>, studyDir: string): string {
+  return path.resolve(studyDir, result.studyFile);
+}
+
+/**
  * The experiment file the study was made from, as it is now: `result.experiment` as given
  * (absolute), else relative to the study file's folder, else to each of `roots` (workspace folders).
  * Undefined when none exists.
  */
-export function studyExperimentPath(result: Pick<StudyResult, 'experiment' | 'studyFile'>, roots: readonly string[]): string | undefined {
+export function studyExperimentPath(result: Pick<StudyResult, 'experiment' | 'studyFile'>, roots: readonly string[], studyDir?: string): string | undefined {
   const e = result.experiment;
+  const studyFile = path.isAbsolute(result.studyFile) ? result.studyFile : studyDir !== undefined ? recordedStudyFile(result, studyDir) : undefined;
   const candidates = path.isAbsolute(e) ? [e] : [
-    ...(path.isAbsolute(result.studyFile) ? [path.resolve(path.dirname(result.studyFile), e)] : []),
+    ...(studyFile ? [path.resolve(path.dirname(studyFile), e)] : []),
     ...roots.flatMap((r) => [path.resolve(r, e), path.resolve(r, path.dirname(result.studyFile), e)]),
   ];
   return candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
@@ -60,8 +69,18 @@ export function unfinishedStudies(experimentRuns: string, studyPath: string): Ar
     const dir = path.join(experimentRuns, name);
     const read = readStudyResult(dir);
     if (!('result' in read) || read.result.status === 'completed') return [];
-    const file = read.result.studyFile;
-    const same = path.isAbsolute(file) ? path.resolve(file) === path.resolve(studyPath) : path.basename(file) === path.basename(studyPath);
-    return same ? [{ dir, result: read.result }] : [];
+    return sameStudyFile(read.result.studyFile, dir, studyPath) ? [{ dir, result: read.result }] : [];
   });
+}
+
+/**
+ * Whether study.json's `studyFile` names `studyPath`: relative to the study folder (as written
+ * now) or absolute (older folders). A recorded path that leads nowhere is a moved workspace (or
+ * an older folder's path as the CLI was given it): the file's name decides, as the folder sits
+ * under this experiment's runs.
+ */
+function sameStudyFile(recorded: string, studyDir: string, studyPath: string): boolean {
+  const resolved = recordedStudyFile({ studyFile: recorded }, studyDir);
+  if (resolved === path.resolve(studyPath)) return true;
+  return !fs.existsSync(resolved) && path.basename(recorded) === path.basename(studyPath);
 }

@@ -80,7 +80,7 @@ export class StudyPanel {
       ...(this.result ? { result: this.result } : {}),
       ...(this.problem ? { problem: this.problem } : {}),
       ...(running ? { running: this.run?.stopping ? `stopping after this step (${running})` : running } : {}),
-      canUse: !!this.result && studyExperimentPath(this.result, roots) !== undefined,
+      canUse: !!this.result && studyExperimentPath(this.result, roots, this.studyDir) !== undefined,
     };
     this.channel.notify(msg);
   }
@@ -94,7 +94,7 @@ export class StudyPanel {
         if (!this.result) return;
         let problem: string | undefined;
         try {
-          problem = await useVariant(this.result, m.variant);
+          problem = await useVariant(this.result, m.variant, this.studyDir);
         } catch (err) {
           problem = err instanceof Error ? err.message : String(err);
         }

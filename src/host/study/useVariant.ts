@@ -9,12 +9,12 @@ import { parseDocument } from '../parseDocument';
 import { studyExperimentPath } from './studyFolder';
 
 /** Undefined when written (or nothing to change), else why not. */
-export async function useVariant(result: StudyResult, variantId: string): Promise<string | undefined> {
+export async function useVariant(result: StudyResult, variantId: string, studyDir: string): Promise<string | undefined> {
   const variant = result.variants.find((v) => v.variant.id === variantId)?.variant;
   if (!variant) return `the study has no variant "${variantId}".`;
   if (!variant.spec) return `"${variant.label}" has no experiment of its own to write back (it is one model per task).`;
   const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const file = studyExperimentPath(result, roots);
+  const file = studyExperimentPath(result, roots, studyDir);
   if (!file) return `the experiment ${result.experiment} was not found (moved or deleted?).`;
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const parsed = parseDocument(document.getText());

@@ -1,11 +1,15 @@
 // A study from its file to its folder: check the study and its experiment, make the variants
-// (core/study/variants.ts), and train each variant on each seed as an ordinary run into
-//   <runsDir>/<experiment>/study-<YYYYMMDD-HHMMSS>-<id>/<variant>-r<repeat>/
+// (core/study/variants.ts), and train each variant on each seed (and fold) as an ordinary run into
+//   <runsDir>/<experiment>/study-<YYYYMMDD-HHMMSS>-<id>/<variant>-r<repeat>[-f<fold>]/
 // one after another in this process (the data loaded once: dataCache.ts). After each run starts
 // and ends, study.json is rewritten atomically and sent as 'studyProgress'.
-//   Baselines: the as-designed run of each seed also trains the single-task models (they are the
-//   single-task variant); every other run trains its own model only, and its Δm is measured
-//   against the single-task models of the same seed (a paired difference, core/study/aggregate.ts).
+//   Folds: with crossValidation each run trains one fold (its experiment.json says which:
+//   evaluation.crossValidation.fold), folds outermost as in core/repeats.ts; every variant runs
+//   on the same folds, which depend only on data.split.seed.
+//   Baselines: the as-designed run of each seed and fold also trains the single-task models (they
+//   are the single-task variant); every other run trains its own model only, and its Δm is
+//   measured against the single-task models of the same seed and fold (a paired difference,
+//   core/study/aggregate.ts).
 //   Resume: given a study folder, runs whose run.json says completed (with their summary.json)
 //   are kept and the rest are trained again from scratch. The run folders are the truth, not
 //   study.json: a kill can land between a run's end and the study's rewrite.
@@ -18,7 +22,7 @@ import type { MemoryBudget } from '../../core/budget';
 import { withDefaults } from '../../core/defaults';
 import type { BackendPreference, FromTrainer, RunSummary } from '../../core/protocol';
 import { experimentRunsDir, formatRunTimestamp, RUN_FILES, trainerGone, type RunRecord } from '../../core/runLayout';
-import type { ExperimentSpec, Problem } from '../../core/spec';
+import type { CrossValidationSpec, ExperimentSpec, Problem } from '../../core/spec';
 import { DEFAULT_STUDY_REPEATS, pairedDeltaM, studyResult, type StudyState } from '../../core/study/aggregate';
 import { checkStudy } from '../../core/study/studySchema';
 import { STUDY_FILES, STUDY_FOLDER_PREFIX, type StudyResult, type StudyRunRecord, type StudyVariant } from '../../core/study/studyTypes';
@@ -59,8 +63,21 @@ export interface StudyRequest {
 
 export type StudyOutcome = 'completed' | 'cancelled' | 'failed' | 'invalid';
 
-/** Run folder name of a variant's repeat (StudyRunRecord.runDir). */
-export const studyRunFolder = (variant: string, repeat: number): string => `${variant}-r${repeat}`;
+/** Run folder name of a variant's repeat and fold (StudyRunRecord.runDir): "as-designed-r1-f0", 0-based as the repeat. */
+export const studyRunFolder = (variant: string, repeat: number, fold?: { index: number }): string =>
+  `${variant}-r${repeat}${fold ? `-f${fold.index}` : ''}`;
+
+/** One seed (and fold) every variant trains on. */
+interface StudyUnit { repeat: number; seed: number; fold?: { index: number; of: number } }
+
+/** The units in training order: fold by fold, and within a fold the seeds (as core/repeats.ts orders a repeated run). */
+function studyUnits(baseSeed: number, repeats: number, cv: CrossValidationSpec | undefined): StudyUnit[] {
+  const units: StudyUnit[] = [];
+  for (let f = 0; f < (cv ? cv.folds : 1); f++) {
+    for (let r = 0; r < repeats; r++) units.push({ repeat: r, seed: baseSeed + r, ...(cv ? { fold: { index: f, of: cv.folds } } : {}) });
+  }
+  return units;
+}
 
 /**
  * Runs (or resumes) the study. Never throws: a fault of the study's own files (disk full,
@@ -82,9 +99,6 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
   const checked = checkStudy(req.doc);
   const problems: Problem[] = [...checked.problems];
   const study = checked.spec;
-  if (study?.crossValidation) {
-    problems.push({ path: ['crossValidation'], severity: 'error', message: 'Cross-validation in a study is not run yet: use "repeats" (seeds on the experiment\'s fixed split) for now.' });
-  }
   if (!study || problems.some((p) => p.severity === 'error')) {
     req.emit({ type: 'problems', problems });
     return 'invalid';
@@ -113,14 +127,14 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
   await writeJsonAtomic(path.join(studyDir, STUDY_FILES.spec), req.doc);
 
   const repeats = study.repeats ?? DEFAULT_STUDY_REPEATS;
-  const baseSeed = experiment.training.seed;
+  const units = studyUnits(experiment.training.seed, repeats, study.crossValidation);
   const trained = plan.variants.filter((v) => v.kind !== 'single-task');
   const runs: StudyRunRecord[] = [];
-  for (let r = 0; r < repeats; r++) {
+  for (const u of units) {
     for (const v of plan.variants) {
       // The single-task variant is the as-designed run's baselines: it points at that folder.
-      const folder = studyRunFolder(v.kind === 'single-task' ? AS_DESIGNED_VARIANT : v.id, r);
-      runs.push({ variant: v.id, repeat: r, seed: baseSeed + r, runDir: folder, status: 'pending' });
+      const folder = studyRunFolder(v.kind === 'single-task' ? AS_DESIGNED_VARIANT : v.id, u.repeat, u.fold);
+      runs.push({ variant: v.id, ...u, runDir: folder, status: 'pending' });
     }
   }
   const summaries = new Map<string, RunSummary>();
@@ -139,7 +153,7 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
     const dir = path.join(studyDir, rec.runDir);
     const summary = await completedSummary(dir);
     // A run of other settings (the experiment, the study or --epochs changed since) is not this variant's: trained again.
-    const same = summary && await sameExperiment(dir, runSpec(plan.variants.find((v) => v.id === rec.variant)!, rec.seed, req.epochs));
+    const same = summary && await sameExperiment(dir, runSpec(plan.variants.find((v) => v.id === rec.variant)!, rec, study.crossValidation, req.epochs));
     if (summary && same) {
       summaries.set(rec.runDir, summary);
       kept++;
@@ -148,11 +162,13 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
       await fs.rm(dir, { recursive: true, force: true });
     }
   }
-  if (req.resumeDir) req.emit({ type: 'log', level: 'info', message: `resuming ${studyDir}: ${kept} of ${repeats * trained.length} runs completed and kept, ${repeats * trained.length - kept} to train` });
+  const planned = units.length * trained.length;
+  if (req.resumeDir) req.emit({ type: 'log', level: 'info', message: `resuming ${studyDir}: ${kept} of ${planned} runs completed and kept, ${planned - kept} to train` });
 
   const state: StudyState = {
     // The experiment as the study file names it (relative to that file), never the host's absolute path.
-    study, studyFile: req.studyPath, experiment: study.experiment,
+    // The study file relative to the study folder, so that the resume offer still finds it when the workspace moves.
+    study, studyFile: path.relative(studyDir, path.resolve(req.studyPath)).split(path.sep).join('/'), experiment: study.experiment,
     startedAt: previous?.startedAt ?? new Date().toISOString(), variants: plan.variants, runs,
   };
   const convention = withDefaults(experiment).evaluation?.deltaM;
@@ -160,8 +176,10 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
     for (const rec of runs) {
       const s = summaries.get(rec.runDir);
       if (!s || rec.status === 'running') continue;
-      const reference = summaries.get(studyRunFolder(AS_DESIGNED_VARIANT, rec.repeat))?.baselines;
+      const reference = summaries.get(studyRunFolder(AS_DESIGNED_VARIANT, rec.repeat, rec.fold))?.baselines;
       rec.status = 'completed';
+      // The split's sizes: over folds, their ratio widens the interval (core/stats/correctedResampledT.ts).
+      if (s.labelled) rec.rows = { train: s.labelled.rows.train, test: s.labelled.rows.test };
       if (rec.variant === SINGLE_TASK_VARIANT) {
         if (!s.baselines) { rec.status = 'failed'; rec.error = 'the as-designed run has no single-task baselines'; continue; }
         Object.assign(rec, { test: s.baselines.test, parameters: s.baselines.parameters });
@@ -185,18 +203,19 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
 
   const dataCache = req.dataCache ?? new Map();
   let stopped = false;
-  for (let r = 0; r < repeats && !stopped; r++) {
+  for (const u of units) {
+    if (stopped) break;
     for (const v of trained) {
-      const rec = runs.find((x) => x.variant === v.id && x.repeat === r)!;
+      const rec = runs.find((x) => x.variant === v.id && x.runDir === studyRunFolder(v.id, u.repeat, u.fold))!;
       if (summaries.has(rec.runDir)) continue;
       if (req.cancelled()) { stopped = true; break; }
-      const mirror = v.id === AS_DESIGNED_VARIANT ? runs.find((x) => x.variant === SINGLE_TASK_VARIANT && x.repeat === r) : undefined;
+      const mirror = v.id === AS_DESIGNED_VARIANT ? runs.find((x) => x.variant === SINGLE_TASK_VARIANT && x.runDir === rec.runDir) : undefined;
       for (const x of [rec, mirror]) if (x) x.status = 'running';
       await publish();
       let summary: RunSummary | undefined;
       let error: string | undefined;
       const outcome = await runExperiment({
-        doc: variantDoc(v, rec.seed), workspaceDir: req.workspaceDir, runsDir: req.runsDir, runDir: path.join(studyDir, rec.runDir),
+        doc: variantDoc(v, rec, study.crossValidation), workspaceDir: req.workspaceDir, runsDir: req.runsDir, runDir: path.join(studyDir, rec.runDir),
         backend: req.backend, dataCache,
         ...(req.allowedRoots ? { allowedRoots: req.allowedRoots } : {}),
         ...(req.threads !== undefined ? { threads: req.threads } : {}),
@@ -230,8 +249,8 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
 }
 
 /** The experiment.json a run of this variant writes: the document with defaults filled in and epochs overridden, as run.ts makes it. */
-function runSpec(v: StudyVariant, seed: number, epochs: number | undefined): ExperimentSpec {
-  const spec = withDefaults(variantDoc(v, seed));
+function runSpec(v: StudyVariant, unit: StudyUnit, cv: CrossValidationSpec | undefined, epochs: number | undefined): ExperimentSpec {
+  const spec = withDefaults(variantDoc(v, unit, cv));
   return epochs === undefined ? spec : { ...spec, training: { ...spec.training, epochs } };
 }
 
@@ -240,13 +259,21 @@ async function sameExperiment(dir: string, expected: ExperimentSpec): Promise<bo
   return written !== undefined && JSON.stringify(written) === JSON.stringify(JSON.parse(JSON.stringify(expected)));
 }
 
-/** The experiment a run of this variant trains: its seed, and baselines only where they are the single-task variant. */
-function variantDoc(v: StudyVariant, seed: number): ExperimentSpec {
+/**
+ * The experiment a run of this variant trains: its seed, its one fold, and baselines only where
+ * they are the single-task variant. The study does the repeating: the experiment's own
+ * evaluation.repeats and crossValidation would repeat inside every run.
+ */
+function variantDoc(v: StudyVariant, unit: StudyUnit, cv: CrossValidationSpec | undefined): ExperimentSpec {
   const spec = v.spec!;
+  const { repeats: _repeats, crossValidation: _folds, ...evaluation } = spec.evaluation ?? {};
   return {
     ...spec,
-    training: { ...spec.training, seed },
-    evaluation: { ...spec.evaluation, baselines: v.id === AS_DESIGNED_VARIANT ? 'single-task' : 'none' },
+    training: { ...spec.training, seed: unit.seed },
+    evaluation: {
+      ...evaluation, baselines: v.id === AS_DESIGNED_VARIANT ? 'single-task' : 'none',
+      ...(cv && unit.fold ? { crossValidation: { ...cv, fold: unit.fold.index + 1 } } : {}),
+    },
   };
 }
 
@@ -298,9 +325,9 @@ async function writeHparams(studyDir: string, experiment: ExperimentSpec, state:
     if (rec.parameters !== undefined) metrics.parameters = rec.parameters;
     Object.keys(metrics).forEach((t) => metricTags.add(t));
     const s = summaries.get(rec.runDir);
-    const hparams: Record<string, HParamValue> = { variant: v.id, kind: v.kind, weighting: v.spec ? weightingLabel(v.spec.training.weighting) : 'equal', seed: rec.seed, repeat: rec.repeat };
+    const hparams: Record<string, HParamValue> = { variant: v.id, kind: v.kind, weighting: v.spec ? weightingLabel(v.spec.training.weighting) : 'equal', seed: rec.seed, repeat: rec.repeat, ...(rec.fold ? { fold: rec.fold.index } : {}) };
     await writeHparamsSession(studyDir, {
-      name: studyRunFolder(rec.variant, rec.repeat), group: v.id, hparams, metrics, completed: true,
+      name: studyRunFolder(rec.variant, rec.repeat, rec.fold), group: v.id, hparams, metrics, completed: true,
       startSecs: s ? Date.parse(s.timings.startedAt) / 1000 : Date.now() / 1000, endSecs: s ? Date.parse(s.timings.endedAt) / 1000 : Date.now() / 1000,
     });
   }
@@ -312,6 +339,7 @@ async function writeHparams(studyDir: string, experiment: ExperimentSpec, state:
       { name: 'weighting', values: [...new Set(state.variants.map((v) => (v.spec ? weightingLabel(v.spec.training.weighting) : 'equal')))] },
       { name: 'seed', values: [0] },
       { name: 'repeat', values: [0] },
+      ...(state.study.crossValidation ? [{ name: 'fold', values: [0] }] : []),
     ],
     metrics: [...metricTags].sort().map((tag) => ({ tag, ...(tag === 'delta_m' ? { description: 'Δm against the single-task models of the same seed (positive: sharing helped)' } : {}) })),
   });

@@ -37,5 +37,5 @@ export function studyTableLines(result: StudyResult): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line),
-    `mean ± sd over repeats (seeds); intervals: ${result.method}`];
+    `mean ± sd over ${result.crossValidation ? `${result.repeats} seed${result.repeats === 1 ? '' : 's'} × ${result.crossValidation.folds} folds` : 'repeats (seeds)'}; intervals: ${result.method}`];
 }

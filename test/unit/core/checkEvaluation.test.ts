@@ -71,3 +71,14 @@ test('defaults: one training unless asked; folds rotate a fixed test split; unit
   assert.equal(cv.evaluation?.crossValidation?.test, 'fixed');
   assert.deepEqual(repeatUnits(cv).map((u) => [u.index, u.seed, u.fold?.index]), [[0, 42, 0], [1, 43, 0], [2, 42, 1], [3, 43, 1]]);
 });
+
+test('crossValidation.fold trains that one fold (a study\'s run) and must be one of the folds', () => {
+  const one = withDefaults(validate(doc({ repeats: 2, crossValidation: { folds: 3, fold: 2 } })).spec!);
+  assert.deepEqual(repeatUnits(one), [
+    { index: 0, seed: 42, fold: { index: 1, of: 3 } },
+    { index: 1, seed: 43, fold: { index: 1, of: 3 } },
+  ]);
+  const problems = validate(doc({ crossValidation: { folds: 3, fold: 4 } })).problems;
+  assert.deepEqual(at(problems, 'evaluation.crossValidation.fold').map((p) => [p.severity, p.message]), [['error', 'fold 4 does not exist: there are 3 folds (1 to 3).']]);
+  assert.match(at(validate(doc({ crossValidation: { folds: 3, fold: 0 } })).problems, 'evaluation.crossValidation.fold')[0]?.message ?? '', /≥ 1/);
+});

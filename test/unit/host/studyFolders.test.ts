@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { STUDY_FILES } from '../../../src/core/study/studyTypes';
+import { STUDY_FILES, type StudyResult } from '../../../src/core/study/studyTypes';
 import { readRunsFolder } from '../../../src/host/runFolders';
 import { readStudyResult, studyExperimentPath, unfinishedStudies } from '../../../src/host/study/studyFolder';
 import { studyFixture } from '../core/study/fixtures';
@@ -97,5 +97,29 @@ describe('resume', () => {
     fs.mkdirSync(path.join(exp, '20261130-120000-eeee'));
     assert.deepEqual(unfinishedStudies(exp, '/ws/digits.mtl-study.json').map((u) => path.basename(u.dir)), ['study-20261130-090000-bbbb', 'study-20261130-080000-aaaa']);
     assert.deepEqual(unfinishedStudies(path.join(runs, 'missing'), '/ws/digits.mtl-study.json'), []);
+  });
+
+  it('finds its study file after the workspace moved: study.json names it relative to the study folder (absolute in older folders)', () => {
+    const ws = tempDir();
+    const study = path.join(ws, 'digits.mtl-study.json');
+    fs.writeFileSync(study, '{}');
+    fs.writeFileSync(path.join(ws, 'digits-parity.mtl.json'), '{}');
+    const exp = path.join(ws, 'runs', 'digits-parity');
+    const write = (name: string, studyFile: string) => {
+      fs.mkdirSync(path.join(exp, name), { recursive: true });
+      fs.writeFileSync(path.join(exp, name, STUDY_FILES.result), JSON.stringify({ ...studyFixture(), status: 'cancelled', studyFile, experiment: './digits-parity.mtl.json' }));
+    };
+    write('study-20261130-080000-aaaa', '../../../digits.mtl-study.json');
+    write('study-20261130-090000-bbbb', '../../../other.mtl-study.json');
+    write('study-20261130-100000-cccc', study);
+    const moved = `${ws}-moved`;
+    fs.renameSync(ws, moved);
+    const movedExp = path.join(moved, 'runs', 'digits-parity');
+    const found = unfinishedStudies(movedExp, path.join(moved, 'digits.mtl-study.json')).map((u) => path.basename(u.dir));
+    // The relative one by its path; the old absolute one, whose path is gone, by its name; never another study file's.
+    assert.deepEqual(found, ['study-20261130-100000-cccc', 'study-20261130-080000-aaaa']);
+    const dir = path.join(movedExp, 'study-20261130-080000-aaaa');
+    const result = (readStudyResult(dir) as { result: StudyResult }).result;
+    assert.equal(studyExperimentPath(result, [], dir), path.join(moved, 'digits-parity.mtl.json'), '"Use this variant" finds the experiment beside the study file');
   });
 });

@@ -57,4 +57,40 @@ describe('study aggregate', () => {
     assert.equal(studyResult({ study: spec, studyFile: 's', experiment: 'e', startedAt: 'now', variants, runs }).status, 'failed');
     assert.equal(studyResult({ study: spec, studyFile: 's', experiment: 'e', startedAt: 'now', variants, runs, stopped: 'cancelled' }).status, 'cancelled');
   });
+
+  it('with folds: Δm paired per seed and fold, and the corrected resampled t interval over the 2 seeds × 2 folds', () => {
+    // Per (seed, fold): shared model and the single-task models of that same seed and fold.
+    //   42/f0: digit (0.84 − 0.80)/0.80 = +0.05,  parity (0.90 − 0.90)/0.90 = 0     -> Δm +0.025
+    //   43/f0: digit (0.82 − 0.80)/0.80 = +0.025, parity (0.88 − 0.80)/0.80 = +0.1  -> Δm +0.0625
+    //   42/f1: digit (0.81 − 0.90)/0.90 = −0.1,   parity (0.99 − 0.90)/0.90 = +0.1  -> Δm 0
+    //   43/f1: digit (0.88 − 0.80)/0.80 = +0.1,   parity (0.80 − 0.80)/0.80 = 0     -> Δm +0.05
+    const UNITS = [
+      { seed: 42, fold: 0, shared: [0.84, 0.90], single: [0.80, 0.90] },
+      { seed: 43, fold: 0, shared: [0.82, 0.88], single: [0.80, 0.80] },
+      { seed: 42, fold: 1, shared: [0.81, 0.99], single: [0.90, 0.90] },
+      { seed: 43, fold: 1, shared: [0.88, 0.80], single: [0.80, 0.80] },
+    ];
+    const runs: StudyRunRecord[] = UNITS.map((u) => ({
+      variant: 'branch-1', repeat: u.seed - 42, seed: u.seed, fold: { index: u.fold, of: 2 }, runDir: `branch-1-r${u.seed - 42}-f${u.fold}`, status: 'completed',
+      test: metrics(u.shared), deltaM: pairedDeltaM(metrics(u.shared), metrics(u.single))!, rows: { train: 300, test: 100 },
+    }));
+    assert.deepEqual(runs.map((r) => Math.round(r.deltaM! * 1e9) / 1e9), [0.025, 0.0625, 0, 0.05]);
+    const v = variantResult({ id: 'branch-1', label: 'Split after trunk1 (depth 1)', kind: 'branch' }, runs);
+    // mean 0.1375 / 4 = 0.034375; deviations −0.009375, +0.028125, −0.034375, +0.015625;
+    // squares sum 0.0023046875; s² = 0.0023046875 / 3 = 0.000768229166667.
+    // n_test/n_train = 100/300: variance of the mean (1/4 + 1/3) · s² = 0.000448133680556;
+    // half width t(0.975, 3) · √ = 3.182446 · 0.0211691681 = 0.0673697345318040.
+    const tight = (a: number | undefined, b: number) => assert.ok(a !== undefined && Math.abs(a - b) <= 1e-9, `${a} ≠ ${b}`);
+    tight(v.deltaM?.mean, 0.034375);
+    tight(v.deltaM?.sd, Math.sqrt(0.0023046875 / 3));
+    tight(v.deltaM?.low, 0.034375 - 0.0673697345318040);
+    tight(v.deltaM?.high, 0.034375 + 0.0673697345318040);
+    assert.equal(v.deltaM?.n, 4);
+    assert.equal(v.deltaM?.verdict, 'no-difference');
+    // The metrics' intervals too: digit accuracy 0.84, 0.82, 0.81, 0.88, mean 0.8375, corrected half width 0.0752450157.
+    tight(v.test.digit?.accuracy?.low, 0.7622549842595344);
+    const spec: StudySpec = { name: 's', experiment: 'e.mtl.json', repeats: 2, crossValidation: { folds: 2 }, variants: {} };
+    const r = studyResult({ study: spec, studyFile: 's', experiment: 'e', startedAt: 'now', variants: [v.variant], runs });
+    assert.match(r.method, /^95 % corrected resampled t interval \(Nadeau and Bengio 2003\), 2 folds × 2 seeds: /);
+  });
 });

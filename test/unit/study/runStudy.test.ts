@@ -71,6 +71,8 @@ describe('study runner', () => {
     // The experiment as the study file names it (relative to it), not this machine's absolute path:
     // the study view and study-report.md show it, and the folder stays readable when moved.
     assert.equal(result.experiment, 'tiny.mtl.json');
+    // The study file relative to the study folder: the resume offer still finds it when the workspace moves.
+    assert.equal(result.studyFile, '../../tiny.mtl-study.json');
     assert.match(fs.readFileSync(path.join(studyDir, 'study-report.md'), 'utf8'), /^# Study: tiny\n[\s\S]*Single-task models/, 'the study report is written with the study');
     assert.deepEqual(result.variants.map((v) => v.variant.id), ['single-task', 'as-designed', 'branch-1', 'weighting-dwa']);
     for (const v of result.variants) assert.deepEqual(v.runs.map((r) => [r.repeat, r.seed, r.status]), [[0, 5, 'completed'], [1, 6, 'completed']]);
@@ -147,6 +149,17 @@ describe('study runner', () => {
     assert.equal(await trainedBy({}), 0, 'same settings: kept');
     assert.equal(await trainedBy({ epochs: 1 }), 1, 'other epochs: trained again');
     assert.equal((readJson(path.join(studyDir, 'as-designed-r0', 'experiment.json')) as { training: { epochs: number } }).training.epochs, 1);
+  });
+
+  it('does the repeating itself: the experiment\'s own evaluation.repeats does not repeat inside every run', { timeout: 60_000 }, async () => {
+    const runsDir = tempDir('study-own-repeats');
+    const experimentDoc = { ...tinyExperiment(300, 1), evaluation: { repeats: 3 } };
+    const { req, messages } = request(runsDir, { doc: { ...tinyStudy(1), variants: { singleTask: true } }, experimentDoc });
+    assert.equal(await runStudy(req), 'completed');
+    assert.equal(messages.filter((m) => m.type === 'started' && m.phase.kind === 'shared').length, 1, 'one seed, one training');
+    const run = path.join(studyDirOf(messages), 'as-designed-r0');
+    assert.equal(summaryOf(run).repeated, undefined);
+    assert.equal((readJson(path.join(run, 'experiment.json')) as { evaluation: { repeats?: number } }).evaluation.repeats, undefined);
   });
 
   it('refuses to resume a study whose run is still training in a live process, and leaves that run alone', async () => {

@@ -23,6 +23,18 @@ describe('mts study', () => {
     assert.match(lines[header + 4]!, /^Split after trunk1 \(depth 1\) .* 2\/2 +[+−]\d+\.\d\d % ± \d+\.\d\d \(95 % CI .*, n = 2\) +(sharing helped|sharing hurt|no difference that these runs can show)$/);
   });
 
+  it('a cross-validated study prints the table over seeds × folds and names the corrected interval', { timeout: 90_000 }, () => {
+    const dir = tempDir('study-cli-cv');
+    const r = mts(['study', writeStudyFiles(dir, { ...tinyStudy(1), crossValidation: { folds: 2 }, variants: { branchDepths: [1] } }), '--epochs', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    const header = lines.findIndex((l) => l.startsWith('variant'));
+    assert.ok(header >= 0, r.stdout);
+    assert.match(lines[header + 2]!, /^Single-task models\s+\d\.\d{4} ± \d\.\d{4}\s+\d\.\d{4} ± \d\.\d{4}\s+2\/2\s+reference$/);
+    assert.match(lines[header + 4]!, /^Split after trunk1 \(depth 1\) .* 2\/2 +[+−]\d+\.\d\d % ± \d+\.\d\d \(95 % CI .*, n = 2\) +(sharing helped|sharing hurt|no difference that these runs can show)$/);
+    assert.match(lines[header + 5]!, /^mean ± sd over 1 seed × 2 folds; intervals: 95 % corrected resampled t interval \(Nadeau and Bengio 2003\), 2 folds × 1 seed: /);
+  });
+
   it('--json prints study.json alone on stdout', { timeout: 60_000 }, () => {
     const dir = tempDir('study-cli-json');
     const r = mts(['study', writeStudyFiles(dir, { ...tinyStudy(1), variants: { singleTask: true } }), '--epochs', '1', '--json']);

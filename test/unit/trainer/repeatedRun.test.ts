@@ -7,6 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { FromTrainer, RunSummary } from '../../../src/core/protocol';
 import { phaseKey } from '../../../src/core/phase';
+import { correctedSummarize } from '../../../src/core/stats/correctedResampledT';
 import { loadStratified } from '../../../src/trainer/data/load';
 import { runExperiment } from '../../../src/trainer/run';
 import { onlyRun, tempDir } from './helpers';
@@ -85,4 +86,20 @@ test('2 folds × 2 seeds: each fold trains every seed and phase, and the data is
   }
   // Nested: the folds test on different rows, so the same seed measures differently on each fold.
   assert.notEqual(r.units[0]!.test.y1!.mae, r.units[2]!.test.y1!.mae);
+  // Folds share training rows: the interval is the corrected resampled t, with the folds' own rows, and the summary says so.
+  assert.deepEqual(r.units.map((u) => u.rows), [0, 0, 1, 1].map((f) => ({ train: r.units[2 * f]!.rows!.train, test: 120 })));
+  const ratio = r.units.reduce((a, u) => a + u.rows!.test / u.rows!.train, 0) / 4;
+  const d = correctedSummarize(r.units.map((u) => u.deltaM!), ratio);
+  assert.deepEqual([r.deltaM!.low, r.deltaM!.high], [d.low, d.high]);
+  assert.match(r.method, /^95 % corrected resampled t interval \(Nadeau and Bengio 2003\), 2 folds × 2 seeds: /);
+});
+
+test('crossValidation.fold trains that one fold alone, a plain run on its rows', async () => {
+  const { summary, started } = await run({ crossValidation: { folds: 2, test: 'nested', fold: 2 } });
+  assert.equal(summary.repeated, undefined);
+  assert.equal(started.length, 3, 'the shared model and two baselines, once');
+  // Nested, 240 rows in 2 folds: the second fold (120 rows) is the test split.
+  assert.equal(summary.labelled?.rows.test, 120);
+  const all = await run({ repeats: 1, crossValidation: { folds: 2, test: 'nested' } });
+  assert.deepEqual(summary.test, all.summary.repeated!.units[1]!.test, 'the same model as fold 2 of the whole cross-validation');
 });

@@ -65,3 +65,18 @@ test('the verdict follows the interval, not the mean: consistent gains helped; o
   const one = sharingVerdict({ baselines: { test: {}, comparisons: [], deltaM: 0.0034, parameters: 1 } });
   assert.equal(one, 'Δm +0.34 %, one run: repeat it (evaluation.repeats) to know whether the difference is more than noise');
 });
+
+test('over folds, the run\'s intervals are the corrected resampled t and say so', () => {
+  // The five Δm of correctedResampledT.test.ts, each a fold trained on 800 rows and tested on 200:
+  // half width 2.776445 · √((1/5 + 0.25) · 92.5e-6) = 0.0179129122 around 0.016 (holds 0),
+  // where Student's t alone (half width 0.0119419) would have said "sharing helped".
+  const units: RepeatRecord[] = [0.02, 0.01, 0.03, 0.015, 0.005].map((deltaM, f) => ({
+    index: f, seed: 42, fold: { index: f, of: 5 }, test: { a: { accuracy: 0.8 + deltaM } }, trainSeconds: 1, deltaM, rows: { train: 800, test: 200 },
+  }));
+  const s = summarizeRepeats(units);
+  close(s.deltaM!.low, 0.016 - 0.0179129122320406, 1e-9);
+  close(s.deltaM!.high, 0.016 + 0.0179129122320406, 1e-9);
+  assert.equal(s.deltaM!.verdict, 'no-difference');
+  close(s.test.a!.accuracy!.high, 0.816 + 0.0179129122320406, 1e-9);
+  assert.match(s.method, /^95 % corrected resampled t interval \(Nadeau and Bengio 2003\), 5 folds × 1 seed: /);
+});

@@ -29,3 +29,15 @@ test('the study file the compare command writes names the experiment beside it a
     variants: { singleTask: true, asDesigned: true, branchDepths: true, weighting: [{ method: 'uncertainty' }, { method: 'pcgrad' }], architectures: ['mmoe'] },
   });
 });
+
+test('with cross-validation the position names the fold and the seed\'s repeat, not the run\'s place among the variant\'s runs', () => {
+  const result = studyFixture();
+  result.status = 'running';
+  result.repeats = 1;
+  result.crossValidation = { folds: 3 };
+  for (const v of result.variants) v.runs.forEach((r, i) => Object.assign(r, { repeat: 0, fold: { index: i, of: 3 } }));
+  result.variants[1]!.runs[1]!.status = 'running';
+  for (const r of [result.variants[1]!.runs[2]!, ...result.variants[2]!.runs]) r.status = 'pending';
+  assert.deepEqual(studyPosition(result), { variant: 2, variants: 3, repeat: 1, repeats: 1, fold: 2, folds: 3, finished: 4, total: 9 });
+  assert.equal(studyProgressText(result), 'variant 2 of 3, fold 2 of 3, repeat 1 of 1');
+});
