@@ -79,7 +79,8 @@ export function TrainingPanel() {
           Cross-validate over k stratified folds
         </Checkbox>
       </FieldShell>
-      {isObject(cv) && <ObjectFields schema={CROSS_VALIDATION} value={cv} path={['evaluation', 'crossValidation']} defaults={{ test: 'fixed' }} />}
+      {/* "fold" (one fold alone) is what a study writes into each run's experiment.json: shown only where it is set. */}
+      {isObject(cv) && <ObjectFields schema={CROSS_VALIDATION} value={cv} path={['evaluation', 'crossValidation']} skip={cv.fold === undefined ? ['fold'] : []} defaults={{ test: 'fixed' }} />}
       <h3>Experiment</h3>
       <SchemaField name="name" schema={NAME} value={doc.name} path={['name']} required />
       <SchemaField name="description" schema={DESCRIPTION} value={doc.description} path={['description']} required={false} />
