@@ -60,16 +60,39 @@ export interface Explanation {
 /** A unit counts as used by a task when its reliance is at least this share of the layer's largest for that task. */
 export const UNIT_USE_SHARE = 0.1;
 
-/** Per shared layer: how many units each combination of tasks uses ("a", "a+b", "none"). */
-export function unitUse(r: UnitReliance): Record<string, number> {
+/** Per unit of a shared layer, the tasks that use it (task order of `r.tasks`; empty: used by none). */
+export function unitUsers(r: UnitReliance): string[][] {
   const tasks = Object.keys(r.tasks);
   const max = Object.fromEntries(tasks.map((t) => [t, Math.max(0, ...r.tasks[t]!)]));
   const units = r.tasks[tasks[0]!]?.length ?? 0;
+  return Array.from({ length: units }, (_, u) => tasks.filter((t) => max[t]! > 0 && r.tasks[t]![u]! >= UNIT_USE_SHARE * max[t]!));
+}
+
+/** Per shared layer: how many units each combination of tasks uses ("a", "a+b", "none"). */
+export function unitUse(r: UnitReliance): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (let u = 0; u < units; u++) {
-    const users = tasks.filter((t) => max[t]! > 0 && r.tasks[t]![u]! >= UNIT_USE_SHARE * max[t]!);
+  for (const users of unitUsers(r)) {
     const key = users.length ? users.join('+') : 'none';
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
+}
+
+/** How a set of users reads: "digit only", "both" / "all" (every task), "digit and parity", "none". */
+export function unitUsersLabel(users: readonly string[], taskCount: number): string {
+  if (!users.length) return 'none';
+  if (users.length === 1) return `${users[0]} only`;
+  if (users.length === taskCount) return taskCount === 2 ? 'both' : 'all';
+  return `${users.slice(0, -1).join(', ')} and ${users[users.length - 1]}`;
+}
+
+/** "trunk1: 41 units used by digit only, 60 by both, 27 by none" (one task alone first, then by more tasks, none last). */
+export function describeUnitUse(r: UnitReliance): string {
+  const tasks = Object.keys(r.tasks);
+  const counts = unitUse(r);
+  const order = (key: string) => (key === 'none' ? Infinity : key.split('+').length * 1000 + tasks.indexOf(key.split('+')[0]!));
+  const keys = Object.keys(counts).sort((a, b) => order(a) - order(b));
+  const units = unitUsers(r).length;
+  const parts = keys.map((k, i) => `${counts[k]} ${i === 0 ? 'units used by ' : 'by '}${unitUsersLabel(k === 'none' ? [] : k.split('+'), tasks.length)}`);
+  return `${r.layer}: ${units} unit${units === 1 ? '' : 's'}; ${parts.join(', ')}`;
 }
