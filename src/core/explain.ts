@@ -86,12 +86,21 @@ export function unitUsersLabel(users: readonly string[], taskCount: number): str
   return `${users.slice(0, -1).join(', ')} and ${users[users.length - 1]}`;
 }
 
-/** "trunk1: 41 units used by digit only, 60 by both, 27 by none" (one task alone first, then by more tasks, none last). */
+/** The order of sets of users ("digit+parity", "none") in legends and counts: one task alone first (task order), then by more tasks, none last. */
+export function compareUsers(a: string, b: string, tasks: readonly string[]): number {
+  if (a === b) return 0;
+  if (a === 'none' || b === 'none') return a === 'none' ? 1 : -1;
+  const x = a.split('+').map((t) => tasks.indexOf(t)), y = b.split('+').map((t) => tasks.indexOf(t));
+  if (x.length !== y.length) return x.length - y.length;
+  const k = x.findIndex((v, i) => v !== y[i]);
+  return k < 0 ? 0 : x[k]! - y[k]!;
+}
+
+/** "trunk1: 128 units; 41 units used by digit only, 60 by both, 27 by none" (compareUsers' order). */
 export function describeUnitUse(r: UnitReliance): string {
   const tasks = Object.keys(r.tasks);
   const counts = unitUse(r);
-  const order = (key: string) => (key === 'none' ? Infinity : key.split('+').length * 1000 + tasks.indexOf(key.split('+')[0]!));
-  const keys = Object.keys(counts).sort((a, b) => order(a) - order(b));
+  const keys = Object.keys(counts).sort((a, b) => compareUsers(a, b, tasks));
   const units = unitUsers(r).length;
   const parts = keys.map((k, i) => `${counts[k]} ${i === 0 ? 'units used by ' : 'by '}${unitUsersLabel(k === 'none' ? [] : k.split('+'), tasks.length)}`);
   return `${r.layer}: ${units} unit${units === 1 ? '' : 's'}; ${parts.join(', ')}`;

@@ -95,7 +95,7 @@ export function App() {
             <BlockDiagram diagram={d} {...(layerOfSelected ? { selectedLayer: layerOfSelected } : {})} {...(layers.length ? { onSelectLayer: chooseLayer } : {})}
               {...(units ? { units } : {})} />
           </div>
-          {msg.reliance?.length ? <UnitUse reliance={msg.reliance} tasks={d.tasks} /> : null}
+          {msg.reliance?.length && units ? <UnitUse reliance={msg.reliance} units={units} tasks={d.tasks} /> : null}
           <BlockParts diagram={d} />
           {msg.gates?.length ? <GateHeatmaps gates={msg.gates} /> : null}
           {msg.affinity ? <TaskAffinity affinity={msg.affinity} {...(grouping ? { status: grouping } : {})}

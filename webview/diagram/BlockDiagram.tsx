@@ -8,19 +8,22 @@ import type { SharingDiagram } from '../../src/core/sharingBlocks';
 import { taskColorVar } from '../../src/core/taskColors';
 import { blockColors } from './blockColors';
 import { blockFooter, blockLines, blockTitle, layoutDiagram, METRICS, UNIT_CELL, type UnitGrid } from './layout';
-import { patternId, sharedKeys, unitFill, type LayerUnits } from './unitCells';
+import { patternId, sharedKeys, unitFill, unitOrder, type LayerUnits } from './unitCells';
 
 const BAR = 5;
 
 function UnitCells({ grid, units, tasks, x }: { grid: UnitGrid; units: LayerUnits; tasks: readonly string[]; x: number }) {
-  const pitch = UNIT_CELL.size + UNIT_CELL.gap;
+  const pitch = grid.size + UNIT_CELL.gap;
   const pct = Math.round(100 * UNIT_USE_SHARE);
+  // Sorted by who uses them (as the legend and counts read): each set of tasks is one run of cells.
+  const order = unitOrder(units.users, tasks);
   return (
     <g className="units" data-layer={units.layer} aria-label={`Units of ${units.layer} by the tasks that rely on them`}>
-      {units.users.map((users, u) => {
+      {order.map((u, k) => {
+        const users = units.users[u]!;
         const fill = unitFill(users, tasks);
         return (
-          <rect key={u} x={x + (u % grid.cols) * pitch} y={grid.top + Math.floor(u / grid.cols) * pitch} width={UNIT_CELL.size} height={UNIT_CELL.size}
+          <rect key={u} x={x + (k % grid.cols) * pitch} y={grid.top + Math.floor(k / grid.cols) * pitch} width={grid.size} height={grid.size}
             className={fill ? 'unit' : 'unit none'} style={fill ? { fill } : undefined} data-users={users.join('+') || 'none'}>
             <title>{`${units.layer} unit ${u}: ${users.length ? `used by ${users.join(', ')}` : 'used by no task'} (reliance ≥ ${pct} % of the task's largest in the layer)`}</title>
           </rect>
@@ -50,7 +53,7 @@ export function BlockDiagram({ diagram, selectedLayer, onSelectLayer, units }: {
         </marker>
         {units ? sharedKeys(units.values()).map((key) => {
           const colors = key.split('+').map((t) => taskColorVar(Math.max(0, diagram.tasks.indexOf(t))));
-          const band = 1.5;
+          const band = 2;
           return (
             <pattern key={key} id={patternId(key)} width={band * colors.length} height={band * colors.length} patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
               {colors.map((c, k) => <rect key={k} x={k * band} width={band} height={band * colors.length} style={{ fill: c }} />)}

@@ -1,11 +1,13 @@
 // A run's task affinity (evaluation.taskAffinity, core/taskAffinity.ts): the mean lookahead
 // matrix, the best grouping for each number of groups, and "Try this grouping", which asks the
 // host to write the run's experiment regrouped (core/taskGrouping.ts) as a new file.
+import { formatNumber } from '../../src/core/markup';
 import type { TaskAffinitySummary } from '../../src/core/taskAffinity';
 import { groupingText } from '../../src/core/taskGrouping';
 import { Button } from '../ui/index';
 
-const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
+// As the report prints them: affinities are often 1e-3 or smaller.
+const fmt = (v: number) => (Number.isFinite(v) ? formatNumber(v) : '–');
 
 /** Cell shade: positive (helps) towards green, negative towards red, by |z| against the largest off-diagonal |z|. */
 function shade(v: number, max: number): string | undefined {

@@ -10,20 +10,21 @@ export interface PlacedBlock {
   lines: Array<{ top: number; grid?: UnitGrid }>;
 }
 
-/** A shared layer's units as a grid of small cells under its line: `units` cells, `cols` a row. */
-export interface UnitGrid { top: number; units: number; cols: number; rows: number }
+/** A shared layer's units as a grid of small cells under its line: `units` cells of `size` px, `cols` a row. */
+export interface UnitGrid { top: number; units: number; cols: number; rows: number; size: number }
 
-/** A unit's cell and the gap between cells, in px; the grid's margin below it. */
-export const UNIT_CELL = { size: 4, gap: 1, below: 6 };
+/** A unit's cell (large enough for a task's stripes; smaller past `manyUnits` so a flatten layer stays a block, not a page), the gap, the margin below. */
+export const UNIT_CELL = { size: 7, smallSize: 3, manyUnits: 320, gap: 1, below: 6 };
 
 /** The grid of `units` cells filling `width` px. */
 export function unitGrid(units: number, width: number, top: number): UnitGrid {
-  const pitch = UNIT_CELL.size + UNIT_CELL.gap;
+  const size = units > UNIT_CELL.manyUnits ? UNIT_CELL.smallSize : UNIT_CELL.size;
+  const pitch = size + UNIT_CELL.gap;
   const cols = Math.max(1, Math.floor((width + UNIT_CELL.gap) / pitch));
-  return { top, units, cols, rows: Math.ceil(units / cols) };
+  return { top, units, cols, rows: Math.ceil(units / cols), size };
 }
 
-const gridHeight = (g: UnitGrid) => g.rows * (UNIT_CELL.size + UNIT_CELL.gap) - UNIT_CELL.gap + UNIT_CELL.below;
+const gridHeight = (g: UnitGrid) => g.rows * (g.size + UNIT_CELL.gap) - UNIT_CELL.gap + UNIT_CELL.below;
 export interface PlacedEdge { from: PlacedBlock; to: PlacedBlock; path: string }
 export interface DiagramLayout { blocks: PlacedBlock[]; edges: PlacedEdge[]; width: number; height: number }
 

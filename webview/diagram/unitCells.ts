@@ -1,7 +1,7 @@
 // Colours of the shared units drawn on the diagram (a run's reliance, core/explain.ts): a unit
 // used by one task is its task's colour; by several, diagonal stripes of their colours (an SVG
 // pattern, as core/taskColors draws anything shared); by none, an empty outlined cell.
-import { unitUsers, type UnitReliance } from '../../src/core/explain';
+import { unitUsers, compareUsers, type UnitReliance } from '../../src/core/explain';
 import { taskColorVar } from '../../src/core/taskColors';
 
 /** The id of the stripes pattern of a set of tasks ("digit+parity"). */
@@ -26,4 +26,17 @@ export function sharedKeys(units: Iterable<LayerUnits>): string[] {
   const keys = new Set<string>();
   for (const l of units) for (const u of l.users) if (u.length > 1) keys.add(u.join('+'));
   return [...keys];
+}
+
+/** Unit indices sorted by their users in the legend's order (one task alone, then more tasks, none last), by index within. */
+export function unitOrder(users: readonly string[][], tasks: readonly string[]): number[] {
+  const key = (u: readonly string[]) => (u.length ? u.join('+') : 'none');
+  return users.map((_, i) => i).sort((a, b) => compareUsers(key(users[a]!), key(users[b]!), tasks) || a - b);
+}
+
+/** The sets of tasks that use some unit, in the legend's order ("digit", "digit+parity", "none"). */
+export function usedKeys(units: Iterable<LayerUnits>, tasks: readonly string[]): string[] {
+  const keys = new Set<string>();
+  for (const l of units) for (const u of l.users) keys.add(u.length ? u.join('+') : 'none');
+  return [...keys].sort((a, b) => compareUsers(a, b, tasks));
 }
