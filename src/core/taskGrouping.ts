@@ -83,10 +83,11 @@ export function groupingFileName(experimentFile: string, groups: readonly (reado
   return `${base}.groups-${sanitizePathSegment(groups.map((g) => g.join('-')).join('_'), 'grouping')}.mtl.json`;
 }
 
-/** `name.mtl.json`, else `name-2.mtl.json`, `name-3.mtl.json`…: the first that `exists` says is free. */
+/** `name.mtl.json` (or `.mtl-study.json`), else `name-2.mtl.json`, `name-3.mtl.json`…: the first that `exists` says is free. */
 export function freshFileName(name: string, exists: (candidate: string) => boolean): string {
-  const stem = name.replace(/\.mtl\.json$/i, '');
+  const ext = /\.mtl(-study)?\.json$/i.exec(name)?.[0] ?? '';
+  const stem = name.slice(0, name.length - ext.length);
   let candidate = name;
-  for (let n = 2; exists(candidate); n++) candidate = `${stem}-${n}.mtl.json`;
+  for (let n = 2; exists(candidate); n++) candidate = `${stem}-${n}${ext}`;
   return candidate;
 }

@@ -6,11 +6,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RUN_FILES } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
+import { groupingStudyOf, studyFileName } from '../../core/study/studyFileOf';
 import { freshFileName, groupedSpec, groupingFileName } from '../../core/taskGrouping';
 import { validate } from '../../core/validate';
 
-/** The path written, or why nothing was. */
-export function writeGroupingFile(runDir: string, experimentFile: string, groups: string[][]): { file: string } | { problem: string } {
+/** Writes `name` in `dir`, or name-2, name-3… if taken ('wx': never over a file, even one that appeared since the name was chosen). */
+function writeFresh(dir: string, name: string, text: string): string {
+  const file = path.join(dir, freshFileName(name, (f) => fs.existsSync(path.join(dir, f))));
+  fs.writeFileSync(file, text, { encoding: 'utf8', flag: 'wx' });
+  return file;
+}
+
+/**
+ * The paths written (the grouped experiment, and a study of the experiment file as designed
+ * against that grouping when the experiment file exists), or why nothing was.
+ */
+export function writeGroupingFile(runDir: string, experimentFile: string, groups: string[][]): { file: string; study?: string } | { problem: string } {
   let doc: unknown;
   try {
     doc = JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.experiment), 'utf8'));
@@ -22,9 +33,9 @@ export function writeGroupingFile(runDir: string, experimentFile: string, groups
   const bad = validate(made.spec).problems.find((p) => p.severity === 'error');
   if (bad) return { problem: `The grouped experiment does not validate (${bad.path.join('.')}: ${bad.message}).` };
   const dir = path.dirname(experimentFile);
-  const name = freshFileName(groupingFileName(path.basename(experimentFile), groups), (f) => fs.existsSync(path.join(dir, f)));
-  const file = path.join(dir, name);
-  // 'wx': never over a file that appeared since the name was chosen.
-  fs.writeFileSync(file, `${JSON.stringify(made.spec, null, 2)}\n`, { encoding: 'utf8', flag: 'wx' });
-  return { file };
+  const name = groupingFileName(path.basename(experimentFile), groups);
+  const file = writeFresh(dir, name, `${JSON.stringify(made.spec, null, 2)}\n`);
+  if (!fs.existsSync(experimentFile)) return { file };
+  const study = groupingStudyOf((doc as ExperimentSpec).name, path.basename(experimentFile), groups);
+  return { file, study: writeFresh(dir, studyFileName(name), `${JSON.stringify(study, null, 2)}\n`) };
 }

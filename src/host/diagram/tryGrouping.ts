@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_FILES, sanitizePathSegment } from '../../core/runLayout';
+import { DEFAULT_STUDY_REPEATS } from '../../core/study/studyFileOf';
 import { groupingText } from '../../core/taskGrouping';
 import { writeGroupingFile } from './groupingFile';
 
@@ -54,8 +55,13 @@ export async function tryGrouping(runDir: string, groups: string[][]): Promise<{
     return { problem: `Writing the grouped experiment failed: ${err instanceof Error ? err.message : String(err)}` };
   }
   if ('problem' in written) return written;
-  const uri = vscode.Uri.file(written.file);
-  await vscode.commands.executeCommand('multiTaskStudio.openDesigner', uri);
-  void vscode.window.showInformationMessage(`${path.basename(written.file)}: "${name}" with the groups ${groupingText(groups)}, each with its own trunk. Train it to compare with this run.`);
+  await vscode.commands.executeCommand('multiTaskStudio.openDesigner', vscode.Uri.file(written.file));
+  const study = written.study;
+  const openStudy = 'Open study';
+  void vscode.window.showInformationMessage(`${path.basename(written.file)}: "${name}" with the groups ${groupingText(groups)}, each with its own trunk. `
+    + (study ? `${path.basename(study)} compares it with the experiment as designed over ${DEFAULT_STUDY_REPEATS} seeds.` : 'Train it to compare with this run.'),
+  ...(study ? [openStudy] : [])).then((choice) => {
+    if (choice === openStudy && study) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(study));
+  });
   return { file: written.file };
 }

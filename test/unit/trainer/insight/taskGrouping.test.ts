@@ -9,6 +9,8 @@ import { countParams } from '../../../../src/core/params';
 import type { FromTrainer, RunSummary } from '../../../../src/core/protocol';
 import { sanitizePathSegment } from '../../../../src/core/runLayout';
 import type { ExperimentSpec } from '../../../../src/core/spec';
+import { checkStudy } from '../../../../src/core/study/studySchema';
+import { studyVariants } from '../../../../src/core/study/variants';
 import { runData } from '../../../../src/host/diagram/diagramData';
 import { writeGroupingFile } from '../../../../src/host/diagram/groupingFile';
 import { runExperiment } from '../../../../src/trainer/run';
@@ -50,6 +52,12 @@ test('a 3-task run keeps unit reliance and affinity; its best grouping is writte
   assert.equal(path.dirname(first.file), dir);
   assert.match(path.basename(first.file), /^three\.groups-.+\.mtl\.json$/);
   assert.equal(path.basename(second.file), path.basename(first.file).replace(/\.mtl\.json$/, '-2.mtl.json'));
+  // Beside it, a study of the experiment file as designed against the grouping.
+  assert.equal(first.study, path.join(dir, path.basename(first.file).replace(/\.mtl\.json$/, '.mtl-study.json')));
+  const study = checkStudy(JSON.parse(fs.readFileSync(first.study, 'utf8')));
+  assert.deepEqual(study.problems, []);
+  assert.equal(study.spec!.experiment, './three.mtl.json');
+  assert.deepEqual(studyVariants(doc, study.spec!).variants.map((v) => v.kind), ['single-task', 'as-designed', 'grouping']);
   const grouped = JSON.parse(fs.readFileSync(first.file, 'utf8')) as ExperimentSpec;
   const trunks = grouped.model.layers.filter((l) => l.id.startsWith('trunk1_')).map((l) => l.id).sort();
   assert.deepEqual(trunks, groups.map((g) => `trunk1_${g.join('_')}`).sort());
