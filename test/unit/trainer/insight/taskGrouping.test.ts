@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { describeUnitUse } from '../../../../src/core/explain';
 import { countParams } from '../../../../src/core/params';
 import type { FromTrainer, RunSummary } from '../../../../src/core/protocol';
 import { sanitizePathSegment } from '../../../../src/core/runLayout';
@@ -38,6 +39,9 @@ test('a 3-task run keeps unit reliance and affinity; its best grouping is writte
     [['trunk1', ['digit', 'parity', 'big'], 32, 32, 32], ['trunk2', ['digit', 'parity', 'big'], 16, 16, 16]]);
   summary.unitReliance!.forEach((r) => Object.values(r.tasks).forEach((v) => assert.ok(v.every((x) => Number.isFinite(x) && x >= 0) && v.some((x) => x > 0))));
   assert.equal(summary.taskAffinity?.groupings.length, 1); // three tasks: two groups only
+  const report = fs.readFileSync(path.join(runDir, 'report.md'), 'utf8');
+  for (const r of summary.unitReliance!) assert.ok(report.includes(`- ${describeUnitUse(r)}`), `${r.layer}'s counts in the report`);
+  assert.match(report, /"Try this grouping" in this run's shared-weight diagram/);
 
   // What the diagram panel is sent.
   const data = runData(runDir);
