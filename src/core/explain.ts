@@ -102,6 +102,6 @@ export function describeUnitUse(r: UnitReliance): string {
   const counts = unitUse(r);
   const keys = Object.keys(counts).sort((a, b) => compareUsers(a, b, tasks));
   const units = unitUsers(r).length;
-  const parts = keys.map((k, i) => `${counts[k]} ${i === 0 ? 'units used by ' : 'by '}${unitUsersLabel(k === 'none' ? [] : k.split('+'), tasks.length)}`);
+  const parts = keys.map((k, i) => `${counts[k]} ${i === 0 ? `unit${counts[k] === 1 ? '' : 's'} used by ` : 'by '}${unitUsersLabel(k === 'none' ? [] : k.split('+'), tasks.length)}`);
   return `${r.layer}: ${units} unit${units === 1 ? '' : 's'}; ${parts.join(', ')}`;
 }
