@@ -40,6 +40,7 @@ const stages = [
   ['designer interactions in Chromium', process.execPath, ['test/unit/designer/harness/run.mjs', 'interactions'], { counted: true }],
   ['study view interactions in Chromium', process.execPath, ['test/unit/designer/harness/run.mjs', 'studyInteractions'], { counted: true }],
   ['training panel interactions in Chromium (conflict heatmap)', process.execPath, ['test/unit/designer/harness/run.mjs', 'trainingInteractions'], { counted: true }],
+  ['shared-weight diagram interactions in Chromium (unit reliance, task affinity)', process.execPath, ['test/unit/designer/harness/run.mjs', 'diagramInteractions'], { counted: true }],
   ...(skipE2e ? [] : [
     ['extension-host integration suite (code-server)', process.execPath, ['test/integration/runner/run.mjs'], { counted: true }],
     ['end-to-end scenarios (code-server)', process.execPath, ['test/e2e/run.mjs'], { counted: true }],

@@ -60,16 +60,48 @@ export interface Explanation {
 /** A unit counts as used by a task when its reliance is at least this share of the layer's largest for that task. */
 export const UNIT_USE_SHARE = 0.1;
 
-/** Per shared layer: how many units each combination of tasks uses ("a", "a+b", "none"). */
-export function unitUse(r: UnitReliance): Record<string, number> {
+/** Per unit of a shared layer, the tasks that use it (task order of `r.tasks`; empty: used by none). */
+export function unitUsers(r: UnitReliance): string[][] {
   const tasks = Object.keys(r.tasks);
   const max = Object.fromEntries(tasks.map((t) => [t, Math.max(0, ...r.tasks[t]!)]));
   const units = r.tasks[tasks[0]!]?.length ?? 0;
+  return Array.from({ length: units }, (_, u) => tasks.filter((t) => max[t]! > 0 && r.tasks[t]![u]! >= UNIT_USE_SHARE * max[t]!));
+}
+
+/** Per shared layer: how many units each combination of tasks uses ("a", "a+b", "none"). */
+export function unitUse(r: UnitReliance): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (let u = 0; u < units; u++) {
-    const users = tasks.filter((t) => max[t]! > 0 && r.tasks[t]![u]! >= UNIT_USE_SHARE * max[t]!);
+  for (const users of unitUsers(r)) {
     const key = users.length ? users.join('+') : 'none';
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
+}
+
+/** How a set of users reads: "digit only", "both" / "all" (every task), "digit and parity", "none". */
+export function unitUsersLabel(users: readonly string[], taskCount: number): string {
+  if (!users.length) return 'none';
+  if (users.length === 1) return `${users[0]} only`;
+  if (users.length === taskCount) return taskCount === 2 ? 'both' : 'all';
+  return `${users.slice(0, -1).join(', ')} and ${users[users.length - 1]}`;
+}
+
+/** The order of sets of users ("digit+parity", "none") in legends and counts: one task alone first (task order), then by more tasks, none last. */
+export function compareUsers(a: string, b: string, tasks: readonly string[]): number {
+  if (a === b) return 0;
+  if (a === 'none' || b === 'none') return a === 'none' ? 1 : -1;
+  const x = a.split('+').map((t) => tasks.indexOf(t)), y = b.split('+').map((t) => tasks.indexOf(t));
+  if (x.length !== y.length) return x.length - y.length;
+  const k = x.findIndex((v, i) => v !== y[i]);
+  return k < 0 ? 0 : x[k]! - y[k]!;
+}
+
+/** "trunk1: 128 units; 41 units used by digit only, 60 by both, 27 by none" (compareUsers' order). */
+export function describeUnitUse(r: UnitReliance): string {
+  const tasks = Object.keys(r.tasks);
+  const counts = unitUse(r);
+  const keys = Object.keys(counts).sort((a, b) => compareUsers(a, b, tasks));
+  const units = unitUsers(r).length;
+  const parts = keys.map((k, i) => `${counts[k]} ${i === 0 ? `unit${counts[k] === 1 ? '' : 's'} used by ` : 'by '}${unitUsersLabel(k === 'none' ? [] : k.split('+'), tasks.length)}`);
+  return `${r.layer}: ${units} unit${units === 1 ? '' : 's'}; ${parts.join(', ')}`;
 }

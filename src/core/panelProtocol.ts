@@ -4,9 +4,11 @@
 // webview says `ready` whenever it (re)loads, and the host replays the whole stream.
 // Each webview talks over one core/channel: notes both ways, and requests that get one reply.
 import type { NoRequests, Side } from './channel';
+import type { UnitReliance } from './explain';
 import type { TrainingPhase } from './phase';
 import type { FromTrainer, GateMeans, RunStatus } from './protocol';
 import type { SharingDiagram } from './sharingBlocks';
+import type { TaskAffinitySummary } from './taskAffinity';
 import type { TaskKind } from './spec';
 
 // ---------------------------------------------------------------- training panel
@@ -137,12 +139,20 @@ export type DiagramToWebview =
   | { type: 'diagram'; source: DiagramSource; diagram?: SharingDiagram; problem?: string;
       weights?: WeightsOverview; weightsProblem?: string;
       /** A run's mean gate weights per task per expert (summary.json), for gated sharing blocks. */
-      gates?: GateMeans[] };
+      gates?: GateMeans[];
+      /** A run's reliance of each task on each shared unit (summary.json unitReliance), drawn on the shared layers. */
+      reliance?: UnitReliance[];
+      /** A run's task affinity matrix and best groupings (summary.json taskAffinity). */
+      affinity?: TaskAffinitySummary }
+  /** What "Try this grouping" did: the new experiment's file name, or why nothing was written. */
+  | { type: 'groupingWritten'; file?: string; problem?: string };
 
 export type DiagramFromWebview =
   | { type: 'ready' }
   | { type: 'openReport' }
-  | { type: 'revealRun' };
+  | { type: 'revealRun' }
+  /** "Try this grouping": write the run's experiment with these groups of tasks as a new *.mtl.json (core/taskGrouping) and open it. */
+  | { type: 'tryGrouping'; groups: string[][] };
 
 /** Diagram -> host requests (core/channel). */
 export interface DiagramRequests {

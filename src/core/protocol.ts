@@ -2,6 +2,7 @@
 // host and the webview (postMessage). Discriminated unions: switch on `type`.
 import type { ConflictSummary } from './conflict';
 import type { TaskAffinitySummary } from './taskAffinity';
+import type { UnitReliance } from './explain';
 import type { DataSummaryResult } from './dataSummary';
 import type { TrainingPhase } from './phase';
 import type { RepeatPosition } from './repeats';
@@ -80,6 +81,8 @@ export interface RunSummary {
   conflict?: ConflictSummary;
   /** Inter-task affinity during the shared model's training (core/taskAffinity.ts). */
   taskAffinity?: TaskAffinitySummary;
+  /** Each task's reliance on each unit of the shared dense layers, on a sample of the test split (drawn on the diagram). */
+  unitReliance?: UnitReliance[];
 }
 
 /** Mean gate weights of one gated block: weights[column][expert], each row summing to 1. */

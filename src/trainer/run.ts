@@ -12,7 +12,7 @@ import { baselinePhase, baselineTasks, phaseKey, phaseLabel, phasesOf, SHARED_PH
 import type { BackendPreference, FromTrainer, GateMeans, MetricPoint, RunSummary } from '../core/protocol';
 import { repeatLabel, repeatUnits, type RepeatPosition } from '../core/repeats';
 import { inferShapes } from '../core/shapes';
-import type { Explanation } from '../core/explain';
+import type { Explanation, UnitReliance } from '../core/explain';
 import type { RobustnessRecord } from '../core/robustness';
 import type { RepeatRecord } from '../core/stats/repeated';
 import { summarizeRepeats } from '../core/stats/summarizeRepeats';
@@ -39,7 +39,7 @@ import { buildModel, type BuiltModel } from './model/build';
 import { makeForward } from './model/forward';
 import { gateMeans } from './model/gateMeans';
 import { measureRobustness } from './insight/robustness';
-import { explain, tabularFeatureNames } from './insight/saliency';
+import { explain, tabularFeatureNames, unitReliance } from './insight/saliency';
 import { SpecError } from './specError';
 import { StartupTimes } from './startupTimes';
 
@@ -152,6 +152,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     let explanation: Explanation | undefined;
     let conflict: ConflictSummary | undefined;
     let taskAffinity: TaskAffinitySummary | undefined;
+    let unitRelianceOfRun: UnitReliance[] | undefined;
     const trainStart = Date.now();
     const sharedHeads = makeHeads(backend.tf, spec);
     const featureNames = tabularFeatureNames(spec, data);
@@ -186,6 +187,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
             if (outcome.explanation) explanation = outcome.explanation;
             if (first && outcome.conflict) conflict = outcome.conflict;
             if (first && outcome.taskAffinity) taskAffinity = outcome.taskAffinity;
+            if (first && outcome.unitReliance) unitRelianceOfRun = outcome.unitReliance;
           }
           if (first) results = unitResults;
           const test = unitResults.get(SHARED_PHASE_KEY)!;
@@ -220,6 +222,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     if (robustness.length) summary.robustness = robustness;
     if (conflict) summary.conflict = conflict;
     if (taskAffinity) summary.taskAffinity = taskAffinity;
+    if (unitRelianceOfRun) summary.unitReliance = unitRelianceOfRun;
     if (baselines.length) {
       const baselineTest = baselineValues(results, baselines);
       const d = deltaMOf(shared, baselineTest, spec);
@@ -276,7 +279,7 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
  * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
  */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: readonly DeviceSplit[], phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest, record: boolean, featureNames: Map<string, string[]>, startup: StartupTimes): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation; conflict?: ConflictSummary; taskAffinity?: TaskAffinitySummary } | 'cancelled'> {
+  writer: RunWriter, req: RunRequest, record: boolean, featureNames: Map<string, string[]>, startup: StartupTimes): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation; conflict?: ConflictSummary; taskAffinity?: TaskAffinitySummary; unitReliance?: UnitReliance[] } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
@@ -322,6 +325,10 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: re
     // The first repeat's models only (the saved model is the first repeat's).
     const explanation = record && phase.kind === 'shared' && spec.evaluation?.explain
       ? explain(tf, spec, forward, heads, test, spec.evaluation.explain, featureNames) : undefined;
+    // Every run keeps its shared units' reliance for the diagram: one backward pass per task and
+    // shared dense layer on up to EXPLAIN_ROWS test rows (measured: 0.1 s on digits-parity, under
+    // 1 s on multimnist-cnn, whose one-epoch run takes 38 s).
+    const reliance = record && phase.kind === 'shared' ? explanation?.units ?? unitReliance(tf, spec, forward, heads, test) : undefined;
     const robustness = record && spec.evaluation?.robustness && measureRobustness(tf, forward, heads, test, spec.evaluation.robustness,
       phase.kind === 'shared' ? 'shared' : phase.task, t.seed).records;
     const points: MetricPoint[] = [];
@@ -335,7 +342,8 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: re
     return { test: testValues, epochsRun: result.epochsRun, ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}),
       ...(gates.length ? { gates } : {}), ...(robustness ? { robustness } : {}), ...(explanation ? { explanation } : {}),
       ...(phase.kind === 'shared' && result.conflict ? { conflict: result.conflict } : {}),
-      ...(phase.kind === 'shared' && result.taskAffinity ? { taskAffinity: result.taskAffinity } : {}) };
+      ...(phase.kind === 'shared' && result.taskAffinity ? { taskAffinity: result.taskAffinity } : {}),
+      ...(reliance?.length ? { unitReliance: reliance } : {}) };
   } finally {
     for (const v of views) if (v.owned) disposeSplit(v.split);
     built?.model.dispose();

@@ -1,6 +1,7 @@
 // The shared-weight diagram panel: parameter summary, block diagram, and for a trained run
-// the weight statistics (L2 per layer; heatmap and histogram of the chosen weight).
-import { useEffect, useState } from 'react';
+// the units of the shared layers by the tasks that rely on them, the task affinity with "Try
+// this grouping", and the weight statistics (L2 per layer; heatmap and histogram of the chosen weight).
+import { useEffect, useMemo, useState } from 'react';
 import type { DiagramSides, DiagramToWebview, DiagramViewState, WeightDetail } from '../../src/core/panelProtocol';
 import type { SharingDiagram } from '../../src/core/sharingBlocks';
 import { getViewState, setViewState, useHost } from '../common/vscodeApi';
@@ -10,6 +11,9 @@ import { sharedFill, taskColorVar } from '../../src/core/taskColors';
 import { blockColors } from './blockColors';
 import { BlockDiagram } from './BlockDiagram';
 import { BlockParts, GateHeatmaps } from './BlockParts';
+import { TaskAffinity } from './TaskAffinity';
+import { layerUnits } from './unitCells';
+import { UnitUse } from './UnitUse';
 import { defaultWeight, NormBars, WeightDetailView } from './WeightCharts';
 
 type DiagramMsg = Extract<DiagramToWebview, { type: 'diagram' }>;
@@ -30,11 +34,16 @@ function Summary({ d }: { d: SharingDiagram }) {
 
 export function App() {
   const [msg, setMsg] = useState<DiagramMsg | undefined>();
+  const [grouping, setGrouping] = useState<{ file?: string; problem?: string } | undefined>();
   const [selected, setSelected] = useState<string | undefined>(() => getViewState<DiagramViewState>()?.selected);
   const [detail, setDetail] = useState<{ name: string; detail?: WeightDetail; problem?: string } | undefined>();
   const themeVersion = useThemeVersion();
 
-  const host = useHost<DiagramSides>((m) => setMsg(m));
+  const host = useHost<DiagramSides>((m) => {
+    if (m.type === 'groupingWritten') setGrouping({ ...(m.file ? { file: m.file } : {}), ...(m.problem ? { problem: m.problem } : {}) });
+    else setMsg(m);
+  });
+  const units = useMemo(() => (msg?.reliance?.length ? layerUnits(msg.reliance) : undefined), [msg?.reliance]);
   const send = host.notify;
   useEffect(() => { send({ type: 'ready' }); }, [send]);
 
@@ -83,10 +92,14 @@ export function App() {
         <>
           <Summary d={d} />
           <div className="diagram-scroll">
-            <BlockDiagram diagram={d} {...(layerOfSelected ? { selectedLayer: layerOfSelected } : {})} {...(layers.length ? { onSelectLayer: chooseLayer } : {})} />
+            <BlockDiagram diagram={d} {...(layerOfSelected ? { selectedLayer: layerOfSelected } : {})} {...(layers.length ? { onSelectLayer: chooseLayer } : {})}
+              {...(units ? { units } : {})} />
           </div>
+          {msg.reliance?.length && units ? <UnitUse reliance={msg.reliance} units={units} tasks={d.tasks} /> : null}
           <BlockParts diagram={d} />
           {msg.gates?.length ? <GateHeatmaps gates={msg.gates} /> : null}
+          {msg.affinity ? <TaskAffinity affinity={msg.affinity} {...(grouping ? { status: grouping } : {})}
+            onTry={(groups) => { setGrouping(undefined); send({ type: 'tryGrouping', groups }); }} /> : null}
         </>
       ) : null}
       {msg.source.kind === 'design' && d ? <p className="hint">Shown from the design: train the experiment, then open this diagram from its run to see the trained weights.</p> : null}

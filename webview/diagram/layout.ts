@@ -4,7 +4,27 @@
 // hold (monospace lines). Pure: no DOM.
 import type { SharingBlock, SharingDiagram } from '../../src/core/sharingBlocks';
 
-export interface PlacedBlock { block: SharingBlock; x: number; y: number; width: number; height: number }
+export interface PlacedBlock {
+  block: SharingBlock; x: number; y: number; width: number; height: number;
+  /** Per layer line: its top, and the unit grid drawn under it (a trained run's reliance). */
+  lines: Array<{ top: number; grid?: UnitGrid }>;
+}
+
+/** A shared layer's units as a grid of small cells under its line: `units` cells of `size` px, `cols` a row. */
+export interface UnitGrid { top: number; units: number; cols: number; rows: number; size: number }
+
+/** A unit's cell (large enough for a task's stripes; smaller past `manyUnits` so a flatten layer stays a block, not a page), the gap, the margin below. */
+export const UNIT_CELL = { size: 7, smallSize: 3, manyUnits: 320, gap: 1, below: 6 };
+
+/** The grid of `units` cells filling `width` px. */
+export function unitGrid(units: number, width: number, top: number): UnitGrid {
+  const size = units > UNIT_CELL.manyUnits ? UNIT_CELL.smallSize : UNIT_CELL.size;
+  const pitch = size + UNIT_CELL.gap;
+  const cols = Math.max(1, Math.floor((width + UNIT_CELL.gap) / pitch));
+  return { top, units, cols, rows: Math.ceil(units / cols), size };
+}
+
+const gridHeight = (g: UnitGrid) => g.rows * (g.size + UNIT_CELL.gap) - UNIT_CELL.gap + UNIT_CELL.below;
 export interface PlacedEdge { from: PlacedBlock; to: PlacedBlock; path: string }
 export interface DiagramLayout { blocks: PlacedBlock[]; edges: PlacedEdge[]; width: number; height: number }
 
@@ -64,15 +84,27 @@ export function blockTitle(b: SharingBlock, taskCount: number): string {
   }
 }
 
-export function layoutDiagram(d: SharingDiagram): DiagramLayout {
+/** `unitsOf(layer)`: how many units to draw under a layer's line (a run's shared layers with reliance), else undefined. */
+export function layoutDiagram(d: SharingDiagram, unitsOf: (layer: string) => number | undefined = () => undefined): DiagramLayout {
   const m = METRICS;
   const lane = new Map(d.tasks.map((t, i) => [t, i]));
   const placed = d.blocks.map((block): PlacedBlock => {
     const lines = blockLines(block);
     const widest = Math.max(blockTitle(block, d.tasks.length).length + 2, ...lines.map((l) => l.left.length + l.right.length + 3), blockFooter(block, d).length + 2);
     const width = Math.max(m.minWidth, Math.ceil(widest * m.charWidth) + 2 * m.padX);
-    const height = m.header + lines.length * m.line + (block.kind === 'input' ? 8 : m.footer);
-    return { block, x: 0, y: 0, width, height };
+    let top = m.header;
+    const placedLines = block.layers.map((layer) => {
+      const line: PlacedBlock['lines'][number] = { top };
+      top += m.line;
+      const units = block.kind === 'input' ? undefined : unitsOf(layer.id);
+      if (units) {
+        line.grid = unitGrid(units, width - 2 * m.padX, top);
+        top += gridHeight(line.grid);
+      }
+      return line;
+    });
+    const height = top + (block.kind === 'input' ? 8 : m.footer);
+    return { block, x: 0, y: 0, width, height, lines: placedLines };
   });
 
   const maxDepth = Math.max(0, ...placed.map((p) => p.block.depth));

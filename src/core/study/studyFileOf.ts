@@ -41,6 +41,16 @@ export function studyFileOf(experimentName: string, experimentFile: string, c: S
   };
 }
 
+/** The study "Try this grouping" writes: the experiment as designed against its tasks in `groups`, and the single-task models. */
+export function groupingStudyOf(experimentName: string, experimentFile: string, groups: string[][]): StudySpec {
+  return {
+    name: `${experimentName}: as designed or grouped ${groups.map((g) => `{${g.join(', ')}}`).join(' ')}`,
+    experiment: `./${experimentFile}`,
+    repeats: DEFAULT_STUDY_REPEATS,
+    variants: { singleTask: true, asDesigned: true, groupings: [groups] },
+  };
+}
+
 /** Variants the choices make before branch depths are known (each depth is one more). */
 export function countFixedVariants(c: StudyChoices): number {
   return (c.singleTask ? 1 : 0) + (c.asDesigned ? 1 : 0) + c.weighting.length + c.architectures.length;

@@ -39,6 +39,8 @@ export const STUDY_SCHEMA: ObjectSchema = obj('A Multi-Task Studio study: varian
     weighting: arr(union('method', 'weighting method', 'A task weighting to try on the designed network.', weightingVariants()), 'Each weighting method to try on the designed network.', { itemNoun: 'Weighting' }),
     architectures: arr(oneOf(Object.keys(STUDY_ARCHITECTURES), Object.entries(STUDY_ARCHITECTURES).map(([k, v]) => `"${k}": ${v}`).join('; ')),
       'Each sharing architecture to try in place of the designed trunk (its dense layers).', { uniqueItems: true }),
+    groupings: arr(arr(arr(str('A task id.'), 'A group: tasks that share a trunk.', { minItems: 1 }), 'A grouping: every task in exactly one group.', { minItems: 2 }),
+      'Each grouping of the tasks to try: the tasks of a group share a trunk, each group has its own (as "Try this grouping" of the task affinity writes it).'),
   }),
 }, ['name', 'experiment', 'variants'], { name: '${1:study}', experiment: '${2:experiment.mtl.json}', repeats: 3, variants: { branchDepths: true, weighting: [{ method: 'pcgrad' }], architectures: ['mmoe'] } });
 
@@ -60,8 +62,9 @@ export function checkStudy(doc: unknown): StudyValidation {
   const variants = isObject(doc.variants) ? doc.variants : undefined;
   if (variants && variants.singleTask === false && variants.asDesigned === false
     && !variants.branchDepths && !(Array.isArray(variants.weighting) && variants.weighting.length)
-    && !(Array.isArray(variants.architectures) && variants.architectures.length)) {
-    problems.push({ path: ['variants'], severity: 'error', message: 'The study names no variant to train: set asDesigned, branchDepths, weighting or architectures.' });
+    && !(Array.isArray(variants.architectures) && variants.architectures.length)
+    && !(Array.isArray(variants.groupings) && variants.groupings.length)) {
+    problems.push({ path: ['variants'], severity: 'error', message: 'The study names no variant to train: set asDesigned, branchDepths, weighting, architectures or groupings.' });
   }
   return problems.some((p) => p.severity === 'error') ? { problems } : { spec: doc as unknown as StudySpec, problems };
 }

@@ -31,13 +31,15 @@ export interface StudySpec {
     weighting?: WeightingSpec[];
     /** Each sharing architecture to try in place of the trunk. */
     architectures?: StudyArchitecture[];
+    /** Each grouping of the tasks to try: one trunk per group (core/taskGrouping.ts; "Try this grouping" of task affinity). */
+    groupings?: string[][][];
   };
 }
 
-export type StudyVariantKind = 'single-task' | 'as-designed' | 'branch' | 'weighting' | 'architecture';
+export type StudyVariantKind = 'single-task' | 'as-designed' | 'branch' | 'weighting' | 'architecture' | 'grouping';
 
 export interface StudyVariant {
-  /** Stable, file-name safe: "single-task", "as-designed", "branch-1", "weighting-pcgrad", "arch-mmoe". */
+  /** Stable, file-name safe: "single-task", "as-designed", "branch-1", "weighting-pcgrad", "arch-mmoe", "grouping-digit-parity_big". */
   id: string;
   /** As tables print it: "Split after trunk1 (depth 1)", "PCGrad (parameters)". */
   label: string;

@@ -6,11 +6,14 @@
 //                 to depth d stay shared, each deeper trunk layer is copied once per task it served
 //   weighting-<m> the designed network with another task weighting
 //   arch-<a>      the trunk's dense layers replaced by a sharing block (cross-stitch, MMoE, PLE)
+//   grouping-<g>  the tasks in groups, one trunk per group (core/taskGrouping.ts)
 // A variant that cannot be made from this experiment is a located problem in the study file.
 import { isBlockLayer } from '../blockLayers';
 import { analyzeGraph, type Graph } from '../graph';
 import { inferShapes } from '../shapes';
 import type { DenseLayer, ExperimentSpec, LayerSpec, LayerType, Problem } from '../spec';
+import { sanitizePathSegment } from '../runLayout';
+import { groupedSpec, groupingText } from '../taskGrouping';
 import { trunkOf, type Trunk } from '../trunk';
 import { validate } from '../validate';
 import { weightingLabel, type WeightingSpec } from '../weighting/registry';
@@ -56,6 +59,18 @@ export function studyVariants(experiment: ExperimentSpec, study: StudySpec): Stu
       return;
     }
     variants.push({ id: freshId(`arch-${a}`, used), label: ARCHITECTURE_LABELS[a], kind: 'architecture', spec: made.spec });
+    checkMade(variants[variants.length - 1]!, path, experiment, problems);
+  });
+  (v.groupings ?? []).forEach((groups, i) => {
+    const made = groupedSpec(experiment, groups);
+    const path = ['variants', 'groupings', i];
+    if ('error' in made) {
+      problems.push({ path, severity: 'error', message: made.error });
+      return;
+    }
+    const id = freshId(`grouping-${sanitizePathSegment(groups.map((g) => g.join('-')).join('_'), 'grouping')}`, used);
+    // The study's runs keep the experiment's name (one runs folder): only the model is the grouping's.
+    variants.push({ id, label: `Groups ${groupingText(groups)}`, kind: 'grouping', spec: { ...made.spec, name: experiment.name } });
     checkMade(variants[variants.length - 1]!, path, experiment, problems);
   });
   return { variants, problems };

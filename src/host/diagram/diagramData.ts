@@ -4,11 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WeightsOverview } from '../../core/panelProtocol';
+import type { UnitReliance } from '../../core/explain';
 import type { GateMeans } from '../../core/protocol';
 import { RUN_FILES } from '../../core/runLayout';
 import { sharingDiagram, type SharingDiagram } from '../../core/sharingBlocks';
 import { idsOfTfNames } from '../../core/tfNames';
 import type { ExperimentSpec } from '../../core/spec';
+import type { TaskAffinitySummary } from '../../core/taskAffinity';
 import { validate } from '../../core/validate';
 import { formatPath } from '../../core/wording';
 import { parseDocument } from '../parseDocument';
@@ -24,16 +26,26 @@ export interface DiagramData {
   tensors?: WeightTensor[];
   /** Mean gate weights of the run's gated blocks (summary.json). */
   gates?: GateMeans[];
+  /** Each task's reliance on the units of the shared layers (summary.json unitReliance). */
+  reliance?: UnitReliance[];
+  /** The run's task affinity and best groupings (summary.json taskAffinity, with evaluation.taskAffinity). */
+  affinity?: TaskAffinitySummary;
 }
 
-/** The run's gate means, when its summary has them; a missing or unreadable summary has none. */
-function runGates(runDir: string): GateMeans[] | undefined {
+/** What the run's summary adds to the diagram; a missing or unreadable summary adds nothing. */
+function runInsights(runDir: string): Pick<DiagramData, 'gates' | 'reliance' | 'affinity'> {
+  let summary: { gates?: unknown; unitReliance?: unknown; taskAffinity?: unknown };
   try {
-    const summary = JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.summary), 'utf8')) as { gates?: unknown };
-    return Array.isArray(summary.gates) && summary.gates.length ? summary.gates as GateMeans[] : undefined;
+    summary = JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.summary), 'utf8')) as typeof summary;
   } catch {
-    return undefined;
+    return {};
   }
+  const list = <T>(v: unknown): T[] | undefined => (Array.isArray(v) && v.length ? v as T[] : undefined);
+  const gates = list<GateMeans>(summary.gates);
+  const reliance = list<UnitReliance>(summary.unitReliance);
+  const a = summary.taskAffinity as Partial<TaskAffinitySummary> | undefined;
+  const affinity = a && Array.isArray(a.tasks) && Array.isArray(a.matrix) && Array.isArray(a.groupings) ? a as TaskAffinitySummary : undefined;
+  return { ...(gates ? { gates } : {}), ...(reliance ? { reliance } : {}), ...(affinity ? { affinity } : {}) };
 }
 
 function diagramOf(doc: unknown): Pick<DiagramData, 'diagram' | 'problem'> {
@@ -71,8 +83,7 @@ export function runData(runDir: string): DiagramData {
     return { problem: `This run folder has no readable ${RUN_FILES.experiment}.` };
   }
   const data: DiagramData = diagramOf(doc);
-  const gates = runGates(runDir);
-  if (gates) data.gates = gates;
+  Object.assign(data, runInsights(runDir));
   const modelJson = path.join(runDir, RUN_FILES.model, RUN_FILES.modelJson);
   if (!fs.existsSync(modelJson)) {
     data.weightsProblem = 'No trained weights: the model is saved when the shared model finishes training.';

@@ -8,6 +8,7 @@ import { DisposableStore } from '../disposables';
 import { hostChannel } from '../webviewChannel';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { designData, runData, type DiagramData } from './diagramData';
+import { tryGrouping } from './tryGrouping';
 import { weightDetail } from './weightStats';
 
 export const DIAGRAM_VIEW_TYPE = 'multiTaskStudio.diagram';
@@ -88,6 +89,13 @@ export class DiagramPanel {
         break;
       case 'revealRun':
         if (this.source.runDir) await vscode.commands.executeCommand('multiTaskStudio.revealRun', vscode.Uri.file(this.source.runDir));
+        break;
+      case 'tryGrouping':
+        if (this.source.runDir) {
+          const { file, problem } = await tryGrouping(this.source.runDir, m.groups);
+          if (problem) void vscode.window.showErrorMessage(`Try this grouping: ${problem}`);
+          this.send({ type: 'groupingWritten', ...(file ? { file: path.basename(file) } : {}), ...(problem ? { problem } : {}) });
+        }
         break;
     }
   }

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { gradientMode, weightingMethod, weightingParams } from '../../core/weighting/registry';
 import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../../core/deltaM';
-import type { Explanation } from '../../core/explain';
+import { describeUnitUse, UNIT_USE_SHARE, type Explanation } from '../../core/explain';
 import { WHOLE_MODEL, type MetricPoint, type RunSummary } from '../../core/protocol';
 import { RUN_FILES, sanitizePathSegment, TOTAL_LOSS } from '../../core/runLayout';
 import { sharingDiagram } from '../../core/sharingBlocks';
@@ -280,6 +280,10 @@ export function renderReport(input: ReportInput): RenderedReport {
   files.push({ path: WEIGHT_DIAGRAM_FILE, content: sharedWeightDiagramSvg(spec) });
   lines.push(`![Shared-weight diagram](${markdownLink(WEIGHT_DIAGRAM_FILE)})`, '');
   lines.push('Grey-framed blocks with a bar of their tasks\' colours hold weights shared by two or more tasks; a block in one task\'s colour holds the weights of that task only. Each task keeps its colour in the designer, the training panel and these charts.', '');
+  if (summary.unitReliance?.length) {
+    lines.push(`Shared units by the tasks that rely on them (a task uses a unit when its mean |∂loss/∂unit| over the test rows is at least ${Math.round(100 * UNIT_USE_SHARE)} % of the task's largest in the layer; the diagram panel of this run draws each unit):`, '',
+      ...summary.unitReliance.map((r) => `- ${md(describeUnitUse(r))}`), '');
+  }
   return { markdown: lines.join('\n'), files };
 }
 

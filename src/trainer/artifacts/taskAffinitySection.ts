@@ -16,6 +16,7 @@ export function renderTaskAffinitySection(a: TaskAffinitySummary): string[] {
   lines.push('Best grouping into k groups (the sum over tasks of the mean affinity onto each task from its group\'s other tasks; a task alone scores 0):', '');
   for (const g of a.groupings) lines.push(`- ${g.groups.length} groups: ${g.groups.map((group) => `{${group.map(md).join(', ')}}`).join(' ')} (score ${formatNumber(g.score)})`);
   const best = a.groupings.reduce((p, g) => (g.score > p.score ? g : p));
-  lines.push('', `Proposed grouping: ${best.groups.map((group) => `{${group.map(md).join(', ')}}`).join(' ')}.`, '');
+  lines.push('', `Proposed grouping: ${best.groups.map((group) => `{${group.map(md).join(', ')}}`).join(' ')}. ` +
+    '"Try this grouping" in this run\'s shared-weight diagram writes the experiment with one trunk per group as a new file, and a study comparing it with the experiment as designed.', '');
   return lines;
 }

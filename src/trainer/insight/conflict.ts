@@ -6,6 +6,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { ConflictTally, WHOLE_TRUNK, conflictMetric, pairTask, pairValues, sumGramians, type PairValues } from '../../core/conflict';
 import type { MetricPoint } from '../../core/protocol';
+import { analyzeGraph } from '../../core/graph';
 import { trunkOf } from '../../core/trunk';
 import type { Tf } from '../backend';
 import type { TaskHead } from '../heads';
@@ -17,30 +18,39 @@ export function headLabels(tf: Tf, h: TaskHead, y: TF.Tensor): TF.Tensor {
   return h.encoding === 'binary' && y.shape[1] === 2 ? tf.slice(y, [0, 1], [-1, 1]) : y;
 }
 
+/** A shared layer's variables and the tasks it serves (not every task: with separate trunks per group of tasks, some reach none). */
+export interface SharedBlock { id: string; vars: TF.Variable[]; tasks?: readonly string[] }
+
 /** Shared layers (blocks) with trainable variables, in document order. */
-export function sharedBlocks(s: Pick<LoopSetup, 'spec' | 'built'>): Array<{ id: string; vars: TF.Variable[] }> {
-  const trunk = trunkOf(s.spec);
+export function sharedBlocks(s: Pick<LoopSetup, 'spec' | 'built'>): SharedBlock[] {
+  const graph = analyzeGraph(s.spec);
+  const trunk = trunkOf(s.spec, graph);
   return s.spec.model.layers.filter((l) => trunk.layers.has(l.id))
-    .map((l) => ({ id: l.id, vars: (s.built.layers.get(l.id)?.trainableWeights ?? []).map((w) => w.read() as TF.Variable) }))
+    .map((l) => ({ id: l.id, vars: (s.built.layers.get(l.id)?.trainableWeights ?? []).map((w) => w.read() as TF.Variable), tasks: graph.serves.get(l.id) ?? [] }))
     .filter((b) => b.vars.length > 0);
+}
+
+/** The shared variables a task's loss reaches (tf.variableGrads refuses a loss connected to none of the variables it is given). */
+export function reachedVars(blocks: readonly SharedBlock[], task: string): TF.Variable[] {
+  return blocks.filter((b) => !b.tasks || b.tasks.includes(task)).flatMap((b) => b.vars);
 }
 
 /**
  * Each block's Gramian of the tasks' gradients on the batch (tasks in heads order), read back
  * in one transfer. A task whose rows are all unlabelled in the batch has a zero gradient.
  */
-export function blockGramians(s: Pick<LoopSetup, 'tf' | 'forward' | 'heads'>, blocks: Array<{ id: string; vars: TF.Variable[] }>,
+export function blockGramians(s: Pick<LoopSetup, 'tf' | 'forward' | 'heads'>, blocks: readonly SharedBlock[],
   xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, masks: ReadonlyMap<string, BatchMask>): number[][][] {
   const { tf, heads } = s;
-  const vars = blocks.flatMap((b) => b.vars);
   const t = heads.length;
   const stacked = tf.tidy(() => {
-    // rows[task][block]: the task's gradient on the block, flattened.
+    // rows[task][block]: the task's gradient on the block, flattened (zero on a block the task does not reach).
     const rows = heads.map((h) => {
-      const { grads } = tf.variableGrads(() => {
+      const vars = reachedVars(blocks, h.task.id);
+      const { grads } = vars.length ? tf.variableGrads(() => {
         const out = s.forward(xb, false).get(h.task.id)!;
         return h.lossFn(headLabels(tf, h, yb.get(h.task.id)!), out, masks.get(h.task.id)?.weights);
-      }, vars);
+      }, vars) : { grads: {} as Record<string, TF.Tensor> };
       return blocks.map((b) => tf.concat(b.vars.map((v) => tf.reshape(grads[v.name] ?? tf.zerosLike(v), [-1]))));
     });
     return tf.stack(blocks.map((_, k) => {
@@ -56,7 +66,7 @@ export function blockGramians(s: Pick<LoopSetup, 'tf' | 'forward' | 'heads'>, bl
 /** Measures every `every` steps; each measurement's points and the phase's tally. */
 export class ConflictMeter {
   readonly tally: ConflictTally;
-  private readonly blocks: Array<{ id: string; vars: TF.Variable[] }>;
+  private readonly blocks: SharedBlock[];
 
   constructor(private readonly s: LoopSetup, readonly every: number) {
     this.tally = new ConflictTally(every);

@@ -9,7 +9,7 @@ import type { MetricPoint } from '../../core/protocol';
 import { AffinityTally, affinityTask, bestGroupings, lookaheadAffinity, type TaskAffinitySummary } from '../../core/taskAffinity';
 import type { BatchMask } from '../labelMask';
 import type { LoopSetup } from '../loopSetup';
-import { headLabels, sharedBlocks } from './conflict';
+import { headLabels, reachedVars, sharedBlocks } from './conflict';
 
 type Batch = { xb: ReadonlyMap<string, TF.Tensor>; yb: ReadonlyMap<string, TF.Tensor>; masks: ReadonlyMap<string, BatchMask> };
 
@@ -22,17 +22,26 @@ function taskLosses(s: Pick<LoopSetup, 'tf' | 'forward' | 'heads'>, b: Batch): T
   });
 }
 
-/** after[i][j]: task j's loss after an SGD step of size lr of the shared variables on task i's loss; before[j] without it. */
-export function lookaheadLosses(s: Pick<LoopSetup, 'tf' | 'forward' | 'heads'>, shared: TF.Variable[], lr: number, b: Batch): { before: number[]; after: number[][] } {
+/**
+ * after[i][j]: task j's loss after an SGD step of size lr of the shared variables on task i's loss; before[j] without it.
+ * `reached(task)`: the shared variables the task's loss reaches (default all); a task that reaches none steps nothing: after = before.
+ */
+export function lookaheadLosses(s: Pick<LoopSetup, 'tf' | 'forward' | 'heads'>, shared: TF.Variable[], lr: number, b: Batch,
+  reached: (task: string) => TF.Variable[] = () => shared): { before: number[]; after: number[][] } {
   const { tf, heads } = s;
   const saved = shared.map((v) => tf.clone(v));
   const rows: TF.Tensor1D[] = [taskLosses(s, b)];
   try {
     for (const h of heads) {
+      const vars = reached(h.task.id);
+      if (!vars.length) {
+        rows.push(tf.clone(rows[0]!));
+        continue;
+      }
       const { grads, value } = tf.variableGrads(() => tf.tidy(() => {
         const out = s.forward(b.xb, false).get(h.task.id)!;
         return h.lossFn(headLabels(tf, h, b.yb.get(h.task.id)!), out, b.masks.get(h.task.id)?.weights);
-      }), shared);
+      }), vars);
       shared.forEach((v) => { const g = grads[v.name]; if (g) v.assign(tf.tidy(() => tf.sub(v, tf.mul(g, lr)))); });
       tf.dispose([value, ...Object.values(grads)]);
       rows.push(taskLosses(s, b));
@@ -53,17 +62,20 @@ export function lookaheadLosses(s: Pick<LoopSetup, 'tf' | 'forward' | 'heads'>, 
 export class AffinityMeter {
   private readonly tally: AffinityTally;
   private readonly shared: TF.Variable[];
+  private readonly reached: Map<string, TF.Variable[]>;
 
   constructor(private readonly s: LoopSetup, readonly every: number) {
     this.tally = new AffinityTally(s.heads.map((h) => h.task.id));
-    this.shared = sharedBlocks(s).flatMap((b) => b.vars);
+    const blocks = sharedBlocks(s);
+    this.shared = blocks.flatMap((b) => b.vars);
+    this.reached = new Map(s.heads.map((h) => [h.task.id, reachedVars(blocks, h.task.id)]));
   }
 
   get active(): boolean { return this.shared.length > 0 && this.s.heads.length >= 2; }
 
   measure(step: number, epoch: number, lr: number, b: Batch): MetricPoint[] {
     if (!this.active || step % this.every !== 0) return [];
-    const { before, after } = lookaheadLosses(this.s, this.shared, lr, b);
+    const { before, after } = lookaheadLosses(this.s, this.shared, lr, b, (task) => this.reached.get(task) ?? this.shared);
     const z = lookaheadAffinity(before, after);
     this.tally.add(z);
     const tasks = this.tally.tasks;

@@ -97,3 +97,30 @@ export function sharingBlocks(): ExperimentSpec {
     training: { optimizer: { type: 'adam', learningRate: 0.01 }, epochs: 1, batchSize: 8, seed: 0 },
   };
 }
+
+/** MNIST with its three targets: 784 -> 32 -> 16, heads digit (10), parity (1), big (1). */
+export function threeDigitTasks(): ExperimentSpec {
+  return {
+    name: 'three',
+    data: { source: { type: 'mnist' }, preprocess: [{ op: 'scale', factor: 1 / 255 }], split: { validation: 0.1, test: 0.1, seed: 7 } },
+    tasks: [
+      { id: 'digit', kind: 'multiclass', target: 'label', classes: 10 },
+      { id: 'parity', kind: 'binary', target: 'parity' },
+      { id: 'big', kind: 'binary', target: 'greaterThan4' },
+    ],
+    model: {
+      inputs: [{ id: 'image', shape: [784] }],
+      layers: [
+        { id: 'trunk1', type: 'dense', units: 32, activation: 'relu', from: ['image'] },
+        { id: 'trunk2', type: 'dense', units: 16, activation: 'relu', from: ['trunk1'] },
+        { id: 'digitHead', type: 'dense', units: 10, activation: 'softmax', from: ['trunk2'] },
+        { id: 'parityHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['trunk2'] },
+        { id: 'bigHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['trunk2'] },
+      ],
+      outputs: { digit: 'digitHead', parity: 'parityHead', big: 'bigHead' },
+    },
+    training: { optimizer: { type: 'adam', learningRate: 0.001 }, epochs: 1, batchSize: 64, seed: 1 },
+    evaluation: { taskAffinity: { every: 5 } },
+    layout: { trunk1: { x: 0, y: 0 } },
+  };
+}

@@ -1,0 +1,161 @@
+// The shared-weight diagram (webview/diagram) of a real run in headless Chromium, fed as the
+// host feeds it (host/diagram/diagramData.ts on test/fixtures/diagram-run): the shared units
+// drawn under their layers in the tasks' colours with the legend and counts, the task affinity
+// with "Try this grouping"; screenshots in the three themes into test-output/diagram/.
+//   node test/unit/designer/harness/run.mjs diagramInteractions [filter]
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { describeUnitUse, unitUse } from '../../../../src/core/explain';
+import type { DiagramFromWebview, DiagramToWebview } from '../../../../src/core/panelProtocol';
+import { runData } from '../../../../src/host/diagram/diagramData';
+import { DARK, HIGH_CONTRAST, LIGHT, themeCss, type HarnessTheme } from '../../../harness/themes';
+
+const bundleDir = process.argv[2]!;
+const only = process.argv[3];
+const ORIGIN = 'https://diagram.test';
+const RUN_DIR = path.resolve('test/fixtures/diagram-run');
+const OUT = path.resolve('test-output/diagram');
+
+class DiagramPage {
+  readonly errors: string[] = [];
+  private constructor(readonly page: Page) {}
+
+  static async open(browser: Browser, theme: HarnessTheme): Promise<DiagramPage> {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1000 }, deviceScaleFactor: 1 });
+    const p = new DiagramPage(page);
+    page.on('console', (m) => { if (m.type() === 'error') p.errors.push(m.text()); });
+    page.on('pageerror', (e) => p.errors.push(`pageerror: ${e.message}`));
+    await page.route(`${ORIGIN}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html(theme) });
+      const root = path.resolve(bundleDir);
+      const file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
+      if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+      return route.fulfill({ contentType: file.endsWith('.js') ? 'text/javascript' : 'text/css', body: fs.readFileSync(file) });
+    });
+    await page.goto(`${ORIGIN}/index.html`);
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+    return p;
+  }
+
+  posted(): Promise<DiagramFromWebview[]> {
+    return this.page.evaluate(() => (window as unknown as { __posted: DiagramFromWebview[] }).__posted);
+  }
+
+  send(msg: DiagramToWebview): Promise<void> {
+    return this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
+  }
+}
+
+function html(theme: HarnessTheme): string {
+  const nonce = 'harness-nonce';
+  const csp = ["default-src 'none'", `img-src ${ORIGIN} data:`, `style-src ${ORIGIN} 'unsafe-inline'`, `font-src ${ORIGIN}`, `script-src 'nonce-${nonce}'`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<style>${themeCss(theme)}</style>
+<link rel="stylesheet" href="${ORIGIN}/diagram.css">
+<script nonce="${nonce}">
+  window.__posted = []; window.__state = null;
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
+</script></head>
+<body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.kind}"><div id="root"></div>
+<script nonce="${nonce}" type="module" src="${ORIGIN}/diagram.js"></script></body></html>`;
+}
+
+/** What the host sends for the fixture run (its tensors stay in the host). */
+function shown(): DiagramToWebview {
+  const { tensors: _kept, ...data } = runData(RUN_DIR);
+  return { type: 'diagram', source: { kind: 'run', runDir: RUN_DIR, label: 'three-digit-tasks · 20261130-131409-6ee6a1' }, ...data };
+}
+
+const summary = JSON.parse(fs.readFileSync(path.join(RUN_DIR, 'summary.json'), 'utf8')) as { unitReliance: Parameters<typeof unitUse>[0][] };
+
+const checks: Array<[string, (p: DiagramPage) => Promise<void>]> = [
+  ['each shared layer\'s units are drawn under it, one cell per unit, coloured by the tasks that use it; the counts agree', async (p) => {
+    await p.send(shown());
+    for (const r of summary.unitReliance) {
+      const cells = p.page.locator(`g.units[data-layer="${r.layer}"] rect.unit`);
+      const users = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-users')));
+      assert.equal(users.length, Object.values(r.tasks)[0]!.length, `${r.layer}: one cell per unit`);
+      const counted: Record<string, number> = {};
+      for (const u of users) counted[u!] = (counted[u!] ?? 0) + 1;
+      assert.deepEqual(counted, unitUse(r), `${r.layer}: cells by users`);
+      assert.equal(await p.page.locator(`.unit-counts li[data-layer="${r.layer}"]`).innerText(), describeUnitUse(r));
+    }
+    // A unit of one task is that task's colour; of several, their stripes; of none, an outline.
+    const fills = await p.page.locator('g.units[data-layer="trunk1"] rect.unit').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-users'), (e as SVGElement).style.fill])));
+    assert.equal(fills.digit, 'var(--vscode-charts-blue)');
+    assert.match(fills['digit+parity+big'] ?? '', /^url\("?#units-digit_43parity_43big"?\)$/);
+    assert.equal(await p.page.locator('pattern#units-digit_43parity_43big rect').count(), 3);
+    assert.match(await p.page.locator('.unit-use .hint').innerText(), /at least 10 % of the largest for that task in the layer/);
+  }],
+  ['the affinity matrix and the proposed grouping; "Try this grouping" asks the host and shows its answer', async (p) => {
+    await p.send(shown());
+    assert.equal(await p.page.locator('.affinity-matrix tbody tr').count(), 3);
+    const best = p.page.locator('.groupings li.best');
+    assert.equal(await best.locator('.grouping').innerText(), '{digit, parity} {big}');
+    await best.locator('vscode-button', { hasText: 'Try this grouping' }).click();
+    assert.deepEqual((await p.posted()).filter((m) => m.type === 'tryGrouping'), [{ type: 'tryGrouping', groups: [['digit', 'parity'], ['big']] }]);
+    await p.send({ type: 'groupingWritten', file: 'three.groups-digit-parity_big.mtl.json' });
+    await p.page.locator('.affinity [role="status"]', { hasText: 'Wrote three.groups-digit-parity_big.mtl.json' }).waitFor();
+    await p.send({ type: 'groupingWritten', problem: '"moe" is a mmoe layer serving tasks of several groups' });
+    await p.page.locator('.affinity [role="alert"]', { hasText: 'mmoe layer' }).waitFor();
+  }],
+  ['a design (no run) draws no units and no affinity', async (p) => {
+    const { reliance: _r, affinity: _a, ...design } = shown() as Extract<DiagramToWebview, { type: 'diagram' }>;
+    await p.send({ ...design, source: { kind: 'design', specPath: '/ws/three.mtl.json', label: 'three.mtl.json' } });
+    await p.page.locator('svg.blocks').waitFor();
+    assert.equal(await p.page.locator('g.units').count(), 0);
+    assert.equal(await p.page.locator('.affinity, .unit-use').count(), 0);
+  }],
+];
+
+async function screenshots(browser: Browser): Promise<void> {
+  fs.mkdirSync(OUT, { recursive: true });
+  for (const [look, theme] of [['light', LIGHT], ['dark', DARK], ['hc', HIGH_CONTRAST]] as const) {
+    if (only && !`screenshot-${look}`.includes(only)) continue;
+    const p = await DiagramPage.open(browser, theme);
+    await p.send(shown());
+    await p.page.locator('g.units').first().waitFor();
+    await p.page.waitForTimeout(300); // the toolkit's buttons upgrade
+    await p.page.screenshot({ path: path.join(OUT, `reliance-${look}.png`), fullPage: true });
+    await p.page.locator('svg.blocks').screenshot({ path: path.join(OUT, `reliance-${look}-blocks.png`) });
+    console.log(`wrote test-output/diagram/reliance-${look}.png`);
+    if (p.errors.length) console.log(`console errors: ${p.errors.join('\n')}`);
+    await p.page.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
+  let failed = 0;
+  try {
+    for (const [name, run] of checks) {
+      if (only && !name.includes(only)) continue;
+      const p = await DiagramPage.open(browser, DARK);
+      try {
+        await run(p);
+        assert.deepEqual(p.errors, [], 'no console errors');
+        console.log(`ok   ${name}`);
+      } catch (error) {
+        failed++;
+        console.log(`FAIL ${name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
+        fs.mkdirSync(OUT, { recursive: true });
+        await p.page.screenshot({ path: path.join(OUT, `fail-${failed}.png`), fullPage: true });
+      } finally {
+        await p.page.close();
+      }
+    }
+    await screenshots(browser);
+  } finally {
+    await browser.close();
+  }
+  const ran = checks.filter(([name]) => !only || name.includes(only)).length;
+  console.log(`${ran - failed} passed, ${failed} failed`);
+  if (failed) process.exitCode = 1;
+}
+
+void main();
