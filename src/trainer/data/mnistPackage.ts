@@ -6,7 +6,11 @@
 // holds one byte per pixel.
 import fs from 'node:fs';
 import path from 'node:path';
+import { MNIST_SIDE } from '../../core/dataShape';
 import { DataError } from './errors';
+
+/** Values per image: 28 x 28. */
+export const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
 
 const WHERE = ['data', 'source', 'type'];
 const COMMA = 0x2c;
@@ -34,25 +38,65 @@ export function mnistDigitsFolder(): string {
   return path.join(path.dirname(pkg), 'src', 'digits');
 }
 
-/** One digit's file as pixel values 0..255, its images one after another (784 bytes each). */
-export function readDigitFile(file: string): Uint8Array {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    throw new DataError(`The 'mnist' package's data file ${path.basename(file)} cannot be read (${(err as Error).message}). Reinstall the extension.`, WHERE);
-  }
-  return decodeDigits(bytes, path.basename(file));
+/**
+ * Every digit file of the package (0.json .. 9.json), class by class: pixel values 0..255, the
+ * images one after another (784 bytes each), and how many images each digit has. One read
+ * buffer serves all ten files and the values are decoded straight into one array, so the
+ * only garbage left is that buffer.
+ */
+export function readPackageDigits(folder = mnistDigitsFolder()): { values: Uint8Array; perDigit: number[] } {
+  const files = Array.from({ length: 10 }, (_, digit) => path.join(folder, `${digit}.json`));
+  const sizes = files.map((file) => {
+    try {
+      return fs.statSync(file).size;
+    } catch (err) {
+      throw new DataError(`The 'mnist' package's data file ${path.basename(file)} cannot be read (${(err as Error).message}). Reinstall the extension.`, WHERE);
+    }
+  });
+  // At most one value per two bytes ("0,"), so this holds them all.
+  const values = new Uint8Array(sizes.reduce((a, size) => a + Math.ceil(size / 2), 0));
+  const buffer = Buffer.allocUnsafe(Math.max(...sizes));
+  const perDigit: number[] = [];
+  let at = 0;
+  files.forEach((file, digit) => {
+    const bytes = readInto(file, buffer, sizes[digit]!);
+    const count = decodeDigits(bytes, path.basename(file), values, at);
+    if (count === 0 || count % MNIST_PIXELS !== 0) {
+      throw new DataError(`The 'mnist' package's data file ${digit}.json holds ${count} values, not whole 28x28 images. Reinstall the extension.`, WHERE);
+    }
+    perDigit.push(count / MNIST_PIXELS);
+    at += count;
+  });
+  return { values: values.subarray(0, at), perDigit };
 }
 
-/** The values of `{ "data": [...] }` scaled back to 0..255; `name` is for messages. */
-export function decodeDigits(bytes: Uint8Array, name: string): Uint8Array {
+function readInto(file: string, buffer: Buffer, size: number): Buffer {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    let read = 0;
+    while (read < size) {
+      const n = fs.readSync(fd, buffer, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.subarray(0, read);
+  } catch (err) {
+    throw new DataError(`The 'mnist' package's data file ${path.basename(file)} cannot be read (${(err as Error).message}). Reinstall the extension.`, WHERE);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * The values of `{ "data": [...] }` scaled back to 0..255, written into `out` from `at` (which
+ * must have room for one value per two bytes); returns how many. `name` is for messages.
+ */
+export function decodeDigits(bytes: Uint8Array, name: string, out: Uint8Array, at: number): number {
   const open = bytes.indexOf(0x5b); // '['
   const close = bytes.lastIndexOf(0x5d); // ']'
   if (open < 0 || close < open) throw notExpected(name, 'no [ ... ] list of values');
-  // At most one value per two bytes ("0,"), so this holds them all; trimmed at the end.
-  const out = new Uint8Array(Math.ceil((close - open) / 2));
-  let count = 0;
+  let next = at;
   let start = open + 1;
   while (start < close) {
     // The common token, inline: "0", "1", "0.2", "0.62", "0.624" right before a comma or the end.
@@ -68,17 +112,17 @@ export function decodeDigits(bytes: Uint8Array, name: string): Uint8Array {
     const plain = i > start && i - start <= 5 && (b === COMMA || i === close) && bytes[i - 1] !== DOT;
     const k = plain ? m * TO_THOUSANDTHS[decimals]! : -1;
     if (k >= 0 && k <= 1000) {
-      out[count++] = BY_THOUSANDTHS[k]!;
+      out[next++] = BY_THOUSANDTHS[k]!;
       start = i + 1;
       continue;
     }
     let end = start;
     while (end < close && bytes[end] !== COMMA) end++;
-    if (end === close && count === 0 && isBlank(bytes, start, end)) break; // []
-    out[count++] = pixelOf(bytes, start, end, name);
+    if (end === close && next === at && isBlank(bytes, start, end)) break; // []
+    out[next++] = pixelOf(bytes, start, end, name);
     start = end + 1;
   }
-  return out.slice(0, count);
+  return next - at;
 }
 
 /** k of the value written in bytes [start, end): digits, an optional dot and up to 3 decimals on the fast path. */

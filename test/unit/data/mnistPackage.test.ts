@@ -10,7 +10,7 @@ import path from 'node:path';
 import { SeededRandom } from '../../../src/core/random';
 import { loadExperimentData } from '../../../src/trainer/data/load';
 import { MNIST_PIXELS, mnistPool } from '../../../src/trainer/data/mnist';
-import { decodeDigits, mnistDigitsFolder, readDigitFile } from '../../../src/trainer/data/mnistPackage';
+import { decodeDigits, mnistDigitsFolder, readPackageDigits } from '../../../src/trainer/data/mnistPackage';
 import { DataError } from '../../../src/trainer/data/errors';
 
 // digits-parity's split (seed 7, stratified by label) as the loader before this change gave it:
@@ -21,6 +21,13 @@ const TRAIN_FIRST_INK = 24623;
 const TEST_LAST_INK = 27035;
 
 const bytes = (text: string) => new TextEncoder().encode(text);
+/** The values of a file's text, decoded after two bytes already in the output (so the offset is used). */
+function decoded(text: string, name = 'x.json'): number[] {
+  const out = new Uint8Array(2 + text.length).fill(7);
+  const count = decodeDigits(bytes(text), name, out, 2);
+  assert.deepEqual(Array.from(out.subarray(0, 2)), [7, 7]);
+  return Array.from(out.subarray(2, 2 + count));
+}
 const packageModule = () => Object.keys(require.cache).find((f) => /[\\/]mnist[\\/]src[\\/]mnist\.js$/.test(f));
 
 // First, before anything here requires the package: loading digits must not run its require.
@@ -71,20 +78,24 @@ test('digits-parity\'s split is the one it always had: its first and last traini
 });
 
 test('values are read as JSON reads them: k/255 to 3 decimals, and any other number form', () => {
-  assert.deepEqual(Array.from(decodeDigits(bytes('{ "data": [0,0.2,0.62,0.624,1,0.004, 1e-3 ,0.0039216,1.0]}'), 'x.json')),
-    [0, 51, 158, 159, 255, 1, 0, 1, 255]);
-  assert.deepEqual(Array.from(decodeDigits(bytes('{"data":[]}'), 'x.json')), []);
-  assert.deepEqual(Array.from(decodeDigits(bytes('{"data":[ 0.5 ]}'), 'x.json')), [128]);
+  assert.deepEqual(decoded('{ "data": [0,0.2,0.62,0.624,1,0.004, 1e-3 ,0.0039216,1.0]}'), [0, 51, 158, 159, 255, 1, 0, 1, 255]);
+  assert.deepEqual(decoded('{"data":[]}'), []);
+  assert.deepEqual(decoded('{"data":[ 0.5 ]}'), [128]);
 });
 
 test('a damaged digit file is a located message that says to reinstall, not a wrong image', () => {
   for (const [text, what] of [['{"data":[0,1.5]}', /1\.5.*more than 1/], ['{"data":[0,,1]}', /""/], ['{"data":[0,x]}', /"x"/], ['{"data":[0,-2]}', /"-2"/], ['{"data":0}', /no \[/]] as const) {
-    assert.throws(() => decodeDigits(bytes(text), '3.json'), (err: unknown) =>
+    assert.throws(() => decoded(text, '3.json'), (err: unknown) =>
       err instanceof DataError && what.test(err.message) && /3\.json/.test(err.message) && /Reinstall/.test(err.message) && err.path?.join('.') === 'data.source.type', text);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-mnist-'));
   try {
-    assert.throws(() => readDigitFile(path.join(dir, '7.json')), (err: unknown) => err instanceof DataError && /7\.json cannot be read/.test(err.message));
+    assert.throws(() => readPackageDigits(dir), (err: unknown) => err instanceof DataError && /0\.json cannot be read/.test(err.message));
+    // A file of images that are not whole 28x28 ones.
+    for (let d = 0; d < 10; d++) fs.writeFileSync(path.join(dir, `${d}.json`), `{ "data": [${new Array(784).fill(0).join(',')}] }`);
+    assert.equal(readPackageDigits(dir).perDigit.join(), '1,1,1,1,1,1,1,1,1,1');
+    fs.writeFileSync(path.join(dir, '4.json'), '{ "data": [0, 1, 0.5] }');
+    assert.throws(() => readPackageDigits(dir), (err: unknown) => err instanceof DataError && /4\.json holds 3 values, not whole 28x28 images/.test(err.message));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
