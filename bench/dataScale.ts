@@ -6,6 +6,7 @@
 // phase's process runs with the trainer's Node flags (core/trainerFlags.ts), as the extension
 // and `mts train` start the trainer. Then the same for the digits-parity example trained as a
 // run (1 epoch; the shared model and both baselines). Prints figures; asserts nothing.
+// `npm run bench:data -- --example [runs]`: only the example, `runs` times (default 3), with the median.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -69,18 +70,28 @@ async function measureExample(runsDir: string): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-function exampleFigures(): void {
+/** The example trained once in a fresh process: its figures. */
+function exampleOnce(): Measure {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-bench-example-'));
   try {
     const out = execFileSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--measure', 'example', runsDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const m = JSON.parse(out.trim().split('\n').pop() as string) as Measure;
-    const used = m.peakMb - m.baselineMb;
-    const goalMb = 2 * m.dataMb! + m.modelMb!;
-    console.log(`digits-parity example (mnist, ${m.dataMb!.toFixed(1)} MB as float32, model ${m.modelMb!.toFixed(2)} MB), trained 1 epoch with its baselines: ${m.seconds.toFixed(1)} s, ` +
-      `peak RSS ${m.peakMb.toFixed(0)} MB (baseline ${m.baselineMb.toFixed(0)} MB, +${used.toFixed(0)} MB = ${(used / m.dataMb!).toFixed(2)}x the data)   goal +${goalMb.toFixed(0)} MB: ${used <= goalMb ? 'PASS' : 'FAIL'}`);
+    return JSON.parse(out.trim().split('\n').pop() as string) as Measure;
   } finally {
     fs.rmSync(runsDir, { recursive: true, force: true });
   }
+}
+
+function exampleFigures(runs = 1): void {
+  const used: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const m = exampleOnce();
+    const over = m.peakMb - m.baselineMb;
+    used.push(over);
+    const goalMb = 2 * m.dataMb! + m.modelMb!;
+    console.log(`digits-parity example (mnist, ${m.dataMb!.toFixed(1)} MB as float32, model ${m.modelMb!.toFixed(2)} MB), trained 1 epoch with its baselines: ${m.seconds.toFixed(1)} s, ` +
+      `peak RSS ${m.peakMb.toFixed(0)} MB (baseline ${m.baselineMb.toFixed(0)} MB, +${over.toFixed(0)} MB = ${(over / m.dataMb!).toFixed(2)}x the data)   goal +${goalMb.toFixed(0)} MB: ${over <= goalMb ? 'PASS' : 'FAIL'}`);
+  }
+  if (runs > 1) console.log(`digits-parity: median +${[...used].sort((a, b) => a - b)[Math.floor(runs / 2)]!.toFixed(0)} MB over ${runs} runs (${used.map((u) => `+${u.toFixed(0)}`).join(', ')}); load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
 
 function main(): void {
@@ -114,6 +125,8 @@ function main(): void {
 
 if (process.argv[2] === '--measure') {
   measure(process.argv[3] as Phase, process.argv[4] as string).catch((err: unknown) => { console.error(err); process.exit(1); });
+} else if (process.argv[2] === '--example') {
+  exampleFigures(Number(process.argv[3] ?? 3));
 } else {
   main();
 }

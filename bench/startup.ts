@@ -20,7 +20,7 @@ import path from 'node:path';
 import { validate } from '../src/core/validate';
 import type { FromTrainer } from '../src/core/protocol';
 import { forkTrainer } from '../src/host/trainerProcess';
-import { STARTUP_LABELS, STARTUP_MARKS, parseStartupLine, type StartupMark } from '../src/trainer/startupTimes';
+import { STARTUP_LABELS, STARTUP_MARKS, parseStartupLine, parseStartupMemory, type StartupMark } from '../src/trainer/startupTimes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'digits-parity', 'digits-parity.mtl.json');
@@ -28,7 +28,7 @@ const FIRST_STEP_GOAL_S = 2;
 const ACTIVATION_GOAL_MS = 50;
 
 /** `trainerCpuS`: the trainer's CPU time up to its first step (Linux), steadier than wall time on a busy machine. */
-interface Startup { hostMs: number; spawnS: number; marks: Partial<Record<StartupMark, number>>; totalS: number; trainerCpuS?: number }
+interface Startup { hostMs: number; spawnS: number; marks: Partial<Record<StartupMark, number>>; memory: Partial<Record<StartupMark, number>>; totalS: number; trainerCpuS?: number }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux; clock ticks of 1/100 s). */
 function cpuSecondsOf(pid: number | undefined): number | undefined {
@@ -66,7 +66,7 @@ async function once(runsDir: string): Promise<Startup> {
   // lies before the trainer's clock started is the fork and Node's own start.
   const totalS = (line.at - t0) / 1000;
   const spawnS = (line.at - forkAt) / 1000 - (marks.firstStep ?? 0);
-  return { hostMs, spawnS, marks, totalS, ...(line.cpu !== undefined ? { trainerCpuS: line.cpu } : {}) };
+  return { hostMs, spawnS, marks, memory: parseStartupMemory(line.text) ?? {}, totalS, ...(line.cpu !== undefined ? { trainerCpuS: line.cpu } : {}) };
 }
 
 /** Milliseconds (wall, CPU) to require dist/extension.js in a fresh Node, `vscode` standing in. */
@@ -111,6 +111,13 @@ async function main(): Promise<void> {
       });
       const cpu = s.trainerCpuS !== undefined ? ` (trainer CPU time to its first step ${s.trainerCpuS.toFixed(2)} s)` : '';
       console.log(`  start ${i + 1}${cpu}: total ${s.totalS.toFixed(3)} s = host checks ${(s.hostMs / 1000).toFixed(3)} + fork and Node start ${s.spawnS.toFixed(3)} + in the trainer: ${stages.join(', ')}`);
+      let mb = s.memory.message ?? 0;
+      const grown = STARTUP_MARKS.filter((m) => m !== 'message' && s.memory[m] !== undefined).map((m) => {
+        const part = `${STARTUP_LABELS[m]} +${(s.memory[m]! - mb).toFixed(0)}`;
+        mb = s.memory[m]!;
+        return part;
+      });
+      if (s.memory.message !== undefined) console.log(`    trainer's peak resident memory: ${s.memory.message} MB at its start message, then by stage (MB): ${grown.join(', ')}; ${mb} MB by the first step`);
     }
   } finally {
     fs.rmSync(runsDir, { recursive: true, force: true });

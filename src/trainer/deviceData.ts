@@ -46,6 +46,10 @@ function uploadInput(tf: Tf, ds: Dataset, input: ExperimentSpec['model']['inputs
     throw new SpecError(`Input "${input.id}" has shape [${input.shape.join(', ')}] (${prod(input.shape)} values) but the data gives ${dim} features per example.`, ['model', 'inputs', i, 'shape']);
   }
   const t = tf.tensor(values, [ds.n, ...input.shape], 'float32');
+  // Native TensorFlow copies the values into its own tensor at the tensor's first use and
+  // holds the host array until then (the test split's until the phase ends): used once now,
+  // the host copy can be let go once the run no longer reads it (releaseFeatures).
+  tf.reshape(t, t.shape).dispose();
   if (input.dtype !== 'int32') return t;
   const cast = tf.cast(t, 'int32');
   t.dispose();

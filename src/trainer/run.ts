@@ -26,6 +26,7 @@ import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
 import { crossValidationPlans, datasetColumns, loadStratified, prereadData, splitLoaded, trainingData, type ExperimentData, type LoadedData, type LoadOptions, type SplitPlan } from './data/index';
+import { releaseFeatures } from './data/release';
 import { countRows } from './data/rowCount';
 import { dataCacheKey, type DataCache } from './dataCache';
 import { imageDecoder } from './imageDecoder';
@@ -164,6 +165,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       // Onto the device once per fold; every seed and phase of the fold trains on these tensors.
       const splits = [data.train, data.validation, data.test].map((ds) => toDevice(backend.tf, spec, sharedHeads, ds)) as [DeviceSplit, DeviceSplit, DeviceSplit];
       if (f === trainedFolds[0]) startup.mark('device');
+      // One hold-out split and no study cache: nothing reads the host features again, so their copy goes.
+      if (!cv && !req.dataCache) releaseFeatures(data.train, data.validation, data.test, loaded.all);
       try {
         for (const unit of units.filter((u) => (u.fold?.index ?? 0) === f)) {
           const first = unit.index === 0;

@@ -1,7 +1,9 @@
 // How long a run takes to reach its first training step, as one line of the run's log after
 // that step: each stage's end in seconds since the trainer process started (Node's
 // performance.now() counts from the process's start), so the user sees where a slow start
-// went, and `bench/startup.ts` reads the same line back. Marks cost a clock read each.
+// went, and `bench/startup.ts` reads the same line back. After the times, the process's peak
+// resident memory by each mark (MB), so the same line says which stage made the trainer big
+// (the data, its device copy, TensorFlow's runtime). Marks cost a clock read and a getrusage each.
 
 export const STARTUP_MARKS = ['message', 'checked', 'tensorflow', 'data', 'device', 'model', 'firstStep'] as const;
 export type StartupMark = (typeof STARTUP_MARKS)[number];
@@ -18,21 +20,27 @@ export const STARTUP_LABELS: Record<StartupMark, string> = {
 };
 
 const PREFIX = 'start-up, seconds since the trainer process started:';
+const MEMORY_PREFIX = '; peak resident memory by then, MB:';
+
+/** Peak resident set size of this process so far, in MB (getrusage's maxrss is in KB). */
+const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 
 export class StartupTimes {
-  private readonly at = new Map<StartupMark, number>();
+  private readonly at = new Map<StartupMark, { ms: number; mb: number }>();
 
-  constructor(private readonly now: () => number = () => performance.now()) {
+  constructor(private readonly now: () => number = () => performance.now(), private readonly peakMb: () => number = peakRssMb) {
     this.mark('message');
   }
 
   /** The first time only: a later phase passing the same point does not move it. */
   mark(m: StartupMark): void {
-    if (!this.at.has(m)) this.at.set(m, this.now());
+    if (!this.at.has(m)) this.at.set(m, { ms: this.now(), mb: this.peakMb() });
   }
 
   line(): string {
-    return `${PREFIX} ${STARTUP_MARKS.filter((m) => this.at.has(m)).map((m) => `${STARTUP_LABELS[m]} ${(this.at.get(m)! / 1000).toFixed(3)}`).join(', ')}`;
+    const marks = STARTUP_MARKS.filter((m) => this.at.has(m));
+    return `${PREFIX} ${marks.map((m) => `${STARTUP_LABELS[m]} ${(this.at.get(m)!.ms / 1000).toFixed(3)}`).join(', ')}` +
+      `${MEMORY_PREFIX} ${marks.map((m) => `${STARTUP_LABELS[m]} ${Math.round(this.at.get(m)!.mb)}`).join(', ')}`;
   }
 }
 
@@ -40,8 +48,19 @@ export class StartupTimes {
 export function parseStartupLine(line: string): Partial<Record<StartupMark, number>> | undefined {
   const at = line.indexOf(PREFIX);
   if (at < 0) return undefined;
+  const end = line.indexOf(MEMORY_PREFIX, at);
+  return parseMarks(line.slice(at + PREFIX.length, end < 0 ? undefined : end));
+}
+
+/** The peak resident memory (MB) by each mark of a start-up line; undefined for any other line or one without it. */
+export function parseStartupMemory(line: string): Partial<Record<StartupMark, number>> | undefined {
+  const at = line.indexOf(PREFIX) < 0 ? -1 : line.indexOf(MEMORY_PREFIX);
+  return at < 0 ? undefined : parseMarks(line.slice(at + MEMORY_PREFIX.length));
+}
+
+function parseMarks(text: string): Partial<Record<StartupMark, number>> {
   const out: Partial<Record<StartupMark, number>> = {};
-  for (const part of line.slice(at + PREFIX.length).split(',')) {
+  for (const part of text.split(',')) {
     const m = /^\s*(.*\S)\s+(\d+(?:\.\d+)?)\s*$/.exec(part);
     const mark = m ? STARTUP_MARKS.find((k) => STARTUP_LABELS[k] === m[1]) : undefined;
     if (m && mark) out[mark] = Number(m[2]);

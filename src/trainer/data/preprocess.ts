@@ -27,7 +27,9 @@ export function fitPreprocessing(train: Dataset, ops: readonly PreprocessOp[]): 
   if (ops.length === 0) return { featureNames: [...train.featureNames], multiply, add, steps };
   if (train.n === 0) throw new DataError('The training split is empty, so preprocessing cannot be fitted.', ['data', 'split']);
 
-  const raw = featureStats(train);
+  // Statistics only when an op is fitted by them: \`scale\` is a constant (two passes over
+  // MNIST's 6 million training values cost 50-60 ms before the first step).
+  const raw = ops.some((op) => op.op !== 'scale') ? featureStats(train) : [];
   const oneHot = oneHotFeatureIndices(train);
   const everyNumber = Array.from({ length: d }, (_, j) => j).filter((j) => !oneHot.has(j));
   ops.forEach((op, k) => {
@@ -46,6 +48,11 @@ export function fitPreprocessing(train: Dataset, ops: readonly PreprocessOp[]): 
     for (const j of targets) {
       const m = multiply[j] as number;
       const a = add[j] as number;
+      if (op.op === 'scale') {
+        multiply[j] = m * op.factor;
+        add[j] = a * op.factor;
+        continue;
+      }
       // Training statistics of feature j as the earlier ops left it.
       const s = raw[j] as Stats;
       const mean = s.mean * m + a;
@@ -55,7 +62,6 @@ export function fitPreprocessing(train: Dataset, ops: readonly PreprocessOp[]): 
       let scale: number;
       let shift: number; // y = (x - shift) * scale
       switch (op.op) {
-        case 'scale': scale = op.factor; shift = 0; break;
         case 'zscore':
           // A constant feature is only centred: dividing by a zero std would give NaN.
           if (std <= 1e-7 * Math.max(1, Math.abs(mean))) { scale = 1; constant++; } else scale = 1 / std;
@@ -93,9 +99,8 @@ export function applyPreprocessingInPlace(ds: Dataset, fitted: FittedPreprocessi
   const { features } = ds;
   const multiply = Float64Array.from(fitted.multiply);
   const add = Float64Array.from(fitted.add);
-  for (let k = 0; k < features.length; k++) {
-    const j = k % d;
-    features[k] = (features[k] as number) * (multiply[j] as number) + (add[j] as number);
+  for (let row = 0; row < features.length; row += d) {
+    for (let j = 0; j < d; j++) features[row + j] = (features[row + j] as number) * (multiply[j] as number) + (add[j] as number);
   }
 }
 

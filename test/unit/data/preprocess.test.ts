@@ -76,3 +76,25 @@ test('columns restrict an op; one-hot indicators are left alone unless named', (
   assert.throws(() => fitPreprocessing(ds, [{ op: 'zscore', columns: ['weight'] }]), (e: unknown) =>
     e instanceof DataError && /data\.preprocess\[0\]\.columns names 'weight', which is not a feature\. Features are: age, color\./.test(e.message));
 });
+
+test('a constant scale is fitted without reading the training values (no statistics pass before the first step)', () => {
+  const values = Float32Array.from([1, 10, 2, 20, 3, 30]);
+  let reads = 0;
+  // Counts reads of the values by index; the fit of a constant factor needs none.
+  const counted = new Proxy(values, {
+    get(target, key) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+      const v = Reflect.get(target, key) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const ds: Dataset = { ...table(['a', 'b'], [[1, 10], [2, 20], [3, 30]]), features: counted };
+  const fitted = fitPreprocessing(ds, [{ op: 'scale', factor: 0.5 }, { op: 'scale', factor: 4, columns: ['b'] }]);
+  assert.equal(reads, 0);
+  assert.deepEqual(fitted.multiply, [0.5, 2]);
+  assert.deepEqual(fitted.add, [0, 0]);
+  // A statistics op after a scale still sees the scaled training values.
+  const z = fitPreprocessing(table(['a'], [[2], [4]]), [{ op: 'scale', factor: 0.5 }, { op: 'zscore' }]);
+  close(z.multiply[0]!, 1); // scaled values 1, 2: std 0.5, so 0.5 / 0.5
+  close(z.add[0]!, -3); // (0 - 1.5) / 0.5
+});
