@@ -7,13 +7,14 @@ import type { Tf } from '../backend';
 import { NATIVE_ACTIVATIONS } from './activation';
 import { nativeBatchNorm } from './batchNorm';
 import { nativeConv } from './conv';
+import { nativeLstm } from './lstm';
 import type { NativeLayer } from './layer';
 import type { NativeOps } from './ops';
 import { nativePool } from './pool';
 import { nativeReshape } from './reshape';
 import type { SpatialOps } from './spatialOps';
 
-const COMPILED = new Set<LayerSpec['type']>(['conv2d', 'maxPooling2d', 'averagePooling2d', 'batchNormalization', 'flatten', 'reshape']);
+const COMPILED = new Set<LayerSpec['type']>(['conv2d', 'maxPooling2d', 'averagePooling2d', 'batchNormalization', 'flatten', 'reshape', 'lstm']);
 
 /** Whether this layer type is compiled here. */
 export const hasNativeLayer = (l: LayerSpec): boolean => COMPILED.has(l.type);
@@ -24,6 +25,10 @@ export function nativeLayerUnsupported(l: LayerSpec, input: Shape | undefined): 
   if (l.type === 'conv2d' || l.type === 'maxPooling2d' || l.type === 'averagePooling2d') {
     if (input.length !== 3) return `${l.type} ${l.id} on a rank-${input.length} input`;
     if (l.type === 'conv2d' && !NATIVE_ACTIVATIONS.has(l.activation ?? 'linear')) return `activation ${l.activation} in ${l.id}`;
+  }
+  if (l.type === 'lstm') {
+    if (input.length !== 2) return `lstm ${l.id} on a rank-${input.length} input`;
+    if (!NATIVE_ACTIVATIONS.has(l.activation ?? 'tanh')) return `activation ${l.activation} in ${l.id}`;
   }
   return undefined;
 }
@@ -36,6 +41,7 @@ export function nativeLayer(tf: Tf, ops: NativeOps, sp: SpatialOps, l: LayerSpec
     case 'batchNormalization': return nativeBatchNorm(tf, ops, sp, l, layer);
     case 'flatten': return nativeReshape(ops, [input.reduce((a, b) => a * b, 1)]);
     case 'reshape': return nativeReshape(ops, l.targetShape);
+    case 'lstm': return nativeLstm(tf, ops, l, layer);
     default: throw new Error(`layer ${l.id} (${l.type}) has no compiled step`);
   }
 }

@@ -4,18 +4,13 @@
 // after two epochs, each under a learning rate that changes every step.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as TF from '@tensorflow/tfjs';
-import { analyzeGraph } from '../../../src/core/graph';
 import { SeededRandom } from '../../../src/core/random';
 import type { ExperimentSpec, LayerSpec } from '../../../src/core/spec';
 import { loadBackend } from '../../../src/trainer/backend';
 import type { Dataset } from '../../../src/trainer/data/dataset';
-import { toDevice } from '../../../src/trainer/deviceData';
 import { makeHeads } from '../../../src/trainer/heads';
-import { trainLoop } from '../../../src/trainer/loop';
-import { buildModel } from '../../../src/trainer/model/build';
-import { makeForward } from '../../../src/trainer/model/forward';
 import { nativeStepUnsupported } from '../../../src/trainer/native/denseStep';
+import { assertSameTraining } from './nativeEquivalence';
 
 /** Images of 8x8 pixels and 2 channels, flat in the data. */
 const PIXELS = 8 * 8 * 2;
@@ -58,40 +53,6 @@ function data(n: number, partial = false): Dataset {
   return { n, featureNames: Array.from({ length: PIXELS }, (_, i) => `p${i}`), features, featureShape: [8, 8, 2], targets: { c, b: c.map((v) => (v > 1 ? 1 : 0)), r }, report: [] };
 }
 
-async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', partial: boolean): Promise<{ weights: Float32Array[]; initial: Float32Array[]; path: string }> {
-  const { tf } = await loadBackend('tensorflow');
-  const topo = analyzeGraph(s).order;
-  const heads = makeHeads(tf, s);
-  const built = buildModel(tf, s, topo, 3);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
-  const train = toDevice(tf, s, heads, data(100, partial));
-  const validation = toDevice(tf, s, heads, data(20, partial));
-  const initial = built.model.getWeights().map((w: TF.Tensor) => w.dataSync().slice() as Float32Array);
-  // backendName 'cpu' here only forces the tape's step; both run on native TensorFlow.
-  const result = await trainLoop({ tf, backend: backendName, spec: s, built, forward, heads, topo, train, validation, epochs: 2,
-    phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false } });
-  // Every weight of the model: the moving mean and variance of batch norm too.
-  const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync().slice() as Float32Array);
-  built.model.dispose();
-  tf.dispose([...train.x.values(), ...validation.x.values()]);
-  return { weights, initial, path: result.stepPath };
-}
-
-async function assertSameTraining(s: ExperimentSpec, partial = false, tolerance = 1e-5): Promise<void> {
-  assert.equal(nativeStepUnsupported(s, makeHeads((await loadBackend('tensorflow')).tf, s)), undefined);
-  const native = await trainWith(s, 'tensorflow', partial);
-  const tape = await trainWith(s, 'cpu', partial);
-  assert.match(native.path, /^native/);
-  assert.match(tape.path, /^(generic|tape)/);
-  assert.equal(native.weights.length, tape.weights.length);
-  // Every weight tensor (kernels, biases, gamma, beta, moving statistics) has moved: each layer's gradient ran.
-  tape.weights.forEach((w, i) => assert.ok(w.some((x, k) => Math.abs(x - tape.initial[i]![k]!) > 1e-4), `weight ${i} did not move`));
-  native.weights.forEach((w, i) => {
-    const g = tape.weights[i]!;
-    for (let k = 0; k < w.length; k++) assert.ok(Math.abs(w[k]! - g[k]!) < tolerance, `weight ${i}[${k}]: native ${w[k]} vs tape ${g[k]}`);
-  });
-}
-
 const swap = (id: string, by: LayerSpec | LayerSpec[]) => (layers: LayerSpec[]) => layers.flatMap((l) => (l.id === id ? by : [l]));
 
 for (const [label, training, edit, partial] of [
@@ -123,7 +84,7 @@ for (const [label, training, edit, partial] of [
   test(`native and tape steps agree: ${label}`, { timeout: 120_000 }, async () => {
     const s = spec(training, edit);
     // The reshape case reads a flat image.
-    await assertSameTraining(s.model.layers[0]!.type === 'reshape' ? { ...s, model: { ...s.model, inputs: [{ id: 'img', shape: [PIXELS] }] } } : s, partial);
+    await assertSameTraining(s.model.layers[0]!.type === 'reshape' ? { ...s, model: { ...s.model, inputs: [{ id: 'img', shape: [PIXELS] }] } } : s, (n) => data(n, partial));
   });
 }
 
