@@ -81,7 +81,7 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
       // The tape's task-gradient step runs the forward pass once per task: the moving statistics would move once per task.
       if (l.type === 'batchNormalization' && method.family === 'gradient') return `batch normalization ${l.id} with task gradients`;
     } else if (isBlockLayer(l)) {
-      return `sharing block ${l.id} (${l.type}): the compiled step has dense, conv2d, pooling, batch norm, lstm, add, concatenate, dropout, flatten and reshape only`;
+      return `sharing block ${l.id} (${l.type}): the compiled step has dense, conv2d, pooling, batch norm, lstm, gru, add, concatenate, dropout, flatten and reshape only`;
     } else if (l.type === 'dropout') {
       // The tape's representation mode draws the trunk's masks twice and each task's own (gradientStep.ts).
       if (method.family === 'gradient' && t.weighting?.mode === 'representation') return `dropout ${l.id} with task gradients on the shared representation`;

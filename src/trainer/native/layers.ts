@@ -7,6 +7,7 @@ import type { Tf } from '../backend';
 import { NATIVE_ACTIVATIONS } from './activation';
 import { nativeBatchNorm } from './batchNorm';
 import { nativeConv } from './conv';
+import { nativeGru } from './gru';
 import { nativeLstm } from './lstm';
 import type { NativeLayer } from './layer';
 import type { NativeOps } from './ops';
@@ -14,7 +15,7 @@ import { nativePool } from './pool';
 import { nativeReshape } from './reshape';
 import type { SpatialOps } from './spatialOps';
 
-const COMPILED = new Set<LayerSpec['type']>(['conv2d', 'maxPooling2d', 'averagePooling2d', 'batchNormalization', 'flatten', 'reshape', 'lstm']);
+const COMPILED = new Set<LayerSpec['type']>(['conv2d', 'maxPooling2d', 'averagePooling2d', 'batchNormalization', 'flatten', 'reshape', 'lstm', 'gru']);
 
 /** Whether this layer type is compiled here. */
 export const hasNativeLayer = (l: LayerSpec): boolean => COMPILED.has(l.type);
@@ -26,8 +27,8 @@ export function nativeLayerUnsupported(l: LayerSpec, input: Shape | undefined): 
     if (input.length !== 3) return `${l.type} ${l.id} on a rank-${input.length} input`;
     if (l.type === 'conv2d' && !NATIVE_ACTIVATIONS.has(l.activation ?? 'linear')) return `activation ${l.activation} in ${l.id}`;
   }
-  if (l.type === 'lstm') {
-    if (input.length !== 2) return `lstm ${l.id} on a rank-${input.length} input`;
+  if (l.type === 'lstm' || l.type === 'gru') {
+    if (input.length !== 2) return `${l.type} ${l.id} on a rank-${input.length} input`;
     if (!NATIVE_ACTIVATIONS.has(l.activation ?? 'tanh')) return `activation ${l.activation} in ${l.id}`;
   }
   return undefined;
@@ -42,6 +43,7 @@ export function nativeLayer(tf: Tf, ops: NativeOps, sp: SpatialOps, l: LayerSpec
     case 'flatten': return nativeReshape(ops, [input.reduce((a, b) => a * b, 1)]);
     case 'reshape': return nativeReshape(ops, l.targetShape);
     case 'lstm': return nativeLstm(tf, ops, l, layer);
+    case 'gru': return nativeGru(tf, ops, l, layer);
     default: throw new Error(`layer ${l.id} (${l.type}) has no compiled step`);
   }
 }

@@ -1,4 +1,4 @@
-// The compiled step's equivalence check (nativeConvStep.test.ts, nativeLstmStep.test.ts):
+// The compiled step's equivalence check (nativeConvStep.test.ts, nativeRecurrentStep.test.ts):
 // same starting weights and batches give the same weights, through the compiled step and
 // through the tape.
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
-// The compiled step's LSTM (src/trainer/native/lstm.ts) trains exactly like the tape's
-// tfjs-layers LSTM: same starting weights and batches give the same weights after two epochs,
-// each case under a learning rate that changes every step.
+// The compiled step's LSTM and GRU (src/trainer/native/lstm.ts, gru.ts) train exactly like
+// the tape's tfjs-layers layers: same starting weights and batches give the same weights after
+// two epochs, each case under a learning rate that changes every step.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../../../src/core/random';
@@ -53,6 +53,9 @@ function data(n: number, partial = false): Dataset {
 }
 
 const STACKED: LayerSpec[] = [{ id: 'rnn1', type: 'lstm', units: 4, returnSequences: true, from: ['seq'] }, { id: 'rnn', type: 'lstm', units: 5, from: ['rnn1'] }];
+const GRU: LayerSpec[] = [{ id: 'rnn', type: 'gru', units: 5, from: ['seq'] }];
+const GRU_RELU: LayerSpec[] = [{ id: 'rnn', type: 'gru', units: 5, activation: 'relu', from: ['seq'] }];
+const STACKED_GRU: LayerSpec[] = [{ id: 'rnn1', type: 'gru', units: 4, returnSequences: true, from: ['seq'] }, { id: 'rnn', type: 'gru', units: 5, from: ['rnn1'] }];
 const FLATTENED: LayerSpec[] = [{ id: 'rnn1', type: 'lstm', units: 4, returnSequences: true, activation: 'relu', from: ['seq'] }, { id: 'rnn', type: 'flatten', from: ['rnn1'] }];
 
 for (const [label, training, trunk, partial] of [
@@ -62,6 +65,10 @@ for (const [label, training, trunk, partial] of [
   ['stacked LSTMs (the first returning sequences), Adam under SGDR', { optimizer: { type: 'adam' as const, learningRate: 0.01 } }, STACKED, false],
   ['LSTM with relu, its sequence flattened, RMSProp with clipping under SGDR', { optimizer: { type: 'rmsprop' as const, learningRate: 0.005 }, clipNorm: 0.5 }, FLATTENED, false],
   ['LSTM trunk with PCGrad on the parameters', { weighting: { method: 'pcgrad' as const } }, undefined, false],
+  ['GRU (last state), SGD with momentum under SGDR', {}, GRU, false],
+  ['stacked GRUs (the first returning sequences), Adam under SGDR', { optimizer: { type: 'adam' as const, learningRate: 0.01 } }, STACKED_GRU, false],
+  ['GRU with relu under a step decay, plain SGD, partial labels', { optimizer: { type: 'sgd' as const, learningRate: 0.1 }, schedule: { type: 'step' as const, stepEpochs: 1, gamma: 0.3 } },
+    GRU_RELU, true],
 ] as const) {
   test(`native and tape steps agree: ${label}`, { timeout: 120_000 }, async () => {
     await assertSameTraining(spec(training, trunk), (n) => data(n, partial));
