@@ -5,7 +5,7 @@
 // Plain SGD folds the learning rate into the loss gradient so each update is one Sub.
 // Every optimizer and clipping are in optimizers.ts, with tfjs' formulas.
 // Graphs with other layer types, optimizers or options take the generic path (loop.ts).
-// Convolution, pooling, batch norm, flatten and reshape are layer modules (layers.ts).
+// Convolution, pooling, batch norm, flatten, reshape, LSTM and GRU are layer modules (layers.ts).
 import type * as TF from '@tensorflow/tfjs';
 import { isBlockLayer } from '../../core/blockLayers';
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
