@@ -5,6 +5,7 @@
 // Plain SGD folds the learning rate into the loss gradient so each update is one Sub.
 // Every optimizer and clipping are in optimizers.ts, with tfjs' formulas.
 // Graphs with other layer types, optimizers or options take the generic path (loop.ts).
+// Convolution, pooling, batch norm, flatten, reshape, LSTM and GRU are layer modules (layers.ts).
 import type * as TF from '@tensorflow/tfjs';
 import { isBlockLayer } from '../../core/blockLayers';
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
@@ -20,6 +21,11 @@ import { foldsRate, nativeOptimizer } from './optimizers';
 import { nativeDropout, type DropoutDraw } from './dropout';
 import { nativeUncertainty } from './uncertainty';
 import { huberLossAndGrad } from './huber';
+import { inferShapes } from '../../core/shapes';
+import { activate, activationGrad, NATIVE_ACTIVATIONS } from './activation';
+import type { NativeLayer } from './layer';
+import { hasNativeLayer, nativeLayer, nativeLayerUnsupported } from './layers';
+import { spatialOps } from './spatialOps';
 
 export interface CompiledStep {
   /** Labels as this step wants them (binary targets become two-column); call once per split. */
@@ -39,8 +45,6 @@ export interface CompiledStep {
  */
 export type LossWeights = readonly number[] | ((means: () => readonly number[]) => readonly number[]);
 
-const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'elu']);
-
 interface DenseVars { kernel: { read(): TF.Variable }; bias?: { read(): TF.Variable } | null }
 
 /**
@@ -55,23 +59,33 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
   if (!method || (method.family === 'loss' && method.engine !== 'rule' && method.id !== 'uncertainty')) {
     return `${t.weighting?.method} task weighting`;
   }
-  for (const i of spec.model.inputs) if (i.shape.length !== 1 || (i.dtype ?? 'float32') !== 'float32') return `input ${i.id} of rank ${i.shape.length}`;
+  for (const i of spec.model.inputs) if ((i.dtype ?? 'float32') !== 'float32') return `input ${i.id} of type ${i.dtype}`;
   const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
+  const { shapes } = inferShapes(spec);
+  for (const h of heads) if (shapes.get(h.layerId)?.length !== 1) return `task ${h.task.id}'s output ${h.layerId} is not a vector`;
   for (const l of spec.model.layers) {
     // A head's probabilities feeding another layer need the softmax's backward pass, not written here.
     const fedLogits = l.from.find((f) => logitLayers.has(f));
     if (fedLogits) return `classification head ${fedLogits} feeds layer ${l.id}`;
+    const input = shapes.get(l.from[0]!);
     if (l.type === 'dense') {
-      if (!logitLayers.has(l.id) && !ACTIVATIONS.has(l.activation ?? 'linear')) return `activation ${l.activation} in ${l.id}`;
+      if (!logitLayers.has(l.id) && !NATIVE_ACTIVATIONS.has(l.activation ?? 'linear')) return `activation ${l.activation} in ${l.id}`;
       if (l.useBias === false) return `dense ${l.id} without bias`;
+      if (input?.length !== 1) return `dense ${l.id} on a rank-${input?.length} input`;
     } else if (l.type === 'concatenate') {
       if (l.axis !== undefined && l.axis !== -1 && l.axis !== 1) return `concatenate on axis ${l.axis}`;
+      if (l.from.some((f) => shapes.get(f)?.length !== 1)) return `concatenate ${l.id} of inputs that are not vectors`;
+    } else if (hasNativeLayer(l)) {
+      const why = nativeLayerUnsupported(l, input);
+      if (why) return why;
+      // The tape's task-gradient step runs the forward pass once per task: the moving statistics would move once per task.
+      if (l.type === 'batchNormalization' && method.family === 'gradient') return `batch normalization ${l.id} with task gradients`;
     } else if (isBlockLayer(l)) {
-      return `sharing block ${l.id} (${l.type}): the compiled step has dense, add, concatenate, dropout and flatten only`;
+      return `sharing block ${l.id} (${l.type}): the compiled step has dense, conv2d, pooling, batch norm, lstm, gru, add, concatenate, dropout, flatten and reshape only`;
     } else if (l.type === 'dropout') {
       // The tape's representation mode draws the trunk's masks twice and each task's own (gradientStep.ts).
       if (method.family === 'gradient' && t.weighting?.mode === 'representation') return `dropout ${l.id} with task gradients on the shared representation`;
-    } else if (l.type !== 'add' && l.type !== 'flatten') {
+    } else if (l.type !== 'add') {
       return `${l.type} layer ${l.id}`;
     }
   }
@@ -96,13 +110,15 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
   const dense = layers.filter((l): l is DenseLayer => l.type === 'dense');
   const vars = new Map(dense.map((l) => [l.id, built.layers.get(l.id) as unknown as DenseVars]));
-  const l2 = new Map(dense.map((l) => [l.id, l.l2 ?? t.l2 ?? 0]));
+  // Weight decay on dense and conv kernels, as the tape's loss has it (loop.ts l2Terms).
+  const l2 = new Map(layers.flatMap((l) => (l.type === 'dense' || l.type === 'conv2d' ? [[l.id, l.l2 ?? t.l2 ?? 0] as const] : [])));
+  const { shapes } = inferShapes(spec);
+  const sp = spatialOps(tf, ops);
+  const compiled = new Map<string, NativeLayer>(layers.filter(hasNativeLayer).map((l) => [l.id, nativeLayer(tf, ops, sp, l, built.layers.get(l.id)!, shapes.get(l.from[0]!)!)]));
   const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
   const isLayer = new Set(layers.map((l) => l.id));
-  const widths = new Map<string, number>(spec.model.inputs.map((i) => [i.id, i.shape[0]!]));
-  for (const l of layers) {
-    widths.set(l.id, l.type === 'dense' ? l.units : l.type === 'concatenate' ? l.from.reduce((a, f) => a + widths.get(f)!, 0) : widths.get(l.from[0]!)!);
-  }
+  /** Values per example of each node. */
+  const widths = new Map<string, number>([...shapes].map(([id, shape]) => [id, shape.reduce((a, b) => a * b, 1)]));
   const gradientFamily = weighting?.description.family === 'gradient';
   const learned = weighting?.description.id === 'uncertainty' ? nativeUncertainty(tf, ops, heads, weighting.variables) : undefined;
   /** Whether the optimizer takes gradients that carry the learning rate, and whether the loss gradients carry it from the start (see `constants`). */
@@ -164,8 +180,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       if (l.type === 'dense') {
         const v = vars.get(l.id)!;
         const z = ops.biasAdd(ops.matMul(args[0]!, v.kernel.read()), v.bias!.read());
-        const act = logitLayers.has(l.id) ? 'linear' : (l.activation ?? 'linear');
-        values.set(l.id, act === 'relu' ? ops.relu(z) : act === 'sigmoid' ? ops.sigmoid(z) : act === 'tanh' ? ops.tanh(z) : act === 'elu' ? ops.elu(z) : z);
+        values.set(l.id, activate(ops, logitLayers.has(l.id) ? 'linear' : (l.activation ?? 'linear'), z));
       } else if (l.type === 'concatenate') {
         values.set(l.id, ops.concat(args, 1));
       } else if (l.type === 'add') {
@@ -173,7 +188,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       } else if (l.type === 'dropout') {
         values.set(l.id, dropout.forward(l.id, l.rate, args[0]!));
       } else {
-        values.set(l.id, args[0]!); // flatten of a rank-2 batch
+        values.set(l.id, compiled.get(l.id)!.forward(args[0]!));
       }
     }
     return values;
@@ -198,9 +213,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       const gy = ops.addN(gs);
       if (l.type === 'dense') {
         const y = values.get(l.id)!;
-        const act = logitLayers.has(l.id) ? 'linear' : (l.activation ?? 'linear');
-        const gz = act === 'relu' ? ops.reluGrad(gy, y) : act === 'sigmoid' ? ops.sigmoidGrad(y, gy)
-          : act === 'tanh' ? ops.tanhGrad(y, gy) : act === 'elu' ? ops.eluGrad(gy, y) : gy;
+        const gz = activationGrad(ops, logitLayers.has(l.id) ? 'linear' : (l.activation ?? 'linear'), y, gy);
         const x = values.get(l.from[0]!)!;
         const v = vars.get(l.id)!;
         const kernel = v.kernel.read();
@@ -213,16 +226,22 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         l.from.forEach((f, j) => addGrad(grads, f, parts[j]!));
       } else if (l.type === 'dropout') {
         addGrad(grads, l.from[0]!, dropout.backward(l.id, gy));
-      } else {
+      } else if (l.type === 'add') {
         for (const f of l.from) addGrad(grads, f, gy);
+      } else {
+        const { input, params } = compiled.get(l.id)!.backward(gy, values.get(l.from[0]!)!, values.get(l.id)!, isLayer.has(l.from[0]!));
+        if (input) addGrad(grads, l.from[0]!, input);
+        for (const [suffix, variable, g] of params) onGrad(`${l.id}/${suffix}`, variable, g);
       }
     }
   };
 
   /** The trunk's variables in a fixed order: the columns of the Jacobian in 'parameters' mode. */
-  const trunkVars = trunk ? dense.filter((l) => trunk.layers.has(l.id)).flatMap((l) => {
-    const v = vars.get(l.id)!;
-    return [[`${l.id}/kernel`, v.kernel.read()], [`${l.id}/bias`, v.bias!.read()]] as Array<[string, TF.Variable]>;
+  const trunkVars = trunk ? layers.filter((l) => trunk.layers.has(l.id)).flatMap((l): Array<[string, TF.Variable]> => {
+    const c = compiled.get(l.id);
+    if (c) return c.params().map(([suffix, v]) => [`${l.id}/${suffix}`, v]);
+    const v = vars.get(l.id);
+    return v ? [[`${l.id}/kernel`, v.kernel.read()], [`${l.id}/bias`, v.bias!.read()]] : [];
   }) : [];
 
   /**
@@ -304,7 +323,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       if (sizes.length) flat(rep.map((id) => { const gs = grads.get(id); return gs ? ops.addN(gs) : undefined; }), sizes);
     }
     if (pieces.length && rep.length) {
-      const parts = unflatten(aggregate(jacobian(w.active().length)), sizes, rep.map((id) => [n, widths.get(id)!]));
+      const parts = unflatten(aggregate(jacobian(w.active().length)), sizes, rep.map((id) => [n, ...shapes.get(id)!]));
       const grads = new Map<string, TF.Tensor[]>();
       rep.forEach((id, k) => addGrad(grads, id, parts[k]!));
       backward(values, grads, (id) => trunk!.layers.has(id), (key, variable, grad) => update(key, variable, grad, c));
@@ -374,6 +393,8 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       });
     },
     dispose() {
+      for (const c of compiled.values()) c.dispose?.();
+      sp.dispose();
       ops.dispose();
       optimizer.dispose();
       learned?.dispose();

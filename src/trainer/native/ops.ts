@@ -5,9 +5,9 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 
-interface Binding { TF_ATTR_TYPE: number; TF_ATTR_BOOL: number; TF_ATTR_INT: number; TF_ATTR_STRING: number; TF_FLOAT: number; TF_INT32: number; TF_BOOL: number }
-interface OpAttr { name: string; type: number; value: unknown }
-interface NativeBackend {
+interface Binding { TF_ATTR_TYPE: number; TF_ATTR_BOOL: number; TF_ATTR_INT: number; TF_ATTR_STRING: number; TF_ATTR_FLOAT: number; TF_FLOAT: number; TF_INT32: number; TF_BOOL: number }
+export interface OpAttr { name: string; type: number; value: unknown }
+export interface NativeBackend {
   binding: Binding;
   executeSingleOutput(name: string, attrs: OpAttr[], inputs: TF.Tensor[]): TF.Tensor;
   executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: TF.Tensor[], n: number): TF.Tensor[];
@@ -115,6 +115,8 @@ export function nativeOps(tf: Tf) {
       s.dispose();
       return u;
     },
+    /** For the layer modules (spatialOps.ts): the backend, and int32 constants uploaded once. */
+    raw: { backend: be, constInt },
     dispose: () => { for (const t of axisCache.values()) t.dispose(); axisCache.clear(); },
   };
 }

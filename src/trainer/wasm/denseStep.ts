@@ -26,10 +26,19 @@ interface DenseVars { kernel: { read(): TF.Variable }; bias?: { read(): TF.Varia
 /** Activations tfjs-backend-wasm fuses into its matMul kernel (tanh is not among them). */
 const FUSED = new Set(['linear', 'relu', 'sigmoid', 'elu']);
 
+/** The layer types this step computes (flatten only of a vector: the inputs are vectors). */
+const WRITTEN_OUT: ReadonlySet<string> = new Set(['dense', 'concatenate', 'add', 'dropout', 'flatten']);
+
 /** Why the compiled wasm step cannot serve this experiment, or undefined when it can. */
 export function wasmStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): string | undefined {
   const reason = nativeStepUnsupported(spec, heads);
   if (reason) return reason;
+  // The native step's layer modules (native/layers.ts: convolutions, pooling, batch norm,
+  // reshapes, recurrent layers) are not written out here: vectors through dense layers only.
+  const wide = spec.model.inputs.find((i) => i.shape.length !== 1);
+  if (wide) return `input ${wide.id} of rank ${wide.shape.length}`;
+  const other = spec.model.layers.find((l) => !WRITTEN_OUT.has(l.type));
+  if (other) return `${other.type} layer ${other.id}`;
   // What the native step has beyond the graphs and rules written out here (native/optimizers.ts, dropout, uncertainty, huber).
   const t = spec.training;
   if (t.optimizer.type !== 'sgd' || t.optimizer.nesterov) return `optimizer ${t.optimizer.type}${t.optimizer.type === 'sgd' ? ' (nesterov)' : ''}`;

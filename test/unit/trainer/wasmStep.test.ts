@@ -119,6 +119,12 @@ test('gradient-family weightings and layers the wasm step does not cover take th
     [spec({ optimizer: { type: 'adam', learningRate: 0.001 } }), /adam/],
     [spec({ clipNorm: 1 }), /clipping/],
     [{ ...base, model: { ...base.model, layers: base.model.layers.map((l) => (l.id === 'a' ? { ...l, activation: 'softmax' as const } : l)) } }, /activation/],
+    // Layers the native step compiles (native/layers.ts) but this one does not.
+    [{ ...base, model: { ...base.model, layers: base.model.layers.flatMap((l) => (l.id === 'a'
+      ? [{ id: 'norm', type: 'batchNormalization' as const, from: ['x'] }, { ...l, from: ['norm'] }] : [l])) } }, /batchNormalization layer norm/],
+    [{ ...base, model: { inputs: [{ id: 'x', shape: [4, 3] }], layers: [{ id: 'rnn', type: 'lstm' as const, units: 4, from: ['x'] },
+      { id: 'clsHead', type: 'dense' as const, units: 4, activation: 'softmax' as const, from: ['rnn'] }, { id: 'binHead', type: 'dense' as const, units: 1, activation: 'sigmoid' as const, from: ['rnn'] },
+      { id: 'regHead', type: 'dense' as const, units: 1, from: ['rnn'] }], outputs: base.model.outputs } }, /input x of rank 2/],
   ];
   for (const [s, reason] of cases) assert.match(wasmStepUnsupported(s, makeHeads(tf, s)) ?? '', reason);
 });
