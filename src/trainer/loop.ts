@@ -19,6 +19,7 @@ import { batchWeights, hasUnlabelled, type BatchMask } from './labelMask';
 import { BestWeights } from './bestWeights';
 import { compileNativeStep, nativeStepUnsupported } from './native/denseStep';
 import { compileWasmStep, wasmStepUnsupported } from './wasm/denseStep';
+import { GRAPH_STEP_PATH, compileGraphStep, graphStepUnsupported } from './graph/graphStep';
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
 import { SpecError } from './specError';
@@ -41,7 +42,7 @@ export class TrainingDiverged extends SpecError {
 export const WASM_STEP_PATH = 'compiled (wasm)';
 
 export interface LoopResult {
-  /** 'native' when the compiled dense step ran (WASM_STEP_PATH on wasm), else why not. */
+  /** 'native' when the compiled dense step ran (GRAPH_STEP_PATH as one graph call, WASM_STEP_PATH on wasm), else why not. */
   stepPath: string;
   epochsRun: number;
   steps: number;
@@ -128,8 +129,13 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const gradientFamily = method.family === 'gradient';
   const unsupported = s.backend === 'tensorflow' ? nativeStepUnsupported(spec, heads)
     : s.backend === 'wasm' ? wasmStepUnsupported(spec, heads) : `${s.backend} backend`;
-  const native = unsupported ? undefined
-    : s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting, s.forward.dropoutMask);
+  // Tasks with unlabelled training rows: their losses are masked means (labelMask.ts).
+  const masked = heads.filter((h) => hasUnlabelled(train.targets.get(h.task.id)!)).map((h) => h.task.id);
+  // On native TensorFlow the whole step runs as one graph call where it can (graph/graphStep.ts).
+  const fused = !unsupported && s.backend === 'tensorflow' && s.fusedGraph !== false && !graphStepUnsupported(spec, heads, masked.length > 0, method)
+    ? compileGraphStep(tf, spec, s.built, heads, s.topo) : undefined;
+  const native = unsupported ? undefined : fused
+    ?? (s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting, s.forward.dropoutMask));
   // The compiled step takes this step's loss weights as numbers from the method.
   const stepper: { step: StepFn; dispose(): void } = native
     ? { step: (xb, yb, lr, masks) => native.step(xb, yb, lr, masks, (means) => weighting.stepWeights?.(method.needs.losses ? means() : undefined) ?? []), dispose: () => native.dispose() }
@@ -140,8 +146,6 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
     return native ? native.prepareLabels(y) : y;
   };
   const labelWidth = heads.reduce((a, h) => a + (h.encoding === 'onehot' ? h.units : 1), 0);
-  // Tasks with unlabelled training rows: their losses are masked means (labelMask.ts).
-  const masked = heads.filter((h) => hasUnlabelled(train.targets.get(h.task.id)!)).map((h) => h.task.id);
   const rng = new SeededRandom(deriveSeed(t.seed, 'shuffle'));
   const order = new Int32Array(train.n);
   const sizes = batchSizes(train.n, t.batchSize);
@@ -154,7 +158,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   let best = Infinity;
   const bestWeights = t.earlyStopping ? new BestWeights(tf, s.built.model) : undefined;
   let sinceBest = 0;
-  const path = `${native ? (s.backend === 'wasm' ? WASM_STEP_PATH : 'native') : gradientFamily ? 'tape' : 'generic'}${gradientFamily ? `, task gradients on the shared ${weighting.mode}` : ''}`;
+  const path = `${native ? (fused ? GRAPH_STEP_PATH : s.backend === 'wasm' ? WASM_STEP_PATH : 'native') : gradientFamily ? 'tape' : 'generic'}${gradientFamily ? `, task gradients on the shared ${weighting.mode}` : ''}`;
   const every = conflictEvery(spec.evaluation?.conflict);
   const conflict = every ? new ConflictMeter(s, every) : undefined;
   const affinitySpec = spec.evaluation?.taskAffinity;
@@ -234,6 +238,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       }
       window.forEach((ls) => tf.dispose(ls));
       batches.dispose();
+      // The graph session holds the trained weights: the model gets them before anything reads it.
+      fused?.sync();
       if (events.cancelled()) {
         result.cancelled = true;
         break;

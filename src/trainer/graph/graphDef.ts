@@ -18,8 +18,7 @@ interface Proto {
   GraphDef: new () => Message & { addNode(n: unknown): void; setVersions(v: unknown): void };
   VersionDef: new () => { setProducer(v: number): void };
   NodeDef: new () => { setName(v: string): void; setOp(v: string): void; addInput(v: string): void; getAttrMap(): { set(k: string, v: unknown): void } };
-  AttrValue: (new () => { setType(v: number): void; setB(v: boolean): void; setI(v: number): void; setF(v: number): void; setS(v: Uint8Array): void; setShape(v: unknown): void; setTensor(v: unknown): void })
-;
+  AttrValue: new () => { setType(v: number): void; setB(v: boolean): void; setI(v: number): void; setF(v: number): void; setS(v: Uint8Array): void; setShape(v: unknown): void; setTensor(v: unknown): void };
   TensorShape: (new () => { addDim(d: unknown): void }) & { Dim: new () => { setSize(v: number): void } };
   Tensor: new () => { setDtype(v: number): void; setTensorShape(v: unknown): void; setTensorContent(v: Uint8Array): void };
   DataType: Record<string, number>;
