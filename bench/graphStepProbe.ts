@@ -54,6 +54,24 @@ async function main() {
       tf.dispose(out);
     }
   };
+  // The loop's way: rows gathered in shuffled order a block at a time, then split (batches.ts).
+  const perm = tf.tensor1d(Int32Array.from({ length: n }, (_, i) => (i * 7919) % n), 'int32');
+  const gatheredEpoch = () => {
+    const gx = tf.split(tf.gather(x, perm), xs.map((t) => t.shape[0]!));
+    const gd = tf.split(tf.gather(yd, perm), xs.map((t) => t.shape[0]!));
+    const gp = tf.split(tf.gather(yp, perm), xs.map((t) => t.shape[0]!));
+    let stepCpu = 0;
+    for (let b = 0; b < gx.length; b++) {
+      const m = gx[b]!.shape[0]!;
+      const s0 = process.cpuUsage();
+      const out = session.run(feeds, [gx[b]!, gd[b]!, gp[b]!, coefCache.get(m)!, lr], graph.losses);
+      const s1 = process.cpuUsage(s0);
+      stepCpu += s1.user + s1.system;
+      tf.dispose(out);
+    }
+    tf.dispose([...gx, ...gd, ...gp]);
+    return stepCpu;
+  };
   const cpu = (f: () => void) => { const s = process.cpuUsage(); const w = process.hrtime.bigint(); f(); const c = process.cpuUsage(s); return [(c.user + c.system) / 1e6, Number(process.hrtime.bigint() - w) / 1e9]; };
   {
     // Equivalence: the same 20 steps from the same weights.
@@ -71,6 +89,9 @@ async function main() {
   for (let r = 0; r < rounds; r++) {
     const [gc, gw] = cpu(graphEpoch);
     const [ec, ew] = cpu(eagerEpoch);
+    let steps = 0;
+    const [lc] = cpu(() => { steps = gatheredEpoch(); });
+    console.log(`  gathered per epoch: ${(lc! * 1e6 / xs.length).toFixed(0)} µs/step in all, of which the session run ${(steps / xs.length).toFixed(0)} µs`);
     console.log(`batch ${batch} round ${r}: graph ${(n / gc!).toFixed(0)} samples/CPU s (${(gc! * 1e6 / xs.length).toFixed(0)} µs/step, wall ${(n / gw!).toFixed(0)}/s); eager ${(n / ec!).toFixed(0)} samples/CPU s (${(ec! * 1e6 / xs.length).toFixed(0)} µs/step, wall ${(n / ew!).toFixed(0)}/s)`);
   }
   session.dispose();
