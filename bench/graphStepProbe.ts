@@ -2,8 +2,8 @@
 // against the eager compiled step (native/denseStep.ts) on the reference workload, the same
 // batches, epochs interleaved, CPU time of the process (the machine is shared: wall time says
 // more about the load than about us). Also prints the graph's one-off costs, the largest
-// difference of their weights after 20 steps from the same start, and the session step on
-// batches gathered in shuffled order as the loop makes them (batches.ts).
+// difference of their weights after 20 steps from the same start, and the graph step on rows
+// in shuffled order (it gathers each batch from the whole split, as the loop runs it).
 // `node out/bench/graphStepProbe.js [batch=32] [rounds=3]`
 import type * as TF from '@tensorflow/tfjs';
 import { analyzeGraph } from '../src/core/graph';
@@ -49,9 +49,16 @@ async function main(): Promise<void> {
   const eager = compileNativeStep(tf, spec, built, heads, topo);
   const coefs = new Map(sizes.map((m) => [m, tf.tensor1d([1 / m, 1 / m])]));
   const lr = tf.scalar(0.01);
-  const feeds = [...graph.inputs, ...graph.labels, graph.coef, graph.lr].map((name) => ({ name }));
-  const graphStep = (b: number, xb = xs[b]!, db = digits[b]!, pb = parities[b]!) =>
-    tf.dispose(session.run(feeds, [xb, db, pb, coefs.get(xb.shape[0]!)!, lr], graph.losses));
+  const feeds: Array<{ name: string; tfDtype?: string }> = [...graph.inputs, ...graph.labels].map((name) => ({ name }));
+  feeds.push({ name: graph.rows, tfDtype: 'DT_INT32' }, { name: graph.coef }, { name: graph.lr });
+  /** Batch b of the split in this row order (the graph gathers the rows, as the loop runs it). */
+  const inOrder = Int32Array.from({ length: N }, (_, i) => i);
+  const shuffled = Int32Array.from({ length: N }, (_, i) => (i * 7919) % N);
+  const graphStep = (b: number, order = inOrder) => {
+    const rows = tf.tensor1d(order.subarray(b * batch, b * batch + sizes[b]!), 'int32');
+    tf.dispose(session.run(feeds, [x, digit, parity, rows, coefs.get(sizes[b]!)!, lr], graph.losses));
+    rows.dispose();
+  };
   const eagerStep = (b: number) =>
     tf.dispose(eager.step(new Map([['image', xs[b]!]]), new Map([['digit', digits[b]!], ['parity', parities[b]!]]), 0.01, new Map(), [1, 1]));
 
@@ -68,14 +75,11 @@ async function main(): Promise<void> {
   tf.dispose(read);
   console.log(`largest |graph - eager| weight difference after 20 steps: ${worst}`);
 
-  const perm = tf.tensor1d(Int32Array.from({ length: N }, (_, i) => (i * 7919) % N), 'int32');
-  /** CPU µs per step of a whole epoch, and of its session runs alone. */
-  const gatheredEpoch = () => {
+  /** CPU µs per step of a whole epoch in shuffled order, and of its session runs alone. */
+  const shuffledEpoch = () => {
     const all = process.cpuUsage();
-    const [gx, gd, gp] = [x, digit, parity].map((t) => tf.split(tf.gather(t, perm), sizes)) as [TF.Tensor[], TF.Tensor[], TF.Tensor[]];
     let runs = 0;
-    gx.forEach((xb, b) => { const s = process.cpuUsage(); graphStep(b, xb, gd[b]!, gp[b]!); runs += cpuMicros(s); });
-    tf.dispose([...gx, ...gd, ...gp]);
+    sizes.forEach((_, b) => { const s = process.cpuUsage(); graphStep(b, shuffled); runs += cpuMicros(s); });
     return [cpuMicros(all) / sizes.length, runs / sizes.length];
   };
   const epoch = (step: (b: number) => void) => {
@@ -87,10 +91,10 @@ async function main(): Promise<void> {
   };
   const line = (r: { cpu: number; main: number; wall: number }) => `${(N / r.cpu).toFixed(0)} samples/CPU s (${((r.cpu * 1e6) / sizes.length).toFixed(0)} µs/step, main thread ${((r.main * 1e6) / sizes.length).toFixed(0)}; wall ${(N / r.wall).toFixed(0)}/s)`;
   for (let r = 0; r < rounds; r++) {
-    const g = epoch(graphStep);
+    const g = epoch((b) => graphStep(b));
     const e = epoch(eagerStep);
-    const [all, runs] = gatheredEpoch();
-    console.log(`batch ${batch} round ${r + 1}: graph ${line(g)}; eager ${line(e)}; gathered batches: ${all!.toFixed(0)} µs/step, session runs ${runs!.toFixed(0)}`);
+    const [all, runs] = shuffledEpoch();
+    console.log(`batch ${batch} round ${r + 1}: graph ${line(g)}; eager ${line(e)}; graph on shuffled rows: ${all!.toFixed(0)} µs/step, session runs ${runs!.toFixed(0)}`);
   }
   session.dispose();
 }

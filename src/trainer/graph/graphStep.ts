@@ -10,16 +10,29 @@ import type { WeightingDescription } from '../../core/weighting/method';
 import type { Tf } from '../backend';
 import type { TaskHead } from '../heads';
 import type { BuiltModel } from '../model/build';
-import type { CompiledStep } from '../native/denseStep';
+import type { CompiledStep, LossWeights } from '../native/denseStep';
 import { buildTrainGraph } from './trainGraph';
 import { openSession } from './session';
 
 /** The loop's step path (run log, LoopResult.stepPath) when this step runs. */
 export const GRAPH_STEP_PATH = 'fused graph';
 
-export interface GraphStep extends CompiledStep {
+export interface GraphStep {
+  /** Labels as the graph wants them (binary targets become two-column). */
+  prepareLabels: CompiledStep['prepareLabels'];
+  /**
+   * The training split the steps take their rows from: its `n` rows of inputs by id, and its
+   * labels made once by `labelsOf` (all rows, in order) and kept until `dispose`. The graph
+   * gathers each batch itself.
+   */
+  bind(x: ReadonlyMap<string, TF.Tensor>, labelsOf: (rows: Int32Array) => Map<string, TF.Tensor>, n: number): void;
+  /** These rows of the split as tensors (a measurement between steps needs them; caller disposes). */
+  batch(rows: Int32Array): { x: Map<string, TF.Tensor>; y: Map<string, TF.Tensor>; weights: Map<string, TF.Tensor> };
+  /** One step on these rows of the split; returns each task's per-example losses (caller disposes). */
+  step(rows: Int32Array, lr: number, weights: LossWeights): TF.Tensor[];
   /** Copies the session's weights into the tfjs model (before it is evaluated or read). */
   sync(): void;
+  dispose(): void;
 }
 
 /**
@@ -36,8 +49,7 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
   // Loss weights given as numbers before the step; a rule that reads the batch's losses stays eager.
   if (d.family !== 'loss' || d.engine !== 'rule' || d.needs.losses || d.needs.lossesAfter) return `${d.id} task weighting`;
   if (partialLabels) return 'partial labels';
-  // These measure with the tfjs model between steps; the session holds the current weights.
-  if (spec.evaluation?.conflict) return 'gradient conflict measured';
+  // Affinity takes trial steps on the tfjs model between steps (conflict gets the weights: loop.ts).
   if (spec.evaluation?.taskAffinity) return 'task affinity measured';
   const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && l.type !== 'flatten');
   if (layer) return `${layer.type} layer ${layer.id}`;
@@ -58,7 +70,9 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     return (w.key.endsWith('/kernel') ? layer.kernel : layer.bias).read();
   });
   tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), variables, [graph.setDone]));
-  const feeds = [...graph.inputs, ...graph.labels, graph.coef, graph.lr].map((name) => ({ name }));
+  const feeds = [...graph.inputs, ...graph.labels, { name: graph.rows, tfDtype: 'DT_INT32' }, graph.coef, graph.lr].map((f) => (typeof f === 'string' ? { name: f } : f));
+  let split: TF.Tensor[] = [];
+  let labels: TF.Tensor[] = [];
   // Per-step scalars are uploaded only when they change (a constant rate, fixed weights: never).
   const cache = { coefKey: '', coef: undefined as TF.Tensor | undefined, lr: NaN, lrTensor: undefined as TF.Tensor | undefined };
   const coefFor = (n: number, weights: readonly number[]) => {
@@ -79,7 +93,6 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     }
     return cache.lrTensor;
   };
-  const inputIds = spec.model.inputs.map((i) => i.id);
   return {
     prepareLabels(y) {
       // A binary logit x is the two-class softmax over [0, x] (the graph pads it): two-column labels.
@@ -88,12 +101,30 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
         return [h.task.id, h.encoding === 'binary' ? tf.concat([tf.sub(1, labels), labels], 1) : labels];
       }));
     },
-    step(xb, yb, lr, _masks, weights) {
-      const n = xb.values().next().value!.shape[0]!;
+    bind(x, labelsOf, n) {
+      tf.dispose(labels);
+      split = spec.model.inputs.map((i) => x.get(i.id)!);
+      // tidy keeps tensors in arrays, not in Maps.
+      labels = tf.tidy(() => { const y = labelsOf(Int32Array.from({ length: n }, (_, i) => i)); return heads.map((h) => y.get(h.task.id)!); });
+    },
+    batch(rows) {
+      const parts = tf.tidy(() => {
+        const idx = tf.tensor1d(rows, 'int32');
+        return [...split, ...labels].map((t) => tf.gather(t, idx));
+      });
+      return {
+        x: new Map(spec.model.inputs.map((i, k) => [i.id, parts[k]!])),
+        y: new Map(heads.map((h, k) => [h.task.id, parts[split.length + k]!])),
+        weights: new Map(),
+      };
+    },
+    step(rows, lr, weights) {
       // No rule here reads the batch's losses (graphStepUnsupported): `means` is never called.
       const w = typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
-      const values = [...inputIds.map((id) => xb.get(id)!), ...heads.map((h) => yb.get(h.task.id)!), coefFor(n, w), lrTensor(lr)];
-      return session.run(feeds, values, graph.losses);
+      const batchRows = tf.tensor1d(rows, 'int32');
+      const out = session.run(feeds, [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)], graph.losses);
+      batchRows.dispose();
+      return out;
     },
     sync() {
       const read = session.run([], [], graph.getOutputs);
@@ -102,7 +133,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     },
     dispose() {
       session.dispose();
-      tf.dispose([cache.coef, cache.lrTensor].filter((t): t is TF.Tensor => !!t));
+      tf.dispose([...labels, ...[cache.coef, cache.lrTensor].filter((t): t is TF.Tensor => !!t)]);
     },
   };
 }

@@ -15,10 +15,12 @@ import { GraphBuilder, type Attr } from './graphDef';
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
 export interface TrainGraph {
   savedModel: Uint8Array;
-  /** One placeholder per model input, in spec.model.inputs order. */
+  /** One placeholder per model input, in spec.model.inputs order: the whole split. */
   inputs: string[];
-  /** One per head, as prepareLabels gives them (binary: two columns). */
+  /** One per head, the whole split's labels as prepareLabels gives them (binary: two columns). */
   labels: string[];
+  /** int32 [n]: the batch's rows of the split. */
+  rows: string;
   /** [tasks]: each task's loss weight times its gradient scale (1/n, MSE 2/n). */
   coef: string;
   /** Scalar learning rate. */
@@ -53,9 +55,15 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const float = (name: string, value: number) => g.constant(name, { dtype: 'float', shape: [], values: [value] });
 
   const values = new Map<string, string>();
-  const inputs = spec.model.inputs.map((i) => g.placeholder(`input_${i.id}`, [-1, i.shape[0]!]));
-  spec.model.inputs.forEach((i, k) => values.set(i.id, inputs[k]!));
-  const labels = heads.map((h) => g.placeholder(`label_${h.task.id}`, [-1, h.encoding === 'binary' ? 2 : h.units]));
+  // The whole split is fed (no copy: the session takes the tensors' buffers) with the batch's
+  // row numbers; the batch is gathered inside the graph, one copy of its rows.
+  const rows = g.placeholder('rows', [-1], 'int32');
+  const axis0 = int('axis0', [], [0]);
+  const gather = (data: string, name: string) => g.op('GatherV2', [data, rows, axis0], { Tparams: F, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, name);
+  const inputs = spec.model.inputs.map((i) => g.placeholder(`data_${i.id}`, [-1, i.shape[0]!]));
+  spec.model.inputs.forEach((i, k) => values.set(i.id, gather(inputs[k]!, `input_${i.id}`)));
+  const labels = heads.map((h) => g.placeholder(`data_label_${h.task.id}`, [-1, h.encoding === 'binary' ? 2 : h.units]));
+  const batchLabels = labels.map((l, i) => gather(l, `label_${heads[i]!.task.id}`));
   const coef = g.placeholder('coef', [heads.length]);
   const lr = g.placeholder('lr', []);
 
@@ -107,13 +115,13 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     let loss: string;
     let grad: string;
     if (h.encoding === 'value') {
-      const d = g.op('Sub', [out, labels[i]!], { T: F }, `${name}/error`);
+      const d = g.op('Sub', [out, batchLabels[i]!], { T: F }, `${name}/error`);
       loss = g.op('Square', [d], { T: F }, `${name}/loss`);
       grad = d;
     } else {
       const logits = h.encoding === 'binary'
         ? g.op('Pad', [out, int(`${name}/padding`, [2, 2], [0, 0, 1, 0])], { T: F, Tpaddings: I32 }, `${name}/logits`) : out;
-      const xent = g.op('SoftmaxCrossEntropyWithLogits', [logits, labels[i]!], { T: F }, `${name}/xent`);
+      const xent = g.op('SoftmaxCrossEntropyWithLogits', [logits, batchLabels[i]!], { T: F }, `${name}/xent`);
       loss = xent;
       grad = h.encoding === 'binary'
         ? g.op('Slice', [`${xent}:1`, int(`${name}/begin`, [2], [0, 1]), int(`${name}/size`, [2], [-1, 1])], { T: F, Index: I32 }, `${name}/backprop`)
@@ -188,5 +196,5 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const setDone = g.op('Identity', [zero, ...assigns.map((a) => `^${a}`)], { T: F }, 'set_done');
   const getOutputs = weights.map((w) => g.op('Identity', [reads.get(w.key)!], { T: F }, `get/${w.key}`));
 
-  return { savedModel: g.savedModel(['serve']), inputs, labels, coef, lr, losses, weights, setInputs, setDone, getOutputs };
+  return { savedModel: g.savedModel(['serve']), inputs, labels, rows, coef, lr, losses, weights, setInputs, setDone, getOutputs };
 }

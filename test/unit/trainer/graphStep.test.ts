@@ -55,7 +55,7 @@ function data(n: number, seed: number): Dataset {
   return { n, featureNames: Array.from({ length: 15 }, (_, i) => `f${i}`), features, featureShape: [15], targets, report: [] };
 }
 
-interface Trained { weights: Float32Array[]; initial: Float32Array[]; path: string; validationLoss: number[]; restoredEpoch: number | undefined }
+interface Trained { weights: Float32Array[]; initial: Float32Array[]; path: string; validationLoss: number[]; restoredEpoch: number | undefined; conflict: number[] }
 
 /** Trains 100 rows (7 steps an epoch, the last one short); 'cpu' only keeps the compiled steps off, TensorFlow runs both. */
 async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'): Promise<Trained> {
@@ -66,17 +66,19 @@ async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'): Prom
   const initial = built.model.getWeights().map((w: TF.Tensor) => w.dataSync().slice() as Float32Array);
   const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
   const validationLoss: number[] = [];
+  /** Gradient conflict between task pairs (measured every evaluation.conflict.every steps on the model as it is then). */
+  const conflict: number[] = [];
   const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, data(100, 9)), validation: toDevice(tf, s, heads, data(20, 4)),
     epochs: s.training.epochs, phase: { kind: 'shared' },
-    events: { progress: () => undefined, epochEnd: (_e, points) => validationLoss.push(points.find((p) => p.split === 'validation' && p.metric === 'loss' && p.task === '*')!.value), cancelled: () => false } });
+    events: { progress: (points) => conflict.push(...points.filter((p) => p.task.includes('|')).map((p) => p.value)), epochEnd: (_e, points) => validationLoss.push(points.find((p) => p.split === 'validation' && p.metric === 'loss' && p.task === '*')!.value), cancelled: () => false } });
   const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync() as Float32Array);
   built.model.dispose();
-  return { weights, initial, path: result.stepPath, validationLoss, restoredEpoch: result.restoredEpoch };
+  return { weights, initial, path: result.stepPath, validationLoss, restoredEpoch: result.restoredEpoch, conflict };
 }
 
 const SGDR = { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 };
 
-for (const [label, training] of [
+for (const [label, training, evaluation] of [
   ['plain SGD with L2 and static weights', {}],
   ['equal weighting', { weighting: { method: 'equal' as const } }],
   ['plain SGD under a step decay', { schedule: { type: 'step' as const, stepEpochs: 1, gamma: 0.3 } }],
@@ -85,9 +87,11 @@ for (const [label, training] of [
   ['SGD with Nesterov momentum under SGDR', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9, nesterov: true }, schedule: SGDR }],
   // Validation decides the epoch kept: the model must hold the session's weights at every epoch's end.
   ['early stopping restores the best epoch', { epochs: 10, earlyStopping: { patience: 1 }, optimizer: { type: 'sgd' as const, learningRate: 0.2, momentum: 0.5 } }],
+  // Measured between steps on the model: it must hold the session's weights then, and the batch's rows.
+  ['gradient conflict measured every 3 steps', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9 } }, { conflict: { every: 3 } }],
 ] as const) {
   test(`fused graph and tape steps agree: ${label}`, { timeout: 60_000 }, async () => {
-    const s = spec(training);
+    const s = { ...spec(training), ...(evaluation ? { evaluation } : {}) };
     const { tf } = await loadBackend('tensorflow');
     assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, weightingMethod(s.training.weighting!.method)!.description), undefined);
     const graph = await trainWith(s, 'tensorflow');
@@ -95,6 +99,8 @@ for (const [label, training] of [
     assert.equal(graph.path, GRAPH_STEP_PATH);
     assert.match(tape.path, /^generic/);
     assert.equal(graph.restoredEpoch, tape.restoredEpoch);
+    assert.equal(graph.conflict.length, tape.conflict.length);
+    graph.conflict.forEach((v, k) => assert.ok(Math.abs(v - tape.conflict[k]!) < 1e-4, `conflict value ${k}: graph ${v} vs tape ${tape.conflict[k]}`));
     graph.validationLoss.forEach((v, e) => assert.ok(Math.abs(v - tape.validationLoss[e]!) < 1e-4, `epoch ${e + 1} validation loss: graph ${v} vs tape ${tape.validationLoss[e]}`));
     assert.equal(graph.weights.length, tape.weights.length);
     let moved = 0;
