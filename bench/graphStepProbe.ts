@@ -39,6 +39,9 @@ async function main(): Promise<void> {
   const parity = tf.oneHot(tf.tensor1d(ds.targets.parity!, 'int32'), 2).toFloat();
   const sizes = Array.from({ length: Math.ceil(N / batch) }, (_, b) => Math.min(batch, N - b * batch));
   const [xs, digits, parities] = [x, digit, parity].map((t) => tf.split(t, sizes)) as [TF.Tensor[], TF.Tensor[], TF.Tensor[]];
+  // The graph takes the targets as the host holds them, one value a row.
+  const digitTargets = tf.tensor2d(ds.targets.label!, [N, 1]);
+  const parityTargets = tf.tensor2d(ds.targets.parity!, [N, 1]);
 
   const start = process.cpuUsage();
   const graph = buildTrainGraph(spec, heads, topo, 0, false);
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
   const shuffled = Int32Array.from({ length: N }, (_, i) => (i * 7919) % N);
   const graphStep = (b: number, order = inOrder) => {
     const rows = tf.tensor1d(order.subarray(b * batch, b * batch + sizes[b]!), 'int32');
-    tf.dispose(session.run(feeds, [x, digit, parity, rows, coefs.get(sizes[b]!)!, lr], graph.losses));
+    tf.dispose(session.run(feeds, [x, digitTargets, parityTargets, rows, coefs.get(sizes[b]!)!, lr], graph.losses));
     rows.dispose();
   };
   const eagerStep = (b: number) =>

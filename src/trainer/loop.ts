@@ -147,10 +147,10 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   // Labels are made per block from the host targets (deviceData.ts), as the step takes them.
   const trainLabels = (rows: Int32Array) => {
     const y = new Map(heads.map((h) => [h.task.id, labelTensor(tf, h, targetsOf(train.targets.get(h.task.id)!, rows))]));
-    return (fused ?? native)?.prepareLabels(y) ?? y;
+    return native ? native.prepareLabels(y) : y;
   };
   // The fused graph gathers its batches from the whole split itself.
-  fused?.bind(train.x, trainLabels, train.n);
+  fused?.bind(train.x, train.targets);
   const labelWidth = heads.reduce((a, h) => a + (h.encoding === 'onehot' ? h.units : 1), 0);
   const rng = new SeededRandom(deriveSeed(t.seed, 'shuffle'));
   const order = new Int32Array(train.n);

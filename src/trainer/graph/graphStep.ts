@@ -10,7 +10,8 @@ import type { WeightingDescription } from '../../core/weighting/method';
 import type { Tf } from '../backend';
 import type { TaskHead } from '../heads';
 import type { BuiltModel } from '../model/build';
-import type { CompiledStep, LossWeights } from '../native/denseStep';
+import type { LossWeights } from '../native/denseStep';
+import { labelTensor, targetsOf } from '../deviceData';
 import { buildTrainGraph } from './trainGraph';
 import { openSession } from './session';
 
@@ -18,14 +19,12 @@ import { openSession } from './session';
 export const GRAPH_STEP_PATH = 'fused graph';
 
 export interface GraphStep {
-  /** Labels as the graph wants them (binary targets become two-column). */
-  prepareLabels: CompiledStep['prepareLabels'];
   /**
-   * The training split the steps take their rows from: its `n` rows of inputs by id, and its
-   * labels made once by `labelsOf` (all rows, in order) and kept until `dispose`. The graph
-   * gathers each batch itself.
+   * The training split the steps take their rows from: inputs by id, and each task's targets
+   * from the host (uploaded once, one value a row, kept until `dispose`). The graph gathers
+   * each batch and makes its labels itself.
    */
-  bind(x: ReadonlyMap<string, TF.Tensor>, labelsOf: (rows: Int32Array) => Map<string, TF.Tensor>, n: number): void;
+  bind(x: ReadonlyMap<string, TF.Tensor>, targets: ReadonlyMap<string, Float32Array>): void;
   /** These rows of the split as tensors (a measurement between steps needs them; caller disposes). */
   batch(rows: Int32Array): { x: Map<string, TF.Tensor>; y: Map<string, TF.Tensor>; weights: Map<string, TF.Tensor> };
   /** One step on these rows of the split; returns each task's per-example losses (caller disposes). */
@@ -73,6 +72,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   const feeds = [...graph.inputs, ...graph.labels, { name: graph.rows, tfDtype: 'DT_INT32' }, graph.coef, graph.lr].map((f) => (typeof f === 'string' ? { name: f } : f));
   let split: TF.Tensor[] = [];
   let labels: TF.Tensor[] = [];
+  let hostTargets: Float32Array[] = [];
   // Per-step scalars are uploaded only when they change (a constant rate, fixed weights: never).
   const cache = { coefKey: '', coef: undefined as TF.Tensor | undefined, lr: NaN, lrTensor: undefined as TF.Tensor | undefined };
   const coefFor = (n: number, weights: readonly number[]) => {
@@ -94,27 +94,17 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     return cache.lrTensor;
   };
   return {
-    prepareLabels(y) {
-      // A binary logit x is the two-class softmax over [0, x] (the graph pads it): two-column labels.
-      return new Map(heads.map((h) => {
-        const labels = y.get(h.task.id)!;
-        return [h.task.id, h.encoding === 'binary' ? tf.concat([tf.sub(1, labels), labels], 1) : labels];
-      }));
-    },
-    bind(x, labelsOf, n) {
+    bind(x, targets) {
       tf.dispose(labels);
       split = spec.model.inputs.map((i) => x.get(i.id)!);
-      // tidy keeps tensors in arrays, not in Maps.
-      labels = tf.tidy(() => { const y = labelsOf(Int32Array.from({ length: n }, (_, i) => i)); return heads.map((h) => y.get(h.task.id)!); });
+      hostTargets = heads.map((h) => targets.get(h.task.id)!);
+      labels = hostTargets.map((t) => tf.tensor2d(t, [t.length, 1]));
     },
     batch(rows) {
-      const parts = tf.tidy(() => {
-        const idx = tf.tensor1d(rows, 'int32');
-        return [...split, ...labels].map((t) => tf.gather(t, idx));
-      });
+      const x = tf.tidy(() => { const idx = tf.tensor1d(rows, 'int32'); return split.map((t) => tf.gather(t, idx)); });
       return {
-        x: new Map(spec.model.inputs.map((i, k) => [i.id, parts[k]!])),
-        y: new Map(heads.map((h, k) => [h.task.id, parts[split.length + k]!])),
+        x: new Map(spec.model.inputs.map((i, k) => [i.id, x[k]!])),
+        y: new Map(heads.map((h, k) => [h.task.id, labelTensor(tf, h, targetsOf(hostTargets[k]!, rows))])),
         weights: new Map(),
       };
     },

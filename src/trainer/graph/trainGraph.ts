@@ -17,7 +17,7 @@ export interface TrainGraph {
   savedModel: Uint8Array;
   /** One placeholder per model input, in spec.model.inputs order: the whole split. */
   inputs: string[];
-  /** One per head, the whole split's labels as prepareLabels gives them (binary: two columns). */
+  /** One per head, the whole split's targets [n, 1] as the host holds them (class number, 0/1 or value). */
   labels: string[];
   /** int32 [n]: the batch's rows of the split. */
   rows: string;
@@ -62,8 +62,19 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const gather = (data: string, name: string) => g.op('GatherV2', [data, rows, axis0], { Tparams: F, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, name);
   const inputs = spec.model.inputs.map((i) => g.placeholder(`data_${i.id}`, [-1, i.shape[0]!]));
   spec.model.inputs.forEach((i, k) => values.set(i.id, gather(inputs[k]!, `input_${i.id}`)));
-  const labels = heads.map((h) => g.placeholder(`data_label_${h.task.id}`, [-1, h.encoding === 'binary' ? 2 : h.units]));
-  const batchLabels = labels.map((l, i) => gather(l, `label_${heads[i]!.task.id}`));
+  // Labels as the host holds them, one value a row (class number, 0/1, or target): the split's
+  // one-hot labels would take classes times the memory. Classes are one-hot per batch here; a
+  // binary target y becomes [1 - y, y], the two-class softmax over [0, logit].
+  const labels = heads.map((h) => g.placeholder(`data_label_${h.task.id}`, [-1, 1]));
+  const batchLabels = labels.map((l, i) => {
+    const h = heads[i]!;
+    const y = gather(l, `label_${h.task.id}`);
+    if (h.encoding === 'value') return y;
+    const classes = g.op('Reshape', [g.op('Cast', [y], { SrcT: F, DstT: I32, Truncate: { b: false } }, `label_${h.task.id}/class`), int(`label_${h.task.id}/flat`, [1], [-1])],
+      { T: I32, Tshape: I32 }, `label_${h.task.id}/classes`);
+    return g.op('OneHot', [classes, int(`label_${h.task.id}/depth`, [], [h.encoding === 'binary' ? 2 : h.units]), float(`label_${h.task.id}/on`, 1), float(`label_${h.task.id}/off`, 0)],
+      { T: F, TI: I32, axis: { i: -1 } }, `label_${h.task.id}/onehot`);
+  });
   const coef = g.placeholder('coef', [heads.length]);
   const lr = g.placeholder('lr', []);
 
