@@ -41,11 +41,14 @@ export class GraphBuilder {
 
   /**
    * Adds a node and returns its name (its first output). `inputs` are node names, `name:k` for
-   * output k, `^name` for a control dependency. A name already taken gets a numeric suffix.
+   * output k, `^name` for a control dependency. A name already taken gets a numeric suffix,
+   * characters TensorFlow refuses become '_': use the name returned.
    */
   op(op: string, inputs: string[], attrs: Record<string, Attr> = {}, name: string = op): string {
-    let unique = name;
-    for (let k = 1; this.names.has(unique); k++) unique = `${name}_${k}`;
+    // TensorFlow's node names are [A-Za-z0-9.][A-Za-z0-9_.\-/]*; layer and task ids may hold anything.
+    const valid = name.replace(/[^A-Za-z0-9_./-]/g, '_').replace(/^[_/-]/, 'n$&');
+    let unique = valid;
+    for (let k = 1; this.names.has(unique); k++) unique = `${valid}_${k}`;
     this.names.add(unique);
     this.nodes.push({ name: unique, op, inputs, attrs });
     return unique;

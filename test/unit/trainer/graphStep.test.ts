@@ -115,6 +115,28 @@ for (const [label, training, evaluation] of [
   });
 }
 
+/** The spec with layer ids TensorFlow would refuse as node names (spaces, a leading '_', non-ASCII). */
+function oddIds(s: ExperimentSpec): ExperimentSpec {
+  const ids: Record<string, string> = { a: 'a b', cat: '_cat', trunk: 'trünk/1', clsHead: 'cls head' };
+  const id = (x: string) => ids[x] ?? x;
+  return {
+    ...s,
+    model: {
+      ...s.model,
+      layers: s.model.layers.map((l) => ({ ...l, id: id(l.id), from: l.from.map(id) })),
+      outputs: Object.fromEntries(Object.entries(s.model.outputs).map(([task, layer]) => [task, id(layer)])),
+    },
+  };
+}
+
+test('layer ids that are not valid TensorFlow node names train on the fused graph as on the tape', { timeout: 60_000 }, async () => {
+  const s = oddIds(spec({ optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 } }));
+  const graph = await trainWith(s, 'tensorflow');
+  const tape = await trainWith(s, 'cpu');
+  assert.equal(graph.path, GRAPH_STEP_PATH);
+  graph.weights.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - tape.weights[i]![k]!) < 1e-5, `weight ${i}[${k}]: graph ${v} vs tape ${tape.weights[i]![k]}`)));
+});
+
 test('the early-stopping case stops early and restores an epoch before the last', { timeout: 60_000 }, async () => {
   const graph = await trainWith(spec({ epochs: 10, earlyStopping: { patience: 1 }, optimizer: { type: 'sgd', learningRate: 0.2, momentum: 0.5 } }), 'tensorflow');
   assert.ok(graph.restoredEpoch !== undefined && graph.restoredEpoch < graph.validationLoss.length, `restored ${graph.restoredEpoch} of ${graph.validationLoss.length}`);
