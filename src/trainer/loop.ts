@@ -135,8 +135,12 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   // Tasks with unlabelled training rows: their losses are masked means (labelMask.ts).
   const masked = heads.filter((h) => hasUnlabelled(train.targets.get(h.task.id)!)).map((h) => h.task.id);
   // On native TensorFlow the whole step runs as one graph call where it can (graph/graphStep.ts).
+  let fusedFailed: string | undefined;
   const fused = !unsupported && s.backend === 'tensorflow' && s.fusedGraph !== false && !graphStepUnsupported(spec, heads, masked.length > 0, method)
-    ? compileGraphStep(tf, spec, s.built, heads, s.topo) : undefined;
+    ? (() => {
+      // TensorFlow refusing our graph is our defect, not the user's: train on the eager step and say why.
+      try { return compileGraphStep(tf, spec, s.built, heads, s.topo); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
+    })() : undefined;
   const native = unsupported || fused ? undefined
     : s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting, s.forward.dropoutMask);
   // The compiled steps take this step's loss weights as numbers from the method.
@@ -169,7 +173,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const conflict = every ? new ConflictMeter(s, every) : undefined;
   const affinitySpec = spec.evaluation?.taskAffinity;
   const affinity = affinitySpec ? new AffinityMeter(s, affinitySpec.every ?? AFFINITY_DEFAULT_EVERY) : undefined;
-  const result: LoopResult = { stepPath: fused || native ? path : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
+  const result: LoopResult = { stepPath: fused || native ? `${path}${fusedFailed ? ` (the fused graph failed: ${fusedFailed})` : ''}` : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
 
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {

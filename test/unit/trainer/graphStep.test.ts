@@ -156,3 +156,19 @@ test('what the fused graph does not cover stays on the eager compiled step, and 
   for (const [s, partial, reason] of cases) assert.match(graphStepUnsupported(s, makeHeads(tf, s), partial, equal) ?? '', reason);
   assert.match(graphStepUnsupported(base, makeHeads(tf, base), false, weightingMethod('gls')!.description) ?? '', /gls task weighting/);
 });
+
+test('a graph TensorFlow refuses to load leaves the run on the eager compiled step, which says why', { timeout: 60_000 }, async () => {
+  const { tf } = await loadBackend('tensorflow');
+  const backend = tf.backend() as unknown as { loadSavedModelMetaGraph(dir: string, tags: string): number };
+  const load = backend.loadSavedModelMetaGraph;
+  backend.loadSavedModelMetaGraph = () => { throw new Error('Failed to load SavedModel: refused'); };
+  try {
+    const s = spec({});
+    const eager = await trainWith(s, 'tensorflow');
+    const tape = await trainWith(s, 'cpu');
+    assert.equal(eager.path, 'native (the fused graph failed: Failed to load SavedModel: refused)');
+    eager.weights.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - tape.weights[i]![k]!) < 1e-5)));
+  } finally {
+    backend.loadSavedModelMetaGraph = load;
+  }
+});
