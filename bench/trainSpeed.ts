@@ -16,6 +16,7 @@ import { loadBackend, type Tf } from '../src/trainer/backend';
 import { disposeSplit, toDevice, type DeviceSplit } from '../src/trainer/deviceData';
 import { makeHeads } from '../src/trainer/heads';
 import { WASM_STEP_PATH, trainLoop } from '../src/trainer/loop';
+import { GRAPH_STEP_PATH } from '../src/trainer/graph/graphStep';
 import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
 import { intraOpThreadsFor } from '../src/trainer/threads';
@@ -53,22 +54,27 @@ interface OursJob {
   threads?: number;
   /** Force the tape step (the loop's generic path). */
   generic?: boolean;
+  /** Keep the eager compiled step where the fused graph step would run. */
+  eager?: boolean;
   partial?: boolean;
 }
 
 /**
- * Counts TensorFlow eager ops: every op of the native backend, tape or compiled step, goes
- * through its binding's executeOp (a read-only native object, so the backend gets a proxy).
+ * Counts TensorFlow calls: every eager op of the native backend, tape or compiled step, goes
+ * through its binding's executeOp, and the fused graph step's one session run per step through
+ * runSavedModel (a read-only native object, so the backend gets a proxy).
  */
 function opCounter(tf: Tf): { count(): number } | undefined {
-  type Binding = { executeOp: (...a: unknown[]) => unknown };
+  type Call = (...a: unknown[]) => unknown;
+  type Binding = { executeOp: Call; runSavedModel: Call };
   const backend = tf.backend() as unknown as { binding?: Binding };
   const binding = backend.binding;
   if (!binding) return undefined;
   let n = 0;
-  const executeOp = (...a: unknown[]) => { n++; return binding.executeOp(...a); };
+  const counted = (key: keyof Binding): Call => (...a) => { n++; return binding[key](...a); };
+  const calls = new Map<PropertyKey, Call>([['executeOp', counted('executeOp')], ['runSavedModel', counted('runSavedModel')]]);
   // An empty target: a proxy may not change what a read-only property of its target reads.
-  backend.binding = new Proxy({} as Binding, { get: (_, key) => (key === 'executeOp' ? executeOp : Reflect.get(binding, key) as unknown) });
+  backend.binding = new Proxy({} as Binding, { get: (_, key) => calls.get(key) ?? Reflect.get(binding, key) as unknown });
   return { count: () => n };
 }
 
@@ -85,7 +91,7 @@ async function measure(job: OursJob): Promise<Figure> {
   // A token validation split: the loop evaluates every epoch; Keras' fit and the PyTorch loop here do not.
   const validation = toDevice(tf, spec, heads, w.data(64, 9));
   const run = (train: DeviceSplit, e: number) => trainLoop({ tf, backend: job.generic ? 'cpu' : b.name, spec, built, forward, heads, topo, train, validation, epochs: e,
-    phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false } });
+    phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false }, fusedGraph: !job.eager });
   const upload = (n: number, seed: number) => {
     const data = w.data(n, seed);
     if (job.partial) data.targets.parity = data.targets.parity!.map((v, i) => ((i * 7919) % 100 < UNLABELLED_SHARE * 100 ? NaN : v));
@@ -117,7 +123,7 @@ async function measure(job: OursJob): Promise<Figure> {
     const few = await opsOf(4);
     opsPerStep = ((await opsOf(12)) - few) / 8;
   }
-  const label = `ours ${b.name}${r.stepPath === 'native' || r.stepPath === WASM_STEP_PATH ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? `, ${b.threads} thread(s)` : ''}${job.partial ? ', partial labels' : ''}`;
+  const label = `ours ${b.name}${r.stepPath === GRAPH_STEP_PATH ? ' (fused graph step)' : r.stepPath === 'native' || r.stepPath === WASM_STEP_PATH ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? `, ${b.threads} thread(s)` : ''}${job.partial ? ', partial labels' : ''}`;
   return {
     framework: 'ours', label, workload: w.id, batch: job.batch, epochs, steps: r.steps, samples: w.samples, seconds,
     samplesPerSecond: (w.samples * epochs) / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, threads: b.threads,

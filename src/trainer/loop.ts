@@ -19,6 +19,7 @@ import { batchWeights, hasUnlabelled, type BatchMask } from './labelMask';
 import { BestWeights } from './bestWeights';
 import { compileNativeStep, nativeStepUnsupported } from './native/denseStep';
 import { compileWasmStep, wasmStepUnsupported } from './wasm/denseStep';
+import { GRAPH_STEP_PATH, compileGraphStep, graphStepUnsupported } from './graph/graphStep';
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
 import { SpecError } from './specError';
@@ -41,7 +42,7 @@ export class TrainingDiverged extends SpecError {
 export const WASM_STEP_PATH = 'compiled (wasm)';
 
 export interface LoopResult {
-  /** 'native' when the compiled dense step ran (WASM_STEP_PATH on wasm), else why not. */
+  /** 'native' when the compiled dense step ran (GRAPH_STEP_PATH as one graph call, WASM_STEP_PATH on wasm), else why not. */
   stepPath: string;
   epochsRun: number;
   steps: number;
@@ -55,6 +56,9 @@ export interface LoopResult {
   /** Inter-task affinity (evaluation.taskAffinity), when measured. */
   taskAffinity?: TaskAffinitySummary;
 }
+
+/** The fused graph step's batch: it takes rows of the split, not tensors. */
+const NO_BATCH = { x: new Map<string, TF.Tensor>(), y: new Map<string, TF.Tensor>(), weights: new Map<string, TF.Tensor>() };
 
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
 const REPORTS_PER_EPOCH = 20;
@@ -128,20 +132,30 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const gradientFamily = method.family === 'gradient';
   const unsupported = s.backend === 'tensorflow' ? nativeStepUnsupported(spec, heads)
     : s.backend === 'wasm' ? wasmStepUnsupported(spec, heads) : `${s.backend} backend`;
-  const native = unsupported ? undefined
+  // Tasks with unlabelled training rows: their losses are masked means (labelMask.ts).
+  const masked = heads.filter((h) => hasUnlabelled(train.targets.get(h.task.id)!)).map((h) => h.task.id);
+  // On native TensorFlow the whole step runs as one graph call where it can (graph/graphStep.ts).
+  let fusedFailed: string | undefined;
+  const fused = !unsupported && s.backend === 'tensorflow' && s.fusedGraph !== false && !graphStepUnsupported(spec, heads, masked.length > 0, method)
+    ? (() => {
+      // TensorFlow refusing our graph is our defect, not the user's: train on the eager step and say why.
+      try { return compileGraphStep(tf, spec, s.built, heads, s.topo); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
+    })() : undefined;
+  const native = unsupported || fused ? undefined
     : s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting, s.forward.dropoutMask);
-  // The compiled step takes this step's loss weights as numbers from the method.
-  const stepper: { step: StepFn; dispose(): void } = native
-    ? { step: (xb, yb, lr, masks) => native.step(xb, yb, lr, masks, (means) => weighting.stepWeights?.(method.needs.losses ? means() : undefined) ?? []), dispose: () => native.dispose() }
+  // The compiled steps take this step's loss weights as numbers from the method.
+  const lossWeights = (means: () => readonly number[]) => weighting.stepWeights?.(method.needs.losses ? means() : undefined) ?? [];
+  const stepper: { step: StepFn; dispose(): void } | undefined = fused ? undefined : native
+    ? { step: (xb, yb, lr, masks) => native.step(xb, yb, lr, masks, lossWeights), dispose: () => native.dispose() }
     : gradientFamily ? gradientStep(s, weighting) : genericStep(s, weighting);
   // Labels are made per block from the host targets (deviceData.ts), as the step takes them.
   const trainLabels = (rows: Int32Array) => {
     const y = new Map(heads.map((h) => [h.task.id, labelTensor(tf, h, targetsOf(train.targets.get(h.task.id)!, rows))]));
     return native ? native.prepareLabels(y) : y;
   };
+  // The fused graph gathers its batches from the whole split itself.
+  fused?.bind(train.x, train.targets);
   const labelWidth = heads.reduce((a, h) => a + (h.encoding === 'onehot' ? h.units : 1), 0);
-  // Tasks with unlabelled training rows: their losses are masked means (labelMask.ts).
-  const masked = heads.filter((h) => hasUnlabelled(train.targets.get(h.task.id)!)).map((h) => h.task.id);
   const rng = new SeededRandom(deriveSeed(t.seed, 'shuffle'));
   const order = new Int32Array(train.n);
   const sizes = batchSizes(train.n, t.batchSize);
@@ -154,19 +168,19 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   let best = Infinity;
   const bestWeights = t.earlyStopping ? new BestWeights(tf, s.built.model) : undefined;
   let sinceBest = 0;
-  const path = `${native ? (s.backend === 'wasm' ? WASM_STEP_PATH : 'native') : gradientFamily ? 'tape' : 'generic'}${gradientFamily ? `, task gradients on the shared ${weighting.mode}` : ''}`;
+  const path = `${fused || native ? (fused ? GRAPH_STEP_PATH : s.backend === 'wasm' ? WASM_STEP_PATH : 'native') : gradientFamily ? 'tape' : 'generic'}${gradientFamily ? `, task gradients on the shared ${weighting.mode}` : ''}`;
   const every = conflictEvery(spec.evaluation?.conflict);
   const conflict = every ? new ConflictMeter(s, every) : undefined;
   const affinitySpec = spec.evaluation?.taskAffinity;
   const affinity = affinitySpec ? new AffinityMeter(s, affinitySpec.every ?? AFFINITY_DEFAULT_EVERY) : undefined;
-  const result: LoopResult = { stepPath: native ? path : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
+  const result: LoopResult = { stepPath: fused || native ? `${path}${fusedFailed ? ` (the fused graph failed: ${fusedFailed})` : ''}` : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
 
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
       shuffleRows(order, rng);
       const maskWeights = masked.map((id) => batchWeights(train.targets.get(id)!, order, sizes));
       const weights = new Map(masked.map((id, k) => [id, maskWeights[k]!.weights]));
-      const batches = new EpochBatches(tf, { x: train.x, labels: trainLabels, labelWidth, weights }, order, sizes, t.batchSize);
+      const batches = fused ? undefined : new EpochBatches(tf, { x: train.x, labels: trainLabels, labelWidth, weights }, order, sizes, t.batchSize);
       // Per-task losses of the steps since the last report, read back together; for masked
       // tasks also each step's labelled rows, so the report is the mean over labelled rows.
       let window: TF.Tensor[][] = heads.map(() => []);
@@ -176,14 +190,19 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       const epochWeight = new Float64Array(heads.length);
 
       for (let b = 0; b < stepsPerEpoch; b++) {
-        const { x: xb, y: yb, weights: wb } = batches.batch(b);
+        const rows = order.subarray(b * t.batchSize, b * t.batchSize + sizes[b]!);
+        // The fused graph gathers its own batches and holds the weights: a conflict measurement gets both.
+        const measured = !!fused && !!conflict?.due(step);
+        if (measured) fused!.sync();
+        const { x: xb, y: yb, weights: wb } = batches?.batch(b) ?? (measured ? fused!.batch(rows) : NO_BATCH);
         const mb = new Map(masked.map((id, k) => [id, { weights: wb.get(id)!, labelled: maskWeights[k]!.labelled[b]! }]));
         const conflictPoints = conflict?.measure(step, epoch, xb, yb, mb);
         if (conflictPoints?.length) events.progress(conflictPoints);
         const affinityPoints = affinity?.measure(step, epoch, lrAt(epoch, b), { xb, yb, masks: mb });
         if (affinityPoints?.length) events.progress(affinityPoints);
         weighting.begin(step, epoch, heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0));
-        const losses = stepper.step(xb, yb, lrAt(epoch, b), mb);
+        const losses = fused ? fused.step(rows, lrAt(epoch, b), lossWeights)
+          : stepper!.step(xb, yb, lrAt(epoch, b), mb);
         if (method.needs.lossesAfter) weighting.afterStep(lossesAfterStep(s, xb, yb, mb));
         else weighting.afterStep([]);
         losses.forEach((l, i) => window[i]!.push(l));
@@ -233,7 +252,9 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         }
       }
       window.forEach((ls) => tf.dispose(ls));
-      batches.dispose();
+      batches?.dispose();
+      // The graph session holds the trained weights: the model gets them before anything reads it.
+      fused?.sync();
       if (events.cancelled()) {
         result.cancelled = true;
         break;
@@ -277,7 +298,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
     }
   } finally {
     bestWeights?.dispose();
-    stepper.dispose();
+    stepper?.dispose();
+    fused?.dispose();
     weighting.dispose();
   }
   result.steps = step;

@@ -39,6 +39,11 @@ export interface LoopSetup {
   events: LoopEvents;
   /** A weighting method outside the registry (tests); by default the spec's. */
   method?: WeightingMethod;
+  /**
+   * false: the eager compiled step (native/denseStep.ts) runs where the fused graph step
+   * (graph/graphStep.ts) would, so tests and the bench can compare the two. Default true.
+   */
+  fusedGraph?: boolean;
 }
 
 /** One step; `masks` holds the tasks with unlabelled rows in the training split. */

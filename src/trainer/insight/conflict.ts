@@ -76,9 +76,12 @@ export class ConflictMeter {
   /** Nothing shared (a baseline's phase) or one task: nothing to measure. */
   get active(): boolean { return this.blocks.length > 0 && this.s.heads.length >= 2; }
 
+  /** Whether `measure` measures at this step (a step that batches itself makes the batch only then). */
+  due(step: number): boolean { return this.active && step % this.every === 0; }
+
   /** Measures at steps 0, every, 2·every… (the global step before the update); the points to log, if it measured. */
   measure(step: number, epoch: number, xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, masks: ReadonlyMap<string, BatchMask>): MetricPoint[] {
-    if (!this.active || step % this.every !== 0) return [];
+    if (!this.due(step)) return [];
     const grams = blockGramians(this.s, this.blocks, xb, yb, masks);
     const tasks = this.s.heads.map((h) => h.task.id);
     const byBlock = new Map<string, PairValues[]>([[WHOLE_TRUNK, pairValues(sumGramians(grams), tasks)]]);

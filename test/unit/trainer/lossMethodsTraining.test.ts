@@ -18,6 +18,7 @@ import type { Dataset } from '../../../src/trainer/data/dataset';
 import { labelTensor, toDevice } from '../../../src/trainer/deviceData';
 import { makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
+import { GRAPH_STEP_PATH } from '../../../src/trainer/graph/graphStep';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
 import { taskInfos } from '../../../src/trainer/weighting/index';
@@ -106,7 +107,7 @@ const sum = (v: readonly number[]) => v.reduce((a, x) => a + x, 0);
 
 test('DWA trains on the compiled step: weight 1 for two epochs, then 3 softmax(r / 2) from the reported epoch losses', { timeout: 60_000 }, async () => {
   const run = await train(spec({ method: 'dwa' }, 3));
-  assert.equal(run.stepPath, 'native');
+  assert.equal(run.stepPath, GRAPH_STEP_PATH); // weights as numbers before each step: the fused graph
   const rows = weightRows(run.steps);
   assert.equal(rows.length, 30, 'a weight for every task at every report');
   for (const r of rows.filter((x) => x.epoch <= 2)) assert.deepEqual(r.w, [1, 1, 1]);
@@ -122,7 +123,7 @@ test('DWA trains on the compiled step: weight 1 for two epochs, then 3 softmax(r
 
 test('RLW trains on the compiled step with new weights at every step, summing to 1', { timeout: 60_000 }, async () => {
   const run = await train(spec({ method: 'rlw' }, 1));
-  assert.equal(run.stepPath, 'native');
+  assert.equal(run.stepPath, GRAPH_STEP_PATH); // weights as numbers before each step: the fused graph
   const rows = weightRows(run.steps);
   assert.equal(rows.length, 10);
   for (const r of rows) {

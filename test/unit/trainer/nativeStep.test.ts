@@ -67,9 +67,10 @@ async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', p
   const forward = makeForward(tf, withInputs, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
   const train = toDevice(tf, withInputs, heads, data(100, partial));
   const validation = toDevice(tf, withInputs, heads, data(20, partial));
-  // backendName 'cpu' here only forces the generic step; both run on native TensorFlow.
+  // backendName 'cpu' here only forces the generic step; both run on native TensorFlow. The
+  // eager compiled step, not the fused graph (graphStep.test.ts), is the one under test here.
   const result = await trainLoop({ tf, backend: backendName, spec: withInputs, built, forward, heads, topo, train, validation, epochs: 2,
-    phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false } });
+    phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false }, fusedGraph: false });
   const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync() as Float32Array);
   built.model.dispose();
   return { weights, path: result.stepPath };

@@ -1,0 +1,174 @@
+// The fused graph step (src/trainer/graph/) must train exactly like the tape-based step:
+// same starting weights and batches give the same weights after every step of a few epochs,
+// under rates that change every step, and the model holds the session's weights whenever the
+// loop reads it (evaluation, early stopping's best epoch).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type * as TF from '@tensorflow/tfjs';
+import { analyzeGraph } from '../../../src/core/graph';
+import { SeededRandom } from '../../../src/core/random';
+import type { ExperimentSpec } from '../../../src/core/spec';
+import { weightingMethod } from '../../../src/core/weighting/registry';
+import { loadBackend } from '../../../src/trainer/backend';
+import type { Dataset } from '../../../src/trainer/data/dataset';
+import { toDevice } from '../../../src/trainer/deviceData';
+import { GRAPH_STEP_PATH, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
+import { makeHeads } from '../../../src/trainer/heads';
+import { trainLoop } from '../../../src/trainer/loop';
+import { buildModel } from '../../../src/trainer/model/build';
+import { makeForward } from '../../../src/trainer/model/forward';
+
+/** Two inputs, a concatenation, an addition, every activation, and softmax, sigmoid and MSE heads. */
+function spec(training: Partial<ExperimentSpec['training']>): ExperimentSpec {
+  return {
+    name: 'graph-equivalence',
+    data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 1 } },
+    tasks: [
+      { id: 'cls', kind: 'multiclass', target: 'c', classes: 4 },
+      { id: 'bin', kind: 'binary', target: 'b' },
+      { id: 'reg', kind: 'regression', target: 'r', weight: 0.5 },
+    ],
+    model: {
+      inputs: [{ id: 'x', shape: [12], features: Array.from({ length: 12 }, (_, i) => `f${i}`) }, { id: 'z', shape: [3], features: ['f12', 'f13', 'f14'] }],
+      layers: [
+        { id: 'a', type: 'dense', units: 16, activation: 'relu', from: ['x'] },
+        { id: 'b', type: 'dense', units: 8, activation: 'tanh', from: ['z'] },
+        { id: 'cat', type: 'concatenate', from: ['a', 'b'] },
+        { id: 'trunk', type: 'dense', units: 16, activation: 'elu', from: ['cat'], l2: 0.01 },
+        { id: 'side', type: 'dense', units: 16, activation: 'sigmoid', from: ['cat'] },
+        { id: 'sum', type: 'add', from: ['trunk', 'side'] },
+        { id: 'clsHead', type: 'dense', units: 4, activation: 'softmax', from: ['sum'] },
+        { id: 'binHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['sum'] },
+        { id: 'regHead', type: 'dense', units: 1, from: ['trunk'] },
+      ],
+      outputs: { cls: 'clsHead', bin: 'binHead', reg: 'regHead' },
+    },
+    training: { optimizer: { type: 'sgd', learningRate: 0.05 }, epochs: 2, batchSize: 16, seed: 5, weighting: { method: 'static' }, ...training },
+  };
+}
+
+function data(n: number, seed: number): Dataset {
+  const rng = new SeededRandom(seed);
+  const features = Float32Array.from({ length: n * 15 }, () => rng.normal());
+  const c = Float32Array.from({ length: n }, () => rng.int(4));
+  const targets = { c, b: c.map((v) => (v > 1 ? 1 : 0)), r: Float32Array.from({ length: n }, (_, i) => features[i * 15]! * 2 + rng.normal(0, 0.1)) };
+  return { n, featureNames: Array.from({ length: 15 }, (_, i) => `f${i}`), features, featureShape: [15], targets, report: [] };
+}
+
+interface Trained { weights: Float32Array[]; initial: Float32Array[]; path: string; validationLoss: number[]; restoredEpoch: number | undefined; conflict: number[] }
+
+/** Trains 100 rows (7 steps an epoch, the last one short); 'cpu' only keeps the compiled steps off, TensorFlow runs both. */
+async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'): Promise<Trained> {
+  const { tf } = await loadBackend('tensorflow');
+  const topo = analyzeGraph(s).order;
+  const heads = makeHeads(tf, s);
+  const built = buildModel(tf, s, topo, 3);
+  const initial = built.model.getWeights().map((w: TF.Tensor) => w.dataSync().slice() as Float32Array);
+  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const validationLoss: number[] = [];
+  /** Gradient conflict between task pairs (measured every evaluation.conflict.every steps on the model as it is then). */
+  const conflict: number[] = [];
+  const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, data(100, 9)), validation: toDevice(tf, s, heads, data(20, 4)),
+    epochs: s.training.epochs, phase: { kind: 'shared' },
+    events: { progress: (points) => conflict.push(...points.filter((p) => p.task.includes('|')).map((p) => p.value)), epochEnd: (_e, points) => validationLoss.push(points.find((p) => p.split === 'validation' && p.metric === 'loss' && p.task === '*')!.value), cancelled: () => false } });
+  const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync() as Float32Array);
+  built.model.dispose();
+  return { weights, initial, path: result.stepPath, validationLoss, restoredEpoch: result.restoredEpoch, conflict };
+}
+
+const SGDR = { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 };
+
+for (const [label, training, evaluation] of [
+  ['plain SGD with L2 and static weights', {}],
+  ['equal weighting', { weighting: { method: 'equal' as const } }],
+  ['plain SGD under a step decay', { schedule: { type: 'step' as const, stepEpochs: 1, gamma: 0.3 } }],
+  // The rate changes every step (half an epoch of warm-up, then SGDR with a restart at 1.5 epochs).
+  ['SGD with momentum under warm-up and SGDR restarts', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9 }, schedule: SGDR }],
+  ['SGD with Nesterov momentum under SGDR', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9, nesterov: true }, schedule: SGDR }],
+  // Validation decides the epoch kept: the model must hold the session's weights at every epoch's end.
+  ['early stopping restores the best epoch', { epochs: 10, earlyStopping: { patience: 1 }, optimizer: { type: 'sgd' as const, learningRate: 0.2, momentum: 0.5 } }],
+  // Measured between steps on the model: it must hold the session's weights then, and the batch's rows.
+  ['gradient conflict measured every 3 steps', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9 } }, { conflict: { every: 3 } }],
+] as const) {
+  test(`fused graph and tape steps agree: ${label}`, { timeout: 60_000 }, async () => {
+    const s = { ...spec(training), ...(evaluation ? { evaluation } : {}) };
+    const { tf } = await loadBackend('tensorflow');
+    assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, weightingMethod(s.training.weighting!.method)!.description), undefined);
+    const graph = await trainWith(s, 'tensorflow');
+    const tape = await trainWith(s, 'cpu');
+    assert.equal(graph.path, GRAPH_STEP_PATH);
+    assert.match(tape.path, /^generic/);
+    assert.equal(graph.restoredEpoch, tape.restoredEpoch);
+    assert.equal(graph.conflict.length, tape.conflict.length);
+    graph.conflict.forEach((v, k) => assert.ok(Math.abs(v - tape.conflict[k]!) < 1e-4, `conflict value ${k}: graph ${v} vs tape ${tape.conflict[k]}`));
+    graph.validationLoss.forEach((v, e) => assert.ok(Math.abs(v - tape.validationLoss[e]!) < 1e-4, `epoch ${e + 1} validation loss: graph ${v} vs tape ${tape.validationLoss[e]}`));
+    assert.equal(graph.weights.length, tape.weights.length);
+    let moved = 0;
+    graph.weights.forEach((w, i) => {
+      const t = tape.weights[i]!;
+      for (let k = 0; k < w.length; k++) {
+        assert.ok(Math.abs(w[k]! - t[k]!) < 1e-5, `weight ${i}[${k}]: graph ${w[k]} vs tape ${t[k]}`);
+        if (Math.abs(w[k]! - graph.initial[i]![k]!) > 1e-4) moved++;
+      }
+    });
+    assert.ok(moved > 100, `${moved} weights moved`);
+  });
+}
+
+/** The spec with layer ids TensorFlow would refuse as node names (spaces, a leading '_', non-ASCII). */
+function oddIds(s: ExperimentSpec): ExperimentSpec {
+  const ids: Record<string, string> = { a: 'a b', cat: '_cat', trunk: 'trünk/1', clsHead: 'cls head' };
+  const id = (x: string) => ids[x] ?? x;
+  return {
+    ...s,
+    model: {
+      ...s.model,
+      layers: s.model.layers.map((l) => ({ ...l, id: id(l.id), from: l.from.map(id) })),
+      outputs: Object.fromEntries(Object.entries(s.model.outputs).map(([task, layer]) => [task, id(layer)])),
+    },
+  };
+}
+
+test('layer ids that are not valid TensorFlow node names train on the fused graph as on the tape', { timeout: 60_000 }, async () => {
+  const s = oddIds(spec({ optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 } }));
+  const graph = await trainWith(s, 'tensorflow');
+  const tape = await trainWith(s, 'cpu');
+  assert.equal(graph.path, GRAPH_STEP_PATH);
+  graph.weights.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - tape.weights[i]![k]!) < 1e-5, `weight ${i}[${k}]: graph ${v} vs tape ${tape.weights[i]![k]}`)));
+});
+
+test('the early-stopping case stops early and restores an epoch before the last', { timeout: 60_000 }, async () => {
+  const graph = await trainWith(spec({ epochs: 10, earlyStopping: { patience: 1 }, optimizer: { type: 'sgd', learningRate: 0.2, momentum: 0.5 } }), 'tensorflow');
+  assert.ok(graph.restoredEpoch !== undefined && graph.restoredEpoch < graph.validationLoss.length, `restored ${graph.restoredEpoch} of ${graph.validationLoss.length}`);
+});
+
+test('what the fused graph does not cover stays on the eager compiled step, and why', async () => {
+  const { tf } = await loadBackend('tensorflow');
+  const base = spec({});
+  const equal = weightingMethod('equal')!.description;
+  const cases: Array<[ExperimentSpec, boolean, RegExp]> = [
+    [spec({ optimizer: { type: 'adam', learningRate: 0.01 } }), false, /optimizer adam/],
+    [spec({ clipNorm: 1 }), false, /clipping/],
+    [base, true, /partial labels/],
+    [{ ...base, model: { ...base.model, layers: [...base.model.layers.map((l) => (l.id === 'clsHead' ? { ...l, from: ['drop'] } : l)), { id: 'drop', type: 'dropout', rate: 0.5, from: ['sum'] }] } }, false, /dropout layer drop/],
+    [{ ...base, tasks: base.tasks.map((t) => (t.id === 'reg' ? { ...t, loss: 'huber' as const } : t)) }, false, /loss huber of task reg/],
+  ];
+  for (const [s, partial, reason] of cases) assert.match(graphStepUnsupported(s, makeHeads(tf, s), partial, equal) ?? '', reason);
+  assert.match(graphStepUnsupported(base, makeHeads(tf, base), false, weightingMethod('gls')!.description) ?? '', /gls task weighting/);
+});
+
+test('a graph TensorFlow refuses to load leaves the run on the eager compiled step, which says why', { timeout: 60_000 }, async () => {
+  const { tf } = await loadBackend('tensorflow');
+  const backend = tf.backend() as unknown as { loadSavedModelMetaGraph(dir: string, tags: string): number };
+  const load = backend.loadSavedModelMetaGraph;
+  backend.loadSavedModelMetaGraph = () => { throw new Error('Failed to load SavedModel: refused'); };
+  try {
+    const s = spec({});
+    const eager = await trainWith(s, 'tensorflow');
+    const tape = await trainWith(s, 'cpu');
+    assert.equal(eager.path, 'native (the fused graph failed: Failed to load SavedModel: refused)');
+    eager.weights.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - tape.weights[i]![k]!) < 1e-5)));
+  } finally {
+    backend.loadSavedModelMetaGraph = load;
+  }
+});
