@@ -14,6 +14,24 @@ export function mulberry32(seed: number): () => number {
 }
 
 /**
+ * Fills `out` with uniform numbers in [0, 1), mulberry32's stream from `seed` (the same
+ * generator, inlined: one call per number would cost more than the number), each cut to 24
+ * bits so that it is exact in float32 and never rounds up to 1. For many draws at once
+ * (GradDrop's one per gradient coordinate per step: about 10^5), where a native generator
+ * costs more than this loop (measured: TensorFlow's Philox 2-3 times more per number).
+ */
+export function fillUniform(out: Float32Array, seed: number): Float32Array {
+  let a = seed >>> 0;
+  for (let i = 0; i < out.length; i++) {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((t ^ (t >>> 14)) >>> 8) * 5.960464477539063e-8; // 2^-24
+  }
+  return out;
+}
+
+/**
  * A seed for an independent stream derived from a base seed and labels, e.g.
  * deriveSeed(7, 'split') and deriveSeed(7, 'shuffle') never share a sequence (FNV-1a + mix).
  */

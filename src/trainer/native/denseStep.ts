@@ -251,7 +251,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     const aggregate = (jacobian: TF.Tensor2D): TF.Tensor => {
       const active = w.active();
       const t = active.length;
-      if (!w.ruleWeights) return ops.reshape(ops.mul(w.aggregate(jacobian), c.rate!), [1, jacobian.shape[1]]);
+      if (!w.ruleWeights) return ops.reshape(w.aggregate(jacobian, undefined, c.lr), [1, jacobian.shape[1]]);
       const gramian = ops.matMul(jacobian, jacobian, false, true);
       const means = w.description.needs.losses ? lossMeans() : undefined;
       const read = (means ? ops.concat([ops.reshape(gramian, [t * t]), ops.pack(active.map((i) => means[i]!))], 0) : gramian).dataSync();

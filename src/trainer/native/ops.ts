@@ -104,17 +104,6 @@ export function nativeOps(tf: Tf) {
     pack: (xs: TF.Tensor[]) => one('Pack', [T, { name: 'N', type: b.TF_ATTR_INT, value: xs.length }, { name: 'axis', type: b.TF_ATTR_INT, value: 0 }], xs),
     /** 1 where x > y, else 0 (float32): a comparison and its cast in two ops. */
     greaterAsFloat: (x: TF.Tensor, y: TF.Tensor) => castToFloat(one('Greater', [T], [x, y])),
-    /**
-     * Uniform draws in [0, 1), [n], from TensorFlow's counter-based generator: the same
-     * (seed, n) always gives the same numbers, drawn in native code (tfjs-core's
-     * randomUniform draws them one by one in JavaScript and uploads them).
-     */
-    statelessUniform: (n: number, seed: readonly [number, number]) => {
-      const s = tf.tensor1d([...seed], 'int32');
-      const u = one('StatelessRandomUniform', [{ name: 'dtype', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT }, int32Type('T'), int32Type('Tseed')], [constInt([n]), s]);
-      s.dispose();
-      return u;
-    },
     dispose: () => { for (const t of axisCache.values()) t.dispose(); axisCache.clear(); },
   };
 }
