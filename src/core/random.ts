@@ -14,19 +14,21 @@ export function mulberry32(seed: number): () => number {
 }
 
 /**
- * Fills `out` with uniform numbers in [0, 1), mulberry32's stream from `seed` (the same
- * generator, inlined: one call per number would cost more than the number), each cut to 24
- * bits so that it is exact in float32 and never rounds up to 1. For many draws at once
- * (GradDrop's one per gradient coordinate per step: about 10^5), where a native generator
- * costs more than this loop (measured: TensorFlow's Philox 2-3 times more per number).
+ * Fills `out` with uniform numbers in [0, 1) from mulberry32's stream from `seed` (the same
+ * generator, inlined: a call per number would cost more than the number), two numbers of 16
+ * bits from each 32-bit output: multiples of 2^-16, exact in float32, never 1. For many draws at
+ * once (GradDrop's one per gradient coordinate per step: about 10^5), where TensorFlow's native
+ * generator costs 2-3 times more per number and a whole output per number about 1.5-2 times more.
  */
 export function fillUniform(out: Float32Array, seed: number): Float32Array {
   let a = seed >>> 0;
-  for (let i = 0; i < out.length; i++) {
+  for (let i = 0; i < out.length; i += 2) {
     a = (a + 0x6d2b79f5) | 0;
     let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 8) * 5.960464477539063e-8; // 2^-24
+    t ^= (t + Math.imul(t ^ (t >>> 7), t | 61)) | 0;
+    t ^= t >>> 14;
+    out[i] = (t >>> 16) * 1.52587890625e-5; // 2^-16
+    if (i + 1 < out.length) out[i + 1] = (t & 0xffff) * 1.52587890625e-5;
   }
   return out;
 }

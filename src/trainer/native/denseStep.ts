@@ -113,22 +113,23 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
 
   // Per-(lr, batch) constants: loss-gradient scales, weight decay factors.
   let constKey = '';
-  type Constants = { lr: number; scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; rate?: TF.Tensor };
+  /** `lr`: the rate the optimizer's gradients carry (1 when it applies the rate); `carried`: the rate the loss gradients carry. */
+  type Constants = { lr: number; carried: number; scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; rate?: TF.Tensor };
   let consts: Constants | undefined;
   const disposeConsts = () => {
     if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.rate ? [consts.rate] : [])]);
   };
   /**
-   * Gradient-family methods combine the task gradients themselves, so theirs are left
-   * unscaled (weights 1, rate 1: a method like Nash-MTL is not scale-invariant). Where the
-   * optimizer takes gradients that carry the rate (`prescaled`: plain SGD or momentum, unclipped),
-   * the rate enters after the method: in the coefficients of the combination on the shared part
-   * (no extra op), and as `rate` (or a task's coefficient times it) on each task's own layers.
-   * Otherwise (another optimizer, a clipped step, learned weights) every gradient stays unscaled
-   * and the optimizer applies the rate.
+   * Gradient-family methods combine the task gradients themselves (weights 1). Where the
+   * optimizer takes gradients that carry the rate (`prescaled`: plain SGD or momentum, unclipped)
+   * and it is not 0, the task gradients carry it from the loss gradient on, like every other
+   * gradient here, so that a task's own layers need no op of their own for it; a method that is
+   * not scale-invariant (Nash-MTL) still sees the true Gramian, divided back by the rate's square
+   * as numbers. Otherwise (another optimizer, a clipped step, learned weights, a rate of 0) every
+   * gradient stays unscaled and the rate enters after the method or in the optimizer.
    */
   const constants = (lrGiven: number, n: number, weights: readonly number[]) => {
-    const lr = fold ? lrGiven : 1;
+    const lr = fold || (prescaled && gradientFamily && lrGiven > 0) ? lrGiven : 1;
     const key = `${lrGiven}/${n}/${weights.join()}`;
     if (key !== constKey || !consts) {
       disposeConsts();
@@ -140,7 +141,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       // d(l2 * sum(W^2))/dW = 2 * l2 * W, carrying the rate exactly when the gradients it joins do.
       const rate = prescaled ? lrGiven : 1;
       const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * rate * c))]));
-      consts = { lr: rate, scale, maskedScale, decay, ...(gradientFamily ? { rate: tf.keep(tf.scalar(rate)) } : {}) };
+      consts = { lr: rate, carried: lr, scale, maskedScale, decay, ...(gradientFamily ? { rate: tf.keep(tf.scalar(rate)) } : {}) };
       constKey = key;
     }
     return consts;
@@ -237,11 +238,13 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     const pending: Array<{ key: string; variable: TF.Variable; grad: TF.Tensor; task: number }> = [];
     let task = 0;
     const own = (key: string, variable: TF.Variable, grad: TF.Tensor) => { pending.push({ key, variable, grad, task }); };
+    /** What the task gradients still lack of the rate: 1 when they carry it (see `constants`). */
+    const lacking = c.lr / c.carried;
     const applyOwn = () => {
       const coef = w.description.weightsOwnLayers ? w.coefficients() : undefined;
-      // One scalar per task (its coefficient times the rate), not one per variable.
-      const scales = coef ? coef.map((x) => (x === 1 ? c.rate! : tf.scalar(x * c.lr))) : [];
-      for (const p of pending) update(p.key, p.variable, p.grad, c, coef ? scales[p.task]! : c.rate!);
+      // One scalar per task (its coefficient times what is lacking of the rate), not one per variable; none for 1.
+      const scales = coef ? coef.map((x) => (x * lacking === 1 ? undefined : tf.scalar(x * lacking))) : [];
+      for (const p of pending) update(p.key, p.variable, p.grad, c, coef ? scales[p.task] : lacking === 1 ? undefined : c.rate!);
     };
     /**
      * The update direction on the shared part, [1, P], times the learning rate. A rule reads
@@ -251,12 +254,13 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     const aggregate = (jacobian: TF.Tensor2D): TF.Tensor => {
       const active = w.active();
       const t = active.length;
-      if (!w.ruleWeights) return ops.reshape(w.aggregate(jacobian, undefined, c.lr), [1, jacobian.shape[1]]);
+      if (!w.ruleWeights) return ops.reshape(w.aggregate(jacobian, undefined, lacking), [1, jacobian.shape[1]]);
       const gramian = ops.matMul(jacobian, jacobian, false, true);
       const means = w.description.needs.losses ? lossMeans() : undefined;
       const read = (means ? ops.concat([ops.reshape(gramian, [t * t]), ops.pack(active.map((i) => means[i]!))], 0) : gramian).dataSync();
-      const coef = w.ruleWeights(read.subarray(0, t * t), means ? Array.from(read.subarray(t * t)) : undefined);
-      return ops.matMul(tf.tensor2d(coef.map((x) => x * c.lr), [1, t]), jacobian);
+      const square = c.carried * c.carried;
+      const coef = w.ruleWeights(Array.from(read.subarray(0, t * t), (g) => g / square), means ? Array.from(read.subarray(t * t)) : undefined);
+      return ops.matMul(tf.tensor2d(coef.map((x) => x * lacking), [1, t]), jacobian);
     };
     /** Every active task's gradient parts, flattened, task after task. */
     const pieces: TF.Tensor[] = [];
@@ -296,15 +300,22 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     const rep = trunk!.representation;
     const n = seed[0]!.shape[0]!;
     const sizes = rep.map((id) => n * widths.get(id)!);
+    // One boundary layer (a trunk with one output): the tasks' gradients at it stacked by one
+    // Pack, read as [tasks, n * width]; two ops, where flattening each and concatenating take tasks + 2.
+    const single = rep.length === 1;
     for (const [k, i] of w.active().entries()) {
       task = k;
       const grads = new Map<string, TF.Tensor[]>();
       addGrad(grads, heads[i]!.layerId, seed[i]!);
       backward(values, grads, (id) => !trunk!.layers.has(id), own);
-      if (sizes.length) flat(rep.map((id) => { const gs = grads.get(id); return gs ? ops.addN(gs) : undefined; }), sizes);
+      const at = rep.map((id) => { const gs = grads.get(id); return gs ? ops.addN(gs) : undefined; });
+      if (single) pieces.push(at[0] ?? tf.zeros([n, widths.get(rep[0]!)!]));
+      else if (sizes.length) flat(at, sizes);
     }
     if (pieces.length && rep.length) {
-      const parts = unflatten(aggregate(jacobian(w.active().length)), sizes, rep.map((id) => [n, widths.get(id)!]));
+      const tasks = w.active().length;
+      const stacked = single ? ops.reshape(ops.pack(pieces), [tasks, sizes[0]!]) as TF.Tensor2D : jacobian(tasks);
+      const parts = unflatten(aggregate(stacked), sizes, rep.map((id) => [n, widths.get(id)!]));
       const grads = new Map<string, TF.Tensor[]>();
       rep.forEach((id, k) => addGrad(grads, id, parts[k]!));
       backward(values, grads, (id) => trunk!.layers.has(id), (key, variable, grad) => update(key, variable, grad, c));

@@ -1,8 +1,9 @@
 // GradDrop on tensors (the formula and the choice of modes: src/core/weighting/graddrop.ts).
 // One uniform number per coordinate each step, drawn in JavaScript from a seed taken from the
 // run's weighting stream (ctx.random(); core/random.ts fillUniform), so runs repeat and every
-// backend sees the same draws: TensorFlow's own generator (StatelessRandomUniform, Philox) took
-// 2-3 times the CPU time of the JavaScript loop, upload included. Two implementations of the one
+// backend sees the same draws (16-bit numbers: the chance of keeping a sign is P to within
+// 2^-16); TensorFlow's own generator (StatelessRandomUniform, Philox) took 2-3 times the CPU time
+// of the JavaScript loop, upload included. Two implementations of the one
 // formula, chosen by size: a small Jacobian (the shared representation of a batch: a few thousand
 // numbers) is read back and combined in one JavaScript loop (core/weighting/gradDropDirection.ts),
 // on every backend; a large one on native TensorFlow (the shared parameters: about 10^5 columns on
@@ -85,10 +86,11 @@ export function gradDropNative(tf: Tf, ops: NativeOps, c: NativeConstants, jacob
 
 /**
  * From this many Jacobian entries on, native TensorFlow's raw ops cost less than a read-back and
- * the JavaScript loop (measured on the reference network: 2 x 2,048 on the representation, loop
- * 3-4 times cheaper than the ops; 2 x 108,864 on the parameters, ops about 2 times cheaper).
+ * the JavaScript loop (CPU time, 2 tasks, measured 2026-11-30 on the loaded 2-core machine:
+ * 2 x 2,048 coordinates, the representation of a batch of 32, loop 120 us, ops 360 us; about even
+ * at 2 x 8,192; 2 x 108,864, the reference network's shared parameters, loop 3.8 ms, ops 0.9 ms).
  */
-const RAW_OPS_FROM = 1 << 15;
+const RAW_OPS_FROM = 1 << 14;
 
 export function graddropWeighting(tf: Tf, params: Record<string, number | string>): TensorWeighting {
   const leak = Number(params.leak ?? 0);

@@ -81,7 +81,7 @@ test('GradDrop takes the learning rate into its sum: scale 0.1 gives 0.1 d, the 
 
 test('GradDrop draws the same numbers on every backend: native TensorFlow (raw ops, a large Jacobian) and plain JavaScript give one direction', async () => {
   const { tf } = await loadBackend('tensorflow');
-  // 2 x 2^14 (native TensorFlow takes the raw ops from 2^15 entries), the two tasks' signs
+  // 2 x 2^14 (native TensorFlow takes the raw ops from 2^14 entries), the two tasks' signs
   // opposite everywhere, so that the draws decide every coordinate.
   const rng = new SeededRandom(4);
   const wide = Array.from({ length: 2 }, (_, i) => Array.from({ length: 2 ** 14 }, () => (i === 0 ? 1 : -1) * (0.1 + rng.next())));
