@@ -247,14 +247,14 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       for (const p of pending) update(p.key, p.variable, p.grad, c, coef ? scales[p.task] : lacking === 1 ? undefined : c.rate!);
     };
     /**
-     * The update direction on the shared part, [1, P], times the learning rate. A rule reads
+     * The update direction on the shared part, [1, P] (a tensor method's: [P]), times the learning rate. A rule reads
      * the Gramian (and the losses, if it asks) back in one go and its coefficients come back
      * as one row: direction = (lr c)^T J, one MatMul.
      */
     const aggregate = (jacobian: TF.Tensor2D): TF.Tensor => {
       const active = w.active();
       const t = active.length;
-      if (!w.ruleWeights) return ops.reshape(w.aggregate(jacobian, undefined, lacking), [1, jacobian.shape[1]]);
+      if (!w.ruleWeights) return w.aggregate(jacobian, undefined, lacking); // [P]: unflatten splits its last axis
       const gramian = ops.matMul(jacobian, jacobian, false, true);
       const means = w.description.needs.losses ? lossMeans() : undefined;
       const read = (means ? ops.concat([ops.reshape(gramian, [t * t]), ops.pack(active.map((i) => means[i]!))], 0) : gramian).dataSync();
@@ -275,9 +275,9 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       const row = pieces.length === 1 ? pieces[0]! : ops.concat(pieces, 1);
       return ops.reshape(row, [tasks, row.shape[1]! / tasks]) as TF.Tensor2D;
     };
-    /** The direction [1, P] cut back into the parts' shapes. */
+    /** The direction ([1, P] or [P]) cut back into the parts' shapes. */
     const unflatten = (direction: TF.Tensor, sizes: number[], shapes: number[][]) => {
-      const pieces = sizes.length === 1 ? [direction] : ops.split(direction, sizes, 1);
+      const pieces = sizes.length === 1 ? [direction] : ops.split(direction, sizes, direction.shape.length - 1);
       return pieces.map((p, k) => ops.reshape(p, shapes[k]!));
     };
     if (w.mode === 'parameters') {
