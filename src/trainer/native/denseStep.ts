@@ -231,7 +231,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
    * every layer per task; representation: per task only through its own layers, to the
    * trunk's output), combined by the method; its own layers get its own gradient.
    */
-  const gradientUpdate = (values: Map<string, TF.Tensor>, seed: TF.Tensor[], c: Constants, lossMeans: () => TF.Tensor[]) => {
+  const gradientUpdate = (values: Map<string, TF.Tensor>, seed: TF.Tensor[], c: Constants, lossMeans: (active: readonly number[]) => TF.Tensor) => {
     const w = weighting!;
     // A task's own layers are updated once the method has spoken: a method whose coefficients
     // are loss weights (GradNorm) scales them too.
@@ -248,18 +248,18 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     };
     /**
      * The update direction on the shared part, [1, P] (a tensor method's: [P]), times the learning rate. A rule reads
-     * the Gramian (and the losses, if it asks) back in one go and its coefficients come back
-     * as one row: direction = (lr c)^T J, one MatMul.
+     * the Gramian (and the losses, if it asks) back and its coefficients come back as one row:
+     * direction = (lr c)^T J, one MatMul.
      */
     const aggregate = (jacobian: TF.Tensor2D): TF.Tensor => {
       const active = w.active();
       const t = active.length;
       if (!w.ruleWeights) return w.aggregate(jacobian, undefined, lacking); // [P]: unflatten splits its last axis
-      const gramian = ops.matMul(jacobian, jacobian, false, true);
-      const means = w.description.needs.losses ? lossMeans() : undefined;
-      const read = (means ? ops.concat([ops.reshape(gramian, [t * t]), ops.pack(active.map((i) => means[i]!))], 0) : gramian).dataSync();
+      const gramian = ops.matMul(jacobian, jacobian, false, true).dataSync();
+      // Two read-backs cost less than the two ops that would join them into one.
+      const means = w.description.needs.losses ? Array.from(lossMeans(active).dataSync()) : undefined;
       const square = c.carried * c.carried;
-      const coef = w.ruleWeights(Array.from(read.subarray(0, t * t), (g) => g / square), means ? Array.from(read.subarray(t * t)) : undefined);
+      const coef = w.ruleWeights(Array.from(gramian, (g) => g / square), means);
       return ops.matMul(tf.tensor2d(coef.map((x) => x * lacking), [1, t]), jacobian);
     };
     /** Every active task's gradient parts, flattened, task after task. */
@@ -363,6 +363,15 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         // A masked task's losses are already weighted by 1/(labelled rows): their sum is its mean.
         const lossMeans = () => losses.map((l, i) => (masks.has(heads[i]!.task.id) ? ops.sumAll(l) : ops.meanAll(l)));
         const means = () => { const m = lossMeans(); const v = m.map((t) => t.dataSync()[0]!); tf.dispose(m); return v; };
+        /**
+         * The given tasks' mean losses as one tensor: one Mean over their stacked per-example losses
+         * when they stack (same shape, no row weights), else a mean (or a masked sum) per task.
+         */
+        const stackedMeans = (tasks: readonly number[]) => {
+          const ls = tasks.map((i) => losses[i]!);
+          const stacks = tasks.every((i) => !masks.has(heads[i]!.task.id)) && ls.every((l) => l.shape.join() === ls[0]!.shape.join());
+          return stacks ? ops.mean(ops.pack(ls), 1) : ops.pack(tasks.map((i) => (masks.has(heads[i]!.task.id) ? ops.sumAll(losses[i]!) : ops.meanAll(losses[i]!))));
+        };
         const lossWeights = gradientFamily || learned ? heads.map(() => 1) : typeof weights === 'function' ? weights(means) : weights;
         const c = constants(lr, n, lossWeights);
         const active = (i: number) => masks.get(heads[i]!.task.id)?.labelled !== 0;
@@ -376,7 +385,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
           heads.forEach((h, i) => { if (active(i)) addGrad(grads, h.layerId, seed[i]!); });
           backward(values, grads, () => true, (key, v, g) => update(key, v, g, c));
         } else {
-          gradientUpdate(values, seed, c, lossMeans);
+          gradientUpdate(values, seed, c, stackedMeans);
         }
         // The tape's gradient step gives an inactive task's own layers a zero gradient (gradientStep.ts apply).
         optimizer.apply(gradientFamily);

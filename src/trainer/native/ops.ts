@@ -93,6 +93,8 @@ export function nativeOps(tf: Tf) {
     expandColumn: (x: TF.Tensor) => one('ExpandDims', [T, int32Type('Tdim')], [x, scalarInt(1)]),
     /** The mean, or the sum, of all entries: a scalar. */
     meanAll: (x: TF.Tensor) => one('Mean', [T, bool('keep_dims', false), int32Type('Tidx')], [x, constInt(x.shape.map((_, k) => k))]),
+    /** Mean over one axis, which goes. */
+    mean: (x: TF.Tensor, axis: number) => one('Mean', [T, bool('keep_dims', false), int32Type('Tidx')], [x, scalarInt(axis)]),
     sumAll: (x: TF.Tensor) => one('Sum', [T, bool('keep_dims', false), int32Type('Tidx')], [x, constInt(x.shape.map((_, k) => k))]),
     /** Sum over one axis, which goes. */
     sum: (x: TF.Tensor, axis: number) => one('Sum', [T, bool('keep_dims', false), int32Type('Tidx')], [x, scalarInt(axis)]),
