@@ -73,13 +73,14 @@ export function gradDropNative(tf: Tf, ops: NativeOps, c: NativeConstants, jacob
     direction = overTasks(kept, scale);
     products = used(kept, (k) => ops.matMul(k, jacobian, false, true));
   }
-  // With the Gramian's diagonal ||g_i||^2, in one read-back; two small MatMuls cost less than
-  // squaring and summing the [tasks, P] products.
-  const sums = ops.concat([products, ops.matMul(jacobian, jacobian, false, true)], 0).dataSync();
+  // With the Gramian's diagonal ||g_i||^2: two small MatMuls cost less than squaring and summing
+  // the [tasks, P] products, and two read-backs less than an op joining them.
+  const dots = products.dataSync();
+  const norms = ops.matMul(jacobian, jacobian, false, true).dataSync();
   // A task whose gradient is 0 keeps all of nothing: report 1, not 0.
   const shares = Array.from({ length: t }, (_, i) => {
-    const norm = sums[(t + i) * t + i]!;
-    return norm === 0 ? 1 : Math.fround(sums[i * t + i]! / norm);
+    const norm = norms[i * t + i]!;
+    return norm === 0 ? 1 : Math.fround(dots[i * t + i]! / norm);
   });
   return { direction: ops.reshape(direction, [jacobian.shape[1]!]), shares };
 }
