@@ -14,6 +14,26 @@ export function mulberry32(seed: number): () => number {
 }
 
 /**
+ * Fills `out` with uniform numbers in [0, 1) from mulberry32's stream from `seed` (the same
+ * generator, inlined: a call per number would cost more than the number), two numbers of 16
+ * bits from each 32-bit output: multiples of 2^-16, exact in float32, never 1. For many draws at
+ * once (GradDrop's one per gradient coordinate per step: about 10^5), where TensorFlow's native
+ * generator costs 2-3 times more per number and a whole output per number about 1.5-2 times more.
+ */
+export function fillUniform(out: Float32Array, seed: number): Float32Array {
+  let a = seed >>> 0;
+  for (let i = 0; i < out.length; i += 2) {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= (t + Math.imul(t ^ (t >>> 7), t | 61)) | 0;
+    t ^= t >>> 14;
+    out[i] = (t >>> 16) * 1.52587890625e-5; // 2^-16
+    if (i + 1 < out.length) out[i + 1] = (t & 0xffff) * 1.52587890625e-5;
+  }
+  return out;
+}
+
+/**
  * A seed for an independent stream derived from a base seed and labels, e.g.
  * deriveSeed(7, 'split') and deriveSeed(7, 'shuffle') never share a sequence (FNV-1a + mix).
  */

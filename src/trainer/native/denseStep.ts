@@ -129,22 +129,23 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
 
   // Per-(lr, batch) constants: loss-gradient scales, weight decay factors.
   let constKey = '';
-  type Constants = { lr: number; scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; rate?: TF.Tensor };
+  /** `lr`: the rate the optimizer's gradients carry (1 when it applies the rate); `carried`: the rate the loss gradients carry. */
+  type Constants = { lr: number; carried: number; scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; rate?: TF.Tensor };
   let consts: Constants | undefined;
   const disposeConsts = () => {
     if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.rate ? [consts.rate] : [])]);
   };
   /**
-   * Gradient-family methods combine the task gradients themselves, so theirs are left
-   * unscaled (weights 1, rate 1: a method like Nash-MTL is not scale-invariant). Where the
-   * optimizer takes gradients that carry the rate (`prescaled`: plain SGD or momentum, unclipped),
-   * the rate enters after the method: in the coefficients of the combination on the shared part
-   * (no extra op), and as `rate` (or a task's coefficient times it) on each task's own layers.
-   * Otherwise (another optimizer, a clipped step, learned weights) every gradient stays unscaled
-   * and the optimizer applies the rate.
+   * Gradient-family methods combine the task gradients themselves (weights 1). Where the
+   * optimizer takes gradients that carry the rate (`prescaled`: plain SGD or momentum, unclipped)
+   * and it is not 0, the task gradients carry it from the loss gradient on, like every other
+   * gradient here, so that a task's own layers need no op of their own for it; a method that is
+   * not scale-invariant (Nash-MTL) still sees the true Gramian, divided back by the rate's square
+   * as numbers. Otherwise (another optimizer, a clipped step, learned weights, a rate of 0) every
+   * gradient stays unscaled and the rate enters after the method or in the optimizer.
    */
   const constants = (lrGiven: number, n: number, weights: readonly number[]) => {
-    const lr = fold ? lrGiven : 1;
+    const lr = fold || (prescaled && gradientFamily && lrGiven > 0) ? lrGiven : 1;
     const key = `${lrGiven}/${n}/${weights.join()}`;
     if (key !== constKey || !consts) {
       disposeConsts();
@@ -156,7 +157,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       // d(l2 * sum(W^2))/dW = 2 * l2 * W, carrying the rate exactly when the gradients it joins do.
       const rate = prescaled ? lrGiven : 1;
       const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * rate * c))]));
-      consts = { lr: rate, scale, maskedScale, decay, ...(gradientFamily ? { rate: tf.keep(tf.scalar(rate)) } : {}) };
+      consts = { lr: rate, carried: lr, scale, maskedScale, decay, ...(gradientFamily ? { rate: tf.keep(tf.scalar(rate)) } : {}) };
       constKey = key;
     }
     return consts;
@@ -249,33 +250,36 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
    * every layer per task; representation: per task only through its own layers, to the
    * trunk's output), combined by the method; its own layers get its own gradient.
    */
-  const gradientUpdate = (values: Map<string, TF.Tensor>, seed: TF.Tensor[], c: Constants, lossMeans: () => TF.Tensor[]) => {
+  const gradientUpdate = (values: Map<string, TF.Tensor>, seed: TF.Tensor[], c: Constants, lossMeans: (active: readonly number[]) => TF.Tensor) => {
     const w = weighting!;
     // A task's own layers are updated once the method has spoken: a method whose coefficients
     // are loss weights (GradNorm) scales them too.
     const pending: Array<{ key: string; variable: TF.Variable; grad: TF.Tensor; task: number }> = [];
     let task = 0;
     const own = (key: string, variable: TF.Variable, grad: TF.Tensor) => { pending.push({ key, variable, grad, task }); };
+    /** What the task gradients still lack of the rate: 1 when they carry it (see `constants`). */
+    const lacking = c.lr / c.carried;
     const applyOwn = () => {
       const coef = w.description.weightsOwnLayers ? w.coefficients() : undefined;
-      // One scalar per task (its coefficient times the rate), not one per variable.
-      const scales = coef ? coef.map((x) => (x === 1 ? c.rate! : tf.scalar(x * c.lr))) : [];
-      for (const p of pending) update(p.key, p.variable, p.grad, c, coef ? scales[p.task]! : c.rate!);
+      // One scalar per task (its coefficient times what is lacking of the rate), not one per variable; none for 1.
+      const scales = coef ? coef.map((x) => (x * lacking === 1 ? undefined : tf.scalar(x * lacking))) : [];
+      for (const p of pending) update(p.key, p.variable, p.grad, c, coef ? scales[p.task] : lacking === 1 ? undefined : c.rate!);
     };
     /**
-     * The update direction on the shared part, [1, P], times the learning rate. A rule reads
-     * the Gramian (and the losses, if it asks) back in one go and its coefficients come back
-     * as one row: direction = (lr c)^T J, one MatMul.
+     * The update direction on the shared part, [1, P] (a tensor method's: [P]), times the learning rate. A rule reads
+     * the Gramian (and the losses, if it asks) back and its coefficients come back as one row:
+     * direction = (lr c)^T J, one MatMul.
      */
     const aggregate = (jacobian: TF.Tensor2D): TF.Tensor => {
       const active = w.active();
       const t = active.length;
-      if (!w.ruleWeights) return ops.reshape(ops.mul(w.aggregate(jacobian), c.rate!), [1, jacobian.shape[1]]);
-      const gramian = ops.matMul(jacobian, jacobian, false, true);
-      const means = w.description.needs.losses ? lossMeans() : undefined;
-      const read = (means ? ops.concat([ops.reshape(gramian, [t * t]), ops.pack(active.map((i) => means[i]!))], 0) : gramian).dataSync();
-      const coef = w.ruleWeights(read.subarray(0, t * t), means ? Array.from(read.subarray(t * t)) : undefined);
-      return ops.matMul(tf.tensor2d(coef.map((x) => x * c.lr), [1, t]), jacobian);
+      if (!w.ruleWeights) return w.aggregate(jacobian, undefined, lacking); // [P]: unflatten splits its last axis
+      const gramian = ops.matMul(jacobian, jacobian, false, true).dataSync();
+      // Two read-backs cost less than the two ops that would join them into one.
+      const means = w.description.needs.losses ? Array.from(lossMeans(active).dataSync()) : undefined;
+      const square = c.carried * c.carried;
+      const coef = w.ruleWeights(Array.from(gramian, (g) => g / square), means);
+      return ops.matMul(tf.tensor2d(coef.map((x) => x * lacking), [1, t]), jacobian);
     };
     /** Every active task's gradient parts, flattened, task after task. */
     const pieces: TF.Tensor[] = [];
@@ -290,9 +294,9 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       const row = pieces.length === 1 ? pieces[0]! : ops.concat(pieces, 1);
       return ops.reshape(row, [tasks, row.shape[1]! / tasks]) as TF.Tensor2D;
     };
-    /** The direction [1, P] cut back into the parts' shapes. */
+    /** The direction ([1, P] or [P]) cut back into the parts' shapes. */
     const unflatten = (direction: TF.Tensor, sizes: number[], shapes: number[][]) => {
-      const pieces = sizes.length === 1 ? [direction] : ops.split(direction, sizes, 1);
+      const pieces = sizes.length === 1 ? [direction] : ops.split(direction, sizes, direction.shape.length - 1);
       return pieces.map((p, k) => ops.reshape(p, shapes[k]!));
     };
     if (w.mode === 'parameters') {
@@ -315,15 +319,22 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     const rep = trunk!.representation;
     const n = seed[0]!.shape[0]!;
     const sizes = rep.map((id) => n * widths.get(id)!);
+    // One boundary layer (a trunk with one output): the tasks' gradients at it stacked by one
+    // Pack, read as [tasks, n * width]; two ops, where flattening each and concatenating take tasks + 2.
+    const single = rep.length === 1;
     for (const [k, i] of w.active().entries()) {
       task = k;
       const grads = new Map<string, TF.Tensor[]>();
       addGrad(grads, heads[i]!.layerId, seed[i]!);
       backward(values, grads, (id) => !trunk!.layers.has(id), own);
-      if (sizes.length) flat(rep.map((id) => { const gs = grads.get(id); return gs ? ops.addN(gs) : undefined; }), sizes);
+      const at = rep.map((id) => { const gs = grads.get(id); return gs ? ops.addN(gs) : undefined; });
+      if (single) pieces.push(at[0] ?? tf.zeros([n, ...shapes.get(rep[0]!)!]));
+      else if (sizes.length) flat(at, sizes);
     }
     if (pieces.length && rep.length) {
-      const parts = unflatten(aggregate(jacobian(w.active().length)), sizes, rep.map((id) => [n, ...shapes.get(id)!]));
+      const tasks = w.active().length;
+      const stacked = single ? ops.reshape(ops.pack(pieces), [tasks, sizes[0]!]) as TF.Tensor2D : jacobian(tasks);
+      const parts = unflatten(aggregate(stacked), sizes, rep.map((id) => [n, ...shapes.get(id)!]));
       const grads = new Map<string, TF.Tensor[]>();
       rep.forEach((id, k) => addGrad(grads, id, parts[k]!));
       backward(values, grads, (id) => trunk!.layers.has(id), (key, variable, grad) => update(key, variable, grad, c));
@@ -371,6 +382,15 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
         // A masked task's losses are already weighted by 1/(labelled rows): their sum is its mean.
         const lossMeans = () => losses.map((l, i) => (masks.has(heads[i]!.task.id) ? ops.sumAll(l) : ops.meanAll(l)));
         const means = () => { const m = lossMeans(); const v = m.map((t) => t.dataSync()[0]!); tf.dispose(m); return v; };
+        /**
+         * The given tasks' mean losses as one tensor: one Mean over their stacked per-example losses
+         * when they stack (same shape, no row weights), else a mean (or a masked sum) per task.
+         */
+        const stackedMeans = (tasks: readonly number[]) => {
+          const ls = tasks.map((i) => losses[i]!);
+          const stacks = tasks.every((i) => !masks.has(heads[i]!.task.id)) && ls.every((l) => l.shape.join() === ls[0]!.shape.join());
+          return stacks ? ops.mean(ops.pack(ls), 1) : ops.pack(tasks.map((i) => (masks.has(heads[i]!.task.id) ? ops.sumAll(losses[i]!) : ops.meanAll(losses[i]!))));
+        };
         const lossWeights = gradientFamily || learned ? heads.map(() => 1) : typeof weights === 'function' ? weights(means) : weights;
         const c = constants(lr, n, lossWeights);
         const active = (i: number) => masks.get(heads[i]!.task.id)?.labelled !== 0;
@@ -384,7 +404,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
           heads.forEach((h, i) => { if (active(i)) addGrad(grads, h.layerId, seed[i]!); });
           backward(values, grads, () => true, (key, v, g) => update(key, v, g, c));
         } else {
-          gradientUpdate(values, seed, c, lossMeans);
+          gradientUpdate(values, seed, c, stackedMeans);
         }
         // The tape's gradient step gives an inactive task's own layers a zero gradient (gradientStep.ts apply).
         optimizer.apply(gradientFamily);

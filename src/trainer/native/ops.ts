@@ -93,6 +93,8 @@ export function nativeOps(tf: Tf) {
     expandColumn: (x: TF.Tensor) => one('ExpandDims', [T, int32Type('Tdim')], [x, scalarInt(1)]),
     /** The mean, or the sum, of all entries: a scalar. */
     meanAll: (x: TF.Tensor) => one('Mean', [T, bool('keep_dims', false), int32Type('Tidx')], [x, constInt(x.shape.map((_, k) => k))]),
+    /** Mean over one axis, which goes. */
+    mean: (x: TF.Tensor, axis: number) => one('Mean', [T, bool('keep_dims', false), int32Type('Tidx')], [x, scalarInt(axis)]),
     sumAll: (x: TF.Tensor) => one('Sum', [T, bool('keep_dims', false), int32Type('Tidx')], [x, constInt(x.shape.map((_, k) => k))]),
     /** Sum over one axis, which goes. */
     sum: (x: TF.Tensor, axis: number) => one('Sum', [T, bool('keep_dims', false), int32Type('Tidx')], [x, scalarInt(axis)]),
@@ -104,17 +106,6 @@ export function nativeOps(tf: Tf) {
     pack: (xs: TF.Tensor[]) => one('Pack', [T, { name: 'N', type: b.TF_ATTR_INT, value: xs.length }, { name: 'axis', type: b.TF_ATTR_INT, value: 0 }], xs),
     /** 1 where x > y, else 0 (float32): a comparison and its cast in two ops. */
     greaterAsFloat: (x: TF.Tensor, y: TF.Tensor) => castToFloat(one('Greater', [T], [x, y])),
-    /**
-     * Uniform draws in [0, 1), [n], from TensorFlow's counter-based generator: the same
-     * (seed, n) always gives the same numbers, drawn in native code (tfjs-core's
-     * randomUniform draws them one by one in JavaScript and uploads them).
-     */
-    statelessUniform: (n: number, seed: readonly [number, number]) => {
-      const s = tf.tensor1d([...seed], 'int32');
-      const u = one('StatelessRandomUniform', [{ name: 'dtype', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT }, int32Type('T'), int32Type('Tseed')], [constInt([n]), s]);
-      s.dispose();
-      return u;
-    },
     /** For the layer modules (spatialOps.ts): the backend, and int32 constants uploaded once. */
     raw: { backend: be, constInt },
     dispose: () => { for (const t of axisCache.values()) t.dispose(); axisCache.clear(); },

@@ -29,9 +29,11 @@ export interface TaskWeighting {
   /**
    * Gradient family: the update direction on the shared part from the active tasks' gradients,
    * one row per active task ([active, P], the order of `active()`); `losses`: the active
-   * tasks' batch losses, read back only for a method that needs them (GradNorm).
+   * tasks' batch losses, read back only for a method that needs them (GradNorm). `scale`
+   * multiplies the direction (the compiled step's learning rate: a tensor method folds it into
+   * a product it computes anyway).
    */
-  aggregate(jacobian: TF.Tensor2D, losses?: readonly TF.Tensor[]): TF.Tensor1D;
+  aggregate(jacobian: TF.Tensor2D, losses?: readonly TF.Tensor[], scale?: number): TF.Tensor1D;
   /**
    * Gradient family, rule engine: the coefficients of the active tasks' gradients from their
    * Gramian read back as numbers (row-major, active x active) and their losses when the method
@@ -125,16 +127,16 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
         return all;
       },
     } : {}),
-    aggregate(jacobian, losses) {
+    aggregate(jacobian, losses, scale = 1) {
       if (tensor?.aggregate) {
-        const out = tensor.aggregate(jacobian, active, context());
+        const out = tensor.aggregate(jacobian, active, context(), scale);
         record(tensor.lastWeights ? tensor.lastWeights() : active.map(() => 1));
         return out;
       }
       return tf.tidy(() => {
         const values = d.needs.losses && losses ? losses.map((l) => l.dataSync()[0]!) : undefined;
         const w = ruleWeights(tf.matMul(jacobian, jacobian, false, true).dataSync(), values);
-        return tf.reshape(tf.matMul(tf.tensor2d(w, [1, w.length]), jacobian), [-1]) as TF.Tensor1D;
+        return tf.reshape(tf.matMul(tf.tensor2d(w.map((x) => x * scale), [1, w.length]), jacobian), [-1]) as TF.Tensor1D;
       });
     },
     ...(d.family === 'gradient' && rule ? { ruleWeights } : {}),

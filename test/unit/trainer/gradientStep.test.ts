@@ -114,6 +114,37 @@ for (const mode of ['parameters', 'representation'] as const) {
   });
 }
 
+// The compiled step's task gradients carry the learning rate under plain SGD (its own layers then
+// need no multiplication); a rule must still see the true Gramian, and coefficients that are loss
+// weights must still scale each task's own layers. A trunk with one output (its gradients stacked
+// by one Pack) under a changing rate, checked against the tape, Gramian by Gramian.
+test('the compiled step\'s task gradients on a one-output trunk (representation) match the tape\'s, Gramians and own-layer weights included, under a schedule', { timeout: 60_000 }, async () => {
+  const s = spec('representation');
+  s.model.layers = s.model.layers.map((l) => (l.id === 'drop' ? { id: 'drop', type: 'dense', units: 10, activation: 'sigmoid', from: ['trunk'] }
+    : l.id === 'regMid' ? { ...l, from: ['pair'] } : l));
+  s.training.schedule = { type: 'sgdr', t0: 1, warmupEpochs: 0.5 };
+  const recording = () => {
+    const gramians: number[][][] = [];
+    const method = defineMethod({
+      description: { ...sumOfGradients.description, id: 'lossWeights', weightsOwnLayers: true },
+      create: () => ({ weights: (ctx) => { gramians.push(ctx.gramian!.map((r) => [...r])); return ctx.active.map((i) => [0.3, 1.7, 1][i]!); } }),
+    }) as WeightingMethod;
+    return { gramians, method };
+  };
+  const onTape = recording();
+  const onNative = recording();
+  const tape = await trainWith(s, onTape.method);
+  const native = await trainWith(s, onNative.method, 'tensorflow');
+  assert.equal(native.path, 'native, task gradients on the shared representation');
+  assertClose(tape.weights, native.weights);
+  assert.equal(onNative.gramians.length, onTape.gramians.length);
+  // An inner product's rounding is relative to the norms: |G_ij - G'_ij| <= 1e-4 sqrt(G_ii G_jj).
+  onTape.gramians.forEach((g, k) => g.forEach((row, i) => row.forEach((v, j) => {
+    const other = onNative.gramians[k]![i]![j]!;
+    assert.ok(Math.abs(v - other) <= 1e-4 * Math.sqrt(g[i]![i]! * g[j]![j]!), `step ${k}, G[${i}][${j}]: ${v} (tape) vs ${other} (compiled)`);
+  })));
+});
+
 test('the compiled step\'s task gradients (parameters) match the tape\'s with dropout in the trunk and Adam under a schedule', { timeout: 60_000 }, async () => {
   // The tape draws the same dropout masks for every task's pass (the cursor is set back);
   // the compiled step's one forward pass draws them once, from the same cursor.

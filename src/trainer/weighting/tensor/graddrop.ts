@@ -1,110 +1,123 @@
 // GradDrop on tensors (the formula and the choice of modes: src/core/weighting/graddrop.ts).
-// One uniform number per coordinate each step, seeded from the run's weighting stream
-// (ctx.random()), so runs repeat.
-// Two implementations of the one formula: on native TensorFlow in raw ops (gradDropNative:
-// the draws in TensorFlow's counter-based generator, the mask in about fifteen ops, one read-back),
-// elsewhere in tfjs-core ops. On the shared parameters the Jacobian has a column per weight
-// (about 10^5 on the reference network): tfjs-core drew each uniform number in JavaScript
-// and spent about 45 kernels a step on the mask, the cost that kept GradDrop off its goal.
-// Both are checked on the same hand-worked Jacobian (test/unit/trainer/weighting/graddrop.test.ts).
+// One uniform number per coordinate each step, drawn in JavaScript from a seed taken from the
+// run's weighting stream (ctx.random(); core/random.ts fillUniform), so runs repeat and every
+// backend sees the same draws (16-bit numbers: the chance of keeping a sign is P to within
+// 2^-16); TensorFlow's own generator (StatelessRandomUniform, Philox) took 2-3 times the CPU time
+// of the JavaScript loop, upload included. Two implementations of the one
+// formula, chosen by size: a small Jacobian (the shared representation of a batch: a few thousand
+// numbers) is read back and combined in one JavaScript loop (core/weighting/gradDropDirection.ts),
+// on every backend; a large one on native TensorFlow (the shared parameters: about 10^5 columns on
+// the reference network) in raw ops (gradDropNative: about a dozen ops, one read-back of the
+// shares). Both are checked on the same hand-worked Jacobian and against each other
+// (test/unit/trainer/weighting/graddrop.test.ts).
 import type * as TF from '@tensorflow/tfjs';
+import { fillUniform } from '../../../core/random';
+import { gradDropDirection } from '../../../core/weighting/gradDropDirection';
 import type { Tf } from '../../backend';
 import { nativeOps, type NativeOps } from '../../native/ops';
 import type { TensorWeighting } from './types';
 
-/**
- * The GradDrop direction for a Jacobian [tasks, P] and the uniform draws u [P]; also each
- * task's kept share <kept_i, g_i> / ||g_i||^2 (1 when nothing of it was dropped), its
- * coefficient in the direction as far as one number can say.
- */
-export function gradDropDirection(tf: Tf, jacobian: TF.Tensor2D, u: TF.Tensor1D, leak: number): { direction: TF.Tensor1D; kept: TF.Tensor1D } {
-  return tf.tidy(() => {
-    // 0/0 where every task's gradient is 0: P = 0.5 there, and nothing is kept or dropped.
-    const purity = tf.mul(tf.add(1, tf.divNoNan(tf.sum(jacobian, 0), tf.sum(tf.abs(jacobian), 0))), 0.5);
-    const positive = tf.expandDims(tf.greater(purity, u), 0);
-    const negative = tf.expandDims(tf.less(purity, u), 0);
-    const mask = tf.cast(tf.logicalOr(tf.logicalAnd(positive, tf.greater(jacobian, 0)), tf.logicalAnd(negative, tf.less(jacobian, 0))), 'float32');
-    const kept = tf.mul(tf.add(leak, tf.mul(1 - leak, mask)), jacobian);
-    const share = tf.divNoNan(tf.sum(tf.mul(kept, jacobian), 1), tf.sum(tf.square(jacobian), 1));
-    // A task whose gradient is 0 keeps all of nothing: report 1, not 0.
-    const zero = tf.equal(tf.sum(tf.square(jacobian), 1), 0);
-    return { direction: tf.sum(kept, 0) as TF.Tensor1D, kept: tf.where(zero, tf.onesLike(share), share) as TF.Tensor1D };
-  });
-}
-
-/** Scalars used by gradDropNative, made once per weighting; `ones`: a row of ones per task count. */
-export interface NativeConstants { one: TF.Tensor; half: TF.Tensor; zero: TF.Tensor; leak: TF.Tensor; rest: TF.Tensor; ones: Map<number, TF.Tensor> }
+/** Constants of gradDropNative, made once per weighting; `rows`: by task count and value, a row of that value per task. */
+export interface NativeConstants { zero: TF.Tensor; leak: TF.Tensor; rest: TF.Tensor; rows: Map<string, TF.Tensor> }
 
 export function gradDropConstants(tf: Tf, leak: number): NativeConstants {
-  return { one: tf.keep(tf.scalar(1)), half: tf.keep(tf.scalar(0.5)), zero: tf.keep(tf.scalar(0)), leak: tf.keep(tf.scalar(leak)), rest: tf.keep(tf.scalar(1 - leak)), ones: new Map() };
+  return { zero: tf.keep(tf.scalar(0)), leak: tf.keep(tf.scalar(leak)), rest: tf.keep(tf.scalar(1 - leak)), rows: new Map() };
 }
 
 export function disposeGradDropConstants(tf: Tf, c: NativeConstants): void {
-  tf.dispose([c.one, c.half, c.zero, c.leak, c.rest, ...c.ones.values()]);
+  tf.dispose([c.zero, c.leak, c.rest, ...c.rows.values()]);
 }
 
 /**
- * gradDropDirection in raw TensorFlow ops, the same formula written for fewer passes over the
- * [tasks, P] Jacobian: with s = sign(P - U) (+1 keeps the positive parts, -1 the negative
- * ones, 0 where P = U neither), the mask is [s g > 0], and with no leak the kept part of g is
- * s relu(s g) exactly (s is +-1 or 0), so d = s sum_i relu(s g_i) and <kept_i, g_i> =
- * sum relu(s g_i)^2. Sums over the tasks are a row of ones times the Jacobian (one MatMul,
- * cheaper than TensorFlow's reduction over the first axis). The shares come back as numbers
- * in one read-back: <kept_i, g_i> = ||relu(s g_i)||^2 with no leak.
+ * The GradDrop direction in raw TensorFlow ops (core/weighting/gradDropDirection.ts on numbers),
+ * written for few passes over the [tasks, P] Jacobian. With R+ = sum_i relu(g_i) and A = sum_i |g_i|, the purity is
+ * P = 0.5 (1 + sum_i g_i / A) = R+ / A, so P > U exactly when R+ - U A > 0, with no division
+ * (where A = 0 every g_i is 0 and nothing is kept either way). s = sign(R+ - U A): +1 keeps
+ * the positive parts, -1 the negative ones, 0 (P = U) neither; the mask is [s g > 0], and with
+ * no leak the kept part of g is s relu(s g) exactly (s is +-1 or 0), so d = s sum_i relu(s g_i)
+ * and <kept_i, g_i> = ||relu(s g_i)||^2. Sums over the tasks are a row times the Jacobian (one
+ * MatMul, cheaper than TensorFlow's reduction over the first axis); the direction's row holds
+ * `scale` (the compiled step's learning rate), which costs no op of its own. The shares come
+ * back as numbers in one read-back. `u`: the draws, [P] or [1, P].
  */
-export function gradDropNative(tf: Tf, ops: NativeOps, c: NativeConstants, jacobian: TF.Tensor, u: TF.Tensor, leak: number): { direction: TF.Tensor; shares: number[] } {
+export function gradDropNative(tf: Tf, ops: NativeOps, c: NativeConstants, jacobian: TF.Tensor, u: TF.Tensor, leak: number, scale = 1): { direction: TF.Tensor; shares: number[] } {
   const t = jacobian.shape[0]!;
-  let ones = c.ones.get(t);
-  if (!ones) c.ones.set(t, ones = tf.keep(tf.ones([1, t])));
-  const overTasks = (x: TF.Tensor) => ops.matMul(ones, x);
-  // 0/0 where every task's gradient is 0: P = 0.5 there, and nothing is kept or dropped.
-  const purity = ops.mul(ops.add(ops.divNoNan(overTasks(jacobian), overTasks(ops.abs(jacobian))), c.one), c.half);
-  const s = ops.sign(ops.sub(purity, u));
+  const row = (value: number) => {
+    const key = `${t}/${value}`;
+    let r = c.rows.get(key);
+    if (!r) {
+      // A schedule moves the scale every step: keep the ones and the latest scale only.
+      for (const [k, old] of c.rows) if (k.startsWith(`${t}/`) && k !== `${t}/1`) { old.dispose(); c.rows.delete(k); }
+      c.rows.set(key, r = tf.keep(tf.fill([1, t], value)));
+    }
+    return r;
+  };
+  const overTasks = (x: TF.Tensor, value = 1) => ops.matMul(row(value), x);
+  // Each [tasks, P] intermediate goes as soon as it is used: the next one then reuses its
+  // memory while it is still in cache (measured: passes over the Jacobian cost 2-4 times
+  // more inside a step, when each took fresh memory, than alone in a loop).
+  const used = <R>(x: TF.Tensor, f: (x: TF.Tensor) => R): R => { const r = f(x); x.dispose(); return r; };
+  const positive = used(ops.relu(jacobian), (r) => overTasks(r));
+  const total = used(ops.abs(jacobian), (a) => overTasks(a));
+  const s = ops.sign(ops.sub(positive, ops.mul(u, total)));
+  tf.dispose([positive, total]);
   const signed = ops.mul(s, jacobian);
   let direction: TF.Tensor;
   let products: TF.Tensor; // [tasks, tasks], <kept_i, g_j> or <s kept_i, s kept_j>: the diagonal is <kept_i, g_i>
   if (leak === 0) {
-    const kept = ops.relu(signed); // s times the kept part
-    direction = ops.mul(s, overTasks(kept));
-    products = ops.matMul(kept, kept, false, true);
+    const kept = used(signed, (x) => ops.relu(x)); // s times the kept part
+    direction = ops.mul(s, overTasks(kept, scale));
+    products = used(kept, (k) => ops.matMul(k, k, false, true));
   } else {
-    const kept = ops.mul(ops.add(ops.mul(ops.greaterAsFloat(signed, c.zero), c.rest), c.leak), jacobian);
-    direction = overTasks(kept);
-    products = ops.matMul(kept, jacobian, false, true);
+    const kept = used(signed, (x) => ops.mul(ops.add(ops.mul(ops.greaterAsFloat(x, c.zero), c.rest), c.leak), jacobian));
+    direction = overTasks(kept, scale);
+    products = used(kept, (k) => ops.matMul(k, jacobian, false, true));
   }
-  // With the Gramian's diagonal ||g_i||^2, in one read-back; two small MatMuls cost less than
-  // squaring and summing the [tasks, P] products.
-  const sums = ops.concat([products, ops.matMul(jacobian, jacobian, false, true)], 0).dataSync();
+  // With the Gramian's diagonal ||g_i||^2: two small MatMuls cost less than squaring and summing
+  // the [tasks, P] products, and two read-backs less than an op joining them.
+  const dots = products.dataSync();
+  const norms = ops.matMul(jacobian, jacobian, false, true).dataSync();
   // A task whose gradient is 0 keeps all of nothing: report 1, not 0.
   const shares = Array.from({ length: t }, (_, i) => {
-    const norm = sums[(t + i) * t + i]!;
-    return norm === 0 ? 1 : Math.fround(sums[i * t + i]! / norm);
+    const norm = norms[i * t + i]!;
+    return norm === 0 ? 1 : Math.fround(dots[i * t + i]! / norm);
   });
   return { direction: ops.reshape(direction, [jacobian.shape[1]!]), shares };
 }
+
+/**
+ * From this many Jacobian entries on, native TensorFlow's raw ops cost less than a read-back and
+ * the JavaScript loop (CPU time, 2 tasks, measured 2026-11-30 on the loaded 2-core machine:
+ * 2 x 2,048 coordinates, the representation of a batch of 32, loop 120 us, ops 360 us; about even
+ * at 2 x 8,192; 2 x 108,864, the reference network's shared parameters, loop 3.8 ms, ops 0.9 ms).
+ */
+const RAW_OPS_FROM = 1 << 14;
 
 export function graddropWeighting(tf: Tf, params: Record<string, number | string>): TensorWeighting {
   const leak = Number(params.leak ?? 0);
   const native = tf.getBackend() === 'tensorflow' ? nativeOps(tf) : undefined;
   const constants = native ? gradDropConstants(tf, leak) : undefined;
   let last: number[] = [];
+  // The draws' array is reused from step to step (a new one of 10^5 numbers cost as much as
+  // filling it): the tensor made from it is read within this call (native TensorFlow copies
+  // it when an op first reads it) and goes with the call's tidy.
+  let draws = new Float32Array(0);
   return {
     variables: [],
-    aggregate: (jacobian, _active, ctx) => {
-      const seed = Math.floor(ctx.random() * 2 ** 31);
-      const p = jacobian.shape[1];
-      if (native) {
+    aggregate: (jacobian, _active, ctx, scale = 1) => {
+      const [t, p] = jacobian.shape;
+      if (draws.length !== p) draws = new Float32Array(p);
+      const u = fillUniform(draws, Math.floor(ctx.random() * 2 ** 32));
+      if (native && t * p >= RAW_OPS_FROM) {
         return tf.tidy(() => {
-          const out = gradDropNative(tf, native, constants!, jacobian, native.statelessUniform(p, [seed, 0]), leak);
+          const out = gradDropNative(tf, native, constants!, jacobian, tf.tensor2d(u, [1, p]), leak, scale);
           last = out.shares;
           return out.direction as TF.Tensor1D;
         });
       }
-      const u = tf.randomUniform([p], 0, 1, 'float32', seed) as TF.Tensor1D;
-      const { direction, kept } = gradDropDirection(tf, jacobian, u, leak);
-      last = Array.from(kept.dataSync());
-      tf.dispose([u, kept]);
-      return direction;
+      const out = gradDropDirection(jacobian.dataSync(), t, u, leak, scale);
+      last = out.shares;
+      return tf.tensor1d(out.direction);
     },
     lastWeights: () => last,
     current: () => ({}),

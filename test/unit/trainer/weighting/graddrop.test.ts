@@ -1,11 +1,13 @@
-// GradDrop (Chen et al. 2020, Algorithm 1) on native TensorFlow: the sign purity, the masks
-// and the leak on a fixed 2x4 Jacobian with fixed uniform draws, worked out by hand.
+// GradDrop (Chen et al. 2020, Algorithm 1): the sign purity, the masks and the leak on a fixed
+// 2x4 Jacobian with fixed uniform draws, worked out by hand, in both implementations (the
+// JavaScript loop and native TensorFlow's raw ops), which must also agree on a large random one.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as TF from '@tensorflow/tfjs';
 import { loadBackend } from '../../../../src/trainer/backend';
 import { nativeOps } from '../../../../src/trainer/native/ops';
-import { disposeGradDropConstants, gradDropConstants, gradDropDirection, gradDropNative, graddropWeighting } from '../../../../src/trainer/weighting/tensor/graddrop';
+import { gradDropDirection } from '../../../../src/core/weighting/gradDropDirection';
+import { disposeGradDropConstants, gradDropConstants, gradDropNative, graddropWeighting } from '../../../../src/trainer/weighting/tensor/graddrop';
+import { SeededRandom } from '../../../../src/core/random';
 import { close } from '../../core/weighting/fixtures';
 
 // g1 = (1, -2, 3, 0), g2 = (1, 1, -1, 0).
@@ -15,13 +17,13 @@ import { close } from '../../core/weighting/fixtures';
 // M1 = (1, 1, 1, 0): g1 is positive at 1 and 3, negative at 2. M2 = (1, 0, 0, 0).
 const J = [[1, -2, 3, 0], [1, 1, -1, 0]];
 
-/** The compiled step's raw-op GradDrop (gradDropNative) on J with draws u. */
-async function onNative(leak: number, u: number[]): Promise<{ direction: number[]; shares: number[] }> {
+/** The compiled step's raw-op GradDrop (gradDropNative) on J with draws u; `scale` multiplies the direction. */
+async function onNative(leak: number, u: number[], scale = 1): Promise<{ direction: number[]; shares: number[] }> {
   const { tf } = await loadBackend('tensorflow');
   const ops = nativeOps(tf);
   const c = gradDropConstants(tf, leak);
   const out = tf.tidy(() => {
-    const r = gradDropNative(tf, ops, c, tf.tensor2d(J), tf.tensor1d(u), leak);
+    const r = gradDropNative(tf, ops, c, tf.tensor2d(J), tf.tensor1d(u), leak, scale);
     return { direction: Array.from(r.direction.dataSync()), shares: r.shares };
   });
   disposeGradDropConstants(tf, c);
@@ -29,23 +31,21 @@ async function onNative(leak: number, u: number[]): Promise<{ direction: number[
   return out;
 }
 
-test('GradDrop, leak 0: d = M1 g1 + M2 g2 = (2, -2, 3, 0); kept shares 14/14 and 1/3 (tfjs-core ops and the raw ops alike)', async () => {
-  const { tf } = await loadBackend('tensorflow');
-  const { direction, kept } = gradDropDirection(tf, tf.tensor2d(J), tf.fill([4], 0.5) as TF.Tensor1D, 0);
-  close(Array.from(direction.dataSync()), [2, -2, 3, 0]);
+test('GradDrop, leak 0: d = M1 g1 + M2 g2 = (2, -2, 3, 0); kept shares 14/14 and 1/3 (the loop and the raw ops alike)', async () => {
+  const { direction, shares } = gradDropDirection(J.flat(), 2, [0.5, 0.5, 0.5, 0.5], 0);
+  close(Array.from(direction), [2, -2, 3, 0]);
   // <M1 g1, g1> / ||g1||^2 = (1 + 4 + 9) / 14 = 1; <M2 g2, g2> / ||g2||^2 = 1 / 3.
-  close(Array.from(kept.dataSync()), [1, 1 / 3]);
+  close(shares, [1, 1 / 3]);
   const native = await onNative(0, [0.5, 0.5, 0.5, 0.5]);
   close(native.direction, [2, -2, 3, 0]);
   close(native.shares, [1, 1 / 3]);
 });
 
 test('GradDrop, leak 1/4: the dropped parts of g2 pass at 1/4: d = (2, -1.75, 2.75, 0); g2 keeps (1 + 1/4 + 1/4) / 3 = 1/2 (both implementations)', async () => {
-  const { tf } = await loadBackend('tensorflow');
   // (1/4 + 3/4 M2) g2 = (1, 1/4, -1/4, 0); g1 is kept whole: (1, -2, 3, 0).
-  const { direction, kept } = gradDropDirection(tf, tf.tensor2d(J), tf.fill([4], 0.5) as TF.Tensor1D, 0.25);
-  close(Array.from(direction.dataSync()), [2, -1.75, 2.75, 0]);
-  close(Array.from(kept.dataSync()), [1, 0.5]);
+  const { direction, shares } = gradDropDirection(J.flat(), 2, [0.5, 0.5, 0.5, 0.5], 0.25);
+  close(Array.from(direction), [2, -1.75, 2.75, 0]);
+  close(shares, [1, 0.5]);
   const native = await onNative(0.25, [0.5, 0.5, 0.5, 0.5]);
   close(native.direction, [2, -1.75, 2.75, 0]);
   close(native.shares, [1, 0.5]);
@@ -53,8 +53,7 @@ test('GradDrop, leak 1/4: the dropped parts of g2 pass at 1/4: d = (2, -1.75, 2.
 
 test('GradDrop with U above P everywhere keeps only negative parts; the method draws U from its seeded stream (same draws, same direction)', async () => {
   const { tf } = await loadBackend('tensorflow');
-  const { direction } = gradDropDirection(tf, tf.tensor2d(J), tf.fill([4], 1) as TF.Tensor1D, 0);
-  close(Array.from(direction.dataSync()), [0, -2, -1, 0]);
+  close(Array.from(gradDropDirection(J.flat(), 2, [1, 1, 1, 1], 0).direction), [0, -2, -1, 0]);
   close((await onNative(0, [1, 1, 1, 1])).direction, [0, -2, -1, 0]);
   const run = (seed: number) => {
     const w = graddropWeighting(tf, { leak: 0 });
@@ -66,4 +65,53 @@ test('GradDrop with U above P everywhere keeps only negative parts; the method d
   // Coordinate 1 is pure (P = 1): its positive parts always pass; coordinate 4 is all zeros.
   // (0 or -0 there: the raw ops give sign(P - U) times 0.)
   run(5).forEach((d) => { assert.equal(d[0], 2); assert.ok(d[3] === 0, `coordinate 4: ${d[3]}`); });
+});
+
+test('GradDrop takes the learning rate into its sum: scale 0.1 gives 0.1 d, the same shares (no leak and leak 1/4, both implementations)', async () => {
+  const half = [0.5, 0.5, 0.5, 0.5];
+  for (const out of [await onNative(0, half, 0.1), gradDropDirection(J.flat(), 2, half, 0, 0.1)]) {
+    close(Array.from(out.direction), [0.2, -0.2, 0.3, 0]);
+    close(out.shares, [1, 1 / 3]);
+  }
+  for (const out of [await onNative(0.25, half, 0.1), gradDropDirection(J.flat(), 2, half, 0.25, 0.1)]) {
+    close(Array.from(out.direction), [0.2, -0.175, 0.275, 0]);
+    close(out.shares, [1, 0.5]);
+  }
+});
+
+test('GradDrop draws the same numbers on every backend: native TensorFlow (raw ops, a large Jacobian) and plain JavaScript give one direction', async () => {
+  const { tf } = await loadBackend('tensorflow');
+  // 2 x 2^14 (native TensorFlow takes the raw ops from 2^14 entries), the two tasks' signs
+  // opposite everywhere, so that the draws decide every coordinate.
+  const rng = new SeededRandom(4);
+  const wide = Array.from({ length: 2 }, (_, i) => Array.from({ length: 2 ** 14 }, () => (i === 0 ? 1 : -1) * (0.1 + rng.next())));
+  const directions = (backend: string) => {
+    assert.equal(tf.getBackend(), backend);
+    const w = graddropWeighting(tf, { leak: 0 });
+    const stream = new SeededRandom(11);
+    const ctx = { step: 0, epoch: 1, active: [0, 1], epochLosses: [], random: () => stream.next() };
+    const out = [0, 1, 2].map(() => { const d = w.aggregate!(tf.tensor2d(wide), [0, 1], ctx, 0.5); const v = Array.from(d.dataSync()); d.dispose(); return v; });
+    w.dispose();
+    return out;
+  };
+  const native = directions('tensorflow');
+  await tf.setBackend('cpu');
+  try {
+    const plain = directions('cpu');
+    native.forEach((d, k) => d.forEach((v, p) => assert.ok(Math.abs(v - plain[k]![p]!) < 1e-6, `step ${k}, coordinate ${p}: ${v} vs ${plain[k]![p]}`)));
+  } finally {
+    await tf.setBackend('tensorflow');
+  }
+  // Each coordinate keeps one task's part, halved by the scale: never 0, never the sum of both;
+  // the first task's, with its purity P = |g1| / (|g1| + |g2|) as its chance.
+  let first = 0;
+  let chance = 0;
+  native[0]!.forEach((v, p) => {
+    const [g1, g2] = [wide[0]![p]!, wide[1]![p]!];
+    assert.ok(Math.abs(v - 0.5 * g1) < 1e-6 || Math.abs(v - 0.5 * g2) < 1e-6, `coordinate ${p}: ${v}`);
+    if (Math.abs(v - 0.5 * g1) < 1e-6) first++;
+    chance += Math.abs(g1) / (Math.abs(g1) + Math.abs(g2));
+  });
+  // Binomial: the standard deviation of the count is below sqrt(2^14) / 2 = 64; 5 of them.
+  assert.ok(Math.abs(first - chance) < 320, `${first} coordinates kept the first task's part, expected about ${chance.toFixed(0)}`);
 });
