@@ -122,7 +122,10 @@ test('mts train and its trainer both killed with SIGKILL mid-run: the Runs view 
   const runDir = runFolderOf(await run.waitFor(/^run folder: (.+)$/m));
   await run.waitFor(/epoch 2\/200/);
   const pid = trainerPid(runDir);
-  run.child.kill('SIGKILL'); // the command first, so nobody is left to write run.json
+  // The trainer frozen first: killed after the command, it could otherwise see its parent gone
+  // and write "cancelled" in between (it did, on a loaded machine). Then nobody can write run.json.
+  process.kill(pid, 'SIGSTOP');
+  run.child.kill('SIGKILL');
   process.kill(pid, 'SIGKILL');
   assert.equal((await run.exited).signal, 'SIGKILL');
   await waitUntilGone(pid);
