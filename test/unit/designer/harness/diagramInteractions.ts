@@ -6,64 +6,20 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { describeUnitUse, unitUse } from '../../../../src/core/explain';
 import type { DiagramFromWebview, DiagramToWebview } from '../../../../src/core/panelProtocol';
 import { runData } from '../../../../src/host/diagram/diagramData';
-import { DARK, HIGH_CONTRAST, LIGHT, themeCss, type HarnessTheme } from '../../../harness/themes';
+import { WebviewPage } from './webviewPage';
+import { DARK, HIGH_CONTRAST, LIGHT, type HarnessTheme } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
-const ORIGIN = 'https://diagram.test';
 const RUN_DIR = path.resolve('test/fixtures/diagram-run');
 const OUT = path.resolve('test-output/diagram');
 
-class DiagramPage {
-  readonly errors: string[] = [];
-  private constructor(readonly page: Page) {}
-
-  static async open(browser: Browser, theme: HarnessTheme): Promise<DiagramPage> {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 1000 }, deviceScaleFactor: 1 });
-    const p = new DiagramPage(page);
-    page.on('console', (m) => { if (m.type() === 'error') p.errors.push(m.text()); });
-    page.on('pageerror', (e) => p.errors.push(`pageerror: ${e.message}`));
-    await page.route(`${ORIGIN}/**`, async (route) => {
-      const url = new URL(route.request().url());
-      if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html(theme) });
-      const root = path.resolve(bundleDir);
-      const file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
-      if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-      return route.fulfill({ contentType: file.endsWith('.js') ? 'text/javascript' : 'text/css', body: fs.readFileSync(file) });
-    });
-    await page.goto(`${ORIGIN}/index.html`);
-    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
-    return p;
-  }
-
-  posted(): Promise<DiagramFromWebview[]> {
-    return this.page.evaluate(() => (window as unknown as { __posted: DiagramFromWebview[] }).__posted);
-  }
-
-  send(msg: DiagramToWebview): Promise<void> {
-    return this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
-  }
-}
-
-function html(theme: HarnessTheme): string {
-  const nonce = 'harness-nonce';
-  const csp = ["default-src 'none'", `img-src ${ORIGIN} data:`, `style-src ${ORIGIN} 'unsafe-inline'`, `font-src ${ORIGIN}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<style>${themeCss(theme)}</style>
-<link rel="stylesheet" href="${ORIGIN}/diagram.css">
-<script nonce="${nonce}">
-  window.__posted = []; window.__state = null;
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
-</script></head>
-<body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.kind}"><div id="root"></div>
-<script nonce="${nonce}" type="module" src="${ORIGIN}/diagram.js"></script></body></html>`;
-}
+type DiagramPage = WebviewPage<DiagramFromWebview, DiagramToWebview>;
+const openDiagramPage = (browser: Browser, theme: HarnessTheme): Promise<DiagramPage> => WebviewPage.open(browser, theme, { bundleDir, bundle: 'diagram', viewport: { width: 1300, height: 1000 } });
 
 /** What the host sends for the fixture run (its tensors stay in the host). */
 function shown(): DiagramToWebview {
@@ -117,7 +73,7 @@ async function screenshots(browser: Browser): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   for (const [look, theme] of [['light', LIGHT], ['dark', DARK], ['hc', HIGH_CONTRAST]] as const) {
     if (only && !`screenshot-${look}`.includes(only)) continue;
-    const p = await DiagramPage.open(browser, theme);
+    const p = await openDiagramPage(browser, theme);
     await p.send(shown());
     await p.page.locator('g.units').first().waitFor();
     await p.page.waitForTimeout(300); // the toolkit's buttons upgrade
@@ -135,7 +91,7 @@ async function main(): Promise<void> {
   try {
     for (const [name, run] of checks) {
       if (only && !name.includes(only)) continue;
-      const p = await DiagramPage.open(browser, DARK);
+      const p = await openDiagramPage(browser, DARK);
       try {
         await run(p);
         assert.deepEqual(p.errors, [], 'no console errors');

@@ -5,63 +5,18 @@
 //   node test/unit/designer/harness/run.mjs studyInteractions [filter]
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import type { StudyFromWebview, StudyToWebview } from '../../../../src/core/study/studyPanelProtocol';
 import { SHARING_VERDICT_TEXT } from '../../../../src/core/stats/interval';
-import { DARK, themeCss, type HarnessTheme } from '../../../harness/themes';
+import { WebviewPage } from './webviewPage';
+import { DARK, type HarnessTheme } from '../../../harness/themes';
 import { studyFixture } from '../../core/study/fixtures';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
-const ORIGIN = 'https://study.test';
 
-class StudyPage {
-  readonly errors: string[] = [];
-  private constructor(readonly page: Page) {}
-
-  static async open(browser: Browser, theme: HarnessTheme): Promise<StudyPage> {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 900 }, deviceScaleFactor: 1 });
-    const p = new StudyPage(page);
-    page.on('console', (m) => { if (m.type() === 'error') p.errors.push(m.text()); });
-    page.on('pageerror', (e) => p.errors.push(`pageerror: ${e.message}`));
-    await page.route(`${ORIGIN}/**`, async (route) => {
-      const url = new URL(route.request().url());
-      if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html(theme) });
-      const root = path.resolve(bundleDir);
-      const file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
-      if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-      return route.fulfill({ contentType: file.endsWith('.js') ? 'text/javascript' : 'text/css', body: fs.readFileSync(file) });
-    });
-    await page.goto(`${ORIGIN}/index.html`);
-    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
-    return p;
-  }
-
-  posted(): Promise<StudyFromWebview[]> {
-    return this.page.evaluate(() => (window as unknown as { __posted: StudyFromWebview[] }).__posted);
-  }
-
-  send(msg: StudyToWebview): Promise<void> {
-    return this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
-  }
-}
-
-function html(theme: HarnessTheme): string {
-  const nonce = 'harness-nonce';
-  const csp = ["default-src 'none'", `img-src ${ORIGIN} data:`, `style-src ${ORIGIN} 'unsafe-inline'`, `font-src ${ORIGIN}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<style>${themeCss(theme)}</style>
-<link rel="stylesheet" href="${ORIGIN}/study.css">
-<script nonce="${nonce}">
-  window.__posted = []; window.__state = null;
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
-</script></head>
-<body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.kind}"><div id="root"></div>
-<script nonce="${nonce}" type="module" src="${ORIGIN}/study.js"></script></body></html>`;
-}
+type StudyPage = WebviewPage<StudyFromWebview, StudyToWebview>;
+const openStudyPage = (browser: Browser, theme: HarnessTheme): Promise<StudyPage> => WebviewPage.open(browser, theme, { bundleDir, bundle: 'study', viewport: { width: 1300, height: 900 } });
 
 const STUDY_DIR = '/ws/runs/digits-parity/study-20261130-090000-abcd';
 const shown = (canUse = true): StudyToWebview => ({ type: 'study', studyDir: STUDY_DIR, result: studyFixture(), canUse });
@@ -133,7 +88,7 @@ async function main(): Promise<void> {
   try {
     for (const [name, run] of checks) {
       if (only && !name.includes(only)) continue;
-      const p = await StudyPage.open(browser, DARK);
+      const p = await openStudyPage(browser, DARK);
       try {
         await run(p);
         assert.deepEqual(p.errors, [], 'no console errors');

@@ -7,60 +7,19 @@
 //   node test/unit/designer/harness/run.mjs trainingInteractions [filter]
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { cosineColor, type HeatmapTheme } from '../../../../src/core/conflictHeatmap';
 import type { SequencedEvent, TrainingToWebview } from '../../../../src/core/panelProtocol';
 import type { MetricPoint } from '../../../../src/core/protocol';
-import { DARK, LIGHT, themeCss, type HarnessTheme } from '../../../harness/themes';
+import { WebviewPage } from './webviewPage';
+import { DARK, LIGHT, type HarnessTheme } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
-const ORIGIN = 'https://training.test';
 const OUT = 'test-output/training';
 
-class TrainingPage {
-  readonly errors: string[] = [];
-  private constructor(readonly page: Page) {}
-
-  static async open(browser: Browser, theme: HarnessTheme): Promise<TrainingPage> {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
-    const p = new TrainingPage(page);
-    page.on('console', (m) => { if (m.type() === 'error') p.errors.push(m.text()); });
-    page.on('pageerror', (e) => p.errors.push(`pageerror: ${e.message}`));
-    await page.route(`${ORIGIN}/**`, async (route) => {
-      const url = new URL(route.request().url());
-      if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html(theme) });
-      const root = path.resolve(bundleDir);
-      const file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
-      if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-      return route.fulfill({ contentType: file.endsWith('.js') ? 'text/javascript' : 'text/css', body: fs.readFileSync(file) });
-    });
-    await page.goto(`${ORIGIN}/index.html`);
-    await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
-    return p;
-  }
-
-  send(msg: TrainingToWebview): Promise<void> {
-    return this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
-  }
-}
-
-function html(theme: HarnessTheme): string {
-  const nonce = 'harness-nonce';
-  const csp = ["default-src 'none'", `img-src ${ORIGIN} data:`, `style-src ${ORIGIN} 'unsafe-inline'`, `font-src ${ORIGIN}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<style>${themeCss(theme)}</style>
-<link rel="stylesheet" href="${ORIGIN}/training.css">
-<script nonce="${nonce}">
-  window.__posted = []; window.__state = null;
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
-</script></head>
-<body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.kind}"><div id="root"></div>
-<script nonce="${nonce}" type="module" src="${ORIGIN}/training.js"></script></body></html>`;
-}
+type TrainingPage = WebviewPage<unknown, TrainingToWebview>;
+const openTrainingPage = (browser: Browser, theme: HarnessTheme): Promise<TrainingPage> => WebviewPage.open(browser, theme, { bundleDir, bundle: 'training', viewport: { width: 1100, height: 900 }, readyType: 'ready' });
 
 const SHARED = { kind: 'shared' } as const;
 const tasks = ['digit', 'parity', 'size'].map((id) => ({ id, kind: 'regression' as const, metrics: ['mae'] }));
@@ -200,7 +159,7 @@ async function main(): Promise<void> {
   try {
     for (const [name, theme, run] of checks) {
       if (only && !name.includes(only)) continue;
-      const p = await TrainingPage.open(browser, theme);
+      const p = await openTrainingPage(browser, theme);
       try {
         await run(p);
         console.log(`ok   ${name}`);

@@ -1,0 +1,64 @@
+// One of the product's smaller webviews (study view, training panel, shared-weight diagram) in
+// headless Chromium, served as the host serves it: the same CSP and theme variables as VS Code,
+// its bundle from the built folder, and a fake acquireVsCodeApi that records what it posts.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { themeCss, type HarnessTheme } from '../../../harness/themes';
+
+export interface WebviewPageOptions {
+  /** The folder of the built bundles (run.mjs passes it) and the bundle's name (study, training, diagram). */
+  bundleDir: string;
+  bundle: string;
+  viewport: { width: number; height: number };
+  /** Open when the webview posted a message of this type (default: any message). */
+  readyType?: string;
+}
+
+export class WebviewPage<FromWebview, ToWebview> {
+  readonly errors: string[] = [];
+  private constructor(readonly page: Page) {}
+
+  static async open<F, T>(browser: Browser, theme: HarnessTheme, o: WebviewPageOptions): Promise<WebviewPage<F, T>> {
+    const origin = `https://${o.bundle}.test`;
+    const page = await browser.newPage({ viewport: o.viewport, deviceScaleFactor: 1 });
+    const p = new WebviewPage<F, T>(page);
+    page.on('console', (m) => { if (m.type() === 'error') p.errors.push(m.text()); });
+    page.on('pageerror', (e) => p.errors.push(`pageerror: ${e.message}`));
+    await page.route(`${origin}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html(origin, o.bundle, theme) });
+      const root = path.resolve(o.bundleDir);
+      const file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
+      if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+      return route.fulfill({ contentType: file.endsWith('.js') ? 'text/javascript' : 'text/css', body: fs.readFileSync(file) });
+    });
+    await page.goto(`${origin}/index.html`);
+    await page.waitForFunction((type) => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => type === null || m.type === type), o.readyType ?? null);
+    return p;
+  }
+
+  posted(): Promise<FromWebview[]> {
+    return this.page.evaluate(() => (window as unknown as { __posted: FromWebview[] }).__posted);
+  }
+
+  send(msg: ToWebview): Promise<void> {
+    return this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
+  }
+}
+
+function html(origin: string, bundle: string, theme: HarnessTheme): string {
+  const nonce = 'harness-nonce';
+  const csp = ["default-src 'none'", `img-src ${origin} data:`, `style-src ${origin} 'unsafe-inline'`, `font-src ${origin}`, `script-src 'nonce-${nonce}'`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<style>${themeCss(theme)}</style>
+<link rel="stylesheet" href="${origin}/${bundle}.css">
+<script nonce="${nonce}">
+  window.__posted = []; window.__state = null;
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
+</script></head>
+<body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.kind}"><div id="root"></div>
+<script nonce="${nonce}" type="module" src="${origin}/${bundle}.js"></script></body></html>`;
+}
