@@ -44,9 +44,13 @@ test('an upload to native TensorFlow keeps no reference to the host array (befor
     return { split: toDevice(tf, s, makeHeads(tf, s), ds), host: new WeakRef(ds.features.buffer) };
   };
   const { split, host } = upload();
-  await nextJob();
-  collectGarbage();
-  assert.equal(host.deref(), undefined, 'the host array is still held');
+  // A full collection may leave an object that a finished job still referenced to the next one
+  // (it failed once in the whole suite): a few rounds, then it must be gone.
+  for (let round = 0; round < 5 && host.deref() !== undefined; round++) {
+    await nextJob();
+    collectGarbage();
+  }
+  assert.ok(host.deref() === undefined, 'the host array is still held');
   // The device tensor has its own copy of the values.
   assert.equal((split.x.get('image')!.sum() as unknown as { dataSync(): Float32Array }).dataSync()[0]!, 50 * 784 * 0.5);
   disposeSplit(split);
