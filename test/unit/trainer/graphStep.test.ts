@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
 import { analyzeGraph } from '../../../src/core/graph';
-import { SeededRandom } from '../../../src/core/random';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { weightingMethod } from '../../../src/core/weighting/registry';
 import { loadBackend } from '../../../src/trainer/backend';
@@ -17,43 +16,10 @@ import { makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
+import { equivalenceData, equivalenceSpec } from './stepFixtures';
 
-/** Two inputs, a concatenation, an addition, every activation, and softmax, sigmoid and MSE heads. */
-function spec(training: Partial<ExperimentSpec['training']>): ExperimentSpec {
-  return {
-    name: 'graph-equivalence',
-    data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 1 } },
-    tasks: [
-      { id: 'cls', kind: 'multiclass', target: 'c', classes: 4 },
-      { id: 'bin', kind: 'binary', target: 'b' },
-      { id: 'reg', kind: 'regression', target: 'r', weight: 0.5 },
-    ],
-    model: {
-      inputs: [{ id: 'x', shape: [12], features: Array.from({ length: 12 }, (_, i) => `f${i}`) }, { id: 'z', shape: [3], features: ['f12', 'f13', 'f14'] }],
-      layers: [
-        { id: 'a', type: 'dense', units: 16, activation: 'relu', from: ['x'] },
-        { id: 'b', type: 'dense', units: 8, activation: 'tanh', from: ['z'] },
-        { id: 'cat', type: 'concatenate', from: ['a', 'b'] },
-        { id: 'trunk', type: 'dense', units: 16, activation: 'elu', from: ['cat'], l2: 0.01 },
-        { id: 'side', type: 'dense', units: 16, activation: 'sigmoid', from: ['cat'] },
-        { id: 'sum', type: 'add', from: ['trunk', 'side'] },
-        { id: 'clsHead', type: 'dense', units: 4, activation: 'softmax', from: ['sum'] },
-        { id: 'binHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['sum'] },
-        { id: 'regHead', type: 'dense', units: 1, from: ['trunk'] },
-      ],
-      outputs: { cls: 'clsHead', bin: 'binHead', reg: 'regHead' },
-    },
-    training: { optimizer: { type: 'sgd', learningRate: 0.05 }, epochs: 2, batchSize: 16, seed: 5, weighting: { method: 'static' }, ...training },
-  };
-}
-
-function data(n: number, seed: number): Dataset {
-  const rng = new SeededRandom(seed);
-  const features = Float32Array.from({ length: n * 15 }, () => rng.normal());
-  const c = Float32Array.from({ length: n }, () => rng.int(4));
-  const targets = { c, b: c.map((v) => (v > 1 ? 1 : 0)), r: Float32Array.from({ length: n }, (_, i) => features[i * 15]! * 2 + rng.normal(0, 0.1)) };
-  return { n, featureNames: Array.from({ length: 15 }, (_, i) => `f${i}`), features, featureShape: [15], targets, report: [] };
-}
+const spec = (training: Partial<ExperimentSpec['training']>): ExperimentSpec => equivalenceSpec('graph-equivalence', training, { namedFeatures: true });
+const data = (n: number, seed: number): Dataset => equivalenceData(n, { seed });
 
 interface Trained { weights: Float32Array[]; initial: Float32Array[]; path: string; validationLoss: number[]; restoredEpoch: number | undefined; conflict: number[] }
 

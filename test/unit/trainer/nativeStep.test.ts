@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
 import { analyzeGraph } from '../../../src/core/graph';
-import { SeededRandom } from '../../../src/core/random';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { loadBackend } from '../../../src/trainer/backend';
 import type { Dataset } from '../../../src/trainer/data/dataset';
@@ -14,48 +13,11 @@ import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
 import { nativeStepUnsupported } from '../../../src/trainer/native/denseStep';
+import { equivalenceData, equivalenceSpec } from './stepFixtures';
 
-function spec(training: Partial<ExperimentSpec['training']>): ExperimentSpec {
-  return {
-    name: 'equivalence',
-    data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 1 } },
-    tasks: [
-      { id: 'cls', kind: 'multiclass', target: 'c', classes: 4 },
-      { id: 'bin', kind: 'binary', target: 'b' },
-      { id: 'reg', kind: 'regression', target: 'r', weight: 0.5 },
-    ],
-    model: {
-      inputs: [{ id: 'x', shape: [12] }, { id: 'z', shape: [3] }],
-      layers: [
-        { id: 'a', type: 'dense', units: 16, activation: 'relu', from: ['x'] },
-        { id: 'b', type: 'dense', units: 8, activation: 'tanh', from: ['z'] },
-        { id: 'cat', type: 'concatenate', from: ['a', 'b'] },
-        { id: 'trunk', type: 'dense', units: 16, activation: 'elu', from: ['cat'], l2: 0.01 },
-        { id: 'side', type: 'dense', units: 16, activation: 'sigmoid', from: ['cat'] },
-        { id: 'sum', type: 'add', from: ['trunk', 'side'] },
-        { id: 'clsHead', type: 'dense', units: 4, activation: 'softmax', from: ['sum'] },
-        { id: 'binHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['sum'] },
-        { id: 'regHead', type: 'dense', units: 1, from: ['trunk'] },
-      ],
-      outputs: { cls: 'clsHead', bin: 'binHead', reg: 'regHead' },
-    },
-    training: { optimizer: { type: 'sgd', learningRate: 0.05 }, epochs: 2, batchSize: 16, seed: 5, weighting: { method: 'static' }, ...training },
-  };
-}
-
+const spec = (training: Partial<ExperimentSpec['training']>): ExperimentSpec => equivalenceSpec('equivalence', training);
 /** `partial`: each target missing (NaN) in some rows, as partial labels load (table.ts). */
-function data(n: number, partial = false): Dataset {
-  const rng = new SeededRandom(9);
-  const features = Float32Array.from({ length: n * 15 }, () => rng.normal());
-  const c = Float32Array.from({ length: n }, () => rng.int(4));
-  const targets = { c, b: c.map((v) => (v > 1 ? 1 : 0)), r: Float32Array.from({ length: n }, (_, i) => features[i * 15]! * 2 + rng.normal(0, 0.1)) };
-  if (partial) {
-    targets.c = targets.c.map((v, i) => (i % 3 === 0 ? NaN : v));
-    targets.b = targets.b.map((v, i) => (i % 4 === 1 ? NaN : v));
-    targets.r = targets.r.map((v, i) => (i % 10 === 0 ? v : NaN)); // 10 labelled rows: some batches have none
-  }
-  return { n, featureNames: Array.from({ length: 15 }, (_, i) => `f${i}`), features, featureShape: [15], targets, report: [] };
-}
+const data = (n: number, partial = false): Dataset => equivalenceData(n, { partial });
 
 async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', partial = false): Promise<{ weights: Float32Array[]; path: string }> {
   const b = await loadBackend('tensorflow');
