@@ -128,7 +128,7 @@ export function ConflictHeatmap({ view, themeVersion }: { view: RunView; themeVe
       <details className="heatmap-table">
         <summary>The cosines as a table</summary>
         <div className="table-scroll">
-          <table className="results">
+          <table className="heatmap-values">
             <caption>Gradient cosine per task pair on {blockLabel(block)}, one column per {layout.columns.some((c) => c.reports > 1) ? 'group of reports' : 'report'} (below 0: conflict)</caption>
             <thead><tr><th>Pair</th><th className="num">conflicting</th>{layout.columns.map((c) => <th key={c.from} className="num">{c.from === c.to ? c.from : `${c.from}–${c.to}`}</th>)}</tr></thead>
             <tbody>
