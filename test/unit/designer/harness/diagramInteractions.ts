@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { describeUnitUse, unitUse } from '../../../../src/core/explain';
 import type { DiagramFromWebview, DiagramToWebview } from '../../../../src/core/panelProtocol';
 import { runData } from '../../../../src/host/diagram/diagramData';
-import { WebviewPage } from './webviewPage';
+import { runPageChecks, WebviewPage } from './webviewPage';
 import { DARK, HIGH_CONTRAST, LIGHT, type HarnessTheme } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
@@ -85,33 +85,5 @@ async function screenshots(browser: Browser): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
-  let failed = 0;
-  try {
-    for (const [name, run] of checks) {
-      if (only && !name.includes(only)) continue;
-      const p = await openDiagramPage(browser, DARK);
-      try {
-        await run(p);
-        assert.deepEqual(p.errors, [], 'no console errors');
-        console.log(`ok   ${name}`);
-      } catch (error) {
-        failed++;
-        console.log(`FAIL ${name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
-        fs.mkdirSync(OUT, { recursive: true });
-        await p.page.screenshot({ path: path.join(OUT, `fail-${failed}.png`), fullPage: true });
-      } finally {
-        await p.page.close();
-      }
-    }
-    await screenshots(browser);
-  } finally {
-    await browser.close();
-  }
-  const ran = checks.filter(([name]) => !only || name.includes(only)).length;
-  console.log(`${ran - failed} passed, ${failed} failed`);
-  if (failed) process.exitCode = 1;
-}
-
-void main();
+void runPageChecks(checks.map(([name, run]) => ({ name, run, open: (browser: Browser) => openDiagramPage(browser, DARK) })),
+  { only, out: OUT, consoleErrors: true, after: screenshots });

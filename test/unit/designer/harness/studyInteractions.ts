@@ -5,10 +5,10 @@
 //   node test/unit/designer/harness/run.mjs studyInteractions [filter]
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { StudyFromWebview, StudyToWebview } from '../../../../src/core/study/studyPanelProtocol';
 import { SHARING_VERDICT_TEXT } from '../../../../src/core/stats/interval';
-import { WebviewPage } from './webviewPage';
+import { runPageChecks, WebviewPage } from './webviewPage';
 import { DARK, type HarnessTheme } from '../../../harness/themes';
 import { studyFixture } from '../../core/study/fixtures';
 
@@ -82,32 +82,5 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
   }],
 ];
 
-async function main(): Promise<void> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
-  let failed = 0;
-  try {
-    for (const [name, run] of checks) {
-      if (only && !name.includes(only)) continue;
-      const p = await openStudyPage(browser, DARK);
-      try {
-        await run(p);
-        assert.deepEqual(p.errors, [], 'no console errors');
-        console.log(`ok   ${name}`);
-      } catch (error) {
-        failed++;
-        console.log(`FAIL ${name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
-        fs.mkdirSync('test-output/study', { recursive: true });
-        await p.page.screenshot({ path: `test-output/study/fail-${failed}.png` });
-      } finally {
-        await p.page.close();
-      }
-    }
-  } finally {
-    await browser.close();
-  }
-  const ran = checks.filter(([name]) => !only || name.includes(only)).length;
-  console.log(`${ran - failed} passed, ${failed} failed`);
-  if (failed) process.exitCode = 1;
-}
-
-void main();
+void runPageChecks(checks.map(([name, run]) => ({ name, run, open: (browser: Browser) => openStudyPage(browser, DARK) })),
+  { only, out: 'test-output/study', consoleErrors: true });

@@ -7,11 +7,11 @@
 //   node test/unit/designer/harness/run.mjs trainingInteractions [filter]
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { cosineColor, type HeatmapTheme } from '../../../../src/core/conflictHeatmap';
 import type { SequencedEvent, TrainingToWebview } from '../../../../src/core/panelProtocol';
 import type { MetricPoint } from '../../../../src/core/protocol';
-import { WebviewPage } from './webviewPage';
+import { runPageChecks, WebviewPage } from './webviewPage';
 import { DARK, LIGHT, type HarnessTheme } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
@@ -153,31 +153,5 @@ const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> 
   }],
 ];
 
-async function main(): Promise<void> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
-  let failed = 0;
-  try {
-    for (const [name, theme, run] of checks) {
-      if (only && !name.includes(only)) continue;
-      const p = await openTrainingPage(browser, theme);
-      try {
-        await run(p);
-        console.log(`ok   ${name}`);
-      } catch (error) {
-        failed++;
-        console.log(`FAIL ${name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
-        fs.mkdirSync(OUT, { recursive: true });
-        await p.page.screenshot({ path: `${OUT}/fail-${failed}.png`, fullPage: true });
-      } finally {
-        await p.page.close();
-      }
-    }
-  } finally {
-    await browser.close();
-  }
-  const ran = checks.filter(([name]) => !only || name.includes(only)).length;
-  console.log(`${ran - failed} passed, ${failed} failed`);
-  if (failed) process.exitCode = 1;
-}
-
-void main();
+void runPageChecks(checks.map(([name, theme, run]) => ({ name, run, open: (browser: Browser) => openTrainingPage(browser, theme) })),
+  { only, out: OUT, consoleErrors: false });

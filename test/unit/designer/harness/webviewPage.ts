@@ -3,7 +3,8 @@
 // its bundle from the built folder, and a fake acquireVsCodeApi that records what it posts.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { themeCss, type HarnessTheme } from '../../../harness/themes';
 
 export interface WebviewPageOptions {
@@ -61,4 +62,41 @@ function html(origin: string, bundle: string, theme: HarnessTheme): string {
 </script></head>
 <body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.kind}"><div id="root"></div>
 <script nonce="${nonce}" type="module" src="${origin}/${bundle}.js"></script></body></html>`;
+}
+
+/** One named check on a freshly opened page (`open`), its theme chosen by the check. */
+export interface PageCheck<P> { name: string; open(browser: Browser): Promise<P>; run(p: P): Promise<void> }
+
+/**
+ * Runs the checks whose name holds `only`, each on its own page; a failure is printed with a
+ * screenshot in `out`, and the tally sets the exit code. `consoleErrors`: a check also fails on
+ * an error in the page's console. `after` runs on the same browser once the checks are done.
+ */
+export async function runPageChecks<P extends { page: Page; errors: string[] }>(checks: PageCheck<P>[],
+  o: { only: string | undefined; out: string; consoleErrors: boolean; after?: (browser: Browser) => Promise<void> }): Promise<void> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
+  const chosen = checks.filter((c) => !o.only || c.name.includes(o.only));
+  let failed = 0;
+  try {
+    for (const check of chosen) {
+      const p = await check.open(browser);
+      try {
+        await check.run(p);
+        if (o.consoleErrors) assert.deepEqual(p.errors, [], 'no console errors');
+        console.log(`ok   ${check.name}`);
+      } catch (error) {
+        failed++;
+        console.log(`FAIL ${check.name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
+        fs.mkdirSync(o.out, { recursive: true });
+        await p.page.screenshot({ path: path.join(o.out, `fail-${failed}.png`), fullPage: true });
+      } finally {
+        await p.page.close();
+      }
+    }
+    await o.after?.(browser);
+  } finally {
+    await browser.close();
+  }
+  console.log(`${chosen.length - failed} passed, ${failed} failed`);
+  if (failed) process.exitCode = 1;
 }
