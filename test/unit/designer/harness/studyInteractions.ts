@@ -33,6 +33,7 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
   }],
   ['each variant\'s verdict is the one its Δm interval allows; the reference has none and no "Use" button', async (p) => {
     await p.send(shown());
+    await p.page.locator('table.sharing td.verdict').first().waitFor();
     const verdicts = await p.page.locator('table.sharing td.verdict').allInnerTexts();
     assert.deepEqual(verdicts, ['the models Δm compares against', SHARING_VERDICT_TEXT['no-difference'], SHARING_VERDICT_TEXT.hurt]);
     assert.equal(await p.page.locator('table.sharing tr', { hasText: 'Single-task models' }).locator('vscode-button').count(), 0);

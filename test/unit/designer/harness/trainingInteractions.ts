@@ -93,6 +93,7 @@ const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> 
   ['per shared block: the whole trunk first, then each shared layer; choosing trunk2 shows its cosines and shares', DARK, async (p) => {
     await p.send(replay(4));
     const dropdown = heatmap(p).locator('vscode-dropdown');
+    await dropdown.locator('vscode-option').first().waitFor({ state: 'attached' });
     assert.deepEqual(await dropdown.locator('vscode-option').allTextContents(), ['whole trunk', 'trunk1', 'trunk2']);
     await dropdown.click();
     await dropdown.locator('vscode-option:text-is("trunk2")').click();

@@ -43,8 +43,22 @@ export class WebviewPage<FromWebview, ToWebview> {
     return this.page.evaluate(() => (window as unknown as { __posted: FromWebview[] }).__posted);
   }
 
+  /**
+   * Delivers a host note and resolves once the page has handled it and drawn: our listener is
+   * added after the page's own, so it runs after the page's handler; React then renders in a
+   * task of its own and the heatmap on an animation frame, so two frames and a task later the
+   * view shows the note. Without this wait a read right after `send` raced the render and found
+   * nothing on a slower machine (CI).
+   */
   send(msg: ToWebview): Promise<void> {
-    return this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
+    return this.page.evaluate((m) => new Promise<void>((resolve) => {
+      const handled = (): void => {
+        window.removeEventListener('message', handled);
+        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      };
+      window.addEventListener('message', handled);
+      window.postMessage(m, '*');
+    }), msg as unknown as Record<string, unknown>);
   }
 }
 
@@ -79,8 +93,9 @@ export async function runPageChecks<P extends { page: Page; errors: string[] }>(
   let failed = 0;
   try {
     for (const check of chosen) {
-      const p = await check.open(browser);
+      let p: P | undefined;
       try {
+        p = await check.open(browser);
         await check.run(p);
         if (o.consoleErrors) assert.deepEqual(p.errors, [], 'no console errors');
         console.log(`ok   ${check.name}`);
@@ -88,9 +103,9 @@ export async function runPageChecks<P extends { page: Page; errors: string[] }>(
         failed++;
         console.log(`FAIL ${check.name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
         fs.mkdirSync(o.out, { recursive: true });
-        await p.page.screenshot({ path: path.join(o.out, `fail-${failed}.png`), fullPage: true });
+        await p?.page.screenshot({ path: path.join(o.out, `fail-${failed}.png`), fullPage: true });
       } finally {
-        await p.page.close();
+        await p?.page.close();
       }
     }
     await o.after?.(browser);
