@@ -12,7 +12,7 @@ import type { JsonPath } from './edits';
 import { analyzeGraph, type Graph } from './graph';
 import { countParams } from './params';
 import { inferShapes, type Shape } from './shapes';
-import type { ExperimentSpec, LayerSpec, ModelSpec, OptimizerSpec } from './spec';
+import type { ExperimentSpec, LayerSpec, MmoeLayer, ModelSpec, OptimizerSpec, PleLayer } from './spec';
 import { formatPath } from './wording';
 
 const FLOAT_BYTES = 4;
@@ -79,7 +79,7 @@ export interface MemoryEstimate {
   /** Layer outputs of one batch: the larger of a training step and an evaluation batch. */
   activations: EstimatePart & {
     batchSize: number;
-    /** Values of one example's tensors: each node's output, times the tensors its layer makes (tensorsPerOutput). */
+    /** Values of one example's tensors: what each node's layer makes (layerValues). */
     perExample: number;
     /** Set when an evaluation batch (forward pass only, but EVAL_BATCH examples) outweighs a training step. */
     evaluationBatch?: number;
@@ -97,8 +97,46 @@ const product = (shape: readonly number[]): number => shape.reduce((a, b) => a *
  * its product, the bias added, and the activation applied (each a new tensor); others one.
  */
 export function tensorsPerOutput(layer: LayerSpec | undefined): number {
-  if (!layer || (layer.type !== 'dense' && layer.type !== 'conv2d')) return 1;
+  if (!layer || (layer.type !== 'dense' && layer.type !== 'conv2d' && layer.type !== 'parallelDense')) return 1;
   return 1 + (layer.useBias === false ? 0 : 1) + (layer.activation !== undefined && layer.activation !== 'linear' ? 1 : 0);
+}
+
+/** Values per unit per time step that a recurrent layer keeps for its backward pass (native/lstm.ts, gru.ts: input and recurrent projections, gates, cell). */
+const RECURRENT_VALUES = { lstm: 20, gru: 15 } as const;
+
+/** One expert of a mixture block: its product, the bias added and the activation (ReLU unless set; linear adds none). */
+const expertValues = (b: MmoeLayer | PleLayer): number => b.units * (b.activation === 'linear' ? 2 : 3);
+
+/**
+ * Values of one example's tensors that a layer's forward pass makes and keeps for its
+ * backward pass, given its output and input shapes. Most layers make a few tensors of their
+ * output's size (tensorsPerOutput); a recurrent layer makes its gates at every time step,
+ * whatever it returns; a mixture block makes every expert's output, each gate and each
+ * task's weighted experts before the sum (its output is only that sum).
+ */
+export function layerValues(layer: LayerSpec | undefined, output: Shape, input: Shape | undefined): number {
+  const out = product(output);
+  if (!layer) return out;
+  switch (layer.type) {
+    case 'lstm': case 'gru':
+      return Math.max(out, (input?.[0] ?? 1) * RECURRENT_VALUES[layer.type] * layer.units);
+    case 'mmoe':
+      // Experts (product, bias, activation), a gate per task (logits, bias, softmax), weighted experts, their sums.
+      return layer.experts * expertValues(layer) + layer.tasks * layer.experts * (3 + layer.units) + out;
+    case 'ple': {
+      const experts = layer.sharedExperts + layer.tasks * layer.taskExperts;
+      const levels = layer.levels ?? 1;
+      // Each level: every expert, a gate per task over its own and the shared experts, and below the top a shared gate over all.
+      const level = (top: boolean): number => experts * expertValues(layer)
+        + layer.tasks * (layer.taskExperts + layer.sharedExperts) * (3 + layer.units) + layer.tasks * layer.units
+        + (top ? 0 : experts * (3 + layer.units) + layer.units);
+      let sum = 0;
+      for (let k = 0; k < levels; k++) sum += level(k === levels - 1);
+      return sum;
+    }
+    default:
+      return out * tensorsPerOutput(layer);
+  }
 }
 
 /** The setting that makes a layer big, for messages and problem paths. */
@@ -176,7 +214,8 @@ export function estimateMemory(spec: ExperimentSpec, data: DataSize = {}): Memor
     const shape: Shape | undefined = shapes.get(id);
     if (!shape) { complete = false; continue; }
     const node = graph.nodes.get(id);
-    const size = product(shape) * tensorsPerOutput(node?.kind === 'layer' ? node.layer : undefined);
+    const layer = node?.kind === 'layer' ? node.layer : undefined;
+    const size = layerValues(layer, shape, layer ? shapes.get(layer.from[0]!) : undefined);
     perExample += size;
     if (size > widestSize) { widest = id; widestSize = size; }
   }

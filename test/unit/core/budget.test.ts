@@ -228,3 +228,33 @@ test('the designer estimates a document still being typed, and none without a ba
   doc.training.batchSize = 'x';
   assert.equal(estimateDocument(doc, digitsParity().model), undefined);
 });
+
+test('an LSTM keeps its gates at every time step, a mixture block every expert and gate: worked out by hand', () => {
+  const lstm: ExperimentSpec = {
+    ...tiny(),
+    model: {
+      inputs: [{ id: 'x', shape: [10, 8] }],
+      layers: [{ id: 'rnn', type: 'lstm', units: 16, from: ['x'] }, { id: 'y', type: 'dense', units: 1, from: ['rnn'] }],
+      outputs: { y1: 'y' },
+    },
+  };
+  // x 80; the LSTM returns 16 values but keeps about 20 per unit per step over 10 steps: 3,200; y 1 twice.
+  assert.equal(estimateMemory(lstm).activations.perExample, 80 + 3200 + 2);
+
+  const mmoe: ExperimentSpec = {
+    ...tiny(),
+    tasks: [{ id: 'y1', kind: 'regression', target: 'y1' }, { id: 'y2', kind: 'regression', target: 'y2' }],
+    model: {
+      inputs: [{ id: 'x', shape: [4] }],
+      layers: [
+        { id: 'moe', type: 'mmoe', experts: 3, units: 8, tasks: 2, from: ['x'] },
+        { id: 's1', type: 'select', index: 0, from: ['moe'] }, { id: 's2', type: 'select', index: 1, from: ['moe'] },
+        { id: 'y', type: 'dense', units: 1, from: ['s1'] }, { id: 'z', type: 'dense', units: 1, from: ['s2'] },
+      ],
+      outputs: { y1: 'y', y2: 'z' },
+    },
+  };
+  // MMoE: 3 experts x 8 units x 3 (product, bias, ReLU) = 72; 2 gates x 3 experts x (logits, bias,
+  // softmax + 8 weighted values) = 66; the 2 x 8 sums = 16: 154. x 4, the selects 8 each, the heads 2 each.
+  assert.equal(estimateMemory(mmoe).activations.perExample, 4 + 154 + 16 + 4);
+});
