@@ -20,7 +20,7 @@ import path from 'node:path';
 import { validate } from '../src/core/validate';
 import type { FromTrainer } from '../src/core/protocol';
 import { forkTrainer } from '../src/host/trainerProcess';
-import { STARTUP_LABELS, STARTUP_MARKS, parseStartupLine, parseStartupMemory, type StartupMark } from '../src/trainer/startupTimes';
+import { STARTUP_LABELS, STARTUP_MARKS, parseStartupCpu, parseStartupLine, parseStartupMemory, type StartupMark } from '../src/trainer/startupTimes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'digits-parity', 'digits-parity.mtl.json');
@@ -28,7 +28,7 @@ const FIRST_STEP_GOAL_S = 2;
 const ACTIVATION_GOAL_MS = 50;
 
 /** `trainerCpuS`: the trainer's CPU time up to its first step (Linux), steadier than wall time on a busy machine. */
-interface Startup { hostMs: number; spawnS: number; marks: Partial<Record<StartupMark, number>>; memory: Partial<Record<StartupMark, number>>; totalS: number; trainerCpuS?: number }
+interface Startup { hostMs: number; spawnS: number; marks: Partial<Record<StartupMark, number>>; memory: Partial<Record<StartupMark, number>>; cpu: Partial<Record<StartupMark, number>>; totalS: number; trainerCpuS?: number }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux; clock ticks of 1/100 s). */
 function cpuSecondsOf(pid: number | undefined): number | undefined {
@@ -66,7 +66,7 @@ async function once(runsDir: string): Promise<Startup> {
   // lies before the trainer's clock started is the fork and Node's own start.
   const totalS = (line.at - t0) / 1000;
   const spawnS = (line.at - forkAt) / 1000 - (marks.firstStep ?? 0);
-  return { hostMs, spawnS, marks, memory: parseStartupMemory(line.text) ?? {}, totalS, ...(line.cpu !== undefined ? { trainerCpuS: line.cpu } : {}) };
+  return { hostMs, spawnS, marks, memory: parseStartupMemory(line.text) ?? {}, cpu: parseStartupCpu(line.text) ?? {}, totalS, ...(line.cpu !== undefined ? { trainerCpuS: line.cpu } : {}) };
 }
 
 /** Milliseconds (wall, CPU) to require dist/extension.js in a fresh Node, `vscode` standing in. */
@@ -88,6 +88,16 @@ function requireExtensionMs(): { wall: number; cpu: number } {
   } catch {
     throw new Error(`require of dist/extension.js failed: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   }
+}
+
+/** Each mark's share: its value less the previous mark's (the first mark's from the process start). */
+function stagesOf(at: Partial<Record<StartupMark, number>>): Array<[StartupMark, number]> {
+  let prev = 0;
+  return STARTUP_MARKS.filter((m) => at[m] !== undefined).map((m) => {
+    const d = at[m]! - prev;
+    prev = at[m]!;
+    return [m, d];
+  });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -117,6 +127,7 @@ async function main(): Promise<void> {
         mb = s.memory[m]!;
         return part;
       });
+      if (s.cpu.message !== undefined) console.log(`    trainer's CPU time by stage (s): ${stagesOf(s.cpu).map(([m, d]) => `${STARTUP_LABELS[m]} ${d.toFixed(3)}`).join(', ')}`);
       if (s.memory.message !== undefined) console.log(`    trainer's peak resident memory: ${s.memory.message} MB at its start message, then by stage (MB): ${grown.join(', ')}; ${mb} MB by the first step`);
     }
   } finally {
@@ -125,6 +136,12 @@ async function main(): Promise<void> {
   const total = median(all.map((s) => s.totalS));
   const cpus = all.flatMap((s) => (s.trainerCpuS !== undefined ? [s.trainerCpuS] : []));
   console.log(`first step: median ${total.toFixed(3)} s${cpus.length ? ` (trainer CPU time median ${median(cpus).toFixed(2)} s)` : ''} (goal < ${FIRST_STEP_GOAL_S} s: ${total < FIRST_STEP_GOAL_S ? 'PASS' : 'FAIL'})`);
+  // Per stage, the median of the starts: the CPU part is what the lead compares across machines.
+  const perStage = (pick: (s: Startup) => Partial<Record<StartupMark, number>>) => STARTUP_MARKS.flatMap((m) => {
+    const xs = all.flatMap((s) => stagesOf(pick(s)).filter(([k]) => k === m).map(([, d]) => d));
+    return xs.length ? [`${STARTUP_LABELS[m]} ${median(xs).toFixed(3)}`] : [];
+  });
+  if (all.some((s) => s.cpu.message !== undefined)) console.log(`by stage, median of ${runs} starts: CPU s ${perStage((s) => s.cpu).join(', ')}; wall s ${perStage((s) => s.marks).join(', ')}`);
   const loads = Array.from({ length: 5 }, requireExtensionMs);
   const wall = median(loads.map((l) => l.wall));
   const cpu = median(loads.map((l) => l.cpu));
