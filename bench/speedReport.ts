@@ -17,6 +17,9 @@ export interface Figure {
   samplesPerSecond: number;
   cpuSeconds?: number;
   threads?: number;
+  /** Ours: each epoch's wall and CPU seconds (its evaluation included). */
+  epochSeconds?: number[];
+  epochCpuSeconds?: number[];
   /** TensorFlow eager ops per training step (ours on native TensorFlow). */
   opsPerStep?: number;
 }
