@@ -52,7 +52,7 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
   if (spec.evaluation?.taskAffinity) return 'task affinity measured';
   const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && l.type !== 'flatten' && l.type !== 'dropout');
   if (layer) return `${layer.type} layer ${layer.id}`;
-  const head = heads.find((h) => h.encoding === 'value' && h.loss !== 'meanSquaredError');
+  const head = heads.find((h) => h.encoding === 'value' && h.loss !== 'meanSquaredError' && h.loss !== 'huber');
   if (head) return `loss ${head.loss} of task ${head.task.id}`;
   return undefined;
 }
@@ -80,8 +80,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     const key = `${n}/${weights.join()}`;
     if (key !== cache.coefKey || !cache.coef) {
       cache.coef?.dispose();
-      // The mean loss's gradient is the per-example one over n; MSE's has a factor 2.
-      cache.coef = tf.keep(tf.tensor1d(heads.map((h, i) => (weights[i]! * (h.encoding === 'value' ? 2 : 1)) / n)));
+      // The mean loss's gradient is the per-example one over n; the squared error's has a factor 2 (Huber's none).
+      cache.coef = tf.keep(tf.tensor1d(heads.map((h, i) => (weights[i]! * (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)) / n)));
       cache.coefKey = key;
     }
     return cache.coef;

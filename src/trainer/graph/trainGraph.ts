@@ -15,6 +15,7 @@ import type { TaskHead } from '../heads';
 import { clipByGlobalNorm } from './clipping';
 import { graphDropout } from './dropout';
 import { GraphBuilder, type Attr } from './graphDef';
+import { huberLossAndGrad } from './huber';
 import { graphOptimizer } from './optimizers';
 import { graphUncertainty, logVarianceKey } from './uncertainty';
 
@@ -27,7 +28,7 @@ export interface TrainGraph {
   labels: string[];
   /** int32 [n]: the batch's rows of the split. */
   rows: string;
-  /** [tasks]: each task's loss weight times its gradient scale (1/n, MSE 2/n). */
+  /** [tasks]: each task's loss weight times its gradient scale (1/n, squared error 2/n). */
   coef: string;
   /** Scalar learning rate. */
   lr: string;
@@ -138,8 +139,12 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     let grad: string;
     if (h.encoding === 'value') {
       const d = g.op('Sub', [out, batchLabels[i]!], { T: F }, `${name}/error`);
-      loss = g.op('Square', [d], { T: F }, `${name}/loss`);
-      grad = d;
+      if (h.loss === 'huber') {
+        ({ loss, grad } = huberLossAndGrad(g, d, `${name}/huber`));
+      } else {
+        loss = g.op('Square', [d], { T: F }, `${name}/loss`);
+        grad = d;
+      }
     } else {
       const logits = h.encoding === 'binary'
         ? g.op('Pad', [out, int(`${name}/padding`, [2, 2], [0, 0, 1, 0])], { T: F, Tpaddings: I32 }, `${name}/logits`) : out;

@@ -1,5 +1,6 @@
-// The fused graph step with Adam, RMSProp, Adagrad, gradient clipping, uncertainty weighting
-// and dropout (graph/optimizers.ts, clipping.ts, uncertainty.ts, dropout.ts) trains exactly like
+// The fused graph step with Adam, RMSProp, Adagrad, gradient clipping, uncertainty weighting,
+// dropout and the Huber loss (graph/optimizers.ts, clipping.ts, uncertainty.ts, dropout.ts,
+// huber.ts) trains exactly like
 // the tape: same starting weights and batches give the same weights after two epochs, under a
 // rate that changes every step (half an epoch of warm-up, then SGDR with a restart).
 import assert from 'node:assert/strict';
@@ -62,7 +63,10 @@ function assertSame(graph: Trained, tape: Trained): void {
   });
 }
 
-for (const [label, training, dropout] of [
+/** The regression task with the Huber loss (graph/huber.ts). */
+const withHuber = (s: ExperimentSpec): ExperimentSpec => ({ ...s, tasks: s.tasks.map((t) => (t.id === 'reg' ? { ...t, loss: 'huber' as const } : t)) });
+
+for (const [label, training, dropout, huber] of [
   ['Adam under SGDR', { optimizer: { type: 'adam' as const, learningRate: 0.01 }, schedule: SGDR }],
   // An epsilon this large moves the weights by its placement: TensorFlow's kernel adds it to sqrt(v), tfjs to sqrt(v_hat).
   ['Adam with its own betas and a large epsilon', { optimizer: { type: 'adam' as const, learningRate: 0.05, beta1: 0.8, beta2: 0.99, epsilon: 0.1 }, schedule: SGDR }],
@@ -77,10 +81,14 @@ for (const [label, training, dropout] of [
   ['uncertainty weighting with Adam, clipping and SGDR', { weighting: { method: 'uncertainty' as const }, optimizer: { type: 'adam' as const, learningRate: 0.05 }, clipNorm: 0.5, schedule: SGDR }],
   ['dropout with SGD and momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.02, momentum: 0.9 } }, true],
   ['dropout with RMSProp, uncertainty weighting and clipping under SGDR', { optimizer: { type: 'rmsprop' as const, learningRate: 0.005, momentum: 0.5 }, weighting: { method: 'uncertainty' as const }, clipNorm: 0.5, schedule: SGDR }, true],
+  // The regression task's errors here pass 1, so both of Huber's branches run.
+  ['Huber loss with Adam under SGDR', { optimizer: { type: 'adam' as const, learningRate: 0.01 }, schedule: SGDR }, false, true],
+  ['Huber loss with uncertainty weighting and SGD', { weighting: { method: 'uncertainty' as const } }, false, true],
 ] as const) {
   test(`fused graph and tape steps agree: ${label}`, { timeout: 60_000 }, async () => {
     const { tf } = await loadBackend('tensorflow');
-    const s = dropout ? withDropout(spec(training)) : spec(training);
+    const base = huber ? withHuber(spec(training)) : spec(training);
+    const s = dropout ? withDropout(base) : base;
     assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, weightingMethod(s.training.weighting!.method)!.description), undefined);
     const graph = await trainWith(s, 'tensorflow');
     // The tape draws the graph's masks (dropout.ts names their seeds); without them the two would agree only in expectation.
