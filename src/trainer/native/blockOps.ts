@@ -31,6 +31,10 @@ export function blockOps(tf: Tf, ops: NativeOps) {
     softmax: (z: TF.Tensor) => be.executeSingleOutput('Softmax', [T], [z]),
     /** The gradient before a softmax over the last axis from its output p and the gradient after: p (g - sum(g p)). */
     softmaxGrad: (p: TF.Tensor, g: TF.Tensor) => ops.mul(p, ops.sub(g, ops.sumKeep(ops.mul(g, p), p.shape.length - 1))),
+    /** Tensors of one shape [n, ...] stacked as columns: [n, columns, ...]. */
+    packColumns: (xs: TF.Tensor[]) => be.executeSingleOutput('Pack', [T, { name: 'N', type: b.TF_ATTR_INT, value: xs.length }, { name: 'axis', type: b.TF_ATTR_INT, value: 1 }], xs),
+    /** The columns of x [n, columns, ...], each [n, ...] (packColumns' inverse). */
+    unpackColumns: (x: TF.Tensor) => be.executeMultipleOutputs('Unpack', [T, { name: 'num', type: b.TF_ATTR_INT, value: x.shape[1]! }, { name: 'axis', type: b.TF_ATTR_INT, value: 1 }], [x], x.shape[1]!),
     /** Column `index` of x [n, columns, ...]: [n, ...]. */
     column: (x: TF.Tensor, index: number) => be.executeSingleOutput('GatherV2',
       [{ name: 'Tparams', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT }, int32Type('Tindices'), int32Type('Taxis'), { name: 'batch_dims', type: b.TF_ATTR_INT, value: 0 }],

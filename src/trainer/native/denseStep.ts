@@ -5,9 +5,8 @@
 // Plain SGD folds the learning rate into the loss gradient so each update is one Sub.
 // Every optimizer and clipping are in optimizers.ts, with tfjs' formulas.
 // Graphs with other layer types, optimizers or options take the generic path (loop.ts).
-// Convolution, pooling, batch norm, flatten, reshape, LSTM and GRU are layer modules (layers.ts).
+// Convolution, pooling, batch norm, flatten, reshape, LSTM, GRU and the sharing blocks are layer modules (layers.ts).
 import type * as TF from '@tensorflow/tfjs';
-import { isBlockLayer } from '../../core/blockLayers';
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
 import { trunkOf } from '../../core/trunk';
 import { weightingMethod } from '../../core/weighting/registry';
@@ -81,8 +80,6 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
       if (why) return why;
       // The tape's task-gradient step runs the forward pass once per task: the moving statistics would move once per task.
       if (l.type === 'batchNormalization' && method.family === 'gradient') return `batch normalization ${l.id} with task gradients`;
-    } else if (isBlockLayer(l)) {
-      return `sharing block ${l.id} (${l.type}): the compiled step has dense, conv2d, pooling, batch norm, lstm, gru, parallelDense, crossStitch, mmoe, select, add, concatenate, dropout, flatten and reshape only`;
     } else if (l.type === 'dropout') {
       // The tape's representation mode draws the trunk's masks twice and each task's own (gradientStep.ts).
       if (method.family === 'gradient' && t.weighting?.mode === 'representation') return `dropout ${l.id} with task gradients on the shared representation`;

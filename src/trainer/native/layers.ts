@@ -16,12 +16,13 @@ import { nativeMmoe } from './mmoe';
 import type { NativeOps } from './ops';
 import { nativePool } from './pool';
 import { nativeParallelDense } from './parallelDense';
+import { nativePle } from './ple';
 import { nativeReshape } from './reshape';
 import { nativeSelect } from './select';
 import type { SpatialOps } from './spatialOps';
 
 const COMPILED = new Set<LayerSpec['type']>(['conv2d', 'maxPooling2d', 'averagePooling2d', 'batchNormalization', 'flatten', 'reshape', 'lstm', 'gru',
-  'parallelDense', 'crossStitch', 'mmoe', 'select']);
+  'parallelDense', 'crossStitch', 'mmoe', 'ple', 'select']);
 
 /** Whether this layer type is compiled here. */
 export const hasNativeLayer = (l: LayerSpec): boolean => COMPILED.has(l.type);
@@ -37,7 +38,7 @@ export function nativeLayerUnsupported(l: LayerSpec, input: Shape | undefined): 
     if (input.length !== 2) return `${l.type} ${l.id} on a rank-${input.length} input`;
     if (!NATIVE_ACTIVATIONS.has(l.activation ?? 'tanh')) return `activation ${l.activation} in ${l.id}`;
   }
-  if ((l.type === 'parallelDense' || l.type === 'mmoe') && !NATIVE_ACTIVATIONS.has(l.activation ?? 'linear')) return `activation ${l.activation} in ${l.id}`;
+  if ((l.type === 'parallelDense' || l.type === 'mmoe' || l.type === 'ple') && !NATIVE_ACTIVATIONS.has(l.activation ?? 'linear')) return `activation ${l.activation} in ${l.id}`;
   return undefined;
 }
 
@@ -54,6 +55,7 @@ export function nativeLayer(tf: Tf, ops: NativeOps, sp: SpatialOps, bo: BlockOps
     case 'parallelDense': return nativeParallelDense(ops, bo, l, layer, input.length);
     case 'crossStitch': return nativeCrossStitch(ops, bo, layer, input);
     case 'mmoe': return nativeMmoe(ops, bo, l, layer);
+    case 'ple': return nativePle(ops, bo, l, layer);
     case 'select': return nativeSelect(bo, l, input[0]!);
     default: throw new Error(`layer ${l.id} (${l.type}) has no compiled step`);
   }

@@ -1,5 +1,5 @@
 // The compiled step's sharing blocks (src/trainer/native/parallelDense.ts, crossStitch.ts,
-// mmoe.ts, select.ts, and soft sharing's penalty in denseStep.ts) train exactly like the tape's
+// mmoe.ts, ple.ts, select.ts, and soft sharing's penalty in denseStep.ts) train exactly like the tape's
 // block layers (model/blockLayers.ts): same starting weights and batches give the same weights
 // after two epochs, each case under a learning rate that changes every step.
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { loadBackend } from '../../../src/trainer/backend';
 import type { Dataset } from '../../../src/trainer/data/dataset';
 import { makeHeads } from '../../../src/trainer/heads';
 import { nativeStepUnsupported } from '../../../src/trainer/native/denseStep';
+import { sharingBlocks } from '../core/fixtures';
 import { assertSameTraining } from './nativeEquivalence';
 
 const FEATURES = 6;
@@ -37,6 +38,14 @@ const CROSS_STITCH: LayerSpec[] = [
 const MMOE: LayerSpec[] = [
   { id: 'trunk', type: 'dense', units: 7, activation: 'tanh', from: ['x'] },
   { id: 'block', type: 'mmoe', experts: 4, units: 5, tasks: 3, from: ['trunk'] },
+];
+
+/** CGC (one level) or PLE: task experts, shared experts, a shared gate below the top level. */
+const PLE: LayerSpec[] = [{ id: 'block', type: 'ple', sharedExperts: 2, taskExperts: 2, units: 5, tasks: 3, levels: 2, from: ['x'] }];
+/** Three levels of tanh experts after a dense trunk (the gradient reaches the block's input). */
+const DEEP_PLE: LayerSpec[] = [
+  { id: 'trunk', type: 'dense', units: 7, activation: 'relu', from: ['x'] },
+  { id: 'block', type: 'ple', sharedExperts: 1, taskExperts: 2, units: 4, tasks: 3, levels: 3, activation: 'tanh', from: ['trunk'] },
 ];
 
 function spec(trunk: LayerSpec[], training: Partial<ExperimentSpec['training']>): ExperimentSpec {
@@ -81,11 +90,28 @@ for (const [label, trunk, training, partial] of [
   ['MMoE with RMSProp and clipping under SGDR', MMOE, { optimizer: { type: 'rmsprop' as const, learningRate: 0.005 }, clipNorm: 0.5 }, false],
   ['MMoE with PCGrad on the parameters', MMOE, { weighting: { method: 'pcgrad' as const } }, false],
   ['MMoE with UPGrad on the representation', MMOE, { weighting: { method: 'upgrad' as const, mode: 'representation' as const } }, false],
+  ['CGC (one level), SGD with momentum under SGDR', [{ ...PLE[0]!, levels: 1 } as LayerSpec], {}, false],
+  ['PLE of two levels, Adam under SGDR, partial labels', PLE, ADAM, true],
+  ['PLE of three tanh levels after a dense trunk, RMSProp with clipping under SGDR', DEEP_PLE, { optimizer: { type: 'rmsprop' as const, learningRate: 0.005 }, clipNorm: 0.5 }, false],
+  ['PLE of three levels with PCGrad on the parameters', DEEP_PLE, { weighting: { method: 'pcgrad' as const } }, false],
+  ['PLE of two levels with UPGrad on the representation', PLE, { weighting: { method: 'upgrad' as const, mode: 'representation' as const } }, false],
 ] as const) {
   test(`native and tape steps agree: ${label}`, { timeout: 120_000 }, async () => {
     await assertSameTraining(spec(trunk as LayerSpec[], training), (n) => data(n, partial));
   });
 }
+
+test('native and tape steps agree: every block in one model (the blocks fixture), Adam under SGDR', { timeout: 120_000 }, async () => {
+  const s = sharingBlocks();
+  const blocksData = (n: number): Dataset => {
+    const rng = new SeededRandom(4);
+    const features = Float32Array.from({ length: n * 6 }, () => rng.normal());
+    const y1 = Float32Array.from({ length: n }, (_, i) => features[i * 6]! - features[i * 6 + 1]!);
+    const y2 = Float32Array.from({ length: n }, (_, i) => features[i * 6 + 2]! * 0.5);
+    return { n, featureNames: Array.from({ length: 6 }, (_, i) => `v${i}`), features, featureShape: [6], targets: { y1, y2 }, report: [] };
+  };
+  await assertSameTraining({ ...s, training: { ...s.training, schedule: SGDR, batchSize: 16 } }, blocksData);
+});
 
 test('a block with an activation the compiled step lacks falls back to the tape and says why', async () => {
   const { tf } = await loadBackend('tensorflow');
