@@ -47,7 +47,7 @@ export function nativePle(ops: NativeOps, bo: BlockOps, l: PleLayer, layer: TF.l
   const lift = (x: TF.Tensor) => ops.reshape(x, [x.shape[0]!, 1, x.shape[1]!]);
   let states: LevelState[] = [];
 
-  /** Every task's gate logits' product: one Einsum, its input x (first level) or the tasks' inputs stacked. */
+  /** Whether every task reads one input (x, at the first level): the gates' logits are then one Einsum of it, else of the tasks' inputs stacked. */
   const sameInput = (tasks: TF.Tensor[]) => tasks.every((h) => h === tasks[0]);
 
   const params = (): Array<[string, TF.Variable]> => levels.flatMap((v, j) => [
