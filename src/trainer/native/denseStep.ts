@@ -5,9 +5,8 @@
 // Plain SGD folds the learning rate into the loss gradient so each update is one Sub.
 // Every optimizer and clipping are in optimizers.ts, with tfjs' formulas.
 // Graphs with other layer types, optimizers or options take the generic path (loop.ts).
-// Convolution, pooling, batch norm, flatten, reshape, LSTM and GRU are layer modules (layers.ts).
+// Convolution, pooling, batch norm, flatten, reshape, LSTM, GRU and the sharing blocks are layer modules (layers.ts).
 import type * as TF from '@tensorflow/tfjs';
-import { isBlockLayer } from '../../core/blockLayers';
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
 import { trunkOf } from '../../core/trunk';
 import { weightingMethod } from '../../core/weighting/registry';
@@ -26,6 +25,7 @@ import { activate, activationGrad, NATIVE_ACTIVATIONS } from './activation';
 import type { NativeLayer } from './layer';
 import { hasNativeLayer, nativeLayer, nativeLayerUnsupported } from './layers';
 import { spatialOps } from './spatialOps';
+import { blockOps } from './blockOps';
 
 export interface CompiledStep {
   /** Labels as this step wants them (binary targets become two-column); call once per split. */
@@ -80,8 +80,6 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
       if (why) return why;
       // The tape's task-gradient step runs the forward pass once per task: the moving statistics would move once per task.
       if (l.type === 'batchNormalization' && method.family === 'gradient') return `batch normalization ${l.id} with task gradients`;
-    } else if (isBlockLayer(l)) {
-      return `sharing block ${l.id} (${l.type}): the compiled step has dense, conv2d, pooling, batch norm, lstm, gru, add, concatenate, dropout, flatten and reshape only`;
     } else if (l.type === 'dropout') {
       // The tape's representation mode draws the trunk's masks twice and each task's own (gradientStep.ts).
       if (method.family === 'gradient' && t.weighting?.mode === 'representation') return `dropout ${l.id} with task gradients on the shared representation`;
@@ -112,9 +110,12 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   const vars = new Map(dense.map((l) => [l.id, built.layers.get(l.id) as unknown as DenseVars]));
   // Weight decay on dense and conv kernels, as the tape's loss has it (loop.ts l2Terms).
   const l2 = new Map(layers.flatMap((l) => (l.type === 'dense' || l.type === 'conv2d' ? [[l.id, l.l2 ?? t.l2 ?? 0] as const] : [])));
+  // Soft sharing's penalty on parallelDense kernels, as the tape's loss has it (blockLayers.ts tiePenalty).
+  const tieL2 = new Map(layers.flatMap((l) => (l.type === 'parallelDense' && (l.tieL2 ?? 0) > 0 ? [[l.id, { tieL2: l.tieL2!, columns: l.columns }] as const] : [])));
   const { shapes } = inferShapes(spec);
   const sp = spatialOps(tf, ops);
-  const compiled = new Map<string, NativeLayer>(layers.filter(hasNativeLayer).map((l) => [l.id, nativeLayer(tf, ops, sp, l, built.layers.get(l.id)!, shapes.get(l.from[0]!)!)]));
+  const bo = blockOps(tf, ops);
+  const compiled = new Map<string, NativeLayer>(layers.filter(hasNativeLayer).map((l) => [l.id, nativeLayer(tf, ops, sp, bo, l, built.layers.get(l.id)!, shapes.get(l.from[0]!)!)]));
   const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
   const isLayer = new Set(layers.map((l) => l.id));
   /** Values per example of each node. */
@@ -130,10 +131,10 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   // Per-(lr, batch) constants: loss-gradient scales, weight decay factors.
   let constKey = '';
   /** `lr`: the rate the optimizer's gradients carry (1 when it applies the rate); `carried`: the rate the loss gradients carry. */
-  type Constants = { lr: number; carried: number; scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; rate?: TF.Tensor };
+  type Constants = { lr: number; carried: number; scale: TF.Tensor[]; maskedScale: TF.Tensor[]; decay: Map<string, TF.Tensor>; tie: Map<string, [TF.Tensor, TF.Tensor]>; rate?: TF.Tensor };
   let consts: Constants | undefined;
   const disposeConsts = () => {
-    if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...(consts.rate ? [consts.rate] : [])]);
+    if (consts) tf.dispose([...consts.scale, ...consts.maskedScale, ...consts.decay.values(), ...[...consts.tie.values()].flat(), ...(consts.rate ? [consts.rate] : [])]);
   };
   /**
    * Gradient-family methods combine the task gradients themselves (weights 1). Where the
@@ -157,7 +158,9 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       // d(l2 * sum(W^2))/dW = 2 * l2 * W, carrying the rate exactly when the gradients it joins do.
       const rate = prescaled ? lrGiven : 1;
       const decay = new Map([...l2].filter(([, c]) => c > 0).map(([id, c]) => [id, tf.keep(tf.scalar(2 * rate * c))]));
-      consts = { lr: rate, carried: lr, scale, maskedScale, decay, ...(gradientFamily ? { rate: tf.keep(tf.scalar(rate)) } : {}) };
+      // d(tieL2 (n sum_c ||W_c||^2 - ||sum_c W_c||^2))/dW_c = 2 tieL2 (n W_c - sum_c W_c): the two factors, with the rate as decay's.
+      const tie = new Map([...tieL2].map(([id, { tieL2: c, columns }]) => [id, [tf.keep(tf.scalar(2 * rate * c * columns)), tf.keep(tf.scalar(2 * rate * c))] as [TF.Tensor, TF.Tensor]]));
+      consts = { lr: rate, carried: lr, scale, maskedScale, decay, tie, ...(gradientFamily ? { rate: tf.keep(tf.scalar(rate)) } : {}) };
       constKey = key;
     }
     return consts;
@@ -168,10 +171,14 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
    * learning rate already, or gets it from `scale`.
    */
   const update = (key: string, variable: TF.Variable, grad: TF.Tensor, c: Constants, scale?: TF.Tensor) => {
-    const decay = key.endsWith('/kernel') ? c.decay.get(key.slice(0, -'/kernel'.length)) : undefined;
-    const scaled = scale ? ops.mul(grad, scale) : grad;
-    // The L2 gradient joins the loss gradient before the optimizer, as when it is part of the loss.
-    optimizer.add(key, variable, decay ? ops.add(scaled, ops.mul(variable, decay)) : scaled);
+    const id = key.endsWith('/kernel') ? key.slice(0, -'/kernel'.length) : undefined;
+    const decay = id ? c.decay.get(id) : undefined;
+    const tie = id ? c.tie.get(id) : undefined;
+    let g = scale ? ops.mul(grad, scale) : grad;
+    // The L2 and soft-sharing gradients join the loss gradient before the optimizer, as when they are part of the loss.
+    if (decay) g = ops.add(g, ops.mul(variable, decay));
+    if (tie) g = ops.add(g, ops.sub(ops.mul(variable, tie[0]), ops.mul(ops.sumKeep(variable, 0), tie[1])));
+    optimizer.add(key, variable, g);
   };
 
   const forward = (xb: ReadonlyMap<string, TF.Tensor>): Map<string, TF.Tensor> => {
@@ -415,6 +422,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
     dispose() {
       for (const c of compiled.values()) c.dispose?.();
       sp.dispose();
+      bo.dispose();
       ops.dispose();
       optimizer.dispose();
       learned?.dispose();

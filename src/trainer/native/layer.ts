@@ -3,7 +3,10 @@
 // reshape.ts; layers.ts picks one per layer).
 import type * as TF from '@tensorflow/tfjs';
 
-/** A variable's gradient: its key's suffix ('kernel', 'bias', 'gamma', 'beta'), the variable, the gradient. */
+/**
+ * A variable's gradient: its key's suffix ('kernel', 'bias', 'gamma', 'beta'; without a '/':
+ * the step finds a key's layer before its last one), the variable, the gradient.
+ */
 export type ParamGrad = [string, TF.Variable, TF.Tensor];
 
 export interface NativeLayer {

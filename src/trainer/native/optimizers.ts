@@ -5,7 +5,8 @@
 // under the square root (Adagrad's is the backend's float32 epsilon, 1e-7); momentum is
 // v = mu*v + g, w -= lr*v (Nesterov: w -= lr*(g + mu*v)). State is kept per variable key.
 // Updates are collected over the step and applied at its end: clipping (training.clipNorm,
-// the global norm over every gradient, as loop.ts clipByGlobalNorm) needs them all first.
+// the global norm over every gradient, as loop.ts clipByGlobalNorm) needs them all first, and
+// the adaptive rules run once over all variables side by side (flatUpdate.ts).
 //
 // Plain SGD and momentum without clipping may take gradients that already carry the rate
 // (`prescaled`: the step folds it into the loss gradient, one op fewer per variable). With
@@ -14,6 +15,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { TrainingSpec } from '../../core/spec';
 import type { Tf } from '../backend';
+import { flatUpdates, type ElementRule, type FlatUpdates } from './flatUpdate';
 import type { NativeOps } from './ops';
 
 /** tfjs-core's EPSILON_FLOAT32, which its Adagrad adds under the square root. */
@@ -66,13 +68,14 @@ export function nativeOptimizer(tf: Tf, ops: NativeOps, t: TrainingSpec, prescal
     state.set(key, next.map((x) => tf.keep(x)));
     if (prev) tf.dispose(prev.filter((x) => !next.includes(x)));
   };
-  const stateOf = (key: string, variable: TF.Variable, fills: number[]) =>
-    state.get(key) ?? fills.map((f) => (f === 0 ? tf.zerosLike(variable) : tf.fill(variable.shape, f)));
 
   /** One variable's update with this step's constants `c`; `g` is its (clipped) gradient. */
   let updateOne: (key: string, variable: TF.Variable, g: TF.Tensor, c: TF.Tensor[]) => void;
   /** This step's constants. */
   let constants: () => TF.Tensor[];
+  /** The adaptive rules run over every variable at once (flatUpdate.ts). */
+  let flat: FlatUpdates | undefined;
+  const adaptive = (fills: number[], rule: ElementRule) => { flat = flatUpdates(tf, ops, fills, rule); };
   switch (o.type) {
     case 'sgd': {
       const mu = o.momentum ?? 0;
@@ -105,15 +108,13 @@ export function nativeOptimizer(tf: Tf, ops: NativeOps, t: TrainingSpec, prescal
       const eps = o.epsilon ?? 1e-7;
       // c: [b1, 1-b1, b2, 1-b2, 1/(1-b1^t), 1/(1-b2^t), eps, lr]
       constants = () => kept([b1, 1 - b1, b2, 1 - b2, 1 / (1 - b1 ** iteration), 1 / (1 - b2 ** iteration), eps, lr]);
-      updateOne = (key, variable, g, c) => {
-        const [m, v] = stateOf(key, variable, [0, 0]);
+      adaptive([0, 0], (g, [m, v], c) => {
         const m1 = ops.add(ops.mul(m!, c[0]!), ops.mul(g, c[1]!));
         const v1 = ops.add(ops.mul(v!, c[2]!), ops.mul(ops.square(g), c[3]!));
-        keep(key, [m1, v1]);
         const mHat = ops.mul(m1, c[4]!);
         const vHat = ops.mul(v1, c[5]!);
-        variable.assign(ops.sub(variable, ops.mul(ops.div(mHat, ops.add(ops.sqrt(vHat), c[6]!)), c[7]!)));
-      };
+        return { next: [m1, v1], step: ops.mul(ops.div(mHat, ops.add(ops.sqrt(vHat), c[6]!)), c[7]!) };
+      });
       break;
     }
     case 'rmsprop': {
@@ -122,27 +123,23 @@ export function nativeOptimizer(tf: Tf, ops: NativeOps, t: TrainingSpec, prescal
       const eps = o.epsilon ?? 1e-7;
       // c: [decay, 1-decay, eps, lr, mu]
       constants = () => kept([decay, 1 - decay, eps, lr, mu]);
-      updateOne = (key, variable, g, c) => {
-        const [ms, mom] = stateOf(key, variable, mu ? [0, 0] : [0]);
+      adaptive(mu ? [0, 0] : [0], (g, [ms, mom], c) => {
         const ms1 = ops.add(ops.mul(ms!, c[0]!), ops.mul(ops.square(g), c[1]!));
         const step = ops.div(ops.mul(g, c[3]!), ops.sqrt(ops.add(ms1, c[2]!)));
         // Without momentum tfjs' mu*mom + step is the step itself.
         const mom1 = mu ? ops.add(ops.mul(mom!, c[4]!), step) : step;
-        keep(key, mu ? [ms1, mom1] : [ms1]);
-        variable.assign(ops.sub(variable, mom1));
-      };
+        return { next: mu ? [ms1, mom1] : [ms1], step: mom1 };
+      });
       break;
     }
     case 'adagrad': {
       const initial = o.initialAccumulatorValue ?? 0.1;
       // c: [backend epsilon, lr]
       constants = () => kept([BACKEND_EPSILON, lr]);
-      updateOne = (key, variable, g, c) => {
-        const [acc] = stateOf(key, variable, [initial]);
+      adaptive([initial], (g, [acc], c) => {
         const acc1 = ops.add(acc!, ops.square(g));
-        keep(key, [acc1]);
-        variable.assign(ops.sub(variable, ops.mul(ops.div(g, ops.sqrt(ops.add(acc1, c[0]!))), c[1]!)));
-      };
+        return { next: [acc1], step: ops.mul(ops.div(g, ops.sqrt(ops.add(acc1, c[0]!))), c[1]!) };
+      });
       break;
     }
   }
@@ -161,18 +158,23 @@ export function nativeOptimizer(tf: Tf, ops: NativeOps, t: TrainingSpec, prescal
     apply(zeroForMissing) {
       const c = constants();
       previousLr = lr;
-      if (zeroForMissing) for (const [key, s] of state) if (!pending.has(key)) pending.set(key, tf.zerosLike(s[0]!));
+      if (zeroForMissing && !flat) for (const [key, s] of state) if (!pending.has(key)) pending.set(key, tf.zerosLike(s[0]!));
       let scale: TF.Tensor | undefined;
       if (clipNorm > 0) {
         clip ??= tf.keep(tf.scalar(clipNorm));
         const norm = ops.sqrt(ops.addN([...pending.values()].map((g) => ops.sumAll(ops.square(g)))));
         scale = ops.div(clip, ops.maximum(norm, clip));
       }
-      for (const [key, g] of pending) updateOne(key, variables.get(key)!, scale ? ops.mul(g, scale) : g, c);
+      if (flat) {
+        flat.apply(pending, variables, c, zeroForMissing, scale);
+      } else {
+        for (const [key, g] of pending) updateOne(key, variables.get(key)!, scale ? ops.mul(g, scale) : g, c);
+      }
       pending.clear();
     },
     dispose() {
       for (const s of state.values()) tf.dispose(s);
+      flat?.dispose();
       state.clear();
       tf.dispose([...scalars, ...(clip ? [clip] : [])]);
     },

@@ -39,6 +39,10 @@ for (const name of EXAMPLES) {
     const done = messages.find((m) => m.type === 'done');
     assert.ok(done && done.type === 'done');
     assert.equal(done.summary.backend, 'tensorflow');
+    // Every phase (the shared model, each single-task baseline) ran a compiled step, none the tape: its log line says which.
+    const steps = messages.flatMap((m) => (m.type === 'log' ? [/: \d+ steps, training step (.*)$/.exec(m.message)?.[1]] : [])).filter((p): p is string => !!p);
+    assert.ok(steps.length > 0, 'the run log names the training step');
+    for (const p of steps) assert.match(p, /^(native|fused graph)/);
     assert.ok(done.summary.baselines, 'single-task baselines are trained');
     assert.ok(Number.isFinite(done.summary.baselines.deltaM));
     // A gated sharing block (mmoe, ple) records each task's mean gate weights; rows sum to 1.
