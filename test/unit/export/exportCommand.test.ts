@@ -110,7 +110,7 @@ test('an experiment with repeats and cross-validation exports with notes that tr
   assert.equal(docstring(plain.files[0]!).trim(), 'correlated-regression: a multi-task experiment exported from Multi-Task Studio to Keras 3.');
 });
 
-test('a repeated run folder exports its first training\'s weights and says so', { timeout: 180_000 }, async () => {
+test('a repeated run folder exports its first training\'s weights and says so (Keras and ONNX)', { timeout: 180_000 }, async () => {
   const dir = tempDir('export-command-run-repeats');
   const runs = path.join(dir, 'runs');
   const trained = spawnSync(process.execPath, [CLI, 'train', experiment(dir, repeatedDoc({ repeats: 2 })), '--out', runs], { encoding: 'utf8' });
@@ -124,6 +124,9 @@ test('a repeated run folder exports its first training\'s weights and says so', 
     'The exported weights are the run\'s first training\'s (repeat 1 of 2 (seed 42)): the only model a repeated run saves.',
   ]);
   assert.match(docstring(r.files[0]!), /with its run's trained weights\.\n\nNote: evaluation\.repeats: .*\n\nNote: The exported weights are the run's first training's/);
+  const onnx = await runExport({ cliScript: CLI, source: runDir, to: 'onnx', outDir: path.join(dir, 'onnx'), workspaceDir: dir });
+  assert.equal(onnx.ok, true, onnx.message);
+  assert.deepEqual(onnx.notes, [r.notes![1]]);
 });
 
 test('mts export without --to is a usage error (exit 2)', () => {

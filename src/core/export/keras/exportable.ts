@@ -2,8 +2,9 @@
 // setting, and the export refuses while any remains: a train.py that trained differently from
 // the product, without saying so, would be worse than no export. What it carries over in part
 // (one training of a repeated one) is exported with a note that says so.
-import { repeatCount, repeatLabel, repeatUnits } from '../../repeats';
+import { repeatCount } from '../../repeats';
 import type { ExperimentSpec, Problem } from '../../spec';
+import { repeatedWeightsNote } from '../repeatedWeightsNote';
 
 /** The task-weighting methods weighting.py implements (its LOSS_METHODS and GRADIENT_METHODS). */
 export const KERAS_WEIGHTING_METHODS: readonly string[] = ['equal', 'static', 'uncertainty', 'dwa', 'pcgrad', 'mgda'];
@@ -36,9 +37,7 @@ export function kerasExportNotes(spec: ExperimentSpec, fromRun: boolean): string
     const folds = cv.fold === undefined ? `each of its ${cv.folds} folds` : `fold ${cv.fold} of ${cv.folds}`;
     notes.push(`evaluation.crossValidation: Multi-Task Studio trains ${folds}; train.py trains once, on the hold-out split of data.split saved in data/dataset.npz, not on the folds.`);
   }
-  const units = repeatUnits(spec);
-  if (fromRun && units.length > 1) {
-    notes.push(`The exported weights are the run's first training's (${repeatLabel({ ...units[0]!, of: units.length })}): the only model a repeated run saves.`);
-  }
+  const weights = fromRun ? repeatedWeightsNote(spec) : undefined;
+  if (weights) notes.push(weights);
   return notes;
 }
