@@ -24,6 +24,8 @@ function writeResults(file: string, results: SuiteResults): void {
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false });
+  // The runner's filter (MTS_INTEGRATION_GREP): only the tests whose full title contains it.
+  if (process.env.MTS_INTEGRATION_GREP) mocha.grep(process.env.MTS_INTEGRATION_GREP);
   for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(__dirname, f));
   }

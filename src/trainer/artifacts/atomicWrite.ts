@@ -12,8 +12,20 @@ export function tempSibling(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+/** A file written whole under a temporary name: commit() renames it into place, discard() removes it. */
+export interface StagedFile {
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/**
+ * Writes `data` to a temporary sibling of `target` and flushes it, without putting it in place:
+ * for a file that must appear only after another one (report.md after run.json's final status),
+ * with nothing left to fail between the two but a rename.
+ */
+export async function stageFileAtomic(target: string, data: string | Uint8Array): Promise<StagedFile> {
   const temp = tempSibling(target);
+  const discard = () => fs.rm(temp, { force: true });
   try {
     const handle = await fs.open(temp, 'wx');
     try {
@@ -22,11 +34,25 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
     } finally {
       await handle.close();
     }
-    await fs.rename(temp, target);
   } catch (err) {
-    await fs.rm(temp, { force: true });
+    await discard();
     throw err;
   }
+  return {
+    commit: async () => {
+      try {
+        await fs.rename(temp, target);
+      } catch (err) {
+        await discard();
+        throw err;
+      }
+    },
+    discard,
+  };
+}
+
+export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  await (await stageFileAtomic(target, data)).commit();
 }
 
 export async function writeJsonAtomic(target: string, value: unknown): Promise<void> {

@@ -12,7 +12,7 @@ import { RUN_FILES, sanitizePathSegment, TOTAL_LOSS } from '../../core/runLayout
 import { sharingDiagram } from '../../core/sharingBlocks';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
-import { writeFileAtomic } from './atomicWrite';
+import { stageFileAtomic, writeFileAtomic, type StagedFile } from './atomicWrite';
 import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable } from '../../core/markup';
 import { renderConflictSection } from './conflictSection';
 import { renderTaskAffinitySection } from './taskAffinitySection';
@@ -287,10 +287,14 @@ export function renderReport(input: ReportInput): RenderedReport {
   return { markdown: lines.join('\n'), files };
 }
 
-/** Writes report.md and its charts/ into the run folder (each file atomically). */
-export async function writeReport(runDir: string, input: ReportInput): Promise<void> {
+/**
+ * Writes the report's charts/ into the run folder and report.md under a temporary name; the run
+ * writer commits it once run.json says "completed" (the report states that status, so it must
+ * never be seen ahead of run.json).
+ */
+export async function stageReport(runDir: string, input: ReportInput): Promise<StagedFile> {
   const { markdown, files } = renderReport(input);
   await fs.mkdir(path.join(runDir, RUN_FILES.charts), { recursive: true });
   for (const f of files) await writeFileAtomic(path.join(runDir, f.path), f.content);
-  await writeFileAtomic(path.join(runDir, RUN_FILES.report), markdown);
+  return stageFileAtomic(path.join(runDir, RUN_FILES.report), markdown);
 }

@@ -30,7 +30,7 @@ import type { ExperimentSpec } from '../../core/spec';
 import { appendWhole, makeFolders, tempSibling, writeFileAtomic, writeJsonAtomic, writeJsonAtomicOrInPlace } from './atomicWrite';
 import { EpochTable } from './metricsTable';
 import { saveModelAtomic, type SavableModel } from './modelSaver';
-import { writeReport } from './report';
+import { stageReport } from './report';
 import { processStart } from './processIdentity';
 import { asRunFolderError, RunFolderError } from './runFolderError';
 import { removeStaleTemps } from './staleTemps';
@@ -235,10 +235,12 @@ export class RunWriter {
 
   /**
    * Final files of a finished run, in this order, each whole (temporary name, then rename):
-   *   model/ (saveModel, before this), metrics.csv, report.md (+ charts/), summary.json,
-   *   and run.json "completed" last: it is the one commit point. Until it is written, readers
-   *   treat the run as running (or failed, once its trainer is gone); summary.json carries no
-   *   status of its own, so it never says "completed" beside a run.json that does not.
+   *   model/ (saveModel, before this), metrics.csv, charts/, summary.json, then run.json
+   *   "completed": the one commit point. Until it is written, readers treat the run as running
+   *   (or failed, once its trainer is gone); summary.json carries no status of its own, so it
+   *   never says "completed" beside a run.json that does not. report.md does say "completed",
+   *   so it is written (to a temporary name) before run.json and renamed into place after it:
+   *   a kill in between leaves a completed run without its report, never a report ahead of run.json.
    */
   complete(completion: RunCompletion): Promise<void> {
     return this.enqueue(async () => {
@@ -249,7 +251,7 @@ export class RunWriter {
       const summary: RunSummary = { ...completion.summary, runDir: this.runDir, status: 'completed' };
       const baselineEpochs: Record<string, MetricPoint[]> = {};
       for (const task of this.table.baselines()) setOwn(baselineEpochs, task, this.table.points(task));
-      await writeReport(this.runDir, {
+      const report = await stageReport(this.runDir, {
         spec: this.options.spec,
         summary,
         epochs: this.table.points(),
@@ -257,10 +259,16 @@ export class RunWriter {
         versions: this.record.versions,
         ...(completion.explanation ? { explanation: completion.explanation } : {}),
       });
-      if (completion.explanation) await writeJsonAtomic(path.join(this.runDir, RUN_FILES.explain), completion.explanation);
-      const { status: _inRunJson, ...stored } = summary;
-      await writeJsonAtomic(path.join(this.runDir, RUN_FILES.summary), stored);
-      await this.finish('completed', endedAt, { train: completion.summary.timings.trainSeconds });
+      try {
+        if (completion.explanation) await writeJsonAtomic(path.join(this.runDir, RUN_FILES.explain), completion.explanation);
+        const { status: _inRunJson, ...stored } = summary;
+        await writeJsonAtomic(path.join(this.runDir, RUN_FILES.summary), stored);
+        await this.finish('completed', endedAt, { train: completion.summary.timings.trainSeconds });
+      } catch (err) {
+        await report.discard();
+        throw err;
+      }
+      await report.commit();
     });
   }
 

@@ -29,8 +29,8 @@ export async function exportExperiment(source: string, to: ExportTarget, places:
       }
       const file = path.join(outDir, 'model.onnx');
       fs.mkdirSync(outDir, { recursive: true });
-      await exportOnnx(source, file);
-      return { files: [file] };
+      const { notes } = await exportOnnx(source, file);
+      return { files: [file], ...(notes ? { notes } : {}) };
     }
   }
 }

@@ -5,6 +5,7 @@
 // message naming the layer, never with a silently different model.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { repeatedWeightsNote } from '../../core/export/repeatedWeightsNote';
 import { RUN_FILES } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
 import { writeFileAtomic } from '../artifacts/atomicWrite';
@@ -13,7 +14,7 @@ import { onnxModelOf } from './onnx/graph';
 import { encodeModel } from './onnx/messages';
 import { readRunWeights } from './onnx/weights';
 
-export async function exportOnnx(runDir: string, outFile: string): Promise<{ outputs: string[] }> {
+export async function exportOnnx(runDir: string, outFile: string): Promise<{ outputs: string[]; notes?: string[] }> {
   const specFile = path.join(runDir, RUN_FILES.experiment);
   const modelDir = path.join(runDir, RUN_FILES.model);
   const spec = JSON.parse(await readOr(specFile, `${runDir} is not a run folder: it has no ${RUN_FILES.experiment}.`)) as ExperimentSpec;
@@ -21,7 +22,8 @@ export async function exportOnnx(runDir: string, outFile: string): Promise<{ out
   const weights = await readRunWeights(modelDir);
   const model = onnxModelOf(spec, weights);
   await writeFileAtomic(outFile, encodeModel(model));
-  return { outputs: model.graph.outputs.map((o) => o.name) };
+  const note = repeatedWeightsNote(spec);
+  return { outputs: model.graph.outputs.map((o) => o.name), ...(note ? { notes: [note] } : {}) };
 }
 
 async function readOr(file: string, message: string): Promise<string> {

@@ -7,6 +7,8 @@
 //   MTS_EXTENSION_PATH=dir   test that extension folder instead of the repo (after a build)
 //   MTS_SKIP_BUILD=1         do not run `node esbuild.mjs` first
 //   MTS_INTEGRATION_TIMEOUT_MS (default 180000)
+//   MTS_INTEGRATION_GREP=text run only the tests whose full title contains text (code-server and
+//                            its extension host inherit this environment; index.ts reads it)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

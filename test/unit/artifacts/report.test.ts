@@ -7,7 +7,7 @@ import { computeDeltaM, DELTA_M_CONVENTIONS } from '../../../src/core/deltaM';
 import { SHARING_VERDICT_TEXT } from '../../../src/core/stats/interval';
 import { summarizeRepeats } from '../../../src/core/stats/summarizeRepeats';
 import { escapeMarkdown } from '../../../src/core/markup';
-import { renderReport, softwareLine, WEIGHT_DIAGRAM_FILE, writeReport, type ReportInput } from '../../../src/trainer/artifacts/report';
+import { renderReport, softwareLine, stageReport, WEIGHT_DIAGRAM_FILE, type ReportInput } from '../../../src/trainer/artifacts/report';
 import { SHARED_COLOR, taskColor } from '../../../src/trainer/artifacts/weightDiagram';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';
 import { requirePython, runPython } from './python';
@@ -58,7 +58,7 @@ async function writeAndParse(t: import('node:test').TestContext, data: ReportInp
   const python = requirePython(t, 'xml.etree.ElementTree');
   if (!python) return undefined;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mts-report-'));
-  await writeReport(dir, data);
+  await (await stageReport(dir, data)).commit();
   const markdown = await fs.readFile(path.join(dir, 'report.md'), 'utf8');
   const charts = (await fs.readdir(path.join(dir, 'charts'))).map((f) => path.join(dir, 'charts', f));
   const parsed = JSON.parse(runPython(python, PARSE_SVGS, charts)) as Record<string, ParsedSvg>;

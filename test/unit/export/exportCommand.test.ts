@@ -75,6 +75,60 @@ test('a run folder of such a method exports its model and weights, and says trai
   assert.match(r.notes![0]!, /^training\.weighting\.method: "famo" is not exported to Keras yet: .* The package loads this run's weights and predicts; its train\.py refuses to retrain\.$/);
 });
 
+/** correlated-regression, small, trained with `evaluation` (several times). */
+function repeatedDoc(evaluation: Record<string, unknown>): Record<string, unknown> {
+  const doc = exampleDoc('correlated-regression') as { data: { source: Record<string, unknown> }; training: Record<string, unknown> };
+  return { ...doc, data: { ...doc.data, source: { ...doc.data.source, samples: 600 } }, training: { ...doc.training, epochs: 1 }, evaluation: { baselines: 'none', ...evaluation } };
+}
+
+/** The docstring of the package's __init__.py as Python reads it (python3's own parser). */
+function docstring(pkg: string): string {
+  const r = spawnSync('python3', ['-c', 'import ast, sys; print(ast.get_docstring(ast.parse(open(sys.argv[1]).read())))', path.join(pkg, '__init__.py')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+test('an experiment with repeats and cross-validation exports with notes that train.py trains once: CLI, host message, docstring, notebook', { timeout: 120_000 }, async () => {
+  const dir = tempDir('export-command-repeats');
+  const out = path.join(dir, 'out');
+  const r = await runExport({ cliScript: CLI, source: experiment(dir, repeatedDoc({ repeats: 3, crossValidation: { folds: 3 } })), to: 'notebook', outDir: out, workspaceDir: dir });
+  assert.equal(r.ok, true, r.message);
+  const expected = [
+    'evaluation.repeats: Multi-Task Studio trains this experiment with 3 seeds (42 to 44) and reports their mean and spread; train.py trains once, with training.seed 42. Change training.seed in experiment.json and run it again to repeat.',
+    'evaluation.crossValidation: Multi-Task Studio trains each of its 3 folds; train.py trains once, on the hold-out split of data.split saved in data/dataset.npz, not on the folds.',
+  ];
+  assert.deepEqual(r.notes, expected); // the "note:" lines of the CLI, which the host's message shows
+  assert.equal(docstring(r.files[0]!).trim(), `correlated-regression: a multi-task experiment exported from Multi-Task Studio to Keras 3.\n\n${expected.map((n) => `Note: ${n}`).join('\n\n')}`);
+  const nb = JSON.parse(fs.readFileSync(r.files[1]!, 'utf8')) as { cells: Array<{ source: string[] }> };
+  for (const n of expected) assert.ok(nb.cells[0]!.source.join('').includes(`**Note:** ${n}`), 'the notebook says it under its title');
+
+  // One fold of the folds (crossValidation.fold), and a single training: no notes at all.
+  const one = await runExport({ cliScript: CLI, source: experiment(dir, repeatedDoc({ crossValidation: { folds: 3, fold: 2 } })), to: 'keras', outDir: out, workspaceDir: dir });
+  assert.deepEqual(one.notes, ['evaluation.crossValidation: Multi-Task Studio trains fold 2 of 3; train.py trains once, on the hold-out split of data.split saved in data/dataset.npz, not on the folds.']);
+  const plain = await runExport({ cliScript: CLI, source: experiment(dir, repeatedDoc({})), to: 'keras', outDir: out, workspaceDir: dir });
+  assert.deepEqual(plain.notes, []);
+  assert.equal(docstring(plain.files[0]!).trim(), 'correlated-regression: a multi-task experiment exported from Multi-Task Studio to Keras 3.');
+});
+
+test('a repeated run folder exports its first training\'s weights and says so (Keras and ONNX)', { timeout: 180_000 }, async () => {
+  const dir = tempDir('export-command-run-repeats');
+  const runs = path.join(dir, 'runs');
+  const trained = spawnSync(process.execPath, [CLI, 'train', experiment(dir, repeatedDoc({ repeats: 2 })), '--out', runs], { encoding: 'utf8' });
+  assert.equal(trained.status, 0, trained.stderr);
+  const experimentDir = path.join(runs, fs.readdirSync(runs)[0]!);
+  const runDir = path.join(experimentDir, fs.readdirSync(experimentDir)[0]!);
+  const r = await runExport({ cliScript: CLI, source: runDir, to: 'keras', outDir: path.join(dir, 'out'), workspaceDir: dir });
+  assert.equal(r.ok, true, r.message);
+  assert.deepEqual(r.notes, [
+    'evaluation.repeats: Multi-Task Studio trains this experiment with 2 seeds (42 to 43) and reports their mean and spread; train.py trains once, with training.seed 42. Change training.seed in experiment.json and run it again to repeat.',
+    'The exported weights are the run\'s first training\'s (repeat 1 of 2 (seed 42)): the only model a repeated run saves.',
+  ]);
+  assert.match(docstring(r.files[0]!), /with its run's trained weights\.\n\nNote: evaluation\.repeats: .*\n\nNote: The exported weights are the run's first training's/);
+  const onnx = await runExport({ cliScript: CLI, source: runDir, to: 'onnx', outDir: path.join(dir, 'onnx'), workspaceDir: dir });
+  assert.equal(onnx.ok, true, onnx.message);
+  assert.deepEqual(onnx.notes, [r.notes![1]]);
+});
+
 test('mts export without --to is a usage error (exit 2)', () => {
   const r = spawnSync(process.execPath, [CLI, 'export', path.join(ROOT, 'examples', 'digits-parity', 'digits-parity.mtl.json')], { encoding: 'utf8' });
   assert.equal(r.status, 2);

@@ -23,10 +23,18 @@ export function packageNameOf(experimentName: string): string {
   return base || 'experiment';
 }
 
-/** The package's text files by path relative to the package folder. */
-export function kerasPackageFiles(spec: ExperimentSpec, o: { hasWeights: boolean }): Record<string, string> {
+/** The package's docstring: what it is, and the export's notes (what train.py does differently), one paragraph each. */
+function initPy(spec: ExperimentSpec, hasWeights: boolean, notes: readonly string[]): string {
+  const paragraphs = [`${spec.name}: a multi-task experiment exported from Multi-Task Studio to Keras 3${hasWeights ? ', with its run\'s trained weights' : ''}.`,
+    ...notes.map((n) => `Note: ${n}`)];
+  // Escaped so that no name or note can end the string early.
+  return `"""${paragraphs.join('\n\n').replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"""\n`;
+}
+
+/** The package's text files by path relative to the package folder; `notes` (kerasExportNotes, refusals of a run) go into its docstring. */
+export function kerasPackageFiles(spec: ExperimentSpec, o: { hasWeights: boolean; notes?: readonly string[] }): Record<string, string> {
   return {
-    '__init__.py': `"""${spec.name}: a multi-task experiment exported from Multi-Task Studio to Keras 3${o.hasWeights ? ', with its run\'s trained weights' : ''}."""\n`,
+    '__init__.py': initPy(spec, o.hasWeights, o.notes ?? []),
     'model.py': modelPy(spec),
     'blocks.py': BLOCKS_PY,
     'data.py': DATA_PY,
@@ -39,6 +47,6 @@ export function kerasPackageFiles(spec: ExperimentSpec, o: { hasWeights: boolean
   };
 }
 
-export function notebookFor(spec: ExperimentSpec, packageName: string, hasWeights: boolean): string {
-  return notebookJson({ packageName, experimentName: spec.name, hasWeights });
+export function notebookFor(spec: ExperimentSpec, packageName: string, hasWeights: boolean, notes: readonly string[] = []): string {
+  return notebookJson({ packageName, experimentName: spec.name, hasWeights, notes });
 }

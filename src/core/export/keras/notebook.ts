@@ -12,12 +12,15 @@ export interface NotebookOptions {
   experimentName: string;
   /** The export holds a run's trained weights. */
   hasWeights: boolean;
+  /** What train.py does differently from the product (kerasExportNotes), said under the title. */
+  notes?: readonly string[];
 }
 
 export function notebookJson(o: NotebookOptions): string {
   const cells = [
     markdown(`# ${o.experimentName}\nExported from Multi-Task Studio: the experiment as a Keras 3 package (\`${o.packageName}/\`). ` +
-      `Run the cells in order; the package needs \`keras\`, \`tensorflow\` and \`numpy\` (\`matplotlib\` for the plots).`),
+      `Run the cells in order; the package needs \`keras\`, \`tensorflow\` and \`numpy\` (\`matplotlib\` for the plots).` +
+      (o.notes ?? []).map((n) => `\n\n**Note:** ${n}`).join('')),
     code(`import json\nimport sys\nfrom pathlib import Path\n\nsys.path.insert(0, str(Path.cwd()))\nfrom ${o.packageName} import data, model as model_py, train\n` +
       `\nsplits = data.load_splits()\nfor part, (x, y) in splits.items():\n    print(part, {k: v.shape for k, v in x.items()}, {k: v.shape for k, v in y.items()})`),
     ...(o.hasWeights ? [

@@ -4,7 +4,7 @@
 // Runs where the trainer runs (node, no Python): the product never needs Python.
 import fs from 'node:fs';
 import path from 'node:path';
-import { kerasExportRefusals } from '../../../core/export/keras/exportable';
+import { kerasExportNotes, kerasExportRefusals } from '../../../core/export/keras/exportable';
 import { kerasPackageFiles, notebookFor, packageNameOf } from '../../../core/export/keras/index';
 import { withDefaults } from '../../../core/defaults';
 import { RUN_FILES } from '../../../core/runLayout';
@@ -117,8 +117,13 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   const workspaceDir = req.workspaceDir ?? found.workspaceDir;
   const name = packageNameOf(spec.name);
   const packageDir = path.join(path.resolve(req.outDir), name);
+  // What the package does differently from the product: said by the CLI, the host's message and the package's docstring.
+  const notes = [
+    ...refusals.map((p) => `${p.path.join('.')}: ${p.message} The package loads this run's weights and predicts; its train.py refuses to retrain.`),
+    ...kerasExportNotes(spec, modelDir !== undefined),
+  ];
   const files: Record<string, Uint8Array | string> = {
-    ...kerasPackageFiles(spec, { hasWeights: modelDir !== undefined }),
+    ...kerasPackageFiles(spec, { hasWeights: modelDir !== undefined, notes }),
     ...await dataFiles(spec, { workspaceDir, ...(req.allowedRoots ? { allowedRoots: req.allowedRoots } : {}) }),
   };
   if (modelDir) {
@@ -133,10 +138,10 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   fs.rmSync(packageDir, { recursive: true, force: true });
   fs.renameSync(temp, packageDir);
   const result: ExportResult = { packageDir, hasWeights: modelDir !== undefined };
-  if (refusals.length) result.notes = refusals.map((p) => `${p.path.join('.')}: ${p.message} The package loads this run's weights and predicts; its train.py refuses to retrain.`);
+  if (notes.length) result.notes = notes;
   if (req.format === 'notebook') {
     result.notebook = path.join(path.resolve(req.outDir), `${name}.ipynb`);
-    fs.writeFileSync(result.notebook, notebookFor(spec, name, modelDir !== undefined));
+    fs.writeFileSync(result.notebook, notebookFor(spec, name, modelDir !== undefined, notes));
   }
   return result;
 }
