@@ -27,8 +27,13 @@ export interface GraphStep {
   bind(x: ReadonlyMap<string, TF.Tensor>, targets: ReadonlyMap<string, Float32Array>): void;
   /** These rows of the split as tensors (a measurement between steps needs them; caller disposes). */
   batch(rows: Int32Array): { x: Map<string, TF.Tensor>; y: Map<string, TF.Tensor>; weights: Map<string, TF.Tensor> };
-  /** One step on these rows of the split; returns each task's per-example losses (caller disposes). */
-  step(rows: Int32Array, lr: number, weights: LossWeights): TF.Tensor[];
+  /**
+   * One step on these rows of the split. Its losses stay in the session (lossSums.ts): it
+   * returns no tensor, and `takeLossMeans` reads them.
+   */
+  step(rows: Int32Array, lr: number, weights: LossWeights): void;
+  /** Each task's mean per-example loss over the steps since the last call (or the phase's start). */
+  takeLossMeans(): Float32Array;
   /** Copies the session's weights into the tfjs model (before it is evaluated or read). */
   sync(): void;
   dispose(): void;
@@ -73,15 +78,16 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   let split: TF.Tensor[] = [];
   let labels: TF.Tensor[] = [];
   let hostTargets: Float32Array[] = [];
-  // Per-step scalars are uploaded only when they change (a constant rate, fixed weights: never).
-  const cache = { coefKey: '', coef: undefined as TF.Tensor | undefined, lr: NaN, lrTensor: undefined as TF.Tensor | undefined };
+  // Per-step scalars are uploaded only when they change (a constant rate, fixed weights: never;
+  // compared as numbers, not joined into a key: this runs every step).
+  const cache = { coefRows: 0, coefWeights: [] as number[], coef: undefined as TF.Tensor | undefined, lr: NaN, lrTensor: undefined as TF.Tensor | undefined };
   const coefFor = (n: number, weights: readonly number[]) => {
-    const key = `${n}/${weights.join()}`;
-    if (key !== cache.coefKey || !cache.coef) {
+    if (n !== cache.coefRows || !cache.coef || weights.length !== cache.coefWeights.length || weights.some((w, i) => w !== cache.coefWeights[i])) {
       cache.coef?.dispose();
       // The mean loss's gradient is the per-example one over n; MSE's has a factor 2.
       cache.coef = tf.keep(tf.tensor1d(heads.map((h, i) => (weights[i]! * (h.encoding === 'value' ? 2 : 1)) / n)));
-      cache.coefKey = key;
+      cache.coefRows = n;
+      cache.coefWeights = [...weights];
     }
     return cache.coef;
   };
@@ -112,9 +118,14 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       // No rule here reads the batch's losses (graphStepUnsupported): `means` is never called.
       const w = typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
       const batchRows = tf.tensor1d(rows, 'int32');
-      const out = session.run(feeds, [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)], graph.losses);
+      tf.dispose(session.run(feeds, [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)], [graph.stepDone]));
       batchRows.dispose();
-      return out;
+    },
+    takeLossMeans() {
+      const [means] = session.run([], [], [graph.lossMeans]);
+      const values = means!.dataSync() as Float32Array;
+      means!.dispose();
+      return values;
     },
     sync() {
       const read = session.run([], [], graph.getOutputs);

@@ -11,6 +11,7 @@
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
 import type { TaskHead } from '../heads';
 import { GraphBuilder, type Attr } from './graphDef';
+import { addLossSums } from './lossSums';
 
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
 export interface TrainGraph {
@@ -27,6 +28,10 @@ export interface TrainGraph {
   lr: string;
   /** Per head: the per-example losses; fetching them runs the step. */
   losses: string[];
+  /** Fetch that runs the step and adds its losses to the running sums (its value: the rate). */
+  stepDone: string;
+  /** Fetch: [heads] mean per-example loss since the last fetch; zeroes the sums (lossSums.ts). */
+  lossMeans: string;
   /** Weight keys (`layer/kernel`, `layer/bias`) with their shapes. */
   weights: Array<{ key: string; layer: string; shape: number[] }>;
   /** Placeholders of `set`, one per weight, and the node to fetch to run it. */
@@ -193,6 +198,8 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   });
   const updated = g.op('NoOp', updates.map((u) => `^${u}`), {}, 'updates_done');
   const losses = heads.map((h, i) => g.op('Identity', [lossNodes[i]!, `^${updated}`], { T: F }, `loss_${h.task.id}`));
+  const sums = addLossSums(g, lossNodes);
+  const stepDone = g.op('Identity', [lr, `^${updated}`, `^${sums.accumulate}`], { T: F }, 'step_done');
 
   // set: every weight from a placeholder, every momentum accumulator to zero.
   const setInputs = weights.map((w) => g.placeholder(`set/${w.key}`, w.shape));
@@ -204,8 +211,9 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     const zeros = g.op('Fill', [int(`shape/${w.key}`, [w.shape.length], w.shape), zero], { T: F, index_type: I32 }, `zeros/${w.key}`);
     assigns.push(g.op('AssignVariableOp', [acc, zeros], { dtype: F }, `assign/${w.key}/momentum`));
   }
+  assigns.push(...sums.reset);
   const setDone = g.op('Identity', [zero, ...assigns.map((a) => `^${a}`)], { T: F }, 'set_done');
   const getOutputs = weights.map((w) => g.op('Identity', [reads.get(w.key)!], { T: F }, `get/${w.key}`));
 
-  return { savedModel: g.savedModel(['serve']), inputs, labels, rows, coef, lr, losses, weights, setInputs, setDone, getOutputs };
+  return { savedModel: g.savedModel(['serve']), inputs, labels, rows, coef, lr, losses, stepDone, lossMeans: sums.take, weights, setInputs, setDone, getOutputs };
 }

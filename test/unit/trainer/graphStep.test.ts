@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
 import { analyzeGraph } from '../../../src/core/graph';
+import type { MetricPoint } from '../../../src/core/protocol';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { weightingMethod } from '../../../src/core/weighting/registry';
 import { loadBackend } from '../../../src/trainer/backend';
@@ -21,7 +22,7 @@ import { equivalenceData, equivalenceSpec } from './stepFixtures';
 const spec = (training: Partial<ExperimentSpec['training']>): ExperimentSpec => equivalenceSpec('graph-equivalence', training, { namedFeatures: true });
 const data = (n: number, seed: number): Dataset => equivalenceData(n, { seed });
 
-interface Trained { weights: Float32Array[]; initial: Float32Array[]; path: string; validationLoss: number[]; restoredEpoch: number | undefined; conflict: number[] }
+interface Trained { weights: Float32Array[]; initial: Float32Array[]; path: string; validationLoss: number[]; restoredEpoch: number | undefined; conflict: number[]; trainLoss: MetricPoint[] }
 
 /** Trains 100 rows (7 steps an epoch, the last one short); 'cpu' only keeps the compiled steps off, TensorFlow runs both. */
 async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'): Promise<Trained> {
@@ -34,12 +35,19 @@ async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'): Prom
   const validationLoss: number[] = [];
   /** Gradient conflict between task pairs (measured every evaluation.conflict.every steps on the model as it is then). */
   const conflict: number[] = [];
+  /** The running train loss reported a few times an epoch (the fused graph sums it in its session). */
+  const trainLoss: MetricPoint[] = [];
   const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, data(100, 9)), validation: toDevice(tf, s, heads, data(20, 4)),
     epochs: s.training.epochs, phase: { kind: 'shared' },
-    events: { progress: (points) => conflict.push(...points.filter((p) => p.task.includes('|')).map((p) => p.value)), epochEnd: (_e, points) => validationLoss.push(points.find((p) => p.split === 'validation' && p.metric === 'loss' && p.task === '*')!.value), cancelled: () => false } });
+    events: {
+      progress: (points) => {
+        conflict.push(...points.filter((p) => p.task.includes('|')).map((p) => p.value));
+        trainLoss.push(...points.filter((p) => p.metric === 'loss'));
+      },
+      epochEnd: (_e, points) => validationLoss.push(points.find((p) => p.split === 'validation' && p.metric === 'loss' && p.task === '*')!.value), cancelled: () => false } });
   const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync() as Float32Array);
   built.model.dispose();
-  return { weights, initial, path: result.stepPath, validationLoss, restoredEpoch: result.restoredEpoch, conflict };
+  return { weights, initial, path: result.stepPath, validationLoss, restoredEpoch: result.restoredEpoch, conflict, trainLoss };
 }
 
 const SGDR = { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 };
@@ -67,6 +75,14 @@ for (const [label, training, evaluation] of [
     assert.equal(graph.restoredEpoch, tape.restoredEpoch);
     assert.equal(graph.conflict.length, tape.conflict.length);
     graph.conflict.forEach((v, k) => assert.ok(Math.abs(v - tape.conflict[k]!) < 1e-4, `conflict value ${k}: graph ${v} vs tape ${tape.conflict[k]}`));
+    // Each task's and the whole model's train loss at every report, as the curves show it.
+    assert.equal(graph.trainLoss.length, tape.trainLoss.length);
+    assert.ok(graph.trainLoss.length > 2 * s.training.epochs, `${graph.trainLoss.length} train loss points`);
+    graph.trainLoss.forEach((p, k) => {
+      const t = tape.trainLoss[k]!;
+      assert.deepEqual([p.step, p.task], [t.step, t.task]);
+      assert.ok(Math.abs(p.value - t.value) < 1e-5 * Math.max(1, Math.abs(t.value)), `train loss of ${p.task} at step ${p.step}: graph ${p.value} vs tape ${t.value}`);
+    });
     graph.validationLoss.forEach((v, e) => assert.ok(Math.abs(v - tape.validationLoss[e]!) < 1e-4, `epoch ${e + 1} validation loss: graph ${v} vs tape ${tape.validationLoss[e]}`));
     assert.equal(graph.weights.length, tape.weights.length);
     let moved = 0;
