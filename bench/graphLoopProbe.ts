@@ -6,7 +6,7 @@
 // weights' read-back before them), the per-phase graph set-up (write, load, set weights, first
 // run) and the epoch ends (weights' read-back and evaluation). CPU time, not wall: the machine
 // is shared. Prints figures; asserts nothing.
-// `node --max-semi-space-size=4 out/bench/graphLoopProbe.js [batch=32] [rounds=3]`
+// `node --max-semi-space-size=4 out/bench/graphLoopProbe.js [batch=32] [rounds=3] [--skip-steps]`
 import fs from 'node:fs';
 import { analyzeGraph } from '../src/core/graph';
 import { loadBackend } from '../src/trainer/backend';
@@ -40,6 +40,7 @@ class Ledger {
 async function main(): Promise<void> {
   const batch = Number(process.argv[2] ?? 32);
   const rounds = Number(process.argv[3] ?? 3);
+  const skipSteps = process.argv.includes('--skip-steps');
   const w = workload('dense');
   const spec = w.spec(batch, w.epochs);
   const { tf, threads } = await loadBackend('tensorflow', { intraOpThreads: intraOpThreadsFor(spec) });
@@ -66,7 +67,8 @@ async function main(): Promise<void> {
     const kind = f.startsWith('loss_sums/') ? 'report' : f.startsWith('step_done') || f.startsWith('loss_') ? 'step' : f.startsWith('get/') ? 'get' : 'set';
     // After a read-back of the weights, a step comes after a conflict measurement (an epoch end comes with its event).
     charge(between === AFTER_SYNC ? (kind === 'step' ? 'conflict measurement (batch, tape gradients)' : 'epoch end: evaluation') : between);
-    const r = run(...a);
+    // --skip-steps: the loop's own cost alone (the steps' session runs skipped; nothing trains).
+    const r = kind === 'step' && skipSteps && ledger.steps > 0 ? [] : run(...a);
     if (kind === 'step') {
       ledger.steps++;
       // The first run of a session optimises the graph (Grappler): a set-up cost.

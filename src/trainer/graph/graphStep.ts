@@ -74,10 +74,13 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     return (w.key.endsWith('/kernel') ? layer.kernel : layer.bias).read();
   });
   tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), variables, [graph.setDone]));
-  const feeds = [...graph.inputs, ...graph.labels, { name: graph.rows, tfDtype: 'DT_INT32' }, graph.coef, graph.lr].map((f) => (typeof f === 'string' ? { name: f } : f));
+  const labelFeeds = graph.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }));
+  const feeds = [...graph.inputs, ...labelFeeds, { name: graph.rows, tfDtype: 'DT_INT32' }, graph.coef, graph.lr].map((f) => (typeof f === 'string' ? { name: f } : f));
   let split: TF.Tensor[] = [];
   let labels: TF.Tensor[] = [];
   let hostTargets: Float32Array[] = [];
+  /** Rows of the steps whose losses the session has summed since the last read. */
+  let rowsSinceTake = 0;
   // Per-step scalars are uploaded only when they change (a constant rate, fixed weights: never;
   // compared as numbers, not joined into a key: this runs every step).
   const cache = { coefRows: 0, coefWeights: [] as number[], coef: undefined as TF.Tensor | undefined, lr: NaN, lrTensor: undefined as TF.Tensor | undefined };
@@ -104,7 +107,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       tf.dispose(labels);
       split = spec.model.inputs.map((i) => x.get(i.id)!);
       hostTargets = heads.map((h) => targets.get(h.task.id)!);
-      labels = hostTargets.map((t) => tf.tensor2d(t, [t.length, 1]));
+      labels = hostTargets.map((t, i) => (graph.labelTypes[i] === 'int32' ? tf.tensor1d(Int32Array.from(t), 'int32') : tf.tensor2d(t, [t.length, 1])));
     },
     batch(rows) {
       const x = tf.tidy(() => { const idx = tf.tensor1d(rows, 'int32'); return split.map((t) => tf.gather(t, idx)); });
@@ -119,13 +122,15 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       const w = typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
       const batchRows = tf.tensor1d(rows, 'int32');
       tf.dispose(session.run(feeds, [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)], [graph.stepDone]));
+      rowsSinceTake += rows.length;
       batchRows.dispose();
     },
     takeLossMeans() {
-      const [means] = session.run([], [], [graph.lossMeans]);
-      const values = means!.dataSync() as Float32Array;
-      means!.dispose();
-      return values;
+      const [sums] = session.run([], [], [graph.lossSums]);
+      const means = (sums!.dataSync() as Float32Array).map((v) => v / Math.max(1, rowsSinceTake));
+      sums!.dispose();
+      rowsSinceTake = 0;
+      return means;
     },
     sync() {
       const read = session.run([], [], graph.getOutputs);

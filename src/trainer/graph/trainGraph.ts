@@ -18,8 +18,10 @@ export interface TrainGraph {
   savedModel: Uint8Array;
   /** One placeholder per model input, in spec.model.inputs order: the whole split. */
   inputs: string[];
-  /** One per head, the whole split's targets [n, 1] as the host holds them (class number, 0/1 or value). */
+  /** One per head, the whole split's targets as the host holds them: a value [n, 1], a class number (0/1) [n]. */
   labels: string[];
+  /** Per head, the type of its `labels` feed: float32 for a value, int32 for a class number. */
+  labelTypes: Array<'float' | 'int32'>;
   /** int32 [n]: the batch's rows of the split. */
   rows: string;
   /** [tasks]: each task's loss weight times its gradient scale (1/n, MSE 2/n). */
@@ -30,8 +32,8 @@ export interface TrainGraph {
   losses: string[];
   /** Fetch that runs the step and adds its losses to the running sums (its value: the rate). */
   stepDone: string;
-  /** Fetch: [heads] mean per-example loss since the last fetch; zeroes the sums (lossSums.ts). */
-  lossMeans: string;
+  /** Fetch: [heads] sum of the per-example losses since the last fetch; zeroes the sums (lossSums.ts). */
+  lossSums: string;
   /** Weight keys (`layer/kernel`, `layer/bias`) with their shapes. */
   weights: Array<{ key: string; layer: string; shape: number[] }>;
   /** Placeholders of `set`, one per weight, and the node to fetch to run it. */
@@ -64,22 +66,17 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   // row numbers; the batch is gathered inside the graph, one copy of its rows.
   const rows = g.placeholder('rows', [-1], 'int32');
   const axis0 = int('axis0', [], [0]);
-  const gather = (data: string, name: string) => g.op('GatherV2', [data, rows, axis0], { Tparams: F, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, name);
+  const gather = (data: string, name: string, type: Attr = F) => g.op('GatherV2', [data, rows, axis0], { Tparams: type, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, name);
   const inputs = spec.model.inputs.map((i) => g.placeholder(`data_${i.id}`, [-1, i.shape[0]!]));
   spec.model.inputs.forEach((i, k) => values.set(i.id, gather(inputs[k]!, `input_${i.id}`)));
-  // Labels as the host holds them, one value a row (class number, 0/1, or target): the split's
-  // one-hot labels would take classes times the memory. Classes are one-hot per batch here; a
-  // binary target y becomes [1 - y, y], the two-class softmax over [0, logit].
-  const labels = heads.map((h) => g.placeholder(`data_label_${h.task.id}`, [-1, 1]));
-  const batchLabels = labels.map((l, i) => {
-    const h = heads[i]!;
-    const y = gather(l, `label_${h.task.id}`);
-    if (h.encoding === 'value') return y;
-    const classes = g.op('Reshape', [g.op('Cast', [y], { SrcT: F, DstT: I32, Truncate: { b: false } }, `label_${h.task.id}/class`), int(`label_${h.task.id}/flat`, [1], [-1])],
-      { T: I32, Tshape: I32 }, `label_${h.task.id}/classes`);
-    return g.op('OneHot', [classes, int(`label_${h.task.id}/depth`, [], [h.encoding === 'binary' ? 2 : h.units]), float(`label_${h.task.id}/on`, 1), float(`label_${h.task.id}/off`, 0)],
-      { T: F, TI: I32, axis: { i: -1 } }, `label_${h.task.id}/onehot`);
-  });
+  // Labels one value a row, as the host holds them: a value target float32 [n, 1], a class
+  // number (0/1 for a binary task) int32 [n] (labelTypes): the split's one-hot labels would take
+  // classes times the memory. The sparse cross-entropy takes the class numbers as they are (a
+  // per-step Cast, Reshape and OneHot each cost more than their work at batch 32); a binary
+  // target y is the two-class softmax over [0, logit].
+  const labelTypes = heads.map((h): 'float' | 'int32' => (h.encoding === 'value' ? 'float' : 'int32'));
+  const labels = heads.map((h, i) => g.placeholder(`data_label_${h.task.id}`, labelTypes[i] === 'float' ? [-1, 1] : [-1], labelTypes[i]));
+  const batchLabels = labels.map((l, i) => gather(l, `label_${heads[i]!.task.id}`, { type: labelTypes[i]! }));
   const coef = g.placeholder('coef', [heads.length]);
   const lr = g.placeholder('lr', []);
 
@@ -137,7 +134,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     } else {
       const logits = h.encoding === 'binary'
         ? g.op('Pad', [out, int(`${name}/padding`, [2, 2], [0, 0, 1, 0])], { T: F, Tpaddings: I32 }, `${name}/logits`) : out;
-      const xent = g.op('SoftmaxCrossEntropyWithLogits', [logits, batchLabels[i]!], { T: F }, `${name}/xent`);
+      const xent = g.op('SparseSoftmaxCrossEntropyWithLogits', [logits, batchLabels[i]!], { T: F, Tlabels: I32 }, `${name}/xent`);
       loss = xent;
       grad = h.encoding === 'binary'
         ? g.op('Slice', [`${xent}:1`, int(`${name}/begin`, [2], [0, 1]), int(`${name}/size`, [2], [-1, 1])], { T: F, Index: I32 }, `${name}/backprop`)
@@ -198,7 +195,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   });
   const updated = g.op('NoOp', updates.map((u) => `^${u}`), {}, 'updates_done');
   const losses = heads.map((h, i) => g.op('Identity', [lossNodes[i]!, `^${updated}`], { T: F }, `loss_${h.task.id}`));
-  const sums = addLossSums(g, lossNodes);
+  const sums = addLossSums(g, lossNodes, heads.map((h) => (h.encoding === 'value' ? 2 : 1)));
   const stepDone = g.op('Identity', [lr, `^${updated}`, `^${sums.accumulate}`], { T: F }, 'step_done');
 
   // set: every weight from a placeholder, every momentum accumulator to zero.
@@ -211,9 +208,9 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     const zeros = g.op('Fill', [int(`shape/${w.key}`, [w.shape.length], w.shape), zero], { T: F, index_type: I32 }, `zeros/${w.key}`);
     assigns.push(g.op('AssignVariableOp', [acc, zeros], { dtype: F }, `assign/${w.key}/momentum`));
   }
-  assigns.push(...sums.reset);
+  assigns.push(sums.reset);
   const setDone = g.op('Identity', [zero, ...assigns.map((a) => `^${a}`)], { T: F }, 'set_done');
   const getOutputs = weights.map((w) => g.op('Identity', [reads.get(w.key)!], { T: F }, `get/${w.key}`));
 
-  return { savedModel: g.savedModel(['serve']), inputs, labels, rows, coef, lr, losses, stepDone, lossMeans: sums.take, weights, setInputs, setDone, getOutputs };
+  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs };
 }
