@@ -82,6 +82,9 @@ async function main(): Promise<void> {
     }
     return r;
   };
+  const backendAny = backend as unknown as Record<string, Call>;
+  const disposeData = backendAny.disposeData!.bind(backend);
+  backendAny.disposeData = (...a) => { if (between !== 'step: loop between steps') return disposeData(...a); charge(between); const r = disposeData(...a); charge('step: tensor dispose'); return r; };
   const events = {
     progress: () => { if (between === 'step: loop between steps') { charge(between); between = 'step: report'; } },
     epochEnd: () => { charge(between === AFTER_SYNC ? 'epoch end: evaluation' : between); between = 'after the epoch end'; },
