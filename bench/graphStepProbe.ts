@@ -39,9 +39,9 @@ async function main(): Promise<void> {
   const parity = tf.oneHot(tf.tensor1d(ds.targets.parity!, 'int32'), 2).toFloat();
   const sizes = Array.from({ length: Math.ceil(N / batch) }, (_, b) => Math.min(batch, N - b * batch));
   const [xs, digits, parities] = [x, digit, parity].map((t) => tf.split(t, sizes)) as [TF.Tensor[], TF.Tensor[], TF.Tensor[]];
-  // The graph takes the targets as the host holds them, one value a row.
-  const digitTargets = tf.tensor2d(ds.targets.label!, [N, 1]);
-  const parityTargets = tf.tensor2d(ds.targets.parity!, [N, 1]);
+  // The graph takes the targets one value a row: class numbers as int32.
+  const digitTargets = tf.tensor1d(Int32Array.from(ds.targets.label!), 'int32');
+  const parityTargets = tf.tensor1d(Int32Array.from(ds.targets.parity!), 'int32');
 
   const start = process.cpuUsage();
   const graph = buildTrainGraph(spec, heads, topo);

@@ -201,7 +201,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         const affinityPoints = affinity?.measure(step, epoch, lrAt(epoch, b), { xb, yb, masks: mb });
         if (affinityPoints?.length) events.progress(affinityPoints);
         weighting.begin(step, epoch, heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0));
-        const losses = fused ? fused.step(rows, lrAt(epoch, b), lossWeights)
+        // The fused graph keeps its losses in the session until the report (graph/lossSums.ts).
+        const losses = fused ? (fused.step(rows, lrAt(epoch, b), lossWeights), [])
           : stepper!.step(xb, yb, lrAt(epoch, b), mb);
         if (method.needs.lossesAfter) weighting.afterStep(lossesAfterStep(s, xb, yb, mb));
         else weighting.afterStep([]);
@@ -216,11 +217,11 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           // A masked task's step loss (a scalar, or the compiled step's weighted per-row
           // losses: summed) is its labelled rows' mean: weighted by their count here.
           const labelledSums = windowLabelled.map((c) => c.reduce((a, v) => a + v, 0));
-          const meansT = tf.tidy(() => tf.stack(window.map((ls, i) => (windowLabelled[i]!.length
+          const meansT = fused ? undefined : tf.tidy(() => tf.stack(window.map((ls, i) => (windowLabelled[i]!.length
             ? tf.div(tf.sum(tf.mul(tf.stack(ls.map((l) => tf.sum(l))), tf.tensor1d(windowLabelled[i]!))), Math.max(1, labelledSums[i]!))
             : tf.mean(tf.concat(ls.map((l) => l.reshape([-1]))))))));
-          const means = meansT.dataSync();
-          meansT.dispose();
+          const means = meansT ? meansT.dataSync() : fused!.takeLossMeans();
+          meansT?.dispose();
           // No labelled row of a task since the last report: no point for it (not a 0).
           const noLabels = heads.map((_, i) => windowLabelled[i]!.length > 0 && labelledSums[i] === 0);
           const bad = heads.findIndex((_, i) => !Number.isFinite(means[i]!));

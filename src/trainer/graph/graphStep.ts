@@ -27,8 +27,13 @@ export interface GraphStep {
   bind(x: ReadonlyMap<string, TF.Tensor>, targets: ReadonlyMap<string, Float32Array>): void;
   /** These rows of the split as tensors (a measurement between steps needs them; caller disposes). */
   batch(rows: Int32Array): { x: Map<string, TF.Tensor>; y: Map<string, TF.Tensor>; weights: Map<string, TF.Tensor> };
-  /** One step on these rows of the split; returns each task's per-example losses (caller disposes). */
-  step(rows: Int32Array, lr: number, weights: LossWeights): TF.Tensor[];
+  /**
+   * One step on these rows of the split. Its losses stay in the session (lossSums.ts): it
+   * returns no tensor, and `takeLossMeans` reads them.
+   */
+  step(rows: Int32Array, lr: number, weights: LossWeights): void;
+  /** Each task's mean per-example loss over the steps since the last call (or the phase's start). */
+  takeLossMeans(): Float32Array;
   /** Copies the session's weights into the tfjs model (before it is evaluated or read). */
   sync(): void;
   /** Copies the learned loss weighting's variables only (before the loop reports the weights). */
@@ -70,19 +75,23 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   });
   const learnedAt = graph.weights.flatMap((w, k) => (w.learned === undefined ? [] : [k]));
   tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), variables, [graph.setDone]));
-  const feeds = [...graph.inputs, ...graph.labels, { name: graph.rows, tfDtype: 'DT_INT32' }, graph.coef, graph.lr].map((f) => (typeof f === 'string' ? { name: f } : f));
+  const labelFeeds = graph.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }));
+  const feeds = [...graph.inputs, ...labelFeeds, { name: graph.rows, tfDtype: 'DT_INT32' }, graph.coef, graph.lr].map((f) => (typeof f === 'string' ? { name: f } : f));
   let split: TF.Tensor[] = [];
   let labels: TF.Tensor[] = [];
   let hostTargets: Float32Array[] = [];
-  // Per-step scalars are uploaded only when they change (a constant rate, fixed weights: never).
-  const cache = { coefKey: '', coef: undefined as TF.Tensor | undefined, lr: NaN, lrTensor: undefined as TF.Tensor | undefined };
+  /** Rows of the steps whose losses the session has summed since the last read. */
+  let rowsSinceTake = 0;
+  // Per-step scalars are uploaded only when they change (a constant rate, fixed weights: never;
+  // compared as numbers, not joined into a key: this runs every step).
+  const cache = { coefRows: 0, coefWeights: [] as number[], coef: undefined as TF.Tensor | undefined, lr: NaN, lrTensor: undefined as TF.Tensor | undefined };
   const coefFor = (n: number, weights: readonly number[]) => {
-    const key = `${n}/${weights.join()}`;
-    if (key !== cache.coefKey || !cache.coef) {
+    if (n !== cache.coefRows || !cache.coef || weights.length !== cache.coefWeights.length || weights.some((w, i) => w !== cache.coefWeights[i])) {
       cache.coef?.dispose();
       // The mean loss's gradient is the per-example one over n; the squared error's has a factor 2 (Huber's none).
       cache.coef = tf.keep(tf.tensor1d(heads.map((h, i) => (weights[i]! * (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)) / n)));
-      cache.coefKey = key;
+      cache.coefRows = n;
+      cache.coefWeights = [...weights];
     }
     return cache.coef;
   };
@@ -99,7 +108,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       tf.dispose(labels);
       split = spec.model.inputs.map((i) => x.get(i.id)!);
       hostTargets = heads.map((h) => targets.get(h.task.id)!);
-      labels = hostTargets.map((t) => tf.tensor2d(t, [t.length, 1]));
+      labels = hostTargets.map((t, i) => (graph.labelTypes[i] === 'int32' ? tf.tensor1d(Int32Array.from(t), 'int32') : tf.tensor2d(t, [t.length, 1])));
     },
     batch(rows) {
       const x = tf.tidy(() => { const idx = tf.tensor1d(rows, 'int32'); return split.map((t) => tf.gather(t, idx)); });
@@ -114,9 +123,16 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       // Learned weights are the graph's own: the gradient scales alone are fed.
       const w = learned.length ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
       const batchRows = tf.tensor1d(rows, 'int32');
-      const out = session.run(feeds, [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)], graph.losses);
+      tf.dispose(session.run(feeds, [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)], [graph.stepDone]));
+      rowsSinceTake += rows.length;
       batchRows.dispose();
-      return out;
+    },
+    takeLossMeans() {
+      const [sums] = session.run([], [], [graph.lossSums]);
+      const means = (sums!.dataSync() as Float32Array).map((v) => v / Math.max(1, rowsSinceTake));
+      sums!.dispose();
+      rowsSinceTake = 0;
+      return means;
     },
     sync() {
       const read = session.run([], [], graph.getOutputs);

@@ -18,14 +18,17 @@ import { GraphBuilder, type Attr } from './graphDef';
 import { huberLossAndGrad } from './huber';
 import { graphOptimizer } from './optimizers';
 import { graphUncertainty, logVarianceKey } from './uncertainty';
+import { addLossSums } from './lossSums';
 
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
 export interface TrainGraph {
   savedModel: Uint8Array;
   /** One placeholder per model input, in spec.model.inputs order: the whole split. */
   inputs: string[];
-  /** One per head, the whole split's targets [n, 1] as the host holds them (class number, 0/1 or value). */
+  /** One per head, the whole split's targets as the host holds them: a value [n, 1], a class number (0/1) [n]. */
   labels: string[];
+  /** Per head, the type of its `labels` feed: float32 for a value, int32 for a class number. */
+  labelTypes: Array<'float' | 'int32'>;
   /** int32 [n]: the batch's rows of the split. */
   rows: string;
   /** [tasks]: each task's loss weight times its gradient scale (1/n, squared error 2/n). */
@@ -34,6 +37,10 @@ export interface TrainGraph {
   lr: string;
   /** Per head: the per-example losses; fetching them runs the step. */
   losses: string[];
+  /** Fetch that runs the step and adds its losses to the running sums (its value: the rate). */
+  stepDone: string;
+  /** Fetch: [heads] sum of the per-example losses since the last fetch; zeroes the sums (lossSums.ts). */
+  lossSums: string;
   /** Weight keys (`layer/kernel`, `layer/bias`) with their shapes; `learned`: task i's uncertainty log-variance. */
   weights: Array<{ key: string; layer: string; shape: number[]; learned?: number }>;
   /** Placeholders of `set`, one per weight, and the node to fetch to run it. */
@@ -66,22 +73,17 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   // row numbers; the batch is gathered inside the graph, one copy of its rows.
   const rows = g.placeholder('rows', [-1], 'int32');
   const axis0 = int('axis0', [], [0]);
-  const gather = (data: string, name: string) => g.op('GatherV2', [data, rows, axis0], { Tparams: F, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, name);
+  const gather = (data: string, name: string, type: Attr = F) => g.op('GatherV2', [data, rows, axis0], { Tparams: type, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, name);
   const inputs = spec.model.inputs.map((i) => g.placeholder(`data_${i.id}`, [-1, i.shape[0]!]));
   spec.model.inputs.forEach((i, k) => values.set(i.id, gather(inputs[k]!, `input_${i.id}`)));
-  // Labels as the host holds them, one value a row (class number, 0/1, or target): the split's
-  // one-hot labels would take classes times the memory. Classes are one-hot per batch here; a
-  // binary target y becomes [1 - y, y], the two-class softmax over [0, logit].
-  const labels = heads.map((h) => g.placeholder(`data_label_${h.task.id}`, [-1, 1]));
-  const batchLabels = labels.map((l, i) => {
-    const h = heads[i]!;
-    const y = gather(l, `label_${h.task.id}`);
-    if (h.encoding === 'value') return y;
-    const classes = g.op('Reshape', [g.op('Cast', [y], { SrcT: F, DstT: I32, Truncate: { b: false } }, `label_${h.task.id}/class`), int(`label_${h.task.id}/flat`, [1], [-1])],
-      { T: I32, Tshape: I32 }, `label_${h.task.id}/classes`);
-    return g.op('OneHot', [classes, int(`label_${h.task.id}/depth`, [], [h.encoding === 'binary' ? 2 : h.units]), float(`label_${h.task.id}/on`, 1), float(`label_${h.task.id}/off`, 0)],
-      { T: F, TI: I32, axis: { i: -1 } }, `label_${h.task.id}/onehot`);
-  });
+  // Labels one value a row, as the host holds them: a value target float32 [n, 1], a class
+  // number (0/1 for a binary task) int32 [n] (labelTypes): the split's one-hot labels would take
+  // classes times the memory. The sparse cross-entropy takes the class numbers as they are (a
+  // per-step Cast, Reshape and OneHot each cost more than their work at batch 32); a binary
+  // target y is the two-class softmax over [0, logit].
+  const labelTypes = heads.map((h): 'float' | 'int32' => (h.encoding === 'value' ? 'float' : 'int32'));
+  const labels = heads.map((h, i) => g.placeholder(`data_label_${h.task.id}`, labelTypes[i] === 'float' ? [-1, 1] : [-1], labelTypes[i]));
+  const batchLabels = labels.map((l, i) => gather(l, `label_${heads[i]!.task.id}`, { type: labelTypes[i]! }));
   const coef = g.placeholder('coef', [heads.length]);
   const lr = g.placeholder('lr', []);
 
@@ -148,7 +150,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     } else {
       const logits = h.encoding === 'binary'
         ? g.op('Pad', [out, int(`${name}/padding`, [2, 2], [0, 0, 1, 0])], { T: F, Tpaddings: I32 }, `${name}/logits`) : out;
-      const xent = g.op('SoftmaxCrossEntropyWithLogits', [logits, batchLabels[i]!], { T: F }, `${name}/xent`);
+      const xent = g.op('SparseSoftmaxCrossEntropyWithLogits', [logits, batchLabels[i]!], { T: F, Tlabels: I32 }, `${name}/xent`);
       loss = xent;
       grad = h.encoding === 'binary'
         ? g.op('Slice', [`${xent}:1`, int(`${name}/begin`, [2], [0, 1]), int(`${name}/size`, [2], [-1, 1])], { T: F, Index: I32 }, `${name}/backprop`)
@@ -205,12 +207,14 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     weights.filter((w) => stepGrads.has(w.key)).map((w) => ({ key: w.key, handle: handles.get(w.key)!, shape: w.shape, grad: stepGrads.get(w.key)! })), gradsDone);
   const updated = g.op('NoOp', [...optimizer.done, ...dropout.done()].map((u) => `^${u}`), {}, 'updates_done');
   const losses = heads.map((h, i) => g.op('Identity', [lossNodes[i]!, `^${updated}`], { T: F }, `loss_${h.task.id}`));
+  const sums = addLossSums(g, lossNodes, heads.map((h) => (h.encoding === 'value' ? 2 : 1)));
+  const stepDone = g.op('Identity', [lr, `^${updated}`, `^${sums.accumulate}`], { T: F }, 'step_done');
 
   // set: every weight from a placeholder, the optimizer's slots and the dropout draws to their start.
   const setInputs = weights.map((w) => g.placeholder(`set/${w.key}`, w.shape));
   const assigns = weights.map((w, k) => g.op('AssignVariableOp', [handles.get(w.key)!, setInputs[k]!], { dtype: F }, `assign/${w.key}`));
-  const setDone = g.op('Identity', [float('set_done_value', 0), ...[...assigns, ...optimizer.resets, ...dropout.resets].map((a) => `^${a}`)], { T: F }, 'set_done');
+  const setDone = g.op('Identity', [float('set_done_value', 0), ...[...assigns, ...optimizer.resets, ...dropout.resets, sums.reset].map((a) => `^${a}`)], { T: F }, 'set_done');
   const getOutputs = weights.map((w) => g.op('Identity', [reads.get(w.key)!], { T: F }, `get/${w.key}`));
 
-  return { savedModel: g.savedModel(['serve']), inputs, labels, rows, coef, lr, losses, weights, setInputs, setDone, getOutputs };
+  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs };
 }

@@ -36,6 +36,14 @@ for (const [label, training, evaluation] of [
     assert.equal(graph.restoredEpoch, tape.restoredEpoch);
     assert.equal(graph.conflict.length, tape.conflict.length);
     graph.conflict.forEach((v, k) => assert.ok(Math.abs(v - tape.conflict[k]!) < 1e-4, `conflict value ${k}: graph ${v} vs tape ${tape.conflict[k]}`));
+    // Each task's and the whole model's train loss at every report, as the curves show it.
+    assert.equal(graph.trainLoss.length, tape.trainLoss.length);
+    assert.ok(graph.trainLoss.length > 2 * s.training.epochs, `${graph.trainLoss.length} train loss points`);
+    graph.trainLoss.forEach((p, k) => {
+      const t = tape.trainLoss[k]!;
+      assert.deepEqual([p.step, p.task], [t.step, t.task]);
+      assert.ok(Math.abs(p.value - t.value) < 1e-5 * Math.max(1, Math.abs(t.value)), `train loss of ${p.task} at step ${p.step}: graph ${p.value} vs tape ${t.value}`);
+    });
     graph.validationLoss.forEach((v, e) => assert.ok(Math.abs(v - tape.validationLoss[e]!) < 1e-4, `epoch ${e + 1} validation loss: graph ${v} vs tape ${tape.validationLoss[e]}`));
     assert.equal(graph.weights.length, tape.weights.length);
     let moved = 0;

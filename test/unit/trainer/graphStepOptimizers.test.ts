@@ -112,8 +112,10 @@ test('the fused graph draws each dropout mask from its named seed: units dropped
   const n = 256;
   try {
     tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), graph.weights.map((w) => tf.ones(w.shape)), [graph.setDone]));
-    const feeds = [...graph.inputs, ...graph.labels].map((name) => ({ name }));
-    const values = [tf.ones([n, 12]), tf.ones([n, 3]), ...heads.map(() => tf.zeros([n, 1])), tf.range(0, n, 1, 'int32'), tf.ones([heads.length]), tf.scalar(0)];
+    // Class labels are int32 [n], values float [n, 1] (graph.labelTypes).
+    const feeds = [...graph.inputs.map((name) => ({ name })), ...graph.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }))];
+    const labels = graph.labelTypes.map((t) => (t === 'int32' ? tf.zeros([n], 'int32') : tf.zeros([n, 1])));
+    const values = [tf.ones([n, 12]), tf.ones([n, 3]), ...labels, tf.range(0, n, 1, 'int32'), tf.ones([heads.length]), tf.scalar(0)];
     // The second step's mask of the first dropout layer (dropA, rate 0.3): draw 2 * 2 + 1 = 3.
     tf.dispose(session.run([...feeds, { name: graph.rows, tfDtype: 'DT_INT32' }, { name: graph.coef }, { name: graph.lr }], values, graph.losses));
     const [mask] = session.run([...feeds, { name: graph.rows, tfDtype: 'DT_INT32' }, { name: graph.coef }, { name: graph.lr }], values, ['dropout/dropA/mask']);

@@ -3,6 +3,7 @@
 // ('tensorflow') or on the tape ('cpu' only keeps the compiled steps off; TensorFlow runs both).
 import type * as TF from '@tensorflow/tfjs';
 import { analyzeGraph } from '../../../src/core/graph';
+import type { MetricPoint } from '../../../src/core/protocol';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { loadBackend } from '../../../src/trainer/backend';
 import type { Dataset } from '../../../src/trainer/data/dataset';
@@ -25,6 +26,8 @@ export interface Trained {
   conflict: number[];
   /** Each report's task weights (metric 'weight'), `task=value` in order. */
   reportedWeights: string[];
+  /** The running train loss reported a few times an epoch (the fused graph sums it in its session). */
+  trainLoss: MetricPoint[];
 }
 
 /**
@@ -43,17 +46,19 @@ export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'
   /** Gradient conflict between task pairs (measured every evaluation.conflict.every steps on the model as it is then). */
   const conflict: number[] = [];
   const reportedWeights: string[] = [];
+  const trainLoss: MetricPoint[] = [];
   const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, data(100, 9)), validation: toDevice(tf, s, heads, data(20, 4)),
     epochs: s.training.epochs, phase: { kind: 'shared' },
     events: {
       progress: (points) => {
         conflict.push(...points.filter((p) => p.task.includes('|')).map((p) => p.value));
         reportedWeights.push(...points.filter((p) => p.metric === 'weight').map((p) => `${p.task}=${p.value}`));
+        trainLoss.push(...points.filter((p) => p.metric === 'loss'));
       },
       epochEnd: (_e, points) => validationLoss.push(points.find((p) => p.split === 'validation' && p.metric === 'loss' && p.task === '*')!.value),
       cancelled: () => false,
     } });
   const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync() as Float32Array);
   built.model.dispose();
-  return { weights, initial, path: result.stepPath, validationLoss, restoredEpoch: result.restoredEpoch, conflict, reportedWeights };
+  return { weights, initial, path: result.stepPath, validationLoss, restoredEpoch: result.restoredEpoch, conflict, reportedWeights, trainLoss };
 }
