@@ -9,7 +9,9 @@
 // Beside "train" the graph has "set" (placeholders -> AssignVariableOp; also zeroes the
 // momentum) and "get" (ReadVariableOp of every weight) for moving weights in and out.
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
+import { inferShapes } from '../../core/shapes';
 import type { TaskHead } from '../heads';
+import { graphConvLayer, isGraphConvLayer, type GraphLayer } from './convLayers';
 import { GraphBuilder, type Attr } from './graphDef';
 
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
@@ -27,8 +29,8 @@ export interface TrainGraph {
   lr: string;
   /** Per head: the per-example losses; fetching them runs the step. */
   losses: string[];
-  /** Weight keys (`layer/kernel`, `layer/bias`) with their shapes. */
-  weights: Array<{ key: string; layer: string; shape: number[] }>;
+  /** Weight keys (`layer/part`) with their shapes; `part` names the tfjs layer's property (kernel, bias, gamma, movingMean...). */
+  weights: Array<{ key: string; layer: string; part: string; shape: number[] }>;
   /** Placeholders of `set`, one per weight, and the node to fetch to run it. */
   setInputs: string[];
   setDone: string;
@@ -47,10 +49,9 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
   const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
   const isLayer = new Set(layers.map((l) => l.id));
-  const widths = new Map<string, number>(spec.model.inputs.map((i) => [i.id, i.shape[0]!]));
-  for (const l of layers) {
-    widths.set(l.id, l.type === 'dense' ? l.units : l.type === 'concatenate' ? l.from.reduce((a, f) => a + widths.get(f)!, 0) : widths.get(l.from[0]!)!);
-  }
+  const { shapes } = inferShapes(spec);
+  // A vector's width (dense and concatenate take vectors: nativeStepUnsupported).
+  const widths = new Map([...shapes].map(([id, shape]) => [id, shape[shape.length - 1]!]));
   const int = (name: string, shape: number[], values: number[]) => g.constant(name, { dtype: 'int32', shape, values });
   const float = (name: string, value: number) => g.constant(name, { dtype: 'float', shape: [], values: [value] });
 
@@ -60,7 +61,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const rows = g.placeholder('rows', [-1], 'int32');
   const axis0 = int('axis0', [], [0]);
   const gather = (data: string, name: string) => g.op('GatherV2', [data, rows, axis0], { Tparams: F, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, name);
-  const inputs = spec.model.inputs.map((i) => g.placeholder(`data_${i.id}`, [-1, i.shape[0]!]));
+  const inputs = spec.model.inputs.map((i) => g.placeholder(`data_${i.id}`, [-1, ...i.shape]));
   spec.model.inputs.forEach((i, k) => values.set(i.id, gather(inputs[k]!, `input_${i.id}`)));
   // Labels as the host holds them, one value a row (class number, 0/1, or target): the split's
   // one-hot labels would take classes times the memory. Classes are one-hot per batch here; a
@@ -82,15 +83,20 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const weights: TrainGraph['weights'] = [];
   const handles = new Map<string, string>();
   const reads = new Map<string, string>();
-  const variable = (layer: string, part: 'kernel' | 'bias', shape: number[]) => {
+  const variable = (layer: string, part: string, shape: number[]) => {
     const key = `${layer}/${part}`;
     const h = g.op('VarHandleOp', [], { dtype: F, shape: { shape }, container: { s: '' }, shared_name: { s: key } }, `var/${key}`);
     handles.set(key, h);
     reads.set(key, g.op('ReadVariableOp', [h], { dtype: F }, `read/${key}`));
-    weights.push({ key, layer, shape });
+    weights.push({ key, layer, part, shape });
   };
-  const dense = layers.filter((l): l is DenseLayer => l.type === 'dense');
-  for (const l of dense) {
+  // Convolution, pooling, batch norm, flatten and reshape layers write their own ops (convLayers.ts).
+  const spatial = new Map<string, GraphLayer>();
+  const l2 = (l: { l2?: number }) => l.l2 ?? spec.training.l2 ?? 0;
+  const context = { g, variable, read: (key: string) => reads.get(key)!, handle: (key: string) => handles.get(key)!, int, float, l2 };
+  for (const l of layers) {
+    if (isGraphConvLayer(l)) spatial.set(l.id, graphConvLayer(context, l, shapes.get(l.from[0]!)!, shapes.get(l.id)!));
+    if (l.type !== 'dense') continue;
     variable(l.id, 'kernel', [widths.get(l.from[0]!)!, l.units]);
     variable(l.id, 'bias', [l.units]);
   }
@@ -110,7 +116,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     } else if (l.type === 'add') {
       values.set(l.id, args.length === 1 ? args[0]! : g.op('AddN', args, { T: F, N: { i: args.length } }, l.id));
     } else {
-      values.set(l.id, args[0]!); // flatten of a rank-2 batch
+      values.set(l.id, spatial.get(l.id)!.forward(args[0]!));
     }
   }
 
@@ -144,7 +150,6 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
 
   // Backward, last layer first; weight gradients by key.
   const weightGrads = new Map<string, string>();
-  const l2 = (l: DenseLayer) => l.l2 ?? spec.training.l2 ?? 0;
   for (let k = layers.length - 1; k >= 0; k--) {
     const l = layers[k]!;
     const gs = grads.get(l.id);
@@ -171,13 +176,18 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
       const split = g.op('SplitV', [gy, int(`${l.id}/sizes`, [sizes.length], sizes), int(`${l.id}/split_axis`, [], [1])],
         { T: F, num_split: { i: sizes.length }, Tlen: I32 }, `${l.id}/split`);
       l.from.forEach((f, j) => addGrad(f, j === 0 ? split : `${split}:${j}`));
-    } else {
+    } else if (l.type === 'add') {
       for (const f of l.from) addGrad(f, gy);
+    } else {
+      const r = spatial.get(l.id)!.backward(gy, values.get(l.from[0]!)!, values.get(l.id)!, isLayer.has(l.from[0]!));
+      if (r.input) addGrad(l.from[0]!, r.input);
+      for (const [key, grad] of r.params) weightGrads.set(key, grad);
     }
   }
 
   // Updates: after every gradient (control dependencies), each with TensorFlow's own kernel.
-  const gradsDone = g.op('NoOp', [...weightGrads.values()].map((n) => `^${n}`), {}, 'gradients_done');
+  // A control input names a node, not one of its outputs (batch norm's gradients are outputs 1 and 2).
+  const gradsDone = g.op('NoOp', [...weightGrads.values()].map((n) => `^${n.split(':')[0]}`), {}, 'gradients_done');
   const momentumValue = momentum > 0 ? float('momentum', momentum) : undefined;
   const accumulators = new Map<string, string>();
   const updates = weights.filter((w) => weightGrads.has(w.key)).map((w) => {
@@ -191,7 +201,8 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     return g.op('ResourceApplyMomentum', [handles.get(w.key)!, acc, lr, delta, momentumValue, `^${gradsDone}`],
       { T: F, use_locking: { b: false }, use_nesterov: { b: nesterov } }, `update/${w.key}`);
   });
-  const updated = g.op('NoOp', updates.map((u) => `^${u}`), {}, 'updates_done');
+  const stateUpdates = [...spatial.values()].flatMap((s) => s.stateUpdates);
+  const updated = g.op('NoOp', [...updates, ...stateUpdates].map((u) => `^${u}`), {}, 'updates_done');
   const losses = heads.map((h, i) => g.op('Identity', [lossNodes[i]!, `^${updated}`], { T: F }, `loss_${h.task.id}`));
 
   // set: every weight from a placeholder, every momentum accumulator to zero.
