@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const parityTargets = tf.tensor2d(ds.targets.parity!, [N, 1]);
 
   const start = process.cpuUsage();
-  const graph = buildTrainGraph(spec, heads, topo, 0, false);
+  const graph = buildTrainGraph(spec, heads, topo);
   const session = openSession(tf, graph.savedModel);
   const vars = graph.weights.map((w) => (built.layers.get(w.layer) as unknown as Record<string, { read(): TF.Variable }>)[w.part]!.read());
   tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), vars, [graph.setDone]));

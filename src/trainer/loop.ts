@@ -139,7 +139,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const fused = !unsupported && s.backend === 'tensorflow' && s.fusedGraph !== false && !graphStepUnsupported(spec, heads, masked.length > 0, method)
     ? (() => {
       // TensorFlow refusing our graph is our defect, not the user's: train on the eager step and say why.
-      try { return compileGraphStep(tf, spec, s.built, heads, s.topo); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
+      try { return compileGraphStep(tf, spec, s.built, heads, s.topo, weighting.variables); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
     })() : undefined;
   const native = unsupported || fused ? undefined
     : s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting, s.forward.dropoutMask);
@@ -235,6 +235,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           points.push({ ...at, task: WHOLE_MODEL, metric: 'loss', value: Array.from(means).reduce((a, v) => a + v, 0) });
           points.push({ ...at, task: WHOLE_MODEL, metric: 'lr', value: lrAt(epoch, b) });
           // Every method's effective weights (gradient methods: each task's share of the direction).
+          fused?.syncLearned(); // uncertainty's log-variances are trained in the graph session
           for (const [task, w] of Object.entries(weighting.current())) points.push({ ...at, task, metric: 'weight', value: w });
           heads.forEach((_, i) => {
             const weight = windowLabelled[i]!.length ? labelledSums[i]! : windowSteps;

@@ -32,6 +32,8 @@ export interface GraphStep {
   step(rows: Int32Array, lr: number, weights: LossWeights): TF.Tensor[];
   /** Copies the session's weights into the tfjs model (before it is evaluated or read). */
   sync(): void;
+  /** Copies the learned loss weighting's variables only (before the loop reports the weights). */
+  syncLearned(): void;
   dispose(): void;
 }
 
@@ -42,16 +44,14 @@ export interface GraphStep {
  * task weighting that runs.
  */
 export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], partialLabels: boolean, method: WeightingDescription): string | undefined {
-  const t = spec.training;
-  if (t.optimizer.type !== 'sgd') return `optimizer ${t.optimizer.type}`;
-  if (t.clipNorm) return 'gradient clipping';
   const d = method;
-  // Loss weights given as numbers before the step; a rule that reads the batch's losses stays eager.
-  if (d.family !== 'loss' || d.engine !== 'rule' || d.needs.losses || d.needs.lossesAfter) return `${d.id} task weighting`;
+  // Loss weights given as numbers before the step, or learned in the graph (uncertainty.ts); a rule that reads the batch's losses stays eager.
+  const learned = d.id === 'uncertainty' && d.family === 'loss';
+  if (!learned && (d.family !== 'loss' || d.engine !== 'rule' || d.needs.losses || d.needs.lossesAfter)) return `${d.id} task weighting`;
   if (partialLabels) return 'partial labels';
   // Affinity takes trial steps on the tfjs model between steps (conflict gets the weights: loop.ts).
   if (spec.evaluation?.taskAffinity) return 'task affinity measured';
-  const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && !isGraphConvLayer(l));
+  const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && l.type !== 'dropout' && !isGraphConvLayer(l));
   if (layer) return `${layer.type} layer ${layer.id}`;
   const head = heads.find((h) => h.encoding === 'value' && h.loss !== 'meanSquaredError');
   if (head) return `loss ${head.loss} of task ${head.task.id}`;
@@ -61,12 +61,12 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
 /** A tfjs layer's weights by property (kernel, bias, gamma, movingMean...). */
 type LayerWeights = Record<string, { read(): TF.Variable }>;
 
-export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[]): GraphStep {
-  const o = spec.training.optimizer;
-  const momentum = o.type === 'sgd' ? (o.momentum ?? 0) : 0;
-  const graph = buildTrainGraph(spec, heads, topo, momentum, o.type === 'sgd' && !!o.nesterov && momentum > 0);
+/** `learned`: uncertainty weighting's log-variances (weighting.variables), which the graph then trains; none for other methods. */
+export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = []): GraphStep {
+  const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0 });
   const session = openSession(tf, graph.savedModel);
-  const variables = graph.weights.map((w) => (built.layers.get(w.layer) as unknown as LayerWeights)[w.part]!.read());
+  const variables = graph.weights.map((w) => (w.learned !== undefined ? learned[w.learned]! : (built.layers.get(w.layer) as unknown as LayerWeights)[w.part]!.read()));
+  const learnedAt = graph.weights.flatMap((w, k) => (w.learned === undefined ? [] : [k]));
   tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), variables, [graph.setDone]));
   const feeds = [...graph.inputs, ...graph.labels, { name: graph.rows, tfDtype: 'DT_INT32' }, graph.coef, graph.lr].map((f) => (typeof f === 'string' ? { name: f } : f));
   let split: TF.Tensor[] = [];
@@ -109,7 +109,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     },
     step(rows, lr, weights) {
       // No rule here reads the batch's losses (graphStepUnsupported): `means` is never called.
-      const w = typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
+      // Learned weights are the graph's own: the gradient scales alone are fed.
+      const w = learned.length ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
       const batchRows = tf.tensor1d(rows, 'int32');
       const out = session.run(feeds, [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)], graph.losses);
       batchRows.dispose();
@@ -118,6 +119,12 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     sync() {
       const read = session.run([], [], graph.getOutputs);
       variables.forEach((v, k) => v.assign(read[k]!));
+      tf.dispose(read);
+    },
+    syncLearned() {
+      if (!learnedAt.length) return;
+      const read = session.run([], [], learnedAt.map((k) => graph.getOutputs[k]!));
+      read.forEach((r, j) => variables[learnedAt[j]!]!.assign(r));
       tf.dispose(read);
     },
     dispose() {

@@ -1,18 +1,24 @@
 // The whole training step of a dense multi-task network as one TensorFlow graph: forward,
 // loss and its gradient (SoftmaxCrossEntropyWithLogits returns both), the backward pass
 // written out as ops (MatMul with transposes, BiasAddGrad, the activations' Grad ops) and
-// the optimizer's own TensorFlow kernel (ResourceApplyGradientDescent / ResourceApplyMomentum),
-// the same ops as the eager compiled step (native/denseStep.ts) but in one session call.
+// the optimizer's own TensorFlow kernel (optimizers.ts), the same ops as the eager compiled
+// step (native/denseStep.ts) but in one session call. Clipping (clipping.ts), uncertainty
+// weighting (uncertainty.ts) and dropout (dropout.ts) are their own files.
 // Fetching a task's loss runs the update: each loss output is an Identity with a control
 // dependency on every update, and every update on every gradient (a variable is read by the
 // backward pass, so none may change before all gradients are computed).
-// Beside "train" the graph has "set" (placeholders -> AssignVariableOp; also zeroes the
-// momentum) and "get" (ReadVariableOp of every weight) for moving weights in and out.
+// Beside "train" the graph has "set" (placeholders -> AssignVariableOp; also resets the
+// optimizer's slots and the dropout draws) and "get" (ReadVariableOp of every weight) for
+// moving weights in and out.
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
 import { inferShapes } from '../../core/shapes';
 import type { TaskHead } from '../heads';
+import { clipByGlobalNorm } from './clipping';
+import { graphDropout } from './dropout';
 import { graphConvLayer, isGraphConvLayer, type GraphLayer } from './convLayers';
 import { GraphBuilder, type Attr } from './graphDef';
+import { graphOptimizer } from './optimizers';
+import { graphUncertainty, logVarianceKey } from './uncertainty';
 
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
 export interface TrainGraph {
@@ -29,8 +35,8 @@ export interface TrainGraph {
   lr: string;
   /** Per head: the per-example losses; fetching them runs the step. */
   losses: string[];
-  /** Weight keys (`layer/part`) with their shapes; `part` names the tfjs layer's property (kernel, bias, gamma, movingMean...). */
-  weights: Array<{ key: string; layer: string; part: string; shape: number[] }>;
+  /** Weight keys (`layer/part`) with their shapes; `part` names the tfjs layer's property (kernel, bias, gamma, movingMean...); `learned`: task i's uncertainty log-variance. */
+  weights: Array<{ key: string; layer: string; part: string; shape: number[]; learned?: number }>;
   /** Placeholders of `set`, one per weight, and the node to fetch to run it. */
   setInputs: string[];
   setDone: string;
@@ -42,8 +48,8 @@ const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
 const NHWC: Attr = { s: 'NHWC' };
 
-/** `momentum`: 0 for plain SGD; `nesterov` only with momentum. */
-export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: string[], momentum: number, nesterov: boolean): TrainGraph {
+/** `uncertainty`: the tasks are weighted by learned log-variances (uncertainty.ts), `coef` holds their gradient scales alone. */
+export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: string[], o: { uncertainty?: boolean } = {}): TrainGraph {
   const g = new GraphBuilder();
   const byId = new Map(spec.model.layers.map((l) => [l.id, l]));
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
@@ -83,23 +89,27 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const weights: TrainGraph['weights'] = [];
   const handles = new Map<string, string>();
   const reads = new Map<string, string>();
-  const variable = (layer: string, part: string, shape: number[]) => {
-    const key = `${layer}/${part}`;
+  const variable = (layer: string, key: string, shape: number[], learned?: number) => {
     const h = g.op('VarHandleOp', [], { dtype: F, shape: { shape }, container: { s: '' }, shared_name: { s: key } }, `var/${key}`);
     handles.set(key, h);
     reads.set(key, g.op('ReadVariableOp', [h], { dtype: F }, `read/${key}`));
-    weights.push({ key, layer, part, shape });
+    weights.push({ key, layer, part: key.slice(layer.length + 1), shape, ...(learned === undefined ? {} : { learned }) });
+    return reads.get(key)!;
   };
   // Convolution, pooling, batch norm, flatten and reshape layers write their own ops (convLayers.ts).
   const spatial = new Map<string, GraphLayer>();
   const l2 = (l: { l2?: number }) => l.l2 ?? spec.training.l2 ?? 0;
-  const context = { g, variable, read: (key: string) => reads.get(key)!, handle: (key: string) => handles.get(key)!, int, float, l2 };
+  const context = { g, variable: (layer: string, part: string, shape: number[]) => { variable(layer, `${layer}/${part}`, shape); },
+    read: (key: string) => reads.get(key)!, handle: (key: string) => handles.get(key)!, int, float, l2 };
   for (const l of layers) {
     if (isGraphConvLayer(l)) spatial.set(l.id, graphConvLayer(context, l, shapes.get(l.from[0]!)!, shapes.get(l.id)!));
     if (l.type !== 'dense') continue;
-    variable(l.id, 'kernel', [widths.get(l.from[0]!)!, l.units]);
-    variable(l.id, 'bias', [l.units]);
+    variable(l.id, `${l.id}/kernel`, [widths.get(l.from[0]!)!, l.units]);
+    variable(l.id, `${l.id}/bias`, [l.units]);
   }
+  const learned = o.uncertainty ? graphUncertainty(g, heads, (i) => variable('', logVarianceKey(i), [], i)) : undefined;
+  const dropoutLayers = layers.filter((l) => l.type === 'dropout' && l.rate > 0).length;
+  const dropout = graphDropout(g, spec.training.seed, dropoutLayers);
   const activation = (l: DenseLayer) => (logitLayers.has(l.id) ? 'linear' : (l.activation ?? 'linear'));
 
   // Forward.
@@ -115,6 +125,8 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
       values.set(l.id, g.op('ConcatV2', [...args, int(`${l.id}/axis`, [], [1])], { T: F, N: { i: args.length }, Tidx: I32 }, l.id));
     } else if (l.type === 'add') {
       values.set(l.id, args.length === 1 ? args[0]! : g.op('AddN', args, { T: F, N: { i: args.length } }, l.id));
+    } else if (l.type === 'dropout') {
+      values.set(l.id, dropout.forward(l.id, l.rate, args[0]!));
     } else {
       values.set(l.id, spatial.get(l.id)!.forward(args[0]!));
     }
@@ -145,7 +157,8 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
         : `${xent}:1`;
     }
     lossNodes.push(loss);
-    addGrad(h.layerId, g.op('Mul', [grad, c], { T: F }, `${name}/scaled`));
+    const scaled = g.op('Mul', [grad, c], { T: F }, `${name}/scaled`);
+    addGrad(h.layerId, learned ? learned.weigh(i, scaled, loss, h.encoding === 'value' ? 2 : 1) : scaled);
   });
 
   // Backward, last layer first; weight gradients by key.
@@ -176,6 +189,8 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
       const split = g.op('SplitV', [gy, int(`${l.id}/sizes`, [sizes.length], sizes), int(`${l.id}/split_axis`, [], [1])],
         { T: F, num_split: { i: sizes.length }, Tlen: I32 }, `${l.id}/split`);
       l.from.forEach((f, j) => addGrad(f, j === 0 ? split : `${split}:${j}`));
+    } else if (l.type === 'dropout') {
+      addGrad(l.from[0]!, dropout.backward(l.id, gy));
     } else if (l.type === 'add') {
       for (const f of l.from) addGrad(f, gy);
     } else {
@@ -186,36 +201,22 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   }
 
   // Updates: after every gradient (control dependencies), each with TensorFlow's own kernel.
+  for (const [key, grad] of learned?.grads ?? []) weightGrads.set(key, grad);
   // A control input names a node, not one of its outputs (batch norm's gradients are outputs 1 and 2).
   const gradsDone = g.op('NoOp', [...weightGrads.values()].map((n) => `^${n.split(':')[0]}`), {}, 'gradients_done');
-  const momentumValue = momentum > 0 ? float('momentum', momentum) : undefined;
-  const accumulators = new Map<string, string>();
-  const updates = weights.filter((w) => weightGrads.has(w.key)).map((w) => {
-    const delta = weightGrads.get(w.key)!;
-    if (!momentumValue) {
-      return g.op('ResourceApplyGradientDescent', [handles.get(w.key)!, lr, delta, `^${gradsDone}`], { T: F, use_locking: { b: false } }, `update/${w.key}`);
-    }
-    const acc = g.op('VarHandleOp', [], { dtype: F, shape: { shape: w.shape }, container: { s: '' }, shared_name: { s: `${w.key}/momentum` } }, `var/${w.key}/momentum`);
-    accumulators.set(w.key, acc);
-    // TensorFlow's momentum: accum = mu * accum + grad; var -= lr * accum (Nesterov: var -= lr * (grad + mu * accum)), tfjs' rule.
-    return g.op('ResourceApplyMomentum', [handles.get(w.key)!, acc, lr, delta, momentumValue, `^${gradsDone}`],
-      { T: F, use_locking: { b: false }, use_nesterov: { b: nesterov } }, `update/${w.key}`);
-  });
+  const rank = new Map(weights.map((w) => [w.key, w.shape.length]));
+  const clipNorm = spec.training.clipNorm ?? 0;
+  const stepGrads = clipNorm > 0 ? clipByGlobalNorm(g, new Map([...weightGrads].map(([key, grad]) => [key, { grad, rank: rank.get(key)! }])), clipNorm) : weightGrads;
+  const optimizer = graphOptimizer(g, spec.training.optimizer, lr,
+    weights.filter((w) => stepGrads.has(w.key)).map((w) => ({ key: w.key, handle: handles.get(w.key)!, shape: w.shape, grad: stepGrads.get(w.key)! })), gradsDone);
   const stateUpdates = [...spatial.values()].flatMap((s) => s.stateUpdates);
-  const updated = g.op('NoOp', [...updates, ...stateUpdates].map((u) => `^${u}`), {}, 'updates_done');
+  const updated = g.op('NoOp', [...optimizer.done, ...dropout.done(), ...stateUpdates].map((u) => `^${u}`), {}, 'updates_done');
   const losses = heads.map((h, i) => g.op('Identity', [lossNodes[i]!, `^${updated}`], { T: F }, `loss_${h.task.id}`));
 
-  // set: every weight from a placeholder, every momentum accumulator to zero.
+  // set: every weight from a placeholder, the optimizer's slots and the dropout draws to their start.
   const setInputs = weights.map((w) => g.placeholder(`set/${w.key}`, w.shape));
   const assigns = weights.map((w, k) => g.op('AssignVariableOp', [handles.get(w.key)!, setInputs[k]!], { dtype: F }, `assign/${w.key}`));
-  const zero = float('zero', 0);
-  for (const w of weights) {
-    const acc = accumulators.get(w.key);
-    if (!acc) continue;
-    const zeros = g.op('Fill', [int(`shape/${w.key}`, [w.shape.length], w.shape), zero], { T: F, index_type: I32 }, `zeros/${w.key}`);
-    assigns.push(g.op('AssignVariableOp', [acc, zeros], { dtype: F }, `assign/${w.key}/momentum`));
-  }
-  const setDone = g.op('Identity', [zero, ...assigns.map((a) => `^${a}`)], { T: F }, 'set_done');
+  const setDone = g.op('Identity', [float('set_done_value', 0), ...[...assigns, ...optimizer.resets, ...dropout.resets].map((a) => `^${a}`)], { T: F }, 'set_done');
   const getOutputs = weights.map((w) => g.op('Identity', [reads.get(w.key)!], { T: F }, `get/${w.key}`));
 
   return { savedModel: g.savedModel(['serve']), inputs, labels, rows, coef, lr, losses, weights, setInputs, setDone, getOutputs };

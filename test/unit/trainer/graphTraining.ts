@@ -1,0 +1,59 @@
+// Training through the loop for the fused graph step's equivalence tests (graphStep.test.ts,
+// graphStepOptimizers.test.ts): the same network, data and starting weights, on the fused graph
+// ('tensorflow') or on the tape ('cpu' only keeps the compiled steps off; TensorFlow runs both).
+import type * as TF from '@tensorflow/tfjs';
+import { analyzeGraph } from '../../../src/core/graph';
+import type { ExperimentSpec } from '../../../src/core/spec';
+import { loadBackend } from '../../../src/trainer/backend';
+import type { Dataset } from '../../../src/trainer/data/dataset';
+import { toDevice } from '../../../src/trainer/deviceData';
+import { makeHeads } from '../../../src/trainer/heads';
+import { trainLoop } from '../../../src/trainer/loop';
+import { buildModel } from '../../../src/trainer/model/build';
+import { makeForward, type ForwardFn } from '../../../src/trainer/model/forward';
+import { equivalenceData, equivalenceSpec } from './stepFixtures';
+
+export const graphSpec = (training: Partial<ExperimentSpec['training']>): ExperimentSpec => equivalenceSpec('graph-equivalence', training, { namedFeatures: true });
+const data = (n: number, seed: number): Dataset => equivalenceData(n, { seed });
+
+export interface Trained {
+  weights: Float32Array[];
+  initial: Float32Array[];
+  path: string;
+  validationLoss: number[];
+  restoredEpoch: number | undefined;
+  conflict: number[];
+  /** Each report's task weights (metric 'weight'), `task=value` in order. */
+  reportedWeights: string[];
+}
+
+/**
+ * Trains 100 rows (7 steps an epoch with batches of 16, the last one short). `forward`: changes
+ * the model's forward before training (a test's own dropout masks).
+ */
+export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu', o: { forward?: (f: ForwardFn) => void } = {}): Promise<Trained> {
+  const { tf } = await loadBackend('tensorflow');
+  const topo = analyzeGraph(s).order;
+  const heads = makeHeads(tf, s);
+  const built = buildModel(tf, s, topo, 3);
+  const initial = built.model.getWeights().map((w: TF.Tensor) => w.dataSync().slice() as Float32Array);
+  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  o.forward?.(forward);
+  const validationLoss: number[] = [];
+  /** Gradient conflict between task pairs (measured every evaluation.conflict.every steps on the model as it is then). */
+  const conflict: number[] = [];
+  const reportedWeights: string[] = [];
+  const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, data(100, 9)), validation: toDevice(tf, s, heads, data(20, 4)),
+    epochs: s.training.epochs, phase: { kind: 'shared' },
+    events: {
+      progress: (points) => {
+        conflict.push(...points.filter((p) => p.task.includes('|')).map((p) => p.value));
+        reportedWeights.push(...points.filter((p) => p.metric === 'weight').map((p) => `${p.task}=${p.value}`));
+      },
+      epochEnd: (_e, points) => validationLoss.push(points.find((p) => p.split === 'validation' && p.metric === 'loss' && p.task === '*')!.value),
+      cancelled: () => false,
+    } });
+  const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync() as Float32Array);
+  built.model.dispose();
+  return { weights, initial, path: result.stepPath, validationLoss, restoredEpoch: result.restoredEpoch, conflict, reportedWeights };
+}
