@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const rounds = Number(process.argv[3] ?? 3);
   const threads = Number(process.argv[4] ?? 1);
   const base = workload('cnn').spec(batch, 1);
-  const spec = { ...base, training: { ...base.training, optimizer: { type: 'sgd' as const, learningRate: 0.01, momentum: 0.9 } } };
+  const spec = process.argv[5] === 'sgd' ? { ...base, training: { ...base.training, optimizer: { type: 'sgd' as const, learningRate: 0.01, momentum: 0.9 } } } : base;
   const { tf } = await loadBackend('tensorflow', { intraOpThreads: threads });
   const topo = analyzeGraph(spec).order;
   const heads = makeHeads(tf, spec);
@@ -50,13 +50,14 @@ async function main(): Promise<void> {
     eagerStep(b);
   }
   graph.sync();
-  let worst = 0;
+  let worst = { diff: 0, weight: '' };
+  const names = graphModel.model.weights.map((w) => w.originalName);
   graphModel.model.getWeights().forEach((t: TF.Tensor, k: number) => {
     const a = t.dataSync();
     const e = eagerModel.model.getWeights()[k]!.dataSync();
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - e[i]!));
+    for (let i = 0; i < a.length; i++) if (Math.abs(a[i]! - e[i]!) > worst.diff) worst = { diff: Math.abs(a[i]! - e[i]!), weight: `${names[k]}[${i}] (graph ${a[i]}, eager ${e[i]})` };
   });
-  console.log(`largest |graph - eager| weight difference after 10 steps: ${worst}`);
+  console.log(`largest |graph - eager| weight difference after ${Math.min(10, rows.length)} steps from the same start: ${worst.diff} at ${worst.weight}`);
 
   const epoch = (step: (b: number) => void) => {
     const c = process.cpuUsage();
