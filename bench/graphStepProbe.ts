@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const start = process.cpuUsage();
   const graph = buildTrainGraph(spec, heads, topo);
   const session = openSession(tf, graph.savedModel);
-  const vars = graph.weights.map((w) => (built.layers.get(w.layer) as unknown as Record<string, { read(): TF.Variable }>)[w.key.split('/')[1]!]!.read());
+  const vars = graph.weights.map((w) => (built.layers.get(w.layer) as unknown as Record<string, { read(): TF.Variable }>)[w.part]!.read());
   tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), vars, [graph.setDone]));
   console.log(`graph written, loaded and weights set: ${(cpuMicros(start) / 1000).toFixed(1)} ms CPU`);
   const eager = compileNativeStep(tf, spec, built, heads, topo);

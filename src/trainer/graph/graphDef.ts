@@ -4,8 +4,8 @@
 // run as one session call: TensorFlow's executor, not tfjs, walks the ops.
 // Only what the training graphs need: float32 and int32 tensors, the attrs they set.
 
-/** An attr value: a type, a bool, an int, a float, a string, a shape (-1: unknown) or a constant tensor. */
-export type Attr = { type: 'float' | 'int32' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor };
+/** An attr value: a type, a bool, an int, a float, a string, a shape (-1: unknown), a constant tensor or a list of ints. */
+export type Attr = { type: 'float' | 'int32' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] };
 
 /** A constant's value: float32 or int32, row-major. */
 export interface ConstTensor { dtype: 'float' | 'int32'; shape: number[]; values: number[] }
@@ -18,7 +18,8 @@ interface Proto {
   GraphDef: new () => Message & { addNode(n: unknown): void; setVersions(v: unknown): void };
   VersionDef: new () => { setProducer(v: number): void };
   NodeDef: new () => { setName(v: string): void; setOp(v: string): void; addInput(v: string): void; getAttrMap(): { set(k: string, v: unknown): void } };
-  AttrValue: new () => { setType(v: number): void; setB(v: boolean): void; setI(v: number): void; setF(v: number): void; setS(v: Uint8Array): void; setShape(v: unknown): void; setTensor(v: unknown): void };
+  AttrValue: (new () => { setType(v: number): void; setB(v: boolean): void; setI(v: number): void; setF(v: number): void; setS(v: Uint8Array): void; setShape(v: unknown): void; setTensor(v: unknown): void; setList(v: unknown): void })
+    & { ListValue: new () => { setIList(v: number[]): void } };
   TensorShape: (new () => { addDim(d: unknown): void }) & { Dim: new () => { setSize(v: number): void } };
   Tensor: new () => { setDtype(v: number): void; setTensorShape(v: unknown): void; setTensorContent(v: Uint8Array): void };
   DataType: Record<string, number>;
@@ -113,7 +114,11 @@ function attrValue(p: Proto, a: Attr) {
   else if ('f' in a) v.setF(a.f);
   else if ('s' in a) v.setS(new TextEncoder().encode(a.s));
   else if ('shape' in a) v.setShape(shapeOf(p, a.shape));
-  else {
+  else if ('list' in a) {
+    const list = new p.AttrValue.ListValue();
+    list.setIList(a.list);
+    v.setList(list);
+  } else {
     const t = new p.Tensor();
     t.setDtype(dtypeOf(p, a.tensor.dtype));
     t.setTensorShape(shapeOf(p, a.tensor.shape));

@@ -12,6 +12,7 @@ import type { TaskHead } from '../heads';
 import type { BuiltModel } from '../model/build';
 import type { LossWeights } from '../native/denseStep';
 import { labelTensor, targetsOf } from '../deviceData';
+import { isGraphConvLayer } from './convLayers';
 import { buildTrainGraph } from './trainGraph';
 import { openSession } from './session';
 
@@ -55,24 +56,21 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
   if (partialLabels) return 'partial labels';
   // Affinity takes trial steps on the tfjs model between steps (conflict gets the weights: loop.ts).
   if (spec.evaluation?.taskAffinity) return 'task affinity measured';
-  const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && l.type !== 'flatten' && l.type !== 'dropout');
+  const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && l.type !== 'dropout' && !isGraphConvLayer(l));
   if (layer) return `${layer.type} layer ${layer.id}`;
   const head = heads.find((h) => h.encoding === 'value' && h.loss !== 'meanSquaredError' && h.loss !== 'huber');
   if (head) return `loss ${head.loss} of task ${head.task.id}`;
   return undefined;
 }
 
-interface DenseWeights { kernel: { read(): TF.Variable }; bias: { read(): TF.Variable } }
+/** A tfjs layer's weights by property (kernel, bias, gamma, movingMean...). */
+type LayerWeights = Record<string, { read(): TF.Variable }>;
 
 /** `learned`: uncertainty weighting's log-variances (weighting.variables), which the graph then trains; none for other methods. */
 export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = []): GraphStep {
   const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0 });
   const session = openSession(tf, graph.savedModel);
-  const variables = graph.weights.map((w) => {
-    if (w.learned !== undefined) return learned[w.learned]!;
-    const layer = built.layers.get(w.layer) as unknown as DenseWeights;
-    return (w.key.endsWith('/kernel') ? layer.kernel : layer.bias).read();
-  });
+  const variables = graph.weights.map((w) => (w.learned !== undefined ? learned[w.learned]! : (built.layers.get(w.layer) as unknown as LayerWeights)[w.part]!.read()));
   const learnedAt = graph.weights.flatMap((w, k) => (w.learned === undefined ? [] : [k]));
   tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), variables, [graph.setDone]));
   const labelFeeds = graph.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }));

@@ -11,9 +11,11 @@
 // optimizer's slots and the dropout draws) and "get" (ReadVariableOp of every weight) for
 // moving weights in and out.
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
+import { inferShapes } from '../../core/shapes';
 import type { TaskHead } from '../heads';
 import { clipByGlobalNorm } from './clipping';
 import { graphDropout } from './dropout';
+import { graphConvLayer, isGraphConvLayer, type GraphLayer } from './convLayers';
 import { GraphBuilder, type Attr } from './graphDef';
 import { huberLossAndGrad } from './huber';
 import { graphOptimizer } from './optimizers';
@@ -41,8 +43,8 @@ export interface TrainGraph {
   stepDone: string;
   /** Fetch: [heads] sum of the per-example losses since the last fetch; zeroes the sums (lossSums.ts). */
   lossSums: string;
-  /** Weight keys (`layer/kernel`, `layer/bias`) with their shapes; `learned`: task i's uncertainty log-variance. */
-  weights: Array<{ key: string; layer: string; shape: number[]; learned?: number }>;
+  /** Weight keys (`layer/part`) with their shapes; `part` names the tfjs layer's property (kernel, bias, gamma, movingMean...); `learned`: task i's uncertainty log-variance. */
+  weights: Array<{ key: string; layer: string; part: string; shape: number[]; learned?: number }>;
   /** Placeholders of `set`, one per weight, and the node to fetch to run it. */
   setInputs: string[];
   setDone: string;
@@ -61,10 +63,9 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
   const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
   const isLayer = new Set(layers.map((l) => l.id));
-  const widths = new Map<string, number>(spec.model.inputs.map((i) => [i.id, i.shape[0]!]));
-  for (const l of layers) {
-    widths.set(l.id, l.type === 'dense' ? l.units : l.type === 'concatenate' ? l.from.reduce((a, f) => a + widths.get(f)!, 0) : widths.get(l.from[0]!)!);
-  }
+  const { shapes } = inferShapes(spec);
+  // A vector's width (dense and concatenate take vectors: nativeStepUnsupported).
+  const widths = new Map([...shapes].map(([id, shape]) => [id, shape[shape.length - 1]!]));
   const int = (name: string, shape: number[], values: number[]) => g.constant(name, { dtype: 'int32', shape, values });
   const float = (name: string, value: number) => g.constant(name, { dtype: 'float', shape: [], values: [value] });
 
@@ -74,7 +75,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const rows = g.placeholder('rows', [-1], 'int32');
   const axis0 = int('axis0', [], [0]);
   const gather = (data: string, name: string, type: Attr = F) => g.op('GatherV2', [data, rows, axis0], { Tparams: type, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, name);
-  const inputs = spec.model.inputs.map((i) => g.placeholder(`data_${i.id}`, [-1, i.shape[0]!]));
+  const inputs = spec.model.inputs.map((i) => g.placeholder(`data_${i.id}`, [-1, ...i.shape]));
   spec.model.inputs.forEach((i, k) => values.set(i.id, gather(inputs[k]!, `input_${i.id}`)));
   // Labels one value a row, as the host holds them: a value target float32 [n, 1], a class
   // number (0/1 for a binary task) int32 [n] (labelTypes): the split's one-hot labels would take
@@ -95,11 +96,17 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     const h = g.op('VarHandleOp', [], { dtype: F, shape: { shape }, container: { s: '' }, shared_name: { s: key } }, `var/${key}`);
     handles.set(key, h);
     reads.set(key, g.op('ReadVariableOp', [h], { dtype: F }, `read/${key}`));
-    weights.push({ key, layer, shape, ...(learned === undefined ? {} : { learned }) });
+    weights.push({ key, layer, part: key.slice(layer.length + 1), shape, ...(learned === undefined ? {} : { learned }) });
     return reads.get(key)!;
   };
-  const dense = layers.filter((l): l is DenseLayer => l.type === 'dense');
-  for (const l of dense) {
+  // Convolution, pooling, batch norm, flatten and reshape layers write their own ops (convLayers.ts).
+  const spatial = new Map<string, GraphLayer>();
+  const l2 = (l: { l2?: number }) => l.l2 ?? spec.training.l2 ?? 0;
+  const context = { g, variable: (layer: string, part: string, shape: number[]) => { variable(layer, `${layer}/${part}`, shape); },
+    read: (key: string) => reads.get(key)!, handle: (key: string) => handles.get(key)!, int, float, l2 };
+  for (const l of layers) {
+    if (isGraphConvLayer(l)) spatial.set(l.id, graphConvLayer(context, l, shapes.get(l.from[0]!)!, shapes.get(l.id)!));
+    if (l.type !== 'dense') continue;
     variable(l.id, `${l.id}/kernel`, [widths.get(l.from[0]!)!, l.units]);
     variable(l.id, `${l.id}/bias`, [l.units]);
   }
@@ -124,7 +131,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     } else if (l.type === 'dropout') {
       values.set(l.id, dropout.forward(l.id, l.rate, args[0]!));
     } else {
-      values.set(l.id, args[0]!); // flatten of a rank-2 batch
+      values.set(l.id, spatial.get(l.id)!.forward(args[0]!));
     }
   }
 
@@ -163,7 +170,6 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
 
   // Backward, last layer first; weight gradients by key.
   const weightGrads = new Map<string, string>();
-  const l2 = (l: DenseLayer) => l.l2 ?? spec.training.l2 ?? 0;
   for (let k = layers.length - 1; k >= 0; k--) {
     const l = layers[k]!;
     const gs = grads.get(l.id);
@@ -192,20 +198,26 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
       l.from.forEach((f, j) => addGrad(f, j === 0 ? split : `${split}:${j}`));
     } else if (l.type === 'dropout') {
       addGrad(l.from[0]!, dropout.backward(l.id, gy));
-    } else {
+    } else if (l.type === 'add') {
       for (const f of l.from) addGrad(f, gy);
+    } else {
+      const r = spatial.get(l.id)!.backward(gy, values.get(l.from[0]!)!, values.get(l.id)!, isLayer.has(l.from[0]!));
+      if (r.input) addGrad(l.from[0]!, r.input);
+      for (const [key, grad] of r.params) weightGrads.set(key, grad);
     }
   }
 
   // Updates: after every gradient (control dependencies), each with TensorFlow's own kernel.
   for (const [key, grad] of learned?.grads ?? []) weightGrads.set(key, grad);
-  const gradsDone = g.op('NoOp', [...weightGrads.values()].map((n) => `^${n}`), {}, 'gradients_done');
+  // A control input names a node, not one of its outputs (batch norm's gradients are outputs 1 and 2).
+  const gradsDone = g.op('NoOp', [...weightGrads.values()].map((n) => `^${n.split(':')[0]}`), {}, 'gradients_done');
   const rank = new Map(weights.map((w) => [w.key, w.shape.length]));
   const clipNorm = spec.training.clipNorm ?? 0;
   const stepGrads = clipNorm > 0 ? clipByGlobalNorm(g, new Map([...weightGrads].map(([key, grad]) => [key, { grad, rank: rank.get(key)! }])), clipNorm) : weightGrads;
   const optimizer = graphOptimizer(g, spec.training.optimizer, lr,
     weights.filter((w) => stepGrads.has(w.key)).map((w) => ({ key: w.key, handle: handles.get(w.key)!, shape: w.shape, grad: stepGrads.get(w.key)! })), gradsDone);
-  const updated = g.op('NoOp', [...optimizer.done, ...dropout.done()].map((u) => `^${u}`), {}, 'updates_done');
+  const stateUpdates = [...spatial.values()].flatMap((s) => s.stateUpdates);
+  const updated = g.op('NoOp', [...optimizer.done, ...dropout.done(), ...stateUpdates].map((u) => `^${u}`), {}, 'updates_done');
   const losses = heads.map((h, i) => g.op('Identity', [lossNodes[i]!, `^${updated}`], { T: F }, `loss_${h.task.id}`));
   const sums = addLossSums(g, lossNodes, heads.map((h) => (h.encoding === 'value' ? 2 : 1)));
   const stepDone = g.op('Identity', [lr, `^${updated}`, `^${sums.accumulate}`], { T: F }, 'step_done');

@@ -1,6 +1,6 @@
-// The compiled step's equivalence check (nativeConvStep.test.ts, nativeRecurrentStep.test.ts):
-// same starting weights and batches give the same weights, through the compiled step and
-// through the tape.
+// The compiled steps' equivalence check (nativeConvStep.test.ts, nativeRecurrentStep.test.ts,
+// graphConvStep.test.ts): same starting weights and batches give the same weights, through the
+// eager compiled step or the fused graph step, and through the tape.
 import assert from 'node:assert/strict';
 import type * as TF from '@tensorflow/tfjs';
 import { analyzeGraph } from '../../../src/core/graph';
@@ -13,8 +13,12 @@ import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
 import { nativeStepUnsupported } from '../../../src/trainer/native/denseStep';
+import { GRAPH_STEP_PATH } from '../../../src/trainer/graph/graphStep';
 
-async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', data: (n: number) => Dataset): Promise<{ weights: Float32Array[]; initial: Float32Array[]; path: string }> {
+/** Which compiled step to check: the eager one (native/denseStep.ts) or the fused graph (graph/). */
+export type CompiledPath = 'native' | 'fused graph';
+
+async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', data: (n: number) => Dataset, fusedGraph: boolean): Promise<{ weights: Float32Array[]; initial: Float32Array[]; path: string }> {
   const { tf } = await loadBackend('tensorflow');
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
@@ -25,7 +29,7 @@ async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', d
   const initial = built.model.getWeights().map((w: TF.Tensor) => w.dataSync().slice() as Float32Array);
   // backendName 'cpu' here only forces the tape's step; both run on native TensorFlow.
   const result = await trainLoop({ tf, backend: backendName, spec: s, built, forward, heads, topo, train, validation, epochs: 2,
-    phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false } });
+    phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false }, fusedGraph });
   // Every weight of the model: the moving mean and variance of batch norm too.
   const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync().slice() as Float32Array);
   built.model.dispose();
@@ -35,14 +39,15 @@ async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', d
 
 /**
  * Trains `s` for two epochs from the same starting weights on the same batches of `data`
- * (100 rows; it should give the same rows each call) through the compiled step and through
- * the tape, and checks every weight tensor moved and ends the same on both (within 1e-5).
+ * (100 rows; it should give the same rows each call) through the compiled step `path` and
+ * through the tape, and checks every weight tensor moved and ends the same on both (within 1e-5).
  */
-export async function assertSameTraining(s: ExperimentSpec, data: (n: number) => Dataset): Promise<void> {
+export async function assertSameTraining(s: ExperimentSpec, data: (n: number) => Dataset, path: CompiledPath = 'native'): Promise<void> {
   assert.equal(nativeStepUnsupported(s, makeHeads((await loadBackend('tensorflow')).tf, s)), undefined);
-  const native = await trainWith(s, 'tensorflow', data);
-  const tape = await trainWith(s, 'cpu', data);
-  assert.match(native.path, /^native/);
+  const native = await trainWith(s, 'tensorflow', data, path === 'fused graph');
+  const tape = await trainWith(s, 'cpu', data, false);
+  if (path === 'native') assert.match(native.path, /^native/);
+  else assert.equal(native.path, GRAPH_STEP_PATH);
   assert.match(tape.path, /^(generic|tape)/);
   assert.equal(native.weights.length, tape.weights.length);
   // Every weight tensor (kernels, biases, gamma, beta, moving statistics) has moved: each layer's gradient ran.

@@ -1,0 +1,50 @@
+// The fused graph step's convolution, pooling, batch-norm, flatten and reshape layers
+// (src/trainer/graph/convLayers.ts) train exactly like the tape: same starting weights and
+// batches give the same weights (moving statistics included) after two epochs, under a
+// learning rate that changes every step (SGDR with warm-up) or by epoch (step decay), with
+// SGD, momentum, Nesterov, Adam, RMSProp and clipping.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { LayerSpec } from '../../../src/core/spec';
+import { weightingMethod } from '../../../src/core/weighting/registry';
+import { loadBackend } from '../../../src/trainer/backend';
+import { graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
+import { makeHeads } from '../../../src/trainer/heads';
+import { convData, convSpec, flatWhenReshaped, swap } from './convFixtures';
+import { assertSameTraining } from './nativeEquivalence';
+
+const withBatchNorm = (l: LayerSpec[]) => swap('shared', [{ id: 'shared', type: 'dense', units: 16, activation: 'elu', from: ['flat'] }, { id: 'bn2', type: 'batchNormalization', momentum: 0.8, epsilon: 0.01, from: ['shared'] }])(
+  swap('p1', [{ id: 'bn1', type: 'batchNormalization', from: ['c1'] }, { id: 'p1', type: 'maxPooling2d', poolSize: 2, from: ['bn1'] }])(l))
+  .map((x) => (x.type === 'dense' && x.id !== 'shared' ? { ...x, from: ['bn2'] } : x));
+
+for (const [label, training, edit] of [
+  ['conv2d ("same" and "valid", strides, relu and tanh, L2) and max pooling, SGD with momentum under SGDR', {}, undefined],
+  ['conv2d without bias, sigmoid and elu, plain SGD under a step decay', { optimizer: { type: 'sgd' as const, learningRate: 0.05 }, schedule: { type: 'step' as const, stepEpochs: 1, gamma: 0.3 } },
+    (l: LayerSpec[]) => l.map((x) => (x.id === 'c1' ? { ...x, useBias: false, activation: 'sigmoid' as const } : x.id === 'c2' ? { ...x, activation: 'elu' as const } : x))],
+  // A 3x3 window with stride 2 and "same" padding: windows overlap and the edge ones are partial.
+  ['average pooling ("same", overlapping windows), Nesterov momentum under SGDR', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9, nesterov: true } },
+    swap('p1', { id: 'p1', type: 'averagePooling2d', poolSize: 3, strides: 2, padding: 'same', from: ['c1'] })],
+  ['max pooling ("same", overlapping windows), SGD with momentum under SGDR', {},
+    swap('p1', { id: 'p1', type: 'maxPooling2d', poolSize: [3, 2], strides: [2, 2], padding: 'same', from: ['c1'] })],
+  // Batch norm on a conv output (rank 4, over n, h, w) and on a dense output (rank 2), with its own momentum and epsilon.
+  ['batch normalization on a conv and on a dense output, SGD with momentum under SGDR', {}, withBatchNorm],
+  // The image given flat and reshaped by the model.
+  ['reshape of a flat input, equal weighting', { weighting: { method: 'equal' as const } },
+    (l: LayerSpec[]) => [{ id: 'img2d', type: 'reshape' as const, targetShape: [8, 8, 2], from: ['img'] }, ...l.map((x) => (x.id === 'c1' ? { ...x, from: ['img2d'] } : x))]],
+  // With the fused step's other optimizers (graph/optimizers.ts): the conv layers' gradients feed them as the dense ones do.
+  // Batch norm on the conv output only: Adam divides by a gradient's running size, so the bias of
+  // the dense layer before bn2 (elu is the identity where its inputs are positive, and the batch
+  // norm removes any shift) has a gradient of float noise that Adam turns into steps of the rate's
+  // size; the eager compiled step differs from the tape there as well (1.2e-5 in 2 epochs).
+  ['conv2d, max pooling and batch normalization with Adam under SGDR (the multimnist-cnn example\'s optimizer)', { optimizer: { type: 'adam' as const, learningRate: 0.01 } },
+    swap('p1', [{ id: 'bn1', type: 'batchNormalization', from: ['c1'] }, { id: 'p1', type: 'maxPooling2d', poolSize: 2, from: ['bn1'] }])],
+  ['average pooling with RMSProp and clipping by global norm under SGDR', { optimizer: { type: 'rmsprop' as const, learningRate: 0.005 }, clipNorm: 0.5 },
+    swap('p1', { id: 'p1', type: 'averagePooling2d', poolSize: 3, strides: 2, padding: 'same', from: ['c1'] })],
+] as const) {
+  test(`fused graph and tape steps agree: ${label}`, { timeout: 120_000 }, async () => {
+    const s = flatWhenReshaped(convSpec(training, edit));
+    const { tf } = await loadBackend('tensorflow');
+    assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, weightingMethod(s.training.weighting!.method)!.description), undefined);
+    await assertSameTraining(s, (n) => convData(n), 'fused graph');
+  });
+}
