@@ -13,6 +13,7 @@ import type { BuiltModel } from '../model/build';
 import type { LossWeights } from '../native/denseStep';
 import { labelTensor, targetsOf } from '../deviceData';
 import { isGraphConvLayer } from './convLayers';
+import { isGraphRecurrentLayer } from './recurrentLayers';
 import { buildTrainGraph } from './trainGraph';
 import { openSession } from './session';
 
@@ -51,22 +52,25 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
   if (partialLabels) return 'partial labels';
   // Affinity takes trial steps on the tfjs model between steps (conflict gets the weights: loop.ts).
   if (spec.evaluation?.taskAffinity) return 'task affinity measured';
-  const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && !isGraphConvLayer(l));
+  const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && !isGraphConvLayer(l) && !isGraphRecurrentLayer(l));
   if (layer) return `${layer.type} layer ${layer.id}`;
   const head = heads.find((h) => h.encoding === 'value' && h.loss !== 'meanSquaredError');
   if (head) return `loss ${head.loss} of task ${head.task.id}`;
   return undefined;
 }
 
-/** A tfjs layer's weights by property (kernel, bias, gamma, movingMean...). */
-type LayerWeights = Record<string, { read(): TF.Variable }>;
+/** A tfjs layer's weights by property (kernel, bias, gamma, movingMean...); a recurrent layer's are its cell's. */
+type LayerWeights = Record<string, { read(): TF.Variable }> & { cell?: Record<string, { read(): TF.Variable }> };
 
 export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[]): GraphStep {
   const o = spec.training.optimizer;
   const momentum = o.type === 'sgd' ? (o.momentum ?? 0) : 0;
   const graph = buildTrainGraph(spec, heads, topo, momentum, o.type === 'sgd' && !!o.nesterov && momentum > 0);
   const session = openSession(tf, graph.savedModel);
-  const variables = graph.weights.map((w) => (built.layers.get(w.layer) as unknown as LayerWeights)[w.part]!.read());
+  const variables = graph.weights.map((w) => {
+    const layer = built.layers.get(w.layer) as unknown as LayerWeights;
+    return (layer.cell ?? layer)[w.part]!.read();
+  });
   tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), variables, [graph.setDone]));
   const feeds = [...graph.inputs, ...graph.labels, { name: graph.rows, tfDtype: 'DT_INT32' }, graph.coef, graph.lr].map((f) => (typeof f === 'string' ? { name: f } : f));
   let split: TF.Tensor[] = [];

@@ -13,6 +13,7 @@ import { inferShapes } from '../../core/shapes';
 import type { TaskHead } from '../heads';
 import { graphConvLayer, isGraphConvLayer, type GraphLayer } from './convLayers';
 import { GraphBuilder, type Attr } from './graphDef';
+import { graphRecurrent, isGraphRecurrentLayer } from './recurrentLayers';
 
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
 export interface TrainGraph {
@@ -90,12 +91,14 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     reads.set(key, g.op('ReadVariableOp', [h], { dtype: F }, `read/${key}`));
     weights.push({ key, layer, part, shape });
   };
-  // Convolution, pooling, batch norm, flatten and reshape layers write their own ops (convLayers.ts).
+  // Convolution, pooling, batch norm, flatten and reshape layers write their own ops (convLayers.ts),
+  // LSTM and GRU layers theirs (recurrentLayers.ts).
   const spatial = new Map<string, GraphLayer>();
   const l2 = (l: { l2?: number }) => l.l2 ?? spec.training.l2 ?? 0;
   const context = { g, variable, read: (key: string) => reads.get(key)!, handle: (key: string) => handles.get(key)!, int, float, l2 };
   for (const l of layers) {
     if (isGraphConvLayer(l)) spatial.set(l.id, graphConvLayer(context, l, shapes.get(l.from[0]!)!, shapes.get(l.id)!));
+    if (isGraphRecurrentLayer(l)) spatial.set(l.id, graphRecurrent(context, l, shapes.get(l.from[0]!)!));
     if (l.type !== 'dense') continue;
     variable(l.id, 'kernel', [widths.get(l.from[0]!)!, l.units]);
     variable(l.id, 'bias', [l.units]);
