@@ -67,7 +67,7 @@ async function main() {
     { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: [...nodeExternals, 'playwright-core', 'onnxruntime-node'],
       entryPoints: [...listTests('test/unit'), ...listTests('test/integration')], outbase: 'test', outdir: 'out/test' },
     { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: nodeExternals,
-      entryPoints: { 'bench/trainSpeed': 'bench/trainSpeed.ts', 'bench/weightingCost': 'bench/weightingCost.ts', 'bench/conflictCost': 'bench/conflictCost.ts', 'bench/dataPreview': 'bench/dataPreview.ts', 'bench/validateScale': 'bench/validateScale.ts', 'bench/memoryEstimate': 'bench/memoryEstimate.ts', 'bench/dataScale': 'bench/dataScale.ts', 'bench/startup': 'bench/startup.ts', 'bench/graphStepProbe': 'bench/graphStepProbe.ts', 'test/fuzz/main': 'test/fuzz/main.ts' }, outdir: 'out' },
+      entryPoints: { 'bench/trainSpeed': 'bench/trainSpeed.ts', 'bench/weightingCost': 'bench/weightingCost.ts', 'bench/conflictCost': 'bench/conflictCost.ts', 'bench/dataPreview': 'bench/dataPreview.ts', 'bench/validateScale': 'bench/validateScale.ts', 'bench/memoryEstimate': 'bench/memoryEstimate.ts', 'bench/dataScale': 'bench/dataScale.ts', 'bench/startup': 'bench/startup.ts', 'bench/graphStepProbe': 'bench/graphStepProbe.ts', 'bench/recurrentStepProbe': 'bench/recurrentStepProbe.ts', 'test/fuzz/main': 'test/fuzz/main.ts' }, outdir: 'out' },
   ];
   if (watch) {
     const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

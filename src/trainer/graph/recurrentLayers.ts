@@ -39,14 +39,22 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
   const gates = l.type === 'lstm' ? 4 : 3;
   const act = l.activation ?? 'tanh';
   const id = l.id;
-  const int = (name: string, values: number[]) => g.constant(`${id}/${name}`, { dtype: 'int32', shape: [values.length], values });
-  const scalar = (name: string, value: number) => g.constant(`${id}/${name}`, { dtype: 'float', shape: [], values: [value] });
+  // Constants made once per layer and value: the graph's size is what TensorFlow's first run
+  // (Grappler, the executor's set-up) pays for, and every step would repeat the same ones.
+  const constants = new Map<string, string>();
+  const constant = (name: string, dtype: 'int32' | 'float', shape: number[], values: number[]) => {
+    const key = `${dtype}${shape.join('x')}:${values.join()}`;
+    return constants.get(key) ?? constants.set(key, g.constant(`${id}/${name}`, { dtype, shape, values })).get(key)!;
+  };
+  const int = (name: string, values: number[]) => constant(name, 'int32', [values.length], values);
+  const axis = (k: number) => constant(`axis${k}`, 'int32', [], [k]);
+  const scalar = (name: string, value: number) => constant(name, 'float', [], [value]);
   const op = (type: string, inputs: string[], name: string, attrs: Record<string, Attr> = { T: F }) => g.op(type, inputs, attrs, `${id}/${name}`);
   const mul = (a: string, b: string, name: string) => op('Mul', [a, b], name);
   const add = (a: string, b: string, name: string) => op('AddV2', [a, b], name);
   const matMul = (a: string, b: string, name: string, ta = false, tb = false) => op('MatMul', [a, b], name, { T: F, transpose_a: ta ? YES : NO, transpose_b: tb ? YES : NO });
   const reshape = (x: string, shape: number[], name: string) => op('Reshape', [x, int(`${name}_shape`, shape)], name, { T: F, Tshape: I32 });
-  const concat = (xs: string[], axis: number, name: string) => op('ConcatV2', [...xs, g.constant(`${id}/${name}_axis`, { dtype: 'int32', shape: [], values: [axis] })], name,
+  const concat = (xs: string[], along: number, name: string) => op('ConcatV2', [...xs, axis(along)], name,
     { T: F, N: { i: xs.length }, Tidx: I32 });
   const pack = (xs: string[], name: string, axis = 0) => op('Pack', xs, name, { T: F, N: { i: xs.length }, axis: { i: axis } });
   const unpack = (x: string, name: string, axis = 0) => {
@@ -130,7 +138,7 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
         for (let t = 0; t < steps; t++) {
           const z = h ? add(xs[t]!, matMul(h, recurrent, `t${t}/recurrent`), `t${t}/z`) : xs[t]!;
           const s = hardSigmoid(z, `t${t}/gates`);
-          const split = op('Split', [g.constant(`${id}/t${t}/split_axis`, { dtype: 'int32', shape: [], values: [1] }), s], `t${t}/split`, { T: F, num_split: { i: 4 } });
+          const split = op('Split', [axis(1), s], `t${t}/split`, { T: F, num_split: { i: 4 } });
           const [i, f, o] = [split, `${split}:1`, `${split}:3`];
           const candidate = activate(columns(z, 2 * u, u, `t${t}/candidate_z`), `t${t}/candidate`);
           const ig = mul(i, candidate, `t${t}/input_part`);
@@ -149,8 +157,8 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
         // Gate columns i, f, c, o: the hard sigmoid's slope on i, f, o (scale 0.2); the candidate's
         // gradient passes whole (scale 0, offset 1).
         const columnsOf = (gate: number, candidate: number) => [0, 1, 2, 3].flatMap((k) => new Array<number>(u).fill(k === 2 ? candidate : gate));
-        const scale = g.constant(`${id}/slope/scale`, { dtype: 'float', shape: [4 * u], values: columnsOf(0.2, 0) });
-        const offset = g.constant(`${id}/slope/offset`, { dtype: 'float', shape: [4 * u], values: columnsOf(0, 1) });
+        const scale = constant('slope/scale', 'float', [4 * u], columnsOf(0.2, 0));
+        const offset = constant('slope/offset', 'float', [4 * u], columnsOf(0, 1));
         const m = slopes(state.map((st) => st.s!), scale, offset);
         const dzs: string[] = new Array<string>(steps);
         let dhNext: string | undefined;
@@ -194,10 +202,10 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
       hs = [];
       let h: string | undefined;
       for (let t = 0; t < steps; t++) {
-        const parts = op('SplitV', [xs[t]!, int(`t${t}/sizes`, [2 * u, u]), g.constant(`${id}/t${t}/split_axis`, { dtype: 'int32', shape: [], values: [1] })],
+        const parts = op('SplitV', [xs[t]!, int(`t${t}/sizes`, [2 * u, u]), axis(1)],
           `t${t}/x_parts`, { T: F, num_split: { i: 2 }, Tlen: I32 });
         const s = hardSigmoid(h ? add(parts, matMul(h, uzr, `t${t}/recurrent_zr`), `t${t}/zr`) : parts, `t${t}/gates`);
-        const split = op('Split', [g.constant(`${id}/t${t}/gate_axis`, { dtype: 'int32', shape: [], values: [1] }), s], `t${t}/split`, { T: F, num_split: { i: 2 } });
+        const split = op('Split', [axis(1), s], `t${t}/split`, { T: F, num_split: { i: 2 } });
         const [z, r] = [split, `${split}:1`];
         const rh = h ? mul(r, h, `t${t}/rh`) : undefined;
         const hh = activate(rh ? add(`${parts}:1`, matMul(rh, uh, `t${t}/recurrent_h`), `t${t}/hh_z`) : `${parts}:1`, `t${t}/hh`);
