@@ -15,7 +15,7 @@ import { labelTensor, targetsOf } from '../deviceData';
 import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { buildTrainGraph } from './trainGraph';
-import { openSession } from './session';
+import { openReusableSession } from './sessionCache';
 
 /** The loop's step path (run log, LoopResult.stepPath) when this step runs. */
 export const GRAPH_STEP_PATH = 'fused graph';
@@ -66,7 +66,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   const o = spec.training.optimizer;
   const momentum = o.type === 'sgd' ? (o.momentum ?? 0) : 0;
   const graph = buildTrainGraph(spec, heads, topo, momentum, o.type === 'sgd' && !!o.nesterov && momentum > 0);
-  const session = openSession(tf, graph.savedModel);
+  const session = openReusableSession(tf, graph.savedModel);
   const variables = graph.weights.map((w) => {
     const layer = built.layers.get(w.layer) as unknown as LayerWeights;
     return (layer.cell ?? layer)[w.part]!.read();

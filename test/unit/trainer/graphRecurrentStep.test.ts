@@ -1,8 +1,11 @@
 // The fused graph step's LSTM and GRU (src/trainer/graph/recurrentLayers.ts) train exactly like
 // the tape's tfjs-layers layers: same starting weights and batches give the same weights after
 // two epochs, each case under a learning rate that changes every step (or decays by epoch).
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LayerSpec } from '../../../src/core/spec';
+import { loadBackend } from '../../../src/trainer/backend';
+import { closeIdleSession } from '../../../src/trainer/graph/sessionCache';
 import { assertSameTraining } from './nativeEquivalence';
 import { FLATTENED, GRU, GRU_RELU, STACKED, STACKED_GRU, recurrentData as data, recurrentSpec as spec } from './recurrentFixtures';
 
@@ -32,3 +35,22 @@ for (const [label, training, trunk, steps, still] of [
     await assertSameTraining(spec(training, trunk, steps), (n) => data(n, false, steps), 'fused graph', still ? [...still] : []);
   });
 }
+
+// The loop's second run on the same graph takes the session the first let go of
+// (graph/sessionCache.ts): its `set` must leave nothing of the first run (weights, momentum).
+test('a second run on the same graph reuses its session and trains as the first did', { timeout: 120_000 }, async () => {
+  const { tf } = await loadBackend('tensorflow');
+  const backend = tf.backend() as unknown as { loadSavedModelMetaGraph(dir: string, tags: string): number };
+  const s = spec({}, undefined, 6);
+  closeIdleSession();
+  await assertSameTraining(s, (n) => data(n), 'fused graph');
+  const load = backend.loadSavedModelMetaGraph;
+  let loads = 0;
+  backend.loadSavedModelMetaGraph = (dir, tags) => { loads++; return load.call(backend, dir, tags); };
+  try {
+    await assertSameTraining(s, (n) => data(n), 'fused graph');
+  } finally {
+    backend.loadSavedModelMetaGraph = load;
+  }
+  assert.equal(loads, 0);
+});
