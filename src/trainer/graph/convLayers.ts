@@ -43,8 +43,8 @@ export interface GraphLayer {
   stateUpdates: string[];
 }
 
-/** Each activation the fused step writes: its forward op and its gradient from (gy, y). */
-const ACTIVATIONS: Record<string, { op: string; grad: (g: GraphBuilder, gy: string, y: string, name: string) => string }> = {
+/** Each activation the fused step writes (here and in recurrentLayers.ts): its forward op and its gradient from (gy, y). */
+export const ACTIVATIONS: Record<string, { op: string; grad: (g: GraphBuilder, gy: string, y: string, name: string) => string }> = {
   relu: { op: 'Relu', grad: (g, gy, y, name) => g.op('ReluGrad', [gy, y], { T: F }, name) },
   sigmoid: { op: 'Sigmoid', grad: (g, gy, y, name) => g.op('SigmoidGrad', [y, gy], { T: F }, name) },
   tanh: { op: 'Tanh', grad: (g, gy, y, name) => g.op('TanhGrad', [y, gy], { T: F }, name) },

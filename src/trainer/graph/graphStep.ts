@@ -13,8 +13,9 @@ import type { BuiltModel } from '../model/build';
 import type { LossWeights } from '../native/denseStep';
 import { labelTensor, targetsOf } from '../deviceData';
 import { isGraphConvLayer } from './convLayers';
+import { isGraphRecurrentLayer } from './recurrentLayers';
 import { buildTrainGraph } from './trainGraph';
-import { openSession } from './session';
+import { openReusableSession } from './sessionCache';
 
 /** The loop's step path (run log, LoopResult.stepPath) when this step runs. */
 export const GRAPH_STEP_PATH = 'fused graph';
@@ -56,21 +57,25 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
   if (partialLabels) return 'partial labels';
   // Affinity takes trial steps on the tfjs model between steps (conflict gets the weights: loop.ts).
   if (spec.evaluation?.taskAffinity) return 'task affinity measured';
-  const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && l.type !== 'dropout' && !isGraphConvLayer(l));
+  const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && l.type !== 'dropout' && !isGraphConvLayer(l) && !isGraphRecurrentLayer(l));
   if (layer) return `${layer.type} layer ${layer.id}`;
   const head = heads.find((h) => h.encoding === 'value' && h.loss !== 'meanSquaredError' && h.loss !== 'huber');
   if (head) return `loss ${head.loss} of task ${head.task.id}`;
   return undefined;
 }
 
-/** A tfjs layer's weights by property (kernel, bias, gamma, movingMean...). */
-type LayerWeights = Record<string, { read(): TF.Variable }>;
+/** A tfjs layer's weights by property (kernel, bias, gamma, movingMean...); a recurrent layer's are its cell's. */
+type LayerWeights = Record<string, { read(): TF.Variable }> & { cell?: Record<string, { read(): TF.Variable }> };
 
 /** `learned`: uncertainty weighting's log-variances (weighting.variables), which the graph then trains; none for other methods. */
 export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = []): GraphStep {
   const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0 });
-  const session = openSession(tf, graph.savedModel);
-  const variables = graph.weights.map((w) => (w.learned !== undefined ? learned[w.learned]! : (built.layers.get(w.layer) as unknown as LayerWeights)[w.part]!.read()));
+  const session = openReusableSession(tf, graph.savedModel);
+  const variables = graph.weights.map((w) => {
+    if (w.learned !== undefined) return learned[w.learned]!;
+    const layer = built.layers.get(w.layer) as unknown as LayerWeights;
+    return (layer.cell ?? layer)[w.part]!.read();
+  });
   const learnedAt = graph.weights.flatMap((w, k) => (w.learned === undefined ? [] : [k]));
   tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), variables, [graph.setDone]));
   const labelFeeds = graph.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }));

@@ -21,6 +21,7 @@ import { huberLossAndGrad } from './huber';
 import { graphOptimizer } from './optimizers';
 import { graphUncertainty, logVarianceKey } from './uncertainty';
 import { addLossSums } from './lossSums';
+import { graphRecurrent, isGraphRecurrentLayer } from './recurrentLayers';
 
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
 export interface TrainGraph {
@@ -99,13 +100,15 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     weights.push({ key, layer, part: key.slice(layer.length + 1), shape, ...(learned === undefined ? {} : { learned }) });
     return reads.get(key)!;
   };
-  // Convolution, pooling, batch norm, flatten and reshape layers write their own ops (convLayers.ts).
+  // Convolution, pooling, batch norm, flatten and reshape layers write their own ops (convLayers.ts),
+  // LSTM and GRU layers theirs (recurrentLayers.ts).
   const spatial = new Map<string, GraphLayer>();
   const l2 = (l: { l2?: number }) => l.l2 ?? spec.training.l2 ?? 0;
   const context = { g, variable: (layer: string, part: string, shape: number[]) => { variable(layer, `${layer}/${part}`, shape); },
     read: (key: string) => reads.get(key)!, handle: (key: string) => handles.get(key)!, int, float, l2 };
   for (const l of layers) {
     if (isGraphConvLayer(l)) spatial.set(l.id, graphConvLayer(context, l, shapes.get(l.from[0]!)!, shapes.get(l.id)!));
+    if (isGraphRecurrentLayer(l)) spatial.set(l.id, graphRecurrent(context, l, shapes.get(l.from[0]!)!));
     if (l.type !== 'dense') continue;
     variable(l.id, `${l.id}/kernel`, [widths.get(l.from[0]!)!, l.units]);
     variable(l.id, `${l.id}/bias`, [l.units]);

@@ -8,6 +8,7 @@ import type { ExperimentSpec } from '../../../src/core/spec';
 import { weightingMethod } from '../../../src/core/weighting/registry';
 import { loadBackend } from '../../../src/trainer/backend';
 import { GRAPH_STEP_PATH, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
+import { closeIdleSession } from '../../../src/trainer/graph/sessionCache';
 import { makeHeads } from '../../../src/trainer/heads';
 import { graphSpec as spec, trainWith } from './graphTraining';
 
@@ -100,6 +101,8 @@ test('what the fused graph does not cover stays on the eager compiled step, and 
 test('a graph TensorFlow refuses to load leaves the run on the eager compiled step, which says why', { timeout: 60_000 }, async () => {
   const { tf } = await loadBackend('tensorflow');
   const backend = tf.backend() as unknown as { loadSavedModelMetaGraph(dir: string, tags: string): number };
+  // The same graph ran in the tests above: its session must not be reused here.
+  closeIdleSession();
   const load = backend.loadSavedModelMetaGraph;
   backend.loadSavedModelMetaGraph = () => { throw new Error('Failed to load SavedModel: refused'); };
   try {
