@@ -14,21 +14,24 @@ export function mulberry32(seed: number): () => number {
 }
 
 /**
- * Fills `out` with uniform numbers in [0, 1) from mulberry32's stream from `seed` (the same
- * generator, inlined: a call per number would cost more than the number), two numbers of 16
- * bits from each 32-bit output: multiples of 2^-16, exact in float32, never 1. For many draws at
- * once (GradDrop's one per gradient coordinate per step: about 10^5), where TensorFlow's native
- * generator costs 2-3 times more per number and a whole output per number about 1.5-2 times more.
+ * Fills `out` with V = 1 - 2U for uniform numbers U in [0, 1) from mulberry32's stream from
+ * `seed` (the same generator, inlined: a call per number would cost more than the number), two
+ * numbers U of 16 bits from each 32-bit output (high half first): U = k / 2^16, so
+ * V = (2^15 - k) / 2^15, exact in float32, in (-1, 1]. For many draws at once (GradDrop's one
+ * per gradient coordinate per step: about 10^5), where TensorFlow's native generator costs 2-3
+ * times more per number and a whole output per number about 1.5-2 times more. Why V and not U:
+ * GradDrop's test P > U is S + V A > 0 (core/weighting/gradDropDirection.ts), one multiply-add
+ * on the draws.
  */
-export function fillUniform(out: Float32Array, seed: number): Float32Array {
+export function fillSymmetric(out: Float32Array, seed: number): Float32Array {
   let a = seed >>> 0;
   for (let i = 0; i < out.length; i += 2) {
     a = (a + 0x6d2b79f5) | 0;
     let t = Math.imul(a ^ (a >>> 15), a | 1);
     t ^= (t + Math.imul(t ^ (t >>> 7), t | 61)) | 0;
     t ^= t >>> 14;
-    out[i] = (t >>> 16) * 1.52587890625e-5; // 2^-16
-    if (i + 1 < out.length) out[i + 1] = (t & 0xffff) * 1.52587890625e-5;
+    out[i] = (32768 - (t >>> 16)) * 3.0517578125e-5; // 2^-15
+    if (i + 1 < out.length) out[i + 1] = (32768 - (t & 0xffff)) * 3.0517578125e-5;
   }
   return out;
 }

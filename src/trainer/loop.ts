@@ -200,7 +200,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         if (conflictPoints?.length) events.progress(conflictPoints);
         const affinityPoints = affinity?.measure(step, epoch, lrAt(epoch, b), { xb, yb, masks: mb });
         if (affinityPoints?.length) events.progress(affinityPoints);
-        weighting.begin(step, epoch, heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0));
+        const reported = (b + 1) % reportEvery === 0 || b === stepsPerEpoch - 1;
+        weighting.begin(step, epoch, heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0), reported);
         // The fused graph keeps its losses in the session until the report (graph/lossSums.ts).
         const losses = fused ? (fused.step(rows, lrAt(epoch, b), lossWeights), [])
           : stepper!.step(xb, yb, lrAt(epoch, b), mb);
@@ -213,7 +214,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         step++;
         if (step === 1) events.firstStep?.();
 
-        if ((b + 1) % reportEvery === 0 || b === stepsPerEpoch - 1) {
+        if (reported) {
           // A masked task's step loss (a scalar, or the compiled step's weighted per-row
           // losses: summed) is its labelled rows' mean: weighted by their count here.
           const labelledSums = windowLabelled.map((c) => c.reduce((a, v) => a + v, 0));

@@ -1,12 +1,13 @@
 // GradDrop's direction on numbers (the formula: graddrop.ts): one pass over the Jacobian,
 // coordinate by coordinate. The trainer uses it on every backend but for large Jacobians on
 // native TensorFlow (weighting/tensor/graddrop.ts): for a few thousand coordinates (the
-// shared representation of a batch) one read-back and this loop cost less than the dozen
+// shared representation of a batch) one read-back and this loop cost less than the
 // TensorFlow ops of the raw-op version; for 10^5 and more (the shared parameters) the ops win.
-// Per coordinate p, with R+ = sum_i relu(g_ip) and A = sum_i |g_ip| the purity is
-// P = 0.5 (1 + sum_i g_ip / A) = R+ / A; P > U exactly when R+ - U A > 0 (no division; where
-// A = 0 every g_ip is 0 and nothing is kept or dropped). s = sign(R+ - U A) keeps the positive
-// parts (s = 1), the negative ones (s = -1) or neither (P = U); a dropped part passes at `leak`.
+// Per coordinate p, with S = sum_i g_ip and A = sum_i |g_ip| the purity is
+// P = 0.5 (1 + S / A), and with V = 1 - 2U (the draws come as V: core/random.ts fillSymmetric)
+// P > U  <=>  0.5 (1 + S / A) > 0.5 (1 - V)  <=>  S + V A > 0 (A > 0; no division; where A = 0
+// every g_ip is 0 and nothing is kept or dropped). s = sign(S + V A) keeps the positive parts
+// (s = 1), the negative ones (s = -1) or neither (P = U); a dropped part passes at `leak`.
 
 export interface GradDropOut {
   /** The direction, sum_i kept_i, times the scale: one number per coordinate. */
@@ -16,23 +17,23 @@ export interface GradDropOut {
 }
 
 /**
- * `jacobian`: row-major [tasks, P]; `u`: one uniform draw per coordinate; `scale` multiplies the
- * direction (the learning rate, when the caller folds it in).
+ * `jacobian`: row-major [tasks, P]; `v`: one draw V = 1 - 2U per coordinate (U uniform in
+ * [0, 1)); `scale` multiplies the direction (the learning rate, when the caller folds it in).
  */
-export function gradDropDirection(jacobian: ArrayLike<number>, tasks: number, u: ArrayLike<number>, leak: number, scale = 1): GradDropOut {
-  const P = u.length;
+export function gradDropDirection(jacobian: ArrayLike<number>, tasks: number, v: ArrayLike<number>, leak: number, scale = 1): GradDropOut {
+  const P = v.length;
   const direction = new Float32Array(P);
   const dots = new Float64Array(tasks);
   const norms = new Float64Array(tasks);
   for (let p = 0; p < P; p++) {
-    let positive = 0;
+    let sum = 0;
     let total = 0;
     for (let i = 0, q = p; i < tasks; i++, q += P) {
       const g = jacobian[q]!;
-      if (g > 0) positive += g;
+      sum += g;
       total += Math.abs(g);
     }
-    const s = Math.sign(positive - u[p]! * total);
+    const s = Math.sign(sum + v[p]! * total);
     let d = 0;
     for (let i = 0, q = p; i < tasks; i++, q += P) {
       const g = jacobian[q]!;

@@ -17,8 +17,11 @@ export interface TaskWeighting {
   mode: GradientMode;
   /** Trainable variables of the method (uncertainty's log-variances), trained with the model. */
   variables: TF.Variable[];
-  /** Before each step: which tasks have labelled rows in this batch. */
-  begin(step: number, epoch: number, labelled: readonly boolean[]): void;
+  /**
+   * Before each step: which tasks have labelled rows in this batch; `reported` (default true):
+   * whether this step's weights go into the next report (the loop reports every few steps).
+   */
+  begin(step: number, epoch: number, labelled: readonly boolean[], reported?: boolean): void;
   /** Loss family, inside the gradient tape: the one loss to differentiate (all tasks, experiment order). */
   combine(losses: TF.Scalar[]): TF.Scalar;
   /**
@@ -48,7 +51,11 @@ export interface TaskWeighting {
   afterStep(lossesAfter: readonly number[]): void;
   /** At the end of an epoch: each task's mean training loss in it. */
   endEpoch(meanLosses: readonly number[]): void;
-  /** Each task's effective weight (gradient family: its coefficient in the direction), averaged since the last call. */
+  /**
+   * Each task's effective weight (gradient family: its coefficient in the direction), averaged
+   * over the steps since the last call; a tensor method's shares (GradDrop's, which cost two
+   * passes over the Jacobian) over the `reported` steps only.
+   */
   current(): Record<string, number>;
   dispose(): void;
 }
@@ -72,6 +79,7 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
   let step = 0;
   let epoch = 1;
   let active: number[] = tasks.map((_, i) => i);
+  let reported = true;
   const sums = new Float64Array(tasks.length);
   let counted = 0;
   let last: number[] = [];
@@ -106,9 +114,10 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
     description: d,
     mode: gradientMode(spec),
     variables: tensor?.variables ?? [],
-    begin(s, e, labelled) {
+    begin(s, e, labelled, report = true) {
       step = s;
       epoch = e;
+      reported = report;
       active = tasks.map((_, i) => i).filter((i) => labelled[i] !== false);
     },
     combine(losses) {
@@ -129,8 +138,8 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
     } : {}),
     aggregate(jacobian, losses, scale = 1) {
       if (tensor?.aggregate) {
-        const out = tensor.aggregate(jacobian, active, context(), scale);
-        record(tensor.lastWeights ? tensor.lastWeights() : active.map(() => 1));
+        const out = tensor.aggregate(jacobian, active, context(), scale, reported);
+        if (reported) record(tensor.lastWeights ? tensor.lastWeights() : active.map(() => 1));
         return out;
       }
       return tf.tidy(() => {

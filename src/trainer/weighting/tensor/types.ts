@@ -8,9 +8,13 @@ export interface TensorWeighting {
   variables: TF.Variable[];
   /** Loss family: the combined loss inside the tape, over the tasks in `active`. */
   combine?(losses: TF.Scalar[], active: readonly number[]): TF.Scalar;
-  /** Gradient family: the direction from the active tasks' gradients [active, P], times `scale` (default 1). */
-  aggregate?(jacobian: TF.Tensor2D, active: readonly number[], ctx: WeightingContext, scale?: number): TF.Tensor1D;
-  /** Gradient family: each active task's share of the last direction, for reports. */
+  /**
+   * Gradient family: the direction from the active tasks' gradients [active, P], times `scale`
+   * (default 1). `measure` (default true): this step's shares are reported (lastWeights); a
+   * method whose shares cost passes over the Jacobian (GradDrop) skips them otherwise.
+   */
+  aggregate?(jacobian: TF.Tensor2D, active: readonly number[], ctx: WeightingContext, scale?: number, measure?: boolean): TF.Tensor1D;
+  /** Gradient family: each active task's share of the last measured direction, for reports. */
   lastWeights?(): number[];
   /** Loss family: each task's effective weight now (reads variables back: reporting time only). */
   current(): Record<string, number>;
