@@ -103,7 +103,9 @@ function lstmSpec(batch: number, epochs: number): ExperimentSpec {
       outputs: { digit: 'digitHead', parity: 'parityHead' },
     },
     training: { optimizer: { type: 'sgd', learningRate: 0.01 }, epochs, batchSize: batch, seed: 42 },
-    evaluation: { baselines: 'none' },
+    // No gradient-conflict measurement, as in the CNN workload: one runs the tape through the
+    // LSTM per task, about 0.33 s of CPU (bench/recurrentStepProbe.ts), a third of a timed run.
+    evaluation: { baselines: 'none', conflict: { every: 0 } },
   };
 }
 
