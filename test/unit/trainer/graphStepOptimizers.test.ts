@@ -17,20 +17,10 @@ import { makeHeads } from '../../../src/trainer/heads';
 import type { ForwardFn } from '../../../src/trainer/model/forward';
 import type { NativeBackend } from '../../../src/trainer/native/ops';
 import { graphSpec as spec, trainWith, type Trained } from './graphTraining';
+import { withDropout } from './stepFixtures';
 
 const SGDR = { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 };
 
-/** The spec with dropout after an input's first layer (before a concatenation) and before two heads. */
-function withDropout(s: ExperimentSpec): ExperimentSpec {
-  const layers = s.model.layers.flatMap((l) => {
-    if (l.id === 'a') return [l, { id: 'dropA', type: 'dropout' as const, rate: 0.3, from: ['a'] }];
-    if (l.id === 'sum') return [l, { id: 'dropSum', type: 'dropout' as const, rate: 0.5, from: ['sum'] }];
-    if (l.id === 'cat') return [{ ...l, from: ['dropA', 'b'] }];
-    if (l.id === 'clsHead' || l.id === 'binHead') return [{ ...l, from: ['dropSum'] }];
-    return [l];
-  });
-  return { ...s, model: { ...s.model, layers } };
-}
 
 /**
  * The tape's forward given the fused graph's masks: draw d of the run is StatelessRandomUniform

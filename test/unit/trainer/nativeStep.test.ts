@@ -13,7 +13,7 @@ import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
 import { nativeStepUnsupported } from '../../../src/trainer/native/denseStep';
-import { equivalenceData, equivalenceSpec } from './stepFixtures';
+import { equivalenceData, equivalenceSpec, withDropout } from './stepFixtures';
 
 const spec = (training: Partial<ExperimentSpec['training']>): ExperimentSpec => equivalenceSpec('equivalence', training);
 /** `partial`: each target missing (NaN) in some rows, as partial labels load (table.ts). */
@@ -75,17 +75,6 @@ for (const [label, training, partial] of [
   });
 }
 
-/** The spec with dropout after an input's first layer (before a concatenation) and before two heads. */
-function withDropout(s: ExperimentSpec): ExperimentSpec {
-  const layers = s.model.layers.flatMap((l) => {
-    if (l.id === 'a') return [l, { id: 'dropA', type: 'dropout' as const, rate: 0.3, from: ['a'] }];
-    if (l.id === 'sum') return [l, { id: 'dropSum', type: 'dropout' as const, rate: 0.5, from: ['sum'] }];
-    if (l.id === 'cat') return [{ ...l, from: ['dropA', 'b'] }];
-    if (l.id === 'clsHead' || l.id === 'binHead') return [{ ...l, from: ['dropSum'] }];
-    return [l];
-  });
-  return { ...s, model: { ...s.model, layers } };
-}
 
 // Dropout: the compiled step draws the tape's masks (same seed and cursor), so the two agree
 // mask for mask, not only in expectation.

@@ -4,6 +4,7 @@
 import { SeededRandom } from '../../../src/core/random';
 import type { ExperimentSpec, LayerSpec } from '../../../src/core/spec';
 import type { Dataset } from '../../../src/trainer/data/dataset';
+import { equivalenceTasks } from './stepFixtures';
 
 /** Sequences of 6 steps of 3 values, flat in the data. */
 const STEPS = 6;
@@ -15,11 +16,7 @@ export function recurrentSpec(training: Partial<ExperimentSpec['training']>, tru
   return {
     name: 'lstm-equivalence',
     data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 1 } },
-    tasks: [
-      { id: 'cls', kind: 'multiclass', target: 'c', classes: 4 },
-      { id: 'bin', kind: 'binary', target: 'b' },
-      { id: 'reg', kind: 'regression', target: 'r', weight: 0.5 },
-    ],
+    tasks: equivalenceTasks(),
     model: {
       inputs: [{ id: 'seq', shape: [steps, FEATURES] }],
       layers: [

@@ -6,17 +6,20 @@ import type { ExperimentSpec } from '../../../src/core/spec';
 import type { Dataset } from '../../../src/trainer/data/dataset';
 
 /** `namedFeatures`: each input picks its columns by name (else an input reads the first features). */
+/** The equivalence tests' three tasks (a fresh copy each call): classes, a binary label and a weighted regression. */
+export const equivalenceTasks = (): ExperimentSpec['tasks'] => [
+  { id: 'cls', kind: 'multiclass', target: 'c', classes: 4 },
+  { id: 'bin', kind: 'binary', target: 'b' },
+  { id: 'reg', kind: 'regression', target: 'r', weight: 0.5 },
+];
+
 export function equivalenceSpec(name: string, training: Partial<ExperimentSpec['training']>, o: { namedFeatures?: boolean } = {}): ExperimentSpec {
   const x = o.namedFeatures ? { features: Array.from({ length: 12 }, (_, i) => `f${i}`) } : {};
   const z = o.namedFeatures ? { features: ['f12', 'f13', 'f14'] } : {};
   return {
     name,
     data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 1 } },
-    tasks: [
-      { id: 'cls', kind: 'multiclass', target: 'c', classes: 4 },
-      { id: 'bin', kind: 'binary', target: 'b' },
-      { id: 'reg', kind: 'regression', target: 'r', weight: 0.5 },
-    ],
+    tasks: equivalenceTasks(),
     model: {
       inputs: [{ id: 'x', shape: [12], ...x }, { id: 'z', shape: [3], ...z }],
       layers: [
@@ -48,4 +51,16 @@ export function equivalenceData(n: number, o: { partial?: boolean; seed?: number
     targets.r = targets.r.map((v, i) => (i % 10 === 0 ? v : NaN)); // 10 labelled rows: some batches have none
   }
   return { n, featureNames: Array.from({ length: 15 }, (_, i) => `f${i}`), features, featureShape: [15], targets, report: [] };
+}
+
+/** The spec with dropout after an input's first layer (before a concatenation) and before two heads. */
+export function withDropout(s: ExperimentSpec): ExperimentSpec {
+  const layers = s.model.layers.flatMap((l) => {
+    if (l.id === 'a') return [l, { id: 'dropA', type: 'dropout' as const, rate: 0.3, from: ['a'] }];
+    if (l.id === 'sum') return [l, { id: 'dropSum', type: 'dropout' as const, rate: 0.5, from: ['sum'] }];
+    if (l.id === 'cat') return [{ ...l, from: ['dropA', 'b'] }];
+    if (l.id === 'clsHead' || l.id === 'binHead') return [{ ...l, from: ['dropSum'] }];
+    return [l];
+  });
+  return { ...s, model: { ...s.model, layers } };
 }
