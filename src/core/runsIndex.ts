@@ -104,14 +104,40 @@ export interface RunEntry {
   hasModel: boolean;
 }
 
+/** Why a failed run failed: its error, or that its trainer is gone though run.json still says running. */
+function failureReason(run: RunEntry): string | undefined {
+  return run.record?.status === 'running' ? TRAINER_GONE_MESSAGE : run.record?.error?.message;
+}
+
 export function describeRun(run: RunEntry): string {
   if (run.summary && run.status === 'completed') return headlineMetrics(run.summary, run.tasks);
   switch (run.status) {
     case 'running': return 'running…';
     case 'cancelled': return 'cancelled';
-    case 'failed': return run.record?.status === 'running' ? `failed: ${TRAINER_GONE_MESSAGE}` : `failed${run.record?.error ? `: ${run.record.error.message}` : ''}`;
+    case 'failed': {
+      const reason = failureReason(run);
+      return reason ? `failed: ${reason}` : 'failed';
+    }
     case 'unknown': return 'no run.json';
     default: return run.status;
+  }
+}
+
+/**
+ * What "Open report" says when report.md is missing. report.md is written when a training
+ * completes, so a run stopped between run.json and the report has none: say how it ended (from
+ * run.json), not "not yet", which would promise a report that never comes.
+ */
+export function missingReportText(run: RunEntry): string {
+  switch (run.status) {
+    case 'running': return `${run.id} is still training: its report.md is written when the training completes.`;
+    case 'cancelled': return `${run.id} was cancelled before its report was written: there is no report.md.`;
+    case 'failed': {
+      const reason = failureReason(run);
+      return `${run.id} failed before its report was written: ${reason ? `${reason}. There` : 'there'} is no report.md.`;
+    }
+    case 'completed': return `${run.id} completed, but its report.md is missing (deleted since it was written?).`;
+    case 'unknown': return `${run.id} has no readable run.json and no report.md: it may not be a finished run.`;
   }
 }
 

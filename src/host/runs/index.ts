@@ -4,11 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { missingReportText } from '../../core/runsIndex';
 import { RUN_FILES } from '../../core/runLayout';
 import { STUDY_FILES, STUDY_FOLDER_PREFIX } from '../../core/study/studyTypes';
 import { DisposableStore, SerialDisposable } from '../disposables';
 import { sessions } from '../training/index';
-import { isRunFolderOf } from '../runFolders';
+import { isRunFolderOf, readRun } from '../runFolders';
 import { allRunsDirs, runDirArgument, runsDirOfFolder } from '../runsLocation';
 import { RunsTreeProvider } from './runsTree';
 
@@ -48,7 +49,8 @@ async function openReport(arg: unknown): Promise<void> {
   if (!runDir) return;
   const report = path.join(runDir, RUN_FILES.report);
   if (!fs.existsSync(report)) {
-    void vscode.window.showInformationMessage(`This run has no report yet: report.md is written when a training completes (${path.basename(runDir)}).`);
+    const run = readRun(runDir);
+    void vscode.window.showInformationMessage(run ? missingReportText(run) : `${path.basename(runDir)} has no report.md.`);
     return;
   }
   await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(report));

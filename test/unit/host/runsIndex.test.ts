@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { completionText, describeRun, formatMetric, formatPercent, formatRunTime, headlineMetrics, tasksOf } from '../../../src/core/runsIndex';
+import { completionText, describeRun, formatMetric, formatPercent, formatRunTime, headlineMetrics, missingReportText, tasksOf } from '../../../src/core/runsIndex';
 import { isRunFolderOf, readRun, readRunsFolder } from '../../../src/host/runFolders';
 import { experiment, record, summary, tempDir, writeRun } from './fixtures';
 
@@ -29,6 +29,26 @@ describe('runs index', () => {
     const dead = readRun(dir, alive([]))!;
     assert.equal(dead.status, 'failed');
     assert.equal(describeRun(dead), 'failed: the trainer stopped without finishing (killed or crashed)');
+  });
+
+  it('"Open report" on a run without report.md says how the run ended, from run.json, not "no report yet"', () => {
+    const runs = tempDir();
+    const write = (id: string, status: 'running' | 'cancelled' | 'failed' | 'completed', pid?: number) => {
+      const r = record(id, status, pid);
+      if (status === 'failed') r.error = { message: 'out of memory' };
+      return writeRun(runs, id, { record: r });
+    };
+    const said = (dir: string, live: number[] = []) => missingReportText(readRun(dir, alive(live))!);
+    assert.equal(said(write('20260102-030401-aaaa', 'cancelled')),
+      '20260102-030401-aaaa was cancelled before its report was written: there is no report.md.');
+    assert.equal(said(write('20260102-030402-bbbb', 'failed')),
+      '20260102-030402-bbbb failed before its report was written: out of memory. There is no report.md.');
+    // Killed between run.json and report.md: run.json still says running, its trainer is gone.
+    const killed = write('20260102-030403-cccc', 'running', 4321);
+    assert.equal(said(killed),
+      '20260102-030403-cccc failed before its report was written: the trainer stopped without finishing (killed or crashed). There is no report.md.');
+    assert.equal(said(killed, [4321]), '20260102-030403-cccc is still training: its report.md is written when the training completes.');
+    assert.match(said(write('20260102-030404-dddd', 'completed')), /completed, but its report\.md is missing/);
   });
 
   it('survives half-written files (the trainer is writing while the view reads)', () => {
