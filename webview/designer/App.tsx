@@ -197,7 +197,7 @@ export function App({ init }: { init: DesignerInit }) {
     <DesignerContext.Provider value={designer}>
       <div className={`app${readOnly ? ' read-only' : ''}${panels.palette ? '' : ' palette-closed'}${panels.inspector ? '' : ' inspector-closed'}`}>
         <header className="toolbar">
-          <div className="title">
+          <div className="title" title={`${name} (${init.fileName})`}>
             <h1>{name}</h1>
             <span className="muted file">{init.fileName}</span>
           </div>

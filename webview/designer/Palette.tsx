@@ -7,6 +7,11 @@ import { addInput, addLayer } from './operations';
 
 export const PALETTE_MIME = 'application/x-mts-layer';
 
+/** `batchNormalization` as `batch`, `Normalization`: a narrow palette wraps a long type at its humps, never cuts it. */
+function wrappable(type: string) {
+  return type.split(/(?=[A-Z])/).flatMap((part, i) => (i > 0 ? [<wbr key={i} />, part] : [part]));
+}
+
 const SECTIONS: Array<{ title: string; types: Array<LayerType | 'input'> }> = [
   { title: 'Inputs', types: ['input'] },
   { title: 'Core', types: ['dense', 'dropout', 'batchNormalization', 'flatten', 'reshape'] },
@@ -35,10 +40,10 @@ export function Palette(p: { selected: string[]; selectWhenReady(ids: string[]):
           <h3>{s.title}</h3>
           {s.types.filter((t) => t === 'input' || known.has(t)).map((t) => (
             <button key={t} type="button" className="palette-item" draggable={!d.readOnly} disabled={d.readOnly}
-              title={t === 'input' ? 'A model input' : LAYER_SCHEMAS[t].description}
+              title={`${t}: ${t === 'input' ? 'A model input' : LAYER_SCHEMAS[t].description}`}
               onClick={() => add(t)}
               onDragStart={(e) => { e.dataTransfer.setData(PALETTE_MIME, t); e.dataTransfer.effectAllowed = 'copy'; }}>
-              {t}
+              {wrappable(t)}
             </button>
           ))}
         </section>

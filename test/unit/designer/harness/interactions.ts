@@ -123,6 +123,28 @@ const firstViewChecks: Array<[string, (d: DesignerPage) => Promise<void>, Partia
   }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
 ]));
 
+/** Elements matching `selector` whose text is cut (it overflows its box) or lies outside the window: `text (why)`. */
+async function cutTexts(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluateAll((els) => els.flatMap((e) => {
+    const r = e.getBoundingClientRect();
+    const why = e.scrollWidth > e.clientWidth + 0.5 ? `${e.scrollWidth} px of text in ${e.clientWidth}` : r.right > innerWidth + 0.5 ? 'beyond the window' : '';
+    return why ? [`${e.textContent ?? ''} (${why})`] : [];
+  }));
+}
+
+/** The example with the longest name: its title and every palette entry are read whole at both window sizes. */
+const LONGEST = 'conflicting-tasks-upgrad';
+const fullNameChecks = FIRST_VIEW_SIZES.map(([width, height]): [string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>] => [
+  `full names at ${width}x${height}: the experiment's title, its file name and every palette entry (batchNormalization) read whole, none cut with an ellipsis`, async (d) => {
+    assert.equal(await d.page.locator('.toolbar h1').textContent(), LONGEST);
+    assert.deepEqual(await cutTexts(d.page, '.toolbar h1, .toolbar .file'), []);
+    // textContent, not Playwright's text match: a long entry holds <wbr> break points between its words.
+    const entries = await d.page.locator('.palette-item').evaluateAll((els) => els.map((e) => e.textContent));
+    assert.ok(entries.includes('batchNormalization') && entries.includes('averagePooling2d'), `palette entries: ${entries.join(', ')}`);
+    assert.deepEqual(await cutTexts(d.page, '.palette-item'), []);
+  }, { text: fs.readFileSync(path.resolve('examples', LONGEST, `${LONGEST}.mtl.json`), 'utf8'), width, height, fileName: `${LONGEST}.mtl.json` },
+]);
+
 /** A csv experiment whose column age mixes numbers and words (the data preview reads it). */
 const MIXED_DIR = path.resolve('test/fixtures/mixed-column');
 const mixedColumn: Partial<PageOptions> = { text: fs.readFileSync(path.join(MIXED_DIR, 'mixed-column.mtl.json'), 'utf8'), workspaceDir: MIXED_DIR, height: 1000 };
@@ -130,6 +152,7 @@ const mixedColumn: Partial<PageOptions> = { text: fs.readFileSync(path.join(MIXE
 /** Each check runs on a fresh page: the digits-parity document unless its options say otherwise. */
 const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?]> = [
   ...firstViewChecks,
+  ...fullNameChecks,
   ['first view: the whole graph in sight; narrowed to ~650 px of canvas, still readable from its input on', async (d) => {
     assert.equal(await allInSight(d.page), ALL_NODES.length);
     const zoom = await d.page.locator('.react-flow__viewport').evaluate((e) => new DOMMatrixReadOnly(getComputedStyle(e).transform).a);
