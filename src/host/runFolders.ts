@@ -57,6 +57,16 @@ function readJson(file: string): unknown {
   }
 }
 
+/**
+ * The run's experiment.json (the spec it trained, defaults filled in), or the sentence a panel
+ * shows when the folder has none it can read: the diagram, its weights and "Try this grouping"
+ * all start from it.
+ */
+export function readRunExperiment(runDir: string): { doc: unknown } | { problem: string } {
+  const doc = readJson(path.join(runDir, RUN_FILES.experiment));
+  return doc === undefined ? { problem: `This run folder has no readable ${RUN_FILES.experiment}.` } : { doc };
+}
+
 function isRecord(v: unknown): v is RunRecord {
   const r = v as Partial<RunRecord> | undefined;
   return typeof r === 'object' && r !== null && typeof r.status === 'string' && typeof r.experiment === 'string';

@@ -14,6 +14,7 @@ import type { TaskAffinitySummary } from '../../core/taskAffinity';
 import { validate } from '../../core/validate';
 import { formatPath } from '../../core/wording';
 import { parseDocument } from '../parseDocument';
+import { readRunExperiment } from '../runFolders';
 import { layerStats } from './weightStats';
 import { readLayersModel, WeightsFormatError, type WeightTensor } from './weightsFile';
 
@@ -76,12 +77,9 @@ function userNames(tensors: WeightTensor[], doc: unknown): WeightTensor[] {
 }
 
 export function runData(runDir: string): DiagramData {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.experiment), 'utf8'));
-  } catch {
-    return { problem: `This run folder has no readable ${RUN_FILES.experiment}.` };
-  }
+  const read = readRunExperiment(runDir);
+  if ('problem' in read) return read;
+  const { doc } = read;
   const data: DiagramData = diagramOf(doc);
   Object.assign(data, runInsights(runDir));
   const modelJson = path.join(runDir, RUN_FILES.model, RUN_FILES.modelJson);

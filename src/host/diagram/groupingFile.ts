@@ -4,11 +4,11 @@
 // hold), under a name no existing file has. No vscode import (unit-tested with real folders).
 import fs from 'node:fs';
 import path from 'node:path';
-import { RUN_FILES } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
 import { groupingStudyOf, studyFileName } from '../../core/study/studyFileOf';
 import { freshFileName, groupedSpec, groupingFileName } from '../../core/taskGrouping';
 import { validate } from '../../core/validate';
+import { readRunExperiment } from '../runFolders';
 
 /** Writes `name` in `dir`, or name-2, name-3… if taken ('wx': never over a file, even one that appeared since the name was chosen). */
 function writeFresh(dir: string, name: string, text: string): string {
@@ -22,12 +22,9 @@ function writeFresh(dir: string, name: string, text: string): string {
  * against that grouping when the experiment file exists), or why nothing was.
  */
 export function writeGroupingFile(runDir: string, experimentFile: string, groups: string[][]): { file: string; study?: string } | { problem: string } {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.experiment), 'utf8'));
-  } catch {
-    return { problem: `This run folder has no readable ${RUN_FILES.experiment}.` };
-  }
+  const read = readRunExperiment(runDir);
+  if ('problem' in read) return read;
+  const { doc } = read;
   const made = groupedSpec(doc as ExperimentSpec, groups);
   if ('error' in made) return { problem: made.error };
   const bad = validate(made.spec).problems.find((p) => p.severity === 'error');

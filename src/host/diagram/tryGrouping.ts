@@ -7,15 +7,13 @@ import * as vscode from 'vscode';
 import { RUN_FILES, sanitizePathSegment } from '../../core/runLayout';
 import { DEFAULT_STUDY_REPEATS } from '../../core/study/studyFileOf';
 import { groupingText } from '../../core/taskGrouping';
+import { readRunExperiment } from '../runFolders';
 import { writeGroupingFile } from './groupingFile';
 
 function experimentName(runDir: string): string | undefined {
-  try {
-    const name = (JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.experiment), 'utf8')) as { name?: unknown }).name;
-    return typeof name === 'string' ? name : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = readRunExperiment(runDir);
+  const name = 'doc' in read ? (read.doc as { name?: unknown } | null)?.name : undefined;
+  return typeof name === 'string' ? name : undefined;
 }
 
 /** The experiment file of the run: the one of its name in the workspace, else one the user picks, else a folder the user picks. */

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { completionText, describeRun, formatMetric, formatPercent, formatRunTime, headlineMetrics, missingReportText, tasksOf } from '../../../src/core/runsIndex';
-import { isRunFolderOf, readRun, readRunsFolder } from '../../../src/host/runFolders';
+import { runData } from '../../../src/host/diagram/diagramData';
+import { writeGroupingFile } from '../../../src/host/diagram/groupingFile';
+import { isRunFolderOf, readRun, readRunExperiment, readRunsFolder } from '../../../src/host/runFolders';
 import { experiment, record, summary, tempDir, writeRun } from './fixtures';
 
 const alive = (live: number[]) => (pid: number) => live.includes(pid);
@@ -49,6 +51,18 @@ describe('runs index', () => {
       '20260102-030403-cccc failed before its report was written: the trainer stopped without finishing (killed or crashed). There is no report.md.');
     assert.equal(said(killed, [4321]), '20260102-030403-cccc is still training: its report.md is written when the training completes.');
     assert.match(said(write('20260102-030404-dddd', 'completed')), /completed, but its report\.md is missing/);
+  });
+
+  it('a run folder without a readable experiment.json: its diagram and "Try this grouping" say so, in the same words', () => {
+    const runs = tempDir();
+    const dir = writeRun(runs, '20260102-030401-aaaa', { record: record('20260102-030401-aaaa', 'completed') });
+    assert.equal((readRunExperiment(dir) as { doc: { name: string } }).doc.name, 'digits-parity');
+    fs.writeFileSync(path.join(dir, 'experiment.json'), '{"name": "digits-');
+    const problem = 'This run folder has no readable experiment.json.';
+    assert.deepEqual(readRunExperiment(dir), { problem });
+    assert.deepEqual(runData(dir), { problem });
+    assert.deepEqual(writeGroupingFile(dir, path.join(runs, 'digits-parity.mtl.json'), [['digit'], ['parity']]), { problem });
+    assert.deepEqual(fs.readdirSync(runs), ['digits-parity'], 'nothing written');
   });
 
   it('survives half-written files (the trainer is writing while the view reads)', () => {
