@@ -68,3 +68,21 @@ export class SerialDisposable implements Disposable {
   }
 }
 
+
+/** Runs the last function it was given `ms` after the last call (a burst of edits or file events becomes one reload); disposing drops a pending run. */
+export class Debounce implements Disposable {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+
+  constructor(private readonly ms: number) {}
+
+  run(fn: () => void): void {
+    clearTimeout(this.timer);
+    if (!this.disposed) this.timer = setTimeout(fn, this.ms);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+  }
+}

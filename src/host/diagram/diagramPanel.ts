@@ -4,9 +4,9 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Channel } from '../../core/channel';
 import type { DiagramFromWebview, DiagramSides, DiagramSource, DiagramToWebview } from '../../core/panelProtocol';
-import { DisposableStore } from '../disposables';
+import { Debounce } from '../disposables';
 import { hostChannel } from '../webviewChannel';
-import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { createPanel, WebviewPanelHost } from '../webviewPanel';
 import { designData, runData, type DiagramData } from './diagramData';
 import { tryGrouping } from './tryGrouping';
 import { weightDetail } from './weightStats';
@@ -17,17 +17,13 @@ export function sourceKey(s: DiagramSource): string {
   return s.kind === 'run' ? `run:${s.runDir}` : `design:${s.specPath}`;
 }
 
-export class DiagramPanel {
+export class DiagramPanel extends WebviewPanelHost {
   private data: DiagramData = {};
-  private readonly disposables = new DisposableStore();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly edits = this.disposables.add(new Debounce(300));
   private readonly channel: Channel<DiagramSides['host'], DiagramSides['webview']>;
-  disposed = false;
 
-  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, readonly source: DiagramSource) {
-    panel.webview.options = webviewOptions(extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'diagram', panel.title);
+  constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, readonly source: DiagramSource) {
+    super(panel, extensionUri, 'diagram');
     this.channel = hostChannel<DiagramSides>(panel.webview, {
       note: (m) => void this.onMessage(m),
       answer: {
@@ -38,22 +34,18 @@ export class DiagramPanel {
       },
     });
     this.disposables.add(this.channel);
-    this.disposables.add(panel.onDidDispose(() => this.dispose()));
     if (source.kind === 'design' && source.specPath) {
       const specPath = source.specPath;
       // The design diagram follows unsaved edits.
       this.disposables.add(vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.fsPath !== specPath) return;
-        clearTimeout(this.timer);
-        this.timer = setTimeout(() => { this.data = designData(e.document.getText()); this.post(); }, 300);
+        this.edits.run(() => { this.data = designData(e.document.getText()); this.post(); });
       }));
     }
   }
 
   static create(extensionUri: vscode.Uri, source: DiagramSource): DiagramPanel {
-    const panel = vscode.window.createWebviewPanel(DIAGRAM_VIEW_TYPE, `Diagram: ${source.label}`, vscode.ViewColumn.Active,
-      { ...webviewOptions(extensionUri), retainContextWhenHidden: false });
-    return new DiagramPanel(panel, extensionUri, source);
+    return new DiagramPanel(createPanel(DIAGRAM_VIEW_TYPE, `Diagram: ${source.label}`, vscode.ViewColumn.Active, extensionUri), extensionUri, source);
   }
 
   async load(): Promise<void> {
@@ -76,7 +68,7 @@ export class DiagramPanel {
   }
 
   private send(msg: DiagramToWebview): void {
-    if (!this.disposed) this.channel.notify(msg);
+    if (!this.isDisposed) this.channel.notify(msg);
   }
 
   private async onMessage(m: DiagramFromWebview): Promise<void> {
@@ -98,13 +90,5 @@ export class DiagramPanel {
         }
         break;
     }
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    clearTimeout(this.timer);
-    this.disposables.dispose();
-    this.panel.dispose();
   }
 }

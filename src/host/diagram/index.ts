@@ -56,7 +56,7 @@ async function showDiagram(context: vscode.ExtensionContext, arg: unknown): Prom
   const source = await sourceFor(arg);
   if (!source) return;
   const existing = panels.get(sourceKey(source));
-  if (existing && !existing.disposed) {
+  if (existing && !existing.isDisposed) {
     existing.panel.reveal();
     await existing.load();
     return;

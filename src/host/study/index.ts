@@ -25,7 +25,7 @@ function views(context: vscode.ExtensionContext): StudyViews {
   return {
     show: (studyDir: string, run?: StudyRun) => {
       const existing = studyPanels.get(studyDir);
-      const panel = existing && !existing.disposed ? existing : track(StudyPanel.create(context.extensionUri, studyDir));
+      const panel = existing && !existing.isDisposed ? existing : track(StudyPanel.create(context.extensionUri, studyDir));
       const live = run ?? runOfStudyDir(studyDir);
       if (live) panel.follow(live);
       panel.panel.reveal();

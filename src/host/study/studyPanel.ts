@@ -7,44 +7,36 @@ import type { Channel } from '../../core/channel';
 import type { StudyFromWebview, StudySides, StudyToWebview } from '../../core/study/studyPanelProtocol';
 import { studyProgressText } from '../../core/study/studyProgress';
 import { STUDY_FILES, type StudyResult } from '../../core/study/studyTypes';
-import { DisposableStore, SerialDisposable } from '../disposables';
+import { Debounce, SerialDisposable } from '../disposables';
 import { hostChannel } from '../webviewChannel';
-import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { createPanel, WebviewPanelHost } from '../webviewPanel';
 import { readStudyResult, studyExperimentPath } from './studyFolder';
 import type { StudyRun } from './studyRun';
 import { useVariant } from './useVariant';
 
 export const STUDY_VIEW_TYPE = 'multiTaskStudio.study';
 
-export class StudyPanel {
+export class StudyPanel extends WebviewPanelHost {
   private result: StudyResult | undefined;
   private problem: string | undefined;
   private run: StudyRun | undefined;
-  private readonly runSubscription = new SerialDisposable();
-  private readonly disposables = new DisposableStore();
+  private readonly runSubscription = this.disposables.add(new SerialDisposable());
+  private readonly reloads = this.disposables.add(new Debounce(200));
   private readonly channel: Channel<StudySides['host'], StudySides['webview']>;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  disposed = false;
 
-  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, readonly studyDir: string) {
-    panel.webview.options = webviewOptions(extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'study', panel.title);
+  constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, readonly studyDir: string) {
+    super(panel, extensionUri, 'study');
     this.channel = hostChannel<StudySides>(panel.webview, { note: (m) => void this.onMessage(m), answer: {} });
     this.disposables.add(this.channel);
-    this.disposables.add(this.runSubscription);
-    this.disposables.add(panel.onDidDispose(() => this.dispose()));
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(studyDir), STUDY_FILES.result));
-    const reload = () => { clearTimeout(this.timer); this.timer = setTimeout(() => this.load(), 200); };
+    const reload = () => this.reloads.run(() => this.load());
     this.disposables.add(watcher);
     this.disposables.add(watcher.onDidCreate(reload));
     this.disposables.add(watcher.onDidChange(reload));
   }
 
   static create(extensionUri: vscode.Uri, studyDir: string): StudyPanel {
-    const panel = vscode.window.createWebviewPanel(STUDY_VIEW_TYPE, `Study: ${path.basename(studyDir)}`, vscode.ViewColumn.Active,
-      { ...webviewOptions(extensionUri), retainContextWhenHidden: false });
-    return new StudyPanel(panel, extensionUri, studyDir);
+    return new StudyPanel(createPanel(STUDY_VIEW_TYPE, `Study: ${path.basename(studyDir)}`, vscode.ViewColumn.Active, extensionUri), extensionUri, studyDir);
   }
 
   /** Follows a study this window runs: each of its progress reports, and its end. */
@@ -71,7 +63,7 @@ export class StudyPanel {
   }
 
   private post(): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     if (this.result) this.panel.title = `Study: ${this.result.name}`;
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     const running = this.run?.running && this.result ? studyProgressText(this.result) : undefined;
@@ -98,7 +90,7 @@ export class StudyPanel {
         } catch (err) {
           problem = err instanceof Error ? err.message : String(err);
         }
-        if (!this.disposed) this.channel.notify({ type: 'used', variant: m.variant, ...(problem ? { problem } : {}) });
+        if (!this.isDisposed) this.channel.notify({ type: 'used', variant: m.variant, ...(problem ? { problem } : {}) });
         if (problem) void vscode.window.showErrorMessage(`The variant was not written: ${problem}`);
         break;
       }
@@ -122,13 +114,5 @@ export class StudyPanel {
         this.run?.stop();
         break;
     }
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    clearTimeout(this.timer);
-    this.disposables.dispose();
-    this.panel.dispose();
   }
 }

@@ -5,9 +5,8 @@
 import * as vscode from 'vscode';
 import type { Channel } from '../../core/channel';
 import type { TrainingFromWebview, TrainingSides, TrainingToWebview } from '../../core/panelProtocol';
-import { DisposableStore } from '../disposables';
 import { hostChannel } from '../webviewChannel';
-import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { createPanel, WebviewPanelHost } from '../webviewPanel';
 import type { SessionStream } from './sessionStream';
 
 export const TRAINING_VIEW_TYPE = 'multiTaskStudio.training';
@@ -19,33 +18,23 @@ export interface PanelActions {
   specPath(): string | undefined;
 }
 
-export class TrainingPanel {
+export class TrainingPanel extends WebviewPanelHost {
   private unsubscribe: (() => void) | undefined;
   private stream: SessionStream | undefined;
   private actions: PanelActions | undefined;
-  private readonly disposables = new DisposableStore();
-  private disposed = false;
   private readonly channel: Channel<TrainingSides['host'], TrainingSides['webview']>;
   readonly onDidDispose: vscode.Event<void>;
 
-  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
-    panel.webview.options = webviewOptions(extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'training', panel.title);
+  constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+    super(panel, extensionUri, 'training');
     this.onDidDispose = panel.onDidDispose;
     this.channel = hostChannel<TrainingSides>(panel.webview, { note: (m) => this.onMessage(m), answer: {} });
     this.disposables.add(this.channel);
-    this.disposables.add(panel.onDidDispose(() => this.dispose()));
+    this.disposables.add({ dispose: () => this.unsubscribe?.() });
   }
 
   static create(extensionUri: vscode.Uri, title: string, column = vscode.ViewColumn.Beside): TrainingPanel {
-    const panel = vscode.window.createWebviewPanel(TRAINING_VIEW_TYPE, title, { viewColumn: column, preserveFocus: true },
-      { ...webviewOptions(extensionUri), retainContextWhenHidden: false });
-    return new TrainingPanel(panel, extensionUri);
-  }
-
-  get isDisposed(): boolean {
-    return this.disposed;
+    return new TrainingPanel(createPanel(TRAINING_VIEW_TYPE, title, { viewColumn: column, preserveFocus: true }, extensionUri), extensionUri);
   }
 
   /** Shows another stream in this panel (a new training of the same experiment, a refreshed folder). */
@@ -64,7 +53,7 @@ export class TrainingPanel {
 
   private post(msg: TrainingToWebview): void {
     // A hidden webview drops it; its next `ready` replays everything.
-    if (!this.disposed) this.channel.notify(msg);
+    if (!this.isDisposed) this.channel.notify(msg);
   }
 
   private onMessage(m: TrainingFromWebview): void {
@@ -92,13 +81,5 @@ export class TrainingPanel {
         break;
       }
     }
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.unsubscribe?.();
-    this.disposables.dispose();
-    this.panel.dispose();
   }
 }

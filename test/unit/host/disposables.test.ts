@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DisposableStore, SerialDisposable } from '../../../src/host/disposables';
+import { Debounce, DisposableStore, SerialDisposable } from '../../../src/host/disposables';
 
 /** A disposable that writes its name into `log` each time it is disposed. */
 const named = (log: string[], name: string, fail = false) => ({
@@ -62,5 +62,27 @@ describe('SerialDisposable', () => {
     assert.deepEqual(log, ['old folders', 'new folders']);
     serial.value = named(log, 'after');
     assert.deepEqual(log, ['old folders', 'new folders', 'after']);
+  });
+});
+
+describe('Debounce', () => {
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  it('runs only the last of a burst', async () => {
+    const log: string[] = [];
+    const reloads = new Debounce(0);
+    for (const n of ['a', 'b', 'c']) reloads.run(() => log.push(n));
+    await settled();
+    assert.deepEqual(log, ['c']);
+  });
+
+  it('runs nothing once disposed: a closed panel does not reload', async () => {
+    const log: string[] = [];
+    const reloads = new Debounce(0);
+    reloads.run(() => log.push('pending'));
+    reloads.dispose();
+    reloads.run(() => log.push('late'));
+    await settled();
+    assert.deepEqual(log, []);
   });
 });
