@@ -231,6 +231,22 @@ export class Session {
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
   }
 
+  /** Opens `name` (an *.mtl.json) with Quick Open and returns its designer's frame once the graph is laid out. */
+  async openDesigner(name) {
+    await this.openFile(name);
+    return this.designer(name);
+  }
+
+  /**
+   * The frame of the visible designer of `name`, once its graph is laid out. A hidden designer's
+   * webview is rebuilt when shown again: call this anew after switching tabs.
+   */
+  async designer(name) {
+    const frame = await this.webviewFrame(`Designer: ${name}`);
+    await frame.locator('.canvas[data-layout="ready"]').waitFor();
+    return frame;
+  }
+
   /** The content of the active webview panel (VS Code nests it two iframes deep). */
   webview() {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');

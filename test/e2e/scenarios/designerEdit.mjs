@@ -72,9 +72,7 @@ export default {
     const { page } = s;
     const file = path.join(s.workspace, 'demo.mtl.json');
     const original = fs.readFileSync(file, 'utf8');
-    await s.openFile('demo.mtl.json');
-    const d = await s.webviewFrame('Designer: demo.mtl.json');
-    await d.locator('.canvas[data-layout="ready"]').waitFor();
+    const d = await s.openDesigner('demo.mtl.json');
     const summary = d.locator('footer.summary');
     await expectText(summary, /Parameters\s*109,451/, 'parameters before the edit');
     const node = (id) => d.locator(`.react-flow__node[data-id="${id}"]`);

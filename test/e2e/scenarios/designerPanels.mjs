@@ -29,17 +29,13 @@ export default {
     const text = fs.readFileSync(path.join(s.workspace, FIRST), 'utf8');
     fs.writeFileSync(path.join(s.workspace, OTHER), text.replace('"name": "digits-parity"', '"name": "other"'));
 
-    await s.openFile(FIRST);
-    let first = await s.webviewFrame(`Designer: ${FIRST}`);
-    await first.locator('.canvas[data-layout="ready"]').waitFor();
+    let first = await s.openDesigner(FIRST);
     assert(JSON.stringify(await panels(first)) === '{"palette":true,"inspector":true}', 'a new workspace shows both panels');
     await first.locator('.panel-toggle', { hasText: 'Palette' }).click();
     await first.locator('.palette').waitFor({ state: 'hidden' });
 
     // Another file's designer opens with the palette hidden.
-    await s.openFile(OTHER);
-    const other = await s.webviewFrame(`Designer: ${OTHER}`);
-    await other.locator('.canvas[data-layout="ready"]').waitFor();
+    const other = await s.openDesigner(OTHER);
     await other.locator('.react-flow__node[data-id="trunk2"]').waitFor();
     const opened = await panels(other);
     assert(!opened.palette && opened.inspector, `the other designer opens with the palette hidden: ${JSON.stringify(opened)}`);
@@ -51,8 +47,7 @@ export default {
     await other.locator('.inspector').waitFor({ state: 'hidden' });
     await other.locator('.palette').waitFor();
     await page.locator('.tabs-container .tab', { hasText: FIRST }).click();
-    first = await s.webviewFrame(`Designer: ${FIRST}`);
-    await first.locator('.canvas[data-layout="ready"]').waitFor();
+    first = await s.designer(FIRST);
     await first.locator('.inspector').waitFor({ state: 'hidden' });
     const back = await panels(first);
     assert(back.palette && !back.inspector, `the first designer shows the panels as changed in the other: ${JSON.stringify(back)}`);

@@ -9,8 +9,7 @@ export default {
   workspace: 'demo',
   async run(s) {
     const { page } = s;
-    await s.openFile('demo.mtl.json');
-    await (await s.webviewFrame('Designer: demo.mtl.json')).locator('.canvas[data-layout="ready"]').waitFor();
+    await s.openDesigner('demo.mtl.json');
     await s.runCommand('View: Split Editor Right');
     const [left, right] = await s.webviewFrames('Designer: demo.mtl.json', 2);
     await right.locator('.canvas[data-layout="ready"]').waitFor();

@@ -18,9 +18,7 @@ export default {
   workspace: 'tiny',
   async run(s) {
     const { page } = s;
-    await s.openFile('tiny.mtl.json');
-    const designer = await s.webviewFrame('Designer: tiny.mtl.json');
-    await designer.locator('.canvas[data-layout="ready"]').waitFor();
+    const designer = await s.openDesigner('tiny.mtl.json');
     await designer.locator('vscode-button', { hasText: 'Train' }).click();
     await s.waitForNotification(/digits-parity-tiny: training completed/, 300_000);
     const runs = runFolders(s.workspace);
@@ -75,8 +73,7 @@ export default {
     await s.screenshot('diagram-after-reload');
     // So does the designer beside it (a custom editor, restored by VS Code itself).
     await page.locator('.tabs-container .tab', { hasText: 'tiny.mtl.json' }).click();
-    const restored = await s.webviewFrame(/^Designer: tiny\.mtl\.json/);
-    await restored.locator('.canvas[data-layout="ready"]').waitFor();
+    const restored = await s.designer('tiny.mtl.json');
     for (const id of ['trunk1', 'trunk2', 'digitHead', 'parityHead']) await restored.locator(`.react-flow__node[data-id="${id}"]`).waitFor();
     await expectText(restored.locator('footer.summary'), /Parameters\s*\d/, 'the designer\'s parameter count after the reload');
     await s.screenshot('designer-after-reload');

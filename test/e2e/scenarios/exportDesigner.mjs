@@ -28,9 +28,7 @@ export default {
   workspace: 'tiny',
   async run(s) {
     const { page } = s;
-    await s.openFile('tiny.mtl.json');
-    const designer = await s.webviewFrame('Designer: tiny.mtl.json');
-    await designer.locator('.canvas[data-layout="ready"]').waitFor();
+    const designer = await s.openDesigner('tiny.mtl.json');
 
     // No run yet: the experiment alone, as a notebook with the Keras package.
     await exportFromDesigner(s, designer, 'Jupyter notebook');
@@ -62,8 +60,7 @@ export default {
     // A hidden designer's webview is rebuilt when shown again: its frame is looked up anew.
     const designerAgain = async () => {
       await page.locator('.tabs-container .tab', { hasText: 'tiny.mtl.json' }).click();
-      const d = await s.webviewFrame('Designer: tiny.mtl.json');
-      await d.locator('.canvas[data-layout="ready"]').waitFor();
+      const d = await s.designer('tiny.mtl.json');
       return d;
     };
     await (await designerAgain()).locator('vscode-button', { hasText: 'Train' }).click();

@@ -17,9 +17,7 @@ export default {
     const { page } = s;
     const file = path.join(s.workspace, 'blank.mtl.json');
     const original = fs.readFileSync(file, 'utf8');
-    await s.openFile('blank.mtl.json');
-    const d = await s.webviewFrame('Designer: blank.mtl.json');
-    await d.locator('.canvas[data-layout="ready"]').waitFor();
+    const d = await s.openDesigner('blank.mtl.json');
 
     /** The focused element in the designer: its accessible name (aria-label) or its text. */
     const focused = () => d.locator(':root').evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '');

@@ -35,9 +35,7 @@ export default {
     assert(tasks.length === 2 && experts === 4, `the example: tasks ${tasks}, ${experts} experts`);
 
     // The designer's Training tab: the weighting method from its dropdown, epochs typed.
-    await s.openFile(FILE);
-    const d = await s.webviewFrame(`Designer: ${FILE}`);
-    await d.locator('.canvas[data-layout="ready"]').waitFor();
+    const d = await s.openDesigner(FILE);
     await d.locator('#tab-training').click();
     const method = d.locator('.field[data-path="training.weighting.method"] vscode-dropdown');
     await choose(method, METHOD_TITLE);

@@ -19,8 +19,7 @@ export default {
     const file = path.join(s.workspace, 'digits-parity', 'digits-parity.mtl.json');
     await s.waitUntil(() => fs.existsSync(file), `${file} to be written`);
     await s.page.locator('.tabs-container .tab.active', { hasText: 'digits-parity.mtl.json' }).waitFor();
-    const designer = await s.webviewFrame('Designer: digits-parity.mtl.json');
-    await designer.locator('.canvas[data-layout="ready"]').waitFor();
+    const designer = await s.designer('digits-parity.mtl.json');
     await designer.locator('.toolbar h1', { hasText: 'digits-parity' }).waitFor();
 
     // Every input, layer and task is drawn, and the shared trunk says so.

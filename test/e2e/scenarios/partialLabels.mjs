@@ -26,9 +26,7 @@ export default {
     const spec = JSON.parse(fs.readFileSync(path.join(s.workspace, 'partial-labels.mtl.json'), 'utf8'));
     const expected = countsFromFile(path.join(s.workspace, spec.data.source.path), Object.fromEntries(spec.tasks.map((t) => [t.id, t.target])));
     assert(Object.values(expected.labelled).some((n) => n < expected.rows), `the example has partial labels: ${JSON.stringify(expected)}`);
-    await s.openFile('partial-labels.mtl.json');
-    const d = await s.webviewFrame('Designer: partial-labels.mtl.json');
-    await d.locator('.canvas[data-layout="ready"]').waitFor();
+    const d = await s.openDesigner('partial-labels.mtl.json');
     await d.locator('#tab-data').click();
     const summary = d.locator('[data-testid="data-summary"]');
     await expectText(summary.locator('.data-facts'), new RegExp(`Examples\\s*${count(expected.rows)}\\b`), 'the examples kept (rows with at least one target)', 90_000);

@@ -92,9 +92,7 @@ export default {
 
     await themed('light');
     await s.runCommand('View: Close Primary Side Bar');
-    await s.openFile('digits-parity.mtl.json');
-    let designer = await s.webviewFrame('Designer: digits-parity.mtl.json');
-    await designer.locator('.canvas[data-layout="ready"]').waitFor();
+    let designer = await s.openDesigner('digits-parity.mtl.json');
     await designer.locator('.react-flow__node[data-id="trunk2"]').click();
     await expectText(designer.locator('.inspector .node-header'), /Shared by 2 tasks/, 'the inspector of trunk2');
     await inTheme(designer, 'light');
@@ -143,8 +141,7 @@ export default {
     await shoot('training', 'dark');
     await trainingCrop(panel, 'dark');
     await page.locator('.tabs-container .tab', { hasText: 'digits-parity.mtl.json' }).click();
-    designer = await s.webviewFrame('Designer: digits-parity.mtl.json');
-    await designer.locator('.canvas[data-layout="ready"]').waitFor();
+    designer = await s.designer('digits-parity.mtl.json');
     await inTheme(designer, 'dark');
     await expectText(designer.locator('.inspector .node-header'), /Shared by 2 tasks/, 'the inspector of trunk2 (selection kept)');
     await shoot('designer', 'dark');

@@ -16,9 +16,7 @@ export default {
     const { page } = s;
     const file = path.join(s.workspace, 'wine.mtl.json');
     const original = fs.readFileSync(file, 'utf8');
-    await s.openFile('wine.mtl.json');
-    const d = await s.webviewFrame('Designer: wine.mtl.json');
-    await d.locator('.canvas[data-layout="ready"]').waitFor();
+    const d = await s.openDesigner('wine.mtl.json');
     const input = d.locator('.react-flow__node[data-id="x"]');
 
     // Found on opening: the automatic data summary (a trainer child) counted 13 features.

@@ -28,9 +28,7 @@ export default {
     const { page } = s;
     const { crop, copyWalkthroughPictures } = walkthroughCropper(s);
     await s.runCommand('View: Close Primary Side Bar');
-    await s.openFile('tiny.mtl.json');
-    const designer = await s.webviewFrame('Designer: tiny.mtl.json');
-    await designer.locator('.canvas[data-layout="ready"]').waitFor();
+    const designer = await s.openDesigner('tiny.mtl.json');
     await designer.locator('vscode-button', { hasText: 'Compare sharing…' }).click();
 
     // The variant groups: the three sharing groups are chosen by default (the study file below says so).

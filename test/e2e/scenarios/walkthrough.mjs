@@ -87,8 +87,7 @@ export default {
     await s.answerInput(undefined, { prompt: /Folder for the experiment/ });
     const file = path.join(s.workspace, 'digits-parity', 'digits-parity.mtl.json');
     await s.waitUntil(() => fs.existsSync(file), `${file} to be written`);
-    const designer = await s.webviewFrame('Designer: digits-parity.mtl.json');
-    await designer.locator('.canvas[data-layout="ready"]').waitFor();
+    const designer = await s.designer('digits-parity.mtl.json');
     for (const id of ['image', 'trunk1', 'trunk2', 'digitHead', 'parityHead', 'task:digit', 'task:parity']) {
       await designer.locator(`.react-flow__node[data-id="${id}"]`).waitFor();
     }
