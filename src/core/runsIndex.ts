@@ -124,9 +124,11 @@ export function describeRun(run: RunEntry): string {
 }
 
 /**
- * What "Open report" says when report.md is missing. report.md is written when a training
- * completes, so a run stopped between run.json and the report has none: say how it ended (from
- * run.json), not "not yet", which would promise a report that never comes.
+ * What "Open report" says when report.md is missing: how the run ended (from run.json), not
+ * "not yet", which would promise a report that never comes. report.md is written only for a
+ * completed run, and put in place after run.json says completed (trainer/artifacts/runWriter.ts):
+ * a trainer killed in between leaves a completed run whose summary, metrics and model are all
+ * there, without its report.
  */
 export function missingReportText(run: RunEntry): string {
   switch (run.status) {
@@ -136,7 +138,7 @@ export function missingReportText(run: RunEntry): string {
       const reason = failureReason(run);
       return `${run.id} failed before its report was written: ${reason ? `${reason}. There` : 'there'} is no report.md.`;
     }
-    case 'completed': return `${run.id} completed, but its report.md is missing (deleted since it was written?).`;
+    case 'completed': return `${run.id} completed, but its report.md was never put in place (the trainer stopped right after run.json, or the file was deleted since): its summary, metrics and model are in the folder.`;
     case 'unknown': return `${run.id} has no readable run.json and no report.md: it may not be a finished run.`;
   }
 }
