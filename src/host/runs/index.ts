@@ -9,6 +9,7 @@ import { RUN_FILES } from '../../core/runLayout';
 import { STUDY_FILES, STUDY_FOLDER_PREFIX } from '../../core/study/studyTypes';
 import { DisposableStore, SerialDisposable } from '../disposables';
 import { sessions } from '../training/index';
+import { revealFolder } from '../revealFolder';
 import { isRunFolderOf, readRun } from '../runFolders';
 import { allRunsDirs, runDirArgument, runsDirOfFolder } from '../runsLocation';
 import { RunsTreeProvider } from './runsTree';
@@ -58,11 +59,7 @@ async function openReport(arg: unknown): Promise<void> {
 
 async function revealRun(arg: unknown): Promise<void> {
   const runDir = requireRunDir(arg);
-  if (!runDir) return;
-  const uri = vscode.Uri.file(runDir);
-  // The Explorer works everywhere (remote, browser); the OS file manager only on a local desktop.
-  if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
-  else await vscode.commands.executeCommand('revealFileInOS', uri);
+  if (runDir) await revealFolder(runDir);
 }
 
 async function deleteRun(arg: unknown, tree: RunsTreeProvider): Promise<void> {

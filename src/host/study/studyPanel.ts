@@ -8,6 +8,7 @@ import type { StudyFromWebview, StudySides, StudyToWebview } from '../../core/st
 import { studyProgressText } from '../../core/study/studyProgress';
 import { STUDY_FILES, type StudyResult } from '../../core/study/studyTypes';
 import { Debounce, SerialDisposable } from '../disposables';
+import { revealFolder } from '../revealFolder';
 import { hostChannel } from '../webviewChannel';
 import { createPanel, WebviewPanelHost } from '../webviewPanel';
 import { readStudyResult, studyExperimentPath } from './studyFolder';
@@ -104,12 +105,9 @@ export class StudyPanel extends WebviewPanelHost {
         }
         break;
       }
-      case 'revealFolder': {
-        const uri = vscode.Uri.file(this.studyDir);
-        if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
-        else await vscode.commands.executeCommand('revealFileInOS', uri);
+      case 'revealFolder':
+        await revealFolder(this.studyDir);
         break;
-      }
       case 'stop':
         this.run?.stop();
         break;
