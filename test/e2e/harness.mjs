@@ -262,6 +262,20 @@ export class Session {
     return (await this.webviewFrames(title, 1, timeout))[0];
   }
 
+  /**
+   * The webview titled `title` once `selector` shows in it, the frame found again on each try:
+   * after a window reload a page can load twice (src/host/webviewLoader.ts retries its bundle),
+   * detaching the frame a caller held.
+   */
+  async webviewShowing(title, selector, timeout = STEP_TIMEOUT) {
+    let frame;
+    await waitUntil(async () => {
+      frame = await this.webviewFrame(title, 2_000).catch(() => undefined);
+      return !!frame && !frame.isDetached() && (await frame.locator(selector).first().isVisible().catch(() => false));
+    }, `${selector} in the webview titled ${title}`, timeout);
+    return frame;
+  }
+
   /** Like webviewFrame, for `count` webviews with that title at once (a split editor); left to right. */
   async webviewFrames(title, count, timeout = STEP_TIMEOUT) {
     const matches = (t) => (typeof title === 'string' ? t.includes(title) : title.test(t));

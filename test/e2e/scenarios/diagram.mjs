@@ -66,8 +66,7 @@ export default {
     // first requests for the bundle can fail then (see src/host/webviewLoader.ts).
     await s.runCommand('Developer: Reload Window');
     await page.locator('.monaco-workbench').waitFor({ state: 'visible' });
-    const again = await s.webviewFrame(/^Diagram: digits-parity-tiny/);
-    await again.locator('svg.blocks g.block.shared').waitFor();
+    const again = await s.webviewShowing(/^Diagram: digits-parity-tiny/, 'svg.blocks g.block.shared');
     assert(await again.locator('svg.blocks g.block.task').count() === 2, 'a block per task after the reload');
     await s.waitUntil(async () => (await again.locator('.bar-row').count()) === 4, 'an L2 bar per layer after the reload');
     await s.screenshot('diagram-after-reload');

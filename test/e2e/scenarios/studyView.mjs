@@ -75,7 +75,7 @@ export default {
     await s.runCommand('Developer: Reload Window');
     await page.locator('.monaco-workbench').waitFor({ state: 'visible' });
     await page.locator('.tabs-container .tab', { hasText: 'Study: digits-parity-tiny' }).click();
-    const again = await s.webviewFrame(/^Study: /);
+    const again = await s.webviewShowing(/^Study: /, 'table.sharing');
     await expectText(again.locator('table.sharing tr', { hasText: 'Split after trunk1' }), /sharing helped/, 'the study view after a reload');
   },
 };

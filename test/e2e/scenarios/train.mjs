@@ -118,8 +118,7 @@ export default {
     await s.runCommand('Developer: Reload Window');
     await page.locator('.monaco-workbench').waitFor({ state: 'visible' });
     await page.locator('.tabs-container .tab', { hasText: /Training: digits-parity|Run \d{8}-\d{6}: digits-parity/ }).click();
-    const restored = await s.webviewFrame(/Training: digits-parity|Run \d{8}-\d{6}: digits-parity/);
-    await restored.locator('table.results').waitFor();
+    const restored = await s.webviewShowing(/Training: digits-parity|Run \d{8}-\d{6}: digits-parity/, 'table.results');
     await expectText(restored.locator('.head .status'), 'completed', 'the status badge after the reload');
     await s.waitUntil(async () => (await restored.locator('.uplot').count()) >= 6, 'every chart drawn after the reload');
     await s.screenshot('training-panel-after-reload');
