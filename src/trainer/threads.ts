@@ -33,6 +33,19 @@ export function intraOpThreadsFor(spec: Pick<ExperimentSpec, 'model' | 'training
   return 3 * macsPerExample(spec) * spec.training.batchSize < SINGLE_THREAD_LIMIT ? 1 : undefined;
 }
 
+/**
+ * TensorFlow's inter-op setting for this intra-op thread count, or undefined to keep its default.
+ * With one intra-op thread, a negative TF_NUM_INTEROP_THREADS makes every session run its ops on
+ * the calling thread (TensorFlow's DirectSession reads it once, at its first session): the
+ * default inter-op pool hands each op of the fused step to another thread and wakes the caller
+ * when the step ends. Measured on the dense reference at batch 256 (bench/sessionConfigProbe.ts,
+ * 2026-11-30, load 10-15): 1.8-2.1 ms of CPU per step against 2.2-2.4, the step's 10th-percentile
+ * wall time 1.5-1.6 ms against 1.6-2.0. A larger model keeps the pool: its branches may run side by side.
+ */
+export function interOpThreadsFor(intraOpThreads: number | undefined): number | undefined {
+  return intraOpThreads === 1 ? -1 : undefined;
+}
+
 /** Says how many threads TensorFlow got and who chose them (the log of every run). */
 export function threadsLine(threads: number, by: 'environment' | 'requested' | 'automatic'): string {
   const who = by === 'environment' ? 'TF_NUM_INTRAOP_THREADS' : by === 'requested' ? 'requested: setting or --threads'
