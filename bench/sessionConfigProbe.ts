@@ -10,7 +10,7 @@
 // is shared: a low percentile is the step when nothing else ran). Prints figures; asserts nothing.
 // `node out/bench/sessionConfigProbe.js [batch=256] [rounds=2] [config...]`, a config being
 // `intra:inter:onednn:caller` ('' leaves a variable unset; caller: TF_ONEDNN_THREADPOOL_USE_CALLER_THREAD,
-// oneDNN's jobs run one on the calling thread), e.g. `1:: 2:-1: 2::0 2:-1::1`.
+// oneDNN's jobs run one on the calling thread), e.g. `1:2: 1:-1: 2::0 2:-1::1`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import type * as TF from '@tensorflow/tfjs';
@@ -102,7 +102,8 @@ async function main(): Promise<void> {
   }
   const batch = Number(args[0] ?? 256);
   const rounds = Number(args[1] ?? 2);
-  const configs = args.length > 2 ? args.slice(2) : ['1::', '2::', '1:-1:', '2:-1:', '2::0', '2:-1:0'];
+  // With one intra-op thread an unset inter-op count is the trainer's -1 (threads.ts): '1:2:' is TensorFlow's own default there.
+  const configs = args.length > 2 ? args.slice(2) : ['1:2:', '1:-1:', '2::', '2:-1:', '2:-1::1', '1:-1:0'];
   for (let r = 1; r <= rounds; r++) {
     for (const c of configs) {
       const [intra, inter, onednn, caller] = c.split(':');
