@@ -5,7 +5,8 @@
 // are the only settings we have. Each configuration runs in its own process (the variables are
 // read once), configurations interleaved round by round. Per configuration: the one-off costs
 // (graph written and loaded, the first run of each fetch set, where TensorFlow optimises and
-// sets up that subgraph) and the steady step: CPU of the process and of the main thread per
+// sets up that subgraph; then a second graph's, which tells the process' one-off costs from the
+// graph's) and the steady step: CPU of the process and of the main thread per
 // step, and the step's wall time as its 10th percentile and median over the steps (the machine
 // is shared: a low percentile is the step when nothing else ran). Prints figures; asserts nothing.
 // `node out/bench/sessionConfigProbe.js [batch=256] [rounds=2] [config...]`, a config being
