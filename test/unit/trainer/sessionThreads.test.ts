@@ -37,7 +37,7 @@ if (process.env[CHILD]) {
   void child();
 } else {
   test('with one intra-op thread, a graph session runs its ops on the calling thread', { skip: process.platform !== 'linux', timeout: 60_000 }, () => {
-    const env = { ...process.env, [CHILD]: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, [CHILD]: '1' };
     delete env.TF_NUM_INTRAOP_THREADS;
     delete env.TF_NUM_INTEROP_THREADS;
     const r = spawnSync(process.execPath, [__filename], { env, encoding: 'utf8' });
