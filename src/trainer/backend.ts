@@ -4,6 +4,7 @@
 import os from 'node:os';
 import type * as TF from '@tensorflow/tfjs';
 import type { BackendName, BackendPreference } from '../core/protocol';
+import { interOpThreadsFor } from './threads';
 
 export type Tf = typeof TF;
 
@@ -44,6 +45,8 @@ async function tryLoad(name: BackendName, opts: BackendOptions): Promise<Omit<Lo
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
     if (opts.intraOpThreads) process.env.TF_NUM_INTRAOP_THREADS ||= String(opts.intraOpThreads);
     const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.availableParallelism();
+    const interOp = interOpThreadsFor(Number(process.env.TF_NUM_INTRAOP_THREADS) || undefined);
+    if (interOp !== undefined) process.env.TF_NUM_INTEROP_THREADS ||= String(interOp);
     const tf = require('@tensorflow/tfjs-node') as Tf;
     await tf.ready();
     if (tf.getBackend() !== 'tensorflow') throw new Error(`tfjs-node loaded but the backend is ${tf.getBackend()}`);

@@ -2,6 +2,12 @@
 // than the op (measured on 2 cores: 27 µs per op with the default pool, 9 µs with one
 // thread, and whole training steps 20-40 % faster for the reference MLP at batch 32 and
 // 256). Large steps (big convolutions, wide layers) still gain from the pool.
+// Why the fused dense step at batch 256 is slower on two threads (bench/sessionConfigProbe.ts,
+// 2026-11-30): oneDNN runs a matrix product smaller than the L2 cache (1 MiB here: every product
+// of the step but the first layer's forward) on one thread anyway, and hands the rest to the
+// pool while the calling thread waits (TF_ONEDNN_THREADPOOL_USE_CALLER_THREAD=1 lets the caller
+// take a share: 1.77 ms a step against 1.88 without, and 1.44-1.62 on one thread, with twice the
+// CPU). PyTorch gains 5-10 % from its second thread on this machine.
 import { analyzeGraph } from '../core/graph';
 import { countParams } from '../core/params';
 import { inferShapes } from '../core/shapes';
@@ -31,6 +37,23 @@ export function macsPerExample(spec: Pick<ExperimentSpec, 'model'>): number {
 export function intraOpThreadsFor(spec: Pick<ExperimentSpec, 'model' | 'training'>): number | undefined {
   // Forward + backward is about three forward passes.
   return 3 * macsPerExample(spec) * spec.training.batchSize < SINGLE_THREAD_LIMIT ? 1 : undefined;
+}
+
+/**
+ * TensorFlow's inter-op setting for this intra-op thread count, or undefined to keep its default.
+ * With one intra-op thread, a negative TF_NUM_INTEROP_THREADS makes every session run its ops on
+ * the calling thread (TensorFlow's DirectSession reads it once, at its first session): the
+ * default inter-op pool hands each op of the fused step to another thread and wakes the caller
+ * when the step ends. Measured on the dense reference at batch 256 (bench/sessionConfigProbe.ts,
+ * 2026-11-30, load 10-15): 1.8-2.1 ms of CPU per step against 2.2-2.4, the step's 10th-percentile
+ * wall time 1.5-1.6 ms against 1.6-2.0; a whole bench run at the highest scheduling priority (as on
+ * an idle machine) 93,000-97,000 samples/s by wall against 73,000-80,000. On a machine loaded 15 times
+ * over, the other way round (19,000-28,000 against 20,000-57,000): a thread that never waits gets
+ * fewer turns from the scheduler than one woken at every step. A larger model keeps the pool: its
+ * branches may run side by side.
+ */
+export function interOpThreadsFor(intraOpThreads: number | undefined): number | undefined {
+  return intraOpThreads === 1 ? -1 : undefined;
 }
 
 /** Says how many threads TensorFlow got and who chose them (the log of every run). */
