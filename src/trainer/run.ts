@@ -163,7 +163,8 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
         req.emit({ type: 'log', level: 'info', message: data.report[data.report.length - 1]! });
       }
       // Onto the device once per fold; every seed and phase of the fold trains on these tensors.
-      const splits = [data.train, data.validation, data.test].map((ds) => toDevice(backend.tf, spec, sharedHeads, ds)) as [DeviceSplit, DeviceSplit, DeviceSplit];
+      // The training split, the largest, as byte codes where its values allow (deviceData.ts).
+      const splits = [data.train, data.validation, data.test].map((ds, k) => toDevice(backend.tf, spec, sharedHeads, ds, { coded: k === 0 })) as [DeviceSplit, DeviceSplit, DeviceSplit];
       if (f === trainedFolds[0]) startup.mark('device');
       // One hold-out split and no study cache: nothing reads the host features again, so their copy goes.
       if (!cv && !req.dataCache) releaseFeatures(data.train, data.validation, data.test, loaded.all);

@@ -2,10 +2,10 @@
 // protobuf classes tfjs-node ships (dist/proto/api_pb.js, the ones its SavedModel reader
 // uses). A graph built here is loaded by TensorFlow's own SavedModel loader (session.ts) and
 // run as one session call: TensorFlow's executor, not tfjs, walks the ops.
-// Only what the training graphs need: float32 and int32 tensors, the attrs they set.
+// Only what the training graphs need: float32 and int32 tensors (uint8 placeholders: byte-coded inputs), the attrs they set.
 
 /** An attr value: a type, a bool, an int, a float, a string, a shape (-1: unknown), a constant tensor or a list of ints. */
-export type Attr = { type: 'float' | 'int32' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] };
+export type Attr = { type: 'float' | 'int32' | 'uint8' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] };
 
 /** A constant's value: float32 or int32, row-major. */
 export interface ConstTensor { dtype: 'float' | 'int32'; shape: number[]; values: number[] }
@@ -56,7 +56,7 @@ export class GraphBuilder {
   }
 
   /** A float32 placeholder fed by each run; -1 for an unknown size (the batch). */
-  placeholder(name: string, shape: number[], dtype: 'float' | 'int32' = 'float'): string {
+  placeholder(name: string, shape: number[], dtype: 'float' | 'int32' | 'uint8' = 'float'): string {
     return this.op('Placeholder', [], { dtype: { type: dtype }, shape: { shape } }, name);
   }
 
@@ -92,8 +92,8 @@ export class GraphBuilder {
   }
 }
 
-function dtypeOf(p: Proto, t: 'float' | 'int32'): number {
-  return t === 'float' ? p.DataType.DT_FLOAT! : p.DataType.DT_INT32!;
+function dtypeOf(p: Proto, t: 'float' | 'int32' | 'uint8'): number {
+  return t === 'float' ? p.DataType.DT_FLOAT! : t === 'uint8' ? p.DataType.DT_UINT8! : p.DataType.DT_INT32!;
 }
 
 function shapeOf(p: Proto, dims: number[]) {
