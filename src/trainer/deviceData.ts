@@ -40,8 +40,8 @@ function selectColumns(ds: Dataset, names: string[], inputIndex: number): Float3
 
 /**
  * `coded`: float32 inputs of at most 256 distinct values are held as byte codes (native
- * TensorFlow only; the run asks it for the training split, the largest, whose readers are the
- * step's gathers and the training-rows evaluation, all through inputRows / inputRange).
+ * TensorFlow only; the run asks it for the training and validation splits, whose readers are
+ * the step's gathers, a baseline's labelled rows and evaluation, all through inputRows / inputRange).
  */
 export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Dataset, o: { coded?: boolean } = {}): DeviceSplit {
   const x = new Map<string, TF.Tensor>();
