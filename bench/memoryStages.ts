@@ -12,8 +12,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FromTrainer } from '../src/core/protocol';
-import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
+import { TRAINER_ENV, TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
+import { withDefaults } from '../src/core/defaults';
+import type { ExperimentSpec } from '../src/core/spec';
 import { loadBackend } from '../src/trainer/backend';
+import { oneDnnFor } from '../src/trainer/oneDnn';
+import { intraOpThreadsFor } from '../src/trainer/threads';
 import { runExperiment } from '../src/trainer/run';
 
 const MB = 1024 * 1024;
@@ -30,7 +34,10 @@ function rollup(): { anonMb: number; fileMb: number } {
 
 /** The child: trains the example, printing a mark line at each stage. */
 async function child(runsDir: string): Promise<void> {
-  const { tf } = await loadBackend('tensorflow');
+  const doc = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'digits-parity.mtl.json'), 'utf8')) as Record<string, unknown>;
+  const spec = withDefaults(doc as unknown as ExperimentSpec);
+  // Loaded as the run loads it (its threads, its oneDNN switch): the run's own load then finds it loaded.
+  const { tf } = await loadBackend('tensorflow', { intraOpThreads: intraOpThreadsFor(spec), oneDnn: oneDnnFor(spec) });
   const mark = (stage: string) => {
     const m = process.memoryUsage();
     const line: Mark = { t: Date.now(), stage, heapMb: m.heapUsed / MB, arrayBuffersMb: m.arrayBuffers / MB, externalMb: m.external / MB,
@@ -38,7 +45,6 @@ async function child(runsDir: string): Promise<void> {
     process.stdout.write(`MARK ${JSON.stringify(line)}\n`);
   };
   mark('baseline (TensorFlow loaded)');
-  const doc = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'digits-parity.mtl.json'), 'utf8')) as Record<string, unknown>;
   let phase = '';
   let stepsSeen = false;
   const emit = (msg: FromTrainer) => {
@@ -47,7 +53,8 @@ async function child(runsDir: string): Promise<void> {
     else if (msg.type === 'epochEnd') mark(`${phase}: epoch (training, validation)`);
     else if (msg.type === 'log' && msg.message.includes('steps, training step')) mark(`${phase}: test evaluation, report`);
     else if (msg.type === 'log' && msg.message.startsWith('memory:')) mark('checked');
-    else if (msg.type === 'log' && msg.message.startsWith('data:')) mark('data loaded, split');
+    else if (msg.type === 'log' && msg.message.startsWith('TensorFlow oneDNN')) mark('data: read, split, preprocessed');
+    else if (msg.type === 'log' && !phase && msg.message.startsWith('MNIST')) mark('inputs to the device, host copy released');
     else if (msg.type === 'log' && msg.message.startsWith('start-up')) mark(`${phase}: steps after the first`);
     else if (msg.type === 'done') mark('done (run folder written)');
     else if (msg.type === 'error') process.stderr.write(`${msg.message}\n`);
@@ -70,7 +77,7 @@ function status(pid: number): Sample | undefined {
 /** One run of the child, sampled: its marks and samples. */
 async function sampledRun(): Promise<{ marks: Mark[]; samples: Sample[] }> {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-bench-stages-'));
-  const proc = spawn(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--child', runsDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--child', runsDir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...TRAINER_ENV, ...process.env } });
   const marks: Mark[] = [];
   const samples: Sample[] = [];
   let out = '';

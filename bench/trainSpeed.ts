@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyzeGraph } from '../src/core/graph';
 import type { BackendName } from '../src/core/protocol';
-import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
+import { TRAINER_ENV, TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
 import { loadBackend, type Tf } from '../src/trainer/backend';
 import { disposeSplit, toDevice, type DeviceSplit } from '../src/trainer/deviceData';
 import { makeHeads } from '../src/trainer/heads';
@@ -21,6 +21,7 @@ import { GRAPH_STEP_PATH } from '../src/trainer/graph/graphStep';
 import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
 import { intraOpThreadsFor } from '../src/trainer/threads';
+import { oneDnnFor } from '../src/trainer/oneDnn';
 import { conflictCostAtDefault } from './conflictCost';
 import { fastest, formatFigure, parsePythonLines, ratioLine, stepCostLine, throughput, type Clock, type Figure, type Framework } from './speedReport';
 import { WORKLOADS, workload, type WorkloadId } from './workloads';
@@ -83,7 +84,7 @@ async function measure(job: OursJob): Promise<Figure> {
   const w = workload(job.workload);
   const epochs = job.epochs ?? w.epochs;
   const spec = w.spec(job.batch, epochs);
-  const b = await loadBackend(job.backend, { intraOpThreads: job.threads ?? intraOpThreadsFor(spec) });
+  const b = await loadBackend(job.backend, { intraOpThreads: job.threads ?? intraOpThreadsFor(spec), oneDnn: oneDnnFor(spec) });
   const tf = b.tf;
   const topo = analyzeGraph(spec).order;
   const heads = makeHeads(tf, spec);
@@ -141,7 +142,7 @@ async function measure(job: OursJob): Promise<Figure> {
 function ours(job: OursJob): Figure | undefined {
   // With the trainer's Node flags: ours is measured as the extension and `mts train` run it.
   const r = spawnSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--one', JSON.stringify(job)], {
-    encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' }, timeout: TIMEOUT_MS, killSignal: 'SIGKILL',
+    encoding: 'utf8', env: { ...TRAINER_ENV, ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' }, timeout: TIMEOUT_MS, killSignal: 'SIGKILL',
   });
   try {
     return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Figure;

@@ -25,6 +25,7 @@ import { RunFolderError } from './artifacts/runFolderError';
 import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, threadsLine } from './threads';
+import { oneDnnFor, oneDnnLine } from './oneDnn';
 import { crossValidationPlans, datasetColumns, loadStratified, prereadData, splitLoaded, trainingData, type ExperimentData, type LoadedData, type LoadOptions, type SplitPlan } from './data/index';
 import { collectGarbage, releaseFeatures } from './data/release';
 import { countRows } from './data/rowCount';
@@ -99,8 +100,9 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
 
     startup.mark('checked');
     const threadsBy = process.env.TF_NUM_INTRAOP_THREADS ? 'environment' : req.threads !== undefined ? 'requested' : 'automatic';
-    const backend = await loadBackend(req.backend, { intraOpThreads: req.threads ?? intraOpThreadsFor(spec) });
+    const backend = await loadBackend(req.backend, { intraOpThreads: req.threads ?? intraOpThreadsFor(spec), oneDnn: oneDnnFor(spec) });
     if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy) });
+    if (backend.oneDnn !== undefined) req.emit({ type: 'log', level: 'info', message: oneDnnLine(backend.oneDnn) });
     startup.mark('tensorflow');
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
     // A DataError is a SpecError: the catch below reports it at its JSON path. The source is
