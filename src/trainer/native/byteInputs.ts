@@ -42,11 +42,15 @@ export function codedRows(tf: Tf, input: CodedInput, rows: TF.Tensor): TF.Tensor
   // check it (a block of 2,000 images: 1.6 million indices), and cannot name the uint8 type.
   const gather = (params: TF.Tensor, indices: TF.Tensor, dtype: number, axis: TF.Tensor) => be.executeSingleOutput('GatherV2',
     [type('Tparams', dtype), type('Tindices', b.TF_INT32), type('Taxis', b.TF_INT32), { name: 'batch_dims', type: b.TF_ATTR_INT, value: 0 }], [params, indices, axis]);
-  return tf.tidy(() => {
-    const axis = tf.scalar(0, 'int32');
-    const index = be.executeSingleOutput('Cast', [type('SrcT', b.TF_UINT8), type('DstT', b.TF_INT32), { name: 'Truncate', type: b.TF_ATTR_BOOL, value: false }], [gather(input.codes, rows, b.TF_UINT8, axis)]);
-    return gather(input.book, index, b.TF_FLOAT, axis);
-  });
+  // Each intermediate is freed as soon as the next one exists (an evaluation block of 2,000
+  // images: 1.6 MB of codes, 6.3 MB of int32 indices, 6.3 MB of values), not at the end.
+  const axis = tf.scalar(0, 'int32');
+  const picked = gather(input.codes, rows, b.TF_UINT8, axis);
+  const index = be.executeSingleOutput('Cast', [type('SrcT', b.TF_UINT8), type('DstT', b.TF_INT32), { name: 'Truncate', type: b.TF_ATTR_BOOL, value: false }], [picked]);
+  picked.dispose();
+  const values = gather(input.book, index, b.TF_FLOAT, axis);
+  tf.dispose([index, axis]);
+  return values;
 }
 
 /** Rows start .. start + size - 1 of a coded input, as float32. */
