@@ -14,7 +14,7 @@ import path from 'node:path';
 import { countParams } from '../src/core/params';
 import type { RunSummary } from '../src/core/protocol';
 import type { ExperimentSpec } from '../src/core/spec';
-import { TRAINER_ENV, TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
+import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
 import { withDefaults } from '../src/core/defaults';
 import { loadBackend } from '../src/trainer/backend';
 import { oneDnnFor } from '../src/trainer/oneDnn';
@@ -99,7 +99,7 @@ async function measureExample(runsDir: string): Promise<void> {
 function exampleOnce(): Measure {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-bench-example-'));
   try {
-    const out = execFileSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--measure', 'example', runsDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...TRAINER_ENV, ...process.env } });
+    const out = execFileSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--measure', 'example', runsDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     return JSON.parse(out.trim().split('\n').pop() as string) as Measure;
   } finally {
     fs.rmSync(runsDir, { recursive: true, force: true });
@@ -135,7 +135,7 @@ function main(): void {
       `float32 size ${dataMb.toFixed(0)} MB, model ${modelMb.toFixed(3)} MB; goal: peak - baseline <= ${goalMb.toFixed(0)} MB; trainer flags: ${TRAINER_NODE_FLAGS.join(' ')}`);
     const over: string[] = [];
     for (const phase of ['load', 'preview', 'train'] as const) {
-      const out = execFileSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--measure', phase, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...TRAINER_ENV, ...process.env } });
+      const out = execFileSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--measure', phase, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       const m = JSON.parse(out.trim().split('\n').pop() as string) as Measure;
       const used = m.peakMb - m.baselineMb;
       if (used > goalMb) over.push(phase);

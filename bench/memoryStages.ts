@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FromTrainer } from '../src/core/protocol';
-import { TRAINER_ENV, TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
+import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
 import { withDefaults } from '../src/core/defaults';
 import type { ExperimentSpec } from '../src/core/spec';
 import { loadBackend } from '../src/trainer/backend';
@@ -77,7 +77,7 @@ function status(pid: number): Sample | undefined {
 /** One run of the child, sampled: its marks and samples. */
 async function sampledRun(): Promise<{ marks: Mark[]; samples: Sample[] }> {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-bench-stages-'));
-  const proc = spawn(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--child', runsDir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...TRAINER_ENV, ...process.env } });
+  const proc = spawn(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--child', runsDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const marks: Mark[] = [];
   const samples: Sample[] = [];
   let out = '';

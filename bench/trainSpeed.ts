@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyzeGraph } from '../src/core/graph';
 import type { BackendName } from '../src/core/protocol';
-import { TRAINER_ENV, TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
+import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
 import { loadBackend, type Tf } from '../src/trainer/backend';
 import { disposeSplit, toDevice, type DeviceSplit } from '../src/trainer/deviceData';
 import { makeHeads } from '../src/trainer/heads';
@@ -142,7 +142,7 @@ async function measure(job: OursJob): Promise<Figure> {
 function ours(job: OursJob): Figure | undefined {
   // With the trainer's Node flags: ours is measured as the extension and `mts train` run it.
   const r = spawnSync(process.execPath, [...TRAINER_NODE_FLAGS, __filename, '--one', JSON.stringify(job)], {
-    encoding: 'utf8', env: { ...TRAINER_ENV, ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' }, timeout: TIMEOUT_MS, killSignal: 'SIGKILL',
+    encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' }, timeout: TIMEOUT_MS, killSignal: 'SIGKILL',
   });
   try {
     return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Figure;

@@ -3,7 +3,7 @@
 // channel carrying core/protocol messages. No vscode import: tests fork it the same way.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { FromTrainer, ToTrainer } from '../core/protocol';
-import { TRAINER_ENV, TRAINER_NODE_FLAGS } from '../core/trainerFlags';
+import { TRAINER_NODE_FLAGS } from '../core/trainerFlags';
 
 export interface TrainerProcessOptions {
   /** Path of the trainer bundle (dist/trainer.js). */
@@ -29,7 +29,7 @@ export function forkTrainer(opts: TrainerProcessOptions): TrainerProcess {
     execPath: opts.nodePath || process.execPath,
     execArgv: [...process.execArgv, ...TRAINER_NODE_FLAGS],
     cwd: opts.cwd,
-    env: { ...TRAINER_ENV, ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' },
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let buffered = '';

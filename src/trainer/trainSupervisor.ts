@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { trainerSignalMessage } from '../core/runFaults';
-import { TRAINER_ENV, TRAINER_NODE_FLAGS } from '../core/trainerFlags';
+import { TRAINER_NODE_FLAGS } from '../core/trainerFlags';
 import { endedByParent, RUN_FILES, type RunRecord } from '../core/runLayout';
 import { writeJsonAtomic } from './artifacts/atomicWrite';
 
@@ -44,7 +44,7 @@ export async function superviseTrain(): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, ...TRAINER_NODE_FLAGS, entry!, ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: ownGroup,
-    env: { ...TRAINER_ENV, ...process.env, [TRAIN_CHILD_ENV]: '1' },
+    env: { ...process.env, [TRAIN_CHILD_ENV]: '1' },
   });
   let runDir: string | undefined;
   child.on('message', (m: Partial<TrainChildNote>) => { if (typeof m?.runDir === 'string') runDir = m.runDir; });
