@@ -15,13 +15,19 @@ import { countParams } from '../src/core/params';
 import type { RunSummary } from '../src/core/protocol';
 import type { ExperimentSpec } from '../src/core/spec';
 import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
+import { withDefaults } from '../src/core/defaults';
 import { loadBackend } from '../src/trainer/backend';
+import { oneDnnFor } from '../src/trainer/oneDnn';
+import { intraOpThreadsFor } from '../src/trainer/threads';
 import { loadExperimentData } from '../src/trainer/data/load';
 import { summarizeData } from '../src/trainer/data/summary';
 import { runExperiment } from '../src/trainer/run';
 import { COLUMNS, writeWideExperiment } from './wideCsv';
 
 const MB = 1024 * 1024;
+
+/** What runExperiment asks of the backend for this spec (loaded here first, it must be loaded the same way). */
+const trainerBackendOptions = (spec: ExperimentSpec) => ({ intraOpThreads: intraOpThreadsFor(withDefaults(spec)), oneDnn: oneDnnFor(spec) });
 const peakMb = (): number => (process.resourceUsage().maxRSS * 1024) / MB;
 
 /**
@@ -50,8 +56,8 @@ async function measure(phase: Phase, dir: string): Promise<void> {
   if (phase === 'example') return measureExample(dir);
   const doc = JSON.parse(fs.readFileSync(path.join(dir, 'wide.mtl.json'), 'utf8')) as Record<string, unknown>;
   const spec = doc as unknown as ExperimentSpec;
-  // Training loads native TensorFlow first: its own memory is not the data's.
-  if (phase === 'train') await loadBackend('tensorflow');
+  // Training loads native TensorFlow first (as the run would: its threads, its oneDNN switch): its own memory is not the data's.
+  if (phase === 'train') await loadBackend('tensorflow', trainerBackendOptions(spec));
   const baselineMb = peakMb();
   const t0 = performance.now();
   if (phase === 'load') loadExperimentData(spec, { workspaceDir: dir });
@@ -69,7 +75,7 @@ async function measure(phase: Phase, dir: string): Promise<void> {
 /** digits-parity as `mts train` runs it, for 1 epoch, its runs written into `runsDir`. */
 async function measureExample(runsDir: string): Promise<void> {
   const doc = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'digits-parity.mtl.json'), 'utf8')) as Record<string, unknown>;
-  await loadBackend('tensorflow');
+  await loadBackend('tensorflow', trainerBackendOptions(doc as unknown as ExperimentSpec));
   const baselineMb = peakMb();
   const before = residentSplit();
   const t0 = performance.now();

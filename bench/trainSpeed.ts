@@ -21,6 +21,7 @@ import { GRAPH_STEP_PATH } from '../src/trainer/graph/graphStep';
 import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
 import { intraOpThreadsFor } from '../src/trainer/threads';
+import { oneDnnFor } from '../src/trainer/oneDnn';
 import { conflictCostAtDefault } from './conflictCost';
 import { fastest, formatFigure, parsePythonLines, ratioLine, stepCostLine, throughput, type Clock, type Figure, type Framework } from './speedReport';
 import { WORKLOADS, workload, type WorkloadId } from './workloads';
@@ -83,7 +84,7 @@ async function measure(job: OursJob): Promise<Figure> {
   const w = workload(job.workload);
   const epochs = job.epochs ?? w.epochs;
   const spec = w.spec(job.batch, epochs);
-  const b = await loadBackend(job.backend, { intraOpThreads: job.threads ?? intraOpThreadsFor(spec) });
+  const b = await loadBackend(job.backend, { intraOpThreads: job.threads ?? intraOpThreadsFor(spec), oneDnn: oneDnnFor(spec) });
   const tf = b.tf;
   const topo = analyzeGraph(spec).order;
   const heads = makeHeads(tf, spec);

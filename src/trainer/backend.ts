@@ -17,6 +17,8 @@ export interface LoadedBackend {
   fallbacks: string[];
   /** WebAssembly only: which of its builds loaded (SIMD, threads). */
   wasm?: WasmFeatures;
+  /** Native only: whether TensorFlow's oneDNN kernels (and their memory pool) are on (oneDnn.ts). */
+  oneDnn?: boolean;
 }
 
 export interface WasmFeatures {
@@ -38,12 +40,24 @@ export function isBackendPreference(v: string): v is BackendPreference {
 export interface BackendOptions {
   /** TensorFlow intra-op threads (native only; read when the library loads). A user's TF_NUM_INTRAOP_THREADS wins. */
   intraOpThreads?: number;
+  /** TensorFlow's oneDNN kernels (native only; read when the library loads; oneDnn.ts): false turns them off. A user's TF_ENABLE_ONEDNN_OPTS wins. */
+  oneDnn?: boolean;
 }
+
+/** Whether TensorFlow loaded with its oneDNN kernels in this process (decided by its first load). */
+let oneDnnAtLoad: boolean | undefined;
 
 async function tryLoad(name: BackendName, opts: BackendOptions): Promise<Omit<LoadedBackend, 'fallbacks'>> {
   if (name === 'tensorflow') {
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
     if (opts.intraOpThreads) process.env.TF_NUM_INTRAOP_THREADS ||= String(opts.intraOpThreads);
+    // The switch is read as the library loads: the first load of the process decides it.
+    if (oneDnnAtLoad === undefined) {
+      if (opts.oneDnn === false) process.env.TF_ENABLE_ONEDNN_OPTS ||= '0';
+      // TensorFlow's own reading of the switch: off for 0 or false, on otherwise (and when unset).
+      oneDnnAtLoad = !['0', 'false'].includes((process.env.TF_ENABLE_ONEDNN_OPTS ?? '').toLowerCase());
+    }
+    const oneDnn = oneDnnAtLoad;
     const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.availableParallelism();
     const interOp = interOpThreadsFor(Number(process.env.TF_NUM_INTRAOP_THREADS) || undefined);
     if (interOp !== undefined) process.env.TF_NUM_INTEROP_THREADS ||= String(interOp);
@@ -51,7 +65,7 @@ async function tryLoad(name: BackendName, opts: BackendOptions): Promise<Omit<Lo
     await tf.ready();
     if (tf.getBackend() !== 'tensorflow') throw new Error(`tfjs-node loaded but the backend is ${tf.getBackend()}`);
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
-    return { tf, name, threads, versions: { ...tf.version, tensorflow: binding?.TF_Version ?? 'unknown', node: process.versions.node } };
+    return { tf, name, threads, oneDnn, versions: { ...tf.version, tensorflow: binding?.TF_Version ?? 'unknown', node: process.versions.node } };
   }
   const tf = require('@tensorflow/tfjs') as Tf;
   if (name === 'wasm') {
@@ -99,6 +113,7 @@ export async function loadBackend(preference: BackendPreference, opts: BackendOp
 /** Lines for `mts info` and the "Show environment" command. */
 export function describeBackend(b: LoadedBackend): string[] {
   const lines = [`backend: ${b.name}`, `threads: ${b.threads}`];
+  if (b.oneDnn !== undefined) lines.push(`oneDNN kernels: ${b.oneDnn ? 'on' : 'off'}`);
   if (b.wasm) {
     lines.push(`wasm SIMD: ${b.wasm.simd ? 'loaded' : 'not supported by this runtime (the plain build runs, slower)'}`);
     lines.push(`wasm threads: ${b.wasm.threads ? `loaded, ${b.wasm.threadCount} threads` : 'not loaded (tfjs-backend-wasm runs one thread under Node and Electron)'}`);

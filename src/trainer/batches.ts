@@ -7,6 +7,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { SeededRandom } from '../core/random';
 import type { Tf } from './backend';
+import { inputRows, type InputSource } from './deviceData';
 import { hostRowBatches } from './wasm/hostRows';
 
 /**
@@ -34,6 +35,8 @@ export function batchSizes(n: number, batchSize: number): number[] {
 export interface BatchSource {
   /** The split's inputs on the device. */
   x: ReadonlyMap<string, TF.Tensor>;
+  /** Its inputs held as byte codes (deviceData.ts), read through inputRows. */
+  coded?: InputSource['coded'];
   /** The label tensors of these rows, in their order, as the step takes them (keyed by task). */
   labels(rows: Int32Array): Map<string, TF.Tensor>;
   /** Values per row of all the label tensors together (one-hot: the classes; a value: 1). */
@@ -92,7 +95,7 @@ export class EpochBatches {
       yKeys = [...labels.keys()];
       return [
         // On wasm the rows are copied on the host (wasm/hostRows.ts says why).
-        ...xKeys.map((k) => hostRowBatches(tf, source.x.get(k)!, order, sizes) ?? split(tf.gather(source.x.get(k)!, idx))),
+        ...xKeys.map((k) => hostRowBatches(tf, source.x.get(k)!, order, sizes) ?? split(inputRows(tf, source, k, idx))),
         ...yKeys.map((k) => split(labels.get(k)!)),
         // The weights are in epoch order already: the block's rows, split only.
         ...wKeys.map((k) => split(tf.tensor2d(source.weights.get(k)!.subarray(start, start + rows), [rows, 1]))),

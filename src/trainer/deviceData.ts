@@ -10,12 +10,18 @@ import type { TaskHead } from './heads';
 import { own } from '../core/own';
 import { fillUnlabelled, hasUnlabelled, labelledRows } from './labelMask';
 import { SpecError } from './specError';
+import { codedRange, codedRows, uploadCoded, type CodedInput } from './native/byteInputs';
 
 export interface DeviceSplit {
   n: number;
   x: Map<string, TF.Tensor>;
   /** Host arrays of the targets (class index or value; NaN where a row lacks it), for metrics and loss masks. */
   targets: Map<string, Float32Array>;
+  /**
+   * Inputs held as byte codes (native/byteInputs.ts): their `x` is the codes tensor, which no
+   * tfjs op may read; inputRows and inputRange give their rows as float32.
+   */
+  coded?: Map<string, CodedInput>;
 }
 
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
@@ -32,10 +38,44 @@ function selectColumns(ds: Dataset, names: string[], inputIndex: number): Float3
   return out;
 }
 
-export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Dataset): DeviceSplit {
+/**
+ * `coded`: float32 inputs of at most 256 distinct values are held as byte codes (native
+ * TensorFlow only; the run asks it for the training and validation splits, whose readers are
+ * the step's gathers, a baseline's labelled rows and evaluation, all through inputRows / inputRange).
+ */
+export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Dataset, o: { coded?: boolean } = {}): DeviceSplit {
   const x = new Map<string, TF.Tensor>();
-  for (const [i, input] of spec.model.inputs.entries()) x.set(input.id, uploadInput(tf, ds, input, i));
-  return { n: ds.n, x, targets: targetsFor(spec, heads, ds) };
+  const coded = new Map<string, CodedInput>();
+  for (const [i, input] of spec.model.inputs.entries()) {
+    const codes = o.coded && input.dtype !== 'int32' && !input.features ? uploadCoded(tf, checkedFeatures(ds, input, i), [ds.n, ...input.shape]) : undefined;
+    if (codes) coded.set(input.id, codes);
+    x.set(input.id, codes ? codes.codes : uploadInput(tf, ds, input, i));
+  }
+  return { n: ds.n, x, targets: targetsFor(spec, heads, ds), ...(coded.size ? { coded } : {}) };
+}
+
+/** Where rows of inputs are read from: a split's tensors and its byte-coded inputs. */
+export interface InputSource { x: ReadonlyMap<string, TF.Tensor>; coded?: ReadonlyMap<string, CodedInput> }
+
+/** These rows (int32 [k]) of an input, as the model takes them (a coded input decoded). */
+export function inputRows(tf: Tf, split: InputSource, id: string, rows: TF.Tensor): TF.Tensor {
+  const coded = split.coded?.get(id);
+  return coded ? codedRows(tf, coded, rows) : tf.gather(split.x.get(id)!, rows);
+}
+
+/** Rows start .. start + size - 1 of an input, as the model takes them. */
+export function inputRange(tf: Tf, split: InputSource, id: string, start: number, size: number): TF.Tensor {
+  const coded = split.coded?.get(id);
+  return coded ? codedRange(tf, coded, start, size) : split.x.get(id)!.slice(start, size);
+}
+
+/** The split's features for this input, once their count is checked against its shape. */
+function checkedFeatures(ds: Dataset, input: ExperimentSpec['model']['inputs'][number], i: number): Float32Array {
+  const featureDim = ds.n ? ds.features.length / ds.n : prod(ds.featureShape);
+  if (featureDim !== prod(input.shape)) {
+    throw new SpecError(`Input "${input.id}" has shape [${input.shape.join(', ')}] (${prod(input.shape)} values) but the data gives ${featureDim} features per example.`, ['model', 'inputs', i, 'shape']);
+  }
+  return ds.features;
 }
 
 function uploadInput(tf: Tf, ds: Dataset, input: ExperimentSpec['model']['inputs'][number], i: number): TF.Tensor {
@@ -85,6 +125,7 @@ export function targetsOf(targets: Float32Array, rows: Int32Array): Float32Array
 
 export function disposeSplit(s: DeviceSplit): void {
   for (const t of s.x.values()) t.dispose();
+  for (const c of s.coded?.values() ?? []) c.book.dispose();
 }
 
 /**
@@ -98,10 +139,11 @@ export function phaseSplit(tf: Tf, split: DeviceSplit, inputs: readonly string[]
   const values = split.targets.get(task);
   if (!values) throw new Error(`phaseSplit: no targets of task ${task} on the device`);
   const x = new Map(inputs.map((id) => [id, split.x.get(id)!] as const));
-  if (!hasUnlabelled(values)) return { split: { n: split.n, x, targets: new Map([[task, values]]) }, owned: false };
+  if (!hasUnlabelled(values)) return { split: { n: split.n, x, targets: new Map([[task, values]]), ...(split.coded ? { coded: split.coded } : {}) }, owned: false };
   const rows = Int32Array.from(labelledRows(values));
   const index = tf.tensor1d(rows, 'int32');
-  const gathered = new Map([...x].map(([id, t]) => [id, tf.gather(t, index)] as const));
+  // A coded input's labelled rows are gathered as float32: the view owns plain tensors.
+  const gathered = new Map([...x].map(([id]) => [id, inputRows(tf, split, id, index)] as const));
   index.dispose();
   return { split: { n: rows.length, x: gathered, targets: new Map([[task, targetsOf(values, rows)]]) }, owned: true };
 }

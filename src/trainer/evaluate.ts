@@ -4,7 +4,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { EVAL_BATCH } from '../core/budget';
 import { accuracy, argmaxRows, macroF1, mae, r2, rmse, rocAuc } from '../core/metrics';
 import type { Tf } from './backend';
-import { labelTensor, type DeviceSplit } from './deviceData';
+import { inputRange, labelTensor, type DeviceSplit } from './deviceData';
 import type { TaskHead } from './heads';
 import { batchWeights, countLabelled, hasUnlabelled, labelledRows } from './labelMask';
 import type { ForwardFn } from './model/forward';
@@ -30,7 +30,7 @@ export function evaluate(tf: Tf, forward: ForwardFn, heads: TaskHead[], split: D
     const masks = heads.map((_, i) => (partial[i] ? batchWeights(truths[i]!, rangeOf(start, size), [size]) : undefined));
     const read = tf.tidy(() => {
       // On wasm a slice copies the whole split out of the heap: the rows are cut on the host (wasm/hostRows.ts).
-      const xb = new Map([...split.x].map(([k, v]) => [k, hostRowRange(tf, v, start, size) ?? v.slice(start, size)]));
+      const xb = new Map([...split.x].map(([k, v]) => [k, hostRowRange(tf, v, start, size) ?? inputRange(tf, split, k, start, size)]));
       const outs = forward(xb, false);
       const losses: TF.Tensor[] = [];
       const ps: TF.Tensor[] = [];

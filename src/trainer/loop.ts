@@ -139,7 +139,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const fused = !unsupported && s.backend === 'tensorflow' && s.fusedGraph !== false && !graphStepUnsupported(spec, heads, masked.length > 0, method)
     ? (() => {
       // TensorFlow refusing our graph is our defect, not the user's: train on the eager step and say why.
-      try { return compileGraphStep(tf, spec, s.built, heads, s.topo, weighting.variables); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
+      try { return compileGraphStep(tf, spec, s.built, heads, s.topo, weighting.variables, new Set(train.coded?.keys())); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
     })() : undefined;
   const native = unsupported || fused ? undefined
     : s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting, s.forward.dropoutMask);
@@ -154,7 +154,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
     return native ? native.prepareLabels(y) : y;
   };
   // The fused graph gathers its batches from the whole split itself.
-  fused?.bind(train.x, train.targets);
+  fused?.bind(train.x, train.targets, train.coded);
   const labelWidth = heads.reduce((a, h) => a + (h.encoding === 'onehot' ? h.units : 1), 0);
   const rng = new SeededRandom(deriveSeed(t.seed, 'shuffle'));
   const order = new Int32Array(train.n);
@@ -180,7 +180,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       shuffleRows(order, rng);
       const maskWeights = masked.map((id) => batchWeights(train.targets.get(id)!, order, sizes));
       const weights = new Map(masked.map((id, k) => [id, maskWeights[k]!.weights]));
-      const batches = fused ? undefined : new EpochBatches(tf, { x: train.x, labels: trainLabels, labelWidth, weights }, order, sizes, t.batchSize);
+      const batches = fused ? undefined : new EpochBatches(tf, { x: train.x, ...(train.coded ? { coded: train.coded } : {}), labels: trainLabels, labelWidth, weights }, order, sizes, t.batchSize);
       // Per-task losses of the steps since the last report, read back together; for masked
       // tasks also each step's labelled rows, so the report is the mean over labelled rows.
       let window: TF.Tensor[][] = heads.map(() => []);

@@ -29,7 +29,7 @@ export class GraphBuilder {
   }
 
   /** A float32 placeholder fed by each run; -1 for an unknown size (the batch). */
-  placeholder(name: string, shape: number[], dtype: 'float' | 'int32' = 'float'): string {
+  placeholder(name: string, shape: number[], dtype: 'float' | 'int32' | 'uint8' = 'float'): string {
     return this.op('Placeholder', [], { dtype: { type: dtype }, shape: { shape } }, name);
   }
 

@@ -11,7 +11,7 @@ import type { Tf } from '../backend';
 import type { TaskHead } from '../heads';
 import type { BuiltModel } from '../model/build';
 import type { LossWeights } from '../native/denseStep';
-import { labelTensor, targetsOf } from '../deviceData';
+import { inputRows, labelTensor, targetsOf, type DeviceSplit, type InputSource } from '../deviceData';
 import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { buildTrainGraph } from './trainGraph';
@@ -26,7 +26,7 @@ export interface GraphStep {
    * from the host (uploaded once, one value a row, kept until `dispose`). The graph gathers
    * each batch and makes its labels itself.
    */
-  bind(x: ReadonlyMap<string, TF.Tensor>, targets: ReadonlyMap<string, Float32Array>): void;
+  bind(x: ReadonlyMap<string, TF.Tensor>, targets: ReadonlyMap<string, Float32Array>, coded?: DeviceSplit['coded']): void;
   /** These rows of the split as tensors (a measurement between steps needs them; caller disposes). */
   batch(rows: Int32Array): { x: Map<string, TF.Tensor>; y: Map<string, TF.Tensor>; weights: Map<string, TF.Tensor> };
   /**
@@ -68,8 +68,9 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
 type LayerWeights = Record<string, { read(): TF.Variable }> & { cell?: Record<string, { read(): TF.Variable }> };
 
 /** `learned`: uncertainty weighting's log-variances (weighting.variables), which the graph then trains; none for other methods. */
-export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = []): GraphStep {
-  const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0 });
+/** `coded`: the training split's inputs held as byte codes (deviceData.ts), which the graph decodes after its gather. */
+export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = [], coded: ReadonlySet<string> = new Set()): GraphStep {
+  const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0, coded });
   const session = openReusableSession(tf, graph.savedModel);
   const variables = graph.weights.map((w) => {
     if (w.learned !== undefined) return learned[w.learned]!;
@@ -81,6 +82,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   const labelFeeds = graph.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }));
   const feeds = [...graph.inputs, ...labelFeeds, { name: graph.rows, tfDtype: 'DT_INT32' }, graph.coef, graph.lr].map((f) => (typeof f === 'string' ? { name: f } : f));
   let split: TF.Tensor[] = [];
+  let bound: InputSource = { x: new Map() };
   let labels: TF.Tensor[] = [];
   let hostTargets: Float32Array[] = [];
   /** Rows of the steps whose losses the session has summed since the last read. */
@@ -107,14 +109,18 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     return cache.lrTensor;
   };
   return {
-    bind(x, targets) {
+    bind(x, targets, codedInputs) {
       tf.dispose(labels);
-      split = spec.model.inputs.map((i) => x.get(i.id)!);
+      const byCode = spec.model.inputs.filter((i) => coded.has(i.id)).map((i) => codedInputs?.get(i.id)?.book);
+      if (byCode.some((b) => !b)) throw new Error('compileGraphStep: an input compiled as byte codes is bound without its table');
+      // The tables follow the inputs, as graph.inputs lists their placeholders.
+      split = [...spec.model.inputs.map((i) => x.get(i.id)!), ...(byCode as TF.Tensor[])];
+      bound = { x, ...(codedInputs ? { coded: codedInputs } : {}) };
       hostTargets = heads.map((h) => targets.get(h.task.id)!);
       labels = hostTargets.map((t, i) => (graph.labelTypes[i] === 'int32' ? tf.tensor1d(Int32Array.from(t), 'int32') : tf.tensor2d(t, [t.length, 1])));
     },
     batch(rows) {
-      const x = tf.tidy(() => { const idx = tf.tensor1d(rows, 'int32'); return split.map((t) => tf.gather(t, idx)); });
+      const x = tf.tidy(() => { const idx = tf.tensor1d(rows, 'int32'); return spec.model.inputs.map((i) => inputRows(tf, bound, i.id, idx)); });
       return {
         x: new Map(spec.model.inputs.map((i, k) => [i.id, x[k]!])),
         y: new Map(heads.map((h, k) => [h.task.id, labelTensor(tf, h, targetsOf(hostTargets[k]!, rows))])),

@@ -20,6 +20,9 @@ export function openReusableSession(tf: Tf, savedModel: Uint8Array): GraphSessio
     session = idle.session;
     idle = undefined;
   } else {
+    // Another graph's idle session would only be closed when this one is let go: closed now,
+    // a run's next phase (a baseline's graph) does not hold the last phase's session as well.
+    closeIdleSession();
     session = openSession(tf, savedModel);
   }
   let released = false;

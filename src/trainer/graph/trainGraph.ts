@@ -26,7 +26,10 @@ import { graphRecurrent, isGraphRecurrentLayer } from './recurrentLayers';
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
 export interface TrainGraph {
   savedModel: Uint8Array;
-  /** One placeholder per model input, in spec.model.inputs order: the whole split. */
+  /**
+   * One placeholder per model input, in spec.model.inputs order: the whole split; then, for
+   * each input held as byte codes (uint8, its placeholder's type), its float32 table of values.
+   */
   inputs: string[];
   /** One per head, the whole split's targets as the host holds them: a value [n, 1], a class number (0/1) [n]. */
   labels: string[];
@@ -53,12 +56,20 @@ export interface TrainGraph {
   getOutputs: string[];
 }
 
+/** A byte-coded input's batch (uint8 codes) as its float32 values: a table placeholder joins `inputs` (native/byteInputs.ts). */
+function decodedRows(g: GraphBuilder, codes: string, id: string, inputs: string[]): string {
+  const book = g.placeholder(`book_${id}`, [-1]);
+  inputs.push(book);
+  const index = g.op('Cast', [codes], { SrcT: { type: 'uint8' }, DstT: I32, Truncate: { b: false } }, `code_index_${id}`);
+  return g.op('GatherV2', [book, index, g.op('Const', [], { dtype: I32, value: { tensor: { dtype: 'int32', shape: [], values: [0] } } }, `book_axis_${id}`)], { Tparams: F, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, `input_${id}`);
+}
+
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
 const NHWC: Attr = { s: 'NHWC' };
 
 /** `uncertainty`: the tasks are weighted by learned log-variances (uncertainty.ts), `coef` holds their gradient scales alone. */
-export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: string[], o: { uncertainty?: boolean } = {}): TrainGraph {
+export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: string[], o: { uncertainty?: boolean; coded?: ReadonlySet<string> } = {}): TrainGraph {
   const g = new GraphBuilder();
   const byId = new Map(spec.model.layers.map((l) => [l.id, l]));
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
@@ -76,8 +87,8 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const rows = g.placeholder('rows', [-1], 'int32');
   const axis0 = int('axis0', [], [0]);
   const gather = (data: string, name: string, type: Attr = F) => g.op('GatherV2', [data, rows, axis0], { Tparams: type, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, name);
-  const inputs = spec.model.inputs.map((i) => g.placeholder(`data_${i.id}`, [-1, ...i.shape]));
-  spec.model.inputs.forEach((i, k) => values.set(i.id, gather(inputs[k]!, `input_${i.id}`)));
+  const inputs = spec.model.inputs.map((i) => g.placeholder(`data_${i.id}`, [-1, ...i.shape], o.coded?.has(i.id) ? 'uint8' : 'float'));
+  spec.model.inputs.forEach((i, k) => values.set(i.id, o.coded?.has(i.id) ? decodedRows(g, gather(inputs[k]!, `codes_${i.id}`, { type: 'uint8' }), i.id, inputs) : gather(inputs[k]!, `input_${i.id}`)));
   // Labels one value a row, as the host holds them: a value target float32 [n, 1], a class
   // number (0/1 for a binary task) int32 [n] (labelTypes): the split's one-hot labels would take
   // classes times the memory. The sparse cross-entropy takes the class numbers as they are (a

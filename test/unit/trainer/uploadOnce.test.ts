@@ -21,6 +21,19 @@ test('digits-parity with single-task baselines (3 phases) uploads each split\'s 
     if (shape?.length === 2 && shape[1] === 784) uploads.push(shape);
     return makeTensor.apply(this, args);
   };
+  // Byte codes (deviceData.ts) are copied into TensorFlow by the binding and wrapped as the
+  // backend wraps an op's output: a uint8 tensor wrapped outside any op is an upload.
+  const backend = tf.backend() as unknown as { binding: { TF_UINT8: number }; createOutputTensor: (m: { shape: number[]; dtype: number }) => TF.Tensor; executeSingleOutput: (...args: unknown[]) => TF.Tensor };
+  const { createOutputTensor, executeSingleOutput } = backend;
+  let inOp = 0;
+  backend.executeSingleOutput = function (this: unknown, ...args: unknown[]) {
+    inOp++;
+    try { return executeSingleOutput.apply(this, args); } finally { inOp--; }
+  };
+  backend.createOutputTensor = function (this: unknown, m: { shape: number[]; dtype: number }) {
+    if (!inOp && m.dtype === backend.binding.TF_UINT8 && m.shape.length === 2 && m.shape[1] === 784) uploads.push(m.shape);
+    return createOutputTensor.call(this, m);
+  };
   const messages: FromTrainer[] = [];
   const dir = tempDir('upload-once');
   try {
@@ -46,6 +59,8 @@ test('digits-parity with single-task baselines (3 phases) uploads each split\'s 
     assert.equal(outcome, 'completed', JSON.stringify(messages.filter((m) => m.type === 'error' || m.type === 'problems')));
   } finally {
     engine.makeTensor = makeTensor;
+    backend.createOutputTensor = createOutputTensor;
+    backend.executeSingleOutput = executeSingleOutput;
   }
   const phases = messages.filter((m) => m.type === 'started').length;
   assert.equal(phases, 3);
