@@ -139,7 +139,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const fused = !unsupported && s.backend === 'tensorflow' && s.fusedGraph !== false && !graphStepUnsupported(spec, heads, masked.length > 0, method)
     ? (() => {
       // TensorFlow refusing our graph is our defect, not the user's: train on the eager step and say why.
-      try { return compileGraphStep(tf, spec, s.built, heads, s.topo, weighting.variables); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
+      try { return compileGraphStep(tf, spec, s.built, heads, s.topo, weighting.variables, gradientFamily ? weighting : undefined); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
     })() : undefined;
   const native = unsupported || fused ? undefined
     : s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting, s.forward.dropoutMask);

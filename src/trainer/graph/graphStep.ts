@@ -11,10 +11,12 @@ import type { Tf } from '../backend';
 import type { TaskHead } from '../heads';
 import type { BuiltModel } from '../model/build';
 import type { LossWeights } from '../native/denseStep';
+import type { TaskWeighting } from '../weighting/index';
 import { labelTensor, targetsOf } from '../deviceData';
 import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { buildTrainGraph } from './trainGraph';
+import { graphGradientStep } from './graphGradientStep';
 import { openReusableSession } from './sessionCache';
 
 /** The loop's step path (run log, LoopResult.stepPath) when this step runs. */
@@ -53,12 +55,17 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
   const d = method;
   // Loss weights given as numbers before the step, or learned in the graph (uncertainty.ts); a rule that reads the batch's losses stays eager.
   const learned = d.id === 'uncertainty' && d.family === 'loss';
-  if (!learned && (d.family !== 'loss' || d.engine !== 'rule' || d.needs.losses || d.needs.lossesAfter)) return `${d.id} task weighting`;
+  // A gradient-family rule takes two calls a step (taskGradients.ts); GradDrop's masks per coordinate stay eager.
+  const taskGradients = d.family === 'gradient' && d.engine === 'rule' && !d.needs.lossesAfter;
+  if (!learned && !taskGradients && (d.family !== 'loss' || d.engine !== 'rule' || d.needs.losses || d.needs.lossesAfter)) return `${d.id} task weighting`;
   if (partialLabels) return 'partial labels';
   // Affinity takes trial steps on the tfjs model between steps (conflict gets the weights: loop.ts).
   if (spec.evaluation?.taskAffinity) return 'task affinity measured';
   const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && l.type !== 'dropout' && !isGraphConvLayer(l) && !isGraphRecurrentLayer(l));
   if (layer) return `${layer.type} layer ${layer.id}`;
+  // Task gradients are written for dense networks: a convolution's weight decay is in its own backward pass (taskGradients.ts).
+  const spatial = taskGradients && spec.model.layers.find((l) => isGraphConvLayer(l) || isGraphRecurrentLayer(l));
+  if (spatial) return `${spatial.type} layer ${spatial.id} with task gradients`;
   const head = heads.find((h) => h.encoding === 'value' && h.loss !== 'meanSquaredError' && h.loss !== 'huber');
   if (head) return `loss ${head.loss} of task ${head.task.id}`;
   return undefined;
@@ -67,10 +74,16 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
 /** A tfjs layer's weights by property (kernel, bias, gamma, movingMean...); a recurrent layer's are its cell's. */
 type LayerWeights = Record<string, { read(): TF.Variable }> & { cell?: Record<string, { read(): TF.Variable }> };
 
-/** `learned`: uncertainty weighting's log-variances (weighting.variables), which the graph then trains; none for other methods. */
-export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = []): GraphStep {
-  const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0 });
+/**
+ * `learned`: uncertainty weighting's log-variances (weighting.variables), which the graph then
+ * trains; none for other methods. `gradient`: a gradient-family method's weighting, whose step
+ * takes two calls (graphGradientStep.ts).
+ */
+export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = [], gradient?: TaskWeighting): GraphStep {
+  const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0,
+    ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers } } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
+  const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient, gradient.mode === 'representation') : undefined;
   const variables = graph.weights.map((w) => {
     if (w.learned !== undefined) return learned[w.learned]!;
     const layer = built.layers.get(w.layer) as unknown as LayerWeights;
@@ -124,9 +137,11 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     step(rows, lr, weights) {
       // No rule here reads the batch's losses (graphStepUnsupported): `means` is never called.
       // Learned weights are the graph's own: the gradient scales alone are fed.
-      const w = learned.length ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
+      const w = learned.length || gradient ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
       const batchRows = tf.tensor1d(rows, 'int32');
-      tf.dispose(session.run(feeds, [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)], [graph.stepDone]));
+      const values = [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)];
+      if (taskGradients) taskGradients(feeds, values);
+      else tf.dispose(session.run(feeds, values, [graph.stepDone]));
       rowsSinceTake += rows.length;
       batchRows.dispose();
     },

@@ -1,0 +1,29 @@
+// One step of a gradient-family method (a rule: weighting/index.ts ruleWeights) on the fused
+// graph: the first session call takes the tasks' gradients and returns their Gramian (and the
+// batch's mean losses when the method reads them), the method turns it into coefficients in
+// JavaScript, the second call combines the gradients with them and updates (taskGradients.ts).
+import type * as TF from '@tensorflow/tfjs';
+import type { Tf } from '../backend';
+import type { TaskWeighting } from '../weighting/index';
+import type { GraphSession } from './session';
+import type { GradientRuns } from './taskGradients';
+
+type Feed = { name: string; tfDtype?: string };
+
+/**
+ * The step: `feeds`/`values` are the one-call step's (the split, its labels, the rows, the
+ * gradient scales, the rate named `lr`). `recompute`: the second call runs the trunk's forward
+ * again (representation mode) and needs them all, else only the rate and the coefficients.
+ */
+export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientRuns, stepDone: string, lr: string, weighting: TaskWeighting, recompute: boolean) {
+  const first = weighting.description.needs.losses ? [runs.gramian, runs.lossMeans] : [runs.gramian];
+  return (feeds: readonly Feed[], values: readonly TF.Tensor[]) => {
+    const [gramian, losses] = session.run([...feeds], [...values], first);
+    const coefficients = weighting.ruleWeights!(gramian!.dataSync(), losses ? Array.from(losses.dataSync()) : undefined);
+    tf.dispose([gramian!, ...(losses ? [losses] : [])]);
+    const mix = tf.tensor1d(coefficients);
+    const rate = feeds.findIndex((f) => f.name === lr);
+    tf.dispose(session.run([...(recompute ? feeds : [feeds[rate]!]), { name: runs.mix }], [...(recompute ? values : [values[rate]!]), mix], [stepDone]));
+    mix.dispose();
+  };
+}

@@ -1,0 +1,69 @@
+// Gradient-family task weighting on the fused graph step (graph/taskGradients.ts,
+// graphGradientStep.ts) trains exactly like the eager compiled step (native/denseStep.ts
+// gradientUpdate): every rule method, on the shared parameters and on the shared
+// representation, with two and three tasks, under a rate that changes every step, gives the
+// same weights after two epochs and the same reported task weights.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ExperimentSpec } from '../../../src/core/spec';
+import { WEIGHTING_METHODS } from '../../../src/core/weighting/registry';
+import { loadBackend } from '../../../src/trainer/backend';
+import { GRAPH_STEP_PATH, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
+import { makeHeads } from '../../../src/trainer/heads';
+import { graphSpec, trainWith } from './graphTraining';
+
+const SGDR = { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 };
+
+/** The equivalence network without its regression task (and its head): two tasks. */
+function twoTasks(s: ExperimentSpec): ExperimentSpec {
+  const { reg: _reg, ...outputs } = s.model.outputs;
+  return { ...s, tasks: s.tasks.filter((t) => t.id !== 'reg'), model: { ...s.model, layers: s.model.layers.filter((l) => l.id !== 'regHead'), outputs } };
+}
+
+// Each optimizer path of the eager step: plain SGD folds the rate into the task gradients (and
+// divides it back out of the Gramian), momentum carries it in its velocity, Adam with clipping
+// takes unscaled gradients. L2 on the trunk's `trunk` layer joins the combined direction once.
+const OPTIMIZERS = [
+  ['plain SGD', { optimizer: { type: 'sgd' as const, learningRate: 0.05 } }],
+  ['SGD with momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9 } }],
+  ['Adam with clipping', { optimizer: { type: 'adam' as const, learningRate: 0.01 }, clipNorm: 0.5 }],
+] as const;
+
+const methods = WEIGHTING_METHODS.filter((m) => m.description.family === 'gradient' && m.description.engine === 'rule');
+
+methods.forEach((m, k) => {
+  for (const mode of ['parameters', 'representation'] as const) {
+    for (const tasks of [2, 3]) {
+      const [optimizerLabel, optimizer] = OPTIMIZERS[(k + tasks + (mode === 'parameters' ? 0 : 1)) % OPTIMIZERS.length]!;
+      test(`fused graph and eager steps agree: ${m.description.id} on the shared ${mode}, ${tasks} tasks, ${optimizerLabel} under SGDR`, { timeout: 60_000 }, async () => {
+        const three = graphSpec({ ...optimizer, schedule: SGDR, weighting: { method: m.description.id, mode } as ExperimentSpec['training']['weighting'] });
+        const s = tasks === 2 ? twoTasks(three) : three;
+        const { tf } = await loadBackend('tensorflow');
+        assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, m.description), undefined);
+        const graph = await trainWith(s, 'tensorflow');
+        const eager = await trainWith(s, 'tensorflow', { fusedGraph: false });
+        assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`);
+        assert.equal(eager.path, `native, task gradients on the shared ${mode}`);
+        graph.validationLoss.forEach((v, e) => assert.ok(Math.abs(v - eager.validationLoss[e]!) < 1e-4, `epoch ${e + 1} validation loss: graph ${v} vs eager ${eager.validationLoss[e]}`));
+        // The effective weights the panel plots: each task's coefficient, averaged between reports.
+        assert.deepEqual(graph.reportedWeights.map((w) => w.split('=')[0]), eager.reportedWeights.map((w) => w.split('=')[0]));
+        assert.ok(graph.reportedWeights.length >= 2 * tasks);
+        graph.reportedWeights.forEach((w, r) => {
+          const [a, b] = [w, eager.reportedWeights[r]!].map((x) => Number(x.split('=')[1]));
+          assert.ok(Math.abs(a! - b!) < 1e-4 * Math.max(1, Math.abs(b!)), `report ${r}: graph ${w} vs eager ${eager.reportedWeights[r]}`);
+        });
+        graph.trainLoss.forEach((p, r) => assert.ok(Math.abs(p.value - eager.trainLoss[r]!.value) < 1e-5 * Math.max(1, Math.abs(p.value)), `train loss ${r} of ${p.task}`));
+        assert.equal(graph.weights.length, eager.weights.length);
+        let moved = 0;
+        graph.weights.forEach((w, i) => {
+          const e = eager.weights[i]!;
+          for (let j = 0; j < w.length; j++) {
+            assert.ok(Math.abs(w[j]! - e[j]!) < 1e-5, `weight ${i}[${j}]: graph ${w[j]} vs eager ${e[j]}`);
+            if (Math.abs(w[j]! - graph.initial[i]![j]!) > 1e-4) moved++;
+          }
+        });
+        assert.ok(moved > 100, `${moved} weights moved`);
+      });
+    }
+  }
+});
