@@ -83,7 +83,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0,
     ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers } } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
-  const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient, gradient.mode === 'representation') : undefined;
+  const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {
     if (w.learned !== undefined) return learned[w.learned]!;
     const layer = built.layers.get(w.layer) as unknown as LayerWeights;

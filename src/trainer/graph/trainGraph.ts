@@ -180,9 +180,10 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
    * Backpropagates `grads` (layer id -> parts of the gradient at its output) through the layers
    * `through` holds, last first, adding each weight's gradient (without its decay) by key to
    * `weightGrads`; what reaches a layer outside `through` stays in `grads`. Task gradients
-   * (taskGradients.ts) run it once per task.
+   * (taskGradients.ts) run it once per task. `at`: the forward values it reads (the forward's, or
+   * copies of them kept for a later call).
    */
-  const backward = (grads: Map<string, string[]>, through: (id: string) => boolean = () => true, weightGrads = new Map<string, string>()) => {
+  const backward = (grads: Map<string, string[]>, through: (id: string) => boolean = () => true, weightGrads = new Map<string, string>(), at: ReadonlyMap<string, string> = values) => {
     const addGrad = (id: string, grad: string) => { if (isLayer.has(id)) (grads.get(id) ?? grads.set(id, []).get(id)!).push(grad); };
     for (let k = layers.length - 1; k >= 0; k--) {
       const l = layers[k]!;
@@ -191,13 +192,13 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
       grads.delete(l.id);
       const gy = gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `${l.id}/grad`);
       if (l.type === 'dense') {
-        const y = values.get(l.id)!;
+        const y = at.get(l.id)!;
         const act = activation(l);
         const gz = act === 'relu' ? g.op('ReluGrad', [gy, y], { T: F }, `${l.id}/relu_grad`)
           : act === 'sigmoid' ? g.op('SigmoidGrad', [y, gy], { T: F }, `${l.id}/sigmoid_grad`)
             : act === 'tanh' ? g.op('TanhGrad', [y, gy], { T: F }, `${l.id}/tanh_grad`)
               : act === 'elu' ? g.op('EluGrad', [gy, y], { T: F }, `${l.id}/elu_grad`) : gy;
-        const x = values.get(l.from[0]!)!;
+        const x = at.get(l.from[0]!)!;
         const kernel = reads.get(`${l.id}/kernel`)!;
         // No gradient for a model input (the first layer of a 784-wide image would cost a MatMul).
         if (isLayer.has(l.from[0]!)) addGrad(l.from[0]!, g.op('MatMul', [gz, kernel], { T: F, transpose_a: { b: false }, transpose_b: { b: true } }, `${l.id}/input_grad`));
@@ -213,7 +214,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
       } else if (l.type === 'add') {
         for (const f of l.from) addGrad(f, gy);
       } else {
-        const r = spatial.get(l.id)!.backward(gy, values.get(l.from[0]!)!, values.get(l.id)!, isLayer.has(l.from[0]!));
+        const r = spatial.get(l.id)!.backward(gy, at.get(l.from[0]!)!, at.get(l.id)!, isLayer.has(l.from[0]!));
         if (r.input) addGrad(l.from[0]!, r.input);
         for (const [key, grad] of r.params) weightGrads.set(key, grad);
       }
