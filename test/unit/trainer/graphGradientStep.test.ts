@@ -10,7 +10,8 @@ import { WEIGHTING_METHODS } from '../../../src/core/weighting/registry';
 import { loadBackend } from '../../../src/trainer/backend';
 import { GRAPH_STEP_PATH, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
 import { makeHeads } from '../../../src/trainer/heads';
-import { graphSpec, trainWith } from './graphTraining';
+import { graphMasks, graphSpec, trainWith } from './graphTraining';
+import { withDropout } from './stepFixtures';
 
 const SGDR = { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 };
 
@@ -67,3 +68,21 @@ methods.forEach((m, k) => {
     }
   }
 });
+
+// The first call draws the masks and moves the draws on, the second must not draw again. The
+// eager step draws from the model's forward, given the graph's masks (graphTraining.ts).
+// Dropout with task gradients on the representation stays off both steps (nativeStepUnsupported).
+for (const method of ['pcgrad', 'gradnorm'] as const) {
+  test(`fused graph and eager steps agree with dropout: ${method} on the shared parameters, SGD with momentum under SGDR`, { timeout: 60_000 }, async () => {
+    const s = withDropout(graphSpec({ optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, schedule: SGDR, weighting: { method, mode: 'parameters' } as ExperimentSpec['training']['weighting'] }));
+    const { tf } = await loadBackend('tensorflow');
+    const graph = await trainWith(s, 'tensorflow');
+    const eager = await trainWith(s, 'tensorflow', { fusedGraph: false, forward: graphMasks(tf, s) });
+    assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared parameters`);
+    assert.equal(eager.path, 'native, task gradients on the shared parameters');
+    graph.weights.forEach((w, i) => {
+      for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j]! - eager.weights[i]![j]!) < 1e-5, `weight ${i}[${j}]: graph ${w[j]} vs eager ${eager.weights[i]![j]}`);
+    });
+    assert.ok(graph.weights.some((w, i) => w.some((x, j) => Math.abs(x - graph.initial[i]![j]!) > 1e-3)), 'weights moved');
+  });
+}
