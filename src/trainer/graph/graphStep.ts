@@ -6,6 +6,7 @@
 // made and back into the tfjs model by `sync`, which the loop calls before it evaluates.
 import type * as TF from '@tensorflow/tfjs';
 import type { ExperimentSpec } from '../../core/spec';
+import { trunkOf } from '../../core/trunk';
 import type { WeightingDescription } from '../../core/weighting/method';
 import type { Tf } from '../backend';
 import type { TaskHead } from '../heads';
@@ -66,6 +67,9 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
   // Task gradients are written for dense networks: a convolution's weight decay is in its own backward pass (taskGradients.ts).
   const spatial = taskGradients && spec.model.layers.find((l) => isGraphConvLayer(l) || isGraphRecurrentLayer(l));
   if (spatial) return `${spatial.type} layer ${spatial.id} with task gradients`;
+  // No shared weights, no Gramian to take: the eager step then leaves the method out, as it should.
+  const trunk = taskGradients ? trunkOf(spec).layers : undefined;
+  if (trunk && !spec.model.layers.some((l) => l.type === 'dense' && trunk.has(l.id))) return 'task gradients without a shared dense layer';
   const head = heads.find((h) => h.encoding === 'value' && h.loss !== 'meanSquaredError' && h.loss !== 'huber');
   if (head) return `loss ${head.loss} of task ${head.task.id}`;
   return undefined;

@@ -86,3 +86,17 @@ for (const method of ['pcgrad', 'gradnorm'] as const) {
     assert.ok(graph.weights.some((w, i) => w.some((x, j) => Math.abs(x - graph.initial[i]![j]!) > 1e-3)), 'weights moved');
   });
 }
+
+test('task gradients stay off the fused graph when the tasks share no weights (no Gramian to take)', async () => {
+  const { tf } = await loadBackend('tensorflow');
+  const shared = graphSpec({ weighting: { method: 'upgrad' } });
+  // Each task on its own tower from the inputs: nothing serves two tasks.
+  const s: ExperimentSpec = { ...shared, model: { ...shared.model, layers: [
+    { id: 'clsHead', type: 'dense', units: 4, activation: 'softmax', from: ['x'] },
+    { id: 'binHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['x'] },
+    { id: 'regHead', type: 'dense', units: 1, from: ['z'] },
+  ] } };
+  const m = WEIGHTING_METHODS.find((w) => w.description.id === 'upgrad')!;
+  assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, m.description), 'task gradients without a shared dense layer');
+  assert.equal(graphStepUnsupported(shared, makeHeads(tf, shared), false, m.description), undefined);
+});
