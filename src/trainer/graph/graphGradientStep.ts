@@ -13,7 +13,8 @@ type Feed = { name: string; tfDtype?: string };
 /**
  * The step: `feeds`/`values` are the one-call step's (the split, its labels, the rows, the
  * gradient scales, the rate named `lr`); the second call takes only the rate and the
- * coefficients (all it reads of the first is kept in the session).
+ * coefficients (all it reads of the first is kept in the session), or all of them when it runs
+ * the trunk's forward again (`runs.recompute`).
  */
 export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientRuns, stepDone: string, lr: string, weighting: TaskWeighting) {
   const first = weighting.description.needs.losses ? [runs.gramian, runs.lossMeans] : [runs.gramian];
@@ -23,7 +24,7 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
     tf.dispose([gramian!, ...(losses ? [losses] : [])]);
     const mix = tf.tensor1d(coefficients);
     const rate = feeds.findIndex((f) => f.name === lr);
-    tf.dispose(session.run([feeds[rate]!, { name: runs.mix }], [values[rate]!, mix], [stepDone]));
+    tf.dispose(session.run([...(runs.recompute ? feeds : [feeds[rate]!]), { name: runs.mix }], [...(runs.recompute ? values : [values[rate]!]), mix], [stepDone]));
     mix.dispose();
   };
 }

@@ -64,12 +64,12 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
   if (spec.evaluation?.taskAffinity) return 'task affinity measured';
   const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && l.type !== 'dropout' && !isGraphConvLayer(l) && !isGraphRecurrentLayer(l));
   if (layer) return `${layer.type} layer ${layer.id}`;
-  // Task gradients are written for dense networks: a convolution's weight decay is in its own backward pass (taskGradients.ts).
-  const spatial = taskGradients && spec.model.layers.find((l) => isGraphConvLayer(l) || isGraphRecurrentLayer(l));
-  if (spatial) return `${spatial.type} layer ${spatial.id} with task gradients`;
+  // Each task's backward pass would move the moving statistics again (the eager step refuses it too).
+  const norm = taskGradients && spec.model.layers.find((l) => l.type === 'batchNormalization');
+  if (norm) return `batch normalization ${norm.id} with task gradients`;
   // No shared weights, no Gramian to take: the eager step then leaves the method out, as it should.
   const trunk = taskGradients ? trunkOf(spec).layers : undefined;
-  if (trunk && !spec.model.layers.some((l) => l.type === 'dense' && trunk.has(l.id))) return 'task gradients without a shared dense layer';
+  if (trunk && !spec.model.layers.some((l) => (l.type === 'dense' || l.type === 'conv2d' || isGraphRecurrentLayer(l)) && trunk.has(l.id))) return 'task gradients without a shared layer';
   const head = heads.find((h) => h.encoding === 'value' && h.loss !== 'meanSquaredError' && h.loss !== 'huber');
   if (head) return `loss ${head.loss} of task ${head.task.id}`;
   return undefined;

@@ -21,6 +21,8 @@ import type { Attr, GraphBuilder } from './graphDef';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
+/** Layers whose backward pass reads only their input and output values (a dense one), or none. */
+const KEPT_VALUES = new Set(['dense', 'concatenate', 'add', 'dropout']);
 
 /** The nodes the step's two runs feed and fetch. */
 export interface GradientRuns {
@@ -30,6 +32,8 @@ export interface GradientRuns {
   gramian: string;
   /** Fetched beside `gramian` when the method reads the losses: [tasks] each task's mean loss on the batch. */
   lossMeans: string;
+  /** The second run runs the trunk's forward again (a convolution's or recurrent layer's backward reads its inner values): it takes the first run's feeds too. */
+  recompute: boolean;
 }
 
 export interface GraphTaskGradients {
@@ -88,6 +92,7 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     return g.op('Reshape', [sum, int(`task_gradients/${name}/shape`, shape)], { T: F, Tshape: I32 }, `task_gradients/${name}/direction`);
   };
   const weightGrads = new Map<string, string>();
+  let recompute = false;
   /** Task i's gradient of one of its own layers' weights, kept for the second run. */
   const own = (i: number, key: string, grad: string) => {
     const shape = o.weights.find((w) => w.key === key)!.shape;
@@ -126,18 +131,20 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     }));
     // The trunk's backward pass reads its layers' inputs and outputs: kept from the first call
     // (a copy of a batch's activations), where running the trunk's forward again would cost
-    // its MatMuls (measured: the representation step 1.43x equal weighting with it).
+    // its MatMuls (measured: the representation step 1.43x equal weighting with it). Other
+    // layers than these (convolutions, LSTM...) read values inside their own forward pass: the
+    // second run then runs the trunk's forward again.
+    recompute = o.spec.model.layers.some((l) => trunk.layers.has(l.id) && !KEPT_VALUES.has(l.type));
     const kept = new Map<string, string>();
-    // Of the layers here (dense networks: graphStepUnsupported) only a dense one reads them.
     for (const l of o.spec.model.layers) {
-      if (!trunk.layers.has(l.id) || l.type !== 'dense') continue;
+      if (recompute || !trunk.layers.has(l.id) || l.type !== 'dense') continue;
       for (const id of [l.id, l.from[0]!]) {
         if (kept.has(id)) continue;
         const shape = o.shapes.get(id) ?? o.spec.model.inputs.find((input) => input.id === id)!.shape;
         kept.set(id, stash(`values/${id}`, o.values.get(id)!, [-1, ...shape]));
       }
     }
-    o.backward(grads, (id) => trunk.layers.has(id), weightGrads, kept);
+    o.backward(grads, (id) => trunk.layers.has(id), weightGrads, recompute ? o.values : kept);
   }
 
   return {
@@ -150,7 +157,7 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
         return g.op('Mean', [loss, int(`task_gradients/loss_axes_${i}`, Array.from({ length: rank }, (_, a) => a))], { T: F, Tidx: I32, keep_dims: { b: false } }, `task_gradients/mean_loss_${i}`);
       });
       const lossMeans = g.op('Pack', means, { T: F, N: { i: k }, axis: { i: 0 } }, 'task_gradients/loss_means');
-      return { mix, gramian, lossMeans };
+      return { mix, gramian, lossMeans, recompute };
     },
   };
 }

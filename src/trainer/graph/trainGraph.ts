@@ -111,7 +111,9 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const spatial = new Map<string, GraphLayer>();
   const l2 = (l: { l2?: number }) => l.l2 ?? spec.training.l2 ?? 0;
   const context = { g, variable: (layer: string, part: string, shape: number[]) => { variable(layer, `${layer}/${part}`, shape); },
-    read: (key: string) => reads.get(key)!, handle: (key: string) => handles.get(key)!, int, float, l2 };
+    read: (key: string) => reads.get(key)!, handle: (key: string) => handles.get(key)!, int, float,
+    // With task gradients a convolution's decay joins after the backward passes too (`withDecay`).
+    l2: o.gradient ? () => 0 : l2 };
   for (const l of layers) {
     if (isGraphConvLayer(l)) spatial.set(l.id, graphConvLayer(context, l, shapes.get(l.from[0]!)!, shapes.get(l.id)!));
     if (isGraphRecurrentLayer(l)) spatial.set(l.id, graphRecurrent(context, l, shapes.get(l.from[0]!)!));
@@ -222,9 +224,9 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     return weightGrads;
   };
   // A dense kernel's decay joins after the backward passes: with task gradients it joins the
-  // combined direction once, not each task's gradient (a convolution's is in its backward:
-  // graphStepUnsupported keeps task gradients off convolutions).
-  const decayed = new Set(layers.filter((l) => l.type === 'dense' && l2(l) > 0).map((l) => `${l.id}/kernel`));
+  // combined direction once, not each task's gradient (so does a convolution's then; else it is
+  // in the convolution's backward, convLayers.ts).
+  const decayed = new Set(layers.filter((l) => (l.type === 'dense' || (o.gradient && l.type === 'conv2d')) && l2(l) > 0).map((l) => `${l.id}/kernel`));
   /** d(l2 * sum(W^2))/dW = 2 * l2 * W, joined before the optimizer as when it is part of the loss. */
   const withDecay = (grads: Map<string, string>) => new Map([...grads].map(([key, grad]) => {
     if (!decayed.has(key)) return [key, grad];

@@ -5,13 +5,15 @@
 // same weights after two epochs and the same reported task weights.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ExperimentSpec } from '../../../src/core/spec';
+import type { ExperimentSpec, WeightingSpec } from '../../../src/core/spec';
 import { WEIGHTING_METHODS } from '../../../src/core/weighting/registry';
 import { loadBackend } from '../../../src/trainer/backend';
 import { GRAPH_STEP_PATH, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
 import { makeHeads } from '../../../src/trainer/heads';
 import { graphMasks, graphSpec, trainWith } from './graphTraining';
 import { withDropout } from './stepFixtures';
+import { convData, convSpec } from './convFixtures';
+import { STACKED, recurrentData, recurrentSpec } from './recurrentFixtures';
 
 const SGDR = { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 };
 
@@ -97,6 +99,29 @@ test('task gradients stay off the fused graph when the tasks share no weights (n
     { id: 'regHead', type: 'dense', units: 1, from: ['z'] },
   ] } };
   const m = WEIGHTING_METHODS.find((w) => w.description.id === 'upgrad')!;
-  assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, m.description), 'task gradients without a shared dense layer');
+  assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, m.description), 'task gradients without a shared layer');
   assert.equal(graphStepUnsupported(shared, makeHeads(tf, shared), false, m.description), undefined);
 });
+
+// Convolutions (L2 on c2: its decay joins the combined direction once) and stacked LSTMs in the
+// trunk: on the representation the second call runs their forward again.
+for (const [label, network, data] of [
+  ['convolutions and max pooling', (w: WeightingSpec) => convSpec({ weighting: w }), (n: number) => convData(n)],
+  ['stacked LSTMs', (w: WeightingSpec) => recurrentSpec({ weighting: w }, STACKED), (n: number) => recurrentData(n)],
+] as const) {
+  for (const [method, mode] of [['upgrad', 'parameters'], ['upgrad', 'representation'], ['gradnorm', 'representation']] as const) {
+    test(`fused graph and eager steps agree on ${label}: ${method} on the shared ${mode}`, { timeout: 120_000 }, async () => {
+      const s = network({ method, mode } as WeightingSpec);
+      const { tf } = await loadBackend('tensorflow');
+      assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, WEIGHTING_METHODS.find((m) => m.description.id === method)!.description), undefined);
+      const graph = await trainWith(s, 'tensorflow', { data });
+      const eager = await trainWith(s, 'tensorflow', { data, fusedGraph: false });
+      assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`);
+      assert.equal(eager.path, `native, task gradients on the shared ${mode}`);
+      graph.weights.forEach((w, i) => {
+        for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j]! - eager.weights[i]![j]!) < 1e-5, `weight ${i}[${j}]: graph ${w[j]} vs eager ${eager.weights[i]![j]}`);
+      });
+      eager.weights.forEach((w, i) => assert.ok(w.some((x, j) => Math.abs(x - eager.initial[i]![j]!) > 1e-4), `weight ${i} did not move`));
+    });
+  }
+}

@@ -35,9 +35,9 @@ export interface Trained {
 /**
  * Trains 100 rows (7 steps an epoch with batches of 16, the last one short). `forward`: changes
  * the model's forward before training (a test's own dropout masks); `fusedGraph: false` keeps
- * TensorFlow on the eager compiled step.
+ * TensorFlow on the eager compiled step; `data`: rows for another network than graphSpec's.
  */
-export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu', o: { forward?: (f: ForwardFn) => void; fusedGraph?: false } = {}): Promise<Trained> {
+export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu', o: { forward?: (f: ForwardFn) => void; fusedGraph?: false; data?: (n: number, seed: number) => Dataset } = {}): Promise<Trained> {
   const { tf } = await loadBackend('tensorflow');
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
@@ -50,7 +50,7 @@ export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'
   const conflict: number[] = [];
   const reportedWeights: string[] = [];
   const trainLoss: MetricPoint[] = [];
-  const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, data(100, 9)), validation: toDevice(tf, s, heads, data(20, 4)),
+  const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, (o.data ?? data)(100, 9)), validation: toDevice(tf, s, heads, (o.data ?? data)(20, 4)),
     epochs: s.training.epochs, phase: { kind: 'shared' }, ...(o.fusedGraph === false ? { fusedGraph: false } : {}),
     events: {
       progress: (points) => {
