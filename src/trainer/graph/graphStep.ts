@@ -139,8 +139,9 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       };
     },
     step(rows, lr, weights) {
-      // No rule here reads the batch's losses (graphStepUnsupported): `means` is never called.
-      // Learned weights are the graph's own: the gradient scales alone are fed.
+      // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
+      // called (GradNorm's come from its first call). Learned weights are the graph's own, a
+      // gradient method's coefficients come between its two calls: the gradient scales alone are fed.
       const w = learned.length || gradient ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
       const batchRows = tf.tensor1d(rows, 'int32');
       const values = [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)];

@@ -131,7 +131,8 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     }));
     // The trunk's backward pass reads its layers' inputs and outputs: kept from the first call
     // (a copy of a batch's activations), where running the trunk's forward again would cost
-    // its MatMuls (measured: the representation step 1.43x equal weighting with it). Other
+    // its MatMuls (measured with weightingCost.ts, UPGrad, 2 tasks, load 10-12: 1.43x equal
+    // weighting with the forward run again, 1.08x with the copies). Other
     // layers than these (convolutions, LSTM...) read values inside their own forward pass: the
     // second run then runs the trunk's forward again.
     recompute = o.spec.model.layers.some((l) => trunk.layers.has(l.id) && !KEPT_VALUES.has(l.type));
