@@ -18,13 +18,25 @@ type Feed = { name: string; tfDtype?: string };
  */
 export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientRuns, stepDone: string, lr: string, weighting: TaskWeighting) {
   const first = weighting.description.needs.losses ? [runs.gramian, runs.lossMeans] : [runs.gramian];
-  return (feeds: readonly Feed[], values: readonly TF.Tensor[]) => {
-    const [gramian, losses] = session.run([...feeds], [...values], first);
-    const coefficients = weighting.ruleWeights!(gramian!.dataSync(), losses ? Array.from(losses.dataSync()) : undefined);
-    tf.dispose([gramian!, ...(losses ? [losses] : [])]);
+  /** Returns each conflict block's Gramian when `measure` (runs.blockGramians given). */
+  return (feeds: readonly Feed[], values: readonly TF.Tensor[], measure = false): number[][][] | undefined => {
+    const blocks = measure && runs.blockGramians ? [runs.blockGramians] : [];
+    const out = session.run([...feeds], [...values], [...first, ...blocks]);
+    const [gramian, losses] = [out[0]!, first.length > 1 ? out[1] : undefined];
+    const coefficients = weighting.ruleWeights!(gramian.dataSync(), losses ? Array.from(losses.dataSync()) : undefined);
+    const measured = blocks.length ? toGramians(out[out.length - 1]!) : undefined;
+    tf.dispose(out);
     const mix = tf.tensor1d(coefficients);
     const rate = feeds.findIndex((f) => f.name === lr);
     tf.dispose(session.run([...(runs.recompute ? feeds : [feeds[rate]!]), { name: runs.mix }], [...(runs.recompute ? values : [values[rate]!]), mix], [stepDone]));
     mix.dispose();
+    return measured;
   };
+}
+
+/** [blocks, k, k] as nested arrays. */
+function toGramians(t: TF.Tensor): number[][][] {
+  const [b, k] = t.shape as [number, number, number];
+  const flat = t.dataSync();
+  return Array.from({ length: b }, (_, x) => Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => flat[(x * k + i) * k + j]!)));
 }

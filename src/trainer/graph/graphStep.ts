@@ -37,6 +37,13 @@ export interface GraphStep {
    * returns no tensor, and `takeLossMeans` reads them.
    */
   step(rows: Int32Array, lr: number, weights: LossWeights): void;
+  /**
+   * Whether `stepMeasured` serves the gradient-conflict measurement (a gradient method on the
+   * shared parameters, without dropout: its task gradients are the measurement's).
+   */
+  servesConflict: boolean;
+  /** `step` that also returns each conflict block's Gramian of the tasks' gradients on the batch, before the update. */
+  stepMeasured(rows: Int32Array, lr: number, weights: LossWeights): number[][][];
   /** Each task's mean per-example loss over the steps since the last call (or the phase's start). */
   takeLossMeans(): Float32Array;
   /** Copies the session's weights into the tfjs model (before it is evaluated or read). */
@@ -83,9 +90,10 @@ type LayerWeights = Record<string, { read(): TF.Variable }> & { cell?: Record<st
  * trains; none for other methods. `gradient`: a gradient-family method's weighting, whose step
  * takes two calls (graphGradientStep.ts).
  */
-export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = [], gradient?: TaskWeighting): GraphStep {
+export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = [], gradient?: TaskWeighting,
+  conflictBlocks?: readonly string[]): GraphStep {
   const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0,
-    ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers } } : {}) });
+    ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}) } } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
   const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {
@@ -123,6 +131,20 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     }
     return cache.lrTensor;
   };
+  const run = (rows: Int32Array, lr: number, weights: LossWeights, measure: boolean) => {
+    // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
+    // called (GradNorm's come from its first call). Learned weights are the graph's own, a
+    // gradient method's coefficients come between its two calls: the gradient scales alone are fed.
+    const w = learned.length || gradient ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
+    const batchRows = tf.tensor1d(rows, 'int32');
+    const values = [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)];
+    let grams: number[][][] | undefined;
+    if (taskGradients) grams = taskGradients(feeds, values, measure);
+    else tf.dispose(session.run(feeds, values, [graph.stepDone]));
+    rowsSinceTake += rows.length;
+    batchRows.dispose();
+    return grams;
+  };
   return {
     bind(x, targets) {
       tf.dispose(labels);
@@ -138,18 +160,9 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
         weights: new Map(),
       };
     },
-    step(rows, lr, weights) {
-      // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
-      // called (GradNorm's come from its first call). Learned weights are the graph's own, a
-      // gradient method's coefficients come between its two calls: the gradient scales alone are fed.
-      const w = learned.length || gradient ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
-      const batchRows = tf.tensor1d(rows, 'int32');
-      const values = [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)];
-      if (taskGradients) taskGradients(feeds, values);
-      else tf.dispose(session.run(feeds, values, [graph.stepDone]));
-      rowsSinceTake += rows.length;
-      batchRows.dispose();
-    },
+    step(rows, lr, weights) { run(rows, lr, weights, false); },
+    servesConflict: !!graph.gradient?.blockGramians,
+    stepMeasured: (rows, lr, weights) => run(rows, lr, weights, true)!,
     takeLossMeans() {
       const [sums] = session.run([], [], [graph.lossSums]);
       const means = (sums!.dataSync() as Float32Array).map((v) => v / Math.max(1, rowsSinceTake));

@@ -32,6 +32,12 @@ export interface GradientRuns {
   gramian: string;
   /** Fetched beside `gramian` when the method reads the losses: [tasks] each task's mean loss on the batch. */
   lossMeans: string;
+  /**
+   * Parameters mode: fetched beside `gramian`, each of `conflictBlocks`' Gramians [blocks, tasks,
+   * tasks] of the tasks' mean-loss gradients (insight/conflict.ts measures them on the tape
+   * otherwise); none with dropout, which the measurement leaves out and the step does not.
+   */
+  blockGramians?: string;
   /** The second run runs the trunk's forward again (a convolution's or recurrent layer's backward reads its inner values): it takes the first run's feeds too. */
   recompute: boolean;
 }
@@ -61,6 +67,8 @@ export interface TaskGradientInputs {
   weights: ReadonlyArray<{ key: string; layer: string; shape: number[] }>;
   mode: 'parameters' | 'representation';
   weightsOwnLayers: boolean;
+  /** The shared layers whose Gramians the conflict measurement reads, in its order (none: not measured). */
+  conflictBlocks?: readonly string[];
 }
 
 export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): GraphTaskGradients {
@@ -79,6 +87,8 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     return g.op('ReadVariableOp', [h], { dtype: F }, `stash/${name}/read`);
   };
   const grams: string[] = [];
+  /** Per trunk layer, the Gramians of its weights (their sum is the layer's: parameters mode). */
+  const layerGrams = new Map<string, string[]>();
   /**
    * The tasks' gradients on one part of the shared part, stacked [k, ...]: adds their Gramian
    * to the step's and returns the second run's sum_i c_i g_i in `shape` (-1: the batch).
@@ -113,6 +123,7 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       // A task that does not reach this weight (a trunk layer serving other tasks) adds a zero row.
       const parts = perTask.map((grads, i) => grads.get(w.key) ?? zeros(o.reads.get(w.key)!, `${w.key}/${i}`));
       weightGrads.set(w.key, combined(w.key, parts, [k, ...w.shape], w.shape));
+      (layerGrams.get(w.layer) ?? layerGrams.set(w.layer, []).get(w.layer)!).push(grams[grams.length - 1]!);
     }
   } else {
     const rep = trunk.representation;
@@ -158,7 +169,10 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
         return g.op('Mean', [loss, int(`task_gradients/loss_axes_${i}`, Array.from({ length: rank }, (_, a) => a))], { T: F, Tidx: I32, keep_dims: { b: false } }, `task_gradients/mean_loss_${i}`);
       });
       const lossMeans = g.op('Pack', means, { T: F, N: { i: k }, axis: { i: 0 } }, 'task_gradients/loss_means');
-      return { mix, gramian, lossMeans, recompute };
+      const blocks = o.mode === 'parameters' && o.conflictBlocks?.length && o.conflictBlocks.every((id) => layerGrams.has(id))
+        ? g.op('Pack', o.conflictBlocks.map((id) => { const gs = layerGrams.get(id)!; return gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `task_gradients/${id}/block_gramian`); }),
+          { T: F, N: { i: o.conflictBlocks.length }, axis: { i: 0 } }, 'task_gradients/block_gramians') : undefined;
+      return { mix, gramian, lossMeans, recompute, ...(blocks ? { blockGramians: blocks } : {}) };
     },
   };
 }

@@ -57,7 +57,7 @@ export interface TrainGraph {
 }
 
 /** A gradient-family method's place in the graph: where the task gradients are taken, whether its coefficients weigh the tasks' own layers. */
-export interface GraphGradientOptions { mode: 'parameters' | 'representation'; weightsOwnLayers: boolean }
+export interface GraphGradientOptions { mode: 'parameters' | 'representation'; weightsOwnLayers: boolean; conflictBlocks?: readonly string[] }
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -236,7 +236,9 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   }));
 
   // Equal footing: one backward pass of the weighted sum. Task gradients: one per task, combined by the method's coefficients in a second run.
-  const gradient = o.gradient ? graphTaskGradients(g, { spec, heads, seeds, losses: lossNodes, backward, values, reads, shapes, weights, ...o.gradient }) : undefined;
+  // The conflict measurement leaves dropout out: it reads the task gradients only without it.
+  const conflictBlocks = dropoutLayers ? undefined : o.gradient?.conflictBlocks;
+  const gradient = o.gradient ? graphTaskGradients(g, { spec, heads, seeds, losses: lossNodes, backward, values, reads, shapes, weights, ...o.gradient, conflictBlocks }) : undefined;
   const seeded = new Map<string, string[]>();
   heads.forEach((h, i) => { if (isLayer.has(h.layerId)) (seeded.get(h.layerId) ?? seeded.set(h.layerId, []).get(h.layerId)!).push(seeds[i]!); });
   const weightGrads = withDecay(gradient ? gradient.weightGrads : backward(seeded));

@@ -8,7 +8,11 @@ import { test } from 'node:test';
 import type { ExperimentSpec, WeightingSpec } from '../../../src/core/spec';
 import { WEIGHTING_METHODS } from '../../../src/core/weighting/registry';
 import { loadBackend } from '../../../src/trainer/backend';
-import { GRAPH_STEP_PATH, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
+import { GRAPH_STEP_PATH, compileGraphStep, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
+import { sharedBlocks } from '../../../src/trainer/insight/conflict';
+import { buildModel } from '../../../src/trainer/model/build';
+import { makeWeighting } from '../../../src/trainer/weighting/index';
+import { analyzeGraph } from '../../../src/core/graph';
 import { makeHeads } from '../../../src/trainer/heads';
 import { graphMasks, graphSpec, trainWith } from './graphTraining';
 import { withDropout } from './stepFixtures';
@@ -124,4 +128,35 @@ for (const [label, network, data] of [
       eager.weights.forEach((w, i) => assert.ok(w.some((x, j) => Math.abs(x - eager.initial[i]![j]!) > 1e-4), `weight ${i} did not move`));
     });
   }
+}
+
+// The gradient-conflict measurement is a Gramian of the tasks' gradients on each shared layer:
+// on the shared parameters without dropout the graph's first call has them, and the loop takes
+// them from it instead of a tape pass per task (insight/conflict.ts); else it measures on the tape.
+for (const [label, mode, dropout, serves] of [
+  ['UPGrad on the shared parameters: served by the step', 'parameters', false, true],
+  ['UPGrad on the shared representation: measured on the tape', 'representation', false, false],
+  ['UPGrad on the shared parameters with dropout: measured on the tape', 'parameters', true, false],
+] as const) {
+  test(`gradient conflict on the fused graph equals the eager step's: ${label}`, { timeout: 60_000 }, async () => {
+    const base = { ...graphSpec({ optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, schedule: SGDR, weighting: { method: 'upgrad', mode } as WeightingSpec }), evaluation: { conflict: { every: 3 } } };
+    const s = dropout ? withDropout(base) : base;
+    const { tf } = await loadBackend('tensorflow');
+    const topo = analyzeGraph(s).order;
+    const built = buildModel(tf, s, topo, 3);
+    const step = compileGraphStep(tf, s, built, makeHeads(tf, s), topo, [], makeWeighting(tf, s.training.weighting, s.tasks, 1), sharedBlocks({ spec: s, built }).map((b) => b.id));
+    assert.equal(step.servesConflict, serves);
+    step.dispose();
+    built.model.dispose();
+    const graph = await trainWith(s, 'tensorflow');
+    const eager = await trainWith(s, 'tensorflow', { fusedGraph: false, ...(dropout ? { forward: graphMasks(tf, s) } : {}) });
+    assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`);
+    // Every 3rd of 14 steps, 3 task pairs, each block and the whole trunk, cosine and ratio.
+    assert.ok(graph.conflict.length >= 5 * 3 * 2, `${graph.conflict.length} conflict values`);
+    assert.equal(graph.conflict.length, eager.conflict.length);
+    graph.conflict.forEach((v, k) => assert.ok(Math.abs(v - eager.conflict[k]!) < 1e-4 * Math.max(1, Math.abs(v)), `conflict value ${k}: graph ${v} vs eager ${eager.conflict[k]}`));
+    graph.weights.forEach((w, i) => {
+      for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j]! - eager.weights[i]![j]!) < 1e-5, `weight ${i}[${j}]: graph ${w[j]} vs eager ${eager.weights[i]![j]}`);
+    });
+  });
 }
