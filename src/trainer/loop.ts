@@ -134,12 +134,14 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
     : s.backend === 'wasm' ? wasmStepUnsupported(spec, heads) : `${s.backend} backend`;
   // Tasks with unlabelled training rows: their losses are masked means (labelMask.ts).
   const masked = heads.filter((h) => hasUnlabelled(train.targets.get(h.task.id)!)).map((h) => h.task.id);
+  const every = conflictEvery(spec.evaluation?.conflict);
+  const conflict = every ? new ConflictMeter(s, every) : undefined;
   // On native TensorFlow the whole step runs as one graph call where it can (graph/graphStep.ts).
   let fusedFailed: string | undefined;
   const fused = !unsupported && s.backend === 'tensorflow' && s.fusedGraph !== false && !graphStepUnsupported(spec, heads, masked.length > 0, method)
     ? (() => {
       // TensorFlow refusing our graph is our defect, not the user's: train on the eager step and say why.
-      try { return compileGraphStep(tf, spec, s.built, heads, s.topo, weighting.variables, new Set(train.coded?.keys())); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
+      try { return compileGraphStep(tf, spec, s.built, heads, s.topo, weighting.variables, new Set(train.coded?.keys()), gradientFamily ? weighting : undefined, conflict?.blockIds); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
     })() : undefined;
   const native = unsupported || fused ? undefined
     : s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting, s.forward.dropoutMask);
@@ -169,8 +171,6 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const bestWeights = t.earlyStopping ? new BestWeights(tf, s.built.model) : undefined;
   let sinceBest = 0;
   const path = `${fused || native ? (fused ? GRAPH_STEP_PATH : s.backend === 'wasm' ? WASM_STEP_PATH : 'native') : gradientFamily ? 'tape' : 'generic'}${gradientFamily ? `, task gradients on the shared ${weighting.mode}` : ''}`;
-  const every = conflictEvery(spec.evaluation?.conflict);
-  const conflict = every ? new ConflictMeter(s, every) : undefined;
   const affinitySpec = spec.evaluation?.taskAffinity;
   const affinity = affinitySpec ? new AffinityMeter(s, affinitySpec.every ?? AFFINITY_DEFAULT_EVERY) : undefined;
   const result: LoopResult = { stepPath: fused || native ? `${path}${fusedFailed ? ` (the fused graph failed: ${fusedFailed})` : ''}` : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
@@ -192,18 +192,21 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       for (let b = 0; b < stepsPerEpoch; b++) {
         const rows = order.subarray(b * t.batchSize, b * t.batchSize + sizes[b]!);
         // The fused graph gathers its own batches and holds the weights: a conflict measurement gets both.
-        const measured = !!fused && !!conflict?.due(step);
+        // A gradient method's task gradients on the graph are the measurement's: no tape then.
+        const fromStep = !!fused?.servesConflict && !!conflict?.due(step);
+        const measured = !!fused && !fromStep && !!conflict?.due(step);
         if (measured) fused!.sync();
         const { x: xb, y: yb, weights: wb } = batches?.batch(b) ?? (measured ? fused!.batch(rows) : NO_BATCH);
         const mb = new Map(masked.map((id, k) => [id, { weights: wb.get(id)!, labelled: maskWeights[k]!.labelled[b]! }]));
-        const conflictPoints = conflict?.measure(step, epoch, xb, yb, mb);
+        const conflictPoints = fromStep ? undefined : conflict?.measure(step, epoch, xb, yb, mb);
         if (conflictPoints?.length) events.progress(conflictPoints);
         const affinityPoints = affinity?.measure(step, epoch, lrAt(epoch, b), { xb, yb, masks: mb });
         if (affinityPoints?.length) events.progress(affinityPoints);
         const reported = (b + 1) % reportEvery === 0 || b === stepsPerEpoch - 1;
         weighting.begin(step, epoch, heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0), reported);
         // The fused graph keeps its losses in the session until the report (graph/lossSums.ts).
-        const losses = fused ? (fused.step(rows, lrAt(epoch, b), lossWeights), [])
+        const losses = fromStep ? (events.progress(conflict!.fromGramians(step, epoch, fused!.stepMeasured(rows, lrAt(epoch, b), lossWeights))), [])
+          : fused ? (fused.step(rows, lrAt(epoch, b), lossWeights), [])
           : stepper!.step(xb, yb, lrAt(epoch, b), mb);
         if (method.needs.lossesAfter) weighting.afterStep(lossesAfterStep(s, xb, yb, mb));
         else weighting.afterStep([]);

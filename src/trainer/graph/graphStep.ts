@@ -6,15 +6,18 @@
 // made and back into the tfjs model by `sync`, which the loop calls before it evaluates.
 import type * as TF from '@tensorflow/tfjs';
 import type { ExperimentSpec } from '../../core/spec';
+import { trunkOf } from '../../core/trunk';
 import type { WeightingDescription } from '../../core/weighting/method';
 import type { Tf } from '../backend';
 import type { TaskHead } from '../heads';
 import type { BuiltModel } from '../model/build';
 import type { LossWeights } from '../native/denseStep';
+import type { TaskWeighting } from '../weighting/index';
 import { inputRows, labelTensor, targetsOf, type DeviceSplit, type InputSource } from '../deviceData';
 import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { buildTrainGraph } from './trainGraph';
+import { graphGradientStep } from './graphGradientStep';
 import { openReusableSession } from './sessionCache';
 
 /** The loop's step path (run log, LoopResult.stepPath) when this step runs. */
@@ -34,6 +37,13 @@ export interface GraphStep {
    * returns no tensor, and `takeLossMeans` reads them.
    */
   step(rows: Int32Array, lr: number, weights: LossWeights): void;
+  /**
+   * Whether `stepMeasured` serves the gradient-conflict measurement (a gradient method on the
+   * shared parameters, without dropout: its task gradients are the measurement's).
+   */
+  servesConflict: boolean;
+  /** `step` that also returns each conflict block's Gramian of the tasks' gradients on the batch, before the update. */
+  stepMeasured(rows: Int32Array, lr: number, weights: LossWeights): number[][][];
   /** Each task's mean per-example loss over the steps since the last call (or the phase's start). */
   takeLossMeans(): Float32Array;
   /** Copies the session's weights into the tfjs model (before it is evaluated or read). */
@@ -53,12 +63,20 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
   const d = method;
   // Loss weights given as numbers before the step, or learned in the graph (uncertainty.ts); a rule that reads the batch's losses stays eager.
   const learned = d.id === 'uncertainty' && d.family === 'loss';
-  if (!learned && (d.family !== 'loss' || d.engine !== 'rule' || d.needs.losses || d.needs.lossesAfter)) return `${d.id} task weighting`;
+  // A gradient-family rule takes two calls a step (taskGradients.ts); GradDrop's masks per coordinate stay eager.
+  const taskGradients = d.family === 'gradient' && d.engine === 'rule' && !d.needs.lossesAfter;
+  if (!learned && !taskGradients && (d.family !== 'loss' || d.engine !== 'rule' || d.needs.losses || d.needs.lossesAfter)) return `${d.id} task weighting`;
   if (partialLabels) return 'partial labels';
   // Affinity takes trial steps on the tfjs model between steps (conflict gets the weights: loop.ts).
   if (spec.evaluation?.taskAffinity) return 'task affinity measured';
   const layer = spec.model.layers.find((l) => l.type !== 'dense' && l.type !== 'concatenate' && l.type !== 'add' && l.type !== 'dropout' && !isGraphConvLayer(l) && !isGraphRecurrentLayer(l));
   if (layer) return `${layer.type} layer ${layer.id}`;
+  // Each task's backward pass would move the moving statistics again (the eager step refuses it too).
+  const norm = taskGradients && spec.model.layers.find((l) => l.type === 'batchNormalization');
+  if (norm) return `batch normalization ${norm.id} with task gradients`;
+  // No shared weights, no Gramian to take: the eager step then leaves the method out, as it should.
+  const trunk = taskGradients ? trunkOf(spec).layers : undefined;
+  if (trunk && !spec.model.layers.some((l) => (l.type === 'dense' || l.type === 'conv2d' || isGraphRecurrentLayer(l)) && trunk.has(l.id))) return 'task gradients without a shared layer';
   const head = heads.find((h) => h.encoding === 'value' && h.loss !== 'meanSquaredError' && h.loss !== 'huber');
   if (head) return `loss ${head.loss} of task ${head.task.id}`;
   return undefined;
@@ -67,11 +85,18 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
 /** A tfjs layer's weights by property (kernel, bias, gamma, movingMean...); a recurrent layer's are its cell's. */
 type LayerWeights = Record<string, { read(): TF.Variable }> & { cell?: Record<string, { read(): TF.Variable }> };
 
-/** `learned`: uncertainty weighting's log-variances (weighting.variables), which the graph then trains; none for other methods. */
-/** `coded`: the training split's inputs held as byte codes (deviceData.ts), which the graph decodes after its gather. */
-export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = [], coded: ReadonlySet<string> = new Set()): GraphStep {
-  const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0, coded });
+/**
+ * `learned`: uncertainty weighting's log-variances (weighting.variables), which the graph then
+ * trains; none for other methods. `coded`: the training split's inputs held as byte codes
+ * (deviceData.ts), which the graph decodes after its gather. `gradient`: a gradient-family
+ * method's weighting, whose step takes two calls (graphGradientStep.ts).
+ */
+export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = [],
+  coded: ReadonlySet<string> = new Set(), gradient?: TaskWeighting, conflictBlocks?: readonly string[]): GraphStep {
+  const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0, coded,
+    ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}) } } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
+  const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {
     if (w.learned !== undefined) return learned[w.learned]!;
     const layer = built.layers.get(w.layer) as unknown as LayerWeights;
@@ -108,6 +133,20 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     }
     return cache.lrTensor;
   };
+  const run = (rows: Int32Array, lr: number, weights: LossWeights, measure: boolean) => {
+    // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
+    // called (GradNorm's come from its first call). Learned weights are the graph's own, a
+    // gradient method's coefficients come between its two calls: the gradient scales alone are fed.
+    const w = learned.length || gradient ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
+    const batchRows = tf.tensor1d(rows, 'int32');
+    const values = [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)];
+    let grams: number[][][] | undefined;
+    if (taskGradients) grams = taskGradients(feeds, values, measure);
+    else tf.dispose(session.run(feeds, values, [graph.stepDone]));
+    rowsSinceTake += rows.length;
+    batchRows.dispose();
+    return grams;
+  };
   return {
     bind(x, targets, codedInputs) {
       tf.dispose(labels);
@@ -127,15 +166,9 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
         weights: new Map(),
       };
     },
-    step(rows, lr, weights) {
-      // No rule here reads the batch's losses (graphStepUnsupported): `means` is never called.
-      // Learned weights are the graph's own: the gradient scales alone are fed.
-      const w = learned.length ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
-      const batchRows = tf.tensor1d(rows, 'int32');
-      tf.dispose(session.run(feeds, [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)], [graph.stepDone]));
-      rowsSinceTake += rows.length;
-      batchRows.dispose();
-    },
+    step(rows, lr, weights) { run(rows, lr, weights, false); },
+    servesConflict: !!graph.gradient?.blockGramians,
+    stepMeasured: (rows, lr, weights) => run(rows, lr, weights, true)!,
     takeLossMeans() {
       const [sums] = session.run([], [], [graph.lossSums]);
       const means = (sums!.dataSync() as Float32Array).map((v) => v / Math.max(1, rowsSinceTake));

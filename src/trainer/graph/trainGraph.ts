@@ -22,6 +22,7 @@ import { graphOptimizer } from './optimizers';
 import { graphUncertainty, logVarianceKey } from './uncertainty';
 import { addLossSums } from './lossSums';
 import { graphRecurrent, isGraphRecurrentLayer } from './recurrentLayers';
+import { graphTaskGradients, type GradientRuns } from './taskGradients';
 
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
 export interface TrainGraph {
@@ -54,6 +55,8 @@ export interface TrainGraph {
   setDone: string;
   /** Read outputs of `get`, one per weight. */
   getOutputs: string[];
+  /** Gradient-family weighting only: the first of the step's two runs (taskGradients.ts); `stepDone` is then the second. */
+  gradient?: GradientRuns;
 }
 
 /** A byte-coded input's batch (uint8 codes) as its float32 values: a table placeholder joins `inputs` (native/byteInputs.ts). */
@@ -63,13 +66,15 @@ function decodedRows(g: GraphBuilder, codes: string, id: string, inputs: string[
   const index = g.op('Cast', [codes], { SrcT: { type: 'uint8' }, DstT: I32, Truncate: { b: false } }, `code_index_${id}`);
   return g.op('GatherV2', [book, index, g.op('Const', [], { dtype: I32, value: { tensor: { dtype: 'int32', shape: [], values: [0] } } }, `book_axis_${id}`)], { Tparams: F, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, `input_${id}`);
 }
+/** A gradient-family method's place in the graph: where the task gradients are taken, whether its coefficients weigh the tasks' own layers. */
+export interface GraphGradientOptions { mode: 'parameters' | 'representation'; weightsOwnLayers: boolean; conflictBlocks?: readonly string[] }
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
 const NHWC: Attr = { s: 'NHWC' };
 
 /** `uncertainty`: the tasks are weighted by learned log-variances (uncertainty.ts), `coef` holds their gradient scales alone. */
-export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: string[], o: { uncertainty?: boolean; coded?: ReadonlySet<string> } = {}): TrainGraph {
+export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: string[], o: { uncertainty?: boolean; coded?: ReadonlySet<string>; gradient?: GraphGradientOptions } = {}): TrainGraph {
   const g = new GraphBuilder();
   const byId = new Map(spec.model.layers.map((l) => [l.id, l]));
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
@@ -116,7 +121,9 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const spatial = new Map<string, GraphLayer>();
   const l2 = (l: { l2?: number }) => l.l2 ?? spec.training.l2 ?? 0;
   const context = { g, variable: (layer: string, part: string, shape: number[]) => { variable(layer, `${layer}/${part}`, shape); },
-    read: (key: string) => reads.get(key)!, handle: (key: string) => handles.get(key)!, int, float, l2 };
+    read: (key: string) => reads.get(key)!, handle: (key: string) => handles.get(key)!, int, float,
+    // With task gradients a convolution's decay joins after the backward passes too (`withDecay`).
+    l2: o.gradient ? () => 0 : l2 };
   for (const l of layers) {
     if (isGraphConvLayer(l)) spatial.set(l.id, graphConvLayer(context, l, shapes.get(l.from[0]!)!, shapes.get(l.id)!));
     if (isGraphRecurrentLayer(l)) spatial.set(l.id, graphRecurrent(context, l, shapes.get(l.from[0]!)!));
@@ -151,8 +158,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
 
   // Losses and their gradients at the heads' outputs, scaled by coef[i].
   const coefs = g.op('Unpack', [coef], { T: F, num: { i: heads.length }, axis: { i: 0 } }, 'coefs');
-  const grads = new Map<string, string[]>();
-  const addGrad = (id: string, grad: string) => { if (isLayer.has(id)) (grads.get(id) ?? grads.set(id, []).get(id)!).push(grad); };
+  const seeds: string[] = [];
   const lossNodes: string[] = [];
   heads.forEach((h, i) => {
     const out = values.get(h.layerId)!;
@@ -179,47 +185,73 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     }
     lossNodes.push(loss);
     const scaled = g.op('Mul', [grad, c], { T: F }, `${name}/scaled`);
-    addGrad(h.layerId, learned ? learned.weigh(i, scaled, loss, h.encoding === 'value' ? 2 : 1) : scaled);
+    seeds.push(learned ? learned.weigh(i, scaled, loss, h.encoding === 'value' ? 2 : 1) : scaled);
   });
 
-  // Backward, last layer first; weight gradients by key.
-  const weightGrads = new Map<string, string>();
-  for (let k = layers.length - 1; k >= 0; k--) {
-    const l = layers[k]!;
-    const gs = grads.get(l.id);
-    if (!gs) continue;
-    const gy = gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `${l.id}/grad`);
-    if (l.type === 'dense') {
-      const y = values.get(l.id)!;
-      const act = activation(l);
-      const gz = act === 'relu' ? g.op('ReluGrad', [gy, y], { T: F }, `${l.id}/relu_grad`)
-        : act === 'sigmoid' ? g.op('SigmoidGrad', [y, gy], { T: F }, `${l.id}/sigmoid_grad`)
-          : act === 'tanh' ? g.op('TanhGrad', [y, gy], { T: F }, `${l.id}/tanh_grad`)
-            : act === 'elu' ? g.op('EluGrad', [gy, y], { T: F }, `${l.id}/elu_grad`) : gy;
-      const x = values.get(l.from[0]!)!;
-      const kernel = reads.get(`${l.id}/kernel`)!;
-      // No gradient for a model input (the first layer of a 784-wide image would cost a MatMul).
-      if (isLayer.has(l.from[0]!)) addGrad(l.from[0]!, g.op('MatMul', [gz, kernel], { T: F, transpose_a: { b: false }, transpose_b: { b: true } }, `${l.id}/input_grad`));
-      let kernelGrad = g.op('MatMul', [x, gz], { T: F, transpose_a: { b: true }, transpose_b: { b: false } }, `${l.id}/kernel_grad`);
-      // d(l2 * sum(W^2))/dW = 2 * l2 * W, joined before the optimizer as when it is part of the loss.
-      if (l2(l) > 0) kernelGrad = g.op('AddV2', [kernelGrad, g.op('Mul', [kernel, float(`${l.id}/decay`, 2 * l2(l))], { T: F }, `${l.id}/decay_grad`)], { T: F }, `${l.id}/kernel_grad_l2`);
-      weightGrads.set(`${l.id}/kernel`, kernelGrad);
-      weightGrads.set(`${l.id}/bias`, g.op('BiasAddGrad', [gz], { T: F, data_format: NHWC }, `${l.id}/bias_grad`));
-    } else if (l.type === 'concatenate') {
-      const sizes = l.from.map((f) => widths.get(f)!);
-      const split = g.op('SplitV', [gy, int(`${l.id}/sizes`, [sizes.length], sizes), int(`${l.id}/split_axis`, [], [1])],
-        { T: F, num_split: { i: sizes.length }, Tlen: I32 }, `${l.id}/split`);
-      l.from.forEach((f, j) => addGrad(f, j === 0 ? split : `${split}:${j}`));
-    } else if (l.type === 'dropout') {
-      addGrad(l.from[0]!, dropout.backward(l.id, gy));
-    } else if (l.type === 'add') {
-      for (const f of l.from) addGrad(f, gy);
-    } else {
-      const r = spatial.get(l.id)!.backward(gy, values.get(l.from[0]!)!, values.get(l.id)!, isLayer.has(l.from[0]!));
-      if (r.input) addGrad(l.from[0]!, r.input);
-      for (const [key, grad] of r.params) weightGrads.set(key, grad);
+  /**
+   * Backpropagates `grads` (layer id -> parts of the gradient at its output) through the layers
+   * `through` holds, last first, adding each weight's gradient (without its decay) by key to
+   * `weightGrads`; what reaches a layer outside `through` stays in `grads`. Task gradients
+   * (taskGradients.ts) run it once per task. `at`: the forward values it reads (the forward's, or
+   * copies of them kept for a later call).
+   */
+  const backward = (grads: Map<string, string[]>, through: (id: string) => boolean = () => true, weightGrads = new Map<string, string>(), at: ReadonlyMap<string, string> = values) => {
+    const addGrad = (id: string, grad: string) => { if (isLayer.has(id)) (grads.get(id) ?? grads.set(id, []).get(id)!).push(grad); };
+    for (let k = layers.length - 1; k >= 0; k--) {
+      const l = layers[k]!;
+      const gs = grads.get(l.id);
+      if (!gs || !through(l.id)) continue;
+      grads.delete(l.id);
+      const gy = gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `${l.id}/grad`);
+      if (l.type === 'dense') {
+        const y = at.get(l.id)!;
+        const act = activation(l);
+        const gz = act === 'relu' ? g.op('ReluGrad', [gy, y], { T: F }, `${l.id}/relu_grad`)
+          : act === 'sigmoid' ? g.op('SigmoidGrad', [y, gy], { T: F }, `${l.id}/sigmoid_grad`)
+            : act === 'tanh' ? g.op('TanhGrad', [y, gy], { T: F }, `${l.id}/tanh_grad`)
+              : act === 'elu' ? g.op('EluGrad', [gy, y], { T: F }, `${l.id}/elu_grad`) : gy;
+        const x = at.get(l.from[0]!)!;
+        const kernel = reads.get(`${l.id}/kernel`)!;
+        // No gradient for a model input (the first layer of a 784-wide image would cost a MatMul).
+        if (isLayer.has(l.from[0]!)) addGrad(l.from[0]!, g.op('MatMul', [gz, kernel], { T: F, transpose_a: { b: false }, transpose_b: { b: true } }, `${l.id}/input_grad`));
+        weightGrads.set(`${l.id}/kernel`, g.op('MatMul', [x, gz], { T: F, transpose_a: { b: true }, transpose_b: { b: false } }, `${l.id}/kernel_grad`));
+        weightGrads.set(`${l.id}/bias`, g.op('BiasAddGrad', [gz], { T: F, data_format: NHWC }, `${l.id}/bias_grad`));
+      } else if (l.type === 'concatenate') {
+        const sizes = l.from.map((f) => widths.get(f)!);
+        const split = g.op('SplitV', [gy, int(`${l.id}/sizes`, [sizes.length], sizes), int(`${l.id}/split_axis`, [], [1])],
+          { T: F, num_split: { i: sizes.length }, Tlen: I32 }, `${l.id}/split`);
+        l.from.forEach((f, j) => addGrad(f, j === 0 ? split : `${split}:${j}`));
+      } else if (l.type === 'dropout') {
+        addGrad(l.from[0]!, dropout.backward(l.id, gy));
+      } else if (l.type === 'add') {
+        for (const f of l.from) addGrad(f, gy);
+      } else {
+        const r = spatial.get(l.id)!.backward(gy, at.get(l.from[0]!)!, at.get(l.id)!, isLayer.has(l.from[0]!));
+        if (r.input) addGrad(l.from[0]!, r.input);
+        for (const [key, grad] of r.params) weightGrads.set(key, grad);
+      }
     }
-  }
+    return weightGrads;
+  };
+  // A dense kernel's decay joins after the backward passes: with task gradients it joins the
+  // combined direction once, not each task's gradient (so does a convolution's then; else it is
+  // in the convolution's backward, convLayers.ts).
+  const decayed = new Set(layers.filter((l) => (l.type === 'dense' || (o.gradient && l.type === 'conv2d')) && l2(l) > 0).map((l) => `${l.id}/kernel`));
+  /** d(l2 * sum(W^2))/dW = 2 * l2 * W, joined before the optimizer as when it is part of the loss. */
+  const withDecay = (grads: Map<string, string>) => new Map([...grads].map(([key, grad]) => {
+    if (!decayed.has(key)) return [key, grad];
+    const id = key.slice(0, -'/kernel'.length);
+    const l = byId.get(id)!;
+    return [key, g.op('AddV2', [grad, g.op('Mul', [reads.get(key)!, float(`${id}/decay`, 2 * l2(l as { l2?: number }))], { T: F }, `${id}/decay_grad`)], { T: F }, `${id}/kernel_grad_l2`)];
+  }));
+
+  // Equal footing: one backward pass of the weighted sum. Task gradients: one per task, combined by the method's coefficients in a second run.
+  // The conflict measurement leaves dropout out: it reads the task gradients only without it.
+  const conflictBlocks = dropoutLayers ? undefined : o.gradient?.conflictBlocks;
+  const gradient = o.gradient ? graphTaskGradients(g, { spec, heads, seeds, losses: lossNodes, backward, values, reads, shapes, weights, ...o.gradient, conflictBlocks }) : undefined;
+  const seeded = new Map<string, string[]>();
+  heads.forEach((h, i) => { if (isLayer.has(h.layerId)) (seeded.get(h.layerId) ?? seeded.set(h.layerId, []).get(h.layerId)!).push(seeds[i]!); });
+  const weightGrads = withDecay(gradient ? gradient.weightGrads : backward(seeded));
 
   // Updates: after every gradient (control dependencies), each with TensorFlow's own kernel.
   for (const [key, grad] of learned?.grads ?? []) weightGrads.set(key, grad);
@@ -231,10 +263,13 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const optimizer = graphOptimizer(g, spec.training.optimizer, lr,
     weights.filter((w) => stepGrads.has(w.key)).map((w) => ({ key: w.key, handle: handles.get(w.key)!, shape: w.shape, grad: stepGrads.get(w.key)! })), gradsDone);
   const stateUpdates = [...spatial.values()].flatMap((s) => s.stateUpdates);
-  const updated = g.op('NoOp', [...optimizer.done, ...dropout.done(), ...stateUpdates].map((u) => `^${u}`), {}, 'updates_done');
+  const drawn = dropout.done();
+  // With task gradients the first run draws the masks and sums the losses; the second updates.
+  const updated = g.op('NoOp', [...optimizer.done, ...(gradient ? [] : drawn), ...stateUpdates].map((u) => `^${u}`), {}, 'updates_done');
   const losses = heads.map((h, i) => g.op('Identity', [lossNodes[i]!, `^${updated}`], { T: F }, `loss_${h.task.id}`));
   const sums = addLossSums(g, lossNodes, heads.map((h) => (h.encoding === 'value' ? 2 : 1)));
-  const stepDone = g.op('Identity', [lr, `^${updated}`, `^${sums.accumulate}`], { T: F }, 'step_done');
+  const stepDone = g.op('Identity', [lr, `^${updated}`, ...(gradient ? [] : [`^${sums.accumulate}`])], { T: F }, 'step_done');
+  const gradientRuns = gradient?.runs([sums.accumulate, ...drawn]);
 
   // set: every weight from a placeholder, the optimizer's slots and the dropout draws to their start.
   const setInputs = weights.map((w) => g.placeholder(`set/${w.key}`, w.shape));
@@ -242,5 +277,5 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const setDone = g.op('Identity', [float('set_done_value', 0), ...[...assigns, ...optimizer.resets, ...dropout.resets, sums.reset].map((a) => `^${a}`)], { T: F }, 'set_done');
   const getOutputs = weights.map((w) => g.op('Identity', [reads.get(w.key)!], { T: F }, `get/${w.key}`));
 
-  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs };
+  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs, ...(gradientRuns ? { gradient: gradientRuns } : {}) };
 }

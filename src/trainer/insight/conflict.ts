@@ -82,7 +82,14 @@ export class ConflictMeter {
   /** Measures at steps 0, every, 2·every… (the global step before the update); the points to log, if it measured. */
   measure(step: number, epoch: number, xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, masks: ReadonlyMap<string, BatchMask>): MetricPoint[] {
     if (!this.due(step)) return [];
-    const grams = blockGramians(this.s, this.blocks, xb, yb, masks);
+    return this.fromGramians(step, epoch, blockGramians(this.s, this.blocks, xb, yb, masks));
+  }
+
+  /** The shared layers (blocks) measured, in the order `fromGramians` takes their Gramians. */
+  get blockIds(): string[] { return this.blocks.map((b) => b.id); }
+
+  /** A measurement from each block's Gramian of the tasks' gradients taken elsewhere (the fused graph's task gradients: graph/taskGradients.ts). */
+  fromGramians(step: number, epoch: number, grams: number[][][]): MetricPoint[] {
     const tasks = this.s.heads.map((h) => h.task.id);
     const byBlock = new Map<string, PairValues[]>([[WHOLE_TRUNK, pairValues(sumGramians(grams), tasks)]]);
     this.blocks.forEach((b, k) => byBlock.set(b.id, pairValues(grams[k]!, tasks)));

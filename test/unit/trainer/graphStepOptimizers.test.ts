@@ -8,38 +8,17 @@ import { test } from 'node:test';
 import { analyzeGraph } from '../../../src/core/graph';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { weightingMethod } from '../../../src/core/weighting/registry';
-import { loadBackend, type Tf } from '../../../src/trainer/backend';
-import { dropoutSeed } from '../../../src/trainer/graph/dropout';
+import { loadBackend } from '../../../src/trainer/backend';
 import { GRAPH_STEP_PATH, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
 import { openSession } from '../../../src/trainer/graph/session';
 import { buildTrainGraph } from '../../../src/trainer/graph/trainGraph';
 import { makeHeads } from '../../../src/trainer/heads';
 import type { ForwardFn } from '../../../src/trainer/model/forward';
-import type { NativeBackend } from '../../../src/trainer/native/ops';
-import { graphSpec as spec, trainWith, type Trained } from './graphTraining';
+import { graphMasks, graphSpec as spec, trainWith, type Trained } from './graphTraining';
 import { withDropout } from './stepFixtures';
 
 const SGDR = { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 };
 
-
-/**
- * The tape's forward given the fused graph's masks: draw d of the run is StatelessRandomUniform
- * from dropoutSeed(seed, d), made into tf.dropout's multiplier, in the order the forward asks.
- */
-function graphMasks(tf: Tf, s: ExperimentSpec) {
-  const be = tf.backend() as unknown as NativeBackend;
-  const b = be.binding;
-  let draws = 0;
-  return (forward: ForwardFn) => {
-    forward.dropoutMask = (shape, rate) => tf.tidy(() => {
-      const u = be.executeSingleOutput('StatelessRandomUniform', [
-        { name: 'dtype', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT }, { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_INT32 }, { name: 'Tseed', type: b.TF_ATTR_TYPE, value: b.TF_INT32 },
-      ], [tf.tensor1d(shape, 'int32'), tf.tensor1d(dropoutSeed(s.training.seed, ++draws), 'int32')]);
-      const keep = 1 - rate;
-      return tf.div(tf.floor(tf.add(u, keep)), keep);
-    });
-  };
-}
 
 function assertSame(graph: Trained, tape: Trained): void {
   assert.equal(graph.path, GRAPH_STEP_PATH);

@@ -5,13 +5,15 @@ import type * as TF from '@tensorflow/tfjs';
 import { analyzeGraph } from '../../../src/core/graph';
 import type { MetricPoint } from '../../../src/core/protocol';
 import type { ExperimentSpec } from '../../../src/core/spec';
-import { loadBackend } from '../../../src/trainer/backend';
+import { loadBackend, type Tf } from '../../../src/trainer/backend';
+import { dropoutSeed } from '../../../src/trainer/graph/dropout';
 import type { Dataset } from '../../../src/trainer/data/dataset';
 import { toDevice } from '../../../src/trainer/deviceData';
 import { makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward, type ForwardFn } from '../../../src/trainer/model/forward';
+import type { NativeBackend } from '../../../src/trainer/native/ops';
 import { equivalenceData, equivalenceSpec } from './stepFixtures';
 
 export const graphSpec = (training: Partial<ExperimentSpec['training']>): ExperimentSpec => equivalenceSpec('graph-equivalence', training, { namedFeatures: true });
@@ -32,9 +34,10 @@ export interface Trained {
 
 /**
  * Trains 100 rows (7 steps an epoch with batches of 16, the last one short). `forward`: changes
- * the model's forward before training (a test's own dropout masks).
+ * the model's forward before training (a test's own dropout masks); `fusedGraph: false` keeps
+ * TensorFlow on the eager compiled step; `data`: rows for another network than graphSpec's.
  */
-export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu', o: { forward?: (f: ForwardFn) => void } = {}): Promise<Trained> {
+export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu', o: { forward?: (f: ForwardFn) => void; fusedGraph?: false; data?: (n: number, seed: number) => Dataset } = {}): Promise<Trained> {
   const { tf } = await loadBackend('tensorflow');
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
@@ -47,8 +50,8 @@ export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'
   const conflict: number[] = [];
   const reportedWeights: string[] = [];
   const trainLoss: MetricPoint[] = [];
-  const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, data(100, 9)), validation: toDevice(tf, s, heads, data(20, 4)),
-    epochs: s.training.epochs, phase: { kind: 'shared' },
+  const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, (o.data ?? data)(100, 9)), validation: toDevice(tf, s, heads, (o.data ?? data)(20, 4)),
+    epochs: s.training.epochs, phase: { kind: 'shared' }, ...(o.fusedGraph === false ? { fusedGraph: false } : {}),
     events: {
       progress: (points) => {
         conflict.push(...points.filter((p) => p.task.includes('|')).map((p) => p.value));
@@ -61,4 +64,24 @@ export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'
   const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync() as Float32Array);
   built.model.dispose();
   return { weights, initial, path: result.stepPath, validationLoss, restoredEpoch: result.restoredEpoch, conflict, reportedWeights, trainLoss };
+}
+
+/**
+ * A forward (the tape's, or the eager compiled step's, which draws from it) given the fused
+ * graph's masks: draw d of the run is StatelessRandomUniform from dropoutSeed(seed, d), made
+ * into tf.dropout's multiplier, in the order the forward asks.
+ */
+export function graphMasks(tf: Tf, s: ExperimentSpec) {
+  const be = tf.backend() as unknown as NativeBackend;
+  const b = be.binding;
+  let draws = 0;
+  return (forward: ForwardFn) => {
+    forward.dropoutMask = (shape, rate) => tf.tidy(() => {
+      const u = be.executeSingleOutput('StatelessRandomUniform', [
+        { name: 'dtype', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT }, { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_INT32 }, { name: 'Tseed', type: b.TF_ATTR_TYPE, value: b.TF_INT32 },
+      ], [tf.tensor1d(shape, 'int32'), tf.tensor1d(dropoutSeed(s.training.seed, ++draws), 'int32')]);
+      const keep = 1 - rate;
+      return tf.div(tf.floor(tf.add(u, keep)), keep);
+    });
+  };
 }

@@ -1,0 +1,42 @@
+// One step of a gradient-family method (a rule: weighting/index.ts ruleWeights) on the fused
+// graph: the first session call takes the tasks' gradients and returns their Gramian (and the
+// batch's mean losses when the method reads them), the method turns it into coefficients in
+// JavaScript, the second call combines the gradients with them and updates (taskGradients.ts).
+import type * as TF from '@tensorflow/tfjs';
+import type { Tf } from '../backend';
+import type { TaskWeighting } from '../weighting/index';
+import type { GraphSession } from './session';
+import type { GradientRuns } from './taskGradients';
+
+type Feed = { name: string; tfDtype?: string };
+
+/**
+ * The step: `feeds`/`values` are the one-call step's (the split, its labels, the rows, the
+ * gradient scales, the rate named `lr`); the second call takes only the rate and the
+ * coefficients (all it reads of the first is kept in the session), or all of them when it runs
+ * the trunk's forward again (`runs.recompute`).
+ */
+export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientRuns, stepDone: string, lr: string, weighting: TaskWeighting) {
+  const first = weighting.description.needs.losses ? [runs.gramian, runs.lossMeans] : [runs.gramian];
+  /** Returns each conflict block's Gramian when `measure` (runs.blockGramians given). */
+  return (feeds: readonly Feed[], values: readonly TF.Tensor[], measure = false): number[][][] | undefined => {
+    const blocks = measure && runs.blockGramians ? [runs.blockGramians] : [];
+    const out = session.run([...feeds], [...values], [...first, ...blocks]);
+    const [gramian, losses] = [out[0]!, first.length > 1 ? out[1] : undefined];
+    const coefficients = weighting.ruleWeights!(gramian.dataSync(), losses ? Array.from(losses.dataSync()) : undefined);
+    const measured = blocks.length ? toGramians(out[out.length - 1]!) : undefined;
+    tf.dispose(out);
+    const mix = tf.tensor1d(coefficients);
+    const rate = feeds.findIndex((f) => f.name === lr);
+    tf.dispose(session.run([...(runs.recompute ? feeds : [feeds[rate]!]), { name: runs.mix }], [...(runs.recompute ? values : [values[rate]!]), mix], [stepDone]));
+    mix.dispose();
+    return measured;
+  };
+}
+
+/** [blocks, k, k] as nested arrays. */
+function toGramians(t: TF.Tensor): number[][][] {
+  const [b, k] = t.shape as [number, number, number];
+  const flat = t.dataSync();
+  return Array.from({ length: b }, (_, x) => Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => flat[(x * k + i) * k + j]!)));
+}

@@ -1,0 +1,178 @@
+// Gradient-family task weighting (MGDA, PCGrad, UPGrad...: rule methods, weighting/index.ts
+// ruleWeights) in the fused graph step, as two session calls per step instead of one, since
+// the method's coefficients come from a solver in JavaScript between them (graphGradientStep.ts):
+// 1. forward, one backward pass per task (to the shared parameters, or only through the task's
+//    own layers to the shared representation), and the k x k Gramian of the tasks' gradients
+//    on the shared part, which is all the method reads (with the batch's mean losses for
+//    GradNorm). The tasks' gradients stay in the session (variables, `stash/...`);
+// 2. the coefficients c fed: the shared part's gradient is sum_i c_i g_i (parameters: one
+//    MatMul [1, k] x [k, P] per weight; representation: the same at the trunk's output, then
+//    one backward pass through the trunk, on its forward values kept from the first call),
+//    a task's own layers get its own gradient (times c_i for a method whose coefficients are
+//    loss weights: `weightsOwnLayers`), and the optimizer's kernels apply them.
+// The eager compiled step does the same in one call of raw ops (native/denseStep.ts
+// gradientUpdate); the graph is checked against it (test/unit/trainer/graphGradientStep.test.ts).
+// Every task has labelled rows in every batch here (partial labels stay on the eager step), so
+// the active tasks are all of them.
+import type { ExperimentSpec } from '../../core/spec';
+import { trunkOf } from '../../core/trunk';
+import type { TaskHead } from '../heads';
+import type { Attr, GraphBuilder } from './graphDef';
+
+const F: Attr = { type: 'float' };
+const I32: Attr = { type: 'int32' };
+/** Layers whose backward pass reads only their input and output values (a dense one), or none. */
+const KEPT_VALUES = new Set(['dense', 'concatenate', 'add', 'dropout']);
+
+/** The nodes the step's two runs feed and fetch. */
+export interface GradientRuns {
+  /** Placeholder [tasks]: the method's coefficients, fed to the second run. */
+  mix: string;
+  /** The first run's fetch: the Gramian [tasks, tasks] of the tasks' gradients; the run keeps them for the second. */
+  gramian: string;
+  /** Fetched beside `gramian` when the method reads the losses: [tasks] each task's mean loss on the batch. */
+  lossMeans: string;
+  /**
+   * Parameters mode: fetched beside `gramian`, each of `conflictBlocks`' Gramians [blocks, tasks,
+   * tasks] of the tasks' mean-loss gradients (insight/conflict.ts measures them on the tape
+   * otherwise); none with dropout, which the measurement leaves out and the step does not.
+   */
+  blockGramians?: string;
+  /** The second run runs the trunk's forward again (a convolution's or recurrent layer's backward reads its inner values): it takes the first run's feeds too. */
+  recompute: boolean;
+}
+
+export interface GraphTaskGradients {
+  /** The second run's gradient of every weight, by key (without weight decay). */
+  weightGrads: Map<string, string>;
+  /** The runs' nodes; `after`: the first run's other work (losses summed, dropout draws advanced). */
+  runs(after: string[]): GradientRuns;
+}
+
+export interface TaskGradientInputs {
+  spec: ExperimentSpec;
+  heads: TaskHead[];
+  /** Per head, its loss gradient at its output (scaled by 1/n, or 2/n for a squared error). */
+  seeds: string[];
+  /** Per head, its per-example losses. */
+  losses: string[];
+  /** trainGraph's backward pass: from gradients at layers' outputs, through the layers `through` holds, to weight gradients by key. */
+  backward(grads: Map<string, string[]>, through?: (id: string) => boolean, weightGrads?: Map<string, string>, at?: ReadonlyMap<string, string>): Map<string, string>;
+  /** Forward values by layer id. */
+  values: ReadonlyMap<string, string>;
+  /** Each weight's read, by key. */
+  reads: ReadonlyMap<string, string>;
+  /** Each layer's output shape without the batch. */
+  shapes: ReadonlyMap<string, number[]>;
+  weights: ReadonlyArray<{ key: string; layer: string; shape: number[] }>;
+  mode: 'parameters' | 'representation';
+  weightsOwnLayers: boolean;
+  /** The shared layers whose Gramians the conflict measurement reads, in its order (none: not measured). */
+  conflictBlocks?: readonly string[];
+}
+
+export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): GraphTaskGradients {
+  const k = o.heads.length;
+  const trunk = trunkOf(o.spec);
+  const int = (name: string, values: number[]) => g.constant(name, { dtype: 'int32', shape: [values.length], values });
+  const rows = int('task_gradients/rows', [k, -1]);
+  const mix = g.placeholder('task_gradients/mix', [k]);
+  const mixRow = g.op('Reshape', [mix, int('task_gradients/row_shape', [1, k])], { T: F, Tshape: I32 }, 'task_gradients/mix_row');
+  const mixes = g.op('Unpack', [mix], { T: F, num: { i: k }, axis: { i: 0 } }, 'task_gradients/mixes');
+  const stashes: string[] = [];
+  /** A session variable holding `value` from the first run to the second; returns its read (second run). */
+  const stash = (name: string, value: string, shape: number[]) => {
+    const h = g.op('VarHandleOp', [], { dtype: F, shape: { shape }, container: { s: '' }, shared_name: { s: `stash/${name}` } }, `var/stash/${name}`);
+    stashes.push(g.op('AssignVariableOp', [h, value], { dtype: F }, `stash/${name}/assign`));
+    return g.op('ReadVariableOp', [h], { dtype: F }, `stash/${name}/read`);
+  };
+  const grams: string[] = [];
+  /** Per trunk layer, the Gramians of its weights (their sum is the layer's: parameters mode). */
+  const layerGrams = new Map<string, string[]>();
+  /**
+   * The tasks' gradients on one part of the shared part, stacked [k, ...]: adds their Gramian
+   * to the step's and returns the second run's sum_i c_i g_i in `shape` (-1: the batch).
+   */
+  const combined = (name: string, perTask: string[], stackShape: number[], shape: number[]) => {
+    const stacked = g.op('Pack', perTask, { T: F, N: { i: k }, axis: { i: 0 } }, `task_gradients/${name}/stack`);
+    const jacobian = g.op('Reshape', [stacked, rows], { T: F, Tshape: I32 }, `task_gradients/${name}/jacobian`);
+    grams.push(g.op('MatMul', [jacobian, jacobian], { T: F, transpose_a: { b: false }, transpose_b: { b: true } }, `task_gradients/${name}/gramian`));
+    const kept = g.op('Reshape', [stash(name, stacked, stackShape), rows], { T: F, Tshape: I32 }, `task_gradients/${name}/kept`);
+    const sum = g.op('MatMul', [mixRow, kept], { T: F, transpose_a: { b: false }, transpose_b: { b: false } }, `task_gradients/${name}/combined`);
+    return g.op('Reshape', [sum, int(`task_gradients/${name}/shape`, shape)], { T: F, Tshape: I32 }, `task_gradients/${name}/direction`);
+  };
+  const weightGrads = new Map<string, string>();
+  let recompute = false;
+  /** Task i's gradient of one of its own layers' weights, kept for the second run. */
+  const own = (i: number, key: string, grad: string) => {
+    const shape = o.weights.find((w) => w.key === key)!.shape;
+    const kept = stash(key, grad, shape);
+    weightGrads.set(key, o.weightsOwnLayers ? g.op('Mul', [kept, i === 0 ? mixes : `${mixes}:${i}`], { T: F }, `task_gradients/${key}/weighted`) : kept);
+  };
+  const seeded = (i: number) => new Map([[o.heads[i]!.layerId, [o.seeds[i]!]]]);
+  const zeros = (of: string, name: string) => g.op('ZerosLike', [of], { T: F }, `task_gradients/${name}/zeros`);
+
+  if (o.mode === 'parameters') {
+    const shared = o.weights.filter((w) => trunk.layers.has(w.layer));
+    const perTask = o.heads.map((_, i) => {
+      const grads = o.backward(seeded(i));
+      for (const [key, grad] of grads) if (!shared.some((w) => w.key === key)) own(i, key, grad);
+      return grads;
+    });
+    for (const w of shared) {
+      // A task that does not reach this weight (a trunk layer serving other tasks) adds a zero row.
+      const parts = perTask.map((grads, i) => grads.get(w.key) ?? zeros(o.reads.get(w.key)!, `${w.key}/${i}`));
+      weightGrads.set(w.key, combined(w.key, parts, [k, ...w.shape], w.shape));
+      (layerGrams.get(w.layer) ?? layerGrams.set(w.layer, []).get(w.layer)!).push(grams[grams.length - 1]!);
+    }
+  } else {
+    const rep = trunk.representation;
+    const atRep = o.heads.map((_, i) => {
+      const grads = new Map<string, string[]>(seeded(i));
+      for (const [key, grad] of o.backward(grads, (id) => !trunk.layers.has(id))) own(i, key, grad);
+      return rep.map((id) => {
+        const gs = grads.get(id);
+        return !gs ? zeros(o.values.get(id)!, `${id}/${i}`) : gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `task_gradients/${id}/${i}/sum`);
+      });
+    });
+    // The batch's size is the stash's one unknown dimension.
+    const grads = new Map(rep.map((id, r) => {
+      const shape = o.shapes.get(id)!;
+      return [id, [combined(`representation/${id}`, atRep.map((parts) => parts[r]!), [k, -1, ...shape], [-1, ...shape])]];
+    }));
+    // The trunk's backward pass reads its layers' inputs and outputs: kept from the first call
+    // (a copy of a batch's activations), where running the trunk's forward again would cost
+    // its MatMuls (measured with weightingCost.ts, UPGrad, 2 tasks, load 10-12: 1.43x equal
+    // weighting with the forward run again, 1.08x with the copies). Other
+    // layers than these (convolutions, LSTM...) read values inside their own forward pass: the
+    // second run then runs the trunk's forward again.
+    recompute = o.spec.model.layers.some((l) => trunk.layers.has(l.id) && !KEPT_VALUES.has(l.type));
+    const kept = new Map<string, string>();
+    for (const l of o.spec.model.layers) {
+      if (recompute || !trunk.layers.has(l.id) || l.type !== 'dense') continue;
+      for (const id of [l.id, l.from[0]!]) {
+        if (kept.has(id)) continue;
+        const shape = o.shapes.get(id) ?? o.spec.model.inputs.find((input) => input.id === id)!.shape;
+        kept.set(id, stash(`values/${id}`, o.values.get(id)!, [-1, ...shape]));
+      }
+    }
+    o.backward(grads, (id) => trunk.layers.has(id), weightGrads, recompute ? o.values : kept);
+  }
+
+  return {
+    weightGrads,
+    runs(after) {
+      const sum = grams.length === 1 ? grams[0]! : g.op('AddN', grams, { T: F, N: { i: grams.length } }, 'task_gradients/gramian_sum');
+      const gramian = g.op('Identity', [sum, ...[...stashes, ...after].map((n) => `^${n}`)], { T: F }, 'task_gradients/gramian');
+      const means = o.losses.map((loss, i) => {
+        const rank = o.heads[i]!.encoding === 'value' ? 2 : 1;
+        return g.op('Mean', [loss, int(`task_gradients/loss_axes_${i}`, Array.from({ length: rank }, (_, a) => a))], { T: F, Tidx: I32, keep_dims: { b: false } }, `task_gradients/mean_loss_${i}`);
+      });
+      const lossMeans = g.op('Pack', means, { T: F, N: { i: k }, axis: { i: 0 } }, 'task_gradients/loss_means');
+      const blocks = o.mode === 'parameters' && o.conflictBlocks?.length && o.conflictBlocks.every((id) => layerGrams.has(id))
+        ? g.op('Pack', o.conflictBlocks.map((id) => { const gs = layerGrams.get(id)!; return gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `task_gradients/${id}/block_gramian`); }),
+          { T: F, N: { i: o.conflictBlocks.length }, axis: { i: 0 } }, 'task_gradients/block_gramians') : undefined;
+      return { mix, gramian, lossMeans, recompute, ...(blocks ? { blockGramians: blocks } : {}) };
+    },
+  };
+}

@@ -1,0 +1,162 @@
+// Gradient-family task weighting on the fused graph step (graph/taskGradients.ts,
+// graphGradientStep.ts) trains exactly like the eager compiled step (native/denseStep.ts
+// gradientUpdate): every rule method, on the shared parameters and on the shared
+// representation, with two and three tasks, under a rate that changes every step, gives the
+// same weights after two epochs and the same reported task weights.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ExperimentSpec, WeightingSpec } from '../../../src/core/spec';
+import { WEIGHTING_METHODS } from '../../../src/core/weighting/registry';
+import { loadBackend } from '../../../src/trainer/backend';
+import { GRAPH_STEP_PATH, compileGraphStep, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
+import { sharedBlocks } from '../../../src/trainer/insight/conflict';
+import { buildModel } from '../../../src/trainer/model/build';
+import { makeWeighting } from '../../../src/trainer/weighting/index';
+import { analyzeGraph } from '../../../src/core/graph';
+import { makeHeads } from '../../../src/trainer/heads';
+import { graphMasks, graphSpec, trainWith } from './graphTraining';
+import { withDropout } from './stepFixtures';
+import { convData, convSpec } from './convFixtures';
+import { STACKED, recurrentData, recurrentSpec } from './recurrentFixtures';
+
+const SGDR = { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 };
+
+/** The equivalence network without its regression task (and its head): two tasks. */
+function twoTasks(s: ExperimentSpec): ExperimentSpec {
+  const { reg: _reg, ...outputs } = s.model.outputs;
+  return { ...s, tasks: s.tasks.filter((t) => t.id !== 'reg'), model: { ...s.model, layers: s.model.layers.filter((l) => l.id !== 'regHead'), outputs } };
+}
+
+// Each optimizer path of the eager step: plain SGD folds the rate into the task gradients (and
+// divides it back out of the Gramian), momentum carries it in its velocity, Adam with clipping
+// takes unscaled gradients. L2 on the trunk's `trunk` layer joins the combined direction once.
+const OPTIMIZERS = [
+  ['plain SGD', { optimizer: { type: 'sgd' as const, learningRate: 0.05 } }],
+  ['SGD with momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9 } }],
+  ['Adam with clipping', { optimizer: { type: 'adam' as const, learningRate: 0.01 }, clipNorm: 0.5 }],
+] as const;
+
+const methods = WEIGHTING_METHODS.filter((m) => m.description.family === 'gradient' && m.description.engine === 'rule');
+
+methods.forEach((m, k) => {
+  for (const mode of ['parameters', 'representation'] as const) {
+    for (const tasks of [2, 3]) {
+      const [optimizerLabel, optimizer] = OPTIMIZERS[(k + tasks + (mode === 'parameters' ? 0 : 1)) % OPTIMIZERS.length]!;
+      test(`fused graph and eager steps agree: ${m.description.id} on the shared ${mode}, ${tasks} tasks, ${optimizerLabel} under SGDR`, { timeout: 60_000 }, async () => {
+        const three = graphSpec({ ...optimizer, schedule: SGDR, weighting: { method: m.description.id, mode } as ExperimentSpec['training']['weighting'] });
+        const s = tasks === 2 ? twoTasks(three) : three;
+        const { tf } = await loadBackend('tensorflow');
+        assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, m.description), undefined);
+        const graph = await trainWith(s, 'tensorflow');
+        const eager = await trainWith(s, 'tensorflow', { fusedGraph: false });
+        assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`);
+        assert.equal(eager.path, `native, task gradients on the shared ${mode}`);
+        graph.validationLoss.forEach((v, e) => assert.ok(Math.abs(v - eager.validationLoss[e]!) < 1e-4, `epoch ${e + 1} validation loss: graph ${v} vs eager ${eager.validationLoss[e]}`));
+        // The effective weights the panel plots: each task's coefficient, averaged between reports.
+        assert.deepEqual(graph.reportedWeights.map((w) => w.split('=')[0]), eager.reportedWeights.map((w) => w.split('=')[0]));
+        assert.ok(graph.reportedWeights.length >= 2 * tasks);
+        graph.reportedWeights.forEach((w, r) => {
+          const [a, b] = [w, eager.reportedWeights[r]!].map((x) => Number(x.split('=')[1]));
+          assert.ok(Math.abs(a! - b!) < 1e-4 * Math.max(1, Math.abs(b!)), `report ${r}: graph ${w} vs eager ${eager.reportedWeights[r]}`);
+        });
+        graph.trainLoss.forEach((p, r) => assert.ok(Math.abs(p.value - eager.trainLoss[r]!.value) < 1e-5 * Math.max(1, Math.abs(p.value)), `train loss ${r} of ${p.task}`));
+        assert.equal(graph.weights.length, eager.weights.length);
+        let moved = 0;
+        graph.weights.forEach((w, i) => {
+          const e = eager.weights[i]!;
+          for (let j = 0; j < w.length; j++) {
+            assert.ok(Math.abs(w[j]! - e[j]!) < 1e-5, `weight ${i}[${j}]: graph ${w[j]} vs eager ${e[j]}`);
+            if (Math.abs(w[j]! - graph.initial[i]![j]!) > 1e-4) moved++;
+          }
+        });
+        assert.ok(moved > 100, `${moved} weights moved`);
+      });
+    }
+  }
+});
+
+// The first call draws the masks and moves the draws on, the second must not draw again. The
+// eager step draws from the model's forward, given the graph's masks (graphTraining.ts).
+// Dropout with task gradients on the representation stays off both steps (nativeStepUnsupported).
+for (const method of ['pcgrad', 'gradnorm'] as const) {
+  test(`fused graph and eager steps agree with dropout: ${method} on the shared parameters, SGD with momentum under SGDR`, { timeout: 60_000 }, async () => {
+    const s = withDropout(graphSpec({ optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, schedule: SGDR, weighting: { method, mode: 'parameters' } as ExperimentSpec['training']['weighting'] }));
+    const { tf } = await loadBackend('tensorflow');
+    const graph = await trainWith(s, 'tensorflow');
+    const eager = await trainWith(s, 'tensorflow', { fusedGraph: false, forward: graphMasks(tf, s) });
+    assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared parameters`);
+    assert.equal(eager.path, 'native, task gradients on the shared parameters');
+    graph.weights.forEach((w, i) => {
+      for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j]! - eager.weights[i]![j]!) < 1e-5, `weight ${i}[${j}]: graph ${w[j]} vs eager ${eager.weights[i]![j]}`);
+    });
+    assert.ok(graph.weights.some((w, i) => w.some((x, j) => Math.abs(x - graph.initial[i]![j]!) > 1e-3)), 'weights moved');
+  });
+}
+
+test('task gradients stay off the fused graph when the tasks share no weights (no Gramian to take)', async () => {
+  const { tf } = await loadBackend('tensorflow');
+  const shared = graphSpec({ weighting: { method: 'upgrad' } });
+  // Each task on its own tower from the inputs: nothing serves two tasks.
+  const s: ExperimentSpec = { ...shared, model: { ...shared.model, layers: [
+    { id: 'clsHead', type: 'dense', units: 4, activation: 'softmax', from: ['x'] },
+    { id: 'binHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['x'] },
+    { id: 'regHead', type: 'dense', units: 1, from: ['z'] },
+  ] } };
+  const m = WEIGHTING_METHODS.find((w) => w.description.id === 'upgrad')!;
+  assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, m.description), 'task gradients without a shared layer');
+  assert.equal(graphStepUnsupported(shared, makeHeads(tf, shared), false, m.description), undefined);
+});
+
+// Convolutions (L2 on c2: its decay joins the combined direction once) and stacked LSTMs in the
+// trunk: on the representation the second call runs their forward again.
+for (const [label, network, data] of [
+  ['convolutions and max pooling', (w: WeightingSpec) => convSpec({ weighting: w }), (n: number) => convData(n)],
+  ['stacked LSTMs', (w: WeightingSpec) => recurrentSpec({ weighting: w }, STACKED), (n: number) => recurrentData(n)],
+] as const) {
+  for (const [method, mode] of [['upgrad', 'parameters'], ['upgrad', 'representation'], ['gradnorm', 'representation']] as const) {
+    test(`fused graph and eager steps agree on ${label}: ${method} on the shared ${mode}`, { timeout: 120_000 }, async () => {
+      const s = network({ method, mode } as WeightingSpec);
+      const { tf } = await loadBackend('tensorflow');
+      assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, WEIGHTING_METHODS.find((m) => m.description.id === method)!.description), undefined);
+      const graph = await trainWith(s, 'tensorflow', { data });
+      const eager = await trainWith(s, 'tensorflow', { data, fusedGraph: false });
+      assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`);
+      assert.equal(eager.path, `native, task gradients on the shared ${mode}`);
+      graph.weights.forEach((w, i) => {
+        for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j]! - eager.weights[i]![j]!) < 1e-5, `weight ${i}[${j}]: graph ${w[j]} vs eager ${eager.weights[i]![j]}`);
+      });
+      eager.weights.forEach((w, i) => assert.ok(w.some((x, j) => Math.abs(x - eager.initial[i]![j]!) > 1e-4), `weight ${i} did not move`));
+    });
+  }
+}
+
+// The gradient-conflict measurement is a Gramian of the tasks' gradients on each shared layer:
+// on the shared parameters without dropout the graph's first call has them, and the loop takes
+// them from it instead of a tape pass per task (insight/conflict.ts); else it measures on the tape.
+for (const [label, mode, dropout, serves] of [
+  ['UPGrad on the shared parameters: served by the step', 'parameters', false, true],
+  ['UPGrad on the shared representation: measured on the tape', 'representation', false, false],
+  ['UPGrad on the shared parameters with dropout: measured on the tape', 'parameters', true, false],
+] as const) {
+  test(`gradient conflict on the fused graph equals the eager step's: ${label}`, { timeout: 60_000 }, async () => {
+    const base = { ...graphSpec({ optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, schedule: SGDR, weighting: { method: 'upgrad', mode } as WeightingSpec }), evaluation: { conflict: { every: 3 } } };
+    const s = dropout ? withDropout(base) : base;
+    const { tf } = await loadBackend('tensorflow');
+    const topo = analyzeGraph(s).order;
+    const built = buildModel(tf, s, topo, 3);
+    const step = compileGraphStep(tf, s, built, makeHeads(tf, s), topo, [], new Set(), makeWeighting(tf, s.training.weighting, s.tasks, 1), sharedBlocks({ spec: s, built }).map((b) => b.id));
+    assert.equal(step.servesConflict, serves);
+    step.dispose();
+    built.model.dispose();
+    const graph = await trainWith(s, 'tensorflow');
+    const eager = await trainWith(s, 'tensorflow', { fusedGraph: false, ...(dropout ? { forward: graphMasks(tf, s) } : {}) });
+    assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`);
+    // Every 3rd of 14 steps, 3 task pairs, each block and the whole trunk, cosine and ratio.
+    assert.ok(graph.conflict.length >= 5 * 3 * 2, `${graph.conflict.length} conflict values`);
+    assert.equal(graph.conflict.length, eager.conflict.length);
+    graph.conflict.forEach((v, k) => assert.ok(Math.abs(v - eager.conflict[k]!) < 1e-4 * Math.max(1, Math.abs(v)), `conflict value ${k}: graph ${v} vs eager ${eager.conflict[k]}`));
+    graph.weights.forEach((w, i) => {
+      for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j]! - eager.weights[i]![j]!) < 1e-5, `weight ${i}[${j}]: graph ${w[j]} vs eager ${eager.weights[i]![j]}`);
+    });
+  });
+}
