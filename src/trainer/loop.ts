@@ -63,7 +63,7 @@ const NO_BATCH = { x: new Map<string, TF.Tensor>(), y: new Map<string, TF.Tensor
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
 const REPORTS_PER_EPOCH = 20;
 /** Train metrics at epoch end are measured on at most this many training examples. */
-const TRAIN_EVAL_LIMIT = 2000;
+export const TRAIN_EVAL_LIMIT = 2000;
 
 /** The loop yields to the event loop (where a cancel message arrives) at most this often. */
 const YIELD_MS = 15;
