@@ -12,6 +12,7 @@ import type { TaskHead } from '../heads';
 import type { BuiltModel } from '../model/build';
 import type { LossWeights } from '../native/denseStep';
 import { labelTensor, targetsOf } from '../deviceData';
+import type { EvalForward } from '../evaluate';
 import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { buildTrainGraph } from './trainGraph';
@@ -36,6 +37,11 @@ export interface GraphStep {
   step(rows: Int32Array, lr: number, weights: LossWeights): void;
   /** Each task's mean per-example loss over the steps since the last call (or the phase's start). */
   takeLossMeans(): Float32Array;
+  /**
+   * The model's outputs by task id for evaluation (evaluate.ts), computed in the session on its
+   * current weights; undefined where the graph has no inference form of a layer.
+   */
+  evaluationForward?: EvalForward;
   /** Copies the session's weights into the tfjs model (before it is evaluated or read). */
   sync(): void;
   /** Copies the learned loss weighting's variables only (before the loop reports the weights). */
@@ -106,7 +112,14 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     }
     return cache.lrTensor;
   };
+  const { evalInputs, evalOutputs } = graph;
+  const evalFeeds = evalInputs?.map((name) => ({ name }));
+  const evaluationForward: EvalForward | undefined = evalFeeds && evalOutputs ? (inputs) => {
+    const outs = session.run(evalFeeds, spec.model.inputs.map((i) => inputs.get(i.id)!), evalOutputs);
+    return new Map(heads.map((h, k) => [h.task.id, outs[k]!]));
+  } : undefined;
   return {
+    ...(evaluationForward ? { evaluationForward } : {}),
     bind(x, targets) {
       tf.dispose(labels);
       split = spec.model.inputs.map((i) => x.get(i.id)!);
