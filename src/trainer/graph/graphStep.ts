@@ -15,7 +15,7 @@ import { labelTensor, targetsOf } from '../deviceData';
 import type { EvalForward } from '../evaluate';
 import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
-import { buildTrainGraph } from './trainGraph';
+import { trainGraphFor } from './trainGraphCache';
 import { openReusableSession } from './sessionCache';
 
 /** The loop's step path (run log, LoopResult.stepPath) when this step runs. */
@@ -75,7 +75,7 @@ type LayerWeights = Record<string, { read(): TF.Variable }> & { cell?: Record<st
 
 /** `learned`: uncertainty weighting's log-variances (weighting.variables), which the graph then trains; none for other methods. */
 export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = []): GraphStep {
-  const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0 });
+  const graph = trainGraphFor(spec, heads, topo, { uncertainty: learned.length > 0 });
   const session = openReusableSession(tf, graph.savedModel);
   const variables = graph.weights.map((w) => {
     if (w.learned !== undefined) return learned[w.learned]!;
