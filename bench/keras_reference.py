@@ -5,7 +5,13 @@ cross-entropy on both, the sum of the two losses, shuffled batches.
 
 Argument: one JSON object {"workload", "batches", "samples", "epochs", "warmup_batches",
 "threads"} (threads: null keeps TensorFlow's default pool). Prints one JSON line per batch
-size: {"batch", "seconds", "samples_per_second", "cpu_seconds", "threads"}.
+size: {"batch", "seconds", "samples_per_second", "cpu_seconds", "threads", "jit_compile"}.
+
+What the timed `fit` includes: the steps of a train function traced by the warm-up `fit`
+(Keras keeps it between calls), a new tf.data pipeline over the arrays, the running loss
+mean. Not XLA: Keras 3 resolves `jit_compile="auto"` to False on a machine without GPU
+(Trainer._resolve_auto_jit_compile), so the step is a tf.function graph under Grappler and
+oneDNN, the kernels our fused graph step runs; `jit_compile` in the output says which ran.
 """
 import json
 import os
@@ -84,7 +90,8 @@ def main(config):
         seconds = time.perf_counter() - start
         threads = tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count()
         print(json.dumps({"batch": batch, "seconds": seconds, "samples_per_second": n * config["epochs"] / seconds,
-                          "cpu_seconds": time.process_time() - cpu, "threads": threads}), flush=True)
+                          "cpu_seconds": time.process_time() - cpu, "threads": threads,
+                          "jit_compile": bool(m.jit_compile)}), flush=True)
 
 
 if __name__ == "__main__":

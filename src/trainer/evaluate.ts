@@ -7,18 +7,20 @@ import type { Tf } from './backend';
 import { inputRange, labelTensor, type DeviceSplit } from './deviceData';
 import type { TaskHead } from './heads';
 import { batchWeights, countLabelled, hasUnlabelled, labelledRows } from './labelMask';
-import type { ForwardFn } from './model/forward';
 import { hostRowRange } from './wasm/hostRows';
 import { setOwn } from '../core/own';
 
 export type TaskValues = Record<string, Record<string, number>>;
+
+/** The model's outputs by task id from its inputs by input id (`training` false here): the eager forward (model/forward.ts) or the fused graph's (graph/graphStep.ts). */
+export type EvalForward = (inputs: ReadonlyMap<string, TF.Tensor>, training: boolean) => Map<string, TF.Tensor>;
 
 
 /**
  * Per-task loss and metrics over the first `limit` examples. A task with unlabelled rows
  * (partial labels) is measured on its labelled rows only; with none, it has no values.
  */
-export function evaluate(tf: Tf, forward: ForwardFn, heads: TaskHead[], split: DeviceSplit, limit = Infinity): TaskValues {
+export function evaluate(tf: Tf, forward: EvalForward, heads: TaskHead[], split: DeviceSplit, limit = Infinity): TaskValues {
   const n = Math.min(split.n, limit);
   const lossSums = new Float64Array(heads.length);
   const truths = heads.map((h) => split.targets.get(h.task.id)!.subarray(0, n));

@@ -63,7 +63,7 @@ const NO_BATCH = { x: new Map<string, TF.Tensor>(), y: new Map<string, TF.Tensor
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
 const REPORTS_PER_EPOCH = 20;
 /** Train metrics at epoch end are measured on at most this many training examples. */
-const TRAIN_EVAL_LIMIT = 2000;
+export const TRAIN_EVAL_LIMIT = 2000;
 
 /** The loop yields to the event loop (where a cancel message arrives) at most this often. */
 const YIELD_MS = 15;
@@ -267,8 +267,10 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       }
 
       // No validation rows (split.validation 0): nothing is measured, rather than NaN written as a value.
-      const validation = s.validation.n > 0 ? evaluate(tf, s.forward, heads, s.validation) : {};
-      const trainEval = evaluate(tf, s.forward, heads, train, TRAIN_EVAL_LIMIT);
+      // The fused graph evaluates in its session where it can (the same forward, in inference mode).
+      const evalForward = fused?.evaluationForward ?? s.forward;
+      const validation = s.validation.n > 0 ? evaluate(tf, evalForward, heads, s.validation) : {};
+      const trainEval = evaluate(tf, evalForward, heads, train, TRAIN_EVAL_LIMIT);
       const points: MetricPoint[] = [];
       const at = { step, epoch };
       for (const [split, values] of [['validation', validation], ['train', trainEval]] as const) {

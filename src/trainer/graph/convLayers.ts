@@ -35,6 +35,11 @@ export interface GraphLayerContext {
 export interface GraphLayer {
   forward(x: string): string;
   /**
+   * The layer in inference mode, for evaluation in the session (batch norm by its moving
+   * statistics); absent: the layer has no such form here and the model is evaluated eagerly.
+   */
+  infer?(x: string): string;
+  /**
    * From the gradient at the output `gy` (`x`, `y`: the forward's input and output): the
    * gradient at the input when `wantInput`, and each variable's gradient by key.
    */
@@ -81,12 +86,14 @@ function conv(c: GraphLayerContext, l: Conv2dLayer, input: Shape): GraphLayer {
   const kernel = c.read(`${l.id}/kernel`);
   const act = ACTIVATIONS[l.activation ?? 'linear'];
   const attrs = { ...windowAttrs(w), use_cudnn_on_gpu: { b: true }, dilations: ints([1, 1, 1, 1]) };
+  const forward = (x: string) => {
+    const z0 = g.op('Conv2D', [x, kernel], attrs, `${l.id}/conv`);
+    const z = bias ? g.op('BiasAdd', [z0, c.read(`${l.id}/bias`)], { T: F, data_format: NHWC }, `${l.id}/biasadd`) : z0;
+    return act ? g.op(act.op, [z], { T: F }, `${l.id}/${l.activation}`) : z;
+  };
   return {
-    forward(x) {
-      const z0 = g.op('Conv2D', [x, kernel], attrs, `${l.id}/conv`);
-      const z = bias ? g.op('BiasAdd', [z0, c.read(`${l.id}/bias`)], { T: F, data_format: NHWC }, `${l.id}/biasadd`) : z0;
-      return act ? g.op(act.op, [z], { T: F }, `${l.id}/${l.activation}`) : z;
-    },
+    forward,
+    infer: forward,
     backward(gy, x, y, wantInput) {
       const gz = act ? act.grad(g, gy, y, `${l.id}/${l.activation}_grad`) : gy;
       let kernelGrad = g.op('Conv2DBackpropFilter', [x, c.int(`${l.id}/filter_shape`, [4], filterShape), gz], attrs, `${l.id}/kernel_grad`);
@@ -109,8 +116,10 @@ function pool(c: GraphLayerContext, l: Pool2dLayer): GraphLayer {
   const w: Window = { size, strides: pair(l.strides, size), padding: l.padding ?? 'valid' };
   const attrs = { ...windowAttrs(w), ksize: ints([1, size[0], size[1], 1]) };
   const max = l.type === 'maxPooling2d';
+  const forward = (x: string) => g.op(max ? 'MaxPool' : 'AvgPool', [x], attrs, `${l.id}/pool`);
   return {
-    forward: (x) => g.op(max ? 'MaxPool' : 'AvgPool', [x], attrs, `${l.id}/pool`),
+    forward,
+    infer: forward,
     backward(gy, x, y, wantInput) {
       if (!wantInput) return { params: [] };
       // MaxPoolGrad sends dy to each window's (first) maximum; AvgPoolGrad spreads it over the window.
@@ -157,6 +166,10 @@ function batchNorm(c: GraphLayerContext, l: BatchNormLayer, input: Shape): Graph
       }
       return back(bn, 'y');
     },
+    infer(x) {
+      const stats = ['gamma', 'beta', 'movingMean', 'movingVariance'].map((part) => c.read(`${l.id}/${part}`));
+      return back(g.op('FusedBatchNormV3', [as4d(x, 'eval_x'), ...stats], { ...attrs, is_training: { b: false } }, `${l.id}/eval_bn`), 'eval_y');
+    },
     backward(gy, _x, _y, wantInput) {
       const grads = g.op('FusedBatchNormGradV3', [as4d(gy, 'dy'), x4, c.read(`${l.id}/gamma`), `${bn}:3`, `${bn}:4`, `${bn}:5`], attrs, `${l.id}/bn_grad`);
       return {
@@ -173,8 +186,10 @@ function reshape(c: GraphLayerContext, id: string, input: Shape, output: Shape):
   const { g } = c;
   const to = (t: string, shape: Shape, name: string) => g.op('Reshape', [t, c.int(`${id}/${name}_shape`, [shape.length + 1], [-1, ...shape])], { T: F, Tshape: I32 }, `${id}/${name}`);
   const same = input.length === output.length && input.every((d, k) => d === output[k]);
+  const forward = (x: string) => (same ? x : to(x, output, 'reshape'));
   return {
-    forward: (x) => (same ? x : to(x, output, 'reshape')),
+    forward,
+    infer: forward,
     backward: (gy, _x, _y, wantInput) => ({ ...(wantInput ? { input: same ? gy : to(gy, input, 'reshape_grad') } : {}), params: [] }),
     stateUpdates: [],
   };

@@ -14,6 +14,7 @@ import type { BuiltModel } from '../model/build';
 import type { LossWeights } from '../native/denseStep';
 import type { TaskWeighting } from '../weighting/index';
 import { inputRows, labelTensor, targetsOf, type DeviceSplit, type InputSource } from '../deviceData';
+import type { EvalForward } from '../evaluate';
 import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { buildTrainGraph } from './trainGraph';
@@ -46,6 +47,11 @@ export interface GraphStep {
   stepMeasured(rows: Int32Array, lr: number, weights: LossWeights): number[][][];
   /** Each task's mean per-example loss over the steps since the last call (or the phase's start). */
   takeLossMeans(): Float32Array;
+  /**
+   * The model's outputs by task id for evaluation (evaluate.ts), computed in the session on its
+   * current weights; undefined where the graph has no inference form of a layer.
+   */
+  evaluationForward?: EvalForward;
   /** Copies the session's weights into the tfjs model (before it is evaluated or read). */
   sync(): void;
   /** Copies the learned loss weighting's variables only (before the loop reports the weights). */
@@ -133,6 +139,12 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     }
     return cache.lrTensor;
   };
+  const { evalInputs, evalOutputs } = graph;
+  const evalFeeds = evalInputs?.map((name) => ({ name }));
+  const evaluationForward: EvalForward | undefined = evalFeeds && evalOutputs ? (inputs) => {
+    const outs = session.run(evalFeeds, spec.model.inputs.map((i) => inputs.get(i.id)!), evalOutputs);
+    return new Map(heads.map((h, k) => [h.task.id, outs[k]!]));
+  } : undefined;
   const run = (rows: Int32Array, lr: number, weights: LossWeights, measure: boolean) => {
     // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
     // called (GradNorm's come from its first call). Learned weights are the graph's own, a
@@ -148,6 +160,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     return grams;
   };
   return {
+    ...(evaluationForward ? { evaluationForward } : {}),
     bind(x, targets, codedInputs) {
       tf.dispose(labels);
       const byCode = spec.model.inputs.filter((i) => coded.has(i.id)).map((i) => codedInputs?.get(i.id)?.book);

@@ -57,6 +57,9 @@ export interface TrainGraph {
   getOutputs: string[];
   /** Gradient-family weighting only: the first of the step's two runs (taskGradients.ts); `stepDone` is then the second. */
   gradient?: GradientRuns;
+  /** Evaluation's placeholders (one per model input: the examples) and outputs (one per head), where the graph has them. */
+  evalInputs?: string[];
+  evalOutputs?: string[];
 }
 
 /** A byte-coded input's batch (uint8 codes) as its float32 values: a table placeholder joins `inputs` (native/byteInputs.ts). */
@@ -136,25 +139,30 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const dropout = graphDropout(g, spec.training.seed, dropoutLayers);
   const activation = (l: DenseLayer) => (logitLayers.has(l.id) ? 'linear' : (l.activation ?? 'linear'));
 
-  // Forward.
-  for (const l of layers) {
-    const args = l.from.map((f) => values.get(f)!);
-    if (l.type === 'dense') {
-      const z = g.op('BiasAdd', [g.op('MatMul', [args[0]!, reads.get(`${l.id}/kernel`)!], { T: F, transpose_a: { b: false }, transpose_b: { b: false } }, `${l.id}/matmul`),
-        reads.get(`${l.id}/bias`)!], { T: F, data_format: NHWC }, `${l.id}/biasadd`);
-      const act = activation(l);
-      const op = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', elu: 'Elu' }[act as 'relu'];
-      values.set(l.id, op ? g.op(op, [z], { T: F }, `${l.id}/${act}`) : z);
-    } else if (l.type === 'concatenate') {
-      values.set(l.id, g.op('ConcatV2', [...args, int(`${l.id}/axis`, [], [1])], { T: F, N: { i: args.length }, Tidx: I32 }, l.id));
-    } else if (l.type === 'add') {
-      values.set(l.id, args.length === 1 ? args[0]! : g.op('AddN', args, { T: F, N: { i: args.length } }, l.id));
-    } else if (l.type === 'dropout') {
-      values.set(l.id, dropout.forward(l.id, l.rate, args[0]!));
-    } else {
-      values.set(l.id, spatial.get(l.id)!.forward(args[0]!));
+  // Forward: for the step (`training`: dropout draws, batch norm by the batch's statistics) and
+  // again for evaluation (below). Each layer's values by id into `values`, which holds the inputs.
+  const forwardPass = (values: Map<string, string>, training: boolean) => {
+    for (const l of layers) {
+      const args = l.from.map((f) => values.get(f)!);
+      if (l.type === 'dense') {
+        const z = g.op('BiasAdd', [g.op('MatMul', [args[0]!, reads.get(`${l.id}/kernel`)!], { T: F, transpose_a: { b: false }, transpose_b: { b: false } }, `${l.id}/matmul`),
+          reads.get(`${l.id}/bias`)!], { T: F, data_format: NHWC }, `${l.id}/biasadd`);
+        const act = activation(l);
+        const op = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', elu: 'Elu' }[act as 'relu'];
+        values.set(l.id, op ? g.op(op, [z], { T: F }, `${l.id}/${act}`) : z);
+      } else if (l.type === 'concatenate') {
+        values.set(l.id, g.op('ConcatV2', [...args, int(`${l.id}/axis`, [], [1])], { T: F, N: { i: args.length }, Tidx: I32 }, l.id));
+      } else if (l.type === 'add') {
+        values.set(l.id, args.length === 1 ? args[0]! : g.op('AddN', args, { T: F, N: { i: args.length } }, l.id));
+      } else if (l.type === 'dropout') {
+        values.set(l.id, training ? dropout.forward(l.id, l.rate, args[0]!) : args[0]!);
+      } else {
+        const layer = spatial.get(l.id)!;
+        values.set(l.id, training ? layer.forward(args[0]!) : layer.infer!(args[0]!));
+      }
     }
-  }
+  };
+  forwardPass(values, true);
 
   // Losses and their gradients at the heads' outputs, scaled by coef[i].
   const coefs = g.op('Unpack', [coef], { T: F, num: { i: heads.length }, axis: { i: 0 } }, 'coefs');
@@ -277,5 +285,15 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const setDone = g.op('Identity', [float('set_done_value', 0), ...[...assigns, ...optimizer.resets, ...dropout.resets, sums.reset].map((a) => `^${a}`)], { T: F }, 'set_done');
   const getOutputs = weights.map((w) => g.op('Identity', [reads.get(w.key)!], { T: F }, `get/${w.key}`));
 
-  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs, ...(gradientRuns ? { gradient: gradientRuns } : {}) };
+  // Evaluation, where every layer has an inference form here (recurrent layers have none yet): the
+  // examples fed as they are, the heads' outputs as the eager forward gives them (logits where the
+  // loss takes logits). On the bench's CNN, 2,000 rows cost 0.13 s of CPU here against 0.22 s eagerly.
+  const evaluation = [...spatial.values()].every((s) => s.infer) ? (() => {
+    const evalValues = new Map<string, string>();
+    const evalInputs = spec.model.inputs.map((i) => { const p = g.placeholder(`eval/data_${i.id}`, [-1, ...i.shape]); evalValues.set(i.id, p); return p; });
+    forwardPass(evalValues, false);
+    return { evalInputs, evalOutputs: heads.map((h) => g.op('Identity', [evalValues.get(h.layerId)!], { T: F }, `eval/out_${h.task.id}`)) };
+  })() : {};
+
+  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs, ...evaluation, ...(gradientRuns ? { gradient: gradientRuns } : {}) };
 }

@@ -8,8 +8,13 @@ import { test } from 'node:test';
 import type { LayerSpec } from '../../../src/core/spec';
 import { weightingMethod } from '../../../src/core/weighting/registry';
 import { loadBackend } from '../../../src/trainer/backend';
-import { graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
+import { analyzeGraph } from '../../../src/core/graph';
+import { disposeSplit, toDevice } from '../../../src/trainer/deviceData';
+import { evaluate } from '../../../src/trainer/evaluate';
+import { compileGraphStep, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
 import { makeHeads } from '../../../src/trainer/heads';
+import { buildModel } from '../../../src/trainer/model/build';
+import { makeForward } from '../../../src/trainer/model/forward';
 import { convData, convSpec, flatWhenReshaped, swap } from './convFixtures';
 import { assertSameTraining } from './nativeEquivalence';
 
@@ -48,3 +53,35 @@ for (const [label, training, edit] of [
     await assertSameTraining(s, (n) => convData(n), 'fused graph');
   });
 }
+
+// Evaluation in the fused graph's session (trainGraph.ts `evalOutputs`): after steps that moved
+// the weights and the moving statistics, its outputs are the eager forward's in inference mode
+// (batch norm by its moving statistics, dropout off), and so are the metrics evaluate() makes.
+test('the fused graph evaluates like the eager forward: conv, pooling, batch norm, dropout', { timeout: 120_000 }, async () => {
+  const s = convSpec({ optimizer: { type: 'adam', learningRate: 0.01 } }, (l) => withBatchNorm(l).flatMap((x) => (x.id === 'shared'
+    ? [{ ...x, id: 'sharedIn' }, { id: 'shared', type: 'dropout' as const, rate: 0.4, from: ['sharedIn'] }] : x.id === 'bn2' ? [{ ...x, from: ['shared'] }] : [x])));
+  const { tf } = await loadBackend('tensorflow');
+  const heads = makeHeads(tf, s);
+  const topo = analyzeGraph(s).order;
+  const built = buildModel(tf, s, topo, 3);
+  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const split = toDevice(tf, s, heads, convData(48));
+  const step = compileGraphStep(tf, s, built, heads, topo);
+  step.bind(split.x, split.targets);
+  for (let b = 0; b < 6; b++) step.step(Int32Array.from({ length: 16 }, (_, i) => (b * 16 + i) % 48), 0.01, heads.map(() => 1));
+  step.sync();
+  assert.ok(step.evaluationForward, 'the graph has an evaluation forward');
+  const eager = forward(split.x, false);
+  const graph = step.evaluationForward(split.x, false);
+  for (const h of heads) {
+    const [e, g] = [eager.get(h.task.id)!.dataSync(), graph.get(h.task.id)!.dataSync()];
+    assert.equal(g.length, e.length);
+    const worst = Math.max(...Array.from(e, (v, i) => Math.abs(v - g[i]!)));
+    assert.ok(worst < 1e-5, `task ${h.task.id}: largest |graph - eager| output ${worst}`);
+  }
+  tf.dispose([...eager.values(), ...graph.values()]);
+  const [byGraph, byEager] = [evaluate(tf, step.evaluationForward, heads, split), evaluate(tf, forward, heads, split)];
+  for (const h of heads) for (const [metric, v] of Object.entries(byEager[h.task.id]!)) assert.ok(Math.abs(byGraph[h.task.id]![metric]! - v) < 1e-5, `${h.task.id} ${metric}: ${byGraph[h.task.id]![metric]} vs ${v}`);
+  step.dispose();
+  disposeSplit(split);
+});
