@@ -35,6 +35,11 @@ export interface GraphLayerContext {
 export interface GraphLayer {
   forward(x: string): string;
   /**
+   * The layer in inference mode, for evaluation in the session (batch norm by its moving
+   * statistics); absent: the layer has no such form here and the model is evaluated eagerly.
+   */
+  infer?(x: string): string;
+  /**
    * From the gradient at the output `gy` (`x`, `y`: the forward's input and output): the
    * gradient at the input when `wantInput`, and each variable's gradient by key.
    */

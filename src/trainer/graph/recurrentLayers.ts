@@ -17,6 +17,8 @@
 // 16 backward where the clip on every gate column and the slopes computed apart took 27 and 46
 // (bench/recurrentStepProbe.ts, perf on the bench's LSTM at batch 256, 2026-11-30: the
 // elementwise kernels' time fell by about a quarter, the step's by about a tenth).
+// `infer` writes the same forward pass again for evaluation in the session (graph layers with an
+// inference form; graphRecurrentInfer.test.ts holds it to tfjs-layers' values), keeping nothing.
 import type { Shape } from '../../core/shapeTypes';
 import type { RecurrentLayer } from '../../core/spec';
 import { ACTIVATIONS, type GraphLayer, type GraphLayerContext } from './convLayers';
@@ -88,8 +90,10 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
   const hardColumns = l.type === 'lstm' ? [true, true, false, true] : [true, true, false];
   const forwardScale = byColumns('fold/scale', hardColumns, 1.2, 1);
   const backwardScale = byColumns('unfold/scale', hardColumns, 0.2, 1);
-  /** The weights the forward pass multiplies by: gate columns scaled by 1.2, their bias also shifted by 3. */
-  const folded = () => ({
+  interface Folded { kernel: string; recurrent: string; bias: string }
+  let foldedWeights: Folded | undefined;
+  /** The weights the forward passes (training's and inference's) multiply by: gate columns scaled by 1.2, their bias also shifted by 3. */
+  const folded = (): Folded => (foldedWeights ??= {
     kernel: mul(c.read(`${id}/kernel`), forwardScale, 'fold/kernel'),
     recurrent: mul(c.read(`${id}/recurrentKernel`), forwardScale, 'fold/recurrent'),
     bias: add(mul(c.read(`${id}/bias`), forwardScale, 'fold/bias_scaled'), byColumns('fold/offset', hardColumns, 3, 0), 'fold/bias'),
@@ -104,18 +108,18 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
   const state: Array<Record<string, string>> = [];
   /** Each step's output state. */
   let hs: string[] = [];
-  /** The GRU's folded recurrent kernel as its [U_zr | U_h] parts (U_h is not folded: its scale is 1). */
-  let uzr = '';
+  /** The U_h part of the GRU's recurrent kernel [U_zr | U_h], as the training forward pass read it (its scale is 1: not folded). */
   let uh = '';
   let sequenceOutput = false;
 
-  /** x [n, steps, features] time-major as rows [steps * n, features], projected by the folded W and b into [steps] pieces [n, gates * u]. */
-  const project = (x: string, w: ReturnType<typeof folded>) => {
-    kernel = c.read(`${id}/kernel`);
-    recurrent = c.read(`${id}/recurrentKernel`);
-    xRows = reshape(op('Transpose', [x, int('time_major', [1, 0, 2])], 'time_major', { T: F, Tperm: I32 }), [-1, features], 'x_rows');
-    const projected = op('BiasAdd', [matMul(xRows, w.kernel, 'x_kernel'), w.bias], 'x_projected', { T: F, data_format: { s: 'NHWC' } });
-    return unpack(reshape(projected, [steps, -1, gates * u], 'x_steps'), 'x_step');
+  /**
+   * x [n, steps, features] time-major as rows [steps * n, features], and projected by the folded
+   * W and b into [steps] pieces [n, gates * u]; `at` prefixes the nodes' names (inference's 'eval/').
+   */
+  const project = (x: string, w: Folded, at: string) => {
+    const rows = reshape(op('Transpose', [x, int('time_major', [1, 0, 2])], `${at}time_major`, { T: F, Tperm: I32 }), [-1, features], `${at}x_rows`);
+    const projected = op('BiasAdd', [matMul(rows, w.kernel, `${at}x_kernel`), w.bias], `${at}x_projected`, { T: F, data_format: { s: 'NHWC' } });
+    return { rows, xs: unpack(reshape(projected, [steps, -1, gates * u], `${at}x_steps`), `${at}x_step`) };
   };
 
   /** Per-step gradients at the output: the sequence's, or the last state's alone. */
@@ -131,9 +135,16 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
   const laterRows = (x: string, width: number, name: string) =>
     reshape(op('Slice', [x, int(`${name}_begin`, [1, 0, 0]), int(`${name}_size`, [-1, -1, -1])], name, { T: F, Index: I32 }), [-1, width], `${name}_rows`);
 
-  const output = () => {
+  const output = (states: string[], at: string) => (l.returnSequences ? pack(states, `${at}sequence`, 1) : states[steps - 1]!);
+  /** The training forward pass: its projection and states kept for the backward pass. */
+  const start = (x: string) => {
+    kernel = c.read(`${id}/kernel`);
+    recurrent = c.read(`${id}/recurrentKernel`);
     sequenceOutput = l.returnSequences ?? false;
-    return sequenceOutput ? pack(hs, 'sequence', 1) : hs[steps - 1]!;
+    const w = folded();
+    const { rows, xs } = project(x, w, '');
+    xRows = rows;
+    return { w, xs };
   };
 
   /** The kernel and bias gradients from the pre-activation gradients' rows, and the input's when asked. */
@@ -150,34 +161,43 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
   c.variable(id, 'bias', [gates * u]);
 
   if (l.type === 'lstm') {
+    /** The LSTM's states over the projected steps `xs`; `keep` receives what the backward pass reads of each step. */
+    const run = (xs: string[], w: Folded, at: string, keep?: (st: Record<string, string>) => void) => {
+      const states: string[] = [];
+      let h: string | undefined;
+      let c: string | undefined;
+      for (let t = 0; t < steps; t++) {
+        const p = `${at}t${t}`;
+        const z = h ? add(xs[t]!, matMul(h, w.recurrent, `${p}/recurrent`), `${p}/z`) : xs[t]!;
+        // Each gate's own pre-activation (Split copies them out once): Relu6Grad reads it in the backward pass.
+        const split = op('Split', [axis(1), z], `${p}/split`, { T: F, num_split: { i: 4 } });
+        const [zi, zf, zc, zo] = [split, `${split}:1`, `${split}:2`, `${split}:3`];
+        const i = hard(zi, `${p}/i`);
+        const o = hard(zo, `${p}/o`);
+        const candidate = activate(zc, `${p}/candidate`);
+        const ig = mul(i, candidate, `${p}/input_part`);
+        // The first step's forget gate meets a zero cell: it is not computed.
+        const f = c ? hard(zf, `${p}/f`) : undefined;
+        const cNext = c ? add(mul(f!, c, `${p}/forget_part`), ig, `${p}/c`) : ig;
+        const tc = activate(cNext, `${p}/c_out`);
+        const hNext = mul(o, tc, `${p}/h`);
+        keep?.({ zi, zf, zo, i, o, g: candidate, tc, ...(c ? { f: f!, cPrev: c } : {}) });
+        states.push(hNext);
+        h = hNext;
+        c = cNext;
+      }
+      return states;
+    };
     return {
       stateUpdates: [],
       forward(x) {
+        const { w, xs } = start(x);
+        hs = run(xs, w, '', (st) => state.push(st));
+        return output(hs, '');
+      },
+      infer(x) {
         const w = folded();
-        const xs = project(x, w);
-        hs = [];
-        let h: string | undefined;
-        let c: string | undefined;
-        for (let t = 0; t < steps; t++) {
-          const z = h ? add(xs[t]!, matMul(h, w.recurrent, `t${t}/recurrent`), `t${t}/z`) : xs[t]!;
-          // Each gate's own pre-activation (Split copies them out once): Relu6Grad reads it in the backward pass.
-          const split = op('Split', [axis(1), z], `t${t}/split`, { T: F, num_split: { i: 4 } });
-          const [zi, zf, zc, zo] = [split, `${split}:1`, `${split}:2`, `${split}:3`];
-          const i = hard(zi, `t${t}/i`);
-          const o = hard(zo, `t${t}/o`);
-          const candidate = activate(zc, `t${t}/candidate`);
-          const ig = mul(i, candidate, `t${t}/input_part`);
-          // The first step's forget gate meets a zero cell: it is not computed.
-          const f = c ? hard(zf, `t${t}/f`) : undefined;
-          const cNext = c ? add(mul(f!, c, `t${t}/forget_part`), ig, `t${t}/c`) : ig;
-          const tc = activate(cNext, `t${t}/c_out`);
-          const hNext = mul(o, tc, `t${t}/h`);
-          state.push({ zi, zf, zo, i, o, g: candidate, tc, ...(c ? { f: f!, cPrev: c } : {}) });
-          hs.push(hNext);
-          h = hNext;
-          c = cNext;
-        }
-        return output();
+        return output(run(project(x, w, 'eval/').xs, w, 'eval/'), 'eval/');
       },
       backward(gy, _x, _y, wantInput) {
         const given = givenGrads(gy);
@@ -213,30 +233,40 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
     };
   }
 
+  /** The GRU's states over the projected steps `xs`; `keep` receives what the backward pass reads of each step. */
+  const run = (xs: string[], w: Folded, at: string, keep?: (st: Record<string, string>) => void) => {
+    const uzrAt = columns(w.recurrent, 0, 2 * u, `${at}recurrent_zr`);
+    const uhAt = columns(w.recurrent, 2 * u, u, `${at}recurrent_h`);
+    if (keep) uh = uhAt;
+    const states: string[] = [];
+    let h: string | undefined;
+    for (let t = 0; t < steps; t++) {
+      const p = `${at}t${t}`;
+      const parts = op('SplitV', [xs[t]!, int(`t${t}/sizes`, [2 * u, u]), axis(1)],
+        `${p}/x_parts`, { T: F, num_split: { i: 2 }, Tlen: I32 });
+      const zr = h ? add(parts, matMul(h, uzrAt, `${p}/recurrent_zr`), `${p}/zr`) : parts;
+      const split = op('Split', [axis(1), hard(zr, `${p}/gates`)], `${p}/split`, { T: F, num_split: { i: 2 } });
+      const [z, r] = [split, `${split}:1`];
+      const rh = h ? mul(r, h, `${p}/rh`) : undefined;
+      const hh = activate(rh ? add(`${parts}:1`, matMul(rh, uhAt, `${p}/recurrent_h`), `${p}/hh_z`) : `${parts}:1`, `${p}/hh`);
+      const omz = op('Sub', [one, z], `${p}/omz`);
+      const hNext = h ? add(mul(z, h, `${p}/keep`), mul(omz, hh, `${p}/new`), `${p}/h`) : mul(omz, hh, `${p}/h`);
+      keep?.({ zr, z, r, omz, hh, ...(h ? { h } : {}), ...(rh ? { rh } : {}) });
+      states.push(hNext);
+      h = hNext;
+    }
+    return states;
+  };
   return {
     stateUpdates: [],
     forward(x) {
+      const { w, xs } = start(x);
+      hs = run(xs, w, '', (st) => state.push(st));
+      return output(hs, '');
+    },
+    infer(x) {
       const w = folded();
-      const xs = project(x, w);
-      uzr = columns(w.recurrent, 0, 2 * u, 'recurrent_zr');
-      uh = columns(w.recurrent, 2 * u, u, 'recurrent_h');
-      hs = [];
-      let h: string | undefined;
-      for (let t = 0; t < steps; t++) {
-        const parts = op('SplitV', [xs[t]!, int(`t${t}/sizes`, [2 * u, u]), axis(1)],
-          `t${t}/x_parts`, { T: F, num_split: { i: 2 }, Tlen: I32 });
-        const zr = h ? add(parts, matMul(h, uzr, `t${t}/recurrent_zr`), `t${t}/zr`) : parts;
-        const split = op('Split', [axis(1), hard(zr, `t${t}/gates`)], `t${t}/split`, { T: F, num_split: { i: 2 } });
-        const [z, r] = [split, `${split}:1`];
-        const rh = h ? mul(r, h, `t${t}/rh`) : undefined;
-        const hh = activate(rh ? add(`${parts}:1`, matMul(rh, uh, `t${t}/recurrent_h`), `t${t}/hh_z`) : `${parts}:1`, `t${t}/hh`);
-        const omz = op('Sub', [one, z], `t${t}/omz`);
-        const hNext = h ? add(mul(z, h, `t${t}/keep`), mul(omz, hh, `t${t}/new`), `t${t}/h`) : mul(omz, hh, `t${t}/h`);
-        state.push({ zr, z, r, omz, hh, ...(h ? { h } : {}), ...(rh ? { rh } : {}) });
-        hs.push(hNext);
-        h = hNext;
-      }
-      return output();
+      return output(run(project(x, w, 'eval/').xs, w, 'eval/'), 'eval/');
     },
     backward(gy, _x, _y, wantInput) {
       const given = givenGrads(gy);
