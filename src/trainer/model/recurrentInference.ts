@@ -5,7 +5,10 @@
 // projection of every step is one MatMul before the loop and the hard sigmoid is Relu6 on
 // weights scaled once, as in the fused graph step (graph/recurrentLayers.ts): about 14 ops a
 // step. The loop evaluates every epoch (validation, and 2,000 training rows), so on the bench's
-// LSTM this was a third of an epoch's CPU time at batch 32.
+// LSTM this was a third of an epoch's CPU time at batch 32. Not yet understood: the first call
+// at a new batch size costs more than tfjs-layers' (2,000 rows: 0.28 against 0.15 s of CPU;
+// later calls 0.08 against 0.11); evaluation in the graph session (graph/recurrentLayers.ts
+// `infer`) takes over where the fused graph trains.
 // - LSTM: z = x W + h U + b in gate columns i, f, c, o; i, f, o = clip(0.2 z + 0.5, 0, 1) =
 //   Relu6(1.2 z + 3) / 6; g = act(z_c); c = f c' + i g; h = o act(c).
 // - GRU (reset before the recurrent product): z, r from x W_zr + h U_zr + b_zr as above;
