@@ -11,10 +11,14 @@
 // Zero initial state; the first step's h U and f c' (exact zeros) are left out. Everything runs
 // time-major: the input projection of all steps is one MatMul before the loop (its bias added
 // there, not per step: a rounding-level difference), and the kernel, recurrent kernel and bias
-// gradients are one MatMul (or BiasAddGrad) each over all steps. The hard sigmoid's slope
-// (0.2 where it is not clipped) is computed for all steps at once after the forward pass, so
-// the backward pass through time keeps only its per-step ops (about 13 forward and 13 backward
-// per LSTM step).
+// gradients are one MatMul (or BiasAddGrad) each over all steps. The hard sigmoid runs as
+// Relu6 on weights scaled once per step (`folded` below), its gradient as one Relu6Grad: about
+// 14 ops forward and 15 backward per LSTM step, on 20 [n, units] passes of memory forward and
+// 16 backward where the clip on every gate column and the slopes computed apart took 27 and 46
+// (bench/recurrentStepProbe.ts, perf on the bench's LSTM at batch 256, 2026-11-30: the
+// elementwise kernels' time fell by about a quarter, the step's by about a tenth).
+// `infer` writes the same forward pass again for evaluation in the session (graph layers with an
+// inference form; graphRecurrentInfer.test.ts holds it to tfjs-layers' values), keeping nothing.
 import type { Shape } from '../../core/shapeTypes';
 import type { RecurrentLayer } from '../../core/spec';
 import { ACTIVATIONS, type GraphLayer, type GraphLayerContext } from './convLayers';
@@ -68,21 +72,34 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
   const activate = (z: string, name: string) => (activation ? op(activation.op, [z], name) : z);
   /** The gradient before the activation from the one after it (`gy`) and its output `y`. */
   const activationGrad = (y: string, gy: string, name: string) => (activation ? activation.grad(g, gy, y, `${id}/${name}`) : gy);
-  const zero = scalar('zero', 0);
   const one = scalar('one', 1);
-  /** tfjs' hardSigmoid: 0.2 z + 0.5, clipped to [0, 1]. */
-  const hardSigmoid = (z: string, name: string) => op('ClipByValue', [add(mul(z, scalar('slope', 0.2), `${name}/scaled`), scalar('half', 0.5), `${name}/shifted`), zero, one], name);
   /**
-   * The factor from each step's gate output to its pre-activation for all steps at once: the hard
-   * sigmoid's slope, 0.2 where 0 < s < 1, else 0; `scale` and `offset` (vectors over the gate
-   * columns) make the LSTM's candidate columns, which are no hard sigmoid, exactly 1.
+   * The hard sigmoid clip(0.2 z + 0.5, 0, 1) as Relu6(1.2 z + 3) / 6: the 1.2 and 3 are folded
+   * into the gate columns of the kernel, recurrent kernel and bias once per training step
+   * (`folded`), so a time step pays Relu6 and one Mul on each gate where it paid Mul, AddV2 and
+   * ClipByValue on every column; and the backward pass gets the clip's mask and the slope in one
+   * Relu6Grad from the gate's pre-activation (the remaining factor 0.2 = 1.2 / 6 is folded into
+   * the recurrent kernel the backward multiplies by and into the weight gradients, `unfold`).
+   * Rounding-level differences from tfjs' order of operations.
    */
-  const slopes = (s: string[], scale: string, offset?: string) => {
-    const all = pack(s, 'slope/gates');
-    const inside = op('Sign', [mul(all, op('Sub', [one, all], 'slope/complement'), 'slope/product')], 'slope/inside');
-    const m = mul(inside, scale, 'slope/scaled');
-    return unpack(offset ? add(m, offset, 'slope/offset') : m, 'slope/steps');
-  };
+  const hard = (z: string, name: string) => mul(op('Relu6', [z], `${name}6`), scalar('sixth', 1 / 6), name);
+  const hardGrad = (gy: string, z: string, name: string) => op('Relu6Grad', [gy, z], name);
+  /** A vector over the layer's gate columns (`isHard`: hard sigmoid gate, else the candidate's columns, left as they are). */
+  const byColumns = (name: string, isHard: boolean[], hardValue: number, plainValue: number) =>
+    constant(name, 'float', [gates * u], isHard.flatMap((h) => new Array<number>(u).fill(h ? hardValue : plainValue)));
+  const hardColumns = l.type === 'lstm' ? [true, true, false, true] : [true, true, false];
+  const forwardScale = byColumns('fold/scale', hardColumns, 1.2, 1);
+  const backwardScale = byColumns('unfold/scale', hardColumns, 0.2, 1);
+  interface Folded { kernel: string; recurrent: string; bias: string }
+  let foldedWeights: Folded | undefined;
+  /** The weights the forward passes (training's and inference's) multiply by: gate columns scaled by 1.2, their bias also shifted by 3. */
+  const folded = (): Folded => (foldedWeights ??= {
+    kernel: mul(c.read(`${id}/kernel`), forwardScale, 'fold/kernel'),
+    recurrent: mul(c.read(`${id}/recurrentKernel`), forwardScale, 'fold/recurrent'),
+    bias: add(mul(c.read(`${id}/bias`), forwardScale, 'fold/bias_scaled'), byColumns('fold/offset', hardColumns, 3, 0), 'fold/bias'),
+  });
+  /** The gradient with respect to an unfolded weight (or a weight scaled by `backwardScale`) from one taken at the gate pre-activations' Relu6Grad. */
+  const unfold = (grad: string, name: string) => mul(grad, backwardScale, name);
 
   // What the backward pass needs of the forward pass.
   let xRows = '';
@@ -91,75 +108,100 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
   const state: Array<Record<string, string>> = [];
   /** Each step's output state. */
   let hs: string[] = [];
-  /** The GRU's recurrent kernel as its [U_zr | U_h] parts. */
-  let uzr = '';
+  /** The U_h part of the GRU's recurrent kernel [U_zr | U_h], as the training forward pass read it (its scale is 1: not folded). */
   let uh = '';
   let sequenceOutput = false;
 
-  /** x [n, steps, features] time-major as rows [steps * n, features], projected by W and b into [steps] pieces [n, gates * u]. */
-  const project = (x: string) => {
-    kernel = c.read(`${id}/kernel`);
-    recurrent = c.read(`${id}/recurrentKernel`);
-    xRows = reshape(op('Transpose', [x, int('time_major', [1, 0, 2])], 'time_major', { T: F, Tperm: I32 }), [-1, features], 'x_rows');
-    const projected = op('BiasAdd', [matMul(xRows, kernel, 'x_kernel'), c.read(`${id}/bias`)], 'x_projected', { T: F, data_format: { s: 'NHWC' } });
-    return unpack(reshape(projected, [steps, -1, gates * u], 'x_steps'), 'x_step');
+  /**
+   * x [n, steps, features] time-major as rows [steps * n, features], and projected by the folded
+   * W and b into [steps] pieces [n, gates * u]; `at` prefixes the nodes' names (inference's 'eval/').
+   */
+  const project = (x: string, w: Folded, at: string) => {
+    const rows = reshape(op('Transpose', [x, int('time_major', [1, 0, 2])], `${at}time_major`, { T: F, Tperm: I32 }), [-1, features], `${at}x_rows`);
+    const projected = op('BiasAdd', [matMul(rows, w.kernel, `${at}x_kernel`), w.bias], `${at}x_projected`, { T: F, data_format: { s: 'NHWC' } });
+    return { rows, xs: unpack(reshape(projected, [steps, -1, gates * u], `${at}x_steps`), `${at}x_step`) };
   };
 
   /** Per-step gradients at the output: the sequence's, or the last state's alone. */
   const givenGrads = (gy: string): Array<string | undefined> =>
     (sequenceOutput ? unpack(gy, 'grad_steps', 1) : Array.from({ length: steps }, (_, t) => (t === steps - 1 ? gy : undefined)));
 
-  /** The input's gradient [n, steps, features] from the pre-activation gradients' rows (time-major). */
+  /** The input's gradient [n, steps, features] from the pre-activation gradients' rows (time-major, before `unfold`). */
   const inputGrad = (dRows: string) =>
-    op('Transpose', [reshape(matMul(dRows, kernel, 'input_grad_rows', false, true), [steps, -1, features], 'input_grad_steps'), int('batch_major', [1, 0, 2])],
-      'input_grad', { T: F, Tperm: I32 });
+    op('Transpose', [reshape(matMul(dRows, unfold(kernel, 'unfold/kernel'), 'input_grad_rows', false, true), [steps, -1, features], 'input_grad_steps'),
+      int('batch_major', [1, 0, 2])], 'input_grad', { T: F, Tperm: I32 });
 
   /** Rows of steps 1.. of a time-major [steps, n, k] tensor: what multiplied a previous state. */
   const laterRows = (x: string, width: number, name: string) =>
     reshape(op('Slice', [x, int(`${name}_begin`, [1, 0, 0]), int(`${name}_size`, [-1, -1, -1])], name, { T: F, Index: I32 }), [-1, width], `${name}_rows`);
 
-  const output = () => {
+  const output = (states: string[], at: string) => (l.returnSequences ? pack(states, `${at}sequence`, 1) : states[steps - 1]!);
+  /** The training forward pass: its projection and states kept for the backward pass. */
+  const start = (x: string) => {
+    kernel = c.read(`${id}/kernel`);
+    recurrent = c.read(`${id}/recurrentKernel`);
     sequenceOutput = l.returnSequences ?? false;
-    return sequenceOutput ? pack(hs, 'sequence', 1) : hs[steps - 1]!;
+    const w = folded();
+    const { rows, xs } = project(x, w, '');
+    xRows = rows;
+    return { w, xs };
   };
+
+  /** The kernel and bias gradients from the pre-activation gradients' rows, and the input's when asked. */
+  const inputSide = (dRows: string, wantInput: boolean) => ({
+    ...(wantInput ? { input: inputGrad(dRows) } : {}),
+    params: [
+      [`${id}/kernel`, unfold(matMul(xRows, dRows, 'kernel_grad_folded', true, false), 'kernel_grad')],
+      [`${id}/bias`, unfold(op('BiasAddGrad', [dRows], 'bias_grad_folded', { T: F, data_format: { s: 'NHWC' } }), 'bias_grad')],
+    ] as Array<[string, string]>,
+  });
 
   c.variable(id, 'kernel', [features, gates * u]);
   c.variable(id, 'recurrentKernel', [u, gates * u]);
   c.variable(id, 'bias', [gates * u]);
 
   if (l.type === 'lstm') {
+    /** The LSTM's states over the projected steps `xs`; `keep` receives what the backward pass reads of each step. */
+    const run = (xs: string[], w: Folded, at: string, keep?: (st: Record<string, string>) => void) => {
+      const states: string[] = [];
+      let h: string | undefined;
+      let c: string | undefined;
+      for (let t = 0; t < steps; t++) {
+        const p = `${at}t${t}`;
+        const z = h ? add(xs[t]!, matMul(h, w.recurrent, `${p}/recurrent`), `${p}/z`) : xs[t]!;
+        // Each gate's own pre-activation (Split copies them out once): Relu6Grad reads it in the backward pass.
+        const split = op('Split', [axis(1), z], `${p}/split`, { T: F, num_split: { i: 4 } });
+        const [zi, zf, zc, zo] = [split, `${split}:1`, `${split}:2`, `${split}:3`];
+        const i = hard(zi, `${p}/i`);
+        const o = hard(zo, `${p}/o`);
+        const candidate = activate(zc, `${p}/candidate`);
+        const ig = mul(i, candidate, `${p}/input_part`);
+        // The first step's forget gate meets a zero cell: it is not computed.
+        const f = c ? hard(zf, `${p}/f`) : undefined;
+        const cNext = c ? add(mul(f!, c, `${p}/forget_part`), ig, `${p}/c`) : ig;
+        const tc = activate(cNext, `${p}/c_out`);
+        const hNext = mul(o, tc, `${p}/h`);
+        keep?.({ zi, zf, zo, i, o, g: candidate, tc, ...(c ? { f: f!, cPrev: c } : {}) });
+        states.push(hNext);
+        h = hNext;
+        c = cNext;
+      }
+      return states;
+    };
     return {
       stateUpdates: [],
       forward(x) {
-        const xs = project(x);
-        hs = [];
-        let h: string | undefined;
-        let c: string | undefined;
-        for (let t = 0; t < steps; t++) {
-          const z = h ? add(xs[t]!, matMul(h, recurrent, `t${t}/recurrent`), `t${t}/z`) : xs[t]!;
-          const s = hardSigmoid(z, `t${t}/gates`);
-          const split = op('Split', [axis(1), s], `t${t}/split`, { T: F, num_split: { i: 4 } });
-          const [i, f, o] = [split, `${split}:1`, `${split}:3`];
-          const candidate = activate(columns(z, 2 * u, u, `t${t}/candidate_z`), `t${t}/candidate`);
-          const ig = mul(i, candidate, `t${t}/input_part`);
-          const cNext = c ? add(mul(f, c, `t${t}/forget_part`), ig, `t${t}/c`) : ig;
-          const tc = activate(cNext, `t${t}/c_out`);
-          const hNext = mul(o, tc, `t${t}/h`);
-          state.push({ s, i, f, o, g: candidate, tc, ...(c ? { cPrev: c } : {}) });
-          hs.push(hNext);
-          h = hNext;
-          c = cNext;
-        }
-        return output();
+        const { w, xs } = start(x);
+        hs = run(xs, w, '', (st) => state.push(st));
+        return output(hs, '');
+      },
+      infer(x) {
+        const w = folded();
+        return output(run(project(x, w, 'eval/').xs, w, 'eval/'), 'eval/');
       },
       backward(gy, _x, _y, wantInput) {
         const given = givenGrads(gy);
-        // Gate columns i, f, c, o: the hard sigmoid's slope on i, f, o (scale 0.2); the candidate's
-        // gradient passes whole (scale 0, offset 1).
-        const columnsOf = (gate: number, candidate: number) => [0, 1, 2, 3].flatMap((k) => new Array<number>(u).fill(k === 2 ? candidate : gate));
-        const scale = constant('slope/scale', 'float', [4 * u], columnsOf(0.2, 0));
-        const offset = constant('slope/offset', 'float', [4 * u], columnsOf(0, 1));
-        const m = slopes(state.map((st) => st.s!), scale, offset);
+        const recurrentBack = unfold(recurrent, 'unfold/recurrent');
         const dzs: string[] = new Array<string>(steps);
         let dhNext: string | undefined;
         let dc: string | undefined;
@@ -171,55 +213,64 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
           dc = dc ? add(dc, fromH, `t${t}/dc`) : fromH;
           const dCandidate = activationGrad(st.g!, mul(dc, st.i!, `t${t}/dc_i`), `t${t}/d_candidate`);
           // The first step's forget gate met a zero cell: its gradient is zero.
-          const dForget = st.cPrev ? mul(dc, st.cPrev, `t${t}/dc_cprev`) : op('ZerosLike', [dc], `t${t}/d_forget_zero`);
-          const dGates = concat([mul(dc, st.g!, `t${t}/dc_g`), dForget, dCandidate, mul(dh, st.tc!, `t${t}/dh_tc`)], 1, `t${t}/d_gates`);
-          dzs[t] = mul(dGates, m[t]!, `t${t}/dz`);
+          const dForget = st.cPrev ? hardGrad(mul(dc, st.cPrev, `t${t}/dc_cprev`), st.zf!, `t${t}/d_forget`) : op('ZerosLike', [dc], `t${t}/d_forget_zero`);
+          dzs[t] = concat([hardGrad(mul(dc, st.g!, `t${t}/dc_g`), st.zi!, `t${t}/d_input`), dForget, dCandidate,
+            hardGrad(mul(dh, st.tc!, `t${t}/dh_tc`), st.zo!, `t${t}/d_output`)], 1, `t${t}/dz`);
           if (t > 0) {
-            dhNext = matMul(dzs[t]!, recurrent, `t${t}/dh_prev`, false, true);
+            dhNext = matMul(dzs[t]!, recurrentBack, `t${t}/dh_prev`, false, true);
             dc = mul(dc, st.f!, `t${t}/dc_prev`);
           }
         }
         const dz = pack(dzs, 'dz');
         const dRows = reshape(dz, [-1, 4 * u], 'dz_rows');
-        const params: Array<[string, string]> = [
-          [`${id}/kernel`, matMul(xRows, dRows, 'kernel_grad', true, false)],
-          [`${id}/recurrentKernel`, steps > 1
-            ? matMul(reshape(pack(hs.slice(0, -1), 'h_prev'), [-1, u], 'h_prev_rows'), laterRows(dz, 4 * u, 'dz_later'), 'recurrent_kernel_grad', true, false)
-            : op('ZerosLike', [recurrent], 'recurrent_kernel_grad')],
-          [`${id}/bias`, op('BiasAddGrad', [dRows], 'bias_grad', { T: F, data_format: { s: 'NHWC' } })],
-        ];
-        return { ...(wantInput ? { input: inputGrad(dRows) } : {}), params };
+        const { params, ...input } = inputSide(dRows, wantInput);
+        params.push([`${id}/recurrentKernel`, steps > 1
+          ? unfold(matMul(reshape(pack(hs.slice(0, -1), 'h_prev'), [-1, u], 'h_prev_rows'), laterRows(dz, 4 * u, 'dz_later'), 'recurrent_kernel_grad_folded', true, false),
+            'recurrent_kernel_grad')
+          : op('ZerosLike', [recurrent], 'recurrent_kernel_grad')]);
+        return { ...input, params };
       },
     };
   }
 
+  /** The GRU's states over the projected steps `xs`; `keep` receives what the backward pass reads of each step. */
+  const run = (xs: string[], w: Folded, at: string, keep?: (st: Record<string, string>) => void) => {
+    const uzrAt = columns(w.recurrent, 0, 2 * u, `${at}recurrent_zr`);
+    const uhAt = columns(w.recurrent, 2 * u, u, `${at}recurrent_h`);
+    if (keep) uh = uhAt;
+    const states: string[] = [];
+    let h: string | undefined;
+    for (let t = 0; t < steps; t++) {
+      const p = `${at}t${t}`;
+      const parts = op('SplitV', [xs[t]!, int(`t${t}/sizes`, [2 * u, u]), axis(1)],
+        `${p}/x_parts`, { T: F, num_split: { i: 2 }, Tlen: I32 });
+      const zr = h ? add(parts, matMul(h, uzrAt, `${p}/recurrent_zr`), `${p}/zr`) : parts;
+      const split = op('Split', [axis(1), hard(zr, `${p}/gates`)], `${p}/split`, { T: F, num_split: { i: 2 } });
+      const [z, r] = [split, `${split}:1`];
+      const rh = h ? mul(r, h, `${p}/rh`) : undefined;
+      const hh = activate(rh ? add(`${parts}:1`, matMul(rh, uhAt, `${p}/recurrent_h`), `${p}/hh_z`) : `${parts}:1`, `${p}/hh`);
+      const omz = op('Sub', [one, z], `${p}/omz`);
+      const hNext = h ? add(mul(z, h, `${p}/keep`), mul(omz, hh, `${p}/new`), `${p}/h`) : mul(omz, hh, `${p}/h`);
+      keep?.({ zr, z, r, omz, hh, ...(h ? { h } : {}), ...(rh ? { rh } : {}) });
+      states.push(hNext);
+      h = hNext;
+    }
+    return states;
+  };
   return {
     stateUpdates: [],
     forward(x) {
-      const xs = project(x);
-      uzr = columns(recurrent, 0, 2 * u, 'recurrent_zr');
-      uh = columns(recurrent, 2 * u, u, 'recurrent_h');
-      hs = [];
-      let h: string | undefined;
-      for (let t = 0; t < steps; t++) {
-        const parts = op('SplitV', [xs[t]!, int(`t${t}/sizes`, [2 * u, u]), axis(1)],
-          `t${t}/x_parts`, { T: F, num_split: { i: 2 }, Tlen: I32 });
-        const s = hardSigmoid(h ? add(parts, matMul(h, uzr, `t${t}/recurrent_zr`), `t${t}/zr`) : parts, `t${t}/gates`);
-        const split = op('Split', [axis(1), s], `t${t}/split`, { T: F, num_split: { i: 2 } });
-        const [z, r] = [split, `${split}:1`];
-        const rh = h ? mul(r, h, `t${t}/rh`) : undefined;
-        const hh = activate(rh ? add(`${parts}:1`, matMul(rh, uh, `t${t}/recurrent_h`), `t${t}/hh_z`) : `${parts}:1`, `t${t}/hh`);
-        const omz = op('Sub', [one, z], `t${t}/omz`);
-        const hNext = h ? add(mul(z, h, `t${t}/keep`), mul(omz, hh, `t${t}/new`), `t${t}/h`) : mul(omz, hh, `t${t}/h`);
-        state.push({ s, z, r, omz, hh, ...(h ? { h } : {}), ...(rh ? { rh } : {}) });
-        hs.push(hNext);
-        h = hNext;
-      }
-      return output();
+      const { w, xs } = start(x);
+      hs = run(xs, w, '', (st) => state.push(st));
+      return output(hs, '');
+    },
+    infer(x) {
+      const w = folded();
+      return output(run(project(x, w, 'eval/').xs, w, 'eval/'), 'eval/');
     },
     backward(gy, _x, _y, wantInput) {
       const given = givenGrads(gy);
-      const m = slopes(state.map((st) => st.s!), scalar('slope/scale', 0.2));
+      const uzrBack = mul(columns(recurrent, 0, 2 * u, 'unfold/recurrent_zr_unscaled'), scalar('unfold/gate_scale', 0.2), 'unfold/recurrent_zr');
       const dAs: string[] = new Array<string>(steps);
       const dHs: string[] = new Array<string>(steps);
       let dhNext: string | undefined;
@@ -232,28 +283,24 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
         dHs[t] = activationGrad(st.hh!, mul(dh, st.omz!, `t${t}/dh_omz`), `t${t}/d_hh`);
         const dRh = st.h ? matMul(dHs[t]!, uh, `t${t}/d_rh`, false, true) : undefined;
         const dr = dRh ? mul(dRh, st.h!, `t${t}/dr`) : op('ZerosLike', [dz], `t${t}/dr_zero`);
-        dAs[t] = mul(concat([dz, dr], 1, `t${t}/d_gates`), m[t]!, `t${t}/d_zr`);
+        dAs[t] = hardGrad(concat([dz, dr], 1, `t${t}/d_gates`), st.zr!, `t${t}/d_zr`);
         if (dRh) {
-          dhNext = op('AddN', [mul(dh, st.z!, `t${t}/dh_z`), mul(dRh, st.r!, `t${t}/drh_r`), matMul(dAs[t]!, uzr, `t${t}/dzr_u`, false, true)], `t${t}/dh_prev`,
+          dhNext = op('AddN', [mul(dh, st.z!, `t${t}/dh_z`), mul(dRh, st.r!, `t${t}/drh_r`), matMul(dAs[t]!, uzrBack, `t${t}/dzr_u`, false, true)], `t${t}/dh_prev`,
             { T: F, N: { i: 3 } });
         }
       }
       const dA = pack(dAs, 'd_zr_all');
       const dH = pack(dHs, 'd_hh_all');
       const dRows = reshape(concat([dA, dH], 2, 'd_x'), [-1, 3 * u], 'd_x_rows');
+      const { params, ...input } = inputSide(dRows, wantInput);
       // [U_zr | U_h]: each part's gradient from the state it multiplied (steps 1..).
-      const dRecurrent = steps > 1
-        ? concat([
+      params.push([`${id}/recurrentKernel`, steps > 1
+        ? unfold(concat([
           matMul(reshape(pack(state.slice(1).map((st) => st.h!), 'h_prev'), [-1, u], 'h_prev_rows'), laterRows(dA, 2 * u, 'd_zr_later'), 'recurrent_zr_grad', true, false),
           matMul(reshape(pack(state.slice(1).map((st) => st.rh!), 'rh_prev'), [-1, u], 'rh_prev_rows'), laterRows(dH, u, 'd_hh_later'), 'recurrent_h_grad', true, false),
-        ], 1, 'recurrent_kernel_grad')
-        : op('ZerosLike', [recurrent], 'recurrent_kernel_grad');
-      const params: Array<[string, string]> = [
-        [`${id}/kernel`, matMul(xRows, dRows, 'kernel_grad', true, false)],
-        [`${id}/recurrentKernel`, dRecurrent],
-        [`${id}/bias`, op('BiasAddGrad', [dRows], 'bias_grad', { T: F, data_format: { s: 'NHWC' } })],
-      ];
-      return { ...(wantInput ? { input: inputGrad(dRows) } : {}), params };
+        ], 1, 'recurrent_kernel_grad_folded'), 'recurrent_kernel_grad')
+        : op('ZerosLike', [recurrent], 'recurrent_kernel_grad')]);
+      return { ...input, params };
     },
   };
 }

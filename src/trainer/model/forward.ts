@@ -7,6 +7,7 @@ import type * as TF from '@tensorflow/tfjs';
 import type { ExperimentSpec, LayerSpec } from '../../core/spec';
 import type { Tf } from '../backend';
 import { atLayer, type BuiltModel } from './build';
+import { recurrentInference } from './recurrentInference';
 
 type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid';
 const FUSED: ReadonlySet<string> = new Set<FusedActivation>(['linear', 'relu', 'relu6', 'elu', 'sigmoid']);
@@ -96,6 +97,8 @@ export function makeForward(tf: Tf, spec: ExperimentSpec, built: BuiltModel, top
         if (l.type === 'flatten') return tf.reshape(x, [x.shape[0]!, -1]);
         const layer = built.layers.get(id)!;
         if (opts.logitLayers.has(id)) throw new Error(`layer ${id} (${l.type}) cannot produce logits`);
+        // Evaluation and prediction: the same values in fewer ops than tfjs-layers' cell (a third of an LSTM epoch's CPU at batch 32).
+        if ((l.type === 'lstm' || l.type === 'gru') && !training) return recurrentInference(tf, l, layer, x, activate);
         return layer.apply(args.length === 1 ? x : args, { training }) as TF.Tensor;
       });
       values.set(id, y);
