@@ -40,7 +40,7 @@ async function onGraph(jacobian: number[][], leak: number, from: { u: number[] }
 // g1 = (1, -2, 3, 0), g2 = (1, 1, -1, 0), U = 1/2: worked out in test/unit/trainer/weighting/graddrop.test.ts.
 const J = [[1, -2, 3, 0], [1, 1, -1, 0]];
 
-test('GradDrop in the graph, hand-worked: U = 1/2 gives d = (2, -2, 3, 0), shares 1 and 1/3; leak 1/4 gives (2, -1.75, 2.75, 0), shares 1 and 1/2; U = 1 keeps the negative parts', async () => {
+test('GradDrop in the graph, hand-worked: U = 1/2 gives d = (2, -2, 3, 0), shares 1 and 1/3; leak 1/4 gives (2, -1.75, 2.75, 0), shares 1 and 1/2; U = 1 keeps the negative parts; P = U keeps neither', async () => {
   const half = { u: [0.5, 0.5, 0.5, 0.5] };
   let out = await onGraph(J, 0, half);
   close(out.direction, [2, -2, 3, 0]);
@@ -49,6 +49,10 @@ test('GradDrop in the graph, hand-worked: U = 1/2 gives d = (2, -2, 3, 0), share
   close(out.direction, [2, -1.75, 2.75, 0]);
   close(out.shares, [1, 0.5]);
   close((await onGraph(J, 0, { u: [1, 1, 1, 1] })).direction, [0, -2, -1, 0]);
+  // P = U exactly (g = (1, -1) and (2, -2), P = 1/2): neither sign kept, as the eager rule (s = 0); with a leak, l times the sum 0.
+  const tie = [[1, 2], [-1, -2]];
+  close((await onGraph(tie, 0, { u: [0.5, 0.5] })).direction, Array.from(gradDropDirection(tie.flat(), 2, [0, 0], 0).direction));
+  close((await onGraph(tie, 0, { u: [0.5, 0.5] })).direction, [0, 0]);
 });
 
 test('GradDrop in the graph equals the eager rule given the same uniforms (read back from StatelessRandomUniform), leak 0 and 0.3, 3 tasks', async () => {
