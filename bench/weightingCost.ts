@@ -88,11 +88,16 @@ async function measure(tasks: 2 | 4, method: string, mode?: GradientMode): Promi
   const other = trainer(b.tf, b.name, tasks, method, mode);
   const path = (await other()).stepPath; // warm-up: kernels, constants, the first allocations
   await equal();
-  const e = [await cpuPerStep(equal)];
+  // When both trainers run on the fused graph, each epoch after the other's would load its graph
+  // again (one idle session: sessionCache.ts), a cost a run pays once, not per epoch (it made
+  // equal weighting's epochs 1.1-1.7 ms a step instead of 0.65 and every ratio too small): each
+  // timed epoch follows an untimed one of the same trainer.
+  const timed = async (run: () => Promise<{ steps: number }>) => { await run(); return cpuPerStep(run); };
+  const e = [await timed(equal)];
   const m: number[] = [];
   for (let k = 0; k < PAIRS; k++) {
-    m.push(await cpuPerStep(other));
-    e.push(await cpuPerStep(equal));
+    m.push(await timed(other));
+    e.push(await timed(equal));
   }
   return { equal: e, method: m, ratios: m.map((x, k) => x / ((e[k]! + e[k + 1]!) / 2)), path };
 }

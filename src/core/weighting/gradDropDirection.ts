@@ -17,6 +17,14 @@ export interface GradDropOut {
 }
 
 /**
+ * A task's kept share of its gradient g from <masked, g> (its parts of the mask's sign) and
+ * ||g||^2: the dropped rest passes at `leak`; 1 for a zero gradient (nothing to drop).
+ */
+export function keptShare(maskedDot: number, norm: number, leak: number): number {
+  return norm === 0 ? 1 : (leak * norm + (1 - leak) * maskedDot) / norm;
+}
+
+/**
  * `jacobian`: row-major [tasks, P]; `v`: one draw V = 1 - 2U per coordinate (U uniform in
  * [0, 1)); `scale` multiplies the direction (the learning rate, when the caller folds it in).
  */

@@ -2,6 +2,9 @@
 // graph: the first session call takes the tasks' gradients and returns their Gramian (and the
 // batch's mean losses when the method reads them), the method turns it into coefficients in
 // JavaScript, the second call combines the gradients with them and updates (taskGradients.ts).
+// GradDrop has no coefficients: its second call takes a seed pair for its masks instead
+// (gradDrop.ts) and, on a step whose shares are reported, returns each task's kept part, which
+// the Gramian's diagonal turns into shares.
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import type { TaskWeighting } from '../weighting/index';
@@ -23,12 +26,19 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
     const blocks = measure && runs.blockGramians ? [runs.blockGramians] : [];
     const out = session.run([...feeds], [...values], [...first, ...blocks]);
     const [gramian, losses] = [out[0]!, first.length > 1 ? out[1] : undefined];
-    const coefficients = weighting.ruleWeights!(gramian.dataSync(), losses ? Array.from(losses.dataSync()) : undefined);
+    const drop = runs.signDrop && weighting.signDrop;
+    const reported = drop && weighting.signDrop!.reported();
+    // GradDrop reads the Gramian (its diagonal) only on a reported step.
+    const gram = !drop || reported ? gramian.dataSync() : undefined;
+    const coefficients = drop ? undefined : weighting.ruleWeights!(gram!, losses ? Array.from(losses.dataSync()) : undefined);
     const measured = blocks.length ? toGramians(out[out.length - 1]!) : undefined;
     tf.dispose(out);
-    const mix = tf.tensor1d(coefficients);
+    const mix = drop ? tf.tensor1d(weighting.signDrop!.seed(), 'int32') : tf.tensor1d(coefficients!);
     const rate = feeds.findIndex((f) => f.name === lr);
-    tf.dispose(session.run([...(runs.recompute ? feeds : [feeds[rate]!]), { name: runs.mix }], [...(runs.recompute ? values : [values[rate]!]), mix], [stepDone]));
+    const second = session.run([...(runs.recompute ? feeds : [feeds[rate]!]), drop ? { name: runs.signDrop!.seed, tfDtype: 'DT_INT32' } : { name: runs.mix }],
+      [...(runs.recompute ? values : [values[rate]!]), mix], reported ? [stepDone, runs.signDrop!.keptDots] : [stepDone]);
+    if (reported) weighting.signDrop!.record(second[1]!.dataSync(), gram!);
+    tf.dispose(second);
     mix.dispose();
     return measured;
   };

@@ -69,8 +69,8 @@ export function graphStepUnsupported(spec: ExperimentSpec, heads: TaskHead[], pa
   const d = method;
   // Loss weights given as numbers before the step, or learned in the graph (uncertainty.ts); a rule that reads the batch's losses stays eager.
   const learned = d.id === 'uncertainty' && d.family === 'loss';
-  // A gradient-family rule takes two calls a step (taskGradients.ts); GradDrop's masks per coordinate stay eager.
-  const taskGradients = d.family === 'gradient' && d.engine === 'rule' && !d.needs.lossesAfter;
+  // A gradient-family rule takes two calls a step (taskGradients.ts), and so does GradDrop, whose masks the second call draws (gradDrop.ts).
+  const taskGradients = d.family === 'gradient' && (d.engine === 'rule' || d.id === 'graddrop') && !d.needs.lossesAfter;
   if (!learned && !taskGradients && (d.family !== 'loss' || d.engine !== 'rule' || d.needs.losses || d.needs.lossesAfter)) return `${d.id} task weighting`;
   if (partialLabels) return 'partial labels';
   // Affinity takes trial steps on the tfjs model between steps (conflict gets the weights: loop.ts).
@@ -100,7 +100,8 @@ type LayerWeights = Record<string, { read(): TF.Variable }> & { cell?: Record<st
 export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = [],
   coded: ReadonlySet<string> = new Set(), gradient?: TaskWeighting, conflictBlocks?: readonly string[]): GraphStep {
   const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0, coded,
-    ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}) } } : {}) });
+    ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}),
+      ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak } } : {}) } } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
   const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {

@@ -18,6 +18,7 @@ import type { ExperimentSpec } from '../../core/spec';
 import { trunkOf } from '../../core/trunk';
 import type { TaskHead } from '../heads';
 import type { Attr, GraphBuilder } from './graphDef';
+import { gradDropUniform, graphGradDrop } from './gradDrop';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -38,6 +39,8 @@ export interface GradientRuns {
    * otherwise); none with dropout, which the measurement leaves out and the step does not.
    */
   blockGramians?: string;
+  /** GradDrop (`signDrop`): the second run's seed pair placeholder (int32 [2]) and its fetch on reported steps, [tasks] each task's kept part <masked_i, g_i> summed over the blocks. */
+  signDrop?: { seed: string; keptDots: string };
   /** The second run runs the trunk's forward again (a convolution's or recurrent layer's backward reads its inner values): it takes the first run's feeds too. */
   recompute: boolean;
 }
@@ -69,6 +72,8 @@ export interface TaskGradientInputs {
   weightsOwnLayers: boolean;
   /** The shared layers whose Gramians the conflict measurement reads, in its order (none: not measured). */
   conflictBlocks?: readonly string[];
+  /** GradDrop with this leak instead of a rule's coefficients: the second run masks the kept gradients per coordinate (gradDrop.ts). */
+  signDrop?: { leak: number };
 }
 
 export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): GraphTaskGradients {
@@ -87,6 +92,8 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     return g.op('ReadVariableOp', [h], { dtype: F }, `stash/${name}/read`);
   };
   const grams: string[] = [];
+  const seed = o.signDrop ? g.placeholder('task_gradients/seed', [2], 'int32') : undefined;
+  const keptDots: string[] = [];
   /** Per trunk layer, the Gramians of its weights (their sum is the layer's: parameters mode). */
   const layerGrams = new Map<string, string[]>();
   /**
@@ -98,7 +105,14 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     const jacobian = g.op('Reshape', [stacked, rows], { T: F, Tshape: I32 }, `task_gradients/${name}/jacobian`);
     grams.push(g.op('MatMul', [jacobian, jacobian], { T: F, transpose_a: { b: false }, transpose_b: { b: true } }, `task_gradients/${name}/gramian`));
     const kept = g.op('Reshape', [stash(name, stacked, stackShape), rows], { T: F, Tshape: I32 }, `task_gradients/${name}/kept`);
-    const sum = g.op('MatMul', [mixRow, kept], { T: F, transpose_a: { b: false }, transpose_b: { b: false } }, `task_gradients/${name}/combined`);
+    let sum: string;
+    if (o.signDrop) {
+      const at = `task_gradients/${name}/graddrop`;
+      const block = keptDots.length;
+      const drop = graphGradDrop(g, at, kept, (like) => gradDropUniform(g, at, like, seed!, block), o.signDrop.leak);
+      keptDots.push(drop.keptDots);
+      sum = drop.direction;
+    } else sum = g.op('MatMul', [mixRow, kept], { T: F, transpose_a: { b: false }, transpose_b: { b: false } }, `task_gradients/${name}/combined`);
     return g.op('Reshape', [sum, int(`task_gradients/${name}/shape`, shape)], { T: F, Tshape: I32 }, `task_gradients/${name}/direction`);
   };
   const weightGrads = new Map<string, string>();
@@ -172,7 +186,8 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       const blocks = o.mode === 'parameters' && o.conflictBlocks?.length && o.conflictBlocks.every((id) => layerGrams.has(id))
         ? g.op('Pack', o.conflictBlocks.map((id) => { const gs = layerGrams.get(id)!; return gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `task_gradients/${id}/block_gramian`); }),
           { T: F, N: { i: o.conflictBlocks.length }, axis: { i: 0 } }, 'task_gradients/block_gramians') : undefined;
-      return { mix, gramian, lossMeans, recompute, ...(blocks ? { blockGramians: blocks } : {}) };
+      const signDrop = seed ? { seed, keptDots: keptDots.length === 1 ? keptDots[0]! : g.op('AddN', keptDots, { T: F, N: { i: keptDots.length } }, 'task_gradients/kept_dots') } : undefined;
+      return { mix, gramian, lossMeans, recompute, ...(blocks ? { blockGramians: blocks } : {}), ...(signDrop ? { signDrop } : {}) };
     },
   };
 }

@@ -8,6 +8,7 @@ import { SeededRandom, deriveSeed } from '../../core/random';
 import type { TaskSpec, WeightingSpec } from '../../core/spec';
 import type { GradientMode, TaskInfo, WeightingContext, WeightingDescription, WeightingMethod, WeightingRule } from '../../core/weighting/method';
 import { gradientMode, weightingMethod, weightingParams } from '../../core/weighting/registry';
+import { keptShare } from '../../core/weighting/gradDropDirection';
 import type { Tf } from '../backend';
 import { TENSOR_METHODS, type TensorWeighting } from './tensor/index';
 
@@ -43,6 +44,13 @@ export interface TaskWeighting {
    * asks (GradNorm). For a step that builds the direction itself (the compiled step).
    */
   ruleWeights?(gramian: ArrayLike<number>, losses?: readonly number[]): number[];
+  /**
+   * GradDrop on a step that builds its masks itself (the fused graph: graph/gradDrop.ts):
+   * `leak`; `seed()`, this step's seed pair for the masks' uniforms, from the weighting's
+   * stream; `reported()`, whether this step's shares are wanted; `record`, each active task's
+   * <masked_i, g_i> and the Gramian of their gradients (row-major) on a reported step.
+   */
+  signDrop?: { leak: number; seed(): [number, number]; reported(): boolean; record(maskedDots: ArrayLike<number>, gramian: ArrayLike<number>): void };
   /** Indices of the tasks in this step (those with labelled rows). */
   active(): number[];
   /** Rule engine: the weights the method gave last (one per active task, `active()` order). */
@@ -149,6 +157,19 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
       });
     },
     ...(d.family === 'gradient' && rule ? { ruleWeights } : {}),
+    ...(d.id === 'graddrop' ? {
+      signDrop: {
+        leak: Number(params.leak ?? 0),
+        // Two 31-bit halves from the stream (the eager step takes one 32-bit seed a step from it).
+        seed: () => [Math.floor(rng.next() * 2 ** 31), Math.floor(rng.next() * 2 ** 31)] as [number, number],
+        reported: () => reported,
+        record(maskedDots, gramian) {
+          const n = active.length;
+          const leak = Number(params.leak ?? 0);
+          record(active.map((_, i) => Math.fround(keptShare(maskedDots[i]!, gramian[i * n + i]!, leak))));
+        },
+      },
+    } : {}),
     active: () => active,
     coefficients: () => last,
     afterStep(lossesAfter) {

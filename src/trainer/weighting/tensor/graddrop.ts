@@ -13,7 +13,7 @@
 // (test/unit/trainer/weighting/graddrop.test.ts).
 import type * as TF from '@tensorflow/tfjs';
 import { fillSymmetric } from '../../../core/random';
-import { gradDropDirection } from '../../../core/weighting/gradDropDirection';
+import { gradDropDirection, keptShare } from '../../../core/weighting/gradDropDirection';
 import type { Tf } from '../../backend';
 import { nativeOps, type NativeOps } from '../../native/ops';
 import type { TensorWeighting } from './types';
@@ -80,11 +80,7 @@ export function gradDropNative(tf: Tf, ops: NativeOps, c: NativeConstants, jacob
   const masked = used(used(s, (x) => ops.mul(x, jacobian)), ops.relu);
   const dots = used(masked, (k) => ops.matMul(k, k, false, true)).dataSync();
   const norms = ops.matMul(jacobian, jacobian, false, true).dataSync();
-  // A task whose gradient is 0 keeps all of nothing: report 1, not 0.
-  const shares = Array.from({ length: t }, (_, i) => {
-    const norm = norms[i * t + i]!;
-    return norm === 0 ? 1 : Math.fround((leak * norm + (1 - leak) * dots[i * t + i]!) / norm);
-  });
+  const shares = Array.from({ length: t }, (_, i) => Math.fround(keptShare(dots[i * t + i]!, norms[i * t + i]!, leak)));
   return { direction, shares };
 }
 

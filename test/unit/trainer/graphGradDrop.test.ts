@@ -1,0 +1,121 @@
+// GradDrop on the fused graph (graph/gradDrop.ts): the graph's rule against the eager rule
+// (core/weighting/gradDropDirection.ts) given the same uniforms (read back from the graph's
+// StatelessRandomUniform), the hand-worked 2x4 Jacobian of the eager tests, and a run through
+// the loop on the fused graph in both modes: repeatable, reporting kept shares.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ExperimentSpec } from '../../../src/core/spec';
+import { gradDropDirection, keptShare } from '../../../src/core/weighting/gradDropDirection';
+import { WEIGHTING_METHODS } from '../../../src/core/weighting/registry';
+import { SeededRandom } from '../../../src/core/random';
+import { loadBackend } from '../../../src/trainer/backend';
+import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
+import { gradDropUniform, graphGradDrop } from '../../../src/trainer/graph/gradDrop';
+import { GRAPH_STEP_PATH, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
+import { openSession } from '../../../src/trainer/graph/session';
+import { makeHeads } from '../../../src/trainer/heads';
+import { close } from '../core/weighting/fixtures';
+import { graphSpec, trainWith } from './graphTraining';
+
+/** Runs graphGradDrop on `jacobian` ([k, P] rows): with fed uniforms `u`, or drawn from `seed`; returns the uniforms used too. */
+async function onGraph(jacobian: number[][], leak: number, from: { u: number[] } | { seed: [number, number] }) {
+  const { tf } = await loadBackend('tensorflow');
+  const g = new GraphBuilder();
+  const j = g.placeholder('j', [jacobian.length, -1]);
+  const fed = 'u' in from ? g.placeholder('u', [1, -1]) : undefined;
+  const seed = 'seed' in from ? g.placeholder('seed', [2], 'int32') : undefined;
+  let uniform = '';
+  const drop = graphGradDrop(g, 'drop', j, (like) => (uniform = fed ? g.op('Identity', [fed], { T: { type: 'float' } }, 'fed_u') : gradDropUniform(g, 'drop', like, seed!, 1)), leak);
+  const session = openSession(tf, g.savedModel(['serve']));
+  const feeds = [{ name: j }, ...(fed ? [{ name: fed }] : [{ name: seed!, tfDtype: 'DT_INT32' }])];
+  const values = [tf.tensor2d(jacobian), 'u' in from ? tf.tensor2d([from.u]) : tf.tensor1d(from.seed, 'int32')];
+  const out = session.run(feeds, values, [drop.direction, drop.keptDots, uniform]);
+  const [direction, dots, u] = out.map((t) => Array.from(t.dataSync()));
+  tf.dispose([...out, ...values]);
+  session.dispose();
+  const norms = jacobian.map((row) => row.reduce((s, x) => s + x * x, 0));
+  return { direction: direction!, shares: dots!.map((d, i) => keptShare(d, norms[i]!, leak)), u: u! };
+}
+
+// g1 = (1, -2, 3, 0), g2 = (1, 1, -1, 0), U = 1/2: worked out in test/unit/trainer/weighting/graddrop.test.ts.
+const J = [[1, -2, 3, 0], [1, 1, -1, 0]];
+
+test('GradDrop in the graph, hand-worked: U = 1/2 gives d = (2, -2, 3, 0), shares 1 and 1/3; leak 1/4 gives (2, -1.75, 2.75, 0), shares 1 and 1/2; U = 1 keeps the negative parts; P = U keeps neither', async () => {
+  const half = { u: [0.5, 0.5, 0.5, 0.5] };
+  let out = await onGraph(J, 0, half);
+  close(out.direction, [2, -2, 3, 0]);
+  close(out.shares, [1, 1 / 3]);
+  out = await onGraph(J, 0.25, half);
+  close(out.direction, [2, -1.75, 2.75, 0]);
+  close(out.shares, [1, 0.5]);
+  close((await onGraph(J, 0, { u: [1, 1, 1, 1] })).direction, [0, -2, -1, 0]);
+  // P = U exactly (g = (1, -1) and (2, -2), P = 1/2): neither sign kept, as the eager rule (s = 0); with a leak, l times the sum 0.
+  const tie = [[1, 2], [-1, -2]];
+  close((await onGraph(tie, 0, { u: [0.5, 0.5] })).direction, Array.from(gradDropDirection(tie.flat(), 2, [0, 0], 0).direction));
+  close((await onGraph(tie, 0, { u: [0.5, 0.5] })).direction, [0, 0]);
+});
+
+test('GradDrop in the graph equals the eager rule given the same uniforms (read back from StatelessRandomUniform), leak 0 and 0.3, 3 tasks', async () => {
+  const rng = new SeededRandom(8);
+  // Mixed signs and sizes, so that the draws decide most coordinates.
+  const jacobian = Array.from({ length: 3 }, () => Array.from({ length: 5000 }, () => rng.normal()));
+  for (const leak of [0, 0.3]) {
+    const graph = await onGraph(jacobian, leak, { seed: [12345, 678] });
+    assert.equal(graph.u.length, 5000);
+    assert.ok(graph.u.every((x) => x >= 0 && x < 1) && new Set(graph.u).size > 4900, 'uniforms in [0, 1), distinct');
+    const eager = gradDropDirection(jacobian.flat(), 3, graph.u.map((x) => 1 - 2 * x), leak);
+    close(graph.direction, Array.from(eager.direction));
+    close(graph.shares, eager.shares);
+  }
+  // The draws are a function of the seed pair alone: another pair, other draws.
+  const again = await onGraph(jacobian, 0, { seed: [12345, 678] });
+  const other = await onGraph(jacobian, 0, { seed: [12345, 679] });
+  assert.deepEqual(again.u, (await onGraph(jacobian, 0, { seed: [12345, 678] })).u);
+  assert.ok(other.u.some((x, p) => x !== again.u[p]));
+});
+
+test('GradDrop in the graph with opposite signs keeps one task\'s part per coordinate, the first with its purity as chance', async () => {
+  const rng = new SeededRandom(4);
+  const wide = Array.from({ length: 2 }, (_, i) => Array.from({ length: 2 ** 14 }, () => (i === 0 ? 1 : -1) * (0.1 + rng.next())));
+  const { direction } = await onGraph(wide, 0, { seed: [3, 1] });
+  let first = 0;
+  let chance = 0;
+  direction.forEach((v, p) => {
+    const [g1, g2] = [wide[0]![p]!, wide[1]![p]!];
+    assert.ok(Math.abs(v - g1) < 1e-6 || Math.abs(v - g2) < 1e-6, `coordinate ${p}: ${v}`);
+    if (Math.abs(v - g1) < 1e-6) first++;
+    chance += Math.abs(g1) / (Math.abs(g1) + Math.abs(g2));
+  });
+  // Binomial: the standard deviation of the count is below sqrt(2^14) / 2 = 64; 5 of them.
+  assert.ok(Math.abs(first - chance) < 320, `${first} coordinates kept the first task's part, expected about ${chance.toFixed(0)}`);
+});
+
+for (const mode of ['parameters', 'representation'] as const) {
+  test(`GradDrop trains on the fused graph on the shared ${mode}: the same run twice gives the same weights; its shares, in [leak, 1], average as the eager step's`, { timeout: 60_000 }, async () => {
+    const s = graphSpec({ optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, weighting: { method: 'graddrop', mode, leak: 0.1 } as ExperimentSpec['training']['weighting'] });
+    const { tf } = await loadBackend('tensorflow');
+    assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, WEIGHTING_METHODS.find((m) => m.description.id === 'graddrop')!.description), undefined);
+    const [a, b] = [await trainWith(s, 'tensorflow'), await trainWith(s, 'tensorflow')];
+    assert.equal(a.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`);
+    assert.deepEqual(a.weights, b.weights);
+
+    assert.ok(a.weights.some((w, i) => w.some((x, j) => Math.abs(x - a.initial[i]![j]!) > 1e-3)), 'weights moved');
+    assert.ok(a.reportedWeights.length >= 6, `${a.reportedWeights.length} reports`);
+    // A share is at least the leak (a dropped part passes at 0.1) and at most 1; with 3 tasks of mixed signs, below 1 somewhere.
+    const shares = a.reportedWeights.map((w) => Number(w.split('=')[1]));
+    assert.ok(shares.every((x) => x >= 0.1 - 1e-6 && x <= 1 + 1e-6), shares.join(', '));
+    assert.ok(shares.some((x) => x < 0.99), shares.join(', '));
+    // The eager step draws other uniforms (JavaScript's), so its shares differ step by step; each
+    // task's mean over the run's reports agrees (a flipped mask or a lost leak moves it by far more).
+    const eager = await trainWith(s, 'tensorflow', { fusedGraph: false });
+    assert.equal(eager.path, `native, task gradients on the shared ${mode}`);
+    const meanShares = (reports: string[]) => {
+      const by = new Map<string, number[]>();
+      for (const r of reports) { const [task, v] = r.split('='); by.set(task!, [...(by.get(task!) ?? []), Number(v)]); }
+      return new Map([...by].map(([task, v]) => [task, v.reduce((x, y) => x + y, 0) / v.length]));
+    };
+    const [mine, theirs] = [meanShares(a.reportedWeights), meanShares(eager.reportedWeights)];
+    assert.deepEqual([...mine.keys()], [...theirs.keys()]);
+    for (const [task, v] of mine) assert.ok(Math.abs(v - theirs.get(task)!) < 0.08, `task ${task}: mean share ${v} on the graph, ${theirs.get(task)} eager`);
+  });
+}
