@@ -1,7 +1,8 @@
 // Evaluation's LSTM and GRU (src/trainer/model/recurrentInference.ts, reached through the
 // forward pass with training off) give tfjs-layers' values in fewer ops: every layer's output
-// within 1e-5 of the layer's own `apply`, on random weights and biases large enough that the
-// hard sigmoid clips on both sides, and less than half of tfjs-layers' kernels.
+// within 1e-5 of the layer's own `apply` (relative where a value passes 1: an elu output reaches
+// 10, where oneDNN's float32 rounding differed by 1e-6 on CI's CPU), on random weights and biases
+// large enough that the hard sigmoid clips on both sides, and less than half of tfjs-layers' kernels.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
@@ -52,7 +53,7 @@ for (const [label, trunk, steps] of [
       const theirs = (built.layers.get(l.id)!.apply(input) as TF.Tensor).dataSync();
       const mine = ours.get(l.id)!.dataSync();
       assert.equal(mine.length, theirs.length);
-      for (let i = 0; i < mine.length; i++) assert.ok(Math.abs(mine[i]! - theirs[i]!) < 1e-5, `${l.id}[${i}]: ${mine[i]} vs tfjs-layers ${theirs[i]}`);
+      for (let i = 0; i < mine.length; i++) assert.ok(Math.abs(mine[i]! - theirs[i]!) < 1e-5 * Math.max(1, Math.abs(theirs[i]!)), `${l.id}[${i}]: ${mine[i]} vs tfjs-layers ${theirs[i]}`);
     }
     const kernels = async (f: () => TF.Tensor) => (await tf.profile(() => f())).kernels.length;
     const first = recurrent[0]!;
