@@ -4,7 +4,7 @@
 // holds positions while a drag is in flight. It opens framing the graph at a readable zoom
 // (viewport.ts) and keeps it framed as the editor is resized, until the user pans or zooms.
 import {
-  Background, BackgroundVariant, Controls, MiniMap, Position, ReactFlow, useReactFlow, useStore, ViewportPortal,
+  Background, BackgroundVariant, Controls, EdgeLabelRenderer, MiniMap, Position, ReactFlow, useReactFlow, useStore, ViewportPortal,
   type Connection, type ReactFlowState, type Edge, type EdgeChange, type Node, type NodeChange, type Viewport,
 } from '@xyflow/react';
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type FocusEvent, type KeyboardEvent, type RefObject } from 'react';
@@ -14,7 +14,7 @@ import type { LayerType } from '../../src/core/spec';
 import { useDesigner } from './context';
 import { canvasEdges, groupBoxes, NODE_SIZE, TASK_SIZE, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 import { TASK_COLORS } from './model';
-import { describeNode, describeTask, FlowDirection, GroupBoxView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
+import { describeNode, describeTask, FlowDirection, GroupBoxView, GroupLabelView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
@@ -430,6 +430,9 @@ export function Canvas(p: Props) {
             {boxes.map((b) => <GroupBoxView key={b.group.id} box={b} colors={b.group.tasks.flatMap((t) => model.taskById.get(t)?.color ?? [])} />)}
           </div>
         </ViewportPortal>
+        <EdgeLabelRenderer>
+          {boxes.map((b) => <GroupLabelView key={b.group.id} box={b} color={model.taskById.get(b.group.tasks[0]!)?.color} />)}
+        </EdgeLabelRenderer>
         <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
         <Controls showInteractive={false} aria-label="Zoom controls" />
         {minimap !== 'none' && <Overview bounds={bounds} small={minimap === 'small'} direction={p.direction} nodeColor={(n) => {

@@ -160,15 +160,27 @@ export function describeTask(task: TaskInfo, hasHead: boolean): string {
   return `Task ${task.id}, ${detail}${task.target ? `, target ${task.target}` : ''}${hasHead ? `, head ${task.output}` : ', no head connected'}`;
 }
 
+const groupKind = (box: GroupBox): string => (box.group.tasks.length >= 2 ? 'shared' : box.group.tasks.length === 1 ? 'branch' : 'unused');
+
 /** `colors`: the colours of the group's tasks (a gradient bar for shared groups, a tint for a branch). */
 export function GroupBoxView({ box, colors }: { box: GroupBox; colors: string[] }) {
-  const { group } = box;
-  const kind = group.tasks.length >= 2 ? 'shared' : group.tasks.length === 1 ? 'branch' : 'unused';
   const bar = colors.length > 1 ? `linear-gradient(90deg, ${colors.map((c, i) => `${c} ${(i / colors.length) * 100}% ${((i + 1) / colors.length) * 100}%`).join(', ')})` : colors[0];
   return (
-    <div className={`mts-group ${kind}`} aria-hidden="true"
-      style={{ transform: `translate(${box.x}px, ${box.y}px)`, width: box.width, height: box.height, ['--task-color' as string]: colors[0] ?? 'transparent', ['--group-bar' as string]: bar ?? 'transparent' }}>
-      <div className="group-label">{group.label}</div>
+    <div className={`mts-group ${groupKind(box)}`} aria-hidden="true"
+      style={{ transform: `translate(${box.x}px, ${box.y}px)`, width: box.width, height: box.height, ['--task-color' as string]: colors[0] ?? 'transparent', ['--group-bar' as string]: bar ?? 'transparent' }} />
+  );
+}
+
+/**
+ * A group's name, drawn above the edges on the box's own colour (GroupBoxView sits behind
+ * them): read top to bottom, an edge enters a branch at its top centre, and through the
+ * letters of any name longer than half the box ("readmitted branch").
+ */
+export function GroupLabelView({ box, color }: { box: GroupBox; color: string | undefined }) {
+  return (
+    <div className={`group-label ${groupKind(box)}`} aria-hidden="true"
+      style={{ transform: `translate(${box.x}px, ${box.y}px)`, ['--task-color' as string]: color ?? 'transparent' }}>
+      {box.group.label}
     </div>
   );
 }

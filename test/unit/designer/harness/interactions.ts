@@ -12,6 +12,7 @@ import { minimalReplace } from '../../../../src/core/edits';
 import type { ExperimentSpec } from '../../../../src/core/spec';
 import { digitsParityText, largeModel } from '../fixtures';
 import { DesignerPage, type PageOptions } from './designerPage';
+import { readabilityChecks } from './readabilityChecks';
 import { LIGHT } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
@@ -153,6 +154,7 @@ const mixedColumn: Partial<PageOptions> = { text: fs.readFileSync(path.join(MIXE
 const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?]> = [
   ...firstViewChecks,
   ...fullNameChecks,
+  ...readabilityChecks,
   ['first view: the whole graph in sight; narrowed to ~650 px of canvas, still readable from its input on', async (d) => {
     assert.equal(await allInSight(d.page), ALL_NODES.length);
     const zoom = await d.page.locator('.react-flow__viewport').evaluate((e) => new DOMMatrixReadOnly(getComputedStyle(e).transform).a);

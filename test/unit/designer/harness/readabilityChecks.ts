@@ -1,0 +1,65 @@
+// Interaction checks of what a new user reads in the designer's first minutes (run by
+// interactions.ts): each compares what is painted, not which element draws it.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import type { DesignerPage, PageOptions } from './designerPage';
+
+export type Check = [string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?];
+
+const EXAMPLES = fs.readdirSync(path.resolve('examples')).filter((name) => fs.existsSync(path.resolve('examples', name, `${name}.mtl.json`))).sort();
+const SIZES = [[1400, 900], [1000, 700]] as const;
+
+/**
+ * The group labels in sight whose pixels change when the edges are hidden: an edge drawn
+ * across the letters (in a top-to-bottom graph an edge enters a branch at its top centre,
+ * through a label longer than half the box).
+ */
+async function labelsCrossedByEdges(page: Page): Promise<string[]> {
+  const canvas = (await page.locator('.canvas').boundingBox())!;
+  const labels = await page.locator('.group-label').evaluateAll((els) => els.map((e) => {
+    const r = e.getBoundingClientRect();
+    return { text: e.textContent ?? '', x: r.x, y: r.y, width: r.width, height: r.height };
+  }));
+  const inSight = labels.filter((l) => l.width > 0 && l.x >= canvas.x && l.y >= canvas.y && l.x + l.width <= canvas.x + canvas.width && l.y + l.height <= canvas.y + canvas.height);
+  assert.ok(inSight.length > 0, 'group labels in sight');
+  // Two pixels inside the label's edges (its text is 4 px in): at a fractional zoom the clip's outer pixels are partly the canvas around it.
+  const shots = async (): Promise<Buffer[]> => Promise.all(inSight.map(async (l) => page.screenshot({ clip: { x: l.x + 2, y: l.y + 2, width: l.width - 4, height: l.height - 4 } })));
+  const withEdges = await shots();
+  const hide = await page.addStyleTag({ content: '.react-flow__edges { visibility: hidden !important; }' });
+  const withoutEdges = await shots();
+  await hide.evaluate((e) => e.remove());
+  return inSight.filter((_, i) => !withEdges[i]!.equals(withoutEdges[i]!)).map((l) => l.text);
+}
+
+/**
+ * Edges whose arrowhead (the path's last 8 units, as Canvas.tsx draws it at stroke width 2, 4 px either side)
+ * lies under a group label: a label drawn above the edges must leave their arrowheads in sight.
+ */
+async function arrowheadsUnderLabels(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const labels = [...document.querySelectorAll('.group-label')].map((e) => e.getBoundingClientRect());
+    const hidden: string[] = [];
+    for (const path of document.querySelectorAll<SVGPathElement>('.react-flow__edge-path')) {
+      const ctm = path.getScreenCTM();
+      if (!ctm) continue;
+      const total = path.getTotalLength();
+      for (let back = 0; back <= 8; back += 1) {
+        const p = new DOMPoint(path.getPointAtLength(Math.max(0, total - back)).x, path.getPointAtLength(Math.max(0, total - back)).y).matrixTransform(ctm);
+        if (labels.some((r) => p.x > r.left - 4 && p.x < r.right + 4 && p.y > r.top && p.y < r.bottom)) {
+          hidden.push(path.closest('.react-flow__edge')?.getAttribute('aria-label') ?? '?');
+          break;
+        }
+      }
+    }
+    return hidden;
+  });
+}
+
+export const readabilityChecks: Check[] = EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
+  `group labels read whole: no edge drawn across a branch's or the trunk's label (${name} at ${width}x${height})`, async (d) => {
+    assert.deepEqual(await labelsCrossedByEdges(d.page), []);
+    assert.deepEqual(await arrowheadsUnderLabels(d.page), [], 'arrowheads hidden under a label');
+  }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
+]));
