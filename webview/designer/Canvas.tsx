@@ -415,7 +415,8 @@ export function Canvas(p: Props) {
   return (
     <div className="canvas" ref={wrapper} tabIndex={0} data-layout={initialViewport.current ? 'ready' : 'pending'} onKeyDown={onKeyDown} onFocus={onFocus} onDragOver={onDragOver} onDrop={onDrop}
       role="application" aria-label={'Model graph. Tab goes from node to node, Enter selects, C connects the selected node\'s output to a layer you pick, '
-        + 'arrow keys move, Delete removes, Ctrl+D duplicates, Ctrl+A selects all, F fits the view. The palette adds a layer after the selection.'}>
+        + 'arrow keys move, Delete removes, Ctrl+D duplicates, Ctrl+A selects all, F fits the view. The palette adds a layer after the selection; '
+        + 'the inspector\'s Inputs remove a connection.'}>
       <Arrowheads />
       {initialViewport.current && <FlowDirection.Provider value={p.direction}><OpeningZoom.Provider value={initialViewport.current.zoom}><ReactFlow
         nodes={nodes} edges={edges} nodeTypes={NODE_TYPES}
@@ -424,6 +425,10 @@ export function Canvas(p: Props) {
         defaultViewport={initialViewport.current} onViewportChange={onViewportChange}
         minZoom={MIN_ZOOM} maxZoom={2} proOptions={{ hideAttribution: true }} nodesConnectable={!readOnly}
         onPaneClick={() => wrapper.current?.focus()} elevateEdgesOnSelect autoPanOnNodeFocus={false}
+        // Connections are named (role img) but no Tab stops: xyflow draws them before the cards, so Tab met
+        // every connection (104 in a 100-layer graph) before the first card. Each card names what it reads;
+        // the inspector's Inputs chips remove a connection.
+        edgesFocusable={false}
       >
         <ViewportPortal>
           <div className="group-layer">

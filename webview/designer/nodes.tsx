@@ -70,10 +70,14 @@ function Stripes({ tasks }: { tasks: readonly TaskInfo[] }) {
   );
 }
 
-/** What a screen reader says for a layer or input card: id, type, settings, shape, parameters, the tasks it serves, problems. */
+/**
+ * What a screen reader says for a layer or input card: id, type, settings, what it reads,
+ * shape, parameters, the tasks it serves, problems. The connections are no Tab stops (Canvas.tsx), so the card names its inputs.
+ */
 export function describeNode(info: NodeInfo, problems: readonly Problem[]): string {
   const parts = [`${info.type} ${info.id}`];
   if (info.settings) parts.push(info.settings);
+  if (info.kind === 'layer') parts.push(info.from.length ? `reads ${info.from.join(', ')}` : 'reads nothing yet');
   if (info.shape) parts.push(`output ${formatShape(info.shape)}`);
   if (info.params !== undefined) parts.push(plural(info.params, 'parameter'));
   parts.push(info.serves.length === 0 ? 'used by no task' : info.shared ? `shared by ${info.serves.length} tasks: ${info.serves.join(', ')}` : `task ${info.serves[0]}`);

@@ -12,6 +12,7 @@ import { minimalReplace } from '../../../../src/core/edits';
 import type { ExperimentSpec } from '../../../../src/core/spec';
 import { digitsParityText, largeModel } from '../fixtures';
 import { DesignerPage, type PageOptions } from './designerPage';
+import { keyboardChecks } from './keyboardChecks';
 import { readabilityChecks } from './readabilityChecks';
 import { LIGHT } from '../../../harness/themes';
 
@@ -155,6 +156,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
   ...firstViewChecks,
   ...fullNameChecks,
   ...readabilityChecks,
+  ...keyboardChecks,
   ['first view: the whole graph in sight; narrowed to ~650 px of canvas, still readable from its input on', async (d) => {
     assert.equal(await allInSight(d.page), ALL_NODES.length);
     const zoom = await d.page.locator('.react-flow__viewport').evaluate((e) => new DOMMatrixReadOnly(getComputedStyle(e).transform).a);
@@ -286,7 +288,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
   ['keyboard only: Tab to a layer and Enter selects it, the palette adds a layer after it, "Connect output to…" connects it to another, C opens that list, a third is inspected', async (d) => {
     const page = d.page;
     await tabTo(page, '.react-flow__node[data-id="trunk2"]');
-    assert.match(await focused(page), /^dense trunk2, 64 units · relu, output \[64\], 8,256 parameters, shared by 2 tasks: digit, parity$/, 'the card is named for a screen reader');
+    assert.match(await focused(page), /^dense trunk2, 64 units · relu, reads trunk1, output \[64\], 8,256 parameters, shared by 2 tasks: digit, parity$/, 'the card is named for a screen reader');
     assert.equal(await node(page, 'trunk2').locator('.mts-node').evaluate((e) => getComputedStyle(e).outlineStyle), 'solid', 'focus is visible');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.node-form h2:text-is("trunk2")');

@@ -1,0 +1,28 @@
+// Interaction checks of the canvas for a keyboard and screen-reader user (run by interactions.ts).
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { largeModel } from '../fixtures';
+import type { Check } from './readabilityChecks';
+
+/** The focused element: a canvas card's id, or its accessible name. */
+const focusedId = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.getAttribute('data-id') ?? document.activeElement?.getAttribute('aria-label') ?? '');
+
+/** Focuses the canvas itself (as a click on its empty background does) and presses Tab `n` times: the ids reached. */
+async function tabsFromCanvas(page: Page, n: number): Promise<string[]> {
+  await page.locator('.canvas').focus();
+  const reached: string[] = [];
+  for (let i = 0; i < n; i++) { await page.keyboard.press('Tab'); reached.push(await focusedId(page)); }
+  return reached;
+}
+
+export const keyboardChecks: Check[] = [
+  ['keyboard: the first Tab into the canvas reaches the input card, then the layers in order; connections are named but no Tab stop', async (d) => {
+    assert.deepEqual(await tabsFromCanvas(d.page, 3), ['image', 'trunk1', 'trunk2']);
+    // A screen reader still finds every connection, and each card says what it reads.
+    assert.equal(await d.page.locator('.react-flow__edge[aria-label="trunk1 feeds trunk2"]').count(), 1);
+    assert.match(await d.page.locator('.react-flow__node[data-id="trunk2"]').getAttribute('aria-label') ?? '', /^dense trunk2, 64 units · relu, reads trunk1, output \[64\]/);
+  }],
+  ['keyboard: in a 100-layer graph the first Tab into the canvas reaches its input (not the first of 104 connections)', async (d) => {
+    assert.deepEqual(await tabsFromCanvas(d.page, 1), ['x']);
+  }, { text: `${JSON.stringify(largeModel(100), null, 2)}\n`, width: 1600, height: 900 }],
+];
