@@ -27,7 +27,8 @@ export function NodePanel(p: { selection: Selection; setSelection(s: Selection):
   const d = useDesigner();
   const ids = p.selection.nodes.filter((id) => onCanvas(d.model, id));
   if (ids.length === 0) {
-    return <div className="empty-note">Select a node on the canvas to edit it, or add one from the palette. Shift-drag selects several.</div>;
+    return <div className="empty-note">{d.readOnly ? 'Read-only until the text is valid JSON again (the banner above says where it is not). Select a node to see its settings.'
+      : 'Select a node on the canvas to edit it, or add one from the palette. Shift-drag selects several.'}</div>;
   }
   if (ids.length > 1) {
     const nodes = ids.filter((id) => d.model.nodeById.has(id));

@@ -10,7 +10,9 @@ export function ProblemsList(p: { open: boolean; setOpen(open: boolean): void })
   const problems = [...d.model.problems].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
   const errors = problems.filter((x) => x.severity === 'error').length;
   const warnings = problems.length - errors;
-  const summary = problems.length === 0 ? 'No problems' : [errors && `${errors} error${errors === 1 ? '' : 's'}`, warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`].filter(Boolean).join(', ');
+  const counts = problems.length === 0 ? 'no problems' : [errors && `${errors} error${errors === 1 ? '' : 's'}`, warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`].filter(Boolean).join(', ');
+  // Text that is not JSON shows the last valid version: "No problems" beside the banner's error would contradict it.
+  const summary = d.readOnly ? `Last valid version: ${counts}` : counts.charAt(0).toUpperCase() + counts.slice(1);
   return (
     <section className={`problems${p.open ? ' open' : ''}`} aria-label="Problems">
       <button type="button" className="problems-toggle" aria-expanded={p.open} onClick={() => p.setOpen(!p.open)} disabled={problems.length === 0}>

@@ -57,9 +57,22 @@ async function arrowheadsUnderLabels(page: Page): Promise<string[]> {
   });
 }
 
-export const readabilityChecks: Check[] = EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
+/** Text that is not JSON: the designer shows the last valid version, read-only, and says so everywhere it speaks. */
+const invalidJsonCheck: Check = ['invalid JSON: the problems bar and the empty inspector speak of the last valid version, not "No problems" or "add one from the palette"', async (d) => {
+  const good = d.text;
+  await d.setText(good.replace('"units": 64,', '"units": 64,,'));
+  await d.page.waitForSelector('.banner.error');
+  assert.equal(await d.page.locator('.problems-toggle').textContent(), '▸Last valid version: no problems');
+  assert.equal(await d.page.locator('.empty-note').textContent(), 'Read-only until the text is valid JSON again (the banner above says where it is not). Select a node to see its settings.');
+  await d.setText(good);
+  await d.page.waitForSelector('.banner.error', { state: 'detached' });
+  assert.equal(await d.page.locator('.problems-toggle').textContent(), '▸No problems');
+  assert.match(await d.page.locator('.empty-note').textContent() ?? '', /^Select a node on the canvas to edit it, or add one from the palette/);
+}];
+
+export const readabilityChecks: Check[] = [invalidJsonCheck, ...EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
   `group labels read whole: no edge drawn across a branch's or the trunk's label (${name} at ${width}x${height})`, async (d) => {
     assert.deepEqual(await labelsCrossedByEdges(d.page), []);
     assert.deepEqual(await arrowheadsUnderLabels(d.page), [], 'arrowheads hidden under a label');
   }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
-]));
+]))];
