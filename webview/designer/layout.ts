@@ -34,7 +34,7 @@ export function groupNodes(model: DesignModel): LayoutGroup[] {
     if (!g) {
       const label = tasks.length === 0 ? 'Not used by any task'
         : tasks.length === 1 ? `${tasks[0]} branch`
-          : tasks.length === all ? `Shared trunk · all ${all} tasks` : `Shared by ${tasks.join(', ')}`;
+          : tasks.length === all ? `Shared trunk · ${all === 2 ? 'both tasks' : `all ${all} tasks`}` : `Shared by ${tasks.join(', ')}`;
       g = { id, tasks, label, members: [] };
       groups.set(id, g);
     }

@@ -45,6 +45,11 @@ describe('layout groups', () => {
     ]);
   });
 
+  it('names the trunk of two tasks "both tasks" (not "all 2 tasks")', () => {
+    const groups = groupNodes(buildModel(digits(), []));
+    assert.deepEqual(groups.map((g) => g.label), ['Shared trunk · both tasks', 'digit branch', 'parity branch']);
+  });
+
   it('hands elk chains, not single layers, so a deep graph stays small for it', () => {
     const model = buildModel(threeTasks(), []);
     const chains = chainsOf(layoutInput(model));

@@ -29,7 +29,7 @@ async function labelsCrossedByEdges(page: Page): Promise<string[]> {
   const withEdges = await shots();
   const hide = await page.addStyleTag({ content: '.react-flow__edges { visibility: hidden !important; }' });
   const withoutEdges = await shots();
-  await hide.evaluate((e) => e.remove());
+  await hide.evaluate((e) => (e as Element).remove());
   return inSight.filter((_, i) => !withEdges[i]!.equals(withoutEdges[i]!)).map((l) => l.text);
 }
 
