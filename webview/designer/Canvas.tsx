@@ -12,7 +12,7 @@ import { LAYER_TYPES } from '../../src/core/experimentSchema';
 import { parseNodeId, taskNodeId } from '../../src/core/nodeIds';
 import type { LayerType } from '../../src/core/spec';
 import { useDesigner } from './context';
-import { canvasEdges, groupBoxes, NODE_SIZE, TASK_SIZE, type Direction, type LayoutGroup, type Point, type Size } from './layout';
+import { canvasEdges, edgeRefOf, groupBoxes, NODE_SIZE, TASK_SIZE, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 import { TASK_COLORS } from './model';
 import { describeNode, describeTask, FlowDirection, GroupBoxView, GroupLabelView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
@@ -211,18 +211,18 @@ export function Canvas(p: Props) {
   const edges = useMemo((): Edge[] => {
     edgeRefs.current.clear();
     const fresh = canvasEdges(model).map((e) => {
-      const target = parseNodeId(e.target);
-      const output = target.kind === 'task'; // a head's edge to its task's node
+      const ref = edgeRefOf(e);
+      const output = ref.kind === 'output'; // a head's edge to its task's node
       const targetInfo = model.nodeById.get(e.target);
-      const task = output ? model.taskById.get(target.task) : targetInfo?.serves.length === 1 ? model.taskById.get(targetInfo.serves[0]!) : undefined;
+      const task = output ? model.taskById.get(ref.task) : targetInfo?.serves.length === 1 ? model.taskById.get(targetInfo.serves[0]!) : undefined;
       const color = task?.color ?? SHARED_EDGE;
-      edgeRefs.current.set(e.id, output ? { kind: 'output', task: target.task } : { kind: 'from', source: e.source, target: e.target });
+      edgeRefs.current.set(e.id, ref);
       const edge: Edge = {
         id: e.id, source: e.source, target: e.target, selected: selectedEdges.has(e.id), deletable: false,
         className: output ? 'output-edge' : undefined,
         style: { stroke: color, strokeWidth: output ? 1.5 : 2, ...(output ? { strokeDasharray: '6 4' } : {}) },
         markerEnd: arrowId(color),
-        ariaLabel: output ? `${e.source} is the head of task ${target.task}` : `${e.source} feeds ${e.target}`,
+        ariaLabel: output ? `${e.source} is the head of task ${ref.task}` : `${e.source} feeds ${e.target}`,
       };
       return edge;
     });

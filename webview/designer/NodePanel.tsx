@@ -16,6 +16,7 @@ import { changeLayerType, connect, deleteElements, disconnect, duplicateNodes, i
 import { INPUT } from './schemas';
 import { TaskForm } from './TasksPanel';
 import { ConnectTo } from './ConnectTo';
+import { canvasEdges, edgeRefOf, type CanvasEdge } from './layout';
 
 export function rawAt(doc: unknown, path: JsonPath): unknown {
   let v = doc;
@@ -26,6 +27,10 @@ export function rawAt(doc: unknown, path: JsonPath): unknown {
 export function NodePanel(p: { selection: Selection; setSelection(s: Selection): void; selectWhenReady(ids: string[]): void }) {
   const d = useDesigner();
   const ids = p.selection.nodes.filter((id) => onCanvas(d.model, id));
+  if (ids.length === 0 && p.selection.edges.length) {
+    const edges = canvasEdges(d.model).filter((e) => p.selection.edges.includes(e.id));
+    if (edges.length) return <ConnectionPanel edges={edges} clear={() => p.setSelection({ nodes: [], edges: [] })} />;
+  }
   if (ids.length === 0) {
     return <div className="empty-note">{d.readOnly ? 'Read-only until the text is valid JSON again (the banner above says where it is not). Select a node to see its settings.'
       : 'Select a node on the canvas to edit it, or add one from the palette. Shift-drag selects several.'}</div>;
@@ -51,6 +56,24 @@ export function NodePanel(p: { selection: Selection; setSelection(s: Selection):
   }
   const info = d.model.nodeById.get(id)!;
   return <NodeForm key={`${info.kind}:${info.index}`} info={info} selectWhenReady={p.selectWhenReady} clear={() => p.setSelection({ nodes: [], edges: [] })} />;
+}
+
+/** Selected connections (a click on an edge): what each joins, and their removal (Delete on the canvas does the same). */
+function ConnectionPanel({ edges, clear }: { edges: CanvasEdge[]; clear(): void }) {
+  const d = useDesigner();
+  const refs = edges.map(edgeRefOf);
+  return (
+    <div className="panel-section edge-panel">
+      <h2>{edges.length === 1 ? 'Connection' : `${edges.length} connections`}</h2>
+      <ul>
+        {edges.map((e, i) => { const ref = refs[i]!; return <li key={e.id}>{ref.kind === 'output' ? `${e.source} → task ${ref.task} (its head)` : `${e.source} → ${e.target}`}</li>; })}
+      </ul>
+      <div className="actions">
+        <Button appearance="secondary" disabled={d.readOnly} onClick={() => { d.edit(disconnect(d.model.doc, refs)); clear(); }}>Remove</Button>
+      </div>
+      <p className="muted">Delete on the canvas does the same. A layer's Inputs in this inspector connect and disconnect it too.</p>
+    </div>
+  );
 }
 
 function NodeForm({ info, selectWhenReady, clear }: { info: NodeInfo; selectWhenReady(ids: string[]): void; clear(): void }) {

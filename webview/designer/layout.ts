@@ -4,6 +4,7 @@
 // (elkLayout.ts) only runs when the user asks for "Auto-layout".
 import { fromEdgeId, outputEdgeId, parseNodeId, taskNodeId } from '../../src/core/nodeIds';
 import type { DesignModel } from './model';
+import type { EdgeRef } from './operations';
 
 export interface Size { width: number; height: number }
 export interface Point { x: number; y: number }
@@ -48,6 +49,12 @@ export function groupNodes(model: DesignModel): LayoutGroup[] {
 }
 
 export interface CanvasEdge { id: string; source: string; target: string }
+
+/** What a drawn edge stands for in the document: a layer's "from" reference, or a task's head (the edge into the task's node). */
+export function edgeRefOf(e: CanvasEdge): EdgeRef {
+  const target = parseNodeId(e.target);
+  return target.kind === 'task' ? { kind: 'output', task: target.task } : { kind: 'from', source: e.source, target: e.target };
+}
 
 /** The edges drawn on the canvas: every "from" reference, and head -> task node. */
 export function canvasEdges(model: DesignModel): CanvasEdge[] {

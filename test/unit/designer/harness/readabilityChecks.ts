@@ -70,7 +70,26 @@ const invalidJsonCheck: Check = ['invalid JSON: the problems bar and the empty i
   assert.match(await d.page.locator('.empty-note').textContent() ?? '', /^Select a node on the canvas to edit it, or add one from the palette/);
 }];
 
-export const readabilityChecks: Check[] = [invalidJsonCheck, ...EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
+/** A click on a connection: the inspector names it and offers to remove it (it said "Select a node on the canvas"). */
+const connectionCheck: Check = ['inspector: a clicked connection is named ("trunk2 → parityHead") with a Remove button that removes it, as one edit', async (d) => {
+  // A head's connection to its task names the task.
+  // (A straight edge's box has no width, which Playwright's click refuses: the point between the two handles.)
+  const a = (await d.page.locator('.react-flow__node[data-id="digitHead"] .react-flow__handle.source').boundingBox())!;
+  const b = (await d.page.locator('.react-flow__node[data-id="task:digit"] .react-flow__handle.target').boundingBox())!;
+  await d.page.mouse.click((a.x + a.width / 2 + b.x + b.width / 2) / 2, (a.y + a.height + b.y) / 2);
+  await d.page.waitForSelector('.edge-panel li:text-is("digitHead → task digit (its head)")');
+  await d.page.locator('.react-flow__edge[data-id^="from:trunk2->parityHead"] .react-flow__edge-interaction').click({ force: true });
+  await d.page.waitForSelector('.react-flow__edge.selected');
+  assert.equal(await d.page.locator('.edge-panel h2').textContent(), 'Connection');
+  assert.equal(await d.page.locator('.edge-panel li').allTextContents().then((t) => t.join('|')), 'trunk2 → parityHead');
+  await d.page.locator('.edge-panel vscode-button:has-text("Remove")').click();
+  for (let i = 0; i < 100 && !d.received.some((m) => m.type === 'edit'); i++) await d.page.waitForTimeout(50);
+  assert.deepEqual(d.received.flatMap((m) => (m.type === 'edit' ? [m.label] : [])), ['Remove connection']);
+  const doc = JSON.parse(d.text) as { model: { layers: Array<{ id: string; from: string[] }> } };
+  assert.deepEqual(doc.model.layers.find((l) => l.id === 'parityHead')?.from, []);
+}, { width: 1400, height: 900 }];
+
+export const readabilityChecks: Check[] = [invalidJsonCheck, connectionCheck, ...EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
   `group labels read whole: no edge drawn across a branch's or the trunk's label (${name} at ${width}x${height})`, async (d) => {
     assert.deepEqual(await labelsCrossedByEdges(d.page), []);
     assert.deepEqual(await arrowheadsUnderLabels(d.page), [], 'arrowheads hidden under a label');
