@@ -241,7 +241,7 @@ export function App({ init }: { init: DesignerInit }) {
             defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} view={view}
             connectKey={connectKey} />
           {model.nodes.length === 0 && model.tasks.length === 0 && (
-            <div className="canvas-empty">{good === undefined ? 'Nothing to show yet.' : 'The model is empty: add an input from the palette, then layers.'}</div>
+            <div className="canvas-empty">{good === undefined ? 'Nothing to show yet.' : 'The model is empty: add an input from the palette, then layers, and what it predicts in the inspector\'s Tasks tab.'}</div>
           )}
         </main>
         <Inspector tab={tab} setTab={setTab} selection={selection} setSelection={(s) => setSelectionState(s)}

@@ -89,7 +89,13 @@ const connectionCheck: Check = ['inspector: a clicked connection is named ("trun
   assert.deepEqual(doc.model.layers.find((l) => l.id === 'parityHead')?.from, []);
 }, { width: 1400, height: 900 }];
 
-export const readabilityChecks: Check[] = [invalidJsonCheck, connectionCheck, ...EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
+/** An experiment with nothing in it yet: the canvas names all three things to add, tasks included (it named inputs and layers only). */
+const EMPTY = { name: 'empty', data: { source: { type: 'mnist' } }, tasks: [], model: { inputs: [], layers: [], outputs: {} }, training: { epochs: 1, batchSize: 32 } };
+const emptyCheck: Check = ['an empty experiment: the canvas says to add an input, layers and the tasks (Tasks tab)', async (d) => {
+  assert.equal(await d.page.locator('.canvas-empty').textContent(), 'The model is empty: add an input from the palette, then layers, and what it predicts in the inspector\'s Tasks tab.');
+}, { text: `${JSON.stringify(EMPTY, null, 2)}\n` }];
+
+export const readabilityChecks: Check[] = [invalidJsonCheck, connectionCheck, emptyCheck, ...EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
   `group labels read whole: no edge drawn across a branch's or the trunk's label (${name} at ${width}x${height})`, async (d) => {
     assert.deepEqual(await labelsCrossedByEdges(d.page), []);
     assert.deepEqual(await arrowheadsUnderLabels(d.page), [], 'arrowheads hidden under a label');
