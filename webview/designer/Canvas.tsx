@@ -56,13 +56,15 @@ export interface CanvasView {
 }
 
 const SHARED_EDGE = 'var(--vscode-descriptionForeground)';
+/** A selected connection's colour (designer.css draws its line so; its arrowhead follows). */
+const SELECTED_EDGE = 'var(--vscode-focusBorder)';
 const HANDLE = 10;
 
 /**
  * Arrowheads, one per edge colour, defined once (as xyflow's "arrowclosed"): edges name them
  * by id, so xyflow need not derive marker definitions from the edges on every change.
  */
-const ARROW_COLORS = [SHARED_EDGE, ...TASK_COLORS];
+const ARROW_COLORS = [SHARED_EDGE, SELECTED_EDGE, ...TASK_COLORS];
 const arrowId = (color: string): string => `mts-arrow-${Math.max(0, ARROW_COLORS.indexOf(color))}`;
 
 function Arrowheads() {
@@ -221,7 +223,7 @@ export function Canvas(p: Props) {
         id: e.id, source: e.source, target: e.target, selected: selectedEdges.has(e.id), deletable: false,
         className: output ? 'output-edge' : undefined,
         style: { stroke: color, strokeWidth: output ? 1.5 : 2, ...(output ? { strokeDasharray: '6 4' } : {}) },
-        markerEnd: arrowId(color),
+        markerEnd: arrowId(selectedEdges.has(e.id) ? SELECTED_EDGE : color),
         ariaLabel: output ? `${e.source} is the head of task ${ref.task}` : `${e.source} feeds ${e.target}`,
       };
       return edge;

@@ -82,6 +82,12 @@ const connectionCheck: Check = ['inspector: a clicked connection is named ("trun
   await d.page.waitForSelector('.edge-panel li:text-is("digitHead → task digit (its head)")');
   await d.page.locator('.react-flow__edge[data-id^="from:trunk2->parityHead"] .react-flow__edge-interaction').click({ force: true });
   await d.page.waitForSelector('.react-flow__edge.selected');
+  // The selected connection is drawn in the focus colour, its arrowhead too (it kept the task's orange).
+  const colours = await d.page.locator('.react-flow__edge.selected .react-flow__edge-path').evaluate((path) => {
+    const id = /#([^'")]+)/.exec(path.getAttribute('marker-end') ?? '')?.[1] ?? '';
+    return { stroke: getComputedStyle(path).stroke, arrow: getComputedStyle(document.getElementById(id)!.querySelector('polyline')!).fill };
+  });
+  assert.equal(colours.arrow, colours.stroke, 'arrowhead and line of the selected connection');
   assert.equal(await d.page.locator('.edge-panel h2').textContent(), 'Connection');
   assert.equal(await d.page.locator('.edge-panel li').allTextContents().then((t) => t.join('|')), 'trunk2 → parityHead');
   await d.page.locator('.edge-panel vscode-button:has-text("Remove")').click();
