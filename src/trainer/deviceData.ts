@@ -48,8 +48,10 @@ function selectColumns(ds: Dataset, names: string[], inputIndex: number): Float3
 export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Dataset, o: { coded?: boolean; consume?: boolean } = {}): DeviceSplit {
   const x = new Map<string, TF.Tensor>();
   const coded = new Map<string, CodedInput>();
+  // Overwritten only where one input is the features' one reader: another would read codes.
+  const overwrite = !!o.consume && spec.model.inputs.length === 1;
   for (const [i, input] of spec.model.inputs.entries()) {
-    const codes = o.coded && input.dtype !== 'int32' && !input.features ? uploadCoded(tf, checkedFeatures(ds, input, i), [ds.n, ...input.shape], o.consume) : undefined;
+    const codes = o.coded && input.dtype !== 'int32' && !input.features ? uploadCoded(tf, checkedFeatures(ds, input, i), [ds.n, ...input.shape], overwrite) : undefined;
     if (codes) coded.set(input.id, codes);
     x.set(input.id, codes ? codes.codes : uploadInput(tf, ds, input, i));
   }

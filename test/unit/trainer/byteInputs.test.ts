@@ -135,6 +135,12 @@ test('a coded split read by rows, by range, by a baseline\'s labelled rows and b
   const consumed = toDevice(tf, s, heads, { ...ds, features: ds.features.slice() }, { coded: true, consume: true });
   same(inputRange(tf, consumed, 'image', 0, 50), inputRange(tf, plain, 'image', 0, 50));
   disposeSplit(consumed);
+  // Two inputs read the same features: the first one's codes must not be made over what the second reads.
+  const twoInputs: ExperimentSpec = { ...s, model: { ...s.model, inputs: [{ id: 'image', shape: [FEATURES] }, { id: 'again', shape: [FEATURES] }] } };
+  const both = toDevice(tf, twoInputs, heads, { ...ds, features: ds.features.slice() }, { coded: true, consume: true });
+  same(inputRange(tf, both, 'again', 0, 50), inputRange(tf, plain, 'image', 0, 50));
+  same(inputRange(tf, both, 'image', 0, 50), inputRange(tf, plain, 'image', 0, 50));
+  disposeSplit(both);
   rows.dispose();
   const views = [coded, plain].map((split) => phaseSplit(tf, split, ['image'], 'bin'));
   assert.ok(views.every((v) => v.owned && v.split.n === 33));
