@@ -3,7 +3,8 @@
 // child process with the trainer's Node flags, while this process reads the child's
 // /proc/<pid>/status every 2 ms (outside the child, so the sampling costs it nothing). The child
 // marks each stage of its run (the messages a run emits: checked, data, device, each phase's
-// start, first step, epoch end, test evaluation, done) with what it holds then: V8's heap,
+// start, first step, the steps' loss reports (one stage; from the last one the epoch-end
+// evaluation), epoch end, test evaluation, done) with what it holds then: V8's heap,
 // ArrayBuffers, tfjs' tensor bytes, and smaps_rollup's private and file-mapped memory. Prints one
 // row per stage: the highest resident memory seen during it over the TensorFlow-loaded baseline,
 // split into private (RssAnon) and mapped files (RssFile). Linux only. Prints figures; asserts nothing.
