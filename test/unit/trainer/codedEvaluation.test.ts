@@ -60,7 +60,9 @@ test('a byte-coded split is evaluated a part of DECODE_ROWS rows at a time, to t
   assert.ok(coded.coded?.has('image'), 'the split is held as byte codes');
   let most = 0;
   const counting: EvalForward = (inputs, training) => { most = Math.max(most, inputs.get('image')!.shape[0]!); return forward(inputs, training); };
+  const tensors = tf.memory().numTensors;
   const fromCodes = evaluate(tf, counting, heads, coded);
+  assert.equal(tf.memory().numTensors, tensors, 'the parts\' outputs are disposed');
   assert.ok(most <= DECODE_ROWS, `the forward took ${most} decoded rows at once`);
   assert.deepEqual(fromCodes, evaluate(tf, forward, heads, plain));
   built.model.dispose();
