@@ -3,7 +3,8 @@
 // child process with the trainer's Node flags, while this process reads the child's
 // /proc/<pid>/status every 2 ms (outside the child, so the sampling costs it nothing). The child
 // marks each stage of its run (the messages a run emits: checked, data, device, each phase's
-// start, first step, epoch end, test evaluation, done) with what it holds then: V8's heap,
+// start, first step, the steps' loss reports (one stage; from the last one the epoch-end
+// evaluation), epoch end, test evaluation, done) with what it holds then: V8's heap,
 // ArrayBuffers, tfjs' tensor bytes, and smaps_rollup's private and file-mapped memory. Prints one
 // row per stage: the highest resident memory seen during it over the TensorFlow-loaded baseline,
 // split into private (RssAnon) and mapped files (RssFile). Linux only. Prints figures; asserts nothing.
@@ -50,7 +51,9 @@ async function child(runsDir: string): Promise<void> {
   const emit = (msg: FromTrainer) => {
     if (msg.type === 'started') { phase = msg.phase.kind === 'shared' ? 'shared' : `baseline ${msg.phase.task}`; stepsSeen = false; mark(`${phase}: set-up`); }
     else if (msg.type === 'progress' && !stepsSeen) { stepsSeen = true; mark(`${phase}: first steps`); }
-    else if (msg.type === 'epochEnd') mark(`${phase}: epoch (training, validation)`);
+    // Every report of the epoch's steps: the table merges them, and the last one (after the last step) starts the epoch-end evaluation.
+    else if (msg.type === 'progress' && msg.points.some((p) => p.split === 'train' && p.metric === 'loss')) mark(`${phase}: ${STEPS}`);
+    else if (msg.type === 'epochEnd') mark(`${phase}: epoch end (early stopping, loop end)`);
     else if (msg.type === 'log' && msg.message.includes('steps, training step')) mark(`${phase}: test evaluation, report`);
     else if (msg.type === 'log' && msg.message.startsWith('memory:')) mark('checked');
     else if (msg.type === 'log' && msg.message.startsWith('TensorFlow oneDNN')) mark('data: read, split, preprocessed');
@@ -98,7 +101,27 @@ async function sampledRun(): Promise<{ marks: Mark[]; samples: Sample[] }> {
   return { marks, samples };
 }
 
-function table({ marks, samples }: { marks: Mark[]; samples: Sample[] }): void {
+/** The stage of the training steps' reports (one mark per report). */
+const STEPS = 'training steps';
+
+/**
+ * Consecutive report marks are one stage, the steps; the last of them is taken after the
+ * epoch's last step, so from it until the epoch-end mark the loop evaluates (validation, train).
+ */
+function mergeReports(marks: Mark[]): Mark[] {
+  const out: Mark[] = [];
+  for (let i = 0; i < marks.length; i++) {
+    const m = marks[i]!;
+    const isSteps = m.stage.endsWith(`: ${STEPS}`);
+    const lastOfRun = isSteps && marks[i + 1]?.stage !== m.stage;
+    if (lastOfRun) out.push({ ...m, stage: m.stage.replace(STEPS, 'epoch-end evaluation') });
+    else if (!(isSteps && out[out.length - 1]?.stage === m.stage)) out.push(m);
+  }
+  return out;
+}
+
+function table({ marks: raw, samples }: { marks: Mark[]; samples: Sample[] }): void {
+  const marks = mergeReports(raw);
   const base = marks[0]!;
   const baseSample = samples.filter((s) => s.t <= base.t).pop() ?? samples[0]!;
   console.log(`baseline: RSS ${baseSample.rssMb.toFixed(0)} MB (private ${baseSample.anonMb.toFixed(0)}, mapped files ${baseSample.fileMb.toFixed(0)}); figures over it, MB`);

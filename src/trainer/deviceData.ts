@@ -42,12 +42,16 @@ function selectColumns(ds: Dataset, names: string[], inputIndex: number): Float3
  * `coded`: float32 inputs of at most 256 distinct values are held as byte codes (native
  * TensorFlow only; the run asks it for the training and validation splits, whose readers are
  * the step's gathers, a baseline's labelled rows and evaluation, all through inputRows / inputRange).
+ * `consume`: the split's host features are not read after this (the run releases them next):
+ * coded inputs are coded over their memory, with no second host array.
  */
-export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Dataset, o: { coded?: boolean } = {}): DeviceSplit {
+export function toDevice(tf: Tf, spec: ExperimentSpec, heads: TaskHead[], ds: Dataset, o: { coded?: boolean; consume?: boolean } = {}): DeviceSplit {
   const x = new Map<string, TF.Tensor>();
   const coded = new Map<string, CodedInput>();
+  // Overwritten only where one input is the features' one reader: another would read codes.
+  const overwrite = !!o.consume && spec.model.inputs.length === 1;
   for (const [i, input] of spec.model.inputs.entries()) {
-    const codes = o.coded && input.dtype !== 'int32' && !input.features ? uploadCoded(tf, checkedFeatures(ds, input, i), [ds.n, ...input.shape]) : undefined;
+    const codes = o.coded && input.dtype !== 'int32' && !input.features ? uploadCoded(tf, checkedFeatures(ds, input, i), [ds.n, ...input.shape], overwrite) : undefined;
     if (codes) coded.set(input.id, codes);
     x.set(input.id, codes ? codes.codes : uploadInput(tf, ds, input, i));
   }

@@ -167,13 +167,14 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
       // Onto the device once per fold; every seed and phase of the fold trains on these tensors.
       // Loading's own buffers (the digit files' read buffers: 3.5 MB) are garbage by now: collected
       // before the device copy joins the host's, the moment a run holds its data twice.
-      if (!cv && !req.dataCache) collectGarbage();
+      // One hold-out split and no study cache: nothing reads the host features again (released below).
+      const consume = !cv && !req.dataCache;
+      if (consume) collectGarbage();
       // The training and validation splits as byte codes where their values allow (deviceData.ts;
-      // the test split stays float32: the insight measures read it whole).
-      const splits = [data.train, data.validation, data.test].map((ds, k) => toDevice(backend.tf, spec, sharedHeads, ds, { coded: k < 2 })) as [DeviceSplit, DeviceSplit, DeviceSplit];
+      // the test split stays float32: the insight measures read it whole), made over the host features when consumed.
+      const splits = [data.train, data.validation, data.test].map((ds, k) => toDevice(backend.tf, spec, sharedHeads, ds, { coded: k < 2, consume })) as [DeviceSplit, DeviceSplit, DeviceSplit];
       if (f === trainedFolds[0]) startup.mark('device');
-      // One hold-out split and no study cache: nothing reads the host features again, so their copy goes.
-      if (!cv && !req.dataCache) releaseFeatures(data.train, data.validation, data.test, loaded.all);
+      if (consume) releaseFeatures(data.train, data.validation, data.test, loaded.all);
       try {
         for (const unit of units.filter((u) => (u.fold?.index ?? 0) === f)) {
           const first = unit.index === 0;

@@ -22,10 +22,14 @@ interface ByteBackend extends NativeBackend {
   createOutputTensor(metadata: { id: number; shape: number[]; dtype: number }): TF.Tensor;
 }
 
-/** The values coded on the device, or undefined when they take more than 256 distinct values (or the backend is not native TensorFlow). */
-export function uploadCoded(tf: Tf, values: Float32Array, shape: number[]): CodedInput | undefined {
+/**
+ * The values coded on the device, or undefined when they take more than 256 distinct values (or
+ * the backend is not native TensorFlow). `overwrite`: the codes are made over the values' own
+ * memory (codebook.ts), for values nothing reads again.
+ */
+export function uploadCoded(tf: Tf, values: Float32Array, shape: number[], overwrite = false): CodedInput | undefined {
   if (tf.getBackend() !== 'tensorflow') return undefined;
-  const coded = byteCodebook(values);
+  const coded = byteCodebook(values, overwrite ? new Uint8Array(values.buffer, values.byteOffset, values.length) : undefined);
   if (!coded) return undefined;
   const be = tf.backend() as unknown as ByteBackend;
   // The binding copies the bytes into a TensorFlow tensor now; the host array can go.

@@ -29,6 +29,23 @@ test('byteCodebook: every value is its code\'s table entry, bit for bit (-0, NaN
   assert.equal(byteCodebook(Float32Array.from({ length: 257 }, (_, i) => i)), undefined);
 });
 
+test('byteCodebook over the values\' own memory: the same codes and table, no second array; with 257 distinct values the values are written back bit for bit', () => {
+  const values = Float32Array.of(0, -0, 0.1, NaN, 0.1, 1e-30, -3.5, 0, 255, 0.1, 0.1, 7);
+  const fresh = byteCodebook(values.slice())!;
+  const own = values.slice();
+  const coded = byteCodebook(own, new Uint8Array(own.buffer, own.byteOffset, own.length))!;
+  assert.equal(coded.codes.buffer, own.buffer, 'the codes are over the values\' memory');
+  assert.deepEqual(Array.from(coded.codes), Array.from(fresh.codes));
+  assert.deepEqual(Array.from(new Uint32Array(coded.book.buffer, 0, coded.book.length)), Array.from(new Uint32Array(fresh.book.buffer, 0, fresh.book.length)));
+  // The 257th distinct value comes late, after codes have overwritten most of the values.
+  const many = Float32Array.from({ length: 1200 }, (_, i) => (i < 1100 ? (i % 255) * 0.5 : i === 1150 ? -1 : i % 7));
+  many[3] = -0;
+  const bits = Array.from(new Uint32Array(many.buffer));
+  assert.equal(byteCodebook(many, new Uint8Array(many.buffer, 0, many.length)), undefined);
+  assert.deepEqual(Array.from(new Uint32Array(many.buffer)), bits, 'the values are as they were');
+  assert.throws(() => byteCodebook(many, new Uint8Array(many.buffer, 4, 1199)), /first byte/);
+});
+
 const FEATURES = 20;
 
 /** Pixels as digits-parity has them: bytes scaled by 1/255 into float32; a class of 4 and a binary label. */
@@ -114,6 +131,16 @@ test('a coded split read by rows, by range, by a baseline\'s labelled rows and b
   const rows = tf.tensor1d([7, 0, 49, 7], 'int32');
   same(inputRows(tf, coded, 'image', rows), inputRows(tf, plain, 'image', rows));
   same(inputRange(tf, coded, 'image', 10, 25), inputRange(tf, plain, 'image', 10, 25));
+  // A run's upload, its codes made over the host features it releases next: the same device values.
+  const consumed = toDevice(tf, s, heads, { ...ds, features: ds.features.slice() }, { coded: true, consume: true });
+  same(inputRange(tf, consumed, 'image', 0, 50), inputRange(tf, plain, 'image', 0, 50));
+  disposeSplit(consumed);
+  // Two inputs read the same features: the first one's codes must not be made over what the second reads.
+  const twoInputs: ExperimentSpec = { ...s, model: { ...s.model, inputs: [{ id: 'image', shape: [FEATURES] }, { id: 'again', shape: [FEATURES] }] } };
+  const both = toDevice(tf, twoInputs, heads, { ...ds, features: ds.features.slice() }, { coded: true, consume: true });
+  same(inputRange(tf, both, 'again', 0, 50), inputRange(tf, plain, 'image', 0, 50));
+  same(inputRange(tf, both, 'image', 0, 50), inputRange(tf, plain, 'image', 0, 50));
+  disposeSplit(both);
   rows.dispose();
   const views = [coded, plain].map((split) => phaseSplit(tf, split, ['image'], 'bin'));
   assert.ok(views.every((v) => v.owned && v.split.n === 33));

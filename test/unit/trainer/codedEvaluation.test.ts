@@ -1,0 +1,98 @@
+// Evaluating a split held as byte codes (native/byteInputs.ts) decodes its rows a part at a time
+// (evaluate.ts, DECODE_ROWS): a block's decoded values and their int32 indices were the largest
+// allocations of digits-parity's training, and the C allocator kept them. The parts' outputs
+// must give the float32 split's metrics bit for bit, with digits' shapes (784 pixels, a 128-unit
+// layer), on the eager forward and on the fused graph's evaluation in its session.
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { analyzeGraph } from '../../../src/core/graph';
+import { SeededRandom } from '../../../src/core/random';
+import type { ExperimentSpec } from '../../../src/core/spec';
+import { loadBackend } from '../../../src/trainer/backend';
+import type { Dataset } from '../../../src/trainer/data/dataset';
+import { disposeSplit, toDevice } from '../../../src/trainer/deviceData';
+import { DECODE_ROWS, evaluate, type EvalForward } from '../../../src/trainer/evaluate';
+import { makeHeads } from '../../../src/trainer/heads';
+import { trainLoop } from '../../../src/trainer/loop';
+import { buildModel } from '../../../src/trainer/model/build';
+import { makeForward } from '../../../src/trainer/model/forward';
+
+const PIXELS = 784;
+
+/** Digits as digits-parity has them: bytes scaled by 1/255 (a third of them background), a class of 10 and its parity. */
+function digits(n: number, seed: number): Dataset {
+  const rng = new SeededRandom(seed);
+  const features = Float32Array.from({ length: n * PIXELS }, () => (rng.int(3) === 0 ? 0 : rng.int(256) * 0.00392156862745098));
+  const label = Float32Array.from({ length: n }, () => rng.int(10));
+  return { n, featureNames: Array.from({ length: PIXELS }, (_, i) => `p${i}`), features, featureShape: [PIXELS], targets: { label, parity: label.map((v) => v % 2) }, report: [] };
+}
+
+const spec = (): ExperimentSpec => ({
+  name: 'coded-evaluation',
+  data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 7 } },
+  tasks: [{ id: 'digit', kind: 'multiclass', target: 'label', classes: 10 }, { id: 'parity', kind: 'binary', target: 'parity' }],
+  model: {
+    inputs: [{ id: 'image', shape: [PIXELS] }],
+    layers: [
+      { id: 'trunk1', type: 'dense', units: 128, activation: 'relu', from: ['image'] },
+      { id: 'trunk2', type: 'dense', units: 64, activation: 'relu', from: ['trunk1'] },
+      { id: 'digitHead', type: 'dense', units: 10, activation: 'softmax', from: ['trunk2'] },
+      { id: 'parityHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['trunk2'] },
+    ],
+    outputs: { digit: 'digitHead', parity: 'parityHead' },
+  },
+  training: { optimizer: { type: 'sgd', learningRate: 0.05 }, epochs: 1, batchSize: 32, seed: 42, weighting: { method: 'equal' } },
+});
+
+/** Rows more than two parts and a remainder. */
+const ROWS = 2 * DECODE_ROWS + 77;
+
+test('a byte-coded split is evaluated a part of DECODE_ROWS rows at a time, to the float32 split\'s values bit for bit (eager forward)', async () => {
+  const { tf } = await loadBackend('tensorflow');
+  const s = spec();
+  const topo = analyzeGraph(s).order;
+  const heads = makeHeads(tf, s);
+  const built = buildModel(tf, s, topo, 3);
+  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const ds = digits(ROWS, 11);
+  const plain = toDevice(tf, s, heads, ds);
+  const coded = toDevice(tf, s, heads, ds, { coded: true });
+  assert.ok(coded.coded?.has('image'), 'the split is held as byte codes');
+  let most = 0;
+  const counting: EvalForward = (inputs, training) => { most = Math.max(most, inputs.get('image')!.shape[0]!); return forward(inputs, training); };
+  const tensors = tf.memory().numTensors;
+  const fromCodes = evaluate(tf, counting, heads, coded);
+  assert.equal(tf.memory().numTensors, tensors, 'the parts\' outputs are disposed');
+  assert.ok(most <= DECODE_ROWS, `the forward took ${most} decoded rows at once`);
+  assert.deepEqual(fromCodes, evaluate(tf, forward, heads, plain));
+  built.model.dispose();
+  disposeSplit(plain);
+  disposeSplit(coded);
+});
+
+test('the fused graph\'s evaluation of byte-coded validation and training rows equals the float32 splits\' bit for bit', async () => {
+  const { tf } = await loadBackend('tensorflow');
+  const run = async (coded: boolean) => {
+    const s = spec();
+    const topo = analyzeGraph(s).order;
+    const heads = makeHeads(tf, s);
+    const built = buildModel(tf, s, topo, 3);
+    const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+    const train = toDevice(tf, s, heads, digits(ROWS, 5), { coded });
+    const validation = toDevice(tf, s, heads, digits(ROWS, 6), { coded });
+    const values: number[] = [];
+    const result = await trainLoop({ tf, backend: 'tensorflow', spec: s, built, forward, heads, topo, train, validation, epochs: 1, phase: { kind: 'shared' },
+      events: { progress: () => undefined, epochEnd: (_e, points) => values.push(...points.map((p) => p.value)), cancelled: () => false } });
+    const held = train.coded !== undefined && validation.coded !== undefined;
+    built.model.dispose();
+    disposeSplit(train);
+    disposeSplit(validation);
+    return { path: result.stepPath, values, held };
+  };
+  const plain = await run(false);
+  const coded = await run(true);
+  assert.ok(coded.held && !plain.held);
+  assert.ok(coded.path.startsWith('fused graph'), coded.path);
+  assert.ok(coded.values.length > 4);
+  assert.deepEqual(coded.values, plain.values);
+});
