@@ -14,13 +14,22 @@
 // interquartile range; a goal is "met" when the whole range is under it, "not met" when
 // the whole range is over it, and "noise" when the range crosses it.
 //
-// `--gradient`: the gradient methods only; `--method ID`: one method. `--profile` prints,
+// Each timed epoch is as many steps as a run goes between two gradient-conflict measurements
+// (evaluation.conflict.every, 200 by default, on by default), so it holds one measurement, as
+// 200 steps of a run do: every trainLoop call counts its steps from 0 and measures at its step 0,
+// so the 100-step epochs this bench had measured conflict twice as often as a run does (a cost
+// both sides pay: it pulled every ratio towards 1, the parameters mode's further, since its
+// measurement comes with the step's own Gramians while equal weighting's runs on the tape).
+//
+// `--gradient`: the gradient methods only; `--method ID`: one method; `--mode MODE` (with
+// either): the gradient methods in that mode only. `--profile` prints,
 // per method and mode, what a step does instead of how long it takes (counts, not times, so
 // they do not depend on the load): TensorFlow ops, tfjs-core kernels (each costs tfjs-core's
 // bookkeeping on top of the op), read-backs to JavaScript, uploads from it, and the
 // JavaScript time of the method's rule (its solver); TOP_OPS=n lists the n most frequent ops.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { CONFLICT_DEFAULT_EVERY } from '../src/core/conflict';
 import { analyzeGraph } from '../src/core/graph';
 import type { ExperimentSpec } from '../src/core/spec';
 import { weightingMethod, WEIGHTING_METHODS } from '../src/core/weighting/registry';
@@ -34,8 +43,9 @@ import { makeForward } from '../src/trainer/model/forward';
 import { intraOpThreadsFor } from '../src/trainer/threads';
 import { randomDataset, referenceSpec } from './referenceWorkload';
 
-const SAMPLES = 3_200;
 const BATCH = 32;
+/** One epoch: the steps between two conflict measurements of a run (see the header). */
+const SAMPLES = BATCH * CONFLICT_DEFAULT_EVERY;
 /** Method epochs per child, each between two equal epochs. */
 const PAIRS = 7;
 
@@ -196,16 +206,18 @@ const goalOf = (m: WeightingMethod, mode: GradientMode | undefined, tasks: numbe
   (m.description.family === 'loss' ? undefined : mode === 'parameters' ? tasks + 0.5 : 1.5);
 const label = (id: string, mode?: string) => `${id}${mode ? ` (${mode})` : ''}`;
 
-/** `only`: one method's id, or 'gradient' for the gradient family alone. */
-export function weightingCostTable(only?: string): void {
+/** `only`: one method's id, or 'gradient' for the gradient family alone; `onlyMode`: gradient methods in this mode only. */
+export function weightingCostTable(only?: string, onlyMode?: GradientMode): void {
   console.log(`\nPer-method step cost (reference workload, batch ${BATCH}, ${SAMPLES} samples, native TensorFlow), relative to equal weighting:`);
   console.log(`CPU time per step; ${PAIRS} method epochs interleaved with equal epochs in one process; median [interquartile range] of the ratios.`);
+  console.log(`Each epoch is ${SAMPLES / BATCH} steps with one gradient-conflict measurement (at its step 0), the rate of a run at the default evaluation.conflict.every = ${CONFLICT_DEFAULT_EVERY}.`);
   console.log(`Verdict per task count: met (range under the goal), not met (range over it), noise (range crosses it).`);
   console.log(`  ${'method'.padEnd(30)} ${'2 tasks'.padStart(18)} ${'4 tasks'.padStart(18)}  goal       verdict (2/4)     equal ms/step (2/4)  path`);
   for (const m of WEIGHTING_METHODS) {
     const d = m.description;
     if (d.id === 'equal' || (only && (only === 'gradient' ? d.family !== 'gradient' : d.id !== only))) continue;
     for (const mode of modesOf(m)) {
+      if (onlyMode && mode && mode !== onlyMode) continue;
       const cells: string[] = [];
       const verdicts: string[] = [];
       const equalMs: string[] = [];
@@ -248,5 +260,8 @@ if (isEntry) {
   if (flag === '--one') void measure(Number(a) as 2 | 4, b!, mode).then((r) => console.log(JSON.stringify(r)));
   else if (flag === '--profile-one') void profile(Number(a) as 2 | 4, b!, mode).then((r) => console.log(JSON.stringify(r)));
   else if (flag === '--profile') profileTable(a);
-  else weightingCostTable(flag === '--method' ? a : flag === '--gradient' ? 'gradient' : undefined);
+  else {
+    const at = process.argv.indexOf('--mode');
+    weightingCostTable(flag === '--method' ? a : flag === '--gradient' ? 'gradient' : undefined, at > 0 ? process.argv[at + 1] as GradientMode : undefined);
+  }
 }

@@ -19,12 +19,12 @@ import { minNormInHull } from './solvers';
 
 export const MGDA_NORMALIZATIONS = ['none', 'l2'] as const;
 
-/** Coefficients of the task gradients in MGDA's direction for a Gramian. */
-export function mgdaWeights(G: readonly (readonly number[])[], normalization: string): number[] {
+/** Coefficients of the task gradients in MGDA's direction for a Gramian; `warm`: a guess of the tasks with weight > 0 (minNormInHull). */
+export function mgdaWeights(G: readonly (readonly number[])[], normalization: string, warm?: readonly number[]): number[] {
   // A zero gradient keeps scale 1: it adds nothing to the hull's geometry either way.
   const scale = G.map((row, i) => (normalization === 'l2' && row[i]! > 0 ? Math.sqrt(row[i]!) : 1));
   const normalised = G.map((row, i) => row.map((g, j) => g / (scale[i]! * scale[j]!)));
-  return minNormInHull(normalised).map((a, i) => a / scale[i]!);
+  return minNormInHull(normalised, undefined, warm).map((a, i) => a / scale[i]!);
 }
 
 export const mgda = defineMethod({
@@ -37,5 +37,15 @@ export const mgda = defineMethod({
     },
     defaults: { normalization: 'none' },
   },
-  create: (params) => ({ weights: (ctx) => mgdaWeights(ctx.gramian!, String(params.normalization)) }),
+  create: (params) => {
+    // Consecutive steps' Gramians are close: the last step's support starts the search (exact either way).
+    let support: number[] | undefined;
+    return {
+      weights: (ctx) => {
+        const w = mgdaWeights(ctx.gramian!, String(params.normalization), support);
+        support = w.flatMap((a, i) => (a > 0 ? [i] : []));
+        return w;
+      },
+    };
+  },
 });

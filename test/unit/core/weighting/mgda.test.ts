@@ -43,3 +43,14 @@ test('MGDA\'s direction does not increase any task loss to first order and is th
     }
   }
 });
+
+test('MGDA\'s rule, which starts each step from the last step\'s support, gives each step the cold solver\'s weights', () => {
+  const rng = new SeededRandom(5);
+  for (const normalization of ['none', 'l2']) {
+    const rule = mgda.create!({ normalization }, []);
+    for (let step = 0; step < 100; step++) {
+      const G = gramOf(randomJacobian(rng, 3 + (step % 2), 4));
+      close(rule.weights(ctx(G)), mgdaWeights(G, normalization), 1e-9);
+    }
+  }
+});

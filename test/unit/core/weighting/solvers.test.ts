@@ -63,3 +63,26 @@ test('minNormInHull meets the optimality conditions on random Gramians: alpha on
     });
   }
 });
+
+test('minNormInHull from a guessed support: the right guess and every wrong one give the cold answer', () => {
+  // g1 = (1,0,0), g2 = (0,2,0), g3 = (0,0,1) (hand-worked): the min-norm point of the hull has
+  // alpha_i proportional to 1/||g_i||^2, (1, 1/4, 1) / (9/4) = (4/9, 1/9, 4/9), all tasks kept.
+  // The guess {0, 2} has a positive affine minimiser, (1/2, 0, 1/2), that is not optimal
+  // (<x, g2> = 0 < ||x||^2 = 1/2): it must not be taken.
+  const G = [[1, 0, 0], [0, 4, 0], [0, 0, 1]];
+  for (const warm of [[0, 1, 2], [0, 2], [1], [0, 1], [2, 1, 0]]) close(minNormInHull(G, undefined, warm), [4 / 9, 1 / 9, 4 / 9]);
+  // g3 = g1 + g2 = (1,2,0) is never in the answer: alpha = (0.8, 0.2, 0) as for g1, g2 alone.
+  // The guess {0, 1, 2} spans the plane z = 0, whose least-norm point 0 = g1 + g2 - g3 has a
+  // negative weight; {0, 2} and {1, 2} end at a weight 0: each falls back to the cold search.
+  const H = [[1, 0, 1], [0, 4, 4], [1, 4, 5]];
+  for (const warm of [[0, 1, 2], [0, 2], [1, 2], [0, 1]]) close(minNormInHull(H, undefined, warm), [0.8, 0.2, 0]);
+  // Random Gramians, each solved warm from the last one's support: the same weights as cold.
+  const rng = new SeededRandom(11);
+  let support: number[] | undefined;
+  for (let trial = 0; trial < 200; trial++) {
+    const G2 = gramOf(randomJacobian(rng, 3 + (trial % 3), 2 + (trial % 6)));
+    const warm = minNormInHull(G2, undefined, support);
+    close(warm, minNormInHull(G2), 1e-9);
+    support = warm.flatMap((a, i) => (a > 0 ? [i] : []));
+  }
+});
