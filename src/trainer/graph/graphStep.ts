@@ -17,7 +17,7 @@ import { inputRows, labelTensor, targetsOf, type DeviceSplit, type InputSource }
 import type { EvalForward } from '../evaluate';
 import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
-import { buildTrainGraph } from './trainGraph';
+import { trainGraphFor } from './graphCache';
 import { graphGradientStep } from './graphGradientStep';
 import { openReusableSession } from './sessionCache';
 
@@ -99,7 +99,7 @@ type LayerWeights = Record<string, { read(): TF.Variable }> & { cell?: Record<st
  */
 export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = [],
   coded: ReadonlySet<string> = new Set(), gradient?: TaskWeighting, conflictBlocks?: readonly string[]): GraphStep {
-  const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0, coded,
+  const graph = trainGraphFor(spec, heads, topo, { uncertainty: learned.length > 0, coded,
     ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}),
       ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak } } : {}) } } : {}) });
   const session = openReusableSession(tf, graph.savedModel);

@@ -17,6 +17,11 @@
 // 16 backward where the clip on every gate column and the slopes computed apart took 27 and 46
 // (bench/recurrentStepProbe.ts, perf on the bench's LSTM at batch 256, 2026-11-30: the
 // elementwise kernels' time fell by about a quarter, the step's by about a tenth).
+// The gates stay one [n, 4 units] product split per step (and one concatenated gradient): four
+// products, one per gate, or one batched product over a [4, units, units] kernel, took more CPU
+// run eagerly in tfjs-node at batch 256 (forward 0.71-0.94 ms a step against 0.66-0.79, backward 0.64-0.85
+// against 0.45-0.46), and so did the weight gradients as a sum of per-step products (5.2-5.8 ms
+// against 1.8-2.0 for the one product over all steps; 2026-11-30, load 15).
 // `infer` writes the same forward pass again for evaluation in the session (graph layers with an
 // inference form; graphRecurrentInfer.test.ts holds it to tfjs-layers' values), keeping nothing.
 import type { Shape } from '../../core/shapeTypes';
@@ -147,6 +152,26 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
     return { w, xs };
   };
 
+  /** A cell's pass over the projected steps `xs`; `keep` receives what the backward pass reads of each step. */
+  type Run = (xs: string[], w: Folded, at: string, keep?: (st: Record<string, string>) => void) => string[];
+  /**
+   * The layer over a cell's `run`: the training forward pass keeps each step's state for
+   * `backward`, which gets the per-step gradients at the output; inference runs the cell again, keeping nothing.
+   */
+  const layer = (run: Run, backward: (given: Array<string | undefined>, wantInput: boolean) => ReturnType<GraphLayer['backward']>): GraphLayer => ({
+    stateUpdates: [],
+    forward(x) {
+      const { w, xs } = start(x);
+      hs = run(xs, w, '', (st) => state.push(st));
+      return output(hs, '');
+    },
+    infer(x) {
+      const w = folded();
+      return output(run(project(x, w, 'eval/').xs, w, 'eval/'), 'eval/');
+    },
+    backward: (gy, _x, _y, wantInput) => backward(givenGrads(gy), wantInput),
+  });
+
   /** The kernel and bias gradients from the pre-activation gradients' rows, and the input's when asked. */
   const inputSide = (dRows: string, wantInput: boolean) => ({
     ...(wantInput ? { input: inputGrad(dRows) } : {}),
@@ -161,8 +186,8 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
   c.variable(id, 'bias', [gates * u]);
 
   if (l.type === 'lstm') {
-    /** The LSTM's states over the projected steps `xs`; `keep` receives what the backward pass reads of each step. */
-    const run = (xs: string[], w: Folded, at: string, keep?: (st: Record<string, string>) => void) => {
+    /** The LSTM's states over the projected steps (Run). */
+    const run: Run = (xs, w, at, keep) => {
       const states: string[] = [];
       let h: string | undefined;
       let c: string | undefined;
@@ -188,53 +213,40 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
       }
       return states;
     };
-    return {
-      stateUpdates: [],
-      forward(x) {
-        const { w, xs } = start(x);
-        hs = run(xs, w, '', (st) => state.push(st));
-        return output(hs, '');
-      },
-      infer(x) {
-        const w = folded();
-        return output(run(project(x, w, 'eval/').xs, w, 'eval/'), 'eval/');
-      },
-      backward(gy, _x, _y, wantInput) {
-        const given = givenGrads(gy);
-        const recurrentBack = unfold(recurrent, 'unfold/recurrent');
-        const dzs: string[] = new Array<string>(steps);
-        let dhNext: string | undefined;
-        let dc: string | undefined;
-        for (let t = steps - 1; t >= 0; t--) {
-          const st = state[t]!;
-          const parts = [given[t], dhNext].filter((p): p is string => !!p);
-          const dh = parts.length === 1 ? parts[0]! : add(parts[0]!, parts[1]!, `t${t}/dh`);
-          const fromH = activationGrad(st.tc!, mul(dh, st.o!, `t${t}/dh_o`), `t${t}/dc_from_h`);
-          dc = dc ? add(dc, fromH, `t${t}/dc`) : fromH;
-          const dCandidate = activationGrad(st.g!, mul(dc, st.i!, `t${t}/dc_i`), `t${t}/d_candidate`);
-          // The first step's forget gate met a zero cell: its gradient is zero.
-          const dForget = st.cPrev ? hardGrad(mul(dc, st.cPrev, `t${t}/dc_cprev`), st.zf!, `t${t}/d_forget`) : op('ZerosLike', [dc], `t${t}/d_forget_zero`);
-          dzs[t] = concat([hardGrad(mul(dc, st.g!, `t${t}/dc_g`), st.zi!, `t${t}/d_input`), dForget, dCandidate,
-            hardGrad(mul(dh, st.tc!, `t${t}/dh_tc`), st.zo!, `t${t}/d_output`)], 1, `t${t}/dz`);
-          if (t > 0) {
-            dhNext = matMul(dzs[t]!, recurrentBack, `t${t}/dh_prev`, false, true);
-            dc = mul(dc, st.f!, `t${t}/dc_prev`);
-          }
+    return layer(run, (given, wantInput) => {
+      const recurrentBack = unfold(recurrent, 'unfold/recurrent');
+      const dzs: string[] = new Array<string>(steps);
+      let dhNext: string | undefined;
+      let dc: string | undefined;
+      for (let t = steps - 1; t >= 0; t--) {
+        const st = state[t]!;
+        const parts = [given[t], dhNext].filter((p): p is string => !!p);
+        const dh = parts.length === 1 ? parts[0]! : add(parts[0]!, parts[1]!, `t${t}/dh`);
+        const fromH = activationGrad(st.tc!, mul(dh, st.o!, `t${t}/dh_o`), `t${t}/dc_from_h`);
+        dc = dc ? add(dc, fromH, `t${t}/dc`) : fromH;
+        const dCandidate = activationGrad(st.g!, mul(dc, st.i!, `t${t}/dc_i`), `t${t}/d_candidate`);
+        // The first step's forget gate met a zero cell: its gradient is zero.
+        const dForget = st.cPrev ? hardGrad(mul(dc, st.cPrev, `t${t}/dc_cprev`), st.zf!, `t${t}/d_forget`) : op('ZerosLike', [dc], `t${t}/d_forget_zero`);
+        dzs[t] = concat([hardGrad(mul(dc, st.g!, `t${t}/dc_g`), st.zi!, `t${t}/d_input`), dForget, dCandidate,
+          hardGrad(mul(dh, st.tc!, `t${t}/dh_tc`), st.zo!, `t${t}/d_output`)], 1, `t${t}/dz`);
+        if (t > 0) {
+          dhNext = matMul(dzs[t]!, recurrentBack, `t${t}/dh_prev`, false, true);
+          dc = mul(dc, st.f!, `t${t}/dc_prev`);
         }
-        const dz = pack(dzs, 'dz');
-        const dRows = reshape(dz, [-1, 4 * u], 'dz_rows');
-        const { params, ...input } = inputSide(dRows, wantInput);
-        params.push([`${id}/recurrentKernel`, steps > 1
-          ? unfold(matMul(reshape(pack(hs.slice(0, -1), 'h_prev'), [-1, u], 'h_prev_rows'), laterRows(dz, 4 * u, 'dz_later'), 'recurrent_kernel_grad_folded', true, false),
-            'recurrent_kernel_grad')
-          : op('ZerosLike', [recurrent], 'recurrent_kernel_grad')]);
-        return { ...input, params };
-      },
-    };
+      }
+      const dz = pack(dzs, 'dz');
+      const dRows = reshape(dz, [-1, 4 * u], 'dz_rows');
+      const { params, ...input } = inputSide(dRows, wantInput);
+      params.push([`${id}/recurrentKernel`, steps > 1
+        ? unfold(matMul(reshape(pack(hs.slice(0, -1), 'h_prev'), [-1, u], 'h_prev_rows'), laterRows(dz, 4 * u, 'dz_later'), 'recurrent_kernel_grad_folded', true, false),
+          'recurrent_kernel_grad')
+        : op('ZerosLike', [recurrent], 'recurrent_kernel_grad')]);
+      return { ...input, params };
+    });
   }
 
-  /** The GRU's states over the projected steps `xs`; `keep` receives what the backward pass reads of each step. */
-  const run = (xs: string[], w: Folded, at: string, keep?: (st: Record<string, string>) => void) => {
+  /** The GRU's states over the projected steps (Run). */
+  const run: Run = (xs, w, at, keep) => {
     const uzrAt = columns(w.recurrent, 0, 2 * u, `${at}recurrent_zr`);
     const uhAt = columns(w.recurrent, 2 * u, u, `${at}recurrent_h`);
     if (keep) uh = uhAt;
@@ -257,50 +269,37 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
     }
     return states;
   };
-  return {
-    stateUpdates: [],
-    forward(x) {
-      const { w, xs } = start(x);
-      hs = run(xs, w, '', (st) => state.push(st));
-      return output(hs, '');
-    },
-    infer(x) {
-      const w = folded();
-      return output(run(project(x, w, 'eval/').xs, w, 'eval/'), 'eval/');
-    },
-    backward(gy, _x, _y, wantInput) {
-      const given = givenGrads(gy);
-      const uzrBack = mul(columns(recurrent, 0, 2 * u, 'unfold/recurrent_zr_unscaled'), scalar('unfold/gate_scale', 0.2), 'unfold/recurrent_zr');
-      const dAs: string[] = new Array<string>(steps);
-      const dHs: string[] = new Array<string>(steps);
-      let dhNext: string | undefined;
-      for (let t = steps - 1; t >= 0; t--) {
-        const st = state[t]!;
-        const parts = [given[t], dhNext].filter((p): p is string => !!p);
-        const dh = parts.length === 1 ? parts[0]! : add(parts[0]!, parts[1]!, `t${t}/dh`);
-        // h' = z h + (1 - z) hh: dz = dh (h - hh), with h = 0 at the first step.
-        const dz = mul(dh, st.h ? op('Sub', [st.h, st.hh!], `t${t}/h_minus_hh`) : op('Neg', [st.hh!], `t${t}/minus_hh`), `t${t}/dz`);
-        dHs[t] = activationGrad(st.hh!, mul(dh, st.omz!, `t${t}/dh_omz`), `t${t}/d_hh`);
-        const dRh = st.h ? matMul(dHs[t]!, uh, `t${t}/d_rh`, false, true) : undefined;
-        const dr = dRh ? mul(dRh, st.h!, `t${t}/dr`) : op('ZerosLike', [dz], `t${t}/dr_zero`);
-        dAs[t] = hardGrad(concat([dz, dr], 1, `t${t}/d_gates`), st.zr!, `t${t}/d_zr`);
-        if (dRh) {
-          dhNext = op('AddN', [mul(dh, st.z!, `t${t}/dh_z`), mul(dRh, st.r!, `t${t}/drh_r`), matMul(dAs[t]!, uzrBack, `t${t}/dzr_u`, false, true)], `t${t}/dh_prev`,
-            { T: F, N: { i: 3 } });
-        }
+  return layer(run, (given, wantInput) => {
+    const uzrBack = mul(columns(recurrent, 0, 2 * u, 'unfold/recurrent_zr_unscaled'), scalar('unfold/gate_scale', 0.2), 'unfold/recurrent_zr');
+    const dAs: string[] = new Array<string>(steps);
+    const dHs: string[] = new Array<string>(steps);
+    let dhNext: string | undefined;
+    for (let t = steps - 1; t >= 0; t--) {
+      const st = state[t]!;
+      const parts = [given[t], dhNext].filter((p): p is string => !!p);
+      const dh = parts.length === 1 ? parts[0]! : add(parts[0]!, parts[1]!, `t${t}/dh`);
+      // h' = z h + (1 - z) hh: dz = dh (h - hh), with h = 0 at the first step.
+      const dz = mul(dh, st.h ? op('Sub', [st.h, st.hh!], `t${t}/h_minus_hh`) : op('Neg', [st.hh!], `t${t}/minus_hh`), `t${t}/dz`);
+      dHs[t] = activationGrad(st.hh!, mul(dh, st.omz!, `t${t}/dh_omz`), `t${t}/d_hh`);
+      const dRh = st.h ? matMul(dHs[t]!, uh, `t${t}/d_rh`, false, true) : undefined;
+      const dr = dRh ? mul(dRh, st.h!, `t${t}/dr`) : op('ZerosLike', [dz], `t${t}/dr_zero`);
+      dAs[t] = hardGrad(concat([dz, dr], 1, `t${t}/d_gates`), st.zr!, `t${t}/d_zr`);
+      if (dRh) {
+        dhNext = op('AddN', [mul(dh, st.z!, `t${t}/dh_z`), mul(dRh, st.r!, `t${t}/drh_r`), matMul(dAs[t]!, uzrBack, `t${t}/dzr_u`, false, true)], `t${t}/dh_prev`,
+          { T: F, N: { i: 3 } });
       }
-      const dA = pack(dAs, 'd_zr_all');
-      const dH = pack(dHs, 'd_hh_all');
-      const dRows = reshape(concat([dA, dH], 2, 'd_x'), [-1, 3 * u], 'd_x_rows');
-      const { params, ...input } = inputSide(dRows, wantInput);
-      // [U_zr | U_h]: each part's gradient from the state it multiplied (steps 1..).
-      params.push([`${id}/recurrentKernel`, steps > 1
-        ? unfold(concat([
-          matMul(reshape(pack(state.slice(1).map((st) => st.h!), 'h_prev'), [-1, u], 'h_prev_rows'), laterRows(dA, 2 * u, 'd_zr_later'), 'recurrent_zr_grad', true, false),
-          matMul(reshape(pack(state.slice(1).map((st) => st.rh!), 'rh_prev'), [-1, u], 'rh_prev_rows'), laterRows(dH, u, 'd_hh_later'), 'recurrent_h_grad', true, false),
-        ], 1, 'recurrent_kernel_grad_folded'), 'recurrent_kernel_grad')
-        : op('ZerosLike', [recurrent], 'recurrent_kernel_grad')]);
-      return { ...input, params };
-    },
-  };
+    }
+    const dA = pack(dAs, 'd_zr_all');
+    const dH = pack(dHs, 'd_hh_all');
+    const dRows = reshape(concat([dA, dH], 2, 'd_x'), [-1, 3 * u], 'd_x_rows');
+    const { params, ...input } = inputSide(dRows, wantInput);
+    // [U_zr | U_h]: each part's gradient from the state it multiplied (steps 1..).
+    params.push([`${id}/recurrentKernel`, steps > 1
+      ? unfold(concat([
+        matMul(reshape(pack(state.slice(1).map((st) => st.h!), 'h_prev'), [-1, u], 'h_prev_rows'), laterRows(dA, 2 * u, 'd_zr_later'), 'recurrent_zr_grad', true, false),
+        matMul(reshape(pack(state.slice(1).map((st) => st.rh!), 'rh_prev'), [-1, u], 'rh_prev_rows'), laterRows(dH, u, 'd_hh_later'), 'recurrent_h_grad', true, false),
+      ], 1, 'recurrent_kernel_grad_folded'), 'recurrent_kernel_grad')
+      : op('ZerosLike', [recurrent], 'recurrent_kernel_grad')]);
+    return { ...input, params };
+  });
 }

@@ -11,7 +11,8 @@ import { openSession, type GraphSession } from './session';
 
 let idle: { savedModel: Uint8Array; session: GraphSession } | undefined;
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+// The same bytes object (graphCache.ts) needs no comparing.
+const same = (a: Uint8Array, b: Uint8Array) => a === b || a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 
 /** A session of this graph: the idle one if it holds the same graph, else a new one; `dispose` keeps it idle. */
 export function openReusableSession(tf: Tf, savedModel: Uint8Array): GraphSession {
