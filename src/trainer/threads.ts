@@ -11,21 +11,35 @@
 import { analyzeGraph } from '../core/graph';
 import { countParams } from '../core/params';
 import { inferShapes } from '../core/shapes';
-import type { ExperimentSpec } from '../core/spec';
+import type { ExperimentSpec, LayerSpec } from '../core/spec';
 
 /** Above this many multiply-adds per training step the default pool is kept. */
 const SINGLE_THREAD_LIMIT = 2e8;
+/**
+ * Above this many multiply-adds of convolutions per training step the pool is kept too: oneDNN
+ * splits a convolution over the batch and its output positions, where it keeps a matrix product
+ * smaller than L2 on one thread. The bench's CNN (bench/workloads.ts `cnn`, 1.3 million
+ * convolution multiply-adds an example), a 2,048-sample epoch with its evaluation on two threads
+ * against one (trainSpeed.js --one, rounds interleaved, SCHED_FIFO as on an idle machine,
+ * 2026-11-30, load 16-19): batch 32 (1.3e8 a step) 0.34-0.37 s against 0.47-0.53 by wall for
+ * 0.59-0.64 s of CPU against 0.49-0.54 (Keras' fit 0.41 s; while another process held a core,
+ * 0.45-0.50 s against 0.47-0.55 for 0.78-0.86 s of CPU); batch 16 0.42-0.45 s against 0.54-0.58
+ * for a third more CPU; batch 8 (3.2e7) 0.51 against 0.55 s for 60 % more CPU.
+ */
+const CONV_POOL_LIMIT = 1e8;
 
 /**
  * Multiply-adds of one forward pass per example: a weight is used once per output position.
- * `oneTimeStep`: a recurrent layer's counted for one of its steps (what one of its products holds).
+ * `oneTimeStep`: a recurrent layer's counted for one of its steps (what one of its products holds);
+ * `only`: the layers of this type alone.
  */
-export function macsPerExample(spec: Pick<ExperimentSpec, 'model'>, opts: { oneTimeStep?: boolean } = {}): number {
+export function macsPerExample(spec: Pick<ExperimentSpec, 'model'>, opts: { oneTimeStep?: boolean; only?: LayerSpec['type'] } = {}): number {
   const graph = analyzeGraph(spec);
   const shapes = inferShapes(spec, graph).shapes;
   const params = countParams(spec, graph, shapes).perNode;
   let macs = 0;
   for (const l of spec.model.layers) {
+    if (opts.only && l.type !== opts.only) continue;
     const p = params.get(l.id) ?? 0;
     const out = shapes.get(l.id) ?? [];
     // Convolutions reuse their kernel at every output pixel; recurrent layers at every step.
@@ -43,7 +57,8 @@ export function intraOpThreadsFor(spec: Pick<ExperimentSpec, 'model' | 'training
   // the bench's LSTM (64 units, 20 steps) at batch 256, on two threads against one, took 0.27
   // against 0.18 s of CPU and of wall time for its epoch (fused graph, load 8, 2026-11-30; 0.57
   // against 0.40 s of CPU at load 11, and 2.31 against 1.22 s of wall time).
-  return 3 * macsPerExample(spec, { oneTimeStep: true }) * spec.training.batchSize < SINGLE_THREAD_LIMIT ? 1 : undefined;
+  const perStep = (opts: Parameters<typeof macsPerExample>[1]) => 3 * macsPerExample(spec, opts) * spec.training.batchSize;
+  return perStep({ oneTimeStep: true }) < SINGLE_THREAD_LIMIT && perStep({ only: 'conv2d' }) < CONV_POOL_LIMIT ? 1 : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The trainer's automatic intra-op thread count (src/trainer/threads.ts): one thread for a
 // model whose products are small, TensorFlow's pool for large ones; a recurrent layer's
-// products are one time step's each, however many steps it runs.
+// products are one time step's each, however many steps it runs; convolutions split over their
+// output positions, so a convolutional model keeps the pool at a smaller batch.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { intraOpThreadsFor, macsPerExample } from '../../../src/trainer/threads';
@@ -26,4 +27,15 @@ test("a forward pass's multiply-adds count a recurrent layer's every step, unles
   const heads = 65 * 10 + 65 * 2;
   assert.equal(macsPerExample(spec), (8 + 64 + 1) * 256 * SEQUENCE.steps + heads);
   assert.equal(macsPerExample(spec, { oneTimeStep: true }), (8 + 64 + 1) * 256 + heads);
+});
+
+test("the bench's CNN keeps the pool at batch 32 (its convolutions split over positions) and trains on one thread at batch 8", () => {
+  const cnn = (batch: number) => workload('cnn').spec(batch, 1);
+  assert.equal(intraOpThreadsFor(cnn(32)), undefined);
+  assert.equal(intraOpThreadsFor(cnn(8)), 1);
+});
+
+test("a forward pass's multiply-adds of one layer type: a convolution's kernel at every output position", () => {
+  // conv1: (5 x 5 x 1 + 1) x 16 weights at 32 x 32 positions; conv2: (3 x 3 x 16 + 1) x 32 at 14 x 14.
+  assert.equal(macsPerExample(workload('cnn').spec(32, 1), { only: 'conv2d' }), 26 * 16 * 32 * 32 + 145 * 32 * 14 * 14);
 });
