@@ -194,11 +194,13 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         // The fused graph gathers its own batches and holds the weights: a conflict measurement gets both.
         // A gradient method's task gradients on the graph are the measurement's: no tape then.
         const fromStep = !!fused?.servesConflict && !!conflict?.due(step);
-        const measured = !!fused && !fromStep && !!conflict?.due(step);
+        // A loss-family method's measurement is a session run of its own where the graph has one (graph/conflictGramians.ts).
+        const inSession = !fromStep && !!fused?.measureConflict && !!conflict?.due(step);
+        const measured = !!fused && !fromStep && !inSession && !!conflict?.due(step);
         if (measured) fused!.sync();
         const { x: xb, y: yb, weights: wb } = batches?.batch(b) ?? (measured ? fused!.batch(rows) : NO_BATCH);
         const mb = new Map(masked.map((id, k) => [id, { weights: wb.get(id)!, labelled: maskWeights[k]!.labelled[b]! }]));
-        const conflictPoints = fromStep ? undefined : conflict?.measure(step, epoch, xb, yb, mb);
+        const conflictPoints = fromStep ? undefined : inSession ? conflict!.fromGramians(step, epoch, fused!.measureConflict!(rows)) : conflict?.measure(step, epoch, xb, yb, mb);
         if (conflictPoints?.length) events.progress(conflictPoints);
         const affinityPoints = affinity?.measure(step, epoch, lrAt(epoch, b), { xb, yb, masks: mb });
         if (affinityPoints?.length) events.progress(affinityPoints);

@@ -45,6 +45,12 @@ export interface GraphStep {
   servesConflict: boolean;
   /** `step` that also returns each conflict block's Gramian of the tasks' gradients on the batch, before the update. */
   stepMeasured(rows: Int32Array, lr: number, weights: LossWeights): number[][][];
+  /**
+   * A loss-family method's conflict measurement in the session (conflictGramians.ts): each
+   * conflict block's Gramian of the tasks' gradients on these rows, on the current weights,
+   * without a step; absent where the loop measures on the tape (dropout, batch normalisation).
+   */
+  measureConflict?(rows: Int32Array): number[][][];
   /** Each task's mean per-example loss over the steps since the last call (or the phase's start). */
   takeLossMeans(): Float32Array;
   /**
@@ -101,7 +107,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   coded: ReadonlySet<string> = new Set(), gradient?: TaskWeighting, conflictBlocks?: readonly string[]): GraphStep {
   const graph = buildTrainGraph(spec, heads, topo, { uncertainty: learned.length > 0, coded,
     ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}),
-      ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak } } : {}) } } : {}) });
+      ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
   const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {
@@ -146,6 +152,16 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     const outs = session.run(evalFeeds, spec.model.inputs.map((i) => inputs.get(i.id)!), evalOutputs);
     return new Map(heads.map((h, k) => [h.task.id, outs[k]!]));
   } : undefined;
+  const conflictFeeds = feeds.filter((f) => f.name !== graph.coef && f.name !== graph.lr);
+  const measureConflict = graph.conflictGramians ? (rows: Int32Array) => {
+    const batchRows = tf.tensor1d(rows, 'int32');
+    const [grams] = session.run(conflictFeeds, [...split, ...labels, batchRows], [graph.conflictGramians!]);
+    batchRows.dispose();
+    const [b, k] = grams!.shape as [number, number, number];
+    const flat = grams!.dataSync();
+    grams!.dispose();
+    return Array.from({ length: b }, (_, x) => Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => flat[(x * k + i) * k + j]!)));
+  } : undefined;
   const run = (rows: Int32Array, lr: number, weights: LossWeights, measure: boolean) => {
     // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
     // called (GradNorm's come from its first call). Learned weights are the graph's own, a
@@ -162,6 +178,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   };
   return {
     ...(evaluationForward ? { evaluationForward } : {}),
+    ...(measureConflict ? { measureConflict } : {}),
     bind(x, targets, codedInputs) {
       tf.dispose(labels);
       const byCode = spec.model.inputs.filter((i) => coded.has(i.id)).map((i) => codedInputs?.get(i.id)?.book);
