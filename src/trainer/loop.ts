@@ -271,8 +271,9 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       // No validation rows (split.validation 0): nothing is measured, rather than NaN written as a value.
       // The fused graph evaluates in its session where it can (the same forward, in inference mode).
       const evalForward = fused?.evaluationForward ?? s.forward;
-      const validation = s.validation.n > 0 ? evaluate(tf, evalForward, heads, s.validation) : {};
-      const trainEval = evaluate(tf, evalForward, heads, train, TRAIN_EVAL_LIMIT);
+      const scores = fused?.evaluationScores;
+      const validation = s.validation.n > 0 ? evaluate(tf, evalForward, heads, s.validation, Infinity, scores) : {};
+      const trainEval = evaluate(tf, evalForward, heads, train, TRAIN_EVAL_LIMIT, scores);
       const points: MetricPoint[] = [];
       const at = { step, epoch };
       for (const [split, values] of [['validation', validation], ['train', trainEval]] as const) {

@@ -14,7 +14,7 @@ import type { BuiltModel } from '../model/build';
 import type { LossWeights } from '../native/denseStep';
 import type { TaskWeighting } from '../weighting/index';
 import { inputRows, labelTensor, targetsOf, type DeviceSplit, type InputSource } from '../deviceData';
-import type { EvalForward } from '../evaluate';
+import type { EvalForward, EvalScores } from '../evaluate';
 import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { buildTrainGraph } from './trainGraph';
@@ -58,6 +58,8 @@ export interface GraphStep {
    * current weights; undefined where the graph has no inference form of a layer.
    */
   evaluationForward?: EvalForward;
+  /** Evaluation's losses and predictions computed in the session too (evalScores.ts), where the graph writes every head's loss. */
+  evaluationScores?: EvalScores;
   /** Copies the session's weights into the tfjs model (before it is evaluated or read). */
   sync(): void;
   /** Copies the learned loss weighting's variables only (before the loop reports the weights). */
@@ -162,6 +164,15 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     grams!.dispose();
     return Array.from({ length: b }, (_, x) => Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => flat[(x * k + i) * k + j]!)));
   } : undefined;
+  const scores = graph.evalScores;
+  const scoreFeeds = evalFeeds && scores ? [...evalFeeds, ...scores.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }))] : undefined;
+  const evaluationScores: EvalScores | undefined = scoreFeeds && scores ? (inputs, truths) => {
+    const labelValues = truths.map((t, i) => (graph.labelTypes[i] === 'int32' ? tf.tensor1d(Int32Array.from(t), 'int32') : tf.tensor2d(t, [t.length, 1])));
+    const outs = session.run(scoreFeeds, [...spec.model.inputs.map((i) => inputs.get(i.id)!), ...labelValues], [scores.losses, ...scores.predictions]);
+    const read = { losses: outs[0]!.dataSync() as Float32Array, predictions: outs.slice(1).map((o) => o.dataSync() as Float32Array) };
+    tf.dispose([...labelValues, ...outs]);
+    return read;
+  } : undefined;
   const run = (rows: Int32Array, lr: number, weights: LossWeights, measure: boolean) => {
     // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
     // called (GradNorm's come from its first call). Learned weights are the graph's own, a
@@ -179,6 +190,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   return {
     ...(evaluationForward ? { evaluationForward } : {}),
     ...(measureConflict ? { measureConflict } : {}),
+    ...(evaluationScores ? { evaluationScores } : {}),
     bind(x, targets, codedInputs) {
       tf.dispose(labels);
       const byCode = spec.model.inputs.filter((i) => coded.has(i.id)).map((i) => codedInputs?.get(i.id)?.book);

@@ -24,6 +24,7 @@ import { addLossSums } from './lossSums';
 import { graphRecurrent, isGraphRecurrentLayer } from './recurrentLayers';
 import { graphTaskGradients, type GradientRuns } from './taskGradients';
 import { graphConflictGramians } from './conflictGramians';
+import { graphEvalScores, type EvalScoreNodes } from './evalScores';
 
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
 export interface TrainGraph {
@@ -63,6 +64,8 @@ export interface TrainGraph {
   /** Evaluation's placeholders (one per model input: the examples) and outputs (one per head), where the graph has them. */
   evalInputs?: string[];
   evalOutputs?: string[];
+  /** Beside `evalOutputs`, where every head's loss is written here: labels fed, each head's mean loss and predictions fetched (evalScores.ts). */
+  evalScores?: EvalScoreNodes;
 }
 
 /** A byte-coded input's batch (uint8 codes) as its float32 values: a table placeholder joins `inputs` (native/byteInputs.ts). */
@@ -302,7 +305,9 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     const evalValues = new Map<string, string>();
     const evalInputs = spec.model.inputs.map((i) => { const p = g.placeholder(`eval/data_${i.id}`, [-1, ...i.shape]); evalValues.set(i.id, p); return p; });
     forwardPass(evalValues, false);
-    return { evalInputs, evalOutputs: heads.map((h) => g.op('Identity', [evalValues.get(h.layerId)!], { T: F }, `eval/out_${h.task.id}`)) };
+    const evalOutputs = heads.map((h) => g.op('Identity', [evalValues.get(h.layerId)!], { T: F }, `eval/out_${h.task.id}`));
+    const evalScores = graphEvalScores(g, heads, evalOutputs, labelTypes);
+    return { evalInputs, evalOutputs, ...(evalScores ? { evalScores } : {}) };
   })() : {};
 
   return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs, ...(conflictGramians ? { conflictGramians } : {}), ...evaluation, ...(gradientRuns ? { gradient: gradientRuns } : {}) };
