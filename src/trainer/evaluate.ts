@@ -15,12 +15,19 @@ export type TaskValues = Record<string, Record<string, number>>;
 /** The model's outputs by task id from its inputs by input id (`training` false here): the eager forward (model/forward.ts) or the fused graph's (graph/graphStep.ts). */
 export type EvalForward = (inputs: ReadonlyMap<string, TF.Tensor>, training: boolean) => Map<string, TF.Tensor>;
 
+/**
+ * The model's per-head mean loss and flattened predictions on these inputs, given each head's
+ * labels (one value a row, all labelled), read back: the fused graph computes them in its session
+ * (graph/evalScores.ts) where the eager path runs each head's loss and prediction as ops.
+ */
+export type EvalScores = (inputs: ReadonlyMap<string, TF.Tensor>, truths: readonly Float32Array[]) => { losses: Float32Array; predictions: Float32Array[] };
+
 
 /**
  * Per-task loss and metrics over the first `limit` examples. A task with unlabelled rows
  * (partial labels) is measured on its labelled rows only; with none, it has no values.
  */
-export function evaluate(tf: Tf, forward: EvalForward, heads: TaskHead[], split: DeviceSplit, limit = Infinity): TaskValues {
+export function evaluate(tf: Tf, forward: EvalForward, heads: TaskHead[], split: DeviceSplit, limit = Infinity, scores?: EvalScores): TaskValues {
   const n = Math.min(split.n, limit);
   const lossSums = new Float64Array(heads.length);
   const truths = heads.map((h) => split.targets.get(h.task.id)!.subarray(0, n));
@@ -30,6 +37,16 @@ export function evaluate(tf: Tf, forward: EvalForward, heads: TaskHead[], split:
   for (let start = 0; start < n; start += EVAL_BATCH) {
     const size = Math.min(EVAL_BATCH, n - start);
     const masks = heads.map((_, i) => (partial[i] ? batchWeights(truths[i]!, rangeOf(start, size), [size]) : undefined));
+    if (scores && !masks.some(Boolean)) {
+      const xb = new Map([...split.x.keys()].map((k) => [k, inputRange(tf, split, k, start, size)]));
+      const scored = scores(xb, truths.map((t) => t.subarray(start, start + size)));
+      tf.dispose([...xb.values()]);
+      heads.forEach((h, i) => {
+        lossSums[i]! += scored.losses[i]! * size;
+        preds[i]!.set(scored.predictions[i]!, start * (h.encoding === 'onehot' ? h.units : 1));
+      });
+      continue;
+    }
     const read = tf.tidy(() => {
       const outs = blockOutputs(tf, forward, heads, split, start, size);
       const losses: TF.Tensor[] = [];

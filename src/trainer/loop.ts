@@ -194,11 +194,13 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         // The fused graph gathers its own batches and holds the weights: a conflict measurement gets both.
         // A gradient method's task gradients on the graph are the measurement's: no tape then.
         const fromStep = !!fused?.servesConflict && !!conflict?.due(step);
-        const measured = !!fused && !fromStep && !!conflict?.due(step);
+        // A loss-family method's measurement is a session run of its own where the graph has one (graph/conflictGramians.ts).
+        const inSession = !fromStep && !!fused?.measureConflict && !!conflict?.due(step);
+        const measured = !!fused && !fromStep && !inSession && !!conflict?.due(step);
         if (measured) fused!.sync();
         const { x: xb, y: yb, weights: wb } = batches?.batch(b) ?? (measured ? fused!.batch(rows) : NO_BATCH);
         const mb = new Map(masked.map((id, k) => [id, { weights: wb.get(id)!, labelled: maskWeights[k]!.labelled[b]! }]));
-        const conflictPoints = fromStep ? undefined : conflict?.measure(step, epoch, xb, yb, mb);
+        const conflictPoints = fromStep ? undefined : inSession ? conflict!.fromGramians(step, epoch, fused!.measureConflict!(rows)) : conflict?.measure(step, epoch, xb, yb, mb);
         if (conflictPoints?.length) events.progress(conflictPoints);
         const affinityPoints = affinity?.measure(step, epoch, lrAt(epoch, b), { xb, yb, masks: mb });
         if (affinityPoints?.length) events.progress(affinityPoints);
@@ -269,8 +271,9 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       // No validation rows (split.validation 0): nothing is measured, rather than NaN written as a value.
       // The fused graph evaluates in its session where it can (the same forward, in inference mode).
       const evalForward = fused?.evaluationForward ?? s.forward;
-      const validation = s.validation.n > 0 ? evaluate(tf, evalForward, heads, s.validation) : {};
-      const trainEval = evaluate(tf, evalForward, heads, train, TRAIN_EVAL_LIMIT);
+      const scores = fused?.evaluationScores;
+      const validation = s.validation.n > 0 ? evaluate(tf, evalForward, heads, s.validation, Infinity, scores) : {};
+      const trainEval = evaluate(tf, evalForward, heads, train, TRAIN_EVAL_LIMIT, scores);
       const points: MetricPoint[] = [];
       const at = { step, epoch };
       for (const [split, values] of [['validation', validation], ['train', trainEval]] as const) {

@@ -14,7 +14,7 @@ import type { BuiltModel } from '../model/build';
 import type { LossWeights } from '../native/denseStep';
 import type { TaskWeighting } from '../weighting/index';
 import { inputRows, labelTensor, targetsOf, type DeviceSplit, type InputSource } from '../deviceData';
-import type { EvalForward } from '../evaluate';
+import type { EvalForward, EvalScores } from '../evaluate';
 import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { trainGraphFor } from './graphCache';
@@ -45,6 +45,12 @@ export interface GraphStep {
   servesConflict: boolean;
   /** `step` that also returns each conflict block's Gramian of the tasks' gradients on the batch, before the update. */
   stepMeasured(rows: Int32Array, lr: number, weights: LossWeights): number[][][];
+  /**
+   * A loss-family method's conflict measurement in the session (conflictGramians.ts): each
+   * conflict block's Gramian of the tasks' gradients on these rows, on the current weights,
+   * without a step; absent where the loop measures on the tape (dropout, batch normalisation).
+   */
+  measureConflict?(rows: Int32Array): number[][][];
   /** Each task's mean per-example loss over the steps since the last call (or the phase's start). */
   takeLossMeans(): Float32Array;
   /**
@@ -52,6 +58,8 @@ export interface GraphStep {
    * current weights; undefined where the graph has no inference form of a layer.
    */
   evaluationForward?: EvalForward;
+  /** Evaluation's losses and predictions computed in the session too (evalScores.ts), where the graph writes every head's loss. */
+  evaluationScores?: EvalScores;
   /** Copies the session's weights into the tfjs model (before it is evaluated or read). */
   sync(): void;
   /** Copies the learned loss weighting's variables only (before the loop reports the weights). */
@@ -101,7 +109,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   coded: ReadonlySet<string> = new Set(), gradient?: TaskWeighting, conflictBlocks?: readonly string[]): GraphStep {
   const graph = trainGraphFor(spec, heads, topo, { uncertainty: learned.length > 0, coded,
     ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}),
-      ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak } } : {}) } } : {}) });
+      ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
   const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {
@@ -146,6 +154,25 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     const outs = session.run(evalFeeds, spec.model.inputs.map((i) => inputs.get(i.id)!), evalOutputs);
     return new Map(heads.map((h, k) => [h.task.id, outs[k]!]));
   } : undefined;
+  const conflictFeeds = feeds.filter((f) => f.name !== graph.coef && f.name !== graph.lr);
+  const measureConflict = graph.conflictGramians ? (rows: Int32Array) => {
+    const batchRows = tf.tensor1d(rows, 'int32');
+    const [grams] = session.run(conflictFeeds, [...split, ...labels, batchRows], [graph.conflictGramians!]);
+    batchRows.dispose();
+    const [b, k] = grams!.shape as [number, number, number];
+    const flat = grams!.dataSync();
+    grams!.dispose();
+    return Array.from({ length: b }, (_, x) => Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => flat[(x * k + i) * k + j]!)));
+  } : undefined;
+  const scores = graph.evalScores;
+  const scoreFeeds = evalFeeds && scores ? [...evalFeeds, ...scores.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }))] : undefined;
+  const evaluationScores: EvalScores | undefined = scoreFeeds && scores ? (inputs, truths) => {
+    const labelValues = truths.map((t, i) => (graph.labelTypes[i] === 'int32' ? tf.tensor1d(Int32Array.from(t), 'int32') : tf.tensor2d(t, [t.length, 1])));
+    const outs = session.run(scoreFeeds, [...spec.model.inputs.map((i) => inputs.get(i.id)!), ...labelValues], [scores.losses, ...scores.predictions]);
+    const read = { losses: outs[0]!.dataSync() as Float32Array, predictions: outs.slice(1).map((o) => o.dataSync() as Float32Array) };
+    tf.dispose([...labelValues, ...outs]);
+    return read;
+  } : undefined;
   const run = (rows: Int32Array, lr: number, weights: LossWeights, measure: boolean) => {
     // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
     // called (GradNorm's come from its first call). Learned weights are the graph's own, a
@@ -162,6 +189,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   };
   return {
     ...(evaluationForward ? { evaluationForward } : {}),
+    ...(measureConflict ? { measureConflict } : {}),
+    ...(evaluationScores ? { evaluationScores } : {}),
     bind(x, targets, codedInputs) {
       tf.dispose(labels);
       const byCode = spec.model.inputs.filter((i) => coded.has(i.id)).map((i) => codedInputs?.get(i.id)?.book);

@@ -23,6 +23,8 @@ import { graphUncertainty, logVarianceKey } from './uncertainty';
 import { addLossSums } from './lossSums';
 import { graphRecurrent, isGraphRecurrentLayer } from './recurrentLayers';
 import { graphTaskGradients, type GradientRuns } from './taskGradients';
+import { graphConflictGramians } from './conflictGramians';
+import { graphEvalScores, type EvalScoreNodes } from './evalScores';
 
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
 export interface TrainGraph {
@@ -57,9 +59,13 @@ export interface TrainGraph {
   getOutputs: string[];
   /** Gradient-family weighting only: the first of the step's two runs (taskGradients.ts); `stepDone` is then the second. */
   gradient?: GradientRuns;
+  /** Loss-family methods (`conflict` given): fetch [blocks, tasks, tasks], the shared layers' Gramians of the tasks' gradients on the batch; no update (conflictGramians.ts). */
+  conflictGramians?: string;
   /** Evaluation's placeholders (one per model input: the examples) and outputs (one per head), where the graph has them. */
   evalInputs?: string[];
   evalOutputs?: string[];
+  /** Beside `evalOutputs`, where every head's loss is written here: labels fed, each head's mean loss and predictions fetched (evalScores.ts). */
+  evalScores?: EvalScoreNodes;
 }
 
 /** A byte-coded input's batch (uint8 codes) as its float32 values: a table placeholder joins `inputs` (native/byteInputs.ts). */
@@ -77,7 +83,8 @@ const I32: Attr = { type: 'int32' };
 const NHWC: Attr = { s: 'NHWC' };
 
 /** `uncertainty`: the tasks are weighted by learned log-variances (uncertainty.ts), `coef` holds their gradient scales alone. */
-export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: string[], o: { uncertainty?: boolean; coded?: ReadonlySet<string>; gradient?: GraphGradientOptions } = {}): TrainGraph {
+/** `conflict`: the shared layers whose Gramians a loss-family method's conflict measurement reads (`conflictGramians`). */
+export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: string[], o: { uncertainty?: boolean; coded?: ReadonlySet<string>; gradient?: GraphGradientOptions; conflict?: readonly string[] } = {}): TrainGraph {
   const g = new GraphBuilder();
   const byId = new Map(spec.model.layers.map((l) => [l.id, l]));
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
@@ -168,6 +175,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const coefs = g.op('Unpack', [coef], { T: F, num: { i: heads.length }, axis: { i: 0 } }, 'coefs');
   const seeds: string[] = [];
   const lossNodes: string[] = [];
+  const outputGrads: string[] = [];
   heads.forEach((h, i) => {
     const out = values.get(h.layerId)!;
     const c = i === 0 ? coefs : `${coefs}:${i}`;
@@ -192,6 +200,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
         : `${xent}:1`;
     }
     lossNodes.push(loss);
+    outputGrads.push(grad);
     const scaled = g.op('Mul', [grad, c], { T: F }, `${name}/scaled`);
     seeds.push(learned ? learned.weigh(i, scaled, loss, h.encoding === 'value' ? 2 : 1) : scaled);
   });
@@ -284,6 +293,10 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const assigns = weights.map((w, k) => g.op('AssignVariableOp', [handles.get(w.key)!, setInputs[k]!], { dtype: F }, `assign/${w.key}`));
   const setDone = g.op('Identity', [float('set_done_value', 0), ...[...assigns, ...optimizer.resets, ...dropout.resets, sums.reset].map((a) => `^${a}`)], { T: F }, 'set_done');
   const getOutputs = weights.map((w) => g.op('Identity', [reads.get(w.key)!], { T: F }, `get/${w.key}`));
+  // The tape measures without dropout and with batch normalisation in inference mode: the step's forward values serve only without either.
+  const conflictGramians = o.conflict?.length && !o.gradient && !dropoutLayers && !layers.some((l) => l.type === 'batchNormalization')
+    ? graphConflictGramians(g, { heads, grads: outputGrads, factors: heads.map((h) => (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)), rows, backward: (grads) => backward(grads), weights, blocks: o.conflict })
+    : undefined;
 
   // Evaluation, where every layer has an inference form here (recurrent layers have none yet): the
   // examples fed as they are, the heads' outputs as the eager forward gives them (logits where the
@@ -292,8 +305,10 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     const evalValues = new Map<string, string>();
     const evalInputs = spec.model.inputs.map((i) => { const p = g.placeholder(`eval/data_${i.id}`, [-1, ...i.shape]); evalValues.set(i.id, p); return p; });
     forwardPass(evalValues, false);
-    return { evalInputs, evalOutputs: heads.map((h) => g.op('Identity', [evalValues.get(h.layerId)!], { T: F }, `eval/out_${h.task.id}`)) };
+    const evalOutputs = heads.map((h) => g.op('Identity', [evalValues.get(h.layerId)!], { T: F }, `eval/out_${h.task.id}`));
+    const evalScores = graphEvalScores(g, heads, evalOutputs, labelTypes);
+    return { evalInputs, evalOutputs, ...(evalScores ? { evalScores } : {}) };
   })() : {};
 
-  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs, ...evaluation, ...(gradientRuns ? { gradient: gradientRuns } : {}) };
+  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs, ...(conflictGramians ? { conflictGramians } : {}), ...evaluation, ...(gradientRuns ? { gradient: gradientRuns } : {}) };
 }

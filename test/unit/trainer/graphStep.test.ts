@@ -23,7 +23,7 @@ for (const [label, training, evaluation] of [
   ['SGD with Nesterov momentum under SGDR', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9, nesterov: true }, schedule: SGDR }],
   // Validation decides the epoch kept: the model must hold the session's weights at every epoch's end.
   ['early stopping restores the best epoch', { epochs: 10, earlyStopping: { patience: 1 }, optimizer: { type: 'sgd' as const, learningRate: 0.2, momentum: 0.5 } }],
-  // Measured between steps on the model: it must hold the session's weights then, and the batch's rows.
+  // Measured between steps: in the session (graph/conflictGramians.ts), on the tape on the model's weights then and the batch's rows.
   ['gradient conflict measured every 3 steps', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9 } }, { conflict: { every: 3 } }],
 ] as const) {
   test(`fused graph and tape steps agree: ${label}`, { timeout: 60_000 }, async () => {

@@ -1,0 +1,85 @@
+// Where the dense reference workload's run goes outside its steady steps, as the bench runs it
+// (a fresh process, the trainer's thread and oneDNN choice, 20,000 samples x 3 epochs, cold):
+// every TensorFlow session call that is not a plain step (graph load, set, the first step,
+// evaluation runs, weights read back, loss read-backs), the eager ops (a conflict measurement's
+// tape) and the JavaScript between them, in order, with CPU and wall time. Prints figures; asserts nothing.
+// `node --max-semi-space-size=4 out/bench/firstEpochProbe.js [batch=256] [--sequence] [--no-conflict]`
+import { analyzeGraph } from '../src/core/graph';
+import { loadBackend } from '../src/trainer/backend';
+import { toDevice } from '../src/trainer/deviceData';
+import { makeHeads } from '../src/trainer/heads';
+import { trainLoop } from '../src/trainer/loop';
+import { buildModel } from '../src/trainer/model/build';
+import { makeForward } from '../src/trainer/model/forward';
+import { intraOpThreadsFor } from '../src/trainer/threads';
+import { oneDnnFor } from '../src/trainer/oneDnn';
+import { workload } from './workloads';
+
+type Call = (...a: unknown[]) => unknown;
+const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+const wall = () => Number(process.hrtime.bigint()) / 1e6;
+
+async function main(): Promise<void> {
+  const batch = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 256);
+  const w = workload('dense');
+  const base = w.spec(batch, w.epochs);
+  // --no-conflict: without the gradient-conflict measurement (what its first run costs shows as the next call's).
+  const spec = process.argv.includes('--no-conflict') ? { ...base, evaluation: { ...base.evaluation, conflict: { every: 0 } } } : base;
+  const { tf, threads } = await loadBackend('tensorflow', { intraOpThreads: intraOpThreadsFor(spec), oneDnn: oneDnnFor(spec) });
+  const topo = analyzeGraph(spec).order;
+  const heads = makeHeads(tf, spec);
+  const built = buildModel(tf, spec, topo, 42);
+  const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const validation = toDevice(tf, spec, heads, w.data(64, 9));
+  const train = toDevice(tf, spec, heads, w.data(w.samples, 3));
+  const backend = tf.backend() as unknown as Record<string, Call> & { binding: Record<string, Call> };
+  const rows: Array<[string, number, number]> = [];
+  let mark = { c: cpu(), w: wall() };
+  const charge = (what: string) => { const now = { c: cpu(), w: wall() }; rows.push([what, now.c - mark.c, now.w - mark.w]); mark = now; };
+  let steps = 0;
+  let eager = 0;
+  const flushEager = () => { if (eager) { charge(`eager ops x${eager}`); eager = 0; } };
+  for (const name of ['runSavedModel', 'loadSavedModelMetaGraph', 'executeOp']) {
+    const target = name === 'executeOp' ? backend.binding : backend;
+    const orig = target[name]!.bind(target);
+    const wrapped: Call = (...a) => {
+      if (name === 'executeOp') {
+        if (!eager) charge('JavaScript');
+        eager++;
+        return orig(...a);
+      }
+      flushEager();
+      charge('JavaScript');
+      const r = orig(...a);
+      const fetch = name === 'runSavedModel' ? String((a[3] as string[])[0]) : 'graph load';
+      if (fetch.startsWith('step_done')) steps++;
+      const what = fetch.startsWith('step_done') ? (steps <= 2 ? `step ${steps}` : 'steps') : fetch;
+      charge(what);
+      return r;
+    };
+    if (name === 'executeOp') backend.binding = new Proxy({} as Record<string, Call>, { get: (_, k) => (k === 'executeOp' ? wrapped : Reflect.get(target, k)) });
+    else target[name] = wrapped;
+  }
+  let epoch = 0;
+  const events = { progress: () => undefined, epochEnd: () => { flushEager(); charge(`JavaScript (epoch ${++epoch} end)`); }, cancelled: () => false };
+  const start = { c: cpu(), w: wall() };
+  mark = { ...start };
+  const result = await trainLoop({ tf, backend: 'tensorflow', spec, built, forward, heads, topo, train, validation, epochs: w.epochs, phase: { kind: 'shared' }, events, fusedGraph: true });
+  flushEager();
+  charge('JavaScript');
+  const total = { c: cpu() - start.c, w: wall() - start.w };
+  // Consecutive rows of the same kind merged (the steady steps, the JavaScript between them).
+  const merged: Array<[string, number, number, number]> = [];
+  for (const [what, c, wl] of rows) {
+    const last = merged[merged.length - 1];
+    if (last && last[0] === what) { last[1] += c; last[2] += wl; last[3]++; } else merged.push([what, c, wl, 1]);
+  }
+  const sums = new Map<string, [number, number, number]>();
+  for (const [what, c, wl] of rows) { const s = sums.get(what) ?? [0, 0, 0]; s[0] += c; s[1] += wl; s[2]++; sums.set(what, s); }
+  console.log(`dense, batch ${batch}, ${threads} thread(s), ${result.stepPath}, ${result.steps} steps: ${total.c.toFixed(0)} ms CPU, ${total.w.toFixed(0)} ms wall, ${Math.round((w.samples * w.epochs) / (total.w / 1000))} samples/s`);
+  console.log('by kind (CPU ms / wall ms / calls):');
+  for (const [what, [c, wl, n]] of [...sums].sort((a, b) => b[1][0] - a[1][0])) console.log(`  ${what.padEnd(40)} ${c.toFixed(1).padStart(7)} ${wl.toFixed(1).padStart(7)} ${String(n).padStart(5)}`);
+  if (process.argv.includes('--sequence')) for (const [what, c, wl, n] of merged) if (c + wl > 2) console.log(`  ${what.padEnd(40)} ${c.toFixed(1).padStart(7)} ${wl.toFixed(1).padStart(7)} x${n}`);
+}
+
+void main();

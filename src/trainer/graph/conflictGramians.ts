@@ -1,0 +1,57 @@
+// The gradient-conflict measurement (insight/conflict.ts) in the fused graph, for a loss-family
+// method, whose step takes one backward pass of the weighted sum and so has no task gradients
+// to serve it (a gradient-family method's step has them: taskGradients.ts). A run of its own
+// before the step, on the step's batch and the weights before the update: one backward pass per
+// task from the gradient of its mean loss (unweighted, as the tape measures it), and each shared
+// layer's Gramian of the tasks' gradients on its weights. On the tape the same measurement ran
+// about 170 eager ops after a read-back of every weight: 26 ms of CPU, 60 ms at its first run in
+// a process, where the dense reference workload's whole step at batch 256 takes 1.7 ms
+// (bench/firstEpochProbe.ts, 2026-11-30).
+import type { TaskHead } from '../heads';
+import type { Attr, GraphBuilder } from './graphDef';
+
+const F: Attr = { type: 'float' };
+const I32: Attr = { type: 'int32' };
+
+export interface ConflictGramianInputs {
+  heads: TaskHead[];
+  /** Per head: its per-example loss's gradient at its output (before any weight or 1/n). */
+  grads: string[];
+  /** Per head: the factor of that gradient in the mean loss's (a squared error's 2, else 1). */
+  factors: number[];
+  /** The batch's row numbers (int32 [n]): n divides the per-example gradients. */
+  rows: string;
+  /** trainGraph's backward pass: from gradients at layers' outputs to weight gradients by key. */
+  backward(grads: Map<string, string[]>): Map<string, string>;
+  weights: ReadonlyArray<{ key: string; layer: string }>;
+  /** The shared layers measured, in the measurement's order (ConflictMeter.blockIds). */
+  blocks: readonly string[];
+}
+
+/**
+ * The node of the blocks' Gramians [blocks, tasks, tasks] (tasks in heads order), or undefined
+ * when a block has no weight the graph trains (the loop then measures on the tape).
+ */
+export function graphConflictGramians(g: GraphBuilder, o: ConflictGramianInputs): string | undefined {
+  const k = o.heads.length;
+  const n = g.op('Cast', [g.op('Size', [o.rows], { T: I32, out_type: I32 }, 'conflict/batch')], { SrcT: I32, DstT: F, Truncate: { b: false } }, 'conflict/batch_float');
+  const perTask = o.heads.map((h, i) => {
+    const factor = g.constant(`conflict/factor_${i}`, { dtype: 'float', shape: [], values: [o.factors[i]!] });
+    const seed = g.op('Mul', [g.op('RealDiv', [o.grads[i]!, n], { T: F }, `conflict/${h.task.id}/mean`), factor], { T: F }, `conflict/${h.task.id}/seed`);
+    return o.backward(new Map([[h.layerId, [seed]]]));
+  });
+  const shape = g.constant('conflict/rows_shape', { dtype: 'int32', shape: [2], values: [k, -1] });
+  const grams: string[] = [];
+  for (const block of o.blocks) {
+    const keys = o.weights.filter((w) => w.layer === block && perTask.some((grads) => grads.has(w.key))).map((w) => w.key);
+    if (!keys.length) return undefined;
+    // The block's Gramian is the sum of its weights' (each a k x P Jacobian times its transpose).
+    const parts = keys.map((key) => {
+      const rows = perTask.map((grads, i) => grads.get(key) ?? g.op('ZerosLike', [perTask.find((t) => t.has(key))!.get(key)!], { T: F }, `conflict/${key}/zeros_${i}`));
+      const jacobian = g.op('Reshape', [g.op('Pack', rows, { T: F, N: { i: k }, axis: { i: 0 } }, `conflict/${key}/stack`), shape], { T: F, Tshape: I32 }, `conflict/${key}/jacobian`);
+      return g.op('MatMul', [jacobian, jacobian], { T: F, transpose_a: { b: false }, transpose_b: { b: true } }, `conflict/${key}/gramian`);
+    });
+    grams.push(parts.length === 1 ? parts[0]! : g.op('AddN', parts, { T: F, N: { i: parts.length } }, `conflict/${block}/gramian`));
+  }
+  return g.op('Pack', grams, { T: F, N: { i: grams.length }, axis: { i: 0 } }, 'conflict/block_gramians');
+}
