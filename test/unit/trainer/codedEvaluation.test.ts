@@ -44,10 +44,25 @@ const spec = (): ExperimentSpec => ({
   training: { optimizer: { type: 'sgd', learningRate: 0.05 }, epochs: 1, batchSize: 32, seed: 42, weighting: { method: 'equal' } },
 });
 
+/**
+ * Equal to float32 rounding (relative 1e-6): bit for bit on this machine, but a forward over 256 rows
+ * and one over all of them may take different oneDNN kernels on another CPU.
+ */
+function assertNear(actual: unknown, expected: unknown, path = ''): void {
+  if (typeof expected === 'number') {
+    assert.equal(typeof actual, 'number', path);
+    const a = actual as number;
+    assert.ok(a === expected || Math.abs(a - expected) <= 1e-6 * Math.max(1, Math.abs(expected)), `${path}: ${a} vs ${expected}`);
+    return;
+  }
+  assert.deepEqual(Object.keys(actual as object).sort(), Object.keys(expected as object).sort(), path);
+  for (const [k, v] of Object.entries(expected as object)) assertNear((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
+}
+
 /** Rows more than two parts and a remainder. */
 const ROWS = 2 * DECODE_ROWS + 77;
 
-test('a byte-coded split is evaluated a part of DECODE_ROWS rows at a time, to the float32 split\'s values bit for bit (eager forward)', async () => {
+test('a byte-coded split is evaluated a part of DECODE_ROWS rows at a time, to the float32 split\'s values (eager forward)', async () => {
   const { tf } = await loadBackend('tensorflow');
   const s = spec();
   const topo = analyzeGraph(s).order;
@@ -64,13 +79,13 @@ test('a byte-coded split is evaluated a part of DECODE_ROWS rows at a time, to t
   const fromCodes = evaluate(tf, counting, heads, coded);
   assert.equal(tf.memory().numTensors, tensors, 'the parts\' outputs are disposed');
   assert.ok(most <= DECODE_ROWS, `the forward took ${most} decoded rows at once`);
-  assert.deepEqual(fromCodes, evaluate(tf, forward, heads, plain));
+  assertNear(fromCodes, evaluate(tf, forward, heads, plain));
   built.model.dispose();
   disposeSplit(plain);
   disposeSplit(coded);
 });
 
-test('the fused graph\'s evaluation of byte-coded validation and training rows equals the float32 splits\' bit for bit', async () => {
+test('the fused graph\'s evaluation of byte-coded validation and training rows equals the float32 splits\' evaluation', async () => {
   const { tf } = await loadBackend('tensorflow');
   const run = async (coded: boolean) => {
     const s = spec();
@@ -94,5 +109,5 @@ test('the fused graph\'s evaluation of byte-coded validation and training rows e
   assert.ok(coded.held && !plain.held);
   assert.ok(coded.path.startsWith('fused graph'), coded.path);
   assert.ok(coded.values.length > 4);
-  assert.deepEqual(coded.values, plain.values);
+  assertNear(coded.values, plain.values);
 });
