@@ -109,7 +109,7 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     if (o.signDrop) {
       const at = `task_gradients/${name}/graddrop`;
       const block = keptDots.length;
-      const drop = graphGradDrop(g, at, kept, (like) => gradDropUniform(g, at, like, seed!, block), o.signDrop.leak);
+      const drop = graphGradDrop(g, at, kept, k, (like) => gradDropUniform(g, at, like, seed!, block), o.signDrop.leak);
       keptDots.push(drop.keptDots);
       sum = drop.direction;
     } else sum = g.op('MatMul', [mixRow, kept], { T: F, transpose_a: { b: false }, transpose_b: { b: false } }, `task_gradients/${name}/combined`);
