@@ -24,11 +24,12 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
   /** Returns each conflict block's Gramian when `measure` (runs.blockGramians given). */
   return (feeds: readonly Feed[], values: readonly TF.Tensor[], measure = false): number[][][] | undefined => {
     const blocks = measure && runs.blockGramians ? [runs.blockGramians] : [];
-    const out = session.run([...feeds], [...values], [...first, ...blocks]);
-    const [gramian, losses] = [out[0]!, first.length > 1 ? out[1] : undefined];
     const drop = runs.signDrop && weighting.signDrop;
     const reported = drop && weighting.signDrop!.reported();
-    // GradDrop reads the Gramian (its diagonal) only on a reported step.
+    // GradDrop reads the Gramian (its diagonal) only on a reported step: on the others the first
+    // call keeps the gradients without computing it (a pass over the Jacobian less).
+    const out = session.run([...feeds], [...values], [...(drop && !reported ? [runs.signDrop!.stashed] : first), ...blocks]);
+    const [gramian, losses] = [out[0]!, first.length > 1 ? out[1] : undefined];
     const gram = !drop || reported ? gramian.dataSync() : undefined;
     const coefficients = drop ? undefined : weighting.ruleWeights!(gram!, losses ? Array.from(losses.dataSync()) : undefined);
     const measured = blocks.length ? toGramians(out[out.length - 1]!) : undefined;

@@ -39,8 +39,13 @@ export interface GradientRuns {
    * otherwise); none with dropout, which the measurement leaves out and the step does not.
    */
   blockGramians?: string;
-  /** GradDrop (`signDrop`): the second run's seed pair placeholder (int32 [2]) and its fetch on reported steps, [tasks] each task's kept part <masked_i, g_i> summed over the blocks. */
-  signDrop?: { seed: string; keptDots: string };
+  /**
+   * GradDrop (`signDrop`): the second run's seed pair placeholder (int32 [2]) and its fetch on
+   * reported steps, [tasks] each task's kept part <masked_i, g_i> summed over the blocks;
+   * `stashed`, the first run's fetch instead of `gramian` on the other steps (the gradients kept,
+   * no Gramian: GradDrop reads it only for the shares).
+   */
+  signDrop?: { seed: string; keptDots: string; stashed: string };
   /** The second run runs the trunk's forward again (a convolution's or recurrent layer's backward reads its inner values): it takes the first run's feeds too. */
   recompute: boolean;
 }
@@ -177,7 +182,8 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     weightGrads,
     runs(after) {
       const sum = grams.length === 1 ? grams[0]! : g.op('AddN', grams, { T: F, N: { i: grams.length } }, 'task_gradients/gramian_sum');
-      const gramian = g.op('Identity', [sum, ...[...stashes, ...after].map((n) => `^${n}`)], { T: F }, 'task_gradients/gramian');
+      const done = [...stashes, ...after].map((n) => `^${n}`);
+      const gramian = g.op('Identity', [sum, ...done], { T: F }, 'task_gradients/gramian');
       const means = o.losses.map((loss, i) => {
         const rank = o.heads[i]!.encoding === 'value' ? 2 : 1;
         return g.op('Mean', [loss, int(`task_gradients/loss_axes_${i}`, Array.from({ length: rank }, (_, a) => a))], { T: F, Tidx: I32, keep_dims: { b: false } }, `task_gradients/mean_loss_${i}`);
@@ -186,7 +192,8 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       const blocks = o.mode === 'parameters' && o.conflictBlocks?.length && o.conflictBlocks.every((id) => layerGrams.has(id))
         ? g.op('Pack', o.conflictBlocks.map((id) => { const gs = layerGrams.get(id)!; return gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `task_gradients/${id}/block_gramian`); }),
           { T: F, N: { i: o.conflictBlocks.length }, axis: { i: 0 } }, 'task_gradients/block_gramians') : undefined;
-      const signDrop = seed ? { seed, keptDots: keptDots.length === 1 ? keptDots[0]! : g.op('AddN', keptDots, { T: F, N: { i: keptDots.length } }, 'task_gradients/kept_dots') } : undefined;
+      const signDrop = seed ? { seed, keptDots: keptDots.length === 1 ? keptDots[0]! : g.op('AddN', keptDots, { T: F, N: { i: keptDots.length } }, 'task_gradients/kept_dots'),
+        stashed: g.op('Identity', [g.constant('task_gradients/stashed_value', { dtype: 'float', shape: [], values: [0] }), ...done], { T: F }, 'task_gradients/stashed') } : undefined;
       return { mix, gramian, lossMeans, recompute, ...(blocks ? { blockGramians: blocks } : {}), ...(signDrop ? { signDrop } : {}) };
     },
   };
