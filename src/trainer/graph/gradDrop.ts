@@ -65,26 +65,22 @@ export function gradDropUniform(g: GraphBuilder, name: string, like: string, see
   return g.op('Mul', [cut, g.constant(`${name}/to_unit`, { dtype: 'float', shape: [], values: [2 ** -16] })], { T: F }, `${name}/uniform`);
 }
 
-/** GradDrop on `jacobian` [tasks, P] with leak `leak`; `draw` gives the uniforms [1, P] from a [1, P] node (gradDropUniform, or a test's placeholder). */
-export function graphGradDrop(g: GraphBuilder, name: string, jacobian: string, tasks: number, draw: (like: string) => string, leak: number): GraphGradDrop {
+/** GradDrop on the tasks' gradients `tasks` (each [1, P]) with leak `leak`; `draw` gives the uniforms [1, P] from a [1, P] node (gradDropUniform, or a test's placeholder). */
+export function graphGradDrop(g: GraphBuilder, name: string, tasks: readonly string[], draw: (like: string) => string, leak: number): GraphGradDrop {
   const scalar = (n: string, v: number) => g.constant(`${name}/${n}`, { dtype: 'float', shape: [], values: [v] });
-  // Sums over the tasks as the AddN of the Jacobian's rows (Unpack along the first axis moves no
-  // data): cheaper than TensorFlow's Sum over that axis or a row of ones times the Jacobian (with
-  // SelectV2's scalar 0 below, GradDrop's part of the call on the reference network's blocks took
-  // 520-553 us of CPU against 561-578 with the MatMul and 593 with Sum and Select; 2 tasks, load 10-15,
-  // a probe of this file against the ones before it).
-  const overTasks = (x: string, n: string) => {
-    const rows = g.op('Unpack', [x], { T: F, num: { i: tasks }, axis: { i: 0 } }, `${name}/${n}_rows`);
-    const sum = g.op('AddN', Array.from({ length: tasks }, (_, i) => (i === 0 ? rows : `${rows}:${i}`)), { T: F, N: { i: tasks } }, `${name}/${n}_sum`);
-    return g.op('Reshape', [sum, g.constant(`${name}/${n}_shape`, { dtype: 'int32', shape: [2], values: [1, -1] })], { T: F, Tshape: I32 }, `${name}/${n}`);
-  };
   const op = (type: string, inputs: string[], n: string) => g.op(type, inputs, { T: F }, `${name}/${n}`);
+  // Sums over the tasks by AddN of the gradients as they come: no [tasks, P] stack (a copy), cheaper
+  // than TensorFlow's Sum over its first axis or a row of ones times it (with SelectV2's scalar 0
+  // below, GradDrop's part on the reference network's blocks, from a stack: 520-553 us of CPU against
+  // 561-578 with the MatMul and 593 with Sum and Select; 2 tasks, load 10-15, a probe of this
+  // file against the ones before it).
+  const overTasks = (xs: string[], n: string) => (xs.length === 1 ? xs[0]! : g.op('AddN', xs, { T: F, N: { i: xs.length } }, `${name}/${n}`));
   // Fewer passes than the eager raw ops' s (A + s S) / 2: the kept parts are the positive ones,
   // R+ = sum_i relu(g_i) = (S + A) / 2, or the negative ones, R- = S - R+; P > U is
   // (S + A) / 2 > U A, i.e. R+ > U (R+ - R-), and P < U is R+ < U A. A Select between R+ and R-
   // (and 0 where P = U, as the eager rule keeps neither there; SelectV2 takes the 0 as a scalar).
-  const sum = overTasks(jacobian, 'sum');
-  const positive = overTasks(op('Relu', [jacobian], 'relu'), 'positive');
+  const sum = overTasks([...tasks], 'sum');
+  const positive = overTasks(tasks.map((t, i) => op('Relu', [t], `relu_${i}`)), 'positive');
   const negative = op('Sub', [sum, positive], 'negative');
   const scaledTotal = op('Mul', [draw(sum), op('Sub', [positive, negative], 'total')], 'u_total');
   const cmp = (type: string, n: string) => g.op(type, [positive, scaledTotal], { T: F }, `${name}/${n}`);
@@ -94,8 +90,8 @@ export function graphGradDrop(g: GraphBuilder, name: string, jacobian: string, t
     : op('AddV2', [op('Mul', [scalar('rest', 1 - leak), kept], 'kept_rest'), op('Mul', [scalar('leak', leak), sum], 'leaked')], 'direction');
   // Shares (reported steps only): s = sign(R+ - U A); relu(s g_i)^2 summed is <masked_i, g_i>.
   const s = op('Sign', [op('Sub', [positive, scaledTotal], 'purity_test')], 'sign');
-  const masked = op('Relu', [op('Mul', [s, jacobian], 'signed')], 'masked');
-  const axis1 = g.constant(`${name}/coordinate_axis`, { dtype: 'int32', shape: [1], values: [1] });
-  const keptDots = g.op('Sum', [op('Square', [masked], 'masked_squared'), axis1], { T: F, Tidx: I32, keep_dims: { b: false } }, `${name}/kept_dots`);
+  const axes = g.constant(`${name}/coordinate_axes`, { dtype: 'int32', shape: [2], values: [0, 1] });
+  const dots = tasks.map((t, i) => g.op('Sum', [op('Square', [op('Relu', [op('Mul', [s, t], `signed_${i}`)], `masked_${i}`)], `masked_squared_${i}`), axes], { T: F, Tidx: I32, keep_dims: { b: false } }, `${name}/kept_dot_${i}`));
+  const keptDots = g.op('Pack', dots, { T: F, N: { i: dots.length }, axis: { i: 0 } }, `${name}/kept_dots`);
   return { direction, keptDots };
 }

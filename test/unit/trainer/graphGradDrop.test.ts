@@ -26,7 +26,9 @@ async function onGraph(jacobian: number[][], leak: number, from: { u: number[] }
   const fed = 'u' in from ? g.placeholder('u', [1, -1]) : undefined;
   const seed = 'seed' in from ? g.placeholder('seed', [2], 'int32') : undefined;
   let uniform = '';
-  const drop = graphGradDrop(g, 'drop', j, jacobian.length, (like) => (uniform = fed ? g.op('Identity', [fed], { T: { type: 'float' } }, 'fed_u') : gradDropUniform(g, 'drop', like, seed!, 1)), leak);
+  const rows = g.op('Unpack', [j], { T: { type: 'float' }, num: { i: jacobian.length }, axis: { i: 0 } }, 'rows');
+  const tasks = jacobian.map((_, i) => g.op('ExpandDims', [i === 0 ? rows : `${rows}:${i}`, g.constant(`row_axis_${i}`, { dtype: 'int32', shape: [], values: [0] })], { T: { type: 'float' }, Tdim: { type: 'int32' } }, `task_${i}`));
+  const drop = graphGradDrop(g, 'drop', tasks, (like) => (uniform = fed ? g.op('Identity', [fed], { T: { type: 'float' } }, 'fed_u') : gradDropUniform(g, 'drop', like, seed!, 1)), leak);
   const session = openSession(tf, g.savedModel(['serve']));
   const feeds = [{ name: j }, ...(fed ? [{ name: fed }] : [{ name: seed!, tfDtype: 'DT_INT32' }])];
   const values = [tf.tensor2d(jacobian), 'u' in from ? tf.tensor2d([from.u]) : tf.tensor1d(from.seed, 'int32')];
