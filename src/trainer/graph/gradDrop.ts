@@ -4,15 +4,16 @@
 // where a rule method's MatMul by its coefficients would be. The arithmetic is the eager raw
 // ops' (weighting/tensor/graddrop.ts gradDropNative) written with fewer passes: with
 // S = sum_i g_i and A = sum_i |g_i|, the direction keeps R+ = (S + A) / 2 where P > U, R- = (S - A) / 2
-// where P < U, and a leak l adds l times the dropped parts: d = (1 - l) kept + l S. The uniforms U come from StatelessRandomUniform (Philox) on
-// a seed pair the step feeds from the run's weighting stream (as graph/dropout.ts draws its
-// masks), one pair per block offset by the block's number: they are not the eager step's
-// JavaScript draws, but a function of the pair alone, and `uniform` names them so that a test
-// can read them back and give them to the eager rule.
+// where P < U, and a leak l adds l times the dropped parts: d = (1 - l) kept + l S. The uniforms U are
+// the eager step's generator (core/random.ts fillSymmetric: mulberry32's output function on the
+// counter a_j = key + j C) written in uint32 ops, two 16-bit numbers per 32-bit output, on a key
+// from the seed pair the step feeds from the run's weighting stream (gradDropUniform below);
+// `uniform` names them so that a test can read them back and give them to the eager rule.
 import type { Attr, GraphBuilder } from './graphDef';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
+const U32: Attr = { type: 'uint32' };
 
 export interface GraphGradDrop {
   /** [1, P]: the direction sum_i kept_i. */
@@ -21,40 +22,76 @@ export interface GraphGradDrop {
   keptDots: string;
 }
 
-/** [1, P] uniforms in [0, 1) for block `block`, from the fed seed pair `seed` (int32 [2]); `like`: a [1, P] node (graphGradDrop's sum). */
+/** mulberry32's increment (core/random.ts): its stream from a key is the hash of key + j C, j = 1, 2, ... */
+const WEYL = 0x6d2b79f5;
+/** Words of the counter each block owns: block b's draws are the stream's words from b 2^24 on (blocks up to 2^25 coordinates stay apart). */
+const BLOCK_WORDS = 2 ** 24;
+
+/**
+ * [1, P] uniforms U = k / 2^16 in [0, 1) (k a 16-bit integer) for block `block`, from the fed
+ * seed pair `seed` (int32 [2]); `like`: a [1, P] node (graphGradDrop's sum). Why not
+ * TensorFlow's StatelessRandomUniform: Philox cost 5-6 ns of CPU a number here (about 0.6 ms a
+ * step for the reference network's 108,864 shared weights, more than a whole step under equal
+ * weighting); this counter hash, 13 uint32 ops over P / 2 words, costs 1.5 ns
+ * (bench/gradDropUniformProbe.ts). Every coordinate still gets its own number each step: word j
+ * of the stream from key = seed[0] + 2^31 seed[1] (mod 2^32) is mulberry32's output
+ * function of key + (b 2^24 + j + 1) C, split in its two 16-bit halves, low half first (fillSymmetric
+ * writes the high half first: the same numbers pairwise swapped, test/unit/trainer/graphGradDrop.test.ts).
+ * 16 bits give the chance P of keeping a sign to within 2^-16, as on the eager step.
+ */
 export function gradDropUniform(g: GraphBuilder, name: string, like: string, seed: string, block: number): string {
-  const offset = g.constant(`${name}/seed_offset`, { dtype: 'int32', shape: [2], values: [0, block] });
-  const pair = g.op('AddV2', [seed, offset], { T: I32 }, `${name}/seed`);
-  const shape = g.op('Shape', [like], { T: F, out_type: I32 }, `${name}/shape`);
-  return g.op('StatelessRandomUniform', [shape, pair], { dtype: F, T: I32, Tseed: I32 }, `${name}/uniform`);
+  const int = (n: string, v: number) => g.constant(`${name}/${n}`, { dtype: 'int32', shape: [], values: [v | 0] });
+  const i32 = (type: string, a: string, b: string, n: string) => g.op(type, [a, b], { T: I32 }, `${name}/${n}`);
+  const u32 = (x: string, n: string) => g.op('Bitcast', [x], { T: I32, type: U32 }, `${name}/${n}`);
+  const op = (type: string, a: string, b: string, n: string) => g.op(type, [a, b], { T: U32 }, `${name}/${n}`);
+  const k = (n: string, v: number) => u32(int(n, v), `${n}_u32`);
+  const size = g.op('Size', [like], { T: F, out_type: I32 }, `${name}/size`);
+  const words = i32('FloorDiv', i32('AddV2', size, int('one', 1), 'size_up'), int('two', 2), 'words');
+  // The counter j + 1 + b 2^24 times C: a constant TensorFlow folds when P is known (parameters).
+  const first = block * BLOCK_WORDS + 1;
+  const counter = op('Mul', u32(g.op('Range', [int('first', first), i32('AddV2', words, int('first_end', first), 'end'), int('step', 1)], { Tidx: I32 }, `${name}/range`), 'range_u32'), k('weyl', WEYL), 'counter');
+  const pair = g.op('Unpack', [u32(seed, 'seed_u32')], { T: U32, num: { i: 2 }, axis: { i: 0 } }, `${name}/seed_pair`);
+  const key = op('AddV2', pair, op('Mul', `${pair}:1`, k('high_bit', 2 ** 31), 'seed_high'), 'key');
+  // mulberry32's output function (core/random.ts), op for op.
+  const a = op('AddV2', counter, key, 'a');
+  let t = op('Mul', op('BitwiseXor', a, op('RightShift', a, k('r15', 15), 'a_15'), 'a_mix'), op('BitwiseOr', a, k('or1', 1), 'a_odd'), 't1');
+  t = op('BitwiseXor', t, op('AddV2', t, op('Mul', op('BitwiseXor', t, op('RightShift', t, k('r7', 7), 't_7'), 't_mix'), op('BitwiseOr', t, k('or61', 61), 't_or'), 't_mul'), 't_add'), 't2');
+  t = op('BitwiseXor', t, op('RightShift', t, k('r14', 14), 't_14'), 'hash');
+  // [words, 2] 16-bit halves (a Bitcast moves no data), as floats k / 2^16, cut to P (a copy only when P is odd).
+  const halves = g.op('Cast', [g.op('Bitcast', [t], { T: U32, type: { type: 'uint16' } }, `${name}/halves`)], { SrcT: { type: 'uint16' }, DstT: F }, `${name}/halves_float`);
+  const row = g.op('Reshape', [halves, g.constant(`${name}/row_shape`, { dtype: 'int32', shape: [2], values: [1, -1] })], { T: F, Tshape: I32 }, `${name}/halves_row`);
+  const cut = g.op('Slice', [row, g.constant(`${name}/cut_begin`, { dtype: 'int32', shape: [2], values: [0, 0] }),
+    g.op('Pack', [int('cut_rows', 1), size], { T: I32, N: { i: 2 }, axis: { i: 0 } }, `${name}/cut_size`)], { T: F, Index: I32 }, `${name}/cut`);
+  return g.op('Mul', [cut, g.constant(`${name}/to_unit`, { dtype: 'float', shape: [], values: [2 ** -16] })], { T: F }, `${name}/uniform`);
 }
 
-/** GradDrop on `jacobian` [k, P] with leak `leak`; `draw` gives the uniforms [1, P] from a [1, P] node (gradDropUniform, or a test's placeholder). */
-export function graphGradDrop(g: GraphBuilder, name: string, jacobian: string, draw: (like: string) => string, leak: number): GraphGradDrop {
+/** GradDrop on the tasks' gradients `tasks` (each [1, P]) with leak `leak`; `draw` gives the uniforms [1, P] from a [1, P] node (gradDropUniform, or a test's placeholder). */
+export function graphGradDrop(g: GraphBuilder, name: string, tasks: readonly string[], draw: (like: string) => string, leak: number): GraphGradDrop {
   const scalar = (n: string, v: number) => g.constant(`${name}/${n}`, { dtype: 'float', shape: [], values: [v] });
-  const axis0 = g.constant(`${name}/task_axis`, { dtype: 'int32', shape: [1], values: [0] });
-  const overTasks = (x: string, n: string) => g.op('Sum', [x, axis0], { T: F, Tidx: I32, keep_dims: { b: true } }, `${name}/${n}`);
   const op = (type: string, inputs: string[], n: string) => g.op(type, inputs, { T: F }, `${name}/${n}`);
+  // Sums over the tasks by AddN of the gradients as they come: no [tasks, P] stack (a copy), cheaper
+  // than TensorFlow's Sum over its first axis or a row of ones times it (with SelectV2's scalar 0
+  // below, GradDrop's part on the reference network's blocks, from a stack: 520-553 us of CPU against
+  // 561-578 with the MatMul and 593 with Sum and Select; 2 tasks, load 10-15, a probe of this
+  // file against the ones before it).
+  const overTasks = (xs: string[], n: string) => (xs.length === 1 ? xs[0]! : g.op('AddN', xs, { T: F, N: { i: xs.length } }, `${name}/${n}`));
   // Fewer passes than the eager raw ops' s (A + s S) / 2: the kept parts are the positive ones,
   // R+ = sum_i relu(g_i) = (S + A) / 2, or the negative ones, R- = S - R+; P > U is
   // (S + A) / 2 > U A, i.e. R+ > U (R+ - R-), and P < U is R+ < U A. A Select between R+ and R-
-  // (and 0 where P = U, as the eager rule keeps neither there): 9 ops over [1, P] and [k, P]
-  // against 12 for the signs' products (no difference the loaded machine could measure: the
-  // step's GradDrop cost is mostly StatelessRandomUniform, 0.75 ms of CPU for 10^5 numbers).
-  const sum = overTasks(jacobian, 'sum');
-  const positive = overTasks(op('Relu', [jacobian], 'relu'), 'positive');
+  // (and 0 where P = U, as the eager rule keeps neither there; SelectV2 takes the 0 as a scalar).
+  const sum = overTasks([...tasks], 'sum');
+  const positive = overTasks(tasks.map((t, i) => op('Relu', [t], `relu_${i}`)), 'positive');
   const negative = op('Sub', [sum, positive], 'negative');
   const scaledTotal = op('Mul', [draw(sum), op('Sub', [positive, negative], 'total')], 'u_total');
   const cmp = (type: string, n: string) => g.op(type, [positive, scaledTotal], { T: F }, `${name}/${n}`);
-  const zeros = g.op('ZerosLike', [sum], { T: F }, `${name}/zeros`);
-  const select = (cond: string, a: string, b: string, n: string) => g.op('Select', [cond, a, b], { T: F }, `${name}/${n}`);
-  const kept = select(cmp('Greater', 'keeps_positive'), positive, select(cmp('Less', 'keeps_negative'), negative, zeros, 'negative_or_none'), 'kept');
+  const select = (cond: string, a: string, b: string, n: string) => g.op('SelectV2', [cond, a, b], { T: F }, `${name}/${n}`);
+  const kept = select(cmp('Greater', 'keeps_positive'), positive, select(cmp('Less', 'keeps_negative'), negative, scalar('none', 0), 'negative_or_none'), 'kept');
   const direction = leak === 0 ? kept
     : op('AddV2', [op('Mul', [scalar('rest', 1 - leak), kept], 'kept_rest'), op('Mul', [scalar('leak', leak), sum], 'leaked')], 'direction');
   // Shares (reported steps only): s = sign(R+ - U A); relu(s g_i)^2 summed is <masked_i, g_i>.
   const s = op('Sign', [op('Sub', [positive, scaledTotal], 'purity_test')], 'sign');
-  const masked = op('Relu', [op('Mul', [s, jacobian], 'signed')], 'masked');
-  const axis1 = g.constant(`${name}/coordinate_axis`, { dtype: 'int32', shape: [1], values: [1] });
-  const keptDots = g.op('Sum', [op('Square', [masked], 'masked_squared'), axis1], { T: F, Tidx: I32, keep_dims: { b: false } }, `${name}/kept_dots`);
+  const axes = g.constant(`${name}/coordinate_axes`, { dtype: 'int32', shape: [2], values: [0, 1] });
+  const dots = tasks.map((t, i) => g.op('Sum', [op('Square', [op('Relu', [op('Mul', [s, t], `signed_${i}`)], `masked_${i}`)], `masked_squared_${i}`), axes], { T: F, Tidx: I32, keep_dims: { b: false } }, `${name}/kept_dot_${i}`));
+  const keptDots = g.op('Pack', dots, { T: F, N: { i: dots.length }, axis: { i: 0 } }, `${name}/kept_dots`);
   return { direction, keptDots };
 }

@@ -2,9 +2,10 @@
 // graph: the first session call takes the tasks' gradients and returns their Gramian (and the
 // batch's mean losses when the method reads them), the method turns it into coefficients in
 // JavaScript, the second call combines the gradients with them and updates (taskGradients.ts).
-// GradDrop has no coefficients: its second call takes a seed pair for its masks instead
-// (gradDrop.ts) and, on a step whose shares are reported, returns each task's kept part, which
-// the Gramian's diagonal turns into shares.
+// GradDrop has no coefficients, so its step is one call (nothing kept between two calls:
+// taskGradients.ts), fed a seed pair for its
+// masks (gradDrop.ts); on a step whose shares are reported it returns each task's kept part,
+// which the Gramian's diagonal turns into shares.
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import type { TaskWeighting } from '../weighting/index';
@@ -24,20 +25,26 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
   /** Returns each conflict block's Gramian when `measure` (runs.blockGramians given). */
   return (feeds: readonly Feed[], values: readonly TF.Tensor[], measure = false): number[][][] | undefined => {
     const blocks = measure && runs.blockGramians ? [runs.blockGramians] : [];
+    if (runs.signDrop && weighting.signDrop) {
+      // GradDrop: one run (taskGradients.ts), the Gramian only on a reported step (its diagonal, for the shares).
+      const drop = weighting.signDrop;
+      const reported = drop.reported();
+      const seed = tf.tensor1d(drop.seed(), 'int32');
+      const out = session.run([...feeds, { name: runs.signDrop.seed, tfDtype: 'DT_INT32' }], [...values, seed],
+        [stepDone, runs.signDrop.after, ...(reported ? [runs.signDrop.keptDots, runs.gramian] : []), ...blocks]);
+      if (reported) drop.record(out[2]!.dataSync(), out[3]!.dataSync());
+      const measured = blocks.length ? toGramians(out[out.length - 1]!) : undefined;
+      tf.dispose([...out, seed]);
+      return measured;
+    }
     const out = session.run([...feeds], [...values], [...first, ...blocks]);
     const [gramian, losses] = [out[0]!, first.length > 1 ? out[1] : undefined];
-    const drop = runs.signDrop && weighting.signDrop;
-    const reported = drop && weighting.signDrop!.reported();
-    // GradDrop reads the Gramian (its diagonal) only on a reported step.
-    const gram = !drop || reported ? gramian.dataSync() : undefined;
-    const coefficients = drop ? undefined : weighting.ruleWeights!(gram!, losses ? Array.from(losses.dataSync()) : undefined);
+    const coefficients = weighting.ruleWeights!(gramian.dataSync(), losses ? Array.from(losses.dataSync()) : undefined);
     const measured = blocks.length ? toGramians(out[out.length - 1]!) : undefined;
     tf.dispose(out);
-    const mix = drop ? tf.tensor1d(weighting.signDrop!.seed(), 'int32') : tf.tensor1d(coefficients!);
+    const mix = tf.tensor1d(coefficients);
     const rate = feeds.findIndex((f) => f.name === lr);
-    const second = session.run([...(runs.recompute ? feeds : [feeds[rate]!]), drop ? { name: runs.signDrop!.seed, tfDtype: 'DT_INT32' } : { name: runs.mix }],
-      [...(runs.recompute ? values : [values[rate]!]), mix], reported ? [stepDone, runs.signDrop!.keptDots] : [stepDone]);
-    if (reported) weighting.signDrop!.record(second[1]!.dataSync(), gram!);
+    const second = session.run([...(runs.recompute ? feeds : [feeds[rate]!]), { name: runs.mix }], [...(runs.recompute ? values : [values[rate]!]), mix], [stepDone]);
     tf.dispose(second);
     mix.dispose();
     return measured;

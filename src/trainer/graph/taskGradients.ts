@@ -12,8 +12,10 @@
 //    loss weights: `weightsOwnLayers`), and the optimizer's kernels apply them.
 // The eager compiled step does the same in one call of raw ops (native/denseStep.ts
 // gradientUpdate); the graph is checked against it (test/unit/trainer/graphGradientStep.test.ts).
-// Every task has labelled rows in every batch here (partial labels stay on the eager step), so
-// the active tasks are all of them.
+// GradDrop (signDrop) has no coefficients: its masks (gradDrop.ts) replace the MatMul and the
+// whole step is one call, nothing stashed, the masks built on the tasks' gradients as they come
+// (no [k, P] stack but for the Gramian of a reported step). Every task has labelled rows in every batch here (partial labels stay
+// on the eager step), so the active tasks are all of them.
 import type { ExperimentSpec } from '../../core/spec';
 import { trunkOf } from '../../core/trunk';
 import type { TaskHead } from '../heads';
@@ -39,8 +41,14 @@ export interface GradientRuns {
    * otherwise); none with dropout, which the measurement leaves out and the step does not.
    */
   blockGramians?: string;
-  /** GradDrop (`signDrop`): the second run's seed pair placeholder (int32 [2]) and its fetch on reported steps, [tasks] each task's kept part <masked_i, g_i> summed over the blocks. */
-  signDrop?: { seed: string; keptDots: string };
+  /**
+   * GradDrop (`signDrop`): its step is one run, not two (no coefficients come from JavaScript:
+   * nothing is stashed; `recompute` is set, so the run takes the first run's feeds), fetching
+   * `stepDone` and `after` (the first run's other work), with `keptDots` ([tasks] each task's
+   * kept part <masked_i, g_i> summed over the blocks) and `gramian` on reported steps; `seed`,
+   * the run's seed pair placeholder (int32 [2]).
+   */
+  signDrop?: { seed: string; keptDots: string; after: string };
   /** The second run runs the trunk's forward again (a convolution's or recurrent layer's backward reads its inner values): it takes the first run's feeds too. */
   recompute: boolean;
 }
@@ -72,7 +80,7 @@ export interface TaskGradientInputs {
   weightsOwnLayers: boolean;
   /** The shared layers whose Gramians the conflict measurement reads, in its order (none: not measured). */
   conflictBlocks?: readonly string[];
-  /** GradDrop with this leak instead of a rule's coefficients: the second run masks the kept gradients per coordinate (gradDrop.ts). */
+  /** GradDrop with this leak instead of a rule's coefficients: one run masks the tasks' gradients per coordinate (gradDrop.ts) and updates. */
   signDrop?: { leak: number };
 }
 
@@ -85,8 +93,9 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
   const mixRow = g.op('Reshape', [mix, int('task_gradients/row_shape', [1, k])], { T: F, Tshape: I32 }, 'task_gradients/mix_row');
   const mixes = g.op('Unpack', [mix], { T: F, num: { i: k }, axis: { i: 0 } }, 'task_gradients/mixes');
   const stashes: string[] = [];
-  /** A session variable holding `value` from the first run to the second; returns its read (second run). */
+  /** A session variable holding `value` from the first run to the second; returns its read (second run). GradDrop's one run reads `value` itself. */
   const stash = (name: string, value: string, shape: number[]) => {
+    if (o.signDrop) return value;
     const h = g.op('VarHandleOp', [], { dtype: F, shape: { shape }, container: { s: '' }, shared_name: { s: `stash/${name}` } }, `var/stash/${name}`);
     stashes.push(g.op('AssignVariableOp', [h, value], { dtype: F }, `stash/${name}/assign`));
     return g.op('ReadVariableOp', [h], { dtype: F }, `stash/${name}/read`);
@@ -104,15 +113,19 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     const stacked = g.op('Pack', perTask, { T: F, N: { i: k }, axis: { i: 0 } }, `task_gradients/${name}/stack`);
     const jacobian = g.op('Reshape', [stacked, rows], { T: F, Tshape: I32 }, `task_gradients/${name}/jacobian`);
     grams.push(g.op('MatMul', [jacobian, jacobian], { T: F, transpose_a: { b: false }, transpose_b: { b: true } }, `task_gradients/${name}/gramian`));
-    const kept = g.op('Reshape', [stash(name, stacked, stackShape), rows], { T: F, Tshape: I32 }, `task_gradients/${name}/kept`);
     let sum: string;
     if (o.signDrop) {
+      // GradDrop's one run reads the tasks' gradients as they come, flat: the stack above (a copy) only for the Gramian on reported steps.
       const at = `task_gradients/${name}/graddrop`;
       const block = keptDots.length;
-      const drop = graphGradDrop(g, at, kept, (like) => gradDropUniform(g, at, like, seed!, block), o.signDrop.leak);
+      const flat = perTask.map((p, i) => g.op('Reshape', [p, int(`${at}/flat_${i}`, [1, -1])], { T: F, Tshape: I32 }, `${at}/task_${i}`));
+      const drop = graphGradDrop(g, at, flat, (like) => gradDropUniform(g, at, like, seed!, block), o.signDrop.leak);
       keptDots.push(drop.keptDots);
       sum = drop.direction;
-    } else sum = g.op('MatMul', [mixRow, kept], { T: F, transpose_a: { b: false }, transpose_b: { b: false } }, `task_gradients/${name}/combined`);
+    } else {
+      const kept = g.op('Reshape', [stash(name, stacked, stackShape), rows], { T: F, Tshape: I32 }, `task_gradients/${name}/kept`);
+      sum = g.op('MatMul', [mixRow, kept], { T: F, transpose_a: { b: false }, transpose_b: { b: false } }, `task_gradients/${name}/combined`);
+    }
     return g.op('Reshape', [sum, int(`task_gradients/${name}/shape`, shape)], { T: F, Tshape: I32 }, `task_gradients/${name}/direction`);
   };
   const weightGrads = new Map<string, string>();
@@ -177,7 +190,8 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     weightGrads,
     runs(after) {
       const sum = grams.length === 1 ? grams[0]! : g.op('AddN', grams, { T: F, N: { i: grams.length } }, 'task_gradients/gramian_sum');
-      const gramian = g.op('Identity', [sum, ...[...stashes, ...after].map((n) => `^${n}`)], { T: F }, 'task_gradients/gramian');
+      const done = [...stashes, ...after].map((n) => `^${n}`);
+      const gramian = g.op('Identity', [sum, ...done], { T: F }, 'task_gradients/gramian');
       const means = o.losses.map((loss, i) => {
         const rank = o.heads[i]!.encoding === 'value' ? 2 : 1;
         return g.op('Mean', [loss, int(`task_gradients/loss_axes_${i}`, Array.from({ length: rank }, (_, a) => a))], { T: F, Tidx: I32, keep_dims: { b: false } }, `task_gradients/mean_loss_${i}`);
@@ -186,8 +200,9 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       const blocks = o.mode === 'parameters' && o.conflictBlocks?.length && o.conflictBlocks.every((id) => layerGrams.has(id))
         ? g.op('Pack', o.conflictBlocks.map((id) => { const gs = layerGrams.get(id)!; return gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `task_gradients/${id}/block_gramian`); }),
           { T: F, N: { i: o.conflictBlocks.length }, axis: { i: 0 } }, 'task_gradients/block_gramians') : undefined;
-      const signDrop = seed ? { seed, keptDots: keptDots.length === 1 ? keptDots[0]! : g.op('AddN', keptDots, { T: F, N: { i: keptDots.length } }, 'task_gradients/kept_dots') } : undefined;
-      return { mix, gramian, lossMeans, recompute, ...(blocks ? { blockGramians: blocks } : {}), ...(signDrop ? { signDrop } : {}) };
+      const signDrop = seed ? { seed, keptDots: keptDots.length === 1 ? keptDots[0]! : g.op('AddN', keptDots, { T: F, N: { i: keptDots.length } }, 'task_gradients/kept_dots'),
+        after: g.op('Identity', [g.constant('task_gradients/after_value', { dtype: 'float', shape: [], values: [0] }), ...done], { T: F }, 'task_gradients/after') } : undefined;
+      return { mix, gramian, lossMeans, recompute: recompute || !!o.signDrop, ...(blocks ? { blockGramians: blocks } : {}), ...(signDrop ? { signDrop } : {}) };
     },
   };
 }

@@ -1,13 +1,14 @@
-// GradDrop on the fused graph (graph/gradDrop.ts): the graph's rule against the eager rule
-// (core/weighting/gradDropDirection.ts) given the same uniforms (read back from the graph's
-// StatelessRandomUniform), the hand-worked 2x4 Jacobian of the eager tests, and a run through
-// the loop on the fused graph in both modes: repeatable, reporting kept shares.
+// GradDrop on the fused graph (graph/gradDrop.ts): its uniforms (the eager step's generator,
+// core/random.ts fillSymmetric, in graph ops; spread evenly, independent between coordinates,
+// steps and blocks), the graph's rule against the eager rule (core/weighting/gradDropDirection.ts)
+// given the same uniforms (read back from the graph), the hand-worked 2x4 Jacobian of the eager
+// tests, and a run through the loop on the fused graph in both modes: repeatable, reporting kept shares.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { gradDropDirection, keptShare } from '../../../src/core/weighting/gradDropDirection';
 import { WEIGHTING_METHODS } from '../../../src/core/weighting/registry';
-import { SeededRandom } from '../../../src/core/random';
+import { fillSymmetric, SeededRandom } from '../../../src/core/random';
 import { loadBackend } from '../../../src/trainer/backend';
 import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
 import { gradDropUniform, graphGradDrop } from '../../../src/trainer/graph/gradDrop';
@@ -25,7 +26,9 @@ async function onGraph(jacobian: number[][], leak: number, from: { u: number[] }
   const fed = 'u' in from ? g.placeholder('u', [1, -1]) : undefined;
   const seed = 'seed' in from ? g.placeholder('seed', [2], 'int32') : undefined;
   let uniform = '';
-  const drop = graphGradDrop(g, 'drop', j, (like) => (uniform = fed ? g.op('Identity', [fed], { T: { type: 'float' } }, 'fed_u') : gradDropUniform(g, 'drop', like, seed!, 1)), leak);
+  const rows = g.op('Unpack', [j], { T: { type: 'float' }, num: { i: jacobian.length }, axis: { i: 0 } }, 'rows');
+  const tasks = jacobian.map((_, i) => g.op('ExpandDims', [i === 0 ? rows : `${rows}:${i}`, g.constant(`row_axis_${i}`, { dtype: 'int32', shape: [], values: [0] })], { T: { type: 'float' }, Tdim: { type: 'int32' } }, `task_${i}`));
+  const drop = graphGradDrop(g, 'drop', tasks, (like) => (uniform = fed ? g.op('Identity', [fed], { T: { type: 'float' } }, 'fed_u') : gradDropUniform(g, 'drop', like, seed!, 1)), leak);
   const session = openSession(tf, g.savedModel(['serve']));
   const feeds = [{ name: j }, ...(fed ? [{ name: fed }] : [{ name: seed!, tfDtype: 'DT_INT32' }])];
   const values = [tf.tensor2d(jacobian), 'u' in from ? tf.tensor2d([from.u]) : tf.tensor1d(from.seed, 'int32')];
@@ -36,6 +39,73 @@ async function onGraph(jacobian: number[][], leak: number, from: { u: number[] }
   const norms = jacobian.map((row) => row.reduce((s, x) => s + x * x, 0));
   return { direction: direction!, shares: dots!.map((d, i) => keptShare(d, norms[i]!, leak)), u: u! };
 }
+
+/** The graph's uniforms for `size` coordinates of block `block` from the seed pair `seed`. */
+async function draws(size: number, seed: [number, number], block: number): Promise<number[]> {
+  const { tf } = await loadBackend('tensorflow');
+  const g = new GraphBuilder();
+  const like = g.placeholder('like', [1, -1]);
+  const s = g.placeholder('seed', [2], 'int32');
+  const u = gradDropUniform(g, 'drop', like, s, block);
+  const session = openSession(tf, g.savedModel(['serve']));
+  const values = [tf.zeros([1, size]), tf.tensor1d(seed, 'int32')];
+  const [out] = session.run([{ name: like }, { name: s, tfDtype: 'DT_INT32' }], values, [u]);
+  const result = Array.from(out!.dataSync());
+  tf.dispose([out!, ...values]);
+  session.dispose();
+  return result;
+}
+
+const WEYL = 0x6d2b79f5;
+
+test('GradDrop\'s uniforms in the graph are the eager step\'s generator (fillSymmetric from key seed[0] + 2^31 seed[1]), each word\'s halves swapped; block b continues the stream at word b 2^24', async () => {
+  const seed: [number, number] = [1234567, 89];
+  const key = (seed[0] + 2 ** 31 * (seed[1] & 1)) >>> 0;
+  // The eager step's V = 1 - 2U, high half first; the graph's U, low half first. An odd size: the last word's second half is cut.
+  const expected = (from: number, size: number) => {
+    const v = fillSymmetric(new Float32Array(size + 1), from);
+    return Array.from({ length: size }, (_, i) => (1 - v[i ^ 1]!) / 2);
+  };
+  assert.deepEqual(await draws(4097, seed, 0), expected(key, 4097));
+  assert.deepEqual(await draws(1000, seed, 3), expected((key + Math.imul(3 * 2 ** 24, WEYL)) >>> 0, 1000));
+  // The key takes seed[1]'s low bit: another pair, another stream.
+  assert.deepEqual(await draws(1000, [seed[0], 90], 0), expected((key + 2 ** 31) >>> 0, 1000));
+});
+
+test('GradDrop\'s uniforms in the graph: uniform on [0, 1) in 16-bit steps, no correlation between neighbours, the halves of a word, steps (seed pairs) or blocks', async () => {
+  const n = 1 << 16;
+  const [a, b, c] = [await draws(n, [271828, 1828], 0), await draws(n, [314159, 2653], 0), await draws(n, [271828, 1828], 1)];
+  for (const u of [a, b, c]) {
+    assert.ok(u.every((x) => x >= 0 && x < 1 && Number.isInteger(x * 2 ** 16)));
+    // Mean 1/2 - 2^-17, standard deviation sqrt(1/12 / n): five of them.
+    const mean = u.reduce((s, x) => s + x, 0) / n;
+    assert.ok(Math.abs(mean - 0.5) < 5 * Math.sqrt(1 / 12 / n), `mean ${mean}`);
+    // Chi-square over 64 equal bins: 63 degrees of freedom, mean 63, standard deviation 11.2; five of them.
+    const bins = new Array<number>(64).fill(0);
+    for (const x of u) bins[Math.floor(x * 64)]!++;
+    const chi = bins.reduce((s, k) => s + (k - n / 64) ** 2 / (n / 64), 0);
+    assert.ok(chi < 63 + 5 * 11.2, `chi-square ${chi}`);
+  }
+  /** Pearson's correlation; for independent uniforms about normal with standard deviation 1 / sqrt(length). */
+  const corr = (x: number[], y: number[]) => {
+    const m = (v: number[]) => v.reduce((s, t) => s + t, 0) / v.length;
+    const [mx, my] = [m(x), m(y)];
+    let [sxy, sxx, syy] = [0, 0, 0];
+    x.forEach((t, i) => { sxy += (t - mx) * (y[i]! - my); sxx += (t - mx) ** 2; syy += (y[i]! - my) ** 2; });
+    return sxy / Math.sqrt(sxx * syy);
+  };
+  const bound = (len: number) => 5 / Math.sqrt(len);
+  const pairs: Array<[string, number[], number[]]> = [
+    ['neighbours', a.slice(0, -1), a.slice(1)],
+    ['halves of a word', a.filter((_, i) => i % 2 === 0), a.filter((_, i) => i % 2 === 1)],
+    ['neighbouring words', a.filter((_, i) => i % 2 === 0).slice(0, -1), a.filter((_, i) => i % 2 === 0).slice(1)],
+    ['two steps', a, b],
+    ['two blocks', a, c],
+  ];
+  for (const [what, x, y] of pairs) { const r = corr(x, y); assert.ok(Math.abs(r) < bound(x.length), `${what}: correlation ${r}`); }
+  // No coordinate repeats the other step's or block's draw more often than chance (1 in 2^16: about 1 here).
+  assert.ok(a.filter((x, i) => x === b[i]).length < 10 && a.filter((x, i) => x === c[i]).length < 10);
+});
 
 // g1 = (1, -2, 3, 0), g2 = (1, 1, -1, 0), U = 1/2: worked out in test/unit/trainer/weighting/graddrop.test.ts.
 const J = [[1, -2, 3, 0], [1, 1, -1, 0]];
@@ -55,14 +125,14 @@ test('GradDrop in the graph, hand-worked: U = 1/2 gives d = (2, -2, 3, 0), share
   close((await onGraph(tie, 0, { u: [0.5, 0.5] })).direction, [0, 0]);
 });
 
-test('GradDrop in the graph equals the eager rule given the same uniforms (read back from StatelessRandomUniform), leak 0 and 0.3, 3 tasks', async () => {
+test('GradDrop in the graph equals the eager rule given the same uniforms (read back from the graph), leak 0 and 0.3, 3 tasks', async () => {
   const rng = new SeededRandom(8);
   // Mixed signs and sizes, so that the draws decide most coordinates.
   const jacobian = Array.from({ length: 3 }, () => Array.from({ length: 5000 }, () => rng.normal()));
   for (const leak of [0, 0.3]) {
     const graph = await onGraph(jacobian, leak, { seed: [12345, 678] });
     assert.equal(graph.u.length, 5000);
-    assert.ok(graph.u.every((x) => x >= 0 && x < 1) && new Set(graph.u).size > 4900, 'uniforms in [0, 1), distinct');
+    assert.ok(graph.u.every((x) => x >= 0 && x < 1 && Number.isInteger(x * 2 ** 16)), 'uniforms k / 2^16 in [0, 1)');
     const eager = gradDropDirection(jacobian.flat(), 3, graph.u.map((x) => 1 - 2 * x), leak);
     close(graph.direction, Array.from(eager.direction));
     close(graph.shares, eager.shares);

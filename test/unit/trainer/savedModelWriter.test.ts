@@ -21,7 +21,8 @@ const decode = (bytes: Uint8Array) => (api.SavedModel as unknown as { deserializ
 
 /** The SavedModel as google-protobuf's message classes write it (the former GraphBuilder.savedModel). */
 function reference(nodes: GraphNode[], tags: string[], producer: number): Uint8Array {
-  const dtype = (t: 'float' | 'int32' | 'uint8') => (t === 'float' ? api.DataType.DT_FLOAT : t === 'uint8' ? api.DataType.DT_UINT8 : api.DataType.DT_INT32);
+  const dtype = (t: 'float' | 'int32' | 'uint8' | 'uint16' | 'uint32') => ({ float: api.DataType.DT_FLOAT, int32: api.DataType.DT_INT32, uint8: api.DataType.DT_UINT8, uint16: 17, uint32: 22 })[t];
+  // (uint16 and uint32: TensorFlow's types.proto numbers, newer than api_pb's enum.)
   const shape = (dims: number[]) => {
     const s = new api.TensorShape!();
     for (const d of dims) { const dim = new api.TensorShape!.Dim!(); dim.setSize!(d); s.addDim!(dim); }
@@ -75,6 +76,7 @@ test('every kind of attr is written as google-protobuf writes it', () => {
     { name: 'x', op: 'Placeholder', inputs: [], attrs: { dtype: { type: 'float' }, shape: { shape: [-1, 784] } } },
     { name: 'rows', op: 'Placeholder', inputs: [], attrs: { shape: { shape: [-1] }, dtype: { type: 'int32' } } },
     { name: 'codes', op: 'Placeholder', inputs: [], attrs: { shape: { shape: [-1, 784] }, dtype: { type: 'uint8' } } },
+    { name: 'halves', op: 'Bitcast', inputs: ['words'], attrs: { T: { type: 'uint32' }, type: { type: 'uint16' } } },
     { name: 'scalar', op: 'Placeholder', inputs: [], attrs: { dtype: { type: 'float' }, shape: { shape: [] } } },
     { name: 'empty', op: 'Placeholder', inputs: [], attrs: { dtype: { type: 'float' }, shape: { shape: [0, 3, 100000] } } },
     { name: 'c', op: 'Const', inputs: [], attrs: { dtype: { type: 'float' }, value: { tensor: { dtype: 'float', shape: [2, 2], values: [1.5, -2, 0.1, 3e-8] } } } },
