@@ -10,7 +10,7 @@
 import os from 'node:os';
 import { fillSymmetric } from '../src/core/random';
 import { loadBackend } from '../src/trainer/backend';
-import { gradDropUniform } from '../src/trainer/graph/gradDrop';
+import { gradDropUniform, uint32Scalar } from '../src/trainer/graph/gradDrop';
 import { GraphBuilder, type Attr } from '../src/trainer/graph/graphDef';
 import { openSession } from '../src/trainer/graph/session';
 
@@ -36,7 +36,7 @@ async function main() {
     philox16: sum(toUnit(g.op('Bitcast', [g.op('StatelessRandomUniformFullInt', [int('words', [P / 2]), seed], { dtype: I32, T: I32, Tseed: I32 }, 'philox16')], { T: I32, type: { type: 'uint16' } }, 'philox16/halves'), 'philox16'), 'philox16'),
     js: sum(fed, 'js'),
     js16: sum(toUnit(g.op('Bitcast', [fedWords], { T: I32, type: { type: 'uint16' } }, 'js16/halves'), 'js16'), 'js16'),
-    hash: sum(gradDropUniform(g, 'hash', zeros, seed, 0), 'hash'),
+    hash: sum(gradDropUniform(g, 'hash', zeros, seed, uint32Scalar(g, 'hash/start', 0)).uniform, 'hash'),
     none: sum(zeros, 'none'),
   };
   const session = openSession(tf, g.savedModel(['serve']));

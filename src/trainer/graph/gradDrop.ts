@@ -24,22 +24,23 @@ export interface GraphGradDrop {
 
 /** mulberry32's increment (core/random.ts): its stream from a key is the hash of key + j C, j = 1, 2, ... */
 const WEYL = 0x6d2b79f5;
-/** Words of the counter each block owns: block b's draws are the stream's words from b 2^24 on (blocks up to 2^25 coordinates stay apart). */
-const BLOCK_WORDS = 2 ** 24;
-
 /**
- * [1, P] uniforms U = k / 2^16 in [0, 1) (k a 16-bit integer) for block `block`, from the fed
- * seed pair `seed` (int32 [2]); `like`: a [1, P] node (graphGradDrop's sum). Why not
+ * [1, P] uniforms U = k / 2^16 in [0, 1) (k a 16-bit integer) for a block that starts at word
+ * `start` of the stream (a uint32 scalar node: the words earlier blocks took), from the fed seed
+ * pair `seed` (int32 [2]); `like`: a [1, P] node (graphGradDrop's sum). Returns the uniforms and
+ * `end`, the next block's start: the blocks lie end to end in one stream, as one flat vector would,
+ * so no two coordinates of a step share a word whatever the blocks' number and sizes (up to 2^32
+ * words; before, block b started at word b 2^24 in int32, which overflowed from the 128th block). Why not
  * TensorFlow's StatelessRandomUniform: Philox cost 5-6 ns of CPU a number here (about 0.6 ms a
  * step for the reference network's 108,864 shared weights, more than a whole step under equal
  * weighting); this counter hash, 13 uint32 ops over P / 2 words, costs 1.5 ns
  * (bench/gradDropUniformProbe.ts). Every coordinate still gets its own number each step: word j
  * of the stream from key = seed[0] + 2^31 seed[1] (mod 2^32) is mulberry32's output
- * function of key + (b 2^24 + j + 1) C, split in its two 16-bit halves, low half first (fillSymmetric
+ * function of key + (j + 1) C, split in its two 16-bit halves, low half first (fillSymmetric
  * writes the high half first: the same numbers pairwise swapped, test/unit/trainer/graphGradDrop.test.ts).
  * 16 bits give the chance P of keeping a sign to within 2^-16, as on the eager step.
  */
-export function gradDropUniform(g: GraphBuilder, name: string, like: string, seed: string, block: number): string {
+export function gradDropUniform(g: GraphBuilder, name: string, like: string, seed: string, start: string): { uniform: string; end: string } {
   const int = (n: string, v: number) => g.constant(`${name}/${n}`, { dtype: 'int32', shape: [], values: [v | 0] });
   const i32 = (type: string, a: string, b: string, n: string) => g.op(type, [a, b], { T: I32 }, `${name}/${n}`);
   const u32 = (x: string, n: string) => g.op('Bitcast', [x], { T: I32, type: U32 }, `${name}/${n}`);
@@ -47,9 +48,10 @@ export function gradDropUniform(g: GraphBuilder, name: string, like: string, see
   const k = (n: string, v: number) => u32(int(n, v), `${n}_u32`);
   const size = g.op('Size', [like], { T: F, out_type: I32 }, `${name}/size`);
   const words = i32('FloorDiv', i32('AddV2', size, int('one', 1), 'size_up'), int('two', 2), 'words');
-  // The counter j + 1 + b 2^24 times C: a constant TensorFlow folds when P is known (parameters).
-  const first = block * BLOCK_WORDS + 1;
-  const counter = op('Mul', u32(g.op('Range', [int('first', first), i32('AddV2', words, int('first_end', first), 'end'), int('step', 1)], { Tidx: I32 }, `${name}/range`), 'range_u32'), k('weyl', WEYL), 'counter');
+  // The counter (start + j + 1) C over this block's words j, in uint32 (wrapping as mulberry32 does).
+  const words32 = u32(words, 'words_u32');
+  const index = op('AddV2', u32(g.op('Range', [int('zero', 0), words, int('step', 1)], { Tidx: I32 }, `${name}/range`), 'range_u32'), op('AddV2', start, k('one_u32', 1), 'start_1'), 'index');
+  const counter = op('Mul', index, k('weyl', WEYL), 'counter');
   const pair = g.op('Unpack', [u32(seed, 'seed_u32')], { T: U32, num: { i: 2 }, axis: { i: 0 } }, `${name}/seed_pair`);
   const key = op('AddV2', pair, op('Mul', `${pair}:1`, k('high_bit', 2 ** 31), 'seed_high'), 'key');
   // mulberry32's output function (core/random.ts), op for op.
@@ -62,7 +64,13 @@ export function gradDropUniform(g: GraphBuilder, name: string, like: string, see
   const row = g.op('Reshape', [halves, g.constant(`${name}/row_shape`, { dtype: 'int32', shape: [2], values: [1, -1] })], { T: F, Tshape: I32 }, `${name}/halves_row`);
   const cut = g.op('Slice', [row, g.constant(`${name}/cut_begin`, { dtype: 'int32', shape: [2], values: [0, 0] }),
     g.op('Pack', [int('cut_rows', 1), size], { T: I32, N: { i: 2 }, axis: { i: 0 } }, `${name}/cut_size`)], { T: F, Index: I32 }, `${name}/cut`);
-  return g.op('Mul', [cut, g.constant(`${name}/to_unit`, { dtype: 'float', shape: [], values: [2 ** -16] })], { T: F }, `${name}/uniform`);
+  const uniform = g.op('Mul', [cut, g.constant(`${name}/to_unit`, { dtype: 'float', shape: [], values: [2 ** -16] })], { T: F }, `${name}/uniform`);
+  return { uniform, end: op('AddV2', start, words32, 'end') };
+}
+
+/** A uint32 scalar node of value `v` (a stream's first block's start: 0). */
+export function uint32Scalar(g: GraphBuilder, name: string, v: number): string {
+  return g.op('Bitcast', [g.constant(`${name}/int`, { dtype: 'int32', shape: [], values: [v | 0] })], { T: I32, type: U32 }, name);
 }
 
 /** GradDrop on the tasks' gradients `tasks` (each [1, P]) with leak `leak`; `draw` gives the uniforms [1, P] from a [1, P] node (gradDropUniform, or a test's placeholder). */

@@ -20,7 +20,7 @@ import type { ExperimentSpec } from '../../core/spec';
 import { trunkOf } from '../../core/trunk';
 import type { TaskHead } from '../heads';
 import type { Attr, GraphBuilder } from './graphDef';
-import { gradDropUniform, graphGradDrop } from './gradDrop';
+import { gradDropUniform, graphGradDrop, uint32Scalar } from './gradDrop';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -102,6 +102,8 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
   };
   const grams: string[] = [];
   const seed = o.signDrop ? g.placeholder('task_gradients/seed', [2], 'int32') : undefined;
+  /** GradDrop's uniform stream: where the next block's words start (the blocks lie end to end). */
+  let streamAt = seed ? uint32Scalar(g, 'task_gradients/stream_start', 0) : undefined;
   const keptDots: string[] = [];
   /** Per trunk layer, the Gramians of its weights (their sum is the layer's: parameters mode). */
   const layerGrams = new Map<string, string[]>();
@@ -117,9 +119,12 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     if (o.signDrop) {
       // GradDrop's one run reads the tasks' gradients as they come, flat: the stack above (a copy) only for the Gramian on reported steps.
       const at = `task_gradients/${name}/graddrop`;
-      const block = keptDots.length;
       const flat = perTask.map((p, i) => g.op('Reshape', [p, int(`${at}/flat_${i}`, [1, -1])], { T: F, Tshape: I32 }, `${at}/task_${i}`));
-      const drop = graphGradDrop(g, at, flat, (like) => gradDropUniform(g, at, like, seed!, block), o.signDrop.leak);
+      const drop = graphGradDrop(g, at, flat, (like) => {
+        const drawn = gradDropUniform(g, at, like, seed!, streamAt!);
+        streamAt = drawn.end;
+        return drawn.uniform;
+      }, o.signDrop.leak);
       keptDots.push(drop.keptDots);
       sum = drop.direction;
     } else {

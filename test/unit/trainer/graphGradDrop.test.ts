@@ -11,7 +11,7 @@ import { WEIGHTING_METHODS } from '../../../src/core/weighting/registry';
 import { fillSymmetric, SeededRandom } from '../../../src/core/random';
 import { loadBackend } from '../../../src/trainer/backend';
 import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
-import { gradDropUniform, graphGradDrop } from '../../../src/trainer/graph/gradDrop';
+import { gradDropUniform, graphGradDrop, uint32Scalar } from '../../../src/trainer/graph/gradDrop';
 import { GRAPH_STEP_PATH, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
 import { openSession } from '../../../src/trainer/graph/session';
 import { makeHeads } from '../../../src/trainer/heads';
@@ -28,7 +28,7 @@ async function onGraph(jacobian: number[][], leak: number, from: { u: number[] }
   let uniform = '';
   const rows = g.op('Unpack', [j], { T: { type: 'float' }, num: { i: jacobian.length }, axis: { i: 0 } }, 'rows');
   const tasks = jacobian.map((_, i) => g.op('ExpandDims', [i === 0 ? rows : `${rows}:${i}`, g.constant(`row_axis_${i}`, { dtype: 'int32', shape: [], values: [0] })], { T: { type: 'float' }, Tdim: { type: 'int32' } }, `task_${i}`));
-  const drop = graphGradDrop(g, 'drop', tasks, (like) => (uniform = fed ? g.op('Identity', [fed], { T: { type: 'float' } }, 'fed_u') : gradDropUniform(g, 'drop', like, seed!, 1)), leak);
+  const drop = graphGradDrop(g, 'drop', tasks, (like) => (uniform = fed ? g.op('Identity', [fed], { T: { type: 'float' } }, 'fed_u') : gradDropUniform(g, 'drop', like, seed!, uint32Scalar(g, 'start', 1 << 24)).uniform), leak);
   const session = openSession(tf, g.savedModel(['serve']));
   const feeds = [{ name: j }, ...(fed ? [{ name: fed }] : [{ name: seed!, tfDtype: 'DT_INT32' }])];
   const values = [tf.tensor2d(jacobian), 'u' in from ? tf.tensor2d([from.u]) : tf.tensor1d(from.seed, 'int32')];
@@ -40,25 +40,39 @@ async function onGraph(jacobian: number[][], leak: number, from: { u: number[] }
   return { direction: direction!, shares: dots!.map((d, i) => keptShare(d, norms[i]!, leak)), u: u! };
 }
 
-/** The graph's uniforms for `size` coordinates of block `block` from the seed pair `seed`. */
-async function draws(size: number, seed: [number, number], block: number): Promise<number[]> {
+/**
+ * The graph's uniforms for blocks of `sizes` coordinates laid end to end in one graph, the first
+ * starting at word `start` of the stream from the seed pair `seed`; and where the last one ended.
+ */
+async function chained(sizes: number[], seed: [number, number], start: number): Promise<{ blocks: number[][]; end: number }> {
   const { tf } = await loadBackend('tensorflow');
   const g = new GraphBuilder();
-  const like = g.placeholder('like', [1, -1]);
   const s = g.placeholder('seed', [2], 'int32');
-  const u = gradDropUniform(g, 'drop', like, s, block);
+  let at = uint32Scalar(g, 'start', start);
+  const likes = sizes.map((_, i) => g.placeholder(`like_${i}`, [1, -1]));
+  const us = likes.map((like, i) => {
+    const drawn = gradDropUniform(g, `drop_${i}`, like, s, at);
+    at = drawn.end;
+    return drawn.uniform;
+  });
+  const end = g.op('Bitcast', [at], { T: { type: 'uint32' }, type: { type: 'int32' } }, 'end_int');
   const session = openSession(tf, g.savedModel(['serve']));
-  const values = [tf.zeros([1, size]), tf.tensor1d(seed, 'int32')];
-  const [out] = session.run([{ name: like }, { name: s, tfDtype: 'DT_INT32' }], values, [u]);
-  const result = Array.from(out!.dataSync());
-  tf.dispose([out!, ...values]);
+  const values = [...sizes.map((n) => tf.zeros([1, n])), tf.tensor1d(seed, 'int32')];
+  const out = session.run([...likes.map((name) => ({ name })), { name: s, tfDtype: 'DT_INT32' }], values, [...us, end]);
+  const result = out.map((t) => Array.from(t.dataSync()));
+  tf.dispose([...out, ...values]);
   session.dispose();
-  return result;
+  return { blocks: result.slice(0, -1), end: result.at(-1)![0]! >>> 0 };
+}
+
+/** The graph's uniforms for `size` coordinates of a block starting at word `start`, from the seed pair `seed`. */
+async function draws(size: number, seed: [number, number], start: number): Promise<number[]> {
+  return (await chained([size], seed, start)).blocks[0]!;
 }
 
 const WEYL = 0x6d2b79f5;
 
-test('GradDrop\'s uniforms in the graph are the eager step\'s generator (fillSymmetric from key seed[0] + 2^31 seed[1]), each word\'s halves swapped; block b continues the stream at word b 2^24', async () => {
+test('GradDrop\'s uniforms in the graph are the eager step\'s generator (fillSymmetric from key seed[0] + 2^31 seed[1]), each word\'s halves swapped; a block starting at word w continues the stream there', async () => {
   const seed: [number, number] = [1234567, 89];
   const key = (seed[0] + 2 ** 31 * (seed[1] & 1)) >>> 0;
   // The eager step's V = 1 - 2U, high half first; the graph's U, low half first. An odd size: the last word's second half is cut.
@@ -67,14 +81,27 @@ test('GradDrop\'s uniforms in the graph are the eager step\'s generator (fillSym
     return Array.from({ length: size }, (_, i) => (1 - v[i ^ 1]!) / 2);
   };
   assert.deepEqual(await draws(4097, seed, 0), expected(key, 4097));
-  assert.deepEqual(await draws(1000, seed, 3), expected((key + Math.imul(3 * 2 ** 24, WEYL)) >>> 0, 1000));
+  assert.deepEqual(await draws(1000, seed, 3 * 2 ** 24), expected((key + Math.imul(3 * 2 ** 24, WEYL)) >>> 0, 1000));
+  // A start past 2^31 (int32 arithmetic overflowed there from the 128th block of 2^24 words).
+  assert.deepEqual(await draws(1000, seed, 2 ** 31 + 7), expected((key + Math.imul(2 ** 31 + 7, WEYL)) >>> 0, 1000));
   // The key takes seed[1]'s low bit: another pair, another stream.
   assert.deepEqual(await draws(1000, [seed[0], 90], 0), expected((key + 2 ** 31) >>> 0, 1000));
 });
 
+test('GradDrop\'s blocks lie end to end in one stream: 999 then 1,000 coordinates take words 0-499 and 500-999, as 1,999 coordinates would (and 300 blocks do not overflow)', async () => {
+  const seed: [number, number] = [42, 7];
+  const [whole, parts] = [await draws(2000, seed, 0), await chained([999, 1000], seed, 0)];
+  assert.deepEqual(parts.blocks[0], whole.slice(0, 999));
+  assert.deepEqual(parts.blocks[1], whole.slice(1000, 2000));
+  assert.equal(parts.end, 1000);
+  const many = await chained(new Array<number>(300).fill(2 ** 17), seed, 0);
+  assert.equal(many.end, 300 * 2 ** 16);
+  assert.deepEqual(many.blocks[299], await draws(2 ** 17, seed, 299 * 2 ** 16));
+});
+
 test('GradDrop\'s uniforms in the graph: uniform on [0, 1) in 16-bit steps, no correlation between neighbours, the halves of a word, steps (seed pairs) or blocks', async () => {
   const n = 1 << 16;
-  const [a, b, c] = [await draws(n, [271828, 1828], 0), await draws(n, [314159, 2653], 0), await draws(n, [271828, 1828], 1)];
+  const [a, b, c] = [await draws(n, [271828, 1828], 0), await draws(n, [314159, 2653], 0), await draws(n, [271828, 1828], 2 ** 24)];
   for (const u of [a, b, c]) {
     assert.ok(u.every((x) => x >= 0 && x < 1 && Number.isInteger(x * 2 ** 16)));
     // Mean 1/2 - 2^-17, standard deviation sqrt(1/12 / n): five of them.
