@@ -1,7 +1,7 @@
 // Bundled examples (and one experiment holding every other layer type), trained briefly by the
 // product, exported to Keras 3 from the run folder: the Keras model with the run's weights, fed by the exported data.py (the product's
 // split, imputation and preprocessing refitted in numpy), predicts what the product's own saved
-// model predicts on the first 100 test examples, within 1e-5 (native TensorFlow on both sides).
+// model predicts on the first 100 test examples, within 1e-5, relative above 1 (native TensorFlow on both sides).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { requireKeras, runPython } from './kerasPython';
 
 const TOLERANCE = 1e-5;
 
-test('examples exported to Keras predict as the product on 100 test examples (max abs diff 1e-5)', { timeout: 600_000 }, async (t) => {
+test('examples exported to Keras predict as the product on 100 test examples (max diff 1e-5, relative above 1)', { timeout: 600_000 }, async (t) => {
   const python = requireKeras(t);
   if (!python) return;
   const root = tempDir('keras-fidelity');
@@ -54,10 +54,11 @@ print(json.dumps(result))
       const got = keras[pkg]?.[task];
       assert.ok(got, `${example}: the Keras model has an output named ${task}`);
       assert.equal(got.length, rows.length, `${example}/${task}: rows`);
-      rows.forEach((row, i) => row.forEach((v, j) => { gap = Math.max(gap, Math.abs(v - got[i]![j]!)); }));
+      // Relative above 1: a regression output can pass 1, where Python's TensorFlow (another build, other kernels) rounds float32 at its size.
+      rows.forEach((row, i) => row.forEach((v, j) => { gap = Math.max(gap, Math.abs(v - got[i]![j]!) / Math.max(1, Math.abs(v))); }));
     }
     return { example, gap };
   });
-  t.diagnostic(gaps.map((g) => `${g.example}: max |keras - product| = ${g.gap.toExponential(2)}`).join('; '));
+  t.diagnostic(gaps.map((g) => `${g.example}: max |keras - product| / max(1, |product|) = ${g.gap.toExponential(2)}`).join('; '));
   for (const g of gaps) assert.ok(g.gap <= TOLERANCE, `${g.example}: predictions differ by ${g.gap} (> ${TOLERANCE})`);
 });

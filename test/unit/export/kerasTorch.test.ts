@@ -1,6 +1,6 @@
 // The exported package under another Keras 3 backend: KERAS_BACKEND=torch (PyTorch for CPU,
 // from the local package index, scripts/setup-keras-torch-venv.sh) with the run's weights
-// predicts what the product's own model predicts, within 1e-4. Where PyTorch cannot be
+// predicts what the product's own model predicts, within 1e-4 (relative above 1). Where PyTorch cannot be
 // installed the test is skipped and says so. Installing PyTorch takes minutes, so it runs in
 // `npm run test:export` (MTS_EXPORT_FULL=1), not in the CI budget of the unit suite.
 import assert from 'node:assert/strict';
@@ -57,8 +57,9 @@ print(json.dumps({task: np.asarray(p).tolist() for task, p in predictions.items(
   let gap = 0;
   for (const [task, rows] of Object.entries(expected)) {
     assert.ok(got[task], `an output named ${task}`);
-    rows.forEach((row, i) => row.forEach((v, j) => { gap = Math.max(gap, Math.abs(v - got[task]![i]![j]!)); }));
+    // Relative above 1: a regression output can pass 1, and PyTorch rounds float32 its own way.
+    rows.forEach((row, i) => row.forEach((v, j) => { gap = Math.max(gap, Math.abs(v - got[task]![i]![j]!) / Math.max(1, Math.abs(v))); }));
   }
-  t.diagnostic(`every-layer under torch: max |keras(torch) - product| = ${gap.toExponential(2)}`);
+  t.diagnostic(`every-layer under torch: max |keras(torch) - product| / max(1, |product|) = ${gap.toExponential(2)}`);
   assert.ok(gap <= TOLERANCE, `predictions differ by ${gap}`);
 });

@@ -1,7 +1,7 @@
 // Evaluating a split held as byte codes (native/byteInputs.ts) decodes its rows a part at a time
 // (evaluate.ts, DECODE_ROWS): a block's decoded values and their int32 indices were the largest
 // allocations of digits-parity's training, and the C allocator kept them. The parts' outputs
-// must give the float32 split's metrics bit for bit, with digits' shapes (784 pixels, a 128-unit
+// must give the float32 split's metrics to float32 rounding, with digits' shapes (784 pixels, a 128-unit
 // layer), on the eager forward and on the fused graph's evaluation in its session.
 import assert from 'node:assert/strict';
 import test from 'node:test';

@@ -40,8 +40,16 @@ test('digits-parity with its full settings reaches the reference accuracy; the s
   const [digitOut, parityOut] = model.predict(tf.tensor2d(testSplit.features, [testSplit.n, 784])) as [import('@tensorflow/tfjs').Tensor, import('@tensorflow/tfjs').Tensor];
   const digitPred = argmaxRows(digitOut.dataSync(), 10);
   const parityPred = Int32Array.from(parityOut.dataSync(), (p) => (p >= 0.5 ? 1 : 0));
-  assert.equal(accuracy(digitPred, testSplit.targets.label!), digit);
-  assert.equal(accuracy(parityPred, testSplit.targets.parity!), parity);
+  // The run's evaluation and tfjs-layers' predict are two paths, each rounding float32 its own way
+  // (within 1e-5, savedModel.test.ts): only a row whose top two digit probabilities, or whose
+  // parity probability and 0.5, are that close can be read otherwise; each such row may move the accuracy by 1/n.
+  const digitProbs = digitOut.dataSync();
+  const nearTies = Array.from({ length: testSplit.n }, (_, i) => Array.from(digitProbs.subarray(i * 10, i * 10 + 10)).sort((a, b) => b - a))
+    .filter(([first, second]) => first! - second! < 2e-5).length;
+  const nearHalf = Array.from(parityOut.dataSync()).filter((p) => Math.abs(p - 0.5) < 1e-5).length;
+  const digitAgain = accuracy(digitPred, testSplit.targets.label!), parityAgain = accuracy(parityPred, testSplit.targets.parity!);
+  assert.ok(Math.abs(digitAgain - digit) <= nearTies / testSplit.n + 1e-12, `digit: ${digitAgain} reloaded vs ${digit} (${nearTies} near ties)`);
+  assert.ok(Math.abs(parityAgain - parity) <= nearHalf / testSplit.n + 1e-12, `parity: ${parityAgain} reloaded vs ${parity} (${nearHalf} near 0.5)`);
   model.dispose();
 });
 

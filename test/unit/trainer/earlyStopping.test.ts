@@ -67,7 +67,8 @@ for (const backend of ['tensorflow', 'cpu'] as const) {
     assert.notDeepEqual(now, atEpoch.get(result.epochsRun)!.weights);
     // What is measured after training is the best epoch's validation loss again.
     const after = evaluate(tf, forward, heads, validation).y!.loss!;
-    assert.ok(Math.abs(after - atEpoch.get(bestEpoch)!.loss) < 1e-5, `${after} vs ${atEpoch.get(bestEpoch)!.loss}`);
+    // Relative above 1 (a loss can pass 1): the loss at the epoch and this one are two evaluation paths.
+    assert.ok(Math.abs(after - atEpoch.get(bestEpoch)!.loss) < 1e-5 * Math.max(1, Math.abs(after)), `${after} vs ${atEpoch.get(bestEpoch)!.loss}`);
     built.model.dispose();
   });
 }

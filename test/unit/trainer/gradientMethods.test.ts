@@ -178,6 +178,7 @@ for (const mode of ['parameters', 'representation'] as const) {
     };
     const tape = await weightsAfter(singleTask('equal', mode));
     const grads = await weightsAfter(singleTask('pcgrad', mode));
-    tape.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - grads[i]![k]!) < 1e-5, `weight ${i}[${k}]: ${v} vs ${grads[i]![k]}`)));
+    // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+    tape.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - grads[i]![k]!) < 1e-5 * Math.max(1, Math.abs(grads[i]![k]!)), `weight ${i}[${k}]: ${v} vs ${grads[i]![k]}`)));
   });
 }

@@ -158,5 +158,6 @@ test('the compiled step\'s task gradients (parameters) match the tape\'s with dr
 
 function assertClose(a: Float32Array[], b: Float32Array[]): void {
   assert.equal(a.length, b.length);
-  a.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - b[i]![k]!) < 1e-5, `weight ${i}[${k}]: ${v} vs ${b[i]![k]}`)));
+  // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+  a.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - b[i]![k]!) < 1e-5 * Math.max(1, Math.abs(b[i]![k]!)), `weight ${i}[${k}]: ${v} vs ${b[i]![k]}`)));
 }

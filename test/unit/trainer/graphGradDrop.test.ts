@@ -161,8 +161,12 @@ test('GradDrop in the graph equals the eager rule given the same uniforms (read 
     assert.equal(graph.u.length, 5000);
     assert.ok(graph.u.every((x) => x >= 0 && x < 1 && Number.isInteger(x * 2 ** 16)), 'uniforms k / 2^16 in [0, 1)');
     const eager = gradDropDirection(jacobian.flat(), 3, graph.u.map((x) => 1 - 2 * x), leak);
-    close(graph.direction, Array.from(eager.direction));
-    close(graph.shares, eager.shares);
+    // A coordinate sums up to 3 tasks' parts and can pass 1: relative above 1.
+    graph.direction.forEach((v, p) => assert.ok(Math.abs(v - eager.direction[p]!) < 1e-5 * Math.max(1, Math.abs(eager.direction[p]!)), `coordinate ${p}: ${v} vs ${eager.direction[p]}`));
+    // A share reads a float32 Sum of 5000 squares (>= 0), whose order follows the thread count: any
+    // order is within (n - 1) 2^-24 of the sum relative, and the squares add 3 2^-24 of rounding.
+    const tolerance = (jacobian[0]!.length + 2) * 2 ** -24;
+    graph.shares.forEach((v, i) => assert.ok(Math.abs(v - eager.shares[i]!) <= tolerance * Math.abs(eager.shares[i]!), `share ${i}: ${v} vs ${eager.shares[i]}`));
   }
   // The draws are a function of the seed pair alone: another pair, other draws.
   const again = await onGraph(jacobian, 0, { seed: [12345, 678] });

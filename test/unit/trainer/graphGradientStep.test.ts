@@ -51,7 +51,8 @@ methods.forEach((m, k) => {
         const eager = await trainWith(s, 'tensorflow', { fusedGraph: false });
         assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`);
         assert.equal(eager.path, `native, task gradients on the shared ${mode}`);
-        graph.validationLoss.forEach((v, e) => assert.ok(Math.abs(v - eager.validationLoss[e]!) < 1e-4, `epoch ${e + 1} validation loss: graph ${v} vs eager ${eager.validationLoss[e]}`));
+        // Relative above 1: a loss can pass 1.
+        graph.validationLoss.forEach((v, e) => assert.ok(Math.abs(v - eager.validationLoss[e]!) < 1e-4 * Math.max(1, Math.abs(eager.validationLoss[e]!)), `epoch ${e + 1} validation loss: graph ${v} vs eager ${eager.validationLoss[e]}`));
         // The effective weights the panel plots: each task's coefficient, averaged between reports.
         assert.deepEqual(graph.reportedWeights.map((w) => w.split('=')[0]), eager.reportedWeights.map((w) => w.split('=')[0]));
         assert.ok(graph.reportedWeights.length >= 2 * tasks);
@@ -65,7 +66,8 @@ methods.forEach((m, k) => {
         graph.weights.forEach((w, i) => {
           const e = eager.weights[i]!;
           for (let j = 0; j < w.length; j++) {
-            assert.ok(Math.abs(w[j]! - e[j]!) < 1e-5, `weight ${i}[${j}]: graph ${w[j]} vs eager ${e[j]}`);
+            // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+            assert.ok(Math.abs(w[j]! - e[j]!) < 1e-5 * Math.max(1, Math.abs(e[j]!)), `weight ${i}[${j}]: graph ${w[j]} vs eager ${e[j]}`);
             if (Math.abs(w[j]! - graph.initial[i]![j]!) > 1e-4) moved++;
           }
         });
@@ -87,7 +89,8 @@ for (const method of ['pcgrad', 'gradnorm'] as const) {
     assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared parameters`);
     assert.equal(eager.path, 'native, task gradients on the shared parameters');
     graph.weights.forEach((w, i) => {
-      for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j]! - eager.weights[i]![j]!) < 1e-5, `weight ${i}[${j}]: graph ${w[j]} vs eager ${eager.weights[i]![j]}`);
+      // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+      for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j]! - eager.weights[i]![j]!) < 1e-5 * Math.max(1, Math.abs(eager.weights[i]![j]!)), `weight ${i}[${j}]: graph ${w[j]} vs eager ${eager.weights[i]![j]}`);
     });
     assert.ok(graph.weights.some((w, i) => w.some((x, j) => Math.abs(x - graph.initial[i]![j]!) > 1e-3)), 'weights moved');
   });
@@ -123,7 +126,8 @@ for (const [label, network, data] of [
       assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`);
       assert.equal(eager.path, `native, task gradients on the shared ${mode}`);
       graph.weights.forEach((w, i) => {
-        for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j]! - eager.weights[i]![j]!) < 1e-5, `weight ${i}[${j}]: graph ${w[j]} vs eager ${eager.weights[i]![j]}`);
+        // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+        for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j]! - eager.weights[i]![j]!) < 1e-5 * Math.max(1, Math.abs(eager.weights[i]![j]!)), `weight ${i}[${j}]: graph ${w[j]} vs eager ${eager.weights[i]![j]}`);
       });
       eager.weights.forEach((w, i) => assert.ok(w.some((x, j) => Math.abs(x - eager.initial[i]![j]!) > 1e-4), `weight ${i} did not move`));
     });
@@ -156,7 +160,8 @@ for (const [label, mode, dropout, serves] of [
     assert.equal(graph.conflict.length, eager.conflict.length);
     graph.conflict.forEach((v, k) => assert.ok(Math.abs(v - eager.conflict[k]!) < 1e-4 * Math.max(1, Math.abs(v)), `conflict value ${k}: graph ${v} vs eager ${eager.conflict[k]}`));
     graph.weights.forEach((w, i) => {
-      for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j]! - eager.weights[i]![j]!) < 1e-5, `weight ${i}[${j}]: graph ${w[j]} vs eager ${eager.weights[i]![j]}`);
+      // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+      for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j]! - eager.weights[i]![j]!) < 1e-5 * Math.max(1, Math.abs(eager.weights[i]![j]!)), `weight ${i}[${j}]: graph ${w[j]} vs eager ${eager.weights[i]![j]}`);
     });
   });
 }

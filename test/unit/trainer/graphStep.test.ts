@@ -45,13 +45,15 @@ for (const [label, training, evaluation] of [
       assert.deepEqual([p.step, p.task], [t.step, t.task]);
       assert.ok(Math.abs(p.value - t.value) < 1e-5 * Math.max(1, Math.abs(t.value)), `train loss of ${p.task} at step ${p.step}: graph ${p.value} vs tape ${t.value}`);
     });
-    graph.validationLoss.forEach((v, e) => assert.ok(Math.abs(v - tape.validationLoss[e]!) < 1e-4, `epoch ${e + 1} validation loss: graph ${v} vs tape ${tape.validationLoss[e]}`));
+    // Relative above 1: a loss can pass 1.
+    graph.validationLoss.forEach((v, e) => assert.ok(Math.abs(v - tape.validationLoss[e]!) < 1e-4 * Math.max(1, Math.abs(tape.validationLoss[e]!)), `epoch ${e + 1} validation loss: graph ${v} vs tape ${tape.validationLoss[e]}`));
     assert.equal(graph.weights.length, tape.weights.length);
     let moved = 0;
     graph.weights.forEach((w, i) => {
       const t = tape.weights[i]!;
       for (let k = 0; k < w.length; k++) {
-        assert.ok(Math.abs(w[k]! - t[k]!) < 1e-5, `weight ${i}[${k}]: graph ${w[k]} vs tape ${t[k]}`);
+        // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+        assert.ok(Math.abs(w[k]! - t[k]!) < 1e-5 * Math.max(1, Math.abs(t[k]!)), `weight ${i}[${k}]: graph ${w[k]} vs tape ${t[k]}`);
         if (Math.abs(w[k]! - graph.initial[i]![k]!) > 1e-4) moved++;
       }
     });
@@ -78,7 +80,8 @@ test('layer ids that are not valid TensorFlow node names train on the fused grap
   const graph = await trainWith(s, 'tensorflow');
   const tape = await trainWith(s, 'cpu');
   assert.equal(graph.path, GRAPH_STEP_PATH);
-  graph.weights.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - tape.weights[i]![k]!) < 1e-5, `weight ${i}[${k}]: graph ${v} vs tape ${tape.weights[i]![k]}`)));
+  // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+  graph.weights.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - tape.weights[i]![k]!) < 1e-5 * Math.max(1, Math.abs(tape.weights[i]![k]!)), `weight ${i}[${k}]: graph ${v} vs tape ${tape.weights[i]![k]}`)));
 });
 
 test('the early-stopping case stops early and restores an epoch before the last', { timeout: 60_000 }, async () => {
@@ -110,7 +113,8 @@ test('a graph TensorFlow refuses to load leaves the run on the eager compiled st
     const eager = await trainWith(s, 'tensorflow');
     const tape = await trainWith(s, 'cpu');
     assert.equal(eager.path, 'native (the fused graph failed: Failed to load SavedModel: refused)');
-    eager.weights.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - tape.weights[i]![k]!) < 1e-5)));
+    // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+    eager.weights.forEach((w, i) => w.forEach((v, k) => assert.ok(Math.abs(v - tape.weights[i]![k]!) < 1e-5 * Math.max(1, Math.abs(tape.weights[i]![k]!)))));
   } finally {
     backend.loadSavedModelMetaGraph = load;
   }

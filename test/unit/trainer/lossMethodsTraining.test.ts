@@ -159,7 +159,8 @@ for (const mode of ['parameters', 'representation'] as const) {
     const s = spec({ method: 'gradnorm', mode }, 2);
     const tape = await trainedWeights(s, asLosses);
     const grads = await trainedWeights(s, asGradients);
-    tape.forEach((t, i) => t.forEach((v, k) => assert.ok(Math.abs(v - grads[i]![k]!) < 1e-5, `weight ${i}[${k}]: tape ${v} vs gradients ${grads[i]![k]}`)));
+    // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+    tape.forEach((t, i) => t.forEach((v, k) => assert.ok(Math.abs(v - grads[i]![k]!) < 1e-5 * Math.max(1, Math.abs(grads[i]![k]!)), `weight ${i}[${k}]: tape ${v} vs gradients ${grads[i]![k]}`)));
     // Without it the heads get weight 1: another model.
     const unweighted = await trainedWeights(s, { ...asGradients, description: { ...asGradients.description, weightsOwnLayers: false } });
     assert.ok(tape.some((t, i) => t.some((v, k) => Math.abs(v - unweighted[i]![k]!) > 1e-3)));

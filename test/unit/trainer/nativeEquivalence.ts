@@ -40,7 +40,7 @@ async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', d
 /**
  * Trains `s` for two epochs from the same starting weights on the same batches of `data`
  * (100 rows; it should give the same rows each call) through the compiled step `path` and
- * through the tape, and checks every weight tensor moved and ends the same on both (within 1e-5);
+ * through the tape, and checks every weight tensor moved and ends the same on both (within 1e-5, relative above 1);
  * `still`: weight tensors (by index) that get no gradient and must stay where they started.
  */
 export async function assertSameTraining(s: ExperimentSpec, data: (n: number) => Dataset, path: CompiledPath = 'native', still: number[] = []): Promise<void> {
@@ -55,7 +55,8 @@ export async function assertSameTraining(s: ExperimentSpec, data: (n: number) =>
   tape.weights.forEach((w, i) => assert.equal(w.some((x, k) => Math.abs(x - tape.initial[i]![k]!) > 1e-4), !still.includes(i), `weight ${i} ${still.includes(i) ? 'moved (it gets no gradient)' : 'did not move'}`));
   native.weights.forEach((w, i) => {
     const g = tape.weights[i]!;
-    for (let k = 0; k < w.length; k++) assert.ok(Math.abs(w[k]! - g[k]!) < 1e-5, `weight ${i}[${k}]: native ${w[k]} vs tape ${g[k]}`);
+    // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+    for (let k = 0; k < w.length; k++) assert.ok(Math.abs(w[k]! - g[k]!) < 1e-5 * Math.max(1, Math.abs(g[k]!)), `weight ${i}[${k}]: native ${w[k]} vs tape ${g[k]}`);
   });
 }
 

@@ -87,7 +87,7 @@ for (const [label, training, partial] of [
   });
 }
 
-/** Same starting weights and batches: the compiled and the tape step end on the same weights (1e-5). */
+/** Same starting weights and batches: the compiled and the tape step end on the same weights (1e-5, relative above 1). */
 async function assertSameTraining(s: ExperimentSpec, partial: boolean): Promise<void> {
   assert.equal(nativeStepUnsupported(s, makeHeads((await loadBackend('tensorflow')).tf, s)), undefined);
   const native = await trainWith(s, 'tensorflow', partial);
@@ -99,7 +99,8 @@ async function assertSameTraining(s: ExperimentSpec, partial: boolean): Promise<
   native.weights.forEach((w, i) => {
     const g = generic.weights[i]!;
     for (let k = 0; k < w.length; k++) {
-      assert.ok(Math.abs(w[k]! - g[k]!) < 1e-5, `weight ${i}[${k}]: native ${w[k]} vs generic ${g[k]}`);
+      // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+      assert.ok(Math.abs(w[k]! - g[k]!) < 1e-5 * Math.max(1, Math.abs(g[k]!)), `weight ${i}[${k}]: native ${w[k]} vs generic ${g[k]}`);
     }
     moved++;
   });

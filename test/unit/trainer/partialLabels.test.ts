@@ -153,7 +153,8 @@ test('the native dense step gives the tape path\'s masked losses, and a task wit
   const native = compileNativeStep(tf, s, built, heads, topo);
   const nativeY = native.prepareLabels(yb);
   const losses = native.step(xb, nativeY, 0.1, masks, heads.map(() => 1)).map((l) => tf.sum(l).dataSync()[0]!);
-  heads.forEach((h, i) => close(losses[i]!, tape[i]!, 1e-5, `task ${h.task.id}`));
+  // Relative above 1: a loss can pass 1, and the compiled step and the tape are two paths.
+  heads.forEach((h, i) => close(losses[i]!, tape[i]!, 1e-5 * Math.max(1, Math.abs(tape[i]!)), `task ${h.task.id}`));
   assert.ok(losses.every(Number.isFinite));
   assert.deepEqual(Array.from(built.layers.get('regHead')!.getWeights()[0]!.dataSync()), regKernel, 'no labelled row: no gradient for its head');
   native.dispose();
@@ -173,7 +174,8 @@ test('evaluation measures each task on its labelled rows only', async () => {
     // The same model on only the rows labelled for this task: the same values.
     const only = evaluate(tf, forward, heads, toDevice(tf, s, heads, takeRows(ds, labelledRows(ds.targets[h.task.target]!))))[h.task.id]!;
     assert.deepEqual(Object.keys(all[h.task.id]!).sort(), Object.keys(only).sort());
-    for (const [metric, v] of Object.entries(only)) close(all[h.task.id]![metric]!, v, 1e-5, `${h.task.id} ${metric}`);
+    // Relative above 1: a squared error can pass 1, and fewer rows may take other kernels.
+    for (const [metric, v] of Object.entries(only)) close(all[h.task.id]![metric]!, v, 1e-5 * Math.max(1, Math.abs(v)), `${h.task.id} ${metric}`);
   }
   // A split where a task has no labelled row at all: no values for it, the others as usual.
   const noReg = takeRows(ds, [0, 1, 2, 3]);

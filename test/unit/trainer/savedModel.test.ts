@@ -75,8 +75,9 @@ test("the saved model's predictions equal the trainer's when a classification he
     const fromFile = saved[k]!.dataSync();
     assert.equal(fromFile.length, trainer.length);
     let worst = 0;
-    for (let i = 0; i < trainer.length; i++) worst = Math.max(worst, Math.abs(trainer[i]! - fromFile[i]!));
-    assert.ok(worst < 1e-5, `task ${task}: the saved model differs from the trainer by ${worst}`);
+    // Relative above 1 (tfjs-layers and our forward are two paths; a regression output can pass 1).
+    for (let i = 0; i < trainer.length; i++) worst = Math.max(worst, Math.abs(trainer[i]! - fromFile[i]!) / Math.max(1, Math.abs(trainer[i]!)));
+    assert.ok(worst < 1e-5, `task ${task}: the saved model differs from the trainer by ${worst} (relative above 1)`);
   });
   loaded.dispose();
   built.model.dispose();

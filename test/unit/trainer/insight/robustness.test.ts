@@ -62,14 +62,14 @@ test('records: clean metrics, then each attack, ε and attacked task measured on
   const { records } = measureRobustness(tf, forward, heads, split, { epsilons: [0.1], attacks: ['fgsm'] }, 'shared', 1);
   assert.deepEqual(records.map((r) => `${r.attack}:${r.on}:${r.epsilon}`), ['none::0', 'fgsm:a:0.1', 'fgsm:b:0.1']);
   // Clean: |pred_a| = 0.5 and 3 → MAE 1.75; |pred_b| = 1 and 1 → 1.
-  assert.ok(Math.abs(records[0]!.metrics.a!.mae! - 1.75) < 1e-6);
+  assert.ok(Math.abs(records[0]!.metrics.a!.mae! - 1.75) < 1e-5);
   // Attack on a: x¹ → [0.4, 0.6]: |pred_a| = 1, x² unchanged: 3 → MAE 2. Task b there: 1.0 and 1 → 1 (it does not transfer).
-  assert.ok(Math.abs(records[1]!.metrics.a!.mae! - 2) < 1e-6);
-  assert.ok(Math.abs(records[1]!.metrics.b!.mae! - 1) < 1e-6);
+  assert.ok(Math.abs(records[1]!.metrics.a!.mae! - 2) < 1e-5);
+  assert.ok(Math.abs(records[1]!.metrics.b!.mae! - 1) < 1e-5);
   // Attack on b (pred_b = x₀ + x₁ > 0: sign [+1, +1]): x¹ → [0.6, 0.6], x² → [0.1, 1] (x₁ clipped):
   // pred_b = 1.2 and 1.1 → MAE 1.15; on task a: |1.2 − 1.8| = 0.6 and |0.2 − 3| = 2.8 → MAE 1.7 (the attack on b helped a).
-  assert.ok(Math.abs(records[2]!.metrics.b!.mae! - 1.15) < 1e-6);
-  assert.ok(Math.abs(records[2]!.metrics.a!.mae! - 1.7) < 1e-6);
+  assert.ok(Math.abs(records[2]!.metrics.b!.mae! - 1.15) < 1e-5);
+  assert.ok(Math.abs(records[2]!.metrics.a!.mae! - 1.7) < 1e-5);
 });
 
 test('a run with evaluation.robustness records every model, attack and attacked task, and its report shows them', { timeout: 120_000 }, async () => {
