@@ -38,13 +38,18 @@ export function evaluate(tf: Tf, forward: EvalForward, heads: TaskHead[], split:
     const size = Math.min(EVAL_BATCH, n - start);
     const masks = heads.map((_, i) => (partial[i] ? batchWeights(truths[i]!, rangeOf(start, size), [size]) : undefined));
     if (scores && !masks.some(Boolean)) {
-      const xb = new Map([...split.x.keys()].map((k) => [k, inputRange(tf, split, k, start, size)]));
-      const scored = scores(xb, truths.map((t) => t.subarray(start, start + size)));
-      tf.dispose([...xb.values()]);
-      heads.forEach((h, i) => {
-        lossSums[i]! += scored.losses[i]! * size;
-        preds[i]!.set(scored.predictions[i]!, start * (h.encoding === 'onehot' ? h.units : 1));
-      });
+      // Byte-coded rows are decoded DECODE_ROWS at a time here too (the memory kept otherwise: below).
+      const part = split.coded?.size ? DECODE_ROWS : size;
+      for (let from = start; from < start + size; from += part) {
+        const count = Math.min(part, start + size - from);
+        const xb = new Map([...split.x.keys()].map((k) => [k, inputRange(tf, split, k, from, count)]));
+        const scored = scores(xb, truths.map((t) => t.subarray(from, from + count)));
+        tf.dispose([...xb.values()]);
+        heads.forEach((h, i) => {
+          lossSums[i]! += scored.losses[i]! * count;
+          preds[i]!.set(scored.predictions[i]!, from * (h.encoding === 'onehot' ? h.units : 1));
+        });
+      }
       continue;
     }
     const read = tf.tidy(() => {
