@@ -4,15 +4,8 @@
 // evaluation runs, weights read back, loss read-backs), the eager ops (a conflict measurement's
 // tape) and the JavaScript between them, in order, with CPU and wall time. Prints figures; asserts nothing.
 // `node --max-semi-space-size=4 out/bench/firstEpochProbe.js [batch=256] [--sequence] [--no-conflict]`
-import { analyzeGraph } from '../src/core/graph';
-import { loadBackend } from '../src/trainer/backend';
-import { toDevice } from '../src/trainer/deviceData';
-import { makeHeads } from '../src/trainer/heads';
 import { trainLoop } from '../src/trainer/loop';
-import { buildModel } from '../src/trainer/model/build';
-import { makeForward } from '../src/trainer/model/forward';
-import { intraOpThreadsFor } from '../src/trainer/threads';
-import { oneDnnFor } from '../src/trainer/oneDnn';
+import { probeSetup } from './probeSetup';
 import { workload } from './workloads';
 
 type Call = (...a: unknown[]) => unknown;
@@ -25,13 +18,7 @@ async function main(): Promise<void> {
   const base = w.spec(batch, w.epochs);
   // --no-conflict: without the gradient-conflict measurement (what its first run costs shows as the next call's).
   const spec = process.argv.includes('--no-conflict') ? { ...base, evaluation: { ...base.evaluation, conflict: { every: 0 } } } : base;
-  const { tf, threads } = await loadBackend('tensorflow', { intraOpThreads: intraOpThreadsFor(spec), oneDnn: oneDnnFor(spec) });
-  const topo = analyzeGraph(spec).order;
-  const heads = makeHeads(tf, spec);
-  const built = buildModel(tf, spec, topo, 42);
-  const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
-  const validation = toDevice(tf, spec, heads, w.data(64, 9));
-  const train = toDevice(tf, spec, heads, w.data(w.samples, 3));
+  const { tf, threads, topo, heads, built, forward, validation, train } = await probeSetup(w, spec);
   const backend = tf.backend() as unknown as Record<string, Call> & { binding: Record<string, Call> };
   const rows: Array<[string, number, number]> = [];
   let mark = { c: cpu(), w: wall() };

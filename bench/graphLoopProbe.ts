@@ -8,14 +8,9 @@
 // is shared. Prints figures; asserts nothing.
 // `node --max-semi-space-size=4 out/bench/graphLoopProbe.js [batch=32] [rounds=3] [--skip-steps]`
 import fs from 'node:fs';
-import { analyzeGraph } from '../src/core/graph';
-import { loadBackend } from '../src/trainer/backend';
-import { disposeSplit, toDevice } from '../src/trainer/deviceData';
-import { makeHeads } from '../src/trainer/heads';
+import { disposeSplit } from '../src/trainer/deviceData';
 import { trainLoop } from '../src/trainer/loop';
-import { buildModel } from '../src/trainer/model/build';
-import { makeForward } from '../src/trainer/model/forward';
-import { intraOpThreadsFor } from '../src/trainer/threads';
+import { probeSetup } from './probeSetup';
 import { workload } from './workloads';
 
 type Call = (...a: unknown[]) => unknown;
@@ -43,13 +38,7 @@ async function main(): Promise<void> {
   const skipSteps = process.argv.includes('--skip-steps');
   const w = workload('dense');
   const spec = w.spec(batch, w.epochs);
-  const { tf, threads } = await loadBackend('tensorflow', { intraOpThreads: intraOpThreadsFor(spec) });
-  const topo = analyzeGraph(spec).order;
-  const heads = makeHeads(tf, spec);
-  const built = buildModel(tf, spec, topo, 42);
-  const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
-  const validation = toDevice(tf, spec, heads, w.data(64, 9));
-  const train = toDevice(tf, spec, heads, w.data(w.samples, 3));
+  const { tf, threads, topo, heads, built, forward, validation, train } = await probeSetup(w, spec);
 
   // The session's calls, told apart by what they fetch: a step fetches the losses.
   const backend = tf.backend() as unknown as Record<'runSavedModel' | 'loadSavedModelMetaGraph', Call>;

@@ -17,6 +17,7 @@ import { makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
+import { digitsParity } from '../../fixtures/digitsParity';
 
 const PIXELS = 784;
 
@@ -28,22 +29,11 @@ function digits(n: number, seed: number): Dataset {
   return { n, featureNames: Array.from({ length: PIXELS }, (_, i) => `p${i}`), features, featureShape: [PIXELS], targets: { label, parity: label.map((v) => v % 2) }, report: [] };
 }
 
-const spec = (): ExperimentSpec => ({
-  name: 'coded-evaluation',
-  data: { source: { type: 'mnist' }, split: { validation: 0.1, test: 0.1, seed: 7 } },
-  tasks: [{ id: 'digit', kind: 'multiclass', target: 'label', classes: 10 }, { id: 'parity', kind: 'binary', target: 'parity' }],
-  model: {
-    inputs: [{ id: 'image', shape: [PIXELS] }],
-    layers: [
-      { id: 'trunk1', type: 'dense', units: 128, activation: 'relu', from: ['image'] },
-      { id: 'trunk2', type: 'dense', units: 64, activation: 'relu', from: ['trunk1'] },
-      { id: 'digitHead', type: 'dense', units: 10, activation: 'softmax', from: ['trunk2'] },
-      { id: 'parityHead', type: 'dense', units: 1, activation: 'sigmoid', from: ['trunk2'] },
-    ],
-    outputs: { digit: 'digitHead', parity: 'parityHead' },
-  },
-  training: { optimizer: { type: 'sgd', learningRate: 0.05 }, epochs: 1, batchSize: 32, seed: 42, weighting: { method: 'equal' } },
-});
+/** digits-parity's network and tasks (test/fixtures/digitsParity.ts), one epoch at a larger rate. */
+const spec = (): ExperimentSpec => {
+  const d = digitsParity();
+  return { ...d, name: 'coded-evaluation', training: { ...d.training, optimizer: { type: 'sgd', learningRate: 0.05 }, epochs: 1 } };
+};
 
 /**
  * Equal to float32 rounding (relative 1e-6): bit for bit on this machine, but a forward over 256 rows
