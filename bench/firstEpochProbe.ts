@@ -4,6 +4,7 @@
 // evaluation runs, weights read back, loss read-backs), the eager ops (a conflict measurement's
 // tape) and the JavaScript between them, in order, with CPU and wall time. Prints figures; asserts nothing.
 // `node --max-semi-space-size=4 out/bench/firstEpochProbe.js [batch=256] [--sequence] [--no-conflict]`
+// (TF_NUM_INTRAOP_THREADS=2 in the environment overrides the trainer's thread choice.)
 import { trainLoop } from '../src/trainer/loop';
 import { probeSetup } from './probeSetup';
 import { workload } from './workloads';
@@ -64,6 +65,10 @@ async function main(): Promise<void> {
   const sums = new Map<string, [number, number, number]>();
   for (const [what, c, wl] of rows) { const s = sums.get(what) ?? [0, 0, 0]; s[0] += c; s[1] += wl; s[2]++; sums.set(what, s); }
   console.log(`dense, batch ${batch}, ${threads} thread(s), ${result.stepPath}, ${result.steps} steps: ${total.c.toFixed(0)} ms CPU, ${total.w.toFixed(0)} ms wall, ${Math.round((w.samples * w.epochs) / (total.w / 1000))} samples/s`);
+  // What a second thread can speed up (the steady steps) against what it cannot (the rest: first
+  // runs, evaluation, read-backs, the loop's JavaScript); threads.ts says what that split showed.
+  const steady = sums.get('steps') ?? [0, 0, 0];
+  console.log(`steady steps: ${steady[0].toFixed(0)} ms CPU, ${steady[1].toFixed(0)} ms wall (CPU/wall ${(steady[0] / steady[1]).toFixed(2)}); the rest: ${(total.c - steady[0]).toFixed(0)} ms CPU, ${(total.w - steady[1]).toFixed(0)} ms wall`);
   console.log('by kind (CPU ms / wall ms / calls):');
   for (const [what, [c, wl, n]] of [...sums].sort((a, b) => b[1][0] - a[1][0])) console.log(`  ${what.padEnd(40)} ${c.toFixed(1).padStart(7)} ${wl.toFixed(1).padStart(7)} ${String(n).padStart(5)}`);
   if (process.argv.includes('--sequence')) for (const [what, c, wl, n] of merged) if (c + wl > 2) console.log(`  ${what.padEnd(40)} ${c.toFixed(1).padStart(7)} ${wl.toFixed(1).padStart(7)} x${n}`);
