@@ -38,10 +38,7 @@ export function evaluate(tf: Tf, forward: EvalForward, heads: TaskHead[], split:
     const size = Math.min(EVAL_BATCH, n - start);
     const masks = heads.map((_, i) => (partial[i] ? batchWeights(truths[i]!, rangeOf(start, size), [size]) : undefined));
     if (scores && !masks.some(Boolean)) {
-      // Byte-coded rows are decoded DECODE_ROWS at a time here too (the memory kept otherwise: below).
-      const part = split.coded?.size ? DECODE_ROWS : size;
-      for (let from = start; from < start + size; from += part) {
-        const count = Math.min(part, start + size - from);
+      for (const [from, count] of decodeParts(split, start, size)) {
         const xb = new Map([...split.x.keys()].map((k) => [k, inputRange(tf, split, k, from, count)]));
         const scored = scores(xb, truths.map((t) => t.subarray(from, from + count)));
         tf.dispose([...xb.values()]);
@@ -118,14 +115,19 @@ export const DECODE_ROWS = 256;
 function blockOutputs(tf: Tf, forward: EvalForward, heads: TaskHead[], split: DeviceSplit, start: number, size: number): Map<string, TF.Tensor> {
   // On wasm a slice copies the whole split out of the heap: the rows are cut on the host (wasm/hostRows.ts).
   const rows = (from: number, count: number) => new Map([...split.x].map(([k, v]) => [k, hostRowRange(tf, v, from, count) ?? inputRange(tf, split, k, from, count)]));
-  if (!split.coded?.size || size <= DECODE_ROWS) return forward(rows(start, size), false);
-  const parts: TF.Tensor[][] = [];
-  for (let from = start; from < start + size; from += DECODE_ROWS) {
-    const count = Math.min(DECODE_ROWS, start + size - from);
-    // Each part's decoded rows are freed before the next part is decoded.
-    parts.push(tf.tidy(() => { const outs = forward(rows(from, count), false); return heads.map((h) => outs.get(h.task.id)!); }));
-  }
+  const ranges = decodeParts(split, start, size);
+  if (ranges.length <= 1) return forward(rows(start, size), false);
+  // Each part's decoded rows are freed before the next part is decoded.
+  const parts = ranges.map(([from, count]) => tf.tidy(() => { const outs = forward(rows(from, count), false); return heads.map((h) => outs.get(h.task.id)!); }));
   return new Map(heads.map((h, i) => [h.task.id, tf.concat(parts.map((p) => p[i]!))]));
+}
+
+/** Rows start .. start + size - 1 as [from, count] parts: DECODE_ROWS at a time for a byte-coded split, else one. */
+function decodeParts(split: DeviceSplit, start: number, size: number): Array<[number, number]> {
+  const part = split.coded?.size ? DECODE_ROWS : size;
+  const parts: Array<[number, number]> = [];
+  for (let from = start; from < start + size; from += part) parts.push([from, Math.min(part, start + size - from)]);
+  return parts;
 }
 
 const rangeOf = (start: number, size: number): Int32Array => Int32Array.from({ length: size }, (_, k) => start + k);

@@ -51,8 +51,8 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
   };
 }
 
-/** [blocks, k, k] as nested arrays. */
-function toGramians(t: TF.Tensor): number[][][] {
+/** [blocks, k, k] as nested arrays (also graphStep.ts's conflict measurement). */
+export function toGramians(t: TF.Tensor): number[][][] {
   const [b, k] = t.shape as [number, number, number];
   const flat = t.dataSync();
   return Array.from({ length: b }, (_, x) => Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => flat[(x * k + i) * k + j]!)));

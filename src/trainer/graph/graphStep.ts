@@ -18,7 +18,7 @@ import type { EvalForward, EvalScores } from '../evaluate';
 import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { trainGraphFor } from './graphCache';
-import { graphGradientStep } from './graphGradientStep';
+import { graphGradientStep, toGramians } from './graphGradientStep';
 import { openReusableSession } from './sessionCache';
 
 /** The loop's step path (run log, LoopResult.stepPath) when this step runs. */
@@ -159,10 +159,9 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     const batchRows = tf.tensor1d(rows, 'int32');
     const [grams] = session.run(conflictFeeds, [...split, ...labels, batchRows], [graph.conflictGramians!]);
     batchRows.dispose();
-    const [b, k] = grams!.shape as [number, number, number];
-    const flat = grams!.dataSync();
+    const read = toGramians(grams!);
     grams!.dispose();
-    return Array.from({ length: b }, (_, x) => Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => flat[(x * k + i) * k + j]!)));
+    return read;
   } : undefined;
   const scores = graph.evalScores;
   const scoreFeeds = evalFeeds && scores ? [...evalFeeds, ...scores.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }))] : undefined;
