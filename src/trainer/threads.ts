@@ -14,24 +14,13 @@ import { inferShapes } from '../core/shapes';
 import type { ExperimentSpec, LayerSpec } from '../core/spec';
 
 /**
- * Above this many multiply-adds per training step the default pool is kept.
- * Why the dense reference at batch 256 (8.4e7 multiply-adds a step) stays on one thread although its steps run
- * faster on two (bench/firstEpochProbe.ts and trainSpeed.js --one, threads 1 and 2 in alternate
- * processes, SCHED_FIFO as on an idle machine, oneDNN off, 2026-11-30 23:20, load 2-3 with one core
- * busy): its 235 steady steps took 0.30-0.34 s of wall time on two threads against 0.38-0.44 on
- * one, but for 1.9 times their wall time in CPU: Eigen's pool threads spin (GlobalSteal, PopBack
- * in perf) between the step's many small ops. About 0.2 s of the run gains nothing from a second
- * thread: the session's first run (45-65 ms), the conflict measurement's first run (about 25 ms
- * more), the data set into the graph (17 ms), the epoch-end evaluations (25 ms), the loop's
- * JavaScript between session calls (50-65 ms), and the loss read-backs, twice as slow on two.
- * So the whole run gained 17 % by its median (105,000 against 90,000 samples/s, faster in 12 of
- * 19 rounds) for 35 % more CPU (0.93 against 0.69 s), and in 6 rounds of 19 two threads ran at
- * 75,000-81,000 for 1.2-1.3 s of CPU. With another process on a core (nice 10, no SCHED_FIFO) two
- * threads ran 36,000-64,000 against 52,000-98,000; at batch 32 (SCHED_FIFO) 31,000-49,000 against
- * 58,000-65,000 for 2-3 times the CPU. Inter-op -1, or oneDNN with its caller thread, on two
- * intra-op threads were no better; tfjs-node opens its sessions with default options, so Eigen's
- * spinning (ConfigProto's disable_thread_spinning) cannot be turned off. PyTorch's 121,000-136,000
- * is out of reach on either count while that 0.2 s stays: it is the part to cut.
+ * Above this many multiply-adds per training step the default pool is kept. The dense reference
+ * at batch 256 (8.4e7) stays on one thread: two ran its steady steps 20-25 % faster by wall, but
+ * Eigen's pool spins between the step's small ops (1.9x the wall time in CPU; tfjs-node gives no
+ * session option to stop it) and about 0.2 s of a run (first session runs, read-backs, the loop's
+ * JavaScript) gains nothing: whole runs 105,000 against 90,000 samples/s by median for 35 % more
+ * CPU, slower in 7 of 19 rounds, and much slower with another process on a core or at batch 32
+ * (bench/firstEpochProbe.ts and trainSpeed.js --one, threads 1 and 2 alternating, 2026-11-30).
  */
 const SINGLE_THREAD_LIMIT = 2e8;
 /**
