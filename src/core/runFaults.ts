@@ -29,6 +29,20 @@ const FS_REASONS: Record<string, string> = {
   EPERM: 'permission denied',
   EMFILE: 'too many open files',
   ENFILE: 'too many open files',
+  // Node ignores SIGXFSZ, so a process past its file size limit (ulimit -f) gets this error.
+  EFBIG: 'a file would pass the file size limit (ulimit -f)',
+};
+
+/**
+ * What else stops a run's own files from being written once the run has made them: not a
+ * full or read-only disk but something done to the folder from outside (a file or folder
+ * replaced, the folder removed). Told as a message too; never part of isWriteFault, which
+ * also judges a folder about to be made (`mts train --out`).
+ */
+const REPLACED_REASONS: Record<string, string> = {
+  EISDIR: 'a folder stands where one of its files belongs',
+  ENOTDIR: 'a file stands where one of its folders belongs',
+  ENOENT: 'a file or folder of the run was removed',
 };
 
 /** Error codes that mean "this folder cannot be written" (not a bug): told as a message, never a stack. */
@@ -38,7 +52,7 @@ export function isWriteFault(code: string | undefined): boolean {
 
 /** "cannot write runs/x/20260101-…: the disk is full (ENOSPC)". */
 export function writeFaultMessage(folder: string, code: string): string {
-  return `cannot write ${folder}: ${FS_REASONS[code] ?? 'write error'} (${code})`;
+  return `cannot write ${folder}: ${FS_REASONS[code] ?? REPLACED_REASONS[code] ?? 'write error'} (${code})`;
 }
 
 /**

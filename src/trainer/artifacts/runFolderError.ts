@@ -22,3 +22,21 @@ export function asRunFolderError(err: unknown, folder: string): unknown {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return isWriteFault(code) ? new RunFolderError(writeFaultMessage(displayFolder(folder), code!), code!) : err;
 }
+
+/**
+ * Any file-system error of a run's own files (it carries an errno code) as a RunFolderError
+ * naming `folder`: a write that failed lost data whatever the reason, so it is told, never
+ * swallowed (EISDIR: a folder put where metrics.jsonl was; EFBIG: the file size limit).
+ * Anything else (a bug) unchanged.
+ */
+export function asRunFileFault(err: unknown, folder: string): unknown {
+  if (err instanceof RunFolderError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const fromFileSystem = typeof code === 'string' && typeof (err as NodeJS.ErrnoException).syscall === 'string';
+  return fromFileSystem ? new RunFolderError(writeFaultMessage(displayFolder(folder), code), code) : asRunFolderError(err, folder);
+}
+
+/** The run folder is gone or another folder took its place: nothing more may be written (it would be recreated half). */
+export function runFolderGone(folder: string): RunFolderError {
+  return new RunFolderError(`the run folder ${displayFolder(folder)} was removed or replaced while the run was writing it; its earlier files are gone, so the run cannot be completed`, 'ENOENT');
+}

@@ -12,7 +12,12 @@
 // Faults: a folder that cannot be written (disk full, read-only, no permission) is a
 // RunFolderError whose message names the folder; after one, the writer is broken and the next
 // appendMetrics throws it, so training stops and the run is marked failed where run.json can
-// still be written. Temporary files of runs whose trainer is gone are removed when the next
+// still be written. Any failed write counts (a folder put where metrics.jsonl was, the file size
+// limit), not only a full or read-only disk: a run that lost metrics never reads "completed".
+// The folder's identity is checked before each write: a run folder removed (or replaced) from
+// outside mid-run is a fault, never recreated half (tensorboard/ and charts/ are made with
+// mkdir -p, which would otherwise bring back a folder that "completes" without its first files).
+// Temporary files of runs whose trainer is gone are removed when the next
 // run of the experiment starts.
 import { randomBytes } from 'node:crypto';
 import fsSync, { promises as fs } from 'node:fs';
@@ -32,7 +37,7 @@ import { EpochTable } from './metricsTable';
 import { saveModelAtomic, type SavableModel } from './modelSaver';
 import { stageReport } from './report';
 import { processStart } from './processIdentity';
-import { asRunFolderError, RunFolderError } from './runFolderError';
+import { asRunFileFault, asRunFolderError, RunFolderError, runFolderGone } from './runFolderError';
 import { removeStaleTemps } from './staleTemps';
 import { tensorboardTag, TensorBoardWriter, type Scalar } from './tensorboard';
 import { setOwn } from '../../core/own';
@@ -84,7 +89,9 @@ export class RunWriter {
   private queue: Promise<unknown> = Promise.resolve();
   private finalStatus: RunStatus | undefined;
   /** The first write fault: metrics after it would be lost, so training must stop. */
-  private broken: RunFolderError | undefined;
+  private broken: unknown;
+  /** The run folder as created (device and inode): a folder by its name that is not this one is someone else's. */
+  private folderId = '';
 
   private constructor(
     readonly runDir: string,
@@ -139,6 +146,7 @@ export class RunWriter {
     };
     const writer = new RunWriter(runDir, record, options);
     try {
+      writer.folderId = await folderIdentity(runDir) ?? '';
       await writeJsonAtomic(path.join(runDir, RUN_FILES.experiment), options.spec);
       await writeJsonAtomic(path.join(runDir, RUN_FILES.run), record);
     } catch (err) {
@@ -155,9 +163,12 @@ export class RunWriter {
   }
 
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(op).catch((err: unknown) => {
-      const fault = asRunFolderError(err, this.runDir);
-      if (fault instanceof RunFolderError) this.broken ??= fault;
+    const next = this.queue.then(async () => {
+      if (await folderIdentity(this.runDir) !== this.folderId) throw runFolderGone(this.runDir);
+      return op();
+    }).catch((err: unknown) => {
+      const fault = asRunFileFault(err, this.runDir);
+      this.broken ??= fault;
       throw fault;
     });
     this.queue = next.catch(() => undefined);
@@ -340,6 +351,16 @@ export class RunWriter {
     await writeJsonAtomicOrInPlace(path.join(this.runDir, RUN_FILES.run), this.record);
     this.finalStatus = status;
     openWriters.delete(this);
+  }
+}
+
+/** `<device>:<inode>` of a folder; undefined when it is gone. */
+async function folderIdentity(dir: string): Promise<string | undefined> {
+  try {
+    const stat = await fs.stat(dir, { bigint: true });
+    return `${stat.dev}:${stat.ino}`;
+  } catch {
+    return undefined;
   }
 }
 

@@ -114,6 +114,50 @@ if (process.env.MTS_FAULT_CHILD) {
       assert.deepEqual(record.error, { message: expected });
     });
 
+    it('a run folder removed mid-run is never brought back half: the next write fails naming it, training stops, it never completes', async () => {
+      const run = await RunWriter.create({ runsDir: tempRuns(), spec: digitsParitySpec(), backend: 'cpu' });
+      run.appendMetrics(epochPoints(1));
+      await run.flush();
+      fs.rmSync(run.runDir, { recursive: true });
+      // A baseline's first points: its TensorBoard folder is made with mkdir -p, which used to remake the run folder.
+      run.appendMetrics(epochPoints(1), { kind: 'baseline', task: 'digit' });
+      const gone = (err: unknown) => err instanceof RunFolderError && /^the run folder .+ was removed or replaced while the run was writing it/.test(err.message);
+      await assert.rejects(run.flush(), gone);
+      assert.throws(() => run.appendMetrics(epochPoints(1)), gone, 'training stops at the next append');
+      await assert.rejects(run.complete({ summary: summary(run.runDir) }), gone);
+      assert.equal(fs.existsSync(run.runDir), false, 'the folder is not made again (it would read "completed" without its first files)');
+    });
+
+    it('a run folder replaced by another of its name: nothing is written into the stranger', async () => {
+      const run = await RunWriter.create({ runsDir: tempRuns(), spec: digitsParitySpec(), backend: 'cpu' });
+      fs.renameSync(run.runDir, `${run.runDir}-moved`);
+      fs.mkdirSync(run.runDir);
+      run.appendMetrics(epochPoints(1));
+      await assert.rejects(run.flush(), /was removed or replaced/);
+      await assert.rejects(run.markFailed(new Error('x')), /was removed or replaced/);
+      assert.deepEqual(fs.readdirSync(run.runDir), []);
+    });
+
+    it('a folder put where metrics.jsonl was: the flush fails naming the run folder (EISDIR), training stops, the run never completes', async () => {
+      const run = await RunWriter.create({ runsDir: tempRuns(), spec: digitsParitySpec(), backend: 'cpu' });
+      run.appendMetrics(epochPoints(1));
+      await run.flush();
+      const metrics = path.join(run.runDir, RUN_FILES.metricsJsonl);
+      fs.rmSync(metrics);
+      fs.mkdirSync(metrics);
+      run.appendMetrics(epochPoints(2));
+      const expected = `cannot write ${run.runDir}: a folder stands where one of its files belongs (EISDIR)`;
+      const isFault = (err: unknown) => err instanceof RunFolderError && err.message === expected;
+      const fault = await run.flush().then(() => undefined, (err: unknown) => err);
+      assert.ok(isFault(fault), String(fault));
+      assert.throws(() => run.appendMetrics(epochPoints(1)), isFault, 'training stops at the next append (the lost metrics were swallowed)');
+      await assert.rejects(run.complete({ summary: summary(run.runDir) }), isFault);
+      await run.markFailed(fault);
+      const record = readJson<RunRecord>(path.join(run.runDir, RUN_FILES.run));
+      assert.equal(record.status, 'failed');
+      assert.deepEqual(record.error, { message: expected });
+    });
+
     it('a trainer killed while completing the run never leaves summary.json saying "completed" beside a run.json that does not', async () => {
       const runsDir = tempRuns();
       const child = childRun('complete', runsDir);

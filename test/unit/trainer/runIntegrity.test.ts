@@ -97,6 +97,24 @@ test('mts train into a read-only folder: a message naming the folder, exit 1, no
   }
 });
 
+test('mts train under a file size limit (ulimit -f): exit 1, a message naming the run folder and the limit, run.json failed, no stack trace', { timeout: 120_000, skip: process.platform === 'win32' && 'ulimit is POSIX' }, () => {
+  // 24 KiB: room for experiment.json and some epochs of metrics, not for the model's weights.bin (34 KB).
+  // Node ignores SIGXFSZ, so the write that passes the limit fails with EFBIG (was: a bare "EFBIG: file too large, write" and a stack in run.json).
+  const out = path.join(tempDir('fsize'), 'runs');
+  const r = spawnSync('sh', ['-c', 'ulimit -f 24 && exec "$0" "$@"', process.execPath, MTS, 'train', writeExperiment(tempDir('fsize-exp')), '--epochs', '60', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  const runDir = r.stdout.match(/^run folder: (.+)$/m)?.[1]?.trim();
+  assert.ok(runDir, r.stdout);
+  const folder = path.resolve(ROOT, runDir);
+  assert.match(r.stderr, new RegExp(`^error: cannot write ${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: a file would pass the file size limit \\(ulimit -f\\) \\(EFBIG\\)$`, 'm'));
+  assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+  const record = readJson(path.join(folder, RUN_FILES.run)) as unknown as RunRecord;
+  assert.equal(record.status, 'failed');
+  assert.equal(record.error?.detail, undefined, 'no stack in run.json');
+  assert.equal(parseMetricsJsonl(fs.readFileSync(path.join(folder, RUN_FILES.metricsJsonl), 'utf8')).tornLastLine, false);
+  assert.equal(fs.existsSync(path.join(folder, RUN_FILES.summary)), false);
+});
+
 test('Ctrl+C twice on mts train quits at once and the run still reads "cancelled"', { timeout: 120_000 }, async () => {
   const dir = tempDir('ctrl-c');
   // Wide layers: a step lasts long enough for the second Ctrl+C to land while it runs.
