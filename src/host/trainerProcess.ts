@@ -3,6 +3,7 @@
 // channel carrying core/protocol messages. No vscode import: tests fork it the same way.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { FromTrainer, ToTrainer } from '../core/protocol';
+import { fromTrainerProblem, messagePreview } from '../core/trainerMessages';
 import { TRAINER_NODE_FLAGS } from '../core/trainerFlags';
 
 export interface TrainerProcessOptions {
@@ -11,7 +12,7 @@ export interface TrainerProcessOptions {
   /** Node executable; default: this process's runtime (Electron's Node inside VS Code). */
   nodePath?: string;
   cwd?: string;
-  /** Lines of the child's stderr (native library messages, crashes). */
+  /** Lines of the child's stderr (native library messages, crashes), and messages dropped as outside the protocol. */
   onStderr?: (line: string) => void;
 }
 
@@ -51,7 +52,14 @@ export function forkTrainer(opts: TrainerProcessOptions): TrainerProcess {
   return {
     pid: child.pid,
     send: (msg) => { if (child.connected) child.send(msg); },
-    onMessage: (listener) => { child.on('message', (m) => listener(m as FromTrainer)); },
+    // A message outside the protocol is said in the log and dropped (core/trainerMessages.ts).
+    onMessage: (listener) => {
+      child.on('message', (m: unknown) => {
+        const problem = fromTrainerProblem(m);
+        if (problem === undefined) listener(m as FromTrainer);
+        else opts.onStderr?.(`ignored a message of the trainer outside the protocol (${problem}): ${messagePreview(m)}`);
+      });
+    },
     exited,
     kill: () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); },
   };
