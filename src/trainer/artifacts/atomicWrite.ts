@@ -120,6 +120,16 @@ export async function makeFolders(dir: string): Promise<void> {
 }
 
 /**
+ * Makes `parent/name` (an existing one is fine) but never `parent` itself: inside a run folder,
+ * so that a run folder removed from outside stays removed (ENOENT) instead of coming back half.
+ */
+export async function makeFolderIn(parent: string, name: string): Promise<string> {
+  const dir = path.join(parent, name);
+  await fs.mkdir(dir).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'EEXIST') throw err; });
+  return dir;
+}
+
+/**
  * Appends `data` (whole lines) to `file`, or nothing: when the write fails part way (disk
  * full), the file is cut back to its previous length so no reader sees half a line.
  */

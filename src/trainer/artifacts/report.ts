@@ -2,7 +2,6 @@
 // shared model compares with single-task baselines (Δm), training curves and the
 // shared-weight diagram. Charts are SVG files in charts/ next to report.md, linked relatively
 // (VS Code's Markdown preview and GitHub show them). Takes plain data only.
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { gradientMode, weightingMethod, weightingParams } from '../../core/weighting/registry';
 import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../../core/deltaM';
@@ -12,7 +11,7 @@ import { RUN_FILES, sanitizePathSegment, TOTAL_LOSS } from '../../core/runLayout
 import { sharingDiagram } from '../../core/sharingBlocks';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
-import { stageFileAtomic, writeFileAtomic, type StagedFile } from './atomicWrite';
+import { makeFolderIn, stageFileAtomic, writeFileAtomic, type StagedFile } from './atomicWrite';
 import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable } from '../../core/markup';
 import { renderConflictSection } from './conflictSection';
 import { renderTaskAffinitySection } from './taskAffinitySection';
@@ -294,7 +293,7 @@ export function renderReport(input: ReportInput): RenderedReport {
  */
 export async function stageReport(runDir: string, input: ReportInput): Promise<StagedFile> {
   const { markdown, files } = renderReport(input);
-  await fs.mkdir(path.join(runDir, RUN_FILES.charts), { recursive: true });
+  await makeFolderIn(runDir, RUN_FILES.charts); // never remakes a removed run folder
   for (const f of files) await writeFileAtomic(path.join(runDir, f.path), f.content);
   return stageFileAtomic(path.join(runDir, RUN_FILES.report), markdown);
 }

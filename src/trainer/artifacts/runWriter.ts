@@ -32,7 +32,7 @@ import {
   type MetricRecord, type RunRecord,
 } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
-import { appendWhole, makeFolders, tempSibling, writeFileAtomic, writeJsonAtomic, writeJsonAtomicOrInPlace } from './atomicWrite';
+import { appendWhole, makeFolderIn, makeFolders, tempSibling, writeFileAtomic, writeJsonAtomic, writeJsonAtomicOrInPlace } from './atomicWrite';
 import { EpochTable } from './metricsTable';
 import { saveModelAtomic, type SavableModel } from './modelSaver';
 import { stageReport } from './report';
@@ -90,7 +90,7 @@ export class RunWriter {
   private finalStatus: RunStatus | undefined;
   /** The first write fault: metrics after it would be lost, so training must stop. */
   private broken: unknown;
-  /** The run folder as created (device and inode): a folder by its name that is not this one is someone else's. */
+  /** The run folder as created (device, inode, birth time): a folder by its name that is not this one is someone else's. */
   private folderId = '';
 
   private constructor(
@@ -222,7 +222,9 @@ export class RunWriter {
       this.pendingScalars.set(folder, []);
       let writer = this.tensorboard.get(folder);
       if (!writer) {
-        writer = await TensorBoardWriter.open(path.join(this.runDir, RUN_FILES.tensorboard, folder), {
+        // Level by level below the run folder (TensorBoardWriter's mkdir -p would remake a removed run folder).
+        const logDir = await makeFolderIn(await makeFolderIn(this.runDir, RUN_FILES.tensorboard), folder);
+        writer = await TensorBoardWriter.open(logDir, {
           now: () => this.now().getTime() / 1000,
         });
         this.tensorboard.set(folder, writer);
@@ -354,11 +356,11 @@ export class RunWriter {
   }
 }
 
-/** `<device>:<inode>` of a folder; undefined when it is gone. */
+/** `<device>:<inode>:<birth time>` of a folder (a new folder may get a removed one's inode); undefined when it is gone. */
 async function folderIdentity(dir: string): Promise<string | undefined> {
   try {
     const stat = await fs.stat(dir, { bigint: true });
-    return `${stat.dev}:${stat.ino}`;
+    return `${stat.dev}:${stat.ino}:${stat.birthtimeNs}`;
   } catch {
     return undefined;
   }
