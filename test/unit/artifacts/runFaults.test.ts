@@ -12,6 +12,7 @@ import { isPidAlive as hostIsPidAlive, localProbe, readRun } from '../../../src/
 import { isPidAlive as trainerIsPidAlive } from '../../../src/trainer/artifacts/processIdentity';
 import { readEventFile } from '../../../src/trainer/artifacts/eventFileReader';
 import { RunFolderError } from '../../../src/trainer/artifacts/runFolderError';
+import { stageReport } from '../../../src/trainer/artifacts/report';
 import { RunWriter } from '../../../src/trainer/artifacts/runWriter';
 import { mountSmallDisk } from '../smallDisk';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';
@@ -126,6 +127,14 @@ if (process.env.MTS_FAULT_CHILD) {
       assert.throws(() => run.appendMetrics(epochPoints(1)), gone, 'training stops at the next append');
       await assert.rejects(run.complete({ summary: summary(run.runDir) }), gone);
       assert.equal(fs.existsSync(run.runDir), false, 'the folder is not made again (it would read "completed" without its first files)');
+    });
+
+    it('the report is never staged into a run folder that is gone: the folder is not made again (its charts were made with mkdir -p)', async () => {
+      // The writer checks its folder before each write; a removal landing inside a write must still not bring it back.
+      const gone = path.join(tempRuns(), 'digits-parity', '20240102-030405-abcdef');
+      const points = epochPoints(2);
+      await assert.rejects(stageReport(gone, { spec: digitsParitySpec(), summary: summary(gone), epochs: points, baselineEpochs: {}, versions: {} }), { code: 'ENOENT' });
+      assert.equal(fs.existsSync(path.dirname(gone)), false);
     });
 
     it('a run folder replaced by another of its name: nothing is written into the stranger', async () => {
