@@ -43,6 +43,7 @@ const REPLACED_REASONS: Record<string, string> = {
   EISDIR: 'a folder stands where one of its files belongs',
   ENOTDIR: 'a file stands where one of its folders belongs',
   ENOENT: 'a file or folder of the run was removed',
+  EEXIST: 'a folder of that name is there already',
 };
 
 /** Error codes that mean "this folder cannot be written" (not a bug): told as a message, never a stack. */

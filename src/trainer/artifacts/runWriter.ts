@@ -37,7 +37,7 @@ import { EpochTable } from './metricsTable';
 import { saveModelAtomic, type SavableModel } from './modelSaver';
 import { stageReport } from './report';
 import { processStart } from './processIdentity';
-import { asRunFileFault, asRunFolderError, RunFolderError, runFolderGone } from './runFolderError';
+import { asRunFileFault, RunFolderError, runFolderGone } from './runFolderError';
 import { removeStaleTemps } from './staleTemps';
 import { tensorboardTag, TensorBoardWriter, type Scalar } from './tensorboard';
 import { setOwn } from '../../core/own';
@@ -107,7 +107,7 @@ export class RunWriter {
     try {
       await makeFolders(parent);
     } catch (err) {
-      throw asRunFolderError(err, parent);
+      throw asRunFileFault(err, parent);
     }
     await removeStaleTemps(parent);
     let runDir = options.runDir ?? '';
@@ -116,7 +116,7 @@ export class RunWriter {
       try {
         await fs.mkdir(runDir); // exclusive: a study's run folder is never written twice
       } catch (err) {
-        throw asRunFolderError(err, parent);
+        throw asRunFileFault(err, parent);
       }
     }
     for (let attempt = 0; options.runDir === undefined; attempt++) {
@@ -126,7 +126,7 @@ export class RunWriter {
         await fs.mkdir(runDir); // exclusive: fails if the name is taken
         break;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 50) throw asRunFolderError(err, parent);
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 50) throw asRunFileFault(err, parent);
       }
     }
     const pid = options.pid ?? process.pid;
@@ -150,7 +150,7 @@ export class RunWriter {
       await writeJsonAtomic(path.join(runDir, RUN_FILES.experiment), options.spec);
       await writeJsonAtomic(path.join(runDir, RUN_FILES.run), record);
     } catch (err) {
-      const fault = asRunFolderError(err, runDir);
+      const fault = asRunFileFault(err, runDir);
       await writer.finish('failed', now(), {}, fault).catch(() => undefined); // where run.json can still be written
       throw fault;
     }

@@ -31,7 +31,7 @@ import { validate } from '../../core/validate';
 import { weightingLabel } from '../../core/weighting/registry';
 import { makeFolders, writeJsonAtomic } from '../artifacts/atomicWrite';
 import { localProbe } from '../artifacts/processIdentity';
-import { asRunFolderError, RunFolderError } from '../artifacts/runFolderError';
+import { asRunFileFault, RunFolderError } from '../artifacts/runFolderError';
 import type { DataCache } from '../dataCache';
 import { writeStudyReport } from './writeStudyReport';
 import { runExperiment } from '../run';
@@ -88,7 +88,7 @@ export async function runStudy(req: StudyRequest): Promise<StudyOutcome> {
   try {
     return await studyRuns(req);
   } catch (err) {
-    const fault = asRunFolderError(err, req.resumeDir ?? req.runsDir);
+    const fault = asRunFileFault(err, req.resumeDir ?? req.runsDir);
     const message = fault instanceof Error ? fault.message : String(fault);
     req.emit({ type: 'error', message: `the study stopped: ${message}`, ...(fault instanceof RunFolderError || !(err instanceof Error) || !err.stack ? {} : { detail: err.stack }) });
     return 'failed';

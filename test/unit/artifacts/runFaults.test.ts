@@ -137,6 +137,14 @@ if (process.env.MTS_FAULT_CHILD) {
       assert.equal(fs.existsSync(path.dirname(gone)), false);
     });
 
+    it('a study run folder whose parent is a file (or gone): one message naming the folder, not a bare ENOTDIR', async () => {
+      const study = path.join(tempRuns(), 'study-x');
+      fs.writeFileSync(study, 'a file where the study folder was');
+      const expected = `cannot write ${study}: a file stands where one of its folders belongs (ENOTDIR)`;
+      await assert.rejects(RunWriter.create({ runsDir: path.dirname(study), runDir: path.join(study, 'as-designed-r0'), spec: digitsParitySpec(), backend: 'cpu' }),
+        (err: unknown) => err instanceof RunFolderError && err.message === expected);
+    });
+
     it('a run folder replaced by another of its name: nothing is written into the stranger', async () => {
       const run = await RunWriter.create({ runsDir: tempRuns(), spec: digitsParitySpec(), backend: 'cpu' });
       fs.renameSync(run.runDir, `${run.runDir}-moved`);
