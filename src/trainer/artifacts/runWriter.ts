@@ -152,6 +152,9 @@ export class RunWriter {
     } catch (err) {
       const fault = asRunFileFault(err, runDir);
       await writer.finish('failed', now(), {}, fault).catch(() => undefined); // where run.json can still be written
+      // Not even run.json (a disk full before the first file): a folder with no record would list
+      // as a run that tells nothing, and it holds nothing of value; it was made by this call alone.
+      if (!fsSync.existsSync(path.join(runDir, RUN_FILES.run))) await fs.rm(runDir, { recursive: true, force: true }).catch(() => undefined);
       throw fault;
     }
     openWriters.add(writer);

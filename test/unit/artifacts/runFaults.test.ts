@@ -102,6 +102,19 @@ if (process.env.MTS_FAULT_CHILD) {
       }
     });
 
+    it('a disk full before the run\'s first file: the message names the folder, and no run folder without run.json is left to list', async (t) => {
+      const disk = mountSmallDisk(t, 64);
+      if (!disk) return;
+      try {
+        disk.fill();
+        await assert.rejects(RunWriter.create({ runsDir: disk.dir, spec: digitsParitySpec(), backend: 'cpu' }),
+          (err: unknown) => err instanceof RunFolderError && /^cannot write .+: the disk is full \(ENOSPC\)$/.test(err.message));
+        assert.deepEqual(fs.readdirSync(path.join(disk.dir, 'digits-parity')), [], 'the Runs view would list it as "no run.json"');
+      } finally {
+        disk.unmount();
+      }
+    });
+
     it('without a mount: metrics.jsonl on /dev/full (every write ENOSPC) gives the same message, training stops, run.json failed', { skip: !fs.existsSync('/dev/full') && 'no /dev/full here' }, async () => {
       const run = await RunWriter.create({ runsDir: tempRuns(), spec: digitsParitySpec(), backend: 'cpu' });
       fs.symlinkSync('/dev/full', path.join(run.runDir, RUN_FILES.metricsJsonl));
