@@ -104,12 +104,12 @@ const emptyCheck: Check = ['an empty experiment: the canvas says to add an input
 }, { text: `${JSON.stringify(EMPTY, null, 2)}\n` }];
 
 /**
- * Text on the canvas (cards, task nodes, group labels) whose contrast with what is behind it is
- * under 4.5:1 (WCAG AA for text under 18 px): `ratio class "text"`. Colours are read as computed,
- * translucent backgrounds blended down to the first opaque one.
+ * Text (by default on the canvas: cards, task nodes, group labels) whose contrast with what is
+ * behind it is under 4.5:1 (WCAG AA for text under 18 px): `ratio class "text"`. Colours are read
+ * as computed, translucent backgrounds blended down to the first opaque one.
  */
-async function lowContrastTexts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+export async function lowContrastTexts(page: Page, selector = '.react-flow__node *, .group-label'): Promise<string[]> {
+  return page.evaluate((selector) => {
     const parse = (c: string): number[] => {
       let m = /rgba?\(([^)]+)\)/.exec(c);
       if (m) { const v = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number); return [v[0]!, v[1]!, v[2]!, v[3] ?? 1]; }
@@ -132,7 +132,7 @@ async function lowContrastTexts(page: Page): Promise<string[]> {
       return 0.2126 * f(c[0]!) + 0.7152 * f(c[1]!) + 0.0722 * f(c[2]!);
     };
     const low = new Set<string>();
-    for (const el of document.querySelectorAll('.react-flow__node *, .group-label')) {
+    for (const el of document.querySelectorAll(selector)) {
       if (![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
       const bg = behind(el);
       const fg = over(parse(getComputedStyle(el).color), bg);
@@ -141,7 +141,7 @@ async function lowContrastTexts(page: Page): Promise<string[]> {
       if (ratio < 4.5) low.add(`${ratio.toFixed(2)} ${String(el.className)} "${el.textContent!.trim()}"`);
     }
     return [...low];
-  });
+  }, selector);
 }
 
 const contrastChecks: Check[] = ([['light', LIGHT], ['dark', DARK], ['high contrast', HIGH_CONTRAST]] as const).map(([name, theme]): Check => [
