@@ -152,7 +152,27 @@ const contrastChecks: Check[] = ([['light', LIGHT], ['dark', DARK], ['high contr
   }, { text: digitsParityText, theme, width: 1400, height: 900 },
 ]);
 
-export const readabilityChecks: Check[] = [invalidJsonCheck, connectionCheck, emptyCheck, ...contrastChecks, ...EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
+/** Cards and group labels that the zoom controls (bottom left of the canvas) cover, even in part. */
+async function underZoomControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const c = document.querySelector('.react-flow__controls')!.getBoundingClientRect();
+    return [...document.querySelectorAll('.react-flow__node, .group-label')].filter((e) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.left < c.right && r.right > c.left && r.top < c.bottom && r.bottom > c.top;
+    }).map((e) => e.getAttribute('data-id') ?? e.textContent ?? '?');
+  });
+}
+
+/** A designer in a panel 900 px wide (a laptop's editor beside the sidebar) and a 1280x800 window. */
+const FIRST_VIEW_SIZES = [[900, 700], [900, 800], [1280, 800]] as const;
+
+const firstViewChecks: Check[] = EXAMPLES.flatMap((name) => FIRST_VIEW_SIZES.map(([width, height]): Check => [
+  `first view: no card or group label under the zoom controls (${name} at ${width}x${height})`, async (d) => {
+    assert.deepEqual(await underZoomControls(d.page), []);
+  }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
+  ]));
+
+export const readabilityChecks: Check[] = [...firstViewChecks, invalidJsonCheck, connectionCheck, emptyCheck, ...contrastChecks, ...EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
   `group labels read whole: no edge drawn across a branch's or the trunk's label (${name} at ${width}x${height})`, async (d) => {
     assert.deepEqual(await labelsCrossedByEdges(d.page), []);
     assert.deepEqual(await arrowheadsUnderLabels(d.page), [], 'arrowheads hidden under a label');
