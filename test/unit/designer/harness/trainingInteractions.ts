@@ -142,6 +142,20 @@ const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> 
     ]);
     assert.deepEqual(await table.locator('thead th').allTextContents(), ['Pair', 'conflicting', '0', '200', '400', '600']);
   }],
+  ['first seconds: before the trainer starts the panel says it loads the data, with the trainer\'s latest message; once started, that the model is built and the first steps taken; the curves replace the note', DARK, async (p) => {
+    const events = (replay(0) as { events: SequencedEvent[] }).events;
+    const log: SequencedEvent = { seq: 2, event: { kind: 'trainer', msg: { type: 'log', level: 'info', message: 'data: mnist, 2,000 rows' } } };
+    const note = p.page.locator('.first-steps');
+    await p.send({ type: 'replay', events: [events[0]!, log] });
+    assert.deepEqual(await note.locator('p').allTextContents(), ['Loading the data and checking the experiment. The curves appear here once training starts.', 'Trainer: data: mnist, 2,000 rows']);
+    await p.send({ type: 'replay', events: [events[0]!, log, { ...events[1]!, seq: 3 }] });
+    assert.deepEqual(await note.locator('p').allTextContents(), ['Data loaded. Building the model and taking the first steps: each task\'s loss curve appears after the first few steps.', 'Trainer: data: mnist, 2,000 rows']);
+    fs.mkdirSync(OUT, { recursive: true });
+    await p.page.screenshot({ path: `${OUT}/first-steps-dark.png` });
+    await p.send(replay(1));
+    await p.page.locator('section.task').first().waitFor();
+    assert.equal(await note.count(), 0);
+  }],
   ['Light Modern: the same cosines in the light theme\'s red and blue', LIGHT, async (p) => {
     await p.send(replay(4));
     await heatmap(p).locator('rect.cell').first().waitFor();
