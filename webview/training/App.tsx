@@ -11,7 +11,7 @@ import { useThemeVersion } from '../ui/themeColors';
 import { Chart, pointsAdded } from './Chart';
 import { modelCharts, taskCharts } from './charts';
 import { ConflictHeatmap } from './ConflictHeatmap';
-import { Results } from './Results';
+import { Outcome, Results } from './Results';
 import { RunView, type ViewStatus } from './runState';
 
 interface SavedState extends TrainingViewState { metricChoice?: Record<string, string> }
@@ -172,6 +172,7 @@ export function App() {
     <main>
       <Header view={view} send={send} />
       <Problems view={view} />
+      {view.summary ? <Outcome summary={view.summary} /> : null}
       {!anyPoints && (view.status === 'waiting' || view.status === 'running') ? <FirstSteps view={view} /> : null}
       {anyPoints ? <Legend baselines={[...view.series.keys()].some((k) => !k.startsWith('*|'))} /> : null}
       {anyPoints ? tasks.map((t) => (
