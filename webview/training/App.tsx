@@ -174,7 +174,7 @@ export function App() {
       <Problems view={view} />
       {view.summary ? <Outcome summary={view.summary} /> : null}
       {!anyPoints && (view.status === 'waiting' || view.status === 'running') ? <FirstSteps view={view} /> : null}
-      {anyPoints ? <Legend baselines={[...view.series.keys()].some((k) => !k.startsWith('*|'))} /> : null}
+      {anyPoints ? <Legend baselines={view.hasBaselineCurves} /> : null}
       {anyPoints ? tasks.map((t) => (
         <section key={t.task} className="task" aria-label={`Task ${t.task}`}>
           <div className="task-head">

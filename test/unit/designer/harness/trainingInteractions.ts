@@ -185,6 +185,16 @@ const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> 
     const at = await seen();
     assert.ok(at.results >= at.head && at.results < 900, `the Results heading at ${at.results} px, the header's bottom at ${at.head} px`);
   }],
+  ['the legend names the single-task baseline\'s dashed line only once a baseline has curves (it did from the shared model\'s first points)', DARK, async (p) => {
+    await p.send(replay(2));
+    const legend = p.page.locator('.legend-note');
+    await legend.waitFor();
+    assert.doesNotMatch(await legend.textContent() ?? '', /single-task baseline/);
+    const digit = { kind: 'baseline', task: 'digit' } as const;
+    await p.send({ type: 'event', item: { seq: 5, event: { kind: 'trainer', msg: { type: 'started', runDir: '/ws/runs/conflicts/20261130-120000-abcd', backend: 'tensorflow', versions: {}, totalEpochs: 2, phase: digit } } } });
+    await p.send({ type: 'event', item: { seq: 6, event: { kind: 'trainer', msg: { type: 'progress', phase: digit, points: [{ step: 0, epoch: 0, split: 'train', task: 'digit', metric: 'loss', value: 2 }] } } } });
+    await p.page.waitForFunction(() => document.querySelector('.legend-note')?.textContent?.includes('single-task baseline (dashed)'));
+  }],
   ['Light Modern: the same cosines in the light theme\'s red and blue', LIGHT, async (p) => {
     await p.send(replay(4));
     await heatmap(p).locator('rect.cell').first().waitFor();
