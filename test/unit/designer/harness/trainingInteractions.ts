@@ -195,6 +195,21 @@ const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> 
     await p.send({ type: 'event', item: { seq: 6, event: { kind: 'trainer', msg: { type: 'progress', phase: digit, points: [{ step: 0, epoch: 0, split: 'train', task: 'digit', metric: 'loss', value: 2 }] } } } });
     await p.page.waitForFunction(() => document.querySelector('.legend-note')?.textContent?.includes('single-task baseline (dashed)'));
   }],
+  ['the first report: each task\'s loss chart shows its one value as a dot (a line of one point drew nothing: empty axes)', DARK, async (p) => {
+    await p.send(replay(1));
+    const canvas = p.page.locator('section.task[aria-label="Task digit"] .chart').first().locator('canvas');
+    await canvas.waitFor();
+    await p.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    // Pixels in the digit task's colour (the dark theme's charts blue; the legend's marker is not on the canvas).
+    const hex = DARK.vars['--vscode-charts-blue']!;
+    const painted = await canvas.evaluate((c: HTMLCanvasElement, rgb) => {
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 200 && [0, 1, 2].every((k) => Math.abs(data[i + k]! - rgb[k]!) < 12)) n++;
+      return n;
+    }, [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)));
+    assert.ok(painted >= 8, `${painted} pixels of the digit colour on its loss chart`);
+  }],
   ['Light Modern: the same cosines in the light theme\'s red and blue', LIGHT, async (p) => {
     await p.send(replay(4));
     await heatmap(p).locator('rect.cell').first().waitFor();
