@@ -219,17 +219,17 @@ async function main(): Promise<void> {
         for (const look of ['light', 'dark', 'hc'] as const) {
           const p = await open({ text, look, width, height, fileName: 'digits-parity.mtl.json' });
           await shot(p, `newcomer-${width}-${look}`);
-          if (look === 'dark') {
+          if (look === 'dark' || (look === 'hc' && width === 900)) {
             await p.page.click('#tab-training');
             await p.page.locator('.variant[data-path="training.weighting"]').scrollIntoViewIfNeeded();
             await p.page.locator('.variant[data-path="training.weighting"] vscode-dropdown').first().click();
             await p.page.waitForTimeout(200);
-            await shot(p, `newcomer-${width}-weighting-open`);
+            await shot(p, `newcomer-${width}-${look}-weighting-open`);
             await p.page.keyboard.press('Escape');
             await p.page.click('.weighting-guide > summary');
             await p.page.locator('.weighting-family[data-family="gradient"]').scrollIntoViewIfNeeded();
             await p.page.waitForTimeout(100);
-            await shot(p, `newcomer-${width}-weighting-guide`);
+            await shot(p, `newcomer-${width}-${look}-weighting-guide`);
           }
           await p.close();
         }
