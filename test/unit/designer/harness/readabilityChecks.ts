@@ -152,14 +152,18 @@ const contrastChecks: Check[] = ([['light', LIGHT], ['dark', DARK], ['high contr
   }, { text: digitsParityText, theme, width: 1400, height: 900 },
 ]);
 
-/** Cards and group labels that the zoom controls (bottom left of the canvas) cover, even in part. */
-async function underZoomControls(page: Page): Promise<string[]> {
+/** Cards and group labels that the zoom controls (bottom left of the canvas) or the minimap cover, even in part: `minimap: id`. */
+async function underCanvasWidgets(page: Page): Promise<string[]> {
   return page.evaluate(() => {
-    const c = document.querySelector('.react-flow__controls')!.getBoundingClientRect();
-    return [...document.querySelectorAll('.react-flow__node, .group-label')].filter((e) => {
-      const r = e.getBoundingClientRect();
-      return r.width > 0 && r.left < c.right && r.right > c.left && r.top < c.bottom && r.bottom > c.top;
-    }).map((e) => e.getAttribute('data-id') ?? e.textContent ?? '?');
+    const widgets = [['zoom controls', '.react-flow__controls'], ['minimap', '.react-flow__minimap']] as const;
+    return widgets.flatMap(([name, selector]) => {
+      const w = document.querySelector(selector)?.getBoundingClientRect();
+      if (!w || w.width === 0) return [];
+      return [...document.querySelectorAll('.react-flow__node, .group-label')].filter((e) => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.left < w.right && r.right > w.left && r.top < w.bottom && r.bottom > w.top;
+      }).map((e) => `${name}: ${e.getAttribute('data-id') ?? e.textContent ?? '?'}`);
+    });
   });
 }
 
@@ -167,8 +171,8 @@ async function underZoomControls(page: Page): Promise<string[]> {
 const FIRST_VIEW_SIZES = [[900, 700], [900, 800], [1280, 800]] as const;
 
 const firstViewChecks: Check[] = EXAMPLES.flatMap((name) => FIRST_VIEW_SIZES.map(([width, height]): Check => [
-  `first view: no card or group label under the zoom controls (${name} at ${width}x${height})`, async (d) => {
-    assert.deepEqual(await underZoomControls(d.page), []);
+  `first view: no card or group label under the zoom controls or the minimap (${name} at ${width}x${height})`, async (d) => {
+    assert.deepEqual(await underCanvasWidgets(d.page), []);
   }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
   ]));
 
