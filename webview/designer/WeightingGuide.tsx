@@ -7,8 +7,8 @@ import type { WeightingFamily } from '../../src/core/weighting/method';
 
 /** Each family's heading and what it means for the training step, in the order listed. */
 const FAMILIES: ReadonlyArray<{ family: WeightingFamily; title: string; help: string }> = [
-  { family: 'loss', title: 'Loss weighting', help: 'One backward pass: the step follows a weighted sum of the task losses, the weights fixed, learned or set from the losses\' history.' },
-  { family: 'gradient', title: 'Gradient combination', help: 'A backward pass per task: the task gradients on the shared layers are combined into one direction (conflicts resolved there). Slower per step.' },
+  { family: 'loss', title: 'Loss weighting', help: 'The step follows a weighted sum of the task losses (one backward pass); the weights are fixed, learned, random or set from the losses\' history.' },
+  { family: 'gradient', title: 'Gradient combination', help: 'Each task\'s gradient on the shared layers (a backward pass per task) is combined into one direction, where conflicts between tasks can be weighed. Slower per step.' },
 ];
 
 export function WeightingGuide(p: { current: string; disabled: boolean; onChoose: (id: string) => void }) {
