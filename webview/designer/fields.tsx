@@ -134,6 +134,9 @@ export function parseNumberList(text: string, mode: 'list' | 'size', required: b
 
 const listText = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : typeof v === 'number' ? String(v) : '');
 
+/** The characters of a number that a half-width field shows whole at the narrowest inspector (280 px). */
+const LONG_NUMBER = 12;
+
 /** One field for a schema property; `fallback` is the effective default shown when unset. */
 export function SchemaField(p: { name: string; schema: Schema; value: unknown; path: JsonPath; required: boolean; fallback?: unknown; label?: string }) {
   const d = useDesigner();
@@ -142,8 +145,12 @@ export function SchemaField(p: { name: string; schema: Schema; value: unknown; p
   const placeholder = p.fallback !== undefined ? `default ${listText(p.fallback) || String(p.fallback)}` : p.required ? 'required' : 'optional';
   const s = p.schema;
   switch (s.kind) {
-    case 'number':
-      return <DraftText label={label} path={p.path} help={help} text={numberText(p.value)} placeholder={placeholder} parse={(t) => parseNumber(t, !!s.integer, p.required)} />;
+    case 'number': {
+      // A number longer than a half-width field shows (1/255 written out) takes the whole row, not cut off.
+      const text = numberText(p.value);
+      return <DraftText label={label} path={p.path} help={help} text={text} placeholder={placeholder} wide={text.length > LONG_NUMBER}
+        parse={(t) => parseNumber(t, !!s.integer, p.required)} />;
+    }
     case 'string':
       if (s.enum) return <EnumField label={label} path={p.path} help={help} value={p.value} options={s.enum} required={p.required} fallback={p.fallback} />;
       return <DraftText label={label} path={p.path} help={help} text={typeof p.value === 'string' ? p.value : ''} placeholder={placeholder} wide

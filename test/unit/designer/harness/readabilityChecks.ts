@@ -167,6 +167,23 @@ async function underCanvasWidgets(page: Page): Promise<string[]> {
   });
 }
 
+/** The example's scale factor (1/255 in 17 digits) on the Data tab: its field shows the whole number (a half-width field cut it to "0.00392156862745"). */
+const longNumberCheck: Check = ['a long number (digits-parity\'s scale factor) is shown whole in its field, at 1280 and 900 px', async (d) => {
+  for (const width of [1280, 900]) {
+    await d.page.setViewportSize({ width, height: 800 });
+    await d.page.click('#tab-data');
+    const field = d.page.locator('.field[data-path="data.preprocess.0.factor"] vscode-text-field');
+    await field.scrollIntoViewIfNeeded();
+    const input = await d.page.waitForFunction(() => {
+      const el = document.querySelector('.field[data-path="data.preprocess.0.factor"] vscode-text-field')?.shadowRoot?.querySelector('input');
+      return el && el.clientWidth > 0 ? { value: el.value, scroll: el.scrollWidth, client: el.clientWidth } : undefined;
+    }, undefined, { timeout: 5000 }).then((h) => h.jsonValue());
+    assert.equal(input!.value, '0.00392156862745098');
+    assert.ok(input!.scroll <= input!.client, `at ${width} px the factor's text is ${input!.scroll} px wide in a ${input!.client} px box`);
+    assert.ok(await field.isVisible());
+  }
+}];
+
 /** A designer in a panel 900 px wide (a laptop's editor beside the sidebar) and a 1280x800 window. */
 const FIRST_VIEW_SIZES = [[900, 700], [900, 800], [1280, 800]] as const;
 
@@ -176,7 +193,7 @@ const firstViewChecks: Check[] = EXAMPLES.flatMap((name) => FIRST_VIEW_SIZES.map
   }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
   ]));
 
-export const readabilityChecks: Check[] = [...firstViewChecks, invalidJsonCheck, connectionCheck, emptyCheck, ...contrastChecks, ...EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
+export const readabilityChecks: Check[] = [...firstViewChecks, longNumberCheck, invalidJsonCheck, connectionCheck, emptyCheck, ...contrastChecks, ...EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
   `group labels read whole: no edge drawn across a branch's or the trunk's label (${name} at ${width}x${height})`, async (d) => {
     assert.deepEqual(await labelsCrossedByEdges(d.page), []);
     assert.deepEqual(await arrowheadsUnderLabels(d.page), [], 'arrowheads hidden under a label');
