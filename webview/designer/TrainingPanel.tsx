@@ -12,7 +12,8 @@ import { LrPreview } from './LrPreview';
 import { isObject } from './model';
 import { setValue } from './operations';
 import { CROSS_VALIDATION, DESCRIPTION, EARLY_STOPPING, EVALUATION, NAME, OPTIMIZER, SCHEDULE, TRAINING, WEIGHTING } from './schemas';
-import { VariantFields } from './VariantFields';
+import { useVariantChange, VariantFields } from './VariantFields';
+import { WeightingGuide } from './WeightingGuide';
 
 /** Defaults of a tagged setting, when it is well-formed enough to compute them. */
 function safely<T>(f: () => T): T | undefined {
@@ -45,6 +46,7 @@ export function TrainingPanel() {
   const schedule = training.schedule;
   const early = training.earlyStopping;
   const cv = isObject(doc.evaluation) ? doc.evaluation.crossValidation : undefined;
+  const chooseWeighting = useVariantChange({ union: WEIGHTING, path: ['training', 'weighting'], label: 'Method' });
   return (
     <div className="panel-section">
       <ProblemText problems={problemsAt(d.model.problems, ['training'], true)} />
@@ -62,6 +64,8 @@ export function TrainingPanel() {
       <h3>Task weighting</h3>
       <VariantFields union={WEIGHTING} value={training.weighting} path={['training', 'weighting']} label="Method" optional={{ fallback: 'equal' }}
         optionLabel={weightingOptionLabel} defaults={weightingDefaults(training.weighting)} />
+      <WeightingGuide current={isObject(training.weighting) && typeof training.weighting.method === 'string' ? training.weighting.method : 'equal'}
+        disabled={d.readOnly} onChoose={chooseWeighting} />
       <h3>Early stopping</h3>
       <FieldShell label="" path={['training', 'earlyStopping']} problems={problemsAt(d.model.problems, ['training', 'earlyStopping'], true)} help={EARLY_STOPPING.description}>
         <Checkbox checked={isObject(early)} disabled={d.readOnly} onChange={(on) => d.edit(setValue(['training', 'earlyStopping'], on ? { patience: 5 } : undefined, on ? 'Enable early stopping' : 'Disable early stopping'))}>

@@ -9,6 +9,15 @@ import { changeVariant } from './operations';
 import { STARTERS, variantKeys } from './schemas';
 import { own } from '../../src/core/own';
 
+/** What choosing another kind edits (the dropdown, or a list of the kinds such as the weighting guide); undefined resets to the default. */
+export function useVariantChange(p: { union: UnionSchema; path: JsonPath; label: string; starters?: keyof typeof STARTERS }): (next: string | undefined) => void {
+  const d = useDesigner();
+  return (next) => {
+    if (next === undefined) { d.edit({ label: `Reset ${p.label}`, ops: [{ op: 'remove', path: p.path }] }); return; }
+    d.edit(changeVariant(d.model.doc, p.path, p.union.tag, next, variantKeys(p.union, next).filter((k) => k !== p.union.tag), p.starters ? STARTERS[p.starters]?.[next] : {}));
+  };
+}
+
 export function VariantFields(p: {
   union: UnionSchema; value: unknown; path: JsonPath; label: string; starters?: keyof typeof STARTERS;
   /** Unset is allowed (the setting has a default, e.g. the schedule is constant). */
@@ -22,14 +31,12 @@ export function VariantFields(p: {
   const tag = value ? own(value, p.union.tag) : undefined;
   const variant = typeof tag === 'string' ? own(p.union.variants, tag) : undefined;
   const tagPath = [...p.path, p.union.tag];
-  const change = (next: string | undefined): void => {
-    if (next === undefined) { d.edit({ label: `Reset ${p.label}`, ops: [{ op: 'remove', path: p.path }] }); return; }
-    d.edit(changeVariant(d.model.doc, p.path, p.union.tag, next, variantKeys(p.union, next).filter((k) => k !== p.union.tag), p.starters ? STARTERS[p.starters]?.[next] : {}));
-  };
+  const change = useVariantChange(p);
   return (
     <div className="variant" data-path={p.path.join('.')}>
       <EnumField label={p.label} path={tagPath} help={p.union.description} value={tag} options={Object.keys(p.union.variants)}
         required={!p.optional} fallback={p.optional?.fallback} onChange={change} optionLabel={p.optionLabel}
+        unsetEntry={p.optional !== undefined && variantKeys(p.union, p.optional.fallback).length > 1}
         problems={[...problemsAt(d.model.problems, p.path, true), ...problemsAt(d.model.problems, tagPath)]} />
       {variant && <p className="variant-help">{variant.description}</p>}
       {variant && <div className="field-grid"><ObjectFields schema={variant} value={value} path={p.path} defaults={p.defaults} /></div>}

@@ -134,6 +134,9 @@ export function parseNumberList(text: string, mode: 'list' | 'size', required: b
 
 const listText = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : typeof v === 'number' ? String(v) : '');
 
+/** The characters of a number that a half-width field shows whole at the narrowest inspector (280 px). */
+const LONG_NUMBER = 12;
+
 /** One field for a schema property; `fallback` is the effective default shown when unset. */
 export function SchemaField(p: { name: string; schema: Schema; value: unknown; path: JsonPath; required: boolean; fallback?: unknown; label?: string }) {
   const d = useDesigner();
@@ -142,8 +145,12 @@ export function SchemaField(p: { name: string; schema: Schema; value: unknown; p
   const placeholder = p.fallback !== undefined ? `default ${listText(p.fallback) || String(p.fallback)}` : p.required ? 'required' : 'optional';
   const s = p.schema;
   switch (s.kind) {
-    case 'number':
-      return <DraftText label={label} path={p.path} help={help} text={numberText(p.value)} placeholder={placeholder} parse={(t) => parseNumber(t, !!s.integer, p.required)} />;
+    case 'number': {
+      // A number longer than a half-width field shows (1/255 written out) takes the whole row, not cut off.
+      const text = numberText(p.value);
+      return <DraftText label={label} path={p.path} help={help} text={text} placeholder={placeholder} wide={text.length > LONG_NUMBER}
+        parse={(t) => parseNumber(t, !!s.integer, p.required)} />;
+    }
     case 'string':
       if (s.enum) return <EnumField label={label} path={p.path} help={help} value={p.value} options={s.enum} required={p.required} fallback={p.fallback} />;
       return <DraftText label={label} path={p.path} help={help} text={typeof p.value === 'string' ? p.value : ''} placeholder={placeholder} wide
@@ -185,24 +192,30 @@ export function EnumField(p: {
   onChange?: (v: string | undefined) => void; problems?: readonly Problem[];
   /** Label of the "unset" choice when it is not a default value (e.g. "none"). */
   unsetLabel?: string;
+  /** Unset keeps an entry of its own beside the default's value: the value set shows settings that unset does not (a constant schedule's warmup). */
+  unsetEntry?: boolean;
   /** What a value is called in the list (a weighting method's title); the value itself by default. */
   optionLabel?: (value: string) => string;
 }) {
   const d = useDesigner();
   const id = useId();
   const DEFAULT = '\u0000default';
-  const current = typeof p.value === 'string' ? p.value : p.required ? '' : DEFAULT;
-  const name = p.optionLabel ?? ((v: string) => v);
   // Unset, the setting has its default: named by its value ("parameters (default)"), so the
-  // user sees which one it is without reading the help.
+  // user sees which one it is without reading the help. When the default is one of the values,
+  // that value's own entry is the default's (one "Equal (default)", not "Equal" under it too,
+  // which read as two different choices); choosing it unsets the setting.
+  const fallback = !p.required && !p.unsetEntry && p.unsetLabel === undefined && p.fallback !== undefined && p.options.includes(String(p.fallback)) ? String(p.fallback) : undefined;
+  const unset = fallback ?? DEFAULT;
+  const current = typeof p.value === 'string' ? p.value : p.required ? '' : unset;
+  const name = p.optionLabel ?? ((v: string) => v);
   const options = [
-    ...(p.required ? [] : [{ value: DEFAULT, label: p.unsetLabel ?? (p.fallback !== undefined ? `${name(String(p.fallback))} (default)` : 'default') }]),
+    ...(p.required || fallback !== undefined ? [] : [{ value: DEFAULT, label: p.unsetLabel ?? (p.fallback !== undefined ? `${name(String(p.fallback))} (default)` : 'default') }]),
     ...(p.required && !p.options.includes(current) ? [{ value: current, label: current || '(choose)' }] : []),
-    ...(!p.required && current !== DEFAULT && !p.options.includes(current) ? [{ value: current, label: `${current} (unknown)` }] : []),
-    ...p.options.map((o) => ({ value: o, label: name(o) })),
+    ...(!p.required && current !== unset && !p.options.includes(current) ? [{ value: current, label: `${current} (unknown)` }] : []),
+    ...p.options.map((o) => ({ value: o, label: o === fallback ? `${name(o)} (default)` : name(o) })),
   ];
   const change = (v: string): void => {
-    const value = v === DEFAULT ? undefined : v;
+    const value = v === unset ? undefined : v;
     if (p.onChange) p.onChange(value);
     else d.edit(setValue(p.path, value));
   };

@@ -49,18 +49,23 @@ export function openingViewport(bounds: Bounds | undefined, anchor: Bounds | und
   if (!bounds || whole.zoom >= READABLE_ZOOM - 1e-9) return whole;
   const zoom = READABLE_ZOOM;
   const at = anchor ?? bounds;
-  // One axis of the view: the graph's start at the margin (along the flow), or the anchor centred, kept within the graph (across it).
-  const place = (start: number, extent: number, anchorMid: number, lo: number, span: number, along: boolean): number => {
-    if (along) return lo - start * zoom;
+  // One axis of the view: the graph's start at the margin (along the flow). Across it: the
+  // graph's start at the margin too while the anchor is then wholly in sight (a tree a little
+  // wider than the canvas, centred on its inputs, spilled to both sides and put a card under
+  // the zoom controls at the bottom left), else the anchor centred, kept within the graph.
+  const place = (start: number, extent: number, anchorStart: number, anchorEnd: number, lo: number, span: number, along: boolean): number => {
+    const fromStart = lo - start * zoom;
+    if (along) return fromStart;
     if (extent * zoom <= span) return lo + span / 2 - (start + extent / 2) * zoom;
-    const centred = lo + span / 2 - anchorMid * zoom;
-    return Math.min(lo - start * zoom, Math.max(lo + span - (start + extent) * zoom, centred));
+    if (fromStart + anchorEnd * zoom <= lo + span) return fromStart;
+    const centred = lo + span / 2 - (anchorStart + anchorEnd) / 2 * zoom;
+    return Math.min(fromStart, Math.max(lo + span - (start + extent) * zoom, centred));
   };
   const width = Math.max(canvas.width - LEFT - MARGIN, 1), height = Math.max(canvas.height - 2 * MARGIN, 1);
   return {
     zoom,
-    x: place(bounds.x, bounds.width, at.x + at.width / 2, LEFT, width, direction === 'LR'),
-    y: place(bounds.y, bounds.height, at.y + at.height / 2, MARGIN, height, direction === 'TB'),
+    x: place(bounds.x, bounds.width, at.x, at.x + at.width, LEFT, width, direction === 'LR'),
+    y: place(bounds.y, bounds.height, at.y, at.y + at.height, MARGIN, height, direction === 'TB'),
   };
 }
 

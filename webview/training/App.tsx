@@ -11,7 +11,7 @@ import { useThemeVersion } from '../ui/themeColors';
 import { Chart, pointsAdded } from './Chart';
 import { modelCharts, taskCharts } from './charts';
 import { ConflictHeatmap } from './ConflictHeatmap';
-import { Results } from './Results';
+import { Outcome, Results } from './Results';
 import { RunView, type ViewStatus } from './runState';
 
 interface SavedState extends TrainingViewState { metricChoice?: Record<string, string> }
@@ -127,6 +127,23 @@ function Problems({ view }: { view: RunView }) {
   );
 }
 
+/**
+ * Between "Train" and the first curve points: what the trainer is doing, so that an empty panel
+ * does not look stuck. The trainer says "started" once the data is loaded and the run folder made;
+ * the first points come a few steps into the first epoch, after the model is built.
+ */
+function FirstSteps({ view }: { view: RunView }) {
+  const latest = view.logs[view.logs.length - 1]?.message;
+  return (
+    <section className="first-steps" role="status">
+      <p className="hint">{view.runDir
+        ? 'Data loaded. Building the model and taking the first steps: each task\'s loss curve appears after the first few steps.'
+        : 'Loading the data and checking the experiment. The curves appear here once training starts.'}</p>
+      {latest ? <p className="hint latest-log">Trainer: {latest}</p> : null}
+    </section>
+  );
+}
+
 /** Colour is the task's (as in the designer and the diagram); the line tells the model variant. */
 function Legend({ baselines }: { baselines: boolean }) {
   return (
@@ -155,8 +172,9 @@ export function App() {
     <main>
       <Header view={view} send={send} />
       <Problems view={view} />
-      {!anyPoints && (view.status === 'waiting' || view.status === 'running') ? <p className="hint">Loading data and building the model…</p> : null}
-      {anyPoints ? <Legend baselines={[...view.series.keys()].some((k) => !k.startsWith('*|'))} /> : null}
+      {view.summary ? <Outcome summary={view.summary} /> : null}
+      {!anyPoints && (view.status === 'waiting' || view.status === 'running') ? <FirstSteps view={view} /> : null}
+      {anyPoints ? <Legend baselines={view.hasBaselineCurves} /> : null}
       {anyPoints ? tasks.map((t) => (
         <section key={t.task} className="task" aria-label={`Task ${t.task}`}>
           <div className="task-head">

@@ -33,6 +33,14 @@ function sparse(u: uPlot, si: number, i0: number, i1: number): boolean {
   return true;
 }
 
+/** A curve of one value so far draws no line: its dot shows it (the first report sat on empty axes). */
+function lone(u: uPlot, si: number, i0: number, i1: number): boolean {
+  const ys = u.data[si]!;
+  let n = 0;
+  for (let i = i0; i <= i1; i++) if (ys[i] != null && ++n > 1) return false;
+  return n === 1;
+}
+
 /** Not hovering: the legend shows the newest values. */
 function showLatest(u: uPlot): void {
   const n = u.data[0].length;
@@ -71,7 +79,7 @@ export function chartOptions(def: ChartDef, theme: ChartTheme, width: number, he
           width: line.width,
           // The colour is the task's: the single-task baseline is told apart by its dashes.
           ...(s.variant === 'baseline' ? { dash: [...CURVE_STYLE.baselineDash] } : {}),
-          points: { show: s.style === 'validation' && !def.id.startsWith('model:lr') ? sparse : false, size: 5, fill: color, stroke: color },
+          points: { show: s.style === 'validation' && !def.id.startsWith('model:lr') ? sparse : lone, size: 5, fill: color, stroke: color },
           spanGaps: true,
           value: (u, v, si, idx) => {
             const latest = v ?? (idx == null ? null : latestAt(u.data[si] as Array<number | null>, idx));

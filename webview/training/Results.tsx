@@ -6,6 +6,7 @@ import { formatMetric, formatPercent } from '../../src/core/runsIndex';
 import type { RepeatedSummary } from '../../src/core/stats/repeated';
 import { repeatedRows, repeatsDescription, sharingVerdict } from '../../src/core/stats/repeatedText';
 import { sharedFill, taskColorVar } from '../../src/core/taskColors';
+import { Button } from '../ui/index';
 
 const int = (n: number) => n.toLocaleString('en-US');
 const share = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–');
@@ -123,6 +124,37 @@ export function Results({ summary, taskOrder }: { summary: RunSummary; taskOrder
         <Parameters summary={summary} taskOrder={taskOrder} />
         {summary.repeated ? <RepeatedTable repeated={summary.repeated} /> : null}
       </div>
+    </section>
+  );
+}
+
+/**
+ * The run's answer on the first screen, under the header: the sentence on sharing (or, without
+ * baselines, that nothing was compared) and what sharing saved, with a link down to the tables,
+ * which sit below every chart (a newcomer saw charts and had to scroll to learn the outcome).
+ */
+/**
+ * Scrolls the tables' heading to just under the header, which stays at the top (sticky) and would
+ * cover it. (A button: a link's href "#" would scroll back to the top after the click.)
+ */
+function showResults(): void {
+  const results = document.querySelector('.results-section');
+  if (!results) return;
+  const headBottom = document.querySelector('.head')?.getBoundingClientRect().bottom ?? 0;
+  window.scrollBy({ top: results.getBoundingClientRect().top - Math.max(0, headBottom) - 8 });
+}
+
+export function Outcome({ summary }: { summary: RunSummary }) {
+  const verdict = sharingVerdict(summary);
+  const p = summary.parameters;
+  const saving = p.singleTaskTotal - p.total;
+  return (
+    <section className="outcome" role="status" aria-label="Outcome">
+      <p>
+        <b>Result:</b> {verdict ? `${verdict[0]!.toUpperCase()}${verdict.slice(1)}.` : 'no single-task baselines were trained, so there is no comparison with separate models.'}
+        {saving > 0 ? <> Sharing saves <b>{int(saving)}</b> parameters ({share(saving, p.singleTaskTotal)}) over one model per task.</> : null}
+        {' '}<Button appearance="secondary" className="see-results" onClick={showResults}>See the results</Button>
+      </p>
     </section>
   );
 }

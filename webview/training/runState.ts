@@ -4,7 +4,7 @@
 // own version so a chart redraws only when its data changed. Pure: no DOM.
 import { WHOLE_TRUNK, pairOf, parseConflictMetric } from '../../src/core/conflict';
 import type { SequencedEvent, SessionEndStatus, SessionEvent, SessionHeader } from '../../src/core/panelProtocol';
-import { phaseKey, samePhase, type PhaseKey, type TrainingPhase } from '../../src/core/phase';
+import { phaseKey, samePhase, SHARED_PHASE_KEY, type PhaseKey, type TrainingPhase } from '../../src/core/phase';
 import { WHOLE_MODEL, type FromTrainer, type MetricPoint, type RunSummary } from '../../src/core/protocol';
 import type { RepeatPosition } from '../../src/core/repeats';
 import type { Problem } from '../../src/core/spec';
@@ -36,6 +36,8 @@ export class RunView {
   /** Task -> metrics other than the loss that have values, in arrival order. */
   readonly taskMetrics = new Map<string, string[]>();
   hasWeights = false;
+  /** Some curve is a single-task baseline's (the legend names the dashed line only then). */
+  hasBaselineCurves = false;
   /** Blocks with gradient-conflict cosines (core/conflict: WHOLE_TRUNK first, then shared layers in arrival order); empty while none arrived. */
   conflictBlocks: string[] = [];
   /** Largest step of any curve: every chart spans 0..maxStep, so they line up. */
@@ -139,6 +141,7 @@ export class RunView {
         this.series.set(key, (s = { x: [], y: [], version: 0 }));
         structural = true;
         if (p.metric === 'weight') this.hasWeights = true;
+        if (phase !== SHARED_PHASE_KEY) this.hasBaselineCurves = true;
         const conflict = pairOf(p.task) && parseConflictMetric(p.metric);
         if (conflict && conflict.measure === 'cosine' && !this.conflictBlocks.includes(conflict.block)) {
           this.conflictBlocks = conflict.block === WHOLE_TRUNK ? [WHOLE_TRUNK, ...this.conflictBlocks] : [...this.conflictBlocks, conflict.block];

@@ -1,6 +1,7 @@
 // "New multi-task experiment": copies one of the bundled examples (each a folder with an
 // *.mtl.json and any data it needs) into the workspace and opens it in the designer.
 import * as vscode from 'vscode';
+import { askForFolder, vscodeFolderPrompt } from './noFolder';
 
 interface Template { folder: vscode.Uri; file: string; name: string; description: string }
 
@@ -36,7 +37,7 @@ export function registerNewExperiment(context: vscode.ExtensionContext): void {
   context.subscriptions.push(vscode.commands.registerCommand('multiTaskStudio.newExperiment', async () => {
     const workspace = vscode.workspace.workspaceFolders?.[0];
     if (!workspace) {
-      void vscode.window.showErrorMessage('Multi-Task Studio: open a folder first; the experiment is written into it.');
+      await askForFolder(vscodeFolderPrompt(vscode));
       return;
     }
     const list = await templates(context);

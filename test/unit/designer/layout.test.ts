@@ -259,6 +259,23 @@ describe('opening view', () => {
   });
 });
 
+describe('opening view clear of the zoom controls', () => {
+  it('a tree a little wider than the canvas at the readable zoom starts at the left margin (not centred on its inputs, spilling under the zoom controls), its inputs in sight', () => {
+    // digits-parity in a 900x700 panel: a canvas of 497 x 570 px, the controls 15-41 px from its left side.
+    const canvas = { width: 497, height: 570 };
+    const model = buildModel(digits(), []);
+    const groups = groupNodes(model);
+    const positions = placeNodes(model, columnLayout(model, groups, canvasEdges(model), 'TB'));
+    const bounds = graphBounds(positions, groups)!;
+    const inputs = graphBounds(new Map([['image', positions.get('image')!]]), [])!;
+    const v = openingViewport(bounds, inputs, canvas, 'TB');
+    assert.equal(v.zoom, READABLE_ZOOM);
+    assert.ok(bounds.width * v.zoom > canvas.width - 52 - 24, 'wider than the canvas at the readable zoom');
+    assert.ok(Math.abs(v.x + bounds.x * v.zoom - 52) < 1e-9, `the graph starts at x ${v.x + bounds.x * v.zoom}, not 52`);
+    assert.ok(inView(inputs, v, canvas), 'the input in sight');
+  });
+});
+
 describe('a card reached with Tab', () => {
   // The canvas from x 124 to 772, y 38 to 670 (the e2e run's); cards 232 x 92. Margins: 52 on the left (the zoom controls), 24 elsewhere.
   const pane = { left: 124, top: 38, right: 772, bottom: 670 };

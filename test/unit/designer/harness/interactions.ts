@@ -14,6 +14,7 @@ import { digitsParityText, largeModel } from '../fixtures';
 import { DesignerPage, type PageOptions } from './designerPage';
 import { keyboardChecks } from './keyboardChecks';
 import { readabilityChecks } from './readabilityChecks';
+import { weightingGuideChecks } from './weightingGuideChecks';
 import { LIGHT } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
@@ -157,6 +158,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
   ...fullNameChecks,
   ...readabilityChecks,
   ...keyboardChecks,
+  ...weightingGuideChecks,
   ['first view: the whole graph in sight; narrowed to ~650 px of canvas, still readable from its input on', async (d) => {
     assert.equal(await allInSight(d.page), ALL_NODES.length);
     const zoom = await d.page.locator('.react-flow__viewport').evaluate((e) => new DOMMatrixReadOnly(getComputedStyle(e).transform).a);
@@ -443,7 +445,9 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await mode.waitFor();
     const shown = () => mode.evaluate((el) => [...el.querySelectorAll('vscode-option')].find((o) => (o as Element & { selected?: boolean }).selected)?.textContent?.trim());
     assert.equal(await shown(), 'parameters (default)');
-    assert.deepEqual((await mode.locator('vscode-option').allTextContents()).map((t) => t.trim()), ['parameters (default)', 'parameters', 'representation']);
+    // One entry per value: the default's own entry says so (a plain "parameters" under it read as another choice).
+    assert.deepEqual((await mode.locator('vscode-option').allTextContents()).map((t) => t.trim()), ['parameters (default)', 'representation']);
+    assert.equal(labels.filter((l) => /^Equal\b/.test(l.trim())).length, 1, `one Equal entry in ${labels.join(' | ')}`);
     await mode.click();
     await mode.locator('vscode-option:text-is("representation")').click();
     await until(() => spec(d).training.weighting?.mode === 'representation', 'mode representation');

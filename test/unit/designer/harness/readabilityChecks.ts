@@ -104,12 +104,12 @@ const emptyCheck: Check = ['an empty experiment: the canvas says to add an input
 }, { text: `${JSON.stringify(EMPTY, null, 2)}\n` }];
 
 /**
- * Text on the canvas (cards, task nodes, group labels) whose contrast with what is behind it is
- * under 4.5:1 (WCAG AA for text under 18 px): `ratio class "text"`. Colours are read as computed,
- * translucent backgrounds blended down to the first opaque one.
+ * Text (by default on the canvas: cards, task nodes, group labels) whose contrast with what is
+ * behind it is under 4.5:1 (WCAG AA for text under 18 px): `ratio class "text"`. Colours are read
+ * as computed, translucent backgrounds blended down to the first opaque one.
  */
-async function lowContrastTexts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+export async function lowContrastTexts(page: Page, selector = '.react-flow__node *, .group-label'): Promise<string[]> {
+  return page.evaluate((selector) => {
     const parse = (c: string): number[] => {
       let m = /rgba?\(([^)]+)\)/.exec(c);
       if (m) { const v = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number); return [v[0]!, v[1]!, v[2]!, v[3] ?? 1]; }
@@ -132,7 +132,7 @@ async function lowContrastTexts(page: Page): Promise<string[]> {
       return 0.2126 * f(c[0]!) + 0.7152 * f(c[1]!) + 0.0722 * f(c[2]!);
     };
     const low = new Set<string>();
-    for (const el of document.querySelectorAll('.react-flow__node *, .group-label')) {
+    for (const el of document.querySelectorAll(selector)) {
       if (![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
       const bg = behind(el);
       const fg = over(parse(getComputedStyle(el).color), bg);
@@ -141,7 +141,7 @@ async function lowContrastTexts(page: Page): Promise<string[]> {
       if (ratio < 4.5) low.add(`${ratio.toFixed(2)} ${String(el.className)} "${el.textContent!.trim()}"`);
     }
     return [...low];
-  });
+  }, selector);
 }
 
 const contrastChecks: Check[] = ([['light', LIGHT], ['dark', DARK], ['high contrast', HIGH_CONTRAST]] as const).map(([name, theme]): Check => [
@@ -152,7 +152,48 @@ const contrastChecks: Check[] = ([['light', LIGHT], ['dark', DARK], ['high contr
   }, { text: digitsParityText, theme, width: 1400, height: 900 },
 ]);
 
-export const readabilityChecks: Check[] = [invalidJsonCheck, connectionCheck, emptyCheck, ...contrastChecks, ...EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
+/** Cards and group labels that the zoom controls (bottom left of the canvas) or the minimap cover, even in part: `minimap: id`. */
+async function underCanvasWidgets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const widgets = [['zoom controls', '.react-flow__controls'], ['minimap', '.react-flow__minimap']] as const;
+    return widgets.flatMap(([name, selector]) => {
+      const w = document.querySelector(selector)?.getBoundingClientRect();
+      if (!w || w.width === 0) return [];
+      return [...document.querySelectorAll('.react-flow__node, .group-label')].filter((e) => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.left < w.right && r.right > w.left && r.top < w.bottom && r.bottom > w.top;
+      }).map((e) => `${name}: ${e.getAttribute('data-id') ?? e.textContent ?? '?'}`);
+    });
+  });
+}
+
+/** The example's scale factor (1/255 in 17 digits) on the Data tab: its field shows the whole number (a half-width field cut it to "0.00392156862745"). */
+const longNumberCheck: Check = ['a long number (digits-parity\'s scale factor) is shown whole in its field, at 1280 and 900 px', async (d) => {
+  for (const width of [1280, 900]) {
+    await d.page.setViewportSize({ width, height: 800 });
+    await d.page.click('#tab-data');
+    const field = d.page.locator('.field[data-path="data.preprocess.0.factor"] vscode-text-field');
+    await field.scrollIntoViewIfNeeded();
+    const input = await d.page.waitForFunction(() => {
+      const el = document.querySelector('.field[data-path="data.preprocess.0.factor"] vscode-text-field')?.shadowRoot?.querySelector('input');
+      return el && el.clientWidth > 0 ? { value: el.value, scroll: el.scrollWidth, client: el.clientWidth } : undefined;
+    }, undefined, { timeout: 5000 }).then((h) => h.jsonValue());
+    assert.equal(input!.value, '0.00392156862745098');
+    assert.ok(input!.scroll <= input!.client, `at ${width} px the factor's text is ${input!.scroll} px wide in a ${input!.client} px box`);
+    assert.ok(await field.isVisible());
+  }
+}];
+
+/** A designer in a panel 900 px wide (a laptop's editor beside the sidebar) and a 1280x800 window. */
+const FIRST_VIEW_SIZES = [[900, 700], [900, 800], [1280, 800]] as const;
+
+const firstViewChecks: Check[] = EXAMPLES.flatMap((name) => FIRST_VIEW_SIZES.map(([width, height]): Check => [
+  `first view: no card or group label under the zoom controls or the minimap (${name} at ${width}x${height})`, async (d) => {
+    assert.deepEqual(await underCanvasWidgets(d.page), []);
+  }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
+  ]));
+
+export const readabilityChecks: Check[] = [...firstViewChecks, longNumberCheck, invalidJsonCheck, connectionCheck, emptyCheck, ...contrastChecks, ...EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
   `group labels read whole: no edge drawn across a branch's or the trunk's label (${name} at ${width}x${height})`, async (d) => {
     assert.deepEqual(await labelsCrossedByEdges(d.page), []);
     assert.deepEqual(await arrowheadsUnderLabels(d.page), [], 'arrowheads hidden under a label');

@@ -211,6 +211,30 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (want('newcomer')) {
+      // A newcomer's first look: the bundled example as it opens in a 1280x800 window and in a
+      // 900 px wide panel, in the three themes; then the weighting picker opened.
+      const text = fs.readFileSync(path.resolve('examples/digits-parity/digits-parity.mtl.json'), 'utf8');
+      for (const [width, height] of [[1280, 800], [900, 800]] as const) {
+        for (const look of ['light', 'dark', 'hc'] as const) {
+          const p = await open({ text, look, width, height, fileName: 'digits-parity.mtl.json' });
+          await shot(p, `newcomer-${width}-${look}`);
+          if (look === 'dark' || (look === 'hc' && width === 900)) {
+            await p.page.click('#tab-training');
+            await p.page.locator('.variant[data-path="training.weighting"]').scrollIntoViewIfNeeded();
+            await p.page.locator('.variant[data-path="training.weighting"] vscode-dropdown').first().click();
+            await p.page.waitForTimeout(200);
+            await shot(p, `newcomer-${width}-${look}-weighting-open`);
+            await p.page.keyboard.press('Escape');
+            await p.page.click('.weighting-guide > summary');
+            await p.page.locator('.weighting-family[data-family="gradient"]').scrollIntoViewIfNeeded();
+            await p.page.waitForTimeout(100);
+            await shot(p, `newcomer-${width}-${look}-weighting-guide`);
+          }
+          await p.close();
+        }
+      }
+    }
     if (want('walkthrough')) {
       // The designer as the Getting Started walkthrough's first two steps show it: the example as
       // it opens, then its shared trunk selected. (The pictures in media/walkthrough/ are crops

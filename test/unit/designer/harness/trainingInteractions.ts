@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { cosineColor, type HeatmapTheme } from '../../../../src/core/conflictHeatmap';
 import type { SequencedEvent, TrainingToWebview } from '../../../../src/core/panelProtocol';
-import type { MetricPoint } from '../../../../src/core/protocol';
+import type { MetricPoint, RunSummary } from '../../../../src/core/protocol';
 import { runPageChecks, WebviewPage } from './webviewPage';
 import { DARK, LIGHT, type HarnessTheme } from '../../../harness/themes';
 
@@ -141,6 +141,74 @@ const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> 
       ['parity · size', '67 % of 3', '−0.9', '−0.8', '–', '+0.6'],
     ]);
     assert.deepEqual(await table.locator('thead th').allTextContents(), ['Pair', 'conflicting', '0', '200', '400', '600']);
+  }],
+  ['first seconds: before the trainer starts the panel says it loads the data, with the trainer\'s latest message; once started, that the model is built and the first steps taken; the curves replace the note', DARK, async (p) => {
+    const events = (replay(0) as { events: SequencedEvent[] }).events;
+    const log: SequencedEvent = { seq: 2, event: { kind: 'trainer', msg: { type: 'log', level: 'info', message: 'data: mnist, 2,000 rows' } } };
+    const note = p.page.locator('.first-steps');
+    await p.send({ type: 'replay', events: [events[0]!, log] });
+    assert.deepEqual(await note.locator('p').allTextContents(), ['Loading the data and checking the experiment. The curves appear here once training starts.', 'Trainer: data: mnist, 2,000 rows']);
+    await p.send({ type: 'replay', events: [events[0]!, log, { ...events[1]!, seq: 3 }] });
+    assert.deepEqual(await note.locator('p').allTextContents(), ['Data loaded. Building the model and taking the first steps: each task\'s loss curve appears after the first few steps.', 'Trainer: data: mnist, 2,000 rows']);
+    fs.mkdirSync(OUT, { recursive: true });
+    await p.page.screenshot({ path: `${OUT}/first-steps-dark.png` });
+    await p.send(replay(1));
+    await p.page.locator('section.task').first().waitFor();
+    assert.equal(await note.count(), 0);
+  }],
+  ['a completed run: its first screen says what sharing did (Δm, one run) and what it saved, with a button down to the tables below the charts', LIGHT, async (p) => {
+    const comparison = (task: string, shared: number, baseline: number) => ({ task, metric: 'mae', higherIsBetter: false, shared, baseline, relativeImprovement: (baseline - shared) / baseline });
+    const summary: RunSummary = {
+      runDir: '/ws/runs/conflicts/20261130-120000-abcd', status: 'completed', backend: 'tensorflow',
+      test: { digit: { mae: 0.3 }, parity: { mae: 0.2 }, size: { mae: 0.5 } },
+      parameters: { total: 1200, shared: 1000, perTask: { digit: 100, parity: 50, size: 50 }, singleTaskTotal: 3400 },
+      // deltaM as the trainer would have written it (its formula is checked in test/unit/core): the panel only words it.
+      baselines: { test: { digit: { mae: 0.4 }, parity: { mae: 0.16 }, size: { mae: 0.5 } }, comparisons: [comparison('digit', 0.3, 0.4), comparison('parity', 0.2, 0.16), comparison('size', 0.5, 0.5)], deltaM: 0.0123, parameters: 3400 },
+      timings: { startedAt: '2026-11-30T12:00:00Z', endedAt: '2026-11-30T12:01:00Z', trainSeconds: 60 },
+    };
+    const events = (replay(4) as { events: SequencedEvent[] }).events;
+    const more: SequencedEvent['event'][] = [{ kind: 'trainer', msg: { type: 'done', summary } }, { kind: 'ended', status: 'completed' }];
+    await p.send({ type: 'replay', events: [...events, ...more.map((event, k) => ({ seq: events.length + k + 1, event }))] });
+    const outcome = p.page.locator('section.outcome');
+    assert.equal((await outcome.textContent())?.replace(/\s+/g, ' ').trim(),
+      'Result: Δm +1.23 %, one run: repeat it (evaluation.repeats) to know whether the difference is more than noise. Sharing saves 2,200 parameters (64.7%) over one model per task. See the results');
+    // On the first screen (the panel's 900 px), where the tables are below the charts.
+    const box = (await outcome.boundingBox())!;
+    assert.ok(box.y + box.height <= 900, `the outcome ends at ${box.y + box.height} px`);
+    assert.ok((await p.page.locator('.results-section').boundingBox())!.y > 900, 'the tables are below the first screen');
+    fs.mkdirSync(OUT, { recursive: true });
+    await p.page.screenshot({ path: `${OUT}/completed-first-screen-light.png` });
+    await outcome.locator('vscode-button:has-text("See the results")').click();
+    // Its heading in sight, below the header (which stays at the top).
+    const seen = async () => p.page.evaluate(() => ({ results: document.querySelector('.results-section h3')!.getBoundingClientRect().top, head: document.querySelector('.head')!.getBoundingClientRect().bottom, y: window.scrollY }));
+    for (let i = 0; i < 40 && (await seen()).y === 0; i++) await p.page.waitForTimeout(50);
+    const at = await seen();
+    assert.ok(at.results >= at.head && at.results < 900, `the Results heading at ${at.results} px, the header's bottom at ${at.head} px`);
+  }],
+  ['the legend names the single-task baseline\'s dashed line only once a baseline has curves (it did from the shared model\'s first points)', DARK, async (p) => {
+    await p.send(replay(2));
+    const legend = p.page.locator('.legend-note');
+    await legend.waitFor();
+    assert.doesNotMatch(await legend.textContent() ?? '', /single-task baseline/);
+    const digit = { kind: 'baseline', task: 'digit' } as const;
+    await p.send({ type: 'event', item: { seq: 5, event: { kind: 'trainer', msg: { type: 'started', runDir: '/ws/runs/conflicts/20261130-120000-abcd', backend: 'tensorflow', versions: {}, totalEpochs: 2, phase: digit } } } });
+    await p.send({ type: 'event', item: { seq: 6, event: { kind: 'trainer', msg: { type: 'progress', phase: digit, points: [{ step: 0, epoch: 0, split: 'train', task: 'digit', metric: 'loss', value: 2 }] } } } });
+    await p.page.waitForFunction(() => document.querySelector('.legend-note')?.textContent?.includes('single-task baseline (dashed)'));
+  }],
+  ['the first report: each task\'s loss chart shows its one value as a dot (a line of one point drew nothing: empty axes)', DARK, async (p) => {
+    await p.send(replay(1));
+    const canvas = p.page.locator('section.task[aria-label="Task digit"] .chart').first().locator('canvas');
+    await canvas.waitFor();
+    await p.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    // Pixels in the digit task's colour (the dark theme's charts blue; the legend's marker is not on the canvas).
+    const hex = DARK.vars['--vscode-charts-blue']!;
+    const painted = await canvas.evaluate((c: HTMLCanvasElement, rgb) => {
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 200 && [0, 1, 2].every((k) => Math.abs(data[i + k]! - rgb[k]!) < 12)) n++;
+      return n;
+    }, [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)));
+    assert.ok(painted >= 8, `${painted} pixels of the digit colour on its loss chart`);
   }],
   ['Light Modern: the same cosines in the light theme\'s red and blue', LIGHT, async (p) => {
     await p.send(replay(4));
