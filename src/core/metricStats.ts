@@ -9,6 +9,9 @@
 import { accuracyOf, addErrors, addTruths, argmaxRows, emptyClassCounts, emptyErrorSums, macroF1Of, maeOf, r2Of, rmseOf, rocAuc, type ClassCounts, type ErrorSums } from './metrics';
 import { DEFAULT_TRAIN_METRICS, type ExperimentSpec, type MetricName } from './spec';
 
+/** Train metrics at epoch end (evaluation.trainMetrics "epochEnd") are measured on at most this many training examples. */
+export const TRAIN_EVAL_LIMIT = 2000;
+
 /** Whether the train metrics are counted during the steps (evaluation.trainMetrics "running", the default). */
 export const runningTrainMetrics = (spec: ExperimentSpec): boolean => (spec.evaluation?.trainMetrics ?? DEFAULT_TRAIN_METRICS) === 'running';
 

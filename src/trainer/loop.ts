@@ -30,7 +30,7 @@ import { conflictEvery, type ConflictSummary } from '../core/conflict';
 import { ConflictMeter, headLabels } from './insight/conflict';
 import { AFFINITY_DEFAULT_EVERY, type TaskAffinitySummary } from '../core/taskAffinity';
 import { AffinityMeter } from './insight/taskAffinity';
-import { runningTrainMetrics } from '../core/metricStats';
+import { TRAIN_EVAL_LIMIT, runningTrainMetrics } from '../core/metricStats';
 import { RunningTrainMetrics } from './trainMetrics';
 
 export type { LoopEvents, LoopSetup, StepFn } from './loopSetup';
@@ -64,8 +64,7 @@ const NO_BATCH = { x: new Map<string, TF.Tensor>(), y: new Map<string, TF.Tensor
 
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
 const REPORTS_PER_EPOCH = 20;
-/** Train metrics at epoch end (evaluation.trainMetrics "epochEnd") are measured on at most this many training examples. */
-export const TRAIN_EVAL_LIMIT = 2000;
+export { TRAIN_EVAL_LIMIT } from '../core/metricStats';
 
 /** The loop yields to the event loop (where a cancel message arrives) at most this often. */
 const YIELD_MS = 15;

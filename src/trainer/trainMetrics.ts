@@ -72,7 +72,7 @@ export class RunningTrainMetrics {
     nodes.heads.forEach((at, i) => {
       const s = this.stats[i]!;
       const truths = this.targets.get(this.heads[i]!.task.id)!;
-      if (at.confusion !== undefined) s.addCounts(taken[at.confusion]!);
+      if (at.confusion) s.addCounts(taken[at.confusion.take]!.subarray(at.confusion.offset, at.confusion.offset + s.counts!.confusion.length));
       if (at.errors !== undefined) s.addErrorSums(taken[at.errors]![0]!, taken[at.errors]![1]!, truths);
       if (at.scores !== undefined) s.addScores(taken[at.scores]!, truths);
     });
