@@ -11,6 +11,8 @@ import { RunningTrainMetrics } from '../../../src/trainer/trainMetrics';
 import { GRAPH_STEP_PATH } from '../../../src/trainer/graph/graphStep';
 import { graphSpec, trainWith } from './graphTraining';
 import { equivalenceData } from './stepFixtures';
+import { trainMetricsNote } from '../../../src/trainer/artifacts/report';
+import { renderGeneralisationSection } from '../../../src/trainer/artifacts/generalisationSection';
 
 const TOL = 1e-5;
 
@@ -93,4 +95,13 @@ test('RunningTrainMetrics counts each step\'s outputs against its rows\' targets
   assert.equal(again.bin!.accuracy, 0);
   assert.ok(Math.abs(again.reg!.mae! - 2) < TOL);
   running.dispose();
+});
+
+test('the report says how the train metrics were measured, under the results table and in the generalisation section', () => {
+  const running = withMode(graphSpec({}), 'running'), atEnd = withMode(graphSpec({}), 'epochEnd');
+  assert.match(trainMetricsNote(running), /running over each epoch.*"running"/);
+  assert.match(trainMetricsNote(atEnd), /first 2,000 training rows.*"epochEnd"/);
+  const intro = (flag: boolean) => renderGeneralisationSection(running.tasks, () => undefined, [], undefined, 0, flag).lines.join('\n');
+  assert.match(intro(true), /lag/);
+  assert.match(intro(false), /both measured the same way/);
 });
