@@ -112,7 +112,9 @@ function attrValue(a: Attr): Message {
   // TensorProto: dtype = 1, tensor_shape = 2, tensor_content = 4 (little-endian values).
   const t = a.tensor;
   const data = t.dtype === 'float' ? new Float32Array(t.values) : new Int32Array(t.values);
-  return m.bytesField(8, new Message().int(1, DT[t.dtype]).bytesField(2, shape(t.shape)).bytesField(4, new Uint8Array(data.buffer)));
+  // An empty constant (a Bincount's absent weights) has no content field: proto3 writes no empty bytes.
+  const tensor = new Message().int(1, DT[t.dtype]).bytesField(2, shape(t.shape));
+  return m.bytesField(8, data.length ? tensor.bytesField(4, new Uint8Array(data.buffer)) : tensor);
 }
 
 function nodeDef(n: GraphNode): Message {
