@@ -42,6 +42,13 @@ test('running train metrics with a learning rate of 0 equal the epoch-end evalua
   assertClose(trainMetrics((await trainWith(withMode(s, 'running'), 'cpu')).epochPoints), reference, 'tape');
 });
 
+test('running train metrics of a gradient method (two session runs a step) on the fused graph, with a learning rate of 0, equal the epoch-end evaluation', { timeout: 120_000 }, async () => {
+  const s = graphSpec({ optimizer: { type: 'sgd', learningRate: 0 }, epochs: 1, weighting: { method: 'upgrad' } });
+  const fused = await trainWith(withMode(s, 'running'), 'tensorflow');
+  assert.ok(fused.path.startsWith(GRAPH_STEP_PATH), fused.path);
+  assertClose(trainMetrics(fused.epochPoints), trainMetrics((await trainWith(withMode(s, 'epochEnd'), 'tensorflow')).epochPoints), 'upgrad on the fused graph');
+});
+
 test('running train metrics: the fused graph equals the eager step over two epochs of training', { timeout: 120_000 }, async () => {
   const s = withMode(graphSpec({ epochs: 2 }), 'running');
   const fused = await trainWith(s, 'tensorflow');
