@@ -17,6 +17,7 @@ import { loadBackend, type Tf } from '../src/trainer/backend';
 import { disposeSplit, toDevice, type DeviceSplit } from '../src/trainer/deviceData';
 import { makeHeads } from '../src/trainer/heads';
 import { TRAIN_EVAL_LIMIT, WASM_STEP_PATH, trainLoop } from '../src/trainer/loop';
+import type { TrainMetricsMode } from '../src/core/spec';
 import { GRAPH_STEP_PATH } from '../src/trainer/graph/graphStep';
 import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
@@ -59,6 +60,8 @@ interface OursJob {
   /** Keep the eager compiled step where the fused graph step would run. */
   eager?: boolean;
   partial?: boolean;
+  /** evaluation.trainMetrics (default: the spec's, "running"): "epochEnd" measures the former re-evaluation of the training rows. */
+  trainMetrics?: TrainMetricsMode;
 }
 
 /**
@@ -83,7 +86,8 @@ function opCounter(tf: Tf): { count(): number } | undefined {
 async function measure(job: OursJob): Promise<Figure> {
   const w = workload(job.workload);
   const epochs = job.epochs ?? w.epochs;
-  const spec = w.spec(job.batch, epochs);
+  const base = w.spec(job.batch, epochs);
+  const spec = job.trainMetrics ? { ...base, evaluation: { ...base.evaluation, trainMetrics: job.trainMetrics } } : base;
   const b = await loadBackend(job.backend, { intraOpThreads: job.threads ?? intraOpThreadsFor(spec), oneDnn: oneDnnFor(spec) });
   const tf = b.tf;
   const topo = analyzeGraph(spec).order;
@@ -104,10 +108,10 @@ async function measure(job: OursJob): Promise<Figure> {
   if (w.warmupBatches) {
     // Keras' warm-up `fit` runs its step at the timed shapes and its epoch end, so its timed run
     // pays no first call. Ours trains 4 batches, and its epoch end evaluates a validation split as
-    // large as the timed run's evaluation of the training rows (up to TRAIN_EVAL_LIMIT, in one
+    // large as an "epochEnd" run's evaluation of the training rows (up to TRAIN_EVAL_LIMIT, in one
     // forward pass), whose first call at that size costs about twice a later one (on the CNN,
     // eagerly: 0.38 s of CPU against 0.17 s, half of it system time: page faults of new buffers).
-    // Every timed epoch still runs that evaluation, which Keras' `fit` does not do.
+    // By default ("running") the train metrics are counted during the steps, as `fit` counts them.
     const warm = upload(w.warmupBatches * job.batch, 5);
     const warmValidation = upload(Math.min(w.samples, TRAIN_EVAL_LIMIT), 6);
     await run(warm, 1, warmValidation);

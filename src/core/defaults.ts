@@ -5,6 +5,7 @@ import type {
   ExperimentSpec, InputSpec, LayerSpec, LossName, MetricName, OptimizerSpec, ScheduleSpec, TaskKind, TaskSpec,
 } from './spec';
 import { DEFAULT_DELTA_M } from './deltaM';
+import { DEFAULT_TRAIN_METRICS } from './spec';
 
 export const DEFAULT_LOSS: Record<TaskKind, LossName> = {
   multiclass: 'categoricalCrossentropy', binary: 'binaryCrossentropy', regression: 'meanSquaredError',
@@ -88,6 +89,7 @@ export function withDefaults(spec: ExperimentSpec): ExperimentSpec {
     },
     evaluation: {
       ...spec.evaluation, baselines: spec.evaluation?.baselines ?? 'single-task', deltaM: spec.evaluation?.deltaM ?? DEFAULT_DELTA_M,
+      trainMetrics: spec.evaluation?.trainMetrics ?? DEFAULT_TRAIN_METRICS,
       // repeats stays absent for one training (its experiment.json reads as before); 1 is its default.
       ...(spec.evaluation?.crossValidation ? { crossValidation: { test: 'fixed' as const, ...spec.evaluation.crossValidation } } : {}),
     },

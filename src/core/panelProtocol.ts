@@ -9,7 +9,7 @@ import type { TrainingPhase } from './phase';
 import type { FromTrainer, GateMeans, RunStatus } from './protocol';
 import type { SharingDiagram } from './sharingBlocks';
 import type { TaskAffinitySummary } from './taskAffinity';
-import type { TaskKind } from './spec';
+import type { TaskKind, TrainMetricsMode } from './spec';
 
 // ---------------------------------------------------------------- training panel
 
@@ -30,6 +30,8 @@ export interface SessionHeader {
   phases: TrainingPhase[];
   totalEpochs: number;
   weighting: string;
+  /** How the train metrics were measured (evaluation.trainMetrics): the legend says it. Absent: not known. */
+  trainMetrics?: TrainMetricsMode;
   /** True for a training this window runs (it can be stopped); false for a run read from its folder. */
   live: boolean;
   runDir?: string;

@@ -191,9 +191,18 @@ export interface CrossValidationSpec {
   fold?: number;
 }
 
+export type TrainMetricsMode = 'running' | 'epochEnd';
+export const DEFAULT_TRAIN_METRICS: TrainMetricsMode = 'running';
+
 export interface EvaluationSpec {
   baselines?: 'single-task' | 'none';
   deltaM?: DeltaMConvention;
+  /**
+   * How the train metrics are measured: "running", over every training row of the epoch as its
+   * step saw it (the Keras, LibMTL and PyTorch-loop convention; default); "epochEnd", the model
+   * at the epoch's end on the first TRAIN_EVAL_LIMIT training rows, evaluated again.
+   */
+  trainMetrics?: TrainMetricsMode;
   /** Trainings with seeds training.seed, +1, +2, … (default 1); every phase repeats on the same seeds. */
   repeats?: number;
   crossValidation?: CrossValidationSpec;

@@ -2,11 +2,11 @@
 // back once per split (in large batches), metrics computed on the host.
 import type * as TF from '@tensorflow/tfjs';
 import { EVAL_BATCH } from '../core/budget';
-import { accuracy, argmaxRows, macroF1, mae, r2, rmse, rocAuc } from '../core/metrics';
+import { MetricStats, type MetricHead } from '../core/metricStats';
 import type { Tf } from './backend';
 import { inputRange, labelTensor, type DeviceSplit } from './deviceData';
 import type { TaskHead } from './heads';
-import { batchWeights, countLabelled, hasUnlabelled, labelledRows } from './labelMask';
+import { batchWeights, countLabelled, hasUnlabelled } from './labelMask';
 import { hostRowRange } from './wasm/hostRows';
 import { setOwn } from '../core/own';
 
@@ -72,34 +72,19 @@ export function evaluate(tf: Tf, forward: EvalForward, heads: TaskHead[], split:
   }
   const out: TaskValues = {};
   heads.forEach((h, i) => {
-    const width = h.encoding === 'onehot' ? h.units : 1;
     const count = labelledCounts[i]!;
     if (partial[i] && count === 0) { out[h.task.id] = {}; return; }
-    const rows = partial[i] ? labelledRows(truths[i]!) : undefined;
-    const truth = rows ? Float32Array.from(rows, (r) => truths[i]![r]!) : truths[i]!;
-    const p = rows ? pickRows(preds[i]!, rows, width) : preds[i]!;
-    const values: Record<string, number> = { loss: count ? lossSums[i]! / count : NaN };
-    const cls = h.encoding === 'onehot' ? argmaxRows(p, h.units)
-      : h.encoding === 'binary' ? Int32Array.from(p, (v) => (v >= 0.5 ? 1 : 0)) : undefined;
-    for (const m of h.metrics) {
-      switch (m) {
-        case 'accuracy': if (cls) values.accuracy = accuracy(cls, truth); break;
-        case 'macroF1': if (cls) values.macroF1 = macroF1(cls, truth, Math.max(h.units, 2)); break;
-        case 'rocAuc': {
-          // Binary: score of the positive class (1 unit: sigmoid; 2 units: softmax column 1).
-          const scores = h.encoding === 'binary' ? p : h.units === 2 ? p.filter((_, j) => j % 2 === 1) : undefined;
-          if (scores) values.rocAuc = rocAuc(scores, truth);
-          break;
-        }
-        case 'mae': if (!cls) values.mae = mae(p, truth); break;
-        case 'rmse': if (!cls) values.rmse = rmse(p, truth); break;
-        case 'r2': if (!cls) values.r2 = r2(p, truth); break;
-      }
-    }
+    // Unlabelled rows (NaN truths) are left out by the statistics (core/metricStats.ts).
+    const stats = new MetricStats(metricHead(h));
+    stats.addPredictions(preds[i]!, truths[i]!);
+    const values: Record<string, number> = { loss: count ? lossSums[i]! / count : NaN, ...stats.values() };
     setOwn(out, h.task.id, values);
   });
   return out;
 }
+
+/** What core/metricStats.ts needs of a head. */
+export const metricHead = (h: TaskHead): MetricHead => ({ taskId: h.task.id, encoding: h.encoding, units: h.units, metrics: h.metrics });
 
 /**
  * Rows of a byte-coded input (deviceData.ts) are decoded this many at a time: a block's decoded
@@ -131,10 +116,3 @@ function decodeParts(split: DeviceSplit, start: number, size: number): Array<[nu
 }
 
 const rangeOf = (start: number, size: number): Int32Array => Int32Array.from({ length: size }, (_, k) => start + k);
-
-/** The given rows of a row-major [n, width] array. */
-function pickRows(values: Float32Array, rows: readonly number[], width: number): Float32Array {
-  const out = new Float32Array(rows.length * width);
-  rows.forEach((r, k) => out.set(values.subarray(r * width, (r + 1) * width), k * width));
-  return out;
-}

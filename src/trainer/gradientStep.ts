@@ -108,8 +108,9 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
   const lossOf = (i: number, outs: Map<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, masks: Parameters<StepFn>[3]) =>
     heads[i]!.lossFn(yb.get(heads[i]!.task.id)!, outs.get(heads[i]!.task.id)!, masks.get(heads[i]!.task.id)?.weights);
 
-  const onParameters: StepFn = (xb, yb, _lr, masks) => {
+  const onParameters: StepFn = (xb, yb, _lr, masks, seen) => {
     const active = weighting.active();
+    let shown = !seen; // the first task's forward is the step's outputs (each task sees the same dropout masks)
     const losses: TF.Tensor[] = heads.map(() => undefined as unknown as TF.Tensor);
     const grads = new Map<string, TF.Tensor>();
     const rows: TF.Tensor[] = [];
@@ -119,7 +120,11 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
       if (!active.includes(i)) { losses[i] = tf.scalar(0); continue; }
       s.forward.dropoutCursor = cursor; // every task sees the same dropout masks
       const vars = [...p.shared, ...p.own[i]!];
-      const { value, grads: g } = tf.variableGrads(() => lossOf(i, s.forward(xb, true), yb, masks) as TF.Scalar, vars);
+      const { value, grads: g } = tf.variableGrads(() => {
+        const outs = s.forward(xb, true);
+        if (!shown) { seen!(outs); shown = true; }
+        return lossOf(i, outs, yb, masks) as TF.Scalar;
+      }, vars);
       losses[i] = value;
       rows.push(flatRow(tf, p.shared.map((v) => g[v.name]), sizes));
       for (const v of p.own[i]!) if (g[v.name]) grads.set(v.name, g[v.name]!);
@@ -139,8 +144,9 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
     return losses;
   };
 
-  const onRepresentation: StepFn = (xb, yb, _lr, masks) => {
+  const onRepresentation: StepFn = (xb, yb, _lr, masks, seen) => {
     const active = weighting.active();
+    let shown = !seen;
     const cursor = s.forward.dropoutCursor;
     const outputs = tf.tidy(() => { const values = s.forward.values(xb, true, p.trunk); return p.boundary.map((id) => values.get(id)!); });
     const reps = outputs.map((o) => tf.variable(o, true));
@@ -156,6 +162,7 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
       const { value, grads: g } = tf.variableGrads(() => {
         const values = s.forward.values(given, true, rest);
         const outs = new Map(heads.map((h) => [h.task.id, values.get(h.layerId)!] as const));
+        if (!shown) { seen!(outs); shown = true; }
         return lossOf(i, outs, yb, masks) as TF.Scalar;
       }, [...reps, ...p.own[i]!]);
       losses[i] = value;
@@ -186,9 +193,9 @@ export function gradientStep(s: LoopSetup, weighting: TaskWeighting): { step: St
   };
 
   return {
-    step: (xb, yb, lr, masks) => {
+    step: (xb, yb, lr, masks, seen) => {
       setLearningRate(lr);
-      return weighting.mode === 'representation' ? onRepresentation(xb, yb, lr, masks) : onParameters(xb, yb, lr, masks);
+      return weighting.mode === 'representation' ? onRepresentation(xb, yb, lr, masks, seen) : onParameters(xb, yb, lr, masks, seen);
     },
     dispose: () => optimizer.dispose(),
   };

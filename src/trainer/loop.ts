@@ -30,6 +30,8 @@ import { conflictEvery, type ConflictSummary } from '../core/conflict';
 import { ConflictMeter, headLabels } from './insight/conflict';
 import { AFFINITY_DEFAULT_EVERY, type TaskAffinitySummary } from '../core/taskAffinity';
 import { AffinityMeter } from './insight/taskAffinity';
+import { TRAIN_EVAL_LIMIT, runningTrainMetrics } from '../core/metricStats';
+import { RunningTrainMetrics } from './trainMetrics';
 
 export type { LoopEvents, LoopSetup, StepFn } from './loopSetup';
 
@@ -62,8 +64,7 @@ const NO_BATCH = { x: new Map<string, TF.Tensor>(), y: new Map<string, TF.Tensor
 
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
 const REPORTS_PER_EPOCH = 20;
-/** Train metrics at epoch end are measured on at most this many training examples. */
-export const TRAIN_EVAL_LIMIT = 2000;
+export { TRAIN_EVAL_LIMIT } from '../core/metricStats';
 
 /** The loop yields to the event loop (where a cancel message arrives) at most this often. */
 const YIELD_MS = 15;
@@ -100,11 +101,12 @@ function genericStep(s: LoopSetup, weighting: TaskWeighting): { step: StepFn; di
       throw new SpecError(`Task "${h.task.id}": its loss (${h.loss}) failed in TensorFlow: ${err instanceof Error ? err.message : String(err)}`, ['tasks', taskIndex.get(h.task.id) ?? 0]);
     }
   };
-  const step: StepFn = (xb, yb, lr, masks) => {
+  const step: StepFn = (xb, yb, lr, masks, seen) => {
     setLearningRate(lr);
     let losses: TF.Scalar[] = [];
     const lossFn = () => {
       const outs = s.forward(xb, true);
+      seen?.(outs);
       losses = heads.map((h) => tf.keep(atTask(h, () => h.lossFn(yb.get(h.task.id)!, outs.get(h.task.id)!, masks.get(h.task.id)?.weights))));
       let total = weighting.combine(losses);
       if (l2.length) total = tf.add(total, tf.addN(l2.map((r) => tf.mul(tf.sum(tf.square(r.kernel)), r.l2)))) as TF.Scalar;
@@ -148,7 +150,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   // The compiled steps take this step's loss weights as numbers from the method.
   const lossWeights = (means: () => readonly number[]) => weighting.stepWeights?.(method.needs.losses ? means() : undefined) ?? [];
   const stepper: { step: StepFn; dispose(): void } | undefined = fused ? undefined : native
-    ? { step: (xb, yb, lr, masks) => native.step(xb, yb, lr, masks, lossWeights), dispose: () => native.dispose() }
+    ? { step: (xb, yb, lr, masks, seen) => native.step(xb, yb, lr, masks, lossWeights, seen), dispose: () => native.dispose() }
     : gradientFamily ? gradientStep(s, weighting) : genericStep(s, weighting);
   // Labels are made per block from the host targets (deviceData.ts), as the step takes them.
   const trainLabels = (rows: Int32Array) => {
@@ -173,6 +175,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const path = `${fused || native ? (fused ? GRAPH_STEP_PATH : s.backend === 'wasm' ? WASM_STEP_PATH : 'native') : gradientFamily ? 'tape' : 'generic'}${gradientFamily ? `, task gradients on the shared ${weighting.mode}` : ''}`;
   const affinitySpec = spec.evaluation?.taskAffinity;
   const affinity = affinitySpec ? new AffinityMeter(s, affinitySpec.every ?? AFFINITY_DEFAULT_EVERY) : undefined;
+  // Train metrics counted as the steps run (trainMetrics.ts; the fused graph counts in its session), else evaluated at each epoch's end.
+  const running = runningTrainMetrics(spec) ? new RunningTrainMetrics(tf, heads, train.targets) : undefined;
   const result: LoopResult = { stepPath: fused || native ? `${path}${fusedFailed ? ` (the fused graph failed: ${fusedFailed})` : ''}` : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
 
   try {
@@ -209,7 +213,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         // The fused graph keeps its losses in the session until the report (graph/lossSums.ts).
         const losses = fromStep ? (events.progress(conflict!.fromGramians(step, epoch, fused!.stepMeasured(rows, lrAt(epoch, b), lossWeights))), [])
           : fused ? (fused.step(rows, lrAt(epoch, b), lossWeights), [])
-          : stepper!.step(xb, yb, lrAt(epoch, b), mb);
+          : stepper!.step(xb, yb, lrAt(epoch, b), mb, running?.sink(rows));
         if (method.needs.lossesAfter) weighting.afterStep(lossesAfterStep(s, xb, yb, mb));
         else weighting.afterStep([]);
         losses.forEach((l, i) => window[i]!.push(l));
@@ -273,7 +277,9 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       const evalForward = fused?.evaluationForward ?? s.forward;
       const scores = fused?.evaluationScores;
       const validation = s.validation.n > 0 ? evaluate(tf, evalForward, heads, s.validation, Infinity, scores) : {};
-      const trainEval = evaluate(tf, evalForward, heads, train, TRAIN_EVAL_LIMIT, scores);
+      const sums = running && fused?.takeMetricSums?.();
+      if (sums) running!.addGraphSums(sums.nodes, sums.taken);
+      const trainEval = running ? running.take() : evaluate(tf, evalForward, heads, train, TRAIN_EVAL_LIMIT, scores);
       const points: MetricPoint[] = [];
       const at = { step, epoch };
       for (const [split, values] of [['validation', validation], ['train', trainEval]] as const) {
@@ -309,6 +315,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
     }
   } finally {
     bestWeights?.dispose();
+    running?.dispose();
     stepper?.dispose();
     fused?.dispose();
     weighting.dispose();

@@ -46,6 +46,13 @@ export interface LoopSetup {
   fusedGraph?: boolean;
 }
 
-/** One step; `masks` holds the tasks with unlabelled rows in the training split. */
+/**
+ * Each head's output by task id in a step's training forward (before its update), for the
+ * running train metrics (trainMetrics.ts); called once a step, inside the step's scope: the
+ * callee keeps what it needs.
+ */
+export type StepOutputs = (outputs: ReadonlyMap<string, TF.Tensor>) => void;
+
+/** One step; `masks` holds the tasks with unlabelled rows in the training split; `seen` is handed the step's outputs. */
 export type StepFn = (xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number,
-  masks: ReadonlyMap<string, BatchMask>) => TF.Tensor[];
+  masks: ReadonlyMap<string, BatchMask>, seen?: StepOutputs) => TF.Tensor[];

@@ -1,9 +1,9 @@
 // Training settings: optimizer, learning-rate schedule (with its curve), epochs, batch size,
-// task weighting, regularisation, early stopping, baselines, repeats and cross-validation, and
+// task weighting, regularisation, early stopping, baselines, how train metrics are measured, repeats and cross-validation, and
 // the experiment's name.
 import { DEFAULT_DELTA_M } from '../../src/core/deltaM';
 import { optimizerWithDefaults, scheduleWithDefaults } from '../../src/core/defaults';
-import type { OptimizerSpec, ScheduleSpec } from '../../src/core/spec';
+import { DEFAULT_TRAIN_METRICS, type OptimizerSpec, type ScheduleSpec } from '../../src/core/spec';
 import { gradientMode, weightingMethod } from '../../src/core/weighting/registry';
 import { Checkbox } from '../ui';
 import { problemsAt, useDesigner } from './context';
@@ -74,7 +74,7 @@ export function TrainingPanel() {
       </FieldShell>
       {isObject(early) && <ObjectFields schema={EARLY_STOPPING} value={early} path={['training', 'earlyStopping']} defaults={{ monitor: 'loss' }} />}
       <h3>Evaluation</h3>
-      <ObjectFields schema={EVALUATION} value={doc.evaluation} path={['evaluation']} skip={['crossValidation']} defaults={{ baselines: 'single-task', deltaM: DEFAULT_DELTA_M, repeats: 1 }} />
+      <ObjectFields schema={EVALUATION} value={doc.evaluation} path={['evaluation']} skip={['crossValidation']} defaults={{ baselines: 'single-task', deltaM: DEFAULT_DELTA_M, trainMetrics: DEFAULT_TRAIN_METRICS, repeats: 1 }} />
       <FieldShell label="" path={['evaluation', 'crossValidation']} problems={problemsAt(d.model.problems, ['evaluation', 'crossValidation'], true)} help={CROSS_VALIDATION.description}>
         <Checkbox checked={isObject(cv)} disabled={d.readOnly} onChange={(on) => d.edit(on
           // An edit sets no missing parent: without an evaluation object the whole object is set.

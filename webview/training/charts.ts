@@ -11,6 +11,7 @@ import { WHOLE_MODEL } from '../../src/core/protocol';
 import { WHOLE_TRUNK, conflictMetric, pairTask } from '../../src/core/conflict';
 import type { HeatmapPairInput } from '../../src/core/conflictHeatmap';
 import { weightingMethod } from '../../src/core/weighting/registry';
+import { TRAIN_EVAL_LIMIT } from '../../src/core/metricStats';
 import { seriesKey, type RunView } from './runState';
 
 /** A task's chart colour, or neutral for curves of the whole model; resolved against the theme at draw time. */
@@ -36,15 +37,26 @@ export interface ChartDef {
 
 export interface TaskCharts { task: string; color: ChartColorName; metrics: string[]; metric: string | undefined; charts: ChartDef[] }
 
+/**
+ * How a train curve was measured, for its legend: the loss is always the epoch's running mean;
+ * the other metrics too by default (evaluation.trainMetrics "running"), else the model at each
+ * epoch's end on the first training rows.
+ */
+export function trainHow(view: RunView, metric: string): string {
+  const mode = metric === 'loss' ? 'running' : view.header?.trainMetrics;
+  return mode === 'running' ? ', running over the epoch' : mode === 'epochEnd' ? `, at epoch end (first ${TRAIN_EVAL_LIMIT.toLocaleString('en-US')} rows)` : '';
+}
+
 function pair(view: RunView, task: string, color: ColorRole, metric: string, withBaseline: boolean): SeriesDef[] {
+  const how = trainHow(view, metric);
   const defs: SeriesDef[] = [
-    { key: seriesKey(SHARED_PHASE_KEY, task, metric, 'train'), label: 'shared train', color, variant: 'shared', style: 'train' },
+    { key: seriesKey(SHARED_PHASE_KEY, task, metric, 'train'), label: `shared train${how}`, color, variant: 'shared', style: 'train' },
     { key: seriesKey(SHARED_PHASE_KEY, task, metric, 'validation'), label: 'shared validation', color, variant: 'shared', style: 'validation' },
   ];
   if (withBaseline) {
     const baseline = phaseKey(baselinePhase(task));
     defs.push(
-      { key: seriesKey(baseline, task, metric, 'train'), label: 'single-task train', color, variant: 'baseline', style: 'train' },
+      { key: seriesKey(baseline, task, metric, 'train'), label: `single-task train${how}`, color, variant: 'baseline', style: 'train' },
       { key: seriesKey(baseline, task, metric, 'validation'), label: 'single-task validation', color, variant: 'baseline', style: 'validation' },
     );
   }

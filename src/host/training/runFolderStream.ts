@@ -62,7 +62,7 @@ export function metricsLinesNote(parsed: { tornLastLine: boolean; skippedLines: 
 }
 
 export function runFolderEvents(files: RunFolderFiles, alive: TrainerProbe | ((pid: number) => boolean) = localProbe): SessionEvent[] {
-  const exp = (files.experiment ?? {}) as { name?: unknown; training?: { epochs?: unknown; weighting?: { method?: unknown; mode?: unknown } } };
+  const exp = (files.experiment ?? {}) as { name?: unknown; training?: { epochs?: unknown; weighting?: { method?: unknown; mode?: unknown } }; evaluation?: { trainMetrics?: unknown } };
   const tasks = tasksOf(files.experiment);
   const parsed = files.metricsText ? parseMetricsJsonl(files.metricsText) : undefined;
   const records: MetricRecord[] = parsed?.records ?? [];
@@ -87,6 +87,8 @@ export function runFolderEvents(files: RunFolderFiles, alive: TrainerProbe | ((p
     phases: phases.map((p) => p.phase),
     totalEpochs,
     weighting: weightingLabel(exp.training?.weighting),
+    // A run's experiment.json names the mode since the option exists; before it, train metrics were measured at each epoch's end.
+    trainMetrics: exp.evaluation?.trainMetrics === 'running' ? 'running' : 'epochEnd',
     live: false,
     runDir: files.runDir,
   };

@@ -3,7 +3,7 @@
 import type { SessionHeader } from '../../core/panelProtocol';
 import { phasesOf } from '../../core/phase';
 import { tasksOf } from '../../core/runsIndex';
-import type { ExperimentSpec } from '../../core/spec';
+import { DEFAULT_TRAIN_METRICS, type ExperimentSpec } from '../../core/spec';
 import { weightingLabel } from '../../core/weighting/registry';
 
 export function headerFromSpec(spec: ExperimentSpec, specPath: string, epochsOverride?: number): SessionHeader {
@@ -15,6 +15,7 @@ export function headerFromSpec(spec: ExperimentSpec, specPath: string, epochsOve
     phases: phasesOf(spec),
     totalEpochs: epochsOverride ?? spec.training.epochs,
     weighting: weightingLabel(spec.training.weighting),
+    trainMetrics: spec.evaluation?.trainMetrics ?? DEFAULT_TRAIN_METRICS,
     live: true,
   };
 }

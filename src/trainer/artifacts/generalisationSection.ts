@@ -1,8 +1,10 @@
 // The report's generalisation section (issue 14 item 4): per task, the gap between the train
 // and the validation value of its main metric at each epoch's end, for the shared model and its
 // single-task model, and one sentence on which overfits more. Both values are measured the same
-// way at the epoch's end (inference mode, the epoch's final weights; the train value on the first
-// rows of the train split, trainer/loop.ts), so the gap is not the running mean's lag.
+// way at the epoch's end under evaluation.trainMetrics "epochEnd" (inference mode, the epoch's
+// final weights; the train value on the first rows of the train split, trainer/loop.ts), so the
+// gap is not the running mean's lag. Under "running" (the default) the train value is counted
+// during the epoch's steps: the section says so, as the gap then holds that lag too.
 import { higherIsBetter } from '../../core/deltaM';
 import type { MetricPoint } from '../../core/protocol';
 import { RUN_FILES } from '../../core/runLayout';
@@ -27,10 +29,12 @@ export function gapSeries(points: MetricPoint[], task: string, metric: string): 
 const SAME_GAP = 0.005;
 
 export function renderGeneralisationSection(tasks: TaskSpec[], metricOf: (task: TaskSpec) => string | undefined, epochs: MetricPoint[],
-  baselineEpochs: Record<string, MetricPoint[]> | undefined, startIndex: number): { lines: string[]; files: Array<{ path: string; content: string }> } {
+  baselineEpochs: Record<string, MetricPoint[]> | undefined, startIndex: number, runningTrain = false): { lines: string[]; files: Array<{ path: string; content: string }> } {
   const lines: string[] = ['## Generalisation', '',
     'The gap between each task\'s train and validation value at the end of each epoch (train − validation where higher is better, validation − train for errors; ' +
-    'both measured the same way, with the epoch\'s final weights): a growing gap is overfitting.', ''];
+    (runningTrain
+      ? 'the train value running over the epoch, each row as its step predicted it with dropout on, the validation value with the epoch\'s final weights, so the gap also holds the running value\'s lag; evaluation.trainMetrics "epochEnd" measures both the same way): a growing gap is overfitting.'
+      : 'both measured the same way, with the epoch\'s final weights): a growing gap is overfitting.'), ''];
   const files: Array<{ path: string; content: string }> = [];
   const rows: string[][] = [];
   const sentences: string[] = [];

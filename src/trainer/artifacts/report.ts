@@ -23,6 +23,7 @@ import { sharedWeightDiagramSvg } from './weightDiagram';
 import { gateHeatmapSvg } from './gateHeatmap';
 import { repeatedSection } from './repeatedReport';
 import { SHARING_VERDICT_TEXT } from '../../core/stats/interval';
+import { TRAIN_EVAL_LIMIT, runningTrainMetrics } from '../../core/metricStats';
 
 export interface ReportInput {
   spec: ExperimentSpec;
@@ -202,6 +203,7 @@ export function renderReport(input: ReportInput): RenderedReport {
     }
   }
   lines.push(markdownTable(['Task', 'Metric', 'Shared model', 'Single-task baseline', 'Relative improvement'], resultRows), '');
+  lines.push(trainMetricsNote(spec), '');
   const labelled = summary.labelled;
   const partial = labelled && spec.tasks.filter((t) => labelled.tasks[t.id] && labelled.tasks[t.id]!.test < labelled.rows.test);
   if (labelled && partial && partial.length > 0) {
@@ -242,7 +244,7 @@ export function renderReport(input: ReportInput): RenderedReport {
   }
   lines.push(chartLinks.length ? chartLinks.join('\n') : 'No per-epoch metrics were logged.', '');
 
-  const gaps = renderGeneralisationSection(spec.tasks, (task) => mainMetric(task, input.epochs), input.epochs, input.baselineEpochs, files.length);
+  const gaps = renderGeneralisationSection(spec.tasks, (task) => mainMetric(task, input.epochs), input.epochs, input.baselineEpochs, files.length, runningTrainMetrics(spec));
   lines.push(...gaps.lines);
   files.push(...gaps.files);
 
@@ -296,4 +298,11 @@ export async function stageReport(runDir: string, input: ReportInput): Promise<S
   await makeFolderIn(runDir, RUN_FILES.charts); // never remakes a removed run folder
   for (const f of files) await writeFileAtomic(path.join(runDir, f.path), f.content);
   return stageFileAtomic(path.join(runDir, RUN_FILES.report), markdown);
+}
+
+/** How the train metrics in the curves and metrics.csv were measured (evaluation.trainMetrics): a train-validation gap reads differently for each. */
+export function trainMetricsNote(spec: ExperimentSpec): string {
+  return runningTrainMetrics(spec)
+    ? 'Train metrics (the curves, metrics.csv) are running over each epoch: every training row counted as its step predicted it, before that step\'s update and with dropout on (evaluation.trainMetrics "running", as Keras\' fit, LibMTL and PyTorch loops count them). Validation and test metrics evaluate the model as it is at the epoch\'s end.'
+    : `Train metrics (the curves, metrics.csv) evaluate the model at each epoch's end on the first ${formatInteger(TRAIN_EVAL_LIMIT)} training rows (evaluation.trainMetrics "epochEnd"), as validation and test metrics do.`;
 }

@@ -20,6 +20,7 @@ import { isGraphRecurrentLayer } from './recurrentLayers';
 import { trainGraphFor } from './graphCache';
 import { graphGradientStep, toGramians } from './graphGradientStep';
 import { openReusableSession } from './sessionCache';
+import type { MetricSumNodes } from './metricSums';
 
 /** The loop's step path (run log, LoopResult.stepPath) when this step runs. */
 export const GRAPH_STEP_PATH = 'fused graph';
@@ -60,6 +61,11 @@ export interface GraphStep {
   evaluationForward?: EvalForward;
   /** Evaluation's losses and predictions computed in the session too (evalScores.ts), where the graph writes every head's loss. */
   evaluationScores?: EvalScores;
+  /**
+   * evaluation.trainMetrics "running": the train metrics' statistics the steps counted since the
+   * last call (metricSums.ts), read in one run; absent when no head has a metric.
+   */
+  takeMetricSums?(): { nodes: MetricSumNodes; taken: Float32Array[] };
   /** Copies the session's weights into the tfjs model (before it is evaluated or read). */
   sync(): void;
   /** Copies the learned loss weighting's variables only (before the loop reports the weights). */
@@ -186,8 +192,16 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     batchRows.dispose();
     return grams;
   };
+  const metricSums = graph.metricSums;
+  const takeMetricSums = metricSums ? () => {
+    const read = session.run([], [], metricSums.take);
+    const taken = read.map((t) => t.dataSync() as Float32Array);
+    tf.dispose(read);
+    return { nodes: metricSums, taken };
+  } : undefined;
   return {
     ...(evaluationForward ? { evaluationForward } : {}),
+    ...(takeMetricSums ? { takeMetricSums } : {}),
     ...(measureConflict ? { measureConflict } : {}),
     ...(evaluationScores ? { evaluationScores } : {}),
     bind(x, targets, codedInputs) {
@@ -199,6 +213,11 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       bound = { x, ...(codedInputs ? { coded: codedInputs } : {}) };
       hostTargets = heads.map((h) => targets.get(h.task.id)!);
       labels = hostTargets.map((t, i) => (graph.labelTypes[i] === 'int32' ? tf.tensor1d(Int32Array.from(t), 'int32') : tf.tensor2d(t, [t.length, 1])));
+      // The running AUC's scores, one a row of this split (metricSums.ts).
+      if (metricSums?.init) {
+        const n = tf.scalar(hostTargets[0]!.length, 'int32');
+        tf.dispose([n, ...session.run([{ name: metricSums.splitRows, tfDtype: 'DT_INT32' }], [n], [metricSums.init])]);
+      }
     },
     batch(rows) {
       const x = tf.tidy(() => { const idx = tf.tensor1d(rows, 'int32'); return spec.model.inputs.map((i) => inputRows(tf, bound, i.id, idx)); });

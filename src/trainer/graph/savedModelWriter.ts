@@ -7,7 +7,7 @@
 // bench's LSTM and CNN graphs, against 12).
 
 /** An attr value: a type, a bool, an int, a float, a string, a shape (-1: unknown), a constant tensor or a list of ints. */
-export type Attr = { type: 'float' | 'int32' | 'uint8' | 'uint16' | 'uint32' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] };
+export type Attr = { type: 'float' | 'double' | 'bool' | 'int32' | 'uint8' | 'uint16' | 'uint32' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] };
 
 /** A constant's value: float32 or int32, row-major. */
 export interface ConstTensor { dtype: 'float' | 'int32'; shape: number[]; values: number[] }
@@ -90,7 +90,7 @@ class Message {
 }
 
 /** TensorFlow's DataType enum (types.proto). */
-const DT = { float: 1, int32: 3, uint8: 4, uint16: 17, uint32: 22 } as const;
+const DT = { float: 1, double: 2, int32: 3, uint8: 4, bool: 10, uint16: 17, uint32: 22 } as const;
 
 function shape(dims: readonly number[]): Message {
   // TensorShapeProto.dim = 2, Dim.size = 1 (a zero size is proto3's default: left out).
@@ -112,7 +112,9 @@ function attrValue(a: Attr): Message {
   // TensorProto: dtype = 1, tensor_shape = 2, tensor_content = 4 (little-endian values).
   const t = a.tensor;
   const data = t.dtype === 'float' ? new Float32Array(t.values) : new Int32Array(t.values);
-  return m.bytesField(8, new Message().int(1, DT[t.dtype]).bytesField(2, shape(t.shape)).bytesField(4, new Uint8Array(data.buffer)));
+  // An empty constant (a Bincount's absent weights) has no content field: proto3 writes no empty bytes.
+  const tensor = new Message().int(1, DT[t.dtype]).bytesField(2, shape(t.shape));
+  return m.bytesField(8, data.length ? tensor.bytesField(4, new Uint8Array(data.buffer)) : tensor);
 }
 
 function nodeDef(n: GraphNode): Message {

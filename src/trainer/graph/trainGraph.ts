@@ -21,6 +21,8 @@ import { huberLossAndGrad } from './huber';
 import { graphOptimizer } from './optimizers';
 import { graphUncertainty, logVarianceKey } from './uncertainty';
 import { addLossSums } from './lossSums';
+import { addMetricSums, type MetricSumNodes } from './metricSums';
+import { runningTrainMetrics } from '../../core/metricStats';
 import { graphRecurrent, isGraphRecurrentLayer } from './recurrentLayers';
 import { graphTaskGradients, type GradientRuns } from './taskGradients';
 import { graphConflictGramians } from './conflictGramians';
@@ -66,6 +68,8 @@ export interface TrainGraph {
   evalOutputs?: string[];
   /** Beside `evalOutputs`, where every head's loss is written here: labels fed, each head's mean loss and predictions fetched (evalScores.ts). */
   evalScores?: EvalScoreNodes;
+  /** evaluation.trainMetrics "running": the train metrics' statistics the steps add up (metricSums.ts). */
+  metricSums?: MetricSumNodes;
 }
 
 /** A byte-coded input's batch (uint8 codes) as its float32 values: a table placeholder joins `inputs` (native/byteInputs.ts). */
@@ -285,13 +289,15 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const updated = g.op('NoOp', [...optimizer.done, ...(gradient ? [] : drawn), ...stateUpdates].map((u) => `^${u}`), {}, 'updates_done');
   const losses = heads.map((h, i) => g.op('Identity', [lossNodes[i]!, `^${updated}`], { T: F }, `loss_${h.task.id}`));
   const sums = addLossSums(g, lossNodes, heads.map((h) => (h.encoding === 'value' ? 2 : 1)));
-  const stepDone = g.op('Identity', [lr, `^${updated}`, ...(gradient ? [] : [`^${sums.accumulate}`])], { T: F }, 'step_done');
-  const gradientRuns = gradient?.runs([sums.accumulate, ...drawn]);
+  const metricSums = runningTrainMetrics(spec) ? addMetricSums(g, heads, heads.map((h) => values.get(h.layerId)!), batchLabels, rows) : undefined;
+  const counted = [sums.accumulate, ...(metricSums?.accumulate ?? [])];
+  const stepDone = g.op('Identity', [lr, `^${updated}`, ...(gradient ? [] : counted.map((a) => `^${a}`))], { T: F }, 'step_done');
+  const gradientRuns = gradient?.runs([...counted, ...drawn]);
 
   // set: every weight from a placeholder, the optimizer's slots and the dropout draws to their start.
   const setInputs = weights.map((w) => g.placeholder(`set/${w.key}`, w.shape));
   const assigns = weights.map((w, k) => g.op('AssignVariableOp', [handles.get(w.key)!, setInputs[k]!], { dtype: F }, `assign/${w.key}`));
-  const setDone = g.op('Identity', [float('set_done_value', 0), ...[...assigns, ...optimizer.resets, ...dropout.resets, sums.reset].map((a) => `^${a}`)], { T: F }, 'set_done');
+  const setDone = g.op('Identity', [float('set_done_value', 0), ...[...assigns, ...optimizer.resets, ...dropout.resets, sums.reset, ...(metricSums?.reset ?? [])].map((a) => `^${a}`)], { T: F }, 'set_done');
   const getOutputs = weights.map((w) => g.op('Identity', [reads.get(w.key)!], { T: F }, `get/${w.key}`));
   // The tape measures without dropout and with batch normalisation in inference mode: the step's forward values serve only without either.
   const conflictGramians = o.conflict?.length && !o.gradient && !dropoutLayers && !layers.some((l) => l.type === 'batchNormalization')
@@ -310,5 +316,5 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     return { evalInputs, evalOutputs, ...(evalScores ? { evalScores } : {}) };
   })() : {};
 
-  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs, ...(conflictGramians ? { conflictGramians } : {}), ...evaluation, ...(gradientRuns ? { gradient: gradientRuns } : {}) };
+  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs, ...(conflictGramians ? { conflictGramians } : {}), ...evaluation, ...(gradientRuns ? { gradient: gradientRuns } : {}), ...(metricSums ? { metricSums } : {}) };
 }

@@ -13,6 +13,7 @@ import { weightingMethod } from '../../core/weighting/registry';
 import type { Tf } from '../backend';
 import type { TaskHead } from '../heads';
 import type { BatchMask } from '../labelMask';
+import type { StepOutputs } from '../loopSetup';
 import type { BuiltModel } from '../model/build';
 import type { TaskWeighting } from '../weighting/index';
 import { nativeOps, type NativeOps } from './ops';
@@ -35,7 +36,7 @@ export interface CompiledStep {
    * `masks` (partial labels) has them multiplied by its row weights: their sum is the
    * labelled rows' mean, and its gradient is masked the same way.
    */
-  step(xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number, masks: ReadonlyMap<string, BatchMask>, weights: LossWeights): TF.Tensor[];
+  step(xb: ReadonlyMap<string, TF.Tensor>, yb: ReadonlyMap<string, TF.Tensor>, lr: number, masks: ReadonlyMap<string, BatchMask>, weights: LossWeights, seen?: StepOutputs): TF.Tensor[];
   dispose(): void;
 }
 
@@ -359,11 +360,12 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
       }
       return out;
     },
-    step(xb, yb, lr, masks, weights) {
+    step(xb, yb, lr, masks, weights, seen) {
       const n = xb.values().next().value!.shape[0]!;
       optimizer.begin(lr);
       return tf.tidy(() => {
         const values = forward(xb);
+        seen?.(new Map(heads.map((h) => [h.task.id, values.get(h.layerId)!])));
         const losses: TF.Tensor[] = [];
         /** Each task's loss gradient at its output (times its row weights when masked), before scaling. */
         const raw = heads.map((h) => {

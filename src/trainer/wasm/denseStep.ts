@@ -197,11 +197,12 @@ export function compileWasmStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel,
       }
       return out;
     },
-    step(xb, yb, lr, masks, weights) {
+    step(xb, yb, lr, masks, weights, seen) {
       const n = xb.values().next().value!.shape[0]!;
       return tf.tidy(() => {
         const ts: Transposes = new Map();
         const values = forward(xb, ts);
+        seen?.(new Map(heads.map((h) => [h.task.id, values.get(h.layerId)!])));
         const losses: TF.Tensor[] = [];
         const raw = heads.map((h) => {
           const out = values.get(h.layerId)!;

@@ -22,7 +22,7 @@ describe('withDefaults', () => {
     assert.deepEqual(spec.training.optimizer, { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
     assert.deepEqual(spec.training.schedule, { type: 'constant', warmupEpochs: 0 });
     assert.deepEqual(spec.training.weighting, { method: 'equal' });
-    assert.deepEqual(spec.evaluation, { baselines: 'single-task', deltaM: 'pairs' });
+    assert.deepEqual(spec.evaluation, { baselines: 'single-task', deltaM: 'pairs', trainMetrics: 'running' });
     assert.equal(spec.model.inputs[0]!.dtype, 'float32');
     const lstm = layerById(withDefaults(mixedInputs()), 'gru');
     assert.equal(lstm.type === 'gru' && lstm.activation, 'tanh');

@@ -30,6 +30,8 @@ export interface Trained {
   reportedWeights: string[];
   /** The running train loss reported a few times an epoch (the fused graph sums it in its session). */
   trainLoss: MetricPoint[];
+  /** Every point measured at an epoch's end (validation, train metrics). */
+  epochPoints: MetricPoint[];
 }
 
 /**
@@ -50,6 +52,7 @@ export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'
   const conflict: number[] = [];
   const reportedWeights: string[] = [];
   const trainLoss: MetricPoint[] = [];
+  const epochPoints: MetricPoint[] = [];
   const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, (o.data ?? data)(100, 9)), validation: toDevice(tf, s, heads, (o.data ?? data)(20, 4)),
     epochs: s.training.epochs, phase: { kind: 'shared' }, ...(o.fusedGraph === false ? { fusedGraph: false } : {}),
     events: {
@@ -58,12 +61,12 @@ export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'
         reportedWeights.push(...points.filter((p) => p.metric === 'weight').map((p) => `${p.task}=${p.value}`));
         trainLoss.push(...points.filter((p) => p.metric === 'loss'));
       },
-      epochEnd: (_e, points) => validationLoss.push(points.find((p) => p.split === 'validation' && p.metric === 'loss' && p.task === '*')!.value),
+      epochEnd: (_e, points) => { epochPoints.push(...points); validationLoss.push(points.find((p) => p.split === 'validation' && p.metric === 'loss' && p.task === '*')!.value); },
       cancelled: () => false,
     } });
   const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync() as Float32Array);
   built.model.dispose();
-  return { weights, initial, path: result.stepPath, validationLoss, restoredEpoch: result.restoredEpoch, conflict, reportedWeights, trainLoss };
+  return { weights, initial, path: result.stepPath, validationLoss, restoredEpoch: result.restoredEpoch, conflict, reportedWeights, trainLoss, epochPoints };
 }
 
 /**
