@@ -30,8 +30,12 @@ async function main(): Promise<void> {
   let steps = 0;
   let eager = 0;
   const flushEager = () => { if (eager) { charge(`eager ops x${eager}`); eager = 0; } };
+  // Session runs are counted at the binding, where both tfjs-node's runSavedModel and the step's
+  // prepared run (graph/preparedRun.ts) call them; the binding is read-only: the backend gets a proxy.
+  const binding = backend.binding;
+  const wrappedBinding = new Map<string, Call>();
   for (const name of ['runSavedModel', 'loadSavedModelMetaGraph', 'executeOp']) {
-    const target = name === 'executeOp' ? backend.binding : backend;
+    const target = name === 'loadSavedModelMetaGraph' ? backend : binding;
     const orig = target[name]!.bind(target);
     const wrapped: Call = (...a) => {
       if (name === 'executeOp') {
@@ -42,15 +46,16 @@ async function main(): Promise<void> {
       flushEager();
       charge('JavaScript');
       const r = orig(...a);
-      const fetch = name === 'runSavedModel' ? String((a[3] as string[])[0]) : 'graph load';
+      const fetch = name === 'runSavedModel' ? String(a[3]).split(',')[0]! : 'graph load';
       if (fetch.startsWith('step_done')) steps++;
       const what = fetch.startsWith('step_done') ? (steps <= 2 ? `step ${steps}` : 'steps') : fetch;
       charge(what);
       return r;
     };
-    if (name === 'executeOp') backend.binding = new Proxy({} as Record<string, Call>, { get: (_, k) => (k === 'executeOp' ? wrapped : Reflect.get(target, k)) });
+    if (target === binding) wrappedBinding.set(name, wrapped);
     else target[name] = wrapped;
   }
+  backend.binding = new Proxy({} as Record<string, Call>, { get: (_, k) => wrappedBinding.get(k as string) ?? Reflect.get(binding, k) });
   let epoch = 0;
   const events = { progress: () => undefined, epochEnd: () => { flushEager(); charge(`JavaScript (epoch ${++epoch} end)`); }, cancelled: () => false };
   const start = { c: cpu(), w: wall() };
