@@ -8,6 +8,14 @@
 // With TF_CPP_MIN_LOG_LEVEL=0 TF_CPP_VMODULE=meta_optimizer=1, TensorFlow logs Grappler's passes:
 // one per new fetch set, 4-19 ms each, about 65 ms of the run's 0.2 s outside the steady steps at
 // batch 256 (2026-11-30); tfjs-node's default session options leave Grappler on.
+// The process's first matrix product JIT-compiles oneDNN's sgemm kernels (TensorFlow's Eigen
+// contraction calls dnnl_sgemm with oneDNN's ops off too): 24 kernels, 16 of them the whole table
+// of avx512_common_gemm_f32 at once (ONEDNN_JIT_DUMP=1 writes them out), 30-40 ms of CPU inside
+// the first run that multiplies (the conflict measurement's, or step 1), whatever the graph.
+// Keras' fit pays the same in its clock; PyTorch's sgemm (MKL) is compiled ahead. Turned off
+// (TENSORFLOW_USE_CUSTOM_CONTRACTION_KERNEL=false: Eigen's own kernels) the steady steps were
+// 5-30 % slower; ONEDNN_MAX_CPU_ISA=AVX2 compiles 16 AVX kernels instead and the run was no
+// cheaper (2026-12-01, interleaved, load 12-16).
 import { trainLoop } from '../src/trainer/loop';
 import { probeSetup } from './probeSetup';
 import { workload } from './workloads';
