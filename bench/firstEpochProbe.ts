@@ -8,6 +8,14 @@
 // With TF_CPP_MIN_LOG_LEVEL=0 TF_CPP_VMODULE=meta_optimizer=1, TensorFlow logs Grappler's passes:
 // one per new fetch set, 4-19 ms each, about 65 ms of the run's 0.2 s outside the steady steps at
 // batch 256 (2026-11-30); tfjs-node's default session options leave Grappler on.
+// The process's first matrix product JIT-compiles oneDNN's sgemm kernels (TensorFlow's Eigen
+// contraction calls dnnl_sgemm with oneDNN's ops off too): 24 kernels, 16 of them the whole table
+// of avx512_common_gemm_f32 at once (ONEDNN_JIT_DUMP=1 writes them out), 30-40 ms of CPU inside
+// the first run that multiplies (the conflict measurement's, or step 1), whatever the graph.
+// Keras' fit pays the same in its clock; PyTorch's sgemm (MKL) is compiled ahead. Turned off
+// (TENSORFLOW_USE_CUSTOM_CONTRACTION_KERNEL=false: Eigen's own kernels) the steady steps were
+// 5-30 % slower; ONEDNN_MAX_CPU_ISA=AVX2 compiles 16 AVX kernels instead and the run was no
+// cheaper (2026-12-01, interleaved, load 12-16).
 import { trainLoop } from '../src/trainer/loop';
 import { probeSetup } from './probeSetup';
 import { workload } from './workloads';
@@ -30,8 +38,12 @@ async function main(): Promise<void> {
   let steps = 0;
   let eager = 0;
   const flushEager = () => { if (eager) { charge(`eager ops x${eager}`); eager = 0; } };
+  // Session runs are counted at the binding, where both tfjs-node's runSavedModel and the step's
+  // prepared run (graph/preparedRun.ts) call them; the binding is read-only: the backend gets a proxy.
+  const binding = backend.binding;
+  const wrappedBinding = new Map<string, Call>();
   for (const name of ['runSavedModel', 'loadSavedModelMetaGraph', 'executeOp']) {
-    const target = name === 'executeOp' ? backend.binding : backend;
+    const target = name === 'loadSavedModelMetaGraph' ? backend : binding;
     const orig = target[name]!.bind(target);
     const wrapped: Call = (...a) => {
       if (name === 'executeOp') {
@@ -42,15 +54,16 @@ async function main(): Promise<void> {
       flushEager();
       charge('JavaScript');
       const r = orig(...a);
-      const fetch = name === 'runSavedModel' ? String((a[3] as string[])[0]) : 'graph load';
+      const fetch = name === 'runSavedModel' ? String(a[3]).split(',')[0]! : 'graph load';
       if (fetch.startsWith('step_done')) steps++;
       const what = fetch.startsWith('step_done') ? (steps <= 2 ? `step ${steps}` : 'steps') : fetch;
       charge(what);
       return r;
     };
-    if (name === 'executeOp') backend.binding = new Proxy({} as Record<string, Call>, { get: (_, k) => (k === 'executeOp' ? wrapped : Reflect.get(target, k)) });
+    if (target === binding) wrappedBinding.set(name, wrapped);
     else target[name] = wrapped;
   }
+  backend.binding = new Proxy({} as Record<string, Call>, { get: (_, k) => wrappedBinding.get(k as string) ?? Reflect.get(binding, k) });
   let epoch = 0;
   const events = { progress: () => undefined, epochEnd: () => { flushEager(); charge(`JavaScript (epoch ${++epoch} end)`); }, cancelled: () => false };
   const start = { c: cpu(), w: wall() };

@@ -40,9 +40,12 @@ async function main(): Promise<void> {
   const spec = w.spec(batch, w.epochs);
   const { tf, threads, topo, heads, built, forward, validation, train } = await probeSetup(w, spec);
 
-  // The session's calls, told apart by what they fetch: a step fetches the losses.
-  const backend = tf.backend() as unknown as Record<'runSavedModel' | 'loadSavedModelMetaGraph', Call>;
-  const run = backend.runSavedModel.bind(backend);
+  // The session's calls, told apart by what they fetch: a step fetches the losses. Counted at the
+  // binding, where tfjs-node's runSavedModel and the step's prepared run (graph/preparedRun.ts)
+  // both call them; the binding is read-only: the backend gets a proxy.
+  const backend = tf.backend() as unknown as Record<'loadSavedModelMetaGraph', Call> & { binding: Record<string, Call> };
+  const binding = backend.binding;
+  const run = binding.runSavedModel!.bind(binding);
   const load = backend.loadSavedModelMetaGraph.bind(backend);
   let ledger = new Ledger();
   /** The part the CPU since `mark` is charged to when the next session run starts. */
@@ -50,9 +53,8 @@ async function main(): Promise<void> {
   let mark = { all: cpu(), main: mainCpu() };
   const charge = (part: string) => { const now = { all: cpu(), main: mainCpu() }; ledger.add(part, now.all - mark.all, now.main - mark.main); mark = now; };
   backend.loadSavedModelMetaGraph = (...a) => { charge(between); const r = load(...a); charge('set-up: graph load'); return r; };
-  backend.runSavedModel = (...a) => {
-    const fetches = a[3] as string[];
-    const f = fetches[0]!;
+  const runSavedModel: Call = (...a) => {
+    const f = String(a[3]).split(',')[0]!;
     const kind = f.startsWith('loss_sums/') ? 'report' : f.startsWith('step_done') || f.startsWith('loss_') ? 'step' : f.startsWith('get/') ? 'get' : 'set';
     // After a read-back of the weights, a step comes after a conflict measurement (an epoch end comes with its event).
     charge(between === AFTER_SYNC ? (kind === 'step' ? 'conflict measurement (batch, tape gradients)' : 'epoch end: evaluation') : between);
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
     }
     return r;
   };
+  backend.binding = new Proxy({} as Record<string, Call>, { get: (_, k) => (k === 'runSavedModel' ? runSavedModel : Reflect.get(binding, k)) });
   const backendAny = backend as unknown as Record<string, Call>;
   const disposeData = backendAny.disposeData!.bind(backend);
   backendAny.disposeData = (...a) => { if (between !== 'step: loop between steps') return disposeData(...a); charge(between); const r = disposeData(...a); charge('step: tensor dispose'); return r; };

@@ -178,17 +178,20 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     tf.dispose([...labelValues, ...outs]);
     return read;
   } : undefined;
+  // The one-call step's session run, prepared once (preparedRun.ts: no tfjs tensor a step).
+  const plainStep = session.prepare(feeds, [graph.stepDone]);
   const run = (rows: Int32Array, lr: number, weights: LossWeights, measure: boolean) => {
     // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
     // called (GradNorm's come from its first call). Learned weights are the graph's own, a
     // gradient method's coefficients come between its two calls: the gradient scales alone are fed.
     const w = learned.length || gradient ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
-    const batchRows = tf.tensor1d(rows, 'int32');
-    const values = [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)];
-    let grams: number[][][] | undefined;
-    if (taskGradients) grams = taskGradients(feeds, values, measure);
-    else tf.dispose(session.run(feeds, values, [graph.stepDone]));
     rowsSinceTake += rows.length;
+    if (!taskGradients) {
+      plainStep([...split, ...labels, rows, coefFor(rows.length, w), lrTensor(lr)]);
+      return undefined;
+    }
+    const batchRows = tf.tensor1d(rows, 'int32');
+    const grams = taskGradients(feeds, [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)], measure);
     batchRows.dispose();
     return grams;
   };

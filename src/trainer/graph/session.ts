@@ -8,16 +8,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
-
-interface SavedModelBackend {
-  loadSavedModelMetaGraph(dir: string, tags: string): number;
-  runSavedModel(id: number, inputs: TF.Tensor[], infos: Array<{ name: string; tfDtype: string }>, outputs: string[]): TF.Tensor[];
-  deleteSavedModel(id: number): void;
-}
+import { preparedRun, type PreparedFeed, type SavedModelBackend } from './preparedRun';
 
 export interface GraphSession {
   /** Feeds `feeds` (placeholder names, float32 unless said) and returns the `fetches`' values as tfjs tensors. */
   run(feeds: Array<{ name: string; tfDtype?: string }>, values: TF.Tensor[], fetches: string[]): TF.Tensor[];
+  /**
+   * `run` for a call made every step whose fetches are only there to run it (preparedRun.ts): the
+   * names are joined once, an Int32Array feed goes straight into a TensorFlow tensor and the
+   * outputs are freed without becoming tfjs tensors. float32 and int32 feeds only.
+   */
+  prepare(feeds: Array<{ name: string; tfDtype?: string }>, fetches: string[]): (values: PreparedFeed[]) => void;
   dispose(): void;
 }
 
@@ -37,6 +38,9 @@ export function openSession(tf: Tf, savedModel: Uint8Array): GraphSession {
       // tfjs-node reads `name` (op:index) and, for uint8/int64 feeds only, `tfDtype`.
       return backend.runSavedModel(id, values, feeds.map((f) => ({ name: `${f.name}:0`, tfDtype: f.tfDtype ?? 'DT_FLOAT' })),
         fetches.map((f) => (f.includes(':') ? f : `${f}:0`)));
+    },
+    prepare(feeds, fetches) {
+      return preparedRun(backend, id, feeds, fetches.map((f) => (f.includes(':') ? f : `${f}:0`)));
     },
     dispose() {
       if (!disposed) backend.deleteSavedModel(id);
