@@ -175,6 +175,40 @@ test('GradDrop in the graph equals the eager rule given the same uniforms (read 
   assert.ok(other.u.some((x, p) => x !== again.u[p]));
 });
 
+test('GradDrop in the graph gives the same bits whether XLA\'s loop or TensorFlow\'s kernels run it (a new shape runs on the kernels until XLA compiles for it), with a leak', async () => {
+  // TensorFlow compiles the cluster (gradDrop.ts, xlaCluster.ts) at its first call; a shape it has
+  // not seen then runs on TensorFlow's kernels until it has come twice, and on XLA's loop after.
+  const { tf } = await loadBackend('tensorflow');
+  const g = new GraphBuilder();
+  const j = g.placeholder('j', [3, -1]);
+  const u = g.placeholder('u', [1, -1]);
+  const rows = g.op('Unpack', [j], { T: { type: 'float' }, num: { i: 3 }, axis: { i: 0 } }, 'rows');
+  const tasks = [0, 1, 2].map((i) => g.op('ExpandDims', [i === 0 ? rows : `${rows}:${i}`, g.constant(`row_axis_${i}`, { dtype: 'int32', shape: [], values: [0] })], { T: { type: 'float' }, Tdim: { type: 'int32' } }, `task_${i}`));
+  const drop = graphGradDrop(g, 'drop', tasks, () => u, 0.3);
+  const session = openSession(tf, g.savedModel(['serve']));
+  const rng = new SeededRandom(11);
+  const call = (p: number) => {
+    const values = [tf.tensor2d(Array.from({ length: 3 }, () => Array.from({ length: p }, () => rng.normal()))), tf.tensor2d([Array.from({ length: p }, () => Math.floor(rng.next() * 2 ** 16) / 2 ** 16)])];
+    const out = session.run([{ name: j }, { name: u }], values, [drop.direction]);
+    const [jacobian, uniforms] = values.map((t) => Array.from(t.dataSync()));
+    const direction = Array.from(out[0]!.dataSync());
+    tf.dispose([...out, ...values]);
+    return { jacobian: jacobian!, uniforms: uniforms!, direction };
+  };
+  call(5000);
+  // The same inputs at a new shape, six times: the first calls on the kernels, the later ones compiled.
+  const once = call(4999);
+  const again = Array.from({ length: 6 }, () => {
+    const values = [tf.tensor2d(once.jacobian, [3, 4999]), tf.tensor2d(once.uniforms, [1, 4999])];
+    const out = session.run([{ name: j }, { name: u }], values, [drop.direction]);
+    const direction = Array.from(out[0]!.dataSync());
+    tf.dispose([...out, ...values]);
+    return direction;
+  });
+  session.dispose();
+  again.forEach((d, k) => assert.deepEqual(d, once.direction, `call ${k + 2} at the new shape: another direction`));
+});
+
 test('GradDrop in the graph with opposite signs keeps one task\'s part per coordinate, the first with its purity as chance', async () => {
   const rng = new SeededRandom(4);
   const wide = Array.from({ length: 2 }, (_, i) => Array.from({ length: 2 ** 14 }, () => (i === 0 ? 1 : -1) * (0.1 + rng.next())));
