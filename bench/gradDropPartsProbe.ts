@@ -4,9 +4,9 @@
 // - sum: the tasks' gradients summed per block (what equal weighting does with them; every variant's floor);
 // - hash: the uniforms only (graph/gradDrop.ts gradDropUniform), summed;
 // - fedU: the rule (graphGradDrop) on uniforms held as constants (no hash);
-// - full: the rule on the hash's uniforms, per block (the step's GradDrop);
-// - joined: the same with the small blocks (the 128, 128x64 and 64 after the 784x128) joined
-//   into one (one stream, so the same numbers), the direction split back;
+// - full: the rule on the hash's uniforms, per block (the step's GradDrop before graphGradDropBlocks);
+// - joined: the four blocks joined into one (graphGradDropBlocks, the step's GradDrop on the shared
+//   parameters: one stream, so the same numbers, the direction split back, one loop to compile);
 // - matmul2 / matmul1: the first layer's weight gradients for both tasks, X^T d_i as two MatMuls,
 //   or as one X^T [d_1 d_2] (columns split back);
 // Each call's tasks' gradients are constants times a fed scalar (so that nothing is folded away).
@@ -15,7 +15,7 @@
 // `node out/bench/gradDropPartsProbe.js [rounds=5] [calls=200] [variant,variant...]`
 import os from 'node:os';
 import { loadBackend } from '../src/trainer/backend';
-import { gradDropUniform, graphGradDrop, uint32Scalar } from '../src/trainer/graph/gradDrop';
+import { gradDropUniform, graphGradDrop, graphGradDropBlocks, uint32Scalar } from '../src/trainer/graph/gradDrop';
 import { GraphBuilder, type Attr } from '../src/trainer/graph/graphDef';
 import { openSession } from '../src/trainer/graph/session';
 import { SeededRandom } from '../src/core/random';
@@ -46,22 +46,15 @@ async function main() {
   const uniformConst = BLOCKS.map((s, b) => g.constant(`u_${b}`, { dtype: 'float', shape: [1, size(s)], values: Array.from({ length: size(s) }, () => Math.floor(rng.next() * 65536) / 65536) }));
   const hashed = (name: string) => {
     let at = uint32Scalar(g, `${name}/start`, 0);
-    return (like: string) => { const d = gradDropUniform(g, name, like, seed, at); at = d.end; return d.uniform; };
+    return (like: string) => { const d = gradDropUniform(g, name, like, seed, at, true); at = d.end; return d.uniform; };
   };
   const variants: Record<string, string> = {};
   variants.sum = total(BLOCKS.map((_, b) => g.op('AddN', perBlock(b), { T: F, N: { i: 2 } }, `sum_${b}`)), 'sum');
   { const draw = hashed('hash'); variants.hash = total(BLOCKS.map((_, b) => draw(grads[0]![b]!)), 'hash'); }
-  variants.fedU = total(BLOCKS.map((_, b) => graphGradDrop(g, `fedU_${b}`, perBlock(b), () => uniformConst[b]!, 0).direction), 'fedU');
-  { const draw = hashed('full'); variants.full = total(BLOCKS.map((_, b) => graphGradDrop(g, `full_${b}`, perBlock(b), draw, 0).direction), 'full'); }
-  {
-    const draw = hashed('joined');
-    const join = (xs: string[], n: string) => g.op('ConcatV2', [...xs, g.constant(`${n}/axis`, { dtype: 'int32', shape: [], values: [1] })], { T: F, N: { i: xs.length }, Tidx: I32 }, n);
-    const big = graphGradDrop(g, 'joined_0', perBlock(0), draw, 0).direction;
-    const small = graphGradDrop(g, 'joined_rest', [0, 1].map((t) => join(grads[t]!.slice(1), `joined_rest/task_${t}`)), draw, 0).direction;
-    const sizes = BLOCKS.slice(1).map(size);
-    const parts = g.op('SplitV', [small, int('joined_rest/sizes', sizes), g.constant('joined_rest/split_axis', { dtype: 'int32', shape: [], values: [1] })], { T: F, Tlen: I32, num_split: { i: sizes.length } }, 'joined_rest/split');
-    variants.joined = total([big, ...sizes.map((_, i) => (i === 0 ? parts : `${parts}:${i}`))], 'joined');
-  }
+  variants.fedU = total(BLOCKS.map((_, b) => graphGradDrop(g, `fedU_${b}`, perBlock(b), () => uniformConst[b]!, 0, true).direction), 'fedU');
+  { const draw = hashed('full'); variants.full = total(BLOCKS.map((_, b) => graphGradDrop(g, `full_${b}`, perBlock(b), draw, 0, true).direction), 'full'); }
+  // All four blocks joined into one (graphGradDropBlocks: the step's GradDrop on the shared parameters).
+  variants.joined = total(graphGradDropBlocks(g, 'joined', BLOCKS.map((_, b) => perBlock(b)), BLOCKS.map(size), seed, uint32Scalar(g, 'joined/start', 0), 0).directions, 'joined');
   {
     const x = random('x', [32, 784]);
     const d = [0, 1].map((t) => random(`delta_${t}`, [32, 128]));
