@@ -20,7 +20,7 @@ import type { ExperimentSpec } from '../../core/spec';
 import { trunkOf } from '../../core/trunk';
 import type { TaskHead } from '../heads';
 import type { Attr, GraphBuilder } from './graphDef';
-import { gradDropUniform, graphGradDrop, uint32Scalar } from './gradDrop';
+import { gradDropUniform, graphGradDrop, graphGradDropBlocks, uint32Scalar } from './gradDrop';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -111,12 +111,13 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
    * The tasks' gradients on one part of the shared part, stacked [k, ...]: adds their Gramian
    * to the step's and returns the second run's sum_i c_i g_i in `shape` (-1: the batch).
    */
-  const combined = (name: string, perTask: string[], stackShape: number[], shape: number[]) => {
+  const combined = (name: string, perTask: string[], stackShape: number[], shape: number[], dropped?: string) => {
     const stacked = g.op('Pack', perTask, { T: F, N: { i: k }, axis: { i: 0 } }, `task_gradients/${name}/stack`);
     const jacobian = g.op('Reshape', [stacked, rows], { T: F, Tshape: I32 }, `task_gradients/${name}/jacobian`);
     grams.push(g.op('MatMul', [jacobian, jacobian], { T: F, transpose_a: { b: false }, transpose_b: { b: true } }, `task_gradients/${name}/gramian`));
     let sum: string;
-    if (o.signDrop) {
+    if (dropped) sum = dropped;
+    else if (o.signDrop) {
       // GradDrop's one run reads the tasks' gradients as they come, flat: the stack above (a copy) only for the Gramian on reported steps.
       const at = `task_gradients/${name}/graddrop`;
       const flat = perTask.map((p, i) => g.op('Reshape', [p, int(`${at}/flat_${i}`, [1, -1])], { T: F, Tshape: I32 }, `${at}/task_${i}`));
@@ -151,10 +152,13 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       for (const [key, grad] of grads) if (!shared.some((w) => w.key === key)) own(i, key, grad);
       return grads;
     });
-    for (const w of shared) {
-      // A task that does not reach this weight (a trunk layer serving other tasks) adds a zero row.
-      const parts = perTask.map((grads, i) => grads.get(w.key) ?? zeros(o.reads.get(w.key)!, `${w.key}/${i}`));
-      weightGrads.set(w.key, combined(w.key, parts, [k, ...w.shape], w.shape));
+    // A task that does not reach a weight (a trunk layer serving other tasks) adds a zero row.
+    const parts = shared.map((w) => perTask.map((grads, i) => grads.get(w.key) ?? zeros(o.reads.get(w.key)!, `${w.key}/${i}`)));
+    // GradDrop: all the shared weights' blocks in one (gradDrop.ts graphGradDropBlocks).
+    const dropped = o.signDrop && shared.length ? graphGradDropBlocks(g, 'task_gradients/graddrop', parts, shared.map((w) => w.shape.reduce((a, b) => a * b, 1)), seed!, streamAt!, o.signDrop.leak) : undefined;
+    if (dropped) keptDots.push(dropped.keptDots);
+    for (const [b, w] of shared.entries()) {
+      weightGrads.set(w.key, combined(w.key, parts[b]!, [k, ...w.shape], w.shape, dropped?.directions[b]));
       (layerGrams.get(w.layer) ?? layerGrams.set(w.layer, []).get(w.layer)!).push(grams[grams.length - 1]!);
     }
   } else {

@@ -11,7 +11,7 @@ import { WEIGHTING_METHODS } from '../../../src/core/weighting/registry';
 import { fillSymmetric, SeededRandom } from '../../../src/core/random';
 import { loadBackend } from '../../../src/trainer/backend';
 import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
-import { gradDropUniform, graphGradDrop, uint32Scalar } from '../../../src/trainer/graph/gradDrop';
+import { gradDropUniform, graphGradDrop, graphGradDropBlocks, uint32Scalar } from '../../../src/trainer/graph/gradDrop';
 import { GRAPH_STEP_PATH, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
 import { openSession } from '../../../src/trainer/graph/session';
 import { makeHeads } from '../../../src/trainer/heads';
@@ -28,7 +28,8 @@ async function onGraph(jacobian: number[][], leak: number, from: { u: number[] }
   let uniform = '';
   const rows = g.op('Unpack', [j], { T: { type: 'float' }, num: { i: jacobian.length }, axis: { i: 0 } }, 'rows');
   const tasks = jacobian.map((_, i) => g.op('ExpandDims', [i === 0 ? rows : `${rows}:${i}`, g.constant(`row_axis_${i}`, { dtype: 'int32', shape: [], values: [0] })], { T: { type: 'float' }, Tdim: { type: 'int32' } }, `task_${i}`));
-  const drop = graphGradDrop(g, 'drop', tasks, (like) => (uniform = fed ? g.op('Identity', [fed], { T: { type: 'float' } }, 'fed_u') : gradDropUniform(g, 'drop', like, seed!, uint32Scalar(g, 'start', 1 << 24)).uniform), leak);
+  // XLA's loop, as on the shared parameters (graphGradDropBlocks); the same bits as TensorFlow's kernels (a test below).
+  const drop = graphGradDrop(g, 'drop', tasks, (like) => (uniform = fed ? g.op('Identity', [fed], { T: { type: 'float' } }, 'fed_u') : gradDropUniform(g, 'drop', like, seed!, uint32Scalar(g, 'start', 1 << 24), true).uniform), leak, true);
   const session = openSession(tf, g.savedModel(['serve']));
   const feeds = [{ name: j }, ...(fed ? [{ name: fed }] : [{ name: seed!, tfDtype: 'DT_INT32' }])];
   const values = [tf.tensor2d(jacobian), 'u' in from ? tf.tensor2d([from.u]) : tf.tensor1d(from.seed, 'int32')];
@@ -51,7 +52,7 @@ async function chained(sizes: number[], seed: [number, number], start: number): 
   let at = uint32Scalar(g, 'start', start);
   const likes = sizes.map((_, i) => g.placeholder(`like_${i}`, [1, -1]));
   const us = likes.map((like, i) => {
-    const drawn = gradDropUniform(g, `drop_${i}`, like, s, at);
+    const drawn = gradDropUniform(g, `drop_${i}`, like, s, at, true);
     at = drawn.end;
     return drawn.uniform;
   });
@@ -173,6 +174,67 @@ test('GradDrop in the graph equals the eager rule given the same uniforms (read 
   const other = await onGraph(jacobian, 0, { seed: [12345, 679] });
   assert.deepEqual(again.u, (await onGraph(jacobian, 0, { seed: [12345, 678] })).u);
   assert.ok(other.u.some((x, p) => x !== again.u[p]));
+});
+
+test('GradDrop in the graph gives the same bits whether XLA\'s loop or TensorFlow\'s kernels run it (a new shape runs on the kernels until XLA compiles for it), with a leak', async () => {
+  // TensorFlow compiles the cluster (gradDrop.ts, xlaCluster.ts) at its first call; a shape it has
+  // not seen then runs on TensorFlow's kernels until it has come twice, and on XLA's loop after.
+  const { tf } = await loadBackend('tensorflow');
+  const g = new GraphBuilder();
+  const j = g.placeholder('j', [3, -1]);
+  const u = g.placeholder('u', [1, -1]);
+  const rows = g.op('Unpack', [j], { T: { type: 'float' }, num: { i: 3 }, axis: { i: 0 } }, 'rows');
+  const tasks = [0, 1, 2].map((i) => g.op('ExpandDims', [i === 0 ? rows : `${rows}:${i}`, g.constant(`row_axis_${i}`, { dtype: 'int32', shape: [], values: [0] })], { T: { type: 'float' }, Tdim: { type: 'int32' } }, `task_${i}`));
+  const drop = graphGradDrop(g, 'drop', tasks, () => u, 0.3, true);
+  const session = openSession(tf, g.savedModel(['serve']));
+  const rng = new SeededRandom(11);
+  const call = (p: number) => {
+    const values = [tf.tensor2d(Array.from({ length: 3 }, () => Array.from({ length: p }, () => rng.normal()))), tf.tensor2d([Array.from({ length: p }, () => Math.floor(rng.next() * 2 ** 16) / 2 ** 16)])];
+    const out = session.run([{ name: j }, { name: u }], values, [drop.direction]);
+    const [jacobian, uniforms] = values.map((t) => Array.from(t.dataSync()));
+    const direction = Array.from(out[0]!.dataSync());
+    tf.dispose([...out, ...values]);
+    return { jacobian: jacobian!, uniforms: uniforms!, direction };
+  };
+  call(5000);
+  // The same inputs at a new shape, six times: the first calls on the kernels, the later ones compiled.
+  const once = call(4999);
+  const again = Array.from({ length: 6 }, () => {
+    const values = [tf.tensor2d(once.jacobian, [3, 4999]), tf.tensor2d(once.uniforms, [1, 4999])];
+    const out = session.run([{ name: j }, { name: u }], values, [drop.direction]);
+    const direction = Array.from(out[0]!.dataSync());
+    tf.dispose([...out, ...values]);
+    return direction;
+  });
+  session.dispose();
+  again.forEach((d, k) => assert.deepEqual(d, once.direction, `call ${k + 2} at the new shape: another direction`));
+});
+
+test('GradDrop over several blocks at once (the shared parameters: graphGradDropBlocks) is the rule on the blocks joined, with one stream of uniforms over them, split back block by block', async () => {
+  const { tf } = await loadBackend('tensorflow');
+  const shapes = [[2, 3], [3], [5]];
+  const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
+  const rng = new SeededRandom(21);
+  const grads = [0, 1].map(() => shapes.map((s) => Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng.normal())));
+  const g = new GraphBuilder();
+  const seed = g.placeholder('seed', [2], 'int32');
+  const blocks = shapes.map((shape, b) => [0, 1].map((t) => g.constant(`g_${t}_${b}`, { dtype: 'float', shape, values: grads[t]![b]! })));
+  const drop = graphGradDropBlocks(g, 'drop', blocks, sizes, seed, uint32Scalar(g, 'start', 0), 0.2);
+  const session = openSession(tf, g.savedModel(['serve']));
+  const pair = tf.tensor1d([4242, 17], 'int32');
+  const out = session.run([{ name: seed, tfDtype: 'DT_INT32' }], [pair], drop.directions);
+  const directions = out.map((t) => Array.from(t.dataSync()));
+  tf.dispose([...out, pair]);
+  session.dispose();
+  // The joined row's uniforms: one block of all 14 coordinates from word 0 of the same stream.
+  const u = await draws(14, [4242, 17], 0);
+  const joined = gradDropDirection([...grads[0]!.flat(), ...grads[1]!.flat()], 2, u.map((x) => 1 - 2 * x), 0.2).direction;
+  let at = 0;
+  directions.forEach((d, b) => {
+    assert.equal(d.length, sizes[b]);
+    close(d, Array.from(joined.slice(at, at + sizes[b]!)));
+    at += sizes[b]!;
+  });
 });
 
 test('GradDrop in the graph with opposite signs keeps one task\'s part per coordinate, the first with its purity as chance', async () => {

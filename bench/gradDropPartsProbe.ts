@@ -1,0 +1,101 @@
+// Probe: what each part of GradDrop's work in the fused graph costs, on the reference network's
+// shared weights (784x128, 128, 128x64, 64: the trunk's blocks) with 2 tasks, each variant a
+// session call of its own, interleaved in rounds (CPU time of this process; the machine is shared):
+// - sum: the tasks' gradients summed per block (what equal weighting does with them; every variant's floor);
+// - hash: the uniforms only (graph/gradDrop.ts gradDropUniform), summed;
+// - fedU: the rule (graphGradDrop) on uniforms held as constants (no hash);
+// - full: the rule on the hash's uniforms, per block (the step's GradDrop before graphGradDropBlocks);
+// - joined: the four blocks joined into one (graphGradDropBlocks, the step's GradDrop on the shared
+//   parameters: one stream, so the same numbers, the direction split back, one loop to compile);
+// - matmul2 / matmul1: the first layer's weight gradients for both tasks, X^T d_i as two MatMuls,
+//   or as one X^T [d_1 d_2] (columns split back);
+// Each call's tasks' gradients are constants times a fed scalar (so that nothing is folded away).
+// Each GradDrop variant runs twice: `/xla` as the step runs it (XLA's fused loop: xlaCluster.ts), `/ops`
+// by TensorFlow's kernels op by op (the marks taken off); the first call's CPU time includes XLA's compilation.
+// `node out/bench/gradDropPartsProbe.js [rounds=5] [calls=200] [variant,variant...]`
+import os from 'node:os';
+import { loadBackend } from '../src/trainer/backend';
+import { gradDropUniform, graphGradDrop, graphGradDropBlocks, uint32Scalar } from '../src/trainer/graph/gradDrop';
+import { GraphBuilder, type Attr } from '../src/trainer/graph/graphDef';
+import { openSession } from '../src/trainer/graph/session';
+import { SeededRandom } from '../src/core/random';
+
+const F: Attr = { type: 'float' };
+const I32: Attr = { type: 'int32' };
+const BLOCKS = [[784, 128], [128], [128, 64], [64]];
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+async function main() {
+  const rounds = Number(process.argv[2] ?? 5);
+  const calls = Number(process.argv[3] ?? 200);
+  const only = process.argv[4]?.split(',');
+  const { tf } = await loadBackend('tensorflow', { intraOpThreads: 1 });
+  const g = new GraphBuilder();
+  const rng = new SeededRandom(5);
+  const scale = g.placeholder('scale', []);
+  const seed = g.placeholder('seed', [2], 'int32');
+  const int = (name: string, values: number[]) => g.constant(name, { dtype: 'int32', shape: [values.length], values });
+  const random = (name: string, shape: number[]) => g.op('Mul', [g.constant(name, { dtype: 'float', shape, values: Array.from({ length: size(shape) }, () => rng.next() - 0.5) }), scale], { T: F }, `${name}/scaled`);
+  const flat = (x: string, n: string) => g.op('Reshape', [x, int(`${n}/flat_shape`, [1, -1])], { T: F, Tshape: I32 }, `${n}/flat`);
+  const total = (xs: string[], n: string) => {
+    const sums = xs.map((x, i) => g.op('Sum', [flat(x, `${n}/${i}`), int(`${n}/${i}/axes`, [0, 1])], { T: F, Tidx: I32, keep_dims: { b: false } }, `${n}/${i}/sum`));
+    return sums.length === 1 ? sums[0]! : g.op('AddN', sums, { T: F, N: { i: sums.length } }, `${n}/total`);
+  };
+  const grads = [0, 1].map((t) => BLOCKS.map((s, b) => flat(random(`g${t}_${b}`, s), `g${t}_${b}`)));
+  const perBlock = (b: number) => [grads[0]![b]!, grads[1]![b]!];
+  const uniformConst = BLOCKS.map((s, b) => g.constant(`u_${b}`, { dtype: 'float', shape: [1, size(s)], values: Array.from({ length: size(s) }, () => Math.floor(rng.next() * 65536) / 65536) }));
+  const hashed = (name: string) => {
+    let at = uint32Scalar(g, `${name}/start`, 0);
+    return (like: string) => { const d = gradDropUniform(g, name, like, seed, at, true); at = d.end; return d.uniform; };
+  };
+  const variants: Record<string, string> = {};
+  variants.sum = total(BLOCKS.map((_, b) => g.op('AddN', perBlock(b), { T: F, N: { i: 2 } }, `sum_${b}`)), 'sum');
+  { const draw = hashed('hash'); variants.hash = total(BLOCKS.map((_, b) => draw(grads[0]![b]!)), 'hash'); }
+  variants.fedU = total(BLOCKS.map((_, b) => graphGradDrop(g, `fedU_${b}`, perBlock(b), () => uniformConst[b]!, 0, true).direction), 'fedU');
+  { const draw = hashed('full'); variants.full = total(BLOCKS.map((_, b) => graphGradDrop(g, `full_${b}`, perBlock(b), draw, 0, true).direction), 'full'); }
+  // All four blocks joined into one (graphGradDropBlocks: the step's GradDrop on the shared parameters).
+  variants.joined = total(graphGradDropBlocks(g, 'joined', BLOCKS.map((_, b) => perBlock(b)), BLOCKS.map(size), seed, uint32Scalar(g, 'joined/start', 0), 0).directions, 'joined');
+  {
+    const x = random('x', [32, 784]);
+    const d = [0, 1].map((t) => random(`delta_${t}`, [32, 128]));
+    const mm = (a: string, b: string, n: string) => g.op('MatMul', [a, b], { T: F, transpose_a: { b: true }, transpose_b: { b: false } }, n);
+    variants.matmul2 = total(d.map((di, t) => mm(x, di, `matmul2_${t}`)), 'matmul2');
+    const both = mm(x, g.op('ConcatV2', [...d, g.constant('matmul1/axis', { dtype: 'int32', shape: [], values: [1] })], { T: F, N: { i: 2 }, Tidx: I32 }, 'matmul1/deltas'), 'matmul1');
+    const cols = g.op('Split', [g.constant('matmul1/split_axis', { dtype: 'int32', shape: [], values: [1] }), both], { T: F, num_split: { i: 2 } }, 'matmul1/split');
+    variants.matmul1 = total([cols, `${cols}:1`], 'matmul1');
+  }
+  // gradDrop.ts marks its nodes for XLA (xlaCluster.ts); a second session holds the same graph
+  // without the marks, run by TensorFlow's kernels op by op (`name/ops` in the table).
+  const nodes = (g as unknown as { nodes: Array<{ attrs: Record<string, Attr> }> }).nodes;
+  const sessions = { xla: openSession(tf, g.savedModel(['serve'])), ops: (() => {
+    const marks = nodes.map((n) => { const { _XlaCompile: c, _XlaScope: s, ...rest } = n.attrs; n.attrs = rest; return { n, c, s }; });
+    const plain = openSession(tf, g.savedModel(['serve']));
+    for (const { n, c, s } of marks) if (c && s) Object.assign(n.attrs, { _XlaCompile: c, _XlaScope: s });
+    return plain;
+  })() };
+  const one = tf.scalar(1);
+  const run = (name: string, k: number) => {
+    const [variant, on] = name.split('/') as [string, 'xla' | 'ops'];
+    const s = tf.tensor1d([k, 7], 'int32');
+    tf.dispose([...sessions[on].run([{ name: scale }, { name: seed, tfDtype: 'DT_INT32' }], [one, s], [variants[variant]!]), s]);
+  };
+  const names = Object.keys(variants).filter((n) => !only || only.includes(n)).flatMap((n) => (n === 'sum' || n.startsWith('matmul') ? [`${n}/ops`] : [`${n}/ops`, `${n}/xla`]));
+  const cpu = new Map(names.map((n) => [n, [] as number[]]));
+  // The first call of each variant: TensorFlow's one-off work (and XLA's compilation when marked).
+  const first = new Map(names.map((n) => { const t = process.cpuUsage(); run(n, 0); const c = process.cpuUsage(t); return [n, Math.round((c.user + c.system) / 1e3)]; }));
+  for (const n of names) for (let k = 0; k < 20; k++) run(n, k);
+  for (let r = 0; r < rounds; r++) for (const n of names) {
+    const start = process.cpuUsage();
+    for (let k = 0; k < calls; k++) run(n, k);
+    const c = process.cpuUsage(start);
+    cpu.get(n)!.push((c.user + c.system) / calls);
+  }
+  console.log(`load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; CPU us per call: median [each of ${rounds} rounds of ${calls} calls]`);
+  for (const n of names) {
+    const s = cpu.get(n)!.sort((a, b) => a - b);
+    console.log(`${n.padEnd(12)} ${s[Math.floor(s.length / 2)]!.toFixed(0).padStart(6)}  [${s.map((x) => x.toFixed(0)).join(' ')}]  first call ${first.get(n)} ms of CPU`);
+  }
+  sessions.xla.dispose();
+  sessions.ops.dispose();
+}
+void main();
