@@ -8,7 +8,7 @@
 // Rescale: the paper's d is used as is ('none', our default). The authors' code and LibMTL
 // (rescale=1 by default) divide d by 1 + c^2, or by 1 + c (rescale=2); both are offered.
 import { num, oneOf } from '../docSchema';
-import { gramianTimes, normSquared } from './gramian';
+import { normSquared } from './gramian';
 import { defineMethod } from './method';
 import { minimizeOnSimplex } from './simplexMinimize';
 
@@ -27,14 +27,27 @@ export function cagradWeights(gramian: readonly (readonly number[])[], c: number
   const b = g.map((row) => row.reduce((s, x) => s + x, 0) / n); // G 1/n
   const g0Norm = Math.sqrt(Math.max(0, b.reduce((s, x) => s + x, 0) / n));
   const k = c * g0Norm;
-  const gw = (w: readonly number[]) => gramianTimes(g, w);
+  // Loops into one reused array (the solver calls these ~30 times a step: simplexMinimize.ts).
+  const q = new Array<number>(n);
+  /** q = G w; returns w^T G w. */
+  const quadratic = (w: readonly number[]) => {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += g[i]![j]! * w[j]!;
+      q[i] = s;
+    }
+    let s = 0;
+    for (let i = 0; i < n; i++) s += w[i]! * q[i]!;
+    return s;
+  };
   const f = (w: number[]) => {
-    const q = gw(w);
-    return w.reduce((s, x, i) => s + x * b[i]!, 0) + k * Math.sqrt(w.reduce((s, x, i) => s + x * q[i]!, 0) + SMOOTHING);
+    const wqw = quadratic(w);
+    let linear = 0;
+    for (let i = 0; i < n; i++) linear += w[i]! * b[i]!;
+    return linear + k * Math.sqrt(wqw + SMOOTHING);
   };
   const gradient = (w: number[]) => {
-    const q = gw(w);
-    const norm = Math.sqrt(w.reduce((s, x, i) => s + x * q[i]!, 0) + SMOOTHING);
+    const norm = Math.sqrt(quadratic(w) + SMOOTHING);
     return b.map((x, i) => x + (k * q[i]!) / norm);
   };
   const w = minimizeOnSimplex(f, gradient, g.map(() => 1 / n));
