@@ -33,7 +33,7 @@ import {
 } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
 import { appendWhole, makeFolderIn, makeFolders, tempSibling, writeFileAtomic, writeJsonAtomic, writeJsonAtomicOrInPlace } from './atomicWrite';
-import { folderStat, sameFolder, type FolderStat } from './folderIdentity';
+import { FolderIdentity, folderStat } from './folderIdentity';
 import { EpochTable } from './metricsTable';
 import { saveModelAtomic, type SavableModel } from './modelSaver';
 import { stageReport } from './report';
@@ -92,7 +92,7 @@ export class RunWriter {
   /** The first write fault: metrics after it would be lost, so training must stop. */
   private broken: unknown;
   /** The run folder as created (folderIdentity.ts): a folder by its name that is not this one is someone else's. */
-  private folderMade: FolderStat | undefined;
+  private folder: FolderIdentity | undefined;
 
   private constructor(
     readonly runDir: string,
@@ -147,7 +147,7 @@ export class RunWriter {
     };
     const writer = new RunWriter(runDir, record, options);
     try {
-      writer.folderMade = await folderStat(runDir);
+      writer.folder = await FolderIdentity.of(runDir);
       await writeJsonAtomic(path.join(runDir, RUN_FILES.experiment), options.spec);
       await writeJsonAtomic(path.join(runDir, RUN_FILES.run), record);
     } catch (err) {
@@ -168,7 +168,7 @@ export class RunWriter {
 
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
     const next = this.queue.then(async () => {
-      if (!sameFolder(this.folderMade, await folderStat(this.runDir))) throw runFolderGone(this.runDir);
+      if (!this.folder?.holds(await folderStat(this.runDir))) throw runFolderGone(this.runDir);
       return op();
     }).catch((err: unknown) => {
       const fault = asRunFileFault(err, this.runDir);

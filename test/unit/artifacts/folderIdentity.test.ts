@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RUN_FILES, type RunRecord } from '../../../src/core/runLayout';
-import { sameFolder, type FolderStat } from '../../../src/trainer/artifacts/folderIdentity';
+import { FolderIdentity, type FolderStat } from '../../../src/trainer/artifacts/folderIdentity';
 import { RunWriter } from '../../../src/trainer/artifacts/runWriter';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';
 
@@ -49,16 +49,51 @@ if (process.env.MTS_NO_STATX_RUNS) {
   const stat = (ino: number, birth: number, ctime: number): FolderStat => ({ dev: 1n, ino: BigInt(ino), birthtimeNs: BigInt(birth), ctimeNs: BigInt(ctime) });
 
   describe('run folder identity', () => {
-    it('the same folder: its birth time kept; or, without birth times, its change time given as one and moved by a write', () => {
-      assert.ok(sameFolder(stat(7, 100, 100), stat(7, 100, 250)));
-      assert.ok(sameFolder(stat(7, 100, 100), stat(7, 250, 250)), 'no birth time: libuv gives the change time, moved by a file renamed in');
+    it('without birth times (libuv gives the change time, moved by each file renamed in): the same folder', () => {
+      const id = FolderIdentity.from(stat(7, 100, 100), stat(3, 50, 50));
+      assert.ok(id.holds(stat(7, 250, 250)));
+      assert.ok(id.holds(stat(7, 400, 400)));
     });
 
-    it('another folder: gone, another inode, or its inode back with a birth time of its own that a write has moved on from', () => {
-      assert.ok(!sameFolder(stat(7, 100, 100), undefined));
-      assert.ok(!sameFolder(undefined, stat(7, 100, 100)));
-      assert.ok(!sameFolder(stat(7, 100, 100), stat(8, 100, 250)));
-      assert.ok(!sameFolder(stat(7, 100, 100), stat(7, 300, 350)));
+    it('with birth times (the parent\'s differs from its change time): a folder at the path with the inode back is another, touched or not', () => {
+      const id = FolderIdentity.from(stat(7, 100, 100), stat(3, 50, 100));
+      assert.ok(id.holds(stat(7, 100, 250)));
+      assert.ok(!id.holds(stat(7, 300, 300)));
+      assert.ok(!id.holds(stat(7, 300, 350)));
+    });
+
+    it('a parent as new as the run folder (an experiment\'s first run): birth times count once the folder has shown one apart from its change time', () => {
+      const untold = FolderIdentity.from(stat(7, 100, 100), stat(3, 100, 100));
+      assert.ok(!untold.holds(stat(7, 300, 350)), 'a replacement written in since its birth');
+      assert.ok(untold.holds(stat(7, 300, 300)), 'the miss said in folderIdentity.ts: untouched, before any stat showed a birth time');
+      const told = FolderIdentity.from(stat(7, 100, 100), stat(3, 100, 100));
+      assert.ok(told.holds(stat(7, 100, 250)));
+      assert.ok(!told.holds(stat(7, 300, 300)));
+    });
+
+    it('gone, or another inode: another folder', () => {
+      const id = FolderIdentity.from(stat(7, 100, 100), stat(3, 50, 50));
+      assert.ok(!id.holds(undefined));
+      assert.ok(!id.holds(stat(8, 100, 250)));
+      assert.ok(!FolderIdentity.from(undefined, stat(3, 50, 50)).holds(stat(7, 100, 100)));
+    });
+
+    it('a run folder removed and made again at its path (ext4 gives it the inode back): nothing is written into the new one', async () => {
+      const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-remade-'));
+      try {
+        // A second run: its experiment's folder is older than it, as the Runs view shows most runs.
+        const first = await RunWriter.create({ runsDir: runs, spec: digitsParitySpec(), backend: 'cpu' });
+        await first.markCancelled();
+        const run = await RunWriter.create({ runsDir: runs, spec: digitsParitySpec(), backend: 'cpu' });
+        // Removed and made again: on ext4 the new folder mostly has the old one's inode, untouched since its birth.
+        fs.rmSync(run.runDir, { recursive: true });
+        fs.mkdirSync(run.runDir);
+        run.appendMetrics(epochPoints(1));
+        await assert.rejects(run.flush(), /was removed or replaced/);
+        assert.deepEqual(fs.readdirSync(run.runDir), []);
+      } finally {
+        fs.rmSync(runs, { recursive: true, force: true });
+      }
     });
 
     it('a whole run completes where stat has no birth time (statx failing ENOSYS): never "removed or replaced"', { timeout: 60_000 }, (t) => {
