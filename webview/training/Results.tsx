@@ -129,11 +129,6 @@ export function Results({ summary, taskOrder }: { summary: RunSummary; taskOrder
 }
 
 /**
- * The run's answer on the first screen, under the header: the sentence on sharing (or, without
- * baselines, that nothing was compared) and what sharing saved, with a link down to the tables,
- * which sit below every chart (a newcomer saw charts and had to scroll to learn the outcome).
- */
-/**
  * Scrolls the tables' heading to just under the header, which stays at the top (sticky) and would
  * cover it. (A button: a link's href "#" would scroll back to the top after the click.)
  */
@@ -144,6 +139,11 @@ function showResults(): void {
   window.scrollBy({ top: results.getBoundingClientRect().top - Math.max(0, headBottom) - 8 });
 }
 
+/**
+ * The run's answer on the first screen, under the header: the sentence on sharing (or, without
+ * baselines, that nothing was compared) and what sharing saved, with a link down to the tables,
+ * which sit below every chart (a newcomer saw charts and had to scroll to learn the outcome).
+ */
 export function Outcome({ summary }: { summary: RunSummary }) {
   const verdict = sharingVerdict(summary);
   const p = summary.parameters;

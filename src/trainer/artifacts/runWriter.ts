@@ -33,6 +33,7 @@ import {
 } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
 import { appendWhole, makeFolderIn, makeFolders, tempSibling, writeFileAtomic, writeJsonAtomic, writeJsonAtomicOrInPlace } from './atomicWrite';
+import { FolderIdentity, folderStat } from './folderIdentity';
 import { EpochTable } from './metricsTable';
 import { saveModelAtomic, type SavableModel } from './modelSaver';
 import { stageReport } from './report';
@@ -90,8 +91,8 @@ export class RunWriter {
   private finalStatus: RunStatus | undefined;
   /** The first write fault: metrics after it would be lost, so training must stop. */
   private broken: unknown;
-  /** The run folder as created (device, inode, birth time): a folder by its name that is not this one is someone else's. */
-  private folderId = '';
+  /** The run folder as created (folderIdentity.ts): a folder by its name that is not this one is someone else's. */
+  private folder: FolderIdentity | undefined;
 
   private constructor(
     readonly runDir: string,
@@ -146,7 +147,7 @@ export class RunWriter {
     };
     const writer = new RunWriter(runDir, record, options);
     try {
-      writer.folderId = await folderIdentity(runDir) ?? '';
+      writer.folder = await FolderIdentity.of(runDir);
       await writeJsonAtomic(path.join(runDir, RUN_FILES.experiment), options.spec);
       await writeJsonAtomic(path.join(runDir, RUN_FILES.run), record);
     } catch (err) {
@@ -167,7 +168,7 @@ export class RunWriter {
 
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
     const next = this.queue.then(async () => {
-      if (await folderIdentity(this.runDir) !== this.folderId) throw runFolderGone(this.runDir);
+      if (!this.folder?.holds(await folderStat(this.runDir))) throw runFolderGone(this.runDir);
       return op();
     }).catch((err: unknown) => {
       const fault = asRunFileFault(err, this.runDir);
@@ -356,16 +357,6 @@ export class RunWriter {
     await writeJsonAtomicOrInPlace(path.join(this.runDir, RUN_FILES.run), this.record);
     this.finalStatus = status;
     openWriters.delete(this);
-  }
-}
-
-/** `<device>:<inode>:<birth time>` of a folder (a new folder may get a removed one's inode); undefined when it is gone. */
-async function folderIdentity(dir: string): Promise<string | undefined> {
-  try {
-    const stat = await fs.stat(dir, { bigint: true });
-    return `${stat.dev}:${stat.ino}:${stat.birthtimeNs}`;
-  } catch {
-    return undefined;
   }
 }
 
