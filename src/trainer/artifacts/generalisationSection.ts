@@ -54,9 +54,16 @@ export function renderGeneralisationSection(tasks: TaskSpec[], metricOf: (task: 
     const lastSingle = single.length ? single[single.length - 1]![1] : undefined;
     rows.push([md(task.id), md(metric), formatNumber(last), lastSingle === undefined ? '—' : formatNumber(lastSingle)]);
     if (lastSingle !== undefined) {
+      const gaps = `final gap in ${md(metric)} ${formatNumber(last)} against ${formatNumber(lastSingle)}`;
+      // A gap at or below 0 is no overfitting at all (validation as good as train or better, often
+      // the running train value's lag): "overfits more" would misread two such gaps.
+      if (last <= 0 && lastSingle <= 0) {
+        sentences.push(`${md(task.id)}: neither model overfits yet: both do as well on validation as on train or better (${gaps}).`);
+        return;
+      }
       const verdict = Math.abs(last - lastSingle) < SAME_GAP ? 'about as much as its single-task model'
         : last < lastSingle ? 'less than its single-task model' : 'more than its single-task model';
-      sentences.push(`${md(task.id)}: the shared model overfits ${verdict} (final gap in ${md(metric)} ${formatNumber(last)} against ${formatNumber(lastSingle)}).`);
+      sentences.push(`${md(task.id)}: the shared model overfits ${verdict} (${gaps}).`);
     }
   });
   if (!rows.length) return { lines: [], files: [] };
