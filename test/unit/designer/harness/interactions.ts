@@ -552,6 +552,18 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
       await tag.waitFor({ state: 'detached' });
     }
   }],
+  ['900x700, no room for the minimap: a hint on the canvas says the task cards are below, and fits the whole graph when clicked', async (d) => {
+    const hint = d.page.locator('.out-of-view-hint');
+    await hint.waitFor();
+    assert.ok(!(await inSight(d.page)).includes('task:digit'), 'the digit task card opens below the fold');
+    assert.equal(await d.page.locator('.react-flow__minimap').count(), 0, 'no minimap at this size');
+    assert.match((await hint.textContent()) ?? '', /^↓.*More below\b.*· Fit view$/);
+    await hint.click();
+    await hint.waitFor({ state: 'detached' });
+    await d.page.waitForTimeout(300); // the fit's 200 ms animation
+    const all = await d.page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
+    assert.deepEqual((await inSight(d.page)).sort(), all.sort(), 'every card in sight after the hint is clicked');
+  }, { width: 900, height: 700 }],
   ['toolkit controls follow the theme: a text field of the light theme is white (toolkit.js loads after the page\'s load event)', async (d) => {
     await d.page.click('#tab-training');
     const field = d.page.locator('.field[data-path="training.epochs"] vscode-text-field');
