@@ -12,7 +12,7 @@ import { sharingDiagram } from '../../core/sharingBlocks';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { makeFolderIn, stageFileAtomic, writeFileAtomic, type StagedFile } from './atomicWrite';
-import { escapeMarkdown as md, formatFactor, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable } from '../../core/markup';
+import { escapeMarkdown as md, formatFactor, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable, plural } from '../../core/markup';
 import { renderConflictSection } from './conflictSection';
 import { renderTaskAffinitySection } from './taskAffinitySection';
 import { renderExplainSection } from './explainSection';
@@ -76,13 +76,15 @@ function chart(input: ReportInput, task: string, metric: string, title: string):
   return lineChartSvg({ title, xLabel: 'epoch', yLabel: metric, series });
 }
 
+const samples = (n: number | undefined): string => (n === undefined ? 'default number of samples' : plural(n, 'sample'));
+
 function describeSource(spec: ExperimentSpec): string {
   const s = spec.data.source;
   switch (s.type) {
-    case 'mnist': return `MNIST${s.limit ? ` (first ${s.limit})` : ''}`;
-    case 'multimnist': return `MultiMNIST (${s.samples ?? 'default'} samples, seed ${s.seed ?? 'default'})`;
-    case 'synthetic-correlated': return `synthetic two-task regression, correlation ${s.correlation} (${s.samples ?? 'default'} samples)`;
-    case 'synthetic-sequence': return `synthetic sequences (noisy sinusoids), ${s.steps ?? 'default'} steps, ${s.classes ?? 'default'} frequencies (${s.samples ?? 'default'} samples)`;
+    case 'mnist': return `MNIST${s.limit ? ` (first ${formatInteger(s.limit)})` : ''}`;
+    case 'multimnist': return `MultiMNIST (${samples(s.samples)}, seed ${s.seed ?? 'default'})`;
+    case 'synthetic-correlated': return `synthetic two-task regression, correlation ${s.correlation} (${samples(s.samples)})`;
+    case 'synthetic-sequence': return `synthetic sequences (noisy sinusoids), ${s.steps ?? 'default'} steps, ${s.classes ?? 'default'} frequencies (${samples(s.samples)})`;
     case 'csv': case 'jsonl': return `${s.type.toUpperCase()} file ${s.path}`;
     case 'parquet': return `Parquet file ${s.path}`;
     case 'imageFolder': return `image folder ${s.path}`;

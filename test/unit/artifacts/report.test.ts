@@ -76,7 +76,7 @@ describe('report.md', () => {
     assert.match(markdown, /\*\*Backend:\*\* tensorflow/);
 
     const settings = Object.fromEntries(tableRows(markdown, 'Settings').slice(1).map(([k, v]) => [k, v]));
-    assert.equal(settings.Dataset, 'MNIST (first 2000)');
+    assert.equal(settings.Dataset, 'MNIST (first 2,000)'); // counts with thousands separators, as the parameters
     assert.equal(settings['Batch size'], '32');
     assert.equal(settings.Seed, '42');
 
@@ -115,7 +115,7 @@ describe('report.md', () => {
     assert.match(renderReport(input({ summary: s })).markdown, /## Summary\n\n.*\n- No single-task baselines were trained, so there is no Δm\.\n- \*\*digit:\*\* test accuracy 0\.91\n/);
   });
 
-  it('writes a scale factor as a reader would: 1/255, else 3 significant digits', () => {
+  it('writes numbers as a reader would: a scale factor 1/255 (else 3 significant digits), a sample count with separators', () => {
     const setting = (factor: number) => {
       const spec = digitsParitySpec();
       spec.data.preprocess = [{ op: 'scale', factor }];
@@ -125,6 +125,10 @@ describe('report.md', () => {
     assert.equal(setting(1 / 3), 'scale ×1/3');
     assert.equal(setting(0.0123456), 'scale ×0.0123');
     assert.equal(setting(2), 'scale ×2');
+    const synthetic = digitsParitySpec();
+    synthetic.data.source = { type: 'synthetic-correlated', correlation: -0.5, samples: 8000 };
+    assert.equal(tableRows(renderReport(input({ spec: synthetic })).markdown, 'Settings').find((r) => r[0] === 'Dataset')?.[1],
+      'synthetic two-task regression, correlation -0.5 (8,000 samples)');
   });
 
   it('a metric with a baseline that Δm does not count says so instead of a bare dash', () => {
