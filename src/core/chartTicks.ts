@@ -19,3 +19,14 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   if ((ticks[ticks.length - 1] ?? min) < max) ticks.push(at(first + ticks.length));
   return ticks;
 }
+
+/**
+ * Ticks for values that are whole numbers (epochs): niceTicks while its step is 1 or more, else
+ * every whole number of the range (a 2-epoch chart read "1, 1.2, 1.4 … 2": no epoch 1.2).
+ */
+export function wholeNumberTicks(min: number, max: number, count = 5): number[] {
+  const ticks = niceTicks(min, max, count);
+  if (ticks.length >= 2 && ticks[1]! - ticks[0]! >= 1) return ticks;
+  const lo = Math.floor(min), hi = Math.max(Math.ceil(max), lo + 1);
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+}

@@ -6,6 +6,7 @@
 //   ratio(a, b)  = ||g_a|| / ||g_b|| = sqrt(G[a][a] / G[b][b])
 // The pair's values are MetricPoints of task `a|b` (pairTask), metrics named by conflictMetric.
 // Pure: the trainer's insight/conflict.ts computes the Gramians, this module reads them.
+import { plural } from './markup';
 
 export interface ConflictSpec {
   /** Measure every this many optimizer steps (default CONFLICT_DEFAULT_EVERY); 0 turns it off. */
@@ -162,8 +163,8 @@ export function mostConflictedBlock(pair: PairConflict): string | undefined {
 export function conflictSentence(pair: PairConflict): string {
   const cosine = Number.isFinite(pair.meanCosine) ? ` (mean cosine ${pair.meanCosine.toFixed(2)})` : '';
   if (!pair.measured) return `${pair.a} and ${pair.b} were never measured together (no step had both gradients).`;
-  if (!pair.conflicts) return `${pair.a} and ${pair.b} never conflicted in ${pair.measured} measured steps${cosine}.`;
+  if (!pair.conflicts) return `${pair.a} and ${pair.b} never conflicted in ${plural(pair.measured, 'measured step')}${cosine}.`;
   const share = Math.round((100 * pair.conflicts) / pair.measured);
   const block = mostConflictedBlock(pair);
-  return `${pair.a} and ${pair.b} conflicted in ${share} % of ${pair.measured} measured steps${block ? `, mostly in ${block}` : ''}${cosine}.`;
+  return `${pair.a} and ${pair.b} conflicted in ${share} % of ${plural(pair.measured, 'measured step')}${block ? `, mostly in ${block}` : ''}${cosine}.`;
 }

@@ -42,6 +42,23 @@ export function formatInteger(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** A count with its noun: "1 measurement", "12 measurements" (`many` for an irregular plural). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatInteger(n)} ${n === 1 ? one : many}`;
+}
+
+/**
+ * A multiplying factor as a reader wrote it: "1/255" for the reciprocal of a whole number
+ * (0.00392156862745098 is how JSON keeps 1/255), else 3 significant digits.
+ */
+export function formatFactor(f: number): string {
+  if (!Number.isFinite(f) || f === 0) return formatNumber(f);
+  const inverse = 1 / Math.abs(f);
+  const whole = Math.round(inverse);
+  if (Math.abs(f) < 1 && whole > 1 && Math.abs(inverse - whole) <= 1e-9 * inverse) return `${f < 0 ? '−' : ''}1/${whole}`;
+  return String(Number(f.toPrecision(3)));
+}
+
 /** A fraction as a signed percentage: 0.0312 -> "+3.12 %". */
 export function formatPercent(fraction: number): string {
   if (!Number.isFinite(fraction)) return 'n/a';

@@ -30,6 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stripBom } from '../core/bom';
 import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../core/deltaM';
+import { formatInteger, formatPercent } from '../core/markup';
 import { inputShapeProblems } from '../core/dataShape';
 import { jsonSyntaxError } from '../core/jsonScan';
 import { JsonIndex, lineColumnAt } from '../core/jsonPath';
@@ -287,10 +288,10 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
         }
         if (s.baselines) {
           for (const c of s.baselines.comparisons) {
-            console.log(`  ${c.task} ${c.metric}: shared ${fmt(c.shared)} vs single-task ${fmt(c.baseline)} (${c.relativeImprovement >= 0 ? '+' : ''}${(c.relativeImprovement * 100).toFixed(2)} %)`);
+            console.log(`  ${c.task} ${c.metric}: shared ${fmt(c.shared)} vs single-task ${fmt(c.baseline)} (${formatPercent(c.relativeImprovement)})`);
           }
           for (const x of s.baselines.excluded ?? []) console.log(`  ${x.task} ${x.metric}: left out of Δm, ${x.reason}`);
-          console.log(`  Δm = ${(s.baselines.deltaM * 100).toFixed(2)} % (${DELTA_M_CONVENTIONS[s.baselines.convention ?? DEFAULT_DELTA_M].label})`);
+          console.log(`  Δm = ${formatPercent(s.baselines.deltaM)}, the ${DELTA_M_CONVENTIONS[s.baselines.convention ?? DEFAULT_DELTA_M].label}`);
         }
         if (s.repeated) {
           console.log(`repeated: ${repeatsDescription(s.repeated)} (${s.repeated.method}; the results above are the first repeat's, whose model is saved)`);
@@ -301,7 +302,7 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
         }
         const verdict = sharingVerdict(s);
         if (verdict) console.log(verdict);
-        console.log(`parameters: ${s.parameters.total} (shared ${s.parameters.shared}); separate single-task models: ${s.parameters.singleTaskTotal}`);
+        console.log(`parameters: ${formatInteger(s.parameters.total)} (shared ${formatInteger(s.parameters.shared)}); separate single-task models: ${formatInteger(s.parameters.singleTaskTotal)}`);
         console.log(`report: ${path.join(s.runDir, 'report.md')}`);
         break;
       }

@@ -237,6 +237,7 @@ export function App({ init }: { init: DesignerInit }) {
         </div>
         <Palette selected={selection.nodes} selectWhenReady={(ids) => { pendingSelect.current = ids; }} />
         <main className="canvas-area">
+          {readOnly && <div className="read-only-tag" aria-hidden="true">read-only</div>}
           <Canvas positions={positions} groups={groups} direction={direction} onSize={onCanvasSize} selection={selection} setSelection={setSelection}
             defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} view={view}
             connectKey={connectKey} />

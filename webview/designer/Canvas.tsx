@@ -4,7 +4,7 @@
 // holds positions while a drag is in flight. It opens framing the graph at a readable zoom
 // (viewport.ts) and keeps it framed as the editor is resized, until the user pans or zooms.
 import {
-  Background, BackgroundVariant, Controls, EdgeLabelRenderer, MiniMap, Position, ReactFlow, useReactFlow, useStore, ViewportPortal,
+  Background, BackgroundVariant, Controls, EdgeLabelRenderer, MiniMap, Panel, Position, ReactFlow, useReactFlow, useStore, ViewportPortal,
   type Connection, type ReactFlowState, type Edge, type EdgeChange, type Node, type NodeChange, type Viewport,
 } from '@xyflow/react';
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type FocusEvent, type KeyboardEvent, type RefObject } from 'react';
@@ -18,7 +18,7 @@ import { describeNode, describeTask, FlowDirection, GroupBoxView, GroupLabelView
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
-import { fitViewport, graphBounds, inView, MIN_ZOOM, openingViewport, panToShow, sameViewport, type Bounds } from './viewport';
+import { fitViewport, graphBounds, hiddenSides, inView, MIN_ZOOM, openingViewport, panToShow, sameViewport, type Bounds, type Side } from './viewport';
 
 type SetSelection = (update: (s: Selection) => Selection) => void;
 
@@ -447,6 +447,7 @@ export function Canvas(p: Props) {
           const info = (n.data as LayerNode['data']).info;
           return info.shared ? 'var(--vscode-foreground)' : info.serves.length === 1 ? model.taskById.get(info.serves[0]!)?.color ?? SHARED_EDGE : SHARED_EDGE;
         }} />}
+        {minimap === 'none' && <OutOfViewHint bounds={bounds} onFit={() => fit({ duration: 200, whole: true })} />}
       </ReactFlow></OpeningZoom.Provider></FlowDirection.Provider>}
     </div>
   );
@@ -461,6 +462,28 @@ function Overview(p: { bounds: Bounds | undefined; small: boolean; direction: Di
   const partly = useStore((s: ReactFlowState) => !!p.bounds && !inView(p.bounds, { x: s.transform[0], y: s.transform[1], zoom: s.transform[2] }, { width: s.width, height: s.height }));
   if (!partly) return null;
   return <MiniMap pannable zoomable ariaLabel="Minimap" nodeBorderRadius={4} position={p.direction === 'TB' ? 'top-right' : 'bottom-right'} style={p.small ? { width: 150, height: 110 } : undefined} nodeColor={p.nodeColor} />;
+}
+
+const SIDE_TEXT: Record<Side, { arrow: string; words: string }> = {
+  above: { arrow: '↑', words: 'above' }, below: { arrow: '↓', words: 'below' }, left: { arrow: '←', words: 'left' }, right: { arrow: '→', words: 'right' },
+};
+
+/**
+ * Where the canvas is too small for the minimap (a 900 px editor opens the digits example with
+ * its task cards below the fold), a button on its bottom edge says where the rest of the graph
+ * is and fits it in view: without it nothing told a newcomer there was more.
+ */
+function OutOfViewHint(p: { bounds: Bounds | undefined; onFit(): void }) {
+  const sides = useStore((s: ReactFlowState) => (p.bounds ? hiddenSides(p.bounds, { x: s.transform[0], y: s.transform[1], zoom: s.transform[2] }, { width: s.width, height: s.height }).join(' ') : ''));
+  if (!sides) return null;
+  const list = (sides.split(' ') as Side[]).map((side) => SIDE_TEXT[side]);
+  return (
+    <Panel position="bottom-center">
+      <button type="button" className="out-of-view-hint" onClick={p.onFit} title="Fit the whole graph in view (F)">
+        <span aria-hidden="true">{list.map((t) => t.arrow).join('')}</span> More {list.map((t) => t.words).join(' and ')} · Fit view
+      </button>
+    </Panel>
+  );
 }
 
 function isTyping(target: EventTarget): boolean {

@@ -46,7 +46,7 @@ export function TrainingPanel() {
   const schedule = training.schedule;
   const early = training.earlyStopping;
   const cv = isObject(doc.evaluation) ? doc.evaluation.crossValidation : undefined;
-  const chooseWeighting = useVariantChange({ union: WEIGHTING, path: ['training', 'weighting'], label: 'Method' });
+  const chooseWeighting = useVariantChange({ union: WEIGHTING, path: ['training', 'weighting'], label: 'Method', optional: { fallback: 'equal' } });
   return (
     <div className="panel-section">
       <ProblemText problems={problemsAt(d.model.problems, ['training'], true)} />

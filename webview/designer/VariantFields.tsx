@@ -10,10 +10,14 @@ import { STARTERS, variantKeys } from './schemas';
 import { own } from '../../src/core/own';
 
 /** What choosing another kind edits (the dropdown, or a list of the kinds such as the weighting guide); undefined resets to the default. */
-export function useVariantChange(p: { union: UnionSchema; path: JsonPath; label: string; starters?: keyof typeof STARTERS }): (next: string | undefined) => void {
+export function useVariantChange(p: { union: UnionSchema; path: JsonPath; label: string; starters?: keyof typeof STARTERS; optional?: { fallback: string } }): (next: string | undefined) => void {
   const d = useDesigner();
   return (next) => {
-    if (next === undefined) { d.edit({ label: `Reset ${p.label}`, ops: [{ op: 'remove', path: p.path }] }); return; }
+    // The default kind with no settings of its own means the same as unset, so choosing it unsets,
+    // whichever control chose it (the dropdown's "Equal (default)" or the weighting guide's Equal):
+    // one edit for one meaning, not a `{method: "equal"}` from one and a removal from the other.
+    const plainDefault = p.optional !== undefined && next === p.optional.fallback && variantKeys(p.union, next).length <= 1;
+    if (next === undefined || plainDefault) { d.edit({ label: `Reset ${p.label}`, ops: [{ op: 'remove', path: p.path }] }); return; }
     d.edit(changeVariant(d.model.doc, p.path, p.union.tag, next, variantKeys(p.union, next).filter((k) => k !== p.union.tag), p.starters ? STARTERS[p.starters]?.[next] : {}));
   };
 }

@@ -81,10 +81,23 @@ export function fitViewport(bounds: Bounds | undefined, canvas: Size): Viewport 
   };
 }
 
+/** A side of the canvas, for the part of the graph that lies past it. */
+export type Side = 'above' | 'below' | 'left' | 'right';
+
+/** The sides of a canvas of `canvas` size past which part of `bounds` lies, seen through `v` (none: all of it in view). */
+export function hiddenSides(bounds: Bounds, v: Viewport, canvas: Size): Side[] {
+  const x0 = bounds.x * v.zoom + v.x, y0 = bounds.y * v.zoom + v.y;
+  const sides: Side[] = [];
+  if (y0 < -0.5) sides.push('above');
+  if (y0 + bounds.height * v.zoom > canvas.height + 0.5) sides.push('below');
+  if (x0 < -0.5) sides.push('left');
+  if (x0 + bounds.width * v.zoom > canvas.width + 0.5) sides.push('right');
+  return sides;
+}
+
 /** Whether `bounds` lies wholly inside a canvas of `canvas` size seen through `v`. */
 export function inView(bounds: Bounds, v: Viewport, canvas: Size): boolean {
-  const x0 = bounds.x * v.zoom + v.x, y0 = bounds.y * v.zoom + v.y;
-  return x0 >= -0.5 && y0 >= -0.5 && x0 + bounds.width * v.zoom <= canvas.width + 0.5 && y0 + bounds.height * v.zoom <= canvas.height + 0.5;
+  return hiddenSides(bounds, v, canvas).length === 0;
 }
 
 export const sameViewport = (a: Viewport, b: Viewport): boolean =>

@@ -2,14 +2,14 @@
 // per task pair (how often their gradients on the shared layers pointed against each other,
 // and in which layer most), a chart of each pair's mean cosine per epoch, and a table per layer.
 import { conflictSentence, type ConflictSummary } from '../../core/conflict';
-import { escapeMarkdown as md, formatNumber, markdownLink, markdownTable } from '../../core/markup';
+import { escapeMarkdown as md, formatNumber, markdownLink, markdownTable, plural } from '../../core/markup';
 import { RUN_FILES } from '../../core/runLayout';
 import { taskColorHex } from '../../core/taskColors';
 import { lineChartSvg } from './svgLineChart';
 
 export function renderConflictSection(summary: ConflictSummary, startIndex: number): { lines: string[]; files: Array<{ path: string; content: string }> } {
   const lines: string[] = ['## Gradient conflict', '',
-    `Every ${summary.every} steps (${summary.measurements} measurements), each task's gradient of the batch loss on the shared layers: ` +
+    `Every ${summary.every === 1 ? 'step' : plural(summary.every, 'step')} (${plural(summary.measurements, 'measurement')}), each task's gradient of the batch loss on the shared layers: ` +
     'the cosine between two tasks\' gradients (negative: a step for one task undoes progress on the other) per shared layer and over all of them, ' +
     'and the ratio of their norms. Values per step are in metrics.jsonl (task "a|b", metrics cosine, ratio, cosine@layer).', ''];
   const files: Array<{ path: string; content: string }> = [];

@@ -31,10 +31,12 @@ const SAME_GAP = 0.005;
 export function renderGeneralisationSection(tasks: TaskSpec[], metricOf: (task: TaskSpec) => string | undefined, epochs: MetricPoint[],
   baselineEpochs: Record<string, MetricPoint[]> | undefined, startIndex: number, runningTrain = false): { lines: string[]; files: Array<{ path: string; content: string }> } {
   const lines: string[] = ['## Generalisation', '',
-    'The gap between each task\'s train and validation value at the end of each epoch (train − validation where higher is better, validation − train for errors; ' +
+    'How much better each task does on the training rows than on the validation rows, at each epoch\'s end (train − validation for a score, ' +
+    'validation − train for an error): a gap that grows is overfitting. ' +
     (runningTrain
-      ? 'the train value running over the epoch, each row as its step predicted it with dropout on, the validation value with the epoch\'s final weights, so the gap also holds the running value\'s lag; evaluation.trainMetrics "epochEnd" measures both the same way): a growing gap is overfitting.'
-      : 'both measured the same way, with the epoch\'s final weights): a growing gap is overfitting.'), ''];
+      ? 'The train value is the running one (counted during the epoch, each row as its step predicted it, dropout on) and the validation value is taken with the epoch\'s final weights, ' +
+        'so the gap also holds the running value\'s lag: a gap below 0, usual in the first epochs, is that lag (evaluation.trainMetrics "epochEnd" measures both the same way).'
+      : 'The two values are both measured the same way, with the epoch\'s final weights.'), ''];
   const files: Array<{ path: string; content: string }> = [];
   const rows: string[][] = [];
   const sentences: string[] = [];
@@ -54,9 +56,16 @@ export function renderGeneralisationSection(tasks: TaskSpec[], metricOf: (task: 
     const lastSingle = single.length ? single[single.length - 1]![1] : undefined;
     rows.push([md(task.id), md(metric), formatNumber(last), lastSingle === undefined ? '—' : formatNumber(lastSingle)]);
     if (lastSingle !== undefined) {
+      const gaps = `final gap in ${md(metric)} ${formatNumber(last)} against ${formatNumber(lastSingle)}`;
+      // A gap at or below 0 is no overfitting at all (validation as good as train or better, often
+      // the running train value's lag): "overfits more" would misread two such gaps.
+      if (last <= 0 && lastSingle <= 0) {
+        sentences.push(`${md(task.id)}: neither model overfits yet: both do as well on validation as on train or better (${gaps}).`);
+        return;
+      }
       const verdict = Math.abs(last - lastSingle) < SAME_GAP ? 'about as much as its single-task model'
         : last < lastSingle ? 'less than its single-task model' : 'more than its single-task model';
-      sentences.push(`${md(task.id)}: the shared model overfits ${verdict} (final gap in ${md(metric)} ${formatNumber(last)} against ${formatNumber(lastSingle)}).`);
+      sentences.push(`${md(task.id)}: the shared model overfits ${verdict} (${gaps}).`);
     }
   });
   if (!rows.length) return { lines: [], files: [] };

@@ -12,7 +12,7 @@ import { sharingDiagram } from '../../core/sharingBlocks';
 import type { ExperimentSpec, TaskSpec } from '../../core/spec';
 import { CURVE_STYLE, NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
 import { makeFolderIn, stageFileAtomic, writeFileAtomic, type StagedFile } from './atomicWrite';
-import { escapeMarkdown as md, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable } from '../../core/markup';
+import { escapeMarkdown as md, formatFactor, formatInteger, formatNumber, formatPercent, markdownLink, markdownTable, plural } from '../../core/markup';
 import { renderConflictSection } from './conflictSection';
 import { renderTaskAffinitySection } from './taskAffinitySection';
 import { renderExplainSection } from './explainSection';
@@ -22,7 +22,7 @@ import { lineChartSvg, type ChartSeries } from './svgLineChart';
 import { sharedWeightDiagramSvg } from './weightDiagram';
 import { gateHeatmapSvg } from './gateHeatmap';
 import { repeatedSection } from './repeatedReport';
-import { SHARING_VERDICT_TEXT } from '../../core/stats/interval';
+import { SHARING_VERDICT_TEXT, formatInterval } from '../../core/stats/interval';
 import { TRAIN_EVAL_LIMIT, runningTrainMetrics } from '../../core/metricStats';
 
 export interface ReportInput {
@@ -76,13 +76,15 @@ function chart(input: ReportInput, task: string, metric: string, title: string):
   return lineChartSvg({ title, xLabel: 'epoch', yLabel: metric, series });
 }
 
+const samples = (n: number | undefined): string => (n === undefined ? 'default number of samples' : plural(n, 'sample'));
+
 function describeSource(spec: ExperimentSpec): string {
   const s = spec.data.source;
   switch (s.type) {
-    case 'mnist': return `MNIST${s.limit ? ` (first ${s.limit})` : ''}`;
-    case 'multimnist': return `MultiMNIST (${s.samples ?? 'default'} samples, seed ${s.seed ?? 'default'})`;
-    case 'synthetic-correlated': return `synthetic two-task regression, correlation ${s.correlation} (${s.samples ?? 'default'} samples)`;
-    case 'synthetic-sequence': return `synthetic sequences (noisy sinusoids), ${s.steps ?? 'default'} steps, ${s.classes ?? 'default'} frequencies (${s.samples ?? 'default'} samples)`;
+    case 'mnist': return `MNIST${s.limit ? ` (first ${formatInteger(s.limit)})` : ''}`;
+    case 'multimnist': return `MultiMNIST (${samples(s.samples)}, seed ${s.seed ?? 'default'})`;
+    case 'synthetic-correlated': return `synthetic two-task regression, correlation ${s.correlation} (${samples(s.samples)})`;
+    case 'synthetic-sequence': return `synthetic sequences (noisy sinusoids), ${s.steps ?? 'default'} steps, ${s.classes ?? 'default'} frequencies (${samples(s.samples)})`;
     case 'csv': case 'jsonl': return `${s.type.toUpperCase()} file ${s.path}`;
     case 'parquet': return `Parquet file ${s.path}`;
     case 'imageFolder': return `image folder ${s.path}`;
@@ -96,7 +98,7 @@ function settingsRows(input: ReportInput): Array<[string, string]> {
   const opt = t.optimizer;
   const rows: Array<[string, string]> = [
     ['Dataset', describeSource(spec)],
-    ['Preprocessing', (spec.data.preprocess ?? []).map((p) => p.op === 'scale' ? `scale ×${p.factor}` : p.op).join(', ') || 'none'],
+    ['Preprocessing', (spec.data.preprocess ?? []).map((p) => p.op === 'scale' ? `scale ×${formatFactor(p.factor)}${p.columns ? ` (${p.columns.join(', ')})` : ''}` : p.op).join(', ') || 'none'],
     ['Split', `validation ${spec.data.split.validation}, test ${spec.data.split.test}, seed ${spec.data.split.seed}`],
     ['Tasks', spec.tasks.map((task) => `${task.id} (${task.kind}${task.classes ? `, ${task.classes} classes` : ''})`).join(', ')],
     ['Optimizer', `${opt.type}, learning rate ${opt.learningRate}`],
@@ -158,6 +160,7 @@ export function renderReport(input: ReportInput): RenderedReport {
   lines.push(`- **Backend:** ${summary.backend}`);
   lines.push(`- **Run folder:** ${md(path.basename(summary.runDir))}`);
   lines.push(`- **Started:** ${md(summary.timings.startedAt)}, **ended:** ${md(summary.timings.endedAt)}, training time ${summary.timings.trainSeconds.toFixed(1)} s`, '');
+  lines.push(...summarySection(spec, summary));
 
   lines.push('## Settings', '', markdownTable(['Setting', 'Value'], settingsRows(input).map(([k, v]) => [md(k), md(v)])), '');
 
@@ -198,7 +201,8 @@ export function renderReport(input: ReportInput): RenderedReport {
       resultRows.push([
         md(task.id), md(metric), formatNumber(value),
         baseline === undefined ? '—' : formatNumber(baseline),
-        c ? formatPercent(c.relativeImprovement) : left ? 'undefined (left out of Δm)' : '—',
+        // A baseline with no comparison is a metric Δm does not count (the losses): say so, a bare dash reads as missing.
+        c ? formatPercent(c.relativeImprovement) : left ? 'undefined (left out of Δm)' : baseline === undefined ? '—' : 'not in Δm',
       ]);
     }
   }
@@ -286,6 +290,42 @@ export function renderReport(input: ReportInput): RenderedReport {
       ...summary.unitReliance.map((r) => `- ${md(describeUnitUse(r))}`), '');
   }
   return { markdown: lines.join('\n'), files };
+}
+
+/**
+ * The outcome first, for a reader who stops after a screen: what sharing saved, Δm and what one
+ * run can say of it, and each task's main test metric beside its baseline. The sections below
+ * give the settings, every metric and the curves.
+ */
+function summarySection(spec: ExperimentSpec, summary: RunSummary): string[] {
+  const lines = ['## Summary', ''];
+  const p = summary.parameters;
+  if (p.singleTaskTotal > 0) {
+    const saving = 1 - p.total / p.singleTaskTotal;
+    lines.push(`- **Parameters:** the multi-task model has ${formatInteger(p.total)}, ${spec.tasks.length} single-task models would have ${formatInteger(p.singleTaskTotal)}: ` +
+      `sharing ${saving >= 0 ? 'saves' : 'costs'} ${Math.abs(saving * 100).toFixed(1)} %.`);
+  }
+  const b = summary.baselines;
+  if (summary.repeated?.deltaM) {
+    lines.push(`- **Δm = ${formatInterval(summary.repeated.deltaM)}: ${SHARING_VERDICT_TEXT[summary.repeated.deltaM.verdict]}** (over ${summary.repeated.units.length} repeats; see "Repeated runs").`);
+  } else if (b) {
+    const convention = DELTA_M_CONVENTIONS[b.convention ?? DEFAULT_DELTA_M];
+    lines.push(`- **Δm = ${formatPercent(b.deltaM)}** against the single-task models, the ${md(convention.label)}; above 0: the shared model did better.` +
+      (summary.repeated ? '' : ` This is ${md(SHARING_VERDICT_TEXT.unknown)}.`));
+  } else {
+    lines.push('- No single-task baselines were trained, so there is no Δm.');
+  }
+  for (const task of spec.tasks) {
+    const test = summary.test[task.id] ?? {};
+    const metric = [...(task.metrics ?? []), DEFAULT_MAIN_METRIC[task.kind], 'loss'].find((m) => test[m] !== undefined);
+    if (!metric) continue;
+    const baseline = b?.test[task.id]?.[metric];
+    const c = b?.comparisons.find((x) => x.task === task.id && x.metric === metric);
+    lines.push(`- **${md(task.id)}:** test ${md(metric)} ${formatNumber(test[metric]!)}` +
+      (baseline === undefined ? '' : `, single-task ${formatNumber(baseline)}${c ? ` (${formatPercent(c.relativeImprovement)})` : ''}`));
+  }
+  lines.push('');
+  return lines;
 }
 
 /**

@@ -1,7 +1,7 @@
 // A static SVG line chart (training curves for report.md). Self-contained: white background
 // and fixed colours, because Markdown previews show it as an image, outside any theme.
 import { CURVE_STYLE } from '../../core/taskColors';
-import { niceTicks } from '../../core/chartTicks';
+import { niceTicks, wholeNumberTicks } from '../../core/chartTicks';
 import { escapeXml, formatNumber } from '../../core/markup';
 
 export interface ChartSeries {
@@ -40,7 +40,7 @@ export function lineChartSvg(o: LineChartOptions): string {
   const all = o.series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   const xs = all.map(([x]) => x);
   const ys = all.map(([, y]) => y);
-  const xTicks = niceTicks(xs.length ? Math.min(...xs) : 0, xs.length ? Math.max(...xs) : 1, 6);
+  const xTicks = (xs.every(Number.isInteger) ? wholeNumberTicks : niceTicks)(xs.length ? Math.min(...xs) : 0, xs.length ? Math.max(...xs) : 1, 6);
   const yTicks = niceTicks(ys.length ? Math.min(...ys) : 0, ys.length ? Math.max(...ys) : 1, 5);
   const x0 = xTicks[0] as number, x1 = xTicks[xTicks.length - 1] as number;
   const y0 = yTicks[0] as number, y1 = yTicks[yTicks.length - 1] as number;

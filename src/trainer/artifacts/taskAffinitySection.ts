@@ -1,11 +1,11 @@
 // The report's task-affinity section (evaluation.taskAffinity, core/taskAffinity.ts): the
 // mean lookahead affinity matrix and the best grouping of the tasks for each number of groups.
-import { escapeMarkdown as md, formatNumber, markdownTable } from '../../core/markup';
+import { escapeMarkdown as md, formatNumber, markdownTable, plural } from '../../core/markup';
 import type { TaskAffinitySummary } from '../../core/taskAffinity';
 
 export function renderTaskAffinitySection(a: TaskAffinitySummary): string[] {
   const lines = ['## Task affinity', '',
-    `Every ${a.every} steps (${a.measurements} measurements), a trial SGD step of the shared layers on one task's loss alone, and the relative change of each task's loss: ` +
+    `Every ${a.every === 1 ? 'step' : plural(a.every, 'step')} (${plural(a.measurements, 'measurement')}), a trial SGD step of the shared layers on one task's loss alone, and the relative change of each task's loss: ` +
     'Z(i → j) = 1 − L_j(after the step on i) / L_j(before) (Fifty et al. 2021). Positive: training task i helps task j. Mean over the measurements; row i, column j.', ''];
   lines.push(markdownTable(['Step on ↓ / loss of →', ...a.tasks.map(md)],
     a.tasks.map((t, i) => [md(t), ...a.tasks.map((_, j) => (i === j ? `(${formatNumber(a.matrix[i]![j]!)})` : formatNumber(a.matrix[i]![j]!)))])), '');

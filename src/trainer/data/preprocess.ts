@@ -2,6 +2,7 @@
 // to every split, so validation and test statistics never leak into training. Every op is
 // affine per feature, so a whole list composes into one x * multiply + add per feature:
 // later ops are fitted on the training statistics as transformed by the earlier ones.
+import { formatFactor } from '../../core/markup';
 import type { PreprocessOp } from '../../core/spec';
 import type { Dataset } from './dataset';
 import { featureSize, oneHotFeatureIndices, resolveFeatureColumns } from './dataset';
@@ -75,7 +76,7 @@ export function fitPreprocessing(train: Dataset, ops: readonly PreprocessOp[]): 
       multiply[j] = m * scale;
       add[j] = (a - shift) * scale;
     }
-    const what = op.op === 'scale' ? `scale by ${op.factor}` : op.op;
+    const what = op.op === 'scale' ? `scale by ${formatFactor(op.factor)}` : op.op;
     steps.push(`${what} on ${targets.length} ${targets.length === 1 ? 'feature' : 'features'}` +
       (op.op === 'scale' ? '' : `, fitted on the training split (${train.n.toLocaleString('en-US')} examples)`) +
       (constant > 0 ? `; ${constant} constant ${constant === 1 ? 'feature was' : 'features were'} only shifted` : '') + '.');

@@ -28,3 +28,16 @@ test('per epoch gaps, and the sentence compares the final gaps of shared and sin
   assert.equal(files.length, 2);
   assert.match(files[0]!.content, /<svg/);
 });
+
+test('two gaps at or below 0 are no overfitting: the sentence does not say the shared model overfits more', () => {
+  const tasks: TaskSpec[] = [{ id: 'digit', kind: 'multiclass', target: 'digit', classes: 10 }];
+  // The digits-parity run's last epoch: running train accuracy below validation for both models.
+  const shared = [p(2, 'train', 'digit', 'accuracy', 0.80), p(2, 'validation', 'digit', 'accuracy', 0.83163)];
+  const single = { digit: [p(2, 'train', 'digit', 'accuracy', 0.80), p(2, 'validation', 'digit', 'accuracy', 0.83737)] };
+  const text = renderGeneralisationSection(tasks, () => 'accuracy', shared, single, 0).lines.join('\n');
+  assert.match(text, /- digit: neither model overfits yet: both do as well on validation as on train or better \(final gap in accuracy -0\.03163 against -0\.03737\)/);
+  assert.doesNotMatch(text, /overfits more/);
+  // With running train metrics the introduction says where such a gap comes from.
+  const running = renderGeneralisationSection(tasks, () => 'accuracy', shared, single, 0, true).lines.join('\n');
+  assert.match(running, /a gap below 0, usual in the first epochs, is that lag/);
+});

@@ -8,6 +8,8 @@ import { SHARING_VERDICT_TEXT } from '../../../src/core/stats/interval';
 import { summarizeRepeats } from '../../../src/core/stats/summarizeRepeats';
 import { escapeMarkdown } from '../../../src/core/markup';
 import { renderReport, softwareLine, stageReport, WEIGHT_DIAGRAM_FILE, type ReportInput } from '../../../src/trainer/artifacts/report';
+import { renderConflictSection } from '../../../src/trainer/artifacts/conflictSection';
+import { renderTaskAffinitySection } from '../../../src/trainer/artifacts/taskAffinitySection';
 import { SHARED_COLOR, taskColor } from '../../../src/trainer/artifacts/weightDiagram';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';
 import { requirePython, runPython } from './python';
@@ -74,7 +76,7 @@ describe('report.md', () => {
     assert.match(markdown, /\*\*Backend:\*\* tensorflow/);
 
     const settings = Object.fromEntries(tableRows(markdown, 'Settings').slice(1).map(([k, v]) => [k, v]));
-    assert.equal(settings.Dataset, 'MNIST (first 2000)');
+    assert.equal(settings.Dataset, 'MNIST (first 2,000)'); // counts with thousands separators, as the parameters
     assert.equal(settings['Batch size'], '32');
     assert.equal(settings.Seed, '42');
 
@@ -94,6 +96,55 @@ describe('report.md', () => {
     assert.deepEqual(row('digit', 'accuracy'), ['digit', 'accuracy', '0.91', '0.9', '+1.11 %']);
     assert.ok(markdown.includes(`**Δm = +0.81 %**, the ${escapeMarkdown(DELTA_M_CONVENTIONS.pairs.label)}, over 4 task-metric pairs`));
     assert.ok(markdown.includes(escapeMarkdown(DELTA_M_CONVENTIONS.pairs.formula)));
+  });
+
+  it('opens with the outcome: a summary of what sharing saved, Δm and each task\'s main metric before the settings', () => {
+    const { markdown } = renderReport(input());
+    const headings = [...markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    assert.deepEqual(headings.slice(0, 2), ['Summary', 'Settings']);
+    const summaryLines = markdown.split(/^## /m).find((s) => s.startsWith('Summary'))!.split('\n').filter((l) => l.startsWith('- '));
+    assert.deepEqual(summaryLines, [
+      // 110,443 against 2 x 108,736 + 650 + 1,057 = 219,179: 1 − 110,443 / 219,179 = 49.6 %.
+      '- **Parameters:** the multi-task model has 110,443, 2 single-task models would have 219,179: sharing saves 49.6 %.',
+      `- **Δm = +0.81 %** against the single-task models, the ${escapeMarkdown(DELTA_M_CONVENTIONS.pairs.label)}; above 0: the shared model did better. This is ${escapeMarkdown(SHARING_VERDICT_TEXT.unknown)}.`,
+      '- **digit:** test accuracy 0.91, single-task 0.9 (+1.11 %)', // (0.91 − 0.9) / 0.9
+      '- **parity:** test accuracy 0.95, single-task 0.96 (−1.04 %)', // (0.95 − 0.96) / 0.96
+    ]);
+    const s = summary();
+    delete s.baselines;
+    assert.match(renderReport(input({ summary: s })).markdown, /## Summary\n\n.*\n- No single-task baselines were trained, so there is no Δm\.\n- \*\*digit:\*\* test accuracy 0\.91\n/);
+  });
+
+  it('writes numbers as a reader would: a scale factor 1/255 (else 3 significant digits), a sample count with separators', () => {
+    const setting = (factor: number) => {
+      const spec = digitsParitySpec();
+      spec.data.preprocess = [{ op: 'scale', factor }];
+      return tableRows(renderReport(input({ spec })).markdown, 'Settings').find((r) => r[0] === 'Preprocessing')?.[1];
+    };
+    assert.equal(setting(0.00392156862745098), 'scale ×1/255');
+    assert.equal(setting(1 / 3), 'scale ×1/3');
+    assert.equal(setting(0.0123456), 'scale ×0.0123');
+    assert.equal(setting(2), 'scale ×2');
+    const synthetic = digitsParitySpec();
+    synthetic.data.source = { type: 'synthetic-correlated', correlation: -0.5, samples: 8000 };
+    assert.equal(tableRows(renderReport(input({ spec: synthetic })).markdown, 'Settings').find((r) => r[0] === 'Dataset')?.[1],
+      'synthetic two-task regression, correlation -0.5 (8,000 samples)');
+  });
+
+  it('a metric with a baseline that Δm does not count says so instead of a bare dash', () => {
+    const s = summary();
+    s.baselines = { ...s.baselines!, comparisons: s.baselines!.comparisons.filter((c) => c.metric !== 'loss') };
+    const results = tableRows(renderReport(input({ summary: s })).markdown, 'Results');
+    assert.deepEqual(results.find((r) => r[0] === 'digit' && r[1] === 'loss'), ['digit', 'loss', '0.3', '0.35', 'not in Δm']);
+    assert.deepEqual(results.find((r) => r[0] === 'digit' && r[1] === 'accuracy'), ['digit', 'accuracy', '0.91', '0.9', '+1.11 %']);
+  });
+
+  it('counts in the singular and plural in the conflict and task-affinity sections\' headers', () => {
+    const conflict = { every: 1, measurements: 1, pairs: [] };
+    assert.match(renderConflictSection(conflict, 0).lines.join('\n'), /^Every step \(1 measurement\), each task's gradient/m);
+    assert.match(renderConflictSection({ ...conflict, every: 200, measurements: 3 }, 0).lines.join('\n'), /^Every 200 steps \(3 measurements\),/m);
+    const affinity = { every: 1, measurements: 1, tasks: ['a', 'b'], matrix: [[0.1, 0.2], [0.3, 0.4]], groupings: [] };
+    assert.match(renderTaskAffinitySection(affinity).join('\n'), /^Every step \(1 measurement\), a trial SGD step/m);
   });
 
   it('says that single-task baselines train with equal weighting whatever the shared model\'s', () => {

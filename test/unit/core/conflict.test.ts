@@ -53,6 +53,12 @@ test('the tally counts conflicts per pair and block and names the block where th
   assert.equal(conflictSentence(p), 'digit and parity conflicted in 25 % of 4 measured steps, mostly in trunk2 (mean cosine 0.17).');
 });
 
+test('one measured step reads in the singular', () => {
+  const tally = new ConflictTally(1);
+  tally.add(1, new Map([[WHOLE_TRUNK, [{ a: 'digit', b: 'parity', cosine: 0.2, ratio: 1 }]]]));
+  assert.equal(conflictSentence(tally.summary().pairs[0]!), 'digit and parity never conflicted in 1 measured step (mean cosine 0.20).');
+});
+
 test('metric names: one home for the pair and block separators', () => {
   assert.equal(conflictMetric('cosine', WHOLE_TRUNK), 'cosine');
   assert.equal(conflictMetric('ratio', 'trunk2'), 'ratio@trunk2');

@@ -57,6 +57,11 @@ test('a constant feature is centred, never divided by zero', () => {
   assert.match(fitPreprocessing(constant, [{ op: 'zscore' }]).steps[0]!, /1 constant feature was only shifted/);
 });
 
+test('the step says a scale factor as a reader would: 1/255, not 0.00392156862745098', () => {
+  const pixels = table(['p0', 'p1'], [[0, 255], [51, 102]]);
+  assert.equal(fitPreprocessing(pixels, [{ op: 'scale', factor: 0.00392156862745098 }]).steps[0], 'scale by 1/255 on 2 features.');
+});
+
 test('scale multiplies; ops compose in order (scale then z-score equals z-score)', () => {
   const scaled = applyPreprocessing(train, fitPreprocessing(train, [{ op: 'scale', factor: 0.5 }]));
   assert.deepEqual(column(scaled, 1), [5, 10, 15, 20]);

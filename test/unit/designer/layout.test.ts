@@ -7,7 +7,7 @@ import { canvasIds, groupBoxes, groupNodes, layoutInput, placeNodes, sizeOf, typ
 import { buildModel, type DesignModel } from '../../../webview/designer/model';
 import { chooseDirection, pictureDirection } from '../../../webview/designer/flowDirection';
 import { canvasEdges, type Direction } from '../../../webview/designer/layout';
-import { fitViewport, graphBounds, inView, openingViewport, panToShow, READABLE_ZOOM } from '../../../webview/designer/viewport';
+import { fitViewport, graphBounds, hiddenSides, inView, openingViewport, panToShow, READABLE_ZOOM } from '../../../webview/designer/viewport';
 import { digitsParityText, largeModel, threeTasks } from './fixtures';
 
 const elk = new ELK();
@@ -290,5 +290,21 @@ describe('a card reached with Tab', () => {
   });
   it('wider than the canvas: its left side shown', () => {
     assert.deepEqual(panToShow({ left: 100, top: 100, right: 1000, bottom: 192 }, pane), { x: 76, y: 0 });
+  });
+});
+
+describe('hiddenSides', () => {
+  it('names each side of the canvas past which part of the graph lies', () => {
+    const bounds = { x: 0, y: 0, width: 400, height: 1000 };
+    const canvas = { width: 500, height: 600 };
+    // At zoom 0.5 the graph is 200 x 500 on screen: placed at (10, 20) it fits.
+    assert.deepEqual(hiddenSides(bounds, { x: 10, y: 20, zoom: 0.5 }, canvas), []);
+    // At zoom 1 it is 400 x 1000: from (50, 24) its bottom is at 1024, past the canvas' 600.
+    assert.deepEqual(hiddenSides(bounds, { x: 50, y: 24, zoom: 1 }, canvas), ['below']);
+    // From (150, -30): 30 px above the top, and its right side at 550 past the canvas' 500.
+    assert.deepEqual(hiddenSides(bounds, { x: 150, y: -30, zoom: 1 }, canvas), ['above', 'below', 'right']);
+    assert.deepEqual(hiddenSides(bounds, { x: -1, y: 0, zoom: 0.5 }, canvas), ['left']);
+    assert.equal(inView(bounds, { x: 10, y: 20, zoom: 0.5 }, canvas), true);
+    assert.equal(inView(bounds, { x: 50, y: 24, zoom: 1 }, canvas), false);
   });
 });

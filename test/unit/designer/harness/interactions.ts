@@ -532,6 +532,38 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await d.setText(good);
     await d.page.waitForSelector('.banner.error', { state: 'detached' });
   }],
+  ['invalid JSON: the "read-only" tag covers nothing of the graph: at least 8 px from the shared trunk\'s box and every card, at 1400x820 and 900x700', async (d) => {
+    for (const [width, height] of [[1400, 820], [900, 700]] as const) {
+      await d.page.setViewportSize({ width, height });
+      await d.setText(digitsParityText.replace('"units": 64,', '"units": 64,,'));
+      const tag = d.page.locator('.read-only-tag');
+      await tag.waitFor();
+      await d.page.waitForTimeout(300); // the canvas settles to its new size
+      const gaps = await d.page.evaluate(() => {
+        const t = document.querySelector('.read-only-tag')!.getBoundingClientRect();
+        // The distance between two boxes: 0 when they overlap or touch.
+        const gap = (r: DOMRect) => Math.hypot(Math.max(0, r.left - t.right, t.left - r.right), Math.max(0, r.top - t.bottom, t.top - r.bottom));
+        return [...document.querySelectorAll('.mts-group, .react-flow__node')].map((e) => ({ what: e.getAttribute('data-id') ?? e.className, gap: gap(e.getBoundingClientRect()) }));
+      });
+      assert.ok(gaps.some((g) => g.what.includes('shared')), 'the shared trunk\'s box is drawn');
+      const near = gaps.filter((g) => g.gap < 8).map((g) => `${g.what} ${g.gap.toFixed(1)} px`);
+      assert.deepEqual(near, [], `at ${width}x${height}, closer than 8 px to the read-only tag`);
+      await d.setText(digitsParityText);
+      await tag.waitFor({ state: 'detached' });
+    }
+  }],
+  ['900x700, no room for the minimap: a hint on the canvas says the task cards are below, and fits the whole graph when clicked', async (d) => {
+    const hint = d.page.locator('.out-of-view-hint');
+    await hint.waitFor();
+    assert.ok(!(await inSight(d.page)).includes('task:digit'), 'the digit task card opens below the fold');
+    assert.equal(await d.page.locator('.react-flow__minimap').count(), 0, 'no minimap at this size');
+    assert.match((await hint.textContent()) ?? '', /^↓.*More below\b.*· Fit view$/);
+    await hint.click();
+    await hint.waitFor({ state: 'detached' });
+    await d.page.waitForTimeout(300); // the fit's 200 ms animation
+    const all = await d.page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
+    assert.deepEqual((await inSight(d.page)).sort(), all.sort(), 'every card in sight after the hint is clicked');
+  }, { width: 900, height: 700 }],
   ['toolkit controls follow the theme: a text field of the light theme is white (toolkit.js loads after the page\'s load event)', async (d) => {
     await d.page.click('#tab-training');
     const field = d.page.locator('.field[data-path="training.epochs"] vscode-text-field');

@@ -53,6 +53,27 @@ export const weightingGuideChecks: Check[] = [
     assert.deepEqual((JSON.parse(d.text) as { training: { weighting?: unknown } }).training.weighting, { method: 'mgda' });
     await d.page.waitForSelector(`${GUIDE} .weighting-choice[data-method="mgda"][aria-pressed="true"]`);
   }, { width: 900, height: 800 }],
+  ['weighting guide: choosing Equal unsets training.weighting, the same edit as the dropdown\'s "Equal (default)" (one meaning, one edit)', async (d) => {
+    const weighting = (): unknown => (JSON.parse(d.text) as { training: { weighting?: unknown } }).training.weighting;
+    const until = async (ok: () => boolean, what: string): Promise<void> => {
+      for (let i = 0; i < 100 && !ok(); i++) await d.page.waitForTimeout(50);
+      assert.ok(ok(), what);
+    };
+    await openGuide(d.page);
+    await d.page.click(`${GUIDE} .weighting-choice[data-method="dwa"]`);
+    await until(() => JSON.stringify(weighting()) === '{"method":"dwa"}', 'the guide chose DWA');
+    await d.page.click(`${GUIDE} .weighting-choice[data-method="equal"]`);
+    await until(() => weighting() === undefined, `Equal from the guide unsets the weighting (it is ${JSON.stringify(weighting())})`);
+    await d.page.waitForSelector(`${GUIDE} .weighting-choice[data-method="equal"][aria-pressed="true"]`);
+    // The dropdown writes the same: DWA, then "Equal (default)".
+    const method = d.page.locator('.field[data-path="training.weighting.method"] vscode-dropdown');
+    await method.click();
+    await method.locator('vscode-option:text-is("DWA")').click();
+    await until(() => JSON.stringify(weighting()) === '{"method":"dwa"}', 'the dropdown chose DWA');
+    await method.click();
+    await method.locator('vscode-option:text-is("Equal (default)")').click();
+    await until(() => weighting() === undefined, 'Equal (default) from the dropdown unsets the weighting');
+  }, { width: 900, height: 800 }],
   ...([['light', LIGHT], ['dark', DARK], ['high contrast', HIGH_CONTRAST]] as const).map(([name, theme]): Check => [
     `weighting guide contrast (${name}): every text at least 4.5:1 against its background, the chosen method marked`, async (d) => {
       await openGuide(d.page);
