@@ -52,6 +52,9 @@ export interface TrainGraph {
   stepDone: string;
   /** Fetch: [heads] sum of the per-example losses since the last fetch; zeroes the sums (lossSums.ts). */
   lossSums: string;
+  /** The one-call step's extra feed and fetch (lossSums.ts): 1 restarts the sums at this step; the sums after it. */
+  lossRestart: string;
+  lossRunning: string;
   /** Weight keys (`layer/part`) with their shapes; `part` names the tfjs layer's property (kernel, bias, gamma, movingMean...); `learned`: task i's uncertainty log-variance. */
   weights: Array<{ key: string; layer: string; part: string; shape: number[]; learned?: number }>;
   /** Placeholders of `set`, one per weight, and the node to fetch to run it. */
@@ -316,5 +319,5 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     return { evalInputs, evalOutputs, ...(evalScores ? { evalScores } : {}) };
   })() : {};
 
-  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs, ...(conflictGramians ? { conflictGramians } : {}), ...evaluation, ...(gradientRuns ? { gradient: gradientRuns } : {}), ...(metricSums ? { metricSums } : {}) };
+  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, lossRestart: sums.restart, lossRunning: sums.running, weights, setInputs, setDone, getOutputs, ...(conflictGramians ? { conflictGramians } : {}), ...evaluation, ...(gradientRuns ? { gradient: gradientRuns } : {}), ...(metricSums ? { metricSums } : {}) };
 }
