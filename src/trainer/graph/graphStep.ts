@@ -180,8 +180,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   } : undefined;
   // The one-call step's session run, prepared once (preparedRun.ts: no tfjs tensor a step); it
   // keeps its running loss sums, which a report reads, and restarts them on the step after (lossSums.ts).
-  const plainStep = session.prepare([...feeds, { name: graph.lossRestart }], [graph.stepDone, graph.lossRunning], true);
-  const restartValues = { yes: tf.keep(tf.scalar(1)), no: tf.keep(tf.scalar(0)) };
+  const plainStep = session.prepare([...feeds, { name: graph.lossKeep }], [graph.stepSums], true);
+  const keepValues = { restart: tf.keep(tf.scalar(0)), add: tf.keep(tf.scalar(1)) };
   let restart = true;
   const run = (rows: Int32Array, lr: number, weights: LossWeights, measure: boolean) => {
     // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
@@ -190,7 +190,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     const w = learned.length || gradient ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
     rowsSinceTake += rows.length;
     if (!taskGradients) {
-      plainStep.run([...split, ...labels, rows, coefFor(rows.length, w), lrTensor(lr), restart ? restartValues.yes : restartValues.no]);
+      plainStep.run([...split, ...labels, rows, coefFor(rows.length, w), lrTensor(lr), restart ? keepValues.restart : keepValues.add]);
       restart = false;
       return undefined;
     }
@@ -266,7 +266,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     dispose() {
       plainStep.free();
       session.dispose();
-      tf.dispose([...labels, restartValues.yes, restartValues.no, ...[cache.coef, cache.lrTensor].filter((t): t is TF.Tensor => !!t)]);
+      tf.dispose([...labels, keepValues.restart, keepValues.add, ...[cache.coef, cache.lrTensor].filter((t): t is TF.Tensor => !!t)]);
     },
   };
 }
