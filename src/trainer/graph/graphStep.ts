@@ -36,7 +36,7 @@ export interface GraphStep {
   batch(rows: Int32Array): { x: Map<string, TF.Tensor>; y: Map<string, TF.Tensor>; weights: Map<string, TF.Tensor> };
   /**
    * One step on these rows of the split. Its losses stay in the session (lossSums.ts): it
-   * returns no tensor, and `takeLossMeans` reads them.
+   * returns no tensor, and `takeLossMeans` reads them (the one-call step's: from its last call).
    */
   step(rows: Int32Array, lr: number, weights: LossWeights): void;
   /**
@@ -178,8 +178,11 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     tf.dispose([...labelValues, ...outs]);
     return read;
   } : undefined;
-  // The one-call step's session run, prepared once (preparedRun.ts: no tfjs tensor a step).
-  const plainStep = session.prepare(feeds, [graph.stepDone]);
+  // The one-call step's session run, prepared once (preparedRun.ts: no tfjs tensor a step); it
+  // keeps its running loss sums, which a report reads, and restarts them on the step after (lossSums.ts).
+  const plainStep = session.prepare([...feeds, { name: graph.lossKeep }], [graph.stepSums], true);
+  const keepValues = { restart: tf.keep(tf.scalar(0)), add: tf.keep(tf.scalar(1)) };
+  let restart = true;
   const run = (rows: Int32Array, lr: number, weights: LossWeights, measure: boolean) => {
     // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
     // called (GradNorm's come from its first call). Learned weights are the graph's own, a
@@ -187,7 +190,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     const w = learned.length || gradient ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
     rowsSinceTake += rows.length;
     if (!taskGradients) {
-      plainStep([...split, ...labels, rows, coefFor(rows.length, w), lrTensor(lr)]);
+      plainStep.run([...split, ...labels, rows, coefFor(rows.length, w), lrTensor(lr), restart ? keepValues.restart : keepValues.add]);
+      restart = false;
       return undefined;
     }
     const batchRows = tf.tensor1d(rows, 'int32');
@@ -234,11 +238,19 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     servesConflict: !!graph.gradient?.blockGramians,
     stepMeasured: (rows, lr, weights) => run(rows, lr, weights, true)!,
     takeLossMeans() {
-      const [sums] = session.run([], [], [graph.lossSums]);
-      const means = (sums!.dataSync() as Float32Array).map((v) => v / Math.max(1, rowsSinceTake));
-      sums!.dispose();
+      const rowsTaken = Math.max(1, rowsSinceTake);
+      let sums: Float32Array;
+      if (!taskGradients) {
+        // The last step's running sums; none since the last report: nothing summed.
+        sums = (rowsSinceTake ? plainStep.last() : undefined) ?? new Float32Array(heads.length);
+        restart = true;
+      } else {
+        const [taken] = session.run([], [], [graph.lossSums]);
+        sums = taken!.dataSync() as Float32Array;
+        taken!.dispose();
+      }
       rowsSinceTake = 0;
-      return means;
+      return sums.map((v) => v / rowsTaken);
     },
     sync() {
       const read = session.run([], [], graph.getOutputs);
@@ -252,8 +264,9 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       tf.dispose(read);
     },
     dispose() {
+      plainStep.free();
       session.dispose();
-      tf.dispose([...labels, ...[cache.coef, cache.lrTensor].filter((t): t is TF.Tensor => !!t)]);
+      tf.dispose([...labels, keepValues.restart, keepValues.add, ...[cache.coef, cache.lrTensor].filter((t): t is TF.Tensor => !!t)]);
     },
   };
 }

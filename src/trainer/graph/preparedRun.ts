@@ -20,13 +20,27 @@ export interface SavedModelBackend {
     runSavedModel(id: number, inputs: number[], inputNames: string, outputNames: string): Array<{ id: number }>;
     createTensor(shape: number[], dtype: number, values: Int32Array): number;
     deleteTensor(id: number): void;
+    tensorDataSync(id: number): Float32Array | Int32Array | Uint8Array;
   };
 }
 
 /** A feed of a prepared run: a tfjs tensor, or int32 values uploaded for this call alone (a batch's row numbers). */
 export type PreparedFeed = TF.Tensor | Int32Array;
 
-export function preparedRun(backend: SavedModelBackend, id: number, feeds: ReadonlyArray<{ name: string; tfDtype?: string }>, fetches: readonly string[]): (values: PreparedFeed[]) => void {
+export interface PreparedRun {
+  /** One session call with these values, in the order of the feeds. */
+  run(values: PreparedFeed[]): void;
+  /**
+   * With `keepLast`: the last fetch's value from the latest call (a float32 tensor), read now;
+   * undefined before the first call. TensorFlow's tensor is kept until the next call or `free`,
+   * so a value wanted now and then (the running loss sums at a report) costs no call of its own.
+   */
+  last(): Float32Array | undefined;
+  /** Frees the kept output, if any. */
+  free(): void;
+}
+
+export function preparedRun(backend: SavedModelBackend, id: number, feeds: ReadonlyArray<{ name: string; tfDtype?: string }>, fetches: readonly string[], keepLast = false): PreparedRun {
   // runSavedModel converts uint8 and int64 feeds from tfjs' int32; a prepared run has no such step.
   const odd = feeds.find((f) => f.tfDtype !== undefined && f.tfDtype !== 'DT_FLOAT' && f.tfDtype !== 'DT_INT32');
   if (odd) throw new Error(`preparedRun: feed ${odd.name} of type ${odd.tfDtype} (float32 and int32 only)`);
@@ -35,7 +49,12 @@ export function preparedRun(backend: SavedModelBackend, id: number, feeds: Reado
   const outputNames = fetches.join(',');
   const tensors: number[] = [];
   const ids: number[] = new Array<number>(feeds.length);
-  return (values) => {
+  let kept: number | undefined;
+  const free = () => {
+    if (kept !== undefined) b.deleteTensor(kept);
+    kept = undefined;
+  };
+  const run = (values: PreparedFeed[]) => {
     if (values.length !== feeds.length) throw new Error(`preparedRun: ${values.length} values for ${feeds.length} feeds`);
     const uploaded: number[] = [];
     try {
@@ -51,9 +70,15 @@ export function preparedRun(backend: SavedModelBackend, id: number, feeds: Reado
       }
       const held = backend.getInputTensorIds(tensors.map((k) => values[k] as Exclude<PreparedFeed, Int32Array>));
       tensors.forEach((k, j) => { ids[k] = held[j]!; });
-      for (const out of b.runSavedModel(id, ids, inputNames, outputNames)) b.deleteTensor(out.id);
+      const outs = b.runSavedModel(id, ids, inputNames, outputNames);
+      free();
+      for (let k = 0; k < outs.length; k++) {
+        if (keepLast && k === outs.length - 1) kept = outs[k]!.id;
+        else b.deleteTensor(outs[k]!.id);
+      }
     } finally {
       for (const t of uploaded) b.deleteTensor(t);
     }
   };
+  return { run, last: () => (kept === undefined ? undefined : b.tensorDataSync(kept) as Float32Array), free };
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
-import { preparedRun, type PreparedFeed, type SavedModelBackend } from './preparedRun';
+import { preparedRun, type PreparedRun, type SavedModelBackend } from './preparedRun';
 
 export interface GraphSession {
   /** Feeds `feeds` (placeholder names, float32 unless said) and returns the `fetches`' values as tfjs tensors. */
@@ -16,9 +16,10 @@ export interface GraphSession {
   /**
    * `run` for a call made every step whose fetches are only there to run it (preparedRun.ts): the
    * names are joined once, an Int32Array feed goes straight into a TensorFlow tensor and the
-   * outputs are freed without becoming tfjs tensors. float32 and int32 feeds only.
+   * outputs are freed without becoming tfjs tensors (`keepLast`: but the last, kept for `last()`).
+   * float32 and int32 feeds only.
    */
-  prepare(feeds: Array<{ name: string; tfDtype?: string }>, fetches: string[]): (values: PreparedFeed[]) => void;
+  prepare(feeds: Array<{ name: string; tfDtype?: string }>, fetches: string[], keepLast?: boolean): PreparedRun;
   dispose(): void;
 }
 
@@ -39,8 +40,8 @@ export function openSession(tf: Tf, savedModel: Uint8Array): GraphSession {
       return backend.runSavedModel(id, values, feeds.map((f) => ({ name: `${f.name}:0`, tfDtype: f.tfDtype ?? 'DT_FLOAT' })),
         fetches.map((f) => (f.includes(':') ? f : `${f}:0`)));
     },
-    prepare(feeds, fetches) {
-      return preparedRun(backend, id, feeds, fetches.map((f) => (f.includes(':') ? f : `${f}:0`)));
+    prepare(feeds, fetches, keepLast) {
+      return preparedRun(backend, id, feeds, fetches.map((f) => (f.includes(':') ? f : `${f}:0`)), keepLast);
     },
     dispose() {
       if (!disposed) backend.deleteSavedModel(id);

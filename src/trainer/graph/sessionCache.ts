@@ -29,7 +29,7 @@ export function openReusableSession(tf: Tf, savedModel: Uint8Array): GraphSessio
   let released = false;
   return {
     run: (feeds, values, fetches) => session.run(feeds, values, fetches),
-    prepare: (feeds, fetches) => session.prepare(feeds, fetches),
+    prepare: (feeds, fetches, keepLast) => session.prepare(feeds, fetches, keepLast),
     dispose() {
       if (released) return;
       released = true;

@@ -52,6 +52,10 @@ export interface TrainGraph {
   stepDone: string;
   /** Fetch: [heads] sum of the per-example losses since the last fetch; zeroes the sums (lossSums.ts). */
   lossSums: string;
+  /** The one-call step's extra feed (lossSums.ts): 0 restarts the loss sums at this step, 1 adds to them. */
+  lossKeep: string;
+  /** The one-call step's fetch: runs the step as `stepDone` does; its value, the loss sums after it. */
+  stepSums: string;
   /** Weight keys (`layer/part`) with their shapes; `part` names the tfjs layer's property (kernel, bias, gamma, movingMean...); `learned`: task i's uncertainty log-variance. */
   weights: Array<{ key: string; layer: string; part: string; shape: number[]; learned?: number }>;
   /** Placeholders of `set`, one per weight, and the node to fetch to run it. */
@@ -292,6 +296,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const metricSums = runningTrainMetrics(spec) ? addMetricSums(g, heads, heads.map((h) => values.get(h.layerId)!), batchLabels, rows) : undefined;
   const counted = [sums.accumulate, ...(metricSums?.accumulate ?? [])];
   const stepDone = g.op('Identity', [lr, `^${updated}`, ...(gradient ? [] : counted.map((a) => `^${a}`))], { T: F }, 'step_done');
+  const stepSums = g.op('Identity', [sums.running, `^${updated}`, ...counted.map((a) => `^${a}`)], { T: F }, 'step_done_sums');
   const gradientRuns = gradient?.runs([...counted, ...drawn]);
 
   // set: every weight from a placeholder, the optimizer's slots and the dropout draws to their start.
@@ -316,5 +321,5 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     return { evalInputs, evalOutputs, ...(evalScores ? { evalScores } : {}) };
   })() : {};
 
-  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, weights, setInputs, setDone, getOutputs, ...(conflictGramians ? { conflictGramians } : {}), ...evaluation, ...(gradientRuns ? { gradient: gradientRuns } : {}), ...(metricSums ? { metricSums } : {}) };
+  return { savedModel: g.savedModel(['serve']), inputs, labels, labelTypes, rows, coef, lr, losses, stepDone, lossSums: sums.take, lossKeep: sums.keep, stepSums, weights, setInputs, setDone, getOutputs, ...(conflictGramians ? { conflictGramians } : {}), ...evaluation, ...(gradientRuns ? { gradient: gradientRuns } : {}), ...(metricSums ? { metricSums } : {}) };
 }

@@ -38,8 +38,8 @@ test('a prepared run feeds tensors and Int32Array rows and runs its fetches like
   const before = tf.memory().numTensors;
   // Rows as the loop hands them: views into the epoch's order.
   const order = new Int32Array([3, 0, 2, 1, 1]);
-  step([table, order.subarray(0, 2), scale]);
-  step([table, order.subarray(2, 5), scale]);
+  step.run([table, order.subarray(0, 2), scale]);
+  step.run([table, order.subarray(2, 5), scale]);
   assert.equal(tf.memory().numTensors, before);
   const [read] = session.run([], [], [graph.read]);
   // (4 + 1) * 0.5 + (3 + 2 + 2) * 0.5, and the same for the second column times 10.
