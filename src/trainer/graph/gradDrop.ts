@@ -184,9 +184,11 @@ export function graphGradDropBlocks(graph: GraphBuilder, name: string, blocks: r
     const call = xlaFunction(graph, MASK_FUNCTION, args, (g) => {
       const out = body(g, ins, 'seed', 'start');
       return [...out.kept.map((node, b) => ({ name: `kept_${b}`, type: 'float' as const, node })), ...out.sums.map((node, b) => ({ name: `sum_${b}`, type: 'float' as const, node })),
-        { name: 'sign', type: 'float' as const, node: out.sign }];
+        // The signs as bytes: the function writes this output every step, for the reported steps' shares
+        // (as floats, 4 bytes a shared weight, it cost 30-50 us of CPU a step: bench/gradDropCompileProbe.ts).
+        { name: 'sign', type: 'int8' as const, node: g.op('Cast', [out.sign], { SrcT: F, DstT: { type: 'int8' } }, `${name}/sign_int8`) }];
     })(`${name}/mask`, [...blocks.flat(), seed, start]);
-    parts = { kept: call.slice(0, sizes.length), sums: call.slice(sizes.length, call.length - 1), sign: call.at(-1)!, rows: joined(graph, blocks, 'shares/') };
+    parts = { kept: call.slice(0, sizes.length), sums: call.slice(sizes.length, call.length - 1), sign: graph.op('Cast', [call.at(-1)!], { SrcT: { type: 'int8' }, DstT: F }, `${name}/sign`), rows: joined(graph, blocks, 'shares/') };
   }
   const directions = parts.kept.map((kept, b) => leaked(graph, `${name}/block_${b}`, kept, parts.sums[b] ?? kept, leak));
   return { direction: directions[0]!, keptDots: keptDotsOf(graph, name, parts.rows, parts.sign), directions };

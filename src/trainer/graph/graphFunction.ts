@@ -9,7 +9,7 @@
 // (bench/gradDropCompileProbe.ts, reference network, 2 tasks, load 10).
 import { GraphBuilder, type Attr, type GraphNode } from './graphDef';
 
-type DType = 'float' | 'int32' | 'uint32';
+type DType = 'float' | 'int32' | 'uint32' | 'int8';
 
 /**
  * Each op's output argument's name (its OpDef's), which a function body's inputs name

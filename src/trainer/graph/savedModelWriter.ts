@@ -7,7 +7,7 @@
 // bench's LSTM and CNN graphs, against 12).
 
 /** An attr value: a type, a bool, an int, a float, a string, a shape (-1: unknown), a constant tensor or a list of ints. */
-export type Attr = { type: 'float' | 'double' | 'bool' | 'int32' | 'uint8' | 'uint16' | 'uint32' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] };
+export type Attr = { type: 'float' | 'double' | 'bool' | 'int32' | 'int8' | 'uint8' | 'uint16' | 'uint32' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] };
 
 /** A constant's value: float32 or int32, row-major. */
 export interface ConstTensor { dtype: 'float' | 'int32'; shape: number[]; values: number[] }
@@ -90,7 +90,7 @@ class Message {
 }
 
 /** TensorFlow's DataType enum (types.proto). */
-const DT = { float: 1, double: 2, int32: 3, uint8: 4, bool: 10, uint16: 17, uint32: 22 } as const;
+const DT = { float: 1, double: 2, int32: 3, uint8: 4, int8: 6, bool: 10, uint16: 17, uint32: 22 } as const;
 
 function shape(dims: readonly number[]): Message {
   // TensorShapeProto.dim = 2, Dim.size = 1 (a zero size is proto3's default: left out).
