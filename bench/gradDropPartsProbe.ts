@@ -6,12 +6,12 @@
 // - fedU: the rule (graphGradDrop) on uniforms held as constants (no hash);
 // - full: the rule on the hash's uniforms, per block (the step's GradDrop before graphGradDropBlocks);
 // - joined: the four blocks joined into one (graphGradDropBlocks, the step's GradDrop on the shared
-//   parameters: one stream, so the same numbers, the direction split back, one loop to compile);
+//   parameters: one stream, so the same numbers, the direction split back), `/xla` as one function
+//   XLA compiles into one loop (graphFunction.ts), `/ops` on TensorFlow's kernels op by op;
 // - matmul2 / matmul1: the first layer's weight gradients for both tasks, X^T d_i as two MatMuls,
 //   or as one X^T [d_1 d_2] (columns split back);
 // Each call's tasks' gradients are constants times a fed scalar (so that nothing is folded away).
-// Each GradDrop variant runs twice: `/xla` as the step runs it (XLA's fused loop: xlaCluster.ts), `/ops`
-// by TensorFlow's kernels op by op (the marks taken off); the first call's CPU time includes XLA's compilation.
+// The other variants run on TensorFlow's kernels (`/ops`). The first call's CPU time includes XLA's compilation.
 // `node out/bench/gradDropPartsProbe.js [rounds=5] [calls=200] [variant,variant...]`
 import os from 'node:os';
 import { loadBackend } from '../src/trainer/backend';
@@ -46,15 +46,18 @@ async function main() {
   const uniformConst = BLOCKS.map((s, b) => g.constant(`u_${b}`, { dtype: 'float', shape: [1, size(s)], values: Array.from({ length: size(s) }, () => Math.floor(rng.next() * 65536) / 65536) }));
   const hashed = (name: string) => {
     let at = uint32Scalar(g, `${name}/start`, 0);
-    return (like: string) => { const d = gradDropUniform(g, name, like, seed, at, true); at = d.end; return d.uniform; };
+    return (like: string) => { const d = gradDropUniform(g, name, like, seed, at); at = d.end; return d.uniform; };
   };
   const variants: Record<string, string> = {};
   variants.sum = total(BLOCKS.map((_, b) => g.op('AddN', perBlock(b), { T: F, N: { i: 2 } }, `sum_${b}`)), 'sum');
   { const draw = hashed('hash'); variants.hash = total(BLOCKS.map((_, b) => draw(grads[0]![b]!)), 'hash'); }
-  variants.fedU = total(BLOCKS.map((_, b) => graphGradDrop(g, `fedU_${b}`, perBlock(b), () => uniformConst[b]!, 0, true).direction), 'fedU');
-  { const draw = hashed('full'); variants.full = total(BLOCKS.map((_, b) => graphGradDrop(g, `full_${b}`, perBlock(b), draw, 0, true).direction), 'full'); }
+  variants.fedU = total(BLOCKS.map((_, b) => graphGradDrop(g, `fedU_${b}`, perBlock(b), () => uniformConst[b]!, 0).direction), 'fedU');
+  { const draw = hashed('full'); variants.full = total(BLOCKS.map((_, b) => graphGradDrop(g, `full_${b}`, perBlock(b), draw, 0).direction), 'full'); }
   // All four blocks joined into one (graphGradDropBlocks: the step's GradDrop on the shared parameters).
-  variants.joined = total(graphGradDropBlocks(g, 'joined', BLOCKS.map((_, b) => perBlock(b)), BLOCKS.map(size), seed, uint32Scalar(g, 'joined/start', 0), 0).directions, 'joined');
+  for (const jit of [true, false]) {
+    const name = `joined/${jit ? 'xla' : 'ops'}`;
+    variants[name] = total(graphGradDropBlocks(g, name, BLOCKS.map((_, b) => perBlock(b)), BLOCKS.map(size), seed, uint32Scalar(g, `${name}/start`, 0), 0, jit).directions, name);
+  }
   {
     const x = random('x', [32, 784]);
     const d = [0, 1].map((t) => random(`delta_${t}`, [32, 128]));
@@ -64,22 +67,13 @@ async function main() {
     const cols = g.op('Split', [g.constant('matmul1/split_axis', { dtype: 'int32', shape: [], values: [1] }), both], { T: F, num_split: { i: 2 } }, 'matmul1/split');
     variants.matmul1 = total([cols, `${cols}:1`], 'matmul1');
   }
-  // gradDrop.ts marks its nodes for XLA (xlaCluster.ts); a second session holds the same graph
-  // without the marks, run by TensorFlow's kernels op by op (`name/ops` in the table).
-  const nodes = (g as unknown as { nodes: Array<{ attrs: Record<string, Attr> }> }).nodes;
-  const sessions = { xla: openSession(tf, g.savedModel(['serve'])), ops: (() => {
-    const marks = nodes.map((n) => { const { _XlaCompile: c, _XlaScope: s, ...rest } = n.attrs; n.attrs = rest; return { n, c, s }; });
-    const plain = openSession(tf, g.savedModel(['serve']));
-    for (const { n, c, s } of marks) if (c && s) Object.assign(n.attrs, { _XlaCompile: c, _XlaScope: s });
-    return plain;
-  })() };
+  const session = openSession(tf, g.savedModel(['serve']));
   const one = tf.scalar(1);
   const run = (name: string, k: number) => {
-    const [variant, on] = name.split('/') as [string, 'xla' | 'ops'];
     const s = tf.tensor1d([k, 7], 'int32');
-    tf.dispose([...sessions[on].run([{ name: scale }, { name: seed, tfDtype: 'DT_INT32' }], [one, s], [variants[variant]!]), s]);
+    tf.dispose([...session.run([{ name: scale }, { name: seed, tfDtype: 'DT_INT32' }], [one, s], [variants[name]!]), s]);
   };
-  const names = Object.keys(variants).filter((n) => !only || only.includes(n)).flatMap((n) => (n === 'sum' || n.startsWith('matmul') ? [`${n}/ops`] : [`${n}/ops`, `${n}/xla`]));
+  const names = Object.keys(variants).filter((n) => !only || only.includes(n.split('/')[0]!));
   const cpu = new Map(names.map((n) => [n, [] as number[]]));
   // The first call of each variant: TensorFlow's one-off work (and XLA's compilation when marked).
   const first = new Map(names.map((n) => { const t = process.cpuUsage(); run(n, 0); const c = process.cpuUsage(t); return [n, Math.round((c.user + c.system) / 1e3)]; }));
@@ -95,7 +89,6 @@ async function main() {
     const s = cpu.get(n)!.sort((a, b) => a - b);
     console.log(`${n.padEnd(12)} ${s[Math.floor(s.length / 2)]!.toFixed(0).padStart(6)}  [${s.map((x) => x.toFixed(0)).join(' ')}]  first call ${first.get(n)} ms of CPU`);
   }
-  sessions.xla.dispose();
-  sessions.ops.dispose();
+  session.dispose();
 }
 void main();

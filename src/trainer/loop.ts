@@ -143,7 +143,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const fused = !unsupported && s.backend === 'tensorflow' && s.fusedGraph !== false && !graphStepUnsupported(spec, heads, masked.length > 0, method)
     ? (() => {
       // TensorFlow refusing our graph is our defect, not the user's: train on the eager step and say why.
-      try { return compileGraphStep(tf, spec, s.built, heads, s.topo, weighting.variables, new Set(train.coded?.keys()), gradientFamily ? weighting : undefined, conflict?.blockIds); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
+      try { return compileGraphStep(tf, spec, s.built, heads, s.topo, weighting.variables, new Set(train.coded?.keys()), gradientFamily ? weighting : undefined, conflict?.blockIds,
+        s.plannedSteps ?? s.epochs * batchSizes(train.n, t.batchSize).length); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
     })() : undefined;
   const native = unsupported || fused ? undefined
     : s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting, s.forward.dropoutMask);
@@ -177,7 +178,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const affinity = affinitySpec ? new AffinityMeter(s, affinitySpec.every ?? AFFINITY_DEFAULT_EVERY) : undefined;
   // Train metrics counted as the steps run (trainMetrics.ts; the fused graph counts in its session), else evaluated at each epoch's end.
   const running = runningTrainMetrics(spec) ? new RunningTrainMetrics(tf, heads, train.targets) : undefined;
-  const result: LoopResult = { stepPath: fused || native ? `${path}${fusedFailed ? ` (the fused graph failed: ${fusedFailed})` : ''}` : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
+  const result: LoopResult = { stepPath: fused || native ? `${path}${fused?.note ? `; ${fused.note}` : ''}${fusedFailed ? ` (the fused graph failed: ${fusedFailed})` : ''}` : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
 
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {

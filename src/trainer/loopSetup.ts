@@ -44,6 +44,11 @@ export interface LoopSetup {
    * (graph/graphStep.ts) would, so tests and the bench can compare the two. Default true.
    */
   fusedGraph?: boolean;
+  /**
+   * The steps the run takes with this loop's step, where more than this loop's (a bench reusing
+   * one graph over many short loops); by default epochs x steps an epoch (graph/gradDropJit.ts reads it).
+   */
+  plannedSteps?: number;
 }
 
 /**

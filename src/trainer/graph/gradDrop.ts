@@ -10,10 +10,11 @@
 // from the seed pair the step feeds from the run's weighting stream (gradDropUniform below);
 // `uniform` names them so that a test can read them back and give them to the eager rule.
 // On the shared parameters (graphGradDropBlocks) the hash and the mask, some thirty element-wise
-// ops, are compiled by XLA into fused loops (xlaCluster.ts): op by op, each a pass over every
-// shared weight, they cost about twice as much (bench/gradDropPartsProbe.ts).
+// ops, can be one function compiled by XLA into one fused loop (graphFunction.ts): op by op, each a
+// pass over every shared weight, they cost about twice as much (bench/gradDropPartsProbe.ts), but
+// the compilation costs a run's first step some 0.3 s of CPU (gradDropJit.ts decides).
 import type { Attr, GraphBuilder } from './graphDef';
-import { xlaCompiled } from './xlaCluster';
+import { xlaFunction } from './graphFunction';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -25,9 +26,6 @@ export interface GraphGradDrop {
   /** [k]: <masked_i, g_i> = ||relu(s g_i)||^2, each task's kept part without the leak (only fetched on reported steps). */
   keptDots: string;
 }
-
-/** One XLA scope for all of a step's GradDrop nodes (xlaCluster.ts): they fuse into one cluster. */
-const XLA_SCOPE = 'graddrop';
 
 /** mulberry32's increment (core/random.ts): its stream from a key is the hash of key + j C, j = 1, 2, ... */
 const WEYL = 0x6d2b79f5;
@@ -47,8 +45,7 @@ const WEYL = 0x6d2b79f5;
  * writes the high half first: the same numbers pairwise swapped, test/unit/trainer/graphGradDrop.test.ts).
  * 16 bits give the chance P of keeping a sign to within 2^-16, as on the eager step.
  */
-export function gradDropUniform(graph: GraphBuilder, name: string, like: string, seed: string, start: string, jit = false): { uniform: string; end: string } {
-  const g = jit ? xlaCompiled(graph, XLA_SCOPE) : graph;
+export function gradDropUniform(g: GraphBuilder, name: string, like: string, seed: string, start: string): { uniform: string; end: string } {
   const int = (n: string, v: number) => g.constant(`${name}/${n}`, { dtype: 'int32', shape: [], values: [v | 0] });
   const i32 = (type: string, a: string, b: string, n: string) => g.op(type, [a, b], { T: I32 }, `${name}/${n}`);
   const u32 = (x: string, n: string) => g.op('Bitcast', [x], { T: I32, type: U32 }, `${name}/${n}`);
@@ -81,24 +78,10 @@ export function uint32Scalar(g: GraphBuilder, name: string, v: number): string {
   return g.op('Bitcast', [g.constant(`${name}/int`, { dtype: 'int32', shape: [], values: [v | 0] })], { T: I32, type: U32 }, name);
 }
 
-/**
- * GradDrop on the tasks' gradients `tasks` (each [1, P]) with leak `leak`; `draw` gives the uniforms [1, P] from a [1, P] node (gradDropUniform, or a test's placeholder).
- * `jit`: the mask compiled by XLA (graphGradDropBlocks: the shared parameters); without, TensorFlow's
- * kernels run it op by op (the shared representation: a batch's few thousand numbers, where XLA's
- * call costs more than it saves and each new batch size would be compiled again).
- */
-export function graphGradDrop(graph: GraphBuilder, name: string, tasks: readonly string[], draw: (like: string) => string, leak: number, jit = false): GraphGradDrop {
-  // With `jit` the mask is XLA's (one fused loop: xlaCluster.ts), the leak's multiply-add and the shares'
-  // reductions TensorFlow's own kernels: XLA may fuse a multiply and an add into one rounding and
-  // sums in another order, and a cluster's first runs go through TensorFlow's kernels before it is
-  // compiled, so a run would not repeat to the bit. Element-wise ops without them round alike in both.
-  const g = jit ? xlaCompiled(graph, XLA_SCOPE) : graph;
-  const ops = (b: GraphBuilder) => ({
-    scalar: (n: string, v: number) => b.constant(`${name}/${n}`, { dtype: 'float', shape: [], values: [v] }),
-    op: (type: string, inputs: string[], n: string) => b.op(type, inputs, { T: F }, `${name}/${n}`),
-  });
-  const { scalar, op } = ops(g);
-  const plain = ops(graph);
+/** The mask on the tasks' rows `tasks` ([1, P] each): the sum S, the kept parts, and R+ and U (R+ - R-) for the shares. */
+function gradDropMask(g: GraphBuilder, name: string, tasks: readonly string[], draw: (like: string) => string) {
+  const scalar = (n: string, v: number) => g.constant(`${name}/${n}`, { dtype: 'float', shape: [], values: [v] });
+  const op = (type: string, inputs: string[], n: string) => g.op(type, inputs, { T: F }, `${name}/${n}`);
   // Sums over the tasks by AddN of the gradients as they come: no [tasks, P] stack (a copy), cheaper
   // than TensorFlow's Sum over its first axis or a row of ones times it (with SelectV2's scalar 0
   // below, GradDrop's part on the reference network's blocks, from a stack: 520-553 us of CPU against
@@ -116,39 +99,97 @@ export function graphGradDrop(graph: GraphBuilder, name: string, tasks: readonly
   const cmp = (type: string, n: string) => g.op(type, [positive, scaledTotal], { T: F }, `${name}/${n}`);
   const select = (cond: string, a: string, b: string, n: string) => g.op('SelectV2', [cond, a, b], { T: F }, `${name}/${n}`);
   const kept = select(cmp('Greater', 'keeps_positive'), positive, select(cmp('Less', 'keeps_negative'), negative, scalar('none', 0), 'negative_or_none'), 'kept');
-  const direction = leak === 0 ? kept
-    : plain.op('AddV2', [plain.op('Mul', [plain.scalar('rest', 1 - leak), kept], 'kept_rest'), plain.op('Mul', [plain.scalar('leak', leak), sum], 'leaked')], 'direction');
-  // Shares (reported steps only): s = sign(R+ - U A); relu(s g_i)^2 summed is <masked_i, g_i>.
-  const s = plain.op('Sign', [plain.op('Sub', [positive, scaledTotal], 'purity_test')], 'sign');
-  const axes = graph.constant(`${name}/coordinate_axes`, { dtype: 'int32', shape: [2], values: [0, 1] });
-  const dots = tasks.map((t, i) => graph.op('Sum', [plain.op('Square', [plain.op('Relu', [plain.op('Mul', [s, t], `signed_${i}`)], `masked_${i}`)], `masked_squared_${i}`), axes], { T: F, Tidx: I32, keep_dims: { b: false } }, `${name}/kept_dot_${i}`));
-  const keptDots = graph.op('Pack', dots, { T: F, N: { i: dots.length }, axis: { i: 0 } }, `${name}/kept_dots`);
-  return { direction, keptDots };
+  return { sum, positive, scaledTotal, kept };
 }
+
+/** s = sign(R+ - U A): which part each coordinate keeps (1: the positive, -1: the negative, 0: neither). */
+function keptSign(g: GraphBuilder, name: string, positive: string, scaledTotal: string): string {
+  const op = (type: string, inputs: string[], n: string) => g.op(type, inputs, { T: F }, `${name}/${n}`);
+  return op('Sign', [op('Sub', [positive, scaledTotal], 'purity_test')], 'sign');
+}
+
+/** [k]: <masked_i, g_i> = relu(s g_i)^2 summed. */
+function keptDotsOf(g: GraphBuilder, name: string, tasks: readonly string[], s: string): string {
+  const op = (type: string, inputs: string[], n: string) => g.op(type, inputs, { T: F }, `${name}/${n}`);
+  const axes = g.constant(`${name}/coordinate_axes`, { dtype: 'int32', shape: [2], values: [0, 1] });
+  const dots = tasks.map((t, i) => g.op('Sum', [op('Square', [op('Relu', [op('Mul', [s, t], `signed_${i}`)], `masked_${i}`)], `masked_squared_${i}`), axes], { T: F, Tidx: I32, keep_dims: { b: false } }, `${name}/kept_dot_${i}`));
+  return g.op('Pack', dots, { T: F, N: { i: dots.length }, axis: { i: 0 } }, `${name}/kept_dots`);
+}
+
+/** d = (1 - l) kept + l S: TensorFlow's kernels, outside XLA (which may fuse the multiply and the add into one rounding). */
+function leaked(g: GraphBuilder, name: string, kept: string, sum: string, leak: number): string {
+  const scalar = (n: string, v: number) => g.constant(`${name}/${n}`, { dtype: 'float', shape: [], values: [v] });
+  const op = (type: string, inputs: string[], n: string) => g.op(type, inputs, { T: F }, `${name}/${n}`);
+  return leak === 0 ? kept : op('AddV2', [op('Mul', [scalar('rest', 1 - leak), kept], 'kept_rest'), op('Mul', [scalar('leak', leak), sum], 'leaked')], 'direction');
+}
+
+/**
+ * GradDrop on the tasks' gradients `tasks` (each [1, P]) with leak `leak`, on TensorFlow's kernels
+ * (the shared representation: a batch's few thousand numbers, where XLA's call would cost more than
+ * it saves and each new batch size would be compiled again); `draw` gives the uniforms [1, P] from
+ * a [1, P] node (gradDropUniform, or a test's placeholder).
+ */
+export function graphGradDrop(g: GraphBuilder, name: string, tasks: readonly string[], draw: (like: string) => string, leak: number): GraphGradDrop {
+  const mask = gradDropMask(g, name, tasks, draw);
+  return { direction: leaked(g, name, mask.kept, mask.sum, leak), keptDots: keptDotsOf(g, name, tasks, keptSign(g, name, mask.positive, mask.scaledTotal)) };
+}
+
+/** The function's name in the graph's library (graphFunction.ts): it keys XLA's compilation cache. */
+const MASK_FUNCTION = 'GradDropMask';
 
 /**
  * GradDrop over several blocks at once (the parameters mode: every shared weight), `blocks[b][i]`
  * task i's gradient of block b (any shape, `sizes[b]` numbers): each task's blocks joined into one
  * [1, P] row, the uniforms drawn over it from word `start` (the words the blocks would take one
  * after the other: the same numbers for an even-sized block), the rule applied once and the
- * direction split back, [1, sizes[b]] each. Joined inside XLA's cluster, the joins and the split
- * are no copies of their own but where the fused loop reads and writes: one loop for the step
- * instead of one a block, which XLA compiles in half the CPU time (0.37 s against 0.79 for the
- * reference network's four blocks, 2 tasks, load 17) and which runs faster (390 us a call against
- * 540; op by op on TensorFlow's kernels 760-850: bench/gradDropPartsProbe.ts `joined`, `full`).
+ * direction split back, [1, sizes[b]] each. `jit`: the hash, the mask and the shares' sums are one
+ * function compiled by XLA (graphFunction.ts), where the joins and the split are no copies of their
+ * own but where the fused loop reads and writes: one loop for the step, compiled once for all the
+ * session's fetch sets, which runs in half the CPU time of TensorFlow's kernels op by op
+ * (bench/gradDropPartsProbe.ts `joined`) but costs its compilation at the first step
+ * (bench/gradDropCompileProbe.ts): gradDropJit.ts decides from the run's length. The leak's
+ * multiply-add stays on TensorFlow's kernels, so both ways give the same bits.
  */
-export function graphGradDropBlocks(graph: GraphBuilder, name: string, blocks: readonly (readonly string[])[], sizes: readonly number[], seed: string, start: string, leak: number): GraphGradDrop & { directions: string[] } {
-  const g = xlaCompiled(graph, XLA_SCOPE);
+export function graphGradDropBlocks(graph: GraphBuilder, name: string, blocks: readonly (readonly string[])[], sizes: readonly number[], seed: string, start: string, leak: number, jit = true): GraphGradDrop & { directions: string[] } {
   const k = blocks[0]!.length;
-  const rowShape = g.constant(`${name}/row_shape`, { dtype: 'int32', shape: [2], values: [1, -1] });
-  const axis = g.constant(`${name}/axis`, { dtype: 'int32', shape: [], values: [1] });
-  const rows = Array.from({ length: k }, (_, i) => {
-    const parts = blocks.map((block, b) => g.op('Reshape', [block[i]!, rowShape], { T: F, Tshape: I32 }, `${name}/task_${i}/block_${b}`));
-    return parts.length === 1 ? parts[0]! : g.op('ConcatV2', [...parts, axis], { T: F, N: { i: parts.length }, Tidx: I32 }, `${name}/task_${i}`);
-  });
-  const drop = graphGradDrop(graph, name, rows, (like) => gradDropUniform(graph, name, like, seed, start, true).uniform, leak, true);
-  if (blocks.length === 1) return { ...drop, directions: [drop.direction] };
-  const split = g.op('SplitV', [drop.direction, g.constant(`${name}/sizes`, { dtype: 'int32', shape: [sizes.length], values: [...sizes] }), axis],
-    { T: F, Tlen: I32, num_split: { i: sizes.length } }, `${name}/split`);
-  return { ...drop, directions: sizes.map((_, b) => (b === 0 ? split : `${split}:${b}`)) };
+  /** On builder `g`, from the blocks `ins[b][i]`, seed and start: each block's kept part and sum (with a leak), and the shares' dots. */
+  const joined = (g: GraphBuilder, ins: readonly (readonly string[])[], n: string) => {
+    const rowShape = g.constant(`${name}/${n}row_shape`, { dtype: 'int32', shape: [2], values: [1, -1] });
+    const axis = g.constant(`${name}/${n}axis`, { dtype: 'int32', shape: [], values: [1] });
+    return Array.from({ length: k }, (_, i) => {
+      const parts = ins.map((block, b) => g.op('Reshape', [block[i]!, rowShape], { T: F, Tshape: I32 }, `${name}/${n}task_${i}/block_${b}`));
+      return parts.length === 1 ? parts[0]! : g.op('ConcatV2', [...parts, axis], { T: F, N: { i: parts.length }, Tidx: I32 }, `${name}/${n}task_${i}`);
+    });
+  };
+  // The shares' dots (reported steps only) on TensorFlow's kernels from the sign s: inside XLA's
+  // function each of the k sums would be a loop of its own that computes the hash and the mask
+  // again (1.5 times the step's GradDrop time, measured); outside, the rows are joined again, on reported steps only.
+  const body = (g: GraphBuilder, ins: readonly (readonly string[])[], seedIn: string, startIn: string) => {
+    const axis = g.constant(`${name}/split_axis`, { dtype: 'int32', shape: [], values: [1] });
+    const rows = joined(g, ins, '');
+    const mask = gradDropMask(g, name, rows, (like) => gradDropUniform(g, name, like, seedIn, startIn).uniform);
+    const sizesNode = g.constant(`${name}/sizes`, { dtype: 'int32', shape: [sizes.length], values: [...sizes] });
+    const split = (x: string, n: string) => {
+      if (ins.length === 1) return [x];
+      const parts = g.op('SplitV', [x, sizesNode, axis], { T: F, Tlen: I32, num_split: { i: sizes.length } }, `${name}/${n}`);
+      return sizes.map((_, b) => (b === 0 ? parts : `${parts}:${b}`));
+    };
+    return { kept: split(mask.kept, 'split'), sums: leak === 0 ? [] : split(mask.sum, 'split_sum'), sign: keptSign(g, name, mask.positive, mask.scaledTotal), rows };
+  };
+  let parts: { kept: string[]; sums: string[]; sign: string; rows: string[] };
+  if (!jit) parts = body(graph, blocks, seed, start);
+  else {
+    const args = [...blocks.flatMap((block, b) => block.map((_, i) => ({ name: `grad_${b}_${i}`, type: 'float' as const }))), { name: 'seed', type: 'int32' as const }, { name: 'start', type: 'uint32' as const }];
+    const ins = blocks.map((block, b) => block.map((_, i) => `grad_${b}_${i}`));
+    const call = xlaFunction(graph, MASK_FUNCTION, args, (g) => {
+      const out = body(g, ins, 'seed', 'start');
+      return [...out.kept.map((node, b) => ({ name: `kept_${b}`, type: 'float' as const, node })), ...out.sums.map((node, b) => ({ name: `sum_${b}`, type: 'float' as const, node })),
+        // The signs as bytes: the function writes this output every step, for the reported steps' shares
+        // (as floats, 4 bytes a shared weight, it cost 30-50 us of CPU a step: bench/gradDropCompileProbe.ts).
+        { name: 'sign', type: 'int8' as const, node: g.op('Cast', [out.sign], { SrcT: F, DstT: { type: 'int8' } }, `${name}/sign_int8`) }];
+    })(`${name}/mask`, [...blocks.flat(), seed, start]);
+    parts = { kept: call.slice(0, sizes.length), sums: call.slice(sizes.length, call.length - 1), sign: graph.op('Cast', [call.at(-1)!], { SrcT: { type: 'int8' }, DstT: F }, `${name}/sign`), rows: joined(graph, blocks, 'shares/') };
+  }
+  const directions = parts.kept.map((kept, b) => leaked(graph, `${name}/block_${b}`, kept, parts.sums[b] ?? kept, leak));
+  return { direction: directions[0]!, keptDots: keptDotsOf(graph, name, parts.rows, parts.sign), directions };
 }

@@ -2,9 +2,9 @@
 // A graph built here is loaded by TensorFlow's own SavedModel loader (session.ts) and run as
 // one session call: TensorFlow's executor, not tfjs, walks the ops.
 // Only what the training graphs need: float32 and int32 tensors, the attrs they set.
-import { writeSavedModel, type Attr, type ConstTensor, type GraphNode } from './savedModelWriter';
+import { writeSavedModel, type Attr, type ConstTensor, type GraphFunction, type GraphNode } from './savedModelWriter';
 
-export type { Attr, ConstTensor };
+export type { Attr, ConstTensor, GraphFunction, GraphNode };
 
 /** A GraphDef producer version TensorFlow 2.9 (tfjs-node 4.22's libtensorflow) reads without conversion. */
 const PRODUCER = 1087;
@@ -12,6 +12,7 @@ const PRODUCER = 1087;
 export class GraphBuilder {
   private readonly nodes: GraphNode[] = [];
   private readonly names = new Set<string>();
+  private readonly functions: GraphFunction[] = [];
 
   /**
    * Adds a node and returns its name (its first output). `inputs` are node names, `name:k` for
@@ -37,8 +38,18 @@ export class GraphBuilder {
     return this.op('Const', [], { dtype: { type: value.dtype }, value: { tensor: value } }, name);
   }
 
+  /** The nodes added so far (a function's body: graphFunction.ts). */
+  added(): readonly GraphNode[] {
+    return this.nodes;
+  }
+
+  /** Puts a function in the graph's library (graphFunction.ts); a node of op `f.name` calls it. */
+  addFunction(f: GraphFunction): void {
+    this.functions.push(f);
+  }
+
   /** The SavedModel file (saved_model.pb) holding this graph under the given tags. */
   savedModel(tags: string[]): Uint8Array {
-    return writeSavedModel(this.nodes, tags, PRODUCER);
+    return writeSavedModel(this.nodes, tags, PRODUCER, this.functions);
   }
 }

@@ -18,6 +18,7 @@ import type { EvalForward, EvalScores } from '../evaluate';
 import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { trainGraphFor } from './graphCache';
+import { gradDropCompiles, gradDropJitNote } from './gradDropJit';
 import { graphGradientStep, toGramians } from './graphGradientStep';
 import { openReusableSession } from './sessionCache';
 import type { MetricSumNodes } from './metricSums';
@@ -44,6 +45,8 @@ export interface GraphStep {
    * shared parameters, without dropout: its task gradients are the measurement's).
    */
   servesConflict: boolean;
+  /** What the step chose from the run's length, for the run log (GradDrop's mask: gradDropJit.ts). */
+  note?: string;
   /** `step` that also returns each conflict block's Gramian of the tasks' gradients on the batch, before the update. */
   stepMeasured(rows: Int32Array, lr: number, weights: LossWeights): number[][][];
   /**
@@ -109,13 +112,15 @@ type LayerWeights = Record<string, { read(): TF.Variable }> & { cell?: Record<st
  * `learned`: uncertainty weighting's log-variances (weighting.variables), which the graph then
  * trains; none for other methods. `coded`: the training split's inputs held as byte codes
  * (deviceData.ts), which the graph decodes after its gather. `gradient`: a gradient-family
- * method's weighting, whose step takes two calls (graphGradientStep.ts).
+ * method's weighting, whose step takes two calls (graphGradientStep.ts). `plannedSteps`: the
+ * steps the phase will take with this step (GradDrop compiles its mask with XLA for a long run only: gradDropJit.ts).
  */
 export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = [],
-  coded: ReadonlySet<string> = new Set(), gradient?: TaskWeighting, conflictBlocks?: readonly string[]): GraphStep {
+  coded: ReadonlySet<string> = new Set(), gradient?: TaskWeighting, conflictBlocks?: readonly string[], plannedSteps = Infinity): GraphStep {
+  const xla = gradient?.signDrop && gradient.mode === 'parameters' ? gradDropCompiles(plannedSteps) : undefined;
   const graph = trainGraphFor(spec, heads, topo, { uncertainty: learned.length > 0, coded,
     ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}),
-      ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
+      ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak, xla: !!xla } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
   const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {
@@ -236,6 +241,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     },
     step(rows, lr, weights) { run(rows, lr, weights, false); },
     servesConflict: !!graph.gradient?.blockGramians,
+    ...(xla !== undefined ? { note: gradDropJitNote(xla, plannedSteps) } : {}),
     stepMeasured: (rows, lr, weights) => run(rows, lr, weights, true)!,
     takeLossMeans() {
       const rowsTaken = Math.max(1, rowsSinceTake);

@@ -7,7 +7,7 @@
 // bench's LSTM and CNN graphs, against 12).
 
 /** An attr value: a type, a bool, an int, a float, a string, a shape (-1: unknown), a constant tensor or a list of ints. */
-export type Attr = { type: 'float' | 'double' | 'bool' | 'int32' | 'uint8' | 'uint16' | 'uint32' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] };
+export type Attr = { type: 'float' | 'double' | 'bool' | 'int32' | 'int8' | 'uint8' | 'uint16' | 'uint32' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] };
 
 /** A constant's value: float32 or int32, row-major. */
 export interface ConstTensor { dtype: 'float' | 'int32'; shape: number[]; values: number[] }
@@ -90,7 +90,7 @@ class Message {
 }
 
 /** TensorFlow's DataType enum (types.proto). */
-const DT = { float: 1, double: 2, int32: 3, uint8: 4, bool: 10, uint16: 17, uint32: 22 } as const;
+const DT = { float: 1, double: 2, int32: 3, uint8: 4, int8: 6, bool: 10, uint16: 17, uint32: 22 } as const;
 
 function shape(dims: readonly number[]): Message {
   // TensorShapeProto.dim = 2, Dim.size = 1 (a zero size is proto3's default: left out).
@@ -126,11 +126,41 @@ function nodeDef(n: GraphNode): Message {
   return m;
 }
 
-/** saved_model.pb holding one MetaGraphDef with these tags and a GraphDef of these nodes. */
-export function writeSavedModel(nodes: readonly GraphNode[], tags: readonly string[], producer: number): Uint8Array {
-  // GraphDef: node = 1, versions = 4 (VersionDef.producer = 1; zero, proto3's default, left out).
+/**
+ * A function of the graph's library (graphFunction.ts): a node whose op is `name` calls it. Its
+ * body's inputs name an argument, or a node's output as `node:out_arg:k` (FunctionDef's form).
+ */
+export interface GraphFunction {
+  name: string;
+  args: ReadonlyArray<{ name: string; type: DType }>;
+  outputs: ReadonlyArray<{ name: string; type: DType; from: string }>;
+  nodes: readonly GraphNode[];
+}
+
+type DType = keyof typeof DT;
+
+function functionDef(f: GraphFunction): Message {
+  // FunctionDef: signature = 1 (OpDef: name = 1, input_arg = 2, output_arg = 3; ArgDef: name = 1,
+  // type = 3), node_def = 3, ret = 4 (map entries: key = 1, value = 2).
+  const sig = new Message().bytesField(1, f.name);
+  for (const a of f.args) sig.bytesField(2, new Message().bytesField(1, a.name).int(3, DT[a.type]));
+  for (const o of f.outputs) sig.bytesField(3, new Message().bytesField(1, o.name).int(3, DT[o.type]));
+  const m = new Message().bytesField(1, sig);
+  for (const n of f.nodes) m.bytesField(3, nodeDef(n));
+  for (const o of [...f.outputs].sort((a, b) => (a.name < b.name ? -1 : 1))) m.bytesField(4, new Message().bytesField(1, o.name).bytesField(2, o.from));
+  return m;
+}
+
+/** saved_model.pb holding one MetaGraphDef with these tags and a GraphDef of these nodes (and these functions in its library). */
+export function writeSavedModel(nodes: readonly GraphNode[], tags: readonly string[], producer: number, functions: readonly GraphFunction[] = []): Uint8Array {
+  // GraphDef: node = 1, library = 2 (FunctionDefLibrary.function = 1), versions = 4 (VersionDef.producer = 1; zero, proto3's default, left out).
   const graph = new Message();
   for (const n of nodes) graph.bytesField(1, nodeDef(n));
+  if (functions.length) {
+    const library = new Message();
+    for (const f of functions) library.bytesField(1, functionDef(f));
+    graph.bytesField(2, library);
+  }
   graph.bytesField(4, producer ? new Message().int(1, producer) : new Message());
   // MetaGraphDef: meta_info_def = 1 (MetaInfoDef.tags = 4), graph_def = 2.
   const info = new Message();

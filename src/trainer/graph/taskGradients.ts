@@ -81,7 +81,7 @@ export interface TaskGradientInputs {
   /** The shared layers whose Gramians the conflict measurement reads, in its order (none: not measured). */
   conflictBlocks?: readonly string[];
   /** GradDrop with this leak instead of a rule's coefficients: one run masks the tasks' gradients per coordinate (gradDrop.ts) and updates. */
-  signDrop?: { leak: number };
+  signDrop?: { leak: number; xla: boolean };
 }
 
 export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): GraphTaskGradients {
@@ -155,7 +155,7 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     // A task that does not reach a weight (a trunk layer serving other tasks) adds a zero row.
     const parts = shared.map((w) => perTask.map((grads, i) => grads.get(w.key) ?? zeros(o.reads.get(w.key)!, `${w.key}/${i}`)));
     // GradDrop: all the shared weights' blocks in one (gradDrop.ts graphGradDropBlocks).
-    const dropped = o.signDrop && shared.length ? graphGradDropBlocks(g, 'task_gradients/graddrop', parts, shared.map((w) => w.shape.reduce((a, b) => a * b, 1)), seed!, streamAt!, o.signDrop.leak) : undefined;
+    const dropped = o.signDrop && shared.length ? graphGradDropBlocks(g, 'task_gradients/graddrop', parts, shared.map((w) => w.shape.reduce((a, b) => a * b, 1)), seed!, streamAt!, o.signDrop.leak, o.signDrop.xla) : undefined;
     if (dropped) keptDots.push(dropped.keptDots);
     for (const [b, w] of shared.entries()) {
       weightGrads.set(w.key, combined(w.key, parts[b]!, [k, ...w.shape], w.shape, dropped?.directions[b]));

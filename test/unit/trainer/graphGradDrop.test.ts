@@ -13,6 +13,7 @@ import { loadBackend } from '../../../src/trainer/backend';
 import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
 import { gradDropUniform, graphGradDrop, graphGradDropBlocks, uint32Scalar } from '../../../src/trainer/graph/gradDrop';
 import { GRAPH_STEP_PATH, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
+import { GRADDROP_XLA_MIN_STEPS, gradDropJitNote } from '../../../src/trainer/graph/gradDropJit';
 import { openSession } from '../../../src/trainer/graph/session';
 import { makeHeads } from '../../../src/trainer/heads';
 import { close } from '../core/weighting/fixtures';
@@ -29,7 +30,7 @@ async function onGraph(jacobian: number[][], leak: number, from: { u: number[] }
   const rows = g.op('Unpack', [j], { T: { type: 'float' }, num: { i: jacobian.length }, axis: { i: 0 } }, 'rows');
   const tasks = jacobian.map((_, i) => g.op('ExpandDims', [i === 0 ? rows : `${rows}:${i}`, g.constant(`row_axis_${i}`, { dtype: 'int32', shape: [], values: [0] })], { T: { type: 'float' }, Tdim: { type: 'int32' } }, `task_${i}`));
   // XLA's loop, as on the shared parameters (graphGradDropBlocks); the same bits as TensorFlow's kernels (a test below).
-  const drop = graphGradDrop(g, 'drop', tasks, (like) => (uniform = fed ? g.op('Identity', [fed], { T: { type: 'float' } }, 'fed_u') : gradDropUniform(g, 'drop', like, seed!, uint32Scalar(g, 'start', 1 << 24), true).uniform), leak, true);
+  const drop = graphGradDrop(g, 'drop', tasks, (like) => (uniform = fed ? g.op('Identity', [fed], { T: { type: 'float' } }, 'fed_u') : gradDropUniform(g, 'drop', like, seed!, uint32Scalar(g, 'start', 1 << 24)).uniform), leak);
   const session = openSession(tf, g.savedModel(['serve']));
   const feeds = [{ name: j }, ...(fed ? [{ name: fed }] : [{ name: seed!, tfDtype: 'DT_INT32' }])];
   const values = [tf.tensor2d(jacobian), 'u' in from ? tf.tensor2d([from.u]) : tf.tensor1d(from.seed, 'int32')];
@@ -52,7 +53,7 @@ async function chained(sizes: number[], seed: [number, number], start: number): 
   let at = uint32Scalar(g, 'start', start);
   const likes = sizes.map((_, i) => g.placeholder(`like_${i}`, [1, -1]));
   const us = likes.map((like, i) => {
-    const drawn = gradDropUniform(g, `drop_${i}`, like, s, at, true);
+    const drawn = gradDropUniform(g, `drop_${i}`, like, s, at);
     at = drawn.end;
     return drawn.uniform;
   });
@@ -176,38 +177,34 @@ test('GradDrop in the graph equals the eager rule given the same uniforms (read 
   assert.ok(other.u.some((x, p) => x !== again.u[p]));
 });
 
-test('GradDrop in the graph gives the same bits whether XLA\'s loop or TensorFlow\'s kernels run it (a new shape runs on the kernels until XLA compiles for it), with a leak', async () => {
-  // TensorFlow compiles the cluster (gradDrop.ts, xlaCluster.ts) at its first call; a shape it has
-  // not seen then runs on TensorFlow's kernels until it has come twice, and on XLA's loop after.
+test('GradDrop over several blocks gives the same bits whether XLA\'s compiled function or TensorFlow\'s kernels run it, with a leak, in every fetch set', async () => {
+  // The two ways of graphGradDropBlocks (gradDropJit.ts chooses by the run's length): the same
+  // directions to the bit; the shares' dots from the same signs (summed alike: outside XLA).
   const { tf } = await loadBackend('tensorflow');
-  const g = new GraphBuilder();
-  const j = g.placeholder('j', [3, -1]);
-  const u = g.placeholder('u', [1, -1]);
-  const rows = g.op('Unpack', [j], { T: { type: 'float' }, num: { i: 3 }, axis: { i: 0 } }, 'rows');
-  const tasks = [0, 1, 2].map((i) => g.op('ExpandDims', [i === 0 ? rows : `${rows}:${i}`, g.constant(`row_axis_${i}`, { dtype: 'int32', shape: [], values: [0] })], { T: { type: 'float' }, Tdim: { type: 'int32' } }, `task_${i}`));
-  const drop = graphGradDrop(g, 'drop', tasks, () => u, 0.3, true);
-  const session = openSession(tf, g.savedModel(['serve']));
+  const shapes = [[40, 25], [25], [7]];
+  const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
   const rng = new SeededRandom(11);
-  const call = (p: number) => {
-    const values = [tf.tensor2d(Array.from({ length: 3 }, () => Array.from({ length: p }, () => rng.normal()))), tf.tensor2d([Array.from({ length: p }, () => Math.floor(rng.next() * 2 ** 16) / 2 ** 16)])];
-    const out = session.run([{ name: j }, { name: u }], values, [drop.direction]);
-    const [jacobian, uniforms] = values.map((t) => Array.from(t.dataSync()));
-    const direction = Array.from(out[0]!.dataSync());
-    tf.dispose([...out, ...values]);
-    return { jacobian: jacobian!, uniforms: uniforms!, direction };
-  };
-  call(5000);
-  // The same inputs at a new shape, six times: the first calls on the kernels, the later ones compiled.
-  const once = call(4999);
-  const again = Array.from({ length: 6 }, () => {
-    const values = [tf.tensor2d(once.jacobian, [3, 4999]), tf.tensor2d(once.uniforms, [1, 4999])];
-    const out = session.run([{ name: j }, { name: u }], values, [drop.direction]);
-    const direction = Array.from(out[0]!.dataSync());
-    tf.dispose([...out, ...values]);
-    return direction;
-  });
+  const g = new GraphBuilder();
+  const seed = g.placeholder('seed', [2], 'int32');
+  const blocks = shapes.map((shape, b) => [0, 1, 2].map((t) => g.placeholder(`g_${t}_${b}`, shape)));
+  const [xla, ops] = [true, false].map((jit) => graphGradDropBlocks(g, jit ? 'xla' : 'ops', blocks, sizes, seed, uint32Scalar(g, `start_${jit}`, 3), 0.3, jit));
+  const session = openSession(tf, g.savedModel(['serve']));
+  for (let call = 0; call < 3; call++) {
+    const values = [tf.tensor1d([1234 + call, 99], 'int32'), ...shapes.flatMap((shape) => [0, 1, 2].map(() => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape)))];
+    const feeds = [{ name: seed, tfDtype: 'DT_INT32' }, ...blocks.flatMap((block) => block.map((name) => ({ name })))];
+    // Fetch sets as the step's: the directions alone, with the shares, each way alone.
+    const both = session.run(feeds, values, [...xla!.directions, ...ops!.directions, xla!.keptDots, ops!.keptDots]).map((t) => { const v = Array.from(t.dataSync()); t.dispose(); return v; });
+    const alone = session.run(feeds, values, xla!.directions).map((t) => { const v = Array.from(t.dataSync()); t.dispose(); return v; });
+    tf.dispose(values);
+    const n = sizes.length;
+    for (let b = 0; b < n; b++) {
+      assert.deepEqual(both[b], both[n + b], `call ${call}, block ${b}: XLA's direction is not the kernels'`);
+      assert.deepEqual(alone[b], both[b], `call ${call}, block ${b}: another fetch set, another direction`);
+    }
+    assert.deepEqual(both[2 * n], both[2 * n + 1], `call ${call}: the shares' dots differ`);
+    assert.ok(both[0]!.some((x) => x !== 0), 'the direction is not all zeros');
+  }
   session.dispose();
-  again.forEach((d, k) => assert.deepEqual(d, once.direction, `call ${k + 2} at the new shape: another direction`));
 });
 
 test('GradDrop over several blocks at once (the shared parameters: graphGradDropBlocks) is the rule on the blocks joined, with one stream of uniforms over them, split back block by block', async () => {
@@ -259,8 +256,16 @@ for (const mode of ['parameters', 'representation'] as const) {
     const { tf } = await loadBackend('tensorflow');
     assert.equal(graphStepUnsupported(s, makeHeads(tf, s), false, WEIGHTING_METHODS.find((m) => m.description.id === 'graddrop')!.description), undefined);
     const [a, b] = [await trainWith(s, 'tensorflow'), await trainWith(s, 'tensorflow')];
-    assert.equal(a.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`);
+    // A run of 14 steps: the parameters mode's mask on TensorFlow's kernels (gradDropJit.ts), said in the run log.
+    assert.equal(a.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}${mode === 'parameters' ? `; ${gradDropJitNote(false, 14)}` : ''}`);
     assert.deepEqual(a.weights, b.weights);
+    if (mode === 'parameters') {
+      // The same run planned as a long one: XLA's compiled mask, the same weights to the bit.
+      const long = await trainWith(s, 'tensorflow', { plannedSteps: GRADDROP_XLA_MIN_STEPS });
+      assert.equal(long.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}; ${gradDropJitNote(true, GRADDROP_XLA_MIN_STEPS)}`);
+      assert.deepEqual(long.weights, a.weights);
+      assert.deepEqual(long.reportedWeights, a.reportedWeights);
+    }
 
     assert.ok(a.weights.some((w, i) => w.some((x, j) => Math.abs(x - a.initial[i]![j]!) > 1e-3)), 'weights moved');
     assert.ok(a.reportedWeights.length >= 6, `${a.reportedWeights.length} reports`);

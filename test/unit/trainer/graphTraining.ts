@@ -39,7 +39,7 @@ export interface Trained {
  * the model's forward before training (a test's own dropout masks); `fusedGraph: false` keeps
  * TensorFlow on the eager compiled step; `data`: rows for another network than graphSpec's.
  */
-export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu', o: { forward?: (f: ForwardFn) => void; fusedGraph?: false; data?: (n: number, seed: number) => Dataset } = {}): Promise<Trained> {
+export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu', o: { forward?: (f: ForwardFn) => void; fusedGraph?: false; data?: (n: number, seed: number) => Dataset; plannedSteps?: number } = {}): Promise<Trained> {
   const { tf } = await loadBackend('tensorflow');
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
@@ -54,7 +54,7 @@ export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'
   const trainLoss: MetricPoint[] = [];
   const epochPoints: MetricPoint[] = [];
   const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, (o.data ?? data)(100, 9)), validation: toDevice(tf, s, heads, (o.data ?? data)(20, 4)),
-    epochs: s.training.epochs, phase: { kind: 'shared' }, ...(o.fusedGraph === false ? { fusedGraph: false } : {}),
+    epochs: s.training.epochs, phase: { kind: 'shared' }, ...(o.fusedGraph === false ? { fusedGraph: false } : {}), ...(o.plannedSteps !== undefined ? { plannedSteps: o.plannedSteps } : {}),
     events: {
       progress: (points) => {
         conflict.push(...points.filter((p) => p.task.includes('|')).map((p) => p.value));

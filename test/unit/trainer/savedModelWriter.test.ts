@@ -21,8 +21,8 @@ const decode = (bytes: Uint8Array) => (api.SavedModel as unknown as { deserializ
 
 /** The SavedModel as google-protobuf's message classes write it (the former GraphBuilder.savedModel). */
 function reference(nodes: GraphNode[], tags: string[], producer: number): Uint8Array {
-  const dtype = (t: 'float' | 'double' | 'bool' | 'int32' | 'uint8' | 'uint16' | 'uint32') => ({ float: api.DataType.DT_FLOAT, double: 2, int32: api.DataType.DT_INT32, uint8: api.DataType.DT_UINT8, bool: 10, uint16: 17, uint32: 22 })[t];
-  // (double, bool, uint16 and uint32: TensorFlow's types.proto numbers, as api_pb's enum has them or newer.)
+  const dtype = (t: 'float' | 'double' | 'bool' | 'int32' | 'int8' | 'uint8' | 'uint16' | 'uint32') => ({ float: api.DataType.DT_FLOAT, double: 2, int32: api.DataType.DT_INT32, int8: 6, uint8: api.DataType.DT_UINT8, bool: 10, uint16: 17, uint32: 22 })[t];
+  // (double, int8, bool, uint16 and uint32: TensorFlow's types.proto numbers, as api_pb's enum has them or newer.)
   const shape = (dims: number[]) => {
     const s = new api.TensorShape!();
     for (const d of dims) { const dim = new api.TensorShape!.Dim!(); dim.setSize!(d); s.addDim!(dim); }
