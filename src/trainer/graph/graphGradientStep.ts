@@ -2,6 +2,7 @@
 // graph: the first session call takes the tasks' gradients and returns their Gramian (and the
 // batch's mean losses when the method reads them), the method turns it into coefficients in
 // JavaScript, the second call combines the gradients with them and updates (taskGradients.ts).
+// A method with a graph rule (graphRules.ts) computes its coefficients in the graph: one call.
 // GradDrop has no coefficients, so its step is one call (nothing kept between two calls:
 // taskGradients.ts), fed a seed pair for its
 // masks (gradDrop.ts); on a step whose shares are reported it returns each task's kept part,
@@ -35,6 +36,16 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
       if (reported) drop.record(out[2]!.dataSync(), out[3]!.dataSync());
       const measured = blocks.length ? toGramians(out[out.length - 1]!) : undefined;
       tf.dispose([...out, seed]);
+      return measured;
+    }
+    if (runs.ruled && weighting.graphRule) {
+      // The coefficients computed in the graph (graphRules.ts): one run, read back when reported.
+      const rule = weighting.graphRule;
+      const reported = rule.reported();
+      const out = session.run([...feeds], [...values], [stepDone, runs.ruled.after, ...(reported ? [runs.ruled.coefficients] : []), ...blocks]);
+      if (reported) rule.record(out[2]!.dataSync());
+      const measured = blocks.length ? toGramians(out[out.length - 1]!) : undefined;
+      tf.dispose(out);
       return measured;
     }
     const out = session.run([...feeds], [...values], [...first, ...blocks]);

@@ -19,6 +19,7 @@ import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { trainGraphFor } from './graphCache';
 import { graphGradientStep, toGramians } from './graphGradientStep';
+import { hasGraphRule } from './graphRules';
 import { openReusableSession } from './sessionCache';
 import type { MetricSumNodes } from './metricSums';
 
@@ -115,7 +116,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   coded: ReadonlySet<string> = new Set(), gradient?: TaskWeighting, conflictBlocks?: readonly string[]): GraphStep {
   const graph = trainGraphFor(spec, heads, topo, { uncertainty: learned.length > 0, coded,
     ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}),
-      ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
+      ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak } } : {}),
+      ...(gradient.graphRule && hasGraphRule(gradient.graphRule.id, heads.length) ? { rule: { id: gradient.graphRule.id, params: gradient.graphRule.params } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
   const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {
