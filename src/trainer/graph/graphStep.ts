@@ -192,10 +192,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       plainStep([...split, ...labels, rows, coefFor(rows.length, w), lrTensor(lr)]);
       return undefined;
     }
-    const batchRows = tf.tensor1d(rows, 'int32');
-    const grams = taskGradients(feeds, [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)], measure);
-    batchRows.dispose();
-    return grams;
+    return taskGradients(feeds, [...split, ...labels, rows, coefFor(rows.length, w), lrTensor(lr)], measure);
   };
   const metricSums = graph.metricSums;
   const takeMetricSums = metricSums ? () => {
