@@ -2,6 +2,7 @@
 // graph: the first session call takes the tasks' gradients and returns their Gramian (and the
 // batch's mean losses when the method reads them), the method turns it into coefficients in
 // JavaScript, the second call combines the gradients with them and updates (taskGradients.ts).
+// A method with a graph rule (graphRules.ts) computes its coefficients in the graph: one call.
 // GradDrop has no coefficients, so its step is one call (nothing kept between two calls:
 // taskGradients.ts), fed a seed pair for its
 // masks (gradDrop.ts); on a step whose shares are reported it returns each task's kept part,
@@ -9,6 +10,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import type { TaskWeighting } from '../weighting/index';
+import type { PreparedFeed } from './preparedRun';
 import type { GraphSession } from './session';
 import type { GradientRuns } from './taskGradients';
 
@@ -22,9 +24,29 @@ type Feed = { name: string; tfDtype?: string };
  */
 export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientRuns, stepDone: string, lr: string, weighting: TaskWeighting) {
   const first = weighting.description.needs.losses ? [runs.gramian, runs.lossMeans] : [runs.gramian];
-  /** Returns each conflict block's Gramian when `measure` (runs.blockGramians given). */
-  return (feeds: readonly Feed[], values: readonly TF.Tensor[], measure = false): number[][][] | undefined => {
+  /** A graph rule's step on a step that reads nothing back: prepared once (preparedRun.ts), as the one-call step's. */
+  let ruledStep: ((values: PreparedFeed[]) => void) | undefined;
+  /**
+   * Returns each conflict block's Gramian when `measure` (runs.blockGramians given). The
+   * batch's rows may come as an Int32Array (uploaded here only for a run that is not prepared).
+   */
+  return (feeds: readonly Feed[], given: readonly PreparedFeed[], measure = false): number[][][] | undefined => {
     const blocks = measure && runs.blockGramians ? [runs.blockGramians] : [];
+    if (runs.ruled && weighting.graphRule && !weighting.graphRule.reported() && !blocks.length) {
+      (ruledStep ??= session.prepare([...feeds], [stepDone, runs.ruled.after]))([...given]);
+      return undefined;
+    }
+    const uploads = given.flatMap((v) => (v instanceof Int32Array ? [tf.tensor1d(v, 'int32')] : []));
+    let u = 0;
+    const values = given.map((v) => (v instanceof Int32Array ? uploads[u++]! : v));
+    try {
+      return unprepared(feeds, values, blocks);
+    } finally {
+      tf.dispose(uploads);
+    }
+  };
+
+  function unprepared(feeds: readonly Feed[], values: readonly TF.Tensor[], blocks: string[]): number[][][] | undefined {
     if (runs.signDrop && weighting.signDrop) {
       // GradDrop: one run (taskGradients.ts), the Gramian only on a reported step (its diagonal, for the shares).
       const drop = weighting.signDrop;
@@ -35,6 +57,16 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
       if (reported) drop.record(out[2]!.dataSync(), out[3]!.dataSync());
       const measured = blocks.length ? toGramians(out[out.length - 1]!) : undefined;
       tf.dispose([...out, seed]);
+      return measured;
+    }
+    if (runs.ruled && weighting.graphRule) {
+      // The coefficients computed in the graph (graphRules.ts): one run, read back when reported.
+      const rule = weighting.graphRule;
+      const reported = rule.reported();
+      const out = session.run([...feeds], [...values], [stepDone, runs.ruled.after, ...(reported ? [runs.ruled.coefficients] : []), ...blocks]);
+      if (reported) rule.record(out[2]!.dataSync());
+      const measured = blocks.length ? toGramians(out[out.length - 1]!) : undefined;
+      tf.dispose(out);
       return measured;
     }
     const out = session.run([...feeds], [...values], [...first, ...blocks]);
@@ -48,7 +80,7 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
     tf.dispose(second);
     mix.dispose();
     return measured;
-  };
+  }
 }
 
 /** [blocks, k, k] as nested arrays (also graphStep.ts's conflict measurement). */

@@ -20,6 +20,7 @@ import { isGraphRecurrentLayer } from './recurrentLayers';
 import { trainGraphFor } from './graphCache';
 import { gradDropCompiles, gradDropJitNote } from './gradDropJit';
 import { graphGradientStep, toGramians } from './graphGradientStep';
+import { hasGraphRule } from './graphRules';
 import { openReusableSession } from './sessionCache';
 import type { MetricSumNodes } from './metricSums';
 
@@ -120,7 +121,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   const xla = gradient?.signDrop && gradient.mode === 'parameters' ? gradDropCompiles(plannedSteps) : undefined;
   const graph = trainGraphFor(spec, heads, topo, { uncertainty: learned.length > 0, coded,
     ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}),
-      ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak, xla: !!xla } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
+      ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak, xla: !!xla } } : {}),
+      ...(gradient.graphRule && hasGraphRule(gradient.graphRule.id, heads.length) ? { rule: { id: gradient.graphRule.id, params: gradient.graphRule.params } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
   const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {
@@ -199,10 +201,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       restart = false;
       return undefined;
     }
-    const batchRows = tf.tensor1d(rows, 'int32');
-    const grams = taskGradients(feeds, [...split, ...labels, batchRows, coefFor(rows.length, w), lrTensor(lr)], measure);
-    batchRows.dispose();
-    return grams;
+    return taskGradients(feeds, [...split, ...labels, rows, coefFor(rows.length, w), lrTensor(lr)], measure);
   };
   const metricSums = graph.metricSums;
   const takeMetricSums = metricSums ? () => {

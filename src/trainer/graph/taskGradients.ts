@@ -14,13 +14,17 @@
 // gradientUpdate); the graph is checked against it (test/unit/trainer/graphGradientStep.test.ts).
 // GradDrop (signDrop) has no coefficients: its masks (gradDrop.ts) replace the MatMul and the
 // whole step is one call, nothing stashed, the masks built on the tasks' gradients as they come
-// (no [k, P] stack but for the Gramian of a reported step). Every task has labelled rows in every batch here (partial labels stay
+// (no [k, P] stack but for the Gramian of a reported step). A method whose coefficients are a
+// closed form of the Gramian (graphRules.ts: MGDA with two tasks, IMTL-G, Aligned-MTL) computes
+// them in the graph: one call too, nothing stashed, the coefficients read back only on a
+// reported step (`rule`). Every task has labelled rows in every batch here (partial labels stay
 // on the eager step), so the active tasks are all of them.
 import type { ExperimentSpec } from '../../core/spec';
 import { trunkOf } from '../../core/trunk';
 import type { TaskHead } from '../heads';
 import type { Attr, GraphBuilder } from './graphDef';
 import { gradDropUniform, graphGradDrop, graphGradDropBlocks, uint32Scalar } from './gradDrop';
+import { graphRule } from './graphRules';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -49,6 +53,11 @@ export interface GradientRuns {
    * the run's seed pair placeholder (int32 [2]).
    */
   signDrop?: { seed: string; keptDots: string; after: string };
+  /**
+   * A method with a graph rule (`rule` given): its step is one run, like GradDrop's, fetching
+   * `stepDone` and `after`, with `coefficients` ([tasks]) on reported steps.
+   */
+  ruled?: { coefficients: string; after: string };
   /** The second run runs the trunk's forward again (a convolution's or recurrent layer's backward reads its inner values): it takes the first run's feeds too. */
   recompute: boolean;
 }
@@ -82,20 +91,26 @@ export interface TaskGradientInputs {
   conflictBlocks?: readonly string[];
   /** GradDrop with this leak instead of a rule's coefficients: one run masks the tasks' gradients per coordinate (gradDrop.ts) and updates. */
   signDrop?: { leak: number; xla: boolean };
+  /** A method whose coefficients the graph computes from the Gramian (graphRules.ts hasGraphRule): one run, no coefficients fed. */
+  rule?: { id: string; params: Readonly<Record<string, unknown>> };
 }
+
+/** The rule's coefficients, named before the Gramian they come from is summed (runs()). */
+const RULE_MIX = 'task_gradients/rule/mix';
 
 export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): GraphTaskGradients {
   const k = o.heads.length;
   const trunk = trunkOf(o.spec);
   const int = (name: string, values: number[]) => g.constant(name, { dtype: 'int32', shape: [values.length], values });
   const rows = int('task_gradients/rows', [k, -1]);
-  const mix = g.placeholder('task_gradients/mix', [k]);
+  const oneRun = !!o.signDrop || !!o.rule;
+  const mix = o.rule ? g.op('Identity', [RULE_MIX], { T: F }, 'task_gradients/mix') : g.placeholder('task_gradients/mix', [k]);
   const mixRow = g.op('Reshape', [mix, int('task_gradients/row_shape', [1, k])], { T: F, Tshape: I32 }, 'task_gradients/mix_row');
   const mixes = g.op('Unpack', [mix], { T: F, num: { i: k }, axis: { i: 0 } }, 'task_gradients/mixes');
   const stashes: string[] = [];
-  /** A session variable holding `value` from the first run to the second; returns its read (second run). GradDrop's one run reads `value` itself. */
+  /** A session variable holding `value` from the first run to the second; returns its read (second run). A one-run step reads `value` itself. */
   const stash = (name: string, value: string, shape: number[]) => {
-    if (o.signDrop) return value;
+    if (oneRun) return value;
     const h = g.op('VarHandleOp', [], { dtype: F, shape: { shape }, container: { s: '' }, shared_name: { s: `stash/${name}` } }, `var/stash/${name}`);
     stashes.push(g.op('AssignVariableOp', [h, value], { dtype: F }, `stash/${name}/assign`));
     return g.op('ReadVariableOp', [h], { dtype: F }, `stash/${name}/read`);
@@ -209,9 +224,15 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       const blocks = o.mode === 'parameters' && o.conflictBlocks?.length && o.conflictBlocks.every((id) => layerGrams.has(id))
         ? g.op('Pack', o.conflictBlocks.map((id) => { const gs = layerGrams.get(id)!; return gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `task_gradients/${id}/block_gramian`); }),
           { T: F, N: { i: o.conflictBlocks.length }, axis: { i: 0 } }, 'task_gradients/block_gramians') : undefined;
-      const signDrop = seed ? { seed, keptDots: keptDots.length === 1 ? keptDots[0]! : g.op('AddN', keptDots, { T: F, N: { i: keptDots.length } }, 'task_gradients/kept_dots'),
-        after: g.op('Identity', [g.constant('task_gradients/after_value', { dtype: 'float', shape: [], values: [0] }), ...done], { T: F }, 'task_gradients/after') } : undefined;
-      return { mix, gramian, lossMeans, recompute: recompute || !!o.signDrop, ...(blocks ? { blockGramians: blocks } : {}), ...(signDrop ? { signDrop } : {}) };
+      const afterNode = oneRun ? g.op('Identity', [g.constant('task_gradients/after_value', { dtype: 'float', shape: [], values: [0] }), ...done], { T: F }, 'task_gradients/after') : undefined;
+      const signDrop = seed ? { seed, keptDots: keptDots.length === 1 ? keptDots[0]! : g.op('AddN', keptDots, { T: F, N: { i: keptDots.length } }, 'task_gradients/kept_dots'), after: afterNode! } : undefined;
+      let ruled: GradientRuns['ruled'];
+      if (o.rule) {
+        const coefficients = graphRule(g, 'task_gradients/rule', o.rule.id, o.rule.params, k, sum);
+        if (!coefficients || g.op('Identity', [coefficients], { T: F }, RULE_MIX) !== RULE_MIX) throw new Error(`no graph rule for ${o.rule.id} with ${k} tasks`);
+        ruled = { coefficients: RULE_MIX, after: afterNode! };
+      }
+      return { mix, gramian, lossMeans, recompute: recompute || oneRun, ...(blocks ? { blockGramians: blocks } : {}), ...(signDrop ? { signDrop } : {}), ...(ruled ? { ruled } : {}) };
     },
   };
 }

@@ -51,6 +51,13 @@ export interface TaskWeighting {
    * <masked_i, g_i> and the Gramian of their gradients (row-major) on a reported step.
    */
   signDrop?: { leak: number; seed(): [number, number]; reported(): boolean; record(maskedDots: ArrayLike<number>, gramian: ArrayLike<number>): void };
+  /**
+   * Gradient family, rule engine, on a step that computes the coefficients itself (the fused
+   * graph: graph/graphRules.ts, for the methods it has): the method's `id` and `params`;
+   * `reported()`, whether this step's weights are wanted; `record`, the active tasks'
+   * coefficients the step computed, on a reported step.
+   */
+  graphRule?: { id: string; params: Readonly<Record<string, unknown>>; reported(): boolean; record(weights: ArrayLike<number>): void };
   /** Indices of the tasks in this step (those with labelled rows). */
   active(): number[];
   /** Rule engine: the weights the method gave last (one per active task, `active()` order). */
@@ -61,8 +68,9 @@ export interface TaskWeighting {
   endEpoch(meanLosses: readonly number[]): void;
   /**
    * Each task's effective weight (gradient family: its coefficient in the direction), averaged
-   * over the steps since the last call; a tensor method's shares (GradDrop's, which cost two
-   * passes over the Jacobian) over the `reported` steps only.
+   * over the steps since the last call; a gradient method's over the `reported` steps only
+   * (GradDrop's shares cost two passes over the Jacobian; a rule's coefficients computed in the
+   * fused graph are read back only then).
    */
   current(): Record<string, number>;
   dispose(): void;
@@ -91,8 +99,9 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
   const sums = new Float64Array(tasks.length);
   let counted = 0;
   let last: number[] = [];
-  const record = (w: number[]) => {
+  const record = (w: number[], counts = true) => {
     last = w;
+    if (!counts) return;
     active.forEach((t, k) => { sums[t]! += w[k]!; });
     counted++;
   };
@@ -103,19 +112,20 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
   if (d.engine === 'tensor' && !tensor) throw new Error(`weighting method ${d.id} has no tensor implementation`);
   const rule: WeightingRule | undefined = d.engine === 'rule' ? method.create!(params, infos) : undefined;
 
-  const weightsNow = (losses?: readonly number[], gramian?: number[][]): number[] => {
+  const weightsNow = (losses?: readonly number[], gramian?: number[][], counts = true): number[] => {
     const w = rule!.weights(context({ ...(losses ? { losses } : {}), ...(gramian ? { gramian } : {}) }));
     if (w.length !== active.length || w.some((v) => !Number.isFinite(v))) {
       throw new Error(`weighting ${d.id} gave weights [${w.join(', ')}] for ${active.length} tasks`);
     }
-    record(w);
+    record(w, counts);
     return w;
   };
 
   const ruleWeights = (flat: ArrayLike<number>, losses?: readonly number[]): number[] => {
     const n = active.length;
     const gramian = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => flat[i * n + j]!));
-    return weightsNow(d.needs.losses ? losses : undefined, gramian);
+    // Counted on reported steps only, as where the fused graph computes them (graphRule).
+    return weightsNow(d.needs.losses ? losses : undefined, gramian, reported);
   };
 
   return {
@@ -156,7 +166,7 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
         return tf.reshape(tf.matMul(tf.tensor2d(w.map((x) => x * scale), [1, w.length]), jacobian), [-1]) as TF.Tensor1D;
       });
     },
-    ...(d.family === 'gradient' && rule ? { ruleWeights } : {}),
+    ...(d.family === 'gradient' && rule ? { ruleWeights, graphRule: { id: d.id, params, reported: () => reported, record: (w) => record(Array.from(w)) } } : {}),
     ...(d.id === 'graddrop' ? {
       signDrop: {
         leak: Number(params.leak ?? 0),

@@ -165,3 +165,31 @@ for (const [label, mode, dropout, serves] of [
     });
   });
 }
+
+// A method whose coefficients the graph computes (graphRules.ts) steps in one session call;
+// one the graph has no rule for (UPGrad's solver, MGDA's with three tasks) in two. Counted at
+// TensorFlow's binding, which every session call (prepared or not) goes through.
+test('a method with a graph rule steps in one session call, the others in two', { timeout: 120_000 }, async () => {
+  const { tf } = await loadBackend('tensorflow');
+  // The binding's own properties are read-only: the backend gets a view of it that counts.
+  const backend = tf.backend() as unknown as { binding: { runSavedModel(...args: unknown[]): unknown } };
+  const original = backend.binding;
+  let calls = 0;
+  const counting = Object.create(original) as typeof original;
+  Object.defineProperty(counting, 'runSavedModel', { value: (...args: unknown[]) => { calls++; return original.runSavedModel(...args); } });
+  backend.binding = counting;
+  const count = async (s: ExperimentSpec) => { calls = 0; await trainWith(s, 'tensorflow'); return calls; };
+  try {
+    const weighting = (method: string, mode: 'parameters' | 'representation') => ({ method, mode }) as ExperimentSpec['training']['weighting'];
+    // 100 rows in batches of 16 for two epochs: 14 steps.
+    for (const mode of ['parameters', 'representation'] as const) {
+      const twoCalls = await count(twoTasks(graphSpec({ weighting: weighting('upgrad', mode) })));
+      for (const method of ['mgda', 'imtlg', 'aligned-mtl']) {
+        assert.equal(twoCalls - await count(twoTasks(graphSpec({ weighting: weighting(method, mode) }))), 14, `${method} on the shared ${mode}`);
+      }
+      assert.equal(await count(graphSpec({ weighting: weighting('mgda', mode) })), await count(graphSpec({ weighting: weighting('upgrad', mode) })), `MGDA with three tasks on the shared ${mode}`);
+    }
+  } finally {
+    backend.binding = original;
+  }
+});
