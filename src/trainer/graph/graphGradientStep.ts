@@ -10,7 +10,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import type { TaskWeighting } from '../weighting/index';
-import type { PreparedFeed } from './preparedRun';
+import type { PreparedFeed, PreparedRun } from './preparedRun';
 import type { GraphSession } from './session';
 import type { GradientRuns } from './taskGradients';
 
@@ -25,7 +25,7 @@ type Feed = { name: string; tfDtype?: string };
 export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientRuns, stepDone: string, lr: string, weighting: TaskWeighting) {
   const first = weighting.description.needs.losses ? [runs.gramian, runs.lossMeans] : [runs.gramian];
   /** A graph rule's step on a step that reads nothing back: prepared once (preparedRun.ts), as the one-call step's. */
-  let ruledStep: ((values: PreparedFeed[]) => void) | undefined;
+  let ruledStep: PreparedRun | undefined;
   /**
    * Returns each conflict block's Gramian when `measure` (runs.blockGramians given). The
    * batch's rows may come as an Int32Array (uploaded here only for a run that is not prepared).
@@ -33,7 +33,7 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
   return (feeds: readonly Feed[], given: readonly PreparedFeed[], measure = false): number[][][] | undefined => {
     const blocks = measure && runs.blockGramians ? [runs.blockGramians] : [];
     if (runs.ruled && weighting.graphRule && !weighting.graphRule.reported() && !blocks.length) {
-      (ruledStep ??= session.prepare([...feeds], [stepDone, runs.ruled.after]))([...given]);
+      (ruledStep ??= session.prepare([...feeds], [stepDone, runs.ruled.after])).run([...given]);
       return undefined;
     }
     const uploads = given.flatMap((v) => (v instanceof Int32Array ? [tf.tensor1d(v, 'int32')] : []));
