@@ -13,12 +13,12 @@
 // Each call's tasks' gradients are constants times a fed scalar (so that nothing is folded away).
 // The other variants run on TensorFlow's kernels (`/ops`). The first call's CPU time includes XLA's compilation.
 // `node out/bench/gradDropPartsProbe.js [rounds=5] [calls=200] [variant,variant...]`
-import os from 'node:os';
 import { loadBackend } from '../src/trainer/backend';
 import { gradDropUniform, graphGradDrop, graphGradDropBlocks, uint32Scalar } from '../src/trainer/graph/gradDrop';
 import { GraphBuilder, type Attr } from '../src/trainer/graph/graphDef';
 import { openSession } from '../src/trainer/graph/session';
 import { SeededRandom } from '../src/core/random';
+import { interleavedCpu } from './interleavedCpu';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -74,21 +74,9 @@ async function main() {
     tf.dispose([...session.run([{ name: scale }, { name: seed, tfDtype: 'DT_INT32' }], [one, s], [variants[name]!]), s]);
   };
   const names = Object.keys(variants).filter((n) => !only || only.includes(n.split('/')[0]!));
-  const cpu = new Map(names.map((n) => [n, [] as number[]]));
   // The first call of each variant: TensorFlow's one-off work (and XLA's compilation when marked).
   const first = new Map(names.map((n) => { const t = process.cpuUsage(); run(n, 0); const c = process.cpuUsage(t); return [n, Math.round((c.user + c.system) / 1e3)]; }));
-  for (const n of names) for (let k = 0; k < 20; k++) run(n, k);
-  for (let r = 0; r < rounds; r++) for (const n of names) {
-    const start = process.cpuUsage();
-    for (let k = 0; k < calls; k++) run(n, k);
-    const c = process.cpuUsage(start);
-    cpu.get(n)!.push((c.user + c.system) / calls);
-  }
-  console.log(`load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; CPU us per call: median [each of ${rounds} rounds of ${calls} calls]`);
-  for (const n of names) {
-    const s = cpu.get(n)!.sort((a, b) => a - b);
-    console.log(`${n.padEnd(12)} ${s[Math.floor(s.length / 2)]!.toFixed(0).padStart(6)}  [${s.map((x) => x.toFixed(0)).join(' ')}]  first call ${first.get(n)} ms of CPU`);
-  }
+  interleavedCpu(names, run, rounds, calls, (n) => `  first call ${first.get(n)} ms of CPU`);
   session.dispose();
 }
 void main();

@@ -7,12 +7,12 @@
 // - hash: the fused graph's source now (graph/gradDrop.ts gradDropUniform: mulberry32's output function in uint32 ops);
 // - none: a fill and the sum every variant ends with (the call's own cost).
 // `node out/bench/gradDropUniformProbe.js [rounds=5] [calls=200]`
-import os from 'node:os';
 import { fillSymmetric } from '../src/core/random';
 import { loadBackend } from '../src/trainer/backend';
 import { gradDropUniform, uint32Scalar } from '../src/trainer/graph/gradDrop';
 import { GraphBuilder, type Attr } from '../src/trainer/graph/graphDef';
 import { openSession } from '../src/trainer/graph/session';
+import { interleavedCpu } from './interleavedCpu';
 
 const P = 108_864;
 const F: Attr = { type: 'float' };
@@ -59,19 +59,7 @@ async function main() {
     tf.dispose([...session.run([input.feed], [input.value], [sources[name]!]), input.value]);
   };
   const names = Object.keys(sources);
-  const cpu = new Map(names.map((n) => [n, [] as number[]]));
-  for (const n of names) for (let k = 0; k < 20; k++) run(n, k);
-  for (let r = 0; r < rounds; r++) for (const n of names) {
-    const start = process.cpuUsage();
-    for (let k = 0; k < calls; k++) run(n, k);
-    const c = process.cpuUsage(start);
-    cpu.get(n)!.push((c.user + c.system) / calls);
-  }
-  console.log(`load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; CPU us per call: median [each of ${rounds} rounds of ${calls} calls]`);
-  for (const n of names) {
-    const s = cpu.get(n)!.sort((a, b) => a - b);
-    console.log(`${n.padEnd(9)} ${s[Math.floor(s.length / 2)]!.toFixed(0).padStart(6)}  [${s.map((x) => x.toFixed(0)).join(' ')}]`);
-  }
+  interleavedCpu(names, run, rounds, calls);
   session.dispose();
 }
 void main();
