@@ -266,8 +266,9 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       }
       window.forEach((ls) => tf.dispose(ls));
       batches?.dispose();
-      // The graph session holds the trained weights: the model gets them before anything reads it.
-      fused?.sync();
+      // The graph session holds the trained weights: the model gets them before anything reads it
+      // (with the epoch's metric sums, read below, in the same session run: graph/epochEndReads.ts).
+      fused?.sync(!!running);
       if (events.cancelled()) {
         result.cancelled = true;
         break;

@@ -23,6 +23,7 @@ import { graphGradientStep, toGramians } from './graphGradientStep';
 import { hasGraphRule } from './graphRules';
 import { openReusableSession } from './sessionCache';
 import type { MetricSumNodes } from './metricSums';
+import { epochEndReads } from './epochEndReads';
 
 /** The loop's step path (run log, LoopResult.stepPath) when this step runs. */
 export const GRAPH_STEP_PATH = 'fused graph';
@@ -70,8 +71,12 @@ export interface GraphStep {
    * last call (metricSums.ts), read in one run; absent when no head has a metric.
    */
   takeMetricSums?(): { nodes: MetricSumNodes; taken: Float32Array[] };
-  /** Copies the session's weights into the tfjs model (before it is evaluated or read). */
-  sync(): void;
+  /**
+   * Copies the session's weights into the tfjs model (before it is evaluated or read).
+   * `withMetricSums` (the epoch's end, where `takeMetricSums` follows before any step): the same
+   * run takes the metric sums too, which the next `takeMetricSums` returns (epochEndReads.ts).
+   */
+  sync(withMetricSums?: boolean): void;
   /** Copies the learned loss weighting's variables only (before the loop reports the weights). */
   syncLearned(): void;
   dispose(): void;
@@ -204,12 +209,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     return taskGradients(feeds, [...split, ...labels, rows, coefFor(rows.length, w), lrTensor(lr)], measure);
   };
   const metricSums = graph.metricSums;
-  const takeMetricSums = metricSums ? () => {
-    const read = session.run([], [], metricSums.take);
-    const taken = read.map((t) => t.dataSync() as Float32Array);
-    tf.dispose(read);
-    return { nodes: metricSums, taken };
-  } : undefined;
+  const epochEnd = epochEndReads(tf, session, graph.getOutputs, metricSums);
+  const takeMetricSums = metricSums ? () => ({ nodes: metricSums, taken: epochEnd.takeMetricSums() }) : undefined;
   return {
     ...(evaluationForward ? { evaluationForward } : {}),
     ...(takeMetricSums ? { takeMetricSums } : {}),
@@ -257,8 +258,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       rowsSinceTake = 0;
       return sums.map((v) => v / rowsTaken);
     },
-    sync() {
-      const read = session.run([], [], graph.getOutputs);
+    sync(withMetricSums) {
+      const read = epochEnd.weights(!!withMetricSums);
       variables.forEach((v, k) => v.assign(read[k]!));
       tf.dispose(read);
     },
