@@ -266,10 +266,11 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       }
       window.forEach((ls) => tf.dispose(ls));
       batches?.dispose();
-      // The graph session holds the trained weights: the model gets them before anything reads it
-      // (with the epoch's metric sums, read below, in the same session run: graph/epochEndReads.ts).
-      fused?.sync(!!running);
+      // The graph session holds the trained weights: the model gets them before anything reads it,
+      // with the epoch's metric sums, in the evaluation's first session run (graph/epochEndReads.ts).
+      fused?.syncWithNextRun(!!running);
       if (events.cancelled()) {
+        fused?.sync();
         result.cancelled = true;
         break;
       }
@@ -279,6 +280,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       const evalForward = fused?.evaluationForward ?? s.forward;
       const scores = fused?.evaluationScores;
       const validation = s.validation.n > 0 ? evaluate(tf, evalForward, heads, s.validation, Infinity, scores) : {};
+      fused?.sync(!!running);
       const sums = running && fused?.takeMetricSums?.();
       if (sums) running!.addGraphSums(sums.nodes, sums.taken);
       const trainEval = running ? running.take() : evaluate(tf, evalForward, heads, train, TRAIN_EVAL_LIMIT, scores);

@@ -72,11 +72,13 @@ export interface GraphStep {
    */
   takeMetricSums?(): { nodes: MetricSumNodes; taken: Float32Array[] };
   /**
-   * Copies the session's weights into the tfjs model (before it is evaluated or read).
-   * `withMetricSums` (the epoch's end, where `takeMetricSums` follows before any step): the same
-   * run takes the metric sums too, which the next `takeMetricSums` returns (epochEndReads.ts).
+   * Copies the session's weights into the tfjs model (before it is evaluated or read), unless a
+   * session run has since the last step. `withMetricSums` (the epoch's end, where `takeMetricSums`
+   * follows before any step): the same run takes the metric sums too (epochEndReads.ts).
    */
   sync(withMetricSums?: boolean): void;
+  /** `sync` done by the next evaluation's session run, with its fetches (one TensorFlow signature fewer: epochEndReads.ts); `sync` after it then reads nothing. */
+  syncWithNextRun(withMetricSums: boolean): void;
   /** Copies the learned loss weighting's variables only (before the loop reports the weights). */
   syncLearned(): void;
   dispose(): void;
@@ -136,6 +138,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     return (layer.cell ?? layer)[w.part]!.read();
   });
   const learnedAt = graph.weights.flatMap((w, k) => (w.learned === undefined ? [] : [k]));
+  const metricSums = graph.metricSums;
+  const epochEnd = epochEndReads(tf, session, graph.getOutputs, metricSums, (read) => variables.forEach((v, k) => v.assign(read[k]!)));
   tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), variables, [graph.setDone]));
   const labelFeeds = graph.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }));
   const feeds = [...graph.inputs, ...labelFeeds, { name: graph.rows, tfDtype: 'DT_INT32' }, graph.coef, graph.lr].map((f) => (typeof f === 'string' ? { name: f } : f));
@@ -169,7 +173,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   const { evalInputs, evalOutputs } = graph;
   const evalFeeds = evalInputs?.map((name) => ({ name }));
   const evaluationForward: EvalForward | undefined = evalFeeds && evalOutputs ? (inputs) => {
-    const outs = session.run(evalFeeds, spec.model.inputs.map((i) => inputs.get(i.id)!), evalOutputs);
+    const outs = epochEnd.run(evalFeeds, spec.model.inputs.map((i) => inputs.get(i.id)!), evalOutputs);
     return new Map(heads.map((h, k) => [h.task.id, outs[k]!]));
   } : undefined;
   const conflictFeeds = feeds.filter((f) => f.name !== graph.coef && f.name !== graph.lr);
@@ -185,7 +189,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   const scoreFeeds = evalFeeds && scores ? [...evalFeeds, ...scores.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }))] : undefined;
   const evaluationScores: EvalScores | undefined = scoreFeeds && scores ? (inputs, truths) => {
     const labelValues = truths.map((t, i) => (graph.labelTypes[i] === 'int32' ? tf.tensor1d(Int32Array.from(t), 'int32') : tf.tensor2d(t, [t.length, 1])));
-    const outs = session.run(scoreFeeds, [...spec.model.inputs.map((i) => inputs.get(i.id)!), ...labelValues], [scores.losses, ...scores.predictions]);
+    const outs = epochEnd.run(scoreFeeds, [...spec.model.inputs.map((i) => inputs.get(i.id)!), ...labelValues], [scores.losses, ...scores.predictions]);
     const read = { losses: outs[0]!.dataSync() as Float32Array, predictions: outs.slice(1).map((o) => o.dataSync() as Float32Array) };
     tf.dispose([...labelValues, ...outs]);
     return read;
@@ -201,6 +205,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     // gradient method's coefficients come between its two calls: the gradient scales alone are fed.
     const w = learned.length || gradient ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
     rowsSinceTake += rows.length;
+    epochEnd.stepped();
     if (!taskGradients) {
       plainStep.run([...split, ...labels, rows, coefFor(rows.length, w), lrTensor(lr), restart ? keepValues.restart : keepValues.add]);
       restart = false;
@@ -208,8 +213,6 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     }
     return taskGradients(feeds, [...split, ...labels, rows, coefFor(rows.length, w), lrTensor(lr)], measure);
   };
-  const metricSums = graph.metricSums;
-  const epochEnd = epochEndReads(tf, session, graph.getOutputs, metricSums);
   const takeMetricSums = metricSums ? () => ({ nodes: metricSums, taken: epochEnd.takeMetricSums() }) : undefined;
   return {
     ...(evaluationForward ? { evaluationForward } : {}),
@@ -258,11 +261,9 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       rowsSinceTake = 0;
       return sums.map((v) => v / rowsTaken);
     },
-    sync(withMetricSums) {
-      const read = epochEnd.weights(!!withMetricSums);
-      variables.forEach((v, k) => v.assign(read[k]!));
-      tf.dispose(read);
-    },
+    sync(withMetricSums) { epochEnd.sync(!!withMetricSums); },
+    // Without an evaluation in the session the loop's evaluation reads the model: the weights now.
+    syncWithNextRun(withMetricSums) { if (evaluationForward) epochEnd.syncWithNextRun(withMetricSums); else epochEnd.sync(withMetricSums); },
     syncLearned() {
       if (!learnedAt.length) return;
       const read = session.run([], [], learnedAt.map((k) => graph.getOutputs[k]!));

@@ -1,5 +1,5 @@
-// The fused graph's epoch end (graph/epochEndReads.ts): the weights and the running train
-// metrics' sums come back in one session run, so TensorFlow sets up one signature for both
+// The fused graph's epoch end (graph/epochEndReads.ts): the weights, the running train metrics'
+// sums and the evaluation come back in one session run, so TensorFlow sets up one signature for them
 // (each new set of fetches is pruned, optimised by Grappler and given an executor on its first
 // run). The session runs are seen at tfjs-node's binding, where every session call goes.
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { graphSpec, trainWith } from './graphTraining';
 
 type Call = (...a: unknown[]) => unknown;
 
-test('the fused graph reads the weights and the train metrics\' sums at an epoch\'s end in one session run', { timeout: 120_000 }, async () => {
+test('the fused graph reads the weights, the train metrics\' sums and the validation\'s scores at an epoch\'s end in one session run', { timeout: 120_000 }, async () => {
   const { tf } = await loadBackend('tensorflow');
   const backend = tf.backend() as unknown as { binding: Record<string, Call> };
   const binding = backend.binding;
@@ -28,6 +28,8 @@ test('the fused graph reads the weights and the train metrics\' sums at an epoch
   }
   // The sums' fetches (metricSums.ts `take`), not the scores' sizing at a bind (`metric_sums/init`).
   const takes = fetches.filter((f) => f.some((name) => /^metric_sums\/.*\/(take|scores_read):0$/.test(name)));
+  const weightReads = fetches.filter((f) => f.some((name) => name.startsWith('get/')));
   assert.equal(takes.length, 2, `one read of the sums an epoch: ${JSON.stringify(takes)}`);
-  for (const f of takes) assert.ok(f.some((name) => name.startsWith('get/')), `the sums read with the weights: ${f.join(',')}`);
+  assert.deepEqual(weightReads, takes, 'the weights read with the sums, and only then');
+  for (const f of takes) assert.ok(f.some((name) => name.startsWith('eval/')), `in the evaluation's run: ${f.join(',')}`);
 });
