@@ -7,7 +7,15 @@
 // (TF_NUM_INTRAOP_THREADS=2 in the environment overrides the trainer's thread choice.)
 // With TF_CPP_MIN_LOG_LEVEL=0 TF_CPP_VMODULE=meta_optimizer=1, TensorFlow logs Grappler's passes:
 // one per new fetch set, 4-19 ms each, about 65 ms of the run's 0.2 s outside the steady steps at
-// batch 256 (2026-11-30); tfjs-node's default session options leave Grappler on.
+// batch 256 (2026-11-30); tfjs-node's default session options leave Grappler on. Under perf
+// (2026-12-01, load 15) the run's first runs of fetch sets spent about 78 ms of CPU setting up
+// executors, 63 of it in Grappler: its MLIR pipeline (tfg_optimizer: import, verify, shape
+// inference, a new MLIRContext each time) 30, static shape inference for constant folding and
+// the memory optimizer 10. No switch reaches it: tfjs-node opens the session with
+// TF_NewSessionOptions() as they are, the SavedModel loader takes no config from the
+// MetaGraphDef and meta_optimizer.cc reads no environment variable (TF_USE_SINGLE_THREAD_MLIR_CONTEXT=1
+// changed nothing we could tell). What is left is fewer fetch sets: four a dense run (set,
+// conflict, step, and the epoch end's evaluation with the weights and metric sums: graph/epochEndReads.ts).
 // The process's first matrix product JIT-compiles oneDNN's sgemm kernels (TensorFlow's Eigen
 // contraction calls dnnl_sgemm with oneDNN's ops off too): 24 kernels, 16 of them the whole table
 // of avx512_common_gemm_f32 at once (ONEDNN_JIT_DUMP=1 writes them out), 30-40 ms of CPU inside
