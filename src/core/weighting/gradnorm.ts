@@ -21,7 +21,8 @@
 import { num } from '../docSchema';
 import { defineMethod } from './method';
 
-const FLOOR = 1e-3;
+/** The least a weight steps to (also the fused graph's rule: trainer/graph/gradNormRule.ts). */
+export const GRADNORM_FLOOR = 1e-3;
 
 export const gradnorm = defineMethod({
   description: {
@@ -55,7 +56,7 @@ export const gradnorm = defineMethod({
         const next = now.map((wk, k) => {
           const r = Number.isFinite(rates[k]!) && meanRate > 0 ? rates[k]! / meanRate : 1;
           const target = meanNorm * r ** params.alpha;
-          return Math.max(FLOOR, wk - params.learningRate * Math.sign(weighted[k]! - target) * norms[k]!);
+          return Math.max(GRADNORM_FLOOR, wk - params.learningRate * Math.sign(weighted[k]! - target) * norms[k]!);
         });
         const sum = next.reduce((a, v) => a + v, 0);
         active.forEach((i, k) => { w[i] = (n * next[k]!) / sum; });

@@ -13,22 +13,27 @@
 //   out (solvers.ts pseudoInverseSolve); 0 when the normalising sum vanishes.
 // - Aligned-MTL (alignedMtl.ts): alpha = sqrt(lambda_min) sum_k v_k (v_k . 1) / sqrt(lambda_k)
 //   over the eigenvalues above lambda_max k eps32; 1 each when none is.
-// PCGrad (a task order drawn per step), UPGrad, CAGrad, Nash-MTL, GradVac (iterative solvers or
-// state across steps) and GradNorm (losses) stay in JavaScript between two calls.
+// - GradNorm (gradNormRule.ts): its task weights and first losses in session variables, updated
+//   from the Gramian's diagonal and the batch's losses within the step (ruleState.ts).
+// PCGrad (a task order drawn per step), UPGrad, CAGrad, Nash-MTL and GradVac (iterative solvers
+// or state across steps) stay in JavaScript between two calls.
 // Checked against the core rules on hand-worked Gramians (test/unit/trainer/graphRules.test.ts).
 import type { Attr, GraphBuilder } from './graphDef';
+import { gradNorm } from './gradNormRule';
+import type { RuleIo } from './ruleState';
 
 const D: Attr = { type: 'double' };
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
 
-/** Builds the coefficients [k] (float64) from the Gramian [k, k] (float64). */
-type Rule = (r: RuleOps, gramian: string) => string;
+/** Builds the coefficients [k] (float64) from the Gramian [k, k] (float64); `io` given to a rule that says `stateful`. */
+type Rule = (r: RuleOps, gramian: string, io?: RuleIo) => string;
 
-const RULES: Record<string, { tasks?: number; build(params: Readonly<Record<string, unknown>>): Rule }> = {
+const RULES: Record<string, { tasks?: number; stateful?: boolean; build(params: Readonly<Record<string, unknown>>): Rule }> = {
   mgda: { tasks: 2, build: (params) => (r, G) => mgdaSegment(r, G, params.normalization === 'l2') },
   imtlg: { build: () => imtlg },
   'aligned-mtl': { build: () => alignedMtl },
+  gradnorm: { stateful: true, build: (params) => (r, G, io) => gradNorm(r, G, io!, params) },
 };
 
 /** Whether method `id` with `tasks` tasks has its coefficients in the graph. */
@@ -39,13 +44,14 @@ export function hasGraphRule(id: string, tasks: number): boolean {
 
 /**
  * The method's coefficients [k] (float32) from the Gramian `gramian` [k, k] (float32), as graph
- * ops under `at`; undefined when the method has no graph rule for `k` tasks (hasGraphRule).
+ * ops under `at`; undefined when the method has no graph rule for `k` tasks (hasGraphRule), or
+ * keeps state (GradNorm) and `io` is not given.
  */
-export function graphRule(g: GraphBuilder, at: string, id: string, params: Readonly<Record<string, unknown>>, k: number, gramian: string): string | undefined {
-  if (!hasGraphRule(id, k)) return undefined;
+export function graphRule(g: GraphBuilder, at: string, id: string, params: Readonly<Record<string, unknown>>, k: number, gramian: string, io?: RuleIo): string | undefined {
+  if (!hasGraphRule(id, k) || RULES[id]!.stateful && !io) return undefined;
   const r = new RuleOps(g, at, k);
   const G = g.op('Cast', [gramian], { SrcT: F, DstT: D, Truncate: { b: false } }, `${at}/gramian64`);
-  return g.op('Cast', [RULES[id]!.build(params)(r, G)], { SrcT: D, DstT: F, Truncate: { b: false } }, `${at}/coefficients32`);
+  return g.op('Cast', [RULES[id]!.build(params)(r, G, io)], { SrcT: D, DstT: F, Truncate: { b: false } }, `${at}/coefficients32`);
 }
 
 /** The float64 ops the rules are written with, named under one prefix. */

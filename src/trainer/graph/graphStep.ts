@@ -201,7 +201,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   let restart = true;
   const run = (rows: Int32Array, lr: number, weights: LossWeights, measure: boolean) => {
     // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
-    // called (GradNorm's come from its first call). Learned weights are the graph's own, a
+    // called (GradNorm reads them in the graph: gradNormRule.ts). Learned weights are the graph's own, a
     // gradient method's coefficients come between its two calls: the gradient scales alone are fed.
     const w = learned.length || gradient ? heads.map(() => 1) : typeof weights === 'function' ? weights(() => { throw new Error('the fused graph step has no loss means'); }) : weights;
     rowsSinceTake += rows.length;

@@ -15,16 +15,18 @@
 // GradDrop (signDrop) has no coefficients: its masks (gradDrop.ts) replace the MatMul and the
 // whole step is one call, nothing stashed, the masks built on the tasks' gradients as they come
 // (no [k, P] stack but for the Gramian of a reported step). A method whose coefficients are a
-// closed form of the Gramian (graphRules.ts: MGDA with two tasks, IMTL-G, Aligned-MTL) computes
-// them in the graph: one call too, nothing stashed, the coefficients read back only on a
-// reported step (`rule`). Every task has labelled rows in every batch here (partial labels stay
-// on the eager step), so the active tasks are all of them.
+// closed form of the Gramian (graphRules.ts: MGDA with two tasks, IMTL-G, Aligned-MTL; GradNorm,
+// with the batch's losses and its state in the session) computes them in the graph: one call
+// too, nothing stashed, the coefficients read back only on a reported step (`rule`). Every task
+// has labelled rows in every batch here (partial labels stay on the eager step), so the active
+// tasks are all of them.
 import type { ExperimentSpec } from '../../core/spec';
 import { trunkOf } from '../../core/trunk';
 import type { TaskHead } from '../heads';
 import type { Attr, GraphBuilder } from './graphDef';
 import { gradDropUniform, graphGradDrop, graphGradDropBlocks, uint32Scalar } from './gradDrop';
 import { graphRule } from './graphRules';
+import type { RuleIo } from './ruleState';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -58,6 +60,8 @@ export interface GradientRuns {
    * `stepDone` and `after`, with `coefficients` ([tasks]) on reported steps.
    */
   ruled?: { coefficients: string; after: string };
+  /** Assignments the `set` run (a new phase) runs: a graph rule's state back to its start (GradNorm's weights). */
+  resets?: string[];
   /** The second run runs the trunk's forward again (a convolution's or recurrent layer's backward reads its inner values): it takes the first run's feeds too. */
   recompute: boolean;
 }
@@ -224,15 +228,17 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       const blocks = o.mode === 'parameters' && o.conflictBlocks?.length && o.conflictBlocks.every((id) => layerGrams.has(id))
         ? g.op('Pack', o.conflictBlocks.map((id) => { const gs = layerGrams.get(id)!; return gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `task_gradients/${id}/block_gramian`); }),
           { T: F, N: { i: o.conflictBlocks.length }, axis: { i: 0 } }, 'task_gradients/block_gramians') : undefined;
-      const afterNode = oneRun ? g.op('Identity', [g.constant('task_gradients/after_value', { dtype: 'float', shape: [], values: [0] }), ...done], { T: F }, 'task_gradients/after') : undefined;
+      // A rule with state (GradNorm: ruleState.ts) updates it with the step's other work, and resets it with `set`.
+      const io: RuleIo = { losses: lossMeans, updates: [], resets: [] };
+      const coefficients = o.rule ? graphRule(g, 'task_gradients/rule', o.rule.id, o.rule.params, k, sum, io) : undefined;
+      const afterNode = oneRun ? g.op('Identity', [g.constant('task_gradients/after_value', { dtype: 'float', shape: [], values: [0] }), ...done, ...io.updates.map((n) => `^${n}`)], { T: F }, 'task_gradients/after') : undefined;
       const signDrop = seed ? { seed, keptDots: keptDots.length === 1 ? keptDots[0]! : g.op('AddN', keptDots, { T: F, N: { i: keptDots.length } }, 'task_gradients/kept_dots'), after: afterNode! } : undefined;
       let ruled: GradientRuns['ruled'];
       if (o.rule) {
-        const coefficients = graphRule(g, 'task_gradients/rule', o.rule.id, o.rule.params, k, sum);
         if (!coefficients || g.op('Identity', [coefficients], { T: F }, RULE_MIX) !== RULE_MIX) throw new Error(`no graph rule for ${o.rule.id} with ${k} tasks`);
         ruled = { coefficients: RULE_MIX, after: afterNode! };
       }
-      return { mix, gramian, lossMeans, recompute: recompute || oneRun, ...(blocks ? { blockGramians: blocks } : {}), ...(signDrop ? { signDrop } : {}), ...(ruled ? { ruled } : {}) };
+      return { mix, gramian, lossMeans, recompute: recompute || oneRun, ...(io.resets.length ? { resets: io.resets } : {}), ...(blocks ? { blockGramians: blocks } : {}), ...(signDrop ? { signDrop } : {}), ...(ruled ? { ruled } : {}) };
     },
   };
 }

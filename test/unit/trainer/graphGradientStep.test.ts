@@ -166,8 +166,9 @@ for (const [label, mode, dropout, serves] of [
   });
 }
 
-// A method whose coefficients the graph computes (graphRules.ts) steps in one session call;
-// one the graph has no rule for (UPGrad's solver, MGDA's with three tasks) in two. Counted at
+// A method whose coefficients the graph computes (graphRules.ts; GradNorm with its state in the
+// session) steps in one session call; one the graph has no rule for (UPGrad's solver, MGDA's with
+// three tasks) in two. Counted at
 // TensorFlow's binding, which every session call (prepared or not) goes through.
 test('a method with a graph rule steps in one session call, the others in two', { timeout: 120_000 }, async () => {
   const { tf } = await loadBackend('tensorflow');
@@ -184,12 +185,28 @@ test('a method with a graph rule steps in one session call, the others in two', 
     // 100 rows in batches of 16 for two epochs: 14 steps.
     for (const mode of ['parameters', 'representation'] as const) {
       const twoCalls = await count(twoTasks(graphSpec({ weighting: weighting('upgrad', mode) })));
-      for (const method of ['mgda', 'imtlg', 'aligned-mtl']) {
+      for (const method of ['mgda', 'imtlg', 'aligned-mtl', 'gradnorm']) {
         assert.equal(twoCalls - await count(twoTasks(graphSpec({ weighting: weighting(method, mode) }))), 14, `${method} on the shared ${mode}`);
       }
       assert.equal(await count(graphSpec({ weighting: weighting('mgda', mode) })), await count(graphSpec({ weighting: weighting('upgrad', mode) })), `MGDA with three tasks on the shared ${mode}`);
     }
   } finally {
     backend.binding = original;
+  }
+});
+
+// GradNorm keeps its task weights and first losses in the session (graph/gradNormRule.ts); a
+// phase (here: the same run again, on the session the first let go of: sessionCache.ts) starts
+// them afresh, as the eager step's new rule does: both runs give the same weights and reports.
+test('GradNorm in the fused graph starts afresh with each phase on a reused session', { timeout: 60_000 }, async () => {
+  for (const mode of ['parameters', 'representation'] as const) {
+    const s = graphSpec({ optimizer: { type: 'sgd', learningRate: 0.05 }, weighting: { method: 'gradnorm', mode, learningRate: 0.2 } as WeightingSpec });
+    const first = await trainWith(s, 'tensorflow');
+    const again = await trainWith(s, 'tensorflow');
+    assert.equal(first.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`);
+    // The weights moved away from 1 within the first run (else a missed reset could not show).
+    assert.ok(first.reportedWeights.some((w) => Math.abs(Number(w.split('=')[1]) - 1) > 0.01), `reported ${first.reportedWeights.join(' ')}`);
+    assert.deepEqual(again.reportedWeights, first.reportedWeights, mode);
+    again.weights.forEach((w, i) => assert.deepEqual(w, first.weights[i], `${mode}: weight ${i}`));
   }
 });

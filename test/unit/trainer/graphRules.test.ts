@@ -1,15 +1,21 @@
 // The closed-form gradient rules as graph ops (graph/graphRules.ts) give the core rules'
 // coefficients (src/core/weighting/) within 1e-5, on hand-worked Gramians and the degenerate
-// ones: equal, parallel and opposite gradients, a zero gradient, all gradients zero.
+// ones: equal, parallel and opposite gradients, a zero gradient, all gradients zero. GradNorm,
+// whose state lives in the session, step by step against the core rule over a sequence of
+// Gramians and losses (graph/gradNormRule.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alignedMtlWeights } from '../../../src/core/weighting/alignedMtl';
+import { gradnorm } from '../../../src/core/weighting/gradnorm';
 import { imtlgWeights } from '../../../src/core/weighting/imtlg';
 import { mgdaWeights } from '../../../src/core/weighting/mgda';
+import { weightingParams } from '../../../src/core/weighting/registry';
 import { loadBackend } from '../../../src/trainer/backend';
 import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
 import { graphRule, hasGraphRule } from '../../../src/trainer/graph/graphRules';
+import type { RuleIo } from '../../../src/trainer/graph/ruleState';
 import { openSession } from '../../../src/trainer/graph/session';
+import { context, ruleOf } from '../core/weighting/lossHelpers';
 
 /** The graph rule's coefficients for each Gramian (one session, the Gramian fed). */
 async function onGraph(id: string, params: Record<string, unknown>, gramians: number[][][]): Promise<number[][]> {
@@ -80,8 +86,112 @@ test('MGDA by hand on the segment: g1 = (2, 0), g2 = (0.5, 1.3): gamma = (G22 - 
   assert.ok(Math.abs(w![0]! - 0.94 / 3.94) < 1e-6 && Math.abs(w![1]! - 3 / 3.94) < 1e-6, `[${w}]`);
 });
 
-test('which methods have a graph rule: MGDA with two tasks only, IMTL-G and Aligned-MTL with any number, not PCGrad or UPGrad', () => {
+test('which methods have a graph rule: MGDA with two tasks only, IMTL-G, Aligned-MTL and GradNorm with any number, not PCGrad or UPGrad', () => {
   assert.ok(hasGraphRule('mgda', 2) && !hasGraphRule('mgda', 3));
-  assert.ok(hasGraphRule('imtlg', 4) && hasGraphRule('aligned-mtl', 4));
+  assert.ok(hasGraphRule('imtlg', 4) && hasGraphRule('aligned-mtl', 4) && hasGraphRule('gradnorm', 2) && hasGraphRule('gradnorm', 4));
   assert.ok(!hasGraphRule('pcgrad', 2) && !hasGraphRule('upgrad', 2));
+});
+
+type GradNormStep = { losses: number[]; gramian: number[][] } | 'new phase';
+
+/**
+ * GradNorm's coefficients on the graph at each step (one session: the step fetches them with its
+ * state's updates, as the fused step does; 'new phase' runs the resets, as the `set` run does).
+ */
+async function gradNormOnGraph(params: Record<string, unknown>, steps: GradNormStep[]): Promise<number[][]> {
+  const { tf } = await loadBackend('tensorflow');
+  const k = (steps.find((s) => s !== 'new phase') as { losses: number[] }).losses.length;
+  const g = new GraphBuilder();
+  const G = g.placeholder('gramian', [k, k]);
+  const L = g.placeholder('losses', [k]);
+  const io: RuleIo = { losses: L, updates: [], resets: [] };
+  // The method's defaults filled in, as the trainer gives them (weighting/index.ts).
+  const out = graphRule(g, 'rule', 'gradnorm', weightingParams(gradnorm.description, params), k, G, io);
+  assert.ok(out, 'GradNorm has a graph rule');
+  const zero = (name: string) => g.constant(name, { dtype: 'float', shape: [], values: [0] });
+  const after = g.op('Identity', [zero('after_value'), ...io.updates.map((n) => `^${n}`)], { T: { type: 'float' } }, 'after');
+  const reset = g.op('Identity', [zero('reset_value'), ...io.resets.map((n) => `^${n}`)], { T: { type: 'float' } }, 'reset');
+  const session = openSession(tf, g.savedModel(['serve']));
+  const result: number[][] = [];
+  tf.dispose(session.run([], [], [reset]));
+  for (const step of steps) {
+    if (step === 'new phase') {
+      tf.dispose(session.run([], [], [reset]));
+      continue;
+    }
+    const fed = [tf.tensor2d(step.gramian), tf.tensor1d(step.losses)];
+    const outs = session.run([{ name: G }, { name: L }], fed, [out!, after]);
+    result.push(Array.from(outs[0]!.dataSync()));
+    tf.dispose([...outs, ...fed]);
+  }
+  session.dispose();
+  return result;
+}
+
+/** The core rule's coefficients at each step (a new rule for a new phase, as weighting/index.ts makes one per phase). */
+function gradNormInJs(params: Record<string, unknown>, steps: GradNormStep[]): number[][] {
+  const k = (steps.find((s) => s !== 'new phase') as { losses: number[] }).losses.length;
+  let rule = ruleOf(gradnorm, k, params);
+  const active = Array.from({ length: k }, (_, i) => i);
+  return steps.flatMap((step, n) => {
+    if (step === 'new phase') { rule = ruleOf(gradnorm, k, params); return []; }
+    // Fed as float32, as the batch's losses come from the graph.
+    return [rule.weights(context({ active, step: n, losses: step.losses.map(Math.fround), gramian: step.gramian }))];
+  });
+}
+
+const GRADNORM: Array<[string, Record<string, unknown>, GradNormStep[]]> = [
+  // The core rule's hand-worked steps (test/unit/core/weighting/gradnorm.test.ts).
+  ['hand-worked, 2 tasks, alpha 1.5, lr 0.1', { learningRate: 0.1 }, [
+    { losses: [2, 1], gramian: [[4, 1], [1, 1]] },
+    { losses: [1, 0.8], gramian: [[1, 0], [0, 4]] },
+    { losses: [0.9, 0.5], gramian: [[1, 0], [0, 1]] },
+    { losses: [0.9, 0.5], gramian: [[1, 0], [0, 1]] },
+  ]],
+  // Task 1's gradient is 0 (its norm 0: it never moves but by the renormalisation); alpha 0 asks for equal norms.
+  ['a zero gradient, 3 tasks, alpha 0', { alpha: 0, learningRate: 0.05 }, [
+    { losses: [1.5, 0.7, 0], gramian: gramianOf([[1, 0, 0.5], [0, 0, 0], [0, 2, 1]]) },
+    { losses: [1.2, 0.6, 0.3], gramian: gramianOf([[0.8, 0.1, 0.4], [0, 0, 0], [0.2, 1.5, 1]]) },
+    { losses: [1.1, 0.65, 0.2], gramian: gramianOf([[0.5, 0.3, 0.2], [0, 0, 0], [-0.4, 1, 2]]) },
+    { losses: [0.9, 0.5, 0.25], gramian: gramianOf([[0.6, 0, 0.1], [0, 0, 0], [0.1, 1.2, 0.7]]) },
+  ]],
+  // Task 2's first loss is 0: no rate, it trains at the mean rate (r = 1) while the others' rates count.
+  ['a zero first loss, 3 tasks, alpha 1.5, lr 0.05', { learningRate: 0.05 }, [
+    { losses: [1.5, 0.7, 0], gramian: gramianOf([[1, 0, 0.5], [0.3, 0.2, 0], [0, 2, 1]]) },
+    { losses: [1.2, 0.6, 0.3], gramian: gramianOf([[0.8, 0.1, 0.4], [0.2, 0.3, 0.1], [0.2, 1.5, 1]]) },
+    { losses: [1.1, 0.65, 0.2], gramian: gramianOf([[0.5, 0.3, 0.2], [0.1, 0.4, 0], [-0.4, 1, 2]]) },
+    { losses: [0.9, 0.5, 0.25], gramian: gramianOf([[0.6, 0, 0.1], [0.3, 0.1, 0.2], [0.1, 1.2, 0.7]]) },
+  ]],
+  // Large steps push a weight to the floor; every gradient 0 at the last step leaves the weights as they are.
+  ['the floor, then every gradient zero, 3 tasks, alpha 1.5, lr 2', { learningRate: 2 }, [
+    { losses: [2.3, 1.1, 0.9], gramian: gramianOf([[1, 0.2, 0], [0.1, 0.4, -0.3], [0.5, 0.1, 2]]) },
+    { losses: [2.0, 1.0, 0.6], gramian: gramianOf([[0.9, 0.2, 0.1], [0.1, 0.3, -0.2], [0.4, 0.2, 1.6]]) },
+    { losses: [1.7, 0.95, 0.5], gramian: gramianOf([[0.7, 0.1, 0.1], [0.2, 0.3, -0.1], [0.3, 0.1, 1.1]]) },
+    { losses: [1.6, 0.9, 0.45], gramian: gramianOf([[0, 0, 0], [0, 0, 0], [0, 0, 0]]) },
+    { losses: [1.5, 0.85, 0.4], gramian: gramianOf([[0.7, 0.1, 0.1], [0.2, 0.3, -0.1], [0.3, 0.1, 1.1]]) },
+  ]],
+  // A new phase starts at w = 1 and takes its first losses again (the core rule: a new rule).
+  ['a new phase, 2 tasks, the defaults', {}, [
+    { losses: [0.7, 0.3], gramian: gramianOf([[3, 0], [0.5, 1.3]]) },
+    { losses: [0.6, 0.28], gramian: gramianOf([[2.5, 0.1], [0.4, 1.2]]) },
+    'new phase',
+    { losses: [0.5, 0.27], gramian: gramianOf([[0.5, 0.1], [0.4, 2.2]]) },
+    { losses: [0.45, 0.2], gramian: gramianOf([[0.4, 0.1], [0.3, 2]]) },
+    { losses: [0.4, 0.22], gramian: gramianOf([[0.4, 0.2], [0.3, 1.8]]) },
+  ]],
+];
+
+for (const [label, params, steps] of GRADNORM) {
+  test(`gradnorm in the graph equals the core rule step by step: ${label}`, async () => {
+    const graph = await gradNormOnGraph(params, steps);
+    const js = gradNormInJs(params, steps);
+    assert.equal(graph.length, js.length);
+    js.forEach((expected, n) => graph[n]!.forEach((w, i) => assert.ok(Math.abs(w - expected[i]!) < 1e-5, `step ${n}: graph [${graph[n]}] vs rule [${expected}]`)));
+  });
+}
+
+test('GradNorm by hand in the graph (the core test\'s steps): [1, 1], [0.8421053, 1.1578947], [0.9916898, 1.0083102], [0.8916898, 1.1083102]', async () => {
+  const graph = await gradNormOnGraph(GRADNORM[0]![1], GRADNORM[0]![2]);
+  const expected = [[1, 1], [0.8421053, 1.1578947], [0.9916898, 1.0083102], [0.8916898, 1.1083102]];
+  expected.forEach((e, n) => e.forEach((x, i) => assert.ok(Math.abs(graph[n]![i]! - x) < 1e-6, `step ${n}: [${graph[n]}] vs [${e}]`)));
 });
