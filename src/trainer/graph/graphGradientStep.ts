@@ -2,6 +2,7 @@
 // graph: the first session call takes the tasks' gradients and returns their Gramian (and the
 // batch's mean losses when the method reads them), the method turns it into coefficients in
 // JavaScript, the second call combines the gradients with them and updates (taskGradients.ts).
+// Both calls are prepared once (twoCalls: preparedRun.ts), but on a step that measures conflict.
 // A method with a graph rule (graphRules.ts) computes its coefficients in the graph: one call.
 // GradDrop has no coefficients, so its step is one call (nothing kept between two calls:
 // taskGradients.ts), fed a seed pair for its
@@ -26,6 +27,8 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
   const first = weighting.description.needs.losses ? [runs.gramian, runs.lossMeans] : [runs.gramian];
   /** A graph rule's step on a step that reads nothing back: prepared once (preparedRun.ts), as the one-call step's. */
   let ruledStep: PreparedRun | undefined;
+  /** The two-call step on a step that measures no conflict, prepared once (twoCalls). */
+  let twoCallStep: ReturnType<typeof twoCalls> | undefined;
   /**
    * Returns each conflict block's Gramian when `measure` (runs.blockGramians given). The
    * batch's rows may come as an Int32Array (uploaded here only for a run that is not prepared).
@@ -36,15 +39,39 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
       (ruledStep ??= session.prepare([...feeds], [stepDone, runs.ruled.after])).run([...given]);
       return undefined;
     }
+    if (!runs.ruled && !(runs.signDrop && weighting.signDrop) && !blocks.length) {
+      (twoCallStep ??= twoCalls(feeds)).step(given);
+      return undefined;
+    }
     const uploads = given.flatMap((v) => (v instanceof Int32Array ? [tf.tensor1d(v, 'int32')] : []));
     let u = 0;
-    const values = given.map((v) => (v instanceof Int32Array ? uploads[u++]! : v));
+    const values = given.map((v) => (v instanceof Int32Array ? uploads[u++]! : v as TF.Tensor));
     try {
       return unprepared(feeds, values, blocks);
     } finally {
       tf.dispose(uploads);
     }
   };
+
+  /**
+   * The two calls prepared once (preparedRun.ts), as the one-call step is: the Gramian (and
+   * the losses) read straight from TensorFlow's outputs, the coefficients fed from a
+   * Float32Array, no tfjs tensor made or disposed. The second call takes the rate (`lr`) and
+   * the coefficients, or all the first call's feeds too when it runs the trunk's forward again.
+   */
+  function twoCalls(feeds: readonly Feed[]) {
+    const rate = feeds.findIndex((f) => f.name === lr);
+    const gradients = session.prepare([...feeds], first);
+    const update = session.prepare([...(runs.recompute ? feeds : [feeds[rate]!]), { name: runs.mix }], [stepDone]);
+    return {
+      step(given: readonly PreparedFeed[]) {
+        const out = gradients.read([...given]);
+        const coefficients = weighting.ruleWeights!(out[0]!, first.length > 1 ? Array.from(out[1]!) : undefined);
+        const mix = Float32Array.from(coefficients);
+        update.run(runs.recompute ? [...given, mix] : [given[rate]!, mix]);
+      },
+    };
+  }
 
   function unprepared(feeds: readonly Feed[], values: readonly TF.Tensor[], blocks: string[]): number[][][] | undefined {
     if (runs.signDrop && weighting.signDrop) {

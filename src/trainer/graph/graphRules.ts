@@ -15,12 +15,16 @@
 //   over the eigenvalues above lambda_max k eps32; 1 each when none is.
 // - GradNorm (gradNormRule.ts): its task weights and first losses in session variables, updated
 //   from the Gramian's diagonal and the batch's losses within the step (ruleState.ts).
-// PCGrad (a task order drawn per step), UPGrad, CAGrad, Nash-MTL and GradVac (iterative solvers
-// or state across steps) stay in JavaScript between two calls.
+// - UPGrad, CAGrad and Nash-MTL, 2 tasks (twoTaskRules.ts): their small optimisations solved
+//   exactly (active sets, a one-dimensional dual, the bargaining equation).
+// PCGrad (a task order drawn per step), UPGrad, CAGrad and Nash-MTL with more tasks (iterative
+// solvers), Nash-MTL reusing alpha (updateEvery > 1) and GradVac (state across steps) stay in
+// JavaScript between two calls.
 // Checked against the core rules on hand-worked Gramians (test/unit/trainer/graphRules.test.ts).
 import type { Attr, GraphBuilder } from './graphDef';
 import { gradNorm } from './gradNormRule';
 import type { RuleIo } from './ruleState';
+import { cagradPair, nashMtlPair, upgradPair } from './twoTaskRules';
 
 const D: Attr = { type: 'double' };
 const F: Attr = { type: 'float' };
@@ -29,17 +33,21 @@ const I32: Attr = { type: 'int32' };
 /** Builds the coefficients [k] (float64) from the Gramian [k, k] (float64); `io` given to a rule that says `stateful`. */
 type Rule = (r: RuleOps, gramian: string, io?: RuleIo) => string;
 
-const RULES: Record<string, { tasks?: number; stateful?: boolean; build(params: Readonly<Record<string, unknown>>): Rule }> = {
+const RULES: Record<string, { tasks?: number; stateful?: boolean; when?(params: Readonly<Record<string, unknown>>): boolean; build(params: Readonly<Record<string, unknown>>): Rule }> = {
   mgda: { tasks: 2, build: (params) => (r, G) => mgdaSegment(r, G, params.normalization === 'l2') },
   imtlg: { build: () => imtlg },
   'aligned-mtl': { build: () => alignedMtl },
   gradnorm: { stateful: true, build: (params) => (r, G, io) => gradNorm(r, G, io!, params) },
+  // Two tasks' closed forms (twoTaskRules.ts).
+  upgrad: { tasks: 2, build: () => upgradPair },
+  cagrad: { tasks: 2, build: (params) => (r, G) => cagradPair(r, G, Number(params.c), String(params.rescale)) },
+  'nash-mtl': { tasks: 2, when: (params) => Number(params.updateEvery) === 1, build: (params) => (r, G) => nashMtlPair(r, G, Number(params.maxNorm)) },
 };
 
-/** Whether method `id` with `tasks` tasks has its coefficients in the graph. */
-export function hasGraphRule(id: string, tasks: number): boolean {
+/** Whether method `id` with `tasks` tasks (and these parameters, its defaults filled in) has its coefficients in the graph. */
+export function hasGraphRule(id: string, tasks: number, params: Readonly<Record<string, unknown>> = {}): boolean {
   const rule = RULES[id];
-  return !!rule && (rule.tasks === undefined || rule.tasks === tasks);
+  return !!rule && (rule.tasks === undefined || rule.tasks === tasks) && (!rule.when || rule.when(params));
 }
 
 /**
@@ -48,7 +56,7 @@ export function hasGraphRule(id: string, tasks: number): boolean {
  * keeps state (GradNorm) and `io` is not given.
  */
 export function graphRule(g: GraphBuilder, at: string, id: string, params: Readonly<Record<string, unknown>>, k: number, gramian: string, io?: RuleIo): string | undefined {
-  if (!hasGraphRule(id, k) || RULES[id]!.stateful && !io) return undefined;
+  if (!hasGraphRule(id, k, params) || RULES[id]!.stateful && !io) return undefined;
   const r = new RuleOps(g, at, k);
   const G = g.op('Cast', [gramian], { SrcT: F, DstT: D, Truncate: { b: false } }, `${at}/gramian64`);
   return g.op('Cast', [RULES[id]!.build(params)(r, G, io)], { SrcT: D, DstT: F, Truncate: { b: false } }, `${at}/coefficients32`);

@@ -129,7 +129,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   const graph = trainGraphFor(spec, heads, topo, { uncertainty: learned.length > 0, coded,
     ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}),
       ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak, xla: !!xla } } : {}),
-      ...(gradient.graphRule && hasGraphRule(gradient.graphRule.id, heads.length) ? { rule: { id: gradient.graphRule.id, params: gradient.graphRule.params } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
+      ...(gradient.graphRule && hasGraphRule(gradient.graphRule.id, heads.length, gradient.graphRule.params) ? { rule: { id: gradient.graphRule.id, params: gradient.graphRule.params } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
   const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {

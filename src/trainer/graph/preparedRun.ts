@@ -17,19 +17,25 @@ export interface SavedModelBackend {
   getInputTensorIds(tensors: TF.Tensor[]): number[];
   binding: {
     TF_INT32: number;
+    TF_FLOAT: number;
     runSavedModel(id: number, inputs: number[], inputNames: string, outputNames: string): Array<{ id: number }>;
-    createTensor(shape: number[], dtype: number, values: Int32Array): number;
+    createTensor(shape: number[], dtype: number, values: Int32Array | Float32Array): number;
     deleteTensor(id: number): void;
     tensorDataSync(id: number): Float32Array | Int32Array | Uint8Array;
   };
 }
 
-/** A feed of a prepared run: a tfjs tensor, or int32 values uploaded for this call alone (a batch's row numbers). */
-export type PreparedFeed = TF.Tensor | Int32Array;
+/**
+ * A feed of a prepared run: a tfjs tensor, or values uploaded for this call alone: int32 (a
+ * batch's row numbers) or float32 (a gradient method's coefficients, graphGradientStep.ts).
+ */
+export type PreparedFeed = TF.Tensor | Int32Array | Float32Array;
 
 export interface PreparedRun {
   /** One session call with these values, in the order of the feeds. */
   run(values: PreparedFeed[]): void;
+  /** One session call whose fetches' values come back as typed arrays (copies: TensorFlow's tensors are freed at once). */
+  read(values: PreparedFeed[]): Array<Float32Array | Int32Array>;
   /**
    * With `keepLast`: the last fetch's value from the latest call (a float32 tensor), read now;
    * undefined before the first call. TensorFlow's tensor is kept until the next call or `free`,
@@ -54,31 +60,43 @@ export function preparedRun(backend: SavedModelBackend, id: number, feeds: Reado
     if (kept !== undefined) b.deleteTensor(kept);
     kept = undefined;
   };
-  const run = (values: PreparedFeed[]) => {
+  /** The call: returns TensorFlow's output tensors, which the caller frees. */
+  const call = (values: PreparedFeed[]): Array<{ id: number }> => {
     if (values.length !== feeds.length) throw new Error(`preparedRun: ${values.length} values for ${feeds.length} feeds`);
     const uploaded: number[] = [];
     try {
       tensors.length = 0;
       for (let k = 0; k < values.length; k++) {
         const v = values[k]!;
-        if (v instanceof Int32Array) {
-          ids[k] = b.createTensor([v.length], b.TF_INT32, v);
+        if (v instanceof Int32Array || v instanceof Float32Array) {
+          ids[k] = b.createTensor([v.length], v instanceof Int32Array ? b.TF_INT32 : b.TF_FLOAT, v);
           uploaded.push(ids[k]!);
         } else {
           tensors.push(k);
         }
       }
-      const held = backend.getInputTensorIds(tensors.map((k) => values[k] as Exclude<PreparedFeed, Int32Array>));
+      const held = backend.getInputTensorIds(tensors.map((k) => values[k] as TF.Tensor));
       tensors.forEach((k, j) => { ids[k] = held[j]!; });
-      const outs = b.runSavedModel(id, ids, inputNames, outputNames);
-      free();
-      for (let k = 0; k < outs.length; k++) {
-        if (keepLast && k === outs.length - 1) kept = outs[k]!.id;
-        else b.deleteTensor(outs[k]!.id);
-      }
+      return b.runSavedModel(id, ids, inputNames, outputNames);
     } finally {
       for (const t of uploaded) b.deleteTensor(t);
     }
   };
-  return { run, last: () => (kept === undefined ? undefined : b.tensorDataSync(kept) as Float32Array), free };
+  const run = (values: PreparedFeed[]) => {
+    const outs = call(values);
+    free();
+    for (let k = 0; k < outs.length; k++) {
+      if (keepLast && k === outs.length - 1) kept = outs[k]!.id;
+      else b.deleteTensor(outs[k]!.id);
+    }
+  };
+  const read = (values: PreparedFeed[]) => {
+    const outs = call(values);
+    try {
+      return outs.map((o) => b.tensorDataSync(o.id) as Float32Array | Int32Array);
+    } finally {
+      for (const o of outs) b.deleteTensor(o.id);
+    }
+  };
+  return { run, read, last: () => (kept === undefined ? undefined : b.tensorDataSync(kept) as Float32Array), free };
 }

@@ -167,8 +167,8 @@ for (const [label, mode, dropout, serves] of [
 }
 
 // A method whose coefficients the graph computes (graphRules.ts; GradNorm with its state in the
-// session) steps in one session call; one the graph has no rule for (UPGrad's solver, MGDA's with
-// three tasks) in two. Counted at
+// session) steps in one session call; one the graph has no rule for (Nash-MTL reusing alpha
+// across steps, MGDA's with three tasks) in two. Counted at
 // TensorFlow's binding, which every session call (prepared or not) goes through.
 test('a method with a graph rule steps in one session call, the others in two', { timeout: 120_000 }, async () => {
   const { tf } = await loadBackend('tensorflow');
@@ -184,8 +184,8 @@ test('a method with a graph rule steps in one session call, the others in two', 
     const weighting = (method: string, mode: 'parameters' | 'representation') => ({ method, mode }) as ExperimentSpec['training']['weighting'];
     // 100 rows in batches of 16 for two epochs: 14 steps.
     for (const mode of ['parameters', 'representation'] as const) {
-      const twoCalls = await count(twoTasks(graphSpec({ weighting: weighting('upgrad', mode) })));
-      for (const method of ['mgda', 'imtlg', 'aligned-mtl', 'gradnorm']) {
+      const twoCalls = await count(twoTasks(graphSpec({ weighting: { method: 'nash-mtl', mode, updateEvery: 2 } as ExperimentSpec['training']['weighting'] })));
+      for (const method of ['mgda', 'imtlg', 'aligned-mtl', 'gradnorm', 'upgrad', 'cagrad', 'nash-mtl']) {
         assert.equal(twoCalls - await count(twoTasks(graphSpec({ weighting: weighting(method, mode) }))), 14, `${method} on the shared ${mode}`);
       }
       assert.equal(await count(graphSpec({ weighting: weighting('mgda', mode) })), await count(graphSpec({ weighting: weighting('upgrad', mode) })), `MGDA with three tasks on the shared ${mode}`);

@@ -2,11 +2,15 @@
 // coefficients (src/core/weighting/) within 1e-5, on hand-worked Gramians and the degenerate
 // ones: equal, parallel and opposite gradients, a zero gradient, all gradients zero. GradNorm,
 // whose state lives in the session, step by step against the core rule over a sequence of
-// Gramians and losses (graph/gradNormRule.ts).
+// Gramians and losses (graph/gradNormRule.ts). The two-task closed forms of the solver methods
+// (twoTaskRules.ts) also against numbers worked by hand.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alignedMtlWeights } from '../../../src/core/weighting/alignedMtl';
+import { cagradWeights } from '../../../src/core/weighting/cagrad';
 import { gradnorm } from '../../../src/core/weighting/gradnorm';
+import { nashMtlWeights } from '../../../src/core/weighting/nashMtl';
+import { upgradWeights } from '../../../src/core/weighting/upgrad';
 import { imtlgWeights } from '../../../src/core/weighting/imtlg';
 import { mgdaWeights } from '../../../src/core/weighting/mgda';
 import { weightingParams } from '../../../src/core/weighting/registry';
@@ -50,6 +54,9 @@ const TWO = {
   'a zero gradient second': gramianOf([[0.3, 1], [0, 0]]),
   'every gradient zero': gramianOf([[0, 0], [0, 0]]),
   'the second shorter, equal directions': gramianOf([[2, 2], [1, 1]]),
+  'acute, unequal lengths (g1 = (3, 0.2), g2 = (1, 1))': gramianOf([[3, 0.2], [1, 1]]),
+  'nearly opposed (g1 = (1, 0.01), g2 = (-1, 0))': gramianOf([[1, 0.01], [-1, 0]]),
+  'large scale (g1 = (300, 0), g2 = (-100, 250))': gramianOf([[300, 0], [-100, 250]]),
 };
 const THREE = {
   'hand-worked': gramianOf([[1, 0, 0.5], [0.2, 1, -0.3], [-0.4, 0.1, 2]]),
@@ -64,6 +71,12 @@ const RULES: Array<[string, Record<string, unknown>, (G: number[][]) => number[]
   ['mgda', { normalization: 'l2' }, (G) => mgdaWeights(G, 'l2'), [TWO]],
   ['imtlg', {}, imtlgWeights, [TWO, THREE]],
   ['aligned-mtl', {}, alignedMtlWeights, [TWO, THREE]],
+  ['upgrad', {}, upgradWeights, [TWO]],
+  ['cagrad', { c: 0.4, rescale: 'none' }, (G) => cagradWeights(G, 0.4, 'none'), [TWO]],
+  ['cagrad', { c: 2, rescale: 'onePlusCSquared' }, (G) => cagradWeights(G, 2, 'onePlusCSquared'), [TWO]],
+  ['cagrad', { c: 0.7, rescale: 'onePlusC' }, (G) => cagradWeights(G, 0.7, 'onePlusC'), [TWO]],
+  ['nash-mtl', { maxNorm: 1, updateEvery: 1 }, (G) => nashMtlWeights(G, 1), [TWO]],
+  ['nash-mtl', { maxNorm: 0, updateEvery: 1 }, (G) => nashMtlWeights(G, 0), [TWO]],
 ];
 
 for (const [id, params, rule, sets] of RULES) {
@@ -86,10 +99,50 @@ test('MGDA by hand on the segment: g1 = (2, 0), g2 = (0.5, 1.3): gamma = (G22 - 
   assert.ok(Math.abs(w![0]! - 0.94 / 3.94) < 1e-6 && Math.abs(w![1]! - 3 / 3.94) < 1e-6, `[${w}]`);
 });
 
-test('which methods have a graph rule: MGDA with two tasks only, IMTL-G, Aligned-MTL and GradNorm with any number, not PCGrad or UPGrad', () => {
+/** Each coefficient within `tolerance` of the hand-worked one. */
+const near = (got: number[], want: number[], tolerance = 1e-6) => assert.ok(got.every((x, i) => Math.abs(x - want[i]!) < tolerance), `[${got}] vs [${want}]`);
+
+test('UPGrad by hand, two tasks: g1 = (1, 0), g2 = (-1, 1): v = (1, 1/2) and (1, 1), c = (1, 3/4)', async () => {
+  // G = [[1, -1], [-1, 2]]: e_1's projection raises v_2 to -G12/G22 = 1/2, e_2's v_1 to -G12/G11 = 1.
+  // d = g1 + 3/4 g2 = (1/4, 3/4): <d, g1> = 1/4 and <d, g2> = 1/2, both >= 0 (the dual cone).
+  const [w] = await onGraph('upgrad', {}, [[[1, -1], [-1, 2]]]);
+  near(w!, [1, 0.75]);
+});
+
+test('CAGrad by hand, two tasks, G = diag(4, 1): the end w = 0 at c = 0.4, the stationary point at c = 2', async () => {
+  // Scaled by 4: a = 1, d = 1/4, b = 0; |g0| = sqrt(5/16), k = c |g0|, delta = 3/8.
+  // c = 0.4: F'(0) = 3/8 - k (1/4) / (1/2) = 0.2632 > 0, so w = 0, g_w = g2 (|g_w| = 1/2 scaled),
+  // lambda = k / (1/2) = 0.44721: d = g0 + c |g0| g2 / |g2| = (1, 1/2 + 0.44721) on g1 = (2, 0), g2 = (0, 1).
+  // c = 2: F'(0) = -0.1840 < 0 < F'(1): w = (d - b - delta sqrt(det / (A k^2 - delta^2))) / A
+  // with A = 5/4, det = 1/4, k^2 = 5/4: w = (1/4 - 3/8 sqrt(0.25 / 1.421875)) / 1.25 = 0.0742058;
+  // |g_w|^2 = w^2 + (1 - w)^2 / 4 = 0.2197802, lambda = k / |g_w| = 2.384848.
+  const [small] = await onGraph('cagrad', { c: 0.4, rescale: 'none' }, [[[4, 0], [0, 1]]]);
+  const [large] = await onGraph('cagrad', { c: 2, rescale: 'none' }, [[[4, 0], [0, 1]]]);
+  near(small!, [0.5, 0.5 + 0.4 * Math.sqrt(5 / 16) / 0.5]);
+  const w = (0.25 - 0.375 * Math.sqrt(0.25 / 1.421875)) / 1.25;
+  const lambda = 2 * Math.sqrt(5 / 16) / Math.sqrt(w * w + (1 - w) ** 2 / 4);
+  near([w], [0.0742058]);
+  near(large!, [0.5 + lambda * w, 0.5 + lambda * (1 - w)]);
+});
+
+test('Nash-MTL by hand, two tasks: alpha_i = 1 / (|g_i| sqrt(1 + cos)), then |d| <= maxNorm', async () => {
+  // G = diag(4, 1): cos = 0, alpha = (1/2, 1), |d| = sqrt(2): maxNorm 1 scales by 1/sqrt(2).
+  // G = [[1, 1/2], [1/2, 1]]: cos = 1/2, alpha = 1/sqrt(3/2) each (G alpha = 1.2247 = 1/alpha).
+  const [orthogonal, acute] = await onGraph('nash-mtl', { maxNorm: 0, updateEvery: 1 }, [[[4, 0], [0, 1]], [[1, 0.5], [0.5, 1]]]);
+  near(orthogonal!, [0.5, 1]);
+  near(acute!, [Math.sqrt(2 / 3), Math.sqrt(2 / 3)]);
+  const [clipped] = await onGraph('nash-mtl', { maxNorm: 1, updateEvery: 1 }, [[[4, 0], [0, 1]]]);
+  near(clipped!, [0.5 / Math.SQRT2, 1 / Math.SQRT2]);
+});
+
+test('which methods have a graph rule: MGDA, UPGrad, CAGrad and Nash-MTL (recomputed every step) with two tasks, IMTL-G, Aligned-MTL and GradNorm with any number, not PCGrad', () => {
   assert.ok(hasGraphRule('mgda', 2) && !hasGraphRule('mgda', 3));
   assert.ok(hasGraphRule('imtlg', 4) && hasGraphRule('aligned-mtl', 4) && hasGraphRule('gradnorm', 2) && hasGraphRule('gradnorm', 4));
-  assert.ok(!hasGraphRule('pcgrad', 2) && !hasGraphRule('upgrad', 2));
+  assert.ok(hasGraphRule('upgrad', 2) && !hasGraphRule('upgrad', 3));
+  assert.ok(hasGraphRule('cagrad', 2, { c: 0.4, rescale: 'none' }) && !hasGraphRule('cagrad', 4, { c: 0.4, rescale: 'none' }));
+  // Alpha reused across steps is state: JavaScript.
+  assert.ok(hasGraphRule('nash-mtl', 2, { maxNorm: 1, updateEvery: 1 }) && !hasGraphRule('nash-mtl', 2, { maxNorm: 1, updateEvery: 2 }));
+  assert.ok(!hasGraphRule('pcgrad', 2));
 });
 
 type GradNormStep = { losses: number[]; gramian: number[][] } | 'new phase';

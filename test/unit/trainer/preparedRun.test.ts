@@ -55,3 +55,21 @@ test('a prepared run refuses a feed type it does not convert, naming the feed', 
   assert.throws(() => session.prepare([{ name: 'codes', tfDtype: 'DT_UINT8' }], [graph.done]), /feed codes of type DT_UINT8/);
   session.dispose();
 });
+
+test('a prepared read returns its fetches as typed arrays and takes a Float32Array feed, leaving no tfjs tensor', async () => {
+  const { tf } = await loadBackend('tensorflow');
+  // The two-call gradient step's shape (graphGradientStep.ts): the first call reads its Gramian
+  // back, the second is fed the coefficients from a Float32Array.
+  const g = new GraphBuilder();
+  const mix = g.placeholder('mix', [2]);
+  const doubled = g.op('Mul', [mix, g.constant('two', { dtype: 'float', shape: [], values: [2] })], { T: F }, 'doubled');
+  const total = g.op('Sum', [doubled, g.constant('axis', { dtype: 'int32', shape: [1], values: [0] })], { T: F, Tidx: { type: 'int32' }, keep_dims: { b: false } }, 'total');
+  const session = openSession(tf, g.savedModel(['serve']));
+  const call = session.prepare([{ name: mix }], [doubled, total]);
+  const before = tf.memory().numTensors;
+  const [twice, sum] = call.read([Float32Array.from([0.25, -3])]);
+  assert.deepEqual(Array.from(twice!), [0.5, -6]);
+  assert.deepEqual(Array.from(sum!), [-5.5]);
+  assert.equal(tf.memory().numTensors, before);
+  session.dispose();
+});
