@@ -3,7 +3,15 @@
 // every TensorFlow session call that is not a plain step (graph load, set, the first step,
 // evaluation runs, weights read back, loss read-backs), the eager ops (a conflict measurement's
 // tape) and the JavaScript between them, in order, with CPU and wall time. Prints figures; asserts nothing.
-// `node --max-semi-space-size=4 out/bench/firstEpochProbe.js [batch=256] [--sequence] [--no-conflict]`
+// `node --max-semi-space-size=4 out/bench/firstEpochProbe.js [batch=256] [--sequence] [--no-conflict] [--gaps] [--natives]`
+// --gaps: the JavaScript gaps by size and the largest with what ran around them; --natives: the
+// binding's createTensor and deleteTensor (a step's row upload and frees) as kinds of their own.
+// What the gaps held (2026-12-01, load 15-20): one of 17-27 ms before the graph load (the graph's
+// first build, cold JavaScript: 15-19 ms of CPU against 5 ms for a later build in the process) and
+// one of 0.1-0.5 ms between two steps, 0.15-0.25 ms a step in all; the same loop with the session
+// runs stubbed out costs 70-100 µs a step: the rest is the same JavaScript run on caches the step
+// just evicted. V8's sampling profilers (--cpu-prof, --prof) abort this process (glibc: free():
+// invalid pointer in V8's parser); perf record with --perf-basic-prof works.
 // (TF_NUM_INTRAOP_THREADS=2 in the environment overrides the trainer's thread choice.)
 // With TF_CPP_MIN_LOG_LEVEL=0 TF_CPP_VMODULE=meta_optimizer=1, TensorFlow logs Grappler's passes:
 // one per new fetch set, 4-19 ms each, about 65 ms of the run's 0.2 s outside the steady steps at
@@ -50,10 +58,18 @@ async function main(): Promise<void> {
   // prepared run (graph/preparedRun.ts) call them; the binding is read-only: the backend gets a proxy.
   const binding = backend.binding;
   const wrappedBinding = new Map<string, Call>();
-  for (const name of ['runSavedModel', 'loadSavedModelMetaGraph', 'executeOp']) {
+  const natives = process.argv.includes('--natives') ? ['createTensor', 'deleteTensor'] : [];
+  for (const name of ['runSavedModel', 'loadSavedModelMetaGraph', 'executeOp', ...natives]) {
     const target = name === 'loadSavedModelMetaGraph' ? backend : binding;
     const orig = target[name]!.bind(target);
     const wrapped: Call = (...a) => {
+      if (natives.includes(name)) {
+        flushEager();
+        charge('JavaScript');
+        const r = orig(...a);
+        charge(name);
+        return r;
+      }
       if (name === 'executeOp') {
         if (!eager) charge('JavaScript');
         eager++;
@@ -95,6 +111,19 @@ async function main(): Promise<void> {
   console.log(`steady steps: ${steady[0].toFixed(0)} ms CPU, ${steady[1].toFixed(0)} ms wall (CPU/wall ${(steady[0] / steady[1]).toFixed(2)}); the rest: ${(total.c - steady[0]).toFixed(0)} ms CPU, ${(total.w - steady[1]).toFixed(0)} ms wall`);
   console.log('by kind (CPU ms / wall ms / calls):');
   for (const [what, [c, wl, n]] of [...sums].sort((a, b) => b[1][0] - a[1][0])) console.log(`  ${what.padEnd(40)} ${c.toFixed(1).padStart(7)} ${wl.toFixed(1).padStart(7)} ${String(n).padStart(5)}`);
+  if (process.argv.includes('--gaps')) {
+    // The JavaScript gaps one by one: how many of each size, and the largest with what ran before and after.
+    const gaps = rows.flatMap(([what, c, wl], k) => (what === 'JavaScript' ? [{ c, wl, before: rows[k - 1]?.[0] ?? 'start', after: rows[k + 1]?.[0] ?? 'end' }] : []));
+    const bins = [0.1, 0.2, 0.3, 0.5, 1, 2, 5, Infinity];
+    console.log('JavaScript gaps by CPU ms (up to: count, CPU ms):');
+    let from = 0;
+    for (const to of bins) {
+      const inBin = gaps.filter((g) => g.c > from && g.c <= to || (from === 0 && g.c <= 0));
+      console.log(`  <= ${String(to).padEnd(8)} ${String(inBin.length).padStart(5)} ${inBin.reduce((a, g) => a + g.c, 0).toFixed(1).padStart(7)}`);
+      from = to;
+    }
+    for (const g of [...gaps].sort((a, b) => b.c - a.c).slice(0, 8)) console.log(`  ${g.c.toFixed(1).padStart(6)} CPU ${g.wl.toFixed(1).padStart(6)} wall  between ${g.before} and ${g.after}`);
+  }
   if (process.argv.includes('--sequence')) for (const [what, c, wl, n] of merged) if (c + wl > 2) console.log(`  ${what.padEnd(40)} ${c.toFixed(1).padStart(7)} ${wl.toFixed(1).padStart(7)} x${n}`);
 }
 

@@ -61,6 +61,8 @@ export interface LoopResult {
 
 /** The fused graph step's batch: it takes rows of the split, not tensors. */
 const NO_BATCH = { x: new Map<string, TF.Tensor>(), y: new Map<string, TF.Tensor>(), weights: new Map<string, TF.Tensor>() };
+/** A step's masks where no task has unlabelled rows (read only). */
+const NO_MASKS: ReadonlyMap<string, BatchMask> = new Map();
 
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
 const REPORTS_PER_EPOCH = 20;
@@ -167,6 +169,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const stepsPerEpoch = sizes.length;
   const reportEvery = Math.max(1, Math.floor(stepsPerEpoch / REPORTS_PER_EPOCH));
   const taskIds = heads.map((h) => h.task.id);
+  /** Every task has labels in every batch where none is masked: one array for all those steps (begin only reads it). */
+  const allLabelled: readonly boolean[] = heads.map(() => true);
   const lrAt = (epoch: number, b: number) => learningRateAt(t.schedule, t.optimizer.learningRate, (epoch - 1) + b / stepsPerEpoch, s.epochs);
   let step = 0;
   let lastYield = Date.now();
@@ -198,19 +202,20 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         const rows = order.subarray(b * t.batchSize, b * t.batchSize + sizes[b]!);
         // The fused graph gathers its own batches and holds the weights: a conflict measurement gets both.
         // A gradient method's task gradients on the graph are the measurement's: no tape then.
-        const fromStep = !!fused?.servesConflict && !!conflict?.due(step);
+        const due = !!conflict?.due(step);
+        const fromStep = due && !!fused?.servesConflict;
         // A loss-family method's measurement is a session run of its own where the graph has one (graph/conflictGramians.ts).
-        const inSession = !fromStep && !!fused?.measureConflict && !!conflict?.due(step);
-        const measured = !!fused && !fromStep && !inSession && !!conflict?.due(step);
+        const inSession = due && !fromStep && !!fused?.measureConflict;
+        const measured = due && !!fused && !fromStep && !inSession;
         if (measured) fused!.sync();
         const { x: xb, y: yb, weights: wb } = batches?.batch(b) ?? (measured ? fused!.batch(rows) : NO_BATCH);
-        const mb = new Map(masked.map((id, k) => [id, { weights: wb.get(id)!, labelled: maskWeights[k]!.labelled[b]! }]));
-        const conflictPoints = fromStep ? undefined : inSession ? conflict!.fromGramians(step, epoch, fused!.measureConflict!(rows)) : conflict?.measure(step, epoch, xb, yb, mb);
+        const mb: ReadonlyMap<string, BatchMask> = masked.length ? new Map(masked.map((id, k) => [id, { weights: wb.get(id)!, labelled: maskWeights[k]!.labelled[b]! }])) : NO_MASKS;
+        const conflictPoints = !due || fromStep ? undefined : inSession ? conflict!.fromGramians(step, epoch, fused!.measureConflict!(rows)) : conflict!.measure(step, epoch, xb, yb, mb);
         if (conflictPoints?.length) events.progress(conflictPoints);
         const affinityPoints = affinity?.measure(step, epoch, lrAt(epoch, b), { xb, yb, masks: mb });
         if (affinityPoints?.length) events.progress(affinityPoints);
         const reported = (b + 1) % reportEvery === 0 || b === stepsPerEpoch - 1;
-        weighting.begin(step, epoch, heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0), reported);
+        weighting.begin(step, epoch, mb.size ? heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0) : allLabelled, reported);
         // The fused graph keeps its losses in the session until the report (graph/lossSums.ts).
         const losses = fromStep ? (events.progress(conflict!.fromGramians(step, epoch, fused!.stepMeasured(rows, lrAt(epoch, b), lossWeights))), [])
           : fused ? (fused.step(rows, lrAt(epoch, b), lossWeights), [])
@@ -218,9 +223,10 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
         if (method.needs.lossesAfter) weighting.afterStep(lossesAfterStep(s, xb, yb, mb));
         else weighting.afterStep([]);
         losses.forEach((l, i) => window[i]!.push(l));
-        heads.forEach((h, i) => { const m = mb.get(h.task.id); if (m) windowLabelled[i]!.push(m.labelled); });
+        if (mb.size) heads.forEach((h, i) => { const m = mb.get(h.task.id); if (m) windowLabelled[i]!.push(m.labelled); });
         windowSteps++;
-        tf.dispose([...xb.values(), ...yb.values(), ...[...mb.values()].map((m) => m.weights)]);
+        // The fused graph's steps hold no batch tensor (NO_BATCH, NO_MASKS): nothing to walk and dispose.
+        if (xb.size || yb.size || mb.size) tf.dispose([...xb.values(), ...yb.values(), ...[...mb.values()].map((m) => m.weights)]);
         step++;
         if (step === 1) events.firstStep?.();
 

@@ -24,6 +24,7 @@ import { hasGraphRule } from './graphRules';
 import { openReusableSession } from './sessionCache';
 import type { MetricSumNodes } from './metricSums';
 import { epochEndReads } from './epochEndReads';
+import type { PreparedFeed } from './preparedRun';
 
 /** The loop's step path (run log, LoopResult.stepPath) when this step runs. */
 export const GRAPH_STEP_PATH = 'fused graph';
@@ -199,6 +200,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   const plainStep = session.prepare([...feeds, { name: graph.lossKeep }], [graph.stepSums], true);
   const keepValues = { restart: tf.keep(tf.scalar(0)), add: tf.keep(tf.scalar(1)) };
   let restart = true;
+  let plainValues: PreparedFeed[] = [];
   const run = (rows: Int32Array, lr: number, weights: LossWeights, measure: boolean) => {
     // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
     // called (GradNorm reads them in the graph: gradNormRule.ts). Learned weights are the graph's own, a
@@ -207,7 +209,14 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     rowsSinceTake += rows.length;
     epochEnd.stepped();
     if (!taskGradients) {
-      plainStep.run([...split, ...labels, rows, coefFor(rows.length, w), lrTensor(lr), restart ? keepValues.restart : keepValues.add]);
+      // One feed array for every step (bind fills the split and labels): the last four change.
+      const values = plainValues;
+      const at = values.length - 4;
+      values[at] = rows;
+      values[at + 1] = coefFor(rows.length, w);
+      values[at + 2] = lrTensor(lr);
+      values[at + 3] = restart ? keepValues.restart : keepValues.add;
+      plainStep.run(values);
       restart = false;
       return undefined;
     }
@@ -228,6 +237,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       bound = { x, ...(codedInputs ? { coded: codedInputs } : {}) };
       hostTargets = heads.map((h) => targets.get(h.task.id)!);
       labels = hostTargets.map((t, i) => (graph.labelTypes[i] === 'int32' ? tf.tensor1d(Int32Array.from(t), 'int32') : tf.tensor2d(t, [t.length, 1])));
+      plainValues = [...split, ...labels, new Int32Array(0), keepValues.restart, keepValues.restart, keepValues.restart];
       // The running AUC's scores, one a row of this split (metricSums.ts).
       if (metricSums?.init) {
         const n = tf.scalar(hostTargets[0]!.length, 'int32');

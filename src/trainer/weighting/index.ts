@@ -183,7 +183,8 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
     active: () => active,
     coefficients: () => last,
     afterStep(lossesAfter) {
-      rule?.afterStep?.(context(), active.map((i) => lossesAfter[i]!));
+      // Most rules keep no state between steps: no context is made for them (this runs every step).
+      if (rule?.afterStep) rule.afterStep(context(), active.map((i) => lossesAfter[i]!));
       step++;
     },
     endEpoch(meanLosses) { epochLosses.push([...meanLosses]); },
