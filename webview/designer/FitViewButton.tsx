@@ -22,9 +22,12 @@ export function FitViewButton(p: { bounds: Bounds | undefined; onFit(): void }) 
   });
   if (!sides) return <Button appearance="secondary" onClick={p.onFit} title={FIT_TITLE}>Fit view</Button>;
   const list = (sides.split(' ') as Side[]).map((side) => SIDE_TEXT[side]);
+  const words = list.map((t) => t.words);
+  // "above, below and right", not "above and below and right".
+  const where = words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : words[0];
   return (
     <button type="button" className="out-of-view-hint" onClick={p.onFit} title={FIT_TITLE}>
-      <span aria-hidden="true">{list.map((t) => t.arrow).join('')}</span> More {list.map((t) => t.words).join(' and ')} · Fit view
+      <span aria-hidden="true">{list.map((t) => t.arrow).join('')}</span> More {where} · Fit view
     </button>
   );
 }
