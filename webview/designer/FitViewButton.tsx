@@ -20,14 +20,15 @@ export function FitViewButton(p: { bounds: Bounds | undefined; onFit(): void }) 
     if (!p.bounds || canvas.width === 0 || canvas.height === 0 || minimapFor(canvas) !== 'none') return '';
     return hiddenSides(p.bounds, { x: s.transform[0], y: s.transform[1], zoom: s.transform[2] }, canvas).join(' ');
   });
+  // One button either way (the same element, so "Fit view" is found by its text in both states).
   if (!sides) return <Button appearance="secondary" onClick={p.onFit} title={FIT_TITLE}>Fit view</Button>;
   const list = (sides.split(' ') as Side[]).map((side) => SIDE_TEXT[side]);
   const words = list.map((t) => t.words);
   // "above, below and right", not "above and below and right".
   const where = words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : words[0];
   return (
-    <button type="button" className="out-of-view-hint" onClick={p.onFit} title={FIT_TITLE}>
+    <Button appearance="secondary" className="out-of-view-hint" onClick={p.onFit} title={FIT_TITLE}>
       <span aria-hidden="true">{list.map((t) => t.arrow).join('')}</span> More {where} · Fit view
-    </button>
+    </Button>
   );
 }
