@@ -14,6 +14,7 @@ import { Button } from '../ui';
 import { Canvas, type CanvasView } from './Canvas';
 import { CONNECT_BUTTON_ID } from './ConnectTo';
 import { DesignerContext, pathKey, type Designer, type TabId } from './context';
+import { FitViewButton } from './FitViewButton';
 import { Inspector, tabOf } from './Inspector';
 import { layoutInput, type Size } from './layout';
 import { buildModel, onCanvas, problemNode, type DesignModel } from './model';
@@ -24,6 +25,7 @@ import { ProblemsList } from './ProblemsList';
 import { SummaryBar } from './SummaryBar';
 import { followSelection, type Selection } from './selection';
 import { useLayout } from './useLayout';
+import { graphBounds } from './viewport';
 
 interface ViewState { selection: Selection; tab: TabId; problemsOpen: boolean; viewport?: Viewport }
 
@@ -84,6 +86,7 @@ export function App({ init }: { init: DesignerInit }) {
   const readOnly = !snapshot.ok;
   const { groups, positions, direction } = useLayout(model, canvasSize);
   const view = useRef<CanvasView>(null);
+  const bounds = useMemo(() => graphBounds(positions, groups), [positions, groups]);
 
   // The selection follows renamed nodes and drops deleted ones, in this very render (a form
   // being typed in must not unmount); new nodes are selected once the host has added them.
@@ -204,7 +207,7 @@ export function App({ init }: { init: DesignerInit }) {
           <div className="toolbar-actions">
             <PanelToggle label="Palette" open={panels.palette} controls="palette" toggle={() => setPanels((s) => ({ ...s, palette: !s.palette }))} />
             <PanelToggle label="Inspector" open={panels.inspector} controls="inspector" toggle={() => setPanels((s) => ({ ...s, inspector: !s.inspector }))} />
-            <Button appearance="secondary" onClick={() => view.current?.fit({ duration: 200, whole: true })} title="Fit the whole graph in view (F)">Fit view</Button>
+            <FitViewButton bounds={bounds} onFit={() => view.current?.fit({ duration: 200, whole: true })} />
             <Button appearance="secondary" disabled={readOnly || arranging || model.nodes.length === 0} onClick={autoLayout}
               title="Lay the whole graph out again (elk: layered, fewest crossings) and save every node's position">{arranging ? 'Arranging…' : 'Auto-layout'}</Button>
             <Button appearance="secondary" disabled={!!trainBlocked} title={trainBlocked ?? 'Train variants of this experiment under the same seeds and compare them with intervals (Multi-Task Studio: Compare sharing strategies…)'}

@@ -4,7 +4,7 @@
 // holds positions while a drag is in flight. It opens framing the graph at a readable zoom
 // (viewport.ts) and keeps it framed as the editor is resized, until the user pans or zooms.
 import {
-  Background, BackgroundVariant, Controls, EdgeLabelRenderer, MiniMap, Panel, Position, ReactFlow, useReactFlow, useStore, ViewportPortal,
+  Background, BackgroundVariant, Controls, EdgeLabelRenderer, MiniMap, Position, ReactFlow, useReactFlow, useStore, ViewportPortal,
   type Connection, type ReactFlowState, type Edge, type EdgeChange, type Node, type NodeChange, type Viewport,
 } from '@xyflow/react';
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type FocusEvent, type KeyboardEvent, type RefObject } from 'react';
@@ -18,7 +18,7 @@ import { describeNode, describeTask, FlowDirection, GroupBoxView, GroupLabelView
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
-import { fitViewport, graphBounds, hiddenSides, inView, MIN_ZOOM, openingViewport, panToShow, sameViewport, type Bounds, type Side } from './viewport';
+import { fitViewport, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, panToShow, sameViewport, type Bounds, type MinimapSize } from './viewport';
 
 type SetSelection = (update: (s: Selection) => Selection) => void;
 
@@ -362,10 +362,10 @@ export function Canvas(p: Props) {
   // When the canvas is resized (a panel opens, the editor is split, VS Code settles its
   // layout after opening) a framed graph is framed again; a view the user chose keeps its
   // centre, so what was in the middle stays in sight. The minimap only where there is room
-  // (below 560 px it would cover a third of the canvas), smaller below 800 px, and
-  // from the first resize notification on: after the graph's first frame, which it would
-  // delay (an element per node, drawn and measured again), as an overview it can follow.
-  const [minimap, setMinimap] = useState<'none' | 'small' | 'large'>('none');
+  // (minimapFor), and from the first resize notification on: after the graph's first frame,
+  // which it would delay (an element per node, drawn and measured again), as an overview it can follow.
+  // Where there is none, the toolbar's Fit view button says what is out of view (FitViewButton).
+  const [minimap, setMinimap] = useState<MinimapSize>('none');
   useEffect(() => {
     const el = wrapper.current;
     if (!el) return undefined;
@@ -375,7 +375,7 @@ export function Canvas(p: Props) {
     const observer = new ResizeObserver((entries) => {
       const box = entries[entries.length - 1]!.contentRect;
       const now = { w: Math.round(box.width), h: Math.round(box.height) };
-      setMinimap(now.w < 560 || now.h < 360 ? 'none' : now.w < 800 ? 'small' : 'large');
+      setMinimap(minimapFor({ width: now.w, height: now.h }));
       if (now.w > 0 && now.h > 0) { setSize((s) => s ?? { width: now.w, height: now.h }); report({ width: now.w, height: now.h }); }
       if (last && last.w > 0 && last.h > 0 && now.w > 0 && now.h > 0 && (now.w !== last.w || now.h !== last.h)) {
         if (auto.current) fit({ whole: auto.current === 'whole' });
@@ -447,7 +447,6 @@ export function Canvas(p: Props) {
           const info = (n.data as LayerNode['data']).info;
           return info.shared ? 'var(--vscode-foreground)' : info.serves.length === 1 ? model.taskById.get(info.serves[0]!)?.color ?? SHARED_EDGE : SHARED_EDGE;
         }} />}
-        {minimap === 'none' && <OutOfViewHint bounds={bounds} onFit={() => fit({ duration: 200, whole: true })} />}
       </ReactFlow></OpeningZoom.Provider></FlowDirection.Provider>}
     </div>
   );
@@ -462,28 +461,6 @@ function Overview(p: { bounds: Bounds | undefined; small: boolean; direction: Di
   const partly = useStore((s: ReactFlowState) => !!p.bounds && !inView(p.bounds, { x: s.transform[0], y: s.transform[1], zoom: s.transform[2] }, { width: s.width, height: s.height }));
   if (!partly) return null;
   return <MiniMap pannable zoomable ariaLabel="Minimap" nodeBorderRadius={4} position={p.direction === 'TB' ? 'top-right' : 'bottom-right'} style={p.small ? { width: 150, height: 110 } : undefined} nodeColor={p.nodeColor} />;
-}
-
-const SIDE_TEXT: Record<Side, { arrow: string; words: string }> = {
-  above: { arrow: '↑', words: 'above' }, below: { arrow: '↓', words: 'below' }, left: { arrow: '←', words: 'left' }, right: { arrow: '→', words: 'right' },
-};
-
-/**
- * Where the canvas is too small for the minimap (a 900 px editor opens the digits example with
- * its task cards below the fold), a button on its bottom edge says where the rest of the graph
- * is and fits it in view: without it nothing told a newcomer there was more.
- */
-function OutOfViewHint(p: { bounds: Bounds | undefined; onFit(): void }) {
-  const sides = useStore((s: ReactFlowState) => (p.bounds ? hiddenSides(p.bounds, { x: s.transform[0], y: s.transform[1], zoom: s.transform[2] }, { width: s.width, height: s.height }).join(' ') : ''));
-  if (!sides) return null;
-  const list = (sides.split(' ') as Side[]).map((side) => SIDE_TEXT[side]);
-  return (
-    <Panel position="bottom-center">
-      <button type="button" className="out-of-view-hint" onClick={p.onFit} title="Fit the whole graph in view (F)">
-        <span aria-hidden="true">{list.map((t) => t.arrow).join('')}</span> More {list.map((t) => t.words).join(' and ')} · Fit view
-      </button>
-    </Panel>
-  );
 }
 
 function isTyping(target: EventTarget): boolean {

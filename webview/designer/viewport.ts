@@ -95,6 +95,12 @@ export function hiddenSides(bounds: Bounds, v: Viewport, canvas: Size): Side[] {
   return sides;
 }
 
+/** The minimap's size for a canvas of `canvas` size: none below 560 x 360 px (it would cover a third of the canvas), small below 800 px wide. */
+export type MinimapSize = 'none' | 'small' | 'large';
+export function minimapFor(canvas: Size): MinimapSize {
+  return canvas.width < 560 || canvas.height < 360 ? 'none' : canvas.width < 800 ? 'small' : 'large';
+}
+
 /** Whether `bounds` lies wholly inside a canvas of `canvas` size seen through `v`. */
 export function inView(bounds: Bounds, v: Viewport, canvas: Size): boolean {
   return hiddenSides(bounds, v, canvas).length === 0;

@@ -170,11 +170,8 @@ export function renderReport(input: ReportInput): RenderedReport {
   for (const task of spec.tasks) paramRows.push([`Only ${md(task.id)}`, formatInteger(p.perTask[task.id] ?? 0)]);
   paramRows.push(['**Multi-task model**', `**${formatInteger(p.total)}**`]);
   paramRows.push([`Sum of ${spec.tasks.length} single-task models`, formatInteger(p.singleTaskTotal)]);
+  // What sharing saves is said once, in the Summary, where a reader looks first; the table gives its terms.
   lines.push(markdownTable(['Weights', 'Parameters'], paramRows), '');
-  if (p.singleTaskTotal > 0) {
-    const saving = 1 - p.total / p.singleTaskTotal;
-    lines.push(`Sharing ${saving >= 0 ? 'saves' : 'costs'} **${Math.abs(saving * 100).toFixed(1)} %** of the parameters of separate single-task models.`, '');
-  }
   const blockRows = sharingDiagram(spec).blocks.flatMap((b) => b.layers).flatMap((l) =>
     (l.parts ?? []).map((part) => [md(l.id), md(l.type), md(part.label), md(part.tasks.join(', ')), formatInteger(part.params)]));
   if (blockRows.length) {

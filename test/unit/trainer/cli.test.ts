@@ -158,7 +158,7 @@ test('data paths: a home folder with .vscode (VS Code\'s extensions) is never ta
   assert.match(r.stderr, /is outside the folders data may be read from \(.*exp\)/);
 });
 
-test('train with repeats prints the repeat in progress, each metric\'s interval and the verdict from Δm\'s interval; one run says it is one run', { timeout: 120_000 }, () => {
+test('train with repeats prints the repeat in progress, each metric\'s interval and the verdict from Δm\'s interval', { timeout: 120_000 }, () => {
   const dir = tempDir('cli-repeats');
   const doc = { ...exampleDoc('correlated-regression'), evaluation: { repeats: 2 } } as Record<string, unknown>;
   (doc.data as { source: Record<string, unknown> }).source.samples = 400;
@@ -169,7 +169,66 @@ test('train with repeats prints the repeat in progress, each metric\'s interval 
   assert.match(r.stdout, /^repeated: 2 seeds \(42, 43\) \(95 % Student's t interval of the mean over repeats; /m);
   assert.match(r.stdout, /^ {2}task1 mae: shared [\d.]+ ± [\d.]+ \(95 % CI [-\d.]+…[-\d.]+\); single-task [\d.]+ ± [\d.]+ \(95 % CI /m);
   assert.match(r.stdout, /^(sharing helped|sharing hurt|no difference that these runs can show): Δm [+−][\d.]+ % ± [\d.]+ \(95 % CI .*, n = 2\)$/m);
-  const one = mts('train', writeDoc(dir, 'one.mtl.json', { ...doc, evaluation: {} }), '--epochs', '1');
-  assert.equal(one.status, 0, one.stderr);
-  assert.match(one.stdout, /^Δm [+−][\d.]+ %, one run: repeat it \(evaluation\.repeats\) to know whether the difference is more than noise$/m);
+});
+
+test('train prints what a user reads: the run folder, each pair against its baseline, Δm as their mean, one run said to be one, the parameters and the report', { timeout: 180_000 }, () => {
+  const dir = tempDir('cli-results');
+  const doc = exampleDoc('correlated-regression');
+  (doc.data as { source: Record<string, unknown> }).source.samples = 600;
+  const r = mts('train', writeDoc(dir, 'small.mtl.json', doc), '--epochs', '1');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n').filter((l) => l.trim());
+  const runLine = lines.find((l) => l.startsWith('run folder: '))!;
+  const runDir = path.resolve(ROOT, runLine.slice('run folder: '.length));
+  assert.ok(fs.existsSync(path.join(runDir, 'summary.json')), `${runLine}: a folder with the run in it`);
+  assert.ok(lines.includes('backend: tensorflow'));
+  const summary = JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as {
+    test: Record<string, Record<string, number>>;
+    parameters: { total: number; shared: number; singleTaskTotal: number };
+    baselines: { deltaM: number; comparisons: Array<{ task: string; metric: string }> };
+  };
+  // The results come after every training (the shared model's, then one per task's baseline), in this order.
+  const results = lines.indexOf('test results (shared model):');
+  const trainings = lines.flatMap((l, i) => (/^training /.test(l) ? [i] : []));
+  assert.deepEqual(trainings.map((i) => lines[i]), ['training shared model (1 epochs)', 'training single-task task1 (1 epochs)', 'training single-task task2 (1 epochs)']);
+  assert.ok(results > trainings.at(-1)!, 'results after the last training');
+  for (const [task, metrics] of Object.entries(summary.test)) {
+    const line = lines.find((l) => l.startsWith(`  ${task}: `));
+    assert.ok(line, `a line of ${task}'s test metrics`);
+    // Printed to 4 significant digits.
+    for (const [metric, value] of Object.entries(metrics)) {
+      const printed = Number(new RegExp(`\\b${metric} (-?[\\d.e+-]+)`).exec(line)![1]);
+      assert.ok(Math.abs(printed - value) <= Math.abs(value) * 5e-4, `${task} ${metric}: printed ${printed}, summary.json ${value}`);
+    }
+  }
+  // Each pair's line: the relative improvement worked out again from its printed numbers (lower is better
+  // for mae and rmse, higher for r2; the losses are not in Δm), "−" for worse; Δm is their mean.
+  // E.g. "task1 r2: shared -0.4627 vs single-task -0.7705 (+39.94 %)": (−0.4627 + 0.7705) / 0.7705 = +39.95 %.
+  const pairs = lines.filter((l) => / vs single-task /.test(l)).map((l) => {
+    const m = /^ {2}(\S+) (\S+): shared (\S+) vs single-task (\S+) \(([+−]?)([\d.]+) %\)$/.exec(l);
+    assert.ok(m, `a pair's line: "${l}"`);
+    const [shared, baseline] = [Number(m[3]), Number(m[4])];
+    const percent = (m[5] === '−' ? -1 : 1) * Number(m[6]);
+    const sign = { mae: -1, rmse: -1, r2: 1 }[m[2]!];
+    assert.ok(sign, `${m[2]}: a metric of a regression task in Δm`);
+    const worked = sign * 100 * (shared - baseline) / Math.abs(baseline);
+    assert.ok(Math.abs(worked - percent) < 0.05 + Math.abs(worked) * 1e-3, `${l}: ${worked.toFixed(3)} % from its numbers`);
+    return percent;
+  });
+  assert.equal(pairs.length, summary.baselines.comparisons.length);
+  assert.ok(pairs.length >= 2);
+  const deltaLine = lines.find((l) => l.startsWith('  Δm = '));
+  const delta = /^ {2}Δm = ([+−]?)([\d.]+) %, the mean over task-metric pairs \(Nash-MTL\)$/.exec(deltaLine ?? '');
+  assert.ok(delta, `the Δm line: "${deltaLine}"`);
+  const printedDelta = (delta[1] === '−' ? -1 : 1) * Number(delta[2]);
+  const mean = pairs.reduce((a, b) => a + b, 0) / pairs.length;
+  assert.ok(Math.abs(printedDelta - mean) <= 0.01, `Δm ${printedDelta} % is the mean of the pairs' ${pairs.join(', ')} (${mean.toFixed(3)} %)`);
+  assert.ok(Math.abs(printedDelta - summary.baselines.deltaM * 100) <= 0.005 + 1e-9, 'the Δm of summary.json');
+  // One run cannot tell a gain from noise: the verdict says so, with the same Δm.
+  assert.ok(lines.includes(`Δm ${delta[1]}${delta[2]} %, one run: repeat it (evaluation.repeats) to know whether the difference is more than noise`), 'the one-run verdict');
+  const group = (n: number) => n.toLocaleString('en-US');
+  const p = summary.parameters;
+  assert.ok(lines.includes(`parameters: ${group(p.total)} (shared ${group(p.shared)}); separate single-task models: ${group(p.singleTaskTotal)}`));
+  assert.equal(lines.at(-1), `report: ${path.join(runDir, 'report.md')}`, 'the report last, where the eye ends');
+  assert.ok(fs.existsSync(path.join(runDir, 'report.md')));
 });

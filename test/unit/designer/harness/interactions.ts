@@ -552,14 +552,16 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
       await tag.waitFor({ state: 'detached' });
     }
   }],
-  ['900x700, no room for the minimap: a hint on the canvas says the task cards are below, and fits the whole graph when clicked', async (d) => {
-    const hint = d.page.locator('.out-of-view-hint');
+  ['900x700, no room for the minimap: the toolbar\'s Fit view button says the task cards are below, and fits the whole graph when clicked', async (d) => {
+    const hint = d.page.locator('.toolbar .out-of-view-hint');
     await hint.waitFor();
+    assert.equal(await d.page.locator('.canvas .out-of-view-hint').count(), 0, 'nothing on the canvas covers the cards past its edge');
     assert.ok(!(await inSight(d.page)).includes('task:digit'), 'the digit task card opens below the fold');
     assert.equal(await d.page.locator('.react-flow__minimap').count(), 0, 'no minimap at this size');
     assert.match((await hint.textContent()) ?? '', /^↓.*More below\b.*· Fit view$/);
     await hint.click();
     await hint.waitFor({ state: 'detached' });
+    await d.page.locator('.toolbar vscode-button:text-is("Fit view")').waitFor(); // the plain button again, once all is in view
     await d.page.waitForTimeout(300); // the fit's 200 ms animation
     const all = await d.page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
     assert.deepEqual((await inSight(d.page)).sort(), all.sort(), 'every card in sight after the hint is clicked');

@@ -152,16 +152,20 @@ const contrastChecks: Check[] = ([['light', LIGHT], ['dark', DARK], ['high contr
   }, { text: digitsParityText, theme, width: 1400, height: 900 },
 ]);
 
-/** Cards and group labels that the zoom controls (bottom left of the canvas) or the minimap cover, even in part: `minimap: id`. */
+/**
+ * Cards and group labels that the zoom controls (bottom left of the canvas), the minimap or the
+ * "More below · Fit view" hint cover, even in part, or come within the widget's margin of: `minimap: id`.
+ */
 async function underCanvasWidgets(page: Page): Promise<string[]> {
   return page.evaluate(() => {
-    const widgets = [['zoom controls', '.react-flow__controls'], ['minimap', '.react-flow__minimap']] as const;
-    return widgets.flatMap(([name, selector]) => {
+    // The hint is read as text beside the cards: 4 px apart at least, or it reads as part of a card.
+    const widgets = [['zoom controls', '.react-flow__controls', 0], ['minimap', '.react-flow__minimap', 0], ['out-of-view hint', '.out-of-view-hint', 4]] as const;
+    return widgets.flatMap(([name, selector, margin]) => {
       const w = document.querySelector(selector)?.getBoundingClientRect();
       if (!w || w.width === 0) return [];
       return [...document.querySelectorAll('.react-flow__node, .group-label')].filter((e) => {
         const r = e.getBoundingClientRect();
-        return r.width > 0 && r.left < w.right && r.right > w.left && r.top < w.bottom && r.bottom > w.top;
+        return r.width > 0 && r.left < w.right + margin && r.right > w.left - margin && r.top < w.bottom + margin && r.bottom > w.top - margin;
       }).map((e) => `${name}: ${e.getAttribute('data-id') ?? e.textContent ?? '?'}`);
     });
   });
@@ -184,11 +188,11 @@ const longNumberCheck: Check = ['a long number (digits-parity\'s scale factor) i
   }
 }];
 
-/** A designer in a panel 900 px wide (a laptop's editor beside the sidebar) and a 1280x800 window. */
-const FIRST_VIEW_SIZES = [[900, 700], [900, 800], [1280, 800]] as const;
+/** A designer in a narrow panel (520 px: the editor split beside another), 900 px wide (a laptop's editor beside the sidebar) and a 1280x800 window. */
+const FIRST_VIEW_SIZES = [[520, 700], [900, 700], [900, 800], [1280, 800]] as const;
 
 const firstViewChecks: Check[] = EXAMPLES.flatMap((name) => FIRST_VIEW_SIZES.map(([width, height]): Check => [
-  `first view: no card or group label under the zoom controls or the minimap (${name} at ${width}x${height})`, async (d) => {
+  `first view: no card or group label under the zoom controls, the minimap or the out-of-view hint (${name} at ${width}x${height})`, async (d) => {
     assert.deepEqual(await underCanvasWidgets(d.page), []);
   }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
   ]));

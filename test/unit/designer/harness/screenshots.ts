@@ -35,6 +35,12 @@ async function main(): Promise<void> {
       await p.page.waitForTimeout(100);
       await shot(p, `digits-${look}-selected`);
     }
+    // A laptop's editor beside the side bar (900 px) and an editor split in two (520 px): no room for the minimap.
+    for (const [width, look] of [[900, 'light'], [520, 'dark']] as const) {
+      if (!want(`digits-${width}`)) continue;
+      const p = await open({ text: digitsParityText, look, fileName: 'digits-parity.mtl.json', width, height: 700 });
+      await shot(p, `digits-${width}-${look}`);
+    }
     for (const [example, look] of [['mmoe-regression', 'light'], ['cross-stitch-regression', 'dark']] as const) {
       if (!want(example)) continue;
       const file = path.resolve('examples', example, `${example}.mtl.json`);
