@@ -136,11 +136,12 @@ for (const [label, network, data] of [
 
 // The gradient-conflict measurement is a Gramian of the tasks' gradients on each shared layer:
 // on the shared parameters without dropout the graph's first call has them, and the loop takes
-// them from it instead of a tape pass per task (insight/conflict.ts); else it measures on the tape.
-for (const [label, mode, dropout, serves] of [
-  ['UPGrad on the shared parameters: served by the step', 'parameters', false, true],
-  ['UPGrad on the shared representation: measured on the tape', 'representation', false, false],
-  ['UPGrad on the shared parameters with dropout: measured on the tape', 'parameters', true, false],
+// them from it instead of a tape pass per task (insight/conflict.ts); on the shared representation
+// a session run of its own measures (graph/conflictGramians.ts); with dropout the tape does.
+for (const [label, mode, dropout, serves, inSession] of [
+  ['UPGrad on the shared parameters: served by the step', 'parameters', false, true, false],
+  ['UPGrad on the shared representation: measured in the session', 'representation', false, false, true],
+  ['UPGrad on the shared parameters with dropout: measured on the tape', 'parameters', true, false, false],
 ] as const) {
   test(`gradient conflict on the fused graph equals the eager step's: ${label}`, { timeout: 60_000 }, async () => {
     const base = { ...graphSpec({ optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, schedule: SGDR, weighting: { method: 'upgrad', mode } as WeightingSpec }), evaluation: { conflict: { every: 3 } } };
@@ -150,6 +151,7 @@ for (const [label, mode, dropout, serves] of [
     const built = buildModel(tf, s, topo, 3);
     const step = compileGraphStep(tf, s, built, makeHeads(tf, s), topo, [], new Set(), makeWeighting(tf, s.training.weighting, s.tasks, 1), sharedBlocks({ spec: s, built }).map((b) => b.id));
     assert.equal(step.servesConflict, serves);
+    assert.equal(!!step.measureConflict, inSession);
     step.dispose();
     built.model.dispose();
     const graph = await trainWith(s, 'tensorflow');
