@@ -29,6 +29,8 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
   let ruledStep: PreparedRun | undefined;
   /** The two-call step on a step that measures no conflict, prepared once (twoCalls). */
   let twoCallStep: ReturnType<typeof twoCalls> | undefined;
+  /** GradDrop's step on a step that reads nothing back, prepared once. */
+  let droppedStep: PreparedRun | undefined;
   /**
    * Returns each conflict block's Gramian when `measure` (runs.blockGramians given). The
    * batch's rows may come as an Int32Array (uploaded here only for a run that is not prepared).
@@ -37,6 +39,11 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
     const blocks = measure && runs.blockGramians ? [runs.blockGramians] : [];
     if (runs.ruled && weighting.graphRule && !weighting.graphRule.reported() && !blocks.length) {
       (ruledStep ??= session.prepare([...feeds], [stepDone, runs.ruled.after])).run([...given]);
+      return undefined;
+    }
+    if (runs.signDrop && weighting.signDrop && !weighting.signDrop.reported() && !blocks.length) {
+      // GradDrop's likewise, its seed pair fed as int32 values (the same draw from the stream as below).
+      (droppedStep ??= session.prepare([...feeds, { name: runs.signDrop.seed, tfDtype: 'DT_INT32' }], [stepDone, runs.signDrop.after])).run([...given, Int32Array.from(weighting.signDrop.seed())]);
       return undefined;
     }
     if (!runs.ruled && !(runs.signDrop && weighting.signDrop) && !blocks.length) {

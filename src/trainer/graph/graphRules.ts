@@ -7,7 +7,8 @@
 // - MGDA, 2 tasks (mgda.ts, solvers.ts minNormOnSegment): the least-norm point of the segment,
 //   gamma = clip((G22 - G12) / (G11 + G22 - 2 G12), 0, 1) on the (optionally l2-normalised)
 //   Gramian; gradients equal within 1e-12 of the larger squared norm: the shorter one (the first
-//   on a tie); every gradient 0: 1/2 each. More tasks need Wolfe's active-set loop: JavaScript.
+//   on a tie); every gradient 0: 1/2 each. 3 and 4 tasks: every support's affine minimiser at
+//   once, the shortest point of the hull among them (mgdaRule.ts); more tasks: Wolfe's loop in JavaScript.
 // - IMTL-G (imtlg.ts): alpha = G^+ n / (1^T G^+ n), n_i = sqrt(G_ii), the pseudo-inverse from
 //   the eigendecomposition (SelfAdjointEigV2) with eigenvalues at most 1e-6 of the largest left
 //   out (solvers.ts pseudoInverseSolve); 0 when the normalising sum vanishes.
@@ -23,6 +24,7 @@
 // Checked against the core rules on hand-worked Gramians (test/unit/trainer/graphRules.test.ts).
 import type { Attr, GraphBuilder } from './graphDef';
 import { gradNorm } from './gradNormRule';
+import { MGDA_ENUMERATED_TASKS, mgdaEnumerated } from './mgdaRule';
 import type { RuleIo } from './ruleState';
 import { cagradPair, nashMtlPair, upgradPair } from './twoTaskRules';
 
@@ -33,8 +35,8 @@ const I32: Attr = { type: 'int32' };
 /** Builds the coefficients [k] (float64) from the Gramian [k, k] (float64); `io` given to a rule that says `stateful`. */
 type Rule = (r: RuleOps, gramian: string, io?: RuleIo) => string;
 
-const RULES: Record<string, { tasks?: number; stateful?: boolean; when?(params: Readonly<Record<string, unknown>>): boolean; build(params: Readonly<Record<string, unknown>>): Rule }> = {
-  mgda: { tasks: 2, build: (params) => (r, G) => mgdaSegment(r, G, params.normalization === 'l2') },
+const RULES: Record<string, { tasks?: number | readonly number[]; stateful?: boolean; when?(params: Readonly<Record<string, unknown>>): boolean; build(params: Readonly<Record<string, unknown>>): Rule }> = {
+  mgda: { tasks: [2, ...MGDA_ENUMERATED_TASKS], build: (params) => (r, G) => (r.k === 2 ? mgdaSegment : mgdaEnumerated)(r, G, params.normalization === 'l2') },
   imtlg: { build: () => imtlg },
   'aligned-mtl': { build: () => alignedMtl },
   gradnorm: { stateful: true, build: (params) => (r, G, io) => gradNorm(r, G, io!, params) },
@@ -47,7 +49,7 @@ const RULES: Record<string, { tasks?: number; stateful?: boolean; when?(params: 
 /** Whether method `id` with `tasks` tasks (and these parameters, its defaults filled in) has its coefficients in the graph. */
 export function hasGraphRule(id: string, tasks: number, params: Readonly<Record<string, unknown>> = {}): boolean {
   const rule = RULES[id];
-  return !!rule && (rule.tasks === undefined || rule.tasks === tasks) && (!rule.when || rule.when(params));
+  return !!rule && (rule.tasks === undefined || (typeof rule.tasks === 'number' ? rule.tasks === tasks : rule.tasks.includes(tasks))) && (!rule.when || rule.when(params));
 }
 
 /**

@@ -65,7 +65,7 @@ export interface TrainGraph {
   getOutputs: string[];
   /** Gradient-family weighting only: the first of the step's two runs (taskGradients.ts); `stepDone` is then the second. */
   gradient?: GradientRuns;
-  /** Loss-family methods (`conflict` given): fetch [blocks, tasks, tasks], the shared layers' Gramians of the tasks' gradients on the batch; no update (conflictGramians.ts). */
+  /** Loss-family methods (`conflict` given) and gradient methods on the shared representation: fetch [blocks, tasks, tasks], the shared layers' Gramians of the tasks' gradients on the batch; no update (conflictGramians.ts). */
   conflictGramians?: string;
   /** Evaluation's placeholders (one per model input: the examples) and outputs (one per head), where the graph has them. */
   evalInputs?: string[];
@@ -305,8 +305,12 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const setDone = g.op('Identity', [float('set_done_value', 0), ...[...assigns, ...optimizer.resets, ...dropout.resets, ...(gradientRuns?.resets ?? []), sums.reset, ...(metricSums?.reset ?? [])].map((a) => `^${a}`)], { T: F }, 'set_done');
   const getOutputs = weights.map((w) => g.op('Identity', [reads.get(w.key)!], { T: F }, `get/${w.key}`));
   // The tape measures without dropout and with batch normalisation in inference mode: the step's forward values serve only without either.
-  const conflictGramians = o.conflict?.length && !o.gradient && !dropoutLayers && !layers.some((l) => l.type === 'batchNormalization')
-    ? graphConflictGramians(g, { heads, grads: outputGrads, factors: heads.map((h) => (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)), rows, backward: (grads) => backward(grads), weights, blocks: o.conflict })
+  // A gradient method on the shared representation has no task gradients on the shared weights to
+  // serve it either: without this run the loop measured on the tape, some 375 eager ops every 200
+  // steps (weightingCost.ts --profile: 1.9 TF ops a step, 4 tasks), a tenth of equal weighting's step.
+  const measured = o.conflict ?? (o.gradient?.mode === 'representation' ? o.gradient.conflictBlocks : undefined);
+  const conflictGramians = measured?.length && !dropoutLayers && !layers.some((l) => l.type === 'batchNormalization')
+    ? graphConflictGramians(g, { heads, grads: outputGrads, factors: heads.map((h) => (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)), rows, backward: (grads) => backward(grads), weights, blocks: measured })
     : undefined;
 
   // Evaluation, where every layer has an inference form here (recurrent layers have none yet): the

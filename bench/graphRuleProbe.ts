@@ -1,0 +1,43 @@
+// Probe: what a graph rule (src/trainer/graph/graphRules.ts) costs in a session call of its own,
+// the Gramian fed, against a call that only reads the Gramian back (the floor: the call itself).
+// CPU time of this process per call, variants interleaved in rounds (the machine is shared).
+// Each Gramian is a random 4-task (or 2-task) one, a new one each call, so that nothing is cached.
+// `node out/bench/graphRuleProbe.js [rounds=5] [calls=500] [variant,variant...]`
+import { loadBackend } from '../src/trainer/backend';
+import { GraphBuilder } from '../src/trainer/graph/graphDef';
+import { graphRule } from '../src/trainer/graph/graphRules';
+import { openSession } from '../src/trainer/graph/session';
+import { SeededRandom } from '../src/core/random';
+import { interleavedCpu } from './interleavedCpu';
+
+const VARIANTS: Record<string, { id?: string; k: number; params?: Record<string, unknown> }> = {
+  'floor-4': { k: 4 },
+  'imtlg-4': { id: 'imtlg', k: 4 },
+  'aligned-mtl-4': { id: 'aligned-mtl', k: 4 },
+  'mgda-4': { id: 'mgda', k: 4, params: { normalization: 'none' } },
+  'mgda-3': { id: 'mgda', k: 3, params: { normalization: 'none' } },
+  'mgda-2': { id: 'mgda', k: 2, params: { normalization: 'none' } },
+};
+
+async function main() {
+  const rounds = Number(process.argv[2] ?? 5);
+  const calls = Number(process.argv[3] ?? 500);
+  const names = process.argv[4] ? process.argv[4].split(',') : Object.keys(VARIANTS);
+  const { tf } = await loadBackend('tensorflow', { intraOpThreads: 1 });
+  const random = new SeededRandom(3);
+  const runs = new Map(names.map((n) => {
+    const v = VARIANTS[n]!;
+    const g = new GraphBuilder();
+    const G = g.placeholder('gramian', [v.k, v.k]);
+    const out = v.id ? graphRule(g, 'rule', v.id, v.params ?? {}, v.k, G)! : g.op('Identity', [G], { T: { type: 'float' } }, 'floor');
+    const session = openSession(tf, g.savedModel(['serve']));
+    const gramians = Array.from({ length: 64 }, () => {
+      const J = Array.from({ length: v.k }, () => Array.from({ length: 8 }, () => random.next() * 2 - 1));
+      return tf.tensor2d(J.map((a) => J.map((b) => a.reduce((s, x, i) => s + x * b[i]!, 0))));
+    });
+    return [n, (k: number) => tf.dispose(session.run([{ name: G }], [gramians[k % gramians.length]!], [out]))] as const;
+  }));
+  interleavedCpu(names, (n, k) => runs.get(n)!(k), rounds, calls);
+}
+
+void main();
