@@ -9,7 +9,8 @@ import type { ChildProcess } from 'node:child_process';
 
 /** A one-line description of the channel's fault, for the user (no stack). */
 export function channelFaultMessage(err: unknown): string {
-  const why = (err instanceof Error ? err.message : String(err)).replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  // The parser quotes the bytes it read: control characters would break the line.
+  const why = [...(err instanceof Error ? err.message : String(err))].map((c) => (c < ' ' || c === '\u007f' ? ' ' : c)).join('');
   return `the trainer sent bytes that are not a message on its channel (${why.length > 160 ? `${why.slice(0, 160)}…` : why}); the run was stopped, and what it wrote so far is kept`;
 }
 
