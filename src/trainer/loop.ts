@@ -66,7 +66,6 @@ const NO_MASKS: ReadonlyMap<string, BatchMask> = new Map();
 
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
 const REPORTS_PER_EPOCH = 20;
-export { TRAIN_EVAL_LIMIT } from '../core/metricStats';
 
 /** The loop yields to the event loop (where a cancel message arrives) at most this often. */
 const YIELD_MS = 15;

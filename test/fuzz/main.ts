@@ -8,44 +8,29 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { campaignMain, type CampaignCli } from './campaignArgs';
 import { campaign, reportText, type CampaignResult } from './campaign';
 import { CATEGORIES } from './oracle';
 import { isPending, PENDING } from './pending';
 import { fuzzWorkDir, type Layer } from './runner';
 
-const USAGE = 'usage: npm run fuzz -- [--runs N] [--seed N] [--cli N] [--train N] [--args N] [--layers validate,cli,train,args]';
+const LAYERS: readonly Layer[] = ['validate', 'cli', 'train', 'args'];
 
-function parse(argv: string[]) {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
-    const [k, v] = a.includes('=') ? (a.slice(2).split('=', 2) as [string, string]) : [a.slice(2), argv[++i]];
-    if (v === undefined) throw new Error(`--${k} needs a value`);
-    flags.set(k, v);
-  }
-  for (const k of flags.keys()) if (!['runs', 'seed', 'cli', 'train', 'args', 'layers'].includes(k)) throw new Error(`unknown option --${k}`);
-  const count = (k: string, fallback: number) => {
-    const text = flags.get(k);
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${k} must be a whole number >= 0 (got ${text})`);
-    return n;
-  };
-  const runs = count('runs', 300);
-  const layers = (flags.get('layers') ?? 'validate,cli,train,args').split(',') as Layer[];
-  for (const l of layers) if (!['validate', 'cli', 'train', 'args'].includes(l)) throw new Error(`--layers: unknown layer ${l}`);
-  return { runs, seed: count('seed', Date.now() % 1_000_000), cli: count('cli', Math.round(runs / 5)), train: count('train', Math.max(3, Math.round(runs / 50))), args: count('args', Math.max(5, Math.round(runs / 20))), layers };
-}
+const cli: CampaignCli<{ runs: number; seed: number; cli: number; train: number; args: number; layers: Layer[] }> = {
+  tool: 'fuzz',
+  usage: 'usage: npm run fuzz -- [--runs N] [--seed N] [--cli N] [--train N] [--args N] [--layers validate,cli,train,args]',
+  options: ['runs', 'seed', 'cli', 'train', 'args', 'layers'],
+  settings: (a) => {
+    const runs = a.count('runs', 300);
+    return {
+      runs, seed: a.count('seed', Date.now() % 1_000_000), cli: a.count('cli', Math.round(runs / 5)),
+      train: a.count('train', Math.max(3, Math.round(runs / 50))), args: a.count('args', Math.max(5, Math.round(runs / 20))),
+      layers: a.list('layers', LAYERS, 'layer') ?? [...LAYERS],
+    };
+  },
+};
 
-async function main(): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(process.argv.slice(2));
-  } catch (err) {
-    console.error(`fuzz: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
+async function main(args: ReturnType<typeof cli.settings>): Promise<number> {
   const workDir = fuzzWorkDir(`s${args.seed}`);
   const opts = { workDir, keepFailing: true };
   const results: CampaignResult[] = [];
@@ -75,7 +60,4 @@ async function main(): Promise<number> {
   return failing ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+campaignMain(cli, main);

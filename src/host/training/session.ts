@@ -74,7 +74,7 @@ export class TrainingSession {
     const trainer = this.opts.fork();
     this.trainer = trainer;
     trainer.onMessage((msg) => this.onTrainer(msg));
-    void trainer.exited.then(({ code, signal }) => this.onExit(code, signal));
+    void trainer.exited.then(({ code, signal, fault }) => this.onExit(code, signal, fault));
     trainer.send(this.opts.start);
     this.opts.log(`[${this.label}] training started (pid ${trainer.pid ?? '?'}, backend preference ${this.opts.start.backend})`);
   }
@@ -136,13 +136,15 @@ export class TrainingSession {
     this.append({ kind: 'trainer', msg });
   }
 
-  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+  /** `fault`: the host killed the trainer because its channel broke (trainerProcess.ts). */
+  private onExit(code: number | null, signal: NodeJS.Signals | null, fault?: string): void {
     if (this.killTimer) clearTimeout(this.killTimer);
     const recorded = this.runDir ? this.opts.readRunStatus?.(this.runDir) : undefined;
     let status: SessionEndStatus;
     let message: string | undefined;
     if (this.outcome === 'problems') status = 'invalid';
     else if (this.outcome === 'done' && recorded !== 'running') status = 'completed';
+    else if (fault && recorded !== 'completed') { status = 'failed'; message = fault; }
     else if (this.outcome === 'error' && !signal) { status = 'failed'; message = this.lastError; }
     else if (recorded && recorded !== 'running') status = recorded;
     else if (this.stopping) { status = 'cancelled'; message = signal ? 'the trainer was stopped by force' : undefined; }
@@ -154,7 +156,7 @@ export class TrainingSession {
     }
     // The trainer is gone and its run.json still says running: the parent records how it ended.
     if (recorded === 'running' && this.runDir && this.trainer?.pid !== undefined && status !== 'invalid') {
-      const reason = signal ? trainerSignalMessage(signal) : this.lastError ?? (status === 'cancelled' ? 'stopped' : `the trainer stopped unexpectedly (exit code ${code})`);
+      const reason = fault ?? (signal ? trainerSignalMessage(signal) : undefined) ?? this.lastError ?? (status === 'cancelled' ? 'stopped' : `the trainer stopped unexpectedly (exit code ${code})`);
       this.opts.endRun?.(this.runDir, this.trainer.pid, status, reason);
     }
     this.endStatus = status;

@@ -40,3 +40,11 @@ export function asRunFileFault(err: unknown, folder: string): unknown {
 export function runFolderGone(folder: string): RunFolderError {
   return new RunFolderError(`the run folder ${displayFolder(folder)} was removed or replaced while the run was writing it; its earlier files are gone, so the run cannot be completed`, 'ENOENT');
 }
+
+/**
+ * The study folder is gone or another folder took its place between two of its writes: the study
+ * stops, since going on would make the folder again holding only the later runs.
+ */
+export function studyFolderGone(folder: string): RunFolderError {
+  return new RunFolderError(`the study folder ${displayFolder(folder)} was removed or replaced while the study ran; its earlier runs are gone, so the study cannot be completed (start it again)`, 'ENOENT');
+}

@@ -105,8 +105,9 @@ export class RunWriter {
     const now = options.now ?? (() => new Date());
     const started = now();
     const parent = options.runDir !== undefined ? path.dirname(options.runDir) : experimentRunsDir(options.runsDir, options.spec.name);
+    // A study's run goes into the study folder as it is: made again, it would hold only later runs.
     try {
-      await makeFolders(parent);
+      if (options.runDir === undefined) await makeFolders(parent);
     } catch (err) {
       throw asRunFileFault(err, parent);
     }

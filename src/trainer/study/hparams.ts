@@ -8,7 +8,7 @@
 // scalar events (artifacts/tensorboard.ts); field numbers are cited at each use.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeFolders, writeFileAtomic } from '../artifacts/atomicWrite';
+import { makeFolderIn, writeFileAtomic } from '../artifacts/atomicWrite';
 import { encodeFileVersionEvent, encodeScalarsEvent, ProtoWriter } from '../artifacts/tensorboard';
 import { encodeTfRecord } from '../artifacts/tfrecord';
 
@@ -80,8 +80,7 @@ export async function writeHparamsExperiment(studyDir: string, e: HParamsExperim
     if (m.description) info.string(4, m.description);
     exp.bytes(5, info.finish());
   }
-  const dir = path.join(studyDir, HPARAMS_FOLDER);
-  await makeFolders(dir);
+  const dir = await makeFolderIn(studyDir, HPARAMS_FOLDER);
   const file = path.join(dir, 'events.out.tfevents.0.experiment');
   await writeFileAtomic(file, eventFile([pluginEvent(now, EXPERIMENT_TAG, pluginData(2, exp.finish()))], now));
   return file;
@@ -109,8 +108,7 @@ export async function writeHparamsSession(studyDir: string, s: HParamsSession): 
   start.string(4, s.group).double(5, s.startSecs);
   const end = new ProtoWriter().int64(1, s.completed ? STATUS.success : STATUS.failure).double(2, s.endSecs).finish();
   const scalars = Object.entries(s.metrics).filter(([, v]) => Number.isFinite(v)).map(([tag, value]) => ({ tag, value }));
-  const dir = path.join(studyDir, HPARAMS_FOLDER, s.name);
-  await makeFolders(dir);
+  const dir = await makeFolderIn(await makeFolderIn(studyDir, HPARAMS_FOLDER), s.name);
   const file = path.join(dir, fileName(s.startSecs));
   await writeFileAtomic(file, eventFile([
     pluginEvent(s.startSecs, SESSION_START_TAG, pluginData(3, start.finish())),

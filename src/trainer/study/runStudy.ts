@@ -15,6 +15,10 @@
 //   study.json: a kill can land between a run's end and the study's rewrite.
 //   Cancel: the run in progress stops after its current step and reads "cancelled"; resuming
 //   trains it again.
+//   Folder removed: the study folder's identity (artifacts/folderIdentity.ts) is checked before
+//   each write of the study and before each run, and no write below it makes a missing folder
+//   (makeFolderIn, never mkdir -p): a study folder removed from outside stops the study with one
+//   line instead of coming back holding only the later runs.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -30,8 +34,9 @@ import { AS_DESIGNED_VARIANT, SINGLE_TASK_VARIANT, studyVariants } from '../../c
 import { validate } from '../../core/validate';
 import { weightingLabel } from '../../core/weighting/registry';
 import { makeFolders, writeJsonAtomic } from '../artifacts/atomicWrite';
+import { FolderIdentity, folderStat } from '../artifacts/folderIdentity';
 import { localProbe } from '../artifacts/processIdentity';
-import { asRunFileFault, RunFolderError } from '../artifacts/runFolderError';
+import { asRunFileFault, RunFolderError, studyFolderGone } from '../artifacts/runFolderError';
 import type { DataCache } from '../dataCache';
 import { writeStudyReport } from './writeStudyReport';
 import { runExperiment } from '../run';
@@ -124,6 +129,8 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
     req.emit({ type: 'error', message: `${studyDir} is not a study folder (it has no readable ${STUDY_FILES.result}): give the folder a study wrote, runs/<experiment>/${STUDY_FOLDER_PREFIX}…` });
     return 'failed';
   }
+  const identity = await FolderIdentity.of(studyDir);
+  const folderHeld = async () => { if (!identity.holds(await folderStat(studyDir))) throw studyFolderGone(studyDir); };
   await writeJsonAtomic(path.join(studyDir, STUDY_FILES.spec), req.doc);
 
   const repeats = study.repeats ?? DEFAULT_STUDY_REPEATS;
@@ -191,6 +198,7 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
     }
   };
   const publish = async (): Promise<StudyResult> => {
+    await folderHeld();
     derive();
     const result = studyResult(state);
     await writeJsonAtomic(path.join(studyDir, STUDY_FILES.result), result);
@@ -199,6 +207,7 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
     return result;
   };
   await publish();
+  await folderHeld();
   await writeHparams(studyDir, experiment, state, summaries);
 
   const dataCache = req.dataCache ?? new Map();
@@ -212,6 +221,7 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
       const mirror = v.id === AS_DESIGNED_VARIANT ? runs.find((x) => x.variant === SINGLE_TASK_VARIANT && x.runDir === rec.runDir) : undefined;
       for (const x of [rec, mirror]) if (x) x.status = 'running';
       await publish();
+      await folderHeld(); // removed as the run was announced: the run would fail on its own folder
       let summary: RunSummary | undefined;
       let error: string | undefined;
       const outcome = await runExperiment({
@@ -237,7 +247,10 @@ async function studyRuns(req: StudyRequest): Promise<StudyOutcome> {
       }
       if (summary && outcome === 'completed') summaries.set(rec.runDir, summary);
       await publish();
-      if (summary && outcome === 'completed') await writeHparams(studyDir, experiment, state, summaries);
+      if (summary && outcome === 'completed') {
+        await folderHeld();
+        await writeHparams(studyDir, experiment, state, summaries);
+      }
       if (outcome === 'cancelled') { stopped = true; break; }
     }
   }

@@ -1,0 +1,34 @@
+// Bytes on a child's IPC channel that are not a message (a native library printing to fd 3, a
+// message cut short) make Node's channel parser throw inside its read callback: an uncaught
+// exception in the extension host, the rest of that read lost and the parser's buffer left
+// stale, so no later message can be trusted. The read callback is wrapped so that such bytes
+// reach the owner of the child (who ends it) instead. The handle is Node's own (the pipe behind
+// `child.channel`, under the symbol kChannelHandle, with its `onread`: lib/internal/child_process.js
+// of Node 16 to 22); a runtime without them is left as it was.
+import type { ChildProcess } from 'node:child_process';
+
+/** A one-line description of the channel's fault, for the user (no stack). */
+export function channelFaultMessage(err: unknown): string {
+  // The parser quotes the bytes it read: control characters would break the line.
+  const why = [...(err instanceof Error ? err.message : String(err))].map((c) => (c < ' ' || c === '\u007f' ? ' ' : c)).join('');
+  return `the trainer sent bytes that are not a message on its channel (${why.length > 160 ? `${why.slice(0, 160)}…` : why}); the run was stopped, and what it wrote so far is kept`;
+}
+
+/** Calls `onFault` (once) with the parser's error when the child writes bytes that are not a message. */
+export function guardChannel(child: ChildProcess, onFault: (err: unknown) => void): void {
+  const key = Object.getOwnPropertySymbols(child).find((k) => k.description === 'kChannelHandle');
+  const channel = key ? (child as unknown as Record<symbol, { onread?: unknown } | null | undefined>)[key] : undefined;
+  const read = channel?.onread;
+  if (!channel || typeof read !== 'function') return;
+  let faulted = false;
+  channel.onread = function guardedRead(this: unknown, ...args: unknown[]): unknown {
+    try {
+      return (read as (...a: unknown[]) => unknown).apply(this, args);
+    } catch (err) {
+      // Messages are emitted on a later tick: what throws here is the parser, never a listener.
+      if (!faulted) onFault(err);
+      faulted = true;
+      return undefined;
+    }
+  };
+}
