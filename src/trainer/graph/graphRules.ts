@@ -13,22 +13,39 @@
 //   out (solvers.ts pseudoInverseSolve); 0 when the normalising sum vanishes.
 // - Aligned-MTL (alignedMtl.ts): alpha = sqrt(lambda_min) sum_k v_k (v_k . 1) / sqrt(lambda_k)
 //   over the eigenvalues above lambda_max k eps32; 1 each when none is.
-// PCGrad (a task order drawn per step), UPGrad, CAGrad, Nash-MTL, GradVac (iterative solvers or
-// state across steps) and GradNorm (losses) stay in JavaScript between two calls.
+// - PCGrad (pcGradRule.ts) and GradVac (gradVacRule.ts): their walks over the other tasks
+//   unrolled, in the task orders drawn in JavaScript and fed (taskOrders.ts, `RuleIO.orders`);
+//   GradVac's targets in a session variable (`RuleIO.updates`, `RuleIO.resets`).
+// UPGrad, CAGrad, Nash-MTL (iterative solvers) and GradNorm (losses) stay in JavaScript
+// between two calls.
 // Checked against the core rules on hand-worked Gramians (test/unit/trainer/graphRules.test.ts).
 import type { Attr, GraphBuilder } from './graphDef';
+import { gradvacRule } from './gradVacRule';
+import { pcgradRule } from './pcGradRule';
 
 const D: Attr = { type: 'double' };
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
 
+/** What a rule adds to the step beside its coefficients (taskGradients.ts feeds and runs them). */
+export interface RuleIO {
+  /** An int32 [k (k - 1)] placeholder fed every step: the task orders (taskOrders.ts). */
+  orders?: string;
+  /** Nodes every step runs: the rule's state written for the next step. */
+  updates: string[];
+  /** Nodes the graph's "set" runs: the rule's state at its start. */
+  resets: string[];
+}
+
 /** Builds the coefficients [k] (float64) from the Gramian [k, k] (float64). */
-type Rule = (r: RuleOps, gramian: string) => string;
+type Rule = (r: RuleOps, gramian: string, io: RuleIO) => string;
 
 const RULES: Record<string, { tasks?: number; build(params: Readonly<Record<string, unknown>>): Rule }> = {
   mgda: { tasks: 2, build: (params) => (r, G) => mgdaSegment(r, G, params.normalization === 'l2') },
   imtlg: { build: () => imtlg },
   'aligned-mtl': { build: () => alignedMtl },
+  pcgrad: { build: () => pcgradRule },
+  gradvac: { build: (params) => (r, G, io) => gradvacRule(r, G, io, Number(params.beta)) },
 };
 
 /** Whether method `id` with `tasks` tasks has its coefficients in the graph. */
@@ -40,16 +57,18 @@ export function hasGraphRule(id: string, tasks: number): boolean {
 /**
  * The method's coefficients [k] (float32) from the Gramian `gramian` [k, k] (float32), as graph
  * ops under `at`; undefined when the method has no graph rule for `k` tasks (hasGraphRule).
+ * `io` receives what the rule feeds and keeps (RuleIO).
  */
-export function graphRule(g: GraphBuilder, at: string, id: string, params: Readonly<Record<string, unknown>>, k: number, gramian: string): string | undefined {
+export function graphRule(g: GraphBuilder, at: string, id: string, params: Readonly<Record<string, unknown>>, k: number, gramian: string,
+  io: RuleIO = { updates: [], resets: [] }): string | undefined {
   if (!hasGraphRule(id, k)) return undefined;
   const r = new RuleOps(g, at, k);
   const G = g.op('Cast', [gramian], { SrcT: F, DstT: D, Truncate: { b: false } }, `${at}/gramian64`);
-  return g.op('Cast', [RULES[id]!.build(params)(r, G)], { SrcT: D, DstT: F, Truncate: { b: false } }, `${at}/coefficients32`);
+  return g.op('Cast', [RULES[id]!.build(params)(r, G, io)], { SrcT: D, DstT: F, Truncate: { b: false } }, `${at}/coefficients32`);
 }
 
 /** The float64 ops the rules are written with, named under one prefix. */
-class RuleOps {
+export class RuleOps {
   constructor(readonly g: GraphBuilder, readonly at: string, readonly k: number) {}
   private n = 0;
   private name(what: string) { return `${this.at}/${what}_${this.n++}`; }

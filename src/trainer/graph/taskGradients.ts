@@ -24,7 +24,7 @@ import { trunkOf } from '../../core/trunk';
 import type { TaskHead } from '../heads';
 import type { Attr, GraphBuilder } from './graphDef';
 import { gradDropUniform, graphGradDrop, graphGradDropBlocks, uint32Scalar } from './gradDrop';
-import { graphRule } from './graphRules';
+import { graphRule, type RuleIO } from './graphRules';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -55,9 +55,10 @@ export interface GradientRuns {
   signDrop?: { seed: string; keptDots: string; after: string };
   /**
    * A method with a graph rule (`rule` given): its step is one run, like GradDrop's, fetching
-   * `stepDone` and `after`, with `coefficients` ([tasks]) on reported steps.
+   * `stepDone` and `after`, with `coefficients` ([tasks]) on reported steps; `orders`, the
+   * task orders it is fed (graphRules.ts RuleIO), and `resets`, its state's start for "set".
    */
-  ruled?: { coefficients: string; after: string };
+  ruled?: { coefficients: string; after: string; orders?: string; resets: string[] };
   /** The second run runs the trunk's forward again (a convolution's or recurrent layer's backward reads its inner values): it takes the first run's feeds too. */
   recompute: boolean;
 }
@@ -214,7 +215,10 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     weightGrads,
     runs(after) {
       const sum = grams.length === 1 ? grams[0]! : g.op('AddN', grams, { T: F, N: { i: grams.length } }, 'task_gradients/gramian_sum');
-      const done = [...stashes, ...after].map((n) => `^${n}`);
+      // A rule's state is written by every step (its `after`).
+      const io: RuleIO = { updates: [], resets: [] };
+      const coefficients = o.rule ? graphRule(g, 'task_gradients/rule', o.rule.id, o.rule.params, k, sum, io) : undefined;
+      const done = [...stashes, ...after, ...io.updates].map((n) => `^${n}`);
       const gramian = g.op('Identity', [sum, ...done], { T: F }, 'task_gradients/gramian');
       const means = o.losses.map((loss, i) => {
         const rank = o.heads[i]!.encoding === 'value' ? 2 : 1;
@@ -228,9 +232,8 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       const signDrop = seed ? { seed, keptDots: keptDots.length === 1 ? keptDots[0]! : g.op('AddN', keptDots, { T: F, N: { i: keptDots.length } }, 'task_gradients/kept_dots'), after: afterNode! } : undefined;
       let ruled: GradientRuns['ruled'];
       if (o.rule) {
-        const coefficients = graphRule(g, 'task_gradients/rule', o.rule.id, o.rule.params, k, sum);
         if (!coefficients || g.op('Identity', [coefficients], { T: F }, RULE_MIX) !== RULE_MIX) throw new Error(`no graph rule for ${o.rule.id} with ${k} tasks`);
-        ruled = { coefficients: RULE_MIX, after: afterNode! };
+        ruled = { coefficients: RULE_MIX, after: afterNode!, ...(io.orders ? { orders: io.orders } : {}), resets: io.resets };
       }
       return { mix, gramian, lossMeans, recompute: recompute || oneRun, ...(blocks ? { blockGramians: blocks } : {}), ...(signDrop ? { signDrop } : {}), ...(ruled ? { ruled } : {}) };
     },

@@ -184,12 +184,26 @@ test('a method with a graph rule steps in one session call, the others in two', 
     // 100 rows in batches of 16 for two epochs: 14 steps.
     for (const mode of ['parameters', 'representation'] as const) {
       const twoCalls = await count(twoTasks(graphSpec({ weighting: weighting('upgrad', mode) })));
-      for (const method of ['mgda', 'imtlg', 'aligned-mtl']) {
+      for (const method of ['mgda', 'imtlg', 'aligned-mtl', 'pcgrad', 'gradvac']) {
         assert.equal(twoCalls - await count(twoTasks(graphSpec({ weighting: weighting(method, mode) }))), 14, `${method} on the shared ${mode}`);
       }
-      assert.equal(await count(graphSpec({ weighting: weighting('mgda', mode) })), await count(graphSpec({ weighting: weighting('upgrad', mode) })), `MGDA with three tasks on the shared ${mode}`);
+      const threeTwoCalls = await count(graphSpec({ weighting: weighting('upgrad', mode) }));
+      assert.equal(await count(graphSpec({ weighting: weighting('mgda', mode) })), threeTwoCalls, `MGDA with three tasks on the shared ${mode}`);
+      // Fed their task orders: still one call.
+      for (const method of ['pcgrad', 'gradvac']) assert.equal(threeTwoCalls - await count(graphSpec({ weighting: weighting(method, mode) })), 14, `${method} with three tasks on the shared ${mode}`);
     }
   } finally {
     backend.binding = original;
   }
+});
+
+// GradVac's targets live in the session (graph/gradVacRule.ts): a second run on the session the
+// first let go of (sessionCache.ts) starts them at 0 again, as its new weighting does.
+test('GradVac on the fused graph: a run on a reused session trains as the first did (its targets set back to 0)', { timeout: 60_000 }, async () => {
+  const s = graphSpec({ optimizer: { type: 'sgd', learningRate: 0.05 }, weighting: { method: 'gradvac', mode: 'representation', beta: 0.5 } as WeightingSpec });
+  const first = await trainWith(s, 'tensorflow');
+  const second = await trainWith(s, 'tensorflow');
+  assert.equal(second.path, `${GRAPH_STEP_PATH}, task gradients on the shared representation`);
+  assert.deepEqual(second.reportedWeights, first.reportedWeights);
+  second.weights.forEach((w, i) => assert.deepEqual(w, first.weights[i]));
 });

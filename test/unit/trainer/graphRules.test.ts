@@ -80,8 +80,8 @@ test('MGDA by hand on the segment: g1 = (2, 0), g2 = (0.5, 1.3): gamma = (G22 - 
   assert.ok(Math.abs(w![0]! - 0.94 / 3.94) < 1e-6 && Math.abs(w![1]! - 3 / 3.94) < 1e-6, `[${w}]`);
 });
 
-test('which methods have a graph rule: MGDA with two tasks only, IMTL-G and Aligned-MTL with any number, not PCGrad or UPGrad', () => {
+test('which methods have a graph rule: MGDA with two tasks only, IMTL-G and Aligned-MTL with any number, not UPGrad or CAGrad', () => {
   assert.ok(hasGraphRule('mgda', 2) && !hasGraphRule('mgda', 3));
   assert.ok(hasGraphRule('imtlg', 4) && hasGraphRule('aligned-mtl', 4));
-  assert.ok(!hasGraphRule('pcgrad', 2) && !hasGraphRule('upgrad', 2));
+  assert.ok(!hasGraphRule('upgrad', 2) && !hasGraphRule('cagrad', 2));
 });
