@@ -13,8 +13,7 @@
 // weighting whose targets start at 0 (weighting/index.ts makeWeighting). Only the coefficients
 // are read back (on reported steps): the core rule exposes its targets to nothing else.
 import type { Attr } from './graphDef';
-import type { RuleIO, RuleOps } from './graphRules';
-import { and, float64, gather, identity, unitRows, visitRounds } from './taskOrders';
+import { and, float64, gather, identity, unitRows, visitRounds, type RuleIO, type RuleOps } from './taskOrders';
 
 const D: Attr = { type: 'double' };
 const I32: Attr = { type: 'int32' };

@@ -22,20 +22,13 @@
 import type { Attr, GraphBuilder } from './graphDef';
 import { gradvacRule } from './gradVacRule';
 import { pcgradRule } from './pcGradRule';
+import type { RuleIO } from './taskOrders';
+
+export type { RuleIO };
 
 const D: Attr = { type: 'double' };
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
-
-/** What a rule adds to the step beside its coefficients (taskGradients.ts feeds and runs them). */
-export interface RuleIO {
-  /** An int32 [k (k - 1)] placeholder fed every step: the task orders (taskOrders.ts). */
-  orders?: string;
-  /** Nodes every step runs: the rule's state written for the next step. */
-  updates: string[];
-  /** Nodes the graph's "set" runs: the rule's state at its start. */
-  resets: string[];
-}
 
 /** Builds the coefficients [k] (float64) from the Gramian [k, k] (float64). */
 type Rule = (r: RuleOps, gramian: string, io: RuleIO) => string;
@@ -68,7 +61,7 @@ export function graphRule(g: GraphBuilder, at: string, id: string, params: Reado
 }
 
 /** The float64 ops the rules are written with, named under one prefix. */
-export class RuleOps {
+class RuleOps {
   constructor(readonly g: GraphBuilder, readonly at: string, readonly k: number) {}
   private n = 0;
   private name(what: string) { return `${this.at}/${what}_${this.n++}`; }

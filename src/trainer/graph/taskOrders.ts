@@ -6,11 +6,39 @@
 // JavaScript, drawn from the stream the core rule draws from (weighting/index.ts graphRule
 // `orders`), so the graph's step is the rule's step; with two tasks each walk has one task to
 // visit, so nothing is drawn and nothing fed.
-import type { Attr } from './graphDef';
-import type { RuleIO, RuleOps } from './graphRules';
+import type { Attr, GraphBuilder } from './graphDef';
 
 const D: Attr = { type: 'double' };
 const I32: Attr = { type: 'int32' };
+
+/** What a rule adds to the step beside its coefficients (taskGradients.ts feeds and runs them). */
+export interface RuleIO {
+  /** An int32 [k (k - 1)] placeholder fed every step: the task orders (visitRounds). */
+  orders?: string;
+  /** Nodes every step runs: the rule's state written for the next step. */
+  updates: string[];
+  /** Nodes the graph's "set" runs: the rule's state at its start. */
+  resets: string[];
+}
+
+/**
+ * The float64 ops of graphRules.ts's RuleOps these rules use (RuleOps has them; named here so
+ * that graphRules.ts imports the rules without an import cycle).
+ */
+export interface RuleOps {
+  readonly g: GraphBuilder;
+  readonly at: string;
+  readonly k: number;
+  c(value: number, shape?: number[]): string;
+  ints(values: number[]): string;
+  bin(op: string, a: string, b: string): string;
+  un(op: string, a: string): string;
+  gt(a: string, b: string): string;
+  select(cond: string, a: string, b: string): string;
+  reduce(op: 'Sum' | 'Max' | 'Min', a: string, axes?: number[]): string;
+  reshape(a: string, shape: number[]): string;
+  diag(A: string): string;
+}
 
 /**
  * The rounds' visited tasks: per round an int32 [k] (entry i: the task i visits). With more
