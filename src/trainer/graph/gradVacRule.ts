@@ -13,7 +13,7 @@
 // weighting whose targets start at 0 (weighting/index.ts makeWeighting). Only the coefficients
 // are read back (on reported steps): the core rule exposes its targets to nothing else.
 import type { Attr } from './graphDef';
-import { and, float64, gather, identity, unitRows, visitRounds, type RuleIO, type RuleOps } from './taskOrders';
+import { and, float64, identity, unitRows, visitRounds, type RuleIO, type RuleOps } from './taskOrders';
 
 const D: Attr = { type: 'double' };
 const I32: Attr = { type: 'int32' };
@@ -23,34 +23,33 @@ export function gradvacRule(r: RuleOps, G: string, io: RuleIO, beta: number): st
   const { g, k } = r;
   const handle = g.op('VarHandleOp', [], { dtype: D, shape: { shape: [k, k] }, container: { s: '' }, shared_name: { s: `${r.at}/gradvac_targets` } }, `${r.at}/gradvac_targets`);
   io.resets.push(g.op('AssignVariableOp', [handle, float64(r, new Array<number>(k * k).fill(0), [k, k])], { dtype: D }, `${r.at}/gradvac_targets_reset`));
-  // Targets flat (entry i k + j: phiHat_ij): a round reads and writes one entry per row.
-  let targets = r.reshape(g.op('ReadVariableOp', [handle], { dtype: D }, `${r.at}/gradvac_targets_read`), [k * k]);
-  const rowStarts = r.ints(Array.from({ length: k }, (_, i) => i * k));
-  const squared = r.diag(G);
+  let targets = g.op('ReadVariableOp', [handle], { dtype: D }, `${r.at}/gradvac_targets_read`);
+  // Per task a column [k, 1]: a round's values broadcast along its unit rows, with no reshape.
+  const axis = r.ints([1]);
+  const rowSums = (a: string) => g.op('Sum', [a, axis], { T: D, Tidx: I32, keep_dims: { b: true } }, `${r.at}/row_sums`);
+  const norms = r.reshape(r.un('Sqrt', r.bin('Maximum', r.diag(G), r.c(0))), [1, k]);
   const keep = float64(r, 1 - beta);
   const take = float64(r, beta);
   let C = identity(r);
   for (const J of visitRounds(r, io)) {
-    const pair = g.op('AddV2', [rowStarts, J], { T: I32 }, `${r.at}/pair`);
+    // Row i's unit at j = J_i picks (a product with one 1, the rest 0: exact) and adds at entry (i, j).
+    const unit = unitRows(r, J, k);
     const CG = g.op('MatMul', [C, G], { T: D, transpose_a: { b: false }, transpose_b: { b: false } }, `${r.at}/cg`);
-    const ni = r.un('Sqrt', r.bin('Maximum', r.reduce('Sum', r.bin('Mul', C, CG), [1]), r.c(0)));
-    const nj = r.un('Sqrt', r.bin('Maximum', gather(r, squared, J), r.c(0)));
-    const dots = gather(r, r.reshape(CG, [k * k]), pair);
+    const ni = r.un('Sqrt', r.bin('Maximum', rowSums(r.bin('Mul', C, CG)), r.c(0)));
+    const nj = rowSums(r.bin('Mul', unit, norms));
+    const dots = rowSums(r.bin('Mul', CG, unit));
+    const target = rowSums(r.bin('Mul', targets, unit));
     const counted = and(r, r.gt(ni, r.c(0)), r.gt(nj, r.c(0)));
-    const nn = r.bin('Mul', ni, nj);
-    const phi = r.bin('Maximum', r.c(-1), r.bin('Minimum', r.c(1), r.bin('RealDiv', dots, r.select(counted, nn, r.c(1, [k])))));
-    const target = gather(r, targets, pair);
+    const phi = r.bin('Maximum', r.c(-1), r.bin('Minimum', r.c(1), r.bin('RealDiv', dots, r.select(counted, r.bin('Mul', ni, nj), r.c(1)))));
     const rest = r.un('Sqrt', r.bin('Maximum', r.c(0), r.bin('Sub', r.c(1), r.bin('Mul', target, target))));
     const raised = and(r, counted, and(r, r.gt(target, phi), r.gt(rest, r.c(0))));
     const lift = r.bin('Sub', r.bin('Mul', target, r.un('Sqrt', r.bin('Sub', r.c(1), r.bin('Mul', phi, phi)))), r.bin('Mul', phi, rest));
-    const amount = r.bin('RealDiv', r.bin('Mul', ni, lift), r.select(raised, r.bin('Mul', nj, rest), r.c(1, [k])));
-    C = r.bin('AddV2', C, r.bin('Mul', r.reshape(r.select(raised, amount, r.c(0, [k])), [k, 1]), unitRows(r, J, k)));
-    // The counted pairs' targets move: one entry per row, written by a unit row (none: -1).
+    const amount = r.bin('RealDiv', r.bin('Mul', ni, lift), r.select(raised, r.bin('Mul', nj, rest), r.c(1)));
+    C = r.bin('AddV2', C, r.bin('Mul', r.select(raised, amount, r.c(0)), unit));
+    // The counted pairs' targets move (entry (i, J_i) of a counted row i).
     const moved = r.bin('AddV2', r.bin('Mul', keep, target), r.bin('Mul', take, phi));
-    const written = unitRows(r, g.op('SelectV2', [counted, pair, r.ints(new Array<number>(k).fill(-1))], { T: I32 }, `${r.at}/written_at`), k * k);
-    const spread = r.reduce('Sum', r.bin('Mul', written, r.reshape(moved, [k, 1])), [0]);
-    targets = r.select(r.gt(r.reduce('Sum', written, [0]), r.c(0)), spread, targets);
+    targets = r.select(and(r, r.gt(unit, r.c(0)), counted), moved, targets);
   }
-  io.updates.push(g.op('AssignVariableOp', [handle, r.reshape(targets, [k, k])], { dtype: D }, `${r.at}/gradvac_targets_write`));
+  io.updates.push(g.op('AssignVariableOp', [handle, targets], { dtype: D }, `${r.at}/gradvac_targets_write`));
   return r.reduce('Sum', C, [0]);
 }
