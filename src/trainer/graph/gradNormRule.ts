@@ -49,7 +49,7 @@ export function gradNorm(r: RuleOps, G: string, io: RuleIo, params: Readonly<Rec
   io.resets.push(assign(weights, r.c(1, [k]), 'reset_weights'), assign(initial, r.c(0, [k]), 'reset_initial_losses'), assign(taken, r.c(0), 'reset_initial_taken'));
 
   const w = read(weights, 'weights');
-  const losses = g.op('Cast', [io.losses], { SrcT: F, DstT: D, Truncate: { b: false } }, `${at}/losses64`);
+  const losses = g.op('Cast', [io.losses!], { SrcT: F, DstT: D, Truncate: { b: false } }, `${at}/losses64`);
   // L(0): the first step's losses, kept from then on.
   const first = r.select(r.gt(read(taken, 'taken'), r.c(0)), read(initial, 'initial_losses'), losses);
   const norms = r.un('Sqrt', r.bin('Maximum', r.diag(G), r.c(0)));

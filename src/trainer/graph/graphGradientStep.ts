@@ -3,7 +3,8 @@
 // batch's mean losses when the method reads them), the method turns it into coefficients in
 // JavaScript, the second call combines the gradients with them and updates (taskGradients.ts).
 // Both calls are prepared once (twoCalls: preparedRun.ts), but on a step that measures conflict.
-// A method with a graph rule (graphRules.ts) computes its coefficients in the graph: one call.
+// A method with a graph rule (graphRules.ts) computes its coefficients in the graph: one call
+// (fed the task orders PCGrad and GradVac draw).
 // GradDrop has no coefficients, so its step is one call (nothing kept between two calls:
 // taskGradients.ts), fed a seed pair for its
 // masks (gradDrop.ts); on a step whose shares are reported it returns each task's kept part,
@@ -38,7 +39,10 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
   return (feeds: readonly Feed[], given: readonly PreparedFeed[], measure = false): number[][][] | undefined => {
     const blocks = measure && runs.blockGramians ? [runs.blockGramians] : [];
     if (runs.ruled && weighting.graphRule && !weighting.graphRule.reported() && !blocks.length) {
-      (ruledStep ??= session.prepare([...feeds], [stepDone, runs.ruled.after])).run([...given]);
+      // The task orders a rule draws (PCGrad, GradVac with 3 or more tasks) go in as an Int32Array.
+      const orders = runs.ruled.orders;
+      (ruledStep ??= session.prepare([...feeds, ...(orders ? [{ name: orders, tfDtype: 'DT_INT32' }] : [])], [stepDone, runs.ruled.after]))
+        .run([...given, ...(orders ? [weighting.graphRule.orders()] : [])]);
       return undefined;
     }
     if (runs.signDrop && weighting.signDrop && !weighting.signDrop.reported() && !blocks.length) {
@@ -97,10 +101,12 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
       // The coefficients computed in the graph (graphRules.ts): one run, read back when reported.
       const rule = weighting.graphRule;
       const reported = rule.reported();
-      const out = session.run([...feeds], [...values], [stepDone, runs.ruled.after, ...(reported ? [runs.ruled.coefficients] : []), ...blocks]);
+      const orders = runs.ruled.orders ? tf.tensor1d(rule.orders(), 'int32') : undefined;
+      const out = session.run([...feeds, ...(orders ? [{ name: runs.ruled.orders!, tfDtype: 'DT_INT32' }] : [])], [...values, ...(orders ? [orders] : [])],
+        [stepDone, runs.ruled.after, ...(reported ? [runs.ruled.coefficients] : []), ...blocks]);
       if (reported) rule.record(out[2]!.dataSync());
       const measured = blocks.length ? toGramians(out[out.length - 1]!) : undefined;
-      tf.dispose(out);
+      tf.dispose([...out, ...(orders ? [orders] : [])]);
       return measured;
     }
     const out = session.run([...feeds], [...values], [...first, ...blocks]);

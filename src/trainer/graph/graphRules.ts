@@ -18,13 +18,18 @@
 //   from the Gramian's diagonal and the batch's losses within the step (ruleState.ts).
 // - UPGrad, CAGrad and Nash-MTL, 2 tasks (twoTaskRules.ts): their small optimisations solved
 //   exactly (active sets, a one-dimensional dual, the bargaining equation).
-// PCGrad (a task order drawn per step), UPGrad, CAGrad and Nash-MTL with more tasks (iterative
-// solvers), Nash-MTL reusing alpha (updateEvery > 1) and GradVac (state across steps) stay in
-// JavaScript between two calls.
-// Checked against the core rules on hand-worked Gramians (test/unit/trainer/graphRules.test.ts).
+// - PCGrad (pcGradRule.ts) and GradVac (gradVacRule.ts): their walks over the other tasks
+//   unrolled, in the task orders drawn in JavaScript and fed (taskOrders.ts, `RuleIo.orders`);
+//   GradVac's targets in a session variable (`RuleIo.updates`, `RuleIo.resets`).
+// UPGrad, CAGrad and Nash-MTL with more tasks (iterative solvers) and Nash-MTL reusing alpha
+// (updateEvery > 1) stay in JavaScript between two calls.
+// Checked against the core rules on hand-worked Gramians (test/unit/trainer/graphRules.test.ts,
+// graphProjectionRules.test.ts, mgdaRule.test.ts).
 import type { Attr, GraphBuilder } from './graphDef';
 import { gradNorm } from './gradNormRule';
+import { gradvacRule } from './gradVacRule';
 import { MGDA_ENUMERATED_TASKS, mgdaEnumerated } from './mgdaRule';
+import { pcgradRule } from './pcGradRule';
 import type { RuleIo } from './ruleState';
 import { cagradPair, nashMtlPair, upgradPair } from './twoTaskRules';
 
@@ -32,18 +37,20 @@ const D: Attr = { type: 'double' };
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
 
-/** Builds the coefficients [k] (float64) from the Gramian [k, k] (float64); `io` given to a rule that says `stateful`. */
-type Rule = (r: RuleOps, gramian: string, io?: RuleIo) => string;
+/** Builds the coefficients [k] (float64) from the Gramian [k, k] (float64); `io` takes what the rule feeds and keeps (ruleState.ts). */
+type Rule = (r: RuleOps, gramian: string, io: RuleIo) => string;
 
 const RULES: Record<string, { tasks?: number | readonly number[]; stateful?: boolean; when?(params: Readonly<Record<string, unknown>>): boolean; build(params: Readonly<Record<string, unknown>>): Rule }> = {
   mgda: { tasks: [2, ...MGDA_ENUMERATED_TASKS], build: (params) => (r, G) => (r.k === 2 ? mgdaSegment : mgdaEnumerated)(r, G, params.normalization === 'l2') },
   imtlg: { build: () => imtlg },
   'aligned-mtl': { build: () => alignedMtl },
-  gradnorm: { stateful: true, build: (params) => (r, G, io) => gradNorm(r, G, io!, params) },
+  gradnorm: { stateful: true, build: (params) => (r, G, io) => gradNorm(r, G, io, params) },
   // Two tasks' closed forms (twoTaskRules.ts).
   upgrad: { tasks: 2, build: () => upgradPair },
   cagrad: { tasks: 2, build: (params) => (r, G) => cagradPair(r, G, Number(params.c), String(params.rescale)) },
   'nash-mtl': { tasks: 2, when: (params) => Number(params.updateEvery) === 1, build: (params) => (r, G) => nashMtlPair(r, G, Number(params.maxNorm)) },
+  pcgrad: { build: () => pcgradRule },
+  gradvac: { build: (params) => (r, G, io) => gradvacRule(r, G, io, Number(params.beta)) },
 };
 
 /** Whether method `id` with `tasks` tasks (and these parameters, its defaults filled in) has its coefficients in the graph. */
@@ -55,10 +62,12 @@ export function hasGraphRule(id: string, tasks: number, params: Readonly<Record<
 /**
  * The method's coefficients [k] (float32) from the Gramian `gramian` [k, k] (float32), as graph
  * ops under `at`; undefined when the method has no graph rule for `k` tasks (hasGraphRule), or
- * keeps state (GradNorm) and `io` is not given.
+ * reads the batch's losses (GradNorm) and `io` has none. `io` receives what the rule feeds and
+ * keeps (ruleState.ts).
  */
-export function graphRule(g: GraphBuilder, at: string, id: string, params: Readonly<Record<string, unknown>>, k: number, gramian: string, io?: RuleIo): string | undefined {
-  if (!hasGraphRule(id, k, params) || RULES[id]!.stateful && !io) return undefined;
+export function graphRule(g: GraphBuilder, at: string, id: string, params: Readonly<Record<string, unknown>>, k: number, gramian: string,
+  io: RuleIo = { updates: [], resets: [] }): string | undefined {
+  if (!hasGraphRule(id, k, params) || RULES[id]!.stateful && !io.losses) return undefined;
   const r = new RuleOps(g, at, k);
   const G = g.op('Cast', [gramian], { SrcT: F, DstT: D, Truncate: { b: false } }, `${at}/gramian64`);
   return g.op('Cast', [RULES[id]!.build(params)(r, G, io)], { SrcT: D, DstT: F, Truncate: { b: false } }, `${at}/coefficients32`);

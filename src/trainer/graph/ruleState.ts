@@ -1,10 +1,15 @@
-// What a graph rule with state across steps (GradNorm: gradNormRule.ts) reads and adds besides
-// the Gramian (graphRules.ts), in a module of its own so that the rule and the rules' table
-// both import it without importing each other.
+// What a graph rule reads and adds besides the Gramian (graphRules.ts): the batch's losses
+// (GradNorm: gradNormRule.ts), the task orders fed each step (PCGrad, GradVac: taskOrders.ts),
+// its state's writes and resets (GradNorm's weights, GradVac's targets), in a module of its own
+// so that the rules and the rules' table import it without importing each other.
 
-/**
- * `losses`: the batch's mean losses [k] (float32); into `updates` the rule puts the assignments
- * the step runs (after the coefficients are read), into `resets` those the `set` run runs (a new
- * phase starts afresh: trainGraph.ts).
- */
-export interface RuleIo { losses: string; updates: string[]; resets: string[] }
+export interface RuleIo {
+  /** The batch's mean losses [k] (float32), for a rule that reads them. */
+  losses?: string;
+  /** An int32 [k (k - 1)] placeholder fed every step: the task orders (taskOrders.ts visitRounds). */
+  orders?: string;
+  /** Nodes every step runs (after the coefficients are read): the rule's state for the next step. */
+  updates: string[];
+  /** Nodes the `set` run runs (a new phase starts afresh: trainGraph.ts): the rule's state at its start. */
+  resets: string[];
+}

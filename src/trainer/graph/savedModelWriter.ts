@@ -9,8 +9,8 @@
 /** An attr value: a type, a bool, an int, a float, a string, a shape (-1: unknown), a constant tensor or a list of ints. */
 export type Attr = { type: 'float' | 'double' | 'bool' | 'int32' | 'int8' | 'uint8' | 'uint16' | 'uint32' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] };
 
-/** A constant's value: float32 or int32, row-major. */
-export interface ConstTensor { dtype: 'float' | 'int32'; shape: number[]; values: number[] }
+/** A constant's value: float32, float64 (a rule's exact parameter: graphRules.ts) or int32, row-major. */
+export interface ConstTensor { dtype: 'float' | 'double' | 'int32'; shape: number[]; values: number[] }
 
 /** A node as GraphBuilder holds it: `inputs` are `name`, `name:k` or `^name`. */
 export interface GraphNode { name: string; op: string; inputs: string[]; attrs: Record<string, Attr> }
@@ -111,7 +111,7 @@ function attrValue(a: Attr): Message {
   if ('list' in a) return m.bytesField(1, new Message().packed(3, a.list));
   // TensorProto: dtype = 1, tensor_shape = 2, tensor_content = 4 (little-endian values).
   const t = a.tensor;
-  const data = t.dtype === 'float' ? new Float32Array(t.values) : new Int32Array(t.values);
+  const data = t.dtype === 'float' ? new Float32Array(t.values) : t.dtype === 'double' ? new Float64Array(t.values) : new Int32Array(t.values);
   // An empty constant (a Bincount's absent weights) has no content field: proto3 writes no empty bytes.
   const tensor = new Message().int(1, DT[t.dtype]).bytesField(2, shape(t.shape));
   return m.bytesField(8, data.length ? tensor.bytesField(4, new Uint8Array(data.buffer)) : tensor);

@@ -16,7 +16,7 @@
 // whole step is one call, nothing stashed, the masks built on the tasks' gradients as they come
 // (no [k, P] stack but for the Gramian of a reported step). A method whose coefficients are a
 // closed form of the Gramian (graphRules.ts: IMTL-G, Aligned-MTL; MGDA with 2 to 4 tasks; UPGrad,
-// CAGrad, Nash-MTL with two tasks; GradNorm, with the batch's losses and its state in the session) computes them
+// CAGrad, Nash-MTL with two tasks; PCGrad and GradVac given the task orders drawn; GradNorm, with the batch's losses and its state in the session) computes them
 // in the graph: one call too, nothing stashed, the coefficients read back only on a reported
 // step (`rule`). Every task has labelled rows in every batch here (partial labels stay on the
 // eager step), so the active tasks are all of them.
@@ -57,11 +57,10 @@ export interface GradientRuns {
   signDrop?: { seed: string; keptDots: string; after: string };
   /**
    * A method with a graph rule (`rule` given): its step is one run, like GradDrop's, fetching
-   * `stepDone` and `after`, with `coefficients` ([tasks]) on reported steps.
+   * `stepDone` and `after`, with `coefficients` ([tasks]) on reported steps; `orders`, the
+   * task orders it is fed (ruleState.ts RuleIo), and `resets`, its state's start for "set".
    */
-  ruled?: { coefficients: string; after: string };
-  /** Assignments the `set` run (a new phase) runs: a graph rule's state back to its start (GradNorm's weights). */
-  resets?: string[];
+  ruled?: { coefficients: string; after: string; orders?: string; resets: string[] };
   /** The second run runs the trunk's forward again (a convolution's or recurrent layer's backward reads its inner values): it takes the first run's feeds too. */
   recompute: boolean;
 }
@@ -228,7 +227,8 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       const blocks = o.mode === 'parameters' && o.conflictBlocks?.length && o.conflictBlocks.every((id) => layerGrams.has(id))
         ? g.op('Pack', o.conflictBlocks.map((id) => { const gs = layerGrams.get(id)!; return gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `task_gradients/${id}/block_gramian`); }),
           { T: F, N: { i: o.conflictBlocks.length }, axis: { i: 0 } }, 'task_gradients/block_gramians') : undefined;
-      // A rule with state (GradNorm: ruleState.ts) updates it with the step's other work, and resets it with `set`.
+      // A rule with state (GradNorm's weights, GradVac's targets: ruleState.ts) updates it with the
+      // step's other work (`after`), and resets it with `set`; PCGrad's and GradVac's orders are fed.
       const io: RuleIo = { losses: lossMeans, updates: [], resets: [] };
       const coefficients = o.rule ? graphRule(g, 'task_gradients/rule', o.rule.id, o.rule.params, k, sum, io) : undefined;
       const afterNode = oneRun ? g.op('Identity', [g.constant('task_gradients/after_value', { dtype: 'float', shape: [], values: [0] }), ...done, ...io.updates.map((n) => `^${n}`)], { T: F }, 'task_gradients/after') : undefined;
@@ -236,9 +236,9 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       let ruled: GradientRuns['ruled'];
       if (o.rule) {
         if (!coefficients || g.op('Identity', [coefficients], { T: F }, RULE_MIX) !== RULE_MIX) throw new Error(`no graph rule for ${o.rule.id} with ${k} tasks`);
-        ruled = { coefficients: RULE_MIX, after: afterNode! };
+        ruled = { coefficients: RULE_MIX, after: afterNode!, ...(io.orders ? { orders: io.orders } : {}), resets: io.resets };
       }
-      return { mix, gramian, lossMeans, recompute: recompute || oneRun, ...(io.resets.length ? { resets: io.resets } : {}), ...(blocks ? { blockGramians: blocks } : {}), ...(signDrop ? { signDrop } : {}), ...(ruled ? { ruled } : {}) };
+      return { mix, gramian, lossMeans, recompute: recompute || oneRun, ...(blocks ? { blockGramians: blocks } : {}), ...(signDrop ? { signDrop } : {}), ...(ruled ? { ruled } : {}) };
     },
   };
 }

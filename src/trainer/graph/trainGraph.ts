@@ -302,7 +302,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   // set: every weight from a placeholder, the optimizer's slots and the dropout draws to their start.
   const setInputs = weights.map((w) => g.placeholder(`set/${w.key}`, w.shape));
   const assigns = weights.map((w, k) => g.op('AssignVariableOp', [handles.get(w.key)!, setInputs[k]!], { dtype: F }, `assign/${w.key}`));
-  const setDone = g.op('Identity', [float('set_done_value', 0), ...[...assigns, ...optimizer.resets, ...dropout.resets, ...(gradientRuns?.resets ?? []), sums.reset, ...(metricSums?.reset ?? [])].map((a) => `^${a}`)], { T: F }, 'set_done');
+  const setDone = g.op('Identity', [float('set_done_value', 0), ...[...assigns, ...optimizer.resets, ...dropout.resets, sums.reset, ...(metricSums?.reset ?? []), ...(gradientRuns?.ruled?.resets ?? [])].map((a) => `^${a}`)], { T: F }, 'set_done');
   const getOutputs = weights.map((w) => g.op('Identity', [reads.get(w.key)!], { T: F }, `get/${w.key}`));
   // The tape measures without dropout and with batch normalisation in inference mode: the step's forward values serve only without either.
   // A gradient method on the shared representation has no task gradients on the shared weights to

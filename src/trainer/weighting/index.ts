@@ -9,6 +9,7 @@ import type { TaskSpec, WeightingSpec } from '../../core/spec';
 import type { GradientMode, TaskInfo, WeightingContext, WeightingDescription, WeightingMethod, WeightingRule } from '../../core/weighting/method';
 import { gradientMode, weightingMethod, weightingParams } from '../../core/weighting/registry';
 import { keptShare } from '../../core/weighting/gradDropDirection';
+import { randomOrder } from '../../core/weighting/gramian';
 import type { Tf } from '../backend';
 import { TENSOR_METHODS, type TensorWeighting } from './tensor/index';
 
@@ -55,9 +56,11 @@ export interface TaskWeighting {
    * Gradient family, rule engine, on a step that computes the coefficients itself (the fused
    * graph: graph/graphRules.ts, for the methods it has): the method's `id` and `params`;
    * `reported()`, whether this step's weights are wanted; `record`, the active tasks'
-   * coefficients the step computed, on a reported step.
+   * coefficients the step computed, on a reported step; `orders()`, for a rule fed task orders
+   * (PCGrad, GradVac: graph/taskOrders.ts), this step's: row i the other active tasks in the
+   * order task i visits them ([n (n - 1)]), drawn from the stream the rule draws them from.
    */
-  graphRule?: { id: string; params: Readonly<Record<string, unknown>>; reported(): boolean; record(weights: ArrayLike<number>): void };
+  graphRule?: { id: string; params: Readonly<Record<string, unknown>>; reported(): boolean; record(weights: ArrayLike<number>): void; orders(): Int32Array };
   /** Indices of the tasks in this step (those with labelled rows). */
   active(): number[];
   /** Rule engine: the weights the method gave last (one per active task, `active()` order). */
@@ -74,6 +77,16 @@ export interface TaskWeighting {
    */
   current(): Record<string, number>;
   dispose(): void;
+}
+
+/**
+ * n tasks' orders as PCGrad and GradVac draw them (one randomOrder per task, in task order:
+ * core/weighting/pcgrad.ts, gradvac.ts), each without its own task: row i of [n, n - 1].
+ */
+export function visitOrders(n: number, random: () => number): Int32Array {
+  const out = new Int32Array(n * Math.max(0, n - 1));
+  for (let i = 0; i < n; i++) out.set(randomOrder(n, random).filter((j) => j !== i), i * (n - 1));
+  return out;
 }
 
 export function taskInfos(tasks: readonly TaskSpec[]): TaskInfo[] {
@@ -166,7 +179,7 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
         return tf.reshape(tf.matMul(tf.tensor2d(w.map((x) => x * scale), [1, w.length]), jacobian), [-1]) as TF.Tensor1D;
       });
     },
-    ...(d.family === 'gradient' && rule ? { ruleWeights, graphRule: { id: d.id, params, reported: () => reported, record: (w) => record(Array.from(w)) } } : {}),
+    ...(d.family === 'gradient' && rule ? { ruleWeights, graphRule: { id: d.id, params, reported: () => reported, record: (w) => record(Array.from(w)), orders: () => visitOrders(active.length, () => rng.next()) } } : {}),
     ...(d.id === 'graddrop' ? {
       signDrop: {
         leak: Number(params.leak ?? 0),

@@ -187,11 +187,13 @@ test('a method with a graph rule steps in one session call, the others in two', 
     // 100 rows in batches of 16 for two epochs: 14 steps.
     for (const mode of ['parameters', 'representation'] as const) {
       const twoCalls = await count(twoTasks(graphSpec({ weighting: { method: 'nash-mtl', mode, updateEvery: 2 } as ExperimentSpec['training']['weighting'] })));
-      for (const method of ['mgda', 'imtlg', 'aligned-mtl', 'gradnorm', 'upgrad', 'cagrad', 'nash-mtl']) {
+      for (const method of ['mgda', 'imtlg', 'aligned-mtl', 'gradnorm', 'upgrad', 'cagrad', 'nash-mtl', 'pcgrad', 'gradvac']) {
         assert.equal(twoCalls - await count(twoTasks(graphSpec({ weighting: weighting(method, mode) }))), 14, `${method} on the shared ${mode}`);
       }
-      // MGDA with three tasks: its supports enumerated in the graph (mgdaRule.ts).
-      assert.equal(await count(graphSpec({ weighting: weighting('upgrad', mode) })) - await count(graphSpec({ weighting: weighting('mgda', mode) })), 14, `MGDA with three tasks on the shared ${mode}`);
+      // Three tasks: UPGrad's solver in JavaScript (two calls); MGDA's supports enumerated in the
+      // graph (mgdaRule.ts), PCGrad and GradVac fed their task orders: one call.
+      const threeTwoCalls = await count(graphSpec({ weighting: weighting('upgrad', mode) }));
+      for (const method of ['mgda', 'pcgrad', 'gradvac']) assert.equal(threeTwoCalls - await count(graphSpec({ weighting: weighting(method, mode) })), 14, `${method} with three tasks on the shared ${mode}`);
     }
   } finally {
     backend.binding = original;
@@ -212,4 +214,15 @@ test('GradNorm in the fused graph starts afresh with each phase on a reused sess
     assert.deepEqual(again.reportedWeights, first.reportedWeights, mode);
     again.weights.forEach((w, i) => assert.deepEqual(w, first.weights[i], `${mode}: weight ${i}`));
   }
+});
+
+// GradVac's targets live in the session (graph/gradVacRule.ts): a second run on the session the
+// first let go of (sessionCache.ts) starts them at 0 again, as its new weighting does.
+test('GradVac on the fused graph: a run on a reused session trains as the first did (its targets set back to 0)', { timeout: 60_000 }, async () => {
+  const s = graphSpec({ optimizer: { type: 'sgd', learningRate: 0.05 }, weighting: { method: 'gradvac', mode: 'representation', beta: 0.5 } as WeightingSpec });
+  const first = await trainWith(s, 'tensorflow');
+  const second = await trainWith(s, 'tensorflow');
+  assert.equal(second.path, `${GRAPH_STEP_PATH}, task gradients on the shared representation`);
+  assert.deepEqual(second.reportedWeights, first.reportedWeights);
+  second.weights.forEach((w, i) => assert.deepEqual(w, first.weights[i]));
 });

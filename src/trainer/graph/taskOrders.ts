@@ -1,0 +1,74 @@
+// The task orders PCGrad and GradVac visit the other tasks in, as their graph rules take them
+// (pcGradRule.ts, gradVacRule.ts). Both rules walk, for every task i, the other tasks j in a
+// random order drawn each step, and change i's combination by a multiple of g_j; task i's walk
+// reads only its own combination, so the graph takes the k walks side by side, one round per
+// visited task: round t visits, for every i, the t-th task of i's order. The orders come from
+// JavaScript, drawn from the stream the core rule draws from (weighting/index.ts graphRule
+// `orders`), so the graph's step is the rule's step; with two tasks each walk has one task to
+// visit, so nothing is drawn and nothing fed.
+import type { Attr, GraphBuilder } from './graphDef';
+import type { RuleIo } from './ruleState';
+
+const D: Attr = { type: 'double' };
+const I32: Attr = { type: 'int32' };
+
+/**
+ * The float64 ops of graphRules.ts's RuleOps these rules use (RuleOps has them; named here so
+ * that graphRules.ts imports the rules without an import cycle).
+ */
+export interface RuleOps {
+  readonly g: GraphBuilder;
+  readonly at: string;
+  readonly k: number;
+  c(value: number, shape?: number[]): string;
+  ints(values: number[]): string;
+  bin(op: string, a: string, b: string): string;
+  un(op: string, a: string): string;
+  gt(a: string, b: string): string;
+  select(cond: string, a: string, b: string): string;
+  reduce(op: 'Sum' | 'Max' | 'Min', a: string, axes?: number[]): string;
+  reshape(a: string, shape: number[]): string;
+  diag(A: string): string;
+}
+
+/**
+ * The rounds' visited tasks: per round an int32 [k] (entry i: the task i visits). With more
+ * than two tasks, the orders placeholder (int32 [k (k - 1)], row i: the other tasks in i's
+ * order) is set in `io.orders`.
+ */
+export function visitRounds(r: RuleOps, io: RuleIo): string[] {
+  const k = r.k;
+  if (k < 2) return [];
+  if (k === 2) return [r.ints([1, 0])];
+  io.orders = r.g.placeholder(`${r.at}/orders`, [k * (k - 1)], 'int32');
+  const rows = r.g.op('Reshape', [io.orders, r.ints([k, k - 1])], { T: I32, Tshape: I32 }, `${r.at}/orders_rows`);
+  const rounds = r.g.op('Unpack', [rows], { T: I32, num: { i: k - 1 }, axis: { i: 1 } }, `${r.at}/rounds`);
+  return Array.from({ length: k - 1 }, (_, t) => (t === 0 ? rounds : `${rounds}:${t}`));
+}
+
+/** Entries `at` [k] (int32) of the float64 vector `v`, or rows of the float64 matrix `v`. */
+export function gather(r: RuleOps, v: string, at: string): string {
+  const axis = r.g.constant(`${r.at}/axis`, { dtype: 'int32', shape: [], values: [0] });
+  return r.g.op('GatherV2', [v, at, axis], { Tparams: D, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, `${r.at}/gather`);
+}
+
+/** Row i: the float64 unit vector of entry `at[i]` in `depth` entries (a zero row for -1). */
+export function unitRows(r: RuleOps, at: string, depth: number): string {
+  const depthNode = r.g.constant(`${r.at}/depth`, { dtype: 'int32', shape: [], values: [depth] });
+  return r.g.op('OneHot', [at, depthNode, float64(r, 1), float64(r, 0)], { T: D, TI: I32, axis: { i: -1 } }, `${r.at}/unit_rows`);
+}
+
+/** A float64 constant, exact (a rule's parameter: a float32 one cast would round it). */
+export function float64(r: RuleOps, value: number | number[], shape: number[] = []): string {
+  return r.g.constant(`${r.at}/const64`, { dtype: 'double', shape, values: typeof value === 'number' ? [value] : value });
+}
+
+/** The k x k identity (each task's walk starts from its own gradient). */
+export function identity(r: RuleOps): string {
+  return float64(r, Array.from({ length: r.k * r.k }, (_, x) => (x % (r.k + 1) === 0 ? 1 : 0)), [r.k, r.k]);
+}
+
+/** a and b (bool). */
+export function and(r: RuleOps, a: string, b: string): string {
+  return r.g.op('LogicalAnd', [a, b], {}, `${r.at}/and`);
+}
