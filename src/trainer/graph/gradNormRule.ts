@@ -14,26 +14,12 @@
 // L(0), as a new phase's rule starts afresh (weighting/index.ts makes one per phase).
 // Checked against the core rule step by step (test/unit/trainer/graphRules.test.ts).
 import { GRADNORM_FLOOR } from '../../core/weighting/gradnorm';
-import type { Attr, GraphBuilder } from './graphDef';
-import type { RuleIo } from './ruleState';
+import type { Attr } from './graphDef';
+import type { RuleIo, RuleOps } from './ruleState';
 
 const D: Attr = { type: 'double' };
 const F: Attr = { type: 'float' };
 const BOOL: Attr = { type: 'bool' };
-
-/** What the rule uses of graphRules.ts' float64 ops (named under its prefix `at`). */
-interface RuleOps {
-  readonly g: GraphBuilder;
-  readonly at: string;
-  readonly k: number;
-  c(value: number, shape?: number[]): string;
-  bin(op: string, a: string, b: string): string;
-  un(op: string, a: string): string;
-  gt(a: string, b: string): string;
-  select(cond: string, a: string, b: string): string;
-  reduce(op: 'Sum', a: string): string;
-  diag(A: string): string;
-}
 
 /** GradNorm's coefficients w(t) [k] (float64) from the Gramian `G` [k, k] (float64); adds w(t+1)'s assignments to `io.updates`. */
 export function gradNorm(r: RuleOps, G: string, io: RuleIo, params: Readonly<Record<string, unknown>>): string {

@@ -13,8 +13,8 @@
 // weighting whose targets start at 0 (weighting/index.ts makeWeighting). Only the coefficients
 // are read back (on reported steps): the core rule exposes its targets to nothing else.
 import type { Attr } from './graphDef';
-import { and, float64, identity, unitRows, visitRounds, type RuleOps } from './taskOrders';
-import type { RuleIo } from './ruleState';
+import { and, float64, identity, unitRows, visitRounds } from './taskOrders';
+import type { RuleIo, RuleOps } from './ruleState';
 
 const D: Attr = { type: 'double' };
 const I32: Attr = { type: 'int32' };

@@ -30,7 +30,7 @@ import { gradNorm } from './gradNormRule';
 import { gradvacRule } from './gradVacRule';
 import { MGDA_ENUMERATED_TASKS, mgdaEnumerated } from './mgdaRule';
 import { pcgradRule } from './pcGradRule';
-import type { RuleIo } from './ruleState';
+import type { RuleIo, RuleOps as RuleOpsContract } from './ruleState';
 import { cagradPair, nashMtlPair, upgradPair } from './twoTaskRules';
 
 const D: Attr = { type: 'double' };
@@ -74,7 +74,7 @@ export function graphRule(g: GraphBuilder, at: string, id: string, params: Reado
 }
 
 /** The float64 ops the rules are written with, named under one prefix. */
-class RuleOps {
+class RuleOps implements RuleOpsContract {
   constructor(readonly g: GraphBuilder, readonly at: string, readonly k: number) {}
   private n = 0;
   private name(what: string) { return `${this.at}/${what}_${this.n++}`; }

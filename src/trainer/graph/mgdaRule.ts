@@ -24,29 +24,14 @@
 // each, as minNormInHull. The Gramian is divided by its largest diagonal entry first (the weights
 // do not change), so that the tolerances are relative; "l2" normalises each gradient first, as
 // mgdaWeights.
-import type { Attr, GraphBuilder } from './graphDef';
+import type { Attr } from './graphDef';
+import type { RuleOps } from './ruleState';
 
 const D: Attr = { type: 'double' };
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
 /** Added to M's diagonal (the Gramian scaled to a largest entry of 1) so that no system is singular (see the header). */
 const RIDGE = 1e-12;
-
-/** The part of graphRules.ts's float64 ops (RuleOps) this rule uses: a type of its own, since graphRules.ts imports this file. */
-export interface RuleOps {
-  readonly g: GraphBuilder;
-  readonly at: string;
-  readonly k: number;
-  c(value: number, shape?: number[]): string;
-  ints(values: number[]): string;
-  bin(op: string, a: string, b: string): string;
-  un(op: string, a: string): string;
-  gt(a: string, b: string): string;
-  select(cond: string, a: string, b: string): string;
-  reduce(op: 'Sum' | 'Max' | 'Min', a: string, axes?: number[]): string;
-  reshape(a: string, shape: number[]): string;
-  diag(A: string): string;
-}
 
 /** Whether MGDA's enumerated rule serves `k` tasks (2^k - 1 systems: a few tasks only). */
 export const MGDA_ENUMERATED_TASKS: readonly number[] = [3, 4];

@@ -6,8 +6,8 @@
 // exactly (float64, the same float32 Gramian). The direction's coefficients are C's column
 // sums. A g_j whose squared norm is 0 is never projected on (its inner products are 0 with a
 // Gramian of float32 products; the guard only keeps a division by 0 out of the graph).
-import { and, gather, identity, unitRows, visitRounds, type RuleOps } from './taskOrders';
-import type { RuleIo } from './ruleState';
+import { and, gather, identity, unitRows, visitRounds } from './taskOrders';
+import type { RuleIo, RuleOps } from './ruleState';
 
 /** PCGrad's coefficients [k] (float64) from the Gramian G [k, k] (float64). */
 export function pcgradRule(r: RuleOps, G: string, io: RuleIo): string {

@@ -6,30 +6,11 @@
 // JavaScript, drawn from the stream the core rule draws from (weighting/index.ts graphRule
 // `orders`), so the graph's step is the rule's step; with two tasks each walk has one task to
 // visit, so nothing is drawn and nothing fed.
-import type { Attr, GraphBuilder } from './graphDef';
-import type { RuleIo } from './ruleState';
+import type { Attr } from './graphDef';
+import type { RuleIo, RuleOps } from './ruleState';
 
 const D: Attr = { type: 'double' };
 const I32: Attr = { type: 'int32' };
-
-/**
- * The float64 ops of graphRules.ts's RuleOps these rules use (RuleOps has them; named here so
- * that graphRules.ts imports the rules without an import cycle).
- */
-export interface RuleOps {
-  readonly g: GraphBuilder;
-  readonly at: string;
-  readonly k: number;
-  c(value: number, shape?: number[]): string;
-  ints(values: number[]): string;
-  bin(op: string, a: string, b: string): string;
-  un(op: string, a: string): string;
-  gt(a: string, b: string): string;
-  select(cond: string, a: string, b: string): string;
-  reduce(op: 'Sum' | 'Max' | 'Min', a: string, axes?: number[]): string;
-  reshape(a: string, shape: number[]): string;
-  diag(A: string): string;
-}
 
 /**
  * The rounds' visited tasks: per round an int32 [k] (entry i: the task i visits). With more

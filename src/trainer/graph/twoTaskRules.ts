@@ -26,19 +26,7 @@
 //   = 1 / |g_i| (0 for a zero gradient); every gradient zero: 1 each; then scaled down to
 //   |d| <= maxNorm. Only with updateEvery = 1: reusing alpha across steps is state.
 import { MAX_ALPHA_GAIN } from '../../core/weighting/nashMtl';
-import type { GraphBuilder } from './graphDef';
-
-/** The float64 ops of graphRules.ts's RuleOps these rules use (named here: graphRules.ts imports this file). */
-export interface RuleOps {
-  readonly g: GraphBuilder;
-  readonly at: string;
-  c(value: number, shape?: number[]): string;
-  bin(op: string, a: string, b: string): string;
-  un(op: string, a: string): string;
-  gt(a: string, b: string): string;
-  select(cond: string, a: string, b: string): string;
-  reshape(a: string, shape: number[]): string;
-}
+import type { RuleOps } from './ruleState';
 
 /** The core CAGrad rule's smoothing inside its square root (cagrad.ts SMOOTHING). */
 const CAGRAD_SMOOTHING = 1e-14;

@@ -16,9 +16,8 @@ import { graphRule, hasGraphRule } from '../../../src/trainer/graph/graphRules';
 import type { RuleIo } from '../../../src/trainer/graph/ruleState';
 import { openSession } from '../../../src/trainer/graph/session';
 import { visitOrders } from '../../../src/trainer/weighting/index';
+import { gramianOf } from './ruleOnGraph';
 
-/** The Gramian of rows `J`, rounded to float32 as the trainer's is. */
-const gramianOf = (J: number[][]) => J.map((a) => J.map((b) => Math.fround(a.reduce((s, x, i) => s + x * b[i]!, 0))));
 
 /**
  * One session of the rule for k tasks: `step(G)` runs a step on G (the orders drawn from

@@ -20,28 +20,9 @@ import { graphRule, hasGraphRule } from '../../../src/trainer/graph/graphRules';
 import type { RuleIo } from '../../../src/trainer/graph/ruleState';
 import { openSession } from '../../../src/trainer/graph/session';
 import { context, ruleOf } from '../core/weighting/lossHelpers';
+import { gramianOf, ruleOnGraph } from './ruleOnGraph';
 
-/** The graph rule's coefficients for each Gramian (one session, the Gramian fed). */
-async function onGraph(id: string, params: Record<string, unknown>, gramians: number[][][]): Promise<number[][]> {
-  const { tf } = await loadBackend('tensorflow');
-  const k = gramians[0]!.length;
-  const g = new GraphBuilder();
-  const G = g.placeholder('gramian', [k, k]);
-  const out = graphRule(g, 'rule', id, params, k, G)!;
-  const session = openSession(tf, g.savedModel(['serve']));
-  const result = gramians.map((gram) => {
-    const fed = tf.tensor2d(gram);
-    const [w] = session.run([{ name: G }], [fed], [out]);
-    const values = Array.from(w!.dataSync());
-    tf.dispose([w!, fed]);
-    return values;
-  });
-  session.dispose();
-  return result;
-}
 
-/** The Gramian of rows `J`, rounded to float32 as the trainer's is. */
-const gramianOf = (J: number[][]) => J.map((a) => J.map((b) => Math.fround(a.reduce((s, x, i) => s + x * b[i]!, 0))));
 
 const TWO = {
   'hand-worked (g1 = (2, 0), g2 = (0.5, 1.3))': gramianOf([[2, 0], [0.5, 1.3]]),
@@ -84,7 +65,7 @@ for (const [id, params, rule, sets] of RULES) {
     const k = Object.values(set)[0]!.length;
     test(`${id} ${JSON.stringify(params)} in the graph equals the core rule, ${k} tasks`, async () => {
       const cases = Object.entries(set);
-      const graph = await onGraph(id, params, cases.map(([, G]) => G));
+      const graph = await ruleOnGraph(id, params, cases.map(([, G]) => G));
       cases.forEach(([label, G], c) => {
         const expected = rule(G);
         graph[c]!.forEach((w, i) => assert.ok(Math.abs(w - expected[i]!) < 1e-5, `${label}: graph [${graph[c]}] vs rule [${expected}]`));
@@ -95,7 +76,7 @@ for (const [id, params, rule, sets] of RULES) {
 
 test('MGDA by hand on the segment: g1 = (2, 0), g2 = (0.5, 1.3): gamma = (G22 - G12) / (G11 + G22 - 2 G12)', async () => {
   // G11 = 4, G12 = 1, G22 = 1.94: gamma = 0.94 / 3.94.
-  const [w] = await onGraph('mgda', { normalization: 'none' }, [[[4, 1], [1, 1.94]]]);
+  const [w] = await ruleOnGraph('mgda', { normalization: 'none' }, [[[4, 1], [1, 1.94]]]);
   assert.ok(Math.abs(w![0]! - 0.94 / 3.94) < 1e-6 && Math.abs(w![1]! - 3 / 3.94) < 1e-6, `[${w}]`);
 });
 
@@ -105,7 +86,7 @@ const near = (got: number[], want: number[], tolerance = 1e-6) => assert.ok(got.
 test('UPGrad by hand, two tasks: g1 = (1, 0), g2 = (-1, 1): v = (1, 1/2) and (1, 1), c = (1, 3/4)', async () => {
   // G = [[1, -1], [-1, 2]]: e_1's projection raises v_2 to -G12/G22 = 1/2, e_2's v_1 to -G12/G11 = 1.
   // d = g1 + 3/4 g2 = (1/4, 3/4): <d, g1> = 1/4 and <d, g2> = 1/2, both >= 0 (the dual cone).
-  const [w] = await onGraph('upgrad', {}, [[[1, -1], [-1, 2]]]);
+  const [w] = await ruleOnGraph('upgrad', {}, [[[1, -1], [-1, 2]]]);
   near(w!, [1, 0.75]);
 });
 
@@ -116,8 +97,8 @@ test('CAGrad by hand, two tasks, G = diag(4, 1): the end w = 0 at c = 0.4, the s
   // c = 2: F'(0) = -0.1840 < 0 < F'(1): w = (d - b - delta sqrt(det / (A k^2 - delta^2))) / A
   // with A = 5/4, det = 1/4, k^2 = 5/4: w = (1/4 - 3/8 sqrt(0.25 / 1.421875)) / 1.25 = 0.0742058;
   // |g_w|^2 = w^2 + (1 - w)^2 / 4 = 0.2197802, lambda = k / |g_w| = 2.384848.
-  const [small] = await onGraph('cagrad', { c: 0.4, rescale: 'none' }, [[[4, 0], [0, 1]]]);
-  const [large] = await onGraph('cagrad', { c: 2, rescale: 'none' }, [[[4, 0], [0, 1]]]);
+  const [small] = await ruleOnGraph('cagrad', { c: 0.4, rescale: 'none' }, [[[4, 0], [0, 1]]]);
+  const [large] = await ruleOnGraph('cagrad', { c: 2, rescale: 'none' }, [[[4, 0], [0, 1]]]);
   near(small!, [0.5, 0.5 + 0.4 * Math.sqrt(5 / 16) / 0.5]);
   const w = (0.25 - 0.375 * Math.sqrt(0.25 / 1.421875)) / 1.25;
   const lambda = 2 * Math.sqrt(5 / 16) / Math.sqrt(w * w + (1 - w) ** 2 / 4);
@@ -128,10 +109,10 @@ test('CAGrad by hand, two tasks, G = diag(4, 1): the end w = 0 at c = 0.4, the s
 test('Nash-MTL by hand, two tasks: alpha_i = 1 / (|g_i| sqrt(1 + cos)), then |d| <= maxNorm', async () => {
   // G = diag(4, 1): cos = 0, alpha = (1/2, 1), |d| = sqrt(2): maxNorm 1 scales by 1/sqrt(2).
   // G = [[1, 1/2], [1/2, 1]]: cos = 1/2, alpha = 1/sqrt(3/2) each (G alpha = 1.2247 = 1/alpha).
-  const [orthogonal, acute] = await onGraph('nash-mtl', { maxNorm: 0, updateEvery: 1 }, [[[4, 0], [0, 1]], [[1, 0.5], [0.5, 1]]]);
+  const [orthogonal, acute] = await ruleOnGraph('nash-mtl', { maxNorm: 0, updateEvery: 1 }, [[[4, 0], [0, 1]], [[1, 0.5], [0.5, 1]]]);
   near(orthogonal!, [0.5, 1]);
   near(acute!, [Math.sqrt(2 / 3), Math.sqrt(2 / 3)]);
-  const [clipped] = await onGraph('nash-mtl', { maxNorm: 1, updateEvery: 1 }, [[[4, 0], [0, 1]]]);
+  const [clipped] = await ruleOnGraph('nash-mtl', { maxNorm: 1, updateEvery: 1 }, [[[4, 0], [0, 1]]]);
   near(clipped!, [0.5 / Math.SQRT2, 1 / Math.SQRT2]);
 });
 

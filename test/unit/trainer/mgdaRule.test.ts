@@ -7,55 +7,32 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mgdaWeights } from '../../../src/core/weighting/mgda';
 import { SeededRandom } from '../../../src/core/random';
-import { loadBackend } from '../../../src/trainer/backend';
-import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
-import { graphRule } from '../../../src/trainer/graph/graphRules';
 import { subsetMasks } from '../../../src/trainer/graph/mgdaRule';
-import { openSession } from '../../../src/trainer/graph/session';
+import { gramianOf, ruleOnGraph } from './ruleOnGraph';
 
-/** The graph rule's weights for each Gramian (one session, the Gramian fed). */
-async function onGraph(params: Record<string, unknown>, gramians: number[][][]): Promise<number[][]> {
-  const { tf } = await loadBackend('tensorflow');
-  const k = gramians[0]!.length;
-  const g = new GraphBuilder();
-  const G = g.placeholder('gramian', [k, k]);
-  const out = graphRule(g, 'rule', 'mgda', params, k, G)!;
-  const session = openSession(tf, g.savedModel(['serve']));
-  const result = gramians.map((gram) => {
-    const fed = tf.tensor2d(gram);
-    const [w] = session.run([{ name: G }], [fed], [out]);
-    const values = Array.from(w!.dataSync());
-    tf.dispose([w!, fed]);
-    return values;
-  });
-  session.dispose();
-  return result;
-}
 
-/** The Gramian of rows `J`, rounded to float32 as the trainer's is. */
-const gramianOf = (J: number[][]) => J.map((a) => J.map((b) => Math.fround(a.reduce((s, x, i) => s + x * b[i]!, 0))));
 
 const close = (got: readonly number[], want: readonly number[], label: string) =>
   got.forEach((w, i) => assert.ok(Math.abs(w - want[i]!) < 1e-5, `${label}: graph [${got}] vs expected [${want}]`));
 
 test('MGDA by hand, 3 tasks: g1 = (1, 0), g2 = (0, 2), g3 = (-1, -1) hold 0 in their hull: alpha = (2, 1, 2) / 5', async () => {
   // 0 = a1 g1 + a2 g2 + a3 g3 needs a1 = a3 and 2 a2 = a3; with a1 + a2 + a3 = 1: (0.4, 0.2, 0.4).
-  const [w] = await onGraph({ normalization: 'none' }, [gramianOf([[1, 0], [0, 2], [-1, -1]])]);
+  const [w] = await ruleOnGraph('mgda', { normalization: 'none' }, [gramianOf([[1, 0], [0, 2], [-1, -1]])]);
   close(w!, [0.4, 0.2, 0.4], 'by hand');
 });
 
 test('MGDA by hand, 4 tasks: orthogonal gradients of lengths 1, 2, 1, 2: alpha_i proportional to 1 / |g_i|^2 = (0.4, 0.1, 0.4, 0.1)', async () => {
   // Orthogonal: ||sum a_i g_i||^2 = sum a_i^2 |g_i|^2, least on the simplex at a_i = (1/|g_i|^2) / sum_j (1/|g_j|^2) = (1, 1/4, 1, 1/4) / 2.5.
-  const [w] = await onGraph({ normalization: 'none' }, [[[1, 0, 0, 0], [0, 4, 0, 0], [0, 0, 1, 0], [0, 0, 0, 4]]]);
+  const [w] = await ruleOnGraph('mgda', { normalization: 'none' }, [[[1, 0, 0, 0], [0, 4, 0, 0], [0, 0, 1, 0], [0, 0, 0, 4]]]);
   close(w!, [0.4, 0.1, 0.4, 0.1], 'by hand');
   // l2: each gradient at length 1, so a = 1/4 each, divided by the lengths: (0.25, 0.125, 0.25, 0.125).
-  const [n] = await onGraph({ normalization: 'l2' }, [[[1, 0, 0, 0], [0, 4, 0, 0], [0, 0, 1, 0], [0, 0, 0, 4]]]);
+  const [n] = await ruleOnGraph('mgda', { normalization: 'l2' }, [[[1, 0, 0, 0], [0, 4, 0, 0], [0, 0, 1, 0], [0, 0, 0, 4]]]);
   close(n!, [0.25, 0.125, 0.25, 0.125], 'l2 by hand');
 });
 
 test('MGDA by hand, 3 tasks, the least-norm point on an edge: g1 = (1, 0), g2 = (0, 1), g3 = (2, 2): alpha = (0.5, 0.5, 0)', async () => {
   // The edge g1 g2's midpoint (0.5, 0.5) has <x, g3> = 2 >= |x|^2 = 0.5: no shorter point towards g3.
-  const [w] = await onGraph({ normalization: 'none' }, [gramianOf([[1, 0], [0, 1], [2, 2]])]);
+  const [w] = await ruleOnGraph('mgda', { normalization: 'none' }, [gramianOf([[1, 0], [0, 1], [2, 2]])]);
   close(w!, [0.5, 0.5, 0], 'by hand');
 });
 
@@ -85,7 +62,7 @@ for (const normalization of ['none', 'l2']) {
   for (const [k, set] of [[3, THREE], [4, FOUR]] as const) {
     test(`MGDA ${normalization} with ${k} tasks in the graph equals the core rule on degenerate Gramians`, async () => {
       const cases = Object.entries(set);
-      const graph = await onGraph({ normalization }, cases.map(([, G]) => G));
+      const graph = await ruleOnGraph('mgda', { normalization }, cases.map(([, G]) => G));
       cases.forEach(([label, G], c) => close(graph[c]!, mgdaWeights(G, normalization), label));
     });
   }
@@ -98,7 +75,7 @@ for (const normalization of ['none', 'l2']) {
         const shift = Array.from({ length: dims }, () => (random.next() - 0.3) * (c % 3));
         return gramianOf(Array.from({ length: k }, () => Array.from({ length: dims }, (_, d) => random.next() * 2 - 1 + shift[d]!)));
       });
-      const graph = await onGraph({ normalization }, gramians);
+      const graph = await ruleOnGraph('mgda', { normalization }, gramians);
       gramians.forEach((G, c) => {
         const want = mgdaWeights(G, normalization);
         const label = `random ${k} tasks #${c} ${JSON.stringify(G)}`;
