@@ -1,6 +1,7 @@
 // Lint, and the layering rules of ARCHITECTURE.md as import restrictions: core imports none of
-// the other layers; host never loads tfjs; trainer never imports vscode; the webview sees
-// only core (and its own ui/ for the component toolkit).
+// the other layers; host never loads tfjs; trainer never imports vscode; node/ (what host and
+// trainer both need from Node) imports core only; the webview sees only core (and its own ui/
+// for the component toolkit).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importCycles from './scripts/eslint/importCycles.mjs';
@@ -22,7 +23,7 @@ export default tseslint.config(
     },
   },
   // No module imports one that leads back to it (scripts/eslint/importCycles.mjs says why).
-  { files: ['src/core/**', 'src/trainer/**', 'src/host/**', 'src/extension.ts', 'webview/**'], plugins: { local: importCycles }, rules: { 'local/no-import-cycle': 'error' } },
+  { files: ['src/core/**', 'src/node/**', 'src/trainer/**', 'src/host/**', 'src/extension.ts', 'webview/**'], plugins: { local: importCycles }, rules: { 'local/no-import-cycle': 'error' } },
   // Nor does a host feature folder import one that leads back to it, taken as wholes.
   { files: ['src/host/**'], plugins: { local: importCycles }, rules: { 'local/no-feature-cycle': ['error', { root: 'src/host' }] } },
   // The trainer loads heavy packages (tfjs backends, the MNIST digits) lazily, when used.
@@ -45,6 +46,10 @@ export default tseslint.config(
   ]) },
   { files: ['src/extension.ts'], rules: restrict([...hostLayer,
     { regex: '^\\./host/[^/]+/(?!index$)', message: 'activate() wires each host feature through its index.ts.' },
+  ]) },
+  { files: ['src/node/**'], rules: restrict([
+    { group: ['vscode', '@tensorflow/*'], message: 'src/node is shared by the host (no tfjs) and the trainer (no vscode).' },
+    { group: ['**/host/**', '**/trainer/**', '**/webview/**'], message: 'src/node imports core only.' },
   ]) },
   { files: ['src/trainer/**'], rules: restrict([
     { group: ['vscode'], message: 'The trainer runs without VS Code.' },

@@ -1,14 +1,14 @@
 // Forks the trainer child process the way the extension runs it: VS Code's own runtime
 // (process.execPath with ELECTRON_RUN_AS_NODE=1) or a configured Node, with an IPC
 // channel carrying core/protocol messages. No vscode import: tests fork it the same way.
-// Bytes on the channel that are not a message (channelGuard.ts) end the trainer: its listeners
+// Bytes on the channel that are not a message (node/channelGuard.ts) end the trainer: its listeners
 // get one 'error' saying so, later messages are dropped (the parser's state is lost), and
 // `exited` carries the fault so that the session ends the run with it.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { FromTrainer, ToTrainer } from '../core/protocol';
 import { fromTrainerProblem, messagePreview } from '../core/trainerMessages';
 import { TRAINER_NODE_FLAGS } from '../core/trainerFlags';
-import { channelFaultMessage, guardChannel } from './channelGuard';
+import { channelFaultMessage, guardChannel } from '../node/channelGuard';
 
 export interface TrainerProcessOptions {
   /** Path of the trainer bundle (dist/trainer.js). */

@@ -5,13 +5,17 @@
 // (stdio inherited): it prints and handles Ctrl+C exactly as before. It runs in a process group
 // of its own, so a Ctrl+C from the terminal reaches only this parent, which forwards it (the
 // child would otherwise get each Ctrl+C twice). On Windows a detached child gets a console of
-// its own, so there it shares the console and gets Ctrl+C from it directly.
+// its own, so there it shares the console and gets Ctrl+C from it directly. Bytes from the child
+// on its IPC channel that are not a message (node/channelGuard.ts) end it: this parent kills it
+// (being detached, it would outlive an uncaught exception here), marks run.json failed with one
+// line and exits 1.
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { trainerSignalMessage } from '../core/runFaults';
 import { TRAINER_NODE_FLAGS } from '../core/trainerFlags';
 import { endedByParent, RUN_FILES, type RunRecord } from '../core/runLayout';
+import { channelFaultMessage, guardChannel } from '../node/channelGuard';
 import { writeJsonAtomic } from './artifacts/atomicWrite';
 
 export const TRAIN_CHILD_ENV = 'MTS_TRAIN_CHILD';
@@ -47,6 +51,11 @@ export async function superviseTrain(): Promise<number> {
     env: { ...process.env, [TRAIN_CHILD_ENV]: '1' },
   });
   let runDir: string | undefined;
+  let fault: string | undefined;
+  guardChannel(child, (err) => {
+    fault = channelFaultMessage(err);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   child.on('message', (m: Partial<TrainChildNote>) => { if (typeof m?.runDir === 'string') runDir = m.runDir; });
   const forward = (signal: NodeJS.Signals) => () => { if (child.exitCode === null && child.signalCode === null) child.kill(signal); };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, ownGroup ? forward(signal) : () => undefined);
@@ -57,6 +66,11 @@ export async function superviseTrain(): Promise<number> {
       resolve({ code: 1, signal: null });
     });
   });
+  if (fault !== undefined) {
+    const marked = runDir !== undefined && child.pid !== undefined && await endRun(runDir, child.pid, 'failed', fault);
+    console.error(`error: ${fault}${marked ? ` (run.json of ${runDir} marked failed)` : ''}`);
+    return 1;
+  }
   if (signal === null) return code ?? 1;
   if (signal === 'SIGINT') {
     // Interrupted before it could handle Ctrl+C itself: the run (if any) reads cancelled.

@@ -69,6 +69,18 @@ describe('host layering lint rules', () => {
     assert.match(messages[0]!, /^Feature cycle: training → runs → training \(src\/host\/runs\/(index|runsTree)\.ts\)/);
   });
 
+  it('keeps src/node (used by host and trainer alike) free of vscode, tfjs and the other layers; both may import it', async () => {
+    const vscode = await lint('src/node/violation.ts', "import * as vscode from 'vscode';\nexport const v = vscode;\n", 'no-restricted-imports');
+    assert.equal(vscode.length, 1);
+    assert.match(vscode[0]!, /shared by the host \(no tfjs\) and the trainer \(no vscode\)/);
+    const layer = await lint('src/node/violation.ts', "import { forkTrainer } from '../host/trainerProcess';\nexport const f = forkTrainer;\n", 'no-restricted-imports');
+    assert.equal(layer.length, 1);
+    assert.match(layer[0]!, /imports core only/);
+    const guard = "import { guardChannel } from '../node/channelGuard';\nexport const g = guardChannel;\n";
+    assert.deepEqual(await lint('src/trainer/allowed.ts', guard, 'no-restricted-imports'), []);
+    assert.deepEqual(await lint('src/host/allowed.ts', guard, 'no-restricted-imports'), []);
+  });
+
   it('passes the host as it is', async () => {
     const results = await eslint.lintFiles(['src/host', 'src/extension.ts']);
     const problems = results.flatMap((r) => r.messages.map((m) => `${path.relative(ROOT, r.filePath)}:${m.line} ${m.ruleId}: ${m.message}`));

@@ -1,17 +1,25 @@
 // Bytes on a child's IPC channel that are not a message (a native library printing to fd 3, a
 // message cut short) make Node's channel parser throw inside its read callback: an uncaught
-// exception in the extension host, the rest of that read lost and the parser's buffer left
+// exception in the parent (the extension host, or `mts train`, whose detached trainer was then
+// left running with nobody to end it), the rest of that read lost and the parser's buffer left
 // stale, so no later message can be trusted. The read callback is wrapped so that such bytes
-// reach the owner of the child (who ends it) instead. The handle is Node's own (the pipe behind
-// `child.channel`, under the symbol kChannelHandle, with its `onread`: lib/internal/child_process.js
-// of Node 16 to 22); a runtime without them is left as it was.
+// reach the owner of the child (who ends it) instead. Every parent of an IPC child uses it: the
+// host's trainer (host/trainerProcess.ts), the host's exporter (host/export/exportProcess.ts)
+// and the CLI's supervisor (trainer/trainSupervisor.ts); so it lives here, where both node-side
+// layers may import it. The handle is Node's own (the pipe behind `child.channel`, under the
+// symbol kChannelHandle, with its `onread`, in lib/internal/child_process.js); a runtime without
+// them is left as it was. Checked by running its tests on Node 20.20.2 only; the same symbol and
+// `onread` were read in the source of Node 16 to 22 (harden3, not run on those).
 import type { ChildProcess } from 'node:child_process';
 
-/** A one-line description of the channel's fault, for the user (no stack). */
-export function channelFaultMessage(err: unknown): string {
+/**
+ * A one-line description of the channel's fault, for the user (no stack): `who` wrote the
+ * bytes, `what` it was doing was stopped.
+ */
+export function channelFaultMessage(err: unknown, who = 'the trainer', what = 'the run'): string {
   // The parser quotes the bytes it read: control characters would break the line.
   const why = [...(err instanceof Error ? err.message : String(err))].map((c) => (c < ' ' || c === '\u007f' ? ' ' : c)).join('');
-  return `the trainer sent bytes that are not a message on its channel (${why.length > 160 ? `${why.slice(0, 160)}…` : why}); the run was stopped, and what it wrote so far is kept`;
+  return `${who} sent bytes that are not a message on its channel (${why.length > 160 ? `${why.slice(0, 160)}…` : why}); ${what} was stopped, and what it wrote so far is kept`;
 }
 
 /** Calls `onFault` (once) with the parser's error when the child writes bytes that are not a message. */
