@@ -25,6 +25,7 @@
 // (updateEvery > 1) stay in JavaScript between two calls.
 // Checked against the core rules on hand-worked Gramians (test/unit/trainer/graphRules.test.ts,
 // graphProjectionRules.test.ts, mgdaRule.test.ts).
+import { IMTLG_VANISHED_SUM } from '../../core/weighting/imtlg';
 import type { Attr, GraphBuilder } from './graphDef';
 import { gradNorm } from './gradNormRule';
 import { gradvacRule } from './gradVacRule';
@@ -137,7 +138,7 @@ function imtlg(r: RuleOps, G: string): string {
   const along = r.select(kept, r.bin('RealDiv', r.times(vectors, n, true), r.select(kept, values, r.c(1, [r.k]))), r.c(0, [r.k]));
   const v = r.times(vectors, along);
   const sum = r.reduce('Sum', v);
-  const fits = r.gt(r.un('Abs', sum), r.bin('Mul', r.c(1e-12), r.reduce('Sum', r.un('Abs', v))));
+  const fits = r.gt(r.un('Abs', sum), r.bin('Mul', r.c(IMTLG_VANISHED_SUM), r.reduce('Sum', r.un('Abs', v))));
   return r.select(fits, r.bin('RealDiv', v, r.select(fits, sum, r.c(1))), r.c(0, [r.k]));
 }
 
