@@ -29,9 +29,32 @@ export function normalizedPsd(gramian: readonly (readonly number[])[]): number[]
   const top = Math.max(0, ...gramian.map((row, i) => row[i]!));
   if (top === 0) return undefined;
   const scaled = gramian.map((row) => row.map((x) => x / top));
+  // The usual case, independent gradients: a Cholesky factorisation with positive pivots proves G
+  // positive definite (to float64 rounding, far below what the solvers see) without the Jacobi
+  // sweeps, which cost 10-25 us a call, more than MGDA's or UPGrad's own solve on 2-4 tasks.
+  if (positiveDefinite(scaled)) return scaled;
   const { values, vectors } = symmetricEigen(scaled);
   if (values.every((lambda) => lambda >= 0)) return scaled;
   const n = scaled.length;
   return scaled.map((_, i) => Array.from({ length: n }, (__, j) =>
     values.reduce((s, lambda, k) => (lambda > 0 ? s + lambda * vectors[k]![i]! * vectors[k]![j]! : s), 0)));
+}
+
+/** Whether the Cholesky factorisation of A meets only positive pivots. */
+function positiveDefinite(a: readonly (readonly number[])[]): boolean {
+  const n = a.length;
+  const l = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let j = 0; j < n; j++) {
+    let pivot = a[j]![j]!;
+    for (let k = 0; k < j; k++) pivot -= l[j]![k]! ** 2;
+    if (!(pivot > 0)) return false;
+    const root = Math.sqrt(pivot);
+    l[j]![j] = root;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i]![j]!;
+      for (let k = 0; k < j; k++) s -= l[i]![k]! * l[j]![k]!;
+      l[i]![j] = s / root;
+    }
+  }
+  return true;
 }
