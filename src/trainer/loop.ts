@@ -23,6 +23,7 @@ import { GRAPH_STEP_PATH, compileGraphStep, graphStepUnsupported } from './graph
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
 import { SpecError } from './specError';
+import { diverged } from './trainingDiverged';
 import { gradientStep } from './gradientStep';
 import { weightingMethod } from '../core/weighting/registry';
 import type { LoopSetup, StepFn } from './loopSetup';
@@ -35,10 +36,7 @@ import { RunningTrainMetrics } from './trainMetrics';
 
 export type { LoopEvents, LoopSetup, StepFn } from './loopSetup';
 
-/** The loss became NaN or infinite; what to change is the learning rate. */
-export class TrainingDiverged extends SpecError {
-  constructor(message: string) { super(message, ['training', 'optimizer', 'learningRate']); }
-}
+export { TrainingDiverged } from './trainingDiverged';
 
 /** The step path of the compiled dense step on WebAssembly (wasm/denseStep.ts). */
 export const WASM_STEP_PATH = 'compiled (wasm)';
@@ -242,8 +240,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           const noLabels = heads.map((_, i) => windowLabelled[i]!.length > 0 && labelledSums[i] === 0);
           const bad = heads.findIndex((_, i) => !Number.isFinite(means[i]!));
           if (bad >= 0) {
-            throw new TrainingDiverged(`Training diverged: the loss of task "${heads[bad]!.task.id}" became ${means[bad]} at epoch ${epoch}, step ${step}. `
-              + 'Lower the learning rate, or clip gradients with training.clipNorm.');
+            throw diverged(`the loss of task "${heads[bad]!.task.id}"`, means[bad]!, epoch, step);
           }
           window.forEach((ls) => tf.dispose(ls));
           window = heads.map(() => []);

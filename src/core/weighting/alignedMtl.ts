@@ -7,6 +7,7 @@
 // w the pre-set task weights, all 1 here (as LibMTL). The rank tolerance is LibMTL's
 // (lambda_max * n * float32 epsilon): the Gramian comes from float32 gradients.
 import { defineMethod } from './method';
+import { isFiniteGramian } from './psdGramian';
 import { symmetricEigen } from './symmetricEigen';
 
 const FLOAT32_EPSILON = 2 ** -23;
@@ -14,6 +15,8 @@ const FLOAT32_EPSILON = 2 ** -23;
 /** Aligned-MTL's coefficients alpha = B 1 for a Gramian. */
 export function alignedMtlWeights(gramian: readonly (readonly number[])[]): number[] {
   const n = gramian.length;
+  // NaN eigenvalues pass no rank test, which would read as "every gradient is zero": reported instead.
+  if (!isFiniteGramian(gramian)) return gramian.map(() => NaN);
   const { values, vectors } = symmetricEigen(gramian);
   const tolerance = Math.max(0, values[0]!) * n * FLOAT32_EPSILON;
   const kept = values.map((v, k) => k).filter((k) => values[k]! > tolerance);

@@ -10,6 +10,7 @@
 import { num, oneOf } from '../docSchema';
 import { normSquared } from './gramian';
 import { defineMethod } from './method';
+import { isFiniteGramian, normalizedPsd } from './psdGramian';
 import { minimizeOnSimplex } from './simplexMinimize';
 
 export type CagradRescale = 'none' | 'onePlusCSquared' | 'onePlusC';
@@ -20,10 +21,12 @@ const SMOOTHING = 1e-14;
 /** CAGrad's coefficients c (d = sum_i c_i g_i) for a Gramian, with the radius factor c. */
 export function cagradWeights(gramian: readonly (readonly number[])[], c: number, rescale: CagradRescale = 'none'): number[] {
   const n = gramian.length;
-  const maxDiag = Math.max(0, ...gramian.map((row, i) => row[i]!));
-  if (!(maxDiag > 0)) return gramian.map(() => 1 / n);
-  // The minimiser does not change when G is scaled (the objective scales with it): scale to O(1).
-  const g = gramian.map((row) => row.map((x) => x / maxDiag));
+  // The minimiser does not change when G is scaled (the objective scales with it): scaled to
+  // O(1), and made positive semi-definite where float32 rounding left it slightly indefinite
+  // (psdGramian.ts: else |g_w|^2 < 0 near opposed gradients, and its square root is NaN).
+  const g = normalizedPsd(gramian);
+  if (!g) return gramian.map(() => 1 / n); // every gradient is zero
+  if (!isFiniteGramian(g)) return gramian.map(() => NaN); // reported by the trainer
   const b = g.map((row) => row.reduce((s, x) => s + x, 0) / n); // G 1/n
   const g0Norm = Math.sqrt(Math.max(0, b.reduce((s, x) => s + x, 0) / n));
   const k = c * g0Norm;
@@ -44,10 +47,10 @@ export function cagradWeights(gramian: readonly (readonly number[])[], c: number
     const wqw = quadratic(w);
     let linear = 0;
     for (let i = 0; i < n; i++) linear += w[i]! * b[i]!;
-    return linear + k * Math.sqrt(wqw + SMOOTHING);
+    return linear + k * Math.sqrt(Math.max(0, wqw) + SMOOTHING);
   };
   const gradient = (w: number[]) => {
-    const norm = Math.sqrt(quadratic(w) + SMOOTHING);
+    const norm = Math.sqrt(Math.max(0, quadratic(w)) + SMOOTHING);
     return b.map((x, i) => x + (k * q[i]!) / norm);
   };
   const w = minimizeOnSimplex(f, gradient, g.map(() => 1 / n));

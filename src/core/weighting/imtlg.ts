@@ -10,15 +10,25 @@
 // normalising sum vanishes no direction has equal projections and the shared part gets 0.
 // The paper computes it on the shared representation's gradients for speed: both modes here.
 import { defineMethod } from './method';
+import { isFiniteGramian } from './psdGramian';
 import type { Gramian } from './gramian';
 import { pseudoInverseSolve } from './solvers';
 
+/**
+ * The normalising sum 1^T G^+ n counts as vanished below this share of |G^+ n|_1: the
+ * pseudo-inverse's own cut (rcond 1e-6, solvers.ts), because the Gramian is float32. With
+ * 1e-12, nearly opposed gradients (g_3 = -(g_1 + g_2), whose exact sum is 0) got a sum of
+ * float32 rounding (~1e-7 of |v|) and coefficients of 1e7 (solverCampaign.test.ts).
+ */
+export const IMTLG_VANISHED_SUM = 1e-6;
+
 export function imtlgWeights(G: Gramian): number[] {
+  if (!isFiniteGramian(G)) return G.map(() => NaN); // a NaN or infinite loss: reported by the trainer
   const norms = G.map((row, i) => Math.sqrt(Math.max(0, row[i]!)));
   const v = pseudoInverseSolve(G, norms);
   const sum = v.reduce((a, b) => a + b, 0);
   const size = v.reduce((a, b) => a + Math.abs(b), 0);
-  if (!(Math.abs(sum) > 1e-12 * size)) return G.map(() => 0);
+  if (!(Math.abs(sum) > IMTLG_VANISHED_SUM * size)) return G.map(() => 0);
   return v.map((x) => x / sum);
 }
 

@@ -23,6 +23,7 @@
 import { int, num } from '../docSchema';
 import { normSquared } from './gramian';
 import { defineMethod } from './method';
+import { isFiniteGramian } from './psdGramian';
 import { solveReciprocalSystem } from './reciprocalSystem';
 
 /** Largest alpha_i |g_i| taken as a bargaining solution; beyond it the tasks are opposed (see the header). */
@@ -37,6 +38,8 @@ function boundedAlpha(gramian: readonly (readonly number[])[], alpha: readonly n
 
 /** Nash-MTL's coefficients for a Gramian: alpha (bounded for opposed tasks), scaled down so that |d| <= maxNorm (0: no limit). */
 export function nashMtlWeights(gramian: readonly (readonly number[])[], maxNorm: number, solved = solveReciprocalSystem(gramian)): number[] {
+  // A zero diagonal is a zero gradient (alpha 0), so a NaN one would pass for it: reported instead.
+  if (!isFiniteGramian(gramian)) return gramian.map(() => NaN);
   if (!solved) return gramian.map(() => 1); // every gradient is zero: the direction is zero anyway
   const alpha = boundedAlpha(gramian, solved);
   const norm = Math.sqrt(normSquared(alpha, gramian));

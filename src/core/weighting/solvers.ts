@@ -4,6 +4,7 @@
 // solver is one function stating its algorithm, its tolerance and why that one; MGDA,
 // IMTL-G and the later CAGrad, Nash-MTL, Aligned-MTL and UPGrad share them.
 import { gramianTimes, normSquared, type Gramian } from './gramian';
+import { isFiniteGramian, normalizedPsd } from './psdGramian';
 import { symmetricEigen } from './symmetricEigen';
 
 /** The one Jacobi eigen-solver (symmetricEigen.ts), also for pseudoInverseSolve below. */
@@ -64,12 +65,17 @@ export function solveLinear(A: readonly (readonly number[])[], b: readonly numbe
  * instead of 18 a solve on the Gramians of 4 tasks training in representation mode, where
  * every task keeps a weight), never the answer beyond the tolerance.
  */
-export function minNormInHull(G: Gramian, tolerance = 1e-12, warm?: readonly number[]): number[] {
-  const n = G.length;
+export function minNormInHull(gramian: Gramian, tolerance = 1e-12, warm?: readonly number[]): number[] {
+  const n = gramian.length;
   if (n === 0) return [];
-  const scale = Math.max(...G.map((row, i) => row[i]!));
-  if (!(scale > 0)) return G.map(() => 1 / n);
-  const tol = tolerance * scale;
+  // The minimiser does not change with G's scale: solved on G / max G_ii, made positive
+  // semi-definite (psdGramian.ts). Unscaled, the pivots of a Gramian of gradients below ~1e-7
+  // fell under solveLinear's cut next to the KKT system's ones, and the search stopped at its
+  // first gradient (weights [1, 0, 0] for three opposed gradients: solverCampaign.test.ts).
+  const G = normalizedPsd(gramian);
+  if (!G) return gramian.map(() => 1 / n);
+  if (!isFiniteGramian(G)) return gramian.map(() => NaN); // reported by the trainer
+  const tol = tolerance;
   let start = 0;
   for (let i = 1; i < n; i++) if (G[i]![i]! < G[start]![start]!) start = i;
   if (n === 2) return minNormOnSegment(G, start, tol);

@@ -5,16 +5,21 @@
 // order (<d, g_j> >= 0), and d = mean g when no two gradients conflict (every g_i is in C).
 // On the Gramian: pi_C(J^T e_i) = J^T v_i with v_i = argmin { v^T G v : v >= e_i } (Prop. 1),
 // so the coefficients are c = (1/n) sum_i v_i. TorchJD normalises and regularises G (+1e-4 I)
-// for its QP solver; the projection is exact here (nonnegativeQp.ts needs no regularisation).
+// for its QP solver; the projection is exact here (nonnegativeQp.ts needs no regularisation),
+// on G made positive semi-definite where float32 rounding left it slightly indefinite
+// (psdGramian.ts: otherwise the QP is unbounded and its sweeps never stop).
 import { defineMethod } from './method';
 import { minQuadraticAbove } from './nonnegativeQp';
+import { normalizedPsd } from './psdGramian';
 
 /** UPGrad's coefficients c (d = sum_i c_i g_i) for the Gramian of n task gradients. */
 export function upgradWeights(gramian: readonly (readonly number[])[]): number[] {
   const n = gramian.length;
   const c = new Array<number>(n).fill(0);
+  // The QP's minimiser does not change with G's scale: solved on G / max G_ii.
+  const psd = normalizedPsd(gramian) ?? gramian; // undefined: every gradient is zero, any v gives d = 0
   for (let i = 0; i < n; i++) {
-    const v = minQuadraticAbove(gramian, gramian.map((_, j) => (j === i ? 1 : 0)));
+    const v = minQuadraticAbove(psd, gramian.map((_, j) => (j === i ? 1 : 0)));
     v.forEach((x, j) => { c[j]! += x / n; });
   }
   return c;

@@ -25,6 +25,7 @@
 // (updateEvery > 1) stay in JavaScript between two calls.
 // Checked against the core rules on hand-worked Gramians (test/unit/trainer/graphRules.test.ts,
 // graphProjectionRules.test.ts, mgdaRule.test.ts).
+import { IMTLG_VANISHED_SUM } from '../../core/weighting/imtlg';
 import type { Attr, GraphBuilder } from './graphDef';
 import { gradNorm } from './gradNormRule';
 import { gradvacRule } from './gradVacRule';
@@ -69,8 +70,15 @@ export function graphRule(g: GraphBuilder, at: string, id: string, params: Reado
   io: RuleIo = { updates: [], resets: [] }): string | undefined {
   if (!hasGraphRule(id, k, params) || RULES[id]!.stateful && !io.losses) return undefined;
   const r = new RuleOps(g, at, k);
-  const G = g.op('Cast', [gramian], { SrcT: F, DstT: D, Truncate: { b: false } }, `${at}/gramian64`);
-  return g.op('Cast', [RULES[id]!.build(params)(r, G, io)], { SrcT: D, DstT: F, Truncate: { b: false } }, `${at}/coefficients32`);
+  const raw = g.op('Cast', [gramian], { SrcT: F, DstT: D, Truncate: { b: false } }, `${at}/gramian64`);
+  // A NaN or infinite loss makes the Gramian not finite, and SelfAdjointEigV2 or MatrixSolve then
+  // stopped the session with TensorFlow's own error. The rule runs on the identity instead and
+  // its coefficients are NaN: the update makes the weights NaN, and the next report ends the run
+  // with the eager path's message (loop.ts, trainingDiverged.ts).
+  const finite = g.op('All', [g.op('IsFinite', [raw], { T: D }, `${at}/isFinite`), r.ints([0, 1])], { Tidx: I32, keep_dims: { b: false } }, `${at}/finite`);
+  const G = r.select(finite, raw, g.op('MatrixDiag', [r.c(1, [k])], { T: D }, `${at}/identity`));
+  const coefficients = r.select(finite, RULES[id]!.build(params)(r, G, io), r.bin('RealDiv', r.c(0, [k]), r.c(0))); // 0 / 0: NaN
+  return g.op('Cast', [coefficients], { SrcT: D, DstT: F, Truncate: { b: false } }, `${at}/coefficients32`);
 }
 
 /** The float64 ops the rules are written with, named under one prefix. */
@@ -137,7 +145,7 @@ function imtlg(r: RuleOps, G: string): string {
   const along = r.select(kept, r.bin('RealDiv', r.times(vectors, n, true), r.select(kept, values, r.c(1, [r.k]))), r.c(0, [r.k]));
   const v = r.times(vectors, along);
   const sum = r.reduce('Sum', v);
-  const fits = r.gt(r.un('Abs', sum), r.bin('Mul', r.c(1e-12), r.reduce('Sum', r.un('Abs', v))));
+  const fits = r.gt(r.un('Abs', sum), r.bin('Mul', r.c(IMTLG_VANISHED_SUM), r.reduce('Sum', r.un('Abs', v))));
   return r.select(fits, r.bin('RealDiv', v, r.select(fits, sum, r.c(1))), r.c(0, [r.k]));
 }
 

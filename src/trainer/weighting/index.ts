@@ -11,6 +11,7 @@ import { gradientMode, weightingMethod, weightingParams } from '../../core/weigh
 import { keptShare } from '../../core/weighting/gradDropDirection';
 import { randomOrder } from '../../core/weighting/gramian';
 import type { Tf } from '../backend';
+import { diverged } from '../trainingDiverged';
 import { TENSOR_METHODS, type TensorWeighting } from './tensor/index';
 
 export interface TaskWeighting {
@@ -126,6 +127,14 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
   const rule: WeightingRule | undefined = d.engine === 'rule' ? method.create!(params, infos) : undefined;
 
   const weightsNow = (losses?: readonly number[], gramian?: number[][], counts = true): number[] => {
+    // A NaN or infinite loss makes its task's gradient, so the Gramian, not finite: the run ends
+    // here as where a loss is seen to diverge (loop.ts), not with the solver's NaN weights.
+    const bad = gramian?.findIndex((row) => row.some((x) => !Number.isFinite(x))) ?? -1;
+    if (bad >= 0) {
+      const row = gramian![bad]!;
+      const value = Number.isFinite(row[bad]!) ? row.find((x) => !Number.isFinite(x))! : row[bad]!;
+      throw diverged(`the gradient of task "${infos[active[bad]!]!.id}" (${d.title}'s Gramian)`, value, epoch, step + 1);
+    }
     const w = rule!.weights(context({ ...(losses ? { losses } : {}), ...(gramian ? { gramian } : {}) }));
     if (w.length !== active.length || w.some((v) => !Number.isFinite(v))) {
       throw new Error(`weighting ${d.id} gave weights [${w.join(', ')}] for ${active.length} tasks`);
