@@ -12,7 +12,9 @@
 //   or as one X^T [d_1 d_2] (columns split back);
 // Each call's tasks' gradients are constants times a fed scalar (so that nothing is folded away).
 // The other variants run on TensorFlow's kernels (`/ops`). The first call's CPU time includes XLA's compilation.
-// `node out/bench/gradDropPartsProbe.js [rounds=5] [calls=200] [variant,variant...]`
+// `node out/bench/gradDropPartsProbe.js [rounds=5] [calls=200] [variant,variant...]`; BLOCKS=32x64
+// TASKS=4: other blocks (`x`-separated shapes, `,` between blocks) and task count, e.g. the shared
+// representation of a batch of 32 with 4 tasks (the matmul variants keep the reference's shapes and 2 tasks).
 import { loadBackend } from '../src/trainer/backend';
 import { gradDropUniform, graphGradDrop, graphGradDropBlocks, uint32Scalar } from '../src/trainer/graph/gradDrop';
 import { GraphBuilder, type Attr } from '../src/trainer/graph/graphDef';
@@ -22,7 +24,9 @@ import { interleavedCpu } from './interleavedCpu';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
-const BLOCKS = [[784, 128], [128], [128, 64], [64]];
+/** The reference network's shared weights, or BLOCKS from the environment (see the header). */
+const BLOCKS = process.env.BLOCKS ? process.env.BLOCKS.split(',').map((b) => b.split('x').map(Number)) : [[784, 128], [128], [128, 64], [64]];
+const TASKS = Number(process.env.TASKS ?? 2);
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 async function main() {
@@ -41,15 +45,15 @@ async function main() {
     const sums = xs.map((x, i) => g.op('Sum', [flat(x, `${n}/${i}`), int(`${n}/${i}/axes`, [0, 1])], { T: F, Tidx: I32, keep_dims: { b: false } }, `${n}/${i}/sum`));
     return sums.length === 1 ? sums[0]! : g.op('AddN', sums, { T: F, N: { i: sums.length } }, `${n}/total`);
   };
-  const grads = [0, 1].map((t) => BLOCKS.map((s, b) => flat(random(`g${t}_${b}`, s), `g${t}_${b}`)));
-  const perBlock = (b: number) => [grads[0]![b]!, grads[1]![b]!];
+  const grads = Array.from({ length: TASKS }, (_, t) => BLOCKS.map((s, b) => flat(random(`g${t}_${b}`, s), `g${t}_${b}`)));
+  const perBlock = (b: number) => grads.map((task) => task[b]!);
   const uniformConst = BLOCKS.map((s, b) => g.constant(`u_${b}`, { dtype: 'float', shape: [1, size(s)], values: Array.from({ length: size(s) }, () => Math.floor(rng.next() * 65536) / 65536) }));
   const hashed = (name: string) => {
     let at = uint32Scalar(g, `${name}/start`, 0);
     return (like: string) => { const d = gradDropUniform(g, name, like, seed, at); at = d.end; return d.uniform; };
   };
   const variants: Record<string, string> = {};
-  variants.sum = total(BLOCKS.map((_, b) => g.op('AddN', perBlock(b), { T: F, N: { i: 2 } }, `sum_${b}`)), 'sum');
+  variants.sum = total(BLOCKS.map((_, b) => g.op('AddN', perBlock(b), { T: F, N: { i: TASKS } }, `sum_${b}`)), 'sum');
   { const draw = hashed('hash'); variants.hash = total(BLOCKS.map((_, b) => draw(grads[0]![b]!)), 'hash'); }
   variants.fedU = total(BLOCKS.map((_, b) => graphGradDrop(g, `fedU_${b}`, perBlock(b), () => uniformConst[b]!, 0).direction), 'fedU');
   { const draw = hashed('full'); variants.full = total(BLOCKS.map((_, b) => graphGradDrop(g, `full_${b}`, perBlock(b), draw, 0).direction), 'full'); }

@@ -47,6 +47,9 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
     }
     if (runs.signDrop && weighting.signDrop && !weighting.signDrop.reported() && !blocks.length) {
       // GradDrop's likewise, its seed pair fed as int32 values (the same draw from the stream as below).
+      // Not slower than the session's call (2 tasks, shared parameters, XLA's mask, bench/weightingCost.ts
+      // --one with this path switched off in turn, 4 rounds, load 12-15: 1.29 against 1.60 ms of CPU a
+      // step, medians; test/unit/trainer/graphGradDropPrepared.test.ts checks it trains the same).
       (droppedStep ??= session.prepare([...feeds, { name: runs.signDrop.seed, tfDtype: 'DT_INT32' }], [stepDone, runs.signDrop.after])).run([...given, Int32Array.from(weighting.signDrop.seed())]);
       return undefined;
     }
