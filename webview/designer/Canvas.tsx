@@ -12,13 +12,13 @@ import { LAYER_TYPES } from '../../src/core/experimentSchema';
 import { parseNodeId, taskNodeId } from '../../src/core/nodeIds';
 import type { LayerType } from '../../src/core/spec';
 import { useDesigner } from './context';
-import { canvasEdges, edgeRefOf, groupBoxes, NODE_SIZE, TASK_SIZE, type Direction, type LayoutGroup, type Point, type Size } from './layout';
+import { canvasEdges, edgeRefOf, groupBoxes, NODE_SIZE, sizeOf, TASK_SIZE, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 import { TASK_COLORS } from './model';
 import { describeNode, describeTask, FlowDirection, GroupBoxView, GroupLabelView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
-import { fitViewport, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, panToShow, sameViewport, type Bounds, type MinimapSize } from './viewport';
+import { fitViewport, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, panToShow, sameViewport, screenRect, type Bounds, type MinimapSize } from './viewport';
 
 type SetSelection = (update: (s: Selection) => Selection) => void;
 
@@ -366,6 +366,8 @@ export function Canvas(p: Props) {
   // which it would delay (an element per node, drawn and measured again), as an overview it can follow.
   // Where there is none, the toolbar's Fit view button says what is out of view (FitViewButton).
   const [minimap, setMinimap] = useState<MinimapSize>('none');
+  const selectedIds = useRef(p.selection.nodes);
+  selectedIds.current = p.selection.nodes;
   useEffect(() => {
     const el = wrapper.current;
     if (!el) return undefined;
@@ -378,11 +380,16 @@ export function Canvas(p: Props) {
       setMinimap(minimapFor({ width: now.w, height: now.h }));
       if (now.w > 0 && now.h > 0) { setSize((s) => s ?? { width: now.w, height: now.h }); report({ width: now.w, height: now.h }); }
       if (last && last.w > 0 && last.h > 0 && now.w > 0 && now.h > 0 && (now.w !== last.w || now.h !== last.h)) {
-        if (auto.current) fit({ whole: auto.current === 'whole' });
-        else {
-          const v = flow.getViewport();
-          void flow.setViewport({ x: v.x + (now.w - last.w) / 2, y: v.y + (now.h - last.h) / 2, zoom: v.zoom });
-        }
+        const canvas = { width: now.w, height: now.h };
+        const v = flow.getViewport();
+        const next = auto.current ? framing(canvas, undefined, auto.current === 'whole') : { x: v.x + (now.w - last.w) / 2, y: v.y + (now.h - last.h) / 2, zoom: v.zoom };
+        // The one selected card stays in sight: a narrow designer's inspector opens under the
+        // canvas when a card is clicked, and the card went under it. (Panning ends the framing.)
+        const one = selectedIds.current.length === 1 ? selectedIds.current[0]! : undefined;
+        const at = one !== undefined ? current.current.positions.get(one) : undefined;
+        const shift = at ? panToShow(screenRect(at, sizeOf(one!), next), { left: 0, top: 0, right: now.w, bottom: now.h }) : { x: 0, y: 0 };
+        if (auto.current && !shift.x && !shift.y) fit({ whole: auto.current === 'whole' });
+        else void flow.setViewport({ x: next.x + shift.x, y: next.y + shift.y, zoom: next.zoom });
       }
       last = now;
     });
