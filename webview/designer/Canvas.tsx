@@ -48,6 +48,8 @@ export interface FitOptions {
   positions?: ReadonlyMap<string, Point>;
   /** The whole graph, however small ("Fit view"); else as the designer opens: never below a readable zoom. */
   whole?: boolean;
+  /** A card to keep wholly in sight, panning the framed view as little as needed (the framing still follows later resizes). */
+  inSight?: string;
 }
 
 export interface CanvasView {
@@ -160,10 +162,18 @@ export function Canvas(p: Props) {
     if (!p.defaultViewport) lastFit.current = initialViewport.current;
   }
 
+  /** `v` panned so that the card `id` (if any) is wholly inside a canvas of `canvas` size. */
+  const withCardInSight = (v: Viewport, id: string | undefined, canvas: Size): Viewport => {
+    const at = id !== undefined ? current.current.positions.get(id) : undefined;
+    if (!at) return v;
+    const shift = panToShow(screenRect(at, sizeOf(id!), v), { left: 0, top: 0, right: canvas.width, bottom: canvas.height });
+    return { x: v.x + shift.x, y: v.y + shift.y, zoom: v.zoom };
+  };
   const fit = useCallback((options: FitOptions = {}) => {
     const el = wrapper.current;
     if (!el || el.clientWidth === 0 || el.clientHeight === 0) return;
-    const v = framing({ width: el.clientWidth, height: el.clientHeight }, options.positions, options.whole);
+    const canvas = { width: el.clientWidth, height: el.clientHeight };
+    const v = withCardInSight(framing(canvas, options.positions, options.whole), options.inSight, canvas);
     auto.current = options.whole ? 'whole' : 'open';
     lastFit.current = v;
     const token = ++fitting.current;
@@ -380,16 +390,14 @@ export function Canvas(p: Props) {
       setMinimap(minimapFor({ width: now.w, height: now.h }));
       if (now.w > 0 && now.h > 0) { setSize((s) => s ?? { width: now.w, height: now.h }); report({ width: now.w, height: now.h }); }
       if (last && last.w > 0 && last.h > 0 && now.w > 0 && now.h > 0 && (now.w !== last.w || now.h !== last.h)) {
-        const canvas = { width: now.w, height: now.h };
-        const v = flow.getViewport();
-        const next = auto.current ? framing(canvas, undefined, auto.current === 'whole') : { x: v.x + (now.w - last.w) / 2, y: v.y + (now.h - last.h) / 2, zoom: v.zoom };
-        // The one selected card stays in sight: a narrow designer's inspector opens under the
-        // canvas when a card is clicked, and the card went under it. (Panning ends the framing.)
-        const one = selectedIds.current.length === 1 ? selectedIds.current[0]! : undefined;
-        const at = one !== undefined ? current.current.positions.get(one) : undefined;
-        const shift = at ? panToShow(screenRect(at, sizeOf(one!), next), { left: 0, top: 0, right: now.w, bottom: now.h }) : { x: 0, y: 0 };
-        if (auto.current && !shift.x && !shift.y) fit({ whole: auto.current === 'whole' });
-        else void flow.setViewport({ x: next.x + shift.x, y: next.y + shift.y, zoom: next.zoom });
+        // A change of height alone keeps the one selected card in sight: a narrow designer's
+        // inspector opens under the canvas when a card is clicked, and the card went under it.
+        const inSight = now.w === last.w && selectedIds.current.length === 1 ? selectedIds.current[0] : undefined;
+        if (auto.current) fit({ whole: auto.current === 'whole', inSight });
+        else {
+          const v = flow.getViewport();
+          void flow.setViewport(withCardInSight({ x: v.x + (now.w - last.w) / 2, y: v.y + (now.h - last.h) / 2, zoom: v.zoom }, inSight, { width: now.w, height: now.h }));
+        }
       }
       last = now;
     });
