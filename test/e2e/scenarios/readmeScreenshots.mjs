@@ -88,7 +88,11 @@ export default {
       await expectText(guide.locator('summary'), /^Compare all \d+ methods$/, 'the weighting guide');
       if (!(await guide.evaluate((el) => el.open))) await guide.locator('summary').click();
       await designer.locator('.weighting-family[data-family="gradient"] .weighting-choice').first().waitFor();
-      await designer.locator('.variant[data-path="training.weighting"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      // The tab panel scrolled to the picker (scrollIntoView would scroll the whole page a little too).
+      await designer.locator('.variant[data-path="training.weighting"]').evaluate((el) => {
+        const panel = el.closest('.tab-panel');
+        panel.scrollTop += el.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+      });
       await expectText(designer.locator('.weighting-choice[aria-pressed="true"]'), /chosen/, 'the chosen method in the guide');
       await shoot('weighting', theme);
       await designer.locator('#tab-node').click();
