@@ -18,6 +18,7 @@ import { FitViewButton } from './FitViewButton';
 import { Inspector, tabOf } from './Inspector';
 import { layoutInput, type Size } from './layout';
 import { buildModel, onCanvas, problemNode, type DesignModel } from './model';
+import { nothingSelected } from './NodePanel';
 import type { Edit } from './operations';
 import { arrangeAll } from './operations';
 import { Palette } from './Palette';
@@ -196,9 +197,13 @@ export function App({ init }: { init: DesignerInit }) {
   const trainBlocked = !trusted ? 'Training is disabled in Restricted Mode: trust this workspace to train.'
     : readOnly ? 'Fix the JSON text first.' : errors ? `Fix the ${errors} error${errors === 1 ? '' : 's'} first.` : undefined;
 
+  // The Node tab with nothing selected holds only a hint: a narrow designer, whose inspector sits
+  // under the canvas, gives the canvas that room (designer.css).
+  const inspectorIdle = tab === 'node' && nothingSelected(model, selection);
+
   return (
     <DesignerContext.Provider value={designer}>
-      <div className={`app${readOnly ? ' read-only' : ''}${panels.palette ? '' : ' palette-closed'}${panels.inspector ? '' : ' inspector-closed'}`}>
+      <div className={`app${readOnly ? ' read-only' : ''}${panels.palette ? '' : ' palette-closed'}${panels.inspector ? '' : ' inspector-closed'}${inspectorIdle ? ' inspector-idle' : ''}`}>
         <header className="toolbar">
           <div className="title" title={`${name} (${init.fileName})`}>
             <h1>{name}</h1>

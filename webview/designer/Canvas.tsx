@@ -12,13 +12,13 @@ import { LAYER_TYPES } from '../../src/core/experimentSchema';
 import { parseNodeId, taskNodeId } from '../../src/core/nodeIds';
 import type { LayerType } from '../../src/core/spec';
 import { useDesigner } from './context';
-import { canvasEdges, edgeRefOf, groupBoxes, NODE_SIZE, TASK_SIZE, type Direction, type LayoutGroup, type Point, type Size } from './layout';
+import { canvasEdges, edgeRefOf, groupBoxes, NODE_SIZE, sizeOf, TASK_SIZE, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 import { TASK_COLORS } from './model';
 import { describeNode, describeTask, FlowDirection, GroupBoxView, GroupLabelView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
-import { fitViewport, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, panToShow, sameViewport, type Bounds, type MinimapSize } from './viewport';
+import { fitViewport, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, panToShow, sameViewport, screenRect, type Bounds, type MinimapSize } from './viewport';
 
 type SetSelection = (update: (s: Selection) => Selection) => void;
 
@@ -48,6 +48,8 @@ export interface FitOptions {
   positions?: ReadonlyMap<string, Point>;
   /** The whole graph, however small ("Fit view"); else as the designer opens: never below a readable zoom. */
   whole?: boolean;
+  /** A card to keep wholly in sight, panning the framed view as little as needed (the framing still follows later resizes). */
+  inSight?: string;
 }
 
 export interface CanvasView {
@@ -160,10 +162,18 @@ export function Canvas(p: Props) {
     if (!p.defaultViewport) lastFit.current = initialViewport.current;
   }
 
+  /** `v` panned so that the card `id` (if any) is wholly inside a canvas of `canvas` size. */
+  const withCardInSight = (v: Viewport, id: string | undefined, canvas: Size): Viewport => {
+    const at = id !== undefined ? current.current.positions.get(id) : undefined;
+    if (!at) return v;
+    const shift = panToShow(screenRect(at, sizeOf(id!), v), { left: 0, top: 0, right: canvas.width, bottom: canvas.height });
+    return { x: v.x + shift.x, y: v.y + shift.y, zoom: v.zoom };
+  };
   const fit = useCallback((options: FitOptions = {}) => {
     const el = wrapper.current;
     if (!el || el.clientWidth === 0 || el.clientHeight === 0) return;
-    const v = framing({ width: el.clientWidth, height: el.clientHeight }, options.positions, options.whole);
+    const canvas = { width: el.clientWidth, height: el.clientHeight };
+    const v = withCardInSight(framing(canvas, options.positions, options.whole), options.inSight, canvas);
     auto.current = options.whole ? 'whole' : 'open';
     lastFit.current = v;
     const token = ++fitting.current;
@@ -366,6 +376,8 @@ export function Canvas(p: Props) {
   // which it would delay (an element per node, drawn and measured again), as an overview it can follow.
   // Where there is none, the toolbar's Fit view button says what is out of view (FitViewButton).
   const [minimap, setMinimap] = useState<MinimapSize>('none');
+  const selectedIds = useRef(p.selection.nodes);
+  selectedIds.current = p.selection.nodes;
   useEffect(() => {
     const el = wrapper.current;
     if (!el) return undefined;
@@ -378,10 +390,13 @@ export function Canvas(p: Props) {
       setMinimap(minimapFor({ width: now.w, height: now.h }));
       if (now.w > 0 && now.h > 0) { setSize((s) => s ?? { width: now.w, height: now.h }); report({ width: now.w, height: now.h }); }
       if (last && last.w > 0 && last.h > 0 && now.w > 0 && now.h > 0 && (now.w !== last.w || now.h !== last.h)) {
-        if (auto.current) fit({ whole: auto.current === 'whole' });
+        // A change of height alone keeps the one selected card in sight: a narrow designer's
+        // inspector opens under the canvas when a card is clicked, and the card went under it.
+        const inSight = now.w === last.w && selectedIds.current.length === 1 ? selectedIds.current[0] : undefined;
+        if (auto.current) fit({ whole: auto.current === 'whole', inSight });
         else {
           const v = flow.getViewport();
-          void flow.setViewport({ x: v.x + (now.w - last.w) / 2, y: v.y + (now.h - last.h) / 2, zoom: v.zoom });
+          void flow.setViewport(withCardInSight({ x: v.x + (now.w - last.w) / 2, y: v.y + (now.h - last.h) / 2, zoom: v.zoom }, inSight, { width: now.w, height: now.h }));
         }
       }
       last = now;

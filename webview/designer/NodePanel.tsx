@@ -10,7 +10,7 @@ import { Button, Dropdown } from '../ui';
 import type { Selection } from './selection';
 import { problemsAt, useDesigner } from './context';
 import { DraftText, EnumField, ObjectFields, ProblemText } from './fields';
-import { isObject, onCanvas, type NodeInfo } from './model';
+import { isObject, onCanvas, type DesignModel, type NodeInfo } from './model';
 import { formatCount } from './nodes';
 import { changeLayerType, connect, deleteElements, disconnect, duplicateNodes, idProblem, isMergeType, renameNode, setValue } from './operations';
 import { INPUT } from './schemas';
@@ -24,13 +24,22 @@ export function rawAt(doc: unknown, path: JsonPath): unknown {
   return v;
 }
 
+/** The selected connections, when no node is selected (the Node tab then shows them). */
+function selectedEdges(model: DesignModel, selection: Selection): CanvasEdge[] {
+  if (selection.nodes.some((id) => onCanvas(model, id)) || !selection.edges.length) return [];
+  return canvasEdges(model).filter((e) => selection.edges.includes(e.id));
+}
+
+/** Nothing on the canvas is selected: the Node tab shows only a hint (a narrow designer shrinks it to a strip). */
+export function nothingSelected(model: DesignModel, selection: Selection): boolean {
+  return !selection.nodes.some((id) => onCanvas(model, id)) && selectedEdges(model, selection).length === 0;
+}
+
 export function NodePanel(p: { selection: Selection; setSelection(s: Selection): void; selectWhenReady(ids: string[]): void }) {
   const d = useDesigner();
   const ids = p.selection.nodes.filter((id) => onCanvas(d.model, id));
-  if (ids.length === 0 && p.selection.edges.length) {
-    const edges = canvasEdges(d.model).filter((e) => p.selection.edges.includes(e.id));
-    if (edges.length) return <ConnectionPanel edges={edges} clear={() => p.setSelection({ nodes: [], edges: [] })} />;
-  }
+  const edges = selectedEdges(d.model, p.selection);
+  if (edges.length) return <ConnectionPanel edges={edges} clear={() => p.setSelection({ nodes: [], edges: [] })} />;
   if (ids.length === 0) {
     return <div className="empty-note">{d.readOnly ? 'Read-only until the text is valid JSON again (the banner above says where it is not). Select a node to see its settings.'
       : 'Select a node on the canvas to edit it, or add one from the palette. Shift-drag selects several.'}</div>;

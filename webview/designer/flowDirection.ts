@@ -1,8 +1,9 @@
 // Which way the canvas reads. The automatic layout runs left to right, or top to bottom where
 // that shows the graph larger (a narrow editor, a split view): whichever lets the whole graph
-// be framed at the higher zoom, left to right on a tie. It is chosen for a canvas size: edits
-// keep it (a graph that turned when a layer was added would lose the user's place), a resize
-// chooses again. A layout the document names in full keeps the direction its picture has, so
+// be framed at the higher zoom, left to right on a tie. It is chosen for a canvas width: edits
+// keep it (a graph that turned when a layer was added would lose the user's place), and so does
+// a change of height alone (a narrow designer's inspector grows under the canvas when a node is
+// selected); a new width chooses again. A layout the document names in full keeps the direction its picture has, so
 // handles sit on the sides its edges run between.
 import { canvasIds, nodeCentre, type CanvasEdge, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 import type { DesignModel } from './model';
@@ -11,7 +12,7 @@ import { fitZoom, graphBounds } from './viewport';
 /** TB only when it frames the graph this much larger: a near tie stays left to right, the usual picture. */
 const TB_ADVANTAGE = 1.05;
 
-/** `kept`: the direction chosen before for this same canvas size, if any. */
+/** `kept`: the direction chosen before for a canvas of this same width, if any. */
 export function chooseDirection(model: DesignModel, placed: Record<Direction, ReadonlyMap<string, Point>>, groups: LayoutGroup[], edges: CanvasEdge[], canvas: Size | undefined, kept?: Direction): Direction {
   const ids = canvasIds(model);
   if (ids.length > 0 && ids.every((id) => Object.hasOwn(model.layout, id))) return pictureDirection(placed.LR, edges);

@@ -16,11 +16,13 @@ export function useLayout(model: DesignModel, canvas?: Size): { groups: LayoutGr
   const autoTB = useMemo(() => columnLayout(model, groups, edges, 'TB'), [key]);
   const lr = useMemo(() => placeNodes(model, autoLR, edges), [model, autoLR, edges]);
   const tb = useMemo(() => placeNodes(model, autoTB, edges), [model, autoTB, edges]);
-  // Chosen again only for another canvas size (flowDirection.ts); `canvas` keeps its identity while its size does.
+  // Chosen again only for another canvas width (flowDirection.ts). A height change alone keeps it:
+  // a narrow designer's inspector, under the canvas, grows and shrinks with the selection, and
+  // the graph turned on every click.
   const chosen = useRef<{ canvas: Size | undefined; direction: Direction } | undefined>(undefined);
   const direction = useMemo(() => {
     const last = chosen.current;
-    const kept = canvas && last?.canvas === canvas ? last.direction : undefined;
+    const kept = canvas && last?.canvas?.width === canvas.width ? last.direction : undefined;
     return chooseDirection(model, { LR: lr, TB: tb }, groups, edges, canvas, kept);
   }, [model, lr, tb, groups, edges, canvas]);
   chosen.current = { canvas, direction };

@@ -124,3 +124,8 @@ export function panToShow(card: ScreenRect, pane: ScreenRect): Point {
     lo < min || hi - lo > max - min ? min - lo : hi > max ? max - hi : 0;
   return { x: axis(card.left, card.right, pane.left + LEFT, pane.right - MARGIN), y: axis(card.top, card.bottom, pane.top + MARGIN, pane.bottom - MARGIN) };
 }
+
+/** Where a card of `size` at flow position `at` is drawn through `v`, in the canvas' own pixels. */
+export function screenRect(at: Point, size: Size, v: Viewport): ScreenRect {
+  return { left: at.x * v.zoom + v.x, top: at.y * v.zoom + v.y, right: (at.x + size.width) * v.zoom + v.x, bottom: (at.y + size.height) * v.zoom + v.y };
+}

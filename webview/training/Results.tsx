@@ -95,7 +95,6 @@ function TestTable({ summary }: { summary: RunSummary }) {
 function Parameters({ summary, taskOrder }: { summary: RunSummary; taskOrder: string[] }) {
   const p = summary.parameters;
   const tasks = Object.entries(p.perTask);
-  const saving = p.singleTaskTotal - p.total;
   const colorOf = (t: string, i: number) => taskColorVar(taskOrder.includes(t) ? taskOrder.indexOf(t) : i);
   const sharedBackground = sharedFill(tasks.map(([t], i) => colorOf(t, i)));
   return (
@@ -108,8 +107,8 @@ function Parameters({ summary, taskOrder }: { summary: RunSummary; taskOrder: st
       <ul className="param-list">
         <li><span className="swatch" style={{ background: sharedBackground }} />Shared by the tasks: <b>{int(p.shared)}</b> ({share(p.shared, p.total)})</li>
         {tasks.map(([t, n], i) => <li key={t}><span className="swatch" style={{ background: colorOf(t, i) }} />Only {t}: <b>{int(n)}</b> ({share(n, p.total)})</li>)}
-        <li>Shared model: <b>{int(p.total)}</b>; one separate model per task: <b>{int(p.singleTaskTotal)}</b>
-          {saving > 0 ? <> → sharing saves <b>{int(saving)}</b> ({share(saving, p.singleTaskTotal)})</> : null}</li>
+        {/* What sharing saves is said once, in the Result line at the top of the panel. */}
+        <li>Shared model: <b>{int(p.total)}</b>; one separate model per task: <b>{int(p.singleTaskTotal)}</b></li>
       </ul>
     </div>
   );
@@ -153,8 +152,9 @@ export function Outcome({ summary }: { summary: RunSummary }) {
       <p>
         <b>Result:</b> {verdict ? `${verdict[0]!.toUpperCase()}${verdict.slice(1)}.` : 'no single-task baselines were trained, so there is no comparison with separate models.'}
         {saving > 0 ? <> Sharing saves <b>{int(saving)}</b> parameters ({share(saving, p.singleTaskTotal)}) over one model per task.</> : null}
-        {' '}<Button appearance="secondary" className="see-results" onClick={showResults}>See the results</Button>
       </p>
+      {/* Beside the text, not inside it: inline, it wrapped onto a line of its own at some widths. */}
+      <Button appearance="secondary" className="see-results" onClick={showResults}>See the results</Button>
     </section>
   );
 }

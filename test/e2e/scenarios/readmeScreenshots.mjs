@@ -1,5 +1,5 @@
-// The README's screenshots, in the light and the dark theme: the designer, the training
-// panel after a training, and the shared-weight diagram of that run. The window starts in
+// The README's screenshots, in the light and the dark theme: the designer, its Training tab with
+// the weighting guide open, the training panel after a training, and the shared-weight diagram of that run. The window starts in
 // "Default Light Modern" (user settings the harness writes), then the user switches to
 // "Default Dark Modern" with "Preferences: Color Theme" and every view redraws.
 // Saved as test-output/e2e/readme-screenshots/<nn>-<view>-<theme>.png; with
@@ -79,6 +79,24 @@ export default {
       assert(await diagram.locator('svg.blocks g.block.task').count() === 2, 'a block per task');
       await crop('diagram', theme, [diagram.locator('svg.blocks g.block:not(.input)')]);
     };
+    // The designer's Training tab with "Compare all N methods" opened under the weighting picker
+    // (the README's Multi-task methods section): the picker at the top of the inspector, the
+    // methods by family under it. Back to the Node tab after, where the selection is shown.
+    const weightingShot = async (designer, theme) => {
+      await designer.locator('#tab-training').click();
+      const guide = designer.locator('.weighting-guide');
+      await expectText(guide.locator('summary'), /^Compare all \d+ methods$/, 'the weighting guide');
+      if (!(await guide.evaluate((el) => el.open))) await guide.locator('summary').click();
+      await designer.locator('.weighting-family[data-family="gradient"] .weighting-choice').first().waitFor();
+      // The tab panel scrolled to the picker (scrollIntoView would scroll the whole page a little too).
+      await designer.locator('.variant[data-path="training.weighting"]').evaluate((el) => {
+        const panel = el.closest('.tab-panel');
+        panel.scrollTop += el.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+      });
+      await expectText(designer.locator('.weighting-choice[aria-pressed="true"]'), /chosen/, 'the chosen method in the guide');
+      await shoot('weighting', theme);
+      await designer.locator('#tab-node').click();
+    };
     const themed = async (theme) => {
       await page.locator(`.monaco-workbench.${theme === 'dark' ? 'vs-dark' : 'vs'}`).waitFor();
     };
@@ -98,6 +116,7 @@ export default {
     await inTheme(designer, 'light');
     await shoot('designer', 'light');
     await designerCrops(designer, 'light');
+    await weightingShot(designer, 'light');
 
     // Train from the designer; the panel opens beside it. One group again for the pictures.
     await designer.locator('vscode-button', { hasText: 'Train' }).click();
@@ -146,6 +165,7 @@ export default {
     await expectText(designer.locator('.inspector .node-header'), /Shared by 2 tasks/, 'the inspector of trunk2 (selection kept)');
     await shoot('designer', 'dark');
     await designerCrops(designer, 'dark');
+    await weightingShot(designer, 'dark');
 
     if (process.env.MTS_E2E_UPDATE_SCREENSHOTS === '1') {
       const dest = path.join(repoRoot, 'media', 'screenshots');

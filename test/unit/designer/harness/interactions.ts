@@ -552,6 +552,36 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
       await tag.waitFor({ state: 'detached' });
     }
   }],
+  ['520x700 (an editor split in two), nothing selected: the inspector is a strip under the canvas, which gets the room; selecting a node opens the inspector and back, the graph never turning', async (d) => {
+    // Which way the graph reads: the input's outgoing handle is at the bottom (TB) or on the right (LR).
+    const direction = () => d.page.locator('.react-flow__node[data-id="image"] .react-flow__handle.source').evaluate((h) => (h.classList.contains('react-flow__handle-bottom') ? 'TB' : 'LR'));
+    const heights = async () => ({ canvas: (await d.page.locator('.canvas-area').boundingBox())!.height, inspector: (await d.page.locator('.inspector').boundingBox())!.height });
+    const settle = () => d.page.waitForTimeout(300); // the canvas observes its new size, the graph is framed again
+    await settle();
+    const first = await direction();
+    const idle = await heights();
+    assert.ok(idle.inspector <= 110 && idle.canvas >= 350, `nothing selected: the canvas ${idle.canvas} px tall, the inspector ${idle.inspector} px`);
+    await d.page.locator('.inspector .empty-note').waitFor();
+    for (let round = 0; round < 2; round++) {
+      await node(d.page, 'trunk2').click();
+      await d.page.waitForSelector('.node-form h2:text-is("trunk2")');
+      await settle();
+      const open = await heights();
+      assert.ok(open.inspector >= 200, `a node selected: the inspector ${open.inspector} px tall`);
+      assert.equal(await direction(), first, 'the graph turned when a node was selected');
+      // The clicked card stays in sight above the inspector that opened under it.
+      const card = (await node(d.page, 'trunk2').boundingBox())!, canvas = (await d.page.locator('.canvas-area').boundingBox())!;
+      assert.ok(card.y >= canvas.y && card.y + card.height <= canvas.y + canvas.height, `trunk2 at ${card.y}..${card.y + card.height}, the canvas ${canvas.y}..${canvas.y + canvas.height}`);
+      await d.page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+      await d.page.locator('.inspector .empty-note').waitFor();
+      await settle();
+      assert.ok((await heights()).inspector <= 110, 'the inspector a strip again');
+      assert.equal(await direction(), first, 'the graph turned when the selection was cleared');
+    }
+    // Another tab keeps its room: the Training tab is never a strip.
+    await d.page.click('#tab-training');
+    assert.ok((await heights()).inspector >= 200, 'the Training tab has the inspector\'s room');
+  }, { width: 520, height: 700 }],
   ['900x700, no room for the minimap: the toolbar\'s Fit view button says the task cards are below, and fits the whole graph when clicked', async (d) => {
     const hint = d.page.locator('.toolbar .out-of-view-hint');
     await hint.waitFor();

@@ -40,6 +40,10 @@ async function main(): Promise<void> {
       if (!want(`digits-${width}`)) continue;
       const p = await open({ text: digitsParityText, look, fileName: 'digits-parity.mtl.json', width, height: 700 });
       await shot(p, `digits-${width}-${look}`);
+      // A node selected: at 520 px the inspector under the canvas opens from its strip.
+      await p.page.click('.react-flow__node[data-id="trunk2"]');
+      await p.page.waitForTimeout(300);
+      await shot(p, `digits-${width}-${look}-selected`);
     }
     for (const [example, look] of [['mmoe-regression', 'light'], ['cross-stitch-regression', 'dark']] as const) {
       if (!want(example)) continue;

@@ -170,8 +170,20 @@ const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> 
     const more: SequencedEvent['event'][] = [{ kind: 'trainer', msg: { type: 'done', summary } }, { kind: 'ended', status: 'completed' }];
     await p.send({ type: 'replay', events: [...events, ...more.map((event, k) => ({ seq: events.length + k + 1, event }))] });
     const outcome = p.page.locator('section.outcome');
-    assert.equal((await outcome.textContent())?.replace(/\s+/g, ' ').trim(),
-      'Result: Δm +1.23 %, one run: repeat it (evaluation.repeats) to know whether the difference is more than noise. Sharing saves 2,200 parameters (64.7%) over one model per task. See the results');
+    assert.equal((await outcome.locator('p').textContent())?.replace(/\s+/g, ' ').trim(),
+      'Result: Δm +1.23 %, one run: repeat it (evaluation.repeats) to know whether the difference is more than noise. Sharing saves 2,200 parameters (64.7%) over one model per task.');
+    // Said once: the Parameters list below gives the two totals, not the saving again.
+    assert.equal((await p.page.locator('body').textContent())?.match(/sharing saves/gi)?.length, 1);
+    assert.equal((await p.page.locator('.param-list li').last().textContent())?.replace(/\s+/g, ' ').trim(), 'Shared model: 1,200; one separate model per task: 3,400');
+    // The button stays beside the text at every width (inline in the text it wrapped onto a line of its own at 1400 px).
+    for (const width of [1400, 1100, 700]) {
+      await p.page.setViewportSize({ width, height: 900 });
+      const text = (await outcome.locator('p').boundingBox())!;
+      const button = (await outcome.locator('vscode-button:has-text("See the results")').boundingBox())!;
+      assert.ok(button.x >= text.x + text.width && button.y < text.y + text.height && button.y + button.height > text.y,
+        `at ${width} px the button (${button.x}, ${button.y}) is not beside the text (right edge ${text.x + text.width}, ${text.y}..${text.y + text.height})`);
+    }
+    await p.page.setViewportSize({ width: 1100, height: 900 });
     // On the first screen (the panel's 900 px), where the tables are below the charts.
     const box = (await outcome.boundingBox())!;
     assert.ok(box.y + box.height <= 900, `the outcome ends at ${box.y + box.height} px`);
