@@ -1,6 +1,6 @@
 // The toolbar's "Fit view" button. Where the canvas is too small for the minimap (a 900 px
 // editor opens the digits example with its task cards below the fold), it also says where the
-// rest of the graph is ("↓ More below · Fit view"): without that nothing told a newcomer there
+// rest of the graph is ("↓ More below · Fit view", one arrow): without that nothing told a newcomer there
 // was more. It says so in the toolbar, never on the canvas, where it covered the cards that
 // continue past the canvas' bottom edge.
 import { useStore, type ReactFlowState } from '@xyflow/react';
@@ -28,7 +28,8 @@ export function FitViewButton(p: { bounds: Bounds | undefined; onFit(): void }) 
   const where = words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : words[0];
   return (
     <Button appearance="secondary" className="out-of-view-hint" onClick={p.onFit} title={FIT_TITLE}>
-      <span aria-hidden="true">{list.map((t) => t.arrow).join('')}</span> More {where} · Fit view
+      {/* One arrow, the first side's: two in a row ("↓→") drew the second over "More" in the fallback font. */}
+      <span aria-hidden="true">{list[0]!.arrow}</span> More {where} · Fit view
     </Button>
   );
 }

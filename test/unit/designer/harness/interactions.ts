@@ -558,6 +558,8 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     const heights = async () => ({ canvas: (await d.page.locator('.canvas-area').boundingBox())!.height, inspector: (await d.page.locator('.inspector').boundingBox())!.height });
     const settle = () => d.page.waitForTimeout(300); // the canvas observes its new size, the graph is framed again
     await settle();
+    // Two sides out of view, one arrow: "↓→" drew its second arrow over "More" (fallback font).
+    assert.match((await d.page.locator('.toolbar .out-of-view-hint').textContent()) ?? '', /^[↑↓←→] More \w+ and \w+ · Fit view$/);
     const first = await direction();
     const idle = await heights();
     assert.ok(idle.inspector <= 110 && idle.canvas >= 350, `nothing selected: the canvas ${idle.canvas} px tall, the inspector ${idle.inspector} px`);
