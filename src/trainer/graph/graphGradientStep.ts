@@ -28,6 +28,13 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
   const first = weighting.description.needs.losses ? [runs.gramian, runs.lossMeans] : [runs.gramian];
   /** A graph rule's step on a step that reads nothing back: prepared once (preparedRun.ts), as the one-call step's. */
   let ruledStep: PreparedRun | undefined;
+  /**
+   * The same on a reported step (every REPORTS_PER_EPOCH-th of an epoch, loop.ts), its coefficients
+   * read back: prepared once too. Run through tfjs instead (the rows uploaded as a tfjs tensor, each
+   * output wrapped as one) it had cost some 450 µs of CPU a reported step, 45 a step on average
+   * (IMTL-G, representation, 4 tasks: stepNodesProbe.ts's neighbour, 2026-12-01, load 14).
+   */
+  let ruledReport: PreparedRun | undefined;
   /** The two-call step on a step that measures no conflict, prepared once (twoCalls). */
   let twoCallStep: ReturnType<typeof twoCalls> | undefined;
   /** GradDrop's step on a step that reads nothing back, prepared once. */
@@ -38,11 +45,14 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
    */
   return (feeds: readonly Feed[], given: readonly PreparedFeed[], measure = false): number[][][] | undefined => {
     const blocks = measure && runs.blockGramians ? [runs.blockGramians] : [];
-    if (runs.ruled && weighting.graphRule && !weighting.graphRule.reported() && !blocks.length) {
+    if (runs.ruled && weighting.graphRule && !blocks.length) {
       // The task orders a rule draws (PCGrad, GradVac with 3 or more tasks) go in as an Int32Array.
+      const rule = weighting.graphRule;
       const orders = runs.ruled.orders;
-      (ruledStep ??= session.prepare([...feeds, ...(orders ? [{ name: orders, tfDtype: 'DT_INT32' }] : [])], [stepDone, runs.ruled.after]))
-        .run([...given, ...(orders ? [weighting.graphRule.orders()] : [])]);
+      const ruledFeeds = [...feeds, ...(orders ? [{ name: orders, tfDtype: 'DT_INT32' }] : [])];
+      const values = [...given, ...(orders ? [rule.orders()] : [])];
+      if (!rule.reported()) (ruledStep ??= session.prepare(ruledFeeds, [stepDone, runs.ruled.after])).run(values);
+      else rule.record((ruledReport ??= session.prepare(ruledFeeds, [stepDone, runs.ruled.after, runs.ruled.coefficients])).read(values)[2]!);
       return undefined;
     }
     if (runs.signDrop && weighting.signDrop && !weighting.signDrop.reported() && !blocks.length) {
