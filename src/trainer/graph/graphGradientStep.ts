@@ -26,15 +26,15 @@ type Feed = { name: string; tfDtype?: string };
  */
 export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientRuns, stepDone: string, lr: string, weighting: TaskWeighting) {
   const first = weighting.description.needs.losses ? [runs.gramian, runs.lossMeans] : [runs.gramian];
-  /** A graph rule's step on a step that reads nothing back: prepared once (preparedRun.ts), as the one-call step's. */
-  let ruledStep: PreparedRun | undefined;
   /**
-   * The same on a reported step (every REPORTS_PER_EPOCH-th of an epoch, loop.ts), its coefficients
-   * read back: prepared once too. Run through tfjs instead (the rows uploaded as a tfjs tensor, each
-   * output wrapped as one) it had cost some 450 µs of CPU a reported step, 45 a step on average
-   * (IMTL-G, representation, 4 tasks: stepNodesProbe.ts's neighbour, 2026-12-01, load 14).
+   * A graph rule's step, prepared once (preparedRun.ts), as the one-call step's: every step fetches
+   * its coefficients and keeps them in TensorFlow's tensor (`keepLast`), read on a reported step
+   * only (every REPORTS_PER_EPOCH-th of an epoch, loop.ts). One fetch set for every step: a
+   * reported step had been a session run through tfjs (the rows uploaded as a tfjs tensor, each
+   * output wrapped as one), some 450 µs of CPU, 45 a step on average (IMTL-G, representation,
+   * 4 tasks, 2026-12-01, load 14).
    */
-  let ruledReport: PreparedRun | undefined;
+  let ruledStep: PreparedRun | undefined;
   /** The two-call step on a step that measures no conflict, prepared once (twoCalls). */
   let twoCallStep: ReturnType<typeof twoCalls> | undefined;
   /** GradDrop's step on a step that reads nothing back, prepared once. */
@@ -43,7 +43,7 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
    * Returns each conflict block's Gramian when `measure` (runs.blockGramians given). The
    * batch's rows may come as an Int32Array (uploaded here only for a run that is not prepared).
    */
-  return (feeds: readonly Feed[], given: readonly PreparedFeed[], measure = false): number[][][] | undefined => {
+  const step = (feeds: readonly Feed[], given: readonly PreparedFeed[], measure = false): number[][][] | undefined => {
     const blocks = measure && runs.blockGramians ? [runs.blockGramians] : [];
     if (runs.ruled && weighting.graphRule && !blocks.length) {
       // The task orders a rule draws (PCGrad, GradVac with 3 or more tasks) go in as an Int32Array.
@@ -51,8 +51,8 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
       const orders = runs.ruled.orders;
       const ruledFeeds = [...feeds, ...(orders ? [{ name: orders, tfDtype: 'DT_INT32' }] : [])];
       const values = [...given, ...(orders ? [rule.orders()] : [])];
-      if (!rule.reported()) (ruledStep ??= session.prepare(ruledFeeds, [stepDone, runs.ruled.after])).run(values);
-      else rule.record((ruledReport ??= session.prepare(ruledFeeds, [stepDone, runs.ruled.after, runs.ruled.coefficients])).read(values)[2]!);
+      (ruledStep ??= session.prepare(ruledFeeds, [stepDone, runs.ruled.after, runs.ruled.coefficients], true)).run(values);
+      if (rule.reported()) rule.record(ruledStep.last()!);
       return undefined;
     }
     if (runs.signDrop && weighting.signDrop && !weighting.signDrop.reported() && !blocks.length) {
@@ -73,6 +73,8 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
       tf.dispose(uploads);
     }
   };
+  /** `free`: the kept coefficients' tensor, freed when the step is let go. */
+  return Object.assign(step, { free: () => ruledStep?.free() });
 
   /**
    * The two calls prepared once (preparedRun.ts), as the one-call step is: the Gramian (and

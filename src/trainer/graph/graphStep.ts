@@ -283,6 +283,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     },
     dispose() {
       plainStep.free();
+      taskGradients?.free();
       session.dispose();
       tf.dispose([...labels, keepValues.restart, keepValues.add, ...[cache.coef, cache.lrTensor].filter((t): t is TF.Tensor => !!t)]);
     },
