@@ -26,7 +26,14 @@ type Feed = { name: string; tfDtype?: string };
  */
 export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientRuns, stepDone: string, lr: string, weighting: TaskWeighting) {
   const first = weighting.description.needs.losses ? [runs.gramian, runs.lossMeans] : [runs.gramian];
-  /** A graph rule's step on a step that reads nothing back: prepared once (preparedRun.ts), as the one-call step's. */
+  /**
+   * A graph rule's step, prepared once (preparedRun.ts), as the one-call step's: every step fetches
+   * its coefficients and keeps them in TensorFlow's tensor (`keepLast`), read on a reported step
+   * only (every REPORTS_PER_EPOCH-th of an epoch, loop.ts). One fetch set for every step: a
+   * reported step had been a session run through tfjs (the rows uploaded as a tfjs tensor, each
+   * output wrapped as one), some 450 µs of CPU, 45 a step on average (IMTL-G, representation,
+   * 4 tasks, 2026-12-01, load 14).
+   */
   let ruledStep: PreparedRun | undefined;
   /** The two-call step on a step that measures no conflict, prepared once (twoCalls). */
   let twoCallStep: ReturnType<typeof twoCalls> | undefined;
@@ -36,13 +43,16 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
    * Returns each conflict block's Gramian when `measure` (runs.blockGramians given). The
    * batch's rows may come as an Int32Array (uploaded here only for a run that is not prepared).
    */
-  return (feeds: readonly Feed[], given: readonly PreparedFeed[], measure = false): number[][][] | undefined => {
+  const step = (feeds: readonly Feed[], given: readonly PreparedFeed[], measure = false): number[][][] | undefined => {
     const blocks = measure && runs.blockGramians ? [runs.blockGramians] : [];
-    if (runs.ruled && weighting.graphRule && !weighting.graphRule.reported() && !blocks.length) {
+    if (runs.ruled && weighting.graphRule && !blocks.length) {
       // The task orders a rule draws (PCGrad, GradVac with 3 or more tasks) go in as an Int32Array.
+      const rule = weighting.graphRule;
       const orders = runs.ruled.orders;
-      (ruledStep ??= session.prepare([...feeds, ...(orders ? [{ name: orders, tfDtype: 'DT_INT32' }] : [])], [stepDone, runs.ruled.after]))
-        .run([...given, ...(orders ? [weighting.graphRule.orders()] : [])]);
+      const ruledFeeds = [...feeds, ...(orders ? [{ name: orders, tfDtype: 'DT_INT32' }] : [])];
+      const values = [...given, ...(orders ? [rule.orders()] : [])];
+      (ruledStep ??= session.prepare(ruledFeeds, [stepDone, runs.ruled.after, runs.ruled.coefficients], true)).run(values);
+      if (rule.reported()) rule.record(ruledStep.last()!);
       return undefined;
     }
     if (runs.signDrop && weighting.signDrop && !weighting.signDrop.reported() && !blocks.length) {
@@ -66,6 +76,8 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
       tf.dispose(uploads);
     }
   };
+  /** `free`: the kept coefficients' tensor, freed when the step is let go. */
+  return Object.assign(step, { free: () => ruledStep?.free() });
 
   /**
    * The two calls prepared once (preparedRun.ts), as the one-call step is: the Gramian (and

@@ -24,7 +24,7 @@ import { hasGraphRule } from './graphRules';
 import { openReusableSession } from './sessionCache';
 import type { MetricSumNodes } from './metricSums';
 import { epochEndReads } from './epochEndReads';
-import type { PreparedFeed } from './preparedRun';
+import type { PreparedFeed, PreparedRun } from './preparedRun';
 
 /** The loop's step path (run log, LoopResult.stepPath) when this step runs. */
 export const GRAPH_STEP_PATH = 'fused graph';
@@ -201,6 +201,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   const keepValues = { restart: tf.keep(tf.scalar(0)), add: tf.keep(tf.scalar(1)) };
   let restart = true;
   let plainValues: PreparedFeed[] = [];
+  /** A gradient method's steps keep their loss sums in the session: a report takes them with this call. */
+  let takeSums: PreparedRun | undefined;
   const run = (rows: Int32Array, lr: number, weights: LossWeights, measure: boolean) => {
     // No loss-family rule here reads the batch's losses (graphStepUnsupported): `means` is never
     // called (GradNorm reads them in the graph: gradNormRule.ts). Learned weights are the graph's own, a
@@ -264,9 +266,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
         sums = (rowsSinceTake ? plainStep.last() : undefined) ?? new Float32Array(heads.length);
         restart = true;
       } else {
-        const [taken] = session.run([], [], [graph.lossSums]);
-        sums = taken!.dataSync() as Float32Array;
-        taken!.dispose();
+        // A report's one call, prepared once as the steps' are (no tfjs tensor made and disposed).
+        sums = (takeSums ??= session.prepare([], [graph.lossSums])).read([])[0] as Float32Array;
       }
       rowsSinceTake = 0;
       return sums.map((v) => v / rowsTaken);
@@ -282,6 +283,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     },
     dispose() {
       plainStep.free();
+      taskGradients?.free();
       session.dispose();
       tf.dispose([...labels, keepValues.restart, keepValues.add, ...[cache.coef, cache.lrTensor].filter((t): t is TF.Tensor => !!t)]);
     },

@@ -147,7 +147,8 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       keptDots.push(drop.keptDots);
       sum = drop.direction;
     } else {
-      const kept = g.op('Reshape', [stash(name, stacked, stackShape), rows], { T: F, Tshape: I32 }, `task_gradients/${name}/kept`);
+      // A one-run step combines the stack it took the Gramian of: no second Reshape of it.
+      const kept = oneRun ? jacobian : g.op('Reshape', [stash(name, stacked, stackShape), rows], { T: F, Tshape: I32 }, `task_gradients/${name}/kept`);
       sum = g.op('MatMul', [mixRow, kept], { T: F, transpose_a: { b: false }, transpose_b: { b: false } }, `task_gradients/${name}/combined`);
     }
     return g.op('Reshape', [sum, int(`task_gradients/${name}/shape`, shape)], { T: F, Tshape: I32 }, `task_gradients/${name}/direction`);
