@@ -143,7 +143,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
     ? (() => {
       // TensorFlow refusing our graph is our defect, not the user's: train on the eager step and say why.
       try { return compileGraphStep(tf, spec, s.built, heads, s.topo, weighting.variables, new Set(train.coded?.keys()), gradientFamily ? weighting : undefined, conflict?.blockIds,
-        s.plannedSteps ?? s.epochs * batchSizes(train.n, t.batchSize).length); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
+        s.plannedSteps ?? s.epochs * batchSizes(train.n, t.batchSize).length, !!s.stepHalves); } catch (err) { fusedFailed = err instanceof Error ? err.message : String(err); return undefined; }
     })() : undefined;
   const native = unsupported || fused ? undefined
     : s.backend === 'wasm' ? compileWasmStep(tf, spec, s.built, heads, s.topo) : compileNativeStep(tf, spec, s.built, heads, s.topo, weighting, s.forward.dropoutMask);

@@ -49,6 +49,11 @@ export interface LoopSetup {
    * one graph over many short loops); by default epochs x steps an epoch (graph/gradDropJit.ts reads it).
    */
   plannedSteps?: number;
+  /**
+   * TensorFlow loaded for a step in halves (backend.ts `stepHalves`): the fused graph step splits
+   * each batch in two where its graph can (graph/graphStep.ts).
+   */
+  stepHalves?: boolean;
 }
 
 /**

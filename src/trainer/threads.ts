@@ -12,6 +12,7 @@ import { analyzeGraph } from '../core/graph';
 import { countParams } from '../core/params';
 import { inferShapes } from '../core/shapes';
 import type { ExperimentSpec, LayerSpec } from '../core/spec';
+import { weightingMethod } from '../core/weighting/registry';
 
 /**
  * Above this many multiply-adds per training step the default pool is kept. The dense reference
@@ -69,8 +70,42 @@ export function intraOpThreadsFor(spec: Pick<ExperimentSpec, 'model' | 'training
   return perStep({ oneTimeStep: true }) < SINGLE_THREAD_LIMIT && perStep({ only: 'conv2d' }) < CONV_POOL_LIMIT ? 1 : undefined;
 }
 
+/** Layer types a step in halves takes (graph/trainGraph.ts `halves`). */
+const HALVES_LAYERS: ReadonlySet<string> = new Set(['dense', 'concatenate', 'add', 'dropout']);
+/** Whether a step in halves takes this model's layers: a dropout layer only at rate 0 (the halves would draw their masks apart). */
+export function layersTakeHalves(spec: Pick<ExperimentSpec, 'model'>): boolean {
+  return spec.model.layers.every((l) => HALVES_LAYERS.has(l.type) && (l.type !== 'dropout' || l.rate <= 0));
+}
+/**
+ * From this many multiply-adds per step a plain dense step on one intra-op thread runs in halves
+ * on two inter-op threads. The fused step of the dense reference (bench/splitStepProbe.ts, the
+ * step alone, 2026-12-01 07:18, at the highest scheduling priority as on an idle machine, load
+ * 14-15, two alternating rounds each), wall time a step on one thread against in halves:
+ * batch 32 (1.1e7) 345-359 µs against 593-637, batch 64 533-540 against 746-753, batch 128 (4.2e7)
+ * 938-940 against 875-910, batch 256 (8.4e7) 1,722-1,740 against 1,277-1,287 (1.73 against 2.37 ms
+ * of CPU), batch 512 3,308-3,329 against 2,068-2,081.
+ */
+const HALVES_LIMIT = 6e7;
+
+/**
+ * Whether a run of this experiment on `cores` cores should train its fused step in halves: the
+ * batch split in two, a forward and backward pass each, run side by side by TensorFlow's
+ * inter-op pool of two threads (each op on one thread), the gradients summed. Only where one
+ * intra-op thread is the choice (a larger step keeps TensorFlow's pool) and the step is large
+ * enough to pay the pool's hand-off; a dense model whose loss weights are known before the step
+ * (no learned or gradient-based weighting: their graphs are not split).
+ */
+export function stepHalvesFor(spec: Pick<ExperimentSpec, 'model' | 'training'>, cores: number): boolean {
+  if (cores < 2 || intraOpThreadsFor(spec) !== 1) return false;
+  if (!layersTakeHalves(spec)) return false;
+  const d = weightingMethod(spec.training.weighting?.method ?? 'equal')?.description;
+  if (!d || d.family !== 'loss' || d.engine !== 'rule' || d.needs.losses || d.needs.lossesAfter || d.id === 'uncertainty') return false;
+  return 3 * macsPerExample(spec) * spec.training.batchSize >= HALVES_LIMIT;
+}
+
 /**
  * TensorFlow's inter-op setting for this intra-op thread count, or undefined to keep its default.
+ * A step in halves (`stepHalvesFor`) takes two threads: one per half.
  * With one intra-op thread, a negative TF_NUM_INTEROP_THREADS makes every session run its ops on
  * the calling thread (TensorFlow's DirectSession reads it once, at its first session): the
  * default inter-op pool hands each op of the fused step to another thread and wakes the caller
@@ -82,13 +117,13 @@ export function intraOpThreadsFor(spec: Pick<ExperimentSpec, 'model' | 'training
  * fewer turns from the scheduler than one woken at every step. A larger model keeps the pool: its
  * branches may run side by side.
  */
-export function interOpThreadsFor(intraOpThreads: number | undefined): number | undefined {
-  return intraOpThreads === 1 ? -1 : undefined;
+export function interOpThreadsFor(intraOpThreads: number | undefined, halves = false): number | undefined {
+  return intraOpThreads !== 1 ? undefined : halves ? 2 : -1;
 }
 
 /** Says how many threads TensorFlow got and who chose them (the log of every run). */
-export function threadsLine(threads: number, by: 'environment' | 'requested' | 'automatic'): string {
+export function threadsLine(threads: number, by: 'environment' | 'requested' | 'automatic', halves = false): string {
   const who = by === 'environment' ? 'TF_NUM_INTRAOP_THREADS' : by === 'requested' ? 'requested: setting or --threads'
     : threads === 1 ? 'automatic: a small model runs faster on one' : "automatic: TensorFlow's default";
-  return `TensorFlow intra-op threads: ${threads} (${who}).`;
+  return `TensorFlow intra-op threads: ${threads} (${who})${halves ? '; the fused step in halves, side by side on two inter-op threads' : ''}.`;
 }

@@ -24,10 +24,13 @@ import { hasGraphRule } from './graphRules';
 import { openReusableSession } from './sessionCache';
 import type { MetricSumNodes } from './metricSums';
 import { epochEndReads } from './epochEndReads';
+import { layersTakeHalves } from '../threads';
 import type { PreparedFeed, PreparedRun } from './preparedRun';
 
 /** The loop's step path (run log, LoopResult.stepPath) when this step runs. */
 export const GRAPH_STEP_PATH = 'fused graph';
+/** The step's note (after the path) when it runs each batch in halves. */
+export const HALVES_NOTE = 'each batch in two halves, side by side';
 
 export interface GraphStep {
   /**
@@ -123,11 +126,14 @@ type LayerWeights = Record<string, { read(): TF.Variable }> & { cell?: Record<st
  * (deviceData.ts), which the graph decodes after its gather. `gradient`: a gradient-family
  * method's weighting, whose step takes two calls (graphGradientStep.ts). `plannedSteps`: the
  * steps the phase will take with this step (GradDrop compiles its mask with XLA for a long run only: gradDropJit.ts).
+ * `halves`: TensorFlow runs two inter-op threads: a plain step (no learned or gradient weighting,
+ * layers threads.ts `layersTakeHalves` accepts) splits each batch in two (trainGraph.ts `halves`).
  */
 export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel, heads: TaskHead[], topo: string[], learned: readonly TF.Variable[] = [],
-  coded: ReadonlySet<string> = new Set(), gradient?: TaskWeighting, conflictBlocks?: readonly string[], plannedSteps = Infinity): GraphStep {
+  coded: ReadonlySet<string> = new Set(), gradient?: TaskWeighting, conflictBlocks?: readonly string[], plannedSteps = Infinity, halves = false): GraphStep {
   const xla = gradient?.signDrop && gradient.mode === 'parameters' ? gradDropCompiles(plannedSteps) : undefined;
-  const graph = trainGraphFor(spec, heads, topo, { uncertainty: learned.length > 0, coded,
+  const inHalves = halves && !learned.length && !gradient && layersTakeHalves(spec);
+  const graph = trainGraphFor(spec, heads, topo, { uncertainty: learned.length > 0, coded, ...(inHalves ? { halves: true } : {}),
     ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}),
       ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak, xla: !!xla } } : {}),
       ...(gradient.graphRule && hasGraphRule(gradient.graphRule.id, heads.length, gradient.graphRule.params) ? { rule: { id: gradient.graphRule.id, params: gradient.graphRule.params } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
@@ -256,7 +262,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     },
     step(rows, lr, weights) { run(rows, lr, weights, false); },
     servesConflict: !!graph.gradient?.blockGramians,
-    ...(xla !== undefined ? { note: gradDropJitNote(xla, plannedSteps) } : {}),
+    ...(xla !== undefined ? { note: gradDropJitNote(xla, plannedSteps) } : inHalves ? { note: HALVES_NOTE } : {}),
     stepMeasured: (rows, lr, weights) => run(rows, lr, weights, true)!,
     takeLossMeans() {
       const rowsTaken = Math.max(1, rowsSinceTake);

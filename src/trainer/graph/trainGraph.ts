@@ -27,6 +27,7 @@ import { graphRecurrent, isGraphRecurrentLayer } from './recurrentLayers';
 import { graphTaskGradients, type GradientRuns } from './taskGradients';
 import { graphConflictGramians } from './conflictGramians';
 import { graphEvalScores, type EvalScoreNodes } from './evalScores';
+import { layersTakeHalves } from '../threads';
 
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
 export interface TrainGraph {
@@ -77,9 +78,13 @@ export interface TrainGraph {
 }
 
 /** A byte-coded input's batch (uint8 codes) as its float32 values: a table placeholder joins `inputs` (native/byteInputs.ts). */
-function decodedRows(g: GraphBuilder, codes: string, id: string, inputs: string[]): string {
-  const book = g.placeholder(`book_${id}`, [-1]);
-  inputs.push(book);
+function decodedRows(g: GraphBuilder, codes: string, id: string, inputs: string[], books: Map<string, string>): string {
+  let book = books.get(id);
+  if (!book) {
+    book = g.placeholder(`book_${id}`, [-1]);
+    inputs.push(book);
+    books.set(id, book);
+  }
   const index = g.op('Cast', [codes], { SrcT: { type: 'uint8' }, DstT: I32, Truncate: { b: false } }, `code_index_${id}`);
   return g.op('GatherV2', [book, index, g.op('Const', [], { dtype: I32, value: { tensor: { dtype: 'int32', shape: [], values: [0] } } }, `book_axis_${id}`)], { Tparams: F, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, `input_${id}`);
 }
@@ -92,7 +97,16 @@ const NHWC: Attr = { s: 'NHWC' };
 
 /** `uncertainty`: the tasks are weighted by learned log-variances (uncertainty.ts), `coef` holds their gradient scales alone. */
 /** `conflict`: the shared layers whose Gramians a loss-family method's conflict measurement reads (`conflictGramians`). */
-export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: string[], o: { uncertainty?: boolean; coded?: ReadonlySet<string>; gradient?: GraphGradientOptions; conflict?: readonly string[] } = {}): TrainGraph {
+/**
+ * `halves`: the batch split in two (its even and odd places), a forward and backward pass each with no data
+ * between them until their gradients are summed, so that TensorFlow's inter-op pool runs them side by side
+ * (threads.ts `stepHalvesFor` decides when). Only for a plain step: dense, concatenate and add layers, no dropout,
+ * weights given before the step.
+ */
+export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: string[], o: { uncertainty?: boolean; coded?: ReadonlySet<string>; gradient?: GraphGradientOptions; conflict?: readonly string[]; halves?: boolean } = {}): TrainGraph {
+  if (o.halves && (o.uncertainty || o.gradient || !layersTakeHalves(spec))) {
+    throw new Error('buildTrainGraph: a step in halves takes dense, concatenate and add layers, without learned weights or task gradients');
+  }
   const g = new GraphBuilder();
   const byId = new Map(spec.model.layers.map((l) => [l.id, l]));
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
@@ -104,14 +118,19 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const int = (name: string, shape: number[], values: number[]) => g.constant(name, { dtype: 'int32', shape, values });
   const float = (name: string, value: number) => g.constant(name, { dtype: 'float', shape: [], values: [value] });
 
-  const values = new Map<string, string>();
   // The whole split is fed (no copy: the session takes the tensors' buffers) with the batch's
   // row numbers; the batch is gathered inside the graph, one copy of its rows.
   const rows = g.placeholder('rows', [-1], 'int32');
   const axis0 = int('axis0', [], [0]);
-  const gather = (data: string, name: string, type: Attr = F) => g.op('GatherV2', [data, rows, axis0], { Tparams: type, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, name);
+  // Two halves (`o.halves`): the even and the odd places of `rows`, each a forward and backward pass of its own.
+  const halfRows = o.halves ? [0, 1].map((first) => g.op('StridedSlice', [rows, int(`half${first}/begin`, [1], [first]), int(`half${first}/end`, [1], [0]), int(`half${first}/stride`, [1], [2])],
+    { T: I32, Index: I32, begin_mask: { i: 0 }, end_mask: { i: 1 }, ellipsis_mask: { i: 0 }, new_axis_mask: { i: 0 }, shrink_axis_mask: { i: 0 } }, `half${first}/rows`)) : [rows];
+  const gather = (data: string, at: string, name: string, type: Attr = F) => g.op('GatherV2', [data, at, axis0], { Tparams: type, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, name);
   const inputs = spec.model.inputs.map((i) => g.placeholder(`data_${i.id}`, [-1, ...i.shape], o.coded?.has(i.id) ? 'uint8' : 'float'));
-  spec.model.inputs.forEach((i, k) => values.set(i.id, o.coded?.has(i.id) ? decodedRows(g, gather(inputs[k]!, `codes_${i.id}`, { type: 'uint8' }), i.id, inputs) : gather(inputs[k]!, `input_${i.id}`)));
+  // A coded input's table placeholder is made once, by the first part's decode.
+  const books = new Map<string, string>();
+  const inputsOf = (at: string) => new Map(spec.model.inputs.map((i, k) => [i.id, o.coded?.has(i.id)
+    ? decodedRows(g, gather(inputs[k]!, at, `codes_${i.id}`, { type: 'uint8' }), i.id, inputs, books) : gather(inputs[k]!, at, `input_${i.id}`)]));
   // Labels one value a row, as the host holds them: a value target float32 [n, 1], a class
   // number (0/1 for a binary task) int32 [n] (labelTypes): the split's one-hot labels would take
   // classes times the memory. The sparse cross-entropy takes the class numbers as they are (a
@@ -119,7 +138,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   // target y is the two-class softmax over [0, logit].
   const labelTypes = heads.map((h): 'float' | 'int32' => (h.encoding === 'value' ? 'float' : 'int32'));
   const labels = heads.map((h, i) => g.placeholder(`data_label_${h.task.id}`, labelTypes[i] === 'float' ? [-1, 1] : [-1], labelTypes[i]));
-  const batchLabels = labels.map((l, i) => gather(l, `label_${heads[i]!.task.id}`, { type: labelTypes[i]! }));
+  const labelsOf = (at: string) => labels.map((l, i) => gather(l, at, `label_${heads[i]!.task.id}`, { type: labelTypes[i]! }));
   const coef = g.placeholder('coef', [heads.length]);
   const lr = g.placeholder('lr', []);
 
@@ -177,41 +196,55 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
       }
     }
   };
-  forwardPass(values, true);
-
   // Losses and their gradients at the heads' outputs, scaled by coef[i].
   const coefs = g.op('Unpack', [coef], { T: F, num: { i: heads.length }, axis: { i: 0 } }, 'coefs');
-  const seeds: string[] = [];
-  const lossNodes: string[] = [];
-  const outputGrads: string[] = [];
-  heads.forEach((h, i) => {
-    const out = values.get(h.layerId)!;
-    const c = i === 0 ? coefs : `${coefs}:${i}`;
-    const name = `task_${h.task.id}`;
-    let loss: string;
-    let grad: string;
-    if (h.encoding === 'value') {
-      const d = g.op('Sub', [out, batchLabels[i]!], { T: F }, `${name}/error`);
-      if (h.loss === 'huber') {
-        ({ loss, grad } = huberLossAndGrad(g, d, `${name}/huber`));
+  /** The training forward of the rows `at` (the batch, or one of its halves), each head's loss and its gradient there. */
+  const forwardAndLosses = (at: string) => {
+    const values = inputsOf(at);
+    const batchLabels = labelsOf(at);
+    forwardPass(values, true);
+    const seeds: string[] = [];
+    const lossNodes: string[] = [];
+    const outputGrads: string[] = [];
+    heads.forEach((h, i) => {
+      const out = values.get(h.layerId)!;
+      const c = i === 0 ? coefs : `${coefs}:${i}`;
+      const name = `task_${h.task.id}`;
+      let loss: string;
+      let grad: string;
+      if (h.encoding === 'value') {
+        const d = g.op('Sub', [out, batchLabels[i]!], { T: F }, `${name}/error`);
+        if (h.loss === 'huber') {
+          ({ loss, grad } = huberLossAndGrad(g, d, `${name}/huber`));
+        } else {
+          loss = g.op('Square', [d], { T: F }, `${name}/loss`);
+          grad = d;
+        }
       } else {
-        loss = g.op('Square', [d], { T: F }, `${name}/loss`);
-        grad = d;
+        const logits = h.encoding === 'binary'
+          ? g.op('Pad', [out, int(`${name}/padding`, [2, 2], [0, 0, 1, 0])], { T: F, Tpaddings: I32 }, `${name}/logits`) : out;
+        const xent = g.op('SparseSoftmaxCrossEntropyWithLogits', [logits, batchLabels[i]!], { T: F, Tlabels: I32 }, `${name}/xent`);
+        loss = xent;
+        grad = h.encoding === 'binary'
+          ? g.op('Slice', [`${xent}:1`, int(`${name}/begin`, [2], [0, 1]), int(`${name}/size`, [2], [-1, 1])], { T: F, Index: I32 }, `${name}/backprop`)
+          : `${xent}:1`;
       }
-    } else {
-      const logits = h.encoding === 'binary'
-        ? g.op('Pad', [out, int(`${name}/padding`, [2, 2], [0, 0, 1, 0])], { T: F, Tpaddings: I32 }, `${name}/logits`) : out;
-      const xent = g.op('SparseSoftmaxCrossEntropyWithLogits', [logits, batchLabels[i]!], { T: F, Tlabels: I32 }, `${name}/xent`);
-      loss = xent;
-      grad = h.encoding === 'binary'
-        ? g.op('Slice', [`${xent}:1`, int(`${name}/begin`, [2], [0, 1]), int(`${name}/size`, [2], [-1, 1])], { T: F, Index: I32 }, `${name}/backprop`)
-        : `${xent}:1`;
-    }
-    lossNodes.push(loss);
-    outputGrads.push(grad);
-    const scaled = g.op('Mul', [grad, c], { T: F }, `${name}/scaled`);
-    seeds.push(learned ? learned.weigh(i, scaled, loss, h.encoding === 'value' ? 2 : 1) : scaled);
-  });
+      lossNodes.push(loss);
+      outputGrads.push(grad);
+      const scaled = g.op('Mul', [grad, c], { T: F }, `${name}/scaled`);
+      seeds.push(learned ? learned.weigh(i, scaled, loss, h.encoding === 'value' ? 2 : 1) : scaled);
+    });
+    return { values, batchLabels, seeds, lossNodes, outputGrads };
+  };
+  const parts = halfRows.map(forwardAndLosses);
+  const { values, seeds } = parts[0]!;
+  // Per-row results of the halves joined in the order of their rows (`halfRows` concatenated).
+  const joined = (pick: (p: (typeof parts)[number]) => string, name: string) => (parts.length === 1 ? pick(parts[0]!)
+    : g.op('ConcatV2', [...parts.map(pick), axis0], { T: F, N: { i: parts.length }, Tidx: I32 }, name));
+  const lossNodes = heads.map((h, i) => joined((p) => p.lossNodes[i]!, `task_${h.task.id}/losses`));
+  const batchLabels = parts.length === 1 ? parts[0]!.batchLabels
+    : heads.map((h, i) => g.op('ConcatV2', [...parts.map((p) => p.batchLabels[i]!), axis0], { T: { type: labelTypes[i]! }, N: { i: parts.length }, Tidx: I32 }, `label_${h.task.id}/joined`));
+  const batchRows = parts.length === 1 ? rows : g.op('ConcatV2', [...halfRows, axis0], { T: I32, N: { i: parts.length }, Tidx: I32 }, 'rows/joined');
 
   /**
    * Backpropagates `grads` (layer id -> parts of the gradient at its output) through the layers
@@ -274,9 +307,17 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   // The conflict measurement leaves dropout out: it reads the task gradients only without it.
   const conflictBlocks = dropoutLayers ? undefined : o.gradient?.conflictBlocks;
   const gradient = o.gradient ? graphTaskGradients(g, { spec, heads, seeds, losses: lossNodes, backward, values, reads, shapes, weights, ...o.gradient, conflictBlocks }) : undefined;
-  const seeded = new Map<string, string[]>();
-  heads.forEach((h, i) => { if (isLayer.has(h.layerId)) (seeded.get(h.layerId) ?? seeded.set(h.layerId, []).get(h.layerId)!).push(seeds[i]!); });
-  const weightGrads = withDecay(gradient ? gradient.weightGrads : backward(seeded));
+  // Halves: each one's backward pass on its own forward values, the two gradients summed (each seed is scaled by the whole batch's coef).
+  const seededOf = (part: (typeof parts)[number]) => {
+    const seeded = new Map<string, string[]>();
+    heads.forEach((h, i) => { if (isLayer.has(h.layerId)) (seeded.get(h.layerId) ?? seeded.set(h.layerId, []).get(h.layerId)!).push(part.seeds[i]!); });
+    return seeded;
+  };
+  const halfGrads = (): Map<string, string> => {
+    const [a, b] = parts.map((p) => backward(seededOf(p), undefined, new Map(), p.values)) as [Map<string, string>, Map<string, string>];
+    return new Map([...a].map(([key, grad]) => [key, g.op('AddV2', [grad, b.get(key)!], { T: F }, `${key}_grad_sum`)]));
+  };
+  const weightGrads = withDecay(gradient ? gradient.weightGrads : parts.length > 1 ? halfGrads() : backward(seededOf(parts[0]!)));
 
   // Updates: after every gradient (control dependencies), each with TensorFlow's own kernel.
   for (const [key, grad] of learned?.grads ?? []) weightGrads.set(key, grad);
@@ -293,7 +334,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const updated = g.op('NoOp', [...optimizer.done, ...(gradient ? [] : drawn), ...stateUpdates].map((u) => `^${u}`), {}, 'updates_done');
   const losses = heads.map((h, i) => g.op('Identity', [lossNodes[i]!, `^${updated}`], { T: F }, `loss_${h.task.id}`));
   const sums = addLossSums(g, lossNodes, heads.map((h) => (h.encoding === 'value' ? 2 : 1)));
-  const metricSums = runningTrainMetrics(spec) ? addMetricSums(g, heads, heads.map((h) => values.get(h.layerId)!), batchLabels, rows) : undefined;
+  const metricSums = runningTrainMetrics(spec) ? addMetricSums(g, heads, heads.map((h) => joined((p) => p.values.get(h.layerId)!, `out_${h.task.id}/joined`)), batchLabels, batchRows) : undefined;
   const counted = [sums.accumulate, ...(metricSums?.accumulate ?? [])];
   const stepDone = g.op('Identity', [lr, `^${updated}`, ...(gradient ? [] : counted.map((a) => `^${a}`))], { T: F }, 'step_done');
   const stepSums = g.op('Identity', [sums.running, `^${updated}`, ...counted.map((a) => `^${a}`)], { T: F }, 'step_done_sums');
@@ -310,7 +351,12 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   // steps (weightingCost.ts --profile: 1.9 TF ops a step, 4 tasks), a tenth of equal weighting's step.
   const measured = o.conflict ?? (o.gradient?.mode === 'representation' ? o.gradient.conflictBlocks : undefined);
   const conflictGramians = measured?.length && !dropoutLayers && !layers.some((l) => l.type === 'batchNormalization')
-    ? graphConflictGramians(g, { heads, grads: outputGrads, factors: heads.map((h) => (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)), rows, backward: (grads) => backward(grads), weights, blocks: measured })
+    ? (() => {
+      // A step in halves measures on a whole-batch forward of its own (a run of this fetch alone: the step never runs it).
+      const whole = parts.length === 1 ? parts[0]! : forwardAndLosses(rows);
+      return graphConflictGramians(g, { heads, grads: whole.outputGrads, factors: heads.map((h) => (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)), rows,
+        backward: (grads) => backward(grads, undefined, new Map(), whole.values), weights, blocks: measured });
+    })()
     : undefined;
 
   // Evaluation, where every layer has an inference form here (recurrent layers have none yet): the

@@ -35,11 +35,12 @@ export interface Trained {
 }
 
 /**
- * Trains 100 rows (7 steps an epoch with batches of 16, the last one short). `forward`: changes
+ * Trains 100 rows (or `rows`; 7 steps an epoch with batches of 16, the last one short). `forward`: changes
  * the model's forward before training (a test's own dropout masks); `fusedGraph: false` keeps
- * TensorFlow on the eager compiled step; `data`: rows for another network than graphSpec's.
+ * TensorFlow on the eager compiled step; `data`: rows for another network than graphSpec's;
+ * `stepHalves`: the fused step splits each batch in two where it can (loopSetup.ts).
  */
-export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu', o: { forward?: (f: ForwardFn) => void; fusedGraph?: false; data?: (n: number, seed: number) => Dataset; plannedSteps?: number } = {}): Promise<Trained> {
+export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu', o: { forward?: (f: ForwardFn) => void; fusedGraph?: false; data?: (n: number, seed: number) => Dataset; plannedSteps?: number; stepHalves?: true; rows?: number } = {}): Promise<Trained> {
   const { tf } = await loadBackend('tensorflow');
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
@@ -53,8 +54,8 @@ export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'
   const reportedWeights: string[] = [];
   const trainLoss: MetricPoint[] = [];
   const epochPoints: MetricPoint[] = [];
-  const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, (o.data ?? data)(100, 9)), validation: toDevice(tf, s, heads, (o.data ?? data)(20, 4)),
-    epochs: s.training.epochs, phase: { kind: 'shared' }, ...(o.fusedGraph === false ? { fusedGraph: false } : {}), ...(o.plannedSteps !== undefined ? { plannedSteps: o.plannedSteps } : {}),
+  const result = await trainLoop({ tf, backend, spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, (o.data ?? data)(o.rows ?? 100, 9)), validation: toDevice(tf, s, heads, (o.data ?? data)(20, 4)),
+    epochs: s.training.epochs, phase: { kind: 'shared' }, ...(o.fusedGraph === false ? { fusedGraph: false } : {}), ...(o.plannedSteps !== undefined ? { plannedSteps: o.plannedSteps } : {}), ...(o.stepHalves ? { stepHalves: true } : {}),
     events: {
       progress: (points) => {
         conflict.push(...points.filter((p) => p.task.includes('|')).map((p) => p.value));
