@@ -22,7 +22,7 @@ import type { TrainMetricsMode } from '../src/core/spec';
 import { GRAPH_STEP_PATH } from '../src/trainer/graph/graphStep';
 import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
-import { intraOpThreadsFor } from '../src/trainer/threads';
+import { intraOpThreadsFor, stepHalvesFor } from '../src/trainer/threads';
 import { oneDnnFor } from '../src/trainer/oneDnn';
 import { conflictCostAtDefault } from './conflictCost';
 import { fastest, formatFigure, parsePythonLines, ratioLine, stepCostLine, throughput, type Clock, type Figure, type Framework } from './speedReport';
@@ -89,7 +89,9 @@ async function measure(job: OursJob): Promise<Figure> {
   const epochs = job.epochs ?? w.epochs;
   const base = w.spec(job.batch, epochs);
   const spec = job.trainMetrics ? { ...base, evaluation: { ...base.evaluation, trainMetrics: job.trainMetrics } } : base;
-  const b = await loadBackend(job.backend, { intraOpThreads: job.threads ?? intraOpThreadsFor(spec), oneDnn: oneDnnFor(spec) });
+  // As `mts train` chooses: a step in halves only on the automatic thread choice (run.ts).
+  const stepHalves = job.threads === undefined && stepHalvesFor(spec, os.availableParallelism());
+  const b = await loadBackend(job.backend, { intraOpThreads: job.threads ?? intraOpThreadsFor(spec), oneDnn: oneDnnFor(spec), stepHalves });
   const tf = b.tf;
   const topo = analyzeGraph(spec).order;
   const heads = makeHeads(tf, spec);
@@ -99,7 +101,7 @@ async function measure(job: OursJob): Promise<Figure> {
   const validation = toDevice(tf, spec, heads, w.data(64, 9));
   // Each epoch's end (wall, CPU), for a median over epochs where one run's figure is too noisy.
   const ends: Array<{ wall: bigint; cpu: NodeJS.CpuUsage }> = [];
-  const run = (train: DeviceSplit, e: number, val = validation) => trainLoop({ tf, backend: job.generic ? 'cpu' : b.name, spec, built, forward, heads, topo, train, validation: val, epochs: e,
+  const run = (train: DeviceSplit, e: number, val = validation) => trainLoop({ tf, backend: job.generic ? 'cpu' : b.name, spec, built, forward, heads, topo, train, validation: val, epochs: e, ...(b.stepHalves ? { stepHalves: true } : {}),
     phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => { ends.push({ wall: process.hrtime.bigint(), cpu: process.cpuUsage() }); }, cancelled: () => false }, fusedGraph: !job.eager });
   const upload = (n: number, seed: number) => {
     const data = w.data(n, seed);
@@ -144,10 +146,10 @@ async function measure(job: OursJob): Promise<Figure> {
     const few = await opsOf(4);
     opsPerStep = ((await opsOf(12)) - few) / 8;
   }
-  const label = `ours ${b.name}${r.stepPath === GRAPH_STEP_PATH ? ' (fused graph step)' : r.stepPath === 'native' || r.stepPath === WASM_STEP_PATH ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? `, ${b.threads} thread(s)` : ''}${job.partial ? ', partial labels' : ''}`;
+  const label = `ours ${b.name}${r.stepPath === GRAPH_STEP_PATH ? ' (fused graph step)' : r.stepPath === 'native' || r.stepPath === WASM_STEP_PATH ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? (b.stepHalves ? ', 2 threads (the step in halves)' : `, ${b.threads} thread(s)`) : ''}${job.partial ? ', partial labels' : ''}`;
   return {
     framework: 'ours', label, workload: w.id, batch: job.batch, epochs, steps: r.steps, samples: w.samples, seconds,
-    samplesPerSecond: (w.samples * epochs) / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, threads: b.threads, epochSeconds, epochCpuSeconds,
+    samplesPerSecond: (w.samples * epochs) / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, threads: b.stepHalves ? 2 : b.threads, epochSeconds, epochCpuSeconds,
     ...(opsPerStep !== undefined ? { opsPerStep } : {}),
   };
 }

@@ -19,6 +19,8 @@ export interface LoadedBackend {
   wasm?: WasmFeatures;
   /** Native only: whether TensorFlow's oneDNN kernels (and their memory pool) are on (oneDnn.ts). */
   oneDnn?: boolean;
+  /** Native only: whether TensorFlow loaded with one intra-op thread and an inter-op pool of two or more, which a fused step in halves runs on (threads.ts `stepHalvesFor`). */
+  stepHalves?: boolean;
 }
 
 export interface WasmFeatures {
@@ -42,10 +44,14 @@ export interface BackendOptions {
   intraOpThreads?: number;
   /** TensorFlow's oneDNN kernels (native only; read when the library loads; oneDnn.ts): false turns them off. A user's TF_ENABLE_ONEDNN_OPTS wins. */
   oneDnn?: boolean;
+  /** A fused step in halves (threads.ts `stepHalvesFor`): with one intra-op thread, an inter-op pool of two. A user's TF_NUM_INTEROP_THREADS wins. */
+  stepHalves?: boolean;
 }
 
 /** Whether TensorFlow loaded with its oneDNN kernels in this process (decided by its first load). */
 let oneDnnAtLoad: boolean | undefined;
+/** Whether TensorFlow's thread settings at this process' first load suit a step in halves. */
+let stepHalvesAtLoad: boolean | undefined;
 
 async function tryLoad(name: BackendName, opts: BackendOptions): Promise<Omit<LoadedBackend, 'fallbacks'>> {
   if (name === 'tensorflow') {
@@ -59,13 +65,16 @@ async function tryLoad(name: BackendName, opts: BackendOptions): Promise<Omit<Lo
     }
     const oneDnn = oneDnnAtLoad;
     const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.availableParallelism();
-    const interOp = interOpThreadsFor(Number(process.env.TF_NUM_INTRAOP_THREADS) || undefined);
+    const interOp = interOpThreadsFor(Number(process.env.TF_NUM_INTRAOP_THREADS) || undefined, !!opts.stepHalves);
     if (interOp !== undefined) process.env.TF_NUM_INTEROP_THREADS ||= String(interOp);
+    // Read by TensorFlow at the process' first session: the first load decides.
+    stepHalvesAtLoad ??= threads === 1 && Number(process.env.TF_NUM_INTEROP_THREADS) >= 2;
+    const stepHalves = stepHalvesAtLoad;
     const tf = require('@tensorflow/tfjs-node') as Tf;
     await tf.ready();
     if (tf.getBackend() !== 'tensorflow') throw new Error(`tfjs-node loaded but the backend is ${tf.getBackend()}`);
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
-    return { tf, name, threads, oneDnn, versions: { ...tf.version, tensorflow: binding?.TF_Version ?? 'unknown', node: process.versions.node } };
+    return { tf, name, threads, oneDnn, stepHalves, versions: { ...tf.version, tensorflow: binding?.TF_Version ?? 'unknown', node: process.versions.node } };
   }
   const tf = require('@tensorflow/tfjs') as Tf;
   if (name === 'wasm') {

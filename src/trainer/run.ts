@@ -1,6 +1,7 @@
 // One training run from a document to a run folder: validate, load the data, train the
 // shared model, train the single-task baselines, evaluate on the test split, write every
 // artifact. Speaks only FromTrainer messages (child.ts sends them over IPC, cli.ts prints them).
+import os from 'node:os';
 import { singleTaskSpec } from '../core/baseline';
 import { inputShapeProblems } from '../core/dataShape';
 import { computeDeltaM } from '../core/deltaM';
@@ -24,7 +25,7 @@ import { formatPath } from '../core/wording';
 import { RunFolderError } from './artifacts/runFolderError';
 import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
-import { intraOpThreadsFor, threadsLine } from './threads';
+import { intraOpThreadsFor, stepHalvesFor, threadsLine } from './threads';
 import { oneDnnFor, oneDnnLine } from './oneDnn';
 import { crossValidationPlans, datasetColumns, loadStratified, prereadData, splitLoaded, trainingData, type ExperimentData, type LoadedData, type LoadOptions, type SplitPlan } from './data/index';
 import { collectGarbage, releaseFeatures } from './data/release';
@@ -100,8 +101,10 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
 
     startup.mark('checked');
     const threadsBy = process.env.TF_NUM_INTRAOP_THREADS ? 'environment' : req.threads !== undefined ? 'requested' : 'automatic';
-    const backend = await loadBackend(req.backend, { intraOpThreads: req.threads ?? intraOpThreadsFor(spec), oneDnn: oneDnnFor(spec) });
-    if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy) });
+    // A thread count the user chose is theirs: the step is split only on the automatic choice.
+    const stepHalves = threadsBy === 'automatic' && stepHalvesFor(spec, os.availableParallelism());
+    const backend = await loadBackend(req.backend, { intraOpThreads: req.threads ?? intraOpThreadsFor(spec), oneDnn: oneDnnFor(spec), stepHalves });
+    if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy, !!backend.stepHalves) });
     if (backend.oneDnn !== undefined) req.emit({ type: 'log', level: 'info', message: oneDnnLine(backend.oneDnn) });
     startup.mark('tensorflow');
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
@@ -309,7 +312,7 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: re
     // Conflict and affinity are kept from the first repeat only: later repeats do not measure them.
     const measured = record ? spec : { ...spec, evaluation: { ...spec.evaluation, conflict: { every: 0 }, taskAffinity: undefined } };
     const result = await trainLoop({
-      tf, backend: backend.name, spec: measured, built, forward, heads, topo, train, validation, epochs: t.epochs, phase,
+      tf, backend: backend.name, spec: measured, built, forward, heads, topo, train, validation, epochs: t.epochs, phase, ...(backend.stepHalves ? { stepHalves: true } : {}),
       events: {
         progress: (points) => {
           append(points);

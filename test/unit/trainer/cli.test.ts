@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { embeddingPastInputDim, exampleDoc, ROOT, tempDir } from './helpers';
@@ -73,6 +74,23 @@ test('train prints one line per epoch off a terminal and exits 0', { timeout: 12
   assert.equal(two.status, 0, two.stderr);
   assert.match(two.stdout, /^TensorFlow intra-op threads: 2 \(requested: setting or --threads\)\.$/m);
   assert.ok(fs.existsSync(path.join(dir, 'runs', 'correlated-regression')), 'runs/ next to the file by default');
+});
+
+test('train splits the fused step of digits-parity at batch 256 in halves on two cores; --threads 1 keeps it whole', { timeout: 120_000, skip: os.availableParallelism() < 2 }, () => {
+  const dir = tempDir('cli-halves');
+  const doc = exampleDoc('digits-parity') as { training: Record<string, unknown>; evaluation?: Record<string, unknown> };
+  doc.training = { ...doc.training, batchSize: 256, epochs: 1 };
+  doc.evaluation = { ...doc.evaluation, baselines: 'none' };
+  const file = writeDoc(dir, 'halves.mtl.json', doc);
+  const r = mts('train', file);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^TensorFlow intra-op threads: 1 \(automatic: a small model runs faster on one\); the fused step in halves, side by side on two inter-op threads\.$/m);
+  assert.match(r.stdout, /training step fused graph; each batch in two halves, side by side/);
+  const one = mts('train', file, '--threads', '1');
+  assert.equal(one.status, 0, one.stderr);
+  assert.match(one.stdout, /^TensorFlow intra-op threads: 1 \(requested: setting or --threads\)\.$/m);
+  assert.match(one.stdout, /training step fused graph(?!;)/);
+  assert.doesNotMatch(one.stdout, /two halves/);
 });
 
 test('data: the class balance of the tabular example as training splits it; a bad target exits 1 with the loader\'s message', () => {
