@@ -146,7 +146,7 @@ async function measure(job: OursJob): Promise<Figure> {
     const few = await opsOf(4);
     opsPerStep = ((await opsOf(12)) - few) / 8;
   }
-  const label = `ours ${b.name}${r.stepPath === GRAPH_STEP_PATH ? ' (fused graph step)' : r.stepPath === 'native' || r.stepPath === WASM_STEP_PATH ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? (b.stepHalves ? ', 2 threads (the step in halves)' : `, ${b.threads} thread(s)`) : ''}${job.partial ? ', partial labels' : ''}`;
+  const label = `ours ${b.name}${r.stepPath.startsWith(GRAPH_STEP_PATH) ? ' (fused graph step)' : r.stepPath === 'native' || r.stepPath === WASM_STEP_PATH ? ' (compiled step)' : ' (tape)'}${b.name === 'tensorflow' ? (b.stepHalves ? ', 2 threads (the step in halves)' : `, ${b.threads} thread(s)`) : ''}${job.partial ? ', partial labels' : ''}`;
   return {
     framework: 'ours', label, workload: w.id, batch: job.batch, epochs, steps: r.steps, samples: w.samples, seconds,
     samplesPerSecond: (w.samples * epochs) / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, threads: b.stepHalves ? 2 : b.threads, epochSeconds, epochCpuSeconds,
