@@ -47,7 +47,7 @@ export interface TrainGraph {
   coef: string;
   /** Scalar learning rate. */
   lr: string;
-  /** Per head: the per-example losses; fetching them runs the step. */
+  /** Per head: the per-example losses (a step in halves: the batch's even places, then its odd ones); fetching them runs the step. */
   losses: string[];
   /** Fetch that runs the step and adds its losses to the running sums (its value: the rate). */
   stepDone: string;

@@ -74,7 +74,7 @@ const spec = (): ExperimentSpec => ({
   evaluation: { conflict: { every: 3 } },
 });
 
-async function train(coded: boolean, fusedGraph: boolean) {
+async function train(coded: boolean, fusedGraph: boolean, stepHalves = false) {
   const { tf } = await loadBackend('tensorflow');
   const s = spec();
   const topo = analyzeGraph(s).order;
@@ -85,7 +85,7 @@ async function train(coded: boolean, fusedGraph: boolean) {
   const validation = toDevice(tf, s, heads, byteData(30, 4));
   const validationLoss: number[] = [];
   const conflict: number[] = [];
-  const result = await trainLoop({ tf, backend: 'tensorflow', spec: s, built, forward, heads, topo, train: trainSplit, validation, epochs: s.training.epochs, phase: { kind: 'shared' }, fusedGraph,
+  const result = await trainLoop({ tf, backend: 'tensorflow', spec: s, built, forward, heads, topo, train: trainSplit, validation, epochs: s.training.epochs, phase: { kind: 'shared' }, fusedGraph, stepHalves,
     events: {
       progress: (points) => conflict.push(...points.filter((p) => p.task.includes('|')).map((p) => p.value)),
       epochEnd: (_e, points) => validationLoss.push(...points.filter((p) => p.metric === 'loss' || p.metric === 'accuracy').map((p) => p.value)),
@@ -113,6 +113,18 @@ for (const fused of [true, false]) {
     assert.deepEqual(coded.weights, plain.weights);
   });
 }
+
+test('a step in halves on byte-coded inputs equals it on float32 bit for bit (each half decodes its rows with the one table)', async () => {
+  const plain = await train(false, true, true);
+  const coded = await train(true, true, true);
+  assert.equal(coded.held, true, 'the training split is held as byte codes');
+  assert.equal(coded.path, plain.path);
+  assert.match(coded.path, /two halves/);
+  assert.ok(coded.conflict.length > 0, 'the conflict measurement ran');
+  assert.deepEqual(coded.conflict, plain.conflict);
+  assert.deepEqual(coded.validationLoss, plain.validationLoss);
+  assert.deepEqual(coded.weights, plain.weights);
+});
 
 test('a coded split read by rows, by range, by a baseline\'s labelled rows and by evaluation gives the float32 values', async () => {
   const { tf } = await loadBackend('tensorflow');
