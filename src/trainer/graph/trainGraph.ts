@@ -218,9 +218,11 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
    * `through` holds, last first, adding each weight's gradient (without its decay) by key to
    * `weightGrads`; what reaches a layer outside `through` stays in `grads`. Task gradients
    * (taskGradients.ts) run it once per task. `at`: the forward values it reads (the forward's, or
-   * copies of them kept for a later call).
+   * copies of them kept for a later call). `preActivation`: where given, each dense layer's
+   * gradient at its pre-activation by layer id (the conflict measurement's Gramians: conflictGramians.ts).
    */
-  const backward = (grads: Map<string, string[]>, through: (id: string) => boolean = () => true, weightGrads = new Map<string, string>(), at: ReadonlyMap<string, string> = values) => {
+  const backward = (grads: Map<string, string[]>, through: (id: string) => boolean = () => true, weightGrads = new Map<string, string>(), at: ReadonlyMap<string, string> = values,
+    preActivation?: Map<string, string>) => {
     const addGrad = (id: string, grad: string) => { if (isLayer.has(id)) (grads.get(id) ?? grads.set(id, []).get(id)!).push(grad); };
     for (let k = layers.length - 1; k >= 0; k--) {
       const l = layers[k]!;
@@ -235,6 +237,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
           : act === 'sigmoid' ? g.op('SigmoidGrad', [y, gy], { T: F }, `${l.id}/sigmoid_grad`)
             : act === 'tanh' ? g.op('TanhGrad', [y, gy], { T: F }, `${l.id}/tanh_grad`)
               : act === 'elu' ? g.op('EluGrad', [gy, y], { T: F }, `${l.id}/elu_grad`) : gy;
+        preActivation?.set(l.id, gz);
         const x = at.get(l.from[0]!)!;
         const kernel = reads.get(`${l.id}/kernel`)!;
         // No gradient for a model input (the first layer of a 784-wide image would cost a MatMul).
@@ -310,7 +313,10 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   // steps (weightingCost.ts --profile: 1.9 TF ops a step, 4 tasks), a tenth of equal weighting's step.
   const measured = o.conflict ?? (o.gradient?.mode === 'representation' ? o.gradient.conflictBlocks : undefined);
   const conflictGramians = measured?.length && !dropoutLayers && !layers.some((l) => l.type === 'batchNormalization')
-    ? graphConflictGramians(g, { heads, grads: outputGrads, factors: heads.map((h) => (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)), rows, backward: (grads) => backward(grads), weights, blocks: measured })
+    ? graphConflictGramians(g, { heads, grads: outputGrads, factors: heads.map((h) => (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)), rows, weights, blocks: measured,
+      backward: (grads) => { const preActivation = new Map<string, string>(); return { weights: backward(grads, undefined, undefined, undefined, preActivation), preActivation }; },
+      denseInput: (id) => { const l = byId.get(id); return l?.type === 'dense' ? { x: values.get(l.from[0]!)!, inputs: widths.get(l.from[0]!)!, units: l.units } : undefined; },
+      batchSize: spec.training.batchSize })
     : undefined;
 
   // Evaluation, where every layer has an inference form here (recurrent layers have none yet): the
