@@ -138,9 +138,12 @@ export function graphGradientStep(tf: Tf, session: GraphSession, runs: GradientR
   }
 }
 
-/** [blocks, k, k] as nested arrays (also graphStep.ts's conflict measurement). */
+/** [blocks, k, k] as nested arrays. */
 export function toGramians(t: TF.Tensor): number[][][] {
-  const [b, k] = t.shape as [number, number, number];
-  const flat = t.dataSync();
-  return Array.from({ length: b }, (_, x) => Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => flat[(x * k + i) * k + j]!)));
+  return gramiansOf(t.dataSync(), t.shape[0]!, t.shape[1]!);
+}
+
+/** `blocks` Gramians of `k` tasks from their values in row-major order (also graphStep.ts's conflict measurement). */
+export function gramiansOf(flat: ArrayLike<number>, blocks: number, k: number): number[][][] {
+  return Array.from({ length: blocks }, (_, x) => Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => flat[(x * k + i) * k + j]!)));
 }

@@ -19,7 +19,7 @@ import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { trainGraphFor } from './graphCache';
 import { gradDropCompiles, gradDropJitNote } from './gradDropJit';
-import { graphGradientStep, toGramians } from './graphGradientStep';
+import { graphGradientStep, gramiansOf } from './graphGradientStep';
 import { hasGraphRule } from './graphRules';
 import { openReusableSession } from './sessionCache';
 import type { MetricSumNodes } from './metricSums';
@@ -184,13 +184,11 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     return new Map(heads.map((h, k) => [h.task.id, outs[k]!]));
   } : undefined;
   const conflictFeeds = feeds.filter((f) => f.name !== graph.coef && f.name !== graph.lr);
+  // Prepared at its first call, as the step's (preparedRun.ts: no tfjs tensor made and disposed for the rows or the Gramians).
+  let conflictRun: PreparedRun | undefined;
   const measureConflict = graph.conflictGramians ? (rows: Int32Array) => {
-    const batchRows = tf.tensor1d(rows, 'int32');
-    const [grams] = session.run(conflictFeeds, [...split, ...labels, batchRows], [graph.conflictGramians!]);
-    batchRows.dispose();
-    const read = toGramians(grams!);
-    grams!.dispose();
-    return read;
+    const [grams] = (conflictRun ??= session.prepare(conflictFeeds, [graph.conflictGramians!])).read([...split, ...labels, rows]);
+    return gramiansOf(grams!, conflictBlocks!.length, heads.length);
   } : undefined;
   const scores = graph.evalScores;
   const scoreFeeds = evalFeeds && scores ? [...evalFeeds, ...scores.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }))] : undefined;
@@ -289,6 +287,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     },
     dispose() {
       plainStep.free();
+      conflictRun?.free();
       taskGradients?.free();
       session.dispose();
       tf.dispose([...labels, keepValues.restart, keepValues.add, ...[cache.coef, cache.lrTensor].filter((t): t is TF.Tensor => !!t)]);

@@ -251,9 +251,11 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
    * `through` holds, last first, adding each weight's gradient (without its decay) by key to
    * `weightGrads`; what reaches a layer outside `through` stays in `grads`. Task gradients
    * (taskGradients.ts) run it once per task. `at`: the forward values it reads (the forward's, or
-   * copies of them kept for a later call).
+   * copies of them kept for a later call). `preActivation`: where given, each dense layer's
+   * gradient at its pre-activation by layer id (the conflict measurement's Gramians: conflictGramians.ts).
    */
-  const backward = (grads: Map<string, string[]>, through: (id: string) => boolean = () => true, weightGrads = new Map<string, string>(), at: ReadonlyMap<string, string> = values) => {
+  const backward = (grads: Map<string, string[]>, through: (id: string) => boolean = () => true, weightGrads = new Map<string, string>(), at: ReadonlyMap<string, string> = values,
+    preActivation?: Map<string, string>) => {
     const addGrad = (id: string, grad: string) => { if (isLayer.has(id)) (grads.get(id) ?? grads.set(id, []).get(id)!).push(grad); };
     for (let k = layers.length - 1; k >= 0; k--) {
       const l = layers[k]!;
@@ -268,6 +270,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
           : act === 'sigmoid' ? g.op('SigmoidGrad', [y, gy], { T: F }, `${l.id}/sigmoid_grad`)
             : act === 'tanh' ? g.op('TanhGrad', [y, gy], { T: F }, `${l.id}/tanh_grad`)
               : act === 'elu' ? g.op('EluGrad', [gy, y], { T: F }, `${l.id}/elu_grad`) : gy;
+        preActivation?.set(l.id, gz);
         const x = at.get(l.from[0]!)!;
         const kernel = reads.get(`${l.id}/kernel`)!;
         // No gradient for a model input (the first layer of a 784-wide image would cost a MatMul).
@@ -354,8 +357,10 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
     ? (() => {
       // A step in halves measures on a whole-batch forward of its own (a run of this fetch alone: the step never runs it).
       const whole = parts.length === 1 ? parts[0]! : forwardAndLosses(rows);
-      return graphConflictGramians(g, { heads, grads: whole.outputGrads, factors: heads.map((h) => (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)), rows,
-        backward: (grads) => backward(grads, undefined, new Map(), whole.values), weights, blocks: measured });
+      return graphConflictGramians(g, { heads, grads: whole.outputGrads, factors: heads.map((h) => (h.encoding === 'value' && h.loss !== 'huber' ? 2 : 1)), rows, weights, blocks: measured,
+        backward: (grads) => { const preActivation = new Map<string, string>(); return { weights: backward(grads, undefined, new Map(), whole.values, preActivation), preActivation }; },
+        denseInput: (id) => { const l = byId.get(id); return l?.type === 'dense' ? { x: whole.values.get(l.from[0]!)!, inputs: widths.get(l.from[0]!)!, units: l.units } : undefined; },
+        batchSize: spec.training.batchSize });
     })()
     : undefined;
 

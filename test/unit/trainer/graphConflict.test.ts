@@ -2,19 +2,25 @@
 // (graph/conflictGramians.ts): the same hand-worked Gramians as the tape's
 // (insight/conflict.test.ts), on a batch of rows picked from the bound split; and the tape keeps
 // the measurement where the step's forward is not the measurement's (dropout).
-// The loop's conflict values on the graph equal the tape's: graphStep.test.ts.
+// The loop's conflict values on the graph equal the tape's: graphStep.test.ts. A dense layer's
+// Gramian from its input and the tasks' pre-activation gradients equals the one from its weight
+// gradients on a real graph of three tasks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
 import { compileGraphStep } from '../../../src/trainer/graph/graphStep';
-import { sharedBlocks } from '../../../src/trainer/insight/conflict';
+import { denseGramianCosts } from '../../../src/trainer/graph/conflictGramians';
+import { blockGramians, sharedBlocks } from '../../../src/trainer/insight/conflict';
+import { toDevice } from '../../../src/trainer/deviceData';
+import { makeForward } from '../../../src/trainer/model/forward';
+import { inferShapes } from '../../../src/core/shapes';
 import { loadBackend } from '../../../src/trainer/backend';
 import { analyzeGraph } from '../../../src/core/graph';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeHeads } from '../../../src/trainer/heads';
 import { twoRegressionTasks, withWeights } from './insight/tinyModel';
 import { graphSpec } from './graphTraining';
-import { withDropout } from './stepFixtures';
+import { equivalenceData, withDropout } from './stepFixtures';
 import { makeWeighting } from '../../../src/trainer/weighting/index';
 import type { ExperimentSpec } from '../../../src/core/spec';
 
@@ -51,6 +57,60 @@ for (const [label, weighting] of [['a loss-family method', undefined], ['a gradi
     built.model.dispose();
   });
 }
+
+test('a dense layer\'s Gramian costs, multiply-adds, worked by hand: the reference workload\'s 784 x 128 layer, 2 tasks, batch 32 and 256', () => {
+  // n = 32, in = 784, out = 128, tasks = 2.
+  // From activations: X Xᵀ 32·32·784 = 802,816; (X Xᵀ + 1) D_t 2·32·32·128 = 262,144; products 2·2·32·128 = 16,384; sum 1,081,344.
+  // From weights: kernel gradients 2·32·784·128 = 6,422,528; products 2·2·(784·128 + 128) = 4·100,480 = 401,920; sum 6,824,448.
+  assert.deepEqual(denseGramianCosts(32, 784, 128, 2), { fromActivations: 1_081_344, fromWeights: 6_824_448 });
+  // n = 256: 256·256·784 = 51,380,224; 2·256·256·128 = 16,777,216; 2·2·256·128 = 131,072; sum 68,288,512.
+  // Weights: 2·256·784·128 = 51,380,224; + 401,920 = 51,782,144: the weight gradients are cheaper.
+  assert.deepEqual(denseGramianCosts(256, 784, 128, 2), { fromActivations: 68_288_512, fromWeights: 51_782_144 });
+});
+
+test('the Gramians from the layers\' inputs (batch size 2) equal those from their weight gradients (batch size 512) and the tape\'s, on three tasks, shared layers one task does not reach', async () => {
+  const small = { ...graphSpec({ batchSize: 2 }), evaluation: { conflict: { every: 1 } } };
+  const large = { ...small, training: { ...small.training, batchSize: 512 } };
+  const { tf } = await loadBackend('tensorflow');
+  const topo = analyzeGraph(small).order;
+  const built = buildModel(tf, small, topo, 3);
+  const heads = makeHeads(tf, small);
+  const blocks = sharedBlocks({ spec: small, built });
+  assert.deepEqual(blocks.map((b) => b.id), ['a', 'b', 'trunk', 'side']);
+  // Each shared dense layer takes its Gramian from its input at batch size 2 and from its weight gradients at 512.
+  const { shapes } = inferShapes(small);
+  for (const b of blocks) {
+    const l = small.model.layers.find((x) => x.id === b.id)! as { from: string[]; units: number };
+    const width = shapes.get(l.from[0]!)!.at(-1)!;
+    const [two, many] = [2, 512].map((n) => denseGramianCosts(n, width, l.units, heads.length));
+    assert.ok(two!.fromActivations < two!.fromWeights && many!.fromActivations > many!.fromWeights, `layer ${b.id}: ${JSON.stringify([two, many])}`);
+  }
+  const train = toDevice(tf, small, heads, equivalenceData(100, { seed: 9 }));
+  const steps = [small, large].map((s) => compileGraphStep(tf, s, built, heads, topo, [], new Set(), undefined, blocks.map((b) => b.id)));
+  steps.forEach((step) => step.bind(train.x, train.targets));
+  const rows = Int32Array.from({ length: 16 }, (_, i) => (i * 37) % 100);
+  const [fromInputs, fromWeights] = steps.map((step) => step.measureConflict!(rows));
+  const batch = steps[0]!.batch(rows);
+  const forward = makeForward(tf, small, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const tape = blockGramians({ tf, forward, heads }, blocks, batch.x, batch.y, new Map());
+  let nonZero = 0;
+  blocks.forEach((b, k) => {
+    const scale = Math.max(1, ...fromWeights![k]!.flat().map(Math.abs));
+    for (let i = 0; i < heads.length; i++) for (let j = 0; j < heads.length; j++) {
+      const [v, w, t] = [fromInputs![k]![i]![j]!, fromWeights![k]![i]![j]!, tape[k]![i]![j]!];
+      assert.ok(Math.abs(v - w) <= 1e-5 * scale, `${b.id} G[${i}][${j}]: from inputs ${v}, from weight gradients ${w}`);
+      assert.ok(Math.abs(v - t) <= 1e-5 * scale, `${b.id} G[${i}][${j}]: from inputs ${v}, tape ${t}`);
+      if (Math.abs(w) > 1e-6) nonZero++;
+    }
+  });
+  // The regression task does not reach 'side': its row and column there are 0; the rest are not.
+  const side = blocks.findIndex((b) => b.id === 'side');
+  assert.deepEqual(fromInputs![side]![2], [0, 0, 0]);
+  assert.ok(nonZero >= 3 * 9 + 4, `${nonZero} non-zero entries`);
+  steps.forEach((step) => step.dispose());
+  tf.dispose([...batch.x.values(), ...batch.y.values(), ...train.x.values()]);
+  built.model.dispose();
+});
 
 test('with dropout the measurement stays on the tape (it measures without the step\'s masks)', async () => {
   const s = { ...withDropout(graphSpec({})), evaluation: { conflict: { every: 3 } } };
