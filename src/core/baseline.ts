@@ -23,3 +23,17 @@ export function singleTaskSpec(spec: ExperimentSpec, taskId: string): Experiment
     },
   };
 }
+
+/**
+ * A JSON path in the baseline's spec (singleTaskSpec) as the same place in the experiment: its
+ * one task is tasks[0] there, and its layers and inputs are a subset, so their indices differ. A
+ * problem a baseline meets (a loss infinite from the first step) is shown where the user edits.
+ */
+export function experimentPath(spec: ExperimentSpec, baseline: ExperimentSpec, path: readonly (string | number)[]): (string | number)[] {
+  const same = (list: readonly { id: string }[], item: { id: string } | undefined) => (item ? list.findIndex((x) => x.id === item.id) : -1);
+  const [a, b, c, ...rest] = path;
+  const at = a === 'tasks' && typeof b === 'number' ? { prefix: ['tasks'], index: same(spec.tasks, baseline.tasks[b]), rest: path.slice(2) }
+    : a === 'model' && (b === 'layers' || b === 'inputs') && typeof c === 'number' ? { prefix: ['model', b], index: same(spec.model[b], baseline.model[b][c]), rest }
+      : undefined;
+  return at && at.index >= 0 ? [...at.prefix, at.index, ...at.rest] : [...path];
+}

@@ -28,6 +28,8 @@ export interface Validation {
   /** The document as a spec, present when there is no error (warnings allowed). */
   spec?: ExperimentSpec;
   problems: Problem[];
+  /** Set when the document nests too deep to be checked at all: nothing in it can be read, not even the parts its problems do not name. */
+  unchecked?: true;
 }
 
 const every = (v: unknown, test: (x: Record<string, unknown>) => boolean): boolean => Array.isArray(v) && v.every((x) => isObject(x) && test(x));
@@ -54,7 +56,7 @@ function settingsSkeletonOk(doc: Record<string, unknown>, structural: Problem[])
 export function validate(doc: unknown, options: ValidateOptions = {}): Validation {
   const deep = tooDeep(doc);
   if (deep) {
-    return { problems: [{ path: deep, severity: 'error', message: `The document nests deeper than ${MAX_NESTING} levels here: an experiment needs a handful. Remove the nested arrays or objects.` }] };
+    return { unchecked: true, problems: [{ path: deep, severity: 'error', message: `The document nests deeper than ${MAX_NESTING} levels here: an experiment needs a handful. Remove the nested arrays or objects.` }] };
   }
   const problems = checkStructure(doc, EXPERIMENT_SCHEMA);
   if (!isObject(doc)) return { problems };

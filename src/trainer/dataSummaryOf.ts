@@ -16,7 +16,8 @@ export async function dataSummaryOf(doc: unknown, workspaceDir: string, allowedR
   const started = performance.now();
   const folders = { workspaceDir, ...(allowedRoots ? { allowedRoots } : {}) };
   const checked = validate(doc);
-  const blocking = checked.problems.filter((p) => p.severity === 'error' && (p.path.length === 0 || p.path[0] === 'data' || p.path[0] === 'tasks'));
+  // Not checked at all (nested too deep), the data settings are unread too: the problem stops the preview wherever it is.
+  const blocking = checked.problems.filter((p) => p.severity === 'error' && (checked.unchecked || p.path.length === 0 || p.path[0] === 'data' || p.path[0] === 'tasks'));
   if (budget && checked.spec) {
     const rows = countRows(checked.spec, folders);
     blocking.push(...checkBudget(checked.spec, budget, rows !== undefined ? { rows } : {}, 'data'));

@@ -240,7 +240,7 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           const noLabels = heads.map((_, i) => windowLabelled[i]!.length > 0 && labelledSums[i] === 0);
           const bad = heads.findIndex((_, i) => !Number.isFinite(means[i]!));
           if (bad >= 0) {
-            throw diverged(`the loss of task "${heads[bad]!.task.id}"`, means[bad]!, epoch, step);
+            throw diverged(`the loss of task "${heads[bad]!.task.id}"`, means[bad]!, epoch, step, bad);
           }
           window.forEach((ls) => tf.dispose(ls));
           window = heads.map(() => []);

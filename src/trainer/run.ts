@@ -2,7 +2,7 @@
 // shared model, train the single-task baselines, evaluate on the test split, write every
 // artifact. Speaks only FromTrainer messages (child.ts sends them over IPC, cli.ts prints them).
 import os from 'node:os';
-import { singleTaskSpec } from '../core/baseline';
+import { experimentPath, singleTaskSpec } from '../core/baseline';
 import { inputShapeProblems } from '../core/dataShape';
 import { computeDeltaM } from '../core/deltaM';
 import { withDefaults } from '../core/defaults';
@@ -189,7 +189,10 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
           for (const phase of phases) {
             const phaseSpec = phase.kind === 'shared' ? seeded : singleTaskSpec(seeded, phase.task);
             req.emit({ type: 'started', runDir: writer.runDir, backend: backend.name, versions: backend.versions, totalEpochs: spec.training.epochs, phase, ...(position ? { repeat: position } : {}) });
-            const outcome = await trainPhase(backend, phaseSpec, splits, phase, writer, req, first, featureNames, startup);
+            const outcome = await trainPhase(backend, phaseSpec, splits, phase, writer, req, first, featureNames, startup).catch((err: unknown) => {
+              // A baseline's spec holds its one task and its path's layers: a problem is shown at the experiment's place.
+              throw err instanceof SpecError && err.path && phaseSpec !== seeded ? new SpecError(err.message, experimentPath(seeded, phaseSpec, err.path)) : err;
+            });
             if (outcome === 'cancelled') {
               await writer.markCancelled();
               return 'cancelled';

@@ -6,12 +6,20 @@ import { SpecError } from './specError';
 /** What to change is the learning rate (or the clipping), so that is where the message points. */
 const ADVICE = 'Lower the learning rate, or clip gradients with training.clipNorm.';
 
-/** The loss became NaN or infinite; what to change is the learning rate. */
+/** The loss became NaN or infinite: at the learning rate, or at the task's target when seen on the first step. */
 export class TrainingDiverged extends SpecError {
-  constructor(message: string) { super(message, ['training', 'optimizer', 'learningRate']); }
+  constructor(message: string, path: (string | number)[] = ['training', 'optimizer', 'learningRate']) { super(message, path); }
 }
 
-/** `what` (e.g. 'the loss of task "a"') became `value` at this epoch and step. */
-export function diverged(what: string, value: number, epoch: number, step: number): TrainingDiverged {
+/**
+ * `what` (e.g. 'the loss of task "a"', task index `task`) became `value` at this epoch and step.
+ * Seen on a model's first step alone (`step` 1), it was computed before any update: the learning
+ * rate cannot have caused it, the scale of the task's targets or of the inputs did.
+ */
+export function diverged(what: string, value: number, epoch: number, step: number, task: number): TrainingDiverged {
+  if (step === 1) {
+    return new TrainingDiverged(`Training diverged: ${what} was ${value} on the first step, before any update, so the learning rate is not the cause: ` +
+      'look at the scale of the task\'s targets and of the inputs (float32 overflows above 3.4e38; a squared error does for errors above 1.8e19). Rescale them, e.g. with data.preprocess.', ['tasks', task, 'target']);
+  }
   return new TrainingDiverged(`Training diverged: ${what} became ${value} at epoch ${epoch}, step ${step}. ${ADVICE}`);
 }

@@ -138,7 +138,7 @@ export const csvMutationArb: fc.Arbitrary<CsvMutation> = fc.oneof(
   fc.record({ tag: fc.constant('csv-mixed' as const), col, rows: fc.array(row, { minLength: 1, maxLength: 30 }), text: fc.constantFrom('abc', 'n/a', 'NaN', '1,5', '12kg', 'true', '__proto__') }),
   fc.record({ tag: fc.constant('csv-empty-column' as const), col }),
   fc.record({ tag: fc.constant('csv-partial-label' as const), row, target: fc.nat({ max: 1 }) }),
-  fc.record({ tag: fc.constant('csv-huge-number' as const), row, col, value: fc.constantFrom('1e308', '1e400', '-1e999', 'Infinity', '1e-400', '99999999999999999999999') }),
+  fc.record({ tag: fc.constant('csv-huge-number' as const), row, col, value: fc.constantFrom('1e308', '1e400', '-1e999', 'Infinity', '1e-400', '99999999999999999999999', '3e38', '-2e19') }),
   fc.record({ tag: fc.constant('csv-header' as const), col, name: fc.constantFrom('', '__proto__', 'constructor', 'age', ' age', 'a"b', '🔥') }),
   fc.record({ tag: fc.constant('csv-empty' as const), keep: fc.constantFrom('nothing' as const, 'header' as const, 'blank-lines' as const) }),
   fc.record({ tag: fc.constant('csv-nul' as const), row }),

@@ -109,6 +109,10 @@ export function judgeProcess(o: ProcessOutcome, layer: string, canary: string, a
     const unlocated = errorLines.find((l) => /error|warning|^mts:/i.test(l) && !located(l) && !alsoLocated?.test(l));
     if (unlocated) out.push({ category: 'unlocated', layer, message: unlocated.trim().slice(0, 200) });
     if (!errorLines.length) out.push({ category: 'unlocated', layer, message: `exit ${o.status} with nothing on stderr` });
+    // A loss seen on a model's first step alone was computed before any update: the learning rate
+    // is the wrong place to send the user (trainingDiverged.ts points at the task's target).
+    const misplaced = errorLines.find((l) => /at epoch 1, step 1\. Lower the learning rate/.test(l));
+    if (misplaced) out.push({ category: 'unlocated', layer, message: `blames the learning rate for a loss not finite before any update: ${misplaced.trim().slice(0, 160)}` });
   }
   return out;
 }

@@ -66,7 +66,7 @@ export const cagrad = defineMethod({
     summary: 'Moves the mean gradient within a ball of radius c times its norm to raise the worst task\'s improvement.',
     paper: 'Liu, Liu, Jin, Stone & Liu 2021, "Conflict-Averse Gradient Descent for Multi-task Learning", NeurIPS.',
     params: {
-      c: num('Radius of the ball around the mean gradient, relative to its norm: 0 is the mean gradient, larger is closer to MGDA. Default 0.4 (the paper\'s NYUv2 setting).', { min: 0 }),
+      c: num('Radius of the ball around the mean gradient, relative to its norm: 0 is the mean gradient, larger is closer to MGDA; at most 1e6 (float32 arithmetic). Default 0.4 (the paper\'s NYUv2 setting).', { min: 0, max: 1e6 }),
       rescale: oneOf(['none', 'onePlusCSquared', 'onePlusC'], 'Divide the direction by nothing (the paper, default), 1 + c^2 (the authors\' code and LibMTL\'s default) or 1 + c.'),
     },
     defaults: { c: 0.4, rescale: 'none' },

@@ -105,6 +105,12 @@ export interface TableColumn {
   readonly numbers: number;
   readonly textCells: number;
   /**
+   * Number cells beyond float32's range (|x| > 3.4e38), stored as infinities, and the first
+   * three of their rows: a column that is used refuses them (table.ts), one that is not may hold them.
+   */
+  readonly outOfRange: number;
+  readonly outOfRangeRows: readonly number[];
+  /**
    * Frees the storage of rows from `start` on (in whole chunks): the caller has read them for
    * the last time. A large table is freed this way, from its end, as its matrix is filled
    * (table.ts).
@@ -142,6 +148,8 @@ class ColumnStore implements TableColumn {
   missing = 0;
   numbers = 0;
   textCells = 0;
+  outOfRange = 0;
+  readonly outOfRangeRows: number[] = [];
 
   constructor(readonly name: string, rowsBefore: number) {
     for (let r = 0; r < rowsBefore; r++) this.pushMissing();
@@ -167,6 +175,7 @@ class ColumnStore implements TableColumn {
   }
 
   pushNumber(v: number): void {
+    if (!Number.isFinite(Math.fround(v)) && this.outOfRange++ < 3) this.outOfRangeRows.push(this.values.length);
     this.values.push(v);
     this.codes?.push(-1);
     this.numbers++;

@@ -120,6 +120,8 @@ export function tableToDataset(input: RawTable | ColumnTable, options: TableOpti
     report.push(`Left out ${emptyColumns.length === 1 ? 'column' : 'columns'} ${emptyColumns.map((c) => `'${clip(c)}'`).join(', ')} of ${table.source}: empty in every row.`);
   }
   if (featureColumns.length === 0) throw new DataError(`${table.source} has no feature columns left besides the targets.`, [...SOURCE_PATH, 'features']);
+  for (const t of targets) refuseOutOfRange(table, column(t.column), ` (${t.usedBy})`, t.path);
+  for (const name of featureColumns) refuseOutOfRange(table, column(name), '', [...SOURCE_PATH, 'features']);
 
   // Which rows survive: a row missing some task targets stays (those tasks' losses and
   // metrics skip it: NaN target, see encodeTarget); a row with no task target at all is
@@ -419,6 +421,14 @@ function editDistance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length] as number;
+}
+
+/** A used column with numbers float32 cannot hold: training computes in float32, where they are infinite (a loss of Infinity at the first step). */
+function refuseOutOfRange(table: ColumnTable, c: TableColumn, usedBy: string, path: (string | number)[] | undefined): void {
+  if (c.outOfRange === 0) return;
+  const lines = c.outOfRangeRows.map((r) => table.line(r)).join(', ');
+  throw new DataError(`Column '${clip(c.name)}'${usedBy} of ${table.source} holds numbers beyond float32's range (±3.4e38) on ${c.outOfRange === 1 ? 'line' : 'lines'} ${lines}${c.outOfRange > 3 ? ` (${c.outOfRange.toLocaleString('en-US')} such rows)` : ''}: ` +
+    'training computes in float32, where they are infinite. Rescale the column or empty those cells.', path);
 }
 
 function tooManyCategories(table: ColumnTable, c: TableColumn, count: number, keep: Uint8Array): DataError {

@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RUN_FILES } from '../../core/runLayout';
 import { exportOnnx } from './onnx';
-import { exportKeras, ExportError, type ExportResult } from './keras/exportKeras';
+import { ExportError } from './exportError';
+import { exportKeras, type ExportResult } from './keras/exportKeras';
 
-export { ExportError } from './keras/exportKeras';
+export { ExportError };
 export const EXPORT_FORMATS = ['keras', 'notebook', 'onnx'] as const;
 export type ExportTarget = typeof EXPORT_FORMATS[number];
 export const isExportTarget = (v: string): v is ExportTarget => (EXPORT_FORMATS as readonly string[]).includes(v);

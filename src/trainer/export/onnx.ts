@@ -9,7 +9,7 @@ import { repeatedWeightsNote } from '../../core/export/repeatedWeightsNote';
 import { RUN_FILES } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
 import { writeFileAtomic } from '../artifacts/atomicWrite';
-import { SpecError } from '../specError';
+import { ExportError } from './exportError';
 import { onnxModelOf } from './onnx/graph';
 import { encodeModel } from './onnx/messages';
 import { readRunWeights } from './onnx/weights';
@@ -17,9 +17,9 @@ import { readRunWeights } from './onnx/weights';
 export async function exportOnnx(runDir: string, outFile: string): Promise<{ outputs: string[]; notes?: string[] }> {
   const specFile = path.join(runDir, RUN_FILES.experiment);
   const modelDir = path.join(runDir, RUN_FILES.model);
-  const spec = JSON.parse(await readOr(specFile, `${runDir} is not a run folder: it has no ${RUN_FILES.experiment}.`)) as ExperimentSpec;
+  const spec = parseJson(specFile, await readOr(specFile, `${runDir} is not a run folder: it has no ${RUN_FILES.experiment}.`)) as ExperimentSpec;
   await readOr(path.join(modelDir, RUN_FILES.modelJson), `${runDir} has no trained model (${RUN_FILES.model}/${RUN_FILES.modelJson}): the run did not complete.`);
-  const weights = await readRunWeights(modelDir);
+  const weights = readRunWeights(modelDir);
   const model = onnxModelOf(spec, weights);
   await writeFileAtomic(outFile, encodeModel(model));
   const note = repeatedWeightsNote(spec);
@@ -30,6 +30,14 @@ async function readOr(file: string, message: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch {
-    throw new SpecError(message);
+    throw new ExportError(message);
+  }
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new ExportError(`${file}: not readable JSON (${(err as Error).message})`);
   }
 }

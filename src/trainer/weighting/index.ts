@@ -133,7 +133,7 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
     if (bad >= 0) {
       const row = gramian![bad]!;
       const value = Number.isFinite(row[bad]!) ? row.find((x) => !Number.isFinite(x))! : row[bad]!;
-      throw diverged(`the gradient of task "${infos[active[bad]!]!.id}" (${d.title}'s Gramian)`, value, epoch, step + 1);
+      throw diverged(`the gradient of task "${infos[active[bad]!]!.id}" (${d.title}'s Gramian)`, value, epoch, step + 1, active[bad]!);
     }
     const w = rule!.weights(context({ ...(losses ? { losses } : {}), ...(gramian ? { gramian } : {}) }));
     if (w.length !== active.length || w.some((v) => !Number.isFinite(v))) {

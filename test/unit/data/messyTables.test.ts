@@ -162,6 +162,29 @@ test('a column empty in every row is left out with a note; asked for by name it 
     dataError(/Column 'notes' \(target of task 'task'\) of d\.csv is empty in every row/));
 });
 
+// ---- numbers float32 cannot hold ------------------------------------------------------------
+test('a number beyond float32\'s range (|x| > 3.4e38) in a used column is an error naming the column and its lines; an unused column may hold one', () => {
+  // Training computes in float32, where 1e39 is Infinity: the loss was Infinity at the first step
+  // and the run ended blaming the learning rate.
+  const cell = (i: number) => (i === 2 || i === 5 ? '1e39' : i === 7 ? '-4e38' : String(i));
+  const dir = workspace({
+    'd.csv': `x,big,y\n${rows(12, (i) => `${i},${cell(i)},${i % 3}`)}`,
+    'e.csv': `x,y\n${rows(12, (i) => `${i},${cell(i)}`)}`,
+    'd.jsonl': rows(12, (i) => JSON.stringify({ x: i, y: i === 4 ? 3.5e38 : i })),
+  });
+  assert.throws(() => loadExperimentData(spec({}), { workspaceDir: dir }),
+    dataError(/Column 'big' of d\.csv holds numbers beyond float32's range \(±3\.4e38\) on lines 4, 7, 9: .*infinite/, ['data', 'source', 'features']));
+  assert.throws(() => loadExperimentData(spec({ path: 'e.csv' }), { workspaceDir: dir }),
+    dataError(/Column 'y' \(target of task 'task'\) of e\.csv holds numbers beyond float32's range \(±3\.4e38\) on lines 4, 7, 9/, ['tasks', 0, 'target']));
+  assert.throws(() => loadExperimentData(spec({ type: 'jsonl', path: 'd.jsonl' }), { workspaceDir: dir }),
+    dataError(/Column 'y' \(target of task 'task'\) of d\.jsonl holds numbers beyond float32's range \(±3\.4e38\) on line 5/));
+  // Left out of the features, the column is not read, and float32's largest numbers still are.
+  const data = loadExperimentData(spec({ features: ['x'] }), { workspaceDir: dir });
+  assert.deepEqual(data.train.featureNames, ['x']);
+  const edge = workspace({ 'd.csv': `x,y\n${rows(12, (i) => `${i},${i === 3 ? '3.4028234e38' : i}`)}` });
+  loadExperimentData(spec({}), { workspaceDir: edge });
+});
+
 // ---- int32 inputs --------------------------------------------------------------------------
 test('an int32 input that would get scaled (non-integer) values is refused, naming the input and a column', () => {
   const dir = workspace({ 'd.csv': `token,y\n${rows(30, (i) => `${i % 7},${i}`)}` });

@@ -144,6 +144,20 @@ test('a broken model does not stop a preview of the data', async () => {
   assert.equal((await summary(doc, '.')).examples, 100);
 });
 
+test('a model nested too deep to check stops the preview with that problem: the data settings were not checked either (fuzz seed 314159)', async () => {
+  // validate stops at a document nested deeper than 64 levels, so data.source = null was never
+  // checked: the preview read it ("Cannot read properties of null") or printed "undefined on 1296 features".
+  const nested = (depth: number): unknown => (depth === 0 ? 'dense' : [nested(depth - 1)]);
+  const doc = exampleDoc('digits-parity') as { model: { layers: Record<string, unknown>[] }; data: Record<string, unknown> };
+  doc.model.layers[1]!.type = nested(100);
+  for (const data of [{ ...doc.data, source: null }, { ...doc.data, preprocess: [nested(50)] }]) {
+    const result = await dataSummaryOf({ ...doc, data }, '.');
+    assert.ok(!result.ok, 'refused');
+    assert.match(result.message, /nests deeper than 64 levels/);
+    assert.deepEqual(result.path?.slice(0, 3), ['model', 'layers', 1]);
+  }
+});
+
 test('a declared class the data does not have is listed empty and says so', async () => {
   const doc = exampleDoc('digits-parity') as { tasks: Array<{ id: string; classes?: number }> };
   doc.tasks.find((t) => t.id === 'digit')!.classes = 12;

@@ -33,6 +33,11 @@ test('process rules: crash, hang, internal text, unlocated message and leaks are
   const preview = 'first rows of 3:\n  age, bmi\n  86, NaN\nnote: data.csv: 3 rows';
   assert.deepEqual(categories({ status: 0, stdout: preview }), []);
   assert.deepEqual(categories({ status: 0, stdout: `${preview}\ntask stay: mean NaN` }), ['internal-error']);
+  // Located, but at the wrong field: a loss infinite on the first step has no learning rate to blame.
+  const atStep = (step: number) => `e.mtl.json:24:51: error: training.optimizer.learningRate: Training diverged: the loss of task "stay" became Infinity at epoch 1, step ${step}. Lower the learning rate, or clip gradients with training.clipNorm.`;
+  assert.deepEqual(categories({ stderr: atStep(1) }), ['unlocated']);
+  assert.deepEqual(categories({ stderr: atStep(12) }), []);
+  assert.deepEqual(categories({ stderr: 'e.mtl.json:50:14: error: tasks[1].target: Training diverged: the loss of task "stay" was Infinity on the first step, before any update, so the learning rate is not the cause: look at the scale of the task\'s targets.' }), []);
 });
 
 function runFolder(files: Record<string, string>): string {

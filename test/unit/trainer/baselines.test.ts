@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
-import { singleTaskSpec } from '../../../src/core/baseline';
+import { experimentPath, singleTaskSpec } from '../../../src/core/baseline';
 import { analyzeGraph } from '../../../src/core/graph';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { loadBackend } from '../../../src/trainer/backend';
@@ -65,4 +65,23 @@ test('a baseline trains its one task with weight 1, whatever the weighting of th
       assert.deepEqual(baseline.tasks.map((t) => t.weight ?? 1), [1]);
     }
   }
+});
+
+test('a path in a baseline\'s spec is the same place in the experiment: its task, layers and inputs by id', () => {
+  const shared = spec({ method: 'equal' });
+  // The parity baseline keeps trunk (layers[2] of the experiment) and parityHead (layers[3]) as its
+  // layers[0] and layers[1]; its one task, tasks[0], is the experiment's tasks[1].
+  const parity = singleTaskSpec(shared, 'parity');
+  assert.deepEqual(parity.model.layers.map((l) => l.id), ['trunk', 'parityHead']);
+  assert.deepEqual(experimentPath(shared, parity, ['tasks', 0, 'target']), ['tasks', 1, 'target']);
+  assert.deepEqual(experimentPath(shared, parity, ['model', 'layers', 0, 'units']), ['model', 'layers', 2, 'units']);
+  assert.deepEqual(experimentPath(shared, parity, ['model', 'layers', 1]), ['model', 'layers', 3]);
+  assert.deepEqual(experimentPath(shared, parity, ['model', 'inputs', 0, 'shape']), ['model', 'inputs', 0, 'shape']);
+  // Paths the baseline shares with the experiment stay as they are.
+  assert.deepEqual(experimentPath(shared, parity, ['training', 'optimizer', 'learningRate']), ['training', 'optimizer', 'learningRate']);
+  assert.deepEqual(experimentPath(shared, parity, ['data', 'split', 'validation']), ['data', 'split', 'validation']);
+  // The digit baseline: digitOnly, digitHead, trunk are layers 0, 1, 2 in both.
+  const digit = singleTaskSpec(shared, 'digit');
+  assert.deepEqual(experimentPath(shared, digit, ['tasks', 0]), ['tasks', 0]);
+  assert.deepEqual(experimentPath(shared, digit, ['model', 'layers', 2]), ['model', 'layers', 2]);
 });

@@ -37,6 +37,8 @@ const CASES: { method: string; tasks: number; backend: 'tensorflow' | 'cpu'; pat
   { method: 'upgrad', tasks: 2, backend: 'cpu', path: 'eager tape step' },
 ];
 
+firstStepCases('tensorflow');
+
 for (const c of CASES) {
   test(`${c.method}, ${c.tasks} tasks, ${c.path}: a diverging loss fails the run with the located message`, { timeout: 120_000 }, async () => {
     const doc = divergingDoc(c.method, c.tasks);
@@ -54,3 +56,51 @@ for (const c of CASES) {
     for (const kept of ['experiment.json', 'metrics.jsonl']) assert.ok(fs.existsSync(path.join(run, kept)), `${kept} kept`);
   });
 }
+
+/** Two regression tasks on a CSV; task b's targets are 2e19: float32 holds them, but their squared error (4e38) is infinite from the first step. */
+function hugeTargetDoc(method: string, dir: string) {
+  const rows = Array.from({ length: 300 }, (_, i) => {
+    const x = Array.from({ length: 4 }, (_, j) => Math.sin(i * (j + 1)).toFixed(4));
+    return [...x, (Math.cos(i) * 2).toFixed(4), String(2e19 * (1 + (i % 3)))].join(',');
+  });
+  fs.writeFileSync(path.join(dir, 'huge.csv'), `x1,x2,x3,x4,y1,y2\n${rows.join('\n')}\n`);
+  return {
+    name: `huge-target-${method}`,
+    data: { source: { type: 'csv', path: 'huge.csv' }, split: { validation: 0.1, test: 0.1, seed: 7 } },
+    tasks: [{ id: 'a', kind: 'regression', target: 'y1' }, { id: 'b', kind: 'regression', target: 'y2' }],
+    model: {
+      inputs: [{ id: 'x', shape: [4] }],
+      layers: [{ id: 'trunk', type: 'dense', units: 8, activation: 'relu', from: ['x'] }, { id: 'out_a', type: 'dense', units: 1, from: ['trunk'] }, { id: 'out_b', type: 'dense', units: 1, from: ['trunk'] }],
+      outputs: { a: 'out_a', b: 'out_b' },
+    },
+    training: { optimizer: { type: 'sgd', learningRate: 0.01 }, epochs: 2, batchSize: 32, seed: 42, weighting: { method, mode: 'representation' } },
+    evaluation: { baselines: 'none' },
+  };
+}
+
+// A loss not finite on the run's first step was computed before any update: the message blamed the
+// learning rate (and, from a gradient method's Gramian, named the first task whose row held the
+// other's infinity: "a"). It now points at the task whose loss it is, and says why.
+function firstStepCases(backend: 'tensorflow' | 'cpu'): void {
+  for (const c of [
+    { method: 'equal', backend: 'tensorflow' as const, path: 'fused graph, loss at the report' },
+    { method: 'mgda', backend: 'tensorflow' as const, path: 'graph rule' },
+    { method: 'upgrad', backend: 'cpu' as const, path: 'eager tape step, the Gramian checked in JavaScript' },
+  ].filter((c) => c.backend === backend)) {
+    test(`${c.method}, ${c.path}: a loss infinite from the first step points at the task's target, not the learning rate`, { timeout: 120_000 }, async () => {
+      const dir = tempDir('diverged-first');
+      const doc = hugeTargetDoc(c.method, dir);
+      const messages: FromTrainer[] = [];
+      const outcome = await runExperiment({ doc, workspaceDir: dir, runsDir: dir, backend: c.backend, emit: (m) => messages.push(m), cancelled: () => false });
+      assert.equal(outcome, 'failed');
+      const error = messages.find((m) => m.type === 'error');
+      assert.ok(error && error.type === 'error', JSON.stringify(messages.filter((m) => m.type === 'log').slice(-3)));
+      assert.match(error.message, /^tasks\[1\]\.target: Training diverged: the (loss|gradient) of task "b".* was (NaN|-?Infinity) on the first step, before any update, so the learning rate is not the cause/, error.message);
+      assert.deepEqual(error.path, ['tasks', 1, 'target']);
+      assert.equal(readJson(path.join(onlyRun(dir, doc.name), 'run.json')).status, 'failed');
+    });
+  }
+}
+
+// After the cases above: the 'cpu' backend stays loaded in this process.
+firstStepCases('cpu');

@@ -14,6 +14,8 @@ import { loadBackend } from '../../backend';
 import { featureSize, oneHotName, resolveFeatureColumns } from '../../data/dataset';
 import { planSplit, prepareSplits, prereadData, type LoadOptions } from '../../data/load';
 import { imageDecoder } from '../../imageDecoder';
+import { ExportError } from '../exportError';
+import { readRunModel } from '../runModel';
 import { npzBytes } from './npy';
 
 export type ExportFormat = 'keras' | 'notebook';
@@ -36,8 +38,7 @@ export interface ExportResult {
   notes?: string[];
 }
 
-/** A problem with what was asked to export, said where it is (exit code 1, no stack trace). */
-export class ExportError extends Error {}
+export { ExportError };
 
 interface Source { spec: ExperimentSpec; workspaceDir: string; modelDir?: string }
 
@@ -108,6 +109,8 @@ function writeTree(dir: string, files: Record<string, Uint8Array | string>): voi
 export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   const found = readSource(req.source);
   const { spec, modelDir } = found;
+  // Checked whole before the data is read and anything is written.
+  const model = modelDir ? readRunModel(modelDir) : undefined;
   const refusals = kerasExportRefusals(spec);
   // A run folder still exports its model and weights (predictions are the same whatever the
   // weighting was); train.py then refuses to retrain it. An experiment file has nothing else.
@@ -126,10 +129,9 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
     ...kerasPackageFiles(spec, { hasWeights: modelDir !== undefined, notes }),
     ...await dataFiles(spec, { workspaceDir, ...(req.allowedRoots ? { allowedRoots: req.allowedRoots } : {}) }),
   };
-  if (modelDir) {
-    const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, RUN_FILES.modelJson), 'utf8')) as { weightsManifest: Array<{ paths: string[] }> };
-    files[`weights/${RUN_FILES.modelJson}`] = fs.readFileSync(path.join(modelDir, RUN_FILES.modelJson));
-    for (const p of manifest.weightsManifest.flatMap((g) => g.paths)) files[`weights/${p}`] = fs.readFileSync(path.join(modelDir, p));
+  if (model) {
+    files[`weights/${RUN_FILES.modelJson}`] = model.modelJson;
+    for (const [p, bytes] of model.files) files[`weights/${p}`] = bytes;
   }
   // A whole package or none: written beside, then put in place.
   const temp = `${packageDir}.tmp-${process.pid}`;

@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../../../../src/core/random';
+import { validate } from '../../../../src/core/validate';
 import { cagrad, cagradWeights } from '../../../../src/core/weighting/cagrad';
+import { digitsParity } from '../fixtures';
 
 const close = (actual: readonly number[], expected: readonly number[], tol = 1e-5) =>
   expected.forEach((e, i) => assert.ok(Math.abs(actual[i]! - e) <= tol, `[${i}]: ${actual[i]} vs ${e} (all: ${actual.join(', ')})`));
@@ -60,5 +62,17 @@ test('d maximises the worst task improvement min_i <g_i, d> over the ball |d - g
       const x = g0.map((v, k) => v + (radius * Math.sqrt(rng.next()) * u[k]!) / len);
       assert.ok(worst(x) <= worst(d) + 1e-6, `trial ${trial}: a point of the ball does better (${worst(x)} > ${worst(d)})`);
     }
+  }
+});
+
+test('c is at most 1e6: beyond it the graph rule\'s float32 constants break (1/(1 + c^2) is 0 from c = 1e20, c itself infinite from 3.4e38) and the core rule\'s solver loses its precision', () => {
+  const ok = { ...digitsParity(), training: { ...digitsParity().training, weighting: { method: 'cagrad', c: 1e6, rescale: 'onePlusCSquared' } } };
+  assert.deepEqual(validate(ok).problems.filter((p) => p.severity === 'error'), []);
+  for (const c of [1e6 + 1, 1e20, 1e39]) {
+    const doc = { ...digitsParity(), training: { ...digitsParity().training, weighting: { method: 'cagrad', c, rescale: 'onePlusCSquared' } } };
+    const errors = validate(doc).problems.filter((p) => p.severity === 'error');
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.deepEqual(errors[0]!.path, ['training', 'weighting', 'c']);
+    assert.match(errors[0]!.message, /"c" must be a number ≥ 0 and ≤ 1000000, got /);
   }
 });
