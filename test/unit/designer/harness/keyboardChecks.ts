@@ -45,6 +45,33 @@ export const keyboardChecks: Check[] = [
     await d.page.waitForSelector('.react-flow__node[data-id="parityHead"]', { state: 'detached' });
     assert.equal(await focusedId(d.page), 'trunk2');
   }],
+  ['keyboard: the palette is one Tab stop between the toolbar and the graph; the arrow keys, Home and End go through its entries and Tab leaves it where it was', async (d) => {
+    await d.page.locator('.palette-item').first().focus();
+    const name = (): Promise<string> => d.page.evaluate(() => document.activeElement?.textContent ?? '');
+    await d.page.keyboard.press('ArrowDown');
+    assert.equal(await name(), 'dense');
+    await d.page.keyboard.press('ArrowDown');
+    await d.page.keyboard.press('ArrowUp');
+    await d.page.keyboard.press('ArrowDown');
+    assert.equal(await name(), 'dropout');
+    await d.page.keyboard.press('End');
+    assert.equal(await name(), 'select');
+    await d.page.keyboard.press('ArrowDown');
+    assert.equal(await name(), 'input', 'past the last entry, the first');
+    await d.page.keyboard.press('ArrowUp');
+    assert.equal(await name(), 'select');
+    // Tab leaves the palette at once: the next stop is past it (no other palette entry).
+    await d.page.keyboard.press('Tab');
+    assert.equal(await d.page.evaluate(() => document.activeElement?.classList.contains('palette-item')), false, 'Tab leaves the palette');
+    // Shift+Tab comes back to the entry it left, not to the first.
+    await d.page.keyboard.press('Shift+Tab');
+    assert.equal(await name(), 'select');
+    // From the toolbar's last button, one Tab into the palette and one more past it.
+    await d.page.locator('.toolbar vscode-button', { hasText: 'Train' }).focus();
+    const stops: string[] = [];
+    for (let i = 0; i < 2; i++) { await d.page.keyboard.press('Tab'); stops.push(await d.page.evaluate(() => document.activeElement?.className ?? '')); }
+    assert.equal(stops.filter((c) => c.includes('palette-item')).length, 1, `one palette stop in ${JSON.stringify(stops)}`);
+  }],
   ['keyboard: in a 100-layer graph the first Tab into the canvas reaches its input (not the first of 104 connections)', async (d) => {
     assert.deepEqual(await tabsFromCanvas(d.page, 1), ['x']);
   }, { text: `${JSON.stringify(largeModel(100), null, 2)}\n`, width: 1600, height: 900 }],
