@@ -56,7 +56,9 @@ export type ToDesigner =
   /** A data summary nobody asked for (the automatic one), or the last one again for a reloaded webview. */
   | { type: 'dataPreview'; preview: DataPreview }
   /** The panels as the workspace remembers them: on `ready` (a rebuilt page's embedded ones may be old), and when another designer changed them. */
-  | { type: 'panels'; panels: DesignerPanels };
+  | { type: 'panels'; panels: DesignerPanels }
+  /** Show a setting: its inspector tab, scrolled to and focused ("Choose task weighting" opens the designer at `training.weighting`). */
+  | { type: 'goTo'; path: JsonPath };
 
 /** Designer -> host. */
 export type FromDesigner =

@@ -56,6 +56,8 @@ export function App({ init }: { init: DesignerInit }) {
   const version = useRef(init.document.version);
   const shownProblems = useRef(problemsKey(init.document));
   const pendingSelect = useRef<string[]>([]);
+  // The host's goTo arrives in the handler below, which is defined before goTo itself.
+  const goToRef = useRef<(path: JsonPath) => void>(() => undefined);
   const flow = useReactFlow();
 
   const host = useHost<DesignerSides>((msg: ToDesigner) => {
@@ -73,6 +75,7 @@ export function App({ init }: { init: DesignerInit }) {
       case 'trust': setTrusted(msg.trusted); break;
       case 'dataPreview': setPreview({ pending: false, last: msg.preview }); break;
       case 'panels': hostPanels.current = msg.panels; setPanels(msg.panels); break;
+      case 'goTo': goToRef.current(msg.path); break;
     }
   }, { timeoutMs: DESIGNER_TIMEOUTS_MS });
   const send = host.notify;
@@ -173,13 +176,16 @@ export function App({ init }: { init: DesignerInit }) {
         const el = document.querySelector<HTMLElement>(`.inspector [data-path="${CSS.escape(pathKey(path.slice(0, n)))}"]`);
         if (!el) continue;
         el.scrollIntoView({ block: 'center' });
-        el.querySelector<HTMLElement>('vscode-text-field, vscode-dropdown, vscode-checkbox, button')?.focus();
+        // A toolkit control takes the focus once defined: toolkit.js loads when the page is idle, after a goTo sent on `ready`.
+        const control = el.querySelector<HTMLElement>('vscode-text-field, vscode-dropdown, vscode-checkbox, button');
+        if (control) void (control.localName.includes('-') ? customElements.whenDefined(control.localName) : Promise.resolve()).then(() => control.focus());
         el.classList.add('flash');
         setTimeout(() => el.classList.remove('flash'), 1200);
         return;
       }
     }, 60);
   }, [model, select]);
+  goToRef.current = goTo;
 
   const designer: Designer = useMemo(() => ({
     model, readOnly, edit: announcedEdit, select, goTo, revealText: (path) => send({ type: 'revealText', at: { path } }),

@@ -16,6 +16,7 @@ import { canvasEdges, edgeRefOf, groupBoxes, NODE_SIZE, sizeOf, TASK_SIZE, type 
 import { TASK_COLORS } from './model';
 import { describeNode, describeTask, FlowDirection, GroupBoxView, GroupLabelView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
+import { cardAfterDelete, focusCard } from './focusAfterDelete';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
 import { fitViewport, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, panToShow, sameViewport, screenRect, type Bounds, type MinimapSize } from './viewport';
@@ -311,8 +312,10 @@ export function Canvas(p: Props) {
   const deleteSelection = useCallback(() => {
     const ids = p.selection.nodes.filter((id) => model.nodeById.has(id));
     const refs = p.selection.edges.flatMap((id) => edgeRefs.current.get(id) ?? []);
+    const next = ids.length ? cardAfterDelete(model, ids) : undefined;
     if (ids.length || refs.length) d.edit(deleteElements(model.doc, ids, refs));
     p.setSelection(() => ({ nodes: [], edges: [] }));
+    if (ids.length) focusCard(next);
   }, [d, model, p]);
 
   const duplicate = useCallback(() => {

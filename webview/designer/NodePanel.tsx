@@ -13,6 +13,7 @@ import { DraftText, EnumField, ObjectFields, ProblemText } from './fields';
 import { isObject, onCanvas, type DesignModel, type NodeInfo } from './model';
 import { formatCount } from './nodes';
 import { changeLayerType, connect, deleteElements, disconnect, duplicateNodes, idProblem, isMergeType, renameNode, setValue } from './operations';
+import { cardAfterDelete, focusCard } from './focusAfterDelete';
 import { INPUT } from './schemas';
 import { TaskForm } from './TasksPanel';
 import { ConnectTo } from './ConnectTo';
@@ -52,7 +53,7 @@ export function NodePanel(p: { selection: Selection; setSelection(s: Selection):
         <p className="muted">{nodes.join(', ')}</p>
         <div className="actions">
           <Button appearance="secondary" disabled={d.readOnly || !nodes.length} onClick={() => { const e = duplicateNodes(d.model.doc, nodes); d.edit(e); p.selectWhenReady(e.ids); }}>Duplicate</Button>
-          <Button appearance="secondary" disabled={d.readOnly || !nodes.length} onClick={() => { d.edit(deleteElements(d.model.doc, nodes)); p.setSelection({ nodes: [], edges: [] }); }}>Delete</Button>
+          <Button appearance="secondary" disabled={d.readOnly || !nodes.length} onClick={() => { const next = cardAfterDelete(d.model, nodes); d.edit(deleteElements(d.model.doc, nodes)); p.setSelection({ nodes: [], edges: [] }); focusCard(next); }}>Delete</Button>
         </div>
       </div>
     );
@@ -118,7 +119,7 @@ function NodeForm({ info, selectWhenReady, clear }: { info: NodeInfo; selectWhen
       <ConnectTo info={info} />
       <div className="actions">
         <Button appearance="secondary" disabled={d.readOnly} onClick={() => { const e = duplicateNodes(model.doc, [info.id]); d.edit(e); selectWhenReady(e.ids); }}>Duplicate</Button>
-        <Button appearance="secondary" disabled={d.readOnly} onClick={() => { d.edit(deleteElements(model.doc, [info.id])); clear(); }}>Delete</Button>
+        <Button appearance="secondary" disabled={d.readOnly} onClick={() => { const next = cardAfterDelete(model, [info.id]); d.edit(deleteElements(model.doc, [info.id])); clear(); focusCard(next); }}>Delete</Button>
         <Button appearance="secondary" onClick={() => d.revealText(path)}>Show in text</Button>
       </div>
     </div>

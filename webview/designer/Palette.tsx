@@ -1,5 +1,8 @@
 // The palette: one entry per layer type (and inputs). Click adds the layer after the
-// selected node; dragging it onto the canvas adds it where it is dropped.
+// selected node; dragging it onto the canvas adds it where it is dropped. For the keyboard it
+// is one Tab stop, the arrow keys going from entry to entry (a roving tabindex): Tab went
+// through all 19 entries between the toolbar and the graph.
+import { useState, type KeyboardEvent } from 'react';
 import { LAYER_SCHEMAS, LAYER_TYPES } from '../../src/core/experimentSchema';
 import type { LayerType } from '../../src/core/spec';
 import { useDesigner } from './context';
@@ -31,15 +34,29 @@ export function Palette(p: { selected: string[]; selectWhenReady(ids: string[]):
     p.selectWhenReady([e.id]);
   };
   const known = new Set<string>(LAYER_TYPES);
+  const entries: string[] = SECTIONS.flatMap((s) => s.types.filter((t) => t === 'input' || known.has(t)));
+  // The entry Tab lands on: the last one reached.
+  const [current, setCurrent] = useState<string>(entries[0]!);
+  const onKeyDown = (e: KeyboardEvent): void => {
+    const i = entries.indexOf((e.target as HTMLElement).dataset.type ?? '');
+    if (i < 0) return;
+    const next = { ArrowDown: i + 1, ArrowRight: i + 1, ArrowUp: i - 1, ArrowLeft: i - 1, Home: 0, End: entries.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    const type = entries[(next + entries.length) % entries.length]!;
+    setCurrent(type);
+    e.currentTarget.querySelector<HTMLElement>(`.palette-item[data-type="${type}"]`)?.focus();
+  };
   return (
-    <nav className="palette" id="palette" aria-label="Layer palette">
+    <nav className="palette" id="palette" aria-label="Layer palette: the arrow keys go from layer type to layer type, Enter adds one" onKeyDown={onKeyDown}>
       <div className="panel-title">Add</div>
       <p className="palette-hint">{after ? <>Click adds after <b>{after}</b>; or drag onto the canvas.</> : 'Click to add, or drag onto the canvas.'}</p>
       {SECTIONS.map((s) => (
         <section key={s.title}>
           <h3>{s.title}</h3>
           {s.types.filter((t) => t === 'input' || known.has(t)).map((t) => (
-            <button key={t} type="button" className="palette-item" draggable={!d.readOnly} disabled={d.readOnly}
+            <button key={t} type="button" className="palette-item" data-type={t} tabIndex={t === current ? 0 : -1} onFocus={() => setCurrent(t)}
+              draggable={!d.readOnly} disabled={d.readOnly}
               title={`${t}: ${t === 'input' ? 'A model input' : LAYER_SCHEMAS[t].description}`}
               onClick={() => add(t)}
               onDragStart={(e) => { e.dataTransfer.setData(PALETTE_MIME, t); e.dataTransfer.effectAllowed = 'copy'; }}>

@@ -137,6 +137,13 @@ const listText = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : type
 /** The characters of a number that a half-width field shows whole at the narrowest inspector (280 px). */
 const LONG_NUMBER = 12;
 
+/**
+ * The characters of a dropdown's choice that a half-width field shows whole at the narrowest
+ * inspector (280 px): a list with a longer choice takes the whole row ("categoricalCrossentropy
+ * (default)" was cut to "categor…", a task's kind to "multicla…").
+ */
+const LONG_CHOICE = 9;
+
 /** One field for a schema property; `fallback` is the effective default shown when unset. */
 export function SchemaField(p: { name: string; schema: Schema; value: unknown; path: JsonPath; required: boolean; fallback?: unknown; label?: string }) {
   const d = useDesigner();
@@ -220,7 +227,8 @@ export function EnumField(p: {
     else d.edit(setValue(p.path, value));
   };
   return (
-    <FieldShell label={p.label} path={p.path} help={p.help} problems={p.problems ?? problemsAt(d.model.problems, p.path)} labelFor={id}>
+    <FieldShell label={p.label} path={p.path} help={p.help} problems={p.problems ?? problemsAt(d.model.problems, p.path)} labelFor={id}
+      wide={options.some((o) => o.label.length > LONG_CHOICE)}>
       <Dropdown id={id} value={current} options={options} onChange={change} aria-label={p.label} title={p.help} disabled={d.readOnly} className="field-input" />
     </FieldShell>
   );

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { knownFeatureShape } from '../../core/dataShape';
 import { dataSettingsKey } from '../../core/dataSummary';
 import type { DataPreview, DesignerInit, DesignerSides, DocumentSnapshot, EditOutcome, FromDesigner, ToDesigner } from '../../core/designerProtocol';
-import type { EditOp } from '../../core/edits';
+import type { EditOp, JsonPath } from '../../core/edits';
 import { budgetOf, settings } from '../settings';
 import { hostChannel } from '../webviewChannel';
 import { DisposableStore } from '../disposables';
@@ -32,8 +32,26 @@ const AUTO_SUMMARY_DELAY_MS = 700;
 
 export const DESIGNER_VIEW_TYPE = 'multiTaskStudio.designer';
 
+/** An open designer, as `goTo` finds it: a hidden webview drops posts, so only one that said `ready` since it was shown is sent one. */
+interface OpenDesigner { panel: vscode.WebviewPanel; ready: boolean; post(msg: ToDesigner): void }
+
 export class DesignerProvider implements vscode.CustomTextEditorProvider {
+  /** The open designers of each document (by Uri string). */
+  private readonly open = new Map<string, Set<OpenDesigner>>();
+  /** A setting to show in the next designer of a document to be ready (opened or rebuilt for `goTo`). */
+  private readonly pendingGoTo = new Map<string, JsonPath>();
+
   constructor(private readonly extensionUri: vscode.Uri, private readonly diagnostics: DesignerDiagnostics, private readonly panels: DesignerPanelMemory) {}
+
+  /** Opens (or brings to the front) the designer of `uri` and shows the setting at `path` in its inspector. */
+  async goTo(uri: vscode.Uri, path: JsonPath): Promise<void> {
+    const key = uri.toString();
+    this.pendingGoTo.set(key, path);
+    await vscode.commands.executeCommand('vscode.openWith', uri, DESIGNER_VIEW_TYPE);
+    // Already open and listening: told now. Otherwise its `ready` takes the pending one.
+    const shown = [...this.open.get(key) ?? []].find((o) => o.panel.active && o.ready);
+    if (shown && this.pendingGoTo.delete(key)) shown.post({ type: 'goTo', path });
+  }
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
     const webview = panel.webview;
@@ -44,6 +62,10 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
       answer: { edit: ({ ops }) => applyEdit(ops), dataPreview: () => summarize() },
     });
     const post = (msg: ToDesigner): void => channel.notify(msg);
+    const key = document.uri.toString();
+    const self: OpenDesigner = { panel, ready: false, post };
+    const open = this.open.get(key) ?? new Set<OpenDesigner>();
+    this.open.set(key, open.add(self));
     // The features per example the last data summary found (for the data settings of its key).
     let features: DataFeatures | undefined;
     // One parse and validation per version of the text (and count of features), whoever asks for it.
@@ -117,6 +139,8 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
           post({ type: 'trust', trusted: vscode.workspace.isTrusted });
           if (lastPreview) post({ type: 'dataPreview', preview: lastPreview });
           post({ type: 'panels', panels: this.panels.get() });
+          self.ready = true;
+          if (panel.active && this.pendingGoTo.has(key)) { post({ type: 'goTo', path: this.pendingGoTo.get(key)! }); this.pendingGoTo.delete(key); }
           break;
         case 'train':
           void vscode.commands.executeCommand('multiTaskStudio.train', document.uri);
@@ -151,6 +175,9 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
     subscriptions.add(this.panels.onDidChange((panels) => post({ type: 'panels', panels })));
     subscriptions.add(vscode.workspace.onDidGrantWorkspaceTrust(() => { post({ type: 'trust', trusted: true }); autoSummary(0); }));
     subscriptions.add({ dispose: () => clearTimeout(autoTimer) });
+    // Hidden, the webview is torn down (retainContextWhenHidden is off) and says `ready` again when shown.
+    subscriptions.add(panel.onDidChangeViewState(() => { if (!panel.visible) self.ready = false; }));
+    subscriptions.add({ dispose: () => { open.delete(self); if (!open.size) this.open.delete(key); } });
     autoSummary(0);
     panel.onDidDispose(() => subscriptions.dispose());
   }

@@ -48,7 +48,10 @@ export default {
       await inspected(id);
     };
     const addFromPalette = async (type, id, announcement = `Add ${type} layer: ${id}.`) => {
-      await tabTo('.palette-item', { text: type, backwards: true });
+      // The palette is one Tab stop; its arrow keys go from entry to entry.
+      await tabTo('.palette-item', { backwards: true });
+      for (let i = 0; i < 25 && (await focused()) !== type; i++) await page.keyboard.press('ArrowDown');
+      assert((await focused()) === type, `the palette's arrow keys reach ${type}: focus on "${await focused()}"`);
       await page.keyboard.press('Enter');
       await inspected(id);
       await announced(announcement);

@@ -5,8 +5,8 @@
 // Saved as test-output/e2e/readme-screenshots/<nn>-<view>-<theme>.png; with
 // MTS_E2E_UPDATE_SCREENSHOTS=1 also copied to media/screenshots/<view>-<theme>.png.
 // The Getting Started walkthrough's pictures are crops of the same views, each to the part its
-// step is about (the designer's graph, its shared trunk, the loss curves, the shared-weight
-// diagram; the study step's picture is cropped by studyCompare.mjs), with test/e2e/walkthroughCrop.mjs.
+// step is about (the designer's graph, its shared trunk, the weighting picker, the loss curves, the
+// shared-weight diagram; the study step's picture is cropped by studyCompare.mjs), with test/e2e/walkthroughCrop.mjs.
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../paths.mjs';
@@ -95,6 +95,23 @@ export default {
       });
       await expectText(designer.locator('.weighting-choice[aria-pressed="true"]'), /chosen/, 'the chosen method in the guide');
       await shoot('weighting', theme);
+      // The walkthrough's "Choose how the tasks are weighted": its heading, the picker and the guide's
+      // first four methods, no pointer over them; the cards after those are hidden (the crop's margin showed the top of the next).
+      // The inspector drawn 500 px wide for it (as wide as the other pictures; 340 px made a strip the walkthrough shows blurred).
+      const app = designer.locator('.app');
+      await app.evaluate((el) => el.style.setProperty('--inspector-width', '500px'));
+      await s.waitUntil(() => designer.locator('.inspector').evaluate((el) => el.getBoundingClientRect().width >= 499), 'the inspector 500 px wide');
+      const heading = designer.locator('.tab-panel h3', { hasText: /^Task weighting$/ });
+      await heading.evaluate((el) => {
+        const panel = el.closest('.tab-panel');
+        panel.scrollTop += el.getBoundingClientRect().top - panel.getBoundingClientRect().top - 16;
+      });
+      await page.mouse.move(1, 1);
+      const later = '.weighting-family[data-family="loss"] li:nth-child(n+5), .weighting-family[data-family="gradient"]';
+      await designer.locator(later).evaluateAll((els) => els.forEach((e) => { e.style.visibility = 'hidden'; }));
+      await crop('weighting', theme, [heading, designer.locator('.variant[data-path="training.weighting"]'), designer.locator('.weighting-family[data-family="loss"] .weighting-choice').nth(3)]);
+      await designer.locator(later).evaluateAll((els) => els.forEach((e) => { e.style.visibility = ''; }));
+      await app.evaluate((el) => el.style.removeProperty('--inspector-width'));
       await designer.locator('#tab-node').click();
     };
     const themed = async (theme) => {

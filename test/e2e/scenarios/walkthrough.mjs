@@ -2,8 +2,8 @@
 // Walkthroughs list → "Get started with Multi-Task Studio". Every step's picture is drawn
 // (loaded, not a broken image), and the first step's command link, "Open an example", does what
 // it says: the template pick, the folder, the designer on the copied example, and the step is
-// checked off. Steps 2, 4 and 5's links (the designer again, the Runs view, the study's variant
-// pick) check theirs off too.
+// checked off. Steps 2, 3, 5 and 6's links (the designer again, the designer at its weighting
+// method, the Runs view, the study's variant pick) check theirs off too.
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, expectText } from '../expect.mjs';
@@ -15,7 +15,7 @@ const PICTURE_DEVICE_SCALE = 2;
 const MIN_PICTURE_SCALE = 0.7;
 // [step id, title, picture, command link] as package.json's contributes.walkthroughs has them.
 const STEPS = [['openExample', 'Open an example', 'open', 'Open an example'], ['seeShared', 'See what is shared', 'shared', 'Open the designer'],
-  ['train', 'Train', 'training', 'Train multi-task model'], ['readResults', 'Read the report and the diagram', 'diagram', 'Show the Runs view'],
+  ['chooseWeighting', 'Choose how the tasks are weighted', 'weighting', 'Choose task weighting'], ['train', 'Train', 'training', 'Train multi-task model'], ['readResults', 'Read the report and the diagram', 'diagram', 'Show the Runs view'],
   ['compareSharing', 'Compare sharing strategies', 'study', 'Compare sharing strategies…']];
 
 export default {
@@ -100,8 +100,8 @@ export default {
     await s.waitUntil(async () => (await step('openExample').getAttribute('aria-checked')) === 'true', 'the first step to be checked off');
     await s.screenshot('walkthrough-step-done');
 
-    // Step 2's link, "Open the designer", brings the experiment's designer back; step 4's, "Show the
-    // Runs view", shows the (still empty) Runs view. Each is checked off. (Step 3 trains: train.mjs.)
+    // Step 2's link, "Open the designer", brings the experiment's designer back; step 5's, "Show the
+    // Runs view", shows the (still empty) Runs view. Each is checked off. (Step 4 trains: train.mjs.)
     const openLink = async (id, link) => {
       await page.locator('.tabs-container .tab', { hasText: 'Walkthrough: Multi-Task Studio' }).click();
       await step(id).locator('h3.step-title').click();
@@ -113,10 +113,23 @@ export default {
     await s.pick('digits-parity.mtl.json', { placeholder: /Experiment to open in the designer/ });
     const again = await s.webviewFrame('Designer: digits-parity.mtl.json');
     await expectText(again.locator('footer.summary'), /Shared\s*108,736/, 'the designer shown again');
+    // Step 3's link, "Choose task weighting": the designer again, on its Training tab with the
+    // weighting method's list in view and focused (it sits below the optimizer and the run settings).
+    await openLink('chooseWeighting', 'Choose task weighting');
+    await s.pick('digits-parity.mtl.json', { placeholder: /Experiment whose task weighting to choose/ });
+    const weighting = await s.webviewFrame('Designer: digits-parity.mtl.json');
+    await weighting.locator('#tab-training[aria-selected="true"]').waitFor();
+    await s.waitUntil(() => weighting.evaluate(() => document.activeElement?.closest('.variant')?.getAttribute('data-path') === 'training.weighting'), 'the weighting method focused');
+    await s.waitUntil(() => weighting.locator('.variant[data-path="training.weighting"] vscode-dropdown').first().evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    }), 'the weighting method in view');
+    await expectText(weighting.locator('.weighting-guide summary'), /^Compare all \d+ methods$/, 'the weighting guide under the method');
+    await s.screenshot('weighting-from-walkthrough');
     await openLink('readResults', 'Show the Runs view');
     await expectText(page.locator('.part.sidebar .title-label'), /Multi-Task Studio: Runs/i, 'the side bar title');
     await expectText(page.locator('.part.sidebar .welcome-view-content'), 'No training runs yet.', 'the empty Runs view');
-    // Step 5's link, "Compare sharing strategies…": the experiment to compare (the walkthrough is in
+    // Step 6's link, "Compare sharing strategies…": the experiment to compare (the walkthrough is in
     // front), then the variant quick pick; Escape leaves it before anything is written.
     await openLink('compareSharing', 'Compare sharing strategies…');
     await s.pick('digits-parity.mtl.json', { placeholder: /Compare sharing strategies for which experiment/ });
@@ -125,7 +138,7 @@ export default {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Where to branch' }).first().waitFor();
     await variants.press('Escape');
     await page.locator('.tabs-container .tab', { hasText: 'Walkthrough: Multi-Task Studio' }).click();
-    for (const id of ['seeShared', 'readResults', 'compareSharing']) {
+    for (const id of ['seeShared', 'chooseWeighting', 'readResults', 'compareSharing']) {
       await s.waitUntil(async () => (await step(id).getAttribute('aria-checked')) === 'true', `step ${id} to be checked off`);
     }
     await s.screenshot('walkthrough-four-steps-done');

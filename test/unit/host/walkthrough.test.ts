@@ -56,9 +56,9 @@ function shipped(file: string): boolean {
 describe('Getting Started walkthrough', () => {
   const walkthroughs = manifest.contributes.walkthroughs ?? [];
 
-  it('exists, in the order a new user goes: open an example, see what is shared, train, read the results, compare sharing strategies', () => {
+  it('exists, in the order a new user goes: open an example, see what is shared, choose the task weighting, train, read the results, compare sharing strategies', () => {
     assert.equal(walkthroughs.length, 1);
-    assert.deepEqual(walkthroughs[0]!.steps.map((s) => s.id), ['openExample', 'seeShared', 'train', 'readResults', 'compareSharing']);
+    assert.deepEqual(walkthroughs[0]!.steps.map((s) => s.id), ['openExample', 'seeShared', 'chooseWeighting', 'train', 'readResults', 'compareSharing']);
   });
 
   for (const step of walkthroughs.flatMap((w) => w.steps)) {

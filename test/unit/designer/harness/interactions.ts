@@ -78,6 +78,13 @@ async function tabTo(page: Page, selector: string, options: { text?: string; bac
   assert.fail(`Tab never reached ${selector}${options.text ? ` "${options.text}"` : ''}`);
 }
 
+/** To a palette entry as a keyboard user goes: Shift+Tab to the palette (one Tab stop), then the arrow keys. */
+async function paletteTo(page: Page, type: string): Promise<void> {
+  await tabTo(page, '.palette-item', { backwards: true });
+  for (let i = 0; i < 25 && (await page.evaluate(() => document.activeElement?.textContent)) !== type; i++) await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), type, 'the arrow keys reach the palette entry');
+}
+
 /** The focused element's accessible name (aria-label) or its text. */
 const focused = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '');
 
@@ -295,7 +302,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await page.keyboard.press('Enter');
     await page.waitForSelector('.node-form h2:text-is("trunk2")');
     // Back to the palette: Enter on "dense" adds one after the selected layer.
-    await tabTo(page, '.palette-item', { text: 'dense', backwards: true });
+    await paletteTo(page, 'dense');
     await page.keyboard.press('Enter');
     await until(() => layer(d, 'dense1')?.from.join() === 'trunk2', 'dense1 reads trunk2');
     await page.waitForSelector('.node-form h2:text-is("dense1")');
@@ -331,7 +338,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
       await page.waitForSelector(`.node-form h2:text-is("${id}")`);
     };
     const addFromPalette = async (type: string, id: string): Promise<void> => {
-      await tabTo(page, '.palette-item', { text: type, backwards: true });
+      await paletteTo(page, type);
       await page.keyboard.press('Enter');
       await page.waitForSelector(`.node-form h2:text-is("${id}")`);
     };
