@@ -5,19 +5,28 @@
 // `node out/bench/graphRuleProbe.js [rounds=5] [calls=500] [variant,variant...]`
 import { loadBackend } from '../src/trainer/backend';
 import { GraphBuilder } from '../src/trainer/graph/graphDef';
-import { graphRule } from '../src/trainer/graph/graphRules';
+import { graphRule, ruleOps } from '../src/trainer/graph/graphRules';
+import { nashMtlNewton } from '../src/trainer/graph/nashRule';
 import { openSession } from '../src/trainer/graph/session';
 import { SeededRandom } from '../src/core/random';
 import { interleavedCpu } from './interleavedCpu';
 
-const VARIANTS: Record<string, { id?: string; k: number; params?: Record<string, unknown> }> = {
+const VARIANTS: Record<string, { id?: string; k: number; params?: Record<string, unknown>; nash?: boolean }> = {
   'floor-4': { k: 4 },
   'imtlg-4': { id: 'imtlg', k: 4 },
   'aligned-mtl-4': { id: 'aligned-mtl', k: 4 },
   'mgda-4': { id: 'mgda', k: 4, params: { normalization: 'none' } },
   'mgda-3': { id: 'mgda', k: 3, params: { normalization: 'none' } },
   'mgda-2': { id: 'mgda', k: 2, params: { normalization: 'none' } },
+  // Nash-MTL's unrolled Newton rule, built alone (not in graphRules.ts's table: nashRule.ts).
+  'nash-newton-4': { k: 4, nash: true },
 };
+
+/** Nash-MTL's Newton rule (maxNorm 1) on the Gramian `G` [k, k] (float32), its coefficients cast back to float32. */
+function nashAlone(g: GraphBuilder, G: string, k: number): string {
+  const G64 = g.op('Cast', [G], { SrcT: { type: 'float' }, DstT: { type: 'double' }, Truncate: { b: false } }, 'gramian64');
+  return g.op('Cast', [nashMtlNewton(ruleOps(g, 'rule', k), G64, 1)], { SrcT: { type: 'double' }, DstT: { type: 'float' }, Truncate: { b: false } }, 'coefficients32');
+}
 
 async function main() {
   const rounds = Number(process.argv[2] ?? 5);
@@ -29,7 +38,7 @@ async function main() {
     const v = VARIANTS[n]!;
     const g = new GraphBuilder();
     const G = g.placeholder('gramian', [v.k, v.k]);
-    const out = v.id ? graphRule(g, 'rule', v.id, v.params ?? {}, v.k, G)! : g.op('Identity', [G], { T: { type: 'float' } }, 'floor');
+    const out = v.id ? graphRule(g, 'rule', v.id, v.params ?? {}, v.k, G)! : v.nash ? nashAlone(g, G, v.k) : g.op('Identity', [G], { T: { type: 'float' } }, 'floor');
     const session = openSession(tf, g.savedModel(['serve']));
     const gramians = Array.from({ length: 64 }, () => {
       const J = Array.from({ length: v.k }, () => Array.from({ length: 8 }, () => random.next() * 2 - 1));

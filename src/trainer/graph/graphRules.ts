@@ -81,6 +81,11 @@ export function graphRule(g: GraphBuilder, at: string, id: string, params: Reado
   return g.op('Cast', [coefficients], { SrcT: D, DstT: F, Truncate: { b: false } }, `${at}/coefficients32`);
 }
 
+/** The float64 ops a rule is written with, named under `at` (a rule built alone: nashRule.ts's test and probe). */
+export function ruleOps(g: GraphBuilder, at: string, k: number): RuleOpsContract {
+  return new RuleOps(g, at, k);
+}
+
 /** The float64 ops the rules are written with, named under one prefix. */
 class RuleOps implements RuleOpsContract {
   constructor(readonly g: GraphBuilder, readonly at: string, readonly k: number) {}

@@ -1,0 +1,159 @@
+// Nash-MTL with 3 and 4 tasks in the graph (graph/nashRule.ts: unrolled damped Newton steps on
+// the scaled bargaining equation; built alone, since the step does not use it: its header) gives
+// the core rule's coefficients (nashMtl.ts nashMtlWeights,
+// reciprocalSystem.ts looping to its tolerance) within 1e-6 relative: by hand, on degenerate
+// Gramians (equal, parallel, opposed gradients, a zero one, all zero) and on thousands of seeded
+// ones built to be hard (tasks nearly opposed, so that the solution's x_i = alpha_i |g_i| runs up
+// to the bound MAX_ALPHA_GAIN, gradients of scales 1e-3 to 1e3). The worst case: the rule with two
+// Newton steps fewer than it takes still converges on every one of them (nashRule.ts header).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MAX_ALPHA_GAIN, nashMtlWeights } from '../../../src/core/weighting/nashMtl';
+import { solveReciprocalSystem } from '../../../src/core/weighting/reciprocalSystem';
+import { SeededRandom } from '../../../src/core/random';
+import { loadBackend } from '../../../src/trainer/backend';
+import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
+import { ruleOps } from '../../../src/trainer/graph/graphRules';
+import { NEWTON_STEPS, nashMtlNewton } from '../../../src/trainer/graph/nashRule';
+import { openSession } from '../../../src/trainer/graph/session';
+import { gramianOf } from './ruleOnGraph';
+
+/** Each coefficient within `relative` of the expected one's size (and 1e-30 absolute, for zeros). */
+const close = (got: readonly number[], want: readonly number[], label: string, relative = 1e-6) =>
+  got.forEach((w, i) => assert.ok(Math.abs(w - want[i]!) <= relative * Math.abs(want[i]!) + 1e-30, `${label}: graph [${got}] vs expected [${want}]`));
+
+/** The rule alone with `steps` Newton steps, on each Gramian (float32 in and out, as graphRules.ts's rules). */
+async function nashOnGraph(maxNorm: number, gramians: number[][][], steps = NEWTON_STEPS): Promise<number[][]> {
+  const { tf } = await loadBackend('tensorflow');
+  const k = gramians[0]!.length;
+  const g = new GraphBuilder();
+  const G = g.placeholder('gramian', [k, k]);
+  const G64 = g.op('Cast', [G], { SrcT: { type: 'float' }, DstT: { type: 'double' }, Truncate: { b: false } }, 'gramian64');
+  const w = nashMtlNewton(ruleOps(g, 'rule', k), G64, maxNorm, steps);
+  const out = g.op('Cast', [w], { SrcT: { type: 'double' }, DstT: { type: 'float' }, Truncate: { b: false } }, 'coefficients32');
+  const session = openSession(tf, g.savedModel(['serve']));
+  const result = gramians.map((gram) => {
+    const fed = tf.tensor2d(gram);
+    const [t] = session.run([{ name: G }], [fed], [out]);
+    const values = Array.from(t!.dataSync());
+    tf.dispose([t!, fed]);
+    return values;
+  });
+  session.dispose();
+  return result;
+}
+
+test('Nash-MTL by hand, 3 tasks: orthogonal gradients of lengths 1, 2, 4 give alpha = (1, 1/2, 1/4); maxNorm 1 scales by 1/sqrt(3)', async () => {
+  // G = diag(1, 4, 16): G alpha = (1, 2, 4) = 1/alpha. |d|^2 = alpha^T G alpha = 1 + 1 + 1 = 3.
+  const G = [[1, 0, 0], [0, 4, 0], [0, 0, 16]];
+  const [free, clipped] = [...await nashOnGraph(0, [G]), ...await nashOnGraph(1, [G])];
+  close(free!, [1, 0.5, 0.25], 'orthogonal');
+  close(clipped!, [1 / Math.sqrt(3), 0.5 / Math.sqrt(3), 0.25 / Math.sqrt(3)], 'orthogonal, maxNorm 1');
+});
+
+test('Nash-MTL by hand, 4 tasks: pairwise cosine 1/4, lengths 1, 1, 2, 2: x = 1/sqrt(1.75) each, alpha_i = x / |g_i|', async () => {
+  // C = 3/4 I + 1/4 1 1^T; by symmetry x_i = x: x (x + 3 x / 4) = 1, x^2 = 1 / 1.75, x = 0.7559289.
+  // G = D C D with D = diag(1, 1, 2, 2): G_ij = |g_i| |g_j| C_ij.
+  const lengths = [1, 1, 2, 2];
+  const G = lengths.map((a, i) => lengths.map((b, j) => a * b * (i === j ? 1 : 0.25)));
+  const x = 1 / Math.sqrt(1.75);
+  assert.ok(Math.abs(x - 0.7559289) < 1e-7);
+  const [w] = await nashOnGraph(0, [G]);
+  close(w!, [x, x, x / 2, x / 2], 'cosine 1/4');
+});
+
+test('Nash-MTL by hand, 3 tasks: g1 = (1, 0) and g2 = (-1, 0) are opposed, so alpha_i = 1 / |g_i| = (1, 1, 1/2) with g3 = (0, 2)', async () => {
+  // g1 + g2 = 0: no direction improves both; the bounded rule gives each 1 / |g_i| (nashMtl.ts header).
+  const G = gramianOf([[1, 0], [-1, 0], [0, 2]]);
+  const [w] = await nashOnGraph(0, [G]);
+  close(w!, [1, 1, 0.5], 'opposed pair');
+  close(nashMtlWeights(G, 0), [1, 1, 0.5], 'the core rule, opposed pair');
+});
+
+test('Nash-MTL by hand, 3 tasks: a zero gradient gets 0, the others 1 / |g_i| when orthogonal; all zero: 1 each', async () => {
+  // g1 = (1, 0, 0), g2 = 0, g3 = (0, 0, 3): G = diag(1, 0, 9), alpha = (1, 0, 1/3).
+  const [zero, all] = await nashOnGraph(0, [[[1, 0, 0], [0, 0, 0], [0, 0, 9]], [[0, 0, 0], [0, 0, 0], [0, 0, 0]]]);
+  close(zero!, [1, 0, 1 / 3], 'a zero gradient');
+  close(all!, [1, 1, 1], 'every gradient zero');
+});
+
+const THREE = {
+  'hand-worked': gramianOf([[1, 0, 0.5], [0.2, 1, -0.3], [-0.4, 0.1, 2]]),
+  'two equal gradients': gramianOf([[1, 0, 0.5], [1, 0, 0.5], [0, 2, 1]]),
+  'all equal': gramianOf([[1, 2, 0], [1, 2, 0], [1, 2, 0]]),
+  'rank one (parallel)': gramianOf([[1, 2, 0], [2, 4, 0], [-1, -2, 0]]),
+  'opposite pair and a third': gramianOf([[1, 0, 0], [-1, 0, 0], [0, 1, 0]]),
+  'a zero gradient': gramianOf([[1, 0, 0.5], [0, 0, 0], [0, 2, 1]]),
+  'two zero gradients': gramianOf([[0, 0, 0], [0.5, 1, 0], [0, 0, 0]]),
+  'every gradient zero': gramianOf([[0, 0], [0, 0], [0, 0]]),
+  'three in a plane summing to 0 (opposed)': gramianOf([[1, 0], [-0.5, 0.8], [-0.5, -0.8]]),
+  'large scale': gramianOf([[300, 0, 10], [-100, 250, 0], [0, 40, 900]]),
+  'small scale': gramianOf([[3e-3, 0, 1e-4], [-1e-3, 2.5e-3, 0], [0, 4e-4, 9e-3]]),
+};
+const FOUR = {
+  'hand-worked': gramianOf([[1, 0, 0.5, 0], [0.2, 1, -0.3, 0.1], [-0.4, 0.1, 2, 0.3], [0.3, -0.5, 0.2, 1]]),
+  'two equal gradients': gramianOf([[1, 0, 0.5], [1, 0, 0.5], [0, 2, 1], [-1, 0.2, 0]]),
+  'two pairs of equal gradients': gramianOf([[1, 0], [0, 1], [1, 0], [0, 1]]),
+  'rank one (parallel)': gramianOf([[1, 2], [2, 4], [-1, -2], [3, 6]]),
+  'a zero gradient': gramianOf([[1, 0, 0.5], [0, 0, 0], [0, 2, 1], [1, 1, 1]]),
+  'every gradient zero': gramianOf([[0], [0], [0], [0]]),
+  'four in a plane (some opposed)': gramianOf([[1, 0], [0, 1], [-1, 0.2], [0.3, -1]]),
+  'all in one half-space': gramianOf([[1, 0.1, 0], [1, -0.1, 0.2], [0.9, 0, -0.2], [1.2, 0.3, 0.1]]),
+};
+
+for (const maxNorm of [0, 1]) {
+  for (const [k, set] of [[3, THREE], [4, FOUR]] as const) {
+    test(`Nash-MTL maxNorm ${maxNorm} with ${k} tasks in the graph equals the core rule on degenerate Gramians`, async () => {
+      const cases = Object.entries(set);
+      const graph = await nashOnGraph(maxNorm, cases.map(([, G]) => G));
+      cases.forEach(([label, G], c) => close(graph[c]!, nashMtlWeights(G, maxNorm), label));
+    });
+  }
+}
+
+/**
+ * Seeded Gramians of k tasks: half random gradients (2 to 7 dimensions, a common shift so that
+ * they often agree, lengths e^-1.5 to e^1.5), half nearly opposed (the last gradient minus a
+ * positive combination of the others, plus noise of size 1e-6 to 1), whose solutions run from
+ * x ~ 1 past the bound; every gradient scaled by 10^-3 to 10^3.
+ */
+function hardGramians(random: SeededRandom, k: number, count: number): number[][][] {
+  return Array.from({ length: count }, (_, c) => {
+    const dims = 2 + (c % 6);
+    const scale = 10 ** (6 * random.next() - 3);
+    const draw = () => Array.from({ length: dims }, () => random.next() * 2 - 1);
+    let J: number[][];
+    if (c % 2 === 0) {
+      const shift = draw().map((v) => v * (c % 4) / 2);
+      J = Array.from({ length: k }, () => draw().map((v, d) => (v + shift[d]!) * Math.exp(3 * (random.next() - 0.5))));
+    } else {
+      const others = Array.from({ length: k - 1 }, draw);
+      const w = others.map(() => random.next() + 0.05);
+      const noise = 10 ** (-6 * random.next());
+      J = [...others, draw().map((v, d) => -others.reduce((s, row, i) => s + w[i]! * row[d]!, 0) + noise * v)];
+    }
+    return gramianOf(J.map((row) => row.map((v) => v * scale)));
+  });
+}
+
+/** The core solver's x_i = alpha_i |g_i| (undefined: every gradient zero). */
+const solvedX = (G: number[][]) => solveReciprocalSystem(G)?.map((a, i) => a * Math.sqrt(G[i]![i]!));
+
+for (const k of [3, 4]) {
+  test(`Nash-MTL with ${k} tasks in the graph equals the core rule within 1e-6 on 3000 seeded hard Gramians, with two Newton steps fewer than it takes`, async () => {
+    const gramians = hardGramians(new SeededRandom(40 + k), k, 3000);
+    // The set holds hard cases: solutions near the bound, and past it.
+    const gains = gramians.map((G) => Math.max(...(solvedX(G) ?? [0])));
+    assert.ok(gains.filter((x) => x > 30 && x <= MAX_ALPHA_GAIN).length >= 50, 'solutions with 30 < x <= MAX_ALPHA_GAIN');
+    assert.ok(gains.filter((x) => x > MAX_ALPHA_GAIN).length >= 300, 'solutions past the bound');
+    for (const maxNorm of [0, 1]) {
+      const [full, fewer] = [await nashOnGraph(maxNorm, gramians), await nashOnGraph(maxNorm, gramians, NEWTON_STEPS - 2)];
+      gramians.forEach((G, c) => {
+        const want = nashMtlWeights(G, maxNorm);
+        const label = `#${c} maxNorm ${maxNorm} x ${gains[c]} ${JSON.stringify(G)}`;
+        close(full[c]!, want, label);
+        close(fewer[c]!, want, `${NEWTON_STEPS - 2} steps, ${label}`);
+      });
+    }
+  });
+}
