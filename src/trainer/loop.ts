@@ -36,8 +36,6 @@ import { RunningTrainMetrics } from './trainMetrics';
 
 export type { LoopEvents, LoopSetup, StepFn } from './loopSetup';
 
-export { TrainingDiverged } from './trainingDiverged';
-
 /** The step path of the compiled dense step on WebAssembly (wasm/denseStep.ts). */
 export const WASM_STEP_PATH = 'compiled (wasm)';
 
