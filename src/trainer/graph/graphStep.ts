@@ -132,7 +132,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak, xla: !!xla } } : {}),
       ...(gradient.graphRule && hasGraphRule(gradient.graphRule.id, heads.length, gradient.graphRule.params) ? { rule: { id: gradient.graphRule.id, params: gradient.graphRule.params } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
-  const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
+  const taskGradients = gradient && graph.gradient ? graphGradientStep(session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {
     if (w.learned !== undefined) return learned[w.learned]!;
     const layer = built.layers.get(w.layer) as unknown as LayerWeights;
@@ -178,14 +178,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     return new Map(heads.map((h, k) => [h.task.id, outs[k]!]));
   } : undefined;
   const conflictFeeds = feeds.filter((f) => f.name !== graph.coef && f.name !== graph.lr);
-  const measureConflict = graph.conflictGramians ? (rows: Int32Array) => {
-    const batchRows = tf.tensor1d(rows, 'int32');
-    const [grams] = session.run(conflictFeeds, [...split, ...labels, batchRows], [graph.conflictGramians!]);
-    batchRows.dispose();
-    const read = toGramians(grams!);
-    grams!.dispose();
-    return read;
-  } : undefined;
+  const conflictRun = graph.conflictGramians ? session.prepare(conflictFeeds, [graph.conflictGramians]) : undefined;
+  const measureConflict = conflictRun ? (rows: Int32Array) => toGramians(conflictRun.read([...split, ...labels, rows])[0]!, heads.length) : undefined;
   const scores = graph.evalScores;
   const scoreFeeds = evalFeeds && scores ? [...evalFeeds, ...scores.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }))] : undefined;
   const evaluationScores: EvalScores | undefined = scoreFeeds && scores ? (inputs, truths) => {
