@@ -60,13 +60,15 @@ export interface PairValues { a: string; b: string; cosine: number; ratio: numbe
 /**
  * Each pair's cosine and magnitude ratio from a Gramian (tasks in its row order). A pair with a
  * zero gradient (a task with no labelled row in the batch, a dead block) has no direction: left out.
+ * So is a pair whose entries are not finite (a diverging run, which the step after ends:
+ * trainer/trainingDiverged.ts): its cosine would be NaN, written as a value.
  */
 export function pairValues(gram: number[][], tasks: string[]): PairValues[] {
   const out: PairValues[] = [];
   for (let a = 0; a < tasks.length; a++) {
     for (let b = a + 1; b < tasks.length; b++) {
       const na = gram[a]![a]!, nb = gram[b]![b]!;
-      if (!(na > 0 && nb > 0)) continue;
+      if (!(na > 0 && nb > 0 && Number.isFinite(na) && Number.isFinite(nb) && Number.isFinite(gram[a]![b]!))) continue;
       out.push({ a: tasks[a]!, b: tasks[b]!, cosine: gram[a]![b]! / Math.sqrt(na * nb), ratio: Math.sqrt(na / nb) });
     }
   }

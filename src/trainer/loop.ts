@@ -19,7 +19,7 @@ import { batchWeights, hasUnlabelled, type BatchMask } from './labelMask';
 import { BestWeights } from './bestWeights';
 import { compileNativeStep, nativeStepUnsupported } from './native/denseStep';
 import { compileWasmStep, wasmStepUnsupported } from './wasm/denseStep';
-import { GRAPH_STEP_PATH, compileGraphStep, graphStepUnsupported } from './graph/graphStep';
+import { GRAPH_STEP_PATH, compileGraphStep, graphStepUnsupported, type GraphStep } from './graph/graphStep';
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
 import { SpecError } from './specError';
@@ -35,8 +35,6 @@ import { TRAIN_EVAL_LIMIT, runningTrainMetrics } from '../core/metricStats';
 import { RunningTrainMetrics } from './trainMetrics';
 
 export type { LoopEvents, LoopSetup, StepFn } from './loopSetup';
-
-export { TrainingDiverged } from './trainingDiverged';
 
 /** The step path of the compiled dense step on WebAssembly (wasm/denseStep.ts). */
 export const WASM_STEP_PATH = 'compiled (wasm)';
@@ -56,11 +54,6 @@ export interface LoopResult {
   /** Inter-task affinity (evaluation.taskAffinity), when measured. */
   taskAffinity?: TaskAffinitySummary;
 }
-
-/** The fused graph step's batch: it takes rows of the split, not tensors. */
-const NO_BATCH = { x: new Map<string, TF.Tensor>(), y: new Map<string, TF.Tensor>(), weights: new Map<string, TF.Tensor>() };
-/** A step's masks where no task has unlabelled rows (read only). */
-const NO_MASKS: ReadonlyMap<string, BatchMask> = new Map();
 
 /** Reports of the running train loss per epoch (curves without per-step read-backs). */
 const REPORTS_PER_EPOCH = 20;
@@ -166,10 +159,34 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const stepsPerEpoch = sizes.length;
   const reportEvery = Math.max(1, Math.floor(stepsPerEpoch / REPORTS_PER_EPOCH));
   const taskIds = heads.map((h) => h.task.id);
-  /** Every task has labels in every batch where none is masked: one array for all those steps (begin only reads it). */
-  const allLabelled: readonly boolean[] = heads.map(() => true);
   const lrAt = (epoch: number, b: number) => learningRateAt(t.schedule, t.optimizer.learningRate, (epoch - 1) + b / stepsPerEpoch, s.epochs);
   let step = 0;
+  /** A conflict measurement on the tape for a fused step: the session's weights and the step's batch, gathered for it. */
+  const measureOnTape = (f: GraphStep, rows: Int32Array, epoch: number): MetricPoint[] => {
+    f.sync();
+    const { x, y } = f.batch(rows);
+    const points = conflict!.measure(step, epoch, x, y, new Map());
+    tf.dispose([...x.values(), ...y.values()]);
+    return points;
+  };
+  /** Every task labels every fused step (the fused graph takes no partial labels: graphStepUnsupported). */
+  const allLabelled: readonly boolean[] = heads.map(() => true);
+  /**
+   * One step on the fused graph, which gathers its batch from the split and holds the weights:
+   * no batch tensors, masks or losses pass through the loop (the session sums the losses until a
+   * report: graph/lossSums.ts). A gradient method's task gradients on the graph are the conflict
+   * measurement's; a loss-family method's measurement is a session run of its own where the graph
+   * has one (graph/conflictGramians.ts), else the tape's on the weights and the batch it gets.
+   */
+  const fusedStep = (f: GraphStep, rows: Int32Array, epoch: number, lr: number, reported: boolean) => {
+    const due = !!conflict?.due(step);
+    const measured = due && !f.servesConflict ? (f.measureConflict ? conflict!.fromGramians(step, epoch, f.measureConflict(rows)) : measureOnTape(f, rows, epoch)) : [];
+    if (measured.length) events.progress(measured);
+    weighting.begin(step, epoch, allLabelled, reported);
+    if (due && f.servesConflict) events.progress(conflict!.fromGramians(step, epoch, f.stepMeasured(rows, lr, lossWeights)));
+    else f.step(rows, lr, lossWeights);
+    weighting.afterStep([]);
+  };
   let lastYield = Date.now();
   let best = Infinity;
   const bestWeights = t.earlyStopping ? new BestWeights(tf, s.built.model) : undefined;
@@ -197,33 +214,25 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
 
       for (let b = 0; b < stepsPerEpoch; b++) {
         const rows = order.subarray(b * t.batchSize, b * t.batchSize + sizes[b]!);
-        // The fused graph gathers its own batches and holds the weights: a conflict measurement gets both.
-        // A gradient method's task gradients on the graph are the measurement's: no tape then.
-        const due = !!conflict?.due(step);
-        const fromStep = due && !!fused?.servesConflict;
-        // A loss-family method's measurement is a session run of its own where the graph has one (graph/conflictGramians.ts).
-        const inSession = due && !fromStep && !!fused?.measureConflict;
-        const measured = due && !!fused && !fromStep && !inSession;
-        if (measured) fused!.sync();
-        const { x: xb, y: yb, weights: wb } = batches?.batch(b) ?? (measured ? fused!.batch(rows) : NO_BATCH);
-        const mb: ReadonlyMap<string, BatchMask> = masked.length ? new Map(masked.map((id, k) => [id, { weights: wb.get(id)!, labelled: maskWeights[k]!.labelled[b]! }])) : NO_MASKS;
-        const conflictPoints = !due || fromStep ? undefined : inSession ? conflict!.fromGramians(step, epoch, fused!.measureConflict!(rows)) : conflict!.measure(step, epoch, xb, yb, mb);
-        if (conflictPoints?.length) events.progress(conflictPoints);
-        const affinityPoints = affinity?.measure(step, epoch, lrAt(epoch, b), { xb, yb, masks: mb });
-        if (affinityPoints?.length) events.progress(affinityPoints);
         const reported = (b + 1) % reportEvery === 0 || b === stepsPerEpoch - 1;
-        weighting.begin(step, epoch, mb.size ? heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0) : allLabelled, reported);
-        // The fused graph keeps its losses in the session until the report (graph/lossSums.ts).
-        const losses = fromStep ? (events.progress(conflict!.fromGramians(step, epoch, fused!.stepMeasured(rows, lrAt(epoch, b), lossWeights))), [])
-          : fused ? (fused.step(rows, lrAt(epoch, b), lossWeights), [])
-          : stepper!.step(xb, yb, lrAt(epoch, b), mb, running?.sink(rows));
-        if (method.needs.lossesAfter) weighting.afterStep(lossesAfterStep(s, xb, yb, mb));
-        else weighting.afterStep([]);
-        losses.forEach((l, i) => window[i]!.push(l));
-        if (mb.size) heads.forEach((h, i) => { const m = mb.get(h.task.id); if (m) windowLabelled[i]!.push(m.labelled); });
+        if (fused) {
+          fusedStep(fused, rows, epoch, lrAt(epoch, b), reported);
+        } else {
+          const { x: xb, y: yb, weights: wb } = batches!.batch(b);
+          const mb = new Map(masked.map((id, k) => [id, { weights: wb.get(id)!, labelled: maskWeights[k]!.labelled[b]! }]));
+          const conflictPoints = conflict?.measure(step, epoch, xb, yb, mb);
+          if (conflictPoints?.length) events.progress(conflictPoints);
+          const affinityPoints = affinity?.measure(step, epoch, lrAt(epoch, b), { xb, yb, masks: mb });
+          if (affinityPoints?.length) events.progress(affinityPoints);
+          weighting.begin(step, epoch, heads.map((h) => (mb.get(h.task.id)?.labelled ?? 1) > 0), reported);
+          const losses = stepper!.step(xb, yb, lrAt(epoch, b), mb, running?.sink(rows));
+          if (method.needs.lossesAfter) weighting.afterStep(lossesAfterStep(s, xb, yb, mb));
+          else weighting.afterStep([]);
+          losses.forEach((l, i) => window[i]!.push(l));
+          heads.forEach((h, i) => { const m = mb.get(h.task.id); if (m) windowLabelled[i]!.push(m.labelled); });
+          tf.dispose([...xb.values(), ...yb.values(), ...[...mb.values()].map((m) => m.weights)]);
+        }
         windowSteps++;
-        // The fused graph's steps hold no batch tensor (NO_BATCH, NO_MASKS): nothing to walk and dispose.
-        if (xb.size || yb.size || mb.size) tf.dispose([...xb.values(), ...yb.values(), ...[...mb.values()].map((m) => m.weights)]);
         step++;
         if (step === 1) events.firstStep?.();
 

@@ -1,5 +1,6 @@
 // The one error for a run whose numbers became NaN or infinite, wherever that is seen: a task's
-// loss at a report (loop.ts), or a gradient method's Gramian before its rule (weighting/index.ts).
+// loss at a report (loop.ts), or a gradient method's Gramian where it is read, or a graph rule's
+// coefficients made NaN by it on a reported step (weighting/index.ts).
 // Its own file because the weighting cannot import the loop that imports it.
 import { SpecError } from './specError';
 

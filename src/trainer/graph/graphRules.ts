@@ -74,7 +74,8 @@ export function graphRule(g: GraphBuilder, at: string, id: string, params: Reado
   // A NaN or infinite loss makes the Gramian not finite, and SelfAdjointEigV2 or MatrixSolve then
   // stopped the session with TensorFlow's own error. The rule runs on the identity instead and
   // its coefficients are NaN: the update makes the weights NaN, and the next report ends the run
-  // with the eager path's message (loop.ts, trainingDiverged.ts).
+  // with the eager path's message (loop.ts, trainingDiverged.ts); the run's last step is a report
+  // that reads its coefficients, whose NaN ends it there (weighting/index.ts recordGraphRule).
   const finite = g.op('All', [g.op('IsFinite', [raw], { T: D }, `${at}/isFinite`), r.ints([0, 1])], { Tidx: I32, keep_dims: { b: false } }, `${at}/finite`);
   const G = r.select(finite, raw, g.op('MatrixDiag', [r.c(1, [k])], { T: D }, `${at}/identity`));
   const coefficients = r.select(finite, RULES[id]!.build(params)(r, G, io), r.bin('RealDiv', r.c(0, [k]), r.c(0))); // 0 / 0: NaN

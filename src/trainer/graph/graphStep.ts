@@ -19,7 +19,7 @@ import { isGraphConvLayer } from './convLayers';
 import { isGraphRecurrentLayer } from './recurrentLayers';
 import { trainGraphFor } from './graphCache';
 import { gradDropCompiles, gradDropJitNote } from './gradDropJit';
-import { graphGradientStep, gramiansOf } from './graphGradientStep';
+import { graphGradientStep, toGramians } from './graphGradientStep';
 import { hasGraphRule } from './graphRules';
 import { openReusableSession } from './sessionCache';
 import type { MetricSumNodes } from './metricSums';
@@ -138,7 +138,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
       ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak, xla: !!xla } } : {}),
       ...(gradient.graphRule && hasGraphRule(gradient.graphRule.id, heads.length, gradient.graphRule.params) ? { rule: { id: gradient.graphRule.id, params: gradient.graphRule.params } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
   const session = openReusableSession(tf, graph.savedModel);
-  const taskGradients = gradient && graph.gradient ? graphGradientStep(tf, session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
+  const taskGradients = gradient && graph.gradient ? graphGradientStep(session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {
     if (w.learned !== undefined) return learned[w.learned]!;
     const layer = built.layers.get(w.layer) as unknown as LayerWeights;
@@ -184,12 +184,8 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     return new Map(heads.map((h, k) => [h.task.id, outs[k]!]));
   } : undefined;
   const conflictFeeds = feeds.filter((f) => f.name !== graph.coef && f.name !== graph.lr);
-  // Prepared at its first call, as the step's (preparedRun.ts: no tfjs tensor made and disposed for the rows or the Gramians).
-  let conflictRun: PreparedRun | undefined;
-  const measureConflict = graph.conflictGramians ? (rows: Int32Array) => {
-    const [grams] = (conflictRun ??= session.prepare(conflictFeeds, [graph.conflictGramians!])).read([...split, ...labels, rows]);
-    return gramiansOf(grams!, conflictBlocks!.length, heads.length);
-  } : undefined;
+  const conflictRun = graph.conflictGramians ? session.prepare(conflictFeeds, [graph.conflictGramians]) : undefined;
+  const measureConflict = conflictRun ? (rows: Int32Array) => toGramians(conflictRun.read([...split, ...labels, rows])[0]!, heads.length) : undefined;
   const scores = graph.evalScores;
   const scoreFeeds = evalFeeds && scores ? [...evalFeeds, ...scores.labels.map((name, i) => (graph.labelTypes[i] === 'int32' ? { name, tfDtype: 'DT_INT32' } : { name }))] : undefined;
   const evaluationScores: EvalScores | undefined = scoreFeeds && scores ? (inputs, truths) => {

@@ -126,15 +126,24 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
   if (d.engine === 'tensor' && !tensor) throw new Error(`weighting method ${d.id} has no tensor implementation`);
   const rule: WeightingRule | undefined = d.engine === 'rule' ? method.create!(params, infos) : undefined;
 
-  const weightsNow = (losses?: readonly number[], gramian?: number[][], counts = true): number[] => {
-    // A NaN or infinite loss makes its task's gradient, so the Gramian, not finite: the run ends
-    // here as where a loss is seen to diverge (loop.ts), not with the solver's NaN weights.
-    const bad = gramian?.findIndex((row) => row.some((x) => !Number.isFinite(x))) ?? -1;
-    if (bad >= 0) {
-      const row = gramian![bad]!;
-      const value = Number.isFinite(row[bad]!) ? row.find((x) => !Number.isFinite(x))! : row[bad]!;
-      throw diverged(`the gradient of task "${infos[active[bad]!]!.id}" (${d.title}'s Gramian)`, value, epoch, step + 1, active[bad]!);
+  /**
+   * A NaN or infinite loss makes its task's gradient, so the Gramian (active x active, row-major),
+   * not finite; so does a gradient too large to square in float32 while the loss is finite. The
+   * run ends where the Gramian is read, as where a loss is seen to diverge (loop.ts), not with
+   * the solver's NaN weights, nor with NaN weights saved after a last step no report follows.
+   */
+  const checkGramian = (flat: ArrayLike<number>) => {
+    const n = active.length;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (Number.isFinite(flat[i * n + j]!)) continue;
+        const value = Number.isFinite(flat[i * n + i]!) ? flat[i * n + j]! : flat[i * n + i]!;
+        throw diverged(`the gradient of task "${infos[active[i]!]!.id}" (${d.title}'s Gramian)`, value, epoch, step + 1, active[i]!);
+      }
     }
+  };
+
+  const weightsNow = (losses?: readonly number[], gramian?: number[][], counts = true): number[] => {
     const w = rule!.weights(context({ ...(losses ? { losses } : {}), ...(gramian ? { gramian } : {}) }));
     if (w.length !== active.length || w.some((v) => !Number.isFinite(v))) {
       throw new Error(`weighting ${d.id} gave weights [${w.join(', ')}] for ${active.length} tasks`);
@@ -144,10 +153,23 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
   };
 
   const ruleWeights = (flat: ArrayLike<number>, losses?: readonly number[]): number[] => {
+    checkGramian(flat);
     const n = active.length;
     const gramian = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => flat[i * n + j]!));
     // Counted on reported steps only, as where the fused graph computes them (graphRule).
     return weightsNow(d.needs.losses ? losses : undefined, gramian, reported);
+  };
+
+  /**
+   * A graph rule's coefficients are NaN exactly where its Gramian was not finite (graph/graphRules.ts);
+   * the Gramian itself is not fetched. A reported step reads them, and every epoch's last step is
+   * one: a run's last update cannot leave NaN weights unsaid.
+   */
+  const recordGraphRule = (weights: ArrayLike<number>) => {
+    const w = Array.from(weights);
+    const bad = w.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw diverged(`${d.title}'s coefficients (from a Gramian of the task gradients that was not finite)`, w[bad]!, epoch, step + 1, active[bad]!);
+    record(w);
   };
 
   return {
@@ -188,7 +210,7 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
         return tf.reshape(tf.matMul(tf.tensor2d(w.map((x) => x * scale), [1, w.length]), jacobian), [-1]) as TF.Tensor1D;
       });
     },
-    ...(d.family === 'gradient' && rule ? { ruleWeights, graphRule: { id: d.id, params, reported: () => reported, record: (w) => record(Array.from(w)), orders: () => visitOrders(active.length, () => rng.next()) } } : {}),
+    ...(d.family === 'gradient' && rule ? { ruleWeights, graphRule: { id: d.id, params, reported: () => reported, record: recordGraphRule, orders: () => visitOrders(active.length, () => rng.next()) } } : {}),
     ...(d.id === 'graddrop' ? {
       signDrop: {
         leak: Number(params.leak ?? 0),
@@ -196,6 +218,7 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
         seed: () => [Math.floor(rng.next() * 2 ** 31), Math.floor(rng.next() * 2 ** 31)] as [number, number],
         reported: () => reported,
         record(maskedDots, gramian) {
+          checkGramian(gramian);
           const n = active.length;
           const leak = Number(params.leak ?? 0);
           record(active.map((_, i) => Math.fround(keptShare(maskedDots[i]!, gramian[i * n + i]!, leak))));

@@ -23,6 +23,15 @@ test('a task with a zero gradient (no labelled row in the batch) gives its pairs
   assert.deepEqual(pairValues([[4, 0], [0, 0]], ['a', 'b']), []);
 });
 
+test('a pair whose Gramian entries are not finite (a diverging run) gives no value, rather than NaN', () => {
+  // a|b: G_aa = Infinity, so cos = G_ab / sqrt(Infinity * 4) would be NaN or 0 by accident: left out.
+  // a|c: G_ac = NaN: left out. b|c: cos = -2 / sqrt(4 * 1) = -1, ratio = sqrt(4 / 1) = 2.
+  const v = pairValues([[Infinity, 1, NaN], [1, 4, -2], [NaN, -2, 1]], ['a', 'b', 'c']);
+  assert.deepEqual(v.map((p) => pairTask(p.a, p.b)), ['b|c']);
+  close(v[0]!.cosine, -1, 'b|c cosine');
+  close(v[0]!.ratio, 2, 'b|c ratio');
+});
+
 test('the whole trunk\'s Gramian is the sum of its blocks\': cosine of [1, 0 | 1, 1] and [1, 0 | -1, -1] is (1 - 2) / 3', () => {
   // Block 1: g_a = [1, 0], g_b = [1, 0]; block 2: g_a = [1, 1], g_b = [-1, -1].
   const whole = sumGramians([[[1, 1], [1, 1]], [[2, -2], [-2, 2]]]);

@@ -5,6 +5,8 @@
 // not successful") nor the rule's NaN weights ("weighting upgrad gave weights [NaN, NaN]").
 // Each path the Gramian can take: the rule as graph ops (graphRules.ts), the rule in JavaScript
 // between the fused graph's two calls (UPGrad with 3 tasks), and the eager tape step ('cpu').
+// A graph rule marks a Gramian that is not finite with NaN coefficients: whichever comes first ends
+// the run, a reported step reading them or a report reading the NaN losses their update made.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,48 +15,92 @@ import type { FromTrainer } from '../../../src/core/protocol';
 import { runExperiment } from '../../../src/trainer/run';
 import { onlyRun, readJson, tempDir } from './helpers';
 
-function divergingDoc(method: string, tasks: number) {
+/** `lastStep`: one step on inputs scaled so that only the Gramian overflows (see the last-step cases below). */
+function divergingDoc(method: string, tasks: number, lastStep = false) {
   const ids = ['a', 'b', 'c'].slice(0, tasks);
   return {
-    name: `diverging-${method}-${tasks}`,
-    data: { source: { type: 'synthetic-correlated', samples: 400, correlation: -0.5, inputDim: 8, seed: 5 }, split: { validation: 0.1, test: 0.1, seed: 7 } },
+    name: `diverging-${method}-${tasks}${lastStep ? '-last' : ''}`,
+    data: {
+      source: { type: 'synthetic-correlated', samples: lastStep ? 40 : 400, correlation: -0.5, inputDim: 8, seed: 5 },
+      ...(lastStep ? { preprocess: [{ op: 'scale', factor: 1e10 }] } : {}),
+      split: { validation: 0.1, test: 0.1, seed: 7 },
+    },
     tasks: ids.map((id, k) => ({ id, kind: 'regression', target: k % 2 ? 'y2' : 'y1' })),
     model: {
       inputs: [{ id: 'x', shape: [8] }],
       layers: [{ id: 'trunk', type: 'dense', units: 16, activation: 'relu', from: ['x'] }, ...ids.map((id) => ({ id: `out_${id}`, type: 'dense', units: 1, from: ['trunk'] }))],
       outputs: Object.fromEntries(ids.map((id) => [id, `out_${id}`])),
     },
-    training: { optimizer: { type: 'sgd', learningRate: 1000 }, epochs: 3, batchSize: 32, seed: 42, weighting: { method, mode: 'representation' } },
+    training: { optimizer: { type: 'sgd', learningRate: lastStep ? 0.01 : 1000 }, epochs: lastStep ? 1 : 3, batchSize: 32, seed: 42,
+      weighting: { method, mode: lastStep ? 'parameters' : 'representation' } },
     evaluation: { baselines: 'none' },
   };
 }
 
-const CASES: { method: string; tasks: number; backend: 'tensorflow' | 'cpu'; path: string }[] = [
-  { method: 'imtlg', tasks: 3, backend: 'tensorflow', path: 'graph rule (SelfAdjointEigV2)' },
-  { method: 'mgda', tasks: 3, backend: 'tensorflow', path: 'graph rule (MatrixSolve)' },
-  { method: 'aligned-mtl', tasks: 3, backend: 'tensorflow', path: 'graph rule (SelfAdjointEigV2)' },
-  { method: 'upgrad', tasks: 3, backend: 'tensorflow', path: 'JavaScript rule between the fused graph\'s calls' },
-  { method: 'upgrad', tasks: 2, backend: 'cpu', path: 'eager tape step' },
+/** Runs `doc` and checks the failure every diverging run ends with; its run folder and the values written. */
+async function failsDiverged(doc: ReturnType<typeof divergingDoc>, backend: 'tensorflow' | 'cpu', message: RegExp, at: (string | number)[] = ['training', 'optimizer', 'learningRate']) {
+  const runsDir = tempDir('diverged');
+  const messages: FromTrainer[] = [];
+  const outcome = await runExperiment({ doc, workspaceDir: runsDir, runsDir, backend, emit: (m) => messages.push(m), cancelled: () => false });
+  const run = onlyRun(runsDir, doc.name);
+  const metrics = path.join(run, 'metrics.jsonl'); // not written when the run fails before its first point
+  const points = (fs.existsSync(metrics) ? fs.readFileSync(metrics, 'utf8') : '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { split: string; metric: string; value: unknown });
+  assert.equal(outcome, 'failed', `the run ${outcome}: ${JSON.stringify(points.filter((p) => p.split !== 'train'))}`);
+  const error = messages.find((m) => m.type === 'error');
+  assert.ok(error && error.type === 'error', JSON.stringify(messages.filter((m) => m.type === 'log').slice(-3)));
+  assert.match(error.message, message, error.message);
+  assert.deepEqual(error.path, at);
+  assert.equal(error.detail, undefined, 'no stack trace for a user-facing problem');
+  assert.equal(readJson(path.join(run, 'run.json')).status, 'failed');
+  assert.ok(fs.existsSync(path.join(run, 'experiment.json')), 'experiment.json kept');
+  return { run, points };
+}
+
+// The last-step cases: a Gramian that stops being finite on the run's LAST step, every loss still
+// finite. The losses a report reads are the step's own, taken before its update, so no report saw
+// the update's NaN and the run completed with NaN weights, metrics and model: the step has to say so.
+// How: one step (32 training rows, batch 32, one epoch) on inputs scaled by 1e10, the gradients on
+// the shared parameters. The trunk kernel's gradient is about x * delta ~ 1e10 * 1e10 = 1e20 an
+// entry and each loss about 1e20, both finite in float32 (max 3.4e38); the Gramian sums 8 x 16
+// squares of such entries, ~1e40: Infinity in float32.
+/**
+ * Each path a Gramian takes, with the task counts of its cases: `loss`, a loss that blows up (a
+ * learning rate of 1000); `lastStep`, the above. The 'cpu' path last: once a run has set the 'cpu'
+ * backend, this process keeps it.
+ */
+const PATHS: Array<{ method: string; backend: 'tensorflow' | 'cpu'; path: string; loss?: number; lastStep?: number }> = [
+  { method: 'imtlg', backend: 'tensorflow', path: 'graph rule (SelfAdjointEigV2)', loss: 3, lastStep: 2 },
+  { method: 'mgda', backend: 'tensorflow', path: 'graph rule (MatrixSolve)', loss: 3, lastStep: 3 },
+  { method: 'aligned-mtl', backend: 'tensorflow', path: 'graph rule (SelfAdjointEigV2)', loss: 3 },
+  { method: 'upgrad', backend: 'tensorflow', path: 'JavaScript rule between the fused graph\'s calls', loss: 3, lastStep: 3 },
+  { method: 'graddrop', backend: 'tensorflow', path: 'GradDrop in the fused graph', lastStep: 2 },
+  { method: 'upgrad', backend: 'cpu', path: 'eager tape step', loss: 2, lastStep: 2 },
 ];
 
 firstStepCases('tensorflow');
 
-for (const c of CASES) {
-  test(`${c.method}, ${c.tasks} tasks, ${c.path}: a diverging loss fails the run with the located message`, { timeout: 120_000 }, async () => {
-    const doc = divergingDoc(c.method, c.tasks);
-    const runsDir = tempDir('diverged');
-    const messages: FromTrainer[] = [];
-    const outcome = await runExperiment({ doc, workspaceDir: runsDir, runsDir, backend: c.backend, emit: (m) => messages.push(m), cancelled: () => false });
-    assert.equal(outcome, 'failed');
-    const error = messages.find((m) => m.type === 'error');
-    assert.ok(error && error.type === 'error', JSON.stringify(messages.filter((m) => m.type === 'log').slice(-3)));
-    assert.match(error.message, /^training.optimizer.learningRate: Training diverged: the (loss|gradient) of task "[abc]".* became (NaN|-?Infinity) at epoch \d+, step \d+\. Lower the learning rate/, error.message);
-    assert.deepEqual(error.path, ['training', 'optimizer', 'learningRate']);
-    assert.equal(error.detail, undefined, 'no stack trace for a user-facing problem');
-    const run = onlyRun(runsDir, doc.name);
-    assert.equal(readJson(path.join(run, 'run.json')).status, 'failed');
-    for (const kept of ['experiment.json', 'metrics.jsonl']) assert.ok(fs.existsSync(path.join(run, kept)), `${kept} kept`);
-  });
+for (const c of PATHS) {
+  if (c.loss) {
+    test(`${c.method}, ${c.loss} tasks, ${c.path}: a diverging loss fails the run with the located message`, { timeout: 120_000 }, async () => {
+      const { run } = await failsDiverged(divergingDoc(c.method, c.loss!), c.backend,
+        /^training.optimizer.learningRate: Training diverged: (the (loss|gradient) of task "[abc]".*|.*'s coefficients \(from a Gramian of the task gradients that was not finite\)) became (NaN|-?Infinity) at epoch \d+, step \d+\. Lower the learning rate/);
+      assert.ok(fs.existsSync(path.join(run, 'metrics.jsonl')), 'metrics.jsonl kept');
+    });
+  }
+  if (c.lastStep) {
+    test(`${c.method}, ${c.lastStep} tasks, ${c.path}: a Gramian not finite on the last step fails the run, nothing NaN written`, { timeout: 120_000 }, async () => {
+      // The Gramian's, not a loss's: every loss of the run was finite.
+      const { run, points } = await failsDiverged(divergingDoc(c.method, c.lastStep!, true), c.backend,
+        // Its one step is the model's first, before any update: the message points at the scale of the data (trainingDiverged.ts).
+        /^tasks\[0\]\.target: Training diverged: .*Gramian.* was (NaN|-?Infinity) on the first step, before any update, so the learning rate is not the cause/,
+        ['tasks', 0, 'target']);
+      // Nothing made of the NaN weights: no model, no summary, every value written a finite number
+      // (the conflict measurement before the eager step had written NaN cosines as null).
+      assert.ok(!fs.existsSync(path.join(run, 'model', 'weights.bin')), 'no model saved');
+      assert.ok(!fs.existsSync(path.join(run, 'summary.json')), 'no summary');
+      assert.deepEqual(points.filter((p) => typeof p.value !== 'number' || !Number.isFinite(p.value)), [], 'metrics.jsonl holds finite values only');
+    });
+  }
 }
 
 /** Two regression tasks on a CSV; task b's targets are 2e19: float32 holds them, but their squared error (4e38) is infinite from the first step. */
