@@ -7,7 +7,9 @@
 // Measured (2026-12-01, alternating, load 13-21): the require of @tensorflow/tfjs-node 400-411 ms
 // of CPU with the cache against 479-485 without (its native library's load is the rest); in
 // bench/startup.ts the trainer's 'TensorFlow loaded' stage 0.453-0.496 s against 0.509-0.553 and its
-// CPU time to the first step 1.16-1.23 s against 1.23-1.28 (three runs of 3 starts each); memory
+// CPU time to the first step 1.16-1.23 s against 1.23-1.28 (three runs of 3 starts each); at load
+// 3-5, four more: 0.377-0.427 s against 0.434-0.450, 1.02-1.10 s against 1.10-1.12, and the first
+// step's wall time 0.899-1.159 s (median 0.98) against 0.999-1.152 (median 1.07); memory
 // at that stage +10 MB (the caches read, code deserialised that would be compiled later), the
 // peak to the first step +1-2 MB. A start that misses (the first, or after an update) costs
 // about 150 ms more CPU than no cache (hashing, and writing 3 MB of caches for 298 files).
