@@ -32,6 +32,18 @@
 // (TENSORFLOW_USE_CUSTOM_CONTRACTION_KERNEL=false: Eigen's own kernels) the steady steps were
 // 5-30 % slower; ONEDNN_MAX_CPU_ISA=AVX2 compiles 16 AVX kernels instead and the run was no
 // cheaper (2026-12-01, interleaved, load 12-16).
+// Compiling them on a worker thread instead (worker_threads loading tfjs-node's binding alone and
+// multiplying 2x2 matrices while the main thread loads the data; 2026-12-01, load 15-30, five
+// alternating rounds) took the conflict measurement's first call from 39.5-46.0 to 24.9-33.9 ms of
+// CPU (medians 44.0 and 28.6), but the worker's own Node start cost about 70 ms of CPU (bench/startup.ts:
+// 'data loaded' 0.17-0.20 s against 0.25-0.27) and 9-10 MB of peak memory that did not come back
+// (digits-parity +63 MB over the TensorFlow-loaded baseline against +53-54: over its +60 goal), so it
+// is not done. What a warm process saves, measured by running things before the timed run: a 3-node
+// session with a MatMul saved 21 ms (12-14 the sgemm compilation, 5 the first session run's set-up);
+// a whole training run of another graph saved no more (23 ms): step 1 still cost 20 ms and the loop's
+// JavaScript 53-56 ms against 55-57, so the rest is per graph (Grappler and executors) and per step.
+// The first graph build's JavaScript is 11-13 ms of CPU against 1.5 ms once V8 has optimised it, and
+// a code cache (codeCache.ts) keeps bytecode only, so it does not reach the timed run.
 import { trainLoop } from '../src/trainer/loop';
 import { probeSetup } from './probeSetup';
 import { workload } from './workloads';

@@ -3,6 +3,7 @@
 // TensorFlow is required only inside loadBackend, so a data summary never loads it.
 import type { FromTrainer, ToTrainer } from '../core/protocol';
 import { describeBackend, loadBackend } from './backend';
+import { installCodeCache } from './codeCache';
 import { dataSummaryOf } from './dataSummaryOf';
 import { memoryBudget } from './memoryBudget';
 import { runExperiment } from './run';
@@ -12,6 +13,9 @@ if (!process.send) {
   console.error('The trainer runs as a child process with an IPC channel; use `mts train` from a terminal.');
   process.exit(2);
 }
+
+// TensorFlow.js' code compiled from V8's cache of the last start (codeCache.ts), before loadBackend requires it.
+installCodeCache();
 
 let cancelled = false;
 const send = (msg: FromTrainer) => new Promise<void>((resolve) => {
