@@ -251,6 +251,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
           if (bad >= 0) {
             throw diverged(`the loss of task "${heads[bad]!.task.id}"`, means[bad]!, epoch, step, bad);
           }
+          const ruleDiverged = weighting.divergence();
+          if (ruleDiverged) throw ruleDiverged;
           window.forEach((ls) => tf.dispose(ls));
           window = heads.map(() => []);
           const at = { step, epoch, split: 'train' as const };

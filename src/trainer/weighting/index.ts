@@ -11,7 +11,7 @@ import { gradientMode, weightingMethod, weightingParams } from '../../core/weigh
 import { keptShare } from '../../core/weighting/gradDropDirection';
 import { randomOrder } from '../../core/weighting/gramian';
 import type { Tf } from '../backend';
-import { diverged } from '../trainingDiverged';
+import { diverged, type TrainingDiverged } from '../trainingDiverged';
 import { TENSOR_METHODS, type TensorWeighting } from './tensor/index';
 
 export interface TaskWeighting {
@@ -62,6 +62,11 @@ export interface TaskWeighting {
    * order task i visits them ([n (n - 1)]), drawn from the stream the rule draws them from.
    */
   graphRule?: { id: string; params: Readonly<Record<string, unknown>>; reported(): boolean; record(weights: ArrayLike<number>): void; orders(): Int32Array };
+  /**
+   * A graph rule's NaN coefficients on this reported step (its Gramian was not finite): thrown by
+   * the loop after its own check of the step's losses, which names the task when a loss is the cause.
+   */
+  divergence(): TrainingDiverged | undefined;
   /** Indices of the tasks in this step (those with labelled rows). */
   active(): number[];
   /** Rule engine: the weights the method gave last (one per active task, `active()` order). */
@@ -165,17 +170,19 @@ export function makeWeighting(tf: Tf, spec: WeightingSpec | undefined, tasks: re
    * the Gramian itself is not fetched. A reported step reads them, and every epoch's last step is
    * one: a run's last update cannot leave NaN weights unsaid.
    */
+  let pendingDivergence: TrainingDiverged | undefined;
   const recordGraphRule = (weights: ArrayLike<number>) => {
     const w = Array.from(weights);
     const bad = w.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw diverged(`${d.title}'s coefficients (from a Gramian of the task gradients that was not finite)`, w[bad]!, epoch, step + 1, active[bad]!);
-    record(w);
+    if (bad >= 0) pendingDivergence ??= diverged(`${d.title}'s coefficients (from a Gramian of the task gradients that was not finite)`, w[bad]!, epoch, step + 1, active[bad]!);
+    else record(w);
   };
 
   return {
     description: d,
     mode: gradientMode(spec),
     variables: tensor?.variables ?? [],
+    divergence: () => pendingDivergence,
     begin(s, e, labelled, report = true) {
       step = s;
       epoch = e;
