@@ -18,11 +18,12 @@
 // Every subset at once, as mgdaRule.ts: 2^k - 1 systems [k, k] with two right-hand sides, the
 // identity on the tasks a subset leaves out, one batched LU (MatrixSolve), 1e-12 added to the
 // diagonal so that no system is exactly singular (an affinely dependent subset then gives
-// some point of the simplex, or none: it is scored like any other). A single task is its vertex
-// e_i. A subset's w with every weight >= -1e-9 (clamped at 0, divided by its sum: a point of the
-// simplex) is scored by F; the least F is the minimum, since no point of the simplex is lower
-// and the optimum's own subset gives it; on a tie (within rounding) the smallest subset, then
-// the first in index order. Then as cagradWeights: lambda = k / |g_w| (0 when |g_w| <= 1e-7,
+// some point or other). Each subset's w, clamped at 0 and divided by its sum, is a point of the
+// simplex, scored by F; the least F is the minimum, since no point of the simplex is lower and
+// the optimum's own subset gives it (a subset with no stationary point, k^2 <= z^T G z, gives
+// a point with t = sqrt(a^T G a + s), scored like the rest); on an exact tie the first subset,
+// the smallest first, then in index order (mgdaRule.ts subsetMasks).
+// Then as cagradWeights: lambda = k / |g_w| (0 when |g_w| <= 1e-7,
 // the ball's centre already optimal), coefficients (1/n + lambda w) times the rescale; every
 // gradient 0: 1/n each. On G scaled to a largest diagonal entry of 1 with its negative
 // eigenvalues set to 0 (SelfAdjointEigV2), as the core rule's normalizedPsd (psdGramian.ts).
@@ -52,26 +53,41 @@ export function cagradEnumerated(r: RuleOps, G: string, c: number, rescale: stri
   const m = masks.length;
   let count = 0;
   const name = (what: string) => `${r.at}/cagrad/${what}_${count++}`;
-  const op = (type: string, inputs: string[], attrs: Record<string, Attr>) => g.op(type, inputs, attrs, name(type.toLowerCase()));
+  const op = (type: string, inputs: string[], attrs: Record<string, Attr> = { T: D }) => g.op(type, inputs, attrs, name(type.toLowerCase()));
+  // Each constant made once and broadcast (the rule's cost is mostly its node count: bench/graphRuleProbe.ts).
+  const made = new Map<string, string>();
+  const once = (key: string, build: () => string) => made.get(key) ?? (made.set(key, build()), made.get(key)!);
   const table = (values: number[], shape: number[]) => op('Cast', [g.constant(name('table32'), { dtype: 'float', shape, values })], { SrcT: F, DstT: D, Truncate: { b: false } });
-  const rowSums = (x: string, keep: boolean) => op('Sum', [x, r.ints([1])], { T: D, Tidx: I32, keep_dims: { b: keep } });
-  // A float64 constant to about 1e-15: the sum of two float32 ones (RuleOps' constants are float32 cast).
-  const exact = (x: number, shape?: number[]) => r.bin('AddV2', r.c(Math.fround(x), shape), r.c(x - Math.fround(x), shape));
-  /** Each row x of X [m, n]: x^T Gn x, [m]. */
-  const quadratic = (X: string) => rowSums(r.bin('Mul', op('MatMul', [X, Gn], { T: D, transpose_a: { b: false }, transpose_b: { b: false } }), X), false);
+  /** A float64 scalar to about 1e-15: two float32 constants' sum (the writer's constants are float32). */
+  const scalar = (x: number) => once(`s${x}`, () => {
+    const hi = Math.fround(x);
+    return hi === x ? table([x], []) : op('AddV2', [table([hi], []), table([x - hi], [])]);
+  });
+  const axis = (i: number) => once(`a${i}`, () => g.constant(name('axis'), { dtype: 'int32', shape: [], values: [i] }));
+  const rowSums = (x: string, keep: boolean) => op('Sum', [x, axis(1)], { T: D, Tidx: I32, keep_dims: { b: keep } });
+  const matMul = (x: string, y: string, transposeY = false) => op('MatMul', [x, y], { T: D, transpose_a: { b: false }, transpose_b: { b: transposeY } });
+  const mul = (x: string, y: string) => op('Mul', [x, y]);
+  const add = (x: string, y: string) => op('AddV2', [x, y]);
+  const sub = (x: string, y: string) => op('Sub', [x, y]);
+  const div = (x: string, y: string) => op('RealDiv', [x, y]);
+  const max = (x: string, y: string) => op('Maximum', [x, y]);
+  const sqrt = (x: string) => op('Sqrt', [x]);
+  const gt = (x: string, y: string) => op('Greater', [x, y]);
+  const select = (cond: string, x: string, y: string) => op('SelectV2', [cond, x, y]);
+  const reshape = (x: string, shape: number[]) => op('Reshape', [x, g.constant(name('shape'), { dtype: 'int32', shape: [shape.length], values: shape })], { T: D, Tshape: I32 });
+  const zero = scalar(0);
 
-  const scale = r.reduce('Max', r.diag(G));
-  const live = r.gt(scale, r.c(0));
-  const scaled = r.bin('RealDiv', G, r.select(live, scale, r.c(1)));
+  const scale = op('Max', [op('MatrixDiagPart', [G]), axis(0)], { T: D, Tidx: I32, keep_dims: { b: false } });
+  const live = gt(scale, zero);
+  const scaled = div(G, select(live, scale, scalar(1)));
   // Its negative eigenvalues set to 0, as the core rule's normalizedPsd (psdGramian.ts; a PSD G
   // comes back within rounding): float32 rounding leaves a Gramian of dependent gradients
   // slightly indefinite, and |g_w| near 0 makes the coefficients (k / |g_w|) w sensitive to it.
   const eigen = op('SelfAdjointEigV2', [scaled], { T: D, compute_v: { b: true } });
   const vectors = `${eigen}:1`;
-  const kept = r.bin('Mul', vectors, r.reshape(r.bin('Maximum', eigen, r.c(0, [n])), [1, n]));
-  const Gn = op('MatMul', [kept, vectors], { T: D, transpose_a: { b: false }, transpose_b: { b: true } });
-  const b = r.bin('Mul', r.reduce('Sum', Gn, [1]), exact(1 / n));
-  const k = r.bin('Mul', exact(c), r.un('Sqrt', r.bin('Maximum', r.c(0), r.bin('Mul', r.reduce('Sum', b), exact(1 / n)))));
+  const Gn = matMul(mul(vectors, max(eigen, zero)), vectors, true);
+  const b = mul(rowSums(Gn, false), scalar(1 / n));
+  const k = mul(scalar(c), sqrt(max(zero, mul(op('Sum', [b, axis(0)], { T: D, Tidx: I32, keep_dims: { b: false } }), scalar(1 / n)))));
 
   const within: number[] = [];
   const fixed: number[] = [];
@@ -79,45 +95,42 @@ export function cagradEnumerated(r: RuleOps, G: string, c: number, rescale: stri
   for (const mask of masks) {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
       within.push(mask[i]! * mask[j]!);
-      // 1 1^T on the subset, the identity on the tasks it leaves out; the ridge on the subset's diagonal.
+      // 1 1^T on the subset, the identity on the tasks it leaves out.
       fixed.push(mask[i]! * mask[j]! + (i === j && !mask[i] ? 1 : 0));
-      ridge.push(i === j && mask[i] ? 1 : 0);
     }
   }
-  const fixedPlusRidge = r.bin('AddV2', table(fixed, [m, n, n]), r.bin('Mul', table(ridge, [m, n, n]), r.c(RIDGE)));
-  const M = r.bin('AddV2', r.bin('Mul', Gn, table(within, [m, n, n])), fixedPlusRidge);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) ridge.push(i === j ? RIDGE : 0);
+  const M = add(mul(add(Gn, table(ridge, [n, n])), table(within, [m, n, n])), table(fixed, [m, n, n]));
   const maskTable = table(masks.flat(), [m, n]);
-  const rhs = op('Pack', [maskTable, r.bin('Mul', maskTable, b)], { T: D, N: { i: 2 }, axis: { i: 2 } });
-  const solved = op('MatrixSolve', [M, rhs], { T: D, adjoint: { b: false } });
+  const solved = op('MatrixSolve', [M, op('Pack', [maskTable, mul(maskTable, b)], { T: D, N: { i: 2 }, axis: { i: 2 } })], { T: D, adjoint: { b: false } });
   const parts = op('Unpack', [solved], { T: D, num: { i: 2 }, axis: { i: 2 } });
   const [u, v] = [parts, `${parts}:1`];
   const alpha = rowSums(u, true);
-  const a = r.bin('RealDiv', u, alpha);
-  const z = r.bin('Sub', v, r.bin('Mul', u, r.bin('RealDiv', rowSums(v, true), alpha)));
-  const spread = r.bin('Sub', r.bin('Mul', k, k), quadratic(z));
-  const stationary = r.gt(spread, r.c(0, [m]));
-  const t = r.un('Sqrt', r.bin('RealDiv', r.bin('AddV2', r.bin('Maximum', quadratic(a), r.c(0, [m])), exact(SMOOTHING)), r.select(stationary, spread, r.c(1, [m]))));
-  const single = masks.map((mask) => (mask.reduce((s, x) => s + x, 0) === 1 ? 1 : 0));
-  const isSingle = r.gt(table(single, [m]), r.c(0.5, [m]));
-  const candidate = r.select(r.gt(table(single, [m, 1]), r.c(0.5, [m, 1])), maskTable, r.bin('Sub', a, r.bin('Mul', z, r.reshape(t, [m, 1]))));
-  const inside = r.gt(op('Min', [candidate, r.ints([1])], { T: D, Tidx: I32, keep_dims: { b: false } }), r.c(-1e-9, [m]));
-  const feasible = g.op('LogicalOr', [isSingle, g.op('LogicalAnd', [stationary, inside], {}, name('and'))], {}, name('or'));
-  const clamped = r.bin('Maximum', candidate, r.c(0, [m, n]));
-  const sum = rowSums(clamped, true);
-  const weights = r.bin('RealDiv', clamped, r.select(r.gt(sum, r.c(0, [m, 1])), sum, r.c(1, [m, 1])));
-  const objective = r.bin('AddV2', op('MatMul', [weights, r.reshape(b, [n, 1])], { T: D, transpose_a: { b: false }, transpose_b: { b: false } }),
-    r.reshape(r.bin('Mul', k, r.un('Sqrt', r.bin('AddV2', r.bin('Maximum', quadratic(weights), r.c(0, [m])), exact(SMOOTHING)))), [m, 1]));
-  const scored = r.select(feasible, r.reshape(objective, [m]), r.c(1e30, [m]));
-  // Within rounding of the least: the first such subset (the smallest, then in index order).
-  const near = r.gt(r.bin('AddV2', r.reduce('Min', scored), r.c(1e-13)), scored);
-  const rank = r.select(near, table(masks.map((_, i) => m - i), [m]), r.c(0, [m]));
-  const axis0 = () => g.constant(name('axis'), { dtype: 'int32', shape: [], values: [0] });
-  const chosen = op('ArgMax', [rank, axis0()], { T: D, Tidx: I32, output_type: I32 });
-  const w = op('GatherV2', [weights, chosen, axis0()], { Tparams: D, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } });
-  const gw = r.un('Sqrt', r.bin('Maximum', r.c(0), r.reshape(quadratic(r.reshape(w, [1, n])), [])));
+  const a = div(u, alpha);
+  const z = sub(v, mul(u, div(rowSums(v, true), alpha)));
+  // G_S z = b_S - (beta / alpha) 1 (M u = 1, M v = b_S) and 1^T z = 0: z^T G z = z^T b. (a^T G a is
+  // 1 / alpha - 1 likewise, but where 0 is nearly in S's affine hull that difference loses the
+  // digits t needs next to the smoothing: computed as a^T G a.)
+  const aGa = max(rowSums(mul(matMul(a, Gn), a), false), zero);
+  const spread = sub(mul(k, k), rowSums(mul(z, b), false));
+  const stationary = gt(spread, zero);
+  const t = sqrt(div(add(aGa, scalar(SMOOTHING)), select(stationary, spread, scalar(1))));
+  // Every subset's w, clamped at 0 and divided by its sum (1^T w = 1, so the sum is at least 1), is a
+  // point of the simplex, so its F is at least the minimum, which the optimum's own subset reaches:
+  // the least F among them all is the minimum, with no feasibility test (a single task's system
+  // gives its vertex: a = e_i, z = 0 to rounding).
+  const clamped = max(sub(a, mul(z, reshape(t, [m, 1]))), zero);
+  const weights = div(clamped, rowSums(clamped, true));
+  const wGw = rowSums(mul(matMul(weights, Gn), weights), true);
+  const objective = add(rowSums(mul(weights, b), true), mul(k, sqrt(add(max(wGw, zero), scalar(SMOOTHING)))));
+  // The least objective (the first on an exact tie).
+  const chosen = op('ArgMin', [reshape(objective, [m]), axis(0)], { T: D, Tidx: I32, output_type: I32 });
+  const w = op('GatherV2', [weights, chosen, axis(0)], { Tparams: D, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } });
+  const gw = sqrt(max(zero, op('GatherV2', [reshape(wGw, [m]), chosen, axis(0)], { Tparams: D, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } })));
   // |g_w| = 0: the ball's centre is already optimal (cagrad.ts: lambda = 0 at |g_w| <= 1e-7).
-  const lambda = r.select(r.gt(gw, r.c(1e-7)), r.bin('RealDiv', k, r.bin('Maximum', gw, r.c(1e-7))), r.c(0));
+  const small = scalar(1e-7);
+  const lambda = select(gt(gw, small), div(k, max(gw, small)), zero);
   const factor = rescale === 'onePlusCSquared' ? 1 / (1 + c * c) : rescale === 'onePlusC' ? 1 / (1 + c) : 1;
-  const coefficients = r.bin('Mul', exact(factor), r.bin('AddV2', exact(1 / n), r.bin('Mul', lambda, w)));
-  return r.select(live, coefficients, exact(1 / n, [n]));
+  // (1/n + lambda w) f; every gradient 0: 1/n each, not rescaled (cagradWeights).
+  return select(live, add(scalar(factor / n), mul(mul(scalar(factor), lambda), w)), scalar(1 / n));
 }
