@@ -123,7 +123,7 @@ export function cagradEnumerated(r: RuleOps, G: string, c: number, rescale: stri
   const weights = div(clamped, rowSums(clamped, true));
   const wGw = rowSums(mul(matMul(weights, Gn), weights), true);
   const objective = add(rowSums(mul(weights, b), true), mul(k, sqrt(add(max(wGw, zero), scalar(SMOOTHING)))));
-  // The least objective (the first on an exact tie).
+  // The least objective (the first on an exact tie; TensorFlow's ArgMin passes over a NaN, as a degenerate subset's solve might give).
   const chosen = op('ArgMin', [reshape(objective, [m]), axis(0)], { T: D, Tidx: I32, output_type: I32 });
   const w = op('GatherV2', [weights, chosen, axis(0)], { Tparams: D, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } });
   const gw = sqrt(max(zero, op('GatherV2', [reshape(wGw, [m]), chosen, axis(0)], { Tparams: D, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } })));
