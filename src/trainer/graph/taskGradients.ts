@@ -15,8 +15,8 @@
 // GradDrop (signDrop) has no coefficients: its masks (gradDrop.ts) replace the MatMul and the
 // whole step is one call, nothing stashed, the masks built on the tasks' gradients as they come
 // (no [k, P] stack but for the Gramian of a reported step). A method whose coefficients are a
-// closed form of the Gramian (graphRules.ts: IMTL-G, Aligned-MTL; MGDA with 2 to 4 tasks; UPGrad,
-// CAGrad, Nash-MTL with two tasks; PCGrad and GradVac given the task orders drawn; GradNorm, with the batch's losses and its state in the session) computes them
+// closed form of the Gramian (graphRules.ts: IMTL-G, Aligned-MTL; MGDA and CAGrad with 2 to 4 tasks;
+// UPGrad, Nash-MTL with two tasks; PCGrad and GradVac given the task orders drawn; GradNorm, with the batch's losses and its state in the session) computes them
 // in the graph: one call too, nothing stashed, the coefficients read back only on a reported
 // step (`rule`). Every task has labelled rows in every batch here (partial labels stay on the
 // eager step), so the active tasks are all of them.

@@ -190,10 +190,10 @@ test('a method with a graph rule steps in one session call, the others in two', 
       for (const method of ['mgda', 'imtlg', 'aligned-mtl', 'gradnorm', 'upgrad', 'cagrad', 'nash-mtl', 'pcgrad', 'gradvac']) {
         assert.equal(twoCalls - await count(twoTasks(graphSpec({ weighting: weighting(method, mode) }))), 14, `${method} on the shared ${mode}`);
       }
-      // Three tasks: UPGrad's solver in JavaScript (two calls); MGDA's supports enumerated in the
-      // graph (mgdaRule.ts), PCGrad and GradVac fed their task orders: one call.
+      // Three tasks: UPGrad's solver in JavaScript (two calls); MGDA's and CAGrad's supports enumerated
+      // in the graph (mgdaRule.ts, cagradRule.ts), PCGrad and GradVac fed their task orders: one call.
       const threeTwoCalls = await count(graphSpec({ weighting: weighting('upgrad', mode) }));
-      for (const method of ['mgda', 'pcgrad', 'gradvac']) assert.equal(threeTwoCalls - await count(graphSpec({ weighting: weighting(method, mode) })), 14, `${method} with three tasks on the shared ${mode}`);
+      for (const method of ['mgda', 'cagrad', 'pcgrad', 'gradvac']) assert.equal(threeTwoCalls - await count(graphSpec({ weighting: weighting(method, mode) })), 14, `${method} with three tasks on the shared ${mode}`);
     }
   } finally {
     backend.binding = original;
