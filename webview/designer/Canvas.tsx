@@ -459,7 +459,10 @@ export function Canvas(p: Props) {
           {boxes.map((b) => <GroupLabelView key={b.group.id} box={b} color={model.taskById.get(b.group.tasks[0]!)?.color} />)}
         </EdgeLabelRenderer>
         <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
-        <Controls showInteractive={false} aria-label="Zoom controls" />
+        {/* Top to bottom at the top left, like the minimap at the top right: the tree widens downwards, so a
+            graph wider than the canvas (800x700) put a branch's card under them at the bottom left. Either
+            corner lies in the column viewport.ts keeps clear (LEFT). */}
+        <Controls showInteractive={false} aria-label="Zoom controls" position={p.direction === 'TB' ? 'top-left' : 'bottom-left'} />
         {minimap !== 'none' && <Overview bounds={bounds} small={minimap === 'small'} direction={p.direction} nodeColor={(n) => {
           if (n.type === 'task') return (n.data as { task: { color: string } }).task.color;
           const info = (n.data as LayerNode['data']).info;

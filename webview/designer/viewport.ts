@@ -18,7 +18,7 @@ export const READABLE_TEXT_PX = 11;
 /** The lowest zoom the designer opens at: the smallest card text is READABLE_TEXT_PX on screen. */
 export const READABLE_ZOOM = READABLE_TEXT_PX / CARD_TEXT_PX;
 const MARGIN = 24;
-/** The zoom controls sit at the bottom left (15 px in, 26 px wide): the graph keeps clear of their column. */
+/** The zoom controls sit at the left (15 px in, 26 px wide; Canvas.tsx: top left top to bottom, else bottom left): the graph keeps clear of their column. */
 const LEFT = 52;
 
 /** The area the graph covers: every node and the box drawn around each group. */
@@ -52,7 +52,7 @@ export function openingViewport(bounds: Bounds | undefined, anchor: Bounds | und
   // One axis of the view: the graph's start at the margin (along the flow). Across it: the
   // graph's start at the margin too while the anchor is then wholly in sight (a tree a little
   // wider than the canvas, centred on its inputs, spilled to both sides and put a card under
-  // the zoom controls at the bottom left), else the anchor centred, kept within the graph.
+  // the zoom controls, then at the bottom left), else the anchor centred, kept within the graph.
   const place = (start: number, extent: number, anchorStart: number, anchorEnd: number, lo: number, span: number, along: boolean): number => {
     const fromStart = lo - start * zoom;
     if (along) return fromStart;

@@ -153,7 +153,7 @@ const contrastChecks: Check[] = ([['light', LIGHT], ['dark', DARK], ['high contr
 ]);
 
 /**
- * Cards and group labels that the zoom controls (bottom left of the canvas), the minimap or the
+ * Cards and group labels that the zoom controls (left of the canvas), the minimap or the
  * "More below · Fit view" hint cover, even in part, or come within the widget's margin of: `minimap: id`.
  */
 async function underCanvasWidgets(page: Page): Promise<string[]> {
@@ -218,8 +218,8 @@ const dropdownCheck: Check = ['inspector at 1000 px: every dropdown shows its ch
   assert.equal(await d.page.locator('.field[data-path="training.weighting.mode"] vscode-dropdown').count(), 1, 'PCGrad\'s mode is shown');
 }, { text: `${JSON.stringify({ ...JSON.parse(digitsParityText), training: { ...JSON.parse(digitsParityText).training, weighting: { method: 'pcgrad' } } }, null, 2)}\n`, width: 1000, height: 800 }];
 
-/** A designer in a narrow panel (520 px: the editor split beside another), 900 px wide (a laptop's editor beside the sidebar) and a 1280x800 window. */
-const FIRST_VIEW_SIZES = [[520, 700], [900, 700], [900, 800], [1280, 800]] as const;
+/** A designer in a narrow panel (520 px: the editor split beside another), 800 and 900 px wide (a laptop's editor beside the sidebar) and a 1280x800 window. */
+const FIRST_VIEW_SIZES = [[520, 700], [800, 700], [900, 700], [900, 800], [1280, 800]] as const;
 
 const firstViewChecks: Check[] = EXAMPLES.flatMap((name) => FIRST_VIEW_SIZES.map(([width, height]): Check => [
   `first view: no card or group label under the zoom controls, the minimap or the out-of-view hint (${name} at ${width}x${height})`, async (d) => {

@@ -205,13 +205,13 @@ async function main(): Promise<void> {
       await shot(q, 'split-digits-light');
     }
     {
-      // Issue 15's first view: each bundled example as it opens at 1400x900 and 1000x700, in
+      // Issue 15's first view: each bundled example as it opens at 1400x900, 1000x700 and 800x700, in
       // the three themes (nodes readable, a larger graph anchored at its inputs).
       const examples = path.resolve('examples');
       for (const name of fs.readdirSync(examples).sort()) {
         const file = path.join(examples, name, `${name}.mtl.json`);
         if (!fs.existsSync(file)) continue;
-        for (const [width, height] of [[1400, 900], [1000, 700]] as const) {
+        for (const [width, height] of [[1400, 900], [1000, 700], [800, 700]] as const) {
           for (const look of ['light', 'dark', 'hc'] as const) {
             if (!want(`first-${name}-${width}-${look}`)) continue;
             const p = await open({ text: fs.readFileSync(file, 'utf8'), look, width, height, fileName: `${name}.mtl.json`, workspaceDir: path.dirname(file) });
