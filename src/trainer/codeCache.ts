@@ -39,10 +39,14 @@ interface ModuleStatics {
   _cache: unknown;
 }
 
-/** The folder of this runtime's caches: V8 rejects another version's, so each keeps its own. */
+/**
+ * The folder of this runtime's caches. V8 rejects a cache made by another version or under other
+ * flags (its version tag hashes them), so each keeps its own: a trainer (core/trainerFlags.ts) and
+ * `mts info` or `mts study` (no such flags) would otherwise overwrite each other's at every start.
+ */
 export function codeCacheDir(): string {
   const root = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(root, 'multi-task-studio', 'code-cache', `${process.versions.v8}-${process.arch}`);
+  return path.join(root, 'multi-task-studio', 'code-cache', `${process.versions.v8}-${process.arch}-${v8.cachedDataVersionTag()}`);
 }
 
 const HASH_BYTES = 20;
