@@ -43,6 +43,7 @@ import { describeEstimate, estimateMemory, formatBytes, parseMemorySize } from '
 import { isWriteFault } from '../core/runFaults';
 import { validate } from '../core/validate';
 import { describeBackend, isBackendPreference, loadBackend } from './backend';
+import { installCodeCache } from './codeCache';
 import { dataSummaryOf } from './dataSummaryOf';
 import { dataSummaryLines } from './dataSummaryText';
 import { countRows } from './data/rowCount';
@@ -59,6 +60,10 @@ import { runStudy } from './study/runStudy';
 import { studyTableLines } from './study/studyTable';
 import { ExportError, exportExperiment, EXPORT_FORMATS, isExportTarget } from './export/index';
 import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
+
+// TensorFlow.js' code compiled from V8's cache of the last start (codeCache.ts), as in the
+// extension's trainer (child.ts), before any command requires it (backend.ts, on demand).
+installCodeCache();
 
 const USAGE = `usage:
   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
