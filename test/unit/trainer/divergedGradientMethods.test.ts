@@ -78,6 +78,7 @@ const PATHS: Array<{ method: string; backend: 'tensorflow' | 'cpu'; path: string
 ];
 
 firstStepCases('tensorflow');
+lastUpdateCases('tensorflow');
 
 for (const c of PATHS) {
   if (c.loss) {
@@ -148,5 +149,31 @@ function firstStepCases(backend: 'tensorflow' | 'cpu'): void {
   }
 }
 
+// The last update's overflow with no Gramian to see it: the last-step doc's one step (losses ~1e20,
+// finite) moves the weights by 0.01 x ~1e20 = ~1e18, and the validation forward on inputs of 1e10
+// overflows float32 (1e10 x 1e18 x 8 rows of the kernel ~1e29 per trunk unit, x 1e18 x 16 units
+// ~1e48 at the head). The run completed with NaN/Infinity metrics and a saved model: the epoch's
+// validation loss, read at its end, now fails it. Equal weighting has no Gramian (fused graph);
+// eager GradDrop reads none either (its signs of the gradients stay finite).
+function lastUpdateCases(backend: 'tensorflow' | 'cpu'): void {
+  for (const c of [
+    { method: 'equal', backend: 'tensorflow' as const, path: 'fused graph' },
+    { method: 'graddrop', backend: 'cpu' as const, path: 'eager tape step' },
+  ].filter((c) => c.backend === backend)) {
+    test(`${c.method}, ${c.path}: the last update overflowing with finite losses fails the run at its validation, nothing NaN written`, { timeout: 120_000 }, async () => {
+      const doc = divergingDoc(c.method, 2, true);
+      if (c.method === 'equal') doc.training.weighting = { method: 'equal' } as typeof doc.training.weighting;
+      const { run, points } = await failsDiverged(doc, c.backend,
+        /^tasks\[0\]\.target: Training diverged: the validation loss of task "a" became (NaN|-?Infinity) after the first step's update, whose losses were finite: look at the scale/,
+        ['tasks', 0, 'target']);
+      assert.ok(!fs.existsSync(path.join(run, 'model', 'weights.bin')), 'no model saved');
+      assert.ok(!fs.existsSync(path.join(run, 'summary.json')), 'no summary');
+      assert.ok(points.some((p) => p.split === 'train' && p.metric === 'loss'), 'the step\'s own (finite) losses were reported');
+      assert.deepEqual(points.filter((p) => typeof p.value !== 'number' || !Number.isFinite(p.value)), [], 'metrics.jsonl holds finite values only');
+    });
+  }
+}
+
 // After the cases above: the 'cpu' backend stays loaded in this process.
 firstStepCases('cpu');
+lastUpdateCases('cpu');
