@@ -38,13 +38,13 @@ function divergingDoc(method: string, tasks: number, lastStep = false) {
 }
 
 /** Runs `doc` and checks the failure every diverging run ends with; its run folder and the values written. */
-async function failsDiverged(doc: ReturnType<typeof divergingDoc>, backend: 'tensorflow' | 'cpu', message: RegExp, at: (string | number)[] = ['training', 'optimizer', 'learningRate']) {
+async function failsDiverged(doc: { name: string }, backend: 'tensorflow' | 'cpu', message: RegExp, at: (string | number)[] = ['training', 'optimizer', 'learningRate']) {
   const runsDir = tempDir('diverged');
   const messages: FromTrainer[] = [];
   const outcome = await runExperiment({ doc, workspaceDir: runsDir, runsDir, backend, emit: (m) => messages.push(m), cancelled: () => false });
   const run = onlyRun(runsDir, doc.name);
   const metrics = path.join(run, 'metrics.jsonl'); // not written when the run fails before its first point
-  const points = (fs.existsSync(metrics) ? fs.readFileSync(metrics, 'utf8') : '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { split: string; metric: string; value: unknown });
+  const points = (fs.existsSync(metrics) ? fs.readFileSync(metrics, 'utf8') : '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { split: string; task: string; metric: string; step: number; epoch: number; value: unknown });
   assert.equal(outcome, 'failed', `the run ${outcome}: ${JSON.stringify(points.filter((p) => p.split !== 'train'))}`);
   const error = messages.find((m) => m.type === 'error');
   assert.ok(error && error.type === 'error', JSON.stringify(messages.filter((m) => m.type === 'log').slice(-3)));
@@ -79,6 +79,7 @@ const PATHS: Array<{ method: string; backend: 'tensorflow' | 'cpu'; path: string
 
 firstStepCases('tensorflow');
 lastUpdateCases('tensorflow');
+laterEpochCase();
 
 for (const c of PATHS) {
   if (c.loss) {
@@ -172,6 +173,27 @@ function lastUpdateCases(backend: 'tensorflow' | 'cpu'): void {
       assert.deepEqual(points.filter((p) => typeof p.value !== 'number' || !Number.isFinite(p.value)), [], 'metrics.jsonl holds finite values only');
     });
   }
+}
+
+// The same on a later epoch, located at the learning rate: two epochs of one step, inputs scaled
+// by 100, a warm-up over both epochs taking the learning rate from 1000 x 1e-3 = 1 (step 1) to
+// 1000 x 1/2 = 500 (step 2). Measured: the losses of task "a" were 7590 (step 1) and 1.4e20 (step
+// 2, on step 1's weights), both finite; step 2's update at 500 made its validation loss Infinity.
+function laterEpochCase(): void {
+  test('equal, fused graph: a later epoch\'s last update overflowing with finite losses fails the run at the learning rate', { timeout: 120_000 }, async () => {
+    const base = divergingDoc('equal', 2, true);
+    const doc = {
+      ...base, name: 'diverging-equal-warmup',
+      data: { ...base.data, preprocess: [{ op: 'scale', factor: 100 }] },
+      training: { ...base.training, optimizer: { type: 'sgd', learningRate: 1000 }, epochs: 2, schedule: { type: 'constant', warmupEpochs: 2 }, weighting: { method: 'equal' } },
+    };
+    const { run, points } = await failsDiverged(doc, 'tensorflow',
+      /^training.optimizer.learningRate: Training diverged: the validation loss of task "a" became (NaN|-?Infinity) at epoch 2, step 2\. Lower the learning rate/);
+    assert.deepEqual(points.filter((p) => p.split === 'train' && p.task === 'a' && p.metric === 'loss').map((p) => p.step), [1, 2], 'both steps\' own losses reported');
+    assert.ok(points.some((p) => p.split === 'validation' && p.epoch === 1), 'epoch 1\'s finite validation kept');
+    assert.ok(!fs.existsSync(path.join(run, 'summary.json')), 'no summary');
+    assert.deepEqual(points.filter((p) => typeof p.value !== 'number' || !Number.isFinite(p.value)), [], 'metrics.jsonl holds finite values only');
+  });
 }
 
 // After the cases above: the 'cpu' backend stays loaded in this process.
