@@ -23,7 +23,7 @@ import { GRAPH_STEP_PATH, compileGraphStep, graphStepUnsupported, type GraphStep
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
 import { SpecError } from './specError';
-import { diverged } from './trainingDiverged';
+import { diverged, divergedAfterUpdate } from './trainingDiverged';
 import { gradientStep } from './gradientStep';
 import { weightingMethod } from '../core/weighting/registry';
 import type { LoopSetup, StepFn } from './loopSetup';
@@ -295,13 +295,15 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       const validation = s.validation.n > 0 ? evaluate(tf, evalForward, heads, s.validation, Infinity, scores) : {};
       // A report's losses are its steps' own, taken before their updates: an update that made the
       // model NaN with finite losses (the run's last, or an epoch's) shows first here, in numbers already read.
-      divergedAfterUpdate(heads, validation, 'the validation loss', epoch, step);
+      const validationDiverged = divergedAfterUpdate(taskIds, validation, 'the validation loss', epoch, step);
+      if (validationDiverged) throw validationDiverged;
       fused?.sync(!!running);
       const sums = running && fused?.takeMetricSums?.();
       if (sums) running!.addGraphSums(sums.nodes, sums.taken);
       const trainEval = running ? running.take() : evaluate(tf, evalForward, heads, train, TRAIN_EVAL_LIMIT, scores);
       // Measured after the epoch's last update too, unless counted as the steps ran.
-      if (!running) divergedAfterUpdate(heads, trainEval, 'the loss on the training rows', epoch, step);
+      const trainDiverged = running ? undefined : divergedAfterUpdate(taskIds, trainEval, 'the loss on the training rows', epoch, step);
+      if (trainDiverged) throw trainDiverged;
       const points: MetricPoint[] = [];
       const at = { step, epoch };
       for (const [split, values] of [['validation', validation], ['train', trainEval]] as const) {
@@ -346,12 +348,6 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   if (conflict?.active) result.conflict = conflict.tally.summary();
   if (affinity?.active) result.taskAffinity = affinity.summary();
   return result;
-}
-
-/** Throws the located 'Training diverged' when a task's `loss` in `values`, measured after the updates, is not finite. */
-function divergedAfterUpdate(heads: readonly TaskHead[], values: TaskValues, what: string, epoch: number, step: number): void {
-  const bad = heads.findIndex((h) => { const v = values[h.task.id]?.loss; return v !== undefined && !Number.isFinite(v); });
-  if (bad >= 0) throw diverged(`${what} of task "${heads[bad]!.task.id}"`, values[heads[bad]!.task.id]!.loss!, epoch, step, bad, true);
 }
 
 /** The batch's task losses after the update (FAMO's measure of progress), without dropout. */

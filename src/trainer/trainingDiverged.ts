@@ -30,3 +30,12 @@ export function diverged(what: string, value: number, epoch: number, step: numbe
   }
   return new TrainingDiverged(`Training diverged: ${what} became ${value} at epoch ${epoch}, step ${step}. ${ADVICE}`);
 }
+
+/**
+ * The located error when a task's `loss` in `values`, measured after the updates (an epoch's
+ * validation, the test split), is not finite: an update that overflowed with finite step losses.
+ */
+export function divergedAfterUpdate(taskIds: readonly string[], values: Readonly<Record<string, Readonly<Record<string, number>>>>, what: string, epoch: number, step: number): TrainingDiverged | undefined {
+  const bad = taskIds.findIndex((id) => { const v = values[id]?.loss; return v !== undefined && !Number.isFinite(v); });
+  return bad >= 0 ? diverged(`${what} of task "${taskIds[bad]!}"`, values[taskIds[bad]!]!.loss!, epoch, step, bad, true) : undefined;
+}

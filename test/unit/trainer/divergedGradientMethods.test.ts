@@ -80,6 +80,7 @@ const PATHS: Array<{ method: string; backend: 'tensorflow' | 'cpu'; path: string
 firstStepCases('tensorflow');
 lastUpdateCases('tensorflow');
 laterEpochCase();
+noValidationCase();
 
 for (const c of PATHS) {
   if (c.loss) {
@@ -193,6 +194,23 @@ function laterEpochCase(): void {
     assert.ok(points.some((p) => p.split === 'validation' && p.epoch === 1), 'epoch 1\'s finite validation kept');
     assert.ok(!fs.existsSync(path.join(run, 'summary.json')), 'no summary');
     assert.deepEqual(points.filter((p) => typeof p.value !== 'number' || !Number.isFinite(p.value)), [], 'metrics.jsonl holds finite values only');
+  });
+}
+
+// With no validation rows and the train metrics counted as the steps ran (the default), nothing
+// reads the last update's model before the test split: its loss not finite fails the run there,
+// before the model is saved and the test points written.
+function noValidationCase(): void {
+  test('equal, fused graph, no validation rows: the last update overflowing fails the run at the test split, nothing NaN written', { timeout: 120_000 }, async () => {
+    const base = divergingDoc('equal', 2, true);
+    const doc = { ...base, name: 'diverging-equal-no-validation', data: { ...base.data, split: { validation: 0, test: 0.2, seed: 7 } }, // 32 training rows: one step
+      training: { ...base.training, weighting: { method: 'equal' } }, evaluation: { ...base.evaluation, trainMetrics: 'running' } };
+    const { run, points } = await failsDiverged(doc, 'tensorflow',
+      /^tasks\[0\]\.target: Training diverged: the test loss of task "a" became (NaN|-?Infinity) after the first step's update, whose losses were finite/,
+      ['tasks', 0, 'target']);
+    assert.ok(!fs.existsSync(path.join(run, 'model', 'weights.bin')), 'no model saved');
+    assert.ok(!fs.existsSync(path.join(run, 'summary.json')), 'no summary');
+    assert.deepEqual(points.filter((p) => p.split === 'test' || typeof p.value !== 'number' || !Number.isFinite(p.value)), [], 'no test points, finite values only');
   });
 }
 
