@@ -23,7 +23,7 @@ import { GRAPH_STEP_PATH, compileGraphStep, graphStepUnsupported, type GraphStep
 import { makeOptimizer } from './optimizer';
 import { makeWeighting, type TaskWeighting } from './weighting/index';
 import { SpecError } from './specError';
-import { diverged } from './trainingDiverged';
+import { diverged, divergedAfterUpdate } from './trainingDiverged';
 import { gradientStep } from './gradientStep';
 import { weightingMethod } from '../core/weighting/registry';
 import type { LoopSetup, StepFn } from './loopSetup';
@@ -293,10 +293,17 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
       const evalForward = fused?.evaluationForward ?? s.forward;
       const scores = fused?.evaluationScores;
       const validation = s.validation.n > 0 ? evaluate(tf, evalForward, heads, s.validation, Infinity, scores) : {};
+      // A report's losses are its steps' own, taken before their updates: an update that made the
+      // model NaN with finite losses (the run's last, or an epoch's) shows first here, in numbers already read.
+      const validationDiverged = divergedAfterUpdate(taskIds, validation, 'the validation loss', epoch, step);
+      if (validationDiverged) throw validationDiverged;
       fused?.sync(!!running);
       const sums = running && fused?.takeMetricSums?.();
       if (sums) running!.addGraphSums(sums.nodes, sums.taken);
       const trainEval = running ? running.take() : evaluate(tf, evalForward, heads, train, TRAIN_EVAL_LIMIT, scores);
+      // Measured after the epoch's last update too, unless counted as the steps ran.
+      const trainDiverged = running ? undefined : divergedAfterUpdate(taskIds, trainEval, 'the loss on the training rows', epoch, step);
+      if (trainDiverged) throw trainDiverged;
       const points: MetricPoint[] = [];
       const at = { step, epoch };
       for (const [split, values] of [['validation', validation], ['train', trainEval]] as const) {

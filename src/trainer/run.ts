@@ -44,6 +44,7 @@ import { gateMeans } from './model/gateMeans';
 import { measureRobustness } from './insight/robustness';
 import { explain, tabularFeatureNames, unitReliance } from './insight/saliency';
 import { SpecError } from './specError';
+import { divergedAfterUpdate } from './trainingDiverged';
 import { StartupTimes } from './startupTimes';
 
 export interface RunRequest {
@@ -339,6 +340,9 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: re
     req.emit({ type: 'log', level: 'info', message: `${phaseLabel(phase)}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? `, stopped early at epoch ${result.epochsRun}` : ''}${restoredNote}` });
     if (result.cancelled) return 'cancelled';
     const testValues = evaluate(tf, forward, heads, test);
+    // With no validation rows (and train metrics counted as the steps ran) nothing read the last update's model before the test.
+    const testDiverged = divergedAfterUpdate(heads.map((h) => h.task.id), testValues, 'the test loss', result.epochsRun, result.steps);
+    if (testDiverged) throw testDiverged;
     // The first repeat's models only (the saved model is the first repeat's).
     const explanation = record && phase.kind === 'shared' && spec.evaluation?.explain
       ? explain(tf, spec, forward, heads, test, spec.evaluation.explain, featureNames) : undefined;

@@ -38,13 +38,13 @@ function divergingDoc(method: string, tasks: number, lastStep = false) {
 }
 
 /** Runs `doc` and checks the failure every diverging run ends with; its run folder and the values written. */
-async function failsDiverged(doc: ReturnType<typeof divergingDoc>, backend: 'tensorflow' | 'cpu', message: RegExp, at: (string | number)[] = ['training', 'optimizer', 'learningRate']) {
+async function failsDiverged(doc: { name: string }, backend: 'tensorflow' | 'cpu', message: RegExp, at: (string | number)[] = ['training', 'optimizer', 'learningRate']) {
   const runsDir = tempDir('diverged');
   const messages: FromTrainer[] = [];
   const outcome = await runExperiment({ doc, workspaceDir: runsDir, runsDir, backend, emit: (m) => messages.push(m), cancelled: () => false });
   const run = onlyRun(runsDir, doc.name);
   const metrics = path.join(run, 'metrics.jsonl'); // not written when the run fails before its first point
-  const points = (fs.existsSync(metrics) ? fs.readFileSync(metrics, 'utf8') : '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { split: string; metric: string; value: unknown });
+  const points = (fs.existsSync(metrics) ? fs.readFileSync(metrics, 'utf8') : '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { split: string; task: string; metric: string; step: number; epoch: number; value: unknown });
   assert.equal(outcome, 'failed', `the run ${outcome}: ${JSON.stringify(points.filter((p) => p.split !== 'train'))}`);
   const error = messages.find((m) => m.type === 'error');
   assert.ok(error && error.type === 'error', JSON.stringify(messages.filter((m) => m.type === 'log').slice(-3)));
@@ -78,6 +78,9 @@ const PATHS: Array<{ method: string; backend: 'tensorflow' | 'cpu'; path: string
 ];
 
 firstStepCases('tensorflow');
+lastUpdateCases('tensorflow');
+laterEpochCase();
+noValidationCase();
 
 for (const c of PATHS) {
   if (c.loss) {
@@ -148,5 +151,69 @@ function firstStepCases(backend: 'tensorflow' | 'cpu'): void {
   }
 }
 
+// The last update's overflow with no Gramian to see it: the last-step doc's one step (losses ~1e20,
+// finite) moves the weights by 0.01 x ~1e20 = ~1e18, and the validation forward on inputs of 1e10
+// overflows float32 (1e10 x 1e18 x 8 rows of the kernel ~1e29 per trunk unit, x 1e18 x 16 units
+// ~1e48 at the head). The run completed with NaN/Infinity metrics and a saved model: the epoch's
+// validation loss, read at its end, now fails it. Equal weighting has no Gramian (fused graph);
+// eager GradDrop reads none either (its signs of the gradients stay finite).
+function lastUpdateCases(backend: 'tensorflow' | 'cpu'): void {
+  for (const c of [
+    { method: 'equal', backend: 'tensorflow' as const, path: 'fused graph' },
+    { method: 'graddrop', backend: 'cpu' as const, path: 'eager tape step' },
+  ].filter((c) => c.backend === backend)) {
+    test(`${c.method}, ${c.path}: the last update overflowing with finite losses fails the run at its validation, nothing NaN written`, { timeout: 120_000 }, async () => {
+      const doc = divergingDoc(c.method, 2, true);
+      if (c.method === 'equal') doc.training.weighting = { method: 'equal' } as typeof doc.training.weighting;
+      const { run, points } = await failsDiverged(doc, c.backend,
+        /^tasks\[0\]\.target: Training diverged: the validation loss of task "a" became (NaN|-?Infinity) after the first step's update, whose losses were finite: look at the scale/,
+        ['tasks', 0, 'target']);
+      assert.ok(!fs.existsSync(path.join(run, 'model', 'weights.bin')), 'no model saved');
+      assert.ok(!fs.existsSync(path.join(run, 'summary.json')), 'no summary');
+      assert.ok(points.some((p) => p.split === 'train' && p.metric === 'loss'), 'the step\'s own (finite) losses were reported');
+      assert.deepEqual(points.filter((p) => typeof p.value !== 'number' || !Number.isFinite(p.value)), [], 'metrics.jsonl holds finite values only');
+    });
+  }
+}
+
+// The same on a later epoch, located at the learning rate: two epochs of one step, inputs scaled
+// by 100, a warm-up over both epochs taking the learning rate from 1000 x 1e-3 = 1 (step 1) to
+// 1000 x 1/2 = 500 (step 2). Measured: the losses of task "a" were 7590 (step 1) and 1.4e20 (step
+// 2, on step 1's weights), both finite; step 2's update at 500 made its validation loss Infinity.
+function laterEpochCase(): void {
+  test('equal, fused graph: a later epoch\'s last update overflowing with finite losses fails the run at the learning rate', { timeout: 120_000 }, async () => {
+    const base = divergingDoc('equal', 2, true);
+    const doc = {
+      ...base, name: 'diverging-equal-warmup',
+      data: { ...base.data, preprocess: [{ op: 'scale', factor: 100 }] },
+      training: { ...base.training, optimizer: { type: 'sgd', learningRate: 1000 }, epochs: 2, schedule: { type: 'constant', warmupEpochs: 2 }, weighting: { method: 'equal' } },
+    };
+    const { run, points } = await failsDiverged(doc, 'tensorflow',
+      /^training.optimizer.learningRate: Training diverged: the validation loss of task "a" became (NaN|-?Infinity) at epoch 2, step 2\. Lower the learning rate/);
+    assert.deepEqual(points.filter((p) => p.split === 'train' && p.task === 'a' && p.metric === 'loss').map((p) => p.step), [1, 2], 'both steps\' own losses reported');
+    assert.ok(points.some((p) => p.split === 'validation' && p.epoch === 1), 'epoch 1\'s finite validation kept');
+    assert.ok(!fs.existsSync(path.join(run, 'summary.json')), 'no summary');
+    assert.deepEqual(points.filter((p) => typeof p.value !== 'number' || !Number.isFinite(p.value)), [], 'metrics.jsonl holds finite values only');
+  });
+}
+
+// With no validation rows and the train metrics counted as the steps ran (the default), nothing
+// reads the last update's model before the test split: its loss not finite fails the run there,
+// before the model is saved and the test points written.
+function noValidationCase(): void {
+  test('equal, fused graph, no validation rows: the last update overflowing fails the run at the test split, nothing NaN written', { timeout: 120_000 }, async () => {
+    const base = divergingDoc('equal', 2, true);
+    const doc = { ...base, name: 'diverging-equal-no-validation', data: { ...base.data, split: { validation: 0, test: 0.2, seed: 7 } }, // 32 training rows: one step
+      training: { ...base.training, weighting: { method: 'equal' } }, evaluation: { ...base.evaluation, trainMetrics: 'running' } };
+    const { run, points } = await failsDiverged(doc, 'tensorflow',
+      /^tasks\[0\]\.target: Training diverged: the test loss of task "a" became (NaN|-?Infinity) after the first step's update, whose losses were finite/,
+      ['tasks', 0, 'target']);
+    assert.ok(!fs.existsSync(path.join(run, 'model', 'weights.bin')), 'no model saved');
+    assert.ok(!fs.existsSync(path.join(run, 'summary.json')), 'no summary');
+    assert.deepEqual(points.filter((p) => p.split === 'test' || typeof p.value !== 'number' || !Number.isFinite(p.value)), [], 'no test points, finite values only');
+  });
+}
+
 // After the cases above: the 'cpu' backend stays loaded in this process.
 firstStepCases('cpu');
+lastUpdateCases('cpu');
