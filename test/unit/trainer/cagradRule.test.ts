@@ -9,7 +9,7 @@ import { cagradWeights, type CagradRescale } from '../../../src/core/weighting/c
 import { normalizedPsd } from '../../../src/core/weighting/psdGramian';
 import { SeededRandom } from '../../../src/core/random';
 import { hasGraphRule } from '../../../src/trainer/graph/graphRules';
-import { gramianOf, ruleOnGraph } from './ruleOnGraph';
+import { gramianOf, ruleOnGraph, seededDims, seededGramians, THREE_TASK_CASES } from './ruleOnGraph';
 
 /**
  * Within 1e-5, or 1e-5 of the coefficient's size (the graph's come out in float32): where 0 is
@@ -107,11 +107,7 @@ test('CAGrad by hand, 3 tasks: every gradient zero gives 1/3 each; equal orthogo
 });
 
 const THREE = {
-  'hand-worked': gramianOf([[1, 0, 0.5], [0.2, 1, -0.3], [-0.4, 0.1, 2]]),
-  'two equal gradients': gramianOf([[1, 0, 0.5], [1, 0, 0.5], [0, 2, 1]]),
-  'all equal': gramianOf([[1, 2, 0], [1, 2, 0], [1, 2, 0]]),
-  'rank one (parallel)': gramianOf([[1, 2, 0], [2, 4, 0], [-1, -2, 0]]),
-  'opposite pair and a third': gramianOf([[1, 0, 0], [-1, 0, 0], [0, 1, 0]]),
+  ...THREE_TASK_CASES,
   'opposite pair of unequal lengths and a third': gramianOf([[2, 0, 0], [-1, 0, 0], [0, 0.5, 0]]),
   'three opposed in a plane': gramianOf([[1, 0], [-0.5, 0.8], [-0.4, -0.9]]),
   'a zero gradient': gramianOf([[1, 0, 0.5], [0, 0, 0], [0, 2, 1]]),
@@ -152,19 +148,14 @@ for (const [c, rescale] of SETTINGS) {
   test(`CAGrad c = ${c}, rescale ${rescale} in the graph equals the core rule on 400 seeded random Gramians of 3 and 4 tasks in 2 to 5 dimensions`, async () => {
     const random = new SeededRandom(17);
     for (const k of [3, 4]) {
-      const shapes = Array.from({ length: 200 }, (_, i) => 2 + (i % 4));
-      const gramians = shapes.map((dims, i) => {
-        // A common shift makes the gradients agree more often: minima inside the simplex and on its faces.
-        const shift = Array.from({ length: dims }, () => (random.next() - 0.3) * (i % 3));
-        return gramianOf(Array.from({ length: k }, () => Array.from({ length: dims }, (_, d) => random.next() * 2 - 1 + shift[d]!)));
-      });
+      const gramians = seededGramians(random, k);
       const graph = await ruleOnGraph('cagrad', { c, rescale }, gramians);
       gramians.forEach((G, i) => {
         const label = `random ${k} tasks #${i} ${JSON.stringify(G)}`;
         // 4 gradients in 2 dimensions are affinely dependent: a minimiser inside their hull has many weightings.
         const want = cagradWeights(G, c, rescale);
         const lambda = lambdaOf(want, c, rescale);
-        if (shapes[i]! >= k - 1) return close(graph[i]!, want, label, lambda);
+        if (seededDims(i) >= k - 1) return close(graph[i]!, want, label, lambda);
         // 4 gradients in a plane holding 0 (to rounding) with c > 1: the minimiser is a point within
         // about 1e-4 of 0, where G's rounding decides g_w's direction (lambda over 1000): neither
         // rule's weights nor direction are determined there, and the core solver stops short (F 1.7e-5

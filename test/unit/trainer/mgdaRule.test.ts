@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { mgdaWeights } from '../../../src/core/weighting/mgda';
 import { SeededRandom } from '../../../src/core/random';
 import { subsetMasks } from '../../../src/trainer/graph/mgdaRule';
-import { gramianOf, ruleOnGraph } from './ruleOnGraph';
+import { gramianOf, ruleOnGraph, seededDims, seededGramians, THREE_TASK_CASES } from './ruleOnGraph';
 
 
 
@@ -37,11 +37,7 @@ test('MGDA by hand, 3 tasks, the least-norm point on an edge: g1 = (1, 0), g2 = 
 });
 
 const THREE = {
-  'hand-worked': gramianOf([[1, 0, 0.5], [0.2, 1, -0.3], [-0.4, 0.1, 2]]),
-  'two equal gradients': gramianOf([[1, 0, 0.5], [1, 0, 0.5], [0, 2, 1]]),
-  'all equal': gramianOf([[1, 2, 0], [1, 2, 0], [1, 2, 0]]),
-  'rank one (parallel)': gramianOf([[1, 2, 0], [2, 4, 0], [-1, -2, 0]]),
-  'opposite pair and a third': gramianOf([[1, 0, 0], [-1, 0, 0], [0, 1, 0]]),
+  ...THREE_TASK_CASES,
   'a zero gradient': gramianOf([[1, 0, 0.5], [0, 0, 0], [0, 2, 1]]),
   'two zero gradients': gramianOf([[0, 0, 0], [0.5, 1, 0], [0, 0, 0]]),
   'every gradient zero': gramianOf([[0, 0], [0, 0], [0, 0]]),
@@ -69,12 +65,7 @@ for (const normalization of ['none', 'l2']) {
   test(`MGDA ${normalization} in the graph equals the core rule on 400 seeded random Gramians of 3 and 4 tasks in 2 to 5 dimensions`, async () => {
     const random = new SeededRandom(11);
     for (const k of [3, 4]) {
-      const shapes = Array.from({ length: 200 }, (_, c) => 2 + (c % 4));
-      const gramians = shapes.map((dims, c) => {
-        // A common shift makes the gradients agree more often, so that some hulls keep 0 out and some do not.
-        const shift = Array.from({ length: dims }, () => (random.next() - 0.3) * (c % 3));
-        return gramianOf(Array.from({ length: k }, () => Array.from({ length: dims }, (_, d) => random.next() * 2 - 1 + shift[d]!)));
-      });
+      const gramians = seededGramians(random, k);
       const graph = await ruleOnGraph('mgda', { normalization }, gramians);
       gramians.forEach((G, c) => {
         const want = mgdaWeights(G, normalization);
@@ -82,7 +73,7 @@ for (const normalization of ['none', 'l2']) {
         // k gradients in k - 2 dimensions or fewer are affinely dependent: when the least-norm point
         // needs them all, several weightings give it (one direction), so the graph's are checked by the
         // direction's squared norm, theirs and the core rule's (normalised alike), and by being weights.
-        if (shapes[c]! >= k - 1) return close(graph[c]!, want, label);
+        if (seededDims(c) >= k - 1) return close(graph[c]!, want, label);
         const norm = (w: readonly number[]) => w.reduce((s, a, i) => s + w.reduce((t, b, j) => t + a * b * G[i]![j]!, 0), 0);
         assert.ok(Math.abs(norm(graph[c]!) - norm(want)) < 1e-6, `${label}: ||d||^2 ${norm(graph[c]!)} vs ${norm(want)}`);
         assert.ok(graph[c]!.every((a) => a >= 0), `${label}: [${graph[c]}]`);

@@ -16,7 +16,7 @@ import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
 import { ruleOps } from '../../../src/trainer/graph/graphRules';
 import { NEWTON_STEPS, nashMtlNewton } from '../../../src/trainer/graph/nashRule';
 import { openSession } from '../../../src/trainer/graph/session';
-import { gramianOf } from './ruleOnGraph';
+import { gramianOf, THREE_TASK_CASES } from './ruleOnGraph';
 
 /** Each coefficient within `relative` of the expected one's size (and 1e-30 absolute, for zeros). */
 const close = (got: readonly number[], want: readonly number[], label: string, relative = 1e-6) =>
@@ -78,11 +78,7 @@ test('Nash-MTL by hand, 3 tasks: a zero gradient gets 0, the others 1 / |g_i| wh
 });
 
 const THREE = {
-  'hand-worked': gramianOf([[1, 0, 0.5], [0.2, 1, -0.3], [-0.4, 0.1, 2]]),
-  'two equal gradients': gramianOf([[1, 0, 0.5], [1, 0, 0.5], [0, 2, 1]]),
-  'all equal': gramianOf([[1, 2, 0], [1, 2, 0], [1, 2, 0]]),
-  'rank one (parallel)': gramianOf([[1, 2, 0], [2, 4, 0], [-1, -2, 0]]),
-  'opposite pair and a third': gramianOf([[1, 0, 0], [-1, 0, 0], [0, 1, 0]]),
+  ...THREE_TASK_CASES,
   'a zero gradient': gramianOf([[1, 0, 0.5], [0, 0, 0], [0, 2, 1]]),
   'two zero gradients': gramianOf([[0, 0, 0], [0.5, 1, 0], [0, 0, 0]]),
   'every gradient zero': gramianOf([[0, 0], [0, 0], [0, 0]]),

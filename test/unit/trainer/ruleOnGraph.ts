@@ -1,5 +1,6 @@
 // The graph rules (src/trainer/graph/graphRules.ts) run alone: a Gramian fed, the coefficients
 // fetched, one session for a list of Gramians; shared by the rule tests.
+import type { SeededRandom } from '../../../src/core/random';
 import { loadBackend } from '../../../src/trainer/backend';
 import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
 import { graphRule } from '../../../src/trainer/graph/graphRules';
@@ -26,3 +27,27 @@ export async function ruleOnGraph(id: string, params: Record<string, unknown>, g
 
 /** The Gramian of rows `J`, rounded to float32 as the trainer's is. */
 export const gramianOf = (J: number[][]) => J.map((a) => J.map((b) => Math.fround(a.reduce((s, x, i) => s + x * b[i]!, 0))));
+
+/** Three-task Gramians every rule with 3-4 tasks is checked on (each test adds its own). */
+export const THREE_TASK_CASES = {
+  'hand-worked': gramianOf([[1, 0, 0.5], [0.2, 1, -0.3], [-0.4, 0.1, 2]]),
+  'two equal gradients': gramianOf([[1, 0, 0.5], [1, 0, 0.5], [0, 2, 1]]),
+  'all equal': gramianOf([[1, 2, 0], [1, 2, 0], [1, 2, 0]]),
+  'rank one (parallel)': gramianOf([[1, 2, 0], [2, 4, 0], [-1, -2, 0]]),
+  'opposite pair and a third': gramianOf([[1, 0, 0], [-1, 0, 0], [0, 1, 0]]),
+};
+
+/** The dimension of seededGramians' i-th gradients. */
+export const seededDims = (i: number) => 2 + (i % 4);
+
+/**
+ * 200 seeded Gramians of `k` tasks in 2 to 5 dimensions. A common shift makes the gradients agree
+ * more often: minima inside the simplex and on its faces, hulls that hold 0 and hulls that do not.
+ */
+export function seededGramians(random: SeededRandom, k: number): number[][][] {
+  return Array.from({ length: 200 }, (_, i) => {
+    const dims = seededDims(i);
+    const shift = Array.from({ length: dims }, () => (random.next() - 0.3) * (i % 3));
+    return gramianOf(Array.from({ length: k }, () => Array.from({ length: dims }, (_, d) => random.next() * 2 - 1 + shift[d]!)));
+  });
+}
