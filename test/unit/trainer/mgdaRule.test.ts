@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { mgdaWeights } from '../../../src/core/weighting/mgda';
 import { SeededRandom } from '../../../src/core/random';
 import { subsetMasks } from '../../../src/trainer/graph/mgdaRule';
-import { gramianOf, ruleOnGraph, seededDims, seededGramians, THREE_TASK_CASES } from './ruleOnGraph';
+import { gramianOf, ruleOnGraph, seededDims, seededGramians, FOUR_TASK_CASES, THREE_TASK_CASES } from './ruleOnGraph';
 
 
 
@@ -43,16 +43,7 @@ const THREE = {
   'every gradient zero': gramianOf([[0, 0], [0, 0], [0, 0]]),
   'the third shortest, inside the others\' cone': gramianOf([[2, 0], [0, 2], [0.5, 0.5]]),
 };
-const FOUR = {
-  'hand-worked': gramianOf([[1, 0, 0.5, 0], [0.2, 1, -0.3, 0.1], [-0.4, 0.1, 2, 0.3], [0.3, -0.5, 0.2, 1]]),
-  'two equal gradients': gramianOf([[1, 0, 0.5], [1, 0, 0.5], [0, 2, 1], [-1, 0.2, 0]]),
-  'two pairs of equal gradients': gramianOf([[1, 0], [0, 1], [1, 0], [0, 1]]),
-  'rank one (parallel)': gramianOf([[1, 2], [2, 4], [-1, -2], [3, 6]]),
-  'a zero gradient': gramianOf([[1, 0, 0.5], [0, 0, 0], [0, 2, 1], [1, 1, 1]]),
-  'every gradient zero': gramianOf([[0], [0], [0], [0]]),
-  'four in a plane (affinely dependent)': gramianOf([[1, 0], [0, 1], [-1, 0.2], [0.3, -1]]),
-  'all in one half-space': gramianOf([[1, 0.1, 0], [1, -0.1, 0.2], [0.9, 0, -0.2], [1.2, 0.3, 0.1]]),
-};
+const FOUR = FOUR_TASK_CASES;
 
 for (const normalization of ['none', 'l2']) {
   for (const [k, set] of [[3, THREE], [4, FOUR]] as const) {

@@ -16,7 +16,7 @@ import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
 import { ruleOps } from '../../../src/trainer/graph/graphRules';
 import { NEWTON_STEPS, nashMtlNewton } from '../../../src/trainer/graph/nashRule';
 import { openSession } from '../../../src/trainer/graph/session';
-import { gramianOf, THREE_TASK_CASES } from './ruleOnGraph';
+import { gramianOf, FOUR_TASK_CASES, THREE_TASK_CASES } from './ruleOnGraph';
 
 /** Each coefficient within `relative` of the expected one's size (and 1e-30 absolute, for zeros). */
 const close = (got: readonly number[], want: readonly number[], label: string, relative = 1e-6) =>
@@ -86,16 +86,7 @@ const THREE = {
   'large scale': gramianOf([[300, 0, 10], [-100, 250, 0], [0, 40, 900]]),
   'small scale': gramianOf([[3e-3, 0, 1e-4], [-1e-3, 2.5e-3, 0], [0, 4e-4, 9e-3]]),
 };
-const FOUR = {
-  'hand-worked': gramianOf([[1, 0, 0.5, 0], [0.2, 1, -0.3, 0.1], [-0.4, 0.1, 2, 0.3], [0.3, -0.5, 0.2, 1]]),
-  'two equal gradients': gramianOf([[1, 0, 0.5], [1, 0, 0.5], [0, 2, 1], [-1, 0.2, 0]]),
-  'two pairs of equal gradients': gramianOf([[1, 0], [0, 1], [1, 0], [0, 1]]),
-  'rank one (parallel)': gramianOf([[1, 2], [2, 4], [-1, -2], [3, 6]]),
-  'a zero gradient': gramianOf([[1, 0, 0.5], [0, 0, 0], [0, 2, 1], [1, 1, 1]]),
-  'every gradient zero': gramianOf([[0], [0], [0], [0]]),
-  'four in a plane (some opposed)': gramianOf([[1, 0], [0, 1], [-1, 0.2], [0.3, -1]]),
-  'all in one half-space': gramianOf([[1, 0.1, 0], [1, -0.1, 0.2], [0.9, 0, -0.2], [1.2, 0.3, 0.1]]),
-};
+const FOUR = FOUR_TASK_CASES;
 
 for (const maxNorm of [0, 1]) {
   for (const [k, set] of [[3, THREE], [4, FOUR]] as const) {

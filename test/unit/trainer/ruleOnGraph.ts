@@ -37,6 +37,18 @@ export const THREE_TASK_CASES = {
   'opposite pair and a third': gramianOf([[1, 0, 0], [-1, 0, 0], [0, 1, 0]]),
 };
 
+/** Four-task Gramians every rule with 4 tasks is checked on (each test adds its own). */
+export const FOUR_TASK_CASES = {
+  'hand-worked': gramianOf([[1, 0, 0.5, 0], [0.2, 1, -0.3, 0.1], [-0.4, 0.1, 2, 0.3], [0.3, -0.5, 0.2, 1]]),
+  'two equal gradients': gramianOf([[1, 0, 0.5], [1, 0, 0.5], [0, 2, 1], [-1, 0.2, 0]]),
+  'two pairs of equal gradients': gramianOf([[1, 0], [0, 1], [1, 0], [0, 1]]),
+  'rank one (parallel)': gramianOf([[1, 2], [2, 4], [-1, -2], [3, 6]]),
+  'a zero gradient': gramianOf([[1, 0, 0.5], [0, 0, 0], [0, 2, 1], [1, 1, 1]]),
+  'every gradient zero': gramianOf([[0], [0], [0], [0]]),
+  'four in a plane (affinely dependent, some opposed)': gramianOf([[1, 0], [0, 1], [-1, 0.2], [0.3, -1]]),
+  'all in one half-space': gramianOf([[1, 0.1, 0], [1, -0.1, 0.2], [0.9, 0, -0.2], [1.2, 0.3, 0.1]]),
+};
+
 /** The dimension of seededGramians' i-th gradients. */
 export const seededDims = (i: number) => 2 + (i % 4);
 
