@@ -436,6 +436,24 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     assert.deepEqual(spec(d).training.schedule, { type: 'sgdr', t0: 5, tMult: 2 });
     await d.page.waitForFunction((b) => document.querySelector('.lr-preview polyline')?.getAttribute('points') !== b, before);
   }],
+  ['tasks: the loss list names losses as users call them, its default included; "sparse cross-entropy" picked writes sparseCategoricalCrossentropy', async (d) => {
+    await d.page.click('#tab-tasks');
+    const loss = d.page.locator('.field[data-path="tasks.0.loss"] vscode-dropdown');
+    await loss.waitFor();
+    assert.deepEqual((await loss.locator('vscode-option').allTextContents()).map((t) => t.trim()),
+      ['cross-entropy (default)', 'sparse cross-entropy', 'binary cross-entropy', 'mean squared error', 'mean absolute error', 'Huber']);
+    await loss.click();
+    await loss.locator('vscode-option:text-is("sparse cross-entropy")').click();
+    await until(() => spec(d).tasks[0]?.loss === 'sparseCategoricalCrossentropy', 'loss sparseCategoricalCrossentropy');
+  }],
+  ['training: the optimizer\'s help says what it does (it read "Adam."), and each setting\'s tooltip its default', async (d) => {
+    await d.setText(digitsParityText.replace('"type": "sgd", "learningRate": 0.01', '"type": "adam", "learningRate": 0.001'));
+    await d.page.click('#tab-training');
+    const help = d.page.locator('.variant[data-path="training.optimizer"] > .variant-help');
+    await help.waitFor();
+    assert.match((await help.textContent()) ?? '', /^Adam \(Kingma & Ba 2015\): each weight's step scaled by running means of its gradient/);
+    assert.equal(await d.page.locator('.field[data-path="training.optimizer.epsilon"] .field-label').getAttribute('title'), 'Small constant added to the step\'s divisor so that it is never zero (default 1e-7).');
+  }],
   ['training: the weighting dropdown names methods by their titles (the id where it differs), its default included; PCGrad picked writes its id', async (d) => {
     await d.page.click('#tab-training');
     const method = d.page.locator('.field[data-path="training.weighting.method"] vscode-dropdown');
