@@ -90,8 +90,8 @@ const BLOCK_SCHEMAS = {
     levels: int('Extraction levels (default 1: CGC).', { min: 1, max: LIMITS.levels }),
     activation: expertActivation,
   }, ['sharedExperts', 'taskExperts', 'units', 'tasks'], snip('ple', { sharedExperts: 2, taskExperts: 1, units: 16, tasks: 2, levels: 2 })),
-  select: layer('Column index of a block\'s output [columns, features]: the input of one task\'s head.', {
-    index: int('Column, from 0.', { min: 0, max: LIMITS.columns }),
+  select: layer('Hands one column of a block\'s output [columns, features] to one task\'s tower or head: after mmoe or ple, gate index\'s mix of the experts; after parallelDense or crossStitch, task column index.', {
+    index: int('Which column, from 0: the gate (mmoe, ple) or the task column (parallelDense, crossStitch).', { min: 0, max: LIMITS.columns }),
   }, ['index'], snip('select', { index: 0 })),
 } satisfies Partial<Record<LayerType, ObjectSchema>>;
 
