@@ -14,10 +14,12 @@ export const ACTIVATIONS = keys<Activation>({
   softmax: true, softplus: true, softsign: true, swish: true,
 });
 export const TASK_KINDS = keys<TaskKind>({ multiclass: true, binary: true, regression: true });
-export const LOSS_NAMES = keys<LossName>({
-  categoricalCrossentropy: true, sparseCategoricalCrossentropy: true, binaryCrossentropy: true,
-  meanSquaredError: true, meanAbsoluteError: true, huber: true,
-});
+/** Each loss as users call it, for the designer's list; the document keeps the name (Keras' and tfjs' own). */
+export const LOSS_TITLES: Record<LossName, string> = {
+  categoricalCrossentropy: 'cross-entropy', sparseCategoricalCrossentropy: 'sparse cross-entropy', binaryCrossentropy: 'binary cross-entropy',
+  meanSquaredError: 'mean squared error', meanAbsoluteError: 'mean absolute error', huber: 'Huber',
+};
+export const LOSS_NAMES = Object.keys(LOSS_TITLES) as LossName[];
 export const TEXT_ENCODINGS = keys<TextEncoding>({ 'utf-8': true, 'utf-16le': true, 'utf-16be': true, latin1: true, 'windows-1252': true, 'iso-8859-15': true });
 const COLUMN_TYPES = keys<ColumnType>({ numeric: true, categorical: true });
 const METRIC_NAMES = keys<MetricName>({ accuracy: true, macroF1: true, rocAuc: true, mae: true, rmse: true, r2: true });
@@ -88,8 +90,8 @@ const BLOCK_SCHEMAS = {
     levels: int('Extraction levels (default 1: CGC).', { min: 1, max: LIMITS.levels }),
     activation: expertActivation,
   }, ['sharedExperts', 'taskExperts', 'units', 'tasks'], snip('ple', { sharedExperts: 2, taskExperts: 1, units: 16, tasks: 2, levels: 2 })),
-  select: layer('Column index of a block\'s output [columns, features]: the input of one task\'s head.', {
-    index: int('Column, from 0.', { min: 0, max: LIMITS.columns }),
+  select: layer('Hands one column of a block\'s output [columns, features] to one task\'s tower or head: after mmoe or ple, gate index\'s mix of the experts; after parallelDense or crossStitch, task column index.', {
+    index: int('Which column, from 0: the gate (mmoe, ple) or the task column (parallelDense, crossStitch).', { min: 0, max: LIMITS.columns }),
   }, ['index'], snip('select', { index: 0 })),
 } satisfies Partial<Record<LayerType, ObjectSchema>>;
 
@@ -149,7 +151,7 @@ const task = obj('A prediction task: one target column, one head of the model.',
   kind: oneOf(TASK_KINDS, 'multiclass: one of several classes; binary: yes/no; regression: a number.'),
   target: str('Name of the target column/field in the data.'),
   classes: int('Number of classes (multiclass tasks; binary tasks have 2).', { min: 2, max: LIMITS.classes }),
-  loss: oneOf(LOSS_NAMES, 'Default by kind: multiclass categoricalCrossentropy, binary binaryCrossentropy, regression meanSquaredError.'),
+  loss: oneOf(LOSS_NAMES, 'What training minimises for this task; default by kind: multiclass categoricalCrossentropy, binary binaryCrossentropy, regression meanSquaredError.'),
   weight: num('Static loss weight, used by weighting method "static" (default 1).', { min: 0, max: 1_000_000 }),
   metrics: arr(oneOf(METRIC_NAMES, 'Metric.'), 'Default by kind: classification accuracy, macroF1 (binary also rocAuc); regression mae, rmse, r2.', { uniqueItems: true }),
 }, ['id', 'kind', 'target'], { id: '${1:task}', kind: '${2|multiclass,binary,regression|}', target: '${3:column}' });
@@ -213,48 +215,48 @@ const data = obj('Where the examples come from, how they are preprocessed and sp
 }, ['source', 'split']);
 
 // ---- training ----------------------------------------------------------------------
-const learningRate = num('Step size of the optimizer.', { exclusiveMin: 0, max: LIMITS.learningRate });
-const epsilon = num('Small constant for numerical stability.', { exclusiveMin: 0, max: 1 });
-const warmupEpochs = num('Linear warm-up from 0 over this many epochs before the schedule starts.', { min: 0, max: LIMITS.epochs });
+const learningRate = num('Step size of each update (required; 0.001 suits Adam, 0.01 to 0.1 SGD).', { exclusiveMin: 0, max: LIMITS.learningRate });
+const epsilon = num('Small constant added to the step\'s divisor so that it is never zero (default 1e-7).', { exclusiveMin: 0, max: 1 });
+const warmupEpochs = num('Linear warm-up from 0 over this many epochs before the schedule starts (default 0: none).', { min: 0, max: LIMITS.epochs });
 const minLearningRate = num('Lowest learning rate reached (default 0).', { min: 0, max: LIMITS.learningRate });
 const momentum = (text: string): ReturnType<typeof num> => num(text, { min: 0, exclusiveMax: 1 });
 
 const training = obj('How the model is trained.', {
   optimizer: union('type', 'optimizer type', 'The optimizer; "type" picks its kind.', {
-    sgd: obj('Stochastic gradient descent.', {
+    sgd: obj('Stochastic gradient descent: each step moves the weights against the gradient, times the learning rate (with momentum, along a running mean of the gradients).', {
       learningRate, momentum: momentum('Momentum, in [0, 1) (default 0: none).'), nesterov: bool('Nesterov momentum (default false).'),
     }, ['learningRate']),
-    adam: obj('Adam.', {
+    adam: obj('Adam (Kingma & Ba 2015): each weight\'s step scaled by running means of its gradient and squared gradient; works with little tuning.', {
       learningRate, beta1: num('Decay of the first moment (default 0.9).', { min: 0, exclusiveMax: 1 }),
       beta2: num('Decay of the second moment (default 0.999).', { min: 0, exclusiveMax: 1 }), epsilon,
     }, ['learningRate']),
-    rmsprop: obj('RMSProp.', {
+    rmsprop: obj('RMSProp (Hinton 2012): each weight\'s step divided by a running mean of its squared gradient.', {
       learningRate, decay: num('Discount of the squared-gradient average (default 0.9).', { min: 0, exclusiveMax: 1 }),
       momentum: momentum('Momentum, in [0, 1) (default 0).'), epsilon,
     }, ['learningRate']),
-    adagrad: obj('Adagrad.', { learningRate, initialAccumulatorValue: num('Starting value of the accumulators (default 0.1).', { exclusiveMin: 0, max: 1_000_000 }) }, ['learningRate']),
+    adagrad: obj('Adagrad (Duchi et al. 2011): each weight\'s step divided by the root of the sum of its squared gradients so far, so steps shrink as training goes on.', { learningRate, initialAccumulatorValue: num('Starting value of the accumulators (default 0.1).', { exclusiveMin: 0, max: 1_000_000 }) }, ['learningRate']),
   }),
   schedule: union('type', 'schedule type', 'Learning-rate schedule; "type" picks its kind (default constant).', {
-    constant: obj('Constant learning rate.', { warmupEpochs }),
-    step: obj('Multiply by gamma every stepEpochs epochs.', {
-      stepEpochs: num('Epochs between drops.', { exclusiveMin: 0, max: LIMITS.epochs }), gamma: num('Factor per drop, e.g. 0.1.', { exclusiveMin: 0, max: 10 }), warmupEpochs,
+    constant: obj('The learning rate stays as set for the whole run (the default schedule).', { warmupEpochs }),
+    step: obj('The learning rate is multiplied by gamma every stepEpochs epochs.', {
+      stepEpochs: num('Epochs between drops (required).', { exclusiveMin: 0, max: LIMITS.epochs }), gamma: num('Factor per drop (required), e.g. 0.1.', { exclusiveMin: 0, max: 10 }), warmupEpochs,
     }, ['stepEpochs', 'gamma']),
-    exponential: obj('Multiply by gamma every epoch.', { gamma: num('Factor per epoch, e.g. 0.95.', { exclusiveMin: 0, max: 10 }), warmupEpochs }, ['gamma']),
-    cosine: obj('Cosine decay to minLearningRate over the run.', { minLearningRate, warmupEpochs }),
+    exponential: obj('The learning rate is multiplied by gamma after every epoch.', { gamma: num('Factor per epoch (required), e.g. 0.95.', { exclusiveMin: 0, max: 10 }), warmupEpochs }, ['gamma']),
+    cosine: obj('The learning rate falls along a half cosine to minLearningRate by the end of the run.', { minLearningRate, warmupEpochs }),
     sgdr: obj('Cosine with warm restarts (SGDR, Loshchilov & Hutter 2017).', {
-      t0: num('Epochs of the first period.', { exclusiveMin: 0, max: LIMITS.epochs }), tMult: num('Each period is tMult times longer than the last (default 1).', { min: 1, max: 100 }),
+      t0: num('Epochs of the first period (required).', { exclusiveMin: 0, max: LIMITS.epochs }), tMult: num('Each period is tMult times longer than the last (default 1).', { min: 1, max: 100 }),
       minLearningRate, warmupEpochs,
     }, ['t0']),
   }),
-  epochs: int('Passes over the training data.', { min: 1, max: LIMITS.epochs }),
-  batchSize: int('Examples per optimizer step.', { min: 1, max: LIMITS.batchSize }),
+  epochs: int('Passes over the training data (required).', { min: 1, max: LIMITS.epochs }),
+  batchSize: int('Examples per optimizer step (required; 32 to 256 is usual).', { min: 1, max: LIMITS.batchSize }),
   seed,
   weighting: union('method', 'weighting method', 'How the task losses (or their gradients) are combined into one update (default equal).', weightingVariants()),
-  l2: num('L2 penalty added to every kernel that has none of its own.', { min: 0, max: 1_000 }),
-  clipNorm: num('Clip the global gradient norm to this value.', { exclusiveMin: 0, max: 1e9 }),
-  earlyStopping: obj('Stop when the validation loss stops improving.', {
-    patience: int('Epochs without improvement before stopping.', { min: 1, max: LIMITS.epochs }),
-    monitor: oneOf(['loss'], 'Value watched (validation loss).'),
+  l2: num('L2 penalty added to every kernel that has none of its own (default 0: none).', { min: 0, max: 1_000 }),
+  clipNorm: num('Clip the global gradient norm to this value (default: no clipping).', { exclusiveMin: 0, max: 1e9 }),
+  earlyStopping: obj('Stop when the validation loss stops improving (default: off, every epoch runs).', {
+    patience: int('Epochs without improvement before stopping (required).', { min: 1, max: LIMITS.epochs }),
+    monitor: oneOf(['loss'], 'Value watched: the validation loss (the default and only choice).'),
   }, ['patience']),
 }, ['optimizer', 'epochs', 'batchSize', 'seed']);
 

@@ -88,8 +88,11 @@ export function App({ init }: { init: DesignerInit }) {
 
   const model = useMemo(() => buildModel(good?.doc ?? {}, good?.problems ?? []), [good]);
   const readOnly = !snapshot.ok;
-  const { groups, positions, direction } = useLayout(model, canvasSize);
+  // "Fit view" (the button or F): the whole graph framed, in the direction that frames it larger now.
+  const [fits, setFits] = useState(0);
+  const { groups, positions, direction } = useLayout(model, canvasSize, fits);
   const view = useRef<CanvasView>(null);
+  const fitWhole = useCallback(() => { setFits((n) => n + 1); view.current?.fit({ duration: 200, whole: true }); }, []);
   const bounds = useMemo(() => graphBounds(positions, groups), [positions, groups]);
 
   // The selection follows renamed nodes and drops deleted ones, in this very render (a form
@@ -218,7 +221,7 @@ export function App({ init }: { init: DesignerInit }) {
           <div className="toolbar-actions">
             <PanelToggle label="Palette" open={panels.palette} controls="palette" toggle={() => setPanels((s) => ({ ...s, palette: !s.palette }))} />
             <PanelToggle label="Inspector" open={panels.inspector} controls="inspector" toggle={() => setPanels((s) => ({ ...s, inspector: !s.inspector }))} />
-            <FitViewButton bounds={bounds} onFit={() => view.current?.fit({ duration: 200, whole: true })} />
+            <FitViewButton bounds={bounds} onFit={fitWhole} />
             <Button appearance="secondary" disabled={readOnly || arranging || model.nodes.length === 0} onClick={autoLayout}
               title="Lay the whole graph out again (elk: layered, fewest crossings) and save every node's position">{arranging ? 'Arranging…' : 'Auto-layout'}</Button>
             <Button appearance="secondary" disabled={!!trainBlocked} title={trainBlocked ?? 'Train variants of this experiment under the same seeds and compare them with intervals (Multi-Task Studio: Compare sharing strategies…)'}
@@ -254,7 +257,7 @@ export function App({ init }: { init: DesignerInit }) {
           {readOnly && <div className="read-only-tag" aria-hidden="true">read-only</div>}
           <Canvas positions={positions} groups={groups} direction={direction} onSize={onCanvasSize} selection={selection} setSelection={setSelection}
             defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} view={view}
-            connectKey={connectKey} />
+            connectKey={connectKey} fitKey={fitWhole} />
           {model.nodes.length === 0 && model.tasks.length === 0 && (
             <div className="canvas-empty">{good === undefined ? 'Nothing to show yet.' : 'The model is empty: add an input from the palette, then layers, and what it predicts in the inspector\'s Tasks tab.'}</div>
           )}

@@ -40,6 +40,8 @@ interface Props {
   selectWhenReady(ids: string[]): void;
   /** C pressed with one node selected: open the inspector's "Connect output to…" list. */
   connectKey(): void;
+  /** F pressed: "Fit view", as the toolbar's button does it (the direction chosen again, then the whole graph framed). */
+  fitKey(): void;
   view: RefObject<CanvasView | null>;
 }
 
@@ -333,7 +335,7 @@ export function Canvas(p: Props) {
     if ((e.key === 'Delete' || e.key === 'Backspace') && !readOnly) { e.preventDefault(); deleteSelection(); }
     else if (mod && key === 'd' && !readOnly) { e.preventDefault(); duplicate(); }
     else if (mod && key === 'a') { e.preventDefault(); p.setSelection(() => ({ nodes: nodes.map((n) => n.id), edges: [] })); }
-    else if (!mod && !e.altKey && key === 'f') { e.preventDefault(); fit({ duration: 200, whole: true }); }
+    else if (!mod && !e.altKey && key === 'f') { e.preventDefault(); p.fitKey(); }
     else if (e.key === 'Escape') p.setSelection(() => ({ nodes: [], edges: [] }));
     else if (!mod && !e.altKey && key === 'c' && !readOnly && p.selection.nodes.length === 1 && model.nodeById.has(p.selection.nodes[0]!)) {
       // The keyboard's connect: the inspector's "Connect output to…" list, opened with focus on its first choice.

@@ -1,6 +1,8 @@
 // Tasks: id, kind, target, classes, loss, weight, metrics and head, one card per task.
 import { DEFAULT_LOSS, DEFAULT_METRICS } from '../../src/core/defaults';
 import type { JsonPath } from '../../src/core/edits';
+import { LOSS_TITLES } from '../../src/core/experimentSchema';
+import { own } from '../../src/core/own';
 import type { MetricName, TaskKind } from '../../src/core/spec';
 import { Button, Checkbox } from '../ui';
 import { problemsAt, useDesigner } from './context';
@@ -8,6 +10,9 @@ import { DraftText, EnumField, FieldShell, ObjectFields, ProblemText } from './f
 import { isObject, type TaskInfo } from './model';
 import { addTask, connect, idProblem, removeTask, renameTask, setValue } from './operations';
 import { TASK } from './schemas';
+
+/** A loss as users call it ("binary cross-entropy"); an unknown name as it is written. */
+const LOSS_LABEL = { loss: (name: string): string => own(LOSS_TITLES, name) ?? name };
 
 export function TasksPanel() {
   const d = useDesigner();
@@ -51,7 +56,7 @@ export function TaskForm({ task }: { task: TaskInfo }) {
           parse={(t) => { const problem = idProblem(model.doc, t.trim(), task.id); return problem ? { ok: false, message: problem } : { ok: true, value: t.trim() }; }}
           commit={(v) => v !== task.id && d.edit(renameTask(model.doc, task.index, v as string))} />
         <ObjectFields schema={TASK} value={raw} path={path} skip={['id', 'metrics']}
-          defaults={kind ? { loss: DEFAULT_LOSS[kind], weight: 1, ...(kind === 'binary' ? { classes: 2 } : {}) } : undefined} />
+          defaults={kind ? { loss: DEFAULT_LOSS[kind], weight: 1, ...(kind === 'binary' ? { classes: 2 } : {}) } : undefined} optionLabels={LOSS_LABEL} />
       </div>
       {kind && <Metrics kind={kind} value={isObject(raw) ? raw.metrics : undefined} path={[...path, 'metrics']} />}
       <EnumField label="Head (output layer)" path={['model', 'outputs', task.id]} value={task.output} required={false} unsetLabel="(none)"

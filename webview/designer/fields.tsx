@@ -140,12 +140,13 @@ const LONG_NUMBER = 12;
 /**
  * The characters of a dropdown's choice that a half-width field shows whole at the narrowest
  * inspector (280 px): a list with a longer choice takes the whole row ("categoricalCrossentropy
- * (default)" was cut to "categor…", a task's kind to "multicla…").
+ * (default)" was cut to "categor…", a task's kind to "multicla…"; losses are now listed as
+ * users call them, LOSS_TITLES).
  */
 const LONG_CHOICE = 9;
 
 /** One field for a schema property; `fallback` is the effective default shown when unset. */
-export function SchemaField(p: { name: string; schema: Schema; value: unknown; path: JsonPath; required: boolean; fallback?: unknown; label?: string }) {
+export function SchemaField(p: { name: string; schema: Schema; value: unknown; path: JsonPath; required: boolean; fallback?: unknown; label?: string; optionLabel?: (value: string) => string }) {
   const d = useDesigner();
   const label = p.label ?? humanize(p.name);
   const help = p.schema.description;
@@ -159,7 +160,7 @@ export function SchemaField(p: { name: string; schema: Schema; value: unknown; p
         parse={(t) => parseNumber(t, !!s.integer, p.required)} />;
     }
     case 'string':
-      if (s.enum) return <EnumField label={label} path={p.path} help={help} value={p.value} options={s.enum} required={p.required} fallback={p.fallback} />;
+      if (s.enum) return <EnumField label={label} path={p.path} help={help} value={p.value} options={s.enum} required={p.required} fallback={p.fallback} optionLabel={p.optionLabel} />;
       return <DraftText label={label} path={p.path} help={help} text={typeof p.value === 'string' ? p.value : ''} placeholder={placeholder} wide
         parse={(t) => (t === '' && !p.required ? { ok: true, value: undefined } : t.trim() === '' && s.nonEmpty ? { ok: false, message: 'Required.' } : { ok: true, value: t })} />;
     case 'boolean': {
@@ -235,12 +236,16 @@ export function EnumField(p: {
 }
 
 /** Every property of an object schema except `skip`, in schema order. */
-export function ObjectFields(p: { schema: { properties: Record<string, Schema>; required: readonly string[] }; value: unknown; path: JsonPath; skip?: readonly string[]; defaults?: Record<string, unknown> }) {
+export function ObjectFields(p: {
+  schema: { properties: Record<string, Schema>; required: readonly string[] }; value: unknown; path: JsonPath; skip?: readonly string[]; defaults?: Record<string, unknown>;
+  /** What a choice is called in a property's list, by property (a loss as users call it). */
+  optionLabels?: Record<string, (value: string) => string>;
+}) {
   const value = typeof p.value === 'object' && p.value !== null ? p.value as Record<string, unknown> : {};
   return (
     <>
       {Object.entries(p.schema.properties).filter(([k]) => !p.skip?.includes(k)).map(([k, s]) => (
-        <SchemaField key={k} name={k} schema={s} value={value[k]} path={[...p.path, k]} required={p.schema.required.includes(k)} fallback={p.defaults?.[k]} />
+        <SchemaField key={k} name={k} schema={s} value={value[k]} path={[...p.path, k]} required={p.schema.required.includes(k)} fallback={p.defaults?.[k]} optionLabel={p.optionLabels?.[k]} />
       ))}
     </>
   );

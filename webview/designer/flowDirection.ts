@@ -3,7 +3,7 @@
 // be framed at the higher zoom, left to right on a tie. It is chosen for a canvas width: edits
 // keep it (a graph that turned when a layer was added would lose the user's place), and so does
 // a change of height alone (a narrow designer's inspector grows under the canvas when a node is
-// selected); a new width chooses again. A layout the document names in full keeps the direction its picture has, so
+// selected); a new width chooses again, and so does "Fit view" (useLayout.ts). A layout the document names in full keeps the direction its picture has, so
 // handles sit on the sides its edges run between.
 import { canvasIds, nodeCentre, type CanvasEdge, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 import type { DesignModel } from './model';

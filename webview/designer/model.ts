@@ -125,7 +125,7 @@ export function buildModel(raw: unknown, problems: Problem[]): DesignModel {
     return {
       id: n.id, kind: n.kind, index: n.index, type,
       label: str(n.kind === 'input' ? undefined : n.layer.label),
-      settings: settingsSummary(n.kind === 'input' ? n.input : n.layer),
+      settings: n.kind === 'input' ? settingsSummary(n.input) : settingsSummary(n.layer, layerOf(graph, n.layer.from[0])),
       shape: shapes.get(n.id), params: params.perNode.get(n.id),
       serves, shared: isShared(graph, n.id),
       headOf: tasks.filter((t) => t.output === n.id).map((t) => t.id), from: n.from,
@@ -137,6 +137,12 @@ export function buildModel(raw: unknown, problems: Problem[]): DesignModel {
     doc, spec, graph, nodes, nodeById: new Map(nodes.map((n) => [n.id, n])), tasks, taskById: new Map(tasks.map((t) => [t.id, t])),
     params, ...memoryOf(doc, spec), problems, problemsByNode: problemsByNode(spec, graph, tasks, problems), layout: layoutOf(doc),
   };
+}
+
+/** The layer spec of node `id`, if it is a layer. */
+function layerOf(graph: Graph, id: string | undefined): LayerSpec | undefined {
+  const n = id === undefined ? undefined : graph.nodes.get(id);
+  return n?.kind === 'layer' ? n.layer : undefined;
 }
 
 function memoryOf(doc: Record<string, unknown>, spec: Pick<ExperimentSpec, 'model'>): { memory?: MemoryEstimate } {

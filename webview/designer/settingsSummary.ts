@@ -1,5 +1,6 @@
 // The one-line summary of a node's settings shown on the canvas ("128 units · relu",
 // "16 filters · 3×3 · stride 2 · same"). Reads defensively: the document may be half-typed.
+// A select says what its column is, from the block it reads: "column 0" was jargon on the card.
 import { formatShape } from '../../src/core/wording';
 
 type Raw = Record<string, unknown>;
@@ -13,7 +14,22 @@ const shape = (v: unknown): string | undefined => (Array.isArray(v) && v.every((
 const units = (v: unknown): string => `${String(v)} unit${v === 1 ? '' : 's'}`;
 const has = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 
-export function settingsSummary(node: object): string {
+/**
+ * What a select's column holds, by the block it reads (`source`, the layer in its "from"): a
+ * gated block's column i is gate i's mix of the experts (mmoe; ple's gate i also weighs task
+ * i's own experts); the other blocks pass task columns on.
+ */
+function selectSummary(index: unknown, source: Raw | undefined): string {
+  const i = String(index);
+  switch (source?.type) {
+    case 'mmoe': case 'ple': return `gate ${i}'s mix of experts`;
+    case 'parallelDense': case 'crossStitch': return `task column ${i}`;
+    default: return `column ${i}`;
+  }
+}
+
+/** `source`: the layer the node reads first, if known (a select's summary names what it picks). */
+export function settingsSummary(node: object, source?: object): string {
   const n = node as Raw;
   const parts: Array<string | undefined> = [];
   const add = (cond: unknown, text: string | undefined): void => { if (has(cond) && text) parts.push(text); };
@@ -85,7 +101,7 @@ export function settingsSummary(node: object): string {
       add(n.selfWeight, `alpha ${String(n.selfWeight)} self`);
       break;
     case 'select':
-      add(n.index, `column ${String(n.index)}`);
+      add(n.index, selectSummary(n.index, source as Raw | undefined));
       break;
     default:
       break;

@@ -95,7 +95,7 @@ export default {
       });
       await expectText(designer.locator('.weighting-choice[aria-pressed="true"]'), /chosen/, 'the chosen method in the guide');
       await shoot('weighting', theme);
-      // The walkthrough's "Choose how the tasks are weighted": its heading, the picker and the guide's
+      // The walkthrough's "Weight the tasks": its heading, the picker and the guide's
       // first four methods, no pointer over them; the cards after those are hidden (the crop's margin showed the top of the next).
       // The inspector drawn 500 px wide for it (as wide as the other pictures; 340 px made a strip the walkthrough shows blurred).
       const app = designer.locator('.app');

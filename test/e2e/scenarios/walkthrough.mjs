@@ -15,7 +15,7 @@ const PICTURE_DEVICE_SCALE = 2;
 const MIN_PICTURE_SCALE = 0.7;
 // [step id, title, picture, command link] as package.json's contributes.walkthroughs has them.
 const STEPS = [['openExample', 'Open an example', 'open', 'Open an example'], ['seeShared', 'See what is shared', 'shared', 'Open the designer'],
-  ['chooseWeighting', 'Choose how the tasks are weighted', 'weighting', 'Choose task weighting'], ['train', 'Train', 'training', 'Train multi-task model'], ['readResults', 'Read the report and the diagram', 'diagram', 'Show the Runs view'],
+  ['chooseWeighting', 'Weight the tasks', 'weighting', 'Choose task weighting'], ['train', 'Train', 'training', 'Train multi-task model'], ['readResults', 'Read the report and the diagram', 'diagram', 'Show the Runs view'],
   ['compareSharing', 'Compare sharing strategies', 'study', 'Compare sharing strategies…']];
 
 export default {
@@ -80,6 +80,12 @@ export default {
     await s.waitUntil(() => first.evaluate((img) => decodeURIComponent(img.currentSrc).includes('media/walkthrough/open-light.png') && img.complete && img.naturalWidth > 0).catch(() => false),
       'the first picture to load');
     await s.screenshot('walkthrough-first-step');
+    // Every step's title and the walkthrough's description read whole in a 1400 px window beside the
+    // side bar: "Choose how the tasks are weig…" and "…train it, and see…" were cut.
+    const cut = await slide.locator('h3.step-title, .category-description').evaluateAll((els) => els
+      .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1).map((e) => e.textContent.trim()));
+    assert(cut.length === 0, `texts of the walkthrough cut: ${JSON.stringify(cut)}`);
+    assert(await slide.locator('.category-description').count() === 1, 'the walkthrough\'s description found');
 
     // The first step's link, "Open an example": the template pick, the folder, the designer on the copy.
     await step('openExample').locator('.button-container a.monaco-button', { hasText: 'Open an example' }).click();

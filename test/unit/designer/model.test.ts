@@ -80,4 +80,24 @@ describe('host helpers', () => {
     assert.equal(slice(['model', 'layers', 10]), '"orphan"');
     assert.equal(slice(['tasks', 2, 'classes']), '"sum"', 'a missing property: the item\'s id');
   });
+
+  it('says what a select hands on, by the block it reads: a gate\'s mix of the experts or a task column, not "column 0"', () => {
+    const layers = [
+      { id: 'experts', type: 'mmoe', experts: 4, units: 16, tasks: 2, from: ['x'] },
+      { id: 'm1', type: 'select', index: 1, from: ['experts'] },
+      { id: 'levels', type: 'ple', sharedExperts: 2, taskExperts: 1, units: 16, tasks: 2, from: ['x'] },
+      { id: 'p0', type: 'select', index: 0, from: ['levels'] },
+      { id: 'cols', type: 'parallelDense', columns: 2, units: 8, from: ['x'] },
+      { id: 'stitch', type: 'crossStitch', from: ['cols'] },
+      { id: 's1', type: 'select', index: 1, from: ['stitch'] },
+      { id: 'c0', type: 'select', index: 0, from: ['cols'] },
+      { id: 'loose', type: 'select', index: 0, from: ['x'] },
+    ];
+    const m = buildModel({ model: { inputs: [{ id: 'x', shape: [4] }], layers, outputs: {} } });
+    assert.equal(m.nodeById.get('m1')!.settings, 'gate 1\'s mix of experts');
+    assert.equal(m.nodeById.get('p0')!.settings, 'gate 0\'s mix of experts');
+    assert.equal(m.nodeById.get('s1')!.settings, 'task column 1');
+    assert.equal(m.nodeById.get('c0')!.settings, 'task column 0');
+    assert.equal(m.nodeById.get('loose')!.settings, 'column 0', 'reading no block: the plain index');
+  });
 });

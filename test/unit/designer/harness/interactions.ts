@@ -159,6 +159,9 @@ const fullNameChecks = FIRST_VIEW_SIZES.map(([width, height]): [string, (d: Desi
 const MIXED_DIR = path.resolve('test/fixtures/mixed-column');
 const mixedColumn: Partial<PageOptions> = { text: fs.readFileSync(path.join(MIXED_DIR, 'mixed-column.mtl.json'), 'utf8'), workspaceDir: MIXED_DIR, height: 1000 };
 
+/** The empty experiment the keyboard-only e2e scenario starts from. */
+const BLANK_TEXT = fs.readFileSync(path.resolve('test/e2e/fixtures/blank/blank.mtl.json'), 'utf8');
+
 /** Each check runs on a fresh page: the digits-parity document unless its options say otherwise. */
 const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?]> = [
   ...firstViewChecks,
@@ -183,6 +186,28 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await d.page.waitForTimeout(400);
     assert.equal(await allInSight(d.page), 105);
   }],
+  ['a graph built up from an empty one (as the keyboard-only user does): F frames it readable, in the direction that suits it now, not the empty graph\'s', async (d) => {
+    // The empty experiment opens left to right; the layers and tasks come as edits, which keep that direction.
+    const built = JSON.parse(BLANK_TEXT) as Record<string, unknown> & { model: Record<string, unknown> };
+    built.tasks = [{ id: 'task1', kind: 'binary', target: 'task1' }, { id: 'task2', kind: 'binary', target: 'task2' }];
+    built.model = {
+      inputs: [{ id: 'input', shape: [784] }],
+      layers: [
+        { id: 'dense1', type: 'dense', units: 64, activation: 'relu', from: ['input'] },
+        { id: 'dense2', type: 'dense', units: 1, activation: 'sigmoid', from: ['dense1'] },
+        { id: 'dense3', type: 'dense', units: 1, activation: 'sigmoid', from: ['dense1'] },
+      ],
+      outputs: { task1: 'dense2', task2: 'dense3' },
+    };
+    await d.setText(JSON.stringify(built, null, 2));
+    await node(d.page, 'task:task2').waitFor();
+    await node(d.page, 'dense1').focus();
+    await d.page.keyboard.press('f');
+    await d.page.waitForTimeout(400); // the fit's 200 ms animation
+    assert.equal(await allInSight(d.page), 6);
+    const text = await smallestNodeText(d.page);
+    assert.ok(text.px >= 11 - 1e-6, `after F the smallest node text is ${text.px.toFixed(2)} px (${text.where})`);
+  }, { text: BLANK_TEXT, width: 1150, height: 900, fileName: 'blank.mtl.json' }],
   ['a layout naming only trunk1 (a partial layout): trunk1 where it says, the rest around it, no overlap', async (d) => {
     const doc = JSON.parse(digitsParityText) as Record<string, unknown>;
     doc.layout = { trunk1: { x: 0, y: 120 } };
@@ -435,6 +460,24 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await until(() => spec(d).training.schedule?.type === 'sgdr', 'schedule sgdr');
     assert.deepEqual(spec(d).training.schedule, { type: 'sgdr', t0: 5, tMult: 2 });
     await d.page.waitForFunction((b) => document.querySelector('.lr-preview polyline')?.getAttribute('points') !== b, before);
+  }],
+  ['tasks: the loss list names losses as users call them, its default included; "sparse cross-entropy" picked writes sparseCategoricalCrossentropy', async (d) => {
+    await d.page.click('#tab-tasks');
+    const loss = d.page.locator('.field[data-path="tasks.0.loss"] vscode-dropdown');
+    await loss.waitFor();
+    assert.deepEqual((await loss.locator('vscode-option').allTextContents()).map((t) => t.trim()),
+      ['cross-entropy (default)', 'sparse cross-entropy', 'binary cross-entropy', 'mean squared error', 'mean absolute error', 'Huber']);
+    await loss.click();
+    await loss.locator('vscode-option:text-is("sparse cross-entropy")').click();
+    await until(() => spec(d).tasks[0]?.loss === 'sparseCategoricalCrossentropy', 'loss sparseCategoricalCrossentropy');
+  }],
+  ['training: the optimizer\'s help says what it does (it read "Adam."), and each setting\'s tooltip its default', async (d) => {
+    await d.setText(digitsParityText.replace('"type": "sgd", "learningRate": 0.01', '"type": "adam", "learningRate": 0.001'));
+    await d.page.click('#tab-training');
+    const help = d.page.locator('.variant[data-path="training.optimizer"] > .variant-help');
+    await help.waitFor();
+    assert.match((await help.textContent()) ?? '', /^Adam \(Kingma & Ba 2015\): each weight's step scaled by running means of its gradient/);
+    assert.equal(await d.page.locator('.field[data-path="training.optimizer.epsilon"] .field-label').getAttribute('title'), 'Small constant added to the step\'s divisor so that it is never zero (default 1e-7).');
   }],
   ['training: the weighting dropdown names methods by their titles (the id where it differs), its default included; PCGrad picked writes its id', async (d) => {
     await d.page.click('#tab-training');
