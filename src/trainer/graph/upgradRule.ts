@@ -37,7 +37,8 @@
 // upgrad-4, medians of two runs); the step with 4 tasks on the representation runs 219 nodes in
 // one call against 147 + 68 in two with the JavaScript solver between them (bench/stepNodesProbe.ts
 // upgrad); its cost relative to equal weighting (weightingCost.js --one 4 upgrad representation,
-// builds alternated, 7 rounds each) 1.32 [1.19-1.47] against 1.45 [1.21-1.60]: inside the noise, not slower.
+// builds alternated, 10 rounds of 7 ratios each, 10:48-11:29) 1.35 [1.19-1.53] against the two calls'
+// 1.43 [1.21-1.60], median [interquartile range]: inside the noise, not slower.
 import type { Attr } from './graphDef';
 import { subsetMasks } from './mgdaRule';
 import type { RuleOps } from './ruleState';
