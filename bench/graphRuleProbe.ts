@@ -20,6 +20,8 @@ const VARIANTS: Record<string, { id?: string; k: number; params?: Record<string,
   'mgda-2': { id: 'mgda', k: 2, params: { normalization: 'none' } },
   'cagrad-4': { id: 'cagrad', k: 4, params: { c: 0.4, rescale: 'none' } },
   'cagrad-3': { id: 'cagrad', k: 3, params: { c: 0.4, rescale: 'none' } },
+  'upgrad-4': { id: 'upgrad', k: 4 },
+  'upgrad-3': { id: 'upgrad', k: 3 },
   // Nash-MTL's unrolled Newton rule, built alone (not in graphRules.ts's table: nashRule.ts).
   'nash-newton-4': { k: 4, nash: true },
 };

@@ -18,14 +18,15 @@
 //   from the Gramian's diagonal and the batch's losses within the step (ruleState.ts).
 // - UPGrad, CAGrad and Nash-MTL, 2 tasks (twoTaskRules.ts): their small optimisations solved
 //   exactly (active sets, a one-dimensional dual, the bargaining equation). CAGrad with 3 and 4
-//   tasks: every support's stationary point in closed form, the least objective among them (cagradRule.ts).
+//   tasks: every support's stationary point in closed form, the least objective among them (cagradRule.ts);
+//   UPGrad with 3 and 4: every support's projection, the least objective per task (upgradRule.ts).
 // - PCGrad (pcGradRule.ts) and GradVac (gradVacRule.ts): their walks over the other tasks
 //   unrolled, in the task orders drawn in JavaScript and fed (taskOrders.ts, `RuleIo.orders`);
 //   GradVac's targets in a session variable (`RuleIo.updates`, `RuleIo.resets`).
-// UPGrad and Nash-MTL with more tasks, CAGrad with 5 or more (iterative solvers) and Nash-MTL reusing alpha
+// UPGrad and CAGrad with 5 or more tasks, Nash-MTL with more than 2 (iterative solvers) and Nash-MTL reusing alpha
 // (updateEvery > 1) stay in JavaScript between two calls.
 // Checked against the core rules on hand-worked Gramians (test/unit/trainer/graphRules.test.ts,
-// graphProjectionRules.test.ts, mgdaRule.test.ts, cagradRule.test.ts).
+// graphProjectionRules.test.ts, mgdaRule.test.ts, cagradRule.test.ts, upgradRule.test.ts).
 import { IMTLG_VANISHED_SUM } from '../../core/weighting/imtlg';
 import type { Attr, GraphBuilder } from './graphDef';
 import { CAGRAD_ENUMERATED_TASKS, cagradEnumerated } from './cagradRule';
@@ -33,6 +34,7 @@ import { gradNorm } from './gradNormRule';
 import { gradvacRule } from './gradVacRule';
 import { MGDA_ENUMERATED_TASKS, mgdaEnumerated } from './mgdaRule';
 import { pcgradRule } from './pcGradRule';
+import { UPGRAD_ENUMERATED_TASKS, upgradEnumerated } from './upgradRule';
 import type { RuleIo, RuleOps as RuleOpsContract } from './ruleState';
 import { cagradPair, nashMtlPair, upgradPair } from './twoTaskRules';
 
@@ -49,7 +51,7 @@ const RULES: Record<string, { tasks?: number | readonly number[]; stateful?: boo
   'aligned-mtl': { build: () => alignedMtl },
   gradnorm: { stateful: true, build: (params) => (r, G, io) => gradNorm(r, G, io, params) },
   // Two tasks' closed forms (twoTaskRules.ts).
-  upgrad: { tasks: 2, build: () => upgradPair },
+  upgrad: { tasks: [2, ...UPGRAD_ENUMERATED_TASKS], build: () => (r, G) => (r.k === 2 ? upgradPair : upgradEnumerated)(r, G) },
   cagrad: { tasks: [2, ...CAGRAD_ENUMERATED_TASKS], build: (params) => (r, G) => (r.k === 2 ? cagradPair : cagradEnumerated)(r, G, Number(params.c), String(params.rescale)) },
   'nash-mtl': { tasks: 2, when: (params) => Number(params.updateEvery) === 1, build: (params) => (r, G) => nashMtlPair(r, G, Number(params.maxNorm)) },
   pcgrad: { build: () => pcgradRule },

@@ -4,7 +4,7 @@
 // the fused graph's rule (SelfAdjointEigV2, MatrixSolve: "Self-adjoint eigen decomposition was
 // not successful") nor the rule's NaN weights ("weighting upgrad gave weights [NaN, NaN]").
 // Each path the Gramian can take: the rule as graph ops (graphRules.ts), the rule in JavaScript
-// between the fused graph's two calls (UPGrad with 3 tasks), and the eager tape step ('cpu').
+// between the fused graph's two calls (Nash-MTL with 3 tasks), and the eager tape step ('cpu').
 // A graph rule marks a Gramian that is not finite with NaN coefficients: whichever comes first ends
 // the run, a reported step reading them or a report reading the NaN losses their update made.
 import assert from 'node:assert/strict';
@@ -72,7 +72,8 @@ const PATHS: Array<{ method: string; backend: 'tensorflow' | 'cpu'; path: string
   { method: 'imtlg', backend: 'tensorflow', path: 'graph rule (SelfAdjointEigV2)', loss: 3, lastStep: 2 },
   { method: 'mgda', backend: 'tensorflow', path: 'graph rule (MatrixSolve)', loss: 3, lastStep: 3 },
   { method: 'aligned-mtl', backend: 'tensorflow', path: 'graph rule (SelfAdjointEigV2)', loss: 3 },
-  { method: 'upgrad', backend: 'tensorflow', path: 'JavaScript rule between the fused graph\'s calls', loss: 3, lastStep: 3 },
+  { method: 'upgrad', backend: 'tensorflow', path: 'graph rule (MatrixSolve, supports enumerated)', loss: 3, lastStep: 3 },
+  { method: 'nash-mtl', backend: 'tensorflow', path: 'JavaScript rule between the fused graph\'s calls', loss: 3, lastStep: 3 },
   { method: 'graddrop', backend: 'tensorflow', path: 'GradDrop in the fused graph', lastStep: 2 },
   { method: 'upgrad', backend: 'cpu', path: 'eager tape step', loss: 2, lastStep: 2 },
 ];

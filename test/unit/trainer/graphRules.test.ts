@@ -116,10 +116,11 @@ test('Nash-MTL by hand, two tasks: alpha_i = 1 / (|g_i| sqrt(1 + cos)), then |d|
   near(clipped!, [0.5 / Math.SQRT2, 1 / Math.SQRT2]);
 });
 
-test('which methods have a graph rule: MGDA and CAGrad with 2 to 4 tasks, UPGrad and Nash-MTL (recomputed every step) with two, IMTL-G, Aligned-MTL, GradNorm, PCGrad and GradVac with any number', () => {
+test('which methods have a graph rule: MGDA, CAGrad and UPGrad with 2 to 4 tasks, Nash-MTL (recomputed every step) with two, IMTL-G, Aligned-MTL, GradNorm, PCGrad and GradVac with any number', () => {
   assert.ok(hasGraphRule('mgda', 2) && hasGraphRule('mgda', 3) && hasGraphRule('mgda', 4) && !hasGraphRule('mgda', 5));
   assert.ok(hasGraphRule('imtlg', 4) && hasGraphRule('aligned-mtl', 4) && hasGraphRule('gradnorm', 2) && hasGraphRule('gradnorm', 4));
-  assert.ok(hasGraphRule('upgrad', 2) && !hasGraphRule('upgrad', 3));
+  assert.ok(hasGraphRule('upgrad', 2) && hasGraphRule('upgrad', 3) && hasGraphRule('upgrad', 4) && !hasGraphRule('upgrad', 5));
+  assert.ok(!hasGraphRule('nash-mtl', 3, { maxNorm: 1, updateEvery: 1 }));
   assert.ok(hasGraphRule('cagrad', 2, { c: 0.4, rescale: 'none' }) && hasGraphRule('cagrad', 4, { c: 0.4, rescale: 'none' }) && !hasGraphRule('cagrad', 5, { c: 0.4, rescale: 'none' }));
   // Alpha reused across steps is state: JavaScript.
   assert.ok(hasGraphRule('nash-mtl', 2, { maxNorm: 1, updateEvery: 1 }) && !hasGraphRule('nash-mtl', 2, { maxNorm: 1, updateEvery: 2 }));
