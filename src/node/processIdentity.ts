@@ -1,9 +1,9 @@
-// Who is training a run, as run.json records it, and whether a recorded trainer still runs
-// (for cleaning a killed run's temporary files): core's probe (core/runFaults.ts) on this
-// machine's /proc and signals. The host wires the same probe (host/runFolders.ts).
+// Who is training a run, as run.json records it, and whether a recorded trainer still runs: core's
+// probe (core/runFaults.ts) on this machine's /proc and signals. The trainer cleans a killed run's
+// temporary files with it; the host (host/runFolders.ts) tells a running run from a dead one.
 import fs from 'node:fs';
 import os from 'node:os';
-import { processProbe } from '../../core/runFaults';
+import { processProbe } from '../core/runFaults';
 
 const readText = (file: string): string | undefined => {
   try {
