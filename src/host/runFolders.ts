@@ -8,6 +8,7 @@ import type { RunSummary } from '../core/protocol';
 import { effectiveStatus, parseRunFolderName, RUN_FILES, type RunRecord, type TrainerProbe } from '../core/runLayout';
 import { STUDY_FILES, STUDY_FOLDER_PREFIX, type StudyResult } from '../core/study/studyTypes';
 import { isPidAlive, localProbe, processStart } from '../node/processIdentity';
+import { readJson } from '../node/readIfAny';
 
 export interface ExperimentRuns {
   /** Folder name under the runs folder (the sanitised experiment name). */
@@ -28,14 +29,6 @@ export interface StudyEntry {
 
 // This machine, asked about a run's trainer: the probe the trainer uses too.
 export { isPidAlive, localProbe, processStart };
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The run's experiment.json (the spec it trained, defaults filled in), or the sentence a panel

@@ -1,17 +1,9 @@
 // Who is training a run, as run.json records it, and whether a recorded trainer still runs: core's
 // probe (core/runFaults.ts) on this machine's /proc and signals. The trainer cleans a killed run's
 // temporary files with it; the host (host/runFolders.ts) tells a running run from a dead one.
-import fs from 'node:fs';
 import os from 'node:os';
 import { processProbe } from '../core/runFaults';
-
-const readText = (file: string): string | undefined => {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
+import { readText } from './readIfAny';
 
 /** Signal 0 asks without touching the process; EPERM: it exists, it belongs to someone else. */
 const exists = (pid: number): boolean => {
