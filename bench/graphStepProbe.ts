@@ -6,16 +6,9 @@
 // in shuffled order (it gathers each batch from the whole split, as the loop runs it).
 // `node out/bench/graphStepProbe.js [batch=32] [rounds=3]`
 import type * as TF from '@tensorflow/tfjs';
-import { analyzeGraph } from '../src/core/graph';
-import { loadBackend } from '../src/trainer/backend';
-import { makeHeads } from '../src/trainer/heads';
-import { buildModel } from '../src/trainer/model/build';
 import { compileNativeStep } from '../src/trainer/native/denseStep';
 import { buildTrainGraph } from '../src/trainer/graph/trainGraph';
-import { openSession } from '../src/trainer/graph/session';
-import { referenceSpec, randomDataset } from './referenceWorkload';
-
-const N = 20000;
+import { openTrainGraph, referenceOnDevice, REFERENCE_SAMPLES as N } from './probeSetup';
 
 const cpuMicros = (since: NodeJS.CpuUsage) => { const c = process.cpuUsage(since); return c.user + c.system; };
 /** CPU time of the main thread alone in µs (Linux: /proc, 10 ms ticks). */
@@ -28,26 +21,16 @@ const mainThreadMicros = () => {
 async function main(): Promise<void> {
   const batch = Number(process.argv[2] ?? 32);
   const rounds = Number(process.argv[3] ?? 3);
-  const spec = referenceSpec(batch, 1);
-  const { tf } = await loadBackend('tensorflow', { intraOpThreads: 1 });
-  const topo = analyzeGraph(spec).order;
-  const heads = makeHeads(tf, spec);
-  const built = buildModel(tf, spec, topo, 42);
-  const ds = randomDataset(N);
-  const x = tf.tensor2d(ds.features, [N, 784]);
+  // The graph takes the targets one value a row (class numbers as int32); the eager step one-hot.
+  const { spec, tf, topo, heads, built, ds, x, digits: digitTargets, parities: parityTargets } = await referenceOnDevice(batch, { intraOpThreads: 1 });
   const digit = tf.oneHot(tf.tensor1d(ds.targets.label!, 'int32'), 10).toFloat();
   const parity = tf.oneHot(tf.tensor1d(ds.targets.parity!, 'int32'), 2).toFloat();
   const sizes = Array.from({ length: Math.ceil(N / batch) }, (_, b) => Math.min(batch, N - b * batch));
   const [xs, digits, parities] = [x, digit, parity].map((t) => tf.split(t, sizes)) as [TF.Tensor[], TF.Tensor[], TF.Tensor[]];
-  // The graph takes the targets one value a row: class numbers as int32.
-  const digitTargets = tf.tensor1d(Int32Array.from(ds.targets.label!), 'int32');
-  const parityTargets = tf.tensor1d(Int32Array.from(ds.targets.parity!), 'int32');
 
   const start = process.cpuUsage();
   const graph = buildTrainGraph(spec, heads, topo);
-  const session = openSession(tf, graph.savedModel);
-  const vars = graph.weights.map((w) => (built.layers.get(w.layer) as unknown as Record<string, { read(): TF.Variable }>)[w.part]!.read());
-  tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), vars, [graph.setDone]));
+  const { session, vars } = openTrainGraph(tf, graph, built);
   console.log(`graph written, loaded and weights set: ${(cpuMicros(start) / 1000).toFixed(1)} ms CPU`);
   const eager = compileNativeStep(tf, spec, built, heads, topo);
   const coefs = new Map(sizes.map((m) => [m, tf.tensor1d([1 / m, 1 / m])]));

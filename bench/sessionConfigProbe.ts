@@ -15,15 +15,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import type * as TF from '@tensorflow/tfjs';
-import { analyzeGraph } from '../src/core/graph';
-import { loadBackend } from '../src/trainer/backend';
-import { makeHeads } from '../src/trainer/heads';
 import { buildModel } from '../src/trainer/model/build';
 import { buildTrainGraph } from '../src/trainer/graph/trainGraph';
 import { openSession } from '../src/trainer/graph/session';
-import { referenceSpec, randomDataset } from './referenceWorkload';
+import { referenceOnDevice, REFERENCE_SAMPLES as N, setGraphWeights } from './probeSetup';
+import { referenceSpec } from './referenceWorkload';
 
-const N = 20000;
 const STEPS = 240;
 
 const cpu = () => { const c = process.cpuUsage(); return c.user + c.system; };
@@ -33,15 +30,7 @@ const statBuffer = Buffer.alloc(128);
 const mainCpu = () => { const n = fs.readSync(schedstat, statBuffer, 0, 128, 0); return Number(statBuffer.toString('latin1', 0, n).split(' ')[0]) / 1000; };
 
 async function one(batch: number, intra: number | undefined): Promise<string> {
-  const spec = referenceSpec(batch, 1);
-  const { tf, threads } = await loadBackend('tensorflow', intra ? { intraOpThreads: intra } : {});
-  const topo = analyzeGraph(spec).order;
-  const heads = makeHeads(tf, spec);
-  const built = buildModel(tf, spec, topo, 42);
-  const ds = randomDataset(N);
-  const x = tf.tensor2d(ds.features, [N, 784]);
-  const digits = tf.tensor1d(Int32Array.from(ds.targets.label!), 'int32');
-  const parities = tf.tensor1d(Int32Array.from(ds.targets.parity!), 'int32');
+  const { tf, threads, spec, topo, heads, built, x, digits, parities } = await referenceOnDevice(batch, intra ? { intraOpThreads: intra } : {});
   const costs: string[] = [];
   const timed = <T>(what: string, f: () => T): T => {
     const c = cpu(); const w = process.hrtime.bigint();
@@ -51,8 +40,7 @@ async function one(batch: number, intra: number | undefined): Promise<string> {
   };
   const graph = timed('build', () => buildTrainGraph(spec, heads, topo));
   const session = timed('load', () => openSession(tf, graph.savedModel));
-  const vars = graph.weights.map((w) => (built.layers.get(w.layer) as unknown as Record<string, { read(): TF.Variable }>)[w.part]!.read());
-  timed('set', () => tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), vars, [graph.setDone])));
+  timed('set', () => setGraphWeights(tf, session, graph, built));
   const feeds: Array<{ name: string; tfDtype?: string }> = [graph.inputs[0]!, ...graph.labels].map((name, k) => (k ? { name, tfDtype: 'DT_INT32' } : { name }));
   feeds.push({ name: graph.rows, tfDtype: 'DT_INT32' }, { name: graph.coef }, { name: graph.lr });
   const coefs = new Map<number, TF.Tensor>();
@@ -88,8 +76,7 @@ async function one(batch: number, intra: number | undefined): Promise<string> {
   const otherBuilt = buildModel(tf, other, topo, 42);
   const g2 = timed('graph2 build', () => buildTrainGraph(other, heads, topo));
   const s2 = timed('graph2 load', () => openSession(tf, g2.savedModel));
-  const vars2 = g2.weights.map((w) => (otherBuilt.layers.get(w.layer) as unknown as Record<string, { read(): TF.Variable }>)[w.part]!.read());
-  timed('graph2 set', () => tf.dispose(s2.run(g2.setInputs.map((name) => ({ name })), vars2, [g2.setDone])));
+  timed('graph2 set', () => setGraphWeights(tf, s2, g2, otherBuilt));
   timed('graph2 step1', () => tf.dispose(s2.run(feeds, [x, digits, parities, tf.tensor1d(order.subarray(0, batch), 'int32'), coefs.get(batch)!, lr], [g2.stepDone])));
   s2.dispose();
   return `threads ${threads}: step CPU ${all.toFixed(0)} µs (main thread ${main.toFixed(0)}), wall p10 ${walls[STEPS / 10 | 0]!.toFixed(0)} median ${walls[STEPS / 2]!.toFixed(0)} µs | one-off CPU/wall ms: ${costs.join(', ')}`;

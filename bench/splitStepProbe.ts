@@ -15,16 +15,8 @@
 // among one, two, whole2, split (default: all four).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import type * as TF from '@tensorflow/tfjs';
-import { analyzeGraph } from '../src/core/graph';
-import { loadBackend } from '../src/trainer/backend';
-import { makeHeads } from '../src/trainer/heads';
-import { buildModel } from '../src/trainer/model/build';
 import { buildTrainGraph } from '../src/trainer/graph/trainGraph';
-import { openSession } from '../src/trainer/graph/session';
-import { referenceSpec, randomDataset } from './referenceWorkload';
-
-const N = 20000;
+import { openTrainGraph, referenceOnDevice, REFERENCE_SAMPLES as N } from './probeSetup';
 
 /** Per configuration: intra-op threads, inter-op threads ('' leaves TensorFlow's default), the step in halves. */
 const CONFIGS: Record<string, { intra: number; inter: string; halves: boolean }> = {
@@ -39,19 +31,9 @@ const cpu = () => { const c = process.cpuUsage(); return c.user + c.system; };
 const threadCpu = () => new Map(fs.readdirSync('/proc/self/task').map((t) => [t, Number(fs.readFileSync(`/proc/self/task/${t}/schedstat`, 'utf8').split(' ')[0]) / 1000]));
 
 async function one(batch: number, steps: number, halves: boolean, intra: number): Promise<string> {
-  const spec = referenceSpec(batch, 1);
-  const { tf } = await loadBackend('tensorflow', { intraOpThreads: intra, oneDnn: false });
-  const topo = analyzeGraph(spec).order;
-  const heads = makeHeads(tf, spec);
-  const built = buildModel(tf, spec, topo, 42);
-  const ds = randomDataset(N);
-  const x = tf.tensor2d(ds.features, [N, 784]);
-  const digits = tf.tensor1d(Int32Array.from(ds.targets.label!), 'int32');
-  const parities = tf.tensor1d(Int32Array.from(ds.targets.parity!), 'int32');
+  const { spec, tf, topo, heads, built, x, digits, parities } = await referenceOnDevice(batch, { intraOpThreads: intra, oneDnn: false });
   const graph = buildTrainGraph(spec, heads, topo, { halves });
-  const session = openSession(tf, graph.savedModel);
-  const vars = graph.weights.map((w) => (built.layers.get(w.layer) as unknown as Record<string, { read(): TF.Variable }>)[w.part]!.read());
-  tf.dispose(session.run(graph.setInputs.map((name) => ({ name })), vars, [graph.setDone]));
+  const { session } = openTrainGraph(tf, graph, built);
   const feeds = [{ name: graph.inputs[0]! }, ...graph.labels.map((name) => ({ name, tfDtype: 'DT_INT32' })), { name: graph.rows, tfDtype: 'DT_INT32' }, { name: graph.coef }, { name: graph.lr }, { name: graph.lossKeep }];
   // The loop's one prepared call a step (graphStep.ts).
   const run = session.prepare(feeds, [graph.stepSums], true);

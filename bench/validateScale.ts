@@ -3,23 +3,10 @@
 // the Problems panel do), for a fan of layers (one warning per layer) and for one long chain.
 // Prints figures; asserts nothing.
 import { JsonIndex } from '../src/core/jsonPath';
-import type { LayerSpec } from '../src/core/spec';
 import { validate } from '../src/core/validate';
-import { digitsParity } from '../test/fixtures/digitsParity';
+import { manyLayers } from '../test/fixtures/digitsParity';
 
-function experiment(n: number, chain: boolean): string {
-  const doc = digitsParity();
-  const layers: LayerSpec[] = [];
-  let prev = 'image';
-  for (let i = 0; i < n; i++) {
-    layers.push({ id: `l${i}`, type: 'dense', units: 4, activation: 'relu', from: [chain ? prev : 'image'] });
-    prev = `l${i}`;
-  }
-  layers.push({ id: 'digitHead', type: 'dense', units: 10, activation: 'softmax', from: [prev] });
-  layers.push({ id: 'parityHead', type: 'dense', units: 1, activation: 'sigmoid', from: [prev] });
-  doc.model.layers = layers;
-  return JSON.stringify(doc, null, 2);
-}
+const experiment = (n: number, chain: boolean): string => JSON.stringify(manyLayers(n, chain), null, 2);
 
 function measure(label: string, text: string): void {
   const best = { parse: Infinity, validate: Infinity, locate: Infinity };

@@ -2,13 +2,13 @@
 // experiment.json. No vscode import (unit-tested). Files that are missing or half-written
 // (the trainer is appending) make an entry with less information, never an error.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { newestFirst, tasksOf, type RunEntry } from '../core/runsIndex';
 import type { RunSummary } from '../core/protocol';
-import { processProbe } from '../core/runFaults';
 import { effectiveStatus, parseRunFolderName, RUN_FILES, type RunRecord, type TrainerProbe } from '../core/runLayout';
 import { STUDY_FILES, STUDY_FOLDER_PREFIX, type StudyResult } from '../core/study/studyTypes';
+import { isPidAlive, localProbe, processStart } from '../node/processIdentity';
+import { readJson } from '../node/readIfAny';
 
 export interface ExperimentRuns {
   /** Folder name under the runs folder (the sanitised experiment name). */
@@ -27,35 +27,8 @@ export interface StudyEntry {
   runs: RunEntry[];
 }
 
-const readText = (file: string): string | undefined => {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
-
-/** Signal 0 asks without touching the process; EPERM: it exists, it belongs to someone else. */
-const exists = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-/** This machine, asked about a run's trainer (core's probe, as the trainer wires it in trainer/artifacts/processIdentity.ts). */
-export const localProbe = processProbe({ hostname: os.hostname(), readText, exists });
-export const { isPidAlive, processStart } = localProbe;
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
+// This machine, asked about a run's trainer: the probe the trainer uses too.
+export { isPidAlive, localProbe, processStart };
 
 /**
  * The run's experiment.json (the spec it trained, defaults filled in), or the sentence a panel

@@ -99,7 +99,8 @@ export function stepHalvesFor(spec: Pick<ExperimentSpec, 'model' | 'training'>, 
   if (cores < 2 || intraOpThreadsFor(spec) !== 1) return false;
   if (!layersTakeHalves(spec)) return false;
   const d = weightingMethod(spec.training.weighting?.method ?? 'equal')?.description;
-  if (!d || d.family !== 'loss' || d.engine !== 'rule' || d.needs.losses || d.needs.lossesAfter || d.id === 'uncertainty') return false;
+  // A learned weighting (uncertainty's log-variances) is a 'tensor' engine: the rule engine alone excludes it.
+  if (!d || d.family !== 'loss' || d.engine !== 'rule' || d.needs.losses || d.needs.lossesAfter) return false;
   return 3 * macsPerExample(spec) * spec.training.batchSize >= HALVES_LIMIT;
 }
 

@@ -2,7 +2,6 @@
 // produced: header, then per phase `started` + its metric points, then `done` or the final
 // status. Lets a reloaded window, or a click in the Runs view, show the same panel.
 // No vscode import (unit-tested).
-import fs from 'node:fs';
 import path from 'node:path';
 import type { SessionEvent, SessionHeader } from '../../core/panelProtocol';
 import { weightingLabel } from '../../core/weighting/registry';
@@ -12,6 +11,7 @@ import { tasksOf } from '../../core/runsIndex';
 import {
   effectiveStatus, parseMetricsJsonl, RUN_FILES, TRAINER_GONE_MESSAGE, type MetricRecord, type RunRecord, type TrainerProbe,
 } from '../../core/runLayout';
+import { readJson, readText } from '../../node/readIfAny';
 import { localProbe } from '../runFolders';
 
 export interface RunFolderFiles {
@@ -23,26 +23,11 @@ export interface RunFolderFiles {
   summary?: RunSummary;
 }
 
-const read = (file: string): string | undefined => {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
-const readJson = (file: string): unknown => {
-  const text = read(file);
-  try {
-    return text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 export function readRunFolderFiles(runDir: string): RunFolderFiles {
   const record = readJson(path.join(runDir, RUN_FILES.run)) as RunRecord | undefined;
   const summary = readJson(path.join(runDir, RUN_FILES.summary)) as RunSummary | undefined;
-  const metricsText = read(path.join(runDir, RUN_FILES.metricsJsonl));
+  const metricsText = readText(path.join(runDir, RUN_FILES.metricsJsonl));
   const experiment = readJson(path.join(runDir, RUN_FILES.experiment));
   return {
     runDir,

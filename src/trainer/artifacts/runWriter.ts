@@ -37,7 +37,7 @@ import { FolderIdentity, folderStat } from './folderIdentity';
 import { EpochTable } from './metricsTable';
 import { saveModelAtomic, type SavableModel } from './modelSaver';
 import { stageReport } from './report';
-import { processStart } from './processIdentity';
+import { processStart } from '../../node/processIdentity';
 import { asRunFileFault, RunFolderError, runFolderGone } from './runFolderError';
 import { removeStaleTemps } from './staleTemps';
 import { tensorboardTag, TensorBoardWriter, type Scalar } from './tensorboard';

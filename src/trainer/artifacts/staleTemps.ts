@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { RUN_FILES, trainerGone, type RunRecord } from '../../core/runLayout';
 import { TEMP_MARKER } from './atomicWrite';
-import { localProbe } from './processIdentity';
+import { localProbe } from '../../node/processIdentity';
 
 /**
  * Removes temporary files and folders (`*.tmp-*`: an atomic write or a model save cut short)

@@ -13,7 +13,7 @@ import type { TaskHead } from '../heads';
 import type { BatchMask } from '../labelMask';
 import type { LoopSetup } from '../loopSetup';
 
-/** A batch's labels as the heads' losses take them: the compiled step's binary labels are two columns [1 - y, y] (native/denseStep.ts prepareLabels). */
+/** A batch's labels as the heads' losses take them: the compiled step's binary labels are two columns [1 - y, y] (native/denseStep.ts twoColumnBinaryLabels). */
 export function headLabels(tf: Tf, h: TaskHead, y: TF.Tensor): TF.Tensor {
   return h.encoding === 'binary' && y.shape[1] === 2 ? tf.slice(y, [0, 1], [-1, 1]) : y;
 }

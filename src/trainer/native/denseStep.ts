@@ -28,6 +28,17 @@ import { hasNativeLayer, nativeLayer, nativeLayerUnsupported } from './layers';
 import { spatialOps } from './spatialOps';
 import { blockOps } from './blockOps';
 
+/**
+ * The compiled steps' labels (native and WebAssembly): a binary logit x is the two-class softmax
+ * over [0, x], so its labels become the columns [1 - y, y] and the fused softmax op serves both.
+ */
+export function twoColumnBinaryLabels(tf: Tf, heads: readonly TaskHead[], y: ReadonlyMap<string, TF.Tensor>): Map<string, TF.Tensor> {
+  return new Map(heads.map((h) => {
+    const labels = y.get(h.task.id)!;
+    return [h.task.id, h.encoding === 'binary' ? tf.concat([tf.sub(1, labels), labels], 1) : labels];
+  }));
+}
+
 export interface CompiledStep {
   /** Labels as this step wants them (binary targets become two-column); call once per split. */
   prepareLabels(y: ReadonlyMap<string, TF.Tensor>): Map<string, TF.Tensor>;
@@ -351,15 +362,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   };
 
   return {
-    prepareLabels(y) {
-      const out = new Map<string, TF.Tensor>();
-      for (const h of heads) {
-        const labels = y.get(h.task.id)!;
-        // A binary logit x is the two-class softmax over [0, x]: the fused op then serves both.
-        out.set(h.task.id, h.encoding === 'binary' ? tf.concat([tf.sub(1, labels), labels], 1) : labels);
-      }
-      return out;
-    },
+    prepareLabels: (y) => twoColumnBinaryLabels(tf, heads, y),
     step(xb, yb, lr, masks, weights, seen) {
       const n = xb.values().next().value!.shape[0]!;
       optimizer.begin(lr);

@@ -35,7 +35,7 @@ import { validate } from '../../core/validate';
 import { weightingLabel } from '../../core/weighting/registry';
 import { makeFolders, writeJsonAtomic } from '../artifacts/atomicWrite';
 import { FolderIdentity, folderStat } from '../artifacts/folderIdentity';
-import { localProbe } from '../artifacts/processIdentity';
+import { localProbe } from '../../node/processIdentity';
 import { asRunFileFault, RunFolderError, studyFolderGone } from '../artifacts/runFolderError';
 import type { DataCache } from '../dataCache';
 import { writeStudyReport } from './writeStudyReport';

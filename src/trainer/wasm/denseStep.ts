@@ -19,7 +19,7 @@ import { weightingMethod } from '../../core/weighting/registry';
 import type { Tf } from '../backend';
 import type { TaskHead } from '../heads';
 import type { BuiltModel } from '../model/build';
-import { nativeStepUnsupported, type CompiledStep } from '../native/denseStep';
+import { nativeStepUnsupported, twoColumnBinaryLabels, type CompiledStep } from '../native/denseStep';
 
 interface DenseVars { kernel: { read(): TF.Variable }; bias?: { read(): TF.Variable } | null }
 
@@ -188,15 +188,7 @@ export function compileWasmStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel,
   };
 
   return {
-    prepareLabels(y) {
-      const out = new Map<string, TF.Tensor>();
-      for (const h of heads) {
-        const labels = y.get(h.task.id)!;
-        // A binary logit x is the two-class softmax over [0, x], as in the native step.
-        out.set(h.task.id, h.encoding === 'binary' ? tf.concat([tf.sub(1, labels), labels], 1) : labels);
-      }
-      return out;
-    },
+    prepareLabels: (y) => twoColumnBinaryLabels(tf, heads, y),
     step(xb, yb, lr, masks, weights, seen) {
       const n = xb.values().next().value!.shape[0]!;
       return tf.tidy(() => {

@@ -11,6 +11,7 @@ import { renderReport, softwareLine, stageReport, WEIGHT_DIAGRAM_FILE, type Repo
 import { renderConflictSection } from '../../../src/trainer/artifacts/conflictSection';
 import { renderTaskAffinitySection } from '../../../src/trainer/artifacts/taskAffinitySection';
 import { SHARED_COLOR, taskColor } from '../../../src/trainer/artifacts/weightDiagram';
+import { ROOT } from '../../repoRoot';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';
 import { requirePython, runPython } from './python';
 
@@ -210,7 +211,7 @@ describe('report.md', () => {
   });
 
   it('lists what each task gets of a sharing block and draws each gated block\'s mean gates as a heatmap', async (t) => {
-    const spec = JSON.parse(await fs.readFile(path.join(__dirname, '../../../../examples/mmoe-regression/mmoe-regression.mtl.json'), 'utf8')) as ReportInput['spec'];
+    const spec = JSON.parse(await fs.readFile(path.join(ROOT, 'examples', 'mmoe-regression', 'mmoe-regression.mtl.json'), 'utf8')) as ReportInput['spec'];
     const gates = [{ layer: 'experts', columns: ['task1', 'task2'], experts: ['expert 0', 'expert 1', 'expert 2', 'expert 3'], weights: [[0.7, 0.1, 0.1, 0.1], [0.05, 0.05, 0.3, 0.6]], rows: 800 }];
     const data = input({ spec, summary: { ...summary(), gates }, baselineEpochs: {} });
     const { markdown } = renderReport(data);

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { describeRun } from '../../../src/core/runsIndex';
 import { effectiveStatus, parseMetricsJsonl, RUN_FILES, TRAINER_GONE_MESSAGE, type RunRecord } from '../../../src/core/runLayout';
 import { isPidAlive as hostIsPidAlive, localProbe, readRun } from '../../../src/host/runFolders';
-import { isPidAlive as trainerIsPidAlive } from '../../../src/trainer/artifacts/processIdentity';
+import { isPidAlive as trainerIsPidAlive } from '../../../src/node/processIdentity';
 import { readEventFile } from '../../../src/trainer/artifacts/eventFileReader';
 import { RunFolderError } from '../../../src/trainer/artifacts/runFolderError';
 import { stageReport } from '../../../src/trainer/artifacts/report';

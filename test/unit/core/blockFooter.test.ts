@@ -8,8 +8,9 @@ import { test } from 'node:test';
 import { sharingDiagram } from '../../../src/core/sharingBlocks';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { blockFooter } from '../../../webview/diagram/layout';
+import { ROOT } from '../../repoRoot';
 
-const example = (name: string) => JSON.parse(fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8')) as ExperimentSpec;
+const example = (name: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', name, `${name}.mtl.json`), 'utf8')) as ExperimentSpec;
 
 test('MMoE: the shared block counts the experts, each task block its own gate', () => {
   const d = sharingDiagram(example('mmoe-regression'));

@@ -2,20 +2,16 @@
 // This test keeps the shipped file equal to it (regenerate: UPDATE_SCHEMA=1 node --test
 // out/test/unit/core/schema.test.js) and checks the schema with a real JSON Schema validator.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { LAYER_TYPES } from '../../../src/core/experimentSchema';
 import { experimentJsonSchema } from '../../../src/core/jsonSchema';
+import { ROOT } from '../../repoRoot';
 import { convTwoDigits, digitsParity, mixedInputs, sharingBlocks } from './fixtures';
 
-function schemaFile(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src', 'core'))) return join(dir, 'schemas', 'experiment.schema.json');
-  }
-  throw new Error('repository root not found');
-}
+const schemaFile = (): string => join(ROOT, 'schemas', 'experiment.schema.json');
 
 const generated = experimentJsonSchema();
 if (process.env.UPDATE_SCHEMA) writeFileSync(schemaFile(), JSON.stringify(generated, null, 2) + '\n');

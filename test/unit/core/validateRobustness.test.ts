@@ -10,6 +10,7 @@ import { layerParams } from '../../../src/core/params';
 import { shortMetricName } from '../../../src/core/runsIndex';
 import type { LayerSpec } from '../../../src/core/spec';
 import { validate } from '../../../src/core/validate';
+import { manyLayers } from '../../fixtures/digitsParity';
 import { digitsParity, mixedInputs } from './fixtures';
 
 const PROTO_NAMES = ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'];
@@ -17,20 +18,6 @@ const errors = (doc: unknown) => validate(doc).problems.filter((p) => p.severity
 /** Through JSON text, as a document arrives: "__proto__" becomes an own key. */
 const parsed = (doc: unknown): any => JSON.parse(JSON.stringify(doc));
 
-/** input -> n dense layers -> two heads; `chain`: each layer reads the previous one, else all read the input. */
-function manyLayers(n: number, chain: boolean): any {
-  const doc = digitsParity() as any;
-  const layers: LayerSpec[] = [];
-  let prev = 'image';
-  for (let i = 0; i < n; i++) {
-    layers.push({ id: `l${i}`, type: 'dense', units: 4, activation: 'relu', from: [chain ? prev : 'image'] });
-    prev = `l${i}`;
-  }
-  layers.push({ id: 'digitHead', type: 'dense', units: 10, activation: 'softmax', from: [prev] });
-  layers.push({ id: 'parityHead', type: 'dense', units: 1, activation: 'sigmoid', from: [prev] });
-  doc.model.layers = layers;
-  return doc;
-}
 
 describe('names that Object.prototype also has', () => {
   const tags: Array<[string, (d: any, name: string) => void, (string | number)[]]> = [

@@ -9,8 +9,8 @@ import { dataSettingsKey } from '../../../src/core/dataSummary';
 import { applyOpsToText, minimalReplace } from '../../../src/core/edits';
 import { snapshotOf } from '../../../src/host/designer/snapshot';
 import { applyFix } from '../../../webview/designer/operations';
+import { ROOT } from '../../repoRoot';
 
-const ROOT = [process.cwd(), path.resolve(__dirname, '../../../..')].find((d) => fs.existsSync(path.join(d, 'examples')))!;
 const text = fs.readFileSync(path.join(ROOT, 'test', 'e2e', 'fixtures', 'shape-mismatch', 'wine.mtl.json'), 'utf8');
 const shapeProblems = (t: string, features?: { key: string; featureShape: number[] }) => {
   const s = snapshotOf(t, 1, { data: features });

@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-
-const ROOT = [process.cwd(), path.resolve(__dirname, '../../../..')].find((d) => fs.existsSync(path.join(d, 'ARCHITECTURE.md')))!;
+import { ROOT } from '../../repoRoot';
 
 /** Backticked paths under the repository's own folders, e.g. `src/core/trunk.ts` or `core/graph.ts`. */
 function namedPaths(text: string): string[] {

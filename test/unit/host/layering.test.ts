@@ -4,12 +4,10 @@
 // (within a feature, between two features through their index files, and between two
 // feature folders taken as wholes).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type * as EslintApi from 'eslint';
-
-const ROOT = [process.cwd(), path.resolve(__dirname, '../../../..')].find((d) => fs.existsSync(path.join(d, 'eslint.config.mjs')))!;
+import { ROOT } from '../../repoRoot';
 
 let eslint: EslintApi.ESLint;
 

@@ -14,8 +14,8 @@ import { endRunOfDeadTrainer } from '../../../src/host/training/endRun';
 import { TrainingSession } from '../../../src/host/training/session';
 import { headerFromSpec } from '../../../src/host/training/startInfo';
 import { forkTrainer } from '../../../src/host/trainerProcess';
+import { ROOT } from '../../repoRoot';
 
-const ROOT = [process.cwd(), path.resolve(__dirname, '../../../..')].find((d) => fs.existsSync(path.join(d, 'examples')))!;
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mts-channel-'));
 
 function experiment(): ExperimentSpec {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { ROOT as root } from '../../repoRoot';
 
-const root = path.resolve(__dirname, '../../../..');
 interface Step { id: string; title: string; description: string; media: { image?: string | Record<string, string>; svg?: string; markdown?: string; altText?: string }; completionEvents?: string[] }
 interface Manifest {
   keywords?: string[];

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { computeDeltaM } from '../../../src/core/deltaM';
 import type { FromTrainer, RunSummary } from '../../../src/core/protocol';
 import type { StudyResult } from '../../../src/core/study/studyTypes';
-import { processStart } from '../../../src/trainer/artifacts/processIdentity';
+import { processStart } from '../../../src/node/processIdentity';
 import { runStudy } from '../../../src/trainer/study/runStudy';
 import { requirePython, runPython } from '../artifacts/python';
 import { readJson, tempDir } from '../trainer/helpers';

@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ROOT } from '../../repoRoot';
 
-/** Tests run from out/test/unit/trainer/*.js, three levels below the root... or from the root itself. */
-export const ROOT = [process.cwd(), path.resolve(__dirname, '../../../..')].find((d) => fs.existsSync(path.join(d, 'examples')))!;
+export { ROOT };
 
 export function exampleFile(name: string): string {
   return path.join(ROOT, 'examples', name, `${name}.mtl.json`);

@@ -13,7 +13,7 @@ import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
 import { nativeStepUnsupported } from '../../../src/trainer/native/denseStep';
-import { equivalenceData, equivalenceSpec, withDropout } from './stepFixtures';
+import { equivalenceData, equivalenceSpec, SGD_CASES, withDropout } from './stepFixtures';
 
 const spec = (training: Partial<ExperimentSpec['training']>): ExperimentSpec => equivalenceSpec('equivalence', training);
 /** `partial`: each target missing (NaN) in some rows, as partial labels load (table.ts). */
@@ -41,14 +41,7 @@ async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', p
 const SGDR = { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 };
 
 for (const [label, training, partial] of [
-  ['plain SGD with L2 and static weights', {}, false],
-  ['SGD with momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.02, momentum: 0.9 } }, false],
-  // The rate changes every step (half an epoch of warm-up, then SGDR with a restart at 1.5
-  // epochs): a step that folds the rate into the velocity drifts from one that does not.
-  ['SGD with momentum under warm-up and SGDR restarts', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9 },
-    schedule: { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 } }, false],
-  ['plain SGD under a step decay', { schedule: { type: 'step' as const, stepEpochs: 1, gamma: 0.3 } }, false],
-  ['partial labels (masked losses)', {}, true],
+  ...SGD_CASES,
   // A task without a labelled row in a batch is out of the tape's loss: its head must not move on its momentum.
   ['partial labels with momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.02, momentum: 0.9 } }, true],
   // Optimizers other than SGD run in optimizers.ts with tfjs-core's formulas; each under a rate

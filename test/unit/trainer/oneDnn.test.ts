@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { loadBackend } from '../../../src/trainer/backend';
 import { oneDnnFor } from '../../../src/trainer/oneDnn';
+import { exampleDoc } from './helpers';
 
-const example = (name: string) => JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', '..', 'examples', name, `${name}.mtl.json`), 'utf8')) as ExperimentSpec;
+const example = (name: string) => exampleDoc(name) as unknown as ExperimentSpec;
 
 /** Private resident memory of this process, MB (Linux). */
 const privateMb = () => Number(/^RssAnon:\s+(\d+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;

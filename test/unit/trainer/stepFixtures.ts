@@ -64,3 +64,18 @@ export function withDropout(s: ExperimentSpec): ExperimentSpec {
   });
   return { ...s, model: { ...s.model, layers } };
 }
+
+/**
+ * The cases every compiled step (native, wasm) is checked on against the tape: a label, the training
+ * settings, whether labels are partial (each target missing in some rows).
+ */
+export const SGD_CASES = [
+  ['plain SGD with L2 and static weights', {}, false],
+  ['SGD with momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.02, momentum: 0.9 } }, false],
+  // The rate changes every step (half an epoch of warm-up, then SGDR with a restart at 1.5
+  // epochs): a step that folds the rate into the velocity drifts from one that does not.
+  ['SGD with momentum under warm-up and SGDR restarts', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9 },
+    schedule: { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 } }, false],
+  ['plain SGD under a step decay', { schedule: { type: 'step' as const, stepEpochs: 1, gamma: 0.3 } }, false],
+  ['partial labels (masked losses)', {}, true],
+] as const;

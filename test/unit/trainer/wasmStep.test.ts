@@ -14,7 +14,7 @@ import { WASM_STEP_PATH, trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
 import { wasmStepUnsupported } from '../../../src/trainer/wasm/denseStep';
-import { equivalenceData, equivalenceSpec } from './stepFixtures';
+import { equivalenceData, equivalenceSpec, SGD_CASES } from './stepFixtures';
 
 const spec = (training: Partial<ExperimentSpec['training']>): ExperimentSpec => equivalenceSpec('wasm-equivalence', training, { namedFeatures: true });
 /** `partial`: each target missing (NaN) in some rows, as partial labels load. */
@@ -38,14 +38,7 @@ async function trainWith(s: ExperimentSpec, compiled: boolean, partial: boolean)
 }
 
 for (const [label, training, partial] of [
-  ['plain SGD with L2 and static weights', {}, false],
-  ['SGD with momentum', { optimizer: { type: 'sgd' as const, learningRate: 0.02, momentum: 0.9 } }, false],
-  // The rate changes every step (half an epoch of warm-up, then SGDR with a restart at 1.5
-  // epochs): a step that folds the rate into the velocity drifts from one that does not.
-  ['SGD with momentum under warm-up and SGDR restarts', { optimizer: { type: 'sgd' as const, learningRate: 0.05, momentum: 0.9 },
-    schedule: { type: 'sgdr' as const, t0: 1, warmupEpochs: 0.5 } }, false],
-  ['plain SGD under a step decay', { schedule: { type: 'step' as const, stepEpochs: 1, gamma: 0.3 } }, false],
-  ['partial labels (masked losses)', {}, true],
+  ...SGD_CASES,
   // Batch 8 under layer a's 16 units: a is computed transposed, b (8 units) is not.
   ['batches smaller than a first layer (its forward pass transposed)', { batchSize: 8 }, false],
   // Weights from the batch's losses: the step reads them back when the method asks.
