@@ -3,17 +3,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RUN_FILES } from '../../core/runLayout';
 import { exportOnnx } from './onnx';
+import { ExportCancelled } from './checkpoint';
 import { ExportError } from './exportError';
 import { exportKeras, type ExportResult } from './keras/exportKeras';
 
-export { ExportError };
+export { ExportCancelled, ExportError };
 export const EXPORT_FORMATS = ['keras', 'notebook', 'onnx'] as const;
 export type ExportTarget = typeof EXPORT_FORMATS[number];
 export const isExportTarget = (v: string): v is ExportTarget => (EXPORT_FORMATS as readonly string[]).includes(v);
 
 export interface ExportOutcome extends Partial<ExportResult> { files: string[] }
 
-export interface ExportPlaces { outDir: string; allowedRoots?: string[]; workspaceDir?: string }
+export interface ExportPlaces {
+  outDir: string; allowedRoots?: string[]; workspaceDir?: string;
+  /** Aborted (Ctrl+C): the export stops at its next checkpoint with ExportCancelled, nothing put in place. */
+  signal?: AbortSignal;
+}
 
 export async function exportExperiment(source: string, to: ExportTarget, places: ExportPlaces): Promise<ExportOutcome> {
   const { outDir } = places;
@@ -30,7 +35,7 @@ export async function exportExperiment(source: string, to: ExportTarget, places:
       }
       const file = path.join(outDir, 'model.onnx');
       fs.mkdirSync(outDir, { recursive: true });
-      const { notes } = await exportOnnx(source, file);
+      const { notes } = await exportOnnx(source, file, places.signal);
       return { files: [file], ...(notes ? { notes } : {}) };
     }
   }
