@@ -44,6 +44,7 @@ import { isWriteFault } from '../core/runFaults';
 import { validate } from '../core/validate';
 import { describeBackend, isBackendPreference, loadBackend } from './backend';
 import { installCodeCache } from './codeCache';
+import { errnoWords } from './errnoWords';
 import { dataSummaryOf } from './dataSummaryOf';
 import { dataSummaryLines } from './dataSummaryText';
 import { countRows } from './data/rowCount';
@@ -134,16 +135,6 @@ function dataRoots(specDir: string, allowPaths: string[]): string[] {
     if (path.dirname(dir) === dir) break;
   }
   return [workspace, ...allowPaths];
-}
-
-/** A file-system error as words a user reads, with its code: "no such file or folder (ENOENT)". */
-function errnoWords(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  const words: Record<string, string> = {
-    ENOENT: 'no such file or folder', EISDIR: 'it is a folder, not a file', ENOTDIR: 'a part of the path is a file, not a folder',
-    EACCES: 'permission denied', EPERM: 'not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on the device',
-  };
-  return code ? `${words[code] ?? 'cannot access it'} (${code})` : String(err);
 }
 
 /**

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RUN_FILES } from '../../core/runLayout';
 import { exportOnnx } from './onnx';
+import { makeExportFolder } from './outFolder';
 import { ExportCancelled } from './checkpoint';
 import { ExportError } from './exportError';
 import { exportKeras, type ExportResult } from './keras/exportKeras';
@@ -34,7 +35,7 @@ export async function exportExperiment(source: string, to: ExportTarget, places:
         throw new ExportError(`--to onnx exports a trained run: ${source} is not a run folder with ${RUN_FILES.model}/${RUN_FILES.modelJson} (train the experiment, then export its run folder).`);
       }
       const file = path.join(outDir, 'model.onnx');
-      fs.mkdirSync(outDir, { recursive: true });
+      makeExportFolder(outDir);
       const { notes } = await exportOnnx(source, file, places.signal);
       return { files: [file], ...(notes ? { notes } : {}) };
     }

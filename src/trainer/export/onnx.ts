@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../artifacts/atomicWrite';
 import { checkpoint } from './checkpoint';
 import { ExportError } from './exportError';
 import { onnxModelOf } from './onnx/graph';
+import { writeError } from './outFolder';
 import { encodeModel } from './onnx/messages';
 import { readRunWeights } from './onnx/weights';
 
@@ -27,7 +28,7 @@ export async function exportOnnx(runDir: string, outFile: string, signal?: Abort
   await checkpoint(signal);
   const bytes = encodeModel(model);
   await checkpoint(signal);
-  await writeFileAtomic(outFile, bytes);
+  await writeFileAtomic(outFile, bytes).catch((err: unknown) => { throw writeError(path.dirname(outFile), err); });
   const note = repeatedWeightsNote(spec);
   return { outputs: model.graph.outputs.map((o) => o.name), ...(note ? { notes: [note] } : {}) };
 }

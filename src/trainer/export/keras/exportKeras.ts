@@ -17,6 +17,7 @@ import { imageDecoder } from '../../imageDecoder';
 import { stageFileAtomic, TEMP_MARKER, type StagedFile } from '../../artifacts/atomicWrite';
 import { checkpoint } from '../checkpoint';
 import { ExportError } from '../exportError';
+import { makeExportFolder, makeFolderIn, writeError } from '../outFolder';
 import { recoverFolder, replaceFolder } from '../replaceFolder';
 import { readRunModel } from '../runModel';
 import { npzBytes } from './npy';
@@ -121,6 +122,8 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   const { spec, modelDir } = found;
   // Checked whole before the data is read and anything is written.
   const model = modelDir ? readRunModel(modelDir) : undefined;
+  // Where it goes, before the data is read.
+  makeExportFolder(req.outDir);
   await checkpoint(req.signal);
   const refusals = kerasExportRefusals(spec);
   // A run folder still exports its model and weights (predictions are the same whatever the
@@ -149,6 +152,7 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   const temp = `${packageDir}${TEMP_MARKER}${process.pid}`;
   recoverFolder(packageDir, TEMP_MARKER);
   fs.rmSync(temp, { recursive: true, force: true });
+  makeFolderIn(req.outDir, temp);
   const notebook = req.format === 'notebook' ? path.join(path.resolve(req.outDir), `${name}.ipynb`) : undefined;
   let staged: StagedFile | undefined;
   try {
@@ -159,7 +163,7 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   } catch (err) {
     fs.rmSync(temp, { recursive: true, force: true });
     await staged?.discard();
-    throw err;
+    throw writeError(req.outDir, err);
   }
   await staged?.commit();
   const result: ExportResult = { packageDir, hasWeights: modelDir !== undefined };
