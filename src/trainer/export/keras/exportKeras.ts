@@ -122,8 +122,6 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   const { spec, modelDir } = found;
   // Checked whole before the data is read and anything is written.
   const model = modelDir ? readRunModel(modelDir) : undefined;
-  // Where it goes, before the data is read.
-  makeExportFolder(req.outDir);
   await checkpoint(req.signal);
   const refusals = kerasExportRefusals(spec);
   // A run folder still exports its model and weights (predictions are the same whatever the
@@ -150,6 +148,8 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   // A whole package or none: written beside, then put in place (replaceFolder.ts), with the
   // notebook staged beside its own name; what an export killed earlier left is sorted out first.
   const temp = `${packageDir}${TEMP_MARKER}${process.pid}`;
+  // Made once the export is known to succeed up to its writing: a refused one leaves no folder.
+  makeExportFolder(req.outDir);
   recoverFolder(packageDir, TEMP_MARKER);
   fs.rmSync(temp, { recursive: true, force: true });
   makeFolderIn(req.outDir, temp);
