@@ -44,6 +44,7 @@ import { isWriteFault } from '../core/runFaults';
 import { validate } from '../core/validate';
 import { describeBackend, isBackendPreference, loadBackend } from './backend';
 import { installCodeCache } from './codeCache';
+import { errnoWords } from './errnoWords';
 import { dataSummaryOf } from './dataSummaryOf';
 import { dataSummaryLines } from './dataSummaryText';
 import { countRows } from './data/rowCount';
@@ -58,7 +59,7 @@ import { checkStudy } from '../core/study/studySchema';
 import type { StudyResult } from '../core/study/studyTypes';
 import { runStudy } from './study/runStudy';
 import { studyTableLines } from './study/studyTable';
-import { ExportError, exportExperiment, EXPORT_FORMATS, isExportTarget } from './export/index';
+import { ExportCancelled, ExportError, exportExperiment, EXPORT_FORMATS, isExportTarget } from './export/index';
 import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
 
 // TensorFlow.js' code compiled from V8's cache of the last start (codeCache.ts), as in the
@@ -134,16 +135,6 @@ function dataRoots(specDir: string, allowPaths: string[]): string[] {
     if (path.dirname(dir) === dir) break;
   }
   return [workspace, ...allowPaths];
-}
-
-/** A file-system error as words a user reads, with its code: "no such file or folder (ENOENT)". */
-function errnoWords(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  const words: Record<string, string> = {
-    ENOENT: 'no such file or folder', EISDIR: 'it is a folder, not a file', ENOTDIR: 'a part of the path is a file, not a folder',
-    EACCES: 'permission denied', EPERM: 'not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on the device',
-  };
-  return code ? `${words[code] ?? 'cannot access it'} (${code})` : String(err);
 }
 
 /**
@@ -461,10 +452,18 @@ async function exportCommand(args: ReturnType<typeof parseArgs>): Promise<number
   const abs = path.resolve(source);
   const isDir = fs.existsSync(abs) && fs.statSync(abs).isDirectory();
   const out = args.out ?? path.join(isDir ? abs : path.dirname(abs), 'export');
+  // Ctrl+C once: the export stops at its next checkpoint and removes what it wrote; twice: quit at
+  // once (its temporary folder is removed by the next export into the folder).
+  const stop = new AbortController();
+  process.on('SIGINT', () => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+    console.error('\nstopping the export (Ctrl+C again to quit at once)');
+  });
   try {
     const workspaceDir = args.workspace === undefined ? undefined : path.resolve(args.workspace);
     const done = await exportExperiment(abs, args.to, {
-      outDir: out, ...(workspaceDir ? { workspaceDir } : {}),
+      outDir: out, signal: stop.signal, ...(workspaceDir ? { workspaceDir } : {}),
       ...(args.allowPaths.length ? { allowedRoots: dataRoots(workspaceDir ?? (isDir ? abs : path.dirname(abs)), args.allowPaths) } : {}),
     });
     for (const f of done.files) console.log(`wrote ${f}`);
@@ -472,6 +471,10 @@ async function exportCommand(args: ReturnType<typeof parseArgs>): Promise<number
     if (done.packageDir) console.log(`train it: cd ${path.dirname(done.packageDir)} && python -m ${path.basename(done.packageDir)}.train${done.hasWeights ? ' [--from-run-weights]' : ''}`);
     return 0;
   } catch (err) {
+    if (err instanceof ExportCancelled) {
+      console.error(`mts export: ${err.message}`);
+      return 130;
+    }
     if (err instanceof ExportError) throw new InputError(`mts export: ${err.message}`);
     throw err;
   }

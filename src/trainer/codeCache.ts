@@ -17,7 +17,8 @@
 // alternating with a build without it): its trainer's CPU time to 'TensorFlow loaded' 43 and 48 ms
 // less (medians of the pairs; lower in 10 and 8 of 12), the wall time to the first step inside the noise.
 // A cache is keyed by the file's path and checked against a SHA-1 of its text (V8 itself checks
-// only the length), in a folder per V8 version, architecture and flags. Nothing here may fail a run:
+// only the length), in a folder per V8 version, architecture and flags; folders no start has used for
+// a month are removed (codeCacheSweep.ts). Nothing here may fail a run:
 // a cache that cannot be read or written is compiled or left unwritten as if there were none.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -26,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { sweepCodeCaches } from './codeCacheSweep';
 
 interface LoaderModule {
   exports: unknown;
@@ -125,5 +127,8 @@ export function installCodeCache(dir: string = codeCacheDir()): { hits: number; 
     setImmediate(flush).unref();
   };
   process.once('exit', flush);
+  // Folders of earlier runtimes are removed at exit, off the start's path (codeCacheSweep.ts):
+  // a command may end without a free turn of the event loop.
+  process.once('exit', () => sweepCodeCaches(dir));
   return state;
 }

@@ -214,7 +214,9 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
 
       for (let b = 0; b < stepsPerEpoch; b++) {
         const rows = order.subarray(b * t.batchSize, b * t.batchSize + sizes[b]!);
-        const reported = (b + 1) % reportEvery === 0 || b === stepsPerEpoch - 1;
+        // The run's first step is a report of its own: a loss not finite there was computed before
+        // any update, and says so (trainingDiverged.ts) whatever the report interval.
+        const reported = (b + 1) % reportEvery === 0 || b === stepsPerEpoch - 1 || step === 0;
         if (fused) {
           fusedStep(fused, rows, epoch, lrAt(epoch, b), reported);
         } else {

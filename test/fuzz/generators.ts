@@ -179,10 +179,12 @@ const FLAG_VALUES: Record<string, string[]> = {
   backend: ['auto', 'cpu', 'tensorflow', 'gpu', '__proto__', ''],
   out: ['runs', 'data.csv', 'data.csv/runs', '/proc/mts-fuzz/runs', '', '.', 'runs/../runs2', 'a b/runs'],
   help: [''], foo: ['1'], '': ['x'],
+  // mts export's: its --out values are the ones above (a file, a folder under /proc, '.').
+  to: ['keras', 'notebook', 'onnx', 'pdf', ''],
 };
 
 export const argsCaseArb: fc.Arbitrary<ArgsCase> = fc.record({
-  command: fc.constantFrom('train', 'validate', 'data', 'info', '', 'frobnicate', '--epochs', 'TRAIN'),
+  command: fc.constantFrom('train', 'validate', 'data', 'info', 'export', '', 'frobnicate', '--epochs', 'TRAIN'),
   file: fc.constantFrom<ArgsFile>('valid', 'invalid-json', 'missing', 'directory', 'dev-null', 'csv', 'none', 'two-files', 'empty'),
   flags: fc.array(fc.constantFrom(...Object.keys(FLAG_VALUES)).chain((name) => fc.record({
     name: fc.constant(name), value: fc.constantFrom(...FLAG_VALUES[name]!), form: fc.constantFrom('space' as const, 'equals' as const, 'bare' as const),

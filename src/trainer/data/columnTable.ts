@@ -4,6 +4,7 @@
 // Readers (csv.ts, jsonl.ts, or any other source through `fromRows`) feed a TableBuilder
 // row by row; table.ts turns the result into a Dataset.
 import { DEFAULT_MISSING_VALUES, detach, isNumberText } from './cells';
+import { beyondFloat32, NAMED_PLACES } from './float32Range';
 import { ResizableArrayBuffer, type ResizableBuffer } from './pageAligned';
 
 export type Cell = string | number | null;
@@ -105,8 +106,8 @@ export interface TableColumn {
   readonly numbers: number;
   readonly textCells: number;
   /**
-   * Number cells beyond float32's range (|x| > 3.4e38), stored as infinities, and the first
-   * three of their rows: a column that is used refuses them (table.ts), one that is not may hold them.
+   * Number cells beyond float32's range (|x| > 3.4e38, or infinite), stored as infinities, and the
+   * first three of their rows: a column that is used refuses them (table.ts), one that is not may hold them.
    */
   readonly outOfRange: number;
   readonly outOfRangeRows: readonly number[];
@@ -175,7 +176,7 @@ class ColumnStore implements TableColumn {
   }
 
   pushNumber(v: number): void {
-    if (!Number.isFinite(Math.fround(v)) && this.outOfRange++ < 3) this.outOfRangeRows.push(this.values.length);
+    if (beyondFloat32(v) && this.outOfRange++ < NAMED_PLACES) this.outOfRangeRows.push(this.values.length);
     this.values.push(v);
     this.codes?.push(-1);
     this.numbers++;
@@ -228,7 +229,8 @@ export class TableBuilder {
       const cell = j < cells.length ? cells[j] as Cell : null;
       if (cell === null) { store.pushMissing(); continue; }
       if (typeof cell === 'number') {
-        if (Number.isFinite(cell)) store.pushNumber(cell); else store.pushMissing();
+        // An infinity (a Parquet DOUBLE can hold one) is refused like 1e39 where the column is used.
+        if (Number.isNaN(cell)) store.pushMissing(); else store.pushNumber(cell);
         continue;
       }
       const s = cell.trim();

@@ -9,6 +9,7 @@ import type { DataSource } from '../../core/spec';
 import { confineDataPath, type DataFolders } from './confine';
 import type { Dataset } from './dataset';
 import { DataError } from './errors';
+import { beyondFloat32Error, NAMED_PLACES } from './float32Range';
 
 export type NumpySource = Extract<DataSource, { type: 'numpy' }>;
 
@@ -61,7 +62,26 @@ export function parseNpy(bytes: Uint8Array, name: string, at: (string | number)[
   if (dataStart + count * type.bytes > bytes.length) throw bad(`the file holds fewer values than its shape (${shape.join(', ')}) says: it is cut off.`);
   const values = new Float32Array(count);
   for (let i = 0; i < count; i++) values[i] = type.read(view, dataStart + i * type.bytes);
+  // Only floats can hold what float32 cannot (int64's largest is 9.2e18).
+  if (descr[1] === 'f') refuseBeyondFloat32(values, shape, name, at);
   return { shape, dtype: type.name, values };
+}
+
+/** An array a run uses may not hold numbers float32 cannot (float32Range.ts): named by their index along the first axis, as numpy counts. */
+function refuseBeyondFloat32(values: Float32Array, shape: readonly number[], name: string, at: (string | number)[]): void {
+  const rowSize = Math.max(1, values.length / Math.max(1, shape[0] ?? 1));
+  let count = 0;
+  const rows: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== Infinity && v !== -Infinity) continue;
+    count++;
+    const row = Math.floor(i / rowSize);
+    if (rows.length < NAMED_PLACES && rows[rows.length - 1] !== row) rows.push(row);
+  }
+  if (count === 0) return;
+  throw beyondFloat32Error(name, `at ${rows.length === 1 ? 'index' : 'indices'} ${rows.join(', ')} of the first axis`, count, 'values',
+    'Rescale the array (e.g. divide it by its largest value) and save it again.', at);
 }
 
 /** The arrays a numpy source names: features and each target, read from the .npz or the .npy files. */

@@ -74,7 +74,8 @@ function flatColumns(metadata: ReturnType<typeof parquetMetadata>): string[] {
 
 function toCell(v: unknown): Cell {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  // NaN is missing, as pandas writes it; an infinity stays a number, refused where it is used (float32Range.ts).
+  if (typeof v === 'number') return Number.isNaN(v) ? null : v;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof Date) return v.toISOString();

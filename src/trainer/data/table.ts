@@ -11,6 +11,7 @@ import { fromRows, type Cell, type ColumnTable, type LineProblem, type TableColu
 import type { Dataset } from './dataset';
 import { oneHotName } from './dataset';
 import { DataError } from './errors';
+import { beyondFloat32Error } from './float32Range';
 import { pageAlignedFloat32 } from './pageAligned';
 import { setOwn } from '../../core/own';
 
@@ -423,12 +424,12 @@ function editDistance(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
-/** A used column with numbers float32 cannot hold: training computes in float32, where they are infinite (a loss of Infinity at the first step). */
+/** A used column with numbers float32 cannot hold (float32Range.ts). */
 function refuseOutOfRange(table: ColumnTable, c: TableColumn, usedBy: string, path: (string | number)[] | undefined): void {
   if (c.outOfRange === 0) return;
   const lines = c.outOfRangeRows.map((r) => table.line(r)).join(', ');
-  throw new DataError(`Column '${clip(c.name)}'${usedBy} of ${table.source} holds numbers beyond float32's range (±3.4e38) on ${c.outOfRange === 1 ? 'line' : 'lines'} ${lines}${c.outOfRange > 3 ? ` (${c.outOfRange.toLocaleString('en-US')} such rows)` : ''}: ` +
-    'training computes in float32, where they are infinite. Rescale the column or empty those cells.', path);
+  throw beyondFloat32Error(`Column '${clip(c.name)}'${usedBy} of ${table.source}`, `on ${c.outOfRange === 1 ? 'line' : 'lines'} ${lines}`, c.outOfRange, 'rows',
+    'Rescale the column or empty those cells.', path);
 }
 
 function tooManyCategories(table: ColumnTable, c: TableColumn, count: number, keep: Uint8Array): DataError {

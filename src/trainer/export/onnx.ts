@@ -9,19 +9,26 @@ import { repeatedWeightsNote } from '../../core/export/repeatedWeightsNote';
 import { RUN_FILES } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
 import { writeFileAtomic } from '../artifacts/atomicWrite';
+import { checkpoint } from './checkpoint';
 import { ExportError } from './exportError';
 import { onnxModelOf } from './onnx/graph';
+import { writeError } from './outFolder';
 import { encodeModel } from './onnx/messages';
 import { readRunWeights } from './onnx/weights';
 
-export async function exportOnnx(runDir: string, outFile: string): Promise<{ outputs: string[]; notes?: string[] }> {
+/** `signal` aborted: stops at the next checkpoint (checkpoint.ts), before model.onnx is written. */
+export async function exportOnnx(runDir: string, outFile: string, signal?: AbortSignal): Promise<{ outputs: string[]; notes?: string[] }> {
   const specFile = path.join(runDir, RUN_FILES.experiment);
   const modelDir = path.join(runDir, RUN_FILES.model);
   const spec = parseJson(specFile, await readOr(specFile, `${runDir} is not a run folder: it has no ${RUN_FILES.experiment}.`)) as ExperimentSpec;
   await readOr(path.join(modelDir, RUN_FILES.modelJson), `${runDir} has no trained model (${RUN_FILES.model}/${RUN_FILES.modelJson}): the run did not complete.`);
   const weights = readRunWeights(modelDir);
+  await checkpoint(signal);
   const model = onnxModelOf(spec, weights);
-  await writeFileAtomic(outFile, encodeModel(model));
+  await checkpoint(signal);
+  const bytes = encodeModel(model);
+  await checkpoint(signal);
+  await writeFileAtomic(outFile, bytes).catch((err: unknown) => { throw writeError(path.dirname(outFile), err); });
   const note = repeatedWeightsNote(spec);
   return { outputs: model.graph.outputs.map((o) => o.name), ...(note ? { notes: [note] } : {}) };
 }

@@ -121,6 +121,39 @@ test('refused with a message at the field: Fortran order, objects, big-endian, a
     (err: unknown) => err instanceof DataError && /outside the folders data may be read from/.test(err.message) && err.path?.join('.') === 'data.source.targets.sign');
 });
 
+test('numbers beyond float32\'s range (|x| > 3.4e38, or infinite) in an array are refused, named by their index along the first axis, as a CSV column is', () => {
+  // float32 is what training computes in: 1e39 (float64) and inf read as Infinity, and the run
+  // ended at its first step with an infinite loss.
+  const a = arrays();
+  const x = Float64Array.from(a.x);
+  x[2 * 4 + 1] = 1e39; // example 4, second feature
+  x[2 * 7] = -Infinity; // example 7
+  x[2 * 7 + 1] = 5e300; // the same example: named once, counted twice
+  x[2 * 9] = 3.4028234e38; // float32's largest: kept
+  const value = new Float32Array(N).fill(1);
+  value[11] = Infinity;
+  const dir = workspace({
+    'big.npz': zipSync({ 'x.npy': npy('<f8', [N, 2], x), 'label.npy': npy('<i8', [N], a.label), 'value.npy': npy('<f8', [N], a.value) }),
+    'x.npy': npy('<f4', [N, 2], a.x), 'value.npy': npy('<f4', [N], value), 'label.npy': npy('<i8', [N], a.label),
+  });
+  const load = (source: Record<string, unknown>) => loadExperimentData({ data: { source: source as DataSpec['source'], split }, tasks }, { workspaceDir: dir });
+  assert.throws(() => load({ type: 'numpy', path: 'big.npz', targets: { sign: 'label', diff: 'value' } }),
+    (err: unknown) => err instanceof DataError && err.path?.join('.') === 'data.source.features' &&
+      /^big\.npz: x holds numbers beyond float32's range \(±3\.4e38\) at indices 4, 7 of the first axis: training computes in float32, where they are infinite\. Rescale the array/.test(err.message), 'the features of an .npz');
+  assert.throws(() => load({ type: 'numpy', path: 'x.npy', targets: { sign: 'label.npy', diff: 'value.npy' } }),
+    (err: unknown) => err instanceof DataError && err.path?.join('.') === 'data.source.targets.diff' &&
+      /^value\.npy holds numbers beyond float32's range \(±3\.4e38\) at index 11 of the first axis: /.test(err.message), 'a target .npy');
+  // Four or more: the first three named, all counted.
+  const many = Float64Array.from(a.value);
+  for (const i of [2, 3, 5, 8, 13]) many[i] = 1e40;
+  assert.throws(() => parseNpy(npy('<f8', [N], many), 'y.npy'), /at indices 2, 3, 5 of the first axis \(5 such values\)/);
+  // float32's largest number and NaN (a missing value) are not beyond its range.
+  const edge = Float64Array.from(a.value);
+  edge[0] = 3.4028234e38;
+  edge[1] = NaN;
+  assert.equal(parseNpy(npy('<f8', [N], edge), 'y.npy').values[0], Math.fround(3.4028234e38));
+});
+
 test('a numpy experiment trains one epoch through the real trainer, and its summary counts the classes', { timeout: 120_000 }, async () => {
   const dir = npzWorkspace();
   const doc = {

@@ -92,6 +92,26 @@ test('a file that is not Parquet, and one outside the workspace, are refused at 
   assert.ok(!outside.ok && /outside the folders data may be read from/.test(outside.message));
 });
 
+test('a DOUBLE column with an infinity or a number beyond float32\'s range is refused as a CSV column is; NaN is a missing value', async () => {
+  // An infinity used to read as a missing cell (imputed without a word), and 1e300 as Infinity in float32.
+  const dir = files();
+  const t = table();
+  const write = (name: string, bmi: (number | null)[]) => fs.writeFileSync(path.join(dir, name), parquetFile([
+    { name: 'bmi', type: 'double', values: bmi }, { name: 'risk', type: 'utf8', values: t.risk }, { name: 'cost', type: 'double', values: t.cost },
+  ]));
+  const load = async (file: string) => {
+    const spec = { data: data('parquet', { path: file }), tasks };
+    spec.data.preprocess = [];
+    return loadExperimentData(spec, await prereadData(spec, { workspaceDir: dir }));
+  };
+  write('inf.parquet', t.bmi.map((v, i) => (i === 2 ? Infinity : i === 6 ? 1e300 : v)));
+  await assert.rejects(load('inf.parquet'), (err: unknown) => err instanceof DataError && err.path?.join('.') === 'data.source.features' &&
+    /^Column 'bmi' of inf\.parquet holds numbers beyond float32's range \(±3\.4e38\) on lines 3, 7: training computes in float32, where they are infinite/.test((err as Error).message));
+  write('nan.parquet', t.bmi.map((v, i) => (i === 2 ? NaN : v)));
+  const loaded = await load('nan.parquet');
+  assert.ok(loaded.report.some((l) => /Imputed 1 missing values/.test(l)), loaded.report.join('\n'));
+});
+
 test('a Parquet experiment is summarized and trains one epoch through the real trainer', { timeout: 120_000 }, async () => {
   const dir = files();
   const doc = {

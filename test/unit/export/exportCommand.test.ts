@@ -129,6 +129,27 @@ test('a repeated run folder exports its first training\'s weights and says so (K
   assert.deepEqual(onnx.notes, [r.notes![1]]);
 });
 
+test('mts export into a file, under one, or under /proc: one line naming the folder, exit 1, nothing written', { timeout: 240_000 }, () => {
+  // Node's recursive mkdir never returned under /proc (the export hung for ever), and a file in
+  // the way ended with "mts: ENOTDIR: not a directory, unlink …".
+  const dir = tempDir('export-out');
+  const doc = exampleDoc('tabular-csv');
+  fs.copyFileSync(path.join(ROOT, 'examples', 'tabular-csv', 'patients.csv'), path.join(dir, 'patients.csv'));
+  const file = experiment(dir, doc);
+  const before = fs.readdirSync(dir).sort();
+  for (const [to, out, message] of [
+    ['keras', 'patients.csv', /^mts export: cannot export into patients\.csv: .*patients\.csv is a file, not a folder\.$/],
+    ['notebook', 'patients.csv/x', /^mts export: cannot export into patients\.csv\/x: .*patients\.csv is a file, not a folder\.$/],
+    ['keras', '/proc/mts-export-test/out', /^mts export: cannot export into \/proc\/mts-export-test\/out: cannot create the folder \/proc\/mts-export-test: no such file or folder \(ENOENT\)\.$/],
+    ['keras', '/proc/self', /^mts export: cannot write into \/proc\/self: no such file or folder \(ENOENT\)\.$/],
+  ] as const) {
+    const r = spawnSync(process.execPath, [CLI, 'export', file, '--to', to, '--out', out], { encoding: 'utf8', cwd: dir, timeout: 100_000 });
+    assert.equal(r.status, 1, `${out}: ${r.signal ?? ''} ${r.stderr}`);
+    assert.match(r.stderr.trim(), message);
+  }
+  assert.deepEqual(fs.readdirSync(dir).sort(), before, 'nothing written');
+});
+
 test('mts export without --to is a usage error (exit 2)', () => {
   const r = spawnSync(process.execPath, [CLI, 'export', path.join(ROOT, 'examples', 'digits-parity', 'digits-parity.mtl.json')], { encoding: 'utf8' });
   assert.equal(r.status, 2);

@@ -14,7 +14,11 @@ import { loadBackend } from '../../backend';
 import { featureSize, oneHotName, resolveFeatureColumns } from '../../data/dataset';
 import { planSplit, prepareSplits, prereadData, type LoadOptions } from '../../data/load';
 import { imageDecoder } from '../../imageDecoder';
+import { stageFileAtomic, TEMP_MARKER, type StagedFile } from '../../artifacts/atomicWrite';
+import { checkpoint } from '../checkpoint';
 import { ExportError } from '../exportError';
+import { makeExportFolder, makeFolderIn, writeError } from '../outFolder';
+import { recoverFolder, replaceFolder } from '../replaceFolder';
 import { readRunModel } from '../runModel';
 import { npzBytes } from './npy';
 
@@ -30,6 +34,8 @@ export interface ExportRequest {
   allowedRoots?: string[];
   /** Where the experiment's data paths start; default the experiment file's folder, or for a run folder the one holding runs/. */
   workspaceDir?: string;
+  /** Aborted: the export stops at its next checkpoint (checkpoint.ts), writing nothing. */
+  signal?: AbortSignal;
 }
 
 export interface ExportResult {
@@ -72,14 +78,18 @@ function parseSpec(file: string): ExperimentSpec {
 }
 
 /** data/columns.json and data/dataset.npz: the rows as the product read them, its split, what the model reads. */
-async function dataFiles(spec: ExperimentSpec, folders: LoadOptions): Promise<Record<string, Uint8Array | string>> {
+async function dataFiles(spec: ExperimentSpec, folders: LoadOptions, signal: AbortSignal | undefined): Promise<Record<string, Uint8Array | string>> {
   const options = spec.data.source.type === 'imageFolder'
     ? { ...folders, decodeImage: imageDecoder(await loadBackend('tensorflow')) }
     : folders;
-  const plan = planSplit(spec, await prereadData(spec, options));
+  const preread = await prereadData(spec, options);
+  await checkpoint(signal);
+  const plan = planSplit(spec, preread);
+  await checkpoint(signal);
   const { all, parts } = plan;
   // The product's own statistics, fitted on a copy of the training rows, for data.py to check its fit against.
   const prepared = prepareSplits(spec, plan);
+  await checkpoint(signal);
   const oneHotIndex = new Map(all.featureNames.map((n, i) => [n, i]));
   const oneHot = Object.entries(all.oneHot ?? {}).map(([column, cats]) => cats.map((c) => oneHotIndex.get(oneHotName(column, c))!));
   const oneHotSet = new Set(oneHot.flat());
@@ -98,8 +108,9 @@ async function dataFiles(spec: ExperimentSpec, folders: LoadOptions): Promise<Re
   return { 'data/columns.json': `${JSON.stringify(columns)}\n`, 'data/dataset.npz': npzBytes(arrays) };
 }
 
-function writeTree(dir: string, files: Record<string, Uint8Array | string>): void {
+async function writeTree(dir: string, files: Record<string, Uint8Array | string>, signal: AbortSignal | undefined): Promise<void> {
   for (const [rel, content] of Object.entries(files)) {
+    await checkpoint(signal);
     const file = path.join(dir, rel);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, content);
@@ -111,6 +122,7 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   const { spec, modelDir } = found;
   // Checked whole before the data is read and anything is written.
   const model = modelDir ? readRunModel(modelDir) : undefined;
+  await checkpoint(req.signal);
   const refusals = kerasExportRefusals(spec);
   // A run folder still exports its model and weights (predictions are the same whatever the
   // weighting was); train.py then refuses to retrain it. An experiment file has nothing else.
@@ -127,23 +139,35 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   ];
   const files: Record<string, Uint8Array | string> = {
     ...kerasPackageFiles(spec, { hasWeights: modelDir !== undefined, notes }),
-    ...await dataFiles(spec, { workspaceDir, ...(req.allowedRoots ? { allowedRoots: req.allowedRoots } : {}) }),
+    ...await dataFiles(spec, { workspaceDir, ...(req.allowedRoots ? { allowedRoots: req.allowedRoots } : {}) }, req.signal),
   };
   if (model) {
     files[`weights/${RUN_FILES.modelJson}`] = model.modelJson;
     for (const [p, bytes] of model.files) files[`weights/${p}`] = bytes;
   }
-  // A whole package or none: written beside, then put in place.
-  const temp = `${packageDir}.tmp-${process.pid}`;
+  // A whole package or none: written beside, then put in place (replaceFolder.ts), with the
+  // notebook staged beside its own name; what an export killed earlier left is sorted out first.
+  const temp = `${packageDir}${TEMP_MARKER}${process.pid}`;
+  // Made once the export is known to succeed up to its writing: a refused one leaves no folder.
+  makeExportFolder(req.outDir);
+  recoverFolder(packageDir, TEMP_MARKER);
   fs.rmSync(temp, { recursive: true, force: true });
-  writeTree(temp, files);
-  fs.rmSync(packageDir, { recursive: true, force: true });
-  fs.renameSync(temp, packageDir);
+  makeFolderIn(req.outDir, temp);
+  const notebook = req.format === 'notebook' ? path.join(path.resolve(req.outDir), `${name}.ipynb`) : undefined;
+  let staged: StagedFile | undefined;
+  try {
+    await writeTree(temp, files, req.signal);
+    if (notebook) staged = await stageFileAtomic(notebook, notebookFor(spec, name, modelDir !== undefined, notes));
+    await checkpoint(req.signal);
+    replaceFolder(temp, packageDir);
+  } catch (err) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    await staged?.discard();
+    throw writeError(req.outDir, err);
+  }
+  await staged?.commit();
   const result: ExportResult = { packageDir, hasWeights: modelDir !== undefined };
   if (notes.length) result.notes = notes;
-  if (req.format === 'notebook') {
-    result.notebook = path.join(path.resolve(req.outDir), `${name}.ipynb`);
-    fs.writeFileSync(result.notebook, notebookFor(spec, name, modelDir !== undefined, notes));
-  }
+  if (notebook) result.notebook = notebook;
   return result;
 }
