@@ -3,7 +3,8 @@
 // every TensorFlow session call that is not a plain step (graph load, set, the first step,
 // evaluation runs, weights read back, loss read-backs), the eager ops (a conflict measurement's
 // tape) and the JavaScript between them, in order, with CPU and wall time. Prints figures; asserts nothing.
-// `node --max-semi-space-size=4 out/bench/firstEpochProbe.js [batch=256] [--sequence] [--no-conflict] [--gaps] [--natives]`
+// `node --max-semi-space-size=4 out/bench/firstEpochProbe.js [batch=256] [--sequence] [--no-conflict] [--gaps] [--natives] [--dump=DIR]`
+// --dump=DIR: the run's saved_model.pb and its fetch sets (DIR/calls.json) for bench/grappler_replay.py.
 // --gaps: the JavaScript gaps by size and the largest with what ran around them; --natives: the
 // binding's createTensor and deleteTensor (a step's row upload and frees) as kinds of their own.
 // What the gaps held (2026-12-01, load 15-20): one of 17-27 ms before the graph load (the graph's
@@ -22,7 +23,16 @@
 // the memory optimizer 10. No switch reaches it: tfjs-node opens the session with
 // TF_NewSessionOptions() as they are, the SavedModel loader takes no config from the
 // MetaGraphDef and meta_optimizer.cc reads no environment variable (TF_USE_SINGLE_THREAD_MLIR_CONTEXT=1
-// changed nothing we could tell). What is left is fewer fetch sets: four a dense run (set,
+// changed nothing we could tell). Its share, the run's graph replayed in Python's TensorFlow 2.21
+// with and without it (bench/grappler_replay.py on --dump's files, 3 rounds each, 2026-12-01
+// 10:49-10:58, load 21-26), first runs in ms of CPU: set 20-26 against 12-14, conflict 41-45
+// against 27-29, step 27-35 against 8-9, evaluation 15-19 against 4-5 (about 50 ms a run); the
+// steady step the same either way. A function call carrying a ConfigProto with Grappler off
+// (`config_proto` on a StatefulPartitionedCall, the body `_noinline`) does skip the body's
+// Grappler, but the function runtime's own instantiation costs more than it saves: the first
+// step of a dense step built that way took 41-43 ms of CPU against 21-30 for the same ops in the
+// session's graph (Grappler on inside: 59-75; bench/function_config_probe.py, 2 rounds, same
+// minutes), steady steps alike: not done. What is left is fewer fetch sets: four a dense run (set,
 // conflict, step, and the epoch end's evaluation with the weights and metric sums: graph/epochEndReads.ts).
 // The process's first matrix product JIT-compiles oneDNN's sgemm kernels (TensorFlow's Eigen
 // contraction calls dnnl_sgemm with oneDNN's ops off too): 24 kernels, 16 of them the whole table
@@ -44,6 +54,8 @@
 // JavaScript 53-56 ms against 55-57, so the rest is per graph (Grappler and executors) and per step.
 // The first graph build's JavaScript is 11-13 ms of CPU against 1.5 ms once V8 has optimised it, and
 // a code cache (codeCache.ts) keeps bytecode only, so it does not reach the timed run.
+import fs from 'node:fs';
+import path from 'node:path';
 import { trainLoop } from '../src/trainer/loop';
 import { probeSetup } from './probeSetup';
 import { workload } from './workloads';
@@ -70,6 +82,8 @@ async function main(): Promise<void> {
   // prepared run (graph/preparedRun.ts) call them; the binding is read-only: the backend gets a proxy.
   const binding = backend.binding;
   const wrappedBinding = new Map<string, Call>();
+  const dump = process.argv.find((a) => a.startsWith('--dump='))?.slice('--dump='.length);
+  const fetchSets = new Map<string, { feeds: string; fetches: string; n: number }>();
   const natives = process.argv.includes('--natives') ? ['createTensor', 'deleteTensor'] : [];
   for (const name of ['runSavedModel', 'loadSavedModelMetaGraph', 'executeOp', ...natives]) {
     const target = name === 'loadSavedModelMetaGraph' ? backend : binding;
@@ -89,6 +103,13 @@ async function main(): Promise<void> {
       }
       flushEager();
       charge('JavaScript');
+      if (dump && name === 'loadSavedModelMetaGraph') fs.copyFileSync(path.join(String(a[0]), 'saved_model.pb'), path.join(dump, 'saved_model.pb'));
+      if (dump && name === 'runSavedModel') {
+        const key = `${String(a[2])}|${String(a[3])}`;
+        const set = fetchSets.get(key) ?? { feeds: String(a[2]), fetches: String(a[3]), n: 0 };
+        set.n++;
+        fetchSets.set(key, set);
+      }
       const r = orig(...a);
       const fetch = name === 'runSavedModel' ? String(a[3]).split(',')[0]! : 'graph load';
       if (fetch.startsWith('step_done')) steps++;
@@ -107,6 +128,7 @@ async function main(): Promise<void> {
   const result = await trainLoop({ tf, backend: 'tensorflow', spec, built, forward, heads, topo, train, validation, epochs: w.epochs, phase: { kind: 'shared' }, events, fusedGraph: true });
   flushEager();
   charge('JavaScript');
+  if (dump) fs.writeFileSync(path.join(dump, 'calls.json'), JSON.stringify([...fetchSets.values()], null, 1));
   const total = { c: cpu() - start.c, w: wall() - start.w };
   // Consecutive rows of the same kind merged (the steady steps, the JavaScript between them).
   const merged: Array<[string, number, number, number]> = [];

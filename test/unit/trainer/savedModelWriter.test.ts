@@ -93,6 +93,20 @@ test('every kind of attr is written as google-protobuf writes it', () => {
   assert.deepEqual(writeSavedModel([], ['serve', 'train'], 0), reference([], ['serve', 'train'], 0));
 });
 
+test('lengths of two and three bytes: a long name, a list and constants past 127 and 16,383 bytes', () => {
+  // A nested message's length is written in front of it once its end is known; these take a
+  // length of more than one byte at every level (the node, the attr entry, the value, the tensor).
+  const long = 'scope/'.repeat(30);
+  const values = (n: number) => Array.from({ length: n }, (_, k) => (k % 7) - 3.25);
+  const nodes: GraphNode[] = [
+    { name: long, op: 'Placeholder', inputs: [], attrs: { dtype: { type: 'float' }, shape: { shape: [-1, 784] } } },
+    { name: 'c40', op: 'Const', inputs: [], attrs: { dtype: { type: 'float' }, value: { tensor: { dtype: 'float', shape: [40], values: values(40) } } } },
+    { name: 'c5000', op: 'Const', inputs: [long], attrs: { dtype: { type: 'float' }, value: { tensor: { dtype: 'float', shape: [50, 100], values: values(5000) } } } },
+    { name: 'l', op: 'MaxPool', inputs: [], attrs: { ksize: { list: Array.from({ length: 200 }, (_, k) => k * 1000) } } },
+  ];
+  assert.deepEqual(writeSavedModel(nodes, ['serve'], 1987), reference(nodes, ['serve'], 1987));
+});
+
 test('the training graphs are written as google-protobuf writes them', async () => {
   const { tf } = await loadBackend('tensorflow');
   const spec = digitsParity();
