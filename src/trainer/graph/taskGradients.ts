@@ -189,6 +189,8 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
     });
     /** Each layer input kept for the second run, by its forward value (two layers may read one). */
     const keptInputs = new Map<string, string>();
+    // A layer no task's gradient reaches keeps the weights' form (its zero rows).
+    for (const id of fromActivations) if (!perTask.some((t) => t.preActivation.has(id))) fromActivations.delete(id);
     for (const id of fromActivations) {
       const layer = o.spec.model.layers.find((l) => l.id === id)!;
       const units = o.weights.find((w) => w.key === `${id}/kernel`)!.shape[1]!;
