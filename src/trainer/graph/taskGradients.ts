@@ -9,7 +9,10 @@
 //    MatMul [1, k] x [k, P] per weight, or, for a dense layer where it costs less
 //    (denseGramian.ts), the Gramian from its input and the tasks' pre-activation gradients D_i
 //    and one weight gradient Xᵀ (sum_i c_i D_i), the D_i and X kept instead of k weight
-//    gradients: 3.6 to 1.5 times equal weighting, MGDA, 2 tasks, batch 32, weightingCost.ts --one;
+//    gradients (MGDA, batch 32, weightingCost.ts --one, builds alternating, 2026-12-01 11:05-11:39,
+//    load 11-27: 3.40 and 3.54 times equal weighting to 1.33 and 1.33 with 2 tasks, 4.31 and
+//    4.06 to 1.67 and 1.81 with 4, medians of two rounds; node counts barely move, 187 to 185:
+//    the tasks' 784 x 128 kernel gradients were the cost);
 //    representation: the same at the trunk's output, then
 //    one backward pass through the trunk, on its forward values kept from the first call),
 //    a task's own layers get its own gradient (times c_i for a method whose coefficients are
