@@ -7,14 +7,13 @@
 // about 170 eager ops after a read-back of every weight: 26 ms of CPU, 60 ms at its first run in
 // a process, where the dense reference workload's whole step at batch 256 takes 1.7 ms
 // (bench/firstEpochProbe.ts, 2026-11-30).
-// A dense layer's Gramian needs no weight gradient: with its input X [n, in] and task t's gradient
-// at its pre-activation D_t [n, out], the kernel's gradient is Xᵀ D_t and the bias's 1ᵀ D_t, so
-// G_st = <Xᵀ D_s, Xᵀ D_t> + <1ᵀ D_s, 1ᵀ D_t> = <D_s, (X Xᵀ + 1) D_t>, where X Xᵀ is n x n. At
-// batch 32 on the reference workload's 784 x 128 layer that is about 1.1 million multiply-adds
-// against 6.8 million for the tasks' kernel gradients and their products (denseGramianCosts);
-// at batch 256 the weight gradients are cheaper, and the graph takes them.
+// A dense layer's Gramian needs no weight gradient (denseGramian.ts): at batch 32 on the reference
+// workload's 784 x 128 layer, about 1.1 million multiply-adds from its input and the tasks'
+// gradients at its pre-activation against 6.8 million for the tasks' kernel gradients and their
+// products (denseGramianCosts); at batch 256 the weight gradients are cheaper, and the graph takes them.
 import type { TaskHead } from '../heads';
 import type { Attr, GraphBuilder } from './graphDef';
+import { denseActivationGramian, denseGramianCosts } from './denseGramian';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -39,19 +38,6 @@ export interface ConflictGramianInputs {
 }
 
 /**
- * Multiply-adds of a dense layer's Gramian over `tasks` tasks for a batch of `n` rows, from its
- * input and the tasks' gradients at its pre-activation (X Xᵀ + 1: n·n·in; (X Xᵀ + 1) D_t for each
- * task: tasks·n·n·out; the tasks' products: tasks²·n·out) and from its weight gradients (forming
- * them: tasks·n·in·out; their products: tasks²·(in·out + out)). The graph takes the cheaper.
- */
-export function denseGramianCosts(n: number, inputs: number, units: number, tasks: number): { fromActivations: number; fromWeights: number } {
-  return {
-    fromActivations: n * n * inputs + tasks * n * n * units + tasks * tasks * n * units,
-    fromWeights: tasks * n * inputs * units + tasks * tasks * (inputs * units + units),
-  };
-}
-
-/**
  * The node of the blocks' Gramians [blocks, tasks, tasks] (tasks in heads order), or undefined
  * when a block has no weight the graph trains (the loop then measures on the tape).
  */
@@ -73,12 +59,7 @@ export function graphConflictGramians(g: GraphBuilder, o: ConflictGramianInputs)
       if (!reached) return undefined;
       const d = g.op('Pack', perTask.map((t, i) => t.preActivation.get(block) ?? g.op('ZerosLike', [reached], { T: F }, `conflict/${block}/zeros_${i}`)),
         { T: F, N: { i: k }, axis: { i: 0 } }, `conflict/${block}/pre_activation_grads`);
-      const one = g.constant(`conflict/${block}/one`, { dtype: 'float', shape: [], values: [1] });
-      const rowProducts = g.op('AddV2', [g.op('MatMul', [dense.x, dense.x], { T: F, transpose_a: { b: false }, transpose_b: { b: true } }, `conflict/${block}/input_products`), one], { T: F }, `conflict/${block}/row_products`);
-      // [n, n] x [tasks, n, out]: the batch dimension broadcasts.
-      const weighed = g.op('BatchMatMulV2', [rowProducts, d], { T: F, adj_x: { b: false }, adj_y: { b: false } }, `conflict/${block}/weighed`);
-      const flat = (t: string, name: string) => g.op('Reshape', [t, shape], { T: F, Tshape: I32 }, `conflict/${block}/${name}`);
-      grams.push(g.op('MatMul', [flat(d, 'grads_flat'), flat(weighed, 'weighed_flat')], { T: F, transpose_a: { b: false }, transpose_b: { b: true } }, `conflict/${block}/gramian`));
+      grams.push(denseActivationGramian(g, `conflict/${block}`, dense.x, d, k));
       continue;
     }
     const keys = o.weights.filter((w) => w.layer === block && perTask.some((t) => t.weights.has(w.key))).map((w) => w.key);

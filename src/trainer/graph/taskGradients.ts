@@ -6,7 +6,14 @@
 //    on the shared part, which is all the method reads (with the batch's mean losses for
 //    GradNorm). The tasks' gradients stay in the session (variables, `stash/...`);
 // 2. the coefficients c fed: the shared part's gradient is sum_i c_i g_i (parameters: one
-//    MatMul [1, k] x [k, P] per weight; representation: the same at the trunk's output, then
+//    MatMul [1, k] x [k, P] per weight, or, for a dense layer where it costs less
+//    (denseGramian.ts), the Gramian from its input and the tasks' pre-activation gradients D_i
+//    and one weight gradient Xᵀ (sum_i c_i D_i), the D_i and X kept instead of k weight
+//    gradients (MGDA, batch 32, weightingCost.ts --one, builds alternating, 2026-12-01 11:05-11:39,
+//    load 11-27: 3.40 and 3.54 times equal weighting to 1.33 and 1.33 with 2 tasks, 4.31 and
+//    4.06 to 1.67 and 1.81 with 4, medians of two rounds; node counts barely move, 187 to 185:
+//    the tasks' 784 x 128 kernel gradients were the cost);
+//    representation: the same at the trunk's output, then
 //    one backward pass through the trunk, on its forward values kept from the first call),
 //    a task's own layers get its own gradient (times c_i for a method whose coefficients are
 //    loss weights: `weightsOwnLayers`), and the optimizer's kernels apply them.
@@ -25,6 +32,7 @@ import { trunkOf } from '../../core/trunk';
 import type { TaskHead } from '../heads';
 import type { Attr, GraphBuilder } from './graphDef';
 import { gradDropUniform, graphGradDrop, graphGradDropBlocks, uint32Scalar } from './gradDrop';
+import { denseActivationGramian, denseDirectionCosts } from './denseGramian';
 import { graphRule } from './graphRules';
 import type { RuleIo } from './ruleState';
 
@@ -79,8 +87,8 @@ export interface TaskGradientInputs {
   seeds: string[];
   /** Per head, its per-example losses. */
   losses: string[];
-  /** trainGraph's backward pass: from gradients at layers' outputs, through the layers `through` holds, to weight gradients by key. */
-  backward(grads: Map<string, string[]>, through?: (id: string) => boolean, weightGrads?: Map<string, string>, at?: ReadonlyMap<string, string>): Map<string, string>;
+  /** trainGraph's backward pass: from gradients at layers' outputs, through the layers `through` holds, to weight gradients by key (and each dense layer's gradient at its pre-activation into `preActivation`). */
+  backward(grads: Map<string, string[]>, through?: (id: string) => boolean, weightGrads?: Map<string, string>, at?: ReadonlyMap<string, string>, preActivation?: Map<string, string>): Map<string, string>;
   /** Forward values by layer id. */
   values: ReadonlyMap<string, string>;
   /** Each weight's read, by key. */
@@ -166,17 +174,52 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
 
   if (o.mode === 'parameters') {
     const shared = o.weights.filter((w) => trunk.layers.has(w.layer));
+    // A dense trunk layer whose Gramian and combined gradient cost less from its input and the
+    // tasks' gradients at its pre-activation (denseGramian.ts): no task's weight gradient is
+    // formed there, one weight gradient of the combined pre-activation gradient is. GradDrop's
+    // masks read each task's weight gradients.
+    const fromActivations = new Set(o.signDrop ? [] : o.spec.model.layers.filter((l) => {
+      if (l.type !== 'dense' || !trunk.layers.has(l.id)) return false;
+      const [inputs, units] = o.weights.find((w) => w.key === `${l.id}/kernel`)!.shape as [number, number];
+      const cost = denseDirectionCosts(o.spec.training.batchSize, inputs, units, k);
+      return cost.fromActivations < cost.fromWeights;
+    }).map((l) => l.id));
     const perTask = o.heads.map((_, i) => {
-      const grads = o.backward(seeded(i));
+      const preActivation = new Map<string, string>();
+      const grads = o.backward(seeded(i), undefined, undefined, undefined, preActivation);
       for (const [key, grad] of grads) if (!shared.some((w) => w.key === key)) own(i, key, grad);
-      return grads;
+      return { grads, preActivation };
     });
+    /** Each layer input kept for the second run, by its forward value (two layers may read one). */
+    const keptInputs = new Map<string, string>();
+    // A layer no task's gradient reaches keeps the weights' form (its zero rows).
+    for (const id of fromActivations) if (!perTask.some((t) => t.preActivation.has(id))) fromActivations.delete(id);
+    for (const id of fromActivations) {
+      const layer = o.spec.model.layers.find((l) => l.id === id)!;
+      const units = o.weights.find((w) => w.key === `${id}/kernel`)!.shape[1]!;
+      const at = `task_gradients/${id}`;
+      const reached = perTask.find((t) => t.preActivation.has(id))!.preActivation.get(id)!;
+      const d = g.op('Pack', perTask.map((t, i) => t.preActivation.get(id) ?? zeros(reached, `${id}/${i}`)), { T: F, N: { i: k }, axis: { i: 0 } }, `${at}/pre_activation_grads`);
+      const x = o.values.get(layer.from[0]!)!;
+      grams.push(denseActivationGramian(g, at, x, d, k));
+      layerGrams.set(id, [grams[grams.length - 1]!]);
+      // Two runs: the second reads the stacked D_t and the layer's input, kept from the first (a
+      // batch's rows, where the tasks' weight gradients would be k times the layer's weights).
+      const inputShape = o.shapes.get(layer.from[0]!) ?? o.spec.model.inputs.find((input) => input.id === layer.from[0])!.shape;
+      const keptX = keptInputs.get(x) ?? keptInputs.set(x, stash(`values/${layer.from[0]}`, x, [-1, ...inputShape])).get(x)!;
+      const keptD = g.op('Reshape', [stash(`${id}/pre_activation`, d, [k, -1, units]), rows], { T: F, Tshape: I32 }, `${at}/pre_activation_flat`);
+      const direction = g.op('Reshape', [g.op('MatMul', [mixRow, keptD], { T: F, transpose_a: { b: false }, transpose_b: { b: false } }, `${at}/combined`),
+        int(`${at}/pre_activation_shape`, [-1, units])], { T: F, Tshape: I32 }, `${at}/direction`);
+      weightGrads.set(`${id}/kernel`, g.op('MatMul', [keptX, direction], { T: F, transpose_a: { b: true }, transpose_b: { b: false } }, `${at}/kernel_grad`));
+      weightGrads.set(`${id}/bias`, g.op('BiasAddGrad', [direction], { T: F, data_format: { s: 'NHWC' } }, `${at}/bias_grad`));
+    }
+    const byWeights = shared.filter((w) => !fromActivations.has(w.layer));
     // A task that does not reach a weight (a trunk layer serving other tasks) adds a zero row.
-    const parts = shared.map((w) => perTask.map((grads, i) => grads.get(w.key) ?? zeros(o.reads.get(w.key)!, `${w.key}/${i}`)));
+    const parts = byWeights.map((w) => perTask.map(({ grads }, i) => grads.get(w.key) ?? zeros(o.reads.get(w.key)!, `${w.key}/${i}`)));
     // GradDrop: all the shared weights' blocks in one (gradDrop.ts graphGradDropBlocks).
-    const dropped = o.signDrop && shared.length ? graphGradDropBlocks(g, 'task_gradients/graddrop', parts, shared.map((w) => w.shape.reduce((a, b) => a * b, 1)), seed!, streamAt!, o.signDrop.leak, o.signDrop.xla) : undefined;
+    const dropped = o.signDrop && byWeights.length ? graphGradDropBlocks(g, 'task_gradients/graddrop', parts, byWeights.map((w) => w.shape.reduce((a, b) => a * b, 1)), seed!, streamAt!, o.signDrop.leak, o.signDrop.xla) : undefined;
     if (dropped) keptDots.push(dropped.keptDots);
-    for (const [b, w] of shared.entries()) {
+    for (const [b, w] of byWeights.entries()) {
       weightGrads.set(w.key, combined(w.key, parts[b]!, [k, ...w.shape], w.shape, dropped?.directions[b]));
       (layerGrams.get(w.layer) ?? layerGrams.set(w.layer, []).get(w.layer)!).push(grams[grams.length - 1]!);
     }

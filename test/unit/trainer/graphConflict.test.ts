@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
 import { compileGraphStep } from '../../../src/trainer/graph/graphStep';
-import { denseGramianCosts } from '../../../src/trainer/graph/conflictGramians';
+import { denseDirectionCosts, denseGramianCosts } from '../../../src/trainer/graph/denseGramian';
 import { blockGramians, sharedBlocks } from '../../../src/trainer/insight/conflict';
 import { toDevice } from '../../../src/trainer/deviceData';
 import { makeForward } from '../../../src/trainer/model/forward';
@@ -66,6 +66,19 @@ test('a dense layer\'s Gramian costs, multiply-adds, worked by hand: the referen
   // n = 256: 256·256·784 = 51,380,224; 2·256·256·128 = 16,777,216; 2·2·256·128 = 131,072; sum 68,288,512.
   // Weights: 2·256·784·128 = 51,380,224; + 401,920 = 51,782,144: the weight gradients are cheaper.
   assert.deepEqual(denseGramianCosts(256, 784, 128, 2), { fromActivations: 68_288_512, fromWeights: 51_782_144 });
+});
+
+test('a gradient method\'s Gramian and combined gradient of a dense layer, multiply-adds, worked by hand: 784 x 128, batch 32 and 256, 2 and 4 tasks', () => {
+  // n = 32, in = 784, out = 128, tasks = 2. From activations: the Gramian 1,081,344 (above);
+  // sum_t c_t D_t 2·32·128 = 8,192; the one kernel gradient Xᵀ(...) 32·784·128 = 3,211,264; sum 4,300,800.
+  // From weights: the Gramian 6,824,448; sum_t c_t g_t 2·(784·128 + 128) = 200,960; sum 7,025,408.
+  assert.deepEqual(denseDirectionCosts(32, 784, 128, 2), { fromActivations: 4_300_800, fromWeights: 7_025_408 });
+  // tasks = 4: X Xᵀ 802,816; 4·32·32·128 = 524,288; 16·32·128 = 65,536; 4·32·128 = 16,384; 3,211,264; sum 4,620,288.
+  // Weights: 4·32·784·128 = 12,845,056; 16·100,480 = 1,607,680; 4·100,480 = 401,920; sum 14,854,656.
+  assert.deepEqual(denseDirectionCosts(32, 784, 128, 4), { fromActivations: 4_620_288, fromWeights: 14_854_656 });
+  // n = 256, tasks = 2: 68,288,512 + 2·256·128 = 65,536 + 256·784·128 = 25,690,112: 94,044,160;
+  // weights 51,782,144 + 200,960 = 51,983,104: the weight gradients are cheaper.
+  assert.deepEqual(denseDirectionCosts(256, 784, 128, 2), { fromActivations: 94_044_160, fromWeights: 51_983_104 });
 });
 
 test('the Gramians from the layers\' inputs (batch size 2) equal those from their weight gradients (batch size 512) and the tape\'s, on three tasks, shared layers one task does not reach', async () => {

@@ -14,7 +14,7 @@ import { buildModel } from '../../../src/trainer/model/build';
 import { makeWeighting } from '../../../src/trainer/weighting/index';
 import { analyzeGraph } from '../../../src/core/graph';
 import { makeHeads } from '../../../src/trainer/heads';
-import { graphMasks, graphSpec, trainWith } from './graphTraining';
+import { graphMasks, graphSpec, trainWith, type Trained } from './graphTraining';
 import { withDropout } from './stepFixtures';
 import { convData, convSpec } from './convFixtures';
 import { STACKED, recurrentData, recurrentSpec } from './recurrentFixtures';
@@ -36,6 +36,31 @@ const OPTIMIZERS = [
   ['Adam with clipping', { optimizer: { type: 'adam' as const, learningRate: 0.01 }, clipNorm: 0.5 }],
 ] as const;
 
+/** The same validation losses, reported task weights, running train losses and weights after training (and enough of them moved). */
+function assertTrainsAlike(graph: Trained, eager: Trained, tasks: number): void {
+  // Relative above 1: a loss can pass 1.
+  graph.validationLoss.forEach((v, e) => assert.ok(Math.abs(v - eager.validationLoss[e]!) < 1e-4 * Math.max(1, Math.abs(eager.validationLoss[e]!)), `epoch ${e + 1} validation loss: graph ${v} vs eager ${eager.validationLoss[e]}`));
+  // The effective weights the panel plots: each task's coefficient, averaged between reports.
+  assert.deepEqual(graph.reportedWeights.map((w) => w.split('=')[0]), eager.reportedWeights.map((w) => w.split('=')[0]));
+  assert.ok(graph.reportedWeights.length >= 2 * tasks);
+  graph.reportedWeights.forEach((w, r) => {
+    const [a, b] = [w, eager.reportedWeights[r]!].map((x) => Number(x.split('=')[1]));
+    assert.ok(Math.abs(a! - b!) < 1e-4 * Math.max(1, Math.abs(b!)), `report ${r}: graph ${w} vs eager ${eager.reportedWeights[r]}`);
+  });
+  graph.trainLoss.forEach((p, r) => assert.ok(Math.abs(p.value - eager.trainLoss[r]!.value) < 1e-5 * Math.max(1, Math.abs(p.value)), `train loss ${r} of ${p.task}`));
+  assert.equal(graph.weights.length, eager.weights.length);
+  let moved = 0;
+  graph.weights.forEach((w, i) => {
+    const e = eager.weights[i]!;
+    for (let j = 0; j < w.length; j++) {
+      // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
+      assert.ok(Math.abs(w[j]! - e[j]!) < 1e-5 * Math.max(1, Math.abs(e[j]!)), `weight ${i}[${j}]: graph ${w[j]} vs eager ${e[j]}`);
+      if (Math.abs(w[j]! - graph.initial[i]![j]!) > 1e-4) moved++;
+    }
+  });
+  assert.ok(moved > 100, `${moved} weights moved`);
+}
+
 const methods = WEIGHTING_METHODS.filter((m) => m.description.family === 'gradient' && m.description.engine === 'rule');
 
 methods.forEach((m, k) => {
@@ -51,27 +76,7 @@ methods.forEach((m, k) => {
         const eager = await trainWith(s, 'tensorflow', { fusedGraph: false });
         assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`);
         assert.equal(eager.path, `native, task gradients on the shared ${mode}`);
-        // Relative above 1: a loss can pass 1.
-        graph.validationLoss.forEach((v, e) => assert.ok(Math.abs(v - eager.validationLoss[e]!) < 1e-4 * Math.max(1, Math.abs(eager.validationLoss[e]!)), `epoch ${e + 1} validation loss: graph ${v} vs eager ${eager.validationLoss[e]}`));
-        // The effective weights the panel plots: each task's coefficient, averaged between reports.
-        assert.deepEqual(graph.reportedWeights.map((w) => w.split('=')[0]), eager.reportedWeights.map((w) => w.split('=')[0]));
-        assert.ok(graph.reportedWeights.length >= 2 * tasks);
-        graph.reportedWeights.forEach((w, r) => {
-          const [a, b] = [w, eager.reportedWeights[r]!].map((x) => Number(x.split('=')[1]));
-          assert.ok(Math.abs(a! - b!) < 1e-4 * Math.max(1, Math.abs(b!)), `report ${r}: graph ${w} vs eager ${eager.reportedWeights[r]}`);
-        });
-        graph.trainLoss.forEach((p, r) => assert.ok(Math.abs(p.value - eager.trainLoss[r]!.value) < 1e-5 * Math.max(1, Math.abs(p.value)), `train loss ${r} of ${p.task}`));
-        assert.equal(graph.weights.length, eager.weights.length);
-        let moved = 0;
-        graph.weights.forEach((w, i) => {
-          const e = eager.weights[i]!;
-          for (let j = 0; j < w.length; j++) {
-            // Relative above 1: a weight (or a batch-norm variance) can pass 1, and two paths round float32 apart by its size.
-            assert.ok(Math.abs(w[j]! - e[j]!) < 1e-5 * Math.max(1, Math.abs(e[j]!)), `weight ${i}[${j}]: graph ${w[j]} vs eager ${e[j]}`);
-            if (Math.abs(w[j]! - graph.initial[i]![j]!) > 1e-4) moved++;
-          }
-        });
-        assert.ok(moved > 100, `${moved} weights moved`);
+        assertTrainsAlike(graph, eager, tasks);
       });
     }
   }
@@ -132,6 +137,28 @@ for (const [label, network, data] of [
       eager.weights.forEach((w, i) => assert.ok(w.some((x, j) => Math.abs(x - eager.initial[i]![j]!) > 1e-4), `weight ${i} did not move`));
     });
   }
+}
+
+// At batch 4 a dense trunk layer's Gramian and combined gradient cost less from its input and the
+// tasks' gradients at its pre-activation (denseGramian.ts denseDirectionCosts): `a` (12 -> 16),
+// `trunk` and `side` (24 -> 16) take that form, `b` (3 -> 8) its weights' gradients, and the
+// regression task does not reach `side` (a zero row). One call (MGDA, CAGrad with three tasks;
+// GradNorm reading the losses), two calls (UPGrad with three tasks, Nash-MTL reusing alpha: the
+// second reads the kept pre-activation gradients and layer inputs), and the conflict measurement
+// the step serves. (GradDrop's masks read each task's weight gradients: it keeps that form.)
+for (const [method, tasks, extra] of [['mgda', 3, {}], ['cagrad', 3, {}], ['gradnorm', 2, {}], ['upgrad', 3, {}], ['nash-mtl', 2, { updateEvery: 2 }]] as const) {
+  test(`fused graph and eager steps agree with Gramians from activations (batch 4): ${method}, ${tasks} tasks, on the shared parameters`, { timeout: 120_000 }, async () => {
+    const three = { ...graphSpec({ optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 }, schedule: SGDR, batchSize: 4, weighting: { method, mode: 'parameters', ...extra } as WeightingSpec }), evaluation: { conflict: { every: 5 } } };
+    const s = tasks === 2 ? twoTasks(three) : three;
+    const graph = await trainWith(s, 'tensorflow', { rows: 40 });
+    const eager = await trainWith(s, 'tensorflow', { fusedGraph: false, rows: 40 });
+    assert.equal(graph.path, `${GRAPH_STEP_PATH}, task gradients on the shared parameters`);
+    assert.equal(eager.path, 'native, task gradients on the shared parameters');
+    assertTrainsAlike(graph, eager, tasks);
+    assert.ok(graph.conflict.length >= 4 * tasks, `${graph.conflict.length} conflict values`);
+    assert.equal(graph.conflict.length, eager.conflict.length);
+    graph.conflict.forEach((v, k) => assert.ok(Math.abs(v - eager.conflict[k]!) < 1e-4 * Math.max(1, Math.abs(v)), `conflict value ${k}: graph ${v} vs eager ${eager.conflict[k]}`));
+  });
 }
 
 // The gradient-conflict measurement is a Gramian of the tasks' gradients on each shared layer:
