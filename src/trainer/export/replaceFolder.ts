@@ -6,7 +6,7 @@
 // (recoverFolder), so a package is never lost.
 import fs from 'node:fs';
 import path from 'node:path';
-import { isPidAlive } from '../artifacts/processIdentity';
+import { isPidAlive } from '../../node/processIdentity';
 
 /** The file operations used, passed in so a test can make one fail. */
 export interface FolderOps {
