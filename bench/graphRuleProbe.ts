@@ -20,7 +20,7 @@ const VARIANTS: Record<string, { id?: string; k: number; params?: Record<string,
   'mgda-2': { id: 'mgda', k: 2, params: { normalization: 'none' } },
   'cagrad-4': { id: 'cagrad', k: 4, params: { c: 0.4, rescale: 'none' } },
   'cagrad-3': { id: 'cagrad', k: 3, params: { c: 0.4, rescale: 'none' } },
-  // Nash-MTL's unrolled Newton rule, built alone (not in graphRules.ts's table: nashRule.ts).
+  // Nash-MTL's Newton loop (nashRule.ts), built alone.
   'nash-newton-4': { k: 4, nash: true },
 };
 

@@ -118,6 +118,7 @@ class RuleOps implements RuleOpsContract {
     return this.reshape(m, [this.k]);
   }
   diag(A: string): string { return this.g.op('MatrixDiagPart', [A], { T: D }, this.name('diag')); }
+  within(g: GraphBuilder, at: string): RuleOps { return new RuleOps(g, at, this.k); }
   /** Eigenvalues [k] and eigenvectors (columns of [k, k]) of a symmetric matrix. */
   eigen(A: string): { values: string; vectors: string } {
     const e = this.g.op('SelfAdjointEigV2', [A], { T: D, compute_v: { b: true } }, this.name('eigen'));

@@ -6,8 +6,13 @@
 // about 100 nodes), more than loading it into TensorFlow; this takes about 1 ms (3 ms for the
 // bench's LSTM and CNN graphs, against 12).
 
-/** An attr value: a type, a bool, an int, a float, a string, a shape (-1: unknown), a constant tensor or a list of ints. */
-export type Attr = { type: 'float' | 'double' | 'bool' | 'int32' | 'int8' | 'uint8' | 'uint16' | 'uint32' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] };
+type TypeName = 'float' | 'double' | 'bool' | 'int32' | 'int8' | 'uint8' | 'uint16' | 'uint32';
+
+/**
+ * An attr value: a type, a bool, an int, a float, a string, a shape (-1: unknown), a constant
+ * tensor, a list of ints, a list of types or a function of the library (a While's cond and body).
+ */
+export type Attr = { type: TypeName } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] } | { types: TypeName[] } | { func: string };
 
 /** A constant's value: float32, float64 (a rule's exact parameter: graphRules.ts) or int32, row-major. */
 export interface ConstTensor { dtype: 'float' | 'double' | 'int32'; shape: number[]; values: number[] }
@@ -109,6 +114,9 @@ function attrValue(a: Attr): Message {
   if ('s' in a) return m.bytesField(2, a.s);
   if ('shape' in a) return m.bytesField(7, shape(a.shape));
   if ('list' in a) return m.bytesField(1, new Message().packed(3, a.list));
+  // ListValue.type = 6; func = 10 (NameAttrList: name = 1).
+  if ('types' in a) return m.bytesField(1, new Message().packed(6, a.types.map((t) => DT[t])));
+  if ('func' in a) return m.bytesField(10, new Message().bytesField(1, a.func));
   // TensorProto: dtype = 1, tensor_shape = 2, tensor_content = 4 (little-endian values).
   const t = a.tensor;
   const data = t.dtype === 'float' ? new Float32Array(t.values) : t.dtype === 'double' ? new Float64Array(t.values) : new Int32Array(t.values);
