@@ -19,19 +19,21 @@
 // - UPGrad, CAGrad and Nash-MTL, 2 tasks (twoTaskRules.ts): their small optimisations solved
 //   exactly (active sets, a one-dimensional dual, the bargaining equation). CAGrad with 3 and 4
 //   tasks: every support's stationary point in closed form, the least objective among them (cagradRule.ts).
+//   Nash-MTL with 3 and 4 tasks: damped Newton steps in a While loop until converged (nashRule.ts).
 // - PCGrad (pcGradRule.ts) and GradVac (gradVacRule.ts): their walks over the other tasks
 //   unrolled, in the task orders drawn in JavaScript and fed (taskOrders.ts, `RuleIo.orders`);
 //   GradVac's targets in a session variable (`RuleIo.updates`, `RuleIo.resets`).
-// UPGrad and Nash-MTL with more tasks, CAGrad with 5 or more (iterative solvers) and Nash-MTL reusing alpha
+// UPGrad with more tasks, CAGrad and Nash-MTL with 5 or more (iterative solvers) and Nash-MTL reusing alpha
 // (updateEvery > 1) stay in JavaScript between two calls.
 // Checked against the core rules on hand-worked Gramians (test/unit/trainer/graphRules.test.ts,
-// graphProjectionRules.test.ts, mgdaRule.test.ts, cagradRule.test.ts).
+// graphProjectionRules.test.ts, mgdaRule.test.ts, cagradRule.test.ts, nashRule.test.ts).
 import { IMTLG_VANISHED_SUM } from '../../core/weighting/imtlg';
 import type { Attr, GraphBuilder } from './graphDef';
 import { CAGRAD_ENUMERATED_TASKS, cagradEnumerated } from './cagradRule';
 import { gradNorm } from './gradNormRule';
 import { gradvacRule } from './gradVacRule';
 import { MGDA_ENUMERATED_TASKS, mgdaEnumerated } from './mgdaRule';
+import { NASH_NEWTON_TASKS, nashMtlNewton } from './nashRule';
 import { pcgradRule } from './pcGradRule';
 import type { RuleIo, RuleOps as RuleOpsContract } from './ruleState';
 import { cagradPair, nashMtlPair, upgradPair } from './twoTaskRules';
@@ -51,7 +53,8 @@ const RULES: Record<string, { tasks?: number | readonly number[]; stateful?: boo
   // Two tasks' closed forms (twoTaskRules.ts).
   upgrad: { tasks: 2, build: () => upgradPair },
   cagrad: { tasks: [2, ...CAGRAD_ENUMERATED_TASKS], build: (params) => (r, G) => (r.k === 2 ? cagradPair : cagradEnumerated)(r, G, Number(params.c), String(params.rescale)) },
-  'nash-mtl': { tasks: 2, when: (params) => Number(params.updateEvery) === 1, build: (params) => (r, G) => nashMtlPair(r, G, Number(params.maxNorm)) },
+  'nash-mtl': { tasks: [2, ...NASH_NEWTON_TASKS], when: (params) => Number(params.updateEvery) === 1,
+    build: (params) => (r, G) => (r.k === 2 ? nashMtlPair : nashMtlNewton)(r, G, Number(params.maxNorm)) },
   pcgrad: { build: () => pcgradRule },
   gradvac: { build: (params) => (r, G, io) => gradvacRule(r, G, io, Number(params.beta)) },
 };

@@ -7,7 +7,11 @@
 // (graphGradientStep.ts twoCalls); the loop runs the 4 to 6 steps most Gramians take: 240-300 us
 // (bench/graphRuleProbe.ts nash-newton-4, builds alternated, 2026-12-01 11:07-11:11, load 20-23).
 // The While op calling its functions each round cost the same as lowered to Switch and Merge
-// (`_lower_using_switch_merge`: 260-280 us), so it stays an op. XLA (graphFunction.ts) does not
+// (`_lower_using_switch_merge`: 260-280 us), so it stays an op. In graphRules.ts's table: the step
+// with it against the two calls, 4 tasks, builds alternated (weightingCost --one 4 nash-mtl, 3 rounds
+// of 7 ratios, 2026-12-01 11:06-11:45, load 8-26): parameters 4.33 [4.13-4.54] against 4.45
+// [3.88-4.73], representation 1.50 [1.29-1.74] against 1.55 [1.32-1.81]: inside the noise. Passing
+// the body's constants in as loop variables instead cost more (260-500 us against 240-390). XLA (graphFunction.ts) does not
 // help: about 120 us a call of fixed cost, and its MatrixSolve about 14 us a step. The loop's
 // variables: x, p = x o Cx (the residual's product and the next step's, computed once a round),
 // C (a function sees only its arguments), the step count and whether to go on; the body's

@@ -172,7 +172,7 @@ for (const [label, mode, dropout, serves, inSession] of [
 // session) steps in one session call; one the graph has no rule for (Nash-MTL reusing alpha
 // across steps) in two. Counted at
 // TensorFlow's binding, which every session call (prepared or not) goes through.
-test('a method with a graph rule steps in one session call, the others in two', { timeout: 120_000 }, async () => {
+test('a method with a graph rule steps in one session call, the others in two', { timeout: 600_000 }, async () => {
   const { tf } = await loadBackend('tensorflow');
   // The binding's own properties are read-only: the backend gets a view of it that counts.
   const backend = tf.backend() as unknown as { binding: { runSavedModel(...args: unknown[]): unknown } };
@@ -191,9 +191,10 @@ test('a method with a graph rule steps in one session call, the others in two', 
         assert.equal(twoCalls - await count(twoTasks(graphSpec({ weighting: weighting(method, mode) }))), 14, `${method} on the shared ${mode}`);
       }
       // Three tasks: UPGrad's solver in JavaScript (two calls); MGDA's and CAGrad's supports enumerated
-      // in the graph (mgdaRule.ts, cagradRule.ts), PCGrad and GradVac fed their task orders: one call.
+      // in the graph (mgdaRule.ts, cagradRule.ts), Nash-MTL's Newton loop (nashRule.ts), PCGrad and
+      // GradVac fed their task orders: one call.
       const threeTwoCalls = await count(graphSpec({ weighting: weighting('upgrad', mode) }));
-      for (const method of ['mgda', 'cagrad', 'pcgrad', 'gradvac']) assert.equal(threeTwoCalls - await count(graphSpec({ weighting: weighting(method, mode) })), 14, `${method} with three tasks on the shared ${mode}`);
+      for (const method of ['mgda', 'cagrad', 'nash-mtl', 'pcgrad', 'gradvac']) assert.equal(threeTwoCalls - await count(graphSpec({ weighting: weighting(method, mode) })), 14, `${method} with three tasks on the shared ${mode}`);
     }
   } finally {
     backend.binding = original;
