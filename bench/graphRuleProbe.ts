@@ -22,7 +22,7 @@ const VARIANTS: Record<string, { id?: string; k: number; params?: Record<string,
   'cagrad-3': { id: 'cagrad', k: 3, params: { c: 0.4, rescale: 'none' } },
   'upgrad-4': { id: 'upgrad', k: 4 },
   'upgrad-3': { id: 'upgrad', k: 3 },
-  // Nash-MTL's unrolled Newton rule, built alone (not in graphRules.ts's table: nashRule.ts).
+  // Nash-MTL's Newton loop (nashRule.ts), built alone.
   'nash-newton-4': { k: 4, nash: true },
 };
 

@@ -19,20 +19,22 @@
 // - UPGrad, CAGrad and Nash-MTL, 2 tasks (twoTaskRules.ts): their small optimisations solved
 //   exactly (active sets, a one-dimensional dual, the bargaining equation). CAGrad with 3 and 4
 //   tasks: every support's stationary point in closed form, the least objective among them (cagradRule.ts);
-//   UPGrad with 3 and 4: every support's projection, the least objective per task (upgradRule.ts).
+//   UPGrad with 3 and 4: every support's projection, the least objective per task (upgradRule.ts);
+//   Nash-MTL with 3 and 4 tasks: damped Newton steps in a While loop until converged (nashRule.ts).
 // - PCGrad (pcGradRule.ts) and GradVac (gradVacRule.ts): their walks over the other tasks
 //   unrolled, in the task orders drawn in JavaScript and fed (taskOrders.ts, `RuleIo.orders`);
 //   GradVac's targets in a session variable (`RuleIo.updates`, `RuleIo.resets`).
-// UPGrad and CAGrad with 5 or more tasks, Nash-MTL with more than 2 (iterative solvers) and Nash-MTL reusing alpha
+// UPGrad, CAGrad and Nash-MTL with 5 or more tasks (iterative solvers) and Nash-MTL reusing alpha
 // (updateEvery > 1) stay in JavaScript between two calls.
 // Checked against the core rules on hand-worked Gramians (test/unit/trainer/graphRules.test.ts,
-// graphProjectionRules.test.ts, mgdaRule.test.ts, cagradRule.test.ts, upgradRule.test.ts).
+// graphProjectionRules.test.ts, mgdaRule.test.ts, cagradRule.test.ts, upgradRule.test.ts, nashRule.test.ts).
 import { IMTLG_VANISHED_SUM } from '../../core/weighting/imtlg';
 import type { Attr, GraphBuilder } from './graphDef';
 import { CAGRAD_ENUMERATED_TASKS, cagradEnumerated } from './cagradRule';
 import { gradNorm } from './gradNormRule';
 import { gradvacRule } from './gradVacRule';
 import { MGDA_ENUMERATED_TASKS, mgdaEnumerated } from './mgdaRule';
+import { NASH_NEWTON_TASKS, nashMtlNewton } from './nashRule';
 import { pcgradRule } from './pcGradRule';
 import { UPGRAD_ENUMERATED_TASKS, upgradEnumerated } from './upgradRule';
 import type { RuleIo, RuleOps as RuleOpsContract } from './ruleState';
@@ -53,7 +55,8 @@ const RULES: Record<string, { tasks?: number | readonly number[]; stateful?: boo
   // Two tasks' closed forms (twoTaskRules.ts).
   upgrad: { tasks: [2, ...UPGRAD_ENUMERATED_TASKS], build: () => (r, G) => (r.k === 2 ? upgradPair : upgradEnumerated)(r, G) },
   cagrad: { tasks: [2, ...CAGRAD_ENUMERATED_TASKS], build: (params) => (r, G) => (r.k === 2 ? cagradPair : cagradEnumerated)(r, G, Number(params.c), String(params.rescale)) },
-  'nash-mtl': { tasks: 2, when: (params) => Number(params.updateEvery) === 1, build: (params) => (r, G) => nashMtlPair(r, G, Number(params.maxNorm)) },
+  'nash-mtl': { tasks: [2, ...NASH_NEWTON_TASKS], when: (params) => Number(params.updateEvery) === 1,
+    build: (params) => (r, G) => (r.k === 2 ? nashMtlPair : nashMtlNewton)(r, G, Number(params.maxNorm)) },
   pcgrad: { build: () => pcgradRule },
   gradvac: { build: (params) => (r, G, io) => gradvacRule(r, G, io, Number(params.beta)) },
 };
@@ -120,6 +123,7 @@ class RuleOps implements RuleOpsContract {
     return this.reshape(m, [this.k]);
   }
   diag(A: string): string { return this.g.op('MatrixDiagPart', [A], { T: D }, this.name('diag')); }
+  within(g: GraphBuilder, at: string): RuleOps { return new RuleOps(g, at, this.k); }
   /** Eigenvalues [k] and eigenvectors (columns of [k, k]) of a symmetric matrix. */
   eigen(A: string): { values: string; vectors: string } {
     const e = this.g.op('SelfAdjointEigV2', [A], { T: D, compute_v: { b: true } }, this.name('eigen'));

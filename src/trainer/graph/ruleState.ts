@@ -19,6 +19,8 @@ export interface RuleOps {
   reduce(op: 'Sum' | 'Max' | 'Min', a: string, axes?: number[]): string;
   reshape(a: string, shape: number[]): string;
   diag(A: string): string;
+  /** The same ops on another builder under `at` (a loop's body: nashRule.ts). */
+  within(g: GraphBuilder, at: string): RuleOps;
 }
 
 export interface RuleIo {

@@ -5,8 +5,13 @@
 // google-protobuf's message objects took 8-12 ms of CPU for the dense reference graph (10 KB,
 // about 100 nodes), more than loading it into TensorFlow; Writer below says what this costs.
 
-/** An attr value: a type, a bool, an int, a float, a string, a shape (-1: unknown), a constant tensor or a list of ints. */
-export type Attr = { type: 'float' | 'double' | 'bool' | 'int32' | 'int8' | 'uint8' | 'uint16' | 'uint32' } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] };
+type TypeName = 'float' | 'double' | 'bool' | 'int32' | 'int8' | 'uint8' | 'uint16' | 'uint32';
+
+/**
+ * An attr value: a type, a bool, an int, a float, a string, a shape (-1: unknown), a constant
+ * tensor, a list of ints, a list of types or a function of the library (a While's cond and body).
+ */
+export type Attr = { type: TypeName } | { b: boolean } | { i: number } | { f: number } | { s: string } | { shape: number[] } | { tensor: ConstTensor } | { list: number[] } | { types: TypeName[] } | { func: string };
 
 /** A constant's value: float32, float64 (a rule's exact parameter: graphRules.ts) or int32, row-major. */
 export interface ConstTensor { dtype: 'float' | 'double' | 'int32'; shape: number[]; values: number[] }
@@ -146,6 +151,9 @@ function attrValue(w: Writer, a: Attr): void {
   else if ('s' in a) w.string(2, a.s);
   else if ('shape' in a) w.message(7, (s) => shape(s, a.shape));
   else if ('list' in a) w.message(1, (l) => l.packed(3, a.list));
+  // ListValue.type = 6; func = 10 (NameAttrList: name = 1).
+  else if ('types' in a) w.message(1, (l) => l.packed(6, a.types.map((t) => DT[t])));
+  else if ('func' in a) w.message(10, (f) => f.string(1, a.func));
   else {
     // TensorProto: dtype = 1, tensor_shape = 2, tensor_content = 4 (little-endian values).
     const t = a.tensor;

@@ -56,8 +56,8 @@ const RULES: Array<[string, Record<string, unknown>, (G: number[][]) => number[]
   ['cagrad', { c: 0.4, rescale: 'none' }, (G) => cagradWeights(G, 0.4, 'none'), [TWO]],
   ['cagrad', { c: 2, rescale: 'onePlusCSquared' }, (G) => cagradWeights(G, 2, 'onePlusCSquared'), [TWO]],
   ['cagrad', { c: 0.7, rescale: 'onePlusC' }, (G) => cagradWeights(G, 0.7, 'onePlusC'), [TWO]],
-  ['nash-mtl', { maxNorm: 1, updateEvery: 1 }, (G) => nashMtlWeights(G, 1), [TWO]],
-  ['nash-mtl', { maxNorm: 0, updateEvery: 1 }, (G) => nashMtlWeights(G, 0), [TWO]],
+  ['nash-mtl', { maxNorm: 1, updateEvery: 1 }, (G) => nashMtlWeights(G, 1), [TWO, THREE]],
+  ['nash-mtl', { maxNorm: 0, updateEvery: 1 }, (G) => nashMtlWeights(G, 0), [TWO, THREE]],
 ];
 
 for (const [id, params, rule, sets] of RULES) {
@@ -116,14 +116,15 @@ test('Nash-MTL by hand, two tasks: alpha_i = 1 / (|g_i| sqrt(1 + cos)), then |d|
   near(clipped!, [0.5 / Math.SQRT2, 1 / Math.SQRT2]);
 });
 
-test('which methods have a graph rule: MGDA, CAGrad and UPGrad with 2 to 4 tasks, Nash-MTL (recomputed every step) with two, IMTL-G, Aligned-MTL, GradNorm, PCGrad and GradVac with any number', () => {
+test('which methods have a graph rule: MGDA, CAGrad, UPGrad and Nash-MTL (recomputed every step) with 2 to 4 tasks, IMTL-G, Aligned-MTL, GradNorm, PCGrad and GradVac with any number', () => {
   assert.ok(hasGraphRule('mgda', 2) && hasGraphRule('mgda', 3) && hasGraphRule('mgda', 4) && !hasGraphRule('mgda', 5));
   assert.ok(hasGraphRule('imtlg', 4) && hasGraphRule('aligned-mtl', 4) && hasGraphRule('gradnorm', 2) && hasGraphRule('gradnorm', 4));
   assert.ok(hasGraphRule('upgrad', 2) && hasGraphRule('upgrad', 3) && hasGraphRule('upgrad', 4) && !hasGraphRule('upgrad', 5));
-  assert.ok(!hasGraphRule('nash-mtl', 3, { maxNorm: 1, updateEvery: 1 }));
   assert.ok(hasGraphRule('cagrad', 2, { c: 0.4, rescale: 'none' }) && hasGraphRule('cagrad', 4, { c: 0.4, rescale: 'none' }) && !hasGraphRule('cagrad', 5, { c: 0.4, rescale: 'none' }));
   // Alpha reused across steps is state: JavaScript.
   assert.ok(hasGraphRule('nash-mtl', 2, { maxNorm: 1, updateEvery: 1 }) && !hasGraphRule('nash-mtl', 2, { maxNorm: 1, updateEvery: 2 }));
+  assert.ok(hasGraphRule('nash-mtl', 3, { maxNorm: 1, updateEvery: 1 }) && hasGraphRule('nash-mtl', 4, { maxNorm: 1, updateEvery: 1 }));
+  assert.ok(!hasGraphRule('nash-mtl', 5, { maxNorm: 1, updateEvery: 1 }) && !hasGraphRule('nash-mtl', 4, { maxNorm: 1, updateEvery: 2 }));
   assert.ok(hasGraphRule('pcgrad', 2) && hasGraphRule('pcgrad', 4) && hasGraphRule('gradvac', 3));
 });
 

@@ -1,11 +1,11 @@
-// Nash-MTL with 3 and 4 tasks in the graph (graph/nashRule.ts: unrolled damped Newton steps on
-// the scaled bargaining equation; built alone, since the step does not use it: its header) gives
+// Nash-MTL with 3 and 4 tasks in the graph (graph/nashRule.ts: damped Newton steps on the scaled
+// bargaining equation in a While loop that stops when converged; built alone here) gives
 // the core rule's coefficients (nashMtl.ts nashMtlWeights,
 // reciprocalSystem.ts looping to its tolerance) within 1e-6 relative: by hand, on degenerate
 // Gramians (equal, parallel, opposed gradients, a zero one, all zero) and on thousands of seeded
 // ones built to be hard (tasks nearly opposed, so that the solution's x_i = alpha_i |g_i| runs up
-// to the bound MAX_ALPHA_GAIN, gradients of scales 1e-3 to 1e3). The worst case: the rule with two
-// Newton steps fewer than it takes still converges on every one of them (nashRule.ts header).
+// to the bound MAX_ALPHA_GAIN, gradients of scales 1e-3 to 1e3). The worst case: the rule with its
+// loop capped at two Newton steps fewer than it takes still converges on every one of them (nashRule.ts header).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_ALPHA_GAIN, nashMtlWeights } from '../../../src/core/weighting/nashMtl';
@@ -22,7 +22,7 @@ import { gramianOf, FOUR_TASK_CASES, THREE_TASK_CASES } from './ruleOnGraph';
 const close = (got: readonly number[], want: readonly number[], label: string, relative = 1e-6) =>
   got.forEach((w, i) => assert.ok(Math.abs(w - want[i]!) <= relative * Math.abs(want[i]!) + 1e-30, `${label}: graph [${got}] vs expected [${want}]`));
 
-/** The rule alone with `steps` Newton steps, on each Gramian (float32 in and out, as graphRules.ts's rules). */
+/** The rule alone with at most `steps` Newton steps, on each Gramian (float32 in and out, as graphRules.ts's rules). */
 async function nashOnGraph(maxNorm: number, gramians: number[][][], steps = NEWTON_STEPS): Promise<number[][]> {
   const { tf } = await loadBackend('tensorflow');
   const k = gramians[0]!.length;
@@ -75,6 +75,31 @@ test('Nash-MTL by hand, 3 tasks: a zero gradient gets 0, the others 1 / |g_i| wh
   const [zero, all] = await nashOnGraph(0, [[[1, 0, 0], [0, 0, 0], [0, 0, 9]], [[0, 0, 0], [0, 0, 0], [0, 0, 0]]]);
   close(zero!, [1, 0, 1 / 3], 'a zero gradient');
   close(all!, [1, 1, 1], 'every gradient zero');
+});
+
+test('the Newton loop stops once converged: no step when x = 1 solves it, one when the ray\'s scaling lands on the solution', async () => {
+  // Orthogonal unit gradients: C = I, x = 1 gives x o Cx = 1 at once: no step.
+  // Pairwise cosine 1/4, 4 tasks: x = 1 gives x o Cx = 1.75 each, x^T C x = 7; the ray's s^2 = 4 / 7
+  // makes x = sqrt(4/7) = 1 / sqrt(1.75) each, the solution (previous test): one step, whose Newton
+  // right-hand side x o Cx s^2 - 1 = 1.75 * 4/7 - 1 = 0. Unrolled, both took NEWTON_STEPS.
+  const { tf } = await loadBackend('tensorflow');
+  const cosine = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => (i === j ? 1 : 0.25)));
+  const taken = [];
+  for (const G of [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], cosine]) {
+    const k = G.length;
+    const g = new GraphBuilder();
+    const gram = g.placeholder('gramian', [k, k]);
+    const G64 = g.op('Cast', [gram], { SrcT: { type: 'float' }, DstT: { type: 'double' }, Truncate: { b: false } }, 'gramian64');
+    nashMtlNewton(ruleOps(g, 'rule', k), G64, 0);
+    const session = openSession(tf, g.savedModel(['serve']));
+    const fed = tf.tensor2d(G);
+    // The loop's outputs: x, p, C, the steps taken, whether to go on (nashRule.ts solvedX).
+    const [steps] = session.run([{ name: gram }], [fed], ['rule_nash:3']);
+    taken.push(steps!.dataSync()[0]);
+    tf.dispose([steps!, fed]);
+    session.dispose();
+  }
+  assert.deepEqual(taken, [0, 1]);
 });
 
 const THREE = {

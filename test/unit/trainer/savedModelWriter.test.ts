@@ -37,6 +37,8 @@ function reference(nodes: GraphNode[], tags: string[], producer: number): Uint8A
     else if ('s' in a) v.setS!(new TextEncoder().encode(a.s));
     else if ('shape' in a) v.setShape!(shape(a.shape));
     else if ('list' in a) { const l = new api.AttrValue!.ListValue!(); l.setIList!(a.list); v.setList!(l); }
+    else if ('types' in a) { const l = new api.AttrValue!.ListValue!(); l.setTypeList!(a.types.map(dtype)); v.setList!(l); }
+    else if ('func' in a) { const f = new api.NameAttrList!(); f.setName!(a.func); v.setFunc!(f); }
     else {
       const t = new api.Tensor!();
       t.setDtype!(dtype(a.tensor.dtype));
@@ -87,6 +89,7 @@ test('every kind of attr is written as google-protobuf writes it', () => {
     { name: 'f', op: 'Elu', inputs: [], attrs: { alpha: { f: 0.3 }, zero: { f: 0 }, neg: { f: -1e30 } } },
     { name: 's', op: 'VarHandleOp', inputs: [], attrs: { container: { s: '' }, shared_name: { s: 'trunk1/kernel' }, data_format: { s: 'NHWC' } } },
     { name: 'l', op: 'MaxPool', inputs: [], attrs: { ksize: { list: [1, 2, 2, 1] }, strides: { list: [] }, neg: { list: [-1, 0, 300] } } },
+    { name: 'w', op: 'While', inputs: ['k0', 'c'], attrs: { T: { types: ['int32', 'float', 'double', 'bool'] }, cond: { func: 'loop_cond' }, body: { func: 'loop_body' }, none: { types: [] } } },
     { name: 'done', op: 'NoOp', inputs: ['^mm/é', '^n'], attrs: {} },
   ];
   assert.deepEqual(writeSavedModel(nodes, ['serve'], 1087), reference(nodes, ['serve'], 1087));
