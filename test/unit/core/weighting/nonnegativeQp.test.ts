@@ -1,5 +1,5 @@
-// minQuadraticAbove (projected Gauss-Seidel): hand-worked small problems, singular Gramians,
-// and the KKT conditions on random ill-conditioned ones.
+// minQuadraticAbove (Lawson-Hanson's active set): hand-worked small problems, singular Gramians
+// (a narrow valley among them), and the KKT conditions on random ill-conditioned ones.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../../../../src/core/random';
@@ -35,6 +35,26 @@ test('singular Gramians: a zero gradient and two equal gradients', () => {
   const v = minQuadraticAbove(g, [0, 0, 1]);
   assert.ok(v[0]! >= 0 && v[1]! >= 0);
   close([v[0]! + v[1]!, v[2]!], [1, 1]);
+});
+
+test('dependent gradients in a narrow valley: exact, where sweeps crawled (3 gradients in 2 dimensions)', () => {
+  // g1 = (-1, 0), g2 = (1, d), g3 = (1, -d), d = 1e-3: the dual cone {x : <x, g_j> >= 0} is {0}
+  // (x1 >= d |x2| and x1 <= 0), so g1's projection is 0: v1 g1 + v2 g2 + v3 g3 = 0 needs
+  // -v1 + v2 + v3 = 0 (first coordinate) and d (v2 - v3) = 0 (second): v2 = v3 = v1 / 2, and with
+  // v1 at its bound 1, v = (1, 1/2, 1/2), v^T G v = 0.
+  // G = [[1, -1, -1], [-1, 1 + d^2, 1 - d^2], [-1, 1 - d^2, 1 + d^2]]: its small eigenvalue ~d^2
+  // along g2 - g3 made the former projected Gauss-Seidel stop at its sweep limit at
+  // v = (1.02, 0.98, 0.04), |d|^2 = 8.9e-7.
+  const d = 1e-3;
+  const G = [[1, -1, -1], [-1, 1 + d * d, 1 - d * d], [-1, 1 - d * d, 1 + d * d]];
+  const v = minQuadraticAbove(G, [1, 0, 0]);
+  close(v, [1, 0.5, 0.5]);
+  const objective = v.reduce((s, a, i) => s + v.reduce((t, b, j) => t + a * b * G[i]![j]!, 0), 0);
+  assert.ok(Math.abs(objective) <= 1e-12, `v^T G v = ${objective}`);
+});
+
+test('a Gramian with a NaN entry gives NaN, never a quiet answer', () => {
+  assert.ok(minQuadraticAbove([[1, NaN], [NaN, 1]], [1, 0]).every(Number.isNaN));
 });
 
 test('KKT conditions hold on random, nearly collinear gradients', () => {
