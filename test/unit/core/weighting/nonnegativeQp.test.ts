@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../../../../src/core/random';
 import { minQuadraticAbove } from '../../../../src/core/weighting/nonnegativeQp';
+import { normalizedPsd } from '../../../../src/core/weighting/psdGramian';
 
 const close = (actual: readonly number[], expected: readonly number[], tol = 1e-5) =>
   expected.forEach((e, i) => assert.ok(Math.abs(actual[i]! - e) <= tol, `[${i}]: ${actual[i]} vs ${e} (all: ${actual.join(', ')})`));
@@ -73,6 +74,27 @@ test('KKT conditions hold on random, nearly collinear gradients', () => {
       assert.ok(x >= lower[i]!, `v[${i}] = ${x} below its bound`);
       assert.ok(gv[i]! >= -1e-9 * scale, `trial ${trial}: (Gv)[${i}] = ${gv[i]} < 0`);
       if (x > lower[i]! + 1e-9) assert.ok(Math.abs(gv[i]!) <= 1e-6 * scale, `trial ${trial}: free coordinate ${i} has (Gv) = ${gv[i]}`);
+    });
+  }
+});
+
+test('KKT conditions hold on dependent gradients: n in fewer than n dimensions, float32-rounded and made PSD as upgrad.ts does', () => {
+  // The Gramian's null eigenvalues come out ~1e-8 after rounding: long narrow valleys, where the
+  // former Gauss-Seidel sweeps stopped at their limit with free coordinates' (G v)_j far from 0.
+  const rng = new SeededRandom(23);
+  for (let trial = 0; trial < 200; trial++) {
+    const n = 3 + (trial % 6);
+    const dims = 1 + rng.int(n - 1);
+    const rows = Array.from({ length: n }, () => Array.from({ length: dims }, () => rng.normal()));
+    const g = normalizedPsd(gram(rows).map((row) => row.map(Math.fround)))!;
+    const lower = Array.from({ length: n }, (_, i) => (i === trial % n ? 1 : 0));
+    const v = minQuadraticAbove(g, lower);
+    const gv = g.map((row) => row.reduce((s, x, j) => s + x * v[j]!, 0));
+    const scale = Math.max(1, ...v.map(Math.abs)); // max G_ii = 1
+    v.forEach((x, i) => {
+      assert.ok(x >= lower[i]!, `trial ${trial}: v[${i}] = ${x} below its bound`);
+      assert.ok(gv[i]! >= -1e-10 * scale, `trial ${trial}: (Gv)[${i}] = ${gv[i]} < 0`);
+      if (x > lower[i]!) assert.ok(Math.abs(gv[i]!) <= 1e-10 * scale, `trial ${trial}: free coordinate ${i} has (Gv) = ${gv[i]}`);
     });
   }
 });
