@@ -18,6 +18,9 @@
 // solve), scale = max G_ii * max(1, |v|), far below the float32 rounding (~1e-7) of the Gramian
 // the trainer computes. A coordinate whose solve is singular to rounding, or that would leave P
 // at once, is not tried again until P changes (Lawson & Hanson's guard against cycling).
+// Cost (measured 2026-12-01, load 6, alternated with the sweeps, medians of 11 rounds on seeded
+// Gramians): UPGrad's n solves 1.6, 11, 25, 38 us for 2, 4, 5, 6 independent tasks (the sweeps 0.9,
+// 5.5, 20, 56), 6-18 us for 2-5 dependent ones (the sweeps 2-640 us, at their limit).
 
 import { solveLinear } from './solvers';
 
