@@ -69,8 +69,13 @@ export function minQuadraticAbove(gramian: readonly (readonly number[])[], lower
       for (let j = 0; j < n; j++) if (inP[j]) trial.push(j);
       if (trial.length === 0) break;
       const z = solveLinear(trial.map((a) => trial.map((b) => gramian[a]![b]!)), trial.map((a) => -gu[a]!));
-      if (!z) { inP[entering] = false; barred[entering] = true; break; } // dependent within rounding: P as it was
+      if (!z) { // dependent within rounding: keep the feasible x reached, P its positive coordinates
+        for (let j = 0; j < n; j++) inP[j] = x[j]! > 0;
+        barred[entering] = true;
+        break;
+      }
       if (z.every((t) => t > 0)) {
+        x.fill(0);
         trial.forEach((j, m) => { x[j] = z[m]!; });
         barred.fill(false);
         break;
