@@ -3,8 +3,8 @@
 // combination of the others) its smallest eigenvalue, truly ~0, comes out slightly negative,
 // and for tiny gradients its entries are subnormal floats, exact to a few digits only. A
 // solver that assumes v^T G v >= 0 then breaks: UPGrad's QP (nonnegativeQp.ts) becomes
-// unbounded along the negative direction and its Gauss-Seidel sweeps grow v without end (to
-// 1e11 on a Gramian of 1e-40 entries), and CAGrad takes the square root of a negative |g_w|^2 (NaN).
+// unbounded along the negative direction (its former Gauss-Seidel sweeps grew v to 1e11 on a
+// Gramian of 1e-40 entries), and CAGrad takes the square root of a negative |g_w|^2 (NaN).
 //
 // So those solvers run on the nearest positive semi-definite matrix in the Frobenius norm
 // (Higham 1988, "Computing a nearest symmetric positive semidefinite matrix", Linear Algebra

@@ -5,9 +5,9 @@
 // order (<d, g_j> >= 0), and d = mean g when no two gradients conflict (every g_i is in C).
 // On the Gramian: pi_C(J^T e_i) = J^T v_i with v_i = argmin { v^T G v : v >= e_i } (Prop. 1),
 // so the coefficients are c = (1/n) sum_i v_i. TorchJD normalises and regularises G (+1e-4 I)
-// for its QP solver; the projection is exact here (nonnegativeQp.ts needs no regularisation),
-// on G made positive semi-definite where float32 rounding left it slightly indefinite
-// (psdGramian.ts: otherwise the QP is unbounded and its sweeps never stop).
+// for its QP solver; the projection is exact here (nonnegativeQp.ts, an active-set method that
+// needs no regularisation, exact on dependent gradients too), on G made positive semi-definite
+// where float32 rounding left it slightly indefinite (psdGramian.ts: otherwise the QP is unbounded).
 import { defineMethod } from './method';
 import { minQuadraticAbove } from './nonnegativeQp';
 import { normalizedPsd } from './psdGramian';

@@ -1,8 +1,8 @@
 // UPGrad with 3 or 4 tasks as graph ops (graphRules.ts), so that its step is one session call like
 // MGDA's (mgdaRule.ts): each task's projection v_i = argmin { v^T G v : v >= e_i } (upgrad.ts,
 // Quinton & Rey 2024, Prop. 1; c = (1/k) sum_i v_i, TorchJD's UPGrad with its default mean
-// preference) found by enumerating the supports instead of the core rule's Gauss-Seidel sweeps
-// (nonnegativeQp.ts), whose loop a graph cannot take. Exact, not an iteration count:
+// preference) found by enumerating the supports instead of the core rule's active-set iterations
+// (nonnegativeQp.ts), whose data-dependent loop a graph cannot take. Exact, not an iteration count:
 // - v_i's own coordinate stays at 1: if v_i > 1, v / v_i is feasible and v^T G v / v_i^2 is lower
 //   (or both are 0), so some minimiser has v_i = 1.
 // - The other coordinates: v = e_i + x with x >= 0 on a free set F (i not in F), 0 elsewhere, and
@@ -19,8 +19,10 @@
 // diagonal on F so that no system is exactly singular (dependent or zero gradients, mgdaRule.ts):
 // it moves an independent support's x by about 1e-12 over G_FF's smallest eigenvalue.
 // Ties: where the gradients are dependent, several v give one projection J^T v (the projection onto
-// a convex cone is unique); the core rule's sweeps, started from e_i and raising a coordinate only
-// while (G v)_j < 0, stop on the smallest support, the first in index order, on the Gramians tested.
+// a convex cone is unique); the core rule's active set, started from e_i and adding the first
+// coordinate (index order) with (G v)_j < 0, ends on the smallest support, the first in index order,
+// on the Gramians tested (test/unit/trainer/upgradRule.test.ts: equal within 1e-5 on hand-picked
+// dependent Gramians; on seeded ones in fewer dimensions than tasks a few differ, one direction).
 // So each subset's objective gets 1e-13 times its rank (the smallest first, then index order:
 // mgdaRule.ts subsetMasks): a support within 1.4e-12 of the least objective wins over a larger or
 // later one, which moves J^T v by at most sqrt(1.4e-12) = 1.2e-6 of the longest gradient
@@ -30,9 +32,8 @@
 // leaves the Gramian of dependent gradients slightly indefinite and a support's objective could
 // then come out below the true minimum. Every gradient 0: every objective 0, the empty support:
 // v_i = e_i, 1/k each, as the core rule.
-// Where the gradients are linearly dependent the core rule's sweeps can stop short (QP_MAX_SWEEPS)
-// and this rule is the nearer (test/unit/trainer/upgradRule.test.ts checks it there against the
-// projections' optimality conditions). Measured 2026-12-01, load 18-30: the rule's call alone
+// Both rules are exact on dependent gradients too (upgradRule.test.ts checks both against the
+// projections' optimality conditions there). Measured 2026-12-01, load 18-30: the rule's call alone
 // 105-185 us of CPU against MGDA's 88-161 and CAGrad's 132-214 (bench/graphRuleProbe.ts
 // upgrad-4, medians of two runs); the step with 4 tasks on the representation runs 219 nodes in
 // one call against 147 + 68 in two with the JavaScript solver between them (bench/stepNodesProbe.ts
