@@ -30,22 +30,29 @@ type Model = ExperimentSpec['model'];
 
 /** The model a task's baseline trains (see the header); core/params counts it as that task's single-task model. */
 export function singleTaskModel(spec: Pick<ExperimentSpec, 'model'>, taskId: string, graph: Graph = analyzeGraph(spec)): Model {
+  return ownColumns(spec, taskId, graph) ?? taskPath(spec, taskId, graph);
+}
+
+/** The task's path of the graph as it is: every layer it reads through, its output. */
+function taskPath(spec: Pick<ExperimentSpec, 'model'>, taskId: string, graph: Graph): Model {
   const keep = new Set(taskSubgraph(spec, taskId, graph));
-  const whole: Model = {
+  return {
     inputs: spec.model.inputs.filter((i) => keep.has(i.id)),
     layers: spec.model.layers.filter((l) => keep.has(l.id)),
     outputs: { [taskId]: spec.model.outputs[taskId]! },
   };
-  return ownColumns(whole, taskId, graph) ?? whole;
 }
 
 /**
- * `model` (one task's path) with its blocks cut down to the task's own columns, or undefined
- * when nothing changes or some layer reads a block's columns as a whole (a flatten, say):
+ * The task's path with its blocks cut down to the task's own columns, or undefined when that
+ * is the path as it is (no block to cut: core/params then counts the path's nodes without
+ * building a model), or when some layer reads a block's columns as a whole (a flatten, say):
  * then which columns the task needs is unknown and the baseline keeps them all.
+ * `owners`: columnOwners(graph), when the caller has it.
  */
-function ownColumns(model: Model, taskId: string, graph: Graph): Model | undefined {
-  const owners = columnOwners(graph);
+export function ownColumns(spec: Pick<ExperimentSpec, 'model'>, taskId: string, graph: Graph, owners: ReadonlyMap<string, string[][]> = columnOwners(graph)): Model | undefined {
+  if (!spec.model.layers.some((l) => isBlockLayer(l) && l.type !== 'select')) return undefined;
+  const model = taskPath(spec, taskId, graph);
   const own = (id: string): number[] => (owners.get(id) ?? []).flatMap((tasks, i) => (tasks.includes(taskId) ? [i] : []));
   /** Block id -> the columns of the original block that its cut-down output still holds, in order. */
   const kept = new Map<string, number[]>();

@@ -2,9 +2,9 @@
 // non-trainable weights alike), and the sharing arithmetic built on them: what the shared
 // model holds against what one separate model per task would need, each counted as the
 // product's single-task baseline of that task is built (core/baseline.ts).
-import { singleTaskModel } from './baseline';
+import { ownColumns } from './baseline';
 import { blockParams, columnOwners, isBlockLayer, taskParts } from './blockLayers';
-import { analyzeGraph, type Graph } from './graph';
+import { analyzeGraph, taskSubgraph, type Graph } from './graph';
 import { inferShapes, type Shape } from './shapes';
 import type { ExperimentSpec, LayerSpec } from './spec';
 
@@ -81,8 +81,15 @@ type NodeCounts = Omit<ParamCounts, 'singleTaskTotal' | 'saving' | 'savingFracti
 export function countParams(spec: Pick<ExperimentSpec, 'model'>, graph: Graph = analyzeGraph(spec), shapes: Map<string, Shape> = inferShapes(spec, graph).shapes): ParamCounts {
   const counts = countNodes(spec, graph, shapes);
   let singleTaskTotal = 0, complete = counts.complete;
+  const owners = columnOwners(graph);
   for (const task of graph.tasks) {
-    const model = { model: singleTaskModel(spec, task, graph) };
+    const cut = ownColumns(spec, task, graph, owners);
+    if (!cut) {
+      // The baseline is the task's path as it is: the same layers, the same counts.
+      for (const id of taskSubgraph(spec, task, graph)) singleTaskTotal += counts.perNode.get(id) ?? 0;
+      continue;
+    }
+    const model = { model: cut };
     const baseline = countNodes(model, analyzeGraph(model));
     singleTaskTotal += baseline.total;
     complete &&= baseline.complete;
