@@ -7,7 +7,7 @@
 //
 // Here: output shapes, exact parameter counts (as tfjs-layers' countParams counts the
 // trainer's block layers) and each block's parts: what is shared by all columns and what
-// belongs to one column (a gate, a column's kernel, a row of alpha).
+// belongs to one column (a gate, a column's kernel).
 import { LIMITS } from './experimentSchema';
 import type { Graph } from './graph';
 import type { LayerSpec } from './spec';
@@ -65,7 +65,9 @@ export function blockOutputShape(layer: BlockLayerSpec, input: Shape, receives: 
 
 /**
  * The block's weights in parts, given its input shape; undefined when unknown.
- * parallelDense: per column d*units (+ units bias). crossStitch: alpha n*n, row i column i's.
+ * parallelDense: per column d*units (+ units bias). crossStitch: alpha n*n, shared: it is
+ * the sharing itself (alpha_ij is how much column i takes of task j's column) and no
+ * single-task model holds it (core/baseline.ts), so it is no task's own.
  * mmoe: E experts d*units + units (shared); per task a gate d*E + E. ple, per level l with
  * input width d_l (d, then units): S shared and T per task experts d_l*units + units; per
  * task a gate d_l*(T+S) + (T+S); below the top level a shared gate d_l*(tasks*T+S) +
@@ -87,7 +89,7 @@ export function blockParts(layer: BlockLayerSpec, input: Shape | undefined): Blo
     }
     case 'crossStitch': {
       const n = input![0]!;
-      return range(n).map((column) => ({ label: `alpha row ${column}`, params: n, column }));
+      return [{ label: `alpha ${n}×${n}`, params: n * n }];
     }
     case 'mmoe':
       return [

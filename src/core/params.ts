@@ -1,7 +1,9 @@
 // Parameter counts exactly as tfjs-layers' model.countParams() counts them (trainable and
 // non-trainable weights alike), and the sharing arithmetic built on them: what the shared
-// model holds against what one separate model per task would need.
-import { blockParams, blockParts, columnOwners, isBlockLayer } from './blockLayers';
+// model holds against what one separate model per task would need, each counted as the
+// product's single-task baseline of that task is built (core/baseline.ts).
+import { ownColumns } from './baseline';
+import { blockParams, columnOwners, isBlockLayer, taskParts } from './blockLayers';
 import { analyzeGraph, taskSubgraph, type Graph } from './graph';
 import { inferShapes, type Shape } from './shapes';
 import type { ExperimentSpec, LayerSpec } from './spec';
@@ -53,15 +55,20 @@ function rawLayerParams(layer: LayerSpec, input: Shape | undefined): number | un
 export interface ParamCounts {
   /** Node id -> parameters, for every node whose count is known (inputs hold 0). */
   perNode: Map<string, number>;
+  /** Node id -> how many of its parameters are in `shared` (a block's shared parts; all of a shared plain layer). */
+  sharedPerNode: Map<string, number>;
   /** The multi-task model: every node that serves at least one task (what countParams() returns). */
   total: number;
-  /** Nodes serving two or more tasks. */
+  /** Parameters serving two or more tasks: plain layers on several tasks' paths, a block's shared parts. */
   shared: number;
-  /** Task id -> parameters of the nodes serving that task alone. */
+  /** Task id -> parameters serving that task alone (its layers, its columns and gates of blocks). */
   perTask: Record<string, number>;
-  /** Sum over tasks of each task's whole path: what one separate model per task would hold. */
+  /**
+   * Sum over tasks of the model that task's single-task baseline trains (core/baseline.ts):
+   * its whole path, with only its own columns of a sharing block.
+   */
   singleTaskTotal: number;
-  /** singleTaskTotal - total: parameters saved by sharing. */
+  /** singleTaskTotal - total: parameters saved by sharing; negative when the multi-task model is the bigger. */
   saving: number;
   /** saving / singleTaskTotal (0 when there is nothing to compare). */
   savingFraction: number;
@@ -69,18 +76,37 @@ export interface ParamCounts {
   complete: boolean;
 }
 
+type NodeCounts = Omit<ParamCounts, 'singleTaskTotal' | 'saving' | 'savingFraction'>;
+
 export function countParams(spec: Pick<ExperimentSpec, 'model'>, graph: Graph = analyzeGraph(spec), shapes: Map<string, Shape> = inferShapes(spec, graph).shapes): ParamCounts {
+  const counts = countNodes(spec, graph, shapes);
+  let singleTaskTotal = 0, complete = counts.complete;
+  const owners = columnOwners(graph);
+  for (const task of graph.tasks) {
+    const cut = ownColumns(spec, task, graph, owners);
+    if (!cut) {
+      // The baseline is the task's path as it is: the same layers, the same counts.
+      for (const id of taskSubgraph(spec, task, graph)) singleTaskTotal += counts.perNode.get(id) ?? 0;
+      continue;
+    }
+    const model = { model: cut };
+    const baseline = countNodes(model, analyzeGraph(model));
+    singleTaskTotal += baseline.total;
+    complete &&= baseline.complete;
+  }
+  const saving = singleTaskTotal - counts.total;
+  return { ...counts, singleTaskTotal, saving, savingFraction: singleTaskTotal > 0 ? saving / singleTaskTotal : 0, complete };
+}
+
+function countNodes(spec: Pick<ExperimentSpec, 'model'>, graph: Graph, shapes: Map<string, Shape> = inferShapes(spec, graph).shapes): NodeCounts {
   const perNode = new Map<string, number>();
   for (const node of graph.nodes.values()) {
     const n = node.kind === 'input' ? 0 : layerParams(node.layer, node.from[0] === undefined ? undefined : shapes.get(node.from[0]));
     if (n !== undefined) perNode.set(node.id, n);
   }
   let total = 0, shared = 0, complete = true;
+  const sharedPerNode = new Map<string, number>();
   const perTask: Record<string, number> = Object.fromEntries(graph.tasks.map((t) => [t, 0]));
-  const add = (n: number, tasks: readonly string[]): void => {
-    if (tasks.length >= 2) shared += n;
-    else perTask[tasks[0]!]! += n;
-  };
   const owners = columnOwners(graph);
   for (const [id, tasks] of graph.serves) {
     if (tasks.length === 0) continue;
@@ -89,18 +115,14 @@ export function countParams(spec: Pick<ExperimentSpec, 'model'>, graph: Graph = 
     total += n;
     // A sharing block serves every task as a whole, but a column's part (a gate, a column's
     // kernel) is its owner task's alone.
-    const node = graph.nodes.get(id)!;
-    const parts = node.kind === 'layer' && isBlockLayer(node.layer) ? blockParts(node.layer, node.from[0] === undefined ? undefined : shapes.get(node.from[0])) : undefined;
-    if (!parts?.length) { add(n, tasks); continue; }
+    const parts = taskParts(graph, shapes, owners, id, tasks) ?? [{ params: n, tasks }];
+    let nodeShared = 0;
     for (const part of parts) {
-      const own = part.column === undefined ? undefined : owners.get(id)?.[part.column];
-      add(part.params, own?.length ? own : tasks);
+      if (part.tasks.length >= 2) nodeShared += part.params;
+      else perTask[part.tasks[0]!]! += part.params;
     }
+    shared += nodeShared;
+    sharedPerNode.set(id, nodeShared);
   }
-  let singleTaskTotal = 0;
-  for (const task of graph.tasks) {
-    for (const id of taskSubgraph(spec, task, graph)) singleTaskTotal += perNode.get(id) ?? 0;
-  }
-  const saving = singleTaskTotal - total;
-  return { perNode, total, shared, perTask, singleTaskTotal, saving, savingFraction: singleTaskTotal > 0 ? saving / singleTaskTotal : 0, complete };
+  return { perNode, sharedPerNode, total, shared, perTask, complete };
 }

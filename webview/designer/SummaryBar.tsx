@@ -18,8 +18,10 @@ export function SummaryBar({ data }: { data?: DataSize }) {
       <span className="stat"><span className="stat-label">Parameters</span> <b>{formatCount(p.total)}</b></span>
       <span className="stat"><span className="stat-label">Shared</span> <b>{formatCount(p.shared)}</b> <span className="muted">({pct(p.total ? p.shared / p.total : 0)} of the model)</span></span>
       {tasks.length > 1 && (
-        <span className="stat" title={`One separate model per task would hold ${formatCount(p.singleTaskTotal)} parameters in all.`}>
-          <span className="stat-label">Saves</span> <b>{formatCount(p.saving)}</b> <span className="muted">({pct(p.savingFraction)}) vs {tasks.length} single-task models ({formatCount(p.singleTaskTotal)})</span>
+        <span className="stat saving" title={`One separate model per task, as the single-task baselines train them (each task's path, with only its own columns and gates of a sharing block), would hold ${formatCount(p.singleTaskTotal)} parameters in all.`}>
+          {p.saving >= 0
+            ? <><span className="stat-label">Saves</span> <b>{formatCount(p.saving)}</b> <span className="muted">({pct(p.savingFraction)}) vs {tasks.length} single-task models ({formatCount(p.singleTaskTotal)})</span></>
+            : <><span className="stat-label">Costs</span> <b>{formatCount(-p.saving)}</b> <span className="muted">more ({pct(-p.savingFraction)}) than {tasks.length} single-task models ({formatCount(p.singleTaskTotal)})</span></>}
         </span>
       )}
       <span className="stat per-task">

@@ -26,7 +26,14 @@ export interface NodeInfo {
   params?: number;
   /** Tasks served, in task order. */
   serves: string[];
+  /** Serves two or more tasks (its place in the graph; how its weights split is `sharing`). */
   shared: boolean;
+  /**
+   * How the weights of a node serving several tasks split, as the summary bar counts them
+   * (core/params): all shared; every part some task's own (parallel columns); or part shared
+   * (mmoe/ple experts shared, a gate per task). Undefined for a node of one task or none.
+   */
+  sharing?: 'shared' | 'columns' | 'partly';
   /** Tasks whose output (head) this node is. */
   headOf: string[];
   from: string[];
@@ -122,12 +129,13 @@ export function buildModel(raw: unknown, problems: Problem[]): DesignModel {
     const type = n.kind === 'input' ? 'input' : String(n.layer.type);
     const serves = [...(graph.serves.get(n.id) ?? [])].sort(byTaskOrder);
     const parts = taskParts(graph, shapes, owners, n.id, serves);
+    const sharing = sharingOf(params.perNode.get(n.id), params.sharedPerNode.get(n.id), serves.length);
     return {
       id: n.id, kind: n.kind, index: n.index, type,
       label: str(n.kind === 'input' ? undefined : n.layer.label),
       settings: n.kind === 'input' ? settingsSummary(n.input) : settingsSummary(n.layer, layerOf(graph, n.layer.from[0])),
       shape: shapes.get(n.id), params: params.perNode.get(n.id),
-      serves, shared: isShared(graph, n.id),
+      serves, shared: isShared(graph, n.id), ...(sharing ? { sharing } : {}),
       headOf: tasks.filter((t) => t.output === n.id).map((t) => t.id), from: n.from,
       ...(parts ? { parts } : {}),
     };
@@ -137,6 +145,12 @@ export function buildModel(raw: unknown, problems: Problem[]): DesignModel {
     doc, spec, graph, nodes, nodeById: new Map(nodes.map((n) => [n.id, n])), tasks, taskById: new Map(tasks.map((t) => [t.id, t])),
     params, ...memoryOf(doc, spec), problems, problemsByNode: problemsByNode(spec, graph, tasks, problems), layout: layoutOf(doc),
   };
+}
+
+function sharingOf(params: number | undefined, shared: number | undefined, tasks: number): NodeInfo['sharing'] {
+  if (tasks < 2) return undefined;
+  if (!params || shared === undefined || shared === params) return 'shared';
+  return shared === 0 ? 'columns' : 'partly';
 }
 
 /** The layer spec of node `id`, if it is a layer. */

@@ -80,9 +80,35 @@ export function describeNode(info: NodeInfo, problems: readonly Problem[]): stri
   if (info.kind === 'layer') parts.push(info.from.length ? `reads ${info.from.join(', ')}` : 'reads nothing yet');
   if (info.shape) parts.push(`output ${formatShape(info.shape)}`);
   if (info.params !== undefined) parts.push(plural(info.params, 'parameter'));
-  parts.push(info.serves.length === 0 ? 'used by no task' : info.shared ? `shared by ${info.serves.length} tasks: ${info.serves.join(', ')}` : `task ${info.serves[0]}`);
+  parts.push(info.serves.length === 0 ? 'used by no task' : info.shared ? sharingText(info) : `task ${info.serves[0]}`);
   if (problems.length) parts.push(plural(problems.length, 'problem'));
   return parts.join(', ');
+}
+
+/**
+ * How a multi-task card's weights are shared, in the summary bar's terms (core/params): a
+ * block of task columns holds no shared weight, so it must not say "Shared" while the
+ * summary counts its columns under each task.
+ */
+function sharingBadgeText(info: NodeInfo): string {
+  const columns = info.parts?.filter((p) => p.tasks.length === 1).length ?? 0;
+  switch (info.sharing) {
+    case 'columns': return `${columns} task columns`;
+    case 'partly': return `Part shared · ${info.serves.length} tasks`;
+    default: return `Shared · ${info.serves.length} tasks`;
+  }
+}
+
+/** The badge's longer form: which part goes to which tasks. */
+function sharingText(info: NodeInfo): string {
+  const by = info.serves.join(', ');
+  if (info.sharing === 'shared' || !info.parts) return `shared by ${info.serves.length} tasks: ${by}`;
+  const parts = info.parts.map((p) => `${p.label}: ${p.tasks.length > 1 ? 'shared' : p.tasks[0]}, ${plural(p.params, 'parameter')}`).join('; ');
+  return `${info.sharing === 'columns' ? `one column each for ${by}, none shared` : `partly shared by ${by}`} (${parts})`;
+}
+
+function SharingBadge({ info }: { info: NodeInfo }) {
+  return <span className={`shared-badge ${info.sharing ?? 'shared'}`} title={sharingText(info)}>{sharingBadgeText(info)}</span>;
 }
 
 /** A zoomed-out card's task stripes, as one background (see DETAIL_ZOOM). */
@@ -123,7 +149,7 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
           <span className="node-params" title="Parameters">{info.params === undefined ? '? params' : info.params === 0 ? 'no params' : plural(info.params, 'param')}</span>
         </div>
         <div className="node-row node-tags">
-          {info.shared ? <span className="shared-badge" title={`Shared by ${info.serves.join(', ')}`}>Shared · {info.serves.length} tasks</span>
+          {info.shared ? <SharingBadge info={info} />
             : single ? <span className="task-chip"><span className="dot" style={{ background: single.color }} />{single.id}</span>
               : <span className="unused-note">feeds no task</span>}
           {info.headOf.length > 0 && <span className="head-note" title={`Output of ${info.headOf.join(', ')}`}>head</span>}

@@ -26,7 +26,8 @@ function Summary({ d }: { d: SharingDiagram }) {
     <p className="summary">
       <b>{int(p.total)}</b> parameters in the shared model: <span className="chip" style={{ background: sharedFill(d.tasks.map((_, i) => taskColorVar(i)), 3) }} /> <b>{int(p.shared)}</b> shared by the tasks ({pct(p.shared, p.total)})
       {d.tasks.map((t, i) => <span key={t}> · <span className="chip" style={{ background: taskColorVar(i) }} /> only {t} <b>{int(p.perTask[t] ?? 0)}</b></span>)}.
-      {' '}One separate model per task would need <b>{int(p.singleTaskTotal)}</b>{p.saving > 0 ? <>: sharing saves <b>{pct(p.saving, p.singleTaskTotal)}</b></> : null}.
+      {' '}One separate model per task would need <b>{int(p.singleTaskTotal)}</b>{p.saving > 0 ? <>: sharing saves <b>{pct(p.saving, p.singleTaskTotal)}</b></>
+        : p.saving < 0 ? <>: the multi-task model holds <b>{int(-p.saving)}</b> more ({pct(-p.saving, p.singleTaskTotal)})</> : null}.
       {p.complete ? null : <span className="warn"> Some layers could not be counted (unknown input shape).</span>}
     </p>
   );

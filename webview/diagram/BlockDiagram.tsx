@@ -7,7 +7,8 @@ import { UNIT_USE_SHARE } from '../../src/core/explain';
 import type { SharingDiagram } from '../../src/core/sharingBlocks';
 import { taskColorVar } from '../../src/core/taskColors';
 import { blockColors } from './blockColors';
-import { blockFooter, blockLines, blockTitle, layoutDiagram, METRICS, UNIT_CELL, type UnitGrid } from './layout';
+import { blockFooter } from '../../src/core/blockFooter';
+import { blockLines, blockTitle, layoutDiagram, METRICS, UNIT_CELL, type UnitGrid } from './layout';
 import { patternId, sharedKeys, unitFill, unitOrder, type LayerUnits } from './unitCells';
 
 const BAR = 5;

@@ -2,6 +2,7 @@
 // horizontal lane per task; a block sits at the mean lane of the tasks it serves, so the
 // shared trunk is centred between the branches it feeds. Sizes come from the text they
 // hold (monospace lines). Pure: no DOM.
+import { blockFooter } from '../../src/core/blockFooter';
 import type { SharingBlock, SharingDiagram } from '../../src/core/sharingBlocks';
 
 export interface PlacedBlock {
@@ -39,40 +40,6 @@ export function blockLines(b: SharingBlock): Array<{ left: string; right: string
     left: b.kind === 'input' ? `${shapeText(l.shape)}` : `${l.id} · ${l.type} → ${shapeText(l.shape)}`,
     right: b.kind === 'input' ? '' : l.params === undefined ? '?' : int(l.params),
   }));
-}
-
-/** Weights of the block's layers that serve only one task (a gate, a task's column or experts). */
-function ownParts(b: SharingBlock, task?: string): Array<{ layer: string; params: number }> {
-  return b.layers.flatMap((l) => (l.parts ?? [])
-    .filter((p) => p.tasks.length === 1 && (task === undefined || p.tasks[0] === task))
-    .map((p) => ({ layer: l.id, params: p.params })));
-}
-
-/**
- * The block's parameter line. A sharing layer (MMoE, PLE, cross-stitch) sits in the shared
- * block but holds parts of one task each (a gate per task): those count for their task, as
- * in the summary above the diagram, else the block said "7,272 params · 96.2%" under a
- * summary of "6,464 shared (85.5%)".
- */
-export function blockFooter(b: SharingBlock, d: SharingDiagram): string {
-  const total = d.params.total;
-  const pct = (n: number) => (total > 0 ? ` · ${((100 * n) / total).toFixed(1)}%` : '');
-  switch (b.kind) {
-    case 'input': return '';
-    case 'unused': return `${int(b.params)} params · not trained`;
-    case 'shared': {
-      const own = ownParts(b).reduce((a, p) => a + p.params, 0);
-      return own > 0 ? `${int(b.params - own)} shared${pct(b.params - own)} + ${int(own)} per task` : `${int(b.params)} params${pct(b.params)}`;
-    }
-    case 'task': {
-      const task = b.tasks[0] ?? '';
-      const elsewhere = d.blocks.filter((o) => o.kind !== 'task').flatMap((o) => ownParts(o, task));
-      const extra = elsewhere.reduce((a, p) => a + p.params, 0);
-      if (extra === 0) return `${int(b.params)} params${pct(b.params)}`;
-      const where = [...new Set(elsewhere.map((p) => p.layer))].join(', ');
-      return `${int(b.params + extra)} params${pct(b.params + extra)} (${int(extra)} in ${where})`;
-    }
-  }
 }
 
 export function blockTitle(b: SharingBlock, taskCount: number): string {

@@ -151,7 +151,8 @@ export function Outcome({ summary }: { summary: RunSummary }) {
     <section className="outcome" role="status" aria-label="Outcome">
       <p>
         <b>Result:</b> {verdict ? `${verdict[0]!.toUpperCase()}${verdict.slice(1)}.` : 'no single-task baselines were trained, so there is no comparison with separate models.'}
-        {saving > 0 ? <> Sharing saves <b>{int(saving)}</b> parameters ({share(saving, p.singleTaskTotal)}) over one model per task.</> : null}
+        {saving > 0 ? <> Sharing saves <b>{int(saving)}</b> parameters ({share(saving, p.singleTaskTotal)}) over one model per task.</>
+          : saving < 0 && p.singleTaskTotal > 0 ? <> The multi-task model holds <b>{int(-saving)}</b> parameters more ({share(-saving, p.singleTaskTotal)}) than one model per task.</> : null}
       </p>
       {/* Beside the text, not inside it: inline, it wrapped onto a line of its own at some widths. */}
       <Button appearance="secondary" className="see-results" onClick={showResults}>See the results</Button>

@@ -7,6 +7,7 @@
 import { sharingDiagram, type BlockLayer, type SharingBlock } from '../../core/sharingBlocks';
 import type { ExperimentSpec } from '../../core/spec';
 import { NEUTRAL_HEX, taskColorHex } from '../../core/taskColors';
+import { blockFooter } from '../../core/blockFooter';
 import { escapeXml, formatInteger } from '../../core/markup';
 
 interface BlockColor { fill: string; stroke: string }
@@ -72,7 +73,7 @@ export function sharedWeightDiagramSvg(spec: Pick<ExperimentSpec, 'name' | 'task
   for (const b of list) {
     const header = blockHeader(b, taskOrder.length);
     const lines = b.layers.flatMap(layerLines);
-    const widest = Math.max(header.length + 2, ...lines.map((line) => line.left.length + line.right.length + 3));
+    const widest = Math.max(header.length + 2, ...lines.map((line) => line.left.length + line.right.length + 3), blockFooter(b, diagram).length + 2);
     b.width = Math.max(170, Math.ceil(widest * CHAR_W) + 20);
     b.height = HEADER + lines.length * LINE + (b.kind === 'input' ? 6 : FOOTER) + 4;
   }
@@ -142,7 +143,7 @@ export function sharedWeightDiagramSvg(spec: Pick<ExperimentSpec, 'name' | 'task
       if (b.kind !== 'input') out.push(`<text x="${b.x + b.width - 8}" y="${ly}" font-family="monospace" text-anchor="end" fill="${fill}">${escapeXml(line.right)}</text>`);
     });
     if (b.kind !== 'input') {
-      out.push(`<text x="${b.x + b.width - 8}" y="${b.y + b.height - 8}" text-anchor="end" font-weight="bold" fill="#333">${escapeXml(`${formatInteger(b.params)} params`)}</text>`);
+      out.push(`<text x="${b.x + b.width - 8}" y="${b.y + b.height - 8}" text-anchor="end" font-weight="bold" fill="#333">${escapeXml(blockFooter(b, diagram))}</text>`);
     }
     out.push('</g>');
   });

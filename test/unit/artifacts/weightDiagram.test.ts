@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { blockFooter } from '../../../src/core/blockFooter';
 import { sharingDiagram } from '../../../src/core/sharingBlocks';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { INPUT_COLOR, SHARED_COLOR, sharedWeightDiagramSvg, taskColor } from '../../../src/trainer/artifacts/weightDiagram';
+import { ROOT } from '../../repoRoot';
 import { digitsParitySpec } from './fixtures';
 
 /** Three tasks: a trunk shared by all, a layer shared by two, a second input feeding one task, a layer feeding none. */
@@ -53,10 +57,18 @@ describe('shared-weight diagram (SVG of report.md)', () => {
     for (const b of d.blocks.filter((x) => x.kind !== 'input')) {
       const g = drawn.find((x) => x.tasks === b.tasks.join(',') && x.texts[1]?.startsWith(`${b.layers[0]?.id} · `));
       assert.ok(g, `block ${b.key} drawn`);
-      assert.deepEqual(g.texts.filter((t) => t.includes(' · ')).map((t) => t.split(' · ')[0]), b.layers.map((l) => l.id));
-      assert.equal(g.texts.at(-1), `${b.params.toLocaleString('en-US')} params`);
+      assert.deepEqual(g.texts.filter((t) => t.includes(' → ')).map((t) => t.split(' · ')[0]), b.layers.map((l) => l.id));
+      assert.equal(g.texts.at(-1), blockFooter(b, d));
+      assert.ok(g.texts.at(-1)!.startsWith(`${b.params.toLocaleString('en-US')} params · `));
     }
     assert.equal((svg.match(/marker-end="url\(#arrow\)"/g) ?? []).length, d.edges.length);
+  });
+
+  it('cross-stitch: the shared block says what of it is shared (the alphas), as the summary does', () => {
+    const spec = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'cross-stitch-regression', 'cross-stitch-regression.mtl.json'), 'utf8')) as ExperimentSpec;
+    const shared = blocks(sharedWeightDiagramSvg(spec)).find((b) => b.cls === 'shared')!;
+    // Alphas 2 x (2x2) = 8 of 7,562 (0.1%); the columns 2 x 3,232 + 2 x 528 = 7,520 are each task's own.
+    assert.equal(shared.texts.at(-1), '8 shared · 0.1% + 7,520 per task');
   });
 
   it('labels and colours blocks by kind and task, in spec.tasks order', () => {
@@ -66,7 +78,7 @@ describe('shared-weight diagram (SVG of report.md)', () => {
     assert.equal(find('shared', 'age,sex,mood')?.fill, SHARED_COLOR.fill);
     assert.equal(find('shared', 'age,sex')?.texts[0], 'shared by age, sex');
     assert.equal(find('task-specific', 'mood')?.fill, taskColor(2).fill);
-    assert.deepEqual(find('task-specific', 'mood')?.texts.filter((t) => t.includes(' · ')), ['metaEmb · dense → [8]', 'cCat · concatenate → [72]', 'cHead · dense → [5]']);
+    assert.deepEqual(find('task-specific', 'mood')?.texts.filter((t) => t.includes(' → ')), ['metaEmb · dense → [8]', 'cCat · concatenate → [72]', 'cHead · dense → [5]']);
     assert.equal(find('unused', '')?.texts[0], 'feeds no task output');
     assert.equal(find('unused', '')?.fill, INPUT_COLOR.fill);
     const inputs = drawn.filter((b) => b.cls === 'input');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { sharingDiagram } from '../../../src/core/sharingBlocks';
 import type { ExperimentSpec } from '../../../src/core/spec';
-import { blockFooter } from '../../../webview/diagram/layout';
+import { blockFooter } from '../../../src/core/blockFooter';
 import { ROOT } from '../../repoRoot';
 
 const example = (name: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', name, `${name}.mtl.json`), 'utf8')) as ExperimentSpec;

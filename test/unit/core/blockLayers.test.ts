@@ -2,6 +2,7 @@
 // owns of a block, and the problems a misplaced block gets.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { singleTaskModel } from '../../../src/core/baseline';
 import { columnOwners } from '../../../src/core/blockLayers';
 import { analyzeGraph } from '../../../src/core/graph';
 import { countParams } from '../../../src/core/params';
@@ -38,15 +39,37 @@ describe('sharing blocks', () => {
     assert.equal(p.total, 126 + 366 + 42 + 4 + 12 + 7 + 10 + 8);
   });
 
-  it('gives each task its gate, its own experts and its column; experts and shared gates are shared', () => {
+  it('gives each task its gate, its own experts and its column; experts, shared gates and alphas are shared', () => {
     const p = countParams(sharingBlocks());
-    assert.equal(p.shared, 84 + 158); // mmoe experts; ple shared experts (70 + 60) and level-1 shared gate (28)
+    // mmoe experts; ple shared experts (70 + 60) and level-1 shared gate (28); the cross-stitch alphas 2x2
+    assert.equal(p.shared, 84 + 158 + 4);
     assert.deepEqual(p.perTask, {
-      y0: 21 + 21 + 2 + 6 + 7, // mmoe gate 0, column 0 of cols, alpha row 0, column 0 of cols2, head
+      y0: 21 + 21 + 6 + 7, // mmoe gate 0, column 0 of cols, column 0 of cols2, head
       y1: 21 + 104 + 10, // mmoe gate 1, ple task 0 (experts and gates of both levels: 35 + 21 + 30 + 18), head
-      y2: 104 + 21 + 2 + 6 + 8,
+      y2: 104 + 21 + 6 + 8,
     });
     assert.equal(p.shared + Object.values(p.perTask).reduce((a, b) => a + b, 0), p.total);
+  });
+
+  it("counts each task's single-task model as its baseline trains it: its own columns, gates and experts", () => {
+    const spec = sharingBlocks();
+    const y2 = singleTaskModel(spec, 'y2');
+    // ple cut to y2's column, cols and cols2 to column 1 (now 0), the cross-stitch unit gone.
+    assert.deepEqual(y2.layers.map((l) => l.id), ['ple', 'ple1', 'cols', 'cols2', 'col1', 'in2', 'head2']);
+    const ple = y2.layers[0]!, ple1 = y2.layers[1]!, cols2 = y2.layers[3]!, col1 = y2.layers[4]!;
+    assert.equal(ple.type === 'ple' && ple.tasks, 1);
+    assert.equal(ple1.type === 'select' && ple1.index, 0);
+    assert.deepEqual(cols2.type === 'parallelDense' && [cols2.columns, cols2.from], [1, ['cols']]);
+    assert.equal(col1.type === 'select' && col1.index, 0);
+    // ple with one task, level 1 (width 6): 2 shared experts 6x5+5 = 70, shared gate (6+1)x(1+2) = 21,
+    // own expert 35, own gate (6+1)x3 = 21; level 2 (width 5): shared experts 60, own expert 30,
+    // gate (5+1)x3 = 18: 255. cols one column 6x3+3 = 21, cols2 one column 3x2 = 6, head2 7+1 = 8.
+    assert.equal(countParams({ model: y2 }).total, 255 + 21 + 6 + 8);
+    // y0: mmoe with one gate 3x(6x4+4) + (6+1)x3 = 105, cols 21, cols2 6, head0 (4+2)+1 = 7: 139.
+    // y1: mmoe 105, ple 255, head1 (4+5)+1 = 10: 370.
+    const p = countParams(spec);
+    assert.equal(p.singleTaskTotal, 139 + 370 + 290);
+    assert.equal(p.saving, 799 - 575);
   });
 
   it('follows a column through cross-stitch and parallel columns to the task that selects it', () => {

@@ -3,11 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { singleTaskSpec } from '../../../src/core/baseline';
 import { analyzeGraph } from '../../../src/core/graph';
 import { countParams } from '../../../src/core/params';
 import { inferShapes } from '../../../src/core/shapes';
 import type { ExperimentSpec, LayerSpec } from '../../../src/core/spec';
 import { makeBlockLayer } from '../../../src/trainer/model/blockLayers';
+import { buildModel } from '../../../src/trainer/model/build';
 import { convTwoDigits, digitsParity, mixedInputs, sharingBlocks } from './fixtures';
 
 function tfLayer(l: LayerSpec): tf.layers.Layer {
@@ -89,4 +91,23 @@ describe('agreement with tfjs-layers', () => {
       }
     });
   }
+});
+
+describe('single-task models as the trainer builds them', () => {
+  it("each task's baseline of the sharing blocks holds what core counts as its single-task model", () => {
+    const spec = sharingBlocks();
+    let sum = 0;
+    for (const task of spec.tasks) {
+      const baseline = singleTaskSpec(spec, task.id);
+      assert.deepEqual(inferShapes(baseline).problems, [], `baseline of ${task.id}`);
+      const built = buildModel(tf, baseline, analyzeGraph(baseline).order, 1);
+      try {
+        assert.equal(countParams(baseline).total, built.model.countParams(), `baseline of ${task.id}`);
+        sum += built.model.countParams();
+      } finally {
+        built.model.dispose();
+      }
+    }
+    assert.equal(countParams(spec).singleTaskTotal, sum);
+  });
 });

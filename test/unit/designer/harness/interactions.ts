@@ -14,6 +14,7 @@ import { digitsParityText, largeModel } from '../fixtures';
 import { DesignerPage, type PageOptions } from './designerPage';
 import { keyboardChecks } from './keyboardChecks';
 import { readabilityChecks } from './readabilityChecks';
+import { sharingBadgeChecks } from './sharingBadgeChecks';
 import { weightingGuideChecks } from './weightingGuideChecks';
 import { LIGHT } from '../../../harness/themes';
 
@@ -167,6 +168,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
   ...firstViewChecks,
   ...fullNameChecks,
   ...readabilityChecks,
+  ...sharingBadgeChecks,
   ...keyboardChecks,
   ...weightingGuideChecks,
   ['first view: the whole graph in sight; narrowed to ~650 px of canvas, still readable from its input on', async (d) => {

@@ -156,6 +156,21 @@ const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> 
     await p.page.locator('section.task').first().waitFor();
     assert.equal(await note.count(), 0);
   }],
+  ['a completed cross-stitch run: its first screen says the multi-task model holds more than its single-task baselines (the alphas), not nothing', LIGHT, async (p) => {
+    // cross-stitch-regression's counts (test/unit/core/exampleParams.test.ts): 7,562 against two baselines of 3,777.
+    const summary: RunSummary = {
+      runDir: '/ws/runs/cross-stitch-regression/20261201-120000-abcd', status: 'completed', backend: 'tensorflow',
+      test: { digit: { mae: 0.3 } },
+      parameters: { total: 7562, shared: 8, perTask: { digit: 3777, parity: 3777 }, singleTaskTotal: 7554 },
+      timings: { startedAt: '2026-12-01T12:00:00Z', endedAt: '2026-12-01T12:01:00Z', trainSeconds: 60 },
+    };
+    const events = (replay(4) as { events: SequencedEvent[] }).events;
+    const more: SequencedEvent['event'][] = [{ kind: 'trainer', msg: { type: 'done', summary } }, { kind: 'ended', status: 'completed' }];
+    await p.send({ type: 'replay', events: [...events, ...more.map((event, k) => ({ seq: events.length + k + 1, event }))] });
+    const text = (await p.page.locator('section.outcome p').textContent())?.replace(/\s+/g, ' ').trim() ?? '';
+    // 8 more of 7,554: 0.1%.
+    assert.ok(text.endsWith('The multi-task model holds 8 parameters more (0.1%) than one model per task.'), text);
+  }],
   ['a completed run: its first screen says what sharing did (Δm, one run) and what it saved, with a button down to the tables below the charts', LIGHT, async (p) => {
     const comparison = (task: string, shared: number, baseline: number) => ({ task, metric: 'mae', higherIsBetter: false, shared, baseline, relativeImprovement: (baseline - shared) / baseline });
     const summary: RunSummary = {
