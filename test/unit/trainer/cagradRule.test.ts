@@ -9,7 +9,7 @@ import { cagradWeights, type CagradRescale } from '../../../src/core/weighting/c
 import { normalizedPsd } from '../../../src/core/weighting/psdGramian';
 import { SeededRandom } from '../../../src/core/random';
 import { hasGraphRule } from '../../../src/trainer/graph/graphRules';
-import { gramianOf, ruleOnGraph, seededDims, seededGramians, THREE_TASK_CASES } from './ruleOnGraph';
+import { gramianOf, ruleOnGraph, seededDims, seededGramians, THREE_TASK_CASES, DEGENERATE_THREE_TASK_CASES } from './ruleOnGraph';
 
 /**
  * Within 1e-5, or 1e-5 of the coefficient's size (the graph's come out in float32): where 0 is
@@ -108,11 +108,7 @@ test('CAGrad by hand, 3 tasks: every gradient zero gives 1/3 each; equal orthogo
 
 const THREE = {
   ...THREE_TASK_CASES,
-  'opposite pair of unequal lengths and a third': gramianOf([[2, 0, 0], [-1, 0, 0], [0, 0.5, 0]]),
-  'three opposed in a plane': gramianOf([[1, 0], [-0.5, 0.8], [-0.4, -0.9]]),
-  'a zero gradient': gramianOf([[1, 0, 0.5], [0, 0, 0], [0, 2, 1]]),
-  'two zero gradients': gramianOf([[0, 0, 0], [0.5, 1, 0], [0, 0, 0]]),
-  'every gradient zero': gramianOf([[0, 0], [0, 0], [0, 0]]),
+  ...DEGENERATE_THREE_TASK_CASES,
   'the third shortest, inside the others\' cone': gramianOf([[2, 0], [0, 2], [0.5, 0.5]]),
   'nearly opposed': gramianOf([[1, 0.01, 0], [-1, 0, 0.001], [0.1, 0.2, 0.3]]),
   'large scale': gramianOf([[300, 0, 10], [-100, 250, 0], [0, -50, 80]]),

@@ -37,6 +37,15 @@ export const THREE_TASK_CASES = {
   'opposite pair and a third': gramianOf([[1, 0, 0], [-1, 0, 0], [0, 1, 0]]),
 };
 
+/** Three-task Gramians with opposed, zero or unequal gradients, for the rules defined on them all (UPGrad, CAGrad). */
+export const DEGENERATE_THREE_TASK_CASES = {
+  'opposite pair of unequal lengths and a third': gramianOf([[2, 0, 0], [-1, 0, 0], [0, 0.5, 0]]),
+  'three opposed in a plane': gramianOf([[1, 0], [-0.5, 0.8], [-0.4, -0.9]]),
+  'a zero gradient': gramianOf([[1, 0, 0.5], [0, 0, 0], [0, 2, 1]]),
+  'two zero gradients': gramianOf([[0, 0, 0], [0.5, 1, 0], [0, 0, 0]]),
+  'every gradient zero': gramianOf([[0, 0], [0, 0], [0, 0]]),
+};
+
 /** Four-task Gramians every rule with 4 tasks is checked on (each test adds its own). */
 export const FOUR_TASK_CASES = {
   'hand-worked': gramianOf([[1, 0, 0.5, 0], [0.2, 1, -0.3, 0.1], [-0.4, 0.1, 2, 0.3], [0.3, -0.5, 0.2, 1]]),

@@ -17,7 +17,7 @@ import { upgradWeights } from '../../../src/core/weighting/upgrad';
 import { SeededRandom } from '../../../src/core/random';
 import { hasGraphRule } from '../../../src/trainer/graph/graphRules';
 import { upgradSupports } from '../../../src/trainer/graph/upgradRule';
-import { gramianOf, ruleOnGraph, seededDims, seededGramians, FOUR_TASK_CASES, THREE_TASK_CASES } from './ruleOnGraph';
+import { gramianOf, ruleOnGraph, seededDims, seededGramians, FOUR_TASK_CASES, THREE_TASK_CASES, DEGENERATE_THREE_TASK_CASES } from './ruleOnGraph';
 
 /** Within 1e-5, or 1e-5 of the coefficient's size past 1 (a short gradient opposed to another gets a large v_j). */
 const close = (got: readonly number[], want: readonly number[], label: string) =>
@@ -129,11 +129,7 @@ test('UPGrad by hand: no two gradients conflict (G >= 0) gives the mean, 1/k eac
 
 const THREE = {
   ...THREE_TASK_CASES,
-  'opposite pair of unequal lengths and a third': gramianOf([[2, 0, 0], [-1, 0, 0], [0, 0.5, 0]]),
-  'three opposed in a plane': gramianOf([[1, 0], [-0.5, 0.8], [-0.4, -0.9]]),
-  'a zero gradient': gramianOf([[1, 0, 0.5], [0, 0, 0], [0, 2, 1]]),
-  'two zero gradients': gramianOf([[0, 0, 0], [0.5, 1, 0], [0, 0, 0]]),
-  'every gradient zero': gramianOf([[0, 0], [0, 0], [0, 0]]),
+  ...DEGENERATE_THREE_TASK_CASES,
   'nearly opposed': gramianOf([[1, 0.01, 0], [-1, 0, 0.001], [0.1, 0.2, 0.3]]),
   'a short gradient opposed to a long one': gramianOf([[1, 0, 0], [-0.01, 0.001, 0], [0, 0, 1]]),
   'large scale': gramianOf([[300, 0, 10], [-100, 250, 0], [0, -50, 80]]),
