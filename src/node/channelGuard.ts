@@ -33,8 +33,10 @@ export function guardChannel(child: ChildProcess, onFault: (err: unknown) => voi
     try {
       return (read as (...a: unknown[]) => unknown).apply(this, args);
     } catch (err) {
-      // Messages are emitted on a later tick: what throws here is the parser, never a listener.
-      if (!faulted) onFault(err);
+      // Messages are emitted on a later tick (process.nextTick): what throws here is the parser,
+      // never a listener. The fault is told on a tick queued after them, so the messages read
+      // before the bad bytes in the same read still reach their listeners; later reads' come after it.
+      if (!faulted) process.nextTick(onFault, err);
       faulted = true;
       return undefined;
     }

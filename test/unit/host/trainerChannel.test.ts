@@ -72,14 +72,14 @@ describe('trainer channel', { timeout: 120_000 }, () => {
   it('bytes that are not a message end the session with one line; the messages after them are dropped, never half read', async () => {
     const dir = tempDir();
     const script = path.join(dir, 'noise-trainer.js');
-    // One message, then in one write: bytes that are no JSON (a native library printing to fd 3,
-    // invalid UTF-8 among them) and a message; then it waits to be ended.
+    // In one write, so that the host reads them in one chunk: a message, bytes that are no JSON (a
+    // native library printing to fd 3, invalid UTF-8 among them) and a message; then it waits to be
+    // ended. The message before the bytes is parsed in the same read as them (it was dropped when
+    // the fault was told before it: a flaky failure when the two writes came in one read).
     fs.writeFileSync(script, `
       process.on('message', () => {
-        process.send({ type: 'log', level: 'info', message: 'before the noise' }, () => {
-          require('fs').writeSync(3, Buffer.concat([Buffer.from('W0000 native noise '), Buffer.from([0xff, 0xfe]), Buffer.from('\\n{"type":"log","level":"info","message":"after the noise"}\\n')]));
-          setTimeout(() => process.exit(0), 60_000);
-        });
+        require('fs').writeSync(3, Buffer.concat([Buffer.from('{"type":"log","level":"info","message":"before the noise"}\\nW0000 native noise '), Buffer.from([0xff, 0xfe]), Buffer.from('\\n{"type":"log","level":"info","message":"after the noise"}\\n')]));
+        setTimeout(() => process.exit(0), 60_000);
       });
     `);
     const { session, log } = sessionOf(script, experiment(), dir);
