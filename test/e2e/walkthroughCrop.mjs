@@ -21,12 +21,17 @@ export function walkthroughCropper(s) {
     for (const part of parts) for (const one of await part.all()) { const b = await one.boundingBox(); if (b) boxes.push(b); }
     assert(boxes.length > 0, `${step}-${theme}: nothing to crop`);
     const view = page.viewportSize();
-    const x = Math.min(...boxes.map((b) => b.x)) - CROP_PAD;
-    const y = Math.min(...boxes.map((b) => b.y)) - CROP_PAD;
-    const right = Math.max(...boxes.map((b) => b.x + b.width)) + CROP_PAD;
-    const bottom = Math.max(...boxes.map((b) => b.y + b.height)) + CROP_PAD;
-    // A part cut off at the window's edge would be a half-drawn picture.
-    assert(x >= 0 && y >= 0 && right <= view.width && bottom <= view.height, `${step}-${theme}: the part is not wholly in the window: ${JSON.stringify({ x, y, right, bottom })}`);
+    const parts0 = {
+      x: Math.min(...boxes.map((b) => b.x)), y: Math.min(...boxes.map((b) => b.y)),
+      right: Math.max(...boxes.map((b) => b.x + b.width)), bottom: Math.max(...boxes.map((b) => b.y + b.height)),
+    };
+    // A part cut off at the window's edge would be a half-drawn picture; the margin around the
+    // parts is only cosmetic, so it stops at the window (the inspector ends at its right edge).
+    assert(parts0.x >= 0 && parts0.y >= 0 && parts0.right <= view.width && parts0.bottom <= view.height, `${step}-${theme}: the part is not wholly in the window: ${JSON.stringify(parts0)}`);
+    const x = Math.max(0, parts0.x - CROP_PAD);
+    const y = Math.max(0, parts0.y - CROP_PAD);
+    const right = Math.min(view.width, parts0.right + CROP_PAD);
+    const bottom = Math.min(view.height, parts0.bottom + CROP_PAD);
     const clip = { x: Math.floor(x), y: Math.floor(y), width: Math.ceil(right - x), height: Math.ceil(bottom - y) };
     const file = path.join(s.dir, `walkthrough-${step}-${theme}.png`);
     await page.screenshot({ path: file, clip, scale: 'device' });
