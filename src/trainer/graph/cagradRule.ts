@@ -33,6 +33,7 @@
 // with c > 1 (lambda over 1000) the core solver stops short and the closed form is the nearer.
 import type { Attr } from './graphDef';
 import { subsetMasks } from './mgdaRule';
+import { normalizedPsdOnGraph } from './psdGramianRule';
 import type { RuleOps } from './ruleState';
 
 const D: Attr = { type: 'double' };
@@ -65,7 +66,7 @@ export function cagradEnumerated(r: RuleOps, G: string, c: number, rescale: stri
   });
   const axis = (i: number) => once(`a${i}`, () => g.constant(name('axis'), { dtype: 'int32', shape: [], values: [i] }));
   const rowSums = (x: string, keep: boolean) => op('Sum', [x, axis(1)], { T: D, Tidx: I32, keep_dims: { b: keep } });
-  const matMul = (x: string, y: string, transposeY = false) => op('MatMul', [x, y], { T: D, transpose_a: { b: false }, transpose_b: { b: transposeY } });
+  const matMul = (x: string, y: string) => op('MatMul', [x, y], { T: D, transpose_a: { b: false }, transpose_b: { b: false } });
   const mul = (x: string, y: string) => op('Mul', [x, y]);
   const add = (x: string, y: string) => op('AddV2', [x, y]);
   const sub = (x: string, y: string) => op('Sub', [x, y]);
@@ -77,15 +78,9 @@ export function cagradEnumerated(r: RuleOps, G: string, c: number, rescale: stri
   const reshape = (x: string, shape: number[]) => op('Reshape', [x, g.constant(name('shape'), { dtype: 'int32', shape: [shape.length], values: shape })], { T: D, Tshape: I32 });
   const zero = scalar(0);
 
-  const scale = op('Max', [op('MatrixDiagPart', [G]), axis(0)], { T: D, Tidx: I32, keep_dims: { b: false } });
-  const live = gt(scale, zero);
-  const scaled = div(G, select(live, scale, scalar(1)));
-  // Its negative eigenvalues set to 0, as the core rule's normalizedPsd (psdGramian.ts; a PSD G
-  // comes back within rounding): float32 rounding leaves a Gramian of dependent gradients
-  // slightly indefinite, and |g_w| near 0 makes the coefficients (k / |g_w|) w sensitive to it.
-  const eigen = op('SelfAdjointEigV2', [scaled], { T: D, compute_v: { b: true } });
-  const vectors = `${eigen}:1`;
-  const Gn = matMul(mul(vectors, max(eigen, zero)), vectors, true);
+  // Normalised and PSD (psdGramianRule.ts): |g_w| near 0 makes the coefficients (k / |g_w|) w
+  // sensitive to the slightly indefinite Gramian float32 rounding leaves.
+  const { psd: Gn, live } = normalizedPsdOnGraph(r, G);
   const b = mul(rowSums(Gn, false), scalar(1 / n));
   const k = mul(scalar(c), sqrt(max(zero, mul(op('Sum', [b, axis(0)], { T: D, Tidx: I32, keep_dims: { b: false } }), scalar(1 / n)))));
 

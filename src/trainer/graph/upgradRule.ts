@@ -42,6 +42,7 @@
 // 1.43 [1.21-1.60], median [interquartile range]: inside the noise, not slower.
 import type { Attr } from './graphDef';
 import { subsetMasks } from './mgdaRule';
+import { normalizedPsdOnGraph } from './psdGramianRule';
 import type { RuleOps } from './ruleState';
 
 const D: Attr = { type: 'double' };
@@ -71,15 +72,10 @@ export function upgradEnumerated(r: RuleOps, G: string): string {
   const table = (values: number[], shape: number[]) => op('Cast', [g.constant(name('table32'), { dtype: 'float', shape, values })], { SrcT: F, DstT: D, Truncate: { b: false } });
   const ints = (values: number[], shape = [values.length]) => g.constant(name('ints'), { dtype: 'int32', shape, values });
   const reduce = (type: string, x: string, axis: number, keep = false) => op(type, [x, ints([axis], [])], { T: D, Tidx: I32, keep_dims: { b: keep } });
-  const matMul = (x: string, y: string, transposeY = false) => op('MatMul', [x, y], { T: D, transpose_a: { b: false }, transpose_b: { b: transposeY } });
+  const matMul = (x: string, y: string) => op('MatMul', [x, y], { T: D, transpose_a: { b: false }, transpose_b: { b: false } });
   const zero = table([0], []);
 
-  const scale = reduce('Max', op('MatrixDiagPart', [G]), 0);
-  const scaled = op('RealDiv', [G, op('SelectV2', [op('Greater', [scale, zero]), scale, table([1], [])])]);
-  // Its negative eigenvalues set to 0, as the core rule's normalizedPsd (a PSD G comes back within rounding).
-  const eigen = op('SelfAdjointEigV2', [scaled], { T: D, compute_v: { b: true } });
-  const vectors = `${eigen}:1`;
-  const Gn = matMul(op('Mul', [vectors, op('Maximum', [eigen, zero])]), vectors, true);
+  const Gn = normalizedPsdOnGraph(r, G).psd;
 
   const within: number[] = [];
   const fixed: number[] = [];

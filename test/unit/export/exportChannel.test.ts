@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { runExport } from '../../../src/host/export/exportProcess';
 import { isPidAlive } from '../../../src/host/runFolders';
-import { ROOT, exampleDoc, tempDir } from '../trainer/helpers';
+import { ROOT, tabularExperiment } from '../trainer/helpers';
 
 /** Every file under `dir`, by relative path, with its bytes as base64. */
 function filesUnder(dir: string): Record<string, string> {
@@ -21,10 +21,7 @@ function filesUnder(dir: string): Record<string, string> {
 }
 
 test('an exporter that writes bytes that are not a message on its channel: one line, the exporter gone, what it wrote kept', { timeout: 120_000 }, async () => {
-  const dir = tempDir('export-channel');
-  fs.copyFileSync(path.join(ROOT, 'examples', 'tabular-csv', 'patients.csv'), path.join(dir, 'patients.csv'));
-  const source = path.join(dir, 'exp.mtl.json');
-  fs.writeFileSync(source, JSON.stringify(exampleDoc('tabular-csv')));
+  const { dir, file: source } = tabularExperiment('export-channel');
   const note = path.join(dir, 'noise.json');
   // The real exporter, except that once it says it wrote the package (its first line; the
   // notebook is written too by then) it notes its pid and what the output folder holds, writes

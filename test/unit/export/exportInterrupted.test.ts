@@ -10,7 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ExportCancelled, exportExperiment } from '../../../src/trainer/export/index';
 import { asideOf, recoverFolder, replaceFolder, type FolderOps } from '../../../src/trainer/export/replaceFolder';
-import { ROOT, exampleDoc, tempDir } from '../trainer/helpers';
+import { ROOT, exampleDoc, tabularExperiment, tempDir } from '../trainer/helpers';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 
@@ -80,10 +80,7 @@ test('an export killed between the renames: the next export of the folder puts t
 });
 
 test('an export asked to stop (Ctrl+C) while it writes stops before its package is in place: the earlier package and notebook stay as they were, nothing else is left', { timeout: 120_000 }, async () => {
-  const dir = tempDir('export-interrupted');
-  fs.copyFileSync(path.join(ROOT, 'examples', 'tabular-csv', 'patients.csv'), path.join(dir, 'patients.csv'));
-  const file = path.join(dir, 'exp.mtl.json');
-  fs.writeFileSync(file, JSON.stringify(exampleDoc('tabular-csv')));
+  const { dir, file } = tabularExperiment('export-interrupted');
   const out = path.join(dir, 'out');
   const first = await exportExperiment(file, 'notebook', { outDir: out });
   assert.deepEqual(first.files.map((f) => path.basename(f)), ['tabular_csv', 'tabular_csv.ipynb']);

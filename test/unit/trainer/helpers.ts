@@ -20,6 +20,15 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `mts-${prefix}-`));
 }
 
+/** A temporary folder holding tabular-csv's data and its experiment as exp.mtl.json (the example reads its data beside it). */
+export function tabularExperiment(prefix: string): { dir: string; file: string } {
+  const dir = tempDir(prefix);
+  fs.copyFileSync(path.join(ROOT, 'examples', 'tabular-csv', 'patients.csv'), path.join(dir, 'patients.csv'));
+  const file = path.join(dir, 'exp.mtl.json');
+  fs.writeFileSync(file, JSON.stringify(exampleDoc('tabular-csv')));
+  return { dir, file };
+}
+
 /** The one run folder under runsDir/<experiment>/. */
 export function onlyRun(runsDir: string, experiment: string): string {
   const dir = path.join(runsDir, experiment);
