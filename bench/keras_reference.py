@@ -7,9 +7,16 @@ Argument: one JSON object {"workload", "batches", "samples", "epochs", "warmup_b
 "threads"} (threads: null keeps TensorFlow's default pool). Prints one JSON line per batch
 size: {"batch", "seconds", "samples_per_second", "cpu_seconds", "threads", "jit_compile"}.
 
-What the timed `fit` includes: the steps of a train function traced by the warm-up `fit`
-(Keras keeps it between calls), a new tf.data pipeline over the arrays, the running loss
-mean. Not XLA: Keras 3 resolves `jit_compile="auto"` to False on a machine without GPU
+What the timed `fit` includes, as our trainer's loop does in its clock (bench/trainSpeed.ts):
+every batch of every epoch shuffled anew, the last partial one too; the running loss mean and
+each head's accuracy, counted as the steps run; at each epoch's end a 64-row validation split
+evaluated (`validation_data`: each head's loss and accuracy); the arrays uploaded into a new
+tf.data pipeline (ours uploads its split in its clock too); the train and test functions traced
+in the clock where the workload has no warm-up (the dense one: ours builds its graph and runs
+each graph call a first time in its clock too), else by the warm-up `fit`, which Keras keeps
+between calls. What ours does and `fit` does not: ours reads the weights back into its model
+at each epoch's end, and measures gradient conflict every 200 steps (on by default; its cost
+is printed on its own). Not XLA: Keras 3 resolves `jit_compile="auto"` to False on a machine without GPU
 (Trainer._resolve_auto_jit_compile), so the step is a tf.function graph under Grappler and
 oneDNN, the kernels our fused graph step runs; `jit_compile` in the output says which ran.
 """
@@ -31,6 +38,8 @@ if CONFIG.get("threads"):
     tf.config.threading.set_intra_op_parallelism_threads(int(CONFIG["threads"]))
 
 SEQUENCE_STEPS, SEQUENCE_FEATURES = 20, 8
+# The validation split ours evaluates at each epoch's end (bench/trainSpeed.ts).
+VALIDATION_ROWS = 64
 
 
 def heads(h, names, classes, hidden=0):
@@ -69,7 +78,9 @@ def workload(name):
     else:
         raise SystemExit(f"unknown workload {name}")
     m = keras.Model(x, outs)
-    m.compile(optimizer=opt, loss={"a": "categorical_crossentropy", "b": "categorical_crossentropy"})
+    # Each head's accuracy, as ours counts the workloads' `metrics: ['accuracy']`.
+    m.compile(optimizer=opt, loss={"a": "categorical_crossentropy", "b": "categorical_crossentropy"},
+              metrics={"a": ["accuracy"], "b": ["accuracy"]})
     return m, shape, second
 
 
@@ -78,15 +89,18 @@ def main(config):
     n = config["samples"]
     for batch in config["batches"]:
         m, shape, second = workload(config["workload"])
-        x = rng.random((n, *shape), dtype=np.float32)
-        label = rng.integers(0, 10, n)
-        other = label % 2 if second == "parity" else rng.integers(0, 10, n)
-        y = {"a": np.eye(10, dtype=np.float32)[label], "b": np.eye(m.get_layer("b").units, dtype=np.float32)[other]}
+        def split(rows):
+            x = rng.random((rows, *shape), dtype=np.float32)
+            label = rng.integers(0, 10, rows)
+            other = label % 2 if second == "parity" else rng.integers(0, 10, rows)
+            return x, {"a": np.eye(10, dtype=np.float32)[label], "b": np.eye(m.get_layer("b").units, dtype=np.float32)[other]}
+        x, y = split(n)
+        validation = split(VALIDATION_ROWS)
         warm = config.get("warmup_batches", 0) * batch
         if warm:
-            m.fit(x[:warm], {k: v[:warm] for k, v in y.items()}, batch_size=batch, epochs=1, verbose=0, shuffle=True)
+            m.fit(x[:warm], {k: v[:warm] for k, v in y.items()}, batch_size=batch, epochs=1, verbose=0, shuffle=True, validation_data=validation)
         start, cpu = time.perf_counter(), time.process_time()
-        m.fit(x, y, batch_size=batch, epochs=config["epochs"], verbose=0, shuffle=True)
+        m.fit(x, y, batch_size=batch, epochs=config["epochs"], verbose=0, shuffle=True, validation_data=validation)
         seconds = time.perf_counter() - start
         threads = tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count()
         print(json.dumps({"batch": batch, "seconds": seconds, "samples_per_second": n * config["epochs"] / seconds,

@@ -6,8 +6,23 @@ sum of the two task losses, a fresh random permutation each epoch and batches ta
 indexing it (a DataLoader over a TensorDataset collates sample by sample: slower, and not
 what one writes for tensors already in memory). The networks mirror bench/workloads.ts.
 
+What the timed loop does, as our trainer's loop does it in its clock (bench/trainSpeed.ts): every
+batch of every epoch, the last partial one too; each task's running loss and accuracy counted
+on the tensors as the steps run and read back REPORTS_PER_EPOCH times an epoch (ours reads its
+running losses as often and its accuracy counts at the epoch's end); at each epoch's end the
+model evaluated in eval mode on a 64-row validation split (each task's loss and accuracy, read
+back). Before the clock, as for ours: the model built, the data made (PyTorch's tensors are the
+data: there is nothing to upload, and torch.from_numpy would share a NumPy array's memory).
+Where ours measures gradient conflict ("conflict_every" steps, from step 0: the dense workloads,
+on by default as a user gets it), so does this loop, as one would write it: before the update,
+each task's gradient on the shared trunk's Linear layers (torch.autograd.grad from each task's
+loss on the step's forward), each layer's Gramian of them, read back. What ours does and this
+loop does not: ours builds its TensorFlow graph and runs each of its graph calls a first time
+inside the clock (no warm-up on the dense workload: PyTorch's eager ops have no such cost) and
+reads the weights back into its model at each epoch's end.
+
 Argument: one JSON object {"workload", "batches", "samples", "epochs", "warmup_batches",
-"threads"} (threads: null keeps PyTorch's default). Prints one JSON line per batch size:
+"threads", "conflict_every"} (threads: null keeps PyTorch's default; conflict_every: 0 or absent, none). Prints one JSON line per batch size:
 {"batch", "seconds", "samples_per_second", "cpu_seconds", "threads"}.
 """
 import json
@@ -18,6 +33,10 @@ import torch
 from torch import nn
 
 SEQUENCE_STEPS, SEQUENCE_FEATURES = 20, 8
+# How often an epoch reads the running losses back (src/trainer/loop.ts REPORTS_PER_EPOCH).
+REPORTS_PER_EPOCH = 20
+# The validation split ours evaluates at each epoch's end (bench/trainSpeed.ts).
+VALIDATION_ROWS = 64
 
 
 class Dense(nn.Module):
@@ -84,19 +103,54 @@ def workload(name):
     raise SystemExit(f"unknown workload {name}")
 
 
-def train(model, optimizer, x, ya, yb, batch, epochs):
+def evaluate(model, loss_fn, x, ys):
+    """Each task's loss and accuracy on a split, in eval mode, read back."""
+    model.eval()
+    with torch.no_grad():
+        outs = model(x)
+        values = [[loss_fn(o, y).item(), (o.argmax(1) == y).float().mean().item()] for o, y in zip(outs, ys)]
+    model.train()
+    return values
+
+
+def conflict_gramians(model, losses):
+    """Each shared Linear layer's Gramian of the tasks' gradients on its weight and bias, read back."""
+    layers = [m for m in model.trunk if isinstance(m, nn.Linear)]
+    params = [p for m in layers for p in (m.weight, m.bias)]
+    grads = [torch.autograd.grad(loss, params, retain_graph=True) for loss in losses]
+    flat = [torch.stack([torch.cat([g[2 * k].reshape(-1), g[2 * k + 1]]) for g in grads]) for k in range(len(layers))]
+    return [(j @ j.T).tolist() for j in flat]
+
+
+def train(model, optimizer, x, ys, batch, epochs, validation, conflict_every=0):
     loss_fn = nn.CrossEntropyLoss()
     model.train()
     n = x.shape[0]
+    steps = -(-n // batch)
+    report_every = max(1, steps // REPORTS_PER_EPOCH)
+    step = 0
     for _ in range(epochs):
         order = torch.randperm(n)
-        for start in range(0, n, batch):
+        loss_sums = torch.zeros(len(ys))
+        correct = torch.zeros(len(ys), dtype=torch.long)
+        for k, start in enumerate(range(0, n, batch)):
             idx = order[start:start + batch]
             optimizer.zero_grad()
-            a, b = model(x[idx])
-            loss = loss_fn(a, ya[idx]) + loss_fn(b, yb[idx])
-            loss.backward()
+            outs = model(x[idx])
+            targets = [y[idx] for y in ys]
+            losses = [loss_fn(o, t) for o, t in zip(outs, targets)]
+            if conflict_every and step % conflict_every == 0:
+                conflict_gramians(model, losses)
+            step += 1
+            sum(losses).backward()
             optimizer.step()
+            with torch.no_grad():
+                loss_sums += torch.stack(losses).detach() * len(idx)
+                correct += torch.stack([(o.argmax(1) == t).sum() for o, t in zip(outs, targets)])
+            if (k + 1) % report_every == 0 or k == steps - 1:
+                loss_sums.tolist()
+        correct.tolist()
+        evaluate(model, loss_fn, *validation)
 
 
 def main(config):
@@ -107,14 +161,17 @@ def main(config):
     for batch in config["batches"]:
         model, make_optimizer, shape, second = workload(config["workload"])
         optimizer = make_optimizer(model.parameters())
-        x = torch.rand((n, *shape))
-        ya = torch.randint(0, 10, (n,))
-        yb = ya % 2 if second == "parity" else torch.randint(0, 10, (n,))
+        def split(rows):
+            x = torch.rand((rows, *shape))
+            ya = torch.randint(0, 10, (rows,))
+            return x, [ya, ya % 2 if second == "parity" else torch.randint(0, 10, (rows,))]
+        x, ys = split(n)
+        validation = split(VALIDATION_ROWS)
         warm = config.get("warmup_batches", 0) * batch
         if warm:
-            train(model, optimizer, x[:warm], ya[:warm], yb[:warm], batch, 1)
+            train(model, optimizer, x[:warm], [y[:warm] for y in ys], batch, 1, validation, config.get("conflict_every") or 0)
         start, cpu = time.perf_counter(), time.process_time()
-        train(model, optimizer, x, ya, yb, batch, config["epochs"])
+        train(model, optimizer, x, ys, batch, config["epochs"], validation, config.get("conflict_every") or 0)
         seconds = time.perf_counter() - start
         print(json.dumps({"batch": batch, "seconds": seconds, "samples_per_second": n * config["epochs"] / seconds,
                           "cpu_seconds": time.process_time() - cpu, "threads": torch.get_num_threads()}), flush=True)

@@ -7,10 +7,22 @@
 // step cost, with the WebAssembly figure (its median epoch; alone: `node out/bench/trainSpeed.js
 // --wasm`). Each measurement runs in its own process, one after another, interleaved per batch
 // size so all see the same machine load. Prints figures; asserts nothing.
+// Like with like, each side's clock (ours here, bench/keras_reference.py, bench/torch_reference.py):
+// the data made and the model built before it; in it, the training split uploaded (Keras' fit
+// makes a tf.data pipeline of its arrays; PyTorch's tensors are the data), every batch of every
+// epoch shuffled anew, the last partial batch too, the sum of the tasks' mean cross-entropies,
+// each task's running loss and accuracy counted as the steps run and read back, and at each
+// epoch's end a 64-row validation split evaluated (each task's loss and accuracy). On the dense
+// workload (no warm-up) every side pays its first calls in the clock: our graph's build and each
+// graph call's first run, Keras' tracing of its train and test functions. Where ours measures
+// gradient conflict (every 200 steps from step 0, on by default as a user gets it: the dense
+// workloads) the PyTorch loop measures it too (Keras' fit has no hook for it: its clock lacks that
+// work); only ours reads its weights back into its model at each epoch's end.
 import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeGraph } from '../src/core/graph';
+import { conflictEvery } from '../src/core/conflict';
 import type { BackendName } from '../src/core/protocol';
 import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
 import { loadBackend, type Tf } from '../src/trainer/backend';
@@ -43,6 +55,9 @@ function failure(r: ReturnType<typeof spawnSync>): string {
   if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return `stopped after ${TIMEOUT_MS / 1000} s`;
   return String(r.stderr || '').trim().split('\n').pop() ?? '';
 }
+
+/** Rows of the validation split every side evaluates at each epoch's end (bench/keras_reference.py, bench/torch_reference.py: VALIDATION_ROWS). */
+const VALIDATION_ROWS = 64;
 
 /** Partial labels: parity missing (NaN) in this share of the rows, so its loss is masked. */
 const UNLABELLED_SHARE = 0.3;
@@ -97,17 +112,18 @@ async function measure(job: OursJob): Promise<Figure> {
   const heads = makeHeads(tf, spec);
   const built = buildModel(tf, spec, topo, 42);
   const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
-  // A token validation split: the loop evaluates every epoch; Keras' fit and the PyTorch loop here do not.
-  const validation = toDevice(tf, spec, heads, w.data(64, 9));
+  // A token validation split, evaluated at each epoch's end, as Keras' fit (validation_data) and the PyTorch loop evaluate theirs.
+  const validation = toDevice(tf, spec, heads, w.data(VALIDATION_ROWS, 9));
   // Each epoch's end (wall, CPU), for a median over epochs where one run's figure is too noisy.
   const ends: Array<{ wall: bigint; cpu: NodeJS.CpuUsage }> = [];
   const run = (train: DeviceSplit, e: number, val = validation) => trainLoop({ tf, backend: job.generic ? 'cpu' : b.name, spec, built, forward, heads, topo, train, validation: val, epochs: e, ...(b.stepHalves ? { stepHalves: true } : {}),
     phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => { ends.push({ wall: process.hrtime.bigint(), cpu: process.cpuUsage() }); }, cancelled: () => false }, fusedGraph: !job.eager });
-  const upload = (n: number, seed: number) => {
+  const made = (n: number, seed: number) => {
     const data = w.data(n, seed);
     if (job.partial) data.targets.parity = data.targets.parity!.map((v, i) => ((i * 7919) % 100 < UNLABELLED_SHARE * 100 ? NaN : v));
-    return toDevice(tf, spec, heads, data);
+    return data;
   };
+  const upload = (n: number, seed: number) => toDevice(tf, spec, heads, made(n, seed));
   if (w.warmupBatches) {
     // Keras' warm-up `fit` runs its step at the timed shapes and its epoch end, so its timed run
     // pays no first call. Ours trains 4 batches, and its epoch end evaluates a validation split as
@@ -121,9 +137,12 @@ async function measure(job: OursJob): Promise<Figure> {
     disposeSplit(warm);
     disposeSplit(warmValidation);
   }
-  const train = upload(w.samples, 3);
+  // The data made before the clock and uploaded in it: Keras' fit uploads its arrays in its clock
+  // (a new tf.data pipeline); PyTorch's tensors are the data, with nothing to upload.
+  const data = made(w.samples, 3);
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
+  const train = toDevice(tf, spec, heads, data);
   ends.length = 0;
   const r = await run(train, epochs);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -193,7 +212,9 @@ function ready(side: PythonSide): boolean {
 function python(side: PythonSide, workloadId: WorkloadId, batch: number, threads?: 1): Figure | undefined {
   if (!ready(side)) return undefined;
   const w = workload(workloadId);
-  const config = { workload: w.id, batches: [batch], samples: w.samples, epochs: w.epochs, warmup_batches: w.warmupBatches, threads: threads ?? null };
+  // Where ours measures gradient conflict (on by default), the PyTorch loop measures it too (Keras' fit has no such hook).
+  const config = { workload: w.id, batches: [batch], samples: w.samples, epochs: w.epochs, warmup_batches: w.warmupBatches, threads: threads ?? null,
+    conflict_every: conflictEvery(w.spec(batch, w.epochs).evaluation?.conflict) ?? 0 };
   const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' };
   delete env.TF_NUM_INTRAOP_THREADS;
   const r = spawnSync(side.python!, [path.join(ROOT, 'bench', side.script), JSON.stringify(config)], { encoding: 'utf8', env, timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
