@@ -1,6 +1,15 @@
 // Probe (not a bench): the process's first conflict measurement and first step on the fused graph,
 // in either order: how much of the first measurement's cost the step would pay anyway.
-// `node out/bench/conflictFirstProbe.js measure-first|step-first`
+// `node out/bench/conflictFirstProbe.js measure-first|step-first [batch=32]`
+// At batch 256 (2026-12-01 14:23-14:38, load 16-22, ms of CPU, first call + the other's first
+// call, alternating rounds): measurement then step 54.6-85.9 + 30.9-52.7 in eight rounds, step then
+// measurement 51.0-91.6 + 29.6-49.4 in eight: the measurement's own first-run set-up is about 24 ms
+// over its steady 6-8, and neither order wins inside this noise (the sgemm compilation moves to
+// whichever multiplies first). Folded into the step's run instead (one fetch set fetching the
+// Gramians with the step's loss sums on measured steps, tried and not kept): the folded run's
+// first call cost 73.4-112.5 and the plain step's first call after it 36.1-49.8 (four rounds,
+// same minutes), no cheaper: a fetch set's set-up grows with its nodes, and the plain step's
+// own set-up still comes at the next step.
 import { analyzeGraph } from '../src/core/graph';
 import { CONFLICT_DEFAULT_EVERY } from '../src/core/conflict';
 import { loadBackend } from '../src/trainer/backend';
