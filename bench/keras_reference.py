@@ -15,8 +15,8 @@ tf.data pipeline (ours uploads its split in its clock too); the train and test f
 in the clock where the workload has no warm-up (the dense one: ours builds its graph and runs
 each graph call a first time in its clock too), else by the warm-up `fit`, which Keras keeps
 between calls. What ours does and `fit` does not: ours reads the weights back into its model
-at each epoch's end, and measures gradient conflict every 200 steps (on by default; its cost
-is printed on its own). Not XLA: Keras 3 resolves `jit_compile="auto"` to False on a machine without GPU
+at each epoch's end. Neither measures gradient conflict in its clock (bench/workloads.ts
+withoutConflict; ours prints its cost on its own). Not XLA: Keras 3 resolves `jit_compile="auto"` to False on a machine without GPU
 (Trainer._resolve_auto_jit_compile), so the step is a tf.function graph under Grappler and
 oneDNN, the kernels our fused graph step runs; `jit_compile` in the output says which ran.
 """

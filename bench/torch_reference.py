@@ -13,16 +13,13 @@ running losses as often and its accuracy counts at the epoch's end); at each epo
 model evaluated in eval mode on a 64-row validation split (each task's loss and accuracy, read
 back). Before the clock, as for ours: the model built, the data made (PyTorch's tensors are the
 data: there is nothing to upload, and torch.from_numpy would share a NumPy array's memory).
-Where ours measures gradient conflict ("conflict_every" steps, from step 0: the dense workloads,
-on by default as a user gets it), so does this loop, as one would write it: before the update,
-each task's gradient on the shared trunk's Linear layers (torch.autograd.grad from each task's
-loss on the step's forward), each layer's Gramian of them, read back. What ours does and this
-loop does not: ours builds its TensorFlow graph and runs each of its graph calls a first time
+Neither side measures gradient conflict in its clock (bench/workloads.ts withoutConflict: an
+idiomatic loop does not; ours prints its cost on its own). What ours does and this loop does not: ours builds its TensorFlow graph and runs each of its graph calls a first time
 inside the clock (no warm-up on the dense workload: PyTorch's eager ops have no such cost) and
 reads the weights back into its model at each epoch's end.
 
 Argument: one JSON object {"workload", "batches", "samples", "epochs", "warmup_batches",
-"threads", "conflict_every"} (threads: null keeps PyTorch's default; conflict_every: 0 or absent, none). Prints one JSON line per batch size:
+"threads"} (threads: null keeps PyTorch's default). Prints one JSON line per batch size:
 {"batch", "seconds", "samples_per_second", "cpu_seconds", "threads"}.
 """
 import json
@@ -113,22 +110,12 @@ def evaluate(model, loss_fn, x, ys):
     return values
 
 
-def conflict_gramians(model, losses):
-    """Each shared Linear layer's Gramian of the tasks' gradients on its weight and bias, read back."""
-    layers = [m for m in model.trunk if isinstance(m, nn.Linear)]
-    params = [p for m in layers for p in (m.weight, m.bias)]
-    grads = [torch.autograd.grad(loss, params, retain_graph=True) for loss in losses]
-    flat = [torch.stack([torch.cat([g[2 * k].reshape(-1), g[2 * k + 1]]) for g in grads]) for k in range(len(layers))]
-    return [(j @ j.T).tolist() for j in flat]
-
-
-def train(model, optimizer, x, ys, batch, epochs, validation, conflict_every=0):
+def train(model, optimizer, x, ys, batch, epochs, validation):
     loss_fn = nn.CrossEntropyLoss()
     model.train()
     n = x.shape[0]
     steps = -(-n // batch)
     report_every = max(1, steps // REPORTS_PER_EPOCH)
-    step = 0
     for _ in range(epochs):
         order = torch.randperm(n)
         loss_sums = torch.zeros(len(ys))
@@ -139,9 +126,6 @@ def train(model, optimizer, x, ys, batch, epochs, validation, conflict_every=0):
             outs = model(x[idx])
             targets = [y[idx] for y in ys]
             losses = [loss_fn(o, t) for o, t in zip(outs, targets)]
-            if conflict_every and step % conflict_every == 0:
-                conflict_gramians(model, losses)
-            step += 1
             sum(losses).backward()
             optimizer.step()
             with torch.no_grad():
@@ -169,9 +153,9 @@ def main(config):
         validation = split(VALIDATION_ROWS)
         warm = config.get("warmup_batches", 0) * batch
         if warm:
-            train(model, optimizer, x[:warm], [y[:warm] for y in ys], batch, 1, validation, config.get("conflict_every") or 0)
+            train(model, optimizer, x[:warm], [y[:warm] for y in ys], batch, 1, validation)
         start, cpu = time.perf_counter(), time.process_time()
-        train(model, optimizer, x, ys, batch, config["epochs"], validation, config.get("conflict_every") or 0)
+        train(model, optimizer, x, ys, batch, config["epochs"], validation)
         seconds = time.perf_counter() - start
         print(json.dumps({"batch": batch, "seconds": seconds, "samples_per_second": n * config["epochs"] / seconds,
                           "cpu_seconds": time.process_time() - cpu, "threads": torch.get_num_threads()}), flush=True)

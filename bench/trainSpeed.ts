@@ -14,15 +14,13 @@
 // each task's running loss and accuracy counted as the steps run and read back, and at each
 // epoch's end a 64-row validation split evaluated (each task's loss and accuracy). On the dense
 // workload (no warm-up) every side pays its first calls in the clock: our graph's build and each
-// graph call's first run, Keras' tracing of its train and test functions. Where ours measures
-// gradient conflict (every 200 steps from step 0, on by default as a user gets it: the dense
-// workloads) the PyTorch loop measures it too (Keras' fit has no hook for it: its clock lacks that
-// work); only ours reads its weights back into its model at each epoch's end.
+// graph call's first run, Keras' tracing of its train and test functions. No side measures
+// gradient conflict in its clock (workloads.ts withoutConflict; its cost at the default interval
+// is printed on its own); only ours reads its weights back into its model at each epoch's end.
 import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeGraph } from '../src/core/graph';
-import { conflictEvery } from '../src/core/conflict';
 import type { BackendName } from '../src/core/protocol';
 import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
 import { loadBackend, type Tf } from '../src/trainer/backend';
@@ -212,9 +210,7 @@ function ready(side: PythonSide): boolean {
 function python(side: PythonSide, workloadId: WorkloadId, batch: number, threads?: 1): Figure | undefined {
   if (!ready(side)) return undefined;
   const w = workload(workloadId);
-  // Where ours measures gradient conflict (on by default), the PyTorch loop measures it too (Keras' fit has no such hook).
-  const config = { workload: w.id, batches: [batch], samples: w.samples, epochs: w.epochs, warmup_batches: w.warmupBatches, threads: threads ?? null,
-    conflict_every: conflictEvery(w.spec(batch, w.epochs).evaluation?.conflict) ?? 0 };
+  const config = { workload: w.id, batches: [batch], samples: w.samples, epochs: w.epochs, warmup_batches: w.warmupBatches, threads: threads ?? null };
   const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' };
   delete env.TF_NUM_INTRAOP_THREADS;
   const r = spawnSync(side.python!, [path.join(ROOT, 'bench', side.script), JSON.stringify(config)], { encoding: 'utf8', env, timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
@@ -262,7 +258,7 @@ function oursBest(cells: Map<Column, Figure> | undefined): Figure | undefined {
 function printRatios(results: Results): void {
   const dense = results.get('dense');
   if (dense) {
-    // Each peer at its faster thread setting, as ours runs at its trainer's own choice (Keras took its default pool alone before 2026-12-01 15:00).
+    // Each peer at its faster thread setting, as ours runs at its trainer's own choice (Keras took its default pool alone before 2026-12-01 15:30).
     console.log('\nDense reference workload (ours: the trainer\'s own thread choice; Keras and PyTorch: the faster of their default pool and one thread):');
     for (const batch of BATCHES) {
       const c = dense.get(batch);
