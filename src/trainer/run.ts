@@ -36,7 +36,7 @@ import { countLabelled } from './labelMask';
 import { memoryBudget } from './memoryBudget';
 import { disposeSplit, phaseSplit, toDevice, type DeviceSplit } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
-import { makeHeads } from './heads';
+import { logitLayerIds, makeHeads } from './heads';
 import { trainLoop } from './loop';
 import { buildModel, type BuiltModel } from './model/build';
 import { makeForward } from './model/forward';
@@ -314,7 +314,7 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: re
   try {
     built = buildModel(tf, spec, topo, t.seed, kept);
     startup.mark('model');
-    const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: t.seed });
+    const forward = makeForward(tf, spec, built, topo, { logitLayers: logitLayerIds(heads), seed: t.seed });
     // Conflict and affinity are kept from the first repeat only: later repeats do not measure them.
     const measured = record ? spec : { ...spec, evaluation: { ...spec.evaluation, conflict: { every: 0 }, taskAffinity: undefined } };
     const result = await trainLoop({
