@@ -14,7 +14,7 @@ import { CONFLICT_DEFAULT_EVERY } from '../src/core/conflict';
 import type { ExperimentSpec } from '../src/core/spec';
 import { loadBackend } from '../src/trainer/backend';
 import { toDevice } from '../src/trainer/deviceData';
-import { makeHeads } from '../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../src/trainer/heads';
 import { trainLoop } from '../src/trainer/loop';
 import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
@@ -39,7 +39,7 @@ async function setup(every: number): Promise<LoopSetup> {
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
   const built = buildModel(tf, s, topo, 42);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const train = toDevice(tf, s, heads, randomDataset(SAMPLES));
   const validation = toDevice(tf, s, heads, randomDataset(64, 9));
   return { tf, backend: b.name, spec: s, built, forward, heads, topo, train, validation, epochs: 1,

@@ -11,7 +11,7 @@ import { validate } from '../src/core/validate';
 import { loadBackend, type LoadedBackend } from '../src/trainer/backend';
 import { loadStratified, prereadData, splitLoaded, trainingData } from '../src/trainer/data/index';
 import { disposeSplit, toDevice } from '../src/trainer/deviceData';
-import { makeHeads } from '../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../src/trainer/heads';
 import { imageDecoder } from '../src/trainer/imageDecoder';
 import { trainLoop } from '../src/trainer/loop';
 import { buildModel } from '../src/trainer/model/build';
@@ -27,7 +27,7 @@ async function epoch(b: LoadedBackend, spec: ExperimentSpec, data: ReturnType<ty
   const topo = analyzeGraph(spec).order;
   const heads = makeHeads(tf, spec);
   const built = buildModel(tf, spec, topo, spec.training.seed);
-  const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, spec, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const train = toDevice(tf, spec, heads, data.train);
   const validation = toDevice(tf, spec, heads, data.validation);
   const start = process.cpuUsage();

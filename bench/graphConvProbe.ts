@@ -11,7 +11,7 @@ import { analyzeGraph } from '../src/core/graph';
 import { loadBackend } from '../src/trainer/backend';
 import { toDevice } from '../src/trainer/deviceData';
 import { compileGraphStep } from '../src/trainer/graph/graphStep';
-import { makeHeads } from '../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../src/trainer/heads';
 import { trainLoop } from '../src/trainer/loop';
 import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const loopRun = (epochs: number, conflict: boolean) => {
     const s = conflict ? spec : { ...spec, evaluation: { ...spec.evaluation, conflict: { every: 0 } } };
     const built = buildModel(tf, s, topo, 42);
-    const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+    const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
     const c = process.cpuUsage();
     return trainLoop({ tf, backend: 'tensorflow', spec: s, built, forward, heads, topo, train: split, validation, epochs,
       phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false } })

@@ -10,7 +10,7 @@ import { loadBackend, type BackendOptions, type Tf } from '../src/trainer/backen
 import { toDevice } from '../src/trainer/deviceData';
 import { openSession, type GraphSession } from '../src/trainer/graph/session';
 import type { TrainGraph } from '../src/trainer/graph/trainGraph';
-import { makeHeads } from '../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../src/trainer/heads';
 import { buildModel, type BuiltModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
 import { oneDnnFor } from '../src/trainer/oneDnn';
@@ -23,7 +23,7 @@ export async function probeSetup(w: Workload, spec: ExperimentSpec) {
   const topo = analyzeGraph(spec).order;
   const heads = makeHeads(tf, spec);
   const built = buildModel(tf, spec, topo, 42);
-  const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, spec, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const validation = toDevice(tf, spec, heads, w.data(64, 9));
   const train = toDevice(tf, spec, heads, w.data(w.samples, 3));
   return { tf, threads, topo, heads, built, forward, validation, train };

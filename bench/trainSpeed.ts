@@ -25,7 +25,7 @@ import type { BackendName } from '../src/core/protocol';
 import { TRAINER_NODE_FLAGS } from '../src/core/trainerFlags';
 import { loadBackend, type Tf } from '../src/trainer/backend';
 import { disposeSplit, toDevice, type DeviceSplit } from '../src/trainer/deviceData';
-import { makeHeads } from '../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../src/trainer/heads';
 import { TRAIN_EVAL_LIMIT } from '../src/core/metricStats';
 import { WASM_STEP_PATH, trainLoop } from '../src/trainer/loop';
 import type { TrainMetricsMode } from '../src/core/spec';
@@ -109,7 +109,7 @@ async function measure(job: OursJob): Promise<Figure> {
   const topo = analyzeGraph(spec).order;
   const heads = makeHeads(tf, spec);
   const built = buildModel(tf, spec, topo, 42);
-  const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, spec, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   // A token validation split, evaluated at each epoch's end, as Keras' fit (validation_data) and the PyTorch loop evaluate theirs.
   const validation = toDevice(tf, spec, heads, w.data(VALIDATION_ROWS, 9));
   // Each epoch's end (wall, CPU), for a median over epochs where one run's figure is too noisy.

@@ -36,7 +36,7 @@ import { weightingMethod, WEIGHTING_METHODS } from '../src/core/weighting/regist
 import type { GradientMode, TaskInfo, WeightingContext, WeightingMethod } from '../src/core/weighting/method';
 import { loadBackend, type Tf } from '../src/trainer/backend';
 import { toDevice } from '../src/trainer/deviceData';
-import { makeHeads } from '../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../src/trainer/heads';
 import { trainLoop } from '../src/trainer/loop';
 import { buildModel } from '../src/trainer/model/build';
 import { makeForward } from '../src/trainer/model/forward';
@@ -70,7 +70,7 @@ function trainer(tf: Tf, backend: 'tensorflow', tasks: 2 | 4, method: string, mo
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
   const built = buildModel(tf, s, topo, 42);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const withCopies = (d: ReturnType<typeof randomDataset>) => ({ ...d, targets: { ...d.targets, label2: d.targets.label!, parity2: d.targets.parity! } });
   const train = toDevice(tf, s, heads, withCopies(randomDataset(SAMPLES)));
   const validation = toDevice(tf, s, heads, withCopies(randomDataset(64, 9)));

@@ -8,7 +8,8 @@
 // ple the task's gate (and own experts), and a cross-stitch unit left with one column is
 // dropped. Otherwise the baseline of a cross-stitch model would train every task's column
 // (and mix them) to serve one task: a bigger model than the one it stands for, and not a
-// single-task model at all.
+// single-task model at all. A cut-down block starts as the kept part of the shared model's block
+// (KeptColumns: the trainer draws the whole block's initial weights and keeps those columns).
 import { columnOwners, isBlockLayer } from './blockLayers';
 import { analyzeGraph, taskSubgraph, type Graph } from './graph';
 import type { ExperimentSpec, LayerSpec } from './spec';
@@ -27,6 +28,15 @@ export function singleTaskSpec(spec: ExperimentSpec, taskId: string): Experiment
 }
 
 type Model = ExperimentSpec['model'];
+
+/** Which columns of the shared model's block a cut-down block holds, in order, of how many it had. */
+export interface KeptColumns { columns: number[]; of: number }
+
+/** A task's baseline's cut-down blocks (by id), each with the shared block's columns it keeps; empty when none is cut. */
+export function singleTaskColumns(spec: Pick<ExperimentSpec, 'model'>, taskId: string): ReadonlyMap<string, KeptColumns> {
+  const graph = analyzeGraph(spec);
+  return cutDown(spec, taskId, graph, columnOwners(graph))?.kept ?? new Map();
+}
 
 /** The model a task's baseline trains (see the header); core/params counts it as that task's single-task model. */
 export function singleTaskModel(spec: Pick<ExperimentSpec, 'model'>, taskId: string, graph: Graph = analyzeGraph(spec)): Model {
@@ -51,11 +61,15 @@ function taskPath(spec: Pick<ExperimentSpec, 'model'>, taskId: string, graph: Gr
  * `owners`: columnOwners(graph), when the caller has it.
  */
 export function ownColumns(spec: Pick<ExperimentSpec, 'model'>, taskId: string, graph: Graph, owners: ReadonlyMap<string, string[][]> = columnOwners(graph)): Model | undefined {
+  return cutDown(spec, taskId, graph, owners)?.model;
+}
+
+function cutDown(spec: Pick<ExperimentSpec, 'model'>, taskId: string, graph: Graph, owners: ReadonlyMap<string, string[][]>): { model: Model; kept: Map<string, KeptColumns> } | undefined {
   if (!spec.model.layers.some((l) => isBlockLayer(l) && l.type !== 'select')) return undefined;
   const model = taskPath(spec, taskId, graph);
   const own = (id: string): number[] => (owners.get(id) ?? []).flatMap((tasks, i) => (tasks.includes(taskId) ? [i] : []));
   /** Block id -> the columns of the original block that its cut-down output still holds, in order. */
-  const kept = new Map<string, number[]>();
+  const kept = new Map<string, KeptColumns>();
   /** A dropped cross-stitch unit -> the layer it read. */
   const alias = new Map<string, string>();
   const changed = new Map<string, LayerSpec | null>();
@@ -64,7 +78,7 @@ export function ownColumns(spec: Pick<ExperimentSpec, 'model'>, taskId: string, 
     const l = byId.get(id);
     if (!l) continue;
     const from = l.from.map((f) => alias.get(f) ?? f);
-    const into = from[0] === undefined ? undefined : kept.get(from[0]);
+    const into = from[0] === undefined ? undefined : kept.get(from[0])?.columns;
     const rewired = from.some((f, i) => f !== l.from[i]) ? { ...l, from } : l;
     if (!isBlockLayer(l)) {
       if (from.some((f) => kept.has(f))) return undefined;
@@ -81,7 +95,7 @@ export function ownColumns(spec: Pick<ExperimentSpec, 'model'>, taskId: string, 
       }
       case 'crossStitch':
         if (!into) break;
-        if (into.length < 2) { alias.set(id, from[0]!); changed.set(id, null); } else { kept.set(id, into); changed.set(id, rewired); }
+        if (into.length < 2) { alias.set(id, from[0]!); changed.set(id, null); } else { kept.set(id, { columns: into, of: kept.get(from[0]!)!.of }); changed.set(id, rewired); }
         continue;
       case 'parallelDense': {
         const source = from[0] === undefined ? undefined : graph.nodes.get(from[0]);
@@ -89,7 +103,7 @@ export function ownColumns(spec: Pick<ExperimentSpec, 'model'>, taskId: string, 
         if (!into && source?.kind === 'layer' && isBlockLayer(source.layer)) break;
         const columns = into ?? own(id);
         if (columns.length === 0 || columns.length === l.columns) break;
-        kept.set(id, columns);
+        kept.set(id, { columns, of: l.columns });
         changed.set(id, { ...l, from, columns: columns.length });
         continue;
       }
@@ -97,7 +111,7 @@ export function ownColumns(spec: Pick<ExperimentSpec, 'model'>, taskId: string, 
         if (into) return undefined;
         const columns = own(id);
         if (columns.length === 0 || columns.length === l.tasks) break;
-        kept.set(id, columns);
+        kept.set(id, { columns, of: l.tasks });
         changed.set(id, { ...l, from, tasks: columns.length });
         continue;
       }
@@ -107,9 +121,12 @@ export function ownColumns(spec: Pick<ExperimentSpec, 'model'>, taskId: string, 
   if (changed.size === 0) return undefined;
   const out = model.outputs[taskId]!;
   return {
-    inputs: model.inputs,
-    layers: model.layers.flatMap((l) => { const c = changed.get(l.id); return c === undefined ? [l] : c === null ? [] : [c]; }),
-    outputs: { [taskId]: alias.get(out) ?? out },
+    model: {
+      inputs: model.inputs,
+      layers: model.layers.flatMap((l) => { const c = changed.get(l.id); return c === undefined ? [l] : c === null ? [] : [c]; }),
+      outputs: { [taskId]: alias.get(out) ?? out },
+    },
+    kept,
   };
 }
 

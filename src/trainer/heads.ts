@@ -27,6 +27,10 @@ export interface TaskHead {
   predict: (out: TF.Tensor) => TF.Tensor;
 }
 
+/** The layers whose output is logits (the loss applies their softmax or sigmoid): makeForward's `logitLayers`. */
+export function logitLayerIds(heads: readonly TaskHead[]): Set<string> {
+  return new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
+}
 
 function outputUnits(spec: ExperimentSpec, layerId: string): { units: number; activation: string; dense: boolean } {
   const l = spec.model.layers.find((x) => x.id === layerId);

@@ -2,7 +2,7 @@
 // shared model, train the single-task baselines, evaluate on the test split, write every
 // artifact. Speaks only FromTrainer messages (child.ts sends them over IPC, cli.ts prints them).
 import os from 'node:os';
-import { experimentPath, singleTaskSpec } from '../core/baseline';
+import { experimentPath, singleTaskColumns, singleTaskSpec, type KeptColumns } from '../core/baseline';
 import { inputShapeProblems } from '../core/dataShape';
 import { computeDeltaM } from '../core/deltaM';
 import { withDefaults } from '../core/defaults';
@@ -36,7 +36,7 @@ import { countLabelled } from './labelMask';
 import { memoryBudget } from './memoryBudget';
 import { disposeSplit, phaseSplit, toDevice, type DeviceSplit } from './deviceData';
 import { evaluate, type TaskValues } from './evaluate';
-import { makeHeads } from './heads';
+import { logitLayerIds, makeHeads } from './heads';
 import { trainLoop } from './loop';
 import { buildModel, type BuiltModel } from './model/build';
 import { makeForward } from './model/forward';
@@ -189,8 +189,9 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
           if (position) req.emit({ type: 'log', level: 'info', message: `${repeatLabel(position)}: training ${phases.length} model${phases.length === 1 ? '' : 's'}` });
           for (const phase of phases) {
             const phaseSpec = phase.kind === 'shared' ? seeded : singleTaskSpec(seeded, phase.task);
+            const kept = phase.kind === 'shared' ? undefined : singleTaskColumns(seeded, phase.task);
             req.emit({ type: 'started', runDir: writer.runDir, backend: backend.name, versions: backend.versions, totalEpochs: spec.training.epochs, phase, ...(position ? { repeat: position } : {}) });
-            const outcome = await trainPhase(backend, phaseSpec, splits, phase, writer, req, first, featureNames, startup).catch((err: unknown) => {
+            const outcome = await trainPhase(backend, phaseSpec, splits, phase, writer, req, first, featureNames, startup, kept).catch((err: unknown) => {
               // A baseline's spec holds its one task and its path's layers: a problem is shown at the experiment's place.
               throw err instanceof SpecError && err.path && phaseSpec !== seeded ? new SpecError(err.message, experimentPath(seeded, phaseSpec, err.path)) : err;
             });
@@ -295,9 +296,10 @@ function safeColumns(spec: ExperimentSpec, folders: LoadOptions) {
 /**
  * Trains one model (shared or a baseline) and returns its test metrics (with early stopping:
  * of the best validation epoch's weights, restored by the loop), or 'cancelled'.
+ * `kept`: a baseline's cut-down blocks (core/baseline singleTaskColumns).
  */
 async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: readonly DeviceSplit[], phase: TrainingPhase,
-  writer: RunWriter, req: RunRequest, record: boolean, featureNames: Map<string, string[]>, startup: StartupTimes): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation; conflict?: ConflictSummary; taskAffinity?: TaskAffinitySummary; unitReliance?: UnitReliance[] } | 'cancelled'> {
+  writer: RunWriter, req: RunRequest, record: boolean, featureNames: Map<string, string[]>, startup: StartupTimes, kept?: ReadonlyMap<string, KeptColumns>): Promise<{ test: TaskValues; epochsRun: number; restoredEpoch?: number; gates?: GateMeans[]; robustness?: RobustnessRecord[]; explanation?: Explanation; conflict?: ConflictSummary; taskAffinity?: TaskAffinitySummary; unitReliance?: UnitReliance[] } | 'cancelled'> {
   const { tf } = backend;
   const topo = analyzeGraph(spec).order;
   const t = spec.training;
@@ -310,9 +312,9 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: re
   // Only the first repeat's curves go into the run folder (its model is the one saved); later repeats report progress only.
   const append = (points: MetricPoint[]) => { if (record) writer.appendMetrics(points, phase); };
   try {
-    built = buildModel(tf, spec, topo, t.seed);
+    built = buildModel(tf, spec, topo, t.seed, kept);
     startup.mark('model');
-    const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: t.seed });
+    const forward = makeForward(tf, spec, built, topo, { logitLayers: logitLayerIds(heads), seed: t.seed });
     // Conflict and affinity are kept from the first repeat only: later repeats do not measure them.
     const measured = record ? spec : { ...spec, evaluation: { ...spec.evaluation, conflict: { every: 0 }, taskAffinity: undefined } };
     const result = await trainLoop({

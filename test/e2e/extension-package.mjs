@@ -1,10 +1,13 @@
-// Which build of the extension the e2e run installs:
-//   MTS_VSIX=path         that VSIX, as is;
-//   MTS_E2E_EXTENSION=folder   the repo folder itself (after `node esbuild.mjs`), linked into
-//                         the extensions folder (used until `npm run package` exists);
-//                         MTS_EXTENSION_PATH=dir picks another, already built, folder;
-//   otherwise             multi-task-studio-<version>.vsix at the repo root, re-packaged with
-//                         `npm run package` when missing or older than the sources.
+// Which build of the extension the e2e run installs (the first that applies):
+//   MTS_VSIX=path              that VSIX, as is;
+//   MTS_EXTENSION_PATH=dir     that folder, as it is built (nothing is built here);
+//   MTS_E2E_EXTENSION=folder   this repository's folder, built first (`node esbuild.mjs`) and
+//                              linked into the extensions folder: for a git worktree whose
+//                              node_modules is a link, where `npm run package` fails (also taken
+//                              when package.json has no "package" script);
+//   otherwise                  multi-task-studio-<version>.vsix at the repository root, made
+//                              again with `npm run package` (scripts/package.mjs) when missing
+//                              or older than SOURCES.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -12,7 +12,7 @@
 // moving weights in and out.
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
 import { inferShapes } from '../../core/shapes';
-import type { TaskHead } from '../heads';
+import { logitLayerIds, type TaskHead } from '../heads';
 import { clipByGlobalNorm } from './clipping';
 import { graphDropout } from './dropout';
 import { graphConvLayer, isGraphConvLayer, type GraphLayer } from './convLayers';
@@ -110,7 +110,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
   const g = new GraphBuilder();
   const byId = new Map(spec.model.layers.map((l) => [l.id, l]));
   const layers = topo.map((id) => byId.get(id)).filter((l): l is LayerSpec => !!l);
-  const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
+  const logitLayers = logitLayerIds(heads);
   const isLayer = new Set(layers.map((l) => l.id));
   const { shapes } = inferShapes(spec);
   // A vector's width (dense and concatenate take vectors: nativeStepUnsupported).

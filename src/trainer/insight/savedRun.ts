@@ -10,7 +10,7 @@ import type { ExperimentSpec } from '../../core/spec';
 import type { LoadedBackend } from '../backend';
 import { loadExperimentData, prereadData, type ExperimentData } from '../data/index';
 import { disposeSplit, toDevice, type DeviceSplit } from '../deviceData';
-import { makeHeads, type TaskHead } from '../heads';
+import { logitLayerIds, makeHeads, type TaskHead } from '../heads';
 import { imageDecoder } from '../imageDecoder';
 import { buildModel, type BuiltModel } from '../model/build';
 import { makeForward, type ForwardFn } from '../model/forward';
@@ -61,7 +61,7 @@ export async function loadSavedRun(backend: LoadedBackend, runDir: string, dataD
     saved.dispose();
   }
   const heads = makeHeads(tf, spec);
-  const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed });
+  const forward = makeForward(tf, spec, built, topo, { logitLayers: logitLayerIds(heads), seed });
   const folders = { workspaceDir: dataDir, ...(allowedRoots ? { allowedRoots } : {}) };
   const data = loadExperimentData(spec, await prereadData(spec, { ...folders, decodeImage: imageDecoder(backend) }));
   const test = toDevice(tf, spec, heads, data.test);

@@ -15,7 +15,10 @@
 //                  on each h_k and has no shared gate; we follow the paper. One level is CGC.
 // Every kernel starts Glorot-uniform over its own [in, out] matrix (a dense layer's init),
 // not over the stacked tensor, whose fans would shrink the range by the number of experts.
+// A baseline's cut-down block (core/baseline.ts, `kept`) draws the shared block's whole
+// weights from the same seeds and keeps its columns: each starts as in the shared model.
 import type * as TF from '@tensorflow/tfjs';
+import type { KeptColumns } from '../../core/baseline';
 import { pleLevels, type BlockLayerSpec } from '../../core/blockLayers';
 import type { Activation } from '../../core/spec';
 import type { Tf } from '../backend';
@@ -29,15 +32,18 @@ export interface TiedLayer { tied(): { kernel: TF.Tensor; tieL2: number } }
 const isTied = (l: unknown): l is TiedLayer => typeof (l as Partial<TiedLayer>).tied === 'function';
 
 type Kwargs = Record<string, unknown>;
-interface BlockClasses { make(l: BlockLayerSpec, name: string, seed: number): TF.layers.Layer }
+interface BlockClasses { make(l: BlockLayerSpec, name: string, seed: number, kept?: KeptColumns): TF.layers.Layer }
 
 const perTf = new WeakMap<object, BlockClasses>();
 
-/** The block layer for `l`; `seed` seeds its first weight, the others follow it. */
-export function makeBlockLayer(tf: Tf, l: BlockLayerSpec, name: string, seed: number): TF.layers.Layer {
+/**
+ * The block layer for `l`; `seed` seeds its first weight, the others follow it. `kept`: in a
+ * baseline, the shared block's columns this cut-down one holds (its weights start as theirs).
+ */
+export function makeBlockLayer(tf: Tf, l: BlockLayerSpec, name: string, seed: number, kept?: KeptColumns): TF.layers.Layer {
   let classes = perTf.get(tf);
   if (!classes) perTf.set(tf, classes = defineBlockClasses(tf));
-  return classes.make(l, name, seed);
+  return classes.make(l, name, seed, kept);
 }
 
 /** The kernels soft sharing ties (the variables tiePenalty depends on). */
@@ -85,13 +91,30 @@ function defineBlockClasses(tf: Tf): BlockClasses {
   const mix = (gates: TF.Tensor, experts: TF.Tensor): TF.Tensor =>
     tf.squeeze(tf.matMul(tf.expandDims(gates, 1) as TF.Tensor3D, experts as TF.Tensor3D), [1]);
 
+  type Make<T> = new (l: BlockLayerSpec, name: string, seed: number, kept?: KeptColumns) => T;
   abstract class Block extends Layer {
-    constructor(protected readonly spec: BlockLayerSpec, name: string, protected readonly seed: number) { super({ name }); }
-    override getConfig() { return { ...super.getConfig(), spec: this.spec as unknown as TF.serialization.ConfigDictValue, seed: this.seed }; }
+    constructor(protected readonly spec: BlockLayerSpec, name: string, protected readonly seed: number, protected readonly kept?: KeptColumns) { super({ name }); }
+    override getConfig() {
+      return { ...super.getConfig(), spec: this.spec as unknown as TF.serialization.ConfigDictValue, seed: this.seed, ...(this.kept ? { kept: this.kept as unknown as TF.serialization.ConfigDictValue } : {}) };
+    }
     /** Loading a saved model (tf.loadLayersModel) rebuilds each block from its getConfig. */
     static override fromConfig<T extends TF.serialization.Serializable>(cls: TF.serialization.SerializableConstructor<T>, config: TF.serialization.ConfigDict): T {
-      const make = cls as unknown as new (l: BlockLayerSpec, name: string, seed: number) => T;
-      return new make(config.spec as unknown as BlockLayerSpec, config.name as string, config.seed as number);
+      return new (cls as unknown as Make<T>)(config.spec as unknown as BlockLayerSpec, config.name as string, config.seed as number, config.kept as unknown as KeptColumns | undefined);
+    }
+    /** The columns of the shared block this one holds (all of them outside a baseline), and how many it had. */
+    protected columnsOf(n: number): KeptColumns { return this.kept ?? { columns: Array.from({ length: n }, (_, i) => i), of: n }; }
+    /**
+     * A weight whose entries along `axis` are the block's columns, started by `init`: in a cut-down
+     * block, drawn at the shared block's `whole` shape and cut to `indices` along `axis`, so that
+     * each kept entry starts as the same entry of the shared model (a draw depends on the shape).
+     */
+    protected columnWeight(name: string, shape: number[], init: ReturnType<typeof glorot>, cut?: { whole: number[]; axis: number; indices: number[] }): LayerVariable {
+      if (!this.kept || !cut) return this.addWeight(name, shape, 'float32', init);
+      const weight = this.addWeight(name, shape, 'float32', tf.initializers.zeros());
+      const value = tf.tidy(() => tf.gather(init.apply(cut.whole, 'float32'), cut.indices, cut.axis));
+      weight.write(value);
+      value.dispose();
+      return weight;
     }
   }
 
@@ -100,14 +123,15 @@ function defineBlockClasses(tf: Tf): BlockClasses {
     private kernel!: LayerVariable;
     private bias: LayerVariable | undefined;
     private readonly act;
-    constructor(private readonly l: Extract<BlockLayerSpec, { type: 'parallelDense' }>, name: string, seed: number) {
-      super(l, name, seed);
+    constructor(private readonly l: Extract<BlockLayerSpec, { type: 'parallelDense' }>, name: string, seed: number, kept?: KeptColumns) {
+      super(l, name, seed, kept);
       this.act = activation(l.activation, 'linear');
     }
     override build(inputShape: TF.Shape | TF.Shape[]): void {
       const shape = inputShape as TF.Shape;
       const d = shape[shape.length - 1]!;
-      this.kernel = this.addWeight('kernel', [this.l.columns, d, this.l.units], 'float32', glorot(d, this.l.units, this.seed));
+      const { columns, of } = this.columnsOf(this.l.columns);
+      this.kernel = this.columnWeight('kernel', [this.l.columns, d, this.l.units], glorot(d, this.l.units, this.seed), { whole: [of, d, this.l.units], axis: 0, indices: columns });
       if (this.l.useBias !== false) this.bias = this.addWeight('bias', [this.l.columns, this.l.units], 'float32', tf.initializers.zeros());
       this.built = true;
     }
@@ -131,11 +155,13 @@ function defineBlockClasses(tf: Tf): BlockClasses {
   class CrossStitch extends Block {
     static readonly className = 'MtsCrossStitch';
     private alpha!: LayerVariable;
-    constructor(private readonly l: Extract<BlockLayerSpec, { type: 'crossStitch' }>, name: string, seed: number) { super(l, name, seed); }
+    constructor(private readonly l: Extract<BlockLayerSpec, { type: 'crossStitch' }>, name: string, seed: number, kept?: KeptColumns) { super(l, name, seed, kept); }
     override build(inputShape: TF.Shape | TF.Shape[]): void {
       const n = (inputShape as TF.Shape)[1]!;
       const self = this.l.selfWeight ?? 0.9;
-      const other = n > 1 ? (1 - self) / (n - 1) : 0;
+      // A row's rest is shared among the shared unit's other columns, also where fewer are kept.
+      const { of } = this.columnsOf(n);
+      const other = of > 1 ? (1 - self) / (of - 1) : 0;
       const init = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? self : other)));
       this.alpha = this.addWeight('alpha', [n, n], 'float32', tf.initializers.constant({ value: 0 }));
       this.alpha.write(tf.tensor2d(init));
@@ -161,8 +187,8 @@ function defineBlockClasses(tf: Tf): BlockClasses {
     private gates!: LayerVariable;
     private gateBias!: LayerVariable;
     private readonly act;
-    constructor(private readonly l: Extract<BlockLayerSpec, { type: 'mmoe' }>, name: string, seed: number) {
-      super(l, name, seed);
+    constructor(private readonly l: Extract<BlockLayerSpec, { type: 'mmoe' }>, name: string, seed: number, kept?: KeptColumns) {
+      super(l, name, seed, kept);
       this.act = activation(l.activation, 'relu');
     }
     override build(inputShape: TF.Shape | TF.Shape[]): void {
@@ -170,7 +196,8 @@ function defineBlockClasses(tf: Tf): BlockClasses {
       const { experts: e, units: u, tasks: n } = this.l;
       this.experts = this.addWeight('experts', [e, d, u], 'float32', glorot(d, u, this.seed));
       this.expertBias = this.addWeight('expert_bias', [e, u], 'float32', tf.initializers.zeros());
-      this.gates = this.addWeight('gates', [n, d, e], 'float32', glorot(d, e, this.seed + 1));
+      const { columns, of } = this.columnsOf(n);
+      this.gates = this.columnWeight('gates', [n, d, e], glorot(d, e, this.seed + 1), { whole: [of, d, e], axis: 0, indices: columns });
       this.gateBias = this.addWeight('gate_bias', [n, e], 'float32', tf.initializers.zeros());
       this.built = true;
     }
@@ -194,28 +221,33 @@ function defineBlockClasses(tf: Tf): BlockClasses {
     private readonly levels: Array<{ shared: LayerVariable; sharedBias: LayerVariable; own: LayerVariable[]; ownBias: LayerVariable[];
       gates: LayerVariable; gateBias: LayerVariable; sharedGate?: LayerVariable; sharedGateBias?: LayerVariable }> = [];
     private readonly act;
-    constructor(private readonly l: Extract<BlockLayerSpec, { type: 'ple' }>, name: string, seed: number) {
-      super(l, name, seed);
+    constructor(private readonly l: Extract<BlockLayerSpec, { type: 'ple' }>, name: string, seed: number, kept?: KeptColumns) {
+      super(l, name, seed, kept);
       this.act = activation(l.activation, 'relu');
     }
     override build(inputShape: TF.Shape | TF.Shape[]): void {
       const d = (inputShape as TF.Shape)[1]!;
       const { sharedExperts: s, taskExperts: t, units: u, tasks: n } = this.l;
       const count = pleLevels(this.l);
+      // Seeds follow the shared block's tasks (`of`): a kept task's experts take its seed there.
+      const { columns, of } = this.columnsOf(n);
+      /** The shared gate's entries of the kept tasks' experts, then of the shared experts. */
+      const sharedGateEntries = [...columns.flatMap((c) => Array.from({ length: t }, (_, i) => c * t + i)), ...Array.from({ length: s }, (_, i) => of * t + i)];
       let seed = this.seed;
       for (let j = 0; j < count; j++) {
         const w = j === 0 ? d : u;
         const zeros = tf.initializers.zeros();
-        const own = Array.from({ length: n }, (_, k) => this.addWeight(`l${j}_task${k}_experts`, [t, w, u], 'float32', glorot(w, u, seed++)));
+        const own = columns.map((c, k) => this.addWeight(`l${j}_task${k}_experts`, [t, w, u], 'float32', glorot(w, u, seed + c)));
+        seed += of;
         this.levels.push({
           shared: this.addWeight(`l${j}_shared_experts`, [s, w, u], 'float32', glorot(w, u, seed++)),
           sharedBias: this.addWeight(`l${j}_shared_bias`, [s, u], 'float32', zeros),
           own,
           ownBias: own.map((_, k) => this.addWeight(`l${j}_task${k}_bias`, [t, u], 'float32', zeros)),
-          gates: this.addWeight(`l${j}_gates`, [n, w, t + s], 'float32', glorot(w, t + s, seed++)),
+          gates: this.columnWeight(`l${j}_gates`, [n, w, t + s], glorot(w, t + s, seed++), { whole: [of, w, t + s], axis: 0, indices: columns }),
           gateBias: this.addWeight(`l${j}_gate_bias`, [n, t + s], 'float32', zeros),
           ...(j < count - 1 ? {
-            sharedGate: this.addWeight(`l${j}_shared_gate`, [1, w, n * t + s], 'float32', glorot(w, n * t + s, seed++)),
+            sharedGate: this.columnWeight(`l${j}_shared_gate`, [1, w, n * t + s], glorot(w, of * t + s, seed++), { whole: [1, w, of * t + s], axis: 2, indices: sharedGateEntries }),
             sharedGateBias: this.addWeight(`l${j}_shared_gate_bias`, [1, n * t + s], 'float32', zeros),
           } : {}),
         });
@@ -255,7 +287,7 @@ function defineBlockClasses(tf: Tf): BlockClasses {
 
   class Select extends Block {
     static readonly className = 'MtsSelect';
-    constructor(private readonly l: Extract<BlockLayerSpec, { type: 'select' }>, name: string, seed: number) { super(l, name, seed); }
+    constructor(private readonly l: Extract<BlockLayerSpec, { type: 'select' }>, name: string, seed: number, kept?: KeptColumns) { super(l, name, seed, kept); }
     override computeOutputShape(inputShape: TF.Shape | TF.Shape[]): TF.Shape {
       const s = inputShape as TF.Shape;
       return [s[0]!, ...s.slice(2)];
@@ -270,13 +302,13 @@ function defineBlockClasses(tf: Tf): BlockClasses {
 
   for (const c of [ParallelDense, CrossStitch, Mmoe, Ple, Select]) tf.serialization.registerClass(c as unknown as TF.serialization.SerializableConstructor<TF.serialization.Serializable>);
   return {
-    make(l, name, seed) {
+    make(l, name, seed, kept) {
       switch (l.type) {
-        case 'parallelDense': return new ParallelDense(l, name, seed);
-        case 'crossStitch': return new CrossStitch(l, name, seed);
-        case 'mmoe': return new Mmoe(l, name, seed);
-        case 'ple': return new Ple(l, name, seed);
-        case 'select': return new Select(l, name, seed);
+        case 'parallelDense': return new ParallelDense(l, name, seed, kept);
+        case 'crossStitch': return new CrossStitch(l, name, seed, kept);
+        case 'mmoe': return new Mmoe(l, name, seed, kept);
+        case 'ple': return new Ple(l, name, seed, kept);
+        case 'select': return new Select(l, name, seed, kept);
       }
     },
   };

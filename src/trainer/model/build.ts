@@ -2,6 +2,7 @@
 // LayersModel owns the variables and is what gets saved (TensorFlow.js layers format);
 // training runs through forward.ts, which reads the same variables.
 import type * as TF from '@tensorflow/tfjs';
+import type { KeptColumns } from '../../core/baseline';
 import type { ExperimentSpec, LayerSpec } from '../../core/spec';
 import { deriveSeed } from '../../core/random';
 import { tfNames } from '../../core/tfNames';
@@ -27,7 +28,7 @@ function layerSeed(seed: number, id: string): number {
 }
 
 /** `name`: the layer's TensorFlow name (core/tfNames), which the user's id may not be. */
-function makeLayer(tf: Tf, l: LayerSpec, name: string, seed: number): TF.layers.Layer {
+function makeLayer(tf: Tf, l: LayerSpec, name: string, seed: number, kept: KeptColumns | undefined): TF.layers.Layer {
   const kernelInitializer = tf.initializers.glorotUniform({ seed });
   switch (l.type) {
     case 'dense':
@@ -61,7 +62,7 @@ function makeLayer(tf: Tf, l: LayerSpec, name: string, seed: number): TF.layers.
     case 'add':
       return tf.layers.add({ name });
     case 'parallelDense': case 'crossStitch': case 'mmoe': case 'ple': case 'select':
-      return makeBlockLayer(tf, l, name, seed);
+      return makeBlockLayer(tf, l, name, seed, kept);
   }
 }
 
@@ -93,9 +94,10 @@ function atInput<T>(id: string, index: number, make: () => T): T {
 /**
  * Builds the model for a spec that has passed validation (ids unique, graph acyclic,
  * shapes consistent). Layers are created in document order; `topo` must be a
- * topological order of the layer ids.
+ * topological order of the layer ids. `kept`: a baseline's cut-down blocks (core/baseline
+ * singleTaskColumns), which start as the columns they keep of the shared model's blocks.
  */
-export function buildModel(tf: Tf, spec: ExperimentSpec, topo: string[], seed: number): BuiltModel {
+export function buildModel(tf: Tf, spec: ExperimentSpec, topo: string[], seed: number, kept: ReadonlyMap<string, KeptColumns> = new Map()): BuiltModel {
   const names = tfNames(spec.model);
   const modelName = spec.name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'model';
   const byId = new Map(spec.model.layers.map((l, index) => [l.id, { l, index }]));
@@ -120,7 +122,7 @@ export function buildModel(tf: Tf, spec: ExperimentSpec, topo: string[], seed: n
         return s;
       });
       const { layer, out } = atLayer(entry.l, entry.index, () => {
-        const made = makeLayer(tf, entry.l, names.get(id)!, layerSeed(seed, id));
+        const made = makeLayer(tf, entry.l, names.get(id)!, layerSeed(seed, id), kept.get(id));
         return { layer: made, out: made.apply(args.length === 1 ? args[0]! : args) as TF.SymbolicTensor };
       });
       graph.set(id, out);

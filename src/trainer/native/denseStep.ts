@@ -11,7 +11,7 @@ import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
 import { trunkOf } from '../../core/trunk';
 import { weightingMethod } from '../../core/weighting/registry';
 import type { Tf } from '../backend';
-import type { TaskHead } from '../heads';
+import { logitLayerIds, type TaskHead } from '../heads';
 import type { BatchMask } from '../labelMask';
 import type { StepOutputs } from '../loopSetup';
 import type { BuiltModel } from '../model/build';
@@ -72,7 +72,7 @@ export function nativeStepUnsupported(spec: ExperimentSpec, heads: TaskHead[]): 
     return `${t.weighting?.method} task weighting`;
   }
   for (const i of spec.model.inputs) if ((i.dtype ?? 'float32') !== 'float32') return `input ${i.id} of type ${i.dtype}`;
-  const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
+  const logitLayers = logitLayerIds(heads);
   const { shapes } = inferShapes(spec);
   for (const h of heads) if (shapes.get(h.layerId)?.length !== 1) return `task ${h.task.id}'s output ${h.layerId} is not a vector`;
   for (const l of spec.model.layers) {
@@ -128,7 +128,7 @@ export function compileNativeStep(tf: Tf, spec: ExperimentSpec, built: BuiltMode
   const sp = spatialOps(tf, ops);
   const bo = blockOps(tf, ops);
   const compiled = new Map<string, NativeLayer>(layers.filter(hasNativeLayer).map((l) => [l.id, nativeLayer(tf, ops, sp, bo, l, built.layers.get(l.id)!, shapes.get(l.from[0]!)!)]));
-  const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
+  const logitLayers = logitLayerIds(heads);
   const isLayer = new Set(layers.map((l) => l.id));
   /** Values per example of each node. */
   const widths = new Map<string, number>([...shapes].map(([id, shape]) => [id, shape.reduce((a, b) => a * b, 1)]));

@@ -17,7 +17,7 @@ import type * as TF from '@tensorflow/tfjs';
 import type { DenseLayer, ExperimentSpec, LayerSpec } from '../../core/spec';
 import { weightingMethod } from '../../core/weighting/registry';
 import type { Tf } from '../backend';
-import type { TaskHead } from '../heads';
+import { logitLayerIds, type TaskHead } from '../heads';
 import type { BuiltModel } from '../model/build';
 import { nativeStepUnsupported, twoColumnBinaryLabels, type CompiledStep } from '../native/denseStep';
 
@@ -61,7 +61,7 @@ export function compileWasmStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel,
   const dense = layers.filter((l): l is DenseLayer => l.type === 'dense');
   const vars = new Map(dense.map((l) => [l.id, built.layers.get(l.id) as unknown as DenseVars]));
   const l2 = new Map(dense.map((l) => [l.id, l.l2 ?? t.l2 ?? 0]));
-  const logitLayers = new Set(heads.filter((h) => h.logits).map((h) => h.layerId));
+  const logitLayers = logitLayerIds(heads);
   const isLayer = new Set(layers.map((l) => l.id));
   const widths = new Map<string, number>(spec.model.inputs.map((i) => [i.id, i.shape[0]!]));
   for (const l of layers) {

@@ -14,7 +14,7 @@ import { byteCodebook } from '../../../src/trainer/data/codebook';
 import type { Dataset } from '../../../src/trainer/data/dataset';
 import { disposeSplit, inputRange, inputRows, phaseSplit, toDevice, type DeviceSplit } from '../../../src/trainer/deviceData';
 import { evaluate } from '../../../src/trainer/evaluate';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
@@ -80,7 +80,7 @@ async function train(coded: boolean, fusedGraph: boolean, stepHalves = false) {
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
   const built = buildModel(tf, s, topo, 3);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const trainSplit = toDevice(tf, s, heads, byteData(150, 9), { coded });
   const validation = toDevice(tf, s, heads, byteData(30, 4));
   const validationLoss: number[] = [];
@@ -160,7 +160,7 @@ test('a coded split read by rows, by range, by a baseline\'s labelled rows and b
   views.forEach((v) => disposeSplit(v.split));
   const topo = analyzeGraph(s).order;
   const built = buildModel(tf, s, topo, 3);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const split = (d: DeviceSplit) => evaluate(tf, forward, heads, d);
   assert.deepEqual(split(coded), split(plain));
   built.model.dispose();

@@ -13,7 +13,7 @@ import type { Dataset } from '../../../src/trainer/data/dataset';
 import { disposeSplit, toDevice } from '../../../src/trainer/deviceData';
 import { DECODE_ROWS, evaluate, type EvalForward, type EvalScores } from '../../../src/trainer/evaluate';
 import { compileGraphStep } from '../../../src/trainer/graph/graphStep';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
@@ -59,7 +59,7 @@ test('a byte-coded split is evaluated a part of DECODE_ROWS rows at a time, to t
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
   const built = buildModel(tf, s, topo, 3);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const ds = digits(ROWS, 11);
   const plain = toDevice(tf, s, heads, ds);
   const coded = toDevice(tf, s, heads, ds, { coded: true });
@@ -83,7 +83,7 @@ test('the fused graph\'s evaluation of byte-coded validation and training rows e
     const topo = analyzeGraph(s).order;
     const heads = makeHeads(tf, s);
     const built = buildModel(tf, s, topo, 3);
-    const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+    const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
     const train = toDevice(tf, s, heads, digits(ROWS, 5), { coded });
     const validation = toDevice(tf, s, heads, digits(ROWS, 6), { coded });
     const values: number[] = [];

@@ -9,7 +9,7 @@ import type { ExperimentSpec } from '../../../src/core/spec';
 import { loadBackend } from '../../../src/trainer/backend';
 import type { Dataset } from '../../../src/trainer/data/dataset';
 import { disposeSplit, toDevice } from '../../../src/trainer/deviceData';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
@@ -58,7 +58,7 @@ test('training holds on the device the inputs, the model and a block of batches,
   const topo = analyzeGraph(spec).order;
   const heads = makeHeads(tf, spec);
   const built = buildModel(tf, spec, topo, 1);
-  const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, spec, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const before = tf.memory().numBytes;
   const train = toDevice(tf, spec, heads, data(n));
   const validation = toDevice(tf, spec, heads, data(1000));

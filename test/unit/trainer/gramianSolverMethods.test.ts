@@ -15,7 +15,7 @@ import { upgrad } from '../../../src/core/weighting/upgrad';
 import { loadBackend } from '../../../src/trainer/backend';
 import type { Dataset } from '../../../src/trainer/data/dataset';
 import { toDevice } from '../../../src/trainer/deviceData';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
@@ -64,7 +64,7 @@ async function train(s: ExperimentSpec, step: Step, method?: WeightingMethod): P
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
   const built = buildModel(tf, s, topo, 3);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const trainSplit = toDevice(tf, s, heads, data(160, 9));
   const validation = toDevice(tf, s, heads, data(40, 10));
   const initial = built.model.getWeights().map((w: TF.Tensor) => w.dataSync().slice() as Float32Array);

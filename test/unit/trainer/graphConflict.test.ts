@@ -17,7 +17,7 @@ import { inferShapes } from '../../../src/core/shapes';
 import { loadBackend } from '../../../src/trainer/backend';
 import { analyzeGraph } from '../../../src/core/graph';
 import { buildModel } from '../../../src/trainer/model/build';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { twoRegressionTasks, withWeights } from './insight/tinyModel';
 import { graphSpec } from './graphTraining';
 import { equivalenceData, withDropout } from './stepFixtures';
@@ -104,7 +104,7 @@ test('the Gramians from the layers\' inputs (batch size 2) equal those from thei
   const rows = Int32Array.from({ length: 16 }, (_, i) => (i * 37) % 100);
   const [fromInputs, fromWeights] = steps.map((step) => step.measureConflict!(rows));
   const batch = steps[0]!.batch(rows);
-  const forward = makeForward(tf, small, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, small, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const tape = blockGramians({ tf, forward, heads }, blocks, batch.x, batch.y, new Map());
   let nonZero = 0;
   blocks.forEach((b, k) => {

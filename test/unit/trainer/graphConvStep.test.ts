@@ -12,7 +12,7 @@ import { analyzeGraph } from '../../../src/core/graph';
 import { disposeSplit, toDevice } from '../../../src/trainer/deviceData';
 import { evaluate } from '../../../src/trainer/evaluate';
 import { compileGraphStep, graphStepUnsupported } from '../../../src/trainer/graph/graphStep';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
 import { convData, convSpec, flatWhenReshaped, swap } from './convFixtures';
@@ -64,7 +64,7 @@ test('the fused graph evaluates like the eager forward: conv, pooling, batch nor
   const heads = makeHeads(tf, s);
   const topo = analyzeGraph(s).order;
   const built = buildModel(tf, s, topo, 3);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const split = toDevice(tf, s, heads, convData(48));
   const step = compileGraphStep(tf, s, built, heads, topo);
   step.bind(split.x, split.targets);

@@ -10,7 +10,7 @@ import { loadBackend } from '../../../src/trainer/backend';
 import { disposeSplit, toDevice } from '../../../src/trainer/deviceData';
 import { evaluate } from '../../../src/trainer/evaluate';
 import { compileGraphStep } from '../../../src/trainer/graph/graphStep';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
 import { graphSpec } from './graphTraining';
@@ -24,7 +24,7 @@ for (const [label, s] of [['squared error', graphSpec({})], ['Huber', huber(grap
     const heads = makeHeads(tf, s);
     const topo = analyzeGraph(s).order;
     const built = buildModel(tf, s, topo, 3);
-    const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+    const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
     const train = toDevice(tf, s, heads, equivalenceData(64, { seed: 2 }));
     const step = compileGraphStep(tf, s, built, heads, topo);
     step.bind(train.x, train.targets);

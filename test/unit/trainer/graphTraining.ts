@@ -9,7 +9,7 @@ import { loadBackend, type Tf } from '../../../src/trainer/backend';
 import { dropoutSeed } from '../../../src/trainer/graph/dropout';
 import type { Dataset } from '../../../src/trainer/data/dataset';
 import { toDevice } from '../../../src/trainer/deviceData';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward, type ForwardFn } from '../../../src/trainer/model/forward';
@@ -46,7 +46,7 @@ export async function trainWith(s: ExperimentSpec, backend: 'tensorflow' | 'cpu'
   const heads = makeHeads(tf, s);
   const built = buildModel(tf, s, topo, 3);
   const initial = built.model.getWeights().map((w: TF.Tensor) => w.dataSync().slice() as Float32Array);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   o.forward?.(forward);
   const validationLoss: number[] = [];
   /** Gradient conflict between task pairs (measured every evaluation.conflict.every steps on the model as it is then). */

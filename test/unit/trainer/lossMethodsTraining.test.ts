@@ -16,7 +16,7 @@ import { weightingParams } from '../../../src/core/weighting/registry';
 import { loadBackend } from '../../../src/trainer/backend';
 import type { Dataset } from '../../../src/trainer/data/dataset';
 import { labelTensor, toDevice } from '../../../src/trainer/deviceData';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { GRAPH_STEP_PATH } from '../../../src/trainer/graph/graphStep';
 import { buildModel } from '../../../src/trainer/model/build';
@@ -65,7 +65,7 @@ async function trainedWeights(s: ExperimentSpec, method: WeightingMethod): Promi
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
   const built = buildModel(tf, s, topo, 3);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   await trainLoop({ tf, backend: 'cpu', spec: s, built, forward, heads, topo, train: toDevice(tf, s, heads, data(100, 9)), validation: toDevice(tf, s, heads, data(20, 10)),
     epochs: s.training.epochs, phase: { kind: 'shared' }, events: { progress: () => undefined, epochEnd: () => undefined, cancelled: () => false }, method });
   const weights = built.model.getWeights().map((w: TF.Tensor) => w.dataSync() as Float32Array);
@@ -80,7 +80,7 @@ async function train(s: ExperimentSpec, method?: WeightingMethod): Promise<Train
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
   const built = buildModel(tf, s, topo, 3);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const trainSplit = toDevice(tf, s, heads, data(100, 9));
   const validation = toDevice(tf, s, heads, data(20, 10));
   const steps: MetricPoint[] = [];
@@ -219,7 +219,7 @@ test('GLS: its weights on the current losses give the gradient of the geometric 
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
   const built = buildModel(tf, s, topo, 3);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const batch = toDevice(tf, s, heads, data(30, 4));
   const vars = built.model.trainableWeights.map((w) => w.read() as TF.Variable);
   const labels = new Map(heads.map((h) => [h.task.id, labelTensor(tf, h, batch.targets.get(h.task.id)!)]));

@@ -8,7 +8,7 @@ import type { ExperimentSpec } from '../../../src/core/spec';
 import { loadBackend } from '../../../src/trainer/backend';
 import type { Dataset } from '../../../src/trainer/data/dataset';
 import { toDevice } from '../../../src/trainer/deviceData';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
@@ -23,7 +23,7 @@ async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', d
   const topo = analyzeGraph(s).order;
   const heads = makeHeads(tf, s);
   const built = buildModel(tf, s, topo, 3);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const train = toDevice(tf, s, heads, data(100));
   const validation = toDevice(tf, s, heads, data(20));
   const initial = built.model.getWeights().map((w: TF.Tensor) => w.dataSync().slice() as Float32Array);

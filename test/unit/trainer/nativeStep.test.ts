@@ -8,7 +8,7 @@ import type { ExperimentSpec } from '../../../src/core/spec';
 import { loadBackend } from '../../../src/trainer/backend';
 import type { Dataset } from '../../../src/trainer/data/dataset';
 import { toDevice } from '../../../src/trainer/deviceData';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
@@ -26,7 +26,7 @@ async function trainWith(s: ExperimentSpec, backendName: 'tensorflow' | 'cpu', p
   const topo = analyzeGraph(withInputs).order;
   const heads = makeHeads(tf, withInputs);
   const built = buildModel(tf, withInputs, topo, 3);
-  const forward = makeForward(tf, withInputs, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, withInputs, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const train = toDevice(tf, withInputs, heads, data(100, partial));
   const validation = toDevice(tf, withInputs, heads, data(20, partial));
   // backendName 'cpu' here only forces the generic step; both run on native TensorFlow. The

@@ -15,7 +15,7 @@ import { loadBackend } from '../../../src/trainer/backend';
 import { takeRows, type Dataset } from '../../../src/trainer/data/dataset';
 import { labelTensor, targetsOf, toDevice } from '../../../src/trainer/deviceData';
 import { evaluate } from '../../../src/trainer/evaluate';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { batchWeights, fillUnlabelled, labelledRows } from '../../../src/trainer/labelMask';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
@@ -131,7 +131,7 @@ test('the native dense step gives the tape path\'s masked losses, and a task wit
   assert.equal(nativeStepUnsupported(s, heads), undefined);
   const topo = analyzeGraph(s).order;
   const built = buildModel(tf, s, topo, 3);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const ds = holed();
   const split = toDevice(tf, s, heads, ds);
   const rows = [0, 1, 2, 3, 4, 5, 6, 7]; // one batch: reg has no labelled row here
@@ -167,7 +167,7 @@ test('evaluation measures each task on its labelled rows only', async () => {
   const heads = makeHeads(tf, s);
   const topo = analyzeGraph(s).order;
   const built = buildModel(tf, s, topo, 3);
-  const forward = makeForward(tf, s, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, s, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const ds = holed();
   const all = evaluate(tf, forward, heads, toDevice(tf, s, heads, ds));
   for (const h of heads) {

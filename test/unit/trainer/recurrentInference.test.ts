@@ -9,7 +9,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { analyzeGraph } from '../../../src/core/graph';
 import type { LayerSpec } from '../../../src/core/spec';
 import { loadBackend } from '../../../src/trainer/backend';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
 import type { RecurrentVars } from '../../../src/trainer/native/recurrent';
@@ -44,7 +44,7 @@ for (const [label, trunk, steps] of [
         w.assign(tf.randomNormal(w.shape, 0, 0.8, 'float32', 10 * k + j));
       }
     });
-    const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+    const forward = makeForward(tf, spec, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
     const data = recurrentData(16, false, steps);
     const x = tf.tensor3d(data.features, [16, steps, 3]);
     const ours = forward.values(new Map([['seq', x]]), false);

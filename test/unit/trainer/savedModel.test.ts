@@ -11,7 +11,7 @@ import type { ExperimentSpec } from '../../../src/core/spec';
 import { saveModelAtomic } from '../../../src/trainer/artifacts/modelSaver';
 import { loadBackend } from '../../../src/trainer/backend';
 import { toDevice } from '../../../src/trainer/deviceData';
-import { makeHeads } from '../../../src/trainer/heads';
+import { logitLayerIds, makeHeads } from '../../../src/trainer/heads';
 import { trainLoop } from '../../../src/trainer/loop';
 import { buildModel } from '../../../src/trainer/model/build';
 import { makeForward } from '../../../src/trainer/model/forward';
@@ -57,7 +57,7 @@ test("the saved model's predictions equal the trainer's when a classification he
   // The compiled step passes logits downstream: such a graph takes the tape step.
   assert.match(nativeStepUnsupported(spec, heads) ?? '', /clsHead.*feeds/);
   const built = buildModel(tf, spec, topo, spec.training.seed);
-  const forward = makeForward(tf, spec, built, topo, { logitLayers: new Set(heads.filter((h) => h.logits).map((h) => h.layerId)), seed: 1 });
+  const forward = makeForward(tf, spec, built, topo, { logitLayers: logitLayerIds(heads), seed: 1 });
   const data = dataset(120);
   const train = toDevice(tf, spec, heads, data);
   await trainLoop({ tf, backend: 'tensorflow', spec, built, forward, heads, topo, train, validation: train, epochs: 2, phase: { kind: 'shared' },

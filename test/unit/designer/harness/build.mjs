@@ -1,6 +1,7 @@
 // Builds what the harness needs, without touching dist/: the designer's page bundle and those
 // pages load later (with esbuild.mjs' own webview options, as a production build makes them)
-// and a Node script (TypeScript harness code) into a temp folder.
+// and a Node script (TypeScript harness code) into a temp folder (the script's inside out/, so
+// that it finds the repository from its own file: test/repoRoot.ts).
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,12 +24,17 @@ export async function buildPage(name, outdir = fs.mkdtempSync(path.join(os.tmpdi
   return outdir;
 }
 
-/** Bundles a TypeScript entry for Node (playwright-core and the mnist data stay external) and returns the file. */
-export async function buildNodeScript(entry, outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-harness-'))) {
+/** Bundles a TypeScript entry for Node (playwright-core and the mnist data stay external) into out/harness-* and returns the file. */
+export async function buildNodeScript(entry, outdir = temporaryIn(path.join(repoRoot, 'out'), 'harness-')) {
   const outfile = path.join(outdir, `${path.basename(entry, '.ts')}.cjs`);
   await esbuild.build({
     absWorkingDir: repoRoot, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'warning',
     external: ['playwright-core', 'mnist'], entryPoints: [entry], outfile, sourcemap: 'inline',
   });
   return outfile;
+}
+
+function temporaryIn(parent, prefix) {
+  fs.mkdirSync(parent, { recursive: true });
+  return fs.mkdtempSync(path.join(parent, prefix));
 }

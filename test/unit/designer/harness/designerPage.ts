@@ -5,6 +5,7 @@
 // bench; the real VS Code end-to-end harness lives in test/e2e.
 import fs from 'node:fs';
 import path from 'node:path';
+import { ROOT } from '../../../repoRoot';
 import type { Browser, Page } from 'playwright-core';
 import { dataSettingsKey } from '../../../../src/core/dataSummary';
 import { Channel, type Port } from '../../../../src/core/channel';
@@ -78,7 +79,7 @@ export class DesignerPage {
           // The trainer's summary, computed in this process (the extension asks a forked trainer).
           const snapshot = snapshotOf(this.text, this.version);
           if (!snapshot.ok) return { key: '', result: { ok: false, message: 'The document is not valid JSON.' } };
-          const result = await dataSummaryOf(snapshot.doc, this.options.workspaceDir ?? process.cwd());
+          const result = await dataSummaryOf(snapshot.doc, this.options.workspaceDir ?? ROOT);
           return { key: dataSettingsKey(snapshot.doc), result };
         },
       },

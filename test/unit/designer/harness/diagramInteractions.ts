@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ROOT } from '../../../repoRoot';
 import type { Browser } from 'playwright-core';
 import { describeUnitUse, unitUse } from '../../../../src/core/explain';
 import type { DiagramFromWebview, DiagramToWebview } from '../../../../src/core/panelProtocol';
@@ -15,8 +16,8 @@ import { DARK, HIGH_CONTRAST, LIGHT, type HarnessTheme } from '../../../harness/
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
-const RUN_DIR = path.resolve('test/fixtures/diagram-run');
-const OUT = path.resolve('test-output/diagram');
+const RUN_DIR = path.resolve(ROOT, 'test/fixtures/diagram-run');
+const OUT = path.resolve(ROOT, 'test-output/diagram');
 
 type DiagramPage = WebviewPage<DiagramFromWebview, DiagramToWebview>;
 const openDiagramPage = (browser: Browser, theme: HarnessTheme): Promise<DiagramPage> => WebviewPage.open(browser, theme, { bundleDir, bundle: 'diagram', viewport: { width: 1300, height: 1000 } });

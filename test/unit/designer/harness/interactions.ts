@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ROOT } from '../../../repoRoot';
 import { chromium, type Page } from 'playwright-core';
 import { minimalReplace } from '../../../../src/core/edits';
 import type { ExperimentSpec } from '../../../../src/core/spec';
@@ -119,7 +120,7 @@ async function inSight(page: Page): Promise<string[]> {
 }
 
 /** The bundled examples, each opened fresh at the two window sizes of issue 15. */
-const EXAMPLES = fs.readdirSync(path.resolve('examples')).filter((name) => fs.existsSync(path.resolve('examples', name, `${name}.mtl.json`))).sort();
+const EXAMPLES = fs.readdirSync(path.resolve(ROOT, 'examples')).filter((name) => fs.existsSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`))).sort();
 const FIRST_VIEW_SIZES = [[1400, 900], [1000, 700]] as const;
 const firstViewChecks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?]> = EXAMPLES.flatMap((name) => FIRST_VIEW_SIZES.map(([width, height]): [string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>] => [
   `first view readable: ${name} at ${width}x${height}, node text at least 11 px, its inputs in sight, the minimap for what is not`, async (d) => {
@@ -131,7 +132,7 @@ const firstViewChecks: Array<[string, (d: DesignerPage) => Promise<void>, Partia
     for (const input of doc.model.inputs) assert.ok(seen.includes(input.id), `input ${input.id} in sight`);
     const all = doc.model.inputs.length + doc.model.layers.length + doc.tasks.length;
     if (seen.length < all) assert.ok(await d.page.locator('.react-flow__minimap').isVisible(), `${all - seen.length} nodes out of sight, and no minimap`);
-  }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
+  }, { text: fs.readFileSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
 ]));
 
 /** Elements matching `selector` whose text is cut (it overflows its box) or lies outside the window: `text (why)`. */
@@ -153,15 +154,15 @@ const fullNameChecks = FIRST_VIEW_SIZES.map(([width, height]): [string, (d: Desi
     const entries = await d.page.locator('.palette-item').evaluateAll((els) => els.map((e) => e.textContent));
     assert.ok(entries.includes('batchNormalization') && entries.includes('averagePooling2d'), `palette entries: ${entries.join(', ')}`);
     assert.deepEqual(await cutTexts(d.page, '.palette-item'), []);
-  }, { text: fs.readFileSync(path.resolve('examples', LONGEST, `${LONGEST}.mtl.json`), 'utf8'), width, height, fileName: `${LONGEST}.mtl.json` },
+  }, { text: fs.readFileSync(path.resolve(ROOT, 'examples', LONGEST, `${LONGEST}.mtl.json`), 'utf8'), width, height, fileName: `${LONGEST}.mtl.json` },
 ]);
 
 /** A csv experiment whose column age mixes numbers and words (the data preview reads it). */
-const MIXED_DIR = path.resolve('test/fixtures/mixed-column');
+const MIXED_DIR = path.resolve(ROOT, 'test/fixtures/mixed-column');
 const mixedColumn: Partial<PageOptions> = { text: fs.readFileSync(path.join(MIXED_DIR, 'mixed-column.mtl.json'), 'utf8'), workspaceDir: MIXED_DIR, height: 1000 };
 
 /** The empty experiment the keyboard-only e2e scenario starts from. */
-const BLANK_TEXT = fs.readFileSync(path.resolve('test/e2e/fixtures/blank/blank.mtl.json'), 'utf8');
+const BLANK_TEXT = fs.readFileSync(path.resolve(ROOT, 'test/e2e/fixtures/blank/blank.mtl.json'), 'utf8');
 
 /** Each check runs on a fresh page: the digits-parity document unless its options say otherwise. */
 const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?]> = [
@@ -683,7 +684,7 @@ async function main(): Promise<void> {
       } catch (error) {
         failed++;
         console.log(`FAIL ${name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
-        await d.shot(`test-output/designer/fail-${failed}.png`);
+        await d.shot(path.join(ROOT, `test-output/designer/fail-${failed}.png`));
       } finally {
         await d.close();
       }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ROOT } from '../../../repoRoot';
 import { digitsParityText } from '../fixtures';
 import type { Page } from 'playwright-core';
 import type { DesignerPage, PageOptions } from './designerPage';
@@ -10,7 +11,7 @@ import { DARK, HIGH_CONTRAST, LIGHT } from '../../../harness/themes';
 
 export type Check = [string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?];
 
-const EXAMPLES = fs.readdirSync(path.resolve('examples')).filter((name) => fs.existsSync(path.resolve('examples', name, `${name}.mtl.json`))).sort();
+const EXAMPLES = fs.readdirSync(path.resolve(ROOT, 'examples')).filter((name) => fs.existsSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`))).sort();
 const SIZES = [[1400, 900], [1000, 700]] as const;
 
 /**
@@ -111,7 +112,7 @@ const selectCheck = (name: string, expected: Record<string, string>): Check => [
   }), Object.keys(expected));
   assert.deepEqual(Object.fromEntries(cards.map((c) => [c.id, c.text])), expected);
   assert.deepEqual(cards.filter((c) => c.cut).map((c) => c.id), [], 'cards whose settings are cut off');
-}, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width: 800, height: 700, fileName: `${name}.mtl.json` }];
+}, { text: fs.readFileSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`), 'utf8'), width: 800, height: 700, fileName: `${name}.mtl.json` }];
 const selectChecks = [
   selectCheck('mmoe-regression', { mixture1: 'gate 0\'s mix of experts', mixture2: 'gate 1\'s mix of experts' }),
   selectCheck('cross-stitch-regression', { column1: 'task column 0', column2: 'task column 1' }),
@@ -239,12 +240,12 @@ const FIRST_VIEW_SIZES = [[520, 700], [800, 700], [900, 700], [900, 800], [1280,
 const firstViewChecks: Check[] = EXAMPLES.flatMap((name) => FIRST_VIEW_SIZES.map(([width, height]): Check => [
   `first view: no card or group label under the zoom controls, the minimap or the out-of-view hint (${name} at ${width}x${height})`, async (d) => {
     assert.deepEqual(await underCanvasWidgets(d.page), []);
-  }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
+  }, { text: fs.readFileSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
   ]));
 
 export const readabilityChecks: Check[] = [...firstViewChecks, ...selectChecks, longNumberCheck, dropdownCheck, invalidJsonCheck, connectionCheck, emptyCheck, ...contrastChecks, ...EXAMPLES.flatMap((name) => SIZES.map(([width, height]): Check => [
   `group labels read whole: no edge drawn across a branch's or the trunk's label (${name} at ${width}x${height})`, async (d) => {
     assert.deepEqual(await labelsCrossedByEdges(d.page), []);
     assert.deepEqual(await arrowheadsUnderLabels(d.page), [], 'arrowheads hidden under a label');
-  }, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
+  }, { text: fs.readFileSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
 ]))];

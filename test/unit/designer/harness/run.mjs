@@ -2,6 +2,7 @@
 // designer (or the study view, the training panel, or the shared-weight diagram) and runs a harness script against it in headless Chromium (test-output/).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { buildDesigner, buildNodeScript, buildPage, repoRoot } from './build.mjs';
 
@@ -9,11 +10,15 @@ const name = process.argv[2] ?? 'screenshots';
 const pages = { studyInteractions: 'study', trainingInteractions: 'training', diagramInteractions: 'diagram' };
 const bundleDir = pages[name] ? await buildPage(pages[name]) : await buildDesigner();
 const script = await buildNodeScript(path.join('test/unit/designer/harness', `${name}.ts`));
-// The script runs from a temp folder: let it find playwright-core in this repository.
+// The script finds the repository's files from its own place (test/repoRoot.ts), never from the
+// working directory: it runs in an empty temporary one, so a path resolved from the cwd fails here.
+// NODE_PATH: playwright-core from this repository (node_modules may be a link the bundle's folder does not see through).
 const env = { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') };
+const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-harness-cwd-'));
 try {
-  execFileSync(process.execPath, ['--enable-source-maps', script, bundleDir, ...process.argv.slice(3)], { stdio: 'inherit', cwd: repoRoot, env });
+  execFileSync(process.execPath, ['--enable-source-maps', script, bundleDir, ...process.argv.slice(3)], { stdio: 'inherit', cwd, env });
 } finally {
   fs.rmSync(bundleDir, { recursive: true, force: true });
   fs.rmSync(path.dirname(script), { recursive: true, force: true });
+  fs.rmSync(cwd, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@
 // Writes test-output/designer/*.png and prints any console error of the page.
 import fs from 'node:fs';
 import path from 'node:path';
+import { ROOT } from '../../../repoRoot';
 import { chromium } from 'playwright-core';
 import { digitsParityText, largeModel, threeTasks } from '../fixtures';
 import { DesignerPage, type PageOptions } from './designerPage';
@@ -10,7 +11,7 @@ import { DARK, HIGH_CONTRAST, LIGHT } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
-const out = path.resolve('test-output/designer');
+const out = path.resolve(ROOT, 'test-output/designer');
 const themes = { light: LIGHT, dark: DARK, hc: HIGH_CONTRAST };
 const pretty = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     }
     for (const [example, look] of [['mmoe-regression', 'light'], ['cross-stitch-regression', 'dark']] as const) {
       if (!want(example)) continue;
-      const file = path.resolve('examples', example, `${example}.mtl.json`);
+      const file = path.resolve(ROOT, 'examples', example, `${example}.mtl.json`);
       const p = await open({ text: fs.readFileSync(file, 'utf8'), look, fileName: `${example}.mtl.json` });
       await shot(p, `${example}-${look}`);
       await p.page.click(`.react-flow__node[data-id="${example === 'mmoe-regression' ? 'experts' : 'stitch1'}"]`);
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     }
     if (want('data')) {
       // "Preview data" on the examples, computed by the trainer's own summary code.
-      const examples = path.resolve('examples');
+      const examples = path.resolve(ROOT, 'examples');
       const cases = [['digits-parity', 'light'], ['tabular-csv', 'dark'], ['multimnist-cnn', 'hc']] as const;
       for (const [name, look] of cases) {
         const text = fs.readFileSync(path.join(examples, name, `${name}.mtl.json`), 'utf8');
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
     }
     if (want('data-partial')) {
       // Partial labels (test fixture): each task says how many rows of the split have its target.
-      const dir = path.resolve('test/fixtures/partial-labels');
+      const dir = path.resolve(ROOT, 'test/fixtures/partial-labels');
       const text = fs.readFileSync(path.join(dir, 'partial-labels.mtl.json'), 'utf8');
       const p = await open({ text, look: 'light', workspaceDir: dir, height: 1100 });
       await p.page.click('#tab-data');
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
     }
     if (want('data-mixed')) {
       // A column mixing numbers and words (test fixture): the warning with its two readings.
-      const dir = path.resolve('test/fixtures/mixed-column');
+      const dir = path.resolve(ROOT, 'test/fixtures/mixed-column');
       const text = fs.readFileSync(path.join(dir, 'mixed-column.mtl.json'), 'utf8');
       for (const look of ['light', 'dark'] as const) {
         const p = await open({ text, look, workspaceDir: dir, height: 1000 });
@@ -207,7 +208,7 @@ async function main(): Promise<void> {
     {
       // Issue 15's first view: each bundled example as it opens at 1400x900, 1000x700 and 800x700, in
       // the three themes (nodes readable, a larger graph anchored at its inputs).
-      const examples = path.resolve('examples');
+      const examples = path.resolve(ROOT, 'examples');
       for (const name of fs.readdirSync(examples).sort()) {
         const file = path.join(examples, name, `${name}.mtl.json`);
         if (!fs.existsSync(file)) continue;
@@ -224,7 +225,7 @@ async function main(): Promise<void> {
     if (want('newcomer')) {
       // A newcomer's first look: the bundled example as it opens in a 1280x800 window and in a
       // 900 px wide panel, in the three themes; then the weighting picker opened.
-      const text = fs.readFileSync(path.resolve('examples/digits-parity/digits-parity.mtl.json'), 'utf8');
+      const text = fs.readFileSync(path.resolve(ROOT, 'examples/digits-parity/digits-parity.mtl.json'), 'utf8');
       for (const [width, height] of [[1280, 800], [900, 800]] as const) {
         for (const look of ['light', 'dark', 'hc'] as const) {
           const p = await open({ text, look, width, height, fileName: 'digits-parity.mtl.json' });
@@ -249,7 +250,7 @@ async function main(): Promise<void> {
       // The designer as the Getting Started walkthrough's first two steps show it: the example as
       // it opens, then its shared trunk selected. (The pictures in media/walkthrough/ are crops
       // made in a real VS Code by test/e2e/scenarios/readmeScreenshots.mjs.)
-      const text = fs.readFileSync(path.resolve('examples/digits-parity/digits-parity.mtl.json'), 'utf8');
+      const text = fs.readFileSync(path.resolve(ROOT, 'examples/digits-parity/digits-parity.mtl.json'), 'utf8');
       for (const look of ['light', 'dark'] as const) {
         const p = await open({ text, look, width: 1400, height: 900, fileName: 'digits-parity.mtl.json' });
         await shot(p, `walkthrough-open-${look}`);

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ROOT } from '../../../repoRoot';
 import type { Check } from './readabilityChecks';
 
 interface Expected {
@@ -30,7 +31,7 @@ const sharingCheck = (name: string, expected: Expected): Check => [`first view o
   const summaryShared = Number(/Shared ([\d,]+)/.exec(shared)![1]!.replace(/,/g, ''));
   assert.ok(whole <= summaryShared, `cards badged Shared hold ${whole}, the summary says ${summaryShared}`);
   if (!cards.some((c) => c.badge.startsWith('Part shared'))) assert.equal(whole, summaryShared);
-}, { text: fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8'), width: 1400, height: 900, fileName: `${name}.mtl.json` }];
+}, { text: fs.readFileSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`), 'utf8'), width: 1400, height: 900, fileName: `${name}.mtl.json` }];
 
 export const sharingBadgeChecks: Check[] = [
   // Columns 2 x 3,232 and 2 x 528 are each task's own; the alphas (2 x 4) are the shared weights. A

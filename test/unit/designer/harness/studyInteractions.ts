@@ -5,15 +5,18 @@
 //   node test/unit/designer/harness/run.mjs studyInteractions [filter]
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { StudyFromWebview, StudyToWebview } from '../../../../src/core/study/studyPanelProtocol';
 import { SHARING_VERDICT_TEXT } from '../../../../src/core/stats/interval';
+import { ROOT } from '../../../repoRoot';
 import { runPageChecks, WebviewPage } from './webviewPage';
 import { DARK, type HarnessTheme } from '../../../harness/themes';
 import { studyFixture } from '../../core/study/fixtures';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
+const OUT = path.join(ROOT, 'test-output/study');
 
 type StudyPage = WebviewPage<StudyFromWebview, StudyToWebview>;
 const openStudyPage = (browser: Browser, theme: HarnessTheme): Promise<StudyPage> => WebviewPage.open(browser, theme, { bundleDir, bundle: 'study', viewport: { width: 1300, height: 900 } });
@@ -78,10 +81,10 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
     // The theme's foreground reaches the text (dark theme: #cccccc).
     const fill = await scatter.locator('text').first().evaluate((t) => getComputedStyle(t).fill);
     assert.equal(fill, 'rgb(204, 204, 204)');
-    fs.mkdirSync('test-output/study', { recursive: true });
-    await p.page.screenshot({ path: 'test-output/study/study-view-dark.png', fullPage: true });
+    fs.mkdirSync(OUT, { recursive: true });
+    await p.page.screenshot({ path: path.join(OUT, 'study-view-dark.png'), fullPage: true });
   }],
 ];
 
 void runPageChecks(checks.map(([name, run]) => ({ name, run, open: (browser: Browser) => openStudyPage(browser, DARK) })),
-  { only, out: 'test-output/study', consoleErrors: true });
+  { only, out: OUT, consoleErrors: true });

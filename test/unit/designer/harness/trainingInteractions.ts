@@ -7,16 +7,18 @@
 //   node test/unit/designer/harness/run.mjs trainingInteractions [filter]
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { cosineColor, type HeatmapTheme } from '../../../../src/core/conflictHeatmap';
 import type { SequencedEvent, TrainingToWebview } from '../../../../src/core/panelProtocol';
 import type { MetricPoint, RunSummary } from '../../../../src/core/protocol';
+import { ROOT } from '../../../repoRoot';
 import { runPageChecks, WebviewPage } from './webviewPage';
 import { DARK, LIGHT, type HarnessTheme } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
-const OUT = 'test-output/training';
+const OUT = path.join(ROOT, 'test-output/training');
 
 type TrainingPage = WebviewPage<unknown, TrainingToWebview>;
 const openTrainingPage = (browser: Browser, theme: HarnessTheme): Promise<TrainingPage> => WebviewPage.open(browser, theme, { bundleDir, bundle: 'training', viewport: { width: 1100, height: 900 }, readyType: 'ready' });
