@@ -13,6 +13,12 @@
 // the two equal epochs around it. The table shows the median of those ratios and their
 // interquartile range; a goal is "met" when the whole range is under it, "not met" when
 // the whole range is over it, and "noise" when the range crosses it.
+// How much is noise (2026-12-01 14:48-15:22, load 12-28, three rounds of one child per cell,
+// cells alternated): one process's equal epochs ranged up to 2.9 times apart (0.72-2.08 ms a step)
+// and the same cell's median moved by up to 0.17 between processes (GradNorm, 4 tasks,
+// representation: 1.19, 1.29, 1.32, with IMTL-G in the same minutes 1.28, 1.12, 1.28), so one
+// run's "noise" says little; a method is costlier only when it stays over another cell measured in
+// the same minutes (Nash-MTL, 4 tasks: 1.66, 1.54, 1.79).
 //
 // Each timed epoch is as many steps as a run goes between two gradient-conflict measurements
 // (evaluation.conflict.every, 200 by default, on by default), so it holds one measurement, as
