@@ -13,6 +13,12 @@
 // the two equal epochs around it. The table shows the median of those ratios and their
 // interquartile range; a goal is "met" when the whole range is under it, "not met" when
 // the whole range is over it, and "noise" when the range crosses it.
+// How much is noise (2026-12-01 14:48-15:22, load 12-28, three rounds of one child per cell,
+// cells alternated): one process's equal epochs ranged up to 2.9 times apart (0.72-2.08 ms a step)
+// and the same cell's median moved by up to 0.17 between processes (GradNorm, 4 tasks,
+// representation: 1.19, 1.29, 1.32, with IMTL-G in the same minutes 1.28, 1.12, 1.28), so one
+// run's "noise" says little; a method is costlier only when it stays over another cell measured in
+// the same minutes (Nash-MTL, 4 tasks: 1.66, 1.54, 1.79).
 //
 // Each timed epoch is as many steps as a run goes between two gradient-conflict measurements
 // (evaluation.conflict.every, 200 by default, on by default), so it holds one measurement, as
@@ -27,7 +33,11 @@
 // they do not depend on the load): TensorFlow ops, tfjs-core kernels (each costs tfjs-core's
 // bookkeeping on top of the op), read-backs to JavaScript, uploads from it, and the
 // JavaScript time of the method's rule (its solver); TOP_OPS=n lists the n most frequent ops.
+// `--dump TASKS METHOD MODE DIR` (MODE '' for none): one epoch of the method's trainer, writing
+// its graph and fetch sets to DIR (firstEpochProbe.ts --dump's files) for bench/step_trace.py,
+// which replays the step with TensorFlow's own per-node step stats.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { CONFLICT_DEFAULT_EVERY } from '../src/core/conflict';
 import { analyzeGraph } from '../src/core/graph';
@@ -178,6 +188,31 @@ async function profile(tasks: 2 | 4, method: string, mode?: GradientMode): Promi
   return { tfOps: tfOps / n, coreKernels: coreKernels / n, readBacks: readBacks / n, uploads: uploads / n, ruleMs: ruleCpuMs(), path: r.stepPath, topOps };
 }
 
+/** One epoch of the method, its graph (saved_model.pb) and fetch sets (calls.json) written to `dir` (see the header). */
+async function dump(tasks: 2 | 4, method: string, mode: GradientMode | undefined, dir: string): Promise<string> {
+  const b = await backendFor(tasks);
+  const backend = b.tf.backend() as unknown as { loadSavedModelMetaGraph(d: string, tags: string): number; binding: Record<string, (...a: unknown[]) => unknown> };
+  fs.mkdirSync(dir, { recursive: true });
+  const sets = new Map<string, { feeds: string; fetches: string; n: number }>();
+  const load = backend.loadSavedModelMetaGraph.bind(backend);
+  backend.loadSavedModelMetaGraph = (d, tags) => { fs.copyFileSync(path.join(d, 'saved_model.pb'), path.join(dir, 'saved_model.pb')); return load(d, tags); };
+  const binding = backend.binding;
+  const run = binding.runSavedModel!.bind(binding);
+  // The native binding's functions are read-only: a proxy (of an empty object, as a proxy of the
+  // binding must return its read-only values) in its place counts each fetch set.
+  backend.binding = new Proxy({}, { get: (_, k) => (k !== 'runSavedModel' ? Reflect.get(binding, k) : (...a: unknown[]) => {
+    const key = `${String(a[2])}|${String(a[3])}`;
+    const set = sets.get(key) ?? { feeds: String(a[2]), fetches: String(a[3]), n: 0 };
+    set.n++;
+    sets.set(key, set);
+    return run(...a);
+  }) });
+  const r = await trainer(b.tf, 'tensorflow', tasks, method, mode)();
+  backend.binding = binding;
+  fs.writeFileSync(path.join(dir, 'calls.json'), JSON.stringify([...sets.values()], null, 1));
+  return `${r.stepPath}: ${sets.size} fetch sets in ${dir}`;
+}
+
 /** This file's own bundle: trainSpeed.js bundles this module too, but each child runs this one. */
 const SELF = path.join(__dirname, 'weightingCost.js');
 
@@ -261,11 +296,12 @@ function profileTable(only?: string): void {
 
 const isEntry = require.main === module && path.basename(__filename) === 'weightingCost.js';
 if (isEntry) {
-  const [, , flag, a, b, c] = process.argv;
+  const [, , flag, a, b, c, d] = process.argv;
   const mode = (c || undefined) as GradientMode | undefined;
   if (flag === '--one') void measure(Number(a) as 2 | 4, b!, mode).then((r) => console.log(JSON.stringify(r)));
   else if (flag === '--profile-one') void profile(Number(a) as 2 | 4, b!, mode).then((r) => console.log(JSON.stringify(r)));
   else if (flag === '--profile') profileTable(a);
+  else if (flag === '--dump') void dump(Number(a) as 2 | 4, b!, mode, d!).then((r) => console.log(r));
   else {
     const at = process.argv.indexOf('--mode');
     weightingCostTable(flag === '--method' ? a : flag === '--gradient' ? 'gradient' : undefined, at > 0 ? process.argv[at + 1] as GradientMode : undefined);

@@ -7,7 +7,11 @@
 // (graphGradientStep.ts twoCalls); the loop runs the 4 to 6 steps most Gramians take: 240-300 us
 // (bench/graphRuleProbe.ts nash-newton-4, builds alternated, 2026-12-01 11:07-11:11, load 20-23).
 // The While op calling its functions each round cost the same as lowered to Switch and Merge
-// (`_lower_using_switch_merge`: 260-280 us), so it stays an op. In graphRules.ts's table: the step
+// (`_lower_using_switch_merge`: 260-280 us), so it stays an op. Nor is a round's call what costs:
+// the first 3 steps (the number 572 of 600 representation Gramians of a 4-task training run took) as
+// plain ops before the loop, each kept only while the loop would go on, cost more, 408-432 us a
+// call against 313-398 for all in the loop (graphRuleProbe, random Gramians, 4.2 steps on average;
+// 5 rounds alternated, 2026-12-01 14:44-14:46, load 18-20): the cost is the ~33 ops a step. In graphRules.ts's table: the step
 // with it against the two calls, 4 tasks, builds alternated (weightingCost --one 4 nash-mtl, 3 rounds
 // of 7 ratios, 2026-12-01 11:06-11:45, load 8-26): parameters 4.33 [4.13-4.54] against 4.45
 // [3.88-4.73], representation 1.50 [1.29-1.74] against 1.55 [1.32-1.81]: inside the noise. Passing
