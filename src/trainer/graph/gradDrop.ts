@@ -153,8 +153,10 @@ const MASK_FUNCTION = 'GradDropMask';
  * (graphFunction.ts), one fused loop per block that draws the block's part of the joined row's
  * stream (its first word and half from its offset) and masks it: the same numbers and bits as the
  * row's, with no row (XLA wrote each task's joined row, a copy of every gradient, and its loop
- * over the row's slices was not fused with them), in half the CPU time of TensorFlow's kernels op by op
- * (bench/gradDropPartsProbe.ts `joined`) but compiled at the first step
+ * over the row's slices was not fused with them; it also drew the hash and the mask a second time
+ * for the signs), in about 40% of the CPU time of TensorFlow's kernels op by op
+ * (bench/gradDropPartsProbe.ts `joined`, summed outputs included: 560-680 us a call against
+ * 1,510-1,700, and 870-1,010 before, builds alternating, load 26-29) but compiled at the first step
  * (bench/gradDropCompileProbe.ts): gradDropJit.ts decides from the run's length. On the kernels
  * the row is joined (four blocks' ops would cost more than the copies). The leak's multiply-add
  * and the shares' dots stay on TensorFlow's kernels, so both ways give the same bits.
