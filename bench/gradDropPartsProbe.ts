@@ -7,7 +7,8 @@
 // - full: the rule on the hash's uniforms, per block (the step's GradDrop before graphGradDropBlocks);
 // - joined: the four blocks joined into one (graphGradDropBlocks, the step's GradDrop on the shared
 //   parameters: one stream, so the same numbers, the direction split back), `/xla` as one function
-//   XLA compiles into one loop (graphFunction.ts), `/ops` on TensorFlow's kernels op by op;
+//   XLA compiles into one loop per block (graphFunction.ts; each block draws its part of the
+//   stream, nothing joined), `/ops` on TensorFlow's kernels op by op;
 // - matmul2 / matmul1: the first layer's weight gradients for both tasks, X^T d_i as two MatMuls,
 //   or as one X^T [d_1 d_2] (columns split back);
 // Each call's tasks' gradients are constants times a fed scalar (so that nothing is folded away).

@@ -44,15 +44,17 @@ const WEYL = 0x6d2b79f5;
  * function of key + (j + 1) C, split in its two 16-bit halves, low half first (fillSymmetric
  * writes the high half first: the same numbers pairwise swapped, test/unit/trainer/graphGradDrop.test.ts).
  * 16 bits give the chance P of keeping a sign to within 2^-16, as on the eager step.
+ * `skip` 1: the block starts at the high half of word `start` (its low half is the coordinate
+ * before it, in a block joined to this one: graphGradDropBlocks draws XLA's blocks so).
  */
-export function gradDropUniform(g: GraphBuilder, name: string, like: string, seed: string, start: string): { uniform: string; end: string } {
+export function gradDropUniform(g: GraphBuilder, name: string, like: string, seed: string, start: string, skip: 0 | 1 = 0): { uniform: string; end: string } {
   const int = (n: string, v: number) => g.constant(`${name}/${n}`, { dtype: 'int32', shape: [], values: [v | 0] });
   const i32 = (type: string, a: string, b: string, n: string) => g.op(type, [a, b], { T: I32 }, `${name}/${n}`);
   const u32 = (x: string, n: string) => g.op('Bitcast', [x], { T: I32, type: U32 }, `${name}/${n}`);
   const op = (type: string, a: string, b: string, n: string) => g.op(type, [a, b], { T: U32 }, `${name}/${n}`);
   const k = (n: string, v: number) => u32(int(n, v), `${n}_u32`);
   const size = g.op('Size', [like], { T: F, out_type: I32 }, `${name}/size`);
-  const words = i32('FloorDiv', i32('AddV2', size, int('one', 1), 'size_up'), int('two', 2), 'words');
+  const words = i32('FloorDiv', i32('AddV2', size, int('one', 1 + skip), 'size_up'), int('two', 2), 'words');
   // The counter (start + j + 1) C over this block's words j, in uint32 (wrapping as mulberry32 does).
   const words32 = u32(words, 'words_u32');
   const index = op('AddV2', u32(g.op('Range', [int('zero', 0), words, int('step', 1)], { Tidx: I32 }, `${name}/range`), 'range_u32'), op('AddV2', start, k('one_u32', 1), 'start_1'), 'index');
@@ -67,7 +69,7 @@ export function gradDropUniform(g: GraphBuilder, name: string, like: string, see
   // [words, 2] 16-bit halves (a Bitcast moves no data), as floats k / 2^16, cut to P (a copy only when P is odd).
   const halves = g.op('Cast', [g.op('Bitcast', [t], { T: U32, type: { type: 'uint16' } }, `${name}/halves`)], { SrcT: { type: 'uint16' }, DstT: F }, `${name}/halves_float`);
   const row = g.op('Reshape', [halves, g.constant(`${name}/row_shape`, { dtype: 'int32', shape: [2], values: [1, -1] })], { T: F, Tshape: I32 }, `${name}/halves_row`);
-  const cut = g.op('Slice', [row, g.constant(`${name}/cut_begin`, { dtype: 'int32', shape: [2], values: [0, 0] }),
+  const cut = g.op('Slice', [row, g.constant(`${name}/cut_begin`, { dtype: 'int32', shape: [2], values: [0, skip] }),
     g.op('Pack', [int('cut_rows', 1), size], { T: I32, N: { i: 2 }, axis: { i: 0 } }, `${name}/cut_size`)], { T: F, Index: I32 }, `${name}/cut`);
   const uniform = g.op('Mul', [cut, g.constant(`${name}/to_unit`, { dtype: 'float', shape: [], values: [2 ** -16] })], { T: F }, `${name}/uniform`);
   return { uniform, end: op('AddV2', start, words32, 'end') };
@@ -78,7 +80,7 @@ export function uint32Scalar(g: GraphBuilder, name: string, v: number): string {
   return g.op('Bitcast', [g.constant(`${name}/int`, { dtype: 'int32', shape: [], values: [v | 0] })], { T: I32, type: U32 }, name);
 }
 
-/** The mask on the tasks' rows `tasks` ([1, P] each): the sum S, the kept parts, and R+ and U (R+ - R-) for the shares. */
+/** The mask on the tasks' rows `tasks` ([1, P] each): the sum S and the kept parts. */
 function gradDropMask(g: GraphBuilder, name: string, tasks: readonly string[], draw: (like: string) => string) {
   const scalar = (n: string, v: number) => g.constant(`${name}/${n}`, { dtype: 'float', shape: [], values: [v] });
   const op = (type: string, inputs: string[], n: string) => g.op(type, inputs, { T: F }, `${name}/${n}`);
@@ -99,13 +101,18 @@ function gradDropMask(g: GraphBuilder, name: string, tasks: readonly string[], d
   const cmp = (type: string, n: string) => g.op(type, [positive, scaledTotal], { T: F }, `${name}/${n}`);
   const select = (cond: string, a: string, b: string, n: string) => g.op('SelectV2', [cond, a, b], { T: F }, `${name}/${n}`);
   const kept = select(cmp('Greater', 'keeps_positive'), positive, select(cmp('Less', 'keeps_negative'), negative, scalar('none', 0), 'negative_or_none'), 'kept');
-  return { sum, positive, scaledTotal, kept };
+  return { sum, kept };
 }
 
-/** s = sign(R+ - U A): which part each coordinate keeps (1: the positive, -1: the negative, 0: neither). */
-function keptSign(g: GraphBuilder, name: string, positive: string, scaledTotal: string): string {
-  const op = (type: string, inputs: string[], n: string) => g.op(type, inputs, { T: F }, `${name}/${n}`);
-  return op('Sign', [op('Sub', [positive, scaledTotal], 'purity_test')], 'sign');
+/**
+ * s: which part each coordinate keeps (1: the positive, -1: the negative, 0: neither), the sign
+ * of the kept sum: where R+ > U A >= 0, R+ > 0; where R+ < U A, R- < 0 (R- = 0 would give
+ * A = R+ and R+ < U R+, no U < 1 does), in floats too (rounding is monotone: R- <= 0, U A <= A).
+ * From the kept parts, not from R+ and U A, so that XLA's function need not write s every step
+ * (a second loop that drew the hash and the mask again over every shared weight).
+ */
+function keptSign(g: GraphBuilder, name: string, kept: string): string {
+  return g.op('Sign', [kept], { T: F }, `${name}/sign`);
 }
 
 /** [k]: <masked_i, g_i> = relu(s g_i)^2 summed. */
@@ -131,7 +138,7 @@ function leaked(g: GraphBuilder, name: string, kept: string, sum: string, leak: 
  */
 export function graphGradDrop(g: GraphBuilder, name: string, tasks: readonly string[], draw: (like: string) => string, leak: number): GraphGradDrop {
   const mask = gradDropMask(g, name, tasks, draw);
-  return { direction: leaked(g, name, mask.kept, mask.sum, leak), keptDots: keptDotsOf(g, name, tasks, keptSign(g, name, mask.positive, mask.scaledTotal)) };
+  return { direction: leaked(g, name, mask.kept, mask.sum, leak), keptDots: keptDotsOf(g, name, tasks, keptSign(g, name, mask.kept)) };
 }
 
 /** The function's name in the graph's library (graphFunction.ts): it keys XLA's compilation cache. */
@@ -139,57 +146,69 @@ const MASK_FUNCTION = 'GradDropMask';
 
 /**
  * GradDrop over several blocks at once (the parameters mode: every shared weight), `blocks[b][i]`
- * task i's gradient of block b (any shape, `sizes[b]` numbers): each task's blocks joined into one
- * [1, P] row, the uniforms drawn over it from word `start` (the words the blocks would take one
- * after the other: the same numbers for an even-sized block), the rule applied once and the
- * direction split back, [1, sizes[b]] each. `jit`: the hash, the mask and the shares' sums are one
- * function compiled by XLA (graphFunction.ts), where the joins and the split are no copies of their
- * own but where the fused loop reads and writes: one loop for the step, compiled once for all the
- * session's fetch sets, which runs in half the CPU time of TensorFlow's kernels op by op
- * (bench/gradDropPartsProbe.ts `joined`) but costs its compilation at the first step
- * (bench/gradDropCompileProbe.ts): gradDropJit.ts decides from the run's length. The leak's
- * multiply-add stays on TensorFlow's kernels, so both ways give the same bits.
+ * task i's gradient of block b (any shape, `sizes[b]` numbers): the rule on each task's blocks
+ * joined into one [1, P] row, the uniforms drawn over it from word `start` (the words the blocks
+ * would take one after the other: the same numbers for an even-sized block), the direction split
+ * back, [1, sizes[b]] each. `jit`: the hash and the mask are one function compiled by XLA
+ * (graphFunction.ts), one fused loop per block that draws the block's part of the joined row's
+ * stream (its first word and half from its offset) and masks it: the same numbers and bits as the
+ * row's, with no row (XLA wrote each task's joined row, a copy of every gradient, and its loop
+ * over the row's slices was not fused with them; it also drew the hash and the mask a second time
+ * for the signs), in about 40% of the CPU time of TensorFlow's kernels op by op
+ * (bench/gradDropPartsProbe.ts `joined`, summed outputs included: 560-680 us a call against
+ * 1,510-1,700, and 870-1,010 before, builds alternating, load 26-29) but compiled at the first step
+ * (bench/gradDropCompileProbe.ts): gradDropJit.ts decides from the run's length. On the kernels
+ * the row is joined (four blocks' ops would cost more than the copies). The leak's multiply-add
+ * and the shares' dots stay on TensorFlow's kernels, so both ways give the same bits.
  */
 export function graphGradDropBlocks(graph: GraphBuilder, name: string, blocks: readonly (readonly string[])[], sizes: readonly number[], seed: string, start: string, leak: number, jit = true): GraphGradDrop & { directions: string[] } {
   const k = blocks[0]!.length;
-  /** On builder `g`, from the blocks `ins[b][i]`, seed and start: each block's kept part and sum (with a leak), and the shares' dots. */
-  const joined = (g: GraphBuilder, ins: readonly (readonly string[])[], n: string) => {
-    const rowShape = g.constant(`${name}/${n}row_shape`, { dtype: 'int32', shape: [2], values: [1, -1] });
-    const axis = g.constant(`${name}/${n}axis`, { dtype: 'int32', shape: [], values: [1] });
-    return Array.from({ length: k }, (_, i) => {
-      const parts = ins.map((block, b) => g.op('Reshape', [block[i]!, rowShape], { T: F, Tshape: I32 }, `${name}/${n}task_${i}/block_${b}`));
-      return parts.length === 1 ? parts[0]! : g.op('ConcatV2', [...parts, axis], { T: F, N: { i: parts.length }, Tidx: I32 }, `${name}/${n}task_${i}`);
-    });
-  };
-  // The shares' dots (reported steps only) on TensorFlow's kernels from the sign s: inside XLA's
-  // function each of the k sums would be a loop of its own that computes the hash and the mask
-  // again (1.5 times the step's GradDrop time, measured); outside, the rows are joined again, on reported steps only.
-  const body = (g: GraphBuilder, ins: readonly (readonly string[])[], seedIn: string, startIn: string) => {
-    const axis = g.constant(`${name}/split_axis`, { dtype: 'int32', shape: [], values: [1] });
-    const rows = joined(g, ins, '');
-    const mask = gradDropMask(g, name, rows, (like) => gradDropUniform(g, name, like, seedIn, startIn).uniform);
-    const sizesNode = g.constant(`${name}/sizes`, { dtype: 'int32', shape: [sizes.length], values: [...sizes] });
+  const flat = (g: GraphBuilder, x: string, n: string) => g.op('Reshape', [x, g.constant(`${n}/row_shape`, { dtype: 'int32', shape: [2], values: [1, -1] })], { T: F, Tshape: I32 }, n);
+  /** [1, P] rows joined along their axis 1 (one row: itself). */
+  const concat = (g: GraphBuilder, rows: readonly string[], n: string) => (rows.length === 1 ? rows[0]!
+    : g.op('ConcatV2', [...rows, g.constant(`${n}/axis`, { dtype: 'int32', shape: [], values: [1] })], { T: F, N: { i: rows.length }, Tidx: I32 }, n));
+  /** Each task's blocks as one [1, P] row, on builder `g`. */
+  const joined = (g: GraphBuilder, ins: readonly (readonly string[])[], n: string) =>
+    Array.from({ length: k }, (_, i) => concat(g, ins.map((block, b) => flat(g, block[i]!, `${name}/${n}task_${i}/block_${b}`)), `${name}/${n}task_${i}`));
+  /** On the kernels: the mask on the joined rows, its kept parts and sums split back. */
+  const onRow = (ins: readonly (readonly string[])[]) => {
+    const rows = joined(graph, ins, '');
+    const mask = gradDropMask(graph, name, rows, (like) => gradDropUniform(graph, name, like, seed, start).uniform);
+    const sizesNode = graph.constant(`${name}/sizes`, { dtype: 'int32', shape: [sizes.length], values: [...sizes] });
+    const axis = graph.constant(`${name}/split_axis`, { dtype: 'int32', shape: [], values: [1] });
     const split = (x: string, n: string) => {
       if (ins.length === 1) return [x];
-      const parts = g.op('SplitV', [x, sizesNode, axis], { T: F, Tlen: I32, num_split: { i: sizes.length } }, `${name}/${n}`);
+      const parts = graph.op('SplitV', [x, sizesNode, axis], { T: F, Tlen: I32, num_split: { i: sizes.length } }, `${name}/${n}`);
       return sizes.map((_, b) => (b === 0 ? parts : `${parts}:${b}`));
     };
-    return { kept: split(mask.kept, 'split'), sums: leak === 0 ? [] : split(mask.sum, 'split_sum'), sign: keptSign(g, name, mask.positive, mask.scaledTotal), rows };
+    return { kept: split(mask.kept, 'split'), sums: leak === 0 ? [] : split(mask.sum, 'split_sum'), keptRow: mask.kept, rows };
   };
-  let parts: { kept: string[]; sums: string[]; sign: string; rows: string[] };
-  if (!jit) parts = body(graph, blocks, seed, start);
+  /** In XLA's function (builder `g`): block by block, each from its offset in the joined row's stream. */
+  const byBlock = (g: GraphBuilder, ins: readonly (readonly string[])[], seedIn: string, startIn: string) => {
+    let offset = 0;
+    const masks = ins.map((block, b) => {
+      const at = `${name}/block_${b}`;
+      const first = offset;
+      offset += sizes[b]!;
+      const word = first < 2 ? startIn : g.op('AddV2', [startIn, uint32Scalar(g, `${at}/first_word`, Math.floor(first / 2))], { T: U32 }, `${at}/start`);
+      return gradDropMask(g, at, block.map((x, i) => flat(g, x, `${at}/task_${i}`)), (like) => gradDropUniform(g, at, like, seedIn, word, (first % 2) as 0 | 1).uniform);
+    });
+    return { kept: masks.map((m) => m.kept), sums: leak === 0 ? [] : masks.map((m) => m.sum) };
+  };
+  let parts: { kept: string[]; sums: string[]; keptRow?: string; rows?: string[] };
+  if (!jit) parts = onRow(blocks);
   else {
     const args = [...blocks.flatMap((block, b) => block.map((_, i) => ({ name: `grad_${b}_${i}`, type: 'float' as const }))), { name: 'seed', type: 'int32' as const }, { name: 'start', type: 'uint32' as const }];
     const ins = blocks.map((block, b) => block.map((_, i) => `grad_${b}_${i}`));
     const call = xlaFunction(graph, MASK_FUNCTION, args, (g) => {
-      const out = body(g, ins, 'seed', 'start');
-      return [...out.kept.map((node, b) => ({ name: `kept_${b}`, type: 'float' as const, node })), ...out.sums.map((node, b) => ({ name: `sum_${b}`, type: 'float' as const, node })),
-        // The signs as bytes: the function writes this output every step, for the reported steps' shares
-        // (as floats, 4 bytes a shared weight, it cost 30-50 us of CPU a step: bench/gradDropCompileProbe.ts).
-        { name: 'sign', type: 'int8' as const, node: g.op('Cast', [out.sign], { SrcT: F, DstT: { type: 'int8' } }, `${name}/sign_int8`) }];
+      const out = byBlock(g, ins, 'seed', 'start');
+      return [...out.kept.map((node, b) => ({ name: `kept_${b}`, type: 'float' as const, node })), ...out.sums.map((node, b) => ({ name: `sum_${b}`, type: 'float' as const, node }))];
     })(`${name}/mask`, [...blocks.flat(), seed, start]);
-    parts = { kept: call.slice(0, sizes.length), sums: call.slice(sizes.length, call.length - 1), sign: graph.op('Cast', [call.at(-1)!], { SrcT: { type: 'int8' }, DstT: F }, `${name}/sign`), rows: joined(graph, blocks, 'shares/') };
+    parts = { kept: call.slice(0, sizes.length), sums: call.slice(sizes.length) };
   }
   const directions = parts.kept.map((kept, b) => leaked(graph, `${name}/block_${b}`, kept, parts.sums[b] ?? kept, leak));
-  return { direction: directions[0]!, keptDots: keptDotsOf(graph, name, parts.rows, parts.sign), directions };
+  // The shares' dots (reported steps only) on the rows joined again: inside XLA's function each of
+  // the k sums would be a loop of its own that draws the hash and the mask again.
+  const keptRow = parts.keptRow ?? concat(graph, parts.kept, `${name}/shares/kept`);
+  return { direction: directions[0]!, keptDots: keptDotsOf(graph, name, parts.rows ?? joined(graph, blocks, 'shares/'), keptSign(graph, name, keptRow)), directions };
 }

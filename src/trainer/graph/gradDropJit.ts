@@ -6,6 +6,9 @@
 // for all the session's fetch sets, graphFunction.ts), so a short run (an example, a first try)
 // would be slower for it.
 // Both ways give the same bits (test/unit/trainer/graphGradDrop.test.ts), so the choice is speed only.
+// These figures predate XLA's mask block by block (gradDrop.ts), which saves about 0.3 ms more a
+// step for a like compilation (bench/gradDropPartsProbe.ts's first calls): the break-even below is
+// lower now (not measured again), so it errs towards the kernels for runs between.
 
 /**
  * From this many planned steps XLA's loop pays for its compilation: the break-even measured with
