@@ -19,6 +19,8 @@ export type BlockType = BlockLayerSpec['type'];
 
 const BLOCK_TYPES: ReadonlySet<string> = new Set<BlockType>(['parallelDense', 'crossStitch', 'mmoe', 'ple', 'select']);
 export const isBlockLayer = (l: LayerSpec): l is BlockLayerSpec => BLOCK_TYPES.has(l.type);
+/** Whether a layer type (as the designer holds it, any string) is a sharing block's. */
+export const isBlockType = (type: string): boolean => BLOCK_TYPES.has(type);
 
 /** Blocks whose column i reads column i of a stacked input: ownership flows through them. */
 const KEEPS_COLUMNS: ReadonlySet<string> = new Set(['parallelDense', 'crossStitch']);
