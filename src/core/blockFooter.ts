@@ -24,7 +24,11 @@ export function blockFooter(b: SharingBlock, d: SharingDiagram): string {
     case 'unused': return `${int(b.params)} params · not trained`;
     case 'shared': {
       const own = ownParts(b).reduce((a, p) => a + p.params, 0);
-      return own > 0 ? `${int(b.params - own)} shared${pct(b.params - own)} + ${int(own)} per task` : `${int(b.params)} params${pct(b.params)}`;
+      // A column no task reads (core/blockLayers taskParts) is neither shared nor a task's.
+      const unused = b.layers.flatMap((l) => l.parts ?? []).filter((p) => p.tasks.length === 0).reduce((a, p) => a + p.params, 0);
+      const rest = `${own > 0 ? ` + ${int(own)} per task` : ''}${unused > 0 ? ` + ${int(unused)} unused` : ''}`;
+      const shared = b.params - own - unused;
+      return rest ? `${int(shared)} shared${pct(shared)}${rest}` : `${int(b.params)} params${pct(b.params)}`;
     }
     case 'task': {
       const task = b.tasks[0] ?? '';

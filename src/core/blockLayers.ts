@@ -19,6 +19,8 @@ export type BlockType = BlockLayerSpec['type'];
 
 const BLOCK_TYPES: ReadonlySet<string> = new Set<BlockType>(['parallelDense', 'crossStitch', 'mmoe', 'ple', 'select']);
 export const isBlockLayer = (l: LayerSpec): l is BlockLayerSpec => BLOCK_TYPES.has(l.type);
+/** Whether a layer type (as the designer holds it, any string) is a sharing block's. */
+export const isBlockType = (type: string): boolean => BLOCK_TYPES.has(type);
 
 /** Blocks whose column i reads column i of a stacked input: ownership flows through them. */
 const KEEPS_COLUMNS: ReadonlySet<string> = new Set(['parallelDense', 'crossStitch']);
@@ -172,7 +174,27 @@ export function columnOwners(graph: Graph): Map<string, string[][]> {
   return owners;
 }
 
-/** A block's part with the tasks it serves: a column's part its owners, a shared part all `served`. */
+/**
+ * Blocks whose columns some layer reads all at once, so that a column no `select` picks still
+ * reaches every task: a flatten, a dense, a crossStitch (each of its columns mixes them all), or
+ * a parallelDense read so itself (its column i reads column i only). A block read only by
+ * `select` layers and such parallelDense layers holds its unpicked columns for no task.
+ */
+function readWhole(graph: Graph): Set<string> {
+  const whole = new Set<string>();
+  for (const id of [...graph.order].reverse()) {
+    const reads = (c: string): boolean => {
+      const consumer = graph.nodes.get(c);
+      if (consumer?.kind !== 'layer') return false;
+      if (consumer.layer.type === 'select') return false;
+      return consumer.layer.type !== 'parallelDense' || whole.has(c);
+    };
+    if ((graph.consumers.get(id) ?? []).some(reads)) whole.add(id);
+  }
+  return whole;
+}
+
+/** A block's part with the tasks it serves: a column's part its owners, a shared part all `served`; none for a column no task reads. */
 export interface TaskPart { label: string; params: number; tasks: string[] }
 
 /**
@@ -184,8 +206,12 @@ export function taskParts(graph: Graph, shapes: ReadonlyMap<string, Shape>, owne
   if (node?.kind !== 'layer' || !isBlockLayer(node.layer)) return undefined;
   const parts = blockParts(node.layer, node.from[0] === undefined ? undefined : shapes.get(node.from[0]));
   if (!parts?.length) return undefined;
+  const whole = readWhole(graph).has(id);
   return parts.map((p) => {
     const own = p.column === undefined ? undefined : owners.get(id)?.[p.column];
-    return { label: p.label, params: p.params, tasks: own?.length ? own : served };
+    // A column no select picks, in a block no layer reads whole: no task's loss reaches it (and no
+    // baseline holds it, core/baseline.ts), so it is unused, not shared.
+    const tasks = own?.length ? own : p.column !== undefined && !whole ? [] : served;
+    return { label: p.label, params: p.params, tasks };
   });
 }

@@ -5,7 +5,7 @@
 import { anyOf, arr, bool, int, num, obj, oneOf, record, str, union, type ObjectSchema, type Schema } from './docSchema';
 import { REPEAT_COST_WARNING } from './repeats';
 import { weightingVariants } from './weighting/registry';
-import type { Activation, ColumnType, LayerType, LossName, MetricName, TaskKind, TextEncoding } from './spec';
+import type { Activation, ColumnType, DataSource, LayerType, LossName, MetricName, OptimizerSpec, PreprocessOp, ScheduleSpec, TaskKind, TextEncoding } from './spec';
 
 const keys = <T extends string>(r: Record<T, true>): T[] => Object.keys(r) as T[];
 
@@ -20,6 +20,20 @@ export const LOSS_TITLES: Record<LossName, string> = {
   meanSquaredError: 'mean squared error', meanAbsoluteError: 'mean absolute error', huber: 'Huber',
 };
 export const LOSS_NAMES = Object.keys(LOSS_TITLES) as LossName[];
+/**
+ * Each kind of a tagged setting as users call it, for the designer's dropdowns (the document
+ * keeps the id): "sgdr" and "rmsprop" read as typos to someone who knows the methods by name.
+ */
+export const OPTIMIZER_TITLES: Record<OptimizerSpec['type'], string> = { sgd: 'SGD', adam: 'Adam', rmsprop: 'RMSProp', adagrad: 'Adagrad' };
+export const SCHEDULE_TITLES: Record<ScheduleSpec['type'], string> = {
+  constant: 'Constant', step: 'Step decay', exponential: 'Exponential decay', cosine: 'Cosine decay', sgdr: 'Cosine with warm restarts (SGDR)',
+};
+export const SOURCE_TITLES: Record<DataSource['type'], string> = {
+  mnist: 'MNIST digits', multimnist: 'MultiMNIST (two digits)', 'synthetic-correlated': 'Synthetic correlated regression',
+  'synthetic-sequence': 'Synthetic sequences', csv: 'CSV file', jsonl: 'JSON Lines file', parquet: 'Parquet file',
+  imageFolder: 'Image folder', numpy: 'NumPy arrays',
+};
+export const PREPROCESS_TITLES: Record<PreprocessOp['op'], string> = { scale: 'Scale', zscore: 'Standardise (z-score)', minmax: 'Min-max to [0, 1]' };
 export const TEXT_ENCODINGS = keys<TextEncoding>({ 'utf-8': true, 'utf-16le': true, 'utf-16be': true, latin1: true, 'windows-1252': true, 'iso-8859-15': true });
 const COLUMN_TYPES = keys<ColumnType>({ numeric: true, categorical: true });
 const METRIC_NAMES = keys<MetricName>({ accuracy: true, macroF1: true, rocAuc: true, mae: true, rmse: true, r2: true });

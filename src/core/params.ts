@@ -63,6 +63,8 @@ export interface ParamCounts {
   shared: number;
   /** Task id -> parameters serving that task alone (its layers, its columns and gates of blocks). */
   perTask: Record<string, number>;
+  /** Parameters in `total` that no task's loss reaches: a block's column (or gate) that no select picks. */
+  unused: number;
   /**
    * Sum over tasks of the model that task's single-task baseline trains (core/baseline.ts):
    * its whole path, with only its own columns of a sharing block.
@@ -104,7 +106,7 @@ function countNodes(spec: Pick<ExperimentSpec, 'model'>, graph: Graph, shapes: M
     const n = node.kind === 'input' ? 0 : layerParams(node.layer, node.from[0] === undefined ? undefined : shapes.get(node.from[0]));
     if (n !== undefined) perNode.set(node.id, n);
   }
-  let total = 0, shared = 0, complete = true;
+  let total = 0, shared = 0, unused = 0, complete = true;
   const sharedPerNode = new Map<string, number>();
   const perTask: Record<string, number> = Object.fromEntries(graph.tasks.map((t) => [t, 0]));
   const owners = columnOwners(graph);
@@ -119,10 +121,11 @@ function countNodes(spec: Pick<ExperimentSpec, 'model'>, graph: Graph, shapes: M
     let nodeShared = 0;
     for (const part of parts) {
       if (part.tasks.length >= 2) nodeShared += part.params;
-      else perTask[part.tasks[0]!]! += part.params;
+      else if (part.tasks.length === 1) perTask[part.tasks[0]!]! += part.params;
+      else unused += part.params;
     }
     shared += nodeShared;
     sharedPerNode.set(id, nodeShared);
   }
-  return { perNode, sharedPerNode, total, shared, perTask, complete };
+  return { perNode, sharedPerNode, total, shared, perTask, unused, complete };
 }

@@ -36,6 +36,9 @@ export function nothingSelected(model: DesignModel, selection: Selection): boole
   return !selection.nodes.some((id) => onCanvas(model, id)) && selectedEdges(model, selection).length === 0;
 }
 
+/** A layer's L2 left empty is the run's (training.l2), not "none". */
+const LAYER_EMPTY = { l2: 'as training.l2' };
+
 export function NodePanel(p: { selection: Selection; setSelection(s: Selection): void; selectWhenReady(ids: string[]): void }) {
   const d = useDesigner();
   const ids = p.selection.nodes.filter((id) => onCanvas(d.model, id));
@@ -111,7 +114,7 @@ function NodeForm({ info, selectWhenReady, clear }: { info: NodeInfo; selectWhen
           <EnumField label="Type" path={[...path, 'type']} value={info.type} options={LAYER_TYPES} required
             help={known ? LAYER_SCHEMAS[type].description : undefined} onChange={(t) => t && t !== info.type && d.edit(changeLayerType(model.doc, info.index, t as LayerType))} />
           {known && <div className="field-grid"><ObjectFields schema={LAYER_SCHEMAS[type]} value={raw} path={path} skip={['id', 'from', 'label']}
-            defaults={isObject(raw) ? layerWithDefaults(raw as unknown as LayerSpec) as unknown as Record<string, unknown> : undefined} /></div>}
+            defaults={isObject(raw) ? layerWithDefaults(raw as unknown as LayerSpec) as unknown as Record<string, unknown> : undefined} empty={LAYER_EMPTY} /></div>}
           <Inputs info={info} path={path} />
         </>
       )}

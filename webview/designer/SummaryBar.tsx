@@ -31,6 +31,8 @@ export function SummaryBar({ data }: { data?: DataSize }) {
           </span>
         ))}
       </span>
+      {p.unused > 0 && <span className="stat unused" title="Columns or gates of a sharing block that no select layer picks: in the model, but no task's loss reaches them.">
+        <span className="stat-label">Unused</span> <b>{formatCount(p.unused)}</b></span>}
       {memory && <MemoryStat memory={memory} />}
       {!p.complete && <span className="muted" title="Some layers have no known input shape yet.">(incomplete: some shapes unknown)</span>}
     </footer>

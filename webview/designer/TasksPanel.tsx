@@ -2,17 +2,16 @@
 import { DEFAULT_LOSS, DEFAULT_METRICS } from '../../src/core/defaults';
 import type { JsonPath } from '../../src/core/edits';
 import { LOSS_TITLES } from '../../src/core/experimentSchema';
-import { own } from '../../src/core/own';
 import type { MetricName, TaskKind } from '../../src/core/spec';
 import { Button, Checkbox } from '../ui';
 import { problemsAt, useDesigner } from './context';
 import { DraftText, EnumField, FieldShell, ObjectFields, ProblemText } from './fields';
 import { isObject, type TaskInfo } from './model';
 import { addTask, connect, idProblem, removeTask, renameTask, setValue } from './operations';
-import { TASK } from './schemas';
+import { TASK, titled } from './schemas';
 
 /** A loss as users call it ("binary cross-entropy"); an unknown name as it is written. */
-const LOSS_LABEL = { loss: (name: string): string => own(LOSS_TITLES, name) ?? name };
+const LOSS_LABEL = { loss: titled(LOSS_TITLES) };
 
 export function TasksPanel() {
   const d = useDesigner();

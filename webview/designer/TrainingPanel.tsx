@@ -3,6 +3,7 @@
 // the experiment's name.
 import { DEFAULT_DELTA_M } from '../../src/core/deltaM';
 import { optimizerWithDefaults, scheduleWithDefaults } from '../../src/core/defaults';
+import { OPTIMIZER_TITLES, SCHEDULE_TITLES } from '../../src/core/experimentSchema';
 import { DEFAULT_TRAIN_METRICS, type OptimizerSpec, type ScheduleSpec } from '../../src/core/spec';
 import { gradientMode, weightingMethod } from '../../src/core/weighting/registry';
 import { Checkbox } from '../ui';
@@ -11,7 +12,7 @@ import { FieldShell, ObjectFields, ProblemText, SchemaField } from './fields';
 import { LrPreview } from './LrPreview';
 import { isObject } from './model';
 import { setValue } from './operations';
-import { CROSS_VALIDATION, DESCRIPTION, EARLY_STOPPING, EVALUATION, NAME, OPTIMIZER, SCHEDULE, TRAINING, WEIGHTING } from './schemas';
+import { CROSS_VALIDATION, DESCRIPTION, EARLY_STOPPING, EVALUATION, NAME, OPTIMIZER, SCHEDULE, titled, TRAINING, WEIGHTING } from './schemas';
 import { useVariantChange, VariantFields } from './VariantFields';
 import { WeightingGuide } from './WeightingGuide';
 
@@ -38,6 +39,9 @@ function weightingDefaults(weighting: unknown): Record<string, unknown> | undefi
   return { ...d.defaults, ...(d.family === 'gradient' ? { mode: gradientMode(undefined) } : {}) };
 }
 
+/** The run's settings whose empty field turns something off, said so plainly (the schema's defaults). */
+const TRAINING_EMPTY = { l2: 'off (default 0)', clipNorm: 'off (no clipping)' };
+
 export function TrainingPanel() {
   const d = useDesigner();
   const { doc } = d.model;
@@ -51,15 +55,15 @@ export function TrainingPanel() {
     <div className="panel-section">
       <ProblemText problems={problemsAt(d.model.problems, ['training'], true)} />
       <h3>Optimizer</h3>
-      <VariantFields union={OPTIMIZER} value={optimizer} path={['training', 'optimizer']} label="Optimizer" starters="optimizer"
+      <VariantFields union={OPTIMIZER} value={optimizer} path={['training', 'optimizer']} label="Optimizer" starters="optimizer" optionLabel={titled(OPTIMIZER_TITLES)}
         defaults={isObject(optimizer) ? safely(() => optimizerWithDefaults(optimizer as unknown as OptimizerSpec) as unknown as Record<string, unknown>) : undefined} />
       <h3>Learning-rate schedule</h3>
-      <VariantFields union={SCHEDULE} value={schedule} path={['training', 'schedule']} label="Schedule" starters="schedule" optional={{ fallback: 'constant' }}
+      <VariantFields union={SCHEDULE} value={schedule} path={['training', 'schedule']} label="Schedule" starters="schedule" optional={{ fallback: 'constant' }} optionLabel={titled(SCHEDULE_TITLES)}
         defaults={safely(() => scheduleWithDefaults(isObject(schedule) ? schedule as unknown as ScheduleSpec : undefined) as unknown as Record<string, unknown>)} />
       <LrPreview schedule={schedule} learningRate={isObject(optimizer) ? optimizer.learningRate : undefined} epochs={training.epochs} />
       <h3>Run</h3>
       <div className="field-grid">
-        <ObjectFields schema={TRAINING} value={training} path={['training']} skip={['optimizer', 'schedule', 'weighting', 'earlyStopping']} />
+        <ObjectFields schema={TRAINING} value={training} path={['training']} skip={['optimizer', 'schedule', 'weighting', 'earlyStopping']} empty={TRAINING_EMPTY} />
       </div>
       <h3>Task weighting</h3>
       <VariantFields union={WEIGHTING} value={training.weighting} path={['training', 'weighting']} label="Method" optional={{ fallback: 'equal' }}

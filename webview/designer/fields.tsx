@@ -145,12 +145,16 @@ const LONG_NUMBER = 12;
  */
 const LONG_CHOICE = 9;
 
-/** One field for a schema property; `fallback` is the effective default shown when unset. */
-export function SchemaField(p: { name: string; schema: Schema; value: unknown; path: JsonPath; required: boolean; fallback?: unknown; label?: string; optionLabel?: (value: string) => string }) {
+/**
+ * One field for a schema property; `fallback` is the effective default shown when unset, `empty`
+ * what leaving it empty means when that is no value ("off (no clipping)": a bare "optional" left
+ * the user to guess whether empty meant off, zero or some default).
+ */
+export function SchemaField(p: { name: string; schema: Schema; value: unknown; path: JsonPath; required: boolean; fallback?: unknown; empty?: string; label?: string; optionLabel?: (value: string) => string }) {
   const d = useDesigner();
   const label = p.label ?? humanize(p.name);
   const help = p.schema.description;
-  const placeholder = p.fallback !== undefined ? `default ${listText(p.fallback) || String(p.fallback)}` : p.required ? 'required' : 'optional';
+  const placeholder = p.empty ?? (p.fallback !== undefined ? `default ${listText(p.fallback) || String(p.fallback)}` : p.required ? 'required' : 'optional');
   const s = p.schema;
   switch (s.kind) {
     case 'number': {
@@ -240,12 +244,14 @@ export function ObjectFields(p: {
   schema: { properties: Record<string, Schema>; required: readonly string[] }; value: unknown; path: JsonPath; skip?: readonly string[]; defaults?: Record<string, unknown>;
   /** What a choice is called in a property's list, by property (a loss as users call it). */
   optionLabels?: Record<string, (value: string) => string>;
+  /** What an empty field means, by property, where that is no value of `defaults` ("off (no clipping)"). */
+  empty?: Record<string, string>;
 }) {
   const value = typeof p.value === 'object' && p.value !== null ? p.value as Record<string, unknown> : {};
   return (
     <>
       {Object.entries(p.schema.properties).filter(([k]) => !p.skip?.includes(k)).map(([k, s]) => (
-        <SchemaField key={k} name={k} schema={s} value={value[k]} path={[...p.path, k]} required={p.schema.required.includes(k)} fallback={p.defaults?.[k]} optionLabel={p.optionLabels?.[k]} />
+        <SchemaField key={k} name={k} schema={s} value={value[k]} path={[...p.path, k]} required={p.schema.required.includes(k)} fallback={p.defaults?.[k]} empty={p.empty?.[k]} optionLabel={p.optionLabels?.[k]} />
       ))}
     </>
   );

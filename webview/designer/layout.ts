@@ -2,8 +2,9 @@
 // node; the document's `layout` names the positions the user chose. Group boxes (the shared
 // trunk, each task's branch) are drawn around wherever their members ended up. elk
 // (elkLayout.ts) only runs when the user asks for "Auto-layout".
+import { isBlockType } from '../../src/core/blockLayers';
 import { fromEdgeId, outputEdgeId, parseNodeId, taskNodeId } from '../../src/core/nodeIds';
-import type { DesignModel } from './model';
+import type { DesignModel, NodeInfo } from './model';
 import type { EdgeRef } from './operations';
 
 export interface Size { width: number; height: number }
@@ -25,24 +26,48 @@ export interface LayoutGroup {
   members: string[];
 }
 
+/**
+ * What a group of nodes serving several tasks holds, as its label says it: a shared trunk
+ * (layers every task reads whole), task columns (parallelDense, crossStitch: one column per
+ * task, tied by cross-stitch units), experts with a gate per task (mmoe, ple), or a lone input.
+ * "Shared trunk" over cross-stitch columns said they were one shared stack, which they are not.
+ */
+const TRUNK = 'Shared trunk';
+function sharedContent(members: readonly NodeInfo[]): string {
+  const has = (...types: string[]): boolean => members.some((n) => types.includes(n.type));
+  const trunk = members.some((n) => n.kind === 'layer' && !isBlockType(n.type));
+  const parts = [
+    ...(trunk ? [TRUNK.toLowerCase()] : []),
+    ...(has('mmoe', 'ple') ? ['experts + task gates'] : []),
+    ...(has('crossStitch') ? ['cross-stitch columns'] : has('parallelDense') ? ['task columns'] : []),
+  ];
+  const text = parts.length ? parts.join(', ') : members.every((n) => n.kind === 'input') ? `shared input${members.length > 1 ? 's' : ''}` : 'shared';
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Nodes grouped by the set of tasks they serve: shared groups first (widest first), then one per task, then unused. */
 export function groupNodes(model: DesignModel): LayoutGroup[] {
   const groups = new Map<string, LayoutGroup>();
-  const all = model.tasks.length;
   const add = (tasks: string[], member: string): void => {
     const id = `group:${tasks.join('+')}`;
     let g = groups.get(id);
     if (!g) {
-      const label = tasks.length === 0 ? 'Not used by any task'
-        : tasks.length === 1 ? `${tasks[0]} branch`
-          : tasks.length === all ? `Shared trunk · ${all === 2 ? 'both tasks' : `all ${all} tasks`}` : `Shared by ${tasks.join(', ')}`;
-      g = { id, tasks, label, members: [] };
+      g = { id, tasks, label: '', members: [] };
       groups.set(id, g);
     }
     g.members.push(member);
   };
   for (const n of model.nodes) add(n.serves, n.id);
   for (const t of model.tasks) add([t.id], taskNodeId(t.id));
+  const all = model.tasks.length;
+  for (const g of groups.values()) {
+    const { tasks } = g;
+    const shared = (): string => sharedContent(g.members.map((id) => model.nodeById.get(id)).filter((n): n is NodeInfo => n !== undefined));
+    g.label = tasks.length === 0 ? 'Not used by any task'
+      : tasks.length === 1 ? `${tasks[0]} branch`
+        : tasks.length === all ? `${shared()} · ${all === 2 ? 'both tasks' : `all ${all} tasks`}`
+          : shared() === TRUNK ? `Shared by ${tasks.join(', ')}` : `${shared()} · ${tasks.join(', ')}`;
+  }
   const rank = (g: LayoutGroup): number => (g.tasks.length === 0 ? 1e9 : g.tasks.length >= 2 ? -g.tasks.length : 0);
   const taskOrder = new Map(model.tasks.map((t, i) => [t.id, i]));
   return [...groups.values()].sort((a, b) => rank(a) - rank(b) || (taskOrder.get(a.tasks[0]!) ?? 0) - (taskOrder.get(b.tasks[0]!) ?? 0));

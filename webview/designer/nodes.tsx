@@ -92,18 +92,23 @@ export function describeNode(info: NodeInfo, problems: readonly Problem[]): stri
  */
 function sharingBadgeText(info: NodeInfo): string {
   const columns = info.parts?.filter((p) => p.tasks.length === 1).length ?? 0;
-  switch (info.sharing) {
-    case 'columns': return `${columns} task columns`;
-    case 'partly': return `Part shared · ${info.serves.length} tasks`;
-    default: return `Shared · ${info.serves.length} tasks`;
-  }
+  // A column no select picks is counted as unused (core/params), so the badge says so too.
+  const unused = info.parts?.filter((p) => p.tasks.length === 0).length ?? 0;
+  const text = (() => {
+    switch (info.sharing) {
+      case 'columns': return `${columns} task columns`;
+      case 'partly': return `Part shared · ${info.serves.length} tasks`;
+      default: return `Shared · ${info.serves.length} tasks`;
+    }
+  })();
+  return unused ? `${text} · ${unused} unused` : text;
 }
 
 /** The badge's longer form: which part goes to which tasks. */
 function sharingText(info: NodeInfo): string {
   const by = info.serves.join(', ');
   if (info.sharing === 'shared' || !info.parts) return `shared by ${info.serves.length} tasks: ${by}`;
-  const parts = info.parts.map((p) => `${p.label}: ${p.tasks.length > 1 ? 'shared' : p.tasks[0]}, ${plural(p.params, 'parameter')}`).join('; ');
+  const parts = info.parts.map((p) => `${p.label}: ${p.tasks.length > 1 ? 'shared' : p.tasks[0] ?? 'used by no task'}, ${plural(p.params, 'parameter')}`).join('; ');
   return `${info.sharing === 'columns' ? `one column each for ${by}, none shared` : `partly shared by ${by}`} (${parts})`;
 }
 

@@ -2,6 +2,7 @@
 // from: field kinds, required flags and descriptions come from there, not from a second list.
 import type { ObjectSchema, Schema, UnionSchema } from '../../src/core/docSchema';
 import { EXPERIMENT_SCHEMA } from '../../src/core/experimentSchema';
+import { own } from '../../src/core/own';
 
 const prop = (o: ObjectSchema, key: string): Schema => {
   const s = o.properties[key];
@@ -40,6 +41,9 @@ export const STARTERS: Record<string, Record<string, Record<string, unknown>>> =
 
 /** Property names of a variant, the tag included (what survives a switch of variant). */
 export const variantKeys = (u: UnionSchema, tag: string): string[] => [u.tag, ...Object.keys(u.variants[tag]?.properties ?? {})];
+
+/** A dropdown's names from a table of titles (core/experimentSchema's LOSS_TITLES...): a value as users call it, an unknown one as it is written. */
+export const titled = (titles: Readonly<Record<string, string>>) => (value: string): string => own(titles, value) ?? value;
 
 /** "kernelSize" -> "Kernel size", "l2" -> "L2". */
 export function humanize(key: string): string {

@@ -25,7 +25,7 @@ export function BlockParts({ diagram }: { diagram: SharingDiagram }) {
             <tr key={`${l.id}:${i}`}>
               <td>{i === 0 ? <><b>{l.id}</b> <span className="muted">{l.type}</span></> : null}</td>
               <td>{p.label}</td>
-              <td>{chip(p.tasks)} {p.tasks.length > 1 ? `shared: ${p.tasks.join(', ')}` : p.tasks[0]}</td>
+              <td>{chip(p.tasks)} {p.tasks.length > 1 ? `shared: ${p.tasks.join(', ')}` : p.tasks[0] ?? 'unused'}</td>
               <td className="num">{int(p.params)}</td>
             </tr>
           )))}

@@ -173,7 +173,7 @@ export function renderReport(input: ReportInput): RenderedReport {
   // What sharing saves is said once, in the Summary, where a reader looks first; the table gives its terms.
   lines.push(markdownTable(['Weights', 'Parameters'], paramRows), '');
   const blockRows = sharingDiagram(spec).blocks.flatMap((b) => b.layers).flatMap((l) =>
-    (l.parts ?? []).map((part) => [md(l.id), md(l.type), md(part.label), md(part.tasks.join(', ')), formatInteger(part.params)]));
+    (l.parts ?? []).map((part) => [md(l.id), md(l.type), md(part.label), part.tasks.length ? md(part.tasks.join(', ')) : 'unused', formatInteger(part.params)]));
   if (blockRows.length) {
     lines.push('What each task gets of the sharing blocks (a gate, a column or its own experts belong to the task that reads that column):', '');
     lines.push(markdownTable(['Layer', 'Block', 'Part', 'Serves', 'Parameters'], blockRows), '');

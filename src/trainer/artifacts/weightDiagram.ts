@@ -52,7 +52,7 @@ interface Line { left: string; right: string; /** A sharing block's part: the ta
 function layerLines(l: BlockLayer): Line[] {
   return [
     { left: `${l.id} · ${l.type} → ${shapeText(l.shape)}`, right: l.params === undefined ? '?' : formatInteger(l.params) },
-    ...(l.parts ?? []).map((p) => ({ left: `  ${p.label}: ${p.tasks.length > 1 ? 'shared' : p.tasks[0] ?? ''}`, right: formatInteger(p.params), tasks: p.tasks })),
+    ...(l.parts ?? []).map((p) => ({ left: `  ${p.label}: ${p.tasks.length > 1 ? 'shared' : p.tasks[0] ?? 'unused'}`, right: formatInteger(p.params), tasks: p.tasks })),
   ];
 }
 

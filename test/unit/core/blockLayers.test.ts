@@ -3,12 +3,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { singleTaskModel } from '../../../src/core/baseline';
+import { blockFooter } from '../../../src/core/blockFooter';
 import { columnOwners } from '../../../src/core/blockLayers';
 import { analyzeGraph } from '../../../src/core/graph';
 import { countParams } from '../../../src/core/params';
 import { inferShapes } from '../../../src/core/shapes';
 import { sharingDiagram } from '../../../src/core/sharingBlocks';
 import { sharingBlocks } from './fixtures';
+import type { ExperimentSpec, LayerSpec } from '../../../src/core/spec';
 
 describe('sharing blocks', () => {
   it('infers stacked column shapes and the column a select hands on', () => {
@@ -78,6 +80,42 @@ describe('sharing blocks', () => {
     assert.deepEqual(owners.get('stitch'), [['y0'], ['y2']]);
     assert.deepEqual(owners.get('moe'), [['y0'], ['y1']]);
     assert.deepEqual(owners.get('ple'), [['y1'], ['y2']]);
+  });
+
+  it('counts a column no select picks as unused, not shared, unless a layer reads the columns whole (a cross-stitch unit mixes them all)', () => {
+    // x [4] -> cols: 3 columns of 2 units; select 0 -> head a, select 1 -> head b; column 2 read by no one.
+    const spec = (stitched: boolean): Pick<ExperimentSpec, 'name' | 'model'> => ({ name: 'unused-column', model: {
+      inputs: [{ id: 'x', shape: [4] }],
+      layers: [
+        { id: 'cols', type: 'parallelDense', columns: 3, units: 2, from: ['x'] },
+        ...(stitched ? [{ id: 'stitch', type: 'crossStitch', from: ['cols'] } as LayerSpec] : []),
+        { id: 'pick0', type: 'select', index: 0, from: [stitched ? 'stitch' : 'cols'] },
+        { id: 'pick1', type: 'select', index: 1, from: [stitched ? 'stitch' : 'cols'] },
+        { id: 'headA', type: 'dense', units: 1, from: ['pick0'] },
+        { id: 'headB', type: 'dense', units: 1, from: ['pick1'] },
+      ],
+      outputs: { a: 'headA', b: 'headB' },
+    } });
+    // Each column: 4 x 2 kernel + 2 bias = 10. Each head: 2 x 1 + 1 = 3.
+    const column = 4 * 2 + 2, head = 2 * 1 + 1;
+    const p = countParams(spec(false));
+    assert.equal(p.total, 3 * column + 2 * head); // 36: the model holds all three columns
+    assert.equal(p.unused, column); // 10: column 2
+    assert.equal(p.shared, 0);
+    assert.deepEqual(p.perTask, { a: column + head, b: column + head }); // 13 each
+    assert.equal(p.shared + p.unused + Object.values(p.perTask).reduce((a, b) => a + b, 0), p.total);
+    // The baselines hold each task's own column and head: 2 x 13 = 26; sharing costs 36 - 26 = 10.
+    assert.equal(p.singleTaskTotal, 2 * (column + head));
+    assert.equal(p.saving, -column);
+    const cols = sharingDiagram(spec(false)).blocks.flatMap((b) => b.layers).find((l) => l.id === 'cols')!;
+    assert.deepEqual(cols.parts?.map((part) => part.tasks), [['a'], ['b'], []]);
+    // The diagram's line for the block: 0 shared, 20 per task, 10 unused (36 - 6 in the heads = 30 in cols).
+    const d = sharingDiagram(spec(false));
+    assert.equal(blockFooter(d.blocks.find((b) => b.kind === 'shared')!, d), '0 shared · 0.0% + 20 per task + 10 unused');
+    // A cross-stitch unit after the columns: column 2 flows into both tasks' columns through alpha (3 x 3 = 9), so it is shared.
+    const stitched = countParams(spec(true));
+    assert.equal(stitched.unused, 0);
+    assert.equal(stitched.shared, column + 3 * 3); // 19
   });
 
   it('lists what each task gets of a block in the sharing diagram', () => {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { columnLayout } from '../../../webview/designer/columnLayout';
@@ -48,6 +50,27 @@ describe('layout groups', () => {
   it('names the trunk of two tasks "both tasks" (not "all 2 tasks")', () => {
     const groups = groupNodes(buildModel(digits(), []));
     assert.deepEqual(groups.map((g) => g.label), ['Shared trunk · both tasks', 'digit branch', 'parity branch']);
+  });
+
+  it('names a shared group for what it holds: cross-stitch columns and mmoe experts are no shared trunk, a lone input is an input', () => {
+    const example = (name: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.resolve('examples', name, `${name}.mtl.json`), 'utf8')) as Record<string, unknown>;
+    const labels = (doc: Record<string, unknown>): string[] => groupNodes(buildModel(doc, [])).map((g) => g.label);
+    assert.deepEqual(labels(example('cross-stitch-regression')), ['Cross-stitch columns · both tasks', 'task1 branch', 'task2 branch']);
+    assert.deepEqual(labels(example('mmoe-regression')), ['Experts + task gates · both tasks', 'task1 branch', 'task2 branch']);
+    // A dense trunk before the experts: both said, trunk first.
+    const mmoe = example('mmoe-regression') as { model: { layers: Array<Record<string, unknown>> } };
+    mmoe.model.layers.unshift({ id: 'trunk', type: 'dense', units: 8, from: ['x'] });
+    (mmoe.model.layers.find((l) => l.id === 'experts')!).from = ['trunk'];
+    assert.equal(labels(mmoe as unknown as Record<string, unknown>)[0], 'Shared trunk, experts + task gates · both tasks');
+    // Parallel columns without cross-stitch units; each task's head reading the input itself.
+    const columns = example('cross-stitch-regression') as { model: { layers: Array<Record<string, unknown>> } };
+    columns.model.layers = columns.model.layers.filter((l) => l.type !== 'crossStitch' && l.id !== 'columns2');
+    for (const l of columns.model.layers) if (l.type === 'select') l.from = ['columns1'];
+    assert.equal(labels(columns as unknown as Record<string, unknown>)[0], 'Task columns · both tasks');
+    const doc = digits() as { model: { layers: Array<Record<string, unknown>> } };
+    doc.model.layers = doc.model.layers.filter((l) => l.id === 'digitHead' || l.id === 'parityHead');
+    for (const l of doc.model.layers) l.from = ['image'];
+    assert.equal(labels(doc as unknown as Record<string, unknown>)[0], 'Shared input · both tasks');
   });
 
   it('hands elk chains, not single layers, so a deep graph stays small for it', () => {

@@ -455,11 +455,37 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await d.page.keyboard.press('Enter');
     await until(() => layer(d, 'digitHead')?.from[0] === 'feat', 'digitHead reads feat');
   }],
-  ['training: switching the schedule to sgdr starts its settings and redraws the curve', async (d) => {
+  ['training: the optimizer and schedule lists name their kinds as users know them (they read "rmsprop", "sgdr"); the document keeps the ids', async (d) => {
+    await d.page.click('#tab-training');
+    const options = async (path: string): Promise<string[]> =>
+      (await d.page.locator(`.field[data-path="${path}"] vscode-dropdown vscode-option`).allTextContents()).map((t) => t.trim());
+    assert.deepEqual(await options('training.optimizer.type'), ['SGD', 'Adam', 'RMSProp', 'Adagrad']);
+    assert.deepEqual(await options('training.schedule.type'),
+      ['Constant (default)', 'Constant', 'Step decay', 'Exponential decay', 'Cosine decay', 'Cosine with warm restarts (SGDR)']);
+    const optimizer = d.page.locator('.field[data-path="training.optimizer.type"] vscode-dropdown');
+    await optimizer.click();
+    await optimizer.locator('vscode-option:text-is("RMSProp")').click();
+    await until(() => spec(d).training.optimizer.type === 'rmsprop', 'optimizer rmsprop');
+    // The data tab's pickers too: the source and a preprocessing step.
+    await d.page.click('#tab-data');
+    assert.ok((await options('data.source.type')).includes('MNIST digits'), (await options('data.source.type')).join(' | '));
+    assert.ok(!(await options('data.source.type')).includes('synthetic-correlated'));
+  }],
+  ['training: L2 and gradient clipping say what empty means (off), not "optional"', async (d) => {
+    await d.page.click('#tab-training');
+    const placeholder = (path: string) => d.page.locator(`.field[data-path="${path}"] vscode-text-field`).getAttribute('placeholder');
+    assert.equal(await placeholder('training.l2'), 'off (default 0)');
+    assert.equal(await placeholder('training.clipNorm'), 'off (no clipping)');
+    // A layer's own L2, empty, is the run's.
+    await d.page.click('#tab-node');
+    await d.page.click('.react-flow__node[data-id="trunk1"]');
+    assert.equal(await placeholder('model.layers.0.l2'), 'as training.l2');
+  }],
+  ['training: switching the schedule to SGDR starts its settings and redraws the curve', async (d) => {
     await d.page.click('#tab-training');
     const before = await d.page.locator('.lr-preview polyline').getAttribute('points');
     await d.page.locator('.field[data-path="training.schedule.type"] vscode-dropdown').click();
-    await d.page.locator('.field[data-path="training.schedule.type"] vscode-option:text-is("sgdr")').click();
+    await d.page.locator('.field[data-path="training.schedule.type"] vscode-option:text-is("Cosine with warm restarts (SGDR)")').click();
     await until(() => spec(d).training.schedule?.type === 'sgdr', 'schedule sgdr');
     assert.deepEqual(spec(d).training.schedule, { type: 'sgdr', t0: 5, tMult: 2 });
     await d.page.waitForFunction((b) => document.querySelector('.lr-preview polyline')?.getAttribute('points') !== b, before);

@@ -33,7 +33,23 @@ const sharingCheck = (name: string, expected: Expected): Check => [`first view o
   if (!cards.some((c) => c.badge.startsWith('Part shared'))) assert.equal(whole, summaryShared);
 }, { text: fs.readFileSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`), 'utf8'), width: 1400, height: 900, fileName: `${name}.mtl.json` }];
 
+/** The cross-stitch example cut to one parallelDense of 3 columns, of which the selects pick 0 and 1. */
+function unusedColumnText(): string {
+  const doc = JSON.parse(fs.readFileSync(path.resolve('examples/cross-stitch-regression/cross-stitch-regression.mtl.json'), 'utf8')) as { model: { layers: Array<Record<string, unknown>> } };
+  doc.model.layers = doc.model.layers.filter((l) => l.type !== 'crossStitch' && l.id !== 'columns2');
+  doc.model.layers[0]!.columns = 3;
+  for (const l of doc.model.layers) if (l.type === 'select') l.from = ['columns1'];
+  return JSON.stringify(doc, null, 2);
+}
+
 export const sharingBadgeChecks: Check[] = [
+  ['a parallelDense column that no select picks is badged and counted as unused, not shared', async (d) => {
+    // Each column 100 x 32 + 32 = 3,232: columns 0 and 1 are task1's and task2's, column 2 no task's.
+    assert.equal((await d.page.locator('.react-flow__node[data-id="columns1"] .shared-badge').textContent())?.trim(), '2 task columns · 1 unused');
+    const stats = (await d.page.locator('footer.summary .stat').allTextContents()).map((s) => s.replace(/\s+/g, ' ').trim());
+    assert.ok(stats.includes('Shared 0 (0% of the model)'), stats.join(' | '));
+    assert.ok(stats.includes('Unused 3,232'), stats.join(' | '));
+  }, { text: unusedColumnText(), width: 1400, height: 900, fileName: 'unused-column.mtl.json' }],
   // Columns 2 x 3,232 and 2 x 528 are each task's own; the alphas (2 x 4) are the shared weights. A
   // single-task model of a task is its own columns and head (3,777): 2 x 3,777 = 7,554, 8 fewer.
   sharingCheck('cross-stitch-regression', {
