@@ -456,7 +456,7 @@ async function exportCommand(args: ReturnType<typeof parseArgs>): Promise<number
   const isDir = fs.existsSync(abs) && fs.statSync(abs).isDirectory();
   const out = args.out ?? path.join(isDir ? abs : path.dirname(abs), 'export');
   // Ctrl+C once: the export stops at its next checkpoint and removes what it wrote; twice: quit at
-  // once (its temporary folder is removed by the next export into the folder).
+  // once (its temporary folder and staged notebook or model.onnx are removed by the next export into the folder).
   const stop = new AbortController();
   process.on('SIGINT', () => {
     if (stop.signal.aborted) process.exit(130);
