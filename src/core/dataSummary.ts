@@ -37,6 +37,15 @@ export interface SampleImages {
 /** The first records of a csv/jsonl file as the trainer's parser read them ('' = missing). */
 export interface FirstRows { columns: string[]; rows: string[][]; totalRows: number }
 
+/**
+ * What a table's positions count, for messages: a text file's lines (CSV, JSON Lines), or the
+ * rows of a file that has no lines (Parquet), whose errors said "line 3" for its third row.
+ */
+export type PositionUnit = 'line' | 'row';
+
+/** "line" / "lines" (or rows): the word for `count` positions. */
+export const positionWord = (unit: PositionUnit, count: number): string => (count === 1 ? unit : `${unit}s`);
+
 /** A feature column holding numbers and text with no type declared (data.source.columnTypes), so
  *  read as categories: the designer offers the two readings as edits. Counts are of cells. */
 export interface MixedColumn {
@@ -46,8 +55,10 @@ export interface MixedColumn {
   text: number;
   /** A few distinct text values, clipped as the note quotes them. */
   examples: string[];
-  /** Source lines of the first text cells. */
+  /** Source lines of the first text cells (rows when `unit` is 'row'). */
   lines: number[];
+  /** What `lines` count; lines when not given. */
+  unit?: PositionUnit;
 }
 
 export interface DataSummary {

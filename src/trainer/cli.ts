@@ -6,10 +6,10 @@
 // estimated to need more (core/budget.ts), before any data is generated or tensor allocated.
 // Data files are read only inside the experiment's workspace (dataRoots below) or an --allow-path folder.
 //   mts info [--backend B] [--threads N]
-//   mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--workspace DIR]
+//   mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--workspace DIR] [--backend B] [--threads N] [--allow-path DIR]...
 //     FGSM and PGD on a finished run's saved model (insight/robustnessOfRun.ts); --workspace: the folder the
 //     experiment's data paths are relative to (default: the folder holding the run's runs/ folder).
-//   mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--workspace DIR]
+//   mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--workspace DIR] [--backend B] [--threads N] [--allow-path DIR]...
 //     saliency, feature ranking and shared-unit reliance of the saved model (insight/explainOfRun.ts).
 //   mts study FILE [--json] [--resume DIR] [--epochs N] [--backend B] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
 //     trains every variant of a study (*.mtl-study.json) on every seed (and fold) in this process and prints the
@@ -20,7 +20,7 @@
 //     <run folder>/export, or export/ beside the experiment file (src/trainer/export/).
 //     --workspace: where a run's data paths start (default: the folder holding runs/).
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
-// 2 usage error or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
+// 2 usage error (an option the command does not take, an empty path) or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
 // `mts train` trains in a child it watches (trainSupervisor.ts): a trainer killed by a signal
 // exits 1 and its run.json says failed, with the signal and a hint.
 import { repeatLabel } from '../core/repeats';
@@ -61,6 +61,7 @@ import { runStudy } from './study/runStudy';
 import { studyTableLines } from './study/studyTable';
 import { ExportCancelled, ExportError, exportExperiment, EXPORT_FORMATS, isExportTarget } from './export/index';
 import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
+import { optionProblem } from './cliOptions';
 
 // TensorFlow.js' code compiled from V8's cache of the last start (codeCache.ts), as in the
 // extension's trainer (child.ts), before any command requires it (backend.ts, on demand).
@@ -71,8 +72,8 @@ const USAGE = `usage:
   mts validate FILE [--max-memory SIZE] [--allow-path DIR]...
   mts data FILE [--max-memory SIZE] [--allow-path DIR]...
   mts info [--backend auto|tensorflow|wasm|cpu] [--threads N]
-  mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--workspace DIR]
-  mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--workspace DIR]
+  mts robustness RUN_FOLDER [--eps 0.01,0.03,0.1] [--attacks fgsm,pgd] [--steps N] [--examples N] [--workspace DIR] [--backend B] [--threads N] [--allow-path DIR]...
+  mts explain RUN_FOLDER [--examples N] [--steps N] [--baseline zeros|mean] [--workspace DIR] [--backend B] [--threads N] [--allow-path DIR]...
   mts study FILE [--json] [--resume DIR] [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
   mts export FILE|RUN_FOLDER --to keras|notebook|onnx [--out DIR] [--workspace DIR] [--allow-path DIR]...`;
 
@@ -90,17 +91,23 @@ function parseArgs(argv: string[]) {
   const allowPaths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
-    if (a === '--json') flags.set('json', 'true'); // the one flag without a value
+    if (a === '--json') {
+      // The one flag without a value.
+      const problem = optionProblem(command, 'json', 'true');
+      if (problem) throw new UsageError(problem);
+      flags.set('json', 'true');
+    }
     else if (a.startsWith('--')) {
       // --name=value splits at the first "=" only: the value may hold more.
       const eq = a.indexOf('=');
       const [k, v] = eq >= 0 ? [a.slice(2, eq), a.slice(eq + 1)] : [a.slice(2), rest[++i]];
       if (v === undefined) throw new UsageError(`--${k} needs a value`);
+      const problem = optionProblem(command, k, v);
+      if (problem) throw new UsageError(problem);
       if (k === 'allow-path') allowPaths.push(path.resolve(v));
       else flags.set(k, v);
     } else positional.push(a);
   }
-  for (const k of flags.keys()) if (!['epochs', 'backend', 'threads', 'out', 'max-memory', 'json', 'resume', 'to', 'workspace', ...INSIGHT_FLAGS].includes(k)) throw new UsageError(`unknown option --${k}`);
   const backend = flags.get('backend') ?? 'auto';
   if (!isBackendPreference(backend)) throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu (got ${backend})`);
   const epochsText = flags.get('epochs');
@@ -115,9 +122,7 @@ function parseArgs(argv: string[]) {
   if (maxMemoryText !== undefined && maxMemory === undefined) throw new UsageError(`--max-memory must be a size such as 8GB or 512MB (got ${maxMemoryText})`);
   const budget = memoryBudget(maxMemory, '--max-memory');
   const to = flags.get('to');
-  if (to !== undefined && (command !== 'export' || !isExportTarget(to))) {
-    throw new UsageError(command !== 'export' ? '--to is an option of mts export' : `--to must be ${EXPORT_FORMATS.join(', ')} (got ${to})`);
-  }
+  if (to !== undefined && !isExportTarget(to)) throw new UsageError(`--to must be ${EXPORT_FORMATS.join(', ')} (got ${to})`);
   return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget, allowPaths, flags, json: flags.has('json'), resume: flags.get('resume'), to, workspace: flags.get('workspace') };
 }
 
@@ -314,8 +319,6 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   return outcome === 'completed' ? 0 : outcome === 'cancelled' ? 130 : 1;
 }
 
-const INSIGHT_FLAGS = ['eps', 'attacks', 'steps', 'examples', 'baseline'];
-
 /** A positive whole number flag, or undefined when absent. */
 function wholeFlag(flags: Map<string, string>, name: string): number | undefined {
   const text = flags.get(name);
@@ -453,7 +456,7 @@ async function exportCommand(args: ReturnType<typeof parseArgs>): Promise<number
   const isDir = fs.existsSync(abs) && fs.statSync(abs).isDirectory();
   const out = args.out ?? path.join(isDir ? abs : path.dirname(abs), 'export');
   // Ctrl+C once: the export stops at its next checkpoint and removes what it wrote; twice: quit at
-  // once (its temporary folder is removed by the next export into the folder).
+  // once (its temporary folder and staged notebook or model.onnx are removed by the next export into the folder).
   const stop = new AbortController();
   process.on('SIGINT', () => {
     if (stop.signal.aborted) process.exit(130);

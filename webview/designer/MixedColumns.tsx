@@ -2,7 +2,7 @@
 // unless told otherwise), with the two readings as buttons. Each sets data.source.columnTypes
 // for that column: an ordinary designer edit, so undo restores it; the changed data settings
 // then make the preview stale and the next summary reads the column as declared.
-import type { MixedColumn } from '../../src/core/dataSummary';
+import { positionWord, type MixedColumn } from '../../src/core/dataSummary';
 import type { ColumnType } from '../../src/core/spec';
 import { Button } from '../ui';
 import { useDesigner } from './context';
@@ -30,7 +30,7 @@ export function MixedColumns({ columns, stale }: { columns: MixedColumn[]; stale
         <div key={m.column} className="mixed-column" role="note" data-testid={`mixed-${m.column}`}>
           <p>
             Column <b>{m.column}</b> mixes numbers ({count(m.numbers)} cells) and text ({count(m.text)} cells,
-            e.g. {m.examples.map((v) => `'${v}'`).join(', ')} on {m.lines.length === 1 ? 'line' : 'lines'} {m.lines.join(', ')}),
+            e.g. {m.examples.map((v) => `'${v}'`).join(', ')} on {positionWord(m.unit ?? 'line', m.lines.length)} {m.lines.join(', ')}),
             so it is read as categories (one-hot).
           </p>
           <div className="mixed-column-actions">

@@ -4,12 +4,41 @@
 import { randomBytes } from 'node:crypto';
 import fsSync, { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isPidAlive } from '../../node/processIdentity';
 
 /** Temporary names start with this, so a crash leftover is recognisable. */
 export const TEMP_MARKER = '.tmp-';
 
 export function tempSibling(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/**
+ * Removes the temporary siblings of `target` (tempSibling) left by processes that are gone: a
+ * file staged when its writer quit at once (a second Ctrl+C in `mts export`) or was killed. A
+ * live process's are its own business. Best effort: returns what it removed, never fails.
+ */
+export function removeDeadTempSiblings(target: string): string[] {
+  const dir = path.dirname(target);
+  const prefix = `.${path.basename(target)}${TEMP_MARKER}`;
+  let names: string[];
+  try {
+    names = fsSync.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (pid === undefined || Number(pid) === process.pid || isPidAlive(Number(pid))) continue;
+    try {
+      fsSync.rmSync(path.join(dir, name), { force: true });
+      removed.push(path.join(dir, name));
+    } catch {
+      // left for the next export
+    }
+  }
+  return removed;
 }
 
 /** A file written whole under a temporary name: commit() renames it into place, discard() removes it. */

@@ -3,12 +3,14 @@
 // million rows of twenty columns take about 80 MB instead of twenty million boxed cells.
 // Readers (csv.ts, jsonl.ts, or any other source through `fromRows`) feed a TableBuilder
 // row by row; table.ts turns the result into a Dataset.
+import type { PositionUnit } from '../../core/dataSummary';
 import { DEFAULT_MISSING_VALUES, detach, isNumberText } from './cells';
 import { beyondFloat32, NAMED_PLACES } from './float32Range';
 import { ResizableArrayBuffer, type ResizableBuffer } from './pageAligned';
 
 export type Cell = string | number | null;
 export interface LineProblem { line: number; message: string }
+
 
 /** The first rows as text, for previews (the data summary). */
 export const HEAD_ROWS = 8;
@@ -133,8 +135,10 @@ export interface TableHead {
 export interface ColumnTable extends TableHead {
   /** One per column, in the order of `columns`. */
   data: TableColumn[];
-  /** Source line of row r, for messages. */
+  /** Source line of row r, for messages (a row number when `unit` is 'row'). */
   line(r: number): number;
+  /** What `line` counts. */
+  unit: PositionUnit;
   /** Records that could not be read (skipped), by line. */
   problems: LineProblem[];
   /** Gives back the storage of every column and of the line numbers: the table is used up. */
@@ -210,7 +214,7 @@ export class TableBuilder {
   private readonly missingMarkers: ReadonlySet<string>;
   n = 0;
 
-  constructor(readonly source: string, missingValues: readonly string[] = DEFAULT_MISSING_VALUES) {
+  constructor(readonly source: string, missingValues: readonly string[] = DEFAULT_MISSING_VALUES, private readonly unit: PositionUnit = 'line') {
     this.missingMarkers = new Set(missingValues.map((m) => m.trim()));
   }
 
@@ -256,6 +260,7 @@ export class TableBuilder {
       n: this.n,
       data: this.stores,
       line: (r) => lines.get(r),
+      unit: this.unit,
       release: () => {
         for (const store of this.stores) store.releaseFrom(0);
         lines.releaseFrom(0);
@@ -270,8 +275,8 @@ export class TableBuilder {
  * A table given as rows of cells (a source that has rows in memory) as a ColumnTable.
  * `lines` defaults to 2, 3, ... (a header on line 1).
  */
-export function fromRows(source: string, columns: string[], rows: readonly (readonly Cell[])[], options: { lines?: readonly number[]; problems?: LineProblem[]; missingValues?: readonly string[] } = {}): ColumnTable {
-  const builder = new TableBuilder(source, options.missingValues);
+export function fromRows(source: string, columns: string[], rows: readonly (readonly Cell[])[], options: { lines?: readonly number[]; unit?: PositionUnit; problems?: LineProblem[]; missingValues?: readonly string[] } = {}): ColumnTable {
+  const builder = new TableBuilder(source, options.missingValues, options.unit);
   for (const name of columns) builder.addColumn(name);
   rows.forEach((row, r) => builder.addRow(row, options.lines?.[r] ?? r + 2));
   return builder.finish([...(options.problems ?? [])]);

@@ -38,7 +38,7 @@ export async function prereadData(spec: Pick<ExperimentSpec, 'data'>, options: L
   const source = spec.data.source;
   if (source.type !== 'parquet' || options.table) return options;
   const raw = await readParquetTable(source, options);
-  const table = fromRows(raw.source, raw.columns, raw.rows, { lines: raw.lines, problems: raw.problems, ...(source.missingValues ? { missingValues: source.missingValues } : {}) });
+  const table = fromRows(raw.source, raw.columns, raw.rows, { lines: raw.lines, problems: raw.problems, ...(raw.unit ? { unit: raw.unit } : {}), ...(source.missingValues ? { missingValues: source.missingValues } : {}) });
   return { ...options, table };
 }
 

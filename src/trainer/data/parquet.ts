@@ -22,7 +22,7 @@ const COMPRESSORS: Compressors = {
   BROTLI: (input) => new Uint8Array(zlib.brotliDecompressSync(input)),
 };
 
-/** The whole file as a table; "line" numbers are 1-based row numbers (the file has no lines). */
+/** The whole file as a table; its positions are 1-based row numbers, said as rows (the file has no lines). */
 export async function readParquetTable(source: ParquetSource, folders: DataFolders): Promise<RawTable> {
   const file = confineDataPath(source.path, 'file', folders);
   const bytes = fs.readFileSync(file);
@@ -40,7 +40,7 @@ export async function readParquetTable(source: ParquetSource, folders: DataFolde
   if (columns.length === 0) throw new DataError(`${source.path} has no flat columns (only nested lists or structs, which are not supported).`, AT);
   const problems: LineProblem[] = [];
   const rows: Cell[][] = records.map((record) => columns.map((c) => toCell(record[c])));
-  return { source: source.path, columns, rows, lines: rows.map((_, i) => i + 1), problems };
+  return { source: source.path, columns, rows, lines: rows.map((_, i) => i + 1), unit: 'row', problems };
 }
 
 /** Column names from the file's footer, without reading its data. */

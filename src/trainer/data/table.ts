@@ -4,7 +4,7 @@
 // on the training split (impute.ts), so no statistic of the held-out rows leaks into training.
 // Errors name columns and lines, never the cells' contents; notes (the run log and the data
 // summary) may show a few clipped values, so that a user can recognise them.
-import type { MixedColumn } from '../../core/dataSummary';
+import { positionWord, type MixedColumn, type PositionUnit } from '../../core/dataSummary';
 import type { ColumnType } from '../../core/spec';
 import { clip, float32Name, isNumberText } from './cells';
 import { fromRows, type Cell, type ColumnTable, type LineProblem, type TableColumn } from './columnTable';
@@ -23,8 +23,10 @@ export interface RawTable {
   source: string;
   columns: string[];
   rows: Cell[][];
-  /** Source line of each row, for messages. */
+  /** Source line of each row, for messages (row numbers when `unit` is 'row'). */
   lines: number[];
+  /** What `lines` count; 'line' when not given. */
+  unit?: PositionUnit;
   /** Records that could not be read (skipped), by line. */
   problems: LineProblem[];
 }
@@ -79,11 +81,11 @@ interface Typed {
 const isMissing = ({ c, numeric }: Typed, r: number): boolean => Number.isNaN(c.value(r)) && (numeric || c.code(r) < 0);
 
 export function tableToDataset(input: RawTable | ColumnTable, options: TableOptions): Dataset {
-  const table = 'rows' in input ? fromRows(input.source, input.columns, input.rows, { lines: input.lines, problems: input.problems }) : input;
+  const table = 'rows' in input ? fromRows(input.source, input.columns, input.rows, { lines: input.lines, problems: input.problems, ...(input.unit ? { unit: input.unit } : {}) }) : input;
   const report: string[] = [];
   reportProblems(table, report);
   if (table.n === 0) {
-    const why = table.problems.slice(0, 3).map((p) => `line ${p.line}: ${p.message}`).join('; ');
+    const why = table.problems.slice(0, 3).map((p) => `${table.unit} ${p.line}: ${p.message}`).join('; ');
     throw new DataError(`${table.source} has no usable rows${why ? ` (${why})` : ''}.`, ['data', 'source', 'path']);
   }
 
@@ -275,12 +277,12 @@ function textRows(c: TableColumn, keep: Uint8Array): TextRows {
 /** The facts of a mixed column: counts, a few distinct text values and the lines of the first ones. */
 function mixedColumn(table: ColumnTable, c: TableColumn, text: TextRows): MixedColumn {
   const examples = [...new Set(text.first.map((r) => c.texts[c.code(r)] as string))].slice(0, 3).map((v) => clip(v, 20));
-  return { column: c.name, numbers: c.numbers, text: text.count, examples, lines: text.first.slice(0, 3).map((r) => table.line(r)) };
+  return { column: c.name, numbers: c.numbers, text: text.count, examples, lines: text.first.slice(0, 3).map((r) => table.line(r)), ...(table.unit === 'row' ? { unit: 'row' as const } : {}) };
 }
 
 function mixedNote(table: ColumnTable, m: MixedColumn): string {
   const name = JSON.stringify(clip(m.column));
-  return `Column '${clip(m.column)}' of ${table.source} mixes numbers (${m.numbers.toLocaleString('en-US')} cells) and text (${m.text.toLocaleString('en-US')} cells, e.g. ${m.examples.map((v) => `'${v}'`).join(', ')} on lines ${m.lines.join(', ')}), so it is one-hot encoded as categories. ` +
+  return `Column '${clip(m.column)}' of ${table.source} mixes numbers (${m.numbers.toLocaleString('en-US')} cells) and text (${m.text.toLocaleString('en-US')} cells, e.g. ${m.examples.map((v) => `'${v}'`).join(', ')} on ${positionWord(table.unit, m.lines.length)} ${m.lines.join(', ')}), so it is one-hot encoded as categories. ` +
     `Set data.source.columnTypes {${name}: "numeric"} to read the text as missing values, or {${name}: "categorical"} to keep the categories.`;
 }
 
@@ -322,7 +324,7 @@ function encodeTarget(ds: Dataset, table: ColumnTable, t: Typed, request: Target
     if (!t.numeric) for (const r of rows) if (c.code(r) >= 0) bad.push(r);
     if (bad.length > 0) {
       const where = bad.slice(0, 3).map((r) => table.line(r)).join(', ');
-      throw new DataError(`${request.usedBy} needs numbers in column '${clip(c.name)}' of ${table.source}, but ${bad.length === 1 ? 'line' : 'lines'} ${where} ${bad.length === 1 ? 'holds' : 'hold'} text${bad.length > 3 ? ` (${bad.length} such rows)` : ''}. ` +
+      throw new DataError(`${request.usedBy} needs numbers in column '${clip(c.name)}' of ${table.source}, but ${positionWord(table.unit, bad.length)} ${where} ${bad.length === 1 ? 'holds' : 'hold'} text${bad.length > 3 ? ` (${bad.length} such rows)` : ''}. ` +
         `Fix or empty those cells, or set data.source.columnTypes {${JSON.stringify(clip(c.name))}: "numeric"} to read them as missing.`, request.path);
     }
     rows.forEach((r, i) => { values[i] = c.value(r); });
@@ -428,7 +430,7 @@ function editDistance(a: string, b: string): number {
 function refuseOutOfRange(table: ColumnTable, c: TableColumn, usedBy: string, path: (string | number)[] | undefined): void {
   if (c.outOfRange === 0) return;
   const lines = c.outOfRangeRows.map((r) => table.line(r)).join(', ');
-  throw beyondFloat32Error(`Column '${clip(c.name)}'${usedBy} of ${table.source}`, `on ${c.outOfRange === 1 ? 'line' : 'lines'} ${lines}`, c.outOfRange, 'rows',
+  throw beyondFloat32Error(`Column '${clip(c.name)}'${usedBy} of ${table.source}`, `on ${positionWord(table.unit, c.outOfRange)} ${lines}`, c.outOfRange, 'rows',
     'Rescale the column or empty those cells.', path);
 }
 
@@ -436,7 +438,7 @@ function tooManyCategories(table: ColumnTable, c: TableColumn, count: number, ke
   const text = textRows(c, keep);
   const name = JSON.stringify(clip(c.name));
   const hint = c.numbers > text.count
-    ? ` It is mostly numbers, but line ${table.line(text.first[0] as number)} holds text (${text.count} such rows): fix or empty those cells, or set data.source.columnTypes {${name}: "numeric"} to read them as missing.`
+    ? ` It is mostly numbers, but ${table.unit} ${table.line(text.first[0] as number)} holds text (${text.count} such rows): fix or empty those cells, or set data.source.columnTypes {${name}: "numeric"} to read them as missing.`
     : ` Leave it out with data.source.features, or set data.source.columnTypes {${name}: "categorical"} if one column per value is really meant.`;
   return new DataError(`Column '${clip(c.name)}' of ${table.source} holds text with ${count} different values, too many to one-hot encode.${hint}`, [...SOURCE_PATH, 'features']);
 }
@@ -444,7 +446,7 @@ function tooManyCategories(table: ColumnTable, c: TableColumn, count: number, ke
 function reportProblems(table: ColumnTable, report: string[]): void {
   const { problems } = table;
   if (problems.length === 0) return;
-  const shown = problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message}`).join('; ');
+  const shown = problems.slice(0, 5).map((p) => `${table.unit} ${p.line}: ${p.message}`).join('; ');
   const more = problems.length > 5 ? `; and ${problems.length - 5} more` : '';
   report.push(`Skipped ${problems.length} unreadable ${problems.length === 1 ? 'record' : 'records'} in ${table.source} (${shown}${more}).`);
 }

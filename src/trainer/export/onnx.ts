@@ -8,7 +8,7 @@ import path from 'node:path';
 import { repeatedWeightsNote } from '../../core/export/repeatedWeightsNote';
 import { RUN_FILES } from '../../core/runLayout';
 import type { ExperimentSpec } from '../../core/spec';
-import { writeFileAtomic } from '../artifacts/atomicWrite';
+import { removeDeadTempSiblings, writeFileAtomic } from '../artifacts/atomicWrite';
 import { checkpoint } from './checkpoint';
 import { ExportError } from './exportError';
 import { onnxModelOf } from './onnx/graph';
@@ -28,6 +28,8 @@ export async function exportOnnx(runDir: string, outFile: string, signal?: Abort
   await checkpoint(signal);
   const bytes = encodeModel(model);
   await checkpoint(signal);
+  // What an ONNX export that quit at once (a second Ctrl+C) or was killed staged beside it.
+  removeDeadTempSiblings(outFile);
   await writeFileAtomic(outFile, bytes).catch((err: unknown) => { throw writeError(path.dirname(outFile), err); });
   const note = repeatedWeightsNote(spec);
   return { outputs: model.graph.outputs.map((o) => o.name), ...(note ? { notes: [note] } : {}) };

@@ -12,6 +12,7 @@ import { datasetColumns } from '../../../src/trainer/data/columns';
 import { DataError } from '../../../src/trainer/data/errors';
 import { loadExperimentData, prereadData } from '../../../src/trainer/data/load';
 import { readParquetTable } from '../../../src/trainer/data/parquet';
+import { summarizeData } from '../../../src/trainer/data/summary';
 import { dataSummaryOf } from '../../../src/trainer/dataSummaryOf';
 import { runExperiment } from '../../../src/trainer/run';
 import { parquetFile, type ParquetColumn } from './parquetFile';
@@ -106,10 +107,39 @@ test('a DOUBLE column with an infinity or a number beyond float32\'s range is re
   };
   write('inf.parquet', t.bmi.map((v, i) => (i === 2 ? Infinity : i === 6 ? 1e300 : v)));
   await assert.rejects(load('inf.parquet'), (err: unknown) => err instanceof DataError && err.path?.join('.') === 'data.source.features' &&
-    /^Column 'bmi' of inf\.parquet holds numbers beyond float32's range \(±3\.4e38\) on lines 3, 7: training computes in float32, where they are infinite/.test((err as Error).message));
+    /^Column 'bmi' of inf\.parquet holds numbers beyond float32's range \(±3\.4e38\) on rows 3, 7: training computes in float32, where they are infinite/.test((err as Error).message));
   write('nan.parquet', t.bmi.map((v, i) => (i === 2 ? NaN : v)));
   const loaded = await load('nan.parquet');
   assert.ok(loaded.report.some((l) => /Imputed 1 missing values/.test(l)), loaded.report.join('\n'));
+});
+
+test('a Parquet file\'s positions are said as rows (it has no lines); the same cells in a CSV are at their lines', async () => {
+  // Messages said "line 4" for a Parquet file's fourth row. The CSV of the same data has a
+  // header on line 1, so row r is on line r + 1: row 4 (i = 3) is line 5, row 2 (i = 1) line 3.
+  const dir = files();
+  const t = table();
+  const bmi = t.bmi.map((v, i) => (i === 3 ? 'x' : String(v)));
+  const cost = t.cost.map((v, i) => (i === 1 ? 'ten' : String(v)));
+  fs.writeFileSync(path.join(dir, 'text.parquet'), parquetFile([
+    { name: 'bmi', type: 'utf8', values: bmi }, { name: 'risk', type: 'utf8', values: t.risk }, { name: 'cost', type: 'utf8', values: cost },
+  ]));
+  fs.writeFileSync(path.join(dir, 'text.csv'), `${['bmi,risk,cost', ...bmi.map((b, i) => `${b},${t.risk[i]},${cost[i]}`)].join('\n')}\n`);
+  const specOf = (type: 'csv' | 'parquet', withCost: boolean) => {
+    const spec = { data: data(type, { path: `text.${type}`, ...(withCost ? {} : { features: ['bmi'] }) }), tasks: withCost ? tasks : [tasks[0]!] };
+    spec.data.preprocess = [];
+    return spec;
+  };
+  const load = async (type: 'csv' | 'parquet', withCost: boolean) => loadExperimentData(specOf(type, withCost), await prereadData(specOf(type, withCost), { workspaceDir: dir }));
+  const mixedOf = async (type: 'csv' | 'parquet') => summarizeData(specOf(type, false), await prereadData(specOf(type, false), { workspaceDir: dir })).mixedColumns?.[0];
+  const refused = async (type: 'csv' | 'parquet', where: string) => assert.rejects(load(type, true), (err: unknown) => err instanceof DataError &&
+    new RegExp(`needs numbers in column 'cost' of text\\.${type}, but ${where} holds text\\.`).test(err.message));
+  await refused('parquet', 'row 2');
+  await refused('csv', 'line 3');
+  const mixed = await mixedOf('parquet');
+  assert.deepEqual({ lines: mixed?.lines, unit: mixed?.unit }, { lines: [4], unit: 'row' });
+  assert.ok((await load('parquet', false)).report.some((l) => /^Column 'bmi' of text\.parquet mixes numbers .* on row 4\)/.test(l)));
+  const mixedCsv = await mixedOf('csv');
+  assert.deepEqual({ lines: mixedCsv?.lines, unit: mixedCsv?.unit }, { lines: [5], unit: undefined });
 });
 
 test('a Parquet experiment is summarized and trains one epoch through the real trainer', { timeout: 120_000 }, async () => {

@@ -121,7 +121,10 @@ test('an ONNX export asked to stop keeps an earlier model.onnx and leaves nothin
   const experimentDir = path.join(dir, 'runs', fs.readdirSync(path.join(dir, 'runs'))[0]!);
   const run = path.join(experimentDir, fs.readdirSync(experimentDir)[0]!);
   const out = path.join(dir, 'out');
+  // What an ONNX export that quit at once (Ctrl+C twice) left: its staged model.onnx. The next export removes it.
+  const left = folder(out, { [`.model.onnx.tmp-${GONE}-0badf00d`]: 'half a model' });
   await exportExperiment(run, 'onnx', { outDir: out });
+  assert.deepEqual(fs.readdirSync(left), ['model.onnx'], 'the leftover of a gone export is removed');
   const before = snapshot(out);
   for (const stage of [0, 1]) {
     // Aborted at the first or the second turn of the event loop, while the run's files are read.
@@ -132,4 +135,20 @@ test('an ONNX export asked to stop keeps an earlier model.onnx and leaves nothin
     await assert.rejects(exportExperiment(run, 'onnx', { outDir: out, signal: stop.signal }), ExportCancelled);
     assert.deepEqual(snapshot(out), before, `stage ${stage}: model.onnx as it was, nothing beside it`);
   }
+});
+
+test('a notebook staged by an export that quit at once (Ctrl+C twice) is removed by the next export into the folder, whatever its format; a live export\'s is left alone', { timeout: 120_000 }, async () => {
+  // The second Ctrl+C exits at once: the package's temporary folder was already recovered by the
+  // next export (recoverFolder), but the notebook staged beside its name (.<name>.ipynb.tmp-<pid>-<hex>) stayed for ever.
+  const { dir, file } = tabularExperiment('export-stale-notebook');
+  const out = path.join(dir, 'out');
+  const gone = `.tabular_csv.ipynb.tmp-${GONE}-0badf00d`;
+  const live = `.tabular_csv.ipynb.tmp-${process.ppid}-0badf00d`;
+  const other = `.other.ipynb.tmp-${GONE}-0badf00d`;
+  folder(out, { [gone]: 'half a notebook', [live]: 'a notebook being written', [other]: 'another package\'s' });
+  await exportExperiment(file, 'keras', { outDir: out });
+  assert.deepEqual(fs.readdirSync(out).sort(), [live, other, 'tabular_csv'].sort(), 'only the gone export\'s notebook of this package is removed');
+  folder(out, { [gone]: 'half a notebook' });
+  await exportExperiment(file, 'notebook', { outDir: out });
+  assert.deepEqual(fs.readdirSync(out).sort(), [live, other, 'tabular_csv', 'tabular_csv.ipynb'].sort());
 });

@@ -14,7 +14,7 @@ import { loadBackend } from '../../backend';
 import { featureSize, oneHotName, resolveFeatureColumns } from '../../data/dataset';
 import { planSplit, prepareSplits, prereadData, type LoadOptions } from '../../data/load';
 import { imageDecoder } from '../../imageDecoder';
-import { stageFileAtomic, TEMP_MARKER, type StagedFile } from '../../artifacts/atomicWrite';
+import { removeDeadTempSiblings, stageFileAtomic, TEMP_MARKER, type StagedFile } from '../../artifacts/atomicWrite';
 import { checkpoint } from '../checkpoint';
 import { ExportError } from '../exportError';
 import { makeExportFolder, makeFolderIn, writeError } from '../outFolder';
@@ -148,12 +148,15 @@ export async function exportKeras(req: ExportRequest): Promise<ExportResult> {
   // A whole package or none: written beside, then put in place (replaceFolder.ts), with the
   // notebook staged beside its own name; what an export killed earlier left is sorted out first.
   const temp = `${packageDir}${TEMP_MARKER}${process.pid}`;
+  const notebookFile = path.join(path.resolve(req.outDir), `${name}.ipynb`);
+  const notebook = req.format === 'notebook' ? notebookFile : undefined;
   // Made once the export is known to succeed up to its writing: a refused one leaves no folder.
   makeExportFolder(req.outDir);
   recoverFolder(packageDir, TEMP_MARKER);
+  // A notebook staged by an export that quit at once (a second Ctrl+C), whatever this one writes.
+  removeDeadTempSiblings(notebookFile);
   fs.rmSync(temp, { recursive: true, force: true });
   makeFolderIn(req.outDir, temp);
-  const notebook = req.format === 'notebook' ? path.join(path.resolve(req.outDir), `${name}.ipynb`) : undefined;
   let staged: StagedFile | undefined;
   try {
     await writeTree(temp, files, req.signal);

@@ -1,12 +1,23 @@
 // The trainer tests find the repository from their own place, not the working directory: this file,
 // a folder deeper than the trainer's own tests, runs again from a temporary folder and reads an example.
+// That folder is removed after: it was left in /tmp (mts-away-*) by every run of the suite.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { exampleDoc, tempDir } from '../helpers';
 
 const AWAY = 'MTS_TEST_AWAY_FROM_ROOT';
+/** Set when this file runs again to see what it leaves in a temporary folder of its own. */
+const LEAVES = 'MTS_TEST_AWAY_LEAVES';
+
+/** This file's tests run in a child from `cwd` (TAP to its stdout: without NODE_TEST_CONTEXT, set by a parent `node --test`). */
+function runSelf(cwd: string, env: Record<string, string>) {
+  const { NODE_TEST_CONTEXT: _, ...rest } = process.env;
+  return spawnSync(process.execPath, ['--test-reporter=tap', __filename], { cwd, env: { ...rest, ...env }, encoding: 'utf8' });
+}
 
 if (process.env[AWAY]) {
   test('run from a folder with no examples: the example is read all the same', () => {
@@ -14,12 +25,20 @@ if (process.env[AWAY]) {
     assert.equal(exampleDoc('digits-parity').name, 'digits-parity');
   });
 } else {
-  test('a test two folders below the unit tests runs from another working directory', () => {
+  test('a test two folders below the unit tests runs from another working directory', (t) => {
     const away = tempDir('away');
-    // Without NODE_TEST_CONTEXT (set by a parent `node --test`) the child reports in TAP to its own stdout.
-    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-    const r = spawnSync(process.execPath, ['--test-reporter=tap', __filename], { cwd: away, env: { ...env, [AWAY]: '1' }, encoding: 'utf8' });
+    t.after(() => fs.rmSync(away, { recursive: true, force: true }));
+    const r = runSelf(away, { [AWAY]: '1' });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /# pass 1/);
   });
+  if (!process.env[LEAVES]) {
+    test('the test above leaves nothing in the temporary folder', (t) => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-away-check-'));
+      t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+      const r = runSelf(tmp, { [LEAVES]: '1', TMPDIR: tmp });
+      assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+      assert.deepEqual(fs.readdirSync(tmp), []);
+    });
+  }
 }
