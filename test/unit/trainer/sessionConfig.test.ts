@@ -3,11 +3,11 @@
 // TensorFlow doing what the config says, seen in what a run returns.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadBackend } from '../../../src/trainer/backend';
+import { describeBackend, loadBackend } from '../../../src/trainer/backend';
 import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
 import type { SavedModelBackend } from '../../../src/trainer/graph/preparedRun';
 import { openSession, takesSessionConfig } from '../../../src/trainer/graph/session';
-import { grapplerOverride, sessionConfigBytes, type GrapplerMode } from '../../../src/trainer/graph/sessionConfig';
+import { grapplerForGraph, grapplerLine, grapplerOverride, sessionConfigBytes, type GrapplerMode } from '../../../src/trainer/graph/sessionConfig';
 
 test('the ConfigProto bytes of each mode, worked out from the field numbers', () => {
   // RewriterConfig.disable_tfg_optimizer = 32, a varint: key = 32 << 3 | 0 = 256;
@@ -86,4 +86,18 @@ test('the binding rejects a config TensorFlow cannot parse with a message, and o
   assert.throws(() => binding.loadSavedModelWithConfig!('/nonexistent', 'serve', Uint8Array.from([0x52, 0x09, 0x00])), /Invalid session config/);
   assert.throws(() => binding.loadSavedModelWithConfig!('/nonexistent', 'serve', [1, 2] as unknown as Uint8Array), /must be a Uint8Array/);
   assert.equal((binding as unknown as { getNumOfSavedModels(): number }).getNumOfSavedModels(), sessions);
+});
+
+test('which graphs open with Grappler off: dense ones with a plain step; conv, recurrent and gradient-method graphs keep the defaults', () => {
+  assert.equal(grapplerForGraph({ convOrRecurrent: false, gradient: false }), 'off');
+  assert.equal(grapplerForGraph({ convOrRecurrent: true, gradient: false }), 'on');
+  assert.equal(grapplerForGraph({ convOrRecurrent: false, gradient: true }), 'on');
+});
+
+test('the run log and "Show environment" say whether the session config applies, and what chose the mode', async () => {
+  assert.match(grapplerLine(false, {}), /^Grappler: TensorFlow's defaults \(this tfjs-node binding takes no session config/);
+  assert.equal(grapplerLine(true, {}), 'Grappler: chosen per graph (session config applies)');
+  assert.equal(grapplerLine(true, { MTS_GRAPPLER: 'on' }), 'Grappler: on for every graph (MTS_GRAPPLER)');
+  const b = await loadBackend('tensorflow');
+  assert.ok(describeBackend(b).includes(grapplerLine(takesSessionConfig(b.tf))));
 });
