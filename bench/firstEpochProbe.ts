@@ -20,7 +20,8 @@
 // (2026-12-01, load 15) the run's first runs of fetch sets spent about 78 ms of CPU setting up
 // executors, 63 of it in Grappler: its MLIR pipeline (tfg_optimizer: import, verify, shape
 // inference, a new MLIRContext each time) 30, static shape inference for constant folding and
-// the memory optimizer 10. No switch reaches it: tfjs-node opens the session with
+// the memory optimizer 10. (Since then our binding takes a session config: graph/sessionConfig.ts,
+// MTS_GRAPPLER=on|no-mlir|fuse-only|off to compare.) No switch reached it then: tfjs-node opens the session with
 // TF_NewSessionOptions() as they are, the SavedModel loader takes no config from the
 // MetaGraphDef and meta_optimizer.cc reads no environment variable (TF_USE_SINGLE_THREAD_MLIR_CONTEXT=1
 // changed nothing we could tell). Its share, the run's graph replayed in Python's TensorFlow 2.21

@@ -2,11 +2,14 @@
 // Makes @tensorflow/tfjs-node load on this machine, after npm has installed it
 // without its own install script (package.json `allowScripts`). Its script downloads
 // libtensorflow from a host that many machines cannot reach; this one tries, in order:
-//   (a) nothing to do: the binding already loads;
+//   (a) nothing to do: the binding already loads (and, when we built it, takes a session config);
 //   (b) the package's own installer, when its download host answers;
 //   (c) a build against the TensorFlow C library inside the tensorflow-cpu wheel,
-//       unpacked once into a cache outside node_modules and reused afterwards;
+//       unpacked once into a cache outside node_modules and reused afterwards, of the
+//       binding's source with our session-config export added (bindingSessionConfig.mjs);
 //   (d) a clear warning: training then uses the WebAssembly backend.
+// A binding of ours built before that export existed is rebuilt (c); the package's own
+// prebuilt one is kept as it is (sessions then open without a config, as tfjs-node does).
 // It never fails `npm install`. Each step logs one line.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { CONFIG_EXPORT, patchBindingSource, patchId } from './bindingSessionConfig.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
@@ -29,15 +33,19 @@ function tfjsNodeDir() {
   }
 }
 
-/** Loads the binding in a separate process: a broken native library must not kill npm. */
+/**
+ * Loads the binding in a separate process (a broken native library must not kill npm) and
+ * says whether it has our session-config export.
+ */
 function bindingLoads() {
-  const r = spawnSync(process.execPath, ['-e', "require('@tensorflow/tfjs-node')"], {
+  const probe = `process.stdout.write(typeof require('@tensorflow/tfjs-node').backend().binding.${CONFIG_EXPORT})`;
+  const r = spawnSync(process.execPath, ['-e', probe], {
     cwd: root,
     encoding: 'utf8',
     timeout: 120_000,
     env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
   });
-  return { ok: r.status === 0, detail: (r.stderr || '').trim().split('\n').slice(-1)[0] ?? '' };
+  return { ok: r.status === 0, config: r.stdout === 'function', detail: (r.stderr || '').trim().split('\n').slice(-1)[0] ?? '' };
 }
 
 function hostAnswers(url, timeoutMs) {
@@ -116,6 +124,12 @@ function place(src, dest) {
   }
 }
 
+/** Where tfjs-node looks for its binding (the highest N-API version it supports). */
+function bindingPath(pkgDir) {
+  const preGypApi = require(require.resolve('@mapbox/node-pre-gyp', { paths: [pkgDir] }));
+  return preGypApi.find(path.join(pkgDir, 'package.json'));
+}
+
 function buildAgainstWheel(pkgDir) {
   const cache = cacheDir();
   ensureLibraryCache(cache);
@@ -130,12 +144,14 @@ function buildAgainstWheel(pkgDir) {
   const buildNames = { 'libtensorflow.so': 'libtensorflow_cc.so.2', 'libtensorflow_framework.so': 'libtensorflow_framework.so.2' };
   for (const [name, target] of Object.entries(buildNames)) fs.symlinkSync(target, path.join(lib, name));
 
-  // Where tfjs-node will look for its binding (the highest N-API version it supports).
-  const preGypApi = require(require.resolve('@mapbox/node-pre-gyp', { paths: [pkgDir] }));
-  const builtBinding = preGypApi.find(path.join(pkgDir, 'package.json'));
+  const builtBinding = bindingPath(pkgDir);
   const version = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version;
   const napiDir = path.basename(path.dirname(builtBinding));
-  const cachedBinding = path.join(cache, 'binding', `tfjs-node-${version}-${napiDir}`, 'tfjs_binding.node');
+  const patch = patchBindingSource(pkgDir);
+  const patched = patch === 'patched' || patch === 'already';
+  log(patched ? `native binding: source patched with ${CONFIG_EXPORT}` : `native binding: building without ${CONFIG_EXPORT} (${patch})`);
+  const key = `tfjs-node-${version}-${napiDir}${patched ? `-config-${patchId()}` : ''}`;
+  const cachedBinding = path.join(cache, 'binding', key, 'tfjs_binding.node');
   try {
     if (fs.existsSync(cachedBinding)) {
       fs.mkdirSync(path.dirname(builtBinding), { recursive: true });
@@ -175,9 +191,15 @@ async function main() {
   const pkgDir = tfjsNodeDir();
   if (!pkgDir) return log('@tensorflow/tfjs-node is not installed; nothing to do');
 
-  if (bindingLoads().ok) return log('native binding already loads; nothing to do');
-
-  if (await hostAnswers('https://storage.googleapis.com/', 5000)) {
+  const before = bindingLoads();
+  // Ours: built against the wheel, whose library carries this name (the package's own is libtensorflow.so.2).
+  const ours = fs.existsSync(path.join(pkgDir, 'deps', 'lib', 'libtensorflow_cc.so.2'));
+  if (before.ok && (before.config || !ours)) {
+    return log(`native binding already loads${before.config ? ' with session config' : " (the package's own: sessions open without a config)"}; nothing to do`);
+  }
+  if (before.ok) {
+    log(`native binding loads but has no ${CONFIG_EXPORT}: rebuilding it against the wheel`);
+  } else if (await hostAnswers('https://storage.googleapis.com/', 5000)) {
     log("download host answers: running the package's own installer ...");
     const r = spawnSync(process.execPath, ['scripts/install.js'], { cwd: pkgDir, stdio: 'inherit', timeout: 300_000 });
     if (r.status === 0 && bindingLoads().ok) return log("native binding loads (package's own installer)");
@@ -186,13 +208,24 @@ async function main() {
     log("download host does not answer; skipping the package's own installer");
   }
 
+  // A binding that loads is kept aside: a failed rebuild puts it back rather than leave none.
+  const kept = before.ok ? `${bindingPath(pkgDir)}.kept` : undefined;
+  if (kept) fs.copyFileSync(bindingPath(pkgDir), kept);
   try {
     buildAgainstWheel(pkgDir);
     const check = bindingLoads();
-    if (check.ok) return log('native binding loads (TensorFlow 2.21 C library from the wheel)');
+    if (check.ok) {
+      return log(`native binding loads (TensorFlow 2.21 C library from the wheel${check.config ? ', with session config' : ''})`);
+    }
     throw new Error(`built, but it does not load: ${check.detail}`);
   } catch (err) {
     log(`building against the wheel failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (kept) {
+      fs.copyFileSync(kept, bindingPath(pkgDir));
+      if (bindingLoads().ok) return log('kept the binding that loaded before (sessions open without a config)');
+    }
+  } finally {
+    if (kept) fs.rmSync(kept, { force: true });
   }
   console.warn('[tfjs-node setup] WARNING: native TensorFlow is not available on this machine; '
     + 'training will use the WebAssembly backend (slower). See README "Native backend troubleshooting".');

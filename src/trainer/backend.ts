@@ -5,6 +5,7 @@ import os from 'node:os';
 import type * as TF from '@tensorflow/tfjs';
 import type { BackendName, BackendPreference } from '../core/protocol';
 import { interOpThreadsFor } from './threads';
+import { grapplerLine } from './graph/sessionConfig';
 
 export type Tf = typeof TF;
 
@@ -21,6 +22,8 @@ export interface LoadedBackend {
   oneDnn?: boolean;
   /** Native only: whether TensorFlow loaded with one intra-op thread and an inter-op pool of two or more, which a fused step in halves runs on (threads.ts `stepHalvesFor`). */
   stepHalves?: boolean;
+  /** Native only: whether the binding opens graph sessions with a config (ours, built by scripts/postinstall.mjs; graph/sessionConfig.ts). */
+  sessionConfig?: boolean;
 }
 
 export interface WasmFeatures {
@@ -73,8 +76,9 @@ async function tryLoad(name: BackendName, opts: BackendOptions): Promise<Omit<Lo
     const tf = require('@tensorflow/tfjs-node') as Tf;
     await tf.ready();
     if (tf.getBackend() !== 'tensorflow') throw new Error(`tfjs-node loaded but the backend is ${tf.getBackend()}`);
-    const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
-    return { tf, name, threads, oneDnn, stepHalves, versions: { ...tf.version, tensorflow: binding?.TF_Version ?? 'unknown', node: process.versions.node } };
+    const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string; loadSavedModelWithConfig?: unknown } }).binding;
+    const sessionConfig = typeof binding?.loadSavedModelWithConfig === 'function';
+    return { tf, name, threads, oneDnn, stepHalves, sessionConfig, versions: { ...tf.version, tensorflow: binding?.TF_Version ?? 'unknown', node: process.versions.node } };
   }
   const tf = require('@tensorflow/tfjs') as Tf;
   if (name === 'wasm') {
@@ -123,6 +127,7 @@ export async function loadBackend(preference: BackendPreference, opts: BackendOp
 export function describeBackend(b: LoadedBackend): string[] {
   const lines = [`backend: ${b.name}`, `threads: ${b.threads}`];
   if (b.oneDnn !== undefined) lines.push(`oneDNN kernels: ${b.oneDnn ? 'on' : 'off'}`);
+  if (b.sessionConfig !== undefined) lines.push(grapplerLine(b.sessionConfig));
   if (b.wasm) {
     lines.push(`wasm SIMD: ${b.wasm.simd ? 'loaded' : 'not supported by this runtime (the plain build runs, slower)'}`);
     lines.push(`wasm threads: ${b.wasm.threads ? `loaded, ${b.wasm.threadCount} threads` : 'not loaded (tfjs-backend-wasm runs one thread under Node and Electron)'}`);

@@ -27,6 +27,7 @@ import { RunWriter } from './artifacts/runWriter';
 import { loadBackend, type LoadedBackend } from './backend';
 import { intraOpThreadsFor, stepHalvesFor, threadsLine } from './threads';
 import { oneDnnFor, oneDnnLine } from './oneDnn';
+import { grapplerLine } from './graph/sessionConfig';
 import { crossValidationPlans, datasetColumns, loadStratified, prereadData, splitLoaded, trainingData, type ExperimentData, type LoadedData, type LoadOptions, type SplitPlan } from './data/index';
 import { collectGarbage, releaseFeatures } from './data/release';
 import { countRows } from './data/rowCount';
@@ -107,6 +108,7 @@ export async function runExperiment(req: RunRequest): Promise<RunOutcome> {
     const backend = await loadBackend(req.backend, { intraOpThreads: req.threads ?? intraOpThreadsFor(spec), oneDnn: oneDnnFor(spec), stepHalves });
     if (backend.name === 'tensorflow') req.emit({ type: 'log', level: 'info', message: threadsLine(backend.threads, threadsBy, !!backend.stepHalves) });
     if (backend.oneDnn !== undefined) req.emit({ type: 'log', level: 'info', message: oneDnnLine(backend.oneDnn) });
+    if (backend.sessionConfig !== undefined) req.emit({ type: 'log', level: 'info', message: grapplerLine(backend.sessionConfig) });
     startup.mark('tensorflow');
     for (const f of backend.fallbacks) req.emit({ type: 'log', level: 'warning', message: `backend passed over: ${f}` });
     // A DataError is a SpecError: the catch below reports it at its JSON path. The source is

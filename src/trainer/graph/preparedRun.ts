@@ -22,6 +22,8 @@ export interface SavedModelBackend {
     createTensor(shape: number[], dtype: number, values: Int32Array | Float32Array): number;
     deleteTensor(id: number): void;
     tensorDataSync(id: number): Float32Array | Int32Array | Uint8Array;
+    /** Only in the binding we build (scripts/bindingSessionConfig.mjs): loadSavedModel with a serialized ConfigProto. */
+    loadSavedModelWithConfig?(dir: string, tags: string, config: Uint8Array): number;
   };
 }
 

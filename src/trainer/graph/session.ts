@@ -2,13 +2,15 @@
 // loader: the SavedModel is written to a temporary folder, loaded (TF_LoadSessionFromSavedModel;
 // no variables/ folder, so nothing is restored: the variables start uninitialised until a
 // `set` run assigns them) and the folder removed at once: the session keeps the graph and its
-// variables between runs. Each `run` is one TF_SessionRun.
+// variables between runs. Each `run` is one TF_SessionRun. A session opens with a Grappler mode
+// (sessionConfig.ts) when the binding takes a config, else with TensorFlow's defaults.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import { preparedRun, type PreparedRun, type SavedModelBackend } from './preparedRun';
+import { grapplerOverride, sessionConfigBytes, type GrapplerMode } from './sessionConfig';
 
 export interface GraphSession {
   /** Feeds `feeds` (placeholder names, float32 unless said) and returns the `fetches`' values as tfjs tensors. */
@@ -20,21 +22,33 @@ export interface GraphSession {
    * float32 and int32 feeds only.
    */
   prepare(feeds: Array<{ name: string; tfDtype?: string }>, fetches: string[], keepLast?: boolean): PreparedRun;
+  /** The Grappler mode the session opened with ('on' whatever was asked when the binding takes no config). */
+  readonly grappler: GrapplerMode;
   dispose(): void;
 }
 
-export function openSession(tf: Tf, savedModel: Uint8Array): GraphSession {
+/** Whether this process' tfjs-node binding opens sessions with a config (ours, built by scripts/postinstall.mjs). */
+export function takesSessionConfig(tf: Tf): boolean {
+  return typeof (tf.backend() as unknown as SavedModelBackend).binding.loadSavedModelWithConfig === 'function';
+}
+
+/** Opens a session of the graph with Grappler `grappler` (MTS_GRAPPLER overrides it). */
+export function openSession(tf: Tf, savedModel: Uint8Array, grappler: GrapplerMode = 'on'): GraphSession {
   const backend = tf.backend() as unknown as SavedModelBackend;
+  const withConfig = backend.binding.loadSavedModelWithConfig;
+  const mode = withConfig ? grapplerOverride() ?? grappler : 'on';
+  const config = sessionConfigBytes(mode);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-graph-'));
   let id: number;
   try {
     fs.writeFileSync(path.join(dir, 'saved_model.pb'), savedModel);
-    id = backend.loadSavedModelMetaGraph(dir, 'serve');
+    id = config && withConfig ? withConfig.call(backend.binding, dir, 'serve', config) : backend.loadSavedModelMetaGraph(dir, 'serve');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   let disposed = false;
   return {
+    grappler: mode,
     run(feeds, values, fetches) {
       // tfjs-node reads `name` (op:index) and, for uint8/int64 feeds only, `tfDtype`.
       return backend.runSavedModel(id, values, feeds.map((f) => ({ name: `${f.name}:0`, tfDtype: f.tfDtype ?? 'DT_FLOAT' })),

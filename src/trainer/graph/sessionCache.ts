@@ -8,33 +8,35 @@
 // every variable (weights, optimizer slots) before a step reads one.
 import type { Tf } from '../backend';
 import { openSession, type GraphSession } from './session';
+import type { GrapplerMode } from './sessionConfig';
 
-let idle: { savedModel: Uint8Array; session: GraphSession } | undefined;
+let idle: { savedModel: Uint8Array; asked: GrapplerMode; session: GraphSession } | undefined;
 
 // The same bytes object (graphCache.ts) needs no comparing.
 const same = (a: Uint8Array, b: Uint8Array) => a === b || a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 
-/** A session of this graph: the idle one if it holds the same graph, else a new one; `dispose` keeps it idle. */
-export function openReusableSession(tf: Tf, savedModel: Uint8Array): GraphSession {
+/** A session of this graph: the idle one if it holds the same graph opened alike, else a new one; `dispose` keeps it idle. */
+export function openReusableSession(tf: Tf, savedModel: Uint8Array, grappler: GrapplerMode = 'on'): GraphSession {
   let session: GraphSession;
-  if (idle && same(idle.savedModel, savedModel)) {
+  if (idle && idle.asked === grappler && same(idle.savedModel, savedModel)) {
     session = idle.session;
     idle = undefined;
   } else {
     // Another graph's idle session would only be closed when this one is let go: closed now,
     // a run's next phase (a baseline's graph) does not hold the last phase's session as well.
     closeIdleSession();
-    session = openSession(tf, savedModel);
+    session = openSession(tf, savedModel, grappler);
   }
   let released = false;
   return {
     run: (feeds, values, fetches) => session.run(feeds, values, fetches),
     prepare: (feeds, fetches, keepLast) => session.prepare(feeds, fetches, keepLast),
+    grappler: session.grappler,
     dispose() {
       if (released) return;
       released = true;
       idle?.session.dispose();
-      idle = { savedModel, session };
+      idle = { savedModel, asked: grappler, session };
     },
   };
 }
