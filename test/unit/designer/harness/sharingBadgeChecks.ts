@@ -35,7 +35,7 @@ const sharingCheck = (name: string, expected: Expected): Check => [`first view o
 
 /** The cross-stitch example cut to one parallelDense of 3 columns, of which the selects pick 0 and 1. */
 function unusedColumnText(): string {
-  const doc = JSON.parse(fs.readFileSync(path.resolve('examples/cross-stitch-regression/cross-stitch-regression.mtl.json'), 'utf8')) as { model: { layers: Array<Record<string, unknown>> } };
+  const doc = JSON.parse(fs.readFileSync(path.resolve(ROOT, 'examples', 'cross-stitch-regression', 'cross-stitch-regression.mtl.json'), 'utf8')) as { model: { layers: Array<Record<string, unknown>> } };
   doc.model.layers = doc.model.layers.filter((l) => l.type !== 'crossStitch' && l.id !== 'columns2');
   doc.model.layers[0]!.columns = 3;
   for (const l of doc.model.layers) if (l.type === 'select') l.from = ['columns1'];
