@@ -14,7 +14,7 @@ import { SeededRandom } from '../../../src/core/random';
 import { loadBackend } from '../../../src/trainer/backend';
 import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
 import { ruleOps } from '../../../src/trainer/graph/graphRules';
-import { NEWTON_STEPS, nashMtlNewton } from '../../../src/trainer/graph/nashRule';
+import { NEWTON_STEPS, PREFIX_STEPS, nashMtlNewton } from '../../../src/trainer/graph/nashRule';
 import { openSession } from '../../../src/trainer/graph/session';
 import { gramianOf, FOUR_TASK_CASES, THREE_TASK_CASES } from './ruleOnGraph';
 
@@ -77,29 +77,42 @@ test('Nash-MTL by hand, 3 tasks: a zero gradient gets 0, the others 1 / |g_i| wh
   close(all!, [1, 1, 1], 'every gradient zero');
 });
 
-test('the Newton loop stops once converged: no step when x = 1 solves it, one when the ray\'s scaling lands on the solution', async () => {
-  // Orthogonal unit gradients: C = I, x = 1 gives x o Cx = 1 at once: no step.
-  // Pairwise cosine 1/4, 4 tasks: x = 1 gives x o Cx = 1.75 each, x^T C x = 7; the ray's s^2 = 4 / 7
-  // makes x = sqrt(4/7) = 1 / sqrt(1.75) each, the solution (previous test): one step, whose Newton
-  // right-hand side x o Cx s^2 - 1 = 1.75 * 4/7 - 1 = 0. Unrolled, both took NEWTON_STEPS.
+test('the loop takes no round once the prefix\'s steps have converged, and goes on while they have not', async () => {
+  // Orthogonal unit gradients: C = I, x = 1 gives x o Cx = 1 at once; each prefix step keeps it (y = 0).
+  // Pairwise cosine 1/4, 4 tasks: x = 1 gives x o Cx = 1.75 each, x^T C x = 7; the first step's ray
+  // s^2 = 4 / 7 makes x = sqrt(4/7) = 1 / sqrt(1.75) each, the solution (a test above), whose Newton
+  // right-hand side x o Cx s^2 - 1 = 1.75 * 4/7 - 1 = 0: the next steps keep it.
+  // Nearly opposed (g4 = -(g1 + g2 + g3) / 2 + a small part of its own): x runs to ~30 (past what
+  // PREFIX_STEPS steps reach from 1), so the loop goes on and ends converged.
   const { tf } = await loadBackend('tensorflow');
   const cosine = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => (i === j ? 1 : 0.25)));
+  const opposed = gramianOf([[1, 0, 0], [0, 1, 0], [0, 0, 1], [-0.5, -0.5, -0.5 + 0.01]]);
   const taken = [];
-  for (const G of [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], cosine]) {
+  for (const G of [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], cosine, opposed]) {
     const k = G.length;
     const g = new GraphBuilder();
     const gram = g.placeholder('gramian', [k, k]);
     const G64 = g.op('Cast', [gram], { SrcT: { type: 'float' }, DstT: { type: 'double' }, Truncate: { b: false } }, 'gramian64');
-    nashMtlNewton(ruleOps(g, 'rule', k), G64, 0);
+    const w = g.op('Cast', [nashMtlNewton(ruleOps(g, 'rule', k), G64, 0)], { SrcT: { type: 'double' }, DstT: { type: 'float' }, Truncate: { b: false } }, 'coefficients32');
     const session = openSession(tf, g.savedModel(['serve']));
     const fed = tf.tensor2d(G);
-    // The loop's outputs: x, p, C, the steps taken, whether to go on (nashRule.ts solvedX).
-    const [steps] = session.run([{ name: gram }], [fed], ['rule_nash:3']);
+    // The loop's outputs: x, p, C, the steps taken (the prefix's included), whether to go on (nashRule.ts solvedX).
+    const [steps, coefficients] = session.run([{ name: gram }], [fed], ['rule_nash:3', w]);
     taken.push(steps!.dataSync()[0]);
-    tf.dispose([steps!, fed]);
+    close(Array.from(coefficients!.dataSync()), nashMtlWeights(G, 0), `${k} tasks`);
+    tf.dispose([steps!, coefficients!, fed]);
     session.dispose();
   }
-  assert.deepEqual(taken, [0, 1]);
+  assert.equal(taken[0], PREFIX_STEPS);
+  assert.equal(taken[1], PREFIX_STEPS);
+  assert.ok(taken[2]! > PREFIX_STEPS, `the opposed Gramian took ${taken[2]} steps`);
+  assert.ok(Math.max(...solvedX(opposed)!) > 10, 'the opposed Gramian\'s x runs far from 1');
+});
+
+test('Nash-MTL\'s Newton rule refuses a cap on steps that leaves the loop none', () => {
+  const g = new GraphBuilder();
+  const G = g.placeholder('gramian', [3, 3]);
+  assert.throws(() => nashMtlNewton(ruleOps(g, 'rule', 3), G, 0, PREFIX_STEPS), /more than 3 steps/);
 });
 
 const THREE = {
