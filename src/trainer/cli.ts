@@ -463,6 +463,9 @@ async function exportCommand(args: ReturnType<typeof parseArgs>): Promise<number
     stop.abort();
     console.error('\nstopping the export (Ctrl+C again to quit at once)');
   });
+  // Forked by VS Code's "Export experiment…" (host/export/exportProcess.ts): its Cancel sends the
+  // trainer's { type: 'cancel' }, which stops the export as one Ctrl+C does.
+  if (process.send) process.on('message', (m: { type?: unknown } | null) => { if (m?.type === 'cancel') stop.abort(); });
   try {
     const workspaceDir = args.workspace === undefined ? undefined : path.resolve(args.workspace);
     const done = await exportExperiment(abs, args.to, {

@@ -16,6 +16,7 @@ import designerEdit from './scenarios/designerEdit.mjs';
 import designerPanels from './scenarios/designerPanels.mjs';
 import designerSync from './scenarios/designerSync.mjs';
 import diagram from './scenarios/diagram.mjs';
+import exportCancel from './scenarios/exportCancel.mjs';
 import exportDesigner from './scenarios/exportDesigner.mjs';
 import mmoeGradient from './scenarios/mmoeGradient.mjs';
 import insight from './scenarios/insight.mjs';
@@ -30,7 +31,7 @@ import studyView from './scenarios/studyView.mjs';
 import train from './scenarios/train.mjs';
 import walkthrough from './scenarios/walkthrough.mjs';
 
-const scenarios = [activation, walkthrough, newExperiment, designerEdit, keyboardOnly, designerSync, designerPanels, badInput, shapeQuickFix, partialLabels, train, stop, diagram, exportDesigner, mmoeGradient, insight, studyView, studyCompare, readmeScreenshots];
+const scenarios = [activation, walkthrough, newExperiment, designerEdit, keyboardOnly, designerSync, designerPanels, badInput, shapeQuickFix, partialLabels, train, stop, diagram, exportDesigner, exportCancel, mmoeGradient, insight, studyView, studyCompare, readmeScreenshots];
 
 const started = Date.now();
 const filters = process.argv.slice(2);

@@ -53,10 +53,19 @@ async function exportExperiment(context: vscode.ExtensionContext, arg: unknown):
   const where = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: start, openLabel: 'Export here', title: 'Export into which folder?' });
   if (!where?.[0]) return;
   const s = settings(vscode.Uri.file(source.workspaceDir));
-  const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting as ${format.label}…` }, () => runExport({
-    cliScript: vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath, ...(s.nodePath ? { nodePath: s.nodePath } : {}),
-    source: source.source, to: format.format, outDir: where[0]!.fsPath, workspaceDir: source.workspaceDir,
-  }));
+  // Cancel stops the exporter as Ctrl+C stops `mts export`: nothing of it is put in place, an earlier export stays.
+  const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting as ${format.label}…`, cancellable: true }, (_progress, token) => {
+    const stop = new AbortController();
+    token.onCancellationRequested(() => stop.abort());
+    return runExport({
+      cliScript: vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath, ...(s.nodePath ? { nodePath: s.nodePath } : {}),
+      source: source.source, to: format.format, outDir: where[0]!.fsPath, workspaceDir: source.workspaceDir, signal: stop.signal,
+    });
+  });
+  if (outcome.cancelled) {
+    void vscode.window.showInformationMessage(`Export ${outcome.message}`);
+    return;
+  }
   if (!outcome.ok) {
     void vscode.window.showErrorMessage(`Export failed: ${outcome.message}`);
     return;

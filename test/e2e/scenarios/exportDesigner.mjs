@@ -11,7 +11,7 @@ import { assert, expectText, runFolders, runStatus } from '../expect.mjs';
 const PACKAGE = 'digits_parity_tiny'; // packageNameOf("digits-parity-tiny")
 
 /** The designer's "Export…" button, then the format (and the run, when the experiment has one), then "Export here" on the proposed folder. */
-async function exportFromDesigner(s, designer, format, run) {
+export async function exportFromDesigner(s, designer, format, run) {
   await designer.locator('vscode-button', { hasText: 'Export…' }).click();
   if (run) await s.pick(run, { placeholder: /Export which run/ });
   await s.pick(format, { placeholder: /^Export as$/ });
