@@ -3,7 +3,7 @@
 // every TensorFlow session call that is not a plain step (graph load, set, the first step,
 // evaluation runs, weights read back, loss read-backs), the eager ops (a conflict measurement's
 // tape) and the JavaScript between them, in order, with CPU and wall time. Prints figures; asserts nothing.
-// `node --max-semi-space-size=4 out/bench/firstEpochProbe.js [batch=256] [--sequence] [--no-conflict] [--gaps] [--natives] [--dump=DIR]`
+// `node --max-semi-space-size=4 out/bench/firstEpochProbe.js [batch=256] [--sequence] [--conflict] [--gaps] [--natives] [--dump=DIR]`
 // --dump=DIR: the run's saved_model.pb and its fetch sets (DIR/calls.json) for bench/grappler_replay.py.
 // --gaps: the JavaScript gaps by size and the largest with what ran around them; --natives: the
 // binding's createTensor and deleteTensor (a step's row upload and frees) as kinds of their own.
@@ -59,7 +59,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { trainLoop } from '../src/trainer/loop';
 import { probeSetup } from './probeSetup';
-import { workload } from './workloads';
+import { withConflict, workload } from './workloads';
 
 type Call = (...a: unknown[]) => unknown;
 const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
@@ -69,8 +69,9 @@ async function main(): Promise<void> {
   const batch = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 256);
   const w = workload('dense');
   const base = w.spec(batch, w.epochs);
-  // --no-conflict: without the gradient-conflict measurement (what its first run costs shows as the next call's).
-  const spec = process.argv.includes('--no-conflict') ? { ...base, evaluation: { ...base.evaluation, conflict: { every: 0 } } } : base;
+  // --conflict: with the gradient-conflict measurement at its default interval, as a user's run
+  // (the workload, as the bench times it, has none: bench/workloads.ts withoutConflict).
+  const spec = process.argv.includes('--conflict') ? withConflict(base) : base;
   const { tf, threads, topo, heads, built, forward, validation, train } = await probeSetup(w, spec);
   const backend = tf.backend() as unknown as Record<string, Call> & { binding: Record<string, Call> };
   const rows: Array<[string, number, number]> = [];
@@ -86,7 +87,10 @@ async function main(): Promise<void> {
   const dump = process.argv.find((a) => a.startsWith('--dump='))?.slice('--dump='.length);
   const fetchSets = new Map<string, { feeds: string; fetches: string; n: number }>();
   const natives = process.argv.includes('--natives') ? ['createTensor', 'deleteTensor'] : [];
-  for (const name of ['runSavedModel', 'loadSavedModelMetaGraph', 'executeOp', ...natives]) {
+  // A graph opens through the binding's loadSavedModelWithConfig where it has one (Grappler off,
+  // graph/session.ts), else through the backend's loadSavedModelMetaGraph: both are graph loads.
+  const loads = ['loadSavedModelMetaGraph', ...(typeof binding.loadSavedModelWithConfig === 'function' ? ['loadSavedModelWithConfig'] : [])];
+  for (const name of ['runSavedModel', ...loads, 'executeOp', ...natives]) {
     const target = name === 'loadSavedModelMetaGraph' ? backend : binding;
     const orig = target[name]!.bind(target);
     const wrapped: Call = (...a) => {
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
       }
       flushEager();
       charge('JavaScript');
-      if (dump && name === 'loadSavedModelMetaGraph') fs.copyFileSync(path.join(String(a[0]), 'saved_model.pb'), path.join(dump, 'saved_model.pb'));
+      if (dump && loads.includes(name)) fs.copyFileSync(path.join(String(a[0]), 'saved_model.pb'), path.join(dump, 'saved_model.pb'));
       if (dump && name === 'runSavedModel') {
         const key = `${String(a[2])}|${String(a[3])}`;
         const set = fetchSets.get(key) ?? { feeds: String(a[2]), fetches: String(a[3]), n: 0 };

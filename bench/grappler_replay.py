@@ -10,57 +10,38 @@ wall time of each. One thread, like the trainer's single-thread choice. Fed valu
 asserts nothing. Run the two modes alternately, each in a fresh process:
 `~/.cache/multi-task-studio/keras-venv/bin/python bench/grappler_replay.py DIR on|off [batch=256]`
 """
-import json
-import os
-import resource
 import sys
 import time
 
 import numpy as np
-import tensorflow as tf
 
-
-def cpu_ms():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return (r.ru_utime + r.ru_stime) * 1000
+from replay_session import cpu_ms, feeds_of, open_replay
 
 
 def main(folder, mode, batch):
-    config = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=1)
-    if mode == "off":
-        config.graph_options.rewrite_options.disable_meta_optimizer = True
-    with open(os.path.join(folder, "calls.json")) as f:
-        calls = json.load(f)
-    graph = tf.Graph()
-    with graph.as_default():
-        session = tf.compat.v1.Session(config=config)
-        tf.compat.v1.saved_model.loader.load(session, ["serve"], folder)
-        placeholders = {op.name: op for op in graph.get_operations() if op.type in ("Placeholder", "PlaceholderWithDefault")}
+    session, placeholders, calls = open_replay(folder, grappler=mode != "off")
 
-        def value(name):
-            out = placeholders[name].outputs[0]
-            if name == "rows":
-                return np.arange(batch, dtype=np.int32)
-            dims = [(batch if name.startswith("data_") else 64) if d is None else d for d in out.shape.as_list()]
-            return np.zeros(dims, dtype=out.dtype.as_numpy_dtype)
+    def value(name):
+        out = placeholders[name].outputs[0]
+        if name == "rows":
+            return np.arange(batch, dtype=np.int32)
+        dims = [(batch if name.startswith("data_") else 64) if d is None else d for d in out.shape.as_list()]
+        return np.zeros(dims, dtype=out.dtype.as_numpy_dtype)
 
-        def feeds_of(call):
-            return {f: value(f.split(":")[0]) for f in call["feeds"].split(",")}
-
-        rows = []
-        for call in calls:
-            feeds, fetches = feeds_of(call), call["fetches"].split(",")
-            c, w = cpu_ms(), time.perf_counter()
-            session.run(fetches, feeds)
-            rows.append((f"first {fetches[0]}", cpu_ms() - c, (time.perf_counter() - w) * 1000))
-        step = max(calls, key=lambda call: call["n"])
-        feeds, fetches = feeds_of(step), step["fetches"].split(",")
-        for _ in range(20):
-            session.run(fetches, feeds)
+    rows = []
+    for call in calls:
+        feeds, fetches = feeds_of(call, value), call["fetches"].split(",")
         c, w = cpu_ms(), time.perf_counter()
-        for _ in range(1000):
-            session.run(fetches, feeds)
-        rows.append((f"steady {fetches[0]}, a run", (cpu_ms() - c) / 1000, (time.perf_counter() - w)))
+        session.run(fetches, feeds)
+        rows.append((f"first {fetches[0]}", cpu_ms() - c, (time.perf_counter() - w) * 1000))
+    step = max(calls, key=lambda call: call["n"])
+    feeds, fetches = feeds_of(step, value), step["fetches"].split(",")
+    for _ in range(20):
+        session.run(fetches, feeds)
+    c, w = cpu_ms(), time.perf_counter()
+    for _ in range(1000):
+        session.run(fetches, feeds)
+    rows.append((f"steady {fetches[0]}, a run", (cpu_ms() - c) / 1000, (time.perf_counter() - w)))
     for what, c, w in rows:
         print(f"{mode:4s} {what:44s} {c:8.2f} ms CPU {w:8.2f} ms wall")
 

@@ -13,68 +13,53 @@ them. Prints figures; asserts nothing.
 `~/.cache/multi-task-studio/keras-venv/bin/python bench/step_trace.py DIR [runs=300] [batch=32]`
 """
 import collections
-import json
 import os
-import resource
 import sys
 
 import numpy as np
 import tensorflow as tf
 
-
-def cpu_us():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return (r.ru_utime + r.ru_stime) * 1e6
+from replay_session import cpu_ms, feeds_of, open_replay
 
 
 def main(folder, runs, batch):
     rng = np.random.default_rng(1)
-    config = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=1)
-    with open(os.path.join(folder, "calls.json")) as f:
-        calls = json.load(f)
-    graph = tf.Graph()
-    with graph.as_default():
-        session = tf.compat.v1.Session(config=config)
-        tf.compat.v1.saved_model.loader.load(session, ["serve"], folder)
-        placeholders = {op.name: op for op in graph.get_operations() if op.type in ("Placeholder", "PlaceholderWithDefault")}
-        rows = 64 * batch
+    session, placeholders, calls = open_replay(folder)
+    rows = 64 * batch
 
-        def value(name):
-            out = placeholders[name].outputs[0]
-            if name == "rows":
-                return rng.integers(0, rows, batch).astype(np.int32)
-            dims = [rows if d is None else d for d in out.shape.as_list()]
-            dtype = out.dtype.as_numpy_dtype
-            if out.dtype.is_integer:
-                return rng.integers(0, 2, dims).astype(dtype)
-            if name == "lr":
-                return np.asarray(0.01, dtype)
-            if name.startswith("set/") or name.startswith("data_"):
-                return (rng.standard_normal(dims) * 0.1).astype(dtype)
-            return np.ones(dims, dtype)
+    def value(name):
+        out = placeholders[name].outputs[0]
+        if name == "rows":
+            return rng.integers(0, rows, batch).astype(np.int32)
+        dims = [rows if d is None else d for d in out.shape.as_list()]
+        dtype = out.dtype.as_numpy_dtype
+        if out.dtype.is_integer:
+            return rng.integers(0, 2, dims).astype(dtype)
+        if name == "lr":
+            return np.asarray(0.01, dtype)
+        if name.startswith("set/") or name.startswith("data_"):
+            return (rng.standard_normal(dims) * 0.1).astype(dtype)
+        return np.ones(dims, dtype)
 
-        def feeds_of(call):
-            return {f: value(f.split(":")[0]) for f in call["feeds"].split(",") if f}
-
-        for call in calls:
-            session.run(call["fetches"].split(","), feeds_of(call))
-        step = next(c for c in calls if c["fetches"].startswith("step_done"))
-        feeds, fetches = feeds_of(step), step["fetches"].split(",")
-        for _ in range(50):
-            session.run(fetches, feeds)
-        start = cpu_us()
-        for _ in range(runs):
-            session.run(fetches, feeds)
-        untraced = (cpu_us() - start) / runs
-        times = collections.defaultdict(list)
-        options = tf.compat.v1.RunOptions(trace_level=tf.compat.v1.RunOptions.FULL_TRACE)
-        for _ in range(runs):
-            metadata = tf.compat.v1.RunMetadata()
-            session.run(fetches, feeds, options=options, run_metadata=metadata)
-            for device in metadata.step_stats.dev_stats:
-                for node in device.node_stats:
-                    op = node.timeline_label.split("(")[0].split("=")[-1].strip() if node.timeline_label else "?"
-                    times[(node.node_name, op)].append(node.all_end_rel_micros)
+    for call in calls:
+        session.run(call["fetches"].split(","), feeds_of(call, value))
+    step = next(c for c in calls if c["fetches"].startswith("step_done"))
+    feeds, fetches = feeds_of(step, value), step["fetches"].split(",")
+    for _ in range(50):
+        session.run(fetches, feeds)
+    start = cpu_ms()
+    for _ in range(runs):
+        session.run(fetches, feeds)
+    untraced = (cpu_ms() - start) * 1000 / runs
+    times = collections.defaultdict(list)
+    options = tf.compat.v1.RunOptions(trace_level=tf.compat.v1.RunOptions.FULL_TRACE)
+    for _ in range(runs):
+        metadata = tf.compat.v1.RunMetadata()
+        session.run(fetches, feeds, options=options, run_metadata=metadata)
+        for device in metadata.step_stats.dev_stats:
+            for node in device.node_stats:
+                op = node.timeline_label.split("(")[0].split("=")[-1].strip() if node.timeline_label else "?"
+                times[(node.node_name, op)].append(node.all_end_rel_micros)
     by_op, nodes_of, by_name = collections.Counter(), collections.Counter(), collections.Counter()
     for (name, op), us in times.items():
         median = float(np.median(us))

@@ -198,9 +198,14 @@ async function dump(tasks: 2 | 4, method: string, mode: GradientMode | undefined
   backend.loadSavedModelMetaGraph = (d, tags) => { fs.copyFileSync(path.join(d, 'saved_model.pb'), path.join(dir, 'saved_model.pb')); return load(d, tags); };
   const binding = backend.binding;
   const run = binding.runSavedModel!.bind(binding);
+  const loadWithConfig = binding.loadSavedModelWithConfig?.bind(binding);
   // The native binding's functions are read-only: a proxy (of an empty object, as a proxy of the
-  // binding must return its read-only values) in its place counts each fetch set.
-  backend.binding = new Proxy({}, { get: (_, k) => (k !== 'runSavedModel' ? Reflect.get(binding, k) : (...a: unknown[]) => {
+  // binding must return its read-only values) in its place counts each fetch set and copies the
+  // graph where it opens with a config (Grappler off, graph/session.ts).
+  backend.binding = new Proxy({}, { get: (_, k) => (k === 'loadSavedModelWithConfig' && loadWithConfig ? (...a: unknown[]) => {
+    fs.copyFileSync(path.join(String(a[0]), 'saved_model.pb'), path.join(dir, 'saved_model.pb'));
+    return loadWithConfig(...a);
+  } : k !== 'runSavedModel' ? Reflect.get(binding, k) : (...a: unknown[]) => {
     const key = `${String(a[2])}|${String(a[3])}`;
     const set = sets.get(key) ?? { feeds: String(a[2]), fetches: String(a[3]), n: 0 };
     set.n++;

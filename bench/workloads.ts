@@ -45,6 +45,12 @@ function withoutConflict(spec: ExperimentSpec): ExperimentSpec {
   return { ...spec, evaluation: { ...spec.evaluation, conflict: { every: 0 } } };
 }
 
+/** A workload's spec measuring gradient conflict at its default interval, as a user's run does: for the probes that price it. */
+export function withConflict(spec: ExperimentSpec): ExperimentSpec {
+  const { conflict: _off, ...evaluation } = spec.evaluation ?? {};
+  return { ...spec, evaluation };
+}
+
 function dropoutSpec(batch: number, epochs: number): ExperimentSpec {
   const s = withoutConflict(referenceSpec(batch, epochs));
   // trunk1 -> drop1 -> trunk2 -> drop2 -> heads
@@ -61,7 +67,10 @@ function dropoutSpec(batch: number, epochs: number): ExperimentSpec {
 /** The multimnist-cnn example's network (two digits, a head each), Adam 0.001 at a constant rate. */
 function cnnSpec(batch: number, epochs: number): ExperimentSpec {
   const dense = (id: string, units: number, from: string, activation: 'relu' | 'softmax'): LayerSpec => ({ id, type: 'dense', units, activation, from: [from] });
-  return {
+  // No gradient-conflict measurement (withoutConflict): on this network one costs about 0.57 s of
+  // CPU at batch 256 (bench/graphConvProbe.ts), half of a timed run of 8 steps, where a real run
+  // measures once in 200 steps.
+  return withoutConflict({
     name: 'bench-cnn',
     data: { source: { type: 'multimnist' }, split: { validation: 0, test: 0, seed: 1 } },
     tasks: [
@@ -83,11 +92,8 @@ function cnnSpec(batch: number, epochs: number): ExperimentSpec {
       outputs: { left: 'leftHead', right: 'rightHead' },
     },
     training: { optimizer: { type: 'adam', learningRate: 0.001, epsilon: 1e-7 }, epochs, batchSize: batch, seed: 42 },
-    // No gradient-conflict measurement: on this network one costs about 0.57 s of CPU at batch 256
-    // (bench/graphConvProbe.ts), half of a timed run of 8 steps, where a real run measures once in
-    // 200 steps; its cost is printed on its own (evaluation.conflict, dense workload).
-    evaluation: { baselines: 'none', conflict: { every: 0 } },
-  };
+    evaluation: { baselines: 'none' },
+  });
 }
 
 /**
@@ -97,7 +103,9 @@ function cnnSpec(batch: number, epochs: number): ExperimentSpec {
  * what the sequence-lstm example trains on; the bench keeps its wider steps comparable over time).
  */
 function lstmSpec(batch: number, epochs: number): ExperimentSpec {
-  return {
+  // No gradient-conflict measurement (withoutConflict), as in the CNN workload: one runs the tape
+  // through the LSTM per task, about 0.33 s of CPU (bench/recurrentStepProbe.ts), a third of a timed run.
+  return withoutConflict({
     name: 'bench-lstm',
     data: { source: { type: 'mnist' }, split: { validation: 0, test: 0, seed: 1 } },
     tasks: [
@@ -114,10 +122,8 @@ function lstmSpec(batch: number, epochs: number): ExperimentSpec {
       outputs: { digit: 'digitHead', parity: 'parityHead' },
     },
     training: { optimizer: { type: 'sgd', learningRate: 0.01 }, epochs, batchSize: batch, seed: 42 },
-    // No gradient-conflict measurement, as in the CNN workload: one runs the tape through the
-    // LSTM per task, about 0.33 s of CPU (bench/recurrentStepProbe.ts), a third of a timed run.
-    evaluation: { baselines: 'none', conflict: { every: 0 } },
-  };
+    evaluation: { baselines: 'none' },
+  });
 }
 
 /** Random values in [0, 1) of the given example shape, and the targets of every workload. */

@@ -9,7 +9,10 @@
 // dropped. Otherwise the baseline of a cross-stitch model would train every task's column
 // (and mix them) to serve one task: a bigger model than the one it stands for, and not a
 // single-task model at all. A cut-down block starts as the kept part of the shared model's block
-// (KeptColumns: the trainer draws the whole block's initial weights and keeps those columns).
+// (KeptColumns: the trainer draws the whole block's initial weights and keeps those columns),
+// but for a cross-stitch unit, which starts as a unit of the columns it keeps (each row summing to
+// 1, Misra et al. 2016; the kept corner of the shared unit's rows would sum to less: see
+// trainer/model/blockLayers.ts).
 import { columnOwners, isBlockLayer } from './blockLayers';
 import { analyzeGraph, taskSubgraph, type Graph } from './graph';
 import type { ExperimentSpec, LayerSpec } from './spec';

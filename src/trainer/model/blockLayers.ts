@@ -16,7 +16,8 @@
 // Every kernel starts Glorot-uniform over its own [in, out] matrix (a dense layer's init),
 // not over the stacked tensor, whose fans would shrink the range by the number of experts.
 // A baseline's cut-down block (core/baseline.ts, `kept`) draws the shared block's whole
-// weights from the same seeds and keeps its columns: each starts as in the shared model.
+// weights from the same seeds and keeps its columns: each starts as in the shared model. A
+// cross-stitch unit's alphas are no draw: a cut-down unit starts as a unit of its own columns.
 import type * as TF from '@tensorflow/tfjs';
 import type { KeptColumns } from '../../core/baseline';
 import { pleLevels, type BlockLayerSpec } from '../../core/blockLayers';
@@ -159,9 +160,12 @@ function defineBlockClasses(tf: Tf): BlockClasses {
     override build(inputShape: TF.Shape | TF.Shape[]): void {
       const n = (inputShape as TF.Shape)[1]!;
       const self = this.l.selfWeight ?? 0.9;
-      // A row's rest is shared among the shared unit's other columns, also where fewer are kept.
-      const { of } = this.columnsOf(n);
-      const other = of > 1 ? (1 - self) / (of - 1) : 0;
+      // Each row a convex combination, alpha_S + alpha_D = 1 (Misra et al. 2016, sec. 4: so a unit's
+      // output keeps its input's scale), the rest shared among the columns this unit holds. A
+      // baseline's unit cut to k of the shared unit's columns (core/baseline.ts) starts as a unit of
+      // k columns, not as the shared unit's kept corner, whose rows would sum to less than 1
+      // (0.9 + 0.05 of 3 columns), just as a unit cut to one column is dropped (its row: 1).
+      const other = n > 1 ? (1 - self) / (n - 1) : 0;
       const init = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? self : other)));
       this.alpha = this.addWeight('alpha', [n, n], 'float32', tf.initializers.constant({ value: 0 }));
       this.alpha.write(tf.tensor2d(init));

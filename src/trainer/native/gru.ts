@@ -59,7 +59,7 @@ export function nativeGru(tf: Tf, ops: NativeOps, l: RecurrentLayer, layer: TF.l
       let dhNext: TF.Tensor | undefined;
       for (let t = count - 1; t >= 0; t--) {
         const st = steps[t]!;
-        const dh = ops.addN([...(given ? [given[t]!] : t === count - 1 ? [gy] : []), ...(dhNext ? [dhNext] : [])]);
+        const dh = r.stateGrad(gy, given, t, count, dhNext);
         const dz = ops.mul(dh, ops.sub(st.h, st.hh));
         const dH = activationGrad(ops, act, st.hh, ops.mul(dh, st.omz));
         dHs[t] = dH;

@@ -64,8 +64,7 @@ export function nativeLstm(tf: Tf, ops: NativeOps, l: RecurrentLayer, layer: TF.
       let dc: TF.Tensor | undefined;
       for (let t = count - 1; t >= 0; t--) {
         const st = steps[t]!;
-        const parts = [...(given ? [given[t]!] : t === count - 1 ? [gy] : []), ...(dhNext ? [dhNext] : [])];
-        const dh = ops.addN(parts);
+        const dh = r.stateGrad(gy, given, t, count, dhNext);
         const dFromH = activationGrad(ops, act, st.tc, ops.mul(dh, st.o));
         dc = dc ? ops.add(dc, dFromH) : dFromH;
         const m = r.hardSigmoidSlope(st.s);

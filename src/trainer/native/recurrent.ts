@@ -29,6 +29,12 @@ export function recurrentHelpers(tf: Tf, ops: NativeOps, units: number) {
     },
     /** Per-step states [n, units] as the sequence [n, steps, units]. */
     sequence: (hs: TF.Tensor[], n: number, count: number) => ops.reshape(hs.length === 1 ? hs[0]! : ops.concat(hs, 1), [n, count, units]),
+    /**
+     * The gradient reaching step t's state: the output's there (each step's piece of a sequence's
+     * gradient, or the whole gradient at the last step) plus what step t + 1 sends back.
+     */
+    stateGrad: (gy: TF.Tensor, given: TF.Tensor[] | undefined, t: number, count: number, next: TF.Tensor | undefined) =>
+      ops.addN([...(given ? [given[t]!] : t === count - 1 ? [gy] : []), ...(next ? [next] : [])]),
     /** tfjs' hardSigmoid, clip(0.5 + 0.2 z, 0, 1); tfjs-node clips with Minimum, then Maximum. */
     hardSigmoid: (z: TF.Tensor) => ops.maximum(ops.minimum(ops.add(ops.mul(z, c(0.2)), c(0.5)), c(1)), c(0)),
     /** Its slope from its output s: 0.2 where it is not clipped (0 < s < 1), else 0. */

@@ -1,12 +1,12 @@
 // Shared fixtures of the host tests: a two-task experiment and run folders written the way
 // the trainer writes them (run.json, summary.json, experiment.json, metrics.jsonl).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { MetricPoint, RunSummary } from '../../../src/core/protocol';
 import type { RunRecord } from '../../../src/core/runLayout';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { digitsParity } from '../../fixtures/digitsParity';
+import { tempDir as tempFolder } from '../../tempFolders';
 
 export function experiment(name = 'digits-parity'): ExperimentSpec {
   const spec = digitsParity();
@@ -38,7 +38,7 @@ export function record(id: string, status: RunRecord['status'], pid = 999999): R
 }
 
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'mts-host-test-'));
+  return tempFolder('host-test');
 }
 
 export interface RunFixture { record?: RunRecord; summary?: boolean; points?: Array<MetricPoint & { baseline?: string }>; metricsTail?: string }

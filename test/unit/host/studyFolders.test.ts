@@ -100,7 +100,10 @@ describe('resume', () => {
   });
 
   it('finds its study file after the workspace moved: study.json names it relative to the study folder (absolute in older folders)', () => {
-    const ws = tempDir();
+    // The workspace moves inside a temporary folder, removed with it.
+    const top = tempDir();
+    const ws = path.join(top, 'ws');
+    fs.mkdirSync(ws);
     const study = path.join(ws, 'digits.mtl-study.json');
     fs.writeFileSync(study, '{}');
     fs.writeFileSync(path.join(ws, 'digits-parity.mtl.json'), '{}');
@@ -112,7 +115,7 @@ describe('resume', () => {
     write('study-20261130-080000-aaaa', '../../../digits.mtl-study.json');
     write('study-20261130-090000-bbbb', '../../../other.mtl-study.json');
     write('study-20261130-100000-cccc', study);
-    const moved = `${ws}-moved`;
+    const moved = path.join(top, 'ws-moved');
     fs.renameSync(ws, moved);
     const movedExp = path.join(moved, 'runs', 'digits-parity');
     const found = unfinishedStudies(movedExp, path.join(moved, 'digits.mtl-study.json')).map((u) => path.basename(u.dir));

@@ -128,8 +128,9 @@ test("every weight a baseline keeps starts as the same weight of the shared mode
    * - ple, task k: its own experts (shared model's task{k}_* is the baseline's task0_*), the
    *   shared experts, gate k, and in the shared gate [1, w, tasks*T + S] (T = 2, S = 1) the
    *   entries of its own experts 2k, 2k+1 and of the shared expert, 6.
-   * - stitch: a keeps columns [0, 1] of 3: kernels' and biases' rows 0, 1; alpha's 2 x 2 corner
-   *   (0.9 on the diagonal, 0.05 = (1 - 0.9) / 2 off it, as in the 3-column unit). b keeps
+   * - stitch: a keeps columns [0, 1] of 3: kernels' and biases' rows 0, 1; alpha starts as a
+   *   2-column unit's, not as the shared unit's corner: 0.9 on the diagonal, (1 - 0.9) / (2 - 1)
+   *   = 0.1 off it, each row 0.9 + 0.1 = 1 (the corner's would be 0.9 + 0.05 = 0.95). b keeps
    *   column 2: its one-column unit is dropped.
    */
   const pleCuts = (levels: number) => (k: number): Record<string, (w: Map<string, TF.Tensor>) => TF.Tensor> => Object.fromEntries(
@@ -151,7 +152,7 @@ test("every weight a baseline keeps starts as the same weight of the shared mode
     { model: stitchModel, cuts: {
       a: Object.fromEntries([
         ...['cols', 'cols2'].flatMap((id) => ['kernel', 'bias'].map((n) => [`${id}/${n}`, (w: Map<string, TF.Tensor>) => rows(w.get(n)!, 0, [0, 1])])),
-        ['stitch/alpha', () => tf.tensor2d([[0.9, 0.05], [0.05, 0.9]])],
+        ['stitch/alpha', () => tf.tensor2d([[0.9, 0.1], [0.1, 0.9]])],
       ]),
       b: Object.fromEntries(['cols', 'cols2'].flatMap((id) => ['kernel', 'bias'].map((n) => [`${id}/${n}`, (w: Map<string, TF.Tensor>) => rows(w.get(n)!, 0, [2])]))),
     } },

@@ -94,6 +94,17 @@ describe('sharing blocks, forward pass by hand', () => {
     close(out(block({ id: 's3', type: 'crossStitch', selfWeight: 0.7, from: [] }, three), three), [0.7 + 0.15 * 5, 1.4 + 0.15 * 4, 2.1 + 0.15 * 3], 'three columns');
   });
 
+  it("crossStitch in a baseline, cut to 3 of a unit's 4 columns: each row still sums to 1", () => {
+    // selfWeight 0.7 over the 3 kept columns: 0.7 on the diagonal, (1 - 0.7) / (3 - 1) = 0.15 off it,
+    // each row 0.7 + 0.15 + 0.15 = 1 (the shared 4-column unit's corner: 0.7 + 2 x 0.1 = 0.9).
+    // On columns [1], [2], [3]: 0.7 x 1 + 0.15 x (2 + 3) = 1.45, 0.7 x 2 + 0.15 x (1 + 3) = 2,
+    // 0.7 x 3 + 0.15 x (1 + 2) = 2.55.
+    const three = tf.tensor3d([[[1], [2], [3]]]);
+    const layer = makeBlockLayer(tf, { id: 'cut', type: 'crossStitch', selfWeight: 0.7, from: [] }, 'cut', 7, { columns: [0, 2, 3], of: 4 });
+    close(out(layer, three), [1.45, 2, 2.55], 'a unit of the kept columns');
+    close(Array.from(layer.weights[0]!.read().dataSync()), [0.7, 0.15, 0.15, 0.15, 0.7, 0.15, 0.15, 0.15, 0.7], 'alpha');
+  });
+
   it('parallelDense: every column reads a vector, or column c reads column c; tieL2 adds lambda sum_{i<j} ||W_i - W_j||^2', () => {
     const flat = tf.tensor2d([[1, 2]]), stacked = tf.tensor3d([[[1, 2], [3, 4]]]);
     const spec: BlockLayerSpec = { id: 'p', type: 'parallelDense', columns: 2, units: 1, tieL2: 0.5, from: [] };

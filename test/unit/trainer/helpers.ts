@@ -1,10 +1,10 @@
 // Shared by the trainer tests: the repository root, the examples, a temporary runs folder.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../repoRoot';
+import { tempDir } from '../../tempFolders';
 
-export { ROOT };
+export { ROOT, tempDir };
 
 export function exampleFile(name: string): string {
   return path.join(ROOT, 'examples', name, `${name}.mtl.json`);
@@ -16,9 +16,6 @@ export function exampleDoc(name: string): Record<string, unknown> {
 
 export const EXAMPLES = ['digits-parity', 'multimnist-cnn', 'correlated-regression', 'tabular-csv', 'partial-labels', 'famo-regression', 'conflicting-gradients', 'cross-stitch-regression', 'mmoe-regression', 'conflicting-tasks-upgrad', 'sequence-lstm'];
 
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `mts-${prefix}-`));
-}
 
 /** A temporary folder holding tabular-csv's data and its experiment as exp.mtl.json (the example reads its data beside it). */
 export function tabularExperiment(prefix: string): { dir: string; file: string } {
