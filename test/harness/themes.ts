@@ -1,10 +1,10 @@
 // VS Code theme variables for the screenshot harnesses (designer, training panel, diagram):
-// the values of the Light Modern, Dark Modern and Dark High Contrast themes, as VS Code
-// injects them into a webview (`--vscode-*` on :root), and the body class that tells the
-// toolkit which kind of theme it is.
+// the values of the Light Modern, Dark Modern, Dark High Contrast and Light High Contrast
+// themes, as VS Code injects them into a webview (`--vscode-*` on :root), and the body class
+// that tells the toolkit which kind of theme it is.
 export interface HarnessTheme {
-  name: 'light' | 'dark' | 'high-contrast';
-  /** Class of <body> and its data-vscode-theme-kind, as VS Code sets them. */
+  name: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+  /** Class of <body> (VS Code gives a light high-contrast theme both of its classes) and its data-vscode-theme-kind. */
   bodyClass: string;
   kind: string;
   /** CSS custom properties by full name (`--vscode-foreground`). */
@@ -80,14 +80,28 @@ const HIGH_CONTRAST_VARS: Record<string, string> = {
   'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-yellow': '#cca700', 'charts-red': '#f14c4c',
 };
 
+// After VS Code's Light High Contrast: dark blue borders and focus on white, text near black.
+const HIGH_CONTRAST_LIGHT_VARS: Record<string, string> = {
+  ...LIGHT_VARS,
+  'foreground': '#292929', 'descriptionForeground': '#292929', 'errorForeground': '#b5200d', 'focusBorder': '#006bbd', 'contrastBorder': '#0f4a85', 'contrastActiveBorder': '#006bbd',
+  'editor-background': '#ffffff', 'editor-foreground': '#292929', 'sideBar-background': '#ffffff', 'panel-background': '#ffffff',
+  'panel-border': '#0f4a85', 'widget-border': '#0f4a85', 'editorWidget-background': '#ffffff', 'editorWidget-border': '#0f4a85',
+  'button-background': '#0f4a85', 'button-foreground': '#ffffff', 'button-border': '#0f4a85', 'button-secondaryBackground': '#ffffff', 'button-secondaryForeground': '#292929',
+  'input-background': '#ffffff', 'input-border': '#0f4a85', 'input-foreground': '#292929', 'dropdown-background': '#ffffff', 'dropdown-border': '#0f4a85', 'dropdown-foreground': '#292929',
+  'checkbox-background': '#ffffff', 'checkbox-border': '#0f4a85', 'badge-background': '#0f4a85', 'badge-foreground': '#ffffff',
+  'statusBar-background': '#ffffff', 'statusBar-foreground': '#292929', 'list-hoverBackground': '#ffffff',
+  'charts-foreground': '#292929', 'charts-blue': '#1a85ff', 'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-purple': '#652d90', 'charts-yellow': '#bf8803', 'charts-red': '#e51400',
+};
+
 const theme = (name: HarnessTheme['name'], vars: Record<string, string>): HarnessTheme => ({
-  name, bodyClass: `vscode-${name}`, kind: `vscode-${name}`,
+  name, bodyClass: name === 'high-contrast-light' ? 'vscode-high-contrast-light vscode-high-contrast' : `vscode-${name}`, kind: `vscode-${name}`,
   vars: Object.fromEntries(Object.entries(vars).map(([k, v]) => [`--vscode-${k}`, v])),
 });
 
 export const LIGHT = theme('light', LIGHT_VARS);
 export const DARK = theme('dark', DARK_VARS);
 export const HIGH_CONTRAST = theme('high-contrast', HIGH_CONTRAST_VARS);
+export const HIGH_CONTRAST_LIGHT = theme('high-contrast-light', HIGH_CONTRAST_LIGHT_VARS);
 
 /** The theme's variables as a :root rule, for a <style> in the page. */
 export function themeCss(t: HarnessTheme): string {

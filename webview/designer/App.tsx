@@ -9,6 +9,7 @@ import { dataSettingsKey } from '../../src/core/dataSummary';
 import { DESIGNER_TIMEOUTS_MS, panelsOf, type DataPreview, type DesignerInit, type DesignerPanels, type DesignerSides, type DocumentSnapshot, type ToDesigner } from '../../src/core/designerProtocol';
 import type { JsonPath } from '../../src/core/edits';
 import type { Problem } from '../../src/core/spec';
+import { motionMs } from '../common/motion';
 import { getViewState, setViewState, useHost } from '../common/vscodeApi';
 import { Button } from '../ui';
 import { Canvas, type CanvasView } from './Canvas';
@@ -92,7 +93,7 @@ export function App({ init }: { init: DesignerInit }) {
   const [fits, setFits] = useState(0);
   const { groups, positions, direction } = useLayout(model, canvasSize, fits);
   const view = useRef<CanvasView>(null);
-  const fitWhole = useCallback(() => { setFits((n) => n + 1); view.current?.fit({ duration: 200, whole: true }); }, []);
+  const fitWhole = useCallback(() => { setFits((n) => n + 1); view.current?.fit({ duration: motionMs(200), whole: true }); }, []);
   const bounds = useMemo(() => graphBounds(positions, groups), [positions, groups]);
 
   // The selection follows renamed nodes and drops deleted ones, in this very render (a form
@@ -157,14 +158,14 @@ export function App({ init }: { init: DesignerInit }) {
     setArranging(true);
     loadElk()
       .then(({ elkLayout }) => elkLayout(layoutInput(model, groups, undefined, direction)))
-      .then((placed) => { edit(arrangeAll(placed)); view.current?.fit({ duration: 200, positions: placed }); })
+      .then((placed) => { edit(arrangeAll(placed)); view.current?.fit({ duration: motionMs(200), positions: placed }); })
       .catch((error: unknown) => setNotice(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => setArranging(false));
   }, [model, groups, direction, edit]);
 
   const select = useCallback((ids: string[], options?: { reveal?: boolean }) => {
     setSelectionState({ nodes: ids, edges: [] });
-    if (options?.reveal && ids.length) void flow.fitView({ nodes: ids.map((id) => ({ id })), duration: 250, maxZoom: 1, padding: 0.4 });
+    if (options?.reveal && ids.length) void flow.fitView({ nodes: ids.map((id) => ({ id })), duration: motionMs(250), maxZoom: 1, padding: 0.4 });
   }, [flow]);
 
   const goTo = useCallback((path: JsonPath) => {

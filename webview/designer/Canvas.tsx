@@ -17,6 +17,7 @@ import { TASK_COLORS } from './model';
 import { describeNode, describeTask, FlowDirection, GroupBoxView, GroupLabelView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { cardAfterDelete, focusCard } from './focusAfterDelete';
+import { motionMs } from '../common/motion';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
 import { fitViewport, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, panToShow, sameViewport, screenRect, type Bounds, type MinimapSize } from './viewport';
@@ -427,7 +428,7 @@ export function Canvas(p: Props) {
     const shift = panToShow(card.getBoundingClientRect(), pane.getBoundingClientRect());
     if (!shift.x && !shift.y) return;
     const v = flow.getViewport();
-    void flow.setViewport({ x: v.x + shift.x, y: v.y + shift.y, zoom: v.zoom }, { duration: 150 });
+    void flow.setViewport({ x: v.x + shift.x, y: v.y + shift.y, zoom: v.zoom }, { duration: motionMs(150) });
   }, [flow]);
 
   // Group boxes follow the nodes as they are dragged.

@@ -8,6 +8,7 @@ import { chartColorVar } from '../../src/core/taskColors';
 import { getViewState, setViewState, useHost } from '../common/vscodeApi';
 import { Badge, Button, Dropdown, Link, ProgressRing } from '../ui/index';
 import { useThemeVersion } from '../ui/themeColors';
+import { progressAnnouncement } from './announcement';
 import { Chart, pointsAdded } from './Chart';
 import { modelCharts, taskCharts } from './charts';
 import { ConflictHeatmap } from './ConflictHeatmap';
@@ -106,7 +107,7 @@ function Header({ view, send }: { view: RunView; send: Send }) {
 function Problems({ view }: { view: RunView }) {
   if (view.status === 'cancelled') {
     return (
-      <section className="notice" role="status">
+      <section className="notice">
         Stopped before the end{view.endMessage ? ` (${view.endMessage})` : ''}. The run folder keeps what was logged so far; the report and the comparison with the baselines are written only by a completed training.
       </section>
     );
@@ -135,7 +136,7 @@ function Problems({ view }: { view: RunView }) {
 function FirstSteps({ view }: { view: RunView }) {
   const latest = view.logs[view.logs.length - 1]?.message;
   return (
-    <section className="first-steps" role="status">
+    <section className="first-steps">
       <p className="hint">{view.runDir
         ? 'Data loaded. Building the model and taking the first steps: each task\'s loss curve appears after the first few steps.'
         : 'Loading the data and checking the experiment. The curves appear here once training starts.'}</p>
@@ -164,12 +165,14 @@ export function App() {
     setViewState<SavedState>({ ...(view.runDir ? { runDir: view.runDir } : {}), metricChoice: choice });
   }, [view.runDir, choice]);
 
-  if (!view.header) return <div className="waiting"><ProgressRing /> Waiting for the training…</div>;
+  // The live region is in the page from the start: one that appears with its text is not read.
+  const announcer = <div className="sr-only" role="status" aria-live="polite" data-testid="announcer">{view.header ? progressAnnouncement(view) : ''}</div>;
+  if (!view.header) return <>{announcer}<div className="waiting"><ProgressRing /> Waiting for the training…</div></>;
   const tasks = taskCharts(view, choice);
   const model = modelCharts(view);
   const anyPoints = view.series.size > 0;
   return (
-    <main>
+    <>{announcer}<main>
       <Header view={view} send={send} />
       <Problems view={view} />
       {view.summary ? <Outcome summary={view.summary} /> : null}
@@ -201,6 +204,6 @@ export function App() {
           <ul>{view.logs.map((l, i) => <li key={i} className={l.level}>{l.message}</li>)}</ul>
         </details>
       ) : null}
-    </main>
+    </main></>
   );
 }

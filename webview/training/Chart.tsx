@@ -75,7 +75,8 @@ export function chartOptions(def: ChartDef, theme: ChartTheme, width: number, he
         const line = CURVE_STYLE[s.style];
         return {
           label: s.label,
-          stroke: withAlpha(color, line.alpha),
+          // Faded, a train line reads 2.6:1 on a high-contrast theme's black (2:1 on its white): there, its width alone tells it apart.
+          stroke: withAlpha(color, theme.highContrast ? 1 : line.alpha),
           width: line.width,
           // The colour is the task's: the single-task baseline is told apart by its dashes.
           ...(s.variant === 'baseline' ? { dash: [...CURVE_STYLE.baselineDash] } : {}),

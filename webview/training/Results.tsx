@@ -148,7 +148,7 @@ export function Outcome({ summary }: { summary: RunSummary }) {
   const p = summary.parameters;
   const saving = p.singleTaskTotal - p.total;
   return (
-    <section className="outcome" role="status" aria-label="Outcome">
+    <section className="outcome" aria-label="Outcome">
       <p>
         <b>Result:</b> {verdict ? `${verdict[0]!.toUpperCase()}${verdict.slice(1)}.` : 'no single-task baselines were trained, so there is no comparison with separate models.'}
         {saving > 0 ? <> Sharing saves <b>{int(saving)}</b> parameters ({share(saving, p.singleTaskTotal)}) over one model per task.</>

@@ -1,6 +1,6 @@
 // The React components of the component toolkit (@vscode/webview-ui-toolkit, deprecated
 // upstream): everything else uses these, so the toolkit can be swapped here alone.
-import { createElement, useEffect, useRef, type ReactNode } from 'react';
+import { createElement, useCallback, useEffect, useRef, type ReactNode } from 'react';
 
 /**
  * The toolkit's web components are defined by toolkit.js, a bundle beside the page's own,
@@ -119,8 +119,22 @@ export function Divider(p: Common) {
   return createElement('vscode-divider', { class: p.className, role: 'separator' });
 }
 
+/**
+ * The toolkit's ring makes itself an assertive alert named "Loading" once connected: a screen
+ * reader would break into what the user hears each time one appears. Once the toolkit has
+ * upgraded it, it is set back to what it is, a progress bar (no value: indeterminate) with our name.
+ */
 export function ProgressRing(p: Common) {
-  return createElement('vscode-progress-ring', { class: p.className, 'aria-label': p['aria-label'] ?? 'Working' });
+  const label = p['aria-label'] ?? 'Working';
+  const ref = useCallback((el: HTMLElement | null) => {
+    if (!el) return;
+    void customElements.whenDefined('vscode-progress-ring').then(() => {
+      el.setAttribute('role', 'progressbar');
+      el.removeAttribute('aria-live');
+      el.setAttribute('aria-label', label);
+    });
+  }, [label]);
+  return createElement('vscode-progress-ring', { ref, class: p.className, 'aria-label': label });
 }
 
 export function Link(p: Common & { href?: string; onClick?: () => void; children?: ReactNode }) {

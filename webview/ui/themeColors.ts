@@ -16,6 +16,8 @@ export interface ChartTheme {
   font: string;
   /** --vscode-charts-* by name (core/taskColors gives each task its name). */
   charts: Record<ChartColorName, string>;
+  /** A high-contrast theme (dark or light: VS Code gives both the class): no colour is faded. */
+  highContrast: boolean;
 }
 
 /** VS Code's dark-theme chart colours, only for when a variable is missing. */
@@ -32,6 +34,7 @@ export function chartTheme(): ChartTheme {
     background: cssVar('--vscode-editor-background', '#1e1e1e'),
     font: `11px ${family}`,
     charts: Object.fromEntries(TASK_COLOR_NAMES.map((c) => [c, cssVar(`--vscode-charts-${c}`, FALLBACK[c])])) as Record<ChartColorName, string>,
+    highContrast: document.body.classList.contains('vscode-high-contrast'),
   };
 }
 

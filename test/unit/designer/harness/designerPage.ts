@@ -112,7 +112,7 @@ export class DesignerPage {
     const csp = ["default-src 'none'", `img-src ${ORIGIN} data:`, `style-src ${ORIGIN} 'unsafe-inline'`, `font-src ${ORIGIN}`, `script-src 'nonce-${nonce}'`].join('; ');
     const json = JSON.stringify(init).replace(/</g, '\\u003c');
     return `<!DOCTYPE html>
-<html lang="en" style="color-scheme: ${this.options.theme.name === 'light' ? 'light' : 'dark'}">
+<html lang="en" style="color-scheme: ${this.options.theme.name === 'light' || this.options.theme.name === 'high-contrast-light' ? 'light' : 'dark'}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">

@@ -11,8 +11,10 @@ import type { Browser } from 'playwright-core';
 import { describeUnitUse, unitUse } from '../../../../src/core/explain';
 import type { DiagramFromWebview, DiagramToWebview } from '../../../../src/core/panelProtocol';
 import { runData } from '../../../../src/host/diagram/diagramData';
+import { tabWalk, unnamedControls } from './a11yAudit';
+import { lowContrastTexts } from './readabilityChecks';
 import { runPageChecks, WebviewPage } from './webviewPage';
-import { DARK, HIGH_CONTRAST, LIGHT, type HarnessTheme } from '../../../harness/themes';
+import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
@@ -70,9 +72,26 @@ const checks: Array<[string, (p: DiagramPage) => Promise<void>]> = [
   }],
 ];
 
+/** In each kind of theme: the affinity matrix's numbers on their shaded cells (2.5:1 in Dark Modern at 60 % shade), names, focus rings. */
+const themeChecks = ([['Light Modern', LIGHT], ['Dark Modern', DARK], ['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const).map(([name, theme]) => ({
+  name: `${name}: every text at least 4.5:1 (the affinity matrix's numbers on their shades too), every control named, every Tab stop with a focus ring, no trap`,
+  open: (browser: Browser) => openDiagramPage(browser, theme),
+  run: async (p: DiagramPage) => {
+    await p.send(shown());
+    await p.page.locator('.affinity-matrix td').first().waitFor();
+    await p.page.waitForTimeout(300); // the toolkit's buttons upgrade
+    assert.deepEqual(await lowContrastTexts(p.page, 'body *'), []);
+    assert.deepEqual(await unnamedControls(p.page), []);
+    const walk = await tabWalk(p.page);
+    assert.ok(walk.stops.some((s) => s.includes('|Try this grouping|')), '"Try this grouping" is a Tab stop');
+    assert.deepEqual(walk.noRing, []);
+    assert.equal(walk.trapped, undefined);
+  },
+}));
+
 async function screenshots(browser: Browser): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
-  for (const [look, theme] of [['light', LIGHT], ['dark', DARK], ['hc', HIGH_CONTRAST]] as const) {
+  for (const [look, theme] of [['light', LIGHT], ['dark', DARK], ['hc', HIGH_CONTRAST], ['hc-light', HIGH_CONTRAST_LIGHT]] as const) {
     if (only && !`screenshot-${look}`.includes(only)) continue;
     const p = await openDiagramPage(browser, theme);
     await p.send(shown());
@@ -86,5 +105,5 @@ async function screenshots(browser: Browser): Promise<void> {
   }
 }
 
-void runPageChecks(checks.map(([name, run]) => ({ name, run, open: (browser: Browser) => openDiagramPage(browser, DARK) })),
+void runPageChecks([...checks.map(([name, run]) => ({ name, run, open: (browser: Browser) => openDiagramPage(browser, DARK) })), ...themeChecks],
   { only, out: OUT, consoleErrors: true, after: screenshots });

@@ -13,6 +13,7 @@ import { minimalReplace } from '../../../../src/core/edits';
 import type { ExperimentSpec } from '../../../../src/core/spec';
 import { digitsParityText, largeModel } from '../fixtures';
 import { DesignerPage, type PageOptions } from './designerPage';
+import { a11yChecks } from './a11yChecks';
 import { keyboardChecks } from './keyboardChecks';
 import { readabilityChecks } from './readabilityChecks';
 import { sharingBadgeChecks } from './sharingBadgeChecks';
@@ -171,6 +172,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
   ...readabilityChecks,
   ...sharingBadgeChecks,
   ...keyboardChecks,
+  ...a11yChecks,
   ...weightingGuideChecks,
   ['first view: the whole graph in sight; narrowed to ~650 px of canvas, still readable from its input on', async (d) => {
     assert.equal(await allInSight(d.page), ALL_NODES.length);

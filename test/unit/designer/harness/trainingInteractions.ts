@@ -13,8 +13,10 @@ import { cosineColor, type HeatmapTheme } from '../../../../src/core/conflictHea
 import type { SequencedEvent, TrainingToWebview } from '../../../../src/core/panelProtocol';
 import type { MetricPoint, RunSummary } from '../../../../src/core/protocol';
 import { ROOT } from '../../../repoRoot';
+import { tabWalk, unnamedControls } from './a11yAudit';
+import { lowContrastTexts } from './readabilityChecks';
 import { runPageChecks, WebviewPage } from './webviewPage';
-import { DARK, LIGHT, type HarnessTheme } from '../../../harness/themes';
+import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
@@ -56,6 +58,90 @@ const themeOf = (t: HarnessTheme): HeatmapTheme => ({
   negative: t.vars['--vscode-charts-red']!, positive: t.vars['--vscode-charts-blue']!,
   background: t.vars['--vscode-editor-background']!, foreground: t.vars['--vscode-foreground']!,
 });
+
+/** A run of two phases, ten epochs each, in its shared model's first epoch (the header's active phase, its dot and the ring). */
+function twoPhases(): TrainingToWebview {
+  const digit = { kind: 'baseline', task: 'digit' } as const;
+  const events: SequencedEvent['event'][] = [
+    { kind: 'header', header: { experiment: 'conflicts', tasks, totalEpochs: 10, weighting: 'equal', live: true, phases: [SHARED, digit] } },
+    { kind: 'trainer', msg: { type: 'started', runDir: '/ws/runs/conflicts/20261130-120000-abcd', backend: 'tensorflow', versions: {}, totalEpochs: 10, phase: SHARED } },
+    { kind: 'trainer', msg: { type: 'progress', phase: SHARED, points: report(0, 0) } },
+  ];
+  return { type: 'replay', events: events.map((event, i) => ({ seq: i + 1, event })) };
+}
+
+/** Pixels of the digit task's loss chart in the theme's charts blue, drawn opaque (a faded line's pixels are translucent on the canvas). */
+async function opaqueDigitPixels(p: TrainingPage, theme: HarnessTheme): Promise<number> {
+  const canvas = p.page.locator('section.task[aria-label="Task digit"] .chart').first().locator('canvas');
+  await canvas.waitFor();
+  await p.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const hex = theme.vars['--vscode-charts-blue']!;
+  return canvas.evaluate((c: HTMLCanvasElement, rgb) => {
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 200 && [0, 1, 2].every((k) => Math.abs(data[i + k]! - rgb[k]!) < 12)) n++;
+    return n;
+  }, [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)));
+}
+
+const THEMES = [['Light Modern', LIGHT], ['Dark Modern', DARK], ['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const;
+
+const a11yChecks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> = [
+  ['a screen reader hears the phase and epoch from one polite live region, once an epoch (not each point), and how the run ended; the ring is no assertive alert', DARK, async (p) => {
+    await p.send(twoPhases());
+    // The toolkit makes its ring an assertive alert named "Loading" when it upgrades it (after the page's load).
+    await p.page.locator('vscode-progress-ring:defined').waitFor();
+    await p.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    const live = () => p.page.locator('[aria-live], [role="status"], [role="alert"], [role="log"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('role')} ${e.getAttribute('aria-live')}: ${e.textContent}`));
+    assert.deepEqual(await live(), ['status polite: shared model: epoch 1 of 10']);
+    assert.deepEqual(await p.page.locator('vscode-progress-ring').evaluate((e) => [e.getAttribute('role'), e.getAttribute('aria-label')]), ['progressbar', 'Training']);
+    await p.page.evaluate(() => {
+      const w = window as unknown as { changes: number };
+      w.changes = 0;
+      new MutationObserver((m) => { w.changes += m.length; }).observe(document.querySelector('[data-testid="announcer"]')!, { subtree: true, childList: true, characterData: true });
+    });
+    for (const [k, step] of [[1, 200], [2, 400], [3, 600]] as const) {
+      await p.send({ type: 'event', item: { seq: 3 + k, event: { kind: 'trainer', msg: { type: 'progress', phase: SHARED, points: report(k, step) } } } });
+    }
+    assert.equal(await p.page.evaluate(() => (window as unknown as { changes: number }).changes), 0, 'points within the epoch say nothing');
+    await p.send({ type: 'event', item: { seq: 7, event: { kind: 'trainer', msg: { type: 'epochEnd', phase: SHARED, epoch: 2, totalEpochs: 10, values: [] } } } });
+    assert.deepEqual(await live(), ['status polite: shared model: epoch 3 of 10']);
+    await p.send({ type: 'event', item: { seq: 8, event: { kind: 'trainer', msg: { type: 'started', runDir: '/ws/runs/conflicts/20261130-120000-abcd', backend: 'tensorflow', versions: {}, totalEpochs: 10, phase: { kind: 'baseline', task: 'digit' } } } } });
+    assert.deepEqual(await live(), ['status polite: single-task digit: epoch 1 of 10']);
+    await p.send({ type: 'event', item: { seq: 9, event: { kind: 'ended', status: 'cancelled' } } });
+    assert.deepEqual(await live(), ['status polite: Training stopped']);
+  }],
+  ['reduced motion (VS Code\'s body class): the progress bar moves without a transition', DARK, async (p) => {
+    await p.send(twoPhases());
+    const transition = () => p.page.locator('.progress .bar').evaluate((e) => getComputedStyle(e).transitionDuration);
+    assert.equal(await transition(), '0.3s');
+    await p.page.evaluate(() => document.body.classList.add('vscode-reduce-motion'));
+    assert.equal(await transition(), '0s');
+  }],
+  ...THEMES.map(([name, theme]): [string, HarnessTheme, (p: TrainingPage) => Promise<void>] => [
+    `${name}: every text at least 4.5:1 (the active phase's number too), every control named, every Tab stop with a focus ring, no trap`, theme, async (p) => {
+      await p.send(twoPhases());
+      await p.page.locator('vscode-progress-ring:defined').waitFor();
+      assert.deepEqual(await lowContrastTexts(p.page, 'body *'), []);
+      assert.deepEqual(await unnamedControls(p.page), []);
+      const walk = await tabWalk(p.page);
+      assert.ok(walk.stops.some((s) => s.includes('|Stop training|')), 'Stop training is a Tab stop');
+      assert.deepEqual(walk.noRing, []);
+      assert.equal(walk.trapped, undefined);
+    },
+  ]),
+  ...([['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const).map(([name, theme]): [string, HarnessTheme, (p: TrainingPage) => Promise<void>] => [
+    `${name}: a train curve is drawn in its task's full colour (faded, 2.6:1 on black and 2:1 on white); thin, not faint, tells it from validation`, theme, async (p) => {
+      await p.send(replay(2));
+      const n = await opaqueDigitPixels(p, theme);
+      assert.ok(n >= 20, `${n} opaque pixels of the digit colour`);
+    },
+  ]),
+  ['Dark Modern: a train curve stays faded beside the validation curve (the high-contrast check above can fail)', DARK, async (p) => {
+    await p.send(replay(2));
+    assert.equal(await opaqueDigitPixels(p, DARK), 0);
+  }],
+];
 
 const heatmap = (p: TrainingPage) => p.page.locator('section.conflict-heatmap');
 const rowCells = (p: TrainingPage, pair: string) => heatmap(p).locator(`g.heatmap-row[data-pair="${pair}"] rect.cell`);
@@ -251,5 +337,5 @@ const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> 
   }],
 ];
 
-void runPageChecks(checks.map(([name, theme, run]) => ({ name, run, open: (browser: Browser) => openTrainingPage(browser, theme) })),
+void runPageChecks([...checks, ...a11yChecks].map(([name, theme, run]) => ({ name, run, open: (browser: Browser) => openTrainingPage(browser, theme) })),
   { only, out: OUT, consoleErrors: false });

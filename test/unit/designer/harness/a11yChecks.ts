@@ -1,0 +1,76 @@
+// Interaction checks of the designer for a keyboard or screen-reader user in every kind of theme
+// (run by interactions.ts): names, focus rings and traps read from Chromium (a11yAudit.ts), and
+// the view's moves without motion when the user reduces it.
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { digitsParityText } from '../fixtures';
+import { tabWalk, unnamedControls } from './a11yAudit';
+import type { Check } from './readabilityChecks';
+import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT } from '../../../harness/themes';
+
+const THEMES = [['light', LIGHT], ['dark', DARK], ['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const;
+
+const focusChecks = THEMES.map(([name, theme]): Check => [
+  `a11y (${name}): every control has a name, every Tab stop paints a focus ring (the canvas's own too), and Tab leaves each of them; trunk2 selected`, async (d) => {
+    await d.page.click('.react-flow__node[data-id="trunk2"]');
+    await d.page.waitForSelector('.node-form h2:text-is("trunk2")');
+    await d.page.waitForTimeout(300); // the toolkit's controls upgrade
+    assert.deepEqual(await unnamedControls(d.page), []);
+    const walk = await tabWalk(d.page);
+    // The toolbar, the palette, the canvas, its seven cards and the inspector's fields are all reached.
+    assert.ok(walk.stops.length >= 20, `${walk.stops.length} Tab stops`);
+    assert.ok(walk.stops.some((s) => s.includes('|Model graph.')), 'the canvas is a Tab stop');
+    assert.deepEqual(walk.noRing, []);
+    assert.equal(walk.trapped, undefined);
+  }, { text: digitsParityText, theme, width: 1400, height: 900 },
+]);
+
+/** The viewport's transform on each of the next `frames` animation frames. */
+const transforms = (page: Page, frames: number): Promise<string[]> => page.evaluate((n) => new Promise<string[]>((resolve) => {
+  const seen: string[] = [];
+  const take = (): void => {
+    seen.push(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
+    if (seen.length < n) requestAnimationFrame(take); else resolve(seen);
+  };
+  take();
+}), frames);
+
+/** Zooms in (the zoom controls' +), then presses "Fit view": the transforms of the frames that follow. */
+async function fitAfterZoom(page: Page): Promise<{ before: string; after: string[] }> {
+  await page.locator('.react-flow__controls-zoomin').click();
+  await page.locator('.react-flow__controls-zoomin').click();
+  await page.waitForTimeout(400);
+  const before = (await transforms(page, 1))[0]!;
+  await page.locator('vscode-button', { hasText: 'Fit view' }).first().click();
+  return { before, after: await transforms(page, 12) };
+}
+
+const motionChecks: Check[] = [
+  ['reduced motion (the system\'s): "Fit view" jumps to the whole graph, no frame in between (it glides otherwise)', async (d) => {
+    await d.page.emulateMedia({ reducedMotion: 'reduce' });
+    const { before, after } = await fitAfterZoom(d.page);
+    assert.notEqual(after[0], before, 'the view moved at once');
+    assert.deepEqual(new Set(after).size, 1, `frames after the click: ${after.join(' | ')}`);
+  }],
+  ['reduced motion (VS Code\'s setting, the body class vscode-reduce-motion): "Fit view" jumps; a field\'s flash and other CSS animations are off', async (d) => {
+    await d.page.evaluate(() => document.body.classList.add('vscode-reduce-motion'));
+    const { before, after } = await fitAfterZoom(d.page);
+    assert.notEqual(after[0], before, 'the view moved at once');
+    assert.deepEqual(new Set(after).size, 1, `frames after the click: ${after.join(' | ')}`);
+    const flash = await d.page.evaluate(() => {
+      const e = document.createElement('div');
+      e.className = 'field flash';
+      document.body.append(e);
+      const name = getComputedStyle(e).animationName;
+      e.remove();
+      return name;
+    });
+    assert.equal(flash, 'none');
+  }],
+  ['without reduced motion "Fit view" still glides (the two checks above can fail)', async (d) => {
+    const { after } = await fitAfterZoom(d.page);
+    assert.ok(new Set(after).size > 1, 'frames in between');
+  }],
+];
+
+export const a11yChecks: Check[] = [...focusChecks, ...motionChecks];
