@@ -130,7 +130,7 @@ export async function runArgs(c: ArgsCase, opts: RunOptions): Promise<CaseResult
   const canary = `mts-fuzz-canary-${randomBytes(6).toString('hex')}`;
   const o = await runChild([MTS(), ...m.argv], m.dir, childEnv(m.dir, canary), opts.timeoutMs ?? 60_000, opts.memoryKiB ?? 3_000_000);
   // A usage error is located by the option or file it names; an export's by the file or folder it names.
-  const findings = [...judgeProcess(o, 'cli-args', canary, /--[a-z]*|cannot read|missing (FILE|command)|unknown command|^mts export: (\S*\/|cannot (export|write) into )/),
+  const findings = [...judgeProcess(o, 'cli-args', canary, /--[a-z]*|cannot read|unexpected argument|missing (FILE|RUN_FOLDER|command)|unknown command|^mts export: (\S*\/|cannot (export|write) into )/),
     ...judgeRuns(path.join(m.dir, 'runs'), o.status, o.timedOut, 'cli-args')];
   const keep = findings.length > 0 && opts.keepFailing;
   if (!keep) fs.rmSync(m.dir, { recursive: true, force: true });
