@@ -477,7 +477,7 @@ async function study(args: ReturnType<typeof parseArgs>): Promise<number> {
 
 async function exportCommand(args: ReturnType<typeof parseArgs>): Promise<number> {
   const source = args.positional[0];
-  if (!source) throw new UsageError('mts export needs an experiment file or a run folder');
+  if (!source) throw new UsageError('missing FILE or RUN_FOLDER (mts export needs an experiment file or a run folder)');
   if (!args.to) throw new UsageError('mts export needs --to keras, notebook or onnx');
   const abs = path.resolve(source);
   if (!fs.existsSync(abs)) throw new UsageError(`cannot read ${source}: no such file or folder`);

@@ -61,6 +61,8 @@ test('a second operand, and a run folder or export source that is not there, are
     [['robustness', 'runs/nope'], 'cannot read runs/nope: no such file or folder'],
     [['export', 'nope.mtl.json', '--to', 'keras'], 'cannot read nope.mtl.json: no such file or folder'],
     [['train', 'nope.mtl.json'], 'cannot read nope.mtl.json: no such file or folder (ENOENT)'],
+    // As the other commands say theirs (the fuzz oracle found this one unlocated).
+    [['export', ''], 'missing FILE or RUN_FOLDER (mts export needs an experiment file or a run folder)'],
   ] as const) {
     const r = mtsIn(dir, ...args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
