@@ -138,6 +138,10 @@ export function runFixture(workDir: string): Promise<string> {
     made = (async () => {
       const dir = path.join(workDir, 'fixture');
       const m = materializeArgs({ command: 'train', file: 'valid', flags: [] }, dir);
+      // The shared model is what the insight commands read: no single-task baselines (a third of the time).
+      const file = path.join(m.dir, 'experiment.mtl.json');
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      fs.writeFileSync(file, JSON.stringify({ ...doc, evaluation: { ...doc.evaluation, baselines: 'none' } }, null, 2));
       const runs = path.join(m.dir, 'runs');
       const o = await runChild([MTS(), 'train', 'experiment.mtl.json', '--epochs', '1', '--threads', '1'], m.dir, childEnv(m.dir, 'fixture'), 180_000, 3_000_000);
       const expDir = fs.existsSync(runs) ? path.join(runs, fs.readdirSync(runs)[0] ?? '') : runs;
