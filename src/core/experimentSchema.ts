@@ -46,6 +46,8 @@ export const LIMITS = {
   units: 1_000_000, filters: 100_000, window: 10_000, size: 100_000_000, vocabulary: 10_000_000, embedding: 100_000,
   classes: 1_000_000, samples: 100_000_000, features: 1_000_000, epochs: 100_000, batchSize: 1_000_000,
   learningRate: 1_000, seed: 2 ** 32 - 1, experts: 1_000, columns: 1_000, levels: 100, repeats: 50, folds: 100,
+  // evaluation.robustness and evaluation.explain; `mts robustness` and `mts explain` hold their options to the same.
+  epsilon: 1e6, epsilons: 20, pgdSteps: 1_000, attackExamples: 1_000_000, explainExamples: 100, explainSteps: 1_000,
 } as const;
 
 // ---- model -------------------------------------------------------------------------
@@ -287,14 +289,14 @@ export const EXPERIMENT_SCHEMA = obj('A Multi-Task Studio experiment: data, task
     deltaM: oneOf(['pairs', 'tasks'], 'How Δm averages the relative changes over the baselines: "pairs", the mean over task-metric pairs (Nash-MTL; default); "tasks", the mean over tasks of each task\'s mean over its metrics (LibMTL\'s Δp).'),
     trainMetrics: oneOf(['running', 'epochEnd'], 'How the train metrics (accuracy, macroF1, rocAuc, mae, rmse, r2) are measured: "running", over all the epoch\'s training rows as each step predicted them (before its update, with dropout on), at no extra cost (as Keras\' fit, LibMTL and PyTorch loops count them; default); "epochEnd", the model at the epoch\'s end evaluated again on the first 2,000 training rows. The train loss is the epoch\'s running mean either way.'),
     robustness: obj('Accuracy (or error) under adversarial perturbations of the test inputs, per task, for the shared model and each baseline, with attacks on each task\'s loss measured on every task (does an attack on one task transfer through the shared layers?). FGSM (Goodfellow et al. 2015) and PGD (Madry et al. 2018) in an L∞ ball, inputs kept in the test split\'s range.', {
-      epsilons: arr(num('Radius, in the model\'s input units (after scaling).', { min: 0, max: 1e6 }), 'Radii of the L∞ ball (default [0.01, 0.03, 0.1]); the clean inputs are always measured too.', { minItems: 1, maxItems: 20 }),
+      epsilons: arr(num('Radius, in the model\'s input units (after scaling).', { min: 0, max: LIMITS.epsilon }), 'Radii of the L∞ ball (default [0.01, 0.03, 0.1]); the clean inputs are always measured too.', { minItems: 1, maxItems: LIMITS.epsilons }),
       attacks: arr(oneOf(['fgsm', 'pgd'], 'fgsm: one signed-gradient step of size ε; pgd: steps of 2.5 ε / pgdSteps from a random start, projected back into the ball.'), 'Attacks to run (default both).', { minItems: 1 }),
-      pgdSteps: int('PGD steps (default 10).', { min: 1, max: 1000 }),
-      examples: int('Test examples attacked, the first of the test split (default 1,000).', { min: 1, max: 1_000_000 }),
+      pgdSteps: int('PGD steps (default 10).', { min: 1, max: LIMITS.pgdSteps }),
+      examples: int('Test examples attacked, the first of the test split (default 1,000).', { min: 1, max: LIMITS.attackExamples }),
     }),
     explain: obj('What the shared model looks at, per task: gradient × input and integrated gradients (Sundararajan et al. 2017) of the first test examples (image inputs drawn as maps in the report), each tabular feature\'s mean attribution over the test split, and which units of each shared layer each task relies on. Written to explain.json and the report.', {
-      examples: int('Test examples explained, the first of the test split (default 3).', { min: 1, max: 100 }),
-      steps: int('Integrated gradients\' steps (trapezoidal rule; default 32).', { min: 1, max: 1000 }),
+      examples: int('Test examples explained, the first of the test split (default 3).', { min: 1, max: LIMITS.explainExamples }),
+      steps: int('Integrated gradients\' steps (trapezoidal rule; default 32).', { min: 1, max: LIMITS.explainSteps }),
       baseline: oneOf(['zeros', 'mean'], 'Integrated gradients\' starting point: zeros (a black image; the training mean of z-scored features; default) or the test inputs\' mean.'),
     }),
     repeats: int(`Train this many times, with seeds training.seed, +1, +2, …; every phase (the shared model and each single-task baseline) repeats on the same seeds, and the report gives each metric's mean, sd and 95 % interval and says whether sharing helped (default 1; more than ${REPEAT_COST_WARNING} warns of the cost).`, { min: 1, max: LIMITS.repeats }),

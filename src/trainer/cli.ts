@@ -20,7 +20,8 @@
 //     <run folder>/export, or export/ beside the experiment file (src/trainer/export/).
 //     --workspace: where a run's data paths start (default: the folder holding runs/).
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
-// 2 usage error (an option the command does not take, an empty path) or unreadable file; 130 interrupted (Ctrl+C; the run reads "cancelled").
+// 2 usage error (an option the command does not take, an empty path, a value past the bound the same
+// setting has in an experiment, a second operand) or an unreadable file or run folder; 130 interrupted (Ctrl+C; the run reads "cancelled").
 // `mts train` trains in a child it watches (trainSupervisor.ts): a trainer killed by a signal
 // exits 1 and its run.json says failed, with the signal and a hint.
 import { repeatLabel } from '../core/repeats';
@@ -55,6 +56,7 @@ import { explainOfRun } from './insight/explainOfRun';
 import { robustnessOfRun } from './insight/robustnessOfRun';
 import { savedRunProblem } from './insight/savedRun';
 import { runExperiment } from './run';
+import { LIMITS } from '../core/experimentSchema';
 import { checkStudy } from '../core/study/studySchema';
 import type { StudyResult } from '../core/study/studyTypes';
 import { runStudy } from './study/runStudy';
@@ -62,6 +64,7 @@ import { studyTableLines } from './study/studyTable';
 import { ExportCancelled, ExportError, exportExperiment, EXPORT_FORMATS, isExportTarget } from './export/index';
 import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
 import { optionProblem } from './cliOptions';
+import { defaultWorkspaceOfRun } from '../node/runWorkspace';
 
 // TensorFlow.js' code compiled from V8's cache of the last start (codeCache.ts), as in the
 // extension's trainer (child.ts), before any command requires it (backend.ts, on demand).
@@ -101,6 +104,8 @@ function parseArgs(argv: string[]) {
       // --name=value splits at the first "=" only: the value may hold more.
       const eq = a.indexOf('=');
       const [k, v] = eq >= 0 ? [a.slice(2, eq), a.slice(eq + 1)] : [a.slice(2), rest[++i]];
+      // `--json=false` turned JSON on: the flag takes no value.
+      if (k === 'json') throw new UsageError(`--json takes no value (got ${a})`);
       if (v === undefined) throw new UsageError(`--${k} needs a value`);
       const problem = optionProblem(command, k, v);
       if (problem) throw new UsageError(problem);
@@ -113,6 +118,8 @@ function parseArgs(argv: string[]) {
   const epochsText = flags.get('epochs');
   const epochs = epochsText === undefined ? undefined : Number(epochsText);
   if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 1)) throw new UsageError(`--epochs must be a whole number >= 1 (got ${epochsText})`);
+  // The bound training.epochs has in an experiment: 1e9 trained on until stopped by hand.
+  if (epochs !== undefined && epochs > LIMITS.epochs) throw new UsageError(`--epochs must be at most ${LIMITS.epochs} (got ${epochsText})`);
   const threadsText = flags.get('threads');
   const threads = threadsText === undefined ? undefined : Number(threadsText);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads must be a whole number >= 1 (got ${threadsText})`);
@@ -319,23 +326,44 @@ async function train(args: ReturnType<typeof parseArgs>): Promise<number> {
   return outcome === 'completed' ? 0 : outcome === 'cancelled' ? 130 : 1;
 }
 
-/** A positive whole number flag, or undefined when absent. */
-function wholeFlag(flags: Map<string, string>, name: string): number | undefined {
+/**
+ * A positive whole number flag up to `max` (the bound of the same setting in an experiment:
+ * `--steps 1e9` ran until stopped by hand), or undefined when absent.
+ */
+function wholeFlag(flags: Map<string, string>, name: string, max: number): number | undefined {
   const text = flags.get(name);
   if (text === undefined) return undefined;
   const v = Number(text);
   if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${name} must be a whole number >= 1 (got ${text})`);
+  if (v > max) throw new UsageError(`--${name} must be at most ${max} (got ${text})`);
   return v;
 }
 
-async function robustness(args: ReturnType<typeof parseArgs>): Promise<number> {
+/** `--eps`: numbers in [0, LIMITS.epsilon], at most LIMITS.epsilons; an empty item is refused (Number('') is 0: "--eps ''" attacked at ε 0). */
+function epsilonsFlag(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',');
+  const eps = parts.map((p) => (p.trim() === '' ? NaN : Number(p)));
+  if (eps.some((e) => !Number.isFinite(e) || e < 0 || e > LIMITS.epsilon) || parts.length > LIMITS.epsilons) {
+    throw new UsageError(`--eps must be numbers >= 0 separated by commas, each at most ${LIMITS.epsilon} and at most ${LIMITS.epsilons} of them (got ${text === '' ? 'an empty value' : text})`);
+  }
+  return eps;
+}
+
+/** The run folder of `mts explain|robustness`: not there is an unreadable operand (exit 2, as a missing FILE). */
+function runFolderOperand(args: ReturnType<typeof parseArgs>): string {
   const runDir = args.positional[0];
   if (!runDir) throw new UsageError('missing RUN_FOLDER');
-  const eps = args.flags.get('eps')?.split(',').map(Number);
-  if (eps && eps.some((e) => !Number.isFinite(e) || e < 0)) throw new UsageError(`--eps must be numbers >= 0 separated by commas (got ${args.flags.get('eps')})`);
+  if (!fs.existsSync(runDir)) throw new UsageError(`cannot read ${runDir}: no such file or folder`);
+  return runDir;
+}
+
+async function robustness(args: ReturnType<typeof parseArgs>): Promise<number> {
+  const eps = epsilonsFlag(args.flags.get('eps'));
   const attacks = args.flags.get('attacks')?.split(',');
   if (attacks && attacks.some((a) => a !== 'fgsm' && a !== 'pgd')) throw new UsageError(`--attacks must be fgsm, pgd or both separated by a comma (got ${args.flags.get('attacks')})`);
-  const steps = wholeFlag(args.flags, 'steps'), examples = wholeFlag(args.flags, 'examples');
+  const steps = wholeFlag(args.flags, 'steps', LIMITS.pgdSteps), examples = wholeFlag(args.flags, 'examples', LIMITS.attackExamples);
+  const runDir = runFolderOperand(args);
   const options: RobustnessSpec = {
     ...(eps ? { epsilons: eps } : {}), ...(attacks ? { attacks: attacks as AttackKind[] } : {}),
     ...(steps ? { pgdSteps: steps } : {}), ...(examples ? { examples } : {}),
@@ -356,17 +384,16 @@ async function robustness(args: ReturnType<typeof parseArgs>): Promise<number> {
 async function insightSetup(args: ReturnType<typeof parseArgs>, runDir: string) {
   const problem = savedRunProblem(runDir);
   if (problem) throw new InputError(`${runDir}: ${problem}`);
-  const dataDir = path.resolve(args.workspace ?? path.join(runDir, '..', '..', '..'));
+  const dataDir = path.resolve(args.workspace ?? defaultWorkspaceOfRun(runDir));
   const backend = await loadBackend(args.backend, args.threads !== undefined ? { intraOpThreads: args.threads } : {});
   return { backend, dataDir };
 }
 
 async function explainCommand(args: ReturnType<typeof parseArgs>): Promise<number> {
-  const runDir = args.positional[0];
-  if (!runDir) throw new UsageError('missing RUN_FOLDER');
   const baseline = args.flags.get('baseline');
   if (baseline !== undefined && baseline !== 'zeros' && baseline !== 'mean') throw new UsageError(`--baseline must be zeros or mean (got ${baseline})`);
-  const steps = wholeFlag(args.flags, 'steps'), examples = wholeFlag(args.flags, 'examples');
+  const steps = wholeFlag(args.flags, 'steps', LIMITS.explainSteps), examples = wholeFlag(args.flags, 'examples', LIMITS.explainExamples);
+  const runDir = runFolderOperand(args);
   const options: ExplainSpec = { ...(steps ? { steps } : {}), ...(examples ? { examples } : {}), ...(baseline ? { baseline } : {}) };
   const { backend, dataDir } = await insightSetup(args, runDir);
   const { result, files } = await explainOfRun(backend, path.resolve(runDir), dataDir, options, [dataDir, ...args.allowPaths]);
@@ -450,9 +477,10 @@ async function study(args: ReturnType<typeof parseArgs>): Promise<number> {
 
 async function exportCommand(args: ReturnType<typeof parseArgs>): Promise<number> {
   const source = args.positional[0];
-  if (!source) throw new UsageError('mts export needs an experiment file or a run folder');
+  if (!source) throw new UsageError('missing FILE or RUN_FOLDER (mts export needs an experiment file or a run folder)');
   if (!args.to) throw new UsageError('mts export needs --to keras, notebook or onnx');
   const abs = path.resolve(source);
+  if (!fs.existsSync(abs)) throw new UsageError(`cannot read ${source}: no such file or folder`);
   const isDir = fs.existsSync(abs) && fs.statSync(abs).isDirectory();
   const out = args.out ?? path.join(isDir ? abs : path.dirname(abs), 'export');
   // Ctrl+C once: the export stops at its next checkpoint and removes what it wrote; twice: quit at
@@ -486,8 +514,16 @@ async function exportCommand(args: ReturnType<typeof parseArgs>): Promise<number
   }
 }
 
+/** The operand of each command (none for info): a second one used to be read as nothing. */
+const OPERAND: Record<string, string | undefined> = { train: 'FILE', validate: 'FILE', data: 'FILE', info: undefined, robustness: 'RUN_FOLDER', explain: 'RUN_FOLDER', study: 'FILE', export: 'FILE or RUN_FOLDER' };
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.command !== undefined && Object.hasOwn(OPERAND, args.command)) {
+    const operand = OPERAND[args.command];
+    const extra = args.positional[operand ? 1 : 0];
+    if (extra !== undefined) throw new UsageError(`unexpected argument ${extra === '' ? '""' : extra} (mts ${args.command} takes ${operand ? `one ${operand}` : 'none'})`);
+  }
   switch (args.command) {
     case 'train':
       // The parent only watches (trainSupervisor.ts); the child reads the file and trains.

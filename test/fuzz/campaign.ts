@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import fs from 'node:fs';
 import { argsCaseArb, bases, caseArb, tagsOf, type ArgsCase, type FuzzCase } from './generators';
+import { studyCaseArb, type StudyCase } from './studyCases';
 import type { Category, Finding } from './oracle';
 import { isPending, PENDING } from './pending';
 import { runCase, type CaseResult, type Layer, type RunOptions } from './runner';
@@ -43,13 +44,14 @@ export interface CampaignResult {
  * takes ~90 s for one epoch and its baselines (the overflow of longer chains is found by the
  * cli layer already).
  */
-export function arbFor(layer: Layer): fc.Arbitrary<FuzzCase | ArgsCase> {
+export function arbFor(layer: Layer): fc.Arbitrary<FuzzCase | ArgsCase | StudyCase> {
   if (layer === 'args') return argsCaseArb;
+  if (layer === 'study') return studyCaseArb;
   if (layer !== 'train') return caseArb(bases());
   return caseArb(bases().filter((b) => b.trainable), 1).filter((c) => !c.mutations.some((m) => m.op === 'chain' && m.length > 50));
 }
 
-const tagsOfAny = (c: FuzzCase | ArgsCase): string[] => ('base' in c ? [...tagsOf(c)] : ['cli-args']);
+const tagsOfAny = (c: FuzzCase | ArgsCase | StudyCase): string[] => ('base' in c ? [...tagsOf(c)] : 'command' in c ? ['cli-args'] : ['cli-study']);
 
 export function signature(f: Finding): string {
   const blurred = f.message
@@ -60,7 +62,7 @@ export function signature(f: Finding): string {
   return `${f.category} | ${f.layer} | ${blurred}`;
 }
 
-const SHRINK_BUDGET: Record<Layer, number> = { validate: 300, cli: 40, train: 8, args: 20 };
+const SHRINK_BUDGET: Record<Layer, number> = { validate: 300, cli: 40, train: 8, args: 20, study: 8 };
 
 export interface CampaignOptions {
   /** Findings not to count (pending.ts): they are tallied in `pendingFindings` instead. */
@@ -111,7 +113,7 @@ export async function campaign(layer: Layer, seed: number, runs: number, opts: R
 }
 
 /** Replays the group's first case from its path and lets fast-check shrink it, keeping the signature. */
-async function shrink(g: Group, layer: Layer, arb: fc.Arbitrary<FuzzCase | ArgsCase>, opts: RunOptions): Promise<void> {
+async function shrink(g: Group, layer: Layer, arb: fc.Arbitrary<FuzzCase | ArgsCase | StudyCase>, opts: RunOptions): Promise<void> {
   let budget = SHRINK_BUDGET[layer];
   let lastRecipe: string[] | undefined;
   const quiet = { ...opts, keepFailing: false };

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
+import { CLI_CONTRACT } from './cliContract';
 
 /** What a mutation does; the fuzz report and the pending list (pending.ts) speak in these. */
 export type MutationTag =
@@ -171,22 +172,43 @@ export interface ArgsCase {
   file: ArgsFile;
   flags: Array<{ name: string; value: string; form: 'space' | 'equals' | 'bare' }>;
 }
-export type ArgsFile = 'valid' | 'invalid-json' | 'missing' | 'directory' | 'dev-null' | 'csv' | 'none' | 'two-files' | 'empty';
+/** `run`: a finished run folder (runs/<experiment>/<run>); `study`: a good study file; `outside`: a folder outside the workspace. */
+export type ArgsFile = 'valid' | 'invalid-json' | 'missing' | 'directory' | 'dev-null' | 'csv' | 'none' | 'two-files' | 'empty' | 'run' | 'study' | 'outside';
 
 const FLAG_VALUES: Record<string, string[]> = {
-  epochs: ['1', '2', '0', '-1', '1.5', '1e999', 'abc', '', ' 1', '0x2', '3=4'],
+  epochs: ['1', '2', '0', '-1', '1.5', '1e999', 'abc', '', ' 1', '0x2', '3=4', '100001', '1e9'],
   threads: ['1', '2', '0', '257', '1e9', '-1', 'abc', ''],
   backend: ['auto', 'cpu', 'tensorflow', 'gpu', '__proto__', ''],
   out: ['runs', 'data.csv', 'data.csv/runs', '/proc/mts-fuzz/runs', '', '.', 'runs/../runs2', 'a b/runs'],
   help: [''], foo: ['1'], '': ['x'],
   // mts export's: its --out values are the ones above (a file, a folder under /proc, '.').
   to: ['keras', 'notebook', 'onnx', 'pdf', ''],
+  // mts explain's and robustness': a value in range, then out of it, of the wrong type, empty.
+  steps: ['1', '2', '0', '-1', '1.5', 'abc', '', '1001', '1e9'],
+  examples: ['1', '5', '0', '101', '1e9', '-3', 'abc', ''],
+  eps: ['0.01', '0,0.1', '-1', '', ',', 'abc', '1e999', '0.1,', '1e7', 'NaN', 'Infinity'],
+  attacks: ['fgsm', 'pgd', 'fgsm,pgd', '', 'FGSM', 'fgsm,'],
+  baseline: ['zeros', 'mean', 'median', ''],
+  workspace: ['.', 'sub', '/', '', 'nope', 'data.csv', '..'],
+  // mts study's (--json takes no value: "bare" is its only right form).
+  json: [''], resume: ['', 'nope', 'sub', 'data.csv'],
+  'max-memory': ['8GB', '512MB', '0', 'abc', '', '-1GB', '1e999'],
+  'allow-path': ['.', '/', '', 'nope'],
 };
 
-export const argsCaseArb: fc.Arbitrary<ArgsCase> = fc.record({
-  command: fc.constantFrom('train', 'validate', 'data', 'info', 'export', '', 'frobnicate', '--epochs', 'TRAIN'),
-  file: fc.constantFrom<ArgsFile>('valid', 'invalid-json', 'missing', 'directory', 'dev-null', 'csv', 'none', 'two-files', 'empty'),
-  flags: fc.array(fc.constantFrom(...Object.keys(FLAG_VALUES)).chain((name) => fc.record({
-    name: fc.constant(name), value: fc.constantFrom(...FLAG_VALUES[name]!), form: fc.constantFrom('space' as const, 'equals' as const, 'bare' as const),
-  })), { maxLength: 3 }),
-});
+/** The options each command documents (cliContract.ts): a case draws from its command's own three times in four. */
+const OWN_FLAGS: Record<string, string[]> = Object.fromEntries(Object.entries(CLI_CONTRACT).map(([c, k]) => [c, Object.keys(k.options)]));
+const ANY_FLAG = Object.keys(FLAG_VALUES);
+const flagArb = (names: string[]) => fc.constantFrom(...names).chain((name) => fc.record({
+  name: fc.constant(name), value: fc.constantFrom(...FLAG_VALUES[name]!), form: fc.constantFrom('space' as const, 'equals' as const, 'bare' as const),
+}));
+const FILES: ArgsFile[] = ['valid', 'invalid-json', 'missing', 'directory', 'dev-null', 'csv', 'none', 'two-files', 'empty', 'run', 'study', 'outside'];
+/** What each command is most often given: its documented operand. */
+const OWN_FILE: Record<string, ArgsFile> = { study: 'study', explain: 'run', robustness: 'run', export: 'run' };
+
+export const argsCaseArb: fc.Arbitrary<ArgsCase> = fc.constantFrom('train', 'validate', 'data', 'info', 'export', 'study', 'explain', 'robustness', '', 'frobnicate', '--epochs', 'TRAIN')
+  .chain((command) => fc.record({
+    command: fc.constant(command),
+    file: fc.oneof(fc.constantFrom<ArgsFile>(...FILES), fc.constant<ArgsFile>(OWN_FILE[command] ?? 'valid')),
+    flags: fc.array(OWN_FLAGS[command] ? fc.oneof({ arbitrary: flagArb(OWN_FLAGS[command]!), weight: 3 }, { arbitrary: flagArb(ANY_FLAG), weight: 1 }) : flagArb(ANY_FLAG), { maxLength: 3 }),
+  }));

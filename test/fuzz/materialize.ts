@@ -328,7 +328,7 @@ export function materialize(c: FuzzCase, parent: string): Materialized {
 }
 
 /** An `mts` command line in a fresh folder holding a small valid experiment (2 epochs), its CSV and a sub-folder. */
-export function materializeArgs(c: ArgsCase, parent: string): { dir: string; argv: string[]; recipe: string[] } {
+export function materializeArgs(c: ArgsCase, parent: string, runFixture?: string): { dir: string; argv: string[]; recipe: string[] } {
   const dir = path.join(parent, `args-${process.pid}-${++counter}`);
   fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
   const base = bases().find((b) => b.name === 'tabular-csv')!;
@@ -337,9 +337,15 @@ export function materializeArgs(c: ArgsCase, parent: string): { dir: string; arg
   fs.writeFileSync(path.join(dir, 'experiment.mtl.json'), JSON.stringify(doc, null, 2));
   fs.writeFileSync(path.join(dir, 'broken.mtl.json'), '{ "name": ');
   fs.writeFileSync(path.join(dir, 'data.csv'), `${base.csvLines!.join('\n')}\n`);
+  fs.writeFileSync(path.join(dir, 'study.mtl-study.json'), JSON.stringify({ name: 'args', experiment: 'experiment.mtl.json', repeats: 1, variants: { singleTask: false } }, null, 2));
+  // A finished run as `mts train --out saved` leaves it (saved/<experiment>/<run>): the insight commands find the
+  // data two levels above the experiment's folder. Not under runs/, whose run folders the oracle holds to this command's exit.
+  const run = runFixture ? path.join('saved', 'tabular-csv', path.basename(runFixture)) : 'saved/tabular-csv/none';
+  if (runFixture) fs.cpSync(runFixture, path.join(dir, run), { recursive: true });
   const files: Record<ArgsFile, string[]> = {
     valid: ['experiment.mtl.json'], 'invalid-json': ['broken.mtl.json'], missing: ['nope.mtl.json'], directory: ['sub'],
     'dev-null': ['/dev/null'], csv: ['data.csv'], none: [], 'two-files': ['experiment.mtl.json', 'experiment.mtl.json'], empty: [''],
+    run: [run], study: ['study.mtl-study.json'], outside: ['/etc'],
   };
   const argv = [...(c.command ? [c.command] : []), ...files[c.file]];
   for (const f of c.flags) argv.push(...(f.form === 'space' ? [`--${f.name}`, f.value] : f.form === 'equals' ? [`--${f.name}=${f.value}`] : [`--${f.name}`]));

@@ -5,8 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../../src/core/spec';
+import { namesOffender, offenders } from './cliContract';
+import type { SnapshotChange } from './workspaceSnapshot';
 
-export const CATEGORIES = ['crash', 'hang', 'internal-error', 'unlocated', 'inconsistent-run', 'leak'] as const;
+export const CATEGORIES = ['crash', 'hang', 'internal-error', 'unlocated', 'inconsistent-run', 'leak', 'usage', 'wrote'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export interface Finding {
@@ -117,10 +119,70 @@ export function judgeProcess(o: ProcessOutcome, layer: string, canary: string, a
   return out;
 }
 
+/** A refused study (or any input) names one of the fields that were made bad. */
+export function judgeNamesField(o: ProcessOutcome, fields: readonly string[], layer = 'cli-study'): Finding[] {
+  if (o.timedOut || o.signal || o.status === 0 || !fields.length) return [];
+  const errors = o.stderr.split('\n').filter((l) => /error/i.test(l) && !TF_LOG.test(l));
+  if (errors.some((l) => fields.some((f) => l.includes(f)))) return [];
+  const first = (errors[0] ?? o.stderr.split('\n').find((l) => l.trim()) ?? '').trim();
+  return [{ category: 'unlocated', layer, message: `exit ${o.status}, and no error names ${fields.join(' or ')}: ${first.slice(0, 160)}` }];
+}
+
+export interface CommandLineFiles {
+  /** The operand names a file or folder that is not there or cannot be read (as documented: exit 2). */
+  unreadable?: string[];
+  /** Arguments whose refusal depends on the files (`--out` naming a file): refused or not, both are right. */
+  mayRefuse?: string[];
+}
+
+/**
+ * A command line against its documentation (cliContract.ts): what must be refused is refused
+ * with exit 2 and one line `mts: …` naming it (then the usage); a good command line is not.
+ */
+export function judgeCommandLine(o: ProcessOutcome, argv: readonly string[], files: CommandLineFiles = {}, layer = 'cli-args'): Finding[] {
+  if (o.timedOut || o.signal) return [];
+  const must = [...offenders(argv), ...(files.unreadable ?? [])];
+  const may = [...must, ...(files.mayRefuse ?? [])];
+  const lines = o.stderr.split('\n').filter((l) => l.trim() && !TF_LOG.test(l));
+  const first = lines[0]?.trim() ?? '';
+  const out: Finding[] = [];
+  const usage = (message: string) => out.push({ category: 'usage', layer, message: message.slice(0, 220) });
+  if (must.length && o.status !== 2) usage(`exit ${o.status}, not 2, with ${must.join(', ')} to refuse: ${first}`);
+  if (o.status === 2) {
+    if (!first.startsWith('mts: ')) usage(`exit 2 without a "mts: " line first: ${first}`);
+    else if (!may.some((x) => namesOffender(first, x))) usage(must.length ? `the refusal names none of ${must.join(', ')}: ${first}` : `a documented command line refused: ${first}`);
+    const more = lines.slice(1).find((l) => !/^usage:$|^ {2}mts /.test(l));
+    if (more !== undefined) usage(`a usage error of more than one line: ${more.trim()}`);
+  }
+  return out;
+}
+
+/**
+ * What a command did to its workspace: a refused command (exit 2) writes nothing; no command
+ * changes or removes a file that was there; a failed one (exit 1) leaves new files only where
+ * its runs go (`newAllowedUnder`, folders relative to the workspace).
+ */
+export function judgeWrites(change: SnapshotChange, status: number | null, newAllowedUnder: readonly string[], layer = 'cli-args'): Finding[] {
+  const out: Finding[] = [];
+  const wrote = (message: string) => out.push({ category: 'wrote', layer, message: message.slice(0, 220) });
+  if (change.changed.length) wrote(`changed what was there: ${change.changed.slice(0, 3).join(', ')}`);
+  if (change.removed.length) wrote(`removed what was there: ${change.removed.slice(0, 3).join(', ')}`);
+  const under = (f: string) => newAllowedUnder.some((d) => f === d || f.startsWith(`${d}/`));
+  if (status === 2 && change.added.length) wrote(`refused (exit 2) but wrote ${change.added.slice(0, 3).join(', ')}`);
+  else if (status !== 0 && status !== 2) {
+    const stray = change.added.filter((f) => !under(f));
+    if (stray.length) wrote(`failed (exit ${status}) and left ${stray.slice(0, 3).join(', ')}`);
+  }
+  return out;
+}
+
 function firstMatch(text: string, re: RegExp): string {
   const line = text.split('\n').find((l) => re.test(l));
   return line ? ` (${line.trim().slice(0, 160)})` : '';
 }
+
+/** The folders of a study's folder that are not run folders. */
+const STUDY_FOLDERS = new Set(['hparams', 'charts']);
 
 /**
  * A run folder after its process ended: no run.json still "running" (unless we killed the
@@ -130,10 +192,34 @@ function firstMatch(text: string, re: RegExp): string {
 export function judgeRuns(runsDir: string, exitStatus: number | null, killed: boolean, layer = 'cli-train'): Finding[] {
   const out: Finding[] = [];
   const runDirs: string[] = [];
+  const studyDirs: string[] = [];
+  /** A study's runs: one may be completed and the next failed, so only study.json answers for the exit code. */
+  const inStudy = new Set<string>();
   if (fs.existsSync(runsDir)) {
     for (const exp of fs.readdirSync(runsDir)) {
       const expDir = path.join(runsDir, exp);
-      if (fs.statSync(expDir).isDirectory()) for (const r of fs.readdirSync(expDir)) runDirs.push(path.join(expDir, r));
+      if (!fs.statSync(expDir).isDirectory()) continue;
+      for (const r of fs.readdirSync(expDir)) {
+        const dir = path.join(expDir, r);
+        // A study's folder (mts study) holds study.json and a run folder per variant and repeat.
+        if (r.startsWith('study-') && fs.statSync(dir).isDirectory()) {
+          studyDirs.push(dir);
+          for (const sub of fs.readdirSync(dir, { withFileTypes: true })) {
+            if (sub.isDirectory() && !STUDY_FOLDERS.has(sub.name)) { runDirs.push(path.join(dir, sub.name)); inStudy.add(path.join(dir, sub.name)); }
+          }
+        } else runDirs.push(dir);
+      }
+    }
+  }
+  for (const dir of studyDirs) {
+    const bad = (message: string) => out.push({ category: 'inconsistent-run', layer, message: `${path.basename(dir)}: ${message}` });
+    try {
+      const status = (JSON.parse(fs.readFileSync(path.join(dir, 'study.json'), 'utf8')) as { status?: string }).status;
+      if (status === 'running' && !killed) bad('study.json still "running" after the process ended');
+      if (status === 'completed' && exitStatus !== 0 && !killed) bad(`study.json "completed" but the process exited ${exitStatus}`);
+      if (status !== 'completed' && exitStatus === 0) bad(`exit 0 but study.json is "${status}"`);
+    } catch (err) {
+      bad(`study.json unreadable: ${(err as Error).message.slice(0, 120)}`);
     }
   }
   for (const dir of runDirs) {
@@ -152,8 +238,8 @@ export function judgeRuns(runsDir: string, exitStatus: number | null, killed: bo
       bad(`run.json unreadable: ${(err as Error).message.slice(0, 120)}`);
     }
     if (status === 'running' && !killed) bad('run.json still "running" after the process ended');
-    if (status === 'completed' && exitStatus !== 0 && !killed) bad(`run.json "completed" but the process exited ${exitStatus}`);
-    if (status && status !== 'completed' && exitStatus === 0) bad(`exit 0 but run.json is "${status}"`);
+    if (status === 'completed' && exitStatus !== 0 && !killed && !inStudy.has(dir)) bad(`run.json "completed" but the process exited ${exitStatus}`);
+    if (status && status !== 'completed' && exitStatus === 0 && !inStudy.has(dir)) bad(`exit 0 but run.json is "${status}"`);
     const metrics = path.join(dir, 'metrics.jsonl');
     if (fs.existsSync(metrics)) {
       const lines = fs.readFileSync(metrics, 'utf8').split('\n');

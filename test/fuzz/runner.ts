@@ -13,10 +13,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { validate } from '../../src/core/validate';
 import { isHeavy, ROOT, type ArgsCase, type FuzzCase } from './generators';
+import { CLI_CONTRACT, readCommandLine } from './cliContract';
 import { materialize, materializeArgs, type Materialized } from './materialize';
-import { judgeProblems, judgeProcess, judgeRuns, type Finding, type ProcessOutcome } from './oracle';
+import { judgeCommandLine, judgeNamesField, judgeProblems, judgeProcess, judgeRuns, judgeWrites, type CommandLineFiles, type Finding, type ProcessOutcome } from './oracle';
+import { fieldOf, STUDY_FILE, writeStudyCase, type StudyCase } from './studyCases';
+import { compare, snapshot } from './workspaceSnapshot';
 
-export type Layer = 'validate' | 'cli' | 'train' | 'args';
+export type Layer = 'validate' | 'cli' | 'train' | 'args' | 'study';
 
 export interface RunOptions {
   /** Parent folder of the case folders; must be under the temp folder. */
@@ -124,21 +127,85 @@ export async function runTrain(c: FuzzCase, opts: RunOptions): Promise<CaseResul
   return { ...finish(m, findings, opts), trained };
 }
 
-/** An `mts` command line (odd commands, files and options) in a child, then any run folder it made. */
+/**
+ * A finished run of the tabular base (1 epoch), trained once per work folder, for the cases that
+ * hand `mts explain`, `robustness` or `export` a run folder (each gets a copy).
+ */
+const fixtures = new Map<string, Promise<string>>();
+export function runFixture(workDir: string): Promise<string> {
+  let made = fixtures.get(workDir);
+  if (!made) {
+    made = (async () => {
+      const dir = path.join(workDir, 'fixture');
+      const m = materializeArgs({ command: 'train', file: 'valid', flags: [] }, dir);
+      // The shared model is what the insight commands read: no single-task baselines (a third of the time).
+      const file = path.join(m.dir, 'experiment.mtl.json');
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      fs.writeFileSync(file, JSON.stringify({ ...doc, evaluation: { ...doc.evaluation, baselines: 'none' } }, null, 2));
+      const runs = path.join(m.dir, 'runs');
+      const o = await runChild([MTS(), 'train', 'experiment.mtl.json', '--epochs', '1', '--threads', '1'], m.dir, childEnv(m.dir, 'fixture'), 180_000, 3_000_000);
+      const expDir = fs.existsSync(runs) ? path.join(runs, fs.readdirSync(runs)[0] ?? '') : runs;
+      const run = fs.existsSync(expDir) ? fs.readdirSync(expDir)[0] : undefined;
+      if (o.status !== 0 || !run) throw new Error(`the run fixture did not train (exit ${o.status}): ${o.stderr.slice(0, 400)}`);
+      return path.join(expDir, run);
+    })();
+    fixtures.set(workDir, made);
+  }
+  return made;
+}
+
+/** What the files say about a command line: its operand unreadable (exit 2 as documented), options whose refusal depends on the files. */
+function filesOf(dir: string, argv: readonly string[]): CommandLineFiles {
+  const line = readCommandLine(argv);
+  const contract = line.command !== undefined && Object.hasOwn(CLI_CONTRACT, line.command) ? CLI_CONTRACT[line.command] : undefined;
+  const operand = line.operands[0];
+  const unreadable: string[] = [];
+  if (contract?.operand && operand) {
+    const abs = path.resolve(dir, operand);
+    const stat = fs.statSync(abs, { throwIfNoEntry: false });
+    if (!stat || (contract.operand === 'FILE' && stat.isDirectory())) unreadable.push(operand);
+  }
+  const paths = line.options.filter((o) => Object.values(CLI_CONTRACT).some((c) => c.options[o.name]?.kind === 'path')).map((o) => `--${o.name}`);
+  return { unreadable, mayRefuse: paths };
+}
+
+/** An `mts` command line (odd commands, files and options) in a child, then any run folder it made and what it wrote. */
 export async function runArgs(c: ArgsCase, opts: RunOptions): Promise<CaseResult> {
-  const m = materializeArgs(c, opts.workDir);
+  const fixture = c.file === 'run' ? await runFixture(opts.workDir) : undefined;
+  const m = materializeArgs(c, opts.workDir, fixture);
   const canary = `mts-fuzz-canary-${randomBytes(6).toString('hex')}`;
+  const before = snapshot(m.dir);
   const o = await runChild([MTS(), ...m.argv], m.dir, childEnv(m.dir, canary), opts.timeoutMs ?? 60_000, opts.memoryKiB ?? 3_000_000);
+  // A failed train or study leaves its run folder where its runs go: runs/, or --out.
+  const out = readCommandLine(m.argv).options.filter((f) => f.name === 'out' && f.value).map((f) => path.relative(m.dir, path.resolve(m.dir, f.value!)));
   // A usage error is located by the option or file it names; an export's by the file or folder it names.
-  const findings = [...judgeProcess(o, 'cli-args', canary, /--[a-z]*|cannot read|missing (FILE|command)|unknown command|^mts export: (\S*\/|cannot (export|write) into )/),
-    ...judgeRuns(path.join(m.dir, 'runs'), o.status, o.timedOut, 'cli-args')];
+  const findings = [...judgeProcess(o, 'cli-args', canary, /--[a-z]*|cannot read|unexpected argument|missing (FILE|RUN_FOLDER|command)|unknown command|^mts export: (\S*\/|cannot (export|write) into )/),
+    ...judgeRuns(path.join(m.dir, 'runs'), o.status, o.timedOut, 'cli-args'),
+    ...judgeCommandLine(o, m.argv, filesOf(m.dir, m.argv)),
+    ...(o.timedOut ? [] : judgeWrites(compare(before, snapshot(m.dir)), o.status, ['runs', ...out]))];
   const keep = findings.length > 0 && opts.keepFailing;
   if (!keep) fs.rmSync(m.dir, { recursive: true, force: true });
   return { findings, recipe: m.recipe, ...(keep ? { dir: m.dir } : {}) };
 }
 
-export async function runCase(c: FuzzCase | ArgsCase, layer: Layer, opts: RunOptions): Promise<CaseResult | undefined> {
+/** `mts study` of a malformed study file, one epoch, in a child: the process rules, its study and run folders, the field named, what it wrote. */
+export async function runStudyCase(c: StudyCase, opts: RunOptions): Promise<CaseResult> {
+  const dir = path.join(opts.workDir, `study-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const recipe = writeStudyCase(c, dir);
+  const canary = `mts-fuzz-canary-${randomBytes(6).toString('hex')}`;
+  const before = snapshot(dir);
+  const o = await runChild([MTS(), 'study', STUDY_FILE, '--epochs', '1', '--threads', '1'], dir, childEnv(dir, canary), opts.timeoutMs ?? 120_000, opts.memoryKiB ?? 3_000_000);
+  const fields = c.mutations.some((m) => m.op === 'truncate') ? [] : c.mutations.map(fieldOf).filter((f): f is string => !!f);
+  const findings = [...judgeProcess(o, 'cli-study', canary), ...judgeRuns(path.join(dir, 'runs'), o.status, o.timedOut, 'cli-study'),
+    ...judgeNamesField(o, fields), ...(o.timedOut ? [] : judgeWrites(compare(before, snapshot(dir)), o.status, ['runs'], 'cli-study'))];
+  const keep = findings.length > 0 && opts.keepFailing;
+  if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+  return { findings, recipe: [`mts study ${STUDY_FILE} --epochs 1 --threads 1`, ...recipe], ...(keep ? { dir } : {}) };
+}
+
+export async function runCase(c: FuzzCase | ArgsCase | StudyCase, layer: Layer, opts: RunOptions): Promise<CaseResult | undefined> {
   if (layer === 'args') return runArgs(c as ArgsCase, opts);
+  if (layer === 'study') return runStudyCase(c as StudyCase, opts);
   if (layer === 'validate') return runValidateInProcess(c as FuzzCase, opts);
   if (layer === 'cli') return runCli(c as FuzzCase, opts);
   return runTrain(c as FuzzCase, opts);

@@ -11,6 +11,7 @@ import { readRunsFolder } from '../runFolders';
 import { runDirArgument, runsDirOfExperiment } from '../runsLocation';
 import { settings } from '../settings';
 import { runExport, type ExportFormat } from './exportProcess';
+import { defaultWorkspaceOfRun } from '../../node/runWorkspace';
 
 export const EXPORT_COMMAND = 'multiTaskStudio.exportExperiment';
 
@@ -25,7 +26,7 @@ async function pickSource(arg: unknown): Promise<{ source: string; workspaceDir:
   const runDir = runDirArgument(arg);
   if (runDir && fs.existsSync(path.join(runDir, RUN_FILES.experiment))) {
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(runDir));
-    return { source: runDir, workspaceDir: folder?.uri.fsPath ?? path.resolve(runDir, '..', '..', '..') };
+    return { source: runDir, workspaceDir: folder?.uri.fsPath ?? defaultWorkspaceOfRun(runDir) };
   }
   const uri = await resolveExperiment(arg, 'Experiment to export');
   if (!uri) return undefined;

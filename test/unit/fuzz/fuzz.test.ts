@@ -12,7 +12,7 @@ import { fuzzWorkDir, type Layer } from '../../fuzz/runner';
 
 /** Fixed, so a failure in CI reproduces with `npm run fuzz -- --seed 20261130 --runs …`. */
 const SEED = 20261130;
-const RUNS: Record<Layer, number> = { validate: 1500, cli: 40, train: 8, args: 12 };
+const RUNS: Record<Layer, number> = { validate: 1500, cli: 40, train: 8, args: 12, study: 4 };
 
 const workDir = fuzzWorkDir('ci');
 after(() => fs.rmSync(workDir, { recursive: true, force: true }));
@@ -39,6 +39,10 @@ test(`mts train --epochs 1: the same, and every run folder is final and readable
   assert.ok(r.trained > 0, 'no case reached training: the run-folder rules were not exercised');
 });
 
-test(`mts command lines (odd commands, files and options): usage errors name what is wrong, nothing crashes or hangs (${RUNS.args} cases)`, async () => {
+test(`mts command lines (odd commands, files and options): what the usage refuses is refused naming it, nothing written on a refusal, nothing crashes or hangs (${RUNS.args} cases)`, async () => {
   await layerHolds('args');
+});
+
+test(`mts study of malformed study files: the bad field named, no study or run folder left running (${RUNS.study} cases)`, async () => {
+  await layerHolds('study');
 });

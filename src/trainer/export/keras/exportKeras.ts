@@ -10,6 +10,7 @@ import { withDefaults } from '../../../core/defaults';
 import { RUN_FILES } from '../../../core/runLayout';
 import type { ExperimentSpec } from '../../../core/spec';
 import { validate } from '../../../core/validate';
+import { defaultWorkspaceOfRun } from '../../../node/runWorkspace';
 import { loadBackend } from '../../backend';
 import { featureSize, oneHotName, resolveFeatureColumns } from '../../data/dataset';
 import { planSplit, prepareSplits, prereadData, type LoadOptions } from '../../data/load';
@@ -56,8 +57,8 @@ function readSource(source: string): Source {
     if (!fs.existsSync(specFile)) throw new ExportError(`${source}: not a run folder (it has no ${RUN_FILES.experiment})`);
     const modelDir = path.join(abs, RUN_FILES.model);
     const spec = parseSpec(specFile);
-    // runs/<experiment>/<run>/: the workspace is the folder holding runs/.
-    return { spec, workspaceDir: path.resolve(abs, '..', '..', '..'), ...(fs.existsSync(path.join(modelDir, RUN_FILES.modelJson)) ? { modelDir } : {}) };
+    // runs/<experiment>/<run>/ (a study's run a level deeper): the workspace is the folder holding runs/.
+    return { spec, workspaceDir: defaultWorkspaceOfRun(abs), ...(fs.existsSync(path.join(modelDir, RUN_FILES.modelJson)) ? { modelDir } : {}) };
   }
   return { spec: parseSpec(abs), workspaceDir: path.dirname(abs) };
 }
