@@ -3,7 +3,11 @@
 // every TensorFlow session call that is not a plain step (graph load, set, the first step,
 // evaluation runs, weights read back, loss read-backs), the eager ops (a conflict measurement's
 // tape) and the JavaScript between them, in order, with CPU and wall time. Prints figures; asserts nothing.
-// `node --max-semi-space-size=4 out/bench/firstEpochProbe.js [batch=256] [--sequence] [--conflict] [--gaps] [--natives] [--dump=DIR]`
+// `node --max-semi-space-size=4 out/bench/firstEpochProbe.js [batch=256] [--sequence] [--conflict] [--gaps] [--natives] [--dump=DIR]
+//   [--workload=dense|cnn|lstm|...] [--weighting=METHOD[:MODE]] [--epochs=N]`
+// --workload, --weighting, --epochs: another workload (bench/workloads.ts), weighting method (and
+// gradient mode) or number of epochs than the dense reference's (SGD, 3 epochs); the line
+// 'first runs' sums each fetch set's first call (where Grappler runs: MTS_GRAPPLER to compare).
 // --dump=DIR: the run's saved_model.pb and its fetch sets (DIR/calls.json) for bench/grappler_replay.py.
 // --gaps: the JavaScript gaps by size and the largest with what ran around them; --natives: the
 // binding's createTensor and deleteTensor (a step's row upload and frees) as kinds of their own.
@@ -67,8 +71,12 @@ const wall = () => Number(process.hrtime.bigint()) / 1e6;
 
 async function main(): Promise<void> {
   const batch = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 256);
-  const w = workload('dense');
-  const base = w.spec(batch, w.epochs);
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const w = workload(arg('workload') ?? 'dense');
+  const epochs = Number(arg('epochs') ?? w.epochs);
+  const [method, mode] = arg('weighting')?.split(':') ?? [];
+  const spec0 = w.spec(batch, epochs);
+  const base: typeof spec0 = method ? { ...spec0, training: { ...spec0.training, weighting: { method, ...(mode ? { mode } : {}) } as typeof spec0.training.weighting } } : spec0;
   // --conflict: with the gradient-conflict measurement at its default interval, as a user's run
   // (the workload, as the bench times it, has none: bench/workloads.ts withoutConflict).
   const spec = process.argv.includes('--conflict') ? withConflict(base) : base;
@@ -86,6 +94,8 @@ async function main(): Promise<void> {
   const wrappedBinding = new Map<string, Call>();
   const dump = process.argv.find((a) => a.startsWith('--dump='))?.slice('--dump='.length);
   const fetchSets = new Map<string, { feeds: string; fetches: string; n: number }>();
+  /** Each fetch set's first call: its CPU ms. */
+  const firstRuns = new Map<string, number>();
   const natives = process.argv.includes('--natives') ? ['createTensor', 'deleteTensor'] : [];
   // A graph opens through the binding's loadSavedModelWithConfig where it has one (Grappler off,
   // graph/session.ts), else through the backend's loadSavedModelMetaGraph: both are graph loads.
@@ -115,7 +125,11 @@ async function main(): Promise<void> {
         set.n++;
         fetchSets.set(key, set);
       }
+      const key = `${String(a[0])}|${String(a[2])}|${String(a[3])}`;
+      const first = name === 'runSavedModel' && !firstRuns.has(key);
+      const c0 = cpu();
       const r = orig(...a);
+      if (first) firstRuns.set(key, cpu() - c0);
       const fetch = name === 'runSavedModel' ? String(a[3]).split(',')[0]! : 'graph load';
       if (fetch.startsWith('step_done')) steps++;
       const what = fetch.startsWith('step_done') ? (steps <= 2 ? `step ${steps}` : 'steps') : fetch;
@@ -130,7 +144,7 @@ async function main(): Promise<void> {
   const events = { progress: () => undefined, epochEnd: () => { flushEager(); charge(`JavaScript (epoch ${++epoch} end)`); }, cancelled: () => false };
   const start = { c: cpu(), w: wall() };
   mark = { ...start };
-  const result = await trainLoop({ tf, backend: 'tensorflow', spec, built, forward, heads, topo, train, validation, epochs: w.epochs, phase: { kind: 'shared' }, events, fusedGraph: true });
+  const result = await trainLoop({ tf, backend: 'tensorflow', spec, built, forward, heads, topo, train, validation, epochs, phase: { kind: 'shared' }, events, fusedGraph: true });
   flushEager();
   charge('JavaScript');
   if (dump) fs.writeFileSync(path.join(dump, 'calls.json'), JSON.stringify([...fetchSets.values()], null, 1));
@@ -143,11 +157,13 @@ async function main(): Promise<void> {
   }
   const sums = new Map<string, [number, number, number]>();
   for (const [what, c, wl] of rows) { const s = sums.get(what) ?? [0, 0, 0]; s[0] += c; s[1] += wl; s[2]++; sums.set(what, s); }
-  console.log(`dense, batch ${batch}, ${threads} thread(s), ${result.stepPath}, ${result.steps} steps: ${total.c.toFixed(0)} ms CPU, ${total.w.toFixed(0)} ms wall, ${Math.round((w.samples * w.epochs) / (total.w / 1000))} samples/s`);
+  console.log(`${w.id}${method ? ` ${method}${mode ? `:${mode}` : ''}` : ''}, batch ${batch}, ${epochs} epoch(s), ${threads} thread(s), ${result.stepPath}, ${result.steps} steps: ${total.c.toFixed(0)} ms CPU, ${total.w.toFixed(0)} ms wall, ${Math.round((w.samples * epochs) / (total.w / 1000))} samples/s`);
   // What a second thread can speed up (the steady steps) against what it cannot (the rest: first
   // runs, evaluation, read-backs, the loop's JavaScript); threads.ts says what that split showed.
   const steady = sums.get('steps') ?? [0, 0, 0];
   console.log(`steady steps: ${steady[0].toFixed(0)} ms CPU, ${steady[1].toFixed(0)} ms wall (CPU/wall ${(steady[0] / steady[1]).toFixed(2)}); the rest: ${(total.c - steady[0]).toFixed(0)} ms CPU, ${(total.w - steady[1]).toFixed(0)} ms wall`);
+  const firsts = [...firstRuns.values()];
+  console.log(`first runs: ${firsts.reduce((a, b) => a + b, 0).toFixed(1)} ms CPU over ${firsts.length} fetch sets; steady step: ${(steady[0] / Math.max(1, steady[2])).toFixed(3)} ms CPU (${steady[2]} steps); ${process.env.MTS_GRAPPLER ? `MTS_GRAPPLER=${process.env.MTS_GRAPPLER}` : 'Grappler chosen per graph'}`);
   console.log('by kind (CPU ms / wall ms / calls):');
   for (const [what, [c, wl, n]] of [...sums].sort((a, b) => b[1][0] - a[1][0])) console.log(`  ${what.padEnd(40)} ${c.toFixed(1).padStart(7)} ${wl.toFixed(1).padStart(7)} ${String(n).padStart(5)}`);
   if (process.argv.includes('--gaps')) {
