@@ -2,8 +2,9 @@
 // `npm test`: build (type check included), lint, then the unit tests, the designer's
 // interactions in headless Chromium, the extension-host
 // integration suite and the end-to-end scenarios in a real VS Code (code-server). Each
-// stage's own summary is read back; the last line totals them: `N passed, M failed`.
-// `--skip-e2e` leaves out the two VS Code stages (quick local runs).
+// stage's own summary is read back; each stage ends with its wall time
+// (`=== unit tests: 412 s`), repeated in a table at the end; the last line totals the tests:
+// `N passed, M failed`. `--skip-e2e` leaves out the two VS Code stages (quick local runs).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,13 +13,18 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const skipE2e = process.argv.includes('--skip-e2e');
 
-function run(label, cmd, args, env = {}) {
+function run(label, cmd, args) {
   console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`);
+  const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
-    child.on('close', (code) => resolve({ code, out }));
+    child.on('close', (code) => {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      console.log(`=== ${label}: ${seconds} s`);
+      resolve({ code, out, seconds });
+    });
   });
 }
 
@@ -56,10 +62,13 @@ function listTests(dir) {
 let passed = 0;
 let failed = 0;
 const failures = [];
+const times = [];
+const started = Date.now();
 for (const [label, cmd, args, opts] of stages) {
   // The unit test list is read after the build made it.
   const finalArgs = label === 'unit tests' ? ['--test', '--test-concurrency=1', '--test-reporter=tap', ...listTests('out/test/unit')] : args;
-  const { code, out } = await run(label, cmd, finalArgs);
+  const { code, out, seconds } = await run(label, cmd, finalArgs);
+  times.push([label, seconds]);
   if (opts?.counted) {
     const c = counts(out);
     if (c) { passed += c.passed; failed += c.failed; }
@@ -71,6 +80,9 @@ for (const [label, cmd, args, opts] of stages) {
     break; // nothing after a failed build or lint is meaningful
   }
 }
+console.log('\nwall time per stage:');
+for (const [label, seconds] of times) console.log(`${String(seconds).padStart(6)} s  ${label}`);
+console.log(`${String(Math.round((Date.now() - started) / 1000)).padStart(6)} s  in all`);
 console.log(failures.length ? `\nfailed stages: ${failures.join(', ')}` : '\nall stages passed');
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failures.length ? 1 : 0);
