@@ -22,7 +22,7 @@ const OUT_ARG: Record<string, string> = {
   AddN: 'sum', AddV2: 'z', Sub: 'z', Mul: 'z', RealDiv: 'z', Maximum: 'z', Minimum: 'z', FloorDiv: 'z', Greater: 'z', Less: 'z', LogicalAnd: 'z',
   RightShift: 'z', BitwiseXor: 'z', BitwiseOr: 'z', Relu: 'activations', Cast: 'y', Sign: 'y', Square: 'y', Sqrt: 'y', Reciprocal: 'y', Abs: 'y',
   MatMul: 'product', MatrixSolve: 'output', MatrixDiag: 'output', Sum: 'output', Max: 'output', Const: 'output', Reshape: 'output', ConcatV2: 'output', SplitV: 'output', SelectV2: 'output',
-  Size: 'output', Range: 'output', Bitcast: 'output', Unpack: 'output', Slice: 'output', Pack: 'output', Identity: 'output',
+  Size: 'output', Range: 'output', Bitcast: 'output', Unpack: 'output', Slice: 'output', Pack: 'output', Identity: 'output', ClipByValue: 'output',
 };
 
 /**

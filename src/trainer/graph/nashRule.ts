@@ -26,7 +26,10 @@
 // against 313-398.) The rule alone (bench/graphRuleProbe.ts, 5 rounds of 500 calls, variants
 // interleaved, 2026-12-01 17:53-17:56, load 17-19): 221 us a call, against 292 for the damped steps
 // all in the loop, 134 for IMTL-G's rule, 28 for the call alone, 113 for this rule's set-up and
-// ending with no step. Earlier measurements of the loop: unrolled to NEWTON_STEPS steps it cost
+// ending with no step. Its constants made once for the prefix, one op each, and ClipByValue for
+// the factor's bounds: 181 us against 245 (IMTL-G 104 and 132; 19:15, load 1.3; the whole step,
+// weightingCost --one 4 nash-mtl representation, 3 rounds alternated: 1.31-1.39 against
+// 1.28-1.29 times equal weighting, inside the noise). Earlier measurements of the loop: unrolled to NEWTON_STEPS steps it cost
 // 400-460 us; the While op cost the same as lowered to Switch and Merge; the loop's constants
 // passed in as loop variables cost more; XLA (graphFunction.ts) added about 120 us a call.
 // NEWTON_STEPS: the test (test/unit/trainer/nashRule.test.ts) runs the rule capped at NEWTON_STEPS - 2
@@ -68,16 +71,20 @@ const RIDGE = 1e-12;
 /** Nash-MTL's coefficients [k] (float64) from the Gramian [k, k] (float64), k in NASH_NEWTON_TASKS, with at most `steps` Newton steps (header). */
 export function nashMtlNewton(r: RuleOps, G: string, maxNorm: number, steps = NEWTON_STEPS): string {
   const { k } = r;
+  // float64 constants are one op each (RuleOps.c's, a cast float32 one, two), run every call: the
+  // graph runs without Grappler (sessionConfig.ts), which would fold them.
+  const ones = (shape: number[], v = 1) => float64(r, new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(v), shape);
+  const zero = float64(r, 0);
   const d = r.diag(G);
-  const live = r.gt(d, r.c(0));
-  const l = r.reshape(r.select(live, r.c(1, [k]), r.c(0, [k])), [k, 1]);
-  const n = r.reshape(r.select(live, r.un('Sqrt', d), r.c(1, [k])), [k, 1]);
-  const x = solvedX(r, G, l, n, steps);
+  const live = r.gt(d, zero);
+  const l = r.reshape(r.select(live, ones([k]), ones([k], 0)), [k, 1]);
+  const n = r.reshape(r.select(live, r.un('Sqrt', d), ones([k])), [k, 1]);
+  const x = solvedX(r, G, live, n, steps);
   const alpha = r.bin('Mul', r.bin('RealDiv', x, n), l);
-  const norm = r.un('Sqrt', r.bin('Maximum', r.reduce('Sum', r.bin('Mul', alpha, matmul(r, G, alpha)), [0, 1]), r.c(0)));
-  const scaled = maxNorm > 0 ? r.bin('Mul', alpha, r.bin('RealDiv', r.c(maxNorm), r.bin('Maximum', norm, r.c(maxNorm)))) : alpha;
+  const norm = r.un('Sqrt', r.bin('Maximum', r.reduce('Sum', r.bin('Mul', alpha, matmul(r, G, alpha)), [0, 1]), zero));
+  const scaled = maxNorm > 0 ? r.bin('Mul', alpha, r.bin('RealDiv', float64(r, maxNorm), r.bin('Maximum', norm, float64(r, maxNorm)))) : alpha;
   // Every gradient zero: 1 each (nashMtlWeights).
-  return r.select(r.gt(r.reduce('Max', d), r.c(0)), r.reshape(scaled, [k]), r.c(1, [k]));
+  return r.select(r.gt(r.reduce('Max', d), zero), r.reshape(scaled, [k]), ones([k]));
 }
 
 /** a b (a b^T when `transposeB`), float64. */
@@ -86,49 +93,52 @@ const matmul = (r: RuleOps, a: string, b: string, transposeB = false) =>
 
 /**
  * x [k, 1] after Newton steps on the scaled equation until converged or `steps` of them (more than
- * PREFIX_STEPS), or 1 each
- * when not converged or past the bound (header); `l` [k, 1]: 1 for a live gradient, 0 for a zero
- * one; `n` [k, 1]: |g_i| (1 for a zero one).
+ * PREFIX_STEPS), or 1 each when not converged or past the bound (header); `live` [k]: whether a
+ * gradient is not zero; `n` [k, 1]: |g_i| (1 for a zero one).
  */
-function solvedX(r: RuleOps, G: string, l: string, n: string, steps: number): string {
+function solvedX(r: RuleOps, G: string, live: string, n: string, steps: number): string {
   const { g, k } = r;
-  const live = r.gt(r.reshape(l, [k]), r.c(0));
+  if (steps <= PREFIX_STEPS) throw new Error(`Nash-MTL's Newton rule takes more than ${PREFIX_STEPS} steps, not ${steps}`);
   // Zero gradients: 1 on the diagonal (their rows and columns of G are zero); the ridge on the others.
-  const diagonal = g.op('MatrixDiag', [r.select(live, r.c(RIDGE, [k]), r.c(1, [k]))], { T: D }, `${r.at}/nash/diagonal`);
+  const diagonal = g.op('MatrixDiag', [r.select(live, float64(r, new Array<number>(k).fill(RIDGE), [k]), float64(r, new Array<number>(k).fill(1), [k]))], { T: D }, `${r.at}/nash/diagonal`);
   const C = r.bin('AddV2', r.bin('RealDiv', G, matmul(r, n, n, true)), diagonal);
   // From x = 1 (p = C 1), PREFIX_STEPS steps, then the loop while not converged.
-  let x = r.c(1, [k, 1]);
+  const prefix = stepConstants(r);
+  let x = float64(r, new Array<number>(k).fill(1), [k, 1]);
   let p = matmul(r, C, x);
-  if (steps <= PREFIX_STEPS) throw new Error(`Nash-MTL's Newton rule takes more than ${PREFIX_STEPS} steps, not ${steps}`);
-  for (let u = 0; u < PREFIX_STEPS; u++) [x, p] = newtonStep(r.within(g, `${r.at}/step${u}`), x, p, C);
+  for (let u = 0; u < PREFIX_STEPS; u++) [x, p] = newtonStep(r.within(g, `${r.at}/step${u}`), x, p, C, prefix);
   const converged = float64(r, CONVERGED);
-  const go0 = r.gt(residual(r, p), converged);
+  const go0 = r.gt(residual(r, p, prefix.one), converged);
   const step0 = r.g.constant(`${r.at}/nash/step0`, { dtype: 'int32', shape: [], values: [PREFIX_STEPS] });
   const vars = [{ name: 'x', type: 'double' as const, init: x }, { name: 'p', type: 'double' as const, init: p }, { name: 'C', type: 'double' as const, init: C },
     { name: 'step', type: 'int32' as const, init: step0 }, { name: 'go', type: 'bool' as const, init: go0 }];
   const fn = `${r.at}/nash`.replace(/[^A-Za-z0-9_]/g, '_');
   [x, p] = whileLoop(g, fn, vars, () => 'go', (b) => loopRound(r.within(b, 'newton'), steps)) as [string, string];
-  // Converged as the loop's test has it (not over CONVERGED).
-  const solved = g.op('LogicalAnd', [g.op('LessEqual', [residual(r, p), converged], { T: D }, `${r.at}/nash/converged`), r.gt(r.c(MAX_ALPHA_GAIN), r.reduce('Max', r.bin('Mul', x, l), [0, 1]))], {}, `${r.at}/nash/solved`);
-  return r.select(solved, x, r.c(1, [k, 1]));
+  // Converged as the loop's test has it (not over CONVERGED); a zero gradient's x_i is 1.
+  const solved = g.op('LogicalAnd', [g.op('LessEqual', [residual(r, p, prefix.one), converged], { T: D }, `${r.at}/nash/converged`), r.gt(float64(r, MAX_ALPHA_GAIN), r.reduce('Max', x, [0, 1]))], {}, `${r.at}/nash/solved`);
+  return r.select(solved, x, float64(r, new Array<number>(k).fill(1), [k, 1]));
 }
 
 /** max |p_i - 1|: with p = x o Cx, the equation's residual. */
-const residual = (r: RuleOps, p: string, one = r.c(1)) => r.reduce('Max', r.un('Abs', r.bin('Sub', p, one)), [0, 1]);
+const residual = (r: RuleOps, p: string, one: string) => r.reduce('Max', r.un('Abs', r.bin('Sub', p, one)), [0, 1]);
+
+/** The constants of a Newton step (float64), made once for the prefix's steps and once in the loop's body. */
+function stepConstants(r: RuleOps) {
+  const [zero, one, tiny, two, floor, kk] = [0, 1, 1e-6, 2, 1e-6 * r.k, r.k].map((v) => float64(r, v)) as [string, string, string, string, string, string];
+  return { zero, one, tiny, two, floor, kk, I: identity(r) };
+}
 
 /** One Newton step after the ray's scaling (header): x, p = x o Cx (both [k, 1]) to the next x and its p. */
-function newtonStep(r: RuleOps, x: string, p: string, C: string): [string, string] {
-  const { g, k } = r;
-  // float64 constants: one op each (a cast float32 one is two).
-  const [zero, one, two, tiny, floor, kk] = [0, 1, 2, 1e-6, 1e-6 * k, k].map((v) => float64(r, v)) as [string, string, string, string, string, string];
+function newtonStep(r: RuleOps, x: string, p: string, C: string, c: ReturnType<typeof stepConstants>): [string, string] {
   const q = r.reduce('Sum', p, [0, 1]);
   // The ray's minimiser: s^2 = k / x^T C x (1 when C is not positive there).
-  const s2 = r.select(r.gt(q, zero), r.bin('RealDiv', kk, r.bin('Maximum', q, floor)), one);
+  const s2 = r.select(r.gt(q, c.zero), r.bin('RealDiv', c.kk, r.bin('Maximum', q, c.floor)), c.one);
   const xs = r.bin('Mul', x, r.un('Sqrt', s2));
-  const rhs = r.bin('Sub', r.bin('Mul', p, s2), one);
-  const A = r.bin('AddV2', r.bin('Mul', matmul(r, xs, xs, true), C), identity(r));
-  const y = g.op('MatrixSolve', [A, rhs], { T: D, adjoint: { b: false } }, `${r.at}/solve`);
-  const next = r.bin('Mul', xs, r.bin('Minimum', r.bin('Maximum', r.bin('Sub', one, y), tiny), two));
+  const rhs = r.bin('Sub', r.bin('Mul', p, s2), c.one);
+  const A = r.bin('AddV2', r.bin('Mul', matmul(r, xs, xs, true), C), c.I);
+  const y = r.g.op('MatrixSolve', [A, rhs], { T: D, adjoint: { b: false } }, `${r.at}/solve`);
+  const factor = r.g.op('ClipByValue', [r.bin('Sub', c.one, y), c.tiny, c.two], { T: D }, `${r.at}/factor`);
+  const next = r.bin('Mul', xs, factor);
   return [next, r.bin('Mul', next, matmul(r, C, next))];
 }
 
@@ -138,9 +148,10 @@ function newtonStep(r: RuleOps, x: string, p: string, C: string): [string, strin
  */
 function loopRound(r: RuleOps, steps: number): string[] {
   const { g } = r;
-  const [next, p] = newtonStep(r, 'x', 'p', 'C');
+  const c = stepConstants(r);
+  const [next, p] = newtonStep(r, 'x', 'p', 'C', c);
   const int = (v: number) => g.constant(`${r.at}/int`, { dtype: 'int32', shape: [], values: [v] });
   const step = g.op('AddV2', ['step', int(1)], { T: { type: 'int32' } }, `${r.at}/step`);
-  const go = g.op('LogicalAnd', [r.gt(residual(r, p, float64(r, 1)), float64(r, CONVERGED)), g.op('Less', [step, int(steps)], { T: { type: 'int32' } }, `${r.at}/under`)], {}, `${r.at}/go`);
+  const go = g.op('LogicalAnd', [r.gt(residual(r, p, c.one), float64(r, CONVERGED)), g.op('Less', [step, int(steps)], { T: { type: 'int32' } }, `${r.at}/under`)], {}, `${r.at}/go`);
   return [next, p, 'C', step, go];
 }
