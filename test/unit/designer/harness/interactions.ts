@@ -435,8 +435,9 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await d.page.waitForSelector('.react-flow__node[data-id="mmoe1"] .node-params:text-is("4,680 params")');
     await d.page.waitForSelector('.react-flow__node[data-id="mmoe1"] .node-shape:text-is("→ [2, 16]")');
     await d.page.waitForSelector('.react-flow__node[data-id="mmoe1_parity"] .node-shape:text-is("→ [16]")');
-    // A window tall enough for the grown graph at whole cards (below READABLE_ZOOM they turn compact, without shapes).
-  }, { width: 1400, height: 1300 }],
+    // A window wide enough for the grown graph at whole cards, left to right as it opened (an edit keeps the
+    // direction; below READABLE_ZOOM the cards turn compact, without shapes).
+  }, { width: 2800, height: 900 }],
   ['inspector: typing units writes the number; a bad value is flagged and not written', async (d) => {
     await node(d.page, 'trunk2').click();
     const units = d.page.locator('.field[data-path="model.layers.1.units"] vscode-text-field');
