@@ -44,29 +44,19 @@ const CONFIGS = Object.fromEntries(Object.entries(REWRITES).map(([mode, fields])
 })) as Record<Exclude<GrapplerMode, 'on'>, Uint8Array>;
 
 /**
- * The mode a training graph's session opens with: Grappler off unless the graph has a layer of
- * convLayers.ts (`conv`: convolution, pooling, batch norm, flatten, reshape). The dense reference workload at batch 256 (bench/firstEpochProbe.ts, MTS_GRAPPLER
- * alternating on, fuse-only, off, 3 rounds, 2026-12-01 15:08-15:11, load 24-25), medians of CPU ms:
- * the four fetch sets' first runs 130 on, 101 fuse-only, 54 off; steady steps 900, 963, 787
- * (inside the noise: off is not slower without the remapper's fused MatMul); whole run 1,167, 1,250, 987.
- * Gradient methods and recurrent graphs, the same probe (`--weighting=`, `--workload=`), on
- * against off alternated, 3 rounds, 2026-12-01 18:09-18:28, load 22-45, medians [ranges] of CPU ms:
- * first runs of the fetch sets, GradDrop on the shared parameters 302 [243-336] against 80 [79-109],
- * PCGrad on the parameters 165 [145-171] against 59 [54-66], MGDA on the representation 128
- * [120-162] against 50 [49-52], Nash-MTL on the representation 181 [168-192] against 60 [54-64]
- * (dense reference, batch 256, 235 steps), LSTM workload at batch 64 515 [424-532] against 92
- * [88-102]; steady steps inside the noise (GradDrop 8.1 [7.9-8.6] against 8.5 [7.1-8.8], PCGrad
- * 7.9 [7.3-8.3] against 7.9 [6.4-8.0], MGDA 4.4 [4.3-5.0] against 4.7 [4.5-5.0], Nash-MTL 4.7
- * [4.5-5.2] against 4.8 [4.4-5.0], LSTM 8.5 [7.9-9.7] against 8.3 [7.8-9.2]). Each trains the same,
- * bit for bit, run after run with Grappler off (graphDeterminism.test.ts; GradDrop's 7th-digit
- * difference seen once without Grappler did not come back, with GradDrop's graph of then or of now).
- * A convolutional graph keeps TensorFlow's defaults: the CNN workload at batch 64 (same minutes)
- * saved 156 ms of first runs off (347 [303-379] against 191 [178-224]) but its steady step may lose
- * the remapper's fused Conv2D + BiasAdd + Relu: 54.7 [54.1-62.2] against 59.6 [51.6-68.2], its
- * whole run 2,183 [2,086-2,437] against 2,147 [1,888-2,484]: inside the noise, so left as it was.
+ * The mode a training graph's session opens with: Grappler off for a dense graph with a plain
+ * step (loss weights, a loss-family method; its conflict measurement too). The dense reference
+ * workload at batch 256 (bench/firstEpochProbe.ts, MTS_GRAPPLER alternating on, fuse-only, off,
+ * 3 rounds, 2026-12-01 15:08-15:11, load 24-25), medians of CPU ms: the four fetch sets' first
+ * runs 130 on, 101 fuse-only, 54 off; steady steps 900, 963, 787 (inside the noise: off is not
+ * slower without the remapper's fused MatMul); whole run 1,167, 1,250, 987.
+ * The rest keep TensorFlow's defaults: convolutional and recurrent graphs (unmeasured: their
+ * fused kernels and larger graphs may gain more from the passes than they cost) and a gradient
+ * method's graph (GradDrop's on the shared parameters gave weights differing in the 7th digit
+ * between two identical runs without Grappler: graphGradDrop.test.ts).
  */
-export function grapplerForGraph(graph: { conv: boolean }): GrapplerMode {
-  return graph.conv ? 'on' : 'off';
+export function grapplerForGraph(graph: { convOrRecurrent: boolean; gradient: boolean }): GrapplerMode {
+  return graph.convOrRecurrent || graph.gradient ? 'on' : 'off';
 }
 
 /** The serialized ConfigProto a session opens with for `mode` (none: TensorFlow's defaults). */
