@@ -7,7 +7,6 @@ import type { Problem } from '../../src/core/spec';
 import { formatShape } from '../../src/core/wording';
 import type { Direction, GroupBox } from './layout';
 import type { NodeInfo, TaskInfo } from './model';
-import { READABLE_ZOOM } from './viewport';
 
 export type LayerNodeData = { info: NodeInfo; tasks: TaskInfo[]; problems: Problem[] };
 export type TaskNodeData = { task: TaskInfo; problems: Problem[]; hasHead: boolean };
@@ -33,17 +32,9 @@ const SIDES: Record<Direction, { into: Position; out: Position }> = {
   LR: { into: Position.Left, out: Position.Right },
   TB: { into: Position.Top, out: Position.Bottom },
 };
-/**
- * How a card is drawn at a zoom: whole ('full'); 'compact' where the whole card's 12 px text
- * would be under 11 px on screen (viewport.ts READABLE_ZOOM): its name and settings only, in
- * larger type (COMPACT_TEXT_PX), so a graph framed whole at 800x700 (zoom ~0.6) still reads;
- * 'far' below DETAIL_ZOOM. Each card re-renders only when the zoom crosses a line.
- */
-export type CardLook = 'full' | 'compact' | 'far';
-export const cardLook = (zoom: number): CardLook => (zoom < DETAIL_ZOOM ? 'far' : zoom < READABLE_ZOOM - 1e-9 ? 'compact' : 'full');
-export function useCardLook(): CardLook {
+function useZoomedOut(): boolean {
   const opening = useContext(OpeningZoom);
-  return useStore((s: ReactFlowState) => cardLook(s.panZoom ? s.transform[2] : opening));
+  return useStore((s: ReactFlowState) => (s.panZoom ? s.transform[2] : opening) < DETAIL_ZOOM);
 }
 
 /**
@@ -134,11 +125,10 @@ function stripesStyle(tasks: readonly TaskInfo[]): Record<string, string> {
 
 export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<LayerNode>) {
   const { info, tasks, problems } = data;
-  const look = useCardLook();
-  const far = look === 'far';
+  const far = useZoomedOut();
   const direction = useContext(FlowDirection);
   const severity = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
-  const classes = ['mts-node', info.kind, info.shared ? 'shared' : '', info.serves.length === 0 ? 'unused' : '', severity, selected ? 'selected' : '', look === 'full' ? '' : look];
+  const classes = ['mts-node', info.kind, info.shared ? 'shared' : '', info.serves.length === 0 ? 'unused' : '', severity, selected ? 'selected' : '', far ? 'far' : ''];
   const single = tasks.length === 1 ? tasks[0] : undefined;
   const taskColor = single ? { ['--task-color' as string]: single.color } : undefined;
   if (far) {
@@ -156,22 +146,20 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
       <div className="node-body">
         <div className="node-row node-title">
           <span className="node-id" title={info.id}>{info.label ?? info.id}</span>
-          {look === 'full' ? <span className="node-type">{info.type}</span> : <ProblemBadge problems={problems} />}
+          <span className="node-type">{info.type}</span>
         </div>
         <div className="node-row node-settings" title={info.settings}>{info.settings || (info.kind === 'input' ? 'input' : '\u00a0')}</div>
-        {look === 'full' && <>
-          <div className="node-row node-meta">
-            <span className="node-shape" title="Output shape (without the batch dimension)">{info.shape ? `→ ${formatShape(info.shape)}` : '→ ?'}</span>
-            <span className="node-params" title="Parameters">{info.params === undefined ? '? params' : info.params === 0 ? 'no params' : plural(info.params, 'param')}</span>
-          </div>
-          <div className="node-row node-tags">
-            {info.shared ? <SharingBadge info={info} />
-              : single ? <span className="task-chip"><span className="dot" style={{ background: single.color }} />{single.id}</span>
-                : <span className="unused-note">feeds no task</span>}
-            {info.headOf.length > 0 && <span className="head-note" title={`Output of ${info.headOf.join(', ')}`}>head</span>}
-            <ProblemBadge problems={problems} />
-          </div>
-        </>}
+        <div className="node-row node-meta">
+          <span className="node-shape" title="Output shape (without the batch dimension)">{info.shape ? `→ ${formatShape(info.shape)}` : '→ ?'}</span>
+          <span className="node-params" title="Parameters">{info.params === undefined ? '? params' : info.params === 0 ? 'no params' : plural(info.params, 'param')}</span>
+        </div>
+        <div className="node-row node-tags">
+          {info.shared ? <SharingBadge info={info} />
+            : single ? <span className="task-chip"><span className="dot" style={{ background: single.color }} />{single.id}</span>
+              : <span className="unused-note">feeds no task</span>}
+          {info.headOf.length > 0 && <span className="head-note" title={`Output of ${info.headOf.join(', ')}`}>head</span>}
+          <ProblemBadge problems={problems} />
+        </div>
       </div>
       <Handle type="source" position={SIDES[direction].out} aria-label={`Output of ${info.id}`} />
     </div>
@@ -180,27 +168,23 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
 
 export const TaskCard = memo(function TaskCard({ data, selected }: NodeProps<TaskNode>) {
   const { task, problems, hasHead } = data;
-  const look = useCardLook();
-  const far = look === 'far';
+  const far = useZoomedOut();
   const direction = useContext(FlowDirection);
   const severity = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
   const detail = [task.kind, task.kind === 'multiclass' && task.classes ? `${task.classes} classes` : ''].filter(Boolean).join(' · ');
-  const classes = ['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head', look === 'full' ? '' : look].filter(Boolean).join(' ');
+  const classes = ['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head', far ? 'far' : ''].filter(Boolean).join(' ');
   const label = describeTask(task, hasHead);
   if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>{TARGET_MARK[direction]}</div>;
   return (
     <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>
       <Handle type="target" position={SIDES[direction].into} aria-label={`Head of task ${task.id}`} />
-      <div className="node-row node-title"><span className="task-name"><span className="dot" />{task.id}</span>{look === 'full' ? <span className="node-type">task</span> : <ProblemBadge problems={problems} />}</div>
-      {/* Compact: the kind alone ("multiclass · 10 classes" took two lines of the 84 px card). */}
-      <div className="node-row node-settings">{look === 'full' ? detail : task.kind}</div>
-      {look === 'full' && <>
-        <div className="node-row node-meta">
-          <span title="Target column">{task.target ? `target ${task.target}` : 'no target'}</span>
-          <ProblemBadge problems={problems} />
-        </div>
-        {!hasHead && <div className="node-row hint">connect a head here</div>}
-      </>}
+      <div className="node-row node-title"><span className="task-name"><span className="dot" />{task.id}</span><span className="node-type">task</span></div>
+      <div className="node-row node-settings">{detail}</div>
+      <div className="node-row node-meta">
+        <span title="Target column">{task.target ? `target ${task.target}` : 'no target'}</span>
+        <ProblemBadge problems={problems} />
+      </div>
+      {!hasHead && <div className="node-row hint">connect a head here</div>}
     </div>
   );
 });
@@ -228,15 +212,10 @@ export function GroupBoxView({ box, colors }: { box: GroupBox; colors: string[] 
  * letters of any name longer than half the box ("readmitted branch").
  */
 export function GroupLabelView({ box, color }: { box: GroupBox; color: string | undefined }) {
-  // Compact: the short label in larger type, kept inside its box (its full one overran the box). A
-  // branch's is left out: 28 px high it would cover the arrowhead of the edge entering it at its top
-  // centre, and its task card, stripes and tint name the task.
-  const compact = useCardLook() === 'compact';
-  if (compact && box.group.tasks.length === 1) return null;
   return (
-    <div className={`group-label ${groupKind(box)}${compact ? ' compact' : ''}`} aria-hidden="true"
-      style={{ transform: `translate(${box.x}px, ${box.y}px)`, ['--task-color' as string]: color ?? 'transparent', ...(compact ? { maxWidth: box.width - 16 } : {}) }}>
-      {compact ? box.group.shortLabel : box.group.label}
+    <div className={`group-label ${groupKind(box)}`} aria-hidden="true"
+      style={{ transform: `translate(${box.x}px, ${box.y}px)`, ['--task-color' as string]: color ?? 'transparent' }}>
+      {box.group.label}
     </div>
   );
 }

@@ -1,8 +1,8 @@
 // Framing the graph. "Fit view": the viewport that shows all of it (nodes and their group
 // boxes, labels included) centred in the canvas, never zoomed in past natural size, so a
 // 4-node graph is not blown up and a 100-layer one is shown whole. The opening view: the
-// same, but never below the zoom at which a (compact) card's text can be read; a graph that
-// does not fit at that zoom opens with whole cards, anchored at its inputs (the minimap shows the rest).
+// same, but never below the zoom at which a card's text can be read; a graph that does not
+// fit at that zoom opens at it, anchored at its inputs (the minimap shows the rest).
 import type { Viewport } from '@xyflow/react';
 import { groupBoxes, sizeOf, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 
@@ -15,16 +15,8 @@ export const MAX_FIT_ZOOM = 1;
 export const CARD_TEXT_PX = 12;
 /** Text smaller than this on screen is hard to read (issue 15: 6-7 px at first open was unreadable). */
 export const READABLE_TEXT_PX = 11;
-/** Below this zoom a whole card's smallest text is under READABLE_TEXT_PX on screen: cards turn compact (nodes.tsx). */
+/** The lowest zoom the designer opens at: the smallest card text is READABLE_TEXT_PX on screen. */
 export const READABLE_ZOOM = READABLE_TEXT_PX / CARD_TEXT_PX;
-/** The smallest font on a compact card and on a group label below READABLE_ZOOM (designer.css: .compact), at zoom 1. */
-export const COMPACT_TEXT_PX = 24;
-/**
- * The lowest zoom the designer opens at with the whole graph in view: compact cards' text is
- * READABLE_TEXT_PX on screen. An example with two branches needs ~590 px of width; an 800x700
- * editor gives its canvas ~400 px, so at READABLE_ZOOM it opened cut on three sides.
- */
-export const COMPACT_ZOOM = READABLE_TEXT_PX / COMPACT_TEXT_PX;
 const MARGIN = 24;
 /** The zoom controls sit at the left (15 px in, 26 px wide; Canvas.tsx: top left top to bottom, else bottom left): the graph keeps clear of their column. */
 const LEFT = 52;
@@ -48,13 +40,13 @@ export function fitZoom(bounds: Bounds | undefined, canvas: Size): number {
 }
 
 /**
- * The view the designer opens at: the whole graph when it fits at a readable zoom (COMPACT_ZOOM,
- * its cards then compact below READABLE_ZOOM); else READABLE_ZOOM (whole cards), the graph's start (its left edge, or top edge top to bottom) at the margin
+ * The view the designer opens at: the whole graph when it fits at a readable zoom; else the
+ * readable zoom, the graph's start (its left edge, or top edge top to bottom) at the margin
  * and, across the flow, the inputs (`anchor`) in the middle as far as the graph allows.
  */
 export function openingViewport(bounds: Bounds | undefined, anchor: Bounds | undefined, canvas: Size, direction: Direction): Viewport {
   const whole = fitViewport(bounds, canvas);
-  if (!bounds || whole.zoom >= COMPACT_ZOOM - 1e-9) return whole;
+  if (!bounds || whole.zoom >= READABLE_ZOOM - 1e-9) return whole;
   const zoom = READABLE_ZOOM;
   const at = anchor ?? bounds;
   // One axis of the view: the graph's start at the margin (along the flow). Across it: the

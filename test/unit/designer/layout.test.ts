@@ -9,7 +9,7 @@ import { canvasIds, groupBoxes, groupNodes, layoutInput, placeNodes, sizeOf, typ
 import { buildModel, type DesignModel } from '../../../webview/designer/model';
 import { chooseDirection, pictureDirection } from '../../../webview/designer/flowDirection';
 import { canvasEdges, type Direction } from '../../../webview/designer/layout';
-import { COMPACT_ZOOM, fitViewport, graphBounds, hiddenSides, inView, openingViewport, panToShow, READABLE_ZOOM } from '../../../webview/designer/viewport';
+import { fitViewport, graphBounds, hiddenSides, inView, openingViewport, panToShow, READABLE_ZOOM } from '../../../webview/designer/viewport';
 import { digitsParityText, largeModel, threeTasks } from './fixtures';
 
 const elk = new ELK();
@@ -280,24 +280,12 @@ describe('opening view', () => {
       assert.ok(start > 0 && start < 60, `${direction}: the graph starts at the margin (${start})`);
     }
   });
-
-  it('a graph that fits only below READABLE_ZOOM, down to COMPACT_ZOOM, opens whole (its cards compact)', () => {
-    // Compact cards' smallest text is 24 px (designer.css), 11 px on screen at 11 / 24 = 0.458333.
-    assert.ok(Math.abs(COMPACT_ZOOM - 0.458333) < 1e-5, `COMPACT_ZOOM ${COMPACT_ZOOM}`);
-    // digits-parity in a 900x700 panel: a canvas of 497 x 570 px. At READABLE_ZOOM it opened cut on the right.
-    const canvas = { width: 497, height: 570 };
-    const { bounds, v } = view(digits(), 'TB', canvas);
-    assert.ok(v.zoom >= COMPACT_ZOOM && v.zoom < READABLE_ZOOM, `zoom ${v.zoom}`);
-    assert.deepEqual(v, fitViewport(bounds, canvas));
-    assert.ok(inView(bounds, v, canvas));
-  });
 });
 
 describe('opening view clear of the zoom controls', () => {
   it('a tree a little wider than the canvas at the readable zoom starts at the left margin (not centred on its inputs, spilling under the zoom controls), its inputs in sight', () => {
-    // digits-parity in a 900 px wide panel, a canvas of 497 x 200 px (too low for the whole graph even with
-    // compact cards, so it opens at READABLE_ZOOM), the controls 15-41 px from its left side.
-    const canvas = { width: 497, height: 200 };
+    // digits-parity in a 900x700 panel: a canvas of 497 x 570 px, the controls 15-41 px from its left side.
+    const canvas = { width: 497, height: 570 };
     const model = buildModel(digits(), []);
     const groups = groupNodes(model);
     const positions = placeNodes(model, columnLayout(model, groups, canvasEdges(model), 'TB'));
