@@ -11,6 +11,7 @@
 import { SeededRandom } from '../src/core/random';
 import { MAX_ALPHA_GAIN } from '../src/core/weighting/nashMtl';
 import { solveReciprocalSystem } from '../src/core/weighting/reciprocalSystem';
+import { solveLinear } from '../src/core/weighting/solvers';
 
 type Matrix = number[][];
 const gramianOf = (J: Matrix): Matrix => J.map((a) => J.map((b) => a.reduce((s, v, i) => s + v * b[i]!, 0)));
@@ -51,28 +52,6 @@ function agreeing(random: SeededRandom, k: number, count: number): Matrix[] {
   });
 }
 
-/** Solves A y = b by Gaussian elimination with partial pivoting (MatrixSolve's LU). */
-function solve(A: Matrix, b: readonly number[]): number[] {
-  const n = b.length;
-  const M = A.map((row, i) => [...row, b[i]!]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[p]![c]!)) p = r;
-    [M[c], M[p]] = [M[p]!, M[c]!];
-    for (let r = c + 1; r < n; r++) {
-      const f = M[r]![c]! / M[c]![c]!;
-      for (let j = c; j <= n; j++) M[r]![j]! -= f * M[c]![j]!;
-    }
-  }
-  const y = new Array<number>(n).fill(0);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = M[i]![n]!;
-    for (let j = i + 1; j < n; j++) s -= M[i]![j]! * y[j]!;
-    y[i] = s / M[i]![i]!;
-  }
-  return y;
-}
-
 /** Steps to max |x_i (C x)_i - 1| <= 1e-9 from x = 1 (at most 60), and the x reached. */
 function steps(C: Matrix, damped: boolean): { steps: number; x: number[] } {
   const k = C.length;
@@ -85,7 +64,8 @@ function steps(C: Matrix, damped: boolean): { steps: number; x: number[] } {
     if (q > 0) x = x.map((v) => v * Math.sqrt(k / Math.max(q, 1e-6 * k)));
     cx = times(C, x);
     const rhs = x.map((v, i) => v * cx[i]! - 1);
-    const y = solve(C.map((row, i) => row.map((v, j) => x[i]! * x[j]! * v + (i === j ? 1 : 0))), rhs);
+    // X C X + I is positive definite: LU with partial pivoting (MatrixSolve's), never refused.
+    const y = solveLinear(C.map((row, i) => row.map((v, j) => x[i]! * x[j]! * v + (i === j ? 1 : 0))), rhs, 0)!;
     const lambda = Math.sqrt(Math.max(rhs.reduce((s, v, i) => s + v * y[i]!, 0), 0));
     const t = damped && lambda >= 0.5 ? 1 / (1 + lambda) : 1;
     x = x.map((v, i) => v * Math.min(Math.max(1 - t * y[i]!, 1e-6), 2));
