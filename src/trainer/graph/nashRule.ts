@@ -31,7 +31,10 @@
 // weightingCost --one 4 nash-mtl representation, 3 rounds alternated: 1.31-1.39 against
 // 1.28-1.29 times equal weighting, inside the noise). Earlier measurements of the loop: unrolled to NEWTON_STEPS steps it cost
 // 400-460 us; the While op cost the same as lowered to Switch and Merge; the loop's constants
-// passed in as loop variables cost more; XLA (graphFunction.ts) added about 120 us a call.
+// passed in as loop variables cost more; XLA (graphFunction.ts) added about 120 us a call. The
+// whole rule as one XLA-compiled call (2026-12-01, load 32-47): alone 390 us against 483, but in
+// the step (weightingCost --one 4 nash-mtl representation, alternated) 1.71 times equal weighting
+// against 1.38 and 1.41: the call in the step costs more than the ops it replaces.
 // NEWTON_STEPS: the test (test/unit/trainer/nashRule.test.ts) runs the rule capped at NEWTON_STEPS - 2
 // steps on 6,000 seeded Gramians built to be hard (tasks nearly opposed, x up to the bound and
 // past it, degenerate, scales 1e-3 to 1e3) and finds the core rule's coefficients within 1e-6 on
@@ -71,8 +74,8 @@ const RIDGE = 1e-12;
 /** Nash-MTL's coefficients [k] (float64) from the Gramian [k, k] (float64), k in NASH_NEWTON_TASKS, with at most `steps` Newton steps (header). */
 export function nashMtlNewton(r: RuleOps, G: string, maxNorm: number, steps = NEWTON_STEPS): string {
   const { k } = r;
-  // float64 constants are one op each (RuleOps.c's, a cast float32 one, two), run every call: the
-  // graph runs without Grappler (sessionConfig.ts), which would fold them.
+  // float64 constants are one op each (RuleOps.c's, a cast float32 one, is two ops wherever
+  // Grappler does not fold the cast).
   const ones = (shape: number[], v = 1) => float64(r, new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(v), shape);
   const zero = float64(r, 0);
   const d = r.diag(G);
