@@ -3,12 +3,12 @@
 // folders (judgeRuns): each rule fails on the outcome it describes and passes the right one.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { offenders } from '../../fuzz/cliContract';
 import { judgeCommandLine, judgeNamesField, judgeRuns, judgeWrites, type CommandLineFiles, type ProcessOutcome } from '../../fuzz/oracle';
 import { compare, snapshot } from '../../fuzz/workspaceSnapshot';
+import { tempDir } from '../../tempFolders';
 
 const USAGE = 'usage:\n  mts train FILE [--epochs N]\n  mts explain RUN_FOLDER [--steps N]';
 const outcome = (status: number, stderr = ''): ProcessOutcome => ({ status, signal: null, timedOut: false, stdout: '', stderr });
@@ -75,7 +75,7 @@ test('command-line rules: a refusal is exit 2 and one line naming what is wrong;
 });
 
 function workspace(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-oracle-writes-'));
+  const dir = tempDir('oracle-writes');
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
@@ -116,7 +116,7 @@ test('a refused study names a field that was made bad', () => {
 });
 
 test('study folders: study.json left "running" or disagreeing with the exit code is caught; a finished study and its runs pass', () => {
-  const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-oracle-study-'));
+  const runs = tempDir('oracle-study');
   const study = (status: string, runStatus: string) => {
     const dir = path.join(runs, 'exp', `study-${status}-${runStatus}`);
     fs.rmSync(path.join(runs, 'exp'), { recursive: true, force: true });
