@@ -2,13 +2,14 @@
 // in float64 in JavaScript, with the step the graph rule takes (the ray's scaling, then the full
 // Newton step with its factor kept in [1e-6, 2]) against the damped one it took before (Nesterov's
 // t = 1 / (1 + lambda), the full step once lambda < 0.5), on three sets of Gramians: hard ones (the
-// kind test/unit/trainer/nashRule.test.ts builds: nearly opposed tasks, scales 1e-3 to 1e3), random
+// ones test/unit/trainer/nashRule.test.ts checks, hardGradients.ts: nearly opposed tasks, scales 1e-3 to 1e3), random
 // ones (8 dimensions), and mostly agreeing ones (a common direction plus each task's own part, as a
 // run's representation gradients). Counts only the Gramians whose solution lies within the bound
 // MAX_ALPHA_GAIN (the others end at the rule's fallback whatever the steps), and checks each
 // answer against the core solver's (reciprocalSystem.ts) within 1e-7. Counts, not times: no load
 // dependence. `node out/bench/nashNewtonSteps.js [count=3000]`
 import { SeededRandom } from '../src/core/random';
+import { hardGradients } from './hardGradients';
 import { MAX_ALPHA_GAIN } from '../src/core/weighting/nashMtl';
 import { solveReciprocalSystem } from '../src/core/weighting/reciprocalSystem';
 import { solveLinear } from '../src/core/weighting/solvers';
@@ -17,25 +18,8 @@ type Matrix = number[][];
 const gramianOf = (J: Matrix): Matrix => J.map((a) => J.map((b) => a.reduce((s, v, i) => s + v * b[i]!, 0)));
 const times = (C: Matrix, x: readonly number[]) => C.map((row) => row.reduce((s, v, j) => s + v * x[j]!, 0));
 
-/** Hard Gramians of k tasks (nashRule.test.ts hardGramians' kind). */
-function hard(random: SeededRandom, k: number, count: number): Matrix[] {
-  return Array.from({ length: count }, (_, c) => {
-    const dims = 2 + (c % 6);
-    const scale = 10 ** (6 * random.next() - 3);
-    const draw = () => Array.from({ length: dims }, () => random.next() * 2 - 1);
-    let J: Matrix;
-    if (c % 2 === 0) {
-      const shift = draw().map((v) => v * (c % 4) / 2);
-      J = Array.from({ length: k }, () => draw().map((v, d) => (v + shift[d]!) * Math.exp(3 * (random.next() - 0.5))));
-    } else {
-      const others = Array.from({ length: k - 1 }, draw);
-      const w = others.map(() => random.next() + 0.05);
-      const noise = 10 ** (-6 * random.next());
-      J = [...others, draw().map((v, d) => -others.reduce((s, row, i) => s + w[i]! * row[d]!, 0) + noise * v)];
-    }
-    return gramianOf(J.map((row) => row.map((v) => v * scale)));
-  });
-}
+/** Hard Gramians of k tasks (bench/hardGradients.ts, as nashRule.test.ts checks the rule on), in float64. */
+const hard = (random: SeededRandom, k: number, count: number): Matrix[] => hardGradients(random, k, count).map(gramianOf);
 
 const random8 = (random: SeededRandom, k: number, count: number): Matrix[] =>
   Array.from({ length: count }, () => gramianOf(Array.from({ length: k }, () => Array.from({ length: 8 }, () => random.next() * 2 - 1))));

@@ -45,7 +45,9 @@ const METRIC_NAMES = keys<MetricName>({ accuracy: true, macroF1: true, rocAuc: t
 export const LIMITS = {
   units: 1_000_000, filters: 100_000, window: 10_000, size: 100_000_000, vocabulary: 10_000_000, embedding: 100_000,
   classes: 1_000_000, samples: 100_000_000, features: 1_000_000, epochs: 100_000, batchSize: 1_000_000,
-  learningRate: 1_000, seed: 2 ** 32 - 1, experts: 1_000, columns: 1_000, levels: 100, repeats: 50, folds: 100,
+  learningRate: 1_000, seed: 2 ** 32 - 1, experts: 1_000, columns: 1_000, levels: 100,
+  // evaluation.repeats and a study's repeats (one setting, one bound: the seeds of a comparison), and their folds.
+  repeats: 100, folds: 100,
   // evaluation.robustness and evaluation.explain; `mts robustness` and `mts explain` hold their options to the same.
   epsilon: 1e6, epsilons: 20, pgdSteps: 1_000, attackExamples: 1_000_000, explainExamples: 100, explainSteps: 1_000,
 } as const;

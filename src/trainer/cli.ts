@@ -21,13 +21,13 @@
 //     --workspace: where a run's data paths start (default: the folder holding runs/).
 // Exit codes: 0 success; 1 the experiment has problems or training failed;
 // 2 usage error (an option the command does not take, an empty path, a value past the bound the same
-// setting has in an experiment, a second operand) or an unreadable file or run folder; 130 interrupted (Ctrl+C; the run reads "cancelled").
+// setting has in an experiment, a second operand, an option where a value belongs: `--out --examples`,
+// write `--out=--examples` for such a value; a --workspace that is no folder, or the root or home) or an unreadable file or run folder; 130 interrupted (Ctrl+C; the run reads "cancelled").
 // `mts train` trains in a child it watches (trainSupervisor.ts): a trainer killed by a signal
 // exits 1 and its run.json says failed, with the signal and a hint.
 import { repeatLabel } from '../core/repeats';
 import { repeatedRows, repeatsDescription, sharingVerdict } from '../core/stats/repeatedText';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { stripBom } from '../core/bom';
 import { DEFAULT_DELTA_M, DELTA_M_CONVENTIONS } from '../core/deltaM';
@@ -63,7 +63,7 @@ import { runStudy } from './study/runStudy';
 import { studyTableLines } from './study/studyTable';
 import { ExportCancelled, ExportError, exportExperiment, EXPORT_FORMATS, isExportTarget } from './export/index';
 import { isTrainChild, superviseTrain, type TrainChildNote } from './trainSupervisor';
-import { optionProblem } from './cliOptions';
+import { neverAWorkspace, optionProblem, workspaceProblem } from './cliOptions';
 import { defaultWorkspaceOfRun } from '../node/runWorkspace';
 
 // TensorFlow.js' code compiled from V8's cache of the last start (codeCache.ts), as in the
@@ -107,7 +107,7 @@ function parseArgs(argv: string[]) {
       // `--json=false` turned JSON on: the flag takes no value.
       if (k === 'json') throw new UsageError(`--json takes no value (got ${a})`);
       if (v === undefined) throw new UsageError(`--${k} needs a value`);
-      const problem = optionProblem(command, k, v);
+      const problem = optionProblem(command, k, v, eq >= 0 ? 'equals' : 'apart');
       if (problem) throw new UsageError(problem);
       if (k === 'allow-path') allowPaths.push(path.resolve(v));
       else flags.set(k, v);
@@ -128,9 +128,12 @@ function parseArgs(argv: string[]) {
   const maxMemory = maxMemoryText === undefined ? undefined : parseMemorySize(maxMemoryText);
   if (maxMemoryText !== undefined && maxMemory === undefined) throw new UsageError(`--max-memory must be a size such as 8GB or 512MB (got ${maxMemoryText})`);
   const budget = memoryBudget(maxMemory, '--max-memory');
+  const workspace = flags.get('workspace');
+  const workspaceWrong = workspace === undefined ? undefined : workspaceProblem(workspace);
+  if (workspaceWrong) throw new UsageError(workspaceWrong);
   const to = flags.get('to');
   if (to !== undefined && !isExportTarget(to)) throw new UsageError(`--to must be ${EXPORT_FORMATS.join(', ')} (got ${to})`);
-  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget, allowPaths, flags, json: flags.has('json'), resume: flags.get('resume'), to, workspace: flags.get('workspace') };
+  return { command, positional, backend: backend as BackendPreference, epochs, threads, out: flags.get('out'), budget, allowPaths, flags, json: flags.has('json'), resume: flags.get('resume'), to, workspace };
 }
 
 /**
@@ -141,8 +144,7 @@ function parseArgs(argv: string[]) {
  */
 function dataRoots(specDir: string, allowPaths: string[]): string[] {
   let workspace = specDir;
-  const never = new Set([os.homedir(), path.parse(specDir).root]);
-  for (let dir = specDir; !never.has(dir); dir = path.dirname(dir)) {
+  for (let dir = specDir; !neverAWorkspace(dir); dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, '.git')) || fs.existsSync(path.join(dir, '.vscode'))) { workspace = dir; break; }
     if (path.dirname(dir) === dir) break;
   }

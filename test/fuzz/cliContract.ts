@@ -29,6 +29,12 @@ const size: ValueKind = { kind: 'size' };
 // training.epochs, evaluation.explain.{examples,steps}, evaluation.robustness.{pgdSteps,examples,epsilons} in an experiment.
 const epochs = whole(100_000);
 
+/**
+ * Bounds the README gives for a setting that two files hold, the same in both: repeats 1 to 100
+ * (an experiment's evaluation.repeats, a study's repeats).
+ */
+export const FILE_BOUNDS = { repeats: { min: 1, max: 100 } } as const;
+
 export const CLI_CONTRACT: Record<string, CommandContract> = {
   train: { operand: 'FILE', options: { epochs, backend, threads, out: path, 'max-memory': size, 'allow-path': path } },
   validate: { operand: 'FILE', options: { 'max-memory': size, 'allow-path': path } },
@@ -73,8 +79,9 @@ export interface CommandLine {
 }
 
 /**
- * Reads argv as documented: the command, then `--name value` or `--name=value` (a value may
- * start with "--"), `--json` alone, anything else an operand.
+ * Reads argv as documented: the command, then `--name value` or `--name=value`, `--json` alone,
+ * anything else an operand. A value that starts with "--" is written `--name=--x`: in `--out --x`
+ * the option --out has no value and --x is the next option.
  */
 export function readCommandLine(argv: readonly string[]): CommandLine {
   const [command, ...rest] = argv;
@@ -85,7 +92,7 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     else if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       if (eq >= 0) out.options.push({ name: a.slice(2, eq), value: a.slice(eq + 1), written: 'equals' });
-      else out.options.push({ name: a.slice(2), value: rest[++i], written: 'bare' });
+      else out.options.push({ name: a.slice(2), value: rest[i + 1]?.startsWith('--') ? undefined : rest[++i], written: 'bare' });
     } else out.operands.push(a);
   }
   return out;

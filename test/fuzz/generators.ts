@@ -179,7 +179,8 @@ const FLAG_VALUES: Record<string, string[]> = {
   epochs: ['1', '2', '0', '-1', '1.5', '1e999', 'abc', '', ' 1', '0x2', '3=4', '100001', '1e9'],
   threads: ['1', '2', '0', '257', '1e9', '-1', 'abc', ''],
   backend: ['auto', 'cpu', 'tensorflow', 'gpu', '__proto__', ''],
-  out: ['runs', 'data.csv', 'data.csv/runs', '/proc/mts-fuzz/runs', '', '.', 'runs/../runs2', 'a b/runs'],
+  // '--examples': an option where --out's value belongs (refused), or a value written --out=--examples.
+  out: ['runs', 'data.csv', 'data.csv/runs', '/proc/mts-fuzz/runs', '', '.', 'runs/../runs2', 'a b/runs', '--examples'],
   help: [''], foo: ['1'], '': ['x'],
   // mts export's: its --out values are the ones above (a file, a folder under /proc, '.').
   to: ['keras', 'notebook', 'onnx', 'pdf', ''],

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../../src/core/spec';
-import { namesOffender, offenders } from './cliContract';
+import { FILE_BOUNDS, namesOffender, offenders } from './cliContract';
 import type { SnapshotChange } from './workspaceSnapshot';
 
 export const CATEGORIES = ['crash', 'hang', 'internal-error', 'unlocated', 'inconsistent-run', 'leak', 'usage', 'wrote'] as const;
@@ -129,7 +129,7 @@ export function judgeNamesField(o: ProcessOutcome, fields: readonly string[], la
 }
 
 export interface CommandLineFiles {
-  /** The operand names a file or folder that is not there or cannot be read (as documented: exit 2). */
+  /** The operand names a file or folder that is not there or cannot be read, or --workspace no folder a workspace may be (as documented: exit 2). */
   unreadable?: string[];
   /** Arguments whose refusal depends on the files (`--out` naming a file): refused or not, both are right. */
   mayRefuse?: string[];
@@ -153,6 +153,24 @@ export function judgeCommandLine(o: ProcessOutcome, argv: readonly string[], fil
     else if (!may.some((x) => namesOffender(first, x))) usage(must.length ? `the refusal names none of ${must.join(', ')}: ${first}` : `a documented command line refused: ${first}`);
     const more = lines.slice(1).find((l) => !/^usage:$|^ {2}mts /.test(l));
     if (more !== undefined) usage(`a usage error of more than one line: ${more.trim()}`);
+  }
+  return out;
+}
+
+/**
+ * One setting, one documented bound (FILE_BOUNDS): each file that holds it accepts the least and
+ * the greatest value and refuses one past either. `refuses` says whether that file's check refused
+ * the value at the setting's field. (A study took 100 repeats while an experiment stopped at 50.)
+ */
+export function judgeBounds(refuses: (file: 'experiment' | 'study', setting: keyof typeof FILE_BOUNDS, value: number) => boolean, layer = 'cli-study'): Finding[] {
+  const out: Finding[] = [];
+  for (const [setting, { min, max }] of Object.entries(FILE_BOUNDS) as Array<[keyof typeof FILE_BOUNDS, { min: number; max: number }]>) {
+    for (const file of ['experiment', 'study'] as const) {
+      for (const value of [min - 1, min, max, max + 1]) {
+        const must = value < min || value > max;
+        if (refuses(file, setting, value) !== must) out.push({ category: 'usage', layer, message: `${file} ${setting} ${value} ${must ? 'accepted' : 'refused'}: documented ${min} to ${max}` });
+      }
+    }
   }
   return out;
 }

@@ -11,11 +11,13 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Problem } from '../../src/core/spec';
+import { checkStudy } from '../../src/core/study/studySchema';
 import { validate } from '../../src/core/validate';
-import { isHeavy, ROOT, type ArgsCase, type FuzzCase } from './generators';
+import { bases, isHeavy, ROOT, type ArgsCase, type FuzzCase } from './generators';
 import { CLI_CONTRACT, readCommandLine } from './cliContract';
 import { materialize, materializeArgs, type Materialized } from './materialize';
-import { judgeCommandLine, judgeNamesField, judgeProblems, judgeProcess, judgeRuns, judgeWrites, type CommandLineFiles, type Finding, type ProcessOutcome } from './oracle';
+import { judgeBounds, judgeCommandLine, judgeNamesField, judgeProblems, judgeProcess, judgeRuns, judgeWrites, type CommandLineFiles, type Finding, type ProcessOutcome } from './oracle';
 import { fieldOf, STUDY_FILE, writeStudyCase, type StudyCase } from './studyCases';
 import { compare, snapshot } from './workspaceSnapshot';
 
@@ -154,8 +156,12 @@ export function runFixture(workDir: string): Promise<string> {
   return made;
 }
 
-/** What the files say about a command line: its operand unreadable (exit 2 as documented), options whose refusal depends on the files. */
-function filesOf(dir: string, argv: readonly string[]): CommandLineFiles {
+/**
+ * What the files say about a command line: its operand unreadable, or a --workspace that is no
+ * folder, the root or home (exit 2 as documented); options whose refusal depends on the files.
+ * `home`: the child's HOME, the case's folder (childEnv).
+ */
+export function filesOf(dir: string, argv: readonly string[], home = dir): CommandLineFiles {
   const line = readCommandLine(argv);
   const contract = line.command !== undefined && Object.hasOwn(CLI_CONTRACT, line.command) ? CLI_CONTRACT[line.command] : undefined;
   const operand = line.operands[0];
@@ -164,6 +170,11 @@ function filesOf(dir: string, argv: readonly string[]): CommandLineFiles {
     const abs = path.resolve(dir, operand);
     const stat = fs.statSync(abs, { throwIfNoEntry: false });
     if (!stat || (contract.operand === 'FILE' && stat.isDirectory())) unreadable.push(operand);
+  }
+  for (const o of line.options) {
+    if (o.name !== 'workspace' || !contract?.options.workspace || !o.value) continue;
+    const abs = path.resolve(dir, o.value);
+    if (abs === path.parse(abs).root || abs === home || !fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) unreadable.push('--workspace');
   }
   const paths = line.options.filter((o) => Object.values(CLI_CONTRACT).some((c) => c.options[o.name]?.kind === 'path')).map((o) => `--${o.name}`);
   return { unreadable, mayRefuse: paths };
@@ -188,6 +199,15 @@ export async function runArgs(c: ArgsCase, opts: RunOptions): Promise<CaseResult
   return { findings, recipe: m.recipe, ...(keep ? { dir: m.dir } : {}) };
 }
 
+/** Whether an experiment's or a study's own check refuses `repeats` at `value` (an error at that field), in this process. */
+export function refusesRepeats(file: 'experiment' | 'study', _setting: 'repeats', value: number): boolean {
+  const errorAt = (problems: readonly Problem[], field: string) => problems.some((p) => p.severity === 'error' && p.path.join('.') === field);
+  if (file === 'study') return errorAt(checkStudy({ name: 's', experiment: 'experiment.mtl.json', repeats: value }).problems, 'repeats');
+  const doc = JSON.parse(JSON.stringify(bases().find((b) => b.name === 'tabular-csv')!.doc)) as { evaluation?: Record<string, unknown> };
+  doc.evaluation = { ...doc.evaluation, repeats: value };
+  return errorAt(validate(doc).problems, 'evaluation.repeats');
+}
+
 /** `mts study` of a malformed study file, one epoch, in a child: the process rules, its study and run folders, the field named, what it wrote. */
 export async function runStudyCase(c: StudyCase, opts: RunOptions): Promise<CaseResult> {
   const dir = path.join(opts.workDir, `study-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -197,7 +217,8 @@ export async function runStudyCase(c: StudyCase, opts: RunOptions): Promise<Case
   const o = await runChild([MTS(), 'study', STUDY_FILE, '--epochs', '1', '--threads', '1'], dir, childEnv(dir, canary), opts.timeoutMs ?? 120_000, opts.memoryKiB ?? 3_000_000);
   const fields = c.mutations.some((m) => m.op === 'truncate') ? [] : c.mutations.map(fieldOf).filter((f): f is string => !!f);
   const findings = [...judgeProcess(o, 'cli-study', canary), ...judgeRuns(path.join(dir, 'runs'), o.status, o.timedOut, 'cli-study'),
-    ...judgeNamesField(o, fields), ...(o.timedOut ? [] : judgeWrites(compare(before, snapshot(dir)), o.status, ['runs'], 'cli-study'))];
+    ...judgeNamesField(o, fields), ...(o.timedOut ? [] : judgeWrites(compare(before, snapshot(dir)), o.status, ['runs'], 'cli-study')),
+    ...judgeBounds(refusesRepeats)];
   const keep = findings.length > 0 && opts.keepFailing;
   if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   return { findings, recipe: [`mts study ${STUDY_FILE} --epochs 1 --threads 1`, ...recipe], ...(keep ? { dir } : {}) };

@@ -2,9 +2,9 @@
 // read-only (EROFS). Needs root (mount); where it cannot mount, the test is skipped and says why.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
+import { tempDir } from '../tempFolders';
 
 export interface SmallDisk {
   dir: string;
@@ -16,7 +16,7 @@ export interface SmallDisk {
 
 /** Mounts a `sizeKb` tmpfs on a fresh folder; undefined (and the test skipped, with the reason) where that is impossible. */
 export function mountSmallDisk(t: TestContext, sizeKb: number): SmallDisk | undefined {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-small-disk-'));
+  const dir = tempDir('small-disk');
   if (process.platform !== 'linux' || process.getuid?.() !== 0) {
     t.skip('a real full or read-only disk needs a tmpfs mount, which needs root on Linux');
     return undefined;

@@ -1,11 +1,13 @@
 // Tests' temporary folders (test/tempFolders.ts) are gone when a test file's process ends, passed
 // or failed: this file runs itself as that process (a child that makes folders, then exits) and
-// looks for them afterwards.
+// looks for them afterwards. And no unit test makes one in the system's temporary folder another
+// way (each such way leaked: mts-oracle-, mts-messy-, mts-runs-, mts-faults-, ...).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { ROOT } from '../repoRoot';
 import { tempDir } from '../tempFolders';
 
 if (process.argv[2] === '--child') {
@@ -39,5 +41,17 @@ if (process.argv[2] === '--child') {
     } finally {
       for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  // The two places that make them; the harness's is for plain Node scripts, which cannot import TypeScript.
+  const MAKERS = new Set(['test/unit/designer/harness/build.mjs: export function temporaryFolder(prefix, parent = os.tmpdir()) {']);
+
+  test('no unit test makes a folder in the system temporary folder but through tempDir', () => {
+    const sources = fs.readdirSync(path.join(ROOT, 'test', 'unit'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(ts|mjs)$/.test(f) && f !== 'tempFolders.test.ts').map((f) => path.join('test', 'unit', f));
+    assert.ok(sources.length > 100, `only ${sources.length} sources under test/unit`);
+    const offenders = sources.flatMap((file) => fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n')
+      .flatMap((line) => (/tmpdir\(\)/.test(line) ? [`${file}: ${line.trim()}`] : []))).filter((l) => !MAKERS.has(l));
+    assert.deepEqual(offenders, [], 'use tempDir (test/tempFolders.ts) or, in a harness script, temporaryFolder (harness/build.mjs): removed when the process ends, passed or failed');
   });
 }

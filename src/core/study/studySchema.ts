@@ -2,6 +2,7 @@
 // structural check (located messages, structure.ts) and of schemas/study.schema.json (VS Code's
 // completion and errors on hand edits). The types are StudySpec of studyTypes.ts.
 import { anyOf, arr, bool, int, obj, oneOf, str, union, type ObjectSchema } from '../docSchema';
+import { LIMITS } from '../experimentSchema';
 import { toJson } from '../jsonSchema';
 import { checkStructure } from '../structure';
 import { isObject } from '../checkHelpers';
@@ -16,17 +17,15 @@ export const STUDY_ARCHITECTURES: Record<StudyArchitecture, string> = {
   ple: 'progressive layered extraction / CGC (Tang et al. 2020): 2 shared experts and 1 expert of each task, one level',
 };
 
-/** Repeats a study may ask for: enough for an interval, few enough that a slip (300 for 3) is refused. */
-export const STUDY_LIMITS = { repeats: 100, folds: 100 } as const;
 
 export const STUDY_SCHEMA: ObjectSchema = obj('A Multi-Task Studio study: variants of one experiment trained under the same repeats, compared with 95 % intervals.', {
   $schema: str('JSON Schema of this document.'),
   name: str('Name of the study (shown in its report).'),
   description: str('Free text.', false),
   experiment: str('The experiment (*.mtl.json) the variants are made from, relative to this file.'),
-  repeats: int('Seeds per variant (default 3): repeat r trains with training.seed + r. Two or more give an interval.', { min: 1, max: STUDY_LIMITS.repeats }),
+  repeats: int('Seeds per variant (default 3): repeat r trains with training.seed + r. Two or more give an interval.', { min: 1, max: LIMITS.repeats }),
   crossValidation: obj('k-fold cross-validation in place of the experiment\'s fixed split (as evaluation.crossValidation).', {
-    folds: int('Number of folds.', { min: 2, max: STUDY_LIMITS.folds }),
+    folds: int('Number of folds.', { min: 2, max: LIMITS.folds }),
     test: oneOf(['fixed', 'nested'], '"fixed": the experiment\'s test split is kept and the rest folded (default); "nested": each fold is the test set once.'),
   }, ['folds']),
   variants: obj('Which variants to train. Δm of every variant is measured against the single-task models of the same seed.', {

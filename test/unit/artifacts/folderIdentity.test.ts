@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RUN_FILES, type RunRecord } from '../../../src/core/runLayout';
 import { FolderIdentity, type FolderStat } from '../../../src/trainer/artifacts/folderIdentity';
 import { RunWriter } from '../../../src/trainer/artifacts/runWriter';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';
+import { tempDir } from '../../tempFolders';
 
 if (process.env.MTS_NO_STATX_RUNS) {
   // The child: a whole run (two metric flushes, then complete), and whether stat had a birth time.
@@ -79,7 +79,7 @@ if (process.env.MTS_NO_STATX_RUNS) {
     });
 
     it('a run folder removed and made again at its path (ext4 gives it the inode back): nothing is written into the new one', async () => {
-      const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-remade-'));
+      const runs = tempDir('remade');
       try {
         // A second run: its experiment's folder is older than it, as the Runs view shows most runs.
         const first = await RunWriter.create({ runsDir: runs, spec: digitsParitySpec(), backend: 'cpu' });
@@ -101,7 +101,7 @@ if (process.env.MTS_NO_STATX_RUNS) {
         t.skip('needs strace with fault injection (Linux)');
         return;
       }
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-no-statx-'));
+      const dir = tempDir('no-statx');
       try {
         const child = spawnSync('strace', ['-f', '-o', '/dev/null', '-e', 'trace=statx', '-e', 'inject=statx:error=ENOSYS', process.execPath, __filename],
           { env: { ...process.env, MTS_NO_STATX_RUNS: dir }, encoding: 'utf8' });

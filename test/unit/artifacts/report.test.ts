@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { computeDeltaM, DELTA_M_CONVENTIONS } from '../../../src/core/deltaM';
@@ -14,6 +13,7 @@ import { SHARED_COLOR, taskColor } from '../../../src/trainer/artifacts/weightDi
 import { ROOT } from '../../repoRoot';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';
 import { requirePython, runPython } from './python';
+import { tempDir } from '../../tempFolders';
 
 function input(overrides: Partial<ReportInput> = {}): ReportInput {
   const points = epochPoints(3);
@@ -60,7 +60,7 @@ interface ParsedSvg {
 async function writeAndParse(t: import('node:test').TestContext, data: ReportInput): Promise<{ dir: string; markdown: string; svgs: Record<string, ParsedSvg> } | undefined> {
   const python = requirePython(t, 'xml.etree.ElementTree');
   if (!python) return undefined;
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mts-report-'));
+  const dir = tempDir('report');
   await (await stageReport(dir, data)).commit();
   const markdown = await fs.readFile(path.join(dir, 'report.md'), 'utf8');
   const charts = (await fs.readdir(path.join(dir, 'charts'))).map((f) => path.join(dir, 'charts', f));

@@ -16,9 +16,10 @@ import { stageReport } from '../../../src/trainer/artifacts/report';
 import { RunWriter } from '../../../src/trainer/artifacts/runWriter';
 import { mountSmallDisk } from '../smallDisk';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';
+import { tempDir } from '../../tempFolders';
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-const tempRuns = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mts-faults-'));
+const tempRuns = () => tempDir('faults');
 
 function filesBelow(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));

@@ -8,12 +8,12 @@
 // run.json's arrives must already include the files written before it, and not report.md.
 import assert from 'node:assert/strict';
 import fsSync, { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RUN_FILES } from '../../../src/core/runLayout';
 import { RunWriter } from '../../../src/trainer/artifacts/runWriter';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';
+import { tempDir } from '../../tempFolders';
 
 /** Watches a run folder: the names changed so far (temporary files left out), and the names seen when run.json next changes. */
 function watchFolder(dir: string) {
@@ -44,7 +44,7 @@ async function waitForEvent(events: readonly string[], name: string): Promise<vo
 
 describe('run.json is written last', () => {
   it('after the metrics of each flush and after summary.json at the end; report.md after it', async () => {
-    const runsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'mts-runs-'));
+    const runsDir = tempDir('runs');
     try {
       const run = await RunWriter.create({ runsDir, spec: digitsParitySpec(), backend: 'cpu' });
       const folder = watchFolder(run.runDir);

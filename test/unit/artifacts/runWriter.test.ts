@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { effectiveStatus, RUN_FILES, type RunRecord } from '../../../src/core/runLayout';
 import { readEventFile, scalarsByTag } from '../../../src/trainer/artifacts/eventFileReader';
 import { readMetrics, RunWriter } from '../../../src/trainer/artifacts/runWriter';
 import { digitsParitySpec, epochPoints, summary } from './fixtures';
+import { tempDir } from '../../tempFolders';
 
 const START = new Date(2024, 4, 6, 7, 8, 9);
 
 async function runsDir(): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), 'mts-runs-'));
+  return tempDir('runs');
 }
 
 async function readJson<T>(file: string): Promise<T> {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { STUDY_FILES } from '../../../src/core/study/studyTypes';
 import { writeStudyReport } from '../../../src/trainer/study/writeStudyReport';
 import { studyFixture } from '../core/study/fixtures';
 import { requirePython, runPython } from './python';
+import { tempDir } from '../../tempFolders';
 
 // Python's XML parser reads each chart (an error exits non-zero): title and texts per file.
 const PARSE = `
@@ -16,7 +16,7 @@ print(json.dumps({p: {'title': ET.parse(p).getroot().find(NS + 'title').text, 't
 `;
 
 test('writeStudyReport writes study-report.md and every chart it links, as well-formed SVG', async (t) => {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mts-study-report-'));
+  const dir = tempDir('study-report');
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
   const result = studyFixture();
   // A label with XML and Markdown specials must reach the SVG escaped.

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { readEventFile, scalarsByTag } from '../../../src/trainer/artifacts/eventFileReader';
 import { FILE_VERSION, tensorboardTag, TensorBoardWriter } from '../../../src/trainer/artifacts/tensorboard';
 import { WHOLE_MODEL } from '../../../src/core/protocol';
+import { tempDir as tempFolder } from '../../tempFolders';
 
 async function tempDir(): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), 'mts-tb-'));
+  return tempFolder('tb');
 }
 
 describe('TensorBoard event writer', () => {

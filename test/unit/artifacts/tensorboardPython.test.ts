@@ -1,11 +1,10 @@
 // Our event files read by TensorBoard itself (the Python package), an independent reader.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TensorBoardWriter } from '../../../src/trainer/artifacts/tensorboard';
 import { requirePython, runPython } from './python';
+import { tempDir } from '../../tempFolders';
 
 // Reads every record with TensorBoard's own record reader (it checks both CRCs and raises
 // DataLossError on a mismatch), then loads the folder with EventAccumulator as the
@@ -37,7 +36,7 @@ describe('TensorBoard reads our event files', () => {
   it('through its record reader (CRCs checked) and EventAccumulator', async (t) => {
     const python = requirePython(t, 'tensorboard.backend.event_processing.event_accumulator');
     if (!python) return;
-    const logdir = await fs.mkdtemp(path.join(os.tmpdir(), 'mts-tbpy-'));
+    const logdir = tempDir('tbpy');
     const writer = await TensorBoardWriter.open(logdir, { now: () => 1700000123.5 });
     for (let epoch = 1; epoch <= 3; epoch++) {
       writer.scalars(epoch * 100, [
@@ -65,7 +64,7 @@ describe('TensorBoard reads our event files', () => {
   it('rejects a file whose data was altered (the CRC is real)', async (t) => {
     const python = requirePython(t, 'tensorboard.backend.event_processing.event_accumulator');
     if (!python) return;
-    const logdir = await fs.mkdtemp(path.join(os.tmpdir(), 'mts-tbpy-'));
+    const logdir = tempDir('tbpy');
     const writer = await TensorBoardWriter.open(logdir);
     writer.scalar('x', 1, 1);
     await writer.close();

@@ -27,9 +27,11 @@ function doc(evaluation: Record<string, unknown>, split = { validation: 0.1, tes
 
 const at = (problems: ReturnType<typeof validate>['problems'], path: string) => problems.filter((p) => p.path.join('.') === path);
 
-test('repeats 1..50 and folds >= 2 are refused at their paths; more than 10 repeats warns of the cost', () => {
+test('repeats outside 1..100 and folds < 2 are refused at their paths (a study\'s repeats have the same bound); more than 10 repeats warns of the cost', () => {
   assert.equal(at(validate(doc({ repeats: 0 })).problems, 'evaluation.repeats')[0]?.severity, 'error');
-  assert.equal(at(validate(doc({ repeats: 51 })).problems, 'evaluation.repeats')[0]?.severity, 'error');
+  assert.equal(at(validate(doc({ repeats: 101 })).problems, 'evaluation.repeats')[0]?.severity, 'error');
+  // 100, the bound of a study's repeats too, is a cost warning, not an error (it was refused past 50).
+  assert.deepEqual(at(validate(doc({ repeats: 100 })).problems, 'evaluation.repeats').map((p) => p.severity), ['warning']);
   assert.equal(at(validate(doc({ crossValidation: { folds: 1 } })).problems, 'evaluation.crossValidation.folds')[0]?.severity, 'error');
   assert.equal(at(validate(doc({ crossValidation: { folds: 3, test: 'both' } })).problems, 'evaluation.crossValidation.test')[0]?.severity, 'error');
   assert.deepEqual(at(validate(doc({ repeats: 10 })).problems, 'evaluation.repeats'), []);

@@ -3,7 +3,6 @@
 // files and links in a temporary workspace; the refused targets are real system files.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { DataSpec, TaskSpec } from '../../../src/core/spec';
@@ -12,6 +11,7 @@ import { DataError } from '../../../src/trainer/data/errors';
 import { parseJsonl } from '../../../src/trainer/data/jsonl';
 import { loadExperimentData, type LoadOptions } from '../../../src/trainer/data/load';
 import { dataSummaryOf } from '../../../src/trainer/dataSummaryOf';
+import { tempDir } from '../../tempFolders';
 
 const SECRET = 'mts-secret-3f9a1c';
 const CSV = `x,y\n${Array.from({ length: 40 }, (_, i) => `${i},${i % 2}`).join('\n')}\n`;
@@ -20,7 +20,7 @@ const dataOf = (p: string): { data: DataSpec; tasks: TaskSpec[] } => ({ data: { 
 
 /** ws/ (the workspace) with ws/exp/ (the experiment's folder) and ws/data/ok.csv; outside/ beside it with a secret file. */
 function layout() {
-  const top = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-confine-'));
+  const top = tempDir('confine');
   const ws = path.join(top, 'ws');
   fs.mkdirSync(path.join(ws, 'exp'), { recursive: true });
   fs.mkdirSync(path.join(ws, 'data'));

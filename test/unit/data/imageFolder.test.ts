@@ -3,7 +3,6 @@
 // and trained one epoch by the real trainer.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { FromTrainer } from '../../../src/core/protocol';
@@ -14,6 +13,7 @@ import { loadExperimentData } from '../../../src/trainer/data/load';
 import { dataSummaryOf } from '../../../src/trainer/dataSummaryOf';
 import { imageDecoder } from '../../../src/trainer/imageDecoder';
 import { runExperiment } from '../../../src/trainer/run';
+import { tempDir } from '../../tempFolders';
 
 const PER_CLASS = 12;
 const tasks: TaskSpec[] = [{ id: 'shape', kind: 'multiclass', target: 'label', classes: 3 }];
@@ -27,7 +27,7 @@ const model = { inputs: [{ id: 'image', shape: [8, 8, 3] }] };
  */
 async function workspace(): Promise<string> {
   const tf = (await loadBackend('tensorflow')).tf as unknown as typeof import('@tensorflow/tfjs-node');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-images-'));
+  const dir = tempDir('images');
   const classes: Record<string, (y: number, x: number) => boolean> = { bird: (_y, x) => x < 6, cat: (y) => y < 5, dog: (y) => y >= 5 };
   for (const [name, bright] of Object.entries(classes)) {
     fs.mkdirSync(path.join(dir, 'pets', name), { recursive: true });
@@ -45,7 +45,7 @@ async function workspace(): Promise<string> {
 }
 
 test('the summary lists and counts the images by class without loading TensorFlow', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-images-'));
+  const dir = tempDir('images');
   // Files that are not even images: the summary never opens them.
   for (const cls of ['b', 'a']) {
     fs.mkdirSync(path.join(dir, 'pets', cls), { recursive: true });

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { DataSpec, TaskSpec } from '../../../src/core/spec';
@@ -10,6 +9,7 @@ import { loadExperimentData } from '../../../src/trainer/data/load';
 import { datasetColumns } from '../../../src/trainer/data/columns';
 import { splitIndices } from '../../../src/trainer/data/split';
 import { DataError } from '../../../src/trainer/data/errors';
+import { tempDir } from '../../tempFolders';
 
 function repoRoot(): string {
   let dir = __dirname;
@@ -20,7 +20,7 @@ const ROOT = repoRoot();
 const EXAMPLE = 'examples/tabular-csv/patients.csv';
 
 function workspace(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-data-'));
+  const dir = tempDir('data');
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   return dir;
 }

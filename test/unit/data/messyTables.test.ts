@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { DataSource, ExperimentSpec, PreprocessOp, TaskSpec } from '../../../src/core/spec';
 import { validate } from '../../../src/core/validate';
@@ -12,9 +11,10 @@ import { DataError } from '../../../src/trainer/data/errors';
 import { loadExperimentData } from '../../../src/trainer/data/load';
 import { summarizeData } from '../../../src/trainer/data/summary';
 import { datasetColumns } from '../../../src/trainer/data/columns';
+import { tempDir } from '../../tempFolders';
 
 function workspace(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-messy-'));
+  const dir = tempDir('messy');
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
   return dir;
 }

@@ -5,13 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { SeededRandom } from '../../../src/core/random';
 import { loadExperimentData } from '../../../src/trainer/data/load';
 import { loadMnist, MNIST_PIXELS, mnistPool } from '../../../src/trainer/data/mnist';
 import { decodeDigits, mnistDigitsFolder, readPackageDigits } from '../../../src/trainer/data/mnistPackage';
 import { DataError } from '../../../src/trainer/data/errors';
+import { tempDir } from '../../tempFolders';
 
 // digits-parity's split (seed 7, stratified by label) as the loader before this change gave it:
 // the labels of the first and last 4 digits, and the ink (sum of 0..255 pixels) of one digit.
@@ -92,7 +92,7 @@ test('a damaged digit file is a located message that says to reinstall, not a wr
     assert.throws(() => decoded(text, '3.json'), (err: unknown) =>
       err instanceof DataError && what.test(err.message) && /3\.json/.test(err.message) && /Reinstall/.test(err.message) && err.path?.join('.') === 'data.source.type', text);
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-mnist-'));
+  const dir = tempDir('mnist');
   try {
     assert.throws(() => readPackageDigits(() => undefined, dir), (err: unknown) => err instanceof DataError && /0\.json cannot be read/.test(err.message));
     // Whole images, but not the package's count of them.

@@ -2,7 +2,6 @@
 // with fflate, loaded by the real loader and trained one epoch by the real trainer.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { zipSync } from 'fflate';
@@ -13,6 +12,7 @@ import { loadExperimentData } from '../../../src/trainer/data/load';
 import { parseNpy } from '../../../src/trainer/data/numpy';
 import { dataSummaryOf } from '../../../src/trainer/dataSummaryOf';
 import { runExperiment } from '../../../src/trainer/run';
+import { tempDir } from '../../tempFolders';
 
 type Values = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
@@ -46,7 +46,7 @@ function arrays() {
 }
 
 function workspace(files: Record<string, Uint8Array>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-numpy-'));
+  const dir = tempDir('numpy');
   for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), bytes);
   return dir;
 }

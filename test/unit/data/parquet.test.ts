@@ -3,7 +3,6 @@
 // the same data as CSV and as Parquet gives the same examples; one epoch through the trainer.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { FromTrainer } from '../../../src/core/protocol';
@@ -16,6 +15,7 @@ import { summarizeData } from '../../../src/trainer/data/summary';
 import { dataSummaryOf } from '../../../src/trainer/dataSummaryOf';
 import { runExperiment } from '../../../src/trainer/run';
 import { parquetFile, type ParquetColumn } from './parquetFile';
+import { tempDir } from '../../tempFolders';
 
 const N = 80;
 /** age (int32, some missing), bmi (double), smoker (text: a category, some missing), active (boolean); targets risk (text class) and cost (double). */
@@ -31,7 +31,7 @@ function table() {
 
 function files(): string {
   const t = table();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-parquet-'));
+  const dir = tempDir('parquet');
   const columns: ParquetColumn[] = [
     { name: 'age', type: 'int32', values: t.age }, { name: 'bmi', type: 'double', values: t.bmi },
     { name: 'smoker', type: 'utf8', values: t.smoker }, { name: 'active', type: 'boolean', values: t.active },

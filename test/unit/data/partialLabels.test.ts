@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { partiallyLabelled } from '../../../src/core/dataSummary';
@@ -15,6 +14,7 @@ import { tableToDataset, type TargetRequest } from '../../../src/trainer/data/ta
 import { dataSummaryOf } from '../../../src/trainer/dataSummaryOf';
 import { dataSummaryLines } from '../../../src/trainer/dataSummaryText';
 import { ROOT } from '../trainer/helpers';
+import { tempDir } from '../../tempFolders';
 
 const task = (column: string, kind: 'class' | 'value', binary = false): TargetRequest =>
   ({ column, kind, binary, usedBy: `target of task '${column}'`, role: 'task' });
@@ -81,7 +81,7 @@ test('the data summary counts labelled rows per task and split (partial-labels f
 });
 
 test('scripts/make-partial-labels-csv.mjs regenerates the committed example byte for byte', () => {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mts-partial-')), 'patients-partial.csv');
+  const out = path.join(tempDir('partial'), 'patients-partial.csv');
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/make-partial-labels-csv.mjs'), out]);
   assert.ok(fs.readFileSync(out).equals(fs.readFileSync(path.join(ROOT, 'examples', 'partial-labels', 'patients-partial.csv'))));
 });

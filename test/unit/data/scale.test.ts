@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { FromTrainer } from '../../../src/core/protocol';
 import { loadExperimentData } from '../../../src/trainer/data/load';
@@ -12,6 +11,7 @@ import { summarizeData } from '../../../src/trainer/data/summary';
 import { runExperiment } from '../../../src/trainer/run';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { writeWideExperiment } from '../../../bench/wideCsv';
+import { tempDir } from '../../tempFolders';
 
 const ROWS = 200_000;
 
@@ -28,12 +28,12 @@ test('synthetic data of 200,000 samples loads and splits', () => {
   const data = loadExperimentData({
     data: { source: { type: 'synthetic-correlated', correlation: 0.5, samples: 200_000, inputDim: 4 }, split: { validation: 0.1, test: 0.1, seed: 1 } },
     tasks: [{ id: 'a', kind: 'regression', target: 'y1' }, { id: 'b', kind: 'regression', target: 'y2' }],
-  }, { workspaceDir: os.tmpdir() });
+  }, { workspaceDir: tempDir('scale-synthetic') }); // a synthetic source reads no file
   assert.deepEqual([data.train.n, data.validation.n, data.test.n], [160_000, 20_000, 20_000]);
 });
 
 test(`a ${ROWS.toLocaleString('en-US')}-row, 20-column CSV loads, previews (first rows, class balance) and trains an epoch`, { timeout: 600_000 }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-scale-'));
+  const dir = tempDir('scale');
   try {
     const { doc } = writeWideExperiment(dir, ROWS);
     const spec = doc as unknown as ExperimentSpec;

@@ -3,12 +3,13 @@
 // folders (judgeRuns): each rule fails on the outcome it describes and passes the right one.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { offenders } from '../../fuzz/cliContract';
-import { judgeCommandLine, judgeNamesField, judgeRuns, judgeWrites, type CommandLineFiles, type ProcessOutcome } from '../../fuzz/oracle';
+import { judgeBounds, judgeCommandLine, judgeNamesField, judgeRuns, judgeWrites, type CommandLineFiles, type ProcessOutcome } from '../../fuzz/oracle';
+import { filesOf, refusesRepeats } from '../../fuzz/runner';
 import { compare, snapshot } from '../../fuzz/workspaceSnapshot';
+import { tempDir } from '../../tempFolders';
 
 const USAGE = 'usage:\n  mts train FILE [--epochs N]\n  mts explain RUN_FOLDER [--steps N]';
 const outcome = (status: number, stderr = ''): ProcessOutcome => ({ status, signal: null, timedOut: false, stdout: '', stderr });
@@ -44,8 +45,10 @@ test('what the documented command line refuses: unknown and foreign options, val
   assert.deepEqual(offenders(['export', 'a.json']), ['--to']);
   assert.deepEqual(offenders(['frobnicate', '--epochs', '2']), ['frobnicate']);
   assert.deepEqual(offenders([]), ['missing command']);
-  // `--out --examples 1`: --out takes the next argument as its value, so 1 is a second operand.
-  assert.deepEqual(offenders(['train', 'f', '--out', '--examples', '1']), ['1']);
+  // `--out --examples 1`: an option is not a value (`--out=--examples` is): --out has none, and train takes no --examples.
+  assert.deepEqual(offenders(['train', 'f', '--out', '--examples', '1']), ['--out', '--examples']);
+  assert.deepEqual(offenders(['train', 'f', '--out=--examples']), []);
+  assert.deepEqual(offenders(['study', 's', '--resume', '--json']), ['--resume']);
 });
 
 test('command-line rules: a refusal is exit 2 and one line naming what is wrong; a good line is not refused', () => {
@@ -74,8 +77,33 @@ test('command-line rules: a refusal is exit 2 and one line naming what is wrong;
   assert.deepEqual(judged({ ...outcome(0), status: null, timedOut: true }, bad), []);
 });
 
+test('a --workspace that is no folder, or the root or home (the case folder: HOME of the child), must be refused; a folder in it need not be', () => {
+  const dir = tempDir('oracle-workspace');
+  fs.mkdirSync(path.join(dir, 'sub'));
+  fs.writeFileSync(path.join(dir, 'data.csv'), 'a\n1\n');
+  const must = (value: string) => filesOf(dir, ['explain', 'sub', '--workspace', value]).unreadable;
+  for (const bad of ['/', '.', 'nope', 'data.csv']) assert.deepEqual(must(bad), ['--workspace'], bad);
+  for (const good of ['sub', 'sub/..//sub']) assert.deepEqual(must(good), [], good);
+  // `mts explain sub --workspace /` failing with exit 1 is now a finding.
+  assert.deepEqual(judged(outcome(1, 'mts: cannot read /data.csv'), ['explain', 'sub', '--workspace', '/'], filesOf(dir, ['explain', 'sub', '--workspace', '/'])),
+    ['exit 1, not 2, with --workspace to refuse']);
+});
+
+test('one setting, one bound: repeats 1 to 100 in an experiment and in a study, each refused one past either end', () => {
+  // Hand-worked: the documented ends are 1 and 100, so 0 and 101 are refused, 1 and 100 accepted, in both files.
+  const seen: string[] = [];
+  const asDocumented = (file: 'experiment' | 'study', _s: 'repeats', v: number) => { seen.push(`${file} ${v}`); return v < 1 || v > 100; };
+  assert.deepEqual(judgeBounds(asDocumented), []);
+  assert.deepEqual(seen, ['experiment 0', 'experiment 1', 'experiment 100', 'experiment 101', 'study 0', 'study 1', 'study 100', 'study 101']);
+  // The experiment's old bound, 50: its 100 refused.
+  const experimentAt50 = (file: 'experiment' | 'study', _s: 'repeats', v: number) => v < 1 || v > (file === 'experiment' ? 50 : 100);
+  assert.deepEqual(judgeBounds(experimentAt50).map((f) => f.message), ['experiment repeats 100 refused: documented 1 to 100']);
+  // The files' own checks (core validate, checkStudy), as the study layer of the fuzz runs them.
+  assert.deepEqual(judgeBounds(refusesRepeats), []);
+});
+
 function workspace(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-oracle-writes-'));
+  const dir = tempDir('oracle-writes');
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
@@ -116,7 +144,7 @@ test('a refused study names a field that was made bad', () => {
 });
 
 test('study folders: study.json left "running" or disagreeing with the exit code is caught; a finished study and its runs pass', () => {
-  const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-oracle-study-'));
+  const runs = tempDir('oracle-study');
   const study = (status: string, runStatus: string) => {
     const dir = path.join(runs, 'exp', `study-${status}-${runStatus}`);
     fs.rmSync(path.join(runs, 'exp'), { recursive: true, force: true });

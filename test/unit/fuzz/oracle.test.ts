@@ -2,11 +2,11 @@
 // each rule fails on the outcome it describes. Real files in a temp folder, real texts.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { judgeProcess, judgeRuns, type ProcessOutcome } from '../../fuzz/oracle';
 import { isPending, type Pending } from '../../fuzz/pending';
+import { tempDir } from '../../tempFolders';
 
 const outcome = (o: Partial<ProcessOutcome>): ProcessOutcome => ({ status: 1, signal: null, timedOut: false, stdout: '', stderr: '', ...o });
 const categories = (o: Partial<ProcessOutcome>) => judgeProcess(outcome(o), 'cli-validate', 'CANARY-1').map((f) => f.category).sort();
@@ -41,7 +41,7 @@ test('process rules: crash, hang, internal text, unlocated message and leaks are
 });
 
 function runFolder(files: Record<string, string>): string {
-  const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-oracle-'));
+  const runs = tempDir('oracle');
   const dir = path.join(runs, 'exp', '20261130-000000-abcdef');
   fs.mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {

@@ -4,7 +4,6 @@
 // parser); every message a real training sends passes the same check.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RUN_FILES, type RunRecord } from '../../../src/core/runLayout';
@@ -15,8 +14,9 @@ import { TrainingSession } from '../../../src/host/training/session';
 import { headerFromSpec } from '../../../src/host/training/startInfo';
 import { forkTrainer } from '../../../src/host/trainerProcess';
 import { ROOT } from '../../repoRoot';
+import { tempDir as tempFolder } from '../../tempFolders';
 
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mts-channel-'));
+const tempDir = () => tempFolder('channel');
 
 function experiment(): ExperimentSpec {
   const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'correlated-regression', 'correlated-regression.mtl.json'), 'utf8')) as ExperimentSpec;

@@ -4,16 +4,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../../repoRoot';
+import { tempDir } from '../../tempFolders';
 
 const RUNNER = path.join(ROOT, 'scripts', 'unit-tests.mjs');
 
 /** Test files in a fresh folder, by name; returns their paths. */
 function testFiles(files: Record<string, string>): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-unit-runner-'));
+  const dir = tempDir('unit-runner');
   return Object.entries(files).map(([name, body]) => {
     const file = path.join(dir, name);
     fs.writeFileSync(file, `const { test } = require('node:test');\n${body}\n`);

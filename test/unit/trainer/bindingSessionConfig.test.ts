@@ -3,18 +3,18 @@
 // every anchor found once, applied once, and a source it does not know left untouched.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 // @ts-expect-error: a plain ES module of the install scripts, without types
 import { CONFIG_EXPORT, EDITS, patchBindingSource, patchId } from '../../../scripts/bindingSessionConfig.mjs';
+import { tempDir } from '../../tempFolders';
 
 const FILES = ['binding/tfjs_backend.h', 'binding/tfjs_backend.cc', 'binding/tfjs_binding.cc'];
 
 /** The installed source as the package ships it: postinstall may have patched it already, so each edit is undone. */
 function sourceCopy(): string {
   const pkg = path.dirname(require.resolve('@tensorflow/tfjs-node/package.json'));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-binding-src-'));
+  const dir = tempDir('binding-src');
   for (const f of FILES) {
     let text = fs.readFileSync(path.join(pkg, f), 'utf8');
     for (const e of EDITS as Array<{ file: string; anchor: string; replacement: string }>) if (e.file === f) text = text.replace(e.replacement, () => e.anchor);

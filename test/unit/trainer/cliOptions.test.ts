@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ROOT, tabularExperiment, tempDir } from './helpers';
@@ -64,4 +65,30 @@ test('an empty path (--out, --workspace, --resume, --allow-path) is a usage erro
   const ok = mtsIn(dir, 'export', file, '--to', 'keras', '--out', 'pkg', '--workspace', dir);
   assert.equal(ok.status, 0, ok.stderr);
   assert.ok(fs.existsSync(path.join(dir, 'pkg', 'tabular_csv', 'model.py')));
+});
+
+test('an option where a value belongs is refused (write --out=--x for such a value); --workspace must be a folder, never the root or home', () => {
+  const { dir, file } = tabularExperiment('cli-option-values');
+  const run = tempDir('cli-option-values-run');
+  const before = listing(dir);
+  for (const [args, line] of [
+    // `--out --examples` made a folder named --examples.
+    [['export', file, '--to', 'keras', '--out', '--examples'], '--out needs a value, not the option --examples (write --out=--examples for a value that starts with --)'],
+    [['train', file, '--out', '--epochs', '1'], '--out needs a value, not the option --epochs (write --out=--epochs for a value that starts with --)'],
+    [['study', file, '--resume', '--json'], '--resume needs a value, not the option --json (write --resume=--json for a value that starts with --)'],
+    // `--workspace /` failed with exit 1 (data read from /data.csv); the home folder opens as much.
+    [['explain', run, '--workspace', '/'], "--workspace /: the file system's root is never a workspace (data paths would reach every file below it); name the folder that holds the experiment's data"],
+    [['export', file, '--to', 'keras', '--workspace', os.homedir()], `--workspace ${os.homedir()}: the home folder is never a workspace (data paths would reach every file below it); name the folder that holds the experiment's data`],
+    [['robustness', run, '--workspace', 'nope'], '--workspace nope: no such folder'],
+    [['export', file, '--to', 'keras', '--workspace', 'patients.csv'], '--workspace patients.csv: not a folder'],
+  ] as const) {
+    const r = mtsIn(dir, ...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr.split('\n')[0], `mts: ${line}`, args.join(' '));
+  }
+  assert.deepEqual(listing(dir), before, 'nothing written');
+  // Written with "=", a value that starts with -- is a value: the package goes into the folder --pkg.
+  const ok = mtsIn(dir, 'export', file, '--to', 'keras', '--out=--pkg', '--workspace', '.');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.ok(fs.existsSync(path.join(dir, '--pkg', 'tabular_csv', 'model.py')));
 });

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { test } from 'node:test';
 import { installCodeCache } from '../../../src/trainer/codeCache';
+import { tempDir } from '../../tempFolders';
 
 /**
  * In the child: the cache installed in `dir`, the fixture package required; prints what it saw.
@@ -52,7 +52,7 @@ if (process.argv[2] === '--child') {
   void child(process.argv[3]!, process.argv[4]!, process.argv[5] === 'true');
 } else {
   test('a second start compiles node_modules from the caches the first wrote; a changed module is compiled anew', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-code-cache-'));
+    const root = tempDir('code-cache');
     try {
       const dir = path.join(root, 'cache');
       const pkg = fixture(root, 'alpha');
@@ -73,7 +73,7 @@ if (process.argv[2] === '--child') {
   });
 
   test('a V8 flag turned on after the loading leaves the caches usable by the next start', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-code-cache-'));
+    const root = tempDir('code-cache');
     try {
       const dir = path.join(root, 'cache');
       const pkg = fixture(root, 'alpha');
@@ -87,7 +87,7 @@ if (process.argv[2] === '--child') {
   });
 
   test('a cache folder that cannot be made leaves the process working and its exit clean', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-code-cache-'));
+    const root = tempDir('code-cache');
     try {
       const pkg = fixture(root, 'alpha');
       // The cache folder's parent is a file: mkdir fails at exit.

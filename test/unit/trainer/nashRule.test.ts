@@ -17,6 +17,7 @@ import { ruleOps } from '../../../src/trainer/graph/graphRules';
 import { NEWTON_STEPS, PREFIX_STEPS, nashMtlNewton } from '../../../src/trainer/graph/nashRule';
 import { openSession } from '../../../src/trainer/graph/session';
 import { gramianOf, FOUR_TASK_CASES, THREE_TASK_CASES } from './ruleOnGraph';
+import { hardGradients } from '../../../bench/hardGradients';
 
 /** Each coefficient within `relative` of the expected one's size (and 1e-30 absolute, for zeros). */
 const close = (got: readonly number[], want: readonly number[], label: string, relative = 1e-6) =>
@@ -136,30 +137,8 @@ for (const maxNorm of [0, 1]) {
   }
 }
 
-/**
- * Seeded Gramians of k tasks: half random gradients (2 to 7 dimensions, a common shift so that
- * they often agree, lengths e^-1.5 to e^1.5), half nearly opposed (the last gradient minus a
- * positive combination of the others, plus noise of size 1e-6 to 1), whose solutions run from
- * x ~ 1 past the bound; every gradient scaled by 10^-3 to 10^3.
- */
-function hardGramians(random: SeededRandom, k: number, count: number): number[][][] {
-  return Array.from({ length: count }, (_, c) => {
-    const dims = 2 + (c % 6);
-    const scale = 10 ** (6 * random.next() - 3);
-    const draw = () => Array.from({ length: dims }, () => random.next() * 2 - 1);
-    let J: number[][];
-    if (c % 2 === 0) {
-      const shift = draw().map((v) => v * (c % 4) / 2);
-      J = Array.from({ length: k }, () => draw().map((v, d) => (v + shift[d]!) * Math.exp(3 * (random.next() - 0.5))));
-    } else {
-      const others = Array.from({ length: k - 1 }, draw);
-      const w = others.map(() => random.next() + 0.05);
-      const noise = 10 ** (-6 * random.next());
-      J = [...others, draw().map((v, d) => -others.reduce((s, row, i) => s + w[i]! * row[d]!, 0) + noise * v)];
-    }
-    return gramianOf(J.map((row) => row.map((v) => v * scale)));
-  });
-}
+/** Seeded hard Gramians of k tasks (bench/hardGradients.ts), rounded to float32 as the graph holds them. */
+const hardGramians = (random: SeededRandom, k: number, count: number): number[][][] => hardGradients(random, k, count).map(gramianOf);
 
 /** The core solver's x_i = alpha_i |g_i| (undefined: every gradient zero). */
 const solvedX = (G: number[][]) => solveReciprocalSystem(G)?.map((a, i) => a * Math.sqrt(G[i]![i]!));

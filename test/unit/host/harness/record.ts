@@ -3,12 +3,12 @@
 //   node out/harness/record.js <spec.mtl.json> <out.json> [--epochs N] [--weighting uncertainty]
 //        [--schedule cosine] [--stop-after N] [--runs DIR]
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { validate } from '../../../../src/core/validate';
 import { TrainingSession } from '../../../../src/host/training/session';
 import { headerFromSpec } from '../../../../src/host/training/startInfo';
 import { forkTrainer } from '../../../../src/host/trainerProcess';
+import { tempDir } from '../../../tempFolders';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
@@ -22,7 +22,7 @@ if (opt('name')) doc.name = opt('name');
 const epochs = opt('epochs') ? Number(opt('epochs')) : undefined;
 const { spec, problems } = validate(doc);
 if (!spec) throw new Error(JSON.stringify(problems));
-const runsDir = opt('runs') ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mts-record-'));
+const runsDir = opt('runs') ?? tempDir('record');
 const header = headerFromSpec(spec, path.resolve(specPath), epochs);
 const t0 = Date.now();
 const timed: Array<{ t: number; seq: number; event: unknown }> = [];

@@ -4,8 +4,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
 import { exampleDoc, tempDir } from '../helpers';
 
@@ -34,7 +32,7 @@ if (process.env[AWAY]) {
   });
   if (!process.env[LEAVES]) {
     test('the test above leaves nothing in the temporary folder', (t) => {
-      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mts-away-check-'));
+      const tmp = tempDir('away-check');
       t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
       const r = runSelf(tmp, { [LEAVES]: '1', TMPDIR: tmp });
       assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
