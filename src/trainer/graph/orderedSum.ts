@@ -3,10 +3,11 @@
 // first input whose buffer no other op still holds, and puts that input first in its sum: with
 // three or more inputs, an input another op also reads (a block's Gramian that the conflict
 // measurement packs, a task's gradient GradDrop's masks read again) moves the others in the order
-// of the sum, by whichever of the two ops ran first. The Gramian of IMTL-G, UPGrad, GradVac,
-// Nash-MTL and GradDrop on the shared parameters, summed over 8 weights, then differed in its last
-// bits between two identical trainings, and the weights from the 7th digit (graphDeterminism.test.ts;
-// orderedSum.test.ts shows AddN's two orders on three numbers). Two inputs: AddV2 (a + b is b + a,
+// of the sum, by whichever of the two ops ran first. A gradient method's Gramian on the shared
+// parameters, summed over the weights' ones, then differed in its last bits between identical
+// trainings, and the weights from the 7th digit (UPGrad, GradVac, IMTL-G, GradDrop; Nash-MTL with
+// Grappler on: graphGradientDeterminism.test.ts; orderedSum.test.ts shows AddN's two orders on
+// three numbers). Two inputs: AddV2 (a + b is b + a,
 // whichever buffer it writes into). More: Sum over their stack's first axis, in an order its
 // shapes and TensorFlow's threads set, whatever ran first; not a chain of adds, which Grappler's
 // arithmetic optimizer would join back into an AddN.
