@@ -3,6 +3,7 @@
 // decay and uncertainty's log-variances included), and each is scaled by c / max(norm, c),
 // which is min(1, c / norm) with no division by a zero norm.
 import type { Attr, GraphBuilder } from './graphDef';
+import { sumInOrder } from './orderedSum';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -14,7 +15,7 @@ export function clipByGlobalNorm(g: GraphBuilder, grads: ReadonlyMap<string, { g
     return rank === 0 ? square : g.op('Sum', [square, g.constant(`clip/${key}/axes`, { dtype: 'int32', shape: [rank], values: Array.from({ length: rank }, (_, k) => k) })],
       { T: F, Tidx: I32, keep_dims: { b: false } }, `clip/${key}/sum`);
   });
-  const norm = g.op('Sqrt', [squares.length === 1 ? squares[0]! : g.op('AddN', squares, { T: F, N: { i: squares.length } }, 'clip/sum')], { T: F }, 'clip/norm');
+  const norm = g.op('Sqrt', [sumInOrder(g, squares, 'clip/sum')], { T: F }, 'clip/norm');
   const c = g.constant('clip/max_norm', { dtype: 'float', shape: [], values: [clipNorm] });
   const scale = g.op('RealDiv', [c, g.op('Maximum', [norm, c], { T: F }, 'clip/max')], { T: F }, 'clip/scale');
   return new Map([...grads].map(([key, { grad }]) => [key, g.op('Mul', [grad, scale], { T: F }, `clip/${key}`)]));

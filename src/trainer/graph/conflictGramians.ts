@@ -14,6 +14,7 @@
 import type { TaskHead } from '../heads';
 import type { Attr, GraphBuilder } from './graphDef';
 import { denseActivationGramian, denseGramianCosts } from './denseGramian';
+import { sumInOrder } from './orderedSum';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -70,7 +71,7 @@ export function graphConflictGramians(g: GraphBuilder, o: ConflictGramianInputs)
       const jacobian = g.op('Reshape', [g.op('Pack', rows, { T: F, N: { i: k }, axis: { i: 0 } }, `conflict/${key}/stack`), shape], { T: F, Tshape: I32 }, `conflict/${key}/jacobian`);
       return g.op('MatMul', [jacobian, jacobian], { T: F, transpose_a: { b: false }, transpose_b: { b: true } }, `conflict/${key}/gramian`);
     });
-    grams.push(parts.length === 1 ? parts[0]! : g.op('AddN', parts, { T: F, N: { i: parts.length } }, `conflict/${block}/gramian`));
+    grams.push(sumInOrder(g, parts, `conflict/${block}/gramian`));
   }
   return g.op('Pack', grams, { T: F, N: { i: grams.length }, axis: { i: 0 } }, 'conflict/block_gramians');
 }

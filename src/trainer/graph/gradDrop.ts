@@ -15,6 +15,7 @@
 // the compilation costs a run's first step some 0.3 s of CPU (gradDropJit.ts decides).
 import type { Attr, GraphBuilder } from './graphDef';
 import { xlaFunction } from './graphFunction';
+import { sumInOrder } from './orderedSum';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -84,12 +85,13 @@ export function uint32Scalar(g: GraphBuilder, name: string, v: number): string {
 function gradDropMask(g: GraphBuilder, name: string, tasks: readonly string[], draw: (like: string) => string) {
   const scalar = (n: string, v: number) => g.constant(`${name}/${n}`, { dtype: 'float', shape: [], values: [v] });
   const op = (type: string, inputs: string[], n: string) => g.op(type, inputs, { T: F }, `${name}/${n}`);
-  // Sums over the tasks by AddN of the gradients as they come: no [tasks, P] stack (a copy), cheaper
-  // than TensorFlow's Sum over its first axis or a row of ones times it (with SelectV2's scalar 0
-  // below, GradDrop's part on the reference network's blocks, from a stack: 520-553 us of CPU against
-  // 561-578 with the MatMul and 593 with Sum and Select; 2 tasks, load 10-15, a probe of this
-  // file against the ones before it).
-  const overTasks = (xs: string[], n: string) => (xs.length === 1 ? xs[0]! : g.op('AddN', xs, { T: F, N: { i: xs.length } }, `${name}/${n}`));
+  // Sums over the tasks of the gradients as they come: with 2 tasks an add, no [tasks, P] stack (a
+  // copy), cheaper than TensorFlow's Sum over its first axis or a row of ones times it (with
+  // SelectV2's scalar 0 below, GradDrop's part on the reference network's blocks, from a stack:
+  // 520-553 us of CPU against 561-578 with the MatMul and 593 with Sum and Select; 2 tasks, load
+  // 10-15, a probe of this file against the ones before it). With 3 or more, the stack's Sum: an
+  // AddN's order would follow whether the masks had read a task's gradient yet (orderedSum.ts).
+  const overTasks = (xs: string[], n: string) => sumInOrder(g, xs, `${name}/${n}`);
   // Fewer passes than the eager raw ops' s (A + s S) / 2: the kept parts are the positive ones,
   // R+ = sum_i relu(g_i) = (S + A) / 2, or the negative ones, R- = S - R+; P > U is
   // (S + A) / 2 > U A, i.e. R+ > U (R+ - R-), and P < U is R+ < U A. A Select between R+ and R-

@@ -285,6 +285,8 @@ export function graphRecurrent(c: GraphLayerContext, l: RecurrentLayer, input: S
       const dr = dRh ? mul(dRh, st.h!, `t${t}/dr`) : op('ZerosLike', [dz], `t${t}/dr_zero`);
       dAs[t] = hardGrad(concat([dz, dr], 1, `t${t}/d_gates`), st.zr!, `t${t}/d_zr`);
       if (dRh) {
+        // An AddN, not sumInOrder's stack: its three parts are new here and read by it alone, so it
+        // always writes into the first and sums them in their order (orderedSum.ts).
         dhNext = op('AddN', [mul(dh, st.z!, `t${t}/dh_z`), mul(dRh, st.r!, `t${t}/drh_r`), matMul(dAs[t]!, uzrBack, `t${t}/dzr_u`, false, true)], `t${t}/dh_prev`,
           { T: F, N: { i: 3 } });
       }

@@ -52,8 +52,11 @@ const CONFIGS = Object.fromEntries(Object.entries(REWRITES).map(([mode, fields])
  * slower without the remapper's fused MatMul); whole run 1,167, 1,250, 987.
  * The rest keep TensorFlow's defaults: convolutional and recurrent graphs (unmeasured: their
  * fused kernels and larger graphs may gain more from the passes than they cost) and a gradient
- * method's graph (GradDrop's on the shared parameters gave weights differing in the 7th digit
- * between two identical runs without Grappler: graphGradDrop.test.ts).
+ * method's graph (GradDrop's, IMTL-G's and UPGrad's on the shared parameters gave weights differing
+ * in the 7th digit between identical runs without Grappler). Their cause, an AddN whose order
+ * followed which op ran first, with Grappler on too, is gone (orderedSum.ts,
+ * graphGradientDeterminism.test.ts); Grappler off for them waits on `npm run test:determinism`
+ * passing on a quiet machine and the first-run figures measured again.
  */
 export function grapplerForGraph(graph: { convOrRecurrent: boolean; gradient: boolean }): GrapplerMode {
   return graph.convOrRecurrent || graph.gradient ? 'on' : 'off';

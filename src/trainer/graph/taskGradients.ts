@@ -35,6 +35,7 @@ import { gradDropUniform, graphGradDrop, graphGradDropBlocks, uint32Scalar } fro
 import { denseActivationGramian, denseDirectionCosts } from './denseGramian';
 import { graphRule } from './graphRules';
 import type { RuleIo } from './ruleState';
+import { sumInOrder } from './orderedSum';
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };
@@ -230,7 +231,7 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       for (const [key, grad] of o.backward(grads, (id) => !trunk.layers.has(id))) own(i, key, grad);
       return rep.map((id) => {
         const gs = grads.get(id);
-        return !gs ? zeros(o.values.get(id)!, `${id}/${i}`) : gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `task_gradients/${id}/${i}/sum`);
+        return !gs ? zeros(o.values.get(id)!, `${id}/${i}`) : sumInOrder(g, gs, `task_gradients/${id}/${i}/sum`);
       });
     });
     // The batch's size is the stash's one unknown dimension.
@@ -260,7 +261,7 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
   return {
     weightGrads,
     runs(after) {
-      const sum = grams.length === 1 ? grams[0]! : g.op('AddN', grams, { T: F, N: { i: grams.length } }, 'task_gradients/gramian_sum');
+      const sum = sumInOrder(g, grams, 'task_gradients/gramian_sum');
       const done = [...stashes, ...after].map((n) => `^${n}`);
       const gramian = g.op('Identity', [sum, ...done], { T: F }, 'task_gradients/gramian');
       const means = o.losses.map((loss, i) => {
@@ -269,14 +270,14 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
       });
       const lossMeans = g.op('Pack', means, { T: F, N: { i: k }, axis: { i: 0 } }, 'task_gradients/loss_means');
       const blocks = o.mode === 'parameters' && o.conflictBlocks?.length && o.conflictBlocks.every((id) => layerGrams.has(id))
-        ? g.op('Pack', o.conflictBlocks.map((id) => { const gs = layerGrams.get(id)!; return gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `task_gradients/${id}/block_gramian`); }),
+        ? g.op('Pack', o.conflictBlocks.map((id) => sumInOrder(g, layerGrams.get(id)!, `task_gradients/${id}/block_gramian`)),
           { T: F, N: { i: o.conflictBlocks.length }, axis: { i: 0 } }, 'task_gradients/block_gramians') : undefined;
       // A rule with state (GradNorm's weights, GradVac's targets: ruleState.ts) updates it with the
       // step's other work (`after`), and resets it with `set`; PCGrad's and GradVac's orders are fed.
       const io: RuleIo = { losses: lossMeans, updates: [], resets: [] };
       const coefficients = o.rule ? graphRule(g, 'task_gradients/rule', o.rule.id, o.rule.params, k, sum, io) : undefined;
       const afterNode = oneRun ? g.op('Identity', [g.constant('task_gradients/after_value', { dtype: 'float', shape: [], values: [0] }), ...done, ...io.updates.map((n) => `^${n}`)], { T: F }, 'task_gradients/after') : undefined;
-      const signDrop = seed ? { seed, keptDots: keptDots.length === 1 ? keptDots[0]! : g.op('AddN', keptDots, { T: F, N: { i: keptDots.length } }, 'task_gradients/kept_dots'), after: afterNode! } : undefined;
+      const signDrop = seed ? { seed, keptDots: sumInOrder(g, keptDots, 'task_gradients/kept_dots'), after: afterNode! } : undefined;
       let ruled: GradientRuns['ruled'];
       if (o.rule) {
         if (!coefficients || g.op('Identity', [coefficients], { T: F }, RULE_MIX) !== RULE_MIX) throw new Error(`no graph rule for ${o.rule.id} with ${k} tasks`);

@@ -28,6 +28,7 @@ import { graphTaskGradients, type GradientRuns } from './taskGradients';
 import { graphConflictGramians } from './conflictGramians';
 import { graphEvalScores, type EvalScoreNodes } from './evalScores';
 import { layersTakeHalves } from '../threads';
+import { sumInOrder } from './orderedSum';
 
 /** Names of the graph's feeds and fetches, and its weights in the order `set` and `get` take them. */
 export interface TrainGraph {
@@ -187,7 +188,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
       } else if (l.type === 'concatenate') {
         values.set(l.id, g.op('ConcatV2', [...args, int(`${l.id}/axis`, [], [1])], { T: F, N: { i: args.length }, Tidx: I32 }, l.id));
       } else if (l.type === 'add') {
-        values.set(l.id, args.length === 1 ? args[0]! : g.op('AddN', args, { T: F, N: { i: args.length } }, l.id));
+        values.set(l.id, sumInOrder(g, args, l.id));
       } else if (l.type === 'dropout') {
         values.set(l.id, training ? dropout.forward(l.id, l.rate, args[0]!) : args[0]!);
       } else {
@@ -262,7 +263,7 @@ export function buildTrainGraph(spec: ExperimentSpec, heads: TaskHead[], topo: s
       const gs = grads.get(l.id);
       if (!gs || !through(l.id)) continue;
       grads.delete(l.id);
-      const gy = gs.length === 1 ? gs[0]! : g.op('AddN', gs, { T: F, N: { i: gs.length } }, `${l.id}/grad`);
+      const gy = sumInOrder(g, gs, `${l.id}/grad`);
       if (l.type === 'dense') {
         const y = at.get(l.id)!;
         const act = activation(l);

@@ -1,8 +1,8 @@
 // A plain dense step opens its session with Grappler off (graph/sessionConfig.ts grapplerForGraph):
 // TensorFlow then runs the graph as we wrote it, with no pass to fix an order, on an inter-op pool
 // of two threads when the step runs in halves. A run must still be reproducible: the same spec and
-// data train to the same weights, losses and conflict values, bit for bit, run after run (GradDrop's
-// graph did not without Grappler, so gradient methods keep it on).
+// data train to the same weights, losses and conflict values, bit for bit, run after run (gradient
+// methods, whose graphs keep Grappler on: graphGradientDeterminism.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ExperimentSpec } from '../../../src/core/spec';
