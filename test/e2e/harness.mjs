@@ -383,7 +383,7 @@ export class Session {
   }
 }
 
-/** Settings that keep VS Code from opening pages that steal focus from what a scenario does. */
+/** Settings that keep VS Code from opening pages that steal focus from what a scenario does, or from logging errors that are not ours. */
 function writeUserSettings(userDataDir, extra = {}) {
   const settings = {
     'workbench.startupEditor': 'none',
@@ -393,6 +393,10 @@ function writeUserSettings(userDataDir, extra = {}) {
     'telemetry.telemetryLevel': 'off',
     'security.workspace.trust.enabled': false,
     'update.mode': 'none',
+    // VS Code asks the built-in task providers (TypeScript's) for tasks and logs a console error
+    // when one takes over 5 s, as on a loaded machine; no scenario uses tasks, and several fail on
+    // any console error.
+    'task.autoDetect': 'off',
     ...extra,
   };
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
