@@ -57,18 +57,23 @@ async function main() {
   // the native binding and the wasm binaries cannot be bundled, mnist is a large data file.
   const nodeExternals = ['vscode', '@tensorflow/*', 'mnist'];
   const common = { absWorkingDir: root, bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'es2022' };
-  const builds = [
+  const shipped = [
     { ...common, platform: 'node', format: 'cjs', external: nodeExternals,
       entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
     { ...common, platform: 'node', format: 'cjs', external: nodeExternals,
       entryPoints: { trainer: 'src/trainer/child.ts', cli: 'src/trainer/cli.ts' }, outdir: 'dist' },
     webviewBuild('dist/webview', WEBVIEW_PAGES, { production, pages: true }),
     webviewBuild('dist/webview', WEBVIEW_LATER, { production }),
+  ];
+  // Tests and benches: a production build is for the VSIX (scripts/package.mjs), which carries
+  // none of out/ (.vscodeignore), so it leaves them as the last plain build made them.
+  const local = [
     { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: [...nodeExternals, 'playwright-core', 'onnxruntime-node'],
       entryPoints: [...listTests('test/unit'), ...listTests('test/integration')], outbase: 'test', outdir: 'out/test' },
     { ...common, sourcemap: true, minify: false, platform: 'node', format: 'cjs', external: nodeExternals,
       entryPoints: { 'bench/trainSpeed': 'bench/trainSpeed.ts', 'bench/weightingCost': 'bench/weightingCost.ts', 'bench/conflictCost': 'bench/conflictCost.ts', 'bench/dataPreview': 'bench/dataPreview.ts', 'bench/validateScale': 'bench/validateScale.ts', 'bench/memoryEstimate': 'bench/memoryEstimate.ts', 'bench/dataScale': 'bench/dataScale.ts', 'bench/startup': 'bench/startup.ts', 'bench/graphStepProbe': 'bench/graphStepProbe.ts', 'bench/exampleSteps': 'bench/exampleSteps.ts', 'bench/graphLoopProbe': 'bench/graphLoopProbe.ts', 'bench/graphConvProbe': 'bench/graphConvProbe.ts', 'bench/recurrentStepProbe': 'bench/recurrentStepProbe.ts', 'bench/sessionConfigProbe': 'bench/sessionConfigProbe.ts', 'bench/memoryStages': 'bench/memoryStages.ts', 'bench/firstEpochProbe': 'bench/firstEpochProbe.ts', 'test/fuzz/main': 'test/fuzz/main.ts', 'test/fuzz/faults/main': 'test/fuzz/faults/main.ts', 'bench/gradDropUniformProbe': 'bench/gradDropUniformProbe.ts', 'bench/gradDropPartsProbe': 'bench/gradDropPartsProbe.ts', 'bench/gradDropCompileProbe': 'bench/gradDropCompileProbe.ts', 'bench/graphRuleProbe': 'bench/graphRuleProbe.ts', 'bench/stepNodesProbe': 'bench/stepNodesProbe.ts', 'bench/splitStepProbe': 'bench/splitStepProbe.ts', 'bench/conflictFirstProbe': 'bench/conflictFirstProbe.ts', 'bench/nashNewtonSteps': 'bench/nashNewtonSteps.ts' }, outdir: 'out' },
   ];
+  const builds = production ? shipped : [...shipped, ...local];
   if (watch) {
     const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
     await Promise.all(contexts.map((c) => c.watch()));

@@ -27,12 +27,12 @@ function childCpuSeconds() {
   }
 }
 
-function run(label, cmd, args) {
+function run(label, cmd, args, env = {}) {
   console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`);
   const started = Date.now();
   const cpuBefore = childCpuSeconds();
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
     child.on('close', (code) => {
@@ -67,7 +67,8 @@ const stages = [
   ['training panel interactions in Chromium (conflict heatmap)', process.execPath, ['test/unit/designer/harness/run.mjs', 'trainingInteractions'], { counted: true }],
   ['shared-weight diagram interactions in Chromium (unit reliance, task affinity)', process.execPath, ['test/unit/designer/harness/run.mjs', 'diagramInteractions'], { counted: true }],
   ...(skipE2e ? [] : [
-    ['extension-host integration suite (code-server)', process.execPath, ['test/integration/runner/run.mjs'], { counted: true }],
+    // The build stage made dist/ already: the runner's own `node esbuild.mjs` would only repeat it.
+    ['extension-host integration suite (code-server)', process.execPath, ['test/integration/runner/run.mjs'], { counted: true, env: { MTS_SKIP_BUILD: '1' } }],
     ['end-to-end scenarios (code-server)', process.execPath, ['test/e2e/run.mjs'], { counted: true }],
   ]),
 ];
@@ -78,7 +79,7 @@ const failures = [];
 const times = [];
 const started = Date.now();
 for (const [label, cmd, args, opts] of stages) {
-  const { code, out, time } = await run(label, cmd, args);
+  const { code, out, time } = await run(label, cmd, args, opts?.env);
   times.push([label, time]);
   if (opts?.counted) {
     const c = counts(out);

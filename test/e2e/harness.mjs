@@ -11,6 +11,8 @@ import { installInto, resolveExtension } from './extension-package.mjs';
 import { chromiumArgs, chromiumPath, examplesRoot, fixturesRoot, outputRoot } from './paths.mjs';
 
 export const RUN_MARKER = 'MTS_E2E_RUN';
+/** Like RUN_MARKER, one value per scenario: scenarios run side by side (run.mjs), so a scenario finds its own processes by this one. */
+export const SESSION_MARKER = 'MTS_E2E_SESSION';
 const liveBrowsers = new Set();
 const STEP_TIMEOUT = Number(process.env.MTS_E2E_TIMEOUT_MS ?? 60_000);
 const log = (msg) => console.log(`[e2e] ${msg}`);
@@ -61,7 +63,7 @@ function copyWorkspace(name, dest) {
 }
 
 export class Session {
-  /** @param {{ name: string, dir: string, page: import('playwright-core').Page, workspace: string, userDataDir: string, runId: string }} o */
+  /** @param {{ name: string, dir: string, page: import('playwright-core').Page, workspace: string, userDataDir: string, runId: string, sessionId: string }} o */
   constructor(o) {
     Object.assign(this, o);
     this.consoleErrors = [];
@@ -381,7 +383,7 @@ export class Session {
   }
 }
 
-/** Settings that keep VS Code from opening pages that steal focus from what a scenario does. */
+/** Settings that keep VS Code from opening pages that steal focus from what a scenario does, or from logging errors that are not ours. */
 function writeUserSettings(userDataDir, extra = {}) {
   const settings = {
     'workbench.startupEditor': 'none',
@@ -391,6 +393,10 @@ function writeUserSettings(userDataDir, extra = {}) {
     'telemetry.telemetryLevel': 'off',
     'security.workspace.trust.enabled': false,
     'update.mode': 'none',
+    // VS Code asks the built-in task providers (TypeScript's) for tasks and logs a console error
+    // when one takes over 5 s, as on a loaded machine; no scenario uses tasks, and several fail on
+    // any console error.
+    'task.autoDetect': 'off',
     ...extra,
   };
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
@@ -423,7 +429,8 @@ export async function withSession(run, { name, workspace = 'demo', url = (base) 
   const userDataDir = path.join(home, 'user-data');
   const ws = copyWorkspace(workspace, path.join(home, 'workspace'));
   writeUserSettings(userDataDir, settings);
-  const env = { ...extraEnv, [RUN_MARKER]: run.runId };
+  const sessionId = path.basename(home);
+  const env = { ...extraEnv, [RUN_MARKER]: run.runId, [SESSION_MARKER]: sessionId };
   let server;
   let browser;
   let session;
@@ -436,7 +443,7 @@ export async function withSession(run, { name, workspace = 'demo', url = (base) 
     liveBrowsers.add(browser);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor });
     page.setDefaultTimeout(STEP_TIMEOUT);
-    session = new Session({ name, dir, page, workspace: ws, userDataDir, server, runId: run.runId });
+    session = new Session({ name, dir, page, workspace: ws, userDataDir, server, runId: run.runId, sessionId });
     await page.goto(url(`${server.url}/?folder=${encodeURIComponent(ws)}`));
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
     await body(session);

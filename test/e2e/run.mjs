@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Entry for `npm run test:e2e`: each scenario in a fresh code-server window; ends with the
 // line `N passed, M failed` and a non-zero exit on any failure.
-//   node test/e2e/run.mjs [name filter...]  MTS_VSIX=path  MTS_E2E_EXTENSION=folder
+//   node test/e2e/run.mjs [name filter...]  MTS_VSIX=path  MTS_E2E_EXTENSION=folder  MTS_E2E_JOBS=2
 // (a scenario runs when its name contains any of the filters)
 //
-// Scenarios run in the order a new user meets the features, each in a fresh window on a
-// copy of its workspace; screenshots in test-output/e2e/<scenario>/ (see README.md there).
+// Scenarios start in the order a new user meets the features, each in a fresh window (its own
+// code-server, Chromium and copy of its workspace); screenshots in test-output/e2e/<scenario>/
+// (see README.md there). Two run at a time: a scenario mostly waits on VS Code, so one alone
+// leaves a core of a two-core machine idle. MTS_E2E_JOBS=1 runs them one after another.
 import fs from 'node:fs';
 import path from 'node:path';
 import { prepareRun, stopEverything, withSession, RUN_MARKER } from './harness.mjs';
@@ -33,6 +35,8 @@ import walkthrough from './scenarios/walkthrough.mjs';
 
 const scenarios = [activation, walkthrough, newExperiment, designerEdit, keyboardOnly, designerSync, designerPanels, badInput, shapeQuickFix, partialLabels, train, stop, diagram, exportDesigner, exportCancel, mmoeGradient, insight, studyView, studyCompare, readmeScreenshots];
 
+const JOBS = Math.max(1, Number(process.env.MTS_E2E_JOBS ?? 2) || 1);
+
 const started = Date.now();
 const filters = process.argv.slice(2);
 const selected = scenarios.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
@@ -57,19 +61,23 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 try {
   run = await prepareRun();
-  for (const scenario of selected) {
-    console.log(`\n▶ ${scenario.name}`);
-    const t0 = Date.now();
-    const took = () => `(${((Date.now() - t0) / 1000).toFixed(0)} s)`;
-    try {
-      await withSession(run, scenario, (s) => scenario.run(s));
-      passed++;
-      console.log(`✔ ${scenario.name} ${took()}`);
-    } catch (error) {
-      failed++;
-      console.log(`✘ ${scenario.name} ${took()}\n    ${String(error?.message ?? error).split('\n').join('\n    ')}`);
+  const queue = [...selected];
+  const worker = async () => {
+    for (let scenario = queue.shift(); scenario !== undefined; scenario = queue.shift()) {
+      console.log(`\n▶ ${scenario.name}`);
+      const t0 = Date.now();
+      const took = () => `(${((Date.now() - t0) / 1000).toFixed(0)} s)`;
+      try {
+        await withSession(run, scenario, (s) => scenario.run(s));
+        passed++;
+        console.log(`✔ ${scenario.name} ${took()}`);
+      } catch (error) {
+        failed++;
+        console.log(`✘ ${scenario.name} ${took()}\n    ${String(error?.message ?? error).split('\n').join('\n    ')}`);
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(JOBS, selected.length) }, worker));
   const leftovers = processesWithEnv(RUN_MARKER, run.runId);
   if (leftovers.length) {
     failed++;

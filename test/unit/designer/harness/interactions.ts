@@ -697,32 +697,43 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
   }],
 ];
 
+/**
+ * Checks at a time, each on its own page of one browser: a check mostly waits on the page
+ * (layout, animation frames), so one alone leaves a core of a two-core machine idle.
+ * MTS_HARNESS_JOBS=1 runs them one after another.
+ */
+const JOBS = Math.max(1, Number(process.env.MTS_HARNESS_JOBS ?? 2) || 1);
+
 async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
+  const chosen = checks.filter(([name]) => !only || name.includes(only));
   let failed = 0;
-  try {
-    for (const [name, run, options] of checks) {
-      if (only && !name.includes(only)) continue;
-      const d = await DesignerPage.open(browser, { bundleDir, text: digitsParityText, theme: LIGHT, ...options });
-      try {
-        await d.waitForLayout();
-        await run(d);
-        assert.deepEqual(d.errors, [], 'no console errors');
-        console.log(`ok   ${name}`);
-      } catch (error) {
-        failed++;
-        console.log(`FAIL ${name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
-        await d.shot(path.join(ROOT, `test-output/designer/fail-${failed}.png`));
-      } finally {
-        await d.close();
-      }
+  const runCheck = async ([name, run, options]: (typeof checks)[number]): Promise<void> => {
+    const d = await DesignerPage.open(browser, { bundleDir, text: digitsParityText, theme: LIGHT, ...options });
+    try {
+      await d.waitForLayout();
+      await run(d);
+      assert.deepEqual(d.errors, [], 'no console errors');
+      console.log(`ok   ${name}`);
+    } catch (error) {
+      const n = ++failed;
+      console.log(`FAIL ${name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
+      await d.shot(path.join(ROOT, `test-output/designer/fail-${n}.png`));
+    } finally {
+      await d.close();
     }
+  };
+  try {
+    const queue = [...chosen];
+    const worker = async (): Promise<void> => {
+      for (let check = queue.shift(); check !== undefined; check = queue.shift()) await runCheck(check);
+    };
+    await Promise.all(Array.from({ length: Math.min(JOBS, chosen.length) }, worker));
   } finally {
     await browser.close();
   }
-  const ran = checks.filter(([name]) => !only || name.includes(only)).length;
   // The plain closing line that scripts/test.mjs counts.
-  console.log(`${ran - failed} passed, ${failed} failed`);
+  console.log(`${chosen.length - failed} passed, ${failed} failed`);
   if (failed) process.exitCode = 1;
 }
 
