@@ -13,18 +13,24 @@ const D: Attr = { type: 'double' };
 const I32: Attr = { type: 'int32' };
 
 /**
- * The rounds' visited tasks: per round an int32 [k] (entry i: the task i visits). With more
- * than two tasks, the orders placeholder (int32 [k (k - 1)], row i: the other tasks in i's
- * order) is set in `io.orders`.
+ * The task orders as rows: int32 [k, k - 1] (row i: the other tasks in i's order; column t:
+ * round t's visits); undefined with fewer than two tasks. With more than two tasks, the orders
+ * placeholder (int32 [k (k - 1)]) is set in `io.orders`.
  */
-export function visitRounds(r: RuleOps, io: RuleIo): string[] {
+export function visitRows(r: RuleOps, io: RuleIo): string | undefined {
   const k = r.k;
-  if (k < 2) return [];
-  if (k === 2) return [r.ints([1, 0])];
+  if (k < 2) return undefined;
+  if (k === 2) return r.g.constant(`${r.at}/orders_rows`, { dtype: 'int32', shape: [2, 1], values: [1, 0] });
   io.orders = r.g.placeholder(`${r.at}/orders`, [k * (k - 1)], 'int32');
-  const rows = r.g.op('Reshape', [io.orders, r.ints([k, k - 1])], { T: I32, Tshape: I32 }, `${r.at}/orders_rows`);
-  const rounds = r.g.op('Unpack', [rows], { T: I32, num: { i: k - 1 }, axis: { i: 1 } }, `${r.at}/rounds`);
-  return Array.from({ length: k - 1 }, (_, t) => (t === 0 ? rounds : `${rounds}:${t}`));
+  return r.g.op('Reshape', [io.orders, r.ints([k, k - 1])], { T: I32, Tshape: I32 }, `${r.at}/orders_rows`);
+}
+
+/** The rounds' visited tasks: per round an int32 [k] (entry i: the task i visits), the columns of visitRows. */
+export function visitRounds(r: RuleOps, io: RuleIo): string[] {
+  const rows = visitRows(r, io);
+  if (!rows) return [];
+  const rounds = r.g.op('Unpack', [rows], { T: I32, num: { i: r.k - 1 }, axis: { i: 1 } }, `${r.at}/rounds`);
+  return Array.from({ length: r.k - 1 }, (_, t) => (t === 0 ? rounds : `${rounds}:${t}`));
 }
 
 /** Entries `at` [k] (int32) of the float64 vector `v`, or rows of the float64 matrix `v`. */
