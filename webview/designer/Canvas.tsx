@@ -14,13 +14,13 @@ import type { LayerType } from '../../src/core/spec';
 import { useDesigner } from './context';
 import { canvasEdges, edgeRefOf, groupBoxes, NODE_SIZE, sizeOf, TASK_SIZE, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 import { TASK_COLORS } from './model';
-import { describeNode, describeTask, FlowDirection, GroupBoxView, GroupLabelView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
+import { CompactCards, describeNode, describeTask, FlowDirection, GroupBoxView, GroupLabelView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { cardAfterDelete, focusCard } from './focusAfterDelete';
 import { motionMs } from '../common/motion';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
-import { fitViewport, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, panToShow, sameViewport, screenRect, type Bounds, type MinimapSize } from './viewport';
+import { fitViewport, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, opensCompact, panToShow, sameViewport, screenRect, type Bounds, type MinimapSize } from './viewport';
 
 type SetSelection = (update: (s: Selection) => Selection) => void;
 
@@ -152,15 +152,36 @@ export function Canvas(p: Props) {
   const fitting = useRef(0);
   const current = useRef({ positions: p.positions, groups: p.groups, direction: p.direction, model });
   current.current = { positions: p.positions, groups: p.groups, direction: p.direction, model };
+  // Compact cards (nodes.tsx) on the first view only: the graph opens whole with them where it
+  // fits only below READABLE_ZOOM. The first change of the document brings whole cards back
+  // (an edit is read on the card's settings line, which compact cards leave out).
+  const compact = useRef(false);
+  // Decided once, in the render that mounts the flow (then xyflow owns the viewport).
+  const initialViewport = useRef<Viewport | undefined>(undefined);
+  const edited = useRef(false);
+  const [, redraw] = useState(0);
+  const setCompact = (on: boolean): void => {
+    if (compact.current === on) return;
+    compact.current = on;
+    if (initialViewport.current) redraw((n) => n + 1);
+  };
   const framing = (canvas: Size, positions = current.current.positions, whole = false): Viewport => {
     const { groups, direction, model: m } = current.current;
     const bounds = graphBounds(positions, groups);
     if (whole) return fitViewport(bounds, canvas);
     const inputs = new Map(m.nodes.flatMap((n) => (n.kind === 'input' && positions.has(n.id) ? [[n.id, positions.get(n.id)!] as const] : [])));
-    return openingViewport(bounds, graphBounds(inputs, []), canvas, direction);
+    setCompact(!edited.current && opensCompact(bounds, canvas));
+    return openingViewport(bounds, graphBounds(inputs, []), canvas, direction, compact.current);
   };
-  // Decided once, in the render that mounts the flow (then xyflow owns the viewport).
-  const initialViewport = useRef<Viewport | undefined>(undefined);
+  const openedDoc = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (edited.current) return;
+    const text = JSON.stringify(model.doc);
+    openedDoc.current ??= text;
+    if (text === openedDoc.current) return;
+    edited.current = true;
+    setCompact(false);
+  }, [model.doc]);
   if (size && !initialViewport.current) {
     initialViewport.current = p.defaultViewport ?? framing(size);
     if (!p.defaultViewport) lastFit.current = initialViewport.current;
@@ -441,7 +462,7 @@ export function Canvas(p: Props) {
         + 'arrow keys move, Delete removes, Ctrl+D duplicates, Ctrl+A selects all, F fits the view. The palette adds a layer after the selection; '
         + 'the inspector\'s Inputs remove a connection.'}>
       <Arrowheads />
-      {initialViewport.current && <FlowDirection.Provider value={p.direction}><OpeningZoom.Provider value={initialViewport.current.zoom}><ReactFlow
+      {initialViewport.current && <FlowDirection.Provider value={p.direction}><CompactCards.Provider value={compact.current}><OpeningZoom.Provider value={initialViewport.current.zoom}><ReactFlow
         nodes={nodes} edges={edges} nodeTypes={NODE_TYPES}
         onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} isValidConnection={isValidConnection}
         deleteKeyCode={null} selectionKeyCode="Shift" multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
@@ -471,7 +492,7 @@ export function Canvas(p: Props) {
           const info = (n.data as LayerNode['data']).info;
           return info.shared ? 'var(--vscode-foreground)' : info.serves.length === 1 ? model.taskById.get(info.serves[0]!)?.color ?? SHARED_EDGE : SHARED_EDGE;
         }} />}
-      </ReactFlow></OpeningZoom.Provider></FlowDirection.Provider>}
+      </ReactFlow></OpeningZoom.Provider></CompactCards.Provider></FlowDirection.Provider>}
     </div>
   );
 }

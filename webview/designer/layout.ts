@@ -22,6 +22,8 @@ export interface LayoutGroup {
   id: string;
   tasks: string[];
   label: string;
+  /** The label in fewer words, without the tasks it names (their colours say them), for compact cards (nodes.tsx): "Shared trunk", "Experts + gates". */
+  shortLabel: string;
   /** Canvas node ids (inputs, layers, task nodes). */
   members: string[];
 }
@@ -33,13 +35,13 @@ export interface LayoutGroup {
  * "Shared trunk" over cross-stitch columns said they were one shared stack, which they are not.
  */
 const TRUNK = 'Shared trunk';
-function sharedContent(members: readonly NodeInfo[]): string {
+function sharedContent(members: readonly NodeInfo[], short = false): string {
   const has = (...types: string[]): boolean => members.some((n) => types.includes(n.type));
   const trunk = members.some((n) => n.kind === 'layer' && !isBlockType(n.type));
   const parts = [
     ...(trunk ? [TRUNK.toLowerCase()] : []),
-    ...(has('mmoe', 'ple') ? ['experts + task gates'] : []),
-    ...(has('crossStitch') ? ['cross-stitch columns'] : has('parallelDense') ? ['task columns'] : []),
+    ...(has('mmoe', 'ple') ? [short ? 'experts + gates' : 'experts + task gates'] : []),
+    ...(has('crossStitch') ? [short ? 'cross-stitch' : 'cross-stitch columns'] : has('parallelDense') ? ['task columns'] : []),
   ];
   const text = parts.length ? parts.join(', ') : members.every((n) => n.kind === 'input') ? `shared input${members.length > 1 ? 's' : ''}` : 'shared';
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -52,7 +54,7 @@ export function groupNodes(model: DesignModel): LayoutGroup[] {
     const id = `group:${tasks.join('+')}`;
     let g = groups.get(id);
     if (!g) {
-      g = { id, tasks, label: '', members: [] };
+      g = { id, tasks, label: '', shortLabel: '', members: [] };
       groups.set(id, g);
     }
     g.members.push(member);
@@ -62,11 +64,12 @@ export function groupNodes(model: DesignModel): LayoutGroup[] {
   const all = model.tasks.length;
   for (const g of groups.values()) {
     const { tasks } = g;
-    const shared = (): string => sharedContent(g.members.map((id) => model.nodeById.get(id)).filter((n): n is NodeInfo => n !== undefined));
+    const shared = (short = false): string => sharedContent(g.members.map((id) => model.nodeById.get(id)).filter((n): n is NodeInfo => n !== undefined), short);
     g.label = tasks.length === 0 ? 'Not used by any task'
       : tasks.length === 1 ? `${tasks[0]} branch`
         : tasks.length === all ? `${shared()} · ${all === 2 ? 'both tasks' : `all ${all} tasks`}`
           : shared() === TRUNK ? `Shared by ${tasks.join(', ')}` : `${shared()} · ${tasks.join(', ')}`;
+    g.shortLabel = tasks.length === 0 ? 'Unused' : tasks.length === 1 ? tasks[0]! : shared(true);
   }
   const rank = (g: LayoutGroup): number => (g.tasks.length === 0 ? 1e9 : g.tasks.length >= 2 ? -g.tasks.length : 0);
   const taskOrder = new Map(model.tasks.map((t, i) => [t.id, i]));

@@ -7,6 +7,7 @@ import type { Problem } from '../../src/core/spec';
 import { formatShape } from '../../src/core/wording';
 import type { Direction, GroupBox } from './layout';
 import type { NodeInfo, TaskInfo } from './model';
+import { READABLE_ZOOM } from './viewport';
 
 export type LayerNodeData = { info: NodeInfo; tasks: TaskInfo[]; problems: Problem[] };
 export type TaskNodeData = { task: TaskInfo; problems: Problem[]; hasHead: boolean };
@@ -32,9 +33,22 @@ const SIDES: Record<Direction, { into: Position; out: Position }> = {
   LR: { into: Position.Left, out: Position.Right },
   TB: { into: Position.Top, out: Position.Bottom },
 };
-function useZoomedOut(): boolean {
+/** Whether the canvas opened with compact cards (Canvas.tsx: the first view, until the first edit). */
+export const CompactCards = createContext(false);
+/**
+ * How a card is drawn: whole ('full'); 'compact' on a first view framed whole below
+ * READABLE_ZOOM (viewport.ts opensCompact), while the zoom stays under it: the name, the
+ * output shape, the parameters and the sharing badge or task, in larger type (COMPACT_TEXT_PX),
+ * without the type and settings lines; 'far' below DETAIL_ZOOM. Each card re-renders only when
+ * its look changes.
+ */
+export type CardLook = 'full' | 'compact' | 'far';
+export const cardLook = (zoom: number, compact: boolean): CardLook =>
+  (zoom < DETAIL_ZOOM ? 'far' : compact && zoom < READABLE_ZOOM - 1e-9 ? 'compact' : 'full');
+export function useCardLook(): CardLook {
   const opening = useContext(OpeningZoom);
-  return useStore((s: ReactFlowState) => (s.panZoom ? s.transform[2] : opening) < DETAIL_ZOOM);
+  const compact = useContext(CompactCards);
+  return useStore((s: ReactFlowState) => cardLook(s.panZoom ? s.transform[2] : opening, compact));
 }
 
 /**
@@ -125,10 +139,11 @@ function stripesStyle(tasks: readonly TaskInfo[]): Record<string, string> {
 
 export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<LayerNode>) {
   const { info, tasks, problems } = data;
-  const far = useZoomedOut();
+  const look = useCardLook();
+  const far = look === 'far';
   const direction = useContext(FlowDirection);
   const severity = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
-  const classes = ['mts-node', info.kind, info.shared ? 'shared' : '', info.serves.length === 0 ? 'unused' : '', severity, selected ? 'selected' : '', far ? 'far' : ''];
+  const classes = ['mts-node', info.kind, info.shared ? 'shared' : '', info.serves.length === 0 ? 'unused' : '', severity, selected ? 'selected' : '', look === 'full' ? '' : look];
   const single = tasks.length === 1 ? tasks[0] : undefined;
   const taskColor = single ? { ['--task-color' as string]: single.color } : undefined;
   if (far) {
@@ -146,9 +161,9 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
       <div className="node-body">
         <div className="node-row node-title">
           <span className="node-id" title={info.id}>{info.label ?? info.id}</span>
-          <span className="node-type">{info.type}</span>
+          {look === 'full' && <span className="node-type">{info.type}</span>}
         </div>
-        <div className="node-row node-settings" title={info.settings}>{info.settings || (info.kind === 'input' ? 'input' : '\u00a0')}</div>
+        {look === 'full' && <div className="node-row node-settings" title={info.settings}>{info.settings || (info.kind === 'input' ? 'input' : '\u00a0')}</div>}
         <div className="node-row node-meta">
           <span className="node-shape" title="Output shape (without the batch dimension)">{info.shape ? `→ ${formatShape(info.shape)}` : '→ ?'}</span>
           <span className="node-params" title="Parameters">{info.params === undefined ? '? params' : info.params === 0 ? 'no params' : plural(info.params, 'param')}</span>
@@ -168,23 +183,28 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
 
 export const TaskCard = memo(function TaskCard({ data, selected }: NodeProps<TaskNode>) {
   const { task, problems, hasHead } = data;
-  const far = useZoomedOut();
+  const look = useCardLook();
+  const far = look === 'far';
   const direction = useContext(FlowDirection);
   const severity = problems.some((p) => p.severity === 'error') ? 'error' : problems.length ? 'warning' : '';
   const detail = [task.kind, task.kind === 'multiclass' && task.classes ? `${task.classes} classes` : ''].filter(Boolean).join(' · ');
-  const classes = ['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head', far ? 'far' : ''].filter(Boolean).join(' ');
+  const classes = ['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head', look === 'full' ? '' : look].filter(Boolean).join(' ');
   const label = describeTask(task, hasHead);
   if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>{TARGET_MARK[direction]}</div>;
   return (
     <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>
       <Handle type="target" position={SIDES[direction].into} aria-label={`Head of task ${task.id}`} />
-      <div className="node-row node-title"><span className="task-name"><span className="dot" />{task.id}</span><span className="node-type">task</span></div>
-      <div className="node-row node-settings">{detail}</div>
-      <div className="node-row node-meta">
-        <span title="Target column">{task.target ? `target ${task.target}` : 'no target'}</span>
-        <ProblemBadge problems={problems} />
-      </div>
-      {!hasHead && <div className="node-row hint">connect a head here</div>}
+      <div className="node-row node-title"><span className="task-name"><span className="dot" />{task.id}</span>{look === 'full' ? <span className="node-type">task</span> : <ProblemBadge problems={problems} />}</div>
+      {/* Compact: the kind alone ("multiclass · 10 classes", "target readmitted" are wider than the card in 16 px
+          type; the target is in the tooltip and the Tasks tab), and the dashed border says a head is missing. */}
+      <div className="node-row node-settings" title={look === 'full' ? undefined : `${detail}${task.target ? `, target ${task.target}` : ''}`}>{look === 'full' ? detail : task.kind}</div>
+      {look === 'full' && <>
+        <div className="node-row node-meta">
+          <span title="Target column">{task.target ? `target ${task.target}` : 'no target'}</span>
+          <ProblemBadge problems={problems} />
+        </div>
+        {!hasHead && <div className="node-row hint">connect a head here</div>}
+      </>}
     </div>
   );
 });
@@ -209,13 +229,17 @@ export function GroupBoxView({ box, colors }: { box: GroupBox; colors: string[] 
 /**
  * A group's name, drawn above the edges on the box's own colour (GroupBoxView sits behind
  * them): read top to bottom, an edge enters a branch at its top centre, and through the
- * letters of any name longer than half the box ("readmitted branch").
+ * letters of any name longer than half the box ("readmitted branch"). On compact cards the
+ * short label in their larger type, a branch's kept to the left half of its box, clear of
+ * that edge's arrowhead.
  */
 export function GroupLabelView({ box, color }: { box: GroupBox; color: string | undefined }) {
+  const compact = useCardLook() === 'compact';
+  const room = box.group.tasks.length === 1 ? box.width / 2 - 16 : box.width - 16;
   return (
-    <div className={`group-label ${groupKind(box)}`} aria-hidden="true"
-      style={{ transform: `translate(${box.x}px, ${box.y}px)`, ['--task-color' as string]: color ?? 'transparent' }}>
-      {box.group.label}
+    <div className={`group-label ${groupKind(box)}${compact ? ' compact' : ''}`} aria-hidden="true"
+      style={{ transform: `translate(${box.x}px, ${box.y}px)`, ['--task-color' as string]: color ?? 'transparent', ...(compact ? { maxWidth: room } : {}) }}>
+      {compact ? box.group.shortLabel : box.group.label}
     </div>
   );
 }

@@ -1,8 +1,10 @@
 // Framing the graph. "Fit view": the viewport that shows all of it (nodes and their group
 // boxes, labels included) centred in the canvas, never zoomed in past natural size, so a
 // 4-node graph is not blown up and a 100-layer one is shown whole. The opening view: the
-// same, but never below the zoom at which a card's text can be read; a graph that does not
-// fit at that zoom opens at it, anchored at its inputs (the minimap shows the rest).
+// same, but never below the zoom at which a card's text can be read: before the first edit,
+// a compact card's (name, shape, parameters, sharing badge in larger type); after it, a whole
+// card's. A graph that does not fit at that zoom opens at READABLE_ZOOM with whole cards,
+// anchored at its inputs (the minimap shows the rest).
 import type { Viewport } from '@xyflow/react';
 import { groupBoxes, sizeOf, type Direction, type LayoutGroup, type Point, type Size } from './layout';
 
@@ -15,8 +17,20 @@ export const MAX_FIT_ZOOM = 1;
 export const CARD_TEXT_PX = 12;
 /** Text smaller than this on screen is hard to read (issue 15: 6-7 px at first open was unreadable). */
 export const READABLE_TEXT_PX = 11;
-/** The lowest zoom the designer opens at: the smallest card text is READABLE_TEXT_PX on screen. */
+/** Below this zoom a whole card's smallest text is under READABLE_TEXT_PX on screen. */
 export const READABLE_ZOOM = READABLE_TEXT_PX / CARD_TEXT_PX;
+/**
+ * The smallest font on a compact card and on a group label drawn compact (designer.css: .compact), at
+ * zoom 1. 16 px keeps "→ [128]" and "100,480 params" side by side on a 232 px card (a longer shape
+ * wraps the parameters onto a second line) and the badge, the shape and the parameters all on it.
+ */
+export const COMPACT_TEXT_PX = 16;
+/**
+ * The lowest zoom the designer opens at with the whole graph in view, its cards compact:
+ * their text is READABLE_TEXT_PX on screen. Two-branch examples in a 1024x768 editor needed
+ * 0.85-0.88, MMoE 0.71, and at READABLE_ZOOM they opened cut at the bottom.
+ */
+export const COMPACT_ZOOM = READABLE_TEXT_PX / COMPACT_TEXT_PX;
 const MARGIN = 24;
 /** The zoom controls sit at the left (15 px in, 26 px wide; Canvas.tsx: top left top to bottom, else bottom left): the graph keeps clear of their column. */
 const LEFT = 52;
@@ -40,13 +54,23 @@ export function fitZoom(bounds: Bounds | undefined, canvas: Size): number {
 }
 
 /**
- * The view the designer opens at: the whole graph when it fits at a readable zoom; else the
- * readable zoom, the graph's start (its left edge, or top edge top to bottom) at the margin
+ * Whether the designer opens with compact cards: the whole graph fits only below READABLE_ZOOM,
+ * and at COMPACT_ZOOM or above (where compact cards read).
+ */
+export function opensCompact(bounds: Bounds | undefined, canvas: Size): boolean {
+  const zoom = fitZoom(bounds, canvas);
+  return bounds !== undefined && zoom < READABLE_ZOOM - 1e-9 && zoom >= COMPACT_ZOOM - 1e-9;
+}
+
+/**
+ * The view the designer opens at: the whole graph when it fits at a readable zoom (down to
+ * COMPACT_ZOOM where `compact` cards may be drawn, else READABLE_ZOOM); else READABLE_ZOOM
+ * (whole cards), the graph's start (its left edge, or top edge top to bottom) at the margin
  * and, across the flow, the inputs (`anchor`) in the middle as far as the graph allows.
  */
-export function openingViewport(bounds: Bounds | undefined, anchor: Bounds | undefined, canvas: Size, direction: Direction): Viewport {
+export function openingViewport(bounds: Bounds | undefined, anchor: Bounds | undefined, canvas: Size, direction: Direction, compact = false): Viewport {
   const whole = fitViewport(bounds, canvas);
-  if (!bounds || whole.zoom >= READABLE_ZOOM - 1e-9) return whole;
+  if (!bounds || whole.zoom >= (compact ? COMPACT_ZOOM : READABLE_ZOOM) - 1e-9) return whole;
   const zoom = READABLE_ZOOM;
   const at = anchor ?? bounds;
   // One axis of the view: the graph's start at the margin (along the flow). Across it: the

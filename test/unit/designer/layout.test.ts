@@ -9,7 +9,7 @@ import { canvasIds, groupBoxes, groupNodes, layoutInput, placeNodes, sizeOf, typ
 import { buildModel, type DesignModel } from '../../../webview/designer/model';
 import { chooseDirection, pictureDirection } from '../../../webview/designer/flowDirection';
 import { canvasEdges, type Direction } from '../../../webview/designer/layout';
-import { fitViewport, graphBounds, hiddenSides, inView, openingViewport, panToShow, READABLE_ZOOM } from '../../../webview/designer/viewport';
+import { COMPACT_ZOOM, fitViewport, graphBounds, hiddenSides, inView, openingViewport, opensCompact, panToShow, READABLE_ZOOM } from '../../../webview/designer/viewport';
 import { digitsParityText, largeModel, threeTasks } from './fixtures';
 
 const elk = new ELK();
@@ -279,6 +279,33 @@ describe('opening view', () => {
       const start = direction === 'LR' ? v.x + bounds.x * v.zoom : v.y + bounds.y * v.zoom;
       assert.ok(start > 0 && start < 60, `${direction}: the graph starts at the margin (${start})`);
     }
+  });
+
+  it('a graph that fits only below READABLE_ZOOM, down to COMPACT_ZOOM, opens whole with compact cards; without them at READABLE_ZOOM', () => {
+    // Compact cards' smallest text is 16 px (designer.css), 11 px on screen at 11 / 16 = 0.6875.
+    assert.ok(Math.abs(COMPACT_ZOOM - 0.6875) < 1e-5, `COMPACT_ZOOM ${COMPACT_ZOOM}`);
+    // digits-parity top to bottom: two branch boxes of 232 + 2 * 16 = 264 with 24 between them: 552 wide;
+    // the trunk box 34 + 3 * 92 + 2 * 32 + 16 = 390, 24 between, a branch box 34 + 92 + 32 + 84 + 16 = 258: 672 high.
+    // In a 900x700 panel the canvas is 497 x 570: (497 - 52 - 24) / 552 = 0.762681 across, (570 - 48) / 672 = 0.776786 down.
+    const canvas = { width: 497, height: 570 };
+    const model = buildModel(digits(), []);
+    const groups = groupNodes(model);
+    const positions = placeNodes(model, columnLayout(model, groups, canvasEdges(model), 'TB'));
+    const bounds = graphBounds(positions, groups)!;
+    assert.deepEqual([bounds.width, bounds.height], [552, 672]);
+    const inputs = graphBounds(new Map([['image', positions.get('image')!]]), [])!;
+    assert.equal(opensCompact(bounds, canvas), true);
+    const v = openingViewport(bounds, inputs, canvas, 'TB', true);
+    assert.ok(Math.abs(v.zoom - 0.762681) < 1e-5, `zoom ${v.zoom}`);
+    assert.deepEqual(v, fitViewport(bounds, canvas));
+    assert.ok(inView(bounds, v, canvas));
+    // After an edit (no compact cards) the same canvas opens at READABLE_ZOOM, cut.
+    assert.equal(openingViewport(bounds, inputs, canvas, 'TB').zoom, READABLE_ZOOM);
+    // Fits at READABLE_ZOOM (900 x 800: (800 - 48) / 672 = 1.12): whole cards. Too low even for compact
+    // ones (497 x 300: (300 - 48) / 672 = 0.375 < 0.6875): whole cards at READABLE_ZOOM.
+    assert.equal(opensCompact(bounds, { width: 900, height: 800 }), false);
+    assert.equal(opensCompact(bounds, { width: 497, height: 300 }), false);
+    assert.equal(openingViewport(bounds, inputs, { width: 497, height: 300 }, 'TB', true).zoom, READABLE_ZOOM);
   });
 });
 

@@ -40,7 +40,7 @@ async function labelsCrossedByEdges(page: Page): Promise<string[]> {
  * Edges whose arrowhead (the path's last 8 units, as Canvas.tsx draws it at stroke width 2, 4 px either side)
  * lies under a group label: a label drawn above the edges must leave their arrowheads in sight.
  */
-async function arrowheadsUnderLabels(page: Page): Promise<string[]> {
+export async function arrowheadsUnderLabels(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const labels = [...document.querySelectorAll('.group-label')].map((e) => e.getBoundingClientRect());
     const hidden: string[] = [];

@@ -206,17 +206,17 @@ async function main(): Promise<void> {
       await shot(q, 'split-digits-light');
     }
     {
-      // Issue 15's first view: each bundled example as it opens at 1400x900, 1000x700 and 800x700, in
-      // the three themes (nodes readable, a larger graph anchored at its inputs).
+      // Issue 15's first view: each bundled example as it opens at 1400x900, the harness' default
+      // 1400x820, 1024x768, 1000x700 and 800x700, in the three themes (the whole graph readable, badges and shapes on).
       const examples = path.resolve(ROOT, 'examples');
       for (const name of fs.readdirSync(examples).sort()) {
         const file = path.join(examples, name, `${name}.mtl.json`);
         if (!fs.existsSync(file)) continue;
-        for (const [width, height] of [[1400, 900], [1000, 700], [800, 700]] as const) {
+        for (const [width, height] of [[1400, 900], [1400, 820], [1024, 768], [1000, 700], [800, 700]] as const) {
           for (const look of ['light', 'dark', 'hc'] as const) {
-            if (!want(`first-${name}-${width}-${look}`)) continue;
+            if (!want(`first-${name}-${width}x${height}-${look}`)) continue;
             const p = await open({ text: fs.readFileSync(file, 'utf8'), look, width, height, fileName: `${name}.mtl.json`, workspaceDir: path.dirname(file) });
-            await shot(p, `first-${name}-${width}-${look}`);
+            await shot(p, `first-${name}-${width}x${height}-${look}`);
             await p.close();
           }
         }
