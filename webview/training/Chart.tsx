@@ -9,6 +9,7 @@ import { CURVE_STYLE } from '../../src/core/taskColors';
 import { chartTheme, withAlpha, type ChartTheme } from '../ui/themeColors';
 import type { ChartDef, ColorRole } from './charts';
 import type { RunView } from './runState';
+import { legendKeys } from './legendKeys';
 import { legendValue } from './legendValue';
 import { joinSeries } from './seriesJoin';
 
@@ -55,6 +56,7 @@ export function chartOptions(def: ChartDef, theme: ChartTheme, width: number, he
   });
   return {
     width, height,
+    plugins: [legendKeys()],
     // Legend markers drawn like their lines: a baseline's square has a dashed border.
     legend: { live: true, markers: { dash: (_u, si) => (si > 0 && def.series[si - 1]?.variant === 'baseline' ? 'dashed' : 'solid') } },
     cursor: { drag: { x: true, y: false }, points: { size: 6 } },

@@ -64,7 +64,8 @@ export async function tabWalk(page: Page, max = 60): Promise<TabWalk> {
       const r = outer.getBoundingClientRect();
       const name = outer.getAttribute('aria-label') ?? outer.getAttribute('data-id') ?? (outer.textContent ?? '').trim().slice(0, 40);
       const path: string[] = [];
-      for (let p: Element | null = outer; p && path.length < 40; p = p.parentElement) path.push(`${p.localName}${p.id ? `#${p.id}` : ''}`);
+      // Each ancestor's place among its siblings: the same control in two charts (a legend entry) is two stops.
+      for (let p: Element | null = outer; p && path.length < 40; p = p.parentElement) path.push(`${p.localName}${p.id ? `#${p.id}` : ''}:${[...(p.parentElement?.children ?? [])].indexOf(p)}`);
       return { key: `${path.join('<')}|${outer.getAttribute('data-id') ?? ''}|${name}|${[...(outer.parentElement?.children ?? [])].indexOf(outer)}`, what: `${outer.localName}${outer.className && typeof outer.className === 'string' ? `.${outer.className.trim().split(/\s+/).join('.')}` : ''} "${name}"`, x: r.x, y: r.y, width: r.width, height: r.height, inner: e !== outer };
     });
     if (!at) continue;

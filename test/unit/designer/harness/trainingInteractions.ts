@@ -126,8 +126,16 @@ const a11yChecks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void
       assert.deepEqual(await unnamedControls(p.page), []);
       const walk = await tabWalk(p.page);
       assert.ok(walk.stops.some((s) => s.includes('|Stop training|')), 'Stop training is a Tab stop');
+      // The three tasks' loss charts' legends (one curve each so far), with the rings checked below.
+      assert.equal(walk.stops.filter((s) => s.includes('|shared train, running over the epoch|')).length, 3, 'each legend entry is a Tab stop');
       assert.deepEqual(walk.noRing, []);
       assert.equal(walk.trapped, undefined);
+      // For the eye: a focused legend entry's ring in this theme.
+      const chart = p.page.locator('section.task[aria-label="Task digit"] .chart').first();
+      await p.page.keyboard.press('Tab'); // keyboard focus: :focus-visible
+      await chart.locator('.u-legend [role="checkbox"]').focus();
+      fs.mkdirSync(OUT, { recursive: true });
+      await chart.screenshot({ path: `${OUT}/legend-focus-${name.toLowerCase().replace(/ /g, '-')}.png` });
     },
   ]),
   ...([['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const).map(([name, theme]): [string, HarnessTheme, (p: TrainingPage) => Promise<void>] => [
@@ -137,6 +145,24 @@ const a11yChecks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void
       assert.ok(n >= 20, `${n} opaque pixels of the digit colour`);
     },
   ]),
+  ['high contrast: a legend entry is a checkbox the keyboard works: Space hides its curve, Enter shows it again; a click keeps the state it says', HIGH_CONTRAST, async (p) => {
+    await p.send(replay(2));
+    const entries = p.page.locator('section.task[aria-label="Task digit"] .chart').first().locator('.u-legend [role="checkbox"]');
+    await entries.first().waitFor();
+    assert.deepEqual(await entries.evaluateAll((es) => es.map((e) => [e.textContent, e.getAttribute('aria-checked'), (e as HTMLElement).tabIndex])), [['shared train, running over the epoch', 'true', 0]]);
+    const entry = entries.first();
+    assert.ok(await opaqueDigitPixels(p, HIGH_CONTRAST) >= 20, 'the curve is drawn');
+    await entry.focus();
+    await p.page.keyboard.press('Space');
+    assert.equal(await entry.getAttribute('aria-checked'), 'false');
+    assert.equal(await opaqueDigitPixels(p, HIGH_CONTRAST), 0, 'Space hid the curve');
+    assert.equal(await p.page.evaluate(() => window.scrollY), 0, 'Space did not scroll the page');
+    await p.page.keyboard.press('Enter');
+    assert.equal(await entry.getAttribute('aria-checked'), 'true');
+    assert.ok(await opaqueDigitPixels(p, HIGH_CONTRAST) >= 20, 'Enter showed it again');
+    await entry.click();
+    assert.equal(await entry.getAttribute('aria-checked'), 'false', 'a click toggles it and the state follows');
+  }],
   ['Dark Modern: a train curve stays faded beside the validation curve (the high-contrast check above can fail)', DARK, async (p) => {
     await p.send(replay(2));
     assert.equal(await opaqueDigitPixels(p, DARK), 0);
