@@ -6,7 +6,9 @@
 import { UNIT_USE_SHARE } from '../../src/core/explain';
 import type { SharingDiagram } from '../../src/core/sharingBlocks';
 import { taskColorVar } from '../../src/core/taskColors';
+import { useId } from 'react';
 import { blockColors } from './blockColors';
+import { diagramSentences } from './diagramText';
 import { blockFooter } from '../../src/core/blockFooter';
 import { blockLines, blockTitle, layoutDiagram, METRICS, UNIT_CELL, type UnitGrid } from './layout';
 import { patternId, sharedKeys, unitFill, unitOrder, type LayerUnits } from './unitCells';
@@ -42,12 +44,13 @@ export function BlockDiagram({ diagram, selectedLayer, onSelectLayer, units }: {
   const layout = layoutDiagram(diagram, (layer) => units?.get(layer)?.users.length);
   const m = METRICS;
   const pad = 8;
-  return (
-    // Shrinks to the panel's width down to 70 %, then scrolls (text stays readable).
+  const described = useId();
+  return (<>
+    {/* Shrinks to the panel's width down to 70 %, then scrolls (text stays readable). */}
     <svg className="blocks" width={layout.width + 2 * pad} height={layout.height + 2 * pad}
       style={{ minWidth: `${Math.round(0.7 * (layout.width + 2 * pad))}px` }}
       viewBox={`${-pad} ${-pad} ${layout.width + 2 * pad} ${layout.height + 2 * pad}`} role="img"
-      aria-label={`Shared-weight diagram of ${diagram.name}`}>
+      aria-label={`Shared-weight diagram of ${diagram.name}`} aria-describedby={described}>
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M0,0 L10,5 L0,10 z" className="arrow-head" />
@@ -103,5 +106,7 @@ export function BlockDiagram({ diagram, selectedLayer, onSelectLayer, units }: {
         );
       })}
     </svg>
-  );
+    {/* Its blocks in words: the description of the picture, and a list to move through. */}
+    <ul id={described} className="sr-only">{diagramSentences(diagram).map((t) => <li key={t}>{t}</li>)}</ul>
+  </>);
 }

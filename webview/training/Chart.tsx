@@ -1,7 +1,7 @@
 // One uPlot chart over series of the RunView. Built once per set of series and theme;
 // afterwards new points only trigger setData, at most once per animation frame, and only
 // when one of its series changed (series versions).
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatMetric } from '../../src/core/runsIndex';
@@ -9,6 +9,8 @@ import { CURVE_STYLE } from '../../src/core/taskColors';
 import { chartTheme, withAlpha, type ChartTheme } from '../ui/themeColors';
 import type { ChartDef, ColorRole } from './charts';
 import type { RunView } from './runState';
+import { chartSummary } from './chartSummary';
+import { legendKeys } from './legendKeys';
 import { legendValue } from './legendValue';
 import { joinSeries } from './seriesJoin';
 
@@ -55,6 +57,7 @@ export function chartOptions(def: ChartDef, theme: ChartTheme, width: number, he
   });
   return {
     width, height,
+    plugins: [legendKeys()],
     // Legend markers drawn like their lines: a baseline's square has a dashed border.
     legend: { live: true, markers: { dash: (_u, si) => (si > 0 && def.series[si - 1]?.variant === 'baseline' ? 'dashed' : 'solid') } },
     cursor: { drag: { x: true, y: false }, points: { size: 6 } },
@@ -98,6 +101,8 @@ export function Chart(p: { def: ChartDef; view: RunView; themeVersion: number; h
   const plot = useRef<uPlot | null>(null);
   const versions = useRef<number[]>([]);
   const stepLabel = useRef<HTMLSpanElement>(null);
+  const summary = useRef<HTMLParagraphElement>(null);
+  const summaryId = useId();
   const seriesKeys = p.def.series.map((s) => s.key).join('\n');
 
   useEffect(() => {
@@ -110,8 +115,16 @@ export function Chart(p: { def: ChartDef; view: RunView; themeVersion: number; h
       return joinSeries(list) as uPlot.AlignedData;
     };
     const onHover = (step: number | undefined) => { if (stepLabel.current) stepLabel.current.textContent = step === undefined ? '' : `step ${step}`; };
+    // The curves in words (chartSummary.ts), the canvas's description: read when the user reaches it, never announced.
+    const describe = () => {
+      if (summary.current) summary.current.textContent = chartSummary(p.def.series.map((s) => ({ label: s.label, ...(p.view.series.get(s.key) ?? { x: [], y: [] }) })), p.def.better);
+    };
     const u = new uPlot(chartOptions(p.def, theme, Math.max(200, el.clientWidth), p.height ?? 170, onHover, () => p.view.maxStep), data(), el);
     plot.current = u;
+    u.ctx.canvas.setAttribute('role', 'img');
+    u.ctx.canvas.setAttribute('aria-label', `${p.def.title} curves`);
+    u.ctx.canvas.setAttribute('aria-describedby', summaryId);
+    describe();
     showLatest(u);
     let frame = 0;
     let drawnMax = p.view.maxStep;
@@ -124,6 +137,7 @@ export function Chart(p: { def: ChartDef; view: RunView; themeVersion: number; h
         if (now.some((v, i) => v !== versions.current[i]) || p.view.maxStep !== drawnMax) {
           drawnMax = p.view.maxStep;
           u.setData(data());
+          describe();
           if (u.cursor.idx == null) showLatest(u);
         }
       });
@@ -147,7 +161,7 @@ export function Chart(p: { def: ChartDef; view: RunView; themeVersion: number; h
   return (
     <section className="chart" aria-label={p.def.title}>
       <h4>{p.def.title} <span ref={stepLabel} className="hover-step" /></h4>
-      {p.def.series.length ? <div ref={box} className="plot" /> : <div className="plot-empty">{p.def.empty}</div>}
+      {p.def.series.length ? <><div ref={box} className="plot" /><p ref={summary} id={summaryId} className="sr-only" /></> : <div className="plot-empty">{p.def.empty}</div>}
     </section>
   );
 }

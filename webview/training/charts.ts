@@ -11,6 +11,7 @@ import { WHOLE_MODEL } from '../../src/core/protocol';
 import { WHOLE_TRUNK, conflictMetric, pairTask } from '../../src/core/conflict';
 import type { HeatmapPairInput } from '../../src/core/conflictHeatmap';
 import { weightingMethod } from '../../src/core/weighting/registry';
+import { higherIsBetter } from '../../src/core/deltaM';
 import { TRAIN_EVAL_LIMIT } from '../../src/core/metricStats';
 import { seriesKey, type RunView } from './runState';
 
@@ -33,6 +34,8 @@ export interface ChartDef {
   series: SeriesDef[];
   /** Shown instead of the chart while none of its series has a value. */
   empty: string;
+  /** Which way its curves improve (a loss: lower), for their summary in words; none for a learning rate, weights, cosines. */
+  better?: 'lower' | 'higher';
 }
 
 export interface TaskCharts { task: string; color: ChartColorName; metrics: string[]; metric: string | undefined; charts: ChartDef[] }
@@ -72,9 +75,9 @@ export function taskCharts(view: RunView, choice: Record<string, string>): TaskC
     const metrics = [...t.metrics.filter((m) => seen.includes(m)), ...seen.filter((m) => !t.metrics.includes(m))];
     const preferred = choice[t.id];
     const metric = preferred && metrics.includes(preferred) ? preferred : metrics.includes(mainMetric(t)) ? mainMetric(t) : metrics[0];
-    const charts: ChartDef[] = [{ id: `${t.id}:loss`, title: 'loss', series: pair(view, t.id, color, 'loss', baselines.has(t.id)), empty: 'waiting for the first steps…' }];
+    const charts: ChartDef[] = [{ id: `${t.id}:loss`, title: 'loss', series: pair(view, t.id, color, 'loss', baselines.has(t.id)), empty: 'waiting for the first steps…', better: 'lower' }];
     charts.push({
-      id: `${t.id}:metric`, title: metric ?? mainMetric(t),
+      id: `${t.id}:metric`, title: metric ?? mainMetric(t), better: higherIsBetter(metric ?? mainMetric(t)) ? 'higher' : 'lower',
       series: metric ? pair(view, t.id, color, metric, baselines.has(t.id)) : [], empty: 'measured at the end of each epoch…',
     });
     return { task: t.id, color, metrics, metric, charts };
@@ -100,7 +103,7 @@ export function modelCharts(view: RunView): ChartDef[] {
   const out: ChartDef[] = [];
   if (tasks.length > 1) {
     out.push({
-      id: 'model:loss', title: TOTAL_LOSS.title, empty: 'waiting for the first steps…',
+      id: 'model:loss', title: TOTAL_LOSS.title, empty: 'waiting for the first steps…', better: 'lower',
       series: ([
         { key: seriesKey(SHARED_PHASE_KEY, WHOLE_MODEL, 'loss', 'train'), label: 'train', color: 'neutral', variant: 'shared', style: 'train' },
         { key: seriesKey(SHARED_PHASE_KEY, WHOLE_MODEL, 'loss', 'validation'), label: 'validation', color: 'neutral', variant: 'shared', style: 'validation' },

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 /** Roles a user operates: each needs a name a screen reader can say. */
 const CONTROL_ROLES = new Set(['button', 'checkbox', 'combobox', 'link', 'listbox', 'menuitem', 'radio', 'slider', 'spinbutton', 'switch', 'tab', 'textbox', 'searchbox', 'treeitem', 'option']);
 
-interface AxNode { ignored: boolean; role?: { value?: string }; name?: { value?: string }; backendDOMNodeId?: number; properties?: Array<{ name: string; value: { value?: unknown } }> }
+interface AxNode { ignored: boolean; role?: { value?: string }; name?: { value?: string }; description?: { value?: string }; backendDOMNodeId?: number; properties?: Array<{ name: string; value: { value?: unknown } }> }
 
 /** Controls (and other focusable elements) whose accessible name is empty: `role <tag class="…">`. */
 export async function unnamedControls(page: Page): Promise<string[]> {
@@ -29,6 +29,18 @@ export async function unnamedControls(page: Page): Promise<string[]> {
       found.push(`${role} ${result.value}`);
     }
     return found;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Every picture (role img: a chart's canvas, an SVG) a screen reader meets, with its name and description, in page order. */
+export async function pictures(page: Page): Promise<Array<{ name: string; description: string }>> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree') as { nodes: AxNode[] };
+    return nodes.filter((n) => !n.ignored && (n.role?.value === 'img' || n.role?.value === 'image'))
+      .map((n) => ({ name: n.name?.value ?? '', description: n.description?.value ?? '' }));
   } finally {
     await cdp.detach();
   }
@@ -64,7 +76,8 @@ export async function tabWalk(page: Page, max = 60): Promise<TabWalk> {
       const r = outer.getBoundingClientRect();
       const name = outer.getAttribute('aria-label') ?? outer.getAttribute('data-id') ?? (outer.textContent ?? '').trim().slice(0, 40);
       const path: string[] = [];
-      for (let p: Element | null = outer; p && path.length < 40; p = p.parentElement) path.push(`${p.localName}${p.id ? `#${p.id}` : ''}`);
+      // Each ancestor's place among its siblings: the same control in two charts (a legend entry) is two stops.
+      for (let p: Element | null = outer; p && path.length < 40; p = p.parentElement) path.push(`${p.localName}${p.id ? `#${p.id}` : ''}:${[...(p.parentElement?.children ?? [])].indexOf(p)}`);
       return { key: `${path.join('<')}|${outer.getAttribute('data-id') ?? ''}|${name}|${[...(outer.parentElement?.children ?? [])].indexOf(outer)}`, what: `${outer.localName}${outer.className && typeof outer.className === 'string' ? `.${outer.className.trim().split(/\s+/).join('.')}` : ''} "${name}"`, x: r.x, y: r.y, width: r.width, height: r.height, inner: e !== outer };
     });
     if (!at) continue;

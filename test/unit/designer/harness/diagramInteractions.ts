@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { describeUnitUse, unitUse } from '../../../../src/core/explain';
 import type { DiagramFromWebview, DiagramToWebview } from '../../../../src/core/panelProtocol';
 import { runData } from '../../../../src/host/diagram/diagramData';
-import { tabWalk, unnamedControls } from './a11yAudit';
+import { pictures, tabWalk, unnamedControls } from './a11yAudit';
 import { lowContrastTexts } from './readabilityChecks';
 import { runPageChecks, WebviewPage } from './webviewPage';
 import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
@@ -62,6 +62,22 @@ const checks: Array<[string, (p: DiagramPage) => Promise<void>]> = [
     await p.page.locator('.affinity [role="status"]', { hasText: 'Wrote three.groups-digit-parity_big.mtl.json' }).waitFor();
     await p.send({ type: 'groupingWritten', problem: '"moe" is a mmoe layer serving tasks of several groups' });
     await p.page.locator('.affinity [role="alert"]', { hasText: 'mmoe layer' }).waitFor();
+  }],
+  ['a screen reader gets the diagram in words (its description): each block, its layers and parameters, what it feeds', async (p) => {
+    await p.send(shown());
+    await p.page.locator('svg.blocks').waitFor();
+    const diagram = (await pictures(p.page)).find((c) => c.name.startsWith('Shared-weight diagram of'));
+    // The fixture's blocks as the diagram draws them (titles, layer lines, footers).
+    assert.equal(diagram?.description, [
+      'input image: [784]; feeds shared by all tasks.',
+      'shared by all tasks: trunk1 · dense → [128], 100,480 params; trunk2 · dense → [64], 8,256 params (108,736 params · 99.3%); feeds only digit, only parity, only big.',
+      'only digit: digitHead · dense → [10], 650 params (650 params · 0.6%).',
+      'only parity: parityHead · dense → [1], 65 params (65 params · 0.1%).',
+      'only big: bigHead · dense → [1], 65 params (65 params · 0.1%).',
+    ].join(' '));
+    // The same sentences as a list to move through, not drawn.
+    assert.equal(await p.page.locator('ul.sr-only li').count(), 5);
+    assert.deepEqual(await p.page.locator('ul.sr-only').boundingBox().then((b) => [b?.width, b?.height]), [1, 1]);
   }],
   ['a design (no run) draws no units and no affinity', async (p) => {
     const { reliance: _r, affinity: _a, ...design } = shown() as Extract<DiagramToWebview, { type: 'diagram' }>;

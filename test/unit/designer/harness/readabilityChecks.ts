@@ -121,7 +121,8 @@ const selectChecks = [
 /**
  * Text (by default on the canvas: cards, task nodes, group labels) whose contrast with what is
  * behind it is under 4.5:1 (WCAG AA for text under 18 px): `ratio class "text"`. Colours are read
- * as computed, translucent backgrounds blended down to the first opaque one.
+ * as computed, translucent backgrounds blended down to the first opaque one; an SVG text's
+ * colour is its fill (diagram labels, axis ticks), measured against the page behind the SVG.
  */
 export async function lowContrastTexts(page: Page, selector = '.react-flow__node *, .group-label'): Promise<string[]> {
   return page.evaluate((selector) => {
@@ -150,10 +151,19 @@ export async function lowContrastTexts(page: Page, selector = '.react-flow__node
     for (const el of document.querySelectorAll(selector)) {
       if (![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
       const bg = behind(el);
-      const fg = over(parse(getComputedStyle(el).color), bg);
+      // SVG text is painted by its fill (its `color` is only inherited), at its fill-opacity.
+      const style = getComputedStyle(el);
+      let paint = parse(style.color);
+      if (el instanceof SVGElement) {
+        if (!(el instanceof SVGTextContentElement)) continue; // a <title>: a tooltip, not drawn
+        if (!/^(rgb|color)/.test(style.fill)) continue; // none, a pattern: no plain colour to measure
+        paint = parse(style.fill);
+        paint[3] = paint[3]! * Number(style.fillOpacity);
+      }
+      const fg = over(paint, bg);
       const [a, b] = [luminance(fg), luminance(bg)];
       const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-      if (ratio < 4.5) low.add(`${ratio.toFixed(2)} ${String(el.className)} "${el.textContent!.trim()}"`);
+      if (ratio < 4.5) low.add(`${ratio.toFixed(2)} ${el.getAttribute('class') ?? ''} "${el.textContent!.trim()}"`);
     }
     return [...low];
   }, selector);

@@ -10,8 +10,10 @@ import type { Browser } from 'playwright-core';
 import type { StudyFromWebview, StudyToWebview } from '../../../../src/core/study/studyPanelProtocol';
 import { SHARING_VERDICT_TEXT } from '../../../../src/core/stats/interval';
 import { ROOT } from '../../../repoRoot';
+import { pictures, tabWalk, unnamedControls } from './a11yAudit';
+import { lowContrastTexts } from './readabilityChecks';
 import { runPageChecks, WebviewPage } from './webviewPage';
-import { DARK, type HarnessTheme } from '../../../harness/themes';
+import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
 import { studyFixture } from '../../core/study/fixtures';
 
 const bundleDir = process.argv[2]!;
@@ -86,5 +88,39 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
   }],
 ];
 
-void runPageChecks(checks.map(([name, run]) => ({ name, run, open: (browser: Browser) => openStudyPage(browser, DARK) })),
+/** In each kind of theme, the training panel's and diagram's audit: contrast (the charts' SVG text too), names, focus rings, traps, the charts as named figures. */
+const themeChecks = ([['Light Modern', LIGHT], ['Dark Modern', DARK], ['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const).map(([name, theme]) => ({
+  name: `${name}: every text at least 4.5:1 (the charts' labels and ticks too), every control named, every Tab stop with a focus ring, no trap, every chart named`,
+  open: (browser: Browser) => openStudyPage(browser, theme),
+  run: async (p: StudyPage) => {
+    await p.send(shown());
+    await p.page.locator('.scatters svg').waitFor();
+    await p.page.waitForTimeout(300); // the toolkit's buttons upgrade
+    assert.deepEqual(await lowContrastTexts(p.page, 'body *'), []);
+    assert.deepEqual(await unnamedControls(p.page), []);
+    const walk = await tabWalk(p.page);
+    assert.ok(walk.stops.some((s) => s.includes('|Use this variant: PCGrad (parameters)|')), '"Use this variant" is a Tab stop');
+    assert.deepEqual(walk.noRing, []);
+    assert.equal(walk.trapped, undefined);
+    // Each chart is a picture a screen reader names (its SVG's <title>).
+    assert.deepEqual((await pictures(p.page)).map((c) => c.name), ['Δm against single-task models, with 95 % intervals', 'digit accuracy vs parity accuracy']);
+  },
+}));
+
+/** The audit reads an SVG text's fill, not its inherited `color`: a faint fill is found (the check above can fail). */
+const svgContrastCheck = {
+  name: 'Dark Modern: a chart label painted in a faint fill is reported (SVG text is measured by its fill)',
+  open: (browser: Browser) => openStudyPage(browser, DARK),
+  run: async (p: StudyPage) => {
+    await p.send(shown());
+    await p.page.locator('.scatters svg').waitFor();
+    await p.page.addStyleTag({ content: '.scatters svg text { fill: #555555 !important; }' });
+    const low = await lowContrastTexts(p.page, 'body *');
+    // #555555 on Dark Modern's #1f1f1f: 2.21:1 (its `color` stays the foreground's 4.5:1+).
+    assert.ok(low.length > 0 && low.every((l) => l.startsWith('2.')), low.join('\n'));
+    assert.ok(low.some((l) => l.includes('"digit accuracy (higher is better)"')), low.join('\n'));
+  },
+};
+
+void runPageChecks([...checks.map(([name, run]) => ({ name, run, open: (browser: Browser) => openStudyPage(browser, DARK) })), ...themeChecks, svgContrastCheck],
   { only, out: OUT, consoleErrors: true });

@@ -13,7 +13,7 @@ import { cosineColor, type HeatmapTheme } from '../../../../src/core/conflictHea
 import type { SequencedEvent, TrainingToWebview } from '../../../../src/core/panelProtocol';
 import type { MetricPoint, RunSummary } from '../../../../src/core/protocol';
 import { ROOT } from '../../../repoRoot';
-import { tabWalk, unnamedControls } from './a11yAudit';
+import { pictures, tabWalk, unnamedControls } from './a11yAudit';
 import { lowContrastTexts } from './readabilityChecks';
 import { runPageChecks, WebviewPage } from './webviewPage';
 import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
@@ -126,8 +126,16 @@ const a11yChecks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void
       assert.deepEqual(await unnamedControls(p.page), []);
       const walk = await tabWalk(p.page);
       assert.ok(walk.stops.some((s) => s.includes('|Stop training|')), 'Stop training is a Tab stop');
+      // The three tasks' loss charts' legends (one curve each so far), with the rings checked below.
+      assert.equal(walk.stops.filter((s) => s.includes('|shared train, running over the epoch|')).length, 3, 'each legend entry is a Tab stop');
       assert.deepEqual(walk.noRing, []);
       assert.equal(walk.trapped, undefined);
+      // For the eye: a focused legend entry's ring in this theme.
+      const chart = p.page.locator('section.task[aria-label="Task digit"] .chart').first();
+      await p.page.keyboard.press('Tab'); // keyboard focus: :focus-visible
+      await chart.locator('.u-legend [role="checkbox"]').focus();
+      fs.mkdirSync(OUT, { recursive: true });
+      await chart.screenshot({ path: `${OUT}/legend-focus-${name.toLowerCase().replace(/ /g, '-')}.png` });
     },
   ]),
   ...([['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const).map(([name, theme]): [string, HarnessTheme, (p: TrainingPage) => Promise<void>] => [
@@ -137,6 +145,45 @@ const a11yChecks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void
       assert.ok(n >= 20, `${n} opaque pixels of the digit colour`);
     },
   ]),
+  ['high contrast: a legend entry is a checkbox the keyboard works: Space hides its curve, Enter shows it again; a click keeps the state it says', HIGH_CONTRAST, async (p) => {
+    await p.send(replay(2));
+    const entries = p.page.locator('section.task[aria-label="Task digit"] .chart').first().locator('.u-legend [role="checkbox"]');
+    await entries.first().waitFor();
+    assert.deepEqual(await entries.evaluateAll((es) => es.map((e) => [e.textContent, e.getAttribute('aria-checked'), (e as HTMLElement).tabIndex])), [['shared train, running over the epoch', 'true', 0]]);
+    const entry = entries.first();
+    assert.ok(await opaqueDigitPixels(p, HIGH_CONTRAST) >= 20, 'the curve is drawn');
+    await entry.focus();
+    await p.page.keyboard.press('Space');
+    assert.equal(await entry.getAttribute('aria-checked'), 'false');
+    assert.equal(await opaqueDigitPixels(p, HIGH_CONTRAST), 0, 'Space hid the curve');
+    assert.equal(await p.page.evaluate(() => window.scrollY), 0, 'Space did not scroll the page');
+    await p.page.keyboard.press('Enter');
+    assert.equal(await entry.getAttribute('aria-checked'), 'true');
+    assert.ok(await opaqueDigitPixels(p, HIGH_CONTRAST) >= 20, 'Enter showed it again');
+    await entry.click();
+    assert.equal(await entry.getAttribute('aria-checked'), 'false', 'a click toggles it and the state follows');
+  }],
+  ['a screen reader gets each chart\'s curves in words (its canvas\'s description: newest value, best so far), updated by new points without a word in the live region', DARK, async (p) => {
+    await p.send(replay(4));
+    await p.page.locator('section.task[aria-label="Task digit"] canvas').first().waitFor();
+    const digitLoss = async () => (await pictures(p.page)).filter((c) => c.name === 'loss curves')[0]?.description;
+    // digit's loss 2 - 0.1 k at steps 0, 200, 400, 600 (report()): falling, so the newest is the best.
+    assert.equal(await digitLoss(), 'shared train, running over the epoch: 1.7 at step 600, its best so far');
+    // The gradient cosines have no better direction: their range. digit|parity: -0.5, 0.25, -0.1, 0.5.
+    assert.equal((await pictures(p.page)).find((c) => c.name.startsWith('gradient cosine between tasks on the shared layers'))?.description,
+      'digit|parity: 0.5 at step 600, from -0.5 to 0.5; digit|size: 0.1 at step 600, from 0.1 to 0.4; parity|size: 0.6 at step 600, from -0.9 to 0.6');
+    await p.page.evaluate(() => {
+      const w = window as unknown as { changes: number };
+      w.changes = 0;
+      new MutationObserver((m) => { w.changes += m.length; }).observe(document.querySelector('[data-testid="announcer"]')!, { subtree: true, childList: true, characterData: true });
+    });
+    // A worse loss at step 800: the description names the best, 1.7 at step 600.
+    await p.send({ type: 'event', item: { seq: 7, event: { kind: 'trainer', msg: { type: 'progress', phase: SHARED, points: [{ step: 800, epoch: 1, split: 'train', task: 'digit', metric: 'loss', value: 1.75 }] } } } });
+    await p.page.waitForFunction(() => document.querySelector('.sr-only[id]')?.textContent?.includes('step 800'));
+    assert.equal(await digitLoss(), 'shared train, running over the epoch: 1.75 at step 800, best 1.7 at step 600');
+    assert.equal(await p.page.evaluate(() => (window as unknown as { changes: number }).changes), 0, 'the live region said nothing');
+    assert.equal(await p.page.locator('.chart .sr-only').evaluateAll((es) => es.filter((e) => e.closest('[aria-live]')).length), 0, 'no description is live');
+  }],
   ['Dark Modern: a train curve stays faded beside the validation curve (the high-contrast check above can fail)', DARK, async (p) => {
     await p.send(replay(2));
     assert.equal(await opaqueDigitPixels(p, DARK), 0);
