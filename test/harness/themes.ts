@@ -103,6 +103,9 @@ export const DARK = theme('dark', DARK_VARS);
 export const HIGH_CONTRAST = theme('high-contrast', HIGH_CONTRAST_VARS);
 export const HIGH_CONTRAST_LIGHT = theme('high-contrast-light', HIGH_CONTRAST_LIGHT_VARS);
 
+/** The four kinds of theme each page's accessibility audit runs in, named as VS Code names them. */
+export const AUDITED_THEMES = [['Light Modern', LIGHT], ['Dark Modern', DARK], ['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const;
+
 /** The theme's variables as a :root rule, for a <style> in the page. */
 export function themeCss(t: HarnessTheme): string {
   return `:root {\n${Object.entries(t.vars).map(([k, v]) => `  ${k}: ${v};`).join('\n')}\n}`;

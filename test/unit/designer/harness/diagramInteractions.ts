@@ -14,7 +14,7 @@ import { runData } from '../../../../src/host/diagram/diagramData';
 import { pictures, tabWalk, unnamedControls } from './a11yAudit';
 import { lowContrastTexts } from './readabilityChecks';
 import { runPageChecks, WebviewPage } from './webviewPage';
-import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
+import { AUDITED_THEMES, DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
@@ -89,7 +89,7 @@ const checks: Array<[string, (p: DiagramPage) => Promise<void>]> = [
 ];
 
 /** In each kind of theme: the affinity matrix's numbers on their shaded cells (2.5:1 in Dark Modern at 60 % shade), names, focus rings. */
-const themeChecks = ([['Light Modern', LIGHT], ['Dark Modern', DARK], ['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const).map(([name, theme]) => ({
+const themeChecks = AUDITED_THEMES.map(([name, theme]) => ({
   name: `${name}: every text at least 4.5:1 (the affinity matrix's numbers on their shades too), every control named, every Tab stop with a focus ring, no trap`,
   open: (browser: Browser) => openDiagramPage(browser, theme),
   run: async (p: DiagramPage) => {

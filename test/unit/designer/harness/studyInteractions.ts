@@ -13,7 +13,7 @@ import { ROOT } from '../../../repoRoot';
 import { pictures, tabWalk, unnamedControls } from './a11yAudit';
 import { lowContrastTexts } from './readabilityChecks';
 import { runPageChecks, WebviewPage } from './webviewPage';
-import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
+import { AUDITED_THEMES, DARK, type HarnessTheme } from '../../../harness/themes';
 import { studyFixture } from '../../core/study/fixtures';
 
 const bundleDir = process.argv[2]!;
@@ -89,7 +89,7 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
 ];
 
 /** In each kind of theme, the training panel's and diagram's audit: contrast (the charts' SVG text too), names, focus rings, traps, the charts as named figures. */
-const themeChecks = ([['Light Modern', LIGHT], ['Dark Modern', DARK], ['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const).map(([name, theme]) => ({
+const themeChecks = AUDITED_THEMES.map(([name, theme]) => ({
   name: `${name}: every text at least 4.5:1 (the charts' labels and ticks too), every control named, every Tab stop with a focus ring, no trap, every chart named`,
   open: (browser: Browser) => openStudyPage(browser, theme),
   run: async (p: StudyPage) => {

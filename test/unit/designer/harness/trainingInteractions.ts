@@ -16,7 +16,7 @@ import { ROOT } from '../../../repoRoot';
 import { pictures, tabWalk, unnamedControls } from './a11yAudit';
 import { lowContrastTexts } from './readabilityChecks';
 import { runPageChecks, WebviewPage } from './webviewPage';
-import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
+import { AUDITED_THEMES, DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
@@ -84,8 +84,6 @@ async function opaqueDigitPixels(p: TrainingPage, theme: HarnessTheme): Promise<
   }, [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)));
 }
 
-const THEMES = [['Light Modern', LIGHT], ['Dark Modern', DARK], ['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const;
-
 const a11yChecks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> = [
   ['a screen reader hears the phase and epoch from one polite live region, once an epoch (not each point), and how the run ended; the ring is no assertive alert', DARK, async (p) => {
     await p.send(twoPhases());
@@ -118,7 +116,7 @@ const a11yChecks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void
     await p.page.evaluate(() => document.body.classList.add('vscode-reduce-motion'));
     assert.equal(await transition(), '0s');
   }],
-  ...THEMES.map(([name, theme]): [string, HarnessTheme, (p: TrainingPage) => Promise<void>] => [
+  ...AUDITED_THEMES.map(([name, theme]): [string, HarnessTheme, (p: TrainingPage) => Promise<void>] => [
     `${name}: every text at least 4.5:1 (the active phase's number too), every control named, every Tab stop with a focus ring, no trap`, theme, async (p) => {
       await p.send(twoPhases());
       await p.page.locator('vscode-progress-ring:defined').waitFor();
