@@ -15,11 +15,11 @@ import type { ExperimentSpec, WeightingSpec } from '../../../src/core/spec';
 import { GRADIENT_MODES } from '../../../src/core/weighting/method';
 import { WEIGHTING_METHODS } from '../../../src/core/weighting/registry';
 import { loadBackend } from '../../../src/trainer/backend';
-import { GraphBuilder, type GraphNode } from '../../../src/trainer/graph/graphDef';
 import { GRAPH_STEP_PATH } from '../../../src/trainer/graph/graphStep';
 import { takesSessionConfig } from '../../../src/trainer/graph/session';
 import type { GrapplerMode } from '../../../src/trainer/graph/sessionConfig';
 import { graphSpec, trainWith, type Trained } from './graphTraining';
+import { graphsBuiltBy, scheduleDependentSums } from './scheduleDependentSums';
 
 // Read by TensorFlow at this process' first session (node --test runs each file in a process of its own).
 process.env.TF_NUM_INTEROP_THREADS ||= '4';
@@ -47,42 +47,15 @@ async function trainWithGrappler(s: ExperimentSpec, mode: GrapplerMode, rows?: n
   }
 }
 
-/**
- * The AddN nodes of `nodes` with three inputs or more, one of which another node reads too: AddN
- * sums those in an order that follows which of the two ran first.
- */
-function scheduleDependentSums(nodes: readonly GraphNode[]): string[] {
-  const readers = new Map<string, number>();
-  const output = (input: string) => (input.includes(':') ? input : `${input}:0`);
-  for (const n of nodes) for (const i of n.inputs) if (!i.startsWith('^')) readers.set(output(i), (readers.get(output(i)) ?? 0) + 1);
-  return nodes.filter((n) => n.op === 'AddN').flatMap((n) => {
-    const data = n.inputs.filter((i) => !i.startsWith('^'));
-    const shared = data.filter((i) => readers.get(output(i))! > 1);
-    return data.length >= 3 && shared.length ? [`${n.name}: ${shared.join(', ')} read elsewhere too`] : [];
-  });
-}
-
 test('no sum in a gradient method\'s graph (every method, both modes, the conflict measured) follows the order TensorFlow runs its ops in', { timeout: 120_000 }, async () => {
-  // The graphs the loop builds, as it builds them: each one's nodes when its SavedModel is written.
-  const built: GraphNode[][] = [];
-  const write = GraphBuilder.prototype.savedModel;
-  GraphBuilder.prototype.savedModel = function (this: GraphBuilder, tags: string[]) {
-    built.push([...this.added()]);
-    return write.call(this, tags);
-  };
-  try {
-    for (const method of GRADIENT) {
-      for (const mode of GRADIENT_MODES) {
-        built.length = 0;
-        // 32 rows: two steps, enough to build the step's graph.
-        const trained = await trainWith(spec(method, mode, 32), 'tensorflow', { rows: 32 });
-        assert.ok(trained.path.startsWith(`${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`), trained.path);
-        assert.ok(built.some((nodes) => nodes.some((n) => n.name === 'task_gradients/gramian')), `${method} ${mode}: no gradient graph built`);
-        assert.deepEqual(built.flatMap(scheduleDependentSums), [], `${method} on the shared ${mode}`);
-      }
+  for (const method of GRADIENT) {
+    for (const mode of GRADIENT_MODES) {
+      // 32 rows: two steps, enough to build the step's graph.
+      const { result: trained, graphs } = await graphsBuiltBy(() => trainWith(spec(method, mode, 32), 'tensorflow', { rows: 32 }));
+      assert.ok(trained.path.startsWith(`${GRAPH_STEP_PATH}, task gradients on the shared ${mode}`), trained.path);
+      assert.ok(graphs.some((nodes) => nodes.some((n) => n.name === 'task_gradients/gramian')), `${method} ${mode}: no gradient graph built`);
+      assert.deepEqual(graphs.flatMap(scheduleDependentSums), [], `${method} on the shared ${mode}`);
     }
-  } finally {
-    GraphBuilder.prototype.savedModel = write;
   }
 });
 
