@@ -138,7 +138,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}),
       ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak, xla: !!xla } } : {}),
       ...(gradient.graphRule && hasGraphRule(gradient.graphRule.id, heads.length, gradient.graphRule.params) ? { rule: { id: gradient.graphRule.id, params: gradient.graphRule.params } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
-  const grappler = grapplerForGraph({ convOrRecurrent: spec.model.layers.some((l) => isGraphConvLayer(l) || isGraphRecurrentLayer(l)), gradient: !!gradient });
+  const grappler = grapplerForGraph({ conv: spec.model.layers.some(isGraphConvLayer) });
   const session = openReusableSession(tf, graph.savedModel, grappler);
   const taskGradients = gradient && graph.gradient ? graphGradientStep(session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
   const variables = graph.weights.map((w) => {

@@ -44,22 +44,39 @@ const CONFIGS = Object.fromEntries(Object.entries(REWRITES).map(([mode, fields])
 })) as Record<Exclude<GrapplerMode, 'on'>, Uint8Array>;
 
 /**
- * The mode a training graph's session opens with: Grappler off for a dense graph with a plain
- * step (loss weights, a loss-family method; its conflict measurement too). The dense reference
+ * The mode a training graph's session opens with: Grappler off unless the graph has a layer of
+ * convLayers.ts (`conv`: convolution, pooling, batch norm, flatten, reshape). The dense reference
  * workload at batch 256 (bench/firstEpochProbe.ts, MTS_GRAPPLER alternating on, fuse-only, off,
  * 3 rounds, 2026-12-01 15:08-15:11, load 24-25), medians of CPU ms: the four fetch sets' first
  * runs 130 on, 101 fuse-only, 54 off; steady steps 900, 963, 787 (inside the noise: off is not
  * slower without the remapper's fused MatMul); whole run 1,167, 1,250, 987.
- * The rest keep TensorFlow's defaults: convolutional and recurrent graphs (unmeasured: their
- * fused kernels and larger graphs may gain more from the passes than they cost) and a gradient
- * method's graph (GradDrop's, IMTL-G's and UPGrad's on the shared parameters gave weights differing
- * in the 7th digit between identical runs without Grappler). Their cause, an AddN whose order
- * followed which op ran first, with Grappler on too, is gone (orderedSum.ts,
- * graphGradientDeterminism.test.ts); Grappler off for them waits on `npm run test:determinism`
- * passing on a quiet machine and the first-run figures measured again.
+ * Gradient methods and recurrent graphs: the same probe with `--weighting=METHOD:MODE --epochs=1`
+ * (dense reference, batch 256, 78 steps) and `--workload=lstm` (batch 64), on against off
+ * alternated, 3 rounds, 2026-12-02 00:37-01:03, load 10-28, medians [ranges] of CPU ms, the fetch
+ * sets' first runs on the shared parameters: GradDrop 285 [240-331] against 92 [78-106], PCGrad
+ * 174 [131-199] / 70 [64-79], IMTL-G 187 [168-229] / 63 [54-64], UPGrad 191 [174-210] / 56 [51-78],
+ * GradVac 229 [174-248] / 82 [53-82], CAGrad 202 [191-241] / 72 [65-78], Aligned-MTL 181 [172-216]
+ * / 73 [73-74], GradNorm 238 [217-247] / 76 [73-81]; on the representation MGDA 150 [147-161] / 64
+ * [63-71], Nash-MTL 183 [157-198] / 52 [48-75]; the LSTM 542 [456-623] / 118 [80-121]. Steady steps
+ * inside the noise (GradDrop 8.7 [7.8-8.9] / 8.3 [8.1-8.4], PCGrad 8.2 [8.0-9.1] / 8.2 [7.3-8.5],
+ * IMTL-G 8.3 [7.0-9.6] / 8.2 [6.5-9.0], UPGrad 6.8 [6.5-7.9] / 6.8 [6.2-9.3], MGDA 4.9 [4.8-5.6] /
+ * 5.2 [4.7-5.3], Nash-MTL 4.9 [4.5-5.6] / 4.9 [4.4-5.2], the LSTM 8.7 [7.6-8.7] / 8.9 [7.9-9.0]);
+ * over 235 steps (`--epochs=3`, 4 rounds alternated, 01:03-01:26, load 14-29), steady steps on the
+ * representation MGDA 5.5 [5.2-5.7] / 5.2 [4.6-6.4], Nash-MTL 5.3 [4.6-6.0] / 5.7 [5.4-6.1], IMTL-G
+ * 5.0 [5.0-5.6] / 4.7 [4.4-5.8], on the parameters MGDA 7.9 [6.9-9.5] / 7.6 [7.2-8.6]; whole runs
+ * 1,672 / 1,513, 1,644 / 1,670, 1,597 / 1,396, 2,244 / 2,064.
+ * They train the same, bit for bit, run after run with Grappler off since their sums are written
+ * in a fixed order (orderedSum.ts): `npm run test:determinism` (every gradient method in both
+ * modes and recurrent graphs, 10 runs each, 4 inter-op threads) passed 5 times (the recurrent
+ * cases 3), 2026-12-02 00:33-01:16, load 0.3-27.
+ * A convolutional graph keeps TensorFlow's defaults: the CNN workload at batch 64 (2026-12-01
+ * 18:09-18:28, load 22-45) saved 156 ms of first runs off (347 [303-379] against 191 [178-224]) but
+ * its steady step may lose the remapper's fused Conv2D + BiasAdd + Relu: 54.7 [54.1-62.2] against
+ * 59.6 [51.6-68.2], its whole run 2,183 [2,086-2,437] against 2,147 [1,888-2,484]: inside the noise,
+ * so left as it was.
  */
-export function grapplerForGraph(graph: { convOrRecurrent: boolean; gradient: boolean }): GrapplerMode {
-  return graph.convOrRecurrent || graph.gradient ? 'on' : 'off';
+export function grapplerForGraph(graph: { conv: boolean }): GrapplerMode {
+  return graph.conv ? 'on' : 'off';
 }
 
 /** The serialized ConfigProto a session opens with for `mode` (none: TensorFlow's defaults). */

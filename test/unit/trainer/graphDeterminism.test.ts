@@ -2,7 +2,7 @@
 // TensorFlow then runs the graph as we wrote it, with no pass to fix an order, on an inter-op pool
 // of two threads when the step runs in halves. A run must still be reproducible: the same spec and
 // data train to the same weights, losses and conflict values, bit for bit, run after run (gradient
-// methods, whose graphs keep Grappler on: graphGradientDeterminism.test.ts).
+// methods' graphs: graphGradientDeterminism.test.ts; recurrent ones: graphRecurrentDeterminism.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ExperimentSpec } from '../../../src/core/spec';
@@ -21,7 +21,7 @@ function assertIdentical(a: Trained, b: Trained): void {
 
 for (const halves of [false, true]) {
   test(`a plain dense step with Grappler off trains the same twice, bit for bit${halves ? ', in halves' : ''}`, { timeout: 120_000 }, async (t) => {
-    assert.equal(grapplerForGraph({ convOrRecurrent: false, gradient: false }), 'off');
+    assert.equal(grapplerForGraph({ conv: false }), 'off');
     const { tf } = await loadBackend('tensorflow');
     if (!takesSessionConfig(tf)) return t.skip("this tfjs-node binding is the package's own: it takes no session config (npm install builds ours)");
     // 100 rows at 16 (a last batch of 4), SGD with momentum, L2, the conflict measured every 3 steps.
