@@ -443,8 +443,8 @@ export function Canvas(p: Props) {
   // A card reached with Tab is brought wholly into view (xyflow's autoPanOnNodeFocus, turned off
   // below, pans only for a card wholly outside the canvas: a card half under the palette stayed half hidden).
   // Where the card lies is worked out from its flow position and the viewport, not read from the DOM:
-  // the browser scrolls the pane to show what Tab reached before this handler runs, and xyflow undoes
-  // that scroll a frame later, so the card's box looked in view here and the card went back out of it.
+  // the browser scrolls the pane to show what Tab reaches before this handler runs, and xyflow undoes
+  // that scroll a frame later, so the box read here looked in view and the card went back out of it.
   const onFocus = useCallback((e: FocusEvent) => {
     const card = e.target as HTMLElement;
     const el = wrapper.current;
