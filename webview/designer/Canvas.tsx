@@ -442,14 +442,18 @@ export function Canvas(p: Props) {
 
   // A card reached with Tab is brought wholly into view (xyflow's autoPanOnNodeFocus, turned off
   // below, pans only for a card wholly outside the canvas: a card half under the palette stayed half hidden).
+  // Where the card lies is worked out from its flow position and the viewport, not read from the DOM:
+  // the browser scrolls the pane to show what Tab reaches before this handler runs, and xyflow undoes
+  // that scroll a frame later, so the box read here looked in view and the card went back out of it.
   const onFocus = useCallback((e: FocusEvent) => {
     const card = e.target as HTMLElement;
-    const pane = wrapper.current?.querySelector('.react-flow');
-    if (!pane || !card.classList.contains('react-flow__node') || !card.matches(':focus-visible')) return;
-    const shift = panToShow(card.getBoundingClientRect(), pane.getBoundingClientRect());
-    if (!shift.x && !shift.y) return;
+    const el = wrapper.current;
+    const id = card.getAttribute('data-id');
+    if (!el || id === null || !card.classList.contains('react-flow__node') || !card.matches(':focus-visible')) return;
     const v = flow.getViewport();
-    void flow.setViewport({ x: v.x + shift.x, y: v.y + shift.y, zoom: v.zoom }, { duration: motionMs(150) });
+    const next = withCardInSight(v, id, { width: el.clientWidth, height: el.clientHeight });
+    if (next.x === v.x && next.y === v.y) return;
+    void flow.setViewport(next, { duration: motionMs(150) });
   }, [flow]);
 
   // Group boxes follow the nodes as they are dragged.

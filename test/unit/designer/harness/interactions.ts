@@ -366,6 +366,10 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     const page = d.page;
     const selectNode = async (id: string): Promise<void> => {
       await tabTo(page, `.react-flow__node[data-id="${id}"]`, { backwards: true });
+      // The card Tab reached is panned wholly into view, and stays there: the browser's own scroll of
+      // the pane (which xyflow undoes a frame later) once made it look in view when the pan was worked out.
+      for (let i = 0; i < 100 && !(await inSight(page)).includes(id); i++) await page.waitForTimeout(50);
+      assert.ok((await inSight(page)).includes(id), `${id}, focused, lies wholly inside the canvas`);
       await page.keyboard.press('Enter');
       await page.waitForSelector(`.node-form h2:text-is("${id}")`);
     };
