@@ -417,9 +417,9 @@ export function Canvas(p: Props) {
       setMinimap(minimapFor({ width: now.w, height: now.h }));
       if (now.w > 0 && now.h > 0) { setSize((s) => s ?? { width: now.w, height: now.h }); report({ width: now.w, height: now.h }); }
       if (last && last.w > 0 && last.h > 0 && now.w > 0 && now.h > 0 && (now.w !== last.w || now.h !== last.h)) {
-        // A change of height alone keeps the one selected card in sight: a narrow designer's
-        // inspector opens under the canvas when a card is clicked, and the card went under it.
-        const inSight = now.w === last.w && selectedIds.current.length === 1 ? selectedIds.current[0] : undefined;
+        // The one selected card is kept in sight: a narrow designer's inspector opens under the
+        // canvas when a card is clicked (or beside it, from the toolbar), and the card went under it.
+        const inSight = selectedIds.current.length === 1 ? selectedIds.current[0] : undefined;
         if (auto.current) fit({ whole: auto.current === 'whole', inSight });
         else {
           const v = flow.getViewport();
