@@ -91,3 +91,26 @@ export const wholeGraphChecks: Check[] = EXAMPLES.flatMap((name) => SIZES.map(([
     assert.deepEqual(await arrowheadsUnderLabels(d.page), [], 'arrowheads hidden under a label');
   }, { text: fs.readFileSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
 ]));
+
+/**
+ * After the first edit: digits-parity at 1024x768 opens whole with compact cards (zoom ~0.85);
+ * an edit made in the inspector (trunk2's units) keeps the graph whole and every text readable.
+ * Whole cards came back at the framed zoom with 10 px text.
+ */
+export const afterEditChecks: Check[] = [[
+  'after the first edit: a graph opened whole with compact cards keeps them (every text at least 11 px, the graph still whole), the edit read on the card\'s shape', async (d) => {
+    assert.ok(await d.page.locator('.mts-node.compact').count() > 0, 'it opens with compact cards');
+    await d.page.click('.react-flow__node[data-id="trunk2"]');
+    const units = d.page.locator('.inspector .field[data-path="model.layers.1.units"] vscode-text-field');
+    await units.click();
+    await d.page.keyboard.press('Control+a');
+    await d.page.keyboard.type('48');
+    await d.page.waitForSelector('.react-flow__node[data-id="trunk2"] .node-shape:text-is("→ [48]")');
+    assert.equal((JSON.parse(d.text) as { model: { layers: Array<{ units?: number }> } }).model.layers[1]!.units, 48);
+    await d.page.waitForTimeout(300);
+    const { outside, texts } = await canvasView(d.page);
+    assert.deepEqual(outside, [], 'cards or labels not wholly in the canvas');
+    assert.deepEqual(texts.filter((t) => t.px < READABLE_PX - 1e-6).map((t) => `${t.where} ${t.px.toFixed(2)} px`), [], 'texts under the readable size');
+    assert.deepEqual(await cardsMissingFacts(d.page), [], 'cards without their shape, parameters or sharing badge');
+  }, { text: fs.readFileSync(path.resolve(ROOT, 'examples', 'digits-parity', 'digits-parity.mtl.json'), 'utf8'), width: 1024, height: 768, fileName: 'digits-parity.mtl.json' },
+]];
