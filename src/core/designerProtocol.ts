@@ -29,17 +29,22 @@ export interface DataPreview { key: string; result: DataSummaryResult }
 /**
  * Which side panels of the designer are shown. Remembered per workspace (the host keeps it in
  * its workspaceState), so every designer opens, and every open one changes, as the user left them.
+ * A narrow designer (webview/designer/sidePanels.ts) has flags of its own: its panels start
+ * collapsed, the canvas taking the width, and opening one there does not open it in a wide one.
  */
-export interface DesignerPanels { palette: boolean; inspector: boolean }
+export interface DesignerPanels { palette: boolean; inspector: boolean; narrowPalette: boolean; narrowInspector: boolean }
 
-/** Both panels shown: a new user sees the palette and the inspector. */
-export const DEFAULT_PANELS: DesignerPanels = { palette: true, inspector: true };
+/** Both panels shown where there is room: a new user sees the palette and the inspector; collapsed in a narrow designer. */
+export const DEFAULT_PANELS: DesignerPanels = { palette: true, inspector: true, narrowPalette: false, narrowInspector: false };
 
-/** Panels from a stored value of any shape (an older or hand-edited state): each missing flag shown. */
+/** Panels from a stored value of any shape (an older or hand-edited state): each missing flag as DEFAULT_PANELS has it. */
 export function panelsOf(stored: unknown): DesignerPanels {
   const o = typeof stored === 'object' && stored !== null ? stored as Record<string, unknown> : {};
-  return { palette: o.palette !== false, inspector: o.inspector !== false };
+  return { palette: o.palette !== false, inspector: o.inspector !== false, narrowPalette: o.narrowPalette === true, narrowInspector: o.narrowInspector === true };
 }
+
+export const samePanels = (a: DesignerPanels, b: DesignerPanels): boolean =>
+  a.palette === b.palette && a.inspector === b.inspector && a.narrowPalette === b.narrowPalette && a.narrowInspector === b.narrowInspector;
 
 /** Embedded in the page (the `initial-data` script) so the first paint needs no round trip. */
 export interface DesignerInit {

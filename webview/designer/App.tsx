@@ -6,7 +6,7 @@ import { useReactFlow, type Viewport } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DataSize } from '../../src/core/budget';
 import { dataSettingsKey } from '../../src/core/dataSummary';
-import { DESIGNER_TIMEOUTS_MS, panelsOf, type DataPreview, type DesignerInit, type DesignerPanels, type DesignerSides, type DocumentSnapshot, type ToDesigner } from '../../src/core/designerProtocol';
+import { DESIGNER_TIMEOUTS_MS, panelsOf, samePanels, type DataPreview, type DesignerInit, type DesignerPanels, type DesignerSides, type DocumentSnapshot, type ToDesigner } from '../../src/core/designerProtocol';
 import type { JsonPath } from '../../src/core/edits';
 import type { Problem } from '../../src/core/spec';
 import { motionMs } from '../common/motion';
@@ -26,6 +26,7 @@ import { Palette } from './Palette';
 import { ProblemsList } from './ProblemsList';
 import { SummaryBar } from './SummaryBar';
 import { followSelection, type Selection } from './selection';
+import { shownPanels, useNarrow, withPanel, type PanelName } from './sidePanels';
 import { useLayout } from './useLayout';
 import { graphBounds } from './viewport';
 
@@ -47,6 +48,10 @@ export function App({ init }: { init: DesignerInit }) {
   // last said, and sent to it when the user changes them here.
   const [panels, setPanels] = useState<DesignerPanels>(() => panelsOf(init.panels));
   const hostPanels = useRef<DesignerPanels>(panels);
+  // A narrow designer collapses them unless opened there (sidePanels.ts): the canvas gets the width.
+  const narrow = useNarrow();
+  const shown = shownPanels(panels, narrow);
+  const showPanel = useCallback((panel: PanelName, open: boolean) => setPanels((s) => withPanel(s, narrow, panel, open)), [narrow]);
   const [canvasSize, setCanvasSize] = useState<Size>();
   const onCanvasSize = useCallback((s: Size) => setCanvasSize((old) => (old && old.width === s.width && old.height === s.height ? old : s)), []);
   const [preview, setPreview] = useState<{ pending: boolean; last?: DataPreview }>({ pending: false });
@@ -82,7 +87,7 @@ export function App({ init }: { init: DesignerInit }) {
   const send = host.notify;
   useEffect(() => { send({ type: 'ready' }); }, [send]);
   useEffect(() => {
-    if (panels.palette === hostPanels.current.palette && panels.inspector === hostPanels.current.inspector) return;
+    if (samePanels(panels, hostPanels.current)) return;
     hostPanels.current = panels;
     send({ type: 'panels', panels });
   }, [panels, send]);
@@ -173,7 +178,7 @@ export function App({ init }: { init: DesignerInit }) {
     const target = tabOf(path);
     if (node) select([node], { reveal: true });
     setTab(target);
-    setPanels((s) => (s.inspector ? s : { ...s, inspector: true })); // the field is in the inspector: shown again if collapsed
+    showPanel('inspector', true); // the field is in the inspector: shown again if collapsed
     // Focus the field of the path, or of its closest ancestor that has one.
     setTimeout(() => {
       for (let n = path.length; n > 0; n--) {
@@ -188,7 +193,7 @@ export function App({ init }: { init: DesignerInit }) {
         return;
       }
     }, 60);
-  }, [model, select]);
+  }, [model, select, showPanel]);
   goToRef.current = goTo;
 
   const designer: Designer = useMemo(() => ({
@@ -197,10 +202,10 @@ export function App({ init }: { init: DesignerInit }) {
 
   // C on the canvas: the inspector's node tab (shown again if it was collapsed), its "Connect output to…" list open.
   const connectKey = useCallback(() => {
-    setPanels((s) => (s.inspector ? s : { ...s, inspector: true }));
+    showPanel('inspector', true);
     setTab('node');
     setTimeout(() => document.getElementById(CONNECT_BUTTON_ID)?.click(), 0);
-  }, []);
+  }, [showPanel]);
 
   const errors = model.problems.filter((p) => p.severity === 'error').length;
   const name = typeof model.doc.name === 'string' && model.doc.name ? model.doc.name : init.fileName;
@@ -213,15 +218,15 @@ export function App({ init }: { init: DesignerInit }) {
 
   return (
     <DesignerContext.Provider value={designer}>
-      <div className={`app${readOnly ? ' read-only' : ''}${panels.palette ? '' : ' palette-closed'}${panels.inspector ? '' : ' inspector-closed'}${inspectorIdle ? ' inspector-idle' : ''}`}>
+      <div className={`app${readOnly ? ' read-only' : ''}${shown.palette ? '' : ' palette-closed'}${shown.inspector ? '' : ' inspector-closed'}${inspectorIdle ? ' inspector-idle' : ''}`}>
         <header className="toolbar">
           <div className="title" title={`${name} (${init.fileName})`}>
             <h1>{name}</h1>
             <span className="muted file">{init.fileName}</span>
           </div>
           <div className="toolbar-actions">
-            <PanelToggle label="Palette" open={panels.palette} controls="palette" toggle={() => setPanels((s) => ({ ...s, palette: !s.palette }))} />
-            <PanelToggle label="Inspector" open={panels.inspector} controls="inspector" toggle={() => setPanels((s) => ({ ...s, inspector: !s.inspector }))} />
+            <PanelToggle label="Palette" open={shown.palette} controls="palette" toggle={() => showPanel('palette', !shown.palette)} />
+            <PanelToggle label="Inspector" open={shown.inspector} controls="inspector" toggle={() => showPanel('inspector', !shown.inspector)} />
             <FitViewButton bounds={bounds} onFit={fitWhole} />
             <Button appearance="secondary" disabled={readOnly || arranging || model.nodes.length === 0} onClick={autoLayout}
               title="Lay the whole graph out again (elk: layered, fewest crossings) and save every node's position">{arranging ? 'Arranging…' : 'Auto-layout'}</Button>

@@ -152,13 +152,14 @@ export function Canvas(p: Props) {
   const fitting = useRef(0);
   const current = useRef({ positions: p.positions, groups: p.groups, direction: p.direction, model });
   current.current = { positions: p.positions, groups: p.groups, direction: p.direction, model };
-  // Compact cards (nodes.tsx) on the first view only: the graph opens whole with them where it
-  // fits only below READABLE_ZOOM. The first change of the document brings whole cards back
-  // (an edit is read on the card's settings line, which compact cards leave out).
+  // Compact cards (nodes.tsx) where the graph is framed whole only below READABLE_ZOOM; kept
+  // after edits, until the user zooms in to READABLE_ZOOM, where cards are whole (cardLook).
+  // Whole cards brought back by the first edit at the framed zoom had 8-10 px text, and a
+  // re-fit to READABLE_ZOOM would move the graph under the user typing in the inspector and cut
+  // it: the edit is in the inspector beside it, and its shape and parameters on the card.
   const compact = useRef(false);
   // Decided once, in the render that mounts the flow (then xyflow owns the viewport).
   const initialViewport = useRef<Viewport | undefined>(undefined);
-  const edited = useRef(false);
   const [, redraw] = useState(0);
   const setCompact = (on: boolean): void => {
     if (compact.current === on) return;
@@ -170,18 +171,9 @@ export function Canvas(p: Props) {
     const bounds = graphBounds(positions, groups);
     if (whole) return fitViewport(bounds, canvas);
     const inputs = new Map(m.nodes.flatMap((n) => (n.kind === 'input' && positions.has(n.id) ? [[n.id, positions.get(n.id)!] as const] : [])));
-    setCompact(!edited.current && opensCompact(bounds, canvas));
+    setCompact(opensCompact(bounds, canvas));
     return openingViewport(bounds, graphBounds(inputs, []), canvas, direction, compact.current);
   };
-  const openedDoc = useRef<string | undefined>(undefined);
-  useEffect(() => {
-    if (edited.current) return;
-    const text = JSON.stringify(model.doc);
-    openedDoc.current ??= text;
-    if (text === openedDoc.current) return;
-    edited.current = true;
-    setCompact(false);
-  }, [model.doc]);
   if (size && !initialViewport.current) {
     initialViewport.current = p.defaultViewport ?? framing(size);
     if (!p.defaultViewport) lastFit.current = initialViewport.current;
@@ -417,9 +409,9 @@ export function Canvas(p: Props) {
       setMinimap(minimapFor({ width: now.w, height: now.h }));
       if (now.w > 0 && now.h > 0) { setSize((s) => s ?? { width: now.w, height: now.h }); report({ width: now.w, height: now.h }); }
       if (last && last.w > 0 && last.h > 0 && now.w > 0 && now.h > 0 && (now.w !== last.w || now.h !== last.h)) {
-        // A change of height alone keeps the one selected card in sight: a narrow designer's
-        // inspector opens under the canvas when a card is clicked, and the card went under it.
-        const inSight = now.w === last.w && selectedIds.current.length === 1 ? selectedIds.current[0] : undefined;
+        // The one selected card is kept in sight: a narrow designer's inspector opens under the
+        // canvas when a card is clicked (or beside it, from the toolbar), and the card went under it.
+        const inSight = selectedIds.current.length === 1 ? selectedIds.current[0] : undefined;
         if (auto.current) fit({ whole: auto.current === 'whole', inSight });
         else {
           const v = flow.getViewport();

@@ -33,10 +33,10 @@ const SIDES: Record<Direction, { into: Position; out: Position }> = {
   LR: { into: Position.Left, out: Position.Right },
   TB: { into: Position.Top, out: Position.Bottom },
 };
-/** Whether the canvas opened with compact cards (Canvas.tsx: the first view, until the first edit). */
+/** Whether the canvas frames the graph with compact cards (Canvas.tsx: framed whole below READABLE_ZOOM, edits or not). */
 export const CompactCards = createContext(false);
 /**
- * How a card is drawn: whole ('full'); 'compact' on a first view framed whole below
+ * How a card is drawn: whole ('full'); 'compact' on a view framed whole below
  * READABLE_ZOOM (viewport.ts opensCompact), while the zoom stays under it: the name, the
  * output shape, the parameters and the sharing badge or task, in larger type (COMPACT_TEXT_PX),
  * without the type and settings lines; 'far' below DETAIL_ZOOM. Each card re-renders only when

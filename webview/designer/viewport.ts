@@ -1,9 +1,9 @@
 // Framing the graph. "Fit view": the viewport that shows all of it (nodes and their group
 // boxes, labels included) centred in the canvas, never zoomed in past natural size, so a
 // 4-node graph is not blown up and a 100-layer one is shown whole. The opening view: the
-// same, but never below the zoom at which a card's text can be read: before the first edit,
-// a compact card's (name, shape, parameters, sharing badge in larger type); after it, a whole
-// card's. A graph that does not fit at that zoom opens at READABLE_ZOOM with whole cards,
+// same, but never below the zoom at which a card's text can be read: a compact card's (name,
+// shape, parameters, sharing badge in larger type) where the graph fits only with them, edits
+// or not; else a whole card's. A graph that does not fit at that zoom opens at READABLE_ZOOM with whole cards,
 // anchored at its inputs (the minimap shows the rest).
 import type { Viewport } from '@xyflow/react';
 import { groupBoxes, sizeOf, type Direction, type LayoutGroup, type Point, type Size } from './layout';

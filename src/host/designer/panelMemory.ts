@@ -3,7 +3,7 @@
 // experiment too, not only in the editor where it was hidden (a webview's own state is per
 // editor). Kept in workspaceState; every open designer follows a change made in any of them.
 import * as vscode from 'vscode';
-import { panelsOf, type DesignerPanels } from '../../core/designerProtocol';
+import { panelsOf, samePanels, type DesignerPanels } from '../../core/designerProtocol';
 
 const KEY = 'multiTaskStudio.designer.panels';
 
@@ -20,8 +20,7 @@ export class DesignerPanelMemory implements vscode.Disposable {
 
   async set(panels: DesignerPanels): Promise<void> {
     const next = panelsOf(panels);
-    const now = this.get();
-    if (now.palette === next.palette && now.inspector === next.inspector) return;
+    if (samePanels(this.get(), next)) return;
     await this.state.update(KEY, next);
     this.changed.fire(next);
   }

@@ -72,13 +72,15 @@ export default {
       for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
       await page.keyboard.type('1');
       await page.keyboard.press('Enter');
-      await expectText(d.locator(`.react-flow__node[data-id="${layer}"] .node-settings`), /^1 units?\b/, `${layer}'s card after the units`);
+      // The card's settings as a screen reader reads them (its name: compact cards leave the settings line out, nodes.tsx cardLook).
+      const named = async (pattern) => pattern.test((await d.locator(`.react-flow__node[data-id="${layer}"]`).getAttribute('aria-label')) ?? '');
+      await s.waitUntil(() => named(/, 1 units?\b/), `${layer}'s card after the units`);
       // Then Tab to its activation: Enter opens the list, typing picks sigmoid, Enter chooses it.
       await tabTo(`.inspector .field[data-path="model.layers.${index}.activation"] vscode-dropdown`);
       await page.keyboard.press('Enter');
       await page.keyboard.type('sigmoid');
       await page.keyboard.press('Enter');
-      await expectText(d.locator(`.react-flow__node[data-id="${layer}"] .node-settings`), /sigmoid/, `${layer}'s card after the activation`);
+      await s.waitUntil(() => named(/sigmoid/), `${layer}'s card after the activation`);
     };
 
     // Focus into the designer from the keyboard: the editor has it once opened; Tab reaches the inspector's tabs.

@@ -18,8 +18,9 @@ import { keyboardChecks } from './keyboardChecks';
 import { readabilityChecks } from './readabilityChecks';
 import { sharingBadgeChecks } from './sharingBadgeChecks';
 import { weightingGuideChecks } from './weightingGuideChecks';
-import { wholeGraphChecks } from './wholeGraphChecks';
+import { afterEditChecks, wholeGraphChecks } from './wholeGraphChecks';
 import { LIGHT } from '../../../harness/themes';
+import { DEFAULT_PANELS } from '../../../../src/core/designerProtocol';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
@@ -172,6 +173,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
   ...fullNameChecks,
   ...readabilityChecks,
   ...wholeGraphChecks,
+  ...afterEditChecks,
   ...sharingBadgeChecks,
   ...keyboardChecks,
   ...a11yChecks,
@@ -241,7 +243,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     // Each click is one note to the host, which keeps it for the workspace.
     await until(() => d.received.filter((m) => m.type === 'panels').length === 2, 'two panels notes');
     assert.deepEqual(d.received.filter((m) => m.type === 'panels'), [
-      { type: 'panels', panels: { palette: false, inspector: true } }, { type: 'panels', panels: { palette: false, inspector: false } }]);
+      { type: 'panels', panels: { ...DEFAULT_PANELS, palette: false } }, { type: 'panels', panels: { ...DEFAULT_PANELS, palette: false, inspector: false } }]);
     // Another file's designer: its own (empty) view state, the workspace's panels embedded by the host.
     const again = await DesignerPage.open(d.page.context().browser()!, { bundleDir, text: d.text, theme: LIGHT, fileName: 'other.mtl.json', panels: d.panels });
     try {
@@ -264,15 +266,52 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     }
   }],
   ['panels: a change made in another designer of the workspace shows here; the echo is not sent back', async (d) => {
-    await d.setPanels({ palette: false, inspector: true });
+    await d.setPanels({ ...DEFAULT_PANELS, palette: false });
     await d.page.waitForSelector('.palette', { state: 'hidden' });
     assert.equal(await d.page.locator('.inspector').isVisible(), true);
     assert.equal(await d.page.locator('.panel-toggle:has-text("Palette")').getAttribute('aria-pressed'), 'false');
     await d.page.click('.panel-toggle:has-text("Palette")');
     await d.page.waitForSelector('.palette');
     await until(() => d.received.some((m) => m.type === 'panels'), 'the panels note');
-    assert.deepEqual(d.received.filter((m) => m.type === 'panels'), [{ type: 'panels', panels: { palette: true, inspector: true } }]);
+    assert.deepEqual(d.received.filter((m) => m.type === 'panels'), [{ type: 'panels', panels: DEFAULT_PANELS }]);
   }],
+  ['panels in a narrow designer (800x700): collapsed, the canvas takes the width; the toolbar toggles (keyboard) open them, the palette adds and the inspector edits; remembered apart from the wide designer\'s', async (d) => {
+    const pressed = (name: string) => d.page.locator(`.panel-toggle:has-text("${name}")`).getAttribute('aria-pressed');
+    assert.equal(await d.page.locator('.palette').isVisible(), false, 'palette collapsed');
+    assert.equal(await d.page.locator('.inspector').isVisible(), false, 'inspector collapsed');
+    assert.deepEqual([await pressed('Palette'), await pressed('Inspector')], ['false', 'false']);
+    const canvas = (await d.page.locator('.canvas').boundingBox())!.width;
+    assert.ok(canvas >= 780, `the canvas ${canvas} px of 800`);
+    // The palette from the keyboard: its toggle focused, Enter; trunk2 selected, "dense" adds after it.
+    await d.page.locator('.panel-toggle:has-text("Palette")').focus();
+    await d.page.keyboard.press('Enter');
+    await d.page.waitForSelector('.palette');
+    // The canvas narrowed: the graph framed again beside the palette (it was under it for a moment).
+    await d.page.waitForFunction(() => document.querySelector('.canvas')!.getBoundingClientRect().width < 700);
+    await d.page.waitForTimeout(300);
+    await node(d.page, 'trunk2').click();
+    await d.page.click('.palette-item:text-is("dense")');
+    await until(() => spec(d).model.layers.some((l) => l.type === 'dense' && l.from.includes('trunk2') && l.id !== 'parityHead' && l.id !== 'digitHead'), 'a dense layer after trunk2');
+    // The inspector: the new layer (selected, kept in sight as the canvas narrows) edited there.
+    await d.page.locator('.panel-toggle:has-text("Inspector")').focus();
+    await d.page.keyboard.press('Enter');
+    const added = spec(d).model.layers.length - 1;
+    const units = d.page.locator(`.inspector .field[data-path="model.layers.${added}.units"] vscode-text-field`);
+    await units.click();
+    await d.page.keyboard.press('Control+a');
+    await d.page.keyboard.type('40');
+    await until(() => (spec(d).model.layers[added] as { units?: number }).units === 40, 'units 40');
+    const card = (await node(d.page, spec(d).model.layers[added]!.id).boundingBox())!, canvasBox = (await d.page.locator('.canvas').boundingBox())!;
+    assert.ok(card.x >= canvasBox.x && card.x + card.width <= canvasBox.x + canvasBox.width, 'the edited card in sight beside the inspector');
+    // Each toggle went to the host as the narrow flag; the wide designer's panels are as they were.
+    await until(() => d.received.filter((m) => m.type === 'panels').length === 2, 'two panels notes');
+    assert.deepEqual(d.received.filter((m) => m.type === 'panels'), [
+      { type: 'panels', panels: { ...DEFAULT_PANELS, narrowPalette: true } }, { type: 'panels', panels: { ...DEFAULT_PANELS, narrowPalette: true, narrowInspector: true } }]);
+    await d.page.setViewportSize({ width: 1400, height: 820 });
+    await d.page.waitForSelector('.palette');
+    await d.page.waitForSelector('.inspector');
+    assert.deepEqual([await pressed('Palette'), await pressed('Inspector')], ['true', 'true']);
+  }, { width: 800, height: 700 }],
   ['connect: drag from trunk1\'s output to parityHead\'s input', async (d) => {
     await dragBetween(d.page, await center(d.page, '.react-flow__node[data-id="trunk1"] .react-flow__handle.source'),
       await center(d.page, '.react-flow__node[data-id="parityHead"] .react-flow__handle.target'));
@@ -672,7 +711,8 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     assert.ok((await heights()).inspector >= 200, 'the Training tab has the inspector\'s room');
   }, { width: 520, height: 700 }],
   // multimnist-cnn: digits-parity now opens whole at 900x700 (compact cards); this one is too tall to.
-  ['900x700, no room for the minimap: the toolbar\'s Fit view button says the task cards are below, and fits the whole graph when clicked', async (d) => {
+  // Both side panels opened there (they start collapsed at 900 px, sidePanels.ts): a ~500 px canvas.
+  ['900x700, both panels opened, no room for the minimap: the toolbar\'s Fit view button says the task cards are below, and fits the whole graph when clicked', async (d) => {
     const hint = d.page.locator('.toolbar .out-of-view-hint');
     await hint.waitFor();
     assert.equal(await d.page.locator('.canvas .out-of-view-hint').count(), 0, 'nothing on the canvas covers the cards past its edge');
@@ -685,7 +725,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     await d.page.waitForTimeout(300); // the fit's 200 ms animation
     const all = await d.page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
     assert.deepEqual((await inSight(d.page)).sort(), all.sort(), 'every card in sight after the hint is clicked');
-  }, { text: fs.readFileSync(path.resolve(ROOT, 'examples/multimnist-cnn/multimnist-cnn.mtl.json'), 'utf8'), width: 900, height: 700 }],
+  }, { text: fs.readFileSync(path.resolve(ROOT, 'examples/multimnist-cnn/multimnist-cnn.mtl.json'), 'utf8'), width: 900, height: 700, panels: { ...DEFAULT_PANELS, narrowPalette: true, narrowInspector: true } }],
   ['toolkit controls follow the theme: a text field of the light theme is white (toolkit.js loads after the page\'s load event)', async (d) => {
     await d.page.click('#tab-training');
     const field = d.page.locator('.field[data-path="training.epochs"] vscode-text-field');

@@ -200,6 +200,8 @@ async function underCanvasWidgets(page: Page): Promise<string[]> {
 const longNumberCheck: Check = ['a long number (digits-parity\'s scale factor) is shown whole in its field, at 1280 and 900 px', async (d) => {
   for (const width of [1280, 900]) {
     await d.page.setViewportSize({ width, height: 800 });
+    // At 900 px the side panels start collapsed (sidePanels.ts): the inspector opened from the toolbar.
+    if (width === 900) await d.page.click('.panel-toggle:has-text("Inspector")[aria-pressed="false"]');
     await d.page.click('#tab-data');
     const field = d.page.locator('.field[data-path="data.preprocess.0.factor"] vscode-text-field');
     await field.scrollIntoViewIfNeeded();

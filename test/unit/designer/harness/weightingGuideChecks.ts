@@ -3,11 +3,14 @@
 // paper, and chooses one with the keyboard.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { DEFAULT_PANELS } from '../../../../src/core/designerProtocol';
 import { WEIGHTING_METHODS } from '../../../../src/core/weighting/registry';
 import { DARK, HIGH_CONTRAST, LIGHT } from '../../../harness/themes';
 import { lowContrastTexts, type Check } from './readabilityChecks';
 
 const GUIDE = '.weighting-guide';
+/** At 900 px the side panels start collapsed (sidePanels.ts): the inspector as the user opened it there. */
+const INSPECTOR_OPEN = { ...DEFAULT_PANELS, narrowInspector: true };
 
 /** The Training tab with the guide opened (its summary clicked). */
 async function openGuide(page: Page): Promise<void> {
@@ -52,7 +55,7 @@ export const weightingGuideChecks: Check[] = [
     for (let i = 0; i < 100 && !d.text.includes('"mgda"'); i++) await d.page.waitForTimeout(50);
     assert.deepEqual((JSON.parse(d.text) as { training: { weighting?: unknown } }).training.weighting, { method: 'mgda' });
     await d.page.waitForSelector(`${GUIDE} .weighting-choice[data-method="mgda"][aria-pressed="true"]`);
-  }, { width: 900, height: 800 }],
+  }, { width: 900, height: 800, panels: INSPECTOR_OPEN }],
   ['weighting guide: choosing Equal unsets training.weighting, the same edit as the dropdown\'s "Equal (default)" (one meaning, one edit)', async (d) => {
     const weighting = (): unknown => (JSON.parse(d.text) as { training: { weighting?: unknown } }).training.weighting;
     const until = async (ok: () => boolean, what: string): Promise<void> => {
@@ -73,7 +76,7 @@ export const weightingGuideChecks: Check[] = [
     await method.click();
     await method.locator('vscode-option:text-is("Equal (default)")').click();
     await until(() => weighting() === undefined, 'Equal (default) from the dropdown unsets the weighting');
-  }, { width: 900, height: 800 }],
+  }, { width: 900, height: 800, panels: INSPECTOR_OPEN }],
   ...([['light', LIGHT], ['dark', DARK], ['high contrast', HIGH_CONTRAST]] as const).map(([name, theme]): Check => [
     `weighting guide contrast (${name}): every text at least 4.5:1 against its background, the chosen method marked`, async (d) => {
       await openGuide(d.page);

@@ -16,13 +16,14 @@ const EXAMPLES = fs.readdirSync(path.resolve(ROOT, 'examples')).filter((name) =>
 const SIZES = [[800, 700], [1024, 768], [1400, 820], [1400, 900]] as const;
 /**
  * Too large to be read whole at these sizes even with compact cards: each opens readable at its
- * input, and the toolbar or the minimap says there is more. At 800x700 the palette and the
- * inspector leave the canvas ~400 px, and a two-branch graph is ~550 px wide at zoom 1.
+ * input, and the toolbar or the minimap says there is more. At 800x700 the side panels are
+ * collapsed (sidePanels.ts): with them the canvas was ~400 px wide and no example opened whole.
  */
 const TOO_LARGE: Record<string, ReadonlyArray<readonly [number, number]>> = Object.fromEntries(EXAMPLES.map((name) => [name, [
-  [800, 700],
+  // Seven rows top to bottom in the 800x~570 px canvas: 0.66 needed, under COMPACT_ZOOM.
+  ...(name === 'mmoe-regression' || name === 'tabular-csv' ? [[800, 700]] as const : []),
   // 11 rows, ~1,360 px at zoom 1 (0.45 needed at 1024x768), and cross-stitch's 8 rows (0.54 there, 0.63 at 1400x820).
-  ...(name === 'multimnist-cnn' ? [[1024, 768], [1400, 820], [1400, 900]] as const : name === 'cross-stitch-regression' ? [[1024, 768], [1400, 820]] as const : []),
+  ...(name === 'multimnist-cnn' ? [[800, 700], [1024, 768], [1400, 820], [1400, 900]] as const : name === 'cross-stitch-regression' ? [[800, 700], [1024, 768], [1400, 820]] as const : []),
 ]]));
 /** On-screen text under this many CSS pixels is hard to read (viewport.ts READABLE_TEXT_PX). */
 const READABLE_PX = 11;
@@ -90,3 +91,26 @@ export const wholeGraphChecks: Check[] = EXAMPLES.flatMap((name) => SIZES.map(([
     assert.deepEqual(await arrowheadsUnderLabels(d.page), [], 'arrowheads hidden under a label');
   }, { text: fs.readFileSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
 ]));
+
+/**
+ * After the first edit: digits-parity at 1024x768 opens whole with compact cards (zoom ~0.85);
+ * an edit made in the inspector (trunk2's units) keeps the graph whole and every text readable.
+ * Whole cards came back at the framed zoom with 10 px text.
+ */
+export const afterEditChecks: Check[] = [[
+  'after the first edit: a graph opened whole with compact cards keeps them (every text at least 11 px, the graph still whole), the edit read on the card\'s shape', async (d) => {
+    assert.ok(await d.page.locator('.mts-node.compact').count() > 0, 'it opens with compact cards');
+    await d.page.click('.react-flow__node[data-id="trunk2"]');
+    const units = d.page.locator('.inspector .field[data-path="model.layers.1.units"] vscode-text-field');
+    await units.click();
+    await d.page.keyboard.press('Control+a');
+    await d.page.keyboard.type('48');
+    await d.page.waitForSelector('.react-flow__node[data-id="trunk2"] .node-shape:text-is("→ [48]")');
+    assert.equal((JSON.parse(d.text) as { model: { layers: Array<{ units?: number }> } }).model.layers[1]!.units, 48);
+    await d.page.waitForTimeout(300);
+    const { outside, texts } = await canvasView(d.page);
+    assert.deepEqual(outside, [], 'cards or labels not wholly in the canvas');
+    assert.deepEqual(texts.filter((t) => t.px < READABLE_PX - 1e-6).map((t) => `${t.where} ${t.px.toFixed(2)} px`), [], 'texts under the readable size');
+    assert.deepEqual(await cardsMissingFacts(d.page), [], 'cards without their shape, parameters or sharing badge');
+  }, { text: fs.readFileSync(path.resolve(ROOT, 'examples', 'digits-parity', 'digits-parity.mtl.json'), 'utf8'), width: 1024, height: 768, fileName: 'digits-parity.mtl.json' },
+]];
