@@ -3,18 +3,21 @@
 // CPU time of this process per call, variants interleaved in rounds (the machine is shared).
 // Each Gramian is a random 4-task (or 2-task) one, a new one each call, so that nothing is cached;
 // PCGrad and GradVac are fed task orders drawn as a run draws them, GradVac's targets written each call.
+// A rule with a native op (ruleKernels.ts) runs as that op when the binding has it, as a run's does;
+// the `-graph` variants withhold it: the rule's op graph, in the same process.
 // `node out/bench/graphRuleProbe.js [rounds=5] [calls=500] [variant,variant...]`
 import { loadBackend } from '../src/trainer/backend';
 import { GraphBuilder } from '../src/trainer/graph/graphDef';
 import { graphRule, ruleOps } from '../src/trainer/graph/graphRules';
 import { nashMtlNewton } from '../src/trainer/graph/nashRule';
+import { nativeRuleKernels } from '../src/trainer/graph/ruleKernels';
 import type { RuleIo } from '../src/trainer/graph/ruleState';
 import { openSession } from '../src/trainer/graph/session';
 import { visitOrders } from '../src/trainer/weighting/index';
 import { SeededRandom } from '../src/core/random';
 import { interleavedCpu } from './interleavedCpu';
 
-const VARIANTS: Record<string, { id?: string; k: number; params?: Record<string, unknown>; nash?: boolean }> = {
+const VARIANTS: Record<string, { id?: string; k: number; params?: Record<string, unknown>; nash?: boolean; graphOps?: boolean }> = {
   'floor-4': { k: 4 },
   'imtlg-4': { id: 'imtlg', k: 4 },
   'aligned-mtl-4': { id: 'aligned-mtl', k: 4 },
@@ -27,6 +30,9 @@ const VARIANTS: Record<string, { id?: string; k: number; params?: Record<string,
   'upgrad-3': { id: 'upgrad', k: 3 },
   'pcgrad-4': { id: 'pcgrad', k: 4 },
   'gradvac-4': { id: 'gradvac', k: 4, params: { beta: 0.01 } },
+  'gradvac-4-graph': { id: 'gradvac', k: 4, params: { beta: 0.01 }, graphOps: true },
+  'gradvac-2': { id: 'gradvac', k: 2, params: { beta: 0.01 } },
+  'gradvac-2-graph': { id: 'gradvac', k: 2, params: { beta: 0.01 }, graphOps: true },
   // Nash-MTL's Newton loop (nashRule.ts), built alone.
   'nash-newton-4': { k: 4, nash: true },
 };
@@ -47,7 +53,7 @@ async function main() {
     const v = VARIANTS[n]!;
     const g = new GraphBuilder();
     const G = g.placeholder('gramian', [v.k, v.k]);
-    const io: RuleIo = { updates: [], resets: [] };
+    const io: RuleIo = { updates: [], resets: [], ...(v.graphOps ? {} : { kernels: nativeRuleKernels(tf) }) };
     const rule = v.id ? graphRule(g, 'rule', v.id, v.params ?? {}, v.k, G, io)! : v.nash ? nashAlone(g, G, v.k) : g.op('Identity', [G], { T: { type: 'float' } }, 'floor');
     // The rule's state written as the step writes it (after the coefficients: ruleState.ts).
     const out = io.updates.length ? g.op('Identity', [rule, ...io.updates.map((u) => `^${u}`)], { T: { type: 'float' } }, 'done') : rule;

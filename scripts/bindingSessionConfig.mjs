@@ -4,17 +4,19 @@
 // `loadSavedModel` opens it with TF_NewSessionOptions() as they are, so Grappler's default
 // passes (and its MLIR pipeline) run on every new fetch set and nothing can turn them off.
 // The old export is left as it is; the trainer tells the new one by its presence.
+// The patch also carries our rule kernels (bindingRuleKernels.mjs: its edits and file).
 // Each edit replaces one exact anchor of tfjs-node 4.22.0's source; an anchor not found means
 // another version: the source is left untouched and the caller builds it as it is.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { KERNEL_EDITS, kernelFileTexts } from './bindingRuleKernels.mjs';
 
 /** The export the patched binding adds; its presence is how the trainer knows a config applies. */
 export const CONFIG_EXPORT = 'loadSavedModelWithConfig';
 
 /** Each edit: in `file`, `anchor` (tfjs-node 4.22.0's text) becomes `replacement`. */
-export const EDITS = [
+const CONFIG_EDITS = [
   {
     file: 'binding/tfjs_backend.h',
     anchor: `  napi_value LoadSavedModel(napi_env env, napi_value export_dir,
@@ -94,27 +96,38 @@ static napi_value DeleteSavedModel(napi_env env, napi_callback_info info) {`,
   },
 ];
 
-/** Short hash of the edits: part of the cached binding's key, so a changed patch is never served from an old build. */
-export function patchId() {
-  return crypto.createHash('sha256').update(JSON.stringify(EDITS)).digest('hex').slice(0, 10);
+/** Every edit of the patch: the session config's, then the rule kernels'. */
+export const EDITS = [...CONFIG_EDITS, ...KERNEL_EDITS];
+
+/** Short hash of the edits and our files: part of the cached binding's key, so a changed patch is never served from an old build. */
+export function patchId(scriptsDir) {
+  return crypto.createHash('sha256').update(JSON.stringify([EDITS, kernelFileTexts(scriptsDir)])).digest('hex').slice(0, 10);
 }
 
 /**
- * Applies the edits to the source in `pkgDir` (idempotent). Returns 'patched', 'already' or a
- * reason it could not ('anchor not found in ...'), in which case no file was changed.
+ * Applies the edits to the source in `pkgDir` and writes our files (from `scriptsDir`: kernelFileTexts) into it (idempotent: an edit
+ * already made is skipped, so a source patched by an older patch takes the new edits on top).
+ * Returns 'patched', 'already' or a reason it could not ('anchor not found in ...'), in which
+ * case no file was changed.
  */
-export function patchBindingSource(pkgDir) {
+export function patchBindingSource(pkgDir, scriptsDir) {
   const texts = new Map();
   const read = (file) => {
-    if (!texts.has(file)) texts.set(file, fs.readFileSync(path.join(pkgDir, file), 'utf8'));
+    if (!texts.has(file)) {
+      const at = path.join(pkgDir, file);
+      texts.set(file, fs.existsSync(at) ? fs.readFileSync(at, 'utf8') : undefined);
+    }
     return texts.get(file);
   };
-  if (EDITS.every((e) => read(e.file).includes(e.replacement))) return 'already';
+  const files = kernelFileTexts(scriptsDir);
+  if (EDITS.every((e) => read(e.file)?.includes(e.replacement)) && files.every((f) => read(f.to) === f.text)) return 'already';
   for (const e of EDITS) {
-    const text = read(e.file);
+    const text = read(e.file) ?? '';
+    if (text.includes(e.replacement)) continue;
     if (text.split(e.anchor).length !== 2) return `anchor not found once in ${e.file}`;
     texts.set(e.file, text.replace(e.anchor, () => e.replacement));
   }
-  for (const [file, text] of texts) fs.writeFileSync(path.join(pkgDir, file), text);
+  for (const f of files) texts.set(f.to, f.text);
+  for (const [file, text] of texts) if (text !== undefined) fs.writeFileSync(path.join(pkgDir, file), text);
   return 'patched';
 }

@@ -6,9 +6,10 @@
 //   (b) the package's own installer, when its download host answers;
 //   (c) a build against the TensorFlow C library inside the tensorflow-cpu wheel,
 //       unpacked once into a cache outside node_modules and reused afterwards, of the
-//       binding's source with our session-config export added (bindingSessionConfig.mjs);
+//       binding's source with our session-config export (bindingSessionConfig.mjs) and our
+//       rule kernels (bindingRuleKernels.mjs) added;
 //   (d) a clear warning: training then uses the WebAssembly backend.
-// A binding of ours built before that export existed is rebuilt (c); the package's own
+// A binding of ours built before those exports existed is rebuilt (c); the package's own
 // prebuilt one is kept as it is (sessions then open without a config, as tfjs-node does).
 // It never fails `npm install`. Each step logs one line.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { KERNELS_EXPORT } from './bindingRuleKernels.mjs';
 import { CONFIG_EXPORT, patchBindingSource, patchId } from './bindingSessionConfig.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,17 +37,18 @@ function tfjsNodeDir() {
 
 /**
  * Loads the binding in a separate process (a broken native library must not kill npm) and
- * says whether it has our session-config export.
+ * says whether it has our exports: the session config's and the rule kernels'.
  */
 function bindingLoads() {
-  const probe = `process.stdout.write(typeof require('@tensorflow/tfjs-node').backend().binding.${CONFIG_EXPORT})`;
+  const probe = `const b = require('@tensorflow/tfjs-node').backend().binding;
+process.stdout.write(typeof b.${CONFIG_EXPORT} + ' ' + typeof b.${KERNELS_EXPORT})`;
   const r = spawnSync(process.execPath, ['-e', probe], {
     cwd: root,
     encoding: 'utf8',
     timeout: 120_000,
     env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
   });
-  return { ok: r.status === 0, config: r.stdout === 'function', detail: (r.stderr || '').trim().split('\n').slice(-1)[0] ?? '' };
+  return { ok: r.status === 0, config: r.stdout === 'function function', detail: (r.stderr || '').trim().split('\n').slice(-1)[0] ?? '' };
 }
 
 function hostAnswers(url, timeoutMs) {
@@ -147,10 +150,11 @@ function buildAgainstWheel(pkgDir) {
   const builtBinding = bindingPath(pkgDir);
   const version = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version;
   const napiDir = path.basename(path.dirname(builtBinding));
-  const patch = patchBindingSource(pkgDir);
+  const scripts = path.join(root, 'scripts');
+  const patch = patchBindingSource(pkgDir, scripts);
   const patched = patch === 'patched' || patch === 'already';
-  log(patched ? `native binding: source patched with ${CONFIG_EXPORT}` : `native binding: building without ${CONFIG_EXPORT} (${patch})`);
-  const key = `tfjs-node-${version}-${napiDir}${patched ? `-config-${patchId()}` : ''}`;
+  log(patched ? `native binding: source patched with ${CONFIG_EXPORT} and ${KERNELS_EXPORT}` : `native binding: building without ${CONFIG_EXPORT} and ${KERNELS_EXPORT} (${patch})`);
+  const key = `tfjs-node-${version}-${napiDir}${patched ? `-config-${patchId(scripts)}` : ''}`;
   const cachedBinding = path.join(cache, 'binding', key, 'tfjs_binding.node');
   try {
     if (fs.existsSync(cachedBinding)) {
@@ -195,10 +199,10 @@ async function main() {
   // Ours: built against the wheel, whose library carries this name (the package's own is libtensorflow.so.2).
   const ours = fs.existsSync(path.join(pkgDir, 'deps', 'lib', 'libtensorflow_cc.so.2'));
   if (before.ok && (before.config || !ours)) {
-    return log(`native binding already loads${before.config ? ' with session config' : " (the package's own: sessions open without a config)"}; nothing to do`);
+    return log(`native binding already loads${before.config ? ' with session config and rule kernels' : " (the package's own: sessions open without a config)"}; nothing to do`);
   }
   if (before.ok) {
-    log(`native binding loads but has no ${CONFIG_EXPORT}: rebuilding it against the wheel`);
+    log(`native binding loads but lacks ${CONFIG_EXPORT} or ${KERNELS_EXPORT}: rebuilding it against the wheel`);
   } else if (await hostAnswers('https://storage.googleapis.com/', 5000)) {
     log("download host answers: running the package's own installer ...");
     const r = spawnSync(process.execPath, ['scripts/install.js'], { cwd: pkgDir, stdio: 'inherit', timeout: 300_000 });
@@ -215,7 +219,7 @@ async function main() {
     buildAgainstWheel(pkgDir);
     const check = bindingLoads();
     if (check.ok) {
-      return log(`native binding loads (TensorFlow 2.21 C library from the wheel${check.config ? ', with session config' : ''})`);
+      return log(`native binding loads (TensorFlow 2.21 C library from the wheel${check.config ? ', with session config and rule kernels' : ''})`);
     }
     throw new Error(`built, but it does not load: ${check.detail}`);
   } catch (err) {

@@ -42,6 +42,8 @@ export const WASM_STEP_PATH = 'compiled (wasm)';
 export interface LoopResult {
   /** 'native' when the compiled dense step ran (GRAPH_STEP_PATH as one graph call, WASM_STEP_PATH on wasm), else why not. */
   stepPath: string;
+  /** The form the fused graph's rule ran in (GraphStep.ruleForm), said after the step path in the run log. */
+  ruleForm?: string;
   epochsRun: number;
   steps: number;
   cancelled: boolean;
@@ -196,7 +198,8 @@ export async function trainLoop(s: LoopSetup): Promise<LoopResult> {
   const affinity = affinitySpec ? new AffinityMeter(s, affinitySpec.every ?? AFFINITY_DEFAULT_EVERY) : undefined;
   // Train metrics counted as the steps run (trainMetrics.ts; the fused graph counts in its session), else evaluated at each epoch's end.
   const running = runningTrainMetrics(spec) ? new RunningTrainMetrics(tf, heads, train.targets) : undefined;
-  const result: LoopResult = { stepPath: fused || native ? `${path}${fused?.note ? `; ${fused.note}` : ''}${fusedFailed ? ` (the fused graph failed: ${fusedFailed})` : ''}` : `${path} (${unsupported})`, epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
+  const result: LoopResult = { stepPath: fused || native ? `${path}${fused?.note ? `; ${fused.note}` : ''}${fusedFailed ? ` (the fused graph failed: ${fusedFailed})` : ''}` : `${path} (${unsupported})`,
+    ...(fused?.ruleForm ? { ruleForm: fused.ruleForm } : {}), epochsRun: 0, steps: 0, cancelled: false, stoppedEarly: false };
 
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {

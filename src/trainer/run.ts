@@ -341,7 +341,7 @@ async function trainPhase(backend: LoadedBackend, spec: ExperimentSpec, fold: re
       },
     });
     const restoredNote = result.restoredEpoch !== undefined ? `; weights of epoch ${result.restoredEpoch} (best validation loss) restored for testing and saving` : '';
-    req.emit({ type: 'log', level: 'info', message: `${phaseLabel(phase)}: ${result.steps} steps, training step ${result.stepPath}${result.stoppedEarly ? `, stopped early at epoch ${result.epochsRun}` : ''}${restoredNote}` });
+    req.emit({ type: 'log', level: 'info', message: `${phaseLabel(phase)}: ${result.steps} steps, training step ${result.stepPath}${result.ruleForm ? ` (${result.ruleForm})` : ''}${result.stoppedEarly ? `, stopped early at epoch ${result.epochsRun}` : ''}${restoredNote}` });
     if (result.cancelled) return 'cancelled';
     const testValues = evaluate(tf, forward, heads, test);
     // With no validation rows (and train metrics counted as the steps ran) nothing read the last update's model before the test.

@@ -18,8 +18,13 @@
 // (roundTerms): per entry the same products and sums as a round's, so the same bits (the
 // coefficients and targets of 6,000 steps, 2 to 6 tasks, compared bit for bit with the rounds'
 // own), in 141 ops instead of 160 with 4 tasks (constants and casts not counted).
+// Those 141 ops cost ~2 us of executor overhead each, a third of a ~1 ms step on the reference
+// workload (issue 10): when the session's binding registered it (ruleKernels.ts), the rule is
+// one native op instead, MtsGradVac (scripts/native/ruleKernels.cc), the core rule's arithmetic
+// in C++, the same bits; the targets' variable, its read, write and reset stay as they are.
 import type { Attr } from './graphDef';
-import { and, float64, identity, visitRows } from './taskOrders';
+import { GRADVAC_KERNEL } from './ruleKernels';
+import { and, float64, identity, orderInput, visitRows } from './taskOrders';
 import type { RuleIo, RuleOps } from './ruleState';
 
 const D: Attr = { type: 'double' };
@@ -31,6 +36,12 @@ export function gradvacRule(r: RuleOps, G: string, io: RuleIo, beta: number): st
   const handle = g.op('VarHandleOp', [], { dtype: D, shape: { shape: [k, k] }, container: { s: '' }, shared_name: { s: `${r.at}/gradvac_targets` } }, `${r.at}/gradvac_targets`);
   io.resets.push(g.op('AssignVariableOp', [handle, float64(r, new Array<number>(k * k).fill(0), [k, k])], { dtype: D }, `${r.at}/gradvac_targets_reset`));
   let targets = g.op('ReadVariableOp', [handle], { dtype: D }, `${r.at}/gradvac_targets_read`);
+  if (k >= 2 && io.kernels?.includes(GRADVAC_KERNEL)) {
+    const op = g.op(GRADVAC_KERNEL, [G, targets, orderInput(r, io), float64(r, beta)], {}, `${r.at}/gradvac`);
+    io.updates.push(g.op('AssignVariableOp', [handle, `${op}:1`], { dtype: D }, `${r.at}/gradvac_targets_write`));
+    io.kernel = GRADVAC_KERNEL;
+    return op;
+  }
   const rows = visitRows(r, io);
   const rounds = rows ? roundTerms(r, G, targets, rows, beta) : [];
   // Per task a column [k, 1]: a round's values broadcast along its unit rows, with no reshape.

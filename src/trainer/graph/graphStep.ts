@@ -21,6 +21,7 @@ import { trainGraphFor } from './graphCache';
 import { gradDropCompiles, gradDropJitNote } from './gradDropJit';
 import { graphGradientStep, toGramians } from './graphGradientStep';
 import { hasGraphRule } from './graphRules';
+import { nativeRuleKernels, ruleKernelFor } from './ruleKernels';
 import { openReusableSession } from './sessionCache';
 import { grapplerForGraph } from './sessionConfig';
 import type { MetricSumNodes } from './metricSums';
@@ -54,6 +55,8 @@ export interface GraphStep {
   servesConflict: boolean;
   /** What the step chose from the run's length, for the run log (GradDrop's mask: gradDropJit.ts). */
   note?: string;
+  /** For the run log, after the step path: the form the method's graph rule ran in, for a method with a native op (ruleKernels.ts). */
+  ruleForm?: string;
   /** `step` that also returns each conflict block's Gramian of the tasks' gradients on the batch, before the update. */
   stepMeasured(rows: Int32Array, lr: number, weights: LossWeights): number[][][];
   /**
@@ -137,7 +140,9 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
   const graph = trainGraphFor(spec, heads, topo, { uncertainty: learned.length > 0, coded, ...(inHalves ? { halves: true } : {}),
     ...(gradient ? { gradient: { mode: gradient.mode, weightsOwnLayers: !!gradient.description.weightsOwnLayers, ...(conflictBlocks ? { conflictBlocks } : {}),
       ...(gradient.signDrop ? { signDrop: { leak: gradient.signDrop.leak, xla: !!xla } } : {}),
-      ...(gradient.graphRule && hasGraphRule(gradient.graphRule.id, heads.length, gradient.graphRule.params) ? { rule: { id: gradient.graphRule.id, params: gradient.graphRule.params } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
+      ...(gradient.graphRule && hasGraphRule(gradient.graphRule.id, heads.length, gradient.graphRule.params)
+        ? { rule: { id: gradient.graphRule.id, params: gradient.graphRule.params, kernels: nativeRuleKernels(tf) } } : {}) } } : conflictBlocks ? { conflict: conflictBlocks } : {}) });
+  const ruleForm = gradient?.graphRule && graph.gradient?.ruled ? ruleKernelFor(gradient.graphRule.id, gradient.description.title, graph.gradient.ruled.kernel) : undefined;
   const grappler = grapplerForGraph({ conv: spec.model.layers.some(isGraphConvLayer) });
   const session = openReusableSession(tf, graph.savedModel, grappler);
   const taskGradients = gradient && graph.gradient ? graphGradientStep(session, graph.gradient, graph.stepDone, graph.lr, gradient) : undefined;
@@ -259,6 +264,7 @@ export function compileGraphStep(tf: Tf, spec: ExperimentSpec, built: BuiltModel
     step(rows, lr, weights) { run(rows, lr, weights, false); },
     servesConflict: !!graph.gradient?.blockGramians,
     ...(xla !== undefined ? { note: gradDropJitNote(xla, plannedSteps) } : inHalves ? { note: HALVES_NOTE } : {}),
+    ...(ruleForm ? { ruleForm } : {}),
     stepMeasured: (rows, lr, weights) => run(rows, lr, weights, true)!,
     takeLossMeans() {
       const rowsTaken = Math.max(1, rowsSinceTake);

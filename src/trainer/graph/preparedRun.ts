@@ -24,6 +24,8 @@ export interface SavedModelBackend {
     tensorDataSync(id: number): Float32Array | Int32Array | Uint8Array;
     /** Only in the binding we build (scripts/bindingSessionConfig.mjs): loadSavedModel with a serialized ConfigProto. */
     loadSavedModelWithConfig?(dir: string, tags: string, config: Uint8Array): number;
+    /** Only in the binding we build (scripts/bindingRuleKernels.mjs): the rule ops it registered (MtsGradVac...). */
+    ruleKernels?(): string[];
   };
 }
 

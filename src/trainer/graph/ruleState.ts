@@ -32,4 +32,8 @@ export interface RuleIo {
   updates: string[];
   /** Nodes the `set` run runs (a new phase starts afresh: trainGraph.ts): the rule's state at its start. */
   resets: string[];
+  /** The native rule ops the session's binding registered (ruleKernels.ts); a rule uses its op only when listed. */
+  kernels?: readonly string[];
+  /** Set by a rule that ran as its native op: the op's name (the run log says which ran: graphStep.ts). */
+  kernel?: string;
 }

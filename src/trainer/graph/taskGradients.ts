@@ -67,9 +67,10 @@ export interface GradientRuns {
   /**
    * A method with a graph rule (`rule` given): its step is one run, like GradDrop's, fetching
    * `stepDone` and `after`, with `coefficients` ([tasks]) on reported steps; `orders`, the
-   * task orders it is fed (ruleState.ts RuleIo), and `resets`, its state's start for "set".
+   * task orders it is fed (ruleState.ts RuleIo), `resets`, its state's start for "set", and
+   * `kernel`, the native op the rule ran as (ruleKernels.ts; none: as graph ops).
    */
-  ruled?: { coefficients: string; after: string; orders?: string; resets: string[] };
+  ruled?: { coefficients: string; after: string; orders?: string; resets: string[]; kernel?: string };
   /** The second run runs the trunk's forward again (a convolution's or recurrent layer's backward reads its inner values): it takes the first run's feeds too. */
   recompute: boolean;
 }
@@ -104,7 +105,7 @@ export interface TaskGradientInputs {
   /** GradDrop with this leak instead of a rule's coefficients: one run masks the tasks' gradients per coordinate (gradDrop.ts) and updates. */
   signDrop?: { leak: number; xla: boolean };
   /** A method whose coefficients the graph computes from the Gramian (graphRules.ts hasGraphRule): one run, no coefficients fed. */
-  rule?: { id: string; params: Readonly<Record<string, unknown>> };
+  rule?: { id: string; params: Readonly<Record<string, unknown>>; kernels?: readonly string[] };
 }
 
 /** The rule's coefficients, named before the Gramian they come from is summed (runs()). */
@@ -274,14 +275,14 @@ export function graphTaskGradients(g: GraphBuilder, o: TaskGradientInputs): Grap
           { T: F, N: { i: o.conflictBlocks.length }, axis: { i: 0 } }, 'task_gradients/block_gramians') : undefined;
       // A rule with state (GradNorm's weights, GradVac's targets: ruleState.ts) updates it with the
       // step's other work (`after`), and resets it with `set`; PCGrad's and GradVac's orders are fed.
-      const io: RuleIo = { losses: lossMeans, updates: [], resets: [] };
+      const io: RuleIo = { losses: lossMeans, updates: [], resets: [], ...(o.rule?.kernels ? { kernels: o.rule.kernels } : {}) };
       const coefficients = o.rule ? graphRule(g, 'task_gradients/rule', o.rule.id, o.rule.params, k, sum, io) : undefined;
       const afterNode = oneRun ? g.op('Identity', [g.constant('task_gradients/after_value', { dtype: 'float', shape: [], values: [0] }), ...done, ...io.updates.map((n) => `^${n}`)], { T: F }, 'task_gradients/after') : undefined;
       const signDrop = seed ? { seed, keptDots: sumInOrder(g, keptDots, 'task_gradients/kept_dots'), after: afterNode! } : undefined;
       let ruled: GradientRuns['ruled'];
       if (o.rule) {
         if (!coefficients || g.op('Identity', [coefficients], { T: F }, RULE_MIX) !== RULE_MIX) throw new Error(`no graph rule for ${o.rule.id} with ${k} tasks`);
-        ruled = { coefficients: RULE_MIX, after: afterNode!, ...(io.orders ? { orders: io.orders } : {}), resets: io.resets };
+        ruled = { coefficients: RULE_MIX, after: afterNode!, ...(io.orders ? { orders: io.orders } : {}), resets: io.resets, ...(io.kernel ? { kernel: io.kernel } : {}) };
       }
       return { mix, gramian, lossMeans, recompute: recompute || oneRun, ...(blocks ? { blockGramians: blocks } : {}), ...(signDrop ? { signDrop } : {}), ...(ruled ? { ruled } : {}) };
     },

@@ -21,8 +21,18 @@ export function visitRows(r: RuleOps, io: RuleIo): string | undefined {
   const k = r.k;
   if (k < 2) return undefined;
   if (k === 2) return r.g.constant(`${r.at}/orders_rows`, { dtype: 'int32', shape: [2, 1], values: [1, 0] });
+  return r.g.op('Reshape', [orderInput(r, io), r.ints([k, k - 1])], { T: I32, Tshape: I32 }, `${r.at}/orders_rows`);
+}
+
+/**
+ * The task orders as one int32 [k (k - 1)] (row i of visitRows, one after another), as the native
+ * rule ops take them: with more than two tasks the placeholder (set in `io.orders`), with two a constant.
+ */
+export function orderInput(r: RuleOps, io: RuleIo): string {
+  const k = r.k;
+  if (k === 2) return r.g.constant(`${r.at}/orders_fixed`, { dtype: 'int32', shape: [2], values: [1, 0] });
   io.orders = r.g.placeholder(`${r.at}/orders`, [k * (k - 1)], 'int32');
-  return r.g.op('Reshape', [io.orders, r.ints([k, k - 1])], { T: I32, Tshape: I32 }, `${r.at}/orders_rows`);
+  return io.orders;
 }
 
 /** The rounds' visited tasks: per round an int32 [k] (entry i: the task i visits), the columns of visitRows. */

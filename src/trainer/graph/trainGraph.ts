@@ -90,7 +90,7 @@ function decodedRows(g: GraphBuilder, codes: string, id: string, inputs: string[
   return g.op('GatherV2', [book, index, g.op('Const', [], { dtype: I32, value: { tensor: { dtype: 'int32', shape: [], values: [0] } } }, `book_axis_${id}`)], { Tparams: F, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } }, `input_${id}`);
 }
 /** A gradient-family method's place in the graph: where the task gradients are taken, whether its coefficients weigh the tasks' own layers. */
-export interface GraphGradientOptions { mode: 'parameters' | 'representation'; weightsOwnLayers: boolean; conflictBlocks?: readonly string[]; signDrop?: { leak: number; xla: boolean }; rule?: { id: string; params: Readonly<Record<string, unknown>> } }
+export interface GraphGradientOptions { mode: 'parameters' | 'representation'; weightsOwnLayers: boolean; conflictBlocks?: readonly string[]; signDrop?: { leak: number; xla: boolean }; rule?: { id: string; params: Readonly<Record<string, unknown>>; kernels?: readonly string[] } }
 
 const F: Attr = { type: 'float' };
 const I32: Attr = { type: 'int32' };

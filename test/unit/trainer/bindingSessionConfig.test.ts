@@ -7,9 +7,11 @@ import path from 'node:path';
 import { test } from 'node:test';
 // @ts-expect-error: a plain ES module of the install scripts, without types
 import { CONFIG_EXPORT, EDITS, patchBindingSource, patchId } from '../../../scripts/bindingSessionConfig.mjs';
+// @ts-expect-error: a plain ES module of the install scripts, without types
+import { KERNELS_EXPORT } from '../../../scripts/bindingRuleKernels.mjs';
 import { tempDir } from '../../tempFolders';
 
-const FILES = ['binding/tfjs_backend.h', 'binding/tfjs_backend.cc', 'binding/tfjs_binding.cc'];
+const FILES = ['binding/tfjs_backend.h', 'binding/tfjs_backend.cc', 'binding/tfjs_binding.cc', 'binding.gyp'];
 
 /** The installed source as the package ships it: postinstall may have patched it already, so each edit is undone. */
 function sourceCopy(): string {
@@ -35,8 +37,14 @@ test('the patch adds the config export and TF_SetConfig once, and says so when r
     assert.match(header!, /napi_value config_value = nullptr\);/);
     assert.equal(backend!.split('TF_SetConfig(session_options').length, 2);
     assert.equal(binding!.split(`{"${CONFIG_EXPORT}", nullptr, LoadSavedModelWithConfig`).length, 2);
+    // The rule kernels: our file copied in, compiled without contraction, registered and listed.
+    const [, , , gyp] = read(dir);
+    assert.equal(fs.readFileSync(path.join(dir, 'binding/mts_rule_kernels.cc'), 'utf8'), fs.readFileSync('scripts/native/ruleKernels.cc', 'utf8'));
+    assert.match(gyp!, /'binding\/mts_rule_kernels.cc'\n {4}\],\n.*\n {4}'cflags_cc': \['-ffp-contract=off'/);
+    assert.equal(binding!.split('MtsRegisterRuleKernels();').length, 3, 'declared and called once');
+    assert.equal(binding!.split(`{"${KERNELS_EXPORT}", nullptr, MtsRuleKernels`).length, 2);
     assert.equal(patchBindingSource(dir), 'already');
-    assert.deepEqual(read(dir), [header, backend, binding]);
+    assert.deepEqual(read(dir), [header, backend, binding, gyp]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
