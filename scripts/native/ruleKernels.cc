@@ -18,11 +18,15 @@
 //   orders: row i (k - 1 entries) = the other tasks in the order task i visits them.
 //   beta is a float64 input, not an attr: a float attr is float32 and would round it.
 // MtsPcGrad(gramian: double [k, k], orders: int32 [k (k - 1)]) -> (coefficients: double [k])
+// MtsNashMtl(gramian: double [k, k], settings: double [5]) -> (coefficients: double [k])
+//   settings: max_norm, converged, max_alpha_gain, steps, prefix_steps (nashRule.ts's constants).
+//   Not the core rule's bits (another solver): nashRule.ts's Newton steps, within 1e-6 of it.
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <node_api.h>
@@ -212,6 +216,110 @@ void PcGradCompute(void *, TF_OpKernelContext *ctx) {
   TF_DeleteTensor(wt);
 }
 
+// Nash-MTL: graph/nashRule.ts's Newton steps on the scaled bargaining equation x o Cx = 1, the
+// same algorithm and constants (passed in `settings`: max_norm, converged, max_alpha_gain, steps,
+// prefix_steps), solved here in a loop instead of a While op. Not the core rule's bits (its
+// solver is another, reciprocalSystem.ts): like the graph rule, within 1e-6 of it
+// (test/unit/trainer/nashRule.test.ts runs both on the same Gramians).
+
+// Solves A y = b in place (A row-major k x k is overwritten; b becomes y): LU with partial
+// pivoting, as MatrixSolve. A = X C X + I is positive definite (C positive semidefinite plus the
+// ridge), so no pivot is zero; a NaN one leaves NaNs, which the residual test turns into x = 1.
+void SolveInPlace(std::vector<double> &A, std::vector<double> &b, int64_t k) {
+  for (int64_t c = 0; c < k; c++) {
+    int64_t pivot = c;
+    for (int64_t r = c + 1; r < k; r++) {
+      if (std::fabs(A[r * k + c]) > std::fabs(A[pivot * k + c])) pivot = r;
+    }
+    if (pivot != c) {
+      for (int64_t j = 0; j < k; j++) std::swap(A[c * k + j], A[pivot * k + j]);
+      std::swap(b[c], b[pivot]);
+    }
+    for (int64_t r = c + 1; r < k; r++) {
+      const double f = A[r * k + c] / A[c * k + c];
+      for (int64_t j = c; j < k; j++) A[r * k + j] -= f * A[c * k + j];
+      b[r] -= f * b[c];
+    }
+  }
+  for (int64_t r = k - 1; r >= 0; r--) {
+    double s = b[r];
+    for (int64_t j = r + 1; j < k; j++) s -= A[r * k + j] * b[j];
+    b[r] = s / A[r * k + r];
+  }
+}
+
+void NashMtlCompute(void *, TF_OpKernelContext *ctx) {
+  Inputs in;
+  if (!ReadInputs(ctx, in)) return;
+  const TF_Tensor *Gt = in.tensors[0], *St = in.tensors[1];
+  if (TF_NumDims(Gt) != 2 || TF_Dim(Gt, 0) != TF_Dim(Gt, 1) || TF_Dim(Gt, 0) < 1) {
+    return Fail(ctx, "MtsNashMtl: the Gramian must be a square matrix [k, k] with k >= 1, got " + ShapeOf(Gt));
+  }
+  if (TF_NumDims(St) != 1 || TF_Dim(St, 0) != 5) {
+    return Fail(ctx, "MtsNashMtl: the settings must be [max_norm, converged, max_alpha_gain, steps, prefix_steps], got " + ShapeOf(St));
+  }
+  const int64_t k = TF_Dim(Gt, 0);
+  const double *G = static_cast<const double *>(TF_TensorData(Gt));
+  const double *settings = static_cast<const double *>(TF_TensorData(St));
+  const double maxNorm = settings[0], converged = settings[1], maxAlphaGain = settings[2];
+  const int64_t steps = static_cast<int64_t>(settings[3]), prefix = static_cast<int64_t>(settings[4]);
+  const double ridge = 1e-12;  // nashRule.ts RIDGE
+  std::vector<double> d(k), n(k), C(k * k), x(k, 1.0), p(k), xs(k), y(k), A(k * k);
+  bool anyLive = false;
+  for (int64_t i = 0; i < k; i++) {
+    d[i] = G[i * k + i];
+    n[i] = d[i] > 0 ? std::sqrt(d[i]) : 1;
+    anyLive = anyLive || d[i] > 0;
+  }
+  // C = D^-1 G D^-1 with 1 on a zero gradient's diagonal, the ridge on the others'.
+  for (int64_t i = 0; i < k; i++) {
+    for (int64_t j = 0; j < k; j++) C[i * k + j] = G[i * k + j] / (n[i] * n[j]) + (i == j ? (d[i] > 0 ? ridge : 1) : 0);
+  }
+  const auto withP = [&]() {
+    for (int64_t i = 0; i < k; i++) {
+      double s = 0;
+      for (int64_t j = 0; j < k; j++) s += C[i * k + j] * x[j];
+      p[i] = x[i] * s;
+    }
+  };
+  const auto residual = [&]() {
+    double m = 0;
+    for (int64_t i = 0; i < k; i++) m = JsMax(m, std::fabs(p[i] - 1));
+    return m;
+  };
+  withP();
+  for (int64_t step = 0; step < steps && (step < prefix || residual() > converged); step++) {
+    double q = 0;
+    for (int64_t i = 0; i < k; i++) q += p[i];
+    // The ray's minimiser s^2 = k / x^T C x (1 when C is not positive there), then Newton's step.
+    const double s2 = q > 0 ? k / JsMax(q, 1e-6 * k) : 1;
+    const double s = std::sqrt(s2);
+    for (int64_t i = 0; i < k; i++) {
+      xs[i] = x[i] * s;
+      y[i] = p[i] * s2 - 1;
+    }
+    for (int64_t i = 0; i < k; i++) {
+      for (int64_t j = 0; j < k; j++) A[i * k + j] = xs[i] * xs[j] * C[i * k + j] + (i == j ? 1 : 0);
+    }
+    SolveInPlace(A, y, k);
+    for (int64_t i = 0; i < k; i++) x[i] = xs[i] * JsMin(2, JsMax(1e-6, 1 - y[i]));
+    withP();
+  }
+  double xMax = -INFINITY;
+  for (int64_t i = 0; i < k; i++) xMax = JsMax(xMax, x[i]);
+  // Not converged, or past the bound: x = 1 (alpha_i = 1 / |g_i|); a zero gradient's alpha is 0.
+  const bool solved = residual() <= converged && maxAlphaGain > xMax;
+  std::vector<double> alpha(k);
+  for (int64_t i = 0; i < k; i++) alpha[i] = d[i] > 0 ? (solved ? x[i] : 1) / n[i] : 0;
+  const double norm = std::sqrt(NormSquared(alpha, G, k));
+  TF_Tensor *wt = Output(ctx, 0, {k});
+  if (!wt) return;
+  double *w = static_cast<double *>(TF_TensorData(wt));
+  // Scaled down to |d| <= max_norm; every gradient zero: 1 each.
+  for (int64_t i = 0; i < k; i++) w[i] = !anyLive ? 1 : maxNorm > 0 ? alpha[i] * (maxNorm / JsMax(norm, maxNorm)) : alpha[i];
+  TF_DeleteTensor(wt);
+}
+
 // Shapes: coefficients [k] from the Gramian's first dimension when it is known (else unknown);
 // GradVac's new targets have its targets' shape. A Gramian that is not a matrix fails here.
 void CoefficientsShape(TF_ShapeInferenceContext *ctx, TF_Status *status, bool targets) {
@@ -242,6 +350,7 @@ void CoefficientsShape(TF_ShapeInferenceContext *ctx, TF_Status *status, bool ta
 }
 void GradVacShape(TF_ShapeInferenceContext *ctx, TF_Status *status) { CoefficientsShape(ctx, status, true); }
 void PcGradShape(TF_ShapeInferenceContext *ctx, TF_Status *status) { CoefficientsShape(ctx, status, false); }
+void NashMtlShape(TF_ShapeInferenceContext *ctx, TF_Status *status) { CoefficientsShape(ctx, status, false); }
 
 /** Registers op `name` and its CPU kernel; true when both registered. */
 bool Register(const char *name, const std::vector<const char *> &inputs, const std::vector<const char *> &outputs,
@@ -277,6 +386,9 @@ void MtsRegisterRuleKernels() {
     }
     if (Register("MtsPcGrad", {"gramian: double", "orders: int32"}, {"coefficients: double"}, PcGradShape, PcGradCompute)) {
       registered.push_back("MtsPcGrad");
+    }
+    if (Register("MtsNashMtl", {"gramian: double", "settings: double"}, {"coefficients: double"}, NashMtlShape, NashMtlCompute)) {
+      registered.push_back("MtsNashMtl");
     }
   });
 }

@@ -56,7 +56,7 @@ const RULES: Record<string, { tasks?: number | readonly number[]; stateful?: boo
   upgrad: { tasks: [2, ...UPGRAD_ENUMERATED_TASKS], build: () => (r, G) => (r.k === 2 ? upgradPair : upgradEnumerated)(r, G) },
   cagrad: { tasks: [2, ...CAGRAD_ENUMERATED_TASKS], build: (params) => (r, G) => (r.k === 2 ? cagradPair : cagradEnumerated)(r, G, Number(params.c), String(params.rescale)) },
   'nash-mtl': { tasks: [2, ...NASH_NEWTON_TASKS], when: (params) => Number(params.updateEvery) === 1,
-    build: (params) => (r, G) => (r.k === 2 ? nashMtlPair : nashMtlNewton)(r, G, Number(params.maxNorm)) },
+    build: (params) => (r, G, io) => (r.k === 2 ? nashMtlPair(r, G, Number(params.maxNorm)) : nashMtlNewton(r, G, Number(params.maxNorm), undefined, io)) },
   pcgrad: { build: () => pcgradRule },
   gradvac: { build: (params) => (r, G, io) => gradvacRule(r, G, io, Number(params.beta)) },
 };

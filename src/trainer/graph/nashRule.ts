@@ -52,10 +52,16 @@
 // ray's scaling, and the factor's bounds keep x positive and finite, so MatrixSolve never meets a
 // NaN; such a Gramian does not converge or goes past the bound.
 // Only with updateEvery = 1: reusing alpha across steps is state.
+// As one native op (MtsNashMtl, scripts/native/ruleKernels.cc) when the session's binding
+// registered it (ruleKernels.ts): the same steps, constants and answers in a C++ loop, ~130 fewer
+// graph nodes a step. In the step (weightingCost --one 4 nash-mtl representation, alternated with
+// these ops, a prototype of the same kernel, 2026-12-02 00:40-00:48, load 17-22): 1.03, 1.09, 1.24
+// times equal weighting against 1.47, 1.36, 1.19.
 import { MAX_ALPHA_GAIN } from '../../core/weighting/nashMtl';
 import type { Attr } from './graphDef';
 import { whileLoop } from './graphFunction';
-import type { RuleOps } from './ruleState';
+import { NASH_KERNEL } from './ruleKernels';
+import type { RuleIo, RuleOps } from './ruleState';
 import { float64, identity } from './taskOrders';
 
 const D: Attr = { type: 'double' };
@@ -71,9 +77,17 @@ export const CONVERGED = 1e-9;
 /** The core rule's ridge (reciprocalSystem.ts), relative to the diagonal. */
 const RIDGE = 1e-12;
 
-/** Nash-MTL's coefficients [k] (float64) from the Gramian [k, k] (float64), k in NASH_NEWTON_TASKS, with at most `steps` Newton steps (header). */
-export function nashMtlNewton(r: RuleOps, G: string, maxNorm: number, steps = NEWTON_STEPS): string {
+/**
+ * Nash-MTL's coefficients [k] (float64) from the Gramian [k, k] (float64), k in NASH_NEWTON_TASKS,
+ * with at most `steps` Newton steps (header); as one native op when `io.kernels` lists it (header).
+ */
+export function nashMtlNewton(r: RuleOps, G: string, maxNorm: number, steps = NEWTON_STEPS, io?: RuleIo): string {
   const { k } = r;
+  if (steps <= PREFIX_STEPS) throw new Error(`Nash-MTL's Newton rule takes more than ${PREFIX_STEPS} steps, not ${steps}`);
+  if (io?.kernels?.includes(NASH_KERNEL)) {
+    io.kernel = NASH_KERNEL;
+    return r.g.op(NASH_KERNEL, [G, float64(r, [maxNorm, CONVERGED, MAX_ALPHA_GAIN, steps, PREFIX_STEPS], [5])], {}, `${r.at}/nash`);
+  }
   // float64 constants are one op each (RuleOps.c's, a cast float32 one, is two ops wherever
   // Grappler does not fold the cast).
   const ones = (shape: number[], v = 1) => float64(r, new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(v), shape);
@@ -101,7 +115,6 @@ const matmul = (r: RuleOps, a: string, b: string, transposeB = false) =>
  */
 function solvedX(r: RuleOps, G: string, live: string, n: string, steps: number): string {
   const { g, k } = r;
-  if (steps <= PREFIX_STEPS) throw new Error(`Nash-MTL's Newton rule takes more than ${PREFIX_STEPS} steps, not ${steps}`);
   // Zero gradients: 1 on the diagonal (their rows and columns of G are zero); the ridge on the others.
   const diagonal = g.op('MatrixDiag', [r.select(live, float64(r, new Array<number>(k).fill(RIDGE), [k]), float64(r, new Array<number>(k).fill(1), [k]))], { T: D }, `${r.at}/nash/diagonal`);
   const C = r.bin('AddV2', r.bin('RealDiv', G, matmul(r, n, n, true)), diagonal);

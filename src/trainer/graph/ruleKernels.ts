@@ -7,6 +7,8 @@ import type { SavedModelBackend } from './preparedRun';
 
 /** GradVac's op (gradVacRule.ts). */
 export const GRADVAC_KERNEL = 'MtsGradVac';
+/** Nash-MTL's op with 3 or 4 tasks (nashRule.ts). */
+export const NASH_KERNEL = 'MtsNashMtl';
 /** PCGrad's op (pcGradRule.ts). */
 export const PCGRAD_KERNEL = 'MtsPcGrad';
 
@@ -17,7 +19,7 @@ export function nativeRuleKernels(tf: Tf): string[] {
 }
 
 /** The native op of each method that has one (by method id). */
-const KERNEL_OF: Readonly<Record<string, string>> = { gradvac: GRADVAC_KERNEL };
+const KERNEL_OF: Readonly<Record<string, string>> = { gradvac: GRADVAC_KERNEL, 'nash-mtl': NASH_KERNEL };
 
 /**
  * The run log's note on which form method `id`'s graph rule ran in (appended to the loop's step

@@ -6,6 +6,7 @@
 // ones built to be hard (tasks nearly opposed, so that the solution's x_i = alpha_i |g_i| runs up
 // to the bound MAX_ALPHA_GAIN, gradients of scales 1e-3 to 1e3). The worst case: the rule with its
 // loop capped at two Newton steps fewer than it takes still converges on every one of them (nashRule.ts header).
+// Each also as the native op (MtsNashMtl, scripts/native/ruleKernels.cc) that the binding we build registers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_ALPHA_GAIN, nashMtlWeights } from '../../../src/core/weighting/nashMtl';
@@ -15,7 +16,9 @@ import { loadBackend } from '../../../src/trainer/backend';
 import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
 import { ruleOps } from '../../../src/trainer/graph/graphRules';
 import { NEWTON_STEPS, PREFIX_STEPS, nashMtlNewton } from '../../../src/trainer/graph/nashRule';
-import { openSession } from '../../../src/trainer/graph/session';
+import { NASH_KERNEL, nativeRuleKernels } from '../../../src/trainer/graph/ruleKernels';
+import type { RuleIo } from '../../../src/trainer/graph/ruleState';
+import { openSession, takesSessionConfig } from '../../../src/trainer/graph/session';
 import { gramianOf, FOUR_TASK_CASES, THREE_TASK_CASES } from './ruleOnGraph';
 import { hardGradients } from '../../../bench/hardGradients';
 
@@ -23,14 +26,30 @@ import { hardGradients } from '../../../bench/hardGradients';
 const close = (got: readonly number[], want: readonly number[], label: string, relative = 1e-6) =>
   got.forEach((w, i) => assert.ok(Math.abs(w - want[i]!) <= relative * Math.abs(want[i]!) + 1e-30, `${label}: graph [${got}] vs expected [${want}]`));
 
-/** The rule alone with at most `steps` Newton steps, on each Gramian (float32 in and out, as graphRules.ts's rules). */
-async function nashOnGraph(maxNorm: number, gramians: number[][][], steps = NEWTON_STEPS): Promise<number[][]> {
+/** The binding's kernels, which must list Nash-MTL's op (the binding we build registers it; the package's own: skipped). */
+async function nashKernel(t: { skip(message: string): void }): Promise<boolean> {
+  const { tf } = await loadBackend('tensorflow');
+  if (!takesSessionConfig(tf)) {
+    t.skip("this tfjs-node binding is the package's own: it has no native rule ops");
+    return false;
+  }
+  assert.ok(nativeRuleKernels(tf).includes(NASH_KERNEL), `the binding we build registers ${NASH_KERNEL} (has: [${nativeRuleKernels(tf)}])`);
+  return true;
+}
+
+/**
+ * The rule alone with at most `steps` Newton steps, on each Gramian (float32 in and out, as
+ * graphRules.ts's rules): as graph ops, or as the native op (`kernel`), whose graph must hold it.
+ */
+async function nashOnGraph(maxNorm: number, gramians: number[][][], steps = NEWTON_STEPS, kernel = false): Promise<number[][]> {
   const { tf } = await loadBackend('tensorflow');
   const k = gramians[0]!.length;
   const g = new GraphBuilder();
   const G = g.placeholder('gramian', [k, k]);
   const G64 = g.op('Cast', [G], { SrcT: { type: 'float' }, DstT: { type: 'double' }, Truncate: { b: false } }, 'gramian64');
-  const w = nashMtlNewton(ruleOps(g, 'rule', k), G64, maxNorm, steps);
+  const io: RuleIo = { updates: [], resets: [], kernels: kernel ? [NASH_KERNEL] : [] };
+  const w = nashMtlNewton(ruleOps(g, 'rule', k), G64, maxNorm, steps, io);
+  assert.equal(io.kernel, kernel ? NASH_KERNEL : undefined, 'the form the rule was built in');
   const out = g.op('Cast', [w], { SrcT: { type: 'double' }, DstT: { type: 'float' }, Truncate: { b: false } }, 'coefficients32');
   const session = openSession(tf, g.savedModel(['serve']));
   const result = gramians.map((gram) => {
@@ -44,36 +63,40 @@ async function nashOnGraph(maxNorm: number, gramians: number[][][], steps = NEWT
   return result;
 }
 
-test('Nash-MTL by hand, 3 tasks: orthogonal gradients of lengths 1, 2, 4 give alpha = (1, 1/2, 1/4); maxNorm 1 scales by 1/sqrt(3)', async () => {
+for (const kernel of [false, true]) test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL by hand, 3 tasks: orthogonal gradients of lengths 1, 2, 4 give alpha = (1, 1/2, 1/4); maxNorm 1 scales by 1/sqrt(3)`, async (t) => {
+  if (kernel && !await nashKernel(t)) return;
   // G = diag(1, 4, 16): G alpha = (1, 2, 4) = 1/alpha. |d|^2 = alpha^T G alpha = 1 + 1 + 1 = 3.
   const G = [[1, 0, 0], [0, 4, 0], [0, 0, 16]];
-  const [free, clipped] = [...await nashOnGraph(0, [G]), ...await nashOnGraph(1, [G])];
+  const [free, clipped] = [...await nashOnGraph(0, [G], NEWTON_STEPS, kernel), ...await nashOnGraph(1, [G], NEWTON_STEPS, kernel)];
   close(free!, [1, 0.5, 0.25], 'orthogonal');
   close(clipped!, [1 / Math.sqrt(3), 0.5 / Math.sqrt(3), 0.25 / Math.sqrt(3)], 'orthogonal, maxNorm 1');
 });
 
-test('Nash-MTL by hand, 4 tasks: pairwise cosine 1/4, lengths 1, 1, 2, 2: x = 1/sqrt(1.75) each, alpha_i = x / |g_i|', async () => {
+for (const kernel of [false, true]) test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL by hand, 4 tasks: pairwise cosine 1/4, lengths 1, 1, 2, 2: x = 1/sqrt(1.75) each, alpha_i = x / |g_i|`, async (t) => {
+  if (kernel && !await nashKernel(t)) return;
   // C = 3/4 I + 1/4 1 1^T; by symmetry x_i = x: x (x + 3 x / 4) = 1, x^2 = 1 / 1.75, x = 0.7559289.
   // G = D C D with D = diag(1, 1, 2, 2): G_ij = |g_i| |g_j| C_ij.
   const lengths = [1, 1, 2, 2];
   const G = lengths.map((a, i) => lengths.map((b, j) => a * b * (i === j ? 1 : 0.25)));
   const x = 1 / Math.sqrt(1.75);
   assert.ok(Math.abs(x - 0.7559289) < 1e-7);
-  const [w] = await nashOnGraph(0, [G]);
+  const [w] = await nashOnGraph(0, [G], NEWTON_STEPS, kernel);
   close(w!, [x, x, x / 2, x / 2], 'cosine 1/4');
 });
 
-test('Nash-MTL by hand, 3 tasks: g1 = (1, 0) and g2 = (-1, 0) are opposed, so alpha_i = 1 / |g_i| = (1, 1, 1/2) with g3 = (0, 2)', async () => {
+for (const kernel of [false, true]) test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL by hand, 3 tasks: g1 = (1, 0) and g2 = (-1, 0) are opposed, so alpha_i = 1 / |g_i| = (1, 1, 1/2) with g3 = (0, 2)`, async (t) => {
+  if (kernel && !await nashKernel(t)) return;
   // g1 + g2 = 0: no direction improves both; the bounded rule gives each 1 / |g_i| (nashMtl.ts header).
   const G = gramianOf([[1, 0], [-1, 0], [0, 2]]);
-  const [w] = await nashOnGraph(0, [G]);
+  const [w] = await nashOnGraph(0, [G], NEWTON_STEPS, kernel);
   close(w!, [1, 1, 0.5], 'opposed pair');
   close(nashMtlWeights(G, 0), [1, 1, 0.5], 'the core rule, opposed pair');
 });
 
-test('Nash-MTL by hand, 3 tasks: a zero gradient gets 0, the others 1 / |g_i| when orthogonal; all zero: 1 each', async () => {
+for (const kernel of [false, true]) test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL by hand, 3 tasks: a zero gradient gets 0, the others 1 / |g_i| when orthogonal; all zero: 1 each`, async (t) => {
+  if (kernel && !await nashKernel(t)) return;
   // g1 = (1, 0, 0), g2 = 0, g3 = (0, 0, 3): G = diag(1, 0, 9), alpha = (1, 0, 1/3).
-  const [zero, all] = await nashOnGraph(0, [[[1, 0, 0], [0, 0, 0], [0, 0, 9]], [[0, 0, 0], [0, 0, 0], [0, 0, 0]]]);
+  const [zero, all] = await nashOnGraph(0, [[[1, 0, 0], [0, 0, 0], [0, 0, 9]], [[0, 0, 0], [0, 0, 0], [0, 0, 0]]], NEWTON_STEPS, kernel);
   close(zero!, [1, 0, 1 / 3], 'a zero gradient');
   close(all!, [1, 1, 1], 'every gradient zero');
 });
@@ -127,11 +150,12 @@ const THREE = {
 };
 const FOUR = FOUR_TASK_CASES;
 
-for (const maxNorm of [0, 1]) {
+for (const kernel of [false, true]) for (const maxNorm of [0, 1]) {
   for (const [k, set] of [[3, THREE], [4, FOUR]] as const) {
-    test(`Nash-MTL maxNorm ${maxNorm} with ${k} tasks in the graph equals the core rule on degenerate Gramians`, async () => {
+    test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL maxNorm ${maxNorm} with ${k} tasks in the graph equals the core rule on degenerate Gramians`, async (t) => {
+      if (kernel && !await nashKernel(t)) return;
       const cases = Object.entries(set);
-      const graph = await nashOnGraph(maxNorm, cases.map(([, G]) => G));
+      const graph = await nashOnGraph(maxNorm, cases.map(([, G]) => G), NEWTON_STEPS, kernel);
       cases.forEach(([label, G], c) => close(graph[c]!, nashMtlWeights(G, maxNorm), label));
     });
   }
@@ -143,15 +167,16 @@ const hardGramians = (random: SeededRandom, k: number, count: number): number[][
 /** The core solver's x_i = alpha_i |g_i| (undefined: every gradient zero). */
 const solvedX = (G: number[][]) => solveReciprocalSystem(G)?.map((a, i) => a * Math.sqrt(G[i]![i]!));
 
-for (const k of [3, 4]) {
-  test(`Nash-MTL with ${k} tasks in the graph equals the core rule within 1e-6 on 3000 seeded hard Gramians, with two Newton steps fewer than it takes`, async () => {
+for (const [k, kernel] of [[3, false], [4, false], [3, true], [4, true]] as const) {
+  test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL with ${k} tasks in the graph equals the core rule within 1e-6 on 3000 seeded hard Gramians, with two Newton steps fewer than it takes`, async (t) => {
+    if (kernel && !await nashKernel(t)) return;
     const gramians = hardGramians(new SeededRandom(40 + k), k, 3000);
     // The set holds hard cases: solutions near the bound, and past it.
     const gains = gramians.map((G) => Math.max(...(solvedX(G) ?? [0])));
     assert.ok(gains.filter((x) => x > 30 && x <= MAX_ALPHA_GAIN).length >= 50, 'solutions with 30 < x <= MAX_ALPHA_GAIN');
     assert.ok(gains.filter((x) => x > MAX_ALPHA_GAIN).length >= 300, 'solutions past the bound');
     for (const maxNorm of [0, 1]) {
-      const [full, fewer] = [await nashOnGraph(maxNorm, gramians), await nashOnGraph(maxNorm, gramians, NEWTON_STEPS - 2)];
+      const [full, fewer] = [await nashOnGraph(maxNorm, gramians, NEWTON_STEPS, kernel), await nashOnGraph(maxNorm, gramians, NEWTON_STEPS - 2, kernel)];
       gramians.forEach((G, c) => {
         const want = nashMtlWeights(G, maxNorm);
         const label = `#${c} maxNorm ${maxNorm} x ${gains[c]} ${JSON.stringify(G)}`;
@@ -161,3 +186,27 @@ for (const k of [3, 4]) {
     }
   });
 }
+
+test(`${NASH_KERNEL} refuses a Gramian that is not square and settings that are not five numbers, with its message; the session runs on`, async (t) => {
+  if (!await nashKernel(t)) return;
+  const { tf } = await loadBackend('tensorflow');
+  const g = new GraphBuilder();
+  const G = g.placeholder('gramian', [-1, -1]);
+  const settings = g.placeholder('settings', [-1]);
+  const double = (x: string) => g.op('Cast', [x], { SrcT: { type: 'float' }, DstT: { type: 'double' }, Truncate: { b: false } }, `${x}64`);
+  const w = g.op('Cast', [g.op(NASH_KERNEL, [double(G), double(settings)], {}, 'nash')], { SrcT: { type: 'double' }, DstT: { type: 'float' }, Truncate: { b: false } }, 'nash32');
+  const session = openSession(tf, g.savedModel(['serve']));
+  const run = (gram: number[][], set: number[]) => {
+    const fed = [tf.tensor2d(gram), tf.tensor1d(set)];
+    try {
+      const [out] = session.run([{ name: G }, { name: settings }], fed, [w]);
+      const values = Array.from(out!.dataSync());
+      out!.dispose();
+      return values;
+    } finally { tf.dispose(fed); }
+  };
+  assert.throws(() => run([[1, 0, 0], [0, 1, 0]], [0, 1e-9, 100, 11, 3]), /MtsNashMtl: the Gramian must be a square matrix \[k, k\] with k >= 1, got \[2, 3\]/);
+  assert.throws(() => run([[1, 0], [0, 1]], [0, 1e-9, 100]), /MtsNashMtl: the settings must be \[max_norm, converged, max_alpha_gain, steps, prefix_steps\], got \[3\]/);
+  close(run([[1, 0, 0], [0, 4, 0], [0, 0, 16]], [0, 1e-9, 100, 11, 3]), [1, 0.5, 0.25], 'a good call after the bad ones');
+  session.dispose();
+});
