@@ -1,4 +1,4 @@
-// Multi-Task Studio: GradVac's and PCGrad's rules as one native TensorFlow op each, registered by
+// Multi-Task Studio: GradVac's, PCGrad's and Nash-MTL's rules as one native TensorFlow op each, registered by
 // the tfjs-node binding we build (scripts/bindingRuleKernels.mjs copies this file into its source
 // as binding/mts_rule_kernels.cc and registers the ops once at module init).
 //

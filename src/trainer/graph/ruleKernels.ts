@@ -1,5 +1,5 @@
 // The native rule ops of the tfjs-node binding we build (scripts/native/ruleKernels.cc, registered
-// by scripts/bindingRuleKernels.mjs's patch): GradVac's and PCGrad's rules as one TensorFlow op
+// by scripts/bindingRuleKernels.mjs's patch): GradVac's, PCGrad's and Nash-MTL's rules as one TensorFlow op
 // each instead of ~100-150 tiny graph ops of ~2 us of executor overhead apiece. A binding we did
 // not build (the package's own) has none, and the rules then build their op graphs.
 import type { Tf } from '../backend';
@@ -19,7 +19,7 @@ export function nativeRuleKernels(tf: Tf): string[] {
 }
 
 /** The native op of each method that has one (by method id). */
-const KERNEL_OF: Readonly<Record<string, string>> = { gradvac: GRADVAC_KERNEL, 'nash-mtl': NASH_KERNEL };
+const KERNEL_OF: Readonly<Record<string, string>> = { gradvac: GRADVAC_KERNEL, pcgrad: PCGRAD_KERNEL, 'nash-mtl': NASH_KERNEL };
 
 /**
  * The run log's note on which form method `id`'s graph rule ran in (appended to the loop's step

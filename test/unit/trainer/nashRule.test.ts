@@ -16,26 +16,15 @@ import { loadBackend } from '../../../src/trainer/backend';
 import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
 import { ruleOps } from '../../../src/trainer/graph/graphRules';
 import { NEWTON_STEPS, PREFIX_STEPS, nashMtlNewton } from '../../../src/trainer/graph/nashRule';
-import { NASH_KERNEL, nativeRuleKernels } from '../../../src/trainer/graph/ruleKernels';
+import { NASH_KERNEL } from '../../../src/trainer/graph/ruleKernels';
 import type { RuleIo } from '../../../src/trainer/graph/ruleState';
-import { openSession, takesSessionConfig } from '../../../src/trainer/graph/session';
-import { gramianOf, FOUR_TASK_CASES, THREE_TASK_CASES } from './ruleOnGraph';
+import { openSession } from '../../../src/trainer/graph/session';
+import { gramianOf, kernelsOrSkip, FOUR_TASK_CASES, THREE_TASK_CASES } from './ruleOnGraph';
 import { hardGradients } from '../../../bench/hardGradients';
 
 /** Each coefficient within `relative` of the expected one's size (and 1e-30 absolute, for zeros). */
 const close = (got: readonly number[], want: readonly number[], label: string, relative = 1e-6) =>
   got.forEach((w, i) => assert.ok(Math.abs(w - want[i]!) <= relative * Math.abs(want[i]!) + 1e-30, `${label}: graph [${got}] vs expected [${want}]`));
-
-/** The binding's kernels, which must list Nash-MTL's op (the binding we build registers it; the package's own: skipped). */
-async function nashKernel(t: { skip(message: string): void }): Promise<boolean> {
-  const { tf } = await loadBackend('tensorflow');
-  if (!takesSessionConfig(tf)) {
-    t.skip("this tfjs-node binding is the package's own: it has no native rule ops");
-    return false;
-  }
-  assert.ok(nativeRuleKernels(tf).includes(NASH_KERNEL), `the binding we build registers ${NASH_KERNEL} (has: [${nativeRuleKernels(tf)}])`);
-  return true;
-}
 
 /**
  * The rule alone with at most `steps` Newton steps, on each Gramian (float32 in and out, as
@@ -64,7 +53,7 @@ async function nashOnGraph(maxNorm: number, gramians: number[][][], steps = NEWT
 }
 
 for (const kernel of [false, true]) test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL by hand, 3 tasks: orthogonal gradients of lengths 1, 2, 4 give alpha = (1, 1/2, 1/4); maxNorm 1 scales by 1/sqrt(3)`, async (t) => {
-  if (kernel && !await nashKernel(t)) return;
+  if (kernel && !await kernelsOrSkip(t)) return;
   // G = diag(1, 4, 16): G alpha = (1, 2, 4) = 1/alpha. |d|^2 = alpha^T G alpha = 1 + 1 + 1 = 3.
   const G = [[1, 0, 0], [0, 4, 0], [0, 0, 16]];
   const [free, clipped] = [...await nashOnGraph(0, [G], NEWTON_STEPS, kernel), ...await nashOnGraph(1, [G], NEWTON_STEPS, kernel)];
@@ -73,7 +62,7 @@ for (const kernel of [false, true]) test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nas
 });
 
 for (const kernel of [false, true]) test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL by hand, 4 tasks: pairwise cosine 1/4, lengths 1, 1, 2, 2: x = 1/sqrt(1.75) each, alpha_i = x / |g_i|`, async (t) => {
-  if (kernel && !await nashKernel(t)) return;
+  if (kernel && !await kernelsOrSkip(t)) return;
   // C = 3/4 I + 1/4 1 1^T; by symmetry x_i = x: x (x + 3 x / 4) = 1, x^2 = 1 / 1.75, x = 0.7559289.
   // G = D C D with D = diag(1, 1, 2, 2): G_ij = |g_i| |g_j| C_ij.
   const lengths = [1, 1, 2, 2];
@@ -85,7 +74,7 @@ for (const kernel of [false, true]) test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nas
 });
 
 for (const kernel of [false, true]) test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL by hand, 3 tasks: g1 = (1, 0) and g2 = (-1, 0) are opposed, so alpha_i = 1 / |g_i| = (1, 1, 1/2) with g3 = (0, 2)`, async (t) => {
-  if (kernel && !await nashKernel(t)) return;
+  if (kernel && !await kernelsOrSkip(t)) return;
   // g1 + g2 = 0: no direction improves both; the bounded rule gives each 1 / |g_i| (nashMtl.ts header).
   const G = gramianOf([[1, 0], [-1, 0], [0, 2]]);
   const [w] = await nashOnGraph(0, [G], NEWTON_STEPS, kernel);
@@ -94,7 +83,7 @@ for (const kernel of [false, true]) test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nas
 });
 
 for (const kernel of [false, true]) test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL by hand, 3 tasks: a zero gradient gets 0, the others 1 / |g_i| when orthogonal; all zero: 1 each`, async (t) => {
-  if (kernel && !await nashKernel(t)) return;
+  if (kernel && !await kernelsOrSkip(t)) return;
   // g1 = (1, 0, 0), g2 = 0, g3 = (0, 0, 3): G = diag(1, 0, 9), alpha = (1, 0, 1/3).
   const [zero, all] = await nashOnGraph(0, [[[1, 0, 0], [0, 0, 0], [0, 0, 9]], [[0, 0, 0], [0, 0, 0], [0, 0, 0]]], NEWTON_STEPS, kernel);
   close(zero!, [1, 0, 1 / 3], 'a zero gradient');
@@ -153,7 +142,7 @@ const FOUR = FOUR_TASK_CASES;
 for (const kernel of [false, true]) for (const maxNorm of [0, 1]) {
   for (const [k, set] of [[3, THREE], [4, FOUR]] as const) {
     test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL maxNorm ${maxNorm} with ${k} tasks in the graph equals the core rule on degenerate Gramians`, async (t) => {
-      if (kernel && !await nashKernel(t)) return;
+      if (kernel && !await kernelsOrSkip(t)) return;
       const cases = Object.entries(set);
       const graph = await nashOnGraph(maxNorm, cases.map(([, G]) => G), NEWTON_STEPS, kernel);
       cases.forEach(([label, G], c) => close(graph[c]!, nashMtlWeights(G, maxNorm), label));
@@ -169,7 +158,7 @@ const solvedX = (G: number[][]) => solveReciprocalSystem(G)?.map((a, i) => a * M
 
 for (const [k, kernel] of [[3, false], [4, false], [3, true], [4, true]] as const) {
   test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL with ${k} tasks in the graph equals the core rule within 1e-6 on 3000 seeded hard Gramians, with two Newton steps fewer than it takes`, async (t) => {
-    if (kernel && !await nashKernel(t)) return;
+    if (kernel && !await kernelsOrSkip(t)) return;
     const gramians = hardGramians(new SeededRandom(40 + k), k, 3000);
     // The set holds hard cases: solutions near the bound, and past it.
     const gains = gramians.map((G) => Math.max(...(solvedX(G) ?? [0])));
@@ -188,7 +177,7 @@ for (const [k, kernel] of [[3, false], [4, false], [3, true], [4, true]] as cons
 }
 
 test(`${NASH_KERNEL} refuses a Gramian that is not square and settings that are not five numbers, with its message; the session runs on`, async (t) => {
-  if (!await nashKernel(t)) return;
+  if (!await kernelsOrSkip(t)) return;
   const { tf } = await loadBackend('tensorflow');
   const g = new GraphBuilder();
   const G = g.placeholder('gramian', [-1, -1]);

@@ -1,10 +1,27 @@
 // The graph rules (src/trainer/graph/graphRules.ts) run alone: a Gramian fed, the coefficients
 // fetched, one session for a list of Gramians; shared by the rule tests.
+import assert from 'node:assert/strict';
 import type { SeededRandom } from '../../../src/core/random';
 import { loadBackend } from '../../../src/trainer/backend';
 import { GraphBuilder } from '../../../src/trainer/graph/graphDef';
 import { graphRule } from '../../../src/trainer/graph/graphRules';
-import { openSession } from '../../../src/trainer/graph/session';
+import { GRADVAC_KERNEL, NASH_KERNEL, nativeRuleKernels, PCGRAD_KERNEL } from '../../../src/trainer/graph/ruleKernels';
+import { openSession, takesSessionConfig } from '../../../src/trainer/graph/session';
+
+/**
+ * The binding's native rule ops (ruleKernels.ts), every one of ours listed: a binding we build
+ * without them is a broken build; the package's own has none, and the test is skipped.
+ */
+export async function kernelsOrSkip(t: { skip(message: string): void }) {
+  const { tf } = await loadBackend('tensorflow');
+  if (!takesSessionConfig(tf)) {
+    t.skip("this tfjs-node binding is the package's own: it has no native rule ops");
+    return undefined;
+  }
+  const kernels = nativeRuleKernels(tf);
+  for (const op of [GRADVAC_KERNEL, PCGRAD_KERNEL, NASH_KERNEL]) assert.ok(kernels.includes(op), `the binding we build registers ${op} (has: [${kernels}])`);
+  return { tf, kernels };
+}
 
 /** Method `id`'s graph rule's coefficients for each Gramian. */
 export async function ruleOnGraph(id: string, params: Record<string, unknown>, gramians: number[][][]): Promise<number[][]> {

@@ -1,23 +1,25 @@
-// GradVac's rule as one native op (MtsGradVac: scripts/native/ruleKernels.cc, registered by the
-// binding we build, used by graph/gradVacRule.ts when the binding lists it): the graph holds the
-// op, and its coefficients and new targets are the core rule's (core/weighting/gradvac.ts) BIT
-// FOR BIT, step after step with the targets carried, 2 to 6 tasks, on seeded gradients and on
+// GradVac's and PCGrad's rules as one native op each (MtsGradVac, MtsPcGrad:
+// scripts/native/ruleKernels.cc, registered by the binding we build, used by graph/gradVacRule.ts
+// and pcGradRule.ts when the binding lists them): the graph holds the op, and its coefficients
+// (and GradVac's new targets) are the core rule's (core/weighting/gradvac.ts, pcgrad.ts) BIT FOR
+// BIT, step after step (GradVac's targets carried), 2 to 6 tasks, on seeded gradients and on
 // zero, equal, parallel and antiparallel ones; beta 1 drives targets to exactly 1 (the skipped
 // adjustment). Bad shapes and task indices fail the run with the op's message, and the session
-// runs on afterwards.
+// runs on afterwards. (Nash-MTL's op: nashRule.test.ts.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../../../src/core/random';
 import { gradvacWeights } from '../../../src/core/weighting/gradvac';
-import { loadBackend } from '../../../src/trainer/backend';
 import { GraphBuilder, type Attr } from '../../../src/trainer/graph/graphDef';
 import { gradvacRule } from '../../../src/trainer/graph/gradVacRule';
 import { ruleOps } from '../../../src/trainer/graph/graphRules';
-import { GRADVAC_KERNEL, nativeRuleKernels } from '../../../src/trainer/graph/ruleKernels';
+import { projectConflicting } from '../../../src/core/weighting/pcgrad';
+import { pcgradRule } from '../../../src/trainer/graph/pcGradRule';
+import { GRADVAC_KERNEL, PCGRAD_KERNEL } from '../../../src/trainer/graph/ruleKernels';
 import type { RuleIo } from '../../../src/trainer/graph/ruleState';
-import { openSession, takesSessionConfig } from '../../../src/trainer/graph/session';
+import { openSession } from '../../../src/trainer/graph/session';
 import { visitOrders } from '../../../src/trainer/weighting/index';
-import { gramianOf } from './ruleOnGraph';
+import { gramianOf, kernelsOrSkip } from './ruleOnGraph';
 
 const D: Attr = { type: 'double' };
 const I32: Attr = { type: 'int32' };
@@ -28,17 +30,6 @@ function doubles(bits: ArrayLike<number>): number[] {
   return Array.from({ length: bits.length / 2 }, (_, i) => view.getFloat64(8 * i, true));
 }
 
-/** The binding's kernels: this test needs ours (a binding we build without them is a broken build). */
-async function kernelsOrSkip(t: { skip(message: string): void }) {
-  const { tf } = await loadBackend('tensorflow');
-  if (!takesSessionConfig(tf)) {
-    t.skip("this tfjs-node binding is the package's own: it has no native rule ops");
-    return undefined;
-  }
-  const kernels = nativeRuleKernels(tf);
-  assert.ok(kernels.includes(GRADVAC_KERNEL), `the binding we build registers ${GRADVAC_KERNEL} (has: [${kernels}])`);
-  return { tf, kernels };
-}
 
 /** Task `k`'s gradients for one step: seeded ones in 2-5 dimensions, or a degenerate case among them. */
 function gradients(random: SeededRandom, k: number, step: number): number[][] {
@@ -101,6 +92,46 @@ test(`GradVac's rule runs as one ${GRADVAC_KERNEL} op, and gives the core rule's
       } finally {
         session.dispose();
       }
+    }
+  }
+});
+
+test(`PCGrad's rule runs as one ${PCGRAD_KERNEL} op, and gives the core rule's coefficients bit for bit, 2 to 6 tasks`, async (t) => {
+  const ok = await kernelsOrSkip(t);
+  if (!ok) return;
+  const { tf, kernels } = ok;
+  for (const k of [2, 3, 4, 5, 6]) {
+    const g = new GraphBuilder();
+    const G32 = g.placeholder('gramian', [k, k]);
+    const G = g.op('Cast', [G32], { SrcT: { type: 'float' }, DstT: D, Truncate: { b: false } }, 'gramian64');
+    const io: RuleIo = { updates: [], resets: [], kernels };
+    const w = g.op('Bitcast', [pcgradRule(ruleOps(g, 'rule', k), G, io)], { T: D, type: I32 }, 'w_bits');
+    assert.equal(io.kernel, PCGRAD_KERNEL);
+    assert.equal(g.added().filter((n) => n.op === PCGRAD_KERNEL).length, 1, 'the graph holds the op, once');
+    assert.ok(!g.added().some((n) => n.op === 'OneHot' || n.op === 'GatherV2'), 'and none of the op graph');
+    const session = openSession(tf, g.savedModel(['serve']));
+    try {
+      const [draws, data] = [new SeededRandom(11 + k), new SeededRandom(200 * k)];
+      let projected = 0;
+      for (let step = 0; step < 120; step++) {
+        const gram = gramianOf(gradients(data, k, step));
+        const orders = visitOrders(k, () => draws.next());
+        const feeds = [tf.tensor2d(gram), ...(io.orders ? [tf.tensor1d(orders, 'int32')] : [])];
+        const [out] = session.run([{ name: G32 }, ...(io.orders ? [{ name: io.orders, tfDtype: 'DT_INT32' }] : [])], feeds, [w]);
+        const got = doubles(out!.dataSync());
+        tf.dispose([out!, ...feeds]);
+        // The core rule with the same orders: each task's projected coefficients (pcgrad.ts), summed in task order.
+        const want = new Array<number>(k).fill(0);
+        for (let i = 0; i < k; i++) {
+          const c = projectConflicting(gram, i, Array.from(orders.subarray(i * (k - 1), (i + 1) * (k - 1))));
+          c.forEach((v, m) => { want[m]! += v; });
+          if (c.some((v, m) => m !== i && v !== 0)) projected++;
+        }
+        want.forEach((v, i) => assert.ok(Object.is(got[i], v), `k ${k}, step ${step}: coefficient ${i} ${got[i]} vs the core rule's ${v}`));
+      }
+      assert.ok(projected > 0, 'some gradients were projected');
+    } finally {
+      session.dispose();
     }
   }
 });
