@@ -131,18 +131,36 @@ int64_t CheckGramianAndOrders(TF_OpKernelContext *ctx, const char *op, const TF_
   return k;
 }
 
-/** Output `index` as a float64 tensor of `dims`, or nullptr (the context failed). */
-TF_Tensor *Output(TF_OpKernelContext *ctx, int index, const std::vector<int64_t> &dims) {
-  size_t n = 1;
-  for (int64_t d : dims) n *= static_cast<size_t>(d);
+/** Writes `values` as float64 output `index` of `dims`; false (the context failed) if it cannot be allocated. */
+bool Write(TF_OpKernelContext *ctx, int index, const std::vector<int64_t> &dims, const std::vector<double> &values) {
   TF_Status *status = TF_NewStatus();
-  TF_Tensor *t = TF_AllocateOutput(ctx, index, TF_DOUBLE, dims.data(), static_cast<int>(dims.size()), n * sizeof(double), status);
-  if (TF_GetCode(status) != TF_OK) {
+  TF_Tensor *t = TF_AllocateOutput(ctx, index, TF_DOUBLE, dims.data(), static_cast<int>(dims.size()), values.size() * sizeof(double), status);
+  const bool ok = TF_GetCode(status) == TF_OK;
+  if (ok) {
+    std::memcpy(TF_TensorData(t), values.data(), values.size() * sizeof(double));
+    TF_DeleteTensor(t);
+  } else {
     TF_OpKernelContext_Failure(ctx, status);
-    t = nullptr;
   }
   TF_DeleteStatus(status);
-  return t;
+  return ok;
+}
+
+/**
+ * PCGrad's and GradVac's walks: task i's gradient as coefficients c over the tasks' gradients,
+ * starting at its own, changed by `visit(i, j, c)` for each task j in i's order (row i of the
+ * orders), in task order; returns the walks' sum, summed in task order (the core rules').
+ */
+template <typename Visit>
+std::vector<double> SumOfWalks(const int32_t *orders, int64_t k, Visit visit) {
+  std::vector<double> w(k, 0.0);
+  for (int64_t i = 0; i < k; i++) {
+    std::vector<double> c(k, 0.0);
+    c[i] = 1;
+    for (int64_t t = 0; t < k - 1; t++) visit(i, static_cast<int64_t>(orders[i * (k - 1) + t]), c);
+    for (int64_t m = 0; m < k; m++) w[m] += c[m];
+  }
+  return w;
 }
 
 // GradVac: core/weighting/gradvac.ts gradvacWeights, with order(i) = row i of the orders.
@@ -160,33 +178,19 @@ void GradVacCompute(void *, TF_OpKernelContext *ctx) {
   const int32_t *orders = static_cast<const int32_t *>(TF_TensorData(Ot));
   const double beta = *static_cast<const double *>(TF_TensorData(Bt));
   std::vector<double> targets(static_cast<const double *>(TF_TensorData(Tt)), static_cast<const double *>(TF_TensorData(Tt)) + k * k);
-  std::vector<double> w(k, 0.0);
-  for (int64_t i = 0; i < k; i++) {
-    std::vector<double> c(k, 0.0);
-    c[i] = 1;
-    for (int64_t t = 0; t < k - 1; t++) {
-      const int64_t j = orders[i * (k - 1) + t];
-      const double ni = std::sqrt(NormSquared(c, G, k));
-      const double nj = std::sqrt(JsMax(0, G[j * k + j]));
-      if (ni == 0 || nj == 0) continue;
-      const double phi = JsMax(-1, JsMin(1, InnerWith(c, G, k, j) / (ni * nj)));
-      const double target = targets[i * k + j];
-      const double rest = std::sqrt(JsMax(0, 1 - target * target));
-      if (phi < target && rest > 0) {
-        c[j] += (ni * (target * std::sqrt(1 - phi * phi) - phi * rest)) / (nj * rest);
-      }
-      targets[i * k + j] = (1 - beta) * target + beta * phi;
+  const std::vector<double> w = SumOfWalks(orders, k, [&](int64_t i, int64_t j, std::vector<double> &c) {
+    const double ni = std::sqrt(NormSquared(c, G, k));
+    const double nj = std::sqrt(JsMax(0, G[j * k + j]));
+    if (ni == 0 || nj == 0) return;
+    const double phi = JsMax(-1, JsMin(1, InnerWith(c, G, k, j) / (ni * nj)));
+    const double target = targets[i * k + j];
+    const double rest = std::sqrt(JsMax(0, 1 - target * target));
+    if (phi < target && rest > 0) {
+      c[j] += (ni * (target * std::sqrt(1 - phi * phi) - phi * rest)) / (nj * rest);
     }
-    for (int64_t m = 0; m < k; m++) w[m] += c[m];
-  }
-  TF_Tensor *wt = Output(ctx, 0, {k});
-  if (!wt) return;
-  std::memcpy(TF_TensorData(wt), w.data(), k * sizeof(double));
-  TF_DeleteTensor(wt);
-  TF_Tensor *nt = Output(ctx, 1, {k, k});
-  if (!nt) return;
-  std::memcpy(TF_TensorData(nt), targets.data(), k * k * sizeof(double));
-  TF_DeleteTensor(nt);
+    targets[i * k + j] = (1 - beta) * target + beta * phi;
+  });
+  if (Write(ctx, 0, {k}, w)) Write(ctx, 1, {k, k}, targets);
 }
 
 // PCGrad: core/weighting/pcgrad.ts pcgradWeights (projectConflicting per task, summed in task
@@ -199,21 +203,10 @@ void PcGradCompute(void *, TF_OpKernelContext *ctx) {
   if (k < 0) return;
   const double *G = static_cast<const double *>(TF_TensorData(in.tensors[0]));
   const int32_t *orders = static_cast<const int32_t *>(TF_TensorData(in.tensors[1]));
-  std::vector<double> w(k, 0.0);
-  for (int64_t i = 0; i < k; i++) {
-    std::vector<double> c(k, 0.0);
-    c[i] = 1;
-    for (int64_t t = 0; t < k - 1; t++) {
-      const int64_t j = orders[i * (k - 1) + t];
-      const double dot = InnerWith(c, G, k, j);
-      if (dot < 0 && G[j * k + j] > 0) c[j] -= dot / G[j * k + j];
-    }
-    for (int64_t m = 0; m < k; m++) w[m] += c[m];
-  }
-  TF_Tensor *wt = Output(ctx, 0, {k});
-  if (!wt) return;
-  std::memcpy(TF_TensorData(wt), w.data(), k * sizeof(double));
-  TF_DeleteTensor(wt);
+  Write(ctx, 0, {k}, SumOfWalks(orders, k, [&](int64_t, int64_t j, std::vector<double> &c) {
+    const double dot = InnerWith(c, G, k, j);
+    if (dot < 0 && G[j * k + j] > 0) c[j] -= dot / G[j * k + j];
+  }));
 }
 
 // Nash-MTL: graph/nashRule.ts's Newton steps on the scaled bargaining equation x o Cx = 1, the
@@ -312,12 +305,10 @@ void NashMtlCompute(void *, TF_OpKernelContext *ctx) {
   std::vector<double> alpha(k);
   for (int64_t i = 0; i < k; i++) alpha[i] = d[i] > 0 ? (solved ? x[i] : 1) / n[i] : 0;
   const double norm = std::sqrt(NormSquared(alpha, G, k));
-  TF_Tensor *wt = Output(ctx, 0, {k});
-  if (!wt) return;
-  double *w = static_cast<double *>(TF_TensorData(wt));
   // Scaled down to |d| <= max_norm; every gradient zero: 1 each.
+  std::vector<double> w(k);
   for (int64_t i = 0; i < k; i++) w[i] = !anyLive ? 1 : maxNorm > 0 ? alpha[i] * (maxNorm / JsMax(norm, maxNorm)) : alpha[i];
-  TF_DeleteTensor(wt);
+  Write(ctx, 0, {k}, w);
 }
 
 // Shapes: coefficients [k] from the Gramian's first dimension when it is known (else unknown);
