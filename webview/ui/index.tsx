@@ -7,11 +7,15 @@ import { createElement, useCallback, useEffect, useRef, type ReactNode } from 'r
  * loaded when the page is first idle: evaluating the toolkit, defining its elements and
  * drawing the first of them took ~50-100 ms of a designer load, which the page's content
  * (the designer's graph) need not wait for. Until then its elements are hidden, not shown
- * as bare text.
+ * as bare text, and a button keeps the box the toolkit gives it (its tokens' defaults: VS
+ * Code's font size, normal line height, 4 px by 11 px of padding, a 1 px border): bare, the
+ * toolbar was 3 px lower, the canvas 3 px taller until the toolkit came, and a graph framed
+ * at the edge of the readable zoom opened with whole cards that turned compact a second later.
  */
 function loadToolkit(): void {
   const sheet = new CSSStyleSheet();
-  sheet.replaceSync(':not(:defined) { visibility: hidden; }');
+  sheet.replaceSync(`:not(:defined) { visibility: hidden; }
+    vscode-button:not(:defined) { display: inline-flex; font-size: var(--vscode-font-size, 13px); line-height: normal; padding: 4px 11px; border: 1px solid transparent; }`);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   requestIdleCallback(() => {
     const lateLoad = catchLateLoadListeners();

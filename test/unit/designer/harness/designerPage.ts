@@ -31,6 +31,8 @@ export interface PageOptions {
   fileName?: string;
   /** Folder the experiment's data paths are relative to (the data preview reads it). */
   workspaceDir?: string;
+  /** Serve the component toolkit's bundle (toolkit.js) this much later, as on a busy machine. */
+  toolkitDelayMs?: number;
 }
 
 /** What the page sent: its notes, and its requests as `{ type: request, ...params }`. */
@@ -99,6 +101,7 @@ export class DesignerPage {
       const root = path.resolve(options.bundleDir);
       const file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
       if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+      if (options.toolkitDelayMs && url.pathname.endsWith('/toolkit.js')) await new Promise((resolve) => setTimeout(resolve, options.toolkitDelayMs));
       const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/octet-stream';
       return route.fulfill({ contentType: type, body: fs.readFileSync(file) });
     });
