@@ -26,6 +26,12 @@ export default tseslint.config(
   { files: ['src/core/**', 'src/node/**', 'src/trainer/**', 'src/host/**', 'src/extension.ts', 'webview/**'], plugins: { local: importCycles }, rules: { 'local/no-import-cycle': 'error' } },
   // Nor does a host feature folder import one that leads back to it, taken as wholes.
   { files: ['src/host/**'], plugins: { local: importCycles }, rules: { 'local/no-feature-cycle': ['error', { root: 'src/host' }] } },
+  // A quick pick stays open when the focus moves: a webview redrawing or the Welcome page taking
+  // the focus back closed pickers before they could be answered (src/host/experimentTarget.ts).
+  { files: ['src/host/**'], rules: { 'no-restricted-syntax': ['error', {
+    selector: "CallExpression[callee.property.name='showQuickPick']:not(:has(Property[key.name='ignoreFocusOut']))",
+    message: 'Pass ignoreFocusOut: true to showQuickPick (a webview or the Welcome page taking the focus back closes the pick).',
+  }] } },
   // The trainer loads heavy packages (tfjs backends, the MNIST digits) lazily, when used.
   { files: ['src/trainer/**', 'bench/**'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   // Tests feed malformed documents on purpose.

@@ -31,7 +31,9 @@ async function pickRun(): Promise<string | undefined> {
     void vscode.window.showInformationMessage('Open an experiment (*.mtl.json) or train one: the diagram shows a design or a trained run.');
     return undefined;
   }
-  return (await vscode.window.showQuickPick(items, { placeHolder: 'Show the shared-weight diagram of which run?', matchOnDescription: true }))?.runDir;
+  // ignoreFocusOut: with the training panel in front, this pick closed by itself in an e2e run
+  // under load before it could be answered (as experimentTarget.ts's picker did from a walkthrough).
+  return (await vscode.window.showQuickPick(items, { placeHolder: 'Show the shared-weight diagram of which run?', matchOnDescription: true, ignoreFocusOut: true }))?.runDir;
 }
 
 async function sourceFor(arg: unknown): Promise<DiagramSource | undefined> {

@@ -29,7 +29,7 @@ async function experimentFileOf(runDir: string, name: string): Promise<string | 
   if (same.length === 1) return same[0];
   if (same.length > 1) {
     const picked = await vscode.window.showQuickPick(same.map((f) => ({ label: path.basename(f), description: vscode.workspace.asRelativePath(f), file: f })),
-      { placeHolder: `Several experiments are named "${name}": beside which should the grouped experiment go?` });
+      { placeHolder: `Several experiments are named "${name}": beside which should the grouped experiment go?`, ignoreFocusOut: true });
     return picked?.file;
   }
   const folder = await vscode.window.showOpenDialog({

@@ -52,7 +52,7 @@ async function studyFileArgument(arg: unknown): Promise<vscode.Uri | undefined> 
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(files.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri })),
-    { placeHolder: 'Run which study?' });
+    { placeHolder: 'Run which study?', ignoreFocusOut: true });
   return picked?.uri;
 }
 

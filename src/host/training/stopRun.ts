@@ -18,7 +18,7 @@ export async function stopRun(arg: unknown): Promise<void> {
     if (running.length === 1) target = running[0];
     else {
       const picked = await vscode.window.showQuickPick(running.map((s) => ({ label: s.label, description: progressText(s), session: s })),
-        { placeHolder: 'Which training do you want to stop?' });
+        { placeHolder: 'Which training do you want to stop?', ignoreFocusOut: true });
       target = picked?.session;
     }
   }

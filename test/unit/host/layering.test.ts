@@ -2,7 +2,7 @@
 // eslint.config.mjs on sources that break them (given as text, at paths inside src/host):
 // a deep import into another feature, a root helper importing a feature, and import cycles
 // (within a feature, between two features through their index files, and between two
-// feature folders taken as wholes).
+// feature folders taken as wholes); and a quick pick without ignoreFocusOut.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -77,6 +77,16 @@ describe('host layering lint rules', () => {
     const guard = "import { guardChannel } from '../node/channelGuard';\nexport const g = guardChannel;\n";
     assert.deepEqual(await lint('src/trainer/allowed.ts', guard, 'no-restricted-imports'), []);
     assert.deepEqual(await lint('src/host/allowed.ts', guard, 'no-restricted-imports'), []);
+  });
+
+  it('refuses a quick pick that closes when the focus moves (no ignoreFocusOut), allows one that stays', async () => {
+    const bare = await lint('src/host/diagram/violation.ts',
+      "import * as vscode from 'vscode';\nexport const p = vscode.window.showQuickPick(['a'], { placeHolder: 'Which?' });\n", 'no-restricted-syntax');
+    assert.equal(bare.length, 1);
+    assert.match(bare[0]!, /ignoreFocusOut/);
+    const kept = await lint('src/host/diagram/allowed.ts',
+      "import * as vscode from 'vscode';\nexport const p = vscode.window.showQuickPick(['a'], { placeHolder: 'Which?', ignoreFocusOut: true });\n", 'no-restricted-syntax');
+    assert.deepEqual(kept, []);
   });
 
   it('passes the host as it is', async () => {
