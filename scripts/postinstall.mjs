@@ -2,15 +2,14 @@
 // Makes @tensorflow/tfjs-node load on this machine, after npm has installed it
 // without its own install script (package.json `allowScripts`). Its script downloads
 // libtensorflow from a host that many machines cannot reach; this one tries, in order:
-//   (a) nothing to do: the binding already loads (and, when we built it, takes a session config);
-//   (b) the package's own installer, when its download host answers;
-//   (c) a build against the TensorFlow C library inside the tensorflow-cpu wheel,
+//   (a) nothing to do: the binding already loads with our exports (session config, rule kernels);
+//   (b) a build against the TensorFlow C library inside the tensorflow-cpu wheel,
 //       unpacked once into a cache outside node_modules and reused afterwards, of the
 //       binding's source with our session-config export (bindingSessionConfig.mjs) and our
-//       rule kernels (bindingRuleKernels.mjs) added;
+//       rule kernels (bindingRuleKernels.mjs) added; a binding that loaded before (the
+//       package's own prebuilt one, or an older one of ours) is put back if this fails;
+//   (c) the package's own installer, when its download host answers (no config, no kernels);
 //   (d) a clear warning: training then uses the WebAssembly backend.
-// A binding of ours built before those exports existed is rebuilt (c); the package's own
-// prebuilt one is kept as it is (sessions then open without a config, as tfjs-node does).
 // It never fails `npm install`. Each step logs one line.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -196,37 +195,37 @@ async function main() {
   if (!pkgDir) return log('@tensorflow/tfjs-node is not installed; nothing to do');
 
   const before = bindingLoads();
-  // Ours: built against the wheel, whose library carries this name (the package's own is libtensorflow.so.2).
-  const ours = fs.existsSync(path.join(pkgDir, 'deps', 'lib', 'libtensorflow_cc.so.2'));
-  if (before.ok && (before.config || !ours)) {
-    return log(`native binding already loads${before.config ? ' with session config and rule kernels' : " (the package's own: sessions open without a config)"}; nothing to do`);
-  }
-  if (before.ok) {
-    log(`native binding loads but lacks ${CONFIG_EXPORT} or ${KERNELS_EXPORT}: rebuilding it against the wheel`);
-  } else if (await hostAnswers('https://storage.googleapis.com/', 5000)) {
-    log("download host answers: running the package's own installer ...");
-    const r = spawnSync(process.execPath, ['scripts/install.js'], { cwd: pkgDir, stdio: 'inherit', timeout: 300_000 });
-    if (r.status === 0 && bindingLoads().ok) return log("native binding loads (package's own installer)");
-    log("package's own installer did not produce a working binding; trying the wheel");
-  } else {
-    log("download host does not answer; skipping the package's own installer");
-  }
-
-  // A binding that loads is kept aside: a failed rebuild puts it back rather than leave none.
+  if (before.ok && before.config) return log('native binding already loads with session config and rule kernels; nothing to do');
+  // The wheel first, also over the package's own prebuilt binding: that one opens sessions
+  // without a config (Grappler on everywhere) and has no rule kernels (the gradient methods'
+  // rules then run as graph ops, at the old speed), so a machine that reached its download host
+  // trained and tested another binding than the one CI and the VSIX have.
+  log(before.ok
+    ? `native binding loads but lacks ${CONFIG_EXPORT} or ${KERNELS_EXPORT}: building ours against the wheel`
+    : 'native binding does not load: building it against the wheel');
+  // A binding that loads is kept aside: a failed build puts it back rather than leave none.
   const kept = before.ok ? `${bindingPath(pkgDir)}.kept` : undefined;
   if (kept) fs.copyFileSync(bindingPath(pkgDir), kept);
   try {
-    buildAgainstWheel(pkgDir);
-    const check = bindingLoads();
-    if (check.ok) {
-      return log(`native binding loads (TensorFlow 2.21 C library from the wheel${check.config ? ', with session config and rule kernels' : ''})`);
+    try {
+      buildAgainstWheel(pkgDir);
+      const check = bindingLoads();
+      if (check.ok) return log(`native binding loads (TensorFlow 2.21 C library from the wheel${check.config ? ', with session config and rule kernels' : ''})`);
+      throw new Error(`built, but it does not load: ${check.detail}`);
+    } catch (err) {
+      log(`building against the wheel failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    throw new Error(`built, but it does not load: ${check.detail}`);
-  } catch (err) {
-    log(`building against the wheel failed: ${err instanceof Error ? err.message : String(err)}`);
     if (kept) {
       fs.copyFileSync(kept, bindingPath(pkgDir));
-      if (bindingLoads().ok) return log('kept the binding that loaded before (sessions open without a config)');
+      if (bindingLoads().ok) return log('kept the binding that loaded before (sessions open without a config; the rules run as graph ops)');
+    }
+    if (await hostAnswers('https://storage.googleapis.com/', 5000)) {
+      log("download host answers: running the package's own installer ...");
+      const r = spawnSync(process.execPath, ['scripts/install.js'], { cwd: pkgDir, stdio: 'inherit', timeout: 300_000 });
+      if (r.status === 0 && bindingLoads().ok) return log("native binding loads (package's own installer: sessions open without a config; the rules run as graph ops)");
+      log("package's own installer did not produce a working binding");
+    } else {
+      log("download host does not answer; skipping the package's own installer");
     }
   } finally {
     if (kept) fs.rmSync(kept, { force: true });
