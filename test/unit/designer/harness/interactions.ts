@@ -28,8 +28,14 @@ const spec = (d: DesignerPage): ExperimentSpec => JSON.parse(d.text) as Experime
 const layer = (d: DesignerPage, id: string) => spec(d).model.layers.find((l) => l.id === id);
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 
+/**
+ * Waits for a condition on what the page sent. 20 s: under load (15-35 on two cores) loading
+ * ELK's 1.4 MB chunk and laying out took longer than the 5 s this allowed, and a passing check
+ * returns as soon as the condition holds.
+ */
 async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) { if (check()) return; await new Promise((r) => setTimeout(r, 50)); }
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) { if (check()) return; await new Promise((r) => setTimeout(r, 50)); }
+  if (check()) return;
   assert.fail(`timed out waiting for: ${what}`);
 }
 
