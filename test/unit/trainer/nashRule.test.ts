@@ -6,6 +6,8 @@
 // ones built to be hard (tasks nearly opposed, so that the solution's x_i = alpha_i |g_i| runs up
 // to the bound MAX_ALPHA_GAIN, gradients of scales 1e-3 to 1e3). The worst case: the rule with its
 // loop capped at two Newton steps fewer than it takes still converges on every one of them (nashRule.ts header).
+// CI checks the first 1000 of each seeded set and every one near the bound (HARD_IN_CI);
+// `npm run test:nash` (MTS_NASH_FULL=1) all 3000.
 // Each also as the native op (MtsNashMtl, scripts/native/ruleKernels.cc) that the binding we build registers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -156,21 +158,34 @@ const hardGramians = (random: SeededRandom, k: number, count: number): number[][
 /** The core solver's x_i = alpha_i |g_i| (undefined: every gradient zero). */
 const solvedX = (G: number[][]) => solveReciprocalSystem(G)?.map((a, i) => a * Math.sqrt(G[i]![i]!));
 
+const nearBound = (x: number) => x > 30 && x <= MAX_ALPHA_GAIN;
+
+/**
+ * CI's part of each set of 3000: the first 1000 and every one whose solution is near the bound,
+ * where Newton takes the most steps. It fails where the whole set does when the loop is capped
+ * lower: at three steps fewer both fail on #1705 of the 4-task set (x = 55.9), the first 1000 pass.
+ */
+const HARD_IN_CI = (c: number, x: number) => c < 1000 || nearBound(x);
+const FULL = process.env.MTS_NASH_FULL === '1';
+
 for (const [k, kernel] of [[3, false], [4, false], [3, true], [4, true]] as const) {
-  test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL with ${k} tasks in the graph equals the core rule within 1e-6 on 3000 seeded hard Gramians, with two Newton steps fewer than it takes`, async (t) => {
+  test(`${kernel ? `${NASH_KERNEL}: ` : ''}Nash-MTL with ${k} tasks in the graph equals the core rule within 1e-6 on ${FULL ? '3000' : 'the hardest and first 1000 of 3000'} seeded hard Gramians, with two Newton steps fewer than it takes`, async (t) => {
     if (kernel && !await kernelsOrSkip(t)) return;
-    const gramians = hardGramians(new SeededRandom(40 + k), k, 3000);
-    // The set holds hard cases: solutions near the bound, and past it.
-    const gains = gramians.map((G) => Math.max(...(solvedX(G) ?? [0])));
-    assert.ok(gains.filter((x) => x > 30 && x <= MAX_ALPHA_GAIN).length >= 50, 'solutions with 30 < x <= MAX_ALPHA_GAIN');
-    assert.ok(gains.filter((x) => x > MAX_ALPHA_GAIN).length >= 300, 'solutions past the bound');
+    const all = hardGramians(new SeededRandom(40 + k), k, 3000);
+    const allGains = all.map((G) => Math.max(...(solvedX(G) ?? [0])));
+    const picked = all.map((_, c) => c).filter((c) => FULL || HARD_IN_CI(c, allGains[c]!));
+    const gramians = picked.map((c) => all[c]!);
+    const gains = picked.map((c) => allGains[c]!);
+    // The set holds hard cases: solutions near the bound, and past it (one in ten).
+    assert.ok(gains.filter(nearBound).length >= 50, 'solutions with 30 < x <= MAX_ALPHA_GAIN');
+    assert.ok(gains.filter((x) => x > MAX_ALPHA_GAIN).length >= picked.length / 10, 'solutions past the bound');
     for (const maxNorm of [0, 1]) {
       const [full, fewer] = [await nashOnGraph(maxNorm, gramians, NEWTON_STEPS, kernel), await nashOnGraph(maxNorm, gramians, NEWTON_STEPS - 2, kernel)];
-      gramians.forEach((G, c) => {
+      gramians.forEach((G, i) => {
         const want = nashMtlWeights(G, maxNorm);
-        const label = `#${c} maxNorm ${maxNorm} x ${gains[c]} ${JSON.stringify(G)}`;
-        close(full[c]!, want, label);
-        close(fewer[c]!, want, `${NEWTON_STEPS - 2} steps, ${label}`);
+        const label = `#${picked[i]} maxNorm ${maxNorm} x ${gains[i]} ${JSON.stringify(G)}`;
+        close(full[i]!, want, label);
+        close(fewer[i]!, want, `${NEWTON_STEPS - 2} steps, ${label}`);
       });
     }
   });
