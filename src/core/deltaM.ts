@@ -60,6 +60,17 @@ export interface DeltaMResult {
 }
 
 /**
+ * Why a pair is left out when a value is not finite, in words ("NaN" reads as our bug): an AUC
+ * is undefined when the test split's labelled rows hold one class.
+ */
+function notFinite(metric: string, shared: number, baseline: number): string {
+  const word = (v: number) => (Number.isNaN(v) ? 'not defined' : 'infinite');
+  const parts = [...(Number.isFinite(shared) ? [] : [`the shared model's is ${word(shared)}`]), ...(Number.isFinite(baseline) ? [] : [`the baseline's is ${word(baseline)}`])];
+  const auc = metric === 'rocAuc' && (Number.isNaN(shared) || Number.isNaN(baseline)) ? ' (an AUC needs both classes among the test split\'s labelled rows)' : '';
+  return `${parts.join(' and ')}${auc}`;
+}
+
+/**
  * Compares the shared model's metrics with the single-task baselines, task by task, on the
  * metrics both have (in the shared model's order). `include` narrows the pairs (e.g. leave out
  * `loss` when the task metrics already say it all).
@@ -79,7 +90,7 @@ export function computeDeltaM(
       const b = base[metric];
       if (b === undefined || !include(task, metric)) continue;
       if (!Number.isFinite(s) || !Number.isFinite(b)) {
-        excluded.push({ task, metric, reason: `not a finite number (shared ${s}, baseline ${b})` });
+        excluded.push({ task, metric, reason: notFinite(metric, s, b) });
         continue;
       }
       const hib = higherIsBetter(metric);

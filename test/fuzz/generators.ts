@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
+import { WEIGHTING_METHODS } from '../../src/core/weighting/registry';
 import { CLI_CONTRACT } from './cliContract';
 
 /** What a mutation does; the fuzz report and the pending list (pending.ts) speak in these. */
@@ -13,7 +14,8 @@ export type MutationTag =
   | 'wrong-type' | 'missing-field' | 'extra-field' | 'proto-string' | 'odd-id' | 'number-bounds'
   | 'split' | 'graph' | 'deep-json' | 'long-chain' | 'input-shape' | 'data-path' | 'json-syntax'
   | 'csv-ragged' | 'csv-quote' | 'csv-crlf' | 'csv-bom' | 'csv-latin1' | 'csv-missing-marker' | 'csv-mixed'
-  | 'csv-empty-column' | 'csv-partial-label' | 'csv-huge-number' | 'csv-header' | 'csv-empty' | 'csv-nul' | 'experiment-bom';
+  | 'csv-empty-column' | 'csv-partial-label' | 'csv-huge-number' | 'csv-header' | 'csv-empty' | 'csv-nul' | 'experiment-bom'
+  | 'weighting' | 'csv-quoted-newline' | 'csv-one-class';
 
 /** A JSON text fragment placed as is: lets a value be 1e999 (parsed as Infinity) or 10,000 brackets deep. */
 export interface Raw { raw: string }
@@ -30,7 +32,9 @@ export type Mutation =
   | { tag: 'input-shape'; op: 'shape'; value: Raw }
   | { tag: 'data-path'; op: 'dataPath'; target: DataPathTarget }
   | { tag: 'json-syntax'; op: 'truncate'; at: number }
-  | { tag: 'experiment-bom'; op: 'bom' };
+  | { tag: 'experiment-bom'; op: 'bom' }
+  /** training.weighting = one registered method with one of its parameters (or "mode", or another method's) at an odd value. */
+  | { tag: 'weighting'; op: 'weighting'; method: number; param: number; value: Raw };
 
 export type CsvMutation =
   | { tag: 'csv-ragged'; row: number; extra: boolean }
@@ -45,7 +49,11 @@ export type CsvMutation =
   | { tag: 'csv-huge-number'; row: number; col: number; value: string }
   | { tag: 'csv-header'; col: number; name: string }
   | { tag: 'csv-empty'; keep: 'nothing' | 'header' | 'blank-lines' }
-  | { tag: 'csv-nul'; row: number };
+  | { tag: 'csv-nul'; row: number }
+  /** A quoted cell with a line break inside ("a\nb", as spreadsheets write a multi-line note). */
+  | { tag: 'csv-quoted-newline'; row: number; col: number }
+  /** Every row of a target column holds one value: a label with one class only. */
+  | { tag: 'csv-one-class'; target: number };
 
 export type GraphKind = 'cycle' | 'dangling' | 'self' | 'emptyFrom' | 'duplicateId' | 'outputMissing' | 'noLayers' | 'noOutputs' | 'noTasks' | 'outputIsInput';
 
@@ -93,8 +101,48 @@ export function bases(): Base[] {
     { name: 'correlated-regression', doc: correlated, trainable: true },
     { name: 'digits-parity', doc: digits, trainable: false },
     { name: 'multimnist-cnn', doc: multi, trainable: false },
+    ...newerBases(tabular, csvLines),
   ];
   return basesMemo;
+}
+
+/**
+ * Bases that hold the newer settings, so that every mutation reaches them: sharing blocks (mmoe,
+ * ple in two levels, parallelDense with soft sharing, crossStitch), weighting methods with their
+ * parameters, repeats and cross-validation (on the CSV too, where a mutated label column meets the
+ * folds' stratification). Small enough to train an epoch, every repeat and fold, in seconds.
+ */
+function newerBases(tabular: Record<string, any>, csvLines: string[]): Base[] {
+  const small = (name: string) => {
+    const doc = example(name);
+    Object.assign(doc.data.source, { samples: 400, inputDim: 8 });
+    doc.model.inputs[0].shape = [8];
+    doc.evaluation = { baselines: 'none' };
+    return doc;
+  };
+  const mmoe = small('mmoe-regression');
+  mmoe.training.weighting = { method: 'famo', learningRate: 0.025, decay: 0.001 };
+  mmoe.evaluation.repeats = 2;
+  const ple = small('mmoe-regression');
+  ple.name = 'ple-regression';
+  const experts = ple.model.layers.find((l: { id: string }) => l.id === 'experts');
+  for (const k of Object.keys(experts)) if (!['id', 'from', 'activation'].includes(k)) delete experts[k];
+  Object.assign(experts, { type: 'ple', sharedExperts: 2, taskExperts: 1, units: 8, tasks: 2, levels: 2 });
+  ple.training.weighting = { method: 'gradvac', mode: 'representation', beta: 0.01 };
+  ple.evaluation.crossValidation = { folds: 2, test: 'nested' };
+  const stitch = small('cross-stitch-regression');
+  stitch.model.layers.find((l: { id: string }) => l.id === 'columns1').tieL2 = 0.001;
+  stitch.training.weighting = { method: 'cagrad', c: 0.4, rescale: 'onePlusC' };
+  const folds = JSON.parse(JSON.stringify(tabular)) as Record<string, any>;
+  folds.name = 'tabular-folds';
+  folds.training.weighting = { method: 'nash-mtl', updateEvery: 2, maxNorm: 1 };
+  folds.evaluation = { baselines: 'none', repeats: 2, crossValidation: { folds: 3, fold: 2 } };
+  return [
+    { name: 'mmoe-regression', doc: mmoe, trainable: true },
+    { name: 'ple-regression', doc: ple, trainable: true },
+    { name: 'cross-stitch-regression', doc: stitch, trainable: true },
+    { name: 'tabular-folds', doc: folds, csvLines, trainable: true },
+  ];
 }
 
 const raw = (text: string): Raw => ({ raw: text });
@@ -125,7 +173,16 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
       'directory', 'missing.csv', '', 'data.csv\u0000.txt', 'C:\\data\\x.csv', 'file:///etc/passwd', '~/data.csv') }),
   fc.record({ tag: fc.constant('json-syntax' as const), op: fc.constant('truncate' as const), at: pick }),
   fc.record({ tag: fc.constant('experiment-bom' as const), op: fc.constant('bom' as const) }),
+  fc.record({ tag: fc.constant('weighting' as const), op: fc.constant('weighting' as const), method: pick, param: pick,
+    value: rawOf([...NUMBERS, '"none"', '"representation"', '"x"', 'null', '[]', '"__proto__"']) }),
 );
+
+/** A weighting mutation as a spec: the method at `method`, and the name its `param` picks among its own parameters, "mode" and one of another method's. */
+export function weightingOf(mu: { method: number; param: number }): { method: string; param: string } {
+  const m = WEIGHTING_METHODS[mu.method % WEIGHTING_METHODS.length]!.description;
+  const names = [...Object.keys(m.params), ...(m.family === 'gradient' ? ['mode'] : []), m.id === 'famo' ? 'alpha' : 'learningRate'];
+  return { method: m.id, param: names[mu.param % names.length]! };
+}
 
 const row = fc.nat({ max: 200 });
 const col = fc.nat({ max: 20 });
@@ -143,6 +200,8 @@ export const csvMutationArb: fc.Arbitrary<CsvMutation> = fc.oneof(
   fc.record({ tag: fc.constant('csv-header' as const), col, name: fc.constantFrom('', '__proto__', 'constructor', 'age', ' age', 'a"b', '🔥') }),
   fc.record({ tag: fc.constant('csv-empty' as const), keep: fc.constantFrom('nothing' as const, 'header' as const, 'blank-lines' as const) }),
   fc.record({ tag: fc.constant('csv-nul' as const), row }),
+  fc.record({ tag: fc.constant('csv-quoted-newline' as const), row, col }),
+  fc.record({ tag: fc.constant('csv-one-class' as const), target: fc.nat({ max: 1 }) }),
 );
 
 /**
@@ -160,6 +219,14 @@ export function caseArb(baseList: Base[] = bases(), maxMutations = 3): fc.Arbitr
 /** Cases that could be slow or deep by design: never run in-process (only in a child with a timeout). */
 export function isHeavy(c: FuzzCase): boolean {
   return c.mutations.some((m) => (m.op === 'chain' && m.length > 300) || (m.op === 'deep' && m.depth > 100));
+}
+
+/**
+ * Fields a refusal of the case must name: a case that only sets training.weighting (its data
+ * untouched) is refused, if at all, for that setting, and a user needs to be sent there.
+ */
+export function fieldsToName(c: FuzzCase): string[] {
+  return c.csv.length === 0 && c.mutations.length > 0 && c.mutations.every((m) => m.op === 'weighting') ? ['training.weighting'] : [];
 }
 
 export function tagsOf(c: FuzzCase): Set<string> {

@@ -4,7 +4,7 @@
 // is what the fuzz report prints as the minimal input.
 import fs from 'node:fs';
 import path from 'node:path';
-import { bases, type ArgsCase, type ArgsFile, type CsvMutation, type FuzzCase, type Mutation } from './generators';
+import { bases, weightingOf, type ArgsCase, type ArgsFile, type CsvMutation, type FuzzCase, type Mutation } from './generators';
 
 type Key = string | number;
 type Json = unknown;
@@ -179,6 +179,14 @@ function applyMutation(doc: any, mu: Mutation, ws: Workspace): string {
       doc.data.source.path = p;
       return `set data.source.path = ${JSON.stringify(p)}${p !== mu.target ? ` (${mu.target})` : ''}`;
     }
+    case 'weighting': {
+      if (!isObj(doc.training)) return 'no candidate';
+      const { method, param } = weightingOf(mu);
+      const spec: Record<string, Json> = { method };
+      setOwn(spec, param, new RawValue(mu.value.raw));
+      setOwn(doc.training, 'weighting', spec);
+      return `set training.weighting = { "method": ${JSON.stringify(method)}, ${JSON.stringify(param)}: ${mu.value.raw} }`;
+    }
     case 'truncate':
     case 'bom':
       return ''; // applied to the text, after serialisation
@@ -281,6 +289,14 @@ function applyCsv(lines: string[], mu: CsvMutation, targets: number[], state: { 
       what = mu.keep === 'nothing' ? 'empty file' : mu.keep === 'header' ? 'header only' : 'only blank lines';
       break;
     case 'csv-nul': setCell(r, 0, `${grid[r]?.[0] ?? ''}\u0000`); what = `line ${r + 1}: a NUL byte`; break;
+    case 'csv-quoted-newline': setCell(r, c, `"${grid[r]?.[c] ?? ''}\nnote"`); what = `line ${r + 1} column ${c + 1}: a quoted line break`; break;
+    case 'csv-one-class': {
+      const t = targets[mu.target % Math.max(1, targets.length)] ?? width - 1;
+      const value = grid[1]?.[t] ?? '';
+      for (let i = 2; i < grid.length; i++) setCell(i, t, value);
+      what = `target column ${t + 1} = ${JSON.stringify(value)} in every row`;
+      break;
+    }
   }
   lines.splice(0, lines.length, ...grid.map((g) => g.join(',')));
   return `csv: ${what}`;

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Problem } from '../../src/core/spec';
 import { checkStudy } from '../../src/core/study/studySchema';
 import { validate } from '../../src/core/validate';
-import { bases, isHeavy, ROOT, type ArgsCase, type FuzzCase } from './generators';
+import { bases, fieldsToName, isHeavy, ROOT, type ArgsCase, type FuzzCase } from './generators';
 import { CLI_CONTRACT, readCommandLine } from './cliContract';
 import { materialize, materializeArgs, type Materialized } from './materialize';
 import { judgeBounds, judgeCommandLine, judgeNamesField, judgeProblems, judgeProcess, judgeRuns, judgeWrites, type CommandLineFiles, type Finding, type ProcessOutcome } from './oracle';
@@ -112,7 +112,7 @@ export async function runCli(c: FuzzCase, opts: RunOptions): Promise<CaseResult>
   const findings: Finding[] = [];
   for (const command of ['validate', 'data']) {
     const o = await runChild([MTS(), command, m.file], m.dir, env, opts.timeoutMs ?? 20_000, opts.memoryKiB ?? 3_000_000);
-    findings.push(...judgeProcess(o, `cli-${command}`, canary));
+    findings.push(...judgeProcess(o, `cli-${command}`, canary), ...judgeNamesField(o, fieldsToName(c), `cli-${command}`));
   }
   return finish(m, findings, opts);
 }
@@ -124,8 +124,9 @@ export async function runTrain(c: FuzzCase, opts: RunOptions): Promise<CaseResul
   const runsDir = path.join(m.dir, 'runs');
   const o = await runChild([MTS(), 'train', m.file, '--epochs', '1', '--threads', '1', '--out', runsDir], m.dir, childEnv(m.dir, canary),
     opts.timeoutMs ?? 60_000, opts.memoryKiB ?? 3_000_000);
-  const findings = [...judgeProcess(o, 'cli-train', canary), ...judgeRuns(runsDir, o.status, o.timedOut)];
   const trained = fs.existsSync(runsDir);
+  // Refused before training, a weighting case names its setting; a run that diverged later says what it saw.
+  const findings = [...judgeProcess(o, 'cli-train', canary), ...(trained ? [] : judgeNamesField(o, fieldsToName(c), 'cli-train')), ...judgeRuns(runsDir, o.status, o.timedOut)];
   return { ...finish(m, findings, opts), trained };
 }
 

@@ -2,7 +2,7 @@
 // layer is fast to test and the trainer decides when tensors are made.
 import type { MixedColumn } from '../../core/dataSummary';
 import { DataError } from './errors';
-import { setOwn } from '../../core/own';
+import { own, setOwn } from '../../core/own';
 
 export interface Dataset {
   /** Number of examples. */
@@ -80,7 +80,8 @@ export function resolveFeatureColumns(ds: Dataset, names: readonly string[], whe
   const indices: number[] = [];
   for (const name of names) {
     const exact = byName.get(name);
-    const categories = ds.oneHot?.[name];
+    // Own keys only: a column list naming "__proto__" must read as unknown, not as Object.prototype.
+    const categories = ds.oneHot ? own(ds.oneHot, name) : undefined;
     if (exact !== undefined) indices.push(exact);
     else if (categories) {
       for (const c of categories) indices.push(byName.get(oneHotName(name, c)) as number);

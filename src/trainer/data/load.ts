@@ -211,7 +211,21 @@ function loadSource(spec: DataPart, options: LoadOptions): { ds: Dataset; table?
   }
 }
 
-/** Every task's target exists, and class targets fit the task (binary: 2 classes; multiclass: at most `classes`). */
+/** How many rows are labelled, when they all hold the same class (NaN: unlabelled); undefined when two classes or none. */
+function rowsOfOneClass(values: ArrayLike<number>): number | undefined {
+  let only = NaN;
+  let labelled = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (Number.isNaN(v)) continue;
+    if (labelled > 0 && v !== only) return undefined;
+    only = v;
+    labelled++;
+  }
+  return labelled > 0 ? labelled : undefined;
+}
+
+/** Every task's target exists, and class targets fit the task (at least 2 classes; binary: 2; multiclass: at most `classes`). */
 function checkTargets(ds: Dataset, tasks: TaskSpec[], source: DataSource): void {
   tasks.forEach((task, i) => {
     const values = own(ds.targets, task.target);
@@ -227,6 +241,11 @@ function checkTargets(ds: Dataset, tasks: TaskSpec[], source: DataSource): void 
       }
       found = values.reduce((a, b) => (b > a ? b : a), 0) + 1;
       ds.classes = { ...ds.classes, [task.target]: found };
+    }
+    const labelled = rowsOfOneClass(values);
+    if (labelled !== undefined) {
+      // One class teaches nothing: the model learns to say it, and the report shows an undefined AUC.
+      throw new DataError(`Task '${task.id}' is a ${task.kind} task, but its target '${task.target}' holds one class only in all ${labelled} labelled ${labelled === 1 ? 'row' : 'rows'}: there is nothing to tell apart. Add rows of the other ${task.kind === 'binary' ? 'class' : 'classes'}, or pick another target.`, ['tasks', i, 'target']);
     }
     if (task.kind === 'binary' && found > 2) {
       // The class names are cells of the file: `mts data` shows them, an error does not.

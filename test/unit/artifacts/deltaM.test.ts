@@ -67,6 +67,13 @@ describe('Δm', () => {
     assert.equal(r.comparisons.length, 1);
     assert.equal(r.excluded[0]?.metric, 'loss');
     assert.equal(r.deltaM, 0);
+    // In words: a user reading "NaN" takes it for our bug.
+    assert.equal(r.excluded[0]?.reason, "the shared model's is not defined");
+    const auc = computeDeltaM({ a: { rocAuc: Number.NaN, r2: 0.5 } }, { a: { rocAuc: Number.NaN, r2: Number.POSITIVE_INFINITY } }).excluded;
+    assert.deepEqual(auc.map((x) => x.reason), [
+      "the shared model's is not defined and the baseline's is not defined (an AUC needs both classes among the test split's labelled rows)",
+      "the baseline's is infinite",
+    ]);
     assert.ok(Number.isNaN(computeDeltaM({}, {}).deltaM));
   });
 

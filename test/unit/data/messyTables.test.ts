@@ -163,6 +163,27 @@ test('a column empty in every row is left out with a note; asked for by name it 
 });
 
 // ---- numbers float32 cannot hold ------------------------------------------------------------
+// ---- a label of one class -----------------------------------------------------------------
+test('a class target holding one class only (text, 0/1 numbers, or every labelled row of a partial label) is an error at the task\'s target that quotes no cell; two classes load', () => {
+  const dir = workspace({
+    'd.csv': `x,label,code,partial,both\n${rows(20, (i) => `${i},no,0,${i % 4 ? '' : 'yes'},${i % 2 ? 'yes' : 'no'}`)}`,
+  });
+  const refused = (target: string, kind: 'binary' | 'multiclass', labelled: number) => assert.throws(
+    () => loadExperimentData(spec({ features: ['x'] }, [{ id: 'risk', kind, target }]), { workspaceDir: dir }),
+    (e: unknown) => e instanceof DataError && JSON.stringify(e.path) === '["tasks",0,"target"]'
+      && e.message.includes(`Task 'risk' is a ${kind} task, but its target '${target}' holds one class only in all ${labelled} labelled rows`)
+      && !/'(no|yes|0)'/.test(e.message),
+    `${kind} ${target}`,
+  );
+  refused('label', 'binary', 20);
+  refused('label', 'multiclass', 20);
+  refused('code', 'binary', 20);
+  // Rows 0, 4, 8, 12, 16 are labelled (all "yes"); the others are unlabelled for this task, not a class.
+  refused('partial', 'binary', 5);
+  const data = loadExperimentData(spec({ features: ['x'] }, [{ id: 'risk', kind: 'binary', target: 'both' }]), { workspaceDir: dir });
+  assert.equal(data.train.classes?.both, 2);
+});
+
 test('a number beyond float32\'s range (|x| > 3.4e38) in a used column is an error naming the column and its lines; an unused column may hold one', () => {
   // Training computes in float32, where 1e39 is Infinity: the loss was Infinity at the first step
   // and the run ended blaming the learning rate.

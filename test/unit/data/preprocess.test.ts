@@ -80,6 +80,11 @@ test('columns restrict an op; one-hot indicators are left alone unless named', (
   assert.deepEqual(Array.from(onlyColor.features), [20, 2, 0, 40, 0, 2, 60, 0, 2]);
   assert.throws(() => fitPreprocessing(ds, [{ op: 'zscore', columns: ['weight'] }]), (e: unknown) =>
     e instanceof DataError && /data\.preprocess\[0\]\.columns names 'weight', which is not a feature\. Features are: age, color\./.test(e.message));
+  // An object's inherited names are no columns ("categories is not iterable" before, from Object.prototype).
+  for (const name of ['__proto__', 'constructor', 'toString']) {
+    assert.throws(() => fitPreprocessing(ds, [{ op: 'zscore', columns: [name] }]), (e: unknown) =>
+      e instanceof DataError && e.message.startsWith(`data.preprocess[0].columns names '${name}', which is not a feature.`), name);
+  }
 });
 
 test('a constant scale is fitted without reading the training values (no statistics pass before the first step)', () => {

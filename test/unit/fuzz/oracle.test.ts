@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { judgeProcess, judgeRuns, type ProcessOutcome } from '../../fuzz/oracle';
+import { fieldsToName, type FuzzCase } from '../../fuzz/generators';
+import { materialize } from '../../fuzz/materialize';
+import { judgeNamesField, judgeProcess, judgeRuns, type ProcessOutcome } from '../../fuzz/oracle';
 import { isPending, type Pending } from '../../fuzz/pending';
 import { tempDir } from '../../tempFolders';
 
@@ -76,4 +78,19 @@ test('a pending entry matches its own finding only', () => {
   assert.equal(isPending(f, ['csv-bom'], pending), false);
   assert.equal(isPending({ ...f, message: 'validate threw TypeError: x is not a function' }, ['proto-string'], pending), false);
   assert.equal(isPending(f, ['proto-string']), false, 'nothing is pending on main');
+});
+
+test('a case that only sets training.weighting must be refused naming training.weighting; a case touching more names nothing in particular', () => {
+  const weighting = (method: number, param: number, value: string): FuzzCase['mutations'][number] => ({ tag: 'weighting', op: 'weighting', method, param, value: { raw: value } });
+  const only: FuzzCase = { base: 'ple-regression', mutations: [weighting(9, 0, '1e999')], csv: [] };
+  assert.deepEqual(fieldsToName(only), ['training.weighting']);
+  assert.deepEqual(fieldsToName({ ...only, csv: [{ tag: 'csv-bom' }] }), []);
+  assert.deepEqual(fieldsToName({ ...only, mutations: [...only.mutations, { tag: 'experiment-bom', op: 'bom' }] }), []);
+  // The mutation writes the method and the parameter it picks: pcgrad (the 10th method) has none of its own, so "mode".
+  const m = materialize(only, tempDir('oracle'));
+  assert.ok(m.recipe.includes('set training.weighting = { "method": "pcgrad", "mode": 1e999 }'), m.recipe.join('\n'));
+  const refusal = (line: string) => judgeNamesField(outcome({ stderr: line }), fieldsToName(only), 'cli-validate').map((f) => f.category);
+  assert.deepEqual(refusal('e.mtl.json:119:15: error: "mode" must be one of "parameters", "representation", got Infinity. (training.weighting.mode)'), []);
+  assert.deepEqual(refusal('e.mtl.json:3:1: error: the experiment cannot be trained. (model.layers)'), ['unlocated']);
+  assert.deepEqual(judgeNamesField(outcome({ status: 0, stdout: 'valid' }), fieldsToName(only)), [], 'an accepted case names nothing');
 });
