@@ -10,8 +10,9 @@ import type { Browser } from 'playwright-core';
 import type { StudyFromWebview, StudyToWebview } from '../../../../src/core/study/studyPanelProtocol';
 import { SHARING_VERDICT_TEXT } from '../../../../src/core/stats/interval';
 import { ROOT } from '../../../repoRoot';
-import { pictures, tabWalk, unnamedControls } from './a11yAudit';
-import { lowContrastTexts } from './readabilityChecks';
+import { pictures } from './a11yAudit';
+import { lowContrastPaintedTexts } from './paintedContrast';
+import { auditWebview } from './webviewAudit';
 import { runPageChecks, WebviewPage } from './webviewPage';
 import { AUDITED_THEMES, DARK, type HarnessTheme } from '../../../harness/themes';
 import { studyFixture } from '../../core/study/fixtures';
@@ -96,12 +97,7 @@ const themeChecks = AUDITED_THEMES.map(([name, theme]) => ({
     await p.send(shown());
     await p.page.locator('.scatters svg').waitFor();
     await p.page.waitForTimeout(300); // the toolkit's buttons upgrade
-    assert.deepEqual(await lowContrastTexts(p.page, 'body *'), []);
-    assert.deepEqual(await unnamedControls(p.page), []);
-    const walk = await tabWalk(p.page);
-    assert.ok(walk.stops.some((s) => s.includes('|Use this variant: PCGrad (parameters)|')), '"Use this variant" is a Tab stop');
-    assert.deepEqual(walk.noRing, []);
-    assert.equal(walk.trapped, undefined);
+    await auditWebview(p.page, { tabStop: 'Use this variant: PCGrad (parameters)' });
     // Each chart is a picture a screen reader names (its SVG's <title>).
     assert.deepEqual((await pictures(p.page)).map((c) => c.name), ['Δm against single-task models, with 95 % intervals', 'digit accuracy vs parity accuracy']);
   },
@@ -115,7 +111,7 @@ const svgContrastCheck = {
     await p.send(shown());
     await p.page.locator('.scatters svg').waitFor();
     await p.page.addStyleTag({ content: '.scatters svg text { fill: #555555 !important; }' });
-    const low = await lowContrastTexts(p.page, 'body *');
+    const low = await lowContrastPaintedTexts(p.page);
     // #555555 on Dark Modern's #1f1f1f: 2.21:1 (its `color` stays the foreground's 4.5:1+).
     assert.ok(low.length > 0 && low.every((l) => l.startsWith('2.')), low.join('\n'));
     assert.ok(low.some((l) => l.includes('"digit accuracy (higher is better)"')), low.join('\n'));
