@@ -77,6 +77,8 @@ const HIGH_CONTRAST_VARS: Record<string, string> = {
   'input-background': '#000000', 'input-border': '#6fc3df', 'dropdown-background': '#000000', 'dropdown-border': '#6fc3df',
   'checkbox-background': '#000000', 'checkbox-border': '#6fc3df', 'badge-background': '#000000', 'badge-foreground': '#ffffff',
   'statusBar-background': '#000000', 'statusBar-foreground': '#ffffff', 'list-hoverBackground': '#000000',
+  // Selected text is black on white (hc_black.json's selection, the registry's selection foreground).
+  'editor-selectionBackground': '#ffffff', 'editor-selectionForeground': '#000000',
   'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-yellow': '#cca700', 'charts-red': '#f14c4c',
 };
 
@@ -90,6 +92,7 @@ const HIGH_CONTRAST_LIGHT_VARS: Record<string, string> = {
   'input-background': '#ffffff', 'input-border': '#0f4a85', 'input-foreground': '#292929', 'dropdown-background': '#ffffff', 'dropdown-border': '#0f4a85', 'dropdown-foreground': '#292929',
   'checkbox-background': '#ffffff', 'checkbox-border': '#0f4a85', 'badge-background': '#0f4a85', 'badge-foreground': '#ffffff',
   'statusBar-background': '#ffffff', 'statusBar-foreground': '#292929', 'list-hoverBackground': '#ffffff',
+  'editor-selectionBackground': '#0f4a85', 'editor-selectionForeground': '#ffffff',
   'charts-foreground': '#292929', 'charts-blue': '#1a85ff', 'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-purple': '#652d90', 'charts-yellow': '#bf8803', 'charts-red': '#e51400',
 };
 

@@ -13,6 +13,7 @@ import { meanSd, scatterPairs } from '../../src/core/study/studyReport';
 import type { StudyResult, StudyVariantResult } from '../../src/core/study/studyTypes';
 import { setViewState, useHost } from '../common/vscodeApi';
 import { Button, Link, ProgressRing } from '../ui/index';
+import { Figure, RunsTable } from './Figures';
 
 type StudyMsg = Extract<StudyToWebview, { type: 'study' }>;
 
@@ -80,11 +81,6 @@ function SharingTable({ result, canUse, used, onUse }: { result: StudyResult; ca
   );
 }
 
-/** A chart drawn by core/study/studyCharts.ts (the same SVG as the report's, in the theme's colours). */
-function Svg({ svg, label }: { svg: string; label: string }) {
-  return <div className="chart" aria-label={label} dangerouslySetInnerHTML={{ __html: svg }} />;
-}
-
 export function App() {
   const [msg, setMsg] = useState<StudyMsg | undefined>();
   const [used, setUsed] = useState<Record<string, string>>({});
@@ -122,15 +118,16 @@ export function App() {
           <section>
             <h3>Sharing against single-task models</h3>
             <div className="table-scroll"><SharingTable result={r} canUse={msg.canUse} used={used} onUse={(variant) => send({ type: 'useVariant', variant })} /></div>
-            <Svg svg={deltaMChartSvg(r, THEME_PALETTE)} label="Δm per variant with 95 % intervals" />
+            <Figure svg={deltaMChartSvg(r, THEME_PALETTE)} caption="Δm of each variant with its 95 % interval against 0, the single-task models; the same numbers are in the Δm column of the table above." />
           </section>
           {scatterPairs(columns).length ? (
             <section>
               <h3>Trade-off between tasks</h3>
               <div className="scatters">
-                {scatterPairs(columns).map(([a, b]) => <Svg key={`${a.task}-${b.task}`} svg={scatterSvg(r, a, b, THEME_PALETTE)} label={`${a.task} against ${b.task}`} />)}
+                {scatterPairs(columns).map(([a, b]) => <Figure key={`${a.task}-${b.task}`} svg={scatterSvg(r, a, b, THEME_PALETTE)}
+                  caption={`${a.task} ${a.metric} against ${b.task} ${b.metric}. Small dots: single runs (hover for the seed); numbered rings: each variant's mean; dashed line: the variants no other beats on both tasks. The means are in the Test metrics table, each run in the table below.`} />)}
               </div>
-              <p className="hint">Small dots: single runs (hover for the seed); numbered rings: each variant's mean; dashed line: the variants no other beats on both tasks.</p>
+              <RunsTable result={r} columns={columns} />
             </section>
           ) : null}
           <p className="hint method">Intervals: {r.method}.</p>

@@ -6,12 +6,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { StudyFromWebview, StudyToWebview } from '../../../../src/core/study/studyPanelProtocol';
 import { SHARING_VERDICT_TEXT } from '../../../../src/core/stats/interval';
 import { ROOT } from '../../../repoRoot';
-import { pictures, tabWalk, unnamedControls } from './a11yAudit';
-import { lowContrastTexts } from './readabilityChecks';
+import { pictures } from './a11yAudit';
+import { lowContrastPaintedTexts } from './paintedContrast';
+import { auditWebview } from './webviewAudit';
 import { runPageChecks, WebviewPage } from './webviewPage';
 import { AUDITED_THEMES, DARK, type HarnessTheme } from '../../../harness/themes';
 import { studyFixture } from '../../core/study/fixtures';
@@ -19,6 +20,20 @@ import { studyFixture } from '../../core/study/fixtures';
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
 const OUT = path.join(ROOT, 'test-output/study');
+
+/** Each figure's accessible name as Chromium's accessibility tree gives it (its caption), in page order. */
+async function figures(page: Page): Promise<string[]> {
+  const captions = await page.locator('figure').evaluateAll((els) => els.map((e) => e.querySelector('figcaption')?.textContent ?? ''));
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree') as { nodes: Array<{ ignored: boolean; role?: { value?: string }; name?: { value?: string } }> };
+    const named = nodes.filter((n) => !n.ignored && n.role?.value === 'figure').map((n) => n.name?.value ?? '');
+    assert.deepEqual(named, captions, 'each figure is named by its caption');
+    return named;
+  } finally {
+    await cdp.detach();
+  }
+}
 
 type StudyPage = WebviewPage<StudyFromWebview, StudyToWebview>;
 const openStudyPage = (browser: Browser, theme: HarnessTheme): Promise<StudyPage> => WebviewPage.open(browser, theme, { bundleDir, bundle: 'study', viewport: { width: 1300, height: 900 } });
@@ -73,6 +88,24 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
     await p.page.locator('.head .source', { hasText: 'completed' }).waitFor();
     assert.equal(await p.page.locator('.links', { hasText: 'Stop study' }).count(), 0);
   }],
+  ['each chart is a figure whose caption says what it shows and where its numbers are as text; each run (a dot, its values only in a tooltip) is a row of the runs table', async (p) => {
+    await p.send(shown());
+    await p.page.locator('.scatters svg').waitFor();
+    const captions = await figures(p.page);
+    assert.match(captions[0]!, /the same numbers are in the Δm column of the table above\.$/);
+    assert.match(captions[1]!, /^digit accuracy against parity accuracy\. .* The means are in the Test metrics table, each run in the table below\.$/);
+    // The figures' SVGs are the pictures: the wrapper no longer carries an aria-label a div cannot have.
+    assert.equal(await p.page.locator('.chart[aria-label]').count(), 0);
+    await p.page.locator('details.runs summary').click();
+    const rows = await p.page.locator('table.runs-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent)));
+    // test/unit/core/study/fixtures.ts: seeds 42, 43, 44; digit and parity accuracy per repeat.
+    assert.deepEqual(rows, [
+      ['1. Single-task models', '1 (42)', '0.9', '0.88'], ['1. Single-task models', '2 (43)', '0.92', '0.89'], ['1. Single-task models', '3 (44)', '0.94', '0.9'],
+      ['2. As designed', '1 (42)', '0.95', '0.86'], ['2. As designed', '2 (43)', '0.96', '0.87'], ['2. As designed', '3 (44)', '0.97', '0.88'],
+      ['3. PCGrad (parameters)', '1 (42)', '0.8', '0.91'], ['3. PCGrad (parameters)', '2 (43)', '0.81', '0.92'], ['3. PCGrad (parameters)', '3 (44)', '0.82', '0.93'],
+    ]);
+    assert.deepEqual(await p.page.locator('table.runs-table thead th').allTextContents(), ['Variant', 'Repeat (seed)', 'digit accuracy', 'parity accuracy']);
+  }],
   ['the charts are drawn in the theme\'s colours (CSS variables), with every run as a dot', async (p) => {
     await p.send(shown());
     const scatter = p.page.locator('.scatters svg');
@@ -96,14 +129,10 @@ const themeChecks = AUDITED_THEMES.map(([name, theme]) => ({
     await p.send(shown());
     await p.page.locator('.scatters svg').waitFor();
     await p.page.waitForTimeout(300); // the toolkit's buttons upgrade
-    assert.deepEqual(await lowContrastTexts(p.page, 'body *'), []);
-    assert.deepEqual(await unnamedControls(p.page), []);
-    const walk = await tabWalk(p.page);
-    assert.ok(walk.stops.some((s) => s.includes('|Use this variant: PCGrad (parameters)|')), '"Use this variant" is a Tab stop');
-    assert.deepEqual(walk.noRing, []);
-    assert.equal(walk.trapped, undefined);
-    // Each chart is a picture a screen reader names (its SVG's <title>).
+    await auditWebview(p.page, { tabStop: 'Use this variant: PCGrad (parameters)' });
+    // Each chart is a picture a screen reader names (its SVG's <title>), in a figure named by its caption.
     assert.deepEqual((await pictures(p.page)).map((c) => c.name), ['Δm against single-task models, with 95 % intervals', 'digit accuracy vs parity accuracy']);
+    assert.deepEqual((await figures(p.page)).map((f) => f.slice(0, 40)), ['Δm of each variant with its 95 % interva', 'digit accuracy against parity accuracy. ']);
   },
 }));
 
@@ -115,7 +144,7 @@ const svgContrastCheck = {
     await p.send(shown());
     await p.page.locator('.scatters svg').waitFor();
     await p.page.addStyleTag({ content: '.scatters svg text { fill: #555555 !important; }' });
-    const low = await lowContrastTexts(p.page, 'body *');
+    const low = await lowContrastPaintedTexts(p.page);
     // #555555 on Dark Modern's #1f1f1f: 2.21:1 (its `color` stays the foreground's 4.5:1+).
     assert.ok(low.length > 0 && low.every((l) => l.startsWith('2.')), low.join('\n'));
     assert.ok(low.some((l) => l.includes('"digit accuracy (higher is better)"')), low.join('\n'));

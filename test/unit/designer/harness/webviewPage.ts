@@ -6,6 +6,7 @@ import path from 'node:path';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { themeCss, type HarnessTheme } from '../../../harness/themes';
+import { recordCanvasText } from './paintedContrast';
 
 export interface WebviewPageOptions {
   /** The folder of the built bundles (run.mjs passes it) and the bundle's name (study, training, diagram). */
@@ -26,6 +27,8 @@ export class WebviewPage<FromWebview, ToWebview> {
     const p = new WebviewPage<F, T>(page);
     page.on('console', (m) => { if (m.type() === 'error') p.errors.push(m.text()); });
     page.on('pageerror', (e) => p.errors.push(`pageerror: ${e.message}`));
+    // A canvas's text (uPlot's axes) is measured in the colour it is drawn with (paintedContrast.ts).
+    await page.addInitScript(recordCanvasText);
     await page.route(`${origin}/**`, async (route) => {
       const url = new URL(route.request().url());
       if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html(origin, o.bundle, theme) });
