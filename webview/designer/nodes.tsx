@@ -7,7 +7,7 @@ import type { Problem } from '../../src/core/spec';
 import { formatShape } from '../../src/core/wording';
 import type { Direction, GroupBox } from './layout';
 import type { NodeInfo, TaskInfo } from './model';
-import { READABLE_ZOOM } from './viewport';
+import { COMPACT_ZOOM, READABLE_ZOOM } from './viewport';
 
 export type LayerNodeData = { info: NodeInfo; tasks: TaskInfo[]; problems: Problem[] };
 export type TaskNodeData = { task: TaskInfo; problems: Problem[]; hasHead: boolean };
@@ -33,18 +33,19 @@ const SIDES: Record<Direction, { into: Position; out: Position }> = {
   LR: { into: Position.Left, out: Position.Right },
   TB: { into: Position.Top, out: Position.Bottom },
 };
-/** Whether the canvas frames the graph with compact cards (Canvas.tsx: framed whole below READABLE_ZOOM, edits or not). */
+/** Whether the canvas framed the graph below READABLE_ZOOM (Canvas.tsx, viewport.ts framesCompact), edits or not: cards drawn compact or far. */
 export const CompactCards = createContext(false);
 /**
- * How a card is drawn: whole ('full'); 'compact' on a view framed whole below
- * READABLE_ZOOM (viewport.ts opensCompact), while the zoom stays under it: the name, the
- * output shape, the parameters and the sharing badge or task, in larger type (COMPACT_TEXT_PX),
- * without the type and settings lines; 'far' below DETAIL_ZOOM. Each card re-renders only when
- * its look changes.
+ * How a card is drawn: whole ('full'); on a view the designer framed below READABLE_ZOOM
+ * (viewport.ts framesCompact: the opening view or "Fit view"), while the zoom stays under it,
+ * 'compact': the name, the output shape, the parameters and the sharing badge or task, in
+ * larger type (COMPACT_TEXT_PX), without the type and settings lines; there, below
+ * COMPACT_ZOOM, where even that type is under READABLE_TEXT_PX on screen, 'far'; and 'far'
+ * below DETAIL_ZOOM anyway. Each card re-renders only when its look changes.
  */
 export type CardLook = 'full' | 'compact' | 'far';
 export const cardLook = (zoom: number, compact: boolean): CardLook =>
-  (zoom < DETAIL_ZOOM ? 'far' : compact && zoom < READABLE_ZOOM - 1e-9 ? 'compact' : 'full');
+  (zoom < DETAIL_ZOOM || (compact && zoom < COMPACT_ZOOM - 1e-9) ? 'far' : compact && zoom < READABLE_ZOOM - 1e-9 ? 'compact' : 'full');
 export function useCardLook(): CardLook {
   const opening = useContext(OpeningZoom);
   const compact = useContext(CompactCards);
@@ -147,8 +148,10 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
   const single = tasks.length === 1 ? tasks[0] : undefined;
   const taskColor = single ? { ['--task-color' as string]: single.color } : undefined;
   if (far) {
+    const label = describeNode(info, problems);
     return (
-      <div className={classes.filter(Boolean).join(' ')} aria-label={describeNode(info, problems)} style={{ ...taskColor, ...stripesStyle(tasks) }}>
+      // The text it leaves out, on hover.
+      <div className={classes.filter(Boolean).join(' ')} aria-label={label} title={label} style={{ ...taskColor, ...stripesStyle(tasks) }}>
         {info.kind === 'layer' && TARGET_MARK[direction]}
         {SOURCE_MARK[direction]}
       </div>
@@ -190,7 +193,7 @@ export const TaskCard = memo(function TaskCard({ data, selected }: NodeProps<Tas
   const detail = [task.kind, task.kind === 'multiclass' && task.classes ? `${task.classes} classes` : ''].filter(Boolean).join(' · ');
   const classes = ['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head', look === 'full' ? '' : look].filter(Boolean).join(' ');
   const label = describeTask(task, hasHead);
-  if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>{TARGET_MARK[direction]}</div>;
+  if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label} title={label}>{TARGET_MARK[direction]}</div>;
   return (
     <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>
       <Handle type="target" position={SIDES[direction].into} aria-label={`Head of task ${task.id}`} />
@@ -234,7 +237,10 @@ export function GroupBoxView({ box, colors }: { box: GroupBox; colors: string[] 
  * that edge's arrowhead.
  */
 export function GroupLabelView({ box, color }: { box: GroupBox; color: string | undefined }) {
-  const compact = useCardLook() === 'compact';
+  const look = useCardLook();
+  // Zoomed out like the cards, the box's colours say the group; its name would be a few pixels high.
+  if (look === 'far') return null;
+  const compact = look === 'compact';
   const room = box.group.tasks.length === 1 ? box.width / 2 - 16 : box.width - 16;
   return (
     <div className={`group-label ${groupKind(box)}${compact ? ' compact' : ''}`} aria-hidden="true"
