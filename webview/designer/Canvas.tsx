@@ -20,7 +20,7 @@ import { cardAfterDelete, focusCard } from './focusAfterDelete';
 import { motionMs } from '../common/motion';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
-import { fitViewport, framesCompact, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, opensCompact, panToShow, sameViewport, screenRect, type Bounds, type MinimapSize } from './viewport';
+import { fitViewport, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, opensCompact, panToShow, sameViewport, screenRect, type Bounds, type MinimapSize } from './viewport';
 
 type SetSelection = (update: (s: Selection) => Selection) => void;
 
@@ -156,7 +156,7 @@ export function Canvas(p: Props) {
   const fitting = useRef(0);
   const current = useRef({ positions: p.positions, groups: p.groups, direction: p.direction, model });
   current.current = { positions: p.positions, groups: p.groups, direction: p.direction, model };
-  // Compact cards (nodes.tsx) where the view is framed (opening, Fit view) below READABLE_ZOOM; kept
+  // Compact cards (nodes.tsx) where the graph is framed whole only below READABLE_ZOOM; kept
   // after edits, until the user zooms in to READABLE_ZOOM, where cards are whole (cardLook).
   // Whole cards brought back by the first edit at the framed zoom had 8-10 px text, and a
   // re-fit to READABLE_ZOOM would move the graph under the user typing in the inspector and cut
@@ -174,9 +174,9 @@ export function Canvas(p: Props) {
     const { groups, direction, model: m } = current.current;
     const bounds = graphBounds(positions, groups);
     const inputs = new Map(m.nodes.flatMap((n) => (n.kind === 'input' && positions.has(n.id) ? [[n.id, positions.get(n.id)!] as const] : [])));
-    const v = whole ? fitViewport(bounds, canvas) : openingViewport(bounds, graphBounds(inputs, []), canvas, direction, opensCompact(bounds, canvas));
-    setCompact(framesCompact(v.zoom));
-    return v;
+    if (whole) return fitViewport(bounds, canvas);
+    setCompact(opensCompact(bounds, canvas));
+    return openingViewport(bounds, graphBounds(inputs, []), canvas, direction, compact.current);
   };
   if (size && !initialViewport.current) {
     initialViewport.current = p.defaultViewport ?? framing(size);

@@ -7,7 +7,7 @@ import type { Problem } from '../../src/core/spec';
 import { formatShape } from '../../src/core/wording';
 import type { Direction, GroupBox } from './layout';
 import type { NodeInfo, TaskInfo } from './model';
-import { COMPACT_ZOOM, READABLE_ZOOM } from './viewport';
+import { READABLE_ZOOM } from './viewport';
 
 export type LayerNodeData = { info: NodeInfo; tasks: TaskInfo[]; problems: Problem[] };
 export type TaskNodeData = { task: TaskInfo; problems: Problem[]; hasHead: boolean };
@@ -33,19 +33,18 @@ const SIDES: Record<Direction, { into: Position; out: Position }> = {
   LR: { into: Position.Left, out: Position.Right },
   TB: { into: Position.Top, out: Position.Bottom },
 };
-/** Whether the canvas framed the graph below READABLE_ZOOM (Canvas.tsx, viewport.ts framesCompact), edits or not: cards drawn compact or far. */
+/** Whether the canvas frames the graph with compact cards (Canvas.tsx: framed whole below READABLE_ZOOM, edits or not). */
 export const CompactCards = createContext(false);
 /**
- * How a card is drawn: whole ('full'); on a view the designer framed below READABLE_ZOOM
- * (viewport.ts framesCompact: the opening view or "Fit view"), while the zoom stays under it,
- * 'compact': the name, the output shape, the parameters and the sharing badge or task, in
- * larger type (COMPACT_TEXT_PX), without the type and settings lines; there, below
- * COMPACT_ZOOM, where even that type is under READABLE_TEXT_PX on screen, 'far'; and 'far'
- * below DETAIL_ZOOM anyway. Each card re-renders only when its look changes.
+ * How a card is drawn: whole ('full'); 'compact' on a view framed whole below
+ * READABLE_ZOOM (viewport.ts opensCompact), while the zoom stays under it: the name, the
+ * output shape, the parameters and the sharing badge or task, in larger type (COMPACT_TEXT_PX),
+ * without the type and settings lines; 'far' below DETAIL_ZOOM. Each card re-renders only when
+ * its look changes.
  */
 export type CardLook = 'full' | 'compact' | 'far';
 export const cardLook = (zoom: number, compact: boolean): CardLook =>
-  (zoom < DETAIL_ZOOM || (compact && zoom < COMPACT_ZOOM - 1e-9) ? 'far' : compact && zoom < READABLE_ZOOM - 1e-9 ? 'compact' : 'full');
+  (zoom < DETAIL_ZOOM ? 'far' : compact && zoom < READABLE_ZOOM - 1e-9 ? 'compact' : 'full');
 export function useCardLook(): CardLook {
   const opening = useContext(OpeningZoom);
   const compact = useContext(CompactCards);

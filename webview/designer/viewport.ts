@@ -54,14 +54,6 @@ export function fitZoom(bounds: Bounds | undefined, canvas: Size): number {
 }
 
 /**
- * Whether a view the designer frames by itself (the opening view, "Fit view") draws its cards
- * compact: it frames them below READABLE_ZOOM, where a whole card's text is too small. One rule
- * for both: "Fit view" at 0.40-0.66 drew whole cards with 5-8 px text. Below COMPACT_ZOOM the
- * cards are then frames only (nodes.tsx cardLook).
- */
-export const framesCompact = (zoom: number): boolean => zoom < READABLE_ZOOM - 1e-9;
-
-/**
  * Whether the designer opens with compact cards: the whole graph fits only below READABLE_ZOOM,
  * and at COMPACT_ZOOM or above (where compact cards read).
  */

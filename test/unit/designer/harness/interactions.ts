@@ -19,7 +19,7 @@ import { keyboardChecks } from './keyboardChecks';
 import { readabilityChecks } from './readabilityChecks';
 import { sharingBadgeChecks } from './sharingBadgeChecks';
 import { weightingGuideChecks } from './weightingGuideChecks';
-import { afterEditChecks, fitViewChecks, wholeGraphChecks } from './wholeGraphChecks';
+import { afterEditChecks, wholeGraphChecks } from './wholeGraphChecks';
 import { LIGHT } from '../../../harness/themes';
 import { DEFAULT_PANELS } from '../../../../src/core/designerProtocol';
 
@@ -174,7 +174,6 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
   ...fullNameChecks,
   ...readabilityChecks,
   ...wholeGraphChecks,
-  ...fitViewChecks,
   ...editNodeChecks,
   ...afterEditChecks,
   ...sharingBadgeChecks,
