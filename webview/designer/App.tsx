@@ -207,6 +207,18 @@ export function App({ init }: { init: DesignerInit }) {
     setTimeout(() => document.getElementById(CONNECT_BUTTON_ID)?.click(), 0);
   }, [showPanel]);
 
+  // A card's settings wanted (Canvas: its "Edit", Enter on it once selected, a double-click): the
+  // inspector shown if collapsed, focus on the node tab's first field.
+  const editNode = useCallback((id: string) => {
+    setSelectionState({ nodes: [id], edges: [] });
+    showPanel('inspector', true);
+    setTab('node');
+    setTimeout(() => {
+      const control = document.querySelector<HTMLElement>('.inspector .field :is(vscode-text-field, vscode-dropdown, vscode-checkbox, input, select, button)');
+      if (control) void (control.localName.includes('-') ? customElements.whenDefined(control.localName) : Promise.resolve()).then(() => control.focus());
+    }, 60);
+  }, [showPanel]);
+
   const errors = model.problems.filter((p) => p.severity === 'error').length;
   const name = typeof model.doc.name === 'string' && model.doc.name ? model.doc.name : init.fileName;
   const trainBlocked = !trusted ? 'Training is disabled in Restricted Mode: trust this workspace to train.'
@@ -263,7 +275,7 @@ export function App({ init }: { init: DesignerInit }) {
           {readOnly && <div className="read-only-tag" aria-hidden="true">read-only</div>}
           <Canvas positions={positions} groups={groups} direction={direction} onSize={onCanvasSize} selection={selection} setSelection={setSelection}
             defaultViewport={saved?.viewport} onViewportChange={onViewportChange} selectWhenReady={(ids) => { pendingSelect.current = ids; }} view={view}
-            connectKey={connectKey} fitKey={fitWhole} />
+            connectKey={connectKey} fitKey={fitWhole} inspectorHidden={!shown.inspector} editNode={editNode} />
           {model.nodes.length === 0 && model.tasks.length === 0 && (
             <div className="canvas-empty">{good === undefined ? 'Nothing to show yet.' : 'The model is empty: add an input from the palette, then layers, and what it predicts in the inspector\'s Tasks tab.'}</div>
           )}

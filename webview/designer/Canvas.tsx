@@ -4,7 +4,7 @@
 // holds positions while a drag is in flight. It opens framing the graph at a readable zoom
 // (viewport.ts) and keeps it framed as the editor is resized, until the user pans or zooms.
 import {
-  Background, BackgroundVariant, Controls, EdgeLabelRenderer, MiniMap, Position, ReactFlow, useReactFlow, useStore, ViewportPortal,
+  Background, BackgroundVariant, Controls, EdgeLabelRenderer, MiniMap, NodeToolbar, Position, ReactFlow, useReactFlow, useStore, ViewportPortal,
   type Connection, type ReactFlowState, type Edge, type EdgeChange, type Node, type NodeChange, type Viewport,
 } from '@xyflow/react';
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type FocusEvent, type KeyboardEvent, type RefObject } from 'react';
@@ -43,6 +43,10 @@ interface Props {
   connectKey(): void;
   /** F pressed: "Fit view", as the toolbar's button does it (the direction chosen again, then the whole graph framed). */
   fitKey(): void;
+  /** Whether the inspector is collapsed (a narrow designer): the one selected card then offers "Edit". */
+  inspectorHidden: boolean;
+  /** A card's settings wanted: its "Edit", Enter on it once selected, a double-click. */
+  editNode(id: string): void;
   view: RefObject<CanvasView | null>;
 }
 
@@ -169,8 +173,8 @@ export function Canvas(p: Props) {
   const framing = (canvas: Size, positions = current.current.positions, whole = false): Viewport => {
     const { groups, direction, model: m } = current.current;
     const bounds = graphBounds(positions, groups);
-    if (whole) return fitViewport(bounds, canvas);
     const inputs = new Map(m.nodes.flatMap((n) => (n.kind === 'input' && positions.has(n.id) ? [[n.id, positions.get(n.id)!] as const] : [])));
+    if (whole) return fitViewport(bounds, canvas);
     setCompact(opensCompact(bounds, canvas));
     return openingViewport(bounds, graphBounds(inputs, []), canvas, direction, compact.current);
   };
@@ -351,6 +355,11 @@ export function Canvas(p: Props) {
     else if (mod && key === 'a') { e.preventDefault(); p.setSelection(() => ({ nodes: nodes.map((n) => n.id), edges: [] })); }
     else if (!mod && !e.altKey && key === 'f') { e.preventDefault(); p.fitKey(); }
     else if (e.key === 'Escape') p.setSelection(() => ({ nodes: [], edges: [] }));
+    else if (e.key === 'Enter' && p.inspectorHidden && isCard(e.target) && p.selection.nodes.length === 1 && p.selection.nodes[0] === (e.target as HTMLElement).getAttribute('data-id')) {
+      // The first Enter selects the card (xyflow; this render's selection is still the one before it), the next one edits it.
+      e.preventDefault();
+      p.editNode(p.selection.nodes[0]!);
+    }
     else if (!mod && !e.altKey && key === 'c' && !readOnly && p.selection.nodes.length === 1 && model.nodeById.has(p.selection.nodes[0]!)) {
       // The keyboard's connect: the inspector's "Connect output to…" list, opened with focus on its first choice.
       e.preventDefault();
@@ -451,10 +460,14 @@ export function Canvas(p: Props) {
   // Group boxes follow the nodes as they are dragged.
   const boxes = useMemo(() => groupBoxes(p.groups, new Map(nodes.map((n) => [n.id, n.position]))), [p.groups, nodes]);
   const bounds = useMemo(() => graphBounds(p.positions, p.groups), [p.positions, p.groups]);
+  // With the inspector collapsed a click selected the card and nothing else showed: its "Edit" beside it
+  // (not over it: at its right top to bottom, where the edges run through the top and bottom centre; above it left to right).
+  const editable = p.inspectorHidden && p.selection.nodes.length === 1 ? p.selection.nodes[0] : undefined;
+  const editName = editable === undefined ? '' : ((ref) => (ref.kind === 'task' ? ref.task : ref.id))(parseNodeId(editable));
 
   return (
     <div className="canvas" ref={wrapper} tabIndex={0} data-layout={initialViewport.current ? 'ready' : 'pending'} onKeyDown={onKeyDown} onFocus={onFocus} onDragOver={onDragOver} onDrop={onDrop}
-      role="application" aria-label={'Model graph. Tab goes from node to node, Enter selects, C connects the selected node\'s output to a layer you pick, '
+      role="application" aria-label={'Model graph. Tab goes from node to node, Enter selects (again: its settings, the inspector shown), C connects the selected node\'s output to a layer you pick, '
         + 'arrow keys move, Delete removes, Ctrl+D duplicates, Ctrl+A selects all, F fits the view. The palette adds a layer after the selection; '
         + 'the inspector\'s Inputs remove a connection.'}>
       <Arrowheads />
@@ -464,7 +477,7 @@ export function Canvas(p: Props) {
         deleteKeyCode={null} selectionKeyCode="Shift" multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
         defaultViewport={initialViewport.current} onViewportChange={onViewportChange}
         minZoom={MIN_ZOOM} maxZoom={2} proOptions={{ hideAttribution: true }} nodesConnectable={!readOnly}
-        onPaneClick={() => wrapper.current?.focus()} elevateEdgesOnSelect autoPanOnNodeFocus={false}
+        onPaneClick={() => wrapper.current?.focus()} onNodeDoubleClick={(_, n) => p.editNode(n.id)} elevateEdgesOnSelect autoPanOnNodeFocus={false}
         // Connections are named (role img) but no Tab stops: xyflow draws them before the cards, so Tab met
         // every connection (104 in a 100-layer graph) before the first card. Each card names what it reads;
         // the inspector's Inputs chips remove a connection.
@@ -478,6 +491,13 @@ export function Canvas(p: Props) {
         <EdgeLabelRenderer>
           {boxes.map((b) => <GroupLabelView key={b.group.id} box={b} color={model.taskById.get(b.group.tasks[0]!)?.color} />)}
         </EdgeLabelRenderer>
+        {editable !== undefined && (
+          <NodeToolbar nodeId={editable} isVisible position={p.direction === 'TB' ? Position.Right : Position.Top} align="start" offset={8}>
+            <button type="button" className="edit-node" onClick={() => p.editNode(editable)} title={`Show the settings of ${editName} in the inspector (Enter on the selected card, or double-click it)`}>
+              <span aria-hidden="true">✎</span> Edit {editName}
+            </button>
+          </NodeToolbar>
+        )}
         <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
         {/* Top to bottom at the top left, like the minimap at the top right: the tree widens downwards, so a
             graph wider than the canvas (800x700) put a branch's card under them at the bottom left. Either
@@ -503,6 +523,8 @@ function Overview(p: { bounds: Bounds | undefined; small: boolean; direction: Di
   if (!partly) return null;
   return <MiniMap pannable zoomable ariaLabel="Minimap" nodeBorderRadius={4} position={p.direction === 'TB' ? 'top-right' : 'bottom-right'} style={p.small ? { width: 150, height: 110 } : undefined} nodeColor={p.nodeColor} />;
 }
+
+const isCard = (target: EventTarget): boolean => (target as HTMLElement).classList?.contains('react-flow__node') ?? false;
 
 function isTyping(target: EventTarget): boolean {
   const el = target as HTMLElement;

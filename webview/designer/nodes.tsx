@@ -147,8 +147,10 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
   const single = tasks.length === 1 ? tasks[0] : undefined;
   const taskColor = single ? { ['--task-color' as string]: single.color } : undefined;
   if (far) {
+    const label = describeNode(info, problems);
     return (
-      <div className={classes.filter(Boolean).join(' ')} aria-label={describeNode(info, problems)} style={{ ...taskColor, ...stripesStyle(tasks) }}>
+      // The text it leaves out, on hover.
+      <div className={classes.filter(Boolean).join(' ')} aria-label={label} title={label} style={{ ...taskColor, ...stripesStyle(tasks) }}>
         {info.kind === 'layer' && TARGET_MARK[direction]}
         {SOURCE_MARK[direction]}
       </div>
@@ -190,7 +192,7 @@ export const TaskCard = memo(function TaskCard({ data, selected }: NodeProps<Tas
   const detail = [task.kind, task.kind === 'multiclass' && task.classes ? `${task.classes} classes` : ''].filter(Boolean).join(' · ');
   const classes = ['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head', look === 'full' ? '' : look].filter(Boolean).join(' ');
   const label = describeTask(task, hasHead);
-  if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>{TARGET_MARK[direction]}</div>;
+  if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label} title={label}>{TARGET_MARK[direction]}</div>;
   return (
     <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>
       <Handle type="target" position={SIDES[direction].into} aria-label={`Head of task ${task.id}`} />
@@ -234,7 +236,10 @@ export function GroupBoxView({ box, colors }: { box: GroupBox; colors: string[] 
  * that edge's arrowhead.
  */
 export function GroupLabelView({ box, color }: { box: GroupBox; color: string | undefined }) {
-  const compact = useCardLook() === 'compact';
+  const look = useCardLook();
+  // Zoomed out like the cards, the box's colours say the group; its name would be a few pixels high.
+  if (look === 'far') return null;
+  const compact = look === 'compact';
   const room = box.group.tasks.length === 1 ? box.width / 2 - 16 : box.width - 16;
   return (
     <div className={`group-label ${groupKind(box)}${compact ? ' compact' : ''}`} aria-hidden="true"

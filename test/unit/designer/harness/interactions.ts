@@ -14,6 +14,7 @@ import type { ExperimentSpec } from '../../../../src/core/spec';
 import { digitsParityText, largeModel } from '../fixtures';
 import { DesignerPage, type PageOptions } from './designerPage';
 import { a11yChecks } from './a11yChecks';
+import { editNodeChecks } from './editNodeChecks';
 import { keyboardChecks } from './keyboardChecks';
 import { readabilityChecks } from './readabilityChecks';
 import { sharingBadgeChecks } from './sharingBadgeChecks';
@@ -179,6 +180,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
   ...fullNameChecks,
   ...readabilityChecks,
   ...wholeGraphChecks,
+  ...editNodeChecks,
   ...afterEditChecks,
   ...sharingBadgeChecks,
   ...keyboardChecks,

@@ -32,7 +32,7 @@ interface SeenText { where: string; px: number; cut: boolean }
 
 /** The layer cards (not zoomed out to frames) missing their shape, parameters, or sharing badge / task chip / "feeds no task". */
 async function cardsMissingFacts(page: Page): Promise<string[]> {
-  return page.locator('.react-flow__node-layer').evaluateAll((els) => els.flatMap((e) => {
+  return page.locator('.react-flow__node-layer:not(:has(.mts-node.far))').evaluateAll((els) => els.flatMap((e) => {
     const has = (sel: string): boolean => (e.querySelector(sel)?.textContent ?? '').trim() !== '';
     const missing = [
       ...(has('.node-shape') ? [] : ['shape']),
@@ -40,6 +40,21 @@ async function cardsMissingFacts(page: Page): Promise<string[]> {
       ...(has('.shared-badge') || has('.task-chip') || has('.unused-note') ? [] : ['badge or task']),
     ];
     return missing.length ? [`${e.getAttribute('data-id')}: ${missing.join(', ')}`] : [];
+  }));
+}
+
+/**
+ * The compact cards whose parameters are neither at the right end of the shape's line nor, on a
+ * line of their own, at its start under the shape: digits-parity's "100,480 params" (208 px
+ * beside its shape, in 202) wrapped to the right end of a second line, under nothing.
+ */
+async function paramsOutOfPlace(page: Page): Promise<string[]> {
+  return page.locator('.mts-node.compact .node-meta').evaluateAll((rows) => rows.flatMap((row) => {
+    const line = row.getBoundingClientRect();
+    const shape = row.querySelector('.node-shape')!.getBoundingClientRect(), params = row.querySelector('.node-params')!.getBoundingClientRect();
+    const oneLine = Math.abs(params.top - shape.top) < 1;
+    const placed = oneLine ? Math.abs(params.right - line.right) < 1 : params.top >= shape.bottom - 1 && Math.abs(params.left - shape.left) < 1;
+    return placed ? [] : [`${row.closest('.react-flow__node')!.getAttribute('data-id')}: "${row.textContent}" (${oneLine ? 'one line' : 'two lines'}, parameters at ${(params.left - line.left).toFixed(1)} of ${line.width.toFixed(1)} px)`];
   }));
 }
 
@@ -88,6 +103,7 @@ export const wholeGraphChecks: Check[] = EXAMPLES.flatMap((name) => SIZES.map(([
     assert.deepEqual(await cardsMissingFacts(d.page), [], 'cards without their shape, parameters or sharing badge');
     assert.deepEqual(texts.filter((t) => t.px < READABLE_PX - 1e-6).map((t) => `${t.where} ${t.px.toFixed(2)} px`), [], 'texts under the readable size');
     assert.deepEqual(texts.filter((t) => t.cut).map((t) => t.where), [], 'texts cut');
+    assert.deepEqual(await paramsOutOfPlace(d.page), [], 'parameters neither beside the shape nor on their own line under it');
     assert.deepEqual(await arrowheadsUnderLabels(d.page), [], 'arrowheads hidden under a label');
   }, { text: fs.readFileSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`), 'utf8'), width, height, fileName: `${name}.mtl.json` },
 ]));
