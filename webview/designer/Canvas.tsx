@@ -173,8 +173,8 @@ export function Canvas(p: Props) {
   const framing = (canvas: Size, positions = current.current.positions, whole = false): Viewport => {
     const { groups, direction, model: m } = current.current;
     const bounds = graphBounds(positions, groups);
-    const inputs = new Map(m.nodes.flatMap((n) => (n.kind === 'input' && positions.has(n.id) ? [[n.id, positions.get(n.id)!] as const] : [])));
     if (whole) return fitViewport(bounds, canvas);
+    const inputs = new Map(m.nodes.flatMap((n) => (n.kind === 'input' && positions.has(n.id) ? [[n.id, positions.get(n.id)!] as const] : [])));
     setCompact(opensCompact(bounds, canvas));
     return openingViewport(bounds, graphBounds(inputs, []), canvas, direction, compact.current);
   };
