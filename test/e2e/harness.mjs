@@ -397,6 +397,10 @@ function writeUserSettings(userDataDir, extra = {}) {
     // when one takes over 5 s, as on a loaded machine; no scenario uses tasks, and several fail on
     // any console error.
     'task.autoDetect': 'off',
+    // The web build (code-server) saves after a 1 s delay by default; desktop VS Code, which the
+    // extension targets, does not. With it on, a scenario's edit was saved before it could see the
+    // tab dirty (a loaded CI machine missed the 1-2 s window) and Ctrl+S had nothing left to do.
+    'files.autoSave': 'off',
     ...extra,
   };
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });

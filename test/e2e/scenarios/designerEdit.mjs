@@ -128,6 +128,8 @@ export default {
     await expectText(summary, /Parameters\s*112,395/, 'parameters after the edit');
     await expectText(summary, /Shared\s*111,856/, 'shared parameters after the edit');
     await page.locator('.tabs-container .tab.active.dirty').waitFor();
+    // The edits live in the editor until Ctrl+S (auto save is off, as on the desktop; harness.mjs).
+    assert(fs.readFileSync(file, 'utf8') === original, 'the file on disk is unchanged before Ctrl+S');
     await s.screenshot('edited');
 
     // Ctrl+S from the designer (the canvas has the focus, not a text field).
