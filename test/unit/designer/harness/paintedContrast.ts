@@ -66,7 +66,8 @@ export async function lowContrastPaintedTexts(page: Page, selector = 'body *'): 
     for (const el of document.querySelectorAll(selector)) {
       if (![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
       const style = getComputedStyle(el);
-      if (style.visibility !== 'visible' || el.closest('.sr-only')) continue;
+      // Not painted: hidden, or laid out nowhere (a closed dropdown's options under its shadow root's display: none).
+      if (style.visibility !== 'visible' || el.getClientRects().length === 0 || el.closest('.sr-only')) continue;
       const what = `${el.getAttribute('class') ?? ''} "${el.textContent!.trim()}"`;
       if (!(el instanceof SVGElement)) {
         const paint = parse(style.color);
