@@ -73,53 +73,56 @@ const LIGHT_VARS: Record<string, string | null> = {
   'editor-selectionBackground': '#add6ff', 'testing-iconPassed': '#73c991', 'testing-iconFailed': '#f14c4c',
 };
 
+/**
+ * What the registry gives both high-contrast themes alike, from their border (contrastBorder),
+ * focus, background and foreground: every border and the progress bar in the border colour,
+ * fields and validation messages on the background, text in the foreground (muted: at 70 %).
+ */
+const highContrast = (c: { border: string; focus: string; background: string; foreground: string }): Record<string, string | null> => ({
+  'contrastBorder': c.border, 'contrastActiveBorder': c.focus, 'focusBorder': c.focus,
+  'panel-border': c.border, 'widget-border': c.border, 'editorWidget-border': c.border, 'button-border': c.border, 'input-border': c.border,
+  'dropdown-border': c.border, 'checkbox-border': c.border, 'settings-dropdownListBorder': c.border, 'progressBar-background': c.border,
+  'inputValidation-errorBorder': c.border, 'inputValidation-warningBorder': c.border, 'inputValidation-infoBorder': c.border,
+  'scrollbarSlider-activeBackground': c.border, 'scrollbarSlider-hoverBackground': `${c.border}cc`,
+  'editor-background': c.background, 'sideBar-background': c.background, 'panel-background': c.background, 'input-background': c.background,
+  'dropdown-background': c.background, 'dropdown-listBackground': c.background, 'checkbox-background': c.background,
+  'inputValidation-errorBackground': c.background, 'inputValidation-warningBackground': c.background, 'inputValidation-infoBackground': c.background,
+  'foreground': c.foreground, 'editor-foreground': c.foreground, 'input-foreground': c.foreground, 'dropdown-foreground': c.foreground,
+  'checkbox-foreground': c.foreground, 'statusBar-foreground': c.foreground, 'panelTitle-activeForeground': c.foreground, 'panelTitle-inactiveForeground': c.foreground,
+  'charts-foreground': c.foreground, 'charts-lines': `${c.foreground}80`, 'descriptionForeground': `${c.foreground}b3`, 'input-placeholderForeground': `${c.foreground}b3`,
+  'statusBar-background': null, 'toolbar-hoverBackground': null, 'button-secondaryHoverBackground': null, 'list-activeSelectionForeground': null,
+});
+
 const HIGH_CONTRAST_VARS: Record<string, string | null> = {
   ...DARK_VARS,
-  'foreground': '#ffffff', 'descriptionForeground': '#ffffffb3', 'errorForeground': '#f48771', 'focusBorder': '#f38518', 'contrastBorder': '#6fc3df', 'contrastActiveBorder': '#f38518',
-  'editor-background': '#000000', 'editor-foreground': '#ffffff', 'sideBar-background': '#000000', 'sideBarTitle-foreground': '#ffffff', 'panel-background': '#000000',
-  'panel-border': '#6fc3df', 'widget-border': '#6fc3df', 'editorWidget-background': '#0c141f', 'editorWidget-border': '#6fc3df',
+  ...highContrast({ border: '#6fc3df', focus: '#f38518', background: '#000000', foreground: '#ffffff' }),
+  'errorForeground': '#f48771', 'sideBarTitle-foreground': '#ffffff', 'editorWidget-background': '#0c141f',
   // Buttons have no fill in Dark High Contrast: a border on black.
-  'button-background': null, 'button-hoverBackground': null, 'button-border': '#6fc3df', 'button-secondaryBackground': null, 'button-secondaryForeground': '#ffffff', 'button-secondaryHoverBackground': null,
-  'input-background': '#000000', 'input-border': '#6fc3df', 'input-foreground': '#ffffff', 'input-placeholderForeground': '#ffffffb3',
-  'dropdown-background': '#000000', 'dropdown-border': '#6fc3df', 'dropdown-foreground': '#ffffff', 'dropdown-listBackground': '#000000', 'settings-dropdownListBorder': '#6fc3df',
-  'checkbox-background': '#000000', 'checkbox-border': '#6fc3df', 'checkbox-foreground': '#ffffff', 'badge-background': '#000000', 'badge-foreground': '#ffffff', 'progressBar-background': '#6fc3df',
-  'statusBar-background': null, 'statusBar-foreground': '#ffffff', 'toolbar-hoverBackground': null,
-  'list-hoverBackground': '#ffffff1a', 'list-activeSelectionBackground': null, 'list-activeSelectionForeground': null,
-  'panelTitle-activeBorder': '#6fc3df', 'panelTitle-activeForeground': '#ffffff', 'panelTitle-inactiveForeground': '#ffffff',
+  'button-background': null, 'button-hoverBackground': null, 'button-secondaryBackground': null, 'button-secondaryForeground': '#ffffff',
+  'badge-background': '#000000', 'badge-foreground': '#ffffff',
+  'list-hoverBackground': '#ffffff1a', 'list-activeSelectionBackground': null, 'panelTitle-activeBorder': '#6fc3df',
   'textLink-foreground': '#21a6ff', 'textLink-activeForeground': '#21a6ff',
   'editorError-foreground': '#f48771', 'editorWarning-foreground': '#ffd370', 'editorIndentGuide-background': '#7c7c7c',
-  'inputValidation-errorBackground': '#000000', 'inputValidation-errorBorder': '#6fc3df', 'inputValidation-warningBackground': '#000000', 'inputValidation-warningBorder': '#6fc3df',
-  'inputValidation-infoBackground': '#000000', 'inputValidation-infoBorder': '#6fc3df',
-  'scrollbarSlider-background': '#6fc3df99', 'scrollbarSlider-hoverBackground': '#6fc3dfcc', 'scrollbarSlider-activeBackground': '#6fc3df',
-  'disabledForeground': '#a5a5a5',
+  'scrollbarSlider-background': '#6fc3df99', 'disabledForeground': '#a5a5a5',
   // Selected text is black on white (hc_black.json's editor.selectionBackground, the registry's hcDark selection foreground).
   'editor-selectionBackground': '#ffffff', 'editor-selectionForeground': '#000000',
-  'charts-foreground': '#ffffff', 'charts-lines': '#ffffff80', 'charts-blue': '#3794ff', 'charts-orange': '#ab5a00', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-yellow': '#ffd370', 'charts-red': '#f48771',
+  'charts-blue': '#3794ff', 'charts-orange': '#ab5a00', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-yellow': '#ffd370', 'charts-red': '#f48771',
 };
 
-// Light High Contrast: dark blue borders and focus on white, text near black.
+// Light High Contrast: dark blue borders and buttons on white, text near black.
 const HIGH_CONTRAST_LIGHT_VARS: Record<string, string | null> = {
   ...LIGHT_VARS,
-  'foreground': '#292929', 'descriptionForeground': '#292929b3', 'errorForeground': '#b5200d', 'focusBorder': '#006bbd', 'contrastBorder': '#0f4a85', 'contrastActiveBorder': '#006bbd',
-  'editor-background': '#ffffff', 'editor-foreground': '#292929', 'sideBar-background': '#ffffff', 'sideBarTitle-foreground': null, 'panel-background': '#ffffff',
-  'panel-border': '#0f4a85', 'widget-border': '#0f4a85', 'editorWidget-background': '#ffffff', 'editorWidget-border': '#0f4a85',
-  'button-background': '#0f4a85', 'button-foreground': '#ffffff', 'button-hoverBackground': '#0f4a85', 'button-border': '#0f4a85',
-  'button-secondaryBackground': '#ffffff', 'button-secondaryForeground': '#292929', 'button-secondaryHoverBackground': null,
-  'input-background': '#ffffff', 'input-border': '#0f4a85', 'input-foreground': '#292929', 'input-placeholderForeground': '#292929b3',
-  'dropdown-background': '#ffffff', 'dropdown-border': '#0f4a85', 'dropdown-foreground': '#292929', 'dropdown-listBackground': '#ffffff', 'settings-dropdownListBorder': '#0f4a85',
-  'checkbox-background': '#ffffff', 'checkbox-border': '#0f4a85', 'checkbox-foreground': '#292929', 'badge-background': '#0f4a85', 'badge-foreground': '#ffffff', 'progressBar-background': '#0f4a85',
-  'statusBar-background': null, 'statusBar-foreground': '#292929', 'toolbar-hoverBackground': null,
-  'list-hoverBackground': '#0f4a851a', 'list-activeSelectionBackground': '#0f4a851a', 'list-activeSelectionForeground': null,
-  'panelTitle-activeBorder': '#b5200d', 'panelTitle-activeForeground': '#292929', 'panelTitle-inactiveForeground': '#292929',
+  ...highContrast({ border: '#0f4a85', focus: '#006bbd', background: '#ffffff', foreground: '#292929' }),
+  'errorForeground': '#b5200d', 'sideBarTitle-foreground': null, 'editorWidget-background': '#ffffff',
+  'button-background': '#0f4a85', 'button-foreground': '#ffffff', 'button-hoverBackground': '#0f4a85', 'button-secondaryBackground': '#ffffff', 'button-secondaryForeground': '#292929',
+  'badge-background': '#0f4a85', 'badge-foreground': '#ffffff',
+  'list-hoverBackground': '#0f4a851a', 'list-activeSelectionBackground': '#0f4a851a', 'panelTitle-activeBorder': '#b5200d',
   'textLink-foreground': '#0f4a85', 'textLink-activeForeground': '#0f4a85',
   'editorError-foreground': '#b5200d', 'editorWarning-foreground': '#895503', 'editorIndentGuide-background': '#cccccc',
-  'inputValidation-errorBackground': '#ffffff', 'inputValidation-errorBorder': '#0f4a85', 'inputValidation-warningBackground': '#ffffff', 'inputValidation-warningBorder': '#0f4a85',
-  'inputValidation-infoBackground': '#ffffff', 'inputValidation-infoBorder': '#0f4a85',
-  'scrollbarSlider-background': '#0f4a8566', 'scrollbarSlider-hoverBackground': '#0f4a85cc', 'scrollbarSlider-activeBackground': '#0f4a85',
-  'disabledForeground': '#7f7f7f', 'testing-iconPassed': '#007100', 'testing-iconFailed': '#b5200d',
+  'scrollbarSlider-background': '#0f4a8566', 'disabledForeground': '#7f7f7f', 'testing-iconPassed': '#007100', 'testing-iconFailed': '#b5200d',
   // Selected text is white on dark blue (the registry's hcLight editor.selectionBackground and selectionForeground).
   'editor-selectionBackground': '#0f4a85', 'editor-selectionForeground': '#ffffff',
-  'charts-foreground': '#292929', 'charts-lines': '#29292980', 'charts-blue': '#1a85ff', 'charts-orange': '#0f4a85', 'charts-green': '#374e06', 'charts-purple': '#652d90', 'charts-yellow': '#895503', 'charts-red': '#b5200d',
+  'charts-blue': '#1a85ff', 'charts-orange': '#0f4a85', 'charts-green': '#374e06', 'charts-purple': '#652d90', 'charts-yellow': '#895503', 'charts-red': '#b5200d',
 };
 
 const theme = (name: HarnessTheme['name'], vars: Record<string, string | null>): HarnessTheme => ({
