@@ -6,11 +6,10 @@ import type { Page } from 'playwright-core';
 import { digitsParityText } from '../fixtures';
 import { tabWalk, unnamedControls } from './a11yAudit';
 import type { Check } from './readabilityChecks';
-import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT } from '../../../harness/themes';
+import { AUDITED_THEMES } from '../../../harness/themes';
 
-const THEMES = [['light', LIGHT], ['dark', DARK], ['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const;
 
-const focusChecks = THEMES.map(([name, theme]): Check => [
+const focusChecks = AUDITED_THEMES.map(([name, theme]): Check => [
   `a11y (${name}): every control has a name, every Tab stop paints a focus ring (the canvas's own too), and Tab leaves each of them; trunk2 selected`, async (d) => {
     await d.page.click('.react-flow__node[data-id="trunk2"]');
     await d.page.waitForSelector('.node-form h2:text-is("trunk2")');

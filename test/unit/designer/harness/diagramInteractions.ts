@@ -13,10 +13,9 @@ import type { DiagramFromWebview, DiagramToWebview } from '../../../../src/core/
 import { runData } from '../../../../src/host/diagram/diagramData';
 import { layerStats } from '../../../../src/host/diagram/weightStats';
 import { pictures } from './a11yAudit';
-import { lowContrastPaintedTexts } from './paintedContrast';
-import { auditWebview } from './webviewAudit';
-import { runPageChecks, WebviewPage } from './webviewPage';
-import { AUDITED_THEMES, DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
+import { auditWebview, lowContrastWith, themeAudits } from './webviewAudit';
+import { runWebviewChecks, WebviewPage, type WebviewCheck } from './webviewPage';
+import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
@@ -46,8 +45,8 @@ function shownWithWeights(): DiagramToWebview {
 
 const summary = JSON.parse(fs.readFileSync(path.join(RUN_DIR, 'summary.json'), 'utf8')) as { unitReliance: Parameters<typeof unitUse>[0][] };
 
-const checks: Array<[string, (p: DiagramPage) => Promise<void>]> = [
-  ['each shared layer\'s units are drawn under it, one cell per unit, coloured by the tasks that use it; the counts agree', async (p) => {
+const checks: WebviewCheck<DiagramPage>[] = [
+  ['each shared layer\'s units are drawn under it, one cell per unit, coloured by the tasks that use it; the counts agree', DARK, async (p) => {
     await p.send(shown());
     for (const r of summary.unitReliance) {
       const cells = p.page.locator(`g.units[data-layer="${r.layer}"] rect.unit`);
@@ -65,7 +64,7 @@ const checks: Array<[string, (p: DiagramPage) => Promise<void>]> = [
     assert.equal(await p.page.locator('pattern#units-digit_43parity_43big rect').count(), 3);
     assert.match(await p.page.locator('.unit-use .hint').innerText(), /at least 10 % of the largest for that task in the layer/);
   }],
-  ['the affinity matrix and the proposed grouping; "Try this grouping" asks the host and shows its answer', async (p) => {
+  ['the affinity matrix and the proposed grouping; "Try this grouping" asks the host and shows its answer', DARK, async (p) => {
     await p.send(shown());
     assert.equal(await p.page.locator('.affinity-matrix tbody tr').count(), 3);
     const best = p.page.locator('.groupings li.best');
@@ -77,7 +76,7 @@ const checks: Array<[string, (p: DiagramPage) => Promise<void>]> = [
     await p.send({ type: 'groupingWritten', problem: '"moe" is a mmoe layer serving tasks of several groups' });
     await p.page.locator('.affinity [role="alert"]', { hasText: 'mmoe layer' }).waitFor();
   }],
-  ['a screen reader gets the diagram in words (its description): each block, its layers and parameters, what it feeds', async (p) => {
+  ['a screen reader gets the diagram in words (its description): each block, its layers and parameters, what it feeds', DARK, async (p) => {
     await p.send(shown());
     await p.page.locator('svg.blocks').waitFor();
     const diagram = (await pictures(p.page)).find((c) => c.name.startsWith('Shared-weight diagram of'));
@@ -93,7 +92,7 @@ const checks: Array<[string, (p: DiagramPage) => Promise<void>]> = [
     assert.equal(await p.page.locator('ul.sr-only li').count(), 5);
     assert.deepEqual(await p.page.locator('ul.sr-only').boundingBox().then((b) => [b?.width, b?.height]), [1, 1]);
   }],
-  ['a design (no run) draws no units and no affinity', async (p) => {
+  ['a design (no run) draws no units and no affinity', DARK, async (p) => {
     const { reliance: _r, affinity: _a, ...design } = shown() as Extract<DiagramToWebview, { type: 'diagram' }>;
     await p.send({ ...design, source: { kind: 'design', specPath: '/ws/three.mtl.json', label: 'three.mtl.json' } });
     await p.page.locator('svg.blocks').waitFor();
@@ -103,34 +102,24 @@ const checks: Array<[string, (p: DiagramPage) => Promise<void>]> = [
 ];
 
 /** In each kind of theme: the affinity matrix's numbers on their shaded cells (2.5:1 in Dark Modern at 60 % shade), names, focus rings. */
-const themeChecks = AUDITED_THEMES.map(([name, theme]) => ({
-  name: `${name}: every text at least 4.5:1 on what is drawn behind it (the affinity matrix's shades, the blocks' tints, a selected layer's highlight), every control named, every Tab stop with a focus ring, no trap`,
-  open: (browser: Browser) => openDiagramPage(browser, theme),
-  run: async (p: DiagramPage) => {
-    await p.send(shownWithWeights());
-    await p.page.locator('.affinity-matrix td').first().waitFor();
-    // trunk2 chosen in the weights: its line in the diagram on the selection's highlight.
-    await p.page.locator('.bar-row', { hasText: 'trunk2' }).click();
-    await p.page.locator('svg.blocks .line.selected .highlight').waitFor();
-    await p.page.waitForTimeout(300); // the toolkit's buttons upgrade
-    await auditWebview(p.page, { tabStop: 'Try this grouping' });
-  },
-}));
+const themeChecks = themeAudits<DiagramPage>('every text at least 4.5:1 on what is drawn behind it (the affinity matrix\'s shades, the blocks\' tints, a selected layer\'s highlight), every control named, every Tab stop with a focus ring, no trap', async (p) => {
+  await p.send(shownWithWeights());
+  await p.page.locator('.affinity-matrix td').first().waitFor();
+  // trunk2 chosen in the weights: its line in the diagram on the selection's highlight.
+  await p.page.locator('.bar-row', { hasText: 'trunk2' }).click();
+  await p.page.locator('svg.blocks .line.selected .highlight').waitFor();
+  await auditWebview(p.page, { tabStop: 'Try this grouping' });
+});
 
 /** The audit measures a block's text on the block's tint, not on the page: a dark tint in the light theme is reported. */
-const tintCheck = {
-  name: 'Light Modern: a block\'s text on a dark tint is reported (SVG text is measured on the shape drawn behind it, not on the page)',
-  open: (browser: Browser) => openDiagramPage(browser, LIGHT),
-  run: async (p: DiagramPage) => {
-    await p.send(shown());
-    await p.page.locator('svg.blocks').waitFor();
-    await p.page.addStyleTag({ content: 'svg.blocks .block > rect:first-child { fill: #555555 !important; }' });
-    const low = await lowContrastPaintedTexts(p.page);
-    // Light Modern's #3b3b3b (luminance 0.0437) on #555555 (0.0909): (0.0909 + 0.05) / (0.0437 + 0.05) = 1.50:1; on the page's #ffffff, 11:1.
-    assert.ok(low.some((l) => l === '1.50 title "shared by all tasks" on <rect>'), low.join('\n'));
-    assert.ok(low.every((l) => l.endsWith(' on <rect>')), low.join('\n'));
-  },
-};
+const tintCheck: WebviewCheck<DiagramPage> = ['Light Modern: a block\'s text on a dark tint is reported (SVG text is measured on the shape drawn behind it, not on the page)', LIGHT, async (p) => {
+  await p.send(shown());
+  await p.page.locator('svg.blocks').waitFor();
+  const low = await lowContrastWith(p.page, 'svg.blocks .block > rect:first-child { fill: #555555 !important; }');
+  // Light Modern's #3b3b3b (luminance 0.0437) on #555555 (0.0909): (0.0909 + 0.05) / (0.0437 + 0.05) = 1.50:1; on the page's #ffffff, 11:1.
+  assert.ok(low.some((l) => l === '1.50 title "shared by all tasks" on <rect>'), low.join('\n'));
+  assert.ok(low.every((l) => l.endsWith(' on <rect>')), low.join('\n'));
+}];
 
 async function screenshots(browser: Browser): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
@@ -148,5 +137,4 @@ async function screenshots(browser: Browser): Promise<void> {
   }
 }
 
-void runPageChecks([...checks.map(([name, run]) => ({ name, run, open: (browser: Browser) => openDiagramPage(browser, DARK) })), ...themeChecks, tintCheck],
-  { only, out: OUT, consoleErrors: true, after: screenshots });
+void runWebviewChecks([...checks, ...themeChecks, tintCheck], openDiagramPage, { only, out: OUT, consoleErrors: true, after: screenshots });

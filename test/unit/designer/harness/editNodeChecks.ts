@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { digitsParityText } from '../fixtures';
-import { lowContrastTexts, type Check } from './readabilityChecks';
-import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT } from '../../../harness/themes';
+import { lowContrastPaintedTexts } from './paintedContrast';
+import type { Check } from './readabilityChecks';
+import { AUDITED_THEMES } from '../../../harness/themes';
 
 const NARROW = { text: digitsParityText, width: 800, height: 700, fileName: 'digits-parity.mtl.json' };
 const card = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
@@ -20,8 +21,6 @@ async function editing(page: Page, id: string): Promise<void> {
 }
 
 const boxOf = async (page: Page, selector: string) => (await page.locator(selector).boundingBox())!;
-
-const THEMES = [['light', LIGHT], ['dark', DARK], ['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const;
 
 export const editNodeChecks: Check[] = [
   ['narrow designer (800x700, inspector collapsed): a clicked card offers "Edit trunk1" beside it, inside the canvas and not over the card; it shows trunk1\'s settings, the focus in its first field', async (d) => {
@@ -54,14 +53,14 @@ export const editNodeChecks: Check[] = [
     await card(d.page, 'digitHead').dblclick();
     await editing(d.page, 'digitHead');
   }, NARROW],
-  ...THEMES.map(([name, theme]): Check => [
+  ...AUDITED_THEMES.map(([name, theme]): Check => [
     `narrow designer (${name}): "Edit trunk1" has its name, readable colours, and Tab reaches it from the card with a focus ring`, async (d) => {
       await d.page.locator('.canvas').focus();
       for (let i = 0; i < 2; i++) await d.page.keyboard.press('Tab');
       assert.equal(await d.page.evaluate(() => document.activeElement?.getAttribute('data-id')), 'trunk1');
       await d.page.keyboard.press('Enter');
       await d.page.locator('.edit-node').waitFor();
-      assert.deepEqual(await lowContrastTexts(d.page, '.edit-node'), []);
+      assert.deepEqual(await lowContrastPaintedTexts(d.page, '.edit-node'), []);
       let reached = false;
       for (let i = 0; i < 12 && !reached; i++) {
         await d.page.keyboard.press('Tab');

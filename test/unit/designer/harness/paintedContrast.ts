@@ -1,9 +1,10 @@
-// Contrast of the text of the study view, the training panel and the diagram as it is painted:
-// HTML text on the backgrounds behind it, SVG text on the shapes drawn behind it (a tinted
-// block, a highlight, a heatmap cell: not the page), and a canvas's text (uPlot's axes) in the
-// colour it was drawn with, recorded as it is drawn (recordCanvasText), on the page behind the
-// canvas. WCAG AA for text under 18 px: 4.5:1.
+// Contrast of the text of the designer, the study view, the training panel and the diagram as it
+// is painted (its maths: contrast.ts): HTML text on the backgrounds behind it, SVG text on the
+// shapes drawn behind it (a tinted block, a highlight, a heatmap cell: not the page), and a
+// canvas's text (uPlot's axes) in the colour it was drawn with, recorded as it is drawn
+// (recordCanvasText), on the page behind the canvas. WCAG AA for text under 18 px: 4.5:1.
 import type { Page } from 'playwright-core';
+import { contrastIn, type Contrast } from './contrast';
 
 /**
  * Installed before the page's scripts (page.addInitScript): every fillText on a 2D canvas is
@@ -20,37 +21,15 @@ export function recordCanvasText(): void {
   };
 }
 
-/** Text under 4.5:1 against what is painted behind it: `ratio class "text"` (SVG: `… on <what>`, canvas: `canvas "text"`). */
-export async function lowContrastPaintedTexts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const parse = (c: string): number[] | undefined => {
-      let m = /rgba?\(([^)]+)\)/.exec(c);
-      if (m) { const v = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number); return [v[0]!, v[1]!, v[2]!, v[3] ?? 1]; }
-      m = /color\(srgb ([^)]+)\)/.exec(c);
-      if (m) { const v = m[1]!.split(/[ /]+/).filter(Boolean).map(Number); return [v[0]! * 255, v[1]! * 255, v[2]! * 255, v[3] ?? 1]; }
-      m = /^#([0-9a-f]{6})$/i.exec(c.trim());
-      if (m) return [0, 2, 4].map((i) => parseInt(m![1]!.slice(i, i + 2), 16)).concat(1);
-      return undefined; // none, url(#pattern): no plain colour
-    };
-    const over = (top: number[], bottom: number[]): number[] => [0, 1, 2].map((i) => top[i]! * top[3]! + bottom[i]! * (1 - top[3]!)).concat(1);
-    /** The element's own background and its ancestors', translucent ones blended down to the first opaque one. */
-    const behind = (el: Element): number[] => {
-      const layers: number[][] = [];
-      for (let e: Element | null = el; e; e = e.parentElement) {
-        const c = parse(getComputedStyle(e).backgroundColor) ?? [0, 0, 0, 0];
-        if (c[3]! > 0) layers.push(c);
-        if (c[3] === 1) break;
-      }
-      return layers.reverse().reduce((acc, l) => over(l, acc), [255, 255, 255, 1]);
-    };
-    const luminance = (c: number[]): number => {
-      const f = (v: number): number => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
-      return 0.2126 * f(c[0]!) + 0.7152 * f(c[1]!) + 0.0722 * f(c[2]!);
-    };
-    const ratio = (paint: number[], bg: number[]): number => {
-      const [a, b] = [luminance(over(paint, bg)), luminance(bg)];
-      return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-    };
+/**
+ * Text under 4.5:1 against what is painted behind it: `ratio class "text"` (SVG: `… on <what>`,
+ * canvas: `canvas "text"`). `selector`: the elements looked at (the designer's checks look at
+ * part of its page); a canvas's text counts when its canvas is one of them.
+ */
+export async function lowContrastPaintedTexts(page: Page, selector = 'body *'): Promise<string[]> {
+  await contrastIn(page);
+  return page.evaluate((selector) => {
+    const { parse, over, ratio, behind } = (window as unknown as { __mtsContrast: Contrast }).__mtsContrast;
     /** Opacity of an SVG element and its groups up to the <svg>. */
     const opacity = (el: Element): number => {
       let o = 1;
@@ -84,13 +63,16 @@ export async function lowContrastPaintedTexts(page: Page): Promise<string[]> {
     };
 
     const low = new Set<string>();
-    for (const el of document.querySelectorAll('body *')) {
+    for (const el of document.querySelectorAll(selector)) {
       if (![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
       const style = getComputedStyle(el);
-      if (style.visibility !== 'visible' || el.closest('.sr-only')) continue;
+      // Not painted: hidden, or laid out nowhere (a closed dropdown's options under its shadow root's display: none).
+      if (style.visibility !== 'visible' || el.getClientRects().length === 0 || el.closest('.sr-only')) continue;
       const what = `${el.getAttribute('class') ?? ''} "${el.textContent!.trim()}"`;
       if (!(el instanceof SVGElement)) {
-        const r = ratio(parse(style.color)!, behind(el));
+        const paint = parse(style.color);
+        if (!paint) { low.add(`? ${what} in ${style.color} (not measured)`); continue; }
+        const r = ratio(paint, behind(el));
         if (r < 4.5) low.add(`${r.toFixed(2)} ${what}`);
         continue;
       }
@@ -112,7 +94,7 @@ export async function lowContrastPaintedTexts(page: Page): Promise<string[]> {
     }
     const drawn = (window as unknown as { __canvasText?: Map<string, { canvas: HTMLCanvasElement; text: string; fill: string; alpha: number }> }).__canvasText;
     for (const d of drawn?.values() ?? []) {
-      if (!d.canvas.isConnected || !d.text.trim()) continue;
+      if (!d.canvas.isConnected || !d.canvas.matches(selector) || !d.text.trim()) continue;
       const paint = parse(d.fill);
       if (!paint) { low.add(`? canvas "${d.text}" in ${d.fill} (not measured)`); continue; }
       paint[3] = paint[3]! * d.alpha;
@@ -120,7 +102,7 @@ export async function lowContrastPaintedTexts(page: Page): Promise<string[]> {
       if (r < 4.5) low.add(`${r.toFixed(2)} canvas "${d.text}"`);
     }
     return [...low];
-  });
+  }, selector);
 }
 
 /** How many canvas texts were recorded on the page (a check that the recorder saw uPlot's axes). */

@@ -7,7 +7,8 @@ import { ROOT } from '../../../repoRoot';
 import { digitsParityText } from '../fixtures';
 import type { Page } from 'playwright-core';
 import type { DesignerPage, PageOptions } from './designerPage';
-import { DARK, HIGH_CONTRAST, LIGHT } from '../../../harness/themes';
+import { AUDITED_THEMES } from '../../../harness/themes';
+import { lowContrastPaintedTexts } from './paintedContrast';
 
 export type Check = [string, (d: DesignerPage) => Promise<void>, Partial<PageOptions>?];
 
@@ -118,62 +119,11 @@ const selectChecks = [
   selectCheck('cross-stitch-regression', { column1: 'task column 0', column2: 'task column 1' }),
 ];
 
-/**
- * Text (by default on the canvas: cards, task nodes, group labels) whose contrast with what is
- * behind it is under 4.5:1 (WCAG AA for text under 18 px): `ratio class "text"`. Colours are read
- * as computed, translucent backgrounds blended down to the first opaque one; an SVG text's
- * colour is its fill (diagram labels, axis ticks), measured against the page behind the SVG.
- */
-export async function lowContrastTexts(page: Page, selector = '.react-flow__node *, .group-label'): Promise<string[]> {
-  return page.evaluate((selector) => {
-    const parse = (c: string): number[] => {
-      let m = /rgba?\(([^)]+)\)/.exec(c);
-      if (m) { const v = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number); return [v[0]!, v[1]!, v[2]!, v[3] ?? 1]; }
-      m = /color\(srgb ([^)]+)\)/.exec(c);
-      if (m) { const v = m[1]!.split(/[ /]+/).filter(Boolean).map(Number); return [v[0]! * 255, v[1]! * 255, v[2]! * 255, v[3] ?? 1]; }
-      throw new Error(`unread colour ${c}`);
-    };
-    const over = (top: number[], bottom: number[]): number[] => [0, 1, 2].map((i) => top[i]! * top[3]! + bottom[i]! * (1 - top[3]!)).concat(1);
-    const behind = (el: Element): number[] => {
-      const layers: number[][] = [];
-      for (let e: Element | null = el; e; e = e.parentElement) {
-        const c = parse(getComputedStyle(e).backgroundColor);
-        if (c[3]! > 0) layers.push(c);
-        if (c[3] === 1) break;
-      }
-      return layers.reverse().reduce((acc, l) => over(l, acc), [255, 255, 255, 1]);
-    };
-    const luminance = (c: number[]): number => {
-      const f = (v: number): number => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
-      return 0.2126 * f(c[0]!) + 0.7152 * f(c[1]!) + 0.0722 * f(c[2]!);
-    };
-    const low = new Set<string>();
-    for (const el of document.querySelectorAll(selector)) {
-      if (![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
-      const bg = behind(el);
-      // SVG text is painted by its fill (its `color` is only inherited), at its fill-opacity.
-      const style = getComputedStyle(el);
-      let paint = parse(style.color);
-      if (el instanceof SVGElement) {
-        if (!(el instanceof SVGTextContentElement)) continue; // a <title>: a tooltip, not drawn
-        if (!/^(rgb|color)/.test(style.fill)) continue; // none, a pattern: no plain colour to measure
-        paint = parse(style.fill);
-        paint[3] = paint[3]! * Number(style.fillOpacity);
-      }
-      const fg = over(paint, bg);
-      const [a, b] = [luminance(fg), luminance(bg)];
-      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-      if (ratio < 4.5) low.add(`${ratio.toFixed(2)} ${el.getAttribute('class') ?? ''} "${el.textContent!.trim()}"`);
-    }
-    return [...low];
-  }, selector);
-}
-
-const contrastChecks: Check[] = ([['light', LIGHT], ['dark', DARK], ['high contrast', HIGH_CONTRAST]] as const).map(([name, theme]): Check => [
+const contrastChecks: Check[] = AUDITED_THEMES.map(([name, theme]): Check => [
   `contrast (${name}): every text on the cards, task nodes and group labels at least 4.5:1 against its background, a layer selected`, async (d) => {
     await d.page.click('.react-flow__node[data-id="trunk2"]');
     await d.page.waitForSelector('.node-form h2:text-is("trunk2")');
-    assert.deepEqual(await lowContrastTexts(d.page), []);
+    assert.deepEqual(await lowContrastPaintedTexts(d.page, '.react-flow__node *, .group-label'), []);
   }, { text: digitsParityText, theme, width: 1400, height: 900 },
 ]);
 

@@ -11,10 +11,9 @@ import type { StudyFromWebview, StudyToWebview } from '../../../../src/core/stud
 import { SHARING_VERDICT_TEXT } from '../../../../src/core/stats/interval';
 import { ROOT } from '../../../repoRoot';
 import { pictures } from './a11yAudit';
-import { lowContrastPaintedTexts } from './paintedContrast';
-import { auditWebview } from './webviewAudit';
-import { runPageChecks, WebviewPage } from './webviewPage';
-import { AUDITED_THEMES, DARK, type HarnessTheme } from '../../../harness/themes';
+import { auditWebview, lowContrastWith, themeAudits } from './webviewAudit';
+import { runWebviewChecks, WebviewPage, type WebviewCheck } from './webviewPage';
+import { DARK, type HarnessTheme } from '../../../harness/themes';
 import { studyFixture } from '../../core/study/fixtures';
 
 const bundleDir = process.argv[2]!;
@@ -41,8 +40,8 @@ const openStudyPage = (browser: Browser, theme: HarnessTheme): Promise<StudyPage
 const STUDY_DIR = '/ws/runs/digits-parity/study-20261130-090000-abcd';
 const shown = (canUse = true): StudyToWebview => ({ type: 'study', studyDir: STUDY_DIR, result: studyFixture(), canUse });
 
-const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
-  ['the table marks the best, "within the noise" where intervals overlap, and "below the best" where they are apart', async (p) => {
+const checks: WebviewCheck<StudyPage>[] = [
+  ['the table marks the best, "within the noise" where intervals overlap, and "below the best" where they are apart', DARK, async (p) => {
     await p.send(shown());
     const marks = await p.page.locator('table.metrics tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.getAttribute('data-mark'))));
     // Hand-worked in test/unit/core/study/fixtures.ts: digit best = as designed; parity best = PCGrad.
@@ -51,7 +50,7 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
     // The view remembers its folder for a window reload.
     assert.deepEqual(await p.page.evaluate(() => (window as unknown as { __state: unknown }).__state), { studyDir: STUDY_DIR });
   }],
-  ['each variant\'s verdict is the one its Δm interval allows; the reference has none and no "Use" button', async (p) => {
+  ['each variant\'s verdict is the one its Δm interval allows; the reference has none and no "Use" button', DARK, async (p) => {
     await p.send(shown());
     await p.page.locator('table.sharing td.verdict').first().waitFor();
     const verdicts = await p.page.locator('table.sharing td.verdict').allInnerTexts();
@@ -59,7 +58,7 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
     assert.equal(await p.page.locator('table.sharing tr', { hasText: 'Single-task models' }).locator('vscode-button').count(), 0);
     assert.equal(await p.page.locator('table.sharing vscode-button').count(), 2);
   }],
-  ['"Use this variant" asks the host for that variant and shows how it went', async (p) => {
+  ['"Use this variant" asks the host for that variant and shows how it went', DARK, async (p) => {
     await p.send(shown());
     await p.page.locator('vscode-button[aria-label="Use this variant: PCGrad (parameters)"]').click();
     assert.deepEqual((await p.posted()).filter((m) => m.type === 'useVariant'), [{ type: 'useVariant', variant: 'weighting-pcgrad' }]);
@@ -68,7 +67,7 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
     await p.send({ type: 'used', variant: 'as-designed', problem: 'the text is not valid JSON right now; fix it first.' });
     await p.page.locator('tr[data-variant="as-designed"] .used', { hasText: 'Not written: the text is not valid JSON' }).waitFor();
   }],
-  ['without the experiment file the buttons are disabled, with the reason', async (p) => {
+  ['without the experiment file the buttons are disabled, with the reason', DARK, async (p) => {
     await p.send(shown(false));
     const button = p.page.locator('vscode-button[aria-label="Use this variant: As designed"]');
     assert.equal(await button.getAttribute('disabled'), '');
@@ -76,7 +75,7 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
     await button.click({ force: true });
     assert.equal((await p.posted()).filter((m) => m.type === 'useVariant').length, 0);
   }],
-  ['live: a progress report redraws the view; Stop asks the host to stop', async (p) => {
+  ['live: a progress report redraws the view; Stop asks the host to stop', DARK, async (p) => {
     const running = studyFixture();
     running.status = 'running';
     running.variants[2]!.runs[2]!.status = 'running';
@@ -88,7 +87,7 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
     await p.page.locator('.head .source', { hasText: 'completed' }).waitFor();
     assert.equal(await p.page.locator('.links', { hasText: 'Stop study' }).count(), 0);
   }],
-  ['each chart is a figure whose caption says what it shows and where its numbers are as text; each run (a dot, its values only in a tooltip) is a row of the runs table', async (p) => {
+  ['each chart is a figure whose caption says what it shows and where its numbers are as text; each run (a dot, its values only in a tooltip) is a row of the runs table', DARK, async (p) => {
     await p.send(shown());
     await p.page.locator('.scatters svg').waitFor();
     const captions = await figures(p.page);
@@ -106,7 +105,7 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
     ]);
     assert.deepEqual(await p.page.locator('table.runs-table thead th').allTextContents(), ['Variant', 'Repeat (seed)', 'digit accuracy', 'parity accuracy']);
   }],
-  ['the charts are drawn in the theme\'s colours (CSS variables), with every run as a dot', async (p) => {
+  ['the charts are drawn in the theme\'s colours (CSS variables), with every run as a dot', DARK, async (p) => {
     await p.send(shown());
     const scatter = p.page.locator('.scatters svg');
     await scatter.waitFor();
@@ -122,34 +121,23 @@ const checks: Array<[string, (p: StudyPage) => Promise<void>]> = [
 ];
 
 /** In each kind of theme, the training panel's and diagram's audit: contrast (the charts' SVG text too), names, focus rings, traps, the charts as named figures. */
-const themeChecks = AUDITED_THEMES.map(([name, theme]) => ({
-  name: `${name}: every text at least 4.5:1 (the charts' labels and ticks too), every control named, every Tab stop with a focus ring, no trap, every chart named`,
-  open: (browser: Browser) => openStudyPage(browser, theme),
-  run: async (p: StudyPage) => {
-    await p.send(shown());
-    await p.page.locator('.scatters svg').waitFor();
-    await p.page.waitForTimeout(300); // the toolkit's buttons upgrade
-    await auditWebview(p.page, { tabStop: 'Use this variant: PCGrad (parameters)' });
-    // Each chart is a picture a screen reader names (its SVG's <title>), in a figure named by its caption.
-    assert.deepEqual((await pictures(p.page)).map((c) => c.name), ['Δm against single-task models, with 95 % intervals', 'digit accuracy vs parity accuracy']);
-    assert.deepEqual((await figures(p.page)).map((f) => f.slice(0, 40)), ['Δm of each variant with its 95 % interva', 'digit accuracy against parity accuracy. ']);
-  },
-}));
+const themeChecks = themeAudits<StudyPage>('every text at least 4.5:1 (the charts\' labels and ticks too), every control named, every Tab stop with a focus ring, no trap, every chart named', async (p) => {
+  await p.send(shown());
+  await p.page.locator('.scatters svg').waitFor();
+  await auditWebview(p.page, { tabStop: 'Use this variant: PCGrad (parameters)' });
+  // Each chart is a picture a screen reader names (its SVG's <title>), in a figure named by its caption.
+  assert.deepEqual((await pictures(p.page)).map((c) => c.name), ['Δm against single-task models, with 95 % intervals', 'digit accuracy vs parity accuracy']);
+  assert.deepEqual((await figures(p.page)).map((f) => f.slice(0, 40)), ['Δm of each variant with its 95 % interva', 'digit accuracy against parity accuracy. ']);
+});
 
 /** The audit reads an SVG text's fill, not its inherited `color`: a faint fill is found (the check above can fail). */
-const svgContrastCheck = {
-  name: 'Dark Modern: a chart label painted in a faint fill is reported (SVG text is measured by its fill)',
-  open: (browser: Browser) => openStudyPage(browser, DARK),
-  run: async (p: StudyPage) => {
-    await p.send(shown());
-    await p.page.locator('.scatters svg').waitFor();
-    await p.page.addStyleTag({ content: '.scatters svg text { fill: #555555 !important; }' });
-    const low = await lowContrastPaintedTexts(p.page);
-    // #555555 on Dark Modern's #1f1f1f: 2.21:1 (its `color` stays the foreground's 4.5:1+).
-    assert.ok(low.length > 0 && low.every((l) => l.startsWith('2.')), low.join('\n'));
-    assert.ok(low.some((l) => l.includes('"digit accuracy (higher is better)"')), low.join('\n'));
-  },
-};
+const svgContrastCheck: WebviewCheck<StudyPage> = ['Dark Modern: a chart label painted in a faint fill is reported (SVG text is measured by its fill)', DARK, async (p) => {
+  await p.send(shown());
+  await p.page.locator('.scatters svg').waitFor();
+  const low = await lowContrastWith(p.page, '.scatters svg text { fill: #555555 !important; }');
+  // #555555 on Dark Modern's #1f1f1f: 2.21:1 (its `color` stays the foreground's 4.5:1+).
+  assert.ok(low.length > 0 && low.every((l) => l.startsWith('2.')), low.join('\n'));
+  assert.ok(low.some((l) => l.includes('"digit accuracy (higher is better)"')), low.join('\n'));
+}];
 
-void runPageChecks([...checks.map(([name, run]) => ({ name, run, open: (browser: Browser) => openStudyPage(browser, DARK) })), ...themeChecks, svgContrastCheck],
-  { only, out: OUT, consoleErrors: true });
+void runWebviewChecks([...checks, ...themeChecks, svgContrastCheck], openStudyPage, { only, out: OUT, consoleErrors: true });

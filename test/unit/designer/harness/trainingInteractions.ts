@@ -15,9 +15,9 @@ import type { MetricPoint, RunSummary } from '../../../../src/core/protocol';
 import { ROOT } from '../../../repoRoot';
 import { pictures } from './a11yAudit';
 import { canvasTexts, lowContrastPaintedTexts } from './paintedContrast';
-import { auditWebview } from './webviewAudit';
-import { runPageChecks, WebviewPage } from './webviewPage';
-import { AUDITED_THEMES, DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
+import { auditWebview, themeAudits } from './webviewAudit';
+import { runWebviewChecks, WebviewPage, type WebviewCheck } from './webviewPage';
+import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type HarnessTheme } from '../../../harness/themes';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
@@ -85,7 +85,7 @@ async function opaqueDigitPixels(p: TrainingPage, theme: HarnessTheme): Promise<
   }, [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)));
 }
 
-const a11yChecks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> = [
+const a11yChecks: WebviewCheck<TrainingPage>[] = [
   ['a screen reader hears the phase and epoch from one polite live region, once an epoch (not each point), and how the run ended; the ring is no assertive alert', DARK, async (p) => {
     await p.send(twoPhases());
     // The toolkit makes its ring an assertive alert named "Loading" when it upgrades it (after the page's load).
@@ -117,24 +117,22 @@ const a11yChecks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void
     await p.page.evaluate(() => document.body.classList.add('vscode-reduce-motion'));
     assert.equal(await transition(), '0s');
   }],
-  ...AUDITED_THEMES.map(([name, theme]): [string, HarnessTheme, (p: TrainingPage) => Promise<void>] => [
-    `${name}: every text at least 4.5:1 (the active phase's number too), every control named, every Tab stop with a focus ring, no trap`, theme, async (p) => {
-      await p.send(twoPhases());
-      await p.page.locator('vscode-progress-ring:defined').waitFor();
-      // The audit reads uPlot's axes as drawn: they were (the step axis starts at 0 on each chart).
-      assert.ok((await canvasTexts(p.page)).includes('0'), 'the charts\' tick labels were recorded');
-      const walk = await auditWebview(p.page, { tabStop: 'Stop training' });
-      // The three tasks' loss charts' legends (one curve each so far), with the rings checked below.
-      assert.equal(walk.stops.filter((s) => s.includes('|shared train, running over the epoch|')).length, 3, 'each legend entry is a Tab stop');
-      // For the eye: a focused legend entry's ring in this theme.
-      const chart = p.page.locator('section.task[aria-label="Task digit"] .chart').first();
-      await p.page.keyboard.press('Tab'); // keyboard focus: :focus-visible
-      await chart.locator('.u-legend [role="checkbox"]').focus();
-      fs.mkdirSync(OUT, { recursive: true });
-      await chart.screenshot({ path: `${OUT}/legend-focus-${name.toLowerCase().replace(/ /g, '-')}.png` });
-    },
-  ]),
-  ...([['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const).map(([name, theme]): [string, HarnessTheme, (p: TrainingPage) => Promise<void>] => [
+  ...themeAudits<TrainingPage>('every text at least 4.5:1 (the active phase\'s number too), every control named, every Tab stop with a focus ring, no trap', async (p, name) => {
+    await p.send(twoPhases());
+    await p.page.locator('vscode-progress-ring:defined').waitFor();
+    // The audit reads uPlot's axes as drawn: they were (the step axis starts at 0 on each chart).
+    assert.ok((await canvasTexts(p.page)).includes('0'), 'the charts\' tick labels were recorded');
+    const walk = await auditWebview(p.page, { tabStop: 'Stop training' });
+    // The three tasks' loss charts' legends (one curve each so far), with the rings checked below.
+    assert.equal(walk.stops.filter((s) => s.includes('|shared train, running over the epoch|')).length, 3, 'each legend entry is a Tab stop');
+    // For the eye: a focused legend entry's ring in this theme.
+    const chart = p.page.locator('section.task[aria-label="Task digit"] .chart').first();
+    await p.page.keyboard.press('Tab'); // keyboard focus: :focus-visible
+    await chart.locator('.u-legend [role="checkbox"]').focus();
+    fs.mkdirSync(OUT, { recursive: true });
+    await chart.screenshot({ path: `${OUT}/legend-focus-${name.toLowerCase().replace(/ /g, '-')}.png` });
+  }),
+  ...([['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const).map(([name, theme]): WebviewCheck<TrainingPage> => [
     `${name}: a train curve is drawn in its task's full colour (faded, 2.6:1 on black and 2:1 on white); thin, not faint, tells it from validation`, theme, async (p) => {
       await p.send(replay(2));
       const n = await opaqueDigitPixels(p, theme);
@@ -208,7 +206,7 @@ async function cellsOf(p: TrainingPage, pair: string): Promise<Array<{ fill: str
 const expectedFills = (pair: string, metric: string, t: HarnessTheme, n = STEPS.length) =>
   COSINES[pair]![metric]!.slice(0, n).map((v) => (v === undefined ? null : cosineColor(v, themeOf(t))));
 
-const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> = [
+const checks: WebviewCheck<TrainingPage>[] = [
   ['a row per task pair, a cell per report in the theme\'s diverging colour, left to right, its value in the tooltip, the share of conflicting reports beside the row', DARK, async (p) => {
     await p.send(replay(4));
     await heatmap(p).locator('rect.cell').first().waitFor();
@@ -389,5 +387,4 @@ const checks: Array<[string, HarnessTheme, (p: TrainingPage) => Promise<void>]> 
   }],
 ];
 
-void runPageChecks([...checks, ...a11yChecks].map(([name, theme, run]) => ({ name, run, open: (browser: Browser) => openTrainingPage(browser, theme) })),
-  { only, out: OUT, consoleErrors: false });
+void runWebviewChecks([...checks, ...a11yChecks], openTrainingPage, { only, out: OUT, consoleErrors: false });

@@ -81,30 +81,31 @@ function html(origin: string, bundle: string, theme: HarnessTheme): string {
 <script nonce="${nonce}" type="module" src="${origin}/${bundle}.js"></script></body></html>`;
 }
 
-/** One named check on a freshly opened page (`open`), its theme chosen by the check. */
-export interface PageCheck<P> { name: string; open(browser: Browser): Promise<P>; run(p: P): Promise<void> }
+/** A check of a webview: its name, the theme its page opens in, and what it does on that page. */
+export type WebviewCheck<P> = [name: string, theme: HarnessTheme, run: (p: P) => Promise<void>];
 
 /**
- * Runs the checks whose name holds `only`, each on its own page; a failure is printed with a
- * screenshot in `out`, and the tally sets the exit code. `consoleErrors`: a check also fails on
- * an error in the page's console. `after` runs on the same browser once the checks are done.
+ * Runs the checks whose name holds `only`, each on its own page opened by `open` in the check's
+ * theme; a failure is printed with a screenshot in `out`, and the tally sets the exit code.
+ * `consoleErrors`: a check also fails on an error in the page's console. `after` runs on the
+ * same browser once the checks are done.
  */
-export async function runPageChecks<P extends { page: Page; errors: string[] }>(checks: PageCheck<P>[],
+export async function runWebviewChecks<P extends { page: Page; errors: string[] }>(checks: WebviewCheck<P>[], open: (browser: Browser, theme: HarnessTheme) => Promise<P>,
   o: { only: string | undefined; out: string; consoleErrors: boolean; after?: (browser: Browser) => Promise<void> }): Promise<void> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
-  const chosen = checks.filter((c) => !o.only || c.name.includes(o.only));
+  const chosen = checks.filter(([name]) => !o.only || name.includes(o.only));
   let failed = 0;
   try {
-    for (const check of chosen) {
+    for (const [name, theme, run] of chosen) {
       let p: P | undefined;
       try {
-        p = await check.open(browser);
-        await check.run(p);
+        p = await open(browser, theme);
+        await run(p);
         if (o.consoleErrors) assert.deepEqual(p.errors, [], 'no console errors');
-        console.log(`ok   ${check.name}`);
+        console.log(`ok   ${name}`);
       } catch (error) {
         failed++;
-        console.log(`FAIL ${check.name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
+        console.log(`FAIL ${name}\n     ${(error as Error).message.split('\n').join('\n     ')}`);
         fs.mkdirSync(o.out, { recursive: true });
         await p?.page.screenshot({ path: path.join(o.out, `fail-${failed}.png`), fullPage: true });
       } finally {

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DEFAULT_PANELS } from '../../../../src/core/designerProtocol';
 import { WEIGHTING_METHODS } from '../../../../src/core/weighting/registry';
-import { DARK, HIGH_CONTRAST, LIGHT } from '../../../harness/themes';
-import { lowContrastTexts, type Check } from './readabilityChecks';
+import { AUDITED_THEMES } from '../../../harness/themes';
+import { lowContrastPaintedTexts } from './paintedContrast';
+import type { Check } from './readabilityChecks';
 
 const GUIDE = '.weighting-guide';
 /** At 900 px the side panels start collapsed (sidePanels.ts): the inspector as the user opened it there. */
@@ -77,10 +78,10 @@ export const weightingGuideChecks: Check[] = [
     await method.locator('vscode-option:text-is("Equal (default)")').click();
     await until(() => weighting() === undefined, 'Equal (default) from the dropdown unsets the weighting');
   }, { width: 900, height: 800, panels: INSPECTOR_OPEN }],
-  ...([['light', LIGHT], ['dark', DARK], ['high contrast', HIGH_CONTRAST]] as const).map(([name, theme]): Check => [
+  ...AUDITED_THEMES.map(([name, theme]): Check => [
     `weighting guide contrast (${name}): every text at least 4.5:1 against its background, the chosen method marked`, async (d) => {
       await openGuide(d.page);
-      assert.deepEqual(await lowContrastTexts(d.page, `${GUIDE} *`), []);
+      assert.deepEqual(await lowContrastPaintedTexts(d.page, `${GUIDE} *`), []);
     }, { theme, width: 1280, height: 800 },
   ]),
 ];
