@@ -45,6 +45,8 @@ const DARK_VARS: Record<string, string | null> = {
   'charts-purple': '#b180d7', 'charts-yellow': '#cca700', 'charts-red': '#f14c4c', 'charts-lines': '#cccccc80',
   'disabledForeground': '#cccccc80', 'editorWidget-border': '#454545', 'dropdown-listBackground': '#1f1f1f',
   'editor-selectionBackground': '#264f78', 'testing-iconPassed': '#73c991', 'testing-iconFailed': '#f14c4c',
+  // Contributed by the built-in git extension (extensions/git/package.json), not by the theme.
+  'gitDecoration-addedResourceForeground': '#81b88b',
 };
 
 const LIGHT_VARS: Record<string, string | null> = {
@@ -71,6 +73,7 @@ const LIGHT_VARS: Record<string, string | null> = {
   'charts-purple': '#652d90', 'charts-yellow': '#bf8803', 'charts-red': '#e51400', 'charts-lines': '#3b3b3b80',
   'disabledForeground': '#61616180', 'editorWidget-border': '#c8c8c8', 'dropdown-listBackground': '#ffffff',
   'editor-selectionBackground': '#add6ff', 'testing-iconPassed': '#73c991', 'testing-iconFailed': '#f14c4c',
+  'gitDecoration-addedResourceForeground': '#587c0c',
 };
 
 /**
@@ -97,6 +100,7 @@ const HIGH_CONTRAST_VARS: Record<string, string | null> = {
   ...DARK_VARS,
   ...highContrast({ border: '#6fc3df', focus: '#f38518', background: '#000000', foreground: '#ffffff' }),
   'errorForeground': '#f48771', 'sideBarTitle-foreground': '#ffffff', 'editorWidget-background': '#0c141f',
+  'gitDecoration-addedResourceForeground': '#a1e3ad',
   // Buttons have no fill in Dark High Contrast: a border on black.
   'button-background': null, 'button-hoverBackground': null, 'button-secondaryBackground': null, 'button-secondaryForeground': '#ffffff',
   'badge-background': '#000000', 'badge-foreground': '#ffffff',
@@ -120,6 +124,7 @@ const HIGH_CONTRAST_LIGHT_VARS: Record<string, string | null> = {
   'textLink-foreground': '#0f4a85', 'textLink-activeForeground': '#0f4a85',
   'editorError-foreground': '#b5200d', 'editorWarning-foreground': '#895503', 'editorIndentGuide-background': '#cccccc',
   'scrollbarSlider-background': '#0f4a8566', 'disabledForeground': '#7f7f7f', 'testing-iconPassed': '#007100', 'testing-iconFailed': '#b5200d',
+  'gitDecoration-addedResourceForeground': '#374e06',
   // Selected text is white on dark blue (the registry's hcLight editor.selectionBackground and selectionForeground).
   'editor-selectionBackground': '#0f4a85', 'editor-selectionForeground': '#ffffff',
   'charts-blue': '#1a85ff', 'charts-orange': '#0f4a85', 'charts-green': '#374e06', 'charts-purple': '#652d90', 'charts-yellow': '#895503', 'charts-red': '#b5200d',

@@ -14,7 +14,7 @@ import { pictures } from './a11yAudit';
 import { auditWebview, lowContrastWith, themeAudits } from './webviewAudit';
 import { runWebviewChecks, WebviewPage, type WebviewCheck } from './webviewPage';
 import { DARK, type HarnessTheme } from '../../../harness/themes';
-import { studyFixture } from '../../core/study/fixtures';
+import { studyFixture, variantResult } from '../../core/study/fixtures';
 
 const bundleDir = process.argv[2]!;
 const only = process.argv[3];
@@ -130,6 +130,16 @@ const themeChecks = themeAudits<StudyPage>('every text at least 4.5:1 (the chart
   assert.deepEqual((await figures(p.page)).map((f) => f.slice(0, 40)), ['Δm of each variant with its 95 % interva', 'digit accuracy against parity accuracy. ']);
 });
 
+/** A variant whose Δm interval lies above 0 (0.05 ± 0.025): "sharing helped", in each theme's colour for it. */
+const helpedChecks = themeAudits<StudyPage>('a variant that helped: its verdict at least 4.5:1', async (p) => {
+  const result = studyFixture();
+  const designed = result.variants[1]!;
+  result.variants[1] = variantResult({ variant: designed.variant, digit: [0.95, 0.96, 0.97], parity: [0.90, 0.91, 0.92], deltaM: [0.04, 0.05, 0.06], parameters: designed.parameters!, seconds: [10, 11, 12] });
+  await p.send({ type: 'study', studyDir: STUDY_DIR, result, canUse: true });
+  await p.page.locator('td.verdict.helped').waitFor();
+  await auditWebview(p.page, { tabStop: 'Use this variant: PCGrad (parameters)' });
+});
+
 /** The audit reads an SVG text's fill, not its inherited `color`: a faint fill is found (the check above can fail). */
 const svgContrastCheck: WebviewCheck<StudyPage> = ['Dark Modern: a chart label painted in a faint fill is reported (SVG text is measured by its fill)', DARK, async (p) => {
   await p.send(shown());
@@ -140,4 +150,4 @@ const svgContrastCheck: WebviewCheck<StudyPage> = ['Dark Modern: a chart label p
   assert.ok(low.some((l) => l.includes('"digit accuracy (higher is better)"')), low.join('\n'));
 }];
 
-void runWebviewChecks([...checks, ...themeChecks, svgContrastCheck], openStudyPage, { only, out: OUT, consoleErrors: true });
+void runWebviewChecks([...checks, ...themeChecks, ...helpedChecks, svgContrastCheck], openStudyPage, { only, out: OUT, consoleErrors: true });

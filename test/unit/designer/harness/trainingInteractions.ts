@@ -85,6 +85,22 @@ async function opaqueDigitPixels(p: TrainingPage, theme: HarnessTheme): Promise<
   }, [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)));
 }
 
+/** A completed three-task run with its baselines: digit better (-25 %), parity worse (+25 %), size the same. */
+function completed(): TrainingToWebview {
+  const comparison = (task: string, shared: number, baseline: number) => ({ task, metric: 'mae', higherIsBetter: false, shared, baseline, relativeImprovement: (baseline - shared) / baseline });
+  const summary: RunSummary = {
+    runDir: '/ws/runs/conflicts/20261130-120000-abcd', status: 'completed', backend: 'tensorflow',
+    test: { digit: { mae: 0.3 }, parity: { mae: 0.2 }, size: { mae: 0.5 } },
+    parameters: { total: 1200, shared: 1000, perTask: { digit: 100, parity: 50, size: 50 }, singleTaskTotal: 3400 },
+    // deltaM as the trainer would have written it (its formula is checked in test/unit/core): the panel only words it.
+    baselines: { test: { digit: { mae: 0.4 }, parity: { mae: 0.16 }, size: { mae: 0.5 } }, comparisons: [comparison('digit', 0.3, 0.4), comparison('parity', 0.2, 0.16), comparison('size', 0.5, 0.5)], deltaM: 0.0123, parameters: 3400 },
+    timings: { startedAt: '2026-11-30T12:00:00Z', endedAt: '2026-11-30T12:01:00Z', trainSeconds: 60 },
+  };
+  const events = (replay(4) as { events: SequencedEvent[] }).events;
+  const more: SequencedEvent['event'][] = [{ kind: 'trainer', msg: { type: 'done', summary } }, { kind: 'ended', status: 'completed' }];
+  return { type: 'replay', events: [...events, ...more.map((event, k) => ({ seq: events.length + k + 1, event }))] };
+}
+
 const a11yChecks: WebviewCheck<TrainingPage>[] = [
   ['a screen reader hears the phase and epoch from one polite live region, once an epoch (not each point), and how the run ended; the ring is no assertive alert', DARK, async (p) => {
     await p.send(twoPhases());
@@ -131,6 +147,13 @@ const a11yChecks: WebviewCheck<TrainingPage>[] = [
     await chart.locator('.u-legend [role="checkbox"]').focus();
     fs.mkdirSync(OUT, { recursive: true });
     await chart.screenshot({ path: `${OUT}/legend-focus-${name.toLowerCase().replace(/ /g, '-')}.png` });
+  }),
+  // What a finished run adds: the "Completed" badge and each task's change against its baseline, better and worse.
+  ...themeAudits<TrainingPage>('a completed run: the status badge and the better / worse changes at least 4.5:1', async (p) => {
+    await p.send(completed());
+    await p.page.locator('.change.worse').first().waitFor();
+    assert.equal(await p.page.locator('.change.better').count() > 0, true, 'a better change is shown');
+    await auditWebview(p.page, { tabStop: 'Open report' });
   }),
   ...([['high contrast', HIGH_CONTRAST], ['high contrast light', HIGH_CONTRAST_LIGHT]] as const).map(([name, theme]): WebviewCheck<TrainingPage> => [
     `${name}: a train curve is drawn in its task's full colour (faded, 2.6:1 on black and 2:1 on white); thin, not faint, tells it from validation`, theme, async (p) => {
@@ -310,18 +333,7 @@ const checks: WebviewCheck<TrainingPage>[] = [
     assert.ok(text.endsWith('The multi-task model holds 8 parameters more (0.1%) than one model per task.'), text);
   }],
   ['a completed run: its first screen says what sharing did (Δm, one run) and what it saved, with a button down to the tables below the charts', LIGHT, async (p) => {
-    const comparison = (task: string, shared: number, baseline: number) => ({ task, metric: 'mae', higherIsBetter: false, shared, baseline, relativeImprovement: (baseline - shared) / baseline });
-    const summary: RunSummary = {
-      runDir: '/ws/runs/conflicts/20261130-120000-abcd', status: 'completed', backend: 'tensorflow',
-      test: { digit: { mae: 0.3 }, parity: { mae: 0.2 }, size: { mae: 0.5 } },
-      parameters: { total: 1200, shared: 1000, perTask: { digit: 100, parity: 50, size: 50 }, singleTaskTotal: 3400 },
-      // deltaM as the trainer would have written it (its formula is checked in test/unit/core): the panel only words it.
-      baselines: { test: { digit: { mae: 0.4 }, parity: { mae: 0.16 }, size: { mae: 0.5 } }, comparisons: [comparison('digit', 0.3, 0.4), comparison('parity', 0.2, 0.16), comparison('size', 0.5, 0.5)], deltaM: 0.0123, parameters: 3400 },
-      timings: { startedAt: '2026-11-30T12:00:00Z', endedAt: '2026-11-30T12:01:00Z', trainSeconds: 60 },
-    };
-    const events = (replay(4) as { events: SequencedEvent[] }).events;
-    const more: SequencedEvent['event'][] = [{ kind: 'trainer', msg: { type: 'done', summary } }, { kind: 'ended', status: 'completed' }];
-    await p.send({ type: 'replay', events: [...events, ...more.map((event, k) => ({ seq: events.length + k + 1, event }))] });
+    await p.send(completed());
     const outcome = p.page.locator('section.outcome');
     assert.equal((await outcome.locator('p').textContent())?.replace(/\s+/g, ' ').trim(),
       'Result: Δm +1.23 %, one run: repeat it (evaluation.repeats) to know whether the difference is more than noise. Sharing saves 2,200 parameters (64.7%) over one model per task.');
