@@ -4,7 +4,7 @@
 import { problemList } from './checkHelpers';
 import type { JsonPath } from './edits';
 import type { ExperimentSpec, Problem } from './spec';
-import { didYouMean, listNames } from './wording';
+import { didYouMean } from './wording';
 
 export function checkSettings(spec: ExperimentSpec): Problem[] {
   const { problems, error, warning } = problemList();
@@ -55,25 +55,35 @@ export interface DataFacts {
   featureShape?: readonly number[];
 }
 
-/** Every column the document names must exist in the data. */
+/**
+ * Every column the document names must exist in the data (a header read tells), and the
+ * columns that preprocessing and inputs read must be features: the columns data.source.features
+ * lists, else every column but the tasks' targets (as the loaders pick them, data/table.ts).
+ */
 export function checkData(spec: ExperimentSpec, facts: DataFacts): Problem[] {
   const { problems, error } = problemList();
-  const checker = (names: readonly string[] | undefined) => (name: string, path: JsonPath, who: string): void => {
-    // One-hot features are named "column=category" (a feature of the column's encoding).
-    if (!names || names.includes(name) || names.includes(name.split('=')[0]!)) return;
-    error(path, `${who} "${name}", which is not in the data.${didYouMean(name, names)} Available: ${listNames(names, 20)}.`);
+  // One-hot features are named "column=category" (a feature of the column's encoding).
+  const known = (names: readonly string[], name: string): boolean => names.includes(name) || names.includes(name.split('=')[0]!);
+  const checker = (names: readonly string[] | undefined, what: string, unit: string) => (name: string, path: JsonPath, who: string): void => {
+    if (!names || known(names, name)) return;
+    // The count, not the names: as the loaders' messages, none quotes a file's header beyond the name it suggests.
+    error(path, `${who} "${name}", which is not ${what} (${names.length} ${unit}${names.length === 1 ? '' : 's'}).${didYouMean(name, names)}`);
   };
-  const column = checker(facts.columns);
-  const target = checker(facts.targets ?? facts.columns);
+  const column = checker(facts.columns, 'in the data', 'column');
+  const target = checker(facts.targets ?? facts.columns, 'in the data', 'column');
+  const source = spec.data.source;
+  const tabular = source.type === 'csv' || source.type === 'jsonl' || source.type === 'parquet';
+  const targets = new Set(spec.tasks.map((t) => t.target));
+  const declared = tabular ? source.features : undefined;
+  const features = checker(facts.columns && (declared ? declared.filter((f) => known(facts.columns!, f)) : facts.columns.filter((c) => !targets.has(c))), 'a feature of the data', 'feature');
   spec.tasks.forEach((task, i) => target(task.target, ['tasks', i, 'target'], `Task "${task.id}" reads its target from`));
   if (spec.data.split.stratifyBy !== undefined) target(spec.data.split.stratifyBy, ['data', 'split', 'stratifyBy'], 'data.split.stratifyBy names');
-  spec.model.inputs.forEach((input, i) => input.features?.forEach((f, j) => column(f, ['model', 'inputs', i, 'features', j], `Input "${input.id}" reads feature`)));
-  const source = spec.data.source;
-  if (source.type === 'csv' || source.type === 'jsonl' || source.type === 'parquet') {
+  spec.model.inputs.forEach((input, i) => input.features?.forEach((f, j) => features(f, ['model', 'inputs', i, 'features', j], `Input "${input.id}" reads feature`)));
+  if (tabular) {
     source.features?.forEach((f, j) => column(f, ['data', 'source', 'features', j], 'data.source.features names'));
     source.categorical?.forEach((f, j) => column(f, ['data', 'source', 'categorical', j], 'data.source.categorical names'));
   }
-  spec.data.preprocess?.forEach((step, i) => step.columns?.forEach((c, j) => column(c, ['data', 'preprocess', i, 'columns', j], `Preprocess step ${i + 1} (${step.op}) names`)));
+  spec.data.preprocess?.forEach((step, i) => step.columns?.forEach((c, j) => features(c, ['data', 'preprocess', i, 'columns', j], `Preprocess step ${i + 1} (${step.op}) names`)));
 
   return problems;
 }

@@ -1,6 +1,7 @@
 // What the data of an experiment looks like before training: computed by the trainer's own
 // loaders (same targets, limit and split seed as a run), shown by the designer's Data panel
 // and printed by `mts data`. Plain JSON so it crosses IPC and postMessage as it is.
+import type { DataFacts } from './checkSettings';
 import type { JsonPath } from './edits';
 
 export type SplitName = 'train' | 'validation' | 'test';
@@ -75,10 +76,16 @@ export interface DataSummary {
   notes: string[];
 }
 
+/**
+ * `facts`: the data's columns from a header read (and its shape once loaded), for the designer's
+ * validation. `refused`: the loaders refused the data (the message is theirs, at `path`), a
+ * problem the Problems panel shows as `mts validate` does; without it the message restates
+ * problems validation finds itself.
+ */
 export type DataSummaryResult =
-  | { ok: true; summary: DataSummary; seconds: number }
+  | { ok: true; summary: DataSummary; seconds: number; facts?: DataFacts }
   /** `path`: the spec field to fix, when the loader knows it. */
-  | { ok: false; message: string; path?: JsonPath };
+  | { ok: false; message: string; path?: JsonPath; facts?: DataFacts; refused?: true };
 
 /**
  * The parts of a document a data summary depends on, as one string: a summary computed for

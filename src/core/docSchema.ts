@@ -30,6 +30,11 @@ export interface UnionSchema extends Documented {
   noun: string;
   /** Variant shapes; their `properties` do not repeat the tag. */
   variants: Record<string, ObjectSchema>;
+  /**
+   * A property the chosen variant does not take is an error, not an ignored warning: a
+   * parameter of another variant (GradNorm's alpha under DWA) would silently change nothing.
+   */
+  closed?: true;
 }
 /** A value of one of several forms, e.g. a kernel size `3` or `[3, 5]`. */
 export interface AnyOfSchema extends Documented { kind: 'anyOf'; options: Schema[]; expected: string }
@@ -50,8 +55,8 @@ export const arr = (items: Schema, description: string, extra: Partial<Omit<Arra
 export const obj = (description: string, properties: Record<string, Schema>, required: readonly string[] = [], snippet?: Record<string, unknown>): ObjectSchema =>
   ({ kind: 'object', description, properties, required, ...(snippet ? { snippet } : {}) });
 export const record = (values: Schema, description: string): RecordSchema => ({ kind: 'record', values, description });
-export const union = (tag: string, noun: string, description: string, variants: Record<string, ObjectSchema>): UnionSchema =>
-  ({ kind: 'union', tag, noun, description, variants });
+export const union = (tag: string, noun: string, description: string, variants: Record<string, ObjectSchema>, options: { closed?: true } = {}): UnionSchema =>
+  ({ kind: 'union', tag, noun, description, variants, ...options });
 export const anyOf = (expected: string, description: string, options: Schema[]): AnyOfSchema =>
   ({ kind: 'anyOf', expected, description, options });
 

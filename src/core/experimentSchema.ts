@@ -269,7 +269,7 @@ const training = obj('How the model is trained.', {
   epochs: int('Passes over the training data (required).', { min: 1, max: LIMITS.epochs }),
   batchSize: int('Examples per optimizer step (required; 32 to 256 is usual).', { min: 1, max: LIMITS.batchSize }),
   seed,
-  weighting: union('method', 'weighting method', 'How the task losses (or their gradients) are combined into one update (default equal).', weightingVariants()),
+  weighting: union('method', 'weighting method', 'How the task losses (or their gradients) are combined into one update (default equal).', weightingVariants(), { closed: true }),
   l2: num('L2 penalty added to every kernel that has none of its own (default 0: none).', { min: 0, max: 1_000 }),
   clipNorm: num('Clip the global gradient norm to this value (default: no clipping).', { exclusiveMin: 0, max: 1e9 }),
   earlyStopping: obj('Stop when the validation loss stops improving (default: off, every epoch runs).', {

@@ -2,7 +2,7 @@
 // required properties, unknown kinds and enum values, out-of-range numbers. Every problem
 // carries the JSON path of the offending value and says what would be accepted.
 import { isObject, problemList } from './checkHelpers';
-import { expectedText, type ObjectSchema, type Schema } from './docSchema';
+import { expectedText, type ObjectSchema, type Schema, type UnionSchema } from './docSchema';
 import type { JsonPath } from './edits';
 import { own } from './own';
 import type { Problem } from './spec';
@@ -76,7 +76,7 @@ class Walker {
           const guess = typeof tag === 'string' ? didYouMean(tag, tags) : '';
           return this.error([...path, schema.tag], `${context}unknown ${schema.noun} ${shown}.${guess} Known: ${listNames(tags, 20)}.`);
         }
-        return this.checkObject(value, variant, path, context, [schema.tag]);
+        return this.checkObject(value, variant, path, context, [schema.tag], schema.closed ? { union: schema, tag: tag as string } : undefined);
       }
       case 'anyOf': {
         // Accept when one option produces no problems; otherwise report the expected forms.
@@ -90,7 +90,7 @@ class Walker {
     }
   }
 
-  private checkObject(value: Record<string, unknown>, schema: ObjectSchema, path: JsonPath, context: string, extraKeys: string[]): void {
+  private checkObject(value: Record<string, unknown>, schema: ObjectSchema, path: JsonPath, context: string, extraKeys: string[], closed?: { union: UnionSchema; tag: string }): void {
     for (const key of schema.required) {
       if (own(value, key) === undefined) {
         const what = own(schema.properties, key)?.description ?? '';
@@ -102,12 +102,25 @@ class Walker {
       const propertySchema = own(schema.properties, key);
       if (propertySchema) {
         if (v !== undefined) this.check(v, propertySchema, [...path, key], context);
-      } else if (!extraKeys.includes(key)) {
+      } else if (extraKeys.includes(key)) {
+        continue;
+      } else if (closed) {
+        this.error([...path, key], `${context}${notTaken(key, closed.union, closed.tag)}`);
+      } else {
         const known = [...extraKeys, ...Object.keys(schema.properties)];
         this.warning([...path, key], `${context}unknown property "${key}" is ignored.${didYouMean(key, known)} Known: ${listNames(known, 20)}.`);
       }
     }
   }
+}
+
+/** Why a closed union's variant refuses `key`: its own parameters, and the variants that do take it. */
+function notTaken(key: string, union: UnionSchema, tag: string): string {
+  const own = Object.keys(union.variants[tag]!.properties);
+  const owners = Object.entries(union.variants).filter(([t, v]) => t !== tag && Object.hasOwn(v.properties, key)).map(([t]) => t);
+  return `"${key}" is not a parameter of ${union.noun} "${tag}"${owners.length ? ` (it belongs to ${listNames(owners, 8)})` : ''}: ` +
+    `${tag} takes ${own.length ? listNames(own, 20) : 'no parameters'}.` +
+    (owners.length ? ` Remove it, or choose the ${union.noun} it belongs to.` : `${didYouMean(key, own)} Remove it${own.length ? ' or correct its name' : ''}.`);
 }
 
 function itemContext(noun: string, item: unknown, index: number): string {

@@ -1,6 +1,6 @@
 // `mts`: the engine without VS Code.
 //   mts train FILE [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out DIR] [--max-memory SIZE] [--allow-path DIR]...
-//   mts validate FILE [--max-memory SIZE] [--allow-path DIR]...   also reads a csv/jsonl once to count its features (peekInputShapes.ts)
+//   mts validate FILE [--max-memory SIZE] [--allow-path DIR]...   also reads the data as a run does (validateWithData.ts)
 //   mts data FILE [--max-memory SIZE] [--allow-path DIR]...   the data as training sees it (the designer's "Preview data")
 // --max-memory (e.g. 8GB, 512MB; default half this machine's memory): refuse an experiment
 // estimated to need more (core/budget.ts), before any data is generated or tensor allocated.
@@ -39,19 +39,17 @@ import { phaseLabel, SHARED_PHASE } from '../core/phase';
 import { WHOLE_MODEL, type BackendPreference, type FromTrainer, type MetricPoint } from '../core/protocol';
 import { unitUse, type ExplainSpec } from '../core/explain';
 import type { AttackKind, RobustnessSpec } from '../core/robustness';
-import type { ExperimentSpec, Problem } from '../core/spec';
+import type { Problem } from '../core/spec';
 import { describeEstimate, estimateMemory, formatBytes, parseMemorySize } from '../core/budget';
 import { isWriteFault } from '../core/runFaults';
-import { validate } from '../core/validate';
 import { describeBackend, isBackendPreference, loadBackend } from './backend';
 import { installCodeCache } from './codeCache';
 import { errnoWords } from './errnoWords';
 import { dataSummaryOf } from './dataSummaryOf';
 import { dataSummaryLines } from './dataSummaryText';
-import { countRows } from './data/rowCount';
 import { memoryBudget } from './memoryBudget';
 import { finishOpenRunsSync } from './artifacts/runWriter';
-import { peekInputShapes } from './peekInputShapes';
+import { validateWithData } from './validateWithData';
 import { explainOfRun } from './insight/explainOfRun';
 import { robustnessOfRun } from './insight/robustnessOfRun';
 import { savedRunProblem } from './insight/savedRun';
@@ -534,10 +532,8 @@ async function main(): Promise<number> {
       const { doc, text, file } = readDoc(args.positional[0]);
       const specDir = path.dirname(path.resolve(file));
       const folders = { workspaceDir: specDir, allowedRoots: dataRoots(specDir, args.allowPaths) };
-      const rows = validate(doc).spec ? countRows(doc as ExperimentSpec, folders) : undefined;
-      const { spec, problems } = validate(doc, { budget: args.budget, ...(rows !== undefined ? { rows } : {}) });
-      // The inputs against the features the data gives, as the run would count them.
-      if (spec) problems.push(...await peekInputShapes(spec, folders));
+      // The data's columns and values as a run reads them (validateWithData.ts).
+      const { spec, problems, rows } = await validateWithData(doc, folders, args.budget);
       printProblems(file, text, problems);
       const errors = problems.filter((p) => p.severity === 'error').length;
       console.log(errors ? `${errors} error(s), ${problems.length - errors} warning(s)` : `valid (${problems.length} warning(s))`);

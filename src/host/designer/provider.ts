@@ -19,7 +19,7 @@ import type { DesignerPanelMemory } from './panelMemory';
 import type { DesignerDiagnostics } from './diagnostics';
 import { applyDocumentEdit } from './documentEdit';
 import { revealPath } from './revealPath';
-import { snapshotOf, type DataFeatures } from './snapshot';
+import { dataContextOf, snapshotOf, type DataContext } from './snapshot';
 
 /**
  * After opening and after a change of the data settings (this long after, so typing in the
@@ -66,10 +66,10 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
     const self: OpenDesigner = { panel, ready: false, post };
     const open = this.open.get(key) ?? new Set<OpenDesigner>();
     this.open.set(key, open.add(self));
-    // The features per example the last data summary found (for the data settings of its key).
-    let features: DataFeatures | undefined;
+    // What the last data summary found (columns, features per example, a refusal) for the data settings of its key.
+    let features: DataContext | undefined;
     // One parse and validation per version of the text (and count of features), whoever asks for it.
-    let last: { snapshot: DocumentSnapshot; features: DataFeatures | undefined } | undefined;
+    let last: { snapshot: DocumentSnapshot; features: DataContext | undefined } | undefined;
     const snapshot = (): DocumentSnapshot => {
       if (last?.snapshot.version !== document.version || last.features !== features) {
         last = { snapshot: snapshotOf(document.getText(), document.version, { budget: budgetOf(settings(document.uri)), ...(features ? { data: features } : {}) }), features };
@@ -92,9 +92,9 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
     let lastPreview: DataPreview | undefined;
     const keep = (preview: DataPreview): DataPreview => {
       lastPreview = preview;
-      const shape = preview.result.ok ? preview.result.summary.featureShape : undefined;
-      if (shape && (features?.key !== preview.key || features.featureShape.join() !== shape.join())) {
-        features = { key: preview.key, featureShape: shape };
+      const next = dataContextOf(preview.key, preview.result);
+      if (next && JSON.stringify(next) !== JSON.stringify(features)) {
+        features = next;
         publish();
       }
       return preview;

@@ -7,17 +7,31 @@ import { jsonSyntaxError } from '../../core/jsonScan';
 import { JsonIndex, lineColumnAt } from '../../core/jsonPath';
 import { MAX_NESTING, tooDeep } from '../../core/nesting';
 import type { MemoryBudget } from '../../core/budget';
-import { dataSettingsKey } from '../../core/dataSummary';
+import type { DataFacts } from '../../core/checkSettings';
+import { dataSettingsKey, type DataSummaryResult } from '../../core/dataSummary';
+import type { Problem } from '../../core/spec';
 import { validate } from '../../core/validate';
 
-/** What the trainer's loaders found in the data of the document whose data settings are `key`. */
-export interface DataFeatures { key: string; featureShape: number[] }
+/**
+ * What the trainer found in the data of the document whose data settings are `key` (its data
+ * summary): the columns and shape validation checks names and inputs against, and the
+ * loaders' refusal, a problem as `mts validate` reports it.
+ */
+export interface DataContext { key: string; facts: DataFacts; refusal?: Problem }
+
+/** The snapshot's view of a data summary; undefined when it tells nothing (e.g. the preview could not run). */
+export function dataContextOf(key: string, result: DataSummaryResult): DataContext | undefined {
+  const facts = result.facts ?? (result.ok ? { featureShape: result.summary.featureShape } : undefined);
+  const refusal: Problem | undefined = !result.ok && result.refused ? { path: result.path ?? ['data', 'source'], severity: 'error', message: result.message } : undefined;
+  if (!facts && !refusal) return undefined;
+  return { key, facts: facts ?? {}, ...(refusal ? { refusal } : {}) };
+}
 
 export interface SnapshotContext {
   /** Also refuse a spec estimated to need more memory (the user's setting, or half the machine's). */
   budget?: MemoryBudget;
-  /** The count of features per example, used while the document's data settings are still those it was counted for. */
-  data?: DataFeatures;
+  /** What the data summary found, used while the document's data settings are still those it was found for. */
+  data?: DataContext;
 }
 
 export function snapshotOf(text: string, version: number, context: SnapshotContext = {}): DocumentSnapshot {
@@ -37,8 +51,12 @@ export function snapshotOf(text: string, version: number, context: SnapshotConte
     return { ok: false, version, error: { message: `The document nests deeper than ${MAX_NESTING} levels here: remove the nested arrays or objects.`, offset, ...index.lineColumn(offset) } };
   }
   const { budget, data } = context;
-  const current = data && dataSettingsKey(doc) === data.key ? { featureShape: data.featureShape } : {};
-  return { ok: true, version, doc, problems: validate(doc, { ...current, ...(budget ? { budget } : {}) }).problems };
+  const current = data && dataSettingsKey(doc) === data.key ? data : undefined;
+  const problems = validate(doc, { ...current?.facts, ...(budget ? { budget } : {}) }).problems;
+  const refusal = current?.refusal;
+  // Validation stops at the same places a run does: a refusal it already reports is not shown twice.
+  if (refusal && !problems.some((p) => p.message === refusal.message && p.path.join('.') === refusal.path.join('.'))) problems.push(refusal);
+  return { ok: true, version, doc, problems };
 }
 
 /** Our parser names the spot and says what to do; JSON.parse's own message is the fallback. */

@@ -13,8 +13,8 @@ import { readParquetColumns } from './parquet';
 export interface DataColumns {
   /** Names a task may use as its `target` (and data.split.stratifyBy). */
   targets: string[];
-  /** Names usable in data.source.features / categorical and preprocess `columns`; images list none. */
-  features: string[];
+  /** A csv's or a generated source's columns (core checkData reads them); sources whose features are not named (images, arrays) leave it out. */
+  columns?: string[];
   /** Per-example feature shape, when known without reading the data (generated sources). */
   featureShape?: number[];
 }
@@ -24,30 +24,30 @@ export function datasetColumns(spec: Pick<ExperimentSpec, 'data'>, workspaceDir:
   const folders: DataFolders = { workspaceDir, ...(allowedRoots ? { allowedRoots } : {}) };
   const source = spec.data.source;
   switch (source.type) {
-    case 'mnist': return { targets: ['label', 'parity', 'greaterThan4'], features: [], featureShape: [MNIST_PIXELS] };
-    case 'multimnist': return { targets: ['left', 'right'], features: [], featureShape: [MULTIMNIST_SIDE, MULTIMNIST_SIDE, 1] };
+    case 'mnist': return { targets: ['label', 'parity', 'greaterThan4'], featureShape: [MNIST_PIXELS] };
+    case 'multimnist': return { targets: ['left', 'right'], featureShape: [MULTIMNIST_SIDE, MULTIMNIST_SIDE, 1] };
     case 'synthetic-correlated': {
       const d = source.inputDim ?? SYNTHETIC_DEFAULTS.inputDim;
-      return { targets: ['y1', 'y2'], features: Array.from({ length: d }, (_, j) => `x${j}`), featureShape: [d] };
+      return { targets: ['y1', 'y2'], columns: Array.from({ length: d }, (_, j) => `x${j}`), featureShape: [d] };
     }
     case 'synthetic-sequence': {
       const steps = source.steps ?? SEQUENCE_DEFAULTS.steps;
-      return { targets: ['frequency', 'amplitude'], features: Array.from({ length: steps }, (_, t) => `t${t}`), featureShape: [steps, 1] };
+      return { targets: ['frequency', 'amplitude'], columns: Array.from({ length: steps }, (_, t) => `t${t}`), featureShape: [steps, 1] };
     }
     case 'csv':
     case 'jsonl': {
       const columns = readColumnNames(source, folders);
-      return { targets: columns, features: columns };
+      return { targets: columns, columns };
     }
     case 'parquet': {
       const columns = readParquetColumns(source, folders);
-      return { targets: columns, features: columns };
+      return { targets: columns, columns };
     }
     // Images and arrays name no feature columns; their shape is known once they are read.
     case 'imageFolder': return {
-      targets: [IMAGE_TARGET], features: [],
+      targets: [IMAGE_TARGET],
       ...(source.size && source.channels !== undefined ? { featureShape: [...source.size, source.channels] } : {}),
     };
-    case 'numpy': return { targets: Object.keys(source.targets ?? {}), features: [] };
+    case 'numpy': return { targets: Object.keys(source.targets ?? {}) };
   }
 }

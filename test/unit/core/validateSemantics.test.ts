@@ -163,8 +163,8 @@ describe('validate: settings and data', () => {
     doc.data.source.categorical = ['city'];
     const { problems } = validate(doc, { columns: ['price', 'sold', 'area', 'rooms', 'city', 'description'] });
     assert.equal(problems.length, 2);
-    assert.match(at(problems, ['tasks', 0, 'target'])!.message, /Task "price" reads its target from "prise", which is not in the data\. Did you mean "price"\?/);
-    assert.match(at(problems, ['model', 'inputs', 1, 'features', 3])!.message, /"garden", which is not in the data/);
+    assert.match(at(problems, ['tasks', 0, 'target'])!.message, /Task "price" reads its target from "prise", which is not in the data \(6 columns\)\. Did you mean "price"\?/);
+    assert.match(at(problems, ['model', 'inputs', 1, 'features', 3])!.message, /^Input "numbers" reads feature "garden", which is not a feature of the data \(5 features\)\.$/);
     assert.deepEqual(validate(doc).problems.length, 0); // without data facts, names are not checked
   });
 

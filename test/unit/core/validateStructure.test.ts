@@ -103,6 +103,22 @@ describe('validate: structure', () => {
     assert.match(problems[0]!.message, /unknown property "activaton" is ignored\. Did you mean "activation"\?/);
   });
 
+  it('refuses a weighting parameter its method does not take, naming the field, the method, its own parameters and the method it belongs to', () => {
+    const doc = raw();
+    doc.training.weighting = { method: 'dwa', alpha: 1.5 };
+    const { spec, problems } = validate(doc);
+    assert.equal(spec, undefined);
+    assert.equal(problems.length, 1);
+    assert.deepEqual(problems[0]!.path, ['training', 'weighting', 'alpha']);
+    assert.equal(problems[0]!.severity, 'error');
+    assert.equal(problems[0]!.message, '"alpha" is not a parameter of weighting method "dwa" (it belongs to gradnorm): dwa takes temperature. Remove it, or choose the weighting method it belongs to.');
+    // A typo of the method's own parameter is named as such; a method without parameters says so.
+    doc.training.weighting = { method: 'dwa', temprature: 2 };
+    assert.match(validate(doc).problems[0]!.message, /^"temprature" is not a parameter of weighting method "dwa": dwa takes temperature\. Did you mean "temperature"\?/);
+    doc.training.weighting = { method: 'equal', temperature: 2 };
+    assert.match(validate(doc).problems[0]!.message, /^"temperature" is not a parameter of weighting method "equal" \(it belongs to dwa\): equal takes no parameters\./);
+  });
+
   it('never throws on damaged documents, and never returns a spec with an error', () => {
     const rand = mulberry32(12345);
     const junk = [null, 'x', '', -1, 0, 2.5, true, [], {}, ['image'], { type: 'dense' }];

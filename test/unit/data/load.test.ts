@@ -150,7 +150,7 @@ test('datasetColumns lists what a spec can refer to without loading the data', (
   assert.deepEqual(datasetColumns({ data: { source: { type: 'csv', path: EXAMPLE }, split } }, ROOT).targets,
     ['age', 'bmi', 'systolic_bp', 'cholesterol', 'glucose', 'exercise_hours', 'smoker', 'readmitted', 'length_of_stay']);
   assert.deepEqual(datasetColumns({ data: { source: { type: 'multimnist' }, split } }, ROOT),
-    { targets: ['left', 'right'], features: [], featureShape: [36, 36, 1] });
+    { targets: ['left', 'right'], featureShape: [36, 36, 1] });
   assert.deepEqual(datasetColumns({ data: { source: { type: 'jsonl', path: 'r.jsonl' }, split } }, workspace({ 'r.jsonl': '{"a":1}\n{"b":2}\n' })).targets, ['a', 'b']);
   assert.throws(() => datasetColumns({ data: { source: { type: 'csv', path: 'gone.csv' }, split } }, ROOT), DataError);
 });

@@ -7,19 +7,19 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { dataSettingsKey } from '../../../src/core/dataSummary';
 import { applyOpsToText, minimalReplace } from '../../../src/core/edits';
-import { snapshotOf } from '../../../src/host/designer/snapshot';
+import { snapshotOf, type DataContext } from '../../../src/host/designer/snapshot';
 import { applyFix } from '../../../webview/designer/operations';
 import { ROOT } from '../../repoRoot';
 
 const text = fs.readFileSync(path.join(ROOT, 'test', 'e2e', 'fixtures', 'shape-mismatch', 'wine.mtl.json'), 'utf8');
-const shapeProblems = (t: string, features?: { key: string; featureShape: number[] }) => {
+const shapeProblems = (t: string, features?: DataContext) => {
   const s = snapshotOf(t, 1, { data: features });
   assert.ok(s.ok);
   return s.problems.filter((p) => p.path.join('.') === 'model.inputs.0.shape');
 };
 
 describe('the input shape quick fix in the designer', () => {
-  const counted = { key: dataSettingsKey(JSON.parse(text)), featureShape: [13] };
+  const counted = { key: dataSettingsKey(JSON.parse(text)), facts: { featureShape: [13] } };
 
   it('a snapshot shows the mismatch once the data\'s features are counted, for those data settings only', () => {
     assert.equal(shapeProblems(text).length, 0, 'a csv is not counted by validate alone');

@@ -93,7 +93,7 @@ test('train splits the fused step of digits-parity at batch 256 in halves on two
   assert.doesNotMatch(one.stdout, /two halves/);
 });
 
-test('data: the class balance of the tabular example as training splits it; a bad target exits 1 with the loader\'s message', () => {
+test('data: the class balance of the tabular example as training splits it; a bad target exits 1 with validate\'s message, at the target', () => {
   const r = mts('data', path.join('examples', 'tabular-csv', 'tabular-csv.mtl.json'));
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^2,000 examples \(csv/);
@@ -107,7 +107,8 @@ test('data: the class balance of the tabular example as training splits it; a ba
   doc.tasks[1]!.target = 'stay_days';
   const bad = mts('data', writeDoc(dir, 'bad.mtl.json', doc));
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /bad\.mtl\.json:\d+:\d+: error: Column 'stay_days' \(target of task 'stay'\) is not in patients\.csv \(9 columns\)\./);
+  // A header read tells (core checkData): the message `mts validate`, a run and the designer give.
+  assert.match(bad.stderr, /bad\.mtl\.json:\d+:\d+: error: tasks\[1\]\.target: Task "stay" reads its target from "stay_days", which is not in the data \(9 columns\)\. \(tasks\.1\.target\)/);
 });
 
 test('train: a failure TensorFlow raises inside a layer is printed at that layer\'s line, with the JSON path; exit 1', { timeout: 120_000 }, () => {

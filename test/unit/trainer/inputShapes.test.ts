@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { ExperimentSpec } from '../../../src/core/spec';
 import { dataSummaryOf } from '../../../src/trainer/dataSummaryOf';
-import { peekInputShapes } from '../../../src/trainer/peekInputShapes';
+import { validateWithData } from '../../../src/trainer/validateWithData';
 import { ROOT, tempDir } from './helpers';
 
 const FIXTURE = path.join(ROOT, 'test', 'e2e', 'fixtures', 'shape-mismatch');
@@ -29,7 +29,7 @@ test('the count of features comes from the loaders: the data summary and the pee
   const summary = await dataSummaryOf(wine(), FIXTURE);
   assert.ok(summary.ok);
   assert.deepEqual(summary.summary.featureShape, [13]);
-  const [p, ...rest] = await peekInputShapes(wine(), { workspaceDir: FIXTURE });
+  const [p, ...rest] = (await validateWithData(wine(), { workspaceDir: FIXTURE })).problems;
   assert.equal(rest.length, 0);
   assert.deepEqual(p!.path, ['model', 'inputs', 0, 'shape']);
   assert.deepEqual(p!.fix?.ops, [{ op: 'set', path: ['model', 'inputs', 0, 'shape'], value: [13] }]);
@@ -39,17 +39,20 @@ test('one-hot columns widen the count: a categorical column of 3 classes is 3 fe
   const spec = wine();
   spec.data.source = { type: 'csv', path: 'wine.csv', features: ['alcohol', 'cultivar'], categorical: ['cultivar'] };
   spec.tasks = [{ id: 'hue', kind: 'regression', target: 'hue' }];
+  // A valid model for that task: validateWithData checks the whole experiment before the data.
+  spec.model.layers[1] = { id: 'hueHead', type: 'dense', units: 1, from: ['trunk'] };
+  spec.model.outputs = { hue: 'hueHead' };
   spec.model.inputs[0]!.shape = [2];
-  const [p] = await peekInputShapes(spec, { workspaceDir: FIXTURE });
+  const [p] = (await validateWithData(spec, { workspaceDir: FIXTURE })).problems;
   assert.match(p!.message, /Input "x" is \[2\], the data gives 4 features per example: set \[4\]/);
   spec.model.inputs[0]!.shape = [4];
-  assert.deepEqual(await peekInputShapes(spec, { workspaceDir: FIXTURE }), []);
+  assert.deepEqual((await validateWithData(spec, { workspaceDir: FIXTURE })).problems, []);
 });
 
 test('a data file the run could not read is reported where the source is', async () => {
   const spec = wine();
   spec.data.source = { type: 'csv', path: 'nope.csv' };
-  const [p] = await peekInputShapes(spec, { workspaceDir: FIXTURE });
+  const [p] = (await validateWithData(spec, { workspaceDir: FIXTURE })).problems;
   assert.equal(p!.severity, 'error');
   assert.match(p!.message, /nope\.csv/);
   assert.equal(p!.path[0], 'data');
