@@ -4,7 +4,7 @@
 // holds positions while a drag is in flight. It opens framing the graph at a readable zoom
 // (viewport.ts) and keeps it framed as the editor is resized, until the user pans or zooms.
 import {
-  Background, BackgroundVariant, Controls, EdgeLabelRenderer, MiniMap, NodeToolbar, Position, ReactFlow, useReactFlow, useStore, ViewportPortal,
+  Background, BackgroundVariant, Controls, EdgeLabelRenderer, MiniMap, Position, ReactFlow, useReactFlow, useStore, ViewportPortal,
   type Connection, type ReactFlowState, type Edge, type EdgeChange, type Node, type NodeChange, type Viewport,
 } from '@xyflow/react';
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type FocusEvent, type KeyboardEvent, type RefObject } from 'react';
@@ -17,10 +17,11 @@ import { TASK_COLORS } from './model';
 import { CompactCards, describeNode, describeTask, FlowDirection, GroupBoxView, GroupLabelView, NODE_TYPES, OpeningZoom, type LayerNode, type TaskNode } from './nodes';
 import { addInput, addLayer, connect, deleteElements, duplicateNodes, moveNodes, type EdgeRef } from './operations';
 import { cardAfterDelete, focusCard } from './focusAfterDelete';
+import { EditButton } from './EditButton';
 import { motionMs } from '../common/motion';
 import { PALETTE_MIME } from './Palette';
 import type { Selection } from './selection';
-import { fitViewport, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, opensCompact, panToShow, sameViewport, screenRect, type Bounds, type MinimapSize } from './viewport';
+import { fitViewport, framesCompact, graphBounds, inView, MIN_ZOOM, minimapFor, openingViewport, opensCompact, panToShow, sameViewport, screenRect, type Bounds, type MinimapSize } from './viewport';
 
 type SetSelection = (update: (s: Selection) => Selection) => void;
 
@@ -156,7 +157,7 @@ export function Canvas(p: Props) {
   const fitting = useRef(0);
   const current = useRef({ positions: p.positions, groups: p.groups, direction: p.direction, model });
   current.current = { positions: p.positions, groups: p.groups, direction: p.direction, model };
-  // Compact cards (nodes.tsx) where the graph is framed whole only below READABLE_ZOOM; kept
+  // Compact cards (nodes.tsx) where the graph is framed (opening, Fit view) below READABLE_ZOOM; kept
   // after edits, until the user zooms in to READABLE_ZOOM, where cards are whole (cardLook).
   // Whole cards brought back by the first edit at the framed zoom had 8-10 px text, and a
   // re-fit to READABLE_ZOOM would move the graph under the user typing in the inspector and cut
@@ -173,7 +174,13 @@ export function Canvas(p: Props) {
   const framing = (canvas: Size, positions = current.current.positions, whole = false): Viewport => {
     const { groups, direction, model: m } = current.current;
     const bounds = graphBounds(positions, groups);
-    if (whole) return fitViewport(bounds, canvas);
+    if (whole) {
+      // "Fit view" draws by the opening view's rule (nodes.tsx cardLook): framed below READABLE_ZOOM,
+      // the look whose text is readable at its zoom, every card with its handles.
+      const v = fitViewport(bounds, canvas);
+      setCompact(framesCompact(v.zoom));
+      return v;
+    }
     const inputs = new Map(m.nodes.flatMap((n) => (n.kind === 'input' && positions.has(n.id) ? [[n.id, positions.get(n.id)!] as const] : [])));
     setCompact(opensCompact(bounds, canvas));
     return openingViewport(bounds, graphBounds(inputs, []), canvas, direction, compact.current);
@@ -460,10 +467,8 @@ export function Canvas(p: Props) {
   // Group boxes follow the nodes as they are dragged.
   const boxes = useMemo(() => groupBoxes(p.groups, new Map(nodes.map((n) => [n.id, n.position]))), [p.groups, nodes]);
   const bounds = useMemo(() => graphBounds(p.positions, p.groups), [p.positions, p.groups]);
-  // With the inspector collapsed a click selected the card and nothing else showed: its "Edit" beside it
-  // (not over it: at its right top to bottom, where the edges run through the top and bottom centre; above it left to right).
+  // With the inspector collapsed a click selected the card and nothing else showed: its "Edit" beside it (EditButton).
   const editable = p.inspectorHidden && p.selection.nodes.length === 1 ? p.selection.nodes[0] : undefined;
-  const editName = editable === undefined ? '' : ((ref) => (ref.kind === 'task' ? ref.task : ref.id))(parseNodeId(editable));
 
   return (
     <div className="canvas" ref={wrapper} tabIndex={0} data-layout={initialViewport.current ? 'ready' : 'pending'} onKeyDown={onKeyDown} onFocus={onFocus} onDragOver={onDragOver} onDrop={onDrop}
@@ -491,13 +496,7 @@ export function Canvas(p: Props) {
         <EdgeLabelRenderer>
           {boxes.map((b) => <GroupLabelView key={b.group.id} box={b} color={model.taskById.get(b.group.tasks[0]!)?.color} />)}
         </EdgeLabelRenderer>
-        {editable !== undefined && (
-          <NodeToolbar nodeId={editable} isVisible position={p.direction === 'TB' ? Position.Right : Position.Top} align="start" offset={8}>
-            <button type="button" className="edit-node" onClick={() => p.editNode(editable)} title={`Show the settings of ${editName} in the inspector (Enter on the selected card, or double-click it)`}>
-              <span aria-hidden="true">✎</span> Edit {editName}
-            </button>
-          </NodeToolbar>
-        )}
+        {editable !== undefined && <EditButton id={editable} direction={p.direction} onEdit={p.editNode} />}
         <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
         {/* Top to bottom at the top left, like the minimap at the top right: the tree widens downwards, so a
             graph wider than the canvas (800x700) put a branch's card under them at the bottom left. Either

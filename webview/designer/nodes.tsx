@@ -7,7 +7,7 @@ import type { Problem } from '../../src/core/spec';
 import { formatShape } from '../../src/core/wording';
 import type { Direction, GroupBox } from './layout';
 import type { NodeInfo, TaskInfo } from './model';
-import { READABLE_ZOOM } from './viewport';
+import { BRIEF_ZOOM, COMPACT_ZOOM, NAME_ZOOM, READABLE_ZOOM } from './viewport';
 
 export type LayerNodeData = { info: NodeInfo; tasks: TaskInfo[]; problems: Problem[] };
 export type TaskNodeData = { task: TaskInfo; problems: Problem[]; hasHead: boolean };
@@ -33,18 +33,24 @@ const SIDES: Record<Direction, { into: Position; out: Position }> = {
   LR: { into: Position.Left, out: Position.Right },
   TB: { into: Position.Top, out: Position.Bottom },
 };
-/** Whether the canvas frames the graph with compact cards (Canvas.tsx: framed whole below READABLE_ZOOM, edits or not). */
+/** Whether the canvas framed the graph below READABLE_ZOOM (Canvas.tsx, viewport.ts framesCompact: the opening view or "Fit view"), edits or not. */
 export const CompactCards = createContext(false);
 /**
- * How a card is drawn: whole ('full'); 'compact' on a view framed whole below
- * READABLE_ZOOM (viewport.ts opensCompact), while the zoom stays under it: the name, the
- * output shape, the parameters and the sharing badge or task, in larger type (COMPACT_TEXT_PX),
- * without the type and settings lines; 'far' below DETAIL_ZOOM. Each card re-renders only when
- * its look changes.
+ * How a card is drawn: whole ('full'); on a view the designer framed below READABLE_ZOOM,
+ * while the zoom stays under it, the look whose text is at least READABLE_TEXT_PX on screen
+ * (viewport.ts): 'compact' (the name, the output shape, the parameters and the sharing badge or
+ * task, in larger type, without the type and settings lines), 'brief' (the parameters left out
+ * too), 'names' (the name alone), and 'bare' (no text) below NAME_ZOOM. Each keeps its handles:
+ * "Fit view" drew frames without them, and a connection could not be dragged. 'far' below
+ * DETAIL_ZOOM anyway. The text left out is in the card's tooltip. Each card re-renders only
+ * when its look changes.
  */
-export type CardLook = 'full' | 'compact' | 'far';
-export const cardLook = (zoom: number, compact: boolean): CardLook =>
-  (zoom < DETAIL_ZOOM ? 'far' : compact && zoom < READABLE_ZOOM - 1e-9 ? 'compact' : 'full');
+export type CardLook = 'full' | 'compact' | 'brief' | 'names' | 'bare' | 'far';
+export function cardLook(zoom: number, compact: boolean): CardLook {
+  if (zoom < DETAIL_ZOOM) return 'far';
+  if (!compact || zoom >= READABLE_ZOOM - 1e-9) return 'full';
+  return zoom >= COMPACT_ZOOM - 1e-9 ? 'compact' : zoom >= BRIEF_ZOOM - 1e-9 ? 'brief' : zoom >= NAME_ZOOM - 1e-9 ? 'names' : 'bare';
+}
 export function useCardLook(): CardLook {
   const opening = useContext(OpeningZoom);
   const compact = useContext(CompactCards);
@@ -104,18 +110,19 @@ export function describeNode(info: NodeInfo, problems: readonly Problem[]): stri
  * block of task columns holds no shared weight, so it must not say "Shared" while the
  * summary counts its columns under each task.
  */
-function sharingBadgeText(info: NodeInfo): string {
+function sharingBadgeText(info: NodeInfo, brief = false): string {
   const columns = info.parts?.filter((p) => p.tasks.length === 1).length ?? 0;
   // A column no select picks is counted as unused (core/params), so the badge says so too.
   const unused = info.parts?.filter((p) => p.tasks.length === 0).length ?? 0;
   const text = (() => {
     switch (info.sharing) {
       case 'columns': return `${columns} task columns`;
-      case 'partly': return `Part shared · ${info.serves.length} tasks`;
+      // Brief (nodes framed small): in its larger type the count did not fit the card; the tooltip has it.
+      case 'partly': return brief ? 'Part shared' : `Part shared · ${info.serves.length} tasks`;
       default: return `Shared · ${info.serves.length} tasks`;
     }
   })();
-  return unused ? `${text} · ${unused} unused` : text;
+  return unused && !brief ? `${text} · ${unused} unused` : text;
 }
 
 /** The badge's longer form: which part goes to which tasks. */
@@ -126,8 +133,8 @@ function sharingText(info: NodeInfo): string {
   return `${info.sharing === 'columns' ? `one column each for ${by}, none shared` : `partly shared by ${by}`} (${parts})`;
 }
 
-function SharingBadge({ info }: { info: NodeInfo }) {
-  return <span className={`shared-badge ${info.sharing ?? 'shared'}`} title={sharingText(info)}>{sharingBadgeText(info)}</span>;
+function SharingBadge({ info, brief }: { info: NodeInfo; brief: boolean }) {
+  return <span className={`shared-badge ${info.sharing ?? 'shared'}`} title={sharingText(info)}>{sharingBadgeText(info, brief)}</span>;
 }
 
 /** A zoomed-out card's task stripes, as one background (see DETAIL_ZOOM). */
@@ -146,8 +153,8 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
   const classes = ['mts-node', info.kind, info.shared ? 'shared' : '', info.serves.length === 0 ? 'unused' : '', severity, selected ? 'selected' : '', look === 'full' ? '' : look];
   const single = tasks.length === 1 ? tasks[0] : undefined;
   const taskColor = single ? { ['--task-color' as string]: single.color } : undefined;
+  const label = describeNode(info, problems);
   if (far) {
-    const label = describeNode(info, problems);
     return (
       // The text it leaves out, on hover.
       <div className={classes.filter(Boolean).join(' ')} aria-label={label} title={label} style={{ ...taskColor, ...stripesStyle(tasks) }}>
@@ -156,27 +163,37 @@ export const LayerCard = memo(function LayerCard({ data, selected }: NodeProps<L
       </div>
     );
   }
+  if (look === 'bare') {
+    return (
+      <div className={classes.filter(Boolean).join(' ')} aria-label={label} title={label} style={{ ...taskColor, ...stripesStyle(tasks) }}>
+        {info.kind === 'layer' && <Handle type="target" position={SIDES[direction].into} aria-label={`Input of ${info.id}`} />}
+        <Handle type="source" position={SIDES[direction].out} aria-label={`Output of ${info.id}`} />
+      </div>
+    );
+  }
+  const full = look === 'full';
   return (
-    <div className={classes.filter(Boolean).join(' ')} aria-label={describeNode(info, problems)} style={taskColor}>
+    // Framed small, what the card leaves out is in its tooltip.
+    <div className={classes.filter(Boolean).join(' ')} aria-label={label} title={full || look === 'compact' ? undefined : label} style={taskColor}>
       {info.kind === 'layer' && <Handle type="target" position={SIDES[direction].into} aria-label={`Input of ${info.id}`} />}
       <Stripes tasks={tasks} />
       <div className="node-body">
         <div className="node-row node-title">
           <span className="node-id" title={info.id}>{info.label ?? info.id}</span>
-          {look === 'full' && <span className="node-type">{info.type}</span>}
+          {full && <span className="node-type">{info.type}</span>}
         </div>
-        {look === 'full' && <div className="node-row node-settings" title={info.settings}>{info.settings || (info.kind === 'input' ? 'input' : '\u00a0')}</div>}
-        <div className="node-row node-meta">
+        {full && <div className="node-row node-settings" title={info.settings}>{info.settings || (info.kind === 'input' ? 'input' : '\u00a0')}</div>}
+        {look !== 'names' && <div className="node-row node-meta">
           <span className="node-shape" title="Output shape (without the batch dimension)">{info.shape ? `→ ${formatShape(info.shape)}` : '→ ?'}</span>
-          <span className="node-params" title="Parameters">{info.params === undefined ? '? params' : info.params === 0 ? 'no params' : plural(info.params, 'param')}</span>
-        </div>
-        <div className="node-row node-tags">
-          {info.shared ? <SharingBadge info={info} />
+          {look !== 'brief' && <span className="node-params" title="Parameters">{info.params === undefined ? '? params' : info.params === 0 ? 'no params' : plural(info.params, 'param')}</span>}
+        </div>}
+        {look !== 'names' && <div className="node-row node-tags">
+          {info.shared ? <SharingBadge info={info} brief={look === 'brief'} />
             : single ? <span className="task-chip"><span className="dot" style={{ background: single.color }} />{single.id}</span>
               : <span className="unused-note">feeds no task</span>}
           {info.headOf.length > 0 && <span className="head-note" title={`Output of ${info.headOf.join(', ')}`}>head</span>}
           <ProblemBadge problems={problems} />
-        </div>
+        </div>}
       </div>
       <Handle type="source" position={SIDES[direction].out} aria-label={`Output of ${info.id}`} />
     </div>
@@ -193,13 +210,15 @@ export const TaskCard = memo(function TaskCard({ data, selected }: NodeProps<Tas
   const classes = ['mts-task', severity, selected ? 'selected' : '', hasHead ? '' : 'no-head', look === 'full' ? '' : look].filter(Boolean).join(' ');
   const label = describeTask(task, hasHead);
   if (far) return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label} title={label}>{TARGET_MARK[direction]}</div>;
+  const handle = <Handle type="target" position={SIDES[direction].into} aria-label={`Head of task ${task.id}`} />;
+  if (look === 'bare') return <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label} title={label}>{handle}</div>;
   return (
-    <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label}>
-      <Handle type="target" position={SIDES[direction].into} aria-label={`Head of task ${task.id}`} />
-      <div className="node-row node-title"><span className="task-name"><span className="dot" />{task.id}</span>{look === 'full' ? <span className="node-type">task</span> : <ProblemBadge problems={problems} />}</div>
+    <div className={classes} style={{ ['--task-color' as string]: task.color }} aria-label={label} title={look === 'names' ? label : undefined}>
+      {handle}
+      <div className="node-row node-title"><span className="task-name"><span className="dot" />{task.id}</span>{look === 'full' ? <span className="node-type">task</span> : look !== 'names' && <ProblemBadge problems={problems} />}</div>
       {/* Compact: the kind alone ("multiclass · 10 classes", "target readmitted" are wider than the card in 16 px
           type; the target is in the tooltip and the Tasks tab), and the dashed border says a head is missing. */}
-      <div className="node-row node-settings" title={look === 'full' ? undefined : `${detail}${task.target ? `, target ${task.target}` : ''}`}>{look === 'full' ? detail : task.kind}</div>
+      {look !== 'names' && <div className="node-row node-settings" title={look === 'full' ? undefined : `${detail}${task.target ? `, target ${task.target}` : ''}`}>{look === 'full' ? detail : task.kind}</div>}
       {look === 'full' && <>
         <div className="node-row node-meta">
           <span title="Target column">{task.target ? `target ${task.target}` : 'no target'}</span>
@@ -237,12 +256,13 @@ export function GroupBoxView({ box, colors }: { box: GroupBox; colors: string[] 
  */
 export function GroupLabelView({ box, color }: { box: GroupBox; color: string | undefined }) {
   const look = useCardLook();
-  // Zoomed out like the cards, the box's colours say the group; its name would be a few pixels high.
-  if (look === 'far') return null;
-  const compact = look === 'compact';
+  // Zoomed out like the cards (or framed with their names alone, whose type would not fit the box's
+  // top padding), the box's colours say the group; its name would be a few pixels high.
+  if (look === 'far' || look === 'bare' || look === 'names') return null;
+  const compact = look === 'compact' || look === 'brief';
   const room = box.group.tasks.length === 1 ? box.width / 2 - 16 : box.width - 16;
   return (
-    <div className={`group-label ${groupKind(box)}${compact ? ' compact' : ''}`} aria-hidden="true"
+    <div className={`group-label ${groupKind(box)}${compact ? ` ${look}` : ''}`} aria-hidden="true"
       style={{ transform: `translate(${box.x}px, ${box.y}px)`, ['--task-color' as string]: color ?? 'transparent', ...(compact ? { maxWidth: room } : {}) }}>
       {compact ? box.group.shortLabel : box.group.label}
     </div>

@@ -31,6 +31,18 @@ export const COMPACT_TEXT_PX = 16;
  * 0.85-0.88, MMoE 0.71, and at READABLE_ZOOM they opened cut at the bottom.
  */
 export const COMPACT_ZOOM = READABLE_TEXT_PX / COMPACT_TEXT_PX;
+/**
+ * Below COMPACT_ZOOM a framed view draws fewer facts in larger type, each look READABLE_TEXT_PX
+ * on screen at its lowest zoom (nodes.tsx cardLook), every card keeping its handles: 'brief'
+ * (the name, the output shape and the badge or task in 18 px type: "→ [128]" and "100,480 params"
+ * no longer share a line, and four lines do not fit the card; in 20 px mmoe's "Part shared · 2 tasks" was cut), and 'names' (the name alone in
+ * 28 px type, on up to two lines), down to 0.39: multimnist-cnn is framed whole at 0.40 in a
+ * small laptop's editor. Below that, the frames and their handles without text.
+ */
+export const BRIEF_TEXT_PX = 18;
+export const BRIEF_ZOOM = READABLE_TEXT_PX / BRIEF_TEXT_PX;
+export const NAME_TEXT_PX = 28;
+export const NAME_ZOOM = READABLE_TEXT_PX / NAME_TEXT_PX;
 const MARGIN = 24;
 /** The zoom controls sit at the left (15 px in, 26 px wide; Canvas.tsx: top left top to bottom, else bottom left): the graph keeps clear of their column. */
 const LEFT = 52;
@@ -52,6 +64,13 @@ export function fitZoom(bounds: Bounds | undefined, canvas: Size): number {
   const width = Math.max(canvas.width - LEFT - MARGIN, 1), height = Math.max(canvas.height - 2 * MARGIN, 1);
   return Math.min(MAX_FIT_ZOOM, Math.max(MIN_ZOOM, Math.min(width / Math.max(bounds.width, 1), height / Math.max(bounds.height, 1))));
 }
+
+/**
+ * Whether a view the designer frames by itself (the opening view, "Fit view") at `zoom` draws
+ * its cards by the framed looks (nodes.tsx cardLook): below READABLE_ZOOM, where a whole card's
+ * text is too small. One rule for both: "Fit view" at 0.40-0.66 drew whole cards with 5-8 px text.
+ */
+export const framesCompact = (zoom: number): boolean => zoom < READABLE_ZOOM - 1e-9;
 
 /**
  * Whether the designer opens with compact cards: the whole graph fits only below READABLE_ZOOM,

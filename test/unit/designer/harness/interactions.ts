@@ -15,6 +15,7 @@ import { digitsParityText, largeModel } from '../fixtures';
 import { DesignerPage, type PageOptions } from './designerPage';
 import { a11yChecks } from './a11yChecks';
 import { editNodeChecks } from './editNodeChecks';
+import { fitViewChecks } from './fitViewChecks';
 import { keyboardChecks } from './keyboardChecks';
 import { readabilityChecks } from './readabilityChecks';
 import { sharingBadgeChecks } from './sharingBadgeChecks';
@@ -180,6 +181,7 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
   ...fullNameChecks,
   ...readabilityChecks,
   ...wholeGraphChecks,
+  ...fitViewChecks,
   ...editNodeChecks,
   ...afterEditChecks,
   ...sharingBadgeChecks,

@@ -55,6 +55,19 @@ async function main(): Promise<void> {
       await p.page.waitForTimeout(150);
       await shot(p, `${example}-${look}-selected`);
     }
+    // "Fit view" after zooming in, in the small editors: the look the framed zoom allows (nodes.tsx cardLook).
+    for (const [example, width, height, look] of [['multimnist-cnn', 800, 700, 'light'], ['multimnist-cnn', 1024, 768, 'dark'], ['cross-stitch-regression', 800, 700, 'dark'],
+      ['cross-stitch-regression', 1024, 768, 'light'], ['tabular-csv', 800, 700, 'light'], ['mmoe-regression', 800, 700, 'dark'], ['sequence-lstm', 800, 700, 'dark']] as const) {
+      const name = `fitview-${example}-${width}-${look}`;
+      if (!want(name)) continue;
+      const file = path.resolve(ROOT, 'examples', example, `${example}.mtl.json`);
+      const p = await open({ text: fs.readFileSync(file, 'utf8'), look, fileName: `${example}.mtl.json`, width, height });
+      await p.page.locator('.react-flow__controls-zoomin').click();
+      await p.page.locator('.react-flow__controls-zoomin').click();
+      await p.page.locator('.toolbar vscode-button:has-text("Fit view")').click();
+      await p.page.waitForTimeout(800);
+      await shot(p, name);
+    }
     if (want('three')) {
       const p = await open({ text: pretty(threeTasks()), look: 'dark', fileName: 'two-digits.mtl.json' });
       await shot(p, 'three-tasks-dark');

@@ -11,7 +11,7 @@ import { ROOT } from '../../../repoRoot';
 import type { Page } from 'playwright-core';
 import { arrowheadsUnderLabels, type Check } from './readabilityChecks';
 
-const EXAMPLES = fs.readdirSync(path.resolve(ROOT, 'examples')).filter((name) => fs.existsSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`))).sort();
+export const EXAMPLES = fs.readdirSync(path.resolve(ROOT, 'examples')).filter((name) => fs.existsSync(path.resolve(ROOT, 'examples', name, `${name}.mtl.json`))).sort();
 /** A small laptop's editor, an XGA window, the harness' default window, a 1400x900 window. */
 const SIZES = [[800, 700], [1024, 768], [1400, 820], [1400, 900]] as const;
 /**
@@ -26,12 +26,12 @@ const TOO_LARGE: Record<string, ReadonlyArray<readonly [number, number]>> = Obje
   ...(name === 'multimnist-cnn' ? [[800, 700], [1024, 768], [1400, 820], [1400, 900]] as const : name === 'cross-stitch-regression' ? [[800, 700], [1024, 768], [1400, 820]] as const : []),
 ]]));
 /** On-screen text under this many CSS pixels is hard to read (viewport.ts READABLE_TEXT_PX). */
-const READABLE_PX = 11;
+export const READABLE_PX = 11;
 
 interface SeenText { where: string; px: number; cut: boolean }
 
 /** The layer cards (not zoomed out to frames) missing their shape, parameters, or sharing badge / task chip / "feeds no task". */
-async function cardsMissingFacts(page: Page): Promise<string[]> {
+export async function cardsMissingFacts(page: Page): Promise<string[]> {
   return page.locator('.react-flow__node-layer:not(:has(.mts-node.far))').evaluateAll((els) => els.flatMap((e) => {
     const has = (sel: string): boolean => (e.querySelector(sel)?.textContent ?? '').trim() !== '';
     const missing = [
@@ -63,7 +63,7 @@ async function paramsOutOfPlace(page: Page): Promise<string[]> {
  * the cards and group labels with its on-screen size (font size times the zoom) and whether
  * it is cut (an ellipsis, or lines clamped away).
  */
-async function canvasView(page: Page): Promise<{ outside: string[]; texts: SeenText[] }> {
+export async function canvasView(page: Page): Promise<{ outside: string[]; texts: SeenText[] }> {
   return page.evaluate(() => {
     const canvas = document.querySelector('.canvas')!.getBoundingClientRect();
     const zoom = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a;
