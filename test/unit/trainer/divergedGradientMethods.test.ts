@@ -123,7 +123,7 @@ function hugeTargetDoc(method: string, dir: string, batchSize = 32) {
       layers: [{ id: 'trunk', type: 'dense', units: 8, activation: 'relu', from: ['x'] }, { id: 'out_a', type: 'dense', units: 1, from: ['trunk'] }, { id: 'out_b', type: 'dense', units: 1, from: ['trunk'] }],
       outputs: { a: 'out_a', b: 'out_b' },
     },
-    training: { optimizer: { type: 'sgd', learningRate: 0.01 }, epochs: 2, batchSize, seed: 42, weighting: { method, mode: 'representation' } },
+    training: { optimizer: { type: 'sgd', learningRate: 0.01 }, epochs: 2, batchSize, seed: 42, weighting: method === 'equal' ? { method } : { method, mode: 'representation' } },
     evaluation: { baselines: 'none' },
   };
 }
