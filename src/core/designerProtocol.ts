@@ -79,6 +79,11 @@ export type FromDesigner =
   | { type: 'revealText'; at: { path: JsonPath } | { offset: number } }
   /** Open the workspace trust editor (the Train button is disabled in Restricted Mode). */
   | { type: 'manageTrust' }
+  /**
+   * Save the document once the edits sent before this are applied: Ctrl+S pressed in a field
+   * whose typing was not written yet (VS Code's own save, run at once, saved the text without it).
+   */
+  | { type: 'saveAfterEdits' }
   /** The user showed or hid a side panel: remember it for the workspace and every designer in it. */
   | { type: 'panels'; panels: DesignerPanels };
 

@@ -198,6 +198,7 @@ export function App({ init }: { init: DesignerInit }) {
 
   const designer: Designer = useMemo(() => ({
     model, readOnly, edit: announcedEdit, select, goTo, revealText: (path) => send({ type: 'revealText', at: { path } }),
+    saveAfterEdits: () => send({ type: 'saveAfterEdits' }),
   }), [model, readOnly, announcedEdit, select, goTo, send]);
 
   // C on the canvas: the inspector's node tab (shown again if it was collapsed), its "Connect output to…" list open.

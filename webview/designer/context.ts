@@ -17,6 +17,8 @@ export interface Designer {
   /** Opens the tab that holds `path` and focuses its field. */
   goTo(path: JsonPath): void;
   revealText(path: JsonPath): void;
+  /** Saves the document after the edits sent so far (see FromDesigner `saveAfterEdits`). */
+  saveAfterEdits(): void;
 }
 
 export const DesignerContext = createContext<Designer | null>(null);

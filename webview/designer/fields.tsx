@@ -95,7 +95,12 @@ export function DraftText(p: {
   };
   return (
     <FieldShell label={p.label} path={p.path} help={p.help} problems={problems} local={local} labelFor={id} wide={p.wide}>
-      <div onFocus={() => { focused.current = true; }} onBlur={onBlur} onKeyDown={(e) => { if (e.key === 'Enter') flush(); }}>
+      <div onFocus={() => { focused.current = true; }} onBlur={onBlur} onKeyDown={(e) => {
+        if (e.key === 'Enter') flush();
+        // Ctrl+S within the typing pause: VS Code saves the text at once, without what was typed;
+        // written now, it is saved again once applied (the keystroke still reaches VS Code).
+        else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 's' && flush()) d.saveAfterEdits();
+      }}>
         <TextField id={id} value={draft} onChange={onChange} placeholder={p.placeholder} aria-label={p.label} title={p.help}
           invalid={!!local || problems.some((x) => x.severity === 'error')} disabled={d.readOnly} className="field-input" />
       </div>

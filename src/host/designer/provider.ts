@@ -157,6 +157,10 @@ export class DesignerProvider implements vscode.CustomTextEditorProvider {
         case 'manageTrust':
           void vscode.commands.executeCommand('workbench.trust.manage');
           break;
+        case 'saveAfterEdits':
+          // Behind the edits already queued (messages arrive in order), and only if one made it dirty.
+          queue = queue.then(() => (document.isDirty ? document.save() : undefined)).catch(() => undefined);
+          break;
         case 'panels':
           void this.panels.set(msg.panels);
           break;

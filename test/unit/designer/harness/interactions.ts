@@ -736,6 +736,22 @@ const checks: Array<[string, (d: DesignerPage) => Promise<void>, Partial<PageOpt
     const all = await d.page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
     assert.deepEqual((await inSight(d.page)).sort(), all.sort(), 'every card in sight after the hint is clicked');
   }, { text: fs.readFileSync(path.resolve(ROOT, 'examples/multimnist-cnn/multimnist-cnn.mtl.json'), 'utf8'), width: 900, height: 700, panels: { ...DEFAULT_PANELS, narrowPalette: true, narrowInspector: true } }],
+  ['Ctrl+S right after typing in a field: the typed value is sent at once, then a save after it; Ctrl+S with nothing pending sends no save of its own', async (d) => {
+    await d.page.click('#tab-training');
+    const input = d.page.locator('.field[data-path="training.epochs"] vscode-text-field input');
+    await input.click();
+    await d.page.keyboard.press('Control+A');
+    // Within the typing pause (350 ms): VS Code's own save, run at once, would miss the 7.
+    await d.page.keyboard.type('7');
+    await d.page.keyboard.press('Control+S');
+    await until(() => d.received.some((m) => m.type === 'saveAfterEdits'), 'the save note');
+    const order = d.received.flatMap((m) => (m.type === 'edit' ? [`edit ${JSON.stringify(m.ops)}`] : m.type === 'saveAfterEdits' ? ['save'] : []));
+    assert.deepEqual(order, ['edit [{"op":"set","path":["training","epochs"],"value":7}]', 'save'], 'the edit, then the save');
+    // Nothing pending (the edit is written): the keystroke is VS Code's alone.
+    await d.page.keyboard.press('Control+S');
+    await d.page.waitForTimeout(500);
+    assert.equal(d.received.filter((m) => m.type === 'saveAfterEdits').length, 1, 'one save note only');
+  }],
   ['toolkit controls follow the theme: a text field of the light theme is white (toolkit.js loads after the page\'s load event)', async (d) => {
     await d.page.click('#tab-training');
     const field = d.page.locator('.field[data-path="training.epochs"] vscode-text-field');
