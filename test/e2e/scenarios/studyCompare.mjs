@@ -42,8 +42,9 @@ export default {
 
     // The study file beside the experiment.
     const file = path.join(s.workspace, 'tiny.mtl-study.json');
-    await s.waitUntil(() => fs.existsSync(file), 'tiny.mtl-study.json to be written');
-    const study = JSON.parse(fs.readFileSync(file, 'utf8'));
+    // Written whole, not merely created: the remote file system truncates, then writes (CI once read it empty).
+    let study;
+    await s.waitUntil(() => { study = JSON.parse(fs.readFileSync(file, 'utf8')); return true; }, 'tiny.mtl-study.json to be written');
     assert(JSON.stringify(study) === JSON.stringify({
       name: STUDY, experiment: './tiny.mtl.json', repeats: REPEATS,
       variants: { singleTask: true, asDesigned: true, branchDepths: true },
